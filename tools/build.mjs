@@ -1,0 +1,55 @@
+// Bundles each app (and the simulator CLI) into dist/ with esbuild. TypeScript is compiled by
+// swc inside the esbuild plugin because esbuild cannot emit decorator metadata, which Nest's
+// dependency injection reads. node_modules stay external: they are installed, not bundled.
+// Usage: node tools/build.mjs [target ...]   (no target: everything)
+import { build } from 'esbuild';
+import { transformFile } from '@swc/core';
+import { readFileSync, cpSync, existsSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const swcrc = JSON.parse(readFileSync(resolve(root, '.swcrc'), 'utf8'));
+const targets = {
+  ingress: 'apps/ingress/src/main.ts',
+  auth: 'apps/auth/src/main.ts',
+  router: 'apps/router/src/main.ts',
+  adapter: 'apps/adapter/src/main.ts',
+  billing: 'apps/billing/src/main.ts',
+  standalone: 'apps/standalone/src/main.ts',
+  simulator: 'libs/testing/src/simulator/simulator.cli.ts',
+};
+const outFor = (name) => (name === 'simulator' ? 'dist/tools/simulator.js' : `dist/apps/${name}/main.js`);
+
+const swcPlugin = {
+  name: 'swc-decorators',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const out = await transformFile(args.path, { ...swcrc, swcrc: false, sourceMaps: 'inline', module: { type: 'es6' } });
+      return { contents: out.code, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(targets);
+for (const name of names) {
+  if (!targets[name]) throw new Error(`unknown build target ${name}; known: ${Object.keys(targets).join(', ')}`);
+  if (!existsSync(resolve(root, targets[name]))) continue;
+  await build({
+    absWorkingDir: root,
+    entryPoints: [targets[name]],
+    outfile: outFor(name),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    tsconfig: 'tsconfig.base.json',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    plugins: [swcPlugin],
+  });
+}
+// Migrations and protos are read at run time next to the bundles.
+if (existsSync(resolve(root, 'prisma/migrations'))) cpSync(resolve(root, 'prisma/migrations'), resolve(root, 'dist/prisma/migrations'), { recursive: true });
