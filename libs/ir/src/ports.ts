@@ -1,0 +1,41 @@
+import type { AdmitRequest, AdmitResponse } from './generated/switchyard/auth/v1/auth';
+import type { GenerateRequest } from './generated/switchyard/adapter/v1/adapter';
+import type { GetUsageRequest, GetUsageResponse, UsageEvent } from './generated/switchyard/billing/v1/billing';
+import type { ChatRequest, ResponseEvent } from './generated/switchyard/ir/v1/ir';
+import type { ListModelsResponse } from './generated/switchyard/router/v1/router';
+
+// The service boundaries of DESIGN.md §1 as TypeScript interfaces. Standalone mode binds them
+// to in-process implementations, cluster mode to gRPC clients; callers cannot tell which.
+
+export interface AuthPort {
+  admit(request: AdmitRequest): Promise<AdmitResponse>;
+}
+
+export interface RouterPort {
+  /** Streams the response events; aborting `signal` cancels the upstream call. Never throws: failures arrive as `error` events. */
+  route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent>;
+  listModels(): Promise<ListModelsResponse>;
+}
+
+export interface AdapterPort {
+  /** Same contract as RouterPort.route, for one upstream deployment. */
+  generate(request: GenerateRequest, signal: AbortSignal): AsyncIterable<ResponseEvent>;
+}
+
+export interface UsageSink {
+  /** Hands the event to the queue without making the caller wait; delivery is the sink's job. */
+  publish(event: UsageEvent): void;
+}
+
+export interface BillingPort {
+  getUsage(request: GetUsageRequest): Promise<GetUsageResponse>;
+}
+
+/** Adapters by provider family ("openai" also serves azure-openai and openai-compatible). */
+export type AdapterPorts = ReadonlyMap<string, AdapterPort>;
+
+export const AUTH_PORT = Symbol('AuthPort');
+export const ROUTER_PORT = Symbol('RouterPort');
+export const ADAPTER_PORTS = Symbol('AdapterPorts');
+export const USAGE_SINK = Symbol('UsageSink');
+export const BILLING_PORT = Symbol('BillingPort');

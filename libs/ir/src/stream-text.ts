@@ -1,0 +1,20 @@
+import { ChatRequest, ContentPart } from './generated/switchyard/ir/v1/ir';
+
+/** All text of a request (system and messages), e.g. to estimate tokens before the upstream counts them. */
+export function requestTextLength(request: ChatRequest): number {
+  let n = partsTextLength(request.system);
+  for (const m of request.messages ?? []) n += partsTextLength(m.content);
+  return n;
+}
+
+function partsTextLength(parts: ContentPart[] | undefined): number {
+  let n = 0;
+  for (const p of parts ?? []) {
+    const part = p.part;
+    if (!part) continue;
+    if (part.$case === 'text') n += part.value.text?.length ?? 0;
+    else if (part.$case === 'toolResult') n += partsTextLength(part.value.content);
+    else if (part.$case === 'toolCall') n += part.value.argumentsJson?.length ?? 0;
+  }
+  return n;
+}
