@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
+
+// Building blocks for environment schemas. Each takes the raw string and, when it is wrong,
+// says what was expected and what was found, so the boot error names the fix.
+// Empty values never reach these: loadProcessEnv treats them as unset.
+
+const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
+
+export function envString() {
+  return z.string();
+}
+
+/** A whole number in `[min, max]`, written in decimal digits only (no `1e3`, no `0x10`). */
+export function envInteger(min: number, max?: number) {
+  const expected = max === undefined ? `an integer ≥ ${min}` : `an integer ${min}-${max}`;
+  return z.string().transform((raw, ctx) => {
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max)) return value;
+    ctx.issues.push({ code: 'custom', input: raw, message: `expected ${expected}, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  });
+}
+
+export function envPort() {
+  return envInteger(1, 65_535);
+}
+
+export function envEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (issue) => `expected one of ${values.join(', ')}, got ${JSON.stringify(issue.input)}` });
+}
+
+/**
+ * A URL whose scheme is one of `protocols` (`'redis:'`). The value is never echoed back, only
+ * its scheme: connection URLs carry passwords and boot errors end up in logs.
+ */
+export function envUrl(...protocols: [string, ...string[]]) {
+  const expected = protocols.map((protocol) => `${protocol}//`).join(' or ');
+  return z.string().refine((raw) => URL.canParse(raw) && protocols.includes(new URL(raw).protocol), {
+    error: (issue) => `expected a ${expected} URL, got ${describeUrl(issue.input)}`,
+  });
+}
+
+/** A gRPC address as grpc-js takes it: `host:port`, `[::1]:port` for IPv6. */
+export function envHostPort() {
+  return z.string().refine(isHostPort, { error: (issue) => `expected host:port, got ${JSON.stringify(issue.input)}` });
+}
+
+/** `openai=10.0.0.5:50053,anthropic=10.0.0.6:50054` → one adapter address per provider family. */
+export function envAdapterAddresses() {
+  return z.string().transform((raw, ctx) => {
+    const addresses: Partial<Record<AdapterFamily, string>> = {};
+    const fail = (message: string) => ctx.issues.push({ code: 'custom', input: raw, message });
+    for (const entry of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+      const [family = '', address = ''] = entry.split('=', 2).map((part) => part.trim());
+      if (!entry.includes('=') || !isHostPort(address)) fail(`expected provider=host:port, got ${JSON.stringify(entry)}`);
+      else if (!isAdapterFamily(family)) fail(`unknown provider "${family}", expected one of ${ADAPTER_FAMILIES.join(', ')}`);
+      else if (addresses[family] !== undefined) fail(`provider "${family}" is listed twice`);
+      else addresses[family] = address;
+    }
+    return addresses;
+  });
+}
+
+function isHostPort(value: string): boolean {
+  const port = HOST_PORT.exec(value)?.[1];
+  return port !== undefined && Number(port) >= 1 && Number(port) <= 65_535;
+}
+
+function isAdapterFamily(value: string): value is AdapterFamily {
+  return (ADAPTER_FAMILIES as readonly string[]).includes(value);
+}
+
+// `localhost:6379` parses as a URL with scheme `localhost:`; only `scheme://…` reads as one to a person.
+function describeUrl(input: unknown): string {
+  const protocol = typeof input === 'string' && URL.canParse(input) ? new URL(input).protocol : undefined;
+  return protocol !== undefined && String(input).startsWith(`${protocol}//`) ? `a ${protocol}// URL` : 'a value that is not a URL';
+}

@@ -1,0 +1,10 @@
+export * from './switchyard-config.types';
+export { ConfigError } from './config.error';
+export { loadConfigFile, parseConfig, validateConfig } from './switchyard-config.loader';
+export { switchyardConfigSchema } from './switchyard-config.schema';
+export { requireSecret, resolveSecret } from './secret-ref.resolver';
+export { loadProcessEnv } from './process-env.loader';
+export { envAdapterAddresses, envEnum, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
+export { LOG_LEVELS, loadSwitchyardEnv, switchyardEnvSchema } from './switchyard-env.schema';
+export type { LogLevel, SwitchyardEnv } from './switchyard-env.schema';
+export { requireEnv } from './require-env';

@@ -1,0 +1,116 @@
+import type { ConfigIssue } from './config-issue.formatter';
+import { formatPath } from './config-issue.formatter';
+import { describeSecretRef } from './secret-ref.resolver';
+import type { ModelConfig, RoutingTimeouts, SwitchyardConfig, TenantConfig } from './switchyard-config.types';
+
+// What the schema cannot see in one value alone: references between entries, and duplicates.
+// Runs only on a config whose shape is already valid, so it can trust the types.
+
+interface Declared {
+  providers: ReadonlySet<string>;
+  models: ReadonlySet<string>;
+}
+
+export function checkConfig(config: SwitchyardConfig): ConfigIssue[] {
+  const declared: Declared = {
+    providers: new Set(config.providers.map((provider) => provider.id)),
+    models: new Set(config.models.map((model) => model.name)),
+  };
+  return [
+    ...checkTimeouts(config.routing.timeouts),
+    ...unique(config.providers, ['providers'], 'id', (provider) => provider.id, (id) => `duplicate provider id "${id}"`),
+    ...config.providers.flatMap((provider, i) =>
+      unique(provider.apiKeys, ['providers', i, 'apiKeys'], undefined, (ref) => ref, (ref) =>
+        `duplicate key ${describeSecretRef(ref)}`,
+      ),
+    ),
+    ...unique(config.models, ['models'], 'name', (model) => model.name, (name) => `duplicate model name "${name}"`),
+    ...config.models.flatMap((model, i) => checkModel(model, ['models', i], declared)),
+    ...unique(config.tenants, ['tenants'], 'id', (tenant) => tenant.id, (id) => `duplicate tenant id "${id}"`),
+    ...config.tenants.flatMap((tenant, i) =>
+      unique(tenant.keys, ['tenants', i, 'keys'], 'name', (key) => key.name, (name) => `duplicate key name "${name}"`),
+    ),
+    ...checkKeyRefs(config.tenants),
+  ];
+}
+
+function checkTimeouts(timeouts: RoutingTimeouts): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (timeouts.firstTokenMs > timeouts.totalMs) {
+    issues.push({ path: ['routing', 'timeouts', 'firstTokenMs'], message: `must not exceed totalMs (${timeouts.totalMs})` });
+  }
+  if (timeouts.connectMs > timeouts.firstTokenMs) {
+    issues.push({ path: ['routing', 'timeouts', 'connectMs'], message: `must not exceed firstTokenMs (${timeouts.firstTokenMs})` });
+  }
+  return issues;
+}
+
+function checkModel(model: ModelConfig, path: readonly PropertyKey[], declared: Declared): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  model.deployments.forEach((deployment, j) => {
+    if (!declared.providers.has(deployment.provider)) {
+      issues.push({ path: [...path, 'deployments', j, 'provider'], message: `unknown provider "${deployment.provider}"` });
+    }
+  });
+  issues.push(
+    ...unique(
+      model.deployments,
+      [...path, 'deployments'],
+      undefined,
+      (deployment) => JSON.stringify([deployment.provider, deployment.model]),
+      (_, deployment) => `duplicate deployment of "${deployment.model}" on provider "${deployment.provider}"`,
+    ),
+  );
+  model.fallbacks.forEach((fallback, j) => {
+    if (fallback === model.name) {
+      issues.push({ path: [...path, 'fallbacks', j], message: 'a model cannot fall back to itself' });
+    } else if (!declared.models.has(fallback)) {
+      issues.push({ path: [...path, 'fallbacks', j], message: `unknown model "${fallback}"` });
+    }
+  });
+  issues.push(...unique(model.fallbacks, [...path, 'fallbacks'], undefined, (f) => f, (f) => `duplicate fallback "${f}"`));
+  return issues;
+}
+
+/** A key identifies exactly one tenant, so a reference may appear only once in the whole file. */
+function checkKeyRefs(tenants: readonly TenantConfig[]): ConfigIssue[] {
+  const first = new Map<string, PropertyKey[]>();
+  const issues: ConfigIssue[] = [];
+  tenants.forEach((tenant, i) =>
+    tenant.keys.forEach(({ key }, j) => {
+      const path = ['tenants', i, 'keys', j, 'key'];
+      const seen = first.get(key);
+      if (seen === undefined) first.set(key, path);
+      else issues.push({ path, message: `duplicate key ${describeSecretRef(key)} (first at ${formatPath(seen)})` });
+    }),
+  );
+  return issues;
+}
+
+/**
+ * One issue per repeated item, at the repeat, pointing back to the first occurrence. `field`
+ * names the property that repeats (`providers[1].id`); without it the item itself is the
+ * value (`fallbacks[2]`). Items whose key is undefined (an unnamed key) are not compared.
+ */
+function unique<T>(
+  items: readonly T[],
+  path: readonly PropertyKey[],
+  field: string | undefined,
+  keyOf: (item: T) => string | undefined,
+  message: (key: string, item: T) => string,
+): ConfigIssue[] {
+  const first = new Map<string, number>();
+  const issues: ConfigIssue[] = [];
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    if (key === undefined) return;
+    const seen = first.get(key);
+    if (seen === undefined) {
+      first.set(key, index);
+      return;
+    }
+    const at = field === undefined ? [...path, index] : [...path, index, field];
+    issues.push({ path: at, message: `${message(key, item)} (first at ${formatPath([...path, seen])})` });
+  });
+  return issues;
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { ConfigError } from './config.error';
+import { envPort } from './env-var.schemas';
+import { loadProcessEnv } from './process-env.loader';
+import { loadSwitchyardEnv } from './switchyard-env.schema';
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadSwitchyardEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(loadSwitchyardEnv.name, () => {
+  it('applies the defaults to an empty environment', () => {
+    expect(loadSwitchyardEnv({})).toEqual({
+      HOST: '0.0.0.0',
+      SWITCHYARD_CONFIG: './switchyard.yaml',
+      SWITCHYARD_DATA_DIR: './data',
+      LOG_LEVEL: 'info',
+      MAX_BODY_BYTES: 4 * 1024 * 1024,
+    });
+  });
+
+  it('parses every setting into its type', () => {
+    const env = loadSwitchyardEnv({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
+      DATABASE_URL: 'postgresql://switchyard:pw@db:5432/switchyard',
+      SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
+      REDIS_URL: 'rediss://redis:6380',
+      SWITCHYARD_REGION: 'eu-west',
+      SWITCHYARD_ADMIN_TOKEN: 'admin-token',
+      LOG_LEVEL: 'debug',
+      ADAPTER_PROVIDER: 'anthropic',
+      AUTH_GRPC_URL: 'auth:50051',
+      ROUTER_GRPC_URL: '[::1]:50052',
+      ADAPTER_GRPC_URLS: 'openai=127.0.0.1:50053, anthropic=127.0.0.1:50054',
+      BILLING_GRPC_URL: 'billing.switchyard.svc.cluster.local:50055',
+      GRPC_PORT: '50051',
+      MAX_BODY_BYTES: '1048576',
+    });
+
+    expect(env).toEqual({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
+      DATABASE_URL: 'postgresql://switchyard:pw@db:5432/switchyard',
+      SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
+      REDIS_URL: 'rediss://redis:6380',
+      SWITCHYARD_REGION: 'eu-west',
+      SWITCHYARD_ADMIN_TOKEN: 'admin-token',
+      LOG_LEVEL: 'debug',
+      ADAPTER_PROVIDER: 'anthropic',
+      AUTH_GRPC_URL: 'auth:50051',
+      ROUTER_GRPC_URL: '[::1]:50052',
+      ADAPTER_GRPC_URLS: { openai: '127.0.0.1:50053', anthropic: '127.0.0.1:50054' },
+      BILLING_GRPC_URL: 'billing.switchyard.svc.cluster.local:50055',
+      GRPC_PORT: 50051,
+      MAX_BODY_BYTES: 1048576,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    const env = loadSwitchyardEnv({ PORT: '', LOG_LEVEL: '' });
+
+    expect(env.PORT).toBeUndefined();
+    expect(env.LOG_LEVEL).toBe('info');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: expected an integer 1-65535, got "abc"'],
+    [{ GRPC_PORT: '70000' }, 'GRPC_PORT: expected an integer 1-65535, got "70000"'],
+    [{ MAX_BODY_BYTES: '4MiB' }, 'MAX_BODY_BYTES: expected an integer ≥ 1, got "4MiB"'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"'],
+    [{ ADAPTER_PROVIDER: 'bedrock' }, 'ADAPTER_PROVIDER: expected one of openai, anthropic, gemini, got "bedrock"'],
+    [{ AUTH_GRPC_URL: 'http://auth:50051' }, 'AUTH_GRPC_URL: expected host:port, got "http://auth:50051"'],
+    [{ ADAPTER_GRPC_URLS: 'openai:50053' }, 'ADAPTER_GRPC_URLS: expected provider=host:port, got "openai:50053"'],
+    [{ ADAPTER_GRPC_URLS: 'bedrock=h:1' }, 'ADAPTER_GRPC_URLS: unknown provider "bedrock", expected one of openai, anthropic, gemini'],
+    [{ ADAPTER_GRPC_URLS: 'openai=a:1,openai=b:2' }, 'ADAPTER_GRPC_URLS: provider "openai" is listed twice'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL: expected a redis:// or rediss:// URL, got a value that is not a URL'],
+  ])('names the variable and why for %j', (env, expected) => {
+    expect(problemsOf(env)).toEqual([expected]);
+  });
+
+  it('never echoes a connection URL, which may carry a password', () => {
+    expect(problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/switchyard' })).toEqual([
+      'DATABASE_URL: expected a postgresql:// or postgres:// URL, got a mysql:// URL',
+    ]);
+  });
+
+  it('reports every bad variable at once, one per line', () => {
+    expect(() => loadSwitchyardEnv({ PORT: '0', LOG_LEVEL: 'loud' })).toThrow(
+      'PORT: expected an integer 1-65535, got "0"\nLOG_LEVEL: expected one of debug, info, warn, error, got "loud"',
+    );
+  });
+});
+
+describe(loadProcessEnv.name, () => {
+  it('reads only the variables its schema declares', () => {
+    const schema = z.object({ SIMULATOR_PORT: envPort().default(9000) });
+
+    expect(loadProcessEnv(schema, { SIMULATOR_PORT: '9100', PORT: 'not-mine' })).toEqual({ SIMULATOR_PORT: 9100 });
+  });
+});

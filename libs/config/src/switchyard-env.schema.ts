@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { envAdapterAddresses, envEnum, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
+import { loadProcessEnv } from './process-env.loader';
+import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The process settings every Switchyard app reads, validated once at boot. */
+export interface SwitchyardEnv {
+  /** HTTP port; each app picks its own default when unset. */
+  PORT?: number;
+  HOST: string;
+  /** Path of switchyard.yaml, applied at start. */
+  SWITCHYARD_CONFIG: string;
+  /** Postgres; unset in standalone mode means embedded PGlite under SWITCHYARD_DATA_DIR. */
+  DATABASE_URL?: string;
+  SWITCHYARD_DATA_DIR: string;
+  /** Redis; unset in standalone mode means in-memory limiters, cache and queue. */
+  REDIS_URL?: string;
+  SWITCHYARD_REGION?: string;
+  /** Bearer token for /admin/v1; the admin API is disabled when unset. */
+  SWITCHYARD_ADMIN_TOKEN?: string;
+  LOG_LEVEL: LogLevel;
+  /** Which provider family this adapter worker serves (apps/adapter only). */
+  ADAPTER_PROVIDER?: AdapterFamily;
+  AUTH_GRPC_URL?: string;
+  ROUTER_GRPC_URL?: string;
+  /** Adapter worker address per provider family. */
+  ADAPTER_GRPC_URLS?: Partial<Record<AdapterFamily, string>>;
+  BILLING_GRPC_URL?: string;
+  /** Port this process serves gRPC on (auth, router, adapter). */
+  GRPC_PORT?: number;
+  /** Largest request body accepted; larger ones get 413. */
+  MAX_BODY_BYTES: number;
+}
+
+export const switchyardEnvSchema = z.object({
+  PORT: envPort().optional(),
+  HOST: envString().default('0.0.0.0'),
+  SWITCHYARD_CONFIG: envString().default('./switchyard.yaml'),
+  DATABASE_URL: envUrl('postgresql:', 'postgres:').optional(),
+  SWITCHYARD_DATA_DIR: envString().default('./data'),
+  REDIS_URL: envUrl('redis:', 'rediss:').optional(),
+  SWITCHYARD_REGION: envString().optional(),
+  SWITCHYARD_ADMIN_TOKEN: envString().optional(),
+  LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
+  ADAPTER_PROVIDER: envEnum(ADAPTER_FAMILIES).optional(),
+  AUTH_GRPC_URL: envHostPort().optional(),
+  ROUTER_GRPC_URL: envHostPort().optional(),
+  ADAPTER_GRPC_URLS: envAdapterAddresses().optional(),
+  BILLING_GRPC_URL: envHostPort().optional(),
+  GRPC_PORT: envPort().optional(),
+  // 4 MiB holds a long conversation with a few base64 images; bigger uploads belong in files APIs.
+  MAX_BODY_BYTES: envInteger(1).default(4 * 1024 * 1024),
+}) satisfies z.ZodType<SwitchyardEnv>;
+
+export function loadSwitchyardEnv(env: NodeJS.ProcessEnv = process.env): SwitchyardEnv {
+  return loadProcessEnv(switchyardEnvSchema, env);
+}
