@@ -1,0 +1,12 @@
+export { ProviderSimulator, type ProviderSimulatorOptions } from './simulator/provider-simulator';
+export type { RecordedRequest } from './simulator/recorded-request.types';
+export type {
+  ScenarioMatch,
+  SimulatedError,
+  SimulatedFinishReason,
+  SimulatedProvider,
+  SimulatedToolCall,
+  SimulatedUsage,
+  SimulatorScenario,
+} from './simulator/simulator-scenario.types';
+export { DEFAULT_CONTENT, DEFAULT_SIGNATURE } from './simulator/simulated-turn';

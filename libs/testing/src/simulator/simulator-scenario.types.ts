@@ -1,0 +1,97 @@
+/** The upstream providers the simulator impersonates. */
+export type SimulatedProvider = 'openai' | 'anthropic' | 'gemini';
+
+/**
+ * Why the simulated model stopped, in OpenAI's vocabulary; each wire maps it to its own value
+ * (Anthropic end_turn/max_tokens/tool_use/refusal, Gemini STOP/MAX_TOKENS/SAFETY).
+ */
+export type SimulatedFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+export interface SimulatedToolCall {
+  /** Defaults to a provider-style id (`call_…`, `toolu_…`); Gemini omits it unless given. */
+  readonly id?: string;
+  readonly name: string;
+  /** An object is serialised; a string is sent verbatim, so malformed JSON can be simulated. */
+  readonly arguments: Readonly<Record<string, unknown>> | string;
+}
+
+/**
+ * Token counts with OpenAI semantics: `input` includes `cachedInput` and `cacheWrite`,
+ * `output` includes `reasoning`. Each wire converts (Anthropic reports input_tokens without
+ * cache reads/writes; Gemini reports candidatesTokenCount without thoughts).
+ */
+export interface SimulatedUsage {
+  readonly input: number;
+  readonly output: number;
+  /** Prompt tokens served from the provider's cache. */
+  readonly cachedInput?: number;
+  /** Prompt tokens written to the cache (only Anthropic reports them). */
+  readonly cacheWrite?: number;
+  /** Output tokens spent thinking. */
+  readonly reasoning?: number;
+}
+
+export interface SimulatedError {
+  readonly status: number;
+  /** Provider error type (OpenAI `type`, Anthropic `error.type`, Gemini `status`); default by status. */
+  readonly type?: string;
+  readonly message?: string;
+  /** Replaces the provider's error body entirely; a string is sent as text/plain. */
+  readonly body?: object | string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Seconds, sent as `retry-after` (and as google.rpc.RetryInfo for Gemini). */
+  readonly retryAfter?: number;
+  /**
+   * Streaming only: send this many deltas, then the error inside the stream (Anthropic
+   * `event: error`, OpenAI/Gemini a data line carrying `error`). Ignored for JSON requests,
+   * which get the plain error response.
+   */
+  readonly afterChunks?: number;
+}
+
+/** Which requests a scripted scenario applies to; every given field must match. */
+export interface ScenarioMatch {
+  readonly provider?: SimulatedProvider;
+  /** Exact model name the request asked for (body `model`, Azure deployment, Gemini path). */
+  readonly model?: string;
+  /** Substring of the request path. */
+  readonly path?: string;
+}
+
+/**
+ * What one simulated upstream call answers. Every field is optional; a scripted scenario does
+ * not inherit from the default one.
+ *
+ * "Chunks" in the fault fields count content deltas (text, thinking or tool-argument
+ * fragments), not SSE events: `stallAfterChunks: 0` sends the stream's opening events and then
+ * goes silent. When N is at least the number of deltas, the fault happens just before the
+ * closing events, so the stream never completes. For a JSON request, stall sends the headers and
+ * no body, cut sends half the body then resets the socket, garbage sends a truncated body.
+ */
+export interface SimulatorScenario {
+  readonly match?: ScenarioMatch;
+  /** Assistant text. Default "Hello from the simulator.", or "" when `toolCalls` are given. */
+  readonly content?: string;
+  readonly toolCalls?: readonly SimulatedToolCall[];
+  /** Thinking text (Anthropic thinking block, Gemini thought part; OpenAI only counts tokens). */
+  readonly reasoning?: string;
+  readonly reasoningSignature?: string;
+  /** Default `tool_calls` when `toolCalls` are given, else `stop`. */
+  readonly finishReason?: SimulatedFinishReason;
+  /** With finishReason `stop`, Anthropic answers stop_reason `stop_sequence` with this value. */
+  readonly stopSequence?: string;
+  /** Default derived from the request: input = ceil(prompt characters / 4), output = words. */
+  readonly usage?: SimulatedUsage;
+  /** How many deltas the content (and reasoning) is split into when streaming. Default 4. */
+  readonly chunks?: number;
+  /** Pause before every delta after the first. */
+  readonly chunkDelayMs?: number;
+  /** Pause before the status line and headers. */
+  readonly firstByteDelayMs?: number;
+  /** Extra response headers on success (rate-limit headers and the like). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly error?: SimulatedError;
+  readonly stallAfterChunks?: number;
+  readonly cutAfterChunks?: number;
+  readonly garbageAfterChunks?: number;
+}
