@@ -1,0 +1,140 @@
+import { Server, ServerCredentials, status as Status } from '@grpc/grpc-js';
+import { type AdmitRequest, type AdmitResponse, AuthServiceDefinition, type AuthPort, Dialect, ErrorKind, IrError } from '@switchyard/ir';
+import { GrpcAuthClient } from './grpc-auth.client';
+import { GrpcCallError } from './grpc-call.error';
+import { toGrpcServiceDefinition } from './grpc-definition.converter';
+import { GrpcServerHost } from './grpc-server.host';
+import { serveAuth } from './port-service.registrar';
+
+const REQUEST: AdmitRequest = { keyHash: 'sha256:abc', model: 'gpt-4o-mini', requestId: 'req-1', clientIp: '10.0.0.1', dialect: Dialect.DIALECT_OPENAI };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: ['gpt-4o-*'], region: 'eu-west' } };
+
+class FakeAuth implements AuthPort {
+  admitImpl: (request: AdmitRequest) => Promise<AdmitResponse> = async () => ADMITTED;
+
+  admit(request: AdmitRequest): Promise<AdmitResponse> {
+    return this.admitImpl(request);
+  }
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<GrpcCallError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof GrpcCallError)) throw new Error(`expected a GrpcCallError, got ${String(error)}`);
+  return error;
+}
+
+describe(GrpcAuthClient.name, () => {
+  let auth: FakeAuth;
+  let host: GrpcServerHost;
+  let address: string;
+  let sut: GrpcAuthClient;
+
+  beforeEach(async () => {
+    auth = new FakeAuth();
+    host = serveAuth(new GrpcServerHost(), auth);
+    address = `127.0.0.1:${await host.start('127.0.0.1', 0)}`;
+    sut = new GrpcAuthClient(address);
+  });
+
+  afterEach(async () => {
+    sut.close();
+    await host.stop(100);
+  });
+
+  it('round-trips admit', async () => {
+    let received: AdmitRequest | undefined;
+    auth.admitImpl = async (request) => {
+      received = request;
+      return ADMITTED;
+    };
+
+    await expect(sut.admit(REQUEST)).resolves.toEqual({ ...ADMITTED, error: undefined });
+    expect(received).toEqual(REQUEST);
+  });
+
+  it('rejects with an error naming the service and INTERNAL when the implementation throws', async () => {
+    auth.admitImpl = async () => {
+      throw new Error('redis is gone');
+    };
+
+    const error = await rejectionOf(sut.admit(REQUEST));
+
+    expect(error.message).toBe('gRPC switchyard.auth.v1.AuthService/Admit failed with INTERNAL: redis is gone');
+    expect(error).toMatchObject({ code: Status.INTERNAL, kind: ErrorKind.ERROR_KIND_INTERNAL, retryable: false });
+  });
+
+  it('rejects, without crashing the server, when the implementation throws synchronously', async () => {
+    auth.admitImpl = () => {
+      throw new Error('not even a promise');
+    };
+
+    await expect(rejectionOf(sut.admit(REQUEST))).resolves.toMatchObject({ code: Status.INTERNAL });
+    auth.admitImpl = async () => ADMITTED;
+    await expect(sut.admit(REQUEST)).resolves.toMatchObject({ admitted: true });
+  });
+
+  it('passes an IrError through with its kind, message and param, as the in-process call would', async () => {
+    auth.admitImpl = async () => {
+      throw new IrError(ErrorKind.ERROR_KIND_PERMISSION, 'model gpt-5 is not allowed for this key', 'model');
+    };
+
+    const error = await rejectionOf(sut.admit(REQUEST));
+
+    expect(error).toBeInstanceOf(IrError);
+    expect(error).toMatchObject({ kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'model gpt-5 is not allowed for this key', param: 'model', code: Status.PERMISSION_DENIED });
+  });
+
+  it('rejects with UNAVAILABLE when auth is down', async () => {
+    await host.stop(0);
+
+    const error = await rejectionOf(sut.admit(REQUEST));
+
+    expect(error).toMatchObject({ code: Status.UNAVAILABLE, kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, retryable: true });
+    expect(error.message).toContain('switchyard.auth.v1.AuthService/Admit failed with UNAVAILABLE');
+  });
+
+  it('gives up on a stuck call after the unary deadline', async () => {
+    auth.admitImpl = () => new Promise<never>(() => undefined);
+    const impatient = new GrpcAuthClient(address, { unaryDeadlineMs: 50 });
+
+    const error = await rejectionOf(impatient.admit(REQUEST));
+    impatient.close();
+
+    expect(error).toMatchObject({ code: Status.DEADLINE_EXCEEDED, kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, retryable: true });
+  });
+
+  it('reports ready while connected and not after close', async () => {
+    await sut.waitForReady(2_000);
+    expect(sut.ready()).toBe(true);
+
+    sut.close();
+
+    expect(sut.ready()).toBe(false);
+  });
+});
+
+describe('call metadata', () => {
+  it('reaches the server', async () => {
+    const server = new Server();
+    let requestId: unknown;
+    server.addService(toGrpcServiceDefinition(AuthServiceDefinition), {
+      admit: (call: { metadata: { get(key: string): unknown[] } }, callback: (error: null, response: AdmitResponse) => void) => {
+        requestId = call.metadata.get('x-request-id')[0];
+        callback(null, ADMITTED);
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    const sut = new GrpcAuthClient(`127.0.0.1:${port}`);
+
+    await sut.admit(REQUEST, { 'x-request-id': 'req-42' });
+    sut.close();
+    server.forceShutdown();
+
+    expect(requestId).toBe('req-42');
+  });
+});

@@ -1,0 +1,25 @@
+import { ResponseEvent, RouterServiceDefinition } from '@switchyard/ir';
+import { toGrpcServiceDefinition } from './grpc-definition.converter';
+
+describe(toGrpcServiceDefinition.name, () => {
+  const sut = toGrpcServiceDefinition(RouterServiceDefinition);
+
+  it('names each method by its full gRPC path and keeps the streaming flags', () => {
+    expect(sut.route).toMatchObject({ path: '/switchyard.router.v1.RouterService/Route', requestStream: false, responseStream: true });
+    expect(sut.listModels).toMatchObject({ path: '/switchyard.router.v1.RouterService/ListModels', requestStream: false, responseStream: false });
+  });
+
+  it('serializes with the generated encoder and reads it back with the decoder', () => {
+    const event: ResponseEvent = { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":', choice: 0 } } };
+
+    const bytes = sut.route.responseSerialize(event);
+
+    expect(Buffer.isBuffer(bytes)).toBe(true);
+    expect(bytes).toEqual(Buffer.from(ResponseEvent.encode(event).finish()));
+    expect(sut.route.responseDeserialize(bytes)).toEqual(event);
+  });
+
+  it('builds a definition once and hands the same one to every caller', () => {
+    expect(toGrpcServiceDefinition(RouterServiceDefinition)).toBe(sut);
+  });
+});

@@ -1,0 +1,219 @@
+import {
+  type ChatRequest,
+  ErrorKind,
+  FinishReason,
+  type ListModelsResponse,
+  type ResponseEvent,
+  type RouterPort,
+} from '@switchyard/ir';
+import { GrpcRouterClient } from './grpc-router.client';
+import { GrpcServerHost } from './grpc-server.host';
+import { serveRouter } from './port-service.registrar';
+
+const REQUEST: ChatRequest = { model: 'gpt-4o-mini', messages: [], stream: true };
+
+// One event of each payload the ingress renders, fully specified so the decoded values compare equal.
+const EVENTS: ResponseEvent[] = [
+  { event: { $case: 'start', value: { id: 'resp_1', model: 'gpt-4o-mini', providerId: 'openai-main', deploymentId: 'd1', upstreamModel: 'gpt-4o-mini-2024-07-18', attempts: 1 } } },
+  { event: { $case: 'textDelta', value: { text: 'Hel', choice: 0 } } },
+  { event: { $case: 'textDelta', value: { text: 'lo ☀️', choice: 0 } } },
+  { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":"Paris"}', choice: 0 } } },
+  { event: { $case: 'usage', value: { inputTokens: 12, outputTokens: 5, cachedInputTokens: 4, reasoningTokens: 0 } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 0 } } },
+];
+
+const MODELS: ListModelsResponse = { models: [{ name: 'gpt-4o-mini', ownedBy: 'openai', created: 1721172741 }] };
+
+/** A router whose `route` behaviour each test sets. */
+class FakeRouter implements RouterPort {
+  routeImpl: (request: ChatRequest, signal: AbortSignal) => AsyncIterable<ResponseEvent> = () => fromArray(EVENTS);
+
+  route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
+    return this.routeImpl(request, signal);
+  }
+
+  async listModels(): Promise<ListModelsResponse> {
+    return MODELS;
+  }
+}
+
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** ~1 kB per event, so 10k events overflow every HTTP/2 and socket buffer on the way. */
+function textOf(i: number): string {
+  return `${i}`.padStart(1000, '.');
+}
+
+function textEvent(i: number): ResponseEvent {
+  return { event: { $case: 'textDelta', value: { text: textOf(i), choice: 0 } } };
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe(GrpcRouterClient.name, () => {
+  let router: FakeRouter;
+  let host: GrpcServerHost;
+  let sut: GrpcRouterClient;
+
+  beforeEach(async () => {
+    router = new FakeRouter();
+    host = serveRouter(new GrpcServerHost(), router);
+    const port = await host.start('127.0.0.1', 0);
+    sut = new GrpcRouterClient(`127.0.0.1:${port}`);
+  });
+
+  afterEach(async () => {
+    sut.close();
+    await host.stop(100);
+  });
+
+  it('streams the events with their oneof payloads intact', async () => {
+    await expect(collect(sut.route(REQUEST, new AbortController().signal))).resolves.toEqual(EVENTS);
+  });
+
+  it('hands the request to the router unchanged', async () => {
+    let received: ChatRequest | undefined;
+    router.routeImpl = (request) => {
+      received = request;
+      return fromArray(EVENTS);
+    };
+
+    await collect(sut.route(REQUEST, new AbortController().signal));
+
+    expect(received).toMatchObject(REQUEST);
+  });
+
+  it('answers listModels', async () => {
+    await expect(sut.listModels({ 'x-request-id': 'req-1' })).resolves.toEqual(MODELS);
+  });
+
+  it('cancels the call when the caller aborts, and the router sees its signal aborted', async () => {
+    let routerSignal: AbortSignal | undefined;
+    const routerAborted = new Promise<void>((resolve) => {
+      router.routeImpl = async function* (_request, signal) {
+        routerSignal = signal;
+        signal.addEventListener('abort', () => resolve());
+        yield EVENTS[0];
+        await new Promise<never>(() => undefined); // an upstream that never answers
+      };
+    });
+    const controller = new AbortController();
+
+    const received: ResponseEvent[] = [];
+    for await (const event of sut.route(REQUEST, controller.signal)) {
+      received.push(event);
+      controller.abort();
+    }
+    await routerAborted;
+
+    expect(received).toEqual([EVENTS[0]]);
+    expect(routerSignal?.aborted).toBe(true);
+  });
+
+  it('cancels the call when the caller stops iterating early', async () => {
+    const routerAborted = new Promise<void>((resolve) => {
+      router.routeImpl = async function* (_request, signal) {
+        signal.addEventListener('abort', () => resolve());
+        for (let i = 0; !signal.aborted; i++) {
+          yield textEvent(i);
+          await delay(5);
+        }
+      };
+    });
+
+    for await (const _event of sut.route(REQUEST, new AbortController().signal)) break;
+
+    await expect(routerAborted).resolves.toBeUndefined();
+  });
+
+  it('yields nothing and makes no call when the signal is already aborted', async () => {
+    const route = jest.fn(() => fromArray(EVENTS));
+    router.routeImpl = route;
+
+    await expect(collect(sut.route(REQUEST, AbortSignal.abort()))).resolves.toEqual([]);
+    expect(route).not.toHaveBeenCalled();
+  });
+
+  it('ends with an INTERNAL error event when the router throws mid-stream', async () => {
+    router.routeImpl = async function* () {
+      yield EVENTS[0];
+      throw new Error('router bug');
+    };
+
+    const events = await collect(sut.route(REQUEST, new AbortController().signal));
+
+    expect(events).toHaveLength(2);
+    expect(events[0]).toEqual(EVENTS[0]);
+    expect(events[1].event).toEqual({
+      $case: 'error',
+      value: expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INTERNAL, retryable: false, message: expect.stringContaining('router bug') }),
+    });
+  });
+
+  it('ends with an error event, not a throw, when the router is down', async () => {
+    sut.close();
+    await host.stop(100);
+    sut = new GrpcRouterClient(`127.0.0.1:${await freePort()}`);
+
+    const events = await collect(sut.route(REQUEST, new AbortController().signal));
+
+    expect(events).toEqual([
+      {
+        event: {
+          $case: 'error',
+          value: expect.objectContaining({
+            kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE,
+            retryable: true,
+            message: expect.stringContaining('switchyard.router.v1.RouterService/Route failed with UNAVAILABLE'),
+          }),
+        },
+      },
+    ]);
+    expect(sut.ready()).toBe(false);
+  });
+
+  it('delivers 10k events complete and in order, holding the producer back while the reader pauses', async () => {
+    const total = 10_000;
+    let produced = 0;
+    router.routeImpl = async function* () {
+      for (let i = 0; i < total; i++) {
+        produced++;
+        yield textEvent(i);
+      }
+    };
+
+    let received = 0;
+    let firstOutOfOrder = -1;
+    let aheadDuringPause = Infinity;
+    for await (const event of sut.route(REQUEST, new AbortController().signal)) {
+      // One cheap comparison per event; a deep `expect` per event would dominate the run.
+      if (firstOutOfOrder < 0 && (event.event?.$case !== 'textDelta' || event.event.value.text !== textOf(received))) firstOutOfOrder = received;
+      received++;
+      if (received === 100) {
+        await delay(200);
+        aheadDuringPause = produced - received;
+      }
+    }
+
+    expect(received).toBe(total);
+    expect(firstOutOfOrder).toBe(-1);
+    // ~10 MB in total: unbounded buffering would have produced everything during the pause.
+    expect(aheadDuringPause).toBeLessThan(1_000);
+  }, 30_000);
+});
+
+/** A port nothing listens on: bound once, then released. */
+async function freePort(): Promise<number> {
+  const probe = new GrpcServerHost();
+  const port = await probe.start('127.0.0.1', 0);
+  await probe.stop(0);
+  return port;
+}

@@ -1,0 +1,61 @@
+import type { EventEmitter } from 'node:events';
+import type { handleServerStreamingCall, handleUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import { toStatus } from './grpc-error.mapper';
+import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
+
+/** Adapts `(request) => Promise<Res>` to grpc-js; a rejection becomes a status, never a crash. */
+export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    let pending: Promise<Res>;
+    try {
+      pending = handler(call.request);
+    } catch (error) {
+      callback(toStatus(error));
+      return;
+    }
+    pending.then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toStatus(error)),
+    );
+  };
+}
+
+/** Adapts `(request, signal) => AsyncIterable<Res>` to grpc-js (see `pump`). */
+export function serverStreamCallHandler<Req, Res>(handler: ServerStreamHandler<Req, Res>): handleServerStreamingCall<Req, Res> {
+  return (call) => void pump(handler, call);
+}
+
+// Writes each message as the implementation yields it, pausing on backpressure so a slow
+// reader holds the producer back instead of growing the buffer. The caller cancelling (or its
+// connection dying) aborts the signal and stops the iteration, so upstream work ends at once.
+async function pump<Req, Res>(handler: ServerStreamHandler<Req, Res>, call: ServerWritableStream<Req, Res>): Promise<void> {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const abort = (): void => controller.abort();
+  call.once('cancelled', abort);
+  if (call.cancelled) controller.abort();
+  try {
+    for await (const message of handler(call.request, signal)) {
+      if (signal.aborted) break;
+      if (!call.write(message)) await drained(call, signal);
+    }
+    if (!signal.aborted) call.end();
+  } catch (error) {
+    // grpc-js turns an 'error' event on the call into the final status (server-call.ts).
+    if (!signal.aborted) call.emit('error', toStatus(error));
+  } finally {
+    call.off('cancelled', abort);
+  }
+}
+
+function drained(call: EventEmitter, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      call.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    call.on('drain', done);
+    signal.addEventListener('abort', done);
+  });
+}

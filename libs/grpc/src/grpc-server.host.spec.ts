@@ -1,0 +1,72 @@
+import { type ListModelsResponse, type ResponseEvent, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
+import { GrpcRouterClient } from './grpc-router.client';
+import { GrpcServerHost } from './grpc-server.host';
+import type { ServiceImplementation } from './proto-service.types';
+
+/** A generated service implemented by a class: its methods must keep `this`. */
+class CountingRouter implements ServiceImplementation<typeof RouterServiceDefinition> {
+  aborted = false;
+  private calls = 0;
+
+  async *route(_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
+    this.calls++;
+    yield { event: { $case: 'textDelta', value: { text: `call ${this.calls}`, choice: 0 } } };
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+    this.aborted = true;
+  }
+
+  async listModels(): Promise<ListModelsResponse> {
+    return { models: [{ name: `after ${this.calls} calls`, ownedBy: '', created: 0 }] };
+  }
+}
+
+describe(GrpcServerHost.name, () => {
+  let sut: GrpcServerHost;
+
+  beforeEach(() => {
+    sut = new GrpcServerHost();
+  });
+
+  afterEach(async () => {
+    await sut.stop(100);
+  });
+
+  it('serves a class instance with `this` intact, and its stop cancels the streams still running', async () => {
+    const router = new CountingRouter();
+    const port = await sut.add(RouterServiceDefinition, router).start('127.0.0.1', 0);
+    const client = new GrpcRouterClient(`127.0.0.1:${port}`);
+
+    const iterator = client.route({ model: 'm' }, new AbortController().signal)[Symbol.asyncIterator]();
+    await expect(iterator.next()).resolves.toMatchObject({ value: { event: { $case: 'textDelta', value: { text: 'call 1' } } } });
+    await expect(client.listModels()).resolves.toMatchObject({ models: [{ name: 'after 1 calls' }] });
+
+    await sut.stop(50);
+
+    await expect(iterator.next()).resolves.toMatchObject({ value: { event: { $case: 'error' } } });
+    expect(router.aborted).toBe(true);
+    client.close();
+  });
+
+  it('binds an ephemeral port when asked for port 0', async () => {
+    const port = await sut.add(RouterServiceDefinition, new CountingRouter()).start('127.0.0.1', 0);
+
+    expect(port).toBeGreaterThan(0);
+  });
+
+  it('refuses an implementation that misses a method', () => {
+    const partial = { listModels: async (): Promise<ListModelsResponse> => ({ models: [] }) };
+
+    // @ts-expect-error -- `route` is missing, which the types already reject
+    expect(() => sut.add(RouterServiceDefinition, partial)).toThrow('switchyard.router.v1.RouterService/Route has no implementation');
+  });
+
+  it('rejects start when the address cannot be bound', async () => {
+    const port = await sut.add(RouterServiceDefinition, new CountingRouter()).start('127.0.0.1', 0);
+    const other = new GrpcServerHost().add(RouterServiceDefinition, new CountingRouter());
+    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined); // grpc-js logs the failed bind
+
+    await expect(other.start('127.0.0.1', port)).rejects.toThrow();
+    await other.stop(0);
+    log.mockRestore();
+  });
+});

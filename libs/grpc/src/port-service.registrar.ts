@@ -1,0 +1,45 @@
+import {
+  AdapterServiceDefinition,
+  type AdapterPort,
+  AuthServiceDefinition,
+  type AuthPort,
+  BillingServiceDefinition,
+  type BillingPort,
+  ErrorKind,
+  type ResponseEvent,
+  RouterServiceDefinition,
+  type RouterPort,
+} from '@switchyard/ir';
+import type { GrpcServerHost } from './grpc-server.host';
+
+// The gRPC face of each port: decode, call the one port method, encode. Kept this thin so
+// cluster mode behaves exactly like the in-process binding of standalone mode.
+
+export function serveAuth(host: GrpcServerHost, impl: AuthPort): GrpcServerHost {
+  return host.add(AuthServiceDefinition, { admit: (request) => impl.admit(request) });
+}
+
+export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerHost {
+  return host.add(RouterServiceDefinition, {
+    route: ({ request }, signal) => (request ? impl.route(request, signal) : missingRequest('RouteRequest')),
+    listModels: () => impl.listModels(),
+  });
+}
+
+export function serveAdapter(host: GrpcServerHost, impl: AdapterPort): GrpcServerHost {
+  return host.add(AdapterServiceDefinition, { generate: (request, signal) => impl.generate(request, signal) });
+}
+
+export function serveBilling(host: GrpcServerHost, impl: BillingPort): GrpcServerHost {
+  return host.add(BillingServiceDefinition, { getUsage: (request) => impl.getUsage(request) });
+}
+
+// The streaming contract is "never throw": a malformed call is answered with an error event.
+async function* missingRequest(message: string): AsyncGenerator<ResponseEvent> {
+  yield {
+    event: {
+      $case: 'error',
+      value: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: `${message}.request is required`, param: 'request', retryable: false, providerStatus: 0, retryAfterMs: 0 },
+    },
+  };
+}
