@@ -1,0 +1,57 @@
+import { IrError } from '@switchyard/ir';
+
+// Small validators for client bodies: each names the field it rejects, so a client sees
+// "messages[2].content: expected a string or an array" rather than a generic 400.
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function expectObject(v: unknown, path: string): JsonObject {
+  if (!isObject(v)) throw IrError.invalid(`${path}: expected an object`, path);
+  return v;
+}
+
+export function expectArray(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw IrError.invalid(`${path}: expected an array`, path);
+  return v;
+}
+
+export function expectString(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw IrError.invalid(`${path}: expected a string`, path);
+  return v;
+}
+
+export function optString(v: unknown, path: string): string | undefined {
+  return v === undefined || v === null ? undefined : expectString(v, path);
+}
+
+export function optNumber(v: unknown, path: string, min = -Infinity, max = Infinity): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw IrError.invalid(`${path}: expected a number`, path);
+  if (v < min || v > max) throw IrError.invalid(`${path}: must be between ${min} and ${max}`, path);
+  return v;
+}
+
+export function optInteger(v: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const n = optNumber(v, path, min, max);
+  if (n !== undefined && !Number.isInteger(n)) throw IrError.invalid(`${path}: expected an integer`, path);
+  return n;
+}
+
+export function optBoolean(v: unknown, path: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw IrError.invalid(`${path}: expected a boolean`, path);
+  return v;
+}
+
+/** Splits a data: URL into media type and base64 payload; undefined for other URLs. */
+export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+  if (!url.startsWith('data:')) return undefined;
+  const comma = url.indexOf(',');
+  const meta = url.slice(5, comma);
+  if (comma < 0 || !meta.endsWith(';base64')) return undefined;
+  return { mediaType: meta.slice(0, -7), data: url.slice(comma + 1) };
+}

@@ -1,0 +1,15 @@
+import { renderOpenAiModelList } from './openai-models.render';
+
+describe(renderOpenAiModelList.name, () => {
+  it('renders the catalogue as an OpenAI model list, owned by switchyard unless told otherwise', () => {
+    const body = renderOpenAiModelList([{ name: 'gpt-4o', ownedBy: '', created: 1715367049 }, { name: 'claude-sonnet-4', ownedBy: 'anthropic' }]);
+
+    expect(body).toBe(
+      '{"object":"list","data":[{"id":"gpt-4o","object":"model","created":1715367049,"owned_by":"switchyard"},{"id":"claude-sonnet-4","object":"model","created":0,"owned_by":"anthropic"}]}',
+    );
+  });
+
+  it('renders an empty catalogue as an empty list', () => {
+    expect(renderOpenAiModelList([])).toBe('{"object":"list","data":[]}');
+  });
+});

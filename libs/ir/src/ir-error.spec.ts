@@ -1,0 +1,38 @@
+import { ErrorKind } from './generated/switchyard/ir/v1/ir';
+import { IrError } from './ir-error';
+
+describe(IrError.name, () => {
+  it('builds an invalid-request error that names the offending field', () => {
+    const sut = IrError.invalid('messages[1].content: expected an array', 'messages[1].content');
+
+    expect(sut).toBeInstanceOf(Error);
+    expect(sut.name).toBe('IrError');
+    expect(sut.kind).toBe(ErrorKind.ERROR_KIND_INVALID_REQUEST);
+    expect(sut.message).toBe('messages[1].content: expected an array');
+    expect(sut.param).toBe('messages[1].content');
+  });
+
+  it('turns into a complete, non-retryable error event', () => {
+    const sut = new IrError(ErrorKind.ERROR_KIND_RATE_LIMITED, 'slow down', 'model', 1500);
+
+    expect(sut.toEvent()).toStrictEqual({
+      kind: ErrorKind.ERROR_KIND_RATE_LIMITED,
+      message: 'slow down',
+      param: 'model',
+      retryAfterMs: 1500,
+      retryable: false,
+      providerStatus: 0,
+    });
+  });
+
+  it('fills absent param and retry-after with proto defaults', () => {
+    expect(new IrError(ErrorKind.ERROR_KIND_INTERNAL, 'boom').toEvent()).toStrictEqual({
+      kind: ErrorKind.ERROR_KIND_INTERNAL,
+      message: 'boom',
+      param: '',
+      retryAfterMs: 0,
+      retryable: false,
+      providerStatus: 0,
+    });
+  });
+});

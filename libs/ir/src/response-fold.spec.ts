@@ -1,0 +1,90 @@
+import { ErrorKind, FinishReason, ResponseEvent } from './generated/switchyard/ir/v1/ir';
+import { FoldedResponse, ResponseFolder } from './response-fold';
+
+function fold(events: ResponseEvent[]): FoldedResponse {
+  const sut = new ResponseFolder();
+  for (const e of events) sut.add(e);
+  return sut.value;
+}
+
+const start: ResponseEvent = { event: { $case: 'start', value: { id: 'chatcmpl-1', model: 'gpt-4o', deploymentId: 'd1', attempts: 1 } } };
+
+describe(ResponseFolder.name, () => {
+  it('concatenates text deltas and takes the stop reason of the choice', () => {
+    const r = fold([
+      start,
+      { event: { $case: 'textDelta', value: { text: 'Hel' } } },
+      { event: { $case: 'textDelta', value: { text: 'lo!' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH, rawReason: 'length' } } },
+    ]);
+
+    expect(r).toStrictEqual({
+      start: { id: 'chatcmpl-1', model: 'gpt-4o', deploymentId: 'd1', attempts: 1 },
+      choices: [{ index: 0, text: 'Hello!', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_LENGTH }],
+      usage: undefined,
+      error: undefined,
+    });
+  });
+
+  it('assembles parallel tool calls by index from fragments, keeping the first id and name', () => {
+    const r = fold([
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_a', name: 'get_weather', argumentsDelta: '{"city":' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_b', name: 'get_time', argumentsDelta: '' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: '', name: '', argumentsDelta: '"Paris"}' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 1, argumentsDelta: '{"tz":"Europe/Oslo"}' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS } } },
+    ]);
+
+    expect(r.choices[0]?.toolCalls).toStrictEqual([
+      { id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { id: 'call_b', name: 'get_time', arguments: '{"tz":"Europe/Oslo"}' },
+    ]);
+    expect(r.choices[0]?.finishReason).toBe(FinishReason.FINISH_REASON_TOOL_CALLS);
+  });
+
+  it('keeps reasoning text and its signature apart from the answer', () => {
+    const r = fold([
+      { event: { $case: 'reasoningDelta', value: { text: 'The user wants ' } } },
+      { event: { $case: 'reasoningDelta', value: { text: 'a greeting.', signature: 'EqQBCkgI' } } },
+      { event: { $case: 'textDelta', value: { text: 'Hi' } } },
+    ]);
+
+    expect(r.choices[0]).toMatchObject({ text: 'Hi', reasoning: 'The user wants a greeting.', reasoningSignature: 'EqQBCkgI' });
+  });
+
+  it('keeps the choices of n > 1 apart by index', () => {
+    const r = fold([
+      { event: { $case: 'textDelta', value: { text: 'A', choice: 1 } } },
+      { event: { $case: 'textDelta', value: { text: 'B', choice: 0 } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, choice: 1 } } },
+    ]);
+
+    expect(r.choices.map((c) => [c.index, c.text, c.finishReason])).toStrictEqual([
+      [0, 'B', FinishReason.FINISH_REASON_UNSPECIFIED],
+      [1, 'A', FinishReason.FINISH_REASON_STOP],
+    ]);
+  });
+
+  it('reads a stop without a reason as STOP', () => {
+    expect(fold([{ event: { $case: 'stop', value: {} } }]).choices[0]?.finishReason).toBe(FinishReason.FINISH_REASON_STOP);
+  });
+
+  it('keeps the usage and the error events', () => {
+    const usage = { inputTokens: 12, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 0 };
+    const error = { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'no first token in 30000 ms', retryable: true };
+
+    const r = fold([{ event: { $case: 'usage', value: usage } }, { event: { $case: 'error', value: error } }]);
+
+    expect(r.usage).toStrictEqual(usage);
+    expect(r.error).toStrictEqual(error);
+  });
+
+  it('gives one empty choice for a stream without content, and ignores empty events', () => {
+    expect(fold([{ event: undefined }, {}])).toStrictEqual({
+      start: {},
+      choices: [{ index: 0, text: '', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_UNSPECIFIED }],
+      usage: undefined,
+      error: undefined,
+    });
+  });
+});

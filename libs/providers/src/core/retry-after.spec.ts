@@ -1,0 +1,19 @@
+import { parseRetryAfterMs } from './retry-after';
+
+const NOW = Date.parse('Wed, 06 Aug 2025 10:00:00 GMT');
+
+describe(parseRetryAfterMs.name, () => {
+  it.each([
+    ['20', 20_000],
+    ['0', 0],
+    ['1.5', 1500],
+    ['-3', 0],
+    ['Wed, 06 Aug 2025 10:00:30 GMT', 30_000],
+    ['Wed, 06 Aug 2025 09:59:00 GMT', 0],
+    ['soon', 0],
+    ['', 0],
+    [undefined, 0],
+  ])('reads %j as %i ms', (value, ms) => {
+    expect(parseRetryAfterMs(value, NOW)).toBe(ms);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './core/provider-adapter.types';
+export * from './core/sse-parser';
+export * from './core/retry-after';
+export * from './registry';

@@ -1,0 +1,134 @@
+import { ChatRequest, Dialect, ErrorKind, IrError, Role, ToolChoice_Mode } from '@switchyard/ir';
+import type { UpstreamTarget } from '../core/provider-adapter.types';
+import { PROVIDERS } from '../registry';
+import { readIrFixture, readJsonFixture } from './__fixtures__/ir-json';
+import { buildOpenAiRequest } from './openai.request';
+
+const TARGETS: Record<string, UpstreamTarget> = {
+  'agent-turn': { baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-proj-upstream', upstreamModel: 'gpt-4.1-2025-04-14', options: {} },
+  'streaming-chat': { baseUrl: 'http://vllm.internal:8000/v1/', apiKey: 'token-vllm', upstreamModel: 'Qwen/Qwen3-32B', options: {} },
+};
+
+function wireBody(request: ChatRequest, provider: keyof typeof PROVIDERS = 'openai'): unknown {
+  return JSON.parse(PROVIDERS[provider].buildRequest(request, TARGETS['agent-turn'] as UpstreamTarget).body);
+}
+
+function user(text: string): ChatRequest['messages'] {
+  return [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text } } }] }];
+}
+
+describe(buildOpenAiRequest.name, () => {
+  // agent-turn: an OpenAI-dialect client with images, parallel tool results in one IR turn,
+  // tools, a named tool choice, a JSON schema and passthrough extras. streaming-chat: an
+  // Anthropic-dialect client (thinking block, top_k, its own extras) sent to a vLLM server.
+  it.each<[string, keyof typeof PROVIDERS]>([
+    ['agent-turn', 'openai'],
+    ['agent-turn', 'openai-compatible'],
+    ['streaming-chat', 'openai-compatible'],
+  ])('writes %s for %s as the golden wire body', (name, provider) => {
+    const request = readIrFixture<ChatRequest>(`${name}.ir.json`);
+
+    const http = PROVIDERS[provider].buildRequest(request, TARGETS[name] as UpstreamTarget);
+
+    expect(JSON.parse(http.body)).toStrictEqual(readJsonFixture(`${name}.${provider}.body.json`));
+  });
+
+  it('posts to /chat/completions under the base URL with the upstream key', () => {
+    const request = readIrFixture<ChatRequest>('streaming-chat.ir.json');
+
+    const http = PROVIDERS['openai-compatible'].buildRequest(request, TARGETS['streaming-chat'] as UpstreamTarget);
+
+    expect({ url: http.url, headers: http.headers }).toStrictEqual({
+      url: 'http://vllm.internal:8000/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer token-vllm' },
+    });
+  });
+
+  it('always asks for usage when streaming, even if the client did not', () => {
+    const body = wireBody({ model: 'm', messages: user('Hi'), stream: true, includeUsage: false });
+
+    expect(body).toStrictEqual({ model: 'gpt-4.1-2025-04-14', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('lets modelled fields win over passthrough extras and never streams a non-streaming request', () => {
+    const extras = { model: 'gpt-5', temperature: 2, stream: true, stream_options: { include_usage: false }, store: false };
+    const request: ChatRequest = {
+      model: 'm',
+      messages: user('Hi'),
+      sampling: { temperature: 0.3, stop: [] },
+      stream: false,
+      extensions: { dialect: Dialect.DIALECT_OPENAI, json: JSON.stringify(extras) },
+    };
+
+    expect(wireBody(request)).toStrictEqual({ store: false, model: 'gpt-4.1-2025-04-14', messages: [{ role: 'user', content: 'Hi' }], temperature: 0.3 });
+  });
+
+  it('sends neither tool_choice nor parallel_tool_calls without tools', () => {
+    // OpenAI answers 400 "'tool_choice' is only allowed when 'tools' are specified".
+    const request: ChatRequest = { model: 'm', messages: user('Hi'), tools: [], toolChoice: { mode: ToolChoice_Mode.MODE_AUTO, disableParallel: true } };
+
+    expect(wireBody(request)).toStrictEqual({ model: 'gpt-4.1-2025-04-14', messages: [{ role: 'user', content: 'Hi' }] });
+  });
+
+  it.each<[keyof typeof ToolChoice_Mode, string]>([
+    ['MODE_AUTO', 'auto'],
+    ['MODE_NONE', 'none'],
+    ['MODE_REQUIRED', 'required'],
+  ])('writes tool choice %s as "%s"', (name, wire) => {
+    const request: ChatRequest = { model: 'm', messages: user('Hi'), tools: [{ name: 'ping' }], toolChoice: { mode: ToolChoice_Mode[name] } };
+
+    expect(wireBody(request)).toMatchObject({ tool_choice: wire });
+    expect(wireBody(request)).not.toHaveProperty('parallel_tool_calls');
+  });
+
+  it('writes audio and file parts of a user message', () => {
+    const request: ChatRequest = {
+      model: 'm',
+      messages: [
+        {
+          role: Role.ROLE_USER,
+          content: [
+            { part: { $case: 'audio', value: { data: 'UklGRiQAAABXQVZF', format: 'wav' } } },
+            { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', mediaType: 'application/pdf', filename: 'invoice.pdf' } } },
+            { part: { $case: 'file', value: { fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL' } } },
+          ],
+        },
+      ],
+    };
+
+    expect(wireBody(request)).toStrictEqual({
+      model: 'gpt-4.1-2025-04-14',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_audio', input_audio: { data: 'UklGRiQAAABXQVZF', format: 'wav' } },
+            { type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'invoice.pdf' } },
+            { type: 'file', file: { file_id: 'file-6F2ksmvXxt4VdoqmHRw6kL' } },
+          ],
+        },
+      ],
+    });
+  });
+
+  it.each<[string, ChatRequest['messages'], string, string]>([
+    [
+      'an image in a tool result',
+      [{ role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'call_1', content: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png' } } }] } } }] }],
+      'tool_result.content: only text is supported here by this provider',
+      'tool_result.content',
+    ],
+    [
+      'a tool call in a user message',
+      [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'a' } } }, { part: { $case: 'toolCall', value: { id: 'call_1', name: 'f' } } }] }],
+      'user messages cannot carry toolCall parts',
+      'messages',
+    ],
+    ['a message without a role', [{ content: [{ part: { $case: 'text', value: { text: 'Hi' } } }] }], 'message role is missing', 'messages'],
+  ])('rejects %s as an invalid request', (_what, messages, message, param) => {
+    const build = () => wireBody({ model: 'm', messages });
+
+    expect(build).toThrow(IrError);
+    expect(build).toThrow(expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message, param }));
+  });
+});

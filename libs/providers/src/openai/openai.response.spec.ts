@@ -1,0 +1,51 @@
+import { FinishReason } from '@switchyard/ir';
+import { PROVIDERS } from '../registry';
+import { readJsonFixture, toIrJson } from './__fixtures__/ir-json';
+import { openAiFinishToIr, parseOpenAiResponse } from './openai.response';
+
+describe(parseOpenAiResponse.name, () => {
+  // tool-calls: OpenAI o4-mini with parallel calls, cached and reasoning tokens.
+  // deepseek-reasoner: reasoning_content, and cache hits as prompt_cache_hit_tokens only.
+  it.each(['tool-calls', 'deepseek-reasoner'])('reads the recorded %s response into the golden events', (name) => {
+    const events = PROVIDERS.openai.parseResponse(readJsonFixture(`response.${name}.json`));
+
+    expect(toIrJson(events)).toStrictEqual(readJsonFixture(`response.${name}.events.json`));
+  });
+
+  it('reads every choice of n > 1 and a refusal as text', () => {
+    const events = parseOpenAiResponse({
+      id: 'chatcmpl-n2',
+      model: 'gpt-4o-mini',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Heads.' }, finish_reason: 'stop' },
+        { index: 1, message: { role: 'assistant', content: null, refusal: "I can't help with that." }, finish_reason: 'content_filter' },
+      ],
+    });
+
+    expect(toIrJson(events)).toStrictEqual([
+      { event: { $case: 'start', value: { id: 'chatcmpl-n2', model: 'gpt-4o-mini' } } },
+      { event: { $case: 'textDelta', value: { text: 'Heads.', choice: 0 } } },
+      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_STOP', rawReason: 'stop', choice: 0 } } },
+      { event: { $case: 'textDelta', value: { text: "I can't help with that.", choice: 1 } } },
+      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_CONTENT_FILTER', rawReason: 'content_filter', choice: 1 } } },
+    ]);
+  });
+
+  it.each([null, {}, { choices: null }, 'Internal Server Error'])('rejects %j, which has no choices', (body) => {
+    expect(() => parseOpenAiResponse(body)).toThrow('upstream response has no choices');
+  });
+});
+
+describe(openAiFinishToIr.name, () => {
+  it.each<[string | null, keyof typeof FinishReason]>([
+    ['stop', 'FINISH_REASON_STOP'],
+    ['length', 'FINISH_REASON_LENGTH'],
+    ['tool_calls', 'FINISH_REASON_TOOL_CALLS'],
+    ['function_call', 'FINISH_REASON_TOOL_CALLS'],
+    ['content_filter', 'FINISH_REASON_CONTENT_FILTER'],
+    ['eos', 'FINISH_REASON_STOP'],
+    [null, 'FINISH_REASON_STOP'],
+  ])('reads %j as %s', (raw, name) => {
+    expect(openAiFinishToIr(raw)).toBe(FinishReason[name]);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './key-hash';
+export * from './model-pattern';
