@@ -1,0 +1,111 @@
+import { AdmitResponse, ErrorKind } from '@switchyard/ir';
+import { hashKey } from '@switchyard/shared';
+import { AuthService } from './auth.service';
+import type { KeyRecord, KeySource } from './key-directory.types';
+
+const NOW = Date.parse('2025-08-06T10:00:00Z');
+
+const KEYS: Record<string, KeyRecord> = {
+  'sk-sy-acme-all': { id: 'key_all', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false },
+  'sk-sy-acme-gpt': { id: 'key_gpt', tenantId: 'acme', models: ['gpt-4o*', 'o4-mini'], expiresAt: NOW + 60_000, revoked: false },
+  'sk-sy-acme-revoked': { id: 'key_revoked', tenantId: 'acme', models: [], expiresAt: undefined, revoked: true },
+  'sk-sy-acme-expired': { id: 'key_expired', tenantId: 'acme', models: [], expiresAt: NOW, revoked: false },
+};
+
+/** The key directory as the database would hand it over, plus a count of loads. */
+class InMemoryKeySource implements KeySource {
+  loads = 0;
+  failing = false;
+  readonly keys = new Map(Object.entries(KEYS).map(([value, record]) => [hashKey(value), record]));
+
+  async loadAll(): Promise<Map<string, KeyRecord>> {
+    this.loads++;
+    if (this.failing) throw new Error('connection refused');
+    return new Map(this.keys);
+  }
+}
+
+function refused(kind: ErrorKind, message: string): AdmitResponse {
+  return { admitted: false, error: { kind, message, retryable: false } };
+}
+
+describe(AuthService.name, () => {
+  let source: InMemoryKeySource;
+  let sut: AuthService;
+  let now: jest.SpyInstance<number, []>;
+
+  beforeEach(async () => {
+    now = jest.spyOn(Date, 'now').mockReturnValue(NOW);
+    source = new InMemoryKeySource();
+    sut = new AuthService(source);
+    await sut.reload();
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('admits a known key with its tenant, id and allowed models', async () => {
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o-mini' })).toStrictEqual({
+      admitted: true,
+      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'] },
+    });
+  });
+
+  it('refuses an unknown key as an authentication failure', async () => {
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-typo'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.'));
+  });
+
+  it('refuses a revoked key', async () => {
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-revoked'), model: 'gpt-4o' })).toStrictEqual(
+      refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.'),
+    );
+  });
+
+  it('refuses a key from the moment it expires', async () => {
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-expired'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
+
+    now.mockReturnValue(NOW + 60_000);
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
+  });
+
+  it('refuses a model outside the key patterns as a permission failure naming the model', async () => {
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'claude-sonnet-4' })).toStrictEqual(
+      refused(ErrorKind.ERROR_KIND_PERMISSION, 'This key is not allowed to use the model `claude-sonnet-4`.'),
+    );
+  });
+
+  it.each(['gpt-4o', 'gpt-4o-mini', 'o4-mini'])('admits %s under the patterns gpt-4o* and o4-mini', async (model) => {
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model })).admitted).toBe(true);
+  });
+
+  it('admits a call that names no model (model listing) whatever the patterns', async () => {
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: '' })).admitted).toBe(true);
+  });
+
+  it('finds a key created after the last load, reloading on a miss at most once a second', async () => {
+    source.keys.set(hashKey('sk-sy-new'), { id: 'key_new', tenantId: 'globex', models: [], expiresAt: undefined, revoked: false });
+
+    now.mockReturnValue(NOW + 1000);
+    const tooSoon = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' });
+    now.mockReturnValue(NOW + 1001);
+    const later = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' });
+
+    expect(tooSoon.admitted).toBe(false);
+    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [] } });
+    expect(source.loads).toBe(2);
+  });
+
+  it('shares one load between concurrent reloads', async () => {
+    await Promise.all([sut.reload(), sut.reload(), sut.reload()]);
+
+    expect(source.loads).toBe(2);
+  });
+
+  it('still refuses an unknown key when the reload on a miss fails', async () => {
+    source.failing = true;
+    now.mockReturnValue(NOW + 5000);
+
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.'));
+    expect(source.loads).toBe(2);
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-all'), model: 'gpt-4o' })).admitted).toBe(true);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './auth.service';
+export * from './key-directory.types';
+export * from './prisma-key.source';

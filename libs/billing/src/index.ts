@@ -1,0 +1,3 @@
+export * from './price-book';
+export * from './usage-query.service';
+export * from './usage-recorder.service';

@@ -1,0 +1,46 @@
+import type { Database } from '@switchyard/db';
+import type { BillingPort, GetUsageRequest, GetUsageResponse } from '@switchyard/ir';
+
+interface Row {
+  day: string;
+  tenant_id: string;
+  key_id: string;
+  model: string;
+  requests: bigint | number;
+  input_tokens: bigint | number | null;
+  output_tokens: bigint | number | null;
+  cost_usd: string | number | null;
+}
+
+/** Usage by day, tenant, key and model (UTC days), each filter optional. */
+export class UsageQuery implements BillingPort {
+  constructor(private readonly db: Database) {}
+
+  async getUsage(q: GetUsageRequest): Promise<GetUsageResponse> {
+    const from = q.fromDay ? new Date(`${q.fromDay}T00:00:00Z`) : new Date(0);
+    const to = q.toDay ? new Date(Date.parse(`${q.toDay}T00:00:00Z`) + 86_400_000) : new Date(8.64e15);
+    const rows = await this.db.prisma.$queryRaw<Row[]>`
+      SELECT to_char(date_trunc('day', started_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
+             tenant_id, key_id, model, count(*) AS requests,
+             sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd)::text AS cost_usd
+        FROM usage_records
+       WHERE started_at >= ${from} AND started_at < ${to}
+         AND (${q.tenantId ?? ''} = '' OR tenant_id = ${q.tenantId ?? ''})
+         AND (${q.keyId ?? ''} = '' OR key_id = ${q.keyId ?? ''})
+         AND (${q.model ?? ''} = '' OR model = ${q.model ?? ''})
+       GROUP BY 1, 2, 3, 4
+       ORDER BY 1, 2, 3, 4`;
+    return {
+      rows: rows.map((r) => ({
+        day: r.day,
+        tenantId: r.tenant_id,
+        keyId: r.key_id,
+        model: r.model,
+        requests: Number(r.requests),
+        inputTokens: Number(r.input_tokens ?? 0),
+        outputTokens: Number(r.output_tokens ?? 0),
+        costUsd: Number(r.cost_usd ?? 0),
+      })),
+    };
+  }
+}

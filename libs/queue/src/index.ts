@@ -1,0 +1,3 @@
+export * from './queue-names';
+export * from './memory-usage.queue';
+export * from './bull-usage.queue';

@@ -1,0 +1,82 @@
+import { Logger } from '@nestjs/common';
+import type { UsageEvent, UsageSink } from '@switchyard/ir';
+import type { UsageConsumer, UsageHandler } from './queue-names';
+
+const MAX_ATTEMPTS = 8;
+// Events are written in batches after a short delay: one multi-row insert instead of one per
+// request keeps database work (PGlite runs on this very thread) off the request path.
+const FLUSH_DELAY_MS = 50;
+const MAX_BATCH = 500;
+
+/**
+ * Standalone without Redis: producer and consumer in one process, delivered in the background
+ * with retries; close() drains what is pending. What is pending when the process is killed is
+ * lost — run with REDIS_URL where that matters (docs/architecture.md §5).
+ */
+export class MemoryUsageQueue implements UsageSink, UsageConsumer {
+  private readonly log = new Logger(MemoryUsageQueue.name);
+  private pending: UsageEvent[] = [];
+  private handler: UsageHandler | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+
+  publish(event: UsageEvent): void {
+    this.pending.push(event);
+    this.schedule();
+  }
+
+  consume(handler: UsageHandler): void {
+    this.handler = handler;
+    this.schedule();
+  }
+
+  /** Resolves when everything published so far has been handled. */
+  async drain(): Promise<void> {
+    for (;;) {
+      if (this.draining) await this.draining;
+      else if (this.handler && this.pending.length) this.startRun();
+      else return;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.draining || !this.handler || this.pending.length === 0) return;
+    this.timer = setTimeout(() => this.startRun(), FLUSH_DELAY_MS);
+  }
+
+  private startRun(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.draining = this.run().finally(() => {
+      this.draining = undefined;
+      this.schedule();
+    });
+  }
+
+  private async run(): Promise<void> {
+    const handler = this.handler;
+    while (handler && this.pending.length) {
+      const batch = this.pending.slice(0, MAX_BATCH);
+      this.pending = this.pending.slice(batch.length);
+      await this.deliver(handler, batch);
+    }
+  }
+
+  private async deliver(handler: UsageHandler, batch: UsageEvent[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await handler(batch);
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS) {
+          this.log.error(`${batch.length} usage events dropped after ${attempt} attempts: ${String(err)}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+}

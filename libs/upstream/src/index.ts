@@ -1,0 +1,2 @@
+export * from './upstream.service';
+export * from './upstream-errors';
