@@ -1,0 +1,43 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ErrorKind } from '@switchyard/ir';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { requestIdOf } from './credentials';
+import { renderErrorForPath } from './dialect-registry';
+
+/**
+ * Errors raised outside a chat handler — body too large or unreadable (Fastify's content
+ * parser), unknown route, anything unexpected — reach the client in the dialect its URL
+ * implies, never as Nest's default JSON.
+ */
+@Catch()
+export class DialectErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger(DialectErrorFilter.name);
+
+  constructor(private readonly maxBodyBytes: number) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const req = http.getRequest<FastifyRequest>();
+    if (reply.sent || reply.raw.headersSent) return;
+    const status = exception instanceof HttpException ? exception.getStatus() : ((exception as { statusCode?: number }).statusCode ?? 500);
+    if (status >= 500) this.log.error(`unhandled error on ${req.method} ${req.url}: ${(exception as Error).stack ?? String(exception)}`);
+    const r = renderErrorForPath(req.url, { kind: kindOf(status), message: messageOf(status, exception, req, this.maxBodyBytes) });
+    void reply.code(r.status).header('x-request-id', requestIdOf(req.headers, randomUUID)).headers(r.headers ?? {}).type('application/json').send(r.body);
+  }
+}
+
+function kindOf(status: number): ErrorKind {
+  if (status === 404) return ErrorKind.ERROR_KIND_NOT_FOUND;
+  if (status === 413) return ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE;
+  if (status < 500) return ErrorKind.ERROR_KIND_INVALID_REQUEST;
+  return ErrorKind.ERROR_KIND_INTERNAL;
+}
+
+function messageOf(status: number, exception: unknown, req: FastifyRequest, maxBodyBytes: number): string {
+  if (status === 404) return `Unknown route ${req.method} ${req.url.split('?')[0]}`;
+  if (status === 413) return `Request body exceeds the limit of ${maxBodyBytes} bytes.`;
+  if (status < 500) return (exception as Error).message;
+  return 'internal error';
+}

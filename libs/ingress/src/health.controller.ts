@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+/** Readiness of the dependencies this process needs to serve (DESIGN.md §6: regions route by /readyz). */
+export interface ReadinessCheck {
+  name: string;
+  ready(): boolean | Promise<boolean>;
+}
+export const READINESS_CHECKS = Symbol('ReadinessChecks');
+
+@Controller()
+export class HealthController {
+  constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}
+
+  @Get('healthz')
+  health(@Res() reply: FastifyReply): void {
+    void reply.header('cache-control', 'no-store').send({ status: 'ok' });
+  }
+
+  @Get('readyz')
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    const results = await Promise.all(this.checks.map(async (c) => [c.name, await Promise.resolve(c.ready()).catch(() => false)] as const));
+    const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
+    void reply
+      .code(failing.length ? 503 : 200)
+      .header('cache-control', 'no-store')
+      .send({ status: failing.length ? 'unavailable' : 'ready', failing });
+  }
+}

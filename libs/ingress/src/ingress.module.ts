@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AUTH_PORT, AuthPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
+import { ChatCompletionsController } from './chat-completions.controller';
+import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
+import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
+import { ModelsController } from './models.controller';
+
+/** What the public edge needs; standalone passes in-process services, cluster passes gRPC clients. */
+export interface IngressPorts {
+  auth: AuthPort;
+  router: RouterPort;
+  usage: UsageSink;
+  readiness: ReadinessCheck[];
+  region: string;
+}
+
+@Module({})
+export class IngressModule {
+  static forRoot(ports: IngressPorts): DynamicModule {
+    return {
+      module: IngressModule,
+      controllers: [ChatCompletionsController, ModelsController, HealthController],
+      providers: [
+        ChatPipeline,
+        { provide: INGRESS_OPTIONS, useValue: { region: ports.region } },
+        { provide: AUTH_PORT, useValue: ports.auth },
+        { provide: ROUTER_PORT, useValue: ports.router },
+        { provide: USAGE_SINK, useValue: ports.usage },
+        { provide: READINESS_CHECKS, useValue: ports.readiness },
+      ],
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import { ChatRequest, Dialect, ErrorKind, FinishReason, ResponseEvent, Role, UsageEvent } from '@switchyard/ir';
+import { UsageTracker } from './usage-tracker';
+
+const T0 = Date.parse('2025-08-06T10:00:00Z');
+
+const CHAT: ChatRequest = {
+  model: 'gpt-4o',
+  system: [{ part: { $case: 'text', value: { text: 'Be brief.' } } }],
+  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'What is the capital of France?' } } }] }],
+  stream: true,
+  meta: { requestId: 'req_7f3a9c', tenantId: 'acme', keyId: 'key_01J9', dialect: Dialect.DIALECT_OPENAI },
+};
+
+const START: ResponseEvent = {
+  event: { $case: 'start', value: { id: 'chatcmpl-1', model: 'gpt-4o', providerId: 'openai-eu', deploymentId: 'gpt-4o@openai', upstreamModel: 'gpt-4o-2024-08-06', attempts: 1 } },
+};
+const TEXT: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'Paris.' } } };
+const STOP: ResponseEvent = { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP } } };
+
+describe(UsageTracker.name, () => {
+  let now: jest.SpyInstance<number, []>;
+
+  beforeEach(() => {
+    now = jest.spyOn(Date, 'now').mockReturnValue(T0);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('produces one usage event with the deployment, provider usage, latency and time to first token', () => {
+    const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    sut.observe(START);
+    now.mockReturnValue(T0 + 320);
+    sut.observe(TEXT);
+    now.mockReturnValue(T0 + 400);
+    sut.observe({ event: { $case: 'textDelta', value: { text: ' Obviously.' } } });
+    sut.observe(STOP);
+    sut.observe({ event: { $case: 'usage', value: { inputTokens: 21, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0 } } });
+    now.mockReturnValue(T0 + 950);
+
+    expect(sut.finish(false, 200)).toStrictEqual<UsageEvent>({
+      requestId: 'req_7f3a9c',
+      tenantId: 'acme',
+      keyId: 'key_01J9',
+      model: 'gpt-4o',
+      dialect: Dialect.DIALECT_OPENAI,
+      stream: true,
+      region: 'eu',
+      startedAt: T0,
+      status: 'ok',
+      providerId: 'openai-eu',
+      deploymentId: 'gpt-4o@openai',
+      upstreamModel: 'gpt-4o-2024-08-06',
+      usage: { inputTokens: 21, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0 },
+      httpStatus: 200,
+      latencyMs: 950,
+      ttftMs: 320,
+      finishedAt: T0 + 950,
+    });
+  });
+
+  it('estimates tokens at four characters each when the upstream never reported usage', () => {
+    const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    sut.observe(TEXT); // 6 characters
+    sut.observe({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'lookup', argumentsDelta: '{"q":"x"}' } } }); // 6 + 9
+    sut.observe({ event: { $case: 'reasoningDelta', value: { text: 'Hmm' } } }); // 3
+
+    // Input: "Be brief." (9) + the question (30) = 39 characters.
+    expect(sut.finish(false, 200).usage).toStrictEqual({ inputTokens: 10, outputTokens: 6 });
+  });
+
+  it('records an error event with its kind', () => {
+    const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    sut.observe({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'upstream returned 429', retryable: true } } });
+
+    expect(sut.finish(false, 429)).toMatchObject({ status: 'error', errorKind: ErrorKind.ERROR_KIND_RATE_LIMITED, httpStatus: 429, ttftMs: 0 });
+  });
+
+  it('records a client that hung up as aborted with status 499, whatever was written', () => {
+    const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    sut.observe(START);
+    sut.observe(TEXT);
+
+    expect(sut.finish(true, 200)).toMatchObject({ status: 'aborted', errorKind: ErrorKind.ERROR_KIND_CANCELLED, httpStatus: 499 });
+  });
+});
