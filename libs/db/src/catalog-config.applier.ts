@@ -1,0 +1,175 @@
+import type { ModelConfig, ProviderConfig } from '@switchyard/config';
+import { sameState, usd, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
+import type { Deployment, Prisma, Price, Provider } from './generated/prisma/client';
+
+/** Upserts providers by id. Providers absent from the file are left alone. */
+export async function applyProviders(ctx: ConfigApplyContext, providers: ProviderConfig[]): Promise<void> {
+  const existing = new Map((await ctx.tx.provider.findMany()).map((row) => [row.id, row]));
+  for (const p of providers) {
+    const data = {
+      type: p.type,
+      baseUrl: p.baseUrl,
+      // References as written (env:NAME); they are resolved by the adapters that use them.
+      apiKeys: p.apiKeys,
+      region: p.region ?? null,
+      options: p.options ?? {},
+    };
+    const current = existing.get(p.id);
+    await ctx.sync({
+      entity: 'provider',
+      id: p.id,
+      current: current && providerState(current),
+      desired: providerState(data),
+      redact: redactApiKeys,
+      write: async () => {
+        if (current) await ctx.tx.provider.update({ where: { id: p.id }, data });
+        else await ctx.tx.provider.create({ data: { id: p.id, ...data } });
+        return p.id;
+      },
+    });
+  }
+}
+
+/**
+ * Upserts models by public name, then their deployments (removing the deployments of each
+ * listed model that the file no longer lists), then their prices (a new Price row only when
+ * the price differs from the latest one). Models absent from the file are left alone.
+ */
+export async function applyModels(ctx: ConfigApplyContext, models: ModelConfig[]): Promise<void> {
+  const names = models.map((m) => m.name);
+  const existing = new Map((await ctx.tx.model.findMany({ where: { name: { in: names } } })).map((r) => [r.name, r]));
+  for (const m of models) {
+    const current = existing.get(m.name);
+    await ctx.sync({
+      entity: 'model',
+      id: m.name,
+      current: current && { fallbacks: current.fallbacks },
+      desired: { fallbacks: m.fallbacks },
+      write: async () => {
+        const data = { fallbacks: m.fallbacks };
+        if (current) await ctx.tx.model.update({ where: { name: m.name }, data });
+        else await ctx.tx.model.create({ data: { name: m.name, ...data } });
+        return m.name;
+      },
+    });
+  }
+  await applyDeployments(ctx, models, names);
+  await applyPrices(ctx, models, names);
+}
+
+async function applyDeployments(ctx: ConfigApplyContext, models: ModelConfig[], names: string[]): Promise<void> {
+  const rows = await ctx.tx.deployment.findMany({ where: { modelName: { in: names } } });
+  const existing = new Map(rows.map((row) => [deploymentId(row.modelName, row.providerId, row.upstreamModel), row]));
+  for (const m of models) {
+    for (const d of m.deployments) {
+      const id = deploymentId(m.name, d.provider, d.model);
+      const current = existing.get(id);
+      existing.delete(id);
+      const data = { weight: d.weight, priority: d.priority, rpm: d.rpm ?? null, tpm: d.tpm ?? null };
+      const key = { modelName: m.name, providerId: d.provider, upstreamModel: d.model };
+      await ctx.sync({
+        entity: 'deployment',
+        id,
+        current: current && deploymentState(current),
+        desired: deploymentState({ ...key, ...data }),
+        write: async () => {
+          if (current) return (await ctx.tx.deployment.update({ where: { id: current.id }, data })).id;
+          return (await ctx.tx.deployment.create({ data: { ...key, ...data } })).id;
+        },
+      });
+    }
+  }
+  for (const [id, row] of existing) {
+    await ctx.apply({
+      entity: 'deployment',
+      id,
+      action: 'delete',
+      before: deploymentState(row),
+      write: async () => (await ctx.tx.deployment.delete({ where: { id: row.id } })).id,
+    });
+  }
+}
+
+async function applyPrices(ctx: ConfigApplyContext, models: ModelConfig[], names: string[]): Promise<void> {
+  const rows = await ctx.tx.price.findMany({ where: { modelName: { in: names } }, orderBy: { effectiveFrom: 'desc' } });
+  const latest = new Map<string, Price>();
+  for (const row of rows) if (!latest.has(row.modelName)) latest.set(row.modelName, row);
+  for (const m of models) {
+    // A model without a price in the file keeps its price history untouched.
+    if (!m.price) continue;
+    const current = latest.get(m.name);
+    const after = priceState(m.price);
+    if (current && sameState(priceState(current), after)) {
+      ctx.changes.push({ entity: 'price', id: m.name, action: 'unchanged' });
+      continue;
+    }
+    const price = m.price;
+    await ctx.apply({
+      entity: 'price',
+      id: m.name,
+      // Prices are append-only: a change inserts a newer row, audited as an update of the price.
+      action: current ? 'update' : 'create',
+      before: current && priceState(current),
+      after,
+      write: async () => {
+        await ctx.tx.price.create({
+          data: {
+            modelName: m.name,
+            inputPerMTok: price.inputPerMTok,
+            outputPerMTok: price.outputPerMTok,
+            cachedInputPerMTok: price.cachedInputPerMTok ?? null,
+          },
+        });
+        return m.name;
+      },
+    });
+  }
+}
+
+function deploymentId(model: string, provider: string, upstreamModel: string): string {
+  return `${model}/${provider}/${upstreamModel}`;
+}
+
+function providerState(p: Pick<Provider, 'type' | 'baseUrl' | 'apiKeys' | 'region'> & { options: unknown }): EntityState {
+  return {
+    type: p.type,
+    baseUrl: p.baseUrl,
+    apiKeys: p.apiKeys,
+    region: p.region,
+    options: p.options as Prisma.InputJsonObject,
+  };
+}
+
+/** A reference (`env:NAME`) is safe to log; a literal key written in the file is not. */
+function redactApiKeys(state: EntityState): EntityState {
+  const apiKeys = state.apiKeys as string[];
+  return { ...state, apiKeys: apiKeys.map((ref) => (ref.startsWith('env:') ? ref : '[literal]')) };
+}
+
+function deploymentState(
+  d: Pick<Deployment, 'modelName' | 'providerId' | 'upstreamModel' | 'weight' | 'priority' | 'rpm' | 'tpm'>,
+): EntityState {
+  return {
+    model: d.modelName,
+    provider: d.providerId,
+    upstreamModel: d.upstreamModel,
+    weight: d.weight,
+    priority: d.priority,
+    rpm: d.rpm,
+    tpm: d.tpm,
+  };
+}
+
+interface PriceValues {
+  inputPerMTok: DecimalValue;
+  outputPerMTok: DecimalValue;
+  cachedInputPerMTok?: DecimalValue | null;
+}
+
+function priceState(p: PriceValues): EntityState {
+  return {
+    inputPerMTok: usd(p.inputPerMTok),
+    outputPerMTok: usd(p.outputPerMTok),
+    cachedInputPerMTok: p.cachedInputPerMTok == null ? null : usd(p.cachedInputPerMTok),
+  };
+}

@@ -1,0 +1,79 @@
+import type { ConfigChange, ConfigEntity } from './config-change.types';
+import { Prisma } from './generated/prisma/client';
+
+/** The managed columns of one entity as plain JSON: compared to detect changes, and audited. */
+export type EntityState = Prisma.InputJsonObject;
+
+interface RealChange {
+  entity: ConfigEntity;
+  id: string;
+  action: 'create' | 'update' | 'delete';
+  before?: EntityState;
+  after?: EntityState;
+  /** Performs the write and returns the row's id for the audit log. */
+  write: () => Promise<string>;
+}
+
+/** Collects the change list of one applyConfig run and writes an audit row per real change. */
+export class ConfigApplyContext {
+  readonly changes: ConfigChange[] = [];
+
+  constructor(
+    readonly tx: Prisma.TransactionClient,
+    private readonly dryRun: boolean,
+    private readonly actor: string,
+  ) {}
+
+  /**
+   * Records `unchanged` when the current state equals the desired one, else performs the create
+   * or update and audits it. `redact` strips what must not reach the audit log.
+   */
+  async sync(change: {
+    entity: ConfigEntity;
+    id: string;
+    current: EntityState | undefined;
+    desired: EntityState;
+    redact?: (state: EntityState) => EntityState;
+    write: () => Promise<string>;
+  }): Promise<void> {
+    const { entity, id, current, desired, redact = (state) => state, write } = change;
+    if (current && sameState(current, desired)) {
+      this.changes.push({ entity, id, action: 'unchanged' });
+      return;
+    }
+    const before = current && redact(current);
+    await this.apply({ entity, id, action: current ? 'update' : 'create', before, after: redact(desired), write });
+  }
+
+  async apply(change: RealChange): Promise<void> {
+    const { entity, id, action, before, after } = change;
+    this.changes.push({ entity, id, action });
+    if (this.dryRun) return;
+    const entityId = await change.write();
+    await this.tx.auditLog.create({ data: { actor: this.actor, action, entity, entityId, before, after } });
+  }
+}
+
+/** Deep equality of JSON states, ignoring object key order. */
+export function sameState(a: Prisma.InputJsonValue, b: Prisma.InputJsonValue): boolean {
+  return stableJson(a) === stableJson(b);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What Prisma accepts for a Decimal column. */
+export type DecimalValue = Prisma.Decimal | number | string;
+
+/** Money as the numeric(18,6) column holds it, so that 0.15 from the file equals 0.150000 read back. */
+export function usd(value: DecimalValue): string {
+  return new Prisma.Decimal(value).toFixed(6);
+}

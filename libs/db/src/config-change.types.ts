@@ -1,0 +1,28 @@
+import type { SecretRef } from '@switchyard/config';
+
+/** What applyConfig manages; also the `entity` of the audit rows it writes. */
+export const CONFIG_ENTITIES = ['provider', 'model', 'deployment', 'price', 'tenant', 'key'] as const;
+export type ConfigEntity = (typeof CONFIG_ENTITIES)[number];
+
+export const CONFIG_CHANGE_ACTIONS = ['create', 'update', 'delete', 'unchanged'] as const;
+export type ConfigChangeAction = (typeof CONFIG_CHANGE_ACTIONS)[number];
+
+export interface ConfigChange {
+  entity: ConfigEntity;
+  /**
+   * A name a person recognises: provider id, model name, tenant id,
+   * `<model>/<provider>/<upstream model>` for a deployment, the model name for its price,
+   * `<tenant>/<key prefix>` for a key.
+   */
+  id: string;
+  action: ConfigChangeAction;
+}
+
+export interface ApplyConfigOptions {
+  /** Report what would change, write nothing. */
+  dryRun?: boolean;
+  /** Turns a key reference (`env:ACME_KEY`) into the key; undefined when it resolves to nothing. */
+  resolveSecret: (ref: SecretRef) => string | undefined;
+  /** Recorded in the audit log; default 'config'. */
+  actor?: string;
+}

@@ -1,0 +1,31 @@
+export { Database, DATABASE_KINDS, type DatabaseKind } from './database';
+export { createDatabase, type DatabaseOptions } from './create-database';
+export { DEFAULT_POOL_SIZE } from './postgres.driver';
+export { DEFAULT_PGLITE_DIR } from './pglite.driver';
+export type { SqlSession } from './sql-session.types';
+export { applyMigrations, MIGRATION_LOCK_KEY, type ApplyMigrationsOptions, type ApplyMigrationsResult } from './migrations.runner';
+export { findMigrationsDir, MIGRATIONS_DIR_ENV } from './migrations-dir.locator';
+export { applyConfig, CONFIG_LOCK_KEY } from './config.applier';
+export {
+  CONFIG_CHANGE_ACTIONS,
+  CONFIG_ENTITIES,
+  type ApplyConfigOptions,
+  type ConfigChange,
+  type ConfigChangeAction,
+  type ConfigEntity,
+} from './config-change.types';
+export { recordUsage, recordUsageBatch } from './usage.recorder';
+export { USAGE_STATUSES, type UsageRecordInput, type UsageStatus } from './usage-record.types';
+export { hashKey, keyPrefix, KEY_PREFIX_LENGTH } from './key-hash';
+export { DbModule, type DbModuleOptions } from './db.module';
+export { Prisma, PrismaClient } from './generated/prisma/client';
+export type {
+  AuditLog,
+  Deployment,
+  Model,
+  Price,
+  Provider,
+  Tenant,
+  UsageRecord,
+  VirtualKey,
+} from './generated/prisma/client';

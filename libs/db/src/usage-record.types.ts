@@ -1,0 +1,36 @@
+import type { Prisma } from './generated/prisma/client';
+
+export const USAGE_STATUSES = ['ok', 'error', 'aborted'] as const;
+export type UsageStatus = (typeof USAGE_STATUSES)[number];
+
+/** One finished request as billing stores it (table usage_records). */
+export interface UsageRecordInput {
+  /** The gateway's request id; a second record with the same id is ignored. */
+  requestId: string;
+  tenantId: string;
+  /** VirtualKey id (uuid). */
+  keyId: string;
+  /** The public model name the client asked for. */
+  model: string;
+  providerId?: string | null;
+  deploymentId?: string | null;
+  upstreamModel?: string | null;
+  /** The client-facing API dialect, e.g. 'openai'. */
+  dialect: string;
+  stream: boolean;
+  status: UsageStatus;
+  httpStatus: number;
+  errorKind?: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  reasoningTokens?: number;
+  /** Exact decimal; pass a string or Decimal to avoid binary floating point. Stored with 9 decimals. */
+  costUsd: Prisma.Decimal | string | number;
+  latencyMs: number;
+  /** Time to first token, for streams. */
+  ttftMs?: number | null;
+  region?: string | null;
+  startedAt: Date;
+  finishedAt: Date;
+}
