@@ -12,8 +12,10 @@ const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleN
 
 module.exports = {
   reporters: ['default', '<rootDir>/tools/jest-summary.reporter.cjs'],
+  // End-to-end specs start real processes; Jest reads this option only at the top level.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'], testPathIgnorePatterns: ['/test/'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.spec.ts', '<rootDir>/apps/*/test/**/*.spec.ts', '<rootDir>/libs/*/test/**/*.spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e.spec.ts', '<rootDir>/apps/*/test/**/*.spec.ts', '<rootDir>/libs/*/test/**/*.spec.ts'] },
   ],
 };

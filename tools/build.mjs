@@ -4,7 +4,7 @@
 // Usage: node tools/build.mjs [target ...]   (no target: everything)
 import { build } from 'esbuild';
 import { transformFile } from '@swc/core';
-import { readFileSync, cpSync, existsSync } from 'node:fs';
+import { readFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,4 +52,6 @@ for (const name of names) {
   });
 }
 // Migrations and protos are read at run time next to the bundles.
+// Replaced, not merged: a renamed or deleted migration must not linger in dist/.
+rmSync(resolve(root, 'dist/prisma/migrations'), { recursive: true, force: true });
 if (existsSync(resolve(root, 'prisma/migrations'))) cpSync(resolve(root, 'prisma/migrations'), resolve(root, 'dist/prisma/migrations'), { recursive: true });

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { ADAPTER_FAMILIES, loadSwitchyardEnv, requireEnv } from '@switchyard/config';
+import { applyMigrations, createDatabase } from '@switchyard/db';
+import { GrpcAdapterClient, runGrpcService, serveRouter } from '@switchyard/grpc';
+import type { AdapterPort } from '@switchyard/ir';
+import { DEFAULT_ROUTING, PrismaCatalogueSource, RouterService } from '@switchyard/routing';
+import { loadRoutingConfig } from './routing-config';
+
+// Cluster router: owns the catalogue, picks deployments and calls the adapter workers over gRPC.
+async function main(): Promise<void> {
+  const env = loadSwitchyardEnv();
+  const addresses = requireEnv('ADAPTER_GRPC_URLS', env.ADAPTER_GRPC_URLS);
+  const db = await createDatabase({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL) });
+  await applyMigrations(db);
+  const clients = ADAPTER_FAMILIES.flatMap((f) => (addresses[f] ? [[f, new GrpcAdapterClient(addresses[f])] as const] : []));
+  const adapters = new Map<string, AdapterPort>(clients);
+  const routing = (await loadRoutingConfig(env.SWITCHYARD_CONFIG)) ?? DEFAULT_ROUTING;
+  const router = new RouterService(new PrismaCatalogueSource(db), adapters, routing);
+  await router.start();
+  await runGrpcService({
+    name: 'router',
+    host: env.HOST,
+    port: env.GRPC_PORT ?? 50052,
+    register: (server) => serveRouter(server, router),
+    close: async () => {
+      router.onModuleDestroy();
+      for (const [, c] of clients) c.close();
+      await db.close();
+    },
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

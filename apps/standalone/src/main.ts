@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { loadSwitchyardEnv, resolveSecret } from '@switchyard/config';
+import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
+import { startIngressApp } from '@switchyard/ingress';
+import { runApplyCommand } from './apply.command';
+import { loadStartupConfig } from './startup-config';
+import { createStandaloneServices } from './standalone.services';
+
+// Standalone: every service in one process, in-process calls instead of gRPC (DESIGN.md §5).
+async function bootstrap(): Promise<void> {
+  const env = loadSwitchyardEnv();
+  const { config, source } = await loadStartupConfig(env.SWITCHYARD_CONFIG);
+  const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
+  await applyMigrations(db);
+  const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref) });
+  const changed = changes.filter((c) => c.action !== 'unchanged').length;
+  const services = await createStandaloneServices(db, config, env);
+  await startIngressApp({
+    ports: { auth: services.auth, router: services.router, usage: services.usage, readiness: [], region: env.SWITCHYARD_REGION ?? config.server.region ?? '' },
+    host: env.HOST,
+    port: env.PORT ?? config.server.port,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    debug: env.LOG_LEVEL === 'debug',
+    describe: `standalone; config ${source} (${changed} changes applied), database ${db.kind}, queue ${services.queueKind}`,
+    close: async () => {
+      await services.close();
+      await db.close();
+    },
+  });
+}
+
+const run = process.argv[2] === 'apply' ? runApplyCommand(process.argv.slice(3)) : bootstrap();
+run.catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const TEST_KEY = 'sk-test-acme-0123456789';
+export const OTHER_MODEL_KEY = 'sk-test-limited-0123456789';
+export const PUBLIC_MODEL = 'gpt-test';
+export const UPSTREAM_MODEL = 'sim-upstream-model';
+
+/** A switchyard.yaml pointing one model at the provider simulator; returns its path. */
+export function writeGatewayConfig(simulatorUrl: string, port = 8080): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-e2e-'));
+  const path = join(dir, 'switchyard.yaml');
+  writeFileSync(
+    path,
+    `server: { port: ${port} }
+routing: { retries: 1, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
+providers:
+  - id: sim
+    type: openai
+    baseUrl: ${simulatorUrl}/v1
+    apiKeys: [env:SIM_UPSTREAM_KEY]
+models:
+  - name: ${PUBLIC_MODEL}
+    deployments:
+      - { provider: sim, model: ${UPSTREAM_MODEL}, weight: 1 }
+    price: { inputPerMTok: 1.5, outputPerMTok: 6 }
+  - name: other-model
+    deployments:
+      - { provider: sim, model: other-upstream, weight: 1 }
+tenants:
+  - id: acme
+    keys:
+      - { key: env:ACME_KEY, models: ['gpt-*'] }
+      - { key: ${OTHER_MODEL_KEY}, models: [other-model] }
+`,
+  );
+  return path;
+}
+
+export const GATEWAY_SECRETS = { SIM_UPSTREAM_KEY: 'sk-upstream-secret', ACME_KEY: TEST_KEY };

@@ -1,0 +1,45 @@
+// `npm run cluster`: every service as its own process talking gRPC, as in Kubernetes, for a
+// developer machine. Needs Postgres and Redis (DATABASE_URL, REDIS_URL; defaults are the local
+// ones). Starts the provider simulator on :9000 too, so switchyard.example.yaml answers offline.
+import { spawn, spawnSync } from 'node:child_process';
+
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  SWITCHYARD_CONFIG: process.env.SWITCHYARD_CONFIG ?? 'switchyard.example.yaml',
+  HOST: '127.0.0.1',
+};
+const services = [
+  ['simulator', 'dist/tools/simulator.js', { SIM_PORT: '9000' }],
+  ['auth', 'dist/apps/auth/main.js', { GRPC_PORT: '50051' }],
+  ['adapter-openai', 'dist/apps/adapter/main.js', { GRPC_PORT: '50053', ADAPTER_PROVIDER: 'openai' }],
+  ['router', 'dist/apps/router/main.js', { GRPC_PORT: '50052', ADAPTER_GRPC_URLS: 'openai=127.0.0.1:50053' }],
+  ['billing', 'dist/apps/billing/main.js', { GRPC_PORT: '50055' }],
+  ['ingress', 'dist/apps/ingress/main.js', { PORT: process.env.PORT ?? '8080', AUTH_GRPC_URL: '127.0.0.1:50051', ROUTER_GRPC_URL: '127.0.0.1:50052' }],
+];
+
+const applied = spawnSync(process.execPath, ['dist/apps/standalone/main.js', 'apply', '-f', env.SWITCHYARD_CONFIG], { env, stdio: 'inherit' });
+if (applied.status !== 0) process.exit(applied.status ?? 1);
+
+const children = [];
+let stopping = false;
+function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1000).unref();
+}
+for (const [name, entry, extra] of services) {
+  const child = spawn(process.execPath, [entry], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (d) => process.stdout.write(d.toString().replace(/^(?=.)/gm, `[${name}] `));
+  child.stdout.on('data', prefix);
+  child.stderr.on('data', prefix);
+  child.on('exit', (code) => {
+    if (!stopping) console.log(`[${name}] exited (${code}); stopping the cluster`);
+    stop(code ?? 1);
+  });
+  children.push(child);
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
