@@ -1,0 +1,145 @@
+// The three things measured in one run: the provider simulator called directly (the floor),
+// Switchyard standalone (one process) and the Switchyard cluster (five processes over gRPC),
+// the latter two routing one model to that same simulator.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, poll, tcpOpen } from './children.mjs';
+import { hasContent } from './stream-load.mjs';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const dist = (path) => join(ROOT, 'dist', path);
+
+export const CLIENT_KEY = 'sk-bench-key-0123456789';
+export const CHAT_PATH = '/v1/chat/completions';
+const PROMPT = [{ role: 'user', content: 'Say hello in five words.' }];
+const GATEWAY_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` };
+// The simulator ignores the key, but a real client sends one and the bytes should match.
+const DIRECT_HEADERS = { 'content-type': 'application/json', authorization: 'Bearer sim-key' };
+const START_TIMEOUT_MS = 60_000;
+
+/** Request bodies for one model name, JSON and streaming, serialised once. */
+function bodiesFor(model) {
+  return {
+    json: JSON.stringify({ model, messages: PROMPT }),
+    stream: JSON.stringify({ model, messages: PROMPT, stream: true }),
+  };
+}
+
+/** The configuration both gateway targets run with (the shape switchyard.yaml documents). */
+export function writeGatewayConfig(dir, simulatorPort) {
+  const path = join(dir, 'switchyard.bench.yaml');
+  writeFileSync(
+    path,
+    `server: { port: 8080 }
+routing: { retries: 0, timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 } }
+providers:
+  - { id: sim, type: openai, baseUrl: http://127.0.0.1:${simulatorPort}/v1, apiKeys: [sim-key] }
+models:
+  - name: bench-model
+    deployments: [{ provider: sim, model: sim-model, weight: 1 }]
+    price: { inputPerMTok: 1, outputPerMTok: 2 }
+tenants:
+  - id: bench
+    keys: [{ key: ${CLIENT_KEY} }]
+`,
+  );
+  return path;
+}
+
+export async function startSimulator(children) {
+  const sim = children.start('simulator', [dist('tools/simulator.js'), '--port', '0', '--host', '127.0.0.1'], {});
+  const match = await sim.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:(\d+))/, START_TIMEOUT_MS);
+  sim.markReady();
+  return {
+    id: 'direct',
+    label: 'simulator direct',
+    origin: match[1],
+    port: Number(match[2]),
+    headers: DIRECT_HEADERS,
+    bodies: bodiesFor('sim-model'),
+    gateway: [],
+    simulator: sim,
+  };
+}
+
+export async function startStandalone(children, { configPath, dataDir, simulator }) {
+  const port = await freePort();
+  const app = children.start('standalone', [dist('apps/standalone/main.js')], {
+    SWITCHYARD_CONFIG: configPath,
+    SWITCHYARD_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitReady(origin, app);
+  app.markReady();
+  return gatewayTarget('standalone', 'standalone', origin, [app], simulator);
+}
+
+/** apply -f into a fresh database, then the five services wired as tools/cluster.mjs does. */
+export async function startCluster(children, { configPath, dataDir, databaseUrl, redisUrl, simulator }) {
+  const common = { SWITCHYARD_CONFIG: configPath, SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const applied = spawnSync(process.execPath, [dist('apps/standalone/main.js'), 'apply', '-f', configPath], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...common },
+    encoding: 'utf8',
+    timeout: START_TIMEOUT_MS,
+  });
+  if (applied.status !== 0) throw new Error(`apply -f failed (${applied.status ?? applied.signal}):\n${applied.stdout}${applied.stderr}`);
+
+  const [auth, adapter, router, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const grpc = [
+    ['auth', auth, {}],
+    ['adapter', adapter, { ADAPTER_PROVIDER: 'openai' }],
+    ['router', router, { ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }],
+    ['billing', billing, {}],
+  ].map(([name, port, extra]) => ({ port, app: children.start(`cluster-${name}`, [dist(`apps/${name}/main.js`)], { ...common, ...extra, GRPC_PORT: String(port) }) }));
+  await Promise.all(grpc.map(({ port, app }) => poll(`${app.name} gRPC port ${port}`, START_TIMEOUT_MS, app, () => tcpOpen(port))));
+  const ingress = children.start('cluster-ingress', [dist('apps/ingress/main.js')], {
+    ...common,
+    PORT: String(http),
+    AUTH_GRPC_URL: `127.0.0.1:${auth}`,
+    ROUTER_GRPC_URL: `127.0.0.1:${router}`,
+  });
+  const origin = `http://127.0.0.1:${http}`;
+  await waitReady(origin, ingress);
+  const apps = [ingress, ...grpc.map((g) => g.app)];
+  for (const a of apps) a.markReady();
+  return gatewayTarget('cluster', 'cluster', origin, apps, simulator);
+}
+
+function gatewayTarget(id, label, origin, apps, simulator) {
+  return { id, label, origin, headers: GATEWAY_HEADERS, bodies: bodiesFor('bench-model'), gateway: apps, simulator };
+}
+
+async function waitReady(origin, app) {
+  await poll(`${app.name} GET /readyz = 200`, START_TIMEOUT_MS, app, async () => (await fetch(`${origin}/readyz`)).status === 200);
+}
+
+/**
+ * One JSON and one streaming request that must come back well-formed before any load is sent:
+ * a benchmark of error responses would be fast and meaningless.
+ */
+export async function preflight(target) {
+  const url = `${target.origin}${CHAT_PATH}`;
+  const json = await fetch(url, { method: 'POST', headers: target.headers, body: target.bodies.json });
+  const jsonText = await json.text();
+  const content = json.ok ? safeParse(jsonText)?.choices?.[0]?.message?.content : undefined;
+  if (typeof content !== 'string' || content === '') throw new Error(`${target.label}: JSON request answered ${json.status}: ${jsonText.slice(0, 500)}`);
+  const stream = await fetch(url, { method: 'POST', headers: target.headers, body: target.bodies.stream });
+  const streamText = await stream.text();
+  const events = streamText.split('\n').filter((line) => line.startsWith('data:'));
+  if (!stream.ok || !events.some((line) => hasContent(line.slice(5))) || !events.some((line) => line.trim() === 'data: [DONE]')) {
+    throw new Error(`${target.label}: streaming request answered ${stream.status}: ${streamText.slice(0, 500)}`);
+  }
+}
+
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
