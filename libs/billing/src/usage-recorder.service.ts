@@ -25,7 +25,7 @@ export class UsageRecorder {
   /** Records a batch in one statement; returns how many were new (repeats are ignored). */
   async recordMany(events: readonly UsageEvent[]): Promise<number> {
     const rows = await Promise.all(events.map((e) => this.toRecord(e)));
-    return recordUsageBatch(this.db.prisma, rows);
+    return recordUsageBatch(this.db, rows);
   }
 
   async record(e: UsageEvent): Promise<boolean> {

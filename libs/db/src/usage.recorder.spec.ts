@@ -70,8 +70,8 @@ describe.each(DATABASE_KINDS)('recordUsage on %s', (kind) => {
   it('stores a batch in one statement, counting only the new events', async () => {
     await recordUsage(t.db.prisma, usageEvent('batch-1'));
     const batch = ['batch-1', 'batch-2', 'batch-3', 'batch-2'].map(usageEvent);
-    expect(await recordUsageBatch(t.db.prisma, batch)).toBe(2);
+    expect(await recordUsageBatch(t.db, batch)).toBe(2);
     expect(await t.db.prisma.usageRecord.count({ where: { requestId: { startsWith: 'batch-' } } })).toBe(3);
-    expect(await recordUsageBatch(t.db.prisma, [])).toBe(0);
+    expect(await recordUsageBatch(t.db, [])).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import type { UsageConsumer, UsageHandler } from './queue-names';
 const MAX_ATTEMPTS = 8;
 // Events are written in batches after a short delay: one multi-row insert instead of one per
 // request keeps database work (PGlite runs on this very thread) off the request path.
-const FLUSH_DELAY_MS = 50;
+const FLUSH_DELAY_MS = 1000;
 const MAX_BATCH = 500;
 
 /**
