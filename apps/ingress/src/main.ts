@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    debug: env.LOG_LEVEL === 'debug',
+    logLevel: env.LOG_LEVEL,
     describe: `cluster ingress; auth ${env.AUTH_GRPC_URL}, router ${env.ROUTER_GRPC_URL}`,
     close: async () => {
       await usage.close();

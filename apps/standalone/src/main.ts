@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    debug: env.LOG_LEVEL === 'debug',
+    logLevel: env.LOG_LEVEL,
     describe: `standalone; config ${source} (${changed} changes applied), database ${db.kind}, queue ${services.queueKind}`,
     close: async () => {
       await services.close();

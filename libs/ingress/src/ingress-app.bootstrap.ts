@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { LogLevel as NestLogLevel } from '@nestjs/common';
+import type { LogLevel } from '@switchyard/config';
+import { createServer, type RequestListener } from 'node:http';
+import { ChatPipeline } from './chat-pipeline.service';
+import { HotRoutes } from './hot-routes';
 import { configureHttp } from './http-server';
 import { IngressModule, IngressPorts } from './ingress.module';
 
@@ -9,7 +14,7 @@ export interface IngressAppOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
-  debug: boolean;
+  logLevel: LogLevel;
   /** Appended to the "listening on" line: what this process runs with. */
   describe: string;
   /** Releases the process's other resources after the HTTP server drained. */
@@ -19,13 +24,20 @@ export interface IngressAppOptions {
 /** Starts the public HTTP edge and wires graceful shutdown (SIGTERM/SIGINT → drain → exit 0). */
 export async function startIngressApp(o: IngressAppOptions): Promise<NestFastifyApplication> {
   const log = new Logger('Switchyard');
+  const hot = new HotRoutes(o.maxBodyBytes);
   const app = await NestFactory.create<NestFastifyApplication>(
     IngressModule.forRoot(o.ports),
-    // keepAliveTimeout above common load-balancer idle timeouts (60 s) avoids races on reuse.
-    new FastifyAdapter({ bodyLimit: o.maxBodyBytes, keepAliveTimeout: 75_000, return503OnClosing: true }),
-    { bodyParser: false, logger: o.debug ? ['log', 'warn', 'error', 'debug'] : ['log', 'warn', 'error'] },
+    new FastifyAdapter({
+      bodyLimit: o.maxBodyBytes,
+      // Above common load-balancer idle timeouts (60 s), so the balancer closes first.
+      keepAliveTimeout: 75_000,
+      return503OnClosing: true,
+      serverFactory: (handler: RequestListener) => createServer((req, res) => hot.handle(req, res) || handler(req, res)),
+    }),
+    { bodyParser: false, logger: nestLogLevels(o.logLevel) },
   );
   configureHttp(app, o.maxBodyBytes);
+  hot.attach(app.get(ChatPipeline));
   await app.listen(o.port, o.host);
   log.log(`listening on http://${o.host}:${o.port} — ${o.describe}`);
   let closing = false;
@@ -40,4 +52,11 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   return app;
+}
+
+/** LOG_LEVEL → the Nest levels at or above it. */
+function nestLogLevels(level: LogLevel): NestLogLevel[] {
+  const order: NestLogLevel[] = ['debug', 'log', 'warn', 'error'];
+  const from = level === 'info' ? 'log' : level;
+  return order.slice(order.indexOf(from));
 }

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_PORT, AuthPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
-import { ChatCompletionsController } from './chat-completions.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
 import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
 import { ModelsController } from './models.controller';
@@ -19,7 +18,8 @@ export class IngressModule {
   static forRoot(ports: IngressPorts): DynamicModule {
     return {
       module: IngressModule,
-      controllers: [ChatCompletionsController, ModelsController, HealthController],
+      // POST /v1/chat/completions is served by HotRoutes, ahead of Nest (see hot-routes.ts).
+      controllers: [ModelsController, HealthController],
       providers: [
         ChatPipeline,
         { provide: INGRESS_OPTIONS, useValue: { region: ports.region } },

@@ -27,11 +27,6 @@ export function transportError(err: unknown, phase: 'connect' | 'stream'): Error
   }
 }
 
-export function isAbort(err: unknown, signal: AbortSignal): boolean {
-  const name = (err as { name?: string }).name;
-  return signal.aborted && (name === 'AbortError' || (err as { code?: string }).code === 'UND_ERR_ABORTED');
-}
-
 /** The upstream broke its own wire protocol (bad JSON, a stream without its end marker). */
 export class UpstreamProtocolError extends Error {
   override readonly name = 'UpstreamProtocolError';

@@ -5,11 +5,12 @@ import type { AdapterPort, GenerateRequest, ResponseEvent } from '@switchyard/ir
 import { SseParser, providerAdapter } from '@switchyard/providers';
 import type { ProviderAdapter } from '@switchyard/providers';
 import { Agent, Dispatcher, request } from 'undici';
-import { UpstreamProtocolError, isAbort, transportError } from './upstream-errors';
+import { UpstreamProtocolError, transportError } from './upstream-errors';
 
 const DEFAULT_TIMEOUTS = { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 };
 // Error bodies are read for their message only; a hostile upstream cannot make us buffer more.
 const MAX_ERROR_BODY = 64 * 1024;
+const TOTAL_TIMEOUT = { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream exceeded the total time limit', retryable: false };
 
 function errorEvent(value: ResponseEvent['event'] & { $case: 'error' }): ResponseEvent {
   return { event: value };
@@ -53,46 +54,58 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       return;
     }
     const t = req.timeouts ?? {};
-    const totalMs = t.totalMs || DEFAULT_TIMEOUTS.totalMs;
     const firstTokenMs = t.firstTokenMs || DEFAULT_TIMEOUTS.firstTokenMs;
-    const callSignal = AbortSignal.any([signal, AbortSignal.timeout(totalMs)]);
-
-    let res: Dispatcher.ResponseData;
+    // One controller and one timer per call: the client's abort and the total time limit both
+    // cancel it (cheaper than AbortSignal.any + AbortSignal.timeout, which showed in profiles).
+    const call = new AbortController();
+    const onClientAbort = () => call.abort();
+    signal.addEventListener('abort', onClientAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      call.abort();
+    }, t.totalMs || DEFAULT_TIMEOUTS.totalMs);
     try {
-      res = await request(http.url, {
-        method: 'POST',
-        headers: http.headers,
-        body: http.body,
-        signal: callSignal,
-        dispatcher: this.agent,
-        headersTimeout: firstTokenMs,
-        // Between stream chunks; a stalled stream fails instead of hanging the client forever.
-        bodyTimeout: firstTokenMs,
-      });
-    } catch (err) {
-      if (isAbort(err, signal)) return;
-      yield errorEvent({ $case: 'error', value: transportError(err, 'connect') });
-      return;
-    }
-    if (res.statusCode >= 400) {
-      yield errorEvent({ $case: 'error', value: await this.failure(adapter, res) });
-      return;
-    }
-    try {
-      if (chat.stream) yield* this.stream(adapter, res);
-      else yield* adapter.parseResponse(await res.body.json());
-    } catch (err) {
-      res.body.destroy();
-      if (isAbort(err, signal)) return;
-      const timedOut = callSignal.aborted && !signal.aborted;
-      yield errorEvent({
-        $case: 'error',
-        value: timedOut
-          ? { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream exceeded the total time limit', retryable: false }
-          : err instanceof SyntaxError || err instanceof UpstreamProtocolError
-            ? { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: `malformed upstream response: ${(err as Error).message}`, retryable: false }
-            : transportError(err, 'stream'),
-      });
+      if (signal.aborted) return;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(http.url, {
+          method: 'POST',
+          headers: http.headers,
+          body: http.body,
+          signal: call.signal,
+          dispatcher: this.agent,
+          headersTimeout: firstTokenMs,
+          // Between stream chunks; a stalled stream fails instead of hanging the client forever.
+          bodyTimeout: firstTokenMs,
+        });
+      } catch (err) {
+        if (signal.aborted) return;
+        yield errorEvent({ $case: 'error', value: timedOut ? TOTAL_TIMEOUT : transportError(err, 'connect') });
+        return;
+      }
+      if (res.statusCode >= 400) {
+        yield errorEvent({ $case: 'error', value: await this.failure(adapter, res) });
+        return;
+      }
+      try {
+        if (chat.stream) yield* this.stream(adapter, res);
+        else yield* adapter.parseResponse(await res.body.json());
+      } catch (err) {
+        res.body.destroy();
+        if (signal.aborted) return;
+        yield errorEvent({
+          $case: 'error',
+          value: timedOut
+            ? TOTAL_TIMEOUT
+            : err instanceof SyntaxError || err instanceof UpstreamProtocolError
+              ? { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: `malformed upstream response: ${(err as Error).message}`, retryable: false }
+              : transportError(err, 'stream'),
+        });
+      }
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onClientAbort);
     }
   }
 

@@ -1,0 +1,68 @@
+import { ErrorKind } from '@switchyard/ir';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatPipeline } from './chat-pipeline.service';
+import { requestIdOf } from './credentials';
+import { OPENAI_DIALECT } from './dialect-registry';
+import { sendBody } from './response-writer';
+
+/**
+ * The data-path routes, served straight from node:http before Fastify and Nest see the
+ * request. Profiling showed their per-request machinery (content-type parser hooks that bind an
+ * AsyncResource per request, route context objects) costing more than our own work; admin,
+ * health and model routes stay in Nest where that overhead does not matter.
+ */
+export class HotRoutes {
+  private pipeline: ChatPipeline | undefined;
+
+  constructor(private readonly maxBodyBytes: number) {}
+
+  attach(pipeline: ChatPipeline): void {
+    this.pipeline = pipeline;
+  }
+
+  /** Handles the request and returns true, or returns false to let Fastify route it. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const pipeline = this.pipeline;
+    if (!pipeline || req.method !== 'POST') return false;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path !== '/v1/chat/completions') return false;
+    const requestId = requestIdOf(req.headers, randomUUID);
+    res.setHeader('x-request-id', requestId);
+    this.readBody(req, res, (body) => {
+      void pipeline.handle(OPENAI_DIALECT, { requestId, headers: req.headers, query: q < 0 ? undefined : Object.fromEntries(new URLSearchParams(url.slice(q + 1))), body, clientIp: req.socket.remoteAddress ?? '' }, res);
+    });
+    return true;
+  }
+
+  private readBody(req: IncomingMessage, res: ServerResponse, done: (body: string) => void): void {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.maxBodyBytes) return this.tooLarge(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > this.maxBodyBytes) {
+        req.off('data', onData);
+        this.tooLarge(req, res);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (size <= this.maxBodyBytes) done(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
+    req.once('error', () => res.destroy());
+  }
+
+  /** 413 at once, then close the connection rather than read the rest of an oversized body. */
+  private tooLarge(req: IncomingMessage, res: ServerResponse): void {
+    const r = OPENAI_DIALECT.renderError({ kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: `Request body exceeds the limit of ${this.maxBodyBytes} bytes.` });
+    res.shouldKeepAlive = false;
+    res.once('finish', () => req.destroy());
+    sendBody(res, r.status, r.body, { ...r.headers, connection: 'close' });
+  }
+}
