@@ -28,6 +28,9 @@ export const GRPC_CLIENT_OPTIONS: ChannelOptions = {
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   // No service config is published in DNS TXT records, so do not look for one.
   'grpc.service_config_disable_resolution': 1,
+  // The router retries and fails over itself (never after the first byte); grpc-js's own
+  // retry layer would only buffer every message and add latency to each call.
+  'grpc.enable_retries': 0,
 };
 
 export const GRPC_SERVER_OPTIONS: ServerOptions = {
