@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Transaction } from '@electric-sql/pglite';
 import type { PrismaPGlite } from 'pglite-prisma-adapter';
+import { acquirePgliteLock } from './pglite-lock';
 import type { SqlSession, SqlSessionSource } from './sql-session.types';
 
 export const DEFAULT_PGLITE_DIR = './data/pglite';
@@ -20,7 +21,14 @@ export async function openPglite(dataDir: string = DEFAULT_PGLITE_DIR): Promise<
   ]);
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  const release = acquirePgliteLock(dir);
+  let pglite;
+  try {
+    pglite = await PGlite.create(dir);
+  } catch (err) {
+    release();
+    throw err;
+  }
   const session: SqlSession = {
     async query<T>(sql: string, params?: unknown[]) {
       return (await pglite.query<T>(sql, params)).rows;
@@ -37,7 +45,7 @@ export async function openPglite(dataDir: string = DEFAULT_PGLITE_DIR): Promise<
     sessions: {
       withSession: (fn) => fn(session),
       // PGlite's internal timers keep the process alive until it is closed.
-      close: () => pglite.close(),
+      close: () => pglite.close().finally(release),
     },
   };
 }
