@@ -1,8 +1,10 @@
+import { GrpcBillingClient } from '@switchyard/grpc';
 import { ProviderSimulator } from '@switchyard/testing';
+import OpenAI from 'openai';
 import { Redis } from 'ioredis';
-import { GATEWAY_SECRETS, writeGatewayConfig } from './support/gateway-config';
+import { GATEWAY_SECRETS, PUBLIC_MODEL, TEST_KEY, writeGatewayConfig } from './support/gateway-config';
 import { GatewayUnderTest, UsageRow, describeGatewayContract } from './support/gateway-contract';
-import { RunningApp, freePort, runApp, startApp, waitForReady } from './support/process-harness';
+import { RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './support/process-harness';
 import { createTestDatabase } from './support/postgres-harness';
 
 // Cluster mode: five real processes talking gRPC, a real Postgres ledger and a real BullMQ
@@ -14,6 +16,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   const apps: RunningApp[] = [];
   let baseUrl = '';
+  let billingAddress = '';
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
@@ -30,6 +33,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     apps.push(startApp('adapter', { ...common, GRPC_PORT: String(adapter), ADAPTER_PROVIDER: 'openai' }));
     apps.push(startApp('router', { ...common, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
     apps.push(startApp('billing', { ...common, GRPC_PORT: String(billing) }));
+    billingAddress = `127.0.0.1:${billing}`;
     const ingress = startApp('ingress', { ...common, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` });
     apps.push(ingress);
     baseUrl = `http://127.0.0.1:${http}`;
@@ -41,6 +45,31 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     await sim?.close();
     await db?.drop();
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+  });
+
+  it('answers usage queries over gRPC from the ledger the queue filled', async () => {
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const answer = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'count me' }] });
+    const billing = new GrpcBillingClient(billingAddress);
+    try {
+      const today = new Date().toISOString().slice(0, 10);
+      const rows = await eventually(async () => {
+        const { rows = [] } = await billing.getUsage({ tenantId: 'acme', model: PUBLIC_MODEL, fromDay: today, toDay: today });
+        const [row] = rows;
+        if (!row || (row.requests ?? 0) < 1) throw new Error('no usage yet');
+        return rows;
+      });
+      expect(rows).toHaveLength(1);
+      const [row] = rows;
+      expect(row).toMatchObject({ day: today, tenantId: 'acme', model: PUBLIC_MODEL });
+      expect(row?.inputTokens).toBeGreaterThanOrEqual(answer.usage?.prompt_tokens ?? 1);
+      expect(row?.costUsd).toBeGreaterThan(0);
+      const { rows: none = [] } = await billing.getUsage({ tenantId: 'nobody' });
+      expect(none).toEqual([]);
+      await expect(billing.getUsage({ fromDay: 'yesterday' })).rejects.toThrow('fromDay: expected a day as YYYY-MM-DD');
+    } finally {
+      billing.close();
+    }
   });
 
   describeGatewayContract((): GatewayUnderTest => ({

@@ -1,4 +1,5 @@
 import type { Database } from '@switchyard/db';
+import { IrError } from '@switchyard/ir';
 import type { BillingPort, GetUsageRequest, GetUsageResponse } from '@switchyard/ir';
 
 interface Row {
@@ -17,8 +18,9 @@ export class UsageQuery implements BillingPort {
   constructor(private readonly db: Database) {}
 
   async getUsage(q: GetUsageRequest): Promise<GetUsageResponse> {
-    const from = q.fromDay ? new Date(`${q.fromDay}T00:00:00Z`) : new Date(0);
-    const to = q.toDay ? new Date(Date.parse(`${q.toDay}T00:00:00Z`) + 86_400_000) : new Date(8.64e15);
+    // Open ends use real calendar dates: Prisma rejects the extreme JS dates.
+    const from = parseDay(q.fromDay, 'fromDay') ?? new Date('1970-01-01T00:00:00Z');
+    const to = new Date((parseDay(q.toDay, 'toDay') ?? new Date('9999-12-30T00:00:00Z')).getTime() + 86_400_000);
     const rows = await this.db.prisma.$queryRaw<Row[]>`
       SELECT to_char(date_trunc('day', started_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
              tenant_id, key_id, model, count(*) AS requests,
@@ -43,4 +45,11 @@ export class UsageQuery implements BillingPort {
       })),
     };
   }
+}
+
+function parseDay(day: string | undefined, field: string): Date | undefined {
+  if (!day) return undefined;
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T00:00:00Z`) : new Date(NaN);
+  if (Number.isNaN(at.getTime())) throw IrError.invalid(`${field}: expected a day as YYYY-MM-DD, got "${day}"`, field);
+  return at;
 }
