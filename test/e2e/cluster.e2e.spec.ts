@@ -17,6 +17,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   const apps: RunningApp[] = [];
   let baseUrl = '';
   let billingAddress = '';
+  let common: Record<string, string> = {};
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
@@ -25,7 +26,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     await redis.flushdb();
     redis.disconnect();
     const config = writeGatewayConfig(sim.url);
-    const common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
+    common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
     await runApp('standalone', common, ['apply', '-f', config]);
 
     const [auth, router, adapter, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
@@ -70,6 +71,26 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     } finally {
       billing.close();
     }
+  });
+
+  it('keeps usage queued while billing is down and records it exactly once when billing is back', async () => {
+    const billingIndex = apps.findIndex((a) => a.name === 'billing');
+    const billing = apps[billingIndex] as RunningApp;
+    expect(await billing.stop()).toBe(0);
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const { response } = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'while billing sleeps' }] }).withResponse();
+    const requestId = response.headers.get('x-request-id') ?? '';
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await db.query('SELECT 1 FROM usage_records WHERE request_id = $1', [requestId])).toHaveLength(0);
+
+    apps[billingIndex] = startApp('billing', { ...common, GRPC_PORT: billingAddress.split(':')[1] as string });
+    const rows = await eventually(async () => {
+      const found = await db.query<UsageRow>('SELECT * FROM usage_records WHERE request_id = $1', [requestId]);
+      if (found.length === 0) throw new Error('not recorded yet');
+      return found;
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.status).toBe('ok');
   });
 
   describeGatewayContract((): GatewayUnderTest => ({

@@ -36,6 +36,15 @@ describe('standalone on Postgres', () => {
     sim,
     usageRows: (requestId) => db.query<UsageRow>('SELECT * FROM usage_records WHERE request_id = $1', [requestId]),
   }));
+
+  // Runs last: it stops the server.
+  it('drains queued usage on SIGTERM, so an answered request is never lost on a graceful stop', async () => {
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const { response } = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'just before shutdown' }] }).withResponse();
+    expect(await app.stop()).toBe(0);
+    const rows = await db.query<UsageRow>('SELECT * FROM usage_records WHERE request_id = $1', [response.headers.get('x-request-id')]);
+    expect(rows).toHaveLength(1);
+  });
 });
 
 describe('standalone with embedded defaults (PGlite, in-memory queue)', () => {
