@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { onShutdownSignal } from '@switchyard/shared';
 import { GrpcServerHost } from './grpc-server.host';
 
 export interface GrpcServiceProcess {
@@ -21,15 +22,9 @@ export async function runGrpcService(svc: GrpcServiceProcess): Promise<void> {
   svc.register(server);
   const port = await server.start(svc.host, svc.port);
   log.log(`${svc.name} gRPC listening on ${svc.host}:${port}`);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignal(async (signal) => {
     log.log(`${signal}: draining`);
     await server.stop();
     await svc.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  });
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import type { LogLevel } from '@switchyard/config';
+import { onShutdownSignal } from '@switchyard/shared';
 import { createServer, type RequestListener } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
 import { HotRoutes } from './hot-routes';
@@ -40,17 +41,11 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
   hot.attach(app.get(ChatPipeline));
   await app.listen(o.port, o.host);
   log.log(`listening on http://${o.host}:${o.port} — ${o.describe}`);
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
+  onShutdownSignal(async (signal) => {
     log.log(`${signal}: draining`);
     await app.close();
     await o.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
   return app;
 }
 

@@ -1,2 +1,3 @@
 export * from './key-hash';
 export * from './model-pattern';
+export * from './shutdown-signal';

@@ -10,3 +10,4 @@ export type {
   SimulatorScenario,
 } from './simulator/simulator-scenario.types';
 export { DEFAULT_CONTENT, DEFAULT_SIGNATURE } from './simulator/simulated-turn';
+export { irFixtures, toIrJson, type IrFixtures } from './fixtures/ir-fixtures';

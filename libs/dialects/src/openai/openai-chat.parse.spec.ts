@@ -1,6 +1,9 @@
 import { ChatRequest, Dialect, ErrorKind, IrError, ResponseFormat_Type, Role, ToolChoice_Mode } from '@switchyard/ir';
-import { readJsonFixture, toIrJson } from './__fixtures__/ir-json';
+import { irFixtures, toIrJson } from '@switchyard/testing';
+import { join } from 'node:path';
 import { parseOpenAiChatRequest } from './openai-chat.parse';
+
+const { readJsonFixture } = irFixtures(join(__dirname, '__fixtures__'));
 
 type Path = (string | number)[];
 

@@ -2,8 +2,11 @@ import { ErrorKind, FinishReason, ResponseEvent } from '@switchyard/ir';
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { RenderContext } from '../dialect.types';
-import { readFixture } from './__fixtures__/ir-json';
+import { irFixtures } from '@switchyard/testing';
+import { join } from 'node:path';
 import { OpenAiChatStreamRenderer } from './openai-chat.stream';
+
+const { readFixture } = irFixtures(join(__dirname, '__fixtures__'));
 
 const CTX: RenderContext = { requestId: 'req_7f3a9c', model: 'gpt-4o', created: 1754500000, includeUsage: true };
 

@@ -1,8 +1,11 @@
 import { ChatRequest, Dialect, ErrorKind, IrError, Role, ToolChoice_Mode } from '@switchyard/ir';
 import type { UpstreamTarget } from '../core/provider-adapter.types';
 import { PROVIDERS } from '../registry';
-import { readIrFixture, readJsonFixture } from './__fixtures__/ir-json';
+import { irFixtures } from '@switchyard/testing';
+import { join } from 'node:path';
 import { buildOpenAiRequest } from './openai.request';
+
+const { readIrFixture, readJsonFixture } = irFixtures(join(__dirname, '__fixtures__'));
 
 const TARGETS: Record<string, UpstreamTarget> = {
   'agent-turn': { baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-proj-upstream', upstreamModel: 'gpt-4.1-2025-04-14', options: {} },

@@ -1,7 +1,10 @@
 import { FinishReason } from '@switchyard/ir';
 import { PROVIDERS } from '../registry';
-import { readJsonFixture, toIrJson } from './__fixtures__/ir-json';
+import { irFixtures, toIrJson } from '@switchyard/testing';
+import { join } from 'node:path';
 import { openAiFinishToIr, parseOpenAiResponse } from './openai.response';
+
+const { readJsonFixture } = irFixtures(join(__dirname, '__fixtures__'));
 
 describe(parseOpenAiResponse.name, () => {
   // tool-calls: OpenAI o4-mini with parallel calls, cached and reasoning tokens.

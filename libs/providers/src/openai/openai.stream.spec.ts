@@ -1,8 +1,11 @@
 import { ErrorKind, ResponseEvent, ResponseFolder } from '@switchyard/ir';
 import { SseParser } from '../core/sse-parser';
 import { PROVIDERS } from '../registry';
-import { readFixture, readJsonFixture, toIrJson } from './__fixtures__/ir-json';
+import { irFixtures, toIrJson } from '@switchyard/testing';
+import { join } from 'node:path';
 import { OpenAiStreamParser } from './openai.stream';
+
+const { readFixture, readJsonFixture } = irFixtures(join(__dirname, '__fixtures__'));
 
 /** Frames a recorded SSE body and runs every event through a fresh stream parser. */
 function replay(sse: string): { events: ResponseEvent[]; done: boolean } {
