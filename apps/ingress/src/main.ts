@@ -4,6 +4,8 @@ import { GrpcAuthClient, GrpcRouterClient } from '@switchyard/grpc';
 import { startIngressApp } from '@switchyard/ingress';
 import { BullUsageSink } from '@switchyard/queue';
 
+const READY_WAIT_MS = 1000;
+
 // Cluster ingress: the public REST edge; auth and router over gRPC, usage onto the BullMQ queue.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
@@ -15,9 +17,11 @@ async function main(): Promise<void> {
       auth,
       router,
       usage,
+      // Ready means connected, not merely "not failed yet": a channel still connecting to a
+      // service that is starting would otherwise let traffic in too early.
       readiness: [
-        { name: 'auth', ready: () => auth.ready() },
-        { name: 'router', ready: () => router.ready() },
+        { name: 'auth', ready: () => auth.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
+        { name: 'router', ready: () => router.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
       ],
       region: env.SWITCHYARD_REGION ?? '',
     },

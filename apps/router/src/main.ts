@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ADAPTER_FAMILIES, loadSwitchyardEnv, requireEnv } from '@switchyard/config';
 import { applyMigrations, createDatabase } from '@switchyard/db';
 import { GrpcAdapterClient, runGrpcService, serveRouter } from '@switchyard/grpc';
 import type { AdapterPort } from '@switchyard/ir';
 import { DEFAULT_ROUTING, PrismaCatalogueSource, RouterService } from '@switchyard/routing';
 import { loadRoutingConfig } from './routing-config';
+
+const ADAPTER_WAIT_MS = 10_000;
 
 // Cluster router: owns the catalogue, picks deployments and calls the adapter workers over gRPC.
 async function main(): Promise<void> {
@@ -14,6 +17,12 @@ async function main(): Promise<void> {
   await applyMigrations(db);
   const clients = ADAPTER_FAMILIES.flatMap((f) => (addresses[f] ? [[f, new GrpcAdapterClient(addresses[f])] as const] : []));
   const adapters = new Map<string, AdapterPort>(clients);
+  // Serve once the adapters answer (or after a bounded wait): a router up before its adapters
+  // would fail its first requests. One that stays unreachable is retried per request.
+  const log = new Logger('router');
+  await Promise.all(
+    clients.map(([family, client]) => client.waitForReady(ADAPTER_WAIT_MS).catch(() => log.warn(`adapter ${family} not reachable yet; serving anyway`))),
+  );
   const routing = (await loadRoutingConfig(env.SWITCHYARD_CONFIG)) ?? DEFAULT_ROUTING;
   const router = new RouterService(new PrismaCatalogueSource(db), adapters, routing);
   await router.start();
