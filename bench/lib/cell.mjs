@@ -10,6 +10,8 @@ export const SCENARIOS = [
   { id: 'json-c1', stream: false, connections: 1 },
   { id: 'json-c16', stream: false, connections: 16 },
   { id: 'json-c64', stream: false, connections: 64 },
+  // c=1 isolates the time-to-first-token the gateway adds; c=16 shows it under load.
+  { id: 'stream-c1', stream: true, connections: 1 },
   { id: 'stream-c16', stream: true, connections: 16 },
 ];
 

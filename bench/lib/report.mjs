@@ -11,6 +11,7 @@ export const ROWS = [
   { scenario: 'json-c1', label: 'non-stream c=1', metric: 'latencyMs' },
   { scenario: 'json-c16', label: 'non-stream c=16', metric: 'latencyMs' },
   { scenario: 'json-c64', label: 'non-stream c=64', metric: 'latencyMs' },
+  { scenario: 'stream-c1', label: 'stream TTFT c=1', metric: 'ttftMs' },
   { scenario: 'stream-c16', label: 'stream TTFT c=16', metric: 'ttftMs' },
   { scenario: 'stream-c16', label: 'stream total c=16', metric: 'latencyMs' },
 ];
