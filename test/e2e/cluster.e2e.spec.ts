@@ -18,6 +18,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   let baseUrl = '';
   let billingAddress = '';
   let common: Record<string, string> = {};
+  let authPort = '';
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
@@ -30,6 +31,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     await runApp('standalone', common, ['apply', '-f', config]);
 
     const [auth, router, adapter, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    authPort = String(auth);
     apps.push(startApp('auth', { ...common, GRPC_PORT: String(auth) }));
     apps.push(startApp('adapter', { ...common, GRPC_PORT: String(adapter), ADAPTER_PROVIDER: 'openai' }));
     apps.push(startApp('router', { ...common, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
@@ -91,6 +93,25 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     });
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe('ok');
+  });
+
+  it('answers 503 in the OpenAI shape and reports not ready while auth is down, and recovers', async () => {
+    const authIndex = apps.findIndex((a) => a.name === 'auth');
+    const auth = apps[authIndex] as RunningApp;
+    expect(await auth.stop()).toBe(0);
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const err = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((err as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503);
+    expect((err as InstanceType<typeof OpenAI.InternalServerError>).type).toBe('api_error');
+    const ready = await fetch(`${baseUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'unavailable', failing: ['auth'] });
+
+    apps[authIndex] = startApp('auth', { ...common, GRPC_PORT: authPort });
+    await waitForReady(baseUrl, apps[authIndex] as RunningApp);
+    const answer = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi again' }] });
+    expect(answer.choices[0]?.message.content).toBeTruthy();
   });
 
   describeGatewayContract((): GatewayUnderTest => ({

@@ -40,6 +40,12 @@ export class ChatPipeline {
     try {
       await this.run(dialect, call, res);
     } catch (err) {
+      // A dependency's typed failure (e.g. auth unreachable over gRPC → 503) keeps its kind;
+      // anything else is our bug: log it whole and answer 500.
+      if (err instanceof IrError) {
+        this.log.warn(`request ${call.requestId}: ${err.message}`);
+        return this.fail(dialect, res, err.toEvent());
+      }
       this.log.error(`request ${call.requestId} failed: ${(err as Error).stack ?? String(err)}`);
       this.fail(dialect, res, { kind: ErrorKind.ERROR_KIND_INTERNAL, message: 'internal error', retryable: false });
     }

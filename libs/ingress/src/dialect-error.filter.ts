@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ErrorKind } from '@switchyard/ir';
+import type { RenderedBody } from '@switchyard/dialects';
+import { ErrorKind, IrError } from '@switchyard/ir';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { requestIdOf } from './credentials';
@@ -21,9 +22,16 @@ export class DialectErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const req = http.getRequest<FastifyRequest>();
     if (reply.sent || reply.raw.headersSent) return;
+    if (exception instanceof IrError) {
+      // A dependency's typed failure (auth unreachable → 503) keeps its kind.
+      return this.send(req, reply, renderErrorForPath(req.url, exception.toEvent()));
+    }
     const status = exception instanceof HttpException ? exception.getStatus() : ((exception as { statusCode?: number }).statusCode ?? 500);
     if (status >= 500) this.log.error(`unhandled error on ${req.method} ${req.url}: ${(exception as Error).stack ?? String(exception)}`);
-    const r = renderErrorForPath(req.url, { kind: kindOf(status), message: messageOf(status, exception, req, this.maxBodyBytes) });
+    this.send(req, reply, renderErrorForPath(req.url, { kind: kindOf(status), message: messageOf(status, exception, req, this.maxBodyBytes) }));
+  }
+
+  private send(req: FastifyRequest, reply: FastifyReply, r: RenderedBody): void {
     void reply.code(r.status).header('x-request-id', requestIdOf(req.headers, randomUUID)).headers(r.headers ?? {}).type('application/json').send(r.body);
   }
 }
