@@ -13,24 +13,69 @@ const JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
-/** Producer side (ingress): publish never blocks the response; failures are logged. */
+// Events are sent in bulk: one Redis round trip per batch instead of a Lua script per request
+// on the ingress. While Redis is unreachable they stay buffered (bounded) and are retried.
+const FLUSH_MS = 50;
+const MAX_BATCH = 500;
+const RETRY_MS = 1000;
+const MAX_BUFFERED = 100_000;
+
+/** Producer side (ingress): publish never blocks the response; close() flushes what is buffered. */
 export class BullUsageSink implements UsageSink {
   private readonly log = new Logger(BullUsageSink.name);
   private readonly queue: Queue;
+  private buffer: UsageEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
 
   constructor(redisUrl: string, prefix = 'switchyard') {
     this.queue = new Queue(QueueName.Usage, { connection: new Redis(redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true }), prefix });
   }
 
   publish(event: UsageEvent): void {
-    this.queue.add(JobName.RecordUsage, event, { ...JOB_OPTIONS, jobId: event.requestId }).catch((err: unknown) => {
-      this.log.error(`usage event ${event.requestId} could not be queued: ${String(err)}`);
-    });
+    if (this.buffer.length >= MAX_BUFFERED) {
+      const dropped = this.buffer.shift();
+      this.log.error(`usage buffer full (Redis unreachable?): dropped usage event ${dropped?.requestId}`);
+    }
+    this.buffer.push(event);
+    if (this.buffer.length >= MAX_BATCH) void this.flush();
+    else this.schedule(FLUSH_MS);
+  }
+
+  /** Sends everything buffered; resolves when done or when Redis refused (then retried later). */
+  flush(): Promise<void> {
+    this.flushing ??= this.send().finally(() => (this.flushing = undefined));
+    return this.flushing;
   }
 
   async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+    if (this.buffer.length) this.log.error(`${this.buffer.length} usage events could not be queued before shutdown`);
     await this.queue.close();
     await this.queue.disconnect();
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delayMs);
+  }
+
+  private async send(): Promise<void> {
+    while (this.buffer.length) {
+      const batch = this.buffer.splice(0, MAX_BATCH);
+      try {
+        await this.queue.addBulk(batch.map((data) => ({ name: JobName.RecordUsage, data, opts: { ...JOB_OPTIONS, jobId: data.requestId } })));
+      } catch (err) {
+        this.buffer = batch.concat(this.buffer);
+        this.log.error(`${batch.length} usage events not queued yet, retrying: ${String(err)}`);
+        this.schedule(RETRY_MS);
+        return;
+      }
+    }
   }
 }
 

@@ -1,0 +1,42 @@
+import type { UsageEvent } from '@switchyard/ir';
+import { MemoryUsageQueue } from './memory-usage.queue';
+
+const usage = (requestId: string): UsageEvent => ({ requestId, status: 'ok' });
+
+describe(MemoryUsageQueue.name, () => {
+  it('hands events over in batches, not one call per event', async () => {
+    const sut = new MemoryUsageQueue();
+    const batches: string[][] = [];
+    sut.consume(async (events) => {
+      batches.push(events.map((e) => e.requestId ?? ''));
+    });
+    for (let i = 0; i < 5; i++) sut.publish(usage(`r${i}`));
+    await sut.drain();
+    expect(batches).toEqual([['r0', 'r1', 'r2', 'r3', 'r4']]);
+  });
+
+  it('retries a failed batch until the handler takes it', async () => {
+    const sut = new MemoryUsageQueue();
+    let calls = 0;
+    const stored: string[] = [];
+    sut.consume(async (events) => {
+      if (++calls < 3) throw new Error('database busy');
+      stored.push(...events.map((e) => e.requestId ?? ''));
+    });
+    sut.publish(usage('a'));
+    await sut.drain();
+    expect(calls).toBe(3);
+    expect(stored).toEqual(['a']);
+  });
+
+  it('keeps events published before a consumer exists and delivers them on drain', async () => {
+    const sut = new MemoryUsageQueue();
+    sut.publish(usage('early'));
+    const stored: string[] = [];
+    sut.consume(async (events) => {
+      stored.push(...events.map((e) => e.requestId ?? ''));
+    });
+    await sut.close();
+    expect(stored).toEqual(['early']);
+  });
+});
