@@ -2,6 +2,8 @@
 // cluster tests start, check generated code, types and lint, then every Jest test.
 import { spawnSync } from 'node:child_process';
 
+const STEP_TIMEOUT_MS = 15 * 60_000;
+
 const steps = [
   ['build', 'node', ['tools/build.mjs']],
   ['codegen check', 'node', ['tools/codegen.mjs', '--check']],
@@ -15,9 +17,11 @@ const steps = [
 for (const [name, cmd, args] of steps) {
   const t = Date.now();
   console.log(`\n▶ ${name}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false' } });
+  // A step that hangs (e.g. a leaked handle keeping Jest alive) fails here, named, instead of
+  // running into CI's time limit.
+  const r = spawnSync(cmd, args, { stdio: 'inherit', timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL', env: { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false' } });
   if (r.status !== 0) {
-    console.error(`✖ ${name} failed (exit ${r.status ?? r.signal})`);
+    console.error(`✖ ${name} failed (${r.error?.code === 'ETIMEDOUT' ? `no end after ${STEP_TIMEOUT_MS / 60000} min` : `exit ${r.status ?? r.signal}`})`);
     process.exit(r.status || 1);
   }
   console.log(`✔ ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);

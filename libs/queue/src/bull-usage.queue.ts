@@ -24,12 +24,15 @@ const MAX_BUFFERED = 100_000;
 export class BullUsageSink implements UsageSink {
   private readonly log = new Logger(BullUsageSink.name);
   private readonly queue: Queue;
+  // BullMQ does not close a connection it was handed; we own it and quit it on close().
+  private readonly redis: Redis;
   private buffer: UsageEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
   constructor(redisUrl: string, prefix = 'switchyard') {
-    this.queue = new Queue(QueueName.Usage, { connection: new Redis(redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true }), prefix });
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+    this.queue = new Queue(QueueName.Usage, { connection: this.redis, prefix });
   }
 
   publish(event: UsageEvent): void {
@@ -54,7 +57,7 @@ export class BullUsageSink implements UsageSink {
     await this.flush();
     if (this.buffer.length) this.log.error(`${this.buffer.length} usage events could not be queued before shutdown`);
     await this.queue.close();
-    await this.queue.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   private schedule(delayMs: number): void {
@@ -82,6 +85,7 @@ export class BullUsageSink implements UsageSink {
 /** Consumer side (billing). */
 export class BullUsageConsumer implements UsageConsumer {
   private worker: Worker | undefined;
+  private redis: Redis | undefined;
 
   constructor(
     private readonly redisUrl: string,
@@ -91,8 +95,9 @@ export class BullUsageConsumer implements UsageConsumer {
 
   consume(handler: UsageHandler): void {
     // Workers block on Redis: ioredis must not give up on those commands (BullMQ requirement).
+    this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     this.worker = new Worker(QueueName.Usage, (job: Job<UsageEvent>) => handler([job.data]), {
-      connection: new Redis(this.redisUrl, { maxRetriesPerRequest: null }),
+      connection: this.redis,
       prefix: this.prefix,
       concurrency: this.concurrency,
     });
@@ -101,5 +106,6 @@ export class BullUsageConsumer implements UsageConsumer {
 
   async close(): Promise<void> {
     await this.worker?.close();
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
 }
