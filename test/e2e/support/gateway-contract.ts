@@ -118,6 +118,12 @@ export function describeGatewayContract(get: () => GatewayUnderTest): void {
     const tooBig = await post(JSON.stringify({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] }));
     expect(tooBig.status).toBe(413);
     expect(((await tooBig.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+    // Without a content-length the limit is found while reading; the client still gets the answer.
+    const chunk = new TextEncoder().encode('x'.repeat(1 << 20));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({ pull: (c) => (sent++ < 6 ? c.enqueue(chunk) : c.close()) });
+    const chunked = await fetch(`${get().baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_KEY}` }, body: stream, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
     expect(get().sim.requests).toHaveLength(0);
   });
 
