@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ADAPTER_FAMILIES, loadSwitchyardEnv, requireEnv } from '@switchyard/config';
+import { ADAPTER_FAMILIES, DEFAULT_ROUTING, loadSwitchyardEnv, requireEnv } from '@switchyard/config';
 import { applyMigrations, createDatabase } from '@switchyard/db';
 import { GrpcAdapterClient, runGrpcService, serveRouter } from '@switchyard/grpc';
 import type { AdapterPort } from '@switchyard/ir';
-import { DEFAULT_ROUTING, PrismaCatalogueSource, RouterService } from '@switchyard/routing';
+import { PrismaCatalogueSource, RouterService } from '@switchyard/routing';
 import { loadRoutingConfig } from './routing-config';
 
 const ADAPTER_WAIT_MS = 10_000;

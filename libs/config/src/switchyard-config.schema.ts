@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
-import { PROVIDER_TYPES, type SwitchyardConfig } from './switchyard-config.types';
+import { DEFAULT_ROUTING, PROVIDER_TYPES, type SwitchyardConfig } from './switchyard-config.types';
 
 // The shape of switchyard.yaml (DESIGN.md §4). Strict objects everywhere: a misspelt key
 // (`wieght: 3`) must fail loudly rather than silently fall back to its default.
@@ -35,12 +35,12 @@ const serverSchema = z.strictObject({
 
 const routingSchema = z.strictObject({
   // Each retry adds load to an upstream that is already failing; past a handful it only hurts.
-  retries: z.int().min(0).max(10).default(2),
+  retries: z.int().min(0).max(10).default(DEFAULT_ROUTING.retries),
   timeouts: section(
     z.strictObject({
-      connectMs: millis.default(5_000),
-      firstTokenMs: millis.default(30_000),
-      totalMs: millis.default(600_000),
+      connectMs: millis.default(DEFAULT_ROUTING.timeouts.connectMs),
+      firstTokenMs: millis.default(DEFAULT_ROUTING.timeouts.firstTokenMs),
+      totalMs: millis.default(DEFAULT_ROUTING.timeouts.totalMs),
     }).prefault({}),
   ),
 });

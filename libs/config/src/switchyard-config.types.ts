@@ -26,6 +26,9 @@ export interface RoutingConfig {
   timeouts: RoutingTimeouts;
 }
 
+/** `routing` when the file says nothing: the schema's defaults, and the adapter's fallbacks. */
+export const DEFAULT_ROUTING: RoutingConfig = { retries: 2, timeouts: { connectMs: 5_000, firstTokenMs: 30_000, totalMs: 600_000 } };
+
 export interface ProviderConfig {
   id: string;
   type: ProviderType;

@@ -1,5 +1,3 @@
-import type { RoutingConfig } from '@switchyard/config';
-
 // The router's in-memory view of the model catalogue, rebuilt from the database. The hot path
 // reads only this snapshot, never the database (STYLE.md rule 6).
 
@@ -38,5 +36,3 @@ export interface CatalogueSource {
 
 export const CATALOGUE_SOURCE = Symbol('CatalogueSource');
 export const ROUTING_CONFIG = Symbol('RoutingConfig');
-
-export const DEFAULT_ROUTING: RoutingConfig = { retries: 2, timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 } };

@@ -1,5 +1,6 @@
 import { AdapterPort, ChatRequest, ErrorEvent, ErrorKind, FinishReason, GenerateRequest, ResponseEvent, Role } from '@switchyard/ir';
-import { CatalogueSnapshot, CatalogueSource, DEFAULT_ROUTING, DeploymentEntry, ModelEntry, ProviderEntry } from './catalogue.types';
+import { DEFAULT_ROUTING } from '@switchyard/config';
+import { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry, ProviderEntry } from './catalogue.types';
 import { RouterService } from './router.service';
 
 const OPENAI_EU: ProviderEntry = {

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { RoutingConfig } from '@switchyard/config';
+import { ADAPTER_FAMILY_OF, type RoutingConfig } from '@switchyard/config';
 import { ADAPTER_PORTS, ErrorKind } from '@switchyard/ir';
 import type { AdapterPorts, ChatRequest, ErrorEvent, ListModelsResponse, ResponseEvent, RouterPort } from '@switchyard/ir';
 import { CATALOGUE_SOURCE, ROUTING_CONFIG } from './catalogue.types';
 import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry } from './catalogue.types';
 import { backoffMs, pickDeployment } from './deployment-picker';
 
-// Which adapter worker serves a provider type (DESIGN.md §1: the openai worker also serves
-// Azure OpenAI and every OpenAI-compatible provider).
-const FAMILY: Record<string, string> = { openai: 'openai', 'azure-openai': 'openai', 'openai-compatible': 'openai', anthropic: 'anthropic', gemini: 'gemini' };
+// Provider types come from the database as strings; unknown ones have no family.
+const FAMILY: Readonly<Record<string, string | undefined>> = ADAPTER_FAMILY_OF;
 const REFRESH_MS = 10_000;
 const MAX_RETRY_WAIT_MS = 10_000;
 

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { resolveSecret } from '@switchyard/config';
+import { DEFAULT_ROUTING, resolveSecret } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, GenerateRequest, ResponseEvent } from '@switchyard/ir';
 import { SseParser, providerAdapter } from '@switchyard/providers';
@@ -7,7 +7,6 @@ import type { ProviderAdapter } from '@switchyard/providers';
 import { Agent, Dispatcher, request } from 'undici';
 import { UpstreamProtocolError, transportError } from './upstream-errors';
 
-const DEFAULT_TIMEOUTS = { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 };
 // Error bodies are read for their message only; a hostile upstream cannot make us buffer more.
 const MAX_ERROR_BODY = 64 * 1024;
 const TOTAL_TIMEOUT = { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream exceeded the total time limit', retryable: false };
@@ -24,7 +23,7 @@ function errorEvent(value: ResponseEvent['event'] & { $case: 'error' }): Respons
 export class UpstreamService implements AdapterPort, OnModuleDestroy {
   private readonly agent: Dispatcher;
 
-  constructor(connectMs = DEFAULT_TIMEOUTS.connectMs) {
+  constructor(connectMs = DEFAULT_ROUTING.timeouts.connectMs) {
     this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: { timeout: connectMs } });
   }
 
@@ -54,7 +53,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       return;
     }
     const t = req.timeouts ?? {};
-    const firstTokenMs = t.firstTokenMs || DEFAULT_TIMEOUTS.firstTokenMs;
+    const firstTokenMs = t.firstTokenMs || DEFAULT_ROUTING.timeouts.firstTokenMs;
     // One controller and one timer per call: the client's abort and the total time limit both
     // cancel it (cheaper than AbortSignal.any + AbortSignal.timeout, which showed in profiles).
     const call = new AbortController();
@@ -64,7 +63,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     const timer = setTimeout(() => {
       timedOut = true;
       call.abort();
-    }, t.totalMs || DEFAULT_TIMEOUTS.totalMs);
+    }, t.totalMs || DEFAULT_ROUTING.timeouts.totalMs);
     try {
       if (signal.aborted) return;
       let res: Dispatcher.ResponseData;
