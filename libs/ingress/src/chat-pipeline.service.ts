@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatDialect, RenderContext } from '@switchyard/dialects';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, USAGE_SINK, httpStatusOf } from '@switchyard/ir';
-import type { AuthPort, ChatRequest, ErrorEvent, RouterPort, UsageSink } from '@switchyard/ir';
+import type { AuthPort, ChatRequest, ErrorEvent, Principal, RouterPort, UsageSink } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { credentialOf } from './credentials';
+import { MISSING_KEY } from './ingress-errors';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
 
@@ -52,8 +53,8 @@ export class ChatPipeline {
   }
 
   private async run(dialect: ChatDialect, call: IncomingCall, res: ServerResponse): Promise<void> {
-    const key = credentialOf(call.headers, call.query);
-    if (!key) return this.fail(dialect, res, { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'You did not provide an API key.', retryable: false });
+    const key = this.credential(dialect, call, res);
+    if (!key) return;
 
     let chat: ChatRequest;
     try {
@@ -62,11 +63,9 @@ export class ChatPipeline {
       if (err instanceof IrError) return this.fail(dialect, res, err.toEvent());
       throw err;
     }
-    const admission = await this.auth.admit({ keyHash: hashKey(key), model: chat.model, requestId: call.requestId, clientIp: call.clientIp, dialect: dialect.id });
-    if (!admission.admitted || !admission.principal) {
-      return this.fail(dialect, res, admission.error ?? { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false });
-    }
-    chat.meta = { ...chat.meta, requestId: call.requestId, tenantId: admission.principal.tenantId, keyId: admission.principal.keyId, region: this.options.region, dialect: dialect.id };
+    const principal = await this.admit(dialect, call, key, chat.model ?? '', res);
+    if (!principal) return;
+    chat.meta = { ...chat.meta, requestId: call.requestId, tenantId: principal.tenantId, keyId: principal.keyId, region: this.options.region, dialect: dialect.id };
 
     const tracker = new UsageTracker(chat, dialect.id, this.options.region);
     const abort = new AbortController();
@@ -82,6 +81,21 @@ export class ChatPipeline {
       res.off('close', onClose);
       this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
     }
+  }
+
+  /** The key the client presented, or undefined once 401 was answered in its dialect. */
+  credential(dialect: ChatDialect, call: IncomingCall, res: ServerResponse): string | undefined {
+    const key = credentialOf(call.headers, call.query);
+    if (!key) this.fail(dialect, res, MISSING_KEY);
+    return key;
+  }
+
+  /** One admission round trip; undefined once the refusal was answered in the client's dialect. */
+  async admit(dialect: ChatDialect, call: IncomingCall, key: string, model: string, res: ServerResponse): Promise<Principal | undefined> {
+    const admission = await this.auth.admit({ keyHash: hashKey(key), model, requestId: call.requestId, clientIp: call.clientIp, dialect: dialect.id });
+    if (admission.admitted && admission.principal) return admission.principal;
+    this.fail(dialect, res, admission.error ?? { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false });
+    return undefined;
   }
 
   private async json(dialect: ChatDialect, chat: ChatRequest, ctx: RenderContext, res: ServerResponse, signal: AbortSignal, tracker: UsageTracker): Promise<void> {

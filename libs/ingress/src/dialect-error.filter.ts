@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { requestIdOf } from './credentials';
 import { renderErrorForPath } from './dialect-registry';
+import { payloadTooLarge } from './ingress-errors';
 
 /**
  * Errors raised outside a chat handler — body too large or unreadable (Fastify's content
@@ -45,7 +46,7 @@ function kindOf(status: number): ErrorKind {
 
 function messageOf(status: number, exception: unknown, req: FastifyRequest, maxBodyBytes: number): string {
   if (status === 404) return `Unknown route ${req.method} ${req.url.split('?')[0]}`;
-  if (status === 413) return `Request body exceeds the limit of ${maxBodyBytes} bytes.`;
+  if (status === 413) return payloadTooLarge(maxBodyBytes).message ?? '';
   if (status < 500) return (exception as Error).message;
   return 'internal error';
 }

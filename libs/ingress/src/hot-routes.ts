@@ -1,9 +1,8 @@
-import { ErrorKind } from '@switchyard/ir';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatPipeline } from './chat-pipeline.service';
-import { requestIdOf } from './credentials';
 import { OPENAI_DIALECT } from './dialect-registry';
+import { incomingCall } from './incoming-call';
+import { payloadTooLarge } from './ingress-errors';
 import { sendBody } from './response-writer';
 
 /**
@@ -31,12 +30,11 @@ export class HotRoutes {
     if (!pipeline || req.method !== 'POST') return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
-    if (path !== '/v1/chat/completions') return false;
-    const requestId = requestIdOf(req.headers, randomUUID);
-    res.setHeader('x-request-id', requestId);
+    if ((q < 0 ? url : url.slice(0, q)) !== '/v1/chat/completions') return false;
+    const call = incomingCall(req, res);
     this.readBody(req, res, (body) => {
-      void pipeline.handle(OPENAI_DIALECT, { requestId, headers: req.headers, query: q < 0 ? undefined : Object.fromEntries(new URLSearchParams(url.slice(q + 1))), body, clientIp: req.socket.remoteAddress ?? '' }, res);
+      call.body = body;
+      void pipeline.handle(OPENAI_DIALECT, call, res);
     });
     return true;
   }
@@ -69,7 +67,7 @@ export class HotRoutes {
    * time and bytes, so an endless body cannot hold the connection.
    */
   private tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    const r = OPENAI_DIALECT.renderError({ kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: `Request body exceeds the limit of ${this.maxBodyBytes} bytes.` });
+    const r = OPENAI_DIALECT.renderError(payloadTooLarge(this.maxBodyBytes));
     sendBody(res, r.status, r.body, r.headers);
     let discarded = 0;
     const limit = DRAIN_FACTOR * this.maxBodyBytes;

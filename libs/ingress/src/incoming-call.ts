@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingCall } from './chat-pipeline.service';
 import { requestIdOf } from './credentials';
 
-/** Fastify request → the transport-free call the pipeline works on; stamps x-request-id. */
-export function incomingCall(req: FastifyRequest, reply: FastifyReply): IncomingCall {
+/**
+ * A request as the pipeline works on it; stamps x-request-id on the response at once, so every
+ * answer carries it, errors before the body was read included. The body is filled in later.
+ */
+export function incomingCall(req: IncomingMessage, res: ServerResponse): IncomingCall {
   const requestId = requestIdOf(req.headers, randomUUID);
-  reply.raw.setHeader('x-request-id', requestId);
+  res.setHeader('x-request-id', requestId);
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
   return {
     requestId,
     headers: req.headers,
-    query: req.query as Record<string, unknown> | undefined,
-    body: typeof req.body === 'string' ? req.body : undefined,
-    clientIp: req.ip,
+    query: q < 0 ? undefined : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
+    body: undefined,
+    clientIp: req.socket.remoteAddress ?? '',
   };
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { renderOpenAiModelList } from '@switchyard/dialects';
-import { AUTH_PORT, ErrorKind, ROUTER_PORT } from '@switchyard/ir';
-import type { AuthPort, RouterPort } from '@switchyard/ir';
-import { hashKey, modelAllowed } from '@switchyard/shared';
+import { ROUTER_PORT } from '@switchyard/ir';
+import type { RouterPort } from '@switchyard/ir';
+import { modelAllowed } from '@switchyard/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { credentialOf } from './credentials';
+import { ChatPipeline } from './chat-pipeline.service';
 import { OPENAI_DIALECT } from './dialect-registry';
 import { incomingCall } from './incoming-call';
 import { sendBody } from './response-writer';
@@ -12,7 +12,7 @@ import { sendBody } from './response-writer';
 @Controller()
 export class ModelsController {
   constructor(
-    @Inject(AUTH_PORT) private readonly auth: AuthPort,
+    private readonly pipeline: ChatPipeline,
     @Inject(ROUTER_PORT) private readonly router: RouterPort,
   ) {}
 
@@ -20,15 +20,12 @@ export class ModelsController {
   @Get('v1/models')
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    const call = incomingCall(req, reply);
-    const key = credentialOf(call.headers, call.query);
-    const admission = key ? await this.auth.admit({ keyHash: hashKey(key), model: '', requestId: call.requestId, clientIp: call.clientIp }) : undefined;
-    if (!admission?.admitted || !admission.principal) {
-      const error = admission?.error ?? { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'You did not provide an API key.' };
-      const r = OPENAI_DIALECT.renderError(error);
-      return sendBody(reply.raw, r.status, r.body, r.headers);
-    }
-    const allowed = admission.principal.models ?? [];
+    const call = incomingCall(req.raw, reply.raw);
+    const key = this.pipeline.credential(OPENAI_DIALECT, call, reply.raw);
+    if (!key) return;
+    const principal = await this.pipeline.admit(OPENAI_DIALECT, call, key, '', reply.raw);
+    if (!principal) return;
+    const allowed = principal.models ?? [];
     const { models = [] } = await this.router.listModels();
     sendBody(reply.raw, 200, renderOpenAiModelList(models.filter((m) => modelAllowed(m.name ?? '', allowed))));
   }
