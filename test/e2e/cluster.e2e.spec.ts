@@ -104,6 +104,10 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503);
     expect((err as InstanceType<typeof OpenAI.InternalServerError>).type).toBe('api_error');
+    // Routes served by Nest controllers answer too, not only the hot chat route.
+    const quick = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0, timeout: 5000 });
+    const listErr = await quick.models.list().catch((e: unknown) => e);
+    expect((listErr as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     const ready = await fetch(`${baseUrl}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'unavailable', failing: ['auth'] });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { requestIdOf } from './credentials';
 import { renderErrorForPath } from './dialect-registry';
 import { payloadTooLarge } from './ingress-errors';
+import { sendBody } from './response-writer';
 
 /**
  * Errors raised outside a chat handler — body too large or unreadable (Fastify's content
@@ -22,7 +23,9 @@ export class DialectErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const req = http.getRequest<FastifyRequest>();
-    if (reply.sent || reply.raw.headersSent) return;
+    // Routes that write the raw response hijack the reply, which marks it sent to Fastify:
+    // only the socket knows whether anything went out.
+    if (reply.raw.headersSent) return;
     if (exception instanceof IrError) {
       // A dependency's typed failure (auth unreachable → 503) keeps its kind.
       return this.send(req, reply, renderErrorForPath(req.url, exception.toEvent()));
@@ -33,7 +36,9 @@ export class DialectErrorFilter implements ExceptionFilter {
   }
 
   private send(req: FastifyRequest, reply: FastifyReply, r: RenderedBody): void {
-    void reply.code(r.status).header('x-request-id', requestIdOf(req.headers, randomUUID)).headers(r.headers ?? {}).type('application/json').send(r.body);
+    const res = reply.raw;
+    if (!res.hasHeader('x-request-id')) res.setHeader('x-request-id', requestIdOf(req.headers, randomUUID));
+    sendBody(res, r.status, r.body, r.headers);
   }
 }
 
