@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { Database, USAGE_STATUSES, UsageRecordInput, UsageStatus, recordUsage, recordUsageBatch } from '@switchyard/db';
+import { Database, USAGE_STATUSES, UsageRecordInput, UsageStatus, recordUsageBatch } from '@switchyard/db';
 import { Dialect, ErrorKind, UsageEvent } from '@switchyard/ir';
 import { PriceBook } from './price-book';
 
-/** Writes one usage event to the ledger with its cost; idempotent on request id. */
+/** Writes usage events to the ledger with their cost; idempotent on request id. */
 export class UsageRecorder {
   private readonly log = new Logger(UsageRecorder.name);
   private readonly prices: PriceBook;
@@ -26,10 +26,6 @@ export class UsageRecorder {
   async recordMany(events: readonly UsageEvent[]): Promise<number> {
     const rows = await Promise.all(events.map((e) => this.toRecord(e)));
     return recordUsageBatch(this.db, rows);
-  }
-
-  async record(e: UsageEvent): Promise<boolean> {
-    return recordUsage(this.db.prisma, await this.toRecord(e));
   }
 
   private async toRecord(e: UsageEvent): Promise<UsageRecordInput> {

@@ -14,7 +14,7 @@ export {
   type ConfigChangeAction,
   type ConfigEntity,
 } from './config-change.types';
-export { recordUsage, recordUsageBatch } from './usage.recorder';
+export { recordUsageBatch } from './usage.recorder';
 export { USAGE_STATUSES, type UsageRecordInput, type UsageStatus } from './usage-record.types';
 export { hashKey, keyPrefix, KEY_PREFIX_LENGTH } from './key-hash';
 export { DbModule, type DbModuleOptions } from './db.module';

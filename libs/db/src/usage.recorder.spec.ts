@@ -3,7 +3,7 @@ import { DATABASE_KINDS } from './database';
 import { applyMigrations } from './migrations.runner';
 import { openTestDatabase, type TestDatabase } from './test-database.harness';
 import type { UsageRecordInput } from './usage-record.types';
-import { recordUsage, recordUsageBatch } from './usage.recorder';
+import { recordUsageBatch } from './usage.recorder';
 
 function usageEvent(requestId: string): UsageRecordInput {
   return {
@@ -28,7 +28,7 @@ function usageEvent(requestId: string): UsageRecordInput {
   };
 }
 
-describe.each(DATABASE_KINDS)('recordUsage on %s', (kind) => {
+describe.each(DATABASE_KINDS)('recordUsageBatch on %s', (kind) => {
   let t: TestDatabase;
 
   beforeAll(async () => {
@@ -39,8 +39,8 @@ describe.each(DATABASE_KINDS)('recordUsage on %s', (kind) => {
 
   it('stores a redelivered event once, and says which delivery was new', async () => {
     const event = usageEvent('req-1');
-    expect(await recordUsage(t.db.prisma, event)).toBe(true);
-    expect(await recordUsage(t.db.prisma, { ...event, outputTokens: 9999 })).toBe(false);
+    expect(await recordUsageBatch(t.db, [event])).toBe(1);
+    expect(await recordUsageBatch(t.db, [{ ...event, outputTokens: 9999 }])).toBe(0);
     const rows = await t.db.prisma.usageRecord.findMany({ where: { requestId: 'req-1' } });
     expect(rows).toHaveLength(1);
     expect(rows[0].outputTokens).toBe(350);
@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('recordUsage on %s', (kind) => {
 
   it('keeps exact costs, timestamps and defaults', async () => {
     const event = { ...usageEvent('req-2'), costUsd: '0.123456789', cachedInputTokens: undefined };
-    await recordUsage(t.db.prisma, event);
+    await recordUsageBatch(t.db, [event]);
     const row = await t.db.prisma.usageRecord.findUniqueOrThrow({ where: { requestId: 'req-2' } });
     expect(row.costUsd.toString()).toBe('0.123456789');
     expect(row.startedAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
@@ -57,18 +57,19 @@ describe.each(DATABASE_KINDS)('recordUsage on %s', (kind) => {
 
   it('ignores fields of a richer event object that are not columns', async () => {
     const event = { ...usageEvent('req-3'), traceId: 'abc' };
-    expect(await recordUsage(t.db.prisma, event)).toBe(true);
+    expect(await recordUsageBatch(t.db, [event])).toBe(1);
   });
 
   it('stores each of many concurrent deliveries of one event once', async () => {
     const event = usageEvent('req-4');
-    const results = await Promise.all(Array.from({ length: 5 }, () => recordUsage(t.db.prisma, event)));
-    expect(results.filter(Boolean)).toHaveLength(1);
+    const results = await Promise.all(Array.from({ length: 5 }, () => recordUsageBatch(t.db, [event])));
+    expect(results.filter((n) => n === 1)).toHaveLength(1);
+    expect(results.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await t.db.prisma.usageRecord.count({ where: { requestId: 'req-4' } })).toBe(1);
   });
 
   it('stores a batch in one statement, counting only the new events', async () => {
-    await recordUsage(t.db.prisma, usageEvent('batch-1'));
+    await recordUsageBatch(t.db, [usageEvent('batch-1')]);
     const batch = ['batch-1', 'batch-2', 'batch-3', 'batch-2'].map(usageEvent);
     expect(await recordUsageBatch(t.db, batch)).toBe(2);
     expect(await t.db.prisma.usageRecord.count({ where: { requestId: { startsWith: 'batch-' } } })).toBe(3);
