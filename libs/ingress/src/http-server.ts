@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { DialectErrorFilter } from './dialect-error.filter';
 
 /**
- * Fastify set-up for the public edge: bodies arrive as raw strings so each dialect parses and
- * rejects them in its own words; errors outside the handlers go through DialectErrorFilter.
+ * Fastify set-up for the routes it serves (models, health; the chat route is HotRoutes'):
+ * bodies are accepted as raw strings within the size limit, so a body never fails in Fastify's
+ * own parser with its own wording, and errors outside handlers go through DialectErrorFilter.
  */
 export function configureHttp(app: NestFastifyApplication, maxBodyBytes: number): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
