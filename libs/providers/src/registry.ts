@@ -1,12 +1,17 @@
 import type { ProviderAdapter, ProviderId } from './core/provider-adapter.types';
 import { PROVIDER_IDS } from './core/provider-adapter.types';
+import { AnthropicAdapter } from './anthropic/anthropic.adapter';
+import { GeminiAdapter } from './gemini/gemini.adapter';
 import { OpenAiAdapter } from './openai/openai.adapter';
-import { openAiCompatibleManifest, openAiManifest } from './openai/openai.manifest';
+import { azureOpenAiManifest, openAiCompatibleManifest, openAiManifest } from './openai/openai.manifest';
 
 // Adding a provider: one folder plus one line here; a missing entry does not compile.
 export const PROVIDERS = {
   openai: new OpenAiAdapter(openAiManifest, false),
+  'azure-openai': new OpenAiAdapter(azureOpenAiManifest, false),
   'openai-compatible': new OpenAiAdapter(openAiCompatibleManifest, true),
+  anthropic: new AnthropicAdapter(),
+  gemini: new GeminiAdapter(),
 } satisfies Record<ProviderId, ProviderAdapter>;
 
 export function isProviderId(id: string): id is ProviderId {

@@ -1,9 +1,9 @@
-import type { ChatRequest, ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
 
 // The adapter contract every provider implements (STYLE.md: build request, parse response,
 // parse a stream event, map an error). Pure functions of their inputs: no I/O here.
 
-export const PROVIDER_IDS = ['openai', 'openai-compatible'] as const;
+export const PROVIDER_IDS = ['openai', 'azure-openai', 'openai-compatible', 'anthropic', 'gemini'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 export interface ProviderManifest {
@@ -25,6 +25,12 @@ export interface UpstreamHttpRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * Request fields this upstream cannot express and that are harmless to drop (e.g. `seed` for
+   * Anthropic), named as the client's IR field path; reported in x-switchyard-dropped-params.
+   * Fields whose loss would change the answer must throw IrError.invalid naming them instead.
+   */
+  dropped?: string[];
 }
 
 /** One server-sent event as framed on the wire. */
@@ -34,10 +40,15 @@ export interface SseEvent {
 }
 
 export interface ProviderStreamParser {
-  /** IR events for one upstream SSE event; throws on a malformed event. */
+  /** IR events for one upstream SSE event; throws on a malformed event. The first event is `start`. */
   push(event: SseEvent): ResponseEvent[];
-  /** True once the provider signalled the end of its stream. */
+  /** True once the provider's end marker arrived ([DONE], message_stop): nothing after it matters. */
   readonly done: boolean;
+  /**
+   * For providers without an end marker (Gemini ends its SSE stream by closing it): called when
+   * the body ended; returns the closing events, or throws when the stream was cut short.
+   */
+  finish?(): ResponseEvent[];
 }
 
 export interface ProviderAdapter {
@@ -46,4 +57,10 @@ export interface ProviderAdapter {
   parseResponse(body: unknown): ResponseEvent[];
   createStreamParser(): ProviderStreamParser;
   mapError(status: number, body: string, retryAfter: string | undefined): ErrorEvent;
+  /** Embeddings, for providers that have them (OpenAI family, Gemini). */
+  buildEmbedRequest?(request: EmbedRequest, target: UpstreamTarget): UpstreamHttpRequest;
+  parseEmbedResponse?(body: unknown): EmbedResponse;
+  /** The provider's own token-counting endpoint (Anthropic, Gemini); others are counted locally. */
+  buildCountTokensRequest?(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest;
+  parseCountTokensResponse?(body: unknown): number;
 }

@@ -11,3 +11,9 @@ export const openAiCompatibleManifest: ProviderManifest = {
   family: 'openai',
   capabilities: { streaming: true, tools: true, vision: true, jsonSchema: true, reasoning: true },
 };
+
+export const azureOpenAiManifest: ProviderManifest = {
+  id: 'azure-openai',
+  family: 'openai',
+  capabilities: { streaming: true, tools: true, vision: true, jsonSchema: true, reasoning: true },
+};

@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ChatRequest, ResponseEvent } from "../../ir/v1/ir";
+import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from "../../ir/v1/ir";
 
 export interface Target {
   deploymentId?: string | undefined;
@@ -35,6 +35,12 @@ export interface Timeouts {
 
 export interface GenerateRequest {
   request?: ChatRequest | undefined;
+  target?: Target | undefined;
+  timeouts?: Timeouts | undefined;
+}
+
+export interface EmbedGenerateRequest {
+  request?: EmbedRequest | undefined;
   target?: Target | undefined;
   timeouts?: Timeouts | undefined;
 }
@@ -295,6 +301,74 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
   },
 };
 
+function createBaseEmbedGenerateRequest(): EmbedGenerateRequest {
+  return { request: undefined, target: undefined, timeouts: undefined };
+}
+
+export const EmbedGenerateRequest: MessageFns<EmbedGenerateRequest> = {
+  encode(message: EmbedGenerateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      EmbedRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.target !== undefined) {
+      Target.encode(message.target, writer.uint32(18).fork()).join();
+    }
+    if (message.timeouts !== undefined) {
+      Timeouts.encode(message.timeouts, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmbedGenerateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmbedGenerateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = EmbedRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.target = Target.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timeouts = Timeouts.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 export type AdapterServiceDefinition = typeof AdapterServiceDefinition;
 export const AdapterServiceDefinition = {
   name: "AdapterService",
@@ -307,6 +381,23 @@ export const AdapterServiceDefinition = {
       requestStream: false,
       responseType: ResponseEvent as typeof ResponseEvent,
       responseStream: true,
+      options: {},
+    },
+    embed: {
+      name: "Embed",
+      requestType: EmbedGenerateRequest as typeof EmbedGenerateRequest,
+      requestStream: false,
+      responseType: EmbedResponse as typeof EmbedResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** The upstream's own counting endpoint where it has one, else a local tokenizer estimate. */
+    countTokens: {
+      name: "CountTokens",
+      requestType: GenerateRequest as typeof GenerateRequest,
+      requestStream: false,
+      responseType: CountTokensResponse as typeof CountTokensResponse,
+      responseStream: false,
       options: {},
     },
   },

@@ -57,7 +57,11 @@ export enum ErrorKind {
 }
 
 export interface TextPart {
-  text?: string | undefined;
+  text?:
+    | string
+    | undefined;
+  /** Gemini thoughtSignature carried on a text part, replayed verbatim to Gemini. */
+  signature?: string | undefined;
 }
 
 export interface ImagePart {
@@ -84,7 +88,11 @@ export interface FilePart {
 export interface ToolCallPart {
   id?: string | undefined;
   name?: string | undefined;
-  argumentsJson?: string | undefined;
+  argumentsJson?:
+    | string
+    | undefined;
+  /** Gemini thoughtSignature of the functionCall part, replayed verbatim to Gemini. */
+  signature?: string | undefined;
 }
 
 export interface ToolResultPart {
@@ -113,6 +121,11 @@ export interface ContentPart {
     | { $case: "toolResult"; value: ToolResultPart }
     | { $case: "reasoning"; value: ReasoningPart }
     | undefined;
+  /**
+   * Anthropic-style prompt-caching marker on this block, as JSON (e.g. {"type":"ephemeral"}),
+   * passed to providers that understand it and dropped (listed) for the others.
+   */
+  cacheControlJson?: string | undefined;
 }
 
 export interface Message {
@@ -129,6 +142,7 @@ export interface Tool {
   /** JSON Schema of the parameters, as JSON text (kept verbatim for the provider). */
   parametersJson?: string | undefined;
   strict?: boolean | undefined;
+  cacheControlJson?: string | undefined;
 }
 
 export interface ToolChoice {
@@ -155,6 +169,8 @@ export interface Sampling {
   presencePenalty?: number | undefined;
   frequencyPenalty?: number | undefined;
   n?: number | undefined;
+  logprobs?: boolean | undefined;
+  topLogprobs?: number | undefined;
 }
 
 export interface ResponseFormat {
@@ -211,7 +227,14 @@ export interface ChatRequest {
   stream?: boolean | undefined;
   includeUsage?: boolean | undefined;
   meta?: RequestMeta | undefined;
-  extensions?: Extensions | undefined;
+  extensions?:
+    | Extensions
+    | undefined;
+  /**
+   * Request fields the dialect dropped because no upstream could honour them and dropping is
+   * harmless; reported to the client in x-switchyard-dropped-params.
+   */
+  droppedParams?: string[] | undefined;
 }
 
 export interface StartEvent {
@@ -220,12 +243,24 @@ export interface StartEvent {
   providerId?: string | undefined;
   deploymentId?: string | undefined;
   upstreamModel?: string | undefined;
-  attempts?: number | undefined;
+  attempts?:
+    | number
+    | undefined;
+  /** Request fields the provider translator dropped as harmless for this upstream. */
+  droppedParams?: string[] | undefined;
 }
 
 export interface TextDelta {
   text?: string | undefined;
-  choice?: number | undefined;
+  choice?:
+    | number
+    | undefined;
+  /** OpenAI-family logprobs entries for this fragment ({"content":[...]}), verbatim JSON. */
+  logprobsJson?:
+    | string
+    | undefined;
+  /** Gemini thoughtSignature that came on this text part. */
+  signature?: string | undefined;
 }
 
 export interface ToolCallDelta {
@@ -233,7 +268,11 @@ export interface ToolCallDelta {
   id?: string | undefined;
   name?: string | undefined;
   argumentsDelta?: string | undefined;
-  choice?: number | undefined;
+  choice?:
+    | number
+    | undefined;
+  /** Gemini thoughtSignature that came with the function call. */
+  signature?: string | undefined;
 }
 
 export interface ReasoningDelta {
@@ -249,14 +288,22 @@ export interface StopEvent {
     | undefined;
   /** The provider's own value (e.g. "end_turn"), for diagnostics. */
   rawReason?: string | undefined;
-  choice?: number | undefined;
+  choice?:
+    | number
+    | undefined;
+  /** The stop sequence that ended generation, when the provider says which. */
+  stopSequence?: string | undefined;
 }
 
 export interface Usage {
   inputTokens?: number | undefined;
   outputTokens?: number | undefined;
   cachedInputTokens?: number | undefined;
-  reasoningTokens?: number | undefined;
+  reasoningTokens?:
+    | number
+    | undefined;
+  /** Tokens written to the provider's prompt cache (Anthropic cache_creation_input_tokens). */
+  cacheCreationInputTokens?: number | undefined;
 }
 
 export interface ErrorEvent {
@@ -286,14 +333,64 @@ export interface ResponseEvent {
     | undefined;
 }
 
+/** One input of an embeddings request: text, or (OpenAI) pre-tokenised ids. */
+export interface EmbedInput {
+  text?: string | undefined;
+  tokens?: number[] | undefined;
+}
+
+export interface EmbedRequest {
+  model?: string | undefined;
+  inputs?: EmbedInput[] | undefined;
+  dimensions?:
+    | number
+    | undefined;
+  /** Gemini taskType / title (RETRIEVAL_DOCUMENT etc.), passed to providers that have them. */
+  taskType?: string | undefined;
+  title?: string | undefined;
+  meta?: RequestMeta | undefined;
+  droppedParams?: string[] | undefined;
+}
+
+export interface Embedding {
+  index?: number | undefined;
+  values?: number[] | undefined;
+}
+
+export interface EmbedResponse {
+  embeddings?: Embedding[] | undefined;
+  usage?:
+    | Usage
+    | undefined;
+  /** Filled by the router: which deployment answered, after how many attempts. */
+  start?:
+    | StartEvent
+    | undefined;
+  /** Set instead of embeddings when the request failed. */
+  error?: ErrorEvent | undefined;
+}
+
+export interface CountTokensResponse {
+  inputTokens?:
+    | number
+    | undefined;
+  /** True when counted locally with a tokenizer because the upstream has no counting endpoint. */
+  estimated?: boolean | undefined;
+  start?: StartEvent | undefined;
+  error?: ErrorEvent | undefined;
+}
+
 function createBaseTextPart(): TextPart {
-  return { text: "" };
+  return { text: "", signature: "" };
 }
 
 export const TextPart: MessageFns<TextPart> = {
   encode(message: TextPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.text !== undefined && message.text !== "") {
       writer.uint32(10).string(message.text);
+    }
+    if (message.signature !== undefined && message.signature !== "") {
+      writer.uint32(18).string(message.signature);
     }
     return writer;
   },
@@ -317,6 +414,14 @@ export const TextPart: MessageFns<TextPart> = {
             }
 
             message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.signature = reader.string();
             continue;
           }
         }
@@ -559,7 +664,7 @@ export const FilePart: MessageFns<FilePart> = {
 };
 
 function createBaseToolCallPart(): ToolCallPart {
-  return { id: "", name: "", argumentsJson: "" };
+  return { id: "", name: "", argumentsJson: "", signature: "" };
 }
 
 export const ToolCallPart: MessageFns<ToolCallPart> = {
@@ -572,6 +677,9 @@ export const ToolCallPart: MessageFns<ToolCallPart> = {
     }
     if (message.argumentsJson !== undefined && message.argumentsJson !== "") {
       writer.uint32(26).string(message.argumentsJson);
+    }
+    if (message.signature !== undefined && message.signature !== "") {
+      writer.uint32(34).string(message.signature);
     }
     return writer;
   },
@@ -611,6 +719,14 @@ export const ToolCallPart: MessageFns<ToolCallPart> = {
             }
 
             message.argumentsJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.signature = reader.string();
             continue;
           }
         }
@@ -779,7 +895,7 @@ export const ReasoningPart: MessageFns<ReasoningPart> = {
 };
 
 function createBaseContentPart(): ContentPart {
-  return { part: undefined };
+  return { part: undefined, cacheControlJson: "" };
 }
 
 export const ContentPart: MessageFns<ContentPart> = {
@@ -806,6 +922,9 @@ export const ContentPart: MessageFns<ContentPart> = {
       case "reasoning":
         ReasoningPart.encode(message.part.value, writer.uint32(58).fork()).join();
         break;
+    }
+    if (message.cacheControlJson !== undefined && message.cacheControlJson !== "") {
+      writer.uint32(66).string(message.cacheControlJson);
     }
     return writer;
   },
@@ -877,6 +996,14 @@ export const ContentPart: MessageFns<ContentPart> = {
             }
 
             message.part = { $case: "reasoning", value: ReasoningPart.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.cacheControlJson = reader.string();
             continue;
           }
         }
@@ -966,7 +1093,7 @@ export const Message: MessageFns<Message> = {
 };
 
 function createBaseTool(): Tool {
-  return { name: "", description: "", parametersJson: "", strict: false };
+  return { name: "", description: "", parametersJson: "", strict: false, cacheControlJson: "" };
 }
 
 export const Tool: MessageFns<Tool> = {
@@ -982,6 +1109,9 @@ export const Tool: MessageFns<Tool> = {
     }
     if (message.strict !== undefined && message.strict !== false) {
       writer.uint32(32).bool(message.strict);
+    }
+    if (message.cacheControlJson !== undefined && message.cacheControlJson !== "") {
+      writer.uint32(42).string(message.cacheControlJson);
     }
     return writer;
   },
@@ -1029,6 +1159,14 @@ export const Tool: MessageFns<Tool> = {
             }
 
             message.strict = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.cacheControlJson = reader.string();
             continue;
           }
         }
@@ -1123,6 +1261,8 @@ function createBaseSampling(): Sampling {
     presencePenalty: undefined,
     frequencyPenalty: undefined,
     n: undefined,
+    logprobs: undefined,
+    topLogprobs: undefined,
   };
 }
 
@@ -1156,6 +1296,12 @@ export const Sampling: MessageFns<Sampling> = {
     }
     if (message.n !== undefined) {
       writer.uint32(72).uint32(message.n);
+    }
+    if (message.logprobs !== undefined) {
+      writer.uint32(80).bool(message.logprobs);
+    }
+    if (message.topLogprobs !== undefined) {
+      writer.uint32(88).uint32(message.topLogprobs);
     }
     return writer;
   },
@@ -1246,6 +1392,22 @@ export const Sampling: MessageFns<Sampling> = {
             }
 
             message.n = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.logprobs = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.topLogprobs = reader.uint32();
             continue;
           }
         }
@@ -1569,6 +1731,7 @@ function createBaseChatRequest(): ChatRequest {
     includeUsage: false,
     meta: undefined,
     extensions: undefined,
+    droppedParams: [],
   };
 }
 
@@ -1615,6 +1778,11 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     }
     if (message.extensions !== undefined) {
       Extensions.encode(message.extensions, writer.uint32(98).fork()).join();
+    }
+    if (message.droppedParams !== undefined && message.droppedParams.length !== 0) {
+      for (const v of message.droppedParams) {
+        writer.uint32(106).string(v!);
+      }
     }
     return writer;
   },
@@ -1737,6 +1905,17 @@ export const ChatRequest: MessageFns<ChatRequest> = {
             message.extensions = Extensions.decode(reader, reader.uint32());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            const el = reader.string();
+            if (el !== undefined) {
+              message.droppedParams!.push(el);
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1751,7 +1930,7 @@ export const ChatRequest: MessageFns<ChatRequest> = {
 };
 
 function createBaseStartEvent(): StartEvent {
-  return { id: "", model: "", providerId: "", deploymentId: "", upstreamModel: "", attempts: 0 };
+  return { id: "", model: "", providerId: "", deploymentId: "", upstreamModel: "", attempts: 0, droppedParams: [] };
 }
 
 export const StartEvent: MessageFns<StartEvent> = {
@@ -1773,6 +1952,11 @@ export const StartEvent: MessageFns<StartEvent> = {
     }
     if (message.attempts !== undefined && message.attempts !== 0) {
       writer.uint32(48).uint32(message.attempts);
+    }
+    if (message.droppedParams !== undefined && message.droppedParams.length !== 0) {
+      for (const v of message.droppedParams) {
+        writer.uint32(58).string(v!);
+      }
     }
     return writer;
   },
@@ -1838,6 +2022,17 @@ export const StartEvent: MessageFns<StartEvent> = {
             message.attempts = reader.uint32();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const el = reader.string();
+            if (el !== undefined) {
+              message.droppedParams!.push(el);
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1852,7 +2047,7 @@ export const StartEvent: MessageFns<StartEvent> = {
 };
 
 function createBaseTextDelta(): TextDelta {
-  return { text: "", choice: 0 };
+  return { text: "", choice: 0, logprobsJson: "", signature: "" };
 }
 
 export const TextDelta: MessageFns<TextDelta> = {
@@ -1862,6 +2057,12 @@ export const TextDelta: MessageFns<TextDelta> = {
     }
     if (message.choice !== undefined && message.choice !== 0) {
       writer.uint32(16).uint32(message.choice);
+    }
+    if (message.logprobsJson !== undefined && message.logprobsJson !== "") {
+      writer.uint32(26).string(message.logprobsJson);
+    }
+    if (message.signature !== undefined && message.signature !== "") {
+      writer.uint32(34).string(message.signature);
     }
     return writer;
   },
@@ -1895,6 +2096,22 @@ export const TextDelta: MessageFns<TextDelta> = {
             message.choice = reader.uint32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.logprobsJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1909,7 +2126,7 @@ export const TextDelta: MessageFns<TextDelta> = {
 };
 
 function createBaseToolCallDelta(): ToolCallDelta {
-  return { index: 0, id: "", name: "", argumentsDelta: "", choice: 0 };
+  return { index: 0, id: "", name: "", argumentsDelta: "", choice: 0, signature: "" };
 }
 
 export const ToolCallDelta: MessageFns<ToolCallDelta> = {
@@ -1928,6 +2145,9 @@ export const ToolCallDelta: MessageFns<ToolCallDelta> = {
     }
     if (message.choice !== undefined && message.choice !== 0) {
       writer.uint32(40).uint32(message.choice);
+    }
+    if (message.signature !== undefined && message.signature !== "") {
+      writer.uint32(50).string(message.signature);
     }
     return writer;
   },
@@ -1983,6 +2203,14 @@ export const ToolCallDelta: MessageFns<ToolCallDelta> = {
             }
 
             message.choice = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.signature = reader.string();
             continue;
           }
         }
@@ -2078,7 +2306,7 @@ export const ReasoningDelta: MessageFns<ReasoningDelta> = {
 };
 
 function createBaseStopEvent(): StopEvent {
-  return { reason: 0, rawReason: "", choice: 0 };
+  return { reason: 0, rawReason: "", choice: 0, stopSequence: "" };
 }
 
 export const StopEvent: MessageFns<StopEvent> = {
@@ -2091,6 +2319,9 @@ export const StopEvent: MessageFns<StopEvent> = {
     }
     if (message.choice !== undefined && message.choice !== 0) {
       writer.uint32(24).uint32(message.choice);
+    }
+    if (message.stopSequence !== undefined && message.stopSequence !== "") {
+      writer.uint32(34).string(message.stopSequence);
     }
     return writer;
   },
@@ -2132,6 +2363,14 @@ export const StopEvent: MessageFns<StopEvent> = {
             message.choice = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stopSequence = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2146,7 +2385,7 @@ export const StopEvent: MessageFns<StopEvent> = {
 };
 
 function createBaseUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 };
+  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 };
 }
 
 export const Usage: MessageFns<Usage> = {
@@ -2162,6 +2401,9 @@ export const Usage: MessageFns<Usage> = {
     }
     if (message.reasoningTokens !== undefined && message.reasoningTokens !== 0) {
       writer.uint32(32).uint32(message.reasoningTokens);
+    }
+    if (message.cacheCreationInputTokens !== undefined && message.cacheCreationInputTokens !== 0) {
+      writer.uint32(40).uint32(message.cacheCreationInputTokens);
     }
     return writer;
   },
@@ -2209,6 +2451,14 @@ export const Usage: MessageFns<Usage> = {
             }
 
             message.reasoningTokens = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.cacheCreationInputTokens = reader.uint32();
             continue;
           }
         }
@@ -2424,6 +2674,433 @@ export const ResponseEvent: MessageFns<ResponseEvent> = {
             }
 
             message.event = { $case: "error", value: ErrorEvent.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseEmbedInput(): EmbedInput {
+  return { text: "", tokens: [] };
+}
+
+export const EmbedInput: MessageFns<EmbedInput> = {
+  encode(message: EmbedInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== undefined && message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    if (message.tokens !== undefined && message.tokens.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.tokens) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmbedInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmbedInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.tokens!.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.tokens!.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseEmbedRequest(): EmbedRequest {
+  return { model: "", inputs: [], dimensions: undefined, taskType: "", title: "", meta: undefined, droppedParams: [] };
+}
+
+export const EmbedRequest: MessageFns<EmbedRequest> = {
+  encode(message: EmbedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== undefined && message.model !== "") {
+      writer.uint32(10).string(message.model);
+    }
+    if (message.inputs !== undefined && message.inputs.length !== 0) {
+      for (const v of message.inputs) {
+        EmbedInput.encode(v!, writer.uint32(18).fork()).join();
+      }
+    }
+    if (message.dimensions !== undefined) {
+      writer.uint32(24).uint32(message.dimensions);
+    }
+    if (message.taskType !== undefined && message.taskType !== "") {
+      writer.uint32(34).string(message.taskType);
+    }
+    if (message.title !== undefined && message.title !== "") {
+      writer.uint32(42).string(message.title);
+    }
+    if (message.meta !== undefined) {
+      RequestMeta.encode(message.meta, writer.uint32(50).fork()).join();
+    }
+    if (message.droppedParams !== undefined && message.droppedParams.length !== 0) {
+      for (const v of message.droppedParams) {
+        writer.uint32(58).string(v!);
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmbedRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmbedRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const el = EmbedInput.decode(reader, reader.uint32());
+            if (el !== undefined) {
+              message.inputs!.push(el);
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dimensions = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.taskType = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.meta = RequestMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const el = reader.string();
+            if (el !== undefined) {
+              message.droppedParams!.push(el);
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseEmbedding(): Embedding {
+  return { index: 0, values: [] };
+}
+
+export const Embedding: MessageFns<Embedding> = {
+  encode(message: Embedding, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== undefined && message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.values !== undefined && message.values.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.values) {
+        writer.float(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Embedding {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmbedding();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag === 21) {
+              message.values!.push(reader.float());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values!.push(reader.float());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseEmbedResponse(): EmbedResponse {
+  return { embeddings: [], usage: undefined, start: undefined, error: undefined };
+}
+
+export const EmbedResponse: MessageFns<EmbedResponse> = {
+  encode(message: EmbedResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.embeddings !== undefined && message.embeddings.length !== 0) {
+      for (const v of message.embeddings) {
+        Embedding.encode(v!, writer.uint32(10).fork()).join();
+      }
+    }
+    if (message.usage !== undefined) {
+      Usage.encode(message.usage, writer.uint32(18).fork()).join();
+    }
+    if (message.start !== undefined) {
+      StartEvent.encode(message.start, writer.uint32(26).fork()).join();
+    }
+    if (message.error !== undefined) {
+      ErrorEvent.encode(message.error, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmbedResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmbedResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const el = Embedding.decode(reader, reader.uint32());
+            if (el !== undefined) {
+              message.embeddings!.push(el);
+            }
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.usage = Usage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.start = StartEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = ErrorEvent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseCountTokensResponse(): CountTokensResponse {
+  return { inputTokens: 0, estimated: false, start: undefined, error: undefined };
+}
+
+export const CountTokensResponse: MessageFns<CountTokensResponse> = {
+  encode(message: CountTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.inputTokens !== undefined && message.inputTokens !== 0) {
+      writer.uint32(8).uint32(message.inputTokens);
+    }
+    if (message.estimated !== undefined && message.estimated !== false) {
+      writer.uint32(16).bool(message.estimated);
+    }
+    if (message.start !== undefined) {
+      StartEvent.encode(message.start, writer.uint32(26).fork()).join();
+    }
+    if (message.error !== undefined) {
+      ErrorEvent.encode(message.error, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CountTokensResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCountTokensResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.inputTokens = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.estimated = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.start = StartEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = ErrorEvent.decode(reader, reader.uint32());
             continue;
           }
         }

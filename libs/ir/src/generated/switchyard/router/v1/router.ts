@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ChatRequest, ResponseEvent } from "../../ir/v1/ir";
+import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from "../../ir/v1/ir";
 
 export interface RouteRequest {
   request?: ChatRequest | undefined;
@@ -244,6 +244,23 @@ export const RouterServiceDefinition = {
       requestType: ListModelsRequest as typeof ListModelsRequest,
       requestStream: false,
       responseType: ListModelsResponse as typeof ListModelsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Same deployment choice and retries as Route, for embeddings and token counting. */
+    embed: {
+      name: "Embed",
+      requestType: EmbedRequest as typeof EmbedRequest,
+      requestStream: false,
+      responseType: EmbedResponse as typeof EmbedResponse,
+      responseStream: false,
+      options: {},
+    },
+    countTokens: {
+      name: "CountTokens",
+      requestType: RouteRequest as typeof RouteRequest,
+      requestStream: false,
+      responseType: CountTokensResponse as typeof CountTokensResponse,
       responseStream: false,
       options: {},
     },
