@@ -1,4 +1,4 @@
-import { type AdapterPort, AdapterServiceDefinition, type GenerateRequest, type ResponseEvent } from '@switchyard/ir';
+import { type AdapterPort, AdapterServiceDefinition, type CountTokensResponse, type EmbedGenerateRequest, type EmbedResponse, type GenerateRequest, type ResponseEvent } from '@switchyard/ir';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { type GrpcClientOptions, GrpcPortClient } from './grpc-port.client';
 import type { CallMetadata } from './proto-service.types';
@@ -13,5 +13,13 @@ export class GrpcAdapterClient extends GrpcPortClient implements AdapterPort {
 
   generate(request: GenerateRequest, signal: AbortSignal, metadata?: CallMetadata): AsyncIterable<ResponseEvent> {
     return this.events(ADAPTER.generate, request, signal, metadata);
+  }
+
+  embed(request: EmbedGenerateRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<EmbedResponse> {
+    return this.unaryOrError(ADAPTER.embed, request, signal, metadata);
+  }
+
+  countTokens(request: GenerateRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<CountTokensResponse> {
+    return this.unaryOrError(ADAPTER.countTokens, request, signal, metadata);
   }
 }

@@ -10,7 +10,7 @@ describe(toGrpcServiceDefinition.name, () => {
   });
 
   it('serializes with the generated encoder and reads it back with the decoder', () => {
-    const event: ResponseEvent = { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":', choice: 0 } } };
+    const event: ResponseEvent = { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":', choice: 0, signature: '' } } };
 
     const bytes = sut.route.responseSerialize(event);
 

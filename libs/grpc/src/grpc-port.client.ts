@@ -1,5 +1,5 @@
 import { Client, type ClientReadableStream, connectivityState, credentials, type MethodDefinition, Metadata } from '@grpc/grpc-js';
-import type { ResponseEvent } from '@switchyard/ir';
+import type { ErrorEvent, ResponseEvent } from '@switchyard/ir';
 import { GrpcCallError } from './grpc-call.error';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
 import type { CallMetadata } from './proto-service.types';
@@ -52,9 +52,9 @@ export abstract class GrpcPortClient {
   }
 
   /** Rejects with a GrpcCallError naming the method and status. */
-  protected unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, metadata: CallMetadata | undefined): Promise<Res> {
+  protected unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, metadata: CallMetadata | undefined, signal?: AbortSignal): Promise<Res> {
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
+      const call = this.client.makeUnaryRequest(
         method.path,
         method.requestSerialize,
         method.responseDeserialize,
@@ -65,9 +65,26 @@ export abstract class GrpcPortClient {
           if (error) reject(GrpcCallError.from(method.path, error));
           else if (response === undefined) reject(GrpcCallError.from(method.path, new Error('empty response')));
           else resolve(response);
+          signal?.removeEventListener('abort', cancel);
         },
       );
+      const cancel = (): void => call.cancel();
+      signal?.addEventListener('abort', cancel, { once: true });
     });
+  }
+
+  /** A unary call whose failures are answered as `{ error }` instead of a rejection (the port contract). */
+  protected async unaryOrError<Req, Res extends { error?: ErrorEvent | undefined }>(
+    method: MethodDefinition<Req, Res>,
+    request: Req,
+    signal: AbortSignal,
+    metadata: CallMetadata | undefined,
+  ): Promise<Res> {
+    try {
+      return await this.unary(method, request, metadata, signal);
+    } catch (error) {
+      return { error: GrpcCallError.from(method.path, error).toEvent() } as Res;
+    }
   }
 
   /** The RouterPort/AdapterPort contract: never throws, a failed call ends with an error event. */

@@ -1,5 +1,8 @@
 import {
   type ChatRequest,
+  type CountTokensResponse,
+  type EmbedRequest,
+  type EmbedResponse,
   ErrorKind,
   FinishReason,
   type ListModelsResponse,
@@ -14,12 +17,12 @@ const REQUEST: ChatRequest = { model: 'gpt-4o-mini', messages: [], stream: true 
 
 // One event of each payload the ingress renders, fully specified so the decoded values compare equal.
 const EVENTS: ResponseEvent[] = [
-  { event: { $case: 'start', value: { id: 'resp_1', model: 'gpt-4o-mini', providerId: 'openai-main', deploymentId: 'd1', upstreamModel: 'gpt-4o-mini-2024-07-18', attempts: 1 } } },
-  { event: { $case: 'textDelta', value: { text: 'Hel', choice: 0 } } },
-  { event: { $case: 'textDelta', value: { text: 'lo ☀️', choice: 0 } } },
-  { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":"Paris"}', choice: 0 } } },
-  { event: { $case: 'usage', value: { inputTokens: 12, outputTokens: 5, cachedInputTokens: 4, reasoningTokens: 0 } } },
-  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 0 } } },
+  { event: { $case: 'start', value: { id: 'resp_1', model: 'gpt-4o-mini', providerId: 'openai-main', deploymentId: 'd1', upstreamModel: 'gpt-4o-mini-2024-07-18', attempts: 1, droppedParams: [] } } },
+  { event: { $case: 'textDelta', value: { text: 'Hel', choice: 0, logprobsJson: '', signature: '' } } },
+  { event: { $case: 'textDelta', value: { text: 'lo ☀️', choice: 0, logprobsJson: '', signature: '' } } },
+  { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":"Paris"}', choice: 0, signature: '' } } },
+  { event: { $case: 'usage', value: { inputTokens: 12, outputTokens: 5, cachedInputTokens: 4, reasoningTokens: 0, cacheCreationInputTokens: 0 } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 0, stopSequence: '' } } },
 ];
 
 const MODELS: ListModelsResponse = { models: [{ name: 'gpt-4o-mini', ownedBy: 'openai', created: 1721172741 }] };
@@ -34,6 +37,19 @@ class FakeRouter implements RouterPort {
 
   async listModels(): Promise<ListModelsResponse> {
     return MODELS;
+  }
+
+  embedImpl: (request: EmbedRequest, signal: AbortSignal) => Promise<EmbedResponse> = async (request) => ({
+    embeddings: (request.inputs ?? []).map((input, index) => ({ index, values: [input.text?.length ?? 0, 0.5] })),
+    usage: { inputTokens: 3, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
+  });
+
+  embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
+    return this.embedImpl(request, signal);
+  }
+
+  async countTokens(request: ChatRequest): Promise<CountTokensResponse> {
+    return { inputTokens: request.messages?.length ?? 0, estimated: true };
   }
 }
 
@@ -53,7 +69,7 @@ function textOf(i: number): string {
 }
 
 function textEvent(i: number): ResponseEvent {
-  return { event: { $case: 'textDelta', value: { text: textOf(i), choice: 0 } } };
+  return { event: { $case: 'textDelta', value: { text: textOf(i), choice: 0, logprobsJson: '', signature: '' } } };
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -208,6 +224,46 @@ describe(GrpcRouterClient.name, () => {
     // ~10 MB in total: unbounded buffering would have produced everything during the pause.
     expect(aheadDuringPause).toBeLessThan(1_000);
   }, 30_000);
+
+  it('carries embeddings and token counts as unary calls', async () => {
+    const signal = new AbortController().signal;
+
+    await expect(sut.embed({ model: 'text-embedding-3-small', inputs: [{ text: 'abcd', tokens: [] }, { text: 'ab', tokens: [] }] }, signal)).resolves.toMatchObject({
+      embeddings: [
+        { index: 0, values: [4, 0.5] },
+        { index: 1, values: [2, 0.5] },
+      ],
+      usage: { inputTokens: 3 },
+    });
+    await expect(sut.countTokens(REQUEST, signal)).resolves.toMatchObject({ inputTokens: REQUEST.messages?.length, estimated: true });
+  });
+
+  it('answers a unary call that could not reach the router with an error, not a rejection', async () => {
+    sut.close();
+    await host.stop(100);
+    sut = new GrpcRouterClient(`127.0.0.1:${await freePort()}`);
+
+    const res = await sut.embed({ model: 'm', inputs: [] }, new AbortController().signal);
+
+    expect(res.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: expect.stringContaining('RouterService/Embed') });
+  });
+
+  it('cancels a unary call on the server when the caller aborts', async () => {
+    let serverSignal: AbortSignal | undefined;
+    router.embedImpl = (_request, signal) => {
+      serverSignal = signal;
+      return new Promise((resolve) => signal.addEventListener('abort', () => resolve({})));
+    };
+    const caller = new AbortController();
+
+    const pending = sut.embed({ model: 'm', inputs: [] }, caller.signal);
+    while (!serverSignal) await delay(5);
+    caller.abort();
+
+    await expect(pending).resolves.toMatchObject({ error: { kind: ErrorKind.ERROR_KIND_CANCELLED } });
+    while (!serverSignal.aborted) await delay(5);
+    expect(serverSignal.aborted).toBe(true);
+  });
 });
 
 /** A port nothing listens on: bound once, then released. */

@@ -1,4 +1,4 @@
-import { type ChatRequest, type ListModelsRequest, type ListModelsResponse, type ResponseEvent, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
+import { type ChatRequest, type CountTokensResponse, type EmbedRequest, type EmbedResponse, type ListModelsRequest, type ListModelsResponse, type ResponseEvent, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { type GrpcClientOptions, GrpcPortClient } from './grpc-port.client';
 import type { CallMetadata } from './proto-service.types';
@@ -18,5 +18,13 @@ export class GrpcRouterClient extends GrpcPortClient implements RouterPort {
 
   listModels(metadata?: CallMetadata): Promise<ListModelsResponse> {
     return this.unary(ROUTER.listModels, LIST_MODELS_REQUEST, metadata);
+  }
+
+  embed(request: EmbedRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<EmbedResponse> {
+    return this.unaryOrError(ROUTER.embed, request, signal, metadata);
+  }
+
+  countTokens(request: ChatRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<CountTokensResponse> {
+    return this.unaryOrError(ROUTER.countTokens, { request }, signal, metadata);
   }
 }

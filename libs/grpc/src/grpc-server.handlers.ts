@@ -6,9 +6,11 @@ import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
 /** Adapts `(request) => Promise<Res>` to grpc-js; a rejection becomes a status, never a crash. */
 export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const controller = new AbortController();
+    call.once('cancelled', () => controller.abort());
     let pending: Promise<Res>;
     try {
-      pending = handler(call.request);
+      pending = handler(call.request, controller.signal);
     } catch (error) {
       callback(toStatus(error));
       return;

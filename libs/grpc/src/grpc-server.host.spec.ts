@@ -1,4 +1,4 @@
-import { type ListModelsResponse, type ResponseEvent, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
+import { type CountTokensResponse, type EmbedResponse, type ListModelsResponse, type ResponseEvent, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import type { ServiceImplementation } from './proto-service.types';
@@ -17,6 +17,14 @@ class CountingRouter implements ServiceImplementation<typeof RouterServiceDefini
 
   async listModels(): Promise<ListModelsResponse> {
     return { models: [{ name: `after ${this.calls} calls`, ownedBy: '', created: 0 }] };
+  }
+
+  async embed(): Promise<EmbedResponse> {
+    return {};
+  }
+
+  async countTokens(): Promise<CountTokensResponse> {
+    return { inputTokens: this.calls };
   }
 }
 

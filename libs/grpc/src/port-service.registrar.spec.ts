@@ -22,7 +22,7 @@ const GENERATE: GenerateRequest = {
   target: { deploymentId: 'd1', providerId: 'anthropic-main', providerType: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyRef: 'env:K', upstreamModel: 'claude-3-5-haiku', optionsJson: '' },
   timeouts: undefined,
 };
-const STOP: ResponseEvent = { event: { $case: 'stop', value: { reason: 1, rawReason: 'end_turn', choice: 0 } } };
+const STOP: ResponseEvent = { event: { $case: 'stop', value: { reason: 1, rawReason: 'end_turn', choice: 0, stopSequence: '' } } };
 const USAGE: GetUsageResponse = {
   rows: [{ day: '2025-01-31', tenantId: 'acme', keyId: 'key-1', model: 'gpt-4o-mini', requests: 3, inputTokens: 120, outputTokens: 45, costUsd: 0.0000453 }],
 };
@@ -49,6 +49,8 @@ describe('port services', () => {
         received = request;
         yield STOP;
       },
+      embed: async (request) => ({ embeddings: [{ index: 0, values: [request.request?.inputs?.length ?? 0] }] }),
+      countTokens: async (request) => ({ inputTokens: request.request?.messages?.length ?? 0 }),
     };
     const sut = new GrpcAdapterClient(await listen((host) => serveAdapter(host, adapter)));
     clients.push(sut);
@@ -58,6 +60,8 @@ describe('port services', () => {
 
     expect(events).toEqual([STOP]);
     expect(received).toMatchObject(GENERATE);
+    await expect(sut.embed({ request: { model: 'e', inputs: [{ text: 'a', tokens: [] }] }, target: GENERATE.target }, new AbortController().signal)).resolves.toMatchObject({ embeddings: [{ index: 0, values: [1] }] });
+    await expect(sut.countTokens(GENERATE, new AbortController().signal)).resolves.toMatchObject({ inputTokens: GENERATE.request?.messages?.length ?? 0 });
   });
 
   it('serveBilling relays getUsage to the BillingPort', async () => {
@@ -71,7 +75,7 @@ describe('port services', () => {
   });
 
   it('serveRouter answers a RouteRequest without its request with an INVALID_REQUEST event', async () => {
-    const router = { route: jest.fn(), listModels: jest.fn() };
+    const router = { route: jest.fn(), listModels: jest.fn(), embed: jest.fn(), countTokens: jest.fn() };
     const address = await listen((host) => serveRouter(host, router));
     const route = toGrpcServiceDefinition(RouterServiceDefinition).route;
     const raw = new Client(address, credentials.createInsecure());
@@ -93,6 +97,8 @@ describe('port services', () => {
         for (let i = 0; i < 50; i++) yield { event: { $case: 'textDelta' as const, value: { text: `${model}:${i}`, choice: 0 } } };
       },
       listModels: jest.fn(),
+      embed: jest.fn(),
+      countTokens: jest.fn(),
     };
     const sut = new GrpcRouterClient(await listen((host) => serveRouter(host, router)));
     clients.push(sut);

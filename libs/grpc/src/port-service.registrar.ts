@@ -23,11 +23,17 @@ export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerH
   return host.add(RouterServiceDefinition, {
     route: ({ request }, signal) => (request ? impl.route(request, signal) : missingRequest('RouteRequest')),
     listModels: () => impl.listModels(),
+    embed: (request, signal) => impl.embed(request, signal),
+    countTokens: ({ request }, signal) => impl.countTokens(request ?? {}, signal),
   });
 }
 
 export function serveAdapter(host: GrpcServerHost, impl: AdapterPort): GrpcServerHost {
-  return host.add(AdapterServiceDefinition, { generate: (request, signal) => impl.generate(request, signal) });
+  return host.add(AdapterServiceDefinition, {
+    generate: (request, signal) => impl.generate(request, signal),
+    embed: (request, signal) => impl.embed(request, signal),
+    countTokens: (request, signal) => impl.countTokens(request, signal),
+  });
 }
 
 export function serveBilling(host: GrpcServerHost, impl: BillingPort): GrpcServerHost {

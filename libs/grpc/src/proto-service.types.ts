@@ -34,7 +34,8 @@ export type GrpcServiceDefinition<D extends ProtoServiceDefinition> = {
   readonly [K in keyof D['methods']]: MethodDefinition<RequestOf<D['methods'][K]>, ResponseOf<D['methods'][K]>>;
 };
 
-export type UnaryHandler<Req, Res> = (request: Req) => Promise<Res>;
+/** Aborting `signal` means the caller cancelled or went away. */
+export type UnaryHandler<Req, Res> = (request: Req, signal: AbortSignal) => Promise<Res>;
 
 /** Aborting `signal` means the caller went away: stop the upstream work at once. */
 export type ServerStreamHandler<Req, Res> = (request: Req, signal: AbortSignal) => AsyncIterable<Res>;

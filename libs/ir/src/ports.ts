@@ -1,7 +1,7 @@
 import type { AdmitRequest, AdmitResponse } from './generated/switchyard/auth/v1/auth';
-import type { GenerateRequest } from './generated/switchyard/adapter/v1/adapter';
+import type { EmbedGenerateRequest, GenerateRequest } from './generated/switchyard/adapter/v1/adapter';
 import type { GetUsageRequest, GetUsageResponse, UsageEvent } from './generated/switchyard/billing/v1/billing';
-import type { ChatRequest, ResponseEvent } from './generated/switchyard/ir/v1/ir';
+import type { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from './generated/switchyard/ir/v1/ir';
 import type { ListModelsResponse } from './generated/switchyard/router/v1/router';
 
 // The service boundaries of DESIGN.md §1 as TypeScript interfaces. Standalone mode binds them
@@ -15,11 +15,18 @@ export interface RouterPort {
   /** Streams the response events; aborting `signal` cancels the upstream call. Never throws: failures arrive as `error` events. */
   route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent>;
   listModels(): Promise<ListModelsResponse>;
+  /** Same deployment choice and retries as `route`; never rejects: failures come back in `error`. */
+  embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse>;
+  /** Counts the prompt of `request` on a deployment of its model; failures come back in `error`. */
+  countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse>;
 }
 
 export interface AdapterPort {
   /** Same contract as RouterPort.route, for one upstream deployment. */
   generate(request: GenerateRequest, signal: AbortSignal): AsyncIterable<ResponseEvent>;
+  /** Never rejects: failures come back in `error`. */
+  embed(request: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse>;
+  countTokens(request: GenerateRequest, signal: AbortSignal): Promise<CountTokensResponse>;
 }
 
 export interface UsageSink {

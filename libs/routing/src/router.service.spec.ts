@@ -1,4 +1,4 @@
-import { AdapterPort, ChatRequest, ErrorEvent, ErrorKind, FinishReason, GenerateRequest, ResponseEvent, Role } from '@switchyard/ir';
+import { AdapterPort, ChatRequest, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, ErrorKind, FinishReason, GenerateRequest, ResponseEvent, Role } from '@switchyard/ir';
 import { DEFAULT_ROUTING } from '@switchyard/config';
 import { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry, ProviderEntry } from './catalogue.types';
 import { RouterService } from './router.service';
@@ -40,6 +40,24 @@ class ScriptedAdapter implements AdapterPort {
   async *generate(request: GenerateRequest): AsyncIterable<ResponseEvent> {
     this.calls.push(request);
     for (const e of structuredClone(this.turns[this.calls.length - 1] ?? [])) yield e;
+  }
+
+  /** Unary calls answer with the scripted turn's error, or succeed when it has none. */
+  async embed(request: EmbedGenerateRequest): Promise<EmbedResponse> {
+    const error = this.unaryError({ target: request.target });
+    return error ? { error } : { embeddings: [{ index: 0, values: [0.25] }] };
+  }
+
+  async countTokens(request: GenerateRequest): Promise<CountTokensResponse> {
+    const error = this.unaryError(request);
+    return error ? { error } : { inputTokens: 7, estimated: false };
+  }
+
+  private unaryError(request: GenerateRequest): ErrorEvent | undefined {
+    this.calls.push(request);
+    const turn = this.turns[this.calls.length - 1] ?? [];
+    const ev = turn.find((e) => e.event?.$case === 'error');
+    return ev?.event?.$case === 'error' ? ev.event.value : undefined;
   }
 
   get deployments(): (string | undefined)[] {
@@ -136,6 +154,32 @@ describe(RouterService.name, () => {
       hello,
       stopped,
     ]);
+  });
+
+  it('retries embeddings and token counts like chat, stamping who answered', async () => {
+    await routerWith([[rateLimited], [], [rateLimited], []]);
+    const signal = new AbortController().signal;
+
+    const embedded = await sut.embed({ model: 'gpt-4o', inputs: [{ text: 'hi', tokens: [] }] }, signal);
+    const counted = await sut.countTokens(request('gpt-4o'), signal);
+
+    expect(embedded).toStrictEqual({
+      embeddings: [{ index: 0, values: [0.25] }],
+      start: { model: 'gpt-4o', providerId: 'vllm-gpu', deploymentId: 'gpt-4o@vllm', upstreamModel: 'Qwen/Qwen3-32B', attempts: 2 },
+    });
+    expect(counted).toMatchObject({ inputTokens: 7, start: { deploymentId: 'gpt-4o@vllm', attempts: 2 } });
+    expect(adapter.deployments).toStrictEqual(['gpt-4o@openai', 'gpt-4o@vllm', 'gpt-4o@openai', 'gpt-4o@vllm']);
+  });
+
+  it('answers a unary call for an unknown model or with a non-retryable failure at once', async () => {
+    await routerWith([[failure(false)]]);
+    const signal = new AbortController().signal;
+
+    await expect(sut.embed({ model: 'nope', inputs: [] }, signal)).resolves.toStrictEqual({
+      error: { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'The model `nope` does not exist or is not served here.', param: 'model', retryable: false },
+    });
+    await expect(sut.countTokens(request('gpt-4o'), signal)).resolves.toMatchObject({ error: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST } });
+    expect(adapter.calls).toHaveLength(1);
   });
 
   it('retries a retryable error on another deployment before anything was forwarded', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ADAPTER_FAMILY_OF, type RoutingConfig } from '@switchyard/config';
 import { ADAPTER_PORTS, ErrorKind } from '@switchyard/ir';
-import type { AdapterPorts, ChatRequest, ErrorEvent, ListModelsResponse, ResponseEvent, RouterPort } from '@switchyard/ir';
+import type { AdapterPort, AdapterPorts, ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ErrorEvent, ListModelsResponse, ResponseEvent, RouterPort, StartEvent, Target, Timeouts } from '@switchyard/ir';
 import { CATALOGUE_SOURCE, ROUTING_CONFIG } from './catalogue.types';
 import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry } from './catalogue.types';
 import { backoffMs, pickDeployment } from './deployment-picker';
@@ -50,7 +50,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   async *route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
     const model = this.snapshot.models.get(request.model ?? '');
     if (!model) {
-      yield errorEvent({ kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: `The model \`${request.model}\` does not exist or is not served here.`, param: 'model', retryable: false });
+      yield errorEvent(unknownModel(request.model));
       return;
     }
     const tried = new Set<string>();
@@ -77,32 +77,93 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       }
       if (!last) return;
     }
-    yield errorEvent(last ?? { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no deployment of ${model.name} is available`, retryable: false });
+    yield errorEvent(last ?? unavailable(model.name));
+  }
+
+  embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
+    return this.unary<EmbedResponse>(request.model ?? '', signal, (adapter, target, timeouts) => adapter.embed({ request, target, timeouts }, signal));
+  }
+
+  countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse> {
+    return this.unary<CountTokensResponse>(request.model ?? '', signal, (adapter, target, timeouts) => adapter.countTokens({ request, target, timeouts }, signal));
+  }
+
+  /** The retry loop of `route` for single-answer calls (embeddings, token counts). */
+  private async unary<R extends { error?: ErrorEvent | undefined; start?: StartEvent | undefined }>(
+    name: string,
+    signal: AbortSignal,
+    invoke: (adapter: AdapterPort, target: Target, timeouts: Timeouts) => Promise<R>,
+  ): Promise<R> {
+    const model = this.snapshot.models.get(name);
+    if (!model) return { error: unknownModel(name) } as R;
+    const tried = new Set<string>();
+    let last: ErrorEvent | undefined;
+    for (let attempt = 0; attempt <= this.config.retries; attempt++) {
+      if (attempt > 0 && tried.size >= model.tiers.flat().length) tried.clear();
+      const deployment = pickDeployment(model, tried);
+      if (!deployment) break;
+      tried.add(deployment.id);
+      if (attempt > 0) {
+        await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, last?.retryAfterMs ?? 0)), signal);
+        if (signal.aborted) break;
+      }
+      const adapter = this.adapterOf(deployment);
+      if (!adapter) return { error: noAdapter(deployment) } as R;
+      const res = await invoke(adapter, this.targetOf(deployment), this.timeouts());
+      if (res.error?.retryable) {
+        last = res.error;
+        continue;
+      }
+      res.start = { ...res.start, ...this.startOf(name, deployment, attempt + 1) };
+      return res;
+    }
+    return { error: last ?? unavailable(model.name) } as R;
   }
 
   private async *call(request: ChatRequest, d: DeploymentEntry, attempts: number, signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    const family = FAMILY[d.provider.type];
-    const adapter = family ? this.adapters.get(family) : undefined;
+    const adapter = this.adapterOf(d);
     if (!adapter) {
-      yield errorEvent({ kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no adapter serves provider type ${d.provider.type}`, retryable: false });
+      yield errorEvent(noAdapter(d));
       return;
     }
-    const keys = d.provider.apiKeys;
-    const apiKeyRef = keys.length ? keys[this.keyCursor++ % keys.length] : '';
-    const t = this.config.timeouts;
-    const target = { deploymentId: d.id, providerId: d.provider.id, providerType: d.provider.type, baseUrl: d.provider.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: d.provider.optionsJson };
-    for await (const ev of adapter.generate({ request, target, timeouts: { connectMs: t.connectMs, firstTokenMs: t.firstTokenMs, totalMs: t.totalMs } }, signal)) {
-      if (ev.event?.$case === 'start') {
-        const s = ev.event.value;
-        s.model = request.model;
-        s.providerId = d.provider.id;
-        s.deploymentId = d.id;
-        s.upstreamModel = d.upstreamModel;
-        s.attempts = attempts;
-      }
+    for await (const ev of adapter.generate({ request, target: this.targetOf(d), timeouts: this.timeouts() }, signal)) {
+      if (ev.event?.$case === 'start') Object.assign(ev.event.value, this.startOf(request.model ?? '', d, attempts));
       yield ev;
     }
   }
+
+  private adapterOf(d: DeploymentEntry): AdapterPort | undefined {
+    const family = FAMILY[d.provider.type];
+    return family ? this.adapters.get(family) : undefined;
+  }
+
+  /** The deployment as the adapter needs it; several keys of one provider take turns. */
+  private targetOf(d: DeploymentEntry): Target {
+    const keys = d.provider.apiKeys;
+    const apiKeyRef = keys.length ? (keys[this.keyCursor++ % keys.length] ?? '') : '';
+    return { deploymentId: d.id, providerId: d.provider.id, providerType: d.provider.type, baseUrl: d.provider.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: d.provider.optionsJson };
+  }
+
+  private timeouts(): Timeouts {
+    const t = this.config.timeouts;
+    return { connectMs: t.connectMs, firstTokenMs: t.firstTokenMs, totalMs: t.totalMs };
+  }
+
+  private startOf(model: string, d: DeploymentEntry, attempts: number): StartEvent {
+    return { model, providerId: d.provider.id, deploymentId: d.id, upstreamModel: d.upstreamModel, attempts };
+  }
+}
+
+function unknownModel(model: string | undefined): ErrorEvent {
+  return { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: `The model \`${model}\` does not exist or is not served here.`, param: 'model', retryable: false };
+}
+
+function noAdapter(d: DeploymentEntry): ErrorEvent {
+  return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no adapter serves provider type ${d.provider.type}`, retryable: false };
+}
+
+function unavailable(model: string): ErrorEvent {
+  return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no deployment of ${model} is available`, retryable: false };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

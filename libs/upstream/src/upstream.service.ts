@@ -1,10 +1,11 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_ROUTING, resolveSecret } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
-import type { AdapterPort, GenerateRequest, ResponseEvent } from '@switchyard/ir';
+import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseParser, providerAdapter } from '@switchyard/providers';
-import type { ProviderAdapter } from '@switchyard/providers';
+import type { ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
 import { Agent, Dispatcher, request } from 'undici';
+import { countPromptTokens } from './local-token-count';
 import { UpstreamProtocolError, transportError } from './upstream-errors';
 
 // Error bodies are read for their message only; a hostile upstream cannot make us buffer more.
@@ -32,27 +33,112 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   }
 
   async *generate(req: GenerateRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    const target = req.target ?? {};
-    const adapter = providerAdapter(target.providerType ?? '');
-    if (!adapter) {
-      yield errorEvent({ $case: 'error', value: { kind: ErrorKind.ERROR_KIND_INTERNAL, message: `provider type "${target.providerType}" is not served by this adapter`, retryable: false } });
-      return;
-    }
     const chat = req.request ?? {};
-    let http;
-    try {
-      http = adapter.buildRequest(chat, {
-        baseUrl: target.baseUrl ?? '',
-        apiKey: resolveSecret(target.apiKeyRef ?? '') ?? '',
-        upstreamModel: target.upstreamModel ?? '',
-        options: target.optionsJson ? (JSON.parse(target.optionsJson) as Record<string, string>) : {},
-      });
-    } catch (err) {
-      const e = err instanceof IrError ? err.toEvent() : { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: String(err), retryable: false };
-      yield errorEvent({ $case: 'error', value: e });
+    const built = this.build(req.target, (adapter, target) => adapter.buildRequest(chat, target));
+    if ('error' in built) {
+      yield errorEvent({ $case: 'error', value: built.error });
       return;
     }
-    const t = req.timeouts ?? {};
+    const { adapter, http } = built;
+    const dropped = http.dropped?.length ? http.dropped : undefined;
+    for await (const ev of this.call(adapter, http, chat.stream ?? false, req.timeouts, signal)) {
+      // The start event tells the ingress what this upstream could not take (x-switchyard-dropped-params).
+      if (dropped && ev.event?.$case === 'start') ev.event.value.droppedParams = dropped;
+      yield ev;
+    }
+  }
+
+  async embed(req: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse> {
+    const request = req.request ?? {};
+    const built = this.build(req.target, (adapter, target) => {
+      if (!adapter.buildEmbedRequest) throw IrError.invalid(`The model \`${request.model}\` is served by ${adapter.manifest.id}, which has no embeddings API.`, 'model');
+      return adapter.buildEmbedRequest(request, target);
+    });
+    if ('error' in built) return { error: built.error };
+    const answer = await this.unary(built.adapter, built.http, req.timeouts, signal);
+    if ('error' in answer) return { error: answer.error };
+    const parse = built.adapter.parseEmbedResponse;
+    if (!parse) return { error: malformed('the provider has no embeddings parser') };
+    try {
+      const res = parse.call(built.adapter, answer.body);
+      if (built.http.dropped?.length) res.start = { ...res.start, droppedParams: built.http.dropped };
+      return res;
+    } catch (err) {
+      return { error: malformed((err as Error).message) };
+    }
+  }
+
+  async countTokens(req: GenerateRequest, signal: AbortSignal): Promise<CountTokensResponse> {
+    const request = req.request ?? {};
+    const adapter = providerAdapter(req.target?.providerType ?? '');
+    // Providers without a counting endpoint are counted here, without a round trip.
+    if (adapter && !adapter.buildCountTokensRequest) return { inputTokens: countPromptTokens(request), estimated: true };
+    const built = this.build(req.target, (a, target) => (a.buildCountTokensRequest as NonNullable<ProviderAdapter['buildCountTokensRequest']>).call(a, request, target));
+    if ('error' in built) return { error: built.error };
+    const answer = await this.unary(built.adapter, built.http, req.timeouts, signal);
+    if ('error' in answer) return { error: answer.error };
+    try {
+      return { inputTokens: (built.adapter.parseCountTokensResponse as NonNullable<ProviderAdapter['parseCountTokensResponse']>).call(built.adapter, answer.body), estimated: false };
+    } catch (err) {
+      return { error: malformed((err as Error).message) };
+    }
+  }
+
+  /** The provider's translation of one call; a request it cannot express becomes an error. */
+  private build(
+    target: Target | undefined,
+    translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest,
+  ): { adapter: ProviderAdapter; http: UpstreamHttpRequest } | { error: ErrorEvent } {
+    const t = target ?? {};
+    const adapter = providerAdapter(t.providerType ?? '');
+    if (!adapter) return { error: { kind: ErrorKind.ERROR_KIND_INTERNAL, message: `provider type "${t.providerType}" is not served by this adapter`, retryable: false } };
+    try {
+      const http = translate(adapter, {
+        baseUrl: t.baseUrl ?? '',
+        apiKey: resolveSecret(t.apiKeyRef ?? '') ?? '',
+        upstreamModel: t.upstreamModel ?? '',
+        options: t.optionsJson ? (JSON.parse(t.optionsJson) as Record<string, string>) : {},
+      });
+      return { adapter, http };
+    } catch (err) {
+      return { error: err instanceof IrError ? err.toEvent() : { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: String(err), retryable: false } };
+    }
+  }
+
+  /** A single JSON answer (embeddings, token counts) under the same timeouts as a generation. */
+  private async unary(adapter: ProviderAdapter, http: UpstreamHttpRequest, timeouts: Timeouts | undefined, signal: AbortSignal): Promise<{ body: unknown } | { error: ErrorEvent }> {
+    let body: unknown;
+    let error: ErrorEvent | undefined;
+    for await (const ev of this.exchange(adapter, http, timeouts, signal, async (res) => {
+      body = await res.body.json();
+    })) {
+      if (ev.event?.$case === 'error') error = ev.event.value;
+    }
+    if (error) return { error };
+    if (signal.aborted) return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false } };
+    return { body };
+  }
+
+  private call(adapter: ProviderAdapter, http: UpstreamHttpRequest, stream: boolean, timeouts: Timeouts | undefined, signal: AbortSignal): AsyncIterable<ResponseEvent> {
+    return this.exchange(adapter, http, timeouts, signal, (res) => (stream ? this.stream(adapter, res) : this.json(adapter, res)));
+  }
+
+  private async *json(adapter: ProviderAdapter, res: Dispatcher.ResponseData): AsyncIterable<ResponseEvent> {
+    yield* adapter.parseResponse(await res.body.json());
+  }
+
+  /**
+   * One HTTP exchange with timeouts and cancellation; `read` consumes a successful answer
+   * (yielding events or not). Failures of any phase are yielded as one error event.
+   */
+  private async *exchange(
+    adapter: ProviderAdapter,
+    http: UpstreamHttpRequest,
+    timeouts: Timeouts | undefined,
+    signal: AbortSignal,
+    read: (res: Dispatcher.ResponseData) => AsyncIterable<ResponseEvent> | Promise<void>,
+  ): AsyncIterable<ResponseEvent> {
+    const t = timeouts ?? {};
     const firstTokenMs = t.firstTokenMs || DEFAULT_ROUTING.timeouts.firstTokenMs;
     // One controller and one timer per call: the client's abort and the total time limit both
     // cancel it (cheaper than AbortSignal.any + AbortSignal.timeout, which showed in profiles).
@@ -88,8 +174,9 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         return;
       }
       try {
-        if (chat.stream) yield* this.stream(adapter, res);
-        else yield* adapter.parseResponse(await res.body.json());
+        const out = read(res);
+        if (out instanceof Promise) await out;
+        else yield* out;
       } catch (err) {
         res.body.destroy();
         if (signal.aborted) return;
@@ -118,7 +205,17 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       }
       if (parser.done) break;
     }
-    if (!parser.done) throw new UpstreamProtocolError('the stream ended before its end marker');
+    if (parser.finish) {
+      let closing: ResponseEvent[];
+      try {
+        closing = parser.finish();
+      } catch (err) {
+        throw new UpstreamProtocolError((err as Error).message);
+      }
+      yield* closing;
+    } else if (!parser.done) {
+      throw new UpstreamProtocolError('the stream ended before its end marker');
+    }
   }
 
   private async failure(adapter: ProviderAdapter, res: Dispatcher.ResponseData) {
@@ -135,4 +232,8 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     const retryAfter = res.headers['retry-after'];
     return adapter.mapError(res.statusCode, body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   }
+}
+
+function malformed(message: string): ErrorEvent {
+  return { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: `malformed upstream response: ${message}`, retryable: false };
 }

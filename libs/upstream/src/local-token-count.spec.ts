@@ -1,0 +1,15 @@
+import { countPromptTokens } from './local-token-count';
+
+describe(countPromptTokens.name, () => {
+  it('counts text with o200k_base plus the chat framing', () => {
+    // "Hello, world!" is 4 o200k tokens; one message (3) and the reply priming (3).
+    expect(countPromptTokens({ messages: [{ role: 1, content: [{ part: { $case: 'text', value: { text: 'Hello, world!' } } }] }] })).toBe(10);
+  });
+
+  it('counts the system prompt, tool calls and tool schemas', () => {
+    const bare = countPromptTokens({ messages: [] });
+    const withTool = countPromptTokens({ messages: [], tools: [{ name: 'get_weather', description: 'Weather by city', parametersJson: '{"type":"object"}' }] });
+    expect(bare).toBe(3);
+    expect(withTool).toBeGreaterThan(bare + 5);
+  });
+});
