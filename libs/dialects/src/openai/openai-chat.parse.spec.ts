@@ -34,7 +34,10 @@ function userSays(content: unknown): ChatRequest['messages'] {
 
 describe(parseOpenAiChatRequest.name, () => {
   describe('golden bodies as the openai SDK sends them', () => {
-    it.each(['agent-turn', 'streaming-chat'])('parses the %s body into its golden IR', (name) => {
+    // reasoning-turn: a LiteLLM-style client replaying thinking blocks (signature, redacted),
+    // a Gemini-signed tool call id, a developer message mid-conversation, a cache marker,
+    // logprobs, xhigh effort and both end-user fields.
+    it.each(['agent-turn', 'streaming-chat', 'reasoning-turn'])('parses the %s body into its golden IR', (name) => {
       const ir = parseOpenAiChatRequest(readJsonFixture(`${name}.request.json`));
 
       expect(toIrJson(ir)).toStrictEqual(readJsonFixture(`${name}.ir.json`));
@@ -69,8 +72,9 @@ describe(parseOpenAiChatRequest.name, () => {
 
     expect(ir.extensions).toStrictEqual({
       dialect: Dialect.DIALECT_OPENAI,
-      json: '{"logprobs":true,"top_logprobs":3,"prediction":{"type":"content","content":"Hi there"},"web_search_options":{"search_context_size":"low"}}',
+      json: '{"prediction":{"type":"content","content":"Hi there"},"web_search_options":{"search_context_size":"low"}}',
     });
+    expect(ir.sampling).toMatchObject({ logprobs: true, topLogprobs: 3 });
   });
 
   it('reads stream_options.include_usage only when it is true', () => {
@@ -159,7 +163,19 @@ describe(parseOpenAiChatRequest.name, () => {
     [['messages'], [], 'messages: must contain at least one message'],
     [['messages', 1], 'Never book anything.', 'messages[1]: expected an object'],
     [['messages', 1, 'content'], 42, 'messages[1].content: expected an array'],
-    [['messages', 2, 'role'], 'function', 'messages[2].role: unknown role "function"'],
+    [['messages', 2, 'role'], 'robot', 'messages[2].role: unknown role "robot"'],
+    [['messages', 2, 'role'], 'function', 'messages[2].role: "function" messages belong to the deprecated functions API; use tools and "tool" messages'],
+    [['functions'], [{ name: 'f' }], 'functions: the deprecated functions API is not supported; use tools and tool_choice'],
+    [['function_call'], 'auto', 'function_call: the deprecated functions API is not supported; use tools and tool_choice'],
+    [['messages', 3, 'function_call'], { name: 'f', arguments: '{}' }, 'messages[3].function_call: the deprecated functions API is not supported; use tool_calls'],
+    [['messages', 3, 'thinking_blocks'], [{ type: 'thought', thinking: 'x' }], 'messages[3].thinking_blocks[0].type: unknown thinking block type "thought"'],
+    [['messages', 3, 'reasoning_content'], 7, 'messages[3].reasoning_content: expected a string'],
+    [['messages', 2, 'content', 1, 'cache_control'], 'ephemeral', 'messages[2].content[1].cache_control: expected an object'],
+    [['messages', 2, 'content', 1], { type: 'file', file: { filename: 'a.pdf' } }, 'messages[2].content[1].file: needs file_data or file_id'],
+    [['tool_choice'], { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } }, 'tool_choice.type: only "function" tool choices are supported'],
+    [['top_logprobs'], 21, 'top_logprobs: must be between 0 and 20'],
+    [['logprobs'], 'yes', 'logprobs: expected a boolean'],
+    [['safety_identifier'], 5, 'safety_identifier: expected a string'],
     [['messages', 2, 'name'], 7, 'messages[2].name: expected a string'],
     [['messages', 2, 'content', 1, 'image_url', 'url'], 42, 'messages[2].content[1].image_url.url: expected a string'],
     [['messages', 2, 'content', 1, 'image_url', 'detail'], 3, 'messages[2].content[1].image_url.detail: expected a string'],

@@ -1,66 +1,55 @@
-import {
-  ChatRequest,
-  ContentPart,
-  Dialect,
-  IrError,
-  Message,
-  Reasoning_Effort,
-  ResponseFormat_Type,
-  Role,
-  Tool,
-  ToolChoice,
-  ToolChoice_Mode,
-} from '@switchyard/ir';
-import {
-  JsonObject,
-  expectArray,
-  expectObject,
-  expectString,
-  isObject,
-  optBoolean,
-  optInteger,
-  optNumber,
-  optString,
-  parseDataUrl,
-} from '../json-guards';
+import { ChatRequest, Dialect, IrError, Reasoning_Effort, ResponseFormat_Type, Tool, ToolChoice, ToolChoice_Mode } from '@switchyard/ir';
+import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString } from '../json-guards';
+import { INSTRUCTIONS_KEY, parseOpenAiMessages } from './openai-chat.messages';
 
 // OpenAI Chat Completions request → IR. Reference: platform.openai.com/docs/api-reference/chat/create
-// and the `openai` SDK's ChatCompletionCreateParams. Fields the IR does not model are kept in
-// `extensions` so an OpenAI-family upstream still receives them.
+// and the `openai` SDK's ChatCompletionCreateParams. Fields the IR does not model (prediction,
+// modalities, audio, web_search_options, service_tier, store, metadata, logit_bias, verbosity,
+// prompt_cache_key, safety_identifier …) are kept verbatim in `extensions`: an OpenAI-family
+// upstream receives them, other providers list them as dropped.
 
 const MODELLED = new Set([
   'model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p',
   'stop', 'seed', 'presence_penalty', 'frequency_penalty', 'n', 'tools', 'tool_choice', 'parallel_tool_calls',
-  'response_format', 'reasoning_effort', 'user',
+  'response_format', 'reasoning_effort', 'user', 'logprobs', 'top_logprobs',
 ]);
+
+// The deprecated functions API: its answer is `function_call`, which we do not render, so a
+// request in that shape is refused rather than answered in a shape the client does not read.
+const LEGACY = ['functions', 'function_call'];
 
 const EFFORTS: Record<string, Reasoning_Effort> = {
   minimal: Reasoning_Effort.EFFORT_MINIMAL,
   low: Reasoning_Effort.EFFORT_LOW,
   medium: Reasoning_Effort.EFFORT_MEDIUM,
   high: Reasoning_Effort.EFFORT_HIGH,
+  // Beyond the IR's scale: HIGH for other providers, the exact value for OpenAI (see below).
+  xhigh: Reasoning_Effort.EFFORT_HIGH,
 };
 
 export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
   const body = expectObject(raw, 'body');
   const model = expectString(body['model'], 'model');
   if (!model) throw IrError.invalid('model: must not be empty', 'model');
+  for (const key of LEGACY) {
+    if (body[key] !== undefined && body[key] !== null) throw IrError.invalid(`${key}: the deprecated functions API is not supported; use tools and tool_choice`, key);
+  }
   const rawMessages = expectArray(body['messages'], 'messages');
   if (rawMessages.length === 0) throw IrError.invalid('messages: must contain at least one message', 'messages');
-
-  const system: ContentPart[] = [];
-  const messages: Message[] = [];
-  rawMessages.forEach((m, i) => parseMessage(m, `messages[${i}]`, system, messages));
+  const parsed = parseOpenAiMessages(rawMessages);
 
   const streamOptions = body['stream_options'] === undefined || body['stream_options'] === null ? undefined : expectObject(body['stream_options'], 'stream_options');
   const maxTokens = optInteger(body['max_completion_tokens'], 'max_completion_tokens', 1) ?? optInteger(body['max_tokens'], 'max_tokens', 1);
   const effort = optString(body['reasoning_effort'], 'reasoning_effort');
-  if (effort !== undefined && !(effort in EFFORTS)) throw IrError.invalid(`reasoning_effort: unknown value "${effort}"`, 'reasoning_effort');
+  if (effort !== undefined && effort !== 'none' && !(effort in EFFORTS)) throw IrError.invalid(`reasoning_effort: unknown value "${effort}"`, 'reasoning_effort');
+  // `user` is deprecated in favour of safety_identifier; either names the end user. The newer
+  // field itself also travels in extensions so an OpenAI upstream receives it as sent.
+  const endUser = optString(body['safety_identifier'], 'safety_identifier') ?? optString(body['user'], 'user') ?? '';
 
   const request: ChatRequest = {
     model,
-    system,
-    messages,
+    system: parsed.system,
+    messages: parsed.messages,
     tools: parseTools(body['tools']),
     toolChoice: parseToolChoice(body['tool_choice'], body['parallel_tool_calls']),
     sampling: {
@@ -72,111 +61,35 @@ export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
       presencePenalty: optNumber(body['presence_penalty'], 'presence_penalty', -2, 2),
       frequencyPenalty: optNumber(body['frequency_penalty'], 'frequency_penalty', -2, 2),
       n: optInteger(body['n'], 'n', 1, 128),
+      logprobs: optBoolean(body['logprobs'], 'logprobs'),
+      topLogprobs: optInteger(body['top_logprobs'], 'top_logprobs', 0, 20),
     },
     responseFormat: parseResponseFormat(body['response_format']),
-    reasoning: effort ? { effort: EFFORTS[effort] } : undefined,
+    reasoning: effort && effort !== 'none' ? { effort: EFFORTS[effort] } : undefined,
     stream: optBoolean(body['stream'], 'stream') ?? false,
     includeUsage: streamOptions ? optBoolean(streamOptions['include_usage'], 'stream_options.include_usage') ?? false : false,
-    meta: { endUserId: optString(body['user'], 'user') ?? '', dialect: Dialect.DIALECT_OPENAI },
+    meta: { endUserId: endUser, dialect: Dialect.DIALECT_OPENAI },
   };
-  const extra = unmodelled(body);
-  if (extra) request.extensions = { dialect: Dialect.DIALECT_OPENAI, json: extra };
+  const extra = unmodelled(body, parsed.dropped);
+  // "none" (no reasoning; gpt-5.1's default) and "xhigh" have no IR value: OpenAI gets them verbatim.
+  if (effort === 'none' || effort === 'xhigh') extra['reasoning_effort'] = effort;
+  // With both, `user` is not the end user we bill: OpenAI still gets it as sent.
+  if (body['safety_identifier'] && endUser && body['user']) extra['user'] = body['user'];
+  if (parsed.instructions) extra[INSTRUCTIONS_KEY] = parsed.instructions;
+  if (Object.keys(extra).length) request.extensions = { dialect: Dialect.DIALECT_OPENAI, json: JSON.stringify(extra) };
+  if (parsed.dropped.length) request.droppedParams = parsed.dropped;
   return request;
 }
 
-function unmodelled(body: JsonObject): string | undefined {
-  let extra: JsonObject | undefined;
+function unmodelled(body: JsonObject, dropped: string[]): JsonObject {
+  const extra: JsonObject = {};
   for (const key of Object.keys(body)) {
     if (MODELLED.has(key)) continue;
-    (extra ??= {})[key] = body[key];
+    // `$`-keys are the gateway's own (INSTRUCTIONS_KEY); OpenAI knows no such parameter.
+    if (key.startsWith('$')) dropped.push(key);
+    else extra[key] = body[key];
   }
-  return extra ? JSON.stringify(extra) : undefined;
-}
-
-function parseMessage(raw: unknown, path: string, system: ContentPart[], out: Message[]): void {
-  const m = expectObject(raw, path);
-  const role = expectString(m['role'], `${path}.role`);
-  switch (role) {
-    case 'system':
-    case 'developer':
-      system.push(...parseContent(m['content'], `${path}.content`, false));
-      return;
-    case 'user':
-      out.push({ role: Role.ROLE_USER, content: parseContent(m['content'], `${path}.content`, true), name: optString(m['name'], `${path}.name`) });
-      return;
-    case 'assistant': {
-      const content = m['content'] === null || m['content'] === undefined ? [] : parseContent(m['content'], `${path}.content`, false);
-      if (m['tool_calls'] !== undefined && m['tool_calls'] !== null) {
-        expectArray(m['tool_calls'], `${path}.tool_calls`).forEach((c, j) => content.push(parseToolCall(c, `${path}.tool_calls[${j}]`)));
-      }
-      out.push({ role: Role.ROLE_ASSISTANT, content, name: optString(m['name'], `${path}.name`) });
-      return;
-    }
-    case 'tool': {
-      const callId = expectString(m['tool_call_id'], `${path}.tool_call_id`);
-      const result: ContentPart = { part: { $case: 'toolResult', value: { callId, content: parseContent(m['content'], `${path}.content`, false) } } };
-      out.push({ role: Role.ROLE_TOOL, content: [result] });
-      return;
-    }
-    default:
-      throw IrError.invalid(`${path}.role: unknown role "${role}"`, `${path}.role`);
-  }
-}
-
-function parseToolCall(raw: unknown, path: string): ContentPart {
-  const c = expectObject(raw, path);
-  const fn = expectObject(c['function'], `${path}.function`);
-  return {
-    part: {
-      $case: 'toolCall',
-      value: { id: expectString(c['id'], `${path}.id`), name: expectString(fn['name'], `${path}.function.name`), argumentsJson: expectString(fn['arguments'], `${path}.function.arguments`) },
-    },
-  };
-}
-
-function parseContent(raw: unknown, path: string, allowMedia: boolean): ContentPart[] {
-  if (typeof raw === 'string') return [{ part: { $case: 'text', value: { text: raw } } }];
-  const parts = expectArray(raw, path);
-  return parts.map((p, i) => parseContentPart(p, `${path}[${i}]`, allowMedia));
-}
-
-function parseContentPart(raw: unknown, path: string, allowMedia: boolean): ContentPart {
-  const p = expectObject(raw, path);
-  const type = expectString(p['type'], `${path}.type`);
-  if (type === 'text') return { part: { $case: 'text', value: { text: expectString(p['text'], `${path}.text`) } } };
-  if (type === 'refusal') return { part: { $case: 'text', value: { text: expectString(p['refusal'], `${path}.refusal`) } } };
-  if (!allowMedia) throw IrError.invalid(`${path}.type: "${type}" parts are only allowed in user messages`, `${path}.type`);
-  switch (type) {
-    case 'image_url': {
-      const img = expectObject(p['image_url'], `${path}.image_url`);
-      const url = expectString(img['url'], `${path}.image_url.url`);
-      const detail = optString(img['detail'], `${path}.image_url.detail`) ?? '';
-      const inline = parseDataUrl(url);
-      return { part: { $case: 'image', value: inline ? { data: inline.data, mediaType: inline.mediaType, detail } : { url, detail } } };
-    }
-    case 'input_audio': {
-      const a = expectObject(p['input_audio'], `${path}.input_audio`);
-      return { part: { $case: 'audio', value: { data: expectString(a['data'], `${path}.input_audio.data`), format: expectString(a['format'], `${path}.input_audio.format`) } } };
-    }
-    case 'file': {
-      const f = expectObject(p['file'], `${path}.file`);
-      const fileData = optString(f['file_data'], `${path}.file.file_data`);
-      const inline = fileData ? parseDataUrl(fileData) : undefined;
-      return {
-        part: {
-          $case: 'file',
-          value: {
-            data: inline?.data ?? fileData ?? '',
-            mediaType: inline?.mediaType ?? '',
-            fileId: optString(f['file_id'], `${path}.file.file_id`) ?? '',
-            filename: optString(f['filename'], `${path}.file.filename`) ?? '',
-          },
-        },
-      };
-    }
-    default:
-      throw IrError.invalid(`${path}.type: unknown content part type "${type}"`, `${path}.type`);
-  }
+  return extra;
 }
 
 function parseTools(raw: unknown): Tool[] {
@@ -203,6 +116,7 @@ function parseToolChoice(raw: unknown, parallel: unknown): ToolChoice | undefine
   if (raw === 'none') return { mode: ToolChoice_Mode.MODE_NONE, disableParallel };
   if (raw === 'required') return { mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel };
   const c = expectObject(raw, 'tool_choice');
+  if (c['type'] !== undefined && c['type'] !== 'function') throw IrError.invalid(`tool_choice.type: only "function" tool choices are supported`, 'tool_choice.type');
   const fn = expectObject(c['function'], 'tool_choice.function');
   return { mode: ToolChoice_Mode.MODE_NAMED, name: expectString(fn['name'], 'tool_choice.function.name'), disableParallel };
 }
