@@ -2,7 +2,10 @@
 // (resources/messages/messages.d.ts: Message, Usage, RawMessageStreamEvent) and as
 // https://docs.anthropic.com/en/docs/build-with-claude/streaming orders the events:
 // message_start, then per block content_block_start / _delta… / _stop (a ping after the first
-// start), message_delta with the stop reason and cumulative usage, message_stop.
+// start), message_delta with the stop reason and cumulative usage, message_stop. Thinking
+// streams as thinking_delta fragments closed by one signature_delta; a redacted_thinking block
+// arrives whole in its content_block_start (extended-thinking docs).
+import { validateAnthropicMessages } from './anthropic.validation';
 import type { ProviderWire, StreamFrame } from './provider-wire.types';
 import type { ResolvedUsage, SimulatedTurn } from './simulated-turn';
 import type { SimulatedError, SimulatedFinishReason } from './simulator-scenario.types';
@@ -44,6 +47,7 @@ export const anthropicWire: ProviderWire = {
   requestIdHeader: 'request-id',
   jsonContentType: 'application/json',
   streamContentType: SSE_CONTENT_TYPE,
+  validate: validateAnthropicMessages,
   json: message,
   stream: messageEvents,
   errorBody: (error, requestId) => ({ ...errorEnvelope(error), request_id: requestId }),
@@ -55,6 +59,8 @@ export const anthropicWire: ProviderWire = {
 function message(turn: SimulatedTurn): unknown {
   const p = turn.prepared;
   const content: object[] = [];
+  const redacted = p.scenario.redactedReasoning;
+  if (redacted !== undefined) content.push({ type: 'redacted_thinking', data: redacted });
   if (p.reasoning !== '') content.push({ type: 'thinking', thinking: p.reasoning, signature: p.signature });
   if (p.content !== '') content.push({ type: 'text', text: p.content });
   p.toolCalls.forEach((call, i) => content.push(toolUse(turn, i, call.input)));
@@ -93,6 +99,11 @@ function messageEvents(turn: SimulatedTurn): StreamFrame[] {
     type: 'message_start',
     message: { ...started, stop_reason: null, stop_sequence: null, stop_details: null, usage: usage(turn.usage, Math.min(1, turn.usage.output)) },
   });
+  const redacted = p.scenario.redactedReasoning;
+  if (redacted !== undefined) {
+    open({ type: 'redacted_thinking', data: redacted });
+    close();
+  }
   if (p.reasoning !== '') {
     open({ type: 'thinking', thinking: '', signature: '' });
     for (const piece of p.reasoningChunks) delta(index, { type: 'thinking_delta', thinking: piece });
@@ -147,6 +158,7 @@ function usage(u: ResolvedUsage, output: number): object {
 
 function stopReason(turn: SimulatedTurn): string {
   const { finishReason, scenario } = turn.prepared;
+  if (scenario.rawFinishReason !== undefined) return scenario.rawFinishReason;
   return finishReason === 'stop' && scenario.stopSequence !== undefined ? 'stop_sequence' : STOP_REASONS[finishReason];
 }
 

@@ -7,7 +7,10 @@
 // - the thought signature rides on the first functionCall part, otherwise on the last part
 //   (https://ai.google.dev/gemini-api/docs/thought-signatures);
 // - streamGenerateContent?alt=sse sends whole GenerateContentResponse objects separated by
-//   CRLF CRLF, function calls arrive whole, and the last chunk carries finishReason and usage.
+//   CRLF CRLF, function calls arrive whole, and the last chunk carries finishReason and usage;
+// - a SAFETY finish carries the candidate's safetyRatings; a blocked prompt gets no candidates,
+//   only promptFeedback.blockReason (https://ai.google.dev/api/generate-content#PromptFeedback).
+import { validateGeminiGenerate } from './gemini.validation';
 import type { ProviderWire, StreamFrame } from './provider-wire.types';
 import type { ResolvedUsage, SimulatedTurn } from './simulated-turn';
 import type { SimulatedError, SimulatedFinishReason } from './simulator-scenario.types';
@@ -52,6 +55,7 @@ export const geminiWire: ProviderWire = {
   requestIdHeader: undefined,
   jsonContentType: 'application/json; charset=UTF-8',
   streamContentType: 'text/event-stream',
+  validate: validateGeminiGenerate,
   json: response,
   stream: responseChunks,
   errorBody,
@@ -66,11 +70,21 @@ export const GEMINI_ALT_SSE_REQUIRED: SimulatedError = {
   message: 'provider simulator: streamGenerateContent is only simulated with ?alt=sse',
 };
 
+const NEGLIGIBLE = 'NEGLIGIBLE';
+const SAFETY_RATINGS = [
+  { category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', probability: NEGLIGIBLE },
+  { category: 'HARM_CATEGORY_HATE_SPEECH', probability: NEGLIGIBLE },
+  { category: 'HARM_CATEGORY_HARASSMENT', probability: NEGLIGIBLE },
+  { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true },
+];
+
 function response(turn: SimulatedTurn): unknown {
+  if (turn.prepared.scenario.promptBlocked) return blockedPrompt(turn);
   return envelope(turn, partGroups(turn, false).flat(), true);
 }
 
 function responseChunks(turn: SimulatedTurn): StreamFrame[] {
+  if (turn.prepared.scenario.promptBlocked) return [{ data: sseData(blockedPrompt(turn), CRLF), delta: false }];
   const groups = partGroups(turn, true);
   if (groups.length === 0) return [{ data: sseData(envelope(turn, [{ text: '' }], true), CRLF), delta: false }];
   return groups.map((parts, i) => ({ data: sseData(envelope(turn, parts, i === groups.length - 1), CRLF), delta: true }));
@@ -97,11 +111,23 @@ function partGroups(turn: SimulatedTurn, streamed: boolean): Part[][] {
 
 function envelope(turn: SimulatedTurn, parts: Part[], last: boolean): object {
   const candidate: Record<string, unknown> = { content: { parts, role: 'model' } };
-  if (last) candidate['finishReason'] = FINISH_REASONS[turn.prepared.finishReason];
+  const { finishReason, scenario } = turn.prepared;
+  if (last) candidate['finishReason'] = scenario.rawFinishReason ?? FINISH_REASONS[finishReason];
   candidate['index'] = 0;
+  if (last && finishReason === 'content_filter') candidate['safetyRatings'] = SAFETY_RATINGS;
   return {
     candidates: [candidate],
     ...(last ? { usageMetadata: usageMetadata(turn.usage) } : {}),
+    modelVersion: turn.model,
+    responseId: `sim${turn.seq}`,
+  };
+}
+
+function blockedPrompt(turn: SimulatedTurn): object {
+  const input = turn.usage.input;
+  return {
+    promptFeedback: { blockReason: turn.prepared.scenario.rawFinishReason ?? 'SAFETY', safetyRatings: SAFETY_RATINGS },
+    usageMetadata: { promptTokenCount: input, totalTokenCount: input, promptTokensDetails: [{ modality: 'TEXT', tokenCount: input }] },
     modelVersion: turn.model,
     responseId: `sim${turn.seq}`,
   };
@@ -123,9 +149,11 @@ function usageMetadata(u: ResolvedUsage): object {
 function errorBody(error: SimulatedError): unknown {
   const status = error.type ?? STATUS_NAMES[error.status] ?? (error.status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
   const body: Record<string, unknown> = { code: error.status, message: error.message ?? `Simulated ${status}`, status };
+  const details: object[] = [...(error.details ?? [])];
   // Gemini tells clients when to retry with google.rpc.RetryInfo rather than a header.
   if (error.retryAfter !== undefined) {
-    body['details'] = [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${error.retryAfter}s` }];
+    details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${error.retryAfter}s` });
   }
+  if (details.length > 0) body['details'] = details;
   return { error: body };
 }

@@ -14,6 +14,23 @@ const SKIPPED_KEYS = new Set([
   'data', 'url', 'image_url', 'file_data', 'mime_type', 'mimeType', 'media_type', 'cache_control',
 ]);
 
+/**
+ * Prompt tokens of a request body: a quarter of its prompt characters, at least 1. Chat usage,
+ * the token-counting endpoints and embeddings all count this way, so they agree.
+ */
+export function promptTokens(body: unknown, provider: SimulatedProvider): number {
+  return charactersToTokens(promptCharacters(body, provider));
+}
+
+/** Tokens of a piece of text, counted like a prompt. */
+export function textTokens(value: unknown): number {
+  return charactersToTokens(textLength(value));
+}
+
+function charactersToTokens(characters: number): number {
+  return Math.max(1, Math.ceil(characters / 4));
+}
+
 /** Characters of prompt text in a request body; the simulator's stand-in for a tokenizer. */
 export function promptCharacters(body: unknown, provider: SimulatedProvider): number {
   if (typeof body !== 'object' || body === null) return 0;

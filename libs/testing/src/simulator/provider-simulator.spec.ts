@@ -52,7 +52,7 @@ describe(ProviderSimulator.name, () => {
     expect(await contentOf(await post('/v1/chat/completions', chat('gpt-4o')))).toBe(DEFAULT_CONTENT);
     expect(await contentOf(await post('/v1/chat/completions', chat('gpt-4o-mini')))).toBe('for mini');
     expect(await contentOf(await post('/v1/chat/completions', chat('gpt-4o-mini')))).toBe(DEFAULT_CONTENT);
-    expect(await contentOf(await post('/openai/deployments/d1/chat/completions', chat()))).toBe('for azure');
+    expect(await contentOf(await post('/openai/deployments/d1/chat/completions?api-version=2024-10-21', chat()))).toBe('for azure');
     expect(sim.pendingScenarios).toBe(1);
     const message = (await (await post('/v1/messages', anthropic())).json()) as { content: [{ text: string }] };
     expect(message.content[0].text).toBe('for anthropic');
@@ -152,7 +152,7 @@ describe(ProviderSimulator.name, () => {
   });
 
   it('answers unknown routes with 404 and unparseable bodies with the provider 400', async () => {
-    const missing = await post('/v1/embeddings', chat());
+    const missing = await post('/v1/completions', chat());
     const invalid = await post('/v1/messages', { method: 'POST', body: '{"model":' });
 
     expect(missing.status).toBe(404);

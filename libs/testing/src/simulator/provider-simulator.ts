@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { IncomingCall } from './provider-wire.types';
 import type { RecordedRequest } from './recorded-request.types';
 import { RequestRecorder } from './request-recorder';
 import { ResponseChannel } from './response-channel';
@@ -19,6 +20,11 @@ export interface ProviderSimulatorOptions {
   readonly record?: boolean;
   /** Oldest records are dropped beyond this many (default 10 000). */
   readonly maxRecords?: number;
+  /**
+   * Refuse requests the real API refuses (missing fields, unpaired tool calls, unknown
+   * fields…) with the provider's 400, before any scenario is consumed. Default true.
+   */
+  readonly validateRequests?: boolean;
 }
 
 const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
@@ -37,6 +43,7 @@ export class ProviderSimulator {
   private readonly server: Server;
   private readonly queue = new ScenarioQueue();
   private readonly recorder: RequestRecorder;
+  private readonly validateRequests: boolean;
   private seq = 0;
   private closing = false;
   private boundPort = 0;
@@ -44,6 +51,7 @@ export class ProviderSimulator {
 
   private constructor(options: ProviderSimulatorOptions) {
     this.recorder = new RequestRecorder(options.record ?? true, options.maxRecords ?? 10_000);
+    this.validateRequests = options.validateRequests ?? true;
     this.server = createServer(this.onRequest);
     this.server.keepAliveTimeout = KEEP_ALIVE_MS;
     this.server.headersTimeout = KEEP_ALIVE_MS + 1_000;
@@ -156,21 +164,33 @@ export class ProviderSimulator {
       playJson(channel, headers, JSON.stringify(wire.models()), NO_FAULTS);
       return;
     }
-    const refused = route.rejection ?? (typeof body === 'object' && body !== null ? undefined : INVALID_JSON);
-    if (refused) {
-      playError(channel, headers, refused, wire, requestId);
+    const refused = route.rejection ?? (isJsonObject(body) ? undefined : INVALID_JSON);
+    if (refused || !isJsonObject(body)) {
+      playError(channel, headers, refused ?? INVALID_JSON, wire, requestId);
       return;
     }
     const model = route.pathModel ?? modelOf(body);
+    const call: IncomingCall = { body, model, modelInPath: route.pathModel !== undefined, headers: req.headers, variant: route.variant };
+    const invalid = this.validateRequests ? (route.endpoint ?? wire).validate(call) : undefined;
+    if (invalid) {
+      playError(channel, headers, invalid, wire, requestId);
+      return;
+    }
     const scenario = this.queue.take(wire.provider, model, path);
     if (scenario.firstByteDelayMs && !(await channel.sleep(scenario.firstByteDelayMs))) return;
-    const stream = route.pathStream ?? (body as { stream?: unknown }).stream === true;
-    if (scenario.error && (!stream || scenario.error.afterChunks === undefined)) {
-      playError(channel, headers, scenario.error, wire, requestId);
+    const stream = route.pathStream ?? body['stream'] === true;
+    const error = scenario.error ?? (scenario.promptBlocked ? wire.promptBlockedError?.(route.variant) : undefined);
+    if (error && (!stream || error.afterChunks === undefined)) {
+      playError(channel, headers, error, wire, requestId);
       return;
     }
     if (scenario.headers) Object.assign(headers, scenario.headers);
-    const turn = buildTurn(scenario, wire.provider, model, body, seq);
+    if (route.endpoint) {
+      headers['content-type'] = wire.jsonContentType;
+      playJson(channel, headers, JSON.stringify(route.endpoint.answer({ ...call, scenario, seq })), scenario);
+      return;
+    }
+    const turn = buildTurn(scenario, wire.provider, model, body, seq, route.variant);
     if (stream) {
       headers['content-type'] = wire.streamContentType;
       headers['cache-control'] = 'no-cache';
@@ -199,4 +219,8 @@ export class ProviderSimulator {
       this.recorder.changed(record);
     });
   }
+}
+
+function isJsonObject(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
 }

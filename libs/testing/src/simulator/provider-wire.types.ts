@@ -1,5 +1,6 @@
-import type { SimulatedTurn } from './simulated-turn';
-import type { SimulatedError, SimulatedProvider } from './simulator-scenario.types';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SimulatedTurn, WireVariant } from './simulated-turn';
+import type { SimulatedError, SimulatedProvider, SimulatorScenario } from './simulator-scenario.types';
 
 /**
  * One piece of a streamed answer. `delta` marks content-bearing events (text, thinking or
@@ -10,6 +11,23 @@ export interface StreamFrame {
   readonly delta: boolean;
 }
 
+/** What a validator or an endpoint sees of a request whose body parsed as a JSON object. */
+export interface IncomingCall {
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Body `model`, Azure deployment or Gemini path model. */
+  readonly model: string;
+  /** The path named the model (Azure deployment, Gemini), so the body need not. */
+  readonly modelInPath: boolean;
+  readonly headers: IncomingHttpHeaders;
+  readonly variant: WireVariant;
+}
+
+/**
+ * Refuses a request the real API would refuse, with the provider's 400, so a translator bug
+ * fails a test instead of passing silently. Undefined when the request is acceptable.
+ */
+export type RequestValidator = (call: IncomingCall) => SimulatedError | undefined;
+
 /** How one provider puts a simulated answer on the wire. Pure: no I/O. */
 export interface ProviderWire {
   readonly provider: SimulatedProvider;
@@ -17,6 +35,8 @@ export interface ProviderWire {
   readonly requestIdHeader: string | undefined;
   readonly jsonContentType: string;
   readonly streamContentType: string;
+  /** Chat request checks the real API makes. */
+  readonly validate: RequestValidator;
   json(turn: SimulatedTurn): unknown;
   /** The full event sequence, terminator included. */
   stream(turn: SimulatedTurn): StreamFrame[];
@@ -28,4 +48,19 @@ export interface ProviderWire {
   readonly garbage: string;
   /** Body for the model-listing endpoint. */
   models(): unknown;
+  /** The HTTP error a `promptBlocked` scenario gets instead of an answer, where the API has one. */
+  promptBlockedError?(variant: WireVariant): SimulatedError | undefined;
+}
+
+/** One answered request of a non-chat endpoint (embeddings, token counting). */
+export interface EndpointCall extends IncomingCall {
+  readonly scenario: SimulatorScenario;
+  /** Per-simulator sequence number. */
+  readonly seq: number;
+}
+
+/** A JSON-only endpoint beside chat: its checks and its answer. Pure: no I/O. */
+export interface JsonEndpoint {
+  readonly validate: RequestValidator;
+  answer(call: EndpointCall): unknown;
 }

@@ -1,4 +1,4 @@
-import { promptCharacters } from './prompt-size';
+import { promptTokens } from './prompt-size';
 import type { SimulatedFinishReason, SimulatedProvider, SimulatorScenario } from './simulator-scenario.types';
 
 export const DEFAULT_CONTENT = 'Hello from the simulator.';
@@ -40,12 +40,16 @@ export interface ResolvedUsage {
   readonly reasoning: number;
 }
 
+/** Which deployment of a provider's API answers: Azure OpenAI adds content-filter annotations. */
+export type WireVariant = 'standard' | 'azure';
+
 /** Everything a wire needs to render one answer. */
 export interface SimulatedTurn {
   /** Per-simulator sequence number, used to mint ids. */
   readonly seq: number;
   readonly model: string;
   readonly body: unknown;
+  readonly variant: WireVariant;
   readonly prepared: PreparedScenario;
   readonly usage: ResolvedUsage;
 }
@@ -68,6 +72,7 @@ export function buildTurn(
   model: string,
   body: unknown,
   seq: number,
+  variant: WireVariant = 'standard',
 ): SimulatedTurn {
   const p = prepareScenario(scenario);
   const given = scenario.usage;
@@ -80,16 +85,20 @@ export function buildTurn(
         reasoning: given.reasoning ?? 0,
       }
     : {
-        input: Math.max(1, Math.ceil(promptCharacters(body, provider) / 4)),
+        input: promptTokens(body, provider),
         output: p.defaultOutput,
         cachedInput: 0,
         cacheWrite: 0,
         reasoning: p.defaultReasoning,
       };
-  return { seq, model, body, prepared: p, usage };
+  return { seq, model, body, variant, prepared: p, usage };
 }
 
-function computePrepared(scenario: SimulatorScenario): PreparedScenario {
+// A blocked prompt gets no answer at all: wires that cannot say so send an empty filtered turn.
+const BLOCKED: SimulatorScenario = Object.freeze({ content: '', finishReason: 'content_filter' });
+
+function computePrepared(given: SimulatorScenario): PreparedScenario {
+  const scenario = given.promptBlocked ? { ...given, ...BLOCKED, toolCalls: undefined, reasoning: undefined } : given;
   const toolCalls = (scenario.toolCalls ?? []).map((call): PreparedToolCall => {
     const json = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
     return { id: call.id, name: call.name, json, jsonChunks: splitText(json, ARGUMENT_CHUNKS), input: parseOrRaw(json) };

@@ -36,6 +36,12 @@ export interface SimulatedError {
   /** Provider error type (OpenAI `type`, Anthropic `error.type`, Gemini `status`); default by status. */
   readonly type?: string;
   readonly message?: string;
+  /** OpenAI `error.code` (e.g. `context_length_exceeded`); default by status. Other wires ignore it. */
+  readonly code?: string;
+  /** OpenAI `error.param`, the offending request field. Other wires ignore it. */
+  readonly param?: string;
+  /** Gemini `error.details` (google.rpc types); a RetryInfo is appended for `retryAfter`. */
+  readonly details?: readonly object[];
   /** Replaces the provider's error body entirely; a string is sent as text/plain. */
   readonly body?: object | string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -54,7 +60,10 @@ export interface ScenarioMatch {
   readonly provider?: SimulatedProvider;
   /** Exact model name the request asked for (body `model`, Azure deployment, Gemini path). */
   readonly model?: string;
-  /** Substring of the request path. */
+  /**
+   * Substring of the request path, e.g. `embeddings`, `count_tokens`, `:countTokens`,
+   * `EmbedContent` or `/deployments/` to aim at one endpoint.
+   */
   readonly path?: string;
 }
 
@@ -73,14 +82,46 @@ export interface SimulatorScenario {
   /** Assistant text. Default "Hello from the simulator.", or "" when `toolCalls` are given. */
   readonly content?: string;
   readonly toolCalls?: readonly SimulatedToolCall[];
-  /** Thinking text (Anthropic thinking block, Gemini thought part; OpenAI only counts tokens). */
+  /**
+   * Thinking text (Anthropic thinking block, Gemini thought part; OpenAI only counts tokens
+   * unless `openAiReasoningField` is set).
+   */
   readonly reasoning?: string;
+  /** Anthropic signature_delta / Gemini thoughtSignature. Default DEFAULT_SIGNATURE. */
   readonly reasoningSignature?: string;
+  /**
+   * OpenAI wire: put `reasoning` in this message / delta field, as OpenAI-compatible servers
+   * do (DeepSeek and vLLM `reasoning_content`, OpenRouter `reasoning`). Unset: hidden, as
+   * OpenAI's own Chat Completions does.
+   */
+  readonly openAiReasoningField?: 'reasoning_content' | 'reasoning';
+  /**
+   * Anthropic wire: a `redacted_thinking` block with this opaque `data`, before any thinking
+   * or text. The other wires have no such block and ignore it.
+   */
+  readonly redactedReasoning?: string;
   /** Default `tool_calls` when `toolCalls` are given, else `stop`. */
   readonly finishReason?: SimulatedFinishReason;
+  /**
+   * Sent verbatim instead of the wire's mapping of `finishReason`, to simulate values a
+   * translator may not know (Anthropic `pause_turn`, Gemini `MALFORMED_FUNCTION_CALL`,
+   * `RECITATION`, DeepSeek `insufficient_system_resource`).
+   */
+  readonly rawFinishReason?: string;
+  /**
+   * The provider refuses the prompt on content grounds. Gemini: HTTP 200 without candidates,
+   * `promptFeedback.blockReason: SAFETY` (or `rawFinishReason`, e.g. `PROHIBITED_CONTENT`). Azure OpenAI: HTTP 400 with code `content_filter`.
+   * OpenAI and Anthropic have no prompt-level block: they answer an empty turn ending in
+   * `content_filter` / `refusal`.
+   */
+  readonly promptBlocked?: boolean;
   /** With finishReason `stop`, Anthropic answers stop_reason `stop_sequence` with this value. */
   readonly stopSequence?: string;
-  /** Default derived from the request: input = ceil(prompt characters / 4), output = words. */
+  /**
+   * Default derived from the request: input = ceil(prompt characters / 4), output = words.
+   * Also the answer of the token-counting endpoints (`input`, and Gemini's cached count) and
+   * the embeddings usage (`input`).
+   */
   readonly usage?: SimulatedUsage;
   /** How many deltas the content (and reasoning) is split into when streaming. Default 4. */
   readonly chunks?: number;
