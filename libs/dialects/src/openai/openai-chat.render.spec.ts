@@ -1,6 +1,6 @@
 import { ErrorEvent, ErrorKind, FinishReason, FoldedChoice, FoldedResponse } from '@switchyard/ir';
 import type { RenderContext } from '../dialect.types';
-import { openAiFinishReason, renderOpenAiChatResponse, renderOpenAiError } from './openai-chat.render';
+import { OpenAiRenderableChoice, openAiFinishReason, renderOpenAiChatResponse, renderOpenAiError } from './openai-chat.render';
 
 const CTX: RenderContext = { requestId: 'req_7f3a9c', model: 'gpt-4o', created: 1754500000, includeUsage: false };
 
@@ -51,6 +51,49 @@ describe(renderOpenAiChatResponse.name, () => {
 
     expect(parsed.choices[0].message).toStrictEqual({ role: 'assistant', content: '42', refusal: null, reasoning_content: 'Six times seven.' });
     expect(parsed.usage).toStrictEqual({ prompt_tokens: 1000, completion_tokens: 300, total_tokens: 1300, prompt_tokens_details: { cached_tokens: 768 }, completion_tokens_details: { reasoning_tokens: 256 } });
+  });
+
+  it('renders every choice of n > 1 with merged logprobs, thinking blocks and signed tool call ids', () => {
+    const first: OpenAiRenderableChoice = {
+      ...choice({ text: 'Paris.', reasoning: 'Capital of France.', reasoningSignature: 'EqQBCkgI' }),
+      reasoningRedacted: ['EmwKAhgB'],
+      logprobs: ['{"content":[{"token":"Paris","logprob":-0.01,"bytes":null,"top_logprobs":[]}]}', '{"content":[{"token":".","logprob":0,"bytes":null,"top_logprobs":[]}]}'],
+    };
+    const second: OpenAiRenderableChoice = {
+      ...choice({ index: 1, finishReason: FinishReason.FINISH_REASON_TOOL_CALLS }),
+      toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{}', signature: 'sig-gemini' }],
+    };
+    const parsed = JSON.parse(renderOpenAiChatResponse(folded([first as FoldedChoice, second as FoldedChoice]), CTX));
+
+    expect(parsed.choices).toStrictEqual([
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: 'Paris.',
+          refusal: null,
+          reasoning_content: 'Capital of France.',
+          thinking_blocks: [
+            { type: 'thinking', thinking: 'Capital of France.', signature: 'EqQBCkgI' },
+            { type: 'redacted_thinking', data: 'EmwKAhgB' },
+          ],
+        },
+        logprobs: {
+          content: [
+            { token: 'Paris', logprob: -0.01, bytes: null, top_logprobs: [] },
+            { token: '.', logprob: 0, bytes: null, top_logprobs: [] },
+          ],
+          refusal: null,
+        },
+        finish_reason: 'stop',
+      },
+      {
+        index: 1,
+        message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_1.sig.c2lnLWdlbWluaQ', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+        logprobs: null,
+        finish_reason: 'tool_calls',
+      },
+    ]);
   });
 
   it('renders an empty answer as empty content and missing usage as zeros', () => {

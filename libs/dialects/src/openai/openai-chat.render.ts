@@ -1,7 +1,19 @@
-import { ErrorEvent, ErrorKind, FinishReason, FoldedResponse, Usage, httpStatusOf } from '@switchyard/ir';
+import { ErrorEvent, ErrorKind, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall, Usage, httpStatusOf } from '@switchyard/ir';
 import type { RenderContext, RenderedBody } from '../dialect.types';
+import { joinToolCallId } from '../tool-call-id';
 
 // IR → OpenAI Chat Completions response objects (chat.completion, usage, error bodies).
+
+/**
+ * What a folded choice carries beyond FoldedChoice when the folder keeps it: the logprobs
+ * fragments (TextDelta.logprobs_json, in order), redacted reasoning and tool call signatures.
+ * Read when present, so the rendering is ready for a ResponseFolder that folds them.
+ */
+export type OpenAiRenderableChoice = Omit<FoldedChoice, 'toolCalls'> & {
+  logprobs?: string[];
+  reasoningRedacted?: string[];
+  toolCalls: (FoldedToolCall & { signature?: string })[];
+};
 
 export function openAiFinishReason(reason: FinishReason | undefined): string | null {
   switch (reason) {
@@ -32,14 +44,43 @@ export function openAiUsage(u: Usage | undefined): Record<string, unknown> {
   };
 }
 
+/**
+ * Reasoning as LiteLLM's `thinking_blocks`, needed only when there is something
+ * `reasoning_content` cannot carry: a signature or redacted reasoning that the client must
+ * send back for the next turn to be accepted (Anthropic).
+ */
+export function openAiThinkingBlocks(text: string, signature: string, redacted: readonly string[]): Record<string, unknown>[] | undefined {
+  if (!signature && redacted.length === 0) return undefined;
+  const blocks: Record<string, unknown>[] = [];
+  if (text || signature) blocks.push({ type: 'thinking', thinking: text, signature });
+  for (const data of redacted) blocks.push({ type: 'redacted_thinking', data });
+  return blocks;
+}
+
+/** Merges logprobs fragments (`{"content":[...]}` each) into one choice.logprobs object. */
+export function mergeOpenAiLogprobs(fragments: readonly string[] | undefined): Record<string, unknown> | null {
+  if (!fragments?.length) return null;
+  const content: unknown[] = [];
+  const refusal: unknown[] = [];
+  for (const f of fragments) {
+    const parsed = JSON.parse(f) as { content?: unknown[] | null; refusal?: unknown[] | null };
+    if (parsed.content) content.push(...parsed.content);
+    if (parsed.refusal) refusal.push(...parsed.refusal);
+  }
+  return { content, refusal: refusal.length ? refusal : null };
+}
+
 export function renderOpenAiChatResponse(r: FoldedResponse, ctx: RenderContext): string {
-  const choices = r.choices.map((c) => {
+  const choices = r.choices.map((choice) => {
+    const c = choice as OpenAiRenderableChoice;
     const message: Record<string, unknown> = { role: 'assistant', content: c.text || (c.toolCalls.length ? null : ''), refusal: null };
     if (c.toolCalls.length) {
-      message['tool_calls'] = c.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } }));
+      message['tool_calls'] = c.toolCalls.map((t) => ({ id: joinToolCallId(t.id, t.signature), type: 'function', function: { name: t.name, arguments: t.arguments } }));
     }
     if (c.reasoning) message['reasoning_content'] = c.reasoning;
-    return { index: c.index, message, logprobs: null, finish_reason: openAiFinishReason(c.finishReason) };
+    const blocks = openAiThinkingBlocks(c.reasoning, c.reasoningSignature, c.reasoningRedacted ?? []);
+    if (blocks) message['thinking_blocks'] = blocks;
+    return { index: c.index, message, logprobs: mergeOpenAiLogprobs(c.logprobs), finish_reason: openAiFinishReason(c.finishReason) };
   });
   return JSON.stringify({
     id: `chatcmpl-${ctx.requestId}`,

@@ -25,6 +25,26 @@ const PARALLEL_TOOL_CALLS: ResponseEvent[] = [
   { event: { $case: 'usage', value: { inputTokens: 82, outputTokens: 41, cachedInputTokens: 64, reasoningTokens: 0 } } },
 ];
 
+// n = 2: choice 0 reasons (with an Anthropic signature and redacted reasoning) and answers
+// with logprobs; choice 1 calls a tool whose id carries a Gemini thought signature.
+const TWO_CHOICES: ResponseEvent[] = [
+  { event: { $case: 'start', value: { id: 'chatcmpl-upstream', model: 'gpt-4o' } } },
+  { event: { $case: 'reasoningDelta', value: { text: 'Capital of France.', choice: 0 } } },
+  { event: { $case: 'reasoningDelta', value: { signature: 'EqQBCkgI', choice: 0 } } },
+  { event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgB', choice: 0 } } },
+  { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'lookup', argumentsDelta: '{"q":"France"}', choice: 1, signature: 'sig-gemini' } } },
+  {
+    event: {
+      $case: 'textDelta',
+      value: { text: 'Paris', choice: 0, logprobsJson: '{"content":[{"token":"Paris","logprob":-0.01,"bytes":[80,97,114,105,115],"top_logprobs":[]}]}' },
+    },
+  },
+  { event: { $case: 'textDelta', value: { text: '.', choice: 0, logprobsJson: '{"content":[{"token":".","logprob":0,"bytes":[46],"top_logprobs":[]}]}' } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0 } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 1 } } },
+  { event: { $case: 'usage', value: { inputTokens: 20, outputTokens: 30, reasoningTokens: 12 } } },
+];
+
 function render(events: ResponseEvent[], ctx: RenderContext = CTX): string {
   const sut = new OpenAiChatStreamRenderer(ctx);
   return events.map((e) => sut.event(e)).join('') + sut.end();
@@ -108,13 +128,18 @@ describe(OpenAiChatStreamRenderer.name, () => {
     );
   });
 
-  it('streams reasoning as reasoning_content and skips signature-only reasoning deltas', () => {
-    const sut = new OpenAiChatStreamRenderer({ ...CTX, includeUsage: false });
+  it('renders two choices with reasoning, a signature, logprobs and a signed tool call as the golden SSE', () => {
+    expect(render(TWO_CHOICES)).toBe(readFixture('two-choices.sse'));
+  });
 
-    expect(sut.event({ event: { $case: 'reasoningDelta', value: { text: '', signature: 'EqQBCkgI' } } })).toBe('');
-    expect(sut.event({ event: { $case: 'reasoningDelta', value: { text: 'Paris first.', choice: 1 } } })).toBe(
-      'data: {"id":"chatcmpl-req_7f3a9c","object":"chat.completion.chunk","created":1754500000,"model":"gpt-4o","choices":[{"index":1,"delta":{"reasoning_content":"Paris first."},"logprobs":null,"finish_reason":null}]}\n\n',
-    );
+  it('yields two choices the openai SDK assembles, with merged logprobs and the signed id', async () => {
+    const completion = await clientReading(render(TWO_CHOICES)).chat.completions.stream({ ...PARAMS, n: 2, logprobs: true, stream_options: { include_usage: true } }).finalChatCompletion();
+
+    expect(completion.choices.map((c) => ({ index: c.index, content: c.message.content, finish: c.finish_reason, tokens: c.logprobs?.content?.map((t) => t.token) }))).toStrictEqual([
+      { index: 0, content: 'Paris.', finish: 'stop', tokens: ['Paris', '.'] },
+      { index: 1, content: null, finish: 'tool_calls', tokens: undefined },
+    ]);
+    expect(completion.choices[1]?.message.tool_calls?.[0]?.id).toBe('call_1.sig.c2lnLWdlbWluaQ');
   });
 
   it('sends an error the openai SDK raises as an APIError', async () => {
