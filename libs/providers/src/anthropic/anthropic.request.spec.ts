@@ -1,7 +1,7 @@
 import { ChatRequest, ContentPart, Dialect, ErrorKind, IrError, Reasoning_Effort, ResponseFormat_Type, Role, ToolChoice_Mode } from '@switchyard/ir';
 import { irFixtures } from '@switchyard/testing';
 import { join } from 'node:path';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import type { ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { PROVIDERS } from '../registry';
 import { anthropicUrl, buildAnthropicRequest } from './anthropic.request';
 
@@ -455,6 +455,8 @@ describe('AnthropicAdapter.buildCountTokensRequest', () => {
   });
 
   it('has no embeddings', () => {
-    expect(PROVIDERS.anthropic.buildEmbedRequest).toBeUndefined();
+    const adapter: ProviderAdapter = PROVIDERS.anthropic;
+
+    expect(adapter.buildEmbedRequest).toBeUndefined();
   });
 });
