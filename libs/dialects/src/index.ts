@@ -17,3 +17,5 @@ export * from './gemini/gemini-chat.render';
 export * from './gemini/gemini-chat.stream';
 export * from './gemini/gemini-embed';
 export * from './gemini/gemini-schema';
+export * from './openai/openai-embeddings.dialect';
+export * from './openai/openai-chat.messages';
