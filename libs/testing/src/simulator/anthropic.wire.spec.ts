@@ -154,4 +154,48 @@ describe('Anthropic wire', () => {
 
     expect(page.data[0]).toMatchObject({ type: 'model', id: 'claude-sonnet-4-6' });
   });
+
+  it('streams a redacted_thinking block whole, before thinking with its signature and parallel tool uses', async () => {
+    sim.script({
+      redactedReasoning: 'EmwKAhgBEgy3va3pzix',
+      reasoning: 'Two tools at once.',
+      reasoningSignature: 'sig-9',
+      toolCalls: [
+        { id: 'toolu_a', name: 'get_weather', arguments: { city: 'Paris' } },
+        { id: 'toolu_b', name: 'get_time', arguments: { zone: 'CET' } },
+      ],
+    });
+
+    const events = [];
+    for await (const event of await client.messages.create({ ...request, stream: true })) events.push(event);
+
+    const starts = events.flatMap((e) => (e.type === 'content_block_start' ? [e.content_block.type] : []));
+    const deltas = events.flatMap((e) => (e.type === 'content_block_delta' ? [[e.index, e.delta.type]] : []));
+    expect(starts).toEqual(['redacted_thinking', 'thinking', 'tool_use', 'tool_use']);
+    expect(events[1]).toMatchObject({ type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix' } });
+    expect(deltas).toContainEqual([1, 'signature_delta']);
+    expect(deltas.filter(([, type]) => type === 'input_json_delta').map(([index]) => index)).toEqual([2, 2, 2, 3, 3, 3]);
+  });
+
+  it('sends a raw stop reason verbatim and answers a blocked prompt with an empty refusal', async () => {
+    sim.script({ rawFinishReason: 'pause_turn' });
+    sim.script({ promptBlocked: true });
+
+    const paused = await client.messages.create(request);
+    const blocked = await client.messages.create(request);
+
+    expect(paused.stop_reason).toBe('pause_turn');
+    expect(blocked).toMatchObject({ stop_reason: 'refusal', content: [] });
+  });
+
+  it('refuses an OpenAI-shaped request with the typed 400 the SDK raises', async () => {
+    const error = await client.messages.create({ ...request, stop: ['\n'] } as never).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((error as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'stop: Extra inputs are not permitted' },
+      request_id: expect.stringMatching(/^req_sim/),
+    });
+  });
 });

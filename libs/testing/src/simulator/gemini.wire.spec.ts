@@ -166,4 +166,40 @@ describe('Gemini wire', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } });
   });
+
+  it('answers a blocked prompt with promptFeedback and no candidates', async () => {
+    sim.script({ promptBlocked: true });
+
+    const response = await ai.models.generateContent({ model, contents });
+
+    expect(response.candidates).toBeUndefined();
+    expect(response.promptFeedback).toMatchObject({ blockReason: 'SAFETY', safetyRatings: expect.arrayContaining([{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }]) });
+    expect(response.usageMetadata).toMatchObject({ promptTokenCount: 8, totalTokenCount: 8 });
+  });
+
+  it('adds safety ratings to a SAFETY finish and sends raw finish reasons verbatim', async () => {
+    sim.script({ finishReason: 'content_filter' });
+    sim.script({ rawFinishReason: 'MALFORMED_FUNCTION_CALL', content: '' });
+
+    const filtered = await ai.models.generateContent({ model, contents });
+    const malformed = await ai.models.generateContent({ model, contents });
+
+    expect(filtered.candidates?.[0]).toMatchObject({ finishReason: FinishReason.SAFETY, safetyRatings: expect.any(Array) });
+    expect(malformed.candidates?.[0].finishReason).toBe(FinishReason.MALFORMED_FUNCTION_CALL);
+  });
+
+  it('refuses a Gemini 3 tool loop that dropped the thought signature, and accepts it returned', async () => {
+    const call = { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: {} } }] };
+    const answer = { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 20 } } }] };
+    const turn = [{ role: 'user', parts: [{ text: contents }] }, call, answer];
+
+    const error = await ai.models.generateContent({ model: 'gemini-3-pro-preview', contents: turn }).catch((e: unknown) => e);
+    const signed = [turn[0], { role: 'model', parts: [{ ...call.parts[0], thoughtSignature: DEFAULT_SIGNATURE }] }, answer];
+    const response = await ai.models.generateContent({ model: 'gemini-3-pro-preview', contents: signed });
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).message).toContain('Function call is missing a thought_signature');
+    expect(response.text).toBe(DEFAULT_CONTENT);
+  });
 });

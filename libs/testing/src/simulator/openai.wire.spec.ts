@@ -178,4 +178,100 @@ describe('OpenAI wire', () => {
 
     await expect(consume()).rejects.toThrow(SyntaxError);
   });
+
+  it('sends reasoning as reasoning_content, first and with content null, like DeepSeek', async () => {
+    sim.script({ reasoning: 'Compare the numbers.', content: '9.9 is larger.', openAiReasoningField: 'reasoning_content', chunks: 2 });
+    sim.script({ reasoning: 'Compare the numbers.', openAiReasoningField: 'reasoning_content' });
+
+    const raw = await (
+      await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'deepseek-reasoner', messages, stream: true }) })
+    ).text();
+    const deltas = raw
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => (JSON.parse(event.slice(6)) as { choices: [{ delta: object }] }).choices[0].delta);
+    const { choices } = await client.chat.completions.create({ model: 'deepseek-reasoner', messages });
+
+    expect(deltas).toEqual([
+      { role: 'assistant', content: null, reasoning_content: '' },
+      { content: null, reasoning_content: 'Compare ' },
+      { content: null, reasoning_content: 'the numbers.' },
+      { content: '9.9 ' },
+      { content: 'is larger.' },
+      {},
+    ]);
+    expect(choices[0].message).toMatchObject({ content: 'Hello from the simulator.', reasoning_content: 'Compare the numbers.' });
+  });
+
+  it('returns logprobs when asked, per token and per streamed delta', async () => {
+    sim.script({ content: 'Hi there' });
+    sim.script({ content: 'Hi there', chunks: 2 });
+
+    const { choices } = await client.chat.completions.create({ model: 'gpt-4o', messages, logprobs: true, top_logprobs: 2 });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, logprobs: true, stream: true });
+    const streamed: string[] = [];
+    for await (const chunk of stream) streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []).map((entry) => entry.token));
+
+    const content = choices[0].logprobs?.content ?? [];
+    expect(content.map((entry) => entry.token)).toEqual(['Hi', ' there']);
+    expect(content[1]).toMatchObject({ bytes: [32, 116, 104, 101, 114, 101], top_logprobs: [{ token: ' there' }, { token: ' there~1' }] });
+    expect(content[1].logprob).toBe(content[1].top_logprobs[0].logprob);
+    expect(content[1].logprob).toBeLessThanOrEqual(0);
+    expect(streamed.join('')).toBe('Hi there');
+    const plain = await client.chat.completions.create({ model: 'gpt-4o', messages });
+    expect(plain.choices[0].logprobs).toBeNull();
+  });
+
+  it('opens an Azure stream with the choiceless prompt-filter chunk and annotates choices', async () => {
+    const azure = new OpenAI({ baseURL: `${sim.url}/openai/v1`, apiKey: 'x', maxRetries: 0 });
+
+    const chunks = [];
+    for await (const chunk of await azure.chat.completions.create({ model: 'gpt-4o', messages, stream: true })) chunks.push(chunk);
+    const completion = await azure.chat.completions.create({ model: 'gpt-4o', messages });
+
+    expect(chunks[0]).toMatchObject({ id: '', model: '', object: '', created: 0, choices: [], prompt_filter_results: [{ prompt_index: 0 }] });
+    expect(chunks[1].choices[0]).toMatchObject({ content_filter_results: { hate: { filtered: false, severity: 'safe' } } });
+    expect(completion).toMatchObject({ prompt_filter_results: [{ prompt_index: 0 }], choices: [{ content_filter_results: { violence: { filtered: false } } }] });
+  });
+
+  it('answers a blocked prompt with Azure content_filter 400, and with an empty filtered turn on OpenAI', async () => {
+    sim.script({ promptBlocked: true });
+    sim.script({ promptBlocked: true });
+    const azure = new OpenAI({ baseURL: `${sim.url}/openai/v1`, apiKey: 'x', maxRetries: 0 });
+
+    const error = await azure.chat.completions.create({ model: 'gpt-4o', messages }).catch((e: unknown) => e);
+    const { choices } = await client.chat.completions.create({ model: 'gpt-4o', messages });
+
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ code: 'content_filter', param: 'prompt' });
+    expect(choices[0]).toMatchObject({ finish_reason: 'content_filter', message: { content: '' } });
+  });
+
+  it('sends a raw finish reason verbatim', async () => {
+    sim.script({ rawFinishReason: 'insufficient_system_resource' });
+
+    const { choices } = await client.chat.completions.create({ model: 'deepseek-chat', messages });
+
+    expect(choices[0].finish_reason).toBe('insufficient_system_resource');
+  });
+
+  it('refuses a broken tool loop with the API 400 before consuming a scenario', async () => {
+    sim.script({ content: 'kept for later' });
+
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [...messages, { role: 'tool', tool_call_id: 'call_1', content: '{}' }] })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ param: 'messages.[1].role', type: 'invalid_request_error' });
+    expect(sim.pendingScenarios).toBe(1);
+  });
+
+  it('passes anything through when validation is off', async () => {
+    const lenient = await ProviderSimulator.start({ validateRequests: false });
+    const response = await fetch(`${lenient.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'tool' }] }) });
+    await lenient.close();
+
+    expect(response.status).toBe(200);
+  });
 });
