@@ -78,12 +78,9 @@ function candidate(c: SignedChoice): GeminiCandidate {
     if (part) parts.push(part);
     else malformed ??= malformedCallMessage(call);
   }
-  const out: GeminiCandidate = { content: parts.length ? { parts, role: 'model' } : { role: 'model' }, finishReason: geminiFinishReason(c.finishReason), index: c.index };
-  if (malformed) {
-    out.finishReason = 'MALFORMED_FUNCTION_CALL';
-    out.finishMessage = malformed;
-  }
-  return out;
+  const content: GeminiCandidate['content'] = parts.length ? { parts, role: 'model' } : { role: 'model' };
+  if (malformed) return { content, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: malformed, index: c.index };
+  return { content, finishReason: geminiFinishReason(c.finishReason), index: c.index };
 }
 
 export function renderGeminiResponse(r: FoldedResponse, ctx: RenderContext): string {

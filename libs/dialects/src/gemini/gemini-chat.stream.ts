@@ -125,9 +125,9 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
     const candidates: GeminiCandidate[] = [...this.choices.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, c]) => {
-        const candidate: GeminiCandidate = { content: { parts: CLOSING_PART, role: 'model' }, finishReason: c.finishReason ?? 'STOP', index };
-        if (c.finishMessage) candidate.finishMessage = c.finishMessage;
-        return candidate;
+        const content = { parts: CLOSING_PART, role: 'model' as const };
+        const finishReason = c.finishReason ?? 'STOP';
+        return c.finishMessage ? { content, finishReason, finishMessage: c.finishMessage, index } : { content, finishReason, index };
       });
     const usage = this.usage ? `,"usageMetadata":${JSON.stringify(geminiUsageMetadata(this.usage))}` : '';
     return `data: {"candidates":${JSON.stringify(candidates)}${usage}${this.suffix}`;
