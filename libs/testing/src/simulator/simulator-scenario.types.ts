@@ -76,6 +76,11 @@ export interface ScenarioMatch {
  * goes silent. When N is at least the number of deltas, the fault happens just before the
  * closing events, so the stream never completes. For a JSON request, stall sends the headers and
  * no body, cut sends half the body then resets the socket, garbage sends a truncated body.
+ *
+ * The embeddings and token-counting endpoints take the same scenarios in their JSON form
+ * (error, firstByteDelayMs, headers, stall, cut, garbage, usage); the chat-only fields do not
+ * apply to them. A request the real API would refuse (see ProviderSimulatorOptions
+ * .validateRequests) gets the provider's 400 and consumes no scenario.
  */
 export interface SimulatorScenario {
   readonly match?: ScenarioMatch;
