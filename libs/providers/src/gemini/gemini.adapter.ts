@@ -1,28 +1,45 @@
-import type { ChatRequest, ErrorEvent, ResponseEvent } from '@switchyard/ir';
-import { IrError } from '@switchyard/ir';
-import type { ProviderAdapter, ProviderManifest, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import type { ProviderAdapter, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { buildGeminiEmbedRequest, parseGeminiCountTokensResponse, parseGeminiEmbedResponse } from './gemini.embed';
+import { mapGeminiError } from './gemini.errors';
+import { geminiManifest } from './gemini.manifest';
+import { buildGeminiCountTokensRequest, buildGeminiRequest } from './gemini.request';
+import { parseGeminiResponse } from './gemini.response';
+import { GeminiStreamParser } from './gemini.stream';
 
-// Skeleton replaced by the Gemini translator (issue 3, in progress).
+/** The Gemini API (generativelanguage.googleapis.com): chat, embeddings and token counting. */
 export class GeminiAdapter implements ProviderAdapter {
-  readonly manifest: ProviderManifest = {
-    id: 'gemini',
-    family: 'gemini',
-    capabilities: { streaming: true, tools: true, vision: true, jsonSchema: true, reasoning: true },
-  };
+  readonly manifest = geminiManifest;
 
-  buildRequest(_request: ChatRequest, _target: UpstreamTarget): UpstreamHttpRequest {
-    throw IrError.invalid('not implemented');
+  buildRequest(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest {
+    return buildGeminiRequest(request, target);
   }
 
-  parseResponse(_body: unknown): ResponseEvent[] {
-    throw new Error('not implemented');
+  parseResponse(body: unknown): ResponseEvent[] {
+    return parseGeminiResponse(body);
   }
 
   createStreamParser(): ProviderStreamParser {
-    throw new Error('not implemented');
+    return new GeminiStreamParser();
   }
 
-  mapError(_status: number, _body: string, _retryAfter: string | undefined): ErrorEvent {
-    throw new Error('not implemented');
+  mapError(status: number, body: string, retryAfter: string | undefined): ErrorEvent {
+    return mapGeminiError(status, body, retryAfter);
+  }
+
+  buildEmbedRequest(request: EmbedRequest, target: UpstreamTarget): UpstreamHttpRequest {
+    return buildGeminiEmbedRequest(request, target);
+  }
+
+  parseEmbedResponse(body: unknown): EmbedResponse {
+    return parseGeminiEmbedResponse(body);
+  }
+
+  buildCountTokensRequest(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest {
+    return buildGeminiCountTokensRequest(request, target);
+  }
+
+  parseCountTokensResponse(body: unknown): number {
+    return parseGeminiCountTokensResponse(body);
   }
 }

@@ -1,0 +1,50 @@
+import { ErrorEvent, ErrorKind } from '@switchyard/ir';
+import { irFixtures, toIrJson } from '@switchyard/testing';
+import { join } from 'node:path';
+import { PROVIDERS } from '../registry';
+import { mapGeminiError } from './gemini.errors';
+
+const { readJsonFixture } = irFixtures(join(__dirname, '__fixtures__'));
+
+interface ErrorCase {
+  name: string;
+  status: number;
+  body: unknown;
+  expected: unknown;
+}
+
+const CASES = readJsonFixture('errors.cases.json') as ErrorCase[];
+const RATE_LIMIT = CASES[0] as ErrorCase;
+
+describe(mapGeminiError.name, () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('maps %s', (_name, c) => {
+    expect(toIrJson(PROVIDERS.gemini.mapError(c.status, JSON.stringify(c.body), undefined))).toStrictEqual(c.expected);
+  });
+
+  it('prefers a Retry-After header over the RetryInfo delay', () => {
+    expect(mapGeminiError(429, JSON.stringify(RATE_LIMIT.body), '3').retryAfterMs).toBe(3000);
+  });
+
+  it('keeps a plain-text body as the message, cut to 500 characters', () => {
+    const html = `<html><title>502 Bad Gateway</title>${'x'.repeat(1000)}</html>`;
+
+    expect(mapGeminiError(502, html, undefined)).toStrictEqual<ErrorEvent>({
+      kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR,
+      providerStatus: 502,
+      message: `upstream returned 502: ${html.slice(0, 500)}`,
+      retryable: true,
+      retryAfterMs: 0,
+    });
+  });
+
+  it('falls back to the HTTP status for JSON without a google.rpc status', () => {
+    expect(toIrJson(mapGeminiError(413, '{"detail":"too big"}', undefined))).toStrictEqual({
+      kind: 'ERROR_KIND_PAYLOAD_TOO_LARGE',
+      providerStatus: 413,
+      message: 'upstream returned 413',
+      retryable: false,
+      retryAfterMs: 0,
+    });
+  });
+});
+

@@ -1,0 +1,77 @@
+import { ErrorEvent, ErrorKind, errorKindOfStatus, isRetryableStatus } from '@switchyard/ir';
+import { parseRetryAfterMs } from '../core/retry-after';
+import type { GeminiRpcStatus } from './gemini.types';
+
+// Gemini errors are google.rpc.Status objects: {"error":{"code","message","status","details"}}
+// (ai.google.dev/gemini-api/docs/troubleshooting). The status name decides the kind where the
+// HTTP status alone would mislead:
+// - INVALID_ARGUMENT is also how Gemini refuses *our* key (ErrorInfo reason API_KEY_INVALID),
+//   and FAILED_PRECONDITION means billing or region on the gateway's project ("Gemini API
+//   free tier is not available in your country"): both are the gateway's problem, not the
+//   client's, so they are upstream errors rather than invalid requests.
+// - RESOURCE_EXHAUSTED with 402 is a depleted prepay balance: not worth a retry.
+// - Gemini says when to retry in a google.rpc.RetryInfo detail ("retryDelay": "7s") rather
+//   than a Retry-After header; the header still wins when there is one.
+
+const CONTEXT_LENGTH = /input token count .*exceeds|exceeds the maximum number of tokens|too many tokens|context (?:length|window)/i;
+
+export function mapGeminiError(status: number, body: string, retryAfter: string | undefined): ErrorEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return event(errorKindOfStatus(status), status, body.slice(0, 500), isRetryableStatus(status), parseRetryAfterMs(retryAfter));
+  }
+  // streamGenerateContent without alt=sse answers errors inside a JSON array.
+  const first: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
+  const error = (first as { error?: GeminiRpcStatus } | null)?.error;
+  return geminiRpcError(typeof error === 'object' && error !== null ? error : {}, status, retryAfter);
+}
+
+/** The IR error for a google.rpc.Status, from an error response or an error event mid-stream. */
+export function geminiRpcError(error: GeminiRpcStatus, httpStatus: number, retryAfter: string | undefined): ErrorEvent {
+  const status = httpStatus || error.code || 0;
+  const message = error.message ?? '';
+  const retryAfterMs = parseRetryAfterMs(retryAfter) || retryInfoMs(error);
+  switch (error.status) {
+    case 'INVALID_ARGUMENT':
+    case 'OUT_OF_RANGE':
+      if (error.details?.some((d) => d.reason === 'API_KEY_INVALID')) return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, false, 0);
+      return event(CONTEXT_LENGTH.test(message) ? ErrorKind.ERROR_KIND_CONTEXT_LENGTH : ErrorKind.ERROR_KIND_INVALID_REQUEST, status, message, false, 0);
+    case 'FAILED_PRECONDITION':
+    case 'UNAUTHENTICATED':
+    case 'PERMISSION_DENIED':
+    case 'NOT_FOUND':
+      return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, false, 0);
+    case 'RESOURCE_EXHAUSTED':
+      if (status === 402) return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, false, 0);
+      return event(ErrorKind.ERROR_KIND_RATE_LIMITED, status, message, true, retryAfterMs);
+    case 'UNAVAILABLE':
+      return event(ErrorKind.ERROR_KIND_OVERLOADED, status, message, true, retryAfterMs);
+    case 'DEADLINE_EXCEEDED':
+      return event(ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, status, message, true, retryAfterMs);
+    case 'INTERNAL':
+      return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, true, retryAfterMs);
+    default: {
+      const kind = status === 400 && CONTEXT_LENGTH.test(message) ? ErrorKind.ERROR_KIND_CONTEXT_LENGTH : errorKindOfStatus(status);
+      return event(kind, status, message, isRetryableStatus(status), retryAfterMs);
+    }
+  }
+}
+
+function retryInfoMs(error: GeminiRpcStatus): number {
+  const delay = error.details?.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
+  // google.protobuf.Duration in JSON: seconds with up to nine fractional digits and an "s".
+  const m = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay) : null;
+  return m ? Math.round(Number(m[1]) * 1000) : 0;
+}
+
+function event(kind: ErrorKind, status: number, message: string, retryable: boolean, retryAfterMs: number): ErrorEvent {
+  return {
+    kind,
+    providerStatus: status,
+    message: `upstream returned ${status}${message ? `: ${message}` : ''}`,
+    retryable,
+    retryAfterMs,
+  };
+}
