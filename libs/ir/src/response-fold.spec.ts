@@ -20,7 +20,7 @@ describe(ResponseFolder.name, () => {
 
     expect(r).toStrictEqual({
       start: { id: 'chatcmpl-1', model: 'gpt-4o', deploymentId: 'd1', attempts: 1 },
-      choices: [{ index: 0, text: 'Hello!', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_LENGTH }],
+      choices: [{ index: 0, text: 'Hello!', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_LENGTH, rawReason: 'length' }],
       usage: undefined,
       error: undefined,
     });
@@ -85,6 +85,26 @@ describe(ResponseFolder.name, () => {
       choices: [{ index: 0, text: '', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_UNSPECIFIED }],
       usage: undefined,
       error: undefined,
+    });
+  });
+
+  it('keeps what dialects render beyond text: raw stop value, stop sequence, signatures, redacted thinking, logprobs', () => {
+    const sut = new ResponseFolder();
+    for (const event of [
+      { event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgB' } } },
+      { event: { $case: 'textDelta', value: { text: 'Hi', logprobsJson: '{"content":[{"token":"Hi"}]}', signature: 'sig-text' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'f', argumentsDelta: '{}', signature: 'sig-call' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop_sequence', stopSequence: '###' } } },
+    ] as ResponseEvent[])
+      sut.add(event);
+
+    expect(sut.value.choices[0]).toMatchObject({
+      redactedData: ['EmwKAhgB'],
+      textSignature: 'sig-text',
+      logprobsJson: ['{"content":[{"token":"Hi"}]}'],
+      toolCalls: [{ id: 'call_1', name: 'f', arguments: '{}', signature: 'sig-call' }],
+      rawReason: 'stop_sequence',
+      stopSequence: '###',
     });
   });
 });

@@ -4,6 +4,8 @@ export interface FoldedToolCall {
   id: string;
   name: string;
   arguments: string;
+  /** Gemini thoughtSignature of the call. */
+  signature?: string;
 }
 
 export interface FoldedChoice {
@@ -11,8 +13,17 @@ export interface FoldedChoice {
   text: string;
   reasoning: string;
   reasoningSignature: string;
+  /** Anthropic redacted_thinking blocks, in order. */
+  redactedData?: string[];
   toolCalls: FoldedToolCall[];
   finishReason: FinishReason;
+  /** The provider's own stop value (e.g. "pause_turn") and the stop sequence that matched. */
+  rawReason?: string;
+  stopSequence?: string;
+  /** Gemini thoughtSignature that came on a text part (the last one wins). */
+  textSignature?: string;
+  /** OpenAI-family logprobs fragments ({"content":[...]} JSON), in order. */
+  logprobsJson?: string[];
 }
 
 /** A non-streaming response: the same events as a stream, folded together (DESIGN.md §2). */
@@ -33,13 +44,18 @@ export class ResponseFolder {
       case 'start':
         this.result.start = e.value;
         return;
-      case 'textDelta':
-        this.choice(e.value.choice).text += e.value.text ?? '';
+      case 'textDelta': {
+        const c = this.choice(e.value.choice);
+        c.text += e.value.text ?? '';
+        if (e.value.signature) c.textSignature = e.value.signature;
+        if (e.value.logprobsJson) (c.logprobsJson ??= []).push(e.value.logprobsJson);
         return;
+      }
       case 'reasoningDelta': {
         const c = this.choice(e.value.choice);
         c.reasoning += e.value.text ?? '';
         if (e.value.signature) c.reasoningSignature += e.value.signature;
+        if (e.value.redactedData) (c.redactedData ??= []).push(e.value.redactedData);
         return;
       }
       case 'toolCallDelta': {
@@ -52,12 +68,17 @@ export class ResponseFolder {
         }
         if (e.value.id) call.id = e.value.id;
         if (e.value.name) call.name += e.value.name;
+        if (e.value.signature) call.signature = e.value.signature;
         call.arguments += e.value.argumentsDelta ?? '';
         return;
       }
-      case 'stop':
-        this.choice(e.value.choice).finishReason = e.value.reason ?? FinishReason.FINISH_REASON_STOP;
+      case 'stop': {
+        const c = this.choice(e.value.choice);
+        c.finishReason = e.value.reason ?? FinishReason.FINISH_REASON_STOP;
+        if (e.value.rawReason) c.rawReason = e.value.rawReason;
+        if (e.value.stopSequence) c.stopSequence = e.value.stopSequence;
         return;
+      }
       case 'usage':
         this.result.usage = e.value;
         return;
