@@ -1,6 +1,6 @@
 import { ErrorEvent, ErrorKind, FinishReason, FoldedChoice, FoldedResponse } from '@switchyard/ir';
 import type { RenderContext } from '../dialect.types';
-import { OpenAiRenderableChoice, openAiFinishReason, renderOpenAiChatResponse, renderOpenAiError } from './openai-chat.render';
+import { openAiFinishReason, renderOpenAiChatResponse, renderOpenAiError } from './openai-chat.render';
 
 const CTX: RenderContext = { requestId: 'req_7f3a9c', model: 'gpt-4o', created: 1754500000, includeUsage: false };
 
@@ -54,16 +54,16 @@ describe(renderOpenAiChatResponse.name, () => {
   });
 
   it('renders every choice of n > 1 with merged logprobs, thinking blocks and signed tool call ids', () => {
-    const first: OpenAiRenderableChoice = {
+    const first: FoldedChoice = {
       ...choice({ text: 'Paris.', reasoning: 'Capital of France.', reasoningSignature: 'EqQBCkgI' }),
-      reasoningRedacted: ['EmwKAhgB'],
-      logprobs: ['{"content":[{"token":"Paris","logprob":-0.01,"bytes":null,"top_logprobs":[]}]}', '{"content":[{"token":".","logprob":0,"bytes":null,"top_logprobs":[]}]}'],
+      redactedData: ['EmwKAhgB'],
+      logprobsJson: ['{"content":[{"token":"Paris","logprob":-0.01,"bytes":null,"top_logprobs":[]}]}', '{"content":[{"token":".","logprob":0,"bytes":null,"top_logprobs":[]}]}'],
     };
-    const second: OpenAiRenderableChoice = {
+    const second: FoldedChoice = {
       ...choice({ index: 1, finishReason: FinishReason.FINISH_REASON_TOOL_CALLS }),
       toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{}', signature: 'sig-gemini' }],
     };
-    const parsed = JSON.parse(renderOpenAiChatResponse(folded([first as FoldedChoice, second as FoldedChoice]), CTX));
+    const parsed = JSON.parse(renderOpenAiChatResponse(folded([first, second]), CTX));
 
     expect(parsed.choices).toStrictEqual([
       {

@@ -1,19 +1,8 @@
-import { ErrorEvent, ErrorKind, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall, Usage, httpStatusOf } from '@switchyard/ir';
+import { ErrorEvent, ErrorKind, FinishReason, FoldedResponse, Usage, httpStatusOf } from '@switchyard/ir';
 import type { RenderContext, RenderedBody } from '../dialect.types';
 import { joinToolCallId } from '../tool-call-id';
 
 // IR → OpenAI Chat Completions response objects (chat.completion, usage, error bodies).
-
-/**
- * What a folded choice carries beyond FoldedChoice when the folder keeps it: the logprobs
- * fragments (TextDelta.logprobs_json, in order), redacted reasoning and tool call signatures.
- * Read when present, so the rendering is ready for a ResponseFolder that folds them.
- */
-export type OpenAiRenderableChoice = Omit<FoldedChoice, 'toolCalls'> & {
-  logprobs?: string[];
-  reasoningRedacted?: string[];
-  toolCalls: (FoldedToolCall & { signature?: string })[];
-};
 
 export function openAiFinishReason(reason: FinishReason | undefined): string | null {
   switch (reason) {
@@ -71,16 +60,15 @@ export function mergeOpenAiLogprobs(fragments: readonly string[] | undefined): R
 }
 
 export function renderOpenAiChatResponse(r: FoldedResponse, ctx: RenderContext): string {
-  const choices = r.choices.map((choice) => {
-    const c = choice as OpenAiRenderableChoice;
+  const choices = r.choices.map((c) => {
     const message: Record<string, unknown> = { role: 'assistant', content: c.text || (c.toolCalls.length ? null : ''), refusal: null };
     if (c.toolCalls.length) {
       message['tool_calls'] = c.toolCalls.map((t) => ({ id: joinToolCallId(t.id, t.signature), type: 'function', function: { name: t.name, arguments: t.arguments } }));
     }
     if (c.reasoning) message['reasoning_content'] = c.reasoning;
-    const blocks = openAiThinkingBlocks(c.reasoning, c.reasoningSignature, c.reasoningRedacted ?? []);
+    const blocks = openAiThinkingBlocks(c.reasoning, c.reasoningSignature, c.redactedData ?? []);
     if (blocks) message['thinking_blocks'] = blocks;
-    return { index: c.index, message, logprobs: mergeOpenAiLogprobs(c.logprobs), finish_reason: openAiFinishReason(c.finishReason) };
+    return { index: c.index, message, logprobs: mergeOpenAiLogprobs(c.logprobsJson), finish_reason: openAiFinishReason(c.finishReason) };
   });
   return JSON.stringify({
     id: `chatcmpl-${ctx.requestId}`,
