@@ -17,28 +17,35 @@ import type { AnthropicJson } from './anthropic.types';
 type Json = AnthropicJson;
 type Wire = 'user' | 'assistant';
 
+export interface TranslateContext {
+  /** Harmlessly dropped fields, reported to the client. */
+  readonly dropped: Set<string>;
+  /** The request came from an Anthropic client: its Files API ids are Anthropic's own. */
+  readonly native: boolean;
+}
+
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 // tool_use ids must match ^[a-zA-Z0-9_-]+$ (Anthropic rejects others); the same mapping is
 // applied to tool_result ids so the pair still matches.
 const TOOL_ID_INVALID = /[^a-zA-Z0-9_-]/g;
 
-export function systemBlocks(parts: ContentPart[], dropped: Set<string>): Json[] {
+export function systemBlocks(parts: ContentPart[], ctx: TranslateContext): Json[] {
   const out: Json[] = [];
   parts.forEach((p, i) => {
     const path = `system[${i}]`;
     if (p.part?.$case !== 'text') throw IrError.invalid(`${path}: Anthropic system prompts take text only, not ${p.part?.$case ?? 'empty'} parts`, path);
-    if (p.part.value.text) out.push(withCache({ type: 'text', text: p.part.value.text }, p, path, dropped));
+    if (p.part.value.text) out.push(withCache({ type: 'text', text: p.part.value.text }, p, path, ctx));
   });
   return out;
 }
 
-export function messageTurns(messages: Message[], dropped: Set<string>): Json[] {
+export function messageTurns(messages: Message[], ctx: TranslateContext): Json[] {
   const turns: { role: Wire; content: Json[] }[] = [];
   messages.forEach((m, i) => {
     const path = `messages[${i}]`;
     const role = wireRole(m.role, path);
-    if (m.name) dropped.add('messages[].name');
-    const blocks = (m.content ?? []).flatMap((p, j) => block(p, role, `${path}.content[${j}]`, dropped));
+    if (m.name) ctx.dropped.add('messages[].name');
+    const blocks = (m.content ?? []).flatMap((p, j) => block(p, role, `${path}.content[${j}]`, ctx));
     if (blocks.length === 0) return;
     const last = turns[turns.length - 1];
     if (last?.role === role) last.content.push(...blocks);
@@ -82,50 +89,50 @@ function toolResultsFirst(blocks: Json[]): Json[] {
   return [...blocks.filter((b) => b['type'] === 'tool_result'), ...blocks.filter((b) => b['type'] !== 'tool_result')];
 }
 
-function withCache(out: Json, p: ContentPart, path: string, dropped: Set<string>): Json {
+function withCache(out: Json, p: ContentPart, path: string, ctx: TranslateContext): Json {
   if (!p.cacheControlJson) return out;
   // Anthropic has no cache_control on thinking blocks (ThinkingBlockParam).
-  if (out['type'] === 'thinking' || out['type'] === 'redacted_thinking') dropped.add('cache_control');
+  if (out['type'] === 'thinking' || out['type'] === 'redacted_thinking') ctx.dropped.add('cache_control');
   else out['cache_control'] = cacheControl(p.cacheControlJson, path);
   return out;
 }
 
-function block(p: ContentPart, role: Wire, path: string, dropped: Set<string>): Json[] {
+function block(p: ContentPart, role: Wire, path: string, ctx: TranslateContext): Json[] {
   const part = p.part;
   const misplaced = (): IrError => IrError.invalid(`${path}: ${role} messages cannot carry ${part?.$case ?? 'empty'} parts`, path);
   switch (part?.$case) {
     case 'text':
-      return part.value.text ? [withCache({ type: 'text', text: part.value.text }, p, path, dropped)] : [];
+      return part.value.text ? [withCache({ type: 'text', text: part.value.text }, p, path, ctx)] : [];
     case 'image':
       if (role !== 'user') throw misplaced();
-      return [withCache(imageBlock(part.value, path, dropped), p, path, dropped)];
+      return [withCache(imageBlock(part.value, path, ctx), p, path, ctx)];
     case 'file':
       if (role !== 'user') throw misplaced();
-      return [withCache(documentBlock(part.value, path), p, path, dropped)];
+      return [withCache(documentBlock(part.value, path, ctx), p, path, ctx)];
     case 'audio':
       throw IrError.invalid(`${path}: Anthropic does not accept audio input`, path);
     case 'toolCall': {
       if (role !== 'assistant') throw misplaced();
       const v = part.value;
-      return [withCache({ type: 'tool_use', id: toolUseId(v.id, `${path}.id`), name: v.name ?? '', input: toolInput(v.argumentsJson, `${path}.arguments`) }, p, path, dropped)];
+      return [withCache({ type: 'tool_use', id: toolUseId(v.id, `${path}.id`), name: v.name ?? '', input: toolInput(v.argumentsJson, `${path}.arguments`) }, p, path, ctx)];
     }
     case 'toolResult': {
       if (role !== 'user') throw misplaced();
       const v = part.value;
       const out: Json = { type: 'tool_result', tool_use_id: toolUseId(v.callId, `${path}.call_id`) };
-      const content = (v.content ?? []).flatMap((c, k) => resultBlock(c, `${path}.content[${k}]`, dropped));
+      const content = (v.content ?? []).flatMap((c, k) => resultBlock(c, `${path}.content[${k}]`, ctx));
       if (content.length) out['content'] = content;
       if (v.isError) out['is_error'] = true;
-      return [withCache(out, p, path, dropped)];
+      return [withCache(out, p, path, ctx)];
     }
     case 'reasoning': {
       if (role !== 'assistant') throw misplaced();
       const v = part.value;
-      if (v.redactedData) return [withCache({ type: 'redacted_thinking', data: v.redactedData }, p, path, dropped)];
-      if (v.signature) return [withCache({ type: 'thinking', thinking: v.text ?? '', signature: v.signature }, p, path, dropped)];
+      if (v.redactedData) return [withCache({ type: 'redacted_thinking', data: v.redactedData }, p, path, ctx)];
+      if (v.signature) return [withCache({ type: 'thinking', thinking: v.text ?? '', signature: v.signature }, p, path, ctx)];
       // Anthropic verifies the signature of every thinking block it is given back; reasoning
       // from another provider has none and would be rejected, so it is left out.
-      dropped.add('messages[].reasoning');
+      ctx.dropped.add('messages[].reasoning');
       return [];
     }
     case undefined:
@@ -133,15 +140,15 @@ function block(p: ContentPart, role: Wire, path: string, dropped: Set<string>): 
   }
 }
 
-function resultBlock(p: ContentPart, path: string, dropped: Set<string>): Json[] {
+function resultBlock(p: ContentPart, path: string, ctx: TranslateContext): Json[] {
   const part = p.part;
   switch (part?.$case) {
     case 'text':
-      return part.value.text ? [withCache({ type: 'text', text: part.value.text }, p, path, dropped)] : [];
+      return part.value.text ? [withCache({ type: 'text', text: part.value.text }, p, path, ctx)] : [];
     case 'image':
-      return [withCache(imageBlock(part.value, path, dropped), p, path, dropped)];
+      return [withCache(imageBlock(part.value, path, ctx), p, path, ctx)];
     case 'file':
-      return [withCache(documentBlock(part.value, path), p, path, dropped)];
+      return [withCache(documentBlock(part.value, path, ctx), p, path, ctx)];
     case 'audio':
     case 'toolCall':
     case 'toolResult':
@@ -162,9 +169,9 @@ function toolInput(argumentsJson: string | undefined, path: string): Json {
   return input as Json;
 }
 
-function imageBlock(v: { url?: string; data?: string; mediaType?: string; detail?: string }, path: string, dropped: Set<string>): Json {
+function imageBlock(v: { url?: string; data?: string; mediaType?: string; detail?: string }, path: string, ctx: TranslateContext): Json {
   // Anthropic chooses the resolution itself; OpenAI's detail has no counterpart.
-  if (v.detail) dropped.add('image.detail');
+  if (v.detail) ctx.dropped.add('image.detail');
   if (v.url) {
     const inline = parseDataUrl(v.url);
     if (inline) return { type: 'image', source: base64Image(inline.mediaType, inline.data, path) };
@@ -179,10 +186,14 @@ function base64Image(mediaType: string, data: string, path: string): Json {
   return { type: 'base64', media_type: mediaType, data };
 }
 
-// PDFs (base64 or URL) and plain text are the document sources Anthropic takes without the
-// beta Files API; OpenAI file ids mean nothing upstream.
-function documentBlock(v: { data?: string; url?: string; mediaType?: string; filename?: string; fileId?: string }, path: string): Json {
-  if (v.fileId && !v.data && !v.url) throw IrError.invalid(`${path}: file ids cannot be sent to Anthropic; send the file's data`, path);
+// PDFs (base64 or URL) and plain text become document blocks. A file id is sent as a Files API
+// source (which needs the files-api beta header in target.options.anthropicBeta) only when an
+// Anthropic client gave it; other clients' ids (OpenAI's) mean nothing upstream.
+function documentBlock(v: { data?: string; url?: string; mediaType?: string; filename?: string; fileId?: string }, path: string, ctx: TranslateContext): Json {
+  if (v.fileId && !v.data && !v.url) {
+    if (!ctx.native) throw IrError.invalid(`${path}: file ids cannot be sent to Anthropic; send the file's data`, path);
+    return withTitle({ type: 'document', source: { type: 'file', file_id: v.fileId } }, v.filename);
+  }
   const inline = v.url ? parseDataUrl(v.url) : undefined;
   const mediaType = inline?.mediaType ?? v.mediaType ?? '';
   const data = inline?.data ?? v.data ?? '';
@@ -195,8 +206,11 @@ function documentBlock(v: { data?: string; url?: string; mediaType?: string; fil
   } else {
     throw IrError.invalid(`${path}: Anthropic accepts PDF and inline text/plain documents, not "${mediaType || 'unknown'}" files`, path);
   }
-  const out: Json = { type: 'document', source };
-  if (v.filename) out['title'] = v.filename;
+  return withTitle({ type: 'document', source }, v.filename);
+}
+
+function withTitle(out: Json, filename: string | undefined): Json {
+  if (filename) out['title'] = filename;
   return out;
 }
 

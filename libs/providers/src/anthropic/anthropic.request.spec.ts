@@ -35,7 +35,8 @@ function rejects(request: ChatRequest, message: string, param: string): void {
 describe(buildAnthropicRequest.name, () => {
   // agent-turn: an OpenAI client with images, parallel tool results, tools, a named tool choice,
   // a JSON schema, OpenAI-only sampling and extras. streaming-chat: an Anthropic client with a
-  // signed thinking block, top_k, a thinking budget above max_tokens and its own extras.
+  // signed thinking block, top_k, output_config.effort, a thinking budget above max_tokens and
+  // its own extras.
   it.each(['agent-turn', 'streaming-chat'])('writes %s as the golden wire body', (name) => {
     const http = build(shared.readIrFixture<ChatRequest>(`${name}.ir.json`), TARGETS[name]);
 
@@ -140,6 +141,36 @@ describe(buildAnthropicRequest.name, () => {
 
     it('reads a zero budget as thinking off', () => {
       expect(withReasoning({ effort: Reasoning_Effort.EFFORT_HIGH, budgetTokens: 0 }, 3000)).not.toHaveProperty('thinking');
+    });
+
+    describe('from an Anthropic client', () => {
+      const native = (reasoning: ChatRequest['reasoning'], extras?: object): Record<string, unknown> =>
+        body({
+          messages: user(text('Hi')),
+          sampling: { maxTokens: 2000 },
+          reasoning,
+          meta: { dialect: Dialect.DIALECT_ANTHROPIC },
+          extensions: extras && { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) },
+        });
+
+      it('sends an effort back as output_config.effort, not as a thinking budget', () => {
+        const b = native({ effort: Reasoning_Effort.EFFORT_LOW }, { thinking: { type: 'adaptive' } });
+
+        expect({ thinking: b['thinking'], output_config: b['output_config'], max_tokens: b['max_tokens'] }).toStrictEqual({
+          thinking: { type: 'adaptive' },
+          output_config: { effort: 'low' },
+          max_tokens: 2000,
+        });
+      });
+
+      it('keeps the display of its thinking and sends a disabled thinking back', () => {
+        expect(native({ budgetTokens: 1500 }, { thinking: { type: 'enabled', budget_tokens: 1500, display: 'omitted' } })['thinking']).toStrictEqual({
+          type: 'enabled',
+          budget_tokens: 1500,
+          display: 'omitted',
+        });
+        expect(native({ budgetTokens: 0 })['thinking']).toStrictEqual({ type: 'disabled' });
+      });
     });
   });
 
@@ -266,6 +297,17 @@ describe(buildAnthropicRequest.name, () => {
             { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Notes: ship it.' } },
           ],
         },
+      ]);
+    });
+
+    it("sends an Anthropic client's Files API id as a file document source", () => {
+      const request: ChatRequest = {
+        messages: user({ part: { $case: 'file', value: { fileId: 'file_011CNha8iCJcU1wXNR6q4V8w', filename: 'spec.pdf' } } }),
+        meta: { dialect: Dialect.DIALECT_ANTHROPIC },
+      };
+
+      expect(body(request)['messages']).toStrictEqual([
+        { role: 'user', content: [{ type: 'document', source: { type: 'file', file_id: 'file_011CNha8iCJcU1wXNR6q4V8w' }, title: 'spec.pdf' }] },
       ]);
     });
 
@@ -446,7 +488,13 @@ describe('AnthropicAdapter.buildCountTokensRequest', () => {
     const generate = own.readJsonFixture('streaming-chat.anthropic.body.json') as Record<string, unknown>;
 
     expect(http?.url).toBe('https://anthropic-proxy.internal/v1/messages/count_tokens');
-    expect(JSON.parse(http?.body ?? '')).toStrictEqual({ model: generate['model'], system: generate['system'], messages: generate['messages'], thinking: generate['thinking'] });
+    expect(JSON.parse(http?.body ?? '')).toStrictEqual({
+      model: generate['model'],
+      system: generate['system'],
+      messages: generate['messages'],
+      thinking: generate['thinking'],
+      output_config: generate['output_config'],
+    });
   });
 
   it('reads input_tokens from the count', () => {

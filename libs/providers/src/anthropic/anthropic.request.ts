@@ -1,7 +1,7 @@
 import { ChatRequest, Dialect, IrError, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { cacheControl, messageTurns, systemBlocks } from './anthropic.content';
-import { thinkingAndMaxTokens } from './anthropic.thinking';
+import { applyThinking } from './anthropic.thinking';
 import type { AnthropicJson } from './anthropic.types';
 
 // IR → Anthropic Messages request (POST {base}/v1/messages; docs.anthropic.com/en/api/messages,
@@ -21,7 +21,11 @@ type Json = AnthropicJson;
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
 /** Fields /v1/messages/count_tokens accepts (SDK MessageCountTokensParams); it rejects others. */
-const COUNT_TOKENS_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'cache_control', 'speed'];
+// The beta ones (mcp_servers, context_management) only come from an Anthropic client's extras.
+const COUNT_TOKENS_FIELDS = [
+  'model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'output_config', 'cache_control', 'speed', 'user_profile_id', 'workspace_id',
+  'mcp_servers', 'context_management',
+];
 
 export function buildAnthropicRequest(req: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest {
   const dropped = new Set<string>();
@@ -64,13 +68,12 @@ function anthropicBody(req: ChatRequest, target: UpstreamTarget, dropped: Set<st
   const body: Json = {};
   mergeExtensions(req, body, dropped);
   body['model'] = target.upstreamModel;
-  const system = systemBlocks(req.system ?? [], dropped);
+  const ctx = { dropped, native: req.meta?.dialect === Dialect.DIALECT_ANTHROPIC };
+  const system = systemBlocks(req.system ?? [], ctx);
   if (system.length) body['system'] = system;
-  body['messages'] = messageTurns(req.messages ?? [], dropped);
+  body['messages'] = messageTurns(req.messages ?? [], ctx);
   sampling(req, body, dropped);
-  const { thinking, maxTokens } = thinkingAndMaxTokens(req, target, dropped);
-  body['max_tokens'] = maxTokens;
-  if (thinking) body['thinking'] = thinking;
+  applyThinking(req, target, body, dropped);
   tools(req, body);
   responseFormat(req, body);
   if (req.meta?.endUserId) body['metadata'] = { ...asObject(body['metadata']), user_id: req.meta.endUserId };
