@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ChatDialect, RenderContext } from '@switchyard/dialects';
-import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, USAGE_SINK, httpStatusOf } from '@switchyard/ir';
-import type { AuthPort, ChatRequest, ErrorEvent, Principal, RouterPort, UsageSink } from '@switchyard/ir';
+import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderContext, RenderedBody } from '@switchyard/dialects';
+import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, httpStatusOf } from '@switchyard/ir';
+import type { AuthPort, ChatRequest, Dialect, ErrorEvent, Principal, RouterPort, UsageSink } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { credentialOf } from './credentials';
+import type { DataRoute } from './dialect-registry';
 import { MISSING_KEY } from './ingress-errors';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
@@ -16,6 +17,15 @@ export interface IncomingCall {
   body: string | undefined;
   clientIp: string;
 }
+
+/** What every dialect can do: answer an error in its own shape. */
+export interface ErrorDialect {
+  readonly id: Dialect;
+  renderError(error: ErrorEvent): RenderedBody;
+}
+
+/** Lists request fields dropped as harmless on the way upstream (issue 3: nothing silently wrong). */
+export const DROPPED_HEADER = 'x-switchyard-dropped-params';
 
 export const INGRESS_OPTIONS = Symbol('IngressOptions');
 export interface IngressOptions {
@@ -37,9 +47,28 @@ export class ChatPipeline {
     @Inject(INGRESS_OPTIONS) private readonly options: IngressOptions,
   ) {}
 
-  async handle(dialect: ChatDialect, call: IncomingCall, res: ServerResponse): Promise<void> {
+  /** Serves one data-path request of any dialect and operation. */
+  serve(route: DataRoute, call: IncomingCall, res: ServerResponse): Promise<void> {
+    switch (route.op) {
+      case 'chat':
+        return this.guard(route.dialect, res, call, () => this.run(route.dialect, call, res, route.path));
+      case 'count':
+        return this.guard(route.dialect, res, call, () => this.count(route.dialect, call, res, route.path));
+      case 'embed':
+        return this.guard(route.dialect, res, call, () => this.embed(route.dialect, call, res, route.path));
+      case 'reject':
+        this.fail(route.dialect, res, route.error);
+        return Promise.resolve();
+    }
+  }
+
+  handle(dialect: ChatDialect, call: IncomingCall, res: ServerResponse, path?: PathParams): Promise<void> {
+    return this.guard(dialect, res, call, () => this.run(dialect, call, res, path));
+  }
+
+  private async guard(dialect: ErrorDialect, res: ServerResponse, call: IncomingCall, work: () => Promise<void>): Promise<void> {
     try {
-      await this.run(dialect, call, res);
+      await work();
     } catch (err) {
       // A dependency's typed failure (e.g. auth unreachable over gRPC → 503) keeps its kind;
       // anything else is our bug: log it whole and answer 500.
@@ -52,46 +81,115 @@ export class ChatPipeline {
     }
   }
 
-  private async run(dialect: ChatDialect, call: IncomingCall, res: ServerResponse): Promise<void> {
+  private async run(dialect: ChatDialect, call: IncomingCall, res: ServerResponse, path: PathParams | undefined): Promise<void> {
     const key = this.credential(dialect, call, res);
     if (!key) return;
 
-    let chat: ChatRequest;
-    try {
-      chat = dialect.parseRequest(parseJson(call.body));
-    } catch (err) {
-      if (err instanceof IrError) return this.fail(dialect, res, err.toEvent());
-      throw err;
-    }
+    const chat = this.parse(dialect, res, call, (body) => dialect.parseRequest(body, path));
+    if (!chat) return;
     const principal = await this.admit(dialect, call, key, chat.model ?? '', res);
     if (!principal) return;
     chat.meta = { ...chat.meta, requestId: call.requestId, tenantId: principal.tenantId, keyId: principal.keyId, region: this.options.region, dialect: dialect.id };
 
     const tracker = new UsageTracker(chat, dialect.id, this.options.region);
+    const abort = this.abortOnClose(res);
+    const ctx = this.context(call, chat.model ?? '', chat.includeUsage ?? false);
+    try {
+      if (chat.stream) await this.stream(dialect, chat, ctx, res, abort.signal, tracker);
+      else await this.json(dialect, chat, ctx, res, abort.signal, tracker);
+    } finally {
+      abort.release();
+      this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
+    }
+  }
+
+  /** POST /v1/messages/count_tokens, :countTokens — admitted like a chat request, not metered. */
+  private async count(dialect: CountTokensDialect, call: IncomingCall, res: ServerResponse, path: PathParams | undefined): Promise<void> {
+    const key = this.credential(dialect, call, res);
+    if (!key) return;
+    const chat = this.parse(dialect, res, call, (body) => dialect.parseCountTokens(body, path));
+    if (!chat) return;
+    const principal = await this.admit(dialect, call, key, chat.model ?? '', res);
+    if (!principal) return;
+    chat.meta = { ...chat.meta, requestId: call.requestId, tenantId: principal.tenantId, keyId: principal.keyId, region: this.options.region, dialect: dialect.id };
+    const abort = this.abortOnClose(res);
+    const counted = await this.router.countTokens(chat, abort.signal);
+    abort.release();
+    if (counted.error) return this.fail(dialect, res, counted.error);
+    sendBody(res, 200, dialect.renderCountTokens(counted), counted.estimated ? { 'x-switchyard-token-count': 'estimated' } : undefined);
+  }
+
+  /** POST /v1/embeddings, :embedContent, :batchEmbedContents — one usage event, like chat. */
+  private async embed(dialect: EmbedDialect, call: IncomingCall, res: ServerResponse, path: (PathParams & { batch?: boolean }) | undefined): Promise<void> {
+    const key = this.credential(dialect, call, res);
+    if (!key) return;
+    const parsed = this.parse(dialect, res, call, (body) => dialect.parseEmbedRequest(body, path));
+    if (!parsed) return;
+    const request = parsed.request;
+    const principal = await this.admit(dialect, call, key, request.model ?? '', res);
+    if (!principal) return;
+    request.meta = { ...request.meta, requestId: call.requestId, tenantId: principal.tenantId, keyId: principal.keyId, region: this.options.region, dialect: dialect.id };
+    // The tracker sees the inputs as one user message, for its fallback estimate.
+    const asChat: ChatRequest = {
+      model: request.model,
+      meta: request.meta,
+      messages: [{ role: Role.ROLE_USER, content: (request.inputs ?? []).map((i) => ({ part: { $case: 'text' as const, value: { text: i.text ?? '' } } })) }],
+    };
+    const tracker = new UsageTracker(asChat, dialect.id, this.options.region);
+    const abort = this.abortOnClose(res);
+    try {
+      const answer = await this.router.embed(request, abort.signal);
+      if (answer.start) tracker.observe({ event: { $case: 'start', value: answer.start } });
+      if (answer.usage) tracker.observe({ event: { $case: 'usage', value: answer.usage } });
+      if (answer.error) {
+        tracker.observe({ event: { $case: 'error', value: answer.error } });
+        return this.fail(dialect, res, answer.error);
+      }
+      if (abort.signal.aborted) return;
+      const dropped = [...(request.droppedParams ?? []), ...(answer.start?.droppedParams ?? [])];
+      sendBody(res, 200, dialect.renderEmbedResponse(answer, parsed, this.context(call, request.model ?? '', false)), dropped.length ? { [DROPPED_HEADER]: dropped.join(', ') } : undefined);
+    } finally {
+      abort.release();
+      this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
+    }
+  }
+
+  /** The parsed request, or undefined once a 400 naming the bad field was answered. */
+  private parse<T>(dialect: ErrorDialect, res: ServerResponse, call: IncomingCall, parse: (body: unknown) => T): T | undefined {
+    try {
+      return parse(parseJson(call.body));
+    } catch (err) {
+      if (err instanceof IrError) {
+        this.fail(dialect, res, err.toEvent());
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  private context(call: IncomingCall, model: string, includeUsage: boolean): RenderContext {
+    return { requestId: call.requestId, model, created: Math.floor(Date.now() / 1000), includeUsage };
+  }
+
+  /** An abort signal for a client that hangs up before the answer was written. */
+  private abortOnClose(res: ServerResponse): { signal: AbortSignal; release(): void } {
     const abort = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) abort.abort();
     };
     res.once('close', onClose);
-    const ctx: RenderContext = { requestId: call.requestId, model: chat.model ?? '', created: Math.floor(Date.now() / 1000), includeUsage: chat.includeUsage ?? false };
-    try {
-      if (chat.stream) await this.stream(dialect, chat, ctx, res, abort.signal, tracker);
-      else await this.json(dialect, chat, ctx, res, abort.signal, tracker);
-    } finally {
-      res.off('close', onClose);
-      this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
-    }
+    return { signal: abort.signal, release: () => res.off('close', onClose) };
   }
 
   /** The key the client presented, or undefined once 401 was answered in its dialect. */
-  credential(dialect: ChatDialect, call: IncomingCall, res: ServerResponse): string | undefined {
+  credential(dialect: ErrorDialect, call: IncomingCall, res: ServerResponse): string | undefined {
     const key = credentialOf(call.headers, call.query);
     if (!key) this.fail(dialect, res, MISSING_KEY);
     return key;
   }
 
   /** One admission round trip; undefined once the refusal was answered in the client's dialect. */
-  async admit(dialect: ChatDialect, call: IncomingCall, key: string, model: string, res: ServerResponse): Promise<Principal | undefined> {
+  async admit(dialect: ErrorDialect, call: IncomingCall, key: string, model: string, res: ServerResponse): Promise<Principal | undefined> {
     const admission = await this.auth.admit({ keyHash: hashKey(key), model, requestId: call.requestId, clientIp: call.clientIp, dialect: dialect.id });
     if (admission.admitted && admission.principal) return admission.principal;
     this.fail(dialect, res, admission.error ?? { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false });
@@ -107,7 +205,8 @@ export class ChatPipeline {
     if (signal.aborted) return;
     const folded = folder.value;
     if (folded.error) return this.fail(dialect, res, folded.error);
-    sendBody(res, 200, dialect.renderResponse(folded, ctx));
+    const dropped = droppedParams(chat, folded.start?.droppedParams);
+    sendBody(res, 200, dialect.renderResponse(folded, ctx), dropped ? { [DROPPED_HEADER]: dropped } : undefined);
   }
 
   private async stream(dialect: ChatDialect, chat: ChatRequest, ctx: RenderContext, res: ServerResponse, signal: AbortSignal, tracker: UsageTracker): Promise<void> {
@@ -118,7 +217,8 @@ export class ChatPipeline {
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
         if (ev.event?.$case === 'error') return this.fail(dialect, res, ev.event.value);
-        res.writeHead(200, SSE_HEADERS);
+        const dropped = droppedParams(chat, ev.event?.$case === 'start' ? ev.event.value.droppedParams : undefined);
+        res.writeHead(200, dropped ? { ...SSE_HEADERS, [DROPPED_HEADER]: dropped } : SSE_HEADERS);
         open = true;
       }
       if (ev.event?.$case === 'error') {
@@ -137,7 +237,7 @@ export class ChatPipeline {
     res.end(renderer.end());
   }
 
-  private fail(dialect: ChatDialect, res: ServerResponse, error: ErrorEvent): void {
+  private fail(dialect: ErrorDialect, res: ServerResponse, error: ErrorEvent): void {
     const rendered = dialect.renderError(error);
     sendBody(res, rendered.status || httpStatusOf(error.kind), rendered.body, rendered.headers);
   }
@@ -150,4 +250,9 @@ function parseJson(body: string | undefined): unknown {
   } catch (err) {
     throw IrError.invalid(`We could not parse the JSON body of your request: ${(err as Error).message}`);
   }
+}
+
+function droppedParams(chat: ChatRequest, upstream: string[] | undefined): string | undefined {
+  const all = [...(chat.droppedParams ?? []), ...(upstream ?? [])];
+  return all.length ? [...new Set(all)].join(', ') : undefined;
 }

@@ -1,12 +1,77 @@
-import { ChatDialect, OpenAiChatDialect, RenderedBody } from '@switchyard/dialects';
-import { ErrorEvent } from '@switchyard/ir';
+import { AnthropicMessagesDialect, GeminiDialect, OpenAiChatDialect, OpenAiEmbeddingsDialect } from '@switchyard/dialects';
+import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderedBody } from '@switchyard/dialects';
+import { IrError } from '@switchyard/ir';
+import type { ErrorEvent } from '@switchyard/ir';
 
 export const OPENAI_DIALECT: ChatDialect = new OpenAiChatDialect();
+export const OPENAI_EMBEDDINGS: EmbedDialect = new OpenAiEmbeddingsDialect();
+export const ANTHROPIC = new AnthropicMessagesDialect();
+export const GEMINI = new GeminiDialect();
+
+/** What a data-path URL asks for, in which dialect (DESIGN.md §3). */
+export type DataRoute =
+  | { op: 'chat'; dialect: ChatDialect; path: PathParams }
+  | { op: 'count'; dialect: CountTokensDialect; path: PathParams }
+  | { op: 'embed'; dialect: EmbedDialect; path: PathParams & { batch?: boolean } }
+  // A Gemini URL we understand but cannot serve as asked (answered 400 in Gemini's shape).
+  | { op: 'reject'; dialect: ChatDialect; error: ErrorEvent };
+
+const CHAT_OPENAI: DataRoute = { op: 'chat', dialect: OPENAI_DIALECT, path: {} };
+const CHAT_ANTHROPIC: DataRoute = { op: 'chat', dialect: ANTHROPIC, path: {} };
+const COUNT_ANTHROPIC: DataRoute = { op: 'count', dialect: ANTHROPIC, path: {} };
+const EMBED_OPENAI: DataRoute = { op: 'embed', dialect: OPENAI_EMBEDDINGS, path: {} };
+
+// Gemini: /{v1beta|v1}/models/{model}:{method}; the model may be URL-encoded.
+const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
+
+/** The route of a POST to `pathname` (`search`: the query string without `?`), or undefined when it is not a data-path URL. */
+export function dataRoute(pathname: string, search: string): DataRoute | undefined {
+  switch (pathname) {
+    case '/v1/chat/completions':
+      return CHAT_OPENAI;
+    case '/v1/messages':
+      return CHAT_ANTHROPIC;
+    case '/v1/messages/count_tokens':
+      return COUNT_ANTHROPIC;
+    case '/v1/embeddings':
+      return EMBED_OPENAI;
+  }
+  const m = GEMINI_PATH.exec(pathname);
+  if (!m) return undefined;
+  let model: string;
+  try {
+    model = decodeURIComponent(m[1] as string);
+  } catch {
+    return undefined;
+  }
+  switch (m[2]) {
+    case 'generateContent':
+      return { op: 'chat', dialect: GEMINI, path: { model, stream: false } };
+    case 'streamGenerateContent':
+      // Without alt=sse Gemini streams one growing JSON array; every Google SDK asks for SSE.
+      if (new URLSearchParams(search).get('alt') !== 'sse') return { op: 'reject', dialect: GEMINI, error: IrError.invalid('streamGenerateContent is served as server-sent events only: add alt=sse to the query.', 'alt').toEvent() };
+      return { op: 'chat', dialect: GEMINI, path: { model, stream: true } };
+    case 'countTokens':
+      return { op: 'count', dialect: GEMINI, path: { model } };
+    case 'embedContent':
+      return { op: 'embed', dialect: GEMINI, path: { model, batch: false } };
+    case 'batchEmbedContents':
+      return { op: 'embed', dialect: GEMINI, path: { model, batch: true } };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Errors raised before a route handler runs (body too large, unknown path) still reach the
- * client in its dialect, chosen by the URL. Anthropic and Gemini dialects join in issue 3.
+ * client in its dialect, chosen by the URL.
  */
-export function renderErrorForPath(_url: string, error: ErrorEvent): RenderedBody {
-  return OPENAI_DIALECT.renderError(error);
+export function renderErrorForPath(url: string, error: ErrorEvent): RenderedBody {
+  return dialectOfPath(url).renderError(error);
+}
+
+function dialectOfPath(url: string): ChatDialect {
+  if (url.startsWith('/v1/messages')) return ANTHROPIC;
+  if (url.startsWith('/v1beta/') || /^\/v1\/models\/[^/?]+:/.test(url)) return GEMINI;
+  return OPENAI_DIALECT;
 }

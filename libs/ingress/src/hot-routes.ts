@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatPipeline } from './chat-pipeline.service';
-import { OPENAI_DIALECT } from './dialect-registry';
+import { dataRoute, renderErrorForPath } from './dialect-registry';
 import { incomingCall } from './incoming-call';
 import { payloadTooLarge } from './ingress-errors';
 import { sendBody } from './response-writer';
@@ -30,11 +30,12 @@ export class HotRoutes {
     if (!pipeline || req.method !== 'POST') return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    if ((q < 0 ? url : url.slice(0, q)) !== '/v1/chat/completions') return false;
+    const route = dataRoute(q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1));
+    if (!route) return false;
     const call = incomingCall(req, res);
     this.readBody(req, res, (body) => {
       call.body = body;
-      void pipeline.handle(OPENAI_DIALECT, call, res);
+      void pipeline.serve(route, call, res);
     });
     return true;
   }
@@ -67,7 +68,7 @@ export class HotRoutes {
    * time and bytes, so an endless body cannot hold the connection.
    */
   private tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    const r = OPENAI_DIALECT.renderError(payloadTooLarge(this.maxBodyBytes));
+    const r = renderErrorForPath(req.url ?? '', payloadTooLarge(this.maxBodyBytes));
     sendBody(res, r.status, r.body, r.headers);
     let discarded = 0;
     const limit = DRAIN_FACTOR * this.maxBodyBytes;

@@ -1,13 +1,49 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { renderOpenAiModelList } from '@switchyard/dialects';
-import { ROUTER_PORT } from '@switchyard/ir';
-import type { RouterPort } from '@switchyard/ir';
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { renderAnthropicModelList, renderGeminiModel, renderGeminiModelList, renderOpenAiModelList } from '@switchyard/dialects';
+import { ErrorKind, ROUTER_PORT } from '@switchyard/ir';
+import type { ModelInfo, RouterPort } from '@switchyard/ir';
 import { modelAllowed } from '@switchyard/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ChatPipeline } from './chat-pipeline.service';
-import { OPENAI_DIALECT } from './dialect-registry';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ChatPipeline, type ErrorDialect } from './chat-pipeline.service';
+import { ANTHROPIC, GEMINI, OPENAI_DIALECT } from './dialect-registry';
 import { incomingCall } from './incoming-call';
 import { sendBody } from './response-writer';
+
+type Shape = 'openai' | 'anthropic' | 'gemini';
+const DIALECTS: Record<Shape, ErrorDialect> = { openai: OPENAI_DIALECT, anthropic: ANTHROPIC, gemini: GEMINI };
+
+/**
+ * GET /v1/models is shared by the three SDKs, told apart the way their requests differ:
+ * Anthropic's always sends anthropic-version, Gemini's sends its key as x-goog-api-key or ?key.
+ */
+function shapeOf(headers: IncomingHttpHeaders, query: Record<string, unknown> | undefined): Shape {
+  if (headers['anthropic-version'] !== undefined) return 'anthropic';
+  if (headers['x-goog-api-key'] !== undefined || query?.['key'] !== undefined) return 'gemini';
+  return 'openai';
+}
+
+function renderList(shape: Shape, models: ModelInfo[]): string {
+  switch (shape) {
+    case 'openai':
+      return renderOpenAiModelList(models);
+    case 'anthropic':
+      return renderAnthropicModelList(models);
+    case 'gemini':
+      return renderGeminiModelList(models);
+  }
+}
+
+function renderOne(shape: Shape, model: ModelInfo): string {
+  switch (shape) {
+    case 'openai':
+      return JSON.stringify({ id: model.name, object: 'model', created: model.created ?? 0, owned_by: model.ownedBy || 'switchyard' });
+    case 'anthropic':
+      return JSON.stringify((JSON.parse(renderAnthropicModelList([model])) as { data: unknown[] }).data[0]);
+    case 'gemini':
+      return renderGeminiModel(model);
+  }
+}
 
 @Controller()
 export class ModelsController {
@@ -16,17 +52,44 @@ export class ModelsController {
     @Inject(ROUTER_PORT) private readonly router: RouterPort,
   ) {}
 
-  /** The models this key may call (platform.openai.com/docs/api-reference/models/list). */
+  /** The models this key may call, in the asking SDK's shape. */
   @Get('v1/models')
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  list(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.answer(req, reply, shapeOf(req.headers, req.query as Record<string, unknown>), undefined);
+  }
+
+  @Get('v1beta/models')
+  listGemini(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.answer(req, reply, 'gemini', undefined);
+  }
+
+  /** One model (OpenAI models.retrieve, Anthropic models.retrieve, Gemini models.get). */
+  @Get('v1/models/:model')
+  get(@Param('model') model: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.answer(req, reply, shapeOf(req.headers, req.query as Record<string, unknown>), model);
+  }
+
+  @Get('v1beta/models/:model')
+  getGemini(@Param('model') model: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.answer(req, reply, 'gemini', model);
+  }
+
+  private async answer(req: FastifyRequest, reply: FastifyReply, shape: Shape, one: string | undefined): Promise<void> {
     reply.hijack();
+    const dialect = DIALECTS[shape];
     const call = incomingCall(req.raw, reply.raw);
-    const key = this.pipeline.credential(OPENAI_DIALECT, call, reply.raw);
+    const key = this.pipeline.credential(dialect, call, reply.raw);
     if (!key) return;
-    const principal = await this.pipeline.admit(OPENAI_DIALECT, call, key, '', reply.raw);
+    const principal = await this.pipeline.admit(dialect, call, key, '', reply.raw);
     if (!principal) return;
     const allowed = principal.models ?? [];
     const { models = [] } = await this.router.listModels();
-    sendBody(reply.raw, 200, renderOpenAiModelList(models.filter((m) => modelAllowed(m.name ?? '', allowed))));
+    const visible = models.filter((m) => modelAllowed(m.name ?? '', allowed));
+    if (one === undefined) return sendBody(reply.raw, 200, renderList(shape, visible));
+    const name = one.startsWith('models/') ? one.slice('models/'.length) : one;
+    const found = visible.find((m) => m.name === name);
+    if (found) return sendBody(reply.raw, 200, renderOne(shape, found));
+    const r = dialect.renderError({ kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: `The model \`${name}\` does not exist or is not served here.`, param: 'model', retryable: false });
+    sendBody(reply.raw, r.status, r.body, r.headers);
   }
 }
