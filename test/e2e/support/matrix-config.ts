@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The gateway configuration of the translation matrix: one provider of each family, all three
+// served by the same ProviderSimulator, and one public model per family. Each provider builds
+// its own URL from its base (libs/providers/src/*/*.request.ts): OpenAI appends
+// /chat/completions to a base that already ends in /v1, Anthropic adds /v1/messages, Gemini
+// adds /v1beta/models/{model}:{method}.
+
+export const MATRIX_KEY = 'sk-test-matrix-0123456789';
+export const MATRIX_SECRETS = { MATRIX_KEY, SIM_OPENAI_KEY: 'sk-sim-openai', SIM_ANTHROPIC_KEY: 'sk-ant-sim', SIM_GEMINI_KEY: 'gm-sim' };
+
+export type UpstreamFamily = 'openai' | 'anthropic' | 'gemini';
+
+/** Public chat model per upstream family, and the model each deployment asks the upstream for. */
+export const CHAT_MODELS: Readonly<Record<UpstreamFamily, { public: string; upstream: string }>> = {
+  openai: { public: 'm-openai', upstream: 'gpt-4o' },
+  anthropic: { public: 'm-anthropic', upstream: 'claude-sonnet-4-6' },
+  // A Gemini 3 model: the simulator then insists on thought signatures being replayed, as the API does.
+  gemini: { public: 'm-gemini', upstream: 'gemini-3-pro-preview' },
+};
+
+/** Embedding models (Anthropic has no embeddings API). */
+export const EMBED_MODELS: Readonly<Record<'openai' | 'gemini', { public: string; upstream: string }>> = {
+  openai: { public: 'e-openai', upstream: 'text-embedding-3-small' },
+  gemini: { public: 'e-gemini', upstream: 'gemini-embedding-001' },
+};
+
+/** Writes the matrix's switchyard.yaml and returns its path. */
+export function writeMatrixConfig(simulatorUrl: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-matrix-'));
+  const path = join(dir, 'switchyard.yaml');
+  const model = (name: string, provider: string, upstream: string): string =>
+    `  - name: ${name}\n    deployments:\n      - { provider: ${provider}, model: ${upstream}, weight: 1 }\n`;
+  writeFileSync(
+    path,
+    `server: { port: 8080 }
+# No retries: every cell sees exactly one upstream attempt, so errors reach the client as the
+# upstream sent them and the recorded requests map one to one onto client calls.
+routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
+providers:
+  - { id: sim-openai, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SIM_OPENAI_KEY] }
+  - { id: sim-anthropic, type: anthropic, baseUrl: '${simulatorUrl}', apiKeys: [env:SIM_ANTHROPIC_KEY] }
+  - { id: sim-gemini, type: gemini, baseUrl: '${simulatorUrl}', apiKeys: [env:SIM_GEMINI_KEY] }
+models:
+${model(CHAT_MODELS.openai.public, 'sim-openai', CHAT_MODELS.openai.upstream)}${model(CHAT_MODELS.anthropic.public, 'sim-anthropic', CHAT_MODELS.anthropic.upstream)}${model(CHAT_MODELS.gemini.public, 'sim-gemini', CHAT_MODELS.gemini.upstream)}${model(EMBED_MODELS.openai.public, 'sim-openai', EMBED_MODELS.openai.upstream)}${model(EMBED_MODELS.gemini.public, 'sim-gemini', EMBED_MODELS.gemini.upstream)}tenants:
+  - id: matrix
+    keys:
+      - { key: env:MATRIX_KEY, models: ['*'] }
+`,
+  );
+  return path;
+}
