@@ -26,6 +26,8 @@ export interface ErrorDialect {
 
 /** Lists request fields dropped as harmless on the way upstream (issue 3: nothing silently wrong). */
 export const DROPPED_HEADER = 'x-switchyard-dropped-params';
+/** Says a token count was made locally (the upstream has no counting endpoint or reported none). */
+export const ESTIMATED_HEADER = 'x-switchyard-token-count';
 
 export const INGRESS_OPTIONS = Symbol('IngressOptions');
 export interface IngressOptions {
@@ -116,7 +118,7 @@ export class ChatPipeline {
     const counted = await this.router.countTokens(chat, abort.signal);
     abort.release();
     if (counted.error) return this.fail(dialect, res, counted.error);
-    sendBody(res, 200, dialect.renderCountTokens(counted), counted.estimated ? { 'x-switchyard-token-count': 'estimated' } : undefined);
+    sendBody(res, 200, dialect.renderCountTokens(counted), counted.estimated ? { [ESTIMATED_HEADER]: 'estimated' } : undefined);
   }
 
   /** POST /v1/embeddings, :embedContent, :batchEmbedContents — one usage event, like chat. */
@@ -146,8 +148,11 @@ export class ChatPipeline {
         return this.fail(dialect, res, answer.error);
       }
       if (abort.signal.aborted) return;
+      const headers: Record<string, string> = {};
       const dropped = [...(request.droppedParams ?? []), ...(answer.start?.droppedParams ?? [])];
-      sendBody(res, 200, dialect.renderEmbedResponse(answer, parsed, this.context(call, request.model ?? '', false)), dropped.length ? { [DROPPED_HEADER]: dropped.join(', ') } : undefined);
+      if (dropped.length) headers[DROPPED_HEADER] = dropped.join(', ');
+      if (answer.usageEstimated) headers[ESTIMATED_HEADER] = 'estimated';
+      sendBody(res, 200, dialect.renderEmbedResponse(answer, parsed, this.context(call, request.model ?? '', false)), headers);
     } finally {
       abort.release();
       this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));

@@ -1,4 +1,4 @@
-import { countPromptTokens } from './local-token-count';
+import { countEmbedTokens, countPromptTokens } from './local-token-count';
 
 describe(countPromptTokens.name, () => {
   it('counts text with o200k_base plus the chat framing', () => {
@@ -11,5 +11,11 @@ describe(countPromptTokens.name, () => {
     const withTool = countPromptTokens({ messages: [], tools: [{ name: 'get_weather', description: 'Weather by city', parametersJson: '{"type":"object"}' }] });
     expect(bare).toBe(3);
     expect(withTool).toBeGreaterThan(bare + 5);
+  });
+});
+
+describe(countEmbedTokens.name, () => {
+  it('counts text inputs with o200k_base and token-id inputs by their length', () => {
+    expect(countEmbedTokens({ inputs: [{ text: 'Hello, world!', tokens: [] }, { text: '', tokens: [1, 2, 3] }] })).toBe(4 + 3);
   });
 });

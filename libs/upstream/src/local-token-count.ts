@@ -1,4 +1,4 @@
-import type { ChatRequest, ContentPart } from '@switchyard/ir';
+import type { ChatRequest, ContentPart, EmbedRequest } from '@switchyard/ir';
 
 // Token counts for upstreams without a counting endpoint (the OpenAI family), with OpenAI's
 // o200k_base encoding: exact for current OpenAI models' text, an estimate for other vendors'
@@ -21,6 +21,13 @@ function count(text: string): number {
 const PER_MESSAGE = 3;
 const REPLY_PRIMING = 3;
 const IMAGE_TOKENS = 85;
+
+/** Tokens of embeddings inputs (text, or pre-tokenised ids as given). */
+export function countEmbedTokens(request: EmbedRequest): number {
+  let n = 0;
+  for (const input of request.inputs ?? []) n += input.tokens?.length ? input.tokens.length : count(input.text ?? '');
+  return n;
+}
 
 export function countPromptTokens(request: ChatRequest): number {
   let n = REPLY_PRIMING;

@@ -5,7 +5,7 @@ import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedRespo
 import { SseParser, providerAdapter } from '@switchyard/providers';
 import type { ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
 import { Agent, Dispatcher, request } from 'undici';
-import { countPromptTokens } from './local-token-count';
+import { countEmbedTokens, countPromptTokens } from './local-token-count';
 import { UpstreamProtocolError, transportError } from './upstream-errors';
 
 // Error bodies are read for their message only; a hostile upstream cannot make us buffer more.
@@ -62,6 +62,11 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     try {
       const res = parse.call(built.adapter, answer.body);
       if (built.http.dropped?.length) res.start = { ...res.start, droppedParams: built.http.dropped };
+      // Gemini reports no usage for embeddings; the client and billing still get a count.
+      if (!res.usage?.inputTokens) {
+        res.usage = { ...res.usage, inputTokens: countEmbedTokens(request) };
+        res.usageEstimated = true;
+      }
       return res;
     } catch (err) {
       return { error: malformed((err as Error).message) };

@@ -367,7 +367,11 @@ export interface EmbedResponse {
     | StartEvent
     | undefined;
   /** Set instead of embeddings when the request failed. */
-  error?: ErrorEvent | undefined;
+  error?:
+    | ErrorEvent
+    | undefined;
+  /** True when the upstream reported no usage (Gemini) and input_tokens was counted locally. */
+  usageEstimated?: boolean | undefined;
 }
 
 export interface CountTokensResponse {
@@ -2954,7 +2958,7 @@ export const Embedding: MessageFns<Embedding> = {
 };
 
 function createBaseEmbedResponse(): EmbedResponse {
-  return { embeddings: [], usage: undefined, start: undefined, error: undefined };
+  return { embeddings: [], usage: undefined, start: undefined, error: undefined, usageEstimated: false };
 }
 
 export const EmbedResponse: MessageFns<EmbedResponse> = {
@@ -2972,6 +2976,9 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
     }
     if (message.error !== undefined) {
       ErrorEvent.encode(message.error, writer.uint32(34).fork()).join();
+    }
+    if (message.usageEstimated !== undefined && message.usageEstimated !== false) {
+      writer.uint32(40).bool(message.usageEstimated);
     }
     return writer;
   },
@@ -3022,6 +3029,14 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
             }
 
             message.error = ErrorEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.usageEstimated = reader.bool();
             continue;
           }
         }
