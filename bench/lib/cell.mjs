@@ -4,15 +4,19 @@
 import { cpuSnapshot, processCpuMs } from './cpu.mjs';
 import { runHttpPass } from './http-load.mjs';
 import { runStreamPass } from './stream-load.mjs';
-import { CHAT_PATH } from './targets.mjs';
 
 export const SCENARIOS = [
-  { id: 'json-c1', stream: false, connections: 1 },
-  { id: 'json-c16', stream: false, connections: 16 },
-  { id: 'json-c64', stream: false, connections: 64 },
+  { id: 'json-c1', stream: false, connections: 1, upstream: 'openai' },
+  { id: 'json-c16', stream: false, connections: 16, upstream: 'openai' },
+  { id: 'json-c64', stream: false, connections: 64, upstream: 'openai' },
   // c=1 isolates the time-to-first-token the gateway adds; c=16 shows it under load.
-  { id: 'stream-c1', stream: true, connections: 1 },
-  { id: 'stream-c16', stream: true, connections: 16 },
+  { id: 'stream-c1', stream: true, connections: 1, upstream: 'openai' },
+  { id: 'stream-c16', stream: true, connections: 16, upstream: 'openai' },
+  // Translation: an OpenAI client reaching an Anthropic upstream, against calling the
+  // simulator's Anthropic endpoint directly.
+  { id: 'xlate-json-c1', stream: false, connections: 1, upstream: 'anthropic' },
+  { id: 'xlate-json-c16', stream: false, connections: 16, upstream: 'anthropic' },
+  { id: 'xlate-stream-c1', stream: true, connections: 1, upstream: 'anthropic' },
 ];
 
 // "Quiet" = the target's processes together use under 10 % of one core over a 300 ms window.
@@ -22,10 +26,11 @@ const SETTLE_TIMEOUT_MS = 15_000;
 
 export async function measureCell(target, scenario, { durationS, warmupS }) {
   const failures = [];
+  const r = target.requests[scenario.upstream];
   const pass = (seconds) =>
     scenario.stream
-      ? runStreamPass({ origin: target.origin, path: CHAT_PATH, headers: target.headers, body: target.bodies.stream, connections: scenario.connections, seconds })
-      : runHttpPass({ url: `${target.origin}${CHAT_PATH}`, headers: target.headers, body: target.bodies.json, connections: scenario.connections, seconds });
+      ? runStreamPass({ origin: target.origin, path: r.path, headers: r.headers, body: r.stream, wire: r.wire, connections: scenario.connections, seconds })
+      : runHttpPass({ url: `${target.origin}${r.path}`, headers: r.headers, body: r.json, connections: scenario.connections, seconds });
 
   if (warmupS > 0) {
     const warmup = await pass(warmupS);

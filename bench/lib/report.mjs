@@ -14,6 +14,9 @@ export const ROWS = [
   { scenario: 'stream-c1', label: 'stream TTFT c=1', metric: 'ttftMs' },
   { scenario: 'stream-c16', label: 'stream TTFT c=16', metric: 'ttftMs' },
   { scenario: 'stream-c16', label: 'stream total c=16', metric: 'latencyMs' },
+  { scenario: 'xlate-json-c1', label: 'OpenAI→Anthropic non-stream c=1', metric: 'latencyMs' },
+  { scenario: 'xlate-json-c16', label: 'OpenAI→Anthropic non-stream c=16', metric: 'latencyMs' },
+  { scenario: 'xlate-stream-c1', label: 'OpenAI→Anthropic stream TTFT c=1', metric: 'ttftMs' },
 ];
 
 export function renderMarkdown(run) {

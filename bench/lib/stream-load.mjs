@@ -8,7 +8,7 @@ import { Samples, msSince } from './stats.mjs';
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** One fixed-time streaming pass at `connections` concurrency. */
-export async function runStreamPass({ origin, path, headers, body, connections, seconds }) {
+export async function runStreamPass({ origin, path, headers, body, wire = 'openai', connections, seconds }) {
   const pool = new Pool(origin, {
     connections,
     pipelining: 1,
@@ -38,9 +38,9 @@ export async function runStreamPass({ origin, path, headers, body, connections, 
           fail('non2xx', `${res.statusCode} ${await res.body.text()}`);
           continue;
         }
-        const seen = await readEvents(res.body, t0);
+        const seen = await readEvents(res.body, t0, wire);
         if (seen.firstContentMs === null) fail('noContent', 'stream ended without a content delta');
-        else if (!seen.done) fail('noDone', 'stream ended without data: [DONE]');
+        else if (!seen.done) fail('noDone', `stream ended without its end marker (${END_MARKERS[wire]})`);
         else {
           ttft.push(seen.firstContentMs);
           total.push(msSince(t0));
@@ -63,12 +63,21 @@ export async function runStreamPass({ origin, path, headers, body, connections, 
   };
 }
 
+// What ends a stream on each wire: OpenAI's sentinel, Anthropic's last event.
+const END_MARKERS = { openai: 'data: [DONE]', anthropic: 'event: message_stop' };
+
+/** True when `text` (a whole SSE body, or its complete lines so far) holds the wire's end marker. */
+export function streamEnded(text, wire = 'openai') {
+  return text.includes(END_MARKERS[wire]);
+}
+
 /**
- * Reads an OpenAI-style SSE body to its end. Parses `data:` lines only until the first one with
- * content: after that the stream is just drained, so the client spends its CPU on the gateway's
- * behalf as little as possible.
+ * Reads an SSE body (OpenAI or Anthropic wire) to its end. Parses `data:` lines only until the
+ * first one with content: after that the stream is just drained, so the client spends its CPU
+ * on the gateway's behalf as little as possible.
  */
-async function readEvents(body, t0) {
+async function readEvents(body, t0, wire) {
+  const marker = END_MARKERS[wire];
   let firstContentMs = null;
   let done = false;
   let pending = '';
@@ -81,22 +90,23 @@ async function readEvents(body, t0) {
     if (firstContentMs === null) {
       for (const line of complete.split('\n')) {
         if (!line.startsWith('data:') || line.includes('[DONE]')) continue;
-        if (hasContent(line.slice(5))) {
+        if (hasContent(line.slice(5), wire)) {
           firstContentMs = msSince(t0);
           break;
         }
       }
     }
-    if (complete.includes('data: [DONE]')) done = true;
+    if (complete.includes(marker)) done = true;
   }
-  if (pending.startsWith('data: [DONE]')) done = true;
+  if (pending.startsWith(marker)) done = true;
   return { firstContentMs, done };
 }
 
 /** True when an SSE `data:` payload is a chunk carrying non-empty generated text. */
-export function hasContent(json) {
+export function hasContent(json, wire = 'openai') {
   try {
-    const content = JSON.parse(json)?.choices?.[0]?.delta?.content;
+    const chunk = JSON.parse(json);
+    const content = wire === 'anthropic' ? (chunk?.type === 'content_block_delta' ? chunk.delta?.text : undefined) : chunk?.choices?.[0]?.delta?.content;
     return typeof content === 'string' && content.length > 0;
   } catch {
     return false;

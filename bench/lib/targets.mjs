@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, poll, tcpOpen } from './children.mjs';
-import { hasContent } from './stream-load.mjs';
+import { hasContent, streamEnded } from './stream-load.mjs';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = (path) => join(ROOT, 'dist', path);
@@ -19,11 +19,31 @@ const GATEWAY_HEADERS = { 'content-type': 'application/json', authorization: `Be
 const DIRECT_HEADERS = { 'content-type': 'application/json', authorization: 'Bearer sim-key' };
 const START_TIMEOUT_MS = 60_000;
 
-/** Request bodies for one model name, JSON and streaming, serialised once. */
-function bodiesFor(model) {
+// Anthropic's own wire, for the direct baseline of the translation scenarios.
+const ANTHROPIC_HEADERS = { 'content-type': 'application/json', 'x-api-key': 'sim-key', 'anthropic-version': '2023-06-01' };
+
+/**
+ * The requests of one target per upstream wire, JSON and streaming, serialised once. Gateway
+ * targets are always called as OpenAI (the translation scenarios pick a model served by an
+ * Anthropic upstream); the direct target speaks each upstream's own wire.
+ */
+function openAiRequests(headers, model) {
   return {
+    path: CHAT_PATH,
+    headers,
+    wire: 'openai',
     json: JSON.stringify({ model, messages: PROMPT }),
     stream: JSON.stringify({ model, messages: PROMPT, stream: true }),
+  };
+}
+
+function anthropicRequests(model) {
+  return {
+    path: '/v1/messages',
+    headers: ANTHROPIC_HEADERS,
+    wire: 'anthropic',
+    json: JSON.stringify({ model, max_tokens: 256, messages: PROMPT }),
+    stream: JSON.stringify({ model, max_tokens: 256, messages: PROMPT, stream: true }),
   };
 }
 
@@ -36,9 +56,13 @@ export function writeGatewayConfig(dir, simulatorPort) {
 routing: { retries: 0, timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 } }
 providers:
   - { id: sim, type: openai, baseUrl: http://127.0.0.1:${simulatorPort}/v1, apiKeys: [sim-key] }
+  - { id: sim-anthropic, type: anthropic, baseUrl: http://127.0.0.1:${simulatorPort}, apiKeys: [sim-key] }
 models:
   - name: bench-model
     deployments: [{ provider: sim, model: sim-model, weight: 1 }]
+    price: { inputPerMTok: 1, outputPerMTok: 2 }
+  - name: bench-model-anthropic
+    deployments: [{ provider: sim-anthropic, model: sim-model, weight: 1 }]
     price: { inputPerMTok: 1, outputPerMTok: 2 }
 tenants:
   - id: bench
@@ -57,8 +81,7 @@ export async function startSimulator(children) {
     label: 'simulator direct',
     origin: match[1],
     port: Number(match[2]),
-    headers: DIRECT_HEADERS,
-    bodies: bodiesFor('sim-model'),
+    requests: { openai: openAiRequests(DIRECT_HEADERS, 'sim-model'), anthropic: anthropicRequests('sim-model') },
     gateway: [],
     simulator: sim,
   };
@@ -111,7 +134,14 @@ export async function startCluster(children, { configPath, dataDir, databaseUrl,
 }
 
 function gatewayTarget(id, label, origin, apps, simulator) {
-  return { id, label, origin, headers: GATEWAY_HEADERS, bodies: bodiesFor('bench-model'), gateway: apps, simulator };
+  return {
+    id,
+    label,
+    origin,
+    requests: { openai: openAiRequests(GATEWAY_HEADERS, 'bench-model'), anthropic: openAiRequests(GATEWAY_HEADERS, 'bench-model-anthropic') },
+    gateway: apps,
+    simulator,
+  };
 }
 
 async function waitReady(origin, app) {
@@ -123,16 +153,20 @@ async function waitReady(origin, app) {
  * a benchmark of error responses would be fast and meaningless.
  */
 export async function preflight(target) {
-  const url = `${target.origin}${CHAT_PATH}`;
-  const json = await fetch(url, { method: 'POST', headers: target.headers, body: target.bodies.json });
-  const jsonText = await json.text();
-  const content = json.ok ? safeParse(jsonText)?.choices?.[0]?.message?.content : undefined;
-  if (typeof content !== 'string' || content === '') throw new Error(`${target.label}: JSON request answered ${json.status}: ${jsonText.slice(0, 500)}`);
-  const stream = await fetch(url, { method: 'POST', headers: target.headers, body: target.bodies.stream });
-  const streamText = await stream.text();
-  const events = streamText.split('\n').filter((line) => line.startsWith('data:'));
-  if (!stream.ok || !events.some((line) => hasContent(line.slice(5))) || !events.some((line) => line.trim() === 'data: [DONE]')) {
-    throw new Error(`${target.label}: streaming request answered ${stream.status}: ${streamText.slice(0, 500)}`);
+  for (const [upstream, r] of Object.entries(target.requests)) {
+    const label = `${target.label} (${upstream} upstream)`;
+    const url = `${target.origin}${r.path}`;
+    const json = await fetch(url, { method: 'POST', headers: r.headers, body: r.json });
+    const jsonText = await json.text();
+    const body = json.ok ? safeParse(jsonText) : undefined;
+    const content = r.wire === 'anthropic' ? body?.content?.[0]?.text : body?.choices?.[0]?.message?.content;
+    if (typeof content !== 'string' || content === '') throw new Error(`${label}: JSON request answered ${json.status}: ${jsonText.slice(0, 500)}`);
+    const stream = await fetch(url, { method: 'POST', headers: r.headers, body: r.stream });
+    const streamText = await stream.text();
+    const events = streamText.split('\n').filter((line) => line.startsWith('data:'));
+    if (!stream.ok || !events.some((line) => hasContent(line.slice(5), r.wire)) || !streamEnded(streamText, r.wire)) {
+      throw new Error(`${label}: streaming request answered ${stream.status}: ${streamText.slice(0, 500)}`);
+    }
   }
 }
 
