@@ -1,14 +1,14 @@
-import { ErrorEvent, FinishReason, FoldedChoice, FoldedResponse } from '@switchyard/ir';
+import { ErrorEvent, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall } from '@switchyard/ir';
 import { irFixtures } from '@switchyard/testing';
 import { join } from 'node:path';
 import type { RenderContext } from '../dialect.types';
-import { SignedToolCall, renderGeminiCountTokens, renderGeminiError, renderGeminiResponse } from './gemini-chat.render';
+import { renderGeminiCountTokens, renderGeminiError, renderGeminiResponse } from './gemini-chat.render';
 
 const { readJsonFixture, readIrFixture } = irFixtures(join(__dirname, '__fixtures__'));
 
 const CTX: RenderContext = { requestId: 'req_7f3a9c', model: 'gemini-2.5-flash', created: 1754500000, includeUsage: true };
 
-function choice(c: Partial<FoldedChoice> & { textSignature?: string }): FoldedChoice {
+function choice(c: Partial<FoldedChoice>): FoldedChoice {
   return { index: 0, text: '', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_STOP, ...c };
 }
 
@@ -22,8 +22,8 @@ function candidates(r: FoldedResponse): unknown {
 
 describe(renderGeminiResponse.name, () => {
   it('renders thoughts, text and two signed function calls as the golden GenerateContentResponse, byte for byte', () => {
-    const paris: SignedToolCall = { id: 'call_Vt6mNq0a', name: 'get_weather', arguments: '{"city":"Paris"}', signature: 'CiQB0e2Kb5Rk7wYx1LcVqHn3b8T2mAQ=' };
-    const oslo: SignedToolCall = { id: 'call_9LwQe2Rk', name: 'get_weather', arguments: '{"city": "Oslo"}' };
+    const paris: FoldedToolCall = { id: 'call_Vt6mNq0a', name: 'get_weather', arguments: '{"city":"Paris"}', signature: 'CiQB0e2Kb5Rk7wYx1LcVqHn3b8T2mAQ=' };
+    const oslo: FoldedToolCall = { id: 'call_9LwQe2Rk', name: 'get_weather', arguments: '{"city": "Oslo"}' };
     const body = renderGeminiResponse(
       folded(
         [choice({ reasoning: 'Paris and Oslo both need a lookup.', text: 'Checking both cities.', toolCalls: [paris, oslo], finishReason: FinishReason.FINISH_REASON_TOOL_CALLS })],
@@ -75,7 +75,7 @@ describe(renderGeminiResponse.name, () => {
   });
 
   it('renders calls without ids or arguments as Gemini does, and arguments that are no JSON object as MALFORMED_FUNCTION_CALL', () => {
-    const calls: SignedToolCall[] = [
+    const calls: FoldedToolCall[] = [
       { id: '', name: 'list_cities', arguments: '' },
       { id: 'call_2', name: 'get_weather', arguments: '{"city":"Par' },
     ];
@@ -84,6 +84,31 @@ describe(renderGeminiResponse.name, () => {
       '"candidates":[{"content":{"parts":[{"functionCall":{"name":"list_cities","args":{}}}],"role":"model"},"finishReason":"MALFORMED_FUNCTION_CALL",' +
         '"finishMessage":"Malformed function call: the arguments of get_weather are not a JSON object: {\\"city\\":\\"Par","index":0}]',
     );
+  });
+});
+
+describe('logprobs', () => {
+  const fragments = [
+    '{"content":[{"token":"Bon","logprob":-0.5,"bytes":[66,111,110],"top_logprobs":[{"token":"Bon","logprob":-0.5},{"token":"Sal","logprob":-1.5}]}]}',
+    '{"content":[{"token":"jour","logprob":-0.25,"bytes":null,"top_logprobs":[{"token":"jour","logprob":-0.25},{"token":"soir","logprob":-2}]}]}',
+  ];
+
+  it('renders the IR logprobs as logprobsResult with avgLogprobs on the candidate', () => {
+    const body = renderGeminiResponse(folded([choice({ text: 'Bonjour', logprobsJson: fragments })]), CTX);
+
+    expect(body).toContain(
+      '"candidates":[{"content":{"parts":[{"text":"Bonjour"}],"role":"model"},"finishReason":"STOP","avgLogprobs":-0.375,"index":0,' +
+        '"logprobsResult":{"topCandidates":[' +
+        '{"candidates":[{"token":"Bon","logProbability":-0.5},{"token":"Sal","logProbability":-1.5}]},' +
+        '{"candidates":[{"token":"jour","logProbability":-0.25},{"token":"soir","logProbability":-2}]}],' +
+        '"chosenCandidates":[{"token":"Bon","logProbability":-0.5},{"token":"jour","logProbability":-0.25}]}}]',
+    );
+  });
+
+  it('leaves topCandidates out when no top logprobs were asked for', () => {
+    const body = JSON.parse(renderGeminiResponse(folded([choice({ text: 'Hi', logprobsJson: ['{"content":[{"token":"Hi","logprob":-0.1,"top_logprobs":[]}]}'] })]), CTX));
+
+    expect(body.candidates[0].logprobsResult).toStrictEqual({ chosenCandidates: [{ token: 'Hi', logProbability: -0.1 }] });
   });
 });
 

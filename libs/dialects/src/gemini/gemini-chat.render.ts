@@ -1,6 +1,7 @@
 import { CountTokensResponse, ErrorEvent, ErrorKind, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall, Usage, httpStatusOf } from '@switchyard/ir';
 import type { RenderContext, RenderedBody } from '../dialect.types';
 import { isObject } from '../json-guards';
+import { withLogprobs } from './gemini-logprobs';
 import type { GeminiCandidate, GeminiPart, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini.types';
 
 // IR → Gemini GenerateContentResponse, countTokens and error bodies.
@@ -36,15 +37,12 @@ export function geminiUsageMetadata(u: Usage | undefined): GeminiUsageMetadata {
   return usage;
 }
 
-/** A tool call with the Gemini thoughtSignature the fold keeps for it, when it does. */
-export type SignedToolCall = FoldedToolCall & { signature?: string };
-
 /**
  * One functionCall part. Gemini `args` is a JSON object; arguments that are not one (cut short
  * by max tokens, say) cannot be written, and Gemini reports such a turn as
  * MALFORMED_FUNCTION_CALL, so undefined tells the caller to do the same.
  */
-export function functionCallPart(call: SignedToolCall): GeminiPart | undefined {
+export function functionCallPart(call: FoldedToolCall): GeminiPart | undefined {
   let args: unknown;
   try {
     args = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
@@ -61,9 +59,7 @@ export function malformedCallMessage(call: FoldedToolCall): string {
   return `Malformed function call: the arguments of ${call.name} are not a JSON object: ${call.arguments}`;
 }
 
-type SignedChoice = FoldedChoice & { textSignature?: string; toolCalls: SignedToolCall[] };
-
-function candidate(c: SignedChoice): GeminiCandidate {
+function candidate(c: FoldedChoice): GeminiCandidate {
   const parts: GeminiPart[] = [];
   if (c.reasoning || c.reasoningSignature) {
     const thought: GeminiPart = { text: c.reasoning, thought: true };
@@ -79,8 +75,10 @@ function candidate(c: SignedChoice): GeminiCandidate {
     else malformed ??= malformedCallMessage(call);
   }
   const content: GeminiCandidate['content'] = parts.length ? { parts, role: 'model' } : { role: 'model' };
-  if (malformed) return { content, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: malformed, index: c.index };
-  return { content, finishReason: geminiFinishReason(c.finishReason), index: c.index };
+  const out: GeminiCandidate = malformed
+    ? { content, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: malformed, index: c.index }
+    : { content, finishReason: geminiFinishReason(c.finishReason), index: c.index };
+  return withLogprobs(out, c.logprobsJson);
 }
 
 export function renderGeminiResponse(r: FoldedResponse, ctx: RenderContext): string {

@@ -88,6 +88,14 @@ describe(GeminiChatStreamRenderer.name, () => {
     );
   });
 
+  it("carries a fragment's logprobs on its chunk", () => {
+    const sut = new GeminiChatStreamRenderer(CTX);
+
+    expect(sut.event({ event: { $case: 'textDelta', value: { text: 'Hi', logprobsJson: '{"content":[{"token":"Hi","logprob":-0.5,"top_logprobs":[]}]}' } } })).toBe(
+      `${HEAD}[{"content":{"parts":[{"text":"Hi"}],"role":"model"},"avgLogprobs":-0.5,"index":0,"logprobsResult":{"chosenCandidates":[{"token":"Hi","logProbability":-0.5}]}}]${TAIL}`,
+    );
+  });
+
   it('ends a failed stream with an error chunk and writes nothing after it', () => {
     const sut = new GeminiChatStreamRenderer(CTX);
     sut.event({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'c1', name: 'f', argumentsDelta: '{"a":' } } });

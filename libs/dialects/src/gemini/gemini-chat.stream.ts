@@ -1,6 +1,7 @@
 import { ErrorEvent, FinishReason, ResponseEvent, ToolCallDelta, Usage } from '@switchyard/ir';
 import type { RenderContext, StreamRenderer } from '../dialect.types';
 import { functionCallPart, geminiFinishReason, geminiStatus, geminiUsageMetadata, malformedCallMessage } from './gemini-chat.render';
+import { withLogprobs } from './gemini-logprobs';
 import type { GeminiCandidate, GeminiPart } from './gemini.types';
 
 // IR events → streamGenerateContent?alt=sse. Every event is `data: <GenerateContentResponse>`
@@ -50,7 +51,8 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
         const { text, signature } = e.value;
         if (!text && !signature) return '';
         const part: GeminiPart = signature ? { text: text ?? '', thoughtSignature: signature } : { text: text ?? '' };
-        return this.flushCall(e.value.choice ?? 0) + this.parts(e.value.choice ?? 0, [part]);
+        const logprobs = e.value.logprobsJson ? [e.value.logprobsJson] : undefined;
+        return this.flushCall(e.value.choice ?? 0) + this.parts(e.value.choice ?? 0, [part], logprobs);
       }
       case 'reasoningDelta': {
         const { text, signature } = e.value;
@@ -133,9 +135,9 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
     return `data: {"candidates":${JSON.stringify(candidates)}${usage}${this.suffix}`;
   }
 
-  private parts(index: number, parts: GeminiPart[]): string {
+  private parts(index: number, parts: GeminiPart[], logprobs?: string[]): string {
     this.state(index);
-    const candidate: GeminiCandidate = { content: { parts, role: 'model' }, index };
+    const candidate = withLogprobs({ content: { parts, role: 'model' }, index }, logprobs);
     return `data: {"candidates":[${JSON.stringify(candidate)}]${this.suffix}`;
   }
 

@@ -1,10 +1,9 @@
 import { ApiError, GenerateContentResponse, GoogleGenAI, Type } from '@google/genai';
-import { ErrorKind, FinishReason, FoldedResponse } from '@switchyard/ir';
+import { ErrorKind, FinishReason, FoldedResponse, FoldedToolCall } from '@switchyard/ir';
 import { irFixtures, toIrJson } from '@switchyard/testing';
 import { join } from 'node:path';
 import type { RenderContext } from '../dialect.types';
 import { GeminiDialect } from './gemini.dialect';
-import type { SignedToolCall } from './gemini-chat.render';
 
 // The real @google/genai client against the dialect: what the SDK sends must parse, and what
 // the dialect renders must read back through the SDK's own response classes.
@@ -41,7 +40,7 @@ const WEATHER_TOOL = {
 };
 
 function answer(): FoldedResponse {
-  const paris: SignedToolCall = { id: 'call_Vt6mNq0a', name: 'get_weather', arguments: '{"city":"Paris"}', signature: 'CiQB0e2Kb5Rk7wYx1LcVqHn3b8T2mAQ=' };
+  const paris: FoldedToolCall = { id: 'call_Vt6mNq0a', name: 'get_weather', arguments: '{"city":"Paris"}', signature: 'CiQB0e2Kb5Rk7wYx1LcVqHn3b8T2mAQ=' };
   return {
     start: { id: 'upstream-id' },
     choices: [

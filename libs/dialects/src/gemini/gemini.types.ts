@@ -18,7 +18,20 @@ export interface GeminiCandidate {
   content?: { parts?: GeminiPart[]; role: 'model' };
   finishReason?: string;
   finishMessage?: string;
+  avgLogprobs?: number;
   index: number;
+  logprobsResult?: GeminiLogprobsResult;
+}
+
+export interface GeminiLogprobsCandidate {
+  token: string;
+  logProbability: number;
+}
+
+/** Per generated token: the token chosen, and (when `logprobs` asked for them) the top candidates. */
+export interface GeminiLogprobsResult {
+  topCandidates?: { candidates: GeminiLogprobsCandidate[] }[];
+  chosenCandidates: GeminiLogprobsCandidate[];
 }
 
 export interface GeminiUsageMetadata {
