@@ -7,9 +7,9 @@ import { azureOpenAiManifest, openAiCompatibleManifest, openAiManifest } from '.
 
 // Adding a provider: one folder plus one line here; a missing entry does not compile.
 export const PROVIDERS = {
-  openai: new OpenAiAdapter(openAiManifest, false),
-  'azure-openai': new OpenAiAdapter(azureOpenAiManifest, false),
-  'openai-compatible': new OpenAiAdapter(openAiCompatibleManifest, true),
+  openai: new OpenAiAdapter(openAiManifest, 'openai'),
+  'azure-openai': new OpenAiAdapter(azureOpenAiManifest, 'azure'),
+  'openai-compatible': new OpenAiAdapter(openAiCompatibleManifest, 'compatible'),
   anthropic: new AnthropicAdapter(),
   gemini: new GeminiAdapter(),
 } satisfies Record<ProviderId, ProviderAdapter>;

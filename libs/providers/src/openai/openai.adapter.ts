@@ -1,19 +1,21 @@
-import type { ChatRequest, ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
 import type { ProviderAdapter, ProviderManifest, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { buildOpenAiEmbedRequest, parseOpenAiEmbedResponse } from './openai.embeddings';
 import { mapOpenAiError } from './openai.errors';
-import { buildOpenAiRequest } from './openai.request';
+import { OpenAiEndpoint, buildOpenAiRequest } from './openai.request';
 import { parseOpenAiResponse } from './openai.response';
 import { OpenAiStreamParser } from './openai.stream';
+import { vendorProfile } from './openai.vendors';
 
-/** OpenAI itself, and (with `legacyMaxTokens`) the OpenAI-compatible servers. */
+/** OpenAI itself, Azure OpenAI, and the OpenAI-compatible servers (vendor quirks in openai.vendors.ts). */
 export class OpenAiAdapter implements ProviderAdapter {
   constructor(
     readonly manifest: ProviderManifest,
-    private readonly legacyMaxTokens: boolean,
+    private readonly endpoint: OpenAiEndpoint,
   ) {}
 
   buildRequest(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest {
-    return buildOpenAiRequest(request, target, this.legacyMaxTokens);
+    return buildOpenAiRequest(request, target, vendorProfile(this.endpoint, target), this.endpoint);
   }
 
   parseResponse(body: unknown): ResponseEvent[] {
@@ -26,5 +28,13 @@ export class OpenAiAdapter implements ProviderAdapter {
 
   mapError(status: number, body: string, retryAfter: string | undefined): ErrorEvent {
     return mapOpenAiError(status, body, retryAfter);
+  }
+
+  buildEmbedRequest(request: EmbedRequest, target: UpstreamTarget): UpstreamHttpRequest {
+    return buildOpenAiEmbedRequest(request, target, this.endpoint);
+  }
+
+  parseEmbedResponse(body: unknown): EmbedResponse {
+    return parseOpenAiEmbedResponse(body);
   }
 }

@@ -1,20 +1,14 @@
-import {
-  ChatRequest,
-  ContentPart,
-  Dialect,
-  IrError,
-  Message,
-  Reasoning_Effort,
-  ResponseFormat_Type,
-  Role,
-  ToolChoice_Mode,
-} from '@switchyard/ir';
+import { ChatRequest, Dialect, Reasoning_Effort, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { INSTRUCTIONS_KEY, buildOpenAiMessages } from './openai.messages';
+import { OpenAiVendorProfile, azureApiVersion, refuse } from './openai.vendors';
 
-// IR → OpenAI Chat Completions request body. `legacyMaxTokens` is for OpenAI-compatible
-// servers (vLLM, Ollama, DeepSeek …) that know `max_tokens` but not `max_completion_tokens`.
+// IR → OpenAI Chat Completions request for one vendor profile (openai.vendors.ts).
 
 type Json = Record<string, unknown>;
+
+/** Which endpoint family the adapter serves: OpenAI itself, Azure OpenAI, or a compatible server. */
+export type OpenAiEndpoint = 'openai' | 'azure' | 'compatible';
 
 const EFFORT: Record<number, string | undefined> = {
   [Reasoning_Effort.EFFORT_MINIMAL]: 'minimal',
@@ -23,55 +17,40 @@ const EFFORT: Record<number, string | undefined> = {
   [Reasoning_Effort.EFFORT_HIGH]: 'high',
 };
 
-export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, legacyMaxTokens: boolean): UpstreamHttpRequest {
+// DeepSeek's thinking models ignore these (api-docs.deepseek.com/guides/reasoning_model) and
+// answer 400 to logprobs.
+const THINKING_MODEL = /reasoner/;
+const IGNORED_WHEN_THINKING = ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty'] as const;
+
+export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, profile: OpenAiVendorProfile, endpoint: OpenAiEndpoint): UpstreamHttpRequest {
+  const dropped = new Set<string>();
   const body: Json = {};
+  const ext = extensionsOf(req, dropped);
+  const instructions = ext[INSTRUCTIONS_KEY];
+  delete ext[INSTRUCTIONS_KEY];
   // Passthrough first so modelled fields always win over a client's extras.
-  if (req.extensions?.dialect === Dialect.DIALECT_OPENAI && req.extensions.json) Object.assign(body, JSON.parse(req.extensions.json));
-  body['model'] = target.upstreamModel;
-  const messages: Json[] = [];
-  if (req.system?.length) messages.push({ role: 'system', content: textOf(req.system, 'system') });
-  for (const m of req.messages ?? []) messages.push(...messageOf(m));
-  body['messages'] = messages;
+  Object.assign(body, ext);
+  const azureDated = endpoint === 'azure' && azureApiVersion(target) !== 'v1';
+  // Dated Azure versions take the deployment from the URL.
+  if (azureDated) delete body['model'];
+  else body['model'] = target.upstreamModel;
+  body['messages'] = buildOpenAiMessages(req.system ?? [], req.messages ?? [], { profile, dropped, instructions });
 
-  const s = req.sampling;
-  if (s?.maxTokens !== undefined) body[legacyMaxTokens ? 'max_tokens' : 'max_completion_tokens'] = s.maxTokens;
-  if (s?.temperature !== undefined) body['temperature'] = s.temperature;
-  if (s?.topP !== undefined) body['top_p'] = s.topP;
-  if (s?.stop?.length) body['stop'] = s.stop;
-  if (s?.seed !== undefined) body['seed'] = s.seed;
-  if (s?.presencePenalty !== undefined) body['presence_penalty'] = s.presencePenalty;
-  if (s?.frequencyPenalty !== undefined) body['frequency_penalty'] = s.frequencyPenalty;
-  if (s?.n !== undefined) body['n'] = s.n;
-
-  if (req.tools?.length) {
-    body['tools'] = req.tools.map((t) => {
-      const fn: Json = { name: t.name };
-      if (t.description) fn['description'] = t.description;
-      if (t.parametersJson) fn['parameters'] = JSON.parse(t.parametersJson);
-      if (t.strict) fn['strict'] = true;
-      return { type: 'function', function: fn };
-    });
-  }
-  const tc = req.toolChoice;
-  // OpenAI rejects tool_choice without tools ("'tool_choice' is only allowed when 'tools' are
-  // specified"), and other dialects may carry a choice with no tools.
-  if (tc && req.tools?.length) {
-    const mode = tc.mode ?? ToolChoice_Mode.MODE_UNSPECIFIED;
-    if (mode === ToolChoice_Mode.MODE_AUTO) body['tool_choice'] = 'auto';
-    else if (mode === ToolChoice_Mode.MODE_NONE) body['tool_choice'] = 'none';
-    else if (mode === ToolChoice_Mode.MODE_REQUIRED) body['tool_choice'] = 'required';
-    else if (mode === ToolChoice_Mode.MODE_NAMED) body['tool_choice'] = { type: 'function', function: { name: tc.name } };
-    if (tc.disableParallel && req.tools?.length) body['parallel_tool_calls'] = false;
-  }
+  writeSampling(req, body, profile, target, dropped);
+  writeTools(req, body, profile, dropped);
+  writeReasoning(req, body, profile, ext, dropped);
   const rf = req.responseFormat;
   if (rf?.type === ResponseFormat_Type.TYPE_JSON_OBJECT) body['response_format'] = { type: 'json_object' };
   else if (rf?.type === ResponseFormat_Type.TYPE_TEXT) body['response_format'] = { type: 'text' };
   else if (rf?.type === ResponseFormat_Type.TYPE_JSON_SCHEMA) {
     body['response_format'] = { type: 'json_schema', json_schema: { name: rf.schemaName || 'response', schema: rf.schemaJson ? JSON.parse(rf.schemaJson) : {}, strict: rf.strict ?? false } };
   }
-  const effort = EFFORT[req.reasoning?.effort ?? 0];
-  if (effort) body['reasoning_effort'] = effort;
-  if (req.meta?.endUserId) body['user'] = req.meta.endUserId;
+  // An OpenAI client that sent safety_identifier gets it as sent, not doubled into `user`.
+  const endUser = req.meta?.endUserId;
+  if (endUser && ext['safety_identifier'] !== endUser) {
+    if (profile.user) body['user'] = endUser;
+    else dropped.add('user');
+  }
   if (req.stream) {
     body['stream'] = true;
     // Always ask for usage: billing needs it even when the client did not.
@@ -80,75 +59,123 @@ export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, leg
     delete body['stream'];
     delete body['stream_options'];
   }
-  return {
-    url: `${target.baseUrl.replace(/\/+$/, '')}/chat/completions`,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${target.apiKey}` },
-    body: JSON.stringify(body),
-  };
+  const http: UpstreamHttpRequest = { url: urlOf(target, endpoint), headers: headersOf(target, endpoint), body: JSON.stringify(body) };
+  if (dropped.size) http.dropped = [...dropped];
+  return http;
 }
 
-function textOf(parts: ContentPart[], path: string): string {
-  let text = '';
-  for (const p of parts) {
-    if (p.part?.$case !== 'text') throw IrError.invalid(`${path}: only text is supported here by this provider`, path);
-    text += (text ? '\n' : '') + (p.part.value.text ?? '');
+/** OpenAI-dialect extras, merged as sent; another dialect's are listed as dropped, key by key. */
+function extensionsOf(req: ChatRequest, dropped: Set<string>): Json {
+  const json = req.extensions?.json;
+  if (!json) return {};
+  const ext = JSON.parse(json) as Json;
+  if (req.extensions?.dialect === Dialect.DIALECT_OPENAI) return ext;
+  for (const key of Object.keys(ext)) dropped.add(key);
+  return {};
+}
+
+function writeSampling(req: ChatRequest, body: Json, profile: OpenAiVendorProfile, target: UpstreamTarget, dropped: Set<string>): void {
+  const s = req.sampling;
+  if (!s) return;
+  const thinking = profile.vendor === 'deepseek' && THINKING_MODEL.test(target.upstreamModel);
+  if (s.maxTokens !== undefined) body[profile.maxTokensField] = s.maxTokens;
+  if (s.temperature !== undefined) {
+    const { min, max } = profile.temperature;
+    if (s.temperature < min || s.temperature > max) refuse(profile, 'temperature', `must be between ${min} and ${max}`);
+    body['temperature'] = s.temperature;
   }
-  return text;
-}
-
-function messageOf(m: Message): Json[] {
-  const parts = m.content ?? [];
-  switch (m.role) {
-    case Role.ROLE_USER:
-      return [withName({ role: 'user', content: userContent(parts) }, m.name)];
-    case Role.ROLE_ASSISTANT: {
-      const calls = parts.filter((p) => p.part?.$case === 'toolCall').map((p) => {
-        const v = p.part?.$case === 'toolCall' ? p.part.value : {};
-        return { id: v.id, type: 'function', function: { name: v.name, arguments: v.argumentsJson || '{}' } };
-      });
-      const text = parts.filter((p) => p.part?.$case === 'text').map((p) => (p.part?.$case === 'text' ? p.part.value.text : '')).join('');
-      const out: Json = { role: 'assistant', content: text || (calls.length ? null : '') };
-      if (calls.length) out['tool_calls'] = calls;
-      return [withName(out, m.name)];
+  if (s.topP !== undefined) body['top_p'] = s.topP;
+  if (s.topK !== undefined) {
+    if (profile.topK) body['top_k'] = s.topK;
+    else dropped.add('top_k');
+  }
+  if (s.stop?.length) body['stop'] = s.stop;
+  if (s.seed !== undefined) body['seed'] = s.seed;
+  if (s.presencePenalty !== undefined) body['presence_penalty'] = s.presencePenalty;
+  if (s.frequencyPenalty !== undefined) body['frequency_penalty'] = s.frequencyPenalty;
+  if (s.n !== undefined && s.n > profile.maxN) refuse(profile, 'n', `at most ${profile.maxN} choice${profile.maxN === 1 ? '' : 's'}`);
+  if (s.n !== undefined && profile.maxN > 1) body['n'] = s.n;
+  if (s.logprobs) {
+    if (!profile.logprobs || thinking) refuse(profile, 'logprobs', 'log probabilities are not available');
+    body['logprobs'] = true;
+    if (s.topLogprobs !== undefined) body['top_logprobs'] = s.topLogprobs;
+  }
+  if (thinking) {
+    for (const field of IGNORED_WHEN_THINKING) {
+      if (field in body) {
+        delete body[field];
+        dropped.add(field);
+      }
     }
-    case Role.ROLE_TOOL:
-      return parts.flatMap((p) => (p.part?.$case === 'toolResult' ? [{ role: 'tool', tool_call_id: p.part.value.callId, content: textOf(p.part.value.content ?? [], 'tool_result.content') }] : []));
-    case Role.ROLE_UNSPECIFIED:
-    case undefined:
-      throw IrError.invalid('message role is missing', 'messages');
   }
 }
 
-function withName(message: Json, name: string | undefined): Json {
-  if (name) message['name'] = name;
-  return message;
-}
-
-function userContent(parts: ContentPart[]): string | Json[] {
-  if (parts.length === 1 && parts[0]?.part?.$case === 'text') return parts[0].part.value.text ?? '';
-  return parts.map((p): Json => {
-    const part = p.part;
-    switch (part?.$case) {
-      case 'text':
-        return { type: 'text', text: part.value.text ?? '' };
-      case 'image': {
-        const url = part.value.url || `data:${part.value.mediaType};base64,${part.value.data}`;
-        return { type: 'image_url', image_url: part.value.detail ? { url, detail: part.value.detail } : { url } };
-      }
-      case 'audio':
-        return { type: 'input_audio', input_audio: { data: part.value.data, format: part.value.format } };
-      case 'file': {
-        const file: Json = {};
-        if (part.value.fileId) file['file_id'] = part.value.fileId;
-        if (part.value.data) file['file_data'] = `data:${part.value.mediaType || 'application/octet-stream'};base64,${part.value.data}`;
-        if (part.value.filename) file['filename'] = part.value.filename;
-        return { type: 'file', file };
-      }
-      case 'toolCall':
-      case 'toolResult':
-      case 'reasoning':
-      case undefined:
-        throw IrError.invalid(`user messages cannot carry ${part?.$case ?? 'empty'} parts`, 'messages');
-    }
+function writeTools(req: ChatRequest, body: Json, profile: OpenAiVendorProfile, dropped: Set<string>): void {
+  if (!req.tools?.length) return;
+  body['tools'] = req.tools.map((t) => {
+    const fn: Json = { name: t.name };
+    if (t.description) fn['description'] = t.description;
+    if (t.parametersJson) fn['parameters'] = JSON.parse(t.parametersJson);
+    if (t.strict) fn['strict'] = true;
+    if (t.cacheControlJson) dropped.add('cache_control');
+    return { type: 'function', function: fn };
   });
+  // OpenAI rejects tool_choice without tools ("'tool_choice' is only allowed when 'tools' are
+  // specified"), and other dialects may carry a choice with no tools: only written here.
+  const tc = req.toolChoice;
+  if (!tc) return;
+  const mode = tc.mode ?? ToolChoice_Mode.MODE_UNSPECIFIED;
+  if (mode === ToolChoice_Mode.MODE_AUTO) body['tool_choice'] = 'auto';
+  else if (mode === ToolChoice_Mode.MODE_NONE) body['tool_choice'] = 'none';
+  else if (mode === ToolChoice_Mode.MODE_REQUIRED) {
+    if (!profile.toolChoiceRequired) refuse(profile, 'tool_choice', '"required" is not supported');
+    body['tool_choice'] = 'required';
+  } else if (mode === ToolChoice_Mode.MODE_NAMED) body['tool_choice'] = { type: 'function', function: { name: tc.name } };
+  if (tc.disableParallel) body['parallel_tool_calls'] = false;
+}
+
+function writeReasoning(req: ChatRequest, body: Json, profile: OpenAiVendorProfile, ext: Json, dropped: Set<string>): void {
+  const r = req.reasoning;
+  // An OpenAI client's "none"/"xhigh" (no IR value) arrive in extensions and are already in the body.
+  const verbatim = typeof ext['reasoning_effort'] === 'string';
+  if (!r || (!r.effort && r.budgetTokens === undefined)) return;
+  switch (profile.reasoning) {
+    case 'reasoning_effort': {
+      const effort = EFFORT[r.effort ?? 0] ?? (r.budgetTokens !== undefined ? 'medium' : undefined);
+      if (effort && !verbatim) body['reasoning_effort'] = effort;
+      return;
+    }
+    case 'enable_thinking':
+      body['enable_thinking'] = true;
+      if (r.budgetTokens !== undefined) body['thinking_budget'] = r.budgetTokens;
+      return;
+    case 'none':
+      dropped.add('reasoning_effort');
+      return;
+  }
+}
+
+function urlOf(target: UpstreamTarget, endpoint: OpenAiEndpoint): string {
+  const base = target.baseUrl.replace(/\/+$/, '');
+  if (endpoint !== 'azure') return `${base}/chat/completions`;
+  return azureUrl(target, 'chat/completions');
+}
+
+/**
+ * Azure OpenAI (learn.microsoft.com/azure/ai-foundry/openai/reference and api-version-lifecycle):
+ * dated versions address the deployment in the path with ?api-version=; the v1 API is
+ * /openai/v1/... with the deployment name as `model` in the body.
+ */
+export function azureUrl(target: UpstreamTarget, operation: string): string {
+  const base = target.baseUrl.replace(/\/+$/, '');
+  const version = azureApiVersion(target);
+  if (version === 'v1') return `${base}/openai/v1/${operation}`;
+  return `${base}/openai/deployments/${encodeURIComponent(target.upstreamModel)}/${operation}?api-version=${encodeURIComponent(version)}`;
+}
+
+export function headersOf(target: UpstreamTarget, endpoint: OpenAiEndpoint): Record<string, string> {
+  if (endpoint === 'azure') return { 'content-type': 'application/json', 'api-key': target.apiKey };
+  // Local servers (Ollama, vLLM without --api-key) need no key.
+  if (!target.apiKey) return { 'content-type': 'application/json' };
+  return { 'content-type': 'application/json', authorization: `Bearer ${target.apiKey}` };
 }

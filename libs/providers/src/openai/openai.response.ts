@@ -1,5 +1,5 @@
 import { FinishReason, ResponseEvent, Usage } from '@switchyard/ir';
-import type { OpenAiChatResponse, OpenAiUsage } from './openai.types';
+import type { OpenAiChatResponse, OpenAiChoice, OpenAiLogprobs, OpenAiMessage, OpenAiUsage } from './openai.types';
 
 // OpenAI chat.completion (non-streaming) → IR events.
 
@@ -12,6 +12,7 @@ export function openAiFinishToIr(reason: string | null | undefined): FinishReaso
     case 'tool_calls':
     case 'function_call':
       return FinishReason.FINISH_REASON_TOOL_CALLS;
+    // Azure also answers content_filter when its filter cut the completion.
     case 'content_filter':
       return FinishReason.FINISH_REASON_CONTENT_FILTER;
     default:
@@ -20,29 +21,49 @@ export function openAiFinishToIr(reason: string | null | undefined): FinishReaso
 }
 
 export function openAiUsageToIr(u: OpenAiUsage): Usage {
-  return {
+  const usage: Usage = {
     inputTokens: u.prompt_tokens ?? 0,
     outputTokens: u.completion_tokens ?? 0,
     cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens ?? 0,
     reasoningTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
   };
+  const created = u.prompt_tokens_details?.cache_creation_input_tokens;
+  if (created) usage.cacheCreationInputTokens = created;
+  return usage;
+}
+
+/** The reasoning text of a message or delta, whichever field the server uses. */
+export function reasoningOf(m: OpenAiMessage): string {
+  return m.reasoning_content || m.reasoning || '';
+}
+
+/** A choice's logprobs as the TextDelta.logprobs_json fragment, or '' when there are none. */
+export function logprobsJsonOf(lp: OpenAiLogprobs | null | undefined): string {
+  if (!lp || (!lp.content?.length && !lp.refusal?.length)) return '';
+  return JSON.stringify(lp.refusal?.length ? { content: lp.content ?? [], refusal: lp.refusal } : { content: lp.content });
 }
 
 export function parseOpenAiResponse(raw: unknown): ResponseEvent[] {
   const body = raw as OpenAiChatResponse;
   if (!body || !Array.isArray(body.choices)) throw new Error('upstream response has no choices');
   const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: body.id ?? '', model: body.model ?? '' } } }];
-  for (const c of body.choices) {
-    const choice = c.index ?? 0;
-    const m = c.message ?? {};
-    if (m.reasoning_content) events.push({ event: { $case: 'reasoningDelta', value: { text: m.reasoning_content, choice } } });
-    const text = m.content ?? m.refusal;
-    if (text) events.push({ event: { $case: 'textDelta', value: { text, choice } } });
-    (m.tool_calls ?? []).forEach((t, index) => {
-      events.push({ event: { $case: 'toolCallDelta', value: { index, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice } } });
-    });
-    events.push({ event: { $case: 'stop', value: { reason: openAiFinishToIr(c.finish_reason), rawReason: c.finish_reason ?? '', choice } } });
-  }
+  for (const c of body.choices) events.push(...choiceEvents(c));
   if (body.usage) events.push({ event: { $case: 'usage', value: openAiUsageToIr(body.usage) } });
+  return events;
+}
+
+function choiceEvents(c: OpenAiChoice): ResponseEvent[] {
+  const choice = c.index ?? 0;
+  const m = c.message ?? {};
+  const events: ResponseEvent[] = [];
+  const reasoning = reasoningOf(m);
+  if (reasoning) events.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice } } });
+  const text = m.content ?? m.refusal;
+  const logprobsJson = logprobsJsonOf(c.logprobs);
+  if (text || logprobsJson) events.push({ event: { $case: 'textDelta', value: logprobsJson ? { text: text ?? '', choice, logprobsJson } : { text: text ?? '', choice } } });
+  (m.tool_calls ?? []).forEach((t, index) => {
+    events.push({ event: { $case: 'toolCallDelta', value: { index, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice } } });
+  });
+  events.push({ event: { $case: 'stop', value: { reason: openAiFinishToIr(c.finish_reason), rawReason: c.finish_reason ?? '', choice } } });
   return events;
 }

@@ -1,10 +1,13 @@
 import { ErrorKind, ResponseEvent } from '@switchyard/ir';
 import type { ProviderStreamParser, SseEvent } from '../core/provider-adapter.types';
-import { openAiFinishToIr, openAiUsageToIr } from './openai.response';
+import { logprobsJsonOf, openAiFinishToIr, openAiUsageToIr, reasoningOf } from './openai.response';
 import type { OpenAiChatResponse } from './openai.types';
 
 // OpenAI chat.completion.chunk SSE → IR events. The stream ends with `data: [DONE]`; usage
 // arrives in a last chunk with empty choices when stream_options.include_usage was sent.
+// Azure opens with a chunk that has an empty id, empty choices and prompt_filter_results,
+// and may add content_filter_results to later chunks: the first is skipped (start comes from
+// the first chunk with something in it), the others carry nothing we read.
 export class OpenAiStreamParser implements ProviderStreamParser {
   private started = false;
   private finished = false;
@@ -25,16 +28,21 @@ export class OpenAiStreamParser implements ProviderStreamParser {
       this.finished = true;
       return out;
     }
+    const choices = chunk.choices ?? [];
     if (!this.started) {
+      if (choices.length === 0 && !chunk.usage) return out;
       this.started = true;
       out.push({ event: { $case: 'start', value: { id: chunk.id ?? '', model: chunk.model ?? '' } } });
     }
-    for (const c of chunk.choices ?? []) {
+    for (const c of choices) {
       const choice = c.index ?? 0;
       const d = c.delta;
       if (d) {
-        if (d.reasoning_content) out.push({ event: { $case: 'reasoningDelta', value: { text: d.reasoning_content, choice } } });
-        if (d.content) out.push({ event: { $case: 'textDelta', value: { text: d.content, choice } } });
+        const reasoning = reasoningOf(d);
+        if (reasoning) out.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice } } });
+        const text = d.content || d.refusal || '';
+        const logprobsJson = logprobsJsonOf(c.logprobs);
+        if (text || logprobsJson) out.push({ event: { $case: 'textDelta', value: logprobsJson ? { text, choice, logprobsJson } : { text, choice } } });
         for (const t of d.tool_calls ?? []) {
           out.push({ event: { $case: 'toolCallDelta', value: { index: t.index ?? 0, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice } } });
         }

@@ -1,5 +1,6 @@
 // The subset of the OpenAI Chat Completions wire format this adapter writes and reads
-// (platform.openai.com/docs/api-reference/chat; `openai` SDK resources/chat/completions).
+// (platform.openai.com/docs/api-reference/chat; `openai` SDK resources/chat/completions), with
+// the fields OpenAI-compatible servers add.
 
 export interface OpenAiToolCall {
   index?: number;
@@ -11,16 +12,33 @@ export interface OpenAiToolCall {
 export interface OpenAiUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
+  /** DashScope reports explicit-cache writes as cache_creation_input_tokens here. */
+  prompt_tokens_details?: { cached_tokens?: number; cache_creation_input_tokens?: number } | null;
   completion_tokens_details?: { reasoning_tokens?: number } | null;
   /** DeepSeek reports cache hits here instead of prompt_tokens_details. */
   prompt_cache_hit_tokens?: number;
 }
 
+export interface OpenAiLogprobs {
+  content?: unknown[] | null;
+  refusal?: unknown[] | null;
+}
+
+export interface OpenAiMessage {
+  content?: string | null;
+  tool_calls?: OpenAiToolCall[] | null;
+  /** DeepSeek, Qwen, Moonshot, older vLLM. */
+  reasoning_content?: string | null;
+  /** Ollama and newer vLLM. */
+  reasoning?: string | null;
+  refusal?: string | null;
+}
+
 export interface OpenAiChoice {
   index?: number;
-  message?: { content?: string | null; tool_calls?: OpenAiToolCall[] | null; reasoning_content?: string | null; refusal?: string | null };
-  delta?: { content?: string | null; tool_calls?: OpenAiToolCall[] | null; reasoning_content?: string | null; refusal?: string | null };
+  message?: OpenAiMessage;
+  delta?: OpenAiMessage;
+  logprobs?: OpenAiLogprobs | null;
   finish_reason?: string | null;
 }
 
