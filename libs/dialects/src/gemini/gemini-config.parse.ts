@@ -181,7 +181,7 @@ const LEVELS: Record<string, Reasoning_Effort> = {
 
 /**
  * thinkingConfig → reasoning. thinkingBudget -1 ("dynamic") and includeThoughts alone ask for
- * thinking at the upstream's default budget; 0 turns it off. includeThoughts itself has no IR
+ * thinking at the upstream's default budget; 0 turns it off. includeThoughts: false has no IR
  * field and travels to a Gemini upstream in extensions.
  */
 function parseThinkingConfig(raw: unknown, unmodelled: JsonObject): Reasoning | undefined {
@@ -192,7 +192,9 @@ function parseThinkingConfig(raw: unknown, unmodelled: JsonObject): Reasoning | 
   const level = optString(field(t, 'thinkingLevel'), `${path}.thinkingLevel`);
   const include = optBoolean(field(t, 'includeThoughts'), `${path}.includeThoughts`);
   const rest = unknownFields(t, new Set(['thinkingBudget', 'thinkingLevel', 'includeThoughts']));
-  if (include !== undefined || rest) unmodelled['thinkingConfig'] = { ...(include === undefined ? {} : { includeThoughts: include }), ...rest };
+  // includeThoughts: true is what the IR reasoning request already means (every provider returns
+  // its thoughts when asked to think); only false, "think but do not show", needs carrying.
+  if (include === false || rest) unmodelled['thinkingConfig'] = { ...(include === false ? { includeThoughts: false } : {}), ...rest };
 
   if (budget !== undefined && level !== undefined && level !== 'THINKING_LEVEL_UNSPECIFIED') {
     throw IrError.invalid(`${path}: set thinkingBudget or thinkingLevel, not both`, `${path}.thinkingLevel`);
