@@ -9,7 +9,9 @@ const { readJsonFixture } = irFixtures(join(__dirname, '__fixtures__'));
 describe(parseOpenAiResponse.name, () => {
   // tool-calls: OpenAI o4-mini with parallel calls, cached and reasoning tokens.
   // deepseek-reasoner: reasoning_content, and cache hits as prompt_cache_hit_tokens only.
-  it.each(['tool-calls', 'deepseek-reasoner'])('reads the recorded %s response into the golden events', (name) => {
+  // logprobs: gpt-4o-mini with top_logprobs. azure-content-filter: an answer Azure's filter cut,
+  // with its filter results. qwen-explicit-cache: DashScope cache writes and reasoning.
+  it.each(['tool-calls', 'deepseek-reasoner', 'logprobs', 'azure-content-filter', 'qwen-explicit-cache'])('reads the recorded %s response into the golden events', (name) => {
     const events = PROVIDERS.openai.parseResponse(readJsonFixture(`response.${name}.json`));
 
     expect(toIrJson(events)).toStrictEqual(readJsonFixture(`response.${name}.events.json`));

@@ -17,8 +17,10 @@ function replay(sse: string): { events: ResponseEvent[]; done: boolean } {
 describe(OpenAiStreamParser.name, () => {
   // tool-calls: gpt-4o text preamble, two parallel calls in fragments, finish, usage chunk with
   // empty choices, [DONE]. deepseek-reasoner: keep-alive comments, reasoning_content deltas,
-  // usage in the finishing chunk.
-  it.each(['tool-calls', 'deepseek-reasoner'])('reads the recorded %s stream into the golden events', (name) => {
+  // usage in the finishing chunk. azure-content-filter: Azure's opening chunk with empty id and
+  // choices plus prompt_filter_results, filter results on every chunk, a content_filter finish.
+  // ollama-reasoning: the `reasoning` field. logprobs: logprobs on content chunks.
+  it.each(['tool-calls', 'deepseek-reasoner', 'azure-content-filter', 'ollama-reasoning', 'logprobs'])('reads the recorded %s stream into the golden events', (name) => {
     const { events, done } = replay(readFixture(`stream.${name}.sse`));
 
     expect(toIrJson(events)).toStrictEqual(readJsonFixture(`stream.${name}.events.json`));
@@ -33,6 +35,20 @@ describe(OpenAiStreamParser.name, () => {
     expect(folder.value.choices[0]?.toolCalls).toStrictEqual([
       { id: 'call_Vt6mNq0aH2yK1Zr8cX3uPb4E', name: 'get_weather', arguments: '{"city": "Paris"}' },
       { id: 'call_9LwQe2Rk7TfY3sJd5GhZ1xMa', name: 'get_weather', arguments: '{"city": "Oslo"}' },
+    ]);
+  });
+
+  it('starts once, from the first chunk with something in it', () => {
+    const sut = new OpenAiStreamParser();
+
+    expect(sut.push({ event: '', data: '{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[]}' })).toStrictEqual([]);
+    expect(sut.push({ event: '', data: '{"choices":[],"id":"","model":"","prompt_filter_results":[]}' })).toStrictEqual([]);
+    expect(toIrJson(sut.push({ event: '', data: '{"id":"chatcmpl-9","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"}}]}' }))).toStrictEqual([
+      { event: { $case: 'start', value: { id: 'chatcmpl-9', model: 'gpt-4o' } } },
+      { event: { $case: 'textDelta', value: { text: 'Hi', choice: 0 } } },
+    ]);
+    expect(toIrJson(sut.push({ event: '', data: '{"id":"chatcmpl-9","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"!"}}]}' }))).toStrictEqual([
+      { event: { $case: 'textDelta', value: { text: '!', choice: 0 } } },
     ]);
   });
 
