@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ConfigError } from './config.error';
 import { loadConfigFile, parseConfig } from './switchyard-config.loader';
-import type { SwitchyardConfig } from './switchyard-config.types';
+import { DEFAULT_ROUTING, SwitchyardConfig } from './switchyard-config.types';
 
 const FIXTURE = join(__dirname, '__fixtures__', 'valid.yaml');
 
@@ -22,7 +22,7 @@ describe(parseConfig.name, () => {
   it('reads the DESIGN.md example and applies the defaults', async () => {
     const expected: SwitchyardConfig = {
       server: { port: 8080, adminToken: 'env:SWITCHYARD_ADMIN_TOKEN', region: 'eu-west' },
-      routing: { retries: 2, timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 } },
+      routing: DEFAULT_ROUTING,
       providers: [
         {
           id: 'openai-main',
@@ -38,12 +38,14 @@ describe(parseConfig.name, () => {
           name: 'gpt-4o-mini',
           deployments: [{ provider: 'openai-main', model: 'gpt-4o-mini-2024-07-18', weight: 3, priority: 0 }],
           fallbacks: ['claude-haiku'],
+          strategy: 'weighted',
           price: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
         },
         {
           name: 'claude-haiku',
           deployments: [{ provider: 'anthropic-main', model: 'claude-3-5-haiku-20241022', weight: 1, priority: 0 }],
           fallbacks: [],
+          strategy: 'weighted',
         },
       ],
       tenants: [
@@ -64,7 +66,7 @@ describe(parseConfig.name, () => {
   ])('gives every default for %s', (_, text) => {
     expect(parseConfig(text, 'switchyard.yaml')).toEqual({
       server: { port: 8080 },
-      routing: { retries: 2, timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 } },
+      routing: DEFAULT_ROUTING,
       providers: [],
       models: [],
       tenants: [],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
-import { DEFAULT_ROUTING, PROVIDER_TYPES, type SwitchyardConfig } from './switchyard-config.types';
+import { DEFAULT_ROUTING, PROVIDER_TYPES, ROUTING_STRATEGIES, type SwitchyardConfig } from './switchyard-config.types';
 
 // The shape of switchyard.yaml (DESIGN.md §4). Strict objects everywhere: a misspelt key
 // (`wieght: 3`) must fail loudly rather than silently fall back to its default.
@@ -33,14 +33,42 @@ const serverSchema = z.strictObject({
   region: name.optional(),
 });
 
+const D = DEFAULT_ROUTING;
+const share = z.number().min(0).max(1);
 const routingSchema = z.strictObject({
   // Each retry adds load to an upstream that is already failing; past a handful it only hurts.
-  retries: z.int().min(0).max(10).default(DEFAULT_ROUTING.retries),
+  retries: z.int().min(0).max(10).default(D.retries),
   timeouts: section(
     z.strictObject({
-      connectMs: millis.default(DEFAULT_ROUTING.timeouts.connectMs),
-      firstTokenMs: millis.default(DEFAULT_ROUTING.timeouts.firstTokenMs),
-      totalMs: millis.default(DEFAULT_ROUTING.timeouts.totalMs),
+      connectMs: millis.default(D.timeouts.connectMs),
+      firstTokenMs: millis.default(D.timeouts.firstTokenMs),
+      idleMs: millis.default(D.timeouts.idleMs),
+      totalMs: millis.default(D.timeouts.totalMs),
+    }).prefault({}),
+  ),
+  retryBudget: section(z.strictObject({ ratio: share.default(D.retryBudget.ratio), minPerSecond: z.number().min(0).default(D.retryBudget.minPerSecond) }).prefault({})),
+  circuitBreaker: section(
+    z.strictObject({
+      windowMs: millis.default(D.circuitBreaker.windowMs),
+      minRequests: positiveInt.default(D.circuitBreaker.minRequests),
+      failureRate: share.default(D.circuitBreaker.failureRate),
+      openMs: millis.default(D.circuitBreaker.openMs),
+      halfOpenRequests: positiveInt.default(D.circuitBreaker.halfOpenRequests),
+    }).prefault({}),
+  ),
+  outlier: section(
+    z.strictObject({
+      consecutiveFailures: positiveInt.default(D.outlier.consecutiveFailures),
+      ejectMs: millis.default(D.outlier.ejectMs),
+      maxEjectMs: millis.default(D.outlier.maxEjectMs),
+    }).prefault({}),
+  ),
+  probes: section(z.strictObject({ intervalMs: millis.default(D.probes.intervalMs) }).prefault({})),
+  cache: section(
+    z.strictObject({
+      ttlSeconds: positiveInt.default(D.cache.ttlSeconds),
+      maxEntryBytes: positiveInt.default(D.cache.maxEntryBytes),
+      maxBytes: positiveInt.default(D.cache.maxBytes),
     }).prefault({}),
   ),
 });
@@ -57,6 +85,8 @@ const providerSchema = z.strictObject({
     .optional(),
 });
 
+const priceSchema = z.strictObject({ inputPerMTok: money, outputPerMTok: money, cachedInputPerMTok: money.optional() });
+
 const deploymentSchema = z.strictObject({
   provider: id,
   model: name,
@@ -65,15 +95,22 @@ const deploymentSchema = z.strictObject({
   priority: z.int().min(0).default(0),
   rpm: positiveInt.optional(),
   tpm: positiveInt.optional(),
+  price: priceSchema.optional(),
 });
 
 const modelSchema = z.strictObject({
   name,
   deployments: z.array(deploymentSchema).min(1),
   fallbacks: z.array(name).default([]),
-  price: z
-    .strictObject({ inputPerMTok: money, outputPerMTok: money, cachedInputPerMTok: money.optional() })
+  price: priceSchema.optional(),
+  strategy: z.enum(ROUTING_STRATEGIES).default('weighted'),
+  timeouts: z
+    .strictObject({ connectMs: millis.optional(), firstTokenMs: millis.optional(), idleMs: millis.optional(), totalMs: millis.optional() })
     .optional(),
+  contextWindow: positiveInt.optional(),
+  contextFallback: name.optional(),
+  hedge: z.strictObject({ afterMs: millis.optional(), percentile: z.number().gt(0).lt(100).optional() }).optional(),
+  cache: z.strictObject({ ttlSeconds: positiveInt.optional() }).optional(),
 });
 
 const keySchema = z.strictObject({

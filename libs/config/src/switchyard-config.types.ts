@@ -17,17 +17,86 @@ export interface ServerConfig {
 
 export interface RoutingTimeouts {
   connectMs: number;
+  /** Until the first byte of the answer (headers, or the first stream event). */
   firstTokenMs: number;
+  /** Between two stream chunks once the answer began. */
+  idleMs: number;
   totalMs: number;
+}
+
+/** Retries may add at most `ratio` × recent requests (plus a floor), so a failing upstream is not stormed. */
+export interface RetryBudgetConfig {
+  ratio: number;
+  minPerSecond: number;
+}
+
+/** Per deployment: open on a failure rate over a sliding window, half-open trials after `openMs`. */
+export interface CircuitBreakerConfig {
+  windowMs: number;
+  minRequests: number;
+  failureRate: number;
+  openMs: number;
+  halfOpenRequests: number;
+}
+
+/** Passive ejection from real traffic: consecutive failures eject for a growing time. */
+export interface OutlierConfig {
+  consecutiveFailures: number;
+  ejectMs: number;
+  maxEjectMs: number;
+}
+
+/** Active probes of ejected / open deployments. */
+export interface ProbeConfig {
+  intervalMs: number;
+}
+
+/** Response cache defaults; models opt in with `cache`. */
+export interface CacheConfig {
+  ttlSeconds: number;
+  /** Answers bigger than this are not cached. */
+  maxEntryBytes: number;
+  /** In-memory LRU size (standalone without Redis). */
+  maxBytes: number;
 }
 
 export interface RoutingConfig {
   retries: number;
   timeouts: RoutingTimeouts;
+  retryBudget: RetryBudgetConfig;
+  circuitBreaker: CircuitBreakerConfig;
+  outlier: OutlierConfig;
+  probes: ProbeConfig;
+  cache: CacheConfig;
 }
 
 /** `routing` when the file says nothing: the schema's defaults, and the adapter's fallbacks. */
-export const DEFAULT_ROUTING: RoutingConfig = { retries: 2, timeouts: { connectMs: 5_000, firstTokenMs: 30_000, totalMs: 600_000 } };
+export const DEFAULT_ROUTING: RoutingConfig = {
+  retries: 2,
+  timeouts: { connectMs: 5_000, firstTokenMs: 30_000, idleMs: 30_000, totalMs: 600_000 },
+  retryBudget: { ratio: 0.2, minPerSecond: 5 },
+  circuitBreaker: { windowMs: 30_000, minRequests: 10, failureRate: 0.5, openMs: 30_000, halfOpenRequests: 2 },
+  outlier: { consecutiveFailures: 5, ejectMs: 30_000, maxEjectMs: 300_000 },
+  probes: { intervalMs: 10_000 },
+  cache: { ttlSeconds: 300, maxEntryBytes: 1_048_576, maxBytes: 64 * 1_048_576 },
+};
+
+export const ROUTING_STRATEGIES = ['weighted', 'least-inflight', 'lowest-latency', 'lowest-cost'] as const;
+export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
+
+/** Per-model routing settings (stored in models.options). */
+export interface ModelRoutingConfig {
+  strategy: RoutingStrategy;
+  /** Overrides of routing.timeouts for this model. */
+  timeouts?: Partial<RoutingTimeouts>;
+  /** Prompt tokens this model takes; a longer request goes to `contextFallback`. */
+  contextWindow?: number;
+  contextFallback?: string;
+  /** Send a second attempt when no first token came after `afterMs` (or the deployment's p95 TTFT). */
+  hedge?: { afterMs?: number; percentile?: number };
+  /** Response caching for this model; off unless set. */
+  cache?: { ttlSeconds?: number };
+}
 
 export interface ProviderConfig {
   id: string;
@@ -44,8 +113,11 @@ export interface DeploymentConfig {
   model: string;
   weight: number;
   priority: number;
+  /** Upstream limits the router keeps under. */
   rpm?: number;
   tpm?: number;
+  /** What this deployment costs, for the lowest-cost strategy (defaults to the model's price). */
+  price?: PriceConfig;
 }
 
 export interface PriceConfig {
@@ -54,7 +126,7 @@ export interface PriceConfig {
   cachedInputPerMTok?: number;
 }
 
-export interface ModelConfig {
+export interface ModelConfig extends ModelRoutingConfig {
   name: string;
   deployments: DeploymentConfig[];
   fallbacks: string[];

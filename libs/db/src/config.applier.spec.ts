@@ -1,4 +1,4 @@
-import type { SwitchyardConfig } from '@switchyard/config';
+import { DEFAULT_ROUTING, type SwitchyardConfig } from '@switchyard/config';
 import { applyConfig } from './config.applier';
 import type { ConfigChange } from './config-change.types';
 import { DATABASE_KINDS } from './database';
@@ -15,7 +15,7 @@ const resolveSecret = (ref: string) => secrets[ref];
 function exampleConfig(): SwitchyardConfig {
   return {
     server: { port: 8080 },
-    routing: { retries: 2, timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 } },
+    routing: DEFAULT_ROUTING,
     providers: [
       {
         id: 'openai-main',
@@ -31,6 +31,7 @@ function exampleConfig(): SwitchyardConfig {
         name: 'gpt-4o-mini',
         deployments: [{ provider: 'openai-main', model: 'gpt-4o-mini-2024-07-18', weight: 3, priority: 0 }],
         fallbacks: ['claude-haiku'],
+        strategy: 'weighted',
         price: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
       },
       {
@@ -40,6 +41,7 @@ function exampleConfig(): SwitchyardConfig {
           { provider: 'anthropic-main', model: 'claude-3-haiku-20240307', weight: 1, priority: 1 },
         ],
         fallbacks: [],
+        strategy: 'weighted',
         price: { inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08 },
       },
     ],
