@@ -91,7 +91,8 @@ function mergeExtensions(req: ChatRequest, body: Json, dropped: Set<string>): vo
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw IrError.invalid('extensions: expected a JSON object', 'extensions');
   if (ext.dialect === Dialect.DIALECT_ANTHROPIC) Object.assign(body, parsed);
-  else for (const key of Object.keys(parsed)) dropped.add(key);
+  // Keys starting with `$` are the gateway's own notes between dialect and provider, not client fields.
+  else for (const key of Object.keys(parsed)) if (!key.startsWith('$')) dropped.add(key);
 }
 
 function sampling(req: ChatRequest, body: Json, dropped: Set<string>): void {

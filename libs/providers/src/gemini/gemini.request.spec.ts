@@ -35,13 +35,13 @@ describe(buildGeminiRequest.name, () => {
       'agent-turn',
       GEMINI_3,
       'https://generativelanguage.googleapis.com/v1beta/models/gemini-3-pro-preview:generateContent',
-      ['extensions.metadata', 'extensions.logit_bias', 'extensions.store', 'extensions.service_tier', 'messages.name', 'messages.content.image.detail', 'tools.strict', 'tool_choice.disable_parallel'],
+      ['metadata', 'logit_bias', 'store', 'service_tier', 'messages.name', 'messages.content.image.detail', 'tools.strict', 'tool_choice.disable_parallel'],
     ],
     [
       'streaming-chat',
       GEMINI_25,
       'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
-      ['extensions.metadata', 'extensions.service_tier', 'messages.content.reasoning'],
+      ['metadata', 'service_tier', 'messages.content.reasoning'],
     ],
   ])('writes %s as the golden wire body', (name, target, url, dropped) => {
     const http = PROVIDERS.gemini.buildRequest(readIrFixture<ChatRequest>(`${name}.ir.json`), target);

@@ -83,7 +83,8 @@ function extensionsOf(req: ChatRequest, dropped: Set<string>): GeminiJson {
   const extras = JSON.parse(e.json) as unknown;
   if (!isObject(extras)) return {};
   if (e.dialect === Dialect.DIALECT_GEMINI) return extras;
-  for (const key of Object.keys(extras)) dropped.add(`extensions.${key}`);
+  // Named as the client sent them; `$` keys are the gateway's own notes, not client fields.
+  for (const key of Object.keys(extras)) if (!key.startsWith('$')) dropped.add(key);
   return {};
 }
 

@@ -70,7 +70,8 @@ function extensionsOf(req: ChatRequest, dropped: Set<string>): Json {
   if (!json) return {};
   const ext = JSON.parse(json) as Json;
   if (req.extensions?.dialect === Dialect.DIALECT_OPENAI) return ext;
-  for (const key of Object.keys(ext)) dropped.add(key);
+  // `$` keys are the gateway's own notes between dialect and provider, not client fields.
+  for (const key of Object.keys(ext)) if (!key.startsWith('$')) dropped.add(key);
   return {};
 }
 
