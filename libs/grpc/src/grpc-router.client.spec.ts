@@ -3,6 +3,7 @@ import {
   type CountTokensResponse,
   type EmbedRequest,
   type EmbedResponse,
+  type HealthStateResponse,
   ErrorKind,
   FinishReason,
   type ListModelsResponse,
@@ -17,7 +18,7 @@ const REQUEST: ChatRequest = { model: 'gpt-4o-mini', messages: [], stream: true 
 
 // One event of each payload the ingress renders, fully specified so the decoded values compare equal.
 const EVENTS: ResponseEvent[] = [
-  { event: { $case: 'start', value: { id: 'resp_1', model: 'gpt-4o-mini', providerId: 'openai-main', deploymentId: 'd1', upstreamModel: 'gpt-4o-mini-2024-07-18', attempts: 1, droppedParams: [] } } },
+  { event: { $case: 'start', value: { id: 'resp_1', model: 'gpt-4o-mini', providerId: 'openai-main', deploymentId: 'd1', upstreamModel: 'gpt-4o-mini-2024-07-18', attempts: 1, droppedParams: [], cacheHit: false, attemptLog: [] } } },
   { event: { $case: 'textDelta', value: { text: 'Hel', choice: 0, logprobsJson: '', signature: '' } } },
   { event: { $case: 'textDelta', value: { text: 'lo ☀️', choice: 0, logprobsJson: '', signature: '' } } },
   { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":"Paris"}', choice: 0, signature: '' } } },
@@ -46,6 +47,10 @@ class FakeRouter implements RouterPort {
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
     return this.embedImpl(request, signal);
+  }
+
+  async healthState(): Promise<HealthStateResponse> {
+    return { deployments: [{ deploymentId: 'd1', model: 'gpt-4o-mini', circuit: 'open', windowRequests: 12, windowFailures: 9 }], retryBudgetAvailable: 3.5, retriesRefused: 2 };
   }
 
   async countTokens(request: ChatRequest): Promise<CountTokensResponse> {
@@ -224,6 +229,14 @@ describe(GrpcRouterClient.name, () => {
     // ~10 MB in total: unbounded buffering would have produced everything during the pause.
     expect(aheadDuringPause).toBeLessThan(1_000);
   }, 30_000);
+
+  it('carries the health state of the deployments', async () => {
+    await expect(sut.healthState()).resolves.toMatchObject({
+      deployments: [{ deploymentId: 'd1', model: 'gpt-4o-mini', circuit: 'open', windowRequests: 12, windowFailures: 9 }],
+      retryBudgetAvailable: 3.5,
+      retriesRefused: 2,
+    });
+  });
 
   it('carries embeddings and token counts as unary calls', async () => {
     const signal = new AbortController().signal;

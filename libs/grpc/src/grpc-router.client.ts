@@ -1,4 +1,4 @@
-import { type ChatRequest, type CountTokensResponse, type EmbedRequest, type EmbedResponse, type ListModelsRequest, type ListModelsResponse, type ResponseEvent, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
+import { type ChatRequest, type CountTokensResponse, type EmbedRequest, type EmbedResponse, type HealthStateResponse, type ListModelsRequest, type ListModelsResponse, type ResponseEvent, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { type GrpcClientOptions, GrpcPortClient } from './grpc-port.client';
 import type { CallMetadata } from './proto-service.types';
@@ -18,6 +18,10 @@ export class GrpcRouterClient extends GrpcPortClient implements RouterPort {
 
   listModels(metadata?: CallMetadata): Promise<ListModelsResponse> {
     return this.unary(ROUTER.listModels, LIST_MODELS_REQUEST, metadata);
+  }
+
+  healthState(metadata?: CallMetadata): Promise<HealthStateResponse> {
+    return this.unary(ROUTER.healthState, {}, metadata);
   }
 
   embed(request: EmbedRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<EmbedResponse> {

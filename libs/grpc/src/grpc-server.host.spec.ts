@@ -1,4 +1,4 @@
-import { type CountTokensResponse, type EmbedResponse, type ListModelsResponse, type ResponseEvent, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
+import { type CountTokensResponse, type HealthStateResponse, type EmbedResponse, type ListModelsResponse, type ResponseEvent, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import type { ServiceImplementation } from './proto-service.types';
@@ -25,6 +25,10 @@ class CountingRouter implements ServiceImplementation<typeof RouterServiceDefini
 
   async countTokens(): Promise<CountTokensResponse> {
     return { inputTokens: this.calls };
+  }
+
+  async healthState(): Promise<HealthStateResponse> {
+    return { deployments: [] };
   }
 }
 

@@ -75,7 +75,7 @@ describe('port services', () => {
   });
 
   it('serveRouter answers a RouteRequest without its request with an INVALID_REQUEST event', async () => {
-    const router = { route: jest.fn(), listModels: jest.fn(), embed: jest.fn(), countTokens: jest.fn() };
+    const router = { route: jest.fn(), listModels: jest.fn(), embed: jest.fn(), countTokens: jest.fn(), healthState: jest.fn() };
     const address = await listen((host) => serveRouter(host, router));
     const route = toGrpcServiceDefinition(RouterServiceDefinition).route;
     const raw = new Client(address, credentials.createInsecure());
@@ -99,6 +99,7 @@ describe('port services', () => {
       listModels: jest.fn(),
       embed: jest.fn(),
       countTokens: jest.fn(),
+      healthState: jest.fn(),
     };
     const sut = new GrpcRouterClient(await listen((host) => serveRouter(host, router)));
     clients.push(sut);

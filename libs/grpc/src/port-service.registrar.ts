@@ -25,6 +25,7 @@ export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerH
     listModels: () => impl.listModels(),
     embed: (request, signal) => impl.embed(request, signal),
     countTokens: ({ request }, signal) => impl.countTokens(request ?? {}, signal),
+    healthState: () => impl.healthState(),
   });
 }
 

@@ -2,7 +2,7 @@ import type { AdmitRequest, AdmitResponse } from './generated/switchyard/auth/v1
 import type { EmbedGenerateRequest, GenerateRequest } from './generated/switchyard/adapter/v1/adapter';
 import type { GetUsageRequest, GetUsageResponse, UsageEvent } from './generated/switchyard/billing/v1/billing';
 import type { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from './generated/switchyard/ir/v1/ir';
-import type { ListModelsResponse } from './generated/switchyard/router/v1/router';
+import type { HealthStateResponse, ListModelsResponse } from './generated/switchyard/router/v1/router';
 
 // The service boundaries of DESIGN.md §1 as TypeScript interfaces. Standalone mode binds them
 // to in-process implementations, cluster mode to gRPC clients; callers cannot tell which.
@@ -19,6 +19,8 @@ export interface RouterPort {
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse>;
   /** Counts the prompt of `request` on a deployment of its model; failures come back in `error`. */
   countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse>;
+  /** Deployment health as this router replica sees it. */
+  healthState(): Promise<HealthStateResponse>;
 }
 
 export interface AdapterPort {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ADAPTER_FAMILY_OF, type RoutingConfig } from '@switchyard/config';
 import { ADAPTER_PORTS, ErrorKind } from '@switchyard/ir';
-import type { AdapterPort, AdapterPorts, ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ErrorEvent, ListModelsResponse, ResponseEvent, RouterPort, StartEvent, Target, Timeouts } from '@switchyard/ir';
+import type { AdapterPort, AdapterPorts, ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ErrorEvent, HealthStateResponse, ListModelsResponse, ResponseEvent, RouterPort, StartEvent, Target, Timeouts } from '@switchyard/ir';
 import { CATALOGUE_SOURCE, ROUTING_CONFIG } from './catalogue.types';
 import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry } from './catalogue.types';
 import { backoffMs, pickDeployment } from './deployment-picker';
@@ -78,6 +78,13 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       if (!last) return;
     }
     yield errorEvent(last ?? unavailable(model.name));
+  }
+
+  async healthState(): Promise<HealthStateResponse> {
+    const deployments = [...this.snapshot.models.values()].flatMap((m) =>
+      m.tiers.flat().map((d) => ({ deploymentId: d.id, model: m.name, providerId: d.provider.id, circuit: 'closed' })),
+    );
+    return { deployments };
   }
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {

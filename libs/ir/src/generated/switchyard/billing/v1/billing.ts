@@ -33,7 +33,15 @@ export interface UsageEvent {
     | undefined;
   /** Milliseconds since the Unix epoch. */
   startedAt?: number | undefined;
-  finishedAt?: number | undefined;
+  finishedAt?:
+    | number
+    | undefined;
+  /** Answered from the response cache: recorded with its tokens, charged nothing. */
+  cacheHit?:
+    | boolean
+    | undefined;
+  /** Upstream attempts made (0 for a cache hit). */
+  attempts?: number | undefined;
 }
 
 export interface GetUsageRequest {
@@ -82,6 +90,8 @@ function createBaseUsageEvent(): UsageEvent {
     region: "",
     startedAt: 0,
     finishedAt: 0,
+    cacheHit: false,
+    attempts: 0,
   };
 }
 
@@ -140,6 +150,12 @@ export const UsageEvent: MessageFns<UsageEvent> = {
     }
     if (message.finishedAt !== undefined && message.finishedAt !== 0) {
       writer.uint32(144).int64(message.finishedAt);
+    }
+    if (message.cacheHit !== undefined && message.cacheHit !== false) {
+      writer.uint32(152).bool(message.cacheHit);
+    }
+    if (message.attempts !== undefined && message.attempts !== 0) {
+      writer.uint32(160).uint32(message.attempts);
     }
     return writer;
   },
@@ -299,6 +315,22 @@ export const UsageEvent: MessageFns<UsageEvent> = {
             }
 
             message.finishedAt = longToNumber(reader.int64());
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.cacheHit = reader.bool();
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
             continue;
           }
         }

@@ -206,7 +206,18 @@ export interface RequestMeta {
   keyId?: string | undefined;
   endUserId?: string | undefined;
   region?: string | undefined;
-  dialect?: Dialect | undefined;
+  dialect?:
+    | Dialect
+    | undefined;
+  /**
+   * The x-switchyard-cache request header: "" (the model's default), "no-cache" (do not answer
+   * from the cache, but store the answer) or "no-store" (neither read nor write).
+   */
+  cacheMode?:
+    | string
+    | undefined;
+  /** Regions the tenant may be served from (deployment regions); empty means any. */
+  allowedRegions?: string[] | undefined;
 }
 
 /** What a dialect carries that the IR cannot express, for a provider of the same family. */
@@ -237,6 +248,23 @@ export interface ChatRequest {
   droppedParams?: string[] | undefined;
 }
 
+/** One try of one deployment, for x-switchyard-attempts and traces. */
+export interface Attempt {
+  deploymentId?: string | undefined;
+  providerId?:
+    | string
+    | undefined;
+  /** The public model this hop served (differs from the request's after a fallback). */
+  model?:
+    | string
+    | undefined;
+  /** "ok", an ErrorKind name such as "rate_limited", "cancelled" (lost a hedge race) or "skipped". */
+  outcome?: string | undefined;
+  status?: number | undefined;
+  durationMs?: number | undefined;
+  hedge?: boolean | undefined;
+}
+
 export interface StartEvent {
   id?: string | undefined;
   model?: string | undefined;
@@ -247,7 +275,15 @@ export interface StartEvent {
     | number
     | undefined;
   /** Request fields the provider translator dropped as harmless for this upstream. */
-  droppedParams?: string[] | undefined;
+  droppedParams?:
+    | string[]
+    | undefined;
+  /** Answered from the response cache: no upstream call, no upstream cost. */
+  cacheHit?:
+    | boolean
+    | undefined;
+  /** Every try before and including the one that answered, in order. */
+  attemptLog?: Attempt[] | undefined;
 }
 
 export interface TextDelta {
@@ -1564,7 +1600,16 @@ export const Reasoning: MessageFns<Reasoning> = {
 };
 
 function createBaseRequestMeta(): RequestMeta {
-  return { requestId: "", tenantId: "", keyId: "", endUserId: "", region: "", dialect: 0 };
+  return {
+    requestId: "",
+    tenantId: "",
+    keyId: "",
+    endUserId: "",
+    region: "",
+    dialect: 0,
+    cacheMode: "",
+    allowedRegions: [],
+  };
 }
 
 export const RequestMeta: MessageFns<RequestMeta> = {
@@ -1586,6 +1631,14 @@ export const RequestMeta: MessageFns<RequestMeta> = {
     }
     if (message.dialect !== undefined && message.dialect !== 0) {
       writer.uint32(48).int32(message.dialect);
+    }
+    if (message.cacheMode !== undefined && message.cacheMode !== "") {
+      writer.uint32(58).string(message.cacheMode);
+    }
+    if (message.allowedRegions !== undefined && message.allowedRegions.length !== 0) {
+      for (const v of message.allowedRegions) {
+        writer.uint32(66).string(v!);
+      }
     }
     return writer;
   },
@@ -1649,6 +1702,25 @@ export const RequestMeta: MessageFns<RequestMeta> = {
             }
 
             message.dialect = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cacheMode = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            const el = reader.string();
+            if (el !== undefined) {
+              message.allowedRegions!.push(el);
+            }
             continue;
           }
         }
@@ -1933,8 +2005,130 @@ export const ChatRequest: MessageFns<ChatRequest> = {
   },
 };
 
+function createBaseAttempt(): Attempt {
+  return { deploymentId: "", providerId: "", model: "", outcome: "", status: 0, durationMs: 0, hedge: false };
+}
+
+export const Attempt: MessageFns<Attempt> = {
+  encode(message: Attempt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deploymentId !== undefined && message.deploymentId !== "") {
+      writer.uint32(10).string(message.deploymentId);
+    }
+    if (message.providerId !== undefined && message.providerId !== "") {
+      writer.uint32(18).string(message.providerId);
+    }
+    if (message.model !== undefined && message.model !== "") {
+      writer.uint32(26).string(message.model);
+    }
+    if (message.outcome !== undefined && message.outcome !== "") {
+      writer.uint32(34).string(message.outcome);
+    }
+    if (message.status !== undefined && message.status !== 0) {
+      writer.uint32(40).uint32(message.status);
+    }
+    if (message.durationMs !== undefined && message.durationMs !== 0) {
+      writer.uint32(48).uint32(message.durationMs);
+    }
+    if (message.hedge !== undefined && message.hedge !== false) {
+      writer.uint32(56).bool(message.hedge);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Attempt {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttempt();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deploymentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.providerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.status = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.durationMs = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.hedge = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 function createBaseStartEvent(): StartEvent {
-  return { id: "", model: "", providerId: "", deploymentId: "", upstreamModel: "", attempts: 0, droppedParams: [] };
+  return {
+    id: "",
+    model: "",
+    providerId: "",
+    deploymentId: "",
+    upstreamModel: "",
+    attempts: 0,
+    droppedParams: [],
+    cacheHit: false,
+    attemptLog: [],
+  };
 }
 
 export const StartEvent: MessageFns<StartEvent> = {
@@ -1960,6 +2154,14 @@ export const StartEvent: MessageFns<StartEvent> = {
     if (message.droppedParams !== undefined && message.droppedParams.length !== 0) {
       for (const v of message.droppedParams) {
         writer.uint32(58).string(v!);
+      }
+    }
+    if (message.cacheHit !== undefined && message.cacheHit !== false) {
+      writer.uint32(64).bool(message.cacheHit);
+    }
+    if (message.attemptLog !== undefined && message.attemptLog.length !== 0) {
+      for (const v of message.attemptLog) {
+        Attempt.encode(v!, writer.uint32(74).fork()).join();
       }
     }
     return writer;
@@ -2034,6 +2236,25 @@ export const StartEvent: MessageFns<StartEvent> = {
             const el = reader.string();
             if (el !== undefined) {
               message.droppedParams!.push(el);
+            }
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.cacheHit = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            const el = Attempt.decode(reader, reader.uint32());
+            if (el !== undefined) {
+              message.attemptLog!.push(el);
             }
             continue;
           }

@@ -25,6 +25,40 @@ export interface ListModelsResponse {
   models?: ModelInfo[] | undefined;
 }
 
+export interface HealthStateRequest {
+}
+
+export interface DeploymentHealth {
+  deploymentId?: string | undefined;
+  model?: string | undefined;
+  providerId?:
+    | string
+    | undefined;
+  /** "closed", "open" or "half-open". */
+  circuit?:
+    | string
+    | undefined;
+  /** Milliseconds since the epoch; 0 when not cooling down / not ejected. */
+  cooldownUntil?: number | undefined;
+  ejectedUntil?: number | undefined;
+  ejections?: number | undefined;
+  windowRequests?: number | undefined;
+  windowFailures?: number | undefined;
+  consecutiveFailures?: number | undefined;
+  inFlight?: number | undefined;
+  ewmaTtftMs?: number | undefined;
+  ewmaTotalMs?: number | undefined;
+}
+
+export interface HealthStateResponse {
+  deployments?:
+    | DeploymentHealth[]
+    | undefined;
+  /** Retries allowed right now by the retry budget, and retries refused by it so far. */
+  retryBudgetAvailable?: number | undefined;
+  retriesRefused?: number | undefined;
+}
+
 function createBaseRouteRequest(): RouteRequest {
   return { request: undefined };
 }
@@ -225,6 +259,306 @@ export const ListModelsResponse: MessageFns<ListModelsResponse> = {
   },
 };
 
+function createBaseHealthStateRequest(): HealthStateRequest {
+  return {};
+}
+
+export const HealthStateRequest: MessageFns<HealthStateRequest> = {
+  encode(_: HealthStateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HealthStateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHealthStateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseDeploymentHealth(): DeploymentHealth {
+  return {
+    deploymentId: "",
+    model: "",
+    providerId: "",
+    circuit: "",
+    cooldownUntil: 0,
+    ejectedUntil: 0,
+    ejections: 0,
+    windowRequests: 0,
+    windowFailures: 0,
+    consecutiveFailures: 0,
+    inFlight: 0,
+    ewmaTtftMs: 0,
+    ewmaTotalMs: 0,
+  };
+}
+
+export const DeploymentHealth: MessageFns<DeploymentHealth> = {
+  encode(message: DeploymentHealth, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deploymentId !== undefined && message.deploymentId !== "") {
+      writer.uint32(10).string(message.deploymentId);
+    }
+    if (message.model !== undefined && message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.providerId !== undefined && message.providerId !== "") {
+      writer.uint32(26).string(message.providerId);
+    }
+    if (message.circuit !== undefined && message.circuit !== "") {
+      writer.uint32(34).string(message.circuit);
+    }
+    if (message.cooldownUntil !== undefined && message.cooldownUntil !== 0) {
+      writer.uint32(40).int64(message.cooldownUntil);
+    }
+    if (message.ejectedUntil !== undefined && message.ejectedUntil !== 0) {
+      writer.uint32(48).int64(message.ejectedUntil);
+    }
+    if (message.ejections !== undefined && message.ejections !== 0) {
+      writer.uint32(56).uint32(message.ejections);
+    }
+    if (message.windowRequests !== undefined && message.windowRequests !== 0) {
+      writer.uint32(64).uint32(message.windowRequests);
+    }
+    if (message.windowFailures !== undefined && message.windowFailures !== 0) {
+      writer.uint32(72).uint32(message.windowFailures);
+    }
+    if (message.consecutiveFailures !== undefined && message.consecutiveFailures !== 0) {
+      writer.uint32(80).uint32(message.consecutiveFailures);
+    }
+    if (message.inFlight !== undefined && message.inFlight !== 0) {
+      writer.uint32(88).uint32(message.inFlight);
+    }
+    if (message.ewmaTtftMs !== undefined && message.ewmaTtftMs !== 0) {
+      writer.uint32(97).double(message.ewmaTtftMs);
+    }
+    if (message.ewmaTotalMs !== undefined && message.ewmaTotalMs !== 0) {
+      writer.uint32(105).double(message.ewmaTotalMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeploymentHealth {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeploymentHealth();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deploymentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.providerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.circuit = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.cooldownUntil = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.ejectedUntil = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.ejections = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.windowRequests = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.windowFailures = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.consecutiveFailures = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.inFlight = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.ewmaTtftMs = reader.double();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.ewmaTotalMs = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseHealthStateResponse(): HealthStateResponse {
+  return { deployments: [], retryBudgetAvailable: 0, retriesRefused: 0 };
+}
+
+export const HealthStateResponse: MessageFns<HealthStateResponse> = {
+  encode(message: HealthStateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deployments !== undefined && message.deployments.length !== 0) {
+      for (const v of message.deployments) {
+        DeploymentHealth.encode(v!, writer.uint32(10).fork()).join();
+      }
+    }
+    if (message.retryBudgetAvailable !== undefined && message.retryBudgetAvailable !== 0) {
+      writer.uint32(17).double(message.retryBudgetAvailable);
+    }
+    if (message.retriesRefused !== undefined && message.retriesRefused !== 0) {
+      writer.uint32(24).uint64(message.retriesRefused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HealthStateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHealthStateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const el = DeploymentHealth.decode(reader, reader.uint32());
+            if (el !== undefined) {
+              message.deployments!.push(el);
+            }
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.retryBudgetAvailable = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.retriesRefused = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 export type RouterServiceDefinition = typeof RouterServiceDefinition;
 export const RouterServiceDefinition = {
   name: "RouterService",
@@ -261,6 +595,15 @@ export const RouterServiceDefinition = {
       requestType: RouteRequest as typeof RouteRequest,
       requestStream: false,
       responseType: CountTokensResponse as typeof CountTokensResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Health of every deployment as this router replica sees it (admin API, metrics). */
+    healthState: {
+      name: "HealthState",
+      requestType: HealthStateRequest as typeof HealthStateRequest,
+      requestStream: false,
+      responseType: HealthStateResponse as typeof HealthStateResponse,
       responseStream: false,
       options: {},
     },
