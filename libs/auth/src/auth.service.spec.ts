@@ -7,7 +7,7 @@ const NOW = Date.parse('2025-08-06T10:00:00Z');
 
 const KEYS: Record<string, KeyRecord> = {
   'sk-sy-acme-all': { id: 'key_all', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false },
-  'sk-sy-acme-gpt': { id: 'key_gpt', tenantId: 'acme', models: ['gpt-4o*', 'o4-mini'], expiresAt: NOW + 60_000, revoked: false },
+  'sk-sy-acme-gpt': { id: 'key_gpt', tenantId: 'acme', models: ['gpt-4o*', 'o4-mini'], expiresAt: NOW + 60_000, revoked: false, allowedRegions: ['eu-west'] },
   'sk-sy-acme-revoked': { id: 'key_revoked', tenantId: 'acme', models: [], expiresAt: undefined, revoked: true },
   'sk-sy-acme-expired': { id: 'key_expired', tenantId: 'acme', models: [], expiresAt: NOW, revoked: false },
 };
@@ -46,7 +46,7 @@ describe(AuthService.name, () => {
   it('admits a known key with its tenant, id and allowed models', async () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o-mini' })).toStrictEqual({
       admitted: true,
-      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'] },
+      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], allowedRegions: ['eu-west'] },
     });
   });
 
@@ -90,7 +90,7 @@ describe(AuthService.name, () => {
     const later = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' });
 
     expect(tooSoon.admitted).toBe(false);
-    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [] } });
+    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [], allowedRegions: [] } });
     expect(source.loads).toBe(2);
   });
 

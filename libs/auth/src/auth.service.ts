@@ -57,6 +57,6 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     if (key.expiresAt !== undefined && key.expiresAt <= Date.now()) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.');
     const model = req.model ?? '';
     if (model && !modelAllowed(model, key.models)) return refuse(ErrorKind.ERROR_KIND_PERMISSION, `This key is not allowed to use the model \`${model}\`.`);
-    return { admitted: true, principal: { tenantId: key.tenantId, keyId: key.id, models: key.models } };
+    return { admitted: true, principal: { tenantId: key.tenantId, keyId: key.id, models: key.models, allowedRegions: key.allowedRegions ?? [] } };
   }
 }

@@ -8,6 +8,8 @@ export interface KeyRecord {
   models: string[];
   expiresAt: number | undefined;
   revoked: boolean;
+  /** The tenant's allowed deployment regions; empty means any. */
+  allowedRegions?: string[];
 }
 
 export interface KeySource {

@@ -6,10 +6,12 @@ export class PrismaKeySource implements KeySource {
   constructor(private readonly db: Database) {}
 
   async loadAll(): Promise<Map<string, KeyRecord>> {
-    const rows = await this.db.prisma.virtualKey.findMany({ select: { id: true, tenantId: true, hash: true, models: true, expiresAt: true, revokedAt: true } });
+    const rows = await this.db.prisma.virtualKey.findMany({
+      select: { id: true, tenantId: true, hash: true, models: true, expiresAt: true, revokedAt: true, tenant: { select: { allowedRegions: true } } },
+    });
     const keys = new Map<string, KeyRecord>();
     for (const r of rows) {
-      keys.set(r.hash, { id: r.id, tenantId: r.tenantId, models: r.models, expiresAt: r.expiresAt?.getTime(), revoked: r.revokedAt !== null });
+      keys.set(r.hash, { id: r.id, tenantId: r.tenantId, models: r.models, expiresAt: r.expiresAt?.getTime(), revoked: r.revokedAt !== null, allowedRegions: r.tenant.allowedRegions });
     }
     return keys;
   }

@@ -30,7 +30,8 @@ export class UsageRecorder {
 
   private async toRecord(e: UsageEvent): Promise<UsageRecordInput> {
     const startedAt = e.startedAt ?? Date.now();
-    const costUsd = await this.prices.cost(e.model ?? '', e.usage, startedAt);
+    // A cache hit made no upstream call: its tokens are recorded, its cost is zero.
+    const costUsd = e.cacheHit ? 0 : await this.prices.cost(e.model ?? '', e.usage, startedAt);
     return {
       requestId: e.requestId ?? '',
       tenantId: e.tenantId ?? '',
@@ -55,6 +56,8 @@ export class UsageRecorder {
       region: e.region || null,
       startedAt: new Date(startedAt),
       finishedAt: new Date(e.finishedAt ?? startedAt),
+      cacheHit: e.cacheHit ?? false,
+      attempts: e.attempts ?? 0,
     };
   }
 }

@@ -69,6 +69,12 @@ function checkModel(model: ModelConfig, path: readonly PropertyKey[], declared: 
     }
   });
   issues.push(...unique(model.fallbacks, [...path, 'fallbacks'], undefined, (f) => f, (f) => `duplicate fallback "${f}"`));
+  const big = model.contextFallback;
+  if (big !== undefined) {
+    if (big === model.name) issues.push({ path: [...path, 'contextFallback'], message: 'a model cannot fall back to itself' });
+    else if (!declared.models.has(big)) issues.push({ path: [...path, 'contextFallback'], message: `unknown model "${big}"` });
+    if (model.contextWindow === undefined) issues.push({ path: [...path, 'contextFallback'], message: 'needs contextWindow: the prompt size that sends a request to it' });
+  }
   return issues;
 }
 

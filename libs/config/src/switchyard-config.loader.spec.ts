@@ -133,6 +133,21 @@ describe(parseConfig.name, () => {
       'switchyard.yaml: models[0].fallbacks[0]: a model cannot fall back to itself',
     ],
     [
+      'a context fallback to an undeclared model',
+      `${PROVIDERS}\nmodels: [{ name: m, deployments: [{ provider: openai-main, model: a }], contextWindow: 8000, contextFallback: big }]`,
+      'switchyard.yaml: models[0].contextFallback: unknown model "big"',
+    ],
+    [
+      'a context fallback without a context window',
+      `${PROVIDERS}\nmodels: [{ name: m, deployments: [{ provider: openai-main, model: a }], contextFallback: n }, { name: n, deployments: [{ provider: openai-main, model: b }] }]`,
+      'switchyard.yaml: models[0].contextFallback: needs contextWindow: the prompt size that sends a request to it',
+    ],
+    [
+      'an unknown routing strategy',
+      `${PROVIDERS}\nmodels: [{ name: m, deployments: [{ provider: openai-main, model: a }], strategy: fastest }]`,
+      'switchyard.yaml: models[0].strategy: expected one of weighted, least-inflight, lowest-latency, lowest-cost, got "fastest"',
+    ],
+    [
       'a duplicate provider id',
       'providers: [{ id: openai-main, type: openai, baseUrl: https://a.test }, { id: openai-main, type: openai, baseUrl: https://b.test }]',
       'switchyard.yaml: providers[1].id: duplicate provider id "openai-main" (first at providers[0])',

@@ -125,6 +125,7 @@ const tenantSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
   budget: z.strictObject({ monthlyUsd: money.optional(), dailyUsd: money.optional() }).optional(),
+  regions: z.array(name).optional(),
   keys: z.array(keySchema).default([]),
 });
 

@@ -147,6 +147,8 @@ export interface TenantConfig {
   id: string;
   name?: string;
   budget?: { monthlyUsd?: number; dailyUsd?: number };
+  /** Deployment regions this tenant may be served from; absent or empty = any. */
+  regions?: string[];
   keys: KeyConfig[];
 }
 

@@ -43,10 +43,10 @@ export async function applyModels(ctx: ConfigApplyContext, models: ModelConfig[]
     await ctx.sync({
       entity: 'model',
       id: m.name,
-      current: current && { fallbacks: current.fallbacks },
-      desired: { fallbacks: m.fallbacks },
+      current: current && { fallbacks: current.fallbacks, strategy: current.strategy, options: current.options as Prisma.InputJsonObject },
+      desired: { fallbacks: m.fallbacks, strategy: m.strategy, options: modelOptions(m) },
       write: async () => {
-        const data = { fallbacks: m.fallbacks };
+        const data = { fallbacks: m.fallbacks, strategy: m.strategy, options: modelOptions(m) };
         if (current) await ctx.tx.model.update({ where: { name: m.name }, data });
         else await ctx.tx.model.create({ data: { name: m.name, ...data } });
         return m.name;
@@ -65,7 +65,7 @@ async function applyDeployments(ctx: ConfigApplyContext, models: ModelConfig[], 
       const id = deploymentId(m.name, d.provider, d.model);
       const current = existing.get(id);
       existing.delete(id);
-      const data = { weight: d.weight, priority: d.priority, rpm: d.rpm ?? null, tpm: d.tpm ?? null };
+      const data = { weight: d.weight, priority: d.priority, rpm: d.rpm ?? null, tpm: d.tpm ?? null, options: d.price ? { price: { ...d.price } } : {} };
       const key = { modelName: m.name, providerId: d.provider, upstreamModel: d.model };
       await ctx.sync({
         entity: 'deployment',
@@ -146,8 +146,19 @@ function redactApiKeys(state: EntityState): EntityState {
   return { ...state, apiKeys: apiKeys.map((ref) => (ref.startsWith('env:') ? ref : '[literal]')) };
 }
 
+/** The per-model routing settings stored in models.options (strategy has its own column). */
+function modelOptions(m: ModelConfig): Prisma.InputJsonObject {
+  const o: Record<string, Prisma.InputJsonValue> = {};
+  if (m.timeouts) o['timeouts'] = { ...m.timeouts };
+  if (m.contextWindow !== undefined) o['contextWindow'] = m.contextWindow;
+  if (m.contextFallback !== undefined) o['contextFallback'] = m.contextFallback;
+  if (m.hedge) o['hedge'] = { ...m.hedge };
+  if (m.cache) o['cache'] = { ...m.cache };
+  return o;
+}
+
 function deploymentState(
-  d: Pick<Deployment, 'modelName' | 'providerId' | 'upstreamModel' | 'weight' | 'priority' | 'rpm' | 'tpm'>,
+  d: Pick<Deployment, 'modelName' | 'providerId' | 'upstreamModel' | 'weight' | 'priority' | 'rpm' | 'tpm'> & { options: unknown },
 ): EntityState {
   return {
     model: d.modelName,
@@ -157,6 +168,7 @@ function deploymentState(
     priority: d.priority,
     rpm: d.rpm,
     tpm: d.tpm,
+    options: d.options as Prisma.InputJsonObject,
   };
 }
 

@@ -145,6 +145,32 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     expect((await applyConfig(t.db.prisma, config, { resolveSecret })).every((c) => c.action === 'unchanged')).toBe(true);
   });
 
+  it('stores routing settings, deployment prices and tenant regions, and re-applies them as unchanged', async () => {
+    const config = exampleConfig();
+    config.providers[0].apiKeys = ['env:OPENAI_KEY_1'];
+    config.models[1].deployments.pop();
+    config.models[0].price = { inputPerMTok: 0.1, outputPerMTok: 0.6 };
+    config.tenants[0].budget = { monthlyUsd: 750.5 };
+    config.tenants[1].keys[0].rpm = 60;
+    Object.assign(config.models[1], { strategy: 'lowest-latency', timeouts: { firstTokenMs: 9000 }, contextWindow: 200000, contextFallback: 'gpt-4o-mini', hedge: { percentile: 95 }, cache: { ttlSeconds: 60 } });
+    config.models[1].deployments[0].price = { inputPerMTok: 0.7, outputPerMTok: 3.5 };
+    config.tenants[0].regions = ['eu-west'];
+
+    const changes = await applyConfig(t.db.prisma, config, { resolveSecret });
+
+    expect(actions(changes.filter((c) => c.action !== 'unchanged'))).toEqual([
+      'model claude-haiku update',
+      'deployment claude-haiku/anthropic-main/claude-3-5-haiku-20241022 update',
+      'tenant acme update',
+    ]);
+    const model = await t.db.prisma.model.findUniqueOrThrow({ where: { name: 'claude-haiku' }, include: { deployments: true } });
+    expect(model.strategy).toBe('lowest-latency');
+    expect(model.options).toStrictEqual({ timeouts: { firstTokenMs: 9000 }, contextWindow: 200000, contextFallback: 'gpt-4o-mini', hedge: { percentile: 95 }, cache: { ttlSeconds: 60 } });
+    expect(model.deployments[0]?.options).toStrictEqual({ price: { inputPerMTok: 0.7, outputPerMTok: 3.5 } });
+    expect((await t.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'acme' } })).allowedRegions).toStrictEqual(['eu-west']);
+    expect((await applyConfig(t.db.prisma, config, { resolveSecret })).every((c) => c.action === 'unchanged')).toBe(true);
+  });
+
   it('names a key reference that resolves to nothing, and writes nothing', async () => {
     const config = exampleConfig();
     config.tenants[0].keys.push({ key: 'env:MISSING_KEY' });

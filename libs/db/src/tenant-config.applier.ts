@@ -42,7 +42,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
     const current = existing.get(t.id);
     const monthly = t.budget?.monthlyUsd;
     const daily = t.budget?.dailyUsd;
-    const data = { name: t.name ?? null, monthlyBudgetUsd: monthly ?? null, dailyBudgetUsd: daily ?? null };
+    const data = { name: t.name ?? null, monthlyBudgetUsd: monthly ?? null, dailyBudgetUsd: daily ?? null, allowedRegions: t.regions ?? [] };
     await ctx.sync({
       entity: 'tenant',
       id: t.id,
@@ -50,11 +50,13 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
         name: current.name,
         monthlyBudgetUsd: current.monthlyBudgetUsd && usd(current.monthlyBudgetUsd),
         dailyBudgetUsd: current.dailyBudgetUsd && usd(current.dailyBudgetUsd),
+        allowedRegions: current.allowedRegions,
       },
       desired: {
         name: data.name,
         monthlyBudgetUsd: monthly === undefined ? null : usd(monthly),
         dailyBudgetUsd: daily === undefined ? null : usd(daily),
+        allowedRegions: data.allowedRegions,
       },
       write: async () => {
         if (current) await ctx.tx.tenant.update({ where: { id: t.id }, data });

@@ -33,4 +33,8 @@ export interface UsageRecordInput {
   region?: string | null;
   startedAt: Date;
   finishedAt: Date;
+  /** Answered from the response cache; costUsd is then 0. */
+  cacheHit?: boolean;
+  /** Upstream attempts made. */
+  attempts?: number;
 }

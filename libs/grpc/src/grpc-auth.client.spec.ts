@@ -7,7 +7,7 @@ import { GrpcServerHost } from './grpc-server.host';
 import { serveAuth } from './port-service.registrar';
 
 const REQUEST: AdmitRequest = { keyHash: 'sha256:abc', model: 'gpt-4o-mini', requestId: 'req-1', clientIp: '10.0.0.1', dialect: Dialect.DIALECT_OPENAI };
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: ['gpt-4o-*'], region: 'eu-west' } };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: ['gpt-4o-*'], region: 'eu-west', allowedRegions: ['eu-west'] } };
 
 class FakeAuth implements AuthPort {
   admitImpl: (request: AdmitRequest) => Promise<AdmitResponse> = async () => ADMITTED;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderContext, RenderedBody } from '@switchyard/dialects';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, httpStatusOf } from '@switchyard/ir';
-import type { AuthPort, ChatRequest, Dialect, ErrorEvent, Principal, RouterPort, UsageSink } from '@switchyard/ir';
+import type { AuthPort, ChatRequest, Dialect, ErrorEvent, Principal, RequestMeta, RouterPort, UsageSink } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { credentialOf } from './credentials';
@@ -28,6 +28,10 @@ export interface ErrorDialect {
 export const DROPPED_HEADER = 'x-switchyard-dropped-params';
 /** Says a token count was made locally (the upstream has no counting endpoint or reported none). */
 export const ESTIMATED_HEADER = 'x-switchyard-token-count';
+/** Request: no-cache (do not answer from the cache) or no-store (do not touch it). Response: hit or miss. */
+export const CACHE_HEADER = 'x-switchyard-cache';
+/** Every upstream try: deployment=outcome, in order (issue 5). */
+export const ATTEMPTS_HEADER = 'x-switchyard-attempts';
 
 export const INGRESS_OPTIONS = Symbol('IngressOptions');
 export interface IngressOptions {
@@ -91,7 +95,7 @@ export class ChatPipeline {
     if (!chat) return;
     const principal = await this.admit(dialect, call, key, chat.model ?? '', res);
     if (!principal) return;
-    chat.meta = { ...chat.meta, requestId: call.requestId, tenantId: principal.tenantId, keyId: principal.keyId, region: this.options.region, dialect: dialect.id };
+    chat.meta = { ...chat.meta, ...this.metaOf(call, principal, dialect) };
 
     const tracker = new UsageTracker(chat, dialect.id, this.options.region);
     const abort = this.abortOnClose(res);
@@ -113,7 +117,7 @@ export class ChatPipeline {
     if (!chat) return;
     const principal = await this.admit(dialect, call, key, chat.model ?? '', res);
     if (!principal) return;
-    chat.meta = { ...chat.meta, requestId: call.requestId, tenantId: principal.tenantId, keyId: principal.keyId, region: this.options.region, dialect: dialect.id };
+    chat.meta = { ...chat.meta, ...this.metaOf(call, principal, dialect) };
     const abort = this.abortOnClose(res);
     const counted = await this.router.countTokens(chat, abort.signal);
     abort.release();
@@ -130,7 +134,7 @@ export class ChatPipeline {
     const request = parsed.request;
     const principal = await this.admit(dialect, call, key, request.model ?? '', res);
     if (!principal) return;
-    request.meta = { ...request.meta, requestId: call.requestId, tenantId: principal.tenantId, keyId: principal.keyId, region: this.options.region, dialect: dialect.id };
+    request.meta = { ...request.meta, ...this.metaOf(call, principal, dialect) };
     // The tracker sees the inputs as one user message, for its fallback estimate.
     const asChat: ChatRequest = {
       model: request.model,
@@ -157,6 +161,20 @@ export class ChatPipeline {
       abort.release();
       this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
     }
+  }
+
+  /** Who asks, from where, how (the x-switchyard-cache request header), and where they may be served. */
+  private metaOf(call: IncomingCall, principal: Principal, dialect: ErrorDialect): RequestMeta {
+    const cache = call.headers[CACHE_HEADER];
+    return {
+      requestId: call.requestId,
+      tenantId: principal.tenantId,
+      keyId: principal.keyId,
+      region: this.options.region,
+      dialect: dialect.id,
+      cacheMode: typeof cache === 'string' ? cache.trim().toLowerCase() : '',
+      allowedRegions: principal.allowedRegions ?? [],
+    };
   }
 
   /** The parsed request, or undefined once a 400 naming the bad field was answered. */

@@ -1,3 +1,5 @@
+import type { RoutingStrategy, RoutingTimeouts } from '@switchyard/config';
+
 // The router's in-memory view of the model catalogue, rebuilt from the database. The hot path
 // reads only this snapshot, never the database (STYLE.md rule 6).
 
@@ -10,12 +12,23 @@ export interface ProviderEntry {
   optionsJson: string;
 }
 
+/** USD per million tokens. */
+export interface PriceEntry {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
 export interface DeploymentEntry {
   id: string;
   provider: ProviderEntry;
   upstreamModel: string;
   weight: number;
   priority: number;
+  /** Upstream limits the router keeps under (per router replica, see docs/architecture.md). */
+  rpm?: number;
+  tpm?: number;
+  /** The deployment's own price, else the model's; undefined when neither is known. */
+  price?: PriceEntry;
 }
 
 export interface ModelEntry {
@@ -24,6 +37,14 @@ export interface ModelEntry {
   /** Deployments grouped by priority tier, lowest priority value first. */
   tiers: DeploymentEntry[][];
   created: number;
+  strategy?: RoutingStrategy;
+  /** Overrides of routing.timeouts. */
+  timeouts?: Partial<RoutingTimeouts>;
+  contextWindow?: number;
+  contextFallback?: string;
+  hedge?: { afterMs?: number; percentile?: number };
+  /** Response-cache TTL; undefined = this model is not cached. */
+  cacheTtlSeconds?: number;
 }
 
 export interface CatalogueSnapshot {

@@ -1,5 +1,45 @@
+import { ROUTING_STRATEGIES, type RoutingStrategy, type RoutingTimeouts } from '@switchyard/config';
 import type { Database } from '@switchyard/db';
-import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry, ProviderEntry } from './catalogue.types';
+import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry, PriceEntry, ProviderEntry } from './catalogue.types';
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown): Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function priceOf(value: unknown): PriceEntry | undefined {
+  const p = object(value);
+  const input = num(p['inputPerMTok']);
+  const output = num(p['outputPerMTok']);
+  return input === undefined || output === undefined ? undefined : { inputPerMTok: input, outputPerMTok: output };
+}
+
+/** models.options as written by applyConfig / the admin API; unknown or malformed keys are ignored. */
+function modelSettings(strategy: string, options: unknown): Pick<ModelEntry, 'strategy' | 'timeouts' | 'contextWindow' | 'contextFallback' | 'hedge' | 'cacheTtlSeconds'> {
+  const o = object(options);
+  const t = object(o['timeouts']);
+  const timeouts: Partial<RoutingTimeouts> = {};
+  for (const k of ['connectMs', 'firstTokenMs', 'idleMs', 'totalMs'] as const) {
+    const v = num(t[k]);
+    if (v !== undefined) timeouts[k] = v;
+  }
+  const hedge = object(o['hedge']);
+  const cache = object(o['cache']);
+  const fallback = o['contextFallback'];
+  return {
+    strategy: (ROUTING_STRATEGIES as readonly string[]).includes(strategy) ? (strategy as RoutingStrategy) : 'weighted',
+    timeouts: Object.keys(timeouts).length ? timeouts : undefined,
+    contextWindow: num(o['contextWindow']),
+    contextFallback: typeof fallback === 'string' ? fallback : undefined,
+    hedge: o['hedge'] === undefined ? undefined : { afterMs: num(hedge['afterMs']), percentile: num(hedge['percentile']) },
+    cacheTtlSeconds: o['cache'] === undefined ? undefined : (num(cache['ttlSeconds']) ?? 0),
+  };
+}
 
 /** Builds the router's snapshot from the config tables (two queries, at start and on refresh). */
 export class PrismaCatalogueSource implements CatalogueSource {
@@ -8,7 +48,7 @@ export class PrismaCatalogueSource implements CatalogueSource {
   async load(): Promise<CatalogueSnapshot> {
     const [providers, models] = await Promise.all([
       this.db.prisma.provider.findMany(),
-      this.db.prisma.model.findMany({ include: { deployments: true }, orderBy: { name: 'asc' } }),
+      this.db.prisma.model.findMany({ include: { deployments: true, prices: { orderBy: { effectiveFrom: 'desc' }, take: 1 } }, orderBy: { name: 'asc' } }),
     ]);
     const byId = new Map<string, ProviderEntry>(
       providers.map((p) => [p.id, { id: p.id, type: p.type, baseUrl: p.baseUrl, apiKeys: p.apiKeys, region: p.region ?? '', optionsJson: JSON.stringify(p.options ?? {}) }]),
@@ -16,11 +56,22 @@ export class PrismaCatalogueSource implements CatalogueSource {
     const out = new Map<string, ModelEntry>();
     for (const m of models) {
       const tiers = new Map<number, DeploymentEntry[]>();
+      const latest = m.prices[0];
+      const modelPrice = latest ? { inputPerMTok: Number(latest.inputPerMTok), outputPerMTok: Number(latest.outputPerMTok) } : undefined;
       for (const d of m.deployments) {
         const provider = byId.get(d.providerId);
         if (!provider || d.weight <= 0) continue;
         const tier = tiers.get(d.priority) ?? [];
-        tier.push({ id: d.id, provider, upstreamModel: d.upstreamModel, weight: d.weight, priority: d.priority });
+        tier.push({
+          id: d.id,
+          provider,
+          upstreamModel: d.upstreamModel,
+          weight: d.weight,
+          priority: d.priority,
+          rpm: d.rpm ?? undefined,
+          tpm: d.tpm ?? undefined,
+          price: priceOf(object(d.options)['price']) ?? modelPrice,
+        });
         tiers.set(d.priority, tier);
       }
       out.set(m.name, {
@@ -28,6 +79,7 @@ export class PrismaCatalogueSource implements CatalogueSource {
         fallbacks: m.fallbacks,
         tiers: [...tiers.entries()].sort(([a], [b]) => a - b).map(([, t]) => t),
         created: Math.floor(m.createdAt.getTime() / 1000),
+        ...modelSettings(m.strategy, m.options),
       });
     }
     return { models: out };

@@ -26,7 +26,11 @@ export interface Principal {
     | undefined;
   /** Allowed public model patterns ("*" wildcards); empty means every model. */
   models?: string[] | undefined;
-  region?: string | undefined;
+  region?:
+    | string
+    | undefined;
+  /** Deployment regions the tenant may be served from; empty means any. */
+  allowedRegions?: string[] | undefined;
 }
 
 export interface AdmitResponse {
@@ -126,7 +130,7 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
 };
 
 function createBasePrincipal(): Principal {
-  return { tenantId: "", keyId: "", models: [], region: "" };
+  return { tenantId: "", keyId: "", models: [], region: "", allowedRegions: [] };
 }
 
 export const Principal: MessageFns<Principal> = {
@@ -144,6 +148,11 @@ export const Principal: MessageFns<Principal> = {
     }
     if (message.region !== undefined && message.region !== "") {
       writer.uint32(34).string(message.region);
+    }
+    if (message.allowedRegions !== undefined && message.allowedRegions.length !== 0) {
+      for (const v of message.allowedRegions) {
+        writer.uint32(42).string(v!);
+      }
     }
     return writer;
   },
@@ -194,6 +203,17 @@ export const Principal: MessageFns<Principal> = {
             }
 
             message.region = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const el = reader.string();
+            if (el !== undefined) {
+              message.allowedRegions!.push(el);
+            }
             continue;
           }
         }
