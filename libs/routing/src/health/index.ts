@@ -1,0 +1,3 @@
+export * from './health.types';
+export * from './deployment-health';
+export * from './health-prober';
