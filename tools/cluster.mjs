@@ -14,7 +14,9 @@ const services = [
   ['simulator', 'dist/tools/simulator.js', { SIM_PORT: '9000' }],
   ['auth', 'dist/apps/auth/main.js', { GRPC_PORT: '50051' }],
   ['adapter-openai', 'dist/apps/adapter/main.js', { GRPC_PORT: '50053', ADAPTER_PROVIDER: 'openai' }],
-  ['router', 'dist/apps/router/main.js', { GRPC_PORT: '50052', ADAPTER_GRPC_URLS: 'openai=127.0.0.1:50053' }],
+  ['adapter-anthropic', 'dist/apps/adapter/main.js', { GRPC_PORT: '50056', ADAPTER_PROVIDER: 'anthropic' }],
+  ['adapter-gemini', 'dist/apps/adapter/main.js', { GRPC_PORT: '50057', ADAPTER_PROVIDER: 'gemini' }],
+  ['router', 'dist/apps/router/main.js', { GRPC_PORT: '50052', ADAPTER_GRPC_URLS: 'openai=127.0.0.1:50053,anthropic=127.0.0.1:50056,gemini=127.0.0.1:50057' }],
   ['billing', 'dist/apps/billing/main.js', { GRPC_PORT: '50055' }],
   ['ingress', 'dist/apps/ingress/main.js', { PORT: process.env.PORT ?? '8080', AUTH_GRPC_URL: '127.0.0.1:50051', ROUTER_GRPC_URL: '127.0.0.1:50052' }],
 ];

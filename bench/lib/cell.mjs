@@ -17,6 +17,9 @@ export const SCENARIOS = [
   { id: 'xlate-json-c1', stream: false, connections: 1, upstream: 'anthropic' },
   { id: 'xlate-json-c16', stream: false, connections: 16, upstream: 'anthropic' },
   { id: 'xlate-stream-c1', stream: true, connections: 1, upstream: 'anthropic' },
+  // Routing: a model with three deployments (least-inflight) against the one-deployment rows.
+  { id: 'three-json-c1', stream: false, connections: 1, upstream: 'openai-3' },
+  { id: 'three-json-c16', stream: false, connections: 16, upstream: 'openai-3' },
 ];
 
 // "Quiet" = the target's processes together use under 10 % of one core over a 300 ms window.

@@ -17,6 +17,8 @@ export const ROWS = [
   { scenario: 'xlate-json-c1', label: 'OpenAI→Anthropic non-stream c=1', metric: 'latencyMs' },
   { scenario: 'xlate-json-c16', label: 'OpenAI→Anthropic non-stream c=16', metric: 'latencyMs' },
   { scenario: 'xlate-stream-c1', label: 'OpenAI→Anthropic stream TTFT c=1', metric: 'ttftMs' },
+  { scenario: 'three-json-c1', label: '3 deployments non-stream c=1', metric: 'latencyMs' },
+  { scenario: 'three-json-c16', label: '3 deployments non-stream c=16', metric: 'latencyMs' },
 ];
 
 export function renderMarkdown(run) {

@@ -57,9 +57,19 @@ routing: { retries: 0, timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs
 providers:
   - { id: sim, type: openai, baseUrl: http://127.0.0.1:${simulatorPort}/v1, apiKeys: [sim-key] }
   - { id: sim-anthropic, type: anthropic, baseUrl: http://127.0.0.1:${simulatorPort}, apiKeys: [sim-key] }
+  - { id: sim-2, type: openai, baseUrl: http://127.0.0.1:${simulatorPort}/v1, apiKeys: [sim-key-2] }
+  - { id: sim-3, type: openai, baseUrl: http://127.0.0.1:${simulatorPort}/v1, apiKeys: [sim-key-3] }
 models:
   - name: bench-model
     deployments: [{ provider: sim, model: sim-model, weight: 1 }]
+    price: { inputPerMTok: 1, outputPerMTok: 2 }
+  # Three deployments, least-inflight: the routing decision is measured against one deployment.
+  - name: bench-model-3
+    strategy: least-inflight
+    deployments:
+      - { provider: sim, model: sim-model, weight: 1 }
+      - { provider: sim-2, model: sim-model, weight: 1 }
+      - { provider: sim-3, model: sim-model, weight: 1 }
     price: { inputPerMTok: 1, outputPerMTok: 2 }
   - name: bench-model-anthropic
     deployments: [{ provider: sim-anthropic, model: sim-model, weight: 1 }]
@@ -81,7 +91,7 @@ export async function startSimulator(children) {
     label: 'simulator direct',
     origin: match[1],
     port: Number(match[2]),
-    requests: { openai: openAiRequests(DIRECT_HEADERS, 'sim-model'), anthropic: anthropicRequests('sim-model') },
+    requests: { openai: openAiRequests(DIRECT_HEADERS, 'sim-model'), 'openai-3': openAiRequests(DIRECT_HEADERS, 'sim-model'), anthropic: anthropicRequests('sim-model') },
     gateway: [],
     simulator: sim,
   };
@@ -112,13 +122,14 @@ export async function startCluster(children, { configPath, dataDir, databaseUrl,
   });
   if (applied.status !== 0) throw new Error(`apply -f failed (${applied.status ?? applied.signal}):\n${applied.stdout}${applied.stderr}`);
 
-  const [auth, adapter, router, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [auth, adapter, anthropicAdapter, router, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const grpc = [
-    ['auth', auth, {}],
-    ['adapter', adapter, { ADAPTER_PROVIDER: 'openai' }],
-    ['router', router, { ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }],
-    ['billing', billing, {}],
-  ].map(([name, port, extra]) => ({ port, app: children.start(`cluster-${name}`, [dist(`apps/${name}/main.js`)], { ...common, ...extra, GRPC_PORT: String(port) }) }));
+    ['auth', 'auth', auth, {}],
+    ['adapter', 'adapter', adapter, { ADAPTER_PROVIDER: 'openai' }],
+    ['adapter-anthropic', 'adapter', anthropicAdapter, { ADAPTER_PROVIDER: 'anthropic' }],
+    ['router', 'router', router, { ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter},anthropic=127.0.0.1:${anthropicAdapter}` }],
+    ['billing', 'billing', billing, {}],
+  ].map(([name, app, port, extra]) => ({ port, app: children.start(`cluster-${name}`, [dist(`apps/${app}/main.js`)], { ...common, ...extra, GRPC_PORT: String(port) }) }));
   await Promise.all(grpc.map(({ port, app }) => poll(`${app.name} gRPC port ${port}`, START_TIMEOUT_MS, app, () => tcpOpen(port))));
   const ingress = children.start('cluster-ingress', [dist('apps/ingress/main.js')], {
     ...common,
@@ -138,7 +149,11 @@ function gatewayTarget(id, label, origin, apps, simulator) {
     id,
     label,
     origin,
-    requests: { openai: openAiRequests(GATEWAY_HEADERS, 'bench-model'), anthropic: openAiRequests(GATEWAY_HEADERS, 'bench-model-anthropic') },
+    requests: {
+      openai: openAiRequests(GATEWAY_HEADERS, 'bench-model'),
+      'openai-3': openAiRequests(GATEWAY_HEADERS, 'bench-model-3'),
+      anthropic: openAiRequests(GATEWAY_HEADERS, 'bench-model-anthropic'),
+    },
     gateway: apps,
     simulator,
   };
