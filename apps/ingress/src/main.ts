@@ -24,6 +24,7 @@ async function main(): Promise<void> {
         { name: 'router', ready: () => router.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
       ],
       region: env.SWITCHYARD_REGION ?? '',
+      adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
     host: env.HOST,
     port: env.PORT ?? 8080,

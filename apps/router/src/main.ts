@@ -4,7 +4,7 @@ import { ADAPTER_FAMILIES, DEFAULT_ROUTING, loadSwitchyardEnv, requireEnv } from
 import { applyMigrations, createDatabase } from '@switchyard/db';
 import { GrpcAdapterClient, runGrpcService, serveRouter } from '@switchyard/grpc';
 import type { AdapterPort } from '@switchyard/ir';
-import { PrismaCatalogueSource, RouterService } from '@switchyard/routing';
+import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { loadRoutingConfig } from './routing-config';
 
 const ADAPTER_WAIT_MS = 10_000;
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     clients.map(([family, client]) => client.waitForReady(ADAPTER_WAIT_MS).catch(() => log.warn(`adapter ${family} not reachable yet; serving anyway`))),
   );
   const routing = (await loadRoutingConfig(env.SWITCHYARD_CONFIG)) ?? DEFAULT_ROUTING;
-  const router = new RouterService(new PrismaCatalogueSource(db), adapters, routing);
+  const cache = createResponseCache(env.REDIS_URL, routing.cache);
+  const router = new RouterService(new PrismaCatalogueSource(db), adapters, routing, cache);
   await router.start();
   await runGrpcService({
     name: 'router',
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     register: (server) => serveRouter(server, router),
     close: async () => {
       router.onModuleDestroy();
+      await cache.close();
       for (const [, c] of clients) c.close();
       await db.close();
     },

@@ -16,7 +16,15 @@ async function bootstrap(): Promise<void> {
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
   const services = await createStandaloneServices(db, config, env);
   await startIngressApp({
-    ports: { auth: services.auth, router: services.router, usage: services.usage, readiness: [], region: env.SWITCHYARD_REGION ?? config.server.region ?? '' },
+    ports: {
+      auth: services.auth,
+      router: services.router,
+      usage: services.usage,
+      readiness: [],
+      region: env.SWITCHYARD_REGION ?? config.server.region ?? '',
+      // The environment wins over the file's reference, as for every other setting.
+      adminToken: env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined),
+    },
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

@@ -4,7 +4,7 @@ import { ADAPTER_FAMILIES, SwitchyardConfig, SwitchyardEnv } from '@switchyard/c
 import { Database } from '@switchyard/db';
 import { AdapterPort, UsageSink } from '@switchyard/ir';
 import { BullUsageConsumer, BullUsageSink, MemoryUsageQueue, UsageConsumer } from '@switchyard/queue';
-import { PrismaCatalogueSource, RouterService } from '@switchyard/routing';
+import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { UpstreamService } from '@switchyard/upstream';
 
 export interface StandaloneServices {
@@ -23,7 +23,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   const upstream = new UpstreamService(config.routing.timeouts.connectMs);
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
-  const router = new RouterService(new PrismaCatalogueSource(db), adapters, config.routing);
+  const cache = createResponseCache(env.REDIS_URL, config.routing.cache);
+  const router = new RouterService(new PrismaCatalogueSource(db), adapters, config.routing, cache);
   const recorder = new UsageRecorder(db);
 
   let usage: StandaloneServices['usage'];
@@ -48,6 +49,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     async close() {
       auth.onModuleDestroy();
       router.onModuleDestroy();
+      await cache.close();
       await usage.close?.();
       await consumer.close();
       await upstream.onModuleDestroy();

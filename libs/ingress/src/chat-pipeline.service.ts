@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderContext, RenderedBody } from '@switchyard/dialects';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, httpStatusOf } from '@switchyard/ir';
-import type { AuthPort, ChatRequest, Dialect, ErrorEvent, Principal, RequestMeta, RouterPort, UsageSink } from '@switchyard/ir';
+import type { Attempt, AuthPort, ChatRequest, Dialect, ErrorEvent, Principal, RequestMeta, RouterPort, StartEvent, UsageSink } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { credentialOf } from './credentials';
@@ -106,6 +106,7 @@ export class ChatPipeline {
     } finally {
       abort.release();
       this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
+      for (const lost of tracker.hedgeLosses()) this.usage.publish(lost);
     }
   }
 
@@ -228,8 +229,7 @@ export class ChatPipeline {
     if (signal.aborted) return;
     const folded = folder.value;
     if (folded.error) return this.fail(dialect, res, folded.error);
-    const dropped = droppedParams(chat, folded.start?.droppedParams);
-    sendBody(res, 200, dialect.renderResponse(folded, ctx), dropped ? { [DROPPED_HEADER]: dropped } : undefined);
+    sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat, folded.start));
   }
 
   private async stream(dialect: ChatDialect, chat: ChatRequest, ctx: RenderContext, res: ServerResponse, signal: AbortSignal, tracker: UsageTracker): Promise<void> {
@@ -240,8 +240,7 @@ export class ChatPipeline {
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
         if (ev.event?.$case === 'error') return this.fail(dialect, res, ev.event.value);
-        const dropped = droppedParams(chat, ev.event?.$case === 'start' ? ev.event.value.droppedParams : undefined);
-        res.writeHead(200, dropped ? { ...SSE_HEADERS, [DROPPED_HEADER]: dropped } : SSE_HEADERS);
+        res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat, ev.event?.$case === 'start' ? ev.event.value : undefined) });
         open = true;
       }
       if (ev.event?.$case === 'error') {
@@ -262,7 +261,8 @@ export class ChatPipeline {
 
   private fail(dialect: ErrorDialect, res: ServerResponse, error: ErrorEvent): void {
     const rendered = dialect.renderError(error);
-    sendBody(res, rendered.status || httpStatusOf(error.kind), rendered.body, rendered.headers);
+    const headers = error.attemptLog?.length ? { ...rendered.headers, [ATTEMPTS_HEADER]: renderAttempts(error.attemptLog) } : rendered.headers;
+    sendBody(res, rendered.status || httpStatusOf(error.kind), rendered.body, headers);
   }
 }
 
@@ -278,4 +278,27 @@ function parseJson(body: string | undefined): unknown {
 function droppedParams(chat: ChatRequest, upstream: string[] | undefined): string | undefined {
   const all = [...(chat.droppedParams ?? []), ...(upstream ?? [])];
   return all.length ? [...new Set(all)].join(', ') : undefined;
+}
+
+/** What the answer's start event tells the client in headers: drops, tries, cache. */
+function answerHeaders(chat: ChatRequest, start: StartEvent | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const dropped = droppedParams(chat, start?.droppedParams);
+  if (dropped) headers[DROPPED_HEADER] = dropped;
+  if (start?.attemptLog?.length) headers[ATTEMPTS_HEADER] = renderAttempts(start.attemptLog);
+  if (start?.cacheHit) headers[CACHE_HEADER] = 'hit';
+  return headers;
+}
+
+/** `provider=p;model=m;outcome=o[;status=n][;ms=n][;hedge]`, comma-separated, in try order. */
+export function renderAttempts(log: readonly Attempt[]): string {
+  return log
+    .map((a) => {
+      let s = `provider=${a.providerId ?? ''};model=${a.model ?? ''};outcome=${a.outcome ?? ''}`;
+      if (a.status) s += `;status=${a.status}`;
+      if (a.durationMs !== undefined) s += `;ms=${a.durationMs}`;
+      if (a.hedge) s += ';hedge';
+      return s;
+    })
+    .join(', ');
 }

@@ -5,3 +5,4 @@ export * from './http-server';
 export * from './ingress-app.bootstrap';
 export * from './ingress.module';
 export * from './usage-tracker';
+export * from './admin-routing.controller';

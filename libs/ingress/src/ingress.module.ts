@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_PORT, AuthPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
+import { ADMIN_TOKEN, AdminRoutingController } from './admin-routing.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
 import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
 import { ModelsController } from './models.controller';
@@ -11,6 +12,8 @@ export interface IngressPorts {
   usage: UsageSink;
   readiness: ReadinessCheck[];
   region: string;
+  /** The admin API's bearer token; the admin API is disabled without one. */
+  adminToken?: string;
 }
 
 @Module({})
@@ -19,7 +22,7 @@ export class IngressModule {
     return {
       module: IngressModule,
       // POST /v1/chat/completions is served by HotRoutes, ahead of Nest (see hot-routes.ts).
-      controllers: [ModelsController, HealthController],
+      controllers: [ModelsController, HealthController, AdminRoutingController],
       providers: [
         ChatPipeline,
         { provide: INGRESS_OPTIONS, useValue: { region: ports.region } },
@@ -27,6 +30,7 @@ export class IngressModule {
         { provide: ROUTER_PORT, useValue: ports.router },
         { provide: USAGE_SINK, useValue: ports.usage },
         { provide: READINESS_CHECKS, useValue: ports.readiness },
+        { provide: ADMIN_TOKEN, useValue: ports.adminToken },
       ],
     };
   }

@@ -55,7 +55,40 @@ describe(UsageTracker.name, () => {
       latencyMs: 950,
       ttftMs: 320,
       finishedAt: T0 + 950,
+      cacheHit: false,
+      attempts: 1,
     });
+  });
+
+  it('marks a cache hit and meters each hedge attempt that lost its race under its own id', () => {
+    const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    sut.observe({
+      event: {
+        $case: 'start',
+        value: {
+          id: 'x',
+          deploymentId: 'b',
+          attempts: 2,
+          cacheHit: false,
+          attemptLog: [
+            { deploymentId: 'a', providerId: 'sim-a', model: 'gpt-4o', outcome: 'hedge_lost', durationMs: 250, hedge: false },
+            { deploymentId: 'b', providerId: 'sim-b', model: 'gpt-4o', outcome: 'ok', hedge: true },
+          ],
+        },
+      },
+    });
+
+    const losses = sut.hedgeLosses();
+
+    expect(losses).toHaveLength(1);
+    expect(losses[0]).toMatchObject({ requestId: 'req_7f3a9c~hedge1', providerId: 'sim-a', deploymentId: 'a', status: 'aborted', httpStatus: 499, attempts: 1, latencyMs: 250, usage: { outputTokens: 0 } });
+    expect(losses[0]?.usage?.inputTokens).toBeGreaterThan(0);
+    expect(sut.finish(false, 200)).toMatchObject({ attempts: 2, cacheHit: false });
+
+    const hit = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    hit.observe({ event: { $case: 'start', value: { id: 'x', cacheHit: true, attempts: 0, attemptLog: [] } } });
+    expect(hit.finish(false, 200)).toMatchObject({ cacheHit: true, attempts: 0 });
+    expect(hit.hedgeLosses()).toStrictEqual([]);
   });
 
   it('estimates tokens at four characters each when the upstream never reported usage', () => {

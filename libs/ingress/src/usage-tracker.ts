@@ -1,4 +1,4 @@
-import { ChatRequest, Dialect, ErrorKind, ResponseEvent, UsageEvent, requestTextLength } from '@switchyard/ir';
+import { Attempt, ChatRequest, Dialect, ErrorKind, ResponseEvent, UsageEvent, requestTextLength } from '@switchyard/ir';
 
 // Rough tokens-per-character for text we could not have counted by the upstream (a client
 // that hung up before the usage event arrived). Billing prefers the provider's count.
@@ -10,6 +10,7 @@ export class UsageTracker {
   private firstTokenAt = 0;
   private outputChars = 0;
   private readonly event: UsageEvent;
+  private log: Attempt[] | undefined;
 
   constructor(private readonly chat: ChatRequest, dialect: Dialect, region: string) {
     const meta = chat.meta ?? {};
@@ -34,6 +35,9 @@ export class UsageTracker {
         this.event.providerId = e.value.providerId;
         this.event.deploymentId = e.value.deploymentId;
         this.event.upstreamModel = e.value.upstreamModel;
+        this.event.cacheHit = e.value.cacheHit ?? false;
+        this.event.attempts = e.value.attempts ?? 0;
+        this.log = e.value.attemptLog;
         return;
       case 'textDelta':
       case 'reasoningDelta':
@@ -50,6 +54,10 @@ export class UsageTracker {
       case 'error':
         this.event.status = 'error';
         this.event.errorKind = e.value.kind;
+        if (e.value.attemptLog?.length) {
+          this.log = e.value.attemptLog;
+          this.event.attempts = e.value.attemptLog.filter((a) => a.deploymentId).length;
+        }
         return;
       case 'stop':
         return;
@@ -73,6 +81,29 @@ export class UsageTracker {
     this.event.ttftMs = this.firstTokenAt ? this.firstTokenAt - this.started : 0;
     this.event.finishedAt = now;
     return this.event;
+  }
+
+  /**
+   * One usage event per hedge attempt that lost its race: the upstream did read its prompt, so
+   * it is metered (input estimated, no output), under its own request id.
+   */
+  hedgeLosses(): UsageEvent[] {
+    const lost = (this.log ?? []).filter((a) => a.outcome === 'hedge_lost');
+    return lost.map((a, i) => ({
+      ...this.event,
+      requestId: `${this.event.requestId}~hedge${i + 1}`,
+      providerId: a.providerId,
+      deploymentId: a.deploymentId,
+      upstreamModel: '',
+      status: 'aborted',
+      errorKind: ErrorKind.ERROR_KIND_CANCELLED,
+      httpStatus: 499,
+      cacheHit: false,
+      attempts: 1,
+      usage: { inputTokens: Math.ceil(requestTextLength(this.chat) / CHARS_PER_TOKEN), outputTokens: 0 },
+      latencyMs: a.durationMs ?? 0,
+      ttftMs: 0,
+    }));
   }
 
   private first(): void {

@@ -57,3 +57,4 @@ export interface CatalogueSource {
 
 export const CATALOGUE_SOURCE = Symbol('CatalogueSource');
 export const ROUTING_CONFIG = Symbol('RoutingConfig');
+export const RESPONSE_CACHE = Symbol('ResponseCache');

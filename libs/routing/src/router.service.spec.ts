@@ -1,5 +1,6 @@
 import { AdapterPort, ChatRequest, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, ErrorKind, FinishReason, GenerateRequest, ResponseEvent, Role } from '@switchyard/ir';
-import { DEFAULT_ROUTING } from '@switchyard/config';
+import { MemoryResponseCache } from '@switchyard/cache';
+import { DEFAULT_ROUTING, type RoutingConfig } from '@switchyard/config';
 import { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry, ProviderEntry } from './catalogue.types';
 import { RouterService } from './router.service';
 
@@ -27,19 +28,56 @@ const MODELS: ModelEntry[] = [
 ];
 
 class InMemoryCatalogue implements CatalogueSource {
+  constructor(private readonly models: ModelEntry[] = MODELS) {}
+
   async load(): Promise<CatalogueSnapshot> {
-    return { models: new Map(MODELS.map((m) => [m.name, m])) };
+    return { models: new Map(this.models.map((m) => [m.name, m])) };
   }
+}
+
+/** A turn that answers only after `ms`, or never if aborted first (a slow first byte). */
+type SlowTurn = { delayMs: number; events: ResponseEvent[] };
+
+/** Error events lose their attempt log, start events theirs, so older expectations stay readable. */
+function strip(events: ResponseEvent[]): ResponseEvent[] {
+  return events.map((e) => {
+    if (e.event?.$case === 'error') {
+      const { attemptLog: _log, ...value } = e.event.value;
+      return { event: { $case: 'error', value } };
+    }
+    if (e.event?.$case === 'start') {
+      const { attemptLog: _log, ...value } = e.event.value;
+      return { event: { $case: 'start', value } };
+    }
+    return e;
+  });
 }
 
 /** Answers each generate() with the next scripted turn and records what it was asked. */
 class ScriptedAdapter implements AdapterPort {
   readonly calls: GenerateRequest[] = [];
-  constructor(private readonly turns: ResponseEvent[][]) {}
+  readonly aborted: string[] = [];
+  constructor(private readonly turns: (ResponseEvent[] | SlowTurn)[]) {}
 
-  async *generate(request: GenerateRequest): AsyncIterable<ResponseEvent> {
+  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<ResponseEvent> {
     this.calls.push(request);
-    for (const e of structuredClone(this.turns[this.calls.length - 1] ?? [])) yield e;
+    const turn = this.turns[this.calls.length - 1] ?? [];
+    if (!Array.isArray(turn)) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(true), turn.delayMs);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve(false);
+        });
+      });
+      if (!ok) {
+        this.aborted.push(request.target?.deploymentId ?? '');
+        return;
+      }
+      for (const e of structuredClone(turn.events)) yield e;
+      return;
+    }
+    for (const e of structuredClone(turn)) yield e;
   }
 
   /** Unary calls answer with the scripted turn's error, or succeed when it has none. */
@@ -56,7 +94,7 @@ class ScriptedAdapter implements AdapterPort {
   private unaryError(request: GenerateRequest): ErrorEvent | undefined {
     this.calls.push(request);
     const turn = this.turns[this.calls.length - 1] ?? [];
-    const ev = turn.find((e) => e.event?.$case === 'error');
+    const ev = (Array.isArray(turn) ? turn : turn.events).find((e) => e.event?.$case === 'error');
     return ev?.event?.$case === 'error' ? ev.event.value : undefined;
   }
 
@@ -77,6 +115,10 @@ function failure(retryable: boolean, retryAfterMs = 0): ResponseEvent {
 }
 const rateLimited = failure(true);
 
+function overloaded(message = 'upstream returned 503'): ResponseEvent {
+  return { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message, retryable: true, retryAfterMs: 0 } } };
+}
+
 function request(model: string): ChatRequest {
   return { model, messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hi' } } }] }], stream: true };
 }
@@ -91,9 +133,9 @@ describe(RouterService.name, () => {
   let adapter: ScriptedAdapter;
   let sut: RouterService;
 
-  async function routerWith(turns: ResponseEvent[][]): Promise<void> {
+  async function routerWith(turns: (ResponseEvent[] | SlowTurn)[], models: ModelEntry[] = MODELS, config: Partial<RoutingConfig> = {}, cache?: MemoryResponseCache): Promise<void> {
     adapter = new ScriptedAdapter(turns);
-    sut = new RouterService(new InMemoryCatalogue(), new Map([['openai', adapter]]), DEFAULT_ROUTING);
+    sut = new RouterService(new InMemoryCatalogue(models), new Map([['openai', adapter]]), { ...DEFAULT_ROUTING, ...config }, cache);
     await sut.reload();
   }
 
@@ -134,7 +176,7 @@ describe(RouterService.name, () => {
           upstreamModel: 'gpt-4o-2024-08-06',
           optionsJson: '{"organization":"org-5tQ"}',
         },
-        timeouts: { connectMs: 5000, firstTokenMs: 30000, totalMs: 600000 },
+        timeouts: { connectMs: 5000, firstTokenMs: 30000, idleMs: 30000, totalMs: 600000 },
       },
     ]);
   });
@@ -148,7 +190,18 @@ describe(RouterService.name, () => {
       {
         event: {
           $case: 'start',
-          value: { id: 'chatcmpl-C3kX', model: 'gpt-4o', providerId: 'vllm-gpu', deploymentId: 'gpt-4o@vllm', upstreamModel: 'Qwen/Qwen3-32B', attempts: 2 },
+          value: {
+            id: 'chatcmpl-C3kX',
+            model: 'gpt-4o',
+            providerId: 'vllm-gpu',
+            deploymentId: 'gpt-4o@vllm',
+            upstreamModel: 'Qwen/Qwen3-32B',
+            attempts: 2,
+            attemptLog: [
+              { deploymentId: 'gpt-4o@openai', providerId: 'openai-eu', model: 'gpt-4o', outcome: 'rate_limited', status: 429, durationMs: expect.any(Number), hedge: false },
+              { deploymentId: 'gpt-4o@vllm', providerId: 'vllm-gpu', model: 'gpt-4o', outcome: 'ok', durationMs: expect.any(Number), hedge: false },
+            ],
+          },
         },
       },
       hello,
@@ -157,18 +210,19 @@ describe(RouterService.name, () => {
   });
 
   it('retries embeddings and token counts like chat, stamping who answered', async () => {
-    await routerWith([[rateLimited], [], [rateLimited], []]);
+    // The 429 puts gpt-4o@openai in cooldown, so the token count goes straight to vLLM.
+    await routerWith([[rateLimited], [], []]);
     const signal = new AbortController().signal;
 
     const embedded = await sut.embed({ model: 'gpt-4o', inputs: [{ text: 'hi', tokens: [] }] }, signal);
     const counted = await sut.countTokens(request('gpt-4o'), signal);
 
-    expect(embedded).toStrictEqual({
+    expect(embedded).toMatchObject({
       embeddings: [{ index: 0, values: [0.25] }],
       start: { model: 'gpt-4o', providerId: 'vllm-gpu', deploymentId: 'gpt-4o@vllm', upstreamModel: 'Qwen/Qwen3-32B', attempts: 2 },
     });
-    expect(counted).toMatchObject({ inputTokens: 7, start: { deploymentId: 'gpt-4o@vllm', attempts: 2 } });
-    expect(adapter.deployments).toStrictEqual(['gpt-4o@openai', 'gpt-4o@vllm', 'gpt-4o@openai', 'gpt-4o@vllm']);
+    expect(counted).toMatchObject({ inputTokens: 7, start: { deploymentId: 'gpt-4o@vllm', attempts: 1 } });
+    expect(adapter.deployments).toStrictEqual(['gpt-4o@openai', 'gpt-4o@vllm', 'gpt-4o@vllm']);
   });
 
   it('answers a unary call for an unknown model or with a non-retryable failure at once', async () => {
@@ -205,19 +259,18 @@ describe(RouterService.name, () => {
 
     const events = await collect(sut.route(request('gpt-4o'), new AbortController().signal));
 
-    expect(events).toStrictEqual([failure(false)]);
+    expect(strip(events)).toStrictEqual([failure(false)]);
     expect(adapter.calls).toHaveLength(1);
   });
 
   it('gives up after the configured retries with the last error, cycling through the deployments', async () => {
-    const last = failure(true, 0);
-    if (last.event?.$case === 'error') last.event.value.message = 'upstream returned 429 (third time)';
-    await routerWith([[rateLimited], [rateLimited], [last], [started, stopped]]);
+    const last = overloaded('upstream returned 503 (third time)');
+    await routerWith([[overloaded()], [overloaded()], [last], [started, stopped]]);
 
     const events = await collect(sut.route(request('gpt-4o'), new AbortController().signal));
 
     expect(adapter.deployments).toStrictEqual(['gpt-4o@openai', 'gpt-4o@vllm', 'gpt-4o@openai']);
-    expect(events).toStrictEqual([last]);
+    expect(strip(events)).toStrictEqual([last]);
   });
 
   it('falls back to the next priority tier', async () => {
@@ -281,7 +334,7 @@ describe(RouterService.name, () => {
 
     const events = await collect(sut.route(request('exotic'), new AbortController().signal));
 
-    expect(events).toStrictEqual([
+    expect(strip(events)).toStrictEqual([
       { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'no adapter serves provider type cohere', retryable: false } } },
     ]);
   });
@@ -291,7 +344,7 @@ describe(RouterService.name, () => {
 
     const events = await collect(sut.route(request('empty'), new AbortController().signal));
 
-    expect(events).toStrictEqual([
+    expect(strip(events)).toStrictEqual([
       { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'no deployment of empty is available', retryable: false } } },
     ]);
   });
@@ -306,6 +359,132 @@ describe(RouterService.name, () => {
         { name: 'exotic', ownedBy: 'switchyard', created: 1715367051 },
         { name: 'empty', ownedBy: 'switchyard', created: 1715367052 },
       ],
+    });
+  });
+
+  describe('resilience (issue 5)', () => {
+    const EU = { ...VLLM, id: 'sim-eu', region: 'eu' };
+    const US = { ...VLLM, id: 'sim-us', region: 'us' };
+    function model(name: string, deployments: DeploymentEntry[], extra: Partial<ModelEntry> = {}): ModelEntry {
+      return { name, fallbacks: [], tiers: [deployments], created: 1, ...extra };
+    }
+    const a = deployment('a', OPENAI_EU, 1);
+    const b = deployment('b', VLLM, 1);
+    const ok: ResponseEvent[] = [started, hello, stopped];
+    const outcomes = (events: ResponseEvent[]) => {
+      const last = events[events.length - 1]?.event;
+      const first = events[0]?.event;
+      const log = last?.$case === 'error' ? last.value.attemptLog : first?.$case === 'start' ? first.value.attemptLog : [];
+      return (log ?? []).map((x) => `${x.model}/${x.providerId}:${x.outcome}${x.hedge ? '+hedge' : ''}`);
+    };
+
+    it('keeps a 429ed deployment out of rotation for its retry-after', async () => {
+      await routerWith([[failure(true, 60_000)], ok, ok, ok], [model('m', [a, b])]);
+      for (let i = 0; i < 3; i++) await collect(sut.route(request('m'), new AbortController().signal));
+
+      expect(adapter.deployments).toStrictEqual(['a', 'b', 'b', 'b']);
+      expect((await sut.healthState()).deployments?.find((d) => d.deploymentId === 'a')?.cooldownUntil).toBeGreaterThan(Date.now());
+    });
+
+    it('opens the circuit of a failing deployment, reports it, and sends the traffic elsewhere', async () => {
+      const breaker = { windowMs: 60_000, minRequests: 2, failureRate: 0.5, openMs: 60_000, halfOpenRequests: 1 };
+      await routerWith([[overloaded()], ok, [overloaded()], ok, ok, ok], [model('m', [a, b])], { circuitBreaker: breaker });
+      for (let i = 0; i < 4; i++) await collect(sut.route(request('m'), new AbortController().signal));
+
+      // a fails twice (2 of 2 requests: open), then only b is asked.
+      expect(adapter.deployments).toStrictEqual(['a', 'b', 'a', 'b', 'b', 'b']);
+      expect((await sut.healthState()).deployments?.find((d) => d.deploymentId === 'a')).toMatchObject({ circuit: 'open', windowFailures: 2 });
+    });
+
+    it('falls back along the model chain, each hop in the attempt log', async () => {
+      const x = model('x', [a], { fallbacks: ['y'] });
+      const y = model('y', [b]);
+      await routerWith([[overloaded()], ok], [x, y], { retries: 0 });
+
+      const events = await collect(sut.route(request('x'), new AbortController().signal));
+
+      expect(adapter.deployments).toStrictEqual(['a', 'b']);
+      expect(outcomes(events)).toStrictEqual(['x/openai-eu:overloaded', 'y/vllm-gpu:ok']);
+      expect(events[0]).toMatchObject({ event: { $case: 'start', value: { model: 'x', deploymentId: 'b' } } });
+    });
+
+    it('sends a prompt too long for the model to its context fallback, and an upstream context error too', async () => {
+      const small = model('small', [a], { contextWindow: 3, contextFallback: 'big' });
+      const big = model('big', [b]);
+      const long: ChatRequest = { ...request('small'), messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'x'.repeat(100) } } }] }] };
+      await routerWith([ok, [{ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_CONTEXT_LENGTH, providerStatus: 400, message: 'too long', retryable: false } } }], ok], [small, big]);
+
+      const direct = await collect(sut.route(long, new AbortController().signal));
+      const bounced = await collect(sut.route(request('small'), new AbortController().signal));
+
+      expect(outcomes(direct)).toStrictEqual(['small/:context_window_exceeded', 'big/vllm-gpu:ok']);
+      expect(outcomes(bounced)).toStrictEqual(['small/openai-eu:context_length', 'big/vllm-gpu:ok']);
+      expect(adapter.deployments).toStrictEqual(['b', 'a', 'b']);
+    });
+
+    it('does not retry when the retry budget is spent', async () => {
+      await routerWith([[overloaded()], ok], [model('m', [a, b])], { retryBudget: { ratio: 0, minPerSecond: 0 } });
+
+      const events = await collect(sut.route(request('m'), new AbortController().signal));
+
+      expect(adapter.deployments).toStrictEqual(['a']);
+      expect(outcomes(events)).toStrictEqual(['m/openai-eu:overloaded', 'm/vllm-gpu:retry_budget_exhausted']);
+      expect((await sut.healthState()).retriesRefused).toBe(1);
+    });
+
+    it("serves a tenant only from its regions", async () => {
+      const eu = deployment('eu', EU, 1);
+      const us = deployment('us', US, 100);
+      await routerWith([ok, ok], [model('m', [us, eu])]);
+      const req = { ...request('m'), meta: { allowedRegions: ['eu'] } };
+
+      await collect(sut.route(req, new AbortController().signal));
+      await collect(sut.route({ ...req, meta: { allowedRegions: ['ap'] } }, new AbortController().signal)).then((events) =>
+        expect(strip(events)).toMatchObject([{ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE } } }]),
+      );
+
+      expect(adapter.deployments).toStrictEqual(['eu']);
+    });
+
+    it('picks the cheapest deployment with lowest-cost', async () => {
+      const dear = { ...deployment('dear', OPENAI_EU, 10), price: { inputPerMTok: 5, outputPerMTok: 15 } };
+      const cheap = { ...deployment('cheap', VLLM, 1), price: { inputPerMTok: 0.1, outputPerMTok: 0.4 } };
+      await routerWith([ok], [model('m', [dear, cheap], { strategy: 'lowest-cost' })]);
+
+      await collect(sut.route(request('m'), new AbortController().signal));
+
+      expect(adapter.deployments).toStrictEqual(['cheap']);
+    });
+
+    it('hedges a slow first token on another deployment, keeps the faster answer and cancels the other', async () => {
+      jest.spyOn(Math, 'random').mockReturnValue(0);
+      await routerWith([{ delayMs: 5_000, events: ok }, ok], [model('m', [a, b], { hedge: { afterMs: 20 } })]);
+
+      const events = await collect(sut.route(request('m'), new AbortController().signal));
+
+      expect(events.map((e) => e.event?.$case)).toStrictEqual(['start', 'textDelta', 'stop']);
+      expect(events[0]).toMatchObject({ event: { value: { deploymentId: 'b' } } });
+      expect(outcomes(events)).toStrictEqual(['m/openai-eu:hedge_lost', 'm/vllm-gpu:ok+hedge']);
+      expect(adapter.aborted).toStrictEqual(['a']);
+    });
+
+    it('answers a repeated question from the cache, per tenant, unless the client opts out', async () => {
+      const cache = new MemoryResponseCache({ maxBytes: 1 << 20, maxEntryBytes: 1 << 16 });
+      const usage: ResponseEvent = { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2 } } };
+      await routerWith([[started, hello, stopped, usage], ok, ok], [model('m', [a], { cacheTtlSeconds: 60 })], {}, cache);
+      const ask = (tenantId: string, cacheMode = '') => collect(sut.route({ ...request('m'), meta: { tenantId, cacheMode } }, new AbortController().signal));
+
+      const first = await ask('acme');
+      const second = await ask('acme');
+      await ask('globex');
+      await ask('acme', 'no-store');
+
+      expect(first[0]?.event?.$case === 'start' && first[0].event.value.cacheHit).toBeFalsy();
+      expect(second[0]).toMatchObject({ event: { $case: 'start', value: { cacheHit: true, attempts: 0, model: 'm' } } });
+      // Replayed through the protobuf codec: the same events, defaults filled in.
+      expect(second.slice(1)).toMatchObject([hello, stopped, usage]);
+      expect(adapter.calls).toHaveLength(3);
+      await cache.close();
     });
   });
 });

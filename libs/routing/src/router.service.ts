@@ -1,141 +1,517 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { isCacheable, responseCacheKey, type ResponseCache } from '@switchyard/cache';
 import { ADAPTER_FAMILY_OF, type RoutingConfig } from '@switchyard/config';
-import { ADAPTER_PORTS, ErrorKind } from '@switchyard/ir';
-import type { AdapterPort, AdapterPorts, ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ErrorEvent, HealthStateResponse, ListModelsResponse, ResponseEvent, RouterPort, StartEvent, Target, Timeouts } from '@switchyard/ir';
-import { CATALOGUE_SOURCE, ROUTING_CONFIG } from './catalogue.types';
-import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry } from './catalogue.types';
-import { backoffMs, pickDeployment } from './deployment-picker';
+import { ADAPTER_PORTS, ErrorKind, Role, isRetryableStatus, requestTextLength } from '@switchyard/ir';
+import type {
+  AdapterPort,
+  AdapterPorts,
+  Attempt,
+  ChatRequest,
+  CountTokensResponse,
+  EmbedRequest,
+  EmbedResponse,
+  ErrorEvent,
+  HealthStateResponse,
+  ListModelsResponse,
+  ResponseEvent,
+  RouterPort,
+  StartEvent,
+  Target,
+  Timeouts,
+} from '@switchyard/ir';
+import { CATALOGUE_SOURCE, RESPONSE_CACHE, ROUTING_CONFIG } from './catalogue.types';
+import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry } from './catalogue.types';
+import { DeploymentHealth, HealthProber, type AttemptOutcome } from './health';
+import { DeploymentStats, RetryBudget, backoffMs, pickDeployment } from './selection';
 
 // Provider types come from the database as strings; unknown ones have no family.
 const FAMILY: Readonly<Record<string, string | undefined>> = ADAPTER_FAMILY_OF;
 const REFRESH_MS = 10_000;
 const MAX_RETRY_WAIT_MS = 10_000;
+// Prompt size estimate before the upstream counts (limits, lowest-cost, context window).
+const CHARS_PER_TOKEN = 4;
+const PROBE_REQUEST: ChatRequest = {
+  model: 'probe',
+  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'ping' } } }] }],
+  sampling: { maxTokens: 1, stop: [] },
+};
 
 function errorEvent(value: ErrorEvent): ResponseEvent {
   return { event: { $case: 'error', value } };
 }
 
+/** How one attempt ended, as the route loop needs to know it. */
+type AttemptResult = { done: true } | { done: false; error: ErrorEvent };
+
+/** One running call to one deployment. */
+interface Run {
+  d: DeploymentEntry;
+  model: ModelEntry;
+  entry: Attempt;
+  started: number;
+  ctl: AbortController;
+  it: AsyncIterator<ResponseEvent>;
+  end: () => void;
+  countedAt: number;
+  estimate: number;
+}
+
+/**
+ * Picks deployments and keeps requests alive when upstreams fail (DESIGN.md §1, issue 5):
+ * strategies within priority tiers, health (circuit breakers, cooldowns, outlier ejection,
+ * probes), retries under a retry budget, fallbacks (chains and context window), hedging and
+ * the response cache. Health, latency and limit state are per router replica (see
+ * docs/architecture.md §1, router); the response cache is shared through Redis in cluster mode.
+ */
 @Injectable()
 export class RouterService implements RouterPort, OnModuleDestroy {
   private readonly log = new Logger(RouterService.name);
   private snapshot: CatalogueSnapshot = { models: new Map() };
+  private byId = new Map<string, { model: ModelEntry; d: DeploymentEntry }>();
   private timer: NodeJS.Timeout | undefined;
   private keyCursor = 0;
+  readonly health: DeploymentHealth;
+  readonly stats = new DeploymentStats();
+  readonly budget: RetryBudget;
+  private readonly prober: HealthProber;
 
   constructor(
     @Inject(CATALOGUE_SOURCE) private readonly source: CatalogueSource,
     @Inject(ADAPTER_PORTS) private readonly adapters: AdapterPorts,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
-  ) {}
+    @Optional() @Inject(RESPONSE_CACHE) private readonly cache?: ResponseCache,
+  ) {
+    this.health = new DeploymentHealth(config);
+    this.budget = new RetryBudget(config.retryBudget);
+    // The prober only ticks; DeploymentHealth decides when each deployment is due.
+    this.prober = new HealthProber(this.health, (id) => this.probe(id), Math.min(1000, config.probes.intervalMs));
+  }
 
   /** Loads the catalogue and keeps it fresh; call once at start. */
   async start(): Promise<void> {
     await this.reload();
     this.timer = setInterval(() => void this.reload().catch((e: unknown) => this.log.warn(`catalogue refresh failed: ${String(e)}`)), REFRESH_MS);
     this.timer.unref();
+    this.prober.start();
   }
 
   async reload(): Promise<void> {
     this.snapshot = await this.source.load();
+    const next = new Map<string, { model: ModelEntry; d: DeploymentEntry }>();
+    for (const model of this.snapshot.models.values()) for (const d of model.tiers.flat()) next.set(d.id, { model, d });
+    for (const id of this.byId.keys()) {
+      if (next.has(id)) continue;
+      this.health.forget(id);
+      this.stats.forget(id);
+    }
+    this.byId = next;
   }
 
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+    this.prober.stop();
   }
 
   async listModels(): Promise<ListModelsResponse> {
     return { models: [...this.snapshot.models.values()].map((m) => ({ name: m.name, ownedBy: 'switchyard', created: m.created })) };
   }
 
+  async healthState(): Promise<HealthStateResponse> {
+    const deployments = [...this.byId.values()].map(({ model, d }) => {
+      const h = this.health.state(d.id);
+      const l = this.stats.latency(d.id);
+      return {
+        deploymentId: d.id,
+        model: model.name,
+        providerId: d.provider.id,
+        circuit: h.circuit,
+        cooldownUntil: h.cooldownUntil,
+        ejectedUntil: h.ejectedUntil,
+        ejections: h.ejections,
+        windowRequests: h.windowRequests,
+        windowFailures: h.windowFailures,
+        consecutiveFailures: h.consecutiveFailures,
+        inFlight: this.stats.inFlight(d.id),
+        ewmaTtftMs: l.ttftMs ?? 0,
+        ewmaTotalMs: l.totalMs ?? 0,
+      };
+    });
+    return { deployments, retryBudgetAvailable: this.budget.available(), retriesRefused: this.budget.refused() };
+  }
+
   async *route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    const model = this.snapshot.models.get(request.model ?? '');
-    if (!model) {
+    const first = this.snapshot.models.get(request.model ?? '');
+    if (!first) {
       yield errorEvent(unknownModel(request.model));
       return;
     }
-    const tried = new Set<string>();
-    let last: ErrorEvent | undefined;
-    for (let attempt = 0; attempt <= this.config.retries; attempt++) {
-      if (attempt > 0 && tried.size >= model.tiers.flat().length) tried.clear();
-      const deployment = pickDeployment(model, tried);
-      if (!deployment) break;
-      tried.add(deployment.id);
-      if (attempt > 0) {
-        await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, last?.retryAfterMs ?? 0)), signal);
-        if (signal.aborted) return;
+    const estimate = estimateTokens(request);
+    const chain = this.chainOf(first, estimate);
+    const log: Attempt[] = [];
+    if (first !== chain[0]) log.push({ deploymentId: '', providerId: '', model: first.name, outcome: 'context_window_exceeded', hedge: false });
+
+    // The cache answers for the model that would serve: the same question, the same tenant.
+    const mode = request.meta?.cacheMode ?? '';
+    const ttl = chain[0]?.cacheTtlSeconds;
+    const key = this.cache && ttl && mode !== 'no-store' ? responseCacheKey(request.meta?.tenantId ?? '', { ...request, model: chain[0]?.name ?? '' }) : undefined;
+    if (key && mode !== 'no-cache') {
+      const hit = await (this.cache as ResponseCache).get(key);
+      if (signal.aborted) return;
+      if (hit) {
+        yield* replay(hit.events, request.model ?? '');
+        return;
       }
-      let forwarded = false;
-      last = undefined;
-      for await (const ev of this.call(request, deployment, attempt + 1, signal)) {
-        // Retry only while nothing has gone to the client (DESIGN.md §1).
-        if (!forwarded && ev.event?.$case === 'error' && ev.event.value.retryable) {
-          last = ev.event.value;
+    }
+    const recorded: ResponseEvent[] | undefined = key ? [] : undefined;
+
+    this.budget.recordRequest();
+    let last: ErrorEvent | undefined;
+    let attempts = 0;
+    for (let m = 0; m < chain.length; m++) {
+      const model = chain[m] as ModelEntry;
+      const tried = new Set<string>();
+      for (let i = 0; i <= this.config.retries; i++) {
+        let d = this.pick(model, tried, request, estimate, attempts === 0 && m === chain.length - 1);
+        // Every deployment tried and retries left: go round again (still only healthy ones).
+        if (!d && tried.size > 0) {
+          tried.clear();
+          d = this.pick(model, tried, request, estimate, false);
+        }
+        if (!d) break;
+        tried.add(d.id);
+        if (attempts > 0) {
+          if (!this.budget.tryRetry()) {
+            log.push(skipped(model, d, 'retry_budget_exhausted'));
+            yield errorEvent({ ...(last ?? unavailable(model.name)), attemptLog: log });
+            return;
+          }
+          await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempts, last?.retryAfterMs ?? 0)), signal);
+          if (signal.aborted) return;
+        }
+        attempts++;
+        const result: AttemptResult = yield* this.attempt(model, d, request, estimate, tried, log, signal, recorded);
+        if (result.done) {
+          if (key && recorded && isCacheable(recorded, request.sampling?.n ?? 1)) void (this.cache as ResponseCache).set(key, { events: recorded, storedAt: Date.now() }, ttl as number);
+          return;
+        }
+        last = result.error;
+        if (signal.aborted) return;
+        // A prompt too long for this model goes to the configured larger one, once.
+        if (last.kind === ErrorKind.ERROR_KIND_CONTEXT_LENGTH && model.contextFallback && m === chain.length - 1) {
+          const big = this.snapshot.models.get(model.contextFallback);
+          if (big && !chain.includes(big)) chain.push(big);
           break;
         }
-        forwarded = true;
-        yield ev;
+        if (!last.retryable) {
+          yield errorEvent({ ...last, attemptLog: log });
+          return;
+        }
       }
-      if (!last) return;
     }
-    yield errorEvent(last ?? unavailable(model.name));
+    yield errorEvent({ ...(last ?? unavailable(first.name)), attemptLog: log });
   }
 
-  async healthState(): Promise<HealthStateResponse> {
-    const deployments = [...this.snapshot.models.values()].flatMap((m) =>
-      m.tiers.flat().map((d) => ({ deploymentId: d.id, model: m.name, providerId: d.provider.id, circuit: 'closed' })),
-    );
-    return { deployments };
+  /**
+   * One try of one deployment, with hedging when the model asks for it: the events are relayed
+   * as they come; the result says whether the route loop may try another deployment.
+   */
+  private async *attempt(
+    model: ModelEntry,
+    d: DeploymentEntry,
+    request: ChatRequest,
+    estimate: number,
+    tried: Set<string>,
+    log: Attempt[],
+    signal: AbortSignal,
+    recorded: ResponseEvent[] | undefined,
+  ): AsyncGenerator<ResponseEvent, AttemptResult> {
+    const primary = this.begin(model, d, request, estimate, false, signal);
+    log.push(primary.entry);
+    const head = await this.firstOf(primary, model, tried, request, estimate, log, signal);
+    if (!head) return { done: false, error: cancelled() };
+    const run = head.run;
+    const firstResult = head.result;
+    if (firstResult.done) {
+      this.finish(run, { ok: true }, undefined);
+      return { done: false, error: unavailable(model.name) };
+    }
+    const firstEvent = firstResult.value;
+    if (firstEvent.event?.$case === 'error') {
+      const error = firstEvent.event.value;
+      this.finish(run, outcomeOf(error), error);
+      return { done: false, error };
+    }
+    const ttft = Date.now() - run.started;
+    run.entry.outcome = 'ok';
+    let usageTokens: number | undefined;
+    let ev: ResponseEvent | undefined = firstEvent;
+    try {
+      while (ev) {
+        const e = ev.event;
+        if (e?.$case === 'start') Object.assign(e.value, this.startOf(request.model ?? '', run.d, log));
+        else if (e?.$case === 'usage') usageTokens = (e.value.inputTokens ?? 0) + (e.value.outputTokens ?? 0);
+        else if (e?.$case === 'error') {
+          // After the first byte nothing is retried; the failure still counts against the deployment.
+          run.entry.outcome = outcomeName(e.value);
+          this.finish(run, outcomeOf(e.value), e.value);
+          recorded?.push(ev);
+          yield ev;
+          return { done: true };
+        }
+        recorded?.push(ev);
+        yield ev;
+        if (signal.aborted) break;
+        const next = await run.it.next();
+        ev = next.done ? undefined : next.value;
+      }
+    } finally {
+      if (signal.aborted) {
+        run.entry.outcome = 'cancelled';
+        run.ctl.abort();
+        this.release(run);
+      }
+    }
+    if (!signal.aborted) {
+      this.stats.observe(run.d.id, { ttftMs: ttft, totalMs: Date.now() - run.started });
+      if (usageTokens !== undefined) this.stats.addTokens(run.d.id, usageTokens - run.estimate, run.countedAt);
+      this.finish(run, { ok: true }, undefined);
+    }
+    return { done: true };
+  }
+
+  /**
+   * The first event of an attempt, racing a hedge when the model has one and no event came
+   * within its threshold: whichever deployment answers first goes on, the other is cancelled.
+   */
+  private async firstOf(
+    primary: Run,
+    model: ModelEntry,
+    tried: Set<string>,
+    request: ChatRequest,
+    estimate: number,
+    log: Attempt[],
+    signal: AbortSignal,
+  ): Promise<{ run: Run; result: IteratorResult<ResponseEvent> } | undefined> {
+    const pending = primary.it.next();
+    const threshold = this.hedgeAfterMs(model, primary.d);
+    if (threshold === undefined) return { run: primary, result: await pending };
+    let timer: NodeJS.Timeout | undefined;
+    const fired = new Promise<'hedge'>((resolve) => {
+      timer = setTimeout(() => resolve('hedge'), threshold);
+    });
+    const early = await Promise.race([pending.then((result) => ({ run: primary, result })), fired]);
+    clearTimeout(timer);
+    if (early !== 'hedge') return early;
+    if (signal.aborted) return { run: primary, result: await pending };
+    const second = this.pick(model, tried, request, estimate, false);
+    if (!second || !this.budget.tryRetry()) return { run: primary, result: await pending };
+    tried.add(second.id);
+    const hedge = this.begin(model, second, request, estimate, true, signal);
+    log.push(hedge.entry);
+    const racers = new Map<Run, Promise<{ run: Run; result: IteratorResult<ResponseEvent> }>>([
+      [primary, pending.then((result) => ({ run: primary, result }))],
+      [hedge, hedge.it.next().then((result) => ({ run: hedge, result }))],
+    ]);
+    let failed: { run: Run; result: IteratorResult<ResponseEvent> } | undefined;
+    while (racers.size) {
+      const settled = await Promise.race(racers.values());
+      racers.delete(settled.run);
+      const ev = settled.result.done ? undefined : settled.result.value;
+      // A racer that failed before its first event loses only if the other can still answer.
+      if (ev?.event?.$case === 'error' && racers.size) {
+        const error = ev.event.value;
+        this.finish(settled.run, outcomeOf(error), error);
+        failed = settled;
+        continue;
+      }
+      for (const loser of racers.keys()) this.cancel(loser, 'hedge_lost');
+      return settled;
+    }
+    return failed;
+  }
+
+  /** Starts a call to `d`; the caller must end it with finish() or release(). */
+  private begin(model: ModelEntry, d: DeploymentEntry, request: ChatRequest, estimate: number, hedge: boolean, signal: AbortSignal): Run {
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const endStats = this.stats.begin(d.id);
+    const countedAt = this.stats.countRequest(d.id, estimate);
+    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'pending', hedge };
+    const adapter = this.adapterOf(d);
+    const events = adapter ? adapter.generate({ request, target: this.targetOf(d), timeouts: this.timeoutsOf(model) }, ctl.signal) : noAdapterStream(d);
+    return {
+      d,
+      model,
+      entry,
+      started: Date.now(),
+      ctl,
+      it: events[Symbol.asyncIterator](),
+      countedAt,
+      estimate,
+      end: () => {
+        signal.removeEventListener('abort', onAbort);
+        endStats();
+      },
+    };
+  }
+
+  private finish(run: Run, outcome: AttemptOutcome, error: ErrorEvent | undefined): void {
+    run.entry.durationMs = Date.now() - run.started;
+    if (error) {
+      run.entry.outcome = outcomeName(error);
+      run.entry.status = error.providerStatus ?? 0;
+    }
+    this.health.record(run.d.id, outcome);
+    if (outcome.rateLimited) this.health.cooldown(run.d.id, outcome.retryAfterMs);
+    run.end();
+  }
+
+  /** Ends a call that neither succeeded nor failed (client gone, lost a hedge race). */
+  private release(run: Run): void {
+    run.entry.durationMs = Date.now() - run.started;
+    this.health.release(run.d.id);
+    run.end();
+  }
+
+  private cancel(run: Run, outcome: string): void {
+    run.entry.outcome = outcome;
+    run.ctl.abort();
+    void run.it.return?.(undefined).catch(() => undefined);
+    this.release(run);
+  }
+
+  /** The hedge threshold of a model on `d`: a fixed delay, or that deployment's TTFT percentile. */
+  private hedgeAfterMs(model: ModelEntry, d: DeploymentEntry): number | undefined {
+    const h = model.hedge;
+    if (!h) return undefined;
+    if (h.afterMs !== undefined) return h.afterMs;
+    return this.stats.ttftPercentile(d.id, h.percentile ?? 95);
+  }
+
+  /**
+   * The next deployment of `model` for this request: healthy, in the tenant's regions, under
+   * its upstream limits, not tried yet. With nothing healthy left anywhere (`panic`), health and
+   * limits are ignored rather than failing a request that some deployment might still serve.
+   */
+  private pick(model: ModelEntry, tried: ReadonlySet<string>, request: ChatRequest, estimate: number, panic: boolean): DeploymentEntry | undefined {
+    const regions = request.meta?.allowedRegions ?? [];
+    const inRegion = (d: DeploymentEntry) => regions.length === 0 || regions.includes(d.provider.region);
+    const strategy = model.strategy ?? 'weighted';
+    const picked = pickDeployment(model, {
+      strategy,
+      usable: (d) => !tried.has(d.id) && inRegion(d) && this.health.isAvailable(d.id) && this.stats.withinLimits(d, estimate),
+      stats: this.stats,
+      estimatedTokens: estimate,
+    });
+    if (picked && this.health.tryAcquire(picked.id)) return picked;
+    if (picked || !panic || tried.size > 0) return undefined;
+    return pickDeployment(model, { strategy, usable: (d) => inRegion(d), stats: this.stats, estimatedTokens: estimate });
+  }
+
+  /** The model, redirected by its context window, then its fallbacks: each model once. */
+  private chainOf(first: ModelEntry, estimate: number): ModelEntry[] {
+    let head = first;
+    const seen = new Set<ModelEntry>();
+    while (head.contextWindow !== undefined && estimate > head.contextWindow && head.contextFallback && !seen.has(head)) {
+      seen.add(head);
+      const bigger = this.snapshot.models.get(head.contextFallback);
+      if (!bigger) break;
+      head = bigger;
+    }
+    const chain = [head];
+    for (const name of head.fallbacks) {
+      const m = this.snapshot.models.get(name);
+      if (m && !chain.includes(m)) chain.push(m);
+    }
+    return chain;
   }
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
-    return this.unary<EmbedResponse>(request.model ?? '', signal, (adapter, target, timeouts) => adapter.embed({ request, target, timeouts }, signal));
+    return this.unary<EmbedResponse>(request.model ?? '', request.meta?.allowedRegions ?? [], signal, (adapter, target, timeouts) => adapter.embed({ request, target, timeouts }, signal));
   }
 
   countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse> {
-    return this.unary<CountTokensResponse>(request.model ?? '', signal, (adapter, target, timeouts) => adapter.countTokens({ request, target, timeouts }, signal));
+    return this.unary<CountTokensResponse>(request.model ?? '', request.meta?.allowedRegions ?? [], signal, (adapter, target, timeouts) =>
+      adapter.countTokens({ request, target, timeouts }, signal),
+    );
   }
 
   /** The retry loop of `route` for single-answer calls (embeddings, token counts). */
   private async unary<R extends { error?: ErrorEvent | undefined; start?: StartEvent | undefined }>(
     name: string,
+    allowedRegions: string[],
     signal: AbortSignal,
     invoke: (adapter: AdapterPort, target: Target, timeouts: Timeouts) => Promise<R>,
   ): Promise<R> {
     const model = this.snapshot.models.get(name);
     if (!model) return { error: unknownModel(name) } as R;
+    const request: ChatRequest = { model: name, meta: { allowedRegions } };
     const tried = new Set<string>();
+    const log: Attempt[] = [];
     let last: ErrorEvent | undefined;
+    this.budget.recordRequest();
     for (let attempt = 0; attempt <= this.config.retries; attempt++) {
-      if (attempt > 0 && tried.size >= model.tiers.flat().length) tried.clear();
-      const deployment = pickDeployment(model, tried);
-      if (!deployment) break;
-      tried.add(deployment.id);
+      let d = this.pick(model, tried, request, 0, attempt === 0);
+      if (!d && tried.size > 0) {
+        tried.clear();
+        d = this.pick(model, tried, request, 0, false);
+      }
+      if (!d) break;
+      tried.add(d.id);
       if (attempt > 0) {
+        if (!this.budget.tryRetry()) break;
         await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, last?.retryAfterMs ?? 0)), signal);
         if (signal.aborted) break;
       }
-      const adapter = this.adapterOf(deployment);
-      if (!adapter) return { error: noAdapter(deployment) } as R;
-      const res = await invoke(adapter, this.targetOf(deployment), this.timeouts());
+      const adapter = this.adapterOf(d);
+      if (!adapter) return { error: noAdapter(d) } as R;
+      const started = Date.now();
+      const end = this.stats.begin(d.id);
+      const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'ok', hedge: false };
+      log.push(entry);
+      const res = await invoke(adapter, this.targetOf(d), this.timeoutsOf(model));
+      end();
+      entry.durationMs = Date.now() - started;
+      if (res.error) {
+        entry.outcome = outcomeName(res.error);
+        entry.status = res.error.providerStatus ?? 0;
+        const outcome = outcomeOf(res.error);
+        this.health.record(d.id, outcome);
+        if (outcome.rateLimited) this.health.cooldown(d.id, outcome.retryAfterMs);
+      } else {
+        this.health.record(d.id, { ok: true });
+        this.stats.observe(d.id, { totalMs: entry.durationMs });
+      }
       if (res.error?.retryable) {
         last = res.error;
         continue;
       }
-      res.start = { ...res.start, ...this.startOf(name, deployment, attempt + 1) };
+      if (res.error) return { ...res, error: { ...res.error, attemptLog: log } };
+      res.start = { ...res.start, ...this.startOf(name, d, log) };
       return res;
     }
-    return { error: last ?? unavailable(model.name) } as R;
+    return { error: { ...(last ?? unavailable(model.name)), attemptLog: log } } as R;
   }
 
-  private async *call(request: ChatRequest, d: DeploymentEntry, attempts: number, signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    const adapter = this.adapterOf(d);
-    if (!adapter) {
-      yield errorEvent(noAdapter(d));
-      return;
-    }
-    for await (const ev of adapter.generate({ request, target: this.targetOf(d), timeouts: this.timeouts() }, signal)) {
-      if (ev.event?.$case === 'start') Object.assign(ev.event.value, this.startOf(request.model ?? '', d, attempts));
-      yield ev;
+  /** A cheap request to a deployment the breaker or the outlier detector took out. */
+  private async probe(id: string): Promise<boolean> {
+    const found = this.byId.get(id);
+    const adapter = found && this.adapterOf(found.d);
+    if (!found || !adapter) return false;
+    const ctl = new AbortController();
+    const timeouts = this.timeoutsOf(found.model);
+    const timer = setTimeout(() => ctl.abort(), timeouts.firstTokenMs);
+    timer.unref();
+    try {
+      for await (const ev of adapter.generate({ request: { ...PROBE_REQUEST, model: found.model.name }, target: this.targetOf(found.d), timeouts }, ctl.signal)) {
+        if (ev.event?.$case === 'error') return !isDeploymentFault(ev.event.value);
+        ctl.abort();
+        return true;
+      }
+      return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -151,14 +527,58 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     return { deploymentId: d.id, providerId: d.provider.id, providerType: d.provider.type, baseUrl: d.provider.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: d.provider.optionsJson };
   }
 
-  private timeouts(): Timeouts {
-    const t = this.config.timeouts;
-    return { connectMs: t.connectMs, firstTokenMs: t.firstTokenMs, totalMs: t.totalMs };
+  /** routing.timeouts with the model's own overrides. */
+  private timeoutsOf(model: ModelEntry): Timeouts {
+    const t = { ...this.config.timeouts, ...model.timeouts };
+    return { connectMs: t.connectMs, firstTokenMs: t.firstTokenMs, idleMs: t.idleMs, totalMs: t.totalMs };
   }
 
-  private startOf(model: string, d: DeploymentEntry, attempts: number): StartEvent {
-    return { model, providerId: d.provider.id, deploymentId: d.id, upstreamModel: d.upstreamModel, attempts };
+  private startOf(model: string, d: DeploymentEntry, log: Attempt[]): StartEvent {
+    return { model, providerId: d.provider.id, deploymentId: d.id, upstreamModel: d.upstreamModel, attempts: log.filter((a) => a.deploymentId).length, attemptLog: log };
   }
+}
+
+/** Replays a cached answer: the same events, marked as a hit, with no attempts. */
+async function* replay(events: ResponseEvent[], model: string): AsyncGenerator<ResponseEvent> {
+  for (const ev of events) {
+    if (ev.event?.$case === 'start') yield { event: { $case: 'start', value: { ...ev.event.value, model, cacheHit: true, attempts: 0, attemptLog: [] } } };
+    else yield ev;
+  }
+}
+
+function estimateTokens(request: ChatRequest): number {
+  return Math.ceil(requestTextLength(request) / CHARS_PER_TOKEN);
+}
+
+/** Whether an upstream failure is the deployment's fault (for health), or the request's. */
+function isDeploymentFault(e: ErrorEvent): boolean {
+  const status = e.providerStatus ?? 0;
+  if (status === 0) return e.kind !== ErrorKind.ERROR_KIND_INVALID_REQUEST && e.kind !== ErrorKind.ERROR_KIND_CANCELLED;
+  return status >= 500 || status === 408 || isRetryableStatus(status);
+}
+
+function outcomeOf(e: ErrorEvent): AttemptOutcome {
+  const status = e.providerStatus ?? 0;
+  if (status === 429 || e.kind === ErrorKind.ERROR_KIND_RATE_LIMITED) return { ok: false, status: status || 429, rateLimited: true, retryAfterMs: e.retryAfterMs || undefined };
+  if (!isDeploymentFault(e)) return { ok: true, status };
+  return { ok: false, status, retryAfterMs: e.retryAfterMs || undefined };
+}
+
+/** "rate_limited", "upstream_unavailable", … from the error kind. */
+function outcomeName(e: ErrorEvent): string {
+  return ErrorKind[e.kind ?? ErrorKind.ERROR_KIND_UNSPECIFIED].replace('ERROR_KIND_', '').toLowerCase();
+}
+
+function skipped(model: ModelEntry, d: DeploymentEntry, outcome: string): Attempt {
+  return { deploymentId: '', providerId: d.provider.id, model: model.name, outcome, hedge: false };
+}
+
+async function* noAdapterStream(d: DeploymentEntry): AsyncGenerator<ResponseEvent> {
+  yield errorEvent(noAdapter(d));
+}
+
+function cancelled(): ErrorEvent {
+  return { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false };
 }
 
 function unknownModel(model: string | undefined): ErrorEvent {

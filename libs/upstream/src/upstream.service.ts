@@ -167,7 +167,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
           dispatcher: this.agent,
           headersTimeout: firstTokenMs,
           // Between stream chunks; a stalled stream fails instead of hanging the client forever.
-          bodyTimeout: firstTokenMs,
+          bodyTimeout: t.idleMs || firstTokenMs,
         });
       } catch (err) {
         if (signal.aborted) return;

@@ -30,7 +30,11 @@ export interface Target {
 export interface Timeouts {
   connectMs?: number | undefined;
   firstTokenMs?: number | undefined;
-  totalMs?: number | undefined;
+  totalMs?:
+    | number
+    | undefined;
+  /** Between two chunks of a stream that began. */
+  idleMs?: number | undefined;
 }
 
 export interface GenerateRequest {
@@ -166,7 +170,7 @@ export const Target: MessageFns<Target> = {
 };
 
 function createBaseTimeouts(): Timeouts {
-  return { connectMs: 0, firstTokenMs: 0, totalMs: 0 };
+  return { connectMs: 0, firstTokenMs: 0, totalMs: 0, idleMs: 0 };
 }
 
 export const Timeouts: MessageFns<Timeouts> = {
@@ -179,6 +183,9 @@ export const Timeouts: MessageFns<Timeouts> = {
     }
     if (message.totalMs !== undefined && message.totalMs !== 0) {
       writer.uint32(24).uint32(message.totalMs);
+    }
+    if (message.idleMs !== undefined && message.idleMs !== 0) {
+      writer.uint32(32).uint32(message.idleMs);
     }
     return writer;
   },
@@ -218,6 +225,14 @@ export const Timeouts: MessageFns<Timeouts> = {
             }
 
             message.totalMs = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.idleMs = reader.uint32();
             continue;
           }
         }

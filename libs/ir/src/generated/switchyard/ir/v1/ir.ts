@@ -354,7 +354,11 @@ export interface ErrorEvent {
     | number
     | undefined;
   /** Name of the offending request field, when known. */
-  param?: string | undefined;
+  param?:
+    | string
+    | undefined;
+  /** Set by the router on the final error: every try that led to it (x-switchyard-attempts). */
+  attemptLog?: Attempt[] | undefined;
 }
 
 export interface ResponseEvent {
@@ -2700,7 +2704,7 @@ export const Usage: MessageFns<Usage> = {
 };
 
 function createBaseErrorEvent(): ErrorEvent {
-  return { kind: 0, providerStatus: 0, message: "", retryable: false, retryAfterMs: 0, param: "" };
+  return { kind: 0, providerStatus: 0, message: "", retryable: false, retryAfterMs: 0, param: "", attemptLog: [] };
 }
 
 export const ErrorEvent: MessageFns<ErrorEvent> = {
@@ -2722,6 +2726,11 @@ export const ErrorEvent: MessageFns<ErrorEvent> = {
     }
     if (message.param !== undefined && message.param !== "") {
       writer.uint32(50).string(message.param);
+    }
+    if (message.attemptLog !== undefined && message.attemptLog.length !== 0) {
+      for (const v of message.attemptLog) {
+        Attempt.encode(v!, writer.uint32(58).fork()).join();
+      }
     }
     return writer;
   },
@@ -2785,6 +2794,17 @@ export const ErrorEvent: MessageFns<ErrorEvent> = {
             }
 
             message.param = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const el = Attempt.decode(reader, reader.uint32());
+            if (el !== undefined) {
+              message.attemptLog!.push(el);
+            }
             continue;
           }
         }

@@ -1,0 +1,48 @@
+import { isAdmin, renderHealthMetrics } from './admin-routing.controller';
+import { renderAttempts } from './chat-pipeline.service';
+
+describe(isAdmin.name, () => {
+  it('accepts exactly the configured bearer token', () => {
+    expect(isAdmin('Bearer s3cret-admin', 's3cret-admin')).toBe(true);
+    expect(isAdmin('bearer s3cret-admin', 's3cret-admin')).toBe(true);
+    expect(isAdmin('Bearer s3cret-admiN', 's3cret-admin')).toBe(false);
+    expect(isAdmin('Bearer s3cret', 's3cret-admin')).toBe(false);
+    expect(isAdmin(undefined, 's3cret-admin')).toBe(false);
+    expect(isAdmin('Bearer anything', undefined)).toBe(false);
+  });
+});
+
+describe(renderHealthMetrics.name, () => {
+  it('renders one gauge per state with the current one at 1, and the retry budget', () => {
+    const text = renderHealthMetrics(
+      {
+        deployments: [{ deploymentId: 'd"1', model: 'gpt-4o', providerId: 'openai-eu', circuit: 'open', cooldownUntil: 2000, ejectedUntil: 0, inFlight: 3, ewmaTtftMs: 120.5, windowFailures: 7 }],
+        retryBudgetAvailable: 12,
+        retriesRefused: 4,
+      },
+      1000,
+    );
+    const id = 'deployment="d\\"1",model="gpt-4o",provider="openai-eu"';
+    expect(text).toContain(`switchyard_deployment_circuit_state{${id},state="open"} 1`);
+    expect(text).toContain(`switchyard_deployment_circuit_state{${id},state="closed"} 0`);
+    expect(text).toContain(`switchyard_deployment_cooling_down{${id}} 1`);
+    expect(text).toContain(`switchyard_deployment_ejected{${id}} 0`);
+    expect(text).toContain(`switchyard_deployment_in_flight{${id}} 3`);
+    expect(text).toContain(`switchyard_deployment_ttft_ewma_ms{${id}} 120.5`);
+    expect(text).toContain('switchyard_retry_budget_available 12');
+    expect(text).toContain('switchyard_retries_refused_total 4');
+    expect(text.endsWith('\n')).toBe(true);
+  });
+});
+
+describe(renderAttempts.name, () => {
+  it('lists every try in order with its outcome, status, duration and hedge mark', () => {
+    expect(
+      renderAttempts([
+        { deploymentId: 'a', providerId: 'sim-a', model: 'gpt-4o', outcome: 'rate_limited', status: 429, durationMs: 12, hedge: false },
+        { deploymentId: '', providerId: 'sim-b', model: 'gpt-4o', outcome: 'hedge_lost', durationMs: 40, hedge: true },
+        { deploymentId: 'c', providerId: 'sim-c', model: 'claude', outcome: 'ok', durationMs: 0, hedge: false },
+      ]),
+    ).toBe('provider=sim-a;model=gpt-4o;outcome=rate_limited;status=429;ms=12, provider=sim-b;model=gpt-4o;outcome=hedge_lost;ms=40;hedge, provider=sim-c;model=claude;outcome=ok;ms=0');
+  });
+});

@@ -1,0 +1,78 @@
+import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
+import { ROUTER_PORT } from '@switchyard/ir';
+import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+
+export const ADMIN_TOKEN = Symbol('AdminToken');
+
+/** True when the request carries `Authorization: Bearer <token>` (compared in constant time). */
+export function isAdmin(authorization: string | undefined, token: string | undefined): boolean {
+  if (!token || !authorization?.toLowerCase().startsWith('bearer ')) return false;
+  const given = Buffer.from(authorization.slice(7).trim());
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+const CIRCUIT_STATES = ['closed', 'half-open', 'open'] as const;
+
+/** Prometheus label values: backslash, quote and newline escaped. */
+function label(value: string | undefined): string {
+  return (value ?? '').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** The router's health state in the Prometheus text format (version 0.0.4). */
+export function renderHealthMetrics(state: HealthStateResponse, now = Date.now()): string {
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, rows: [string, number][]) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const [labels, v] of rows) lines.push(`${name}{${labels}} ${v}`);
+  };
+  const ds = state.deployments ?? [];
+  const id = (d: (typeof ds)[number]) => `deployment="${label(d.deploymentId)}",model="${label(d.model)}",provider="${label(d.providerId)}"`;
+  gauge(
+    'switchyard_deployment_circuit_state',
+    'Circuit breaker state of a deployment as this router replica sees it (1 for the current state).',
+    ds.flatMap((d) => CIRCUIT_STATES.map((s): [string, number] => [`${id(d)},state="${s}"`, d.circuit === s ? 1 : 0])),
+  );
+  gauge('switchyard_deployment_cooling_down', '1 while a deployment waits out an upstream 429 retry-after.', ds.map((d) => [id(d), Number(d.cooldownUntil ?? 0) > now ? 1 : 0]));
+  gauge('switchyard_deployment_ejected', '1 while a deployment is ejected as an outlier.', ds.map((d) => [id(d), Number(d.ejectedUntil ?? 0) > now ? 1 : 0]));
+  gauge('switchyard_deployment_in_flight', 'Requests in flight to a deployment.', ds.map((d) => [id(d), d.inFlight ?? 0]));
+  gauge('switchyard_deployment_ttft_ewma_ms', 'Moving average of time to first token, ms.', ds.map((d) => [id(d), d.ewmaTtftMs ?? 0]));
+  gauge('switchyard_deployment_window_failures', 'Failures in the circuit breaker window.', ds.map((d) => [id(d), d.windowFailures ?? 0]));
+  lines.push('# HELP switchyard_retry_budget_available Retries the retry budget allows right now.', '# TYPE switchyard_retry_budget_available gauge');
+  lines.push(`switchyard_retry_budget_available ${state.retryBudgetAvailable ?? 0}`);
+  lines.push('# HELP switchyard_retries_refused_total Retries the retry budget refused.', '# TYPE switchyard_retries_refused_total counter');
+  lines.push(`switchyard_retries_refused_total ${Number(state.retriesRefused ?? 0)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Routing health for operators: the admin API's view (bearer admin token; 404 when no token is
+ * configured, as the admin API is then disabled) and Prometheus metrics.
+ */
+@Controller()
+export class AdminRoutingController {
+  constructor(
+    @Inject(ROUTER_PORT) private readonly router: RouterPort,
+    @Optional() @Inject(ADMIN_TOKEN) private readonly token?: string,
+  ) {}
+
+  @Get('admin/v1/routing/health')
+  async health(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.token) return void reply.code(404).send({ error: { message: 'The admin API is disabled: no admin token is configured.' } });
+    if (!isAdmin(req.headers.authorization, this.token)) return void reply.code(401).send({ error: { message: 'A valid admin bearer token is required.' } });
+    const state = await this.router.healthState();
+    void reply.header('cache-control', 'no-store').send({
+      deployments: (state.deployments ?? []).map((d) => ({ ...d, cooldownUntil: Number(d.cooldownUntil ?? 0), ejectedUntil: Number(d.ejectedUntil ?? 0) })),
+      retryBudgetAvailable: state.retryBudgetAvailable ?? 0,
+      retriesRefused: Number(state.retriesRefused ?? 0),
+    });
+  }
+
+  @Get('metrics')
+  async metrics(@Res() reply: FastifyReply): Promise<void> {
+    const state = await this.router.healthState();
+    void reply.header('content-type', 'text/plain; version=0.0.4').header('cache-control', 'no-store').send(renderHealthMetrics(state));
+  }
+}
