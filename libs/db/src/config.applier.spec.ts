@@ -56,6 +56,17 @@ function exampleConfig(): SwitchyardConfig {
   };
 }
 
+/** The example after the edits of the update test: what the database holds from then on. */
+function updatedConfig(): SwitchyardConfig {
+  const config = exampleConfig();
+  config.providers[0].apiKeys = ['env:OPENAI_KEY_1'];
+  config.models[1].deployments.pop();
+  config.models[0].price = { inputPerMTok: 0.1, outputPerMTok: 0.6 };
+  config.tenants[0].budget = { monthlyUsd: 750.5 };
+  config.tenants[1].keys[0].rpm = 60;
+  return config;
+}
+
 const actions = (changes: ConfigChange[]) => changes.map((c) => `${c.entity} ${c.id} ${c.action}`);
 
 describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
@@ -118,12 +129,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
   });
 
   it('updates what changed, removes dropped deployments, and appends a new price', async () => {
-    const config = exampleConfig();
-    config.providers[0].apiKeys = ['env:OPENAI_KEY_1'];
-    config.models[1].deployments.pop();
-    config.models[0].price = { inputPerMTok: 0.1, outputPerMTok: 0.6 };
-    config.tenants[0].budget = { monthlyUsd: 750.5 };
-    config.tenants[1].keys[0].rpm = 60;
+    const config = updatedConfig();
     const changes = await applyConfig(t.db.prisma, config, { resolveSecret, actor: 'admin:alice' });
     expect(actions(changes.filter((c) => c.action !== 'unchanged'))).toEqual([
       'provider openai-main update',
@@ -146,12 +152,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
   });
 
   it('stores routing settings, deployment prices and tenant regions, and re-applies them as unchanged', async () => {
-    const config = exampleConfig();
-    config.providers[0].apiKeys = ['env:OPENAI_KEY_1'];
-    config.models[1].deployments.pop();
-    config.models[0].price = { inputPerMTok: 0.1, outputPerMTok: 0.6 };
-    config.tenants[0].budget = { monthlyUsd: 750.5 };
-    config.tenants[1].keys[0].rpm = 60;
+    const config = updatedConfig();
     Object.assign(config.models[1], { strategy: 'lowest-latency', timeouts: { firstTokenMs: 9000 }, contextWindow: 200000, contextFallback: 'gpt-4o-mini', hedge: { percentile: 95 }, cache: { ttlSeconds: 60 } });
     config.models[1].deployments[0].price = { inputPerMTok: 0.7, outputPerMTok: 3.5 };
     config.tenants[0].regions = ['eu-west'];
