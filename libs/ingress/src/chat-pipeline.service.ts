@@ -28,7 +28,7 @@ export interface ErrorDialect {
 export const DROPPED_HEADER = 'x-switchyard-dropped-params';
 /** Says a token count was made locally (the upstream has no counting endpoint or reported none). */
 export const ESTIMATED_HEADER = 'x-switchyard-token-count';
-/** Request: no-cache (do not answer from the cache) or no-store (do not touch it). Response: hit or miss. */
+/** Request: no-cache (do not answer from the cache) or no-store (do not touch it). Response: `hit` when the cache answered. */
 export const CACHE_HEADER = 'x-switchyard-cache';
 /** Every upstream try: deployment=outcome, in order (issue 5). */
 export const ATTEMPTS_HEADER = 'x-switchyard-attempts';

@@ -302,11 +302,25 @@ describe(RouterService.name, () => {
     expect(adapter.calls.map((c) => c.target?.apiKeyRef)).toStrictEqual(['env:OPENAI_KEY_1', 'env:OPENAI_KEY_2', 'env:OPENAI_KEY_1']);
   });
 
-  it('waits the upstream retry-after before the next attempt', async () => {
+  it('moves to another deployment at once when one answers 429 with retry-after: that one cools down instead', async () => {
     jest.useFakeTimers();
     await routerWith([[failure(true, 2000)], [started, stopped]]);
 
     const done = collect(sut.route(request('gpt-4o'), new AbortController().signal));
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(adapter.deployments).toStrictEqual(['gpt-4o@openai', 'gpt-4o@vllm']);
+    expect((await done).map((e) => e.event?.$case)).toStrictEqual(['start', 'stop']);
+  });
+
+  it('waits the retry-after before trying the same deployment again', async () => {
+    jest.useFakeTimers();
+    const only: ModelEntry = { name: 'solo', fallbacks: [], tiers: [[deployment('solo@vllm', VLLM, 1)]], created: 1 };
+    // A 503 with retry-after: a failure, not a cooldown (the breaker needs more to open).
+    const busy: ResponseEvent = { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message: 'busy', retryable: true, retryAfterMs: 2000 } } };
+    await routerWith([[busy], [started, stopped]], [only], { outlier: { consecutiveFailures: 5, ejectMs: 30_000, maxEjectMs: 300_000 } });
+
+    const done = collect(sut.route(request('solo'), new AbortController().signal));
     await jest.advanceTimersByTimeAsync(1999);
     const callsBefore = adapter.calls.length;
     await jest.advanceTimersByTimeAsync(1);
@@ -316,13 +330,14 @@ describe(RouterService.name, () => {
     expect(adapter.calls).toHaveLength(2);
   });
 
-  it('stops without another attempt when the client hangs up during the wait', async () => {
+  it('stops without another attempt when the client hangs up during the backoff', async () => {
     jest.useFakeTimers();
-    await routerWith([[failure(true, 5000)], [started, stopped]]);
+    jest.spyOn(Math, 'random').mockReturnValue(0.99);
+    await routerWith([[overloaded()], [started, stopped]]);
     const client = new AbortController();
 
     const done = collect(sut.route(request('gpt-4o'), client.signal));
-    await jest.advanceTimersByTimeAsync(100);
+    await jest.advanceTimersByTimeAsync(10);
     client.abort();
 
     expect(await done).toStrictEqual([]);

@@ -166,6 +166,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
 
     this.budget.recordRequest();
     let last: ErrorEvent | undefined;
+    let lastId = '';
     let attempts = 0;
     for (let m = 0; m < chain.length; m++) {
       const model = chain[m] as ModelEntry;
@@ -177,6 +178,14 @@ export class RouterService implements RouterPort, OnModuleDestroy {
           tried.clear();
           d = this.pick(model, tried, request, estimate, false);
         }
+        // Nothing else to go to, but the upstream said when to come back, soon enough: wait it out.
+        const wait = last?.retryable ? (last.retryAfterMs ?? 0) : 0;
+        if (!d && wait > 0 && wait <= MAX_RETRY_WAIT_MS) {
+          await sleep(wait, signal);
+          if (signal.aborted) return;
+          last = { ...(last as ErrorEvent), retryAfterMs: 0 };
+          d = this.pick(model, tried, request, estimate, false);
+        }
         if (!d) break;
         tried.add(d.id);
         if (attempts > 0) {
@@ -185,10 +194,12 @@ export class RouterService implements RouterPort, OnModuleDestroy {
             yield errorEvent({ ...(last ?? unavailable(model.name)), attemptLog: log });
             return;
           }
-          await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempts, last?.retryAfterMs ?? 0)), signal);
+          // retry-after binds the deployment that said it (now cooling down), not the next one.
+          await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempts, d.id === lastId ? (last?.retryAfterMs ?? 0) : 0)), signal);
           if (signal.aborted) return;
         }
         attempts++;
+        lastId = d.id;
         const result: AttemptResult = yield* this.attempt(model, d, request, estimate, tried, log, signal, recorded);
         if (result.done) {
           if (key && recorded && isCacheable(recorded, request.sampling?.n ?? 1)) void (this.cache as ResponseCache).set(key, { events: recorded, storedAt: Date.now() }, ttl as number);
@@ -450,6 +461,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     const tried = new Set<string>();
     const log: Attempt[] = [];
     let last: ErrorEvent | undefined;
+    let lastId = '';
     this.budget.recordRequest();
     for (let attempt = 0; attempt <= this.config.retries; attempt++) {
       let d = this.pick(model, tried, request, 0, attempt === 0);
@@ -461,9 +473,10 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       tried.add(d.id);
       if (attempt > 0) {
         if (!this.budget.tryRetry()) break;
-        await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, last?.retryAfterMs ?? 0)), signal);
+        await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, d.id === lastId ? (last?.retryAfterMs ?? 0) : 0)), signal);
         if (signal.aborted) break;
       }
+      lastId = d.id;
       const adapter = this.adapterOf(d);
       if (!adapter) return { error: noAdapter(d) } as R;
       const started = Date.now();

@@ -178,10 +178,17 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         yield errorEvent({ $case: 'error', value: await this.failure(adapter, res) });
         return;
       }
+      // Until an event went on, a broken body is as retryable as a failed connect: nothing of
+      // this answer reached anyone yet.
+      let relayed = false;
       try {
         const out = read(res);
         if (out instanceof Promise) await out;
-        else yield* out;
+        else
+          for await (const ev of out) {
+            relayed = true;
+            yield ev;
+          }
       } catch (err) {
         res.body.destroy();
         if (signal.aborted) return;
@@ -191,7 +198,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
             ? TOTAL_TIMEOUT
             : err instanceof SyntaxError || err instanceof UpstreamProtocolError
               ? { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: `malformed upstream response: ${(err as Error).message}`, retryable: false }
-              : transportError(err, 'stream'),
+              : transportError(err, relayed ? 'stream' : 'connect'),
         });
       }
     } finally {
