@@ -8,3 +8,4 @@ export { envAdapterAddresses, envEnum, envHostPort, envInteger, envPort, envStri
 export { LOG_LEVELS, loadSwitchyardEnv, switchyardEnvSchema } from './switchyard-env.schema';
 export type { LogLevel, SwitchyardEnv } from './switchyard-env.schema';
 export { requireEnv } from './require-env';
+export * from './secrets';
