@@ -1,3 +1,4 @@
 export * from './auth.service';
 export * from './key-directory.types';
 export * from './prisma-key.source';
+export * from './quota';
