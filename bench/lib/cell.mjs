@@ -33,7 +33,7 @@ export async function measureCell(target, scenario, { durationS, warmupS }) {
   const pass = (seconds) =>
     scenario.stream
       ? runStreamPass({ origin: target.origin, path: r.path, headers: r.headers, body: r.stream, wire: r.wire, connections: scenario.connections, seconds })
-      : runHttpPass({ url: `${target.origin}${r.path}`, headers: r.headers, body: r.json, connections: scenario.connections, seconds });
+      : runHttpPass({ url: `${target.origin}${r.path}`, headers: r.headers, body: r.json, wire: r.wire, connections: scenario.connections, seconds });
 
   if (warmupS > 0) {
     const warmup = await pass(warmupS);

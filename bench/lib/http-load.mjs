@@ -4,8 +4,8 @@
 import autocannon from 'autocannon';
 import { Samples } from './stats.mjs';
 
-// Non-empty generated text in an OpenAI chat completion (or a chunk of one).
-const HAS_CONTENT = /"content":"[^"]/;
+// Non-empty generated text in an answer of each wire: an OpenAI chat completion, an Anthropic message.
+const HAS_CONTENT = { openai: /"content":"[^"]/, anthropic: /"type":"text","text":"[^"]/ };
 
 // A request slower than this is a failure, not a data point; bounded like the whole run.
 const REQUEST_TIMEOUT_S = 10;
@@ -14,7 +14,8 @@ const REQUEST_TIMEOUT_S = 10;
  * One fixed-time pass at `connections` concurrency. Returns throughput, exact latency
  * percentiles and every kind of failure autocannon saw.
  */
-export async function runHttpPass({ url, headers, body, connections, seconds }) {
+export async function runHttpPass({ url, headers, body, wire = 'openai', connections, seconds }) {
+  const hasContent = HAS_CONTENT[wire];
   const latency = new Samples();
   const statusCodes = {};
   const examples = [];
@@ -30,7 +31,7 @@ export async function runHttpPass({ url, headers, body, connections, seconds }) 
     timeout: REQUEST_TIMEOUT_S,
     // Every answer must carry generated text; the first few that do not are kept to show why.
     verifyBody: (text) => {
-      if (HAS_CONTENT.test(text)) return true;
+      if (hasContent.test(text)) return true;
       if (examples.length < 3) examples.push(text.slice(0, 300));
       return false;
     },
