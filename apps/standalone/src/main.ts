@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadSwitchyardEnv, resolveSecret } from '@switchyard/config';
+import { SecretBox, loadSwitchyardEnv, resolveSecret } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { runApplyCommand } from './apply.command';
@@ -12,9 +12,11 @@ async function bootstrap(): Promise<void> {
   const { config, source } = await loadStartupConfig(env.SWITCHYARD_CONFIG);
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
   await applyMigrations(db);
-  const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref) });
+  // Checked at boot: a malformed SWITCHYARD_SECRET_KEYS stops the process, naming the entry.
+  const secretBox = SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']);
+  const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
-  const services = await createStandaloneServices(db, config, env);
+  const services = await createStandaloneServices(db, config, env, secretBox);
   await startIngressApp({
     ports: {
       auth: services.auth,

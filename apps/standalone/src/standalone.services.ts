@@ -1,6 +1,6 @@
 import { AuthService, PrismaKeySource } from '@switchyard/auth';
 import { UsageRecorder } from '@switchyard/billing';
-import { ADAPTER_FAMILIES, SwitchyardConfig, SwitchyardEnv } from '@switchyard/config';
+import { ADAPTER_FAMILIES, SecretBox, SwitchyardConfig, SwitchyardEnv } from '@switchyard/config';
 import { Database } from '@switchyard/db';
 import { AdapterPort, UsageSink } from '@switchyard/ir';
 import { BullUsageConsumer, BullUsageSink, MemoryUsageQueue, UsageConsumer } from '@switchyard/queue';
@@ -18,9 +18,9 @@ export interface StandaloneServices {
 }
 
 /** The in-process service graph: the same classes the cluster apps serve over gRPC. */
-export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv): Promise<StandaloneServices> {
+export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv, secretBox?: SecretBox): Promise<StandaloneServices> {
   const auth = new AuthService(new PrismaKeySource(db));
-  const upstream = new UpstreamService(config.routing.timeouts.connectMs);
+  const upstream = new UpstreamService(config.routing.timeouts.connectMs, secretBox);
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);

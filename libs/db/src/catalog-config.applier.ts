@@ -1,16 +1,21 @@
-import type { ModelConfig, ProviderConfig } from '@switchyard/config';
+import { describeUpstreamKey, providerKeyContext, sealUpstreamKey, type ModelConfig, type ProviderConfig, type SecretBox } from '@switchyard/config';
 import { sameState, usd, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
 import type { Deployment, Prisma, Price, Provider } from './generated/prisma/client';
 
-/** Upserts providers by id. Providers absent from the file are left alone. */
-export async function applyProviders(ctx: ConfigApplyContext, providers: ProviderConfig[]): Promise<void> {
+/**
+ * Upserts providers by id. Providers absent from the file are left alone. Literal upstream keys
+ * are sealed when a secret box is configured (re-using the stored sealed value when it still
+ * opens to the same key, so applying twice changes nothing).
+ */
+export async function applyProviders(ctx: ConfigApplyContext, providers: ProviderConfig[], box?: SecretBox): Promise<void> {
   const existing = new Map((await ctx.tx.provider.findMany()).map((row) => [row.id, row]));
   for (const p of providers) {
+    const previous = existing.get(p.id)?.apiKeys ?? [];
     const data = {
       type: p.type,
       baseUrl: p.baseUrl,
-      // References as written (env:NAME); they are resolved by the adapters that use them.
-      apiKeys: p.apiKeys,
+      // References (env:NAME) as written, resolved by the adapters that use them; literals sealed.
+      apiKeys: p.apiKeys.map((ref) => sealUpstreamKey(ref, box, providerKeyContext(p.id), previous)),
       region: p.region ?? null,
       options: p.options ?? {},
     };
@@ -140,10 +145,10 @@ function providerState(p: Pick<Provider, 'type' | 'baseUrl' | 'apiKeys' | 'regio
   };
 }
 
-/** A reference (`env:NAME`) is safe to log; a literal key written in the file is not. */
+/** A reference (`env:NAME`) is safe to log, a sealed value by its key id; a literal key never. */
 function redactApiKeys(state: EntityState): EntityState {
   const apiKeys = state.apiKeys as string[];
-  return { ...state, apiKeys: apiKeys.map((ref) => (ref.startsWith('env:') ? ref : '[literal]')) };
+  return { ...state, apiKeys: apiKeys.map((ref) => (ref.startsWith('env:') ? ref : ref.startsWith('enc:') ? describeUpstreamKey(ref) : '[literal]')) };
 }
 
 /** The per-model routing settings stored in models.options (strategy has its own column). */

@@ -1,4 +1,4 @@
-import type { SecretRef } from '@switchyard/config';
+import type { SecretRef, SecretBox } from '@switchyard/config';
 
 /** What applyConfig manages; also the `entity` of the audit rows it writes. */
 export const CONFIG_ENTITIES = ['provider', 'model', 'deployment', 'price', 'tenant', 'key'] as const;
@@ -25,4 +25,9 @@ export interface ApplyConfigOptions {
   resolveSecret: (ref: SecretRef) => string | undefined;
   /** Recorded in the audit log; default 'config'. */
   actor?: string;
+  /**
+   * Seals literal upstream keys (AES-256-GCM, SWITCHYARD_SECRET_KEYS) before they are stored;
+   * without it a literal is stored as written. `env:` references are always stored as written.
+   */
+  secretBox?: SecretBox;
 }

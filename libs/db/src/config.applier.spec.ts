@@ -1,4 +1,4 @@
-import { DEFAULT_ROUTING, type SwitchyardConfig } from '@switchyard/config';
+import { DEFAULT_ROUTING, SecretBox, providerKeyContext, type SwitchyardConfig } from '@switchyard/config';
 import { applyConfig } from './config.applier';
 import type { ConfigChange } from './config-change.types';
 import { DATABASE_KINDS } from './database';
@@ -200,6 +200,23 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     const audit = await t.db.prisma.auditLog.findFirstOrThrow({ where: { entity: 'provider', entityId: 'anthropic-main', action: 'update' } });
     expect(JSON.stringify(audit)).not.toContain('sk-ant-literal-secret');
     expect(audit.after).toMatchObject({ apiKeys: ['[literal]'] });
+  });
+
+  it('seals a literal provider key when a secret box is configured, and re-applies it as unchanged', async () => {
+    const box = new SecretBox(new Map([['k1', Buffer.alloc(32, 3)]]), 'k1');
+    const config = exampleConfig();
+    config.providers[1].apiKeys = ['sk-ant-sealed-secret'];
+
+    await applyConfig(t.db.prisma, config, { resolveSecret, secretBox: box });
+    const again = await applyConfig(t.db.prisma, config, { resolveSecret, secretBox: box });
+
+    const row = await t.db.prisma.provider.findUniqueOrThrow({ where: { id: 'anthropic-main' } });
+    expect(row.apiKeys).toHaveLength(1);
+    expect(row.apiKeys[0]).toMatch(/^enc:v1:k1:/);
+    expect(box.open(row.apiKeys[0] as string, providerKeyContext('anthropic-main'))).toBe('sk-ant-sealed-secret');
+    expect(again.find((c) => c.entity === 'provider' && c.id === 'anthropic-main')?.action).toBe('unchanged');
+    const audit = await t.db.prisma.auditLog.findMany({ where: { entity: 'provider', entityId: 'anthropic-main' } });
+    expect(JSON.stringify(audit)).not.toContain('sk-ant-sealed-secret');
   });
 });
 

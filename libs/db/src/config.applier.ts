@@ -28,7 +28,7 @@ export async function applyConfig(
     async (tx) => {
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CONFIG_LOCK_KEY})`);
       const ctx = new ConfigApplyContext(tx, options.dryRun ?? false, options.actor ?? 'config');
-      await applyProviders(ctx, config.providers);
+      await applyProviders(ctx, config.providers, options.secretBox);
       await applyModels(ctx, config.models);
       await applyTenants(ctx, config.tenants);
       await applyKeys(ctx, keys);

@@ -1,3 +1,4 @@
+import { SecretBox, providerKeyContext } from '@switchyard/config';
 import { ErrorKind, ResponseEvent, Role, type GenerateRequest } from '@switchyard/ir';
 import { ProviderSimulator } from '@switchyard/testing';
 import { UpstreamService } from './upstream.service';
@@ -45,6 +46,24 @@ describe(UpstreamService.name, () => {
     expect(events.map((e) => e.event?.$case)).toEqual(['start', 'textDelta', 'stop', 'usage']);
     expect(sim.requests[0]?.headers.authorization).toBe('Bearer sk-literal');
     expect(sim.requests[0]?.body).toMatchObject({ model: 'sim-model' });
+  });
+
+  it('opens a sealed upstream key only here, and fails closed on a key sealed for another provider', async () => {
+    const box = new SecretBox(new Map([['k1', Buffer.alloc(32, 7)]]), 'k1');
+    const sealed = new UpstreamService(1000, box);
+    const call = request(sim, false);
+    try {
+      const ok = await collect(sealed.generate({ ...call, target: { ...call.target, apiKeyRef: box.seal('sk-sealed-upstream', providerKeyContext('p1')) } }, new AbortController().signal));
+      const moved = await collect(sealed.generate({ ...call, target: { ...call.target, apiKeyRef: box.seal('sk-sealed-upstream', providerKeyContext('other')) } }, new AbortController().signal));
+
+      expect(text(ok)).toBe('Hello from the simulator.');
+      expect(sim.requests[0]?.headers.authorization).toBe('Bearer sk-sealed-upstream');
+      expect(errorOf(moved)).toMatchObject({ kind: ErrorKind.ERROR_KIND_INTERNAL, retryable: false });
+      expect(JSON.stringify(moved)).not.toContain('sk-sealed-upstream');
+      expect(sim.requests).toHaveLength(1);
+    } finally {
+      await sealed.onModuleDestroy();
+    }
   });
 
   it('streams deltas as they come and ends at the end marker', async () => {

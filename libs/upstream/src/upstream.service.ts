@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { DEFAULT_ROUTING, resolveSecret } from '@switchyard/config';
+import { DEFAULT_ROUTING, providerKeyContext, resolveUpstreamKey, SecretError, type SecretBox } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseParser, providerAdapter } from '@switchyard/providers';
@@ -24,7 +24,11 @@ function errorEvent(value: ResponseEvent['event'] & { $case: 'error' }): Respons
 export class UpstreamService implements AdapterPort, OnModuleDestroy {
   private readonly agent: Dispatcher;
 
-  constructor(connectMs = DEFAULT_ROUTING.timeouts.connectMs) {
+  /** `box` opens upstream keys stored sealed (SWITCHYARD_SECRET_KEYS); only this process holds it. */
+  constructor(
+    connectMs = DEFAULT_ROUTING.timeouts.connectMs,
+    private readonly box?: SecretBox,
+  ) {
     this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: { timeout: connectMs } });
   }
 
@@ -100,12 +104,15 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     try {
       const http = translate(adapter, {
         baseUrl: t.baseUrl ?? '',
-        apiKey: resolveSecret(t.apiKeyRef ?? '') ?? '',
+        apiKey: resolveUpstreamKey(t.apiKeyRef ?? '', this.box, providerKeyContext(t.providerId ?? '')) ?? '',
         upstreamModel: t.upstreamModel ?? '',
         options: t.optionsJson ? (JSON.parse(t.optionsJson) as Record<string, string>) : {},
       });
       return { adapter, http };
     } catch (err) {
+      // A key that cannot be opened is the gateway's configuration, never the client's fault;
+      // SecretError messages carry no key material.
+      if (err instanceof SecretError) return { error: { kind: ErrorKind.ERROR_KIND_INTERNAL, message: `upstream key: ${err.message}`, retryable: false } };
       return { error: err instanceof IrError ? err.toEvent() : { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: String(err), retryable: false } };
     }
   }
