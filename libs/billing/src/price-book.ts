@@ -6,6 +6,7 @@ interface PriceRow {
   input: number;
   output: number;
   cachedInput: number;
+  cacheWrite: number;
 }
 
 const REFRESH_MS = 30_000;
@@ -27,7 +28,13 @@ export class PriceBook {
     for (const r of rows) {
       const list = next.get(r.modelName) ?? [];
       const input = Number(r.inputPerMTok);
-      list.push({ from: r.effectiveFrom.getTime(), input, output: Number(r.outputPerMTok), cachedInput: r.cachedInputPerMTok === null ? input : Number(r.cachedInputPerMTok) });
+      list.push({
+        from: r.effectiveFrom.getTime(),
+        input,
+        output: Number(r.outputPerMTok),
+        cachedInput: r.cachedInputPerMTok === null ? input : Number(r.cachedInputPerMTok),
+        cacheWrite: r.cacheWritePerMTok === null ? input : Number(r.cacheWritePerMTok),
+      });
       next.set(r.modelName, list);
     }
     this.prices = next;
@@ -40,8 +47,11 @@ export class PriceBook {
     const list = this.prices.get(model);
     const price = list?.find((p) => p.from <= at) ?? list?.[list.length - 1];
     if (!price || !usage) return 0;
-    const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens ?? 0);
-    const fresh = (usage.inputTokens ?? 0) - cached;
-    return (fresh * price.input + cached * price.cachedInput + (usage.outputTokens ?? 0) * price.output) / 1_000_000;
+    // inputTokens counts every prompt token; cache reads and writes are priced apart.
+    const input = usage.inputTokens ?? 0;
+    const cached = Math.min(usage.cachedInputTokens ?? 0, input);
+    const written = Math.min(usage.cacheCreationInputTokens ?? 0, input - cached);
+    const fresh = input - cached - written;
+    return (fresh * price.input + cached * price.cachedInput + written * price.cacheWrite + (usage.outputTokens ?? 0) * price.output) / 1_000_000;
   }
 }

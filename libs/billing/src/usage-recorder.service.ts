@@ -49,6 +49,7 @@ export class UsageRecorder {
       outputTokens: e.usage?.outputTokens ?? 0,
       cachedInputTokens: e.usage?.cachedInputTokens ?? 0,
       reasoningTokens: e.usage?.reasoningTokens ?? 0,
+      cacheWriteTokens: e.usage?.cacheCreationInputTokens ?? 0,
       // Nine decimals, the ledger's scale: no binary-float digits beyond it.
       costUsd: costUsd.toFixed(9),
       latencyMs: e.latencyMs ?? 0,

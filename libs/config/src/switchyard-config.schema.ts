@@ -85,7 +85,7 @@ const providerSchema = z.strictObject({
     .optional(),
 });
 
-const priceSchema = z.strictObject({ inputPerMTok: money, outputPerMTok: money, cachedInputPerMTok: money.optional() });
+const priceSchema = z.strictObject({ inputPerMTok: money, outputPerMTok: money, cachedInputPerMTok: money.optional(), cacheWritePerMTok: money.optional() });
 
 const deploymentSchema = z.strictObject({
   provider: id,

@@ -124,6 +124,8 @@ export interface PriceConfig {
   inputPerMTok: number;
   outputPerMTok: number;
   cachedInputPerMTok?: number;
+  /** Prompt-cache writes (Anthropic: 1.25× input); absent = the input price. */
+  cacheWritePerMTok?: number;
 }
 
 export interface ModelConfig extends ModelRoutingConfig {

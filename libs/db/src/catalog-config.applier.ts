@@ -123,6 +123,7 @@ async function applyPrices(ctx: ConfigApplyContext, models: ModelConfig[], names
             inputPerMTok: price.inputPerMTok,
             outputPerMTok: price.outputPerMTok,
             cachedInputPerMTok: price.cachedInputPerMTok ?? null,
+            cacheWritePerMTok: price.cacheWritePerMTok ?? null,
           },
         });
         return m.name;
@@ -181,6 +182,7 @@ interface PriceValues {
   inputPerMTok: DecimalValue;
   outputPerMTok: DecimalValue;
   cachedInputPerMTok?: DecimalValue | null;
+  cacheWritePerMTok?: DecimalValue | null;
 }
 
 function priceState(p: PriceValues): EntityState {
@@ -188,5 +190,6 @@ function priceState(p: PriceValues): EntityState {
     inputPerMTok: usd(p.inputPerMTok),
     outputPerMTok: usd(p.outputPerMTok),
     cachedInputPerMTok: p.cachedInputPerMTok == null ? null : usd(p.cachedInputPerMTok),
+    cacheWritePerMTok: p.cacheWritePerMTok == null ? null : usd(p.cacheWritePerMTok),
   };
 }

@@ -25,6 +25,8 @@ export interface UsageRecordInput {
   outputTokens: number;
   cachedInputTokens?: number;
   reasoningTokens?: number;
+  /** Input tokens written to the provider's prompt cache (part of inputTokens). */
+  cacheWriteTokens?: number;
   /** Exact decimal; pass a string or Decimal to avoid binary floating point. Stored with 9 decimals. */
   costUsd: Prisma.Decimal | string | number;
   latencyMs: number;

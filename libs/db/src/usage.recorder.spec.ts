@@ -46,6 +46,12 @@ describe.each(DATABASE_KINDS)('recordUsageBatch on %s', (kind) => {
     expect(rows[0].outputTokens).toBe(350);
   });
 
+  it('stores the cache, attempt and cache-write facts of a request', async () => {
+    await recordUsageBatch(t.db, [{ ...usageEvent('req-facts'), cacheHit: true, attempts: 3, cacheWriteTokens: 200 }]);
+    const row = await t.db.prisma.usageRecord.findUniqueOrThrow({ where: { requestId: 'req-facts' } });
+    expect(row).toMatchObject({ cacheHit: true, attempts: 3, cacheWriteTokens: 200 });
+  });
+
   it('keeps exact costs, timestamps and defaults', async () => {
     const event = { ...usageEvent('req-2'), costUsd: '0.123456789', cachedInputTokens: undefined };
     await recordUsageBatch(t.db, [event]);
