@@ -20,7 +20,7 @@ describe(ResponseFolder.name, () => {
 
     expect(r).toStrictEqual({
       start: { id: 'chatcmpl-1', model: 'gpt-4o', deploymentId: 'd1', attempts: 1 },
-      choices: [{ index: 0, text: 'Hello!', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_LENGTH, rawReason: 'length' }],
+      choices: [{ index: 0, text: 'Hello!', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_LENGTH, rawReason: 'length', blocks: [{ kind: 'text', text: 'Hello!' }] }],
       usage: undefined,
       error: undefined,
     });
@@ -106,5 +106,30 @@ describe(ResponseFolder.name, () => {
       rawReason: 'stop_sequence',
       stopSequence: '###',
     });
+  });
+
+  it('keeps interleaved thinking, text and tool calls in order, each signed thinking block apart', () => {
+    const sut = new ResponseFolder();
+    for (const event of [
+      { event: { $case: 'reasoningDelta', value: { text: 'Plan: ' } } },
+      { event: { $case: 'reasoningDelta', value: { text: 'look it up.' } } },
+      { event: { $case: 'reasoningDelta', value: { signature: 'sig-1' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'toolu_1', name: 'search', argumentsDelta: '{"q":' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, argumentsDelta: '"x"}' } } },
+      { event: { $case: 'reasoningDelta', value: { redactedData: 'EqQB' } } },
+      { event: { $case: 'reasoningDelta', value: { text: 'Now answer.' } } },
+      { event: { $case: 'reasoningDelta', value: { signature: 'sig-2' } } },
+      { event: { $case: 'textDelta', value: { text: 'It is ' } } },
+      { event: { $case: 'textDelta', value: { text: 'x.' } } },
+    ] as ResponseEvent[])
+      sut.add(event);
+
+    expect(sut.value.choices[0]?.blocks).toStrictEqual([
+      { kind: 'reasoning', text: 'Plan: look it up.', signature: 'sig-1' },
+      { kind: 'tool', index: 0 },
+      { kind: 'redacted', data: 'EqQB' },
+      { kind: 'reasoning', text: 'Now answer.', signature: 'sig-2' },
+      { kind: 'text', text: 'It is x.' },
+    ]);
   });
 });

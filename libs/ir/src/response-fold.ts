@@ -8,6 +8,13 @@ export interface FoldedToolCall {
   signature?: string;
 }
 
+/** One content block of a choice, in the order the provider produced them. */
+export type FoldedBlock =
+  | { kind: 'reasoning'; text: string; signature: string }
+  | { kind: 'redacted'; data: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'tool'; index: number };
+
 export interface FoldedChoice {
   index: number;
   text: string;
@@ -24,6 +31,11 @@ export interface FoldedChoice {
   textSignature?: string;
   /** OpenAI-family logprobs fragments ({"content":[...]} JSON), in order. */
   logprobsJson?: string[];
+  /**
+   * The same content as ordered blocks (interleaved thinking, text and tool calls; several
+   * signed thinking blocks kept apart), for dialects whose answers are ordered (Anthropic).
+   */
+  blocks?: FoldedBlock[];
 }
 
 /** A non-streaming response: the same events as a stream, folded together (DESIGN.md §2). */
@@ -47,6 +59,11 @@ export class ResponseFolder {
       case 'textDelta': {
         const c = this.choice(e.value.choice);
         c.text += e.value.text ?? '';
+        if (e.value.text) {
+          const last = lastBlock(c);
+          if (last?.kind === 'text') last.text += e.value.text;
+          else (c.blocks ??= []).push({ kind: 'text', text: e.value.text });
+        }
         if (e.value.signature) c.textSignature = e.value.signature;
         if (e.value.logprobsJson) (c.logprobsJson ??= []).push(e.value.logprobsJson);
         return;
@@ -56,6 +73,7 @@ export class ResponseFolder {
         c.reasoning += e.value.text ?? '';
         if (e.value.signature) c.reasoningSignature += e.value.signature;
         if (e.value.redactedData) (c.redactedData ??= []).push(e.value.redactedData);
+        foldReasoningBlock(c, e.value.text ?? '', e.value.signature ?? '', e.value.redactedData ?? '');
         return;
       }
       case 'toolCallDelta': {
@@ -65,6 +83,7 @@ export class ResponseFolder {
         if (!call) {
           call = { id: '', name: '', arguments: '' };
           c.toolCalls[index] = call;
+          (c.blocks ??= []).push({ kind: 'tool', index });
         }
         if (e.value.id) call.id = e.value.id;
         if (e.value.name) call.name += e.value.name;
@@ -102,4 +121,26 @@ export class ResponseFolder {
     }
     return c;
   }
+}
+
+function lastBlock(c: FoldedChoice): FoldedBlock | undefined {
+  return c.blocks?.[c.blocks.length - 1];
+}
+
+/**
+ * Thinking text continues the open thinking block; a signature closes it (Anthropic sends the
+ * signature last), so the next thinking text starts a new block; redacted thinking is its own.
+ */
+function foldReasoningBlock(c: FoldedChoice, text: string, signature: string, redacted: string): void {
+  if (redacted) {
+    (c.blocks ??= []).push({ kind: 'redacted', data: redacted });
+    return;
+  }
+  if (!text && !signature) return;
+  const last = lastBlock(c);
+  const open = last?.kind === 'reasoning' && !last.signature ? last : undefined;
+  if (open) {
+    open.text += text;
+    open.signature += signature;
+  } else (c.blocks ??= []).push({ kind: 'reasoning', text, signature });
 }

@@ -1,4 +1,4 @@
-import { ErrorKind, FinishReason, FoldedChoice, FoldedResponse } from '@switchyard/ir';
+import { ErrorKind, FinishReason, FoldedChoice, FoldedResponse, ResponseEvent, ResponseFolder } from '@switchyard/ir';
 import type { RenderContext } from '../dialect.types';
 import { AnthropicMessagesDialect } from './anthropic-messages.dialect';
 import { anthropicStop, anthropicToolInput } from './anthropic-messages.render';
@@ -13,6 +13,27 @@ function response(c: Record<string, unknown>, usage: FoldedResponse['usage'] = {
 
 describe(AnthropicMessagesDialect.name, () => {
   describe('renderResponse', () => {
+    it('renders folded blocks in their order, each thinking block with its own signature', () => {
+      const folder = new ResponseFolder();
+      for (const e of [
+        { event: { $case: 'reasoningDelta', value: { text: 'Plan.' } } },
+        { event: { $case: 'reasoningDelta', value: { signature: 'sig-1' } } },
+        { event: { $case: 'toolCallDelta', value: { index: 0, id: 'toolu_1', name: 'search', argumentsDelta: '{"q":"x"}' } } },
+        { event: { $case: 'reasoningDelta', value: { text: 'Answer.' } } },
+        { event: { $case: 'reasoningDelta', value: { signature: 'sig-2' } } },
+        { event: { $case: 'textDelta', value: { text: 'x.' } } },
+        { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'end_turn' } } },
+      ] as ResponseEvent[])
+        folder.add(e);
+
+      expect((JSON.parse(sut.renderResponse(folder.value, CTX)) as { content: unknown[] }).content).toStrictEqual([
+        { type: 'thinking', thinking: 'Plan.', signature: 'sig-1' },
+        { type: 'tool_use', id: 'toolu_1', name: 'search', input: { q: 'x' }, caller: { type: 'direct' } },
+        { type: 'thinking', thinking: 'Answer.', signature: 'sig-2' },
+        { type: 'text', text: 'x.', citations: null },
+      ]);
+    });
+
     it('renders a text answer as a complete Message with every declared field', () => {
       expect(JSON.parse(sut.renderResponse(response({ text: 'Hello!' }), CTX))).toStrictEqual({
         id: 'msg_req_7f3a9c',

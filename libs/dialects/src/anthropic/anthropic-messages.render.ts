@@ -114,6 +114,20 @@ type RicherChoice = Omit<FoldedChoice, 'toolCalls'> & {
 export function anthropicContent(c: RicherChoice | undefined): Record<string, unknown>[] {
   const blocks: Record<string, unknown>[] = [];
   if (!c) return blocks;
+  // In the order the upstream produced them, each thinking block with its own signature: an
+  // Anthropic client replays them as they are, and interleaved thinking must keep its place.
+  if (c.blocks?.length) {
+    for (const b of c.blocks) {
+      if (b.kind === 'reasoning') blocks.push({ type: 'thinking', thinking: b.text, signature: b.signature });
+      else if (b.kind === 'redacted') blocks.push({ type: 'redacted_thinking', data: b.data });
+      else if (b.kind === 'text') blocks.push({ type: 'text', text: b.text, citations: null });
+      else {
+        const t = c.toolCalls[b.index];
+        if (t) blocks.push({ type: 'tool_use', id: joinToolCallId(t.id, t.signature), name: t.name, input: anthropicToolInput(t.arguments), caller: { type: 'direct' } });
+      }
+    }
+    return blocks;
+  }
   if (c.reasoning || c.reasoningSignature) blocks.push({ type: 'thinking', thinking: c.reasoning, signature: c.reasoningSignature });
   for (const data of c.redactedData ?? []) blocks.push({ type: 'redacted_thinking', data });
   if (c.text) blocks.push({ type: 'text', text: c.text, citations: null });
