@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { decodeCachedAnswer, encodeCachedAnswer } from './cached-answer.codec';
 import type { CacheWarn, CachedAnswer, ResponseCache } from './response-cache.types';
 import { ThrottledWarning, errorText } from './throttled-warning';
+import { closeRedisConnection, redisConnectionReady } from '@switchyard/shared';
 
 export interface RedisResponseCacheOptions {
   /** Encoded answers bigger than this are not stored. */
@@ -51,17 +52,7 @@ export class RedisResponseCache implements ResponseCache {
 
   /** Resolves true once connected, false when the connection was closed first. */
   ready(): Promise<boolean> {
-    if (this.redis.status === 'ready') return Promise.resolve(true);
-    if (this.redis.status === 'end') return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const onReady = () => done(true);
-      const onEnd = () => done(false);
-      const done = (ok: boolean) => {
-        this.redis.off('ready', onReady).off('end', onEnd);
-        resolve(ok);
-      };
-      this.redis.once('ready', onReady).once('end', onEnd);
-    });
+    return redisConnectionReady(this.redis);
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {
@@ -97,17 +88,6 @@ export class RedisResponseCache implements ResponseCache {
   }
 
   async close(): Promise<void> {
-    if (!this.owned || this.redis.status === 'end') return;
-    const ended = new Promise((resolve) => this.redis.once('end', resolve));
-    try {
-      await this.redis.quit();
-    } catch {
-      // Without the offline queue quit() fails while disconnected; stop reconnecting instead
-      // (there may be no socket whose close would end the connection, so do not wait for it).
-      this.redis.disconnect();
-      return;
-    }
-    // quit() resolves on Redis's OK, before the socket has closed.
-    await ended;
+    if (this.owned) await closeRedisConnection(this.redis);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { closeRedisConnection, redisConnectionReady } from '@switchyard/shared';
 import { Redis, ReplyError } from 'ioredis';
 import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './quota.scripts';
 import { QUOTA_REFUSALS, QuotaStoreUnavailableError } from './quota.types';
@@ -90,17 +91,7 @@ export class RedisQuotaStore implements QuotaStore {
 
   /** Resolves true once connected, false when the connection was closed first. */
   ready(): Promise<boolean> {
-    if (this.redis.status === 'ready') return Promise.resolve(true);
-    if (this.redis.status === 'end') return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const onReady = () => done(true);
-      const onEnd = () => done(false);
-      const done = (ok: boolean) => {
-        this.redis.off('ready', onReady).off('end', onEnd);
-        resolve(ok);
-      };
-      this.redis.once('ready', onReady).once('end', onEnd);
-    });
+    return redisConnectionReady(this.redis);
   }
 
   async admit(input: AdmitInput): Promise<AdmitResult> {
@@ -216,17 +207,7 @@ export class RedisQuotaStore implements QuotaStore {
   }
 
   async close(): Promise<void> {
-    if (!this.owned || this.redis.status === 'end') return;
-    const ended = new Promise((resolve) => this.redis.once('end', resolve));
-    try {
-      await this.redis.quit();
-    } catch {
-      // Without the offline queue quit() fails while disconnected; stop reconnecting instead.
-      this.redis.disconnect();
-      return;
-    }
-    // quit() resolves on Redis's OK, before the socket has closed.
-    await ended;
+    if (this.owned) await closeRedisConnection(this.redis);
   }
 
   /** One EVALSHA; after a SCRIPT FLUSH or a Redis restart, one EVAL (which caches the script again). */
