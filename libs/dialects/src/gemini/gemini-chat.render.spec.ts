@@ -1,4 +1,4 @@
-import { ErrorEvent, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall } from '@switchyard/ir';
+import { ErrorEvent, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall, ResponseEvent, ResponseFolder } from '@switchyard/ir';
 import { irFixtures } from '@switchyard/testing';
 import { join } from 'node:path';
 import type { RenderContext } from '../dialect.types';
@@ -33,6 +33,27 @@ describe(renderGeminiResponse.name, () => {
     );
 
     expect(body).toBe(JSON.stringify(readJsonFixture('agent-turn.response.json')));
+  });
+
+  it('renders folded parts in the order the upstream produced them, the text signature on the last text part', () => {
+    const folder = new ResponseFolder();
+    for (const e of [
+      { event: { $case: 'reasoningDelta', value: { text: 'Check the weather.' } } },
+      { event: { $case: 'textDelta', value: { text: 'Looking it up. ' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":"Paris"}', signature: 'sig-call' } } },
+      { event: { $case: 'textDelta', value: { text: 'Done.', signature: 'sig-text' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS } } },
+    ] as ResponseEvent[])
+      folder.add(e);
+
+    const body = JSON.parse(renderGeminiResponse(folder.value, CTX)) as { candidates: { content: { parts: unknown[] } }[] };
+
+    expect(body.candidates[0]?.content.parts).toStrictEqual([
+      { text: 'Check the weather.', thought: true },
+      { text: 'Looking it up. ' },
+      { functionCall: { name: 'get_weather', args: { city: 'Paris' }, id: 'call_1' }, thoughtSignature: 'sig-call' },
+      { text: 'Done.', thoughtSignature: 'sig-text' },
+    ]);
   });
 
   it('renders each choice as a candidate, with Gemini finish reasons and usage without zero counts', () => {

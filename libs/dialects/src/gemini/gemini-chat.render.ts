@@ -1,4 +1,4 @@
-import { CountTokensResponse, ErrorEvent, ErrorKind, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall, Usage, httpStatusOf } from '@switchyard/ir';
+import { CountTokensResponse, ErrorEvent, ErrorKind, FinishReason, FoldedBlock, FoldedChoice, FoldedResponse, FoldedToolCall, Usage, httpStatusOf } from '@switchyard/ir';
 import type { RenderContext, RenderedBody } from '../dialect.types';
 import { isObject } from '../json-guards';
 import { withLogprobs } from './gemini-logprobs';
@@ -59,7 +59,40 @@ export function malformedCallMessage(call: FoldedToolCall): string {
   return `Malformed function call: the arguments of ${call.name} are not a JSON object: ${call.arguments}`;
 }
 
+/** Parts in the order the upstream produced them (thoughts, text and calls interleaved). */
+function orderedParts(c: FoldedChoice, blocks: readonly FoldedBlock[]): { parts: GeminiPart[]; malformed: string | undefined } {
+  const parts: GeminiPart[] = [];
+  let malformed: string | undefined;
+  let lastText: GeminiPart | undefined;
+  for (const b of blocks) {
+    if (b.kind === 'reasoning') {
+      const thought: GeminiPart = { text: b.text, thought: true };
+      if (b.signature) thought.thoughtSignature = b.signature;
+      parts.push(thought);
+    } else if (b.kind === 'text') {
+      lastText = { text: b.text };
+      parts.push(lastText);
+    } else if (b.kind === 'tool') {
+      const call = c.toolCalls[b.index];
+      const part = call && functionCallPart(call);
+      if (part) parts.push(part);
+      else if (call) malformed ??= malformedCallMessage(call);
+    }
+    // Redacted thinking has no Gemini form.
+  }
+  // Gemini puts a text signature on the last text part.
+  if (c.textSignature) {
+    if (lastText) lastText.thoughtSignature = c.textSignature;
+    else parts.push({ text: '', thoughtSignature: c.textSignature });
+  }
+  return { parts, malformed };
+}
+
 function candidate(c: FoldedChoice): GeminiCandidate {
+  if (c.blocks?.length) {
+    const { parts, malformed } = orderedParts(c, c.blocks);
+    return finishCandidate(c, parts, malformed);
+  }
   const parts: GeminiPart[] = [];
   if (c.reasoning || c.reasoningSignature) {
     const thought: GeminiPart = { text: c.reasoning, thought: true };
@@ -74,6 +107,10 @@ function candidate(c: FoldedChoice): GeminiCandidate {
     if (part) parts.push(part);
     else malformed ??= malformedCallMessage(call);
   }
+  return finishCandidate(c, parts, malformed);
+}
+
+function finishCandidate(c: FoldedChoice, parts: GeminiPart[], malformed: string | undefined): GeminiCandidate {
   const content: GeminiCandidate['content'] = parts.length ? { parts, role: 'model' } : { role: 'model' };
   const out: GeminiCandidate = malformed
     ? { content, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: malformed, index: c.index }
