@@ -10,6 +10,7 @@ const KEYS: Record<string, KeyRecord> = {
   'sk-sy-acme-gpt': { id: 'key_gpt', tenantId: 'acme', models: ['gpt-4o*', 'o4-mini'], expiresAt: NOW + 60_000, revoked: false, allowedRegions: ['eu-west'] },
   'sk-sy-acme-revoked': { id: 'key_revoked', tenantId: 'acme', models: [], expiresAt: undefined, revoked: true },
   'sk-sy-acme-expired': { id: 'key_expired', tenantId: 'acme', models: [], expiresAt: NOW, revoked: false },
+  'sk-sy-acme-office': { id: 'key_office', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, allowedIps: ['10.0.0.0/8', '2001:db8::/32'], tenantAllowedIps: ['10.1.0.0/16', '2001:db8::/32'] },
 };
 
 /** The key directory as the database would hand it over, plus a count of loads. */
@@ -48,6 +49,20 @@ describe(AuthService.name, () => {
       admitted: true,
       principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], allowedRegions: ['eu-west'] },
     });
+  });
+
+  it('admits a key only from inside both its own and its tenant\'s IP ranges', async () => {
+    const ask = (clientIp: string) => sut.admit({ keyHash: hashKey('sk-sy-acme-office'), model: 'gpt-4o', clientIp });
+    const outside = refused(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
+
+    expect(await ask('10.1.2.3')).toMatchObject({ admitted: true });
+    expect(await ask('::ffff:10.1.2.3')).toMatchObject({ admitted: true });
+    expect(await ask('2001:db8::7')).toMatchObject({ admitted: true });
+    expect(await ask('10.2.0.1')).toStrictEqual(outside); // the key's range, not the tenant's
+    expect(await ask('203.0.113.9')).toStrictEqual(outside);
+    expect(await ask('')).toStrictEqual(outside);
+    // Keys without ranges are usable from anywhere.
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-all'), model: 'gpt-4o', clientIp: '203.0.113.9' })).toMatchObject({ admitted: true });
   });
 
   it('refuses an unknown key as an authentication failure', async () => {

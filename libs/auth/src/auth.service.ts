@@ -3,6 +3,7 @@ import { ErrorKind } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort } from '@switchyard/ir';
 import { KEY_SOURCE } from './key-directory.types';
 import type { KeyRecord, KeySource } from './key-directory.types';
+import { ipAllowList } from '@switchyard/config';
 import { modelAllowed } from '@switchyard/shared';
 
 const REFRESH_MS = 10_000;
@@ -14,11 +15,13 @@ function refuse(kind: ErrorKind, message: string): AdmitResponse {
   return { admitted: false, error: { kind, message, retryable: false } };
 }
 
-/** Admission: key → tenant, expiry, revocation, allowed models. Limits and budgets come with issue 4. */
+/** Admission: key → tenant, expiry, revocation, client IP ranges, allowed models. Limits and budgets come with issue 4. */
 @Injectable()
 export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly log = new Logger(AuthService.name);
   private keys = new Map<string, KeyRecord>();
+  /** IP matchers per key hash, built once per load (a BlockList per request would cost). */
+  private ipChecks = new Map<string, (ip: string) => boolean>();
   private timer: NodeJS.Timeout | undefined;
   private lastLoad = 0;
   private loading: Promise<void> | undefined;
@@ -39,6 +42,14 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     this.loading ??= this.source
       .loadAll()
       .then((keys) => {
+        const checks = new Map<string, (ip: string) => boolean>();
+        for (const [hash, k] of keys) {
+          if (!k.allowedIps?.length && !k.tenantAllowedIps?.length) continue;
+          const own = ipAllowList(k.allowedIps ?? []);
+          const tenant = ipAllowList(k.tenantAllowedIps ?? []);
+          checks.set(hash, (ip) => own(ip) && tenant(ip));
+        }
+        this.ipChecks = checks;
         this.keys = keys;
         this.lastLoad = Date.now();
       })
@@ -55,6 +66,8 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     if (!key) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
     if (key.revoked) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.');
     if (key.expiresAt !== undefined && key.expiresAt <= Date.now()) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.');
+    const ipAllowed = this.ipChecks.get(req.keyHash ?? '');
+    if (ipAllowed && !ipAllowed(req.clientIp ?? '')) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
     const model = req.model ?? '';
     if (model && !modelAllowed(model, key.models)) return refuse(ErrorKind.ERROR_KIND_PERMISSION, `This key is not allowed to use the model \`${model}\`.`);
     return { admitted: true, principal: { tenantId: key.tenantId, keyId: key.id, models: key.models, allowedRegions: key.allowedRegions ?? [] } };

@@ -10,6 +10,9 @@ export interface KeyRecord {
   revoked: boolean;
   /** The tenant's allowed deployment regions; empty means any. */
   allowedRegions?: string[];
+  /** Client IP ranges of the key and of its tenant; a client must be inside both (empty = any). */
+  allowedIps?: string[];
+  tenantAllowedIps?: string[];
 }
 
 export interface KeySource {

@@ -9,3 +9,4 @@ export { LOG_LEVELS, loadSwitchyardEnv, switchyardEnvSchema } from './switchyard
 export type { LogLevel, SwitchyardEnv } from './switchyard-env.schema';
 export { requireEnv } from './require-env';
 export * from './secrets';
+export * from './ip-range';

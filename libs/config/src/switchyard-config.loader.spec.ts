@@ -143,6 +143,11 @@ describe(parseConfig.name, () => {
       'switchyard.yaml: models[0].contextFallback: needs contextWindow: the prompt size that sends a request to it',
     ],
     [
+      'a client IP range that is not one',
+      `tenants: [{ id: acme, ips: [10.0.0.0/33] }]`,
+      'switchyard.yaml: tenants[0].ips[0]: expected an IP address or CIDR range such as 10.0.0.0/8, got "10.0.0.0/33"',
+    ],
+    [
       'an unknown routing strategy',
       `${PROVIDERS}\nmodels: [{ name: m, deployments: [{ provider: openai-main, model: a }], strategy: fastest }]`,
       'switchyard.yaml: models[0].strategy: expected one of weighted, least-inflight, lowest-latency, lowest-cost, got "fastest"',

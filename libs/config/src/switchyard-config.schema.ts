@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIpRange } from './ip-range';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
 import { DEFAULT_ROUTING, PROVIDER_TYPES, ROUTING_STRATEGIES, type SwitchyardConfig } from './switchyard-config.types';
 
@@ -113,12 +114,15 @@ const modelSchema = z.strictObject({
   cache: z.strictObject({ ttlSeconds: positiveInt.optional() }).optional(),
 });
 
+const ipRange = z.string().refine(isIpRange, { error: (issue) => `expected an IP address or CIDR range such as 10.0.0.0/8, got ${JSON.stringify(issue.input)}` });
+
 const keySchema = z.strictObject({
   key: secretRef,
   name: z.string().min(1).optional(),
   rpm: positiveInt.optional(),
   tpm: positiveInt.optional(),
   models: z.array(z.string().min(1)).optional(),
+  ips: z.array(ipRange).optional(),
 });
 
 const tenantSchema = z.strictObject({
@@ -126,6 +130,7 @@ const tenantSchema = z.strictObject({
   name: z.string().min(1).optional(),
   budget: z.strictObject({ monthlyUsd: money.optional(), dailyUsd: money.optional() }).optional(),
   regions: z.array(name).optional(),
+  ips: z.array(ipRange).optional(),
   keys: z.array(keySchema).default([]),
 });
 

@@ -143,6 +143,8 @@ export interface KeyConfig {
   tpm?: number;
   /** Allowed public model names (wildcards allowed); empty or absent means all. */
   models?: string[];
+  /** Client IP ranges (CIDR such as 10.0.0.0/8, or single addresses); absent = any. */
+  ips?: string[];
 }
 
 export interface TenantConfig {
@@ -151,6 +153,8 @@ export interface TenantConfig {
   budget?: { monthlyUsd?: number; dailyUsd?: number };
   /** Deployment regions this tenant may be served from; absent or empty = any. */
   regions?: string[];
+  /** Client IP ranges every key of the tenant is limited to (on top of the key's own); absent = any. */
+  ips?: string[];
   keys: KeyConfig[];
 }
 

@@ -156,6 +156,8 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     Object.assign(config.models[1], { strategy: 'lowest-latency', timeouts: { firstTokenMs: 9000 }, contextWindow: 200000, contextFallback: 'gpt-4o-mini', hedge: { percentile: 95 }, cache: { ttlSeconds: 60 } });
     config.models[1].deployments[0].price = { inputPerMTok: 0.7, outputPerMTok: 3.5 };
     config.tenants[0].regions = ['eu-west'];
+    config.tenants[0].ips = ['10.0.0.0/8'];
+    config.tenants[0].keys[0].ips = ['10.1.0.0/16'];
 
     const changes = await applyConfig(t.db.prisma, config, { resolveSecret });
 
@@ -163,12 +165,14 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       'model claude-haiku update',
       'deployment claude-haiku/anthropic-main/claude-3-5-haiku-20241022 update',
       'tenant acme update',
+      'key acme/sk-sy-acme-0 update',
     ]);
     const model = await t.db.prisma.model.findUniqueOrThrow({ where: { name: 'claude-haiku' }, include: { deployments: true } });
     expect(model.strategy).toBe('lowest-latency');
     expect(model.options).toStrictEqual({ timeouts: { firstTokenMs: 9000 }, contextWindow: 200000, contextFallback: 'gpt-4o-mini', hedge: { percentile: 95 }, cache: { ttlSeconds: 60 } });
     expect(model.deployments[0]?.options).toStrictEqual({ price: { inputPerMTok: 0.7, outputPerMTok: 3.5 } });
-    expect((await t.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'acme' } })).allowedRegions).toStrictEqual(['eu-west']);
+    expect(await t.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'acme' } })).toMatchObject({ allowedRegions: ['eu-west'], allowedIps: ['10.0.0.0/8'] });
+    expect((await t.db.prisma.virtualKey.findFirstOrThrow({ where: { tenantId: 'acme' } })).allowedIps).toStrictEqual(['10.1.0.0/16']);
     expect((await applyConfig(t.db.prisma, config, { resolveSecret })).every((c) => c.action === 'unchanged')).toBe(true);
   });
 

@@ -42,7 +42,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
     const current = existing.get(t.id);
     const monthly = t.budget?.monthlyUsd;
     const daily = t.budget?.dailyUsd;
-    const data = { name: t.name ?? null, monthlyBudgetUsd: monthly ?? null, dailyBudgetUsd: daily ?? null, allowedRegions: t.regions ?? [] };
+    const data = { name: t.name ?? null, monthlyBudgetUsd: monthly ?? null, dailyBudgetUsd: daily ?? null, allowedRegions: t.regions ?? [], allowedIps: t.ips ?? [] };
     await ctx.sync({
       entity: 'tenant',
       id: t.id,
@@ -51,12 +51,14 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
         monthlyBudgetUsd: current.monthlyBudgetUsd && usd(current.monthlyBudgetUsd),
         dailyBudgetUsd: current.dailyBudgetUsd && usd(current.dailyBudgetUsd),
         allowedRegions: current.allowedRegions,
+        allowedIps: current.allowedIps,
       },
       desired: {
         name: data.name,
         monthlyBudgetUsd: monthly === undefined ? null : usd(monthly),
         dailyBudgetUsd: daily === undefined ? null : usd(daily),
         allowedRegions: data.allowedRegions,
+        allowedIps: data.allowedIps,
       },
       write: async () => {
         if (current) await ctx.tx.tenant.update({ where: { id: t.id }, data });
@@ -83,6 +85,7 @@ export async function applyKeys(ctx: ConfigApplyContext, keys: ResolvedKey[]): P
       models: key.config.models ?? [],
       rpm: key.config.rpm ?? null,
       tpm: key.config.tpm ?? null,
+      allowedIps: key.config.ips ?? [],
     };
     await ctx.sync({
       entity: 'key',
@@ -98,6 +101,6 @@ export async function applyKeys(ctx: ConfigApplyContext, keys: ResolvedKey[]): P
 }
 
 /** Never the hash: the audit log shows which key by its prefix. */
-function keyState(k: Pick<VirtualKey, 'tenantId' | 'name' | 'prefix' | 'models' | 'rpm' | 'tpm'>): EntityState {
-  return { tenantId: k.tenantId, name: k.name, prefix: k.prefix, models: k.models, rpm: k.rpm, tpm: k.tpm };
+function keyState(k: Pick<VirtualKey, 'tenantId' | 'name' | 'prefix' | 'models' | 'rpm' | 'tpm' | 'allowedIps'>): EntityState {
+  return { tenantId: k.tenantId, name: k.name, prefix: k.prefix, models: k.models, rpm: k.rpm, tpm: k.tpm, allowedIps: k.allowedIps };
 }

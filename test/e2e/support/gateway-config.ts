@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 export const TEST_KEY = 'sk-test-acme-0123456789';
 export const OTHER_MODEL_KEY = 'sk-test-limited-0123456789';
+/** A key usable only from 10.0.0.0/8: the tests connect from 127.0.0.1. */
+export const OFFICE_ONLY_KEY = 'sk-test-office-0123456789';
 export const PUBLIC_MODEL = 'gpt-test';
 export const UPSTREAM_MODEL = 'sim-upstream-model';
 
@@ -33,6 +35,7 @@ tenants:
     keys:
       - { key: env:ACME_KEY, models: ['gpt-*'] }
       - { key: ${OTHER_MODEL_KEY}, models: [other-model] }
+      - { key: ${OFFICE_ONLY_KEY}, ips: [10.0.0.0/8] }
 `,
   );
   return path;

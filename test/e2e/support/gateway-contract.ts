@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ProviderSimulator } from '@switchyard/testing';
 import { DEFAULT_CONTENT } from '@switchyard/testing';
-import { OTHER_MODEL_KEY, PUBLIC_MODEL, TEST_KEY, UPSTREAM_MODEL } from './gateway-config';
+import { OFFICE_ONLY_KEY, OTHER_MODEL_KEY, PUBLIC_MODEL, TEST_KEY, UPSTREAM_MODEL } from './gateway-config';
 import { eventually } from './process-harness';
 
 export interface UsageRow {
@@ -104,6 +104,14 @@ export function describeGatewayContract(get: () => GatewayUnderTest): void {
     const err = await wide.chat.completions.create({ model: 'gpt-missing', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect((err as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+    expect(get().sim.requests).toHaveLength(0);
+  });
+
+  it('answers 403 to a key used from outside its allowed IP ranges, without calling upstream', async () => {
+    const office = new OpenAI({ baseURL: `${get().baseUrl}/v1`, apiKey: OFFICE_ONLY_KEY, maxRetries: 0 });
+    const err = await office.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((err as InstanceType<typeof OpenAI.PermissionDeniedError>).message).toContain('IP address');
     expect(get().sim.requests).toHaveLength(0);
   });
 
