@@ -401,6 +401,16 @@ describe(RouterService.name, () => {
       expect((await sut.healthState()).deployments?.find((d) => d.deploymentId === 'a')?.cooldownUntil).toBeGreaterThan(Date.now());
     });
 
+    it('cools a deployment down once per 429: the documented 1 s without retry-after, not twice that', async () => {
+      const t0 = Date.parse('2026-11-22T06:00:00Z');
+      jest.spyOn(Date, 'now').mockReturnValue(t0);
+      await routerWith([[failure(true, 0)], ok], [model('m', [a, b])]);
+
+      await collect(sut.route(request('m'), new AbortController().signal));
+
+      expect((await sut.healthState()).deployments?.find((d) => d.deploymentId === 'a')?.cooldownUntil).toBe(t0 + 1000);
+    });
+
     it('opens the circuit of a failing deployment, reports it, and sends the traffic elsewhere', async () => {
       const breaker = { windowMs: 60_000, minRequests: 2, failureRate: 0.5, openMs: 60_000, halfOpenRequests: 1 };
       await routerWith([[overloaded()], ok, [overloaded()], ok, ok, ok], [model('m', [a, b])], { circuitBreaker: breaker });

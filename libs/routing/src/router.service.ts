@@ -376,8 +376,8 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       run.entry.outcome = outcomeName(error);
       run.entry.status = error.providerStatus ?? 0;
     }
+    // record() also starts the cooldown of a 429.
     this.health.record(run.d.id, outcome);
-    if (outcome.rateLimited) this.health.cooldown(run.d.id, outcome.retryAfterMs);
     run.end();
   }
 
@@ -492,9 +492,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       if (res.error) {
         entry.outcome = outcomeName(res.error);
         entry.status = res.error.providerStatus ?? 0;
-        const outcome = outcomeOf(res.error);
-        this.health.record(d.id, outcome);
-        if (outcome.rateLimited) this.health.cooldown(d.id, outcome.retryAfterMs);
+        this.health.record(d.id, outcomeOf(res.error));
       } else {
         this.health.record(d.id, { ok: true });
         this.stats.observe(d.id, { totalMs: entry.durationMs });
