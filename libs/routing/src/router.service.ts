@@ -173,12 +173,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       const model = chain[m] as ModelEntry;
       const tried = new Set<string>();
       for (let i = 0; i <= this.config.retries; i++) {
-        let d = this.pick(model, tried, request, estimate, attempts === 0 && m === chain.length - 1);
-        // Every deployment tried and retries left: go round again (still only healthy ones).
-        if (!d && tried.size > 0) {
-          tried.clear();
-          d = this.pick(model, tried, request, estimate, false);
-        }
+        let d = this.pickNext(model, tried, request, estimate, attempts === 0 && m === chain.length - 1);
         // Nothing else to go to, but the upstream said when to come back, soon enough: wait it out.
         const wait = last?.retryable ? (last.retryAfterMs ?? 0) : 0;
         if (!d && wait > 0 && wait <= MAX_RETRY_WAIT_MS) {
@@ -195,8 +190,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
             yield errorEvent({ ...(last ?? unavailable(model.name)), attemptLog: log });
             return;
           }
-          // retry-after binds the deployment that said it (now cooling down), not the next one.
-          await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempts, d.id === lastId ? (last?.retryAfterMs ?? 0) : 0)), signal);
+          await sleep(retryWaitMs(attempts, d.id, lastId, last), signal);
           if (signal.aborted) return;
         }
         attempts++;
@@ -240,17 +234,16 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     const primary = this.begin(model, d, request, estimate, false, signal);
     log.push(primary.entry);
     const head = await this.firstOf(primary, model, tried, request, estimate, log, signal);
-    if (!head) return { done: false, error: cancelled() };
     const run = head.run;
     const firstResult = head.result;
     if (firstResult.done) {
-      this.finish(run, { ok: true }, undefined);
+      this.finish(run, undefined);
       return { done: false, error: unavailable(model.name) };
     }
     const firstEvent = firstResult.value;
     if (firstEvent.event?.$case === 'error') {
       const error = firstEvent.event.value;
-      this.finish(run, outcomeOf(error), error);
+      this.finish(run, error);
       return { done: false, error };
     }
     const ttft = Date.now() - run.started;
@@ -265,7 +258,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
         else if (e?.$case === 'error') {
           // After the first byte nothing is retried; the failure still counts against the deployment.
           run.entry.outcome = outcomeName(e.value);
-          this.finish(run, outcomeOf(e.value), e.value);
+          this.finish(run, e.value);
           recorded?.push(ev);
           yield ev;
           return { done: true };
@@ -286,7 +279,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     if (!signal.aborted) {
       this.stats.observe(run.d.id, { ttftMs: ttft, totalMs: Date.now() - run.started });
       if (usageTokens !== undefined) this.stats.addTokens(run.d.id, usageTokens - run.estimate, run.countedAt);
-      this.finish(run, { ok: true }, undefined);
+      this.finish(run, undefined);
     }
     return { done: true };
   }
@@ -303,7 +296,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     estimate: number,
     log: Attempt[],
     signal: AbortSignal,
-  ): Promise<{ run: Run; result: IteratorResult<ResponseEvent> } | undefined> {
+  ): Promise<{ run: Run; result: IteratorResult<ResponseEvent> }> {
     const pending = primary.it.next();
     const threshold = this.hedgeAfterMs(model, primary.d);
     if (threshold === undefined) return { run: primary, result: await pending };
@@ -324,22 +317,19 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       [primary, pending.then((result) => ({ run: primary, result }))],
       [hedge, hedge.it.next().then((result) => ({ run: hedge, result }))],
     ]);
-    let failed: { run: Run; result: IteratorResult<ResponseEvent> } | undefined;
-    while (racers.size) {
+    for (;;) {
       const settled = await Promise.race(racers.values());
       racers.delete(settled.run);
       const ev = settled.result.done ? undefined : settled.result.value;
       // A racer that failed before its first event loses only if the other can still answer.
       if (ev?.event?.$case === 'error' && racers.size) {
         const error = ev.event.value;
-        this.finish(settled.run, outcomeOf(error), error);
-        failed = settled;
+        this.finish(settled.run, error);
         continue;
       }
       for (const loser of racers.keys()) this.cancel(loser, 'hedge_lost');
       return settled;
     }
-    return failed;
   }
 
   /** Starts a call to `d`; the caller must end it with finish() or release(). */
@@ -370,15 +360,30 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     };
   }
 
-  private finish(run: Run, outcome: AttemptOutcome, error: ErrorEvent | undefined): void {
-    run.entry.durationMs = Date.now() - run.started;
-    if (error) {
-      run.entry.outcome = outcomeName(error);
-      run.entry.status = error.providerStatus ?? 0;
-    }
-    // record() also starts the cooldown of a 429.
-    this.health.record(run.d.id, outcome);
+  private finish(run: Run, error: ErrorEvent | undefined): void {
+    this.recordAttempt(run.entry, run.d.id, run.started, error);
     run.end();
+  }
+
+  /**
+   * One attempt's end in its log entry and in the deployment's health (which also starts the
+   * cooldown of a 429).
+   */
+  private recordAttempt(entry: Attempt, id: string, started: number, error: ErrorEvent | undefined): void {
+    entry.durationMs = Date.now() - started;
+    if (error) {
+      entry.outcome = outcomeName(error);
+      entry.status = error.providerStatus ?? 0;
+    }
+    this.health.record(id, error ? outcomeOf(error) : { ok: true });
+  }
+
+  /** The next deployment to try; with every one tried and retries left, round again (healthy ones only). */
+  private pickNext(model: ModelEntry, tried: Set<string>, request: ChatRequest, estimate: number, panic: boolean): DeploymentEntry | undefined {
+    const d = this.pick(model, tried, request, estimate, panic);
+    if (d || tried.size === 0) return d;
+    tried.clear();
+    return this.pick(model, tried, request, estimate, false);
   }
 
   /** Ends a call that neither succeeded nor failed (client gone, lost a hedge race). */
@@ -467,16 +472,12 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     let lastId = '';
     this.budget.recordRequest();
     for (let attempt = 0; attempt <= this.config.retries; attempt++) {
-      let d = this.pick(model, tried, request, 0, attempt === 0);
-      if (!d && tried.size > 0) {
-        tried.clear();
-        d = this.pick(model, tried, request, 0, false);
-      }
+      const d = this.pickNext(model, tried, request, 0, attempt === 0);
       if (!d) break;
       tried.add(d.id);
       if (attempt > 0) {
         if (!this.budget.tryRetry()) break;
-        await sleep(Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, d.id === lastId ? (last?.retryAfterMs ?? 0) : 0)), signal);
+        await sleep(retryWaitMs(attempt, d.id, lastId, last), signal);
         if (signal.aborted) break;
       }
       lastId = d.id;
@@ -488,15 +489,8 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       log.push(entry);
       const res = await invoke(adapter, this.targetOf(d), this.timeoutsOf(model));
       end();
-      entry.durationMs = Date.now() - started;
-      if (res.error) {
-        entry.outcome = outcomeName(res.error);
-        entry.status = res.error.providerStatus ?? 0;
-        this.health.record(d.id, outcomeOf(res.error));
-      } else {
-        this.health.record(d.id, { ok: true });
-        this.stats.observe(d.id, { totalMs: entry.durationMs });
-      }
+      this.recordAttempt(entry, d.id, started, res.error);
+      if (!res.error) this.stats.observe(d.id, { totalMs: entry.durationMs });
       if (res.error?.retryable) {
         last = res.error;
         continue;
@@ -560,6 +554,11 @@ async function* replay(events: ResponseEvent[], model: string): AsyncGenerator<R
   }
 }
 
+/** The backoff before a retry; retry-after binds the deployment that said it (now cooling down), not the next one. */
+function retryWaitMs(attempt: number, next: string, lastId: string, last: ErrorEvent | undefined): number {
+  return Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, next === lastId ? (last?.retryAfterMs ?? 0) : 0));
+}
+
 function estimateTokens(request: ChatRequest): number {
   return Math.ceil(requestTextLength(request) / CHARS_PER_TOKEN);
 }
@@ -589,10 +588,6 @@ function skipped(model: ModelEntry, d: DeploymentEntry, outcome: string): Attemp
 
 async function* noAdapterStream(d: DeploymentEntry): AsyncGenerator<ResponseEvent> {
   yield errorEvent(noAdapter(d));
-}
-
-function cancelled(): ErrorEvent {
-  return { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false };
 }
 
 function unknownModel(model: string | undefined): ErrorEvent {
