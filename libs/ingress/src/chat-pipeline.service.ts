@@ -68,10 +68,6 @@ export class ChatPipeline {
     }
   }
 
-  handle(dialect: ChatDialect, call: IncomingCall, res: ServerResponse, path?: PathParams): Promise<void> {
-    return this.guard(dialect, res, call, () => this.run(dialect, call, res, path));
-  }
-
   private async guard(dialect: ErrorDialect, res: ServerResponse, call: IncomingCall, work: () => Promise<void>): Promise<void> {
     try {
       await work();

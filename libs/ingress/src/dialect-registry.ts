@@ -4,7 +4,7 @@ import { IrError } from '@switchyard/ir';
 import type { ErrorEvent } from '@switchyard/ir';
 
 export const OPENAI_DIALECT: ChatDialect = new OpenAiChatDialect();
-export const OPENAI_EMBEDDINGS: EmbedDialect = new OpenAiEmbeddingsDialect();
+const OPENAI_EMBEDDINGS: EmbedDialect = new OpenAiEmbeddingsDialect();
 export const ANTHROPIC = new AnthropicMessagesDialect();
 export const GEMINI = new GeminiDialect();
 
