@@ -54,27 +54,28 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
 
   async embed(req: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse> {
     const request = req.request ?? {};
-    const built = this.build(req.target, (adapter, target) => {
-      if (!adapter.buildEmbedRequest) throw IrError.invalid(`The model \`${request.model}\` is served by ${adapter.manifest.id}, which has no embeddings API.`, 'model');
-      return adapter.buildEmbedRequest(request, target);
-    });
-    if ('error' in built) return { error: built.error };
-    const answer = await this.unary(built.adapter, built.http, req.timeouts, signal);
+    const answer = await this.callJson(
+      req.target,
+      req.timeouts,
+      signal,
+      (adapter, target) => {
+        if (!adapter.buildEmbedRequest) throw IrError.invalid(`The model \`${request.model}\` is served by ${adapter.manifest.id}, which has no embeddings API.`, 'model');
+        return adapter.buildEmbedRequest(request, target);
+      },
+      (adapter, body) => {
+        if (!adapter.parseEmbedResponse) throw new Error('the provider has no embeddings parser');
+        return adapter.parseEmbedResponse(body);
+      },
+    );
     if ('error' in answer) return { error: answer.error };
-    const parse = built.adapter.parseEmbedResponse;
-    if (!parse) return { error: malformed('the provider has no embeddings parser') };
-    try {
-      const res = parse.call(built.adapter, answer.body);
-      if (built.http.dropped?.length) res.start = { ...res.start, droppedParams: built.http.dropped };
-      // Gemini reports no usage for embeddings; the client and billing still get a count.
-      if (!res.usage?.inputTokens) {
-        res.usage = { ...res.usage, inputTokens: countEmbedTokens(request) };
-        res.usageEstimated = true;
-      }
-      return res;
-    } catch (err) {
-      return { error: malformed((err as Error).message) };
+    const res = answer.value;
+    if (answer.dropped?.length) res.start = { ...res.start, droppedParams: answer.dropped };
+    // Gemini reports no usage for embeddings; the client and billing still get a count.
+    if (!res.usage?.inputTokens) {
+      res.usage = { ...res.usage, inputTokens: countEmbedTokens(request) };
+      res.usageEstimated = true;
     }
+    return res;
   }
 
   async countTokens(req: GenerateRequest, signal: AbortSignal): Promise<CountTokensResponse> {
@@ -82,12 +83,40 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     const adapter = providerAdapter(req.target?.providerType ?? '');
     // Providers without a counting endpoint are counted here, without a round trip.
     if (adapter && !adapter.buildCountTokensRequest) return { inputTokens: countPromptTokens(request), estimated: true };
-    const built = this.build(req.target, (a, target) => (a.buildCountTokensRequest as NonNullable<ProviderAdapter['buildCountTokensRequest']>).call(a, request, target));
+    const answer = await this.callJson(
+      req.target,
+      req.timeouts,
+      signal,
+      (a, target) => {
+        if (!a.buildCountTokensRequest) throw new Error(`${a.manifest.id} has no token-counting endpoint`);
+        return a.buildCountTokensRequest(request, target);
+      },
+      (a, body) => {
+        if (!a.parseCountTokensResponse) throw new Error('the provider has no token-count parser');
+        return a.parseCountTokensResponse(body);
+      },
+    );
+    return 'error' in answer ? { error: answer.error } : { inputTokens: answer.value, estimated: false };
+  }
+
+  /**
+   * One call answered with a single JSON body (embeddings, token counts): translate, send under
+   * the call's timeouts, read. Any failure comes back as `{ error }`; an unreadable body as a
+   * malformed-upstream error.
+   */
+  private async callJson<T>(
+    target: Target | undefined,
+    timeouts: Timeouts | undefined,
+    signal: AbortSignal,
+    translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest,
+    read: (adapter: ProviderAdapter, body: unknown) => T,
+  ): Promise<{ value: T; dropped: string[] | undefined } | { error: ErrorEvent }> {
+    const built = this.build(target, translate);
     if ('error' in built) return { error: built.error };
-    const answer = await this.unary(built.adapter, built.http, req.timeouts, signal);
+    const answer = await this.unary(built.adapter, built.http, timeouts, signal);
     if ('error' in answer) return { error: answer.error };
     try {
-      return { inputTokens: (built.adapter.parseCountTokensResponse as NonNullable<ProviderAdapter['parseCountTokensResponse']>).call(built.adapter, answer.body), estimated: false };
+      return { value: read(built.adapter, answer.body), dropped: built.http.dropped };
     } catch (err) {
       return { error: malformed((err as Error).message) };
     }
