@@ -1,4 +1,4 @@
-import { renderAnthropicModelList, renderGeminiModel, renderGeminiModelList } from './model-lists.render';
+import { renderAnthropicModel, renderAnthropicModelList, renderGeminiModel, renderGeminiModelList } from './model-lists.render';
 
 const MODELS = [
   { name: 'claude-sonnet', ownedBy: 'switchyard', created: 1735689600 },
@@ -17,6 +17,7 @@ describe('model lists in the Anthropic and Gemini shapes', () => {
       last_id: 'gpt-4o',
     });
     expect(JSON.parse(renderAnthropicModelList([]))).toMatchObject({ data: [], first_id: null, last_id: null });
+    expect(JSON.parse(renderAnthropicModel(MODELS[1] as (typeof MODELS)[1]))).toStrictEqual((JSON.parse(renderAnthropicModelList(MODELS)) as { data: unknown[] }).data[1]);
   });
 
   it('renders Gemini models named models/{name}', () => {

@@ -4,8 +4,8 @@ import type { ModelInfo } from '@switchyard/ir';
 // GET /v1beta/models as the Gemini SDK reads it (ListModelsResponse of Model). We know our
 // public names and creation times; what we do not know is null, as the types allow.
 
-export function renderAnthropicModelList(models: ModelInfo[]): string {
-  const data = models.map((m) => ({
+function anthropicModel(m: ModelInfo): Record<string, unknown> & { id: string | undefined } {
+  return {
     type: 'model',
     id: m.name,
     display_name: m.name,
@@ -17,8 +17,16 @@ export function renderAnthropicModelList(models: ModelInfo[]): string {
     max_input_tokens: null,
     max_tokens: null,
     retires_at: null,
-  }));
+  };
+}
+
+export function renderAnthropicModelList(models: ModelInfo[]): string {
+  const data = models.map(anthropicModel);
   return JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });
+}
+
+export function renderAnthropicModel(model: ModelInfo): string {
+  return JSON.stringify(anthropicModel(model));
 }
 
 function geminiModel(m: ModelInfo): Record<string, unknown> {

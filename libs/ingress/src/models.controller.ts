@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { renderAnthropicModelList, renderGeminiModel, renderGeminiModelList, renderOpenAiModelList } from '@switchyard/dialects';
+import { renderAnthropicModel, renderAnthropicModelList, renderGeminiModel, renderGeminiModelList, renderOpenAiModel, renderOpenAiModelList } from '@switchyard/dialects';
 import { ErrorKind, ROUTER_PORT } from '@switchyard/ir';
 import type { ModelInfo, RouterPort } from '@switchyard/ir';
 import { modelAllowed } from '@switchyard/shared';
@@ -37,9 +37,9 @@ function renderList(shape: Shape, models: ModelInfo[]): string {
 function renderOne(shape: Shape, model: ModelInfo): string {
   switch (shape) {
     case 'openai':
-      return JSON.stringify({ id: model.name, object: 'model', created: model.created ?? 0, owned_by: model.ownedBy || 'switchyard' });
+      return renderOpenAiModel(model);
     case 'anthropic':
-      return JSON.stringify((JSON.parse(renderAnthropicModelList([model])) as { data: unknown[] }).data[0]);
+      return renderAnthropicModel(model);
     case 'gemini':
       return renderGeminiModel(model);
   }

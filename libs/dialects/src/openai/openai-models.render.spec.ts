@@ -1,4 +1,4 @@
-import { renderOpenAiModelList } from './openai-models.render';
+import { renderOpenAiModel, renderOpenAiModelList } from './openai-models.render';
 
 describe(renderOpenAiModelList.name, () => {
   it('renders the catalogue as an OpenAI model list, owned by switchyard unless told otherwise', () => {
@@ -11,5 +11,11 @@ describe(renderOpenAiModelList.name, () => {
 
   it('renders an empty catalogue as an empty list', () => {
     expect(renderOpenAiModelList([])).toBe('{"object":"list","data":[]}');
+  });
+});
+
+describe(renderOpenAiModel.name, () => {
+  it('renders one model as models.retrieve answers it', () => {
+    expect(renderOpenAiModel({ name: 'gpt-4o', ownedBy: '', created: 1715367049 })).toBe('{"id":"gpt-4o","object":"model","created":1715367049,"owned_by":"switchyard"}');
   });
 });
