@@ -149,9 +149,7 @@ export class ChatPipeline {
         return this.fail(dialect, res, answer.error);
       }
       if (abort.signal.aborted) return;
-      const headers: Record<string, string> = {};
-      const dropped = [...(request.droppedParams ?? []), ...(answer.start?.droppedParams ?? [])];
-      if (dropped.length) headers[DROPPED_HEADER] = dropped.join(', ');
+      const headers = answerHeaders(request.droppedParams, answer.start);
       if (answer.usageEstimated) headers[ESTIMATED_HEADER] = 'estimated';
       sendBody(res, 200, dialect.renderEmbedResponse(answer, parsed, this.context(call, request.model ?? '', false)), headers);
     } finally {
@@ -225,7 +223,7 @@ export class ChatPipeline {
     if (signal.aborted) return;
     const folded = folder.value;
     if (folded.error) return this.fail(dialect, res, folded.error);
-    sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat, folded.start));
+    sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
   }
 
   private async stream(dialect: ChatDialect, chat: ChatRequest, ctx: RenderContext, res: ServerResponse, signal: AbortSignal, tracker: UsageTracker): Promise<void> {
@@ -236,7 +234,7 @@ export class ChatPipeline {
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
         if (ev.event?.$case === 'error') return this.fail(dialect, res, ev.event.value);
-        res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat, ev.event?.$case === 'start' ? ev.event.value : undefined) });
+        res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat.droppedParams, ev.event?.$case === 'start' ? ev.event.value : undefined) });
         open = true;
       }
       if (ev.event?.$case === 'error') {
@@ -271,16 +269,14 @@ function parseJson(body: string | undefined): unknown {
   }
 }
 
-function droppedParams(chat: ChatRequest, upstream: string[] | undefined): string | undefined {
-  const all = [...(chat.droppedParams ?? []), ...(upstream ?? [])];
-  return all.length ? [...new Set(all)].join(', ') : undefined;
-}
-
-/** What the answer's start event tells the client in headers: drops, tries, cache. */
-function answerHeaders(chat: ChatRequest, start: StartEvent | undefined): Record<string, string> {
+/**
+ * What the client is told in headers: the fields the dialect (`dialectDropped`) and the
+ * provider dropped, every try, and a cache hit.
+ */
+function answerHeaders(dialectDropped: string[] | undefined, start: StartEvent | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  const dropped = droppedParams(chat, start?.droppedParams);
-  if (dropped) headers[DROPPED_HEADER] = dropped;
+  const dropped = new Set([...(dialectDropped ?? []), ...(start?.droppedParams ?? [])]);
+  if (dropped.size) headers[DROPPED_HEADER] = [...dropped].join(', ');
   if (start?.attemptLog?.length) headers[ATTEMPTS_HEADER] = renderAttempts(start.attemptLog);
   if (start?.cacheHit) headers[CACHE_HEADER] = 'hit';
   return headers;

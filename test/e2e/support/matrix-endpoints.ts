@@ -77,6 +77,8 @@ export function describeNonChatEndpoints(get: () => MatrixGateway): void {
         });
         const body = (await res.json()) as { embedding?: { values?: number[] } };
         expect(res.status).toBe(200);
+        // Embeddings list their tries like chat answers do.
+        expect(res.headers.get('x-switchyard-attempts')).toMatch(/^provider=[^;]+;model=[^;]+;outcome=ok;/);
         const rec = embedRequest();
         expect(embeddedTexts(rec)).toEqual(family === 'openai' ? 'alpha' : ['alpha']);
         expect(body.embedding?.values).toEqual((await upstreamVectors(get().sim, rec))[0]);
