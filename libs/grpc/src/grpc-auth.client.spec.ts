@@ -1,19 +1,40 @@
 import { Server, ServerCredentials, status as Status } from '@grpc/grpc-js';
-import { type AdmitRequest, type AdmitResponse, AuthServiceDefinition, type AuthPort, Dialect, ErrorKind, IrError } from '@switchyard/ir';
+import { type AdmitRequest, type AdmitResponse, AuthServiceDefinition, type AuthPort, Dialect, ErrorKind, type HeartbeatRequest, IrError, type SettleRequest } from '@switchyard/ir';
 import { GrpcAuthClient } from './grpc-auth.client';
 import { GrpcCallError } from './grpc-call.error';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { GrpcServerHost } from './grpc-server.host';
 import { serveAuth } from './port-service.registrar';
 
-const REQUEST: AdmitRequest = { keyHash: 'sha256:abc', model: 'gpt-4o-mini', requestId: 'req-1', clientIp: '10.0.0.1', dialect: Dialect.DIALECT_OPENAI };
+const REQUEST: AdmitRequest = {
+  keyHash: 'sha256:abc',
+  model: 'gpt-4o-mini',
+  requestId: 'req-1',
+  clientIp: '10.0.0.1',
+  dialect: Dialect.DIALECT_OPENAI,
+  inputTokensEstimate: 120,
+  inputTokensBound: 480,
+  maxOutputTokens: 256,
+  counted: true,
+};
 const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: ['gpt-4o-*'], region: 'eu-west', allowedRegions: ['eu-west'] } };
 
 class FakeAuth implements AuthPort {
   admitImpl: (request: AdmitRequest) => Promise<AdmitResponse> = async () => ADMITTED;
 
+  readonly settled: SettleRequest[] = [];
+  readonly beats: HeartbeatRequest[] = [];
+
   admit(request: AdmitRequest): Promise<AdmitResponse> {
     return this.admitImpl(request);
+  }
+
+  async settle(request: SettleRequest): Promise<void> {
+    this.settled.push(request);
+  }
+
+  async heartbeat(request: HeartbeatRequest): Promise<void> {
+    this.beats.push(request);
   }
 }
 
@@ -51,8 +72,19 @@ describe(GrpcAuthClient.name, () => {
       return ADMITTED;
     };
 
-    await expect(sut.admit(REQUEST)).resolves.toEqual({ ...ADMITTED, error: undefined });
+    await expect(sut.admit(REQUEST)).resolves.toEqual({ ...ADMITTED, error: undefined, rate: undefined, ticket: undefined, maxOutputTokens: 0 });
     expect(received).toEqual(REQUEST);
+  });
+
+  it('round-trips settle and heartbeat with the ticket intact', async () => {
+    const ticket = { requestId: 'req-1', scopes: ['key:k1', 'tenant:acme'], reservedTokens: 4196, reservedUsd: 0.0123, atMs: 1_760_000_000_000, leaseMs: 30_000 };
+    const settle: SettleRequest = { ticket, model: 'gpt-4o-mini', usage: { inputTokens: 12, outputTokens: 30, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 }, cacheHit: false, startedAtMs: 1_760_000_000_000 };
+
+    await sut.settle(settle);
+    await sut.heartbeat({ ticket });
+
+    expect(auth.settled).toEqual([settle]);
+    expect(auth.beats).toEqual([{ ticket }]);
   });
 
   it('rejects with an error naming the service and INTERNAL when the implementation throws', async () => {

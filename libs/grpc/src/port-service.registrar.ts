@@ -16,7 +16,11 @@ import type { GrpcServerHost } from './grpc-server.host';
 // cluster mode behaves exactly like the in-process binding of standalone mode.
 
 export function serveAuth(host: GrpcServerHost, impl: AuthPort): GrpcServerHost {
-  return host.add(AuthServiceDefinition, { admit: (request) => impl.admit(request) });
+  return host.add(AuthServiceDefinition, {
+    admit: (request) => impl.admit(request),
+    settle: (request) => impl.settle(request).then(() => ({})),
+    heartbeat: (request) => impl.heartbeat(request).then(() => ({})),
+  });
 }
 
 export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerHost {

@@ -1,4 +1,4 @@
-import type { AdmitRequest, AdmitResponse } from './generated/switchyard/auth/v1/auth';
+import type { AdmitRequest, AdmitResponse, HeartbeatRequest, SettleRequest } from './generated/switchyard/auth/v1/auth';
 import type { EmbedGenerateRequest, GenerateRequest } from './generated/switchyard/adapter/v1/adapter';
 import type { GetUsageRequest, GetUsageResponse, UsageEvent } from './generated/switchyard/billing/v1/billing';
 import type { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from './generated/switchyard/ir/v1/ir';
@@ -9,6 +9,10 @@ import type { HealthStateResponse, ListModelsResponse } from './generated/switch
 
 export interface AuthPort {
   admit(request: AdmitRequest): Promise<AdmitResponse>;
+  /** Ends an admission that returned a ticket: real usage replaces the reservation, the slot is freed. */
+  settle(request: SettleRequest): Promise<void>;
+  /** Renews the concurrency lease of a long request. */
+  heartbeat(request: HeartbeatRequest): Promise<void>;
 }
 
 export interface RouterPort {

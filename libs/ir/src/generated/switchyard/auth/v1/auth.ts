@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Dialect, ErrorEvent } from "../../ir/v1/ir";
+import { Dialect, ErrorEvent, Usage } from "../../ir/v1/ir";
 
 export interface AdmitRequest {
   keyHash?:
@@ -16,7 +16,24 @@ export interface AdmitRequest {
   model?: string | undefined;
   requestId?: string | undefined;
   clientIp?: string | undefined;
-  dialect?: Dialect | undefined;
+  dialect?:
+    | Dialect
+    | undefined;
+  /**
+   * What the request will consume, for rate limits and budgets; all 0 for calls that are not
+   * metered (model lists). tokens_estimate is a typical count (characters / 4, for tokens per
+   * minute); tokens_bound can only be larger than the real count (UTF-8 bytes, for budgets).
+   */
+  inputTokensEstimate?: number | undefined;
+  inputTokensBound?:
+    | number
+    | undefined;
+  /** The request's own output limit (max_tokens); 0 when it set none. */
+  maxOutputTokens?:
+    | number
+    | undefined;
+  /** Counts against requests per minute and concurrency (every data call does; model lists do not). */
+  counted?: boolean | undefined;
 }
 
 export interface Principal {
@@ -33,14 +50,86 @@ export interface Principal {
   allowedRegions?: string[] | undefined;
 }
 
+/** The state of the tightest limit per dimension, for the x-ratelimit-* headers (absent = unlimited). */
+export interface RateLimitState {
+  limitRequests?: number | undefined;
+  remainingRequests?: number | undefined;
+  limitTokens?: number | undefined;
+  remainingTokens?: number | undefined;
+  resetRequestsMs?: number | undefined;
+  resetTokensMs?: number | undefined;
+}
+
+/** What an admission counted, handed back at Settle and Heartbeat. */
+export interface QuotaTicket {
+  requestId?: string | undefined;
+  scopes?: string[] | undefined;
+  reservedTokens?: number | undefined;
+  reservedUsd?: number | undefined;
+  atMs?:
+    | number
+    | undefined;
+  /** The concurrency lease lasts this long unless renewed by Heartbeat. */
+  leaseMs?: number | undefined;
+}
+
 export interface AdmitResponse {
   admitted?: boolean | undefined;
-  principal?: Principal | undefined;
-  error?: ErrorEvent | undefined;
+  principal?:
+    | Principal
+    | undefined;
+  /** Refusals; a 429 carries retry_after_ms. */
+  error?:
+    | ErrorEvent
+    | undefined;
+  /** Present when something was counted: settle it when the request ends. */
+  ticket?: QuotaTicket | undefined;
+  rate?:
+    | RateLimitState
+    | undefined;
+  /**
+   * When a budget applies and the request set no output limit: the limit the reservation
+   * assumed, which the request must then be sent upstream with.
+   */
+  maxOutputTokens?: number | undefined;
+}
+
+export interface SettleRequest {
+  ticket?:
+    | QuotaTicket
+    | undefined;
+  /** Public model the client asked for: it is priced like billing prices it. */
+  model?: string | undefined;
+  usage?:
+    | Usage
+    | undefined;
+  /** Answered from the response cache: costs nothing. */
+  cacheHit?: boolean | undefined;
+  startedAtMs?: number | undefined;
+}
+
+export interface SettleResponse {
+}
+
+export interface HeartbeatRequest {
+  ticket?: QuotaTicket | undefined;
+}
+
+export interface HeartbeatResponse {
 }
 
 function createBaseAdmitRequest(): AdmitRequest {
-  return { keyHash: "", model: "", requestId: "", clientIp: "", dialect: 0 };
+  return {
+    keyHash: "",
+    model: "",
+    requestId: "",
+    clientIp: "",
+    dialect: 0,
+    inputTokensEstimate: 0,
+    inputTokensBound: 0,
+    maxOutputTokens: 0,
+    counted: false,
+  };
 }
 
 export const AdmitRequest: MessageFns<AdmitRequest> = {
@@ -59,6 +148,18 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
     }
     if (message.dialect !== undefined && message.dialect !== 0) {
       writer.uint32(40).int32(message.dialect);
+    }
+    if (message.inputTokensEstimate !== undefined && message.inputTokensEstimate !== 0) {
+      writer.uint32(48).uint32(message.inputTokensEstimate);
+    }
+    if (message.inputTokensBound !== undefined && message.inputTokensBound !== 0) {
+      writer.uint32(56).uint32(message.inputTokensBound);
+    }
+    if (message.maxOutputTokens !== undefined && message.maxOutputTokens !== 0) {
+      writer.uint32(64).uint32(message.maxOutputTokens);
+    }
+    if (message.counted !== undefined && message.counted !== false) {
+      writer.uint32(72).bool(message.counted);
     }
     return writer;
   },
@@ -114,6 +215,38 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
             }
 
             message.dialect = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.inputTokensEstimate = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.inputTokensBound = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.maxOutputTokens = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.counted = reader.bool();
             continue;
           }
         }
@@ -229,8 +362,229 @@ export const Principal: MessageFns<Principal> = {
   },
 };
 
+function createBaseRateLimitState(): RateLimitState {
+  return {
+    limitRequests: undefined,
+    remainingRequests: undefined,
+    limitTokens: undefined,
+    remainingTokens: undefined,
+    resetRequestsMs: undefined,
+    resetTokensMs: undefined,
+  };
+}
+
+export const RateLimitState: MessageFns<RateLimitState> = {
+  encode(message: RateLimitState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limitRequests !== undefined) {
+      writer.uint32(8).uint64(message.limitRequests);
+    }
+    if (message.remainingRequests !== undefined) {
+      writer.uint32(16).uint64(message.remainingRequests);
+    }
+    if (message.limitTokens !== undefined) {
+      writer.uint32(24).uint64(message.limitTokens);
+    }
+    if (message.remainingTokens !== undefined) {
+      writer.uint32(32).uint64(message.remainingTokens);
+    }
+    if (message.resetRequestsMs !== undefined) {
+      writer.uint32(40).uint64(message.resetRequestsMs);
+    }
+    if (message.resetTokensMs !== undefined) {
+      writer.uint32(48).uint64(message.resetTokensMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RateLimitState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRateLimitState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.limitRequests = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.remainingRequests = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limitTokens = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.remainingTokens = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.resetRequestsMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resetTokensMs = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseQuotaTicket(): QuotaTicket {
+  return { requestId: "", scopes: [], reservedTokens: 0, reservedUsd: 0, atMs: 0, leaseMs: 0 };
+}
+
+export const QuotaTicket: MessageFns<QuotaTicket> = {
+  encode(message: QuotaTicket, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== undefined && message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.scopes !== undefined && message.scopes.length !== 0) {
+      for (const v of message.scopes) {
+        writer.uint32(18).string(v!);
+      }
+    }
+    if (message.reservedTokens !== undefined && message.reservedTokens !== 0) {
+      writer.uint32(24).uint64(message.reservedTokens);
+    }
+    if (message.reservedUsd !== undefined && message.reservedUsd !== 0) {
+      writer.uint32(33).double(message.reservedUsd);
+    }
+    if (message.atMs !== undefined && message.atMs !== 0) {
+      writer.uint32(40).int64(message.atMs);
+    }
+    if (message.leaseMs !== undefined && message.leaseMs !== 0) {
+      writer.uint32(48).uint32(message.leaseMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuotaTicket {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuotaTicket();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const el = reader.string();
+            if (el !== undefined) {
+              message.scopes!.push(el);
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.reservedTokens = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.reservedUsd = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.leaseMs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 function createBaseAdmitResponse(): AdmitResponse {
-  return { admitted: false, principal: undefined, error: undefined };
+  return {
+    admitted: false,
+    principal: undefined,
+    error: undefined,
+    ticket: undefined,
+    rate: undefined,
+    maxOutputTokens: 0,
+  };
 }
 
 export const AdmitResponse: MessageFns<AdmitResponse> = {
@@ -243,6 +597,15 @@ export const AdmitResponse: MessageFns<AdmitResponse> = {
     }
     if (message.error !== undefined) {
       ErrorEvent.encode(message.error, writer.uint32(26).fork()).join();
+    }
+    if (message.ticket !== undefined) {
+      QuotaTicket.encode(message.ticket, writer.uint32(34).fork()).join();
+    }
+    if (message.rate !== undefined) {
+      RateLimitState.encode(message.rate, writer.uint32(42).fork()).join();
+    }
+    if (message.maxOutputTokens !== undefined && message.maxOutputTokens !== 0) {
+      writer.uint32(48).uint32(message.maxOutputTokens);
     }
     return writer;
   },
@@ -284,6 +647,236 @@ export const AdmitResponse: MessageFns<AdmitResponse> = {
             message.error = ErrorEvent.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.ticket = QuotaTicket.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.rate = RateLimitState.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.maxOutputTokens = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSettleRequest(): SettleRequest {
+  return { ticket: undefined, model: "", usage: undefined, cacheHit: false, startedAtMs: 0 };
+}
+
+export const SettleRequest: MessageFns<SettleRequest> = {
+  encode(message: SettleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticket !== undefined) {
+      QuotaTicket.encode(message.ticket, writer.uint32(10).fork()).join();
+    }
+    if (message.model !== undefined && message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.usage !== undefined) {
+      Usage.encode(message.usage, writer.uint32(26).fork()).join();
+    }
+    if (message.cacheHit !== undefined && message.cacheHit !== false) {
+      writer.uint32(32).bool(message.cacheHit);
+    }
+    if (message.startedAtMs !== undefined && message.startedAtMs !== 0) {
+      writer.uint32(40).int64(message.startedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticket = QuotaTicket.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.usage = Usage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.cacheHit = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.startedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSettleResponse(): SettleResponse {
+  return {};
+}
+
+export const SettleResponse: MessageFns<SettleResponse> = {
+  encode(_: SettleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseHeartbeatRequest(): HeartbeatRequest {
+  return { ticket: undefined };
+}
+
+export const HeartbeatRequest: MessageFns<HeartbeatRequest> = {
+  encode(message: HeartbeatRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticket !== undefined) {
+      QuotaTicket.encode(message.ticket, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HeartbeatRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeatRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticket = QuotaTicket.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseHeartbeatResponse(): HeartbeatResponse {
+  return {};
+}
+
+export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
+  encode(_: HeartbeatResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HeartbeatResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeatResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -314,8 +907,40 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * At the end of an admitted request (success, error, hang-up): real usage replaces the
+     * reservation and the concurrency slot is freed. Idempotent per request id.
+     */
+    settle: {
+      name: "Settle",
+      requestType: SettleRequest as typeof SettleRequest,
+      requestStream: false,
+      responseType: SettleResponse as typeof SettleResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Keeps a long request's concurrency lease and reservation alive. */
+    heartbeat: {
+      name: "Heartbeat",
+      requestType: HeartbeatRequest as typeof HeartbeatRequest,
+      requestStream: false,
+      responseType: HeartbeatResponse as typeof HeartbeatResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
