@@ -29,3 +29,4 @@ export type {
   UsageRecord,
   VirtualKey,
 } from './generated/prisma/client';
+export * from './price-history.loader';

@@ -2,3 +2,4 @@ export * from './key-hash';
 export * from './model-pattern';
 export * from './shutdown-signal';
 export * from './redis-connection';
+export * from './model-price';
