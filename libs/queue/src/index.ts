@@ -1,3 +1,4 @@
 export * from './queue-names';
 export * from './memory-usage.queue';
 export * from './bull-usage.queue';
+export * from './config-change.bus';
