@@ -1,32 +1,73 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ErrorKind } from '@switchyard/ir';
-import type { AdmitRequest, AdmitResponse, AuthPort } from '@switchyard/ir';
+import type { AdmitRequest, AdmitResponse, AuthPort, HeartbeatRequest, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
+import { ipAllowList } from '@switchyard/config';
+import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
 import { KEY_SOURCE } from './key-directory.types';
 import type { KeyRecord, KeySource } from './key-directory.types';
-import { ipAllowList } from '@switchyard/config';
-import { modelAllowed } from '@switchyard/shared';
+import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket, type RateInfo } from './quota';
 
 const REFRESH_MS = 10_000;
 // An unknown key may be one created a moment ago: reload, but at most this often, so a client
 // hammering with a bad key cannot turn every request into a database read.
 const MISS_RELOAD_MS = 1_000;
+/** A concurrency slot whose holder stopped renewing it (crashed) frees itself after this long. */
+export const DEFAULT_LEASE_MS = 30_000;
+/** Output limit a budgeted request without max_tokens is reserved for and sent upstream with. */
+export const DEFAULT_BUDGET_MAX_OUTPUT_TOKENS = 4096;
+
+export const AUTH_OPTIONS = Symbol('AuthOptions');
+export interface AuthOptions {
+  /** Where limits and budgets are counted: Redis across replicas, in memory for one process (default). */
+  quota?: QuotaStore;
+  leaseMs?: number;
+  defaultMaxOutputTokens?: number;
+  /**
+   * When the quota store cannot answer: admit uncounted (true) or refuse with 503 (false, the
+   * default: a budget that cannot be checked is not enforced otherwise).
+   */
+  failOpen?: boolean;
+}
+
+/** What admission decided about one secret, built once per directory load, not per request. */
+interface KeyPlan {
+  record: KeyRecord;
+  principal: Principal;
+  ipAllowed?: (ip: string) => boolean;
+  /** The key and tenant allow no common region. */
+  noRegion: boolean;
+  /** Counted scopes (key, tenant); empty when neither has a limit. */
+  scopes: QuotaScope[];
+  hasBudget: boolean;
+}
 
 function refuse(kind: ErrorKind, message: string): AdmitResponse {
   return { admitted: false, error: { kind, message, retryable: false } };
 }
 
-/** Admission: key → tenant, expiry, revocation, client IP ranges, allowed models. Limits and budgets come with issue 4. */
+/**
+ * Admission (DESIGN.md §1): key → tenant, expiry, revocation, client IP ranges, allowed models and
+ * regions, then rate limits, concurrency and budgets counted in one quota-store round trip.
+ */
 @Injectable()
 export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly log = new Logger(AuthService.name);
-  private keys = new Map<string, KeyRecord>();
-  /** IP matchers per key hash, built once per load (a BlockList per request would cost). */
-  private ipChecks = new Map<string, (ip: string) => boolean>();
+  private plans = new Map<string, KeyPlan>();
+  private prices = new Map<string, ModelPrice[]>();
   private timer: NodeJS.Timeout | undefined;
   private lastLoad = 0;
   private loading: Promise<void> | undefined;
+  private readonly quota: QuotaStore;
+  private readonly leaseMs: number;
+  private readonly defaultMaxOutput: number;
+  private readonly failOpen: boolean;
 
-  constructor(@Inject(KEY_SOURCE) private readonly source: KeySource) {}
+  constructor(@Inject(KEY_SOURCE) private readonly source: KeySource, @Optional() @Inject(AUTH_OPTIONS) options: AuthOptions = {}) {
+    this.quota = options.quota ?? new MemoryQuotaStore();
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.defaultMaxOutput = options.defaultMaxOutputTokens ?? DEFAULT_BUDGET_MAX_OUTPUT_TOKENS;
+    this.failOpen = options.failOpen ?? false;
+  }
 
   async start(): Promise<void> {
     await this.reload();
@@ -38,19 +79,19 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Closes the quota store (its Redis connection). */
+  async close(): Promise<void> {
+    this.onModuleDestroy();
+    await this.quota.close();
+  }
+
   reload(): Promise<void> {
-    this.loading ??= this.source
-      .loadAll()
-      .then((keys) => {
-        const checks = new Map<string, (ip: string) => boolean>();
-        for (const [hash, k] of keys) {
-          if (!k.allowedIps?.length && !k.tenantAllowedIps?.length) continue;
-          const own = ipAllowList(k.allowedIps ?? []);
-          const tenant = ipAllowList(k.tenantAllowedIps ?? []);
-          checks.set(hash, (ip) => own(ip) && tenant(ip));
-        }
-        this.ipChecks = checks;
-        this.keys = keys;
+    this.loading ??= Promise.all([this.source.loadAll(), this.source.loadPrices?.()])
+      .then(([keys, prices]) => {
+        const plans = new Map<string, KeyPlan>();
+        for (const [hash, k] of keys) plans.set(hash, planOf(k));
+        this.plans = plans;
+        if (prices) this.prices = prices;
         this.lastLoad = Date.now();
       })
       .finally(() => (this.loading = undefined));
@@ -58,18 +99,139 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 
   async admit(req: AdmitRequest): Promise<AdmitResponse> {
-    let key = this.keys.get(req.keyHash ?? '');
-    if (!key && Date.now() - this.lastLoad > MISS_RELOAD_MS) {
+    let plan = this.plans.get(req.keyHash ?? '');
+    if (!plan && Date.now() - this.lastLoad > MISS_RELOAD_MS) {
       await this.reload().catch((e: unknown) => this.log.warn(`key reload failed: ${String(e)}`));
-      key = this.keys.get(req.keyHash ?? '');
+      plan = this.plans.get(req.keyHash ?? '');
     }
-    if (!key) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
+    if (!plan) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
+    const key = plan.record;
     if (key.revoked) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.');
     if (key.expiresAt !== undefined && key.expiresAt <= Date.now()) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.');
-    const ipAllowed = this.ipChecks.get(req.keyHash ?? '');
-    if (ipAllowed && !ipAllowed(req.clientIp ?? '')) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
+    if (plan.ipAllowed && !plan.ipAllowed(req.clientIp ?? '')) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
     const model = req.model ?? '';
-    if (model && !modelAllowed(model, key.models)) return refuse(ErrorKind.ERROR_KIND_PERMISSION, `This key is not allowed to use the model \`${model}\`.`);
-    return { admitted: true, principal: { tenantId: key.tenantId, keyId: key.id, models: key.models, allowedRegions: key.allowedRegions ?? [] } };
+    if (model && !(modelAllowed(model, key.models) && modelAllowed(model, key.tenantModels ?? []))) {
+      return refuse(ErrorKind.ERROR_KIND_PERMISSION, `This key is not allowed to use the model \`${model}\`.`);
+    }
+    if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
+    if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal };
+    return this.count(req, plan, model);
+  }
+
+  /** The quota round trip: reserve tokens, money and a concurrency slot in every scope, or nothing. */
+  private async count(req: AdmitRequest, plan: KeyPlan, model: string): Promise<AdmitResponse> {
+    const now = Date.now();
+    let maxOutput = req.maxOutputTokens ?? 0;
+    let imposed = 0;
+    if (plan.hasBudget && maxOutput === 0) maxOutput = imposed = this.defaultMaxOutput;
+    const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(model), now), req.inputTokensBound ?? 0, maxOutput) : 0;
+    const reserveTokens = (req.inputTokensEstimate ?? 0) + maxOutput;
+    let result: AdmitResult;
+    try {
+      result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId ?? '', reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+    } catch (e) {
+      if (this.failOpen) {
+        this.log.warn(`quota store unavailable, admitting uncounted (fail open): ${String(e)}`);
+        return { admitted: true, principal: plan.principal };
+      }
+      this.log.warn(`quota store unavailable, refusing (fail closed): ${String(e)}`);
+      return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'Rate limits and budgets cannot be checked right now; try again shortly.', retryable: true, retryAfterMs: 1000 } };
+    }
+    const rate = rateState(result.remaining);
+    if (!result.admitted) {
+      const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
+      const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
+      return {
+        admitted: false,
+        rate,
+        error: {
+          kind: budget ? ErrorKind.ERROR_KIND_BUDGET_EXCEEDED : ErrorKind.ERROR_KIND_RATE_LIMITED,
+          message: refusalMessage(result.reason, scope, result.tooLarge, { reserveTokens, reserveUsd }),
+          retryable: !result.tooLarge,
+          retryAfterMs: Math.max(1, Math.ceil(result.retryAfterMs)),
+        },
+      };
+    }
+    return { admitted: true, principal: plan.principal, rate, ticket: ticketMessage(result.ticket, this.leaseMs), maxOutputTokens: imposed };
+  }
+
+  async settle(req: SettleRequest): Promise<void> {
+    const ticket = storeTicket(req.ticket);
+    if (!ticket) return;
+    const usage = req.cacheHit ? undefined : req.usage;
+    const usd = usageCostUsd(priceAt(this.prices.get(req.model ?? ''), req.startedAtMs ?? ticket.at), usage);
+    const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
+    await this.quota.settle(ticket, { tokens, usd }, Date.now());
+  }
+
+  async heartbeat(req: HeartbeatRequest): Promise<void> {
+    const ticket = storeTicket(req.ticket);
+    if (ticket) await this.quota.heartbeat(ticket, Date.now(), req.ticket?.leaseMs || this.leaseMs);
+  }
+}
+
+function planOf(k: KeyRecord): KeyPlan {
+  let ipAllowed: KeyPlan['ipAllowed'];
+  if (k.allowedIps?.length || k.tenantAllowedIps?.length) {
+    const own = ipAllowList(k.allowedIps ?? []);
+    const tenant = ipAllowList(k.tenantAllowedIps ?? []);
+    ipAllowed = (ip) => own(ip) && tenant(ip);
+  }
+  const tenantRegions = k.allowedRegions ?? [];
+  const keyRegions = k.keyRegions ?? [];
+  const regions = !tenantRegions.length ? keyRegions : !keyRegions.length ? tenantRegions : keyRegions.filter((r) => tenantRegions.includes(r));
+  const scopes: QuotaScope[] = [];
+  if (limited(k.limits)) scopes.push({ id: `key:${k.id}`, limits: k.limits });
+  if (limited(k.tenantLimits)) scopes.push({ id: `tenant:${k.tenantId}`, limits: k.tenantLimits });
+  return {
+    record: k,
+    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, allowedRegions: regions },
+    ipAllowed,
+    noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
+    scopes,
+    hasBudget: scopes.some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
+  };
+}
+
+function limited(l: QuotaLimits | undefined): l is QuotaLimits {
+  return !!l && Object.values(l).some((v) => v !== undefined);
+}
+
+function rateState(r: RateInfo): RateLimitState {
+  return { ...r };
+}
+
+function ticketMessage(t: QuotaTicket, leaseMs: number): TicketMessage {
+  return { requestId: t.requestId, scopes: t.scopes, reservedTokens: t.reservedTokens, reservedUsd: t.reservedUsd, atMs: t.at, leaseMs };
+}
+
+function storeTicket(t: TicketMessage | undefined): QuotaTicket | undefined {
+  if (!t?.requestId || !t.scopes?.length) return undefined;
+  return { requestId: t.requestId, scopes: t.scopes, reservedTokens: t.reservedTokens ?? 0, reservedUsd: t.reservedUsd ?? 0, at: t.atMs ?? 0 };
+}
+
+const USD = (v: number) => `$${v.toFixed(v < 1 ? 4 : 2)}`;
+
+/** Says which limit of which scope refused, in words a developer can act on. */
+function refusalMessage(reason: QuotaRefusal, scope: QuotaScope, tooLarge: boolean, asked: { reserveTokens: number; reserveUsd: number }): string {
+  const who = scope.id.startsWith('tenant:') ? `tenant ${scope.id.slice(7)}` : 'this key';
+  const l = scope.limits;
+  switch (reason) {
+    case 'rpm':
+      return `Rate limit reached for ${who}: ${l.rpm ?? 0} requests per minute.`;
+    case 'tpm':
+      return tooLarge
+        ? `Request too large for ${who}: it may use ${asked.reserveTokens} tokens (prompt estimate plus max_tokens), more than the limit of ${l.tpm ?? 0} tokens per minute. Lower max_tokens or shorten the prompt.`
+        : `Rate limit reached for ${who}: ${l.tpm ?? 0} tokens per minute (prompt estimate plus max_tokens of requests in flight count until they end).`;
+    case 'concurrency':
+      return `Too many concurrent requests for ${who}: at most ${l.concurrency ?? 0} at once.`;
+    case 'daily_budget':
+    case 'monthly_budget': {
+      const period = reason === 'daily_budget' ? 'daily' : 'monthly';
+      const budget = (reason === 'daily_budget' ? l.dailyBudgetUsd : l.monthlyBudgetUsd) ?? 0;
+      return tooLarge
+        ? `Request too expensive for ${who}: it may cost up to ${USD(asked.reserveUsd)}, more than the ${period} budget of ${USD(budget)}. Lower max_tokens or shorten the prompt.`
+        : `The ${period} budget of ${USD(budget)} for ${who} is spent (requests in flight hold their maximum cost until they end).`;
+    }
   }
 }

@@ -1,5 +1,7 @@
 // What admission needs of a virtual key, cached in memory (DESIGN.md §1: one round trip, key
 // records cached and refreshed, never a database read per request).
+import type { ModelPrice } from '@switchyard/shared';
+import type { QuotaLimits } from './quota';
 
 export interface KeyRecord {
   id: string;
@@ -10,14 +12,26 @@ export interface KeyRecord {
   revoked: boolean;
   /** The tenant's allowed deployment regions; empty means any. */
   allowedRegions?: string[];
+  /** The key's own allowed regions (within the tenant's); empty means any. */
+  keyRegions?: string[];
   /** Client IP ranges of the key and of its tenant; a client must be inside both (empty = any). */
   allowedIps?: string[];
   tenantAllowedIps?: string[];
+  /** The tenant's allowed model patterns, on top of the key's; empty means every model. */
+  tenantModels?: string[];
+  /** Limits of the key alone and of all the tenant's keys together; absent fields are unlimited. */
+  limits?: QuotaLimits;
+  tenantLimits?: QuotaLimits;
 }
 
 export interface KeySource {
-  /** Every key by the sha256 hex of its value. */
+  /**
+   * Every usable secret by the sha256 hex of its value: a key's current secret, and after a
+   * rotation its previous one (a record of its own whose expiry is the end of the grace period).
+   */
   loadAll(): Promise<Map<string, KeyRecord>>;
+  /** Price history per public model, newest first; budgets are reserved and settled at these prices. */
+  loadPrices?(): Promise<Map<string, ModelPrice[]>>;
 }
 
 export const KEY_SOURCE = Symbol('KeySource');

@@ -1,5 +1,9 @@
-import type { Database } from '@switchyard/db';
+import { type Database, loadPriceHistory } from '@switchyard/db';
+import type { ModelPrice } from '@switchyard/shared';
+import type { QuotaLimits } from './quota';
 import type { KeyRecord, KeySource } from './key-directory.types';
+
+type Money = { toString(): string } | null;
 
 /** Loads every key with its tenant in one query; the auth cache is rebuilt from it. */
 export class PrismaKeySource implements KeySource {
@@ -7,21 +11,66 @@ export class PrismaKeySource implements KeySource {
 
   async loadAll(): Promise<Map<string, KeyRecord>> {
     const rows = await this.db.prisma.virtualKey.findMany({
-      select: { id: true, tenantId: true, hash: true, models: true, expiresAt: true, revokedAt: true, allowedIps: true, tenant: { select: { allowedRegions: true, allowedIps: true } } },
+      select: {
+        id: true,
+        tenantId: true,
+        hash: true,
+        models: true,
+        expiresAt: true,
+        revokedAt: true,
+        allowedIps: true,
+        allowedRegions: true,
+        rpm: true,
+        tpm: true,
+        maxConcurrency: true,
+        dailyBudgetUsd: true,
+        monthlyBudgetUsd: true,
+        previousHash: true,
+        previousExpiresAt: true,
+        tenant: {
+          select: { allowedRegions: true, allowedIps: true, models: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true },
+        },
+      },
     });
     const keys = new Map<string, KeyRecord>();
+    // One limits object per tenant, shared by its keys' records (the quota store caches per object).
+    const tenantLimits = new Map<string, QuotaLimits | undefined>();
     for (const r of rows) {
-      keys.set(r.hash, {
+      if (!tenantLimits.has(r.tenantId)) tenantLimits.set(r.tenantId, limitsOf(r.tenant));
+      const record: KeyRecord = {
         id: r.id,
         tenantId: r.tenantId,
         models: r.models,
         expiresAt: r.expiresAt?.getTime(),
         revoked: r.revokedAt !== null,
         allowedRegions: r.tenant.allowedRegions,
+        keyRegions: r.allowedRegions,
         allowedIps: r.allowedIps,
         tenantAllowedIps: r.tenant.allowedIps,
-      });
+        tenantModels: r.tenant.models,
+        limits: limitsOf(r),
+        tenantLimits: tenantLimits.get(r.tenantId),
+      };
+      keys.set(r.hash, record);
+      const graceEnd = r.previousExpiresAt?.getTime();
+      if (r.previousHash && graceEnd !== undefined) {
+        keys.set(r.previousHash, { ...record, expiresAt: record.expiresAt === undefined ? graceEnd : Math.min(record.expiresAt, graceEnd) });
+      }
     }
     return keys;
   }
+
+  loadPrices(): Promise<Map<string, ModelPrice[]>> {
+    return loadPriceHistory(this.db);
+  }
+}
+
+function limitsOf(r: { rpm: number | null; tpm: number | null; maxConcurrency: number | null; dailyBudgetUsd: Money; monthlyBudgetUsd: Money }): QuotaLimits | undefined {
+  const limits: QuotaLimits = {};
+  if (r.rpm !== null) limits.rpm = r.rpm;
+  if (r.tpm !== null) limits.tpm = r.tpm;
+  if (r.maxConcurrency !== null) limits.concurrency = r.maxConcurrency;
+  if (r.dailyBudgetUsd !== null) limits.dailyBudgetUsd = Number(r.dailyBudgetUsd.toString());
+  if (r.monthlyBudgetUsd !== null) limits.monthlyBudgetUsd = Number(r.monthlyBudgetUsd.toString());
+  return Object.keys(limits).length ? limits : undefined;
 }
