@@ -31,6 +31,7 @@ export function checkConfig(config: SwitchyardConfig): ConfigIssue[] {
       unique(tenant.keys, ['tenants', i, 'keys'], 'name', (key) => key.name, (name) => `duplicate key name "${name}"`),
     ),
     ...checkKeyRefs(config.tenants),
+    ...config.tenants.flatMap((tenant, i) => checkKeyRegions(tenant, ['tenants', i])),
   ];
 }
 
@@ -91,6 +92,22 @@ function checkKeyRefs(tenants: readonly TenantConfig[]): ConfigIssue[] {
     }),
   );
   return issues;
+}
+
+/**
+ * A request is served only from a region both the key and its tenant allow, so a key region the
+ * tenant does not list can never be used: almost certainly a typo, or a tenant list that moved on.
+ */
+function checkKeyRegions(tenant: TenantConfig, path: readonly PropertyKey[]): ConfigIssue[] {
+  const allowed = tenant.regions ?? [];
+  if (allowed.length === 0) return [];
+  return tenant.keys.flatMap((key, j) =>
+    (key.regions ?? []).flatMap((region, k) =>
+      allowed.includes(region)
+        ? []
+        : [{ path: [...path, 'keys', j, 'regions', k], message: `region "${region}" is not one of the tenant's regions (${allowed.join(', ')})` }],
+    ),
+  );
 }
 
 /**

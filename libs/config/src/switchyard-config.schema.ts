@@ -115,22 +115,43 @@ const modelSchema = z.strictObject({
 });
 
 const ipRange = z.string().refine(isIpRange, { error: (issue) => `expected an IP address or CIDR range such as 10.0.0.0/8, got ${JSON.stringify(issue.input)}` });
+const modelPattern = z.string().regex(/^\S+$/, { error: 'expected a model name or pattern (`*` matches any characters) without spaces' });
+// Labels for people and reports: small scalar values, so they fit a log line and a column.
+const metadata = z.record(
+  z.string().min(1),
+  z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }),
+  // Zod's own words ("record", "Invalid key in record") mean nothing to someone editing YAML.
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'expected a mapping such as { team: platform }' : issue.code === 'invalid_key' ? 'a label must not be empty' : undefined,
+  },
+);
+// Not echoed: a date in the wrong place is easy to find by its path, a key in the wrong place must not be logged.
+const dateTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with a time zone, such as 2027-01-01T00:00:00Z' });
+
+/** What a tenant and each of its keys may limit (AccessLimitsConfig). */
+const accessLimits = {
+  rpm: positiveInt.optional(),
+  tpm: positiveInt.optional(),
+  concurrency: positiveInt.optional(),
+  models: z.array(modelPattern).optional(),
+  budget: z.strictObject({ monthlyUsd: money.optional(), dailyUsd: money.optional() }).optional(),
+  regions: z.array(name).optional(),
+  ips: z.array(ipRange).optional(),
+  metadata: metadata.optional(),
+};
 
 const keySchema = z.strictObject({
   key: secretRef,
   name: z.string().min(1).optional(),
-  rpm: positiveInt.optional(),
-  tpm: positiveInt.optional(),
-  models: z.array(z.string().min(1)).optional(),
-  ips: z.array(ipRange).optional(),
+  ...accessLimits,
+  expiresAt: dateTime.optional(),
 });
 
 const tenantSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
-  budget: z.strictObject({ monthlyUsd: money.optional(), dailyUsd: money.optional() }).optional(),
-  regions: z.array(name).optional(),
-  ips: z.array(ipRange).optional(),
+  ...accessLimits,
   keys: z.array(keySchema).default([]),
 });
 

@@ -135,26 +135,52 @@ export interface ModelConfig extends ModelRoutingConfig {
   price?: PriceConfig;
 }
 
-export interface KeyConfig {
+/** Budgets in USD; a request is refused when its worst-case cost no longer fits. Absent = unlimited. */
+export interface BudgetConfig {
+  monthlyUsd?: number;
+  dailyUsd?: number;
+}
+
+/** Free-form labels of the operator (team, owner, cost centre); stored, never interpreted. */
+export type MetadataConfig = Record<string, string | number | boolean>;
+
+/**
+ * Limits and allow-lists a tenant and each of its keys may set; a request must pass both.
+ * Absent means no limit (and, for lists, any).
+ */
+export interface AccessLimitsConfig {
+  /** Requests per minute. */
+  rpm?: number;
+  /** Tokens per minute (prompt + completion, counted from the real usage). */
+  tpm?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Allowed public model names; `*` matches any characters (`gpt-4o*`). Empty or absent = all. */
+  models?: string[];
+  budget?: BudgetConfig;
+  /** Deployment regions requests may be served from; absent or empty = any. */
+  regions?: string[];
+  /** Client IP ranges (CIDR such as 10.0.0.0/8, or single addresses); absent = any. */
+  ips?: string[];
+  /**
+   * Replaces the stored metadata when given; when absent the stored metadata (say, set through
+   * the admin API) is left alone.
+   */
+  metadata?: MetadataConfig;
+}
+
+export interface KeyConfig extends AccessLimitsConfig {
   /** The full key, usually a reference (`env:ACME_KEY`); stored only as a hash. */
   key: SecretRef;
   name?: string;
-  rpm?: number;
-  tpm?: number;
-  /** Allowed public model names (wildcards allowed); empty or absent means all. */
-  models?: string[];
-  /** Client IP ranges (CIDR such as 10.0.0.0/8, or single addresses); absent = any. */
-  ips?: string[];
+  /** ISO 8601 date-time with a time zone (`2027-01-01T00:00:00Z`); the key is refused from then on. */
+  expiresAt?: string;
 }
 
-export interface TenantConfig {
+/** The tenant's limits count all its keys together, on top of each key's own. */
+export interface TenantConfig extends AccessLimitsConfig {
   id: string;
   name?: string;
-  budget?: { monthlyUsd?: number; dailyUsd?: number };
-  /** Deployment regions this tenant may be served from; absent or empty = any. */
-  regions?: string[];
-  /** Client IP ranges every key of the tenant is limited to (on top of the key's own); absent = any. */
-  ips?: string[];
   keys: KeyConfig[];
 }
 
