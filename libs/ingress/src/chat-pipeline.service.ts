@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderContext, RenderedBody } from '@switchyard/dialects';
-import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, httpStatusOf } from '@switchyard/ir';
-import type { Attempt, AuthPort, ChatRequest, Dialect, ErrorEvent, Principal, RequestMeta, RouterPort, StartEvent, UsageSink } from '@switchyard/ir';
+import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, chatRequestSize, embedRequestSize, httpStatusOf } from '@switchyard/ir';
+import type { Attempt, AuthPort, ChatRequest, CountTokensResponse, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, StartEvent, UsageSink } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { credentialOf } from './credentials';
 import type { DataRoute } from './dialect-registry';
 import { MISSING_KEY } from './ingress-errors';
+import { QuotaHold } from './quota-hold';
+import { setRateLimitHeaders } from './rate-limit.headers';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
 
@@ -32,6 +34,16 @@ export const ESTIMATED_HEADER = 'x-switchyard-token-count';
 export const CACHE_HEADER = 'x-switchyard-cache';
 /** Every upstream try: deployment=outcome, in order (issue 5). */
 export const ATTEMPTS_HEADER = 'x-switchyard-attempts';
+/** The output limit a budgeted request without one was sent upstream with (its reservation assumed it). */
+export const IMPOSED_MAX_TOKENS_HEADER = 'x-switchyard-max-tokens';
+
+/** An admitted request: who it is for, and its hold on the quota store when anything was counted. */
+export interface Admission {
+  principal: Principal;
+  hold?: QuotaHold;
+  /** When a budget applies and the request set no output limit: the one it must be sent with. */
+  maxOutputTokens: number;
+}
 
 export const INGRESS_OPTIONS = Symbol('IngressOptions');
 export interface IngressOptions {
@@ -89,9 +101,13 @@ export class ChatPipeline {
 
     const chat = this.parse(dialect, res, call, (body) => dialect.parseRequest(body, path));
     if (!chat) return;
-    const principal = await this.admit(dialect, call, key, chat.model ?? '', res);
-    if (!principal) return;
-    chat.meta = { ...chat.meta, ...this.metaOf(call, principal, dialect) };
+    const admission = await this.admit(dialect, call, key, chat.model ?? '', res, chatRequestSize(chat));
+    if (!admission) return;
+    chat.meta = { ...chat.meta, ...this.metaOf(call, admission.principal, dialect) };
+    if (admission.maxOutputTokens && !chat.sampling?.maxTokens) {
+      chat.sampling = { ...chat.sampling, maxTokens: admission.maxOutputTokens };
+      res.setHeader(IMPOSED_MAX_TOKENS_HEADER, String(admission.maxOutputTokens));
+    }
 
     const tracker = new UsageTracker(chat, dialect.id, this.options.region);
     const abort = this.abortOnClose(res);
@@ -101,7 +117,9 @@ export class ChatPipeline {
       else await this.json(dialect, chat, ctx, res, abort.signal, tracker);
     } finally {
       abort.release();
-      this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
+      const event = tracker.finish(abort.signal.aborted, res.statusCode);
+      this.usage.publish(event);
+      admission.hold?.settle(event);
       for (const lost of tracker.hedgeLosses()) this.usage.publish(lost);
     }
   }
@@ -112,12 +130,18 @@ export class ChatPipeline {
     if (!key) return;
     const chat = this.parse(dialect, res, call, (body) => dialect.parseCountTokens(body, path));
     if (!chat) return;
-    const principal = await this.admit(dialect, call, key, chat.model ?? '', res);
-    if (!principal) return;
-    chat.meta = { ...chat.meta, ...this.metaOf(call, principal, dialect) };
+    // Counts as a request (per minute, concurrency) that consumes no tokens.
+    const admission = await this.admit(dialect, call, key, chat.model ?? '', res, { inputEstimate: 0, inputBound: 0, maxOutput: 0 });
+    if (!admission) return;
+    chat.meta = { ...chat.meta, ...this.metaOf(call, admission.principal, dialect) };
     const abort = this.abortOnClose(res);
-    const counted = await this.router.countTokens(chat, abort.signal);
-    abort.release();
+    let counted: CountTokensResponse;
+    try {
+      counted = await this.router.countTokens(chat, abort.signal);
+    } finally {
+      abort.release();
+      admission.hold?.settle(undefined);
+    }
     if (counted.error) return this.fail(dialect, res, counted.error);
     sendBody(res, 200, dialect.renderCountTokens(counted), counted.estimated ? { [ESTIMATED_HEADER]: 'estimated' } : undefined);
   }
@@ -129,9 +153,9 @@ export class ChatPipeline {
     const parsed = this.parse(dialect, res, call, (body) => dialect.parseEmbedRequest(body, path));
     if (!parsed) return;
     const request = parsed.request;
-    const principal = await this.admit(dialect, call, key, request.model ?? '', res);
-    if (!principal) return;
-    request.meta = { ...request.meta, ...this.metaOf(call, principal, dialect) };
+    const admission = await this.admit(dialect, call, key, request.model ?? '', res, embedRequestSize(request));
+    if (!admission) return;
+    request.meta = { ...request.meta, ...this.metaOf(call, admission.principal, dialect) };
     // The tracker sees the inputs as one user message, for its fallback estimate.
     const asChat: ChatRequest = {
       model: request.model,
@@ -154,7 +178,9 @@ export class ChatPipeline {
       sendBody(res, 200, dialect.renderEmbedResponse(answer, parsed, this.context(call, request.model ?? '', false)), headers);
     } finally {
       abort.release();
-      this.usage.publish(tracker.finish(abort.signal.aborted, res.statusCode));
+      const event = tracker.finish(abort.signal.aborted, res.statusCode);
+      this.usage.publish(event);
+      admission.hold?.settle(event);
     }
   }
 
@@ -206,10 +232,27 @@ export class ChatPipeline {
     return key;
   }
 
-  /** One admission round trip; undefined once the refusal was answered in the client's dialect. */
-  async admit(dialect: ErrorDialect, call: IncomingCall, key: string, model: string, res: ServerResponse): Promise<Principal | undefined> {
-    const admission = await this.auth.admit({ keyHash: hashKey(key), model, requestId: call.requestId, clientIp: call.clientIp, dialect: dialect.id });
-    if (admission.admitted && admission.principal) return admission.principal;
+  /**
+   * One admission round trip; undefined once the refusal was answered in the client's dialect.
+   * With `size` the call is counted against the key's limits (every data call); without it
+   * (model lists) only the key is checked. Rate-limit headers go on whatever answer follows.
+   */
+  async admit(dialect: ErrorDialect, call: IncomingCall, key: string, model: string, res: ServerResponse, size?: RequestSize): Promise<Admission | undefined> {
+    const admission = await this.auth.admit({
+      keyHash: hashKey(key),
+      model,
+      requestId: call.requestId,
+      clientIp: call.clientIp,
+      dialect: dialect.id,
+      counted: size !== undefined,
+      inputTokensEstimate: size?.inputEstimate ?? 0,
+      inputTokensBound: size?.inputBound ?? 0,
+      maxOutputTokens: size?.maxOutput ?? 0,
+    });
+    setRateLimitHeaders(res, dialect.id, admission.rate);
+    if (admission.admitted && admission.principal) {
+      return { principal: admission.principal, hold: admission.ticket && new QuotaHold(this.auth, admission.ticket), maxOutputTokens: admission.maxOutputTokens ?? 0 };
+    }
     this.fail(dialect, res, admission.error ?? { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false });
     return undefined;
   }

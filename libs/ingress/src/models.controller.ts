@@ -80,7 +80,7 @@ export class ModelsController {
     const call = incomingCall(req.raw, reply.raw);
     const key = this.pipeline.credential(dialect, call, reply.raw);
     if (!key) return;
-    const principal = await this.pipeline.admit(dialect, call, key, '', reply.raw);
+    const principal = (await this.pipeline.admit(dialect, call, key, '', reply.raw))?.principal;
     if (!principal) return;
     const allowed = principal.models ?? [];
     const { models = [] } = await this.router.listModels();

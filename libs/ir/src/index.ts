@@ -8,3 +8,4 @@ export * from './ir-error';
 export * from './error-kinds';
 export * from './response-fold';
 export * from './stream-text';
+export * from './request-size';

@@ -1,0 +1,60 @@
+import { Logger } from '@nestjs/common';
+import type { AuthPort, QuotaTicket, UsageEvent } from '@switchyard/ir';
+
+const SETTLE_TRIES = 3;
+const SETTLE_BACKOFF_MS = 500;
+
+/**
+ * An admitted request's place in the quota store, from admission to settlement: renews the
+ * concurrency lease while the request runs (a third of the lease, so two renewals may fail
+ * before the slot lapses) and settles exactly once at the end, on every path. If this process
+ * dies the lease simply runs out and the slot comes back by itself.
+ */
+export class QuotaHold {
+  private static readonly log = new Logger('QuotaHold');
+  private timer: NodeJS.Timeout | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly auth: AuthPort,
+    private readonly ticket: QuotaTicket,
+  ) {
+    const every = Math.floor((ticket.leaseMs ?? 0) / 3);
+    if (every > 0) {
+      this.timer = setInterval(() => {
+        this.auth.heartbeat({ ticket }).catch((e: unknown) => QuotaHold.log.warn(`lease renewal of ${ticket.requestId} failed: ${String(e)}`));
+      }, every);
+      this.timer.unref();
+    }
+  }
+
+  /** Real usage replaces the reservation. Runs after the answer; never delays or fails it. */
+  settle(usage: UsageEvent | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer) clearInterval(this.timer);
+    const request = {
+      ticket: this.ticket,
+      model: usage?.model ?? '',
+      usage: usage?.usage,
+      cacheHit: usage?.cacheHit ?? false,
+      startedAtMs: usage?.startedAt ?? this.ticket.atMs ?? 0,
+    };
+    void this.trySettle(request, 1);
+  }
+
+  private async trySettle(request: Parameters<AuthPort['settle']>[0], attempt: number): Promise<void> {
+    try {
+      await this.auth.settle(request);
+    } catch (e) {
+      if (attempt >= SETTLE_TRIES) {
+        // The reservation is then reclaimed (not charged) when the lease runs out; the ledger
+        // still has the request, so only the live budget counter misses it.
+        QuotaHold.log.error(`settling ${this.ticket.requestId} failed ${attempt} times: ${String(e)}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, SETTLE_BACKOFF_MS * attempt));
+      return this.trySettle(request, attempt + 1);
+    }
+  }
+}
