@@ -4,6 +4,7 @@ import { ADAPTER_FAMILIES, DEFAULT_ROUTING, loadSwitchyardEnv, requireEnv } from
 import { applyMigrations, createDatabase } from '@switchyard/db';
 import { GrpcAdapterClient, runGrpcService, serveRouter } from '@switchyard/grpc';
 import type { AdapterPort } from '@switchyard/ir';
+import { createConfigChangeBus } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { loadRoutingConfig } from './routing-config';
 
@@ -27,12 +28,17 @@ async function main(): Promise<void> {
   const cache = createResponseCache(env.REDIS_URL, routing.cache);
   const router = new RouterService(new PrismaCatalogueSource(db), adapters, routing, cache);
   await router.start();
+  const bus = createConfigChangeBus(env.REDIS_URL);
+  bus.subscribe((topic) => {
+    if (topic === 'catalogue') void router.reload().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`));
+  });
   await runGrpcService({
     name: 'router',
     host: env.HOST,
     port: env.GRPC_PORT ?? 50052,
     register: (server) => serveRouter(server, router),
     close: async () => {
+      await bus.close();
       router.onModuleDestroy();
       await cache.close();
       for (const [, c] of clients) c.close();

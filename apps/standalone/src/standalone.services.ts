@@ -1,9 +1,10 @@
-import { AuthService, PrismaKeySource } from '@switchyard/auth';
-import { UsageRecorder } from '@switchyard/billing';
+import { Logger } from '@nestjs/common';
+import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
+import { UsageQuery, UsageRecorder } from '@switchyard/billing';
 import { ADAPTER_FAMILIES, SecretBox, SwitchyardConfig, SwitchyardEnv } from '@switchyard/config';
 import { Database } from '@switchyard/db';
-import { AdapterPort, UsageSink } from '@switchyard/ir';
-import { BullUsageConsumer, BullUsageSink, MemoryUsageQueue, UsageConsumer } from '@switchyard/queue';
+import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
+import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { UpstreamService } from '@switchyard/upstream';
 
@@ -13,13 +14,18 @@ export interface StandaloneServices {
   upstream: UpstreamService;
   usage: UsageSink & { close?(): Promise<void> };
   consumer: UsageConsumer;
+  /** Announces configuration changes to every replica (this one included), which reload at once. */
+  bus: ConfigChangeBus;
+  billing: BillingPort;
   queueKind: string;
   close(): Promise<void>;
 }
 
 /** The in-process service graph: the same classes the cluster apps serve over gRPC. */
 export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv, secretBox?: SecretBox): Promise<StandaloneServices> {
-  const auth = new AuthService(new PrismaKeySource(db));
+  // With Redis, limits and budgets hold across every replica sharing it; without, per process.
+  const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
+  const auth = new AuthService(new PrismaKeySource(db), { quota });
   const upstream = new UpstreamService(config.routing.timeouts.connectMs, secretBox);
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
@@ -39,15 +45,26 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   }
   consumer.consume(recorder.handle);
   await Promise.all([auth.start(), router.start()]);
+  const bus = createConfigChangeBus(env.REDIS_URL);
+  const log = new Logger('config');
+  const failed = (e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`);
+  bus.subscribe((topic) => {
+    // Prices live in the catalogue but admission reserves budgets at them.
+    void auth.reload().catch(failed);
+    if (topic === 'catalogue') void router.reload().catch(failed);
+  });
   return {
     auth,
     router,
     upstream,
     usage,
     consumer,
+    bus,
+    billing: new UsageQuery(db),
     queueKind: env.REDIS_URL ? 'redis (BullMQ)' : 'in-memory',
     async close() {
-      auth.onModuleDestroy();
+      await bus.close();
+      await auth.close();
       router.onModuleDestroy();
       await cache.close();
       await usage.close?.();
