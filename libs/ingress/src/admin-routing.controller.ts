@@ -1,18 +1,10 @@
 import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
 import { ROUTER_PORT } from '@switchyard/ir';
 import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
+import { isAdmin } from '@switchyard/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 
 export const ADMIN_TOKEN = Symbol('AdminToken');
-
-/** True when the request carries `Authorization: Bearer <token>` (compared in constant time). */
-export function isAdmin(authorization: string | undefined, token: string | undefined): boolean {
-  if (!token || !authorization?.toLowerCase().startsWith('bearer ')) return false;
-  const given = Buffer.from(authorization.slice(7).trim());
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
 
 const CIRCUIT_STATES = ['closed', 'half-open', 'open'] as const;
 

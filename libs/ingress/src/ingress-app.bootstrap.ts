@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel as NestLogLevel } from '@nestjs/common';
@@ -16,6 +16,8 @@ export interface IngressAppOptions {
   port: number;
   maxBodyBytes: number;
   logLevel: LogLevel;
+  /** Further Nest modules served by the same HTTP server (the admin API, mounted by the app). */
+  imports?: DynamicModule[];
   /** Appended to the "listening on" line: what this process runs with. */
   describe: string;
   /** Releases the process's other resources after the HTTP server drained. */
@@ -27,7 +29,7 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
   const log = new Logger('Switchyard');
   const hot = new HotRoutes(o.maxBodyBytes);
   const app = await NestFactory.create<NestFastifyApplication>(
-    IngressModule.forRoot(o.ports),
+    IngressModule.forRoot(o.ports, o.imports),
     new FastifyAdapter({
       bodyLimit: o.maxBodyBytes,
       // Above common load-balancer idle timeouts (60 s), so the balancer closes first.

@@ -18,9 +18,11 @@ export interface IngressPorts {
 
 @Module({})
 export class IngressModule {
-  static forRoot(ports: IngressPorts): DynamicModule {
+  /** `imports`: further modules the app mounts on the same server (the admin API). */
+  static forRoot(ports: IngressPorts, imports: DynamicModule[] = []): DynamicModule {
     return {
       module: IngressModule,
+      imports,
       // POST /v1/chat/completions is served by HotRoutes, ahead of Nest (see hot-routes.ts).
       controllers: [ModelsController, HealthController, AdminRoutingController],
       providers: [

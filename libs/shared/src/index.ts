@@ -3,3 +3,4 @@ export * from './model-pattern';
 export * from './shutdown-signal';
 export * from './redis-connection';
 export * from './model-price';
+export * from './admin-token';
