@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   await applyMigrations(db);
   const redisUrl = requireEnv('REDIS_URL', env.REDIS_URL);
   // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
-  const auth = new AuthService(new PrismaKeySource(db), { quota: new RedisQuotaStore(redisUrl) });
+  const auth = new AuthService(new PrismaKeySource(db), {
+    quota: new RedisQuotaStore(redisUrl),
+    leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
+    failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
+  });
   await auth.start();
   const bus = new RedisConfigChangeBus(redisUrl);
   const log = new Logger('auth');

@@ -25,7 +25,7 @@ export interface StandaloneServices {
 export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv, secretBox?: SecretBox): Promise<StandaloneServices> {
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
   const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
-  const auth = new AuthService(new PrismaKeySource(db), { quota });
+  const auth = new AuthService(new PrismaKeySource(db), { quota, leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS, failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open' });
   const upstream = new UpstreamService(config.routing.timeouts.connectMs, secretBox);
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));

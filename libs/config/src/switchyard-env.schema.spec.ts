@@ -22,6 +22,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_DATA_DIR: './data',
       LOG_LEVEL: 'info',
       MAX_BODY_BYTES: 4 * 1024 * 1024,
+      SWITCHYARD_QUOTA_LEASE_MS: 30_000,
+      SWITCHYARD_QUOTA_ON_ERROR: 'closed',
     });
   });
 
@@ -43,6 +45,8 @@ describe(loadSwitchyardEnv.name, () => {
       BILLING_GRPC_URL: 'billing.switchyard.svc.cluster.local:50055',
       GRPC_PORT: '50051',
       MAX_BODY_BYTES: '1048576',
+      SWITCHYARD_QUOTA_LEASE_MS: '5000',
+      SWITCHYARD_QUOTA_ON_ERROR: 'open',
     });
 
     expect(env).toEqual({
@@ -62,6 +66,8 @@ describe(loadSwitchyardEnv.name, () => {
       BILLING_GRPC_URL: 'billing.switchyard.svc.cluster.local:50055',
       GRPC_PORT: 50051,
       MAX_BODY_BYTES: 1048576,
+      SWITCHYARD_QUOTA_LEASE_MS: 5000,
+      SWITCHYARD_QUOTA_ON_ERROR: 'open',
     });
   });
 
@@ -76,6 +82,7 @@ describe(loadSwitchyardEnv.name, () => {
     [{ PORT: 'abc' }, 'PORT: expected an integer 1-65535, got "abc"'],
     [{ GRPC_PORT: '70000' }, 'GRPC_PORT: expected an integer 1-65535, got "70000"'],
     [{ MAX_BODY_BYTES: '4MiB' }, 'MAX_BODY_BYTES: expected an integer ≥ 1, got "4MiB"'],
+    [{ SWITCHYARD_QUOTA_ON_ERROR: 'maybe' }, 'SWITCHYARD_QUOTA_ON_ERROR: expected one of closed, open, got "maybe"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"'],
     [{ ADAPTER_PROVIDER: 'bedrock' }, 'ADAPTER_PROVIDER: expected one of openai, anthropic, gemini, got "bedrock"'],
     [{ AUTH_GRPC_URL: 'http://auth:50051' }, 'AUTH_GRPC_URL: expected host:port, got "http://auth:50051"'],

@@ -33,6 +33,10 @@ export interface SwitchyardEnv {
   GRPC_PORT?: number;
   /** Largest request body accepted; larger ones get 413. */
   MAX_BODY_BYTES: number;
+  /** A concurrency slot whose holder stopped renewing it (crashed) frees itself after this long. */
+  SWITCHYARD_QUOTA_LEASE_MS: number;
+  /** When the quota store (Redis) cannot answer: `closed` refuses with 503, `open` admits uncounted. */
+  SWITCHYARD_QUOTA_ON_ERROR: 'closed' | 'open';
 }
 
 export const switchyardEnvSchema = z.object({
@@ -53,6 +57,8 @@ export const switchyardEnvSchema = z.object({
   GRPC_PORT: envPort().optional(),
   // 4 MiB holds a long conversation with a few base64 images; bigger uploads belong in files APIs.
   MAX_BODY_BYTES: envInteger(1).default(4 * 1024 * 1024),
+  SWITCHYARD_QUOTA_LEASE_MS: envInteger(1000).default(30_000),
+  SWITCHYARD_QUOTA_ON_ERROR: envEnum(['closed', 'open']).default('closed'),
 }) satisfies z.ZodType<SwitchyardEnv>;
 
 export function loadSwitchyardEnv(env: NodeJS.ProcessEnv = process.env): SwitchyardEnv {
