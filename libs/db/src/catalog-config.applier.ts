@@ -1,6 +1,7 @@
 import { describeUpstreamKey, providerKeyContext, sealUpstreamKey, type ModelConfig, type ProviderConfig, type SecretBox } from '@switchyard/config';
-import { sameState, usd, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
-import type { Deployment, Prisma, Price, Provider } from './generated/prisma/client';
+import { sameState, usd, usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
+import type { ConfigState, ConfigValue } from './config-change.types';
+import type { Deployment, Price, Provider } from './generated/prisma/client';
 
 /**
  * Upserts providers by id. Providers absent from the file are left alone. Literal upstream keys
@@ -48,7 +49,7 @@ export async function applyModels(ctx: ConfigApplyContext, models: ModelConfig[]
     await ctx.sync({
       entity: 'model',
       id: m.name,
-      current: current && { fallbacks: current.fallbacks, strategy: current.strategy, options: current.options as Prisma.InputJsonObject },
+      current: current && { fallbacks: current.fallbacks, strategy: current.strategy, options: current.options as ConfigState },
       desired: { fallbacks: m.fallbacks, strategy: m.strategy, options: modelOptions(m) },
       write: async () => {
         const data = { fallbacks: m.fallbacks, strategy: m.strategy, options: modelOptions(m) };
@@ -105,7 +106,7 @@ async function applyPrices(ctx: ConfigApplyContext, models: ModelConfig[], names
     const current = latest.get(m.name);
     const after = priceState(m.price);
     if (current && sameState(priceState(current), after)) {
-      ctx.changes.push({ entity: 'price', id: m.name, action: 'unchanged' });
+      ctx.unchanged('price', m.name);
       continue;
     }
     const price = m.price;
@@ -142,7 +143,7 @@ function providerState(p: Pick<Provider, 'type' | 'baseUrl' | 'apiKeys' | 'regio
     baseUrl: p.baseUrl,
     apiKeys: p.apiKeys,
     region: p.region,
-    options: p.options as Prisma.InputJsonObject,
+    options: p.options as ConfigState,
   };
 }
 
@@ -153,8 +154,8 @@ function redactApiKeys(state: EntityState): EntityState {
 }
 
 /** The per-model routing settings stored in models.options (strategy has its own column). */
-function modelOptions(m: ModelConfig): Prisma.InputJsonObject {
-  const o: Record<string, Prisma.InputJsonValue> = {};
+function modelOptions(m: ModelConfig): ConfigState {
+  const o: Record<string, ConfigValue> = {};
   if (m.timeouts) o['timeouts'] = { ...m.timeouts };
   if (m.contextWindow !== undefined) o['contextWindow'] = m.contextWindow;
   if (m.contextFallback !== undefined) o['contextFallback'] = m.contextFallback;
@@ -174,7 +175,7 @@ function deploymentState(
     priority: d.priority,
     rpm: d.rpm,
     tpm: d.tpm,
-    options: d.options as Prisma.InputJsonObject,
+    options: d.options as ConfigState,
   };
 }
 
@@ -189,7 +190,7 @@ function priceState(p: PriceValues): EntityState {
   return {
     inputPerMTok: usd(p.inputPerMTok),
     outputPerMTok: usd(p.outputPerMTok),
-    cachedInputPerMTok: p.cachedInputPerMTok == null ? null : usd(p.cachedInputPerMTok),
-    cacheWritePerMTok: p.cacheWritePerMTok == null ? null : usd(p.cacheWritePerMTok),
+    cachedInputPerMTok: usdOrNull(p.cachedInputPerMTok),
+    cacheWritePerMTok: usdOrNull(p.cacheWritePerMTok),
   };
 }

@@ -1,8 +1,8 @@
-import type { ConfigChange, ConfigEntity } from './config-change.types';
+import type { ConfigChange, ConfigEntity, ConfigState, ConfigValue } from './config-change.types';
 import { Prisma } from './generated/prisma/client';
 
 /** The managed columns of one entity as plain JSON: compared to detect changes, and audited. */
-export type EntityState = Prisma.InputJsonObject;
+export type EntityState = ConfigState;
 
 interface RealChange {
   entity: ConfigEntity;
@@ -38,16 +38,21 @@ export class ConfigApplyContext {
   }): Promise<void> {
     const { entity, id, current, desired, redact = (state) => state, write } = change;
     if (current && sameState(current, desired)) {
-      this.changes.push({ entity, id, action: 'unchanged' });
+      this.unchanged(entity, id);
       return;
     }
     const before = current && redact(current);
     await this.apply({ entity, id, action: current ? 'update' : 'create', before, after: redact(desired), write });
   }
 
+  /** Records that the file and the database agree; `note` tells the operator what to do anyway. */
+  unchanged(entity: ConfigEntity, id: string, note?: string): void {
+    this.changes.push(note === undefined ? { entity, id, action: 'unchanged' } : { entity, id, action: 'unchanged', note });
+  }
+
   async apply(change: RealChange): Promise<void> {
     const { entity, id, action, before, after } = change;
-    this.changes.push({ entity, id, action });
+    this.changes.push({ entity, id, action, before, after });
     if (this.dryRun) return;
     const entityId = await change.write();
     await this.tx.auditLog.create({ data: { actor: this.actor, action, entity, entityId, before, after } });
@@ -55,7 +60,7 @@ export class ConfigApplyContext {
 }
 
 /** Deep equality of JSON states, ignoring object key order. */
-export function sameState(a: Prisma.InputJsonValue, b: Prisma.InputJsonValue): boolean {
+export function sameState(a: ConfigValue, b: ConfigValue): boolean {
   return stableJson(a) === stableJson(b);
 }
 
@@ -73,7 +78,16 @@ function stableJson(value: unknown): string {
 /** What Prisma accepts for a Decimal column. */
 export type DecimalValue = Prisma.Decimal | number | string;
 
-/** Money as the numeric(18,6) column holds it, so that 0.15 from the file equals 0.150000 read back. */
-export function usd(value: DecimalValue): string {
-  return new Prisma.Decimal(value).toFixed(6);
+/**
+ * Money as the numeric(18,6) column holds it, so that 0.15 from the file equals 0.150000 read
+ * back. A number, not a string, so the audit log and the diff read `500 → 750.5`; the values
+ * came from the file as numbers in the first place.
+ */
+export function usd(value: DecimalValue): number {
+  return new Prisma.Decimal(value).toDecimalPlaces(6).toNumber();
+}
+
+/** A nullable money column's state. */
+export function usdOrNull(value: DecimalValue | null | undefined): number | null {
+  return value == null ? null : usd(value);
 }

@@ -7,6 +7,17 @@ export type ConfigEntity = (typeof CONFIG_ENTITIES)[number];
 export const CONFIG_CHANGE_ACTIONS = ['create', 'update', 'delete', 'unchanged'] as const;
 export type ConfigChangeAction = (typeof CONFIG_CHANGE_ACTIONS)[number];
 
+/** A JSON value of an entity's state (money as numbers of USD, times as ISO strings). */
+export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | ConfigState;
+
+/**
+ * The managed fields of one entity as plain JSON, with secrets already redacted: compared to
+ * detect a change, written to the audit log, and shown by `switchyard apply`.
+ */
+export interface ConfigState {
+  readonly [field: string]: ConfigValue | undefined;
+}
+
 export interface ConfigChange {
   entity: ConfigEntity;
   /**
@@ -16,10 +27,16 @@ export interface ConfigChange {
    */
   id: string;
   action: ConfigChangeAction;
+  /** The state before an update or delete, as audited (never a secret). */
+  before?: ConfigState;
+  /** The state after a create or update, as audited (never a secret). */
+  after?: ConfigState;
+  /** Something the operator should act on although nothing was written (e.g. a key rotated away). */
+  note?: string;
 }
 
 export interface ApplyConfigOptions {
-  /** Report what would change, write nothing. */
+  /** Report what would change, write nothing (the transaction is read-only). */
   dryRun?: boolean;
   /** Turns a key reference (`env:ACME_KEY`) into the key; undefined when it resolves to nothing. */
   resolveSecret: (ref: SecretRef) => string | undefined;

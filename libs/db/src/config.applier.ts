@@ -16,7 +16,8 @@ export const CONFIG_LOCK_KEY = 72707370;
  * models with their deployments and prices, tenants and their keys, in one transaction, each
  * real change audited. Entities the file does not mention are kept (the admin API may have
  * created them), except deployments of the models it lists. Running it twice reports only
- * `unchanged` the second time.
+ * `unchanged` the second time. Each change carries the entity's fields before and after, as
+ * audited (secrets redacted), so a dry run can print a field-level diff.
  */
 export async function applyConfig(
   prisma: PrismaClient,
@@ -26,6 +27,8 @@ export async function applyConfig(
   const keys = resolveKeys(config.tenants, options.resolveSecret);
   return prisma.$transaction(
     async (tx) => {
+      // A dry run cannot write even by mistake: Postgres refuses every write in this transaction.
+      if (options.dryRun) await tx.$executeRawUnsafe('SET TRANSACTION READ ONLY');
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CONFIG_LOCK_KEY})`);
       const ctx = new ConfigApplyContext(tx, options.dryRun ?? false, options.actor ?? 'config');
       await applyProviders(ctx, config.providers, options.secretBox);

@@ -1,6 +1,7 @@
 import type { KeyConfig, TenantConfig } from '@switchyard/config';
-import { usd, type ConfigApplyContext, type EntityState } from './config-apply.context';
-import type { VirtualKey } from './generated/prisma/client';
+import { usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
+import type { ConfigState } from './config-change.types';
+import type { Tenant, VirtualKey } from './generated/prisma/client';
 import { hashKey, keyPrefix } from './key-hash';
 
 /** A key from the file with its secret already resolved and hashed; the key itself is dropped. */
@@ -32,34 +33,33 @@ export function resolveKeys(tenants: TenantConfig[], resolveSecret: (ref: string
 }
 
 /**
- * Upserts tenants by id; name and budgets follow the file (absent means none). Tenants absent
- * from the file, and every tenant's metadata, are left alone.
+ * Upserts tenants by id. Names, limits, budgets and lists follow the file (absent means none or
+ * any). Metadata follows the file when it is given; when absent, the stored metadata (say,
+ * labels set through the admin API) is left alone. Tenants absent from the file are left alone.
  */
 export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfig[]): Promise<void> {
   const ids = tenants.map((t) => t.id);
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const monthly = t.budget?.monthlyUsd;
-    const daily = t.budget?.dailyUsd;
-    const data = { name: t.name ?? null, monthlyBudgetUsd: monthly ?? null, dailyBudgetUsd: daily ?? null, allowedRegions: t.regions ?? [], allowedIps: t.ips ?? [] };
+    const data = {
+      name: t.name ?? null,
+      rpm: t.rpm ?? null,
+      tpm: t.tpm ?? null,
+      maxConcurrency: t.concurrency ?? null,
+      models: t.models ?? [],
+      monthlyBudgetUsd: t.budget?.monthlyUsd ?? null,
+      dailyBudgetUsd: t.budget?.dailyUsd ?? null,
+      allowedRegions: t.regions ?? [],
+      allowedIps: t.ips ?? [],
+      ...(t.metadata && { metadata: t.metadata }),
+    };
+    const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
       id: t.id,
-      current: current && {
-        name: current.name,
-        monthlyBudgetUsd: current.monthlyBudgetUsd && usd(current.monthlyBudgetUsd),
-        dailyBudgetUsd: current.dailyBudgetUsd && usd(current.dailyBudgetUsd),
-        allowedRegions: current.allowedRegions,
-        allowedIps: current.allowedIps,
-      },
-      desired: {
-        name: data.name,
-        monthlyBudgetUsd: monthly === undefined ? null : usd(monthly),
-        dailyBudgetUsd: daily === undefined ? null : usd(daily),
-        allowedRegions: data.allowedRegions,
-        allowedIps: data.allowedIps,
-      },
+      current: current && tenantState(current, withMetadata),
+      desired: tenantState(data, withMetadata),
       write: async () => {
         if (current) await ctx.tx.tenant.update({ where: { id: t.id }, data });
         else await ctx.tx.tenant.create({ data: { id: t.id, ...data } });
@@ -70,28 +70,46 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
 }
 
 /**
- * Upserts keys by hash. Keys absent from the file (say, created through the admin API) are left
- * alone, and so is revokedAt: applying the file never brings a revoked key back.
+ * Upserts keys by hash, with the same rule for metadata as tenants. Keys absent from the file
+ * (say, created through the admin API) are left alone, and so is revokedAt: applying the file
+ * never brings a revoked key back. A key the file holds by a secret that has since been rotated
+ * away is left alone too (with a note): writing it would bring the replaced secret back.
  */
 export async function applyKeys(ctx: ConfigApplyContext, keys: ResolvedKey[]): Promise<void> {
-  const rows = await ctx.tx.virtualKey.findMany({ where: { hash: { in: keys.map((k) => k.hash) } } });
+  const hashes = keys.map((k) => k.hash);
+  const rows = await ctx.tx.virtualKey.findMany({ where: { OR: [{ hash: { in: hashes } }, { previousHash: { in: hashes } }] } });
   const existing = new Map(rows.map((row) => [row.hash, row]));
+  const rotated = new Map(rows.flatMap((row) => (row.previousHash ? [[row.previousHash, row] as const] : [])));
   for (const key of keys) {
+    const id = `${key.tenantId}/${key.prefix}`;
     const current = existing.get(key.hash);
+    const successor = current ? undefined : rotated.get(key.hash);
+    if (successor) {
+      ctx.unchanged('key', id, rotatedNote(successor));
+      continue;
+    }
+    const c = key.config;
     const data = {
       tenantId: key.tenantId,
-      name: key.config.name ?? null,
+      name: c.name ?? null,
       prefix: key.prefix,
-      models: key.config.models ?? [],
-      rpm: key.config.rpm ?? null,
-      tpm: key.config.tpm ?? null,
-      allowedIps: key.config.ips ?? [],
+      models: c.models ?? [],
+      rpm: c.rpm ?? null,
+      tpm: c.tpm ?? null,
+      maxConcurrency: c.concurrency ?? null,
+      dailyBudgetUsd: c.budget?.dailyUsd ?? null,
+      monthlyBudgetUsd: c.budget?.monthlyUsd ?? null,
+      allowedRegions: c.regions ?? [],
+      allowedIps: c.ips ?? [],
+      expiresAt: c.expiresAt === undefined ? null : new Date(c.expiresAt),
+      ...(c.metadata && { metadata: c.metadata }),
     };
+    const withMetadata = c.metadata !== undefined;
     await ctx.sync({
       entity: 'key',
-      id: `${key.tenantId}/${key.prefix}`,
-      current: current && keyState(current),
-      desired: keyState(data),
+      id,
+      current: current && keyState(current, withMetadata),
+      desired: keyState(data, withMetadata),
       write: async () => {
         if (current) return (await ctx.tx.virtualKey.update({ where: { id: current.id }, data })).id;
         return (await ctx.tx.virtualKey.create({ data: { ...data, hash: key.hash } })).id;
@@ -100,7 +118,53 @@ export async function applyKeys(ctx: ConfigApplyContext, keys: ResolvedKey[]): P
   }
 }
 
+function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>): string {
+  const until = successor.previousExpiresAt ? `accepted until ${successor.previousExpiresAt.toISOString()}` : 'no longer accepted';
+  return `rotated to ${successor.prefix}…: the file holds the previous secret (${until}); put the new one in the file`;
+}
+
+type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps'> & {
+  monthlyBudgetUsd: DecimalValue | null;
+  dailyBudgetUsd: DecimalValue | null;
+  metadata?: unknown;
+};
+
+function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
+  return {
+    name: t.name,
+    rpm: t.rpm,
+    tpm: t.tpm,
+    maxConcurrency: t.maxConcurrency,
+    models: t.models,
+    monthlyBudgetUsd: usdOrNull(t.monthlyBudgetUsd),
+    dailyBudgetUsd: usdOrNull(t.dailyBudgetUsd),
+    allowedRegions: t.allowedRegions,
+    allowedIps: t.allowedIps,
+    ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
+  };
+}
+
+type KeyColumns = Pick<VirtualKey, 'tenantId' | 'name' | 'prefix' | 'models' | 'rpm' | 'tpm' | 'maxConcurrency' | 'allowedRegions' | 'allowedIps' | 'expiresAt'> & {
+  dailyBudgetUsd: DecimalValue | null;
+  monthlyBudgetUsd: DecimalValue | null;
+  metadata?: unknown;
+};
+
 /** Never the hash: the audit log shows which key by its prefix. */
-function keyState(k: Pick<VirtualKey, 'tenantId' | 'name' | 'prefix' | 'models' | 'rpm' | 'tpm' | 'allowedIps'>): EntityState {
-  return { tenantId: k.tenantId, name: k.name, prefix: k.prefix, models: k.models, rpm: k.rpm, tpm: k.tpm, allowedIps: k.allowedIps };
+function keyState(k: KeyColumns, withMetadata: boolean): EntityState {
+  return {
+    tenantId: k.tenantId,
+    name: k.name,
+    prefix: k.prefix,
+    models: k.models,
+    rpm: k.rpm,
+    tpm: k.tpm,
+    maxConcurrency: k.maxConcurrency,
+    dailyBudgetUsd: usdOrNull(k.dailyBudgetUsd),
+    monthlyBudgetUsd: usdOrNull(k.monthlyBudgetUsd),
+    allowedRegions: k.allowedRegions,
+    allowedIps: k.allowedIps,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    ...(withMetadata && { metadata: (k.metadata ?? {}) as ConfigState }),
+  };
 }
