@@ -20,6 +20,12 @@ export const SCENARIOS = [
   // Routing: a model with three deployments (least-inflight) against the one-deployment rows.
   { id: 'three-json-c1', stream: false, connections: 1, upstream: 'openai-3' },
   { id: 'three-json-c16', stream: false, connections: 16, upstream: 'openai-3' },
+  // Admission with limits: a key whose rpm, tpm, concurrency and budget (and its tenant's) are
+  // counted on every request (in memory standalone, one Redis script per admit and settle in
+  // the cluster), against the unlimited key of the first rows.
+  { id: 'limited-json-c1', stream: false, connections: 1, upstream: 'openai-limited' },
+  { id: 'limited-json-c16', stream: false, connections: 16, upstream: 'openai-limited' },
+  { id: 'limited-stream-c1', stream: true, connections: 1, upstream: 'openai-limited' },
 ];
 
 // "Quiet" = the target's processes together use under 10 % of one core over a 300 ms window.

@@ -19,6 +19,9 @@ export const ROWS = [
   { scenario: 'xlate-stream-c1', label: 'OpenAI→Anthropic stream TTFT c=1', metric: 'ttftMs' },
   { scenario: 'three-json-c1', label: '3 deployments non-stream c=1', metric: 'latencyMs' },
   { scenario: 'three-json-c16', label: '3 deployments non-stream c=16', metric: 'latencyMs' },
+  { scenario: 'limited-json-c1', label: 'limited key non-stream c=1', metric: 'latencyMs' },
+  { scenario: 'limited-json-c16', label: 'limited key non-stream c=16', metric: 'latencyMs' },
+  { scenario: 'limited-stream-c1', label: 'limited key stream TTFT c=1', metric: 'ttftMs' },
 ];
 
 export function renderMarkdown(run) {

@@ -12,9 +12,12 @@ export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = (path) => join(ROOT, 'dist', path);
 
 export const CLIENT_KEY = 'sk-bench-key-0123456789';
+/** A key with every limit and a budget, set high enough never to refuse: admission counts, in memory or Redis. */
+export const LIMITED_KEY = 'sk-bench-limited-0123456789';
 export const CHAT_PATH = '/v1/chat/completions';
 const PROMPT = [{ role: 'user', content: 'Say hello in five words.' }];
 const GATEWAY_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` };
+const LIMITED_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${LIMITED_KEY}` };
 // The simulator ignores the key, but a real client sends one and the bytes should match.
 const DIRECT_HEADERS = { 'content-type': 'application/json', authorization: 'Bearer sim-key' };
 const START_TIMEOUT_MS = 60_000;
@@ -77,6 +80,11 @@ models:
 tenants:
   - id: bench
     keys: [{ key: ${CLIENT_KEY} }]
+  # Counted on every request (key and tenant scopes: rpm, tpm, concurrency, daily budget), never refused.
+  - id: bench-limited
+    rpm: 1000000000
+    budget: { dailyUsd: 1000000 }
+    keys: [{ key: ${LIMITED_KEY}, rpm: 1000000000, tpm: 2000000000, concurrency: 100000, budget: { dailyUsd: 1000000 } }]
 `,
   );
   return path;
@@ -91,7 +99,12 @@ export async function startSimulator(children) {
     label: 'simulator direct',
     origin: match[1],
     port: Number(match[2]),
-    requests: { openai: openAiRequests(DIRECT_HEADERS, 'sim-model'), 'openai-3': openAiRequests(DIRECT_HEADERS, 'sim-model'), anthropic: anthropicRequests('sim-model') },
+    requests: {
+      openai: openAiRequests(DIRECT_HEADERS, 'sim-model'),
+      'openai-3': openAiRequests(DIRECT_HEADERS, 'sim-model'),
+      'openai-limited': openAiRequests(DIRECT_HEADERS, 'sim-model'),
+      anthropic: anthropicRequests('sim-model'),
+    },
     gateway: [],
     simulator: sim,
   };
@@ -152,6 +165,7 @@ function gatewayTarget(id, label, origin, apps, simulator) {
     requests: {
       openai: openAiRequests(GATEWAY_HEADERS, 'bench-model'),
       'openai-3': openAiRequests(GATEWAY_HEADERS, 'bench-model-3'),
+      'openai-limited': openAiRequests(LIMITED_HEADERS, 'bench-model'),
       anthropic: openAiRequests(GATEWAY_HEADERS, 'bench-model-anthropic'),
     },
     gateway: apps,
