@@ -118,9 +118,10 @@ export class ChatPipeline {
     } finally {
       abort.release();
       const event = tracker.finish(abort.signal.aborted, res.statusCode);
+      const hedgeLosses = tracker.hedgeLosses();
       this.usage.publish(event);
-      admission.hold?.settle(event);
-      for (const lost of tracker.hedgeLosses()) this.usage.publish(lost);
+      for (const lost of hedgeLosses) this.usage.publish(lost);
+      admission.hold?.settle(event, hedgeLosses);
     }
   }
 

@@ -36,6 +36,14 @@ describe(QuotaHold.name, () => {
     expect(auth.settled).toEqual([{ ticket: TICKET, model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4 }, cacheHit: false, startedAtMs: 7 }]);
   });
 
+  it('charges the hedge attempts that lost their race along with the request', async () => {
+    const auth = new Auth();
+    const lost = { model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 0 } };
+    new QuotaHold(auth, TICKET).settle({ model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4, cachedInputTokens: 1 }, startedAt: 7 }, [lost, lost]);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(auth.settled[0].usage).toEqual({ inputTokens: 9, outputTokens: 4, cachedInputTokens: 1 });
+  });
+
   it('settles once, however often it is asked', async () => {
     const auth = new Auth();
     const hold = new QuotaHold(auth, TICKET);

@@ -28,15 +28,27 @@ export class QuotaHold {
     }
   }
 
-  /** Real usage replaces the reservation. Runs after the answer; never delays or fails it. */
-  settle(usage: UsageEvent | undefined): void {
+  /**
+   * Real usage replaces the reservation. Runs after the answer; never delays or fails it.
+   * `alsoBilled` are the request's other ledger rows (hedge attempts that lost their race): the
+   * budget is charged for them too, as the ledger is.
+   */
+  settle(usage: UsageEvent | undefined, alsoBilled: readonly UsageEvent[] = []): void {
     if (this.settled) return;
     this.settled = true;
     if (this.timer) clearInterval(this.timer);
+    let tokens = usage?.usage;
+    if (tokens && alsoBilled.length) {
+      tokens = { ...tokens };
+      for (const e of alsoBilled) {
+        tokens.inputTokens = (tokens.inputTokens ?? 0) + (e.usage?.inputTokens ?? 0);
+        tokens.outputTokens = (tokens.outputTokens ?? 0) + (e.usage?.outputTokens ?? 0);
+      }
+    }
     const request = {
       ticket: this.ticket,
       model: usage?.model ?? '',
-      usage: usage?.usage,
+      usage: tokens,
       cacheHit: usage?.cacheHit ?? false,
       startedAtMs: usage?.startedAt ?? this.ticket.atMs ?? 0,
     };
