@@ -1,0 +1,77 @@
+// The key directory as Postgres hands it to admission: limits, regions, models and the
+// previous secret of a rotated key.
+import { applyMigrations } from '../../db/src/migrations.runner';
+import { openTestDatabase, type TestDatabase } from '../../db/src/test-database.harness';
+import { PrismaKeySource } from './prisma-key.source';
+
+describe(PrismaKeySource.name, () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await openTestDatabase('postgres', 'keysource');
+    await applyMigrations(t.db);
+    const p = t.db.prisma;
+    await p.tenant.create({ data: { id: 'acme', rpm: 100, dailyBudgetUsd: '5.5', models: ['gpt-*'], allowedRegions: ['eu-west'] } });
+    await p.tenant.create({ data: { id: 'free' } });
+    await p.virtualKey.create({
+      data: {
+        id: '00000000-0000-4000-8000-000000000001',
+        tenantId: 'acme',
+        prefix: 'sk-sy-new',
+        hash: 'hash-new',
+        rpm: 10,
+        tpm: 5000,
+        maxConcurrency: 2,
+        monthlyBudgetUsd: '20',
+        allowedRegions: ['eu-west', 'us-east'],
+        previousHash: 'hash-old',
+        previousPrefix: 'sk-sy-old',
+        previousExpiresAt: new Date('2030-01-01T00:00:00Z'),
+        expiresAt: new Date('2031-01-01T00:00:00Z'),
+      },
+    });
+    await p.virtualKey.create({ data: { id: '00000000-0000-4000-8000-000000000002', tenantId: 'free', prefix: 'sk-sy-free', hash: 'hash-free' } });
+    await p.model.create({ data: { name: 'gpt-4o' } });
+    await p.price.create({ data: { modelName: 'gpt-4o', inputPerMTok: '2.5', outputPerMTok: '10', effectiveFrom: new Date('2026-01-01T00:00:00Z') } });
+  });
+
+  afterAll(() => t.dispose());
+
+  it('maps a key with its own and its tenant\'s limits, models and regions', async () => {
+    const keys = await new PrismaKeySource(t.db).loadAll();
+
+    expect(keys.get('hash-new')).toEqual({
+      id: '00000000-0000-4000-8000-000000000001',
+      tenantId: 'acme',
+      models: [],
+      expiresAt: Date.parse('2031-01-01T00:00:00Z'),
+      revoked: false,
+      allowedRegions: ['eu-west'],
+      keyRegions: ['eu-west', 'us-east'],
+      allowedIps: [],
+      tenantAllowedIps: [],
+      tenantModels: ['gpt-*'],
+      limits: { rpm: 10, tpm: 5000, concurrency: 2, monthlyBudgetUsd: 20 },
+      tenantLimits: { rpm: 100, dailyBudgetUsd: 5.5 },
+    });
+  });
+
+  it('accepts a rotated key\'s previous secret until its grace period ends (or the key expires, if sooner)', async () => {
+    const keys = await new PrismaKeySource(t.db).loadAll();
+
+    expect(keys.get('hash-old')).toEqual({ ...keys.get('hash-new'), expiresAt: Date.parse('2030-01-01T00:00:00Z') });
+  });
+
+  it('leaves limits undefined for a key and tenant without any', async () => {
+    const free = (await new PrismaKeySource(t.db).loadAll()).get('hash-free');
+
+    expect(free?.limits).toBeUndefined();
+    expect(free?.tenantLimits).toBeUndefined();
+  });
+
+  it('loads the price history for budget reservations', async () => {
+    const prices = await new PrismaKeySource(t.db).loadPrices();
+
+    expect(prices.get('gpt-4o')).toEqual([{ from: Date.parse('2026-01-01T00:00:00Z'), input: 2.5, output: 10, cachedInput: 2.5, cacheWrite: 2.5 }]);
+  });
+});
