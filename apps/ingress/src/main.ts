@@ -24,6 +24,7 @@ async function main(): Promise<void> {
         { name: 'router', ready: () => router.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
       ],
       region: env.SWITCHYARD_REGION ?? '',
+      trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
     host: env.HOST,

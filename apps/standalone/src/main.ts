@@ -24,6 +24,7 @@ async function bootstrap(): Promise<void> {
       usage: services.usage,
       readiness: [],
       region: env.SWITCHYARD_REGION ?? config.server.region ?? '',
+      trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       // The environment wins over the file's reference, as for every other setting.
       adminToken: env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined),
     },

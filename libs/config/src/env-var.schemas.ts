@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIpRange } from './ip-range';
 import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
 
 // Building blocks for environment schemas. Each takes the raw string and, when it is wrong,
@@ -59,6 +60,15 @@ export function envAdapterAddresses() {
       else addresses[family] = address;
     }
     return addresses;
+  });
+}
+
+/** `10.0.0.0/8, 192.168.1.1, fd00::/8` → the list; each entry an IP address or CIDR range. */
+export function envIpRanges() {
+  return z.string().transform((raw, ctx) => {
+    const ranges = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    for (const r of ranges) if (!isIpRange(r)) ctx.issues.push({ code: 'custom', input: raw, message: `expected IP addresses or CIDR ranges, got ${JSON.stringify(r)}` });
+    return ranges;
   });
 }
 

@@ -47,6 +47,7 @@ describe(loadSwitchyardEnv.name, () => {
       MAX_BODY_BYTES: '1048576',
       SWITCHYARD_QUOTA_LEASE_MS: '5000',
       SWITCHYARD_QUOTA_ON_ERROR: 'open',
+      SWITCHYARD_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1',
     });
 
     expect(env).toEqual({
@@ -68,6 +69,7 @@ describe(loadSwitchyardEnv.name, () => {
       MAX_BODY_BYTES: 1048576,
       SWITCHYARD_QUOTA_LEASE_MS: 5000,
       SWITCHYARD_QUOTA_ON_ERROR: 'open',
+      SWITCHYARD_TRUSTED_PROXIES: ['10.0.0.0/8', '192.168.1.1'],
     });
   });
 
@@ -82,6 +84,7 @@ describe(loadSwitchyardEnv.name, () => {
     [{ PORT: 'abc' }, 'PORT: expected an integer 1-65535, got "abc"'],
     [{ GRPC_PORT: '70000' }, 'GRPC_PORT: expected an integer 1-65535, got "70000"'],
     [{ MAX_BODY_BYTES: '4MiB' }, 'MAX_BODY_BYTES: expected an integer ≥ 1, got "4MiB"'],
+    [{ SWITCHYARD_TRUSTED_PROXIES: '10.0.0.0/8, proxy.local' }, 'SWITCHYARD_TRUSTED_PROXIES: expected IP addresses or CIDR ranges, got "proxy.local"'],
     [{ SWITCHYARD_QUOTA_ON_ERROR: 'maybe' }, 'SWITCHYARD_QUOTA_ON_ERROR: expected one of closed, open, got "maybe"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"'],
     [{ ADAPTER_PROVIDER: 'bedrock' }, 'ADAPTER_PROVIDER: expected one of openai, anthropic, gemini, got "bedrock"'],

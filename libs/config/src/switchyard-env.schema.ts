@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envAdapterAddresses, envEnum, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
+import { envAdapterAddresses, envEnum, envHostPort, envInteger, envIpRanges, envPort, envString, envUrl } from './env-var.schemas';
 import { loadProcessEnv } from './process-env.loader';
 import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
 
@@ -37,6 +37,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_QUOTA_LEASE_MS: number;
   /** When the quota store (Redis) cannot answer: `closed` refuses with 503, `open` admits uncounted. */
   SWITCHYARD_QUOTA_ON_ERROR: 'closed' | 'open';
+  /** Load balancers / proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed for IP allow-lists. */
+  SWITCHYARD_TRUSTED_PROXIES?: string[];
 }
 
 export const switchyardEnvSchema = z.object({
@@ -59,6 +61,7 @@ export const switchyardEnvSchema = z.object({
   MAX_BODY_BYTES: envInteger(1).default(4 * 1024 * 1024),
   SWITCHYARD_QUOTA_LEASE_MS: envInteger(1000).default(30_000),
   SWITCHYARD_QUOTA_ON_ERROR: envEnum(['closed', 'open']).default('closed'),
+  SWITCHYARD_TRUSTED_PROXIES: envIpRanges().optional(),
 }) satisfies z.ZodType<SwitchyardEnv>;
 
 export function loadSwitchyardEnv(env: NodeJS.ProcessEnv = process.env): SwitchyardEnv {

@@ -4,6 +4,7 @@ import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE
 import type { Attempt, AuthPort, ChatRequest, CountTokensResponse, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, StartEvent, UsageSink } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { ClientAddressResolver } from './client-address';
 import { credentialOf } from './credentials';
 import type { DataRoute } from './dialect-registry';
 import { MISSING_KEY } from './ingress-errors';
@@ -48,6 +49,8 @@ export interface Admission {
 export const INGRESS_OPTIONS = Symbol('IngressOptions');
 export interface IngressOptions {
   region: string;
+  /** The client's address for IP allow-lists (the socket's, or X-Forwarded-For from a trusted proxy). */
+  clientAddress?: ClientAddressResolver;
 }
 
 /**
@@ -243,7 +246,7 @@ export class ChatPipeline {
       keyHash: hashKey(key),
       model,
       requestId: call.requestId,
-      clientIp: call.clientIp,
+      clientIp: this.options.clientAddress ? this.options.clientAddress(call.clientIp, call.headers) : call.clientIp,
       dialect: dialect.id,
       counted: size !== undefined,
       inputTokensEstimate: size?.inputEstimate ?? 0,

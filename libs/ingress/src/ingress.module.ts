@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_PORT, AuthPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
 import { ADMIN_TOKEN, AdminRoutingController } from './admin-routing.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
+import { clientAddressResolver } from './client-address';
 import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
 import { ModelsController } from './models.controller';
 
@@ -12,6 +13,8 @@ export interface IngressPorts {
   usage: UsageSink;
   readiness: ReadinessCheck[];
   region: string;
+  /** Proxies (CIDR) whose X-Forwarded-For is believed for IP allow-lists; none by default. */
+  trustedProxies?: string[];
   /** The admin API's bearer token; the admin API is disabled without one. */
   adminToken?: string;
 }
@@ -27,7 +30,7 @@ export class IngressModule {
       controllers: [ModelsController, HealthController, AdminRoutingController],
       providers: [
         ChatPipeline,
-        { provide: INGRESS_OPTIONS, useValue: { region: ports.region } },
+        { provide: INGRESS_OPTIONS, useValue: { region: ports.region, clientAddress: clientAddressResolver(ports.trustedProxies) } },
         { provide: AUTH_PORT, useValue: ports.auth },
         { provide: ROUTER_PORT, useValue: ports.router },
         { provide: USAGE_SINK, useValue: ports.usage },
