@@ -153,6 +153,27 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
     expect((await t.db.prisma.virtualKey.findUniqueOrThrow({ where: { id: row.id } })).rpm).toBe(1);
   });
 
+  it('does not bring back a key deleted through the admin API (its secret is retired)', async () => {
+    const row = await t.db.prisma.virtualKey.findUniqueOrThrow({ where: { hash: hashKey(BOT_KEY) } });
+    const retiredAt = new Date('2026-02-01T00:00:00Z');
+    await t.db.prisma.$transaction([
+      t.db.prisma.retiredKeyHash.create({ data: { hash: row.hash, keyId: row.id, tenantId: row.tenantId, prefix: row.prefix, reason: 'deleted', retiredAt } }),
+      t.db.prisma.virtualKey.delete({ where: { id: row.id } }),
+    ]);
+    const keysBefore = await t.db.prisma.virtualKey.count();
+
+    const changes = await applyConfig(t.db.prisma, configWith(acme()), { resolveSecret });
+
+    expect(changes.find((c) => c.id === `acme/${row.prefix}`)).toEqual({
+      entity: 'key',
+      id: `acme/${row.prefix}`,
+      action: 'unchanged',
+      note: 'deleted through the admin API on 2026-02-01T00:00:00.000Z: it stays retired; remove it from the file',
+    });
+    expect(await t.db.prisma.virtualKey.count()).toBe(keysBefore);
+    expect(await t.db.prisma.virtualKey.findUnique({ where: { hash: row.hash } })).toBeNull();
+  });
+
   it('never shows a key or its hash in the changes or the audit log', async () => {
     const config = acme();
     config.keys[1].rpm = 5;

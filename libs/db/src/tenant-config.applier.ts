@@ -80,12 +80,18 @@ export async function applyKeys(ctx: ConfigApplyContext, keys: ResolvedKey[]): P
   const rows = await ctx.tx.virtualKey.findMany({ where: { OR: [{ hash: { in: hashes } }, { previousHash: { in: hashes } }] } });
   const existing = new Map(rows.map((row) => [row.hash, row]));
   const rotated = new Map(rows.flatMap((row) => (row.previousHash ? [[row.previousHash, row] as const] : [])));
+  const retired = new Map((await ctx.tx.retiredKeyHash.findMany({ where: { hash: { in: hashes } } })).map((r) => [r.hash, r]));
   for (const key of keys) {
     const id = `${key.tenantId}/${key.prefix}`;
     const current = existing.get(key.hash);
     const successor = current ? undefined : rotated.get(key.hash);
     if (successor) {
       ctx.unchanged('key', id, rotatedNote(successor));
+      continue;
+    }
+    const gone = current ? undefined : retired.get(key.hash);
+    if (gone) {
+      ctx.unchanged('key', id, `${gone.reason} through the admin API on ${gone.retiredAt.toISOString()}: it stays retired; remove it from the file`);
       continue;
     }
     const c = key.config;
