@@ -61,6 +61,7 @@ export const describeZodIssue: z.core.$ZodErrorMap = (issue) => {
 
 const TYPE_NAMES: Record<string, string> = {
   object: 'a mapping',
+  record: 'a mapping',
   array: 'a list',
   string: 'a string',
   number: 'a number',

@@ -72,6 +72,8 @@ describe('tenants and keys in switchyard.yaml', () => {
   it.each([
     ['a tenant concurrency of zero', 'tenants: [{ id: acme, concurrency: 0 }]', 'tenants[0].concurrency: expected at least 1, got 0'],
     ['a fractional tenant rpm', 'tenants: [{ id: acme, rpm: 1.5 }]', 'tenants[0].rpm: expected an integer, got 1.5'],
+    ['a tpm beyond what the database stores', 'tenants: [{ id: acme, tpm: 3000000000 }]', 'tenants[0].tpm: expected at most 2147483647, got 3000000000'],
+    ['provider options that are a list', 'providers: [{ id: p, type: openai, baseUrl: "http://x", options: [a] }]', 'providers[0].options: expected a mapping, got a list'],
     ['a misspelt tenant limit', 'tenants: [{ id: acme, maxConcurrency: 5 }]', 'tenants[0].maxConcurrency: unknown key'],
     ['a tenant model pattern with a space', 'tenants: [{ id: acme, models: ["gpt 4o"] }]', 'tenants[0].models[0]: expected a model name or pattern (`*` matches any characters) without spaces'],
     ['a negative key budget', withKey('budget: { dailyUsd: -1 }'), 'tenants[0].keys[0].budget.dailyUsd: expected at least 0, got -1'],

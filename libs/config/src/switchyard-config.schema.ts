@@ -20,6 +20,8 @@ const secretRef = z
 const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `expected an http(s) URL, got ${JSON.stringify(issue.input)}` });
 const port = z.int().min(1).max(65_535);
 const positiveInt = z.int().min(1);
+/** Counts stored in 32-bit integer columns (rpm, tpm, concurrency). */
+const count = z.int().min(1).max(2_147_483_647);
 const millis = z.int().min(1);
 const money = z.number().min(0);
 
@@ -94,8 +96,8 @@ const deploymentSchema = z.strictObject({
   // Weight 0 drains a deployment without deleting it.
   weight: z.number().min(0).default(1),
   priority: z.int().min(0).default(0),
-  rpm: positiveInt.optional(),
-  tpm: positiveInt.optional(),
+  rpm: count.optional(),
+  tpm: count.optional(),
   price: priceSchema.optional(),
 });
 
@@ -131,9 +133,9 @@ const dateTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 dat
 
 /** What a tenant and each of its keys may limit (AccessLimitsConfig). */
 const accessLimits = {
-  rpm: positiveInt.optional(),
-  tpm: positiveInt.optional(),
-  concurrency: positiveInt.optional(),
+  rpm: count.optional(),
+  tpm: count.optional(),
+  concurrency: count.optional(),
   models: z.array(modelPattern).optional(),
   budget: z.strictObject({ monthlyUsd: money.optional(), dailyUsd: money.optional() }).optional(),
   regions: z.array(name).optional(),
