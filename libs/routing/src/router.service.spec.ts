@@ -465,8 +465,13 @@ describe(RouterService.name, () => {
 
       await collect(sut.route(req, new AbortController().signal));
       await collect(sut.route({ ...req, meta: { allowedRegions: ['ap'] } }, new AbortController().signal)).then((events) =>
-        expect(strip(events)).toMatchObject([{ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE } } }]),
+        expect(strip(events)).toMatchObject([
+          { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_PERMISSION, param: 'model', message: expect.stringContaining('may only be served from ap') } } },
+        ]),
       );
+      await expect(sut.embed({ model: 'm', inputs: [{ text: 'x' }], meta: { allowedRegions: ['ap'] } }, new AbortController().signal)).resolves.toMatchObject({
+        error: { kind: ErrorKind.ERROR_KIND_PERMISSION },
+      });
 
       expect(adapter.deployments).toStrictEqual(['eu']);
     });

@@ -148,6 +148,11 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     }
     const estimate = estimateTokens(request);
     const chain = this.chainOf(first, estimate);
+    const outside = regionRefusal(chain, request.meta?.allowedRegions);
+    if (outside) {
+      yield errorEvent(outside);
+      return;
+    }
     const log: Attempt[] = [];
     if (first !== chain[0]) log.push({ deploymentId: '', providerId: '', model: first.name, outcome: 'context_window_exceeded', hedge: false });
 
@@ -465,6 +470,8 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   ): Promise<R> {
     const model = this.snapshot.models.get(name);
     if (!model) return { error: unknownModel(name) } as R;
+    const outside = regionRefusal([model], allowedRegions);
+    if (outside) return { error: outside } as R;
     const request: ChatRequest = { model: name, meta: { allowedRegions } };
     const tried = new Set<string>();
     const log: Attempt[] = [];
@@ -592,6 +599,23 @@ async function* noAdapterStream(d: DeploymentEntry): AsyncGenerator<ResponseEven
 
 function unknownModel(model: string | undefined): ErrorEvent {
   return { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: `The model \`${model}\` does not exist or is not served here.`, param: 'model', retryable: false };
+}
+
+/**
+ * A key restricted to regions none of whose deployments (fallbacks included) are in: not an
+ * outage but a permission (403), and retrying will not help.
+ */
+function regionRefusal(chain: readonly ModelEntry[], regions: readonly string[] | undefined): ErrorEvent | undefined {
+  if (!regions?.length) return undefined;
+  const deployed = new Set(chain.flatMap((m) => m.tiers.flat().map((d) => d.provider.region)));
+  if ([...deployed].some((r) => regions.includes(r))) return undefined;
+  const where = [...deployed].filter(Boolean).join(', ') || 'no region';
+  return {
+    kind: ErrorKind.ERROR_KIND_PERMISSION,
+    message: `This key may only be served from ${regions.join(', ')}; the model \`${chain[0]?.name ?? ''}\` is deployed in ${where}.`,
+    param: 'model',
+    retryable: false,
+  };
 }
 
 function noAdapter(d: DeploymentEntry): ErrorEvent {
