@@ -130,7 +130,7 @@ describe(AnthropicMessagesDialect.name, () => {
       [ErrorKind.ERROR_KIND_INVALID_REQUEST, 400, 'invalid_request_error'],
       [ErrorKind.ERROR_KIND_CONTEXT_LENGTH, 400, 'invalid_request_error'],
       [ErrorKind.ERROR_KIND_AUTHENTICATION, 401, 'authentication_error'],
-      [ErrorKind.ERROR_KIND_BUDGET_EXCEEDED, 402, 'billing_error'],
+      [ErrorKind.ERROR_KIND_BUDGET_EXCEEDED, 429, 'rate_limit_error'],
       [ErrorKind.ERROR_KIND_PERMISSION, 403, 'permission_error'],
       [ErrorKind.ERROR_KIND_NOT_FOUND, 404, 'not_found_error'],
       [ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, 413, 'request_too_large'],
