@@ -83,9 +83,10 @@ describe(AuthService.name, () => {
   });
 
   it('refuses a model outside the key patterns as a permission failure naming the model', async () => {
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'claude-sonnet-4' })).toStrictEqual(
-      refused(ErrorKind.ERROR_KIND_PERMISSION, 'This key is not allowed to use the model `claude-sonnet-4`.'),
-    );
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'claude-sonnet-4' })).toStrictEqual({
+      admitted: false,
+      error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This key is not allowed to use the model `claude-sonnet-4`.', param: 'model', retryable: false },
+    });
   });
 
   it.each(['gpt-4o', 'gpt-4o-mini', 'o4-mini'])('admits %s under the patterns gpt-4o* and o4-mini', async (model) => {

@@ -111,7 +111,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     if (plan.ipAllowed && !plan.ipAllowed(req.clientIp ?? '')) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
     const model = req.model ?? '';
     if (model && !(modelAllowed(model, key.models) && modelAllowed(model, key.tenantModels ?? []))) {
-      return refuse(ErrorKind.ERROR_KIND_PERMISSION, `This key is not allowed to use the model \`${model}\`.`);
+      return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false } };
     }
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
     if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal };
@@ -210,7 +210,8 @@ function storeTicket(t: TicketMessage | undefined): QuotaTicket | undefined {
   return { requestId: t.requestId, scopes: t.scopes, reservedTokens: t.reservedTokens ?? 0, reservedUsd: t.reservedUsd ?? 0, at: t.atMs ?? 0 };
 }
 
-const USD = (v: number) => `$${v.toFixed(v < 1 ? 4 : 2)}`;
+/** $12.50, $0.0042, $0.000001: cents for amounts of a dollar or more, three significant digits below. */
+const USD = (v: number) => `$${v >= 1 ? v.toFixed(2) : String(Number(v.toPrecision(3)))}`;
 
 /** Says which limit of which scope refused, in words a developer can act on. */
 function refusalMessage(reason: QuotaRefusal, scope: QuotaScope, tooLarge: boolean, asked: { reserveTokens: number; reserveUsd: number }): string {

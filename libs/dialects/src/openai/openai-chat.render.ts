@@ -100,8 +100,10 @@ const TYPES: Record<number, [type: string, code: string | null]> = {
 
 export function openAiErrorObject(e: ErrorEvent): Record<string, unknown> {
   const [type, kindCode] = TYPES[e.kind ?? ErrorKind.ERROR_KIND_INTERNAL] ?? ['api_error', null];
-  // Not-found is about the model only when the failure names it (an unknown URL is not).
-  const code = e.kind === ErrorKind.ERROR_KIND_NOT_FOUND && e.param !== 'model' ? null : kindCode;
+  // Not-found and permission are about the model only when the failure names it (an unknown URL,
+  // a client IP outside the key's ranges are not).
+  const modelCode = e.kind === ErrorKind.ERROR_KIND_NOT_FOUND || e.kind === ErrorKind.ERROR_KIND_PERMISSION;
+  const code = modelCode && e.param !== 'model' ? null : kindCode;
   return { message: e.message || 'error', type, param: e.param || null, code };
 }
 
