@@ -466,7 +466,7 @@ describe(RouterService.name, () => {
       await collect(sut.route(req, new AbortController().signal));
       await collect(sut.route({ ...req, meta: { allowedRegions: ['ap'] } }, new AbortController().signal)).then((events) =>
         expect(strip(events)).toMatchObject([
-          { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_PERMISSION, param: 'model', message: expect.stringContaining('may only be served from ap') } } },
+          { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_PERMISSION, param: 'model', message: expect.stringContaining('may only be served in the regions ap;') } } },
         ]),
       );
       await expect(sut.embed({ model: 'm', inputs: [{ text: 'x' }], meta: { allowedRegions: ['ap'] } }, new AbortController().signal)).resolves.toMatchObject({

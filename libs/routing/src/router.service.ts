@@ -612,7 +612,7 @@ function regionRefusal(chain: readonly ModelEntry[], regions: readonly string[] 
   const where = [...deployed].filter(Boolean).join(', ') || 'no region';
   return {
     kind: ErrorKind.ERROR_KIND_PERMISSION,
-    message: `This key may only be served from ${regions.join(', ')}; the model \`${chain[0]?.name ?? ''}\` is deployed in ${where}.`,
+    message: `This key may only be served in the regions ${regions.join(', ')}; the model \`${chain[0]?.name ?? ''}\` is deployed in ${where}.`,
     param: 'model',
     retryable: false,
   };
