@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AdminModule } from '@switchyard/admin';
 import { SecretBox, loadSwitchyardEnv, resolveSecret } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
@@ -17,6 +18,8 @@ async function bootstrap(): Promise<void> {
   const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
   const services = await createStandaloneServices(db, config, env, secretBox);
+  // The environment wins over the file's reference, as for every other setting.
+  const adminToken = env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined);
   await startIngressApp({
     ports: {
       auth: services.auth,
@@ -25,9 +28,10 @@ async function bootstrap(): Promise<void> {
       readiness: [],
       region: env.SWITCHYARD_REGION ?? config.server.region ?? '',
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
-      // The environment wins over the file's reference, as for every other setting.
-      adminToken: env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined),
+      adminToken,
     },
+    // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
+    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox })],
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

@@ -1,0 +1,19 @@
+import type { SecretBox } from '@switchyard/config';
+import type { Database } from '@switchyard/db';
+import type { BillingPort } from '@switchyard/ir';
+import type { ConfigChangeBus } from '@switchyard/queue';
+
+export const ADMIN_OPTIONS = Symbol('AdminOptions');
+
+/** What the app hands the admin API. */
+export interface AdminOptions {
+  /** Bearer token; without one every /admin/v1 route answers 404 (the API is disabled). */
+  token: string | undefined;
+  db: Database;
+  /** Announces committed changes so every replica reloads its caches at once. */
+  bus: ConfigChangeBus;
+  /** Usage queries: billing in process (standalone) or over gRPC (cluster). */
+  billing: BillingPort;
+  /** Seals literal upstream keys; without it literals are refused (use `env:NAME`). */
+  secretBox: SecretBox | undefined;
+}

@@ -1,0 +1,36 @@
+import { CONFIG_ENTITIES } from '@switchyard/db';
+import { z } from 'zod';
+import { adminRoute } from '../http/admin-route';
+import { dateTime, timestampView } from '../schemas/common.schemas';
+import { AUDIT_ACTIONS } from './admin-changes.service';
+
+export const auditQuery = z.strictObject({
+  entity: z.enum(CONFIG_ENTITIES).optional(),
+  entityId: z.string().min(1).max(300).optional().describe('Tenant or provider id, key or deployment id, model name (also for its prices).'),
+  actor: z.string().min(1).max(100).optional().describe('`admin`, `admin:<name>`, `config`, …'),
+  before: dateTime.optional().describe('Only rows older than this (paging: the `at` of the last row seen).'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const auditRowView = z.object({
+  id: z.string(),
+  at: timestampView,
+  actor: z.string(),
+  action: z.string().describe(`One of ${[...AUDIT_ACTIONS].join(', ')}.`),
+  entity: z.string(),
+  entityId: z.string(),
+  before: z.unknown().describe('The state before the change, without secrets or key hashes; null for a creation.'),
+  after: z.unknown().describe('The state after the change, without secrets or key hashes; null for a deletion.'),
+  sourceIp: z.string().nullable(),
+});
+
+export const listAudit = adminRoute({
+  method: 'GET',
+  path: '/audit',
+  operationId: 'listAudit',
+  summary: 'Read the audit log, newest first',
+  tag: 'audit',
+  query: auditQuery,
+  status: 200,
+  response: z.object({ rows: z.array(auditRowView) }),
+});

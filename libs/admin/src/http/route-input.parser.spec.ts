@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { adminRoute } from './admin-route';
+import { AdminError } from './admin.error';
+import { parseRouteInput, type RawAdminRequest } from './route-input.parser';
+
+const route = adminRoute({
+  method: 'POST',
+  path: '/things/{thingId}',
+  operationId: 'createThing',
+  summary: 'test',
+  tag: 'test',
+  params: z.strictObject({ thingId: z.guid() }),
+  query: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
+  body: z.strictObject({ name: z.string(), budget: z.strictObject({ dailyUsd: z.number().min(0) }).optional(), tags: z.array(z.string()).optional() }),
+  status: 201,
+  response: z.object({}),
+});
+
+const ID = '6f1c1d1e-0000-4000-8000-000000000001';
+const request = (over: Partial<RawAdminRequest> = {}): RawAdminRequest => ({ params: { thingId: ID }, query: {}, body: '{"name":"n"}', headers: {}, socketIp: '10.1.2.3', ...over });
+
+function refusal(over: Partial<RawAdminRequest>): AdminError {
+  try {
+    parseRouteInput(route, request(over));
+  } catch (error) {
+    if (error instanceof AdminError) return error;
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe(parseRouteInput.name, () => {
+  it('returns the typed params, query and body, and audits as "admin" from the socket address', () => {
+    const input = parseRouteInput(route, request({ query: { dryRun: 'true' }, body: '{"name":"n","tags":["a"]}' }));
+    expect(input).toEqual({ params: { thingId: ID }, query: { dryRun: 'true' }, body: { name: 'n', tags: ['a'] }, audit: { actor: 'admin', sourceIp: '10.1.2.3' } });
+  });
+
+  it('labels the actor with x-switchyard-actor, and refuses a label that could forge log lines', () => {
+    expect(parseRouteInput(route, request({ headers: { 'x-switchyard-actor': 'alice@ops' } })).audit.actor).toBe('admin:alice@ops');
+    expect(refusal({ headers: { 'x-switchyard-actor': 'alice\nadmin' } }).message).toContain('x-switchyard-actor');
+  });
+
+  it('answers 400 for malformed JSON without quoting the body', () => {
+    const e = refusal({ body: '{"name": "sk-live-SECRET' });
+    expect(e.status).toBe(400);
+    expect(e.type).toBe('invalid_request');
+    expect(e.message).toMatch(/^the body is not valid JSON/);
+    expect(e.message).not.toContain('SECRET');
+  });
+
+  it('names every bad field by its path, never echoing values', () => {
+    const e = refusal({ body: JSON.stringify({ name: 7, budget: { dailyUsd: -1 }, tags: ['ok', 3], colour: 'sk-live-SECRET' }) });
+    expect(e.status).toBe(400);
+    expect(e.message).toContain('name: expected a string');
+    expect(e.message).toContain('budget.dailyUsd: too small');
+    expect(e.message).toContain('tags[1]: expected a string');
+    expect(e.message).toContain('colour: unknown field');
+    expect(e.message).not.toContain('SECRET');
+  });
+
+  it.each([
+    ['null', 'body: expected an object'],
+    ['[1,2]', 'body: expected an object'],
+    ['"text"', 'body: expected an object'],
+    ['', 'name: required'],
+  ])('refuses the body %j with a 400 (%s)', (body, message) => {
+    expect(refusal({ body }).message).toBe(message);
+  });
+
+  it('answers 404 for a malformed path id (it names nothing) and 400 for a bad query', () => {
+    expect(refusal({ params: { thingId: 'not-a-uuid' } }).status).toBe(404);
+    expect(refusal({ query: { dryRun: 'maybe' } }).status).toBe(400);
+    expect(refusal({ query: { dryRun: ['true', 'false'] } }).message).toContain('dryRun');
+  });
+});

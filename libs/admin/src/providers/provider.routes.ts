@@ -1,0 +1,110 @@
+import { PROVIDER_TYPES } from '@switchyard/config';
+import { z } from 'zod';
+import { adminRoute } from '../http/admin-route';
+import { regionName, slugId, timestampView } from '../schemas/common.schemas';
+
+const ENV_REF = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol), { error: 'expected an http(s) URL' });
+// Never echoed in errors: it may be a key.
+const apiKeyRef = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((v) => !v.startsWith('env:') || ENV_REF.test(v), { error: 'expected env:NAME with NAME a valid environment variable name' })
+  .describe('`env:NAME` (read by the adapter from its environment) or the key itself, stored sealed (AES-256-GCM).');
+const providerOptions = z.record(z.string().min(1).max(128), z.union([z.string().max(4096), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }));
+
+export const createProviderBody = z.strictObject({
+  id: slugId,
+  type: z.enum(PROVIDER_TYPES),
+  baseUrl: httpUrl,
+  apiKeys: z.array(apiKeyRef).max(64).default([]),
+  region: regionName.nullable().optional(),
+  options: providerOptions.optional(),
+});
+export type CreateProviderBody = z.output<typeof createProviderBody>;
+
+export const updateProviderBody = z.strictObject({
+  type: z.enum(PROVIDER_TYPES).optional(),
+  baseUrl: httpUrl.optional(),
+  apiKeys: z.array(apiKeyRef).max(64).optional().describe('Replaces every key; a literal already stored is kept as it was sealed.'),
+  region: regionName.nullable().optional(),
+  options: providerOptions.optional().describe('Replaces the stored options.'),
+});
+export type UpdateProviderBody = z.output<typeof updateProviderBody>;
+
+export const providerView = z.object({
+  id: z.string(),
+  type: z.string(),
+  baseUrl: z.string(),
+  apiKeys: z.array(z.string()).describe('`env:NAME` as stored, sealed keys as `enc:v1:<key id>:…`; never a key.'),
+  region: z.string().nullable(),
+  options: z.record(z.string(), z.unknown()),
+  createdAt: timestampView,
+  updatedAt: timestampView,
+});
+export type ProviderView = z.output<typeof providerView>;
+
+const providerParams = z.strictObject({ providerId: slugId });
+const TAG = 'providers';
+
+export const listProviders = adminRoute({
+  method: 'GET',
+  path: '/providers',
+  operationId: 'listProviders',
+  summary: 'List upstream providers',
+  tag: TAG,
+  status: 200,
+  response: z.object({ providers: z.array(providerView) }),
+});
+
+export const getProvider = adminRoute({
+  method: 'GET',
+  path: '/providers/{providerId}',
+  operationId: 'getProvider',
+  summary: 'Get a provider',
+  tag: TAG,
+  params: providerParams,
+  status: 200,
+  response: providerView,
+});
+
+export const createProvider = adminRoute({
+  method: 'POST',
+  path: '/providers',
+  operationId: 'createProvider',
+  summary: 'Create a provider',
+  description: 'Literal API keys are sealed with SWITCHYARD_SECRET_KEYS and refused (400) when the server has none.',
+  tag: TAG,
+  body: createProviderBody,
+  status: 201,
+  response: providerView,
+});
+
+export const updateProvider = adminRoute({
+  method: 'PATCH',
+  path: '/providers/{providerId}',
+  operationId: 'updateProvider',
+  summary: 'Change a provider',
+  tag: TAG,
+  params: providerParams,
+  body: updateProviderBody,
+  status: 200,
+  response: providerView,
+});
+
+export const deleteProvider = adminRoute({
+  method: 'DELETE',
+  path: '/providers/{providerId}',
+  operationId: 'deleteProvider',
+  summary: 'Delete a provider no deployment uses',
+  description: 'Refused with 409 while a deployment still uses it.',
+  tag: TAG,
+  params: providerParams,
+  status: 200,
+  response: z.object({ deleted: providerView }),
+});

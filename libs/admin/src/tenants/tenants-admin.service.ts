@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma, Tenant } from '@switchyard/db';
+import { AdminChanges } from '../audit/admin-changes.service';
+import { AdminError } from '../http/admin.error';
+import type { AuditContext } from '../http/admin-route';
+import { accessLimitData, accessLimitsOf } from '../schemas/access-limits.mapper';
+import { jsonState, sameJson } from '../schemas/json-state';
+import type { CreateTenantBody, TenantView, UpdateTenantBody } from './tenant.routes';
+
+/** Tenants: their limits apply to all their keys together. Changes announce 'keys'. */
+@Injectable()
+export class TenantsAdminService {
+  constructor(private readonly changes: AdminChanges) {}
+
+  async list(): Promise<TenantView[]> {
+    return (await this.changes.prisma.tenant.findMany({ orderBy: { id: 'asc' } })).map(tenantViewOf);
+  }
+
+  async get(id: string): Promise<TenantView> {
+    return tenantViewOf(await findTenant(this.changes.prisma, id));
+  }
+
+  create(ctx: AuditContext, body: CreateTenantBody): Promise<TenantView> {
+    return this.changes.run(ctx, 'keys', async (tx, audit) => {
+      if (await tx.tenant.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`tenant "${body.id}" already exists`);
+      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body) } });
+      const view = tenantViewOf(row);
+      await audit({ action: 'create', entity: 'tenant', entityId: row.id, after: auditState(view) });
+      return view;
+    });
+  }
+
+  update(ctx: AuditContext, id: string, body: UpdateTenantBody): Promise<TenantView> {
+    return this.changes.run(ctx, 'keys', async (tx, audit) => {
+      const before = tenantViewOf(await findTenant(tx, id));
+      const data = { ...accessLimitData(body), ...(body.name !== undefined && { name: body.name }) };
+      const after = tenantViewOf(await tx.tenant.update({ where: { id }, data }));
+      if (!sameJson(auditState(before), auditState(after))) {
+        await audit({ action: 'update', entity: 'tenant', entityId: id, before: auditState(before), after: auditState(after) });
+      }
+      return after;
+    });
+  }
+
+  remove(ctx: AuditContext, id: string): Promise<{ deleted: TenantView; keysDeleted: number }> {
+    return this.changes.run(ctx, 'keys', async (tx, audit) => {
+      const tenant = tenantViewOf(await findTenant(tx, id));
+      const keys = await tx.virtualKey.findMany({ where: { tenantId: id }, select: { id: true, prefix: true, name: true } });
+      // The keys go with the tenant (ON DELETE CASCADE); each is audited so its own history ends.
+      await tx.tenant.delete({ where: { id } });
+      for (const k of keys) await audit({ action: 'delete', entity: 'key', entityId: k.id, before: { tenantId: id, name: k.name, prefix: k.prefix, deletedWith: 'tenant' } });
+      await audit({ action: 'delete', entity: 'tenant', entityId: id, before: { ...auditState(tenant), keys: keys.length } });
+      return { deleted: tenant, keysDeleted: keys.length };
+    });
+  }
+}
+
+export async function findTenant(prisma: Prisma.TransactionClient, id: string): Promise<Tenant> {
+  const row = await prisma.tenant.findUnique({ where: { id } });
+  if (!row) throw AdminError.notFound(`tenant "${id}" not found`);
+  return row;
+}
+
+export function tenantViewOf(row: Tenant): TenantView {
+  return { id: row.id, name: row.name, ...accessLimitsOf(row), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+function auditState(view: TenantView): Prisma.InputJsonObject {
+  const { createdAt: _c, updatedAt: _u, ...state } = view;
+  return jsonState(state);
+}
