@@ -1,8 +1,14 @@
 import 'reflect-metadata';
-import { loadSwitchyardEnv, requireEnv } from '@switchyard/config';
-import { GrpcAuthClient, GrpcRouterClient } from '@switchyard/grpc';
+import type { DynamicModule } from '@nestjs/common';
+import { SecretBox, loadSwitchyardEnv, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+/* eslint-disable @nx/enforce-module-boundaries -- the admin API is the one part of the ingress that reads the database (see adminApi) */
+import { AdminModule } from '@switchyard/admin';
+import { UsageQuery } from '@switchyard/billing';
+import { createDatabase } from '@switchyard/db';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { startIngressApp } from '@switchyard/ingress';
-import { BullUsageSink } from '@switchyard/queue';
+import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 
 const READY_WAIT_MS = 1000;
 
@@ -12,6 +18,7 @@ async function main(): Promise<void> {
   const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
   const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
   const usage = new BullUsageSink(requireEnv('REDIS_URL', env.REDIS_URL));
+  const admin = await adminApi(env);
   await startIngressApp({
     ports: {
       auth,
@@ -27,17 +34,41 @@ async function main(): Promise<void> {
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
+    imports: admin ? [admin.module] : [],
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
-    describe: `cluster ingress; auth ${env.AUTH_GRPC_URL}, router ${env.ROUTER_GRPC_URL}`,
+    describe: `cluster ingress; auth ${env.AUTH_GRPC_URL}, router ${env.ROUTER_GRPC_URL}; admin API ${admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)'}`,
     close: async () => {
       await usage.close();
+      await admin?.close();
       auth.close();
       router.close();
     },
   });
+}
+
+/**
+ * The admin API, when this ingress has both an admin token and the database: the only thing
+ * the ingress opens the database for. Usage queries go to billing over gRPC when
+ * BILLING_GRPC_URL is set, else straight to the ledger.
+ */
+async function adminApi(env: SwitchyardEnv): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
+  if (!env.SWITCHYARD_ADMIN_TOKEN || !env.DATABASE_URL) return undefined;
+  // Checked at boot: a malformed SWITCHYARD_SECRET_KEYS stops the process, naming the entry.
+  const secretBox = SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']);
+  const db = await createDatabase({ databaseUrl: env.DATABASE_URL });
+  const bus = createConfigChangeBus(env.REDIS_URL);
+  const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
+  return {
+    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox }),
+    async close() {
+      grpcBilling?.close();
+      await bus.close();
+      await db.close();
+    },
+  };
 }
 
 main().catch((err: unknown) => {
