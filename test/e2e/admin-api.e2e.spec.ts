@@ -217,6 +217,43 @@ describe('admin API on two standalone replicas (Postgres, Redis)', () => {
     expect(res.text).not.toContain(UPSTREAM_LITERAL);
   });
 
+  it('narrows a whole tenant through PATCH, and widens it again with an empty list', async () => {
+    const { secret } = await newKey('team-a');
+    await within(1000, () => expectStatus(urlB, secret, 200), 'key usable');
+    expect(await admin.ok('PATCH', '/tenants/team-a', { models: ['other-model'], budget: { dailyUsd: 50 } })).toMatchObject({ models: ['other-model'], budget: { dailyUsd: 50, monthlyUsd: 100 } });
+    await within(1000, () => expectStatus(urlB, secret, 403), 'tenant narrowed on B');
+    await admin.ok('PATCH', '/tenants/team-a', { models: [], budget: null });
+    await within(1000, () => expectStatus(urlB, secret, 200), 'tenant widened on B');
+  });
+
+  it('manages models: strategy, deployments replaced in place, append-only prices, fallbacks protected', async () => {
+    const base = '/models/sealed-model';
+    const patched = await admin.ok<{ strategy: string; hedge: unknown; contextWindow: number }>('PATCH', base, { strategy: 'least-inflight', contextWindow: 64000 });
+    expect(patched).toMatchObject({ strategy: 'least-inflight', contextWindow: 64000, hedge: null });
+    const before = await admin.ok<{ deployments: { id: string }[] }>('GET', base);
+    const replaced = await admin.ok<{ deployments: { id: string; model: string; weight: number }[] }>('PUT', `${base}/deployments`, {
+      deployments: [{ provider: 'sealed-sim', model: 'sealed-upstream', weight: 5 }, { provider: 'sealed-sim', model: 'sealed-upstream-2', priority: 1 }],
+    });
+    expect(replaced.deployments).toEqual([
+      expect.objectContaining({ id: before.deployments[0]?.id, model: 'sealed-upstream', weight: 5 }),
+      expect.objectContaining({ model: 'sealed-upstream-2' }),
+    ]);
+    const unknown = await admin.call('PUT', `${base}/deployments`, { deployments: [{ provider: 'nope', model: 'x' }] });
+    expect(unknown.body).toEqual({ error: { type: 'invalid_request', message: 'deployments[0].provider: unknown provider "nope"' } });
+
+    const later = await admin.ok<{ effectiveFrom: string }>('POST', `${base}/prices`, { inputPerMTok: 3, outputPerMTok: 4, effectiveFrom: '2099-01-01T00:00:00Z' });
+    expect(later.effectiveFrom).toBe('2099-01-01T00:00:00.000Z');
+    expect((await admin.call('POST', `${base}/prices`, { inputPerMTok: 3, outputPerMTok: 4, effectiveFrom: '2099-01-01T00:00:00Z' })).status).toBe(409);
+    const history = await admin.ok<{ prices: { inputPerMTok: number }[] }>('GET', `${base}/prices`);
+    expect(history.prices.map((p) => p.inputPerMTok)).toEqual([3, 1]);
+    expect(await admin.ok('GET', base)).toMatchObject({ price: { inputPerMTok: 1 } });
+
+    await admin.ok('POST', '/models', { name: 'leans-on-sealed', deployments: [{ provider: 'sealed-sim', model: 'x' }], fallbacks: ['sealed-model'] });
+    const protectedDelete = await admin.call('DELETE', base);
+    expect(protectedDelete.status).toBe(409);
+    expect((await admin.call('DELETE', '/models/leans-on-sealed')).status).toBe(200);
+  });
+
   it('keeps an audit row per change, with actor and source, and never a secret or a key hash', async () => {
     const rows = await db.query<{ actor: string; action: string; entity: string; entity_id: string; source_ip: string; before: unknown; after: unknown }>(
       "SELECT actor, action, entity, entity_id, source_ip, before, after FROM audit_logs WHERE actor LIKE 'admin%' ORDER BY at",
