@@ -52,8 +52,8 @@ export class AdminRoutingController {
 
   @Get('admin/v1/routing/health')
   async health(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!this.token) return void reply.code(404).send({ error: { message: 'The admin API is disabled: no admin token is configured.' } });
-    if (!isAdmin(req.headers.authorization, this.token)) return void reply.code(401).send({ error: { message: 'A valid admin bearer token is required.' } });
+    if (!this.token) return void reply.code(404).send({ error: { type: 'not_found', message: 'The admin API is disabled: no admin token is configured.' } });
+    if (!isAdmin(req.headers.authorization, this.token)) return void reply.code(401).send({ error: { type: 'unauthorized', message: 'A valid admin bearer token is required.' } });
     const state = await this.router.healthState();
     void reply.header('cache-control', 'no-store').send({
       deployments: (state.deployments ?? []).map((d) => ({ ...d, cooldownUntil: Number(d.cooldownUntil ?? 0), ejectedUntil: Number(d.ejectedUntil ?? 0) })),

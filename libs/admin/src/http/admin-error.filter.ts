@@ -1,4 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Prisma } from '@switchyard/db';
 import { IrError, httpStatusOf } from '@switchyard/ir';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from './admin.error';
@@ -24,6 +25,13 @@ export class AdminErrorFilter implements ExceptionFilter {
       if (status === 400) return AdminError.invalid(exception.message);
       this.log.warn(`${req.method} ${req.url}: ${exception.message}`);
       return new AdminError('unavailable', 'a service the admin API depends on is unavailable');
+    }
+    if (exception instanceof Prisma.PrismaClientKnownRequestError) {
+      // The services check first; these are the races between two admins (create vs create,
+      // delete vs update) that a check cannot close.
+      if (exception.code === 'P2002') return AdminError.conflict('it already exists (created concurrently)');
+      if (exception.code === 'P2025') return AdminError.notFound('it no longer exists (deleted concurrently)');
+      if (exception.code === 'P2003') return AdminError.conflict('it is still referenced (changed concurrently)');
     }
     const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: number }).statusCode;
     if (status === 404) return AdminError.notFound(`Unknown route ${req.method} ${req.url.split('?')[0]}`);
