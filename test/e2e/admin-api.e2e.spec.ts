@@ -180,6 +180,9 @@ describe('admin API on two standalone replicas (Postgres, Redis)', () => {
     await within(1000, () => expectStatus(urlA, second.secret, 401), 'secret rotated with no grace refused');
     await expectStatus(urlA, first.secret, 401);
     await expectStatus(urlA, third.secret, 200);
+    // Both dropped secrets are retired, so a stale config file cannot bring them back.
+    const retired = await db.query(`SELECT prefix, reason FROM retired_key_hashes WHERE key_id = '${first.key.id}' ORDER BY prefix`);
+    expect(retired).toEqual([first.key.prefix, second.key.prefix].sort().map((prefix) => ({ prefix, reason: 'rotated' })));
   });
 
   it('narrows a key to other models: the SDK gets a 403', async () => {
@@ -292,6 +295,7 @@ describe('admin API on two standalone replicas (Postgres, Redis)', () => {
     expect(deleted.keysDeleted).toBe(1);
     await within(1000, () => expectStatus(urlB, secret, 401), 'deleted tenant key refused on B');
     expect((await db.query("SELECT id FROM virtual_keys WHERE tenant_id = 'short-lived'")).length).toBe(0);
+    expect(await db.query("SELECT reason FROM retired_key_hashes WHERE tenant_id = 'short-lived'")).toEqual([{ reason: 'deleted' }]);
   });
 });
 

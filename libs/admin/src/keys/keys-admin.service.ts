@@ -7,6 +7,7 @@ import { accessLimitData, accessLimitsOf } from '../schemas/access-limits.mapper
 import { jsonState, sameJson } from '../schemas/json-state';
 import { findTenant } from '../tenants/tenants-admin.service';
 import { newKeySecret } from './key-secret';
+import { retireSecrets } from './retired-secrets';
 import type { CreateKeyBody, KeyView, KeyWithSecret, UpdateKeyBody } from './key.routes';
 
 /**
@@ -78,6 +79,8 @@ export class KeysAdminService {
         graceSeconds > 0
           ? { previousHash: row.hash, previousPrefix: row.prefix, previousExpiresAt: new Date(Date.now() + graceSeconds * 1000) }
           : { previousHash: null, previousPrefix: null, previousExpiresAt: null };
+      // The secret this rotation drops for good: the earlier previous one, and with no grace the current one.
+      await retireSecrets(tx, [row], 'rotated', { current: graceSeconds <= 0, previous: true });
       const key = keyViewOf(await tx.virtualKey.update({ where: { id: keyId }, data: { hash, prefix, ...previous } }));
       await audit({ action: 'rotate', entity: 'key', entityId: keyId, before: rotationState(keyViewOf(row)), after: { ...rotationState(key), graceSeconds } });
       return { key, secret };
@@ -86,7 +89,9 @@ export class KeysAdminService {
 
   remove(ctx: AuditContext, tenantId: string, keyId: string): Promise<{ deleted: KeyView }> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
-      const deleted = keyViewOf(await findKey(tx, tenantId, keyId));
+      const row = await findKey(tx, tenantId, keyId);
+      const deleted = keyViewOf(row);
+      await retireSecrets(tx, [row], 'deleted', { current: true, previous: true });
       await tx.virtualKey.delete({ where: { id: keyId } });
       await audit({ action: 'delete', entity: 'key', entityId: keyId, before: auditState(deleted) });
       return { deleted };

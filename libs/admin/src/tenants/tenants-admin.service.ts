@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma, Tenant } from '@switchyard/db';
+import { retireSecrets } from '../keys/retired-secrets';
 import { AdminChanges } from '../audit/admin-changes.service';
 import { AdminError } from '../http/admin.error';
 import type { AuditContext } from '../http/admin-route';
@@ -45,8 +46,10 @@ export class TenantsAdminService {
   remove(ctx: AuditContext, id: string): Promise<{ deleted: TenantView; keysDeleted: number }> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const tenant = tenantViewOf(await findTenant(tx, id));
-      const keys = await tx.virtualKey.findMany({ where: { tenantId: id }, select: { id: true, prefix: true, name: true } });
-      // The keys go with the tenant (ON DELETE CASCADE); each is audited so its own history ends.
+      const keys = await tx.virtualKey.findMany({ where: { tenantId: id } });
+      // The keys go with the tenant (ON DELETE CASCADE); each is audited so its own history ends,
+      // and their secrets are retired so a stale config file cannot bring them back.
+      await retireSecrets(tx, keys, 'deleted', { current: true, previous: true });
       await tx.tenant.delete({ where: { id } });
       for (const k of keys) await audit({ action: 'delete', entity: 'key', entityId: k.id, before: { tenantId: id, name: k.name, prefix: k.prefix, deletedWith: 'tenant' } });
       await audit({ action: 'delete', entity: 'tenant', entityId: id, before: { ...auditState(tenant), keys: keys.length } });
