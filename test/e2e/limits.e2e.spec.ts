@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError } from '@google/genai';
 import OpenAI from 'openai';
-import { CONFIG_CHANGE_CHANNEL } from '@switchyard/queue';
+import { configChangeChannel } from '@switchyard/queue';
 import { ProviderSimulator, type RecordedRequest } from '@switchyard/testing';
 import { type Dialect, type Outcome, anthropicCall, burst, callIn, countStatus, geminiCall, geminiQueryKeyCall, openAiCall } from './support/limits-clients';
 import {
@@ -13,6 +13,7 @@ import {
   HEADERS_TPM,
   KEYS,
   LEASE_MS,
+  LIMITS_REDIS_URL,
   type LimitsGateway,
   MODELS,
   RPM_LIMIT,
@@ -105,7 +106,7 @@ describe('limits and budgets across two gateway processes (one Postgres, one Red
       await gw.query('UPDATE virtual_keys SET revoked_at = now() WHERE id = $1', [await gw.keyId('revoked')]);
       // What the admin API does after its transaction; each replica reloads its keys at once
       // instead of on its 10 s refresh timer.
-      await gw.redis.publish(CONFIG_CHANGE_CHANNEL, 'keys');
+      await gw.redis.publish(configChangeChannel(LIMITS_REDIS_URL), 'keys');
       await eventually(
         async () => {
           const [a, b] = await Promise.all([openAiCall(gw.a, KEYS.revoked, chat), openAiCall(gw.b, KEYS.revoked, chat)]);

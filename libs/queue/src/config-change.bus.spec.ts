@@ -1,4 +1,4 @@
-import { MemoryConfigChangeBus, RedisConfigChangeBus, type ConfigTopic } from './config-change.bus';
+import { MemoryConfigChangeBus, RedisConfigChangeBus, configChangeChannel, type ConfigTopic } from './config-change.bus';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/8';
 
@@ -26,6 +26,28 @@ describe('config change bus', () => {
       await expect(heard).resolves.toBe('keys');
     } finally {
       await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it('names the channel after the Redis database, since channels are server-wide', () => {
+    expect(configChangeChannel('redis://127.0.0.1:6379/8')).toBe('switchyard:config-changed:8');
+    expect(configChangeChannel('rediss://user:pw@redis:6380')).toBe('switchyard:config-changed:0');
+  });
+
+  it('over Redis: a replica on another database does not hear the change', async () => {
+    const one = new RedisConfigChangeBus(REDIS_URL);
+    const other = new RedisConfigChangeBus(REDIS_URL.replace(/\/\d+$/, '/15'));
+    const same = new RedisConfigChangeBus(REDIS_URL);
+    try {
+      const elsewhere: ConfigTopic[] = [];
+      other.subscribe((t) => elsewhere.push(t));
+      const heard = new Promise<ConfigTopic>((resolve) => same.subscribe(resolve));
+      await Promise.all([other.ready(), same.ready()]);
+      await one.publish('keys');
+      await heard;
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await Promise.all([one.close(), other.close(), same.close()]);
     }
   });
 

@@ -11,7 +11,15 @@ import { EventEmitter } from 'node:events';
 export const CONFIG_TOPICS = ['keys', 'catalogue'] as const;
 export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
 
-export const CONFIG_CHANGE_CHANNEL = 'switchyard:config-changed';
+/**
+ * Pub/sub channels are server-wide, whatever database a connection selected: the channel is
+ * named after the database of the Redis URL, so installations sharing a Redis server on
+ * different databases (and test suites) do not reload each other.
+ */
+export function configChangeChannel(redisUrl: string): string {
+  const db = /^\/(\d+)/.exec(new URL(redisUrl).pathname)?.[1] ?? '0';
+  return `switchyard:config-changed:${db}`;
+}
 
 export interface ConfigChangeBus {
   publish(topic: ConfigTopic): Promise<void>;
@@ -51,14 +59,16 @@ export class RedisConfigChangeBus implements ConfigChangeBus {
   private subscriber: Redis | undefined;
   private readonly handlers: ((topic: ConfigTopic) => void)[] = [];
   private subscribed: Promise<unknown> = Promise.resolve();
+  private readonly channel: string;
 
   constructor(private readonly url: string) {
+    this.channel = configChangeChannel(url);
     this.publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
     this.publisher.on('error', (e: Error) => this.log.warn(`redis: ${e.message}`));
   }
 
   async publish(topic: ConfigTopic): Promise<void> {
-    await this.publisher.publish(CONFIG_CHANGE_CHANNEL, topic);
+    await this.publisher.publish(this.channel, topic);
   }
 
   subscribe(handler: (topic: ConfigTopic) => void): void {
@@ -76,7 +86,7 @@ export class RedisConfigChangeBus implements ConfigChangeBus {
     sub.on('message', (_channel: string, message: string) => {
       if ((CONFIG_TOPICS as readonly string[]).includes(message)) this.emit(message as ConfigTopic);
     });
-    this.subscribed = sub.subscribe(CONFIG_CHANGE_CHANNEL).catch((e: unknown) => this.log.warn(`subscribe failed: ${String(e)}`));
+    this.subscribed = sub.subscribe(this.channel).catch((e: unknown) => this.log.warn(`subscribe failed: ${String(e)}`));
   }
 
   /** Resolves once the subscription is active (tests, and start-up ordering). */
