@@ -48,7 +48,7 @@ export class PrismaCatalogueSource implements CatalogueSource {
   async load(): Promise<CatalogueSnapshot> {
     const [providers, models] = await Promise.all([
       this.db.prisma.provider.findMany(),
-      this.db.prisma.model.findMany({ include: { deployments: true, prices: { orderBy: { effectiveFrom: 'desc' }, take: 1 } }, orderBy: { name: 'asc' } }),
+      this.db.prisma.model.findMany({ include: { deployments: true, prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: 'desc' }, take: 1 } }, orderBy: { name: 'asc' } }),
     ]);
     const byId = new Map<string, ProviderEntry>(
       providers.map((p) => [p.id, { id: p.id, type: p.type, baseUrl: p.baseUrl, apiKeys: p.apiKeys, region: p.region ?? '', optionsJson: JSON.stringify(p.options ?? {}) }]),
