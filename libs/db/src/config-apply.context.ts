@@ -1,3 +1,4 @@
+import { sameJson } from '@switchyard/shared';
 import type { ConfigChange, ConfigEntity, ConfigState, ConfigValue } from './config-change.types';
 import { Prisma } from './generated/prisma/client';
 
@@ -61,18 +62,7 @@ export class ConfigApplyContext {
 
 /** Deep equality of JSON states, ignoring object key order. */
 export function sameState(a: ConfigValue, b: ConfigValue): boolean {
-  return stableJson(a) === stableJson(b);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return sameJson(a, b);
 }
 
 /** What Prisma accepts for a Decimal column. */

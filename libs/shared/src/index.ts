@@ -4,3 +4,4 @@ export * from './shutdown-signal';
 export * from './redis-connection';
 export * from './model-price';
 export * from './admin-token';
+export * from './stable-json';
