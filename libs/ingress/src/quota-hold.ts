@@ -60,8 +60,8 @@ export class QuotaHold {
       await this.auth.settle(request);
     } catch (e) {
       if (attempt >= SETTLE_TRIES) {
-        // The reservation is then reclaimed (not charged) when the lease runs out; the ledger
-        // still has the request, so only the live budget counter misses it.
+        // The lease then runs out and the store charges the reservation in full (the safe side
+        // for a budget); the ledger has the real cost.
         QuotaHold.log.error(`settling ${this.ticket.requestId} failed ${attempt} times: ${String(e)}`);
         return;
       }
