@@ -1,8 +1,7 @@
-import { Attempt, ChatRequest, Dialect, ErrorKind, ResponseEvent, UsageEvent, requestTextLength } from '@switchyard/ir';
+import { Attempt, ChatRequest, Dialect, ErrorKind, ResponseEvent, UsageEvent, estimatePromptTokens, tokensOfChars } from '@switchyard/ir';
 
-// Rough tokens-per-character for text we could not have counted by the upstream (a client
-// that hung up before the usage event arrived). Billing prefers the provider's count.
-const CHARS_PER_TOKEN = 4;
+// Text the upstream never counted (a client that hung up before the usage event arrived) is
+// estimated from its characters. Billing prefers the provider's count.
 
 /** Watches one request's events and produces its single usage event at the end. */
 export class UsageTracker {
@@ -72,8 +71,8 @@ export class UsageTracker {
     }
     if (!this.event.usage) {
       this.event.usage = {
-        inputTokens: Math.ceil(requestTextLength(this.chat) / CHARS_PER_TOKEN),
-        outputTokens: Math.ceil(this.outputChars / CHARS_PER_TOKEN),
+        inputTokens: estimatePromptTokens(this.chat),
+        outputTokens: tokensOfChars(this.outputChars),
       };
     }
     this.event.httpStatus = aborted ? 499 : httpStatus;
@@ -89,6 +88,8 @@ export class UsageTracker {
    */
   hedgeLosses(): UsageEvent[] {
     const lost = (this.log ?? []).filter((a) => a.outcome === 'hedge_lost');
+    if (!lost.length) return [];
+    const inputTokens = estimatePromptTokens(this.chat);
     return lost.map((a, i) => ({
       ...this.event,
       requestId: `${this.event.requestId}~hedge${i + 1}`,
@@ -100,7 +101,7 @@ export class UsageTracker {
       httpStatus: 499,
       cacheHit: false,
       attempts: 1,
-      usage: { inputTokens: Math.ceil(requestTextLength(this.chat) / CHARS_PER_TOKEN), outputTokens: 0 },
+      usage: { inputTokens, outputTokens: 0 },
       latencyMs: a.durationMs ?? 0,
       ttftMs: 0,
     }));

@@ -1,4 +1,5 @@
 import type { ChatRequest, ContentPart, EmbedRequest } from './generated/switchyard/ir/v1/ir';
+import { tokensOfChars } from './stream-text';
 
 // What a request may consume, measured by the ingress before admission (rate limits count the
 // estimate, budgets reserve at the bound, DESIGN.md §1). No tokenizer on the hot path: the
@@ -14,7 +15,6 @@ export interface RequestSize {
   maxOutput: number;
 }
 
-const CHARS_PER_TOKEN = 4;
 /** Role markers and separators each message adds. */
 const PER_MESSAGE = 4;
 /**
@@ -42,7 +42,7 @@ export function chatRequestSize(chat: ChatRequest): RequestSize {
   }
   const maxTokens = chat.sampling?.maxTokens ?? 0;
   return {
-    inputEstimate: size.estimate + Math.ceil(size.chars / CHARS_PER_TOKEN),
+    inputEstimate: size.estimate + tokensOfChars(size.chars),
     inputBound: size.bound + size.bytes,
     maxOutput: maxTokens * Math.max(1, chat.sampling?.n ?? 1),
   };
@@ -57,7 +57,7 @@ export function embedRequestSize(request: EmbedRequest): RequestSize {
     size.estimate += ids;
     size.bound += ids;
   }
-  return { inputEstimate: size.estimate + Math.ceil(size.chars / CHARS_PER_TOKEN), inputBound: size.bound + size.bytes, maxOutput: 0 };
+  return { inputEstimate: size.estimate + tokensOfChars(size.chars), inputBound: size.bound + size.bytes, maxOutput: 0 };
 }
 
 interface Tally {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { isCacheable, responseCacheKey, type ResponseCache } from '@switchyard/cache';
 import { ADAPTER_FAMILY_OF, type RoutingConfig } from '@switchyard/config';
-import { ADAPTER_PORTS, ErrorKind, Role, isRetryableStatus, requestTextLength } from '@switchyard/ir';
+import { ADAPTER_PORTS, ErrorKind, Role, estimatePromptTokens, isRetryableStatus } from '@switchyard/ir';
 import type {
   AdapterPort,
   AdapterPorts,
@@ -28,8 +28,6 @@ import { DeploymentStats, RetryBudget, backoffMs, pickDeployment } from './selec
 const FAMILY: Readonly<Record<string, string | undefined>> = ADAPTER_FAMILY_OF;
 const REFRESH_MS = 10_000;
 const MAX_RETRY_WAIT_MS = 10_000;
-// Prompt size estimate before the upstream counts (limits, lowest-cost, context window).
-const CHARS_PER_TOKEN = 4;
 const PROBE_REQUEST: ChatRequest = {
   model: 'probe',
   messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'ping' } } }] }],
@@ -146,7 +144,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       yield errorEvent(unknownModel(request.model));
       return;
     }
-    const estimate = estimateTokens(request);
+    const estimate = estimatePromptTokens(request);
     const chain = this.chainOf(first, estimate);
     const outside = regionRefusal(chain, request.meta?.allowedRegions);
     if (outside) {
@@ -564,10 +562,6 @@ async function* replay(events: ResponseEvent[], model: string): AsyncGenerator<R
 /** The backoff before a retry; retry-after binds the deployment that said it (now cooling down), not the next one. */
 function retryWaitMs(attempt: number, next: string, lastId: string, last: ErrorEvent | undefined): number {
   return Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, next === lastId ? (last?.retryAfterMs ?? 0) : 0));
-}
-
-function estimateTokens(request: ChatRequest): number {
-  return Math.ceil(requestTextLength(request) / CHARS_PER_TOKEN);
 }
 
 /** Whether an upstream failure is the deployment's fault (for health), or the request's. */
