@@ -17,24 +17,19 @@ export function rateLimitHeaders(dialect: Dialect, rate: RateLimitState | undefi
   const h: Record<string, string> = {};
   if (!rate) return h;
   const anthropic = dialect === Dialect.DIALECT_ANTHROPIC;
-  if (rate.limitRequests !== undefined) {
-    h['x-ratelimit-limit-requests'] = String(rate.limitRequests);
-    h['x-ratelimit-remaining-requests'] = String(rate.remainingRequests ?? 0);
-    h['x-ratelimit-reset-requests'] = resetDuration(rate.resetRequestsMs ?? 0);
+  const dimensions = [
+    ['requests', rate.limitRequests, rate.remainingRequests, rate.resetRequestsMs],
+    ['tokens', rate.limitTokens, rate.remainingTokens, rate.resetTokensMs],
+  ] as const;
+  for (const [name, limit, remaining, resetMs] of dimensions) {
+    if (limit === undefined) continue;
+    h[`x-ratelimit-limit-${name}`] = String(limit);
+    h[`x-ratelimit-remaining-${name}`] = String(remaining ?? 0);
+    h[`x-ratelimit-reset-${name}`] = resetDuration(resetMs ?? 0);
     if (anthropic) {
-      h['anthropic-ratelimit-requests-limit'] = h['x-ratelimit-limit-requests'];
-      h['anthropic-ratelimit-requests-remaining'] = h['x-ratelimit-remaining-requests'];
-      h['anthropic-ratelimit-requests-reset'] = new Date(now + (rate.resetRequestsMs ?? 0)).toISOString();
-    }
-  }
-  if (rate.limitTokens !== undefined) {
-    h['x-ratelimit-limit-tokens'] = String(rate.limitTokens);
-    h['x-ratelimit-remaining-tokens'] = String(rate.remainingTokens ?? 0);
-    h['x-ratelimit-reset-tokens'] = resetDuration(rate.resetTokensMs ?? 0);
-    if (anthropic) {
-      h['anthropic-ratelimit-tokens-limit'] = h['x-ratelimit-limit-tokens'];
-      h['anthropic-ratelimit-tokens-remaining'] = h['x-ratelimit-remaining-tokens'];
-      h['anthropic-ratelimit-tokens-reset'] = new Date(now + (rate.resetTokensMs ?? 0)).toISOString();
+      h[`anthropic-ratelimit-${name}-limit`] = String(limit);
+      h[`anthropic-ratelimit-${name}-remaining`] = String(remaining ?? 0);
+      h[`anthropic-ratelimit-${name}-reset`] = new Date(now + (resetMs ?? 0)).toISOString();
     }
   }
   return h;
