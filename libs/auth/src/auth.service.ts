@@ -5,7 +5,7 @@ import { ipAllowList } from '@switchyard/config';
 import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
 import { KEY_SOURCE } from './key-directory.types';
 import type { KeyRecord, KeySource } from './key-directory.types';
-import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket, type RateInfo } from './quota';
+import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
 const REFRESH_MS = 10_000;
 // An unknown key may be one created a moment ago: reload, but at most this often, so a client
@@ -137,7 +137,8 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       this.log.warn(`quota store unavailable, refusing (fail closed): ${String(e)}`);
       return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'Rate limits and budgets cannot be checked right now; try again shortly.', retryable: true, retryAfterMs: 1000 } };
     }
-    const rate = rateState(result.remaining);
+    // The store's RateInfo is the message's shape.
+    const rate: RateLimitState = result.remaining;
     if (!result.admitted) {
       const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
@@ -195,10 +196,6 @@ function planOf(k: KeyRecord): KeyPlan {
 
 function limited(l: QuotaLimits | undefined): l is QuotaLimits {
   return !!l && Object.values(l).some((v) => v !== undefined);
-}
-
-function rateState(r: RateInfo): RateLimitState {
-  return { ...r };
 }
 
 function ticketMessage(t: QuotaTicket, leaseMs: number): TicketMessage {
