@@ -1,4 +1,4 @@
-import type { KeyConfig, TenantConfig } from '@switchyard/config';
+import type { AccessLimitsConfig, KeyConfig, TenantConfig } from '@switchyard/config';
 import { usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
 import type { ConfigState } from './config-change.types';
 import type { Tenant, VirtualKey } from './generated/prisma/client';
@@ -42,18 +42,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const data = {
-      name: t.name ?? null,
-      rpm: t.rpm ?? null,
-      tpm: t.tpm ?? null,
-      maxConcurrency: t.concurrency ?? null,
-      models: t.models ?? [],
-      monthlyBudgetUsd: t.budget?.monthlyUsd ?? null,
-      dailyBudgetUsd: t.budget?.dailyUsd ?? null,
-      allowedRegions: t.regions ?? [],
-      allowedIps: t.ips ?? [],
-      ...(t.metadata && { metadata: t.metadata }),
-    };
+    const data = { name: t.name ?? null, ...limitColumns(t) };
     const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
@@ -99,16 +88,8 @@ export async function applyKeys(ctx: ConfigApplyContext, keys: ResolvedKey[]): P
       tenantId: key.tenantId,
       name: c.name ?? null,
       prefix: key.prefix,
-      models: c.models ?? [],
-      rpm: c.rpm ?? null,
-      tpm: c.tpm ?? null,
-      maxConcurrency: c.concurrency ?? null,
-      dailyBudgetUsd: c.budget?.dailyUsd ?? null,
-      monthlyBudgetUsd: c.budget?.monthlyUsd ?? null,
-      allowedRegions: c.regions ?? [],
-      allowedIps: c.ips ?? [],
+      ...limitColumns(c),
       expiresAt: c.expiresAt === undefined ? null : new Date(c.expiresAt),
-      ...(c.metadata && { metadata: c.metadata }),
     };
     const withMetadata = c.metadata !== undefined;
     await ctx.sync({
@@ -122,6 +103,24 @@ export async function applyKeys(ctx: ConfigApplyContext, keys: ResolvedKey[]): P
       },
     });
   }
+}
+
+/**
+ * The limit columns tenants and keys share, as the file sets them: an absent field clears its
+ * column, except metadata, which is left alone when the file gives none.
+ */
+function limitColumns(c: AccessLimitsConfig) {
+  return {
+    rpm: c.rpm ?? null,
+    tpm: c.tpm ?? null,
+    maxConcurrency: c.concurrency ?? null,
+    models: c.models ?? [],
+    dailyBudgetUsd: c.budget?.dailyUsd ?? null,
+    monthlyBudgetUsd: c.budget?.monthlyUsd ?? null,
+    allowedRegions: c.regions ?? [],
+    allowedIps: c.ips ?? [],
+    ...(c.metadata && { metadata: c.metadata }),
+  };
 }
 
 function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>): string {
