@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const bus = new RedisConfigChangeBus(redisUrl);
   const log = new Logger('auth');
   // Keys and prices (budgets are reserved at them) reload as soon as a change is announced.
-  bus.subscribe(() => void auth.reload().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`)));
+  bus.subscribe(() => void auth.invalidate().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`)));
   await runGrpcService({
     name: 'auth',
     host: env.HOST,

@@ -50,7 +50,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   const failed = (e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`);
   bus.subscribe((topic) => {
     // Prices live in the catalogue but admission reserves budgets at them.
-    void auth.reload().catch(failed);
+    void auth.invalidate().catch(failed);
     if (topic === 'catalogue') void router.reload().catch(failed);
   });
   return {

@@ -116,6 +116,26 @@ describe(AuthService.name, () => {
     expect(source.loads).toBe(2);
   });
 
+  it('after a change, loads again once a load that was already running ends (it may predate the change)', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const loadAll = source.loadAll.bind(source);
+    jest.spyOn(source, 'loadAll').mockImplementationOnce(async () => {
+      const before = await loadAll();
+      await gate;
+      return before;
+    });
+    const running = sut.reload();
+    source.keys.set(hashKey('sk-sy-new'), { id: 'key_new', tenantId: 'globex', models: [], expiresAt: undefined, revoked: false });
+
+    const changed = [sut.invalidate(), sut.invalidate()];
+    release();
+    await Promise.all([running, ...changed]);
+
+    expect(source.loads).toBe(3); // the start, the running one, one more for both changes
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' })).admitted).toBe(true);
+  });
+
   it('still refuses an unknown key when the reload on a miss fails', async () => {
     source.failing = true;
     now.mockReturnValue(NOW + 5000);

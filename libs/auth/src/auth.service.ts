@@ -57,6 +57,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private lastLoad = 0;
   private loading: Promise<void> | undefined;
+  private reloadAfterLoading: Promise<void> | undefined;
   private readonly quota: QuotaStore;
   private readonly leaseMs: number;
   private readonly defaultMaxOutput: number;
@@ -96,6 +97,22 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       })
       .finally(() => (this.loading = undefined));
     return this.loading;
+  }
+
+  /**
+   * After a configuration change: a load that starts now. `reload` joins a load already running,
+   * which may have read the database before the change, so here that load is followed by one
+   * more (shared by every change announced meanwhile).
+   */
+  invalidate(): Promise<void> {
+    if (!this.loading) return this.reload();
+    this.reloadAfterLoading ??= this.loading
+      .catch(() => undefined)
+      .then(() => {
+        this.reloadAfterLoading = undefined;
+        return this.reload();
+      });
+    return this.reloadAfterLoading;
   }
 
   async admit(req: AdmitRequest): Promise<AdmitResponse> {
