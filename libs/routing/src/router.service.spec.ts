@@ -148,6 +148,28 @@ describe(RouterService.name, () => {
     jest.restoreAllMocks();
   });
 
+  it('keeps the newer catalogue when an older, slower load finishes last', async () => {
+    let releaseOld: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (releaseOld = r));
+    const snapshots = [MODELS.slice(0, 1), MODELS];
+    let call = 0;
+    const source: CatalogueSource = {
+      async load() {
+        const models = snapshots[call++] ?? [];
+        if (call === 1) await gate;
+        return { models: new Map(models.map((m) => [m.name, m])) };
+      },
+    };
+    sut = new RouterService(source, new Map(), DEFAULT_ROUTING);
+
+    const older = sut.reload();
+    await sut.reload();
+    releaseOld();
+    await older;
+
+    expect((await sut.listModels()).models?.map((m) => m.name)).toEqual(MODELS.map((m) => m.name));
+  });
+
   it('answers an unknown model with NOT_FOUND naming the model, without calling an adapter', async () => {
     await routerWith([]);
 

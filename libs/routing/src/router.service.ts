@@ -67,6 +67,9 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   private readonly log = new Logger(RouterService.name);
   private snapshot: CatalogueSnapshot = { models: new Map() };
   private byId = new Map<string, { model: ModelEntry; d: DeploymentEntry }>();
+  /** Loads started and the newest applied: a slow older load must not replace a newer snapshot. */
+  private loadsStarted = 0;
+  private newestApplied = 0;
   private timer: NodeJS.Timeout | undefined;
   private keyCursor = 0;
   readonly health: DeploymentHealth;
@@ -95,7 +98,11 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   }
 
   async reload(): Promise<void> {
-    this.snapshot = await this.source.load();
+    const load = ++this.loadsStarted;
+    const snapshot = await this.source.load();
+    if (load < this.newestApplied) return;
+    this.newestApplied = load;
+    this.snapshot = snapshot;
     const next = new Map<string, { model: ModelEntry; d: DeploymentEntry }>();
     for (const model of this.snapshot.models.values()) for (const d of model.tiers.flat()) next.set(d.id, { model, d });
     for (const id of this.byId.keys()) {
