@@ -14,7 +14,10 @@ import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
 
 export interface IncomingCall {
+  /** Ours (minted by the ingress); the ledger's key. */
   requestId: string;
+  /** The caller's own id, for correlation only (request-ids.ts). */
+  clientRequestId: string | undefined;
   headers: IncomingHttpHeaders;
   query: Record<string, unknown> | undefined;
   body: string | undefined;
@@ -193,6 +196,7 @@ export class ChatPipeline {
     const cache = call.headers[CACHE_HEADER];
     return {
       requestId: call.requestId,
+      clientRequestId: call.clientRequestId ?? '',
       tenantId: principal.tenantId,
       keyId: principal.keyId,
       region: this.options.region,

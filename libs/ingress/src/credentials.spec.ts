@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { credentialOf, requestIdOf } from './credentials';
+import { credentialOf } from './credentials';
 
 describe(credentialOf.name, () => {
   it.each<[string, IncomingHttpHeaders, Record<string, unknown> | undefined, string | undefined]>([
@@ -17,23 +17,5 @@ describe(credentialOf.name, () => {
     ['no credential as nothing', {}, undefined, undefined],
   ])('reads %s', (_what, headers, query, key) => {
     expect(credentialOf(headers, query)).toBe(key);
-  });
-});
-
-describe(requestIdOf.name, () => {
-  const mint = () => 'req_minted';
-
-  it.each(['req_7f3a9c', 'b3c5-41d2.9', 'x'.repeat(128)])('keeps the caller id %s', (id) => {
-    expect(requestIdOf({ 'x-request-id': id }, mint)).toBe(id);
-  });
-
-  it.each<[string, IncomingHttpHeaders]>([
-    ['no header', {}],
-    ['an empty id', { 'x-request-id': '' }],
-    ['an id with spaces', { 'x-request-id': 'req 1' }],
-    ['an id with a newline', { 'x-request-id': 'req\n1' }],
-    ['an id over 128 characters', { 'x-request-id': 'x'.repeat(129) }],
-  ])('mints a new id for %s', (_what, headers) => {
-    expect(requestIdOf(headers, mint)).toBe('req_minted');
   });
 });

@@ -12,11 +12,3 @@ export function credentialOf(headers: IncomingHttpHeaders, query: Record<string,
   const q = query?.['key'];
   return typeof q === 'string' && q ? q : undefined;
 }
-
-const REQUEST_ID = /^[\w.-]{1,128}$/;
-
-/** A caller's own x-request-id is kept when it is sane, so traces join up; otherwise we mint one. */
-export function requestIdOf(headers: IncomingHttpHeaders, mint: () => string): string {
-  const id = headers['x-request-id'];
-  return typeof id === 'string' && REQUEST_ID.test(id) ? id : mint();
-}

@@ -2,10 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { RenderedBody } from '@switchyard/dialects';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { requestIdOf } from './credentials';
 import { renderErrorForPath } from './dialect-registry';
 import { payloadTooLarge } from './ingress-errors';
+import { REQUEST_ID_HEADER, stampRequestIds } from './request-ids';
 import { sendBody } from './response-writer';
 
 /**
@@ -37,7 +36,7 @@ export class DialectErrorFilter implements ExceptionFilter {
 
   private send(req: FastifyRequest, reply: FastifyReply, r: RenderedBody): void {
     const res = reply.raw;
-    if (!res.hasHeader('x-request-id')) res.setHeader('x-request-id', requestIdOf(req.headers, randomUUID));
+    if (!res.hasHeader(REQUEST_ID_HEADER)) stampRequestIds(req.headers, res);
     sendBody(res, r.status, r.body, r.headers);
   }
 }

@@ -8,7 +8,7 @@ const CHAT: ChatRequest = {
   system: [{ part: { $case: 'text', value: { text: 'Be brief.' } } }],
   messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'What is the capital of France?' } } }] }],
   stream: true,
-  meta: { requestId: 'req_7f3a9c', tenantId: 'acme', keyId: 'key_01J9', dialect: Dialect.DIALECT_OPENAI },
+  meta: { requestId: 'req_7f3a9c', clientRequestId: 'caller-42', tenantId: 'acme', keyId: 'key_01J9', dialect: Dialect.DIALECT_OPENAI },
 };
 
 const START: ResponseEvent = {
@@ -39,6 +39,7 @@ describe(UsageTracker.name, () => {
 
     expect(sut.finish(false, 200)).toStrictEqual<UsageEvent>({
       requestId: 'req_7f3a9c',
+      clientRequestId: 'caller-42',
       tenantId: 'acme',
       keyId: 'key_01J9',
       model: 'gpt-4o',
@@ -81,7 +82,7 @@ describe(UsageTracker.name, () => {
     const losses = sut.hedgeLosses();
 
     expect(losses).toHaveLength(1);
-    expect(losses[0]).toMatchObject({ requestId: 'req_7f3a9c~hedge1', providerId: 'sim-a', deploymentId: 'a', status: 'aborted', httpStatus: 499, attempts: 1, latencyMs: 250, usage: { outputTokens: 0 } });
+    expect(losses[0]).toMatchObject({ requestId: 'req_7f3a9c~hedge1', clientRequestId: 'caller-42', providerId: 'sim-a', deploymentId: 'a', status: 'aborted', httpStatus: 499, attempts: 1, latencyMs: 250, usage: { outputTokens: 0 } });
     expect(losses[0]?.usage?.inputTokens).toBeGreaterThan(0);
     expect(sut.finish(false, 200)).toMatchObject({ attempts: 2, cacheHit: false });
 

@@ -15,6 +15,7 @@ export class UsageTracker {
     const meta = chat.meta ?? {};
     this.event = {
       requestId: meta.requestId,
+      clientRequestId: meta.clientRequestId,
       tenantId: meta.tenantId,
       keyId: meta.keyId,
       model: chat.model,
@@ -84,7 +85,8 @@ export class UsageTracker {
 
   /**
    * One usage event per hedge attempt that lost its race: the upstream did read its prompt, so
-   * it is metered (input estimated, no output), under its own request id.
+   * it is metered (input estimated, no output), under its own request id, derived from ours
+   * (never from the caller's), with the caller's correlation id kept.
    */
   hedgeLosses(): UsageEvent[] {
     const lost = (this.log ?? []).filter((a) => a.outcome === 'hedge_lost');

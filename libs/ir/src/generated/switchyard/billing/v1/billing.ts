@@ -10,6 +10,7 @@ import { Dialect, ErrorKind, Usage } from "../../ir/v1/ir";
 
 /** The job payload of the "usage" queue: one per request, whatever its outcome. */
 export interface UsageEvent {
+  /** Minted by the ingress: the ledger's idempotency key and the job id. */
   requestId?: string | undefined;
   tenantId?: string | undefined;
   keyId?: string | undefined;
@@ -41,7 +42,11 @@ export interface UsageEvent {
     | boolean
     | undefined;
   /** Upstream attempts made (0 for a cache hit). */
-  attempts?: number | undefined;
+  attempts?:
+    | number
+    | undefined;
+  /** The caller's own id for the request, when it sent one (correlation only, not unique). */
+  clientRequestId?: string | undefined;
 }
 
 export interface GetUsageRequest {
@@ -92,6 +97,7 @@ function createBaseUsageEvent(): UsageEvent {
     finishedAt: 0,
     cacheHit: false,
     attempts: 0,
+    clientRequestId: "",
   };
 }
 
@@ -156,6 +162,9 @@ export const UsageEvent: MessageFns<UsageEvent> = {
     }
     if (message.attempts !== undefined && message.attempts !== 0) {
       writer.uint32(160).uint32(message.attempts);
+    }
+    if (message.clientRequestId !== undefined && message.clientRequestId !== "") {
+      writer.uint32(170).string(message.clientRequestId);
     }
     return writer;
   },
@@ -331,6 +340,14 @@ export const UsageEvent: MessageFns<UsageEvent> = {
             }
 
             message.attempts = reader.uint32();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.clientRequestId = reader.string();
             continue;
           }
         }

@@ -217,7 +217,14 @@ export interface RequestMeta {
     | string
     | undefined;
   /** Regions the tenant may be served from (deployment regions); empty means any. */
-  allowedRegions?: string[] | undefined;
+  allowedRegions?:
+    | string[]
+    | undefined;
+  /**
+   * The caller's own id (x-client-request-id, else x-request-id), for correlation only; never
+   * a key. request_id is always minted by the ingress.
+   */
+  clientRequestId?: string | undefined;
 }
 
 /** What a dialect carries that the IR cannot express, for a provider of the same family. */
@@ -1613,6 +1620,7 @@ function createBaseRequestMeta(): RequestMeta {
     dialect: 0,
     cacheMode: "",
     allowedRegions: [],
+    clientRequestId: "",
   };
 }
 
@@ -1643,6 +1651,9 @@ export const RequestMeta: MessageFns<RequestMeta> = {
       for (const v of message.allowedRegions) {
         writer.uint32(66).string(v!);
       }
+    }
+    if (message.clientRequestId !== undefined && message.clientRequestId !== "") {
+      writer.uint32(74).string(message.clientRequestId);
     }
     return writer;
   },
@@ -1725,6 +1736,14 @@ export const RequestMeta: MessageFns<RequestMeta> = {
             if (el !== undefined) {
               message.allowedRegions!.push(el);
             }
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.clientRequestId = reader.string();
             continue;
           }
         }
