@@ -2,12 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderContext, RenderedBody } from '@switchyard/dialects';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, chatRequestSize, embedRequestSize, httpStatusOf } from '@switchyard/ir';
 import type { Attempt, AuthPort, ChatRequest, CountTokensResponse, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, StartEvent, UsageSink } from '@switchyard/ir';
-import { hashKey } from '@switchyard/shared';
+import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { ClientAddressResolver } from './client-address';
 import { credentialOf } from './credentials';
 import type { DataRoute } from './dialect-registry';
-import { MISSING_KEY } from './ingress-errors';
+import { MISSING_KEY, unstorableField } from './ingress-errors';
 import { QuotaHold } from './quota-hold';
 import { setRateLimitHeaders } from './rate-limit.headers';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
@@ -313,11 +313,18 @@ export class ChatPipeline {
 
 function parseJson(body: string | undefined): unknown {
   if (body === undefined || body === '') throw IrError.invalid('The request body is empty; expected a JSON object.');
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (err) {
     throw IrError.invalid(`We could not parse the JSON body of your request: ${(err as Error).message}`);
   }
+  // Hot path: the scan of the text is cheap; the walk runs only for bodies with suspect escapes.
+  if (mayHoldUnstorableText(body)) {
+    const field = findUnstorableText(value);
+    if (field !== undefined) throw unstorableField(field);
+  }
+  return value;
 }
 
 /**

@@ -30,6 +30,26 @@ describe(dataRoute.name, () => {
     expect(route?.dialect.id).toBe(Dialect.DIALECT_GEMINI);
   });
 
+  it('refuses %00 in a Gemini path model in Gemini terms, naming the model', () => {
+    const route = dataRoute('/v1beta/models/gemini%00-2.5:generateContent', '');
+    expect(route).toMatchObject({ op: 'reject', error: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param: 'model' } });
+    expect(route?.dialect.id).toBe(Dialect.DIALECT_GEMINI);
+  });
+
+  it.each([
+    ['/v1/chat/completions', 'x=a%00', Dialect.DIALECT_OPENAI, 'query parameter x'],
+    ['/v1/messages', 'beta%00=true', Dialect.DIALECT_ANTHROPIC, 'query parameter beta\uFFFD'],
+    ['/v1beta/models/g:generateContent', 'key=k%00', Dialect.DIALECT_GEMINI, 'query parameter key'],
+  ])('refuses %%00 in the query of %s (%s) in its dialect', (path, search, dialect, param) => {
+    const route = dataRoute(path, search);
+    expect(route).toMatchObject({ op: 'reject', error: { param: JSON.parse(`"${param}"`) as string } });
+    expect(route?.dialect.id).toBe(dialect);
+  });
+
+  it('keeps an encoded non-NUL query as it is', () => {
+    expect(dataRoute('/v1/chat/completions', 'x=%2500%ED%A0%80')?.op).toBe('chat');
+  });
+
   it.each(['/v1/models', '/v1/chat/completions/x', '/v1beta/models/m:unknownMethod', '/v1beta/models/%E0%A4%A:generateContent', '/healthz'])('leaves %s to the other routes', (path) => {
     expect(dataRoute(path, '')).toBeUndefined();
   });

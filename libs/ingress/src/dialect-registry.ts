@@ -2,6 +2,8 @@ import { AnthropicMessagesDialect, GeminiDialect, OpenAiChatDialect, OpenAiEmbed
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderedBody } from '@switchyard/dialects';
 import { IrError } from '@switchyard/ir';
 import type { ErrorEvent } from '@switchyard/ir';
+import { isStorableText, storableText } from '@switchyard/shared';
+import { unstorableField } from './ingress-errors';
 
 export const OPENAI_DIALECT: ChatDialect = new OpenAiChatDialect();
 const OPENAI_EMBEDDINGS: EmbedDialect = new OpenAiEmbeddingsDialect();
@@ -26,6 +28,17 @@ const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
 
 /** The route of a POST to `pathname` (`search`: the query string without `?`), or undefined when it is not a data-path URL. */
 export function dataRoute(pathname: string, search: string): DataRoute | undefined {
+  const route = routeOf(pathname, search);
+  // A NUL can only arrive percent-encoded (Node's parser refuses a raw one); a surrogate cannot
+  // arrive at all (an encoded one decodes to U+FFFD). Checked only when the text has one.
+  if (route && search.includes('%00')) {
+    const param = [...new URLSearchParams(search)].find(([k, v]) => !isStorableText(k) || !isStorableText(v));
+    if (param) return { op: 'reject', dialect: dialectOfPath(pathname), error: unstorableField(`query parameter ${storableText(param[0])}`).toEvent() };
+  }
+  return route;
+}
+
+function routeOf(pathname: string, search: string): DataRoute | undefined {
   switch (pathname) {
     case '/v1/chat/completions':
       return CHAT_OPENAI;
@@ -44,6 +57,8 @@ export function dataRoute(pathname: string, search: string): DataRoute | undefin
   } catch {
     return undefined;
   }
+  // `%00` in the model would reach the ledger's model column (issue 10).
+  if (!isStorableText(model)) return { op: 'reject', dialect: GEMINI, error: unstorableField('model').toEvent() };
   switch (m[2]) {
     case 'generateContent':
       return { op: 'chat', dialect: GEMINI, path: { model, stream: false } };

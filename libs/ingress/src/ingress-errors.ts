@@ -1,4 +1,4 @@
-import { ErrorEvent, ErrorKind } from '@switchyard/ir';
+import { ErrorEvent, ErrorKind, IrError } from '@switchyard/ir';
 
 // The failures the edge itself detects, worded once for every route that can meet them.
 
@@ -6,4 +6,14 @@ export const MISSING_KEY: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATI
 
 export function payloadTooLarge(maxBodyBytes: number): ErrorEvent {
   return { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: `Request body exceeds the limit of ${maxBodyBytes} bytes.`, retryable: false };
+}
+
+/**
+ * A string the ledger could not store (a NUL or an unpaired UTF-16 surrogate) in the named field
+ * (a JSON path of the body, the model in the path, or a query parameter): refused at the edge
+ * (issue 10), naming the field, never quoting it.
+ */
+export function unstorableField(field: string): IrError {
+  const param = field.replace(/ \(a key\)$/, '');
+  return IrError.invalid(`${field}: contains a NUL character (U+0000) or an unpaired UTF-16 surrogate, which we do not accept; remove it.`, param);
 }

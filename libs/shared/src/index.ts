@@ -5,3 +5,4 @@ export * from './redis-connection';
 export * from './model-price';
 export * from './admin-token';
 export * from './stable-json';
+export * from './storable-text';
