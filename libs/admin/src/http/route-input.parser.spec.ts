@@ -72,4 +72,29 @@ describe(parseRouteInput.name, () => {
     expect(refusal({ query: { dryRun: 'maybe' } }).status).toBe(400);
     expect(refusal({ query: { dryRun: ['true', 'false'] } }).message).toContain('dryRun');
   });
+
+  describe('text the database cannot store (issue 10)', () => {
+    it.each([
+      ['a NUL in a string field', String.raw`{"name":"ac\u0000me"}`, 'name: contains a NUL character'],
+      ['a lone surrogate in a list', String.raw`{"name":"n","tags":["ok","\ud800"]}`, 'tags[1]: contains a NUL character'],
+      ['a NUL in a key', String.raw`{"name":"n","budget":{"daily\u0000Usd":1}}`, 'budget.daily\uFFFDUsd (a key): contains'],
+    ])('answers 400 for %s, naming it, before the schema looks', (_what, body, message) => {
+      const e = refusal({ body });
+      expect(e.status).toBe(400);
+      expect(e.message).toContain(JSON.parse(`"${message}"`) as string);
+    });
+
+    it('checks an already-parsed body too', () => {
+      expect(refusal({ body: { name: 'x\u0000' } as unknown }).status).toBe(400);
+    });
+
+    it('answers 400 for a NUL in the query and 404 for one in a path id', () => {
+      expect(refusal({ query: { dryRun: 'true\u0000' } }).message).toMatch(/^query\.dryRun: contains/);
+      expect(refusal({ params: { thingId: `${ID}\u0000` } }).status).toBe(404);
+    });
+
+    it('lets an emoji (a valid surrogate pair) through', () => {
+      expect(parseRouteInput(route, request({ body: String.raw`{"name":"\ud83d\ude00"}` })).body).toEqual({ name: '\u{1F600}' });
+    });
+  });
 });

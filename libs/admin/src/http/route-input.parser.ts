@@ -1,3 +1,4 @@
+import { findUnstorableText } from '@switchyard/shared';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AdminError } from './admin.error';
 import type { AdminRouteSpec, AuditContext, RouteInput } from './admin-route';
@@ -22,17 +23,33 @@ export interface RawAdminRequest {
  * an {@link AdminError}, whatever the client sent.
  */
 export function parseRouteInput<S extends AdminRouteSpec>(spec: S, req: RawAdminRequest): RouteInput<S> {
+  // A path id the database cannot even compare names nothing, like any malformed id.
+  if (findUnstorableText(req.params) !== undefined) throw AdminError.notFound('not found: the path holds a character that cannot be stored');
   const params = spec.params?.safeParse(req.params ?? {});
   if (params && !params.success) throw AdminError.notFound(`not found: ${formatIssues(params.error.issues, 'path')}`);
+  refuseUnstorable(req.query, 'query');
   const query = spec.query?.safeParse(req.query ?? {});
   if (query && !query.success) throw AdminError.invalid(formatIssues(query.error.issues, 'query'));
   let body: unknown;
   if (spec.body) {
-    const parsed = spec.body.safeParse(jsonBody(req.body));
+    const raw = jsonBody(req.body);
+    refuseUnstorable(raw, '');
+    const parsed = spec.body.safeParse(raw);
     if (!parsed.success) throw AdminError.invalid(formatIssues(parsed.error.issues));
     body = parsed.data;
   }
   return { params: params?.data, query: query?.data, body, audit: auditContext(req) } as RouteInput<S>;
+}
+
+/**
+ * Postgres cannot store a NUL or an unpaired surrogate: refused here, for every field of every
+ * route, rather than failing as a 500 in whichever write meets it (issue 10).
+ */
+function refuseUnstorable(value: unknown, where: string): void {
+  const field = findUnstorableText(value);
+  if (field === undefined) return;
+  const at = where ? `${where}.${field}` : field === '(the value)' ? 'body' : field;
+  throw AdminError.invalid(`${at}: contains a NUL character (U+0000) or an unpaired UTF-16 surrogate, which cannot be stored`);
 }
 
 function jsonBody(raw: unknown): unknown {
