@@ -1,9 +1,22 @@
 import { Logger } from '@nestjs/common';
-import { Database, USAGE_STATUSES, UsageRecordInput, UsageStatus, recordUsageBatch } from '@switchyard/db';
+import { Database, USAGE_STATUSES, UsageRecordInput, UsageRejectInput, UsageStatus, isUsageDataError, recordUsageBatch, recordUsageRejects } from '@switchyard/db';
 import { Dialect, ErrorKind, UsageEvent } from '@switchyard/ir';
+import { storableJson, storableText } from '@switchyard/shared';
 import { PriceBook } from './price-book';
 
-/** Writes usage events to the ledger with their cost; idempotent on request id. */
+/** An event ready for the ledger, or one found unstorable before it got there. */
+type Prepared = { event: UsageEvent; row: UsageRecordInput } | { event: UsageEvent; error: string };
+type Ready = Extract<Prepared, { row: UsageRecordInput }>;
+
+/**
+ * Writes usage events to the ledger with their cost; idempotent on request id.
+ *
+ * One bad event never takes its batch with it (issue 10): every string is made storable
+ * first, and when the database still refuses a batch for its data (not for an outage), the
+ * batch is split in halves until every good event is recorded and each bad one is alone; those
+ * are set aside in `usage_rejects`, logged at error level, and not retried. An outage
+ * (connection loss, no SQLSTATE data class) still fails the whole call, so the queue retries it.
+ */
 export class UsageRecorder {
   private readonly log = new Logger(UsageRecorder.name);
   private readonly prices: PriceBook;
@@ -22,45 +35,100 @@ export class UsageRecorder {
     }
   };
 
-  /** Records a batch in one statement; returns how many were new (repeats are ignored). */
+  /** Records a batch; returns how many were new (repeats and set-aside events are not). */
   async recordMany(events: readonly UsageEvent[]): Promise<number> {
-    const rows = await Promise.all(events.map((e) => this.toRecord(e)));
-    return recordUsageBatch(this.db, rows);
+    const prepared = await Promise.all(events.map((e) => this.prepare(e)));
+    const ready = prepared.filter((p): p is Ready => 'row' in p);
+    const rejects = prepared.filter((p) => 'error' in p).map((p) => rejectOf(p.event, (p as { error: string }).error));
+    const inserted = await this.insertSplitting(ready, rejects);
+    if (rejects.length) await this.setAside(rejects);
+    return inserted;
   }
 
-  private async toRecord(e: UsageEvent): Promise<UsageRecordInput> {
+  /**
+   * Inserts in one statement; on a data error, bisects: log2(n) extra statements per bad event,
+   * and each good event is inserted exactly once (a failed statement inserted nothing).
+   */
+  private async insertSplitting(batch: readonly Ready[], rejects: UsageRejectInput[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    try {
+      return await recordUsageBatch(
+        this.db,
+        batch.map((p) => p.row),
+      );
+    } catch (err) {
+      if (!isUsageDataError(err)) throw err;
+      if (batch.length === 1) {
+        rejects.push(rejectOf((batch[0] as Ready).event, (err as Error).message));
+        return 0;
+      }
+      const half = Math.ceil(batch.length / 2);
+      return (await this.insertSplitting(batch.slice(0, half), rejects)) + (await this.insertSplitting(batch.slice(half), rejects));
+    }
+  }
+
+  private async setAside(rejects: readonly UsageRejectInput[]): Promise<void> {
+    await recordUsageRejects(this.db, rejects);
+    for (const r of rejects) {
+      this.log.error(`usage event ${r.requestId} (tenant ${r.tenantId ?? '?'}) set aside in usage_rejects, not recorded: ${r.error}`);
+    }
+  }
+
+  /** The price lookup may fail for an outage (rethrown); a malformed event is caught as unstorable. */
+  private async prepare(e: UsageEvent): Promise<Prepared> {
     const startedAt = e.startedAt ?? Date.now();
     // A cache hit made no upstream call: its tokens are recorded, its cost is zero.
     const costUsd = e.cacheHit ? 0 : await this.prices.cost(e.model ?? '', e.usage, startedAt);
-    return {
-      requestId: e.requestId ?? '',
-      tenantId: e.tenantId ?? '',
-      keyId: e.keyId ?? '',
-      model: e.model ?? '',
-      providerId: e.providerId || null,
-      deploymentId: e.deploymentId || null,
-      upstreamModel: e.upstreamModel || null,
-      dialect: Dialect[e.dialect ?? Dialect.DIALECT_UNSPECIFIED].replace('DIALECT_', '').toLowerCase(),
-      stream: e.stream ?? false,
-      status: statusOf(e.status),
-      httpStatus: e.httpStatus ?? 0,
-      errorKind: e.errorKind ? ErrorKind[e.errorKind].replace('ERROR_KIND_', '').toLowerCase() : null,
-      inputTokens: e.usage?.inputTokens ?? 0,
-      outputTokens: e.usage?.outputTokens ?? 0,
-      cachedInputTokens: e.usage?.cachedInputTokens ?? 0,
-      reasoningTokens: e.usage?.reasoningTokens ?? 0,
-      cacheWriteTokens: e.usage?.cacheCreationInputTokens ?? 0,
-      // Nine decimals, the ledger's scale: no binary-float digits beyond it.
-      costUsd: costUsd.toFixed(9),
-      latencyMs: e.latencyMs ?? 0,
-      ttftMs: e.ttftMs || null,
-      region: e.region || null,
-      startedAt: new Date(startedAt),
-      finishedAt: new Date(e.finishedAt ?? startedAt),
-      cacheHit: e.cacheHit ?? false,
-      attempts: e.attempts ?? 0,
-    };
+    try {
+      return { event: e, row: toRecord(e, startedAt, costUsd) };
+    } catch (err) {
+      return { event: e, error: `unstorable event: ${(err as Error).message}` };
+    }
   }
+}
+
+function toRecord(e: UsageEvent, startedAt: number, costUsd: number): UsageRecordInput {
+  // Strings come from clients, upstreams and other processes: whatever the edges missed is made
+  // storable here rather than failing the statement (NUL and lone surrogates become U+FFFD).
+  return {
+    requestId: storableText(e.requestId ?? ''),
+    clientRequestId: e.clientRequestId ? storableText(e.clientRequestId) : null,
+    tenantId: storableText(e.tenantId ?? ''),
+    keyId: storableText(e.keyId ?? ''),
+    model: storableText(e.model ?? ''),
+    providerId: e.providerId ? storableText(e.providerId) : null,
+    deploymentId: e.deploymentId ? storableText(e.deploymentId) : null,
+    upstreamModel: e.upstreamModel ? storableText(e.upstreamModel) : null,
+    dialect: (Dialect[e.dialect ?? Dialect.DIALECT_UNSPECIFIED] ?? 'DIALECT_UNSPECIFIED').replace('DIALECT_', '').toLowerCase(),
+    stream: e.stream ?? false,
+    status: statusOf(e.status),
+    httpStatus: e.httpStatus ?? 0,
+    errorKind: e.errorKind ? (ErrorKind[e.errorKind] ?? 'ERROR_KIND_UNRECOGNIZED').replace('ERROR_KIND_', '').toLowerCase() : null,
+    inputTokens: e.usage?.inputTokens ?? 0,
+    outputTokens: e.usage?.outputTokens ?? 0,
+    cachedInputTokens: e.usage?.cachedInputTokens ?? 0,
+    reasoningTokens: e.usage?.reasoningTokens ?? 0,
+    cacheWriteTokens: e.usage?.cacheCreationInputTokens ?? 0,
+    // Nine decimals, the ledger's scale: no binary-float digits beyond it.
+    costUsd: costUsd.toFixed(9),
+    latencyMs: e.latencyMs ?? 0,
+    ttftMs: e.ttftMs || null,
+    region: e.region ? storableText(e.region) : null,
+    startedAt: validDate(startedAt, 'startedAt'),
+    finishedAt: validDate(e.finishedAt ?? startedAt, 'finishedAt'),
+    cacheHit: e.cacheHit ?? false,
+    attempts: e.attempts ?? 0,
+  };
+}
+
+function validDate(ms: number, field: string): Date {
+  const at = new Date(ms);
+  if (Number.isNaN(at.getTime())) throw new Error(`${field} is not a time (${String(ms)})`);
+  return at;
+}
+
+function rejectOf(event: UsageEvent, error: string): UsageRejectInput {
+  return { requestId: storableText(event.requestId ?? ''), tenantId: event.tenantId ? storableText(event.tenantId) : null, eventJson: storableJson(event), error: storableText(error) };
 }
 
 function statusOf(status: string | undefined): UsageStatus {

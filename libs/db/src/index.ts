@@ -15,7 +15,8 @@ export {
   type ConfigEntity,
 } from './config-change.types';
 export { recordUsageBatch } from './usage.recorder';
-export { USAGE_STATUSES, type UsageRecordInput, type UsageStatus } from './usage-record.types';
+export { isUsageDataError, recordUsageRejects } from './usage-rejects.store';
+export { USAGE_STATUSES, type UsageRecordInput, type UsageRejectInput, type UsageStatus } from './usage-record.types';
 export { hashKey, keyPrefix, KEY_PREFIX_LENGTH } from './key-hash';
 export { DbModule, type DbModuleOptions } from './db.module';
 export { Prisma, PrismaClient } from './generated/prisma/client';
@@ -27,6 +28,7 @@ export type {
   Provider,
   Tenant,
   UsageRecord,
+  UsageReject,
   VirtualKey,
 } from './generated/prisma/client';
 export * from './price-history.loader';

@@ -5,8 +5,10 @@ export type UsageStatus = (typeof USAGE_STATUSES)[number];
 
 /** One finished request as billing stores it (table usage_records). */
 export interface UsageRecordInput {
-  /** The gateway's request id; a second record with the same id is ignored. */
+  /** The gateway's own (minted) request id; a second record with the same id is ignored. */
   requestId: string;
+  /** The caller's own id for the request, for correlation (not unique). */
+  clientRequestId?: string | null;
   tenantId: string;
   /** VirtualKey id (uuid). */
   keyId: string;
@@ -39,4 +41,14 @@ export interface UsageRecordInput {
   cacheHit?: boolean;
   /** Upstream attempts made. */
   attempts?: number;
+}
+
+/** A usage event the ledger refused for its data, set aside (table usage_rejects). */
+export interface UsageRejectInput {
+  requestId: string;
+  tenantId?: string | null;
+  /** The event as storable JSON text (see storableJson in @switchyard/shared). */
+  eventJson: string;
+  /** Why it was refused (storable text). */
+  error: string;
 }
