@@ -13,7 +13,7 @@ interface Row {
   cost_usd: string | number | null;
 }
 
-/** Usage by day, tenant, key and model (UTC days), each filter optional. */
+/** Usage by day, tenant, key and model (UTC days), each filter optional (also the caller's request id). */
 export class UsageQuery implements BillingPort {
   constructor(private readonly db: Database) {}
 
@@ -30,6 +30,7 @@ export class UsageQuery implements BillingPort {
          AND (${q.tenantId ?? ''} = '' OR tenant_id = ${q.tenantId ?? ''})
          AND (${q.keyId ?? ''} = '' OR key_id = ${q.keyId ?? ''})
          AND (${q.model ?? ''} = '' OR model = ${q.model ?? ''})
+         AND (${q.clientRequestId ?? ''} = '' OR client_request_id = ${q.clientRequestId ?? ''})
        GROUP BY 1, 2, 3, 4
        ORDER BY 1, 2, 3, 4`;
     return {

@@ -1,10 +1,12 @@
 // The ledger writer against real databases (Postgres and PGlite): one bad event never takes
-// its batch with it, and an outage is still retried (issue 10, finding 2).
+// its batch with it, and an outage is still retried (issue 10, finding 2); the caller's id is
+// stored for correlation and filters the usage query (finding 1).
 import { Logger } from '@nestjs/common';
 import { Database, isUsageDataError, recordUsageBatch } from '@switchyard/db';
 import { Dialect, UsageEvent } from '@switchyard/ir';
 import { applyMigrations } from '../../db/src/migrations.runner';
 import { openTestDatabase, type TestDatabase } from '../../db/src/test-database.harness';
+import { UsageQuery } from './usage-query.service';
 import { UsageRecorder } from './usage-recorder.service';
 
 const T0 = Date.parse('2026-03-04T05:06:07.000Z');
@@ -97,6 +99,8 @@ describe.each(['postgres', 'pglite'] as const)('UsageRecorder on %s', (kind) => 
   it('stores the caller id for correlation; two events may share it', async () => {
     await sut.handle([event('corr-1', { clientRequestId: 'same' }), event('corr-2', { clientRequestId: 'same' }), event('corr-3')]);
     expect((await recorded('corr-')).map((r) => r.clientRequestId)).toEqual(['same', 'same', null]);
+    const usage = await new UsageQuery(t.db).getUsage({ clientRequestId: 'same' });
+    expect(usage.rows).toEqual([expect.objectContaining({ day: '2026-03-04', tenantId: 'acme', requests: 2 })]);
   });
 
   it('sets aside an event it cannot even convert (a time out of range) and records the rest', async () => {

@@ -65,7 +65,7 @@ describe('port services', () => {
   });
 
   it('serveBilling relays getUsage to the BillingPort', async () => {
-    const query: GetUsageRequest = { tenantId: 'acme', keyId: '', model: '', fromDay: '2025-01-01', toDay: '2025-01-31' };
+    const query: GetUsageRequest = { tenantId: 'acme', keyId: '', model: '', fromDay: '2025-01-01', toDay: '2025-01-31', clientRequestId: 'caller-7' };
     const billing: BillingPort = { getUsage: jest.fn(async () => USAGE) };
     const sut = new GrpcBillingClient(await listen((host) => serveBilling(host, billing)));
     clients.push(sut);

@@ -4,17 +4,17 @@ import { AdminErrorFilter } from '../http/admin-error.filter';
 import { AdminInput } from '../http/admin-input.decorator';
 import { AdminRoute, type RouteInput, type RouteOutput } from '../http/admin-route';
 import { AdminTokenGuard } from '../http/admin-token.guard';
-import { getUsage } from './usage.routes';
+import { getUsage, listUsageRejects } from './usage.routes';
 
 @Controller()
 @UseGuards(AdminTokenGuard)
 @UseFilters(AdminErrorFilter)
 export class UsageController {
-  constructor(@Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'billing'>) {}
+  constructor(@Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'billing' | 'db'>) {}
 
   @AdminRoute(getUsage)
   async usage(@AdminInput() { query }: RouteInput<typeof getUsage>): Promise<RouteOutput<typeof getUsage>> {
-    const res = await this.options.billing.getUsage({ tenantId: query.tenant, keyId: query.key, model: query.model, fromDay: query.from, toDay: query.to });
+    const res = await this.options.billing.getUsage({ tenantId: query.tenant, keyId: query.key, model: query.model, fromDay: query.from, toDay: query.to, clientRequestId: query.clientRequestId });
     return {
       rows: (res.rows ?? []).map((r) => ({
         day: r.day ?? '',
@@ -27,5 +27,16 @@ export class UsageController {
         costUsd: r.costUsd ?? 0,
       })),
     };
+  }
+
+  /** Read from the ledger's database directly, like the audit log: it is small and operator-only. */
+  @AdminRoute(listUsageRejects)
+  async rejects(@AdminInput() { query }: RouteInput<typeof listUsageRejects>): Promise<RouteOutput<typeof listUsageRejects>> {
+    const rows = await this.options.db.prisma.usageReject.findMany({
+      where: { tenantId: query.tenant, ...(query.before && { rejectedAt: { lt: new Date(query.before) } }) },
+      orderBy: [{ rejectedAt: 'desc' }, { requestId: 'desc' }],
+      take: query.limit,
+    });
+    return { rows: rows.map((r) => ({ ...r, rejectedAt: r.rejectedAt.toISOString() })) };
   }
 }

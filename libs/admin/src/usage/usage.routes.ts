@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
-import { day, modelName, slugId } from '../schemas/common.schemas';
+import { dateTime, day, modelName, slugId, timestampView } from '../schemas/common.schemas';
 
 export const usageQuery = z
   .strictObject({
@@ -9,6 +9,7 @@ export const usageQuery = z
     model: modelName.optional().describe('A public model name.'),
     from: day.optional().describe('First UTC day, inclusive.'),
     to: day.optional().describe('Last UTC day, inclusive.'),
+    clientRequestId: z.string().min(1).max(512).optional().describe("Only requests the caller sent with this `x-client-request-id` (or `x-request-id`): the caller's own id, not the gateway's."),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { error: 'must not be after to', path: ['from'] });
 
@@ -28,9 +29,36 @@ export const getUsage = adminRoute({
   path: '/usage',
   operationId: 'getUsage',
   summary: 'Usage per UTC day, tenant, key and model',
-  description: 'Every filter is optional; rows are grouped by day, tenant, key and model.',
+  description: "Every filter is optional; rows are grouped by day, tenant, key and model. `clientRequestId` finds a caller's request by its own id.",
   tag: 'usage',
   query: usageQuery,
   status: 200,
   response: z.object({ rows: z.array(usageRowView) }),
+});
+
+export const usageRejectsQuery = z.strictObject({
+  tenant: slugId.optional().describe('A tenant id.'),
+  before: dateTime.optional().describe('Only rejects older than this (paging: the `rejectedAt` of the last row seen).'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const usageRejectView = z.object({
+  requestId: z.string().describe("The gateway's request id (x-request-id of the answer)."),
+  tenantId: z.string().nullable(),
+  event: z.unknown().describe('The usage event as billing received it (strings made storable).'),
+  error: z.string().describe('Why the ledger refused it.'),
+  rejectedAt: timestampView,
+});
+
+export const listUsageRejects = adminRoute({
+  method: 'GET',
+  path: '/usage/rejects',
+  operationId: 'listUsageRejects',
+  summary: 'Usage events the ledger refused, newest first',
+  description:
+    'Events whose data the database refused (a value out of range, …) are set aside here once, logged at error level and not retried, so the rest of their batch is recorded. Each needs an operator: fix and re-enter it, or write it off.',
+  tag: 'usage',
+  query: usageRejectsQuery,
+  status: 200,
+  response: z.object({ rows: z.array(usageRejectView) }),
 });

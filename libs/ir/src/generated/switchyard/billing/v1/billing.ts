@@ -57,7 +57,11 @@ export interface GetUsageRequest {
     | undefined;
   /** Inclusive day range, YYYY-MM-DD (UTC). */
   fromDay?: string | undefined;
-  toDay?: string | undefined;
+  toDay?:
+    | string
+    | undefined;
+  /** Only the requests the caller sent with this x-client-request-id (or x-request-id). */
+  clientRequestId?: string | undefined;
 }
 
 export interface UsageRow {
@@ -364,7 +368,7 @@ export const UsageEvent: MessageFns<UsageEvent> = {
 };
 
 function createBaseGetUsageRequest(): GetUsageRequest {
-  return { tenantId: "", keyId: "", model: "", fromDay: "", toDay: "" };
+  return { tenantId: "", keyId: "", model: "", fromDay: "", toDay: "", clientRequestId: "" };
 }
 
 export const GetUsageRequest: MessageFns<GetUsageRequest> = {
@@ -383,6 +387,9 @@ export const GetUsageRequest: MessageFns<GetUsageRequest> = {
     }
     if (message.toDay !== undefined && message.toDay !== "") {
       writer.uint32(42).string(message.toDay);
+    }
+    if (message.clientRequestId !== undefined && message.clientRequestId !== "") {
+      writer.uint32(50).string(message.clientRequestId);
     }
     return writer;
   },
@@ -438,6 +445,14 @@ export const GetUsageRequest: MessageFns<GetUsageRequest> = {
             }
 
             message.toDay = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.clientRequestId = reader.string();
             continue;
           }
         }
