@@ -80,8 +80,13 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     const billing = apps[billingIndex] as RunningApp;
     expect(await billing.stop()).toBe(0);
     const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
-    const { response } = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'while billing sleeps' }] }).withResponse();
+    const { response } = await client.chat.completions
+      .create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'while billing sleeps' }] }, { headers: { 'x-request-id': 'cluster-caller-1' } })
+      .withResponse();
+    // The ledger key is the ingress's own id; the caller's travels with the job as a correlation field.
     const requestId = response.headers.get('x-request-id') ?? '';
+    expect(requestId).not.toBe('cluster-caller-1');
+    expect(response.headers.get('x-client-request-id')).toBe('cluster-caller-1');
     await new Promise((r) => setTimeout(r, 500));
     expect(await db.query('SELECT 1 FROM usage_records WHERE request_id = $1', [requestId])).toHaveLength(0);
 
@@ -93,6 +98,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     });
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe('ok');
+    expect(rows[0]?.client_request_id).toBe('cluster-caller-1');
   });
 
   it('answers 503 in the OpenAI shape and reports not ready while auth is down, and recovers', async () => {

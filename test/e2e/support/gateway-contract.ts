@@ -15,6 +15,7 @@ export interface UsageRow {
   cost_usd: string;
   stream: boolean;
   upstream_model: string | null;
+  client_request_id: string | null;
 }
 
 export interface GatewayUnderTest {
