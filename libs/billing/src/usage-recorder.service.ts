@@ -5,8 +5,15 @@ import { storableJson, storableText } from '@switchyard/shared';
 import { PriceBook } from './price-book';
 
 /** An event ready for the ledger, or one found unstorable before it got there. */
-type Prepared = { event: UsageEvent; row: UsageRecordInput } | { event: UsageEvent; error: string };
-type Ready = Extract<Prepared, { row: UsageRecordInput }>;
+interface Ready {
+  event: UsageEvent;
+  row: UsageRecordInput;
+}
+interface Unstorable {
+  event: UsageEvent;
+  error: string;
+}
+type Prepared = Ready | Unstorable;
 
 /**
  * Writes usage events to the ledger with their cost; idempotent on request id.
@@ -38,8 +45,12 @@ export class UsageRecorder {
   /** Records a batch; returns how many were new (repeats and set-aside events are not). */
   async recordMany(events: readonly UsageEvent[]): Promise<number> {
     const prepared = await Promise.all(events.map((e) => this.prepare(e)));
-    const ready = prepared.filter((p): p is Ready => 'row' in p);
-    const rejects = prepared.filter((p) => 'error' in p).map((p) => rejectOf(p.event, (p as { error: string }).error));
+    const ready: Ready[] = [];
+    const rejects: UsageRejectInput[] = [];
+    for (const p of prepared) {
+      if ('row' in p) ready.push(p);
+      else rejects.push(rejectOf(p.event, p.error));
+    }
     const inserted = await this.insertSplitting(ready, rejects);
     if (rejects.length) await this.setAside(rejects);
     return inserted;
@@ -52,10 +63,7 @@ export class UsageRecorder {
   private async insertSplitting(batch: readonly Ready[], rejects: UsageRejectInput[]): Promise<number> {
     if (batch.length === 0) return 0;
     try {
-      return await recordUsageBatch(
-        this.db,
-        batch.map((p) => p.row),
-      );
+      return await recordUsageBatch(this.db, batch.map((p) => p.row));
     } catch (err) {
       if (!isUsageDataError(err)) throw err;
       if (batch.length === 1) {
