@@ -58,6 +58,19 @@ describe(findUnstorableText.name, () => {
     expect(findUnstorableText(value)).toBe(path);
   });
 
+  it('walks a body nested a million levels deep without overflowing the stack', () => {
+    const depth = 1_000_000;
+    const value: unknown = JSON.parse(`${'['.repeat(depth)}"a\\u0000"${']'.repeat(depth)}`);
+    const path = findUnstorableText(value) ?? '';
+    expect(path.length).toBeLessThanOrEqual(201);
+    expect(path).toMatch(/^(\[0\])+\[?0?\]?…\[?0?\]?(\[0\])+$/);
+    expect(findUnstorableText(JSON.parse(`${'{"a":'.repeat(1000)}"ok"${'}'.repeat(1000)}`))).toBeUndefined();
+  });
+
+  it('names a key inside an array element', () => {
+    expect(findUnstorableText({ tools: [{ function: { parameters: { ['p\u0000']: 1 } } }] })).toBe('tools[0].function.parameters.p\uFFFD (a key)');
+  });
+
   it('never quotes the value', () => {
     expect(findUnstorableText({ apiKey: 'sk-live-SECRET\u0000' })).toBe('apiKey');
   });

@@ -6,6 +6,8 @@
 // A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+/** Longest field path named in a message (characters). */
+const MAX_PATH = 200;
 // In raw JSON text: a \u0000 escape or any escaped surrogate (paired ones are checked precisely
 // afterwards). A raw NUL is already invalid JSON, and text decoded from UTF-8 holds no lone surrogate.
 const SUSPECT_JSON = /\\u(?:0000|[dD][89abcdefABCDEF])/;
@@ -33,25 +35,47 @@ export function mayHoldUnstorableText(json: string): boolean {
 /**
  * The path of the first string (value or object key, any depth) Postgres cannot store, e.g.
  * `messages[0].content`, `metadata.team (a key)`; undefined when every string is storable.
- * The path names fields, never quotes values (they may be secrets).
+ * The path names fields, never quotes values (they may be secrets). Iterative, with paths built
+ * only for the string found: a body nested a million levels deep (JSON.parse takes it) must not
+ * overflow the stack.
  */
-export function findUnstorableText(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return isStorableText(value) ? undefined : path || '(the value)';
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorableText(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
+export function findUnstorableText(value: unknown): string | undefined {
+  // Each entry: a value and how to name it (its parent's entry and its own key or index).
+  interface Node {
+    value: unknown;
+    parent: Node | undefined;
+    key: string | number | undefined;
   }
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${nameOf(key)}` : nameOf(key);
-    if (!isStorableText(key)) return `${at} (a key)`;
-    const found = findUnstorableText(item, at);
-    if (found !== undefined) return found;
+  const stack: Node[] = [{ value, parent: undefined, key: undefined }];
+  while (stack.length) {
+    const node = stack.pop() as Node;
+    const v = node.value;
+    if (typeof v === 'string') {
+      if (!isStorableText(v)) return pathOf(node) || '(the value)';
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: node, key: i });
+    } else if (v !== null && typeof v === 'object') {
+      const keys = Object.keys(v);
+      for (const key of keys) {
+        if (!isStorableText(key)) return `${pathOf({ value: undefined, parent: node, key })} (a key)`;
+      }
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string;
+        stack.push({ value: (v as Record<string, unknown>)[key], parent: node, key });
+      }
+    }
   }
   return undefined;
+
+  function pathOf(node: Node): string {
+    const parts: string[] = [];
+    for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) {
+      parts.push(typeof n.key === 'number' ? `[${n.key}]` : n.parent?.key === undefined ? nameOf(n.key) : `.${nameOf(n.key)}`);
+    }
+    const path = parts.reverse().join('');
+    // A path through a deeply nested body is shortened: it goes into error messages.
+    return path.length <= MAX_PATH ? path : `${path.slice(0, MAX_PATH / 2)}…${path.slice(-MAX_PATH / 2)}`;
+  }
 }
 
 /** JSON text of `value` that Postgres can store (strings made storable, bigints as numbers). */
