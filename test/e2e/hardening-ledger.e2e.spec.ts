@@ -217,6 +217,8 @@ describe.each([
       }, 15_000, 'the reject');
       expect(rejects).toMatchObject({ tenantId: 'acme', event: { model: HUGE_MODEL }, error: expect.stringMatching(/out of range/) });
       expect(await rowsOf([hugeId])).toEqual([]);
+      const one = await admin.ok<{ rows: { requestId: string }[] }>('GET', `/usage/rejects?requestId=${hugeId}`);
+      expect(one.rows.map((r) => r.requestId)).toEqual([hugeId]);
       expect(app.output()).toContain(`usage event ${hugeId} (tenant acme) set aside`);
     });
   });

@@ -56,6 +56,13 @@ describe(`${ChatPipeline.name} refuses text the ledger cannot store`, () => {
     expect(answer.admitted).toBe(0);
   });
 
+  it('answers 400, not 500, for a NUL at the bottom of a body nested 100,000 levels deep', async () => {
+    const deep = `${'['.repeat(100_000)}"\\u0000"${']'.repeat(100_000)}`;
+    const answer = await post('/v1/chat/completions', `{"model":"m","messages":[{"role":"user","content":"hi"}],"user":${deep}}`);
+    expect(answer.status).toBe(400);
+    expect(String((answer.body['error'] as { param: string }).param)).toMatch(/^user\[0\]\[0\]/);
+  });
+
   it('answers an Anthropic client in its own shape', async () => {
     const answer = await post('/v1/messages', String.raw`{"model":"claude\u0000","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}`);
     expect(answer.status).toBe(400);

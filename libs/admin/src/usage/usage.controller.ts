@@ -33,7 +33,7 @@ export class UsageController {
   @AdminRoute(listUsageRejects)
   async rejects(@AdminInput() { query }: RouteInput<typeof listUsageRejects>): Promise<RouteOutput<typeof listUsageRejects>> {
     const rows = await this.options.db.prisma.usageReject.findMany({
-      where: { tenantId: query.tenant, ...(query.before && { rejectedAt: { lt: new Date(query.before) } }) },
+      where: { tenantId: query.tenant, requestId: query.requestId, ...(query.before && { rejectedAt: { lt: new Date(query.before) } }) },
       orderBy: [{ rejectedAt: 'desc' }, { requestId: 'desc' }],
       take: query.limit,
     });

@@ -38,6 +38,7 @@ export const getUsage = adminRoute({
 
 export const usageRejectsQuery = z.strictObject({
   tenant: slugId.optional().describe('A tenant id.'),
+  requestId: z.string().min(1).max(200).optional().describe("The gateway's request id (the `x-request-id` of the answer)."),
   before: dateTime.optional().describe('Only rejects older than this (paging: the `rejectedAt` of the last row seen).'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
