@@ -2,3 +2,4 @@ export * from './core/provider-adapter.types';
 export * from './core/sse-parser';
 export * from './core/retry-after';
 export * from './registry';
+export * from './core/upstream-fault';

@@ -2,6 +2,7 @@ import { ErrorKind, ResponseEvent, ResponseFolder } from '@switchyard/ir';
 import { irFixtures, toIrJson } from '@switchyard/testing';
 import { join } from 'node:path';
 import { SseParser } from '../core/sse-parser';
+import { UPSTREAM_FAULTS, type UpstreamFault } from '../core/upstream-fault';
 import { PROVIDERS } from '../registry';
 import { AnthropicStreamParser } from './anthropic.stream';
 
@@ -79,18 +80,18 @@ describe(AnthropicStreamParser.name, () => {
     expect(() => sut.push({ event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":' })).toThrow(SyntaxError);
   });
 
-  it.each<[string, keyof typeof ErrorKind, boolean]>([
-    ['overloaded_error', 'ERROR_KIND_OVERLOADED', true],
-    ['api_error', 'ERROR_KIND_UPSTREAM_ERROR', true],
-    ['rate_limit_error', 'ERROR_KIND_RATE_LIMITED', true],
-    ['invalid_request_error', 'ERROR_KIND_INVALID_REQUEST', false],
-    ['some_new_error', 'ERROR_KIND_UPSTREAM_ERROR', false],
-  ])('turns a mid-stream %s into a final %s error', (type, kind, retryable) => {
+  it.each<[string, keyof typeof ErrorKind, boolean, UpstreamFault]>([
+    ['overloaded_error', 'ERROR_KIND_OVERLOADED', true, 'overloaded'],
+    ['api_error', 'ERROR_KIND_UPSTREAM_ERROR', true, 'upstream-failed'],
+    ['rate_limit_error', 'ERROR_KIND_RATE_LIMITED', true, 'rate-limited'],
+    ['invalid_request_error', 'ERROR_KIND_INVALID_REQUEST', false, 'rejected-request'],
+    ['some_new_error', 'ERROR_KIND_UPSTREAM_ERROR', false, 'stream-error'],
+  ])('turns a mid-stream %s into a final %s error with its fixed text', (type, kind, retryable, fault) => {
     const sut = new AnthropicStreamParser();
 
-    const events = sut.push({ event: 'error', data: JSON.stringify({ type: 'error', error: { type, message: 'boom' } }) });
+    const events = sut.push({ event: 'error', data: JSON.stringify({ type: 'error', error: { type, message: 'boom sk-ant-api03-secret' } }) });
 
-    expect(events).toStrictEqual([{ event: { $case: 'error', value: { kind: ErrorKind[kind], message: 'boom', retryable } } }]);
+    expect(events).toStrictEqual([{ event: { $case: 'error', value: { kind: ErrorKind[kind], providerStatus: 0, message: UPSTREAM_FAULTS[fault].text, retryable, retryAfterMs: 0 } } }]);
     expect(sut.done).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { ResponseEvent } from '@switchyard/ir';
 import type { ProviderStreamParser, SseEvent } from '../core/provider-adapter.types';
-import { anthropicErrorKind } from './anthropic.errors';
+import { anthropicStreamError } from './anthropic.errors';
 import { anthropicUsageToIr, stopEvent } from './anthropic.response';
 import type { AnthropicStreamEvent, AnthropicUsage } from './anthropic.types';
 
@@ -55,9 +55,8 @@ export class AnthropicStreamParser implements ProviderStreamParser {
         return [];
       case 'error': {
         this.finished = true;
-        const message = e.error?.message || 'upstream stream error';
-        const { kind, retryable } = anthropicErrorKind(e.error?.type, message, 0);
-        return [{ event: { $case: 'error', value: { kind, message, retryable } } }];
+        // The upstream's words stay in the operator's log (the adapter logs this event's data).
+        return [{ event: { $case: 'error', value: anthropicStreamError(e.error?.type, e.error?.message ?? '') } }];
       }
       default:
         // ping, and event types added after this was written.

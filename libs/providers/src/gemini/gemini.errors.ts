@@ -1,5 +1,6 @@
-import { ErrorEvent, ErrorKind, errorKindOfStatus, isRetryableStatus } from '@switchyard/ir';
+import { ErrorEvent, errorKindOfStatus, isRetryableStatus } from '@switchyard/ir';
 import { parseRetryAfterMs } from '../core/retry-after';
+import { faultOf, upstreamError, type UpstreamFault } from '../core/upstream-fault';
 import type { GeminiRpcStatus } from './gemini.types';
 
 // Gemini errors are google.rpc.Status objects: {"error":{"code","message","status","details"}}
@@ -12,6 +13,8 @@ import type { GeminiRpcStatus } from './gemini.types';
 // - RESOURCE_EXHAUSTED with 402 is a depleted prepay balance: not worth a retry.
 // - Gemini says when to retry in a google.rpc.RetryInfo detail ("retryDelay": "7s") rather
 //   than a Retry-After header; the header still wins when there is one.
+// The message only tells a context-length error apart: the tenant gets the cause's fixed text
+// (core/upstream-fault.ts), never Google's words, which name the project, quota ids and links.
 
 const CONTEXT_LENGTH = /input token count .*exceeds|exceeds the maximum number of tokens|too many tokens|context (?:length|window)/i;
 
@@ -20,7 +23,7 @@ export function mapGeminiError(status: number, body: string, retryAfter: string 
   try {
     parsed = JSON.parse(body);
   } catch {
-    return event(errorKindOfStatus(status), status, body.slice(0, 500), isRetryableStatus(status), parseRetryAfterMs(retryAfter));
+    return event(faultOf(errorKindOfStatus(status), status), status, isRetryableStatus(status), parseRetryAfterMs(retryAfter));
   }
   // streamGenerateContent without alt=sse answers errors inside a JSON array.
   const first: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
@@ -36,25 +39,27 @@ export function geminiRpcError(error: GeminiRpcStatus, httpStatus: number, retry
   switch (error.status) {
     case 'INVALID_ARGUMENT':
     case 'OUT_OF_RANGE':
-      if (error.details?.some((d) => d.reason === 'API_KEY_INVALID')) return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, false, 0);
-      return event(CONTEXT_LENGTH.test(message) ? ErrorKind.ERROR_KIND_CONTEXT_LENGTH : ErrorKind.ERROR_KIND_INVALID_REQUEST, status, message, false, 0);
+      if (error.details?.some((d) => d.reason === 'API_KEY_INVALID')) return event('gateway-credentials', status, false, 0);
+      return event(CONTEXT_LENGTH.test(message) ? 'context-length' : 'rejected-request', status, false, 0);
     case 'FAILED_PRECONDITION':
+      return event('gateway-account', status, false, 0);
     case 'UNAUTHENTICATED':
     case 'PERMISSION_DENIED':
+      return event('gateway-credentials', status, false, 0);
     case 'NOT_FOUND':
-      return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, false, 0);
+      return event('gateway-model', status, false, 0);
     case 'RESOURCE_EXHAUSTED':
-      if (status === 402) return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, false, 0);
-      return event(ErrorKind.ERROR_KIND_RATE_LIMITED, status, message, true, retryAfterMs);
+      if (status === 402) return event('gateway-account', status, false, 0);
+      return event('rate-limited', status, true, retryAfterMs);
     case 'UNAVAILABLE':
-      return event(ErrorKind.ERROR_KIND_OVERLOADED, status, message, true, retryAfterMs);
+      return event('overloaded', status, true, retryAfterMs);
     case 'DEADLINE_EXCEEDED':
-      return event(ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, status, message, true, retryAfterMs);
+      return event('timeout', status, true, retryAfterMs);
     case 'INTERNAL':
-      return event(ErrorKind.ERROR_KIND_UPSTREAM_ERROR, status, message, true, retryAfterMs);
+      return event(httpStatus ? 'upstream-failed' : 'stream-error', status, true, retryAfterMs);
     default: {
-      const kind = status === 400 && CONTEXT_LENGTH.test(message) ? ErrorKind.ERROR_KIND_CONTEXT_LENGTH : errorKindOfStatus(status);
-      return event(kind, status, message, isRetryableStatus(status), retryAfterMs);
+      if (status === 400 && CONTEXT_LENGTH.test(message)) return event('context-length', status, false, 0);
+      return event(status ? faultOf(errorKindOfStatus(status), status) : 'stream-error', status, isRetryableStatus(status), retryAfterMs);
     }
   }
 }
@@ -66,12 +71,6 @@ function retryInfoMs(error: GeminiRpcStatus): number {
   return m ? Math.round(Number(m[1]) * 1000) : 0;
 }
 
-function event(kind: ErrorKind, status: number, message: string, retryable: boolean, retryAfterMs: number): ErrorEvent {
-  return {
-    kind,
-    providerStatus: status,
-    message: `upstream returned ${status}${message ? `: ${message}` : ''}`,
-    retryable,
-    retryAfterMs,
-  };
+function event(fault: UpstreamFault, status: number, retryable: boolean, retryAfterMs: number): ErrorEvent {
+  return upstreamError(fault, { status, retryable, retryAfterMs });
 }

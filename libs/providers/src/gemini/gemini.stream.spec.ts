@@ -2,6 +2,7 @@ import { ErrorKind, ResponseEvent, ResponseFolder } from '@switchyard/ir';
 import { irFixtures, toIrJson } from '@switchyard/testing';
 import { join } from 'node:path';
 import { SseParser } from '../core/sse-parser';
+import { UPSTREAM_FAULTS } from '../core/upstream-fault';
 import { PROVIDERS } from '../registry';
 import { GeminiStreamParser } from './gemini.stream';
 
@@ -68,7 +69,7 @@ describe(GeminiStreamParser.name, () => {
       {
         event: {
           $case: 'error',
-          value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message: 'upstream returned 503: The model is overloaded. Please try again later.', retryable: true, retryAfterMs: 0 },
+          value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message: UPSTREAM_FAULTS.overloaded.text, retryable: true, retryAfterMs: 0 },
         },
       },
     ]);

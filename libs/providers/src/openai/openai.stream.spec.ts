@@ -1,5 +1,6 @@
 import { ErrorKind, ResponseEvent, ResponseFolder } from '@switchyard/ir';
 import { SseParser } from '../core/sse-parser';
+import { UPSTREAM_FAULTS } from '../core/upstream-fault';
 import { PROVIDERS } from '../registry';
 import { irFixtures, toIrJson } from '@switchyard/testing';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ describe(OpenAiStreamParser.name, () => {
     expect(() => sut.push({ event: '', data: '{"id":"chatcmpl-1","choices":[{"index":0,"delta":{"content":"Hi' })).toThrow(SyntaxError);
   });
 
-  it('turns an error event mid-stream into a final upstream error', () => {
+  it('turns an error event mid-stream into a final upstream error with the fixed text', () => {
     const sut = new OpenAiStreamParser();
     const first = sut.push({ event: '', data: '{"id":"chatcmpl-1","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}' });
 
@@ -77,7 +78,7 @@ describe(OpenAiStreamParser.name, () => {
 
     expect(first).toHaveLength(2);
     expect(events).toStrictEqual([
-      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: 'The server had an error while processing your request.', retryable: false } } },
+      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, providerStatus: 0, message: UPSTREAM_FAULTS['stream-error'].text, retryable: false, retryAfterMs: 0 } } },
     ]);
     expect(sut.done).toBe(true);
   });

@@ -1,5 +1,6 @@
-import { ErrorKind, ResponseEvent } from '@switchyard/ir';
+import { ResponseEvent } from '@switchyard/ir';
 import type { ProviderStreamParser, SseEvent } from '../core/provider-adapter.types';
+import { upstreamError } from '../core/upstream-fault';
 import { logprobsJsonOf, openAiFinishToIr, openAiUsageToIr, reasoningOf } from './openai.response';
 import type { OpenAiChatResponse } from './openai.types';
 
@@ -24,7 +25,8 @@ export class OpenAiStreamParser implements ProviderStreamParser {
     const chunk = JSON.parse(sse.data) as OpenAiChatResponse;
     const out: ResponseEvent[] = [];
     if (chunk.error) {
-      out.push({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: chunk.error.message ?? 'upstream stream error', retryable: false } } });
+      // The upstream's words stay in the operator's log (the adapter logs this event's data).
+      out.push({ event: { $case: 'error', value: upstreamError('stream-error', { retryable: false }) } });
       this.finished = true;
       return out;
     }
