@@ -86,6 +86,23 @@ describe(ProviderSimulator.name, () => {
     expect(recorded).toMatchObject({ provider: 'anthropic', aborted: true, completed: false });
   });
 
+  it.each([
+    ['deltas', (text: string) => (text.match(/"content":"Hello/g) ?? []).length > 100],
+    ['line', (text: string) => /\ndata: x{100000,}$/.test(text)],
+  ] as const)('streams endless %s until the client hangs up', async (mode, looksRight) => {
+    sim.script({ endless: mode });
+    const controller = new AbortController();
+    const response = await post('/v1/chat/completions', { ...chat('gpt-4o', { stream: true }), signal: controller.signal });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (text.length < 200_000) text += decoder.decode((await reader.read()).value, { stream: true });
+    controller.abort();
+
+    expect(looksRight(text)).toBe(true);
+    await expect(sim.waitFor((r) => r.aborted, 2_000)).resolves.toMatchObject({ completed: false });
+  });
+
   it('marks a request aborted when the client gives up before the first byte', async () => {
     sim.script({ firstByteDelayMs: 10_000 });
 

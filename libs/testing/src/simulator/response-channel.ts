@@ -33,6 +33,20 @@ export class ResponseChannel {
     });
   }
 
+  /** Resolves when the response can take more data, or as soon as the connection closes; true when still open. */
+  drained(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve(!this.closed);
+      };
+      this.res.once('drain', done);
+      this.res.once('close', done);
+    });
+  }
+
   /** Destroys the socket once `data` has been handed to the kernel: a mid-response reset. */
   cutAfter(data: string): void {
     this.cutByServer = true;

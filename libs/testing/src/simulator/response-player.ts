@@ -51,6 +51,10 @@ export async function playStream(
   wire: ProviderWire,
 ): Promise<void> {
   const { res } = channel;
+  if (scenario.endless) {
+    await playEndless(channel, headers, frames, scenario.endless);
+    return;
+  }
   const fault = pickFault(scenario, true);
   const stop = fault ? faultPosition(frames, fault.after) : frames.length;
   const delay = scenario.chunkDelayMs ?? 0;
@@ -84,6 +88,29 @@ export async function playStream(
     case 'error':
       res.end(pending + (fault.error ? wire.streamError(fault.error) : ''));
       return;
+  }
+}
+
+// 16 KiB per write: big enough to flood a reader quickly, small enough to stay a socket write.
+const ENDLESS_WRITE_CHARS = 16 * 1024;
+
+/** The opening frames, then the first delta again and again (or one unending line) until the client leaves. */
+async function playEndless(channel: ResponseChannel, headers: OutgoingHttpHeaders, frames: readonly StreamFrame[], mode: 'deltas' | 'line'): Promise<void> {
+  const { res } = channel;
+  const first = frames.findIndex((f) => f.delta);
+  const opening = frames.slice(0, first < 0 ? 1 : first).map((f) => f.data).join('');
+  const delta = first < 0 ? '' : frames[first].data;
+  res.writeHead(200, headers);
+  res.write(opening);
+  let block: string;
+  if (mode === 'line' || delta === '') {
+    res.write('data: ');
+    block = 'x'.repeat(ENDLESS_WRITE_CHARS);
+  } else {
+    block = delta.repeat(Math.max(1, Math.floor(ENDLESS_WRITE_CHARS / delta.length)));
+  }
+  while (channel.open) {
+    if (!res.write(block) && !(await channel.drained())) return;
   }
 }
 

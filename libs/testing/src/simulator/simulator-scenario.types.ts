@@ -140,4 +140,11 @@ export interface SimulatorScenario {
   readonly stallAfterChunks?: number;
   readonly cutAfterChunks?: number;
   readonly garbageAfterChunks?: number;
+  /**
+   * Streaming only: after the opening events, never end. `deltas` repeats the first content
+   * delta forever (a model that does not stop), `line` sends one data line that never ends.
+   * Either goes on until the client closes the connection; writes wait for the socket to drain,
+   * so the simulator itself stays small. Takes precedence over the fault fields.
+   */
+  readonly endless?: 'deltas' | 'line';
 }
