@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { SecretBox, loadSwitchyardEnv } from '@switchyard/config';
+import { SecretBox, loadSwitchyardEnv, upstreamLimits } from '@switchyard/config';
 import { runGrpcService, serveAdapter } from '@switchyard/grpc';
 import { UpstreamService } from '@switchyard/upstream';
 
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   const family = env.ADAPTER_PROVIDER ?? 'openai';
   // Sealed upstream keys are opened here, where the call is made, and nowhere else.
-  const upstream = new UpstreamService(undefined, SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']));
+  const upstream = new UpstreamService(undefined, SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']), upstreamLimits(env));
   await runGrpcService({
     name: `adapter-${family}`,
     host: env.HOST,

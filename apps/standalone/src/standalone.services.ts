@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { ADAPTER_FAMILIES, SecretBox, SwitchyardConfig, SwitchyardEnv } from '@switchyard/config';
+import { ADAPTER_FAMILIES, SecretBox, SwitchyardConfig, SwitchyardEnv, upstreamLimits } from '@switchyard/config';
 import { Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
 import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
@@ -26,7 +26,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
   const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
   const auth = new AuthService(new PrismaKeySource(db), { quota, leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS, failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open' });
-  const upstream = new UpstreamService(config.routing.timeouts.connectMs, secretBox);
+  const upstream = new UpstreamService(config.routing.timeouts.connectMs, secretBox, upstreamLimits(env));
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);

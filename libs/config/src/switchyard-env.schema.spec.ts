@@ -24,6 +24,9 @@ describe(loadSwitchyardEnv.name, () => {
       MAX_BODY_BYTES: 4 * 1024 * 1024,
       SWITCHYARD_QUOTA_LEASE_MS: 30_000,
       SWITCHYARD_QUOTA_ON_ERROR: 'closed',
+      SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: 64 * 1024 * 1024,
+      SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: 256 * 1024 * 1024,
+      SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: 16 * 1024 * 1024,
     });
   });
 
@@ -48,6 +51,9 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_QUOTA_LEASE_MS: '5000',
       SWITCHYARD_QUOTA_ON_ERROR: 'open',
       SWITCHYARD_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.1',
+      SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: '1048576',
+      SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: '8388608',
+      SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: '65536',
     });
 
     expect(env).toEqual({
@@ -70,6 +76,9 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_QUOTA_LEASE_MS: 5000,
       SWITCHYARD_QUOTA_ON_ERROR: 'open',
       SWITCHYARD_TRUSTED_PROXIES: ['10.0.0.0/8', '192.168.1.1'],
+      SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: 1048576,
+      SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: 8388608,
+      SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: 65536,
     });
   });
 
@@ -84,6 +93,7 @@ describe(loadSwitchyardEnv.name, () => {
     [{ PORT: 'abc' }, 'PORT: expected an integer 1-65535, got "abc"'],
     [{ GRPC_PORT: '70000' }, 'GRPC_PORT: expected an integer 1-65535, got "70000"'],
     [{ MAX_BODY_BYTES: '4MiB' }, 'MAX_BODY_BYTES: expected an integer ≥ 1, got "4MiB"'],
+    [{ SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: '10' }, 'SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: expected an integer ≥ 1024, got "10"'],
     [{ SWITCHYARD_TRUSTED_PROXIES: '10.0.0.0/8, proxy.local' }, 'SWITCHYARD_TRUSTED_PROXIES: expected IP addresses or CIDR ranges, got "proxy.local"'],
     [{ SWITCHYARD_QUOTA_ON_ERROR: 'maybe' }, 'SWITCHYARD_QUOTA_ON_ERROR: expected one of closed, open, got "maybe"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"'],

@@ -4,6 +4,23 @@ import { loadProcessEnv } from './process-env.loader';
 import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * How much of an upstream's answer the adapter reads (issue 10): past a limit the call ends
+ * with a 502 "answer too large" instead of growing the process without bound.
+ */
+export const UPSTREAM_RESPONSE_LIMIT_DEFAULTS = {
+  // A JSON answer is held whole and parsed. The largest legitimate ones are embeddings: 2,048
+  // inputs (OpenAI's maximum) of 1,536 floats at ~12 characters each is ~38 MB, and a long
+  // answer with logprobs comes close; 64 MiB leaves room for them and no more.
+  jsonBytes: 64 * 1024 * 1024,
+  // A stream is not held, only read through, so this is a runaway guard: 128k output tokens
+  // as OpenAI chunks (~200 bytes each) is ~26 MB, with top logprobs several times that.
+  streamBytes: 256 * 1024 * 1024,
+  // One server-sent event is held until it ends; Gemini sends a generated image inline as one
+  // event of base64 (several MB), token deltas are tiny.
+  eventBytes: 16 * 1024 * 1024,
+} as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The process settings every Switchyard app reads, validated once at boot. */
@@ -39,6 +56,12 @@ export interface SwitchyardEnv {
   SWITCHYARD_QUOTA_ON_ERROR: 'closed' | 'open';
   /** Load balancers / proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed for IP allow-lists. */
   SWITCHYARD_TRUSTED_PROXIES?: string[];
+  /** Largest upstream JSON answer (chat, embeddings, token counts) the adapter reads. */
+  SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: number;
+  /** Largest total of one upstream stream the adapter reads. */
+  SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: number;
+  /** Largest single server-sent event (or unended line) of an upstream stream. */
+  SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: number;
 }
 
 export const switchyardEnvSchema = z.object({
@@ -62,7 +85,29 @@ export const switchyardEnvSchema = z.object({
   SWITCHYARD_QUOTA_LEASE_MS: envInteger(1000).default(30_000),
   SWITCHYARD_QUOTA_ON_ERROR: envEnum(['closed', 'open']).default('closed'),
   SWITCHYARD_TRUSTED_PROXIES: envIpRanges().optional(),
+  SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.jsonBytes),
+  SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.streamBytes),
+  SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.eventBytes),
 }) satisfies z.ZodType<SwitchyardEnv>;
+
+/** How much of an upstream answer the adapter reads, in bytes. */
+export interface UpstreamLimits {
+  /** One JSON answer (chat, embeddings, token counts). */
+  jsonBytes: number;
+  /** One stream, in total. */
+  streamBytes: number;
+  /** One server-sent event, or one line not ended yet. */
+  eventBytes: number;
+}
+
+/** The adapter's upstream answer limits from the environment (standalone and apps/adapter). */
+export function upstreamLimits(env: SwitchyardEnv): UpstreamLimits {
+  return {
+    jsonBytes: env.SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES,
+    streamBytes: env.SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES,
+    eventBytes: env.SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES,
+  };
+}
 
 export function loadSwitchyardEnv(env: NodeJS.ProcessEnv = process.env): SwitchyardEnv {
   return loadProcessEnv(switchyardEnvSchema, env);

@@ -1,2 +1,3 @@
 export * from './upstream.service';
 export * from './upstream-errors';
+export * from './log-redaction';

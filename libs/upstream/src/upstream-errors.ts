@@ -1,33 +1,50 @@
-import { ErrorEvent, ErrorKind } from '@switchyard/ir';
+import type { ErrorEvent } from '@switchyard/ir';
+import { upstreamError } from '@switchyard/providers';
 
-// Transport failures (no HTTP status) → IR errors. Connect failures and timeouts before the
-// first byte are retryable by the router; codes are undici's and Node's.
+// Transport failures (no HTTP status) → IR errors with the fixed text of their cause (the
+// undici or Node error text, which names addresses, goes to the operator's log only). Connect
+// failures and timeouts before the first byte are retryable by the router; codes are undici's
+// and Node's.
 export function transportError(err: unknown, phase: 'connect' | 'stream'): ErrorEvent {
-  const e = err as { code?: string; name?: string; message?: string };
-  const code = e.code ?? e.name ?? '';
-  const message = e.message ?? String(err);
-  switch (code) {
+  const e = err as { code?: string; name?: string };
+  switch (e.code ?? e.name ?? '') {
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'TimeoutError':
-      return { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: `upstream timed out (${code})`, retryable: phase === 'connect' };
+      return upstreamError('timeout', { retryable: phase === 'connect' });
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EHOSTUNREACH':
-      return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `upstream unreachable (${code})`, retryable: true };
+      return upstreamError('unreachable', { retryable: true });
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
-      return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `upstream connection lost (${code})`, retryable: phase === 'connect' };
+      return upstreamError('connection-lost', { retryable: phase === 'connect' });
     default:
-      return { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: `upstream call failed: ${message}`, retryable: false };
+      return upstreamError('upstream-failed', { retryable: false });
   }
+}
+
+/**
+ * The message a tenant sees: the fixed text plus the facts that help them and the operator
+ * trace the failure (the upstream's status and request id), never the upstream's words.
+ */
+export function withUpstreamFacts(text: string, status: number | undefined, requestId: string | undefined): string {
+  const facts: string[] = [];
+  if (status) facts.push(`upstream status ${status}`);
+  if (requestId) facts.push(`upstream request id ${requestId}`);
+  return facts.length ? `${text} (${facts.join(', ')})` : text;
 }
 
 /** The upstream broke its own wire protocol (bad JSON, a stream without its end marker). */
 export class UpstreamProtocolError extends Error {
   override readonly name = 'UpstreamProtocolError';
+}
+
+/** The upstream's answer passed the adapter's size limit (SWITCHYARD_MAX_UPSTREAM_*_BYTES). */
+export class UpstreamTooLargeError extends Error {
+  override readonly name = 'UpstreamTooLargeError';
 }

@@ -1,10 +1,15 @@
 import { SecretBox, providerKeyContext } from '@switchyard/config';
 import { ErrorKind, ResponseEvent, Role, type GenerateRequest } from '@switchyard/ir';
+import { UPSTREAM_FAULTS } from '@switchyard/providers';
 import { ProviderSimulator } from '@switchyard/testing';
+import { Logger } from '@nestjs/common';
 import { UpstreamService } from './upstream.service';
 
 // The adapter against the provider simulator over real HTTP: every upstream failure must end
 // as one error event (never an exception), with the right kind and retryability.
+
+// An upstream key with no recognisable shape: only the exact-value redaction can catch it.
+const UPSTREAM_KEY = 'opaque-upstream-credential-41c7d2';
 
 function request(sim: ProviderSimulator, stream: boolean, timeouts = { connectMs: 1000, firstTokenMs: 1500, totalMs: 5000 }): GenerateRequest {
   return {
@@ -12,6 +17,24 @@ function request(sim: ProviderSimulator, stream: boolean, timeouts = { connectMs
     target: { providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef: 'sk-literal', upstreamModel: 'sim-model', deploymentId: 'd1', providerId: 'p1' },
     timeouts,
   };
+}
+
+function withTarget(req: GenerateRequest, target: Partial<NonNullable<GenerateRequest['target']>>): GenerateRequest {
+  return { ...req, target: { ...req.target, ...target } };
+}
+
+/** Everything the service logged while `run` ran, as one string. */
+async function logged<T>(run: () => Promise<T>): Promise<{ result: T; log: string }> {
+  const lines: string[] = [];
+  const keep = (message: unknown) => {
+    lines.push(String(message));
+  };
+  const spies = [jest.spyOn(Logger.prototype, 'error').mockImplementation(keep), jest.spyOn(Logger.prototype, 'warn').mockImplementation(keep)];
+  try {
+    return { result: await run(), log: lines.join('\n') };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
 }
 
 async function collect(it: AsyncIterable<ResponseEvent>): Promise<ResponseEvent[]> {
@@ -109,8 +132,7 @@ describe(UpstreamService.name, () => {
   it('ends a stream carrying a malformed line with a malformed-upstream error', async () => {
     sim.script({ content: 'one two three four', chunks: 4, garbageAfterChunks: 1 });
     const events = await collect(sut.generate(request(sim, true), new AbortController().signal));
-    expect(errorOf(events)).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, retryable: false });
-    expect(errorOf(events)?.message).toContain('malformed upstream response');
+    expect(errorOf(events)).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, retryable: false, message: expect.stringContaining(UPSTREAM_FAULTS.malformed.text) });
   });
 
   it('stops quietly and aborts the upstream request when the caller aborts', async () => {
@@ -123,5 +145,124 @@ describe(UpstreamService.name, () => {
     }
     expect(errorOf(events)).toBeUndefined();
     await sim.waitFor((r) => r.aborted, 3000);
+  });
+
+  describe('upstream error text', () => {
+    const leaking = (key: string) => `Incorrect API key provided: Bearer ${key}. URL was http://10.1.2.3:8080/internal/v1/chat/completions`;
+
+    it.each([false, true])('answers an upstream 401 with the fixed text, the status and the request id (stream %s), and logs the body redacted', async (stream) => {
+      sim.script({ error: { status: 401, message: leaking(UPSTREAM_KEY), code: 'invalid_api_key', headers: { 'x-request-id': 'req_abc123' } } });
+      const req = withTarget(request(sim, stream), { apiKeyRef: UPSTREAM_KEY });
+
+      const { result: events, log } = await logged(() => collect(sut.generate(req, new AbortController().signal)));
+
+      expect(errorOf(events)).toMatchObject({
+        kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR,
+        providerStatus: 401,
+        retryable: false,
+        message: `${UPSTREAM_FAULTS['gateway-credentials'].text} (upstream status 401, upstream request id req_abc123)`,
+      });
+      expect(JSON.stringify(events)).not.toMatch(/opaque-upstream|10\.1\.2\.3|Bearer/);
+      expect(log).toContain('p1');
+      expect(log).toContain('10.1.2.3');
+      expect(log).toContain('Bearer [redacted]');
+      expect(log).not.toContain(UPSTREAM_KEY);
+    });
+
+    it('keeps an error event inside a stream to the fixed text', async () => {
+      sim.script({ content: 'one two three', chunks: 3, error: { status: 500, message: `boom ${UPSTREAM_KEY}`, afterChunks: 1 } });
+      const req = withTarget(request(sim, true), { apiKeyRef: UPSTREAM_KEY });
+
+      const { result: events, log } = await logged(() => collect(sut.generate(req, new AbortController().signal)));
+
+      expect(text(events)).toBe('one ');
+      expect(errorOf(events)?.message).toContain(UPSTREAM_FAULTS['stream-error'].text);
+      expect(JSON.stringify(events)).not.toContain(UPSTREAM_KEY);
+      expect(log).toContain('boom [redacted]');
+    });
+
+    it('passes on no request id for Gemini, which documents none, and a sane one for Anthropic', async () => {
+      sim.script({ error: { status: 403, message: 'denied', headers: { 'x-request-id': 'req_should_not_be_used' } } });
+      sim.script({ error: { status: 529, type: 'overloaded_error', message: 'Overloaded' } });
+      const gemini = withTarget(request(sim, false), { providerType: 'gemini', baseUrl: sim.url });
+      const anthropic = withTarget(request(sim, false), { providerType: 'anthropic', baseUrl: sim.url });
+
+      const { result } = await logged(async () => [errorOf(await collect(sut.generate(gemini, new AbortController().signal))), errorOf(await collect(sut.generate(anthropic, new AbortController().signal)))]);
+
+      expect(result[0]?.message).toBe(`${UPSTREAM_FAULTS['gateway-credentials'].text} (upstream status 403)`);
+      expect(result[1]?.message).toMatch(/^The upstream provider is overloaded; retry later\. \(upstream status 529, upstream request id [\w-]+\)$/);
+    });
+
+    it('answers a deployment the adapter cannot serve with the gateway-at-fault text, naming nothing internal', async () => {
+      const { result: events, log } = await logged(() => collect(sut.generate(withTarget(request(sim, false), { providerType: 'mystery' }), new AbortController().signal)));
+
+      expect(errorOf(events)).toMatchObject({ kind: ErrorKind.ERROR_KIND_INTERNAL, message: UPSTREAM_FAULTS['gateway-misconfigured'].text });
+      expect(log).toContain('provider type "mystery" is not served');
+    });
+
+    it('answers a refused connection with the fixed text, the address only in the log', async () => {
+      const { result: events, log } = await logged(() => collect(sut.generate(withTarget(request(sim, false), { baseUrl: 'http://127.0.0.1:1/v1' }), new AbortController().signal)));
+
+      expect(errorOf(events)?.message).toBe(UPSTREAM_FAULTS.unreachable.text);
+      expect(log).toContain('ECONNREFUSED');
+    });
+  });
+
+  describe('answer size limits', () => {
+    let small: UpstreamService;
+    beforeEach(() => {
+      small = new UpstreamService(1000, undefined, { jsonBytes: 64 * 1024, streamBytes: 256 * 1024, eventBytes: 32 * 1024 });
+    });
+    afterEach(() => small.onModuleDestroy());
+
+    it('ends a JSON answer past the limit with an answer-too-large error', async () => {
+      sim.script({ content: 'x'.repeat(200 * 1024) });
+
+      const { result: events } = await logged(() => collect(small.generate(request(sim, false), new AbortController().signal)));
+
+      expect(errorOf(events)).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, retryable: false, message: expect.stringContaining(UPSTREAM_FAULTS['response-too-large'].text) });
+    });
+
+    it('reads a JSON answer under the limit as usual', async () => {
+      sim.script({ content: 'x'.repeat(32 * 1024) });
+
+      expect(text(await collect(small.generate(request(sim, false), new AbortController().signal)))).toHaveLength(32 * 1024);
+    });
+
+    it('ends an endless stream past its total with an error event after what was relayed', async () => {
+      sim.script({ endless: 'deltas' });
+
+      const { result: events } = await logged(() => collect(small.generate(request(sim, true), new AbortController().signal)));
+
+      expect(text(events).length).toBeGreaterThan(0);
+      expect(errorOf(events)?.message).toContain(UPSTREAM_FAULTS['response-too-large'].text);
+      await sim.waitFor((r) => r.aborted, 3000);
+    });
+
+    it('ends a stream whose one line never ends once the line passes the event limit', async () => {
+      sim.script({ endless: 'line' });
+
+      const { result: events, log } = await logged(() => collect(small.generate(request(sim, true), new AbortController().signal)));
+
+      expect(errorOf(events)?.message).toContain(UPSTREAM_FAULTS['response-too-large'].text);
+      expect(log).toContain('32768');
+      await sim.waitFor((r) => r.aborted, 3000);
+    });
+
+    it('applies the JSON limit to embeddings too', async () => {
+      // 400 inputs of 64 floats is ~400 KB of JSON, past the 64 KiB limit.
+      const embed = await logged(() =>
+        small.embed(
+          {
+            request: { model: 'public', inputs: Array.from({ length: 400 }, () => ({ text: 'hello', tokens: [] })), dimensions: 64 },
+            target: request(sim, false).target,
+            timeouts: request(sim, false).timeouts,
+          },
+          new AbortController().signal,
+        ),
+      );
+
+      expect(embed.result.error).toMatchObject({ message: expect.stringContaining(UPSTREAM_FAULTS['response-too-large'].text) });
+    });
   });
 });

@@ -1,33 +1,48 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { DEFAULT_ROUTING, providerKeyContext, resolveUpstreamKey, SecretError, type SecretBox } from '@switchyard/config';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, resolveUpstreamKey, SecretError, type SecretBox, type UpstreamLimits } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
-import { SseParser, providerAdapter } from '@switchyard/providers';
+import { SseEventTooLargeError, SseParser, UPSTREAM_FAULTS, faultOf, isPublicUpstreamMessage, providerAdapter, upstreamError } from '@switchyard/providers';
 import type { ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
 import { Agent, Dispatcher, request } from 'undici';
 import { countEmbedTokens, countPromptTokens } from './local-token-count';
-import { UpstreamProtocolError, transportError } from './upstream-errors';
+import { logExcerpt, safeRequestId } from './log-redaction';
+import { readErrorBody, readJsonBody } from './upstream-body.reader';
+import { UpstreamProtocolError, UpstreamTooLargeError, transportError, withUpstreamFacts } from './upstream-errors';
 
-// Error bodies are read for their message only; a hostile upstream cannot make us buffer more.
-const MAX_ERROR_BODY = 64 * 1024;
-const TOTAL_TIMEOUT = { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream exceeded the total time limit', retryable: false };
+/** One prepared upstream call. */
+interface Call {
+  adapter: ProviderAdapter;
+  http: UpstreamHttpRequest;
+  /** The deployment's resolved key: redacted from anything logged about this call. */
+  secrets: readonly string[];
+  /** Names the deployment in log lines. */
+  where: string;
+}
 
-function errorEvent(value: ResponseEvent['event'] & { $case: 'error' }): ResponseEvent {
-  return { event: value };
+function errorEvent(value: ErrorEvent): ResponseEvent {
+  return { event: { $case: 'error', value } };
 }
 
 /**
  * Calls one upstream deployment over pooled keep-alive connections and turns its answer into
  * IR events (the adapter service of DESIGN.md §1). Never throws: failures become error events.
+ * Every error event that leaves carries a fixed text (docs/architecture.md, "Upstream errors");
+ * what the upstream said goes to this process's log, redacted.
  */
 @Injectable()
 export class UpstreamService implements AdapterPort, OnModuleDestroy {
   private readonly agent: Dispatcher;
+  private readonly log = new Logger('Upstream');
 
-  /** `box` opens upstream keys stored sealed (SWITCHYARD_SECRET_KEYS); only this process holds it. */
+  /**
+   * `box` opens upstream keys stored sealed (SWITCHYARD_SECRET_KEYS); only this process holds it.
+   * `limits` bound how much of an answer is read (SWITCHYARD_MAX_UPSTREAM_{RESPONSE,STREAM,EVENT}_BYTES).
+   */
   constructor(
     connectMs = DEFAULT_ROUTING.timeouts.connectMs,
     private readonly box?: SecretBox,
+    private readonly limits: UpstreamLimits = UPSTREAM_RESPONSE_LIMIT_DEFAULTS,
   ) {
     this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: { timeout: connectMs } });
   }
@@ -38,14 +53,14 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
 
   async *generate(req: GenerateRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
     const chat = req.request ?? {};
-    const built = this.build(req.target, (adapter, target) => adapter.buildRequest(chat, target));
-    if ('error' in built) {
-      yield errorEvent({ $case: 'error', value: built.error });
+    const call = this.build(req.target, (adapter, target) => adapter.buildRequest(chat, target));
+    if ('error' in call) {
+      yield errorEvent(call.error);
       return;
     }
-    const { adapter, http } = built;
-    const dropped = http.dropped?.length ? http.dropped : undefined;
-    for await (const ev of this.call(adapter, http, chat.stream ?? false, req.timeouts, signal)) {
+    const dropped = call.http.dropped?.length ? call.http.dropped : undefined;
+    const stream = chat.stream ?? false;
+    for await (const ev of this.exchange(call, req.timeouts, signal, (res) => (stream ? this.stream(call, res) : this.json(call.adapter, res)))) {
       // The start event tells the ingress what this upstream could not take (x-switchyard-dropped-params).
       if (dropped && ev.event?.$case === 'start') ev.event.value.droppedParams = dropped;
       yield ev;
@@ -101,80 +116,74 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
 
   /**
    * One call answered with a single JSON body (embeddings, token counts): translate, send under
-   * the call's timeouts, read. Any failure comes back as `{ error }`; an unreadable body as a
-   * malformed-upstream error.
+   * the call's timeouts, read within the JSON limit. Any failure comes back as `{ error }`.
    */
   private async callJson<T>(
     target: Target | undefined,
     timeouts: Timeouts | undefined,
     signal: AbortSignal,
     translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest,
-    read: (adapter: ProviderAdapter, body: unknown) => T,
+    parse: (adapter: ProviderAdapter, body: unknown) => T,
   ): Promise<{ value: T; dropped: string[] | undefined } | { error: ErrorEvent }> {
-    const built = this.build(target, translate);
-    if ('error' in built) return { error: built.error };
-    const answer = await this.unary(built.adapter, built.http, timeouts, signal);
-    if ('error' in answer) return { error: answer.error };
-    try {
-      return { value: read(built.adapter, answer.body), dropped: built.http.dropped };
-    } catch (err) {
-      return { error: malformed((err as Error).message) };
-    }
-  }
-
-  /** The provider's translation of one call; a request it cannot express becomes an error. */
-  private build(
-    target: Target | undefined,
-    translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest,
-  ): { adapter: ProviderAdapter; http: UpstreamHttpRequest } | { error: ErrorEvent } {
-    const t = target ?? {};
-    const adapter = providerAdapter(t.providerType ?? '');
-    if (!adapter) return { error: { kind: ErrorKind.ERROR_KIND_INTERNAL, message: `provider type "${t.providerType}" is not served by this adapter`, retryable: false } };
-    try {
-      const http = translate(adapter, {
-        baseUrl: t.baseUrl ?? '',
-        apiKey: resolveUpstreamKey(t.apiKeyRef ?? '', this.box, providerKeyContext(t.providerId ?? '')) ?? '',
-        upstreamModel: t.upstreamModel ?? '',
-        options: t.optionsJson ? (JSON.parse(t.optionsJson) as Record<string, string>) : {},
-      });
-      return { adapter, http };
-    } catch (err) {
-      // A key that cannot be opened is the gateway's configuration, never the client's fault;
-      // SecretError messages carry no key material.
-      if (err instanceof SecretError) return { error: { kind: ErrorKind.ERROR_KIND_INTERNAL, message: `upstream key: ${err.message}`, retryable: false } };
-      return { error: err instanceof IrError ? err.toEvent() : { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: String(err), retryable: false } };
-    }
-  }
-
-  /** A single JSON answer (embeddings, token counts) under the same timeouts as a generation. */
-  private async unary(adapter: ProviderAdapter, http: UpstreamHttpRequest, timeouts: Timeouts | undefined, signal: AbortSignal): Promise<{ body: unknown } | { error: ErrorEvent }> {
-    let body: unknown;
+    const call = this.build(target, translate);
+    if ('error' in call) return { error: call.error };
+    let value: T | undefined;
     let error: ErrorEvent | undefined;
-    for await (const ev of this.exchange(adapter, http, timeouts, signal, async (res) => {
-      body = await res.body.json();
-    })) {
+    const read = async (res: Dispatcher.ResponseData) => {
+      const body = await readJsonBody(res, this.limits.jsonBytes);
+      value = protocol(() => parse(call.adapter, body));
+    };
+    for await (const ev of this.exchange(call, timeouts, signal, read)) {
       if (ev.event?.$case === 'error') error = ev.event.value;
     }
     if (error) return { error };
     if (signal.aborted) return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false } };
-    return { body };
+    return { value: value as T, dropped: call.http.dropped };
   }
 
-  private call(adapter: ProviderAdapter, http: UpstreamHttpRequest, stream: boolean, timeouts: Timeouts | undefined, signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    return this.exchange(adapter, http, timeouts, signal, (res) => (stream ? this.stream(adapter, res) : this.json(adapter, res)));
+  /** The provider's translation of one call; a request it cannot express becomes an error. */
+  private build(target: Target | undefined, translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest): Call | { error: ErrorEvent } {
+    const t = target ?? {};
+    const where = `provider ${t.providerId ?? '?'} deployment ${t.deploymentId ?? '?'}`;
+    const adapter = providerAdapter(t.providerType ?? '');
+    if (!adapter) return { error: this.misconfigured(where, `provider type "${t.providerType}" is not served by this adapter`) };
+    let apiKey = '';
+    try {
+      apiKey = resolveUpstreamKey(t.apiKeyRef ?? '', this.box, providerKeyContext(t.providerId ?? '')) ?? '';
+      const http = translate(adapter, {
+        baseUrl: t.baseUrl ?? '',
+        apiKey,
+        upstreamModel: t.upstreamModel ?? '',
+        options: t.optionsJson ? (JSON.parse(t.optionsJson) as Record<string, string>) : {},
+      });
+      return { adapter, http, secrets: apiKey ? [apiKey] : [], where };
+    } catch (err) {
+      // Our own refusals of the client's request (IrError) name the client's field and stay
+      // as they are; anything else is the gateway's configuration (a key that cannot be opened
+      // — SecretError messages carry no key material — or bad deployment options).
+      if (err instanceof IrError) return { error: err.toEvent() };
+      const detail = err instanceof SecretError ? `upstream key: ${err.message}` : logExcerpt(String(err), apiKey ? [apiKey] : []);
+      return { error: this.misconfigured(where, detail) };
+    }
+  }
+
+  private misconfigured(where: string, detail: string): ErrorEvent {
+    this.log.error(`${where}: cannot call the upstream: ${detail}`);
+    return upstreamError('gateway-misconfigured', { retryable: false });
   }
 
   private async *json(adapter: ProviderAdapter, res: Dispatcher.ResponseData): AsyncIterable<ResponseEvent> {
-    yield* adapter.parseResponse(await res.body.json());
+    const body = await readJsonBody(res, this.limits.jsonBytes);
+    yield* protocol(() => adapter.parseResponse(body));
   }
 
   /**
    * One HTTP exchange with timeouts and cancellation; `read` consumes a successful answer
-   * (yielding events or not). Failures of any phase are yielded as one error event.
+   * (yielding events or not). Failures of any phase are yielded as one error event with its
+   * fixed text, the upstream's status and request id.
    */
   private async *exchange(
-    adapter: ProviderAdapter,
-    http: UpstreamHttpRequest,
+    call: Call,
     timeouts: Timeouts | undefined,
     signal: AbortSignal,
     read: (res: Dispatcher.ResponseData) => AsyncIterable<ResponseEvent> | Promise<void>,
@@ -183,23 +192,23 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     const firstTokenMs = t.firstTokenMs || DEFAULT_ROUTING.timeouts.firstTokenMs;
     // One controller and one timer per call: the client's abort and the total time limit both
     // cancel it (cheaper than AbortSignal.any + AbortSignal.timeout, which showed in profiles).
-    const call = new AbortController();
-    const onClientAbort = () => call.abort();
+    const abort = new AbortController();
+    const onClientAbort = () => abort.abort();
     signal.addEventListener('abort', onClientAbort, { once: true });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      call.abort();
+      abort.abort();
     }, t.totalMs || DEFAULT_ROUTING.timeouts.totalMs);
     try {
       if (signal.aborted) return;
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(http.url, {
+        res = await request(call.http.url, {
           method: 'POST',
-          headers: http.headers,
-          body: http.body,
-          signal: call.signal,
+          headers: call.http.headers,
+          body: call.http.body,
+          signal: abort.signal,
           dispatcher: this.agent,
           headersTimeout: firstTokenMs,
           // Between stream chunks; a stalled stream fails instead of hanging the client forever.
@@ -207,11 +216,13 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         });
       } catch (err) {
         if (signal.aborted) return;
-        yield errorEvent({ $case: 'error', value: timedOut ? TOTAL_TIMEOUT : transportError(err, 'connect') });
+        yield errorEvent(this.seal(call, timedOut ? totalTimeout() : this.transport(call, err, 'connect'), undefined));
         return;
       }
+      const header = call.adapter.manifest.requestIdHeader;
+      const requestId = header ? safeRequestId(res.headers[header], call.secrets) : undefined;
       if (res.statusCode >= 400) {
-        yield errorEvent({ $case: 'error', value: await this.failure(adapter, res) });
+        yield errorEvent(this.seal(call, await this.failure(call, res, requestId), requestId));
         return;
       }
       // Until an event went on, a broken body is as retryable as a failed connect: nothing of
@@ -223,19 +234,13 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         else
           for await (const ev of out) {
             relayed = true;
+            if (ev.event?.$case === 'error') ev.event.value = this.seal(call, ev.event.value, requestId);
             yield ev;
           }
       } catch (err) {
         res.body.destroy();
         if (signal.aborted) return;
-        yield errorEvent({
-          $case: 'error',
-          value: timedOut
-            ? TOTAL_TIMEOUT
-            : err instanceof SyntaxError || err instanceof UpstreamProtocolError
-              ? { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: `malformed upstream response: ${(err as Error).message}`, retryable: false }
-              : transportError(err, relayed ? 'stream' : 'connect'),
-        });
+        yield errorEvent(this.seal(call, timedOut ? totalTimeout() : this.bodyError(call, err, relayed), requestId));
       }
     } finally {
       clearTimeout(timer);
@@ -243,45 +248,84 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     }
   }
 
-  private async *stream(adapter: ProviderAdapter, res: Dispatcher.ResponseData): AsyncIterable<ResponseEvent> {
-    const sse = new SseParser();
-    const parser = adapter.createStreamParser();
+  private async *stream(call: Call, res: Dispatcher.ResponseData): AsyncIterable<ResponseEvent> {
+    const sse = new SseParser(this.limits.eventBytes);
+    const parser = call.adapter.createStreamParser();
     const decoder = new TextDecoder();
-    for await (const chunk of res.body) {
-      for (const ev of sse.push(decoder.decode(chunk as Buffer, { stream: true }))) {
-        for (const out of parser.push(ev)) yield out;
+    let total = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > this.limits.streamBytes) throw new UpstreamTooLargeError(`the upstream stream passed the ${this.limits.streamBytes}-byte limit`);
+      for (const ev of sse.push(decoder.decode(chunk, { stream: true }))) {
+        for (const out of protocol(() => parser.push(ev))) {
+          // What the upstream said about its failure is for the operator only.
+          if (out.event?.$case === 'error') this.log.warn(`${call.where}: error event in the stream: ${logExcerpt(ev.data, call.secrets)}`);
+          yield out;
+        }
       }
       if (parser.done) break;
     }
     if (parser.finish) {
-      let closing: ResponseEvent[];
-      try {
-        closing = parser.finish();
-      } catch (err) {
-        throw new UpstreamProtocolError((err as Error).message);
-      }
-      yield* closing;
+      yield* protocol(() => parser.finish?.() ?? []);
     } else if (!parser.done) {
       throw new UpstreamProtocolError('the stream ended before its end marker');
     }
   }
 
-  private async failure(adapter: ProviderAdapter, res: Dispatcher.ResponseData) {
-    let body = '';
-    try {
-      for await (const chunk of res.body) {
-        body += (chunk as Buffer).toString('utf8');
-        if (body.length > MAX_ERROR_BODY) break;
-      }
-    } catch {
-      // The status is enough to classify the failure.
-    }
-    res.body.destroy();
+  /** The provider's reading of an error answer; the body goes to the log, redacted and bounded. */
+  private async failure(call: Call, res: Dispatcher.ResponseData, requestId: string | undefined): Promise<ErrorEvent> {
+    const body = await readErrorBody(res);
     const retryAfter = res.headers['retry-after'];
-    return adapter.mapError(res.statusCode, body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    const error = call.adapter.mapError(res.statusCode, body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    const line = `${call.where}: upstream answered ${res.statusCode}${requestId ? ` (request id ${requestId})` : ''}: ${logExcerpt(body, call.secrets)}`;
+    // Refusals of the gateway's own key, account or model need the operator; the rest is weather.
+    if (error.kind === ErrorKind.ERROR_KIND_UPSTREAM_ERROR && res.statusCode < 500) this.log.error(line);
+    else this.log.warn(line);
+    return error;
+  }
+
+  private bodyError(call: Call, err: unknown, relayed: boolean): ErrorEvent {
+    if (err instanceof UpstreamTooLargeError || err instanceof SseEventTooLargeError) {
+      this.log.warn(`${call.where}: ${err.message}; the answer was cut off`);
+      return upstreamError('response-too-large', { retryable: false });
+    }
+    if (err instanceof SyntaxError || err instanceof UpstreamProtocolError) {
+      this.log.warn(`${call.where}: malformed upstream answer: ${logExcerpt((err as Error).message, call.secrets)}`);
+      return upstreamError('malformed', { retryable: false });
+    }
+    return this.transport(call, err, relayed ? 'stream' : 'connect');
+  }
+
+  private transport(call: Call, err: unknown, phase: 'connect' | 'stream'): ErrorEvent {
+    const e = err as { code?: string; message?: string };
+    this.log.warn(`${call.where}: upstream ${phase === 'connect' ? 'call' : 'stream'} failed: ${e.code ?? ''} ${logExcerpt(e.message ?? String(err), call.secrets)}`);
+    return transportError(err, phase);
+  }
+
+  /**
+   * The last check before an error leaves the adapter: a text that is not one of the fixed
+   * ones (a provider that forgot the rule) is logged and replaced; then the facts are added.
+   */
+  private seal(call: Call, error: ErrorEvent, requestId: string | undefined): ErrorEvent {
+    let text = error.message ?? '';
+    if (!isPublicUpstreamMessage(text)) {
+      this.log.error(`${call.where}: an upstream error without a fixed text was replaced: ${logExcerpt(text, call.secrets)}`);
+      text = UPSTREAM_FAULTS[faultOf(error.kind, error.providerStatus ?? 0)].text;
+    }
+    return { ...error, message: withUpstreamFacts(text, error.providerStatus, requestId) };
   }
 }
 
-function malformed(message: string): ErrorEvent {
-  return { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: `malformed upstream response: ${message}`, retryable: false };
+function totalTimeout(): ErrorEvent {
+  return upstreamError('timeout', { retryable: false });
+}
+
+/** Runs a provider parser; anything it throws is the upstream breaking its protocol. */
+function protocol<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof UpstreamProtocolError || err instanceof SyntaxError) throw err;
+    throw new UpstreamProtocolError((err as Error).message);
+  }
 }

@@ -11,6 +11,11 @@ export interface ProviderManifest {
   /** The adapter worker that serves it (ADAPTER_PROVIDER). */
   family: 'openai' | 'anthropic' | 'gemini';
   capabilities: { streaming: boolean; tools: boolean; vision: boolean; jsonSchema: boolean; reasoning: boolean };
+  /**
+   * The response header the provider documents as its request id, passed on with an upstream
+   * error so the operator can quote it to the provider; undefined when none is documented.
+   */
+  requestIdHeader?: string;
 }
 
 /** One upstream deployment, with its credential already resolved. */

@@ -1,5 +1,5 @@
 import type { SseEvent } from './provider-adapter.types';
-import { SseParser } from './sse-parser';
+import { SseEventTooLargeError, SseParser } from './sse-parser';
 
 // Every framing rule in one body: comments, the three line endings (\r\n, \n, lone \r),
 // multi-line data, "data:" with and without its one optional space, a field without a colon,
@@ -80,5 +80,32 @@ describe(SseParser.name, () => {
 
   it('keeps a colon inside the value and the characters after it', () => {
     expect(parseInChunks(['data: {"url":"https://example.com"}\n\n'])).toStrictEqual([{ event: '', data: '{"url":"https://example.com"}' }]);
+  });
+
+  it('refuses one endless line once it passes the limit, however it is chunked', () => {
+    const sut = new SseParser(1000);
+    sut.push('data: ');
+
+    expect(() => {
+      for (let i = 0; i < 100; i++) sut.push('x'.repeat(50));
+    }).toThrow(SseEventTooLargeError);
+  });
+
+  it('refuses an event whose data lines together pass the limit', () => {
+    const sut = new SseParser(1000);
+
+    expect(() => sut.push(`data: ${'x'.repeat(600)}
+data: ${'y'.repeat(600)}
+`)).toThrow(SseEventTooLargeError);
+  });
+
+  it('lets any number of events under the limit through, the limit is per event', () => {
+    const sut = new SseParser(100);
+    let events = 0;
+    for (let i = 0; i < 1000; i++) events += sut.push(`data: ${'x'.repeat(80)}
+
+`).length;
+
+    expect(events).toBe(1000);
   });
 });
