@@ -3,6 +3,7 @@ import { MemoryResponseCache } from '@switchyard/cache';
 import { DEFAULT_ROUTING, type RoutingConfig } from '@switchyard/config';
 import { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry, ProviderEntry } from './catalogue.types';
 import { RouterService } from './router.service';
+import { UPSTREAM_FAULTS } from '@switchyard/providers';
 
 const OPENAI_EU: ProviderEntry = {
   id: 'openai-eu',
@@ -366,13 +367,13 @@ describe(RouterService.name, () => {
     expect(adapter.calls).toHaveLength(1);
   });
 
-  it('answers a provider type without an adapter as unavailable', async () => {
+  it('answers a provider type without an adapter as unavailable, with the gateway-at-fault text', async () => {
     await routerWith([]);
 
     const events = await collect(sut.route(request('exotic'), new AbortController().signal));
 
     expect(strip(events)).toStrictEqual([
-      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'no adapter serves provider type cohere', retryable: false } } },
+      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: UPSTREAM_FAULTS['gateway-misconfigured'].text, retryable: false } } },
     ]);
   });
 

@@ -23,6 +23,7 @@ import { CATALOGUE_SOURCE, RESPONSE_CACHE, ROUTING_CONFIG } from './catalogue.ty
 import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry } from './catalogue.types';
 import { DeploymentHealth, HealthProber, type AttemptOutcome } from './health';
 import { DeploymentStats, RetryBudget, backoffMs, pickDeployment } from './selection';
+import { UPSTREAM_FAULTS } from '@switchyard/providers';
 
 // Provider types come from the database as strings; unknown ones have no family.
 const FAMILY: Readonly<Record<string, string | undefined>> = ADAPTER_FAMILY_OF;
@@ -353,7 +354,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     const countedAt = this.stats.countRequest(d.id, estimate);
     const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'pending', hedge };
     const adapter = this.adapterOf(d);
-    const events = adapter ? adapter.generate({ request, target: this.targetOf(d), timeouts: this.timeoutsOf(model) }, ctl?.signal ?? signal) : noAdapterStream(d);
+    const events = adapter ? adapter.generate({ request, target: this.targetOf(d), timeouts: this.timeoutsOf(model) }, ctl?.signal ?? signal) : noAdapterStream(this.noAdapter(d));
     return {
       d,
       model,
@@ -368,6 +369,16 @@ export class RouterService implements RouterPort, OnModuleDestroy {
         endStats();
       },
     };
+  }
+
+  /**
+   * A deployment whose provider family no adapter serves (ADAPTER_GRPC_URLS lacks it) is the
+   * gateway's misconfiguration: the operator gets the details, the tenant the fixed text that
+   * says so (docs/architecture.md, "Upstream errors").
+   */
+  private noAdapter(d: DeploymentEntry): ErrorEvent {
+    this.log.error(`no adapter serves provider type ${d.provider.type} (deployment ${d.id})`);
+    return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: UPSTREAM_FAULTS['gateway-misconfigured'].text, retryable: false };
   }
 
   private finish(run: Run, error: ErrorEvent | undefined): void {
@@ -494,7 +505,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       }
       lastId = d.id;
       const adapter = this.adapterOf(d);
-      if (!adapter) return { error: noAdapter(d) } as R;
+      if (!adapter) return { error: this.noAdapter(d) } as R;
       const started = Date.now();
       const end = this.stats.begin(d.id);
       const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'ok', hedge: false };
@@ -594,8 +605,8 @@ function skipped(model: ModelEntry, d: DeploymentEntry, outcome: string): Attemp
   return { deploymentId: '', providerId: d.provider.id, model: model.name, outcome, hedge: false };
 }
 
-async function* noAdapterStream(d: DeploymentEntry): AsyncGenerator<ResponseEvent> {
-  yield errorEvent(noAdapter(d));
+async function* noAdapterStream(error: ErrorEvent): AsyncGenerator<ResponseEvent> {
+  yield errorEvent(error);
 }
 
 function unknownModel(model: string | undefined): ErrorEvent {
@@ -619,9 +630,6 @@ function regionRefusal(chain: readonly ModelEntry[], regions: readonly string[] 
   };
 }
 
-function noAdapter(d: DeploymentEntry): ErrorEvent {
-  return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no adapter serves provider type ${d.provider.type}`, retryable: false };
-}
 
 function unavailable(model: string): ErrorEvent {
   return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no deployment of ${model} is available`, retryable: false };
