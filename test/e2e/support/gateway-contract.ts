@@ -136,11 +136,12 @@ export function describeGatewayContract(get: () => GatewayUnderTest): void {
     expect(get().sim.requests).toHaveLength(0);
   });
 
-  it('maps an upstream failure to a clean error and still records the request', async () => {
+  it('maps an upstream failure to a clean error with a fixed text, not the upstream text, and still records the request', async () => {
     get().sim.script({ error: { status: 400, message: 'upstream says no' } });
     const err = await client().chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((err as Error).message).toContain('upstream says no');
+    expect((err as Error).message).toContain('The upstream provider rejected the request as invalid. (upstream status 400');
+    expect((err as Error).message).not.toContain('upstream says no');
     const row = await recordedOnce((err as InstanceType<typeof OpenAI.BadRequestError>).requestID ?? '');
     expect(row).toMatchObject({ status: 'error', http_status: 400, output_tokens: 0 });
   });
