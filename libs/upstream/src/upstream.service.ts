@@ -15,9 +15,13 @@ interface Call {
   adapter: ProviderAdapter;
   http: UpstreamHttpRequest;
   /** The deployment's resolved key: redacted from anything logged about this call. */
-  secrets: readonly string[];
-  /** Names the deployment in log lines. */
-  where: string;
+  apiKey: string;
+  target: Target;
+}
+
+/** Names the deployment in log lines (built only when something is logged). */
+function whereOf(target: Target): string {
+  return `provider ${target.providerId ?? '?'} deployment ${target.deploymentId ?? '?'}`;
 }
 
 function errorEvent(value: ErrorEvent): ResponseEvent {
@@ -144,9 +148,8 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   /** The provider's translation of one call; a request it cannot express becomes an error. */
   private build(target: Target | undefined, translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest): Call | { error: ErrorEvent } {
     const t = target ?? {};
-    const where = `provider ${t.providerId ?? '?'} deployment ${t.deploymentId ?? '?'}`;
     const adapter = providerAdapter(t.providerType ?? '');
-    if (!adapter) return { error: this.misconfigured(where, `provider type "${t.providerType}" is not served by this adapter`) };
+    if (!adapter) return { error: this.misconfigured(t, `provider type "${t.providerType}" is not served by this adapter`) };
     let apiKey = '';
     try {
       apiKey = resolveUpstreamKey(t.apiKeyRef ?? '', this.box, providerKeyContext(t.providerId ?? '')) ?? '';
@@ -156,19 +159,19 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         upstreamModel: t.upstreamModel ?? '',
         options: t.optionsJson ? (JSON.parse(t.optionsJson) as Record<string, string>) : {},
       });
-      return { adapter, http, secrets: apiKey ? [apiKey] : [], where };
+      return { adapter, http, apiKey, target: t };
     } catch (err) {
       // Our own refusals of the client's request (IrError) name the client's field and stay
       // as they are; anything else is the gateway's configuration (a key that cannot be opened
       // — SecretError messages carry no key material — or bad deployment options).
       if (err instanceof IrError) return { error: err.toEvent() };
-      const detail = err instanceof SecretError ? `upstream key: ${err.message}` : logExcerpt(String(err), apiKey ? [apiKey] : []);
-      return { error: this.misconfigured(where, detail) };
+      const detail = err instanceof SecretError ? `upstream key: ${err.message}` : logExcerpt(String(err), [apiKey]);
+      return { error: this.misconfigured(t, detail) };
     }
   }
 
-  private misconfigured(where: string, detail: string): ErrorEvent {
-    this.log.error(`${where}: cannot call the upstream: ${detail}`);
+  private misconfigured(target: Target, detail: string): ErrorEvent {
+    this.log.error(`${whereOf(target)}: cannot call the upstream: ${detail}`);
     return upstreamError('gateway-misconfigured', { retryable: false });
   }
 
@@ -219,9 +222,8 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         yield errorEvent(this.seal(call, timedOut ? totalTimeout() : this.transport(call, err, 'connect'), undefined));
         return;
       }
-      const header = call.adapter.manifest.requestIdHeader;
-      const requestId = header ? safeRequestId(res.headers[header], call.secrets) : undefined;
       if (res.statusCode >= 400) {
+        const requestId = requestIdOf(call, res);
         yield errorEvent(this.seal(call, await this.failure(call, res, requestId), requestId));
         return;
       }
@@ -234,13 +236,13 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         else
           for await (const ev of out) {
             relayed = true;
-            if (ev.event?.$case === 'error') ev.event.value = this.seal(call, ev.event.value, requestId);
+            if (ev.event?.$case === 'error') ev.event.value = this.seal(call, ev.event.value, requestIdOf(call, res));
             yield ev;
           }
       } catch (err) {
         res.body.destroy();
         if (signal.aborted) return;
-        yield errorEvent(this.seal(call, timedOut ? totalTimeout() : this.bodyError(call, err, relayed), requestId));
+        yield errorEvent(this.seal(call, timedOut ? totalTimeout() : this.bodyError(call, err, relayed), requestIdOf(call, res)));
       }
     } finally {
       clearTimeout(timer);
@@ -257,9 +259,15 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       total += chunk.length;
       if (total > this.limits.streamBytes) throw new UpstreamTooLargeError(`the upstream stream passed the ${this.limits.streamBytes}-byte limit`);
       for (const ev of sse.push(decoder.decode(chunk, { stream: true }))) {
-        for (const out of protocol(() => parser.push(ev))) {
+        let events: ResponseEvent[];
+        try {
+          events = parser.push(ev);
+        } catch (err) {
+          throw protocolError(err);
+        }
+        for (const out of events) {
           // What the upstream said about its failure is for the operator only.
-          if (out.event?.$case === 'error') this.log.warn(`${call.where}: error event in the stream: ${logExcerpt(ev.data, call.secrets)}`);
+          if (out.event?.$case === 'error') this.log.warn(`${whereOf(call.target)}: error event in the stream: ${logExcerpt(ev.data, [call.apiKey])}`);
           yield out;
         }
       }
@@ -277,7 +285,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     const body = await readErrorBody(res);
     const retryAfter = res.headers['retry-after'];
     const error = call.adapter.mapError(res.statusCode, body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    const line = `${call.where}: upstream answered ${res.statusCode}${requestId ? ` (request id ${requestId})` : ''}: ${logExcerpt(body, call.secrets)}`;
+    const line = `${whereOf(call.target)}: upstream answered ${res.statusCode}${requestId ? ` (request id ${requestId})` : ''}: ${logExcerpt(body, [call.apiKey])}`;
     // Refusals of the gateway's own key, account or model need the operator; the rest is weather.
     if (error.kind === ErrorKind.ERROR_KIND_UPSTREAM_ERROR && res.statusCode < 500) this.log.error(line);
     else this.log.warn(line);
@@ -286,11 +294,11 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
 
   private bodyError(call: Call, err: unknown, relayed: boolean): ErrorEvent {
     if (err instanceof UpstreamTooLargeError || err instanceof SseEventTooLargeError) {
-      this.log.warn(`${call.where}: ${err.message}; the answer was cut off`);
+      this.log.warn(`${whereOf(call.target)}: ${err.message}; the answer was cut off`);
       return upstreamError('response-too-large', { retryable: false });
     }
     if (err instanceof SyntaxError || err instanceof UpstreamProtocolError) {
-      this.log.warn(`${call.where}: malformed upstream answer: ${logExcerpt((err as Error).message, call.secrets)}`);
+      this.log.warn(`${whereOf(call.target)}: malformed upstream answer: ${logExcerpt((err as Error).message, [call.apiKey])}`);
       return upstreamError('malformed', { retryable: false });
     }
     return this.transport(call, err, relayed ? 'stream' : 'connect');
@@ -298,7 +306,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
 
   private transport(call: Call, err: unknown, phase: 'connect' | 'stream'): ErrorEvent {
     const e = err as { code?: string; message?: string };
-    this.log.warn(`${call.where}: upstream ${phase === 'connect' ? 'call' : 'stream'} failed: ${e.code ?? ''} ${logExcerpt(e.message ?? String(err), call.secrets)}`);
+    this.log.warn(`${whereOf(call.target)}: upstream ${phase === 'connect' ? 'call' : 'stream'} failed: ${e.code ?? ''} ${logExcerpt(e.message ?? String(err), [call.apiKey])}`);
     return transportError(err, phase);
   }
 
@@ -309,7 +317,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   private seal(call: Call, error: ErrorEvent, requestId: string | undefined): ErrorEvent {
     let text = error.message ?? '';
     if (!isPublicUpstreamMessage(text)) {
-      this.log.error(`${call.where}: an upstream error without a fixed text was replaced: ${logExcerpt(text, call.secrets)}`);
+      this.log.error(`${whereOf(call.target)}: an upstream error without a fixed text was replaced: ${logExcerpt(text, [call.apiKey])}`);
       text = UPSTREAM_FAULTS[faultOf(error.kind, error.providerStatus ?? 0)].text;
     }
     return { ...error, message: withUpstreamFacts(text, error.providerStatus, requestId) };
@@ -320,12 +328,22 @@ function totalTimeout(): ErrorEvent {
   return upstreamError('timeout', { retryable: false });
 }
 
-/** Runs a provider parser; anything it throws is the upstream breaking its protocol. */
+/** The upstream's request id from the header its provider documents, when it is a plain token. */
+function requestIdOf(call: Call, res: Dispatcher.ResponseData): string | undefined {
+  const header = call.adapter.manifest.requestIdHeader;
+  return header ? safeRequestId(res.headers[header], [call.apiKey]) : undefined;
+}
+
+/** Anything a provider parser throws is the upstream breaking its protocol. */
+function protocolError(err: unknown): Error {
+  return err instanceof UpstreamProtocolError || err instanceof SyntaxError ? err : new UpstreamProtocolError((err as Error).message);
+}
+
+/** Runs a provider parser once (a whole JSON answer, the end of a stream). */
 function protocol<T>(parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    if (err instanceof UpstreamProtocolError || err instanceof SyntaxError) throw err;
-    throw new UpstreamProtocolError((err as Error).message);
+    throw protocolError(err);
   }
 }
