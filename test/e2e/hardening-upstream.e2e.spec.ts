@@ -28,6 +28,7 @@ const TOO_LARGE = "The upstream provider's answer was larger than the gateway ac
 const LIMITS = { json: 1024 * 1024, stream: 4 * 1024 * 1024, event: 256 * 1024 };
 
 const MODELS: Readonly<Record<SimulatedProvider, string>> = { openai: 'h-openai', anthropic: 'h-anthropic', gemini: 'h-gemini' };
+const EMBED_MODEL = 'h-embed';
 
 function config(simUrl: string): string {
   const model = (name: string, provider: string, upstream: string) => `  - name: ${name}\n    deployments:\n      - { provider: ${provider}, model: ${upstream} }\n`;
@@ -39,7 +40,7 @@ providers:
   - { id: up-anthropic, type: anthropic, baseUrl: '${simUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_ANTHROPIC_KEY] }
   - { id: up-gemini, type: gemini, baseUrl: '${simUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_GEMINI_KEY] }
 models:
-${model(MODELS.openai, 'up-openai', 'gpt-4o')}${model(MODELS.anthropic, 'up-anthropic', 'claude-sonnet-4-6')}${model(MODELS.gemini, 'up-gemini', 'gemini-2.5-flash')}tenants:
+${model(MODELS.openai, 'up-openai', 'gpt-4o')}${model(MODELS.anthropic, 'up-anthropic', 'claude-sonnet-4-6')}${model(MODELS.gemini, 'up-gemini', 'gemini-2.5-flash')}${model(EMBED_MODEL, 'up-openai', 'text-embedding-3-small')}tenants:
   - id: hardening
     keys: [{ key: env:HARDENING_TENANT_KEY }]
 `;
@@ -178,6 +179,14 @@ describe('hardening: upstream answers', () => {
       sim.script({ match: { provider: dialect }, content: 'x'.repeat(3 * LIMITS.json) });
 
       const tenantSaw = await failureOf(() => chat[dialect](false));
+
+      expect(tenantSaw).toContain(TOO_LARGE);
+      expect(tenantSaw).toContain('502');
+    });
+
+    it('ends an oversized embeddings answer with a clear 502', async () => {
+      // 100 vectors of 1,536 floats is ~2 MB of JSON, over the 1 MiB limit (and few inputs, under any input cap).
+      const tenantSaw = await failureOf(() => openai.embeddings.create({ model: EMBED_MODEL, input: Array.from({ length: 100 }, (_, i) => `text ${i}`) }));
 
       expect(tenantSaw).toContain(TOO_LARGE);
       expect(tenantSaw).toContain('502');
