@@ -286,8 +286,10 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     const retryAfter = res.headers['retry-after'];
     const error = call.adapter.mapError(res.statusCode, body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
     const line = `${whereOf(call.target)}: upstream answered ${res.statusCode}${requestId ? ` (request id ${requestId})` : ''}: ${logExcerpt(body, [call.apiKey])}`;
-    // Refusals of the gateway's own key, account or model need the operator; the rest is weather.
+    // Refusals of the gateway's own key, account or model need the operator; rate limits and
+    // overload come in storms and are counted by the router's health state, so they go to debug.
     if (error.kind === ErrorKind.ERROR_KIND_UPSTREAM_ERROR && res.statusCode < 500) this.log.error(line);
+    else if (error.kind === ErrorKind.ERROR_KIND_RATE_LIMITED || error.kind === ErrorKind.ERROR_KIND_OVERLOADED) this.log.debug(line);
     else this.log.warn(line);
     return error;
   }
