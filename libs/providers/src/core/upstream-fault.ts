@@ -38,8 +38,10 @@ export type UpstreamFault = keyof typeof UPSTREAM_FAULTS;
 
 /**
  * Upstream error codes safe to pass on as a hint when the upstream refused the request as
- * invalid: a fixed vocabulary (OpenAI's `error.code` values), never free text. Anything else is
- * dropped, so an upstream cannot smuggle text to the tenant through the code either.
+ * invalid: identifiers OpenAI's API sets in `error.code` for a bad parameter, never free text.
+ * OpenAI publishes no exhaustive list, so this allow-list is what makes them safe: anything else
+ * (another code, an OpenAI-compatible server's words) is dropped, and an upstream cannot smuggle
+ * text to the tenant through the code either.
  */
 export const UPSTREAM_ERROR_CODE_HINTS: ReadonlySet<string> = new Set([
   'invalid_value',
