@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       ],
       region: env.SWITCHYARD_REGION ?? '',
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
+      limits: { maxEmbedInputs: env.SWITCHYARD_MAX_EMBED_INPUTS, maxRequestTokens: env.SWITCHYARD_MAX_REQUEST_TOKENS },
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
     imports: admin ? [admin.module] : [],

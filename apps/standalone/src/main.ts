@@ -28,6 +28,7 @@ async function bootstrap(): Promise<void> {
       readiness: [],
       region: env.SWITCHYARD_REGION ?? config.server.region ?? '',
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
+      limits: { maxEmbedInputs: env.SWITCHYARD_MAX_EMBED_INPUTS, maxRequestTokens: env.SWITCHYARD_MAX_REQUEST_TOKENS },
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.

@@ -27,6 +27,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: 64 * 1024 * 1024,
       SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: 256 * 1024 * 1024,
       SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: 16 * 1024 * 1024,
+      SWITCHYARD_MAX_EMBED_INPUTS: 2048,
+      SWITCHYARD_MAX_REQUEST_TOKENS: 20_000_000,
     });
   });
 
@@ -54,6 +56,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: '1048576',
       SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: '8388608',
       SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: '65536',
+      SWITCHYARD_MAX_EMBED_INPUTS: '100',
+      SWITCHYARD_MAX_REQUEST_TOKENS: '2000000',
     });
 
     expect(env).toEqual({
@@ -79,6 +83,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: 1048576,
       SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: 8388608,
       SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: 65536,
+      SWITCHYARD_MAX_EMBED_INPUTS: 100,
+      SWITCHYARD_MAX_REQUEST_TOKENS: 2_000_000,
     });
   });
 
@@ -94,6 +100,8 @@ describe(loadSwitchyardEnv.name, () => {
     [{ GRPC_PORT: '70000' }, 'GRPC_PORT: expected an integer 1-65535, got "70000"'],
     [{ MAX_BODY_BYTES: '4MiB' }, 'MAX_BODY_BYTES: expected an integer ≥ 1, got "4MiB"'],
     [{ SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: '10' }, 'SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: expected an integer ≥ 1024, got "10"'],
+    [{ SWITCHYARD_MAX_EMBED_INPUTS: '0' }, 'SWITCHYARD_MAX_EMBED_INPUTS: expected an integer ≥ 1, got "0"'],
+    [{ SWITCHYARD_MAX_REQUEST_TOKENS: '2M' }, 'SWITCHYARD_MAX_REQUEST_TOKENS: expected an integer ≥ 1, got "2M"'],
     [{ SWITCHYARD_TRUSTED_PROXIES: '10.0.0.0/8, proxy.local' }, 'SWITCHYARD_TRUSTED_PROXIES: expected IP addresses or CIDR ranges, got "proxy.local"'],
     [{ SWITCHYARD_QUOTA_ON_ERROR: 'maybe' }, 'SWITCHYARD_QUOTA_ON_ERROR: expected one of closed, open, got "maybe"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"'],

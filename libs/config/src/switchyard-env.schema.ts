@@ -62,6 +62,10 @@ export interface SwitchyardEnv {
   SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: number;
   /** Largest single server-sent event (or unended line) of an upstream stream. */
   SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: number;
+  /** Most inputs one embeddings call may carry (`input` array, batchEmbedContents `requests`); more get 400. */
+  SWITCHYARD_MAX_EMBED_INPUTS: number;
+  /** Most tokens one request may ask for: input estimate plus max output tokens × choices; more get 400. */
+  SWITCHYARD_MAX_REQUEST_TOKENS: number;
 }
 
 export const switchyardEnvSchema = z.object({
@@ -88,6 +92,13 @@ export const switchyardEnvSchema = z.object({
   SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.jsonBytes),
   SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.streamBytes),
   SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.eventBytes),
+  // OpenAI's documented maximum ("any array must be 2048 dimensions or less"), the largest any
+  // supported upstream takes in one call (Gemini's batchEmbedContents stops at 100 and says so).
+  SWITCHYARD_MAX_EMBED_INPUTS: envInteger(1).default(2048),
+  // The largest context window (~2M tokens, Gemini) plus the largest output a request can ask of
+  // a real model (n ≤ 128 choices × 128k tokens at OpenAI ≈ 16.8M): a servable request is never
+  // refused, a max_tokens of 2^31 is, before admission reserves it.
+  SWITCHYARD_MAX_REQUEST_TOKENS: envInteger(1).default(20_000_000),
 }) satisfies z.ZodType<SwitchyardEnv>;
 
 /** How much of an upstream answer the adapter reads, in bytes. */

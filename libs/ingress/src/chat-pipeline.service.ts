@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderContext, RenderedBody } from '@switchyard/dialects';
-import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, chatRequestSize, embedRequestSize, httpStatusOf } from '@switchyard/ir';
+import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, ResponseFolder, Role, USAGE_SINK, httpStatusOf } from '@switchyard/ir';
 import type { Attempt, AuthPort, ChatRequest, CountTokensResponse, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, StartEvent, UsageSink } from '@switchyard/ir';
 import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
@@ -9,6 +9,7 @@ import { credentialOf } from './credentials';
 import type { DataRoute } from './dialect-registry';
 import { MISSING_KEY, unstorableField } from './ingress-errors';
 import { QuotaHold } from './quota-hold';
+import type { RequestLimits } from './request-limits';
 import { setRateLimitHeaders } from './rate-limit.headers';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
@@ -54,6 +55,8 @@ export interface IngressOptions {
   region: string;
   /** The client's address for IP allow-lists (the socket's, or X-Forwarded-For from a trusted proxy). */
   clientAddress?: ClientAddressResolver;
+  /** Size ceilings checked before admission (embeddings inputs, tokens per request). */
+  limits: RequestLimits;
 }
 
 /**
@@ -107,7 +110,7 @@ export class ChatPipeline {
 
     const chat = this.parse(dialect, res, call, (body) => dialect.parseRequest(body, path));
     if (!chat) return;
-    const admission = await this.admit(dialect, call, key, chat.model ?? '', res, chatRequestSize(chat));
+    const admission = await this.admit(dialect, call, key, chat.model ?? '', res, this.options.limits.chat(chat));
     if (!admission) return;
     chat.meta = { ...chat.meta, ...this.metaOf(call, admission.principal, dialect) };
     if (admission.maxOutputTokens && !chat.sampling?.maxTokens) {
@@ -160,7 +163,7 @@ export class ChatPipeline {
     const parsed = this.parse(dialect, res, call, (body) => dialect.parseEmbedRequest(body, path));
     if (!parsed) return;
     const request = parsed.request;
-    const admission = await this.admit(dialect, call, key, request.model ?? '', res, embedRequestSize(request));
+    const admission = await this.admit(dialect, call, key, request.model ?? '', res, this.options.limits.embed(request));
     if (!admission) return;
     request.meta = { ...request.meta, ...this.metaOf(call, admission.principal, dialect) };
     // The tracker sees the inputs as one user message, for its fallback estimate.

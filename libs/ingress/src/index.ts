@@ -6,3 +6,4 @@ export * from './ingress-app.bootstrap';
 export * from './ingress.module';
 export * from './usage-tracker';
 export * from './admin-routing.controller';
+export * from './request-limits';

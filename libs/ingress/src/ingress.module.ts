@@ -5,6 +5,7 @@ import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
 import { clientAddressResolver } from './client-address';
 import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
 import { ModelsController } from './models.controller';
+import { RequestLimits, type RequestLimitSettings } from './request-limits';
 
 /** What the public edge needs; standalone passes in-process services, cluster passes gRPC clients. */
 export interface IngressPorts {
@@ -17,6 +18,8 @@ export interface IngressPorts {
   trustedProxies?: string[];
   /** The admin API's bearer token; the admin API is disabled without one. */
   adminToken?: string;
+  /** Size ceilings per request, from SWITCHYARD_MAX_EMBED_INPUTS and SWITCHYARD_MAX_REQUEST_TOKENS. */
+  limits: RequestLimitSettings;
 }
 
 @Module({})
@@ -30,7 +33,10 @@ export class IngressModule {
       controllers: [ModelsController, HealthController, AdminRoutingController],
       providers: [
         ChatPipeline,
-        { provide: INGRESS_OPTIONS, useValue: { region: ports.region, clientAddress: clientAddressResolver(ports.trustedProxies) } },
+        {
+          provide: INGRESS_OPTIONS,
+          useValue: { region: ports.region, clientAddress: clientAddressResolver(ports.trustedProxies), limits: new RequestLimits(ports.limits) },
+        },
         { provide: AUTH_PORT, useValue: ports.auth },
         { provide: ROUTER_PORT, useValue: ports.router },
         { provide: USAGE_SINK, useValue: ports.usage },
