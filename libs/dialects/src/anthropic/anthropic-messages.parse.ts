@@ -12,7 +12,8 @@ import { ParseScope, cacheControlJson, checkKeys, parseMessageContent, parseSyst
 const MODELLED = ['model', 'messages', 'system', 'max_tokens', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice', 'thinking', 'output_config', 'output_format'];
 
 // Declared by the Messages API (GA and beta bodies) but outside the IR: passed verbatim to an
-// Anthropic upstream. `betas` is absent on purpose: the SDK sends it as a header, never a field.
+// Anthropic upstream where its provider's passthrough policy allows them (libs/providers
+// anthropic.passthrough.ts decides, field by field, what is forwarded, dropped or refused). `betas` is absent on purpose: the SDK sends it as a header, never a field.
 const PASSTHROUGH_CREATE = [
   'cache_control', 'container', 'diagnostics', 'inference_geo', 'service_tier', 'speed', 'user_profile_id', 'workspace_id',
   'mcp_servers', 'context_management', 'compaction', 'fallbacks', 'fallback_credit_token',

@@ -7,7 +7,8 @@ import { geminiSchemaToJsonSchema } from './gemini-schema';
 // ai.google.dev/api/caching#Tool). What the IR cannot express is collected in `extra`, a partial
 // GenerateContentRequest that travels in ChatRequest.extensions for a Gemini upstream:
 // - Gemini's server-side tools (googleSearch, codeExecution, urlContext, googleMaps, fileSearch,
-//   ...) go to `extra.tools`. They are not refused: a Gemini deployment runs them as asked, and
+//   ...) go to `extra.tools`. They are not refused here: the Gemini provider forwards those its
+//   passthrough policy allows (gemini.passthrough.ts; by default none, which it refuses), and
 //   other upstreams list them in their dropped params. The Gemini provider must APPEND
 //   `extra.tools` to the functionDeclarations tool it builds, not replace it.
 // - unmodelled generationConfig / toolConfig fields (responseModalities, speechConfig,

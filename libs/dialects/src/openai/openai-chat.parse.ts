@@ -6,7 +6,8 @@ import { INSTRUCTIONS_KEY, parseOpenAiMessages } from './openai-chat.messages';
 // and the `openai` SDK's ChatCompletionCreateParams. Fields the IR does not model (prediction,
 // modalities, audio, web_search_options, service_tier, store, metadata, logit_bias, verbosity,
 // prompt_cache_key, safety_identifier …) are kept verbatim in `extensions`: an OpenAI-family
-// upstream receives them, other providers list them as dropped.
+// upstream receives those its provider's passthrough policy allows (libs/providers
+// openai.passthrough.ts; the rest are dropped or refused there), other providers list them as dropped.
 
 const MODELLED = new Set([
   'model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p',

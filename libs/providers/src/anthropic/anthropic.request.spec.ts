@@ -49,10 +49,10 @@ describe(buildAnthropicRequest.name, () => {
     expect(http.dropped).toStrictEqual(['metadata', 'logit_bias', 'store', 'service_tier', 'messages[].name', 'image.detail', 'seed', 'presence_penalty', 'frequency_penalty']);
   });
 
-  it('drops the whitespace-only stop sequence of streaming-chat, which Anthropic rejects', () => {
+  it('drops the whitespace-only stop sequence of streaming-chat, which Anthropic rejects, and the service tier the policy does not forward', () => {
     const http = build(shared.readIrFixture<ChatRequest>('streaming-chat.ir.json'), TARGETS['streaming-chat']);
 
-    expect(http.dropped).toStrictEqual(['stop']);
+    expect(http.dropped).toStrictEqual(['service_tier', 'stop']);
     expect(JSON.parse(http.body)).not.toHaveProperty('stop_sequences');
   });
 
@@ -450,8 +450,9 @@ describe(buildAnthropicRequest.name, () => {
   });
 
   describe('extensions', () => {
-    it('merges Anthropic extras under the modelled fields and never streams a non-streaming request', () => {
+    it('merges the Anthropic extras the policy allows under the modelled fields and never streams a non-streaming request', () => {
       const extras = { model: 'claude-opus-4-1', max_tokens: 5, stream: true, service_tier: 'auto', metadata: { user_id: 'client-id' }, output_config: { effort: 'low' } };
+      const allowing: UpstreamTarget = { ...TARGET, passthrough: { allow: ['model', 'max_tokens', 'stream', 'service_tier'] } };
       const request: ChatRequest = {
         messages: user(text('Hi')),
         sampling: { maxTokens: 100 },
@@ -460,7 +461,7 @@ describe(buildAnthropicRequest.name, () => {
         extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) },
       };
 
-      expect(body(request)).toStrictEqual({
+      expect(body(request, allowing)).toStrictEqual({
         model: 'claude-sonnet-4-5-20250929',
         max_tokens: 100,
         service_tier: 'auto',
@@ -468,6 +469,34 @@ describe(buildAnthropicRequest.name, () => {
         output_config: { effort: 'low', format: { type: 'json_schema', schema: { type: 'object' } } },
         messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
       });
+    });
+
+    it.each([
+      ['mcp_servers', { mcp_servers: [{ type: 'url', url: 'https://attacker.example/mcp', name: 'x' }] }],
+      ['container', { container: 'container_011CZ' }],
+      ['inference_geo', { inference_geo: 'us' }],
+    ])('refuses %s by default, naming it', (param, extras) => {
+      rejects(
+        { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) } },
+        expect.stringContaining(`${param}: this gateway does not forward this field`) as unknown as string,
+        param,
+      );
+    });
+
+    it('drops workspace_id, service_tier and speed by default and forwards cache_control, listing what it dropped', () => {
+      const extras = { workspace_id: 'wrkspc_other', service_tier: 'auto', speed: 'fast', cache_control: { type: 'ephemeral' } };
+      const http = build({ messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) } });
+
+      expect(JSON.parse(http.body)).toMatchObject({ cache_control: { type: 'ephemeral' } });
+      expect(JSON.parse(http.body)).not.toHaveProperty('workspace_id');
+      expect(http.dropped).toStrictEqual(['workspace_id', 'service_tier', 'speed']);
+    });
+
+    it('forwards mcp_servers to a provider whose policy allows it', () => {
+      const servers = [{ type: 'url', url: 'https://mcp.example/sse', name: 'docs' }];
+      const request: ChatRequest = { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify({ mcp_servers: servers }) } };
+
+      expect(body(request, { ...TARGET, passthrough: { allow: ['mcp_servers'] } })['mcp_servers']).toStrictEqual(servers);
     });
 
     it('lists the extras of other dialects as dropped', () => {

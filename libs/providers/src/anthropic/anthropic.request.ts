@@ -1,6 +1,8 @@
 import { ChatRequest, Dialect, IrError, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
+import { filterPassthrough } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { cacheControl, messageTurns, systemBlocks } from './anthropic.content';
+import { ANTHROPIC_PASSTHROUGH } from './anthropic.passthrough';
 import { applyThinking } from './anthropic.thinking';
 import type { AnthropicJson } from './anthropic.types';
 
@@ -13,8 +15,9 @@ import type { AnthropicJson } from './anthropic.types';
 //   sequence must contain non-whitespace") and failing a whole OpenAI request over "\n" is worse.
 // - response_format json_schema → output_config.format (structured outputs, GA in the SDK's
 //   OutputConfig); json_object has no schema-less counterpart and is rejected (400).
-// - extensions of the Anthropic dialect are merged into the body first, so modelled fields win;
-//   other dialects' extensions are listed as dropped, key by key.
+// - extensions of the Anthropic dialect that the provider's passthrough policy allows
+//   (anthropic.passthrough.ts) are merged into the body first, so modelled fields win; the
+//   others are dropped or refused, and other dialects' extensions are listed as dropped.
 
 type Json = AnthropicJson;
 
@@ -66,7 +69,7 @@ function upstream(target: UpstreamTarget, path: string, body: Json, dropped: Set
 
 function anthropicBody(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): Json {
   const body: Json = {};
-  mergeExtensions(req, body, dropped);
+  mergeExtensions(req, target, body, dropped);
   body['model'] = target.upstreamModel;
   const ctx = { dropped, native: req.meta?.dialect === Dialect.DIALECT_ANTHROPIC };
   const system = systemBlocks(req.system ?? [], ctx);
@@ -80,7 +83,7 @@ function anthropicBody(req: ChatRequest, target: UpstreamTarget, dropped: Set<st
   return body;
 }
 
-function mergeExtensions(req: ChatRequest, body: Json, dropped: Set<string>): void {
+function mergeExtensions(req: ChatRequest, target: UpstreamTarget, body: Json, dropped: Set<string>): void {
   const ext = req.extensions;
   if (!ext?.json) return;
   let parsed: unknown;
@@ -90,7 +93,7 @@ function mergeExtensions(req: ChatRequest, body: Json, dropped: Set<string>): vo
     throw IrError.invalid('extensions: invalid JSON', 'extensions');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw IrError.invalid('extensions: expected a JSON object', 'extensions');
-  if (ext.dialect === Dialect.DIALECT_ANTHROPIC) Object.assign(body, parsed);
+  if (ext.dialect === Dialect.DIALECT_ANTHROPIC) Object.assign(body, filterPassthrough(ANTHROPIC_PASSTHROUGH, parsed as Json, target.passthrough, dropped));
   // Keys starting with `$` are the gateway's own notes between dialect and provider, not client fields.
   else for (const key of Object.keys(parsed)) if (!key.startsWith('$')) dropped.add(key);
 }

@@ -1,4 +1,5 @@
 import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import type { PassthroughPolicy } from './passthrough.policy';
 
 // The adapter contract every provider implements (STYLE.md: build request, parse response,
 // parse a stream event, map an error). Pure functions of their inputs: no I/O here.
@@ -24,6 +25,8 @@ export interface UpstreamTarget {
   apiKey: string;
   upstreamModel: string;
   options: Record<string, string | number | boolean>;
+  /** The operator's passthrough policy for this provider; the family's defaults when absent. */
+  passthrough?: PassthroughPolicy;
 }
 
 export interface UpstreamHttpRequest {

@@ -85,7 +85,7 @@ describe(buildGeminiRequest.name, () => {
       extensions: { dialect: Dialect.DIALECT_GEMINI, json: JSON.stringify(extras) },
     };
 
-    const http = buildGeminiRequest(request, GEMINI_25);
+    const http = buildGeminiRequest(request, { ...GEMINI_25, passthrough: { allow: ['cachedContent', 'tools.googleSearch'] } });
 
     expect(JSON.parse(http.body)).toStrictEqual({
       safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }],
@@ -96,6 +96,53 @@ describe(buildGeminiRequest.name, () => {
       generationConfig: { responseModalities: ['TEXT'], temperature: 0.4, thinkingConfig: { thinkingBudget: 2048, includeThoughts: false } },
     });
     expect(http.dropped).toBeUndefined();
+  });
+
+  describe('passthrough policy', () => {
+    const extras = (fields: Record<string, unknown>): ChatRequest => ({
+      model: 'm',
+      messages: HI,
+      extensions: { dialect: Dialect.DIALECT_GEMINI, json: JSON.stringify(fields) },
+    });
+    const refusal = (request: ChatRequest, target: UpstreamTarget = GEMINI_25): IrError => {
+      try {
+        buildGeminiRequest(request, target);
+      } catch (e) {
+        if (e instanceof IrError) return e;
+        throw e;
+      }
+      throw new Error('the request was built');
+    };
+
+    it('forwards safety settings and the nested configurations, drops labels, by default', () => {
+      const http = buildGeminiRequest(extras({ safetySettings: [], labels: { team: 'x' }, generationConfig: { responseModalities: ['TEXT'] } }), GEMINI_25);
+
+      expect(JSON.parse(http.body)).toStrictEqual({ safetySettings: [], contents: HI_CONTENTS, generationConfig: { responseModalities: ['TEXT'] } });
+      expect(http.dropped).toStrictEqual(['labels']);
+    });
+
+    it.each([
+      ['googleSearch', { tools: [{ googleSearch: {} }] }, 'tools.googleSearch'],
+      ['urlContext', { tools: [{ urlContext: {} }] }, 'tools.urlContext'],
+      ['a server-side tool no rule names', { tools: [{ someFutureTool: {} }] }, 'tools.someFutureTool'],
+      ['cachedContent', { cachedContent: 'cachedContents/other-tenant' }, 'cachedContent'],
+    ])('refuses %s by default, naming it', (_what, fields, param) => {
+      expect(refusal(extras(fields))).toMatchObject({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param });
+    });
+
+    it('keeps the allowed server-side tools of one tools entry and drops the denied nested fields', () => {
+      const target = { ...GEMINI_25, passthrough: { allow: ['tools.codeExecution'], deny: ['generationConfig.speechConfig'] } };
+      const http = buildGeminiRequest(extras({ tools: [{ codeExecution: {} }], generationConfig: { speechConfig: {}, mediaResolution: 'MEDIA_RESOLUTION_LOW' } }), target);
+
+      expect(JSON.parse(http.body)).toStrictEqual({ contents: HI_CONTENTS, tools: [{ codeExecution: {} }], generationConfig: { mediaResolution: 'MEDIA_RESOLUTION_LOW' } });
+      expect(http.dropped).toStrictEqual(['generationConfig.speechConfig']);
+    });
+
+    it('refuses a server-side tool the operator denies even under tools.*', () => {
+      const target = { ...GEMINI_25, passthrough: { allow: ['tools.*'], deny: ['tools.googleSearch'] } };
+
+      expect(refusal(extras({ tools: [{ googleSearch: {} }] }), target).param).toBe('tools.googleSearch');
+    });
   });
 
   it.each<[keyof typeof ToolChoice_Mode, string]>([

@@ -1,6 +1,8 @@
 import { ChatRequest, Dialect, IrError, Reasoning, Reasoning_Effort, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
+import { filterPassthrough, type PassthroughPolicy } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { geminiPrompt } from './gemini.contents';
+import { GEMINI_PASSTHROUGH } from './gemini.passthrough';
 import { geminiHeaders, geminiModelResource, geminiUrl, isGeminiBefore3 } from './gemini.target';
 import type { GeminiJson } from './gemini.types';
 
@@ -41,7 +43,7 @@ const MODE: Record<number, string | undefined> = {
 
 export function buildGeminiRequest(req: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest {
   const dropped = new Set<string>();
-  const ext = extensionsOf(req, dropped);
+  const ext = extensionsOf(req, target, dropped);
   const { systemInstruction, contents } = geminiPrompt(req, dropped, !isGeminiBefore3(target.upstreamModel));
   // Passthrough first, so the modelled fields win over a client's extras; the nested
   // configurations are merged key by key, and extra tools (googleSearch, codeExecution …)
@@ -77,15 +79,33 @@ export function buildGeminiCountTokensRequest(req: ChatRequest, target: Upstream
   return http;
 }
 
-function extensionsOf(req: ChatRequest, dropped: Set<string>): GeminiJson {
+function extensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): GeminiJson {
   const e = req.extensions;
   if (!e?.json) return {};
   const extras = JSON.parse(e.json) as unknown;
   if (!isObject(extras)) return {};
-  if (e.dialect === Dialect.DIALECT_GEMINI) return extras;
+  if (e.dialect === Dialect.DIALECT_GEMINI) return allowedExtras(extras, target.passthrough, dropped);
   // Named as the client sent them; `$` keys are the gateway's own notes, not client fields.
   for (const key of Object.keys(extras)) if (!key.startsWith('$')) dropped.add(key);
   return {};
+}
+
+/**
+ * A Gemini client's extras that the provider's passthrough policy allows (gemini.passthrough.ts),
+ * named as the policy names them: top-level fields, `tools.<kind>` for each server-side tool, and
+ * `generationConfig.<field>` / `toolConfig.<field>` inside the nested configurations.
+ */
+function allowedExtras(extras: GeminiJson, policy: PassthroughPolicy | undefined, dropped: Set<string>): GeminiJson {
+  const { tools, generationConfig, toolConfig, ...rest } = extras;
+  const out = filterPassthrough(GEMINI_PASSTHROUGH, rest, policy, dropped);
+  if (Array.isArray(tools)) {
+    const kept = tools.filter(isObject).map((t) => filterPassthrough(GEMINI_PASSTHROUGH, t, policy, dropped, 'tools.'));
+    const nonEmpty = kept.filter((t) => Object.keys(t).length > 0);
+    if (nonEmpty.length) out['tools'] = nonEmpty;
+  }
+  if (isObject(generationConfig)) out['generationConfig'] = filterPassthrough(GEMINI_PASSTHROUGH, generationConfig, policy, dropped, 'generationConfig.');
+  if (isObject(toolConfig)) out['toolConfig'] = filterPassthrough(GEMINI_PASSTHROUGH, toolConfig, policy, dropped, 'toolConfig.');
+  return out;
 }
 
 function toolsOf(req: ChatRequest, dropped: Set<string>): GeminiJson | undefined {

@@ -12,8 +12,8 @@ const TARGETS: Record<string, UpstreamTarget> = {
   'streaming-chat': { baseUrl: 'http://vllm.internal:8000/v1/', apiKey: 'token-vllm', upstreamModel: 'Qwen/Qwen3-32B', options: {} },
 };
 
-function wireBody(request: ChatRequest, provider: keyof typeof PROVIDERS = 'openai'): unknown {
-  return JSON.parse(PROVIDERS[provider].buildRequest(request, TARGETS['agent-turn'] as UpstreamTarget).body);
+function wireBody(request: ChatRequest, provider: keyof typeof PROVIDERS = 'openai', target = TARGETS['agent-turn'] as UpstreamTarget): unknown {
+  return JSON.parse(PROVIDERS[provider].buildRequest(request, target).body);
 }
 
 function user(text: string): ChatRequest['messages'] {
@@ -48,7 +48,63 @@ describe(buildOpenAiRequest.name, () => {
       extensions: { dialect: Dialect.DIALECT_OPENAI, json: JSON.stringify(extras) },
     };
 
-    expect(wireBody(request)).toStrictEqual({ store: false, model: 'gpt-4.1-2025-04-14', messages: [{ role: 'user', content: 'Hi' }], temperature: 0.3 });
+    const allowAll = { ...(TARGETS['agent-turn'] as UpstreamTarget), passthrough: { allow: ['*'] } };
+
+    expect(wireBody(request, 'openai', allowAll)).toStrictEqual({ store: false, model: 'gpt-4.1-2025-04-14', messages: [{ role: 'user', content: 'Hi' }], temperature: 0.3 });
+  });
+
+  describe('passthrough policy', () => {
+    const extras = (fields: Record<string, unknown>): ChatRequest => ({
+      model: 'm',
+      messages: user('Hi'),
+      extensions: { dialect: Dialect.DIALECT_OPENAI, json: JSON.stringify(fields) },
+    });
+    const build = (request: ChatRequest, passthrough?: UpstreamTarget['passthrough']) =>
+      PROVIDERS.openai.buildRequest(request, { ...(TARGETS['agent-turn'] as UpstreamTarget), passthrough });
+
+    it('forwards the safe fields and drops service_tier and store by default, listing them', () => {
+      const http = build(extras({ logit_bias: { 50256: -100 }, verbosity: 'low', service_tier: 'priority', store: true }));
+
+      expect(JSON.parse(http.body)).toMatchObject({ logit_bias: { 50256: -100 }, verbosity: 'low' });
+      expect(JSON.parse(http.body)).not.toHaveProperty('service_tier');
+      expect(JSON.parse(http.body)).not.toHaveProperty('store');
+      expect(http.dropped).toStrictEqual(['service_tier', 'store']);
+    });
+
+    it('drops a field no rule names (a vendor extra) rather than forwarding it', () => {
+      const http = build(extras({ enable_search: true }));
+
+      expect(JSON.parse(http.body)).not.toHaveProperty('enable_search');
+      expect(http.dropped).toStrictEqual(['enable_search']);
+    });
+
+    it('refuses web_search_options, naming it: without the search the answer would change unnoticed', () => {
+      const run = () => build(extras({ web_search_options: { search_context_size: 'high' } }));
+
+      expect(run).toThrow(expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param: 'web_search_options' }));
+      expect(run).toThrow(/web_search_options: this gateway does not forward this field/);
+    });
+
+    it("forwards what the operator's policy allows", () => {
+      const http = build(extras({ service_tier: 'priority', web_search_options: {}, enable_search: true }), { allow: ['service_tier', 'web_search_options', 'enable_search'] });
+
+      expect(JSON.parse(http.body)).toMatchObject({ service_tier: 'priority', web_search_options: {}, enable_search: true });
+      expect(http.dropped).toBeUndefined();
+    });
+
+    it("drops a default-forwarded field the operator's policy denies, even when it also allows everything", () => {
+      const http = build(extras({ logit_bias: { 1: 1 }, verbosity: 'low' }), { allow: ['*'], deny: ['logit_bias'] });
+
+      expect(JSON.parse(http.body)).not.toHaveProperty('logit_bias');
+      expect(JSON.parse(http.body)).toMatchObject({ verbosity: 'low' });
+      expect(http.dropped).toStrictEqual(['logit_bias']);
+    });
+
+    it("keeps the gateway's own $-notes whatever the policy", () => {
+      const http = build({ ...extras({ $instructions: [] }), system: [] }, { deny: ['*'] });
+
+      expect(http.dropped).toBeUndefined();
+    });
   });
 
   it('sends neither tool_choice nor parallel_tool_calls without tools', () => {

@@ -1,6 +1,8 @@
 import { ChatRequest, Dialect, Reasoning_Effort, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
+import { filterPassthrough } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { INSTRUCTIONS_KEY, buildOpenAiMessages } from './openai.messages';
+import { OPENAI_PASSTHROUGH } from './openai.passthrough';
 import { OpenAiVendorProfile, azureApiVersion, refuse } from './openai.vendors';
 
 // IR → OpenAI Chat Completions request for one vendor profile (openai.vendors.ts).
@@ -25,7 +27,7 @@ const IGNORED_WHEN_THINKING = ['temperature', 'top_p', 'presence_penalty', 'freq
 export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, profile: OpenAiVendorProfile, endpoint: OpenAiEndpoint): UpstreamHttpRequest {
   const dropped = new Set<string>();
   const body: Json = {};
-  const ext = extensionsOf(req, dropped);
+  const ext = extensionsOf(req, target, dropped);
   const instructions = ext[INSTRUCTIONS_KEY];
   delete ext[INSTRUCTIONS_KEY];
   // Passthrough first so modelled fields always win over a client's extras.
@@ -64,12 +66,15 @@ export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, pro
   return http;
 }
 
-/** OpenAI-dialect extras, merged as sent; another dialect's are listed as dropped, key by key. */
-function extensionsOf(req: ChatRequest, dropped: Set<string>): Json {
+/**
+ * OpenAI-dialect extras the provider's passthrough policy allows, merged as sent (the others
+ * dropped or refused, openai.passthrough.ts); another dialect's are listed as dropped, key by key.
+ */
+function extensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): Json {
   const json = req.extensions?.json;
   if (!json) return {};
   const ext = JSON.parse(json) as Json;
-  if (req.extensions?.dialect === Dialect.DIALECT_OPENAI) return ext;
+  if (req.extensions?.dialect === Dialect.DIALECT_OPENAI) return filterPassthrough(OPENAI_PASSTHROUGH, ext, target.passthrough, dropped);
   // `$` keys are the gateway's own notes between dialect and provider, not client fields.
   for (const key of Object.keys(ext)) if (!key.startsWith('$')) dropped.add(key);
   return {};

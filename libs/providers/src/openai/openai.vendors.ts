@@ -32,7 +32,7 @@ export interface OpenAiVendorProfile {
   replayReasoning: 'never' | 'tool-turns' | 'tool-turns-always';
   /** tool_choice "required" is refused by the vendor. */
   toolChoiceRequired: boolean;
-  /** OpenAI-dialect extensions (logit_bias, store, metadata …) are merged into the body. */
+  /** OpenAI-dialect extensions the passthrough policy allows (logit_bias, metadata …) are merged into the body. */
   extensions: boolean;
 }
 
@@ -73,7 +73,7 @@ export const VENDOR_PROFILES: Record<OpenAiVendor, OpenAiVendorProfile> = {
   qwen: { ...COMPATIBLE, vendor: 'qwen', topK: true, cacheControl: true, reasoning: 'enable_thinking', temperature: { min: 0, max: 2 }, maxN: 4 },
   // Qianfan v2 (cloud.baidu.com/doc/qianfan-api/s/3m7of64lb): OpenAI-shaped with Bearer keys,
   // max_completion_tokens, temperature in (0, 1]; its own extras (penalty_score, web_search)
-  // pass through as OpenAI-dialect extensions.
+  // travel as OpenAI-dialect extensions, forwarded where the provider's passthrough policy allows them.
   ernie: { ...COMPATIBLE, vendor: 'ernie', maxTokensField: 'max_completion_tokens', temperature: { min: 0.0001, max: 1 }, logprobs: false, reasoning: 'none', maxN: 1 },
   // platform.moonshot.ai/docs/api/chat: temperature 0..1, n at most 5, tool_choice "required"
   // unsupported; kimi thinking models want reasoning_content kept on tool-calling turns.
