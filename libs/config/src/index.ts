@@ -2,6 +2,7 @@ export * from './switchyard-config.types';
 export { ConfigError } from './config.error';
 export { loadConfigFile, parseConfig, validateConfig } from './switchyard-config.loader';
 export { switchyardConfigSchema } from './switchyard-config.schema';
+export { passthroughSchema } from './passthrough.schema';
 export { requireSecret, resolveSecret } from './secret-ref.resolver';
 export { loadProcessEnv } from './process-env.loader';
 export { envAdapterAddresses, envEnum, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';

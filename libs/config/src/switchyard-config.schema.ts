@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIpRange } from './ip-range';
+import { passthroughSchema } from './passthrough.schema';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
 import { DEFAULT_ROUTING, PROVIDER_TYPES, ROUTING_STRATEGIES, type SwitchyardConfig } from './switchyard-config.types';
 
@@ -86,6 +87,7 @@ const providerSchema = z.strictObject({
   options: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }))
     .optional(),
+  passthrough: passthroughSchema.optional(),
 });
 
 const priceSchema = z.strictObject({ inputPerMTok: money, outputPerMTok: money, cachedInputPerMTok: money.optional(), cacheWritePerMTok: money.optional() });

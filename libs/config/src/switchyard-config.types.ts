@@ -106,6 +106,19 @@ export interface ProviderConfig {
   region?: string;
   /** Provider-specific settings, e.g. `apiVersion` for azure-openai. */
   options?: Record<string, string | number | boolean>;
+  /** Which unmodelled client fields may reach this provider; its family's defaults when absent. */
+  passthrough?: PassthroughConfig;
+}
+
+/**
+ * The operator's passthrough policy for one provider (docs/translation-matrix.md lists each
+ * family's defaults): `allow` extends them, `deny` narrows them and wins over `allow`. Entries
+ * are field names as clients send them (`service_tier`, `tools.googleSearch`), `a.*` for every
+ * field under `a`, or `*` for all.
+ */
+export interface PassthroughConfig {
+  allow?: string[];
+  deny?: string[];
 }
 
 export interface DeploymentConfig {

@@ -19,6 +19,8 @@ export async function applyProviders(ctx: ConfigApplyContext, providers: Provide
       apiKeys: p.apiKeys.map((ref) => sealUpstreamKey(ref, box, providerKeyContext(p.id), previous)),
       region: p.region ?? null,
       options: p.options ?? {},
+      // {} is the family's defaults; an operator's allow/deny is stored as written.
+      passthrough: { ...p.passthrough },
     };
     const current = existing.get(p.id);
     await ctx.sync({
@@ -137,14 +139,20 @@ function deploymentId(model: string, provider: string, upstreamModel: string): s
   return `${model}/${provider}/${upstreamModel}`;
 }
 
-function providerState(p: Pick<Provider, 'type' | 'baseUrl' | 'apiKeys' | 'region'> & { options: unknown }): EntityState {
+function providerState(p: Pick<Provider, 'type' | 'baseUrl' | 'apiKeys' | 'region'> & { options: unknown; passthrough: unknown }): EntityState {
   return {
     type: p.type,
     baseUrl: p.baseUrl,
     apiKeys: p.apiKeys,
     region: p.region,
     options: p.options as ConfigState,
+    // Only a policy that says something is part of the state, so providers on the defaults read as before.
+    ...(isPolicy(p.passthrough) ? { passthrough: p.passthrough as ConfigState } : {}),
   };
+}
+
+function isPolicy(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0;
 }
 
 /** A reference (`env:NAME`) is safe to log, a sealed value by its key id; a literal key never. */

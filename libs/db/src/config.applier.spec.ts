@@ -222,6 +222,22 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     const audit = await t.db.prisma.auditLog.findMany({ where: { entity: 'provider', entityId: 'anthropic-main' } });
     expect(JSON.stringify(audit)).not.toContain('sk-ant-sealed-secret');
   });
+
+  it("stores a provider's passthrough policy, audits its change, and re-applies it as unchanged", async () => {
+    const config = updatedConfig();
+    config.providers[1].passthrough = { allow: ['mcp_servers'], deny: ['cache_control'] };
+
+    const changes = await applyConfig(t.db.prisma, config, { resolveSecret });
+
+    expect(actions(changes.filter((c) => c.action !== 'unchanged'))).toContain('provider anthropic-main update');
+    expect((await t.db.prisma.provider.findUniqueOrThrow({ where: { id: 'anthropic-main' } })).passthrough).toStrictEqual({ allow: ['mcp_servers'], deny: ['cache_control'] });
+    expect((await t.db.prisma.provider.findUniqueOrThrow({ where: { id: 'openai-main' } })).passthrough).toStrictEqual({});
+    expect((await applyConfig(t.db.prisma, config, { resolveSecret })).every((c) => c.action === 'unchanged')).toBe(true);
+
+    delete config.providers[1].passthrough;
+    expect(actions((await applyConfig(t.db.prisma, config, { resolveSecret })).filter((c) => c.action !== 'unchanged'))).toEqual(['provider anthropic-main update']);
+    expect((await t.db.prisma.provider.findUniqueOrThrow({ where: { id: 'anthropic-main' } })).passthrough).toStrictEqual({});
+  });
 });
 
 describe('applyConfig on postgres, replicas starting together', () => {

@@ -10,6 +10,8 @@ export interface ProviderEntry {
   apiKeys: string[];
   region: string;
   optionsJson: string;
+  /** The operator's passthrough policy as JSON; absent or empty: the family's defaults. */
+  passthroughJson?: string;
 }
 
 /** USD per million tokens. */

@@ -9,7 +9,7 @@ describe(PrismaCatalogueSource.name, () => {
     t = await openTestDatabase('postgres', 'catalogue');
     await applyMigrations(t.db);
     const p = t.db.prisma;
-    await p.provider.create({ data: { id: 'sim', type: 'openai', baseUrl: 'http://sim/v1' } });
+    await p.provider.create({ data: { id: 'sim', type: 'openai', baseUrl: 'http://sim/v1', passthrough: { allow: ['service_tier'] } } });
     await p.model.create({ data: { name: 'm', deployments: { create: [{ providerId: 'sim', upstreamModel: 'u' }] } } });
     await p.price.create({ data: { modelName: 'm', inputPerMTok: '1', outputPerMTok: '2', effectiveFrom: new Date(Date.now() - 60_000) } });
     // Scheduled for later (the admin API allows it): not in force yet.
@@ -22,5 +22,10 @@ describe(PrismaCatalogueSource.name, () => {
     const snapshot = await new PrismaCatalogueSource(t.db).load();
     const d = snapshot.models.get('m')?.tiers[0]?.[0];
     expect(d?.price).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
+  });
+
+  it("carries the provider's passthrough policy to the adapter's target", async () => {
+    const snapshot = await new PrismaCatalogueSource(t.db).load();
+    expect(snapshot.models.get('m')?.tiers[0]?.[0]?.provider.passthroughJson).toBe('{"allow":["service_tier"]}');
   });
 });

@@ -51,7 +51,10 @@ export class PrismaCatalogueSource implements CatalogueSource {
       this.db.prisma.model.findMany({ include: { deployments: true, prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: 'desc' }, take: 1 } }, orderBy: { name: 'asc' } }),
     ]);
     const byId = new Map<string, ProviderEntry>(
-      providers.map((p) => [p.id, { id: p.id, type: p.type, baseUrl: p.baseUrl, apiKeys: p.apiKeys, region: p.region ?? '', optionsJson: JSON.stringify(p.options ?? {}) }]),
+      providers.map((p) => [
+        p.id,
+        { id: p.id, type: p.type, baseUrl: p.baseUrl, apiKeys: p.apiKeys, region: p.region ?? '', optionsJson: JSON.stringify(p.options ?? {}), passthroughJson: JSON.stringify(p.passthrough ?? {}) },
+      ]),
     );
     const out = new Map<string, ModelEntry>();
     for (const m of models) {

@@ -12,6 +12,7 @@ const OPENAI_EU: ProviderEntry = {
   apiKeys: ['env:OPENAI_KEY_1', 'env:OPENAI_KEY_2'],
   region: 'eu',
   optionsJson: '{"organization":"org-5tQ"}',
+  passthroughJson: '{"allow":["service_tier"]}',
 };
 const VLLM: ProviderEntry = { id: 'vllm-gpu', type: 'openai-compatible', baseUrl: 'http://vllm:8000/v1', apiKeys: [], region: 'eu', optionsJson: '{}' };
 const COHERE: ProviderEntry = { id: 'cohere', type: 'cohere', baseUrl: 'https://api.cohere.com/v2', apiKeys: ['env:COHERE_KEY'], region: 'us', optionsJson: '{}' };
@@ -198,6 +199,7 @@ describe(RouterService.name, () => {
           apiKeyRef: 'env:OPENAI_KEY_1',
           upstreamModel: 'gpt-4o-2024-08-06',
           optionsJson: '{"organization":"org-5tQ"}',
+          passthroughJson: '{"allow":["service_tier"]}',
         },
         timeouts: { connectMs: 5000, firstTokenMs: 30000, idleMs: 30000, totalMs: 600000 },
       },

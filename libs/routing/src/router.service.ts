@@ -555,7 +555,8 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   private targetOf(d: DeploymentEntry): Target {
     const keys = d.provider.apiKeys;
     const apiKeyRef = keys.length ? (keys[this.keyCursor++ % keys.length] ?? '') : '';
-    return { deploymentId: d.id, providerId: d.provider.id, providerType: d.provider.type, baseUrl: d.provider.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: d.provider.optionsJson };
+    const p = d.provider;
+    return { deploymentId: d.id, providerId: p.id, providerType: p.type, baseUrl: p.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: p.optionsJson, passthroughJson: p.passthroughJson };
   }
 
   /** routing.timeouts with the model's own overrides. */

@@ -1,5 +1,5 @@
 import { SecretBox, providerKeyContext } from '@switchyard/config';
-import { ErrorKind, ResponseEvent, Role, type GenerateRequest } from '@switchyard/ir';
+import { Dialect, ErrorKind, ResponseEvent, Role, type GenerateRequest } from '@switchyard/ir';
 import { UPSTREAM_FAULTS } from '@switchyard/providers';
 import { ProviderSimulator } from '@switchyard/testing';
 import { Logger } from '@nestjs/common';
@@ -69,6 +69,19 @@ describe(UpstreamService.name, () => {
     expect(events.map((e) => e.event?.$case)).toEqual(['start', 'textDelta', 'stop', 'usage']);
     expect(sim.requests[0]?.headers.authorization).toBe('Bearer sk-literal');
     expect(sim.requests[0]?.body).toMatchObject({ model: 'sim-model' });
+  });
+
+  it("applies the provider's passthrough policy from the target: the default drops service_tier, an allow forwards it", async () => {
+    const call = request(sim, false);
+    call.request = { ...call.request, extensions: { dialect: Dialect.DIALECT_OPENAI, json: '{"service_tier":"priority"}' } };
+
+    const dropped = await collect(sut.generate(call, new AbortController().signal));
+    const allowed = await collect(sut.generate({ ...call, target: { ...call.target, passthroughJson: '{"allow":["service_tier"]}' } }, new AbortController().signal));
+
+    expect(dropped[0]?.event?.$case === 'start' && dropped[0].event.value.droppedParams).toEqual(['service_tier']);
+    expect(sim.requests[0]?.body).not.toHaveProperty('service_tier');
+    expect(errorOf(allowed)).toBeUndefined();
+    expect(sim.requests[1]?.body).toMatchObject({ service_tier: 'priority' });
   });
 
   it('opens a sealed upstream key only here, and fails closed on a key sealed for another provider', async () => {

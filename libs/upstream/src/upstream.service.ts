@@ -3,7 +3,7 @@ import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, 
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseEventTooLargeError, SseParser, UPSTREAM_FAULTS, faultOf, isPublicUpstreamMessage, providerAdapter, upstreamError } from '@switchyard/providers';
-import type { ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
+import type { PassthroughPolicy, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
 import { Agent, Dispatcher, request } from 'undici';
 import { countEmbedTokens, countPromptTokens } from './local-token-count';
 import { logExcerpt, safeRequestId } from './log-redaction';
@@ -158,6 +158,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         apiKey,
         upstreamModel: t.upstreamModel ?? '',
         options: t.optionsJson ? (JSON.parse(t.optionsJson) as Record<string, string>) : {},
+        passthrough: t.passthroughJson ? (JSON.parse(t.passthroughJson) as PassthroughPolicy) : undefined,
       });
       return { adapter, http, apiKey, target: t };
     } catch (err) {

@@ -24,7 +24,14 @@ export interface Target {
     | string
     | undefined;
   /** Provider options (api version, vendor quirks) as JSON. */
-  optionsJson?: string | undefined;
+  optionsJson?:
+    | string
+    | undefined;
+  /**
+   * The operator's passthrough policy for the provider, {"allow": [...], "deny": [...]} as JSON:
+   * which unmodelled client fields may reach it. Empty: the provider family's defaults.
+   */
+  passthroughJson?: string | undefined;
 }
 
 export interface Timeouts {
@@ -58,6 +65,7 @@ function createBaseTarget(): Target {
     apiKeyRef: "",
     upstreamModel: "",
     optionsJson: "",
+    passthroughJson: "",
   };
 }
 
@@ -83,6 +91,9 @@ export const Target: MessageFns<Target> = {
     }
     if (message.optionsJson !== undefined && message.optionsJson !== "") {
       writer.uint32(58).string(message.optionsJson);
+    }
+    if (message.passthroughJson !== undefined && message.passthroughJson !== "") {
+      writer.uint32(66).string(message.passthroughJson);
     }
     return writer;
   },
@@ -154,6 +165,14 @@ export const Target: MessageFns<Target> = {
             }
 
             message.optionsJson = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.passthroughJson = reader.string();
             continue;
           }
         }
