@@ -1,4 +1,4 @@
-import { PROVIDER_TYPES } from '@switchyard/config';
+import { PROVIDER_TYPES, passthroughSchema } from '@switchyard/config';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
 import { regionName, slugId, timestampView } from '../schemas/common.schemas';
@@ -18,6 +18,9 @@ const apiKeyRef = z
   .describe('`env:NAME` (read by the adapter from its environment) or the key itself, stored sealed (AES-256-GCM).');
 const providerOptions = z.record(z.string().min(1).max(128), z.union([z.string().max(4096), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }));
 
+const PASSTHROUGH_DOC =
+  'Which unmodelled client fields reach this provider: `allow` extends the family defaults (docs/translation-matrix.md), `deny` narrows them and wins; names such as `service_tier`, `tools.googleSearch`, `generationConfig.*`, or `*`.';
+
 export const createProviderBody = z.strictObject({
   id: slugId,
   type: z.enum(PROVIDER_TYPES),
@@ -25,6 +28,7 @@ export const createProviderBody = z.strictObject({
   apiKeys: z.array(apiKeyRef).max(64).default([]),
   region: regionName.nullable().optional(),
   options: providerOptions.optional(),
+  passthrough: passthroughSchema.optional().describe(PASSTHROUGH_DOC),
 });
 export type CreateProviderBody = z.output<typeof createProviderBody>;
 
@@ -34,6 +38,7 @@ export const updateProviderBody = z.strictObject({
   apiKeys: z.array(apiKeyRef).max(64).optional().describe('Replaces every key; a literal already stored is kept as it was sealed.'),
   region: regionName.nullable().optional(),
   options: providerOptions.optional().describe('Replaces the stored options.'),
+  passthrough: passthroughSchema.optional().describe(`Replaces the stored policy; {} returns to the defaults. ${PASSTHROUGH_DOC}`),
 });
 export type UpdateProviderBody = z.output<typeof updateProviderBody>;
 
@@ -44,6 +49,7 @@ export const providerView = z.object({
   apiKeys: z.array(z.string()).describe('`env:NAME` as stored, sealed keys as `enc:v1:<key id>:…`; never a key.'),
   region: z.string().nullable(),
   options: z.record(z.string(), z.unknown()),
+  passthrough: z.object({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }),
   createdAt: timestampView,
   updatedAt: timestampView,
 });

@@ -30,7 +30,7 @@ export class ProvidersAdminService {
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       if (await tx.provider.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`provider "${body.id}" already exists`);
       const row = await tx.provider.create({
-        data: { id: body.id, type: body.type, baseUrl: body.baseUrl, apiKeys, region: body.region ?? null, options: body.options ?? {} },
+        data: { id: body.id, type: body.type, baseUrl: body.baseUrl, apiKeys, region: body.region ?? null, options: body.options ?? {}, passthrough: { ...body.passthrough } },
       });
       const view = providerViewOf(row);
       await audit({ action: 'create', entity: 'provider', entityId: row.id, after: auditState(view) });
@@ -47,6 +47,7 @@ export class ProvidersAdminService {
       if (body.apiKeys !== undefined) data.apiKeys = sealProviderKeys(id, body.apiKeys, this.options.secretBox, row.apiKeys);
       if (body.region !== undefined) data.region = body.region;
       if (body.options !== undefined) data.options = body.options;
+      if (body.passthrough !== undefined) data.passthrough = { ...body.passthrough };
       const before = providerViewOf(row);
       const updated = await tx.provider.update({ where: { id }, data });
       const after = providerViewOf(updated);
@@ -81,6 +82,7 @@ async function findProvider(prisma: Prisma.TransactionClient, id: string): Promi
 /** Keys described, never shown: `env:NAME`, `enc:v1:<key id>:…`, or a redacted literal stored before sealing existed. */
 export function providerViewOf(row: Provider): ProviderView {
   const options = row.options !== null && typeof row.options === 'object' && !Array.isArray(row.options) ? (row.options as Record<string, unknown>) : {};
+  const passthrough = row.passthrough !== null && typeof row.passthrough === 'object' && !Array.isArray(row.passthrough) ? (row.passthrough as ProviderView['passthrough']) : {};
   return {
     id: row.id,
     type: row.type,
@@ -88,6 +90,7 @@ export function providerViewOf(row: Provider): ProviderView {
     apiKeys: row.apiKeys.map(describeUpstreamKey),
     region: row.region,
     options,
+    passthrough,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -99,5 +102,5 @@ function auditState(view: ProviderView): Prisma.InputJsonObject {
 }
 
 function storedState(row: Provider): unknown {
-  return { type: row.type, baseUrl: row.baseUrl, apiKeys: row.apiKeys, region: row.region, options: row.options };
+  return { type: row.type, baseUrl: row.baseUrl, apiKeys: row.apiKeys, region: row.region, options: row.options, passthrough: row.passthrough };
 }
