@@ -354,10 +354,13 @@ const CAPABILITIES: readonly Capability[] = [
   },
 ];
 
-/** Per client dialect: a harmless field only its own family understands, and where it goes. */
+/**
+ * Per client dialect: a harmless field only its own family understands, and where it goes. Each
+ * is one the family's passthrough policy forwards by default (libs/providers *.passthrough.ts).
+ */
 const HARMLESS: Record<ClientDialect, { extra: Record<string, unknown>; key: string; sent: string }> = {
-  openai: { extra: { service_tier: 'flex' }, key: 'service_tier', sent: 'service_tier' },
-  anthropic: { extra: { service_tier: 'standard_only' }, key: 'service_tier', sent: 'service_tier' },
+  openai: { extra: { logit_bias: { '50256': -100 } }, key: 'logit_bias', sent: 'logit_bias' },
+  anthropic: { extra: { cache_control: { type: 'ephemeral' } }, key: 'cache_control', sent: 'cache_control' },
   gemini: { extra: { safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }] }, key: 'safetySettings', sent: 'safetySettings' },
 };
 
