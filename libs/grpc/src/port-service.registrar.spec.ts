@@ -19,7 +19,7 @@ import { serveAdapter, serveBilling, serveRouter } from './port-service.registra
 
 const GENERATE: GenerateRequest = {
   request: { model: 'claude-haiku', messages: [], stream: true },
-  target: { deploymentId: 'd1', providerId: 'anthropic-main', providerType: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyRef: 'env:K', upstreamModel: 'claude-3-5-haiku', optionsJson: '' },
+  target: { deploymentId: 'd1', providerId: 'anthropic-main', providerType: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyRef: 'env:K', upstreamModel: 'claude-3-5-haiku', optionsJson: '', passthroughJson: '{"allow":["mcp_servers"]}' },
   timeouts: undefined,
 };
 const STOP: ResponseEvent = { event: { $case: 'stop', value: { reason: 1, rawReason: 'end_turn', choice: 0, stopSequence: '' } } };
