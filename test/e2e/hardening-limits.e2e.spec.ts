@@ -126,7 +126,8 @@ describe('hardening: request limits and passthrough policy (issue 10, findings 6
     });
 
     it('still serves an embeddings call at the limit', async () => {
-      const answer = await openai.embeddings.create({ model: M.openaiEmbed.public, input: inputs(2048), encoding_format: 'float' });
+      // Small vectors: 2,048 of the model's default size would make a 30 MB answer to no purpose.
+      const answer = await openai.embeddings.create({ model: M.openaiEmbed.public, input: inputs(2048), dimensions: 8, encoding_format: 'float' });
 
       expect(answer.data).toHaveLength(2048);
     });
@@ -252,6 +253,14 @@ describe('hardening: request limits and passthrough policy (issue 10, findings 6
       expect(err.status).toBe(400);
       expect(err.message).toContain(`${param}: this gateway does not forward this field`);
       expect(received(sim, M.gemini.upstream)).toEqual([]);
+    });
+
+    it('refuses googleSearch asked of a model another family serves, which cannot run it either', async () => {
+      const err = await failure(() => gemini.models.generateContent({ model: M.openai.public, contents: 'Hi', config: { tools: [{ googleSearch: {} }] } }));
+
+      expect(err.status).toBe(400);
+      expect(err.message).toContain('tools.googleSearch: the upstream serving this model cannot take this field');
+      expect(received(sim, M.openai.upstream)).toEqual([]);
     });
 
     it('forwards googleSearch and cachedContent to a provider whose policy allows them', async () => {

@@ -9,7 +9,7 @@ import { geminiSchemaToJsonSchema } from './gemini-schema';
 // - Gemini's server-side tools (googleSearch, codeExecution, urlContext, googleMaps, fileSearch,
 //   ...) go to `extra.tools`. They are not refused here: the Gemini provider forwards those its
 //   passthrough policy allows (gemini.passthrough.ts; by default none, which it refuses), and
-//   other upstreams list them in their dropped params. The Gemini provider must APPEND
+//   other upstreams refuse them too (the answer would change unnoticed). The Gemini provider must APPEND
 //   `extra.tools` to the functionDeclarations tool it builds, not replace it.
 // - unmodelled generationConfig / toolConfig fields (responseModalities, speechConfig,
 //   mediaResolution, thinkingConfig.includeThoughts, retrievalConfig, ...) go to

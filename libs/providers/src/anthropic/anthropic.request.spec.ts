@@ -500,10 +500,18 @@ describe(buildAnthropicRequest.name, () => {
     });
 
     it('lists the extras of other dialects as dropped', () => {
-      const http = build({ messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"cachedContent":"c/1"}' } });
+      const http = build({ messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"labels":{"a":"b"}}' } });
 
-      expect(http.dropped).toStrictEqual(['safetySettings', 'cachedContent']);
+      expect(http.dropped).toStrictEqual(['safetySettings', 'labels']);
       expect(JSON.parse(http.body)).not.toHaveProperty('safetySettings');
+    });
+
+    it("refuses another dialect's extra that its own family's rules refuse, since it cannot be forwarded here either", () => {
+      rejects(
+        { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"cachedContent":"c/1"}' } },
+        expect.stringContaining('cachedContent: the upstream serving this model cannot take this field') as unknown as string,
+        'cachedContent',
+      );
     });
   });
 });

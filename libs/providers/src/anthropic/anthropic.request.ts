@@ -1,6 +1,7 @@
 import { ChatRequest, Dialect, IrError, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
-import { filterPassthrough } from '../core/passthrough.policy';
+import { dropForeign, filterPassthrough } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { PASSTHROUGH_RULES } from '../passthrough-rules';
 import { cacheControl, messageTurns, systemBlocks } from './anthropic.content';
 import { ANTHROPIC_PASSTHROUGH } from './anthropic.passthrough';
 import { applyThinking } from './anthropic.thinking';
@@ -17,7 +18,8 @@ import type { AnthropicJson } from './anthropic.types';
 //   OutputConfig); json_object has no schema-less counterpart and is rejected (400).
 // - extensions of the Anthropic dialect that the provider's passthrough policy allows
 //   (anthropic.passthrough.ts) are merged into the body first, so modelled fields win; the
-//   others are dropped or refused, and other dialects' extensions are listed as dropped.
+//   others are dropped or refused; other dialects' extensions are listed as dropped, or refused
+//   where their own family's rules refuse them.
 
 type Json = AnthropicJson;
 
@@ -94,8 +96,7 @@ function mergeExtensions(req: ChatRequest, target: UpstreamTarget, body: Json, d
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw IrError.invalid('extensions: expected a JSON object', 'extensions');
   if (ext.dialect === Dialect.DIALECT_ANTHROPIC) Object.assign(body, filterPassthrough(ANTHROPIC_PASSTHROUGH, parsed as Json, target.passthrough, dropped));
-  // Keys starting with `$` are the gateway's own notes between dialect and provider, not client fields.
-  else for (const key of Object.keys(parsed)) if (!key.startsWith('$')) dropped.add(key);
+  else dropForeign(PASSTHROUGH_RULES[ext.dialect ?? Dialect.DIALECT_UNSPECIFIED], parsed as Json, dropped);
 }
 
 function sampling(req: ChatRequest, body: Json, dropped: Set<string>): void {

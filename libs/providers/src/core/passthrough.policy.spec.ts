@@ -1,5 +1,5 @@
 import { ErrorKind } from '@switchyard/ir';
-import { type PassthroughRules, filterPassthrough, passthroughAction } from './passthrough.policy';
+import { type PassthroughRules, dropForeign, filterPassthrough, passthroughAction } from './passthrough.policy';
 
 const RULES: PassthroughRules = {
   safe: { forward: true, otherwise: 'drop', why: 'harmless' },
@@ -46,5 +46,26 @@ describe(filterPassthrough.name, () => {
     expect(() => filterPassthrough(RULES, { search: {} }, undefined, new Set(), 'tools.')).toThrow(
       expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param: 'tools.search', message: expect.stringContaining('(server-side tool)') }),
     );
+  });
+});
+
+describe(dropForeign.name, () => {
+  it('lists every top-level field as dropped when none is refused, and skips $-notes', () => {
+    const dropped = new Set<string>();
+
+    dropForeign(RULES, { safe: 1, config: { speech: {} }, $note: 2 }, dropped);
+
+    expect([...dropped]).toStrictEqual(['safe', 'config']);
+  });
+
+  it('refuses a field, or a nested one in a list of objects, that the rules refuse', () => {
+    expect(() => dropForeign(RULES, { tool: {} }, new Set())).toThrow(expect.objectContaining({ param: 'tool' }));
+    expect(() => dropForeign(RULES, { tools: [{ search: {} }] }, new Set())).toThrow(expect.objectContaining({ param: 'tools.search' }));
+  });
+
+  it('drops everything for a dialect without rules', () => {
+    const dropped = new Set<string>();
+    dropForeign(undefined, { tool: {} }, dropped);
+    expect([...dropped]).toStrictEqual(['tool']);
   });
 });

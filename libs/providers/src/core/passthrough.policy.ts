@@ -78,6 +78,37 @@ export function filterPassthrough(
   return out;
 }
 
+/**
+ * Another family's extras, which this upstream cannot express: listed as dropped by their
+ * top-level name, except that a field its own family's rules refuse (`mcp_servers`,
+ * `web_search_options`, a Gemini `tools.googleSearch` …) is refused here too, since the answer
+ * would change unnoticed just the same. `rules` are those of the family that sent them.
+ */
+export function dropForeign(rules: PassthroughRules | undefined, fields: Record<string, unknown>, dropped: Set<string>): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (key.startsWith('$')) continue;
+    const refused = rules && refusedName(rules, key, value);
+    if (refused) {
+      throw IrError.invalid(
+        `${refused}: the upstream serving this model cannot take this field (${ruleOf(rules, refused).why}); remove it, or use a model served by an upstream of your API's family`,
+        refused,
+      );
+    }
+    dropped.add(key);
+  }
+}
+
+/** The field or nested field (`tools.googleSearch`, inside an object or a list of objects) the rules refuse. */
+function refusedName(rules: PassthroughRules, key: string, value: unknown): string | undefined {
+  if (ruleOf(rules, key).otherwise === 'refuse') return key;
+  for (const item of Array.isArray(value) ? value : [value]) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) continue;
+    const nested = Object.keys(item).find((k) => ruleOf(rules, `${key}.${k}`).otherwise === 'refuse');
+    if (nested !== undefined) return `${key}.${nested}`;
+  }
+  return undefined;
+}
+
 function refusal(rules: PassthroughRules, name: string): IrError {
   return IrError.invalid(
     `${name}: this gateway does not forward this field to the upstream (${ruleOf(rules, name).why}); remove it, or ask the operator to allow it in the provider's passthrough policy`,

@@ -1,6 +1,7 @@
 import { ChatRequest, Dialect, IrError, Reasoning, Reasoning_Effort, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
-import { filterPassthrough, type PassthroughPolicy } from '../core/passthrough.policy';
+import { dropForeign, filterPassthrough, type PassthroughPolicy } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { PASSTHROUGH_RULES } from '../passthrough-rules';
 import { geminiPrompt } from './gemini.contents';
 import { GEMINI_PASSTHROUGH } from './gemini.passthrough';
 import { geminiHeaders, geminiModelResource, geminiUrl, isGeminiBefore3 } from './gemini.target';
@@ -85,8 +86,8 @@ function extensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<str
   const extras = JSON.parse(e.json) as unknown;
   if (!isObject(extras)) return {};
   if (e.dialect === Dialect.DIALECT_GEMINI) return allowedExtras(extras, target.passthrough, dropped);
-  // Named as the client sent them; `$` keys are the gateway's own notes, not client fields.
-  for (const key of Object.keys(extras)) if (!key.startsWith('$')) dropped.add(key);
+  // Named as the client sent them, or refused where their own family's rules refuse them.
+  dropForeign(PASSTHROUGH_RULES[e.dialect ?? Dialect.DIALECT_UNSPECIFIED], extras, dropped);
   return {};
 }
 

@@ -100,6 +100,21 @@ describe(buildOpenAiRequest.name, () => {
       expect(http.dropped).toStrictEqual(['logit_bias']);
     });
 
+    it.each([
+      [Dialect.DIALECT_ANTHROPIC, { mcp_servers: [{ type: 'url', url: 'https://x.example', name: 'x' }] }, 'mcp_servers'],
+      [Dialect.DIALECT_GEMINI, { tools: [{ googleSearch: {} }], safetySettings: [] }, 'tools.googleSearch'],
+    ])('refuses a foreign extra its own family refuses (%s: %j), naming it', (dialect, fields, param) => {
+      const run = () => build({ model: 'm', messages: user('Hi'), extensions: { dialect, json: JSON.stringify(fields) } });
+
+      expect(run).toThrow(expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param }));
+    });
+
+    it('still lists the harmless foreign extras as dropped, by their top-level name', () => {
+      const http = build({ model: 'm', messages: user('Hi'), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"generationConfig":{"mediaResolution":"MEDIA_RESOLUTION_LOW"}}' } });
+
+      expect(http.dropped).toStrictEqual(['safetySettings', 'generationConfig']);
+    });
+
     it("keeps the gateway's own $-notes whatever the policy", () => {
       const http = build({ ...extras({ $instructions: [] }), system: [] }, { deny: ['*'] });
 

@@ -1,6 +1,7 @@
 import { ChatRequest, Dialect, Reasoning_Effort, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
-import { filterPassthrough } from '../core/passthrough.policy';
+import { dropForeign, filterPassthrough } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { PASSTHROUGH_RULES } from '../passthrough-rules';
 import { INSTRUCTIONS_KEY, buildOpenAiMessages } from './openai.messages';
 import { OPENAI_PASSTHROUGH } from './openai.passthrough';
 import { OpenAiVendorProfile, azureApiVersion, refuse } from './openai.vendors';
@@ -68,15 +69,16 @@ export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, pro
 
 /**
  * OpenAI-dialect extras the provider's passthrough policy allows, merged as sent (the others
- * dropped or refused, openai.passthrough.ts); another dialect's are listed as dropped, key by key.
+ * dropped or refused, openai.passthrough.ts); another dialect's are listed as dropped, key by
+ * key, or refused where its own rules refuse them.
  */
 function extensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): Json {
   const json = req.extensions?.json;
   if (!json) return {};
   const ext = JSON.parse(json) as Json;
-  if (req.extensions?.dialect === Dialect.DIALECT_OPENAI) return filterPassthrough(OPENAI_PASSTHROUGH, ext, target.passthrough, dropped);
-  // `$` keys are the gateway's own notes between dialect and provider, not client fields.
-  for (const key of Object.keys(ext)) if (!key.startsWith('$')) dropped.add(key);
+  const dialect = req.extensions?.dialect ?? Dialect.DIALECT_UNSPECIFIED;
+  if (dialect === Dialect.DIALECT_OPENAI) return filterPassthrough(OPENAI_PASSTHROUGH, ext, target.passthrough, dropped);
+  dropForeign(PASSTHROUGH_RULES[dialect], ext, dropped);
   return {};
 }
 
