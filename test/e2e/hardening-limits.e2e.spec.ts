@@ -169,6 +169,13 @@ describe('hardening: request limits and passthrough policy (issue 10, findings 6
       expect(received(sim, M.openai.upstream)).toEqual([]);
     });
 
+    it('refuses web_search_options on a stream as a plain 400, before any event', async () => {
+      const err = await failure(() => openai.chat.completions.create({ model: M.openai.public, stream: true, web_search_options: {}, messages: [{ role: 'user', content: 'Hi' }] }));
+
+      expect(err).toMatchObject({ status: 400, param: 'web_search_options' });
+      expect(received(sim, M.openai.upstream)).toEqual([]);
+    });
+
     it('forwards both to a provider whose policy allows them', async () => {
       const { response } = await openai.chat.completions
         .create({ model: M.openaiOpen.public, service_tier: 'priority', web_search_options: {}, messages: [{ role: 'user', content: 'Hi' }] })
