@@ -9,8 +9,8 @@ import { credentialOf } from './credentials';
 import type { DataRoute } from './dialect-registry';
 import { MISSING_KEY, unstorableField } from './ingress-errors';
 import { QuotaHold } from './quota-hold';
-import type { RequestLimits } from './request-limits';
 import { setRateLimitHeaders } from './rate-limit.headers';
+import type { RequestLimits } from './request-limits';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
 
