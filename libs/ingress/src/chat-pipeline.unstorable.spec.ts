@@ -4,6 +4,7 @@ import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { ChatPipeline, type IncomingCall } from './chat-pipeline.service';
+import { RequestLimits } from './request-limits';
 import { dataRoute } from './dialect-registry';
 
 // The edge refuses text the ledger could not store (issue 10, finding 2) before anything is
@@ -21,7 +22,7 @@ function harness() {
   } as unknown as AuthPort;
   const router = {} as RouterPort;
   const usage: UsageSink = { publish: () => undefined };
-  const sut = new ChatPipeline(auth, router, usage, { region: 'eu' });
+  const sut = new ChatPipeline(auth, router, usage, { region: 'eu', limits: new RequestLimits({ maxEmbedInputs: 2048, maxRequestTokens: 20_000_000 }) });
   return { sut, admitted };
 }
 
