@@ -23,6 +23,17 @@ export function envInteger(min: number, max?: number) {
   });
 }
 
+/** `true` or `false` (also `1` / `0`): the spellings compose files and Helm values use. */
+export function envBoolean() {
+  return z.string().transform((raw, ctx) => {
+    const value = raw.trim().toLowerCase();
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    ctx.issues.push({ code: 'custom', input: raw, message: `expected true or false, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  });
+}
+
 export function envPort() {
   return envInteger(1, 65_535);
 }

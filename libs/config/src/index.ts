@@ -1,13 +1,15 @@
 export * from './switchyard-config.types';
 export { ConfigError } from './config.error';
 export { loadConfigFile, parseConfig, validateConfig } from './switchyard-config.loader';
-export { switchyardConfigSchema } from './switchyard-config.schema';
+export { MIN_TENANT_KEY_LENGTH, switchyardConfigSchema } from './switchyard-config.schema';
+export type { ConfigValidationOptions } from './switchyard-config.loader';
 export { passthroughSchema } from './passthrough.schema';
 export { requireSecret, resolveSecret } from './secret-ref.resolver';
 export { loadProcessEnv } from './process-env.loader';
-export { envAdapterAddresses, envEnum, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
-export { LOG_LEVELS, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, loadSwitchyardEnv, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
+export { envAdapterAddresses, envBoolean, envEnum, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
+export { LOG_LEVELS, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, currentOutboundPolicy, gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
 export type { LogLevel, SwitchyardEnv, UpstreamLimits } from './switchyard-env.schema';
 export { requireEnv } from './require-env';
 export * from './secrets';
 export * from './ip-range';
+export * from './outbound';

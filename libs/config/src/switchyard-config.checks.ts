@@ -1,7 +1,10 @@
 import type { ConfigIssue } from './config-issue.formatter';
 import { formatPath } from './config-issue.formatter';
+import { refuseBaseUrl } from './outbound/base-url.rules';
+import type { OutboundPolicy } from './outbound/outbound-policy.types';
+import { refuseUpstreamKeyRef } from './outbound/upstream-env-ref.rules';
 import { describeSecretRef } from './secret-ref.resolver';
-import type { ModelConfig, RoutingTimeouts, SwitchyardConfig, TenantConfig } from './switchyard-config.types';
+import type { ModelConfig, ProviderConfig, RoutingTimeouts, SwitchyardConfig, TenantConfig } from './switchyard-config.types';
 
 // What the schema cannot see in one value alone: references between entries, and duplicates.
 // Runs only on a config whose shape is already valid, so it can trust the types.
@@ -11,13 +14,14 @@ interface Declared {
   models: ReadonlySet<string>;
 }
 
-export function checkConfig(config: SwitchyardConfig): ConfigIssue[] {
+export function checkConfig(config: SwitchyardConfig, outbound: OutboundPolicy): ConfigIssue[] {
   const declared: Declared = {
     providers: new Set(config.providers.map((provider) => provider.id)),
     models: new Set(config.models.map((model) => model.name)),
   };
   return [
     ...checkTimeouts(config.routing.timeouts),
+    ...config.providers.flatMap((provider, i) => checkOutbound(provider, ['providers', i], outbound)),
     ...unique(config.providers, ['providers'], 'id', (provider) => provider.id, (id) => `duplicate provider id "${id}"`),
     ...config.providers.flatMap((provider, i) =>
       unique(provider.apiKeys, ['providers', i, 'apiKeys'], undefined, (ref) => ref, (ref) =>
@@ -43,6 +47,18 @@ function checkTimeouts(timeouts: RoutingTimeouts): ConfigIssue[] {
   if (timeouts.connectMs > timeouts.firstTokenMs) {
     issues.push({ path: ['routing', 'timeouts', 'connectMs'], message: `must not exceed firstTokenMs (${timeouts.firstTokenMs})` });
   }
+  return issues;
+}
+
+/** Where a provider sends requests and which keys it reads, under the process's outbound policy. */
+function checkOutbound(provider: ProviderConfig, path: readonly PropertyKey[], outbound: OutboundPolicy): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const url = refuseBaseUrl(provider.baseUrl, outbound);
+  if (url !== undefined) issues.push({ path: [...path, 'baseUrl'], message: url });
+  provider.apiKeys.forEach((ref, j) => {
+    const key = refuseUpstreamKeyRef(ref, outbound.envPrefix);
+    if (key !== undefined) issues.push({ path: [...path, 'apiKeys', j], message: key });
+  });
   return issues;
 }
 

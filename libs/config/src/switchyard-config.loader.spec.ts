@@ -28,10 +28,10 @@ describe(parseConfig.name, () => {
           id: 'openai-main',
           type: 'openai',
           baseUrl: 'https://api.openai.com/v1',
-          apiKeys: ['env:OPENAI_KEY_1', 'env:OPENAI_KEY_2'],
+          apiKeys: ['env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', 'env:SWITCHYARD_UPSTREAM_OPENAI_KEY_2'],
           region: 'us-east',
         },
-        { id: 'anthropic-main', type: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeys: ['env:ANTHROPIC_KEY'] },
+        { id: 'anthropic-main', type: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeys: ['env:SWITCHYARD_UPSTREAM_ANTHROPIC_KEY'] },
       ],
       models: [
         {
@@ -159,8 +159,8 @@ describe(parseConfig.name, () => {
     ],
     [
       'a provider key listed twice',
-      'providers: [{ id: p, type: openai, baseUrl: https://a.test, apiKeys: [env:K1, env:K1] }]',
-      'switchyard.yaml: providers[0].apiKeys[1]: duplicate key env:K1 (first at providers[0].apiKeys[0])',
+      'providers: [{ id: p, type: openai, baseUrl: https://a.test, apiKeys: [env:SWITCHYARD_UPSTREAM_K1, env:SWITCHYARD_UPSTREAM_K1] }]',
+      'switchyard.yaml: providers[0].apiKeys[1]: duplicate key env:SWITCHYARD_UPSTREAM_K1 (first at providers[0].apiKeys[0])',
     ],
     [
       'a duplicate model name',
@@ -202,8 +202,39 @@ describe(parseConfig.name, () => {
     );
   });
 
+  it.each([
+    ['http:', '', 'http://api.test/v1', 'providers[0].baseUrl: http: is refused; use https (or set SWITCHYARD_OUTBOUND_ALLOW_HTTP=true)'],
+    ['userinfo', 'https:', 'https://user:pw@api.test/v1', 'providers[0].baseUrl: credentials in the URL (user:password@) are refused; put the key in apiKeys'],
+    ['a query string', 'https:', 'https://api.test/v1?key=abc', 'providers[0].baseUrl: a query string or fragment is refused; the gateway appends paths to the base URL'],
+    ['the metadata address', 'https:', 'https://169.254.169.254/latest', 'providers[0].baseUrl: a cloud metadata address is never an upstream'],
+    ['loopback', 'https:', 'https://127.0.0.1:8080', 'providers[0].baseUrl: a loopback address is refused unless SWITCHYARD_OUTBOUND_ALLOW_PRIVATE=true'],
+  ])('refuses a provider with %s under the default outbound policy', (_, __, url, expected) => {
+    expect(problemsOf(`providers: [{ id: p, type: openai, baseUrl: "${url}" }]`)).toEqual([`switchyard.yaml: ${expected}`]);
+  });
+
+  it('refuses an upstream key read from a variable outside the prefix, such as the sealing keys', () => {
+    expect(problemsOf('providers: [{ id: p, type: openai, baseUrl: "https://api.test", apiKeys: [env:SWITCHYARD_UPSTREAM_OK, env:SWITCHYARD_SECRET_KEYS] }]')).toEqual([
+      'switchyard.yaml: providers[0].apiKeys[1]: env:SWITCHYARD_SECRET_KEYS is outside SWITCHYARD_OUTBOUND_ENV_PREFIX (SWITCHYARD_UPSTREAM_): upstream keys are read only from variables whose names start with it',
+    ]);
+  });
+
+  it('accepts a plain-http private upstream where the operator allows both', () => {
+    const text = 'providers: [{ id: vllm, type: openai-compatible, baseUrl: "http://10.0.0.5:8000/v1" }]';
+    const outbound = { envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: true, allowPrivate: true };
+
+    expect(parseConfig(text, 'switchyard.yaml', { outbound }).providers[0]?.baseUrl).toBe('http://10.0.0.5:8000/v1');
+    expect(() => parseConfig(text.replace('10.0.0.5', '169.254.169.254'), 'switchyard.yaml', { outbound })).toThrow('a cloud metadata address is never an upstream');
+  });
+
+  it('refuses a literal tenant key shorter than 32 characters, without echoing it', () => {
+    const problems = problemsOf('tenants: [{ id: a, keys: [{ key: sk-short-secret }] }]');
+
+    expect(problems).toEqual(['switchyard.yaml: tenants[0].keys[0].key: a key must be at least 32 characters (this one has 15); generate one, e.g. sk-$(openssl rand -hex 24)']);
+    expect(problems.join()).not.toContain('sk-short-secret');
+  });
+
   it('never echoes a literal key', () => {
-    const problems = problemsOf('tenants: [{ id: a, keys: [{ key: sk-secret }, { key: sk-secret }] }]');
+    const problems = problemsOf('tenants: [{ id: a, keys: [{ key: sk-secret-0123456789abcdef0123456789 }, { key: sk-secret-0123456789abcdef0123456789 }] }]');
 
     expect(problems).toEqual(['switchyard.yaml: tenants[0].keys[1].key: duplicate key a literal value (first at tenants[0].keys[0].key)']);
   });

@@ -53,10 +53,14 @@ describe('tenants and keys in switchyard.yaml', () => {
     expect((await loadConfigFile(FIXTURE)).tenants).toEqual([expected]);
   });
 
-  it('accepts the example file shipped with the repository', async () => {
-    const config = await loadConfigFile(EXAMPLE);
+  it('accepts the example file shipped with the repository, with the settings `npm run demo` sets', async () => {
+    const config = await loadConfigFile(EXAMPLE, { outbound: { envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: true, allowPrivate: true } });
 
     expect(config.tenants.length).toBeGreaterThan(0);
+  });
+
+  it('refuses the example file under the default outbound policy: its simulator is plain http on loopback', async () => {
+    await expect(loadConfigFile(EXAMPLE)).rejects.toThrow('providers[0].baseUrl: http: is refused');
   });
 
   it.each([

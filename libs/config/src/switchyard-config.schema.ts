@@ -18,6 +18,13 @@ const secretRef = z
   .string()
   .min(1)
   .refine(isWellFormedSecretRef, { error: 'expected env:NAME with NAME a valid environment variable name' });
+// Tenant keys are the only thing between the internet and the upstream accounts: a short one is
+// guessable. 32 characters of base64 is 192 bits; our generated keys carry 256 (43 characters).
+export const MIN_TENANT_KEY_LENGTH = 32;
+const tenantKey = secretRef.refine((ref) => ref.startsWith('env:') || [...ref].length >= MIN_TENANT_KEY_LENGTH, {
+  error: (issue) =>
+    `a key must be at least ${MIN_TENANT_KEY_LENGTH} characters (this one has ${[...String(issue.input)].length}); generate one, e.g. sk-$(openssl rand -hex 24)`,
+});
 const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `expected an http(s) URL, got ${JSON.stringify(issue.input)}` });
 const port = z.int().min(1).max(65_535);
 const positiveInt = z.int().min(1);
@@ -146,7 +153,7 @@ const accessLimits = {
 };
 
 const keySchema = z.strictObject({
-  key: secretRef,
+  key: tenantKey,
   name: z.string().min(1).optional(),
   ...accessLimits,
   expiresAt: dateTime.optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './config.error';
 import { envPort } from './env-var.schemas';
 import { loadProcessEnv } from './process-env.loader';
-import { loadSwitchyardEnv } from './switchyard-env.schema';
+import { currentOutboundPolicy, gatewaySettingNames, loadSwitchyardEnv } from './switchyard-env.schema';
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -29,6 +29,9 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: 16 * 1024 * 1024,
       SWITCHYARD_MAX_EMBED_INPUTS: 2048,
       SWITCHYARD_MAX_REQUEST_TOKENS: 20_000_000,
+      SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_UPSTREAM_',
+      SWITCHYARD_OUTBOUND_ALLOW_HTTP: false,
+      SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: false,
     });
   });
 
@@ -58,6 +61,9 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: '65536',
       SWITCHYARD_MAX_EMBED_INPUTS: '100',
       SWITCHYARD_MAX_REQUEST_TOKENS: '2000000',
+      SWITCHYARD_OUTBOUND_ENV_PREFIX: 'LLM_KEY_',
+      SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true',
+      SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: '1',
     });
 
     expect(env).toEqual({
@@ -85,6 +91,9 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: 65536,
       SWITCHYARD_MAX_EMBED_INPUTS: 100,
       SWITCHYARD_MAX_REQUEST_TOKENS: 2_000_000,
+      SWITCHYARD_OUTBOUND_ENV_PREFIX: 'LLM_KEY_',
+      SWITCHYARD_OUTBOUND_ALLOW_HTTP: true,
+      SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: true,
     });
   });
 
@@ -111,6 +120,13 @@ describe(loadSwitchyardEnv.name, () => {
     [{ ADAPTER_GRPC_URLS: 'bedrock=h:1' }, 'ADAPTER_GRPC_URLS: unknown provider "bedrock", expected one of openai, anthropic, gemini'],
     [{ ADAPTER_GRPC_URLS: 'openai=a:1,openai=b:2' }, 'ADAPTER_GRPC_URLS: provider "openai" is listed twice'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL: expected a redis:// or rediss:// URL, got a value that is not a URL'],
+    [{ SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'yes please' }, 'SWITCHYARD_OUTBOUND_ALLOW_HTTP: expected true or false, got "yes please"'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'S' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "S" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own setting DATABASE_URL; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_SECRET' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_SECRET" would cover the gateway\'s own setting SWITCHYARD_SECRET_KEYS; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);
   });
@@ -125,6 +141,26 @@ describe(loadSwitchyardEnv.name, () => {
     expect(() => loadSwitchyardEnv({ PORT: '0', LOG_LEVEL: 'loud' })).toThrow(
       'PORT: expected an integer 1-65535, got "0"\nLOG_LEVEL: expected one of debug, info, warn, error, got "loud"',
     );
+  });
+});
+
+describe(currentOutboundPolicy.name, () => {
+  it('is the strict default without settings, and follows the variables when they change', () => {
+    expect(currentOutboundPolicy({})).toEqual({ envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: false, allowPrivate: false });
+    expect(currentOutboundPolicy({ SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true' })).toEqual({ envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: true, allowPrivate: false });
+  });
+
+  it('keeps an empty prefix setting at the default rather than covering every variable', () => {
+    expect(currentOutboundPolicy({ SWITCHYARD_OUTBOUND_ENV_PREFIX: '' }).envPrefix).toBe('SWITCHYARD_UPSTREAM_');
+  });
+
+  it('refuses a prefix that covers a gateway setting, as at boot', () => {
+    expect(() => currentOutboundPolicy({ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_' })).toThrow('SWITCHYARD_OUTBOUND_ENV_PREFIX');
+  });
+
+  it('covers none of the gateway settings with its default prefix', () => {
+    expect(gatewaySettingNames().filter((name) => name.startsWith('SWITCHYARD_UPSTREAM_'))).toEqual([]);
+    expect(gatewaySettingNames()).toEqual(expect.arrayContaining(['SWITCHYARD_SECRET_KEYS', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']));
   });
 });
 

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { envAdapterAddresses, envEnum, envHostPort, envInteger, envIpRanges, envPort, envString, envUrl } from './env-var.schemas';
+import { envAdapterAddresses, envBoolean, envEnum, envHostPort, envInteger, envIpRanges, envPort, envString, envUrl } from './env-var.schemas';
+import { DEFAULT_UPSTREAM_ENV_PREFIX, type OutboundPolicy } from './outbound/outbound-policy.types';
+import { refuseUpstreamEnvPrefix } from './outbound/upstream-env-ref.rules';
 import { loadProcessEnv } from './process-env.loader';
+import { SECRET_KEYS_ENV } from './secrets/secret-keys.parser';
 import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -66,6 +69,12 @@ export interface SwitchyardEnv {
   SWITCHYARD_MAX_EMBED_INPUTS: number;
   /** Most tokens one request may ask for: input estimate plus max output tokens × choices; more get 400. */
   SWITCHYARD_MAX_REQUEST_TOKENS: number;
+  /** Upstream keys written `env:NAME` resolve only names starting with this (never the gateway's own settings). */
+  SWITCHYARD_OUTBOUND_ENV_PREFIX: string;
+  /** Plain http: upstreams are allowed (default: https only). */
+  SWITCHYARD_OUTBOUND_ALLOW_HTTP: boolean;
+  /** Loopback, private, CGNAT and unspecified upstream addresses are allowed (metadata and link-local never are). */
+  SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: boolean;
 }
 
 export const switchyardEnvSchema = z.object({
@@ -99,6 +108,14 @@ export const switchyardEnvSchema = z.object({
   // a real model (n ≤ 128 choices × 128k tokens at OpenAI ≈ 16.8M): a servable request is never
   // refused, a max_tokens of 2^31 is, before admission reserves it.
   SWITCHYARD_MAX_REQUEST_TOKENS: envInteger(1).default(20_000_000),
+  SWITCHYARD_OUTBOUND_ENV_PREFIX: envString()
+    .superRefine((prefix, ctx) => {
+      const problem = refuseUpstreamEnvPrefix(prefix, gatewaySettingNames());
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default(DEFAULT_UPSTREAM_ENV_PREFIX),
+  SWITCHYARD_OUTBOUND_ALLOW_HTTP: envBoolean().default(false),
+  SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: envBoolean().default(false),
 }) satisfies z.ZodType<SwitchyardEnv>;
 
 /** How much of an upstream answer the adapter reads, in bytes. */
@@ -118,6 +135,29 @@ export function upstreamLimits(env: SwitchyardEnv): UpstreamLimits {
     streamBytes: env.SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES,
     eventBytes: env.SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES,
   };
+}
+
+/** Every variable the gateway reads as its own setting: none may ever resolve as an upstream key. */
+export function gatewaySettingNames(): string[] {
+  return [...Object.keys(switchyardEnvSchema.shape), SECRET_KEYS_ENV];
+}
+
+export function outboundPolicyOf(env: Pick<SwitchyardEnv, 'SWITCHYARD_OUTBOUND_ENV_PREFIX' | 'SWITCHYARD_OUTBOUND_ALLOW_HTTP' | 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'>): OutboundPolicy {
+  return { envPrefix: env.SWITCHYARD_OUTBOUND_ENV_PREFIX, allowHttp: env.SWITCHYARD_OUTBOUND_ALLOW_HTTP, allowPrivate: env.SWITCHYARD_OUTBOUND_ALLOW_PRIVATE };
+}
+
+const outboundEnvSchema = switchyardEnvSchema.pick({ SWITCHYARD_OUTBOUND_ENV_PREFIX: true, SWITCHYARD_OUTBOUND_ALLOW_HTTP: true, SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: true });
+let lastOutbound: { raw: string; policy: OutboundPolicy } | undefined;
+
+/**
+ * The outbound policy of this process's environment, for the adapter, which checks it per call
+ * (key resolution, connect) without holding the booted settings. Validated like at boot (a bad
+ * value throws); kept while the three variables stay as they were.
+ */
+export function currentOutboundPolicy(env: NodeJS.ProcessEnv = process.env): OutboundPolicy {
+  const raw = `${env['SWITCHYARD_OUTBOUND_ENV_PREFIX']}\n${env['SWITCHYARD_OUTBOUND_ALLOW_HTTP']}\n${env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE']}`;
+  if (lastOutbound?.raw !== raw) lastOutbound = { raw, policy: outboundPolicyOf(loadProcessEnv(outboundEnvSchema, env)) };
+  return lastOutbound.policy;
 }
 
 export function loadSwitchyardEnv(env: NodeJS.ProcessEnv = process.env): SwitchyardEnv {

@@ -2,7 +2,7 @@ import { SecretBox } from './secret-box';
 import { SecretError } from './secret.error';
 import { providerKeyContext, resolveUpstreamKey, sealUpstreamKey } from './upstream-key.resolver';
 
-const ENV = { OPENAI_KEY_1: 'sk-from-env', EMPTY: '' };
+const ENV = { SWITCHYARD_UPSTREAM_OPENAI_KEY_1: 'sk-from-env', SWITCHYARD_UPSTREAM_EMPTY: '' };
 const CONTEXT = providerKeyContext('openai-main');
 const LITERAL = 'sk-literal-0123456789';
 const K1 = Buffer.alloc(32, 1);
@@ -24,18 +24,34 @@ describe(providerKeyContext.name, () => {
 
 describe(resolveUpstreamKey.name, () => {
   it('reads env: references as before, with or without a box', () => {
-    expect(resolveUpstreamKey('env:OPENAI_KEY_1', undefined, CONTEXT, ENV)).toBe('sk-from-env');
-    expect(resolveUpstreamKey('env:OPENAI_KEY_1', boxK1, CONTEXT, ENV)).toBe('sk-from-env');
-    expect(resolveUpstreamKey('env:MISSING', boxK1, CONTEXT, ENV)).toBeUndefined();
-    expect(resolveUpstreamKey('env:EMPTY', boxK1, CONTEXT, ENV)).toBeUndefined();
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', undefined, CONTEXT, ENV)).toBe('sk-from-env');
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', boxK1, CONTEXT, ENV)).toBe('sk-from-env');
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_MISSING', boxK1, CONTEXT, ENV)).toBeUndefined();
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_EMPTY', boxK1, CONTEXT, ENV)).toBeUndefined();
+  });
+
+  it('refuses, without reading it, a variable outside the upstream prefix: the gateway\'s own settings never go upstream', () => {
+    const env = { ...ENV, SWITCHYARD_SECRET_KEYS: 'k1:master', SWITCHYARD_ADMIN_TOKEN: 'admin' };
+
+    for (const name of ['SWITCHYARD_SECRET_KEYS', 'SWITCHYARD_ADMIN_TOKEN', 'OPENAI_KEY_1']) {
+      expect(() => resolveUpstreamKey(`env:${name}`, boxK1, CONTEXT, env)).toThrow(SecretError);
+      expect(() => resolveUpstreamKey(`env:${name}`, boxK1, CONTEXT, env)).toThrow(`provider:openai-main: env:${name} is outside SWITCHYARD_OUTBOUND_ENV_PREFIX (SWITCHYARD_UPSTREAM_)`);
+    }
+  });
+
+  it('follows a configured prefix', () => {
+    const env = { SWITCHYARD_OUTBOUND_ENV_PREFIX: 'LLM_', LLM_OPENAI: 'sk-llm', SWITCHYARD_UPSTREAM_X: 'sk-x' };
+
+    expect(resolveUpstreamKey('env:LLM_OPENAI', undefined, CONTEXT, env)).toBe('sk-llm');
+    expect(() => resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_X', undefined, CONTEXT, env)).toThrow(SecretError);
   });
 
   it('reads process.env by default', () => {
-    process.env['SWITCHYARD_SPEC_UPSTREAM_KEY'] = 'from-process';
+    process.env['SWITCHYARD_UPSTREAM_SPEC_KEY'] = 'from-process';
     try {
-      expect(resolveUpstreamKey('env:SWITCHYARD_SPEC_UPSTREAM_KEY', undefined, CONTEXT)).toBe('from-process');
+      expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_SPEC_KEY', undefined, CONTEXT)).toBe('from-process');
     } finally {
-      delete process.env['SWITCHYARD_SPEC_UPSTREAM_KEY'];
+      delete process.env['SWITCHYARD_UPSTREAM_SPEC_KEY'];
     }
   });
 
@@ -68,8 +84,8 @@ describe(resolveUpstreamKey.name, () => {
 
 describe(sealUpstreamKey.name, () => {
   it('stores env: references as written', () => {
-    expect(sealUpstreamKey('env:OPENAI_KEY_1', boxK1, CONTEXT)).toBe('env:OPENAI_KEY_1');
-    expect(sealUpstreamKey('env:OPENAI_KEY_1', undefined, CONTEXT)).toBe('env:OPENAI_KEY_1');
+    expect(sealUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', boxK1, CONTEXT)).toBe('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1');
+    expect(sealUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', undefined, CONTEXT)).toBe('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1');
   });
 
   it('seals a literal for its provider when a box is configured', () => {

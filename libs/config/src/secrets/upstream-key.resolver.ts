@@ -1,4 +1,6 @@
+import { refuseUpstreamKeyRef } from '../outbound/upstream-env-ref.rules';
 import { envVariableOf, resolveSecret } from '../secret-ref.resolver';
+import { currentOutboundPolicy } from '../switchyard-env.schema';
 import type { SecretBox } from './secret-box';
 import { SEALED_V1_PREFIX, isSealedRef, parseSealed } from './sealed-value.format';
 import { SECRET_KEYS_ENV } from './secret-keys.parser';
@@ -12,6 +14,8 @@ export function providerKeyContext(providerId: string): string {
 /**
  * The upstream key a stored reference stands for, at the moment of the upstream call:
  * - `env:NAME` → the variable's value, undefined when unset or empty (as {@link resolveSecret});
+ *   a {@link SecretError} without reading it when NAME is outside SWITCHYARD_OUTBOUND_ENV_PREFIX
+ *   (a row written before the rule, or straight into the database);
  * - `enc:v1:…` → opened with `box` for `context`; a {@link SecretError} when it does not open,
  *   or when this process has no box ({@link SECRET_KEYS_ENV} unset);
  * - anything else → the literal itself, for backward compatibility with configurations that
@@ -23,7 +27,11 @@ export function resolveUpstreamKey(
   context: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  if (!isSealedRef(ref)) return resolveSecret(ref, env);
+  if (!isSealedRef(ref)) {
+    const refused = refuseUpstreamKeyRef(ref, currentOutboundPolicy(env).envPrefix);
+    if (refused !== undefined) throw new SecretError(`${context}: ${refused}`);
+    return resolveSecret(ref, env);
+  }
   if (!box) throw new SecretError(`${context}: the upstream key is sealed, but ${SECRET_KEYS_ENV} is not set in this process`);
   return box.open(ref, context);
 }
