@@ -1,3 +1,4 @@
 export * from './upstream.service';
 export * from './upstream-errors';
 export * from './log-redaction';
+export * from './outbound-connector';

@@ -1,5 +1,6 @@
 import type { ErrorEvent } from '@switchyard/ir';
 import { upstreamError } from '@switchyard/providers';
+import { OUTBOUND_REFUSED } from './outbound-connector';
 
 // Transport failures (no HTTP status) → IR errors with the fixed text of their cause (the
 // undici or Node error text, which names addresses, goes to the operator's log only). Connect
@@ -8,6 +9,10 @@ import { upstreamError } from '@switchyard/providers';
 export function transportError(err: unknown, phase: 'connect' | 'stream'): ErrorEvent {
   const e = err as { code?: string; name?: string };
   switch (e.code ?? e.name ?? '') {
+    // The gateway's own configuration, not the upstream's state: a fixed message (never the
+    // addresses DNS gave), and no retry, which would only be refused again.
+    case OUTBOUND_REFUSED:
+      return upstreamError('gateway-outbound', { retryable: false });
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':

@@ -53,7 +53,10 @@ describe(UpstreamService.name, () => {
   let sim: ProviderSimulator;
   let sut: UpstreamService;
 
+  // The simulator is plain http on loopback, which the outbound policy refuses by default.
+  const LOCAL_UPSTREAMS = { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' };
   beforeAll(async () => {
+    Object.assign(process.env, LOCAL_UPSTREAMS);
     sim = await ProviderSimulator.start();
   });
   beforeEach(() => {
@@ -61,7 +64,23 @@ describe(UpstreamService.name, () => {
     sut = new UpstreamService(1000);
   });
   afterEach(() => sut.onModuleDestroy());
-  afterAll(() => sim.close());
+  afterAll(async () => {
+    for (const name of Object.keys(LOCAL_UPSTREAMS)) delete process.env[name];
+    await sim.close();
+  });
+
+  it('refuses a loopback upstream at connect time when private upstreams are not allowed: a fixed message, nothing sent', async () => {
+    process.env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'] = 'false';
+    try {
+      const events = await collect(sut.generate(request(sim, false), new AbortController().signal));
+
+      expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: "upstream refused by the gateway's outbound policy (a gateway configuration problem)", retryable: false });
+      expect(JSON.stringify(events)).not.toContain('127.0.0.1');
+      expect(sim.requests).toHaveLength(0);
+    } finally {
+      process.env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'] = 'true';
+    }
+  });
 
   it('calls the upstream with the translated body and the resolved key, and yields IR events', async () => {
     const events = await collect(sut.generate(request(sim, false), new AbortController().signal));

@@ -9,6 +9,7 @@ import { countEmbedTokens, countPromptTokens } from './local-token-count';
 import { logExcerpt, safeRequestId } from './log-redaction';
 import { readErrorBody, readJsonBody } from './upstream-body.reader';
 import { UpstreamProtocolError, UpstreamTooLargeError, transportError, withUpstreamFacts } from './upstream-errors';
+import { outboundConnector } from './outbound-connector';
 
 /** One prepared upstream call. */
 interface Call {
@@ -48,7 +49,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     private readonly box?: SecretBox,
     private readonly limits: UpstreamLimits = UPSTREAM_RESPONSE_LIMIT_DEFAULTS,
   ) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: { timeout: connectMs } });
+    this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: outboundConnector({ timeout: connectMs }) });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -31,6 +31,10 @@ export const UPSTREAM_FAULTS = {
     kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR,
     text: `The upstream provider refused the gateway's account (billing, quota or region). ${GATEWAY_AT_FAULT}`,
   },
+  'gateway-outbound': {
+    kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR,
+    text: `The gateway's outbound policy refuses the upstream address it is configured to call. ${GATEWAY_AT_FAULT}`,
+  },
   'gateway-misconfigured': { kind: ErrorKind.ERROR_KIND_INTERNAL, text: `The gateway could not prepare the call to the upstream provider. ${GATEWAY_AT_FAULT}` },
 } as const satisfies Record<string, { kind: ErrorKind; text: string }>;
 

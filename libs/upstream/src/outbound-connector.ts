@@ -1,0 +1,70 @@
+import { currentOutboundPolicy, OUTBOUND_SETTINGS, refuseAddress, refuseHost, type OutboundPolicy } from '@switchyard/config';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
+import { buildConnector } from 'undici';
+
+/** The `code` of a connection the outbound policy refused. */
+export const OUTBOUND_REFUSED = 'ERR_SWITCHYARD_OUTBOUND_REFUSED';
+
+/**
+ * A connection the outbound policy refused. The message is fixed (what reaches a tenant must
+ * not map the operator's network); `reason` says which rule, never which address, for logs.
+ */
+export class OutboundRefusedError extends Error {
+  override readonly name = 'OutboundRefusedError';
+  readonly code = OUTBOUND_REFUSED;
+
+  constructor(readonly reason: string) {
+    super("the gateway's outbound policy refused the upstream's address");
+  }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * The undici connector of the adapter's Agent, enforcing the outbound policy (DESIGN.md §9) on
+ * every new connection: the scheme, an IP written in the URL, and every address DNS answers for
+ * a host name — all of them, so a name that resolves (or is rebound) to a metadata or private
+ * address between the write-time check and the call cannot reach it. `policy` is read per
+ * connection (cheap: cached until the SWITCHYARD_OUTBOUND_* variables change).
+ */
+export function outboundConnector(
+  options: buildConnector.BuildOptions,
+  policy: () => OutboundPolicy = () => currentOutboundPolicy(),
+  resolve: typeof dnsLookup = dnsLookup,
+): buildConnector.connector {
+  const connect = buildConnector({ ...options, lookup: guardedLookup(policy, resolve) });
+  return (opts, callback) => {
+    const current = policy();
+    const refused =
+      opts.protocol === 'http:' && !current.allowHttp ? `http: is refused unless ${OUTBOUND_SETTINGS.allowHttp}=true` : refuseHost(opts.hostname, current);
+    if (refused !== undefined) {
+      process.nextTick(callback, new OutboundRefusedError(refused), null);
+      return;
+    }
+    connect(opts, callback);
+  };
+}
+
+/** dns.lookup, refusing the whole answer when any address in it is forbidden. */
+function guardedLookup(policy: () => OutboundPolicy, resolve: typeof dnsLookup) {
+  return (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) {
+        callback(err, []);
+        return;
+      }
+      const current = policy();
+      for (const { address } of addresses) {
+        const refused = refuseAddress(address, current);
+        if (refused !== undefined) {
+          callback(new OutboundRefusedError(`the host name resolved to an address that is refused (${refused})`), []);
+          return;
+        }
+      }
+      const [first] = addresses;
+      if (options.all) callback(null, addresses);
+      else if (first) callback(null, first.address, first.family);
+      else callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+    });
+  };
+}
