@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { SecretBox, loadSwitchyardEnv, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { SecretBox, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 /* eslint-disable @nx/enforce-module-boundaries -- the admin API is the one part of the ingress that reads the database (see adminApi) */
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
@@ -63,7 +63,7 @@ async function adminApi(env: SwitchyardEnv): Promise<{ module: DynamicModule; cl
   const bus = createConfigChangeBus(env.REDIS_URL);
   const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   return {
-    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox }),
+    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox, outbound: outboundPolicyOf(env) }),
     async close() {
       grpcBilling?.close();
       await bus.close();

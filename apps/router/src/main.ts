@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ADAPTER_FAMILIES, DEFAULT_ROUTING, loadSwitchyardEnv, requireEnv } from '@switchyard/config';
+import { ADAPTER_FAMILIES, DEFAULT_ROUTING, loadSwitchyardEnv, outboundPolicyOf, requireEnv } from '@switchyard/config';
 import { applyMigrations, createDatabase } from '@switchyard/db';
 import { GrpcAdapterClient, runGrpcService, serveRouter } from '@switchyard/grpc';
 import type { AdapterPort } from '@switchyard/ir';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   await Promise.all(
     clients.map(([family, client]) => client.waitForReady(ADAPTER_WAIT_MS).catch(() => log.warn(`adapter ${family} not reachable yet; serving anyway`))),
   );
-  const routing = (await loadRoutingConfig(env.SWITCHYARD_CONFIG)) ?? DEFAULT_ROUTING;
+  const routing = (await loadRoutingConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env))) ?? DEFAULT_ROUTING;
   const cache = createResponseCache(env.REDIS_URL, routing.cache);
   const router = new RouterService(new PrismaCatalogueSource(db), adapters, routing, cache);
   await router.start();

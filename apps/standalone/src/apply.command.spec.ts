@@ -10,11 +10,11 @@ import { announceConfigChanges, runApplyCommand } from './apply.command';
 // suite's; pub/sub channels are shared by every db, so the suite only checks what it hears).
 const ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/13';
-const ACME_KEY = 'sk-sy-acme-0123456789abcdef';
+const ACME_KEY = 'sk-sy-acme-0123456789abcdef0123456789';
 
 const FILE = `
 providers:
-  - { id: openai-main, type: openai, baseUrl: https://api.openai.com/v1, apiKeys: [env:OPENAI_KEY_1] }
+  - { id: openai-main, type: openai, baseUrl: https://api.openai.com/v1, apiKeys: [env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1] }
 models:
   - name: gpt-4o-mini
     deployments: [{ provider: openai-main, model: gpt-4o-mini-2024-07-18 }]
@@ -80,7 +80,7 @@ describe(runApplyCommand.name, () => {
 
     expect(printed).toContain('+ tenant acme');
     expect(printed).toContain('    rpm: 600');
-    expect(printed).toContain(`+ key acme/${ACME_KEY.slice(0, 12)}`);
+    expect(printed).toContain(`+ key acme/${ACME_KEY.slice(0, 14)}`);
     expect(printed).toContain('    expiresAt: "2027-01-01T00:00:00.000Z"');
     expect(printed.at(-1)).toBe('5 changes (dry run), 0 unchanged');
     expect(printed.join('\n')).not.toContain(ACME_KEY);

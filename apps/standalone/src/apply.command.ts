@@ -1,4 +1,4 @@
-import { loadConfigFile, loadSwitchyardEnv, resolveSecret, SecretBox } from '@switchyard/config';
+import { loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, SecretBox, unsealedUpstreamKeyWarnings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, type ConfigChange, type ConfigEntity } from '@switchyard/db';
 import { createConfigChangeBus, type ConfigChangeBus, type ConfigTopic } from '@switchyard/queue';
 import { formatConfigChanges } from './config-diff.format';
@@ -24,12 +24,13 @@ export async function runApplyCommand(args: string[]): Promise<void> {
   if (!file) throw new Error('usage: switchyard apply -f switchyard.yaml [--dry-run]');
   const dryRun = args.includes('--dry-run');
   const env = loadSwitchyardEnv();
-  const config = await loadConfigFile(file);
+  const config = await loadConfigFile(file, { outbound: outboundPolicyOf(env) });
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
   let changes: ConfigChange[];
   try {
     await applyMigrations(db);
     const secretBox = SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']);
+    for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) console.warn(`warning: ${warning}`);
     changes = await applyConfig(db.prisma, config, { dryRun, resolveSecret: (ref) => resolveSecret(ref), actor: 'cli', secretBox });
   } finally {
     await db.close();

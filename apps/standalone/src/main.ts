@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
-import { SecretBox, loadSwitchyardEnv, resolveSecret } from '@switchyard/config';
+import { Logger } from '@nestjs/common';
+import { SecretBox, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { runApplyCommand } from './apply.command';
@@ -10,11 +11,13 @@ import { createStandaloneServices } from './standalone.services';
 // Standalone: every service in one process, in-process calls instead of gRPC (DESIGN.md §5).
 async function bootstrap(): Promise<void> {
   const env = loadSwitchyardEnv();
-  const { config, source } = await loadStartupConfig(env.SWITCHYARD_CONFIG);
+  const outbound = outboundPolicyOf(env);
+  const { config, source } = await loadStartupConfig(env.SWITCHYARD_CONFIG, outbound);
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
   await applyMigrations(db);
   // Checked at boot: a malformed SWITCHYARD_SECRET_KEYS stops the process, naming the entry.
   const secretBox = SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']);
+  for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) new Logger('config').warn(warning);
   const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
   const services = await createStandaloneServices(db, config, env, secretBox);
@@ -32,7 +35,7 @@ async function bootstrap(): Promise<void> {
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
-    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox })],
+    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound })],
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

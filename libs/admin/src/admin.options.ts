@@ -1,4 +1,4 @@
-import type { SecretBox } from '@switchyard/config';
+import type { OutboundPolicy, SecretBox } from '@switchyard/config';
 import type { Database } from '@switchyard/db';
 import type { BillingPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
@@ -16,4 +16,6 @@ export interface AdminOptions {
   billing: BillingPort;
   /** Seals literal upstream keys; without it literals are refused (use `env:NAME`). */
   secretBox: SecretBox | undefined;
+  /** Where providers may point and which `env:` keys they may name (SWITCHYARD_OUTBOUND_*). */
+  outbound: OutboundPolicy;
 }

@@ -1,4 +1,4 @@
-import { describeUpstreamKey, providerKeyContext, sealUpstreamKey, type ModelConfig, type ProviderConfig, type SecretBox } from '@switchyard/config';
+import { describeUpstreamKey, displayBaseUrl, providerKeyContext, sealUpstreamKey, type ModelConfig, type ProviderConfig, type SecretBox } from '@switchyard/config';
 import { sameState, usd, usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
 import type { ConfigState, ConfigValue } from './config-change.types';
 import type { Deployment, Price, Provider } from './generated/prisma/client';
@@ -155,10 +155,13 @@ function isPolicy(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0;
 }
 
-/** A reference (`env:NAME`) is safe to log, a sealed value by its key id; a literal key never. */
+/**
+ * A reference (`env:NAME`) is safe to log, a sealed value by its key id; a literal key never;
+ * nor credentials or a query in a base URL stored before they were refused.
+ */
 function redactApiKeys(state: EntityState): EntityState {
   const apiKeys = state.apiKeys as string[];
-  return { ...state, apiKeys: apiKeys.map((ref) => (ref.startsWith('env:') ? ref : ref.startsWith('enc:') ? describeUpstreamKey(ref) : '[literal]')) };
+  return { ...state, baseUrl: displayBaseUrl(state.baseUrl as string), apiKeys: apiKeys.map((ref) => (ref.startsWith('env:') ? ref : ref.startsWith('enc:') ? describeUpstreamKey(ref) : '[literal]')) };
 }
 
 /** The per-model routing settings stored in models.options (strategy has its own column). */

@@ -2,10 +2,20 @@
 // database; it is re-exported here beside keyPrefix so key storage has one front door.
 export { hashKey } from '@switchyard/shared';
 
-/** How many leading characters of a key are kept in clear, to recognise it in listings and logs. */
-export const KEY_PREFIX_LENGTH = 12;
+/**
+ * How many characters of a key's secret part are kept in clear (`virtual_keys.prefix`), to
+ * recognise it in listings, audit rows and apply diffs: 8 base64url characters (48 bits) tell
+ * a team's keys apart and leave at least 24 characters unknown in the shortest key accepted.
+ */
+export const KEY_PREFIX_SECRET_CHARS = 8;
 
-/** The visible start of a key (`virtual_keys.prefix`). */
+// The family prefix that says what a key is, not who holds it: `sk-`, or `sk-<word>-` as our
+// generated keys (`sk-sy-`) and common vendors (`sk-proj-`, `sk-ant-`) write it. The word is
+// short lowercase letters only, so a random part that happens to hold a `-` is not taken for one.
+const FAMILY = /^sk-(?:[a-z]{2,8}-)?/;
+
+/** The visible start of a key: its family prefix (if any) and at most 8 characters after it. */
 export function keyPrefix(key: string): string {
-  return key.slice(0, KEY_PREFIX_LENGTH);
+  const family = FAMILY.exec(key)?.[0] ?? '';
+  return [...key].slice(0, [...family].length + KEY_PREFIX_SECRET_CHARS).join('');
 }

@@ -6,8 +6,8 @@ import { hashKey } from './key-hash';
 import { applyMigrations } from './migrations.runner';
 import { openTestDatabase, type TestDatabase } from './test-database.harness';
 
-const CI_KEY = 'sk-sy-ci00-0123456789abcdef';
-const BOT_KEY = 'sk-sy-bot0-fedcba9876543210';
+const CI_KEY = 'sk-sy-ci00-0123456789abcdef0123456789';
+const BOT_KEY = 'sk-sy-bot0-fedcba9876543210fedcba98';
 const secrets: Record<string, string> = { 'env:CI_KEY': CI_KEY, 'env:BOT_KEY': BOT_KEY };
 const resolveSecret = (ref: string) => secrets[ref];
 
@@ -74,7 +74,7 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
     const key = await ciKey();
     expect(key).toMatchObject({
       name: 'ci',
-      prefix: CI_KEY.slice(0, 12),
+      prefix: CI_KEY.slice(0, 14),
       rpm: 600,
       tpm: 200_000,
       maxConcurrency: 5,
@@ -97,7 +97,7 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
 
     const changes = realChanges(await applyConfig(t.db.prisma, configWith(config), { resolveSecret, actor: 'cli' }));
 
-    expect(changes.map((c) => `${c.entity} ${c.id} ${c.action}`)).toEqual(['tenant acme update', `key acme/${CI_KEY.slice(0, 12)} update`]);
+    expect(changes.map((c) => `${c.entity} ${c.id} ${c.action}`)).toEqual(['tenant acme update', `key acme/${CI_KEY.slice(0, 14)} update`]);
     expect(changes[0]).toMatchObject({ before: expect.objectContaining({ rpm: 6000 }), after: expect.objectContaining({ rpm: null }) });
     expect(changes[1]).toMatchObject({
       before: expect.objectContaining({ monthlyBudgetUsd: null, expiresAt: '2027-01-01T07:30:00.000Z' }),
@@ -220,8 +220,8 @@ describe('applyConfig dry run on postgres', () => {
       'provider p create',
       'tenant acme create',
       'tenant beta update',
-      `key acme/${CI_KEY.slice(0, 12)} create`,
-      `key acme/${BOT_KEY.slice(0, 12)} create`,
+      `key acme/${CI_KEY.slice(0, 14)} create`,
+      `key acme/${BOT_KEY.slice(0, 14)} create`,
     ]);
     expect(changes[2]).toMatchObject({ before: expect.objectContaining({ rpm: null }), after: expect.objectContaining({ rpm: 10 }) });
     expect(changes[1]?.after).toMatchObject({ maxConcurrency: 50, models: ['gpt-4o*'], dailyBudgetUsd: 250.5 });

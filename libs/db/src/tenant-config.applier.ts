@@ -1,4 +1,4 @@
-import type { AccessLimitsConfig, KeyConfig, TenantConfig } from '@switchyard/config';
+import { MIN_TENANT_KEY_LENGTH, type AccessLimitsConfig, type KeyConfig, type TenantConfig } from '@switchyard/config';
 import { usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
 import type { ConfigState } from './config-change.types';
 import type { Tenant, VirtualKey } from './generated/prisma/client';
@@ -23,6 +23,9 @@ export function resolveKeys(tenants: TenantConfig[], resolveSecret: (ref: string
       const where = `tenant "${tenant.id}" key ${config.key.startsWith('env:') ? config.key : `#${index + 1}`}`;
       const value = resolveSecret(config.key);
       if (!value) throw new Error(`${where} resolves to nothing`);
+      // The file's literal keys are checked when it is read; a reference only now.
+      const length = [...value].length;
+      if (length < MIN_TENANT_KEY_LENGTH) throw new Error(`${where} is ${length} characters long; keys must be at least ${MIN_TENANT_KEY_LENGTH}`);
       const hash = hashKey(value);
       const other = seen.get(hash);
       if (other) throw new Error(`${where} is the same key as ${other}`);

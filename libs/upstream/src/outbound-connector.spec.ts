@@ -12,7 +12,7 @@ const LOCAL: OutboundPolicy = { ...HTTP_ONLY, allowPrivate: true };
 
 /** A resolver that answers from a table, as a DNS server under an attacker's control would. */
 function fakeDns(table: Record<string, string[]>): typeof dnsLookup {
-  const fake = (hostname: string, options: unknown, callback: (err: Error | null, addresses: { address: string; family: number }[]) => void) => {
+  const fake = (hostname: string, _options: unknown, callback: (err: Error | null, addresses: { address: string; family: number }[]) => void) => {
     const addresses = table[hostname];
     if (!addresses) callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
     else callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));

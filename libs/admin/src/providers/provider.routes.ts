@@ -15,7 +15,7 @@ const apiKeyRef = z
   .min(1)
   .max(4096)
   .refine((v) => !v.startsWith('env:') || ENV_REF.test(v), { error: 'expected env:NAME with NAME a valid environment variable name' })
-  .describe('`env:NAME` (read by the adapter from its environment) or the key itself, stored sealed (AES-256-GCM).');
+  .describe('`env:NAME` (read by the adapter from its environment; NAME must start with SWITCHYARD_OUTBOUND_ENV_PREFIX) or the key itself, stored sealed (AES-256-GCM).');
 const providerOptions = z.record(z.string().min(1).max(128), z.union([z.string().max(4096), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }));
 
 const PASSTHROUGH_DOC =
@@ -84,7 +84,8 @@ export const createProvider = adminRoute({
   path: '/providers',
   operationId: 'createProvider',
   summary: 'Create a provider',
-  description: 'Literal API keys are sealed with SWITCHYARD_SECRET_KEYS and refused (400) when the server has none.',
+  description:
+    'Literal API keys are sealed with SWITCHYARD_SECRET_KEYS and refused (400) when the server has none. `env:` keys must start with SWITCHYARD_OUTBOUND_ENV_PREFIX (default SWITCHYARD_UPSTREAM_); baseUrl must be https (http only with SWITCHYARD_OUTBOUND_ALLOW_HTTP), without credentials, query or fragment, never a metadata or link-local address, and loopback or private only with SWITCHYARD_OUTBOUND_ALLOW_PRIVATE (400 otherwise).',
   tag: TAG,
   body: createProviderBody,
   status: 201,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeUpstreamKey } from '@switchyard/config';
+import { describeUpstreamKey, displayBaseUrl } from '@switchyard/config';
 import type { Prisma, Provider } from '@switchyard/db';
 import { ADMIN_OPTIONS, type AdminOptions } from '../admin.options';
 import { AdminChanges } from '../audit/admin-changes.service';
@@ -7,6 +7,7 @@ import { AdminError } from '../http/admin.error';
 import type { AuditContext } from '../http/admin-route';
 import { jsonState, sameJson } from '../schemas/json-state';
 import type { CreateProviderBody, ProviderView, UpdateProviderBody } from './provider.routes';
+import { checkProviderOutbound } from './provider-outbound.check';
 import { sealProviderKeys } from './upstream-keys.sealer';
 
 /** Upstream providers and their keys (sealed at rest). Changes announce 'catalogue'. */
@@ -14,7 +15,7 @@ import { sealProviderKeys } from './upstream-keys.sealer';
 export class ProvidersAdminService {
   constructor(
     private readonly changes: AdminChanges,
-    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'secretBox'>,
+    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'secretBox' | 'outbound'>,
   ) {}
 
   async list(): Promise<ProviderView[]> {
@@ -26,6 +27,7 @@ export class ProvidersAdminService {
   }
 
   create(ctx: AuditContext, body: CreateProviderBody): Promise<ProviderView> {
+    checkProviderOutbound(body, this.options.outbound);
     const apiKeys = sealProviderKeys(body.id, body.apiKeys, this.options.secretBox);
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       if (await tx.provider.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`provider "${body.id}" already exists`);
@@ -39,6 +41,7 @@ export class ProvidersAdminService {
   }
 
   update(ctx: AuditContext, id: string, body: UpdateProviderBody): Promise<ProviderView> {
+    checkProviderOutbound(body, this.options.outbound);
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       const row = await findProvider(tx, id);
       const data: Prisma.ProviderUpdateInput = {};
@@ -79,14 +82,17 @@ async function findProvider(prisma: Prisma.TransactionClient, id: string): Promi
   return row;
 }
 
-/** Keys described, never shown: `env:NAME`, `enc:v1:<key id>:…`, or a redacted literal stored before sealing existed. */
+/**
+ * Keys described, never shown: `env:NAME`, `enc:v1:<key id>:…`, or a redacted literal stored
+ * before sealing existed; a base URL without the credentials or query it may have been stored with.
+ */
 export function providerViewOf(row: Provider): ProviderView {
   const options = row.options !== null && typeof row.options === 'object' && !Array.isArray(row.options) ? (row.options as Record<string, unknown>) : {};
   const passthrough = row.passthrough !== null && typeof row.passthrough === 'object' && !Array.isArray(row.passthrough) ? (row.passthrough as ProviderView['passthrough']) : {};
   return {
     id: row.id,
     type: row.type,
-    baseUrl: row.baseUrl,
+    baseUrl: displayBaseUrl(row.baseUrl),
     apiKeys: row.apiKeys.map(describeUpstreamKey),
     region: row.region,
     options,
