@@ -8,6 +8,9 @@ const env = {
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   SWITCHYARD_CONFIG: process.env.SWITCHYARD_CONFIG ?? 'switchyard.example.yaml',
+  // The sample config's simulator is plain http on loopback, which the outbound policy refuses unless allowed.
+  SWITCHYARD_OUTBOUND_ALLOW_HTTP: process.env.SWITCHYARD_OUTBOUND_ALLOW_HTTP ?? 'true',
+  SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: process.env.SWITCHYARD_OUTBOUND_ALLOW_PRIVATE ?? 'true',
   HOST: '127.0.0.1',
 };
 const services = [

@@ -19,9 +19,14 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 run('simulator', ['dist/tools/simulator.js', '--port', '9000']);
-run('switchyard', ['dist/apps/standalone/main.js'], { SWITCHYARD_CONFIG: process.env.SWITCHYARD_CONFIG ?? 'switchyard.example.yaml' });
+// The simulator is plain http on loopback: the outbound policy refuses both unless allowed.
+run('switchyard', ['dist/apps/standalone/main.js'], {
+  SWITCHYARD_CONFIG: process.env.SWITCHYARD_CONFIG ?? 'switchyard.example.yaml',
+  SWITCHYARD_OUTBOUND_ALLOW_HTTP: process.env.SWITCHYARD_OUTBOUND_ALLOW_HTTP ?? 'true',
+  SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: process.env.SWITCHYARD_OUTBOUND_ALLOW_PRIVATE ?? 'true',
+});
 console.log(`
 try it:
-  curl -s http://127.0.0.1:8080/v1/chat/completions -H 'authorization: Bearer sk-demo-switchyard' \\
+  curl -s http://127.0.0.1:8080/v1/chat/completions -H 'authorization: Bearer sk-demo-switchyard-local-demo-key' \\
     -H 'content-type: application/json' -d '{"model":"demo-model","messages":[{"role":"user","content":"Hello"}]}'
 `);

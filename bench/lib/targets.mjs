@@ -11,9 +11,9 @@ import { hasContent, streamEnded } from './stream-load.mjs';
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = (path) => join(ROOT, 'dist', path);
 
-export const CLIENT_KEY = 'sk-bench-key-0123456789';
+export const CLIENT_KEY = 'sk-bench-key-0123456789abcdef0123456789';
 /** A key with every limit and a budget, set high enough never to refuse: admission counts, in memory or Redis. */
-export const LIMITED_KEY = 'sk-bench-limited-0123456789';
+export const LIMITED_KEY = 'sk-bench-limited-0123456789abcdef0123456789';
 export const CHAT_PATH = '/v1/chat/completions';
 const PROMPT = [{ role: 'user', content: 'Say hello in five words.' }];
 const GATEWAY_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` };
@@ -21,6 +21,8 @@ const LIMITED_HEADERS = { 'content-type': 'application/json', authorization: `Be
 // The simulator ignores the key, but a real client sends one and the bytes should match.
 const DIRECT_HEADERS = { 'content-type': 'application/json', authorization: 'Bearer sim-key' };
 const START_TIMEOUT_MS = 60_000;
+// The simulator is plain http on loopback, which the outbound policy refuses unless allowed.
+const SIMULATOR_OUTBOUND_ENV = { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' };
 
 // Anthropic's own wire, for the direct baseline of the translation scenarios.
 const ANTHROPIC_HEADERS = { 'content-type': 'application/json', 'x-api-key': 'sim-key', 'anthropic-version': '2023-06-01' };
@@ -113,6 +115,7 @@ export async function startSimulator(children) {
 export async function startStandalone(children, { configPath, dataDir, simulator }) {
   const port = await freePort();
   const app = children.start('standalone', [dist('apps/standalone/main.js')], {
+    ...SIMULATOR_OUTBOUND_ENV,
     SWITCHYARD_CONFIG: configPath,
     SWITCHYARD_DATA_DIR: dataDir,
     PORT: String(port),
@@ -127,7 +130,7 @@ export async function startStandalone(children, { configPath, dataDir, simulator
 
 /** apply -f into a fresh database, then the five services wired as tools/cluster.mjs does. */
 export async function startCluster(children, { configPath, dataDir, databaseUrl, redisUrl, simulator }) {
-  const common = { SWITCHYARD_CONFIG: configPath, SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const common = { ...SIMULATOR_OUTBOUND_ENV, SWITCHYARD_CONFIG: configPath, SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   const applied = spawnSync(process.execPath, [dist('apps/standalone/main.js'), 'apply', '-f', configPath], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...common },
     encoding: 'utf8',

@@ -126,7 +126,7 @@ describe('admin API on two standalone replicas (Postgres, Redis)', () => {
     expect(tenant).toMatchObject({ id: 'team-a', rpm: 1000, budget: { dailyUsd: null, monthlyUsd: 100 }, metadata: { cost_centre: 'cc-7' } });
     const { key, secret } = await newKey('team-a', { name: 'ci', models: ['gpt-*'] });
     expect(secret).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
-    expect(key.prefix).toBe(secret.slice(0, 12));
+    expect(key.prefix).toBe(secret.slice(0, 14));
     const answer = await within(1000, () => chat(urlA, secret), 'new key usable on A');
     expect(answer.value.choices[0]?.message.content).toBe(DEFAULT_CONTENT);
     // Listing never shows the secret again.
@@ -325,14 +325,14 @@ describe('admin API without secret keys, and switched off', () => {
     app = startApp('standalone', { ...env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
     await waitForReady(url, app);
     const client = new AdminClient(url, ADMIN_TOKEN);
-    const literal = await client.call('POST', '/providers', { id: 'p-literal', type: 'openai', baseUrl: 'https://api.example.com/v1', apiKeys: ['env:OK_KEY', UPSTREAM_LITERAL] });
+    const literal = await client.call('POST', '/providers', { id: 'p-literal', type: 'openai', baseUrl: 'https://api.example.com/v1', apiKeys: ['env:SWITCHYARD_UPSTREAM_OK_KEY', UPSTREAM_LITERAL] });
     expect(literal.status).toBe(400);
     expect(literal.body).toEqual({ error: { type: 'invalid_request', message: expect.stringMatching(/^apiKeys\[1\]: .*SWITCHYARD_SECRET_KEYS/) } });
     expect(literal.text).not.toContain(UPSTREAM_LITERAL);
     expect(await db.query("SELECT id FROM providers WHERE id = 'p-literal'")).toEqual([]);
-    const ref = await client.call('POST', '/providers', { id: 'p-ref', type: 'openai', baseUrl: 'https://api.example.com/v1', apiKeys: ['env:OK_KEY'] });
+    const ref = await client.call('POST', '/providers', { id: 'p-ref', type: 'openai', baseUrl: 'https://api.example.com/v1', apiKeys: ['env:SWITCHYARD_UPSTREAM_OK_KEY'] });
     expect(ref.status).toBe(201);
-    expect(ref.body).toMatchObject({ id: 'p-ref', apiKeys: ['env:OK_KEY'] });
+    expect(ref.body).toMatchObject({ id: 'p-ref', apiKeys: ['env:SWITCHYARD_UPSTREAM_OK_KEY'] });
     expect(await app.stop()).toBe(0);
   });
 

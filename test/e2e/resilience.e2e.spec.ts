@@ -65,10 +65,10 @@ describe('failover between deployments', () => {
   circuitBreaker: { minRequests: 1000 }
   outlier: { consecutiveFailures: 1000 }
 providers:
-  - { id: sim-a, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:KEY_A], region: us }
-  - { id: sim-b, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:KEY_B], region: eu }
-  - { id: refused, type: openai, baseUrl: '${refused}/v1', apiKeys: [env:KEY_A] }
-  - { id: resetting, type: openai, baseUrl: '${resetting.url}/v1', apiKeys: [env:KEY_A] }
+  - { id: sim-a, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_A], region: us }
+  - { id: sim-b, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_B], region: eu }
+  - { id: refused, type: openai, baseUrl: '${refused}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_A] }
+  - { id: resetting, type: openai, baseUrl: '${resetting.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_A] }
 models:
 ${pair('rl')}${pair('burst')}${pair('slow', '    timeouts: { firstTokenMs: 400 }\n')}${pair('stall', '    timeouts: { idleMs: 400 }\n')}${pair('cut')}${pair('hedged', '    hedge: { afterMs: 200 }\n')}${pair('regional')}  - name: refused-first
     deployments:
@@ -330,9 +330,9 @@ describe('deployment health: circuit breaker and probes', () => {
   outlier: { consecutiveFailures: 100 }
   probes: { intervalMs: 300 }
 providers:
-  - { id: flaky, type: openai, baseUrl: '${flaky.url}/v1', apiKeys: [env:KEY_A] }
-  - { id: bad, type: openai, baseUrl: '${bad.url}/v1', apiKeys: [env:KEY_A] }
-  - { id: steady, type: openai, baseUrl: '${steady.url}/v1', apiKeys: [env:KEY_B] }
+  - { id: flaky, type: openai, baseUrl: '${flaky.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_A] }
+  - { id: bad, type: openai, baseUrl: '${bad.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_A] }
+  - { id: steady, type: openai, baseUrl: '${steady.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_B] }
 models:
   - name: cb
     deployments:
@@ -417,8 +417,8 @@ describe('errors reach the client in its dialect when nothing else can answer (r
   retries: 0
   timeouts: { connectMs: 1000, firstTokenMs: 5000, idleMs: 5000, totalMs: 20000 }
 providers:
-  - { id: sim, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:KEY_A] }
-  - { id: sim-anthropic, type: anthropic, baseUrl: '${sim.url}', apiKeys: [env:KEY_B] }
+  - { id: sim, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_A] }
+  - { id: sim-anthropic, type: anthropic, baseUrl: '${sim.url}', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_B] }
 models:
   - name: solo-500
     deployments: [{ provider: sim, model: solo-500 }]
@@ -477,8 +477,8 @@ describe('retry budget', () => {
   timeouts: { connectMs: 1000, firstTokenMs: 5000, idleMs: 5000, totalMs: 20000 }
   retryBudget: { ratio: 0, minPerSecond: 0 }
 providers:
-  - { id: sim-a, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:KEY_A] }
-  - { id: sim-b, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:KEY_B] }
+  - { id: sim-a, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_A] }
+  - { id: sim-b, type: openai, baseUrl: '${sim.url}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_KEY_B] }
 models:
 ${pair('budget')}`);
   });

@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIMULATOR_OUTBOUND_ENV } from './process-harness';
 
-export const TEST_KEY = 'sk-test-acme-0123456789';
-export const OTHER_MODEL_KEY = 'sk-test-limited-0123456789';
+export const TEST_KEY = 'sk-test-acme-0123456789abcdef0123456789';
+export const OTHER_MODEL_KEY = 'sk-test-limited-0123456789abcdef0123456789';
 /** A key usable only from 10.0.0.0/8: the tests connect from 127.0.0.1. */
-export const OFFICE_ONLY_KEY = 'sk-test-office-0123456789';
+export const OFFICE_ONLY_KEY = 'sk-test-office-0123456789abcdef0123456789';
 export const PUBLIC_MODEL = 'gpt-test';
 export const UPSTREAM_MODEL = 'sim-upstream-model';
 
@@ -21,7 +22,7 @@ providers:
   - id: sim
     type: openai
     baseUrl: ${simulatorUrl}/v1
-    apiKeys: [env:SIM_UPSTREAM_KEY]
+    apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY]
 models:
   - name: ${PUBLIC_MODEL}
     deployments:
@@ -41,4 +42,5 @@ tenants:
   return path;
 }
 
-export const GATEWAY_SECRETS = { SIM_UPSTREAM_KEY: 'sk-upstream-secret', ACME_KEY: TEST_KEY };
+/** The environment the gateway needs for this config: its key variables and the simulator's outbound settings. */
+export const GATEWAY_SECRETS = { ...SIMULATOR_OUTBOUND_ENV, SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream-secret', ACME_KEY: TEST_KEY };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { type RunningApp, eventually, freePort, startApp, waitForReady } from './process-harness';
+import { type RunningApp, SIMULATOR_OUTBOUND_ENV, eventually, freePort, startApp, waitForReady } from './process-harness';
 import { createTestDatabase } from './postgres-harness';
 
 // The gateway of the limits suite: two standalone processes sharing one Postgres database and
@@ -17,22 +17,22 @@ export const SIM_SECRET = 'sk-upstream-limits';
 
 /** Keys, literal in the file (test keys only). `name` is stored with the key: tests find its id by it. */
 export const KEYS = {
-  open: 'sk-lim-open-0123456789',
-  rpm25: 'sk-lim-rpm25-0123456789',
-  conc3: 'sk-lim-conc3-0123456789',
-  budget: 'sk-lim-budget-0123456789',
-  budgetDefault: 'sk-lim-budgetdefault-0123456789',
-  broke: 'sk-lim-broke-0123456789',
-  lease: 'sk-lim-lease-0123456789',
-  rpm1: 'sk-lim-rpm1-0123456789',
-  counted: 'sk-lim-counted-0123456789',
-  expired: 'sk-lim-expired-0123456789',
-  revoked: 'sk-lim-revoked-0123456789',
-  keyModels: 'sk-lim-keymodels-0123456789',
-  tenantModels: 'sk-lim-tenantmodels-0123456789',
-  keyIp: 'sk-lim-keyip-0123456789',
-  tenantIp: 'sk-lim-tenantip-0123456789',
-  eu: 'sk-lim-eu-0123456789',
+  open: 'sk-lim-open-0123456789abcdef0123456789',
+  rpm25: 'sk-lim-rpm25-0123456789abcdef0123456789',
+  conc3: 'sk-lim-conc3-0123456789abcdef0123456789',
+  budget: 'sk-lim-budget-0123456789abcdef0123456789',
+  budgetDefault: 'sk-lim-budgetdefault-0123456789abcdef0123456789',
+  broke: 'sk-lim-broke-0123456789abcdef0123456789',
+  lease: 'sk-lim-lease-0123456789abcdef0123456789',
+  rpm1: 'sk-lim-rpm1-0123456789abcdef0123456789',
+  counted: 'sk-lim-counted-0123456789abcdef0123456789',
+  expired: 'sk-lim-expired-0123456789abcdef0123456789',
+  revoked: 'sk-lim-revoked-0123456789abcdef0123456789',
+  keyModels: 'sk-lim-keymodels-0123456789abcdef0123456789',
+  tenantModels: 'sk-lim-tenantmodels-0123456789abcdef0123456789',
+  keyIp: 'sk-lim-keyip-0123456789abcdef0123456789',
+  tenantIp: 'sk-lim-tenantip-0123456789abcdef0123456789',
+  eu: 'sk-lim-eu-0123456789abcdef0123456789',
 } as const;
 export type KeyName = keyof typeof KEYS;
 
@@ -75,8 +75,8 @@ function writeLimitsConfig(simulatorUrl: string): string {
 # its concurrency slot until the test lets go of it.
 routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 30000, idleMs: 30000, totalMs: 60000 } }
 providers:
-  - { id: sim, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SIM_UPSTREAM_KEY] }
-  - { id: sim-us, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SIM_UPSTREAM_KEY], region: us }
+  - { id: sim, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
+  - { id: sim-us, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY], region: us }
 models:
 ${model(MODELS.chat)}${model(MODELS.rpm)}${model(MODELS.slow)}${model(MODELS.budget, 'sim', BUDGET_PRICE)}${model(MODELS.lease)}${model(MODELS.usOnly, 'sim-us')}${model(MODELS.other)}tenants:
   - id: team
@@ -130,7 +130,8 @@ export async function startLimitsGateway(simulatorUrl: string): Promise<LimitsGa
   await redis.flushdb();
   const db = await createTestDatabase('sy_limits');
   const env = {
-    SIM_UPSTREAM_KEY: SIM_SECRET,
+    ...SIMULATOR_OUTBOUND_ENV,
+    SWITCHYARD_UPSTREAM_SIM_KEY: SIM_SECRET,
     SWITCHYARD_CONFIG: writeLimitsConfig(simulatorUrl),
     DATABASE_URL: db.url,
     REDIS_URL: LIMITS_REDIS_URL,

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIMULATOR_OUTBOUND_ENV } from './process-harness';
 
 // The gateway configuration of the translation matrix: one provider of each family, all three
 // served by the same ProviderSimulator, and one public model per family. Each provider builds
@@ -8,8 +9,15 @@ import { join } from 'node:path';
 // /chat/completions to a base that already ends in /v1, Anthropic adds /v1/messages, Gemini
 // adds /v1beta/models/{model}:{method}.
 
-export const MATRIX_KEY = 'sk-test-matrix-0123456789';
-export const MATRIX_SECRETS = { MATRIX_KEY, SIM_OPENAI_KEY: 'sk-sim-openai', SIM_ANTHROPIC_KEY: 'sk-ant-sim', SIM_GEMINI_KEY: 'gm-sim' };
+export const MATRIX_KEY = 'sk-test-matrix-0123456789abcdef0123456789';
+/** The key variables, and the outbound settings the simulator (plain http on loopback) needs. */
+export const MATRIX_SECRETS = {
+  ...SIMULATOR_OUTBOUND_ENV,
+  MATRIX_KEY,
+  SWITCHYARD_UPSTREAM_SIM_OPENAI_KEY: 'sk-sim-openai',
+  SWITCHYARD_UPSTREAM_SIM_ANTHROPIC_KEY: 'sk-ant-sim',
+  SWITCHYARD_UPSTREAM_SIM_GEMINI_KEY: 'gm-sim',
+};
 
 export type UpstreamFamily = 'openai' | 'anthropic' | 'gemini';
 
@@ -40,9 +48,9 @@ export function writeMatrixConfig(simulatorUrl: string): string {
 # upstream sent them and the recorded requests map one to one onto client calls.
 routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
 providers:
-  - { id: sim-openai, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SIM_OPENAI_KEY] }
-  - { id: sim-anthropic, type: anthropic, baseUrl: '${simulatorUrl}', apiKeys: [env:SIM_ANTHROPIC_KEY] }
-  - { id: sim-gemini, type: gemini, baseUrl: '${simulatorUrl}', apiKeys: [env:SIM_GEMINI_KEY] }
+  - { id: sim-openai, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_OPENAI_KEY] }
+  - { id: sim-anthropic, type: anthropic, baseUrl: '${simulatorUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_ANTHROPIC_KEY] }
+  - { id: sim-gemini, type: gemini, baseUrl: '${simulatorUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_GEMINI_KEY] }
 models:
 ${model(CHAT_MODELS.openai.public, 'sim-openai', CHAT_MODELS.openai.upstream)}${model(CHAT_MODELS.anthropic.public, 'sim-anthropic', CHAT_MODELS.anthropic.upstream)}${model(CHAT_MODELS.gemini.public, 'sim-gemini', CHAT_MODELS.gemini.upstream)}${model(EMBED_MODELS.openai.public, 'sim-openai', EMBED_MODELS.openai.upstream)}${model(EMBED_MODELS.gemini.public, 'sim-gemini', EMBED_MODELS.gemini.upstream)}tenants:
   - id: matrix

@@ -4,6 +4,12 @@ import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../..');
 
+/**
+ * The outbound settings a gateway needs to call the provider simulator, which serves plain
+ * http on 127.0.0.1: the outbound policy refuses both by default (DESIGN.md §9).
+ */
+export const SIMULATOR_OUTBOUND_ENV = { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' } as const;
+
 /** An app bundle (dist/apps/<name>/main.js) running as a real child process. */
 export interface RunningApp {
   name: string;

@@ -5,7 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderSimulator, RecordedRequest } from '@switchyard/testing';
-import { RunningApp, freePort, startApp, waitForReady } from './process-harness';
+import { RunningApp, SIMULATOR_OUTBOUND_ENV, freePort, startApp, waitForReady } from './process-harness';
 
 // A standalone gateway per describe block of the fault-injection tests (issue 5), with the
 // tenants, keys and admin token they share, and the readers of what the gateway and the
@@ -14,21 +14,22 @@ import { RunningApp, freePort, startApp, waitForReady } from './process-harness'
 
 /** Client and upstream keys; the gateway reads them through `env:` references. */
 export const RESILIENCE_KEYS = {
-  acme: 'sk-test-acme-resilience-01',
-  other: 'sk-test-other-resilience-02',
-  eu: 'sk-test-eu-resilience-03',
+  acme: 'sk-test-acme-resilience-01-0123456789abcdef',
+  other: 'sk-test-other-resilience-02-0123456789abcdef',
+  eu: 'sk-test-eu-resilience-03-0123456789abcdef',
   admin: 'admin-token-resilience',
   upstreamA: 'sk-upstream-a',
   upstreamB: 'sk-upstream-b',
 } as const;
 
 const ENV = {
+  ...SIMULATOR_OUTBOUND_ENV,
   ACME_KEY: RESILIENCE_KEYS.acme,
   OTHER_KEY: RESILIENCE_KEYS.other,
   EU_KEY: RESILIENCE_KEYS.eu,
   ADMIN_TOKEN: RESILIENCE_KEYS.admin,
-  KEY_A: RESILIENCE_KEYS.upstreamA,
-  KEY_B: RESILIENCE_KEYS.upstreamB,
+  SWITCHYARD_UPSTREAM_KEY_A: RESILIENCE_KEYS.upstreamA,
+  SWITCHYARD_UPSTREAM_KEY_B: RESILIENCE_KEYS.upstreamB,
 };
 
 // Three tenants: two to show the response cache never crosses tenants, one held to the eu region.
