@@ -80,7 +80,7 @@ describe(runApplyCommand.name, () => {
 
     expect(printed).toContain('+ tenant acme');
     expect(printed).toContain('    rpm: 600');
-    expect(printed).toContain(`+ key acme/${ACME_KEY.slice(0, 14)}`);
+    expect(printed).toContain(`+ key acme/${ACME_KEY.slice(0, 12)}`);
     expect(printed).toContain('    expiresAt: "2027-01-01T00:00:00.000Z"');
     expect(printed.at(-1)).toBe('5 changes (dry run), 0 unchanged');
     expect(printed.join('\n')).not.toContain(ACME_KEY);

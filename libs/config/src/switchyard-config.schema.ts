@@ -25,7 +25,8 @@ const tenantKey = secretRef.refine((ref) => ref.startsWith('env:') || [...ref].l
   error: (issue) =>
     `a key must be at least ${MIN_TENANT_KEY_LENGTH} characters (this one has ${[...String(issue.input)].length}); generate one, e.g. sk-$(openssl rand -hex 24)`,
 });
-const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `expected an http(s) URL, got ${JSON.stringify(issue.input)}` });
+// Not echoed: a URL may carry credentials (`https://user:key@host`), and messages reach logs.
+const httpUrl = z.string().refine(isHttpUrl, { error: 'expected an http(s) URL' });
 const port = z.int().min(1).max(65_535);
 const positiveInt = z.int().min(1);
 /** Counts stored in 32-bit integer columns (rpm, tpm, concurrency). */

@@ -100,8 +100,8 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       'price claude-haiku create',
       'tenant acme create',
       'tenant beta create',
-      'key acme/sk-sy-acme-012 create',
-      'key beta/sk-sy-beta-fed create',
+      'key acme/sk-sy-acme-0 create',
+      'key beta/sk-sy-beta-f create',
     ]);
     const audit = await t.db.prisma.auditLog.findMany();
     expect(audit).toHaveLength(changes.length);
@@ -112,7 +112,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     const provider = await t.db.prisma.provider.findUniqueOrThrow({ where: { id: 'openai-main' } });
     expect(provider.apiKeys).toEqual(['env:OPENAI_KEY_1', 'env:OPENAI_KEY_2']);
     const key = await t.db.prisma.virtualKey.findUniqueOrThrow({ where: { hash: hashKey(ACME_KEY) } });
-    expect(key).toMatchObject({ tenantId: 'acme', prefix: 'sk-sy-acme-012', rpm: 600, tpm: 200000, models: ['gpt-4o-mini', 'claude-haiku'] });
+    expect(key).toMatchObject({ tenantId: 'acme', prefix: 'sk-sy-acme-0', rpm: 600, tpm: 200000, models: ['gpt-4o-mini', 'claude-haiku'] });
     const price = await t.db.prisma.price.findFirstOrThrow({ where: { modelName: 'claude-haiku' } });
     expect([price.inputPerMTok.toString(), price.cachedInputPerMTok?.toString()]).toEqual(['0.8', '0.08']);
     const audit = JSON.stringify(await t.db.prisma.auditLog.findMany());
@@ -136,7 +136,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       'deployment claude-haiku/anthropic-main/claude-3-haiku-20240307 delete',
       'price gpt-4o-mini update',
       'tenant acme update',
-      'key beta/sk-sy-beta-fed update',
+      'key beta/sk-sy-beta-f update',
     ]);
     expect(await t.db.prisma.deployment.count({ where: { modelName: 'claude-haiku' } })).toBe(1);
     const prices = await t.db.prisma.price.findMany({ where: { modelName: 'gpt-4o-mini' }, orderBy: { effectiveFrom: 'asc' } });
@@ -165,7 +165,7 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
       'model claude-haiku update',
       'deployment claude-haiku/anthropic-main/claude-3-5-haiku-20241022 update',
       'tenant acme update',
-      'key acme/sk-sy-acme-012 update',
+      'key acme/sk-sy-acme-0 update',
     ]);
     const model = await t.db.prisma.model.findUniqueOrThrow({ where: { name: 'claude-haiku' }, include: { deployments: true } });
     expect(model.strategy).toBe('lowest-latency');

@@ -74,7 +74,7 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
     const key = await ciKey();
     expect(key).toMatchObject({
       name: 'ci',
-      prefix: CI_KEY.slice(0, 14),
+      prefix: CI_KEY.slice(0, 12),
       rpm: 600,
       tpm: 200_000,
       maxConcurrency: 5,
@@ -97,7 +97,7 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
 
     const changes = realChanges(await applyConfig(t.db.prisma, configWith(config), { resolveSecret, actor: 'cli' }));
 
-    expect(changes.map((c) => `${c.entity} ${c.id} ${c.action}`)).toEqual(['tenant acme update', `key acme/${CI_KEY.slice(0, 14)} update`]);
+    expect(changes.map((c) => `${c.entity} ${c.id} ${c.action}`)).toEqual(['tenant acme update', `key acme/${CI_KEY.slice(0, 12)} update`]);
     expect(changes[0]).toMatchObject({ before: expect.objectContaining({ rpm: 6000 }), after: expect.objectContaining({ rpm: null }) });
     expect(changes[1]).toMatchObject({
       before: expect.objectContaining({ monthlyBudgetUsd: null, expiresAt: '2027-01-01T07:30:00.000Z' }),
@@ -220,8 +220,8 @@ describe('applyConfig dry run on postgres', () => {
       'provider p create',
       'tenant acme create',
       'tenant beta update',
-      `key acme/${CI_KEY.slice(0, 14)} create`,
-      `key acme/${BOT_KEY.slice(0, 14)} create`,
+      `key acme/${CI_KEY.slice(0, 12)} create`,
+      `key acme/${BOT_KEY.slice(0, 12)} create`,
     ]);
     expect(changes[2]).toMatchObject({ before: expect.objectContaining({ rpm: null }), after: expect.objectContaining({ rpm: 10 }) });
     expect(changes[1]?.after).toMatchObject({ maxConcurrency: 50, models: ['gpt-4o*'], dailyBudgetUsd: 250.5 });

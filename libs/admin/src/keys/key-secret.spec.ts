@@ -2,12 +2,12 @@ import { hashKey } from '@switchyard/shared';
 import { newKeySecret } from './key-secret';
 
 describe(newKeySecret.name, () => {
-  it('makes sk-sy- plus 43 base64url characters, stored as sha256 hex and a prefix of sk-sy- and 8 characters', () => {
+  it('makes sk-sy- plus 43 base64url characters, stored as sha256 hex and a 12-character prefix (sk-sy- and 6)', () => {
     const { secret, hash, prefix } = newKeySecret();
     expect(secret).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
     expect(hash).toBe(hashKey(secret));
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(prefix).toBe(secret.slice(0, 14));
+    expect(prefix).toBe(secret.slice(0, 12));
   });
 
   it('never repeats', () => {

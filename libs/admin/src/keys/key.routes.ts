@@ -28,7 +28,7 @@ export const keyView = z.object({
   id: z.string(),
   tenantId: z.string(),
   name: z.string().nullable(),
-  prefix: z.string().describe('The start of the secret, to recognise it: `sk-sy-` and its next 8 characters.'),
+  prefix: z.string().describe('The start of the secret, to recognise it: `sk-sy-` and its next 6 characters.'),
   status: z.enum(KEY_STATUSES),
   ...accessLimitsView,
   expiresAt: timestampView.nullable(),

@@ -12,7 +12,7 @@ import type { CreateKeyBody, KeyView, KeyWithSecret, UpdateKeyBody } from './key
 
 /**
  * Virtual keys of a tenant. Secrets are made here, returned once and stored only as their
- * sha256 and a short prefix (sk-sy- + 8 characters); views and audit rows never carry a hash. Changes announce 'keys'.
+ * sha256 and a 12-character prefix (`sk-sy-` and 6); views and audit rows never carry a hash. Changes announce 'keys'.
  */
 @Injectable()
 export class KeysAdminService {
