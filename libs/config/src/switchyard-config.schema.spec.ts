@@ -60,7 +60,7 @@ describe('tenants and keys in switchyard.yaml', () => {
   });
 
   it('refuses the example file under the default outbound policy: its simulator is plain http on loopback', async () => {
-    await expect(loadConfigFile(EXAMPLE)).rejects.toThrow('providers[0].baseUrl: http: is refused');
+    await expect(loadConfigFile(EXAMPLE)).rejects.toThrow('providers[0].baseUrl: a loopback address is refused unless SWITCHYARD_OUTBOUND_ALLOW_PRIVATE=true');
   });
 
   it.each([

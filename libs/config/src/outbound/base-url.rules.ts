@@ -9,12 +9,15 @@ export function refuseBaseUrl(value: string, policy: OutboundPolicy): string | u
   if (!URL.canParse(value)) return 'expected an https URL';
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'expected an https URL';
-  if (url.protocol === 'http:' && !policy.allowHttp) return `http: is refused; use https (or set ${OUTBOUND_SETTINGS.allowHttp}=true)`;
   if (url.username !== '' || url.password !== '') return 'credentials in the URL (user:password@) are refused; put the key in apiKeys';
   // The provider appends its own paths (`/chat/completions`) to the base URL, so a query or
   // fragment would land in the middle of the upstream URL and break it.
   if (value.includes('?') || value.includes('#')) return 'a query string or fragment is refused; the gateway appends paths to the base URL';
-  return refuseHost(url.hostname, policy);
+  // The host before the scheme: "never an upstream" is the answer to act on, not "use https".
+  const host = refuseHost(url.hostname, policy);
+  if (host !== undefined) return host;
+  if (url.protocol === 'http:' && !policy.allowHttp) return `http: is refused; use https (or set ${OUTBOUND_SETTINGS.allowHttp}=true)`;
+  return undefined;
 }
 
 /**
