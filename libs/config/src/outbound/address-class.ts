@@ -48,7 +48,6 @@ const EMBEDDED_V4: ReadonlyArray<readonly [string, number]> = [
   ['::ffff:0:0:0/96', 12],
   ['64:ff9b::/96', 12],
   ['2002::/16', 2],
-  ['::/96', 12],
 ];
 
 interface Cidr {
@@ -74,8 +73,9 @@ function contains(range: Cidr, bytes: Uint8Array): boolean {
 
 const metadata = METADATA.map((a) => ipBytes(a) as Uint8Array);
 const ranges = RANGES.map(([text, kind]) => [cidr(text), kind] as const);
-const embedded = EMBEDDED_V4.map(([text, offset]) => [cidr(text), offset] as const);
-const compatible = embedded[embedded.length - 1]?.[0];
+// The compatible form last: it is the widest, and `::` and `::1` inside it are not IPv4.
+const compatible = cidr('::/96');
+const embedded = [...EMBEDDED_V4.map(([text, offset]) => [cidr(text), offset] as const), [compatible, 12] as const];
 
 /** The class of `address` (IPv4 or IPv6 text); undefined when it is not an IP address. */
 export function classifyAddress(address: string): AddressClass | undefined {
