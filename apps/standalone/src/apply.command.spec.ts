@@ -115,6 +115,28 @@ describe(runApplyCommand.name, () => {
     expect(printed).toEqual(['0 changes, 5 unchanged']);
     expect(await count('audit_logs')).toBe(5);
   });
+
+  it('holds the file to the outbound policy of its environment, and warns about a literal upstream key stored unsealed', async () => {
+    const local = join(dir, 'local.yaml');
+    await writeFile(local, 'providers:\n  - { id: vllm, type: openai-compatible, baseUrl: "http://10.0.0.5:8000/v1", apiKeys: [sk-vllm-literal-secret] }\n');
+    const warned: string[] = [];
+    jest.spyOn(console, 'warn').mockImplementation((line: string) => warned.push(line));
+
+    await expect(runApplyCommand(['apply', '-f', local, '--dry-run'])).rejects.toThrow(`${local}: providers[0].baseUrl: a private address is refused unless SWITCHYARD_OUTBOUND_ALLOW_PRIVATE=true`);
+    Object.assign(process.env, { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' });
+    try {
+      await runApplyCommand(['apply', '-f', local, '--dry-run']);
+    } finally {
+      delete process.env['SWITCHYARD_OUTBOUND_ALLOW_HTTP'];
+      delete process.env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'];
+    }
+
+    expect(printed).toContain('+ provider vllm');
+    expect(warned).toEqual([
+      'warning: provider "vllm": a literal upstream key will be stored unsealed (in clear) in the database; set SWITCHYARD_SECRET_KEYS to seal it, or use env:NAME',
+    ]);
+    expect([...printed, ...warned].join('\n')).not.toContain('sk-vllm-literal-secret');
+  });
 });
 
 describe(announceConfigChanges.name, () => {
