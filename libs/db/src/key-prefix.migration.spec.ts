@@ -30,7 +30,7 @@ describe.each(DATABASE_KINDS)('the shorter key prefixes migration on %s', (kind)
   it('cuts a stored 12-character prefix to what keyPrefix keeps of the key', async () => {
     await t.db.prisma.tenant.create({ data: { id: 'acme' } });
     for (const key of KEYS) await t.db.prisma.virtualKey.create({ data: { tenantId: 'acme', hash: hashKey(key), prefix: key.slice(0, 12), previousPrefix: key.slice(0, 12) } });
-    const sql = readFileSync(join(findMigrationsDir(), '20261206180000_shorter_key_prefixes', 'migration.sql'), 'utf8');
+    const sql = readFileSync(join(findMigrationsDir(), '20261206200000_shorter_key_prefixes', 'migration.sql'), 'utf8');
 
     for (const statement of sql.split(';').filter((s) => s.replace(/--.*$/gm, '').trim() !== '')) await t.db.prisma.$executeRawUnsafe(statement);
 
