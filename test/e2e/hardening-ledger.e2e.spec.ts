@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { ProviderSimulator } from '@switchyard/testing';
 import { AdminClient } from './support/admin-client';
 import { createTestDatabase } from './support/postgres-harness';
-import { RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { RunningApp, eventually, freePort, startApp, waitForReady, SIMULATOR_OUTBOUND_ENV } from './support/process-harness';
 
 // Issue 10, findings 1 and 2, through the real HTTP server and the official SDKs: the ledger's
 // idempotency key is the gateway's own request id whatever the caller sends, text Postgres
@@ -30,7 +30,7 @@ function writeConfig(simulatorUrl: string): string {
     `server: { port: 8080 }
 routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 10000, totalMs: 20000 } }
 providers:
-  - { id: sim, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SIM_UPSTREAM_KEY] }
+  - { id: sim, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
 models:
   - name: ${MODEL}
     deployments: [{ provider: sim, model: sim-ledger }]
@@ -86,7 +86,8 @@ describe.each([
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     app = startApp('standalone', {
-      SIM_UPSTREAM_KEY: 'sk-upstream-ledger',
+      ...SIMULATOR_OUTBOUND_ENV,
+      SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream-ledger',
       ACME_KEY,
       RIVAL_KEY,
       SWITCHYARD_CONFIG: writeConfig(sim.url),

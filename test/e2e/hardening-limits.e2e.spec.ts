@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { DEFAULT_CONTENT, ProviderSimulator, type RecordedRequest } from '@switchyard/testing';
 import { AdminClient } from './support/admin-client';
-import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { type RunningApp, eventually, freePort, startApp, waitForReady, SIMULATOR_OUTBOUND_ENV } from './support/process-harness';
 
 // Issue 10, findings 6 (request sizes) and 7 (unmodelled fields forwarded with the operator's
 // key), through the real standalone server and the official SDKs. Each family has a provider
@@ -37,13 +37,13 @@ function writeConfig(sim: string): string {
     path,
     `routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
 providers:
-  - { id: openai, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SIM_KEY] }
-  - { id: openai-open, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SIM_KEY], passthrough: { allow: [service_tier, web_search_options] } }
-  - { id: openai-admin, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SIM_KEY] }
-  - { id: anthropic, type: anthropic, baseUrl: '${sim}', apiKeys: [env:SIM_KEY] }
-  - { id: anthropic-open, type: anthropic, baseUrl: '${sim}', apiKeys: [env:SIM_KEY], passthrough: { allow: [mcp_servers, container, workspace_id] } }
-  - { id: gemini, type: gemini, baseUrl: '${sim}', apiKeys: [env:SIM_KEY] }
-  - { id: gemini-open, type: gemini, baseUrl: '${sim}', apiKeys: [env:SIM_KEY], passthrough: { allow: [tools.googleSearch, cachedContent] } }
+  - { id: openai, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
+  - { id: openai-open, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY], passthrough: { allow: [service_tier, web_search_options] } }
+  - { id: openai-admin, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
+  - { id: anthropic, type: anthropic, baseUrl: '${sim}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
+  - { id: anthropic-open, type: anthropic, baseUrl: '${sim}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY], passthrough: { allow: [mcp_servers, container, workspace_id] } }
+  - { id: gemini, type: gemini, baseUrl: '${sim}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
+  - { id: gemini-open, type: gemini, baseUrl: '${sim}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY], passthrough: { allow: [tools.googleSearch, cachedContent] } }
 models:
 ${model(M.openai, 'openai')}${model(M.openaiOpen, 'openai-open')}${model(M.openaiAdmin, 'openai-admin')}${model(M.anthropic, 'anthropic')}${model(M.anthropicOpen, 'anthropic-open')}${model(M.gemini, 'gemini')}${model(M.geminiOpen, 'gemini-open')}${model(M.openaiEmbed, 'openai')}${model(M.geminiEmbed, 'gemini')}tenants:
   - id: hostile
@@ -82,10 +82,11 @@ describe('hardening: request limits and passthrough policy (issue 10, findings 6
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     app = startApp('standalone', {
+      ...SIMULATOR_OUTBOUND_ENV,
       SWITCHYARD_CONFIG: writeConfig(sim.url),
       SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-hardening-limits-db-')),
       SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
-      SIM_KEY: 'sk-upstream-operator',
+      SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream-operator',
       TENANT_KEY: KEY,
       PORT: String(port),
       HOST: '127.0.0.1',

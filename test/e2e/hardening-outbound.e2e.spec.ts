@@ -151,7 +151,7 @@ describe('outbound policy through the admin API and the adapter', () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
     const apiError = error as InstanceType<typeof OpenAI.APIError>;
     expect(apiError.status).toBe(502);
-    expect(apiError.message).toContain("upstream refused by the gateway's outbound policy (a gateway configuration problem)");
+    expect(apiError.message).toContain("The gateway's outbound policy refuses the upstream address");
     expect(apiError.message).not.toContain(resolved.address);
     expect(sim.requests).toHaveLength(0);
   });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderSimulator, type SimulatedProvider } from '@switchyard/testing';
-import { type RunningApp, freePort, startApp, waitForReady } from './support/process-harness';
+import { type RunningApp, freePort, startApp, waitForReady, SIMULATOR_OUTBOUND_ENV } from './support/process-harness';
 
 // Issue 10, findings 4 and 6, through the real standalone server and the official SDKs:
 // - an upstream 401 whose body holds the operator's upstream key and an internal URL reaches the
@@ -81,6 +81,7 @@ describe('hardening: upstream answers', () => {
     writeFileSync(join(dir, 'switchyard.yaml'), config(sim.url));
     const port = await freePort();
     app = startApp('standalone', {
+      ...SIMULATOR_OUTBOUND_ENV,
       SWITCHYARD_CONFIG: join(dir, 'switchyard.yaml'),
       SWITCHYARD_DATA_DIR: join(dir, 'data'),
       PORT: String(port),

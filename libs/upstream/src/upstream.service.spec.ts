@@ -74,7 +74,7 @@ describe(UpstreamService.name, () => {
     try {
       const events = await collect(sut.generate(request(sim, false), new AbortController().signal));
 
-      expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: "upstream refused by the gateway's outbound policy (a gateway configuration problem)", retryable: false });
+      expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: UPSTREAM_FAULTS['gateway-outbound'].text, retryable: false, providerStatus: 0, retryAfterMs: 0 });
       expect(JSON.stringify(events)).not.toContain('127.0.0.1');
       expect(sim.requests).toHaveLength(0);
     } finally {
