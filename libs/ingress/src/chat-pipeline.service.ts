@@ -12,6 +12,7 @@ import { QuotaHold } from './quota-hold';
 import { setRateLimitHeaders } from './rate-limit.headers';
 import type { RequestLimits } from './request-limits';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
+import { KeyGate } from './key-gate';
 import { UsageTracker } from './usage-tracker';
 
 export interface IncomingCall {
@@ -61,28 +62,60 @@ export interface IngressOptions {
 
 /**
  * One chat request from the client's dialect to the router and back (DESIGN.md §1, ingress):
- * credential → parse → admit → route → render, then exactly one usage event.
+ * credential and key gate (before the body is read) → parse → admit → route → render, then
+ * exactly one usage event.
  */
 @Injectable()
 export class ChatPipeline {
   private readonly log = new Logger(ChatPipeline.name);
+  private readonly gate: KeyGate;
 
   constructor(
     @Inject(AUTH_PORT) private readonly auth: AuthPort,
     @Inject(ROUTER_PORT) private readonly router: RouterPort,
     @Inject(USAGE_SINK) private readonly usage: UsageSink,
     @Inject(INGRESS_OPTIONS) private readonly options: IngressOptions,
-  ) {}
+  ) {
+    this.gate = new KeyGate(auth);
+  }
 
-  /** Serves one data-path request of any dialect and operation. */
-  serve(route: DataRoute, call: IncomingCall, res: ServerResponse): Promise<void> {
+  /**
+   * What runs before the body is read (issue 10): the credential and the key gate. The key's
+   * hash when the body may be read; undefined once the refusal (401, or the route's own 400) was
+   * answered, and the caller then discards the body. Synchronous in the steady state.
+   */
+  authenticate(route: DataRoute, call: IncomingCall, res: ServerResponse): string | undefined | Promise<string | undefined> {
+    if (route.op === 'reject') {
+      this.fail(route.dialect, res, route.error);
+      return undefined;
+    }
+    const key = this.credential(route.dialect, call, res);
+    if (!key) return undefined;
+    const keyHash = hashKey(key);
+    const verdict = this.gate.check({ keyHash, requestId: call.requestId, clientIp: call.clientIp, dialect: route.dialect.id });
+    if (verdict === undefined) return keyHash;
+    if (!(verdict instanceof Promise)) return this.refused(route.dialect, res, verdict);
+    return verdict.then(
+      (v) => (v ? this.refused(route.dialect, res, v) : keyHash),
+      // The gate does not reject; should it, the full admission still decides.
+      () => keyHash,
+    );
+  }
+
+  private refused(dialect: ErrorDialect, res: ServerResponse, error: ErrorEvent): undefined {
+    this.fail(dialect, res, error);
+    return undefined;
+  }
+
+  /** Serves one data-path request of any dialect and operation, its body read and its key (`keyHash`) through the gate. */
+  serve(route: DataRoute, call: IncomingCall, res: ServerResponse, keyHash: string): Promise<void> {
     switch (route.op) {
       case 'chat':
-        return this.guard(route.dialect, res, call, () => this.run(route.dialect, call, res, route.path));
+        return this.guard(route.dialect, res, call, () => this.run(route.dialect, call, res, route.path, keyHash));
       case 'count':
-        return this.guard(route.dialect, res, call, () => this.count(route.dialect, call, res, route.path));
+        return this.guard(route.dialect, res, call, () => this.count(route.dialect, call, res, route.path, keyHash));
       case 'embed':
-        return this.guard(route.dialect, res, call, () => this.embed(route.dialect, call, res, route.path));
+        return this.guard(route.dialect, res, call, () => this.embed(route.dialect, call, res, route.path, keyHash));
       case 'reject':
         this.fail(route.dialect, res, route.error);
         return Promise.resolve();
@@ -104,13 +137,10 @@ export class ChatPipeline {
     }
   }
 
-  private async run(dialect: ChatDialect, call: IncomingCall, res: ServerResponse, path: PathParams | undefined): Promise<void> {
-    const key = this.credential(dialect, call, res);
-    if (!key) return;
-
+  private async run(dialect: ChatDialect, call: IncomingCall, res: ServerResponse, path: PathParams | undefined, keyHash: string): Promise<void> {
     const chat = this.parse(dialect, res, call, (body) => dialect.parseRequest(body, path));
     if (!chat) return;
-    const admission = await this.admit(dialect, call, key, chat.model ?? '', res, this.options.limits.chat(chat));
+    const admission = await this.admit(dialect, call, keyHash, chat.model ?? '', res, this.options.limits.chat(chat));
     if (!admission) return;
     chat.meta = { ...chat.meta, ...this.metaOf(call, admission.principal, dialect) };
     if (admission.maxOutputTokens && !chat.sampling?.maxTokens) {
@@ -135,13 +165,11 @@ export class ChatPipeline {
   }
 
   /** POST /v1/messages/count_tokens, :countTokens — admitted like a chat request, not metered. */
-  private async count(dialect: CountTokensDialect, call: IncomingCall, res: ServerResponse, path: PathParams | undefined): Promise<void> {
-    const key = this.credential(dialect, call, res);
-    if (!key) return;
+  private async count(dialect: CountTokensDialect, call: IncomingCall, res: ServerResponse, path: PathParams | undefined, keyHash: string): Promise<void> {
     const chat = this.parse(dialect, res, call, (body) => dialect.parseCountTokens(body, path));
     if (!chat) return;
     // Counts as a request (per minute, concurrency) that consumes no tokens.
-    const admission = await this.admit(dialect, call, key, chat.model ?? '', res, { inputEstimate: 0, inputBound: 0, maxOutput: 0 });
+    const admission = await this.admit(dialect, call, keyHash, chat.model ?? '', res, { inputEstimate: 0, inputBound: 0, maxOutput: 0 });
     if (!admission) return;
     chat.meta = { ...chat.meta, ...this.metaOf(call, admission.principal, dialect) };
     const abort = this.abortOnClose(res);
@@ -157,13 +185,11 @@ export class ChatPipeline {
   }
 
   /** POST /v1/embeddings, :embedContent, :batchEmbedContents — one usage event, like chat. */
-  private async embed(dialect: EmbedDialect, call: IncomingCall, res: ServerResponse, path: (PathParams & { batch?: boolean }) | undefined): Promise<void> {
-    const key = this.credential(dialect, call, res);
-    if (!key) return;
+  private async embed(dialect: EmbedDialect, call: IncomingCall, res: ServerResponse, path: (PathParams & { batch?: boolean }) | undefined, keyHash: string): Promise<void> {
     const parsed = this.parse(dialect, res, call, (body) => dialect.parseEmbedRequest(body, path));
     if (!parsed) return;
     const request = parsed.request;
-    const admission = await this.admit(dialect, call, key, request.model ?? '', res, this.options.limits.embed(request));
+    const admission = await this.admit(dialect, call, keyHash, request.model ?? '', res, this.options.limits.embed(request));
     if (!admission) return;
     request.meta = { ...request.meta, ...this.metaOf(call, admission.principal, dialect) };
     // The tracker sees the inputs as one user message, for its fallback estimate.
@@ -245,12 +271,13 @@ export class ChatPipeline {
 
   /**
    * One admission round trip; undefined once the refusal was answered in the client's dialect.
-   * With `size` the call is counted against the key's limits (every data call); without it
-   * (model lists) only the key is checked. Rate-limit headers go on whatever answer follows.
+   * `keyHash`: the sha256 of the key (`hashKey`), never the key. With `size` the call is counted
+   * against the key's limits (every data call); without it (model lists) only the key is
+   * checked. Rate-limit headers go on whatever answer follows.
    */
-  async admit(dialect: ErrorDialect, call: IncomingCall, key: string, model: string, res: ServerResponse, size?: RequestSize): Promise<Admission | undefined> {
+  async admit(dialect: ErrorDialect, call: IncomingCall, keyHash: string, model: string, res: ServerResponse, size?: RequestSize): Promise<Admission | undefined> {
     const admission = await this.auth.admit({
-      keyHash: hashKey(key),
+      keyHash,
       model,
       requestId: call.requestId,
       clientIp: this.options.clientAddress ? this.options.clientAddress(call.clientIp, call.headers) : call.clientIp,

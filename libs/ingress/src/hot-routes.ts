@@ -10,8 +10,12 @@ import { sendBody } from './response-writer';
  * request. Profiling showed their per-request machinery (content-type parser hooks that bind an
  * AsyncResource per request, route context objects) costing more than our own work; admin,
  * health and model routes stay in Nest where that overhead does not matter.
+ *
+ * Order (issue 10): the credential is checked before a byte of the body is read. Until then the
+ * request stream is paused, so at most the socket's buffers hold any of it; a refused request's
+ * body is discarded, never kept.
  */
-// How much of an oversized body we read and discard after answering 413, at most.
+// How much of a refused body (413, 401) we read and discard after answering, at most.
 const DRAIN_MS = 10_000;
 const DRAIN_FACTOR = 8;
 
@@ -33,10 +37,16 @@ export class HotRoutes {
     const route = dataRoute(q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1));
     if (!route) return false;
     const call = incomingCall(req, res);
-    this.readBody(req, res, (body) => {
-      call.body = body;
-      void pipeline.serve(route, call, res);
-    });
+    const read = (keyHash: string | undefined) => {
+      if (keyHash === undefined) return this.discard(req);
+      this.readBody(req, res, (body) => {
+        call.body = body;
+        void pipeline.serve(route, call, res, keyHash);
+      });
+    };
+    const keyHash = pipeline.authenticate(route, call, res);
+    if (typeof keyHash === 'object') void keyHash.then(read);
+    else read(keyHash);
     return true;
   }
 
@@ -61,18 +71,24 @@ export class HotRoutes {
     req.once('error', () => res.destroy());
   }
 
-  /**
-   * 413 at once, then read and discard the rest of the body on a connection kept open: a client
-   * still uploading gets a reset (EPIPE) instead of our answer if the socket closes under it,
-   * which closing after the response did in about a third of tries. The drain is bounded in
-   * time and bytes, so an endless body cannot hold the connection.
-   */
+  /** 413 at once, then the rest of the body is discarded. */
   private tooLarge(req: IncomingMessage, res: ServerResponse): void {
     const r = renderErrorForPath(req.url ?? '', payloadTooLarge(this.maxBodyBytes));
     sendBody(res, r.status, r.body, r.headers);
+    this.discard(req);
+  }
+
+  /**
+   * After an answer that did not need the body (401, 413): read and discard the rest of it on a
+   * connection kept open. A client still uploading gets a reset (EPIPE) instead of our answer if
+   * the socket closes under it, which closing after the response did in about a third of tries.
+   * The drain is bounded in time and bytes, so an endless body cannot hold the connection.
+   */
+  private discard(req: IncomingMessage): void {
+    if (req.complete) return;
     let discarded = 0;
     const limit = DRAIN_FACTOR * this.maxBodyBytes;
-    const timer = setTimeout(() => req.destroy(), DRAIN_MS);
+    const timer = setTimeout(() => req.destroy(), DRAIN_MS).unref();
     req.on('data', (chunk: Buffer) => {
       discarded += chunk.length;
       if (discarded > limit) req.destroy();

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { renderAnthropicModel, renderAnthropicModelList, renderGeminiModel, renderGeminiModelList, renderOpenAiModel, renderOpenAiModelList } from '@switchyard/dialects';
 import { ErrorKind, ROUTER_PORT } from '@switchyard/ir';
 import type { ModelInfo, RouterPort } from '@switchyard/ir';
-import { modelAllowed } from '@switchyard/shared';
+import { hashKey, modelAllowed } from '@switchyard/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChatPipeline, type ErrorDialect } from './chat-pipeline.service';
@@ -80,7 +80,7 @@ export class ModelsController {
     const call = incomingCall(req.raw, reply.raw);
     const key = this.pipeline.credential(dialect, call, reply.raw);
     if (!key) return;
-    const principal = (await this.pipeline.admit(dialect, call, key, '', reply.raw))?.principal;
+    const principal = (await this.pipeline.admit(dialect, call, hashKey(key), '', reply.raw))?.principal;
     if (!principal) return;
     const allowed = principal.models ?? [];
     const { models = [] } = await this.router.listModels();

@@ -1,0 +1,110 @@
+import { ErrorKind } from '@switchyard/ir';
+import type { AuthPort, Dialect, ErrorEvent } from '@switchyard/ir';
+
+export interface KeyGateOptions {
+  /**
+   * How long a key the auth service knew passes without asking again. Seconds, not minutes: a
+   * revoked key then costs at most this long of body reading, and is still refused by the full
+   * admission that follows the body.
+   */
+  passMs?: number;
+  /** How long a refused key is refused without asking again: short, so a key created just now works at once. */
+  refuseMs?: number;
+  /** Entries kept per answer; the oldest goes first, so random keys cannot grow the gate. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+/** What the gate asks with: the key's hash (never the key) and what the admission log wants. */
+export interface KeyGateQuery {
+  keyHash: string;
+  requestId: string;
+  clientIp: string;
+  dialect: Dialect;
+}
+
+/** Pass (undefined), or the 401 to answer before the body is read. */
+export type KeyGateVerdict = ErrorEvent | undefined;
+
+export const KEY_GATE_PASS_MS = 5_000;
+export const KEY_GATE_REFUSE_MS = 2_000;
+// 10,000 hashes and deadlines are about a megabyte: far more keys than a replica sees in seconds.
+export const KEY_GATE_MAX_ENTRIES = 10_000;
+
+/**
+ * Checks the presented key before the request body is read (issue 10: a keyless or unknown key
+ * must cost no body buffering), without a round trip per request in steady state: the answer of
+ * an uncounted admission (key, revocation, expiry only; nothing is counted) is remembered
+ * briefly. Only "the key is not valid" (401) is decided here; everything else — IP ranges,
+ * models, limits — is the full admission's, after the body.
+ */
+export class KeyGate {
+  private readonly passed = new Map<string, number>();
+  private readonly refused = new Map<string, { until: number; error: ErrorEvent }>();
+  // Concurrent first requests of one key share one question.
+  private readonly asking = new Map<string, Promise<KeyGateVerdict>>();
+  private readonly passMs: number;
+  private readonly refuseMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly auth: AuthPort,
+    options: KeyGateOptions = {},
+  ) {
+    this.passMs = options.passMs ?? KEY_GATE_PASS_MS;
+    this.refuseMs = options.refuseMs ?? KEY_GATE_REFUSE_MS;
+    this.maxEntries = options.maxEntries ?? KEY_GATE_MAX_ENTRIES;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Synchronous when the answer is remembered (the steady state), a promise when the auth service is asked. */
+  check(query: KeyGateQuery): KeyGateVerdict | Promise<KeyGateVerdict> {
+    const hash = query.keyHash;
+    const now = this.now();
+    const passUntil = this.passed.get(hash);
+    if (passUntil !== undefined) {
+      if (passUntil > now) return undefined;
+      this.passed.delete(hash);
+    }
+    const refusal = this.refused.get(hash);
+    if (refusal) {
+      if (refusal.until > now) return refusal.error;
+      this.refused.delete(hash);
+    }
+    let pending = this.asking.get(hash);
+    if (!pending) {
+      pending = this.ask(query).finally(() => this.asking.delete(hash));
+      this.asking.set(hash, pending);
+    }
+    return pending;
+  }
+
+  private async ask(query: KeyGateQuery): Promise<KeyGateVerdict> {
+    let error: ErrorEvent | undefined;
+    try {
+      const answer = await this.auth.admit({ keyHash: query.keyHash, model: '', requestId: query.requestId, clientIp: query.clientIp, dialect: query.dialect, counted: false });
+      error = answer.admitted ? undefined : answer.error;
+    } catch {
+      // Auth unreachable: let the request through unremembered; its full admission meets the
+      // same failure and answers it (503) in the one place that words it.
+      return undefined;
+    }
+    if (error?.kind === ErrorKind.ERROR_KIND_AUTHENTICATION) {
+      remember(this.refused, query.keyHash, { until: this.now() + this.refuseMs, error }, this.maxEntries);
+      return error;
+    }
+    remember(this.passed, query.keyHash, this.now() + this.passMs, this.maxEntries);
+    return undefined;
+  }
+}
+
+/** Sets `key` as the newest entry, forgetting the oldest when the map is full (a Map iterates in insertion order). */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  if (map.size >= max) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
+}
