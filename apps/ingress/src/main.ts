@@ -39,6 +39,12 @@ async function main(): Promise<void> {
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    http: {
+      headersTimeoutMs: env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.SWITCHYARD_HTTP_MAX_CONNECTIONS,
+    },
     logLevel: env.LOG_LEVEL,
     describe: `cluster ingress; auth ${env.AUTH_GRPC_URL}, router ${env.ROUTER_GRPC_URL}; admin API ${admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)'}`,
     close: async () => {

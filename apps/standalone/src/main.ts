@@ -39,6 +39,12 @@ async function bootstrap(): Promise<void> {
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    http: {
+      headersTimeoutMs: env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.SWITCHYARD_HTTP_MAX_CONNECTIONS,
+    },
     logLevel: env.LOG_LEVEL,
     describe: `standalone; config ${source} (${changed} changes applied), database ${db.kind}, queue ${services.queueKind}`,
     close: async () => {

@@ -75,9 +75,18 @@ export interface SwitchyardEnv {
   SWITCHYARD_OUTBOUND_ALLOW_HTTP: boolean;
   /** Loopback, private, CGNAT and unspecified upstream addresses are allowed (metadata and link-local never are). */
   SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: boolean;
+  /** A request whose headers have not all arrived after this long is answered 408 and closed. */
+  SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS: number;
+  /** A request (headers and body) not received in full after this long is answered 408 and closed. */
+  SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS: number;
+  /** An idle keep-alive connection is closed after this long. */
+  SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+  /** Open HTTP connections at most; further ones are closed as they arrive. */
+  SWITCHYARD_HTTP_MAX_CONNECTIONS: number;
 }
 
-export const switchyardEnvSchema = z.object({
+// The fields alone: zod refuses .pick() and .shape look-ups are clearer on a schema without refinements.
+const switchyardEnvFields = z.object({
   PORT: envPort().optional(),
   HOST: envString().default('0.0.0.0'),
   SWITCHYARD_CONFIG: envString().default('./switchyard.yaml'),
@@ -116,7 +125,28 @@ export const switchyardEnvSchema = z.object({
     .default(DEFAULT_UPSTREAM_ENV_PREFIX),
   SWITCHYARD_OUTBOUND_ALLOW_HTTP: envBoolean().default(false),
   SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: envBoolean().default(false),
-}) satisfies z.ZodType<SwitchyardEnv>;
+  // Headers are a few kilobytes: a client (or balancer) that has not sent them in 10 s is stalling.
+  SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS: envInteger(1000).default(10_000),
+  // Node's default is 300 s, long enough for a slow-body client to hold memory and a slot for
+  // minutes (issue 10). 30 s still uploads a full 4 MiB body at about 1.1 Mbit/s; behind a load
+  // balancer, which forwards at LAN speed, the body takes milliseconds.
+  SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS: envInteger(1000).default(30_000),
+  // Above the common load-balancer idle timeout (60 s, AWS ALB and GCP's default), so the
+  // balancer closes an idle connection first and never sends a request into one we are closing.
+  SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: envInteger(1000).default(75_000),
+  // Behind a load balancer a replica sees the balancer's pooled connections (tens to hundreds);
+  // 1024 leaves room for direct clients while bounding sockets, and with them buffers, far
+  // below the process's memory (and the common 1024-descriptor soft limit's neighbourhood).
+  SWITCHYARD_HTTP_MAX_CONNECTIONS: envInteger(1).default(1024),
+});
+
+export const switchyardEnvSchema = switchyardEnvFields
+  .superRefine((env, ctx) => {
+    // Node refuses to start a server whose headers may take longer than the whole request.
+    if (env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS > env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS'], message: `must not exceed SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS (${env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS})` });
+    }
+  }) satisfies z.ZodType<SwitchyardEnv>;
 
 /** How much of an upstream answer the adapter reads, in bytes. */
 export interface UpstreamLimits {
@@ -139,14 +169,14 @@ export function upstreamLimits(env: SwitchyardEnv): UpstreamLimits {
 
 /** Every variable the gateway reads as its own setting: none may ever resolve as an upstream key. */
 export function gatewaySettingNames(): string[] {
-  return [...Object.keys(switchyardEnvSchema.shape), SECRET_KEYS_ENV];
+  return [...Object.keys(switchyardEnvFields.shape), SECRET_KEYS_ENV];
 }
 
 export function outboundPolicyOf(env: Pick<SwitchyardEnv, 'SWITCHYARD_OUTBOUND_ENV_PREFIX' | 'SWITCHYARD_OUTBOUND_ALLOW_HTTP' | 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'>): OutboundPolicy {
   return { envPrefix: env.SWITCHYARD_OUTBOUND_ENV_PREFIX, allowHttp: env.SWITCHYARD_OUTBOUND_ALLOW_HTTP, allowPrivate: env.SWITCHYARD_OUTBOUND_ALLOW_PRIVATE };
 }
 
-const outboundEnvSchema = switchyardEnvSchema.pick({ SWITCHYARD_OUTBOUND_ENV_PREFIX: true, SWITCHYARD_OUTBOUND_ALLOW_HTTP: true, SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: true });
+const outboundEnvSchema = switchyardEnvFields.pick({ SWITCHYARD_OUTBOUND_ENV_PREFIX: true, SWITCHYARD_OUTBOUND_ALLOW_HTTP: true, SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: true });
 let lastOutbound: { raw: string; policy: OutboundPolicy } | undefined;
 
 /**

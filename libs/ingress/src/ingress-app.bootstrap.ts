@@ -4,8 +4,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import type { LogLevel } from '@switchyard/config';
 import { onShutdownSignal } from '@switchyard/shared';
-import { createServer, type RequestListener } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
+import { createEdgeServer, type EdgeHttpLimits } from './edge-server.factory';
 import { HotRoutes } from './hot-routes';
 import { configureHttp } from './http-server';
 import { IngressModule, IngressPorts } from './ingress.module';
@@ -15,6 +16,8 @@ export interface IngressAppOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** Timeouts and the connection cap of the public server. */
+  http: EdgeHttpLimits;
   logLevel: LogLevel;
   /** Further Nest modules served by the same HTTP server (the admin API, mounted by the app). */
   imports?: DynamicModule[];
@@ -32,10 +35,8 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
     IngressModule.forRoot(o.ports, o.imports),
     new FastifyAdapter({
       bodyLimit: o.maxBodyBytes,
-      // Above common load-balancer idle timeouts (60 s), so the balancer closes first.
-      keepAliveTimeout: 75_000,
       return503OnClosing: true,
-      serverFactory: (handler: RequestListener) => createServer((req, res) => hot.handle(req, res) || handler(req, res)),
+      serverFactory: (handler: RequestListener) => createEdgeServer(o.http, (req, res) => hot.handle(req, res) || handler(req, res)),
     }),
     { bodyParser: false, logger: nestLogLevels(o.logLevel) },
   );
