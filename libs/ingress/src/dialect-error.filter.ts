@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { RenderedBody } from '@switchyard/dialects';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { renderErrorForPath } from './dialect-registry';
+import { renderEdgeError } from './edge-error.render';
 import { payloadTooLarge } from './ingress-errors';
 import { REQUEST_ID_HEADER, stampRequestIds } from './request-ids';
 import { sendBody } from './response-writer';
@@ -10,7 +10,7 @@ import { sendBody } from './response-writer';
 /**
  * Errors raised outside a chat handler — body too large or unreadable (Fastify's content
  * parser), unknown route, anything unexpected — reach the client in the dialect its URL
- * implies, never as Nest's default JSON.
+ * implies (the admin API's own error shape under /admin/), never as Nest's default JSON.
  */
 @Catch()
 export class DialectErrorFilter implements ExceptionFilter {
@@ -27,11 +27,11 @@ export class DialectErrorFilter implements ExceptionFilter {
     if (reply.raw.headersSent) return;
     if (exception instanceof IrError) {
       // A dependency's typed failure (auth unreachable → 503) keeps its kind.
-      return this.send(req, reply, renderErrorForPath(req.url, exception.toEvent()));
+      return this.send(req, reply, renderEdgeError(req.url, exception.toEvent()));
     }
     const status = exception instanceof HttpException ? exception.getStatus() : ((exception as { statusCode?: number }).statusCode ?? 500);
     if (status >= 500) this.log.error(`unhandled error on ${req.method} ${req.url}: ${(exception as Error).stack ?? String(exception)}`);
-    this.send(req, reply, renderErrorForPath(req.url, { kind: kindOf(status), message: messageOf(status, exception, req, this.maxBodyBytes) }));
+    this.send(req, reply, renderEdgeError(req.url, { kind: kindOf(status), message: messageOf(status, exception, req, this.maxBodyBytes) }));
   }
 
   private send(req: FastifyRequest, reply: FastifyReply, r: RenderedBody): void {

@@ -6,6 +6,7 @@ import type { LogLevel } from '@switchyard/config';
 import { onShutdownSignal } from '@switchyard/shared';
 import type { RequestListener } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
+import { answerClientError } from './client-error.handler';
 import { createEdgeServer, type EdgeHttpLimits } from './edge-server.factory';
 import { HotRoutes } from './hot-routes';
 import { configureHttp } from './http-server';
@@ -36,6 +37,8 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
     new FastifyAdapter({
       bodyLimit: o.maxBodyBytes,
       return503OnClosing: true,
+      // Node's 400/408/431 answers in the client's dialect (Fastify's own listener otherwise).
+      clientErrorHandler: answerClientError,
       serverFactory: (handler: RequestListener) => createEdgeServer(o.http, (req, res) => hot.handle(req, res) || handler(req, res)),
     }),
     { bodyParser: false, logger: nestLogLevels(o.logLevel) },
