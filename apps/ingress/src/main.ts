@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       keepAliveTimeoutMs: env.SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: env.SWITCHYARD_HTTP_MAX_CONNECTIONS,
     },
+    metricsPort: env.SWITCHYARD_METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     describe: `cluster ingress; auth ${env.AUTH_GRPC_URL}, router ${env.ROUTER_GRPC_URL}; admin API ${admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)'}`,
     close: async () => {

@@ -45,6 +45,7 @@ async function bootstrap(): Promise<void> {
       keepAliveTimeoutMs: env.SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: env.SWITCHYARD_HTTP_MAX_CONNECTIONS,
     },
+    metricsPort: env.SWITCHYARD_METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     describe: `standalone; config ${source} (${changed} changes applied), database ${db.kind}, queue ${services.queueKind}`,
     close: async () => {

@@ -72,6 +72,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS: '20000',
       SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
       SWITCHYARD_HTTP_MAX_CONNECTIONS: '500',
+      SWITCHYARD_METRICS_PORT: '9464',
     });
 
     expect(env).toEqual({
@@ -106,6 +107,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS: 20_000,
       SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 500,
+      SWITCHYARD_METRICS_PORT: 9464,
     });
   });
 

@@ -83,6 +83,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
   /** Open HTTP connections at most; further ones are closed as they arrive. */
   SWITCHYARD_HTTP_MAX_CONNECTIONS: number;
+  /** Serves GET /metrics without a token on this port (for Prometheus); on the public port it needs the admin token. */
+  SWITCHYARD_METRICS_PORT?: number;
 }
 
 // The fields alone: zod refuses .pick() and .shape look-ups are clearer on a schema without refinements.
@@ -138,6 +140,7 @@ const switchyardEnvFields = z.object({
   // 1024 leaves room for direct clients while bounding sockets, and with them buffers, far
   // below the process's memory (and the common 1024-descriptor soft limit's neighbourhood).
   SWITCHYARD_HTTP_MAX_CONNECTIONS: envInteger(1).default(1024),
+  SWITCHYARD_METRICS_PORT: envPort().optional(),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields

@@ -1,4 +1,6 @@
-import { renderHealthMetrics } from './admin-routing.controller';
+import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AdminRoutingController, renderHealthMetrics } from './admin-routing.controller';
 import { renderAttempts } from './chat-pipeline.service';
 
 describe(renderHealthMetrics.name, () => {
@@ -33,5 +35,52 @@ describe(renderAttempts.name, () => {
         { deploymentId: 'c', providerId: 'sim-c', model: 'claude', outcome: 'ok', durationMs: 0, hedge: false },
       ]),
     ).toBe('provider=sim-a;model=gpt-4o;outcome=rate_limited;status=429;ms=12, provider=sim-b;model=gpt-4o;outcome=hedge_lost;ms=40;hedge, provider=sim-c;model=claude;outcome=ok;ms=0');
+  });
+});
+
+const ROUTER = { healthState: async (): Promise<HealthStateResponse> => ({ deployments: [], retryBudgetAvailable: 3, retriesRefused: 0 }) } as unknown as RouterPort;
+
+/** A reply that records what the controller sent. */
+function reply(): FastifyReply & { sent: { status: number; body: unknown } } {
+  const r = {
+    sent: { status: 200, body: undefined as unknown },
+    code(status: number) {
+      r.sent.status = status;
+      return r;
+    },
+    header() {
+      return r;
+    },
+    send(body: unknown) {
+      r.sent.body = body;
+      return r;
+    },
+  };
+  return r as unknown as FastifyReply & { sent: { status: number; body: unknown } };
+}
+
+describe(`${AdminRoutingController.name} GET /metrics on the public port`, () => {
+  const request = (authorization?: string) => ({ headers: { authorization } }) as unknown as FastifyRequest;
+
+  it('is 404 while no admin token is configured', async () => {
+    const r = reply();
+    await new AdminRoutingController(ROUTER, undefined).metrics(request('Bearer anything'), r);
+    expect(r.sent).toEqual({ status: 404, body: { error: { type: 'not_found', message: 'The admin API is disabled: no admin token is configured.' } } });
+  });
+
+  it('is 401 without the admin token or with a wrong one', async () => {
+    const sut = new AdminRoutingController(ROUTER, 'admin-token');
+    for (const authorization of [undefined, 'Bearer tenant-key']) {
+      const r = reply();
+      await sut.metrics(request(authorization), r);
+      expect(r.sent.status).toBe(401);
+    }
+  });
+
+  it('serves the metrics with the admin token', async () => {
+    const r = reply();
+    await new AdminRoutingController(ROUTER, 'admin-token').metrics(request('Bearer admin-token'), r);
+    expect(r.sent.status).toBe(200);
+    expect(String(r.sent.body)).toContain('switchyard_retry_budget_available 3');
   });
 });

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const ADMIN_TOKEN = Symbol('AdminToken');
 
 const CIRCUIT_STATES = ['closed', 'half-open', 'open'] as const;
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4';
 
 /** Prometheus label values: backslash, quote and newline escaped. */
 function label(value: string | undefined): string {
@@ -40,8 +41,10 @@ export function renderHealthMetrics(state: HealthStateResponse, now = Date.now()
 }
 
 /**
- * Routing health for operators: the admin API's view (bearer admin token; 404 when no token is
- * configured, as the admin API is then disabled) and Prometheus metrics.
+ * Routing health for operators: the admin API's view and Prometheus metrics, both behind the
+ * bearer admin token (404 when no token is configured, as the admin API is then disabled):
+ * the metrics name every model, provider and deployment, which tenants must not see (issue 10).
+ * Prometheus scrapes them without a token on SWITCHYARD_METRICS_PORT (`MetricsServer`).
  */
 @Controller()
 export class AdminRoutingController {
@@ -52,8 +55,7 @@ export class AdminRoutingController {
 
   @Get('admin/v1/routing/health')
   async health(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!this.token) return void reply.code(404).send({ error: { type: 'not_found', message: 'The admin API is disabled: no admin token is configured.' } });
-    if (!isAdmin(req.headers.authorization, this.token)) return void reply.code(401).send({ error: { type: 'unauthorized', message: 'A valid admin bearer token is required.' } });
+    if (!this.admitted(req, reply)) return;
     const state = await this.router.healthState();
     void reply.header('cache-control', 'no-store').send({
       deployments: (state.deployments ?? []).map((d) => ({ ...d, cooldownUntil: Number(d.cooldownUntil ?? 0), ejectedUntil: Number(d.ejectedUntil ?? 0) })),
@@ -63,8 +65,22 @@ export class AdminRoutingController {
   }
 
   @Get('metrics')
-  async metrics(@Res() reply: FastifyReply): Promise<void> {
+  async metrics(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.admitted(req, reply)) return;
     const state = await this.router.healthState();
-    void reply.header('content-type', 'text/plain; version=0.0.4').header('cache-control', 'no-store').send(renderHealthMetrics(state));
+    void reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(renderHealthMetrics(state));
+  }
+
+  /** The admin token's check; false once the refusal (admin API error shape) was sent. */
+  private admitted(req: FastifyRequest, reply: FastifyReply): boolean {
+    if (!this.token) {
+      void reply.code(404).header('cache-control', 'no-store').send({ error: { type: 'not_found', message: 'The admin API is disabled: no admin token is configured.' } });
+      return false;
+    }
+    if (!isAdmin(req.headers.authorization, this.token)) {
+      void reply.code(401).header('cache-control', 'no-store').send({ error: { type: 'unauthorized', message: 'A valid admin bearer token is required.' } });
+      return false;
+    }
+    return true;
   }
 }

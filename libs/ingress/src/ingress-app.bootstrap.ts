@@ -11,6 +11,7 @@ import { createEdgeServer, type EdgeHttpLimits } from './edge-server.factory';
 import { HotRoutes } from './hot-routes';
 import { configureHttp } from './http-server';
 import { IngressModule, IngressPorts } from './ingress.module';
+import { MetricsServer } from './metrics.server';
 
 export interface IngressAppOptions {
   ports: IngressPorts;
@@ -19,6 +20,8 @@ export interface IngressAppOptions {
   maxBodyBytes: number;
   /** Timeouts and the connection cap of the public server. */
   http: EdgeHttpLimits;
+  /** Serves GET /metrics without a token on this port (on `port` it needs the admin token). */
+  metricsPort?: number;
   logLevel: LogLevel;
   /** Further Nest modules served by the same HTTP server (the admin API, mounted by the app). */
   imports?: DynamicModule[];
@@ -47,8 +50,15 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
   hot.attach(app.get(ChatPipeline));
   await app.listen(o.port, o.host);
   log.log(`listening on http://${o.host}:${o.port} — ${o.describe}`);
+  let metrics: MetricsServer | undefined;
+  if (o.metricsPort !== undefined) {
+    metrics = new MetricsServer(o.ports.router);
+    await metrics.listen(o.metricsPort, o.host);
+    log.log(`metrics on http://${o.host}:${o.metricsPort}/metrics`);
+  }
   onShutdownSignal(async (signal) => {
     log.log(`${signal}: draining`);
+    await metrics?.close();
     await app.close();
     await o.close();
   });

@@ -1,0 +1,52 @@
+import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
+import { createServer } from 'node:net';
+import { MetricsServer } from './metrics.server';
+
+const STATE: HealthStateResponse = { deployments: [{ deploymentId: 'd1', model: 'gpt-4o', providerId: 'openai-eu', circuit: 'closed' }], retryBudgetAvailable: 3, retriesRefused: 0 };
+
+class Router {
+  down = false;
+  async healthState(): Promise<HealthStateResponse> {
+    if (this.down) throw new Error('router unreachable');
+    return STATE;
+  }
+}
+
+describe(MetricsServer.name, () => {
+  let router: Router;
+  let sut: MetricsServer;
+  let base: string;
+
+  beforeEach(async () => {
+    router = new Router();
+    sut = new MetricsServer(router as unknown as RouterPort);
+    // A free port: bind one, release it, listen there.
+    const port = await new Promise<number>((r) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => r(p));
+      });
+    });
+    await sut.listen(port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterEach(() => sut.close());
+
+  it('serves the Prometheus text without a token', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+    expect(await res.text()).toContain('switchyard_deployment_circuit_state{deployment="d1",model="gpt-4o",provider="openai-eu",state="closed"} 1');
+  });
+
+  it('serves nothing else', async () => {
+    expect((await fetch(`${base}/v1/chat/completions`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${base}/admin/v1/routing/health`)).status).toBe(404);
+  });
+
+  it('answers 503 when the router cannot be asked, so the scrape fails visibly', async () => {
+    router.down = true;
+    expect((await fetch(`${base}/metrics`)).status).toBe(503);
+  });
+});
