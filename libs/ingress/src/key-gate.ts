@@ -8,7 +8,12 @@ export interface KeyGateOptions {
    * admission that follows the body.
    */
   passMs?: number;
-  /** How long a refused key is refused without asking again: short, so a key created just now works at once. */
+  /**
+   * How long a refused key is refused without asking again. A fraction of a second: a key just
+   * created through another replica must work as soon as this replica's auth loaded it (the
+   * config bus makes that milliseconds), while a client retrying a bad key in a tight loop still
+   * costs a few questions a second, not one per request.
+   */
   refuseMs?: number;
   /** Entries kept per answer; the oldest goes first, so random keys cannot grow the gate. */
   maxEntries?: number;
@@ -27,7 +32,7 @@ export interface KeyGateQuery {
 export type KeyGateVerdict = ErrorEvent | undefined;
 
 export const KEY_GATE_PASS_MS = 5_000;
-export const KEY_GATE_REFUSE_MS = 2_000;
+export const KEY_GATE_REFUSE_MS = 250;
 // 10,000 hashes and deadlines are about a megabyte: far more keys than a replica sees in seconds.
 export const KEY_GATE_MAX_ENTRIES = 10_000;
 
