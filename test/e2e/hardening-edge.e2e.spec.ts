@@ -132,6 +132,14 @@ describe('edge hardening (standalone)', () => {
       expect(res.status).toBe(401);
     });
 
+    it('does not invite the upload of a client with an invalid key that expects 100-continue', async () => {
+      const answer = await raw(port, 'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer sk-not-a-key-of-ours\r\nexpect: 100-continue\r\ncontent-length: 3000000\r\n\r\n');
+      expect(statusOf(answer.text)).toBe(401);
+      expect(answer.text).not.toContain('100 Continue');
+      // Its body was never invited: the connection cannot be reused and is closed.
+      expect(answer.closed).toBe(true);
+    });
+
     it('still reads the body of a valid key: bad JSON is then 400', async () => {
       const res = await fetch(`${baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: '{"model": ' });
       expect(res.status).toBe(400);

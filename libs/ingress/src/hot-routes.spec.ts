@@ -51,6 +51,7 @@ describe(HotRoutes.name, () => {
     const hot = new HotRoutes(1024 * 1024);
     hot.attach(new ChatPipeline(auth, unusedRouter, usage, { region: 'test' }));
     server = createServer((req, res) => hot.handle(req, res) || res.writeHead(404).end());
+    server.on('checkContinue', (req, res) => hot.handle(req, res, true) || res.writeHead(404).end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as { port: number }).port;
   });
@@ -80,6 +81,30 @@ describe(HotRoutes.name, () => {
     const answer = await rawExchange(port, `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${GOOD_KEY}\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toContain('could not parse the JSON body');
+  });
+
+  it('never invites the body of a refused client that expects 100-continue', async () => {
+    const answer = await rawExchange(port, 'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer sk-nope\r\nexpect: 100-continue\r\ncontent-length: 100000\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer).not.toContain('100 Continue');
+  });
+
+  it('invites the body of a good key that expects 100-continue, then reads it', async () => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    let sent = false;
+    const body = '{"model": ';
+    socket.on('data', (d: Buffer) => {
+      answer += d.toString();
+      if (!sent && answer.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+        sent = true;
+        socket.write(body);
+      }
+    });
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${GOOD_KEY}\r\nexpect: 100-continue\r\ncontent-length: ${body.length}\r\n\r\n`);
+    await new Promise((r) => setTimeout(r, 500));
+    socket.destroy();
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 /);
   });
 
   it('keeps the connection usable after a 401: the refused body is discarded, the next request is served', async () => {

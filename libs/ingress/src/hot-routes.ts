@@ -28,8 +28,13 @@ export class HotRoutes {
     this.pipeline = pipeline;
   }
 
-  /** Handles the request and returns true, or returns false to let Fastify route it. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Handles the request and returns true, or returns false to let Fastify route it.
+   * `expectsContinue`: the client sent `Expect: 100-continue` and waits for our word before
+   * uploading; it gets `100 Continue` only once its key passed and the declared size fits, so a
+   * refused client never uploads at all.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false): boolean {
     const pipeline = this.pipeline;
     if (!pipeline || req.method !== 'POST') return false;
     const url = req.url ?? '';
@@ -39,7 +44,7 @@ export class HotRoutes {
     const call = incomingCall(req, res);
     const read = (keyHash: string | undefined) => {
       if (keyHash === undefined) return this.discard(req);
-      this.readBody(req, res, (body) => {
+      this.readBody(req, res, expectsContinue, (body) => {
         call.body = body;
         void pipeline.serve(route, call, res, keyHash);
       });
@@ -50,9 +55,10 @@ export class HotRoutes {
     return true;
   }
 
-  private readBody(req: IncomingMessage, res: ServerResponse, done: (body: string) => void): void {
+  private readBody(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean, done: (body: string) => void): void {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.maxBodyBytes) return this.tooLarge(req, res);
+    if (expectsContinue) res.writeContinue();
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {

@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import type { LogLevel } from '@switchyard/config';
 import { onShutdownSignal } from '@switchyard/shared';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
 import { answerClientError } from './client-error.handler';
 import { createEdgeServer, type EdgeHttpLimits } from './edge-server.factory';
@@ -42,7 +42,17 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
       return503OnClosing: true,
       // Node's 400/408/431 answers in the client's dialect (Fastify's own listener otherwise).
       clientErrorHandler: answerClientError,
-      serverFactory: (handler: RequestListener) => createEdgeServer(o.http, (req, res) => hot.handle(req, res) || handler(req, res)),
+      serverFactory: (handler: RequestListener) => {
+        const server = createEdgeServer(o.http, (req, res) => hot.handle(req, res) || handler(req, res));
+        // Without this listener Node answers `Expect: 100-continue` itself, inviting the body
+        // before the key was checked; the data routes say Continue only to a key that passed.
+        server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+          if (hot.handle(req, res, true)) return;
+          res.writeContinue();
+          handler(req, res);
+        });
+        return server;
+      },
     }),
     { bodyParser: false, logger: nestLogLevels(o.logLevel) },
   );
