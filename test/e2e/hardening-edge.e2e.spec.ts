@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { createTestDatabase } from './support/postgres-harness';
-import { RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './support/process-harness';
 
 // Issue 10, finding 3 and the edge parts of finding 8, through the real HTTP server of a
 // standalone process: the credential before the body, timeouts and a connection cap, the HTTP
@@ -289,5 +289,70 @@ describe('edge hardening (standalone without an admin token)', () => {
     const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer anything' } });
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('switchyard_');
+  });
+});
+
+describe('edge hardening (cluster ingress, auth over gRPC)', () => {
+  // Redis db 8 is this file's (issue 10 edge helper); nothing else uses it.
+  const redisUrl = 'redis://127.0.0.1:6379/8';
+  const apps: RunningApp[] = [];
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let baseUrl = '';
+  let metricsPort = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sy_edge_cluster');
+    const dir = mkdtempSync(join(tmpdir(), 'sy-edge-'));
+    const config = join(dir, 'switchyard.yaml');
+    writeFileSync(config, 'server: { port: 8080 }\ntenants:\n  - id: acme\n    keys: [{ key: env:EDGE_KEY }]\n');
+    const common = { EDGE_KEY: KEY, DATABASE_URL: db.url, REDIS_URL: redisUrl, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
+    await runApp('standalone', common, ['apply', '-f', config]);
+    const [auth, router, unusedAdapter, http] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    metricsPort = await freePort();
+    apps.push(startApp('auth', { ...common, GRPC_PORT: String(auth) }));
+    apps.push(startApp('router', { ...common, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${unusedAdapter}` }));
+    const ingress = startApp('ingress', {
+      ...common,
+      PORT: String(http),
+      AUTH_GRPC_URL: `127.0.0.1:${auth}`,
+      ROUTER_GRPC_URL: `127.0.0.1:${router}`,
+      SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
+      SWITCHYARD_METRICS_PORT: String(metricsPort),
+    });
+    apps.push(ingress);
+    baseUrl = `http://127.0.0.1:${http}`;
+    await waitForReady(baseUrl, ingress);
+  });
+
+  afterAll(async () => {
+    const codes = await Promise.all(apps.map(async (a) => [a.name, await a.stop()] as const));
+    await db?.drop();
+    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+  });
+
+  it('checks the key through the auth service before the body: unknown key with bad JSON 401, known key 400', async () => {
+    const post = (key: string) => fetch(`${baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: '{"model": ' });
+    const unknown = await post('sk-not-a-key-of-ours');
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+    expect((await post(KEY)).status).toBe(400);
+    // The pass is remembered: the same key again, still 400 (its body read and parsed).
+    expect((await post(KEY)).status).toBe(400);
+  });
+
+  it('answers a keyless stalled request 401 at once', async () => {
+    const socket = await connected(Number(new URL(baseUrl).port));
+    socket.write('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 1000000\r\n\r\n');
+    const answer = await firstAnswer(socket, 2000);
+    socket.destroy();
+    expect(statusOf(answer)).toBe(401);
+  });
+
+  it('serves /metrics only with the admin token on the public port, and without one on the metrics port', async () => {
+    expect((await fetch(`${baseUrl}/metrics`)).status).toBe(401);
+    expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('switchyard_retry_budget_available');
   });
 });
