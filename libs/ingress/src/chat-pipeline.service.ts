@@ -8,11 +8,11 @@ import type { ClientAddressResolver } from './client-address';
 import { credentialOf } from './credentials';
 import type { DataRoute } from './dialect-registry';
 import { MISSING_KEY, unstorableField } from './ingress-errors';
+import { KeyGate } from './key-gate';
 import { QuotaHold } from './quota-hold';
 import { setRateLimitHeaders } from './rate-limit.headers';
 import type { RequestLimits } from './request-limits';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
-import { KeyGate } from './key-gate';
 import { UsageTracker } from './usage-tracker';
 
 export interface IncomingCall {
