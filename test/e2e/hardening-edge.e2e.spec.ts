@@ -234,6 +234,14 @@ describe('edge hardening (standalone)', () => {
       expect(jsonOf(garbage.text)).toMatchObject({ error: { type: 'invalid_request_error' } });
     });
 
+    it('refuses a request that could be smuggled (Content-Length and Transfer-Encoding both) with 400 in the dialect, and closes', async () => {
+      const answer = await raw(port, `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\nGET /metrics HTTP/1.1\r\nhost: x\r\n\r\n`);
+      expect(answer.closed).toBe(true);
+      expect(statusOf(answer.text)).toBe(400);
+      expect(jsonOf(answer.text)).toMatchObject({ error: { type: 'invalid_request_error' } });
+      expect(answer.text.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    });
+
     it('answers oversized headers 431 in the dialect', async () => {
       const answer = await raw(port, `POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\nx-filler: ${'a'.repeat(32 * 1024)}\r\n\r\n`);
       expect(statusOf(answer.text)).toBe(431);
