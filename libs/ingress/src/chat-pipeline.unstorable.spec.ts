@@ -38,7 +38,7 @@ async function post(url: string, body: string): Promise<{ status: number; body: 
     return res;
   }) as typeof res.end;
   const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers: KEY, query: Object.fromEntries(new URLSearchParams(search)), body, clientIp: '127.0.0.1' };
-  await sut.serve(route, call, res);
+  await sut.serve(route, call, res, 'key-hash');
   return { status: res.statusCode, body: JSON.parse(written) as Record<string, unknown>, admitted: admitted.length };
 }
 

@@ -4,6 +4,7 @@ import { hashKey } from '@switchyard/shared';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { ChatPipeline } from './chat-pipeline.service';
+import { RequestLimits } from './request-limits';
 import { HotRoutes } from './hot-routes';
 
 const GOOD_KEY = 'sk-good-key';
@@ -49,7 +50,7 @@ describe(HotRoutes.name, () => {
   beforeEach(async () => {
     auth = new Auth();
     const hot = new HotRoutes(1024 * 1024);
-    hot.attach(new ChatPipeline(auth, unusedRouter, usage, { region: 'test' }));
+    hot.attach(new ChatPipeline(auth, unusedRouter, usage, { region: 'test', limits: new RequestLimits({ maxEmbedInputs: 2048, maxRequestTokens: 20_000_000 }) }));
     server = createServer((req, res) => hot.handle(req, res) || res.writeHead(404).end());
     server.on('checkContinue', (req, res) => hot.handle(req, res, true) || res.writeHead(404).end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
