@@ -35,7 +35,13 @@ export function optNumber(v: unknown, path: string, min = -Infinity, max = Infin
   return v;
 }
 
-export function optInteger(v: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+/**
+ * The IR's counts (tokens, choices, dimensions) are uint32 in the proto: a larger number would
+ * not cross the wire between services (the encoder throws), so it is the client's 400 here.
+ */
+export const UINT32_MAX = 0xffff_ffff;
+
+export function optInteger(v: unknown, path: string, min = 0, max = UINT32_MAX): number | undefined {
   const n = optNumber(v, path, min, max);
   if (n !== undefined && !Number.isInteger(n)) throw IrError.invalid(`${path}: expected an integer`, path);
   return n;

@@ -129,7 +129,7 @@ export function parseGenerationConfig(raw: unknown, extra: JsonObject): Generati
     topP: optNumber(field(g, 'topP'), p('topP'), 0, 1),
     topK: optInteger(field(g, 'topK'), p('topK'), 1),
     stop: stop === undefined || stop === null ? [] : expectArray(stop, p('stopSequences')).map((s, i) => expectString(s, `${p('stopSequences')}[${i}]`)),
-    seed: optInteger(field(g, 'seed'), p('seed'), Number.MIN_SAFE_INTEGER),
+    seed: optInteger(field(g, 'seed'), p('seed'), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
     presencePenalty: optNumber(field(g, 'presencePenalty'), p('presencePenalty'), -2, 2),
     frequencyPenalty: optNumber(field(g, 'frequencyPenalty'), p('frequencyPenalty'), -2, 2),
     n: optInteger(field(g, 'candidateCount'), p('candidateCount'), 1),

@@ -205,7 +205,10 @@ describe(parseOpenAiChatRequest.name, () => {
     [['top_p'], 1.5, 'top_p: must be between 0 and 1'],
     [['presence_penalty'], 3, 'presence_penalty: must be between -2 and 2'],
     [['frequency_penalty'], -2.5, 'frequency_penalty: must be between -2 and 2'],
-    [['max_completion_tokens'], 0, `max_completion_tokens: must be between 1 and ${Number.MAX_SAFE_INTEGER}`],
+    [['max_completion_tokens'], 0, 'max_completion_tokens: must be between 1 and 4294967295'],
+    // Past uint32 the IR request could not be encoded between services (found by the fuzz suite).
+    [['max_completion_tokens'], 2 ** 32, 'max_completion_tokens: must be between 1 and 4294967295'],
+    [['seed'], 2 ** 53, `seed: must be between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`],
     [['max_completion_tokens'], 10.5, 'max_completion_tokens: expected an integer'],
     [['seed'], 1.5, 'seed: expected an integer'],
     [['n'], 129, 'n: must be between 1 and 128'],

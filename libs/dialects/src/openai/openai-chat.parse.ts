@@ -58,7 +58,7 @@ export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
       temperature: optNumber(body['temperature'], 'temperature', 0, 2),
       topP: optNumber(body['top_p'], 'top_p', 0, 1),
       stop: parseStop(body['stop']),
-      seed: optInteger(body['seed'], 'seed', Number.MIN_SAFE_INTEGER),
+      seed: optInteger(body['seed'], 'seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
       presencePenalty: optNumber(body['presence_penalty'], 'presence_penalty', -2, 2),
       frequencyPenalty: optNumber(body['frequency_penalty'], 'frequency_penalty', -2, 2),
       n: optInteger(body['n'], 'n', 1, 128),

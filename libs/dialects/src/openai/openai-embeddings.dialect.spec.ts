@@ -43,7 +43,10 @@ describe(OpenAiEmbeddingsDialect.name, () => {
     [{ model: 'm', input: ['a', ''] }, 'input[1]: must not be empty', 'input[1]'],
     [{ model: 'm', input: [[1, -2]] }, 'input[0][1]: expected a token id', 'input[0][1]'],
     [{ model: 'm', input: 'x', encoding_format: 'int8' }, 'encoding_format: unknown value "int8"', 'encoding_format'],
-    [{ model: 'm', input: 'x', dimensions: 0 }, `dimensions: must be between 1 and ${Number.MAX_SAFE_INTEGER}`, 'dimensions'],
+    [{ model: 'm', input: 'x', dimensions: 0 }, 'dimensions: must be between 1 and 4294967295', 'dimensions'],
+    // Fuzz counterexamples: past uint32 the IR request could not be encoded between services.
+    [{ model: 'm', input: ['Paris'], dimensions: 4294967296 }, 'dimensions: must be between 1 and 4294967295', 'dimensions'],
+    [{ model: 'm', input: [[1, 4294967296]] }, 'input[0][1]: expected a token id', 'input[0][1]'],
   ])('rejects %j', (body, message, param) => {
     const parse = () => sut.parseEmbedRequest(body);
     expect(parse).toThrow(IrError);

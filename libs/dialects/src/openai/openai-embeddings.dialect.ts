@@ -1,6 +1,6 @@
 import { Dialect, EmbedInput, EmbedResponse, ErrorEvent, IrError } from '@switchyard/ir';
 import type { EmbedDialect, ParsedEmbed, RenderContext, RenderedBody } from '../dialect.types';
-import { expectObject, expectString, optInteger, optString } from '../json-guards';
+import { UINT32_MAX, expectObject, expectString, optInteger, optString } from '../json-guards';
 import { renderOpenAiError } from './openai-chat.render';
 
 // POST /v1/embeddings (platform.openai.com/docs/api-reference/embeddings). The openai SDKs ask
@@ -65,7 +65,7 @@ function textInput(text: string, path: string): EmbedInput {
 function tokensOf(raw: unknown, path: string): number[] {
   if (!Array.isArray(raw) || raw.length === 0) throw IrError.invalid(`${path}: expected a string or a non-empty array of token ids`, path);
   return raw.map((t, i) => {
-    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw IrError.invalid(`${path}[${i}]: expected a token id`, `${path}[${i}]`);
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > UINT32_MAX) throw IrError.invalid(`${path}[${i}]: expected a token id`, `${path}[${i}]`);
     return t;
   });
 }
