@@ -53,6 +53,15 @@ export function optBoolean(v: unknown, path: string): boolean | undefined {
   return v;
 }
 
+/**
+ * The entry of a lookup table for a client-chosen name, own entries only: a plain `table[name]`
+ * or `name in table` also finds Object.prototype's members, so "constructor" or "toString"
+ * would pass as a known value and hand a function to the code after it.
+ */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 /** Splits a data: URL into media type and base64 payload; undefined for other URLs. */
 export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
   if (!url.startsWith('data:')) return undefined;

@@ -1,5 +1,5 @@
 import { ContentPart, IrError, Message, Role } from '@switchyard/ir';
-import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optString } from '../json-guards';
+import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optString, ownEntry } from '../json-guards';
 import { splitToolCallId } from '../tool-call-id';
 
 // Anthropic content blocks (MessageParam.content, system, tool_result.content) → IR content
@@ -112,9 +112,9 @@ function parseBlock(block: JsonObject, path: string, place: Place, scope: ParseS
   if (UNSUPPORTED_BLOCKS.has(type)) {
     throw IrError.invalid(`${path}.type: "${type}" blocks belong to Anthropic server tools and are not supported by this gateway`, `${path}.type`);
   }
-  const keys = BLOCK_KEYS[type];
+  const keys = ownEntry(BLOCK_KEYS, type);
   if (!keys) throw IrError.invalid(`${path}.type: unknown content block type "${type}"`, `${path}.type`);
-  if (!ALLOWED_IN[type]?.includes(place)) {
+  if (!ownEntry(ALLOWED_IN, type)?.includes(place)) {
     throw IrError.invalid(`${path}.type: "${type}" blocks are not allowed in ${place === 'tool_result' ? 'tool_result content' : `${place} content`}`, `${path}.type`);
   }
   checkKeys(block, keys, path);

@@ -144,6 +144,15 @@ describe(parseAnthropicMessagesRequest.name, () => {
     [{ ...BASE, tool_choice: { type: 'required' } }, 'tool_choice.type', 'tool_choice.type: expected "auto", "any", "tool" or "none"'],
     [{ ...BASE, thinking: { type: 'enabled' } }, 'thinking.budget_tokens', 'thinking.budget_tokens: Field required'],
     [{ ...BASE, metadata: { user_id: 7 } }, 'metadata.user_id', 'metadata.user_id: expected a string'],
+    // Fuzz counterexamples: names of Object.prototype's members looked up as table keys (a 500
+    // "ALLOWED_IN[type]?.includes is not a function", and a function passed on as the effort).
+    [
+      { ...BASE, messages: [{ role: 'assistant', content: [{ type: 'toString', data: 'x' }] }] },
+      'messages[0].content[0].type',
+      'messages[0].content[0].type: unknown content block type "toString"',
+    ],
+    [{ ...BASE, system: [{ type: 'constructor' }] }, 'system[0].type', 'system[0].type: unknown content block type "constructor"'],
+    [{ ...BASE, output_config: { effort: 'constructor' } }, 'output_config.effort', 'output_config.effort: expected "low", "medium", "high", "xhigh" or "max"'],
   ])('rejects an invalid body, naming the field (%#)', (body, param, message) => {
     const error = rejection(body);
 

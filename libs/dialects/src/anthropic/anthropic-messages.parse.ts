@@ -1,5 +1,5 @@
 import { ChatRequest, ContentPart, Dialect, IrError, Message, Reasoning, Reasoning_Effort, ResponseFormat, ResponseFormat_Type, Tool, ToolChoice, ToolChoice_Mode } from '@switchyard/ir';
-import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString } from '../json-guards';
+import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString, ownEntry } from '../json-guards';
 import { ParseScope, cacheControlJson, checkKeys, parseMessageContent, parseSystem } from './anthropic-messages.content';
 
 // Anthropic Messages request (POST /v1/messages, /v1/messages/count_tokens) → IR. Reference:
@@ -215,7 +215,8 @@ function parseOutputEffort(raw: unknown, extra: JsonObject): Reasoning_Effort | 
   if (!isObject(raw)) return undefined;
   const effort = optString(raw['effort'], 'output_config.effort');
   if (effort === undefined) return undefined;
-  if (effort in EFFORTS) return EFFORTS[effort];
+  const known = ownEntry(EFFORTS, effort);
+  if (known !== undefined) return known;
   if (effort === 'xhigh' || effort === 'max') {
     extra['output_config'] = { effort };
     return undefined;

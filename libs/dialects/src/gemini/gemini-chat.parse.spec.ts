@@ -414,6 +414,13 @@ describe(parseGeminiChatRequest.name, () => {
         'generationConfig.thinkingConfig.thinkingLevel: unknown value "MAX"',
         'generationConfig.thinkingConfig.thinkingLevel',
       ],
+      [
+        // Object.prototype's members are no level (the lookup used to hand a function to the IR).
+        'a thinking level named after an Object.prototype member',
+        { contents: [USER_HI], generationConfig: { thinkingConfig: { thinkingLevel: 'constructor' } } },
+        'generationConfig.thinkingConfig.thinkingLevel: unknown value "constructor"',
+        'generationConfig.thinkingConfig.thinkingLevel',
+      ],
     ])('%s', (_case, body, message, param) => {
       expect(rejected(body)).toStrictEqual({ message, param });
     });

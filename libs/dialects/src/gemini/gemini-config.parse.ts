@@ -1,5 +1,5 @@
 import { IrError, Reasoning, Reasoning_Effort, ResponseFormat, ResponseFormat_Type, Sampling, Tool, ToolChoice, ToolChoice_Mode } from '@switchyard/ir';
-import { JsonObject, expectArray, expectObject, expectString, optBoolean, optInteger, optNumber, optString } from '../json-guards';
+import { JsonObject, expectArray, expectObject, expectString, optBoolean, optInteger, optNumber, optString, ownEntry } from '../json-guards';
 import { field, unknownFields } from './gemini-fields';
 import { geminiSchemaToJsonSchema } from './gemini-schema';
 
@@ -201,7 +201,7 @@ function parseThinkingConfig(raw: unknown, unmodelled: JsonObject): Reasoning | 
     throw IrError.invalid(`${path}: set thinkingBudget or thinkingLevel, not both`, `${path}.thinkingLevel`);
   }
   if (level !== undefined && level !== 'THINKING_LEVEL_UNSPECIFIED') {
-    const effort = LEVELS[level];
+    const effort = ownEntry(LEVELS, level);
     if (effort === undefined) throw IrError.invalid(`${path}.thinkingLevel: unknown value "${level}"`, `${path}.thinkingLevel`);
     return { effort };
   }

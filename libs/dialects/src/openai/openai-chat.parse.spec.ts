@@ -216,6 +216,9 @@ describe(parseOpenAiChatRequest.name, () => {
     [['stream_options'], true, 'stream_options: expected an object'],
     [['stream_options'], { include_usage: 'yes' }, 'stream_options.include_usage: expected a boolean'],
     [['reasoning_effort'], 'extreme', 'reasoning_effort: unknown value "extreme"'],
+    // Object.prototype's members are no effort (the lookup used to hand a function to the IR).
+    [['reasoning_effort'], 'constructor', 'reasoning_effort: unknown value "constructor"'],
+    [['reasoning_effort'], 'toString', 'reasoning_effort: unknown value "toString"'],
     [['user'], 1234, 'user: expected a string'],
   ])('names %j when it is %j', (path, value, message) => {
     const error = rejection(agentTurnWith(path, value));

@@ -1,5 +1,5 @@
 import { ChatRequest, Dialect, IrError, Reasoning_Effort, ResponseFormat_Type, Tool, ToolChoice, ToolChoice_Mode } from '@switchyard/ir';
-import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString } from '../json-guards';
+import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString, ownEntry } from '../json-guards';
 import { INSTRUCTIONS_KEY, parseOpenAiMessages } from './openai-chat.messages';
 
 // OpenAI Chat Completions request → IR. Reference: platform.openai.com/docs/api-reference/chat/create
@@ -42,7 +42,7 @@ export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
   const streamOptions = body['stream_options'] === undefined || body['stream_options'] === null ? undefined : expectObject(body['stream_options'], 'stream_options');
   const maxTokens = optInteger(body['max_completion_tokens'], 'max_completion_tokens', 1) ?? optInteger(body['max_tokens'], 'max_tokens', 1);
   const effort = optString(body['reasoning_effort'], 'reasoning_effort');
-  if (effort !== undefined && effort !== 'none' && !(effort in EFFORTS)) throw IrError.invalid(`reasoning_effort: unknown value "${effort}"`, 'reasoning_effort');
+  if (effort !== undefined && effort !== 'none' && ownEntry(EFFORTS, effort) === undefined) throw IrError.invalid(`reasoning_effort: unknown value "${effort}"`, 'reasoning_effort');
   // `user` is deprecated in favour of safety_identifier; either names the end user. The newer
   // field itself also travels in extensions so an OpenAI upstream receives it as sent.
   const endUser = optString(body['safety_identifier'], 'safety_identifier') ?? optString(body['user'], 'user') ?? '';
@@ -66,7 +66,7 @@ export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
       topLogprobs: optInteger(body['top_logprobs'], 'top_logprobs', 0, 20),
     },
     responseFormat: parseResponseFormat(body['response_format']),
-    reasoning: effort && effort !== 'none' ? { effort: EFFORTS[effort] } : undefined,
+    reasoning: effort && effort !== 'none' ? { effort: ownEntry(EFFORTS, effort) } : undefined,
     stream: optBoolean(body['stream'], 'stream') ?? false,
     includeUsage: streamOptions ? optBoolean(streamOptions['include_usage'], 'stream_options.include_usage') ?? false : false,
     meta: { endUserId: endUser, dialect: Dialect.DIALECT_OPENAI },
