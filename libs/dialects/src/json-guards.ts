@@ -14,6 +14,39 @@ export function expectObject(v: unknown, path: string): JsonObject {
   return v;
 }
 
+/**
+ * How deeply a client body may nest. Protobuf's JSON parsers (Google's APIs among them) stop at
+ * 100 levels; far deeper values are accepted by JSON.parse but overflow the stack of every
+ * recursive walk after it (JSON.stringify of the extensions, schema conversion): a 500, not a 400.
+ */
+export const MAX_BODY_DEPTH = 100;
+
+/** The request body: an object nested at most MAX_BODY_DEPTH levels deep. */
+export function expectBody(v: unknown): JsonObject {
+  const body = expectObject(v, 'body');
+  if (deeperThan(body, MAX_BODY_DEPTH)) throw IrError.invalid(`body: the JSON is nested more than ${MAX_BODY_DEPTH} levels deep`);
+  return body;
+}
+
+/** Iterative, so the check itself cannot overflow the stack it protects. */
+function deeperThan(root: unknown, limit: number): boolean {
+  const stack: unknown[] = [root];
+  const depths: number[] = [1];
+  while (stack.length) {
+    const v = stack.pop();
+    const depth = depths.pop() as number;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
 export function expectArray(v: unknown, path: string): unknown[] {
   if (!Array.isArray(v)) throw IrError.invalid(`${path}: expected an array`, path);
   return v;

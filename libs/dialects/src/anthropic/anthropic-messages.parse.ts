@@ -1,5 +1,5 @@
 import { ChatRequest, ContentPart, Dialect, IrError, Message, Reasoning, Reasoning_Effort, ResponseFormat, ResponseFormat_Type, Tool, ToolChoice, ToolChoice_Mode } from '@switchyard/ir';
-import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString, ownEntry } from '../json-guards';
+import { JsonObject, expectArray, expectBody, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString, ownEntry } from '../json-guards';
 import { ParseScope, cacheControlJson, checkKeys, parseMessageContent, parseSystem } from './anthropic-messages.content';
 
 // Anthropic Messages request (POST /v1/messages, /v1/messages/count_tokens) → IR. Reference:
@@ -36,7 +36,7 @@ export function parseAnthropicCountTokensRequest(raw: unknown): ChatRequest {
 }
 
 function parse(raw: unknown, counting: boolean): ChatRequest {
-  const body = expectObject(raw, 'body');
+  const body = expectBody(raw);
   const passthrough = counting ? PASSTHROUGH_COUNT : PASSTHROUGH_CREATE;
   checkKeys(body, [...(counting ? COUNT_MODELLED : MODELLED), ...passthrough], 'body');
 

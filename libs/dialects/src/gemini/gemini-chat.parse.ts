@@ -1,6 +1,6 @@
 import { ChatRequest, Dialect, IrError } from '@switchyard/ir';
 import type { PathParams } from '../dialect.types';
-import { JsonObject, expectObject, optString } from '../json-guards';
+import { JsonObject, expectBody, expectObject, optString } from '../json-guards';
 import { parseGenerationConfig, parseToolConfig, parseTools } from './gemini-config.parse';
 import { parseGeminiContents, parseSystemInstruction } from './gemini-content.parse';
 import { field, unknownFields } from './gemini-fields';
@@ -14,7 +14,7 @@ import { field, unknownFields } from './gemini-fields';
 const MODELLED = new Set(['model', 'contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig']);
 
 export function parseGeminiChatRequest(raw: unknown, path?: PathParams): ChatRequest {
-  const body = expectObject(raw, 'body');
+  const body = expectBody(raw);
   return parseGenerateContent(body, modelOf(path), path?.stream ?? false, '');
 }
 
@@ -23,7 +23,7 @@ export function parseGeminiChatRequest(raw: unknown, path?: PathParams): ChatReq
  * (ai.google.dev/api/tokens#method:-models.counttokens); both at once is an error there too.
  */
 export function parseGeminiCountTokens(raw: unknown, path?: PathParams): ChatRequest {
-  const body = expectObject(raw, 'body');
+  const body = expectBody(raw);
   const model = modelOf(path);
   const inner = field(body, 'generateContentRequest');
   if (inner === undefined || inner === null) {

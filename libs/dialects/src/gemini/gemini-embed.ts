@@ -1,6 +1,6 @@
 import { Dialect, EmbedResponse, IrError } from '@switchyard/ir';
 import type { ParsedEmbed, PathParams } from '../dialect.types';
-import { JsonObject, expectArray, expectObject, expectString, optInteger, optString } from '../json-guards';
+import { JsonObject, expectArray, expectBody, expectObject, expectString, optInteger, optString } from '../json-guards';
 import { field } from './gemini-fields';
 
 // Gemini embedContent / batchEmbedContents ↔ IR (ai.google.dev/api/embeddings). The IR has one
@@ -19,7 +19,7 @@ interface OneEmbed {
 }
 
 export function parseGeminiEmbedRequest(raw: unknown, path?: PathParams & { batch?: boolean }): ParsedEmbed {
-  const body = expectObject(raw, 'body');
+  const body = expectBody(raw);
   const model = (path?.model ?? '').replace(/^models\//, '');
   if (!model) throw IrError.invalid('model: the URL names no model (expected /v1beta/models/{model}:embedContent)', 'model');
   const batch = path?.batch ?? false;

@@ -1,5 +1,5 @@
 import { ChatRequest, Dialect, IrError, Reasoning_Effort, ResponseFormat_Type, Tool, ToolChoice, ToolChoice_Mode } from '@switchyard/ir';
-import { JsonObject, expectArray, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString, ownEntry } from '../json-guards';
+import { JsonObject, expectArray, expectBody, expectObject, expectString, isObject, optBoolean, optInteger, optNumber, optString, ownEntry } from '../json-guards';
 import { INSTRUCTIONS_KEY, parseOpenAiMessages } from './openai-chat.messages';
 
 // OpenAI Chat Completions request → IR. Reference: platform.openai.com/docs/api-reference/chat/create
@@ -29,7 +29,7 @@ const EFFORTS: Record<string, Reasoning_Effort> = {
 };
 
 export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
-  const body = expectObject(raw, 'body');
+  const body = expectBody(raw);
   const model = expectString(body['model'], 'model');
   if (!model) throw IrError.invalid('model: must not be empty', 'model');
   for (const key of LEGACY) {

@@ -1,6 +1,6 @@
 import { Dialect, EmbedInput, EmbedResponse, ErrorEvent, IrError } from '@switchyard/ir';
 import type { EmbedDialect, ParsedEmbed, RenderContext, RenderedBody } from '../dialect.types';
-import { UINT32_MAX, expectObject, expectString, optInteger, optString } from '../json-guards';
+import { UINT32_MAX, expectBody, expectString, optInteger, optString } from '../json-guards';
 import { renderOpenAiError } from './openai-chat.render';
 
 // POST /v1/embeddings (platform.openai.com/docs/api-reference/embeddings). The openai SDKs ask
@@ -14,7 +14,7 @@ export class OpenAiEmbeddingsDialect implements EmbedDialect {
   readonly id = Dialect.DIALECT_OPENAI;
 
   parseEmbedRequest(raw: unknown): ParsedEmbed {
-    const body = expectObject(raw, 'body');
+    const body = expectBody(raw);
     const model = expectString(body['model'], 'model');
     if (!model) throw IrError.invalid('model: must not be empty', 'model');
     const encoding = optString(body['encoding_format'], 'encoding_format') ?? 'float';
