@@ -13,6 +13,9 @@ describe(parseRetryAfterMs.name, () => {
     ['soon', 0],
     ['', 0],
     [undefined, 0],
+    // Fuzz counterexample: 1e12 ms did not fit the error event's uint32 and could not be encoded.
+    ['1e9', 86_400_000],
+    ['Wed, 06 Aug 2125 10:00:00 GMT', 86_400_000],
   ])('reads %j as %i ms', (value, ms) => {
     expect(parseRetryAfterMs(value, NOW)).toBe(ms);
   });
