@@ -1,3 +1,4 @@
+import { checkedEvents, checkedStreamParser } from '../core/ir-event.check';
 import type { ChatRequest, ErrorEvent, ResponseEvent } from '@switchyard/ir';
 import type { ProviderAdapter, ProviderManifest, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { mapAnthropicError } from './anthropic.errors';
@@ -20,11 +21,11 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   parseResponse(body: unknown): ResponseEvent[] {
-    return parseAnthropicResponse(body);
+    return checkedEvents(parseAnthropicResponse(body));
   }
 
   createStreamParser(): ProviderStreamParser {
-    return new AnthropicStreamParser();
+    return checkedStreamParser(new AnthropicStreamParser());
   }
 
   mapError(status: number, body: string, retryAfter: string | undefined): ErrorEvent {

@@ -1,4 +1,5 @@
 import { ErrorEvent, errorKindOfStatus, isRetryableStatus } from '@switchyard/ir';
+import { textOf } from '../core/json-shape';
 import { parseRetryAfterMs } from '../core/retry-after';
 import { faultOf, upstreamError, type UpstreamFault } from '../core/upstream-fault';
 import type { AnthropicErrorBody } from './anthropic.types';
@@ -35,7 +36,8 @@ const CONTEXT_LENGTH = /prompt is too long|exceed context limit/i;
 
 /** Cause and retryability of an Anthropic error type, falling back on the HTTP status (0 mid-stream). */
 export function anthropicErrorCause(type: string | undefined, message: string, status: number): CauseOf {
-  const known = type ? BY_TYPE[type] : undefined;
+  // Own entries only: an error type "constructor" is no error type of ours.
+  const known = typeof type === 'string' && Object.hasOwn(BY_TYPE, type) ? BY_TYPE[type] : undefined;
   if (known?.fault === 'rejected-request' && CONTEXT_LENGTH.test(message)) return { fault: 'context-length', retryable: false };
   if (known) return known;
   if (status === 0) return { fault: 'stream-error', retryable: false };
@@ -47,8 +49,8 @@ export function mapAnthropicError(status: number, body: string, retryAfter: stri
   let message = '';
   try {
     const parsed = JSON.parse(body) as AnthropicErrorBody;
-    type = parsed.error?.type;
-    message = parsed.error?.message ?? '';
+    type = textOf(parsed.error?.type) || undefined;
+    message = textOf(parsed.error?.message);
   } catch {
     // Not Anthropic's JSON (a proxy's page): the status decides.
   }

@@ -1,5 +1,6 @@
 import { FinishReason, ResponseEvent, Usage } from '@switchyard/ir';
-import type { AnthropicMessage, AnthropicUsage } from './anthropic.types';
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicUsage } from './anthropic.types';
+import { countOf, objectsOf } from '../core/json-shape';
 
 // Anthropic Message (non-streaming) → IR events, in content order: a thinking block gives its
 // text then a signature-only reasoning delta; redacted_thinking gives redacted_data; tool_use
@@ -24,10 +25,10 @@ export function anthropicFinishToIr(reason: string | null | undefined): FinishRe
 
 /** Anthropic's input_tokens excludes cache reads and writes; the IR's includes them. */
 export function anthropicUsageToIr(u: AnthropicUsage): Usage {
-  const read = u.cache_read_input_tokens ?? 0;
-  const written = u.cache_creation_input_tokens ?? 0;
+  const read = countOf(u.cache_read_input_tokens, 'cache_read_input_tokens');
+  const written = countOf(u.cache_creation_input_tokens, 'cache_creation_input_tokens');
   return {
-    inputTokens: (u.input_tokens ?? 0) + read + written,
+    inputTokens: countOf(u.input_tokens, 'input_tokens') + read + written,
     outputTokens: u.output_tokens ?? 0,
     cachedInputTokens: read,
     reasoningTokens: u.output_tokens_details?.thinking_tokens ?? 0,
@@ -40,7 +41,7 @@ export function parseAnthropicResponse(raw: unknown): ResponseEvent[] {
   if (!body || typeof body !== 'object' || !Array.isArray(body.content)) throw new Error('upstream response has no content');
   const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: body.id ?? '', model: body.model ?? '' } } }];
   let toolIndex = 0;
-  for (const block of body.content) {
+  for (const block of objectsOf<AnthropicContentBlock>(body.content, 'content')) {
     switch (block.type) {
       case 'text':
         if (block.text) events.push({ event: { $case: 'textDelta', value: { text: block.text, choice: 0 } } });

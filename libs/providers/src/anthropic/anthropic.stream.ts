@@ -1,4 +1,5 @@
 import { ResponseEvent } from '@switchyard/ir';
+import { objectOf, textOf } from '../core/json-shape';
 import type { ProviderStreamParser, SseEvent } from '../core/provider-adapter.types';
 import { anthropicStreamError } from './anthropic.errors';
 import { anthropicUsageToIr, stopEvent } from './anthropic.response';
@@ -29,7 +30,7 @@ export class AnthropicStreamParser implements ProviderStreamParser {
   }
 
   push(sse: SseEvent): ResponseEvent[] {
-    const e = JSON.parse(sse.data) as AnthropicStreamEvent;
+    const e = objectOf<AnthropicStreamEvent>(JSON.parse(sse.data), 'stream event');
     switch (e.type ?? sse.event) {
       case 'message_start': {
         const m = e.message ?? {};
@@ -44,7 +45,10 @@ export class AnthropicStreamParser implements ProviderStreamParser {
         return this.blockStop(e.index ?? 0);
       case 'message_delta': {
         // message_delta usage is cumulative; its input fields may be null or absent.
-        for (const [key, value] of Object.entries(e.usage ?? {})) if (value !== null && value !== undefined) (this.usage as Record<string, unknown>)[key] = value;
+        for (const [key, value] of Object.entries(e.usage ?? {})) {
+          // `__proto__` would replace the usage object's prototype rather than set a field.
+          if (value !== null && value !== undefined && key !== '__proto__') (this.usage as Record<string, unknown>)[key] = value;
+        }
         return [
           { event: { $case: 'stop', value: stopEvent(e.delta?.stop_reason, e.delta?.stop_sequence) } },
           { event: { $case: 'usage', value: anthropicUsageToIr(this.usage) } },
@@ -56,7 +60,7 @@ export class AnthropicStreamParser implements ProviderStreamParser {
       case 'error': {
         this.finished = true;
         // The upstream's words stay in the operator's log (the adapter logs this event's data).
-        return [{ event: { $case: 'error', value: anthropicStreamError(e.error?.type, e.error?.message ?? '') } }];
+        return [{ event: { $case: 'error', value: anthropicStreamError(textOf(e.error?.type) || undefined, textOf(e.error?.message)) } }];
       }
       default:
         // ping, and event types added after this was written.

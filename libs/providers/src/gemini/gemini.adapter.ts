@@ -1,3 +1,4 @@
+import { checkedEvents, checkedStreamParser } from '../core/ir-event.check';
 import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
 import type { ProviderAdapter, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { buildGeminiEmbedRequest, parseGeminiCountTokensResponse, parseGeminiEmbedResponse } from './gemini.embed';
@@ -16,11 +17,11 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   parseResponse(body: unknown): ResponseEvent[] {
-    return parseGeminiResponse(body);
+    return checkedEvents(parseGeminiResponse(body));
   }
 
   createStreamParser(): ProviderStreamParser {
-    return new GeminiStreamParser();
+    return checkedStreamParser(new GeminiStreamParser());
   }
 
   mapError(status: number, body: string, retryAfter: string | undefined): ErrorEvent {

@@ -1,5 +1,6 @@
 import { ErrorEvent, errorKindOfStatus, isRetryableStatus } from '@switchyard/ir';
-import { parseRetryAfterMs } from '../core/retry-after';
+import { textOf } from '../core/json-shape';
+import { MAX_RETRY_AFTER_MS, parseRetryAfterMs } from '../core/retry-after';
 import { faultOf, upstreamError, type UpstreamFault } from '../core/upstream-fault';
 import type { GeminiRpcStatus } from './gemini.types';
 
@@ -33,13 +34,17 @@ export function mapGeminiError(status: number, body: string, retryAfter: string 
 
 /** The IR error for a google.rpc.Status, from an error response or an error event mid-stream. */
 export function geminiRpcError(error: GeminiRpcStatus, httpStatus: number, retryAfter: string | undefined): ErrorEvent {
-  const status = httpStatus || error.code || 0;
-  const message = error.message ?? '';
-  const retryAfterMs = parseRetryAfterMs(retryAfter) || retryInfoMs(error);
+  // The status arrives as JSON from the upstream: every field is checked before use, because
+  // this must answer an error event whatever came (it runs outside the readers' error handling).
+  const code = Number.isInteger(error.code) && (error.code as number) > 0 && (error.code as number) < 1000 ? (error.code as number) : 0;
+  const status = Number.isInteger(httpStatus) && httpStatus > 0 ? httpStatus : code;
+  const message = textOf(error.message);
+  const details = Array.isArray(error.details) ? error.details.filter((d) => typeof d === 'object' && d !== null) : [];
+  const retryAfterMs = parseRetryAfterMs(retryAfter) || retryInfoMs(details);
   switch (error.status) {
     case 'INVALID_ARGUMENT':
     case 'OUT_OF_RANGE':
-      if (error.details?.some((d) => d.reason === 'API_KEY_INVALID')) return event('gateway-credentials', status, false, 0);
+      if (details.some((d) => d.reason === 'API_KEY_INVALID')) return event('gateway-credentials', status, false, 0);
       return event(CONTEXT_LENGTH.test(message) ? 'context-length' : 'rejected-request', status, false, 0);
     case 'FAILED_PRECONDITION':
       return event('gateway-account', status, false, 0);
@@ -64,11 +69,11 @@ export function geminiRpcError(error: GeminiRpcStatus, httpStatus: number, retry
   }
 }
 
-function retryInfoMs(error: GeminiRpcStatus): number {
-  const delay = error.details?.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
+function retryInfoMs(details: NonNullable<GeminiRpcStatus['details']>): number {
+  const delay = details.find((d) => typeof d['@type'] === 'string' && d['@type'].endsWith('google.rpc.RetryInfo'))?.retryDelay;
   // google.protobuf.Duration in JSON: seconds with up to nine fractional digits and an "s".
   const m = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay) : null;
-  return m ? Math.round(Number(m[1]) * 1000) : 0;
+  return m ? Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(m[1]) * 1000)) : 0;
 }
 
 function event(fault: UpstreamFault, status: number, retryable: boolean, retryAfterMs: number): ErrorEvent {

@@ -1,7 +1,8 @@
 import { FinishReason, ResponseEvent, Usage } from '@switchyard/ir';
 import { randomBytes } from 'node:crypto';
 import { MINTED_CALL_ID_PREFIX } from './gemini.contents';
-import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiLogprobsResult, GeminiUsageMetadata } from './gemini.types';
+import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiLogprobsResult, GeminiPart, GeminiUsageMetadata } from './gemini.types';
+import { countOf, objectOf, objectsOf } from '../core/json-shape';
 
 // GenerateContentResponse → IR events. A streamed answer is a sequence of whole
 // GenerateContentResponse objects, so the same CandidateReader serves both; it remembers, per
@@ -40,11 +41,11 @@ export function geminiFinishToIr(reason: string, hadFunctionCall: boolean): Fini
 
 /** candidatesTokenCount excludes thoughts; IR output_tokens include them (docs/thinking). */
 export function geminiUsageToIr(u: GeminiUsageMetadata): Usage {
-  const thoughts = u.thoughtsTokenCount ?? 0;
+  const thoughts = countOf(u.thoughtsTokenCount, 'thoughtsTokenCount');
   return {
     // Tokens of server-side tool results (google_search …) are prompt tokens the model read too.
-    inputTokens: (u.promptTokenCount ?? 0) + (u.toolUsePromptTokenCount ?? 0),
-    outputTokens: (u.candidatesTokenCount ?? 0) + thoughts,
+    inputTokens: countOf(u.promptTokenCount, 'promptTokenCount') + countOf(u.toolUsePromptTokenCount, 'toolUsePromptTokenCount'),
+    outputTokens: countOf(u.candidatesTokenCount, 'candidatesTokenCount') + thoughts,
     cachedInputTokens: u.cachedContentTokenCount ?? 0,
     reasoningTokens: thoughts,
   };
@@ -65,10 +66,11 @@ export class CandidateReader {
 
   /** The deltas of one candidate of one response (or stream chunk). */
   read(c: GeminiCandidate, responseId: string, out: ResponseEvent[]): void {
-    const choice = c.index ?? 0;
+    const choice = countOf(c.index, 'candidate index');
     const state = this.state(choice);
     let logprobs = c.logprobsResult ? logprobsJson(c.logprobsResult) : undefined;
-    for (const part of c.content?.parts ?? []) {
+    const content = c.content === undefined || c.content === null ? undefined : objectOf<NonNullable<GeminiCandidate['content']>>(c.content, 'content');
+    for (const part of objectsOf<GeminiPart>(content?.parts, 'parts')) {
       const signature = part.thoughtSignature;
       if (part.functionCall) {
         const call = part.functionCall;
@@ -110,7 +112,7 @@ export class CandidateReader {
 
 export function parseGeminiResponse(raw: unknown): ResponseEvent[] {
   const body = raw as GeminiGenerateContentResponse | null;
-  const candidates = body && typeof body === 'object' && Array.isArray(body.candidates) ? body.candidates : [];
+  const candidates = body && typeof body === 'object' ? objectsOf<GeminiCandidate>(body.candidates, 'candidates') : [];
   const blockReason = body?.promptFeedback?.blockReason;
   if (!body || (candidates.length === 0 && !blockReason)) throw new Error('upstream response has no candidates');
   const responseId = body.responseId ?? '';
@@ -119,7 +121,7 @@ export function parseGeminiResponse(raw: unknown): ResponseEvent[] {
   const reader = new CandidateReader();
   for (const c of candidates) {
     reader.read(c, responseId, events);
-    const choice = c.index ?? 0;
+    const choice = countOf(c.index, 'candidate index');
     // Every candidate of a whole response has finished; a missing reason is read as STOP.
     events.push(reader.stop(choice) ?? { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: '', choice } } });
   }
@@ -142,9 +144,12 @@ function mintCallId(responseId: string, choice: number, index: number): string {
 // Gemini logprobs (chosenCandidates / topCandidates per decoding step) in the OpenAI shape the
 // IR carries ({"content":[{token, logprob, bytes, top_logprobs}]}).
 function logprobsJson(r: GeminiLogprobsResult): string | undefined {
-  const chosen = r.chosenCandidates ?? [];
+  const chosen = objectsOf<{ token?: string; logProbability?: number }>(r.chosenCandidates, 'logprobs');
   if (chosen.length === 0) return undefined;
-  const entry = (c: { token?: string; logProbability?: number }) => ({ token: c.token ?? '', logprob: c.logProbability ?? 0, bytes: [...Buffer.from(c.token ?? '', 'utf8')] });
-  const content = chosen.map((c, i) => ({ ...entry(c), top_logprobs: (r.topCandidates?.[i]?.candidates ?? []).map(entry) }));
+  const entry = (c: { token?: unknown; logProbability?: unknown }) => {
+    const token = typeof c.token === 'string' ? c.token : '';
+    return { token, logprob: typeof c.logProbability === 'number' ? c.logProbability : 0, bytes: [...Buffer.from(token, 'utf8')] };
+  };
+  const content = chosen.map((c, i) => ({ ...entry(c), top_logprobs: objectsOf<{ token?: unknown }>(objectsOf<{ candidates?: unknown }>(r.topCandidates, 'logprobs')[i]?.candidates, 'logprobs').map(entry) }));
   return JSON.stringify({ content });
 }

@@ -2,7 +2,8 @@ import { ResponseEvent, Usage } from '@switchyard/ir';
 import type { ProviderStreamParser, SseEvent } from '../core/provider-adapter.types';
 import { geminiRpcError } from './gemini.errors';
 import { blockedStop, CandidateReader, geminiUsageToIr } from './gemini.response';
-import type { GeminiGenerateContentResponse } from './gemini.types';
+import type { GeminiCandidate, GeminiGenerateContentResponse } from './gemini.types';
+import { objectOf, objectsOf } from '../core/json-shape';
 
 // streamGenerateContent?alt=sse → IR events. Every `data:` is a whole GenerateContentResponse
 // holding the parts generated since the last one; the last chunk carries finishReason and
@@ -24,8 +25,7 @@ export class GeminiStreamParser implements ProviderStreamParser {
   }
 
   push(sse: SseEvent): ResponseEvent[] {
-    const chunk = JSON.parse(sse.data) as GeminiGenerateContentResponse;
-    if (chunk === null || typeof chunk !== 'object' || Array.isArray(chunk)) throw new Error('Gemini stream event is not a JSON object');
+    const chunk = objectOf<GeminiGenerateContentResponse>(JSON.parse(sse.data), 'stream event');
     if (chunk.error) {
       this.failed = true;
       return [{ event: { $case: 'error', value: geminiRpcError(chunk.error, chunk.error.code ?? 0, undefined) } }];
@@ -37,7 +37,7 @@ export class GeminiStreamParser implements ProviderStreamParser {
       out.push({ event: { $case: 'start', value: { id: this.responseId, model: chunk.modelVersion ?? '' } } });
     }
     if (chunk.promptFeedback?.blockReason) this.blockReason = chunk.promptFeedback.blockReason;
-    for (const c of chunk.candidates ?? []) this.reader.read(c, this.responseId, out);
+    for (const c of objectsOf<GeminiCandidate>(chunk.candidates, 'candidates')) this.reader.read(c, this.responseId, out);
     if (chunk.usageMetadata) this.usage = geminiUsageToIr(chunk.usageMetadata);
     return out;
   }

@@ -1,3 +1,4 @@
+import { checkedEvents, checkedStreamParser } from '../core/ir-event.check';
 import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
 import type { ProviderAdapter, ProviderManifest, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { buildOpenAiEmbedRequest, parseOpenAiEmbedResponse } from './openai.embeddings';
@@ -19,11 +20,11 @@ export class OpenAiAdapter implements ProviderAdapter {
   }
 
   parseResponse(body: unknown): ResponseEvent[] {
-    return parseOpenAiResponse(body);
+    return checkedEvents(parseOpenAiResponse(body));
   }
 
   createStreamParser(): ProviderStreamParser {
-    return new OpenAiStreamParser();
+    return checkedStreamParser(new OpenAiStreamParser());
   }
 
   mapError(status: number, body: string, retryAfter: string | undefined): ErrorEvent {

@@ -1,4 +1,5 @@
 import { ErrorEvent, ErrorKind, errorKindOfStatus, isRetryableStatus } from '@switchyard/ir';
+import { textOf } from '../core/json-shape';
 import { parseRetryAfterMs } from '../core/retry-after';
 import { faultOf, upstreamError } from '../core/upstream-fault';
 
@@ -24,7 +25,8 @@ function readError(body: string): OpenAiErrorFields {
     const parsed = JSON.parse(body) as { error?: { message?: string; code?: unknown } | string; message?: string };
     if (typeof parsed.error === 'string') return { message: parsed.error, code: undefined };
     const code = parsed.error?.code;
-    return { message: parsed.error?.message ?? parsed.message ?? '', code: typeof code === 'string' ? code : undefined };
+    // Strings only: a message of {"toString":1} made the context-length test throw.
+    return { message: textOf(parsed.error?.message) || textOf(parsed.message), code: typeof code === 'string' ? code : undefined };
   } catch {
     return { message: '', code: undefined };
   }

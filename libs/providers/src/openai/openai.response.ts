@@ -1,5 +1,6 @@
 import { FinishReason, ResponseEvent, Usage } from '@switchyard/ir';
-import type { OpenAiChatResponse, OpenAiChoice, OpenAiLogprobs, OpenAiMessage, OpenAiUsage } from './openai.types';
+import type { OpenAiChatResponse, OpenAiChoice, OpenAiLogprobs, OpenAiMessage, OpenAiToolCall, OpenAiUsage } from './openai.types';
+import { objectOf, objectsOf } from '../core/json-shape';
 
 // OpenAI chat.completion (non-streaming) → IR events.
 
@@ -47,21 +48,21 @@ export function parseOpenAiResponse(raw: unknown): ResponseEvent[] {
   const body = raw as OpenAiChatResponse;
   if (!body || !Array.isArray(body.choices)) throw new Error('upstream response has no choices');
   const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: body.id ?? '', model: body.model ?? '' } } }];
-  for (const c of body.choices) events.push(...choiceEvents(c));
+  for (const c of objectsOf<OpenAiChoice>(body.choices, 'choices')) events.push(...choiceEvents(c));
   if (body.usage) events.push({ event: { $case: 'usage', value: openAiUsageToIr(body.usage) } });
   return events;
 }
 
 function choiceEvents(c: OpenAiChoice): ResponseEvent[] {
   const choice = c.index ?? 0;
-  const m = c.message ?? {};
+  const m = c.message === undefined || c.message === null ? {} : objectOf<OpenAiMessage>(c.message, 'message');
   const events: ResponseEvent[] = [];
   const reasoning = reasoningOf(m);
   if (reasoning) events.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice } } });
   const text = m.content ?? m.refusal;
   const logprobsJson = logprobsJsonOf(c.logprobs);
   if (text || logprobsJson) events.push({ event: { $case: 'textDelta', value: logprobsJson ? { text: text ?? '', choice, logprobsJson } : { text: text ?? '', choice } } });
-  (m.tool_calls ?? []).forEach((t, index) => {
+  objectsOf<OpenAiToolCall>(m.tool_calls, 'tool_calls').forEach((t, index) => {
     events.push({ event: { $case: 'toolCallDelta', value: { index, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice } } });
   });
   events.push({ event: { $case: 'stop', value: { reason: openAiFinishToIr(c.finish_reason), rawReason: c.finish_reason ?? '', choice } } });

@@ -2,7 +2,8 @@ import { ResponseEvent } from '@switchyard/ir';
 import type { ProviderStreamParser, SseEvent } from '../core/provider-adapter.types';
 import { upstreamError } from '../core/upstream-fault';
 import { logprobsJsonOf, openAiFinishToIr, openAiUsageToIr, reasoningOf } from './openai.response';
-import type { OpenAiChatResponse } from './openai.types';
+import type { OpenAiChatResponse, OpenAiChoice, OpenAiMessage, OpenAiToolCall } from './openai.types';
+import { objectOf, objectsOf } from '../core/json-shape';
 
 // OpenAI chat.completion.chunk SSE → IR events. The stream ends with `data: [DONE]`; usage
 // arrives in a last chunk with empty choices when stream_options.include_usage was sent.
@@ -22,7 +23,7 @@ export class OpenAiStreamParser implements ProviderStreamParser {
       this.finished = true;
       return [];
     }
-    const chunk = JSON.parse(sse.data) as OpenAiChatResponse;
+    const chunk = objectOf<OpenAiChatResponse>(JSON.parse(sse.data), 'stream event');
     const out: ResponseEvent[] = [];
     if (chunk.error) {
       // The upstream's words stay in the operator's log (the adapter logs this event's data).
@@ -30,7 +31,7 @@ export class OpenAiStreamParser implements ProviderStreamParser {
       this.finished = true;
       return out;
     }
-    const choices = chunk.choices ?? [];
+    const choices = objectsOf<OpenAiChoice>(chunk.choices, 'choices');
     if (!this.started) {
       if (choices.length === 0 && !chunk.usage) return out;
       this.started = true;
@@ -38,14 +39,14 @@ export class OpenAiStreamParser implements ProviderStreamParser {
     }
     for (const c of choices) {
       const choice = c.index ?? 0;
-      const d = c.delta;
+      const d = c.delta === undefined || c.delta === null ? undefined : objectOf<OpenAiMessage>(c.delta, 'delta');
       if (d) {
         const reasoning = reasoningOf(d);
         if (reasoning) out.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice } } });
         const text = d.content || d.refusal || '';
         const logprobsJson = logprobsJsonOf(c.logprobs);
         if (text || logprobsJson) out.push({ event: { $case: 'textDelta', value: logprobsJson ? { text, choice, logprobsJson } : { text, choice } } });
-        for (const t of d.tool_calls ?? []) {
+        for (const t of objectsOf<OpenAiToolCall>(d.tool_calls, 'tool_calls')) {
           out.push({ event: { $case: 'toolCallDelta', value: { index: t.index ?? 0, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice } } });
         }
       }
