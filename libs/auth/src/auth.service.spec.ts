@@ -47,7 +47,7 @@ describe(AuthService.name, () => {
   it('admits a known key with its tenant, id and allowed models', async () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o-mini' })).toStrictEqual({
       admitted: true,
-      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], allowedRegions: ['eu-west'] },
+      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], tenantModels: [], allowedRegions: ['eu-west'] },
     });
   });
 
@@ -93,6 +93,13 @@ describe(AuthService.name, () => {
     expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model })).admitted).toBe(true);
   });
 
+  it("hands the tenant's model patterns to the caller with the key's, so model lists filter by both", async () => {
+    source.keys.set(hashKey('sk-sy-alpha'), { id: 'key_alpha', tenantId: 'alpha', models: [], tenantModels: ['alpha-*'], expiresAt: undefined, revoked: false });
+    await sut.reload();
+
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-alpha'), model: '' })).principal).toStrictEqual({ tenantId: 'alpha', keyId: 'key_alpha', models: [], tenantModels: ['alpha-*'], allowedRegions: [] });
+  });
+
   it('admits a call that names no model (model listing) whatever the patterns', async () => {
     expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: '' })).admitted).toBe(true);
   });
@@ -106,7 +113,7 @@ describe(AuthService.name, () => {
     const later = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' });
 
     expect(tooSoon.admitted).toBe(false);
-    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [], allowedRegions: [] } });
+    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [], tenantModels: [], allowedRegions: [] } });
     expect(source.loads).toBe(2);
   });
 

@@ -82,9 +82,12 @@ export class ModelsController {
     if (!key) return;
     const principal = (await this.pipeline.admit(dialect, call, hashKey(key), '', reply.raw))?.principal;
     if (!principal) return;
+    // The key's patterns and its tenant's, as admission checks them: a tenant never sees the
+    // names of models outside its own list (issue 10, tenant isolation).
     const allowed = principal.models ?? [];
+    const tenantAllowed = principal.tenantModels ?? [];
     const { models = [] } = await this.router.listModels();
-    const visible = models.filter((m) => modelAllowed(m.name ?? '', allowed));
+    const visible = models.filter((m) => modelAllowed(m.name ?? '', allowed) && modelAllowed(m.name ?? '', tenantAllowed));
     if (one === undefined) return sendBody(reply.raw, 200, renderList(shape, visible));
     const name = one.startsWith('models/') ? one.slice('models/'.length) : one;
     const found = visible.find((m) => m.name === name);

@@ -47,7 +47,14 @@ export interface Principal {
     | string
     | undefined;
   /** Deployment regions the tenant may be served from; empty means any. */
-  allowedRegions?: string[] | undefined;
+  allowedRegions?:
+    | string[]
+    | undefined;
+  /**
+   * The tenant's own model patterns (empty: every model). A model is the key's only when it
+   * matches both lists: model lists filter by both, as admission does.
+   */
+  tenantModels?: string[] | undefined;
 }
 
 /** The state of the tightest limit per dimension, for the x-ratelimit-* headers (absent = unlimited). */
@@ -263,7 +270,7 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
 };
 
 function createBasePrincipal(): Principal {
-  return { tenantId: "", keyId: "", models: [], region: "", allowedRegions: [] };
+  return { tenantId: "", keyId: "", models: [], region: "", allowedRegions: [], tenantModels: [] };
 }
 
 export const Principal: MessageFns<Principal> = {
@@ -285,6 +292,11 @@ export const Principal: MessageFns<Principal> = {
     if (message.allowedRegions !== undefined && message.allowedRegions.length !== 0) {
       for (const v of message.allowedRegions) {
         writer.uint32(42).string(v!);
+      }
+    }
+    if (message.tenantModels !== undefined && message.tenantModels.length !== 0) {
+      for (const v of message.tenantModels) {
+        writer.uint32(50).string(v!);
       }
     }
     return writer;
@@ -346,6 +358,17 @@ export const Principal: MessageFns<Principal> = {
             const el = reader.string();
             if (el !== undefined) {
               message.allowedRegions!.push(el);
+            }
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const el = reader.string();
+            if (el !== undefined) {
+              message.tenantModels!.push(el);
             }
             continue;
           }
