@@ -1,4 +1,5 @@
-import { ChatRequest, EmbedRequest, ErrorKind, IrError } from '@switchyard/ir';
+import { ChatRequest, EmbedRequest, ErrorKind, IrError, chatRequestSize, embedRequestSize } from '@switchyard/ir';
+import { PROVIDERS, type ProviderAdapter, type UpstreamTarget } from '@switchyard/providers';
 import { FUZZ_SEED, assertNoPollution, hostileString, hostileValue, mutate, mutationsOf, pathsOf, throughWire, toWire, wireMismatch } from '@switchyard/testing';
 import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -47,6 +48,8 @@ interface Target {
   parse(body: unknown): unknown;
   /** The IR message inside what the parser returned, and how to put it on the wire. */
   check(parsed: unknown): string | undefined;
+  /** What the next hops make of an accepted request; undefined when they hold. */
+  next?(parsed: unknown): string | undefined;
 }
 
 const chat = (parsed: unknown) => wireMismatch(ChatRequest, parsed as ChatRequest);
@@ -68,25 +71,27 @@ const anthropicSeeds = requestFixtures('anthropic');
 const geminiChatSeeds = requestFixtures('gemini', (n) => n.endsWith('.request.json') && !n.startsWith('embed') && !n.startsWith('count'));
 
 const TARGETS: Target[] = [
-  { name: 'OpenAI chat', seeds: requestFixtures('openai'), parse: (b) => openai.parseRequest(b), check: chat },
-  { name: 'OpenAI embeddings', seeds: EMBED_SEEDS, parse: (b) => embeddings.parseEmbedRequest(b), check: embed },
-  { name: 'Anthropic messages', seeds: anthropicSeeds, parse: (b) => anthropic.parseRequest(b), check: chat },
+  { name: 'OpenAI chat', seeds: requestFixtures('openai'), parse: (b) => openai.parseRequest(b), check: chat, next: (p) => nextHopsOfChat(p) },
+  { name: 'OpenAI embeddings', seeds: EMBED_SEEDS, parse: (b) => embeddings.parseEmbedRequest(b), check: embed, next: nextHopsOfEmbed },
+  { name: 'Anthropic messages', seeds: anthropicSeeds, parse: (b) => anthropic.parseRequest(b), check: chat, next: (p) => nextHopsOfChat(p) },
   {
     name: 'Anthropic count_tokens',
     // The prompt half of a create body: what count_tokens accepts.
     seeds: anthropicSeeds.map((s) => pick(s, ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking'])),
     parse: (b) => anthropic.parseCountTokens(b),
     check: chat,
+    next: (p) => nextHopsOfChat(p, true),
   },
-  { name: 'Gemini generateContent', seeds: geminiChatSeeds, parse: (b) => gemini.parseRequest(b, GEMINI_CHAT), check: chat },
+  { name: 'Gemini generateContent', seeds: geminiChatSeeds, parse: (b) => gemini.parseRequest(b, GEMINI_CHAT), check: chat, next: (p) => nextHopsOfChat(p) },
   {
     name: 'Gemini countTokens',
     seeds: [...requestFixtures('gemini', (n) => n.startsWith('count') && n.endsWith('.request.json')), ...geminiChatSeeds.map((s) => pick(s, ['contents']))],
     parse: (b) => gemini.parseCountTokens(b, GEMINI_CHAT),
     check: chat,
+    next: (p) => nextHopsOfChat(p, true),
   },
-  { name: 'Gemini embedContent', seeds: requestFixtures('gemini', (n) => n.startsWith('embed') && n.endsWith('.request.json')), parse: (b) => gemini.parseEmbedRequest(b, GEMINI_EMBED), check: embed },
-  { name: 'Gemini batchEmbedContents', seeds: [BATCH_SEED], parse: (b) => gemini.parseEmbedRequest(b, GEMINI_BATCH), check: embed },
+  { name: 'Gemini embedContent', seeds: requestFixtures('gemini', (n) => n.startsWith('embed') && n.endsWith('.request.json')), parse: (b) => gemini.parseEmbedRequest(b, GEMINI_EMBED), check: embed, next: nextHopsOfEmbed },
+  { name: 'Gemini batchEmbedContents', seeds: [BATCH_SEED], parse: (b) => gemini.parseEmbedRequest(b, GEMINI_BATCH), check: embed, next: nextHopsOfEmbed },
 ];
 
 function pick(o: unknown, keys: string[]): unknown {
@@ -111,7 +116,49 @@ function violation(target: Target, body: unknown): string | undefined {
   if (ms > SLOW_MS) return `took ${Math.round(ms)} ms`;
   if (parsed === undefined) return undefined;
   const bad = target.check(parsed);
-  return bad && `returned an IR request that does not cross the wire: ${bad}`;
+  if (bad) return `returned an IR request that does not cross the wire: ${bad}`;
+  return target.next?.(parsed);
+}
+
+// The next hops of an accepted request: its size estimate at admission, and every provider's
+// translation (which may refuse with IrError, a 400 naming the field, but nothing else).
+const TARGET: UpstreamTarget = { baseUrl: 'https://upstream.example', apiKey: 'sk-upstream', upstreamModel: 'm', options: {} };
+const VENDORS = ['generic', 'deepseek', 'qwen', 'ernie', 'moonshot', 'vllm', 'ollama'];
+
+function translated(what: string, build: () => unknown): string | undefined {
+  try {
+    build();
+  } catch (err) {
+    if (!(err instanceof IrError)) return `${what} threw ${(err as Error).name}: ${(err as Error).message}`;
+  }
+  return undefined;
+}
+
+function nextHopsOfChat(parsed: unknown, counting = false): string | undefined {
+  const chat = parsed as ChatRequest;
+  const size = translated('chatRequestSize', () => chatRequestSize(chat));
+  if (size) return size;
+  for (const [id, adapter] of Object.entries(PROVIDERS) as [string, ProviderAdapter][]) {
+    const targets = id === 'openai-compatible' ? VENDORS.map((vendor) => ({ ...TARGET, options: { vendor } })) : [TARGET];
+    for (const t of targets) {
+      const why =
+        translated(`${id} buildRequest`, () => adapter.buildRequest(structuredClone(chat), t)) ??
+        (counting && adapter.buildCountTokensRequest ? translated(`${id} buildCountTokensRequest`, () => adapter.buildCountTokensRequest?.(structuredClone(chat), t)) : undefined);
+      if (why) return why;
+    }
+  }
+  return undefined;
+}
+
+function nextHopsOfEmbed(parsed: unknown): string | undefined {
+  const request = (parsed as { request: EmbedRequest }).request;
+  const size = translated('embedRequestSize', () => embedRequestSize(request));
+  if (size) return size;
+  for (const [id, adapter] of Object.entries(PROVIDERS) as [string, ProviderAdapter][]) {
+    const why = adapter.buildEmbedRequest && translated(`${id} buildEmbedRequest`, () => adapter.buildEmbedRequest?.(structuredClone(request), TARGET));
+    if (why) return why;
+  }
+  return undefined;
 }
 
 function holds(target: Target, body: unknown): void {
