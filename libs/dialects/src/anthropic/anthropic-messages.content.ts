@@ -12,6 +12,11 @@ import { splitToolCallId } from '../tool-call-id';
 export interface ParseScope {
   /** Declared fields the IR cannot carry, dropped (ChatRequest.droppedParams). */
   dropped: string[];
+  /**
+   * The same names as a set, for the duplicate check: `dropped.includes` made a body of 80,000
+   * text blocks with citations (3.4 MB, under the body limit) cost 137 s of the event loop.
+   */
+  droppedSeen: Set<string>;
   /** tool_use id → tool name, so tool results can name their function (Gemini needs it). */
   toolNames: Map<string, string>;
 }
@@ -246,7 +251,9 @@ function dropIfSet(block: JsonObject, keys: readonly string[], path: string, sco
     const v = block[key];
     if (v === undefined || v === null) continue;
     const name = `${path}.${key}`;
-    if (!scope.dropped.includes(name)) scope.dropped.push(name);
+    if (scope.droppedSeen.has(name)) continue;
+    scope.droppedSeen.add(name);
+    scope.dropped.push(name);
   }
 }
 

@@ -45,7 +45,7 @@ function parse(raw: unknown, counting: boolean): ChatRequest {
   const maxTokens = optInteger(body['max_tokens'], 'max_tokens', 1);
   if (!counting && maxTokens === undefined) throw IrError.invalid('max_tokens: Field required', 'max_tokens');
 
-  const scope: ParseScope = { dropped: [], toolNames: new Map() };
+  const scope: ParseScope = { dropped: [], droppedSeen: new Set(), toolNames: new Map() };
   const system = parseSystem(body['system'], scope);
   const messages = parseMessages(body['messages'], system, scope);
   const extra: JsonObject = {};

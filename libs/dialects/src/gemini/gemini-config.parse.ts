@@ -79,15 +79,18 @@ export function parseToolConfig(raw: unknown, tools: Tool[], extra: JsonObject, 
   const mode = optString(field(fc, 'mode'), `${path}.mode`) ?? 'MODE_UNSPECIFIED';
   const namesRaw = field(fc, 'allowedFunctionNames');
   const names = namesRaw === undefined || namesRaw === null ? [] : expectArray(namesRaw, `${path}.allowedFunctionNames`).map((n, i) => expectString(n, `${path}.allowedFunctionNames[${i}]`));
+  // Sets, not list scans: 45,000 names against as many declarations (1.2 MB) took 7 s.
+  const declared = new Set(tools.map((t) => t.name));
   names.forEach((n, i) => {
-    if (!tools.some((t) => t.name === n)) {
+    if (!declared.has(n)) {
       throw IrError.invalid(`${path}.allowedFunctionNames[${i}]: no function named "${n}" is declared in tools`, `${path}.allowedFunctionNames[${i}]`);
     }
   });
   if (names.length && mode !== 'ANY' && mode !== 'VALIDATED') {
     throw IrError.invalid(`${path}.allowedFunctionNames: only allowed with mode ANY or VALIDATED`, `${path}.allowedFunctionNames`);
   }
-  const allowed = names.length ? tools.filter((t) => names.includes(t.name ?? '')) : tools;
+  const wanted = new Set(names);
+  const allowed = names.length ? tools.filter((t) => wanted.has(t.name ?? '')) : tools;
 
   switch (mode) {
     case 'MODE_UNSPECIFIED':
