@@ -1,5 +1,6 @@
 import { ChatRequest, IrError, Reasoning_Effort, ResponseFormat_Type, Role, ToolChoice_Mode } from '@switchyard/ir';
-import { irFixtures, toIrJson } from '@switchyard/testing';
+import { FUZZ_SEED, irFixtures, toIrJson } from '@switchyard/testing';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { parseGeminiChatRequest, parseGeminiCountTokens } from './gemini-chat.parse';
 
@@ -470,5 +471,55 @@ describe(parseGeminiCountTokens.name, () => {
     const e = rejection(() => parseGeminiCountTokens({ contents: [USER_HI], generateContentRequest: { contents: [USER_HI] } }, { model: 'gemini-2.5-flash' }));
 
     expect([e.message, e.param]).toStrictEqual(['contents: set contents or generateContentRequest, not both', 'contents']);
+  });
+});
+
+describe('function call ids, against the plain list they replace', () => {
+  // The reference: one list of unanswered call ids per name; a response with an id removes
+  // the first equal one, a response without takes the oldest (what CallIds did with
+  // indexOf/splice/shift before it became linear).
+  function expectedIds(turns: { model: boolean; parts: { name: string; id?: string }[] }[]): string[] {
+    const pending = new Map<string, string[]>();
+    const out: string[] = [];
+    turns.forEach((t, turn) => {
+      let calls = 0;
+      t.parts.forEach((p, j) => {
+        const queue = pending.get(p.name) ?? [];
+        pending.set(p.name, queue);
+        if (t.model) {
+          const index = calls++;
+          const id = p.id || `call_${turn + 1}_${index}`;
+          queue.push(id);
+          out.push(id);
+        } else if (p.id) {
+          const at = queue.indexOf(p.id);
+          if (at >= 0) queue.splice(at, 1);
+          out.push(p.id);
+        } else out.push(queue.shift() ?? `call_${turn + 1}_${j}`);
+      });
+    });
+    return out;
+  }
+
+  it('pairs calls and responses exactly as before, whatever the order, names and ids', () => {
+    const part = fc.record({ name: fc.constantFrom('f', 'g'), id: fc.option(fc.constantFrom('a', 'b', 'c', 'd'), { nil: undefined }) });
+    const turns = fc.array(fc.record({ model: fc.boolean(), parts: fc.array(part, { minLength: 1, maxLength: 5 }) }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(turns, (list) => {
+        const contents = [
+          USER_HI,
+          ...list.map((t) => ({
+            role: t.model ? 'model' : 'user',
+            parts: t.parts.map((p) => (t.model ? { functionCall: { name: p.name, ...(p.id ? { id: p.id } : {}) } } : { functionResponse: { name: p.name, ...(p.id ? { id: p.id } : {}), response: {} } })),
+          })),
+        ];
+        const ir = parseGeminiChatRequest({ contents }, { model: 'gemini-2.5-flash' });
+        const ids = (ir.messages ?? []).flatMap((m) =>
+          (m.content ?? []).flatMap((c) => (c.part?.$case === 'toolCall' ? [c.part.value.id ?? ''] : c.part?.$case === 'toolResult' ? [c.part.value.callId ?? ''] : [])),
+        );
+        expect(ids).toStrictEqual(expectedIds(list));
+      }),
+      { seed: FUZZ_SEED, numRuns: 500 },
+    );
   });
 });

@@ -20,25 +20,66 @@ const DROPPABLE = ['mediaResolution', 'partMetadata'] as const;
  * the same ids), and a response without an id takes the oldest unanswered call of its name.
  */
 class CallIds {
-  private readonly pending = new Map<string, string[]>();
+  private readonly pending = new Map<string, CallQueue>();
 
   call(name: string, id: string | undefined, turn: number, index: number): string {
     const callId = id || `call_${turn}_${index}`;
-    const queue = this.pending.get(name);
-    if (queue) queue.push(callId);
-    else this.pending.set(name, [callId]);
+    let queue = this.pending.get(name);
+    if (!queue) {
+      queue = new CallQueue();
+      this.pending.set(name, queue);
+    }
+    queue.push(callId);
     return callId;
   }
 
   response(name: string, id: string | undefined, turn: number, index: number): string {
-    const queue = this.pending.get(name) ?? [];
+    const queue = this.pending.get(name);
     if (id) {
-      const at = queue.indexOf(id);
-      if (at >= 0) queue.splice(at, 1);
+      queue?.remove(id);
       return id;
     }
     // A response to no earlier call keeps a stable id of its own; the upstream decides.
-    return queue.shift() ?? `call_${turn}_${index}`;
+    return queue?.shift() ?? `call_${turn}_${index}`;
+  }
+}
+
+/**
+ * The unanswered calls of one function name, oldest first: `shift` takes the oldest, `remove`
+ * the oldest with a given id. Removal marks the slot instead of splicing, and each id keeps its
+ * slots, so both are O(1) amortised: with a scan and a splice per response, 35,000 calls
+ * answered in reverse order (3.2 MB) spent 0.6 s in the scans alone (found while fuzzing).
+ */
+class CallQueue {
+  private readonly ids: string[] = [];
+  private readonly removed = new Set<number>();
+  private head = 0;
+  /** Per id, the slots it still holds (oldest first, from `next`). */
+  private readonly slots = new Map<string, { at: number[]; next: number }>();
+
+  push(id: string): void {
+    let s = this.slots.get(id);
+    if (!s) {
+      s = { at: [], next: 0 };
+      this.slots.set(id, s);
+    }
+    s.at.push(this.ids.length);
+    this.ids.push(id);
+  }
+
+  remove(id: string): void {
+    const s = this.slots.get(id);
+    if (s && s.next < s.at.length) this.removed.add(s.at[s.next++] as number);
+  }
+
+  shift(): string | undefined {
+    while (this.head < this.ids.length && this.removed.has(this.head)) this.head++;
+    if (this.head >= this.ids.length) return undefined;
+    const id = this.ids[this.head++] as string;
+    // The oldest slot of this id is the one just taken: older ones were taken or removed.
+    const s = this.slots.get(id);
+    if (s) s.next++;
+    return id;
   }
 }
 
