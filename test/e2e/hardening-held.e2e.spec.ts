@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { DEFAULT_CONTENT, ProviderSimulator } from '@switchyard/testing';
 import { AdminClient } from './support/admin-client';
-import { RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { RunningApp, SIMULATOR_OUTBOUND_ENV, eventually, freePort, startApp, waitForReady } from './support/process-harness';
 
 // Issue 10: authentication, tenant isolation, request smuggling, header limits, nested JSON and
 // prototype pollution held when a hostile tenant tried them against a standalone instance. These
@@ -117,8 +117,8 @@ describe('hardening that held (issue 10)', () => {
       SWITCHYARD_CONFIG: writeConfig(sim.url),
       SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-held-data-')),
       SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream-held-0123456789abcdefghijklmnopqrstuvwxyz',
-      SWITCHYARD_UPSTREAM_ALLOW_HTTP: 'true',
-      SWITCHYARD_UPSTREAM_ALLOW_PRIVATE: 'true',
+      // The simulator is a plain-http loopback upstream: allowed explicitly, as in production.
+      ...SIMULATOR_OUTBOUND_ENV,
       SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
       PORT: String(port),
       HOST: '127.0.0.1',
