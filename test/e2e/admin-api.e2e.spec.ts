@@ -11,7 +11,7 @@ import { RunningApp, eventually, freePort, startApp, waitForReady } from './supp
 // with plain HTTP as an operator would, and its effects checked through the official openai SDK.
 
 const REDIS_URL = process.env['TEST_ADMIN_REDIS_URL'] ?? 'redis://127.0.0.1:6379/12';
-const ADMIN_TOKEN = 'admin-e2e-token-0123456789';
+const ADMIN_TOKEN = 'admin-e2e-token-0123456789abcdef0123';
 const SECRET_KEYS = `k1:${randomBytes(32).toString('base64')}`;
 const UPSTREAM_LITERAL = 'sk-upstream-literal-for-sealing-0123456789';
 

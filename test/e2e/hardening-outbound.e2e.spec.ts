@@ -15,7 +15,7 @@ import { createTestDatabase } from './support/postgres-harness';
 // write time (admin API, switchyard.yaml at boot), and at connect time for a host name that
 // passes the write-time check but resolves to a forbidden address.
 
-const ADMIN_TOKEN = 'admin-token-hardening-outbound';
+const ADMIN_TOKEN = 'admin-token-hardening-outbound-0123456789';
 const SECRET_KEYS = `k1:${Buffer.alloc(32, 9).toString('base64')}`;
 const TENANT_KEY = 'sk-test-outbound-0123456789abcdef0123456789';
 // Plain http is allowed (the simulator speaks it); private and loopback addresses are not.
@@ -186,6 +186,18 @@ ${TENANTS_YAML}`);
     expect(code).toBe(1);
     expect(output).toContain(`${config}: tenants[0].keys[0].key: a key must be at least 32 characters (this one has 12)`);
     expect(output).not.toContain('sk-too-short');
+  });
+
+  it('refuses to start with an admin token shorter than 32 characters, from the file or the environment', async () => {
+    const config = writeConfig(`server: { adminToken: env:OPS_ADMIN_TOKEN }\n${TENANTS_YAML}`);
+    const fromFile = await exitOf(startApp('standalone', { SWITCHYARD_CONFIG: config, OPS_ADMIN_TOKEN: 'letmein', PORT: String(await freePort()), HOST: '127.0.0.1' }));
+    const fromEnv = await exitOf(startApp('standalone', { SWITCHYARD_CONFIG: writeConfig(TENANTS_YAML), SWITCHYARD_ADMIN_TOKEN: 'letmein', PORT: String(await freePort()), HOST: '127.0.0.1' }));
+
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.output).toContain(`${config}: server.adminToken: the admin token must be at least 32 characters (this one has 7)`);
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.output).toContain('SWITCHYARD_ADMIN_TOKEN: the admin token must be at least 32 characters (this one has 7)');
+    expect(fromFile.output + fromEnv.output).not.toContain('letmein');
   });
 
   it('warns at start about a literal upstream key stored unsealed, naming the provider, never the value', async () => {

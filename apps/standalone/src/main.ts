@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { SecretBox, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings } from '@switchyard/config';
+import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, SecretBox, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { runApplyCommand } from './apply.command';
@@ -13,6 +13,9 @@ async function bootstrap(): Promise<void> {
   const env = loadSwitchyardEnv();
   const outbound = outboundPolicyOf(env);
   const { config, source } = await loadStartupConfig(env.SWITCHYARD_CONFIG, outbound);
+  // The environment wins over the file's reference, as for every other setting.
+  const adminToken = env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined);
+  if (adminToken !== undefined && [...adminToken].length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError([`${source}: server.adminToken: ${adminTokenTooShort(adminToken)}`]);
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
   await applyMigrations(db);
   // Checked at boot: a malformed SWITCHYARD_SECRET_KEYS stops the process, naming the entry.
@@ -21,8 +24,6 @@ async function bootstrap(): Promise<void> {
   const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
   const services = await createStandaloneServices(db, config, env, secretBox);
-  // The environment wins over the file's reference, as for every other setting.
-  const adminToken = env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined);
   await startIngressApp({
     ports: {
       auth: services.auth,

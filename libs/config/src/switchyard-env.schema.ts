@@ -96,7 +96,11 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_DATA_DIR: envString().default('./data'),
   REDIS_URL: envUrl('redis:', 'rediss:').optional(),
   SWITCHYARD_REGION: envString().optional(),
-  SWITCHYARD_ADMIN_TOKEN: envString().optional(),
+  // The admin token opens every tenant, key and provider: it must not be guessable (the same floor
+  // as tenant keys).
+  SWITCHYARD_ADMIN_TOKEN: envString()
+    .refine((t) => [...t].length >= MIN_ADMIN_TOKEN_LENGTH, { error: (issue) => adminTokenTooShort(String(issue.input)) })
+    .optional(),
   LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
   ADAPTER_PROVIDER: envEnum(ADAPTER_FAMILIES).optional(),
   AUTH_GRPC_URL: envHostPort().optional(),
@@ -191,6 +195,14 @@ export function currentOutboundPolicy(env: NodeJS.ProcessEnv = process.env): Out
   const raw = `${env['SWITCHYARD_OUTBOUND_ENV_PREFIX']}\n${env['SWITCHYARD_OUTBOUND_ALLOW_HTTP']}\n${env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE']}`;
   if (lastOutbound?.raw !== raw) lastOutbound = { raw, policy: outboundPolicyOf(loadProcessEnv(outboundEnvSchema, env)) };
   return lastOutbound.policy;
+}
+
+/** The admin API's bearer token (env or `server.adminToken`) is at least this long. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** Why an admin token is refused, naming its length, never its value. */
+export function adminTokenTooShort(token: string): string {
+  return `the admin token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (this one has ${[...token].length}); generate one, e.g. $(openssl rand -hex 24)`;
 }
 
 export function loadSwitchyardEnv(env: NodeJS.ProcessEnv = process.env): SwitchyardEnv {

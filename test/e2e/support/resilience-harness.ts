@@ -17,7 +17,7 @@ export const RESILIENCE_KEYS = {
   acme: 'sk-test-acme-resilience-01-0123456789abcdef',
   other: 'sk-test-other-resilience-02-0123456789abcdef',
   eu: 'sk-test-eu-resilience-03-0123456789abcdef',
-  admin: 'admin-token-resilience',
+  admin: 'admin-token-resilience-0123456789abcdef',
   upstreamA: 'sk-upstream-a',
   upstreamB: 'sk-upstream-b',
 } as const;
