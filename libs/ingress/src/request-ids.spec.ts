@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ServerResponse, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { CLIENT_REQUEST_ID_HEADER, REQUEST_ID_HEADER, clientRequestIdOf, stampRequestIds } from './request-ids';
+import { ANTHROPIC_REQUEST_ID_HEADER, CLIENT_REQUEST_ID_HEADER, REQUEST_ID_HEADER, clientRequestIdOf, stampRequestIds } from './request-ids';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -38,6 +38,15 @@ describe(stampRequestIds.name, () => {
     expect(ids.clientRequestId).toBe('victim-request-1');
     expect(res.getHeader(REQUEST_ID_HEADER)).toBe(ids.requestId);
     expect(res.getHeader(CLIENT_REQUEST_ID_HEADER)).toBe('victim-request-1');
+  });
+
+  it('also names our id request-id for Anthropic clients, whose SDKs read it there', () => {
+    const anthropic = response();
+    const ids = stampRequestIds({ 'anthropic-version': '2023-06-01' }, anthropic);
+    expect(anthropic.getHeader(ANTHROPIC_REQUEST_ID_HEADER)).toBe(ids.requestId);
+    const openai = response();
+    stampRequestIds({}, openai);
+    expect(openai.hasHeader(ANTHROPIC_REQUEST_ID_HEADER)).toBe(false);
   });
 
   it('gives two requests with one caller id two different ids', () => {

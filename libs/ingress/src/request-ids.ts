@@ -4,6 +4,11 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** OpenAI documents it as the caller's own id for a request (visible ASCII, at most 512 characters). */
 export const CLIENT_REQUEST_ID_HEADER = 'x-client-request-id';
+/**
+ * Anthropic's API names its request id `request-id`, and the Anthropic SDKs read it from there
+ * (`message._request_id`); every Anthropic SDK request carries `anthropic-version`.
+ */
+export const ANTHROPIC_REQUEST_ID_HEADER = 'request-id';
 
 // Visible ASCII only: the value is echoed in a response header, written to logs and stored.
 const CLIENT_REQUEST_ID = /^[!-~]{1,512}$/;
@@ -36,6 +41,7 @@ export function clientRequestIdOf(headers: IncomingHttpHeaders): string | undefi
 export function stampRequestIds(headers: IncomingHttpHeaders, res: ServerResponse): RequestIds {
   const ids: RequestIds = { requestId: randomUUID(), clientRequestId: clientRequestIdOf(headers) };
   res.setHeader(REQUEST_ID_HEADER, ids.requestId);
+  if (headers['anthropic-version'] !== undefined) res.setHeader(ANTHROPIC_REQUEST_ID_HEADER, ids.requestId);
   if (ids.clientRequestId !== undefined) res.setHeader(CLIENT_REQUEST_ID_HEADER, ids.clientRequestId);
   return ids;
 }
