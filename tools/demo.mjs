@@ -27,6 +27,6 @@ run('switchyard', ['dist/apps/standalone/main.js'], {
 });
 console.log(`
 try it:
-  curl -s http://127.0.0.1:8080/v1/chat/completions -H 'authorization: Bearer sk-demo-switchyard-local-demo-key' \\
+  curl -s http://127.0.0.1:${process.env.PORT ?? 8080}/v1/chat/completions -H 'authorization: Bearer sk-demo-switchyard-local-demo-key' \\
     -H 'content-type: application/json' -d '{"model":"demo-model","messages":[{"role":"user","content":"Hello"}]}'
 `);
