@@ -110,6 +110,9 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503);
     expect((err as InstanceType<typeof OpenAI.InternalServerError>).type).toBe('api_error');
+    // The hop's own failure text (method, address) stays in the ingress's log (issue 10).
+    expect((err as InstanceType<typeof OpenAI.InternalServerError>).message).toContain('A gateway service is unavailable; retry shortly.');
+    expect((err as InstanceType<typeof OpenAI.InternalServerError>).message).not.toMatch(/gRPC|AuthService|127\.0\.0\.1/);
     // Routes served by Nest controllers answer too, not only the hot chat route.
     const quick = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0, timeout: 5000 });
     const listErr = await quick.models.list().catch((e: unknown) => e);

@@ -25,17 +25,42 @@ export class GrpcCallError extends IrError {
   static from(path: string, error: unknown): GrpcCallError {
     const method = path.slice(1);
     if (!isServiceError(error)) {
-      return new GrpcCallError(method, Status.INTERNAL, ErrorKind.ERROR_KIND_INTERNAL, `gRPC ${method} failed: ${messageOf(error)}`, false);
+      return withDetail(new GrpcCallError(method, Status.INTERNAL, ErrorKind.ERROR_KIND_INTERNAL, INTERNAL_TEXT, false), `gRPC ${method} failed: ${messageOf(error)}`);
     }
     const remote = remoteErrorOf(error.metadata);
     if (remote) return new GrpcCallError(method, error.code, remote.kind, error.details, false, remote.param, remote.retryAfterMs);
-    const message = `gRPC ${method} failed with ${Status[error.code]}: ${error.details}`;
-    return new GrpcCallError(method, error.code, errorKindOfGrpcStatus(error.code), message, isRetryableGrpcStatus(error.code));
+    // A transport failure or a remote crash: its text (addresses, a driver's error) is for the
+    // operator's log, and the client gets a fixed text of its kind (issue 10).
+    const call = new GrpcCallError(method, error.code, errorKindOfGrpcStatus(error.code), publicTextOf(error.code), isRetryableGrpcStatus(error.code));
+    return withDetail(call, `gRPC ${method} failed with ${Status[error.code]}: ${error.details}`);
   }
 
   override toEvent(): ErrorEvent {
     return { ...super.toEvent(), retryable: this.retryable };
   }
+}
+
+const INTERNAL_TEXT = 'internal error';
+
+/** What a client is told when a hop inside the gateway failed without a typed error of its own. */
+function publicTextOf(code: Status): string {
+  switch (code) {
+    case Status.UNAVAILABLE:
+      return 'A gateway service is unavailable; retry shortly.';
+    case Status.DEADLINE_EXCEEDED:
+      return 'A gateway service did not answer in time; retry shortly.';
+    case Status.RESOURCE_EXHAUSTED:
+      return 'A gateway service is overloaded; retry shortly.';
+    case Status.CANCELLED:
+      return 'The request was cancelled inside the gateway.';
+    default:
+      return INTERNAL_TEXT;
+  }
+}
+
+function withDetail(error: GrpcCallError, detail: string): GrpcCallError {
+  error.detail = detail;
+  return error;
 }
 
 function isServiceError(error: unknown): error is ServiceError {

@@ -1,11 +1,18 @@
+import { Logger } from '@nestjs/common';
 import { Metadata, status as Status } from '@grpc/grpc-js';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import { errorKindOfGrpcStatus, grpcStatusOfErrorKind, isRetryableGrpcStatus, remoteErrorOf, toStatus } from './grpc-error.mapper';
 
 describe(toStatus.name, () => {
-  it('answers a plain exception with INTERNAL and its message', () => {
-    expect(toStatus(new Error('boom'))).toEqual({ code: Status.INTERNAL, details: 'boom' });
-    expect(toStatus('not an error')).toEqual({ code: Status.INTERNAL, details: 'not an error' });
+  it('answers a plain exception with INTERNAL and a fixed text, logging its own message where it happened', () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      expect(toStatus(new Error('connect ECONNREFUSED 10.0.0.7:5432'))).toEqual({ code: Status.INTERNAL, details: 'internal error' });
+      expect(toStatus('not an error')).toEqual({ code: Status.INTERNAL, details: 'internal error' });
+      expect(logged.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('ECONNREFUSED 10.0.0.7:5432'), expect.stringContaining('not an error')]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('carries an IrError across the hop with its kind, param and retry-after', () => {

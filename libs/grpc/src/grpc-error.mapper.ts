@@ -1,4 +1,5 @@
 import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
+import { Logger } from '@nestjs/common';
 import { ErrorKind, IrError } from '@switchyard/ir';
 
 // Trailers that carry an IrError across the hop, so a failure thrown by a remote port
@@ -14,9 +15,18 @@ export interface RemoteError {
   readonly retryAfterMs?: number;
 }
 
-/** What a handler's exception is answered with: INTERNAL with its message, or the IrError's own status. */
+const log = new Logger('grpc');
+
+/**
+ * What a handler's exception is answered with: the IrError's own status, or INTERNAL with a fixed
+ * text — an unexpected exception's message (a driver's error, an address) is logged here, where it
+ * happened, and never travels towards a client (issue 10).
+ */
 export function toStatus(error: unknown): Partial<StatusObject> {
-  if (!(error instanceof IrError)) return { code: Status.INTERNAL, details: messageOf(error) };
+  if (!(error instanceof IrError)) {
+    log.error(`a gRPC handler failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { code: Status.INTERNAL, details: 'internal error' };
+  }
   const metadata = new Metadata();
   metadata.set(KIND_KEY, String(error.kind));
   if (error.param) metadata.set(PARAM_KEY, error.param);

@@ -129,7 +129,7 @@ export class ChatPipeline {
       // A dependency's typed failure (e.g. auth unreachable over gRPC → 503) keeps its kind;
       // anything else is our bug: log it whole and answer 500.
       if (err instanceof IrError) {
-        this.log.warn(`request ${call.requestId}: ${err.message}`);
+        this.log.warn(`request ${call.requestId}: ${err.detail ?? err.message}`);
         return this.fail(dialect, res, err.toEvent());
       }
       this.log.error(`request ${call.requestId} failed: ${(err as Error).stack ?? String(err)}`);

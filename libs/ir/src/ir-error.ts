@@ -2,6 +2,12 @@ import { ErrorEvent, ErrorKind } from './generated/switchyard/ir/v1/ir';
 
 /** A failure with its IR kind, thrown by parsers and translators and rendered by dialects. */
 export class IrError extends Error {
+  /**
+   * What the operator's log shows in place of `message` when the two differ (e.g. the text of
+   * an internal failure behind a fixed public message). Never rendered to a client.
+   */
+  detail?: string;
+
   constructor(
     readonly kind: ErrorKind,
     message: string,
