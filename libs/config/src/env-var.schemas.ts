@@ -53,19 +53,32 @@ export function envUrl(...protocols: [string, ...string[]]) {
   });
 }
 
-/** A gRPC address as grpc-js takes it: `host:port`, `[::1]:port` for IPv6. */
+/** A plain gRPC address: `host:port`, `[::1]:port` for IPv6. */
 export function envHostPort() {
   return z.string().refine(isHostPort, { error: (issue) => `expected host:port, got ${JSON.stringify(issue.input)}` });
 }
 
-/** `openai=10.0.0.5:50053,anthropic=10.0.0.6:50054` → one adapter address per provider family. */
+/**
+ * A gRPC target as grpc-js resolves it: `host:port`, `dns:[//authority/]host:port` (a headless
+ * Service, every address it resolves to) or a fixed list of replicas, `ipv4:a:p1,b:p2` /
+ * `ipv6:[a]:p1,[b]:p2`; the channel balances round-robin over all of them.
+ */
+export function envGrpcTarget() {
+  return z.string().refine(isGrpcTarget, { error: (issue) => `expected host:port or a gRPC target (dns:, ipv4:, ipv6:), got ${JSON.stringify(issue.input)}` });
+}
+
+/**
+ * `openai=10.0.0.5:50053,anthropic=10.0.0.6:50054` → one adapter target per provider family.
+ * A replica list continues across commas (`openai=ipv4:10.0.0.5:50053,10.0.0.7:50053`): a part
+ * without `=` after an `ipv4:`/`ipv6:` target is one more address of it.
+ */
 export function envAdapterAddresses() {
   return z.string().transform((raw, ctx) => {
     const addresses: Partial<Record<AdapterFamily, string>> = {};
     const fail = (message: string) => ctx.issues.push({ code: 'custom', input: raw, message });
-    for (const entry of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    for (const entry of adapterEntries(raw)) {
       const [family = '', address = ''] = entry.split('=', 2).map((part) => part.trim());
-      if (!entry.includes('=') || !isHostPort(address)) fail(`expected provider=host:port, got ${JSON.stringify(entry)}`);
+      if (!entry.includes('=') || !isGrpcTarget(address)) fail(`expected provider=host:port, got ${JSON.stringify(entry)}`);
       else if (!isAdapterFamily(family)) fail(`unknown provider "${family}", expected one of ${ADAPTER_FAMILIES.join(', ')}`);
       else if (addresses[family] !== undefined) fail(`provider "${family}" is listed twice`);
       else addresses[family] = address;
@@ -86,6 +99,36 @@ export function envIpRanges() {
 function isHostPort(value: string): boolean {
   const port = HOST_PORT.exec(value)?.[1];
   return port !== undefined && Number(port) >= 1 && Number(port) <= 65_535;
+}
+
+const ADDRESS_LIST_SCHEME = /^ipv[46]:/;
+const DNS_TARGET = /^dns:(?:\/\/[^/]*\/)?(.+)$/;
+
+function isGrpcTarget(value: string): boolean {
+  if (ADDRESS_LIST_SCHEME.test(value)) {
+    const list = value.slice(value.indexOf(':') + 1).split(',');
+    return list.every((address) => isIpHostPort(address, value.startsWith('ipv6:')));
+  }
+  const dns = DNS_TARGET.exec(value);
+  return isHostPort(dns ? (dns[1] as string) : value);
+}
+
+function isIpHostPort(address: string, ipv6: boolean): boolean {
+  if (!isHostPort(address)) return false;
+  const host = address.slice(0, address.lastIndexOf(':'));
+  return ipv6 ? host.startsWith('[') : /^\d{1,3}(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** Splits on commas, rejoining the addresses of an `ipv4:`/`ipv6:` list to their entry. */
+function adapterEntries(raw: string): string[] {
+  const entries: string[] = [];
+  for (const part of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const last = entries.at(-1);
+    const listOpen = last !== undefined && ADDRESS_LIST_SCHEME.test(last.slice(last.indexOf('=') + 1).trim());
+    if (!part.includes('=') && listOpen) entries[entries.length - 1] = `${last},${part}`;
+    else entries.push(part);
+  }
+  return entries;
 }
 
 function isAdapterFamily(value: string): value is AdapterFamily {

@@ -6,7 +6,7 @@ export type { ConfigValidationOptions } from './switchyard-config.loader';
 export { passthroughSchema } from './passthrough.schema';
 export { requireSecret, resolveSecret } from './secret-ref.resolver';
 export { loadProcessEnv } from './process-env.loader';
-export { envAdapterAddresses, envBoolean, envEnum, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
+export { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
 export { LOG_LEVELS, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, currentOutboundPolicy, gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
 export type { LogLevel, SwitchyardEnv, UpstreamLimits } from './switchyard-env.schema';
 export { requireEnv } from './require-env';

@@ -136,7 +136,11 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_QUOTA_ON_ERROR: 'maybe' }, 'SWITCHYARD_QUOTA_ON_ERROR: expected one of closed, open, got "maybe"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"'],
     [{ ADAPTER_PROVIDER: 'bedrock' }, 'ADAPTER_PROVIDER: expected one of openai, anthropic, gemini, got "bedrock"'],
-    [{ AUTH_GRPC_URL: 'http://auth:50051' }, 'AUTH_GRPC_URL: expected host:port, got "http://auth:50051"'],
+    [{ AUTH_GRPC_URL: 'http://auth:50051' }, 'AUTH_GRPC_URL: expected host:port or a gRPC target (dns:, ipv4:, ipv6:), got "http://auth:50051"'],
+    [{ ROUTER_GRPC_URL: 'ipv4:127.0.0.1:1,router:2' }, 'ROUTER_GRPC_URL: expected host:port or a gRPC target (dns:, ipv4:, ipv6:), got "ipv4:127.0.0.1:1,router:2"'],
+    [{ ROUTER_GRPC_URL: 'ipv6:[::1]:1,127.0.0.1:2' }, 'ROUTER_GRPC_URL: expected host:port or a gRPC target (dns:, ipv4:, ipv6:), got "ipv6:[::1]:1,127.0.0.1:2"'],
+    [{ BILLING_GRPC_URL: 'dns:///billing' }, 'BILLING_GRPC_URL: expected host:port or a gRPC target (dns:, ipv4:, ipv6:), got "dns:///billing"'],
+    [{ ADAPTER_GRPC_URLS: 'openai=a:1,b:2' }, 'ADAPTER_GRPC_URLS: expected provider=host:port, got "b:2"'],
     [{ ADAPTER_GRPC_URLS: 'openai:50053' }, 'ADAPTER_GRPC_URLS: expected provider=host:port, got "openai:50053"'],
     [{ ADAPTER_GRPC_URLS: 'bedrock=h:1' }, 'ADAPTER_GRPC_URLS: unknown provider "bedrock", expected one of openai, anthropic, gemini'],
     [{ ADAPTER_GRPC_URLS: 'openai=a:1,openai=b:2' }, 'ADAPTER_GRPC_URLS: provider "openai" is listed twice'],
@@ -150,6 +154,22 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);
+  });
+
+  it('takes replica lists and dns targets, which grpc-js balances round-robin', () => {
+    const env = loadSwitchyardEnv({
+      AUTH_GRPC_URL: 'ipv4:127.0.0.1:50051,127.0.0.1:50061',
+      ROUTER_GRPC_URL: 'dns:///router-headless.switchyard.svc:50052',
+      BILLING_GRPC_URL: 'ipv6:[::1]:50055,[::1]:50065',
+      ADAPTER_GRPC_URLS: 'openai=ipv4:127.0.0.1:50053, 127.0.0.1:50063,anthropic=dns:adapter-anthropic:50053',
+    });
+
+    expect(env).toMatchObject({
+      AUTH_GRPC_URL: 'ipv4:127.0.0.1:50051,127.0.0.1:50061',
+      ROUTER_GRPC_URL: 'dns:///router-headless.switchyard.svc:50052',
+      BILLING_GRPC_URL: 'ipv6:[::1]:50055,[::1]:50065',
+      ADAPTER_GRPC_URLS: { openai: 'ipv4:127.0.0.1:50053,127.0.0.1:50063', anthropic: 'dns:adapter-anthropic:50053' },
+    });
   });
 
   it('never echoes a connection URL, which may carry a password', () => {

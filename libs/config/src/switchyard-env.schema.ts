@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envAdapterAddresses, envBoolean, envEnum, envHostPort, envInteger, envIpRanges, envPort, envString, envUrl } from './env-var.schemas';
+import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envPort, envString, envUrl } from './env-var.schemas';
 import { DEFAULT_UPSTREAM_ENV_PREFIX, type OutboundPolicy } from './outbound/outbound-policy.types';
 import { refuseUpstreamEnvPrefix } from './outbound/upstream-env-ref.rules';
 import { loadProcessEnv } from './process-env.loader';
@@ -103,10 +103,10 @@ const switchyardEnvFields = z.object({
     .optional(),
   LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
   ADAPTER_PROVIDER: envEnum(ADAPTER_FAMILIES).optional(),
-  AUTH_GRPC_URL: envHostPort().optional(),
-  ROUTER_GRPC_URL: envHostPort().optional(),
+  AUTH_GRPC_URL: envGrpcTarget().optional(),
+  ROUTER_GRPC_URL: envGrpcTarget().optional(),
   ADAPTER_GRPC_URLS: envAdapterAddresses().optional(),
-  BILLING_GRPC_URL: envHostPort().optional(),
+  BILLING_GRPC_URL: envGrpcTarget().optional(),
   GRPC_PORT: envPort().optional(),
   // 4 MiB holds a long conversation with a few base64 images; bigger uploads belong in files APIs.
   MAX_BODY_BYTES: envInteger(1).default(4 * 1024 * 1024),
