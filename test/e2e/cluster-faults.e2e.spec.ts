@@ -1,4 +1,5 @@
-import { FAULT_MODEL, FaultCluster, type KillMark, type ReplicaName, upstreamKeyOf } from './support/fault-cluster';
+import { QueueName } from '@switchyard/queue';
+import { FAULT_KEYS, FAULT_MODEL, FaultCluster, type KillMark, type ReplicaName, upstreamKeyOf } from './support/fault-cluster';
 import { type LedgerCount, settledLedger } from './support/fault-ledger';
 import { eventually } from './support/process-harness';
 import { socketBytes } from './support/socket-traffic';
@@ -145,6 +146,130 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
     }
     const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
     report('kill adapter-1', load, ledger, { inFlightAtKill: inFlight, upstreamCallsAfterRejoin: byKilled().length - atRestart });
+    expectLedgerExact(ledger);
+  });
+
+  it('SIGKILL of one billing replica mid-batch loses no usage record and duplicates none; it rejoins when restarted', async () => {
+    const redis = cluster.redis.client();
+    const active = `switchyard:${QueueName.Usage}:active`;
+    const before = cluster.pids();
+    const load = new SteadyLoad(cluster.openai(), { tag: 'kill-billing-1', model: FAULT_MODEL }).start();
+    let orphaned: string[] = [];
+    let kill: KillMark | undefined;
+    let rejoin = 0;
+    try {
+      await load.answeredMore(20);
+      // Hold the ledger's inserts: both replicas then sit on jobs they have taken and not
+      // finished, their inserts waiting for the lock, and the kill lands in the middle of a batch.
+      const lock = await cluster.pg.connect();
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE usage_records IN EXCLUSIVE MODE');
+      try {
+        await load.answeredMore(20);
+        await eventually(async () => {
+          if ((await redis.llen(active)) < 2) throw new Error(`${await redis.llen(active)} usage jobs active`);
+        }, 30_000, 'usage jobs held by the billing replicas');
+        kill = await cluster.kill('billing-1');
+      } finally {
+        await lock.query('COMMIT');
+      }
+      // The survivor finishes its own jobs at once; the jobs still active a moment later are
+      // the dead replica's, until their locks lapse and a stall check hands them out again.
+      const first = await eventually(async () => {
+        const ids = await redis.lrange(active, 0, -1);
+        if (ids.length === 0) throw new Error('no active jobs');
+        return ids;
+      }, 10_000, 'jobs left active by the killed billing replica');
+      await new Promise((r) => setTimeout(r, 2_000));
+      const second = new Set(await redis.lrange(active, 0, -1));
+      orphaned = first.filter((id) => second.has(id));
+      expect(orphaned.length).toBeGreaterThan(0);
+
+      await cluster.restart('billing-1');
+      // Calls reach it again: it writes usage to the ledger.
+      const ledgerTraffic = { pid: cluster.pid('billing-1'), peerPort: cluster.pg.port };
+      const start = socketBytes(ledgerTraffic).sent;
+      rejoin = await eventually(async () => {
+        const grown = socketBytes(ledgerTraffic).sent - start;
+        if (grown < TRAFFIC_BYTES) throw new Error(`billing-1 sent ${grown} bytes to the ledger since its restart; ${load.summary()}`);
+        return grown;
+      }, 30_000, 'usage written by the restarted billing-1');
+      await load.answeredMore(10);
+    } finally {
+      await load.stop();
+    }
+    // Requests never wait on billing: none fails.
+    expect(load.failures.map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+    const after = cluster.pids();
+    expect({ ...after, 'billing-1': before['billing-1'] }).toEqual(before);
+    const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
+    const answeredIds = new Set(load.outcomes.map((o) => o.requestId));
+    report('kill billing-1 mid-batch', load, ledger, { orphanedJobs: orphaned.length, rejoinBytes: rejoin, killWindowInFlight: kill ? load.inFlightBetween(kill.signalledAt, kill.exitedAt).length : 0 });
+    expect(orphaned.filter((id) => !answeredIds.has(id))).toEqual([]);
+    expectLedgerExact(ledger);
+  });
+
+  /**
+   * Kills Redis under load from a key without limits and one with a limit (counted in Redis),
+   * starts it again, and returns both loads and the moments of the outage.
+   */
+  async function redisRestart(tag: string): Promise<{ open: SteadyLoad; limited: SteadyLoad; downAt: number; upAt: number }> {
+    const open = new SteadyLoad(cluster.openai(), { tag: `${tag}-open`, model: FAULT_MODEL }).start();
+    const limited = new SteadyLoad(cluster.openai(FAULT_KEYS.limited), { tag: `${tag}-limited`, model: FAULT_MODEL, concurrency: 2 }).start();
+    try {
+      await open.answeredMore(20);
+      await limited.answeredMore(5);
+      const downAt = performance.now();
+      await cluster.redis.kill();
+      // While Redis is down: the key without limits never needs it; the limited key's
+      // admissions cannot be counted and follow SWITCHYARD_QUOTA_ON_ERROR.
+      await open.answeredMore(20);
+      const sentWhileDown = limited.outcomes.length;
+      await eventually(async () => {
+        if (limited.outcomes.length < sentWhileDown + 4) throw new Error(`limited: ${limited.summary()}`);
+      }, 30_000, 'limited-key requests while Redis is down');
+      const upAt = performance.now();
+      await cluster.redis.start();
+      // Nobody touches the gateway: limits must come back by themselves.
+      await limited.answeredMore(5, 60_000);
+      await open.answeredMore(10);
+      return { open, limited, downAt, upAt };
+    } finally {
+      await Promise.all([open.stop(), limited.stop()]);
+    }
+  }
+
+  it('a Redis restart: limits fail closed while it is down and recover by themselves; usage waits and is recorded once', async () => {
+    const before = cluster.pids();
+    const { open, limited, downAt, upAt } = await redisRestart('redis-closed');
+    expect(open.failures.map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+    const refused = limited.failures;
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.filter((f) => f.status !== 503).map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+    // Refused only while Redis was down (or its clients had not reconnected yet), never after
+    // the first admission that worked again.
+    const recovered = Math.min(...limited.outcomes.filter((o) => o.ok && o.startedAt > upAt).map((o) => o.startedAt));
+    expect(refused.filter((f) => f.endedAt < downAt || f.startedAt > recovered).map((f) => `#${f.n}`)).toEqual([]);
+    expect(cluster.pids()).toEqual(before);
+    const ledger = await settledLedger(cluster.pg, [...open.outcomes, ...limited.outcomes], LEDGER_WAIT_MS);
+    report('redis restart (quota closed)', open, ledger, {
+      answeredWhileDown: open.outcomes.filter((o) => o.ok && o.startedAt > downAt && o.endedAt < upAt).length,
+      limitedSent: limited.outcomes.length,
+      limitedAnswered: limited.answered,
+      limitedRefused503: refused.length,
+    });
+    expectLedgerExact(ledger);
+  });
+
+  it('a Redis restart with SWITCHYARD_QUOTA_ON_ERROR=open: limited keys are admitted uncounted while it is down', async () => {
+    await cluster.reconfigure('auth', { SWITCHYARD_QUOTA_ON_ERROR: 'open' });
+    const before = cluster.pids();
+    const { open, limited } = await redisRestart('redis-open');
+    expect(open.failures.map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+    expect(limited.failures.map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+    expect(cluster.pids()).toEqual(before);
+    const ledger = await settledLedger(cluster.pg, [...open.outcomes, ...limited.outcomes], LEDGER_WAIT_MS);
+    report('redis restart (quota open)', open, ledger, { limitedSent: limited.outcomes.length, limitedAnswered: limited.answered, limitedFailed: limited.failures.length });
     expectLedgerExact(ledger);
   });
 });

@@ -129,6 +129,18 @@ export class FaultCluster {
     await listening(r.port, r.app);
   }
 
+  /** A rolling restart of both replicas of `service` (SIGTERM, start, wait) with `env` added: a configuration change. */
+  async reconfigure(service: ServiceName, env: Record<string, string>): Promise<void> {
+    for (const i of [1, 2] as const) {
+      const r = this.replica(`${service}-${i}`);
+      const code = await r.app.stop('SIGTERM');
+      if (code !== 0) throw new Error(`${r.name} exited ${code} on SIGTERM:\n${r.app.output()}`);
+      Object.assign(r.env, env);
+      r.app = startApp(r.service, r.env);
+      await listening(r.port, r.app);
+    }
+  }
+
   output(name: ReplicaName | 'ingress'): string {
     return name === 'ingress' ? (this.ingress?.output() ?? '') : this.replica(name).app.output();
   }

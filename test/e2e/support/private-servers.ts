@@ -31,6 +31,7 @@ function run(command: string, args: string[], asPostgres: boolean): string {
 
 export interface PrivatePostgres {
   readonly url: string;
+  readonly port: number;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
   /** A client of its own, e.g. to hold a lock; ended by `stop()`. */
   connect(): Promise<Client>;
@@ -79,6 +80,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const clients = new Set<Client>();
   return {
     url,
+    port,
     async query<T>(sql: string, params: unknown[] = []) {
       // A client per query: the server is restarted under the test, and a pooled connection would die with it.
       const client = new Client({ connectionString: url });

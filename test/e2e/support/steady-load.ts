@@ -90,7 +90,10 @@ export class SteadyLoad {
   private async worker(): Promise<void> {
     while (!this.stopping && this.sent < (this.options.maxRequests ?? 5000) && performance.now() < this.deadline) {
       const n = ++this.sent;
-      this.outcomes.push(await this.one(n, n % 3 === 0));
+      const outcome = await this.one(n, n % 3 === 0);
+      this.outcomes.push(outcome);
+      // A refusal comes back at once: without a pause a client would spin through its whole budget.
+      if (!outcome.ok) await new Promise((r) => setTimeout(r, 100));
     }
   }
 
