@@ -31,6 +31,10 @@ export function openPostgres(databaseUrl: string): PostgresDriver {
     sessions: {
       async withSession(fn) {
         const client = await pool.connect();
+        // pg-pool listens for errors only on idle clients: a lent one whose connection dies
+        // (Postgres restarting) emits 'error' with no listener, which kills the process. Its
+        // queries fail on their own ("not queryable"), so the event itself needs no handling.
+        client.on('error', ignoreLostConnection);
         try {
           const result = await fn(pgSession(client));
           client.release();
@@ -39,11 +43,17 @@ export function openPostgres(databaseUrl: string): PostgresDriver {
           // The session may still hold a lock or an open transaction: drop it, do not reuse it.
           client.release(true);
           throw error;
+        } finally {
+          client.off('error', ignoreLostConnection);
         }
       },
       close: () => pool.end(),
     },
   };
+}
+
+function ignoreLostConnection(): void {
+  // See withSession: the session's next query reports the lost connection.
 }
 
 /** The pool size from `?connection_limit=N` (Prisma's name for it), default DEFAULT_POOL_SIZE. */
