@@ -62,7 +62,8 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
 
   afterEach(() => {
     // Every test leaves all nine processes running.
-    expect(cluster.dead()).toEqual([]);
+    const dead = cluster.dead();
+    expect(dead.map((name) => `${name} died:\n${cluster.output(name as ReplicaName).slice(-3000)}`)).toEqual([]);
   });
 
   /**
@@ -270,6 +271,32 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
     expect(cluster.pids()).toEqual(before);
     const ledger = await settledLedger(cluster.pg, [...open.outcomes, ...limited.outcomes], LEDGER_WAIT_MS);
     report('redis restart (quota open)', open, ledger, { limitedSent: limited.outcomes.length, limitedAnswered: limited.answered, limitedFailed: limited.failures.length });
+    expectLedgerExact(ledger);
+  });
+
+  it('a Postgres restart: requests keep being served from the caches, billing catches up', async () => {
+    const before = cluster.pids();
+    const load = new SteadyLoad(cluster.openai(), { tag: 'postgres-restart', model: FAULT_MODEL }).start();
+    let downAt = 0;
+    let upAt = 0;
+    try {
+      await load.answeredMore(20);
+      downAt = performance.now();
+      cluster.pg.kill('immediate');
+      // Down for longer than the key and catalogue reload period (10 s), so the services try to
+      // reload while it is gone and must keep serving from what they hold.
+      await load.answeredMore(30);
+      await new Promise((r) => setTimeout(r, 12_000));
+      upAt = performance.now();
+      await cluster.pg.start();
+      await load.answeredMore(20);
+    } finally {
+      await load.stop();
+    }
+    expect(load.failures.map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+    expect(cluster.pids()).toEqual(before);
+    const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
+    report('postgres restart', load, ledger, { answeredWhileDown: load.outcomes.filter((o) => o.ok && o.startedAt > downAt && o.endedAt < upAt).length });
     expectLedgerExact(ledger);
   });
 });
