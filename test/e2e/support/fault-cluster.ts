@@ -12,6 +12,19 @@ import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPri
 // reach the replicas through one grpc-js target listing both (`ipv4:a:p1,a:p2`), which the
 // channel balances round-robin; the billing replicas consume the same BullMQ queue.
 
+// Should the test process die before afterAll, no service outlives it.
+const running = new Set<RunningApp>();
+process.once('exit', () => {
+  for (const app of running) if (app.proc.exitCode === null) app.proc.kill('SIGKILL');
+});
+
+function launch(service: string, env: Record<string, string>): RunningApp {
+  const app = startApp(service, env);
+  running.add(app);
+  app.proc.once('exit', () => running.delete(app));
+  return app;
+}
+
 export const FAULT_MODEL = 'fault-chat';
 const UPSTREAM_MODEL = 'sim-fault';
 /** Keys follow the outbound policy of issue 10: at least 32 characters. */
@@ -125,7 +138,7 @@ export class FaultCluster {
   async restart(name: ReplicaName): Promise<void> {
     const r = this.replica(name);
     if (r.app.proc.exitCode === null && r.app.proc.signalCode === null) throw new Error(`${name} is still running`);
-    r.app = startApp(r.service, r.env);
+    r.app = launch(r.service, r.env);
     await listening(r.port, r.app);
   }
 
@@ -136,7 +149,7 @@ export class FaultCluster {
       const code = await r.app.stop('SIGTERM');
       if (code !== 0) throw new Error(`${r.name} exited ${code} on SIGTERM:\n${r.app.output()}`);
       Object.assign(r.env, env);
-      r.app = startApp(r.service, r.env);
+      r.app = launch(r.service, r.env);
       await listening(r.port, r.app);
     }
   }
@@ -170,18 +183,18 @@ export class FaultCluster {
       if (service === 'router') env['ADAPTER_GRPC_URLS'] = `openai=${target('adapter')}`;
       return env;
     };
-    const launch = (service: ServiceName) =>
+    const replicasOf = (service: ServiceName) =>
       ([1, 2] as const).map((i) => {
         const name: ReplicaName = `${service}-${i}`;
-        const r: Replica = { name, service, port: ports.get(name) as number, env: envOf(name, service), app: startApp(service, envOf(name, service)) };
+        const r: Replica = { name, service, port: ports.get(name) as number, env: envOf(name, service), app: launch(service, envOf(name, service)) };
         this.replicas.set(name, r);
         return listening(r.port, r.app);
       });
     // Routers wait for their adapters; the rest start together.
-    await Promise.all([...launch('auth'), ...launch('adapter'), ...launch('billing')]);
-    await Promise.all(launch('router'));
+    await Promise.all([...replicasOf('auth'), ...replicasOf('adapter'), ...replicasOf('billing')]);
+    await Promise.all(replicasOf('router'));
     const http = await freePort();
-    this.ingress = startApp('ingress', { ...this.common, PORT: String(http), AUTH_GRPC_URL: target('auth'), ROUTER_GRPC_URL: target('router') });
+    this.ingress = launch('ingress', { ...this.common, PORT: String(http), AUTH_GRPC_URL: target('auth'), ROUTER_GRPC_URL: target('router') });
     this.baseUrl = `http://127.0.0.1:${http}`;
     await waitForReady(this.baseUrl, this.ingress, 60_000);
   }
