@@ -62,7 +62,7 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
 
   afterEach(() => {
     // Every test leaves all nine processes running.
-    const dead = cluster.dead();
+    const dead = cluster?.dead() ?? [];
     expect(dead.map((name) => `${name} died:\n${cluster.output(name as ReplicaName).slice(-3000)}`)).toEqual([]);
   });
 

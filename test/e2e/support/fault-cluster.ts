@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { ProviderSimulator } from '@switchyard/testing';
-import { type RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './process-harness';
+import { type RunningApp, SIMULATOR_OUTBOUND_ENV, eventually, freePort, runApp, startApp, waitForReady } from './process-harness';
 import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from './private-servers';
 
 // The cluster of the fault tests: two replicas of each service (auth, router, the openai adapter,
@@ -80,8 +80,7 @@ export class FaultCluster {
       FAULTS_LIMITED_KEY: FAULT_KEYS.limited,
       SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream-faults-apply',
       // The simulator is a plain-HTTP loopback upstream: the outbound policy must allow it.
-      SWITCHYARD_UPSTREAM_ALLOW_HTTP: 'true',
-      SWITCHYARD_UPSTREAM_ALLOW_PRIVATE: 'true',
+      ...SIMULATOR_OUTBOUND_ENV,
       DATABASE_URL: pg.url,
       REDIS_URL: redis.url,
       HOST: '127.0.0.1',
