@@ -40,6 +40,11 @@ function expectOnlyInFlightFailed(load: SteadyLoad, kill: KillMark): LoadOutcome
   return [...inFlight].map((n) => load.outcomes.find((o) => o.n === n) as LoadOutcome);
 }
 
+/** Failed requests sent after the signal: the ingress or router picked the dead replica before it saw the connection close. */
+function sentAfterKill(load: SteadyLoad, kill: KillMark): number {
+  return load.failures.filter((f) => f.startedAt > kill.signalledAt).length;
+}
+
 function expectLedgerExact(ledger: LedgerCount): void {
   expect(ledger.missing).toEqual([]);
   expect(ledger.duplicated).toBe(0);
@@ -110,16 +115,16 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
   }
 
   it('SIGKILL of one auth replica fails at most the admissions in flight on it; it rejoins when restarted', async () => {
-    const { load, inFlight, rejoin } = await killAndRejoin('auth-1', inboundCalls('auth-1'));
+    const { load, kill, inFlight, rejoin } = await killAndRejoin('auth-1', inboundCalls('auth-1'));
     const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
-    report('kill auth-1', load, ledger, { inFlightAtKill: inFlight, rejoinBytes: rejoin });
+    report('kill auth-1', load, ledger, { inFlightAtKill: inFlight, failedSentAfterKill: sentAfterKill(load, kill), rejoinBytes: rejoin });
     expectLedgerExact(ledger);
   });
 
   it('SIGKILL of one router replica fails at most the requests in flight on it; it rejoins when restarted', async () => {
-    const { load, inFlight, rejoin } = await killAndRejoin('router-1', inboundCalls('router-1'));
+    const { load, kill, inFlight, rejoin } = await killAndRejoin('router-1', inboundCalls('router-1'));
     const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
-    report('kill router-1', load, ledger, { inFlightAtKill: inFlight, rejoinBytes: rejoin });
+    report('kill router-1', load, ledger, { inFlightAtKill: inFlight, failedSentAfterKill: sentAfterKill(load, kill), rejoinBytes: rejoin });
     expectLedgerExact(ledger);
   });
 
@@ -127,7 +132,7 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
     const key = `Bearer ${upstreamKeyOf('adapter-1')}`;
     const byKilled = () => cluster.sim.requests.filter((r) => r.headers.authorization === key);
     let atRestart = 0;
-    const { load, inFlight } = await killAndRejoin('adapter-1', async (l) => {
+    const { load, kill, inFlight } = await killAndRejoin('adapter-1', async (l) => {
       atRestart = byKilled().length;
       await eventually(
         async () => {
@@ -146,7 +151,7 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
     });
     expect(notOnKilled.map((f) => `#${f.n} failed without an unfinished upstream call from adapter-1: ${f.error ?? ''}`)).toEqual([]);
     const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
-    report('kill adapter-1', load, ledger, { inFlightAtKill: inFlight, upstreamCallsAfterRejoin: byKilled().length - atRestart });
+    report('kill adapter-1', load, ledger, { inFlightAtKill: inFlight, failedSentAfterKill: sentAfterKill(load, kill), upstreamCallsAfterRejoin: byKilled().length - atRestart });
     expectLedgerExact(ledger);
   });
 
