@@ -1,5 +1,5 @@
 import { QueueName } from '@switchyard/queue';
-import { FAULT_KEYS, FAULT_MODEL, FaultCluster, type KillMark, type ReplicaName, upstreamKeyOf } from './support/fault-cluster';
+import { FAULT_KEYS, FAULT_MODEL, FAULT_RPM, FaultCluster, type KillMark, type ReplicaName, upstreamKeyOf } from './support/fault-cluster';
 import { type LedgerCount, settledLedger } from './support/fault-ledger';
 import { eventually } from './support/process-harness';
 import { socketBytes } from './support/socket-traffic';
@@ -25,7 +25,7 @@ const figures: string[] = [];
 
 function report(name: string, load: SteadyLoad, ledger: LedgerCount, extra: Record<string, number | string> = {}): void {
   const failed = load.failures.length;
-  const fields = { sent: load.outcomes.length, answered: load.answered, failed, ...extra, usageRows: ledger.rows, missing: ledger.missing.length, duplicated: ledger.duplicated };
+  const fields = { sent: load.outcomes.length, answered: load.answered, failed, ...extra, usageRows: ledger.rows, missing: ledger.missing.length, duplicated: ledger.duplicated, rowsOfFailed: ledger.rowsOfFailed };
   const kinds = [...new Set(load.failures.map((f) => `${f.stream ? 'stream' : 'json'} ${f.status ?? '-'} ${f.error ?? ''}`.slice(0, 200)))];
   const line = `[cluster-faults] ${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}${kinds.length ? ` failures: ${kinds.join(' | ')}` : ''}`;
   figures.push(line);
@@ -286,9 +286,24 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
     const { open, limited } = await redisRestart('redis-open');
     expect(open.failures.map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
     expect(limited.failures.map((f) => `#${f.n} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+    // Admitted is not counted: the limit is back only when answers report the count again.
+    const remaining = await eventually(async () => {
+      const { response } = await cluster
+        .openai(FAULT_KEYS.limited)
+        .chat.completions.create({ model: FAULT_MODEL, messages: [{ role: 'user', content: 'counted again?' }] })
+        .withResponse();
+      const header = response.headers.get('x-ratelimit-remaining-requests');
+      if (header === null || !(Number(header) < FAULT_RPM)) throw new Error(`x-ratelimit-remaining-requests: ${header}`);
+      return Number(header);
+    }, 30_000, 'the limited key counted again after the Redis restart');
     expect(cluster.pids()).toEqual(before);
     const ledger = await settledLedger(cluster.pg, [...open.outcomes, ...limited.outcomes], LEDGER_WAIT_MS);
-    report('redis restart (quota open)', open, ledger, { limitedSent: limited.outcomes.length, limitedAnswered: limited.answered, limitedFailed: limited.failures.length });
+    report('redis restart (quota open)', open, ledger, {
+      limitedSent: limited.outcomes.length,
+      limitedAnswered: limited.answered,
+      limitedFailed: limited.failures.length,
+      remainingAfter: remaining,
+    });
     expectLedgerExact(ledger);
   });
 

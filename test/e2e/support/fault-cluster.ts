@@ -34,6 +34,9 @@ export const FAULT_KEYS = {
   limited: 'sk-faults-limited-0123456789abcdefghijklm',
 } as const;
 
+/** The limited key's requests per minute: far above any load here, so it never refuses for the count. */
+export const FAULT_RPM = 1_000_000;
+
 export type ServiceName = 'auth' | 'router' | 'adapter' | 'billing';
 export type ReplicaName = `${ServiceName}-${1 | 2}`;
 
@@ -236,6 +239,6 @@ tenants:
   - id: faults
     keys:
       - { key: env:FAULTS_OPEN_KEY, name: open }
-      - { key: env:FAULTS_LIMITED_KEY, name: limited, rpm: 1000000 }
+      - { key: env:FAULTS_LIMITED_KEY, name: limited, rpm: ${FAULT_RPM} }
 `;
 }

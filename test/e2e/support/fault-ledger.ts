@@ -12,6 +12,8 @@ export interface LedgerCount {
   readonly duplicated: number;
   /** Answered requests without a row. */
   readonly missing: string[];
+  /** Ledger rows of the failed requests that carried a request id (not checked: a figure). */
+  readonly rowsOfFailed: number;
 }
 
 /** Ledger rows of the answered requests, by the gateway's request id. */
@@ -21,6 +23,8 @@ export async function countLedger(pg: PrivatePostgres, outcomes: readonly LoadOu
     'SELECT request_id, min(status) AS status, count(*) AS n FROM usage_records WHERE request_id = ANY($1) GROUP BY request_id',
     [ids],
   );
+  const failedIds = outcomes.filter((o) => !o.ok && o.requestId !== undefined).map((o) => o.requestId as string);
+  const [failedRows] = await pg.query<{ n: string }>('SELECT count(*) AS n FROM usage_records WHERE request_id = ANY($1)', [failedIds]);
   const found = new Set(rows.map((r) => r.request_id));
   return {
     answered: ids.length,
@@ -28,6 +32,7 @@ export async function countLedger(pg: PrivatePostgres, outcomes: readonly LoadOu
     notOk: rows.filter((r) => r.status !== 'ok').length,
     duplicated: rows.filter((r) => Number(r.n) > 1).length,
     missing: ids.filter((id) => !found.has(id)),
+    rowsOfFailed: Number(failedRows?.n ?? 0),
   };
 }
 
