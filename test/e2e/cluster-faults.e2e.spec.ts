@@ -176,7 +176,7 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
         await eventually(async () => {
           const ids = await redis.lrange(active, 0, -1);
           const tokens = await Promise.all(ids.map((id) => redis.get(`switchyard:${QueueName.Usage}:${id}:lock`)));
-          const workers = new Set(tokens.filter((t): t is string => t !== null).map((t) => t.slice(0, t.lastIndexOf(':'))));
+          const workers = new Set(tokens.filter((t): t is string => t !== null).map((t) => (t.includes(':') ? t.slice(0, t.lastIndexOf(':')) : t)));
           if (workers.size < 2) throw new Error(`${ids.length} usage jobs active, held by ${workers.size} worker(s)`);
         }, 30_000, 'usage jobs held by both billing replicas');
         kill = await cluster.kill('billing-1');
