@@ -66,6 +66,15 @@ export class SteadyLoad {
     }
   }
 
+  /** Waits until the last `count` outcomes are all answers (bounded): failures have stopped. */
+  async okInARow(count: number, timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.outcomes.length < count || this.outcomes.slice(-count).some((o) => !o.ok)) {
+      if (performance.now() > deadline || this.stopping) throw new Error(`${this.options.tag}: not ${count} answers in a row in ${timeoutMs} ms; ${this.summary()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Requests that started before `at` and had not ended by `from` (in flight across that interval). */
   inFlightBetween(from: number, at: number): LoadOutcome[] {
     return this.outcomes.filter((o) => o.startedAt < at && o.endedAt > from);
