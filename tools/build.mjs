@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { transformFile } from '@swc/core';
 import { readFileSync, cpSync, existsSync, rmSync } from 'node:fs';
-import { resolve, dirname } from 'node:path';
+import { basename, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +18,10 @@ const targets = {
   billing: 'apps/billing/src/main.ts',
   standalone: 'apps/standalone/src/main.ts',
   simulator: 'libs/testing/src/simulator/simulator.cli.ts',
+};
+// Worker threads an app starts, bundled beside it (the app finds them next to its own bundle).
+const workers = {
+  standalone: ['libs/db/src/pglite.worker.ts'],
 };
 const outFor = (name) => (name === 'simulator' ? 'dist/tools/simulator.js' : `dist/apps/${name}/main.js`);
 
@@ -36,10 +40,17 @@ const names = wanted.length ? wanted : Object.keys(targets);
 for (const name of names) {
   if (!targets[name]) throw new Error(`unknown build target ${name}; known: ${Object.keys(targets).join(', ')}`);
   if (!existsSync(resolve(root, targets[name]))) continue;
+  await bundle(targets[name], outFor(name));
+  for (const worker of workers[name] ?? []) {
+    await bundle(worker, resolve(root, dirname(outFor(name)), basename(worker).replace(/\.ts$/, '.js')));
+  }
+}
+
+async function bundle(entry, outfile) {
   await build({
     absWorkingDir: root,
-    entryPoints: [targets[name]],
-    outfile: outFor(name),
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -51,6 +62,7 @@ for (const name of names) {
     plugins: [swcPlugin],
   });
 }
+
 // Migrations and protos are read at run time next to the bundles.
 // Replaced, not merged: a renamed or deleted migration must not linger in dist/.
 rmSync(resolve(root, 'dist/prisma/migrations'), { recursive: true, force: true });

@@ -1,63 +1,64 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Transaction } from '@electric-sql/pglite';
-import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { acquirePgliteLock } from './pglite-lock';
+import { PgliteWorkerAdapterFactory } from './pglite-worker.adapter';
+import { PgliteWorkerClient } from './pglite-worker.client';
 import type { SqlSession, SqlSessionSource } from './sql-session.types';
 
 export const DEFAULT_PGLITE_DIR = './data/pglite';
 
 export interface PgliteDriver {
-  adapter: PrismaPGlite;
+  adapter: PgliteWorkerAdapterFactory;
   sessions: SqlSessionSource;
 }
 
-/** Embedded Postgres persisted in dataDir; PGlite is one session, shared with Prisma. */
+/**
+ * Embedded Postgres persisted in dataDir, owned by a worker thread (docs/architecture.md §5):
+ * PGlite's Wasm never runs on the thread that serves requests. PGlite is one session, shared
+ * by Prisma and the raw sessions; the lock file stays this process's.
+ */
 export async function openPglite(dataDir: string = DEFAULT_PGLITE_DIR): Promise<PgliteDriver> {
-  // Loaded on demand: processes on Postgres (cluster mode) never pay for PGlite's Wasm.
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('pglite-prisma-adapter'),
-  ]);
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
   const release = acquirePgliteLock(dir);
-  let pglite;
+  let client: PgliteWorkerClient;
   try {
-    pglite = await PGlite.create(dir);
+    // Imported when used, so the test harness's stand-in is in place whatever a spec imported first.
+    const { locatePgliteWorker } = await import('./pglite-worker.locator');
+    client = await PgliteWorkerClient.open(locatePgliteWorker(), dir);
   } catch (err) {
     release();
     throw err;
   }
   const session: SqlSession = {
-    async query<T>(sql: string, params?: unknown[]) {
-      return (await pglite.query<T>(sql, params)).rows;
+    query: (sql, params) => client.call({ op: 'query', sql, params }),
+    exec: (script) => client.call({ op: 'exec', script }),
+    async transaction(fn) {
+      const tx = await client.call<number>({ op: 'begin', kind: 'session' });
+      let result;
+      try {
+        result = await fn(transactionSession(client, tx));
+      } catch (error) {
+        await client.call({ op: 'rollback', tx }).catch(() => undefined);
+        throw error;
+      }
+      await client.call({ op: 'commit', tx });
+      return result;
     },
-    async exec(script) {
-      await pglite.exec(script);
-    },
-    // PGlite's transaction() holds its single connection for the whole callback, so Prisma
-    // queries from elsewhere wait instead of landing inside this transaction.
-    transaction: (fn) => pglite.transaction((tx) => fn(transactionSession(tx))),
   };
   return {
-    adapter: new PrismaPGlite(pglite),
+    adapter: new PgliteWorkerAdapterFactory(client),
     sessions: {
       withSession: (fn) => fn(session),
-      // PGlite's internal timers keep the process alive until it is closed.
-      close: () => pglite.close().finally(release),
+      close: () => client.close().finally(release),
     },
   };
 }
 
-function transactionSession(tx: Transaction): SqlSession {
+function transactionSession(client: PgliteWorkerClient, tx: number): SqlSession {
   return {
-    async query<T>(sql: string, params?: unknown[]) {
-      return (await tx.query<T>(sql, params)).rows;
-    },
-    async exec(script) {
-      await tx.exec(script);
-    },
+    query: (sql, params) => client.call({ op: 'query', tx, sql, params }),
+    exec: (script) => client.call({ op: 'exec', tx, script }),
     transaction: () => Promise.reject(new Error('PGlite does not nest transactions')),
   };
 }

@@ -9,12 +9,24 @@ import { Client } from 'pg';
 import { createDatabase } from './create-database';
 import type { Database, DatabaseKind } from './database';
 
+// PGlite runs in a worker thread (pglite.worker.ts), outside Jest's sandbox, from a bundle that
+// tools/build.mjs makes for the apps. Jest runs the sources, so the harness bundles the worker
+// itself, once per test file, and points the driver at it.
+jest.mock('./pglite-worker.locator', () => ({ locatePgliteWorker: bundledTestWorker }));
+
+let testWorker: string | undefined;
+function bundledTestWorker(): string {
+  if (testWorker) return testWorker;
+  // Inside the repository (tmp/ is ignored), so the bundle resolves node_modules like the sources.
+  const outfile = join(__dirname, '../../../tmp', `pglite-worker-${process.pid}.js`);
+  const { buildSync } = jest.requireActual<typeof import('esbuild')>('esbuild');
+  buildSync({ entryPoints: [join(__dirname, 'pglite.worker.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
+  testWorker = outfile;
+  return outfile;
+}
+
 // PGlite's Emscripten glue calls import('node:module'), which Jest's CommonJS sandbox rejects
-// without --experimental-vm-modules. So Jest hands out PGlite (and its adapter, which must share
-// PGlite's classes) as loaded by Node's own require. pglite.driver imports both lazily, so these
-// mocks are in place whatever order a spec imports things in.
-jest.mock('@electric-sql/pglite', () => nodeRequire()('@electric-sql/pglite'));
-jest.mock('pglite-prisma-adapter', () => nodeRequire()('pglite-prisma-adapter'));
+// without --experimental-vm-modules: the template below loads PGlite with Node's own require.
 
 function nodeRequire(): NodeJS.Require {
   // Jest's 'module' is a subclass of Node's whose createRequire goes back through Jest (and

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { fromWorkerError, type WorkerReady, type WorkerReply, type WorkerRequest, type WorkerStartData } from './pglite-worker.protocol';
+
+/** A request as the caller writes it: the client numbers it. */
+export type WorkerCall = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The main thread's end of the embedded database: one worker thread owns PGlite and answers
+ * numbered requests in any order (docs/architecture.md §5). When the worker dies, every pending
+ * and later call fails with the reason, instead of hanging.
+ */
+export class PgliteWorkerClient {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+  private exited: Promise<void>;
+
+  private constructor(private readonly worker: Worker) {
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('error', (error) => this.stop(new Error(`the embedded database's worker failed: ${error.message}`)));
+    worker.on('exit', (code) => this.stop(new Error(`the embedded database's worker stopped (exit code ${code})`)));
+    // The worker keeps the process alive until close(), as PGlite's own timers did in-process:
+    // a caller awaiting an answer has nothing else holding the event loop open.
+  }
+
+  /**
+   * Starts the worker on dataDir and resolves once PGlite is open. An empty folder is first
+   * initialised in a worker of its own that then exits: initdb leaves ~450 MB of Wasm memory
+   * behind that only the end of its thread gives back.
+   */
+  static async open(script: string, dataDir: string): Promise<PgliteWorkerClient> {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      const init = spawn(script, { dataDir, initOnly: true });
+      await ready(init).finally(() => init.terminate());
+    }
+    const worker = spawn(script, { dataDir, initOnly: false });
+    try {
+      await ready(worker);
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    }
+    return new PgliteWorkerClient(worker);
+  }
+
+  call<T>(request: WorkerCall): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      // A message the structured clone cannot copy throws here, synchronously.
+      try {
+        this.worker.postMessage({ ...request, id });
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  /** Closes PGlite (rolling back what is open) and ends the worker. Safe to call more than once. */
+  async close(): Promise<void> {
+    if (!this.stopped) {
+      await this.call({ op: 'close' }).catch(() => undefined);
+      this.stop(new Error('the embedded database is closed'));
+      await this.worker.terminate();
+    }
+    await this.exited;
+  }
+
+  private settle(reply: WorkerReply): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(fromWorkerError(reply.error));
+  }
+
+  private stop(reason: Error): void {
+    this.stopped ??= reason;
+    for (const pending of this.pending.values()) pending.reject(this.stopped);
+    this.pending.clear();
+  }
+}
+
+function spawn(script: string, data: WorkerStartData): Worker {
+  // stdout/stderr stay the process's own: PGlite prints nothing unless something is wrong.
+  return new Worker(script, { workerData: data });
+}
+
+/** Resolves on the worker's ready message; rejects with its error, or if it exits first. */
+function ready(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`the embedded database's worker exited (code ${code}) before it opened the database`));
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+    worker.once('message', (message: WorkerReady) => {
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      if (message.ready) resolve();
+      else reject(fromWorkerError(message.error));
+    });
+  });
+}
