@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, measureCell } from './lib/cell.mjs';
 import { Children } from './lib/children.mjs';
+import { gatewayRss } from './lib/memory.mjs';
 import { clusterInfra, createFreshDatabase, infraProblem, redact, resetOwnRedis } from './lib/infra.mjs';
 import { renderMarkdown, writeResults } from './lib/report.mjs';
 import { ROOT, preflight, startCluster, startSimulator, startStandalone, writeGatewayConfig } from './lib/targets.mjs';
@@ -18,6 +19,8 @@ const USAGE = `usage: node bench/run.mjs [--duration SECONDS] [--warmup SECONDS]
   --cluster    require the cluster target (fails if Postgres or Redis do not answer)
   --no-cluster skip it (default: measured when Postgres and Redis answer)`;
 
+// Long enough for start-up garbage to be collected and start-up timers to have run once.
+const IDLE_WAIT_MS = 3000;
 const options = readOptions();
 const children = new Children();
 const cleanups = [];
@@ -60,6 +63,9 @@ async function main() {
   const cluster = await clusterTarget({ configPath, dataDir: join(tmp, 'cluster'), simulator: simulator.simulator }, run);
   if (cluster) targets.push(cluster);
   run.targets = targets.map((t) => ({ id: t.id, label: t.label, processes: [...t.gateway.map((c) => c.name)] }));
+  // Idle memory, before any load: started, answered the preflight requests, then left alone.
+  await new Promise((r) => setTimeout(r, IDLE_WAIT_MS));
+  run.idleRss = Object.fromEntries(targets.filter((t) => t.gateway.length).map((t) => [t.id, gatewayRss(t.gateway)]));
   log(`measuring ${targets.map((t) => t.label).join(', ')}: ${SCENARIOS.length} scenarios × ${options.warmupS} s warm-up + ${options.durationS} s`);
 
   // Scenario-major order: the targets of one row are measured back to back, so a slow drift of

@@ -2,6 +2,7 @@
 // every process involved read around the pass, then wait for the processes to go quiet so the
 // next cell does not pay for this one's leftovers (usage writes drain after the responses).
 import { cpuSnapshot, processCpuMs } from './cpu.mjs';
+import { gatewayRss } from './memory.mjs';
 import { runHttpPass } from './http-load.mjs';
 import { runStreamPass } from './stream-load.mjs';
 
@@ -49,6 +50,8 @@ export async function measureCell(target, scenario, { durationS, warmupS }) {
   const procs = { gateway: target.gateway, simulator: [target.simulator] };
   const cpu = cpuSnapshot(Object.fromEntries(Object.entries(procs).map(([g, list]) => [g, list.map((c) => ({ name: c.name, pid: c.pid }))])));
   const result = await pass(durationS);
+  // At the end of the measured pass, before the settle wait: what the load left resident.
+  const rss = gatewayRss(target.gateway);
   const settled = await settle(target);
   const used = cpu.since();
 
@@ -79,6 +82,7 @@ export async function measureCell(target, scenario, { durationS, warmupS }) {
       gatewayByProcess: used.groups.gateway.byProcess,
       simulatorMs: used.groups.simulator.totalMs,
     },
+    rssMb: target.gateway.length ? rss : null,
     cpuPerK: {
       client: perK(used.clientMs),
       gateway: target.gateway.length ? perK(used.groups.gateway.totalMs) : null,

@@ -78,6 +78,17 @@ export function renderMarkdown(run) {
     out.push(row(line));
   }
 
+  const gateways = GATEWAYS.filter((t) => targets.includes(t));
+  if (gateways.length) {
+    out.push('', 'Resident memory (RSS, MB) of the gateway process(es): idle before any load, then at the end of each measured pass.', '');
+    const memHead = ['when', ...gateways];
+    out.push(row(memHead), row(memHead.map((_, i) => (i === 0 ? '---' : '---:'))));
+    out.push(row(['idle, before load', ...gateways.map((g) => fmt(run.idleRss?.[g]?.totalMb, 0))]));
+    for (const scenario of scenariosInOrder(run)) {
+      out.push(row([`end of ${labelOf(scenario)}`, ...gateways.map((g) => fmt(cell(g, scenario)?.rssMb?.totalMb, 0))]));
+    }
+  }
+
   if (targets.includes('cluster')) {
     const services = Object.keys(run.cells.find((c) => c.target === 'cluster')?.cpu?.gatewayByProcess ?? {});
     if (services.length) {
@@ -101,6 +112,11 @@ export function writeResults(dir, run, markdown) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.md'), markdown);
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
+}
+
+// Scenarios in the order they were measured: memory only grows or holds, so order matters.
+function scenariosInOrder(run) {
+  return [...new Set(run.cells.map((c) => c.scenario))];
 }
 
 // The CPU tables have one row per cell, not per metric: "stream TTFT c=16" becomes "stream c=16".
