@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgliteWorkerClient } from './pglite-worker.client';
@@ -28,6 +28,14 @@ const echo = fakeWorker(
 );
 const cannotOpen = fakeWorker('cannot-open', `parentPort.postMessage({ ready: false, error: { name: 'Error', message: 'could not open the data folder', fields: {} } });`);
 const crashesAtStart = fakeWorker('crashes', `process.exit(7);`);
+// Run as a child process (no parentPort) for an empty folder, as the real script initialises one.
+const initialises = fakeWorker(
+  'initialises',
+  `if (!parentPort) { require('node:fs').writeFileSync(require('node:path').join(process.argv[2], 'PG_VERSION'), '17'); process.exit(0); }
+   parentPort.postMessage({ ready: true });
+   parentPort.on('message', (r) => { parentPort.postMessage({ id: r.id, ok: true }); if (r.op === 'close') parentPort.close(); });`,
+);
+const initFails = fakeWorker('init-fails', `if (!parentPort) { console.error('initdb: no space left on device'); process.exit(1); }`);
 
 describe(PgliteWorkerClient.name, () => {
   let sut: PgliteWorkerClient | undefined;
@@ -69,6 +77,21 @@ describe(PgliteWorkerClient.name, () => {
     sut = undefined;
     await expect(PgliteWorkerClient.open(cannotOpen, dataDir)).rejects.toThrow('could not open the data folder');
     await expect(PgliteWorkerClient.open(crashesAtStart, dataDir)).rejects.toThrow('exited (code 7) before it opened the database');
+  });
+
+  it('initialises an empty folder in a child process first, then serves it from the worker', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sy-worker-empty-'));
+    sut = await PgliteWorkerClient.open(initialises, empty);
+    expect(existsSync(join(empty, 'PG_VERSION'))).toBe(true);
+    await expect(sut.call({ op: 'exec', script: 'SELECT 1' })).resolves.toBeUndefined();
+  });
+
+  it("says why an empty folder could not be initialised, in the initialiser's own words", async () => {
+    sut = undefined;
+    const empty = mkdtempSync(join(tmpdir(), 'sy-worker-empty-'));
+    await expect(PgliteWorkerClient.open(initFails, empty)).rejects.toThrow(
+      `could not initialise the embedded database in ${empty} (exit code 1): initdb: no space left on device`,
+    );
   });
 
   it('refuses a value the structured clone cannot copy, without sending anything', async () => {

@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -33,15 +34,12 @@ export class PgliteWorkerClient {
 
   /**
    * Starts the worker on dataDir and resolves once PGlite is open. An empty folder is first
-   * initialised in a worker of its own that then exits: initdb leaves ~450 MB of Wasm memory
-   * behind that only the end of its thread gives back.
+   * initialised by the same script run as a child process: initdb leaves ~450 MB behind that
+   * only the end of a process gives back (pglite.worker.ts).
    */
   static async open(script: string, dataDir: string): Promise<PgliteWorkerClient> {
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-      const init = spawn(script, { dataDir, initOnly: true });
-      await ready(init).finally(() => init.terminate());
-    }
-    const worker = spawn(script, { dataDir, initOnly: false });
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(script, dataDir);
+    const worker = new Worker(script, { workerData: { dataDir } satisfies WorkerStartData });
     try {
       await ready(worker);
     } catch (error) {
@@ -91,9 +89,18 @@ export class PgliteWorkerClient {
   }
 }
 
-function spawn(script: string, data: WorkerStartData): Worker {
-  // stdout/stderr stay the process's own: PGlite prints nothing unless something is wrong.
-  return new Worker(script, { workerData: data });
+/** Runs initdb in a child process and waits for it; its error output is the error's message. */
+function initialise(script: string, dataDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(script, [dataDir], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`could not initialise the embedded database in ${dataDir} (${signal ?? `exit code ${code}`}): ${stderr.trim()}`));
+    });
+  });
 }
 
 /** Resolves on the worker's ready message; rejects with its error, or if it exits first. */

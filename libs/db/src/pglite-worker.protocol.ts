@@ -51,8 +51,6 @@ export type WorkerReady = { ready: true } | { ready: false; error: WorkerError }
 
 export interface WorkerStartData {
   dataDir: string;
-  /** Open, initialise an empty folder (initdb), close and exit: see `PgliteWorkerClient.open`. */
-  initOnly: boolean;
 }
 
 /** Turns anything thrown into a cloneable `WorkerError`. */

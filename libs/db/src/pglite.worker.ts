@@ -1,7 +1,8 @@
 // The worker thread that owns the embedded database (docs/architecture.md §5): PGlite runs its
-// Wasm here, never on the thread that serves requests. Started by PgliteWorkerClient; bundled on
-// its own (tools/build.mjs emits dist/apps/standalone/pglite.worker.js).
-import { parentPort, workerData } from 'node:worker_threads';
+// Wasm here, never on the thread that serves requests. Started by PgliteWorkerClient (and, to
+// initialise an empty folder, run once as a child process); bundled on its own (tools/build.mjs
+// emits dist/apps/standalone/pglite.worker.js).
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { pgliteOptions } from './pglite.settings';
 import {
@@ -34,29 +35,36 @@ interface OpenTransaction {
   rollback(): Promise<void>;
 }
 
-const port = parentPort;
-if (!port) throw new Error('pglite.worker must run as a worker thread');
-const start = workerData as WorkerStartData;
+/** Opens PGlite with our settings (pglite.settings.ts). */
+async function openPglite(dataDir: string): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  return PGlite.create(dataDir, pgliteOptions(PGlite.defaultStartParams));
+}
 
-async function main(): Promise<void> {
-  let pglite: PGlite;
-  let adapter: PrismaAdapter;
+/** Worker-thread mode: open the database and answer the main thread until it says close. */
+async function serve(port: MessagePort, start: WorkerStartData): Promise<void> {
+  let server: WorkerServer;
   try {
-    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-    pglite = await PGlite.create(start.dataDir, pgliteOptions(PGlite.defaultStartParams));
-    if (start.initOnly) {
-      await pglite.close();
-      post({ ready: true });
-      return;
-    }
-    adapter = (await new PrismaPGlite(pglite).connect()) as unknown as PrismaAdapter;
+    const pglite = await openPglite(start.dataDir);
+    const { PrismaPGlite } = await import('pglite-prisma-adapter');
+    const adapter = (await new PrismaPGlite(pglite).connect()) as unknown as PrismaAdapter;
+    server = new WorkerServer(port, pglite, adapter);
   } catch (error) {
-    post({ ready: false, error: toWorkerError(error) });
+    post(port, { ready: false, error: toWorkerError(error) });
     return;
   }
-  const server = new WorkerServer(pglite, adapter);
-  port!.on('message', (request: WorkerRequest) => void server.handle(request));
-  post({ ready: true });
+  port.on('message', (request: WorkerRequest) => void server.handle(request));
+  post(port, { ready: true });
+}
+
+/**
+ * Child-process mode, for an empty folder: initdb runs here and the process exits. initdb
+ * leaves some 450 MB of Wasm memory and compiled code behind (PGlite 0.5.16), which only the
+ * end of a process gives back to the system; in the server's own process it stayed resident.
+ */
+async function initialise(dataDir: string): Promise<void> {
+  const pglite = await openPglite(dataDir);
+  await pglite.close();
 }
 
 class WorkerServer {
@@ -64,6 +72,7 @@ class WorkerServer {
   private nextTx = 1;
 
   constructor(
+    private readonly port: MessagePort,
     private readonly pglite: PGlite,
     private readonly adapter: PrismaAdapter,
   ) {}
@@ -75,8 +84,8 @@ class WorkerServer {
     } catch (error) {
       reply = { id: request.id, ok: false, error: toWorkerError(error) };
     }
-    post(reply);
-    if (request.op === 'close') port!.close();
+    post(this.port, reply);
+    if (request.op === 'close') this.port.close();
   }
 
   private async run(request: WorkerRequest): Promise<unknown> {
@@ -168,15 +177,24 @@ class WorkerServer {
   }
 }
 
-function post(message: WorkerReply | WorkerReady): void {
+function post(port: MessagePort, message: WorkerReply | WorkerReady): void {
   try {
-    port!.postMessage(message);
+    port.postMessage(message);
   } catch (error) {
     // A value the structured clone cannot copy (a result or an error field): say so instead.
     const id = 'id' in message ? message.id : undefined;
     const failure = toWorkerError(new Error(`the embedded database's answer could not be sent to the main thread: ${String(error)}`));
-    port!.postMessage(id === undefined ? { ready: false, error: failure } : { id, ok: false, error: failure });
+    port.postMessage(id === undefined ? { ready: false, error: failure } : { id, ok: false, error: failure });
   }
 }
 
-void main();
+if (parentPort) {
+  void serve(parentPort, workerData as WorkerStartData);
+} else {
+  const dataDir = process.argv[2];
+  if (!dataDir) throw new Error('usage: node pglite.worker.js <data dir>   (initialises an empty PGlite folder)');
+  initialise(dataDir).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
