@@ -7,6 +7,7 @@ import { startIngressApp } from '@switchyard/ingress';
 import { runApplyCommand } from './apply.command';
 import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
+import { withBaselineWasmTier } from './startup-wasm.tier';
 
 // Standalone: every service in one process, in-process calls instead of gRPC (DESIGN.md §5).
 async function bootstrap(): Promise<void> {
@@ -56,7 +57,7 @@ async function bootstrap(): Promise<void> {
   });
 }
 
-const run = process.argv[2] === 'apply' ? runApplyCommand(process.argv.slice(3)) : bootstrap();
+const run = process.argv[2] === 'apply' ? runApplyCommand(process.argv.slice(3)) : withBaselineWasmTier(bootstrap);
 run.catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
