@@ -1,5 +1,5 @@
 import type { UsageEvent } from '@switchyard/ir';
-import { MemoryUsageQueue } from './memory-usage.queue';
+import { MEMORY_QUEUE_MAX_BATCH, MemoryUsageQueue } from './memory-usage.queue';
 
 const usage = (requestId: string): UsageEvent => ({ requestId, status: 'ok' });
 
@@ -13,6 +13,21 @@ describe(MemoryUsageQueue.name, () => {
     for (let i = 0; i < 5; i++) sut.publish(usage(`r${i}`));
     await sut.drain();
     expect(batches).toEqual([['r0', 'r1', 'r2', 'r3', 'r4']]);
+  });
+
+  it('splits a backlog into batches of at most MEMORY_QUEUE_MAX_BATCH, in order', async () => {
+    const sut = new MemoryUsageQueue();
+    const sizes: number[] = [];
+    const seen: string[] = [];
+    sut.consume(async (events) => {
+      sizes.push(events.length);
+      seen.push(...events.map((e) => e.requestId ?? ''));
+    });
+    const total = MEMORY_QUEUE_MAX_BATCH * 2 + 7;
+    for (let i = 0; i < total; i++) sut.publish(usage(`r${i}`));
+    await sut.drain();
+    expect(sizes).toEqual([MEMORY_QUEUE_MAX_BATCH, MEMORY_QUEUE_MAX_BATCH, 7]);
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => `r${i}`));
   });
 
   it('retries a failed batch until the handler takes it', async () => {
