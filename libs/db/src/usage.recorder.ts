@@ -5,7 +5,10 @@ import type { UsageRecordInput } from './usage-record.types';
 // One INSERT … SELECT FROM unnest(arrays) per batch, through the driver session: Prisma's
 // createMany compiles every call in its Wasm query compiler, which on the standalone process's
 // own thread cost more than the requests being recorded. Same idempotency (request_id unique).
+// The count of new rows comes back as one row, not one row per insert: on PGlite every result
+// row is copied from the database's worker thread to the request thread.
 const BATCH_INSERT = `
+  WITH inserted AS (
   INSERT INTO usage_records (id, request_id, tenant_id, key_id, model, provider_id, deployment_id, upstream_model,
     dialect, stream, status, http_status, error_kind, input_tokens, output_tokens, cached_input_tokens,
     reasoning_tokens, cost_usd, latency_ms, ttft_ms, region, started_at, finished_at, cache_hit, attempts, cache_write_tokens,
@@ -15,21 +18,25 @@ const BATCH_INSERT = `
     $17::int[], $18::numeric[], $19::int[], $20::int[], $21::text[], $22::timestamptz[], $23::timestamptz[],
     $24::boolean[], $25::int[], $26::int[], $27::text[])
   ON CONFLICT (request_id) DO NOTHING
-  RETURNING 1 AS inserted`;
+  RETURNING 1)
+  SELECT count(*)::int AS inserted FROM inserted`;
 
 /** Stores many usage records in one statement, same idempotency; resolves how many were new. */
 export async function recordUsageBatch(db: Database, events: readonly UsageRecordInput[]): Promise<number> {
   if (events.length === 0) return 0;
-  const columns: unknown[][] = Array.from({ length: 27 }, () => new Array<unknown>(events.length));
-  events.forEach((e, i) => {
+  // Filled by push, not preallocated with new Array(n): a preallocated array stays "holey" to
+  // V8 however it is filled, and the structured clone that copies the columns to PGlite's worker
+  // thread walks a holey array ~2.5× slower (measured: 162 against 66 µs for 100 rows).
+  const columns: unknown[][] = Array.from({ length: 27 }, () => []);
+  for (const e of events) {
     const row = [
       randomUUID(), e.requestId, e.tenantId, e.keyId, e.model, e.providerId ?? null, e.deploymentId ?? null, e.upstreamModel ?? null,
       e.dialect, e.stream, e.status, e.httpStatus, e.errorKind ?? null, e.inputTokens, e.outputTokens, e.cachedInputTokens ?? 0,
       e.reasoningTokens ?? 0, String(e.costUsd), e.latencyMs, e.ttftMs ?? null, e.region ?? null, e.startedAt.toISOString(), e.finishedAt.toISOString(),
       e.cacheHit ?? false, e.attempts ?? 0, e.cacheWriteTokens ?? 0, e.clientRequestId ?? null,
     ];
-    row.forEach((v, c) => ((columns[c] as unknown[])[i] = v));
-  });
-  const rows = await db.withSession((s) => s.query<{ inserted: number }>(BATCH_INSERT, columns));
-  return rows.length;
+    row.forEach((v, c) => (columns[c] as unknown[]).push(v));
+  }
+  const [result] = await db.withSession((s) => s.query<{ inserted: number }>(BATCH_INSERT, columns));
+  return result?.inserted ?? 0;
 }
