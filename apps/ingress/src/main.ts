@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { SecretBox, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { SecretBox, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 /* eslint-disable @nx/enforce-module-boundaries -- the admin API is the one part of the ingress that reads the database (see adminApi) */
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
@@ -32,19 +32,14 @@ async function main(): Promise<void> {
       ],
       region: env.SWITCHYARD_REGION ?? '',
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
-      limits: { maxEmbedInputs: env.SWITCHYARD_MAX_EMBED_INPUTS, maxRequestTokens: env.SWITCHYARD_MAX_REQUEST_TOKENS },
+      limits: requestLimitSettings(env),
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
     imports: admin ? [admin.module] : [],
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    http: {
-      headersTimeoutMs: env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS,
-      requestTimeoutMs: env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS,
-      keepAliveTimeoutMs: env.SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      maxConnections: env.SWITCHYARD_HTTP_MAX_CONNECTIONS,
-    },
+    http: httpServerSettings(env),
     metricsPort: env.SWITCHYARD_METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     describe: `cluster ingress; auth ${env.AUTH_GRPC_URL}, router ${env.ROUTER_GRPC_URL}; admin API ${admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)'}`,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, SecretBox, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings } from '@switchyard/config';
+import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, SecretBox, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { runApplyCommand } from './apply.command';
@@ -33,7 +33,7 @@ async function bootstrap(): Promise<void> {
       readiness: [],
       region: env.SWITCHYARD_REGION ?? config.server.region ?? '',
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
-      limits: { maxEmbedInputs: env.SWITCHYARD_MAX_EMBED_INPUTS, maxRequestTokens: env.SWITCHYARD_MAX_REQUEST_TOKENS },
+      limits: requestLimitSettings(env),
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
@@ -41,12 +41,7 @@ async function bootstrap(): Promise<void> {
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    http: {
-      headersTimeoutMs: env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS,
-      requestTimeoutMs: env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS,
-      keepAliveTimeoutMs: env.SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      maxConnections: env.SWITCHYARD_HTTP_MAX_CONNECTIONS,
-    },
+    http: httpServerSettings(env),
     metricsPort: env.SWITCHYARD_METRICS_PORT,
     logLevel: env.LOG_LEVEL,
     describe: `standalone; config ${source} (${changed} changes applied), database ${db.kind}, queue ${services.queueKind}`,

@@ -7,7 +7,7 @@ export { passthroughSchema } from './passthrough.schema';
 export { requireSecret, resolveSecret } from './secret-ref.resolver';
 export { loadProcessEnv } from './process-env.loader';
 export { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envHostPort, envInteger, envPort, envString, envUrl } from './env-var.schemas';
-export { LOG_LEVELS, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, currentOutboundPolicy, gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
+export { LOG_LEVELS, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, currentOutboundPolicy, gatewaySettingNames, httpServerSettings, loadSwitchyardEnv, outboundPolicyOf, requestLimitSettings, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
 export type { LogLevel, SwitchyardEnv, UpstreamLimits } from './switchyard-env.schema';
 export { requireEnv } from './require-env';
 export * from './secrets';

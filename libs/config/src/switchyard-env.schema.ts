@@ -174,6 +174,21 @@ export function upstreamLimits(env: SwitchyardEnv): UpstreamLimits {
   };
 }
 
+/** The public HTTP server's deadlines and connection cap (standalone and the cluster ingress). */
+export function httpServerSettings(env: SwitchyardEnv): { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number } {
+  return {
+    headersTimeoutMs: env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: env.SWITCHYARD_HTTP_MAX_CONNECTIONS,
+  };
+}
+
+/** The ingress's ceilings on one request (standalone and the cluster ingress). */
+export function requestLimitSettings(env: SwitchyardEnv): { maxEmbedInputs: number; maxRequestTokens: number } {
+  return { maxEmbedInputs: env.SWITCHYARD_MAX_EMBED_INPUTS, maxRequestTokens: env.SWITCHYARD_MAX_REQUEST_TOKENS };
+}
+
 /** Every variable the gateway reads as its own setting: none may ever resolve as an upstream key. */
 export function gatewaySettingNames(): string[] {
   return [...Object.keys(switchyardEnvFields.shape), SECRET_KEYS_ENV];
