@@ -3,6 +3,7 @@ export * from './generated/switchyard/auth/v1/auth';
 export * from './generated/switchyard/router/v1/router';
 export * from './generated/switchyard/adapter/v1/adapter';
 export * from './generated/switchyard/billing/v1/billing';
+export * from './generated/grpc/health/v1/health';
 export * from './ports';
 export * from './ir-error';
 export * from './error-kinds';
