@@ -22,6 +22,12 @@ export class Database {
     return this.sessions.withSession(fn);
   }
 
+  /** For health checks: true when the database answers a trivial query. */
+  async ping(): Promise<boolean> {
+    await this.withSession((session) => session.query('SELECT 1'));
+    return true;
+  }
+
   /** Disconnects Prisma, then closes the pool or PGlite. Safe to call more than once. */
   close(): Promise<void> {
     this.closed ??= this.prisma.$disconnect().finally(() => this.sessions.close());

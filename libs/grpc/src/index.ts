@@ -12,3 +12,8 @@ export * from './grpc-router.client';
 export * from './grpc-adapter.client';
 export * from './grpc-billing.client';
 export * from './grpc-service.runner';
+export * from './grpc-health.service';
+export * from './grpc-health.controller';
+export * from './grpc-health.client';
+export * from './dependency-health.monitor';
+export * from './channel-health.probe';

@@ -2,3 +2,4 @@ export * from './queue-names';
 export * from './memory-usage.queue';
 export * from './bull-usage.queue';
 export * from './config-change.bus';
+export * from './redis-health.probe';
