@@ -1,20 +1,21 @@
 import 'reflect-metadata';
-import { SecretBox, loadSwitchyardEnv, upstreamLimits } from '@switchyard/config';
-import { runGrpcService, serveAdapter } from '@switchyard/grpc';
-import { UpstreamService } from '@switchyard/upstream';
+import { loadSwitchyardEnv } from '@switchyard/config';
+import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
+import { AdapterServiceDefinition } from '@switchyard/ir';
+import { AdapterAppModule } from './adapter-app.module';
 
-// One adapter worker per provider family (ADAPTER_PROVIDER): translation plus the upstream call.
+// One adapter worker per provider family: a Nest microservice answering AdapterService and
+// grpc.health.v1.Health.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   const family = env.ADAPTER_PROVIDER ?? 'openai';
-  // Sealed upstream keys are opened here, where the call is made, and nowhere else.
-  const upstream = new UpstreamService(undefined, SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']), upstreamLimits(env));
-  await runGrpcService({
+  const health = new GrpcHealthService([AdapterServiceDefinition.fullName]);
+  await runGrpcMicroservice(AdapterAppModule.forRoot(env, health), {
     name: `adapter-${family}`,
     host: env.HOST,
     port: env.GRPC_PORT ?? 50053,
-    register: (server) => serveAdapter(server, upstream),
-    close: () => upstream.onModuleDestroy(),
+    services: [AdapterServiceDefinition],
+    health,
   });
 }
 

@@ -1,27 +1,19 @@
 import 'reflect-metadata';
-import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { loadSwitchyardEnv, requireEnv } from '@switchyard/config';
-import { applyMigrations, createDatabase } from '@switchyard/db';
-import { runGrpcService, serveBilling } from '@switchyard/grpc';
-import { BullUsageConsumer } from '@switchyard/queue';
+import { loadSwitchyardEnv } from '@switchyard/config';
+import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
+import { BillingServiceDefinition } from '@switchyard/ir';
+import { BillingAppModule } from './billing-app.module';
 
-// Cluster billing: drains the "usage" queue into the ledger and answers usage queries.
+// Cluster billing: a Nest microservice answering BillingService and grpc.health.v1.Health.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
-  const db = await createDatabase({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL) });
-  await applyMigrations(db);
-  const recorder = new UsageRecorder(db);
-  const consumer = new BullUsageConsumer(requireEnv('REDIS_URL', env.REDIS_URL));
-  consumer.consume(recorder.handle);
-  await runGrpcService({
+  const health = new GrpcHealthService([BillingServiceDefinition.fullName]);
+  await runGrpcMicroservice(BillingAppModule.forRoot(env, health), {
     name: 'billing',
     host: env.HOST,
     port: env.GRPC_PORT ?? 50055,
-    register: (server) => serveBilling(server, new UsageQuery(db)),
-    close: async () => {
-      await consumer.close();
-      await db.close();
-    },
+    services: [BillingServiceDefinition],
+    health,
   });
 }
 

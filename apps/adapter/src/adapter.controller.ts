@@ -1,0 +1,36 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
+import type { ServiceImplementation } from '@switchyard/grpc';
+import {
+  type AdapterPort,
+  AdapterServiceDefinition,
+  type CountTokensResponse,
+  type EmbedGenerateRequest,
+  type EmbedResponse,
+  type GenerateRequest,
+  type ResponseEvent,
+} from '@switchyard/ir';
+import { UpstreamService } from '@switchyard/upstream';
+
+const SERVICE = AdapterServiceDefinition.name;
+
+/** switchyard.adapter.v1.AdapterService: translation and the upstream call, streamed back as IR events. */
+@Controller()
+export class AdapterController implements ServiceImplementation<AdapterServiceDefinition> {
+  constructor(@Inject(UpstreamService) private readonly upstream: AdapterPort) {}
+
+  @GrpcMethod(SERVICE, 'Generate')
+  generate(@Payload() request: GenerateRequest, @Ctx() signal: AbortSignal): AsyncIterable<ResponseEvent> {
+    return this.upstream.generate(request, signal);
+  }
+
+  @GrpcMethod(SERVICE, 'Embed')
+  embed(@Payload() request: EmbedGenerateRequest, @Ctx() signal: AbortSignal): Promise<EmbedResponse> {
+    return this.upstream.embed(request, signal);
+  }
+
+  @GrpcMethod(SERVICE, 'CountTokens')
+  countTokens(@Payload() request: GenerateRequest, @Ctx() signal: AbortSignal): Promise<CountTokensResponse> {
+    return this.upstream.countTokens(request, signal);
+  }
+}

@@ -1,0 +1,49 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { UsageQuery, UsageRecorder } from '@switchyard/billing';
+import { requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { Database, DbModule } from '@switchyard/db';
+import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
+import { BILLING_PORT } from '@switchyard/ir';
+import { BullUsageConsumer, RedisHealthProbe } from '@switchyard/queue';
+import { BillingController } from './billing.controller';
+
+/** Cluster billing: drains the "usage" queue into the ledger and answers usage queries. */
+@Module({})
+export class BillingAppModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(BullUsageConsumer) private readonly consumer: BullUsageConsumer,
+  ) {}
+
+  static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
+    const redisUrl = requireEnv('REDIS_URL', env.REDIS_URL);
+    return {
+      module: BillingAppModule,
+      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), migrate: true })],
+      controllers: [BillingController, GrpcHealthController],
+      providers: [
+        { provide: GrpcHealthService, useValue: health },
+        { provide: BILLING_PORT, inject: [Database], useFactory: (db: Database) => new UsageQuery(db) },
+        {
+          provide: BullUsageConsumer,
+          inject: [Database],
+          useFactory: (db: Database) => {
+            const consumer = new BullUsageConsumer(redisUrl);
+            consumer.consume(new UsageRecorder(db).handle);
+            return consumer;
+          },
+        },
+        {
+          provide: DependencyHealthMonitor,
+          inject: [Database],
+          useFactory: (db: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl)]),
+        },
+      ],
+    };
+  }
+
+  // After the transport drained. Shutdown hooks run root module first, so the worker finishes
+  // the batch it holds before DbModule closes the database; a batch cut short is retried.
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.consumer.close()]);
+  }
+}

@@ -1,0 +1,93 @@
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ADAPTER_FAMILIES, DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { Database, DbModule } from '@switchyard/db';
+import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
+import { ROUTER_PORT } from '@switchyard/ir';
+import { type ConfigChangeBus, createConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
+import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
+import { RouterController } from './router.controller';
+import { loadRoutingConfig } from './routing-config';
+
+const ADAPTER_WAIT_MS = 10_000;
+const ADAPTER_CLIENTS = Symbol('AdapterClients');
+const CONFIG_BUS = Symbol('ConfigChangeBus');
+const RESPONSE_CACHE = Symbol('ResponseCache');
+const ROUTING = Symbol('RoutingConfig');
+
+type AdapterClients = ReadonlyMap<string, GrpcAdapterClient>;
+type ResponseCache = ReturnType<typeof createResponseCache>;
+
+/** Cluster router: owns the catalogue, picks deployments and calls the adapter workers over gRPC. */
+@Module({})
+export class RouterAppModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(CONFIG_BUS) private readonly bus: ConfigChangeBus,
+    @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
+    @Inject(ADAPTER_CLIENTS) private readonly clients: AdapterClients,
+  ) {}
+
+  static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
+    const addresses = requireEnv('ADAPTER_GRPC_URLS', env.ADAPTER_GRPC_URLS);
+    const log = new Logger('router');
+    return {
+      module: RouterAppModule,
+      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), migrate: true })],
+      controllers: [RouterController, GrpcHealthController],
+      providers: [
+        { provide: GrpcHealthService, useValue: health },
+        {
+          provide: ADAPTER_CLIENTS,
+          useFactory: async (): Promise<AdapterClients> => {
+            const clients = new Map(ADAPTER_FAMILIES.flatMap((f) => (addresses[f] ? [[f, new GrpcAdapterClient(addresses[f])] as const] : [])));
+            // Serve once the adapters answer (or after a bounded wait): a router up before its
+            // adapters would fail its first requests. One that stays unreachable is retried per request.
+            await Promise.all(
+              [...clients].map(([family, client]) => client.waitForReady(ADAPTER_WAIT_MS).catch(() => log.warn(`adapter ${family} not reachable yet; serving anyway`))),
+            );
+            return clients;
+          },
+        },
+        // Retries and timeouts from the `routing` section of switchyard.yaml when it is mounted.
+        { provide: ROUTING, useFactory: async () => (await loadRoutingConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env))) ?? DEFAULT_ROUTING },
+        { provide: RESPONSE_CACHE, inject: [ROUTING], useFactory: (routing: RoutingConfig) => createResponseCache(env.REDIS_URL, routing.cache) },
+        {
+          provide: ROUTER_PORT,
+          inject: [Database, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE],
+          useFactory: async (db: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache) => {
+            const router = new RouterService(new PrismaCatalogueSource(db), clients, routing, cache);
+            await router.start();
+            return router;
+          },
+        },
+        {
+          provide: CONFIG_BUS,
+          inject: [ROUTER_PORT],
+          useFactory: (router: RouterService) => {
+            const bus = createConfigChangeBus(env.REDIS_URL);
+            bus.subscribe((topic) => {
+              if (topic === 'catalogue') void router.reload().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`));
+            });
+            return bus;
+          },
+        },
+        {
+          provide: DependencyHealthMonitor,
+          inject: [Database, ADAPTER_CLIENTS],
+          useFactory: (db: Database, clients: AdapterClients) => {
+            const probes: DependencyProbe[] = [{ name: 'database', check: () => db.ping() }];
+            // Redis only when this router uses it (shared response cache, configuration changes).
+            if (env.REDIS_URL) probes.push(new RedisHealthProbe(env.REDIS_URL));
+            for (const [family, client] of clients) probes.push(channelHealthProbe(`adapter ${family}`, client));
+            return new DependencyHealthMonitor(health, probes);
+          },
+        },
+      ],
+    };
+  }
+
+  // After the transport drained and the router's own timers stopped (its destroy hook).
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.bus.close(), this.cache.close()]);
+    for (const client of this.clients.values()) client.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
+import type { ServiceImplementation } from '@switchyard/grpc';
+import {
+  type CountTokensResponse,
+  type EmbedRequest,
+  type EmbedResponse,
+  ErrorKind,
+  type HealthStateResponse,
+  type ListModelsResponse,
+  type ResponseEvent,
+  type RouteRequest,
+  ROUTER_PORT,
+  type RouterPort,
+  RouterServiceDefinition,
+} from '@switchyard/ir';
+
+const SERVICE = RouterServiceDefinition.name;
+
+/** switchyard.router.v1.RouterService: deployment choice, retries and fallbacks behind one call. */
+@Controller()
+export class RouterController implements ServiceImplementation<RouterServiceDefinition> {
+  constructor(@Inject(ROUTER_PORT) private readonly router: RouterPort) {}
+
+  @GrpcMethod(SERVICE, 'Route')
+  route(@Payload() { request }: RouteRequest, @Ctx() signal: AbortSignal): AsyncIterable<ResponseEvent> {
+    return request ? this.router.route(request, signal) : missingRequest();
+  }
+
+  @GrpcMethod(SERVICE, 'ListModels')
+  listModels(): Promise<ListModelsResponse> {
+    return this.router.listModels();
+  }
+
+  @GrpcMethod(SERVICE, 'Embed')
+  embed(@Payload() request: EmbedRequest, @Ctx() signal: AbortSignal): Promise<EmbedResponse> {
+    return this.router.embed(request, signal);
+  }
+
+  @GrpcMethod(SERVICE, 'CountTokens')
+  countTokens(@Payload() { request }: RouteRequest, @Ctx() signal: AbortSignal): Promise<CountTokensResponse> {
+    return this.router.countTokens(request ?? {}, signal);
+  }
+
+  @GrpcMethod(SERVICE, 'HealthState')
+  healthState(): Promise<HealthStateResponse> {
+    return this.router.healthState();
+  }
+}
+
+// The streaming contract is "never throw": a malformed call is answered with an error event.
+async function* missingRequest(): AsyncGenerator<ResponseEvent> {
+  yield {
+    event: {
+      $case: 'error',
+      value: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: 'RouteRequest.request is required', param: 'request', retryable: false, providerStatus: 0, retryAfterMs: 0 },
+    },
+  };
+}

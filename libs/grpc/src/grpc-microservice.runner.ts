@@ -1,0 +1,42 @@
+import { type DynamicModule, type INestMicroservice, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { onShutdownSignal } from '@switchyard/shared';
+import { GrpcHostTransport, type GrpcHostTransportOptions } from './grpc-host.transport';
+import { GrpcPassthroughFilter } from './grpc-passthrough.filter';
+
+export interface GrpcMicroservice {
+  readonly app: INestMicroservice;
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+}
+
+/**
+ * Creates one cluster service as a Nest microservice on GrpcHostTransport and serves it. Used
+ * by each app's main.ts and by the specs that boot an app module on a free port.
+ */
+export async function createGrpcMicroservice(module: DynamicModule, options: GrpcHostTransportOptions): Promise<GrpcMicroservice> {
+  const transport = new GrpcHostTransport(options);
+  const app = await NestFactory.createMicroservice(module, { strategy: transport, logger: ['log', 'warn', 'error'] });
+  app.useGlobalFilters(new GrpcPassthroughFilter());
+  // init runs the providers' bootstrap hooks (the first health round) before the port opens;
+  // listen alone would only register the handlers.
+  await app.init();
+  await app.listen();
+  return { app, port: transport.port() };
+}
+
+/**
+ * The process around it: on SIGTERM/SIGINT `app.close()` stops taking calls and lets running
+ * ones finish (the transport closes first), then runs the providers' destroy and shutdown
+ * hooks (timers, queues, Redis, database), and the process exits 0 (1 if that failed).
+ * `enableShutdownHooks` is not used: it runs the destroy hooks before the transport stops, so
+ * an upstream pool or a database could close under a call still running.
+ */
+export async function runGrpcMicroservice(module: DynamicModule, options: GrpcHostTransportOptions): Promise<void> {
+  const { app } = await createGrpcMicroservice(module, options);
+  const log = new Logger(options.name);
+  onShutdownSignal(async (signal) => {
+    log.log(`${signal}: draining`);
+    await app.close();
+  });
+}
