@@ -91,11 +91,13 @@ export class DependencyHealthMonitor {
 
   private async runRound(): Promise<void> {
     const results = await Promise.all(this.probes.map(async (p) => [p.name, await this.answers(p)] as const));
+    // A round cut short by the drain (the database closing under it) reports nothing.
+    if (this.stopped) return;
     const down = new Set(results.filter(([, ok]) => !ok).map(([name]) => name));
     for (const name of down) if (!this.down.has(name)) this.log.warn(`${name} is not answering: NOT_SERVING`);
     if (down.size === 0 && this.down.size > 0) this.log.log('every dependency answers again: SERVING');
     this.down = down;
-    if (!this.stopped) this.health.setAll(down.size === 0 ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    this.health.setAll(down.size === 0 ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
   private answers(probe: DependencyProbe): Promise<boolean> {
