@@ -83,7 +83,9 @@ export abstract class GrpcPortClient {
     try {
       return await this.unary(method, request, metadata, signal);
     } catch (error) {
-      return { error: GrpcCallError.from(method.path, error).toEvent() } as Res;
+      // `unary` already rejects with a GrpcCallError; wrapping it again lost the status details.
+      const failure = error instanceof GrpcCallError ? error : GrpcCallError.from(method.path, error);
+      return { error: failure.toEvent() } as Res;
     }
   }
 
