@@ -101,12 +101,25 @@ function unaryCall(handler: MessageHandler): UnaryHandler<unknown, unknown> {
 }
 
 function streamCall(handler: MessageHandler): ServerStreamHandler<unknown, unknown> {
-  return async function* (request, signal) {
-    const reply = await (handler(request, signal) as NestReply);
-    if (isObservable(reply)) {
-      yield await lastValueFrom(reply);
-      return;
-    }
-    yield* reply as AsyncIterable<unknown>;
-  };
+  // Hands the host the controller's own iterator once Nest's proxy resolved, rather than
+  // re-yielding each message through a generator of ours: one async hop less per message
+  // (measured: ~2 µs of CPU per streamed event; docs/architecture.md, "Cluster services").
+  return (request, signal) => ({
+    [Symbol.asyncIterator](): AsyncIterator<unknown> {
+      let inner: AsyncIterator<unknown> | undefined;
+      const opened = (handler(request, signal) as NestReply).then((reply) => (inner = iteratorOf(reply)));
+      return {
+        next: () => (inner ? inner.next() : opened.then((it) => it.next())),
+        return: async (value?: unknown) => (await opened.catch(() => undefined))?.return?.(value) ?? { done: true, value },
+      };
+    },
+  });
+}
+
+function iteratorOf(reply: unknown): AsyncIterator<unknown> {
+  // What the exception filter made of a throw before the first message: an erroring Observable.
+  if (isObservable(reply)) return (async function* () {
+    yield await lastValueFrom(reply);
+  })();
+  return (reply as AsyncIterable<unknown>)[Symbol.asyncIterator]();
 }
