@@ -29,7 +29,7 @@ describe(AdapterAppModule.name, () => {
     try {
       const events: ResponseEvent[] = [];
       const target = { deploymentId: 'd1', providerId: 'sim', providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef: 'env:SWITCHYARD_UPSTREAM_SIM_KEY', upstreamModel: 'sim-model' };
-      for await (const event of client.generate({ target, request: { model: 'm', messages: [{ role: 1, content: [{ part: { $case: 'text', value: 'hi' } }] }] } }, new AbortController().signal)) {
+      for await (const event of client.generate({ target, request: { model: 'm', messages: [{ role: 1, content: [{ part: { $case: 'text', value: { text: 'hi' } } }] }] } }, new AbortController().signal)) {
         events.push(event);
       }
       const cases = events.map((e) => e.event?.$case);
