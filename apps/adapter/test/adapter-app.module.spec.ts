@@ -12,16 +12,18 @@ describe(AdapterAppModule.name, () => {
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
-    process.env['SWITCHYARD_UPSTREAM_SIM_KEY'] = 'sk-sim';
+    // The simulator is plain http on loopback: the outbound policy (read from the process's
+    // environment at each connection) must allow both, as a real adapter's environment would.
+    Object.assign(process.env, { SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' });
     health = new GrpcHealthService([AdapterServiceDefinition.fullName]);
-    const env = loadSwitchyardEnv({ SWITCHYARD_UPSTREAM_ALLOW_HTTP: 'true', SWITCHYARD_UPSTREAM_ALLOW_PRIVATE: 'true' });
+    const env = loadSwitchyardEnv({});
     service = await createGrpcMicroservice(AdapterAppModule.forRoot(env, health), { name: 'adapter', host: '127.0.0.1', port: 0, services: [AdapterServiceDefinition], health });
   });
 
   afterAll(async () => {
     await service?.app.close();
     await sim?.close();
-    delete process.env['SWITCHYARD_UPSTREAM_SIM_KEY'];
+    for (const name of ['SWITCHYARD_UPSTREAM_SIM_KEY', 'SWITCHYARD_OUTBOUND_ALLOW_HTTP', 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE']) delete process.env[name];
   });
 
   it('streams Generate from the upstream through the controller', async () => {
