@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     port: env.GRPC_PORT ?? 50053,
     services: [AdapterServiceDefinition],
     health,
+    logLevel: env.LOG_LEVEL,
   });
 }
 

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     port: env.GRPC_PORT ?? 50055,
     services: [BillingServiceDefinition],
     health,
+    logLevel: env.LOG_LEVEL,
   });
 }
 

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     port: env.GRPC_PORT ?? 50052,
     services: [RouterServiceDefinition],
     health,
+    logLevel: env.LOG_LEVEL,
   });
 }
 

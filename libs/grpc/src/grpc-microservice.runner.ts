@@ -1,8 +1,14 @@
-import { type DynamicModule, type INestMicroservice, Logger } from '@nestjs/common';
+import { type DynamicModule, type INestMicroservice, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import type { LogLevel } from '@switchyard/config';
 import { NestFactory } from '@nestjs/core';
 import { onShutdownSignal } from '@switchyard/shared';
 import { GrpcHostTransport, type GrpcHostTransportOptions } from './grpc-host.transport';
 import { GrpcPassthroughFilter } from './grpc-passthrough.filter';
+
+export interface GrpcMicroserviceOptions extends GrpcHostTransportOptions {
+  /** LOG_LEVEL; default info. */
+  readonly logLevel?: LogLevel;
+}
 
 export interface GrpcMicroservice {
   readonly app: INestMicroservice;
@@ -14,9 +20,9 @@ export interface GrpcMicroservice {
  * Creates one cluster service as a Nest microservice on GrpcHostTransport and serves it. Used
  * by each app's main.ts and by the specs that boot an app module on a free port.
  */
-export async function createGrpcMicroservice(module: DynamicModule, options: GrpcHostTransportOptions): Promise<GrpcMicroservice> {
+export async function createGrpcMicroservice(module: DynamicModule, options: GrpcMicroserviceOptions): Promise<GrpcMicroservice> {
   const transport = new GrpcHostTransport(options);
-  const app = await NestFactory.createMicroservice(module, { strategy: transport, logger: ['log', 'warn', 'error'] });
+  const app = await NestFactory.createMicroservice(module, { strategy: transport, logger: nestLogLevels(options.logLevel ?? 'info') });
   app.useGlobalFilters(new GrpcPassthroughFilter());
   // init runs the providers' bootstrap hooks (the first health round) before the port opens;
   // listen alone would only register the handlers.
@@ -32,11 +38,17 @@ export async function createGrpcMicroservice(module: DynamicModule, options: Grp
  * `enableShutdownHooks` is not used: it runs the destroy hooks before the transport stops, so
  * an upstream pool or a database could close under a call still running.
  */
-export async function runGrpcMicroservice(module: DynamicModule, options: GrpcHostTransportOptions): Promise<void> {
+export async function runGrpcMicroservice(module: DynamicModule, options: GrpcMicroserviceOptions): Promise<void> {
   const { app } = await createGrpcMicroservice(module, options);
   const log = new Logger(options.name);
   onShutdownSignal(async (signal) => {
     log.log(`${signal}: draining`);
     await app.close();
   });
+}
+
+/** LOG_LEVEL → the Nest levels at or above it (the ingress maps it the same way). */
+function nestLogLevels(level: LogLevel): NestLogLevel[] {
+  const order: NestLogLevel[] = ['debug', 'log', 'warn', 'error'];
+  return order.slice(order.indexOf(level === 'info' ? 'log' : level));
 }
