@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ErrorKind } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort, HeartbeatRequest, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
 import { ipAllowList } from '@switchyard/config';
 import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
-import { KEY_SOURCE } from './key-directory.types';
 import type { KeyRecord, KeySource } from './key-directory.types';
 import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
@@ -16,7 +15,6 @@ export const DEFAULT_LEASE_MS = 30_000;
 /** Output limit a budgeted request without max_tokens is reserved for and sent upstream with. */
 export const DEFAULT_BUDGET_MAX_OUTPUT_TOKENS = 4096;
 
-export const AUTH_OPTIONS = Symbol('AuthOptions');
 export interface AuthOptions {
   /** Where limits and budgets are counted: Redis across replicas, in memory for one process (default). */
   quota?: QuotaStore;
@@ -49,7 +47,6 @@ function refuse(kind: ErrorKind, message: string): AdmitResponse {
  * Admission (DESIGN.md §1): key → tenant, expiry, revocation, client IP ranges, allowed models and
  * regions, then rate limits, concurrency and budgets counted in one quota-store round trip.
  */
-@Injectable()
 export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly log = new Logger(AuthService.name);
   private plans = new Map<string, KeyPlan>();
@@ -63,7 +60,10 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly defaultMaxOutput: number;
   private readonly failOpen: boolean;
 
-  constructor(@Inject(KEY_SOURCE) private readonly source: KeySource, @Optional() @Inject(AUTH_OPTIONS) options: AuthOptions = {}) {
+  constructor(
+    private readonly source: KeySource,
+    options: AuthOptions = {},
+  ) {
     this.quota = options.quota ?? new MemoryQuotaStore();
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.defaultMaxOutput = options.defaultMaxOutputTokens ?? DEFAULT_BUDGET_MAX_OUTPUT_TOKENS;

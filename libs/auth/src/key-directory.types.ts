@@ -34,4 +34,3 @@ export interface KeySource {
   loadPrices?(): Promise<Map<string, ModelPrice[]>>;
 }
 
-export const KEY_SOURCE = Symbol('KeySource');

@@ -56,7 +56,3 @@ export interface CatalogueSnapshot {
 export interface CatalogueSource {
   load(): Promise<CatalogueSnapshot>;
 }
-
-export const CATALOGUE_SOURCE = Symbol('CatalogueSource');
-export const ROUTING_CONFIG = Symbol('RoutingConfig');
-export const RESPONSE_CACHE = Symbol('ResponseCache');

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { isCacheable, responseCacheKey, type ResponseCache } from '@switchyard/cache';
 import { ADAPTER_FAMILY_OF, type RoutingConfig } from '@switchyard/config';
-import { ADAPTER_PORTS, ErrorKind, Role, estimatePromptTokens, isRetryableStatus } from '@switchyard/ir';
+import { ErrorKind, Role, estimatePromptTokens, isRetryableStatus } from '@switchyard/ir';
 import type {
   AdapterPort,
   AdapterPorts,
@@ -19,7 +19,6 @@ import type {
   Target,
   Timeouts,
 } from '@switchyard/ir';
-import { CATALOGUE_SOURCE, RESPONSE_CACHE, ROUTING_CONFIG } from './catalogue.types';
 import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry } from './catalogue.types';
 import { DeploymentHealth, HealthProber, type AttemptOutcome } from './health';
 import { DeploymentStats, RetryBudget, backoffMs, pickDeployment } from './selection';
@@ -63,7 +62,6 @@ interface Run {
  * the response cache. Health, latency and limit state are per router replica (see
  * docs/architecture.md §1, router); the response cache is shared through Redis in cluster mode.
  */
-@Injectable()
 export class RouterService implements RouterPort, OnModuleDestroy {
   private readonly log = new Logger(RouterService.name);
   private snapshot: CatalogueSnapshot = { models: new Map() };
@@ -79,10 +77,10 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   private readonly prober: HealthProber;
 
   constructor(
-    @Inject(CATALOGUE_SOURCE) private readonly source: CatalogueSource,
-    @Inject(ADAPTER_PORTS) private readonly adapters: AdapterPorts,
-    @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
-    @Optional() @Inject(RESPONSE_CACHE) private readonly cache?: ResponseCache,
+    private readonly source: CatalogueSource,
+    private readonly adapters: AdapterPorts,
+    private readonly config: RoutingConfig,
+    private readonly cache?: ResponseCache,
   ) {
     this.health = new DeploymentHealth(config);
     this.budget = new RetryBudget(config.retryBudget);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, resolveUpstreamKey, SecretError, type SecretBox, type UpstreamLimits } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
@@ -35,7 +35,6 @@ function errorEvent(value: ErrorEvent): ResponseEvent {
  * Every error event that leaves carries a fixed text (docs/architecture.md, "Upstream errors");
  * what the upstream said goes to this process's log, redacted.
  */
-@Injectable()
 export class UpstreamService implements AdapterPort, OnModuleDestroy {
   private readonly agent: Dispatcher;
   private readonly log = new Logger('Upstream');
