@@ -1,4 +1,5 @@
-import { QueueName } from '@switchyard/queue';
+import { JobName, QueueName, type UsageBatch } from '@switchyard/queue';
+import type { Redis } from 'ioredis';
 import { FAULT_KEYS, FAULT_MODEL, FAULT_RPM, FaultCluster, type KillMark, type ReplicaName, upstreamKeyOf } from './support/fault-cluster';
 import { type LedgerCount, settledLedger } from './support/fault-ledger';
 import { eventually } from './support/process-harness';
@@ -30,6 +31,14 @@ function report(name: string, load: SteadyLoad, ledger: LedgerCount, extra: Reco
   const line = `[cluster-faults] ${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}${kinds.length ? ` failures: ${kinds.join(' | ')}` : ''}`;
   figures.push(line);
   process.stdout.write(`${line}\n`);
+}
+
+/** The request ids of the usage events one batch job carries. */
+async function batchRequestIds(redis: Redis, jobId: string): Promise<string[]> {
+  const [name, data] = await redis.hmget(`switchyard:${QueueName.Usage}:${jobId}`, 'name', 'data');
+  expect(name).toBe(JobName.RecordUsageBatch);
+  const batch = JSON.parse(data ?? '{"events":[]}') as UsageBatch;
+  return batch.events.map((e) => e.requestId ?? '');
 }
 
 /** Failures must be requests that were in flight when the replica died. */
@@ -223,8 +232,11 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
     }, LEDGER_WAIT_MS, `the killed replica's jobs delivered again and completed`);
     const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
     const answeredIds = new Set(load.outcomes.map((o) => o.requestId));
-    report('kill billing-1 mid-batch', load, ledger, { orphanedJobs: orphaned.length, rejoinBytes: rejoin, killWindowInFlight: kill ? load.inFlightBetween(kill.signalledAt, kill.exitedAt).length : 0 });
-    expect(orphaned.filter((id) => !answeredIds.has(id))).toEqual([]);
+    // Each job is a batch of usage events (issue 11): the orphaned jobs' events are requests the clients saw answered.
+    const orphanedEvents = (await Promise.all(orphaned.map((id) => batchRequestIds(redis, id)))).flat();
+    report('kill billing-1 mid-batch', load, ledger, { orphanedJobs: orphaned.length, orphanedEvents: orphanedEvents.length, rejoinBytes: rejoin, killWindowInFlight: kill ? load.inFlightBetween(kill.signalledAt, kill.exitedAt).length : 0 });
+    expect(orphanedEvents.length).toBeGreaterThanOrEqual(orphaned.length);
+    expect(orphanedEvents.filter((id) => !answeredIds.has(id))).toEqual([]);
     expectLedgerExact(ledger);
   });
 

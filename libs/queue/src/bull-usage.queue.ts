@@ -1,24 +1,44 @@
 import { Logger } from '@nestjs/common';
 import type { UsageEvent, UsageSink } from '@switchyard/ir';
-import { Job, Queue, Worker } from 'bullmq';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JobName, QueueName, UsageConsumer, UsageHandler } from './queue-names';
+import { randomUUID } from 'node:crypto';
+import { JobName, QueueName, UsageBatch, UsageConsumer, UsageHandler } from './queue-names';
 
-// Job id = request id: BullMQ ignores a second add with the same id while the first exists,
-// and billing's insert is idempotent on request id for the rest (exactly-once recording).
+// One job per batch of events (issue 11): a BullMQ job's life cycle (add, fetch, lock, complete:
+// several Lua scripts) and billing's INSERT are paid once per batch, not once per request.
+// Exactly-once recording: the batch's job id is minted once and kept across its retries, so an
+// add whose reply was lost and is sent again does not queue the batch twice (BullMQ ignores an
+// add with the id of a job it still holds); billing's insert is idempotent on request id for
+// the rest (a batch delivered again, an event published twice).
 const JOB_OPTIONS = {
   attempts: 20,
   backoff: { type: 'exponential', delay: 500 },
+  // Completed jobs are kept an hour so a late retried add still finds its id; 10,000 batches is
+  // far more than an hour of ingress flushes (one per 50 ms at most per ingress when busy).
   removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
-// Events are sent in bulk: one Redis round trip per batch instead of a Lua script per request
-// on the ingress. While Redis is unreachable they stay buffered (bounded) and are retried.
+// Events are buffered for up to 50 ms and sent as one job: one Redis round trip per batch instead
+// of a Lua script per request on the ingress. While Redis is unreachable they stay buffered
+// (bounded) and are retried.
 const FLUSH_MS = 50;
 const MAX_BATCH = 500;
 const RETRY_MS = 1000;
 const MAX_BUFFERED = 100_000;
+
+// Billing's default number of batch jobs handled at once, per process. Each job is one INSERT of
+// up to 500 rows, so a few in flight keep the ledger busy while the next job is fetched; more
+// would only hold more pool connections (the pg pool's default is 10) and renew more locks. Two
+// replicas of billing with 4 each is still 8 parallel inserts, above what one ingress produces.
+const DEFAULT_CONCURRENCY = 4;
+
+/** Events cut into a batch, with the job id they keep until Redis has taken them. */
+interface PendingBatch {
+  readonly jobId: string;
+  readonly events: UsageEvent[];
+}
 
 /** Producer side (ingress): publish never blocks the response; close() flushes what is buffered. */
 export class BullUsageSink implements UsageSink {
@@ -26,7 +46,12 @@ export class BullUsageSink implements UsageSink {
   private readonly queue: Queue;
   // BullMQ does not close a connection it was handed; we own it and quit it on close().
   private readonly redis: Redis;
+  /** Published, not yet in a batch. */
   private buffer: UsageEvent[] = [];
+  /** Cut into batches, not yet taken by Redis (oldest first). */
+  private unsent: PendingBatch[] = [];
+  /** Events in `buffer` and `unsent`: the bound is checked on every publish. */
+  private held = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -36,11 +61,9 @@ export class BullUsageSink implements UsageSink {
   }
 
   publish(event: UsageEvent): void {
-    if (this.buffer.length >= MAX_BUFFERED) {
-      const dropped = this.buffer.shift();
-      this.log.error(`usage buffer full (Redis unreachable?): dropped usage event ${dropped?.requestId}`);
-    }
+    if (this.held >= MAX_BUFFERED) this.dropOldest();
     this.buffer.push(event);
+    this.held++;
     if (this.buffer.length >= MAX_BATCH) void this.flush();
     else this.schedule(FLUSH_MS);
   }
@@ -55,7 +78,7 @@ export class BullUsageSink implements UsageSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
-    if (this.buffer.length) this.log.error(`${this.buffer.length} usage events could not be queued before shutdown`);
+    if (this.held) this.log.error(`${this.held} usage events could not be queued before shutdown`);
     await this.queue.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
@@ -67,22 +90,54 @@ export class BullUsageSink implements UsageSink {
     }, delayMs);
   }
 
+  private dropOldest(): void {
+    const oldest = this.unsent[0];
+    const dropped = oldest ? oldest.events.shift() : this.buffer.shift();
+    if (oldest?.events.length === 0) this.unsent.shift();
+    this.held--;
+    this.log.error(`usage buffer full (Redis unreachable?): dropped usage event ${dropped?.requestId}`);
+  }
+
   private async send(): Promise<void> {
-    while (this.buffer.length) {
-      const batch = this.buffer.splice(0, MAX_BATCH);
+    for (;;) {
+      while (this.buffer.length) this.unsent.push({ jobId: randomUUID(), events: this.buffer.splice(0, MAX_BATCH) });
+      const batch = this.unsent[0];
+      if (!batch) return;
       try {
-        await this.queue.addBulk(batch.map((data) => ({ name: JobName.RecordUsage, data, opts: { ...JOB_OPTIONS, jobId: data.requestId } })));
+        const data: UsageBatch = { events: batch.events };
+        await this.queue.add(JobName.RecordUsageBatch, data, { ...JOB_OPTIONS, jobId: batch.jobId });
       } catch (err) {
-        this.buffer = batch.concat(this.buffer);
-        this.log.error(`${batch.length} usage events not queued yet, retrying: ${String(err)}`);
+        this.log.error(`${this.held} usage events not queued yet, retrying: ${String(err)}`);
         this.schedule(RETRY_MS);
         return;
+      }
+      // By identity: dropOldest may have emptied and removed this batch while it was being sent.
+      const at = this.unsent.indexOf(batch);
+      if (at >= 0) {
+        this.unsent.splice(at, 1);
+        this.held -= batch.events.length;
       }
     }
   }
 }
 
-/** Consumer side (billing). */
+/** The events a job carries: a batch, or one event in a job published before issue 11. */
+function eventsOf(job: Job): readonly UsageEvent[] {
+  const name = job.name as JobName;
+  switch (name) {
+    case JobName.RecordUsageBatch:
+      return (job.data as UsageBatch).events;
+    case JobName.RecordUsage:
+      return [job.data as UsageEvent];
+    default: {
+      // Not ours to guess at: failed at once (kept with the failed jobs), never retried.
+      const unknown: never = name;
+      throw new UnrecoverableError(`unknown usage job name ${String(unknown)}`);
+    }
+  }
+}
+
+/** Consumer side (billing): the handler gets a whole batch job's events at once. */
 export class BullUsageConsumer implements UsageConsumer {
   private worker: Worker | undefined;
   private redis: Redis | undefined;
@@ -90,13 +145,13 @@ export class BullUsageConsumer implements UsageConsumer {
   constructor(
     private readonly redisUrl: string,
     private readonly prefix = 'switchyard',
-    private readonly concurrency = 16,
+    private readonly concurrency = DEFAULT_CONCURRENCY,
   ) {}
 
   consume(handler: UsageHandler): void {
     // Workers block on Redis: ioredis must not give up on those commands (BullMQ requirement).
     this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
-    this.worker = new Worker(QueueName.Usage, (job: Job<UsageEvent>) => handler([job.data]), {
+    this.worker = new Worker(QueueName.Usage, async (job: Job) => handler(eventsOf(job)), {
       connection: this.redis,
       prefix: this.prefix,
       concurrency: this.concurrency,

@@ -7,10 +7,23 @@ export const QueueName = {
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
+  /** One job per batch of usage events: what the ingress publishes (issue 11). */
+  RecordUsageBatch: 'record-usage-batch',
+  /**
+   * One job per usage event: published before issue 11. Still consumed, because such jobs can be
+   * waiting in Redis while a cluster is upgraded.
+   */
   RecordUsage: 'record-usage',
 } as const;
+export type JobName = (typeof JobName)[keyof typeof JobName];
+
+/** A batch of usage events, in the order they were published. */
+export interface UsageBatch {
+  events: UsageEvent[];
+}
 
 export interface JobPayloads {
+  [JobName.RecordUsageBatch]: UsageBatch;
   [JobName.RecordUsage]: UsageEvent;
 }
 
