@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -22,9 +22,9 @@ process.once('exit', () => {
 });
 
 /** Runs a command (as the `postgres` OS user when we are root: initdb and postgres refuse root). */
-function run(command: string, args: string[], asPostgres: boolean): string {
+function run(command: string, args: string[], asPostgres: boolean, timeoutMs = 60_000): string {
   const [cmd, argv] = asPostgres && process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-  const result = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(cmd, argv, { encoding: 'utf8', timeout: timeoutMs });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stdout}${result.stderr}`);
   return result.stdout;
 }
@@ -54,9 +54,28 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   run(join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], true);
   // fsync off: only processes are killed here, never the machine, so the OS cache is durable enough.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
-  const pgCtl = (...args: string[]) => run(join(PG_BIN, 'pg_ctl'), ['-D', data, ...args], true);
+  const pgCtl = (...args: string[]) => run(join(PG_BIN, 'pg_ctl'), ['-D', data, ...args], true, 150_000);
+  const log = join(dir, 'postgres.log');
+  const startOnce = () => pgCtl('-o', options, '-l', log, '-w', '-t', '120', 'start');
+  // A restart after an immediate stop once did not come up within pg_ctl's wait on a CI run (the
+  // log was gone with the folder): stop whatever half-started and try once more, and if that
+  // fails too, say what the server's log said.
   const start = async () => {
-    pgCtl('-o', options, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start');
+    try {
+      startOnce();
+    } catch (first) {
+      try {
+        if (existsSync(join(data, 'postmaster.pid'))) pgCtl('-m', 'immediate', '-w', 'stop');
+      } catch {
+        // Nothing running to stop: the second start below says what is wrong.
+      }
+      try {
+        startOnce();
+      } catch (second) {
+        const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
+        throw new Error(`private Postgres did not start twice: ${String(first)}\n${String(second)}\n--- postgres.log ---\n${tail}`);
+      }
+    }
   };
   const kill = (mode: 'immediate' | 'fast' = 'immediate') => {
     if (existsSync(join(data, 'postmaster.pid'))) pgCtl('-m', mode, '-w', 'stop');
