@@ -13,3 +13,4 @@ export { requireEnv } from './require-env';
 export * from './secrets';
 export * from './ip-range';
 export * from './outbound';
+export { nestLogLevels } from './nest-log-levels';

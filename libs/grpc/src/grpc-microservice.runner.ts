@@ -1,5 +1,5 @@
-import { type DynamicModule, type INestMicroservice, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
-import type { LogLevel } from '@switchyard/config';
+import { type DynamicModule, type INestMicroservice, Logger } from '@nestjs/common';
+import { nestLogLevels, type LogLevel } from '@switchyard/config';
 import { NestFactory } from '@nestjs/core';
 import { onShutdownSignal } from '@switchyard/shared';
 import { GrpcHostTransport, type GrpcHostTransportOptions } from './grpc-host.transport';
@@ -47,8 +47,3 @@ export async function runGrpcMicroservice(module: DynamicModule, options: GrpcMi
   });
 }
 
-/** LOG_LEVEL → the Nest levels at or above it (the ingress maps it the same way). */
-function nestLogLevels(level: LogLevel): NestLogLevel[] {
-  const order: NestLogLevel[] = ['debug', 'log', 'warn', 'error'];
-  return order.slice(order.indexOf(level === 'info' ? 'log' : level));
-}

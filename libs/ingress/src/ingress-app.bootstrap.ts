@@ -1,8 +1,7 @@
 import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { LogLevel as NestLogLevel } from '@nestjs/common';
-import type { LogLevel } from '@switchyard/config';
+import { nestLogLevels, type LogLevel } from '@switchyard/config';
 import { onShutdownSignal } from '@switchyard/shared';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
@@ -75,9 +74,3 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
   return app;
 }
 
-/** LOG_LEVEL → the Nest levels at or above it. */
-function nestLogLevels(level: LogLevel): NestLogLevel[] {
-  const order: NestLogLevel[] = ['debug', 'log', 'warn', 'error'];
-  const from = level === 'info' ? 'log' : level;
-  return order.slice(order.indexOf(from));
-}
