@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
-import type { ServiceImplementation } from '@switchyard/grpc';
+import { eventBatches, type ServiceImplementation } from '@switchyard/grpc';
 import {
   type AdapterPort,
   AdapterServiceDefinition,
@@ -8,7 +8,7 @@ import {
   type EmbedGenerateRequest,
   type EmbedResponse,
   type GenerateRequest,
-  type ResponseEvent,
+  type ResponseEventBatch,
 } from '@switchyard/ir';
 import { UpstreamService } from '@switchyard/upstream';
 
@@ -20,8 +20,8 @@ export class AdapterController implements ServiceImplementation<AdapterServiceDe
   constructor(@Inject(UpstreamService) private readonly upstream: AdapterPort) {}
 
   @GrpcMethod(SERVICE, 'Generate')
-  generate(@Payload() request: GenerateRequest, @Ctx() signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    return this.upstream.generate(request, signal);
+  generate(@Payload() request: GenerateRequest, @Ctx() signal: AbortSignal): AsyncIterable<ResponseEventBatch> {
+    return eventBatches(this.upstream.generate(request, signal));
   }
 
   @GrpcMethod(SERVICE, 'Embed')

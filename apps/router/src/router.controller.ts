@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
-import type { ServiceImplementation } from '@switchyard/grpc';
+import { eventBatches, type ServiceImplementation } from '@switchyard/grpc';
 import {
   type CountTokensResponse,
   type EmbedRequest,
@@ -9,6 +9,7 @@ import {
   type HealthStateResponse,
   type ListModelsResponse,
   type ResponseEvent,
+  type ResponseEventBatch,
   type RouteRequest,
   ROUTER_PORT,
   type RouterPort,
@@ -23,8 +24,8 @@ export class RouterController implements ServiceImplementation<RouterServiceDefi
   constructor(@Inject(ROUTER_PORT) private readonly router: RouterPort) {}
 
   @GrpcMethod(SERVICE, 'Route')
-  route(@Payload() { request }: RouteRequest, @Ctx() signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    return request ? this.router.route(request, signal) : missingRequest();
+  route(@Payload() { request }: RouteRequest, @Ctx() signal: AbortSignal): AsyncIterable<ResponseEventBatch> {
+    return eventBatches(request ? this.router.route(request, signal) : missingRequest());
   }
 
   @GrpcMethod(SERVICE, 'ListModels')

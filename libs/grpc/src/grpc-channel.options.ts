@@ -17,9 +17,14 @@ const MESSAGE_SIZE: ChannelOptions = {
   'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
 };
 
+// Channelz keeps per-call counters and traces for a debugging service we do not serve; off, it
+// saves a few µs of CPU on each call, at both ends.
+const NO_CHANNELZ: ChannelOptions = { 'grpc.enable_channelz': 0 };
+
 export const GRPC_CLIENT_OPTIONS: ChannelOptions = {
   ...MESSAGE_SIZE,
   ...KEEPALIVE,
+  ...NO_CHANNELZ,
   // The default backoff grows to 120 s: a restarted pod would stay unreachable for minutes.
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
@@ -36,6 +41,7 @@ export const GRPC_CLIENT_OPTIONS: ChannelOptions = {
 export const GRPC_SERVER_OPTIONS: ServerOptions = {
   ...MESSAGE_SIZE,
   ...KEEPALIVE,
+  ...NO_CHANNELZ,
   // Long-lived HTTP/2 connections pin clients to the pods that existed when they connected;
   // ageing them out makes scale-outs take load. No grace limit: streams may run for minutes
   // (routing.timeouts.totalMs) and are never cut, only new calls move.

@@ -1,4 +1,4 @@
-import { ResponseEvent, RouterServiceDefinition } from '@switchyard/ir';
+import { ResponseEventBatch, RouterServiceDefinition } from '@switchyard/ir';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 
 describe(toGrpcServiceDefinition.name, () => {
@@ -10,13 +10,18 @@ describe(toGrpcServiceDefinition.name, () => {
   });
 
   it('serializes with the generated encoder and reads it back with the decoder', () => {
-    const event: ResponseEvent = { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":', choice: 0, signature: '' } } };
+    const batch: ResponseEventBatch = {
+      events: [
+        { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":', choice: 0, signature: '' } } },
+        { event: { $case: 'textDelta', value: { text: 'hi', choice: 0 } } },
+      ],
+    };
 
-    const bytes = sut.route.responseSerialize(event);
+    const bytes = sut.route.responseSerialize(batch);
 
     expect(Buffer.isBuffer(bytes)).toBe(true);
-    expect(bytes).toEqual(Buffer.from(ResponseEvent.encode(event).finish()));
-    expect(sut.route.responseDeserialize(bytes)).toEqual(event);
+    expect(bytes).toEqual(Buffer.from(ResponseEventBatch.encode(batch).finish()));
+    expect(sut.route.responseDeserialize(bytes)).toMatchObject(batch);
   });
 
   it('builds a definition once and hands the same one to every caller', () => {

@@ -1,7 +1,7 @@
 import { Controller, type DynamicModule, Module } from '@nestjs/common';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
 import { status as Status } from '@grpc/grpc-js';
-import { ErrorKind, IrError, type ResponseEvent, type RouteRequest, RouterServiceDefinition } from '@switchyard/ir';
+import { ErrorKind, IrError, type ResponseEventBatch, type RouteRequest, RouterServiceDefinition } from '@switchyard/ir';
 import { createGrpcMicroservice, type GrpcMicroservice } from './grpc-microservice.runner';
 import { GrpcHealthService } from './grpc-health.service';
 import { GrpcHealthController } from './grpc-health.controller';
@@ -15,8 +15,8 @@ class ScriptedRouterController {
   static cancelled = false;
 
   @GrpcMethod(SERVICE, 'Route')
-  async *route(@Payload() _request: RouteRequest, @Ctx() signal: AbortSignal): AsyncGenerator<ResponseEvent> {
-    yield { event: { $case: 'textDelta', value: { text: 'one', choice: 0 } } };
+  async *route(@Payload() _request: RouteRequest, @Ctx() signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
+    yield { events: [{ event: { $case: 'textDelta', value: { text: 'one', choice: 0 } } }] };
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     ScriptedRouterController.cancelled = true;
   }

@@ -1,5 +1,5 @@
 import { Client, type ClientReadableStream, connectivityState, credentials, type MethodDefinition, Metadata } from '@grpc/grpc-js';
-import type { ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import type { ErrorEvent, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
 import { GrpcCallError } from './grpc-call.error';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
 import type { CallMetadata } from './proto-service.types';
@@ -89,15 +89,18 @@ export abstract class GrpcPortClient {
     }
   }
 
-  /** The RouterPort/AdapterPort contract: never throws, a failed call ends with an error event. */
+  /**
+   * The RouterPort/AdapterPort contract: never throws, a failed call ends with an error event.
+   * The server sends the events in batches (`eventBatches`); they are handed out one by one.
+   */
   protected async *events<Req>(
-    method: MethodDefinition<Req, ResponseEvent>,
+    method: MethodDefinition<Req, ResponseEventBatch>,
     request: Req,
     signal: AbortSignal,
     metadata: CallMetadata | undefined,
   ): AsyncGenerator<ResponseEvent> {
     if (signal.aborted) return;
-    const call: ClientReadableStream<ResponseEvent> = this.client.makeServerStreamRequest(
+    const call: ClientReadableStream<ResponseEventBatch> = this.client.makeServerStreamRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
@@ -107,10 +110,12 @@ export abstract class GrpcPortClient {
     const cancel = (): void => call.cancel();
     signal.addEventListener('abort', cancel, { once: true });
     try {
-      for await (const event of call as AsyncIterable<ResponseEvent>) {
-        // Messages already buffered when the caller aborted are not handed out.
-        if (signal.aborted) return;
-        yield event;
+      for await (const batch of call as AsyncIterable<ResponseEventBatch>) {
+        for (const event of batch.events ?? []) {
+          // Events already received when the caller aborted are not handed out.
+          if (signal.aborted) return;
+          yield event;
+        }
       }
     } catch (error) {
       // Cancelled by our own caller: it asked to stop, so the iteration just ends.

@@ -1,4 +1,4 @@
-import { type CountTokensResponse, type HealthStateResponse, type EmbedResponse, type ListModelsResponse, type ResponseEvent, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
+import { type CountTokensResponse, type HealthStateResponse, type EmbedResponse, type ListModelsResponse, type ResponseEventBatch, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import type { ServiceImplementation } from './proto-service.types';
@@ -8,9 +8,9 @@ class CountingRouter implements ServiceImplementation<typeof RouterServiceDefini
   aborted = false;
   private calls = 0;
 
-  async *route(_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
+  async *route(_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
     this.calls++;
-    yield { event: { $case: 'textDelta', value: { text: `call ${this.calls}`, choice: 0 } } };
+    yield { events: [{ event: { $case: 'textDelta', value: { text: `call ${this.calls}`, choice: 0 } } }] };
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     this.aborted = true;
   }

@@ -4,6 +4,7 @@ export * from './grpc-channel.options';
 export * from './grpc-error.mapper';
 export * from './grpc-call.error';
 export * from './grpc-server.handlers';
+export * from './event-batches';
 export * from './grpc-server.host';
 export * from './port-service.registrar';
 export * from './grpc-port.client';

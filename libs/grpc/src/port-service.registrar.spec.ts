@@ -7,6 +7,7 @@ import {
   type GetUsageRequest,
   type GetUsageResponse,
   type ResponseEvent,
+  type ResponseEventBatch,
   type RouteRequest,
   RouterServiceDefinition,
 } from '@switchyard/ir';
@@ -83,8 +84,9 @@ describe('port services', () => {
 
     const events: ResponseEvent[] = [];
     const empty: RouteRequest = {};
-    for await (const event of raw.makeServerStreamRequest(route.path, route.requestSerialize, route.responseDeserialize, empty, new Metadata())) {
-      events.push(event as ResponseEvent);
+    // On the wire: batches of events (ResponseEventBatch), here a single one.
+    for await (const batch of raw.makeServerStreamRequest(route.path, route.requestSerialize, route.responseDeserialize, empty, new Metadata())) {
+      events.push(...((batch as ResponseEventBatch).events ?? []));
     }
 
     expect(events).toEqual([{ event: { $case: 'error', value: expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param: 'request' }) } }]);

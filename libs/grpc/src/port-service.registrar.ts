@@ -10,6 +10,7 @@ import {
   RouterServiceDefinition,
   type RouterPort,
 } from '@switchyard/ir';
+import { eventBatches } from './event-batches';
 import type { GrpcServerHost } from './grpc-server.host';
 
 // The gRPC face of each port: decode, call the one port method, encode. Kept this thin so
@@ -25,7 +26,7 @@ export function serveAuth(host: GrpcServerHost, impl: AuthPort): GrpcServerHost 
 
 export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerHost {
   return host.add(RouterServiceDefinition, {
-    route: ({ request }, signal) => (request ? impl.route(request, signal) : missingRequest('RouteRequest')),
+    route: ({ request }, signal) => eventBatches(request ? impl.route(request, signal) : missingRequest('RouteRequest')),
     listModels: () => impl.listModels(),
     embed: (request, signal) => impl.embed(request, signal),
     countTokens: ({ request }, signal) => impl.countTokens(request ?? {}, signal),
@@ -35,7 +36,7 @@ export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerH
 
 export function serveAdapter(host: GrpcServerHost, impl: AdapterPort): GrpcServerHost {
   return host.add(AdapterServiceDefinition, {
-    generate: (request, signal) => impl.generate(request, signal),
+    generate: (request, signal) => eventBatches(impl.generate(request, signal)),
     embed: (request, signal) => impl.embed(request, signal),
     countTokens: (request, signal) => impl.countTokens(request, signal),
   });

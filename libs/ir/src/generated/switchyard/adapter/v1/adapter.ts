@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from "../../ir/v1/ir";
+import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEventBatch } from "../../ir/v1/ir";
 
 export interface Target {
   deploymentId?: string | undefined;
@@ -413,7 +413,7 @@ export const AdapterServiceDefinition = {
       name: "Generate",
       requestType: GenerateRequest as typeof GenerateRequest,
       requestStream: false,
-      responseType: ResponseEvent as typeof ResponseEvent,
+      responseType: ResponseEventBatch as typeof ResponseEventBatch,
       responseStream: true,
       options: {},
     },

@@ -380,6 +380,15 @@ export interface ResponseEvent {
     | undefined;
 }
 
+/**
+ * What a Route or Generate stream carries per gRPC message: the events that were ready together
+ * (a whole non-streaming answer, or the deltas one upstream read produced), so a request costs
+ * one message per hop instead of one per event. Never empty.
+ */
+export interface ResponseEventBatch {
+  events?: ResponseEvent[] | undefined;
+}
+
 /** One input of an embeddings request: text, or (OpenAI) pre-tokenised ids. */
 export interface EmbedInput {
   text?: string | undefined;
@@ -2938,6 +2947,57 @@ export const ResponseEvent: MessageFns<ResponseEvent> = {
             }
 
             message.event = { $case: "error", value: ErrorEvent.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseResponseEventBatch(): ResponseEventBatch {
+  return { events: [] };
+}
+
+export const ResponseEventBatch: MessageFns<ResponseEventBatch> = {
+  encode(message: ResponseEventBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.events !== undefined && message.events.length !== 0) {
+      for (const v of message.events) {
+        ResponseEvent.encode(v!, writer.uint32(10).fork()).join();
+      }
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResponseEventBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResponseEventBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const el = ResponseEvent.decode(reader, reader.uint32());
+            if (el !== undefined) {
+              message.events!.push(el);
+            }
             continue;
           }
         }

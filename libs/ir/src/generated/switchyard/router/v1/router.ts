@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from "../../ir/v1/ir";
+import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEventBatch } from "../../ir/v1/ir";
 
 export interface RouteRequest {
   request?: ChatRequest | undefined;
@@ -569,7 +569,7 @@ export const RouterServiceDefinition = {
       name: "Route",
       requestType: RouteRequest as typeof RouteRequest,
       requestStream: false,
-      responseType: ResponseEvent as typeof ResponseEvent,
+      responseType: ResponseEventBatch as typeof ResponseEventBatch,
       responseStream: true,
       options: {},
     },
