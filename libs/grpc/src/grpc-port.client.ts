@@ -1,4 +1,4 @@
-import { Client, type ClientReadableStream, connectivityState, credentials, type MethodDefinition, Metadata } from '@grpc/grpc-js';
+import { Client, type ClientReadableStream, type ClientUnaryCall, connectivityState, credentials, type MethodDefinition, Metadata } from '@grpc/grpc-js';
 import type { ErrorEvent, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
 import { GrpcCallError } from './grpc-call.error';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
@@ -54,20 +54,26 @@ export abstract class GrpcPortClient {
   /** Rejects with a GrpcCallError naming the method and status. */
   protected unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, metadata: CallMetadata | undefined, signal?: AbortSignal): Promise<Res> {
     return new Promise((resolve, reject) => {
-      const call = this.client.makeUnaryRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
-        request,
-        toMetadata(metadata),
-        { deadline: Date.now() + this.unaryDeadlineMs },
-        (error, response) => {
-          if (error) reject(GrpcCallError.from(method.path, error));
-          else if (response === undefined) reject(GrpcCallError.from(method.path, new Error('empty response')));
-          else resolve(response);
-          signal?.removeEventListener('abort', cancel);
-        },
-      );
+      const stackLimit = withoutCallerStacks();
+      let call: ClientUnaryCall;
+      try {
+        call = this.client.makeUnaryRequest(
+          method.path,
+          method.requestSerialize,
+          method.responseDeserialize,
+          request,
+          toMetadata(metadata),
+          { deadline: Date.now() + this.unaryDeadlineMs },
+          (error, response) => {
+            if (error) reject(GrpcCallError.from(method.path, error));
+            else if (response === undefined) reject(GrpcCallError.from(method.path, new Error('empty response')));
+            else resolve(response);
+            signal?.removeEventListener('abort', cancel);
+          },
+        );
+      } finally {
+        Error.stackTraceLimit = stackLimit;
+      }
       const cancel = (): void => call.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
     });
@@ -100,13 +106,13 @@ export abstract class GrpcPortClient {
     metadata: CallMetadata | undefined,
   ): AsyncGenerator<ResponseEvent> {
     if (signal.aborted) return;
-    const call: ClientReadableStream<ResponseEventBatch> = this.client.makeServerStreamRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      request,
-      toMetadata(metadata),
-    );
+    const stackLimit = withoutCallerStacks();
+    let call: ClientReadableStream<ResponseEventBatch>;
+    try {
+      call = this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, toMetadata(metadata));
+    } finally {
+      Error.stackTraceLimit = stackLimit;
+    }
     const cancel = (): void => call.cancel();
     signal.addEventListener('abort', cancel, { once: true });
     try {
@@ -127,6 +133,18 @@ export abstract class GrpcPortClient {
       call.cancel();
     }
   }
+}
+
+/**
+ * grpc-js records the caller's stack (`new Error()`) on every call, to append to the error of a
+ * failed one; we answer failures with fixed texts (GrpcCallError) and never read it. Capturing
+ * that stack was a measurable share of each call's CPU (docs/architecture.md §7), so the call
+ * is made with stack capture off; the caller puts the returned limit back right after.
+ */
+function withoutCallerStacks(): number {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return limit;
 }
 
 function toMetadata(record: CallMetadata | undefined): Metadata {

@@ -7,17 +7,24 @@ import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
 export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const controller = new AbortController();
-    call.once('cancelled', () => controller.abort());
+    const abort = (): void => controller.abort();
+    call.once('cancelled', abort);
+    // grpc-js reports the end of every call as 'cancelled' once the answer is out; listening
+    // past it aborted the signal of each finished call, a DOMException (with its stack) apiece.
+    const answer: typeof callback = (error, response) => {
+      call.off('cancelled', abort);
+      callback(error, response);
+    };
     let pending: Promise<Res>;
     try {
       pending = handler(call.request, controller.signal);
     } catch (error) {
-      callback(toStatus(error));
+      answer(toStatus(error));
       return;
     }
     pending.then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toStatus(error)),
+      (response) => answer(null, response),
+      (error: unknown) => answer(toStatus(error)),
     );
   };
 }
@@ -41,8 +48,11 @@ async function pump<Req, Res>(handler: ServerStreamHandler<Req, Res>, call: Serv
       if (signal.aborted) break;
       if (!call.write(message)) await drained(call, signal);
     }
+    // Before ending: the end of the call is reported as 'cancelled' too (see unaryCallHandler).
+    call.off('cancelled', abort);
     if (!signal.aborted) call.end();
   } catch (error) {
+    call.off('cancelled', abort);
     // grpc-js turns an 'error' event on the call into the final status (server-call.ts).
     if (!signal.aborted) call.emit('error', toStatus(error));
   } finally {

@@ -23,7 +23,7 @@ class CountingRouter implements ServiceImplementation<typeof RouterServiceDefini
     return {};
   }
 
-  async countTokens(): Promise<CountTokensResponse> {
+  async countTokens(_request?: RouteRequest, _signal?: AbortSignal): Promise<CountTokensResponse> {
     return { inputTokens: this.calls };
   }
 
@@ -56,6 +56,34 @@ describe(GrpcServerHost.name, () => {
 
     await expect(iterator.next()).resolves.toMatchObject({ value: { event: { $case: 'error' } } });
     expect(router.aborted).toBe(true);
+    client.close();
+  });
+
+  it("leaves a finished call's signal alone: only a caller that goes away aborts it", async () => {
+    const router = new CountingRouter();
+    let unarySignal: AbortSignal | undefined;
+    let streamSignal: AbortSignal | undefined;
+    router.countTokens = async (_request?: RouteRequest, signal?: AbortSignal): Promise<CountTokensResponse> => {
+      unarySignal = signal;
+      return { inputTokens: 1 };
+    };
+    router.route = async function* (_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
+      streamSignal = signal;
+      yield { events: [{ event: { $case: 'textDelta', value: { text: 'done', choice: 0 } } }] };
+    };
+    const port = await sut.add(RouterServiceDefinition, router).start('127.0.0.1', 0);
+    const client = new GrpcRouterClient(`127.0.0.1:${port}`);
+    const stackLimit = Error.stackTraceLimit;
+
+    await client.countTokens({ model: 'm' }, new AbortController().signal);
+    for await (const _ of client.route({ model: 'm' }, new AbortController().signal));
+    // grpc-js reports the end of each call as 'cancelled' on a later tick.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(unarySignal?.aborted).toBe(false);
+    expect(streamSignal?.aborted).toBe(false);
+    // The clients turn stack capture off around each call and put it back.
+    expect(Error.stackTraceLimit).toBe(stackLimit);
     client.close();
   });
 
