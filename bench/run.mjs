@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SCENARIOS, measureCell } from './lib/cell.mjs';
+import { SCENARIOS, measureCell, primeTarget } from './lib/cell.mjs';
 import { Children } from './lib/children.mjs';
 import { gatewayRss } from './lib/memory.mjs';
 import { clusterInfra, createFreshDatabase, infraProblem, redact, resetOwnRedis } from './lib/infra.mjs';
@@ -21,6 +21,8 @@ const USAGE = `usage: node bench/run.mjs [--duration SECONDS] [--warmup SECONDS]
 
 // Long enough for start-up garbage to be collected and start-up timers to have run once.
 const IDLE_WAIT_MS = 3000;
+// Seconds of each kind of priming load per target before its first cell (see primeTarget).
+const PRIME_S = 4;
 const options = readOptions();
 const children = new Children();
 const cleanups = [];
@@ -34,7 +36,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 // Bounded: startup, every cell with its warm-up and settle time, and generous slack.
-const budgetS = 240 + SCENARIOS.length * 3 * (options.durationS + options.warmupS + 35);
+const budgetS = 240 + 3 * (2 * PRIME_S + 35) + SCENARIOS.length * 3 * (options.durationS + options.warmupS + 35);
 setTimeout(() => {
   console.error(`watchdog: the benchmark ran past ${budgetS} s; stopping`);
   void shutdown().finally(() => process.exit(1));
@@ -66,6 +68,10 @@ async function main() {
   // Idle memory, before any load: started, answered the preflight requests, then left alone.
   await new Promise((r) => setTimeout(r, IDLE_WAIT_MS));
   run.idleRss = Object.fromEntries(targets.filter((t) => t.gateway.length).map((t) => [t.id, gatewayRss(t.gateway)]));
+  for (const target of targets) {
+    log(`${target.label}: priming, ${PRIME_S} s non-stream + ${PRIME_S} s stream at c=16`);
+    run.problems.push(...(await primeTarget(target, PRIME_S)));
+  }
   log(`measuring ${targets.map((t) => t.label).join(', ')}: ${SCENARIOS.length} scenarios × ${options.warmupS} s warm-up + ${options.durationS} s`);
 
   // Scenario-major order: the targets of one row are measured back to back, so a slow drift of
