@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIOS, measureCell, primeTarget } from './lib/cell.mjs';
 import { Children } from './lib/children.mjs';
+import { processCpuMs } from './lib/cpu.mjs';
 import { gatewayRss } from './lib/memory.mjs';
 import { clusterInfra, createFreshDatabase, infraProblem, redact, resetOwnRedis } from './lib/infra.mjs';
 import { renderMarkdown, writeResults } from './lib/report.mjs';
@@ -23,6 +24,8 @@ const USAGE = `usage: node bench/run.mjs [--duration SECONDS] [--warmup SECONDS]
 const IDLE_WAIT_MS = 3000;
 // Seconds of each kind of priming load per target before its first cell (see primeTarget).
 const PRIME_S = 4;
+// How long idle CPU is sampled after the last cell (coarse: /proc counts 10 ms ticks).
+const IDLE_CPU_MS = 20_000;
 const options = readOptions();
 const children = new Children();
 const cleanups = [];
@@ -36,7 +39,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 // Bounded: startup, every cell with its warm-up and settle time, and generous slack.
-const budgetS = 240 + 3 * (2 * PRIME_S + 35) + SCENARIOS.length * 3 * (options.durationS + options.warmupS + 35);
+const budgetS = 240 + 3 * (2 * PRIME_S + 35) + (IDLE_WAIT_MS + IDLE_CPU_MS) / 1000 + SCENARIOS.length * 3 * (options.durationS + options.warmupS + 35);
 setTimeout(() => {
   console.error(`watchdog: the benchmark ran past ${budgetS} s; stopping`);
   void shutdown().finally(() => process.exit(1));
@@ -90,6 +93,7 @@ async function main() {
     }
   }
 
+  run.idleCpu = await idleCpu(targets);
   run.meta.loadAvgEnd = loadAvg();
   await shutdown(run);
   const markdown = renderMarkdown(run);
@@ -97,6 +101,25 @@ async function main() {
   console.log(`\n${markdown}`);
   console.log('written to bench/results/latest.md and bench/results/latest.json');
   return run.problems.length ? 1 : 0;
+}
+
+/**
+ * CPU each gateway process uses while nothing is asked of it, after all the cells (warm, queues
+ * drained, every timer and poller running): percent of one core over IDLE_CPU_MS.
+ */
+async function idleCpu(targets) {
+  const procs = targets.flatMap((t) => t.gateway.filter((c) => c.running).map((c) => ({ target: t.id, name: c.name, pid: c.pid })));
+  await new Promise((r) => setTimeout(r, IDLE_WAIT_MS));
+  const before = procs.map((p) => processCpuMs(p.pid));
+  const start = performance.now();
+  await new Promise((r) => setTimeout(r, IDLE_CPU_MS));
+  const wall = performance.now() - start;
+  const out = {};
+  procs.forEach((p, i) => {
+    const now = processCpuMs(p.pid);
+    (out[p.target] ??= {})[p.name] = now == null || before[i] == null ? null : ((now - before[i]) / wall) * 100;
+  });
+  return out;
 }
 
 /** The cluster target, or null with the reason recorded; throws only when --cluster demanded it. */

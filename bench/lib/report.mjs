@@ -103,6 +103,13 @@ export function renderMarkdown(run) {
     }
   }
 
+  const idle = Object.entries(run.idleCpu ?? {});
+  if (idle.length) {
+    out.push('', 'Idle CPU, % of one core, by process (sampled 20 s after the last cell, nothing sent).', '');
+    out.push(row(['process', 'idle CPU %']), row(['---', '---:']));
+    for (const [, byProcess] of idle) for (const [name, pct] of Object.entries(byProcess)) out.push(row([name, fmt(pct, 2)]));
+  }
+
   out.push('', '## Problems', '');
   out.push(...(run.problems.length ? run.problems.map((p) => `- ${p.replace(/\n/g, '\n  ')}`) : ['None: every request answered 2xx, every stream carried content and ended with [DONE].']));
   return `${out.join('\n')}\n`;

@@ -1,0 +1,65 @@
+// `node bench/profile.mjs`: where a cluster request's CPU goes, process by process. Starts the
+// bench's cluster (same config, fresh database, Redis db 9), sends ROUNDS rounds of N requests at
+// C connections, and prints each process's CPU per request for each round (later rounds are the
+// warm ones). With PROF_DIR set, every cluster process runs under --cpu-prof and writes its V8
+// profile there on exit (open in Chrome DevTools). For finding a lever, not for figures: the
+// client is Node's fetch, heavier than the bench's autocannon. Never run two at once (db 9).
+//
+//   N=4000 C=16 ROUNDS=3 STREAM=0 PROF_DIR=/tmp/prof node bench/profile.mjs
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Children } from './lib/children.mjs';
+import { processCpuMs } from './lib/cpu.mjs';
+import { clusterInfra, createFreshDatabase, resetOwnRedis } from './lib/infra.mjs';
+import { CHAT_PATH, CLIENT_KEY, startCluster, startSimulator, writeGatewayConfig } from './lib/targets.mjs';
+
+const n = Number(process.env.N ?? 4000);
+const connections = Number(process.env.C ?? 16);
+const rounds = Number(process.env.ROUNDS ?? 3);
+const stream = process.env.STREAM === '1';
+const profDir = process.env.PROF_DIR;
+
+const children = new Children();
+if (profDir) {
+  const start = children.start.bind(children);
+  children.start = (name, args, env) => start(name, name.startsWith('cluster') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`, ...args] : args, env);
+}
+const infra = clusterInfra();
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-profile-'));
+const db = await createFreshDatabase(infra.postgresUrl);
+await resetOwnRedis(infra);
+try {
+  const simulator = await startSimulator(children);
+  const configPath = writeGatewayConfig(dir, simulator.port);
+  const cluster = await startCluster(children, { configPath, dataDir: dir, databaseUrl: db.url, redisUrl: infra.redisUrl, simulator: simulator.simulator });
+  const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'hello there' }], stream });
+  const headers = { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' };
+  for (let round = 1; round <= rounds; round++) {
+    const times = [];
+    let sent = 0;
+    const before = cluster.gateway.map((c) => processCpuMs(c.pid));
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (sent++ < n) {
+          const t = performance.now();
+          const res = await fetch(`${cluster.origin}${CHAT_PATH}`, { method: 'POST', headers, body });
+          await res.text();
+          if (!res.ok) throw new Error(`answered ${res.status}`);
+          times.push(performance.now() - t);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    times.sort((a, b) => a - b);
+    const perProcess = cluster.gateway.map((c, i) => `${c.name.replace('cluster-', '')} ${((processCpuMs(c.pid) - before[i]) / times.length).toFixed(2)}`);
+    console.log(`round ${round}: ${times.length} requests, c=${connections}, ${(times.length / seconds).toFixed(0)} rps, p50 ${times[times.length >> 1].toFixed(2)} ms`);
+    console.log(`  CPU ms per request: ${perProcess.join(', ')}`);
+  }
+} finally {
+  await children.stopAll();
+  await db.drop();
+  await resetOwnRedis(infra);
+  rmSync(dir, { recursive: true, force: true });
+}
