@@ -1,13 +1,14 @@
 import { Controller, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, GrpcMethod, GrpcMethodStreamingType, type MessageHandler, Payload, Transport } from '@nestjs/microservices';
-import { GrpcHealthService, GrpcHostTransport, GrpcPassthroughFilter, GrpcServerHost, type ProtoServiceDefinition, serveAdapter, serveAuth } from '@switchyard/grpc';
-import { AdapterServiceDefinition, type AdmitResponse, AuthServiceDefinition, type HealthCheckRequest, type ResponseEvent } from '@switchyard/ir';
+import { eventBatches, GrpcHealthService, GrpcHostTransport, GrpcPassthroughFilter, GrpcServerHost, type ProtoServiceDefinition, serveAdapter, serveAuth } from '@switchyard/grpc';
+import { AdapterServiceDefinition, type AdmitResponse, AuthServiceDefinition, type HealthCheckRequest, type ResponseEvent, type ResponseEventBatch } from '@switchyard/ir';
 import { resolve } from 'node:path';
 import { from, type Observable } from 'rxjs';
 
 // The three ways to serve the same two hot RPCs, each answering from memory so only the
-// transport is measured: a unary Admit and a server-streamed Generate of STREAM_EVENTS events.
+// transport is measured: a unary Admit and a server-streamed Generate of STREAM_EVENTS events
+// (sent as the apps send them: batched, here all ready at once, so one message).
 
 export const STREAM_EVENTS = 20;
 export type ServerKind = 'plain' | 'custom' | 'builtin';
@@ -30,8 +31,8 @@ class CustomController {
   }
 
   @GrpcMethod('AdapterService', 'Generate')
-  generate(@Payload() _request: unknown, @Ctx() _signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    return events();
+  generate(@Payload() _request: unknown, @Ctx() _signal: AbortSignal): AsyncIterable<ResponseEventBatch> {
+    return eventBatches(events());
   }
 }
 
@@ -44,7 +45,7 @@ class BuiltinController {
 
   @GrpcMethod('AdapterService', 'Generate')
   generate(_request: unknown): Observable<unknown> {
-    return from(Array.from({ length: STREAM_EVENTS }, () => DELTA_LOADER));
+    return from([{ events: Array.from({ length: STREAM_EVENTS }, () => DELTA_LOADER) }]);
   }
 }
 
