@@ -19,12 +19,14 @@ const targets = {
   standalone: 'apps/standalone/src/main.ts',
   simulator: 'libs/testing/src/simulator/simulator.cli.ts',
   'transport-bench': 'bench/transport/grpc-transport.bench.ts',
+  'hops-bench': 'bench/hops/hops.bench.ts',
 };
 // Worker threads an app starts, bundled beside it (the app finds them next to its own bundle).
 const workers = {
   standalone: ['libs/db/src/pglite.worker.ts'],
 };
-const outFor = (name) => (name === 'simulator' ? 'dist/tools/simulator.js' : name === 'transport-bench' ? 'dist/bench/transport.js' : `dist/apps/${name}/main.js`);
+const BENCHES = { 'transport-bench': 'dist/bench/transport.js', 'hops-bench': 'dist/bench/hops.js' };
+const outFor = (name) => (name === 'simulator' ? 'dist/tools/simulator.js' : (BENCHES[name] ?? `dist/apps/${name}/main.js`));
 
 const swcPlugin = {
   name: 'swc-decorators',

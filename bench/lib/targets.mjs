@@ -157,7 +157,7 @@ export async function startCluster(children, { configPath, dataDir, databaseUrl,
   await waitReady(origin, ingress);
   const apps = [ingress, ...grpc.map((g) => g.app)];
   for (const a of apps) a.markReady();
-  return gatewayTarget('cluster', 'cluster', origin, apps, simulator);
+  return { ...gatewayTarget('cluster', 'cluster', origin, apps, simulator), grpcPorts: { auth, adapter, router, billing } };
 }
 
 function gatewayTarget(id, label, origin, apps, simulator) {
