@@ -1,8 +1,9 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ADAPTER_FAMILIES, DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { ROUTER_PORT } from '@switchyard/ir';
+import { ADAPTER_FAMILIES } from '@switchyard/providers';
 import { type ConfigChangeBus, createConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { RouterController } from './router.controller';

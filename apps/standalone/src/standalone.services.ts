@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { ADAPTER_FAMILIES, SecretBox, SwitchyardConfig, SwitchyardEnv, upstreamLimits } from '@switchyard/config';
+import { SecretBox, SwitchyardConfig, SwitchyardEnv, upstreamLimits } from '@switchyard/config';
 import { Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
+import { ADAPTER_FAMILIES } from '@switchyard/providers';
 import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { UpstreamService } from '@switchyard/upstream';

@@ -1,6 +1,6 @@
+import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
 import { z } from 'zod';
 import { isIpRange } from './ip-range';
-import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
 
 // Building blocks for environment schemas. Each takes the raw string and, when it is wrong,
 // says what was expected and what was found, so the boot error names the fix.

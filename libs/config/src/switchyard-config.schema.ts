@@ -1,10 +1,11 @@
+import { PROVIDER_IDS } from '@switchyard/providers';
 import { z } from 'zod';
 import { isIpRange } from './ip-range';
 import { passthroughSchema } from './passthrough.schema';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
-import { DEFAULT_ROUTING, PROVIDER_TYPES, ROUTING_STRATEGIES, type SwitchyardConfig } from './switchyard-config.types';
+import { DEFAULT_ROUTING, ROUTING_STRATEGIES, type SwitchyardConfig } from './switchyard-config.types';
 
-// The shape of switchyard.yaml (DESIGN.md §4). Strict objects everywhere: a misspelt key
+// The shape of switchyard.yaml (docs/architecture.md §4). Strict objects everywhere: a misspelt key
 // (`wieght: 3`) must fail loudly rather than silently fall back to its default.
 // Cross-references (ids, names, duplicates) are checked in switchyard-config.checks.ts.
 
@@ -87,7 +88,8 @@ const routingSchema = z.strictObject({
 
 const providerSchema = z.strictObject({
   id,
-  type: z.enum(PROVIDER_TYPES),
+  // The providers registry's ids: a provider type is valid exactly when an adapter serves it.
+  type: z.enum(PROVIDER_IDS),
   baseUrl: httpUrl,
   // Local OpenAI-compatible servers (Ollama, vLLM) commonly need no key.
   apiKeys: z.array(secretRef).default([]),

@@ -1,9 +1,8 @@
-// The declarative configuration (switchyard.yaml), after validation and defaults.
-// Shape contract: ../shared/DESIGN.md §4 (camelCase keys). Secrets stay as references
-// (`env:NAME`) here; they are resolved only where they are used.
+import type { ProviderId } from '@switchyard/providers';
 
-export const PROVIDER_TYPES = ['openai', 'azure-openai', 'openai-compatible', 'anthropic', 'gemini'] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
+// The declarative configuration (switchyard.yaml), after validation and defaults.
+// Shape contract: the example in docs/architecture.md §4 (camelCase keys). Secrets stay as
+// references (`env:NAME`) here; they are resolved only where they are used.
 
 /** A literal value or a reference such as `env:OPENAI_KEY_1`. */
 export type SecretRef = string;
@@ -100,7 +99,8 @@ export interface ModelRoutingConfig {
 
 export interface ProviderConfig {
   id: string;
-  type: ProviderType;
+  /** One of the providers registry's ids (`PROVIDER_IDS` in @switchyard/providers). */
+  type: ProviderId;
   baseUrl: string;
   apiKeys: SecretRef[];
   region?: string;
@@ -204,16 +204,3 @@ export interface SwitchyardConfig {
   models: ModelConfig[];
   tenants: TenantConfig[];
 }
-
-/** Adapter worker families: `apps/adapter` runs once per family (`ADAPTER_PROVIDER=openai`). */
-export const ADAPTER_FAMILIES = ['openai', 'anthropic', 'gemini'] as const;
-export type AdapterFamily = (typeof ADAPTER_FAMILIES)[number];
-
-/** Which adapter worker serves a provider type: the openai worker also speaks Azure and the OpenAI-compatible family. */
-export const ADAPTER_FAMILY_OF = {
-  openai: 'openai',
-  'azure-openai': 'openai',
-  'openai-compatible': 'openai',
-  anthropic: 'anthropic',
-  gemini: 'gemini',
-} as const satisfies Record<ProviderType, AdapterFamily>;

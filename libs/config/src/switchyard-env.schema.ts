@@ -1,10 +1,10 @@
+import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
 import { z } from 'zod';
 import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envPort, envString, envUrl } from './env-var.schemas';
 import { DEFAULT_UPSTREAM_ENV_PREFIX, type OutboundPolicy } from './outbound/outbound-policy.types';
 import { refuseUpstreamEnvPrefix } from './outbound/upstream-env-ref.rules';
 import { loadProcessEnv } from './process-env.loader';
 import { SECRET_KEYS_ENV } from './secrets/secret-keys.parser';
-import { ADAPTER_FAMILIES, type AdapterFamily } from './switchyard-config.types';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 

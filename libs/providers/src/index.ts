@@ -1,3 +1,4 @@
+export * from './core/provider-ids';
 export * from './core/provider-adapter.types';
 export * from './core/passthrough.policy';
 export * from './core/sse-parser';

@@ -1,4 +1,5 @@
-import { PROVIDER_IDS, type ProviderAdapter } from './core/provider-adapter.types';
+import type { ProviderAdapter } from './core/provider-adapter.types';
+import { PROVIDER_IDS } from './core/provider-ids';
 import { PROVIDERS, isProviderId, providerAdapter } from './registry';
 
 describe(providerAdapter.name, () => {

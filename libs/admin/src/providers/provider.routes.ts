@@ -1,4 +1,5 @@
-import { PROVIDER_TYPES, passthroughSchema } from '@switchyard/config';
+import { passthroughSchema } from '@switchyard/config';
+import { PROVIDER_IDS } from '@switchyard/providers';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
 import { regionName, slugId, timestampView } from '../schemas/common.schemas';
@@ -23,7 +24,7 @@ const PASSTHROUGH_DOC =
 
 export const createProviderBody = z.strictObject({
   id: slugId,
-  type: z.enum(PROVIDER_TYPES),
+  type: z.enum(PROVIDER_IDS),
   baseUrl: httpUrl,
   apiKeys: z.array(apiKeyRef).max(64).default([]),
   region: regionName.nullable().optional(),
@@ -33,7 +34,7 @@ export const createProviderBody = z.strictObject({
 export type CreateProviderBody = z.output<typeof createProviderBody>;
 
 export const updateProviderBody = z.strictObject({
-  type: z.enum(PROVIDER_TYPES).optional(),
+  type: z.enum(PROVIDER_IDS).optional(),
   baseUrl: httpUrl.optional(),
   apiKeys: z.array(apiKeyRef).max(64).optional().describe('Replaces every key; a literal already stored is kept as it was sealed.'),
   region: regionName.nullable().optional(),

@@ -1,16 +1,15 @@
 import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
 import type { PassthroughPolicy } from './passthrough.policy';
+import type { AdapterFamily, ProviderId } from './provider-ids';
 
-// The adapter contract every provider implements (STYLE.md: build request, parse response,
-// parse a stream event, map an error). Pure functions of their inputs: no I/O here.
-
-export const PROVIDER_IDS = ['openai', 'azure-openai', 'openai-compatible', 'anthropic', 'gemini'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+// The adapter contract every provider implements: build the request, read the response, read a
+// stream event, map an error (docs/architecture.md §1, adapter). Pure functions of their
+// inputs: no I/O here.
 
 export interface ProviderManifest {
   id: ProviderId;
   /** The adapter worker that serves it (ADAPTER_PROVIDER). */
-  family: 'openai' | 'anthropic' | 'gemini';
+  family: AdapterFamily;
   capabilities: { streaming: boolean; tools: boolean; vision: boolean; jsonSchema: boolean; reasoning: boolean };
   /**
    * The response header the provider documents as its request id, passed on with an upstream

@@ -1,7 +1,8 @@
 import type { EmbedRequest } from '@switchyard/ir';
 import { irFixtures } from '@switchyard/testing';
 import { join } from 'node:path';
-import type { ProviderAdapter, ProviderId, UpstreamTarget } from '../core/provider-adapter.types';
+import type { ProviderAdapter, UpstreamTarget } from '../core/provider-adapter.types';
+import type { ProviderId } from '../core/provider-ids';
 import { PROVIDERS } from '../registry';
 import { parseOpenAiEmbedResponse } from './openai.embeddings';
 

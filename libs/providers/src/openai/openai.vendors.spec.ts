@@ -1,7 +1,8 @@
 import { ChatRequest, ErrorKind, IrError, Role, ToolChoice_Mode } from '@switchyard/ir';
 import { irFixtures } from '@switchyard/testing';
 import { join } from 'node:path';
-import type { ProviderId, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import type { ProviderId } from '../core/provider-ids';
 import { PROVIDERS } from '../registry';
 import { VENDOR_PROFILES } from './openai.vendors';
 
