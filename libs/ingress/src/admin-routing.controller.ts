@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ROUTER_PORT } from '@switchyard/ir';
 import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
 import { isAdmin } from '@switchyard/shared';
@@ -50,7 +50,8 @@ export function renderHealthMetrics(state: HealthStateResponse, now = Date.now()
 export class AdminRoutingController {
   constructor(
     @Inject(ROUTER_PORT) private readonly router: RouterPort,
-    @Optional() @Inject(ADMIN_TOKEN) private readonly token?: string,
+    // IngressModule always provides it; undefined (no admin token) disables these routes.
+    @Inject(ADMIN_TOKEN) private readonly token: string | undefined,
   ) {}
 
   @Get('admin/v1/routing/health')

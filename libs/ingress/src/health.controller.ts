@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 /** Readiness of the dependencies this process needs to serve (DESIGN.md §6: regions route by /readyz). */
@@ -10,7 +10,8 @@ export const READINESS_CHECKS = Symbol('ReadinessChecks');
 
 @Controller()
 export class HealthController {
-  constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}
+  // IngressModule always provides the list (empty in standalone, which has no remote dependency).
+  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
 
   @Get('healthz')
   health(@Res() reply: FastifyReply): void {

@@ -49,6 +49,5 @@ export type AdapterPorts = ReadonlyMap<string, AdapterPort>;
 
 export const AUTH_PORT = Symbol('AuthPort');
 export const ROUTER_PORT = Symbol('RouterPort');
-export const ADAPTER_PORTS = Symbol('AdapterPorts');
 export const USAGE_SINK = Symbol('UsageSink');
 export const BILLING_PORT = Symbol('BillingPort');
