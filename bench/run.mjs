@@ -1,5 +1,6 @@
 // `npm run bench`: the latency Switchyard adds over calling the provider simulator directly,
-// and its throughput, measured in one run on one machine (DESIGN.md §9). See bench/README.md.
+// and its throughput, measured in one run on one machine (docs/architecture.md §7). See
+// bench/README.md.
 //   node bench/run.mjs [--duration 8] [--warmup 2] [--cluster | --no-cluster]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -7,7 +7,10 @@ import { AUTH_PORT } from '@switchyard/ir';
 import { RedisConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
 import { AuthController } from './auth.controller';
 
-/** Cluster auth (DESIGN.md §1): admission from the key cache, limits counted in the shared Redis. */
+/**
+ * Cluster auth (docs/architecture.md §1 and §6): admission from the key cache, limits counted in
+ * the shared Redis.
+ */
 @Module({})
 export class AuthAppModule implements OnApplicationShutdown {
   constructor(

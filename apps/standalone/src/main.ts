@@ -9,7 +9,8 @@ import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
 import { withBaselineWasmTier } from './startup-wasm.tier';
 
-// Standalone: every service in one process, in-process calls instead of gRPC (DESIGN.md §5).
+// Standalone: every service in one process, in-process calls instead of gRPC
+// (docs/architecture.md §6).
 async function bootstrap(): Promise<void> {
   const env = loadSwitchyardEnv();
   const outbound = outboundPolicyOf(env);

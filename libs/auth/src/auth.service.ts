@@ -44,8 +44,9 @@ function refuse(kind: ErrorKind, message: string): AdmitResponse {
 }
 
 /**
- * Admission (DESIGN.md §1): key → tenant, expiry, revocation, client IP ranges, allowed models and
- * regions, then rate limits, concurrency and budgets counted in one quota-store round trip.
+ * Admission (docs/architecture.md §1, auth): key → tenant, expiry, revocation, client IP ranges,
+ * allowed models and regions, then rate limits, concurrency and budgets counted in one
+ * quota-store round trip.
  */
 export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly log = new Logger(AuthService.name);

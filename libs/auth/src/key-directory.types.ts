@@ -1,5 +1,5 @@
-// What admission needs of a virtual key, cached in memory (DESIGN.md §1: one round trip, key
-// records cached and refreshed, never a database read per request).
+// What admission needs of a virtual key, cached in memory (docs/architecture.md §1, auth: one
+// round trip, key records cached and refreshed, never a database read per request).
 import type { ModelPrice } from '@switchyard/shared';
 import type { QuotaLimits } from './quota';
 

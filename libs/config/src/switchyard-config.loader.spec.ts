@@ -19,7 +19,7 @@ function problemsOf(text: string): readonly string[] {
 const PROVIDERS = 'providers: [{ id: openai-main, type: openai, baseUrl: https://api.openai.com/v1 }]';
 
 describe(parseConfig.name, () => {
-  it('reads the DESIGN.md example and applies the defaults', async () => {
+  it('reads the example of docs/architecture.md §4 and applies the defaults', async () => {
     const expected: SwitchyardConfig = {
       server: { port: 8080, adminToken: 'env:SWITCHYARD_ADMIN_TOKEN', region: 'eu-west' },
       routing: DEFAULT_ROUTING,

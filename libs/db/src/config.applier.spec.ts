@@ -11,7 +11,7 @@ const BETA_KEY = 'sk-sy-beta-fedcba9876543210fedcba98';
 const secrets: Record<string, string> = { 'env:ACME_KEY': ACME_KEY, 'env:BETA_KEY': BETA_KEY };
 const resolveSecret = (ref: string) => secrets[ref];
 
-// The example of DESIGN.md §4, plus a second provider, model and tenant.
+// The example of docs/architecture.md §4, plus a second provider, model and tenant.
 function exampleConfig(): SwitchyardConfig {
   return {
     server: { port: 8080 },

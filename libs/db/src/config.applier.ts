@@ -12,7 +12,7 @@ import { applyKeys, applyTenants, resolveKeys } from './tenant-config.applier';
 export const CONFIG_LOCK_KEY = 72707370;
 
 /**
- * Makes the database match switchyard.yaml (DESIGN.md §4): idempotent upserts of providers,
+ * Makes the database match switchyard.yaml (docs/architecture.md §4): idempotent upserts of providers,
  * models with their deployments and prices, tenants and their keys, in one transaction, each
  * real change audited. Entities the file does not mention are kept (the admin API may have
  * created them), except deployments of the models it lists. Running it twice reports only

@@ -14,8 +14,8 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 /**
  * Opens Postgres (through @prisma/adapter-pg and a pg pool) when given a postgresql:// URL,
- * else PGlite persisted in dataDir, in a worker thread of its own (standalone mode, DESIGN.md
- * §5). Does not migrate: see applyMigrations.
+ * else PGlite persisted in dataDir, in a worker thread of its own (standalone mode,
+ * docs/architecture.md §5). Does not migrate: see applyMigrations.
  */
 export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const { databaseUrl, dataDir } = options;

@@ -35,7 +35,7 @@ export interface PathParams {
   stream?: boolean;
 }
 
-/** A client-facing API dialect (DESIGN.md §3): parse into IR, render IR back. */
+/** A client-facing API dialect (docs/architecture.md §3): parse into IR, render IR back. */
 export interface ChatDialect {
   readonly id: Dialect;
   /** Throws IrError (invalid request) naming the offending field. */

@@ -10,7 +10,7 @@ const OPENAI_EMBEDDINGS: EmbedDialect = new OpenAiEmbeddingsDialect();
 export const ANTHROPIC = new AnthropicMessagesDialect();
 export const GEMINI = new GeminiDialect();
 
-/** What a data-path URL asks for, in which dialect (DESIGN.md §3). */
+/** What a data-path URL asks for, in which dialect (docs/architecture.md §3). */
 export type DataRoute =
   | { op: 'chat'; dialect: ChatDialect; path: PathParams }
   | { op: 'count'; dialect: CountTokensDialect; path: PathParams }

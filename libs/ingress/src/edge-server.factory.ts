@@ -1,6 +1,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 
-/** The public server's limits (DESIGN.md §9: every size and every wait bounded); the env schema gives the defaults and why. */
+/**
+ * The public server's limits (docs/architecture.md §1, edge hardening: every size and every wait
+ * bounded); the env schema gives the defaults and why.
+ */
 export interface EdgeHttpLimits {
   /** All request headers must arrive within this (408 otherwise). */
   headersTimeoutMs: number;

@@ -1,7 +1,10 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
-/** Readiness of the dependencies this process needs to serve (DESIGN.md §6: regions route by /readyz). */
+/**
+ * Readiness of the dependencies this process needs to serve (docs/architecture.md §3, /readyz):
+ * load balancers and health checks send traffic only where it answers 200.
+ */
 export interface ReadinessCheck {
   name: string;
   ready(): boolean | Promise<boolean>;

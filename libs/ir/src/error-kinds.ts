@@ -1,6 +1,7 @@
 import { ErrorKind } from './generated/switchyard/ir/v1/ir';
 
-// The HTTP status each error kind is answered with, whatever the dialect (DESIGN.md §3).
+// The HTTP status each error kind is answered with, whatever the dialect (docs/architecture.md §2,
+// "Error vocabulary").
 // Overloaded upstreams (Anthropic 529) become 503 because clients of other dialects do not
 // know 529.
 export function httpStatusOf(kind: ErrorKind | undefined): number {
@@ -50,7 +51,7 @@ export function errorKindOfStatus(status: number): ErrorKind {
   return ErrorKind.ERROR_KIND_UPSTREAM_ERROR;
 }
 
-/** Statuses worth another attempt (DESIGN.md §1, router retries). */
+/** Statuses worth another attempt (docs/architecture.md §1, router: "Retries"). */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504 || status === 529;
 }

@@ -4,8 +4,9 @@ import type { GetUsageRequest, GetUsageResponse, UsageEvent } from './generated/
 import type { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from './generated/switchyard/ir/v1/ir';
 import type { HealthStateResponse, ListModelsResponse } from './generated/switchyard/router/v1/router';
 
-// The service boundaries of DESIGN.md §1 as TypeScript interfaces. Standalone mode binds them
-// to in-process implementations, cluster mode to gRPC clients; callers cannot tell which.
+// The service boundaries of docs/architecture.md §1 as TypeScript interfaces. Standalone mode
+// binds them to in-process implementations, cluster mode to gRPC clients; callers cannot tell
+// which.
 
 export interface AuthPort {
   admit(request: AdmitRequest): Promise<AdmitResponse>;

@@ -2,9 +2,9 @@ import type { ChatRequest, ContentPart, EmbedRequest } from './generated/switchy
 import { tokensOfChars } from './stream-text';
 
 // What a request may consume, measured by the ingress before admission (rate limits count the
-// estimate, budgets reserve at the bound, DESIGN.md §1). No tokenizer on the hot path: the
-// estimate is the usual four characters per token, and the bound uses UTF-8 bytes, which no
-// byte-level BPE or byte-fallback tokenizer exceeds.
+// estimate, budgets reserve at the bound: docs/architecture.md §1, auth). No tokenizer on the
+// hot path: the estimate is the usual four characters per token, and the bound uses UTF-8
+// bytes, which no byte-level BPE or byte-fallback tokenizer exceeds.
 
 export interface RequestSize {
   /** Typical prompt tokens (tokens per minute; corrected by the real count at the end). */

@@ -38,7 +38,7 @@ export interface FoldedChoice {
   blocks?: FoldedBlock[];
 }
 
-/** A non-streaming response: the same events as a stream, folded together (DESIGN.md §2). */
+/** A non-streaming response: the same events as a stream, folded (docs/architecture.md §2). */
 export interface FoldedResponse {
   start: StartEvent;
   choices: FoldedChoice[];

@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { BullUsageConsumer, BullUsageSink } from './bull-usage.queue';
 import { JobName, QueueName } from './queue-names';
 
-// Real Redis (DESIGN.md §9): the queue is what makes usage survive restarts. Database 3 is this spec's own.
+// Real Redis (docs/architecture.md §5, usage queue): the queue is what makes usage survive
+// restarts. Database 3 is this spec's own.
 const REDIS_URL = process.env['TEST_USAGE_QUEUE_REDIS_URL'] ?? 'redis://127.0.0.1:6379/3';
 
 const usage = (requestId: string): UsageEvent => ({ requestId, tenantId: 'acme', model: 'gpt-test', status: 'ok', usage: { inputTokens: 3, outputTokens: 5 } });

@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 
 // Every replica caches configuration (auth: keys and prices; router: models and deployments)
 // and refreshes it on a timer. A change made through the admin API or `switchyard apply` is
-// announced here so that every replica reloads at once instead (DESIGN.md §4: within a second).
+// announced here so that every replica reloads at once instead (docs/architecture.md §1, "Config
+// bus"; the admin API promises every replica within a second).
 
 /** What changed, so a replica can skip reloads that do not concern it. */
 export const CONFIG_TOPICS = ['keys', 'catalogue'] as const;

@@ -1,4 +1,5 @@
-// Queue and job names, declared once (STYLE.md rule 4). Payload types come from proto/.
+// Queue and job names, declared once and never written as literals at call sites. Payload types
+// come from proto/.
 import type { UsageEvent } from '@switchyard/ir';
 
 export const QueueName = {

@@ -21,10 +21,11 @@ export class OutboundRefusedError extends Error {
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * The undici connector of the adapter's Agent, enforcing the outbound policy (DESIGN.md §9) on
- * every new connection: the scheme, an IP written in the URL, and every address DNS answers for
- * a host name — all of them, so a name that resolves (or is rebound) to a metadata or private
- * address between the write-time check and the call cannot reach it. `policy` is read per
+ * The undici connector of the adapter's Agent, enforcing the outbound policy (docs/architecture.md
+ * §4, "Outbound policy") on every new connection: the scheme, an IP written in the URL, and
+ * every address DNS answers for a host name — all of them, so a name that resolves (or is
+ * rebound) to a metadata or private address between the write-time check and the call cannot
+ * reach it. `policy` is read per
  * connection (cheap: cached until the SWITCHYARD_OUTBOUND_* variables change).
  */
 export function outboundConnector(

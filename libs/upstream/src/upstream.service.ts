@@ -31,8 +31,8 @@ function errorEvent(value: ErrorEvent): ResponseEvent {
 
 /**
  * Calls one upstream deployment over pooled keep-alive connections and turns its answer into
- * IR events (the adapter service of DESIGN.md §1). Never throws: failures become error events.
- * Every error event that leaves carries a fixed text (docs/architecture.md, "Upstream errors");
+ * IR events (the adapter of docs/architecture.md §1). Never throws: failures become error events.
+ * Every error event that leaves carries a fixed text (docs/architecture.md §2, "Upstream errors");
  * what the upstream said goes to this process's log, redacted.
  */
 export class UpstreamService implements AdapterPort, OnModuleDestroy {

@@ -6,7 +6,7 @@ export const ROOT = resolve(__dirname, '../../..');
 
 /**
  * The outbound settings a gateway needs to call the provider simulator, which serves plain
- * http on 127.0.0.1: the outbound policy refuses both by default (DESIGN.md §9).
+ * http on 127.0.0.1: the outbound policy refuses both by default (docs/architecture.md §4).
  */
 export const SIMULATOR_OUTBOUND_ENV = { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' } as const;
 

@@ -2,9 +2,10 @@ import { refuseBaseUrl, refuseUpstreamKeyRef, type OutboundPolicy } from '@switc
 import { AdminError } from '../http/admin.error';
 
 /**
- * The outbound policy at write time (DESIGN.md §9): a provider the adapter would refuse to call,
- * or whose `env:` key names a variable outside the upstream prefix (the sealing keys, the admin
- * token), is a 400 naming the field. Only what the body sets is checked.
+ * The outbound policy at write time (docs/architecture.md §4, "Outbound policy"): a provider the
+ * adapter would refuse to call, or whose `env:` key names a variable outside the upstream
+ * prefix (the sealing keys, the admin token), is a 400 naming the field. Only what the body
+ * sets is checked.
  */
 export function checkProviderOutbound(body: { baseUrl?: string; apiKeys?: readonly string[] }, policy: OutboundPolicy): void {
   const problems: string[] = [];

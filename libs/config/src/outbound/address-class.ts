@@ -1,7 +1,7 @@
 import { ipBytes } from './ip-address.parser';
 
 /**
- * What kind of destination an IP address is, for the outbound policy (DESIGN.md §9):
+ * What kind of destination an IP address is, for the outbound policy (docs/architecture.md §4):
  * - `metadata`, `link-local`, `reserved` (multicast, broadcast, class E): never an upstream;
  * - `loopback`, `private` (RFC 1918, fc00::/7, fec0::/10), `shared` (CGNAT, RFC 6598),
  *   `unspecified` (0.0.0.0/8, `::`, which Linux connects to as the local host): only where the

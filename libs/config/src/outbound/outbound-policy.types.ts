@@ -1,7 +1,8 @@
 /**
- * Where the gateway may send a request and which upstream keys it may read (DESIGN.md §9).
- * Built from SWITCHYARD_OUTBOUND_* at boot; checked when a provider is written (switchyard.yaml,
- * `apply`, the admin API) and again by the adapter when it resolves a key and when it connects.
+ * Where the gateway may send a request and which upstream keys it may read (docs/architecture.md
+ * §4, "Outbound policy"). Built from SWITCHYARD_OUTBOUND_* at boot; checked when a provider is
+ * written (switchyard.yaml, `apply`, the admin API) and again by the adapter when it resolves a
+ * key and when it connects.
  */
 export interface OutboundPolicy {
   /** `env:NAME` upstream key references resolve only names starting with this. */

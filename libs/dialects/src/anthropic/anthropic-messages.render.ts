@@ -177,8 +177,8 @@ const ERRORS: Record<ErrorKind, [status: number, type: string]> = {
   [ErrorKind.ERROR_KIND_NOT_FOUND]: [404, 'not_found_error'],
   [ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE]: [413, 'request_too_large'],
   [ErrorKind.ERROR_KIND_RATE_LIMITED]: [429, 'rate_limit_error'],
-  // A gateway budget is a limit like a rate limit (429 with retry-after, DESIGN.md §3), not
-  // Anthropic's 402 billing_error about the account's payment details.
+  // A gateway budget is a limit like a rate limit (429 with retry-after, docs/architecture.md §1,
+  // auth: "Answers"), not Anthropic's 402 billing_error about the account's payment details.
   [ErrorKind.ERROR_KIND_BUDGET_EXCEEDED]: [429, 'rate_limit_error'],
   [ErrorKind.ERROR_KIND_UPSTREAM_ERROR]: [502, 'api_error'],
   [ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE]: [503, 'api_error'],
