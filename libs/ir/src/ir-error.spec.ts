@@ -36,3 +36,28 @@ describe(IrError.name, () => {
     });
   });
 });
+
+describe(IrError.fromEvent.name, () => {
+  it('carries a port answer whole and gives it back unchanged', () => {
+    const answer = {
+      kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE,
+      message: 'The upstream provider is unavailable.',
+      providerStatus: 503,
+      retryable: true,
+      retryAfterMs: 2000,
+      attemptLog: [{ deploymentId: 'd1', providerId: 'p1', model: 'm', outcome: 'error', status: 503, hedge: false }],
+    };
+
+    const sut = IrError.fromEvent(answer);
+
+    expect(sut).toBeInstanceOf(IrError);
+    expect(sut.kind).toBe(ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE);
+    expect(sut.message).toBe('The upstream provider is unavailable.');
+    expect(sut.retryAfterMs).toBe(2000);
+    expect(sut.toEvent()).toBe(answer);
+  });
+
+  it('takes an answer without a kind for an internal failure', () => {
+    expect(IrError.fromEvent({ message: 'no kind' }).kind).toBe(ErrorKind.ERROR_KIND_INTERNAL);
+  });
+});

@@ -8,6 +8,13 @@ export class IrError extends Error {
    */
   detail?: string;
 
+  /**
+   * The error event this error carries whole (`IrError.fromEvent`): an answer a port gave
+   * in-band, with what the constructor's fields cannot hold (retryable, the provider's status,
+   * the router's attempts). `toEvent` returns it unchanged.
+   */
+  event?: ErrorEvent;
+
   constructor(
     readonly kind: ErrorKind,
     message: string,
@@ -22,7 +29,18 @@ export class IrError extends Error {
     return new IrError(ErrorKind.ERROR_KIND_INVALID_REQUEST, message, param);
   }
 
+  /**
+   * A port's in-band answer (`{ error }` result, error event, refused admission) as a thrown
+   * error, so the ingress answers it where it answers every other failure.
+   */
+  static fromEvent(event: ErrorEvent): IrError {
+    const error = new IrError(event.kind ?? ErrorKind.ERROR_KIND_INTERNAL, event.message ?? '', event.param || undefined, event.retryAfterMs || undefined);
+    error.event = event;
+    return error;
+  }
+
   toEvent(): ErrorEvent {
+    if (this.event) return this.event;
     return { kind: this.kind, message: this.message, param: this.param ?? '', retryAfterMs: this.retryAfterMs ?? 0, retryable: false, providerStatus: 0 };
   }
 }
