@@ -15,8 +15,8 @@ export type DataRoute =
   | { op: 'chat'; dialect: ChatDialect; path: PathParams }
   | { op: 'count'; dialect: CountTokensDialect; path: PathParams }
   | { op: 'embed'; dialect: EmbedDialect; path: PathParams & { batch?: boolean } }
-  // A Gemini URL we understand but cannot serve as asked (answered 400 in Gemini's shape).
-  | { op: 'reject'; dialect: ChatDialect; error: ErrorEvent };
+  // A URL we understand but cannot serve as asked (answered 400 in its dialect's shape).
+  | { op: 'reject'; dialect: ChatDialect; error: IrError };
 
 const CHAT_OPENAI: DataRoute = { op: 'chat', dialect: OPENAI_DIALECT, path: {} };
 const CHAT_ANTHROPIC: DataRoute = { op: 'chat', dialect: ANTHROPIC, path: {} };
@@ -33,7 +33,7 @@ export function dataRoute(pathname: string, search: string): DataRoute | undefin
   // arrive at all (an encoded one decodes to U+FFFD). Checked only when the text has one.
   if (route && search.includes('%00')) {
     const param = [...new URLSearchParams(search)].find(([k, v]) => !isStorableText(k) || !isStorableText(v));
-    if (param) return { op: 'reject', dialect: dialectOfPath(pathname), error: unstorableField(`query parameter ${storableText(param[0])}`).toEvent() };
+    if (param) return { op: 'reject', dialect: dialectOfPath(pathname), error: unstorableField(`query parameter ${storableText(param[0])}`) };
   }
   return route;
 }
@@ -58,13 +58,13 @@ function routeOf(pathname: string, search: string): DataRoute | undefined {
     return undefined;
   }
   // `%00` in the model would reach the ledger's model column (issue 10).
-  if (!isStorableText(model)) return { op: 'reject', dialect: GEMINI, error: unstorableField('model').toEvent() };
+  if (!isStorableText(model)) return { op: 'reject', dialect: GEMINI, error: unstorableField('model') };
   switch (m[2]) {
     case 'generateContent':
       return { op: 'chat', dialect: GEMINI, path: { model, stream: false } };
     case 'streamGenerateContent':
       // Without alt=sse Gemini streams one growing JSON array; every Google SDK asks for SSE.
-      if (new URLSearchParams(search).get('alt') !== 'sse') return { op: 'reject', dialect: GEMINI, error: IrError.invalid('streamGenerateContent is served as server-sent events only: add alt=sse to the query.', 'alt').toEvent() };
+      if (new URLSearchParams(search).get('alt') !== 'sse') return { op: 'reject', dialect: GEMINI, error: IrError.invalid('streamGenerateContent is served as server-sent events only: add alt=sse to the query.', 'alt') };
       return { op: 'chat', dialect: GEMINI, path: { model, stream: true } };
     case 'countTokens':
       return { op: 'count', dialect: GEMINI, path: { model } };

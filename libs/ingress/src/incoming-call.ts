@@ -1,6 +1,17 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IncomingCall } from './chat-pipeline.service';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { stampRequestIds } from './request-ids';
+
+/** A data-path or model-list request as the pipeline works on it. */
+export interface IncomingCall {
+  /** Ours (minted by the ingress); the ledger's key. */
+  requestId: string;
+  /** The caller's own id, for correlation only (request-ids.ts). */
+  clientRequestId: string | undefined;
+  headers: IncomingHttpHeaders;
+  query: Record<string, unknown> | undefined;
+  body: string | undefined;
+  clientIp: string;
+}
 
 /**
  * A request as the pipeline works on it; stamps x-request-id (ours) and x-client-request-id (the

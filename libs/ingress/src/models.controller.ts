@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { renderAnthropicModel, renderAnthropicModelList, renderGeminiModel, renderGeminiModelList, renderOpenAiModel, renderOpenAiModelList } from '@switchyard/dialects';
-import { ErrorKind, ROUTER_PORT } from '@switchyard/ir';
+import { ErrorKind, IrError, ROUTER_PORT } from '@switchyard/ir';
 import type { ModelInfo, RouterPort } from '@switchyard/ir';
 import { hashKey, modelAllowed } from '@switchyard/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
-import { ChatPipeline, type ErrorDialect } from './chat-pipeline.service';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { ChatPipeline } from './chat-pipeline.service';
 import { ANTHROPIC, GEMINI, OPENAI_DIALECT } from './dialect-registry';
-import { incomingCall } from './incoming-call';
+import type { ErrorDialect } from './failure-answer';
+import { type IncomingCall, incomingCall } from './incoming-call';
 import { sendBody } from './response-writer';
 
 type Shape = 'openai' | 'anthropic' | 'gemini';
@@ -74,25 +75,26 @@ export class ModelsController {
     return this.answer(req, reply, 'gemini', model);
   }
 
-  private async answer(req: FastifyRequest, reply: FastifyReply, shape: Shape, one: string | undefined): Promise<void> {
+  private answer(req: FastifyRequest, reply: FastifyReply, shape: Shape, one: string | undefined): Promise<void> {
     reply.hijack();
     const dialect = DIALECTS[shape];
     const call = incomingCall(req.raw, reply.raw);
-    const key = this.pipeline.credential(dialect, call, reply.raw);
-    if (!key) return;
-    const principal = (await this.pipeline.admit(dialect, call, hashKey(key), '', reply.raw))?.principal;
-    if (!principal) return;
+    return this.pipeline.answer(dialect, call, reply.raw, () => this.models(dialect, call, reply.raw, shape, one));
+  }
+
+  /** The list (or the one model `one`) the key may see; throws the refusal. */
+  private async models(dialect: ErrorDialect, call: IncomingCall, res: ServerResponse, shape: Shape, one: string | undefined): Promise<void> {
+    const { principal } = await this.pipeline.admit(dialect, call, hashKey(this.pipeline.credential(call)), '', res);
     // The key's patterns and its tenant's, as admission checks them: a tenant never sees the
     // names of models outside its own list (issue 10, tenant isolation).
     const allowed = principal.models ?? [];
     const tenantAllowed = principal.tenantModels ?? [];
     const { models = [] } = await this.router.listModels();
     const visible = models.filter((m) => modelAllowed(m.name ?? '', allowed) && modelAllowed(m.name ?? '', tenantAllowed));
-    if (one === undefined) return sendBody(reply.raw, 200, renderList(shape, visible));
+    if (one === undefined) return sendBody(res, 200, renderList(shape, visible));
     const name = one.startsWith('models/') ? one.slice('models/'.length) : one;
     const found = visible.find((m) => m.name === name);
-    if (found) return sendBody(reply.raw, 200, renderOne(shape, found));
-    const r = dialect.renderError({ kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: `The model \`${name}\` does not exist or is not served here.`, param: 'model', retryable: false });
-    sendBody(reply.raw, r.status, r.body, r.headers);
+    if (!found) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `The model \`${name}\` does not exist or is not served here.`, 'model');
+    sendBody(res, 200, renderOne(shape, found));
   }
 }

@@ -1,0 +1,87 @@
+import type { ChatDialect, PathParams, RenderContext } from '@switchyard/dialects';
+import { IrError, ResponseFolder } from '@switchyard/ir';
+import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
+import type { AdmittedCall } from './admitted-call';
+import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from './answer-headers';
+import type { DataOperation } from './data-operation';
+import type { RequestLimits } from './request-limits';
+import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
+import { UsageTracker } from './usage-tracker';
+
+type Chat = AdmittedCall<ChatDialect, ChatRequest>;
+
+/** POST /v1/chat/completions, /v1/messages, :generateContent, :streamGenerateContent — routed, rendered as JSON or SSE, metered. */
+export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, PathParams> {
+  constructor(
+    private readonly router: RouterPort,
+    private readonly limits: RequestLimits,
+    private readonly region: string,
+  ) {}
+
+  parse(dialect: ChatDialect, body: unknown, path: PathParams): ChatRequest {
+    return dialect.parseRequest(body, path);
+  }
+
+  irRequest(chat: ChatRequest): ChatRequest {
+    return chat;
+  }
+
+  size(chat: ChatRequest): RequestSize {
+    return this.limits.chat(chat);
+  }
+
+  meter(admitted: Chat): UsageTracker {
+    return new UsageTracker(admitted.parsed, admitted.dialect.id, this.region);
+  }
+
+  run(admitted: Chat): Promise<void> {
+    const chat = admitted.parsed;
+    const imposed = admitted.admission.maxOutputTokens;
+    if (imposed && !chat.sampling?.maxTokens) {
+      chat.sampling = { ...chat.sampling, maxTokens: imposed };
+      admitted.res.setHeader(IMPOSED_MAX_TOKENS_HEADER, String(imposed));
+    }
+    const ctx: RenderContext = { requestId: admitted.call.requestId, model: chat.model ?? '', created: Math.floor(Date.now() / 1000), includeUsage: chat.includeUsage ?? false };
+    return chat.stream ? this.stream(admitted, ctx) : this.json(admitted, ctx);
+  }
+
+  private async json({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext): Promise<void> {
+    const folder = new ResponseFolder();
+    for await (const ev of this.router.route(chat, signal)) {
+      tracker?.observe(ev);
+      folder.add(ev);
+    }
+    if (signal.aborted) return;
+    const folded = folder.value;
+    if (folded.error) throw IrError.fromEvent(folded.error);
+    sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
+  }
+
+  private async stream({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext): Promise<void> {
+    const renderer = dialect.createStreamRenderer(ctx);
+    let open = false;
+    for await (const ev of this.router.route(chat, signal)) {
+      tracker?.observe(ev);
+      if (!open) {
+        // Until the first good event the answer can still be a plain HTTP error with its status.
+        if (ev.event?.$case === 'error') throw IrError.fromEvent(ev.event.value);
+        res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat.droppedParams, ev.event?.$case === 'start' ? ev.event.value : undefined) });
+        open = true;
+      }
+      // Once the stream is open a failure can only be the dialect's error event, ending it.
+      if (ev.event?.$case === 'error') {
+        await writeChunk(res, renderer.error(ev.event.value));
+        res.end();
+        return;
+      }
+      const pending = writeChunk(res, renderer.event(ev));
+      if (pending) await pending;
+      if (signal.aborted) return;
+    }
+    if (signal.aborted) return;
+    if (!open) {
+      res.writeHead(200, SSE_HEADERS);
+    }
+    res.end(renderer.end());
+  }
+}

@@ -1,0 +1,38 @@
+import type { CountTokensDialect, PathParams } from '@switchyard/dialects';
+import { IrError } from '@switchyard/ir';
+import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
+import type { AdmittedCall } from './admitted-call';
+import { ESTIMATED_HEADER } from './answer-headers';
+import type { DataOperation } from './data-operation';
+import { sendBody } from './response-writer';
+
+// Counts as a request (per minute, concurrency) that consumes no tokens.
+const NO_TOKENS: RequestSize = { inputEstimate: 0, inputBound: 0, maxOutput: 0 };
+const ESTIMATED: Record<string, string> = { [ESTIMATED_HEADER]: 'estimated' };
+
+/** POST /v1/messages/count_tokens, :countTokens — admitted like a chat request, not metered. */
+export class CountTokensOperation implements DataOperation<CountTokensDialect, ChatRequest, PathParams> {
+  constructor(private readonly router: RouterPort) {}
+
+  parse(dialect: CountTokensDialect, body: unknown, path: PathParams): ChatRequest {
+    return dialect.parseCountTokens(body, path);
+  }
+
+  irRequest(chat: ChatRequest): ChatRequest {
+    return chat;
+  }
+
+  size(): RequestSize {
+    return NO_TOKENS;
+  }
+
+  meter(): undefined {
+    return undefined;
+  }
+
+  async run({ dialect, parsed, res, signal }: AdmittedCall<CountTokensDialect, ChatRequest>): Promise<void> {
+    const counted = await this.router.countTokens(parsed, signal);
+    if (counted.error) throw IrError.fromEvent(counted.error);
+    sendBody(res, 200, dialect.renderCountTokens(counted), counted.estimated ? ESTIMATED : undefined);
+  }
+}

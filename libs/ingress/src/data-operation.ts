@@ -1,0 +1,26 @@
+import type { RequestMeta, RequestSize } from '@switchyard/ir';
+import type { AdmittedCall } from './admitted-call';
+import type { UsageTracker } from './usage-tracker';
+
+/**
+ * What one data-path operation (chat, token count, embeddings) supplies to the admission
+ * skeleton in `ChatPipeline`: parse → admit → meta → abort-on-close → run → usage/settle is the
+ * skeleton's, in that order, for every operation. One instance per operation and pipeline, so a
+ * request allocates nothing for it.
+ *
+ * Every step reports a failure by throwing an IrError (docs/architecture.md, "Errors on the
+ * request path"); the skeleton answers it in the client's dialect and still publishes the
+ * usage event and settles the quota hold of an admitted request.
+ */
+export interface DataOperation<D, P, Path> {
+  /** The dialect's parse of the JSON body; throws IrError naming the offending field. */
+  parse(dialect: D, body: unknown, path: Path): P;
+  /** The IR request inside the parse: its model is admitted, its meta filled in after admission. */
+  irRequest(parsed: P): { model?: string | undefined; meta?: RequestMeta | undefined };
+  /** What admission counts; throws IrError past the operator's ceilings (request-limits.ts). */
+  size(parsed: P): RequestSize;
+  /** The tracker of a metered operation (one usage event per request), else undefined. */
+  meter(admitted: AdmittedCall<D, P>): UsageTracker | undefined;
+  /** Calls the router and answers; throws IrError for a failure that comes before the answer began. */
+  run(admitted: AdmittedCall<D, P>): Promise<void>;
+}

@@ -1,0 +1,59 @@
+import type { EmbedDialect, ParsedEmbed, PathParams } from '@switchyard/dialects';
+import { IrError, Role } from '@switchyard/ir';
+import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
+import type { AdmittedCall } from './admitted-call';
+import { ESTIMATED_HEADER, answerHeaders } from './answer-headers';
+import type { DataOperation } from './data-operation';
+import type { RequestLimits } from './request-limits';
+import { sendBody } from './response-writer';
+import { UsageTracker } from './usage-tracker';
+
+type Embed = AdmittedCall<EmbedDialect, ParsedEmbed>;
+
+/** POST /v1/embeddings, :embedContent, :batchEmbedContents — one usage event, like chat. */
+export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, PathParams & { batch?: boolean }> {
+  constructor(
+    private readonly router: RouterPort,
+    private readonly limits: RequestLimits,
+    private readonly region: string,
+  ) {}
+
+  parse(dialect: EmbedDialect, body: unknown, path: PathParams & { batch?: boolean }): ParsedEmbed {
+    return dialect.parseEmbedRequest(body, path);
+  }
+
+  irRequest(parsed: ParsedEmbed): ParsedEmbed['request'] {
+    return parsed.request;
+  }
+
+  size(parsed: ParsedEmbed): RequestSize {
+    return this.limits.embed(parsed.request);
+  }
+
+  meter({ dialect, parsed }: Embed): UsageTracker {
+    const request = parsed.request;
+    // The tracker sees the inputs as one user message, for its fallback estimate.
+    const asChat: ChatRequest = {
+      model: request.model,
+      meta: request.meta,
+      messages: [{ role: Role.ROLE_USER, content: (request.inputs ?? []).map((i) => ({ part: { $case: 'text' as const, value: { text: i.text ?? '' } } })) }],
+    };
+    return new UsageTracker(asChat, dialect.id, this.region);
+  }
+
+  async run({ dialect, call, parsed, res, signal, tracker }: Embed): Promise<void> {
+    const request = parsed.request;
+    const answer = await this.router.embed(request, signal);
+    if (answer.start) tracker?.observe({ event: { $case: 'start', value: answer.start } });
+    if (answer.usage) tracker?.observe({ event: { $case: 'usage', value: answer.usage } });
+    if (answer.error) {
+      tracker?.observe({ event: { $case: 'error', value: answer.error } });
+      throw IrError.fromEvent(answer.error);
+    }
+    if (signal.aborted) return;
+    const headers = answerHeaders(request.droppedParams, answer.start);
+    if (answer.usageEstimated) headers[ESTIMATED_HEADER] = 'estimated';
+    const ctx = { requestId: call.requestId, model: request.model ?? '', created: Math.floor(Date.now() / 1000), includeUsage: false };
+    sendBody(res, 200, dialect.renderEmbedResponse(answer, parsed, ctx), headers);
+  }
+}
