@@ -3,6 +3,12 @@ import { Attempt, ChatRequest, Dialect, ErrorKind, ResponseEvent, UsageEvent, es
 // Text the upstream never counted (a client that hung up before the usage event arrived) is
 // estimated from its characters. Billing prefers the provider's count.
 
+const NO_EVENTS: readonly UsageEvent[] = Object.freeze([]);
+
+function lostHedge(attempt: Attempt): boolean {
+  return attempt.outcome === 'hedge_lost';
+}
+
 /** Watches one request's events and produces its single usage event at the end. */
 export class UsageTracker {
   private readonly started = Date.now();
@@ -88,9 +94,10 @@ export class UsageTracker {
    * it is metered (input estimated, no output), under its own request id, derived from ours
    * (never from the caller's), with the caller's correlation id kept.
    */
-  hedgeLosses(): UsageEvent[] {
-    const lost = (this.log ?? []).filter((a) => a.outcome === 'hedge_lost');
-    if (!lost.length) return [];
+  hedgeLosses(): readonly UsageEvent[] {
+    // Every metered request asks; almost none raced a hedge, and those allocate nothing here.
+    if (!this.log?.some(lostHedge)) return NO_EVENTS;
+    const lost = this.log.filter(lostHedge);
     const inputTokens = estimatePromptTokens(this.chat);
     return lost.map((a, i) => ({
       ...this.event,
