@@ -1,0 +1,155 @@
+import { Logger } from '@nestjs/common';
+import { ErrorKind } from '@switchyard/ir';
+import type { AdmitRequest, AdmitResponse, AuthPort, ChatRequest, CountTokensResponse, EmbedResponse, ErrorEvent, ResponseEvent, RouterPort, SettleRequest, UsageEvent, UsageSink } from '@switchyard/ir';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { ATTEMPTS_HEADER, ChatPipeline, type IncomingCall } from './chat-pipeline.service';
+import { dataRoute } from './dialect-registry';
+import { RequestLimits } from './request-limits';
+
+// The admission skeleton every data operation shares, seen from the client and the ledger: a
+// failure at any step is answered in the client's dialect with its own status, and an admitted
+// request is still metered with that status and its quota hold settled.
+
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1' }, ticket: { requestId: 'r1', leaseMs: 0 } };
+
+class Auth implements AuthPort {
+  answer: AdmitResponse = ADMITTED;
+  asked: AdmitRequest[] = [];
+  settled: SettleRequest[] = [];
+  async admit(r: AdmitRequest): Promise<AdmitResponse> {
+    this.asked.push(r);
+    return this.answer;
+  }
+  async settle(r: SettleRequest): Promise<void> {
+    this.settled.push(r);
+  }
+  async heartbeat(): Promise<void> {}
+}
+
+/** A router whose every call answers `failure`: in-band as its contract says, or by throwing (a bug). */
+class Router implements RouterPort {
+  calls = 0;
+  constructor(private readonly failure: ErrorEvent | Error) {}
+  route(_request: ChatRequest): AsyncIterable<ResponseEvent> {
+    this.calls++;
+    const failure = this.failure;
+    if (failure instanceof Error) throw failure;
+    return (async function* () {
+      yield { event: { $case: 'error' as const, value: failure } };
+    })();
+  }
+  async embed(): Promise<EmbedResponse> {
+    this.calls++;
+    if (this.failure instanceof Error) throw this.failure;
+    return { error: this.failure };
+  }
+  async countTokens(): Promise<CountTokensResponse> {
+    this.calls++;
+    if (this.failure instanceof Error) throw this.failure;
+    return { error: this.failure };
+  }
+  listModels(): never {
+    throw new Error('unused');
+  }
+  healthState(): never {
+    throw new Error('unused');
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, unknown>;
+  body: Record<string, unknown>;
+  published: UsageEvent[];
+}
+
+async function post(url: string, body: string, router: Router, auth = new Auth()): Promise<Answer> {
+  const published: UsageEvent[] = [];
+  const usage: UsageSink = { publish: (e) => published.push(e) };
+  const sut = new ChatPipeline(auth, router, usage, { region: 'eu', limits: new RequestLimits({ maxEmbedInputs: 2048, maxRequestTokens: 20_000_000 }) });
+  const [path, search = ''] = url.split('?');
+  const route = dataRoute(path as string, search);
+  if (!route) throw new Error(`no route for ${url}`);
+  const res = new ServerResponse(new IncomingMessage(new Socket()));
+  let written = '';
+  res.end = ((chunk: string) => {
+    written = chunk;
+    return res;
+  }) as typeof res.end;
+  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers: { authorization: 'Bearer sk', 'x-goog-api-key': 'sk' }, query: undefined, body, clientIp: '127.0.0.1' };
+  await sut.serve(route, call, res, 'key-hash');
+  return { status: res.statusCode, headers: res.getHeaders(), body: JSON.parse(written) as Record<string, unknown>, published };
+}
+
+const CHAT = '{"model":"m","messages":[{"role":"user","content":"hi"}]}';
+const UNAVAILABLE: ErrorEvent = {
+  kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE,
+  message: 'The upstream provider is unavailable.',
+  retryable: true,
+  attemptLog: [{ deploymentId: 'd1', providerId: 'p1', model: 'm', outcome: 'upstream_unavailable', status: 503, hedge: false }],
+};
+
+describe(`${ChatPipeline.name} admission skeleton`, () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('answers a routed failure in the client dialect with its status and attempts, and meters it with that status', async () => {
+    const auth = new Auth();
+    const answer = await post('/v1/chat/completions', CHAT, new Router(UNAVAILABLE), auth);
+
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ error: { type: 'api_error', message: 'The upstream provider is unavailable.' } });
+    expect(answer.headers[ATTEMPTS_HEADER]).toBe('provider=p1;model=m;outcome=upstream_unavailable;status=503');
+    expect(answer.published).toHaveLength(1);
+    expect(answer.published[0]).toMatchObject({ requestId: 'r1', status: 'error', httpStatus: 503, errorKind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE });
+    await Promise.resolve();
+    expect(auth.settled).toHaveLength(1);
+  });
+
+  it('answers an embeddings error result in Gemini terms with its retry-after, metered with its status', async () => {
+    const limited: ErrorEvent = { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'slow down', retryable: true, retryAfterMs: 2000 };
+    const answer = await post('/v1beta/models/e:embedContent', '{"content":{"parts":[{"text":"hi"}]}}', new Router(limited));
+
+    expect(answer.status).toBe(429);
+    expect(answer.body).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } });
+    expect(answer.headers['retry-after']).toBe('2');
+    expect(answer.published).toMatchObject([{ status: 'error', httpStatus: 429 }]);
+  });
+
+  it('answers a token count error result in Anthropic terms without metering it, and settles its hold', async () => {
+    const auth = new Auth();
+    const failed: ErrorEvent = { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: 'The upstream provider failed.', retryable: false };
+    const answer = await post('/v1/messages/count_tokens', '{"model":"c","messages":[{"role":"user","content":"hi"}]}', new Router(failed), auth);
+
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ type: 'error', error: { message: 'The upstream provider failed.' } });
+    expect(answer.published).toEqual([]);
+    await Promise.resolve();
+    expect(auth.settled).toMatchObject([{ ticket: { requestId: 'r1' }, model: '' }]);
+  });
+
+  it('answers an admission refusal with its retry-after before anything is routed or metered', async () => {
+    const auth = new Auth();
+    auth.answer = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Rate limit reached.', retryable: true, retryAfterMs: 3000 } };
+    const router = new Router(UNAVAILABLE);
+    const answer = await post('/v1/messages', '{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}', router, auth);
+
+    expect(answer.status).toBe(429);
+    expect(answer.body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: 'Rate limit reached.' } });
+    expect(answer.headers['retry-after']).toBe('3');
+    expect(router.calls).toBe(0);
+    expect(answer.published).toEqual([]);
+    expect(auth.settled).toEqual([]);
+  });
+
+  it('answers a bug as 500 internal error, and still meters the admitted request with that status', async () => {
+    const auth = new Auth();
+    const answer = await post('/v1/chat/completions', CHAT, new Router(new Error('boom at 10.0.0.7')), auth);
+
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatchObject({ error: { message: 'internal error' } });
+    expect(answer.published).toMatchObject([{ httpStatus: 500 }]);
+    await Promise.resolve();
+    expect(auth.settled).toHaveLength(1);
+  });
+});
