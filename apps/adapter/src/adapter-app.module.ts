@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { SecretBox, type SwitchyardEnv, upstreamLimits } from '@switchyard/config';
+import type { SwitchyardEnv } from '@switchyard/config';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
-import { UpstreamService } from '@switchyard/upstream';
+import { UpstreamService, upstreamOptionsOf } from '@switchyard/upstream';
 import { AdapterController } from './adapter.controller';
 
 /**
@@ -17,9 +17,10 @@ export class AdapterAppModule {
       controllers: [AdapterController, GrpcHealthController],
       providers: [
         { provide: GrpcHealthService, useValue: health },
-        // Sealed upstream keys are opened here, where the call is made, and nowhere else. Its
-        // pool closes on the destroy hook, after the transport drained.
-        { provide: UpstreamService, useFactory: () => new UpstreamService(undefined, SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']), upstreamLimits(env)) },
+        // Sealed upstream keys are opened here, where the call is made, and nowhere else; the
+        // outbound policy and the secret keys are the ones validated at boot. Its pool closes on
+        // the destroy hook, after the transport drained.
+        { provide: UpstreamService, useFactory: () => new UpstreamService(upstreamOptionsOf(env)) },
         { provide: DependencyHealthMonitor, useFactory: () => new DependencyHealthMonitor(health, []) },
       ],
     };

@@ -1,53 +1,67 @@
-import { loadSwitchyardEnv } from '@switchyard/config';
+import { providerKeyContext, loadSwitchyardEnv, SecretBox } from '@switchyard/config';
 import { createGrpcMicroservice, type GrpcMicroservice, GrpcAdapterClient, GrpcHealthClient, GrpcHealthService } from '@switchyard/grpc';
-import { AdapterServiceDefinition, HealthCheckResponse_ServingStatus as ServingStatus, type ResponseEvent } from '@switchyard/ir';
+import { AdapterServiceDefinition, HealthCheckResponse_ServingStatus as ServingStatus, type GenerateRequest, type ResponseEvent } from '@switchyard/ir';
 import { ProviderSimulator } from '@switchyard/testing';
 import { AdapterAppModule } from '../src/adapter-app.module';
 
-// One adapter worker as a Nest app, calling the provider simulator.
+const SECRET_KEYS = `k1:${Buffer.alloc(32, 5).toString('base64')}`;
+const CHAT: GenerateRequest['request'] = { model: 'm', messages: [{ role: 1, content: [{ part: { $case: 'text', value: { text: 'hi' } } }] }] };
+
+// One adapter worker as a Nest app, calling the provider simulator over real gRPC.
 describe(AdapterAppModule.name, () => {
   let sim: ProviderSimulator;
   let service: GrpcMicroservice;
   let health: GrpcHealthService;
+  let client: GrpcAdapterClient;
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
-    // The simulator is plain http on loopback: the outbound policy (read from the process's
-    // environment at each connection) must allow both, as a real adapter's environment would.
-    Object.assign(process.env, { SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' });
+    // Upstream keys named `env:` are read at call time; the settings are the validated ones the
+    // app is booted with. The simulator is plain http on loopback, which the policy must allow.
+    process.env['SWITCHYARD_UPSTREAM_SIM_KEY'] = 'sk-sim';
     health = new GrpcHealthService([AdapterServiceDefinition.fullName]);
-    const env = loadSwitchyardEnv({});
+    const env = loadSwitchyardEnv({ SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true', SWITCHYARD_SECRET_KEYS: SECRET_KEYS });
     service = await createGrpcMicroservice(AdapterAppModule.forRoot(env, health), { name: 'adapter', host: '127.0.0.1', port: 0, services: [AdapterServiceDefinition], health });
+    client = new GrpcAdapterClient(`127.0.0.1:${service.port}`);
   });
 
   afterAll(async () => {
+    client?.close();
     await service?.app.close();
     await sim?.close();
-    for (const name of ['SWITCHYARD_UPSTREAM_SIM_KEY', 'SWITCHYARD_OUTBOUND_ALLOW_HTTP', 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE']) delete process.env[name];
+    delete process.env['SWITCHYARD_UPSTREAM_SIM_KEY'];
   });
 
+  async function generate(request: GenerateRequest): Promise<ResponseEvent[]> {
+    const events: ResponseEvent[] = [];
+    for await (const event of client.generate(request, new AbortController().signal)) events.push(event);
+    return events;
+  }
+
+  const simTarget = (apiKeyRef: string) => ({ deploymentId: 'd1', providerId: 'sim', providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef, upstreamModel: 'sim-model' });
+
   it('streams Generate from the upstream through the controller', async () => {
-    const client = new GrpcAdapterClient(`127.0.0.1:${service.port}`);
-    try {
-      const events: ResponseEvent[] = [];
-      const target = { deploymentId: 'd1', providerId: 'sim', providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef: 'env:SWITCHYARD_UPSTREAM_SIM_KEY', upstreamModel: 'sim-model' };
-      for await (const event of client.generate({ target, request: { model: 'm', messages: [{ role: 1, content: [{ part: { $case: 'text', value: { text: 'hi' } } }] }] } }, new AbortController().signal)) {
-        events.push(event);
-      }
-      const cases = events.map((e) => e.event?.$case);
-      expect(cases).toContain('textDelta');
-      expect(cases).not.toContain('error');
-    } finally {
-      client.close();
-    }
+    const cases = (await generate({ target: simTarget('env:SWITCHYARD_UPSTREAM_SIM_KEY'), request: CHAT })).map((e) => e.event?.$case);
+
+    expect(cases).toContain('textDelta');
+    expect(cases).not.toContain('error');
+  });
+
+  it('opens a sealed upstream key with the SWITCHYARD_SECRET_KEYS it was booted with', async () => {
+    const sealed = (SecretBox.fromEnv(SECRET_KEYS) as SecretBox).seal('sk-sealed-for-sim', providerKeyContext('sim'));
+
+    const cases = (await generate({ target: simTarget(sealed), request: CHAT })).map((e) => e.event?.$case);
+
+    expect(cases).not.toContain('error');
+    expect(sim.requests.at(-1)?.headers.authorization).toBe('Bearer sk-sealed-for-sim');
   });
 
   it('is SERVING while it runs, and NOT_SERVING once it drains', async () => {
-    const client = new GrpcHealthClient(`127.0.0.1:${service.port}`);
+    const healthClient = new GrpcHealthClient(`127.0.0.1:${service.port}`);
     try {
-      await expect(client.check(AdapterServiceDefinition.fullName)).resolves.toBe(ServingStatus.SERVING);
+      await expect(healthClient.check(AdapterServiceDefinition.fullName)).resolves.toBe(ServingStatus.SERVING);
     } finally {
-      client.close();
+      healthClient.close();
     }
     await service.app.close();
     expect(health.status('')).toBe(ServingStatus.NOT_SERVING);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { SecretBox, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 /* eslint-disable @nx/enforce-module-boundaries -- the admin API is the one part of the ingress that reads the database (see adminApi) */
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
@@ -59,13 +59,11 @@ async function main(): Promise<void> {
  */
 async function adminApi(env: SwitchyardEnv): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
   if (!env.SWITCHYARD_ADMIN_TOKEN || !env.DATABASE_URL) return undefined;
-  // Checked at boot: a malformed SWITCHYARD_SECRET_KEYS stops the process, naming the entry.
-  const secretBox = SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']);
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL });
   const bus = createConfigChangeBus(env.REDIS_URL);
   const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   return {
-    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox, outbound: outboundPolicyOf(env) }),
+    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox: env.SWITCHYARD_SECRET_KEYS, outbound: outboundPolicyOf(env) }),
     async close() {
       grpcBilling?.close();
       await bus.close();

@@ -1,4 +1,4 @@
-import { loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, SecretBox, unsealedUpstreamKeyWarnings } from '@switchyard/config';
+import { loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, type ConfigChange, type ConfigEntity } from '@switchyard/db';
 import { createConfigChangeBus, type ConfigChangeBus, type ConfigTopic } from '@switchyard/queue';
 import { formatConfigChanges } from './config-diff.format';
@@ -29,7 +29,7 @@ export async function runApplyCommand(args: string[]): Promise<void> {
   let changes: ConfigChange[];
   try {
     await applyMigrations(db);
-    const secretBox = SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']);
+    const secretBox = env.SWITCHYARD_SECRET_KEYS;
     for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) console.warn(`warning: ${warning}`);
     changes = await applyConfig(db.prisma, config, { dryRun, resolveSecret: (ref) => resolveSecret(ref), actor: 'cli', secretBox });
   } finally {

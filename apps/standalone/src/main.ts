@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, SecretBox, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { runApplyCommand } from './apply.command';
@@ -20,12 +20,12 @@ async function bootstrap(): Promise<void> {
   if (adminToken !== undefined && [...adminToken].length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError([`${source}: server.adminToken: ${adminTokenTooShort(adminToken)}`]);
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
   await applyMigrations(db);
-  // Checked at boot: a malformed SWITCHYARD_SECRET_KEYS stops the process, naming the entry.
-  const secretBox = SecretBox.fromEnv(process.env['SWITCHYARD_SECRET_KEYS']);
+  // Validated with the rest of the environment: a malformed SWITCHYARD_SECRET_KEYS stopped the process, naming the entry.
+  const secretBox = env.SWITCHYARD_SECRET_KEYS;
   for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) new Logger('config').warn(warning);
   const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
-  const services = await createStandaloneServices(db, config, env, secretBox);
+  const services = await createStandaloneServices(db, config, env);
   await startIngressApp({
     ports: {
       auth: services.auth,

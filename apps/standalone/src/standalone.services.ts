@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { SecretBox, SwitchyardConfig, SwitchyardEnv, upstreamLimits } from '@switchyard/config';
+import { SwitchyardConfig, SwitchyardEnv } from '@switchyard/config';
 import { Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
 import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
-import { UpstreamService } from '@switchyard/upstream';
+import { UpstreamService, upstreamOptionsOf } from '@switchyard/upstream';
 
 export interface StandaloneServices {
   auth: AuthService;
@@ -23,11 +23,11 @@ export interface StandaloneServices {
 }
 
 /** The in-process service graph: the same classes the cluster apps serve over gRPC. */
-export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv, secretBox?: SecretBox): Promise<StandaloneServices> {
+export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv): Promise<StandaloneServices> {
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
   const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
   const auth = new AuthService(new PrismaKeySource(db), { quota, leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS, failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open' });
-  const upstream = new UpstreamService(config.routing.timeouts.connectMs, secretBox, upstreamLimits(env));
+  const upstream = new UpstreamService({ ...upstreamOptionsOf(env), connectMs: config.routing.timeouts.connectMs });
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);

@@ -1,6 +1,9 @@
 import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
 import { z } from 'zod';
+import { ConfigError } from './config.error';
 import { isIpRange } from './ip-range';
+import { SecretBox } from './secrets/secret-box';
+import { SECRET_KEYS_ENV } from './secrets/secret-keys.parser';
 
 // Building blocks for environment schemas. Each takes the raw string and, when it is wrong,
 // says what was expected and what was found, so the boot error names the fix.
@@ -93,6 +96,25 @@ export function envIpRanges() {
     const ranges = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
     for (const r of ranges) if (!isIpRange(r)) ctx.issues.push({ code: 'custom', input: raw, message: `expected IP addresses or CIDR ranges, got ${JSON.stringify(r)}` });
     return ranges;
+  });
+}
+
+/**
+ * `k2:<base64 32 bytes>,k1:<base64 32 bytes>` → the {@link SecretBox} sealing with the first key
+ * and opening with all; undefined when blank. Each bad entry is one problem naming it by
+ * position and id, never echoing it (it may be the key itself).
+ */
+export function envSecretKeys() {
+  const named = `${SECRET_KEYS_ENV}: `;
+  return z.string().transform((raw, ctx) => {
+    try {
+      return SecretBox.fromEnv(raw);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // The loader names the variable itself; the raw value stays out of the issue.
+      for (const problem of error.problems) ctx.issues.push({ code: 'custom', input: '[redacted]', message: problem.startsWith(named) ? problem.slice(named.length) : problem });
+      return z.NEVER;
+    }
   });
 }
 

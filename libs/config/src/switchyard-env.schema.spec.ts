@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ConfigError } from './config.error';
 import { envPort } from './env-var.schemas';
 import { loadProcessEnv } from './process-env.loader';
-import { currentOutboundPolicy, gatewaySettingNames, loadSwitchyardEnv } from './switchyard-env.schema';
+import { SecretBox } from './secrets/secret-box';
+import { gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf } from './switchyard-env.schema';
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -185,23 +186,55 @@ describe(loadSwitchyardEnv.name, () => {
   });
 });
 
-describe(currentOutboundPolicy.name, () => {
-  it('is the strict default without settings, and follows the variables when they change', () => {
-    expect(currentOutboundPolicy({})).toEqual({ envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: false, allowPrivate: false });
-    expect(currentOutboundPolicy({ SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true' })).toEqual({ envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: true, allowPrivate: false });
+describe(outboundPolicyOf.name, () => {
+  it('is the strict default without settings, and the validated settings otherwise', () => {
+    expect(outboundPolicyOf(loadSwitchyardEnv({}))).toEqual({ envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: false, allowPrivate: false });
+    expect(outboundPolicyOf(loadSwitchyardEnv({ SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ENV_PREFIX: 'LLM_KEY_' }))).toEqual({
+      envPrefix: 'LLM_KEY_',
+      allowHttp: true,
+      allowPrivate: false,
+    });
   });
 
   it('keeps an empty prefix setting at the default rather than covering every variable', () => {
-    expect(currentOutboundPolicy({ SWITCHYARD_OUTBOUND_ENV_PREFIX: '' }).envPrefix).toBe('SWITCHYARD_UPSTREAM_');
-  });
-
-  it('refuses a prefix that covers a gateway setting, as at boot', () => {
-    expect(() => currentOutboundPolicy({ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_' })).toThrow('SWITCHYARD_OUTBOUND_ENV_PREFIX');
+    expect(outboundPolicyOf(loadSwitchyardEnv({ SWITCHYARD_OUTBOUND_ENV_PREFIX: '' })).envPrefix).toBe('SWITCHYARD_UPSTREAM_');
   });
 
   it('covers none of the gateway settings with its default prefix', () => {
     expect(gatewaySettingNames().filter((name) => name.startsWith('SWITCHYARD_UPSTREAM_'))).toEqual([]);
     expect(gatewaySettingNames()).toEqual(expect.arrayContaining(['SWITCHYARD_SECRET_KEYS', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL']));
+  });
+});
+
+describe('SWITCHYARD_SECRET_KEYS', () => {
+  const K1 = Buffer.alloc(32, 1).toString('base64');
+  const K2 = Buffer.alloc(32, 2).toString('base64');
+
+  it('is the box its keys build, sealing with the first and opening with all', () => {
+    const box = loadSwitchyardEnv({ SWITCHYARD_SECRET_KEYS: `k2:${K2},k1:${K1}` }).SWITCHYARD_SECRET_KEYS;
+    const older = SecretBox.fromEnv(`k1:${K1}`) as SecretBox;
+
+    expect(box).toBeInstanceOf(SecretBox);
+    expect(box?.keyIds).toEqual(['k2', 'k1']);
+    expect(box?.open(older.seal('sk-old', 'provider:p'), 'provider:p')).toBe('sk-old');
+  });
+
+  it('is unset when empty or blank', () => {
+    expect(loadSwitchyardEnv({ SWITCHYARD_SECRET_KEYS: '' }).SWITCHYARD_SECRET_KEYS).toBeUndefined();
+    expect(loadSwitchyardEnv({ SWITCHYARD_SECRET_KEYS: '   ' }).SWITCHYARD_SECRET_KEYS).toBeUndefined();
+  });
+
+  it('stops the boot naming the variable and each bad entry, never echoing a key', () => {
+    const short = Buffer.alloc(16, 3).toString('base64');
+    const problems = problemsOf({ SWITCHYARD_SECRET_KEYS: `k1:${short},k2:,k3:${K1}`, PORT: 'abc' });
+
+    expect(problems).toEqual([
+      'PORT: expected an integer 1-65535, got "abc"',
+      'SWITCHYARD_SECRET_KEYS: entry 1 ("k1"): the key must be 32 bytes, got 16',
+      'SWITCHYARD_SECRET_KEYS: entry 2 ("k2"): the key is empty',
+    ]);
+    expect(problems.join('\n')).not.toContain(short.slice(0, 8));
+    expect(problems.join('\n')).not.toContain(K1.slice(0, 8));
   });
 });
 

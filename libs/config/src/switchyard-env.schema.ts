@@ -1,10 +1,10 @@
 import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
 import { z } from 'zod';
-import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envPort, envString, envUrl } from './env-var.schemas';
+import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envPort, envSecretKeys, envString, envUrl } from './env-var.schemas';
 import { DEFAULT_UPSTREAM_ENV_PREFIX, type OutboundPolicy } from './outbound/outbound-policy.types';
 import { refuseUpstreamEnvPrefix } from './outbound/upstream-env-ref.rules';
 import { loadProcessEnv } from './process-env.loader';
-import { SECRET_KEYS_ENV } from './secrets/secret-keys.parser';
+import type { SecretBox } from './secrets/secret-box';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -75,6 +75,11 @@ export interface SwitchyardEnv {
   SWITCHYARD_OUTBOUND_ALLOW_HTTP: boolean;
   /** Loopback, private, CGNAT and unspecified upstream addresses are allowed (metadata and link-local never are). */
   SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: boolean;
+  /**
+   * The keys that seal and open upstream keys stored in the database (`id:<base64 32 bytes>,…`,
+   * the first seals), as the box built from them; unset (or blank) means none.
+   */
+  SWITCHYARD_SECRET_KEYS?: SecretBox;
   /** A request whose headers have not all arrived after this long is answered 408 and closed. */
   SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS: number;
   /** A request (headers and body) not received in full after this long is answered 408 and closed. */
@@ -131,6 +136,7 @@ const switchyardEnvFields = z.object({
     .default(DEFAULT_UPSTREAM_ENV_PREFIX),
   SWITCHYARD_OUTBOUND_ALLOW_HTTP: envBoolean().default(false),
   SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: envBoolean().default(false),
+  SWITCHYARD_SECRET_KEYS: envSecretKeys().optional(),
   // Headers are a few kilobytes: a client (or balancer) that has not sent them in 10 s is stalling.
   SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS: envInteger(1000).default(10_000),
   // Node's default is 300 s, long enough for a slow-body client to hold memory and a slot for
@@ -191,25 +197,15 @@ export function requestLimitSettings(env: SwitchyardEnv): { maxEmbedInputs: numb
 
 /** Every variable the gateway reads as its own setting: none may ever resolve as an upstream key. */
 export function gatewaySettingNames(): string[] {
-  return [...Object.keys(switchyardEnvFields.shape), SECRET_KEYS_ENV];
+  return Object.keys(switchyardEnvFields.shape);
 }
-
-export function outboundPolicyOf(env: Pick<SwitchyardEnv, 'SWITCHYARD_OUTBOUND_ENV_PREFIX' | 'SWITCHYARD_OUTBOUND_ALLOW_HTTP' | 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'>): OutboundPolicy {
-  return { envPrefix: env.SWITCHYARD_OUTBOUND_ENV_PREFIX, allowHttp: env.SWITCHYARD_OUTBOUND_ALLOW_HTTP, allowPrivate: env.SWITCHYARD_OUTBOUND_ALLOW_PRIVATE };
-}
-
-const outboundEnvSchema = switchyardEnvFields.pick({ SWITCHYARD_OUTBOUND_ENV_PREFIX: true, SWITCHYARD_OUTBOUND_ALLOW_HTTP: true, SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: true });
-let lastOutbound: { raw: string; policy: OutboundPolicy } | undefined;
 
 /**
- * The outbound policy of this process's environment, for the adapter, which checks it per call
- * (key resolution, connect) without holding the booted settings. Validated like at boot (a bad
- * value throws); kept while the three variables stay as they were.
+ * The outbound policy of the settings validated at boot, which every process holding it (the
+ * adapter, the admin API, config loading) is given: none reads SWITCHYARD_OUTBOUND_* itself.
  */
-export function currentOutboundPolicy(env: NodeJS.ProcessEnv = process.env): OutboundPolicy {
-  const raw = `${env['SWITCHYARD_OUTBOUND_ENV_PREFIX']}\n${env['SWITCHYARD_OUTBOUND_ALLOW_HTTP']}\n${env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE']}`;
-  if (lastOutbound?.raw !== raw) lastOutbound = { raw, policy: outboundPolicyOf(loadProcessEnv(outboundEnvSchema, env)) };
-  return lastOutbound.policy;
+export function outboundPolicyOf(env: Pick<SwitchyardEnv, 'SWITCHYARD_OUTBOUND_ENV_PREFIX' | 'SWITCHYARD_OUTBOUND_ALLOW_HTTP' | 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'>): OutboundPolicy {
+  return { envPrefix: env.SWITCHYARD_OUTBOUND_ENV_PREFIX, allowHttp: env.SWITCHYARD_OUTBOUND_ALLOW_HTTP, allowPrivate: env.SWITCHYARD_OUTBOUND_ALLOW_PRIVATE };
 }
 
 /** The admin API's bearer token (env or `server.adminToken`) is at least this long. */

@@ -42,7 +42,7 @@ describe(outboundConnector.name, () => {
   });
 
   async function call(url: string, policy: OutboundPolicy, dns: Record<string, string[]> = {}): Promise<{ status?: number; code?: string; message?: string }> {
-    const agent = new Agent({ connect: outboundConnector({ timeout: 2000 }, () => policy, fakeDns(dns)) });
+    const agent = new Agent({ connect: outboundConnector({ timeout: 2000 }, policy, fakeDns(dns)) });
     try {
       const res = await request(url, { dispatcher: agent });
       await res.body.text();

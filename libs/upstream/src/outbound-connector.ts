@@ -1,4 +1,4 @@
-import { currentOutboundPolicy, OUTBOUND_SETTINGS, refuseAddress, refuseHost, type OutboundPolicy } from '@switchyard/config';
+import { OUTBOUND_SETTINGS, refuseAddress, refuseHost, type OutboundPolicy } from '@switchyard/config';
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { buildConnector } from 'undici';
 
@@ -22,22 +22,17 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
 
 /**
  * The undici connector of the adapter's Agent, enforcing the outbound policy (docs/architecture.md
- * §4, "Outbound policy") on every new connection: the scheme, an IP written in the URL, and
- * every address DNS answers for a host name — all of them, so a name that resolves (or is
- * rebound) to a metadata or private address between the write-time check and the call cannot
- * reach it. `policy` is read per
- * connection (cheap: cached until the SWITCHYARD_OUTBOUND_* variables change).
+ * §4, "Outbound policy") on
+ * every new connection: the scheme, an IP written in the URL, and every address DNS answers for
+ * a host name — all of them, so a name that resolves (or is rebound) to a metadata or private
+ * address between the write-time check and the call cannot reach it. `policy` is the one the
+ * process validated at boot (SWITCHYARD_OUTBOUND_*); nothing here reads the environment.
  */
-export function outboundConnector(
-  options: buildConnector.BuildOptions,
-  policy: () => OutboundPolicy = () => currentOutboundPolicy(),
-  resolve: typeof dnsLookup = dnsLookup,
-): buildConnector.connector {
+export function outboundConnector(options: buildConnector.BuildOptions, policy: OutboundPolicy, resolve: typeof dnsLookup = dnsLookup): buildConnector.connector {
   const connect = buildConnector({ ...options, lookup: guardedLookup(policy, resolve) });
   return (opts, callback) => {
-    const current = policy();
     const refused =
-      opts.protocol === 'http:' && !current.allowHttp ? `http: is refused unless ${OUTBOUND_SETTINGS.allowHttp}=true` : refuseHost(opts.hostname, current);
+      opts.protocol === 'http:' && !policy.allowHttp ? `http: is refused unless ${OUTBOUND_SETTINGS.allowHttp}=true` : refuseHost(opts.hostname, policy);
     if (refused !== undefined) {
       process.nextTick(callback, new OutboundRefusedError(refused), null);
       return;
@@ -47,16 +42,15 @@ export function outboundConnector(
 }
 
 /** dns.lookup, refusing the whole answer when any address in it is forbidden. */
-function guardedLookup(policy: () => OutboundPolicy, resolve: typeof dnsLookup) {
+function guardedLookup(policy: OutboundPolicy, resolve: typeof dnsLookup) {
   return (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) {
         callback(err, []);
         return;
       }
-      const current = policy();
       for (const { address } of addresses) {
-        const refused = refuseAddress(address, current);
+        const refused = refuseAddress(address, policy);
         if (refused !== undefined) {
           callback(new OutboundRefusedError(`the host name resolved to an address that is refused (${refused})`), []);
           return;

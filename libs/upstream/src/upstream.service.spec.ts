@@ -1,4 +1,4 @@
-import { SecretBox, providerKeyContext } from '@switchyard/config';
+import { DEFAULT_OUTBOUND_POLICY, SecretBox, providerKeyContext, type OutboundPolicy } from '@switchyard/config';
 import { Dialect, ErrorKind, ResponseEvent, Role, type GenerateRequest } from '@switchyard/ir';
 import { UPSTREAM_FAULTS } from '@switchyard/providers';
 import { ProviderSimulator } from '@switchyard/testing';
@@ -54,31 +54,46 @@ describe(UpstreamService.name, () => {
   let sut: UpstreamService;
 
   // The simulator is plain http on loopback, which the outbound policy refuses by default.
-  const LOCAL_UPSTREAMS = { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' };
+  const LOCAL_UPSTREAMS: OutboundPolicy = { ...DEFAULT_OUTBOUND_POLICY, allowHttp: true, allowPrivate: true };
   beforeAll(async () => {
-    Object.assign(process.env, LOCAL_UPSTREAMS);
     sim = await ProviderSimulator.start();
   });
   beforeEach(() => {
     sim.reset();
-    sut = new UpstreamService(1000);
+    sut = new UpstreamService({ outbound: LOCAL_UPSTREAMS, connectMs: 1000 });
   });
   afterEach(() => sut.onModuleDestroy());
   afterAll(async () => {
-    for (const name of Object.keys(LOCAL_UPSTREAMS)) delete process.env[name];
     await sim.close();
   });
 
   it('refuses a loopback upstream at connect time when private upstreams are not allowed: a fixed message, nothing sent', async () => {
-    process.env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'] = 'false';
+    const strict = new UpstreamService({ outbound: { ...LOCAL_UPSTREAMS, allowPrivate: false } });
     try {
-      const events = await collect(sut.generate(request(sim, false), new AbortController().signal));
+      const events = await collect(strict.generate(request(sim, false), new AbortController().signal));
 
       expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: UPSTREAM_FAULTS['gateway-outbound'].text, retryable: false, providerStatus: 0, retryAfterMs: 0 });
       expect(JSON.stringify(events)).not.toContain('127.0.0.1');
       expect(sim.requests).toHaveLength(0);
     } finally {
-      process.env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'] = 'true';
+      await strict.onModuleDestroy();
+    }
+  });
+
+  it('holds to the outbound policy it was booted with, whatever the environment says afterwards', async () => {
+    const names = ['SWITCHYARD_OUTBOUND_ALLOW_HTTP', 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE', 'SWITCHYARD_OUTBOUND_ENV_PREFIX', 'SWITCHYARD_UPSTREAM_SPEC_KEY', 'LLM_SPEC_KEY'];
+    Object.assign(process.env, { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'false', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'false', SWITCHYARD_OUTBOUND_ENV_PREFIX: 'LLM_' });
+    Object.assign(process.env, { SWITCHYARD_UPSTREAM_SPEC_KEY: 'sk-under-the-booted-prefix', LLM_SPEC_KEY: 'sk-under-the-later-prefix' });
+    try {
+      const booted = await collect(sut.generate(withTarget(request(sim, false), { apiKeyRef: 'env:SWITCHYARD_UPSTREAM_SPEC_KEY' }), new AbortController().signal));
+      const { result: later } = await logged(() => collect(sut.generate(withTarget(request(sim, false), { apiKeyRef: 'env:LLM_SPEC_KEY' }), new AbortController().signal)));
+
+      expect(text(booted)).toBe('Hello from the simulator.');
+      expect(sim.requests[0]?.headers.authorization).toBe('Bearer sk-under-the-booted-prefix');
+      expect(errorOf(later)).toMatchObject({ kind: ErrorKind.ERROR_KIND_INTERNAL, retryable: false });
+      expect(sim.requests).toHaveLength(1);
+    } finally {
+      for (const name of names) delete process.env[name];
     }
   });
 
@@ -105,7 +120,7 @@ describe(UpstreamService.name, () => {
 
   it('opens a sealed upstream key only here, and fails closed on a key sealed for another provider', async () => {
     const box = new SecretBox(new Map([['k1', Buffer.alloc(32, 7)]]), 'k1');
-    const sealed = new UpstreamService(1000, box);
+    const sealed = new UpstreamService({ outbound: LOCAL_UPSTREAMS, secretBox: box });
     const call = request(sim, false);
     try {
       const ok = await collect(sealed.generate({ ...call, target: { ...call.target, apiKeyRef: box.seal('sk-sealed-upstream', providerKeyContext('p1')) } }, new AbortController().signal));
@@ -243,7 +258,7 @@ describe(UpstreamService.name, () => {
   describe('answer size limits', () => {
     let small: UpstreamService;
     beforeEach(() => {
-      small = new UpstreamService(1000, undefined, { jsonBytes: 64 * 1024, streamBytes: 256 * 1024, eventBytes: 32 * 1024 });
+      small = new UpstreamService({ outbound: LOCAL_UPSTREAMS, limits: { jsonBytes: 64 * 1024, streamBytes: 256 * 1024, eventBytes: 32 * 1024 } });
     });
     afterEach(() => small.onModuleDestroy());
 

@@ -1,5 +1,5 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, resolveUpstreamKey, SecretError, type SecretBox, type UpstreamLimits } from '@switchyard/config';
+import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, resolveUpstreamKey, SecretError, type UpstreamKeySources, type UpstreamLimits } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseEventTooLargeError, SseParser, UPSTREAM_FAULTS, faultOf, isPublicUpstreamMessage, providerAdapter, upstreamError } from '@switchyard/providers';
@@ -10,6 +10,7 @@ import { logExcerpt, safeRequestId } from './log-redaction';
 import { readErrorBody, readJsonBody } from './upstream-body.reader';
 import { UpstreamProtocolError, UpstreamTooLargeError, transportError, withUpstreamFacts } from './upstream-errors';
 import { outboundConnector } from './outbound-connector';
+import type { UpstreamOptions } from './upstream.options';
 
 /** One prepared upstream call. */
 interface Call {
@@ -37,18 +38,15 @@ function errorEvent(value: ErrorEvent): ResponseEvent {
  */
 export class UpstreamService implements AdapterPort, OnModuleDestroy {
   private readonly agent: Dispatcher;
+  private readonly keys: UpstreamKeySources;
+  private readonly limits: UpstreamLimits;
   private readonly log = new Logger('Upstream');
 
-  /**
-   * `box` opens upstream keys stored sealed (SWITCHYARD_SECRET_KEYS); only this process holds it.
-   * `limits` bound how much of an answer is read (SWITCHYARD_MAX_UPSTREAM_{RESPONSE,STREAM,EVENT}_BYTES).
-   */
-  constructor(
-    connectMs = DEFAULT_ROUTING.timeouts.connectMs,
-    private readonly box?: SecretBox,
-    private readonly limits: UpstreamLimits = UPSTREAM_RESPONSE_LIMIT_DEFAULTS,
-  ) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: outboundConnector({ timeout: connectMs }) });
+  /** Every setting is the process's, validated at boot: nothing here reads the environment but `env:` keys. */
+  constructor({ outbound, secretBox, limits = UPSTREAM_RESPONSE_LIMIT_DEFAULTS, connectMs = DEFAULT_ROUTING.timeouts.connectMs }: UpstreamOptions) {
+    this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: outboundConnector({ timeout: connectMs }, outbound) });
+    this.keys = { box: secretBox, envPrefix: outbound.envPrefix };
+    this.limits = limits;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -152,7 +150,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     if (!adapter) return { error: this.misconfigured(t, `provider type "${t.providerType}" is not served by this adapter`) };
     let apiKey = '';
     try {
-      apiKey = resolveUpstreamKey(t.apiKeyRef ?? '', this.box, providerKeyContext(t.providerId ?? '')) ?? '';
+      apiKey = resolveUpstreamKey(t.apiKeyRef ?? '', providerKeyContext(t.providerId ?? ''), this.keys) ?? '';
       const http = translate(adapter, {
         baseUrl: t.baseUrl ?? '',
         apiKey,

@@ -2,6 +2,7 @@ import { SecretBox } from './secret-box';
 import { SecretError } from './secret.error';
 import { providerKeyContext, resolveUpstreamKey, sealUpstreamKey } from './upstream-key.resolver';
 
+const PREFIX = 'SWITCHYARD_UPSTREAM_';
 const ENV = { SWITCHYARD_UPSTREAM_OPENAI_KEY_1: 'sk-from-env', SWITCHYARD_UPSTREAM_EMPTY: '' };
 const CONTEXT = providerKeyContext('openai-main');
 const LITERAL = 'sk-literal-0123456789';
@@ -24,61 +25,61 @@ describe(providerKeyContext.name, () => {
 
 describe(resolveUpstreamKey.name, () => {
   it('reads env: references as before, with or without a box', () => {
-    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', undefined, CONTEXT, ENV)).toBe('sk-from-env');
-    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', boxK1, CONTEXT, ENV)).toBe('sk-from-env');
-    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_MISSING', boxK1, CONTEXT, ENV)).toBeUndefined();
-    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_EMPTY', boxK1, CONTEXT, ENV)).toBeUndefined();
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', CONTEXT, { box: undefined, envPrefix: PREFIX, env: ENV })).toBe('sk-from-env');
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_OPENAI_KEY_1', CONTEXT, { box: boxK1, envPrefix: PREFIX, env: ENV })).toBe('sk-from-env');
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_MISSING', CONTEXT, { box: boxK1, envPrefix: PREFIX, env: ENV })).toBeUndefined();
+    expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_EMPTY', CONTEXT, { box: boxK1, envPrefix: PREFIX, env: ENV })).toBeUndefined();
   });
 
   it('refuses, without reading it, a variable outside the upstream prefix: the gateway\'s own settings never go upstream', () => {
     const env = { ...ENV, SWITCHYARD_SECRET_KEYS: 'k1:master', SWITCHYARD_ADMIN_TOKEN: 'admin' };
 
     for (const name of ['SWITCHYARD_SECRET_KEYS', 'SWITCHYARD_ADMIN_TOKEN', 'OPENAI_KEY_1']) {
-      expect(() => resolveUpstreamKey(`env:${name}`, boxK1, CONTEXT, env)).toThrow(SecretError);
-      expect(() => resolveUpstreamKey(`env:${name}`, boxK1, CONTEXT, env)).toThrow(`provider:openai-main: env:${name} is outside SWITCHYARD_OUTBOUND_ENV_PREFIX (SWITCHYARD_UPSTREAM_)`);
+      expect(() => resolveUpstreamKey(`env:${name}`, CONTEXT, { box: boxK1, envPrefix: PREFIX, env })).toThrow(SecretError);
+      expect(() => resolveUpstreamKey(`env:${name}`, CONTEXT, { box: boxK1, envPrefix: PREFIX, env })).toThrow(`provider:openai-main: env:${name} is outside SWITCHYARD_OUTBOUND_ENV_PREFIX (SWITCHYARD_UPSTREAM_)`);
     }
   });
 
-  it('follows a configured prefix', () => {
-    const env = { SWITCHYARD_OUTBOUND_ENV_PREFIX: 'LLM_', LLM_OPENAI: 'sk-llm', SWITCHYARD_UPSTREAM_X: 'sk-x' };
+  it('follows the prefix it is given, not one set in the environment it reads keys from', () => {
+    const env = { SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_UPSTREAM_', LLM_OPENAI: 'sk-llm', SWITCHYARD_UPSTREAM_X: 'sk-x' };
 
-    expect(resolveUpstreamKey('env:LLM_OPENAI', undefined, CONTEXT, env)).toBe('sk-llm');
-    expect(() => resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_X', undefined, CONTEXT, env)).toThrow(SecretError);
+    expect(resolveUpstreamKey('env:LLM_OPENAI', CONTEXT, { box: undefined, envPrefix: 'LLM_', env })).toBe('sk-llm');
+    expect(() => resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_X', CONTEXT, { box: undefined, envPrefix: 'LLM_', env })).toThrow(SecretError);
   });
 
   it('reads process.env by default', () => {
     process.env['SWITCHYARD_UPSTREAM_SPEC_KEY'] = 'from-process';
     try {
-      expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_SPEC_KEY', undefined, CONTEXT)).toBe('from-process');
+      expect(resolveUpstreamKey('env:SWITCHYARD_UPSTREAM_SPEC_KEY', CONTEXT, { box: undefined, envPrefix: PREFIX })).toBe('from-process');
     } finally {
       delete process.env['SWITCHYARD_UPSTREAM_SPEC_KEY'];
     }
   });
 
   it('opens a sealed value for its provider', () => {
-    expect(resolveUpstreamKey(boxK1.seal(LITERAL, CONTEXT), boxK1, CONTEXT, ENV)).toBe(LITERAL);
+    expect(resolveUpstreamKey(boxK1.seal(LITERAL, CONTEXT), CONTEXT, { box: boxK1, envPrefix: PREFIX, env: ENV })).toBe(LITERAL);
   });
 
   it('refuses a sealed value moved to another provider', () => {
     const sealed = boxK1.seal(LITERAL, CONTEXT);
-    expect(() => resolveUpstreamKey(sealed, boxK1, providerKeyContext('openai-backup'), ENV)).toThrow(SecretError);
+    expect(() => resolveUpstreamKey(sealed, providerKeyContext('openai-backup'), { box: boxK1, envPrefix: PREFIX, env: ENV })).toThrow(SecretError);
   });
 
   it('names SWITCHYARD_SECRET_KEYS when a sealed value reaches a process without keys', () => {
-    expect(() => resolveUpstreamKey(boxK1.seal(LITERAL, CONTEXT), undefined, CONTEXT, ENV)).toThrow(
+    expect(() => resolveUpstreamKey(boxK1.seal(LITERAL, CONTEXT), CONTEXT, { box: undefined, envPrefix: PREFIX, env: ENV })).toThrow(
       new SecretError('provider:openai-main: the upstream key is sealed, but SWITCHYARD_SECRET_KEYS is not set in this process'),
     );
   });
 
   it('never sends a malformed sealed value upstream as if it were a literal', () => {
-    expect(() => resolveUpstreamKey('enc:v2:k1:AAAA', boxK1, CONTEXT, ENV)).toThrow(
+    expect(() => resolveUpstreamKey('enc:v2:k1:AAAA', CONTEXT, { box: boxK1, envPrefix: PREFIX, env: ENV })).toThrow(
       new SecretError('provider:openai-main: unsupported sealed value format (expected enc:v1:…)'),
     );
   });
 
   it('keeps a literal as it is, for configurations written before sealing existed', () => {
-    expect(resolveUpstreamKey(LITERAL, undefined, CONTEXT, ENV)).toBe(LITERAL);
-    expect(resolveUpstreamKey(LITERAL, boxK1, CONTEXT, ENV)).toBe(LITERAL);
+    expect(resolveUpstreamKey(LITERAL, CONTEXT, { box: undefined, envPrefix: PREFIX, env: ENV })).toBe(LITERAL);
+    expect(resolveUpstreamKey(LITERAL, CONTEXT, { box: boxK1, envPrefix: PREFIX, env: ENV })).toBe(LITERAL);
   });
 });
 
@@ -91,7 +92,7 @@ describe(sealUpstreamKey.name, () => {
   it('seals a literal for its provider when a box is configured', () => {
     const stored = sealUpstreamKey(LITERAL, boxK1, CONTEXT);
     expect(stored).toMatch(/^enc:v1:k1:/);
-    expect(resolveUpstreamKey(stored, boxK1, CONTEXT, ENV)).toBe(LITERAL);
+    expect(resolveUpstreamKey(stored, CONTEXT, { box: boxK1, envPrefix: PREFIX, env: ENV })).toBe(LITERAL);
   });
 
   it('keeps a literal as it is without a box', () => {

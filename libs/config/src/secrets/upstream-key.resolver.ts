@@ -1,6 +1,5 @@
 import { refuseUpstreamKeyRef } from '../outbound/upstream-env-ref.rules';
 import { envVariableOf, resolveSecret } from '../secret-ref.resolver';
-import { currentOutboundPolicy } from '../switchyard-env.schema';
 import type { SecretBox } from './secret-box';
 import { SEALED_V1_PREFIX, isSealedRef, parseSealed } from './sealed-value.format';
 import { SECRET_KEYS_ENV } from './secret-keys.parser';
@@ -11,24 +10,29 @@ export function providerKeyContext(providerId: string): string {
   return `provider:${providerId}`;
 }
 
+/** What an upstream key reference is resolved with: the settings the adapter was booted with. */
+export interface UpstreamKeySources {
+  /** Opens sealed keys ({@link SECRET_KEYS_ENV}); undefined when this process has none. */
+  readonly box: SecretBox | undefined;
+  /** `env:NAME` resolves only names starting with this (SWITCHYARD_OUTBOUND_ENV_PREFIX). */
+  readonly envPrefix: string;
+  /** Where `env:NAME` is read, at the moment of the call; the process's environment by default. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
  * The upstream key a stored reference stands for, at the moment of the upstream call:
  * - `env:NAME` → the variable's value, undefined when unset or empty (as {@link resolveSecret});
- *   a {@link SecretError} without reading it when NAME is outside SWITCHYARD_OUTBOUND_ENV_PREFIX
- *   (a row written before the rule, or straight into the database);
+ *   a {@link SecretError} without reading it when NAME is outside `envPrefix` (a row written
+ *   before the rule, or straight into the database);
  * - `enc:v1:…` → opened with `box` for `context`; a {@link SecretError} when it does not open,
  *   or when this process has no box ({@link SECRET_KEYS_ENV} unset);
  * - anything else → the literal itself, for backward compatibility with configurations that
  *   wrote keys inline (see {@link sealUpstreamKey} for how they stop being stored in clear).
  */
-export function resolveUpstreamKey(
-  ref: string,
-  box: SecretBox | undefined,
-  context: string,
-  env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
+export function resolveUpstreamKey(ref: string, context: string, { box, envPrefix, env = process.env }: UpstreamKeySources): string | undefined {
   if (!isSealedRef(ref)) {
-    const refused = refuseUpstreamKeyRef(ref, currentOutboundPolicy(env).envPrefix);
+    const refused = refuseUpstreamKeyRef(ref, envPrefix);
     if (refused !== undefined) throw new SecretError(`${context}: ${refused}`);
     return resolveSecret(ref, env);
   }
