@@ -18,8 +18,9 @@ export class AdapterAppModule {
       providers: [
         { provide: GrpcHealthService, useValue: health },
         // Sealed upstream keys are opened here, where the call is made, and nowhere else; the
-        // outbound policy and the secret keys are the ones validated at boot. Its pool closes on
-        // the destroy hook, after the transport drained.
+        // outbound policy and the secret keys are the ones validated at boot, and each call's
+        // connect timeout is the router's (GenerateRequest.timeouts). Its pools close on the
+        // destroy hook, after the transport drained.
         { provide: UpstreamService, useFactory: () => new UpstreamService(upstreamOptionsOf(env)) },
         { provide: DependencyHealthMonitor, useFactory: () => new DependencyHealthMonitor(health, []) },
       ],

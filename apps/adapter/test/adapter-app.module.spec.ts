@@ -1,7 +1,8 @@
 import { providerKeyContext, loadSwitchyardEnv, SecretBox } from '@switchyard/config';
 import { createGrpcMicroservice, type GrpcMicroservice, GrpcAdapterClient, GrpcHealthClient, GrpcHealthService } from '@switchyard/grpc';
-import { AdapterServiceDefinition, HealthCheckResponse_ServingStatus as ServingStatus, type GenerateRequest, type ResponseEvent } from '@switchyard/ir';
+import { AdapterServiceDefinition, ErrorKind, HealthCheckResponse_ServingStatus as ServingStatus, type GenerateRequest, type ResponseEvent } from '@switchyard/ir';
 import { ProviderSimulator } from '@switchyard/testing';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { AdapterAppModule } from '../src/adapter-app.module';
 
 const SECRET_KEYS = `k1:${Buffer.alloc(32, 5).toString('base64')}`;
@@ -13,9 +14,13 @@ describe(AdapterAppModule.name, () => {
   let service: GrpcMicroservice;
   let health: GrpcHealthService;
   let client: GrpcAdapterClient;
+  // Takes TCP connections and never answers a TLS handshake: an https upstream there never connects.
+  const silentSockets = new Set<Socket>();
+  const silent = createServer((socket) => silentSockets.add(socket));
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     // Upstream keys named `env:` are read at call time; the settings are the validated ones the
     // app is booted with. The simulator is plain http on loopback, which the policy must allow.
     process.env['SWITCHYARD_UPSTREAM_SIM_KEY'] = 'sk-sim';
@@ -29,6 +34,8 @@ describe(AdapterAppModule.name, () => {
     client?.close();
     await service?.app.close();
     await sim?.close();
+    for (const socket of silentSockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
     delete process.env['SWITCHYARD_UPSTREAM_SIM_KEY'];
   });
 
@@ -54,6 +61,17 @@ describe(AdapterAppModule.name, () => {
 
     expect(cases).not.toContain('error');
     expect(sim.requests.at(-1)?.headers.authorization).toBe('Bearer sk-sealed-for-sim');
+  });
+
+  it("honours the router's connectMs sent with the call, not a default of its own", async () => {
+    // The router sends routing.timeouts (or the model's) with every call. With the adapter's own
+    // 5 s default the 3 s total would end this call first: not retryable, so no failover.
+    const baseUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+    const events = await generate({ target: { ...simTarget('env:SWITCHYARD_UPSTREAM_SIM_KEY'), baseUrl }, request: CHAT, timeouts: { connectMs: 200, firstTokenMs: 2000, totalMs: 3000, idleMs: 0 } });
+
+    expect(events.map((e) => e.event?.$case)).toEqual(['error']);
+    expect(events[0]?.event?.$case === 'error' && events[0].event.value).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, retryable: true });
+    expect(silentSockets.size).toBeGreaterThan(0);
   });
 
   it('is SERVING while it runs, and NOT_SERVING once it drains', async () => {

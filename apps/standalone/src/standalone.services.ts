@@ -27,7 +27,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
   const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
   const auth = new AuthService(new PrismaKeySource(db), { quota, leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS, failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open' });
-  const upstream = new UpstreamService({ ...upstreamOptionsOf(env), connectMs: config.routing.timeouts.connectMs });
+  // Each call's connect timeout comes with it from the router (routing.timeouts or the model's).
+  const upstream = new UpstreamService(upstreamOptionsOf(env));
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);

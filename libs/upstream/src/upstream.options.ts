@@ -8,8 +8,6 @@ export interface UpstreamOptions {
   readonly secretBox?: SecretBox;
   /** How much of an answer is read (SWITCHYARD_MAX_UPSTREAM_{RESPONSE,STREAM,EVENT}_BYTES); the defaults when absent. */
   readonly limits?: UpstreamLimits;
-  /** Connect timeout of every upstream connection; routing's default when absent. */
-  readonly connectMs?: number;
 }
 
 /** The adapter's options from the process settings, the same in standalone and in apps/adapter. */

@@ -3,6 +3,7 @@ import { Dialect, ErrorKind, ResponseEvent, Role, type GenerateRequest } from '@
 import { UPSTREAM_FAULTS } from '@switchyard/providers';
 import { ProviderSimulator } from '@switchyard/testing';
 import { Logger } from '@nestjs/common';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { UpstreamService } from './upstream.service';
 
 // The adapter against the provider simulator over real HTTP: every upstream failure must end
@@ -60,7 +61,7 @@ describe(UpstreamService.name, () => {
   });
   beforeEach(() => {
     sim.reset();
-    sut = new UpstreamService({ outbound: LOCAL_UPSTREAMS, connectMs: 1000 });
+    sut = new UpstreamService({ outbound: LOCAL_UPSTREAMS });
   });
   afterEach(() => sut.onModuleDestroy());
   afterAll(async () => {
@@ -95,6 +96,33 @@ describe(UpstreamService.name, () => {
     } finally {
       for (const name of names) delete process.env[name];
     }
+  });
+
+  describe('connect timeout', () => {
+    // A listener that takes the TCP connection and never answers the TLS handshake: undici's
+    // connect timeout covers both, so an https upstream here never finishes connecting.
+    const silent = new Set<Socket>();
+    const server = createServer((socket) => silent.add(socket));
+    let url = '';
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    });
+    afterAll(async () => {
+      for (const socket of silent) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it("gives up connecting after the call's own connectMs, a retryable timeout, well inside its total", async () => {
+      // Were the default (5 s) applied instead, the 3 s total would end the call first, as a
+      // timeout that is not retryable and without a connect failure in the log.
+      const call = withTarget(request(sim, false, { connectMs: 200, firstTokenMs: 2000, totalMs: 3000 }), { baseUrl: url });
+
+      const { result: events, log } = await logged(() => collect(sut.generate(call, new AbortController().signal)));
+
+      expect(errorOf(events)).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, retryable: true, message: UPSTREAM_FAULTS.timeout.text });
+      expect(log).toContain('UND_ERR_CONNECT_TIMEOUT');
+    });
   });
 
   it('calls the upstream with the translated body and the resolved key, and yields IR events', async () => {

@@ -4,13 +4,13 @@ import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseEventTooLargeError, SseParser, UPSTREAM_FAULTS, faultOf, isPublicUpstreamMessage, providerAdapter, upstreamError } from '@switchyard/providers';
 import type { PassthroughPolicy, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
-import { Agent, Dispatcher, request } from 'undici';
+import { Dispatcher, request } from 'undici';
 import { countEmbedTokens, countPromptTokens } from './local-token-count';
 import { logExcerpt, safeRequestId } from './log-redaction';
 import { readErrorBody, readJsonBody } from './upstream-body.reader';
 import { UpstreamProtocolError, UpstreamTooLargeError, transportError, withUpstreamFacts } from './upstream-errors';
-import { outboundConnector } from './outbound-connector';
 import type { UpstreamOptions } from './upstream.options';
+import { UpstreamPools } from './upstream-pools';
 
 /** One prepared upstream call. */
 interface Call {
@@ -37,20 +37,20 @@ function errorEvent(value: ErrorEvent): ResponseEvent {
  * what the upstream said goes to this process's log, redacted.
  */
 export class UpstreamService implements AdapterPort, OnModuleDestroy {
-  private readonly agent: Dispatcher;
+  private readonly pools: UpstreamPools;
   private readonly keys: UpstreamKeySources;
   private readonly limits: UpstreamLimits;
   private readonly log = new Logger('Upstream');
 
   /** Every setting is the process's, validated at boot: nothing here reads the environment but `env:` keys. */
-  constructor({ outbound, secretBox, limits = UPSTREAM_RESPONSE_LIMIT_DEFAULTS, connectMs = DEFAULT_ROUTING.timeouts.connectMs }: UpstreamOptions) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256, connect: outboundConnector({ timeout: connectMs }, outbound) });
+  constructor({ outbound, secretBox, limits = UPSTREAM_RESPONSE_LIMIT_DEFAULTS }: UpstreamOptions) {
+    this.pools = new UpstreamPools(outbound);
     this.keys = { box: secretBox, envPrefix: outbound.envPrefix };
     this.limits = limits;
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+    await this.pools.close();
   }
 
   async *generate(req: GenerateRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
@@ -211,7 +211,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
           headers: call.http.headers,
           body: call.http.body,
           signal: abort.signal,
-          dispatcher: this.agent,
+          dispatcher: this.pools.of(t.connectMs),
           headersTimeout: firstTokenMs,
           // Between stream chunks; a stalled stream fails instead of hanging the client forever.
           bodyTimeout: t.idleMs || firstTokenMs,
