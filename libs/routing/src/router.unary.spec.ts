@@ -1,6 +1,33 @@
-import { ErrorKind } from '@switchyard/ir';
-import { ScriptedAdapter, rateLimited, failure, request, scriptedRouter } from './router.harness';
+import { ErrorEvent, ErrorKind, ResponseEvent, StartEvent } from '@switchyard/ir';
+import { DeploymentEntry, ModelEntry } from './catalogue.types';
+import { OPENAI_EU, ScriptedAdapter, VLLM, collect, deployment, failure, overloaded, rateLimited, request, scriptedRouter, started, stopped } from './router.harness';
 import { RouterService } from './router.service';
+
+/** What a call answered, whatever its shape: the start event's routing fields, or the final error. */
+type Answer = { start?: StartEvent | undefined; error?: ErrorEvent | undefined };
+type Call = (sut: RouterService, model: string, signal: AbortSignal) => Promise<Answer>;
+
+// Chat, embeddings and token counts go through one route loop: each behaviour below holds for all three.
+const CALLS: [string, Call][] = [
+  [
+    'chat',
+    async (sut, model, signal) => {
+      const events = await collect(sut.route(request(model), signal));
+      const first = events[0]?.event;
+      const last = events[events.length - 1]?.event;
+      return { start: first?.$case === 'start' ? first.value : undefined, error: last?.$case === 'error' ? last.value : undefined };
+    },
+  ],
+  ['embeddings', (sut, model, signal) => sut.embed({ model, inputs: [{ text: 'hi', tokens: [] }] }, signal)],
+  ['token counts', (sut, model, signal) => sut.countTokens(request(model), signal)],
+];
+
+function model(name: string, deployments: DeploymentEntry[], extra: Partial<ModelEntry> = {}): ModelEntry {
+  return { name, fallbacks: [], tiers: [deployments], created: 1, ...extra };
+}
+
+const ok: ResponseEvent[] = [started, stopped];
+const outcomes = (answer: Answer) => (answer.start?.attemptLog ?? answer.error?.attemptLog ?? []).map((x) => `${x.model}/${x.providerId}:${x.outcome}`);
 
 describe(`${RouterService.name}: embeddings and token counts`, () => {
   let adapter: ScriptedAdapter;
@@ -43,5 +70,48 @@ describe(`${RouterService.name}: embeddings and token counts`, () => {
     });
     await expect(sut.countTokens(request('gpt-4o'), signal)).resolves.toMatchObject({ error: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST } });
     expect(adapter.calls).toHaveLength(1);
+  });
+
+  describe.each(CALLS)('%s', (_name, call) => {
+    it('falls back along the model chain when the model has no deployment left', async () => {
+      const x = model('x', [deployment('a', OPENAI_EU, 1)], { fallbacks: ['y'] });
+      const y = model('y', [deployment('b', VLLM, 1)]);
+      await routerWith([[overloaded()], ok], [x, y], { retries: 0 });
+
+      const answer = await call(sut, 'x', new AbortController().signal);
+
+      expect(answer.error).toBeUndefined();
+      expect(answer.start).toMatchObject({ model: 'x', deploymentId: 'b', attempts: 2 });
+      expect(outcomes(answer)).toStrictEqual(['x/openai-eu:overloaded', 'y/vllm-gpu:ok']);
+      expect(adapter.deployments).toStrictEqual(['a', 'b']);
+    });
+
+    it('waits out the retry-after of its only deployment, cooling down after a 429, then tries it again', async () => {
+      jest.useFakeTimers();
+      const solo = model('solo', [deployment('solo@vllm', VLLM, 1)]);
+      await routerWith([[failure(true, 2000)], ok], [solo]);
+
+      const done = call(sut, 'solo', new AbortController().signal);
+      await jest.advanceTimersByTimeAsync(1999);
+      const callsBefore = adapter.calls.length;
+      await jest.advanceTimersByTimeAsync(1);
+      const answer = await done;
+
+      expect(callsBefore).toBe(1);
+      expect(answer.error).toBeUndefined();
+      expect(answer.start).toMatchObject({ model: 'solo', deploymentId: 'solo@vllm', attempts: 2 });
+      expect(outcomes(answer)).toStrictEqual(['solo/vllm-gpu:rate_limited', 'solo/vllm-gpu:ok']);
+    });
+
+    it('does not wait for a retry-after longer than the retry limit: it answers with the 429', async () => {
+      jest.useFakeTimers();
+      const solo = model('solo', [deployment('solo@vllm', VLLM, 1)]);
+      await routerWith([[failure(true, 60_000)], ok], [solo]);
+
+      const answer = await call(sut, 'solo', new AbortController().signal);
+
+      expect(answer.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, providerStatus: 429, retryAfterMs: 60_000 });
+      expect(adapter.calls).toHaveLength(1);
+    });
   });
 });

@@ -1,0 +1,51 @@
+import { Logger } from '@nestjs/common';
+import { ADAPTER_FAMILY_OF, type RoutingTimeouts } from '@switchyard/config';
+import { ErrorKind } from '@switchyard/ir';
+import type { AdapterPort, AdapterPorts, ErrorEvent, Target, Timeouts } from '@switchyard/ir';
+import { UPSTREAM_FAULTS } from '@switchyard/providers';
+import type { DeploymentEntry, ModelEntry } from '../catalogue.types';
+
+// Provider types come from the database as strings; unknown ones have no family.
+const FAMILY: Readonly<Record<string, string | undefined>> = ADAPTER_FAMILY_OF;
+
+/**
+ * What a call to a deployment is sent with: the adapter of its provider family, the target
+ * (several API keys of one provider take turns) and the timeouts (routing.timeouts with the
+ * model's own overrides).
+ */
+export class DeploymentCalls {
+  private readonly log = new Logger('RouterService');
+  private keyCursor = 0;
+
+  constructor(
+    private readonly adapters: AdapterPorts,
+    private readonly timeouts: RoutingTimeouts,
+  ) {}
+
+  adapterOf(d: DeploymentEntry): AdapterPort | undefined {
+    const family = FAMILY[d.provider.type];
+    return family ? this.adapters.get(family) : undefined;
+  }
+
+  targetOf(d: DeploymentEntry): Target {
+    const keys = d.provider.apiKeys;
+    const apiKeyRef = keys.length ? (keys[this.keyCursor++ % keys.length] ?? '') : '';
+    const p = d.provider;
+    return { deploymentId: d.id, providerId: p.id, providerType: p.type, baseUrl: p.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: p.optionsJson, passthroughJson: p.passthroughJson };
+  }
+
+  timeoutsOf(model: ModelEntry): Timeouts {
+    const t = { ...this.timeouts, ...model.timeouts };
+    return { connectMs: t.connectMs, firstTokenMs: t.firstTokenMs, idleMs: t.idleMs, totalMs: t.totalMs };
+  }
+
+  /**
+   * A deployment whose provider family no adapter serves (ADAPTER_GRPC_URLS lacks it) is the
+   * gateway's misconfiguration: the operator gets the details, the tenant the fixed text that
+   * says so (docs/architecture.md, "Upstream errors").
+   */
+  noAdapter(d: DeploymentEntry): ErrorEvent {
+    this.log.error(`no adapter serves provider type ${d.provider.type} (deployment ${d.id})`);
+    return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: UPSTREAM_FAULTS['gateway-misconfigured'].text, retryable: false };
+  }
+}

@@ -1,0 +1,59 @@
+import type { AdapterPort, Attempt, ErrorEvent, StartEvent, Target, Timeouts } from '@switchyard/ir';
+import type { DeploymentHealth } from '../health';
+import type { DeploymentStats } from '../selection';
+import type { AttemptContext, AttemptResult } from './attempt-context.types';
+import type { DeploymentCalls } from './deployment-calls';
+import { closeEntry, outcomeOf, startOf } from './route-events';
+
+/** A single-answer reply (embeddings, token counts): an error, or an answer stamped with a start. */
+export interface UnaryAnswer {
+  error?: ErrorEvent | undefined;
+  start?: StartEvent | undefined;
+}
+
+/** What one unary call to a deployment is sent with, besides the request the caller holds. */
+export interface UnaryCall {
+  readonly target: Target;
+  readonly timeouts: Timeouts;
+}
+
+export type UnaryInvoke<R> = (adapter: AdapterPort, call: UnaryCall) => Promise<R>;
+
+export interface UnaryAttemptDeps {
+  readonly health: DeploymentHealth;
+  readonly stats: DeploymentStats;
+  readonly calls: DeploymentCalls;
+}
+
+/**
+ * Unary attempts: one call of one deployment for embeddings and token counts. Nothing reaches
+ * the client before the answer, so every failure leaves the route loop free to go on. They are
+ * counted in flight and in health like chat attempts, not against the deployment's rpm/tpm.
+ */
+export class UnaryAttempts {
+  constructor(private readonly deps: UnaryAttemptDeps) {}
+
+  // A generator that yields nothing: the route loop relays what attempts yield, and unary ones have nothing to relay.
+  async *run<R extends UnaryAnswer>(a: AttemptContext, invoke: UnaryInvoke<R>): AsyncGenerator<never, AttemptResult<R>> {
+    const { health, stats, calls } = this.deps;
+    const d = a.deployment;
+    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: a.model.name, outcome: 'ok', hedge: false };
+    a.route.log.push(entry);
+    const started = Date.now();
+    const adapter = calls.adapterOf(d);
+    const end = stats.begin(d.id);
+    // No adapter serves the provider family: answered like a failed call, as chat attempts are.
+    let answer: R;
+    try {
+      answer = adapter ? await invoke(adapter, { target: calls.targetOf(d), timeouts: calls.timeoutsOf(a.model) }) : ({ error: calls.noAdapter(d) } as R);
+    } finally {
+      end();
+    }
+    closeEntry(entry, started, answer.error);
+    health.record(d.id, outcomeOf(answer.error));
+    if (answer.error) return { served: false, error: answer.error };
+    stats.observe(d.id, { totalMs: entry.durationMs });
+    answer.start = { ...answer.start, ...startOf(a.route, d) };
+    return { served: true, value: answer };
+  }
+}
