@@ -14,6 +14,7 @@ const FAMILY: Readonly<Record<string, string | undefined>> = ADAPTER_FAMILY_OF;
  * model's own overrides).
  */
 export class DeploymentCalls {
+  // Under the router's name: operators read these lines as the router's.
   private readonly log = new Logger('RouterService');
   private keyCursor = 0;
 
