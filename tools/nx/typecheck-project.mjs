@@ -1,0 +1,29 @@
+// Type-checks one project's production sources (no specs) with the workspace's compiler
+// options: the compile step of a project's `build` target. Libraries are bundled into the apps
+// from source (tools/build.mjs), so this check is all a library's build has to do.
+// Usage: node tools/nx/typecheck-project.mjs <projectRoot>
+import ts from 'typescript';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const projectRoot = process.argv[2];
+if (!projectRoot) throw new Error('usage: node tools/nx/typecheck-project.mjs <projectRoot>');
+
+const basePath = resolve(workspace, 'tsconfig.base.json');
+const { config, error } = ts.readConfigFile(basePath, ts.sys.readFile);
+if (error) fail([error]);
+const { options, errors } = ts.convertCompilerOptionsFromJson(config.compilerOptions, workspace, basePath);
+if (errors.length) fail(errors);
+
+const files = ts.sys.readDirectory(resolve(workspace, projectRoot, 'src'), ['.ts'], ['**/*.spec.ts']);
+const program = ts.createProgram(files, { ...options, noEmit: true });
+const diagnostics = ts.getPreEmitDiagnostics(program);
+if (diagnostics.length) fail(diagnostics);
+console.log(`${projectRoot}: ${files.length} files type-check`);
+
+function fail(diags) {
+  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => workspace, getNewLine: () => '\n' };
+  console.error(ts.formatDiagnosticsWithColorAndContext(diags, host));
+  process.exit(1);
+}
