@@ -29,6 +29,9 @@ export default tseslint.config(
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
+            // Layers: apps compose features; features use domain, infrastructure and data; the
+            // domain is plain code. Nothing depends on an app, and only tests (rule off below)
+            // reach type:testing.
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:infra', 'type:data', 'type:util'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:data', 'type:util'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:util'] },
@@ -36,10 +39,25 @@ export default tseslint.config(
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infra'] },
+            // The root project: build, cluster, bench and end-to-end tooling, which use any lib.
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:infra', 'type:data', 'type:util', 'type:testing'] },
+            // Scopes: a service (app + feature lib) sees its own scope, shared infrastructure and
+            // pure code, never another service's feature.
+            { sourceTag: 'scope:auth', onlyDependOnLibsWithTags: ['scope:auth', 'scope:shared', 'scope:pure'] },
+            { sourceTag: 'scope:router', onlyDependOnLibsWithTags: ['scope:router', 'scope:shared', 'scope:pure'] },
+            { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:shared', 'scope:pure'] },
+            { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:admin', 'scope:shared', 'scope:pure'] },
             // The public edge and the upstream callers never read the database directly.
-            { sourceTag: 'scope:ingress', notDependOnLibsWithTags: ['type:data'] },
-            { sourceTag: 'scope:adapter', notDependOnLibsWithTags: ['type:data'] },
-            { sourceTag: 'scope:pure', bannedExternalImports: transportAndStorage },
+            { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:adapter', 'scope:shared', 'scope:pure'], notDependOnLibsWithTags: ['type:data'] },
+            { sourceTag: 'scope:ingress', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:shared', 'scope:pure'], notDependOnLibsWithTags: ['type:data'] },
+            // The cluster ingress process (apps/ingress) mounts the tenant API (scope:ingress) and
+            // the operator API (scope:admin, with the ledger's usage queries) on one HTTP server;
+            // the admin API is the only part of it that opens the database (docs/architecture.md §8).
+            { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:billing', 'scope:shared', 'scope:pure'] },
+            // Standalone runs every service in one process.
+            { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:auth', 'scope:router', 'scope:adapter', 'scope:billing', 'scope:shared', 'scope:pure'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pure'] },
+            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'], bannedExternalImports: transportAndStorage },
           ],
         },
       ],

@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
-/* eslint-disable @nx/enforce-module-boundaries -- the admin API is the one part of the ingress that reads the database (see adminApi) */
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
-/* eslint-enable @nx/enforce-module-boundaries */
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { startIngressApp } from '@switchyard/ingress';
 import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
