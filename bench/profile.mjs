@@ -5,7 +5,7 @@
 // profile there on exit (open in Chrome DevTools). For finding a lever, not for figures: the
 // client is Node's fetch, heavier than the bench's autocannon. Never run two at once (db 9).
 //
-//   N=4000 C=16 ROUNDS=3 STREAM=0 PROF_DIR=/tmp/prof node bench/profile.mjs
+//   N=4000 C=16 ROUNDS=3 STREAM=0 PROF_DIR=/tmp/prof NODE_FLAGS='--max-semi-space-size=32' node bench/profile.mjs
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +20,16 @@ const rounds = Number(process.env.ROUNDS ?? 3);
 const stream = process.env.STREAM === '1';
 const profDir = process.env.PROF_DIR;
 
+// Extra Node flags for every cluster process, e.g. NODE_FLAGS='--max-semi-space-size=32'.
+const nodeFlags = process.env.NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+
 const children = new Children();
-if (profDir) {
-  const start = children.start.bind(children);
-  children.start = (name, args, env) => start(name, name.startsWith('cluster') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`, ...args] : args, env);
-}
+const start = children.start.bind(children);
+children.start = (name, args, env) => {
+  if (!name.startsWith('cluster')) return start(name, args, env);
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return start(name, [...nodeFlags, ...prof, ...args], env);
+};
 const infra = clusterInfra();
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-profile-'));
 const db = await createFreshDatabase(infra.postgresUrl);
