@@ -5,21 +5,30 @@ import type { CallMetadata } from './proto-service.types';
 
 const ADAPTER = toGrpcServiceDefinition(AdapterServiceDefinition);
 
-/** AdapterPort over gRPC (cluster mode). `generate` never throws: failures end the stream with an error event. */
+/**
+ * AdapterPort over gRPC (cluster mode). `generate` never throws: failures end the stream with an error event.
+ *
+ * No transport retry here (`retryUnavailable` stays off): an UNAVAILABLE before the first message
+ * does not mean the adapter never started the upstream call. The adapter sends its first batch
+ * only once the upstream has answered (a non-streamed answer: once it has answered in full), so a
+ * replica killed before that may already have made the call, and a second attempt would call the
+ * upstream twice. The failure is `retryable` and goes to the router's retry loop, which decides
+ * with its backoff, retry budget and circuit breakers whether to try again (docs/architecture.md, Routing).
+ */
 export class GrpcAdapterClient extends GrpcPortClient implements AdapterPort {
   constructor(address: string, options?: GrpcClientOptions) {
     super(address, options);
   }
 
   generate(request: GenerateRequest, signal: AbortSignal, metadata?: CallMetadata): AsyncIterable<ResponseEvent> {
-    return this.events(ADAPTER.generate, request, signal, metadata);
+    return this.events(ADAPTER.generate, request, { signal, metadata });
   }
 
   embed(request: EmbedGenerateRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<EmbedResponse> {
-    return this.unaryOrError(ADAPTER.embed, request, signal, metadata);
+    return this.unaryOrError(ADAPTER.embed, request, { signal, metadata });
   }
 
   countTokens(request: GenerateRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<CountTokensResponse> {
-    return this.unaryOrError(ADAPTER.countTokens, request, signal, metadata);
+    return this.unaryOrError(ADAPTER.countTokens, request, { signal, metadata });
   }
 }

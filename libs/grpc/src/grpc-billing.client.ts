@@ -12,6 +12,6 @@ export class GrpcBillingClient extends GrpcPortClient implements BillingPort {
   }
 
   getUsage(request: GetUsageRequest, metadata?: CallMetadata): Promise<GetUsageResponse> {
-    return this.unary(BILLING.getUsage, request, metadata);
+    return this.unary(BILLING.getUsage, request, { metadata });
   }
 }

@@ -1,6 +1,6 @@
-import { status as Status, type ServiceError } from '@grpc/grpc-js';
+import { status as Status } from '@grpc/grpc-js';
 import { type ErrorEvent, ErrorKind, IrError } from '@switchyard/ir';
-import { errorKindOfGrpcStatus, isRetryableGrpcStatus, messageOf, remoteErrorOf } from './grpc-error.mapper';
+import { errorKindOfGrpcStatus, isRetryableGrpcStatus, isServiceError, messageOf, remoteErrorOf } from './grpc-error.mapper';
 
 /**
  * A failed gRPC call, as an IrError so dialects render it like any other failure. When the
@@ -61,8 +61,4 @@ function publicTextOf(code: Status): string {
 function withDetail(error: GrpcCallError, detail: string): GrpcCallError {
   error.detail = detail;
   return error;
-}
-
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
 }

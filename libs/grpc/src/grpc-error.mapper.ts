@@ -1,4 +1,4 @@
-import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, status as Status, type StatusObject } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { ErrorKind, IrError } from '@switchyard/ir';
 
@@ -121,4 +121,9 @@ export function isRetryableGrpcStatus(code: Status): boolean {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A status grpc-js failed a call with (as opposed to any other exception). */
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
 }

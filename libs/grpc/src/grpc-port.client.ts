@@ -1,7 +1,8 @@
-import { Client, type ClientReadableStream, type ClientUnaryCall, connectivityState, credentials, type MethodDefinition, Metadata } from '@grpc/grpc-js';
+import { Client, type ClientReadableStream, type ClientUnaryCall, connectivityState, credentials, type MethodDefinition, Metadata, status as Status } from '@grpc/grpc-js';
 import type { ErrorEvent, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
 import { GrpcCallError } from './grpc-call.error';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
+import { isServiceError, remoteErrorOf } from './grpc-error.mapper';
 import type { CallMetadata } from './proto-service.types';
 
 /**
@@ -13,7 +14,8 @@ const DEFAULT_UNARY_DEADLINE_MS = 10_000;
 const INSECURE = credentials.createInsecure();
 
 // Shared by every call without metadata: grpc-js clones call metadata before it adds to it
-// (ResolvingCall.start, RetryingCall.startNewAttempt), so this instance is never mutated.
+// (ResolvingCall.start, RetryingCall.startNewAttempt), so this instance is never mutated, and
+// a retry may send the same instance again.
 const NO_METADATA = new Metadata();
 
 export interface GrpcClientOptions {
@@ -23,7 +25,39 @@ export interface GrpcClientOptions {
   readonly channelOptions?: Readonly<Record<string, string | number>>;
 }
 
-/** The channel, health and call plumbing shared by the port clients. */
+/** How one call is made. */
+export interface PortCall {
+  readonly metadata?: CallMetadata | undefined;
+  /** Aborting it cancels the call (CANCELLED, never retried). */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Make the call once more, at once, when it failed with UNAVAILABLE before any answer (see
+   * `GrpcPortClient`). Only for calls that are safe to repeat and that no other layer retries.
+   */
+  readonly retryUnavailable?: boolean;
+}
+
+/** A streaming call: the caller's signal is what ends it early. */
+export interface PortStreamCall extends PortCall {
+  readonly signal: AbortSignal;
+}
+
+const NO_CALL: PortCall = {};
+
+/**
+ * The channel, health and call plumbing shared by the port clients.
+ *
+ * Retry (docs/architecture.md, Cluster, "What a fault costs"): a replica that dies takes with it
+ * the calls the channel had already given its connection, processed or not, and they fail with
+ * UNAVAILABLE. A call made with `retryUnavailable` is then made once more, immediately, on the
+ * same channel, whose round_robin has by then dropped the dead connection and picks another
+ * ready replica. Only when nothing was answered: a unary call that failed with UNAVAILABLE from
+ * the transport (not an UNAVAILABLE a replica answered with, which carries its error kind), a
+ * stream that failed so before its first message. Never for DEADLINE_EXCEEDED (the peer may still
+ * be working and the time is spent), CANCELLED (our own abort) or once the caller's signal
+ * aborted; a unary retry keeps the first attempt's deadline. grpc-js's own retry layer stays off
+ * (`GRPC_CLIENT_OPTIONS`): it buffers every message of every call to make this possible.
+ */
 export abstract class GrpcPortClient {
   private readonly client: Client;
   private readonly unaryDeadlineMs: number;
@@ -52,42 +86,38 @@ export abstract class GrpcPortClient {
   }
 
   /** Rejects with a GrpcCallError naming the method and status. */
-  protected unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, metadata: CallMetadata | undefined, signal?: AbortSignal): Promise<Res> {
+  protected unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, call: PortCall = NO_CALL): Promise<Res> {
+    const { signal } = call;
+    const metadata = toMetadata(call.metadata);
+    const options = { deadline: Date.now() + this.unaryDeadlineMs };
+    let retries = call.retryUnavailable ? 1 : 0;
     return new Promise((resolve, reject) => {
-      const stackLimit = withoutCallerStacks();
-      let call: ClientUnaryCall;
-      try {
-        call = this.client.makeUnaryRequest(
-          method.path,
-          method.requestSerialize,
-          method.responseDeserialize,
-          request,
-          toMetadata(metadata),
-          { deadline: Date.now() + this.unaryDeadlineMs },
-          (error, response) => {
+      let attempt: ClientUnaryCall;
+      const cancel = (): void => attempt.cancel();
+      const start = (): void => {
+        attempt = withoutCallerStack(() =>
+          this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, options, (error, response) => {
+            if (error && retries > 0 && unanswered(error, signal)) {
+              retries--;
+              start();
+              return;
+            }
+            signal?.removeEventListener('abort', cancel);
             if (error) reject(GrpcCallError.from(method.path, error));
             else if (response === undefined) reject(GrpcCallError.from(method.path, new Error('empty response')));
             else resolve(response);
-            signal?.removeEventListener('abort', cancel);
-          },
+          }),
         );
-      } finally {
-        Error.stackTraceLimit = stackLimit;
-      }
-      const cancel = (): void => call.cancel();
+      };
+      start();
       signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 
   /** A unary call whose failures are answered as `{ error }` instead of a rejection (the port contract). */
-  protected async unaryOrError<Req, Res extends { error?: ErrorEvent | undefined }>(
-    method: MethodDefinition<Req, Res>,
-    request: Req,
-    signal: AbortSignal,
-    metadata: CallMetadata | undefined,
-  ): Promise<Res> {
+  protected async unaryOrError<Req, Res extends { error?: ErrorEvent | undefined }>(method: MethodDefinition<Req, Res>, request: Req, call: PortStreamCall): Promise<Res> {
     try {
-      return await this.unary(method, request, metadata, signal);
+      return await this.unary(method, request, call);
     } catch (error) {
       // `unary` already rejects with a GrpcCallError; wrapping it again lost the status details.
       const failure = error instanceof GrpcCallError ? error : GrpcCallError.from(method.path, error);
@@ -99,52 +129,73 @@ export abstract class GrpcPortClient {
    * The RouterPort/AdapterPort contract: never throws, a failed call ends with an error event.
    * The server sends the events in batches (`eventBatches`); they are handed out one by one.
    */
-  protected async *events<Req>(
-    method: MethodDefinition<Req, ResponseEventBatch>,
-    request: Req,
-    signal: AbortSignal,
-    metadata: CallMetadata | undefined,
-  ): AsyncGenerator<ResponseEvent> {
+  protected async *events<Req>(method: MethodDefinition<Req, ResponseEventBatch>, request: Req, call: PortStreamCall): AsyncGenerator<ResponseEvent> {
+    const { signal } = call;
     if (signal.aborted) return;
-    const stackLimit = withoutCallerStacks();
-    let call: ClientReadableStream<ResponseEventBatch>;
-    try {
-      call = this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, toMetadata(metadata));
-    } finally {
-      Error.stackTraceLimit = stackLimit;
-    }
-    const cancel = (): void => call.cancel();
+    const metadata = toMetadata(call.metadata);
+    const open = (): ClientReadableStream<ResponseEventBatch> =>
+      withoutCallerStack(() => this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata));
+    let stream = open();
+    const cancel = (): void => stream.cancel();
     signal.addEventListener('abort', cancel, { once: true });
+    let retries = call.retryUnavailable ? 1 : 0;
+    let answered = false;
     try {
-      for await (const batch of call as AsyncIterable<ResponseEventBatch>) {
-        for (const event of batch.events ?? []) {
-          // Events already received when the caller aborted are not handed out.
-          if (signal.aborted) return;
-          yield event;
+      for (;;) {
+        try {
+          for await (const batch of stream as AsyncIterable<ResponseEventBatch>) {
+            answered = true;
+            for (const event of batch.events ?? []) {
+              // Events already received when the caller aborted are not handed out.
+              if (signal.aborted) return;
+              yield event;
+            }
+          }
+          return;
+        } catch (error) {
+          if (!answered && retries > 0 && unanswered(error, signal)) {
+            retries--;
+            stream = open();
+            continue;
+          }
+          // Cancelled by our own caller: it asked to stop, so the iteration just ends.
+          if (!signal.aborted) yield { event: { $case: 'error', value: GrpcCallError.from(method.path, error).toEvent() } };
+          return;
         }
       }
-    } catch (error) {
-      // Cancelled by our own caller: it asked to stop, so the iteration just ends.
-      if (!signal.aborted) yield { event: { $case: 'error', value: GrpcCallError.from(method.path, error).toEvent() } };
     } finally {
       signal.removeEventListener('abort', cancel);
       // The consumer may have stopped early (break/return): tell the server to stop too.
       // A no-op when the call has already finished.
-      call.cancel();
+      stream.cancel();
     }
   }
 }
 
 /**
- * grpc-js records the caller's stack (`new Error()`) on every call, to append to the error of a
+* grpc-js records the caller's stack (`new Error()`) on every call, to append to the error of a
  * failed one; we answer failures with fixed texts (GrpcCallError) and never read it. Capturing
- * that stack was a measurable share of each call's CPU (docs/architecture.md §7), so the call
- * is made with stack capture off; the caller puts the returned limit back right after.
+ * that stack was a measurable share of each call's CPU (docs/architecture.md §7), so calls are
+ * made with stack capture off.
  */
-function withoutCallerStacks(): number {
+function withoutCallerStack<T>(makeCall: () => T): T {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  return limit;
+  try {
+    return makeCall();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+  * The call failed in the transport with UNAVAILABLE (the connection was refused, reset or
+ * dropped) while the caller still wants it: no replica answered it. An UNAVAILABLE a replica
+ * answered with itself (an IrError of kind UPSTREAM_UNAVAILABLE, carried in the trailers) is an
+ * answer, as is every other status.
+ */
+function unanswered(error: unknown, signal: AbortSignal | undefined): boolean {
+  return isServiceError(error) && error.code === Status.UNAVAILABLE && remoteErrorOf(error.metadata) === undefined && signal?.aborted !== true;
 }
 
 function toMetadata(record: CallMetadata | undefined): Metadata {

@@ -6,29 +6,37 @@ import type { CallMetadata } from './proto-service.types';
 const ROUTER = toGrpcServiceDefinition(RouterServiceDefinition);
 const LIST_MODELS_REQUEST: ListModelsRequest = {};
 
-/** RouterPort over gRPC (cluster mode). `route` never throws: failures end the stream with an error event. */
+/**
+ * RouterPort over gRPC (cluster mode). `route` never throws: failures end the stream with an error event.
+ *
+ * Every call is retried once on another router replica when the one it went to dropped it before
+ * answering (`GrpcPortClient`). Nothing else retries this hop, and nothing has reached the client
+ * yet. The dead replica may have started the upstream call already: the retry repeats that work,
+ * as the router's own retries do before the first byte; the tenant is billed for the answer it
+ * gets (usage comes from the events the ingress saw), never for the lost attempt.
+ */
 export class GrpcRouterClient extends GrpcPortClient implements RouterPort {
   constructor(address: string, options?: GrpcClientOptions) {
     super(address, options);
   }
 
   route(request: ChatRequest, signal: AbortSignal, metadata?: CallMetadata): AsyncIterable<ResponseEvent> {
-    return this.events(ROUTER.route, { request }, signal, metadata);
+    return this.events(ROUTER.route, { request }, { signal, metadata, retryUnavailable: true });
   }
 
   listModels(metadata?: CallMetadata): Promise<ListModelsResponse> {
-    return this.unary(ROUTER.listModels, LIST_MODELS_REQUEST, metadata);
+    return this.unary(ROUTER.listModels, LIST_MODELS_REQUEST, { metadata, retryUnavailable: true });
   }
 
   healthState(metadata?: CallMetadata): Promise<HealthStateResponse> {
-    return this.unary(ROUTER.healthState, {}, metadata);
+    return this.unary(ROUTER.healthState, {}, { metadata, retryUnavailable: true });
   }
 
   embed(request: EmbedRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<EmbedResponse> {
-    return this.unaryOrError(ROUTER.embed, request, signal, metadata);
+    return this.unaryOrError(ROUTER.embed, request, { signal, metadata, retryUnavailable: true });
   }
 
   countTokens(request: ChatRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<CountTokensResponse> {
-    return this.unaryOrError(ROUTER.countTokens, { request }, signal, metadata);
+    return this.unaryOrError(ROUTER.countTokens, { request }, { signal, metadata, retryUnavailable: true });
   }
 }
