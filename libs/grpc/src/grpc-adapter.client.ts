@@ -13,7 +13,7 @@ const ADAPTER = toGrpcServiceDefinition(AdapterServiceDefinition);
  * only once the upstream has answered (a non-streamed answer: once it has answered in full), so a
  * replica killed before that may already have made the call, and a second attempt would call the
  * upstream twice. The failure is `retryable` and goes to the router's retry loop, which decides
- * with its backoff, retry budget and circuit breakers whether to try again (docs/architecture.md, Routing).
+ * with its backoff, retry budget and circuit breakers whether to try again (docs/architecture.md §1, router: Retries).
  */
 export class GrpcAdapterClient extends GrpcPortClient implements AdapterPort {
   constructor(address: string, options?: GrpcClientOptions) {

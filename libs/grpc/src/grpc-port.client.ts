@@ -47,16 +47,17 @@ const NO_CALL: PortCall = {};
 /**
  * The channel, health and call plumbing shared by the port clients.
  *
- * Retry (docs/architecture.md, Cluster, "What a fault costs"): a replica that dies takes with it
- * the calls the channel had already given its connection, processed or not, and they fail with
- * UNAVAILABLE. A call made with `retryUnavailable` is then made once more, immediately, on the
- * same channel, whose round_robin has by then dropped the dead connection and picks another
- * ready replica. Only when nothing was answered: a unary call that failed with UNAVAILABLE from
- * the transport (not an UNAVAILABLE a replica answered with, which carries its error kind), a
- * stream that failed so before its first message. Never for DEADLINE_EXCEEDED (the peer may still
- * be working and the time is spent), CANCELLED (our own abort) or once the caller's signal
- * aborted; a unary retry keeps the first attempt's deadline. grpc-js's own retry layer stays off
- * (`GRPC_CLIENT_OPTIONS`): it buffers every message of every call to make this possible.
+ * Retry (docs/architecture.md, Cluster services, "A call a replica dropped"): a replica that
+ * dies takes with it the calls the channel had already given its connection, processed or not,
+ * and they fail with UNAVAILABLE. A call made with `retryUnavailable` is then made once more,
+ * immediately, on the same channel, whose round_robin has by then dropped the dead connection
+ * and picks another ready replica. Only when nothing was answered: a unary call that failed
+ * with UNAVAILABLE in the transport (not an UNAVAILABLE a replica answered with, which carries
+ * its error kind), a stream that failed so before its first message. Never for
+ * DEADLINE_EXCEEDED (the peer may still be working and the time is spent), CANCELLED (our own
+ * abort) or once the caller's signal aborted; a unary retry keeps the first attempt's deadline.
+ * grpc-js's own retry layer stays off (`GRPC_CLIENT_OPTIONS`): it buffers every message of
+ * every call to make this possible.
  */
 export abstract class GrpcPortClient {
   private readonly client: Client;
