@@ -1,6 +1,9 @@
 /**
  * Runs `drain` once, on the first SIGTERM or SIGINT, then exits 0 — or 1 when draining failed,
- * so an orchestrator sees the difference. What Kubernetes expects of a pod being stopped.
+ * so an orchestrator sees the difference. What Kubernetes expects of a pod being stopped. Later
+ * signals are ignored while the drain runs (it is bounded): a Ctrl-C in a terminal reaches a
+ * process both from the terminal and from the script that started it, and a second signal
+ * must not cut the drain short (only SIGKILL does).
  */
 export function onShutdownSignal(drain: (signal: NodeJS.Signals) => Promise<void>): void {
   let stopping = false;
@@ -15,6 +18,6 @@ export function onShutdownSignal(drain: (signal: NodeJS.Signals) => Promise<void
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }

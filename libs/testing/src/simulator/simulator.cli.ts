@@ -24,14 +24,18 @@ async function main(): Promise<void> {
   const host = option('host') ?? process.env['SIM_HOST'] ?? '127.0.0.1';
   const simulator = await ProviderSimulator.start({ port, host, record: false });
   console.log(`provider simulator listening on ${simulator.url}`);
+  let stopping = false;
+  // Every signal is listened to (a second one while closing must not kill the process).
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
     simulator.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
