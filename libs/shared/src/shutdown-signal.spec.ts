@@ -2,16 +2,16 @@ import { onShutdownSignal } from './shutdown-signal';
 
 describe(onShutdownSignal.name, () => {
   const signals = ['SIGTERM', 'SIGINT'] as const;
-  let before: Record<string, Function[]>;
+  let before: Record<string, ((...args: unknown[]) => void)[]>;
   let exit: jest.SpyInstance;
 
   beforeEach(() => {
-    before = Object.fromEntries(signals.map((s) => [s, process.listeners(s)]));
+    before = Object.fromEntries(signals.map((s) => [s, process.listeners(s) as ((...args: unknown[]) => void)[]]));
     exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
   });
 
   afterEach(() => {
-    for (const s of signals) for (const l of process.listeners(s)) if (!before[s]?.includes(l)) process.removeListener(s, l as () => void);
+    for (const s of signals) for (const l of process.listeners(s)) if (!before[s]?.includes(l as (...args: unknown[]) => void)) process.removeListener(s, l as () => void);
     exit.mockRestore();
   });
 
