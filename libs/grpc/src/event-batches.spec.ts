@@ -56,10 +56,16 @@ describe(eventBatches.name, () => {
     expect(batches.flat()).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
   });
 
-  it('yields nothing for an empty source', async () => {
+  it('marks the last batch final, so the reader need not wait for the status; an empty source gives one empty final batch', async () => {
+    async function* two(): AsyncGenerator<ResponseEvent> {
+      yield text('a');
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      yield text('b');
+    }
     async function* empty(): AsyncGenerator<ResponseEvent> {}
 
-    await expect(collect(eventBatches(empty()))).resolves.toEqual([]);
+    await expect(collect(eventBatches(two()))).resolves.toEqual([{ events: [text('a')] }, { events: [text('b')], final: true }]);
+    await expect(collect(eventBatches(empty()))).resolves.toEqual([{ events: [], final: true }]);
   });
 
   it("passes the source's failure on after the events before it", async () => {

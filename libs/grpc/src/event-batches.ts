@@ -12,7 +12,8 @@ const MAX_BATCH_EVENTS = 32;
  * its events decoded from one upstream body) is one message; a streaming one is a message per
  * upstream read, never held back for a later one, since a batch is cut as soon as the source has
  * nothing more ready (a `setImmediate`, i.e. after the pending I/O callbacks, not a timer).
- * One write, frame and syscall per batch instead of per event (docs/architecture.md §7).
+ * One write, frame and syscall per batch instead of per event (docs/architecture.md §7). The
+ * last batch (possibly empty) is marked `final`.
  */
 export async function* eventBatches(source: AsyncIterable<ResponseEvent>): AsyncGenerator<ResponseEventBatch> {
   const iterator = source[Symbol.asyncIterator]();
@@ -52,7 +53,8 @@ export async function* eventBatches(source: AsyncIterable<ResponseEvent>): Async
       } else idle ??= new Promise((resolve) => setImmediate(resolve, IDLE));
     }
     finished = true;
-    if (events.length) yield { events };
+    // Marked final, so the reader need not wait for the call's status (ResponseEventBatch.final).
+    yield { events, final: true };
   } finally {
     // Stopped early (the caller went away, so its signal aborted the source): let the source
     // clean up, as for-await would, without waiting on it; a read still pending may reject.

@@ -1,4 +1,4 @@
-import { type CountTokensResponse, type HealthStateResponse, type EmbedResponse, type ListModelsResponse, type ResponseEventBatch, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
+import { type CountTokensResponse, type HealthStateResponse, type EmbedResponse, type ListModelsResponse, type ResponseEvent, type ResponseEventBatch, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import type { ServiceImplementation } from './proto-service.types';
@@ -84,6 +84,27 @@ describe(GrpcServerHost.name, () => {
     expect(streamSignal?.aborted).toBe(false);
     // The clients turn stack capture off around each call and put it back.
     expect(Error.stackTraceLimit).toBe(stackLimit);
+    client.close();
+  });
+
+  it('ends a stream for its reader at the final batch, without waiting for the status', async () => {
+    const router = new CountingRouter();
+    let serverSignal: AbortSignal | undefined;
+    router.route = async function* (_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
+      serverSignal = signal;
+      yield { events: [{ event: { $case: 'textDelta', value: { text: 'whole answer', choice: 0 } } }], final: true };
+      // A status that never comes: the reader must not need it.
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+    };
+    const port = await sut.add(RouterServiceDefinition, router).start('127.0.0.1', 0);
+    const client = new GrpcRouterClient(`127.0.0.1:${port}`);
+
+    const events: ResponseEvent[] = [];
+    for await (const event of client.route({ model: 'm' }, new AbortController().signal)) events.push(event);
+
+    expect(events).toMatchObject([{ event: { $case: 'textDelta', value: { text: 'whole answer' } } }]);
+    // Not cancelled either: the server ends the call itself.
+    expect(serverSignal?.aborted).toBe(false);
     client.close();
   });
 

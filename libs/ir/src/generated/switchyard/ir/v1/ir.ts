@@ -383,10 +383,17 @@ export interface ResponseEvent {
 /**
  * What a Route or Generate stream carries per gRPC message: the events that were ready together
  * (a whole non-streaming answer, or the deltas one upstream read produced), so a request costs
- * one message per hop instead of one per event. Never empty.
+ * one message per hop instead of one per event. Never empty, except a final batch.
  */
 export interface ResponseEventBatch {
-  events?: ResponseEvent[] | undefined;
+  events?:
+    | ResponseEvent[]
+    | undefined;
+  /**
+   * The stream's last batch: the reader has the whole answer without waiting for the call's
+   * status (which follows in its own frame, one more wake-up of every process on the way).
+   */
+  final?: boolean | undefined;
 }
 
 /** One input of an embeddings request: text, or (OpenAI) pre-tokenised ids. */
@@ -2963,7 +2970,7 @@ export const ResponseEvent: MessageFns<ResponseEvent> = {
 };
 
 function createBaseResponseEventBatch(): ResponseEventBatch {
-  return { events: [] };
+  return { events: [], final: false };
 }
 
 export const ResponseEventBatch: MessageFns<ResponseEventBatch> = {
@@ -2972,6 +2979,9 @@ export const ResponseEventBatch: MessageFns<ResponseEventBatch> = {
       for (const v of message.events) {
         ResponseEvent.encode(v!, writer.uint32(10).fork()).join();
       }
+    }
+    if (message.final !== undefined && message.final !== false) {
+      writer.uint32(16).bool(message.final);
     }
     return writer;
   },
@@ -2998,6 +3008,14 @@ export const ResponseEventBatch: MessageFns<ResponseEventBatch> = {
             if (el !== undefined) {
               message.events!.push(el);
             }
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.final = reader.bool();
             continue;
           }
         }
