@@ -12,13 +12,12 @@ export class GrpcAuthClient extends GrpcPortClient implements AuthPort {
   }
 
   /**
-   * Retried on a dropped connection only when uncounted: a counted admission that a dying replica
-   * had already run in the quota store would be counted twice (its window counts, and a budget
-   * reservation that the one settle never releases), so it fails like any call in flight.
-   * An uncounted one never reaches the store (docs/architecture.md, Cluster).
+   * Retried once on a dropped connection, counted or not: a dying replica may already have run
+   * the admission in the quota store, and the store admits a repeated request id again without
+   * counting it twice (ADMIT_SCRIPT, libs/auth; docs/architecture.md, Cluster).
    */
   admit(request: AdmitRequest, metadata?: CallMetadata): Promise<AdmitResponse> {
-    return this.unary(AUTH.admit, request, { metadata, retryUnavailable: request.counted !== true });
+    return this.unary(AUTH.admit, request, { metadata, retryUnavailable: true });
   }
 
   // Settle and Heartbeat are retried by the ingress's QuotaHold, not here.

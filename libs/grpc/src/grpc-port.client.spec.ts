@@ -14,7 +14,6 @@ import {
 } from '@switchyard/ir';
 import { GrpcAdapterClient } from './grpc-adapter.client';
 import { GrpcAuthClient } from './grpc-auth.client';
-import { GrpcCallError } from './grpc-call.error';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import { serveAdapter, serveAuth, serveRouter } from './port-service.registrar';
@@ -292,7 +291,7 @@ describe('GrpcPortClient retry of a call a replica dropped', () => {
     });
   });
 
-  describe('auth (Admit retried only when uncounted, Settle never)', () => {
+  describe('auth (Admit retried, counted or not; Settle never)', () => {
     let sut: GrpcAuthClient;
 
     beforeEach(async () => {
@@ -308,15 +307,13 @@ describe('GrpcPortClient retry of a call a replica dropped', () => {
       expect(pair.calls).toHaveLength(2);
     });
 
-    it('does not retry a counted admission: the dead replica may have counted it already', async () => {
+    it('retries a counted admission too: the quota store counts a repeated request id once', async () => {
       pair.next('hang');
-      const answer = sut.admit(ADMIT).catch((e: unknown) => e);
+      const answer = sut.admit(ADMIT);
       await killWhoeverTakesTheNextCall(pair);
 
-      const error = await answer;
-      expect(error).toBeInstanceOf(GrpcCallError);
-      expect(error).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE });
-      expect(pair.calls).toHaveLength(1);
+      await expect(answer).resolves.toMatchObject({ admitted: true, principal: { tenantId: 'acme' } });
+      expect(pair.calls).toHaveLength(2);
     });
 
     it('does not retry a settle (QuotaHold does)', async () => {

@@ -110,8 +110,19 @@ export class MemoryQuotaStore implements QuotaStore {
       }
     }
 
+    // A request already holding its lease was admitted before (its admission is being retried
+    // after the answer was lost): admitted again, counted once (see ADMIT_SCRIPT).
+    const repeated = states.length > 0 && states[0].leases.has(input.requestId);
+    if (repeated) {
+      refusal = undefined;
+      for (const s of states) {
+        const lease = s.leases.get(input.requestId);
+        if (lease && lease.expiresAt < leaseExpiry) lease.expiresAt = leaseExpiry;
+      }
+    }
+
     // 2. All passed: count in every scope, limited or not.
-    if (!refusal) {
+    if (!refusal && !repeated) {
       for (const s of states) this.count(s, input.requestId, sec, tokens, nano, leaseExpiry, periods, now);
     }
 

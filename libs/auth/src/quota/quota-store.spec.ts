@@ -194,6 +194,23 @@ describe.each(kinds)('QuotaStore (%s)', (_kind, make) => {
       expect(refusal(await sut.admit(request([key({ concurrency: 0 })])))).toEqual({ reason: 'concurrency', scope: 'key:abc', retryAfterMs: 1000, tooLarge: true });
     });
 
+    it('admits a repeated admission of one request (a retry after a lost answer) again and counts it once', async () => {
+      const scopes = [key({ rpm: 10, concurrency: 1, dailyBudgetUsd: 1 })];
+      const first = request(scopes, { reserveTokens: 100 });
+      ticketOf(await sut.admit(first));
+
+      // The same request id again: its own lease and reservation must not refuse or count it twice.
+      const again = ticketOf(await sut.admit({ ...first, now: T0 + 5 }));
+
+      expect(again.requestId).toBe(first.requestId);
+      const usage = await sut.usage('key:abc', T0 + 5);
+      expect(usage).toMatchObject({ requests: 1, tokens: 100, inFlight: 1, dayReservedUsd: 0.01 });
+      // Another request still meets the concurrency limit of 1.
+      expect(refusal(await sut.admit(request(scopes, { now: T0 + 6 }))).reason).toBe('concurrency');
+      await sut.settle(again, { tokens: 50, usd: 0.005 }, T0 + 10);
+      expect(await sut.usage('key:abc', T0 + 10)).toMatchObject({ requests: 1, tokens: 50, inFlight: 0, daySpentUsd: 0.005, dayReservedUsd: 0 });
+    });
+
     it('holds concurrency slots until settle frees them', async () => {
       const scopes = [key({ concurrency: 2 })];
       const a = ticketOf(await sut.admit(request(scopes)));

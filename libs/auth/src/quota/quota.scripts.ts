@@ -154,9 +154,18 @@ for i = 1, n do
   if monthCap then budget(5, KEYS[k + 5], monthCap, monthEnd, i) end
 end
 
+-- A request that already holds its reservation was admitted before: its admission is being
+-- retried after the answer was lost (a replica died). Admitted again, counted once, its lease
+-- renewed; the checks above would count its own reservation against it.
+local repeated = redis.call('HEXISTS', KEYS[3], id) == 1
+if repeated then
+  reason, retry, refusedBy, tooLarge = 0, -1, 0, 0
+  for i = 1, n do redis.call('ZADD', KEYS[(i - 1) * 5 + 2], 'XX', leaseExp, id) end
+end
+
 -- 2. All passed: count in every scope (always, limited or not, so a limit set later starts from the truth).
 local admitted = reason == 0 and 1 or 0
-if admitted == 1 then
+if admitted == 1 and not repeated then
   for i = 1, n do
     local k = (i - 1) * 5
     local w, c, v, d, m = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
