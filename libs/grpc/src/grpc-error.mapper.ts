@@ -3,8 +3,8 @@ import { Logger } from '@nestjs/common';
 import { ErrorKind, IrError } from '@switchyard/ir';
 
 // Trailers that carry an IrError across the hop, so a failure thrown by a remote port
-// implementation reaches the caller exactly as the in-process one would (DESIGN.md §5:
-// callers cannot tell standalone from cluster mode).
+// implementation reaches the caller exactly as the in-process one would (docs/architecture.md
+// §6: callers cannot tell standalone from cluster mode).
 const KIND_KEY = 'switchyard-error-kind';
 const PARAM_KEY = 'switchyard-error-param';
 const RETRY_AFTER_KEY = 'switchyard-retry-after-ms';

@@ -1,7 +1,7 @@
 import type { RoutingStrategy, RoutingTimeouts } from '@switchyard/config';
 
 // The router's in-memory view of the model catalogue, rebuilt from the database. The hot path
-// reads only this snapshot, never the database (STYLE.md rule 6).
+// reads only this snapshot, never the database (docs/architecture.md §1).
 
 export interface ProviderEntry {
   id: string;
