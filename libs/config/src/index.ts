@@ -1,7 +1,6 @@
 export * from './switchyard-config.types';
 // The providers registry's own map (declared in @switchyard/providers, not here); re-exported
 // only because libs/routing still imports it from this lib.
-export { ADAPTER_FAMILY_OF } from '@switchyard/providers';
 export { ConfigError } from './config.error';
 export { loadConfigFile, parseConfig, validateConfig } from './switchyard-config.loader';
 export { MIN_TENANT_KEY_LENGTH, switchyardConfigSchema } from './switchyard-config.schema';

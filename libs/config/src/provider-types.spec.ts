@@ -1,6 +1,5 @@
-import { ADAPTER_FAMILIES, PROVIDERS, PROVIDER_IDS, providerAdapter } from '@switchyard/providers';
+import { ADAPTER_FAMILIES, ADAPTER_FAMILY_OF, PROVIDERS, PROVIDER_IDS, providerAdapter } from '@switchyard/providers';
 import { ConfigError } from './config.error';
-import { ADAPTER_FAMILY_OF } from './index';
 import { parseConfig } from './switchyard-config.loader';
 import { loadSwitchyardEnv } from './switchyard-env.schema';
 

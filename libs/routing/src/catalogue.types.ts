@@ -1,11 +1,13 @@
 import type { RoutingStrategy, RoutingTimeouts } from '@switchyard/config';
+import type { ProviderId } from '@switchyard/providers';
 
 // The router's in-memory view of the model catalogue, rebuilt from the database. The hot path
 // reads only this snapshot, never the database (docs/architecture.md §1).
 
 export interface ProviderEntry {
   id: string;
-  type: string;
+  /** The provider family's id; a database row of an unknown type is left out at load. */
+  type: ProviderId;
   baseUrl: string;
   apiKeys: string[];
   region: string;

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { applyMigrations } from '../../db/src/migrations.runner';
 import { openTestDatabase, type TestDatabase } from '../../db/src/test-database.harness';
 import { PrismaCatalogueSource } from './prisma-catalogue.source';
@@ -10,7 +11,9 @@ describe(PrismaCatalogueSource.name, () => {
     await applyMigrations(t.db);
     const p = t.db.prisma;
     await p.provider.create({ data: { id: 'sim', type: 'openai', baseUrl: 'http://sim/v1', passthrough: { allow: ['service_tier'] } } });
-    await p.model.create({ data: { name: 'm', deployments: { create: [{ providerId: 'sim', upstreamModel: 'u' }] } } });
+    // Written by a newer release during a rolling upgrade: a type this router does not know.
+    await p.provider.create({ data: { id: 'future', type: 'cohere', baseUrl: 'https://api.cohere.com/v2' } });
+    await p.model.create({ data: { name: 'm', deployments: { create: [{ providerId: 'sim', upstreamModel: 'u' }, { providerId: 'future', upstreamModel: 'command' }] } } });
     await p.price.create({ data: { modelName: 'm', inputPerMTok: '1', outputPerMTok: '2', effectiveFrom: new Date(Date.now() - 60_000) } });
     // Scheduled for later (the admin API allows it): not in force yet.
     await p.price.create({ data: { modelName: 'm', inputPerMTok: '9', outputPerMTok: '9', effectiveFrom: new Date(Date.now() + 86_400_000) } });
@@ -22,6 +25,19 @@ describe(PrismaCatalogueSource.name, () => {
     const snapshot = await new PrismaCatalogueSource(t.db).load();
     const d = snapshot.models.get('m')?.tiers[0]?.[0];
     expect(d?.price).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
+  });
+
+  it('leaves out a provider of an unknown type with its deployments, and says so once', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const source = new PrismaCatalogueSource(t.db);
+
+    const snapshot = await source.load();
+    await source.load();
+
+    expect(snapshot.models.get('m')?.tiers.flat().map((d) => d.provider.id)).toEqual(['sim']);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('provider future has type "cohere"'));
+    warn.mockRestore();
   });
 
   it("carries the provider's passthrough policy to the adapter's target", async () => {

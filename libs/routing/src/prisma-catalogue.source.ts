@@ -1,5 +1,7 @@
 import { ROUTING_STRATEGIES, type RoutingStrategy, type RoutingTimeouts } from '@switchyard/config';
+import { Logger } from '@nestjs/common';
 import type { Database } from '@switchyard/db';
+import { isProviderId } from '@switchyard/providers';
 import type { CatalogueSnapshot, CatalogueSource, DeploymentEntry, ModelEntry, PriceEntry, ProviderEntry } from './catalogue.types';
 
 type Json = Record<string, unknown>;
@@ -43,19 +45,34 @@ function modelSettings(strategy: string, options: unknown): Pick<ModelEntry, 'st
 
 /** Builds the router's snapshot from the config tables (two queries, at start and on refresh). */
 export class PrismaCatalogueSource implements CatalogueSource {
+  private readonly log = new Logger('Catalogue');
+  private readonly reported = new Set<string>();
+
   constructor(private readonly db: Database) {}
+
+  // A type this router does not know (written by a newer release during a rolling upgrade: the
+  // config and admin API accept only known ones) leaves the provider and its deployments out of
+  // the snapshot, said once per provider and type rather than at every reload.
+  private unknownType(id: string, type: string): void {
+    const key = `${id}\u0000${type}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.log.warn(`provider ${id} has type "${type}", which this router does not know: its deployments are left out`);
+  }
 
   async load(): Promise<CatalogueSnapshot> {
     const [providers, models] = await Promise.all([
       this.db.prisma.provider.findMany(),
       this.db.prisma.model.findMany({ include: { deployments: true, prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: 'desc' }, take: 1 } }, orderBy: { name: 'asc' } }),
     ]);
-    const byId = new Map<string, ProviderEntry>(
-      providers.map((p) => [
-        p.id,
-        { id: p.id, type: p.type, baseUrl: p.baseUrl, apiKeys: p.apiKeys, region: p.region ?? '', optionsJson: JSON.stringify(p.options ?? {}), passthroughJson: JSON.stringify(p.passthrough ?? {}) },
-      ]),
-    );
+    const byId = new Map<string, ProviderEntry>();
+    for (const p of providers) {
+      if (!isProviderId(p.type)) {
+        this.unknownType(p.id, p.type);
+        continue;
+      }
+      byId.set(p.id, { id: p.id, type: p.type, baseUrl: p.baseUrl, apiKeys: p.apiKeys, region: p.region ?? '', optionsJson: JSON.stringify(p.options ?? {}), passthroughJson: JSON.stringify(p.passthrough ?? {}) });
+    }
     const out = new Map<string, ModelEntry>();
     for (const m of models) {
       const tiers = new Map<number, DeploymentEntry[]>();

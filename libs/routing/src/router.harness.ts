@@ -17,7 +17,8 @@ export const OPENAI_EU: ProviderEntry = {
   passthroughJson: '{"allow":["service_tier"]}',
 };
 export const VLLM: ProviderEntry = { id: 'vllm-gpu', type: 'openai-compatible', baseUrl: 'http://vllm:8000/v1', apiKeys: [], region: 'eu', optionsJson: '{}' };
-export const COHERE: ProviderEntry = { id: 'cohere', type: 'cohere', baseUrl: 'https://api.cohere.com/v2', apiKeys: ['env:COHERE_KEY'], region: 'us', optionsJson: '{}' };
+// A provider type no adapter of the harness serves (it has only the openai family's).
+export const COHERE: ProviderEntry = { id: 'cohere', type: 'gemini', baseUrl: 'https://api.cohere.com/v2', apiKeys: ['env:COHERE_KEY'], region: 'us', optionsJson: '{}' };
 
 export function deployment(id: string, provider: ProviderEntry, weight: number, priority = 0): DeploymentEntry {
   return { id, provider, upstreamModel: provider === VLLM ? 'Qwen/Qwen3-32B' : 'gpt-4o-2024-08-06', weight, priority };

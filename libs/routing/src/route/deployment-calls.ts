@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ADAPTER_FAMILY_OF, type RoutingTimeouts } from '@switchyard/config';
+import type { RoutingTimeouts } from '@switchyard/config';
 import { ErrorKind } from '@switchyard/ir';
 import type { AdapterPort, AdapterPorts, ErrorEvent, Target, Timeouts } from '@switchyard/ir';
-import { UPSTREAM_FAULTS } from '@switchyard/providers';
+import { ADAPTER_FAMILY_OF, UPSTREAM_FAULTS } from '@switchyard/providers';
 import type { DeploymentEntry, ModelEntry } from '../catalogue.types';
 
-// Provider types come from the database as strings; unknown ones have no family.
-const FAMILY: Readonly<Record<string, string | undefined>> = ADAPTER_FAMILY_OF;
 
 /**
  * What a call to a deployment is sent with: the adapter of its provider family, the target
@@ -24,8 +22,8 @@ export class DeploymentCalls {
   ) {}
 
   adapterOf(d: DeploymentEntry): AdapterPort | undefined {
-    const family = FAMILY[d.provider.type];
-    return family ? this.adapters.get(family) : undefined;
+    // A family whose adapter this router was not given (ADAPTER_GRPC_URLS lacks it) has none.
+    return this.adapters.get(ADAPTER_FAMILY_OF[d.provider.type]);
   }
 
   targetOf(d: DeploymentEntry): Target {
