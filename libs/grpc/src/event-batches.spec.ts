@@ -57,14 +57,20 @@ describe(eventBatches.name, () => {
   });
 
   it('marks the last batch final, so the reader need not wait for the status; an empty source gives one empty final batch', async () => {
+    let release!: () => void;
     async function* two(): AsyncGenerator<ResponseEvent> {
       yield text('a');
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise<void>((resolve) => (release = resolve));
       yield text('b');
     }
     async function* empty(): AsyncGenerator<ResponseEvent> {}
+    const iterator = eventBatches(two())[Symbol.asyncIterator]();
 
-    await expect(collect(eventBatches(two()))).resolves.toEqual([{ events: [text('a')] }, { events: [text('b')], final: true }]);
+    // Handed out while the source still waits: not the last one.
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: { events: [text('a')] } });
+    release();
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: { events: [text('b')], final: true } });
+    await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
     await expect(collect(eventBatches(empty()))).resolves.toEqual([{ events: [], final: true }]);
   });
 
