@@ -22,6 +22,13 @@ export async function* eventBatches(source: AsyncIterable<ResponseEvent>): Async
   let idle: Promise<typeof IDLE> | undefined;
   let finished = false;
   let next: Promise<IteratorResult<ResponseEvent>> | undefined;
+  // The batch so far, handed out; the next one starts empty, with no idle check yet.
+  const cut = (): ResponseEventBatch => {
+    idle = undefined;
+    const batch = events;
+    events = [];
+    return { events: batch };
+  };
   try {
     next = iterator.next();
     for (;;) {
@@ -36,21 +43,14 @@ export async function* eventBatches(source: AsyncIterable<ResponseEvent>): Async
       }
       if (result === IDLE) {
         // The source has nothing more ready: send what we have, keep waiting for `next`.
-        idle = undefined;
-        const batch = events;
-        events = [];
-        yield { events: batch };
+        yield cut();
         continue;
       }
       if (result.done) break;
       events.push(result.value);
       next = iterator.next();
-      if (events.length >= MAX_BATCH_EVENTS) {
-        idle = undefined;
-        const batch = events;
-        events = [];
-        yield { events: batch };
-      } else idle ??= new Promise((resolve) => setImmediate(resolve, IDLE));
+      if (events.length >= MAX_BATCH_EVENTS) yield cut();
+      else idle ??= new Promise((resolve) => setImmediate(resolve, IDLE));
     }
     finished = true;
     // Marked final, so the reader need not wait for the call's status (ResponseEventBatch.final).

@@ -182,7 +182,7 @@ export abstract class GrpcPortClient {
 }
 
 /**
-* grpc-js records the caller's stack (`new Error()`) on every call, to append to the error of a
+ * grpc-js records the caller's stack (`new Error()`) on every call, to append to the error of a
  * failed one; we answer failures with fixed texts (GrpcCallError) and never read it. Capturing
  * that stack was a measurable share of each call's CPU (docs/architecture.md §7), so calls are
  * made with stack capture off.
@@ -198,7 +198,7 @@ function withoutCallerStack<T>(makeCall: () => T): T {
 }
 
 /**
-  * The call failed in the transport with UNAVAILABLE (the connection was refused, reset or
+ * The call failed in the transport with UNAVAILABLE (the connection was refused, reset or
  * dropped) while the caller still wants it: no replica answered it. An UNAVAILABLE a replica
  * answered with itself (an IrError of kind UPSTREAM_UNAVAILABLE, carried in the trailers) is an
  * answer, as is every other status.

@@ -43,21 +43,21 @@ async function pump<Req, Res>(handler: ServerStreamHandler<Req, Res>, call: Serv
   const abort = (): void => controller.abort();
   call.once('cancelled', abort);
   if (call.cancelled) controller.abort();
+  let failure: { error: unknown } | undefined;
   try {
     for await (const message of handler(call.request, signal)) {
       if (signal.aborted) break;
       if (!call.write(message)) await drained(call, signal);
     }
-    // Before ending: the end of the call is reported as 'cancelled' too (see unaryCallHandler).
-    call.off('cancelled', abort);
-    if (!signal.aborted) call.end();
   } catch (error) {
-    call.off('cancelled', abort);
-    // grpc-js turns an 'error' event on the call into the final status (server-call.ts).
-    if (!signal.aborted) call.emit('error', toStatus(error));
-  } finally {
-    call.off('cancelled', abort);
+    failure = { error };
   }
+  // Before ending: the end of the call is reported as 'cancelled' too (see unaryCallHandler).
+  call.off('cancelled', abort);
+  if (signal.aborted) return;
+  // grpc-js turns an 'error' event on the call into the final status (server-call.ts).
+  if (failure) call.emit('error', toStatus(failure.error));
+  else call.end();
 }
 
 function drained(call: EventEmitter, signal: AbortSignal): Promise<void> {
