@@ -1,7 +1,8 @@
 // `npm run cluster`: every service as its own process talking gRPC, as in Kubernetes, for a
 // developer machine. Needs Postgres and Redis (DATABASE_URL, REDIS_URL; defaults are the local
 // ones). Starts the provider simulator on :9000 too, so switchyard.example.yaml answers offline.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { LocalStack, demoCurl } from './local-stack.mjs';
 
 const env = {
   ...process.env,
@@ -27,41 +28,15 @@ const services = [
 const applied = spawnSync(process.execPath, ['dist/apps/standalone/main.js', 'apply', '-f', env.SWITCHYARD_CONFIG], { env, stdio: 'inherit' });
 if (applied.status !== 0) process.exit(applied.status ?? 1);
 
-const children = [];
-let stopping = false;
-// One SIGTERM per service, however many signals arrive (a Ctrl-C reaches the services from the
-// terminal too; they ignore a second signal while draining), then wait for them to drain.
-function stop(code) {
-  if (stopping) return;
-  stopping = true;
-  process.exitCode = code;
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 10_000).unref();
-}
-for (const [name, entry, extra] of services) {
-  const child = spawn(process.execPath, [entry], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (d) => process.stdout.write(d.toString().replace(/^(?=.)/gm, `[${name}] `));
-  child.stdout.on('data', prefix);
-  child.stderr.on('data', prefix);
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.log(`[${name}] exited (${code ?? signal}); stopping the cluster`);
-    stop(code ?? 1);
-  });
-  children.push(child);
-}
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+const stack = new LocalStack('the cluster');
+for (const [name, entry, extra] of services) stack.run(name, [entry], { ...env, ...extra }, { prefixed: true });
 
 const port = process.env.PORT ?? '8080';
-for (let i = 0; i < 600 && !stopping; i++) {
-  if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) {
-    console.log(`
+await stack.announceWhenReady(
+  port,
+  `
 ready: ingress on :${port}, simulator on :9000, gRPC auth :50051, router :50052, adapters :50053 (openai) :50056 (anthropic) :50057 (gemini), billing :50055
-  curl -s http://127.0.0.1:${port}/v1/chat/completions -H 'authorization: Bearer sk-demo-switchyard-local-demo-key' \\
-    -H 'content-type: application/json' -d '{"model":"demo-model","messages":[{"role":"user","content":"Hello"}]}'
+${demoCurl(port)}
   npm run --silent health -- 127.0.0.1:50051      # gRPC health of one service (grpc.health.v1)
-`);
-    break;
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
+`,
+);
