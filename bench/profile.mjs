@@ -6,13 +6,9 @@
 // client is Node's fetch, heavier than the bench's autocannon. Never run two at once (db 9).
 //
 //   N=4000 C=16 ROUNDS=3 STREAM=0 PROF_DIR=/tmp/prof NODE_FLAGS='--max-semi-space-size=32' node bench/profile.mjs
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Children } from './lib/children.mjs';
 import { processCpuMs } from './lib/cpu.mjs';
-import { clusterInfra, createFreshDatabase, resetOwnRedis } from './lib/infra.mjs';
-import { CHAT_PATH, CLIENT_KEY, startCluster, startSimulator, writeGatewayConfig } from './lib/targets.mjs';
+import { startScratchCluster } from './lib/scratch-cluster.mjs';
+import { CHAT_PATH, CLIENT_KEY } from './lib/targets.mjs';
 
 const n = Number(process.env.N ?? 4000);
 const connections = Number(process.env.C ?? 16);
@@ -23,21 +19,11 @@ const profDir = process.env.PROF_DIR;
 // Extra Node flags for every cluster process, e.g. NODE_FLAGS='--max-semi-space-size=32'.
 const nodeFlags = process.env.NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 
-const children = new Children();
-const start = children.start.bind(children);
-children.start = (name, args, env) => {
-  if (!name.startsWith('cluster')) return start(name, args, env);
-  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  return start(name, [...nodeFlags, ...prof, ...args], env);
-};
-const infra = clusterInfra();
-const dir = mkdtempSync(join(tmpdir(), 'switchyard-profile-'));
-const db = await createFreshDatabase(infra.postgresUrl);
-await resetOwnRedis(infra);
+const scratch = await startScratchCluster({
+  nodeArgs: (name) => [...nodeFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])],
+});
 try {
-  const simulator = await startSimulator(children);
-  const configPath = writeGatewayConfig(dir, simulator.port);
-  const cluster = await startCluster(children, { configPath, dataDir: dir, databaseUrl: db.url, redisUrl: infra.redisUrl, simulator: simulator.simulator });
+  const { cluster } = scratch;
   const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'hello there' }], stream });
   const headers = { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' };
   for (let round = 1; round <= rounds; round++) {
@@ -63,8 +49,5 @@ try {
     console.log(`  CPU ms per request: ${perProcess.join(', ')}`);
   }
 } finally {
-  await children.stopAll();
-  await db.drop();
-  await resetOwnRedis(infra);
-  rmSync(dir, { recursive: true, force: true });
+  await scratch.close();
 }

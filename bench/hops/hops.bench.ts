@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseOpenAiChatRequest } from '@switchyard/dialects';
@@ -17,14 +15,15 @@ import { hashKey } from '@switchyard/shared';
 // hop, whole − Admit − Route what the ingress adds.
 // Usage: node tools/build.mjs hops-bench && node dist/bench/hops.js [calls] (from the repo root)
 
+interface ScratchCluster {
+  cluster: { origin: string; grpcPorts: { auth: number; router: number; adapter: number } };
+  simulator: { origin: string };
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
 interface BenchLib {
-  Children: new () => { stopAll(): Promise<void> };
-  startSimulator(children: unknown): Promise<{ origin: string; port: number; simulator: unknown }>;
-  startCluster(children: unknown, options: Record<string, unknown>): Promise<{ origin: string; grpcPorts: { auth: number; router: number; adapter: number } }>;
-  writeGatewayConfig(dir: string, port: number): string;
-  createFreshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }>;
-  clusterInfra(): { postgresUrl: string; redisUrl: string; ownRedis: boolean };
-  resetOwnRedis(infra: unknown): Promise<void>;
+  startScratchCluster(): Promise<ScratchCluster>;
   CLIENT_KEY: string;
   LIMITED_KEY: string;
 }
@@ -36,7 +35,7 @@ const BODY = { model: 'bench-model', messages: [{ role: 'user', content: 'Say he
 async function lib(): Promise<BenchLib> {
   const root = resolve(process.cwd(), 'bench/lib');
   const load = (file: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(root, file)).href) as Promise<Record<string, unknown>>;
-  const parts = await Promise.all(['children.mjs', 'targets.mjs', 'infra.mjs'].map(load));
+  const parts = await Promise.all(['scratch-cluster.mjs', 'targets.mjs'].map(load));
   return Object.assign({}, ...parts) as BenchLib;
 }
 
@@ -52,16 +51,10 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const calls = Number(process.argv[2] ?? 1000);
   const b = await lib();
-  const children = new b.Children();
-  const infra = b.clusterInfra();
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-hops-'));
-  const db = await b.createFreshDatabase(infra.postgresUrl);
-  await b.resetOwnRedis(infra);
+  const { cluster, simulator: sim, databaseUrl, close } = await b.startScratchCluster();
   const { default: pg } = (await import('pg')) as unknown as { default: { Client: new (o: { connectionString: string }) => { connect(): Promise<void>; query(q: string, v: unknown[]): Promise<{ rowCount: number | null }>; end(): Promise<void> } } };
-  const ledger = new pg.Client({ connectionString: db.url });
+  const ledger = new pg.Client({ connectionString: databaseUrl });
   try {
-    const sim = await b.startSimulator(children);
-    const cluster = await b.startCluster(children, { configPath: b.writeGatewayConfig(dir, sim.port), dataDir: dir, databaseUrl: db.url, redisUrl: infra.redisUrl, simulator: sim.simulator });
     await ledger.connect();
     const auth = new GrpcAuthClient(`127.0.0.1:${cluster.grpcPorts.auth}`);
     const router = new GrpcRouterClient(`127.0.0.1:${cluster.grpcPorts.router}`);
@@ -134,10 +127,7 @@ async function main(): Promise<void> {
     adapter.close();
   } finally {
     await ledger.end().catch(() => undefined);
-    await children.stopAll();
-    await db.drop();
-    await b.resetOwnRedis(infra);
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 
