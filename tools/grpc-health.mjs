@@ -15,9 +15,15 @@ if (!target) {
 
 // HealthCheckRequest { string service = 1 } and HealthCheckResponse { ServingStatus status = 1 }:
 // small enough to encode by hand, so this tool needs no generated code.
+const varint = (n) => {
+  const out = [];
+  for (; n > 0x7f; n >>>= 7) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+};
 const encode = (name) => {
   const bytes = Buffer.from(name, 'utf8');
-  return bytes.length ? Buffer.concat([Buffer.from([0x0a, bytes.length]), bytes]) : Buffer.alloc(0);
+  return bytes.length ? Buffer.concat([Buffer.from([0x0a]), varint(bytes.length), bytes]) : Buffer.alloc(0);
 };
 const decode = (bytes) => (bytes.length >= 2 && bytes[0] === 0x08 ? bytes[1] : 0);
 
