@@ -146,3 +146,18 @@ export async function scriptedRouter(
   await sut.reload();
   return { sut, adapter };
 }
+
+/**
+ * For the router specs: `Math.random` at 0 in every test (the first deployment of a weighted or
+ * shuffled pick; a test may set another value), real timers and no mocks left after each.
+ */
+export function pinRandomEachTest(): void {
+  beforeEach(() => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+}

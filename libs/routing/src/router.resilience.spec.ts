@@ -1,7 +1,7 @@
 import { ChatRequest, ErrorKind, ResponseEvent, Role } from '@switchyard/ir';
 import { MemoryResponseCache } from '@switchyard/cache';
 import { DeploymentEntry, ModelEntry } from './catalogue.types';
-import { OPENAI_EU, ScriptedAdapter, VLLM, collect, deployment, failure, hello, overloaded, request, scriptedRouter, started, stopped, strip } from './router.harness';
+import { OPENAI_EU, ScriptedAdapter, VLLM, collect, deployment, failure, hello, overloaded, request, scriptedRouter, started, stopped, strip, pinRandomEachTest } from './router.harness';
 import { RouterService } from './router.service';
 
 describe(`${RouterService.name}: resilience (issue 5)`, () => {
@@ -12,14 +12,7 @@ describe(`${RouterService.name}: resilience (issue 5)`, () => {
     ({ sut, adapter } = await scriptedRouter(...args));
   }
 
-  beforeEach(() => {
-    jest.spyOn(Math, 'random').mockReturnValue(0);
-  });
-
-  afterEach(() => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  pinRandomEachTest();
   const EU = { ...VLLM, id: 'sim-eu', region: 'eu' };
   const US = { ...VLLM, id: 'sim-us', region: 'us' };
   function model(name: string, deployments: DeploymentEntry[], extra: Partial<ModelEntry> = {}): ModelEntry {

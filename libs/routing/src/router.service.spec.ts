@@ -2,7 +2,7 @@ import { ErrorKind, GenerateRequest, ResponseEvent } from '@switchyard/ir';
 import { DEFAULT_ROUTING } from '@switchyard/config';
 import { UPSTREAM_FAULTS } from '@switchyard/providers';
 import { CatalogueSource, ModelEntry } from './catalogue.types';
-import { MODELS, ScriptedAdapter, VLLM, collect, deployment, failure, hello, overloaded, rateLimited, request, scriptedRouter, started, stopped, strip } from './router.harness';
+import { MODELS, ScriptedAdapter, VLLM, collect, deployment, failure, hello, overloaded, rateLimited, request, scriptedRouter, started, stopped, strip, pinRandomEachTest } from './router.harness';
 import { RouterService } from './router.service';
 
 describe(RouterService.name, () => {
@@ -13,14 +13,7 @@ describe(RouterService.name, () => {
     ({ sut, adapter } = await scriptedRouter(...args));
   }
 
-  beforeEach(() => {
-    jest.spyOn(Math, 'random').mockReturnValue(0);
-  });
-
-  afterEach(() => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  pinRandomEachTest();
 
   it('keeps the newer catalogue when an older, slower load finishes last', async () => {
     let releaseOld: () => void = () => undefined;

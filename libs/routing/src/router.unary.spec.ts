@@ -1,6 +1,6 @@
 import { ErrorEvent, ErrorKind, ResponseEvent, StartEvent } from '@switchyard/ir';
 import { DeploymentEntry, ModelEntry } from './catalogue.types';
-import { OPENAI_EU, ScriptedAdapter, VLLM, collect, deployment, failure, overloaded, rateLimited, request, scriptedRouter, started, stopped } from './router.harness';
+import { OPENAI_EU, ScriptedAdapter, VLLM, collect, deployment, failure, overloaded, rateLimited, request, scriptedRouter, started, stopped, pinRandomEachTest } from './router.harness';
 import { RouterService } from './router.service';
 
 /** What a call answered, whatever its shape: the start event's routing fields, or the final error. */
@@ -37,14 +37,7 @@ describe(`${RouterService.name}: embeddings and token counts`, () => {
     ({ sut, adapter } = await scriptedRouter(...args));
   }
 
-  beforeEach(() => {
-    jest.spyOn(Math, 'random').mockReturnValue(0);
-  });
-
-  afterEach(() => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  pinRandomEachTest();
   it('retries embeddings and token counts like chat, stamping who answered', async () => {
     // The 429 puts gpt-4o@openai in cooldown, so the token count goes straight to vLLM.
     await routerWith([[rateLimited], [], []]);
