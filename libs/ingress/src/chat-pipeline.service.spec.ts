@@ -1,11 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ErrorKind } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort, ChatRequest, CountTokensResponse, EmbedResponse, ErrorEvent, ResponseEvent, RouterPort, SettleRequest, UsageEvent, UsageSink } from '@switchyard/ir';
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
-import { ATTEMPTS_HEADER, ChatPipeline, type IncomingCall } from './chat-pipeline.service';
-import { dataRoute } from './dialect-registry';
-import { RequestLimits } from './request-limits';
+import { ATTEMPTS_HEADER, ChatPipeline } from './chat-pipeline.service';
+import { pipelineOf, serveThrough } from './chat-pipeline.harness';
 
 // The admission skeleton every data operation shares, seen from the client and the ledger: a
 // failure at any step is answered in the client's dialect with its own status, and an admitted
@@ -67,19 +64,8 @@ interface Answer {
 async function post(url: string, body: string, router: Router, auth = new Auth()): Promise<Answer> {
   const published: UsageEvent[] = [];
   const usage: UsageSink = { publish: (e) => published.push(e) };
-  const sut = new ChatPipeline(auth, router, usage, { region: 'eu', limits: new RequestLimits({ maxEmbedInputs: 2048, maxRequestTokens: 20_000_000 }) });
-  const [path, search = ''] = url.split('?');
-  const route = dataRoute(path as string, search);
-  if (!route) throw new Error(`no route for ${url}`);
-  const res = new ServerResponse(new IncomingMessage(new Socket()));
-  let written = '';
-  res.end = ((chunk: string) => {
-    written = chunk;
-    return res;
-  }) as typeof res.end;
-  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers: { authorization: 'Bearer sk', 'x-goog-api-key': 'sk' }, query: undefined, body, clientIp: '127.0.0.1' };
-  await sut.serve(route, call, res, 'key-hash');
-  return { status: res.statusCode, headers: res.getHeaders(), body: JSON.parse(written) as Record<string, unknown>, published };
+  const answer = await serveThrough(pipelineOf(auth, router, usage), url, body, { authorization: 'Bearer sk', 'x-goog-api-key': 'sk' });
+  return { ...answer, published };
 }
 
 const CHAT = '{"model":"m","messages":[{"role":"user","content":"hi"}]}';

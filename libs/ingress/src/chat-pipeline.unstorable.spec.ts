@@ -1,11 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ErrorKind } from '@switchyard/ir';
 import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
-import { ChatPipeline, type IncomingCall } from './chat-pipeline.service';
-import { RequestLimits } from './request-limits';
-import { dataRoute } from './dialect-registry';
+import { pipelineOf, serveThrough } from './chat-pipeline.harness';
+import { ChatPipeline } from './chat-pipeline.service';
 
 // The edge refuses text the ledger could not store (issue 10, finding 2) before anything is
 // admitted or routed: a 400 in the client's dialect naming the field.
@@ -22,24 +19,14 @@ function harness() {
   } as unknown as AuthPort;
   const router = {} as RouterPort;
   const usage: UsageSink = { publish: () => undefined };
-  const sut = new ChatPipeline(auth, router, usage, { region: 'eu', limits: new RequestLimits({ maxEmbedInputs: 2048, maxRequestTokens: 20_000_000 }) });
-  return { sut, admitted };
+  return { sut: pipelineOf(auth, router, usage), admitted };
 }
 
 async function post(url: string, body: string): Promise<{ status: number; body: Record<string, unknown>; admitted: number }> {
   const { sut, admitted } = harness();
-  const [path, search = ''] = url.split('?');
-  const route = dataRoute(path as string, search);
-  if (!route) throw new Error(`no route for ${url}`);
-  const res = new ServerResponse(new IncomingMessage(new Socket()));
-  let written = '';
-  res.end = ((chunk: string) => {
-    written = chunk;
-    return res;
-  }) as typeof res.end;
-  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers: KEY, query: Object.fromEntries(new URLSearchParams(search)), body, clientIp: '127.0.0.1' };
-  await sut.serve(route, call, res, 'key-hash');
-  return { status: res.statusCode, body: JSON.parse(written) as Record<string, unknown>, admitted: admitted.length };
+  const search = url.split('?')[1] ?? '';
+  const { status, body: answer } = await serveThrough(sut, url, body, KEY, Object.fromEntries(new URLSearchParams(search)));
+  return { status, body: answer, admitted: admitted.length };
 }
 
 describe(`${ChatPipeline.name} refuses text the ledger cannot store`, () => {
