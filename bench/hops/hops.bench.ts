@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const router = new GrpcRouterClient(`127.0.0.1:${cluster.grpcPorts.router}`);
     const adapter = new GrpcAdapterClient(`127.0.0.1:${cluster.grpcPorts.adapter}`);
     const signal = new AbortController().signal;
-    const chat: ChatRequest = { ...parseOpenAiChatRequest({ ...BODY }), meta: { requestId: 'hops', clientRequestId: '', tenantId: 'bench', keyId: '', region: '', dialect: Dialect.DIALECT_OPENAI, cacheMode: '', allowedRegions: [] } };
+    const chat: ChatRequest = { ...parseOpenAiChatRequest({ ...BODY }), meta: { requestId: 'hops', clientRequestId: '', tenantId: 'bench', keyId: '', region: '', dialect: Dialect.DIALECT_OPENAI, cacheMode: '', allowedRegions: [], endUserId: '' } };
     const generate: GenerateRequest = {
       request: { ...chat, model: 'bench-model' },
       target: { deploymentId: 'bench', providerId: 'sim', providerType: 'openai', baseUrl: `${sim.origin}/v1`, apiKeyRef: 'sim-key', upstreamModel: 'sim-model', optionsJson: '', passthroughJson: '' },
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
         // Settle, off the request path: the limited key's lease, admitted then settled.
         const admitted = await auth.admit(admitOf(b.LIMITED_KEY, `hops-settle-${i}`));
         const t0 = performance.now();
-        if (admitted.ticket) await auth.settle({ ticket: admitted.ticket, model: 'bench-model', usage: { inputTokens: 10, outputTokens: 5 }, cacheHit: false, startedAtMs: Date.now() });
+        if (admitted.ticket) await auth.settle({ ticket: admitted.ticket, model: 'bench-model', usage: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, cacheHit: false, startedAtMs: Date.now() });
         settleTimes.push(performance.now() - t0);
         // From the answer to its row in the ledger: usage publish (≤ 50 ms batching), BullMQ, billing.
         const res = await post(b.CLIENT_KEY);

@@ -48,10 +48,10 @@ async function measure(kind: ServerKind, calls: number): Promise<Row[]> {
   const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', resolve));
   const auth = new GrpcAuthClient(`127.0.0.1:${port}`);
   const adapter = new GrpcAdapterClient(`127.0.0.1:${port}`);
-  const admit = () => auth.admit({ keyHash: 'h', model: 'm', requestId: 'r', clientIp: '127.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: true });
+  const admit = () => auth.admit({ keyHash: 'h', model: 'm', requestId: 'r', clientIp: '127.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: true, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 });
   const generate = async () => {
     let n = 0;
-    for await (const _ of adapter.generate({ target: {}, request: { model: 'm' } }, new AbortController().signal)) n++;
+    for await (const _ of adapter.generate({ target: { deploymentId: '', providerId: '', providerType: '', baseUrl: '', apiKeyRef: '', upstreamModel: '', optionsJson: '', passthroughJson: '' }, request: { model: 'm', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] } }, new AbortController().signal)) n++;
     if (n !== STREAM_EVENTS) throw new Error(`${kind}: ${n} events, expected ${STREAM_EVENTS}`);
   };
   const rows: Row[] = [];

@@ -13,8 +13,8 @@ import { from, type Observable } from 'rxjs';
 export const STREAM_EVENTS = 20;
 export type ServerKind = 'plain' | 'custom' | 'builtin';
 
-const ADMIT: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [] } };
-const DELTA: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'lorem ipsum ', choice: 0 } } };
+const ADMIT: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [] }, maxOutputTokens: 0 };
+const DELTA: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'lorem ipsum ', choice: 0, logprobsJson: '', signature: '' } } };
 // The same messages in @grpc/proto-loader's shape (oneofs as a plain field plus its name).
 const ADMIT_LOADER = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1' } };
 const DELTA_LOADER = { textDelta: { text: 'lorem ipsum ', choice: 0 } };
@@ -62,7 +62,7 @@ export async function startServer(kind: ServerKind, protoRoot: string): Promise<
     case 'plain': {
       const host = new GrpcServerHost();
       serveAuth(host, { admit: () => Promise.resolve(ADMIT), settle: () => Promise.resolve(), heartbeat: () => Promise.resolve() });
-      serveAdapter(host, { generate: () => events(), embed: () => Promise.resolve({}), countTokens: () => Promise.resolve({}) });
+      serveAdapter(host, { generate: () => events(), embed: () => Promise.resolve({ embeddings: [], usageEstimated: false }), countTokens: () => Promise.resolve({ inputTokens: 0, estimated: false }) });
       return host.start('127.0.0.1', 0);
     }
     case 'custom': {

@@ -1,5 +1,5 @@
 import { GrpcHealthClient, GrpcRouterClient } from '@switchyard/grpc';
-import { HealthCheckResponse_ServingStatus as ServingStatus, Role, type ResponseEvent } from '@switchyard/ir';
+import { HealthCheckResponse_ServingStatus as ServingStatus, Role, type ChatRequest, type ResponseEvent } from '@switchyard/ir';
 import { ProviderSimulator } from '@switchyard/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -73,7 +73,7 @@ models:
 
   it('gives up on an upstream that does not connect within connectMs and fails over to the next deployment', async () => {
     const events: ResponseEvent[] = [];
-    const request = { model: 'connect-test', messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text' as const, value: { text: 'hello' } } }] }] };
+    const request: ChatRequest = { model: 'connect-test', messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text' as const, value: { text: 'hello', signature: '' } }, cacheControlJson: '' }], name: '' }], system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] };
     for await (const event of router.route(request, new AbortController().signal)) events.push(event);
 
     const text = events.map((e) => (e.event?.$case === 'textDelta' ? e.event.value.text : '')).join('');

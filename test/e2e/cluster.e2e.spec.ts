@@ -57,7 +57,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     try {
       const today = new Date().toISOString().slice(0, 10);
       const rows = await eventually(async () => {
-        const { rows = [] } = await billing.getUsage({ tenantId: 'acme', model: PUBLIC_MODEL, fromDay: today, toDay: today });
+        const { rows = [] } = await billing.getUsage({ tenantId: 'acme', model: PUBLIC_MODEL, fromDay: today, toDay: today, keyId: '', clientRequestId: '' });
         const [row] = rows;
         if (!row || (row.requests ?? 0) < 1) throw new Error('no usage yet');
         return rows;
@@ -67,9 +67,9 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
       expect(row).toMatchObject({ day: today, tenantId: 'acme', model: PUBLIC_MODEL });
       expect(row?.inputTokens).toBeGreaterThanOrEqual(answer.usage?.prompt_tokens ?? 1);
       expect(row?.costUsd).toBeGreaterThan(0);
-      const { rows: none = [] } = await billing.getUsage({ tenantId: 'nobody' });
+      const { rows: none = [] } = await billing.getUsage({ tenantId: 'nobody', keyId: '', model: '', fromDay: '', toDay: '', clientRequestId: '' });
       expect(none).toEqual([]);
-      await expect(billing.getUsage({ fromDay: 'yesterday' })).rejects.toThrow('fromDay: expected a day as YYYY-MM-DD');
+      await expect(billing.getUsage({ fromDay: 'yesterday', tenantId: '', keyId: '', model: '', toDay: '', clientRequestId: '' })).rejects.toThrow('fromDay: expected a day as YYYY-MM-DD');
     } finally {
       billing.close();
     }

@@ -6,7 +6,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { AdapterAppModule } from '../src/adapter-app.module';
 
 const SECRET_KEYS = `k1:${Buffer.alloc(32, 5).toString('base64')}`;
-const CHAT: GenerateRequest['request'] = { model: 'm', messages: [{ role: 1, content: [{ part: { $case: 'text', value: { text: 'hi' } } }] }] };
+const CHAT: GenerateRequest['request'] = { model: 'm', messages: [{ role: 1, content: [{ part: { $case: 'text', value: { text: 'hi', signature: '' } }, cacheControlJson: '' }], name: '' }], system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] };
 
 // One adapter worker as a Nest app, calling the provider simulator over real gRPC.
 describe(AdapterAppModule.name, () => {
@@ -45,7 +45,7 @@ describe(AdapterAppModule.name, () => {
     return events;
   }
 
-  const simTarget = (apiKeyRef: string) => ({ deploymentId: 'd1', providerId: 'sim', providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef, upstreamModel: 'sim-model' });
+  const simTarget = (apiKeyRef: string) => ({ deploymentId: 'd1', providerId: 'sim', providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef, upstreamModel: 'sim-model', optionsJson: '', passthroughJson: '' });
 
   it('streams Generate from the upstream through the controller', async () => {
     const cases = (await generate({ target: simTarget('env:SWITCHYARD_UPSTREAM_SIM_KEY'), request: CHAT })).map((e) => e.event?.$case);
@@ -67,7 +67,7 @@ describe(AdapterAppModule.name, () => {
     // The router sends routing.timeouts (or the model's) with every call. With the adapter's own
     // 5 s default the 3 s total would end this call first: not retryable, so no failover.
     const baseUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
-    const events = await generate({ target: { ...simTarget('env:SWITCHYARD_UPSTREAM_SIM_KEY'), baseUrl }, request: CHAT, timeouts: { connectMs: 200, firstTokenMs: 2000, totalMs: 3000, idleMs: 0 } });
+    const events = await generate({ target: { ...simTarget('env:SWITCHYARD_UPSTREAM_SIM_KEY'), baseUrl, optionsJson: '', passthroughJson: '' }, request: CHAT, timeouts: { connectMs: 200, firstTokenMs: 2000, totalMs: 3000, idleMs: 0 } });
 
     expect(events.map((e) => e.event?.$case)).toEqual(['error']);
     expect(events[0]?.event?.$case === 'error' && events[0].event.value).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, retryable: true });

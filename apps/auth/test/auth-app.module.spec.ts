@@ -30,9 +30,9 @@ describe(AuthAppModule.name, () => {
   it('serves AuthService through its controller on a real grpc-js channel', async () => {
     const client = new GrpcAuthClient(`127.0.0.1:${service.port}`);
     try {
-      const answer = await client.admit({ keyHash: 'no-such-key', model: 'm', requestId: 'r1', clientIp: '127.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: true });
+      const answer = await client.admit({ keyHash: 'no-such-key', model: 'm', requestId: 'r1', clientIp: '127.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: true, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 });
       expect(answer).toMatchObject({ admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION } });
-      await expect(client.settle({ ticket: { requestId: 'r1', scopes: [] } })).resolves.toBeUndefined();
+      await expect(client.settle({ ticket: { requestId: 'r1', scopes: [], reservedTokens: 0, reservedUsd: 0, atMs: 0, leaseMs: 0 }, model: '', cacheHit: false, startedAtMs: 0 })).resolves.toBeUndefined();
     } finally {
       client.close();
     }

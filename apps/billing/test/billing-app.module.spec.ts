@@ -27,8 +27,8 @@ describe(BillingAppModule.name, () => {
   it('serves BillingService, and a refused query keeps its status and message through the Nest exception path', async () => {
     const client = new GrpcBillingClient(`127.0.0.1:${service.port}`);
     try {
-      await expect(client.getUsage({ tenantId: 'nobody' })).resolves.toEqual({ rows: [] });
-      await expect(client.getUsage({ fromDay: 'yesterday' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, message: expect.stringContaining('fromDay: expected a day as YYYY-MM-DD') });
+      await expect(client.getUsage({ tenantId: 'nobody', keyId: '', model: '', fromDay: '', toDay: '', clientRequestId: '' })).resolves.toEqual({ rows: [] });
+      await expect(client.getUsage({ fromDay: 'yesterday', tenantId: '', keyId: '', model: '', toDay: '', clientRequestId: '' })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, message: expect.stringContaining('fromDay: expected a day as YYYY-MM-DD') });
     } finally {
       client.close();
     }

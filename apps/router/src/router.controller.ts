@@ -40,7 +40,7 @@ export class RouterController implements ServiceImplementation<RouterServiceDefi
 
   @GrpcMethod(SERVICE, 'CountTokens')
   countTokens(@Payload() { request }: RouteRequest, @Ctx() signal: AbortSignal): Promise<CountTokensResponse> {
-    return this.router.countTokens(request ?? {}, signal);
+    return this.router.countTokens(request ?? { model: '', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, signal);
   }
 
   @GrpcMethod(SERVICE, 'HealthState')
@@ -54,7 +54,7 @@ async function* missingRequest(): AsyncGenerator<ResponseEvent> {
   yield {
     event: {
       $case: 'error',
-      value: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: 'RouteRequest.request is required', param: 'request', retryable: false, providerStatus: 0, retryAfterMs: 0 },
+      value: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: 'RouteRequest.request is required', param: 'request', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
     },
   };
 }

@@ -37,7 +37,7 @@ describe(RouterAppModule.name, () => {
     try {
       await expect(client.listModels()).resolves.toEqual({ models: [] });
       const events: ResponseEvent[] = [];
-      for await (const event of client.route({ model: 'no-such-model', messages: [] }, new AbortController().signal)) events.push(event);
+      for await (const event of client.route({ model: 'no-such-model', messages: [], system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal)) events.push(event);
       expect(events).toEqual([{ event: { $case: 'error', value: expect.objectContaining({ kind: ErrorKind.ERROR_KIND_NOT_FOUND }) } }]);
     } finally {
       client.close();

@@ -1,4 +1,4 @@
-import { ErrorKind } from '@switchyard/ir';
+import { Dialect, ErrorKind } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse } from '@switchyard/ir';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { AuthService, DEFAULT_BUDGET_MAX_OUTPUT_TOKENS } from './auth.service';
@@ -25,7 +25,7 @@ class Source implements KeySource {
 
 let seq = 0;
 function ask(secret: string, over: Partial<AdmitRequest> = {}): AdmitRequest {
-  return { keyHash: hashKey(secret), model: 'gpt-4o', requestId: `r${++seq}`, counted: true, inputTokensEstimate: 100, inputTokensBound: 400, maxOutputTokens: 0, ...over };
+  return { keyHash: hashKey(secret), model: 'gpt-4o', requestId: `r${++seq}`, counted: true, inputTokensEstimate: 100, inputTokensBound: 400, maxOutputTokens: 0, clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, ...over };
 }
 
 describe('AuthService admission with limits and budgets', () => {
@@ -124,13 +124,13 @@ describe('AuthService admission with limits and budgets', () => {
     expect(c.error?.message).toMatch(/^The daily budget of \$0\.\d{4} for this key is spent/);
 
     // Settling A at its real cost (100 in, 50 out) returns the rest of its reservation.
-    await sut.settle({ ticket: a.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 50 }, startedAtMs: NOW });
+    await sut.settle({ ticket: a.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, startedAtMs: NOW, cacheHit: false });
     const usage = await store.usage('key:k-budget', NOW);
     expect(usage.daySpentUsd).toBeCloseTo((100 * 2 + 50 * 8) / 1e6, 12);
     expect(usage.dayReservedUsd).toBeCloseTo(maxCost, 12);
     // B still holds its maximum: the spent $0.0006 plus B's reservation leave less than one maximum.
     expect((await sut.admit(ask('budget'))).admitted).toBe(false);
-    await sut.settle({ ticket: b.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 50 }, startedAtMs: NOW });
+    await sut.settle({ ticket: b.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, startedAtMs: NOW, cacheHit: false });
     expect((await sut.admit(ask('budget'))).admitted).toBe(true);
   });
 
@@ -152,7 +152,7 @@ describe('AuthService admission with limits and budgets', () => {
 
     const a = await sut.admit(ask('one'));
     const blocked = await sut.admit(ask('one'));
-    await sut.settle({ ticket: a.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 50 }, cacheHit: true });
+    await sut.settle({ ticket: a.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, cacheHit: true, startedAtMs: 0 });
     const after = await sut.admit(ask('one'));
 
     expect(blocked.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Too many concurrent requests for this key: at most 1 at once.' });

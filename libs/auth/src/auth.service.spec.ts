@@ -1,4 +1,4 @@
-import { AdmitResponse, ErrorKind } from '@switchyard/ir';
+import { AdmitResponse, Dialect, ErrorKind } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import { AuthService } from './auth.service';
 import type { KeyRecord, KeySource } from './key-directory.types';
@@ -27,7 +27,7 @@ class InMemoryKeySource implements KeySource {
 }
 
 function refused(kind: ErrorKind, message: string): AdmitResponse {
-  return { admitted: false, error: { kind, message, retryable: false } };
+  return { admitted: false, error: { kind, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
 }
 
 describe(AuthService.name, () => {
@@ -45,14 +45,15 @@ describe(AuthService.name, () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('admits a known key with its tenant, id and allowed models', async () => {
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o-mini' })).toStrictEqual({
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o-mini', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual({
       admitted: true,
-      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], tenantModels: [], allowedRegions: ['eu-west'] },
+      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], tenantModels: [], allowedRegions: ['eu-west'], region: '' },
+      maxOutputTokens: 0,
     });
   });
 
   it('admits a key only from inside both its own and its tenant\'s IP ranges', async () => {
-    const ask = (clientIp: string) => sut.admit({ keyHash: hashKey('sk-sy-acme-office'), model: 'gpt-4o', clientIp });
+    const ask = (clientIp: string) => sut.admit({ keyHash: hashKey('sk-sy-acme-office'), model: 'gpt-4o', clientIp, requestId: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false });
     const outside = refused(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
 
     expect(await ask('10.1.2.3')).toMatchObject({ admitted: true });
@@ -62,58 +63,59 @@ describe(AuthService.name, () => {
     expect(await ask('203.0.113.9')).toStrictEqual(outside);
     expect(await ask('')).toStrictEqual(outside);
     // Keys without ranges are usable from anywhere.
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-all'), model: 'gpt-4o', clientIp: '203.0.113.9' })).toMatchObject({ admitted: true });
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-all'), model: 'gpt-4o', clientIp: '203.0.113.9', requestId: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toMatchObject({ admitted: true });
   });
 
   it('refuses an unknown key as an authentication failure', async () => {
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-typo'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.'));
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-typo'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.'));
   });
 
   it('refuses a revoked key', async () => {
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-revoked'), model: 'gpt-4o' })).toStrictEqual(
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-revoked'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(
       refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.'),
     );
   });
 
   it('refuses a key from the moment it expires', async () => {
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-expired'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-expired'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
 
     now.mockReturnValue(NOW + 60_000);
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
   });
 
   it('refuses a model outside the key patterns as a permission failure naming the model', async () => {
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'claude-sonnet-4' })).toStrictEqual({
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'claude-sonnet-4', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual({
       admitted: false,
-      error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This key is not allowed to use the model `claude-sonnet-4`.', param: 'model', retryable: false },
+      error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This key is not allowed to use the model `claude-sonnet-4`.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
+      maxOutputTokens: 0,
     });
   });
 
   it.each(['gpt-4o', 'gpt-4o-mini', 'o4-mini'])('admits %s under the patterns gpt-4o* and o4-mini', async (model) => {
-    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model })).admitted).toBe(true);
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model, requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).admitted).toBe(true);
   });
 
   it("hands the tenant's model patterns to the caller with the key's, so model lists filter by both", async () => {
     source.keys.set(hashKey('sk-sy-alpha'), { id: 'key_alpha', tenantId: 'alpha', models: [], tenantModels: ['alpha-*'], expiresAt: undefined, revoked: false });
     await sut.reload();
 
-    expect((await sut.admit({ keyHash: hashKey('sk-sy-alpha'), model: '' })).principal).toStrictEqual({ tenantId: 'alpha', keyId: 'key_alpha', models: [], tenantModels: ['alpha-*'], allowedRegions: [] });
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-alpha'), model: '', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).principal).toStrictEqual({ tenantId: 'alpha', keyId: 'key_alpha', models: [], tenantModels: ['alpha-*'], allowedRegions: [], region: '' });
   });
 
   it('admits a call that names no model (model listing) whatever the patterns', async () => {
-    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: '' })).admitted).toBe(true);
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: '', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).admitted).toBe(true);
   });
 
   it('finds a key created after the last load, reloading on a miss at most once a second', async () => {
     source.keys.set(hashKey('sk-sy-new'), { id: 'key_new', tenantId: 'globex', models: [], expiresAt: undefined, revoked: false });
 
     now.mockReturnValue(NOW + 1000);
-    const tooSoon = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' });
+    const tooSoon = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false });
     now.mockReturnValue(NOW + 1001);
-    const later = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' });
+    const later = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false });
 
     expect(tooSoon.admitted).toBe(false);
-    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [], tenantModels: [], allowedRegions: [] } });
+    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [], tenantModels: [], allowedRegions: [], region: '' }, maxOutputTokens: 0 });
     expect(source.loads).toBe(2);
   });
 
@@ -140,15 +142,15 @@ describe(AuthService.name, () => {
     await Promise.all([running, ...changed]);
 
     expect(source.loads).toBe(3); // the start, the running one, one more for both changes
-    expect((await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' })).admitted).toBe(true);
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).admitted).toBe(true);
   });
 
   it('still refuses an unknown key when the reload on a miss fails', async () => {
     source.failing = true;
     now.mockReturnValue(NOW + 5000);
 
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o' })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.'));
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.'));
     expect(source.loads).toBe(2);
-    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-all'), model: 'gpt-4o' })).admitted).toBe(true);
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-acme-all'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).admitted).toBe(true);
   });
 });

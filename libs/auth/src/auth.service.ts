@@ -40,7 +40,7 @@ interface KeyPlan {
 }
 
 function refuse(kind: ErrorKind, message: string): AdmitResponse {
-  return { admitted: false, error: { kind, message, retryable: false } };
+  return { admitted: false, error: { kind, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
 }
 
 /**
@@ -129,10 +129,10 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     if (plan.ipAllowed && !plan.ipAllowed(req.clientIp ?? '')) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
     const model = req.model ?? '';
     if (model && !(modelAllowed(model, key.models) && modelAllowed(model, key.tenantModels ?? []))) {
-      return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false } };
+      return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] }, maxOutputTokens: 0 };
     }
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
-    if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal };
+    if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
     return this.count(req, plan, model);
   }
 
@@ -150,10 +150,10 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     } catch (e) {
       if (this.failOpen) {
         this.log.warn(`quota store unavailable, admitting uncounted (fail open): ${String(e)}`);
-        return { admitted: true, principal: plan.principal };
+        return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
       }
       this.log.warn(`quota store unavailable, refusing (fail closed): ${String(e)}`);
-      return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'Rate limits and budgets cannot be checked right now; try again shortly.', retryable: true, retryAfterMs: 1000 } };
+      return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'Rate limits and budgets cannot be checked right now; try again shortly.', retryable: true, retryAfterMs: 1000, providerStatus: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
     }
     // The store's RateInfo is the message's shape.
     const rate: RateLimitState = result.remaining;
@@ -168,7 +168,11 @@ export class AuthService implements AuthPort, OnModuleDestroy {
           message: refusalMessage(result.reason, scope, result.tooLarge, { reserveTokens, reserveUsd }),
           retryable: !result.tooLarge,
           retryAfterMs: Math.max(1, Math.ceil(result.retryAfterMs)),
+          providerStatus: 0,
+          param: '',
+          attemptLog: [],
         },
+        maxOutputTokens: 0,
       };
     }
     return { admitted: true, principal: plan.principal, rate, ticket: ticketMessage(result.ticket, this.leaseMs), maxOutputTokens: imposed };
@@ -204,7 +208,7 @@ function planOf(k: KeyRecord): KeyPlan {
   if (limited(k.tenantLimits)) scopes.push({ id: `tenant:${k.tenantId}`, limits: k.tenantLimits });
   return {
     record: k,
-    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions },
+    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '' },
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,

@@ -3,7 +3,7 @@
 // stored for correlation and filters the usage query (finding 1).
 import { Logger } from '@nestjs/common';
 import { Database, isUsageDataError, recordUsageBatch } from '@switchyard/db';
-import { Dialect, UsageEvent } from '@switchyard/ir';
+import { Dialect, ErrorKind, UsageEvent } from '@switchyard/ir';
 import { applyMigrations } from '../../db/src/migrations.runner';
 import { openTestDatabase, type TestDatabase } from '../../db/src/test-database.harness';
 import { UsageQuery } from './usage-query.service';
@@ -23,10 +23,17 @@ function event(requestId: string, over: Partial<UsageEvent> = {}): UsageEvent {
     stream: false,
     status: 'ok',
     httpStatus: 200,
-    usage: { inputTokens: 10, outputTokens: 5 },
+    usage: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
     latencyMs: 120,
     startedAt: T0,
     finishedAt: T0 + 120,
+    deploymentId: '',
+    errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED,
+    ttftMs: 0,
+    region: '',
+    cacheHit: false,
+    attempts: 0,
+    clientRequestId: '',
     ...over,
   };
 }
@@ -99,7 +106,7 @@ describe.each(['postgres', 'pglite'] as const)('UsageRecorder on %s', (kind) => 
   it('stores the caller id for correlation; two events may share it', async () => {
     await sut.handle([event('corr-1', { clientRequestId: 'same' }), event('corr-2', { clientRequestId: 'same' }), event('corr-3')]);
     expect((await recorded('corr-')).map((r) => r.clientRequestId)).toEqual(['same', 'same', null]);
-    const usage = await new UsageQuery(t.db).getUsage({ clientRequestId: 'same' });
+    const usage = await new UsageQuery(t.db).getUsage({ clientRequestId: 'same', tenantId: '', keyId: '', model: '', fromDay: '', toDay: '' });
     expect(usage.rows).toEqual([expect.objectContaining({ day: '2026-03-04', tenantId: 'acme', requests: 2 })]);
   });
 

@@ -7,10 +7,9 @@ describe('isCacheable', () => {
     expect(isCacheable(completeAnswer())).toBe(true);
   });
 
-  it('accepts length and tool-call endings, and a stop built without a reason', () => {
+  it('accepts length and tool-call endings', () => {
     expect(isCacheable([startEvent, text('x'), stop(FinishReason.FINISH_REASON_LENGTH), usageEvent])).toBe(true);
     expect(isCacheable([startEvent, stop(FinishReason.FINISH_REASON_TOOL_CALLS)])).toBe(true);
-    expect(isCacheable([startEvent, { event: { $case: 'stop', value: {} } }])).toBe(true);
   });
 
   it('refuses error, content-filter and unknown endings', () => {

@@ -34,7 +34,7 @@ export function isCacheable(events: readonly ResponseEvent[], choices = 1): bool
         break;
       case 'stop': {
         const choice = e.value.choice ?? 0;
-        if (choice >= choices || !CACHEABLE_REASONS.has(e.value.reason ?? FinishReason.FINISH_REASON_STOP)) return false;
+        if (choice >= choices || !CACHEABLE_REASONS.has(e.value.reason)) return false;
         if (!stopped[choice]) stops++;
         stopped[choice] = 1;
         break;

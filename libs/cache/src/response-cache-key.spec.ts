@@ -1,5 +1,5 @@
 import { parseAnthropicMessagesRequest, parseOpenAiChatRequest } from '@switchyard/dialects';
-import { ChatRequest, Dialect, Role } from '@switchyard/ir';
+import { ChatRequest, Dialect, Reasoning_Effort, Role } from '@switchyard/ir';
 import { canonicalChatRequest, responseCacheKey } from './response-cache-key';
 
 // Equivalent bodies in two dialects: same model, system prompt, conversation (with an earlier
@@ -42,8 +42,13 @@ const anthropicBody = {
 
 const base: ChatRequest = {
   model: 'gpt-test',
-  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hello' } } }] }],
-  sampling: { maxTokens: 100, temperature: 0.5 },
+  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hello', signature: '' } }, cacheControlJson: '' }], name: '' }],
+  sampling: { maxTokens: 100, temperature: 0.5, stop: [] },
+  system: [],
+  tools: [],
+  stream: false,
+  includeUsage: false,
+  droppedParams: [],
 };
 const key = (request: ChatRequest, tenant = 'acme') => responseCacheKey(tenant, request);
 
@@ -71,11 +76,11 @@ describe('responseCacheKey', () => {
   it('ignores request metadata, streaming, usage reporting, dropped params and prompt-caching markers', () => {
     const noisy: ChatRequest = {
       ...base,
-      messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hello' } }, cacheControlJson: '{"type":"ephemeral"}' }] }],
+      messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hello', signature: '' } }, cacheControlJson: '{"type":"ephemeral"}' }], name: '' }],
       stream: true,
       includeUsage: true,
       droppedParams: ['logit_bias'],
-      meta: { requestId: 'r-1', tenantId: 'acme', keyId: 'k-1', endUserId: 'u', region: 'eu', dialect: Dialect.DIALECT_GEMINI, cacheMode: 'no-cache', allowedRegions: ['eu'] },
+      meta: { requestId: 'r-1', tenantId: 'acme', keyId: 'k-1', endUserId: 'u', region: 'eu', dialect: Dialect.DIALECT_GEMINI, cacheMode: 'no-cache', allowedRegions: ['eu'], clientRequestId: '' },
       extensions: { dialect: Dialect.DIALECT_GEMINI, json: '' },
     };
     expect(key(noisy)).toBe(key(base));
@@ -84,13 +89,13 @@ describe('responseCacheKey', () => {
   it('treats defaults as absent: n 1, logprobs false, auto tool choice, text format, empty reasoning, stop order', () => {
     const explicit: ChatRequest = {
       ...base,
-      sampling: { ...base.sampling, n: 1, logprobs: false, topLogprobs: 3, stop: ['b', 'a', 'b'] },
-      toolChoice: { mode: 1 },
-      responseFormat: { type: 1 },
-      reasoning: {},
+      sampling: { ...base.sampling!, n: 1, logprobs: false, topLogprobs: 3, stop: ['b', 'a', 'b'] },
+      toolChoice: { mode: 1, name: '', disableParallel: false },
+      responseFormat: { type: 1, schemaName: '', schemaJson: '', strict: false },
+      reasoning: { effort: Reasoning_Effort.EFFORT_UNSPECIFIED },
     };
-    expect(key(explicit)).toBe(key({ ...base, sampling: { ...base.sampling, stop: ['a', 'b'] } }));
-    expect(key({ ...base, sampling: undefined })).toBe(key({ ...base, sampling: {} }));
+    expect(key(explicit)).toBe(key({ ...base, sampling: { ...base.sampling!, stop: ['a', 'b'] } }));
+    expect(key({ ...base, sampling: undefined })).toBe(key({ ...base, sampling: { stop: [] } }));
   });
 
   it('differs between tenants, models, messages, sampling, tool-call ids and non-empty extensions', () => {
@@ -98,16 +103,16 @@ describe('responseCacheKey', () => {
     const variants: Array<[string, string]> = [
       ['tenant', key(base, 'other-tenant')],
       ['model', key({ ...base, model: 'gpt-other' })],
-      ['message text', key({ ...base, messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hello!' } } }] }] })],
+      ['message text', key({ ...base, messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hello!', signature: '' } }, cacheControlJson: '' }], name: '' }] })],
       ['role', key({ ...base, messages: [{ ...base.messages![0], role: Role.ROLE_ASSISTANT }] })],
-      ['system', key({ ...base, system: [{ part: { $case: 'text', value: { text: 'Be brief.' } } }] })],
-      ['temperature', key({ ...base, sampling: { ...base.sampling, temperature: 0.6 } })],
-      ['max tokens', key({ ...base, sampling: { ...base.sampling, maxTokens: 101 } })],
-      ['seed', key({ ...base, sampling: { ...base.sampling, seed: 1 } })],
-      ['n', key({ ...base, sampling: { ...base.sampling, n: 2 } })],
-      ['logprobs', key({ ...base, sampling: { ...base.sampling, logprobs: true } })],
+      ['system', key({ ...base, system: [{ part: { $case: 'text', value: { text: 'Be brief.', signature: '' } }, cacheControlJson: '' }] })],
+      ['temperature', key({ ...base, sampling: { ...base.sampling!, temperature: 0.6 } })],
+      ['max tokens', key({ ...base, sampling: { ...base.sampling!, maxTokens: 101 } })],
+      ['seed', key({ ...base, sampling: { ...base.sampling!, seed: 1 } })],
+      ['n', key({ ...base, sampling: { ...base.sampling!, n: 2 } })],
+      ['logprobs', key({ ...base, sampling: { ...base.sampling!, logprobs: true } })],
       ['extensions', key({ ...base, extensions: { dialect: Dialect.DIALECT_OPENAI, json: '{"logit_bias":{"1":5}}' } })],
-      ['named tool choice', key({ ...base, toolChoice: { mode: 4, name: 'weather' } })],
+      ['named tool choice', key({ ...base, toolChoice: { mode: 4, name: 'weather', disableParallel: false } })],
     ];
     for (const [what, k] of variants) expect({ what, same: k === reference }).toEqual({ what, same: false });
     expect(new Set(variants.map(([, k]) => k)).size).toBe(variants.length);
@@ -117,11 +122,11 @@ describe('responseCacheKey', () => {
   });
 
   it('keeps the caller request untouched and copies only what it normalises', () => {
-    const marked: ChatRequest = { ...base, tools: [{ name: 't', parametersJson: '{}', cacheControlJson: '{"type":"ephemeral"}' }] };
+    const marked: ChatRequest = { ...base, tools: [{ name: 't', parametersJson: '{}', cacheControlJson: '{"type":"ephemeral"}', description: '', strict: false }] };
     const before = structuredClone(marked);
     const canonical = canonicalChatRequest(marked);
     expect(marked).toEqual(before);
-    expect(canonical.tools).toEqual([{ name: 't', parametersJson: '{}', cacheControlJson: undefined }]);
+    expect(canonical.tools).toEqual([{ name: 't', parametersJson: '{}', cacheControlJson: '', description: '', strict: false }]);
     expect(canonical.messages![0]).toBe(base.messages![0]);
   });
 });

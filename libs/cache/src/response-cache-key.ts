@@ -44,14 +44,14 @@ export function canonicalChatRequest(request: ChatRequest): ChatRequest {
     tools: request.tools?.map(canonicalTool),
     toolChoice: canonicalToolChoice(request.toolChoice),
     // Always present, so an absent and an empty sampling encode alike.
-    sampling: canonicalSampling(request.sampling ?? {}),
+    sampling: canonicalSampling(request.sampling ?? { stop: [] }),
     responseFormat: canonicalResponseFormat(request.responseFormat),
     reasoning: canonicalReasoning(request.reasoning),
     extensions: request.extensions?.json ? request.extensions : undefined,
-    stream: undefined,
-    includeUsage: undefined,
+    stream: false,
+    includeUsage: false,
     meta: undefined,
-    droppedParams: undefined,
+    droppedParams: [],
   };
 }
 
@@ -73,9 +73,9 @@ function canonicalPart(part: ContentPart): ContentPart {
     // A result's function name is the name of the call its id answers (OpenAI sends only the
     // id, Anthropic's parser fills the name in): with an id, the name adds nothing.
     const { callId, content } = e.value;
-    return { part: { $case: 'toolResult', value: { ...e.value, name: callId ? undefined : e.value.name, content: content && canonicalParts(content) } } };
+    return { part: { $case: 'toolResult', value: { ...e.value, name: callId ? '' : e.value.name, content: content && canonicalParts(content) } }, cacheControlJson: '' };
   }
-  return { part: e };
+  return { part: e, cacheControlJson: '' };
 }
 
 function canonicalMessage(message: Message): Message {
@@ -84,7 +84,7 @@ function canonicalMessage(message: Message): Message {
 }
 
 function canonicalTool(tool: Tool): Tool {
-  return tool.cacheControlJson ? { ...tool, cacheControlJson: undefined } : tool;
+  return tool.cacheControlJson ? { ...tool, cacheControlJson: '' } : tool;
 }
 
 function canonicalToolChoice(choice: ToolChoice | undefined): ToolChoice | undefined {

@@ -1,7 +1,7 @@
 import type { ResponseEvent } from '@switchyard/ir';
 import { eventBatches } from './event-batches';
 
-const text = (t: string): ResponseEvent => ({ event: { $case: 'textDelta', value: { text: t, choice: 0 } } });
+const text = (t: string): ResponseEvent => ({ event: { $case: 'textDelta', value: { text: t, choice: 0, logprobsJson: '', signature: '' } } });
 const texts = (batches: { events?: ResponseEvent[] }[]): string[][] =>
   batches.map((b) => (b.events ?? []).map((e) => (e.event?.$case === 'textDelta' ? (e.event.value.text ?? '') : '?')));
 
@@ -67,7 +67,7 @@ describe(eventBatches.name, () => {
     const iterator = eventBatches(two())[Symbol.asyncIterator]();
 
     // Handed out while the source still waits: not the last one.
-    await expect(iterator.next()).resolves.toEqual({ done: false, value: { events: [text('a')] } });
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: { events: [text('a')], final: false } });
     release();
     await expect(iterator.next()).resolves.toEqual({ done: false, value: { events: [text('b')], final: true } });
     await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });

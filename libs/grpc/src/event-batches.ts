@@ -27,7 +27,7 @@ export async function* eventBatches(source: AsyncIterable<ResponseEvent>): Async
     idle = undefined;
     const batch = events;
     events = [];
-    return { events: batch };
+    return { events: batch, final: false };
   };
   try {
     next = iterator.next();
@@ -38,7 +38,7 @@ export async function* eventBatches(source: AsyncIterable<ResponseEvent>): Async
       } catch (error) {
         // The events before the failure still go out, then the failure ends the stream.
         finished = true;
-        if (events.length) yield { events };
+        if (events.length) yield { events, final: false };
         throw error;
       }
       if (result === IDLE) {

@@ -13,8 +13,9 @@ describe(toGrpcServiceDefinition.name, () => {
     const batch: ResponseEventBatch = {
       events: [
         { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":', choice: 0, signature: '' } } },
-        { event: { $case: 'textDelta', value: { text: 'hi', choice: 0 } } },
+        { event: { $case: 'textDelta', value: { text: 'hi', choice: 0, logprobsJson: '', signature: '' } } },
       ],
+      final: false,
     };
 
     const bytes = sut.route.responseSerialize(batch);

@@ -17,7 +17,7 @@ describe(GrpcHealthService.name, () => {
     await expect(sut.check({ service: '' })).resolves.toEqual({ status: ServingStatus.NOT_SERVING });
     await expect(sut.check({ service: AUTH })).resolves.toEqual({ status: ServingStatus.NOT_SERVING });
     sut.setAll(ServingStatus.SERVING);
-    await expect(sut.check({})).resolves.toEqual({ status: ServingStatus.SERVING });
+    await expect(sut.check({ service: '' })).resolves.toEqual({ status: ServingStatus.SERVING });
     await expect(sut.check({ service: AUTH })).resolves.toEqual({ status: ServingStatus.SERVING });
   });
 
@@ -62,7 +62,7 @@ describe(GrpcHealthService.name, () => {
     await watching;
     expect(seen).toEqual([ServingStatus.SERVING, ServingStatus.NOT_SERVING]);
     sut.setAll(ServingStatus.SERVING);
-    await expect(sut.check({})).resolves.toEqual({ status: ServingStatus.NOT_SERVING });
+    await expect(sut.check({ service: '' })).resolves.toEqual({ status: ServingStatus.NOT_SERVING });
   });
 
   it('answers a real grpc.health.v1 client over grpc-js, Check and Watch', async () => {

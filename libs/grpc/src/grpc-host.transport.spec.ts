@@ -16,7 +16,7 @@ class ScriptedRouterController {
 
   @GrpcMethod(SERVICE, 'Route')
   async *route(@Payload() _request: RouteRequest, @Ctx() signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
-    yield { events: [{ event: { $case: 'textDelta', value: { text: 'one', choice: 0 } } }] };
+    yield { events: [{ event: { $case: 'textDelta', value: { text: 'one', choice: 0, logprobsJson: '', signature: '' } } }], final: false };
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     ScriptedRouterController.cancelled = true;
   }
@@ -65,7 +65,7 @@ describe('GrpcHostTransport', () => {
   });
 
   it('serves a unary method through the controller', async () => {
-    await expect(client.countTokens({ model: 'm' }, new AbortController().signal)).resolves.toMatchObject({ inputTokens: 7 });
+    await expect(client.countTokens({ model: 'm', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal)).resolves.toMatchObject({ inputTokens: 7 });
   });
 
   it('keeps the kind, message and retry hint of an IrError the controller threw (not Nest\'s "Internal server error")', async () => {
@@ -73,13 +73,13 @@ describe('GrpcHostTransport', () => {
   });
 
   it('answers an unexpected error as INTERNAL with the fixed text, never its own message', async () => {
-    const answer = await client.embed({ model: 'm', inputs: [] }, new AbortController().signal);
+    const answer = await client.embed({ model: 'm', inputs: [], taskType: '', title: '', droppedParams: [] }, new AbortController().signal);
     expect(answer.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_INTERNAL, message: 'internal error' });
   });
 
   it('streams the controller\'s iterable and aborts its signal when the caller goes away', async () => {
     const caller = new AbortController();
-    const iterator = client.route({ model: 'm' }, caller.signal)[Symbol.asyncIterator]();
+    const iterator = client.route({ model: 'm', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, caller.signal)[Symbol.asyncIterator]();
     await expect(iterator.next()).resolves.toMatchObject({ value: { event: { $case: 'textDelta', value: { text: 'one' } } } });
     caller.abort();
     await iterator.return?.();

@@ -6,6 +6,7 @@ import {
   type ChatRequest,
   type CountTokensResponse,
   type EmbedResponse,
+  Dialect,
   ErrorKind,
   IrError,
   type ListModelsResponse,
@@ -23,14 +24,14 @@ import { TcpRelay } from './tcp-relay.harness';
 // replica "dies" like a SIGKILLed process: its relay resets every connection and refuses new
 // ones (TcpRelay); the server behind it only sees its callers go away.
 
-const REQUEST: ChatRequest = { model: 'gpt-4o-mini', messages: [], stream: true };
+const REQUEST: ChatRequest = { model: 'gpt-4o-mini', messages: [], stream: true, system: [], tools: [], includeUsage: false, droppedParams: [] };
 const EVENTS: ResponseEvent[] = [
   { event: { $case: 'textDelta', value: { text: 'Hel', choice: 0, logprobsJson: '', signature: '' } } },
   { event: { $case: 'textDelta', value: { text: 'lo', choice: 0, logprobsJson: '', signature: '' } } },
 ];
 const MODELS: ListModelsResponse = { models: [{ name: 'gpt-4o-mini', ownedBy: 'openai', created: 1721172741 }] };
-const ADMIT: AdmitRequest = { keyHash: 'sha256:abc', model: 'gpt-4o-mini', requestId: 'req-1', counted: true };
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: [], tenantModels: [], region: '', allowedRegions: [] } };
+const ADMIT: AdmitRequest = { keyHash: 'sha256:abc', model: 'gpt-4o-mini', requestId: 'req-1', counted: true, clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: [], tenantModels: [], region: '', allowedRegions: [] }, maxOutputTokens: 0 };
 
 /**
  * What a replica does with the call it gets: answer it, never answer (until its caller goes
@@ -122,7 +123,7 @@ class Replica implements RouterPort, AuthPort, AdapterPort {
   }
 
   embed(): Promise<EmbedResponse> {
-    return this.unary('embed', { embeddings: [{ index: 0, values: [0.5] }] });
+    return this.unary('embed', { embeddings: [{ index: 0, values: [0.5] }], usageEstimated: false });
   }
 
   countTokens(): Promise<CountTokensResponse> {
@@ -243,7 +244,7 @@ describe('GrpcPortClient retry of a call a replica dropped', () => {
     it('does not retry a unary call the caller aborted', async () => {
       pair.next('hang');
       const caller = new AbortController();
-      const res = sut.embed({ model: 'text-embedding-3-small', inputs: [] }, caller.signal);
+      const res = sut.embed({ model: 'text-embedding-3-small', inputs: [], taskType: '', title: '', droppedParams: [] }, caller.signal);
       await pair.nextCall();
       caller.abort();
 
@@ -274,7 +275,7 @@ describe('GrpcPortClient retry of a call a replica dropped', () => {
     it('does not retry an UNAVAILABLE the replica answered with itself', async () => {
       pair.next('answer-unavailable');
 
-      const res = await sut.embed({ model: 'text-embedding-3-small', inputs: [] }, new AbortController().signal);
+      const res = await sut.embed({ model: 'text-embedding-3-small', inputs: [], taskType: '', title: '', droppedParams: [] }, new AbortController().signal);
 
       expect(res.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'no deployment answered' });
       expect(pair.calls).toHaveLength(1);
@@ -318,7 +319,7 @@ describe('GrpcPortClient retry of a call a replica dropped', () => {
 
     it('does not retry a settle (QuotaHold does)', async () => {
       pair.next('hang');
-      const settled = sut.settle({}).catch((e: unknown) => e);
+      const settled = sut.settle({ model: '', cacheHit: false, startedAtMs: 0 }).catch((e: unknown) => e);
       await killWhoeverTakesTheNextCall(pair);
 
       await expect(settled).resolves.toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE });

@@ -14,7 +14,7 @@ import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import { serveRouter } from './port-service.registrar';
 
-const REQUEST: ChatRequest = { model: 'gpt-4o-mini', messages: [], stream: true };
+const REQUEST: ChatRequest = { model: 'gpt-4o-mini', messages: [], stream: true, system: [], tools: [], includeUsage: false, droppedParams: [] };
 
 // One event of each payload the ingress renders, fully specified so the decoded values compare equal.
 const EVENTS: ResponseEvent[] = [
@@ -43,6 +43,7 @@ class FakeRouter implements RouterPort {
   embedImpl: (request: EmbedRequest, signal: AbortSignal) => Promise<EmbedResponse> = async (request) => ({
     embeddings: (request.inputs ?? []).map((input, index) => ({ index, values: [input.text?.length ?? 0, 0.5] })),
     usage: { inputTokens: 3, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
+    usageEstimated: false,
   });
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
@@ -50,7 +51,7 @@ class FakeRouter implements RouterPort {
   }
 
   async healthState(): Promise<HealthStateResponse> {
-    return { deployments: [{ deploymentId: 'd1', model: 'gpt-4o-mini', circuit: 'open', windowRequests: 12, windowFailures: 9 }], retryBudgetAvailable: 3.5, retriesRefused: 2 };
+    return { deployments: [{ deploymentId: 'd1', model: 'gpt-4o-mini', circuit: 'open', windowRequests: 12, windowFailures: 9, providerId: '', cooldownUntil: 0, ejectedUntil: 0, ejections: 0, consecutiveFailures: 0, inFlight: 0, ewmaTtftMs: 0, ewmaTotalMs: 0 }], retryBudgetAvailable: 3.5, retriesRefused: 2 };
   }
 
   async countTokens(request: ChatRequest): Promise<CountTokensResponse> {
@@ -241,7 +242,7 @@ describe(GrpcRouterClient.name, () => {
   it('carries embeddings and token counts as unary calls', async () => {
     const signal = new AbortController().signal;
 
-    await expect(sut.embed({ model: 'text-embedding-3-small', inputs: [{ text: 'abcd', tokens: [] }, { text: 'ab', tokens: [] }] }, signal)).resolves.toMatchObject({
+    await expect(sut.embed({ model: 'text-embedding-3-small', inputs: [{ text: 'abcd', tokens: [] }, { text: 'ab', tokens: [] }], taskType: '', title: '', droppedParams: [] }, signal)).resolves.toMatchObject({
       embeddings: [
         { index: 0, values: [4, 0.5] },
         { index: 1, values: [2, 0.5] },
@@ -256,7 +257,7 @@ describe(GrpcRouterClient.name, () => {
     await host.stop(100);
     sut = new GrpcRouterClient(`127.0.0.1:${await freePort()}`);
 
-    const res = await sut.embed({ model: 'm', inputs: [] }, new AbortController().signal);
+    const res = await sut.embed({ model: 'm', inputs: [], taskType: '', title: '', droppedParams: [] }, new AbortController().signal);
 
     expect(res.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'A gateway service is unavailable; retry shortly.' });
   });
@@ -265,11 +266,11 @@ describe(GrpcRouterClient.name, () => {
     let serverSignal: AbortSignal | undefined;
     router.embedImpl = (_request, signal) => {
       serverSignal = signal;
-      return new Promise((resolve) => signal.addEventListener('abort', () => resolve({})));
+      return new Promise((resolve) => signal.addEventListener('abort', () => resolve({ embeddings: [], usageEstimated: false })));
     };
     const caller = new AbortController();
 
-    const pending = sut.embed({ model: 'm', inputs: [] }, caller.signal);
+    const pending = sut.embed({ model: 'm', inputs: [], taskType: '', title: '', droppedParams: [] }, caller.signal);
     while (!serverSignal) await delay(5);
     caller.abort();
 

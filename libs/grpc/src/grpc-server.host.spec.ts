@@ -10,7 +10,7 @@ class CountingRouter implements ServiceImplementation<typeof RouterServiceDefini
 
   async *route(_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
     this.calls++;
-    yield { events: [{ event: { $case: 'textDelta', value: { text: `call ${this.calls}`, choice: 0 } } }] };
+    yield { events: [{ event: { $case: 'textDelta', value: { text: `call ${this.calls}`, choice: 0, logprobsJson: '', signature: '' } } }], final: false };
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     this.aborted = true;
   }
@@ -20,15 +20,15 @@ class CountingRouter implements ServiceImplementation<typeof RouterServiceDefini
   }
 
   async embed(): Promise<EmbedResponse> {
-    return {};
+    return { embeddings: [], usageEstimated: false };
   }
 
   async countTokens(_request?: RouteRequest, _signal?: AbortSignal): Promise<CountTokensResponse> {
-    return { inputTokens: this.calls };
+    return { inputTokens: this.calls, estimated: false };
   }
 
   async healthState(): Promise<HealthStateResponse> {
-    return { deployments: [] };
+    return { deployments: [], retryBudgetAvailable: 0, retriesRefused: 0 };
   }
 }
 
@@ -48,7 +48,7 @@ describe(GrpcServerHost.name, () => {
     const port = await sut.add(RouterServiceDefinition, router).start('127.0.0.1', 0);
     const client = new GrpcRouterClient(`127.0.0.1:${port}`);
 
-    const iterator = client.route({ model: 'm' }, new AbortController().signal)[Symbol.asyncIterator]();
+    const iterator = client.route({ model: 'm', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal)[Symbol.asyncIterator]();
     await expect(iterator.next()).resolves.toMatchObject({ value: { event: { $case: 'textDelta', value: { text: 'call 1' } } } });
     await expect(client.listModels()).resolves.toMatchObject({ models: [{ name: 'after 1 calls' }] });
 
@@ -65,18 +65,18 @@ describe(GrpcServerHost.name, () => {
     let streamSignal: AbortSignal | undefined;
     router.countTokens = async (_request?: RouteRequest, signal?: AbortSignal): Promise<CountTokensResponse> => {
       unarySignal = signal;
-      return { inputTokens: 1 };
+      return { inputTokens: 1, estimated: false };
     };
     router.route = async function* (_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
       streamSignal = signal;
-      yield { events: [{ event: { $case: 'textDelta', value: { text: 'done', choice: 0 } } }] };
+      yield { events: [{ event: { $case: 'textDelta', value: { text: 'done', choice: 0, logprobsJson: '', signature: '' } } }], final: false };
     };
     const port = await sut.add(RouterServiceDefinition, router).start('127.0.0.1', 0);
     const client = new GrpcRouterClient(`127.0.0.1:${port}`);
     const stackLimit = Error.stackTraceLimit;
 
-    await client.countTokens({ model: 'm' }, new AbortController().signal);
-    for await (const _ of client.route({ model: 'm' }, new AbortController().signal));
+    await client.countTokens({ model: 'm', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal);
+    for await (const _ of client.route({ model: 'm', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal));
     // grpc-js reports the end of each call as 'cancelled' on a later tick.
     await new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -92,7 +92,7 @@ describe(GrpcServerHost.name, () => {
     let serverSignal: AbortSignal | undefined;
     router.route = async function* (_request: RouteRequest, signal: AbortSignal): AsyncGenerator<ResponseEventBatch> {
       serverSignal = signal;
-      yield { events: [{ event: { $case: 'textDelta', value: { text: 'whole answer', choice: 0 } } }], final: true };
+      yield { events: [{ event: { $case: 'textDelta', value: { text: 'whole answer', choice: 0, logprobsJson: '', signature: '' } } }], final: true };
       // A status that never comes: the reader must not need it.
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     };
@@ -100,7 +100,7 @@ describe(GrpcServerHost.name, () => {
     const client = new GrpcRouterClient(`127.0.0.1:${port}`);
 
     const events: ResponseEvent[] = [];
-    for await (const event of client.route({ model: 'm' }, new AbortController().signal)) events.push(event);
+    for await (const event of client.route({ model: 'm', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal)) events.push(event);
 
     expect(events).toMatchObject([{ event: { $case: 'textDelta', value: { text: 'whole answer' } } }]);
     // Not cancelled either: the server ends the call itself.

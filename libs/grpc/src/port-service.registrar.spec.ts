@@ -19,7 +19,7 @@ import { GrpcServerHost } from './grpc-server.host';
 import { serveAdapter, serveBilling, serveRouter } from './port-service.registrar';
 
 const GENERATE: GenerateRequest = {
-  request: { model: 'claude-haiku', messages: [], stream: true },
+  request: { model: 'claude-haiku', messages: [], stream: true, system: [], tools: [], includeUsage: false, droppedParams: [] },
   target: { deploymentId: 'd1', providerId: 'anthropic-main', providerType: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyRef: 'env:K', upstreamModel: 'claude-3-5-haiku', optionsJson: '', passthroughJson: '{"allow":["mcp_servers"]}' },
   timeouts: undefined,
 };
@@ -50,8 +50,8 @@ describe('port services', () => {
         received = request;
         yield STOP;
       },
-      embed: async (request) => ({ embeddings: [{ index: 0, values: [request.request?.inputs?.length ?? 0] }] }),
-      countTokens: async (request) => ({ inputTokens: request.request?.messages?.length ?? 0 }),
+      embed: async (request) => ({ embeddings: [{ index: 0, values: [request.request?.inputs?.length ?? 0] }], usageEstimated: false }),
+      countTokens: async (request) => ({ inputTokens: request.request?.messages?.length ?? 0, estimated: false }),
     };
     const sut = new GrpcAdapterClient(await listen((host) => serveAdapter(host, adapter)));
     clients.push(sut);
@@ -61,7 +61,7 @@ describe('port services', () => {
 
     expect(events).toEqual([STOP]);
     expect(received).toMatchObject(GENERATE);
-    await expect(sut.embed({ request: { model: 'e', inputs: [{ text: 'a', tokens: [] }] }, target: GENERATE.target }, new AbortController().signal)).resolves.toMatchObject({ embeddings: [{ index: 0, values: [1] }] });
+    await expect(sut.embed({ request: { model: 'e', inputs: [{ text: 'a', tokens: [] }], taskType: '', title: '', droppedParams: [] }, target: GENERATE.target }, new AbortController().signal)).resolves.toMatchObject({ embeddings: [{ index: 0, values: [1] }] });
     await expect(sut.countTokens(GENERATE, new AbortController().signal)).resolves.toMatchObject({ inputTokens: GENERATE.request?.messages?.length ?? 0 });
   });
 
@@ -96,7 +96,7 @@ describe('port services', () => {
   it('keeps streams of one client independent of each other', async () => {
     const router = {
       async *route({ model }: { model?: string }) {
-        for (let i = 0; i < 50; i++) yield { event: { $case: 'textDelta' as const, value: { text: `${model}:${i}`, choice: 0 } } };
+        for (let i = 0; i < 50; i++) yield { event: { $case: 'textDelta' as const, value: { text: `${model}:${i}`, choice: 0, logprobsJson: '', signature: '' } } };
       },
       listModels: jest.fn(),
       embed: jest.fn(),
@@ -109,7 +109,7 @@ describe('port services', () => {
     const texts = await Promise.all(
       ['a', 'b', 'c'].map(async (model) => {
         const out: string[] = [];
-        for await (const event of sut.route({ model }, new AbortController().signal)) if (event.event?.$case === 'textDelta') out.push(event.event.value.text ?? '');
+        for await (const event of sut.route({ model, system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal)) if (event.event?.$case === 'textDelta') out.push(event.event.value.text ?? '');
         return out;
       }),
     );

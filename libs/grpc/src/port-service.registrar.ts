@@ -29,7 +29,7 @@ export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerH
     route: ({ request }, signal) => eventBatches(request ? impl.route(request, signal) : missingRequest('RouteRequest')),
     listModels: () => impl.listModels(),
     embed: (request, signal) => impl.embed(request, signal),
-    countTokens: ({ request }, signal) => impl.countTokens(request ?? {}, signal),
+    countTokens: ({ request }, signal) => impl.countTokens(request ?? { model: '', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, signal),
     healthState: () => impl.healthState(),
   });
 }
@@ -51,7 +51,7 @@ async function* missingRequest(message: string): AsyncGenerator<ResponseEvent> {
   yield {
     event: {
       $case: 'error',
-      value: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: `${message}.request is required`, param: 'request', retryable: false, providerStatus: 0, retryAfterMs: 0 },
+      value: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: `${message}.request is required`, param: 'request', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
     },
   };
 }

@@ -7,7 +7,7 @@ describe(renderHealthMetrics.name, () => {
   it('renders one gauge per state with the current one at 1, and the retry budget', () => {
     const text = renderHealthMetrics(
       {
-        deployments: [{ deploymentId: 'd"1', model: 'gpt-4o', providerId: 'openai-eu', circuit: 'open', cooldownUntil: 2000, ejectedUntil: 0, inFlight: 3, ewmaTtftMs: 120.5, windowFailures: 7 }],
+        deployments: [{ deploymentId: 'd"1', model: 'gpt-4o', providerId: 'openai-eu', circuit: 'open', cooldownUntil: 2000, ejectedUntil: 0, inFlight: 3, ewmaTtftMs: 120.5, windowFailures: 7, ejections: 0, windowRequests: 0, consecutiveFailures: 0, ewmaTotalMs: 0 }],
         retryBudgetAvailable: 12,
         retriesRefused: 4,
       },
@@ -31,8 +31,8 @@ describe(renderAttempts.name, () => {
     expect(
       renderAttempts([
         { deploymentId: 'a', providerId: 'sim-a', model: 'gpt-4o', outcome: 'rate_limited', status: 429, durationMs: 12, hedge: false },
-        { deploymentId: '', providerId: 'sim-b', model: 'gpt-4o', outcome: 'hedge_lost', durationMs: 40, hedge: true },
-        { deploymentId: 'c', providerId: 'sim-c', model: 'claude', outcome: 'ok', durationMs: 0, hedge: false },
+        { deploymentId: '', providerId: 'sim-b', model: 'gpt-4o', outcome: 'hedge_lost', durationMs: 40, hedge: true, status: 0 },
+        { deploymentId: 'c', providerId: 'sim-c', model: 'claude', outcome: 'ok', durationMs: 0, hedge: false, status: 0 },
       ]),
     ).toBe('provider=sim-a;model=gpt-4o;outcome=rate_limited;status=429;ms=12, provider=sim-b;model=gpt-4o;outcome=hedge_lost;ms=40;hedge, provider=sim-c;model=claude;outcome=ok;ms=0');
   });

@@ -30,7 +30,8 @@ export function renderAttempts(log: readonly Attempt[]): string {
     .map((a) => {
       let s = `provider=${a.providerId ?? ''};model=${a.model ?? ''};outcome=${a.outcome ?? ''}`;
       if (a.status) s += `;status=${a.status}`;
-      if (a.durationMs !== undefined) s += `;ms=${a.durationMs}`;
+      // A deployment the loop skipped (no deployment id) was not called: it took no time.
+      if (a.deploymentId || a.durationMs) s += `;ms=${a.durationMs}`;
       if (a.hedge) s += ';hedge';
       return s;
     })

@@ -8,7 +8,7 @@ import { pipelineOf, serveThrough } from './chat-pipeline.harness';
 // failure at any step is answered in the client's dialect with its own status, and an admitted
 // request is still metered with that status and its quota hold settled.
 
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1' }, ticket: { requestId: 'r1', leaseMs: 0 } };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [] }, ticket: { requestId: 'r1', leaseMs: 0, scopes: [], reservedTokens: 0, reservedUsd: 0, atMs: 0 }, maxOutputTokens: 0 };
 
 class Auth implements AuthPort {
   answer: AdmitResponse = ADMITTED;
@@ -39,12 +39,12 @@ class Router implements RouterPort {
   async embed(): Promise<EmbedResponse> {
     this.calls++;
     if (this.failure instanceof Error) throw this.failure;
-    return { error: this.failure };
+    return { error: this.failure, embeddings: [], usageEstimated: false };
   }
   async countTokens(): Promise<CountTokensResponse> {
     this.calls++;
     if (this.failure instanceof Error) throw this.failure;
-    return { error: this.failure };
+    return { error: this.failure, inputTokens: 0, estimated: false };
   }
   listModels(): never {
     throw new Error('unused');
@@ -73,7 +73,10 @@ const UNAVAILABLE: ErrorEvent = {
   kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE,
   message: 'The upstream provider is unavailable.',
   retryable: true,
-  attemptLog: [{ deploymentId: 'd1', providerId: 'p1', model: 'm', outcome: 'upstream_unavailable', status: 503, hedge: false }],
+  attemptLog: [{ deploymentId: 'd1', providerId: 'p1', model: 'm', outcome: 'upstream_unavailable', status: 503, hedge: false, durationMs: 0 }],
+  providerStatus: 0,
+  retryAfterMs: 0,
+  param: '',
 };
 
 describe(`${ChatPipeline.name} admission skeleton`, () => {
@@ -85,7 +88,7 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
 
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ error: { type: 'api_error', message: 'The upstream provider is unavailable.' } });
-    expect(answer.headers[ATTEMPTS_HEADER]).toBe('provider=p1;model=m;outcome=upstream_unavailable;status=503');
+    expect(answer.headers[ATTEMPTS_HEADER]).toBe('provider=p1;model=m;outcome=upstream_unavailable;status=503;ms=0');
     expect(answer.published).toHaveLength(1);
     expect(answer.published[0]).toMatchObject({ requestId: 'r1', status: 'error', httpStatus: 503, errorKind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE });
     await Promise.resolve();
@@ -93,7 +96,7 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
   });
 
   it('answers an embeddings error result in Gemini terms with its retry-after, metered with its status', async () => {
-    const limited: ErrorEvent = { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'slow down', retryable: true, retryAfterMs: 2000 };
+    const limited: ErrorEvent = { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'slow down', retryable: true, retryAfterMs: 2000, providerStatus: 0, param: '', attemptLog: [] };
     const answer = await post('/v1beta/models/e:embedContent', '{"content":{"parts":[{"text":"hi"}]}}', new Router(limited));
 
     expect(answer.status).toBe(429);
@@ -104,7 +107,7 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
 
   it('answers a token count error result in Anthropic terms without metering it, and settles its hold', async () => {
     const auth = new Auth();
-    const failed: ErrorEvent = { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: 'The upstream provider failed.', retryable: false };
+    const failed: ErrorEvent = { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: 'The upstream provider failed.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
     const answer = await post('/v1/messages/count_tokens', '{"model":"c","messages":[{"role":"user","content":"hi"}]}', new Router(failed), auth);
 
     expect(answer.status).toBe(502);
@@ -116,7 +119,7 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
 
   it('answers an admission refusal with its retry-after before anything is routed or metered', async () => {
     const auth = new Auth();
-    auth.answer = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Rate limit reached.', retryable: true, retryAfterMs: 3000 } };
+    auth.answer = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Rate limit reached.', retryable: true, retryAfterMs: 3000, providerStatus: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
     const router = new Router(UNAVAILABLE);
     const answer = await post('/v1/messages', '{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}', router, auth);
 

@@ -34,7 +34,7 @@ export interface IngressOptions {
   limits: RequestLimits;
 }
 
-const NOT_ADMITTED: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false };
+const NOT_ADMITTED: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
 
 /**
  * Every data-path request from the client's dialect to the router and back (docs/architecture.md
@@ -168,6 +168,7 @@ export class ChatPipeline {
     const cache = call.headers[CACHE_HEADER];
     return {
       ...parsed,
+      endUserId: parsed?.endUserId ?? '',
       requestId: call.requestId,
       clientRequestId: call.clientRequestId ?? '',
       tenantId: principal.tenantId,

@@ -38,7 +38,7 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     const chat = admitted.parsed;
     const imposed = admitted.admission.maxOutputTokens;
     if (imposed && !chat.sampling?.maxTokens) {
-      chat.sampling = { ...chat.sampling, maxTokens: imposed };
+      chat.sampling = { stop: [], ...chat.sampling, maxTokens: imposed };
       admitted.res.setHeader(IMPOSED_MAX_TOKENS_HEADER, String(imposed));
     }
     const ctx: RenderContext = { requestId: admitted.call.requestId, model: chat.model ?? '', created: Math.floor(Date.now() / 1000), includeUsage: chat.includeUsage ?? false };

@@ -51,7 +51,7 @@ export function answerClientError(err: ClientError, socket: Socket): void {
 }
 
 function edgeErrorOf(err: ClientError): { status: number; error: ErrorEvent } {
-  const invalid = (message: string): ErrorEvent => ({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message, retryable: false });
+  const invalid = (message: string): ErrorEvent => ({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] });
   switch (err.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return { status: 408, error: invalid('The request was not received in time: send the headers and the body without pausing.') };

@@ -31,7 +31,7 @@ export class DialectErrorFilter implements ExceptionFilter {
     }
     const status = exception instanceof HttpException ? exception.getStatus() : ((exception as { statusCode?: number }).statusCode ?? 500);
     if (status >= 500) this.log.error(`unhandled error on ${req.method} ${req.url}: ${(exception as Error).stack ?? String(exception)}`);
-    this.send(req, reply, renderEdgeError(req.url, { kind: kindOf(status), message: messageOf(status, exception, req, this.maxBodyBytes) }));
+    this.send(req, reply, renderEdgeError(req.url, { kind: kindOf(status), message: messageOf(status, exception, req, this.maxBodyBytes), providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] }));
   }
 
   private send(req: FastifyRequest, reply: FastifyReply, r: RenderedBody): void {

@@ -1,4 +1,4 @@
-import { Dialect, ErrorKind } from '@switchyard/ir';
+import { Dialect, ErrorKind, type ErrorEvent } from '@switchyard/ir';
 import { dataRoute, renderErrorForPath } from './dialect-registry';
 
 describe(dataRoute.name, () => {
@@ -56,7 +56,7 @@ describe(dataRoute.name, () => {
 });
 
 describe(renderErrorForPath.name, () => {
-  const tooLarge = { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: 'too big', retryable: false };
+  const tooLarge: ErrorEvent = { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: 'too big', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
 
   it('answers in the dialect the URL belongs to', () => {
     expect(JSON.parse(renderErrorForPath('/v1/chat/completions', tooLarge).body)).toHaveProperty('error.type');

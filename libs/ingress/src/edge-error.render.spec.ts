@@ -1,7 +1,7 @@
-import { ErrorKind } from '@switchyard/ir';
+import { ErrorKind, type ErrorEvent } from '@switchyard/ir';
 import { renderEdgeError } from './edge-error.render';
 
-const TOO_LARGE = { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: 'Request body exceeds the limit of 10 bytes.', retryable: false };
+const TOO_LARGE: ErrorEvent = { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: 'Request body exceeds the limit of 10 bytes.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
 
 describe(renderEdgeError.name, () => {
   it('renders admin paths in the admin API error shape with the kind status', () => {
@@ -19,7 +19,7 @@ describe(renderEdgeError.name, () => {
   });
 
   it('carries an overriding status into the body of a dialect that repeats it', () => {
-    const r = renderEdgeError('/v1beta/models/m:generateContent', { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: 'slow', retryable: false }, 408);
+    const r = renderEdgeError('/v1beta/models/m:generateContent', { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: 'slow', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, 408);
     expect(r.status).toBe(408);
     expect(JSON.parse(r.body)).toEqual({ error: { code: 408, message: 'slow', status: 'INVALID_ARGUMENT' } });
   });

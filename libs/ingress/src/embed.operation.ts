@@ -36,7 +36,12 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
     const asChat: ChatRequest = {
       model: request.model,
       meta: request.meta,
-      messages: [{ role: Role.ROLE_USER, content: (request.inputs ?? []).map((i) => ({ part: { $case: 'text' as const, value: { text: i.text ?? '' } } })) }],
+      messages: [{ role: Role.ROLE_USER, content: (request.inputs ?? []).map((i) => ({ part: { $case: 'text' as const, value: { text: i.text, signature: '' } }, cacheControlJson: '' })), name: '' }],
+      system: [],
+      tools: [],
+      stream: false,
+      includeUsage: false,
+      droppedParams: [],
     };
     return new UsageTracker(asChat, dialect.id, this.region);
   }

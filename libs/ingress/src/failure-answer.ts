@@ -12,7 +12,7 @@ export interface ErrorDialect {
   renderError(error: ErrorEvent): RenderedBody;
 }
 
-const INTERNAL: ErrorEvent = { kind: ErrorKind.ERROR_KIND_INTERNAL, message: 'internal error', retryable: false };
+const INTERNAL: ErrorEvent = { kind: ErrorKind.ERROR_KIND_INTERNAL, message: 'internal error', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
 
 /**
  * The one place where a failure on the request path becomes the client's answer, in its dialect

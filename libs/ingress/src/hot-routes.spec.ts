@@ -13,8 +13,8 @@ class Auth implements AuthPort {
   asked: AdmitRequest[] = [];
   async admit(r: AdmitRequest): Promise<AdmitResponse> {
     this.asked.push(r);
-    if (r.keyHash === hashKey(GOOD_KEY)) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1' } };
-    return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false } };
+    if (r.keyHash === hashKey(GOOD_KEY)) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [] }, maxOutputTokens: 0 };
+    return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
   }
   async settle(): Promise<void> {}
   async heartbeat(): Promise<void> {}

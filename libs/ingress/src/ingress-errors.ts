@@ -2,10 +2,10 @@ import { ErrorEvent, ErrorKind, IrError } from '@switchyard/ir';
 
 // The failures the edge itself detects, worded once for every route that can meet them.
 
-export const MISSING_KEY: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'You did not provide an API key.', retryable: false };
+export const MISSING_KEY: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'You did not provide an API key.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
 
 export function payloadTooLarge(maxBodyBytes: number): ErrorEvent {
-  return { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: `Request body exceeds the limit of ${maxBodyBytes} bytes.`, retryable: false };
+  return { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: `Request body exceeds the limit of ${maxBodyBytes} bytes.`, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
 }
 
 /**

@@ -13,10 +13,10 @@ class Auth implements AuthPort {
   async admit(r: AdmitRequest): Promise<AdmitResponse> {
     this.asked.push(r);
     if (this.down) throw new Error('auth unreachable');
-    if (r.keyHash === GOOD) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1' } };
-    if (r.keyHash === OFFICE) return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This API key may not be used from your IP address.', retryable: false } };
+    if (r.keyHash === GOOD) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [] }, maxOutputTokens: 0 };
+    if (r.keyHash === OFFICE) return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This API key may not be used from your IP address.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
     const message = r.keyHash === REVOKED ? 'This API key has been revoked.' : 'Incorrect API key provided.';
-    return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message, retryable: false } };
+    return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
   }
   async settle(): Promise<void> {}
   async heartbeat(): Promise<void> {}
@@ -36,7 +36,7 @@ describe(KeyGate.name, () => {
 
   it('asks with an uncounted admission that names no model, so nothing is counted and only the key is judged', async () => {
     await sut.check(query(GOOD));
-    expect(auth.asked).toEqual([{ keyHash: GOOD, model: '', requestId: 'req-1', clientIp: '10.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: false }]);
+    expect(auth.asked).toEqual([{ keyHash: GOOD, model: '', requestId: 'req-1', clientIp: '10.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: false, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 }]);
   });
 
   it('lets a known key through and answers later requests synchronously, without asking again, until the pass lapses', async () => {

@@ -88,7 +88,7 @@ export class KeyGate {
   private async ask(query: KeyGateQuery): Promise<KeyGateVerdict> {
     let error: ErrorEvent | undefined;
     try {
-      const answer = await this.auth.admit({ keyHash: query.keyHash, model: '', requestId: query.requestId, clientIp: query.clientIp, dialect: query.dialect, counted: false });
+      const answer = await this.auth.admit({ keyHash: query.keyHash, model: '', requestId: query.requestId, clientIp: query.clientIp, dialect: query.dialect, counted: false, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 });
       error = answer.admitted ? undefined : answer.error;
     } catch {
       // Auth unreachable: let the request through unremembered; its full admission meets the

@@ -2,7 +2,7 @@ import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
 import { createServer } from 'node:net';
 import { MetricsServer } from './metrics.server';
 
-const STATE: HealthStateResponse = { deployments: [{ deploymentId: 'd1', model: 'gpt-4o', providerId: 'openai-eu', circuit: 'closed' }], retryBudgetAvailable: 3, retriesRefused: 0 };
+const STATE: HealthStateResponse = { deployments: [{ deploymentId: 'd1', model: 'gpt-4o', providerId: 'openai-eu', circuit: 'closed', cooldownUntil: 0, ejectedUntil: 0, ejections: 0, windowRequests: 0, windowFailures: 0, consecutiveFailures: 0, inFlight: 0, ewmaTtftMs: 0, ewmaTotalMs: 0 }], retryBudgetAvailable: 3, retriesRefused: 0 };
 
 class Router {
   down = false;

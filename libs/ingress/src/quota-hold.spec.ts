@@ -1,4 +1,4 @@
-import type { AuthPort, HeartbeatRequest, SettleRequest } from '@switchyard/ir';
+import { Dialect, ErrorKind, type AuthPort, type HeartbeatRequest, type SettleRequest, type UsageEvent } from '@switchyard/ir';
 import { QuotaHold } from './quota-hold';
 
 class Auth implements AuthPort {
@@ -29,19 +29,19 @@ describe(QuotaHold.name, () => {
 
     await jest.advanceTimersByTimeAsync(25_000);
     expect(auth.beats).toHaveLength(2);
-    hold.settle({ model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4 }, startedAt: 7 });
+    hold.settle({ model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, startedAt: 7, requestId: '', tenantId: '', keyId: '', providerId: '', deploymentId: '', upstreamModel: '', dialect: Dialect.DIALECT_UNSPECIFIED, stream: false, status: '', httpStatus: 0, errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED, latencyMs: 0, ttftMs: 0, region: '', finishedAt: 0, cacheHit: false, attempts: 0, clientRequestId: '' });
     await jest.advanceTimersByTimeAsync(60_000);
 
     expect(auth.beats).toHaveLength(2);
-    expect(auth.settled).toEqual([{ ticket: TICKET, model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4 }, cacheHit: false, startedAtMs: 7 }]);
+    expect(auth.settled).toEqual([{ ticket: TICKET, model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, cacheHit: false, startedAtMs: 7 }]);
   });
 
   it('charges the hedge attempts that lost their race along with the request', async () => {
     const auth = new Auth();
-    const lost = { model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 0 } };
-    new QuotaHold(auth, TICKET).settle({ model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4, cachedInputTokens: 1 }, startedAt: 7 }, [lost, lost]);
+    const lost: UsageEvent = { model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, requestId: '', tenantId: '', keyId: '', providerId: '', deploymentId: '', upstreamModel: '', dialect: Dialect.DIALECT_UNSPECIFIED, stream: false, status: '', httpStatus: 0, errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED, latencyMs: 0, ttftMs: 0, region: '', startedAt: 0, finishedAt: 0, cacheHit: false, attempts: 0, clientRequestId: '' };
+    new QuotaHold(auth, TICKET).settle({ model: 'gpt-4o', usage: { inputTokens: 3, outputTokens: 4, cachedInputTokens: 1, reasoningTokens: 0, cacheCreationInputTokens: 0 }, startedAt: 7, requestId: '', tenantId: '', keyId: '', providerId: '', deploymentId: '', upstreamModel: '', dialect: Dialect.DIALECT_UNSPECIFIED, stream: false, status: '', httpStatus: 0, errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED, latencyMs: 0, ttftMs: 0, region: '', finishedAt: 0, cacheHit: false, attempts: 0, clientRequestId: '' }, [lost, lost]);
     await jest.advanceTimersByTimeAsync(0);
-    expect(auth.settled[0].usage).toEqual({ inputTokens: 9, outputTokens: 4, cachedInputTokens: 1 });
+    expect(auth.settled[0].usage).toEqual({ inputTokens: 9, outputTokens: 4, cachedInputTokens: 1, reasoningTokens: 0, cacheCreationInputTokens: 0 });
   });
 
   it('settles once, however often it is asked', async () => {

@@ -1,14 +1,24 @@
-import { Dialect, ErrorKind, IrError, Role, type ChatRequest, type EmbedRequest } from '@switchyard/ir';
+import { Dialect, ErrorKind, IrError, Role, type ChatRequest, type ContentPart, type EmbedRequest } from '@switchyard/ir';
 import { RequestLimits } from './request-limits';
 
-const text = (t: string) => ({ part: { $case: 'text' as const, value: { text: t } } });
+const text = (t: string): ContentPart => ({ part: { $case: 'text' as const, value: { text: t, signature: '' } }, cacheControlJson: '' });
 const chat = (prompt: string, maxTokens?: number, n?: number): ChatRequest => ({
-  messages: [{ role: Role.ROLE_USER, content: [text(prompt)] }],
-  sampling: { maxTokens, n },
+  messages: [{ role: Role.ROLE_USER, content: [text(prompt)], name: '' }],
+  sampling: { maxTokens, n, stop: [] },
+  model: '',
+  system: [],
+  tools: [],
+  stream: false,
+  includeUsage: false,
+  droppedParams: [],
 });
 const embed = (count: number, dialect = Dialect.DIALECT_OPENAI): EmbedRequest => ({
-  inputs: Array.from({ length: count }, () => ({ text: 'abcd' })),
-  meta: { dialect },
+  inputs: Array.from({ length: count }, () => ({ text: 'abcd', tokens: [] })),
+  meta: { dialect, requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
+  model: '',
+  taskType: '',
+  title: '',
+  droppedParams: [],
 });
 
 function refusal(run: () => unknown): IrError {

@@ -5,17 +5,20 @@ const T0 = Date.parse('2025-08-06T10:00:00Z');
 
 const CHAT: ChatRequest = {
   model: 'gpt-4o',
-  system: [{ part: { $case: 'text', value: { text: 'Be brief.' } } }],
-  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'What is the capital of France?' } } }] }],
+  system: [{ part: { $case: 'text', value: { text: 'Be brief.', signature: '' } }, cacheControlJson: '' }],
+  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'What is the capital of France?', signature: '' } }, cacheControlJson: '' }], name: '' }],
   stream: true,
-  meta: { requestId: 'req_7f3a9c', clientRequestId: 'caller-42', tenantId: 'acme', keyId: 'key_01J9', dialect: Dialect.DIALECT_OPENAI },
+  meta: { requestId: 'req_7f3a9c', clientRequestId: 'caller-42', tenantId: 'acme', keyId: 'key_01J9', dialect: Dialect.DIALECT_OPENAI, endUserId: '', region: '', cacheMode: '', allowedRegions: [] },
+  tools: [],
+  includeUsage: false,
+  droppedParams: [],
 };
 
 const START: ResponseEvent = {
-  event: { $case: 'start', value: { id: 'chatcmpl-1', model: 'gpt-4o', providerId: 'openai-eu', deploymentId: 'gpt-4o@openai', upstreamModel: 'gpt-4o-2024-08-06', attempts: 1 } },
+  event: { $case: 'start', value: { id: 'chatcmpl-1', model: 'gpt-4o', providerId: 'openai-eu', deploymentId: 'gpt-4o@openai', upstreamModel: 'gpt-4o-2024-08-06', attempts: 1, droppedParams: [], cacheHit: false, attemptLog: [] } },
 };
-const TEXT: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'Paris.' } } };
-const STOP: ResponseEvent = { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP } } };
+const TEXT: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'Paris.', choice: 0, logprobsJson: '', signature: '' } } };
+const STOP: ResponseEvent = { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: '', choice: 0, stopSequence: '' } } };
 
 describe(UsageTracker.name, () => {
   let now: jest.SpyInstance<number, []>;
@@ -32,9 +35,9 @@ describe(UsageTracker.name, () => {
     now.mockReturnValue(T0 + 320);
     sut.observe(TEXT);
     now.mockReturnValue(T0 + 400);
-    sut.observe({ event: { $case: 'textDelta', value: { text: ' Obviously.' } } });
+    sut.observe({ event: { $case: 'textDelta', value: { text: ' Obviously.', choice: 0, logprobsJson: '', signature: '' } } });
     sut.observe(STOP);
-    sut.observe({ event: { $case: 'usage', value: { inputTokens: 21, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0 } } });
+    sut.observe({ event: { $case: 'usage', value: { inputTokens: 21, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } });
     now.mockReturnValue(T0 + 950);
 
     expect(sut.finish(false, 200)).toStrictEqual<UsageEvent>({
@@ -51,13 +54,14 @@ describe(UsageTracker.name, () => {
       providerId: 'openai-eu',
       deploymentId: 'gpt-4o@openai',
       upstreamModel: 'gpt-4o-2024-08-06',
-      usage: { inputTokens: 21, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0 },
+      usage: { inputTokens: 21, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
       httpStatus: 200,
       latencyMs: 950,
       ttftMs: 320,
       finishedAt: T0 + 950,
       cacheHit: false,
       attempts: 1,
+      errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED,
     });
   });
 
@@ -72,9 +76,13 @@ describe(UsageTracker.name, () => {
           attempts: 2,
           cacheHit: false,
           attemptLog: [
-            { deploymentId: 'a', providerId: 'sim-a', model: 'gpt-4o', outcome: 'hedge_lost', durationMs: 250, hedge: false },
-            { deploymentId: 'b', providerId: 'sim-b', model: 'gpt-4o', outcome: 'ok', hedge: true },
+            { deploymentId: 'a', providerId: 'sim-a', model: 'gpt-4o', outcome: 'hedge_lost', durationMs: 250, hedge: false, status: 0 },
+            { deploymentId: 'b', providerId: 'sim-b', model: 'gpt-4o', outcome: 'ok', hedge: true, status: 0, durationMs: 0 },
           ],
+          model: '',
+          providerId: '',
+          upstreamModel: '',
+          droppedParams: [],
         },
       },
     });
@@ -87,7 +95,7 @@ describe(UsageTracker.name, () => {
     expect(sut.finish(false, 200)).toMatchObject({ attempts: 2, cacheHit: false });
 
     const hit = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
-    hit.observe({ event: { $case: 'start', value: { id: 'x', cacheHit: true, attempts: 0, attemptLog: [] } } });
+    hit.observe({ event: { $case: 'start', value: { id: 'x', cacheHit: true, attempts: 0, attemptLog: [], model: '', providerId: '', deploymentId: '', upstreamModel: '', droppedParams: [] } } });
     expect(hit.finish(false, 200)).toMatchObject({ cacheHit: true, attempts: 0 });
     expect(hit.hedgeLosses()).toStrictEqual([]);
   });
@@ -95,16 +103,16 @@ describe(UsageTracker.name, () => {
   it('estimates tokens at four characters each when the upstream never reported usage', () => {
     const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
     sut.observe(TEXT); // 6 characters
-    sut.observe({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'lookup', argumentsDelta: '{"q":"x"}' } } }); // 6 + 9
-    sut.observe({ event: { $case: 'reasoningDelta', value: { text: 'Hmm' } } }); // 3
+    sut.observe({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'lookup', argumentsDelta: '{"q":"x"}', choice: 0, signature: '' } } }); // 6 + 9
+    sut.observe({ event: { $case: 'reasoningDelta', value: { text: 'Hmm', signature: '', redactedData: '', choice: 0 } } }); // 3
 
     // Input: "Be brief." (9) + the question (30) = 39 characters.
-    expect(sut.finish(false, 200).usage).toStrictEqual({ inputTokens: 10, outputTokens: 6 });
+    expect(sut.finish(false, 200).usage).toStrictEqual({ inputTokens: 10, outputTokens: 6, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 });
   });
 
   it('records an error event with its kind', () => {
     const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
-    sut.observe({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'upstream returned 429', retryable: true } } });
+    sut.observe({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'upstream returned 429', retryable: true, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] } } });
 
     expect(sut.finish(false, 429)).toMatchObject({ status: 'error', errorKind: ErrorKind.ERROR_KIND_RATE_LIMITED, httpStatus: 429, ttftMs: 0 });
   });

@@ -18,7 +18,7 @@ export class UsageTracker {
   private log: Attempt[] | undefined;
 
   constructor(private readonly chat: ChatRequest, dialect: Dialect, region: string) {
-    const meta = chat.meta ?? {};
+    const meta = chat.meta ?? { requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', allowedRegions: [], clientRequestId: '' };
     this.event = {
       requestId: meta.requestId,
       clientRequestId: meta.clientRequestId,
@@ -30,6 +30,16 @@ export class UsageTracker {
       region,
       startedAt: this.started,
       status: 'ok',
+      providerId: '',
+      deploymentId: '',
+      upstreamModel: '',
+      httpStatus: 0,
+      errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED,
+      latencyMs: 0,
+      ttftMs: 0,
+      finishedAt: 0,
+      cacheHit: false,
+      attempts: 0,
     };
   }
 
@@ -80,6 +90,9 @@ export class UsageTracker {
       this.event.usage = {
         inputTokens: estimatePromptTokens(this.chat),
         outputTokens: tokensOfChars(this.outputChars),
+        cachedInputTokens: 0,
+        reasoningTokens: 0,
+        cacheCreationInputTokens: 0,
       };
     }
     this.event.httpStatus = aborted ? 499 : httpStatus;
@@ -110,8 +123,8 @@ export class UsageTracker {
       httpStatus: 499,
       cacheHit: false,
       attempts: 1,
-      usage: { inputTokens, outputTokens: 0 },
-      latencyMs: a.durationMs ?? 0,
+      usage: { inputTokens, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
+      latencyMs: a.durationMs,
       ttftMs: 0,
     }));
   }

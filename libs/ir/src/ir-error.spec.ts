@@ -1,4 +1,4 @@
-import { ErrorKind } from './generated/switchyard/ir/v1/ir';
+import { ErrorKind, type ErrorEvent } from './generated/switchyard/ir/v1/ir';
 import { IrError } from './ir-error';
 
 describe(IrError.name, () => {
@@ -22,6 +22,7 @@ describe(IrError.name, () => {
       retryAfterMs: 1500,
       retryable: false,
       providerStatus: 0,
+      attemptLog: [],
     });
   });
 
@@ -33,19 +34,21 @@ describe(IrError.name, () => {
       retryAfterMs: 0,
       retryable: false,
       providerStatus: 0,
+      attemptLog: [],
     });
   });
 });
 
 describe(IrError.fromEvent.name, () => {
   it('carries a port answer whole and gives it back unchanged', () => {
-    const answer = {
+    const answer: ErrorEvent = {
       kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE,
       message: 'The upstream provider is unavailable.',
       providerStatus: 503,
       retryable: true,
       retryAfterMs: 2000,
-      attemptLog: [{ deploymentId: 'd1', providerId: 'p1', model: 'm', outcome: 'error', status: 503, hedge: false }],
+      attemptLog: [{ deploymentId: 'd1', providerId: 'p1', model: 'm', outcome: 'error', status: 503, hedge: false, durationMs: 0 }],
+      param: '',
     };
 
     const sut = IrError.fromEvent(answer);
@@ -58,6 +61,6 @@ describe(IrError.fromEvent.name, () => {
   });
 
   it('takes an answer without a kind for an internal failure', () => {
-    expect(IrError.fromEvent({ message: 'no kind' }).kind).toBe(ErrorKind.ERROR_KIND_INTERNAL);
+    expect(IrError.fromEvent({ message: 'no kind', kind: ErrorKind.ERROR_KIND_UNSPECIFIED, providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] }).kind).toBe(ErrorKind.ERROR_KIND_INTERNAL);
   });
 });

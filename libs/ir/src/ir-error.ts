@@ -34,13 +34,13 @@ export class IrError extends Error {
    * error, so the ingress answers it where it answers every other failure.
    */
   static fromEvent(event: ErrorEvent): IrError {
-    const error = new IrError(event.kind ?? ErrorKind.ERROR_KIND_INTERNAL, event.message ?? '', event.param || undefined, event.retryAfterMs || undefined);
+    const error = new IrError(event.kind || ErrorKind.ERROR_KIND_INTERNAL, event.message, event.param || undefined, event.retryAfterMs || undefined);
     error.event = event;
     return error;
   }
 
   toEvent(): ErrorEvent {
     if (this.event) return this.event;
-    return { kind: this.kind, message: this.message, param: this.param ?? '', retryAfterMs: this.retryAfterMs ?? 0, retryable: false, providerStatus: 0 };
+    return { kind: this.kind, message: this.message, param: this.param ?? '', retryAfterMs: this.retryAfterMs ?? 0, retryable: false, providerStatus: 0, attemptLog: [] };
   }
 }

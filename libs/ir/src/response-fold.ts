@@ -47,7 +47,7 @@ export interface FoldedResponse {
 }
 
 export class ResponseFolder {
-  private readonly result: FoldedResponse = { start: {}, choices: [], usage: undefined, error: undefined };
+  private readonly result: FoldedResponse = { start: { id: '', model: '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] }, choices: [], usage: undefined, error: undefined };
 
   add(event: ResponseEvent): void {
     const e = event.event;
@@ -93,7 +93,7 @@ export class ResponseFolder {
       }
       case 'stop': {
         const c = this.choice(e.value.choice);
-        c.finishReason = e.value.reason ?? FinishReason.FINISH_REASON_STOP;
+        c.finishReason = e.value.reason || FinishReason.FINISH_REASON_STOP;
         if (e.value.rawReason) c.rawReason = e.value.rawReason;
         if (e.value.stopSequence) c.stopSequence = e.value.stopSequence;
         return;

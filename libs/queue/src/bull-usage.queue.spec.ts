@@ -1,4 +1,4 @@
-import type { UsageEvent } from '@switchyard/ir';
+import { Dialect, ErrorKind, type UsageEvent } from '@switchyard/ir';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BullUsageConsumer, BullUsageSink } from './bull-usage.queue';
@@ -8,7 +8,7 @@ import { JobName, QueueName } from './queue-names';
 // restarts. Database 3 is this spec's own.
 const REDIS_URL = process.env['TEST_USAGE_QUEUE_REDIS_URL'] ?? 'redis://127.0.0.1:6379/3';
 
-const usage = (requestId: string): UsageEvent => ({ requestId, tenantId: 'acme', model: 'gpt-test', status: 'ok', usage: { inputTokens: 3, outputTokens: 5 } });
+const usage = (requestId: string): UsageEvent => ({ requestId, tenantId: 'acme', model: 'gpt-test', status: 'ok', usage: { inputTokens: 3, outputTokens: 5, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, keyId: '', providerId: '', deploymentId: '', upstreamModel: '', dialect: Dialect.DIALECT_UNSPECIFIED, stream: false, httpStatus: 0, errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED, latencyMs: 0, ttftMs: 0, region: '', startedAt: 0, finishedAt: 0, cacheHit: false, attempts: 0, clientRequestId: '' });
 
 describe(BullUsageSink.name, () => {
   let prefix: string;

@@ -1,7 +1,7 @@
-import type { UsageEvent } from '@switchyard/ir';
+import { Dialect, ErrorKind, type UsageEvent } from '@switchyard/ir';
 import { MEMORY_QUEUE_MAX_BATCH, MemoryUsageQueue } from './memory-usage.queue';
 
-const usage = (requestId: string): UsageEvent => ({ requestId, status: 'ok' });
+const usage = (requestId: string): UsageEvent => ({ requestId, status: 'ok', tenantId: '', keyId: '', model: '', providerId: '', deploymentId: '', upstreamModel: '', dialect: Dialect.DIALECT_UNSPECIFIED, stream: false, httpStatus: 0, errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED, latencyMs: 0, ttftMs: 0, region: '', startedAt: 0, finishedAt: 0, cacheHit: false, attempts: 0, clientRequestId: '' });
 
 describe(MemoryUsageQueue.name, () => {
   it('hands events over in batches, not one call per event', async () => {

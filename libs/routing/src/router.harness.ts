@@ -43,16 +43,14 @@ export class InMemoryCatalogue implements CatalogueSource {
 /** A turn that answers only after `ms`, or never if aborted first (a slow first byte). */
 export type SlowTurn = { delayMs: number; events: ResponseEvent[] };
 
-/** Error events lose their attempt log, start events theirs, so older expectations stay readable. */
+/** Error events lose their attempt log (left empty), start events theirs, so older expectations stay readable. */
 export function strip(events: ResponseEvent[]): ResponseEvent[] {
   return events.map((e) => {
     if (e.event?.$case === 'error') {
-      const { attemptLog: _log, ...value } = e.event.value;
-      return { event: { $case: 'error', value } };
+      return { event: { $case: 'error', value: { ...e.event.value, attemptLog: [] } } };
     }
     if (e.event?.$case === 'start') {
-      const { attemptLog: _log, ...value } = e.event.value;
-      return { event: { $case: 'start', value } };
+      return { event: { $case: 'start', value: { ...e.event.value, attemptLog: [] } } };
     }
     return e;
   });
@@ -88,12 +86,12 @@ export class ScriptedAdapter implements AdapterPort {
   /** Unary calls answer with the scripted turn's error, or succeed when it has none. */
   async embed(request: EmbedGenerateRequest): Promise<EmbedResponse> {
     const error = this.unaryError({ target: request.target });
-    return error ? { error } : { embeddings: [{ index: 0, values: [0.25] }] };
+    return error ? { error, embeddings: [], usageEstimated: false } : { embeddings: [{ index: 0, values: [0.25] }], usageEstimated: false };
   }
 
   async countTokens(request: GenerateRequest): Promise<CountTokensResponse> {
     const error = this.unaryError(request);
-    return error ? { error } : { inputTokens: 7, estimated: false };
+    return error ? { error, inputTokens: 0, estimated: false } : { inputTokens: 7, estimated: false };
   }
 
   private unaryError(request: GenerateRequest): ErrorEvent | undefined {
@@ -108,24 +106,24 @@ export class ScriptedAdapter implements AdapterPort {
   }
 }
 
-export const started: ResponseEvent = { event: { $case: 'start', value: { id: 'chatcmpl-C3kX', model: 'upstream-echo' } } };
-export const hello: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'Hello', choice: 0 } } };
-export const stopped: ResponseEvent = { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0 } } };
+export const started: ResponseEvent = { event: { $case: 'start', value: { id: 'chatcmpl-C3kX', model: 'upstream-echo', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } };
+export const hello: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'Hello', choice: 0, logprobsJson: '', signature: '' } } };
+export const stopped: ResponseEvent = { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0, stopSequence: '' } } };
 
 export function failure(retryable: boolean, retryAfterMs = 0): ResponseEvent {
   const value: ErrorEvent = retryable
-    ? { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, providerStatus: 429, message: 'upstream returned 429', retryable, retryAfterMs }
-    : { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, providerStatus: 400, message: 'upstream returned 400', retryable, retryAfterMs };
+    ? { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, providerStatus: 429, message: 'upstream returned 429', retryable, retryAfterMs, param: '', attemptLog: [] }
+    : { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, providerStatus: 400, message: 'upstream returned 400', retryable, retryAfterMs, param: '', attemptLog: [] };
   return { event: { $case: 'error', value } };
 }
 export const rateLimited = failure(true);
 
 export function overloaded(message = 'upstream returned 503'): ResponseEvent {
-  return { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message, retryable: true, retryAfterMs: 0 } } };
+  return { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message, retryable: true, retryAfterMs: 0, param: '', attemptLog: [] } } };
 }
 
 export function request(model: string): ChatRequest {
-  return { model, messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hi' } } }] }], stream: true };
+  return { model, messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Hi', signature: '' } }, cacheControlJson: '' }], name: '' }], stream: true, system: [], tools: [], includeUsage: false, droppedParams: [] };
 }
 
 export async function collect(events: AsyncIterable<ResponseEvent>): Promise<ResponseEvent[]> {

@@ -1,4 +1,4 @@
-import { ChatRequest, ErrorKind, ResponseEvent, Role } from '@switchyard/ir';
+import { ChatRequest, Dialect, ErrorKind, ResponseEvent, Role } from '@switchyard/ir';
 import { MemoryResponseCache } from '@switchyard/cache';
 import { DeploymentEntry, ModelEntry } from './catalogue.types';
 import { OPENAI_EU, ScriptedAdapter, VLLM, collect, deployment, failure, hello, overloaded, request, scriptedRouter, started, stopped, strip, pinRandomEachTest } from './router.harness';
@@ -71,8 +71,8 @@ describe(`${RouterService.name}: resilience (issue 5)`, () => {
   it('sends a prompt too long for the model to its context fallback, and an upstream context error too', async () => {
     const small = model('small', [a], { contextWindow: 3, contextFallback: 'big' });
     const big = model('big', [b]);
-    const long: ChatRequest = { ...request('small'), messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'x'.repeat(100) } } }] }] };
-    await routerWith([ok, [{ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_CONTEXT_LENGTH, providerStatus: 400, message: 'too long', retryable: false } } }], ok], [small, big]);
+    const long: ChatRequest = { ...request('small'), messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'x'.repeat(100), signature: '' } }, cacheControlJson: '' }], name: '' }] };
+    await routerWith([ok, [{ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_CONTEXT_LENGTH, providerStatus: 400, message: 'too long', retryable: false, retryAfterMs: 0, param: '', attemptLog: [] } } }], ok], [small, big]);
 
     const direct = await collect(sut.route(long, new AbortController().signal));
     const bounced = await collect(sut.route(request('small'), new AbortController().signal));
@@ -96,15 +96,15 @@ describe(`${RouterService.name}: resilience (issue 5)`, () => {
     const eu = deployment('eu', EU, 1);
     const us = deployment('us', US, 100);
     await routerWith([ok, ok], [model('m', [us, eu])]);
-    const req = { ...request('m'), meta: { allowedRegions: ['eu'] } };
+    const req = { ...request('m'), meta: { requestId: '', clientRequestId: '', tenantId: '', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', allowedRegions: ['eu'] } };
 
     await collect(sut.route(req, new AbortController().signal));
-    await collect(sut.route({ ...req, meta: { allowedRegions: ['ap'] } }, new AbortController().signal)).then((events) =>
+    await collect(sut.route({ ...req, meta: { allowedRegions: ['ap'], requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', clientRequestId: '' } }, new AbortController().signal)).then((events) =>
       expect(strip(events)).toMatchObject([
         { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_PERMISSION, param: 'model', message: expect.stringContaining('may only be served in the regions ap;') } } },
       ]),
     );
-    await expect(sut.embed({ model: 'm', inputs: [{ text: 'x' }], meta: { allowedRegions: ['ap'] } }, new AbortController().signal)).resolves.toMatchObject({
+    await expect(sut.embed({ model: 'm', inputs: [{ text: 'x', tokens: [] }], meta: { allowedRegions: ['ap'], requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', clientRequestId: '' }, taskType: '', title: '', droppedParams: [] }, new AbortController().signal)).resolves.toMatchObject({
       error: { kind: ErrorKind.ERROR_KIND_PERMISSION },
     });
 
@@ -135,9 +135,9 @@ describe(`${RouterService.name}: resilience (issue 5)`, () => {
 
   it('answers a repeated question from the cache, per tenant, unless the client opts out', async () => {
     const cache = new MemoryResponseCache({ maxBytes: 1 << 20, maxEntryBytes: 1 << 16 });
-    const usage: ResponseEvent = { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2 } } };
+    const usage: ResponseEvent = { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } };
     await routerWith([[started, hello, stopped, usage], ok, ok], [model('m', [a], { cacheTtlSeconds: 60 })], {}, cache);
-    const ask = (tenantId: string, cacheMode = '') => collect(sut.route({ ...request('m'), meta: { tenantId, cacheMode } }, new AbortController().signal));
+    const ask = (tenantId: string, cacheMode = '') => collect(sut.route({ ...request('m'), meta: { tenantId, cacheMode, requestId: '', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, allowedRegions: [], clientRequestId: '' } }, new AbortController().signal));
 
     const first = await ask('acme');
     const second = await ask('acme');

@@ -43,7 +43,7 @@ describe(RouterService.name, () => {
     const events = await collect(sut.route(request('gpt-5'), new AbortController().signal));
 
     expect(events).toStrictEqual([
-      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'The model `gpt-5` does not exist or is not served here.', param: 'model', retryable: false } } },
+      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'The model `gpt-5` does not exist or is not served here.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] } } },
     ]);
     expect(adapter.calls).toHaveLength(0);
   });
@@ -89,8 +89,10 @@ describe(RouterService.name, () => {
             attempts: 2,
             attemptLog: [
               { deploymentId: 'gpt-4o@openai', providerId: 'openai-eu', model: 'gpt-4o', outcome: 'rate_limited', status: 429, durationMs: expect.any(Number), hedge: false },
-              { deploymentId: 'gpt-4o@vllm', providerId: 'vllm-gpu', model: 'gpt-4o', outcome: 'ok', durationMs: expect.any(Number), hedge: false },
+              { deploymentId: 'gpt-4o@vllm', providerId: 'vllm-gpu', model: 'gpt-4o', outcome: 'ok', durationMs: expect.any(Number), hedge: false, status: 0 },
             ],
+            droppedParams: [],
+            cacheHit: false,
           },
         },
       },
@@ -181,7 +183,7 @@ describe(RouterService.name, () => {
     jest.useFakeTimers();
     const only: ModelEntry = { name: 'solo', fallbacks: [], tiers: [[deployment('solo@vllm', VLLM, 1)]], created: 1 };
     // A 503 with retry-after: a failure, not a cooldown (the breaker needs more to open).
-    const busy: ResponseEvent = { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message: 'busy', retryable: true, retryAfterMs: 2000 } } };
+    const busy: ResponseEvent = { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message: 'busy', retryable: true, retryAfterMs: 2000, param: '', attemptLog: [] } } };
     await routerWith([[busy], [started, stopped]], [only], { outlier: { consecutiveFailures: 5, ejectMs: 30_000, maxEjectMs: 300_000 } });
 
     const done = collect(sut.route(request('solo'), new AbortController().signal));
@@ -214,7 +216,7 @@ describe(RouterService.name, () => {
     const events = await collect(sut.route(request('exotic'), new AbortController().signal));
 
     expect(strip(events)).toStrictEqual([
-      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: UPSTREAM_FAULTS['gateway-misconfigured'].text, retryable: false } } },
+      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: UPSTREAM_FAULTS['gateway-misconfigured'].text, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] } } },
     ]);
   });
 
@@ -224,7 +226,7 @@ describe(RouterService.name, () => {
     const events = await collect(sut.route(request('empty'), new AbortController().signal));
 
     expect(strip(events)).toStrictEqual([
-      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'no deployment of empty is available', retryable: false } } },
+      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'no deployment of empty is available', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] } } },
     ]);
   });
 

@@ -158,6 +158,6 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     const end = step.value;
     if (end.status === 'served') return end.value;
     if (end.status === 'failed') return { error: end.error } as R;
-    return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client cancelled the request', retryable: false, attemptLog: plan.route.log } } as R;
+    return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client cancelled the request', retryable: false, attemptLog: plan.route.log, providerStatus: 0, retryAfterMs: 0, param: '' } } as R;
   }
 }

@@ -18,7 +18,7 @@ const CALLS: [string, Call][] = [
       return { start: first?.$case === 'start' ? first.value : undefined, error: last?.$case === 'error' ? last.value : undefined };
     },
   ],
-  ['embeddings', (sut, model, signal) => sut.embed({ model, inputs: [{ text: 'hi', tokens: [] }] }, signal)],
+  ['embeddings', (sut, model, signal) => sut.embed({ model, inputs: [{ text: 'hi', tokens: [] }], taskType: '', title: '', droppedParams: [] }, signal)],
   ['token counts', (sut, model, signal) => sut.countTokens(request(model), signal)],
 ];
 
@@ -43,7 +43,7 @@ describe(`${RouterService.name}: embeddings and token counts`, () => {
     await routerWith([[rateLimited], [], []]);
     const signal = new AbortController().signal;
 
-    const embedded = await sut.embed({ model: 'gpt-4o', inputs: [{ text: 'hi', tokens: [] }] }, signal);
+    const embedded = await sut.embed({ model: 'gpt-4o', inputs: [{ text: 'hi', tokens: [] }], taskType: '', title: '', droppedParams: [] }, signal);
     const counted = await sut.countTokens(request('gpt-4o'), signal);
 
     expect(embedded).toMatchObject({
@@ -58,8 +58,8 @@ describe(`${RouterService.name}: embeddings and token counts`, () => {
     await routerWith([[failure(false)]]);
     const signal = new AbortController().signal;
 
-    await expect(sut.embed({ model: 'nope', inputs: [] }, signal)).resolves.toStrictEqual({
-      error: { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'The model `nope` does not exist or is not served here.', param: 'model', retryable: false },
+    await expect(sut.embed({ model: 'nope', inputs: [], taskType: '', title: '', droppedParams: [] }, signal)).resolves.toStrictEqual({
+      error: { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'The model `nope` does not exist or is not served here.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
     });
     await expect(sut.countTokens(request('gpt-4o'), signal)).resolves.toMatchObject({ error: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST } });
     expect(adapter.calls).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { DEFAULT_OUTBOUND_POLICY, SecretBox, providerKeyContext, type OutboundPolicy } from '@switchyard/config';
-import { Dialect, ErrorKind, ResponseEvent, Role, type GenerateRequest } from '@switchyard/ir';
+import { Dialect, ErrorKind, ResponseEvent, Role, type GenerateRequest, type Target, type Timeouts } from '@switchyard/ir';
 import { UPSTREAM_FAULTS } from '@switchyard/providers';
 import { ProviderSimulator } from '@switchyard/testing';
 import { Logger } from '@nestjs/common';
@@ -12,15 +12,15 @@ import { UpstreamService } from './upstream.service';
 // An upstream key with no recognisable shape: only the exact-value redaction can catch it.
 const UPSTREAM_KEY = 'opaque-upstream-credential-41c7d2';
 
-function request(sim: ProviderSimulator, stream: boolean, timeouts = { connectMs: 1000, firstTokenMs: 1500, totalMs: 5000 }): GenerateRequest {
+function request(sim: ProviderSimulator, stream: boolean, timeouts: Omit<Timeouts, 'idleMs'> = { connectMs: 1000, firstTokenMs: 1500, totalMs: 5000 }): Required<GenerateRequest> {
   return {
-    request: { model: 'public', stream, messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'hello' } } }] }] },
-    target: { providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef: 'sk-literal', upstreamModel: 'sim-model', deploymentId: 'd1', providerId: 'p1' },
-    timeouts,
+    request: { model: 'public', stream, messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'hello', signature: '' } }, cacheControlJson: '' }], name: '' }], system: [], tools: [], includeUsage: false, droppedParams: [] },
+    target: { providerType: 'openai', baseUrl: `${sim.url}/v1`, apiKeyRef: 'sk-literal', upstreamModel: 'sim-model', deploymentId: 'd1', providerId: 'p1', optionsJson: '', passthroughJson: '' },
+    timeouts: { idleMs: 0, ...timeouts },
   };
 }
 
-function withTarget(req: GenerateRequest, target: Partial<NonNullable<GenerateRequest['target']>>): GenerateRequest {
+function withTarget(req: Required<GenerateRequest>, target: Partial<Target>): Required<GenerateRequest> {
   return { ...req, target: { ...req.target, ...target } };
 }
 
@@ -73,7 +73,7 @@ describe(UpstreamService.name, () => {
     try {
       const events = await collect(strict.generate(request(sim, false), new AbortController().signal));
 
-      expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: UPSTREAM_FAULTS['gateway-outbound'].text, retryable: false, providerStatus: 0, retryAfterMs: 0 });
+      expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: UPSTREAM_FAULTS['gateway-outbound'].text, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] });
       expect(JSON.stringify(events)).not.toContain('127.0.0.1');
       expect(sim.requests).toHaveLength(0);
     } finally {
@@ -329,7 +329,7 @@ describe(UpstreamService.name, () => {
       const embed = await logged(() =>
         small.embed(
           {
-            request: { model: 'public', inputs: Array.from({ length: 400 }, () => ({ text: 'hello', tokens: [] })), dimensions: 64 },
+            request: { model: 'public', inputs: Array.from({ length: 400 }, () => ({ text: 'hello', tokens: [] })), dimensions: 64, taskType: '', title: '', droppedParams: [] },
             target: request(sim, false).target,
             timeouts: request(sim, false).timeouts,
           },

@@ -54,7 +54,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   }
 
   async *generate(req: GenerateRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    const chat = req.request ?? {};
+    const chat = req.request ?? { model: '', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] };
     const call = this.build(req.target, (adapter, target) => adapter.buildRequest(chat, target));
     if ('error' in call) {
       yield errorEvent(call.error);
@@ -70,7 +70,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   }
 
   async embed(req: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse> {
-    const request = req.request ?? {};
+    const request = req.request ?? { model: '', inputs: [], taskType: '', title: '', droppedParams: [] };
     const answer = await this.callJson(
       req.target,
       req.timeouts,
@@ -84,19 +84,19 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         return adapter.parseEmbedResponse(body);
       },
     );
-    if ('error' in answer) return { error: answer.error };
+    if ('error' in answer) return { error: answer.error, embeddings: [], usageEstimated: false };
     const res = answer.value;
-    if (answer.dropped?.length) res.start = { ...res.start, droppedParams: answer.dropped };
+    if (answer.dropped?.length) res.start = { id: '', model: '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, cacheHit: false, attemptLog: [], ...res.start, droppedParams: answer.dropped };
     // Gemini reports no usage for embeddings; the client and billing still get a count.
     if (!res.usage?.inputTokens) {
-      res.usage = { ...res.usage, inputTokens: countEmbedTokens(request) };
+      res.usage = { outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0, ...res.usage, inputTokens: countEmbedTokens(request) };
       res.usageEstimated = true;
     }
     return res;
   }
 
   async countTokens(req: GenerateRequest, signal: AbortSignal): Promise<CountTokensResponse> {
-    const request = req.request ?? {};
+    const request = req.request ?? { model: '', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] };
     const adapter = providerAdapter(req.target?.providerType ?? '');
     // Providers without a counting endpoint are counted here, without a round trip.
     if (adapter && !adapter.buildCountTokensRequest) return { inputTokens: countPromptTokens(request), estimated: true };
@@ -113,7 +113,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         return a.parseCountTokensResponse(body);
       },
     );
-    return 'error' in answer ? { error: answer.error } : { inputTokens: answer.value, estimated: false };
+    return 'error' in answer ? { error: answer.error, inputTokens: 0, estimated: false } : { inputTokens: answer.value, estimated: false };
   }
 
   /**
@@ -139,13 +139,13 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       if (ev.event?.$case === 'error') error = ev.event.value;
     }
     if (error) return { error };
-    if (signal.aborted) return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false } };
+    if (signal.aborted) return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] } };
     return { value: value as T, dropped: call.http.dropped };
   }
 
   /** The provider's translation of one call; a request it cannot express becomes an error. */
   private build(target: Target | undefined, translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest): Call | { error: ErrorEvent } {
-    const t = target ?? {};
+    const t = target ?? { deploymentId: '', providerId: '', providerType: '', baseUrl: '', apiKeyRef: '', upstreamModel: '', optionsJson: '', passthroughJson: '' };
     const adapter = providerAdapter(t.providerType ?? '');
     if (!adapter) return { error: this.misconfigured(t, `provider type "${t.providerType}" is not served by this adapter`) };
     let apiKey = '';
@@ -190,7 +190,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     signal: AbortSignal,
     read: (res: Dispatcher.ResponseData) => AsyncIterable<ResponseEvent> | Promise<void>,
   ): AsyncIterable<ResponseEvent> {
-    const t = timeouts ?? {};
+    const t = timeouts ?? { connectMs: 0, firstTokenMs: 0, totalMs: 0, idleMs: 0 };
     const firstTokenMs = t.firstTokenMs || DEFAULT_ROUTING.timeouts.firstTokenMs;
     // One controller and one timer per call: the client's abort and the total time limit both
     // cancel it (cheaper than AbortSignal.any + AbortSignal.timeout, which showed in profiles).

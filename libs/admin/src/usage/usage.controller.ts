@@ -14,7 +14,9 @@ export class UsageController {
 
   @AdminRoute(getUsage)
   async usage(@AdminInput() { query }: RouteInput<typeof getUsage>): Promise<RouteOutput<typeof getUsage>> {
-    const res = await this.options.billing.getUsage({ tenantId: query.tenant, keyId: query.key, model: query.model, fromDay: query.from, toDay: query.to, clientRequestId: query.clientRequestId });
+    const res = await this.options.billing.getUsage({
+      tenantId: query.tenant ?? '', keyId: query.key ?? '', model: query.model ?? '', fromDay: query.from ?? '', toDay: query.to ?? '', clientRequestId: query.clientRequestId ?? '',
+    });
     return {
       rows: (res.rows ?? []).map((r) => ({
         day: r.day ?? '',

@@ -58,7 +58,7 @@ const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp
 export function parseMessageContent(raw: unknown, path: string, role: 'user' | 'assistant', scope: ParseScope, out: Message[]): void {
   const irRole = role === 'user' ? Role.ROLE_USER : Role.ROLE_ASSISTANT;
   if (typeof raw === 'string') {
-    out.push({ role: irRole, content: [text(raw)] });
+    out.push({ role: irRole, content: [text(raw)], name: '' });
     return;
   }
   const blocks = expectArray(raw, path);
@@ -66,7 +66,7 @@ export function parseMessageContent(raw: unknown, path: string, role: 'user' | '
   // Blocks around them keep their order: text before results, results, then text after.
   let pending: ContentPart[] = [];
   const flush = () => {
-    if (pending.length) out.push({ role: irRole, content: pending });
+    if (pending.length) out.push({ role: irRole, content: pending, name: '' });
     pending = [];
   };
   blocks.forEach((b, i) => {
@@ -74,14 +74,14 @@ export function parseMessageContent(raw: unknown, path: string, role: 'user' | '
     const block = expectObject(b, at);
     if (block['type'] === 'tool_result') {
       flush();
-      out.push({ role: Role.ROLE_TOOL, content: [parseToolResult(block, at, scope)] });
+      out.push({ role: Role.ROLE_TOOL, content: [parseToolResult(block, at, scope)], name: '' });
       return;
     }
     pending.push(...parseBlock(block, at, role, scope));
   });
   flush();
   // An empty content array is still a turn; keep it so the provider sees what the client sent.
-  if (blocks.length === 0) out.push({ role: irRole, content: [] });
+  if (blocks.length === 0) out.push({ role: irRole, content: [], name: '' });
 }
 
 /** `system`: a string or text blocks. */
@@ -144,17 +144,17 @@ function blockParts(block: JsonObject, type: string, path: string, scope: ParseS
     case 'document':
       return parseDocument(block, path, scope);
     case 'thinking':
-      return [{ part: { $case: 'reasoning', value: { text: expectString(block['thinking'], `${path}.thinking`), signature: expectString(block['signature'], `${path}.signature`) } } }];
+      return [{ part: { $case: 'reasoning', value: { text: expectString(block['thinking'], `${path}.thinking`), signature: expectString(block['signature'], `${path}.signature`), redactedData: '' } }, cacheControlJson: '' }];
     case 'redacted_thinking':
-      return [{ part: { $case: 'reasoning', value: { redactedData: expectString(block['data'], `${path}.data`) } } }];
+      return [{ part: { $case: 'reasoning', value: { redactedData: expectString(block['data'], `${path}.data`), text: '', signature: '' } }, cacheControlJson: '' }];
     case 'tool_use': {
       dropIfSet(block, ['caller', 'toolset_name'], path, scope);
       const { id, signature } = splitToolCallId(expectString(block['id'], `${path}.id`));
       const name = expectString(block['name'], `${path}.name`);
       if (!isObject(block['input'])) throw IrError.invalid(`${path}.input: expected an object`, `${path}.input`);
       scope.toolNames.set(id, name);
-      const value = { id, name, argumentsJson: JSON.stringify(block['input']), ...(signature ? { signature } : {}) };
-      return [{ part: { $case: 'toolCall', value } }];
+      const value = { id, name, argumentsJson: JSON.stringify(block['input']), signature: signature ?? '' };
+      return [{ part: { $case: 'toolCall', value }, cacheControlJson: '' }];
     }
     default:
       throw IrError.invalid(`${path}.type: unknown content block type "${type}"`, `${path}.type`);
@@ -173,6 +173,7 @@ function parseToolResult(block: JsonObject, path: string, scope: ParseScope): Co
   }
   const part: ContentPart = {
     part: { $case: 'toolResult', value: { callId, name: scope.toolNames.get(callId) ?? '', content, isError: optBoolean(block['is_error'], `${path}.is_error`) ?? false } },
+    cacheControlJson: '',
   };
   const cacheControl = cacheControlJson(block['cache_control'], `${path}.cache_control`);
   if (cacheControl) part.cacheControlJson = cacheControl;
@@ -188,11 +189,11 @@ function parseImage(block: JsonObject, path: string): ContentPart {
       checkKeys(source, ['type', 'media_type', 'data'], at);
       const mediaType = expectString(source['media_type'], `${at}.media_type`);
       if (!IMAGE_TYPES.has(mediaType)) throw IrError.invalid(`${at}.media_type: expected one of ${[...IMAGE_TYPES].join(', ')}`, `${at}.media_type`);
-      return { part: { $case: 'image', value: { data: expectString(source['data'], `${at}.data`), mediaType } } };
+      return { part: { $case: 'image', value: { data: expectString(source['data'], `${at}.data`), mediaType, url: '', detail: '' } }, cacheControlJson: '' };
     }
     case 'url':
       checkKeys(source, ['type', 'url'], at);
-      return { part: { $case: 'image', value: { url: expectString(source['url'], `${at}.url`) } } };
+      return { part: { $case: 'image', value: { url: expectString(source['url'], `${at}.url`), data: '', mediaType: '', detail: '' } }, cacheControlJson: '' };
     case 'file':
       // Anthropic Files API ids name files only Anthropic holds, and ImagePart has no file id.
       throw IrError.invalid(`${at}.type: image "file" sources are not supported by this gateway; send base64 or url`, `${at}.type`);
@@ -216,14 +217,14 @@ function parseDocument(block: JsonObject, path: string, scope: ParseScope): Cont
     case 'base64': {
       checkKeys(source, ['type', 'media_type', 'data'], at);
       if (source['media_type'] !== 'application/pdf') throw IrError.invalid(`${at}.media_type: expected "application/pdf"`, `${at}.media_type`);
-      return [{ part: { $case: 'file', value: { data: expectString(source['data'], `${at}.data`), mediaType: 'application/pdf', filename: title } } }];
+      return [{ part: { $case: 'file', value: { data: expectString(source['data'], `${at}.data`), mediaType: 'application/pdf', filename: title, url: '', fileId: '' } }, cacheControlJson: '' }];
     }
     case 'url':
       checkKeys(source, ['type', 'url'], at);
-      return [{ part: { $case: 'file', value: { url: expectString(source['url'], `${at}.url`), mediaType: 'application/pdf', filename: title } } }];
+      return [{ part: { $case: 'file', value: { url: expectString(source['url'], `${at}.url`), mediaType: 'application/pdf', filename: title, data: '', fileId: '' } }, cacheControlJson: '' }];
     case 'file':
       checkKeys(source, ['type', 'file_id'], at);
-      return [{ part: { $case: 'file', value: { fileId: expectString(source['file_id'], `${at}.file_id`), filename: title } } }];
+      return [{ part: { $case: 'file', value: { fileId: expectString(source['file_id'], `${at}.file_id`), filename: title, data: '', url: '', mediaType: '' } }, cacheControlJson: '' }];
     case 'text':
       checkKeys(source, ['type', 'media_type', 'data'], at);
       if (source['media_type'] !== 'text/plain') throw IrError.invalid(`${at}.media_type: expected "text/plain"`, `${at}.media_type`);
@@ -258,5 +259,5 @@ function dropIfSet(block: JsonObject, keys: readonly string[], path: string, sco
 }
 
 function text(value: string): ContentPart {
-  return { part: { $case: 'text', value: { text: value } } };
+  return { part: { $case: 'text', value: { text: value, signature: '' } }, cacheControlJson: '' };
 }

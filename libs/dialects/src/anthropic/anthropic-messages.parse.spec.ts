@@ -34,9 +34,9 @@ describe(parseAnthropicMessagesRequest.name, () => {
     ]);
 
     expect(toIrJson(messages)).toStrictEqual([
-      { role: 'ROLE_TOOL', content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_1', name: '', content: [{ part: { $case: 'text', value: { text: 'A' } } }], isError: false } } }] },
-      { role: 'ROLE_TOOL', content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_2', name: '', content: [{ part: { $case: 'text', value: { text: 'B' } } }], isError: true } } }] },
-      { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Thanks' } } }] },
+      { role: 'ROLE_TOOL', content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_1', name: '', content: [{ part: { $case: 'text', value: { text: 'A', signature: '' } }, cacheControlJson: '' }], isError: false } }, cacheControlJson: '' }], name: '' },
+      { role: 'ROLE_TOOL', content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_2', name: '', content: [{ part: { $case: 'text', value: { text: 'B', signature: '' } }, cacheControlJson: '' }], isError: true } }, cacheControlJson: '' }], name: '' },
+      { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Thanks', signature: '' } }, cacheControlJson: '' }], name: '' },
     ]);
   });
 
@@ -60,12 +60,13 @@ describe(parseAnthropicMessagesRequest.name, () => {
       {
         role: 'ROLE_USER',
         content: [
-          { part: { $case: 'file', value: { url: 'https://example.com/a.pdf', mediaType: 'application/pdf', filename: '' } } },
-          { part: { $case: 'file', value: { fileId: 'file_011CNha8iCJcU1wXNR6q4V8w', filename: 'b.pdf' } } },
-          { part: { $case: 'text', value: { text: 'Plain notes' } } },
-          { part: { $case: 'text', value: { text: 'Part one' } } },
-          { part: { $case: 'text', value: { text: 'Part two' } }, cacheControlJson: '{"type":"ephemeral"}' },
+          { part: { $case: 'file', value: { url: 'https://example.com/a.pdf', mediaType: 'application/pdf', filename: '', data: '', fileId: '' } }, cacheControlJson: '' },
+          { part: { $case: 'file', value: { fileId: 'file_011CNha8iCJcU1wXNR6q4V8w', filename: 'b.pdf', data: '', url: '', mediaType: '' } }, cacheControlJson: '' },
+          { part: { $case: 'text', value: { text: 'Plain notes', signature: '' } }, cacheControlJson: '' },
+          { part: { $case: 'text', value: { text: 'Part one', signature: '' } }, cacheControlJson: '' },
+          { part: { $case: 'text', value: { text: 'Part two', signature: '' } }, cacheControlJson: '{"type":"ephemeral"}' },
         ],
+        name: '',
       },
     ]);
     expect(request.droppedParams).toStrictEqual(['messages[0].content[2].citations', 'messages[0].content[2].title', 'messages[0].content[2].context']);
@@ -74,10 +75,10 @@ describe(parseAnthropicMessagesRequest.name, () => {
   it('maps each tool_choice and disable_parallel_tool_use', () => {
     const choice = (tool_choice: unknown) => parseAnthropicMessagesRequest({ ...BASE, tool_choice }).toolChoice;
 
-    expect(choice({ type: 'auto' })).toStrictEqual({ mode: ToolChoice_Mode.MODE_AUTO, disableParallel: false });
-    expect(choice({ type: 'any', disable_parallel_tool_use: true })).toStrictEqual({ mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel: true });
+    expect(choice({ type: 'auto' })).toStrictEqual({ mode: ToolChoice_Mode.MODE_AUTO, disableParallel: false, name: '' });
+    expect(choice({ type: 'any', disable_parallel_tool_use: true })).toStrictEqual({ mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel: true, name: '' });
     expect(choice({ type: 'tool', name: 'get_weather' })).toStrictEqual({ mode: ToolChoice_Mode.MODE_NAMED, name: 'get_weather', disableParallel: false });
-    expect(choice({ type: 'none' })).toStrictEqual({ mode: ToolChoice_Mode.MODE_NONE });
+    expect(choice({ type: 'none' })).toStrictEqual({ mode: ToolChoice_Mode.MODE_NONE, name: '', disableParallel: false });
   });
 
   it('maps structured output and effort, and keeps what the IR cannot say in extensions', () => {

@@ -69,7 +69,7 @@ function parse(raw: unknown, counting: boolean): ChatRequest {
     stream: counting ? false : optBoolean(body['stream'], 'stream') ?? false,
     // Anthropic always reports usage, streamed or not (message_start / message_delta).
     includeUsage: true,
-    meta: { endUserId: parseMetadata(body['metadata']), dialect: Dialect.DIALECT_ANTHROPIC },
+    meta: { endUserId: parseMetadata(body['metadata']), dialect: Dialect.DIALECT_ANTHROPIC, requestId: '', tenantId: '', keyId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
     droppedParams: scope.dropped,
   };
   const effort = parseOutputEffort(body['output_config'], extra);
@@ -127,6 +127,7 @@ function parseTools(raw: unknown, scope: ParseScope): Tool[] {
       description: optString(tool['description'], `${path}.description`) ?? '',
       parametersJson: JSON.stringify(schema),
       strict: optBoolean(tool['strict'], `${path}.strict`) ?? false,
+      cacheControlJson: '',
     };
     const cacheControl = cacheControlJson(tool['cache_control'], `${path}.cache_control`);
     if (cacheControl) result.cacheControlJson = cacheControl;
@@ -143,16 +144,16 @@ function parseToolChoice(raw: unknown): ToolChoice | undefined {
   switch (type) {
     case 'auto':
       checkKeys(c, keys, 'tool_choice');
-      return { mode: ToolChoice_Mode.MODE_AUTO, disableParallel: disableParallel() };
+      return { mode: ToolChoice_Mode.MODE_AUTO, disableParallel: disableParallel(), name: '' };
     case 'any':
       checkKeys(c, keys, 'tool_choice');
-      return { mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel: disableParallel() };
+      return { mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel: disableParallel(), name: '' };
     case 'tool':
       checkKeys(c, keys, 'tool_choice');
       return { mode: ToolChoice_Mode.MODE_NAMED, name: expectString(c['name'], 'tool_choice.name'), disableParallel: disableParallel() };
     case 'none':
       checkKeys(c, keys, 'tool_choice');
-      return { mode: ToolChoice_Mode.MODE_NONE };
+      return { mode: ToolChoice_Mode.MODE_NONE, name: '', disableParallel: false };
     default:
       throw IrError.invalid(`tool_choice.type: expected "auto", "any", "tool" or "none"`, 'tool_choice.type');
   }
@@ -176,11 +177,11 @@ function parseThinking(raw: unknown, extra: JsonObject): Reasoning | undefined {
       const budget = optInteger(t['budget_tokens'], 'thinking.budget_tokens', 0);
       if (budget === undefined) throw IrError.invalid('thinking.budget_tokens: Field required', 'thinking.budget_tokens');
       if (optString(t['display'], 'thinking.display') !== undefined) extra['thinking'] = t;
-      return { budgetTokens: budget };
+      return { budgetTokens: budget, effort: Reasoning_Effort.EFFORT_UNSPECIFIED };
     }
     case 'disabled':
       checkKeys(t, ['type'], 'thinking');
-      return { budgetTokens: 0 };
+      return { budgetTokens: 0, effort: Reasoning_Effort.EFFORT_UNSPECIFIED };
     case 'adaptive':
       checkKeys(t, ['type', 'display'], 'thinking');
       extra['thinking'] = t;

@@ -6,9 +6,9 @@ import { anthropicStop, anthropicToolInput } from './anthropic-messages.render';
 const CTX: RenderContext = { requestId: 'req_7f3a9c', model: 'claude-haiku-4-5', created: 1754500000, includeUsage: true };
 const sut = new AnthropicMessagesDialect();
 
-function response(c: Record<string, unknown>, usage: FoldedResponse['usage'] = { inputTokens: 10, outputTokens: 2 }): FoldedResponse {
+function response(c: Record<string, unknown>, usage: FoldedResponse['usage'] = { inputTokens: 10, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }): FoldedResponse {
   const choice = { index: 0, text: '', reasoning: '', reasoningSignature: '', toolCalls: [], finishReason: FinishReason.FINISH_REASON_STOP, ...c } as FoldedChoice;
-  return { start: {}, choices: [choice], usage, error: undefined };
+  return { start: { id: '', model: '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] }, choices: [choice], usage, error: undefined };
 }
 
 describe(AnthropicMessagesDialect.name, () => {
@@ -16,13 +16,13 @@ describe(AnthropicMessagesDialect.name, () => {
     it('renders folded blocks in their order, each thinking block with its own signature', () => {
       const folder = new ResponseFolder();
       for (const e of [
-        { event: { $case: 'reasoningDelta', value: { text: 'Plan.' } } },
-        { event: { $case: 'reasoningDelta', value: { signature: 'sig-1' } } },
-        { event: { $case: 'toolCallDelta', value: { index: 0, id: 'toolu_1', name: 'search', argumentsDelta: '{"q":"x"}' } } },
-        { event: { $case: 'reasoningDelta', value: { text: 'Answer.' } } },
-        { event: { $case: 'reasoningDelta', value: { signature: 'sig-2' } } },
-        { event: { $case: 'textDelta', value: { text: 'x.' } } },
-        { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'end_turn' } } },
+        { event: { $case: 'reasoningDelta', value: { text: 'Plan.', signature: '', redactedData: '', choice: 0 } } },
+        { event: { $case: 'reasoningDelta', value: { signature: 'sig-1', text: '', redactedData: '', choice: 0 } } },
+        { event: { $case: 'toolCallDelta', value: { index: 0, id: 'toolu_1', name: 'search', argumentsDelta: '{"q":"x"}', choice: 0, signature: '' } } },
+        { event: { $case: 'reasoningDelta', value: { text: 'Answer.', signature: '', redactedData: '', choice: 0 } } },
+        { event: { $case: 'reasoningDelta', value: { signature: 'sig-2', text: '', redactedData: '', choice: 0 } } },
+        { event: { $case: 'textDelta', value: { text: 'x.', choice: 0, logprobsJson: '', signature: '' } } },
+        { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'end_turn', choice: 0, stopSequence: '' } } },
       ] as ResponseEvent[])
         folder.add(e);
 
@@ -62,7 +62,7 @@ describe(AnthropicMessagesDialect.name, () => {
     });
 
     it('takes cache reads and writes back out of input_tokens', () => {
-      const body = JSON.parse(sut.renderResponse(response({ text: 'x' }, { inputTokens: 2563, outputTokens: 214, cachedInputTokens: 2048, cacheCreationInputTokens: 312 }), CTX));
+      const body = JSON.parse(sut.renderResponse(response({ text: 'x' }, { inputTokens: 2563, outputTokens: 214, cachedInputTokens: 2048, cacheCreationInputTokens: 312, reasoningTokens: 0 }), CTX));
 
       expect(body.usage).toMatchObject({ input_tokens: 203, cache_read_input_tokens: 2048, cache_creation_input_tokens: 312, output_tokens: 214 });
     });
@@ -141,7 +141,7 @@ describe(AnthropicMessagesDialect.name, () => {
       [ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, 504, 'timeout_error'],
       [ErrorKind.ERROR_KIND_OVERLOADED, 529, 'overloaded_error'],
     ])('kind %s → %s %s', (kind, status, type) => {
-      expect(sut.renderError({ kind, message: 'Something went wrong' })).toStrictEqual({
+      expect(sut.renderError({ kind, message: 'Something went wrong', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] })).toStrictEqual({
         status,
         body: `{"type":"error","error":{"type":"${type}","message":"Something went wrong"}}`,
         headers: {},
@@ -149,7 +149,7 @@ describe(AnthropicMessagesDialect.name, () => {
     });
 
     it('sends retry-after in whole seconds', () => {
-      expect(sut.renderError({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'slow down', retryAfterMs: 1500 }).headers).toStrictEqual({ 'retry-after': '2' });
+      expect(sut.renderError({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'slow down', retryAfterMs: 1500, providerStatus: 0, retryable: false, param: '', attemptLog: [] }).headers).toStrictEqual({ 'retry-after': '2' });
     });
   });
 

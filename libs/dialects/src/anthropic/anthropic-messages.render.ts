@@ -189,7 +189,7 @@ const ERRORS: Record<ErrorKind, [status: number, type: string]> = {
 };
 
 function errorEntry(e: ErrorEvent): [number, string] {
-  return ERRORS[e.kind ?? ErrorKind.ERROR_KIND_INTERNAL] ?? [500, 'api_error'];
+  return ERRORS[e.kind || ErrorKind.ERROR_KIND_INTERNAL] ?? [500, 'api_error'];
 }
 
 /** The error body, as a non-streamed response and as the data of a streamed `error` event. */

@@ -11,12 +11,12 @@ const { readFixture, readJsonFixture } = irFixtures(join(__dirname, '__fixtures_
 
 const CTX: RenderContext = { requestId: 'req_7f3a9c', model: 'claude-sonnet-4-5', created: 1754500000, includeUsage: true };
 
-const start: ResponseEvent = { event: { $case: 'start', value: { id: 'msg_upstream', model: 'claude-sonnet-4-5-20250929', attempts: 1 } } };
-const thinking = (text: string): ResponseEvent => ({ event: { $case: 'reasoningDelta', value: { text, choice: 0 } } });
-const signature = (value: string): ResponseEvent => ({ event: { $case: 'reasoningDelta', value: { signature: value, choice: 0 } } });
-const text = (value: string): ResponseEvent => ({ event: { $case: 'textDelta', value: { text: value, choice: 0 } } });
+const start: ResponseEvent = { event: { $case: 'start', value: { id: 'msg_upstream', model: 'claude-sonnet-4-5-20250929', attempts: 1, providerId: '', deploymentId: '', upstreamModel: '', droppedParams: [], cacheHit: false, attemptLog: [] } } };
+const thinking = (text: string): ResponseEvent => ({ event: { $case: 'reasoningDelta', value: { text, choice: 0, signature: '', redactedData: '' } } });
+const signature = (value: string): ResponseEvent => ({ event: { $case: 'reasoningDelta', value: { signature: value, choice: 0, text: '', redactedData: '' } } });
+const text = (value: string): ResponseEvent => ({ event: { $case: 'textDelta', value: { text: value, choice: 0, logprobsJson: '', signature: '' } } });
 const tool = (index: number, id: string, name: string, args: string, sig?: string): ResponseEvent => ({
-  event: { $case: 'toolCallDelta', value: { index, id, name, argumentsDelta: args, choice: 0, ...(sig ? { signature: sig } : {}) } },
+  event: { $case: 'toolCallDelta', value: { index, id, name, argumentsDelta: args, choice: 0, signature: sig ?? '' } },
 });
 const args = (index: number, fragment: string): ResponseEvent => tool(index, '', '', fragment);
 const usage: ResponseEvent = { event: { $case: 'usage', value: { inputTokens: 2563, outputTokens: 214, cachedInputTokens: 2048, cacheCreationInputTokens: 312, reasoningTokens: 96 } } };
@@ -35,7 +35,7 @@ const AGENT_STEP: ResponseEvent[] = [
   args(0, 'ris"}'),
   tool(1, 'toolu_01Vq7Hn2Lk9Pw3Xz5Cr8Bt4M', 'get_weather', '{"city":'),
   args(1, '"Oslo"}'),
-  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_use', choice: 0 } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_use', choice: 0, stopSequence: '' } } },
   usage,
 ];
 
@@ -50,9 +50,9 @@ const INTERLEAVED: ResponseEvent[] = [
   text('It rains in Oslo. '),
   tool(1, 'call_b2', 'hourly', '{"city":'),
   args(1, '"Oslo"}'),
-  { event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgBEgy3va3pzix', choice: 0 } } },
-  { event: { $case: 'usage', value: { inputTokens: 120, outputTokens: 64 } } },
-  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'STOP', choice: 0 } } },
+  { event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgBEgy3va3pzix', choice: 0, text: '', signature: '' } } },
+  { event: { $case: 'usage', value: { inputTokens: 120, outputTokens: 64, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'STOP', choice: 0, stopSequence: '' } } },
 ];
 
 function render(events: ResponseEvent[], ctx: RenderContext = CTX): string {
@@ -153,7 +153,7 @@ describe(AnthropicMessagesStreamRenderer.name, () => {
     expect(sut.event({ event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop_sequence', stopSequence: 'END', choice: 0 } } })).toBe(
       'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
     );
-    expect(frames(sut.event({ event: { $case: 'usage', value: { inputTokens: 12, outputTokens: 3 } } }))).toStrictEqual([
+    expect(frames(sut.event({ event: { $case: 'usage', value: { inputTokens: 12, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } }))).toStrictEqual([
       [
         'message_delta',
         {
@@ -167,7 +167,7 @@ describe(AnthropicMessagesStreamRenderer.name, () => {
   });
 
   it('still sends message_delta at end() when no usage came, with the unknown input counts as null', () => {
-    const sse = render([start, text('Hi'), { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH, rawReason: 'length', choice: 0 } } }]);
+    const sse = render([start, text('Hi'), { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH, rawReason: 'length', choice: 0, stopSequence: '' } } }]);
 
     expect(frames(sse).slice(-2)).toStrictEqual([
       [
@@ -184,7 +184,7 @@ describe(AnthropicMessagesStreamRenderer.name, () => {
 
   it('keeps pause_turn and refusal from an Anthropic upstream', () => {
     const stopWith = (reason: FinishReason, rawReason: string) =>
-      frames(render([start, { event: { $case: 'stop', value: { reason, rawReason, choice: 0 } } }, usage])).find(([e]) => e === 'message_delta')?.[1];
+      frames(render([start, { event: { $case: 'stop', value: { reason, rawReason, choice: 0, stopSequence: '' } } }, usage])).find(([e]) => e === 'message_delta')?.[1];
 
     expect(stopWith(FinishReason.FINISH_REASON_STOP, 'pause_turn')).toMatchObject({ delta: { stop_reason: 'pause_turn' } });
     expect(stopWith(FinishReason.FINISH_REASON_CONTENT_FILTER, 'refusal')).toMatchObject({ delta: { stop_reason: 'refusal' } });
@@ -195,8 +195,8 @@ describe(AnthropicMessagesStreamRenderer.name, () => {
     const sut = new AnthropicMessagesStreamRenderer(CTX);
     sut.event(start);
 
-    expect(sut.event({ event: { $case: 'textDelta', value: { text: 'other', choice: 1 } } })).toBe('');
-    expect(sut.event({ event: { $case: 'textDelta', value: { text: '', choice: 0, signature: 'c2ln' } } })).toBe('');
+    expect(sut.event({ event: { $case: 'textDelta', value: { text: 'other', choice: 1, logprobsJson: '', signature: '' } } })).toBe('');
+    expect(sut.event({ event: { $case: 'textDelta', value: { text: '', choice: 0, signature: 'c2ln', logprobsJson: '' } } })).toBe('');
   });
 
   it('ends a stream with the golden error event, which the SDK raises as an APIError', async () => {
@@ -204,7 +204,7 @@ describe(AnthropicMessagesStreamRenderer.name, () => {
     const sse =
       sut.event(start) +
       sut.event(text('Checking')) +
-      sut.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, message: 'Overloaded', providerStatus: 529, retryable: true } } });
+      sut.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, message: 'Overloaded', providerStatus: 529, retryable: true, retryAfterMs: 0, param: '', attemptLog: [] } } });
 
     expect(sse).toBe(readFixture('error-mid-stream.sse'));
 

@@ -48,12 +48,12 @@ describe(parseGeminiChatRequest.name, () => {
     expect(toIrJson(ir)).toStrictEqual({
       model: 'gemini-2.5-pro',
       system: [],
-      messages: [{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Hi' } } }] }],
+      messages: [{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Hi', signature: '' } }, cacheControlJson: '' }], name: '' }],
       tools: [],
       sampling: { stop: [] },
       stream: true,
       includeUsage: true,
-      meta: { dialect: 'DIALECT_GEMINI' },
+      meta: { dialect: 'DIALECT_GEMINI', requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
       droppedParams: [],
     });
   });
@@ -113,8 +113,8 @@ describe(parseGeminiChatRequest.name, () => {
       });
 
       expect(toIrJson(ir.messages?.slice(2))).toStrictEqual([
-        { role: 'ROLE_TOOL', content: [{ part: { $case: 'toolResult', value: { callId: 'call_abc', name: 'f', content: [{ part: { $case: 'text', value: { text: '{}' } } }], isError: false } } }] },
-        { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'and then?' } } }] },
+        { role: 'ROLE_TOOL', content: [{ part: { $case: 'toolResult', value: { callId: 'call_abc', name: 'f', content: [{ part: { $case: 'text', value: { text: '{}', signature: '' } }, cacheControlJson: '' }], isError: false } }, cacheControlJson: '' }], name: '' },
+        { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'and then?', signature: '' } }, cacheControlJson: '' }], name: '' },
       ]);
     });
   });
@@ -137,10 +137,11 @@ describe(parseGeminiChatRequest.name, () => {
     expect(toIrJson(ir.messages?.[1])).toStrictEqual({
       role: 'ROLE_ASSISTANT',
       content: [
-        { part: { $case: 'reasoning', value: { text: 'Weighing options.', signature: '', redactedData: '' } } },
-        { part: { $case: 'text', value: { text: 'Hello there.', signature: 'sig-text' } } },
-        { part: { $case: 'toolCall', value: { id: 'call_6_0', name: 'f', argumentsJson: '{"a":1}', signature: 'sig-call' } } },
+        { part: { $case: 'reasoning', value: { text: 'Weighing options.', signature: '', redactedData: '' } }, cacheControlJson: '' },
+        { part: { $case: 'text', value: { text: 'Hello there.', signature: 'sig-text' } }, cacheControlJson: '' },
+        { part: { $case: 'toolCall', value: { id: 'call_6_0', name: 'f', argumentsJson: '{"a":1}', signature: 'sig-call' } }, cacheControlJson: '' },
       ],
+      name: '',
     });
   });
 
@@ -160,11 +161,11 @@ describe(parseGeminiChatRequest.name, () => {
     });
 
     expect(toIrJson(ir.messages?.[0]?.content)).toStrictEqual([
-      { part: { $case: 'audio', value: { data: 'SUQz', format: 'mp3' } } },
-      { part: { $case: 'audio', value: { data: 'UklG', format: 'wav' } } },
-      { part: { $case: 'file', value: { data: 'YSxi', mediaType: 'text/csv', filename: 'rows.csv', url: '', fileId: '' } } },
-      { part: { $case: 'image', value: { url: 'gs://bucket/cat.jpg', mediaType: 'image/jpeg', detail: '' } } },
-      { part: { $case: 'file', value: { url: 'https://www.youtube.com/watch?v=9hE5-98ZeCg', mediaType: '', filename: '', data: '', fileId: '' } } },
+      { part: { $case: 'audio', value: { data: 'SUQz', format: 'mp3' } }, cacheControlJson: '' },
+      { part: { $case: 'audio', value: { data: 'UklG', format: 'wav' } }, cacheControlJson: '' },
+      { part: { $case: 'file', value: { data: 'YSxi', mediaType: 'text/csv', filename: 'rows.csv', url: '', fileId: '' } }, cacheControlJson: '' },
+      { part: { $case: 'image', value: { url: 'gs://bucket/cat.jpg', mediaType: 'image/jpeg', detail: '', data: '' } }, cacheControlJson: '' },
+      { part: { $case: 'file', value: { url: 'https://www.youtube.com/watch?v=9hE5-98ZeCg', mediaType: '', filename: '', data: '', fileId: '' } }, cacheControlJson: '' },
     ]);
   });
 
@@ -183,10 +184,11 @@ describe(parseGeminiChatRequest.name, () => {
         value: {
           callId: 'call_1_0',
           name: 'snapshot',
-          content: [{ part: { $case: 'text', value: { text: '{"output":"attached"}' } } }, { part: { $case: 'image', value: { data: 'iVBO', mediaType: 'image/png', detail: '' } } }],
+          content: [{ part: { $case: 'text', value: { text: '{"output":"attached"}', signature: '' } }, cacheControlJson: '' }, { part: { $case: 'image', value: { data: 'iVBO', mediaType: 'image/png', detail: '', url: '' } }, cacheControlJson: '' }],
           isError: false,
         },
       },
+      cacheControlJson: '',
     });
   });
 
@@ -194,12 +196,12 @@ describe(parseGeminiChatRequest.name, () => {
     const tools = [{ functionDeclarations: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }];
 
     it.each([
-      [{ mode: 'AUTO' }, { mode: ToolChoice_Mode.MODE_AUTO }, ['a', 'b', 'c']],
-      [{ mode: 'NONE' }, { mode: ToolChoice_Mode.MODE_NONE }, ['a', 'b', 'c']],
-      [{ mode: 'ANY' }, { mode: ToolChoice_Mode.MODE_REQUIRED }, ['a', 'b', 'c']],
-      [{ mode: 'ANY', allowedFunctionNames: ['b'] }, { mode: ToolChoice_Mode.MODE_NAMED, name: 'b' }, ['a', 'b', 'c']],
-      [{ mode: 'ANY', allowedFunctionNames: ['a', 'c'] }, { mode: ToolChoice_Mode.MODE_REQUIRED }, ['a', 'c']],
-      [{ mode: 'VALIDATED', allowedFunctionNames: ['c'] }, { mode: ToolChoice_Mode.MODE_AUTO }, ['c']],
+      [{ mode: 'AUTO' }, { mode: ToolChoice_Mode.MODE_AUTO, name: '', disableParallel: false }, ['a', 'b', 'c']],
+      [{ mode: 'NONE' }, { mode: ToolChoice_Mode.MODE_NONE, name: '', disableParallel: false }, ['a', 'b', 'c']],
+      [{ mode: 'ANY' }, { mode: ToolChoice_Mode.MODE_REQUIRED, name: '', disableParallel: false }, ['a', 'b', 'c']],
+      [{ mode: 'ANY', allowedFunctionNames: ['b'] }, { mode: ToolChoice_Mode.MODE_NAMED, name: 'b', disableParallel: false }, ['a', 'b', 'c']],
+      [{ mode: 'ANY', allowedFunctionNames: ['a', 'c'] }, { mode: ToolChoice_Mode.MODE_REQUIRED, name: '', disableParallel: false }, ['a', 'c']],
+      [{ mode: 'VALIDATED', allowedFunctionNames: ['c'] }, { mode: ToolChoice_Mode.MODE_AUTO, name: '', disableParallel: false }, ['c']],
     ])('maps functionCallingConfig %j to %j over tools %j', (config, choice, names) => {
       const ir = parse({ tools, toolConfig: { functionCallingConfig: config } });
 
@@ -222,8 +224,8 @@ describe(parseGeminiChatRequest.name, () => {
 
   describe('generation config', () => {
     it.each([
-      [{ responseMimeType: 'application/json' }, { type: ResponseFormat_Type.TYPE_JSON_OBJECT }],
-      [{ responseMimeType: 'text/plain' }, { type: ResponseFormat_Type.TYPE_TEXT }],
+      [{ responseMimeType: 'application/json' }, { type: ResponseFormat_Type.TYPE_JSON_OBJECT, schemaName: '', schemaJson: '', strict: false }],
+      [{ responseMimeType: 'text/plain' }, { type: ResponseFormat_Type.TYPE_TEXT, schemaName: '', schemaJson: '', strict: false }],
       [
         { responseMimeType: 'application/json', responseJsonSchema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
         { type: ResponseFormat_Type.TYPE_JSON_SCHEMA, schemaName: 'response', schemaJson: '{"type":"object","properties":{"ok":{"type":"boolean"}}}', strict: false },
@@ -448,7 +450,7 @@ describe(parseGeminiCountTokens.name, () => {
   it('counts a bare contents list', () => {
     const ir = parseGeminiCountTokens({ contents: [USER_HI] }, { model: 'gemini-2.5-flash' });
 
-    expect(toIrJson(ir.messages)).toStrictEqual([{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Hi' } } }] }]);
+    expect(toIrJson(ir.messages)).toStrictEqual([{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Hi', signature: '' } }, cacheControlJson: '' }], name: '' }]);
     expect(ir.stream).toBe(false);
   });
 

@@ -66,7 +66,7 @@ function parseGenerateContent(body: JsonObject, model: string, stream: boolean, 
     stream,
     // Gemini reports usageMetadata on every response; there is no opt-in.
     includeUsage: true,
-    meta: { dialect: Dialect.DIALECT_GEMINI },
+    meta: { dialect: Dialect.DIALECT_GEMINI, requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
     droppedParams: dropped.map((d) => prefix + d),
   };
   if (Object.keys(extra).length) request.extensions = { dialect: Dialect.DIALECT_GEMINI, json: JSON.stringify(extra) };

@@ -13,7 +13,7 @@ function choice(c: Partial<FoldedChoice>): FoldedChoice {
 }
 
 function folded(choices: FoldedChoice[], usage?: FoldedResponse['usage']): FoldedResponse {
-  return { start: { id: 'upstream-id', model: 'gemini-2.5-flash-001' }, choices, usage, error: undefined };
+  return { start: { id: 'upstream-id', model: 'gemini-2.5-flash-001', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] }, choices, usage, error: undefined };
 }
 
 function candidates(r: FoldedResponse): unknown {
@@ -27,7 +27,7 @@ describe(renderGeminiResponse.name, () => {
     const body = renderGeminiResponse(
       folded(
         [choice({ reasoning: 'Paris and Oslo both need a lookup.', text: 'Checking both cities.', toolCalls: [paris, oslo], finishReason: FinishReason.FINISH_REASON_TOOL_CALLS })],
-        { inputTokens: 82, outputTokens: 141, cachedInputTokens: 64, reasoningTokens: 100 },
+        { inputTokens: 82, outputTokens: 141, cachedInputTokens: 64, reasoningTokens: 100, cacheCreationInputTokens: 0 },
       ),
       CTX,
     );
@@ -38,11 +38,11 @@ describe(renderGeminiResponse.name, () => {
   it('renders folded parts in the order the upstream produced them, the text signature on the last text part', () => {
     const folder = new ResponseFolder();
     for (const e of [
-      { event: { $case: 'reasoningDelta', value: { text: 'Check the weather.' } } },
-      { event: { $case: 'textDelta', value: { text: 'Looking it up. ' } } },
-      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":"Paris"}', signature: 'sig-call' } } },
-      { event: { $case: 'textDelta', value: { text: 'Done.', signature: 'sig-text' } } },
-      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS } } },
+      { event: { $case: 'reasoningDelta', value: { text: 'Check the weather.', signature: '', redactedData: '', choice: 0 } } },
+      { event: { $case: 'textDelta', value: { text: 'Looking it up. ', choice: 0, logprobsJson: '', signature: '' } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'get_weather', argumentsDelta: '{"city":"Paris"}', signature: 'sig-call', choice: 0 } } },
+      { event: { $case: 'textDelta', value: { text: 'Done.', signature: 'sig-text', choice: 0, logprobsJson: '' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: '', choice: 0, stopSequence: '' } } },
     ] as ResponseEvent[])
       folder.add(e);
 
@@ -65,7 +65,7 @@ describe(renderGeminiResponse.name, () => {
             choice({ index: 1, text: 'Salut', finishReason: FinishReason.FINISH_REASON_CONTENT_FILTER }),
             choice({ index: 2, finishReason: FinishReason.FINISH_REASON_STOP }),
           ],
-          { inputTokens: 12, outputTokens: 4 },
+          { inputTokens: 12, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
         ),
         CTX,
       ),

@@ -157,7 +157,7 @@ const STATUS: Record<ErrorKind, [code: number, status: string]> = {
 };
 
 export function geminiStatus(e: ErrorEvent): GeminiStatus {
-  const kind = e.kind ?? ErrorKind.ERROR_KIND_INTERNAL;
+  const kind = e.kind || ErrorKind.ERROR_KIND_INTERNAL;
   const [code, status] = STATUS[kind] ?? [httpStatusOf(kind), 'INTERNAL'];
   const out: GeminiStatus = { code, message: e.message || status, status };
   const details: Record<string, unknown>[] = [];

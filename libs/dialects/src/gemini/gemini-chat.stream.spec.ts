@@ -27,30 +27,30 @@ describe(GeminiChatStreamRenderer.name, () => {
   it('writes text as it arrives and holds a call only until the next call', () => {
     const sut = new GeminiChatStreamRenderer(CTX);
 
-    expect(sut.event({ event: { $case: 'textDelta', value: { text: 'Hi' } } })).toBe(`${HEAD}[{"content":{"parts":[{"text":"Hi"}],"role":"model"},"index":0}]${TAIL}`);
-    expect(sut.event({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'c1', name: 'f', argumentsDelta: '{"a":' } } })).toBe('');
-    expect(sut.event({ event: { $case: 'toolCallDelta', value: { index: 0, argumentsDelta: '1}' } } })).toBe('');
-    expect(sut.event({ event: { $case: 'toolCallDelta', value: { index: 1, id: 'c2', name: 'g', argumentsDelta: '{}' } } })).toBe(
+    expect(sut.event({ event: { $case: 'textDelta', value: { text: 'Hi', choice: 0, logprobsJson: '', signature: '' } } })).toBe(`${HEAD}[{"content":{"parts":[{"text":"Hi"}],"role":"model"},"index":0}]${TAIL}`);
+    expect(sut.event({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'c1', name: 'f', argumentsDelta: '{"a":', choice: 0, signature: '' } } })).toBe('');
+    expect(sut.event({ event: { $case: 'toolCallDelta', value: { index: 0, argumentsDelta: '1}', id: '', name: '', choice: 0, signature: '' } } })).toBe('');
+    expect(sut.event({ event: { $case: 'toolCallDelta', value: { index: 1, id: 'c2', name: 'g', argumentsDelta: '{}', choice: 0, signature: '' } } })).toBe(
       `${HEAD}[{"content":{"parts":[{"functionCall":{"name":"f","args":{"a":1},"id":"c1"}}],"role":"model"},"index":0}]${TAIL}`,
     );
   });
 
   it('waits for the usage before the closing chunk, and closes at end() when none comes', () => {
     const sut = new GeminiChatStreamRenderer(CTX);
-    sut.event({ event: { $case: 'textDelta', value: { text: 'Hi' } } });
+    sut.event({ event: { $case: 'textDelta', value: { text: 'Hi', choice: 0, logprobsJson: '', signature: '' } } });
 
-    expect(sut.event({ event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH } } })).toBe('');
+    expect(sut.event({ event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH, rawReason: '', choice: 0, stopSequence: '' } } })).toBe('');
     expect(sut.end()).toBe(`${HEAD}[{"content":{"parts":[{"text":""}],"role":"model"},"finishReason":"MAX_TOKENS","index":0}]${TAIL}`);
     expect(sut.end()).toBe('');
   });
 
   it('closes every choice in one chunk, in index order', () => {
     const sse = renderStream([
-      { event: { $case: 'textDelta', value: { text: 'B', choice: 1 } } },
-      { event: { $case: 'textDelta', value: { text: 'A', choice: 0 } } },
-      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, choice: 1 } } },
-      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_CONTENT_FILTER, choice: 0 } } },
-      { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2 } } },
+      { event: { $case: 'textDelta', value: { text: 'B', choice: 1, logprobsJson: '', signature: '' } } },
+      { event: { $case: 'textDelta', value: { text: 'A', choice: 0, logprobsJson: '', signature: '' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, choice: 1, rawReason: '', stopSequence: '' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_CONTENT_FILTER, choice: 0, rawReason: '', stopSequence: '' } } },
+      { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } },
     ]);
 
     expect(sse.split('\r\n\r\n')[2]).toBe(
@@ -63,9 +63,9 @@ describe(GeminiChatStreamRenderer.name, () => {
 
   it('ends a turn whose call arguments are cut short with MALFORMED_FUNCTION_CALL instead of the call', () => {
     const sse = renderStream([
-      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'c1', name: 'f', argumentsDelta: '{"a":' } } },
-      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH } } },
-      { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2 } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'c1', name: 'f', argumentsDelta: '{"a":', choice: 0, signature: '' } } },
+      { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH, rawReason: '', choice: 0, stopSequence: '' } } },
+      { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } },
     ]);
 
     expect(sse).toBe(
@@ -78,12 +78,12 @@ describe(GeminiChatStreamRenderer.name, () => {
   it('streams a signature that arrives alone on an empty part, and skips empty fragments', () => {
     const sut = new GeminiChatStreamRenderer(CTX);
 
-    expect(sut.event({ event: { $case: 'textDelta', value: { text: '' } } })).toBe('');
-    expect(sut.event({ event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgBEgy' } } })).toBe('');
-    expect(sut.event({ event: { $case: 'textDelta', value: { text: '', signature: 'Ev0BCvoB' } } })).toBe(
+    expect(sut.event({ event: { $case: 'textDelta', value: { text: '', choice: 0, logprobsJson: '', signature: '' } } })).toBe('');
+    expect(sut.event({ event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgBEgy', text: '', signature: '', choice: 0 } } })).toBe('');
+    expect(sut.event({ event: { $case: 'textDelta', value: { text: '', signature: 'Ev0BCvoB', choice: 0, logprobsJson: '' } } })).toBe(
       `${HEAD}[{"content":{"parts":[{"text":"","thoughtSignature":"Ev0BCvoB"}],"role":"model"},"index":0}]${TAIL}`,
     );
-    expect(sut.event({ event: { $case: 'reasoningDelta', value: { signature: 'EqQBCkgI' } } })).toBe(
+    expect(sut.event({ event: { $case: 'reasoningDelta', value: { signature: 'EqQBCkgI', text: '', redactedData: '', choice: 0 } } })).toBe(
       `${HEAD}[{"content":{"parts":[{"text":"","thought":true,"thoughtSignature":"EqQBCkgI"}],"role":"model"},"index":0}]${TAIL}`,
     );
   });
@@ -91,16 +91,16 @@ describe(GeminiChatStreamRenderer.name, () => {
   it("carries a fragment's logprobs on its chunk", () => {
     const sut = new GeminiChatStreamRenderer(CTX);
 
-    expect(sut.event({ event: { $case: 'textDelta', value: { text: 'Hi', logprobsJson: '{"content":[{"token":"Hi","logprob":-0.5,"top_logprobs":[]}]}' } } })).toBe(
+    expect(sut.event({ event: { $case: 'textDelta', value: { text: 'Hi', logprobsJson: '{"content":[{"token":"Hi","logprob":-0.5,"top_logprobs":[]}]}', choice: 0, signature: '' } } })).toBe(
       `${HEAD}[{"content":{"parts":[{"text":"Hi"}],"role":"model"},"avgLogprobs":-0.5,"index":0,"logprobsResult":{"chosenCandidates":[{"token":"Hi","logProbability":-0.5}]}}]${TAIL}`,
     );
   });
 
   it('ends a failed stream with an error chunk and writes nothing after it', () => {
     const sut = new GeminiChatStreamRenderer(CTX);
-    sut.event({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'c1', name: 'f', argumentsDelta: '{"a":' } } });
+    sut.event({ event: { $case: 'toolCallDelta', value: { index: 0, id: 'c1', name: 'f', argumentsDelta: '{"a":', choice: 0, signature: '' } } });
 
-    expect(sut.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream stalled for 30000 ms' } } })).toBe(
+    expect(sut.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream stalled for 30000 ms', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] } } })).toBe(
       'data: {"error":{"code":504,"message":"upstream stalled for 30000 ms","status":"DEADLINE_EXCEEDED"}}\r\n\r\n',
     );
     expect(sut.end()).toBe('');

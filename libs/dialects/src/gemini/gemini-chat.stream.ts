@@ -68,7 +68,7 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
         const choice = e.value.choice ?? 0;
         const out = this.flushCall(choice);
         const state = this.state(choice);
-        state.finishReason ??= geminiFinishReason(e.value.reason ?? FinishReason.FINISH_REASON_STOP);
+        state.finishReason ??= geminiFinishReason(e.value.reason || FinishReason.FINISH_REASON_STOP);
         return out + (this.usage ? this.finish() : '');
       }
       case 'usage':

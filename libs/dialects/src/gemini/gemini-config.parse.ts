@@ -55,7 +55,7 @@ function parseFunctionDeclaration(raw: unknown, path: string, dropped: string[])
   else if (hasJsonSchema) parametersJson = JSON.stringify(expectObject(jsonSchema, `${path}.parametersJsonSchema`));
   // `response` schemas and the Live API's `behavior` do not change what the model is asked.
   for (const key of Object.keys(unknownFields(d, FUNCTION_DECLARATION) ?? {})) dropped.push(`${path}.${key}`);
-  return { name, description: optString(field(d, 'description'), `${path}.description`) ?? '', parametersJson, strict: false };
+  return { name, description: optString(field(d, 'description'), `${path}.description`) ?? '', parametersJson, strict: false, cacheControlJson: '' };
 }
 
 const FUNCTION_CALLING = new Set(['mode', 'allowedFunctionNames']);
@@ -95,15 +95,15 @@ export function parseToolConfig(raw: unknown, tools: Tool[], extra: JsonObject, 
   switch (mode) {
     case 'MODE_UNSPECIFIED':
     case 'AUTO':
-      return { tools, toolChoice: { mode: ToolChoice_Mode.MODE_AUTO } };
+      return { tools, toolChoice: { mode: ToolChoice_Mode.MODE_AUTO, name: '', disableParallel: false } };
     case 'NONE':
-      return { tools, toolChoice: { mode: ToolChoice_Mode.MODE_NONE } };
+      return { tools, toolChoice: { mode: ToolChoice_Mode.MODE_NONE, name: '', disableParallel: false } };
     case 'ANY':
-      if (names.length === 1) return { tools, toolChoice: { mode: ToolChoice_Mode.MODE_NAMED, name: names[0] } };
-      return { tools: allowed, toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED } };
+      if (names.length === 1) return { tools, toolChoice: { mode: ToolChoice_Mode.MODE_NAMED, name: names[0], disableParallel: false } };
+      return { tools: allowed, toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED, name: '', disableParallel: false } };
     case 'VALIDATED':
       dropped.push(`${path}.mode`);
-      return { tools: allowed, toolChoice: { mode: ToolChoice_Mode.MODE_AUTO } };
+      return { tools: allowed, toolChoice: { mode: ToolChoice_Mode.MODE_AUTO, name: '', disableParallel: false } };
     default:
       throw IrError.invalid(`${path}.mode: unknown value "${mode}"`, `${path}.mode`);
   }
@@ -159,7 +159,7 @@ function parseResponseFormat(g: JsonObject, unmodelled: JsonObject): ResponseFor
       const at = hasSchema ? 'generationConfig.responseSchema' : 'generationConfig.responseJsonSchema';
       throw IrError.invalid(`${at}: needs responseMimeType "application/json"`, at);
     }
-    return mimeType ? { type: ResponseFormat_Type.TYPE_TEXT } : undefined;
+    return mimeType ? { type: ResponseFormat_Type.TYPE_TEXT, schemaName: '', schemaJson: '', strict: false } : undefined;
   }
   if (mimeType !== 'application/json') {
     // text/x.enum and other Gemini output types: only a Gemini upstream can honour them.
@@ -168,7 +168,7 @@ function parseResponseFormat(g: JsonObject, unmodelled: JsonObject): ResponseFor
     if (hasJsonSchema) unmodelled['responseJsonSchema'] = jsonSchema;
     return undefined;
   }
-  if (!hasSchema && !hasJsonSchema) return { type: ResponseFormat_Type.TYPE_JSON_OBJECT };
+  if (!hasSchema && !hasJsonSchema) return { type: ResponseFormat_Type.TYPE_JSON_OBJECT, schemaName: '', schemaJson: '', strict: false };
   const json = hasSchema ? geminiSchemaToJsonSchema(schema, 'generationConfig.responseSchema') : expectObject(jsonSchema, 'generationConfig.responseJsonSchema');
   // Gemini schemas are not written for OpenAI's strict mode (every property required,
   // additionalProperties false), so strict stays off; the schema is still enforced upstream

@@ -148,7 +148,7 @@ function parseContent(raw: unknown, path: string, turn: number, ids: CallIds, dr
     // as a content of its own, so a turn comes back as many small ones.
     let turnMessage = out[out.length - 1];
     if (turnMessage?.role !== Role.ROLE_ASSISTANT) {
-      turnMessage = { role: Role.ROLE_ASSISTANT, content: [] };
+      turnMessage = { role: Role.ROLE_ASSISTANT, content: [], name: '' };
       out.push(turnMessage);
     }
     const content = turnMessage.content ?? [];
@@ -168,7 +168,7 @@ function parseContent(raw: unknown, path: string, turn: number, ids: CallIds, dr
     const role = part.part?.$case === 'toolResult' ? Role.ROLE_TOOL : Role.ROLE_USER;
     if (part.part?.$case === 'toolResult') part.part.value.callId = ids.response(part.part.value.name ?? '', part.part.value.callId, turn, j);
     if (run?.role !== role) {
-      run = { role, content: [] };
+      run = { role, content: [], name: '' };
       out.push(run);
     }
     run.content?.push(part);
@@ -198,7 +198,7 @@ function parsePart(raw: unknown, path: string, role: 'user' | 'model', dropped: 
       throw IrError.invalid(`${path}: expected one of text, inlineData, fileData, functionCall or functionResponse`, path);
     case 'text': {
       const t = expectString(field(p, 'text'), `${path}.text`);
-      if (thought && role === 'model') return { part: { $case: 'reasoning', value: { text: t, signature: signature ?? '', redactedData: '' } } };
+      if (thought && role === 'model') return { part: { $case: 'reasoning', value: { text: t, signature: signature ?? '', redactedData: '' } }, cacheControlJson: '' };
       return text(t, signature);
     }
     case 'inlineData':
@@ -218,6 +218,7 @@ function parsePart(raw: unknown, path: string, role: 'user' | 'model', dropped: 
           $case: 'toolCall',
           value: { id: optString(field(fc, 'id'), `${at}.id`) ?? '', name: name(fc, at), argumentsJson: JSON.stringify(args ?? {}), signature: signature ?? '' },
         },
+        cacheControlJson: '',
       };
     }
     case 'functionResponse':
@@ -228,7 +229,7 @@ function parsePart(raw: unknown, path: string, role: 'user' | 'model', dropped: 
 }
 
 function text(t: string, signature: string | undefined): ContentPart {
-  return { part: { $case: 'text', value: signature === undefined ? { text: t } : { text: t, signature } } };
+  return { part: { $case: 'text', value: signature === undefined ? { text: t, signature: '' } : { text: t, signature } }, cacheControlJson: '' };
 }
 
 /** The IR keeps signatures on text, reasoning and function calls only (where Gemini sends them). */
@@ -246,10 +247,10 @@ function inlineData(blob: JsonObject, path: string): ContentPart {
   const mimeType = expectString(field(blob, 'mimeType'), `${path}.mimeType`);
   const data = expectString(field(blob, 'data'), `${path}.data`);
   const type = mimeType.toLowerCase();
-  if (type.startsWith('image/')) return { part: { $case: 'image', value: { data, mediaType: mimeType, detail: '' } } };
-  if (type.startsWith('audio/')) return { part: { $case: 'audio', value: { data, format: audioFormat(type) } } };
+  if (type.startsWith('image/')) return { part: { $case: 'image', value: { data, mediaType: mimeType, detail: '', url: '' } }, cacheControlJson: '' };
+  if (type.startsWith('audio/')) return { part: { $case: 'audio', value: { data, format: audioFormat(type) } }, cacheControlJson: '' };
   const filename = optString(field(blob, 'displayName'), `${path}.displayName`) ?? '';
-  return { part: { $case: 'file', value: { data, mediaType: mimeType, filename, url: '', fileId: '' } } };
+  return { part: { $case: 'file', value: { data, mediaType: mimeType, filename, url: '', fileId: '' } }, cacheControlJson: '' };
 }
 
 /** IR AudioPart.format is the short name OpenAI uses ("wav", "mp3"); others keep the subtype. */
@@ -263,16 +264,16 @@ function audioFormat(mimeType: string): string {
 function fileData(f: JsonObject, path: string): ContentPart {
   const url = expectString(field(f, 'fileUri'), `${path}.fileUri`);
   const mediaType = optString(field(f, 'mimeType'), `${path}.mimeType`) ?? '';
-  if (mediaType.toLowerCase().startsWith('image/')) return { part: { $case: 'image', value: { url, mediaType, detail: '' } } };
+  if (mediaType.toLowerCase().startsWith('image/')) return { part: { $case: 'image', value: { url, mediaType, detail: '', data: '' } }, cacheControlJson: '' };
   const filename = optString(field(f, 'displayName'), `${path}.displayName`) ?? '';
-  return { part: { $case: 'file', value: { url, mediaType, filename, data: '', fileId: '' } } };
+  return { part: { $case: 'file', value: { url, mediaType, filename, data: '', fileId: '' } }, cacheControlJson: '' };
 }
 
 function functionResponse(fr: JsonObject, path: string, dropped: string[]): ContentPart {
   const response = field(fr, 'response');
   if (response !== undefined && response !== null && !isObject(response)) throw IrError.invalid(`${path}.response: expected an object`, `${path}.response`);
   const result = response ?? {};
-  const content: ContentPart[] = [{ part: { $case: 'text', value: { text: JSON.stringify(result) } } }];
+  const content: ContentPart[] = [{ part: { $case: 'text', value: { text: JSON.stringify(result), signature: '' } }, cacheControlJson: '' }];
   const parts = field(fr, 'parts');
   if (parts !== undefined && parts !== null) {
     expectArray(parts, `${path}.parts`).forEach((raw, k) => {
@@ -298,5 +299,6 @@ function functionResponse(fr: JsonObject, path: string, dropped: string[]): Cont
         isError: isObject(result) && result['error'] !== undefined && result['output'] === undefined,
       },
     },
+    cacheControlJson: '',
   };
 }

@@ -30,7 +30,7 @@ describe(parseGeminiEmbedRequest.name, () => {
         dimensions: 768,
         taskType: 'RETRIEVAL_DOCUMENT',
         title: 'Paris',
-        meta: { dialect: Dialect.DIALECT_GEMINI },
+        meta: { dialect: Dialect.DIALECT_GEMINI, requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
         droppedParams: [],
       },
       encoding: 'float',
@@ -85,12 +85,12 @@ describe(renderGeminiEmbedResponse.name, () => {
   it('renders embedContent as one embedding', () => {
     const parsed = parseGeminiEmbedRequest(readJsonFixture('embed-content.request.json'), { model: 'gemini-embedding-001' });
 
-    expect(renderGeminiEmbedResponse({ embeddings: [{ index: 0, values: [0.125, 1] }] }, parsed)).toBe('{"embedding":{"values":[0.125,1]}}');
+    expect(renderGeminiEmbedResponse({ embeddings: [{ index: 0, values: [0.125, 1] }], usageEstimated: false }, parsed)).toBe('{"embedding":{"values":[0.125,1]}}');
   });
 
   it('renders batchEmbedContents as embeddings in input order', () => {
     const parsed = parseGeminiEmbedRequest({ requests: [doc('a'), doc('b')] }, BATCH);
 
-    expect(renderGeminiEmbedResponse({ embeddings }, parsed)).toBe('{"embeddings":[{"values":[0.125,1]},{"values":[0.5,-0.25]}]}');
+    expect(renderGeminiEmbedResponse({ embeddings, usageEstimated: false }, parsed)).toBe('{"embeddings":[{"values":[0.125,1]},{"values":[0.5,-0.25]}]}');
   });
 });

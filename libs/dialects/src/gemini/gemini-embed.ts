@@ -47,7 +47,7 @@ export function parseGeminiEmbedRequest(raw: unknown, path?: PathParams & { batc
       dimensions: first.dimensions,
       taskType: first.taskType,
       title: first.title,
-      meta: { dialect: Dialect.DIALECT_GEMINI },
+      meta: { dialect: Dialect.DIALECT_GEMINI, requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
       droppedParams: [],
     },
     encoding: 'float',

@@ -42,11 +42,11 @@ const WEATHER_TOOL = {
 function answer(): FoldedResponse {
   const paris: FoldedToolCall = { id: 'call_Vt6mNq0a', name: 'get_weather', arguments: '{"city":"Paris"}', signature: 'CiQB0e2Kb5Rk7wYx1LcVqHn3b8T2mAQ=' };
   return {
-    start: { id: 'upstream-id' },
+    start: { id: 'upstream-id', model: '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] },
     choices: [
       { index: 0, text: 'Checking Paris.', reasoning: 'Paris first.', reasoningSignature: '', toolCalls: [paris], finishReason: FinishReason.FINISH_REASON_TOOL_CALLS },
     ],
-    usage: { inputTokens: 40, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 12 },
+    usage: { inputTokens: 40, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 12, cacheCreationInputTokens: 0 },
     error: undefined,
   };
 }
@@ -84,17 +84,18 @@ describe('GeminiDialect with the @google/genai SDK', () => {
     const ir = sut.parseRequest(sent[0]?.body, { model: sent[0]?.model });
     expect(sent[0]?.method).toBe('generateContent');
     expect(toIrJson({ system: ir.system, messages: ir.messages, tools: ir.tools, toolChoice: ir.toolChoice, reasoning: ir.reasoning, temperature: ir.sampling?.temperature })).toStrictEqual({
-      system: [{ part: { $case: 'text', value: { text: 'Be brief.' } } }],
-      messages: [{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Weather in Paris?' } } }] }],
+      system: [{ part: { $case: 'text', value: { text: 'Be brief.', signature: '' } }, cacheControlJson: '' }],
+      messages: [{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Weather in Paris?', signature: '' } }, cacheControlJson: '' }], name: '' }],
       tools: [
         {
           name: 'get_weather',
           description: 'Current weather for a city.',
           parametersJson: '{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}',
           strict: false,
+          cacheControlJson: '',
         },
       ],
-      toolChoice: { mode: 'MODE_NAMED', name: 'get_weather' },
+      toolChoice: { mode: 'MODE_NAMED', name: 'get_weather', disableParallel: false },
       reasoning: { effort: 'EFFORT_UNSPECIFIED', budgetTokens: 512 },
       temperature: 0.2,
     });
@@ -141,22 +142,24 @@ describe('GeminiDialect with the @google/genai SDK', () => {
     expect(chat.getHistory(true)).toHaveLength(10);
     const ir = sut.parseRequest(sent[1]?.body, { model: sent[1]?.model });
     expect(toIrJson(ir.messages)).toStrictEqual([
-      { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Weather in Paris and Oslo?' } } }] },
+      { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Weather in Paris and Oslo?', signature: '' } }, cacheControlJson: '' }], name: '' },
       {
         role: 'ROLE_ASSISTANT',
         content: [
-          { part: { $case: 'reasoning', value: { text: 'Paris and Oslo both need a lookup.', signature: '', redactedData: '' } } },
-          { part: { $case: 'text', value: { text: 'Checking both cities.' } } },
-          { part: { $case: 'toolCall', value: { id: 'call_Vt6mNq0a', name: 'get_weather', argumentsJson: '{"city":"Paris"}', signature: 'CiQB0e2Kb5Rk7wYx1LcVqHn3b8T2mAQ=' } } },
-          { part: { $case: 'toolCall', value: { id: 'call_9LwQe2Rk', name: 'get_weather', argumentsJson: '{"city":"Oslo"}', signature: '' } } },
+          { part: { $case: 'reasoning', value: { text: 'Paris and Oslo both need a lookup.', signature: '', redactedData: '' } }, cacheControlJson: '' },
+          { part: { $case: 'text', value: { text: 'Checking both cities.', signature: '' } }, cacheControlJson: '' },
+          { part: { $case: 'toolCall', value: { id: 'call_Vt6mNq0a', name: 'get_weather', argumentsJson: '{"city":"Paris"}', signature: 'CiQB0e2Kb5Rk7wYx1LcVqHn3b8T2mAQ=' } }, cacheControlJson: '' },
+          { part: { $case: 'toolCall', value: { id: 'call_9LwQe2Rk', name: 'get_weather', argumentsJson: '{"city":"Oslo"}', signature: '' } }, cacheControlJson: '' },
         ],
+        name: '',
       },
       {
         role: 'ROLE_TOOL',
         content: [
-          { part: { $case: 'toolResult', value: { callId: 'call_Vt6mNq0a', name: 'get_weather', content: [{ part: { $case: 'text', value: { text: '{"output":"18 °C"}' } } }], isError: false } } },
-          { part: { $case: 'toolResult', value: { callId: 'call_9LwQe2Rk', name: 'get_weather', content: [{ part: { $case: 'text', value: { text: '{"output":"9 °C"}' } } }], isError: false } } },
+          { part: { $case: 'toolResult', value: { callId: 'call_Vt6mNq0a', name: 'get_weather', content: [{ part: { $case: 'text', value: { text: '{"output":"18 °C"}', signature: '' } }, cacheControlJson: '' }], isError: false } }, cacheControlJson: '' },
+          { part: { $case: 'toolResult', value: { callId: 'call_9LwQe2Rk', name: 'get_weather', content: [{ part: { $case: 'text', value: { text: '{"output":"9 °C"}', signature: '' } }, cacheControlJson: '' }], isError: false } }, cacheControlJson: '' },
         ],
+        name: '',
       },
     ]);
   });
@@ -164,8 +167,8 @@ describe('GeminiDialect with the @google/genai SDK', () => {
   it('raises an ApiError with the status code for an error chunk mid-stream', async () => {
     const stream = sut.createStreamRenderer(CTX);
     const body =
-      stream.event({ event: { $case: 'textDelta', value: { text: 'Partly ' } } }) +
-      stream.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream stalled for 30000 ms' } } });
+      stream.event({ event: { $case: 'textDelta', value: { text: 'Partly ', choice: 0, logprobsJson: '', signature: '' } } }) +
+      stream.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream stalled for 30000 ms', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] } } });
     const ai = client([], sse(body));
 
     const { chunks, error } = await collect(await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Hi' }));
@@ -177,7 +180,7 @@ describe('GeminiDialect with the @google/genai SDK', () => {
   });
 
   it('raises an ApiError with the status and message of an error body', async () => {
-    const rendered = sut.renderError({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Resource has been exhausted (e.g. check quota).', retryAfterMs: 3000 });
+    const rendered = sut.renderError({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Resource has been exhausted (e.g. check quota).', retryAfterMs: 3000, providerStatus: 0, retryable: false, param: '', attemptLog: [] });
     const ai = client([], json(rendered.body, rendered.status));
 
     const error = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' }).catch((e: unknown) => e);
@@ -195,7 +198,7 @@ describe('GeminiDialect with the @google/genai SDK', () => {
 
     expect(sent[0]?.method).toBe('countTokens');
     expect(toIrJson(sut.parseCountTokens(sent[0]?.body, { model: sent[0]?.model }).messages)).toStrictEqual([
-      { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'How long is this?' } } }] },
+      { role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'How long is this?', signature: '' } }, cacheControlJson: '' }], name: '' },
     ]);
     expect(counted.totalTokens).toBe(7);
   });
@@ -208,7 +211,7 @@ describe('GeminiDialect with the @google/genai SDK', () => {
         { index: 1, values: [0.5, -0.25] },
         { index: 0, values: [0.125, 1] },
       ];
-      return json(sut.renderEmbedResponse({ embeddings }, parsed, CTX))();
+      return json(sut.renderEmbedResponse({ embeddings, usageEstimated: false }, parsed, CTX))();
     };
     const ai = client(sent, respond);
 
@@ -224,7 +227,7 @@ describe('GeminiDialect with the @google/genai SDK', () => {
         dimensions: 2,
         taskType: 'RETRIEVAL_DOCUMENT',
         title: '',
-        meta: { dialect: 3 },
+        meta: { dialect: 3, requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
         droppedParams: [],
       },
       encoding: 'float',

@@ -48,15 +48,15 @@ export function parseOpenAiMessages(raw: unknown[]): ParsedMessages {
         return;
       }
       case 'user':
-        out.messages.push({ role: Role.ROLE_USER, content: parseContent(msg['content'], `${path}.content`, true), name: optString(msg['name'], `${path}.name`) });
+        out.messages.push({ role: Role.ROLE_USER, content: parseContent(msg['content'], `${path}.content`, true), name: optString(msg['name'], `${path}.name`) ?? '' });
         return;
       case 'assistant':
         out.messages.push(parseAssistant(msg, path, out.dropped));
         return;
       case 'tool': {
         const callId = splitToolCallId(expectString(msg['tool_call_id'], `${path}.tool_call_id`)).id;
-        const result: ContentPart = { part: { $case: 'toolResult', value: { callId, content: parseContent(msg['content'], `${path}.content`, false) } } };
-        out.messages.push({ role: Role.ROLE_TOOL, content: [result] });
+        const result: ContentPart = { part: { $case: 'toolResult', value: { callId, content: parseContent(msg['content'], `${path}.content`, false), name: '', isError: false } }, cacheControlJson: '' };
+        out.messages.push({ role: Role.ROLE_TOOL, content: [result], name: '' });
         return;
       }
       case 'function':
@@ -77,13 +77,13 @@ function parseAssistant(m: Record<string, unknown>, path: string, dropped: strin
   }
   const content: ContentPart[] = parseReasoning(m, path);
   if (m['content'] !== null && m['content'] !== undefined) content.push(...parseContent(m['content'], `${path}.content`, false));
-  else if (typeof m['refusal'] === 'string' && m['refusal']) content.push({ part: { $case: 'text', value: { text: m['refusal'] } } });
+  else if (typeof m['refusal'] === 'string' && m['refusal']) content.push({ part: { $case: 'text', value: { text: m['refusal'], signature: '' } }, cacheControlJson: '' });
   if (m['tool_calls'] !== undefined && m['tool_calls'] !== null) {
     expectArray(m['tool_calls'], `${path}.tool_calls`).forEach((c, j) => content.push(parseToolCall(c, `${path}.tool_calls[${j}]`)));
   }
   // A reference to audio the model produced earlier: only OpenAI's own store can resolve it.
   if (m['audio'] !== undefined && m['audio'] !== null) dropped.push(`${path}.audio`);
-  return { role: Role.ROLE_ASSISTANT, content, name: optString(m['name'], `${path}.name`) };
+  return { role: Role.ROLE_ASSISTANT, content, name: optString(m['name'], `${path}.name`) ?? '' };
 }
 
 // Earlier reasoning, as OpenAI-compatible clients echo it: `reasoning_content` (DeepSeek's
@@ -98,14 +98,14 @@ function parseReasoning(m: Record<string, unknown>, path: string): ContentPart[]
       const block = expectObject(b, bp);
       const type = expectString(block['type'], `${bp}.type`);
       if (type === 'thinking') {
-        return { part: { $case: 'reasoning', value: { text: expectString(block['thinking'], `${bp}.thinking`), signature: optString(block['signature'], `${bp}.signature`) ?? '' } } };
+        return { part: { $case: 'reasoning', value: { text: expectString(block['thinking'], `${bp}.thinking`), signature: optString(block['signature'], `${bp}.signature`) ?? '', redactedData: '' } }, cacheControlJson: '' };
       }
-      if (type === 'redacted_thinking') return { part: { $case: 'reasoning', value: { redactedData: expectString(block['data'], `${bp}.data`) } } };
+      if (type === 'redacted_thinking') return { part: { $case: 'reasoning', value: { redactedData: expectString(block['data'], `${bp}.data`), text: '', signature: '' } }, cacheControlJson: '' };
       throw IrError.invalid(`${bp}.type: unknown thinking block type "${type}"`, `${bp}.type`);
     });
   }
   const text = optString(m['reasoning_content'], `${path}.reasoning_content`);
-  return text ? [{ part: { $case: 'reasoning', value: { text } } }] : [];
+  return text ? [{ part: { $case: 'reasoning', value: { text, signature: '', redactedData: '' } }, cacheControlJson: '' }] : [];
 }
 
 function parseToolCall(raw: unknown, path: string): ContentPart {
@@ -113,12 +113,12 @@ function parseToolCall(raw: unknown, path: string): ContentPart {
   if (c['type'] !== undefined && c['type'] !== 'function') throw IrError.invalid(`${path}.type: only "function" tool calls are supported`, `${path}.type`);
   const fn = expectObject(c['function'], `${path}.function`);
   const { id, signature } = splitToolCallId(expectString(c['id'], `${path}.id`));
-  const value = { id, name: expectString(fn['name'], `${path}.function.name`), argumentsJson: expectString(fn['arguments'], `${path}.function.arguments`) };
-  return { part: { $case: 'toolCall', value: signature ? { ...value, signature } : value } };
+  const value = { id, name: expectString(fn['name'], `${path}.function.name`), argumentsJson: expectString(fn['arguments'], `${path}.function.arguments`), signature: signature ?? '' };
+  return { part: { $case: 'toolCall', value }, cacheControlJson: '' };
 }
 
 function parseContent(raw: unknown, path: string, allowMedia: boolean): ContentPart[] {
-  if (typeof raw === 'string') return [{ part: { $case: 'text', value: { text: raw } } }];
+  if (typeof raw === 'string') return [{ part: { $case: 'text', value: { text: raw, signature: '' } }, cacheControlJson: '' }];
   const parts = expectArray(raw, path);
   return parts.map((p, i) => parseContentPart(p, `${path}[${i}]`, allowMedia));
 }
@@ -135,8 +135,8 @@ function parseContentPart(raw: unknown, path: string, allowMedia: boolean): Cont
 }
 
 function partOf(p: Record<string, unknown>, type: string, path: string, allowMedia: boolean): ContentPart {
-  if (type === 'text') return { part: { $case: 'text', value: { text: expectString(p['text'], `${path}.text`) } } };
-  if (type === 'refusal') return { part: { $case: 'text', value: { text: expectString(p['refusal'], `${path}.refusal`) } } };
+  if (type === 'text') return { part: { $case: 'text', value: { text: expectString(p['text'], `${path}.text`), signature: '' } }, cacheControlJson: '' };
+  if (type === 'refusal') return { part: { $case: 'text', value: { text: expectString(p['refusal'], `${path}.refusal`), signature: '' } }, cacheControlJson: '' };
   if (!allowMedia) throw IrError.invalid(`${path}.type: "${type}" parts are only allowed in user messages`, `${path}.type`);
   switch (type) {
     case 'image_url': {
@@ -144,11 +144,11 @@ function partOf(p: Record<string, unknown>, type: string, path: string, allowMed
       const url = expectString(img['url'], `${path}.image_url.url`);
       const detail = optString(img['detail'], `${path}.image_url.detail`) ?? '';
       const inline = parseDataUrl(url);
-      return { part: { $case: 'image', value: inline ? { data: inline.data, mediaType: inline.mediaType, detail } : { url, detail } } };
+      return { part: { $case: 'image', value: inline ? { data: inline.data, mediaType: inline.mediaType, detail, url: '' } : { url, detail, data: '', mediaType: '' } }, cacheControlJson: '' };
     }
     case 'input_audio': {
       const a = expectObject(p['input_audio'], `${path}.input_audio`);
-      return { part: { $case: 'audio', value: { data: expectString(a['data'], `${path}.input_audio.data`), format: expectString(a['format'], `${path}.input_audio.format`) } } };
+      return { part: { $case: 'audio', value: { data: expectString(a['data'], `${path}.input_audio.data`), format: expectString(a['format'], `${path}.input_audio.format`) } }, cacheControlJson: '' };
     }
     case 'file': {
       const f = expectObject(p['file'], `${path}.file`);
@@ -160,8 +160,9 @@ function partOf(p: Record<string, unknown>, type: string, path: string, allowMed
       return {
         part: {
           $case: 'file',
-          value: { data: inline?.data ?? fileData ?? '', mediaType: inline?.mediaType ?? '', fileId: fileId ?? '', filename: optString(f['filename'], `${path}.file.filename`) ?? '' },
+          value: { data: inline?.data ?? fileData ?? '', mediaType: inline?.mediaType ?? '', fileId: fileId ?? '', filename: optString(f['filename'], `${path}.file.filename`) ?? '', url: '' },
         },
+        cacheControlJson: '',
       };
     }
     default:

@@ -50,12 +50,13 @@ describe(parseOpenAiChatRequest.name, () => {
     expect(toIrJson(ir)).toStrictEqual({
       model: 'gpt-4o-mini',
       system: [],
-      messages: [{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Hi' } } }] }],
+      messages: [{ role: 'ROLE_USER', content: [{ part: { $case: 'text', value: { text: 'Hi', signature: '' } }, cacheControlJson: '' }], name: '' }],
       tools: [],
       sampling: { stop: [] },
       stream: false,
       includeUsage: false,
-      meta: { endUserId: '', dialect: 'DIALECT_OPENAI' },
+      meta: { endUserId: '', dialect: 'DIALECT_OPENAI', requestId: '', tenantId: '', keyId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
+      droppedParams: [],
     });
     expect(ir.extensions).toBeUndefined();
   });
@@ -99,18 +100,18 @@ describe(parseOpenAiChatRequest.name, () => {
   ])('reads tool_choice "%s"', (choice, mode) => {
     const ir = parseOpenAiChatRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], tool_choice: choice });
 
-    expect(ir.toolChoice).toStrictEqual({ mode, disableParallel: false });
+    expect(ir.toolChoice).toStrictEqual({ mode, disableParallel: false, name: '' });
   });
 
   it('turns parallel_tool_calls false without a tool_choice into auto without parallel calls', () => {
     const ir = parseOpenAiChatRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], parallel_tool_calls: false });
 
-    expect(ir.toolChoice).toStrictEqual({ mode: ToolChoice_Mode.MODE_AUTO, disableParallel: true });
+    expect(ir.toolChoice).toStrictEqual({ mode: ToolChoice_Mode.MODE_AUTO, disableParallel: true, name: '' });
   });
 
   it.each([
-    [{ type: 'text' }, { type: ResponseFormat_Type.TYPE_TEXT }],
-    [{ type: 'json_object' }, { type: ResponseFormat_Type.TYPE_JSON_OBJECT }],
+    [{ type: 'text' }, { type: ResponseFormat_Type.TYPE_TEXT, schemaName: '', schemaJson: '', strict: false }],
+    [{ type: 'json_object' }, { type: ResponseFormat_Type.TYPE_JSON_OBJECT, schemaName: '', schemaJson: '', strict: false }],
     [{ type: 'json_schema', json_schema: { name: 'answer' } }, { type: ResponseFormat_Type.TYPE_JSON_SCHEMA, schemaName: 'answer', schemaJson: '', strict: false }],
   ])('reads response_format %j', (format, expected) => {
     const ir = parseOpenAiChatRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], response_format: format });
@@ -126,16 +127,16 @@ describe(parseOpenAiChatRequest.name, () => {
     ]);
 
     expect(messages?.[0]?.content).toStrictEqual([
-      { part: { $case: 'audio', value: { data: 'UklGRiQAAABXQVZF', format: 'wav' } } },
-      { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', mediaType: 'application/pdf', fileId: '', filename: 'invoice.pdf' } } },
-      { part: { $case: 'file', value: { data: '', mediaType: '', fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL', filename: '' } } },
+      { part: { $case: 'audio', value: { data: 'UklGRiQAAABXQVZF', format: 'wav' } }, cacheControlJson: '' },
+      { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', mediaType: 'application/pdf', fileId: '', filename: 'invoice.pdf', url: '' } }, cacheControlJson: '' },
+      { part: { $case: 'file', value: { data: '', mediaType: '', fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL', filename: '', url: '' } }, cacheControlJson: '' },
     ]);
   });
 
   it('keeps a data: URL that is not base64 as a plain URL', () => {
     const messages = userSays([{ type: 'image_url', image_url: { url: 'data:image/svg+xml,%3Csvg%2F%3E' } }]);
 
-    expect(messages?.[0]?.content).toStrictEqual([{ part: { $case: 'image', value: { url: 'data:image/svg+xml,%3Csvg%2F%3E', detail: '' } } }]);
+    expect(messages?.[0]?.content).toStrictEqual([{ part: { $case: 'image', value: { url: 'data:image/svg+xml,%3Csvg%2F%3E', detail: '', data: '', mediaType: '' } }, cacheControlJson: '' }]);
   });
 
   it('reads an assistant refusal part as text', () => {
@@ -147,7 +148,7 @@ describe(parseOpenAiChatRequest.name, () => {
       ],
     });
 
-    expect(ir.messages?.[1]).toStrictEqual({ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'text', value: { text: "I can't help with that." } } }], name: undefined });
+    expect(ir.messages?.[1]).toStrictEqual({ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'text', value: { text: "I can't help with that.", signature: '' } }, cacheControlJson: '' }], name: '' });
   });
 
   it('rejects a body that is not an object', () => {

@@ -66,10 +66,11 @@ export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
       topLogprobs: optInteger(body['top_logprobs'], 'top_logprobs', 0, 20),
     },
     responseFormat: parseResponseFormat(body['response_format']),
-    reasoning: effort && effort !== 'none' ? { effort: ownEntry(EFFORTS, effort) } : undefined,
+    reasoning: effort && effort !== 'none' ? { effort: ownEntry(EFFORTS, effort) ?? Reasoning_Effort.EFFORT_UNSPECIFIED } : undefined,
     stream: optBoolean(body['stream'], 'stream') ?? false,
     includeUsage: streamOptions ? optBoolean(streamOptions['include_usage'], 'stream_options.include_usage') ?? false : false,
-    meta: { endUserId: endUser, dialect: Dialect.DIALECT_OPENAI },
+    meta: { endUserId: endUser, dialect: Dialect.DIALECT_OPENAI, requestId: '', tenantId: '', keyId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
+    droppedParams: [],
   };
   const extra = unmodelled(body, parsed.dropped);
   // "none" (no reasoning; gpt-5.1's default) and "xhigh" have no IR value: OpenAI gets them verbatim.
@@ -106,16 +107,17 @@ function parseTools(raw: unknown): Tool[] {
       description: optString(fn['description'], `tools[${i}].function.description`) ?? '',
       parametersJson: params === undefined ? '' : JSON.stringify(params),
       strict: optBoolean(fn['strict'], `tools[${i}].function.strict`) ?? false,
+      cacheControlJson: '',
     };
   });
 }
 
 function parseToolChoice(raw: unknown, parallel: unknown): ToolChoice | undefined {
   const disableParallel = optBoolean(parallel, 'parallel_tool_calls') === false;
-  if (raw === undefined || raw === null) return disableParallel ? { mode: ToolChoice_Mode.MODE_AUTO, disableParallel } : undefined;
-  if (raw === 'auto') return { mode: ToolChoice_Mode.MODE_AUTO, disableParallel };
-  if (raw === 'none') return { mode: ToolChoice_Mode.MODE_NONE, disableParallel };
-  if (raw === 'required') return { mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel };
+  if (raw === undefined || raw === null) return disableParallel ? { mode: ToolChoice_Mode.MODE_AUTO, disableParallel, name: '' } : undefined;
+  if (raw === 'auto') return { mode: ToolChoice_Mode.MODE_AUTO, disableParallel, name: '' };
+  if (raw === 'none') return { mode: ToolChoice_Mode.MODE_NONE, disableParallel, name: '' };
+  if (raw === 'required') return { mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel, name: '' };
   const c = expectObject(raw, 'tool_choice');
   if (c['type'] !== undefined && c['type'] !== 'function') throw IrError.invalid(`tool_choice.type: only "function" tool choices are supported`, 'tool_choice.type');
   const fn = expectObject(c['function'], 'tool_choice.function');
@@ -132,8 +134,8 @@ function parseResponseFormat(raw: unknown): ChatRequest['responseFormat'] {
   if (raw === undefined || raw === null) return undefined;
   const f = expectObject(raw, 'response_format');
   const type = expectString(f['type'], 'response_format.type');
-  if (type === 'text') return { type: ResponseFormat_Type.TYPE_TEXT };
-  if (type === 'json_object') return { type: ResponseFormat_Type.TYPE_JSON_OBJECT };
+  if (type === 'text') return { type: ResponseFormat_Type.TYPE_TEXT, schemaName: '', schemaJson: '', strict: false };
+  if (type === 'json_object') return { type: ResponseFormat_Type.TYPE_JSON_OBJECT, schemaName: '', schemaJson: '', strict: false };
   if (type === 'json_schema') {
     const s = expectObject(f['json_schema'], 'response_format.json_schema');
     return {

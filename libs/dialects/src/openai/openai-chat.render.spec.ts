@@ -9,12 +9,12 @@ function choice(c: Partial<FoldedChoice>): FoldedChoice {
 }
 
 function folded(choices: FoldedChoice[], usage?: FoldedResponse['usage']): FoldedResponse {
-  return { start: { id: 'chatcmpl-upstream', model: 'gpt-4o-2024-08-06' }, choices, usage, error: undefined };
+  return { start: { id: 'chatcmpl-upstream', model: 'gpt-4o-2024-08-06', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] }, choices, usage, error: undefined };
 }
 
 describe(renderOpenAiChatResponse.name, () => {
   it('renders a text answer as a chat.completion under the public model name and request id', () => {
-    const body = renderOpenAiChatResponse(folded([choice({ text: 'Bonjour !' })], { inputTokens: 12, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0 }), CTX);
+    const body = renderOpenAiChatResponse(folded([choice({ text: 'Bonjour !' })], { inputTokens: 12, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }), CTX);
 
     expect(JSON.parse(body)).toStrictEqual({
       id: 'chatcmpl-req_7f3a9c',
@@ -44,7 +44,7 @@ describe(renderOpenAiChatResponse.name, () => {
 
   it('adds reasoning as reasoning_content and counts cached and reasoning tokens', () => {
     const body = renderOpenAiChatResponse(
-      folded([choice({ text: '42', reasoning: 'Six times seven.' })], { inputTokens: 1000, outputTokens: 300, cachedInputTokens: 768, reasoningTokens: 256 }),
+      folded([choice({ text: '42', reasoning: 'Six times seven.' })], { inputTokens: 1000, outputTokens: 300, cachedInputTokens: 768, reasoningTokens: 256, cacheCreationInputTokens: 0 }),
       CTX,
     );
     const parsed = JSON.parse(body);
@@ -121,24 +121,23 @@ describe(openAiFinishReason.name, () => {
 describe(renderOpenAiError.name, () => {
   it.each<[ErrorEvent, number, Record<string, unknown>]>([
     [
-      { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: 'messages[1].content: expected an array', param: 'messages[1].content' },
+      { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message: 'messages[1].content: expected an array', param: 'messages[1].content', providerStatus: 0, retryable: false, retryAfterMs: 0, attemptLog: [] },
       400,
       { message: 'messages[1].content: expected an array', type: 'invalid_request_error', param: 'messages[1].content', code: null },
     ],
-    [{ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.' }, 401, { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' }],
-    [{ kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'not allowed', param: 'model' }, 403, { message: 'not allowed', type: 'permission_error', param: 'model', code: 'model_not_allowed' }],
-    [{ kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'not from there' }, 403, { message: 'not from there', type: 'permission_error', param: null, code: null }],
-    [{ kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'no such model', param: 'model' }, 404, { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' }],
-    [{ kind: ErrorKind.ERROR_KIND_BUDGET_EXCEEDED, message: 'budget spent' }, 429, { message: 'budget spent', type: 'insufficient_quota', param: null, code: 'insufficient_quota' }],
-    [{ kind: ErrorKind.ERROR_KIND_OVERLOADED, message: '' }, 503, { message: 'error', type: 'api_error', param: null, code: 'overloaded' }],
-    [{ kind: ErrorKind.ERROR_KIND_UNSPECIFIED, message: 'odd' }, 500, { message: 'odd', type: 'api_error', param: null, code: null }],
-    [{ message: 'no kind' }, 500, { message: 'no kind', type: 'api_error', param: null, code: 'internal_error' }],
+    [{ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] }, 401, { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' }],
+    [{ kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'not allowed', param: 'model', providerStatus: 0, retryable: false, retryAfterMs: 0, attemptLog: [] }, 403, { message: 'not allowed', type: 'permission_error', param: 'model', code: 'model_not_allowed' }],
+    [{ kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'not from there', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] }, 403, { message: 'not from there', type: 'permission_error', param: null, code: null }],
+    [{ kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'no such model', param: 'model', providerStatus: 0, retryable: false, retryAfterMs: 0, attemptLog: [] }, 404, { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' }],
+    [{ kind: ErrorKind.ERROR_KIND_BUDGET_EXCEEDED, message: 'budget spent', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] }, 429, { message: 'budget spent', type: 'insufficient_quota', param: null, code: 'insufficient_quota' }],
+    [{ kind: ErrorKind.ERROR_KIND_OVERLOADED, message: '', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] }, 503, { message: 'error', type: 'api_error', param: null, code: 'overloaded' }],
+    [{ kind: ErrorKind.ERROR_KIND_UNSPECIFIED, message: 'odd', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] }, 500, { message: 'odd', type: 'api_error', param: null, code: null }],
   ])('renders %j as HTTP %i', (event, status, error) => {
     expect(renderOpenAiError(event)).toStrictEqual({ status, body: JSON.stringify({ error }), headers: {} });
   });
 
   it('rounds retry-after up to whole seconds', () => {
-    const rendered = renderOpenAiError({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Rate limit reached', retryAfterMs: 1500 });
+    const rendered = renderOpenAiError({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Rate limit reached', retryAfterMs: 1500, providerStatus: 0, retryable: false, param: '', attemptLog: [] });
 
     expect(rendered).toStrictEqual({
       status: 429,

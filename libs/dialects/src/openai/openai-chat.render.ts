@@ -99,7 +99,7 @@ const TYPES: Record<number, [type: string, code: string | null]> = {
 };
 
 export function openAiErrorObject(e: ErrorEvent): Record<string, unknown> {
-  const [type, kindCode] = TYPES[e.kind ?? ErrorKind.ERROR_KIND_INTERNAL] ?? ['api_error', null];
+  const [type, kindCode] = TYPES[e.kind] ?? ['api_error', null];
   // Not-found and permission are about the model only when the failure names it (an unknown URL,
   // a client IP outside the key's ranges are not).
   const modelCode = e.kind === ErrorKind.ERROR_KIND_NOT_FOUND || e.kind === ErrorKind.ERROR_KIND_PERMISSION;

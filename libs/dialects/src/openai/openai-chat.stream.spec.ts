@@ -13,36 +13,36 @@ const CTX: RenderContext = { requestId: 'req_7f3a9c', model: 'gpt-4o', created: 
 // A text preamble, then two parallel tool calls whose arguments arrive in fragments, as the
 // provider adapters produce them (continuation fragments carry an empty id and name).
 const PARALLEL_TOOL_CALLS: ResponseEvent[] = [
-  { event: { $case: 'start', value: { id: 'chatcmpl-upstream', model: 'gpt-4o', deploymentId: 'openai-eu', attempts: 1 } } },
-  { event: { $case: 'textDelta', value: { text: 'Checking both ', choice: 0 } } },
-  { event: { $case: 'textDelta', value: { text: 'cities.', choice: 0 } } },
-  { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_Vt6mNq0aH2yK1Zr8cX3uPb4E', name: 'get_weather', argumentsDelta: '', choice: 0 } } },
-  { event: { $case: 'toolCallDelta', value: { index: 0, id: '', name: '', argumentsDelta: '{"city":"Pa', choice: 0 } } },
-  { event: { $case: 'toolCallDelta', value: { index: 0, id: '', name: '', argumentsDelta: 'ris"}', choice: 0 } } },
-  { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_9LwQe2Rk7TfY3sJd5GhZ1xMa', name: 'get_weather', argumentsDelta: '{"city":', choice: 0 } } },
-  { event: { $case: 'toolCallDelta', value: { index: 1, id: '', name: '', argumentsDelta: '"Oslo"}', choice: 0 } } },
-  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 0 } } },
-  { event: { $case: 'usage', value: { inputTokens: 82, outputTokens: 41, cachedInputTokens: 64, reasoningTokens: 0 } } },
+  { event: { $case: 'start', value: { id: 'chatcmpl-upstream', model: 'gpt-4o', deploymentId: 'openai-eu', attempts: 1, providerId: '', upstreamModel: '', droppedParams: [], cacheHit: false, attemptLog: [] } } },
+  { event: { $case: 'textDelta', value: { text: 'Checking both ', choice: 0, logprobsJson: '', signature: '' } } },
+  { event: { $case: 'textDelta', value: { text: 'cities.', choice: 0, logprobsJson: '', signature: '' } } },
+  { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_Vt6mNq0aH2yK1Zr8cX3uPb4E', name: 'get_weather', argumentsDelta: '', choice: 0, signature: '' } } },
+  { event: { $case: 'toolCallDelta', value: { index: 0, id: '', name: '', argumentsDelta: '{"city":"Pa', choice: 0, signature: '' } } },
+  { event: { $case: 'toolCallDelta', value: { index: 0, id: '', name: '', argumentsDelta: 'ris"}', choice: 0, signature: '' } } },
+  { event: { $case: 'toolCallDelta', value: { index: 1, id: 'call_9LwQe2Rk7TfY3sJd5GhZ1xMa', name: 'get_weather', argumentsDelta: '{"city":', choice: 0, signature: '' } } },
+  { event: { $case: 'toolCallDelta', value: { index: 1, id: '', name: '', argumentsDelta: '"Oslo"}', choice: 0, signature: '' } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 0, stopSequence: '' } } },
+  { event: { $case: 'usage', value: { inputTokens: 82, outputTokens: 41, cachedInputTokens: 64, reasoningTokens: 0, cacheCreationInputTokens: 0 } } },
 ];
 
 // n = 2: choice 0 reasons (with an Anthropic signature and redacted reasoning) and answers
 // with logprobs; choice 1 calls a tool whose id carries a Gemini thought signature.
 const TWO_CHOICES: ResponseEvent[] = [
-  { event: { $case: 'start', value: { id: 'chatcmpl-upstream', model: 'gpt-4o' } } },
-  { event: { $case: 'reasoningDelta', value: { text: 'Capital of France.', choice: 0 } } },
-  { event: { $case: 'reasoningDelta', value: { signature: 'EqQBCkgI', choice: 0 } } },
-  { event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgB', choice: 0 } } },
+  { event: { $case: 'start', value: { id: 'chatcmpl-upstream', model: 'gpt-4o', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } },
+  { event: { $case: 'reasoningDelta', value: { text: 'Capital of France.', choice: 0, signature: '', redactedData: '' } } },
+  { event: { $case: 'reasoningDelta', value: { signature: 'EqQBCkgI', choice: 0, text: '', redactedData: '' } } },
+  { event: { $case: 'reasoningDelta', value: { redactedData: 'EmwKAhgB', choice: 0, text: '', signature: '' } } },
   { event: { $case: 'toolCallDelta', value: { index: 0, id: 'call_1', name: 'lookup', argumentsDelta: '{"q":"France"}', choice: 1, signature: 'sig-gemini' } } },
   {
     event: {
       $case: 'textDelta',
-      value: { text: 'Paris', choice: 0, logprobsJson: '{"content":[{"token":"Paris","logprob":-0.01,"bytes":[80,97,114,105,115],"top_logprobs":[]}]}' },
+      value: { text: 'Paris', choice: 0, logprobsJson: '{"content":[{"token":"Paris","logprob":-0.01,"bytes":[80,97,114,105,115],"top_logprobs":[]}]}', signature: '' },
     },
   },
-  { event: { $case: 'textDelta', value: { text: '.', choice: 0, logprobsJson: '{"content":[{"token":".","logprob":0,"bytes":[46],"top_logprobs":[]}]}' } } },
-  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0 } } },
-  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 1 } } },
-  { event: { $case: 'usage', value: { inputTokens: 20, outputTokens: 30, reasoningTokens: 12 } } },
+  { event: { $case: 'textDelta', value: { text: '.', choice: 0, logprobsJson: '{"content":[{"token":".","logprob":0,"bytes":[46],"top_logprobs":[]}]}', signature: '' } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0, stopSequence: '' } } },
+  { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_TOOL_CALLS, rawReason: 'tool_calls', choice: 1, stopSequence: '' } } },
+  { event: { $case: 'usage', value: { inputTokens: 20, outputTokens: 30, reasoningTokens: 12, cachedInputTokens: 0, cacheCreationInputTokens: 0 } } },
 ];
 
 function render(events: ResponseEvent[], ctx: RenderContext = CTX): string {
@@ -111,10 +111,10 @@ describe(OpenAiChatStreamRenderer.name, () => {
   it('leaves usage out of every chunk when the client did not ask for it', () => {
     const sse = render(
       [
-        { event: { $case: 'start', value: {} } },
-        { event: { $case: 'textDelta', value: { text: 'Hi "there"\n' } } },
-        { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH } } },
-        { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 3 } } },
+        { event: { $case: 'start', value: { id: '', model: '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } },
+        { event: { $case: 'textDelta', value: { text: 'Hi "there"\n', choice: 0, logprobsJson: '', signature: '' } } },
+        { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_LENGTH, rawReason: '', choice: 0, stopSequence: '' } } },
+        { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } },
       ],
       { ...CTX, includeUsage: false },
     );
@@ -145,8 +145,8 @@ describe(OpenAiChatStreamRenderer.name, () => {
   it('sends an error the openai SDK raises as an APIError', async () => {
     const sut = new OpenAiChatStreamRenderer(CTX);
     const sse =
-      sut.event({ event: { $case: 'start', value: {} } }) +
-      sut.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream stalled for 30000 ms' } } });
+      sut.event({ event: { $case: 'start', value: { id: '', model: '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } }) +
+      sut.event({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT, message: 'upstream stalled for 30000 ms', providerStatus: 0, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] } } });
 
     expect(sse.split('\n\n')[1]).toBe('data: {"error":{"message":"upstream stalled for 30000 ms","type":"api_error","param":null,"code":"upstream_timeout"}}');
 

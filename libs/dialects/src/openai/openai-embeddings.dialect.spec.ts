@@ -13,24 +13,25 @@ const RESPONSE: EmbedResponse = {
     { index: 0, values: [0.0078125, -0.009765625, 0.015625] },
     { index: 1, values: [-0.5, 0.25, 1] },
   ],
-  usage: { inputTokens: 9 },
+  usage: { inputTokens: 9, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
+  usageEstimated: false,
 };
 
 describe(OpenAiEmbeddingsDialect.name, () => {
   const sut = new OpenAiEmbeddingsDialect();
 
   it.each<[string, unknown, unknown]>([
-    ['a string', 'The food was delicious.', [{ text: 'The food was delicious.' }]],
-    ['strings', ['a', 'b'], [{ text: 'a' }, { text: 'b' }]],
-    ['one token array', [1820, 25977], [{ tokens: [1820, 25977] }]],
-    ['token arrays', [[1820], [25977, 3]], [{ tokens: [1820] }, { tokens: [25977, 3] }]],
+    ['a string', 'The food was delicious.', [{ text: 'The food was delicious.', tokens: [] }]],
+    ['strings', ['a', 'b'], [{ text: 'a', tokens: [] }, { text: 'b', tokens: [] }]],
+    ['one token array', [1820, 25977], [{ text: '', tokens: [1820, 25977] }]],
+    ['token arrays', [[1820], [25977, 3]], [{ text: '', tokens: [1820] }, { text: '', tokens: [25977, 3] }]],
   ])('reads %s as input', (_what, input, inputs) => {
     expect(sut.parseEmbedRequest({ model: 'text-embedding-3-small', input }).request.inputs).toStrictEqual(inputs);
   });
 
   it('reads dimensions, the encoding and the end user, and lists unknown fields as dropped', () => {
     expect(sut.parseEmbedRequest({ model: 'text-embedding-3-large', input: 'x', dimensions: 256, encoding_format: 'base64', user: 'u-1', extra: 1 })).toStrictEqual({
-      request: { model: 'text-embedding-3-large', inputs: [{ text: 'x' }], dimensions: 256, meta: { endUserId: 'u-1', dialect: 1 }, droppedParams: ['extra'] },
+      request: { model: 'text-embedding-3-large', inputs: [{ text: 'x', tokens: [] }], dimensions: 256, meta: { endUserId: 'u-1', dialect: 1, requestId: '', tenantId: '', keyId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' }, droppedParams: ['extra'], taskType: '', title: '' },
       encoding: 'base64',
       batch: false,
     });

@@ -25,8 +25,10 @@ export class OpenAiEmbeddingsDialect implements EmbedDialect {
         model,
         inputs: parseInputs(body['input']),
         dimensions: optInteger(body['dimensions'], 'dimensions', 1),
-        meta: { endUserId: optString(body['user'], 'user') ?? '', dialect: Dialect.DIALECT_OPENAI },
+        meta: { endUserId: optString(body['user'], 'user') ?? '', dialect: Dialect.DIALECT_OPENAI, requestId: '', tenantId: '', keyId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
         droppedParams: dropped,
+        taskType: '',
+        title: '',
       },
       encoding,
       batch: false,
@@ -53,13 +55,13 @@ function parseInputs(raw: unknown): EmbedInput[] {
   if (typeof raw === 'string') return [textInput(raw, 'input')];
   if (!Array.isArray(raw)) throw IrError.invalid('input: expected a string or an array', 'input');
   if (raw.length === 0) throw IrError.invalid('input: must not be empty', 'input');
-  if (raw.every((v) => typeof v === 'number')) return [{ tokens: tokensOf(raw, 'input') }];
-  return raw.map((v, i) => (typeof v === 'string' ? textInput(v, `input[${i}]`) : { tokens: tokensOf(v, `input[${i}]`) }));
+  if (raw.every((v) => typeof v === 'number')) return [{ tokens: tokensOf(raw, 'input'), text: '' }];
+  return raw.map((v, i) => (typeof v === 'string' ? textInput(v, `input[${i}]`) : { tokens: tokensOf(v, `input[${i}]`), text: '' }));
 }
 
 function textInput(text: string, path: string): EmbedInput {
   if (!text) throw IrError.invalid(`${path}: must not be empty`, path);
-  return { text };
+  return { text, tokens: [] };
 }
 
 function tokensOf(raw: unknown, path: string): number[] {

@@ -23,7 +23,7 @@ describe(mapAnthropicError.name, () => {
 
     const event = PROVIDERS.anthropic.mapError(status, body, retryAfter);
 
-    expect(event).toStrictEqual<ErrorEvent>({ kind: ErrorKind[kind], providerStatus: status, message: UPSTREAM_FAULTS[fault].text, retryable, retryAfterMs });
+    expect(event).toStrictEqual<ErrorEvent>({ kind: ErrorKind[kind], providerStatus: status, message: UPSTREAM_FAULTS[fault].text, retryable, retryAfterMs, param: '', attemptLog: [] });
     expect(event.message).not.toContain(upstreamMessage);
   });
 
@@ -49,6 +49,8 @@ describe(mapAnthropicError.name, () => {
       message: UPSTREAM_FAULTS.overloaded.text,
       retryable: true,
       retryAfterMs: 2000,
+      param: '',
+      attemptLog: [],
     });
   });
 
@@ -64,6 +66,8 @@ describe(mapAnthropicError.name, () => {
       message: UPSTREAM_FAULTS.timeout.text,
       retryable: true,
       retryAfterMs: 0,
+      param: '',
+      attemptLog: [],
     });
   });
 });

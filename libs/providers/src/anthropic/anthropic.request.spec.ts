@@ -15,8 +15,8 @@ const TARGETS: Record<string, UpstreamTarget> = {
   'streaming-chat': { baseUrl: 'https://anthropic-proxy.internal/v1/', apiKey: 'sk-ant-proxy', upstreamModel: 'claude-opus-4-1-20250805', options: {} },
 };
 
-const text = (t: string): ContentPart => ({ part: { $case: 'text', value: { text: t } } });
-const user = (...content: ContentPart[]): ChatRequest['messages'] => [{ role: Role.ROLE_USER, content }];
+const text = (t: string): ContentPart => ({ part: { $case: 'text', value: { text: t, signature: '' } }, cacheControlJson: '' });
+const user = (...content: ContentPart[]): ChatRequest['messages'] => [{ role: Role.ROLE_USER, content, name: '' }];
 
 function build(request: ChatRequest, target: UpstreamTarget = TARGET): UpstreamHttpRequest {
   return PROVIDERS.anthropic.buildRequest(request, target);
@@ -66,7 +66,7 @@ describe(buildAnthropicRequest.name, () => {
   });
 
   it('takes the API version and beta flags from the target options', () => {
-    const http = build({ messages: user(text('Hi')) }, { ...TARGET, options: { anthropicVersion: '2023-01-01', anthropicBeta: 'interleaved-thinking-2025-05-14,files-api-2025-04-14' } });
+    const http = build({ messages: user(text('Hi')), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, { ...TARGET, options: { anthropicVersion: '2023-01-01', anthropicBeta: 'interleaved-thinking-2025-05-14,files-api-2025-04-14' } });
 
     expect(http.headers).toStrictEqual({
       'content-type': 'application/json',
@@ -81,7 +81,7 @@ describe(buildAnthropicRequest.name, () => {
   });
 
   it('writes a minimal request with the model maximum as max_tokens and no stream flag', () => {
-    expect(body({ model: 'claude', messages: user(text('Hi')), stream: false })).toStrictEqual({
+    expect(body({ model: 'claude', messages: user(text('Hi')), stream: false, system: [], tools: [], includeUsage: false, droppedParams: [] })).toStrictEqual({
       model: 'claude-sonnet-4-5-20250929',
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
       max_tokens: 64000,
@@ -97,12 +97,12 @@ describe(buildAnthropicRequest.name, () => {
     ['claude-sonnet-4-5', { defaultMaxTokens: 2000 }, 2000],
     ['claude-sonnet-4-5', { defaultMaxTokens: '3000' }, 3000],
   ])('defaults max_tokens for %s with options %j to %d', (model, options, maxTokens) => {
-    expect(body({ messages: user(text('Hi')) }, { ...TARGET, upstreamModel: model, options })).toMatchObject({ max_tokens: maxTokens });
+    expect(body({ messages: user(text('Hi')), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, { ...TARGET, upstreamModel: model, options })).toMatchObject({ max_tokens: maxTokens });
   });
 
   describe('thinking', () => {
     const withReasoning = (reasoning: ChatRequest['reasoning'], maxTokens?: number): Record<string, unknown> =>
-      body({ messages: user(text('Hi')), reasoning, sampling: maxTokens === undefined ? undefined : { maxTokens } }, { ...TARGET, options: { defaultMaxTokens: 8000 } });
+      body({ messages: user(text('Hi')), reasoning, sampling: maxTokens === undefined ? undefined : { maxTokens, stop: [] }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, { ...TARGET, options: { defaultMaxTokens: 8000 } });
 
     it.each<[keyof typeof Reasoning_Effort, number]>([
       ['EFFORT_MINIMAL', 1024],
@@ -121,7 +121,7 @@ describe(buildAnthropicRequest.name, () => {
 
     it('adds the budget on top of a max_tokens too small to hold it', () => {
       expect(withReasoning({ effort: Reasoning_Effort.EFFORT_LOW }, 500)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 4096 }, max_tokens: 4596 });
-      expect(withReasoning({ budgetTokens: 10000 }, 2000)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 10000 }, max_tokens: 12000 });
+      expect(withReasoning({ budgetTokens: 10000, effort: Reasoning_Effort.EFFORT_UNSPECIFIED }, 2000)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 10000 }, max_tokens: 12000 });
     });
 
     it('keeps an explicit budget below max_tokens as it is, whatever the effort', () => {
@@ -129,11 +129,11 @@ describe(buildAnthropicRequest.name, () => {
     });
 
     it('raises the default max_tokens above a larger budget', () => {
-      expect(withReasoning({ budgetTokens: 12000 })).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 12000 }, max_tokens: 16096 });
+      expect(withReasoning({ budgetTokens: 12000, effort: Reasoning_Effort.EFFORT_UNSPECIFIED })).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 12000 }, max_tokens: 16096 });
     });
 
     it('raises a budget below 1024 to the minimum and says so', () => {
-      const http = build({ messages: user(text('Hi')), reasoning: { budgetTokens: 512 }, sampling: { maxTokens: 4000 } });
+      const http = build({ messages: user(text('Hi')), reasoning: { budgetTokens: 512, effort: Reasoning_Effort.EFFORT_UNSPECIFIED }, sampling: { maxTokens: 4000, stop: [] }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
       expect(JSON.parse(http.body)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 4000 });
       expect(http.dropped).toStrictEqual(['reasoning.budget_tokens']);
@@ -147,10 +147,16 @@ describe(buildAnthropicRequest.name, () => {
       const native = (reasoning: ChatRequest['reasoning'], extras?: object): Record<string, unknown> =>
         body({
           messages: user(text('Hi')),
-          sampling: { maxTokens: 2000 },
+          sampling: { maxTokens: 2000, stop: [] },
           reasoning,
-          meta: { dialect: Dialect.DIALECT_ANTHROPIC },
+          meta: { dialect: Dialect.DIALECT_ANTHROPIC, requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
           extensions: extras && { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) },
+          model: '',
+          system: [],
+          tools: [],
+          stream: false,
+          includeUsage: false,
+          droppedParams: [],
         });
 
       it('sends an effort back as output_config.effort, not as a thinking budget', () => {
@@ -164,12 +170,12 @@ describe(buildAnthropicRequest.name, () => {
       });
 
       it('keeps the display of its thinking and sends a disabled thinking back', () => {
-        expect(native({ budgetTokens: 1500 }, { thinking: { type: 'enabled', budget_tokens: 1500, display: 'omitted' } })['thinking']).toStrictEqual({
+        expect(native({ budgetTokens: 1500, effort: Reasoning_Effort.EFFORT_UNSPECIFIED }, { thinking: { type: 'enabled', budget_tokens: 1500, display: 'omitted' } })['thinking']).toStrictEqual({
           type: 'enabled',
           budget_tokens: 1500,
           display: 'omitted',
         });
-        expect(native({ budgetTokens: 0 })['thinking']).toStrictEqual({ type: 'disabled' });
+        expect(native({ budgetTokens: 0, effort: Reasoning_Effort.EFFORT_UNSPECIFIED })['thinking']).toStrictEqual({ type: 'disabled' });
       });
     });
   });
@@ -178,14 +184,20 @@ describe(buildAnthropicRequest.name, () => {
     it('merges consecutive turns of one role and puts tool results first in a user turn', () => {
       const request: ChatRequest = {
         messages: [
-          { role: Role.ROLE_USER, content: [text('Weather in Paris?')] },
-          { role: Role.ROLE_USER, content: [text('And Oslo?')] },
-          { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'get_weather', argumentsJson: '{"city":"Paris"}' } } }] },
-          { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_2', name: 'get_weather', argumentsJson: '' } } }] },
-          { role: Role.ROLE_USER, content: [text('Be quick.')] },
-          { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_1', content: [text('18C')] } } }] },
-          { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_2', content: [], isError: true } } }] },
+          { role: Role.ROLE_USER, content: [text('Weather in Paris?')], name: '' },
+          { role: Role.ROLE_USER, content: [text('And Oslo?')], name: '' },
+          { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'get_weather', argumentsJson: '{"city":"Paris"}', signature: '' } }, cacheControlJson: '' }], name: '' },
+          { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_2', name: 'get_weather', argumentsJson: '', signature: '' } }, cacheControlJson: '' }], name: '' },
+          { role: Role.ROLE_USER, content: [text('Be quick.')], name: '' },
+          { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_1', content: [text('18C')], name: '', isError: false } }, cacheControlJson: '' }], name: '' },
+          { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_2', content: [], isError: true, name: '' } }, cacheControlJson: '' }], name: '' },
         ],
+        model: '',
+        system: [],
+        tools: [],
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       };
 
       expect(body(request)['messages']).toStrictEqual([
@@ -209,7 +221,7 @@ describe(buildAnthropicRequest.name, () => {
     });
 
     it('sends a conversation that starts with the assistant as it is', () => {
-      const request: ChatRequest = { messages: [{ role: Role.ROLE_ASSISTANT, content: [text('Hello, how can I help?')] }, ...(user(text('Hi')) ?? [])] };
+      const request: ChatRequest = { messages: [{ role: Role.ROLE_ASSISTANT, content: [text('Hello, how can I help?')], name: '' }, ...(user(text('Hi')) ?? [])], model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] };
 
       expect(body(request)['messages']).toStrictEqual([
         { role: 'assistant', content: [{ type: 'text', text: 'Hello, how can I help?' }] },
@@ -220,10 +232,16 @@ describe(buildAnthropicRequest.name, () => {
     it('skips empty text parts and the turns they leave empty', () => {
       const request: ChatRequest = {
         messages: [
-          { role: Role.ROLE_USER, content: [text('Hi')] },
-          { role: Role.ROLE_ASSISTANT, content: [text('')] },
-          { role: Role.ROLE_USER, content: [text('Still there?')] },
+          { role: Role.ROLE_USER, content: [text('Hi')], name: '' },
+          { role: Role.ROLE_ASSISTANT, content: [text('')], name: '' },
+          { role: Role.ROLE_USER, content: [text('Still there?')], name: '' },
         ],
+        model: '',
+        system: [],
+        tools: [],
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       };
 
       expect(body(request)['messages']).toStrictEqual([{ role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'text', text: 'Still there?' }] }]);
@@ -232,9 +250,15 @@ describe(buildAnthropicRequest.name, () => {
     it('makes tool call ids Anthropic accepts, the same way on both sides', () => {
       const request: ChatRequest = {
         messages: [
-          { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'functions.get_weather:0', name: 'get_weather', argumentsJson: '{}' } } }] },
-          { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'functions.get_weather:0', content: [text('ok')] } } }] },
+          { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'functions.get_weather:0', name: 'get_weather', argumentsJson: '{}', signature: '' } }, cacheControlJson: '' }], name: '' },
+          { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'functions.get_weather:0', content: [text('ok')], name: '', isError: false } }, cacheControlJson: '' }], name: '' },
         ],
+        model: '',
+        system: [],
+        tools: [],
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       };
 
       expect(body(request)['messages']).toMatchObject([{ content: [{ id: 'functions_get_weather_0' }] }, { content: [{ tool_use_id: 'functions_get_weather_0' }] }]);
@@ -247,13 +271,20 @@ describe(buildAnthropicRequest.name, () => {
           {
             role: Role.ROLE_ASSISTANT,
             content: [
-              { part: { $case: 'reasoning', value: { text: 'from deepseek' } } },
-              { part: { $case: 'reasoning', value: { text: 'mine', signature: 'EqQBsig' } } },
-              { part: { $case: 'reasoning', value: { redactedData: 'EmwKredacted' } } },
+              { part: { $case: 'reasoning', value: { text: 'from deepseek', signature: '', redactedData: '' } }, cacheControlJson: '' },
+              { part: { $case: 'reasoning', value: { text: 'mine', signature: 'EqQBsig', redactedData: '' } }, cacheControlJson: '' },
+              { part: { $case: 'reasoning', value: { redactedData: 'EmwKredacted', text: '', signature: '' } }, cacheControlJson: '' },
               text('Hello'),
             ],
+            name: '',
           },
         ],
+        model: '',
+        system: [],
+        tools: [],
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       });
 
       expect(JSON.parse(http.body)).toMatchObject({
@@ -274,15 +305,22 @@ describe(buildAnthropicRequest.name, () => {
           {
             role: Role.ROLE_USER,
             content: [
-              { part: { $case: 'image', value: { url: 'data:image/jpeg;base64,/9j/4AAQ' } } },
-              { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', mediaType: 'application/pdf', filename: 'invoice.pdf' } } },
-              { part: { $case: 'file', value: { url: 'https://example.com/report.pdf', mediaType: 'application/pdf' } } },
-              { part: { $case: 'file', value: { url: 'data:application/pdf;base64,JVBERi0xLjcK' } } },
-              { part: { $case: 'file', value: { data: Buffer.from('Notes: ship it.').toString('base64'), mediaType: 'text/plain' } } },
-              { part: { $case: 'toolResult', value: { callId: 'toolu_1', content: [{ part: { $case: 'image', value: { data: 'iVBORw0K', mediaType: 'image/png' } } }] } } },
+              { part: { $case: 'image', value: { url: 'data:image/jpeg;base64,/9j/4AAQ', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' },
+              { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', mediaType: 'application/pdf', filename: 'invoice.pdf', url: '', fileId: '' } }, cacheControlJson: '' },
+              { part: { $case: 'file', value: { url: 'https://example.com/report.pdf', mediaType: 'application/pdf', data: '', filename: '', fileId: '' } }, cacheControlJson: '' },
+              { part: { $case: 'file', value: { url: 'data:application/pdf;base64,JVBERi0xLjcK', data: '', mediaType: '', filename: '', fileId: '' } }, cacheControlJson: '' },
+              { part: { $case: 'file', value: { data: Buffer.from('Notes: ship it.').toString('base64'), mediaType: 'text/plain', url: '', filename: '', fileId: '' } }, cacheControlJson: '' },
+              { part: { $case: 'toolResult', value: { callId: 'toolu_1', content: [{ part: { $case: 'image', value: { data: 'iVBORw0K', mediaType: 'image/png', url: '', detail: '' } }, cacheControlJson: '' }], name: '', isError: false } }, cacheControlJson: '' },
             ],
+            name: '',
           },
         ],
+        model: '',
+        system: [],
+        tools: [],
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       };
 
       expect(body(request)['messages']).toStrictEqual([
@@ -302,8 +340,14 @@ describe(buildAnthropicRequest.name, () => {
 
     it("sends an Anthropic client's Files API id as a file document source", () => {
       const request: ChatRequest = {
-        messages: user({ part: { $case: 'file', value: { fileId: 'file_011CNha8iCJcU1wXNR6q4V8w', filename: 'spec.pdf' } } }),
-        meta: { dialect: Dialect.DIALECT_ANTHROPIC },
+        messages: user({ part: { $case: 'file', value: { fileId: 'file_011CNha8iCJcU1wXNR6q4V8w', filename: 'spec.pdf', data: '', url: '', mediaType: '' } }, cacheControlJson: '' }),
+        meta: { dialect: Dialect.DIALECT_ANTHROPIC, requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', cacheMode: '', allowedRegions: [], clientRequestId: '' },
+        model: '',
+        system: [],
+        tools: [],
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       };
 
       expect(body(request)['messages']).toStrictEqual([
@@ -314,9 +358,13 @@ describe(buildAnthropicRequest.name, () => {
     it('passes cache_control markers on system parts, blocks and tools', () => {
       const cache = '{"type":"ephemeral","ttl":"1h"}';
       const b = body({
-        system: [{ part: { $case: 'text', value: { text: 'Long manual' } }, cacheControlJson: cache }],
-        messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Q' } }, cacheControlJson: '{"type":"ephemeral"}' }] }],
-        tools: [{ name: 'ping', cacheControlJson: '{"type":"ephemeral"}' }],
+        system: [{ part: { $case: 'text', value: { text: 'Long manual', signature: '' } }, cacheControlJson: cache }],
+        messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Q', signature: '' } }, cacheControlJson: '{"type":"ephemeral"}' }], name: '' }],
+        tools: [{ name: 'ping', cacheControlJson: '{"type":"ephemeral"}', description: '', parametersJson: '', strict: false }],
+        model: '',
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       });
 
       expect(b).toMatchObject({
@@ -327,65 +375,65 @@ describe(buildAnthropicRequest.name, () => {
     });
 
     it.each<[string, ChatRequest, string, string]>([
-      ['audio', { messages: user({ part: { $case: 'audio', value: { data: 'UklGR', format: 'wav' } } }) }, 'messages[0].content[0]: Anthropic does not accept audio input', 'messages[0].content[0]'],
+      ['audio', { messages: user({ part: { $case: 'audio', value: { data: 'UklGR', format: 'wav' } }, cacheControlJson: '' }), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'messages[0].content[0]: Anthropic does not accept audio input', 'messages[0].content[0]'],
       [
         'a spreadsheet',
-        { messages: user(text('Sum it'), { part: { $case: 'file', value: { data: 'UEsDBA', mediaType: 'application/vnd.ms-excel' } } }) },
+        { messages: user(text('Sum it'), { part: { $case: 'file', value: { data: 'UEsDBA', mediaType: 'application/vnd.ms-excel', url: '', filename: '', fileId: '' } }, cacheControlJson: '' }), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[1]: Anthropic accepts PDF and inline text/plain documents, not "application/vnd.ms-excel" files',
         'messages[0].content[1]',
       ],
       [
         'an OpenAI file id',
-        { messages: user({ part: { $case: 'file', value: { fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL' } } }) },
+        { messages: user({ part: { $case: 'file', value: { fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL', data: '', url: '', mediaType: '', filename: '' } }, cacheControlJson: '' }), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         "messages[0].content[0]: file ids cannot be sent to Anthropic; send the file's data",
         'messages[0].content[0]',
       ],
       [
         'a TIFF image',
-        { messages: user({ part: { $case: 'image', value: { data: 'SUkqAA', mediaType: 'image/tiff' } } }) },
+        { messages: user({ part: { $case: 'image', value: { data: 'SUkqAA', mediaType: 'image/tiff', url: '', detail: '' } }, cacheControlJson: '' }), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[0]: Anthropic accepts jpeg, png, gif and webp images, not "image/tiff"',
         'messages[0].content[0]',
       ],
       [
         'an ftp image URL',
-        { messages: user({ part: { $case: 'image', value: { url: 'ftp://example.com/a.png' } } }) },
+        { messages: user({ part: { $case: 'image', value: { url: 'ftp://example.com/a.png', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' }), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[0]: image URLs must be http(s) or data: URLs',
         'messages[0].content[0]',
       ],
       [
         'tool arguments that are not JSON',
-        { messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'f', argumentsJson: '{"city":' } } }] }] },
+        { messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'f', argumentsJson: '{"city":', signature: '' } }, cacheControlJson: '' }], name: '' }], model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[0].arguments: tool call arguments are not valid JSON',
         'messages[0].content[0].arguments',
       ],
       [
         'tool arguments that are an array',
-        { messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'f', argumentsJson: '[1]' } } }] }] },
+        { messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'f', argumentsJson: '[1]', signature: '' } }, cacheControlJson: '' }], name: '' }], model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[0].arguments: tool call arguments must be a JSON object',
         'messages[0].content[0].arguments',
       ],
       [
         'an image in an assistant turn',
-        { messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png' } } }] }] },
+        { messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' }], name: '' }], model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[0]: assistant messages cannot carry image parts',
         'messages[0].content[0]',
       ],
       [
         'a tool call in a user turn',
-        { messages: user({ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'f' } } }) },
+        { messages: user({ part: { $case: 'toolCall', value: { id: 'toolu_1', name: 'f', argumentsJson: '', signature: '' } }, cacheControlJson: '' }), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[0]: user messages cannot carry toolCall parts',
         'messages[0].content[0]',
       ],
-      ['a message without a role', { messages: [{ content: [text('Hi')] }] }, 'messages[0].role: message role is missing', 'messages[0].role'],
+      ['a message without a role', { messages: [{ content: [text('Hi')], role: Role.ROLE_UNSPECIFIED, name: '' }], model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'messages[0].role: message role is missing', 'messages[0].role'],
       [
         'an image in the system prompt',
-        { system: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png' } } }], messages: user(text('Hi')) },
+        { system: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' }], messages: user(text('Hi')), model: '', tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'system[0]: Anthropic system prompts take text only, not image parts',
         'system[0]',
       ],
       [
         'a cache marker that is not an object',
-        { messages: user({ part: { $case: 'text', value: { text: 'Q' } }, cacheControlJson: '"ephemeral"' }) },
+        { messages: user({ part: { $case: 'text', value: { text: 'Q', signature: '' } }, cacheControlJson: '"ephemeral"' }), model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'messages[0].content[0].cache_control: expected an object',
         'messages[0].content[0].cache_control',
       ],
@@ -395,7 +443,7 @@ describe(buildAnthropicRequest.name, () => {
   });
 
   describe('tools and sampling', () => {
-    const tools: ChatRequest['tools'] = [{ name: 'ping', parametersJson: '{"properties":{"host":{"type":"string"}}}' }];
+    const tools: ChatRequest['tools'] = [{ name: 'ping', parametersJson: '{"properties":{"host":{"type":"string"}}}', description: '', strict: false, cacheControlJson: '' }];
 
     it.each<[keyof typeof ToolChoice_Mode, boolean, unknown]>([
       ['MODE_AUTO', false, { type: 'auto' }],
@@ -405,44 +453,44 @@ describe(buildAnthropicRequest.name, () => {
       ['MODE_REQUIRED', true, { type: 'any', disable_parallel_tool_use: true }],
       ['MODE_NONE', true, { type: 'none' }],
     ])('writes tool choice %s (disable parallel: %s) as %j', (mode, disableParallel, wire) => {
-      expect(body({ messages: user(text('Hi')), tools, toolChoice: { mode: ToolChoice_Mode[mode], disableParallel } })['tool_choice']).toStrictEqual(wire);
+      expect(body({ messages: user(text('Hi')), tools, toolChoice: { mode: ToolChoice_Mode[mode], disableParallel, name: '' }, model: '', system: [], stream: false, includeUsage: false, droppedParams: [] })['tool_choice']).toStrictEqual(wire);
     });
 
     it('sends no tool_choice without tools and none for an unspecified choice', () => {
-      expect(body({ messages: user(text('Hi')), toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED } })).not.toHaveProperty('tool_choice');
-      expect(body({ messages: user(text('Hi')), tools, toolChoice: {} })).not.toHaveProperty('tool_choice');
+      expect(body({ messages: user(text('Hi')), toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED, name: '', disableParallel: false }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] })).not.toHaveProperty('tool_choice');
+      expect(body({ messages: user(text('Hi')), tools, toolChoice: { mode: ToolChoice_Mode.MODE_UNSPECIFIED, name: '', disableParallel: false }, model: '', system: [], stream: false, includeUsage: false, droppedParams: [] })).not.toHaveProperty('tool_choice');
     });
 
     it('completes a schema without a type as an object schema', () => {
-      expect(body({ messages: user(text('Hi')), tools })['tools']).toStrictEqual([{ name: 'ping', input_schema: { type: 'object', properties: { host: { type: 'string' } } } }]);
+      expect(body({ messages: user(text('Hi')), tools, model: '', system: [], stream: false, includeUsage: false, droppedParams: [] })['tools']).toStrictEqual([{ name: 'ping', input_schema: { type: 'object', properties: { host: { type: 'string' } } } }]);
     });
 
     it('rejects a tool schema that is not an object schema', () => {
-      rejects({ messages: user(text('Hi')), tools: [{ name: 'f', parametersJson: '{"type":"string"}' }] }, 'tools[0].parameters: Anthropic tools need an object schema ("type": "object")', 'tools[0].parameters');
+      rejects({ messages: user(text('Hi')), tools: [{ name: 'f', parametersJson: '{"type":"string"}', description: '', strict: false, cacheControlJson: '' }], model: '', system: [], stream: false, includeUsage: false, droppedParams: [] }, 'tools[0].parameters: Anthropic tools need an object schema ("type": "object")', 'tools[0].parameters');
     });
 
     it('clamps a temperature above 1 and lists it', () => {
-      const http = build({ messages: user(text('Hi')), sampling: { temperature: 1.6, presencePenalty: 0, frequencyPenalty: 0 } });
+      const http = build({ messages: user(text('Hi')), sampling: { temperature: 1.6, presencePenalty: 0, frequencyPenalty: 0, stop: [] }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
       expect(JSON.parse(http.body)).toMatchObject({ temperature: 1 });
       expect(http.dropped).toStrictEqual(['temperature']);
     });
 
     it.each<[string, ChatRequest['sampling'], string, string]>([
-      ['n > 1', { n: 2 }, 'n: Anthropic returns one choice per request; n must be 1', 'n'],
-      ['logprobs', { logprobs: true }, 'logprobs: Anthropic does not return log probabilities', 'logprobs'],
-      ['top_logprobs', { topLogprobs: 5 }, 'top_logprobs: Anthropic does not return log probabilities', 'top_logprobs'],
+      ['n > 1', { n: 2, stop: [] }, 'n: Anthropic returns one choice per request; n must be 1', 'n'],
+      ['logprobs', { logprobs: true, stop: [] }, 'logprobs: Anthropic does not return log probabilities', 'logprobs'],
+      ['top_logprobs', { topLogprobs: 5, stop: [] }, 'top_logprobs: Anthropic does not return log probabilities', 'top_logprobs'],
     ])('rejects %s, which changes the answer shape', (_what, sampling, message, param) => {
-      rejects({ messages: user(text('Hi')), sampling }, message, param);
+      rejects({ messages: user(text('Hi')), sampling, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, message, param);
     });
 
     it('accepts n = 1', () => {
-      expect(body({ messages: user(text('Hi')), sampling: { n: 1 } })).not.toHaveProperty('n');
+      expect(body({ messages: user(text('Hi')), sampling: { n: 1, stop: [] }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] })).not.toHaveProperty('n');
     });
 
     it('rejects a schema-less JSON mode', () => {
       rejects(
-        { messages: user(text('Hi')), responseFormat: { type: ResponseFormat_Type.TYPE_JSON_OBJECT } },
+        { messages: user(text('Hi')), responseFormat: { type: ResponseFormat_Type.TYPE_JSON_OBJECT, schemaName: '', schemaJson: '', strict: false }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         'response_format: Anthropic has no schema-less JSON mode; use a json_schema response format',
         'response_format',
       );
@@ -455,10 +503,16 @@ describe(buildAnthropicRequest.name, () => {
       const allowing: UpstreamTarget = { ...TARGET, passthrough: { allow: ['model', 'max_tokens', 'stream', 'service_tier'] } };
       const request: ChatRequest = {
         messages: user(text('Hi')),
-        sampling: { maxTokens: 100 },
-        responseFormat: { type: ResponseFormat_Type.TYPE_JSON_SCHEMA, schemaName: 'r', schemaJson: '{"type":"object"}' },
-        meta: { endUserId: 'user-1234' },
+        sampling: { maxTokens: 100, stop: [] },
+        responseFormat: { type: ResponseFormat_Type.TYPE_JSON_SCHEMA, schemaName: 'r', schemaJson: '{"type":"object"}', strict: false },
+        meta: { endUserId: 'user-1234', requestId: '', tenantId: '', keyId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', allowedRegions: [], clientRequestId: '' },
         extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) },
+        model: '',
+        system: [],
+        tools: [],
+        stream: false,
+        includeUsage: false,
+        droppedParams: [],
       };
 
       expect(body(request, allowing)).toStrictEqual({
@@ -477,7 +531,7 @@ describe(buildAnthropicRequest.name, () => {
       ['inference_geo', { inference_geo: 'us' }],
     ])('refuses %s by default, naming it', (param, extras) => {
       rejects(
-        { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) } },
+        { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         expect.stringContaining(`${param}: this gateway does not forward this field`) as unknown as string,
         param,
       );
@@ -485,7 +539,7 @@ describe(buildAnthropicRequest.name, () => {
 
     it('drops workspace_id, service_tier and speed by default and forwards cache_control, listing what it dropped', () => {
       const extras = { workspace_id: 'wrkspc_other', service_tier: 'auto', speed: 'fast', cache_control: { type: 'ephemeral' } };
-      const http = build({ messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) } });
+      const http = build({ messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify(extras) }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
       expect(JSON.parse(http.body)).toMatchObject({ cache_control: { type: 'ephemeral' } });
       expect(JSON.parse(http.body)).not.toHaveProperty('workspace_id');
@@ -494,13 +548,13 @@ describe(buildAnthropicRequest.name, () => {
 
     it('forwards mcp_servers to a provider whose policy allows it', () => {
       const servers = [{ type: 'url', url: 'https://mcp.example/sse', name: 'docs' }];
-      const request: ChatRequest = { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify({ mcp_servers: servers }) } };
+      const request: ChatRequest = { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_ANTHROPIC, json: JSON.stringify({ mcp_servers: servers }) }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] };
 
       expect(body(request, { ...TARGET, passthrough: { allow: ['mcp_servers'] } })['mcp_servers']).toStrictEqual(servers);
     });
 
     it('lists the extras of other dialects as dropped', () => {
-      const http = build({ messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"labels":{"a":"b"}}' } });
+      const http = build({ messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"labels":{"a":"b"}}' }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
       expect(http.dropped).toStrictEqual(['safetySettings', 'labels']);
       expect(JSON.parse(http.body)).not.toHaveProperty('safetySettings');
@@ -508,7 +562,7 @@ describe(buildAnthropicRequest.name, () => {
 
     it("refuses another dialect's extra that its own family's rules refuse, since it cannot be forwarded here either", () => {
       rejects(
-        { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"cachedContent":"c/1"}' } },
+        { messages: user(text('Hi')), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"cachedContent":"c/1"}' }, model: '', system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
         expect.stringContaining('cachedContent: the upstream serving this model cannot take this field') as unknown as string,
         'cachedContent',
       );

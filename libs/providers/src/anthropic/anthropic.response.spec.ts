@@ -29,9 +29,9 @@ describe(parseAnthropicResponse.name, () => {
     });
 
     expect(toIrJson(events)).toStrictEqual([
-      { event: { $case: 'start', value: { id: 'msg_1', model: 'claude-sonnet-4-5' } } },
-      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'toolu_1', name: 'ping', argumentsDelta: '{}', choice: 0 } } },
-      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_TOOL_CALLS', rawReason: 'tool_use', choice: 0 } } },
+      { event: { $case: 'start', value: { id: 'msg_1', model: 'claude-sonnet-4-5', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } },
+      { event: { $case: 'toolCallDelta', value: { index: 0, id: 'toolu_1', name: 'ping', argumentsDelta: '{}', choice: 0, signature: '' } } },
+      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_TOOL_CALLS', rawReason: 'tool_use', choice: 0, stopSequence: '' } } },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { FinishReason, ResponseEvent, Usage } from '@switchyard/ir';
+import { FinishReason, ResponseEvent, StopEvent, Usage } from '@switchyard/ir';
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicUsage } from './anthropic.types';
 import { countOf, objectsOf } from '../core/json-shape';
 
@@ -39,23 +39,23 @@ export function anthropicUsageToIr(u: AnthropicUsage): Usage {
 export function parseAnthropicResponse(raw: unknown): ResponseEvent[] {
   const body = raw as AnthropicMessage | null;
   if (!body || typeof body !== 'object' || !Array.isArray(body.content)) throw new Error('upstream response has no content');
-  const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: body.id ?? '', model: body.model ?? '' } } }];
+  const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: body.id ?? '', model: body.model ?? '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } }];
   let toolIndex = 0;
   for (const block of objectsOf<AnthropicContentBlock>(body.content, 'content')) {
     switch (block.type) {
       case 'text':
-        if (block.text) events.push({ event: { $case: 'textDelta', value: { text: block.text, choice: 0 } } });
+        if (block.text) events.push({ event: { $case: 'textDelta', value: { text: block.text, choice: 0, logprobsJson: '', signature: '' } } });
         break;
       case 'thinking':
-        if (block.thinking) events.push({ event: { $case: 'reasoningDelta', value: { text: block.thinking, choice: 0 } } });
-        if (block.signature) events.push({ event: { $case: 'reasoningDelta', value: { signature: block.signature, choice: 0 } } });
+        if (block.thinking) events.push({ event: { $case: 'reasoningDelta', value: { text: block.thinking, choice: 0, signature: '', redactedData: '' } } });
+        if (block.signature) events.push({ event: { $case: 'reasoningDelta', value: { signature: block.signature, choice: 0, text: '', redactedData: '' } } });
         break;
       case 'redacted_thinking':
-        events.push({ event: { $case: 'reasoningDelta', value: { redactedData: block.data ?? '', choice: 0 } } });
+        events.push({ event: { $case: 'reasoningDelta', value: { redactedData: block.data ?? '', choice: 0, text: '', signature: '' } } });
         break;
       case 'tool_use':
         events.push({
-          event: { $case: 'toolCallDelta', value: { index: toolIndex++, id: block.id ?? '', name: block.name ?? '', argumentsDelta: JSON.stringify(block.input ?? {}), choice: 0 } },
+          event: { $case: 'toolCallDelta', value: { index: toolIndex++, id: block.id ?? '', name: block.name ?? '', argumentsDelta: JSON.stringify(block.input ?? {}), choice: 0, signature: '' } },
         });
         break;
       default:
@@ -67,7 +67,6 @@ export function parseAnthropicResponse(raw: unknown): ResponseEvent[] {
   return events;
 }
 
-export function stopEvent(reason: string | null | undefined, stopSequence: string | null | undefined): { reason: FinishReason; rawReason: string; choice: number; stopSequence?: string } {
-  const stop = { reason: anthropicFinishToIr(reason), rawReason: reason ?? '', choice: 0 };
-  return stopSequence ? { ...stop, stopSequence } : stop;
+export function stopEvent(reason: string | null | undefined, stopSequence: string | null | undefined): StopEvent {
+  return { reason: anthropicFinishToIr(reason), rawReason: reason ?? '', choice: 0, stopSequence: stopSequence ?? '' };
 }

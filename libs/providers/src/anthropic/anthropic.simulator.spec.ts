@@ -11,10 +11,12 @@ describe('AnthropicAdapter with the provider simulator', () => {
   let sim: ProviderSimulator;
   const request = (stream: boolean): ChatRequest => ({
     model: 'claude',
-    system: [{ part: { $case: 'text', value: { text: 'You are terse.' } } }],
-    messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Weather in Paris and Oslo?' } } }] }],
-    tools: [{ name: 'get_weather', parametersJson: '{"type":"object","properties":{"city":{"type":"string"}}}' }],
+    system: [{ part: { $case: 'text', value: { text: 'You are terse.', signature: '' } }, cacheControlJson: '' }],
+    messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'Weather in Paris and Oslo?', signature: '' } }, cacheControlJson: '' }], name: '' }],
+    tools: [{ name: 'get_weather', parametersJson: '{"type":"object","properties":{"city":{"type":"string"}}}', description: '', strict: false, cacheControlJson: '' }],
     stream,
+    includeUsage: false,
+    droppedParams: [],
   });
   const send = (http: UpstreamHttpRequest): Promise<Response> => fetch(http.url, { method: 'POST', headers: http.headers, body: http.body });
   const scenario = {

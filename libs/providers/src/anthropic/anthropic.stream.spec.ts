@@ -48,7 +48,7 @@ describe(AnthropicStreamParser.name, () => {
 
     const events = sut.push({ event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"a\\": 1"}}' });
 
-    expect(events).toStrictEqual([{ event: { $case: 'toolCallDelta', value: { index: 0, argumentsDelta: '{"a": 1', choice: 0 } } }]);
+    expect(events).toStrictEqual([{ event: { $case: 'toolCallDelta', value: { index: 0, argumentsDelta: '{"a": 1', choice: 0, id: '', name: '', signature: '' } } }]);
   });
 
   it('keeps input usage from message_start when message_delta reports only output', () => {
@@ -91,7 +91,7 @@ describe(AnthropicStreamParser.name, () => {
 
     const events = sut.push({ event: 'error', data: JSON.stringify({ type: 'error', error: { type, message: 'boom sk-ant-api03-secret' } }) });
 
-    expect(events).toStrictEqual([{ event: { $case: 'error', value: { kind: ErrorKind[kind], providerStatus: 0, message: UPSTREAM_FAULTS[fault].text, retryable, retryAfterMs: 0 } } }]);
+    expect(events).toStrictEqual([{ event: { $case: 'error', value: { kind: ErrorKind[kind], providerStatus: 0, message: UPSTREAM_FAULTS[fault].text, retryable, retryAfterMs: 0, param: '', attemptLog: [] } } }]);
     expect(sut.done).toBe(true);
   });
 });

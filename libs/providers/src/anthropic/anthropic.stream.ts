@@ -35,7 +35,7 @@ export class AnthropicStreamParser implements ProviderStreamParser {
       case 'message_start': {
         const m = e.message ?? {};
         this.usage = { ...m.usage };
-        return [{ event: { $case: 'start', value: { id: m.id ?? '', model: m.model ?? '' } } }];
+        return [{ event: { $case: 'start', value: { id: m.id ?? '', model: m.model ?? '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } }];
       }
       case 'content_block_start':
         return this.blockStart(e);
@@ -72,15 +72,15 @@ export class AnthropicStreamParser implements ProviderStreamParser {
     const b = e.content_block ?? {};
     switch (b.type) {
       case 'text':
-        return b.text ? [{ event: { $case: 'textDelta', value: { text: b.text, choice: 0 } } }] : [];
+        return b.text ? [{ event: { $case: 'textDelta', value: { text: b.text, choice: 0, logprobsJson: '', signature: '' } } }] : [];
       case 'thinking':
-        return b.thinking ? [{ event: { $case: 'reasoningDelta', value: { text: b.thinking, choice: 0 } } }] : [];
+        return b.thinking ? [{ event: { $case: 'reasoningDelta', value: { text: b.thinking, choice: 0, signature: '', redactedData: '' } } }] : [];
       case 'redacted_thinking':
-        return [{ event: { $case: 'reasoningDelta', value: { redactedData: b.data ?? '', choice: 0 } } }];
+        return [{ event: { $case: 'reasoningDelta', value: { redactedData: b.data ?? '', choice: 0, text: '', signature: '' } } }];
       case 'tool_use': {
         const index = this.tools++;
         this.toolBlocks.set(e.index ?? 0, { index, sawArguments: false });
-        return [{ event: { $case: 'toolCallDelta', value: { index, id: b.id ?? '', name: b.name ?? '', argumentsDelta: '', choice: 0 } } }];
+        return [{ event: { $case: 'toolCallDelta', value: { index, id: b.id ?? '', name: b.name ?? '', argumentsDelta: '', choice: 0, signature: '' } } }];
       }
       default:
         return [];
@@ -91,16 +91,16 @@ export class AnthropicStreamParser implements ProviderStreamParser {
     const d = e.delta ?? {};
     switch (d.type) {
       case 'text_delta':
-        return d.text ? [{ event: { $case: 'textDelta', value: { text: d.text, choice: 0 } } }] : [];
+        return d.text ? [{ event: { $case: 'textDelta', value: { text: d.text, choice: 0, logprobsJson: '', signature: '' } } }] : [];
       case 'thinking_delta':
-        return d.thinking ? [{ event: { $case: 'reasoningDelta', value: { text: d.thinking, choice: 0 } } }] : [];
+        return d.thinking ? [{ event: { $case: 'reasoningDelta', value: { text: d.thinking, choice: 0, signature: '', redactedData: '' } } }] : [];
       case 'signature_delta':
-        return d.signature ? [{ event: { $case: 'reasoningDelta', value: { signature: d.signature, choice: 0 } } }] : [];
+        return d.signature ? [{ event: { $case: 'reasoningDelta', value: { signature: d.signature, choice: 0, text: '', redactedData: '' } } }] : [];
       case 'input_json_delta': {
         const tool = this.toolBlocks.get(e.index ?? 0);
         if (!tool || !d.partial_json) return [];
         tool.sawArguments = true;
-        return [{ event: { $case: 'toolCallDelta', value: { index: tool.index, argumentsDelta: d.partial_json, choice: 0 } } }];
+        return [{ event: { $case: 'toolCallDelta', value: { index: tool.index, argumentsDelta: d.partial_json, choice: 0, id: '', name: '', signature: '' } } }];
       }
       default:
         return [];
@@ -113,6 +113,6 @@ export class AnthropicStreamParser implements ProviderStreamParser {
     const tool = this.toolBlocks.get(blockIndex);
     if (!tool || tool.sawArguments) return [];
     tool.sawArguments = true;
-    return [{ event: { $case: 'toolCallDelta', value: { index: tool.index, argumentsDelta: '{}', choice: 0 } } }];
+    return [{ event: { $case: 'toolCallDelta', value: { index: tool.index, argumentsDelta: '{}', choice: 0, id: '', name: '', signature: '' } } }];
   }
 }

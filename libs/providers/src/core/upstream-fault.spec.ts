@@ -9,6 +9,8 @@ describe(upstreamError.name, () => {
       message: UPSTREAM_FAULTS['rate-limited'].text,
       retryable: true,
       retryAfterMs: 2000,
+      param: '',
+      attemptLog: [],
     });
   });
 

@@ -76,7 +76,7 @@ export interface UpstreamFaultFacts {
 export function upstreamError(fault: UpstreamFault, facts: UpstreamFaultFacts): ErrorEvent {
   const { kind, text } = UPSTREAM_FAULTS[fault];
   const hint = fault === 'rejected-request' && facts.code && UPSTREAM_ERROR_CODE_HINTS.has(facts.code) ? hintText(text, facts.code) : text;
-  return { kind, providerStatus: facts.status ?? 0, message: hint, retryable: facts.retryable, retryAfterMs: facts.retryAfterMs ?? 0 };
+  return { kind, providerStatus: facts.status ?? 0, message: hint, retryable: facts.retryable, retryAfterMs: facts.retryAfterMs ?? 0, param: '', attemptLog: [] };
 }
 
 /**

@@ -13,7 +13,7 @@ const gemini = PROVIDERS.gemini;
 
 describe(buildGeminiEmbedRequest.name, () => {
   it('sends one input to embedContent', () => {
-    const http = gemini.buildEmbedRequest?.({ model: 'embed', inputs: [{ text: 'How do retries back off?' }], taskType: 'RETRIEVAL_QUERY' }, EMBEDDING);
+    const http = gemini.buildEmbedRequest?.({ model: 'embed', inputs: [{ text: 'How do retries back off?', tokens: [] }], taskType: 'RETRIEVAL_QUERY', title: '', droppedParams: [] }, EMBEDDING);
 
     expect(http && { ...http, body: JSON.parse(http.body) }).toStrictEqual({
       url: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:embedContent',
@@ -25,10 +25,11 @@ describe(buildGeminiEmbedRequest.name, () => {
   it('sends several inputs to batchEmbedContents, each naming the model', () => {
     const request: EmbedRequest = {
       model: 'embed',
-      inputs: [{ text: 'Packets cross the night' }, { text: 'The gateway stays lit' }],
+      inputs: [{ text: 'Packets cross the night', tokens: [] }, { text: 'The gateway stays lit', tokens: [] }],
       dimensions: 4,
       taskType: 'RETRIEVAL_DOCUMENT',
       title: 'Router haiku',
+      droppedParams: [],
     };
 
     const http = buildGeminiEmbedRequest(request, EMBEDDING);
@@ -41,8 +42,8 @@ describe(buildGeminiEmbedRequest.name, () => {
   });
 
   it.each<[string, EmbedRequest, string, string]>([
-    ['token ids', { model: 'embed', inputs: [{ text: 'a' }, { tokens: [9906, 1917] }] }, 'input[1]: Gemini embeds text, not token ids', 'input[1]'],
-    ['no input', { model: 'embed', inputs: [] }, 'input: at least one input is needed', 'input'],
+    ['token ids', { model: 'embed', inputs: [{ text: 'a', tokens: [] }, { tokens: [9906, 1917], text: '' }], taskType: '', title: '', droppedParams: [] }, 'input[1]: Gemini embeds text, not token ids', 'input[1]'],
+    ['no input', { model: 'embed', inputs: [], taskType: '', title: '', droppedParams: [] }, 'input: at least one input is needed', 'input'],
   ])('rejects %s as an invalid request', (_what, request, message, param) => {
     const build = () => buildGeminiEmbedRequest(request, EMBEDDING);
 
@@ -53,8 +54,8 @@ describe(buildGeminiEmbedRequest.name, () => {
 
 describe(parseGeminiEmbedResponse.name, () => {
   it.each<[string, unknown]>([
-    ['single', { embeddings: [{ index: 0, values: [0.5, -0.25, 0.125] }] }],
-    ['batch', { embeddings: [{ index: 0, values: [0.0123, -0.0456, 0.0789, -0.0012] }, { index: 1, values: [-0.0321, 0.0654, -0.0987, 0.0021] }] }],
+    ['single', { embeddings: [{ index: 0, values: [0.5, -0.25, 0.125] }], usageEstimated: false }],
+    ['batch', { embeddings: [{ index: 0, values: [0.0123, -0.0456, 0.0789, -0.0012] }, { index: 1, values: [-0.0321, 0.0654, -0.0987, 0.0021] }], usageEstimated: false }],
   ])('reads the %s response, which reports no usage', (name, expected) => {
     expect(gemini.parseEmbedResponse?.(readJsonFixture(`embed.${name}.response.json`))).toStrictEqual(expected);
   });

@@ -35,6 +35,7 @@ export function parseGeminiEmbedResponse(raw: unknown): EmbedResponse {
       if (!Array.isArray(e?.values)) throw new Error(`upstream embedding ${index} has no values`);
       return { index, values: e.values as number[] };
     }),
+    usageEstimated: false,
   };
 }
 

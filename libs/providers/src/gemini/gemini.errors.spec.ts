@@ -41,6 +41,8 @@ describe(mapGeminiError.name, () => {
       message: UPSTREAM_FAULTS['upstream-failed'].text,
       retryable: true,
       retryAfterMs: 0,
+      param: '',
+      attemptLog: [],
     });
   });
 
@@ -51,6 +53,8 @@ describe(mapGeminiError.name, () => {
       message: UPSTREAM_FAULTS['request-too-large'].text,
       retryable: false,
       retryAfterMs: 0,
+      param: '',
+      attemptLog: [],
     });
   });
 });

@@ -15,11 +15,11 @@ function wire(request: ChatRequest, target: UpstreamTarget = GEMINI_25): Record<
 }
 
 function text(value: string, signature?: string): ContentPart {
-  return { part: { $case: 'text', value: signature ? { text: value, signature } : { text: value } } };
+  return { part: { $case: 'text', value: signature ? { text: value, signature } : { text: value, signature: '' } }, cacheControlJson: '' };
 }
 
 function user(...content: ContentPart[]): Message[] {
-  return [{ role: Role.ROLE_USER, content }];
+  return [{ role: Role.ROLE_USER, content, name: '' }];
 }
 
 const HI = user(text('Hi'));
@@ -60,11 +60,11 @@ describe(buildGeminiRequest.name, () => {
     ['a base URL that names the version', { baseUrl: 'http://gemini-proxy.internal:8080/v1beta/', options: { apiVersion: 'v1' } }, 'http://gemini-proxy.internal:8080/v1beta/models/gemini-2.5-flash:generateContent'],
     ['a tuned model resource', { upstreamModel: 'tunedModels/support-bot-7f2k' }, 'https://generativelanguage.googleapis.com/v1beta/tunedModels/support-bot-7f2k:generateContent'],
   ])('builds the URL with %s', (_what, change, url) => {
-    expect(PROVIDERS.gemini.buildRequest({ model: 'm', messages: HI }, { ...GEMINI_25, ...change }).url).toBe(url);
+    expect(PROVIDERS.gemini.buildRequest({ model: 'm', messages: HI, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, { ...GEMINI_25, ...change }).url).toBe(url);
   });
 
   it('refuses an apiVersion option that is not a version', () => {
-    expect(() => buildGeminiRequest({ model: 'm', messages: HI }, { ...GEMINI_25, options: { apiVersion: 'beta' } })).toThrow('gemini: options.apiVersion "beta" is not an API version such as "v1beta" or "v1"');
+    expect(() => buildGeminiRequest({ model: 'm', messages: HI, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, { ...GEMINI_25, options: { apiVersion: 'beta' } })).toThrow('gemini: options.apiVersion "beta" is not an API version such as "v1beta" or "v1"');
   });
 
   it('merges Gemini extras: modelled fields win, configurations merge key by key, server-side tools join the declarations', () => {
@@ -78,11 +78,15 @@ describe(buildGeminiRequest.name, () => {
     const request: ChatRequest = {
       model: 'm',
       messages: HI,
-      tools: [{ name: 'ping' }],
-      toolChoice: { mode: ToolChoice_Mode.MODE_AUTO },
+      tools: [{ name: 'ping', description: '', parametersJson: '', strict: false, cacheControlJson: '' }],
+      toolChoice: { mode: ToolChoice_Mode.MODE_AUTO, name: '', disableParallel: false },
       sampling: { temperature: 0.4, stop: [] },
-      reasoning: { budgetTokens: 2048 },
+      reasoning: { budgetTokens: 2048, effort: Reasoning_Effort.EFFORT_UNSPECIFIED },
       extensions: { dialect: Dialect.DIALECT_GEMINI, json: JSON.stringify(extras) },
+      system: [],
+      stream: false,
+      includeUsage: false,
+      droppedParams: [],
     };
 
     const http = buildGeminiRequest(request, { ...GEMINI_25, passthrough: { allow: ['cachedContent', 'tools.googleSearch'] } });
@@ -103,6 +107,11 @@ describe(buildGeminiRequest.name, () => {
       model: 'm',
       messages: HI,
       extensions: { dialect: Dialect.DIALECT_GEMINI, json: JSON.stringify(fields) },
+      system: [],
+      tools: [],
+      stream: false,
+      includeUsage: false,
+      droppedParams: [],
     });
     const refusal = (request: ChatRequest, target: UpstreamTarget = GEMINI_25): IrError => {
       try {
@@ -150,13 +159,13 @@ describe(buildGeminiRequest.name, () => {
     ['MODE_NONE', 'NONE'],
     ['MODE_REQUIRED', 'ANY'],
   ])('writes tool choice %s as functionCallingConfig mode %s', (mode, wireMode) => {
-    const body = wire({ model: 'm', messages: HI, tools: [{ name: 'ping' }], toolChoice: { mode: ToolChoice_Mode[mode] } });
+    const body = wire({ model: 'm', messages: HI, tools: [{ name: 'ping', description: '', parametersJson: '', strict: false, cacheControlJson: '' }], toolChoice: { mode: ToolChoice_Mode[mode], name: '', disableParallel: false }, system: [], stream: false, includeUsage: false, droppedParams: [] });
 
     expect(body['toolConfig']).toStrictEqual({ functionCallingConfig: { mode: wireMode } });
   });
 
   it('sends no toolConfig and lists nothing when there are no tools to choose from', () => {
-    const http = buildGeminiRequest({ model: 'm', messages: HI, tools: [], toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel: true } }, GEMINI_25);
+    const http = buildGeminiRequest({ model: 'm', messages: HI, tools: [], toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED, disableParallel: true, name: '' }, system: [], stream: false, includeUsage: false, droppedParams: [] }, GEMINI_25);
 
     expect({ body: JSON.parse(http.body), dropped: http.dropped }).toStrictEqual({ body: { contents: HI_CONTENTS }, dropped: undefined });
   });
@@ -166,14 +175,14 @@ describe(buildGeminiRequest.name, () => {
     ['an effort on Gemini 2.5 as a budget', { effort: Reasoning_Effort.EFFORT_HIGH }, GEMINI_25, { thinkingBudget: 24576, includeThoughts: true }],
     ['an effort as a budget when the deployment says so', { effort: Reasoning_Effort.EFFORT_MINIMAL }, { ...GEMINI_3, upstreamModel: 'gemini-flash-latest', options: { thinking: 'budget' } }, { thinkingBudget: 512, includeThoughts: true }],
     ['a budget on Gemini 3 as a budget', { effort: Reasoning_Effort.EFFORT_MEDIUM, budgetTokens: 4096 }, GEMINI_3, { thinkingBudget: 4096, includeThoughts: true }],
-    ['a zero budget as thinking off', { budgetTokens: 0 }, GEMINI_25, { thinkingBudget: 0 }],
+    ['a zero budget as thinking off', { budgetTokens: 0, effort: Reasoning_Effort.EFFORT_UNSPECIFIED }, GEMINI_25, { thinkingBudget: 0 }],
     ['reasoning without a size as the model default, shown', { effort: Reasoning_Effort.EFFORT_UNSPECIFIED }, GEMINI_25, { includeThoughts: true }],
   ])('writes %s', (_what, reasoning, target, thinkingConfig) => {
-    expect(wire({ model: 'm', messages: HI, reasoning }, target)['generationConfig']).toStrictEqual({ thinkingConfig });
+    expect(wire({ model: 'm', messages: HI, reasoning, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, target)['generationConfig']).toStrictEqual({ thinkingConfig });
   });
 
   it('writes JSON mode, logprobs and several candidates into generationConfig', () => {
-    const body = wire({ model: 'm', messages: HI, sampling: { n: 2, logprobs: true, topLogprobs: 3, stop: [] }, responseFormat: { type: ResponseFormat_Type.TYPE_JSON_OBJECT } });
+    const body = wire({ model: 'm', messages: HI, sampling: { n: 2, logprobs: true, topLogprobs: 3, stop: [] }, responseFormat: { type: ResponseFormat_Type.TYPE_JSON_OBJECT, schemaName: '', schemaJson: '', strict: false }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
     expect(body['generationConfig']).toStrictEqual({ candidateCount: 2, responseLogprobs: true, logprobs: 3, responseMimeType: 'application/json' });
   });
@@ -187,21 +196,28 @@ describe(buildGeminiRequest.name, () => {
           role: Role.ROLE_ASSISTANT,
           content: [
             text('Checking.', 'Cs4BAdHtim9signatureOnText'),
-            { part: { $case: 'toolCall', value: { id: 'call_sy_9XaTaPqDD5_0_0', name: 'get_weather', argumentsJson: '{"city":"Paris"}', signature: 'CiQB0e2Kb6TQ' } } },
-            { part: { $case: 'toolCall', value: { id: 'call_1_1', name: 'get_weather', argumentsJson: '{"city":"Oslo"}' } } },
-            { part: { $case: 'toolCall', value: { id: 'x7kq2m9p', name: 'ping', argumentsJson: '' } } },
+            { part: { $case: 'toolCall', value: { id: 'call_sy_9XaTaPqDD5_0_0', name: 'get_weather', argumentsJson: '{"city":"Paris"}', signature: 'CiQB0e2Kb6TQ' } }, cacheControlJson: '' },
+            { part: { $case: 'toolCall', value: { id: 'call_1_1', name: 'get_weather', argumentsJson: '{"city":"Oslo"}', signature: '' } }, cacheControlJson: '' },
+            { part: { $case: 'toolCall', value: { id: 'x7kq2m9p', name: 'ping', argumentsJson: '', signature: '' } }, cacheControlJson: '' },
           ],
+          name: '',
         },
         {
           role: Role.ROLE_TOOL,
           content: [
-            { part: { $case: 'toolResult', value: { callId: 'call_sy_9XaTaPqDD5_0_0', content: [text('18°C, cloudy')] } } },
-            { part: { $case: 'toolResult', value: { callId: 'call_1_1', content: [text('[7, "rain"]')] } } },
-            { part: { $case: 'toolResult', value: { callId: 'x7kq2m9p', isError: true, content: [text('{"code":"ETIMEDOUT"}')] } } },
+            { part: { $case: 'toolResult', value: { callId: 'call_sy_9XaTaPqDD5_0_0', content: [text('18°C, cloudy')], name: '', isError: false } }, cacheControlJson: '' },
+            { part: { $case: 'toolResult', value: { callId: 'call_1_1', content: [text('[7, "rain"]')], name: '', isError: false } }, cacheControlJson: '' },
+            { part: { $case: 'toolResult', value: { callId: 'x7kq2m9p', isError: true, content: [text('{"code":"ETIMEDOUT"}')], name: '' } }, cacheControlJson: '' },
           ],
+          name: '',
         },
         ...user(text('Thanks!')),
       ],
+      system: [],
+      tools: [],
+      stream: false,
+      includeUsage: false,
+      droppedParams: [],
     };
 
     expect(wire(request, GEMINI_3)['contents']).toStrictEqual([
@@ -230,10 +246,10 @@ describe(buildGeminiRequest.name, () => {
   it('adds the documented stand-in signature to unsigned call steps for Gemini 3 only', () => {
     const messages: ChatRequest['messages'] = [
       ...user(text('Ping it')),
-      { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_01A', name: 'ping', argumentsJson: '{}' } } }] },
-      { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_01A', name: 'ping', content: [text('{"ok":true}')] } } }] },
+      { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'toolu_01A', name: 'ping', argumentsJson: '{}', signature: '' } }, cacheControlJson: '' }], name: '' },
+      { role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'toolu_01A', name: 'ping', content: [text('{"ok":true}')], isError: false } }, cacheControlJson: '' }], name: '' },
     ];
-    const modelTurn = (target: UpstreamTarget) => (wire({ model: 'm', messages }, target)['contents'] as unknown[])[1];
+    const modelTurn = (target: UpstreamTarget) => (wire({ model: 'm', messages, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, target)['contents'] as unknown[])[1];
 
     expect(modelTurn(GEMINI_3)).toStrictEqual({ role: 'model', parts: [{ functionCall: { id: 'toolu_01A', name: 'ping', args: {} }, thoughtSignature: 'skip_thought_signature_validator' }] });
     expect(modelTurn(GEMINI_25)).toStrictEqual({ role: 'model', parts: [{ functionCall: { id: 'toolu_01A', name: 'ping', args: {} } }] });
@@ -242,14 +258,15 @@ describe(buildGeminiRequest.name, () => {
   it('sends the media of a tool result as functionResponse parts', () => {
     const messages: ChatRequest['messages'] = [
       ...user(text('Show me the chart')),
-      { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'fc_1', name: 'render_chart', argumentsJson: '{}' } } }] },
+      { role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'fc_1', name: 'render_chart', argumentsJson: '{}', signature: '' } }, cacheControlJson: '' }], name: '' },
       {
         role: Role.ROLE_TOOL,
-        content: [{ part: { $case: 'toolResult', value: { callId: 'fc_1', content: [text('Rendered.'), { part: { $case: 'image', value: { data: 'iVBORw0KGgo=', mediaType: 'image/png' } } }] } } }],
+        content: [{ part: { $case: 'toolResult', value: { callId: 'fc_1', content: [text('Rendered.'), { part: { $case: 'image', value: { data: 'iVBORw0KGgo=', mediaType: 'image/png', url: '', detail: '' } }, cacheControlJson: '' }], name: '', isError: false } }, cacheControlJson: '' }],
+        name: '',
       },
     ];
 
-    expect((wire({ model: 'm', messages })['contents'] as unknown[])[2]).toStrictEqual({
+    expect((wire({ model: 'm', messages, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] })['contents'] as unknown[])[2]).toStrictEqual({
       role: 'user',
       parts: [{ functionResponse: { id: 'fc_1', name: 'render_chart', response: { output: 'Rendered.' }, parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] } }],
     });
@@ -259,12 +276,17 @@ describe(buildGeminiRequest.name, () => {
     const request: ChatRequest = {
       model: 'm',
       messages: user(
-        { part: { $case: 'audio', value: { data: 'UklGRiQAAABXQVZF', format: 'wav' } } },
-        { part: { $case: 'image', value: { url: 'data:image/webp;base64,UklGRlYAAABXRUJQ' } } },
-        { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', filename: 'invoice.pdf' } } },
-        { part: { $case: 'file', value: { url: 'gs://acme-docs/contract.pdf?generation=3' } } },
-        { part: { $case: 'file', value: { fileId: 'files/abc-123', mediaType: 'video/mp4' } } },
+        { part: { $case: 'audio', value: { data: 'UklGRiQAAABXQVZF', format: 'wav' } }, cacheControlJson: '' },
+        { part: { $case: 'image', value: { url: 'data:image/webp;base64,UklGRlYAAABXRUJQ', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' },
+        { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', filename: 'invoice.pdf', url: '', mediaType: '', fileId: '' } }, cacheControlJson: '' },
+        { part: { $case: 'file', value: { url: 'gs://acme-docs/contract.pdf?generation=3', data: '', mediaType: '', filename: '', fileId: '' } }, cacheControlJson: '' },
+        { part: { $case: 'file', value: { fileId: 'files/abc-123', mediaType: 'video/mp4', data: '', url: '', filename: '' } }, cacheControlJson: '' },
       ),
+      system: [],
+      tools: [],
+      stream: false,
+      includeUsage: false,
+      droppedParams: [],
     };
 
     const http = buildGeminiRequest(request, GEMINI_25);
@@ -287,37 +309,37 @@ describe(buildGeminiRequest.name, () => {
   it.each<[string, ChatRequest, string, string]>([
     [
       'an image URL of unknown type',
-      { model: 'm', messages: user({ part: { $case: 'image', value: { url: 'https://cdn.example.com/render?id=42' } } }) },
+      { model: 'm', messages: user({ part: { $case: 'image', value: { url: 'https://cdn.example.com/render?id=42', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' }), system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
       'messages[0].content[0].image.url: Gemini needs the media type of an image URL; give one (or a URL or file name ending in a known extension such as .png, .jpg or .pdf)',
       'messages[0].content[0].image.url',
     ],
     [
       'an OpenAI file id',
-      { model: 'm', messages: user({ part: { $case: 'file', value: { fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL' } } }) },
+      { model: 'm', messages: user({ part: { $case: 'file', value: { fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL', data: '', url: '', mediaType: '', filename: '' } }, cacheControlJson: '' }), system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
       'messages[0].content[0].file.file_id: "file-6F2ksmvXxt4VdoqmHRw6kL" is not a Gemini Files API name (files/…)',
       'messages[0].content[0].file.file_id',
     ],
-    ['a non-text system part', { model: 'm', system: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png' } } }], messages: HI }, 'system[0]: Gemini system instructions take text only', 'system[0]'],
+    ['a non-text system part', { model: 'm', system: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' }], messages: HI, tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'system[0]: Gemini system instructions take text only', 'system[0]'],
     [
       'a tool call in a user message',
-      { model: 'm', messages: user({ part: { $case: 'toolCall', value: { id: 'c1', name: 'f' } } }) },
+      { model: 'm', messages: user({ part: { $case: 'toolCall', value: { id: 'c1', name: 'f', argumentsJson: '', signature: '' } }, cacheControlJson: '' }), system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
       'messages[0].content[0]: only assistant messages can carry tool calls',
       'messages[0].content[0]',
     ],
     [
       'tool call arguments that are not a JSON object',
-      { model: 'm', messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'c1', name: 'f', argumentsJson: '["a"]' } } }] }] },
+      { model: 'm', messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'toolCall', value: { id: 'c1', name: 'f', argumentsJson: '["a"]', signature: '' } }, cacheControlJson: '' }], name: '' }], system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
       'messages[0].content[0].tool_call.arguments: Gemini takes tool call arguments as a JSON object',
       'messages[0].content[0].tool_call.arguments',
     ],
     [
       'a tool result whose call is unknown',
-      { model: 'm', messages: [{ role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'call_404', content: [text('ok')] } } }] }] },
+      { model: 'm', messages: [{ role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'call_404', content: [text('ok')], name: '', isError: false } }, cacheControlJson: '' }], name: '' }], system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] },
       'messages[0].content[0].tool_result: Gemini needs the function name of a tool result, and no earlier tool call has id "call_404"',
       'messages[0].content[0].tool_result.call_id',
     ],
-    ['a message without a role', { model: 'm', messages: [{ content: [text('Hi')] }] }, 'messages[0]: message role is missing', 'messages[0].role'],
-    ['a conversation with nothing to send', { model: 'm', messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'reasoning', value: { text: 'hmm' } } }] }] }, 'messages: Gemini needs at least one message with content', 'messages'],
+    ['a message without a role', { model: 'm', messages: [{ content: [text('Hi')], role: Role.ROLE_UNSPECIFIED, name: '' }], system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'messages[0]: message role is missing', 'messages[0].role'],
+    ['a conversation with nothing to send', { model: 'm', messages: [{ role: Role.ROLE_ASSISTANT, content: [{ part: { $case: 'reasoning', value: { text: 'hmm', signature: '', redactedData: '' } }, cacheControlJson: '' }], name: '' }], system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'messages: Gemini needs at least one message with content', 'messages'],
   ])('rejects %s as an invalid request naming the field', (_what, request, message, param) => {
     const build = () => buildGeminiRequest(request, GEMINI_25);
 

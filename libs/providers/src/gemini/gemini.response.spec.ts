@@ -35,7 +35,7 @@ describe(parseGeminiResponse.name, () => {
     });
 
     expect(toIrJson(events)).toStrictEqual([
-      { event: { $case: 'start', value: { id: 'r1', model: 'gemini-2.5-flash' } } },
+      { event: { $case: 'start', value: { id: 'r1', model: 'gemini-2.5-flash', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } },
       {
         event: {
           $case: 'textDelta',
@@ -45,10 +45,11 @@ describe(parseGeminiResponse.name, () => {
             logprobsJson: JSON.stringify({
               content: [{ token: 'Oui', logprob: -0.01, bytes: [79, 117, 105], top_logprobs: [{ token: 'Oui', logprob: -0.01, bytes: [79, 117, 105] }, { token: 'Non', logprob: -4.6, bytes: [78, 111, 110] }] }],
             }),
+            signature: '',
           },
         },
       },
-      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_STOP', rawReason: 'STOP', choice: 0 } } },
+      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_STOP', rawReason: 'STOP', choice: 0, stopSequence: '' } } },
     ]);
   });
 

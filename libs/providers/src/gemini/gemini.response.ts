@@ -48,6 +48,7 @@ export function geminiUsageToIr(u: GeminiUsageMetadata): Usage {
     outputTokens: countOf(u.candidatesTokenCount, 'candidatesTokenCount') + thoughts,
     cachedInputTokens: u.cachedContentTokenCount ?? 0,
     reasoningTokens: thoughts,
+    cacheCreationInputTokens: 0,
   };
 }
 
@@ -75,18 +76,15 @@ export class CandidateReader {
       if (part.functionCall) {
         const call = part.functionCall;
         const index = state.calls++;
-        const value = { index, id: call.id || mintCallId(responseId, choice, index), name: call.name ?? '', argumentsDelta: JSON.stringify(call.args ?? {}), choice };
-        out.push({ event: { $case: 'toolCallDelta', value: signature ? { ...value, signature } : value } });
+        const value = { index, id: call.id || mintCallId(responseId, choice, index), name: call.name ?? '', argumentsDelta: JSON.stringify(call.args ?? {}), choice, signature: signature ?? '' };
+        out.push({ event: { $case: 'toolCallDelta', value } });
       } else if (part.thought) {
-        if (part.text || signature) out.push({ event: { $case: 'reasoningDelta', value: signature ? { text: part.text ?? '', signature, choice } : { text: part.text ?? '', choice } } });
+        if (part.text || signature) out.push({ event: { $case: 'reasoningDelta', value: signature ? { text: part.text ?? '', signature, choice, redactedData: '' } : { text: part.text ?? '', choice, signature: '', redactedData: '' } } });
       } else if (part.text !== undefined) {
         // A signature may come alone on an empty text part at the end of a stream.
         if (!part.text && !signature) continue;
-        const value: { text: string; choice: number; logprobsJson?: string; signature?: string } = { text: part.text, choice };
-        if (logprobs) value.logprobsJson = logprobs;
+        out.push({ event: { $case: 'textDelta', value: { text: part.text, choice, logprobsJson: logprobs ?? '', signature: signature ?? '' } } });
         logprobs = undefined;
-        if (signature) value.signature = signature;
-        out.push({ event: { $case: 'textDelta', value } });
       }
       // inlineData / executableCode / codeExecutionResult answers have no IR form yet.
     }
@@ -97,7 +95,7 @@ export class CandidateReader {
   stop(choice: number): ResponseEvent | undefined {
     const state = this.states.get(choice);
     if (!state?.finishReason) return undefined;
-    return { event: { $case: 'stop', value: { reason: geminiFinishToIr(state.finishReason, state.calls > 0), rawReason: state.finishReason, choice } } };
+    return { event: { $case: 'stop', value: { reason: geminiFinishToIr(state.finishReason, state.calls > 0), rawReason: state.finishReason, choice, stopSequence: '' } } };
   }
 
   private state(choice: number): CandidateState {
@@ -116,14 +114,14 @@ export function parseGeminiResponse(raw: unknown): ResponseEvent[] {
   const blockReason = body?.promptFeedback?.blockReason;
   if (!body || (candidates.length === 0 && !blockReason)) throw new Error('upstream response has no candidates');
   const responseId = body.responseId ?? '';
-  const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: responseId, model: body.modelVersion ?? '' } } }];
+  const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: responseId, model: body.modelVersion ?? '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } }];
   if (candidates.length === 0) events.push(blockedStop(blockReason ?? ''));
   const reader = new CandidateReader();
   for (const c of candidates) {
     reader.read(c, responseId, events);
     const choice = countOf(c.index, 'candidate index');
     // Every candidate of a whole response has finished; a missing reason is read as STOP.
-    events.push(reader.stop(choice) ?? { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: '', choice } } });
+    events.push(reader.stop(choice) ?? { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: '', choice, stopSequence: '' } } });
   }
   if (body.usageMetadata) events.push({ event: { $case: 'usage', value: geminiUsageToIr(body.usageMetadata) } });
   return events;
@@ -131,7 +129,7 @@ export function parseGeminiResponse(raw: unknown): ResponseEvent[] {
 
 /** The prompt itself was blocked (promptFeedback.blockReason): no candidate was generated. */
 export function blockedStop(blockReason: string): ResponseEvent {
-  return { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_CONTENT_FILTER, rawReason: blockReason, choice: 0 } } };
+  return { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_CONTENT_FILTER, rawReason: blockReason, choice: 0, stopSequence: '' } } };
 }
 
 // Gemini 2.x answers function calls without ids; clients need one to send the result back.

@@ -69,7 +69,7 @@ describe(GeminiStreamParser.name, () => {
       {
         event: {
           $case: 'error',
-          value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message: UPSTREAM_FAULTS.overloaded.text, retryable: true, retryAfterMs: 0 },
+          value: { kind: ErrorKind.ERROR_KIND_OVERLOADED, providerStatus: 503, message: UPSTREAM_FAULTS.overloaded.text, retryable: true, retryAfterMs: 0, param: '', attemptLog: [] },
         },
       },
     ]);

@@ -34,7 +34,7 @@ export class GeminiStreamParser implements ProviderStreamParser {
     if (!this.started) {
       this.started = true;
       this.responseId = chunk.responseId ?? '';
-      out.push({ event: { $case: 'start', value: { id: this.responseId, model: chunk.modelVersion ?? '' } } });
+      out.push({ event: { $case: 'start', value: { id: this.responseId, model: chunk.modelVersion ?? '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } });
     }
     if (chunk.promptFeedback?.blockReason) this.blockReason = chunk.promptFeedback.blockReason;
     for (const c of objectsOf<GeminiCandidate>(chunk.candidates, 'candidates')) this.reader.read(c, this.responseId, out);

@@ -1,4 +1,4 @@
-import type { EmbedRequest } from '@switchyard/ir';
+import { Dialect, type EmbedRequest } from '@switchyard/ir';
 import { irFixtures } from '@switchyard/testing';
 import { join } from 'node:path';
 import type { ProviderAdapter, UpstreamTarget } from '../core/provider-adapter.types';
@@ -8,7 +8,7 @@ import { parseOpenAiEmbedResponse } from './openai.embeddings';
 
 const { readJsonFixture } = irFixtures(join(__dirname, '__fixtures__'));
 
-const REQUEST: EmbedRequest = { model: 'embed', inputs: [{ text: 'first' }, { tokens: [1820, 25977] }], dimensions: 256, meta: { endUserId: 'u-1' } };
+const REQUEST: EmbedRequest = { model: 'embed', inputs: [{ text: 'first', tokens: [] }, { tokens: [1820, 25977], text: '' }], dimensions: 256, meta: { endUserId: 'u-1', requestId: '', tenantId: '', keyId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', allowedRegions: [], clientRequestId: '' }, taskType: '', title: '', droppedParams: [] };
 
 describe('OpenAI-family embeddings', () => {
   it.each<[string, ProviderId, UpstreamTarget, unknown]>([
@@ -49,7 +49,7 @@ describe('OpenAI-family embeddings', () => {
   });
 
   it('sends one text input as a plain string to a keyless local server', () => {
-    const http = PROVIDERS['openai-compatible'].buildEmbedRequest?.({ model: 'm', inputs: [{ text: 'hello' }] }, { baseUrl: 'http://localhost:11434/v1', apiKey: '', upstreamModel: 'nomic-embed-text', options: { vendor: 'ollama' } });
+    const http = PROVIDERS['openai-compatible'].buildEmbedRequest?.({ model: 'm', inputs: [{ text: 'hello', tokens: [] }], taskType: '', title: '', droppedParams: [] }, { baseUrl: 'http://localhost:11434/v1', apiKey: '', upstreamModel: 'nomic-embed-text', options: { vendor: 'ollama' } });
     expect(http && { headers: http.headers, body: JSON.parse(http.body) }).toStrictEqual({
       headers: { 'content-type': 'application/json' },
       body: { model: 'nomic-embed-text', input: 'hello', encoding_format: 'float' },
@@ -58,7 +58,7 @@ describe('OpenAI-family embeddings', () => {
 
   it('reads float embeddings', () => {
     const body = { data: [{ index: 0, embedding: [0.5, -0.25] }], usage: { prompt_tokens: 3, total_tokens: 3 } };
-    expect(PROVIDERS.openai.parseEmbedResponse?.(body)).toStrictEqual({ embeddings: [{ index: 0, values: [0.5, -0.25] }], usage: { inputTokens: 3 } });
+    expect(PROVIDERS.openai.parseEmbedResponse?.(body)).toStrictEqual({ embeddings: [{ index: 0, values: [0.5, -0.25] }], usage: { inputTokens: 3, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, usageEstimated: false });
   });
 
   it('decodes base64 embeddings from a server that ignored encoding_format, in index order', () => {
@@ -67,7 +67,8 @@ describe('OpenAI-family embeddings', () => {
         { index: 0, values: [0.5, -0.25] },
         { index: 1, values: [1, -2] },
       ],
-      usage: { inputTokens: 8 },
+      usage: { inputTokens: 8, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
+      usageEstimated: false,
     });
   });
 

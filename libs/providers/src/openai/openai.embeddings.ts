@@ -31,7 +31,7 @@ export function parseOpenAiEmbedResponse(raw: unknown): EmbedResponse {
   if (!body || !Array.isArray(body.data)) throw new Error('upstream embeddings response has no data');
   const embeddings = body.data.map((d, i) => ({ index: d.index ?? i, values: typeof d.embedding === 'string' ? decodeFloat32(d.embedding) : (d.embedding ?? []) }));
   embeddings.sort((a, b) => a.index - b.index);
-  return { embeddings, usage: { inputTokens: body.usage?.prompt_tokens ?? 0 } };
+  return { embeddings, usage: { inputTokens: body.usage?.prompt_tokens ?? 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, usageEstimated: false };
 }
 
 function decodeFloat32(b64: string): number[] {

@@ -32,6 +32,8 @@ describe(mapOpenAiError.name, () => {
       message: UPSTREAM_FAULTS['rate-limited'].text,
       retryable: true,
       retryAfterMs: 3000,
+      param: '',
+      attemptLog: [],
     });
   });
 
@@ -50,6 +52,8 @@ describe(mapOpenAiError.name, () => {
       message: UPSTREAM_FAULTS['upstream-failed'].text,
       retryable: true,
       retryAfterMs: 0,
+      param: '',
+      attemptLog: [],
     });
   });
 
@@ -62,6 +66,8 @@ describe(mapOpenAiError.name, () => {
       message: UPSTREAM_FAULTS['gateway-credentials'].text,
       retryable: false,
       retryAfterMs: 0,
+      param: '',
+      attemptLog: [],
     });
     expect(event.message).toContain('gateway');
     expect(event.message).not.toMatch(/sk-|10\.0\.0\.7|Bearer/);
@@ -91,6 +97,8 @@ describe(mapOpenAiError.name, () => {
       message: UPSTREAM_FAULTS['context-length'].text,
       retryable: false,
       retryAfterMs: 0,
+      param: '',
+      attemptLog: [],
     });
   });
 

@@ -17,7 +17,7 @@ function wireBody(request: ChatRequest, provider: keyof typeof PROVIDERS = 'open
 }
 
 function user(text: string): ChatRequest['messages'] {
-  return [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text } } }] }];
+  return [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text, signature: '' } }, cacheControlJson: '' }], name: '' }];
 }
 
 describe(buildOpenAiRequest.name, () => {
@@ -33,7 +33,7 @@ describe(buildOpenAiRequest.name, () => {
   });
 
   it('always asks for usage when streaming, even if the client did not', () => {
-    const body = wireBody({ model: 'm', messages: user('Hi'), stream: true, includeUsage: false });
+    const body = wireBody({ model: 'm', messages: user('Hi'), stream: true, includeUsage: false, system: [], tools: [], droppedParams: [] });
 
     expect(body).toStrictEqual({ model: 'gpt-4.1-2025-04-14', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } });
   });
@@ -46,6 +46,10 @@ describe(buildOpenAiRequest.name, () => {
       sampling: { temperature: 0.3, stop: [] },
       stream: false,
       extensions: { dialect: Dialect.DIALECT_OPENAI, json: JSON.stringify(extras) },
+      system: [],
+      tools: [],
+      includeUsage: false,
+      droppedParams: [],
     };
 
     const allowAll = { ...(TARGETS['agent-turn'] as UpstreamTarget), passthrough: { allow: ['*'] } };
@@ -58,6 +62,11 @@ describe(buildOpenAiRequest.name, () => {
       model: 'm',
       messages: user('Hi'),
       extensions: { dialect: Dialect.DIALECT_OPENAI, json: JSON.stringify(fields) },
+      system: [],
+      tools: [],
+      stream: false,
+      includeUsage: false,
+      droppedParams: [],
     });
     const build = (request: ChatRequest, passthrough?: UpstreamTarget['passthrough']) =>
       PROVIDERS.openai.buildRequest(request, { ...(TARGETS['agent-turn'] as UpstreamTarget), passthrough });
@@ -104,13 +113,13 @@ describe(buildOpenAiRequest.name, () => {
       [Dialect.DIALECT_ANTHROPIC, { mcp_servers: [{ type: 'url', url: 'https://x.example', name: 'x' }] }, 'mcp_servers'],
       [Dialect.DIALECT_GEMINI, { tools: [{ googleSearch: {} }], safetySettings: [] }, 'tools.googleSearch'],
     ])('refuses a foreign extra its own family refuses (%s: %j), naming it', (dialect, fields, param) => {
-      const run = () => build({ model: 'm', messages: user('Hi'), extensions: { dialect, json: JSON.stringify(fields) } });
+      const run = () => build({ model: 'm', messages: user('Hi'), extensions: { dialect, json: JSON.stringify(fields) }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
       expect(run).toThrow(expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param }));
     });
 
     it('still lists the harmless foreign extras as dropped, by their top-level name', () => {
-      const http = build({ model: 'm', messages: user('Hi'), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"generationConfig":{"mediaResolution":"MEDIA_RESOLUTION_LOW"}}' } });
+      const http = build({ model: 'm', messages: user('Hi'), extensions: { dialect: Dialect.DIALECT_GEMINI, json: '{"safetySettings":[],"generationConfig":{"mediaResolution":"MEDIA_RESOLUTION_LOW"}}' }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
       expect(http.dropped).toStrictEqual(['safetySettings', 'generationConfig']);
     });
@@ -124,7 +133,7 @@ describe(buildOpenAiRequest.name, () => {
 
   it('sends neither tool_choice nor parallel_tool_calls without tools', () => {
     // OpenAI answers 400 "'tool_choice' is only allowed when 'tools' are specified".
-    const request: ChatRequest = { model: 'm', messages: user('Hi'), tools: [], toolChoice: { mode: ToolChoice_Mode.MODE_AUTO, disableParallel: true } };
+    const request: ChatRequest = { model: 'm', messages: user('Hi'), tools: [], toolChoice: { mode: ToolChoice_Mode.MODE_AUTO, disableParallel: true, name: '' }, system: [], stream: false, includeUsage: false, droppedParams: [] };
 
     expect(wireBody(request)).toStrictEqual({ model: 'gpt-4.1-2025-04-14', messages: [{ role: 'user', content: 'Hi' }] });
   });
@@ -134,7 +143,7 @@ describe(buildOpenAiRequest.name, () => {
     ['MODE_NONE', 'none'],
     ['MODE_REQUIRED', 'required'],
   ])('writes tool choice %s as "%s"', (name, wire) => {
-    const request: ChatRequest = { model: 'm', messages: user('Hi'), tools: [{ name: 'ping' }], toolChoice: { mode: ToolChoice_Mode[name] } };
+    const request: ChatRequest = { model: 'm', messages: user('Hi'), tools: [{ name: 'ping', description: '', parametersJson: '', strict: false, cacheControlJson: '' }], toolChoice: { mode: ToolChoice_Mode[name], name: '', disableParallel: false }, system: [], stream: false, includeUsage: false, droppedParams: [] };
 
     expect(wireBody(request)).toMatchObject({ tool_choice: wire });
     expect(wireBody(request)).not.toHaveProperty('parallel_tool_calls');
@@ -147,12 +156,18 @@ describe(buildOpenAiRequest.name, () => {
         {
           role: Role.ROLE_USER,
           content: [
-            { part: { $case: 'audio', value: { data: 'UklGRiQAAABXQVZF', format: 'wav' } } },
-            { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', mediaType: 'application/pdf', filename: 'invoice.pdf' } } },
-            { part: { $case: 'file', value: { fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL' } } },
+            { part: { $case: 'audio', value: { data: 'UklGRiQAAABXQVZF', format: 'wav' } }, cacheControlJson: '' },
+            { part: { $case: 'file', value: { data: 'JVBERi0xLjQK', mediaType: 'application/pdf', filename: 'invoice.pdf', url: '', fileId: '' } }, cacheControlJson: '' },
+            { part: { $case: 'file', value: { fileId: 'file-6F2ksmvXxt4VdoqmHRw6kL', data: '', url: '', mediaType: '', filename: '' } }, cacheControlJson: '' },
           ],
+          name: '',
         },
       ],
+      system: [],
+      tools: [],
+      stream: false,
+      includeUsage: false,
+      droppedParams: [],
     };
 
     expect(wireBody(request)).toStrictEqual({
@@ -173,19 +188,19 @@ describe(buildOpenAiRequest.name, () => {
   it.each<[string, ChatRequest['messages'], string, string]>([
     [
       'an image in a tool result',
-      [{ role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'call_1', content: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png' } } }] } } }] }],
+      [{ role: Role.ROLE_TOOL, content: [{ part: { $case: 'toolResult', value: { callId: 'call_1', content: [{ part: { $case: 'image', value: { url: 'https://example.com/a.png', data: '', mediaType: '', detail: '' } }, cacheControlJson: '' }], name: '', isError: false } }, cacheControlJson: '' }], name: '' }],
       'tool_result.content: only text is supported here by this provider',
       'tool_result.content',
     ],
     [
       'a tool call in a user message',
-      [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'a' } } }, { part: { $case: 'toolCall', value: { id: 'call_1', name: 'f' } } }] }],
+      [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'a', signature: '' } }, cacheControlJson: '' }, { part: { $case: 'toolCall', value: { id: 'call_1', name: 'f', argumentsJson: '', signature: '' } }, cacheControlJson: '' }], name: '' }],
       'user messages cannot carry toolCall parts',
       'messages',
     ],
-    ['a message without a role', [{ content: [{ part: { $case: 'text', value: { text: 'Hi' } } }] }], 'message role is missing', 'messages'],
+    ['a message without a role', [{ content: [{ part: { $case: 'text', value: { text: 'Hi', signature: '' } }, cacheControlJson: '' }], role: Role.ROLE_UNSPECIFIED, name: '' }], 'message role is missing', 'messages'],
   ])('rejects %s as an invalid request', (_what, messages, message, param) => {
-    const build = () => wireBody({ model: 'm', messages });
+    const build = () => wireBody({ model: 'm', messages, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] });
 
     expect(build).toThrow(IrError);
     expect(build).toThrow(expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message, param }));

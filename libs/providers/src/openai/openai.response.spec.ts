@@ -28,11 +28,11 @@ describe(parseOpenAiResponse.name, () => {
     });
 
     expect(toIrJson(events)).toStrictEqual([
-      { event: { $case: 'start', value: { id: 'chatcmpl-n2', model: 'gpt-4o-mini' } } },
-      { event: { $case: 'textDelta', value: { text: 'Heads.', choice: 0 } } },
-      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_STOP', rawReason: 'stop', choice: 0 } } },
-      { event: { $case: 'textDelta', value: { text: "I can't help with that.", choice: 1 } } },
-      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_CONTENT_FILTER', rawReason: 'content_filter', choice: 1 } } },
+      { event: { $case: 'start', value: { id: 'chatcmpl-n2', model: 'gpt-4o-mini', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } },
+      { event: { $case: 'textDelta', value: { text: 'Heads.', choice: 0, logprobsJson: '', signature: '' } } },
+      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_STOP', rawReason: 'stop', choice: 0, stopSequence: '' } } },
+      { event: { $case: 'textDelta', value: { text: "I can't help with that.", choice: 1, logprobsJson: '', signature: '' } } },
+      { event: { $case: 'stop', value: { reason: 'FINISH_REASON_CONTENT_FILTER', rawReason: 'content_filter', choice: 1, stopSequence: '' } } },
     ]);
   });
 

@@ -27,6 +27,7 @@ export function openAiUsageToIr(u: OpenAiUsage): Usage {
     outputTokens: u.completion_tokens ?? 0,
     cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens ?? 0,
     reasoningTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
+    cacheCreationInputTokens: 0,
   };
   const created = u.prompt_tokens_details?.cache_creation_input_tokens;
   if (created) usage.cacheCreationInputTokens = created;
@@ -47,7 +48,7 @@ export function logprobsJsonOf(lp: OpenAiLogprobs | null | undefined): string {
 export function parseOpenAiResponse(raw: unknown): ResponseEvent[] {
   const body = raw as OpenAiChatResponse;
   if (!body || !Array.isArray(body.choices)) throw new Error('upstream response has no choices');
-  const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: body.id ?? '', model: body.model ?? '' } } }];
+  const events: ResponseEvent[] = [{ event: { $case: 'start', value: { id: body.id ?? '', model: body.model ?? '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } }];
   for (const c of objectsOf<OpenAiChoice>(body.choices, 'choices')) events.push(...choiceEvents(c));
   if (body.usage) events.push({ event: { $case: 'usage', value: openAiUsageToIr(body.usage) } });
   return events;
@@ -58,13 +59,13 @@ function choiceEvents(c: OpenAiChoice): ResponseEvent[] {
   const m = c.message === undefined || c.message === null ? {} : objectOf<OpenAiMessage>(c.message, 'message');
   const events: ResponseEvent[] = [];
   const reasoning = reasoningOf(m);
-  if (reasoning) events.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice } } });
+  if (reasoning) events.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice, signature: '', redactedData: '' } } });
   const text = m.content ?? m.refusal;
   const logprobsJson = logprobsJsonOf(c.logprobs);
-  if (text || logprobsJson) events.push({ event: { $case: 'textDelta', value: logprobsJson ? { text: text ?? '', choice, logprobsJson } : { text: text ?? '', choice } } });
+  if (text || logprobsJson) events.push({ event: { $case: 'textDelta', value: logprobsJson ? { text: text ?? '', choice, logprobsJson, signature: '' } : { text: text ?? '', choice, logprobsJson: '', signature: '' } } });
   objectsOf<OpenAiToolCall>(m.tool_calls, 'tool_calls').forEach((t, index) => {
-    events.push({ event: { $case: 'toolCallDelta', value: { index, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice } } });
+    events.push({ event: { $case: 'toolCallDelta', value: { index, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice, signature: '' } } });
   });
-  events.push({ event: { $case: 'stop', value: { reason: openAiFinishToIr(c.finish_reason), rawReason: c.finish_reason ?? '', choice } } });
+  events.push({ event: { $case: 'stop', value: { reason: openAiFinishToIr(c.finish_reason), rawReason: c.finish_reason ?? '', choice, stopSequence: '' } } });
   return events;
 }

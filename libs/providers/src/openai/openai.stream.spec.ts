@@ -45,11 +45,11 @@ describe(OpenAiStreamParser.name, () => {
     expect(sut.push({ event: '', data: '{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[]}' })).toStrictEqual([]);
     expect(sut.push({ event: '', data: '{"choices":[],"id":"","model":"","prompt_filter_results":[]}' })).toStrictEqual([]);
     expect(toIrJson(sut.push({ event: '', data: '{"id":"chatcmpl-9","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"}}]}' }))).toStrictEqual([
-      { event: { $case: 'start', value: { id: 'chatcmpl-9', model: 'gpt-4o' } } },
-      { event: { $case: 'textDelta', value: { text: 'Hi', choice: 0 } } },
+      { event: { $case: 'start', value: { id: 'chatcmpl-9', model: 'gpt-4o', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } },
+      { event: { $case: 'textDelta', value: { text: 'Hi', choice: 0, logprobsJson: '', signature: '' } } },
     ]);
     expect(toIrJson(sut.push({ event: '', data: '{"id":"chatcmpl-9","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"!"}}]}' }))).toStrictEqual([
-      { event: { $case: 'textDelta', value: { text: '!', choice: 0 } } },
+      { event: { $case: 'textDelta', value: { text: '!', choice: 0, logprobsJson: '', signature: '' } } },
     ]);
   });
 
@@ -78,7 +78,7 @@ describe(OpenAiStreamParser.name, () => {
 
     expect(first).toHaveLength(2);
     expect(events).toStrictEqual([
-      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, providerStatus: 0, message: UPSTREAM_FAULTS['stream-error'].text, retryable: false, retryAfterMs: 0 } } },
+      { event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, providerStatus: 0, message: UPSTREAM_FAULTS['stream-error'].text, retryable: false, retryAfterMs: 0, param: '', attemptLog: [] } } },
     ]);
     expect(sut.done).toBe(true);
   });

@@ -35,22 +35,22 @@ export class OpenAiStreamParser implements ProviderStreamParser {
     if (!this.started) {
       if (choices.length === 0 && !chunk.usage) return out;
       this.started = true;
-      out.push({ event: { $case: 'start', value: { id: chunk.id ?? '', model: chunk.model ?? '' } } });
+      out.push({ event: { $case: 'start', value: { id: chunk.id ?? '', model: chunk.model ?? '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, droppedParams: [], cacheHit: false, attemptLog: [] } } });
     }
     for (const c of choices) {
       const choice = c.index ?? 0;
       const d = c.delta === undefined || c.delta === null ? undefined : objectOf<OpenAiMessage>(c.delta, 'delta');
       if (d) {
         const reasoning = reasoningOf(d);
-        if (reasoning) out.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice } } });
+        if (reasoning) out.push({ event: { $case: 'reasoningDelta', value: { text: reasoning, choice, signature: '', redactedData: '' } } });
         const text = d.content || d.refusal || '';
         const logprobsJson = logprobsJsonOf(c.logprobs);
-        if (text || logprobsJson) out.push({ event: { $case: 'textDelta', value: logprobsJson ? { text, choice, logprobsJson } : { text, choice } } });
+        if (text || logprobsJson) out.push({ event: { $case: 'textDelta', value: logprobsJson ? { text, choice, logprobsJson, signature: '' } : { text, choice, logprobsJson: '', signature: '' } } });
         for (const t of objectsOf<OpenAiToolCall>(d.tool_calls, 'tool_calls')) {
-          out.push({ event: { $case: 'toolCallDelta', value: { index: t.index ?? 0, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice } } });
+          out.push({ event: { $case: 'toolCallDelta', value: { index: t.index ?? 0, id: t.id ?? '', name: t.function?.name ?? '', argumentsDelta: t.function?.arguments ?? '', choice, signature: '' } } });
         }
       }
-      if (c.finish_reason) out.push({ event: { $case: 'stop', value: { reason: openAiFinishToIr(c.finish_reason), rawReason: c.finish_reason, choice } } });
+      if (c.finish_reason) out.push({ event: { $case: 'stop', value: { reason: openAiFinishToIr(c.finish_reason), rawReason: c.finish_reason, choice, stopSequence: '' } } });
     }
     if (chunk.usage) out.push({ event: { $case: 'usage', value: openAiUsageToIr(chunk.usage) } });
     return out;

@@ -33,7 +33,7 @@ function golden(http: UpstreamHttpRequest): unknown {
 }
 
 function user(text: string): ChatRequest['messages'] {
-  return [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text } } }] }];
+  return [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text, signature: '' } }, cacheControlJson: '' }], name: '' }];
 }
 
 function refusal(request: ChatRequest, target: string): IrError {
@@ -62,15 +62,15 @@ describe('OpenAI vendor profiles', () => {
   });
 
   it.each<[string, ChatRequest, string, string]>([
-    ['logprobs on deepseek-reasoner', { model: 'm', messages: user('Hi'), sampling: { logprobs: true } }, 'deepseek-reasoner', 'logprobs: log probabilities are not available for this upstream (deepseek)'],
-    ['logprobs on ERNIE', { model: 'm', messages: user('Hi'), sampling: { logprobs: true, topLogprobs: 2 } }, 'ernie', 'logprobs: log probabilities are not available for this upstream (ernie)'],
-    ['temperature 1.5 on Moonshot', { model: 'm', messages: user('Hi'), sampling: { temperature: 1.5 } }, 'moonshot', 'temperature: must be between 0 and 1 for this upstream (moonshot)'],
-    ['temperature 0 on ERNIE', { model: 'm', messages: user('Hi'), sampling: { temperature: 0 } }, 'ernie', 'temperature: must be between 0.0001 and 1 for this upstream (ernie)'],
-    ['n = 2 on Ollama', { model: 'm', messages: user('Hi'), sampling: { n: 2 } }, 'ollama', 'n: at most 1 choice for this upstream (ollama)'],
-    ['n = 6 on Moonshot', { model: 'm', messages: user('Hi'), sampling: { n: 6 } }, 'moonshot', 'n: at most 5 choices for this upstream (moonshot)'],
+    ['logprobs on deepseek-reasoner', { model: 'm', messages: user('Hi'), sampling: { logprobs: true, stop: [] }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'deepseek-reasoner', 'logprobs: log probabilities are not available for this upstream (deepseek)'],
+    ['logprobs on ERNIE', { model: 'm', messages: user('Hi'), sampling: { logprobs: true, topLogprobs: 2, stop: [] }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'ernie', 'logprobs: log probabilities are not available for this upstream (ernie)'],
+    ['temperature 1.5 on Moonshot', { model: 'm', messages: user('Hi'), sampling: { temperature: 1.5, stop: [] }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'moonshot', 'temperature: must be between 0 and 1 for this upstream (moonshot)'],
+    ['temperature 0 on ERNIE', { model: 'm', messages: user('Hi'), sampling: { temperature: 0, stop: [] }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'ernie', 'temperature: must be between 0.0001 and 1 for this upstream (ernie)'],
+    ['n = 2 on Ollama', { model: 'm', messages: user('Hi'), sampling: { n: 2, stop: [] }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'ollama', 'n: at most 1 choice for this upstream (ollama)'],
+    ['n = 6 on Moonshot', { model: 'm', messages: user('Hi'), sampling: { n: 6, stop: [] }, system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, 'moonshot', 'n: at most 5 choices for this upstream (moonshot)'],
     [
       'tool_choice required on Moonshot',
-      { model: 'm', messages: user('Hi'), tools: [{ name: 'f' }], toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED } },
+      { model: 'm', messages: user('Hi'), tools: [{ name: 'f', description: '', parametersJson: '', strict: false, cacheControlJson: '' }], toolChoice: { mode: ToolChoice_Mode.MODE_REQUIRED, name: '', disableParallel: false }, system: [], stream: false, includeUsage: false, droppedParams: [] },
       'moonshot',
       'tool_choice: "required" is not supported for this upstream (moonshot)',
     ],
@@ -80,7 +80,7 @@ describe('OpenAI vendor profiles', () => {
 
   it('fails on a deployment with an unknown vendor', () => {
     const [, t] = TARGETS['vllm'] as [ProviderId, UpstreamTarget];
-    expect(() => PROVIDERS['openai-compatible'].buildRequest({ model: 'm', messages: user('Hi') }, { ...t, options: { vendor: 'mistral' } })).toThrow(
+    expect(() => PROVIDERS['openai-compatible'].buildRequest({ model: 'm', messages: user('Hi'), system: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, { ...t, options: { vendor: 'mistral' } })).toThrow(
       'openai-compatible deployment has unknown options.vendor "mistral"',
     );
   });

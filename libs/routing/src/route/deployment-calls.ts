@@ -30,7 +30,7 @@ export class DeploymentCalls {
     const keys = d.provider.apiKeys;
     const apiKeyRef = keys.length ? (keys[this.keyCursor++ % keys.length] ?? '') : '';
     const p = d.provider;
-    return { deploymentId: d.id, providerId: p.id, providerType: p.type, baseUrl: p.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: p.optionsJson, passthroughJson: p.passthroughJson };
+    return { deploymentId: d.id, providerId: p.id, providerType: p.type, baseUrl: p.baseUrl, apiKeyRef, upstreamModel: d.upstreamModel, optionsJson: p.optionsJson, passthroughJson: p.passthroughJson ?? '' };
   }
 
   timeoutsOf(model: ModelEntry): Timeouts {
@@ -45,6 +45,6 @@ export class DeploymentCalls {
    */
   noAdapter(d: DeploymentEntry): ErrorEvent {
     this.log.error(`no adapter serves provider type ${d.provider.type} (deployment ${d.id})`);
-    return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: UPSTREAM_FAULTS['gateway-misconfigured'].text, retryable: false };
+    return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: UPSTREAM_FAULTS['gateway-misconfigured'].text, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
   }
 }

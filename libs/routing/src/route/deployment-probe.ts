@@ -6,8 +6,13 @@ import { isDeploymentFault } from './route-events';
 
 const PROBE_REQUEST: ChatRequest = {
   model: 'probe',
-  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'ping' } } }] }],
+  messages: [{ role: Role.ROLE_USER, content: [{ part: { $case: 'text', value: { text: 'ping', signature: '' } }, cacheControlJson: '' }], name: '' }],
   sampling: { maxTokens: 1, stop: [] },
+  system: [],
+  tools: [],
+  stream: false,
+  includeUsage: false,
+  droppedParams: [],
 };
 
 /**

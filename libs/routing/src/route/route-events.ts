@@ -12,11 +12,11 @@ export function errorEvent(value: ErrorEvent): ResponseEvent {
 }
 
 export function unknownModel(model: string | undefined): ErrorEvent {
-  return { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: `The model \`${model}\` does not exist or is not served here.`, param: 'model', retryable: false };
+  return { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: `The model \`${model}\` does not exist or is not served here.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] };
 }
 
 export function unavailable(model: string): ErrorEvent {
-  return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no deployment of ${model} is available`, retryable: false };
+  return { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: `no deployment of ${model} is available`, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
 }
 
 /**
@@ -33,6 +33,9 @@ export function regionRefusal(chain: readonly ModelEntry[], regions: readonly st
     message: `This key may only be served in the regions ${regions.join(', ')}; the model \`${chain[0]?.name ?? ''}\` is deployed in ${where}.`,
     param: 'model',
     retryable: false,
+    providerStatus: 0,
+    retryAfterMs: 0,
+    attemptLog: [],
   };
 }
 
@@ -59,7 +62,7 @@ export function outcomeName(e: ErrorEvent): string {
 
 /** A log entry for a deployment the loop chose but did not call. */
 export function skipped(model: ModelEntry, d: DeploymentEntry, outcome: string): Attempt {
-  return { deploymentId: '', providerId: d.provider.id, model: model.name, outcome, hedge: false };
+  return { deploymentId: '', providerId: d.provider.id, model: model.name, outcome, hedge: false, status: 0, durationMs: 0 };
 }
 
 /** Closes a log entry: how long the try took and, when it failed, how. */
@@ -71,7 +74,12 @@ export function closeEntry(entry: Attempt, started: number, error: ErrorEvent | 
   }
 }
 
-/** What the answer's start event says of the route: the public model, who served it, every try. */
-export function startOf(route: RouteContext, d: DeploymentEntry): StartEvent {
+/**
+ * What the answer's start event says of the route: the public model, who served it, every try.
+ * Laid over the upstream's start event, so it carries only these fields (never `id`,
+ * `droppedParams` or `cacheHit`, which the upstream's event owns).
+ */
+export type RouteStart = Pick<StartEvent, 'model' | 'providerId' | 'deploymentId' | 'upstreamModel' | 'attempts' | 'attemptLog'>;
+export function startOf(route: RouteContext, d: DeploymentEntry): RouteStart {
   return { model: route.requested, providerId: d.provider.id, deploymentId: d.id, upstreamModel: d.upstreamModel, attempts: route.log.filter((a) => a.deploymentId).length, attemptLog: route.log };
 }

@@ -48,7 +48,7 @@ export class RouteLoop {
     const outside = regionRefusal(chain, ask.regions);
     if (outside) return { error: outside };
     const route: RouteContext = { requested: ask.model, regions: ask.regions, estimate: ask.estimate, signal: ask.signal, log: [] };
-    if (first !== chain[0]) route.log.push({ deploymentId: '', providerId: '', model: first.name, outcome: 'context_window_exceeded', hedge: false });
+    if (first !== chain[0]) route.log.push({ deploymentId: '', providerId: '', model: first.name, outcome: 'context_window_exceeded', hedge: false, status: 0, durationMs: 0 });
     return { route, chain };
   }
 

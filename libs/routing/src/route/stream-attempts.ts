@@ -160,7 +160,7 @@ export class StreamAttempts {
     if (ctl) signal.addEventListener('abort', onAbort, { once: true });
     const endStats = stats.begin(d.id);
     const countedAt = stats.countRequest(d.id, estimate);
-    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'pending', hedge: role === 'hedge' };
+    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'pending', hedge: role === 'hedge', status: 0, durationMs: 0 };
     const adapter = calls.adapterOf(d);
     const events = adapter ? adapter.generate({ request, target: calls.targetOf(d), timeouts: calls.timeoutsOf(model) }, ctl?.signal ?? signal) : only(errorEvent(calls.noAdapter(d)));
     return {

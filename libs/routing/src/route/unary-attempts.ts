@@ -37,7 +37,7 @@ export class UnaryAttempts {
   async *run<R extends UnaryAnswer>(a: AttemptContext, invoke: UnaryInvoke<R>): AsyncGenerator<never, AttemptResult<R>> {
     const { health, stats, calls } = this.deps;
     const d = a.deployment;
-    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: a.model.name, outcome: 'ok', hedge: false };
+    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: a.model.name, outcome: 'ok', hedge: false, status: 0, durationMs: 0 };
     a.route.log.push(entry);
     const started = Date.now();
     const adapter = calls.adapterOf(d);
@@ -53,7 +53,7 @@ export class UnaryAttempts {
     health.record(d.id, outcomeOf(answer.error));
     if (answer.error) return { served: false, error: answer.error };
     stats.observe(d.id, { totalMs: entry.durationMs });
-    answer.start = { ...answer.start, ...startOf(a.route, d) };
+    answer.start = { id: '', droppedParams: [], cacheHit: false, ...answer.start, ...startOf(a.route, d) };
     return { served: true, value: answer };
   }
 }

@@ -8,11 +8,11 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 export interface HealthCheckRequest {
-  service?: string | undefined;
+  service: string;
 }
 
 export interface HealthCheckResponse {
-  status?: HealthCheckResponse_ServingStatus | undefined;
+  status: HealthCheckResponse_ServingStatus;
 }
 
 export enum HealthCheckResponse_ServingStatus {
@@ -29,7 +29,7 @@ function createBaseHealthCheckRequest(): HealthCheckRequest {
 
 export const HealthCheckRequest: MessageFns<HealthCheckRequest> = {
   encode(message: HealthCheckRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.service !== undefined && message.service !== "") {
+    if (message.service !== "") {
       writer.uint32(10).string(message.service);
     }
     return writer;
@@ -75,7 +75,7 @@ function createBaseHealthCheckResponse(): HealthCheckResponse {
 
 export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
   encode(message: HealthCheckResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.status !== undefined && message.status !== 0) {
+    if (message.status !== 0) {
       writer.uint32(8).int32(message.status);
     }
     return writer;

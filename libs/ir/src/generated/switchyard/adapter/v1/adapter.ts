@@ -9,39 +9,29 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEventBatch } from "../../ir/v1/ir";
 
 export interface Target {
-  deploymentId?: string | undefined;
-  providerId?:
-    | string
-    | undefined;
+  deploymentId: string;
+  providerId: string;
   /** ProviderId of the adapter family: "openai", "azure-openai", "openai-compatible", "anthropic", "gemini". */
-  providerType?: string | undefined;
-  baseUrl?:
-    | string
-    | undefined;
+  providerType: string;
+  baseUrl: string;
   /** Secret reference (env:NAME) resolved inside the adapter only. */
-  apiKeyRef?: string | undefined;
-  upstreamModel?:
-    | string
-    | undefined;
+  apiKeyRef: string;
+  upstreamModel: string;
   /** Provider options (api version, vendor quirks) as JSON. */
-  optionsJson?:
-    | string
-    | undefined;
+  optionsJson: string;
   /**
    * The operator's passthrough policy for the provider, {"allow": [...], "deny": [...]} as JSON:
    * which unmodelled client fields may reach it. Empty: the provider family's defaults.
    */
-  passthroughJson?: string | undefined;
+  passthroughJson: string;
 }
 
 export interface Timeouts {
-  connectMs?: number | undefined;
-  firstTokenMs?: number | undefined;
-  totalMs?:
-    | number
-    | undefined;
+  connectMs: number;
+  firstTokenMs: number;
+  totalMs: number;
   /** Between two chunks of a stream that began. */
-  idleMs?: number | undefined;
+  idleMs: number;
 }
 
 export interface GenerateRequest {
@@ -71,28 +61,28 @@ function createBaseTarget(): Target {
 
 export const Target: MessageFns<Target> = {
   encode(message: Target, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.deploymentId !== undefined && message.deploymentId !== "") {
+    if (message.deploymentId !== "") {
       writer.uint32(10).string(message.deploymentId);
     }
-    if (message.providerId !== undefined && message.providerId !== "") {
+    if (message.providerId !== "") {
       writer.uint32(18).string(message.providerId);
     }
-    if (message.providerType !== undefined && message.providerType !== "") {
+    if (message.providerType !== "") {
       writer.uint32(26).string(message.providerType);
     }
-    if (message.baseUrl !== undefined && message.baseUrl !== "") {
+    if (message.baseUrl !== "") {
       writer.uint32(34).string(message.baseUrl);
     }
-    if (message.apiKeyRef !== undefined && message.apiKeyRef !== "") {
+    if (message.apiKeyRef !== "") {
       writer.uint32(42).string(message.apiKeyRef);
     }
-    if (message.upstreamModel !== undefined && message.upstreamModel !== "") {
+    if (message.upstreamModel !== "") {
       writer.uint32(50).string(message.upstreamModel);
     }
-    if (message.optionsJson !== undefined && message.optionsJson !== "") {
+    if (message.optionsJson !== "") {
       writer.uint32(58).string(message.optionsJson);
     }
-    if (message.passthroughJson !== undefined && message.passthroughJson !== "") {
+    if (message.passthroughJson !== "") {
       writer.uint32(66).string(message.passthroughJson);
     }
     return writer;
@@ -194,16 +184,16 @@ function createBaseTimeouts(): Timeouts {
 
 export const Timeouts: MessageFns<Timeouts> = {
   encode(message: Timeouts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.connectMs !== undefined && message.connectMs !== 0) {
+    if (message.connectMs !== 0) {
       writer.uint32(8).uint32(message.connectMs);
     }
-    if (message.firstTokenMs !== undefined && message.firstTokenMs !== 0) {
+    if (message.firstTokenMs !== 0) {
       writer.uint32(16).uint32(message.firstTokenMs);
     }
-    if (message.totalMs !== undefined && message.totalMs !== 0) {
+    if (message.totalMs !== 0) {
       writer.uint32(24).uint32(message.totalMs);
     }
-    if (message.idleMs !== undefined && message.idleMs !== 0) {
+    if (message.idleMs !== 0) {
       writer.uint32(32).uint32(message.idleMs);
     }
     return writer;

@@ -9,52 +9,38 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Dialect, ErrorEvent, Usage } from "../../ir/v1/ir";
 
 export interface AdmitRequest {
-  keyHash?:
-    | string
-    | undefined;
+  keyHash: string;
   /** Public model name; empty for calls that name no model (GET /v1/models). */
-  model?: string | undefined;
-  requestId?: string | undefined;
-  clientIp?: string | undefined;
-  dialect?:
-    | Dialect
-    | undefined;
+  model: string;
+  requestId: string;
+  clientIp: string;
+  dialect: Dialect;
   /**
    * What the request will consume, for rate limits and budgets; all 0 for calls that are not
    * metered (model lists). tokens_estimate is a typical count (characters / 4, for tokens per
    * minute); tokens_bound can only be larger than the real count (UTF-8 bytes, for budgets).
    */
-  inputTokensEstimate?: number | undefined;
-  inputTokensBound?:
-    | number
-    | undefined;
+  inputTokensEstimate: number;
+  inputTokensBound: number;
   /** The request's own output limit (max_tokens); 0 when it set none. */
-  maxOutputTokens?:
-    | number
-    | undefined;
+  maxOutputTokens: number;
   /** Counts against requests per minute and concurrency (every data call does; model lists do not). */
-  counted?: boolean | undefined;
+  counted: boolean;
 }
 
 export interface Principal {
-  tenantId?: string | undefined;
-  keyId?:
-    | string
-    | undefined;
+  tenantId: string;
+  keyId: string;
   /** Allowed public model patterns ("*" wildcards); empty means every model. */
-  models?: string[] | undefined;
-  region?:
-    | string
-    | undefined;
+  models: string[];
+  region: string;
   /** Deployment regions the tenant may be served from; empty means any. */
-  allowedRegions?:
-    | string[]
-    | undefined;
+  allowedRegions: string[];
   /**
    * The tenant's own model patterns (empty: every model). A model is the key's only when it
    * matches both lists: model lists filter by both, as admission does.
    */
-  tenantModels?: string[] | undefined;
+  tenantModels: string[];
 }
 
 /** The state of the tightest limit per dimension, for the x-ratelimit-* headers (absent = unlimited). */
@@ -69,19 +55,17 @@ export interface RateLimitState {
 
 /** What an admission counted, handed back at Settle and Heartbeat. */
 export interface QuotaTicket {
-  requestId?: string | undefined;
-  scopes?: string[] | undefined;
-  reservedTokens?: number | undefined;
-  reservedUsd?: number | undefined;
-  atMs?:
-    | number
-    | undefined;
+  requestId: string;
+  scopes: string[];
+  reservedTokens: number;
+  reservedUsd: number;
+  atMs: number;
   /** The concurrency lease lasts this long unless renewed by Heartbeat. */
-  leaseMs?: number | undefined;
+  leaseMs: number;
 }
 
 export interface AdmitResponse {
-  admitted?: boolean | undefined;
+  admitted: boolean;
   principal?:
     | Principal
     | undefined;
@@ -98,7 +82,7 @@ export interface AdmitResponse {
    * When a budget applies and the request set no output limit: the limit the reservation
    * assumed, which the request must then be sent upstream with.
    */
-  maxOutputTokens?: number | undefined;
+  maxOutputTokens: number;
 }
 
 export interface SettleRequest {
@@ -106,13 +90,13 @@ export interface SettleRequest {
     | QuotaTicket
     | undefined;
   /** Public model the client asked for: it is priced like billing prices it. */
-  model?: string | undefined;
+  model: string;
   usage?:
     | Usage
     | undefined;
   /** Answered from the response cache: costs nothing. */
-  cacheHit?: boolean | undefined;
-  startedAtMs?: number | undefined;
+  cacheHit: boolean;
+  startedAtMs: number;
 }
 
 export interface SettleResponse {
@@ -141,31 +125,31 @@ function createBaseAdmitRequest(): AdmitRequest {
 
 export const AdmitRequest: MessageFns<AdmitRequest> = {
   encode(message: AdmitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.keyHash !== undefined && message.keyHash !== "") {
+    if (message.keyHash !== "") {
       writer.uint32(10).string(message.keyHash);
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(18).string(message.model);
     }
-    if (message.requestId !== undefined && message.requestId !== "") {
+    if (message.requestId !== "") {
       writer.uint32(26).string(message.requestId);
     }
-    if (message.clientIp !== undefined && message.clientIp !== "") {
+    if (message.clientIp !== "") {
       writer.uint32(34).string(message.clientIp);
     }
-    if (message.dialect !== undefined && message.dialect !== 0) {
+    if (message.dialect !== 0) {
       writer.uint32(40).int32(message.dialect);
     }
-    if (message.inputTokensEstimate !== undefined && message.inputTokensEstimate !== 0) {
+    if (message.inputTokensEstimate !== 0) {
       writer.uint32(48).uint32(message.inputTokensEstimate);
     }
-    if (message.inputTokensBound !== undefined && message.inputTokensBound !== 0) {
+    if (message.inputTokensBound !== 0) {
       writer.uint32(56).uint32(message.inputTokensBound);
     }
-    if (message.maxOutputTokens !== undefined && message.maxOutputTokens !== 0) {
+    if (message.maxOutputTokens !== 0) {
       writer.uint32(64).uint32(message.maxOutputTokens);
     }
-    if (message.counted !== undefined && message.counted !== false) {
+    if (message.counted !== false) {
       writer.uint32(72).bool(message.counted);
     }
     return writer;
@@ -275,29 +259,23 @@ function createBasePrincipal(): Principal {
 
 export const Principal: MessageFns<Principal> = {
   encode(message: Principal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.tenantId !== undefined && message.tenantId !== "") {
+    if (message.tenantId !== "") {
       writer.uint32(10).string(message.tenantId);
     }
-    if (message.keyId !== undefined && message.keyId !== "") {
+    if (message.keyId !== "") {
       writer.uint32(18).string(message.keyId);
     }
-    if (message.models !== undefined && message.models.length !== 0) {
-      for (const v of message.models) {
-        writer.uint32(26).string(v!);
-      }
+    for (const v of message.models) {
+      writer.uint32(26).string(v!);
     }
-    if (message.region !== undefined && message.region !== "") {
+    if (message.region !== "") {
       writer.uint32(34).string(message.region);
     }
-    if (message.allowedRegions !== undefined && message.allowedRegions.length !== 0) {
-      for (const v of message.allowedRegions) {
-        writer.uint32(42).string(v!);
-      }
+    for (const v of message.allowedRegions) {
+      writer.uint32(42).string(v!);
     }
-    if (message.tenantModels !== undefined && message.tenantModels.length !== 0) {
-      for (const v of message.tenantModels) {
-        writer.uint32(50).string(v!);
-      }
+    for (const v of message.tenantModels) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -336,10 +314,7 @@ export const Principal: MessageFns<Principal> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.models!.push(el);
-            }
+            message.models.push(reader.string());
             continue;
           }
           case 4: {
@@ -355,10 +330,7 @@ export const Principal: MessageFns<Principal> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.allowedRegions!.push(el);
-            }
+            message.allowedRegions.push(reader.string());
             continue;
           }
           case 6: {
@@ -366,10 +338,7 @@ export const Principal: MessageFns<Principal> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.tenantModels!.push(el);
-            }
+            message.tenantModels.push(reader.string());
             continue;
           }
         }
@@ -499,24 +468,22 @@ function createBaseQuotaTicket(): QuotaTicket {
 
 export const QuotaTicket: MessageFns<QuotaTicket> = {
   encode(message: QuotaTicket, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.requestId !== undefined && message.requestId !== "") {
+    if (message.requestId !== "") {
       writer.uint32(10).string(message.requestId);
     }
-    if (message.scopes !== undefined && message.scopes.length !== 0) {
-      for (const v of message.scopes) {
-        writer.uint32(18).string(v!);
-      }
+    for (const v of message.scopes) {
+      writer.uint32(18).string(v!);
     }
-    if (message.reservedTokens !== undefined && message.reservedTokens !== 0) {
+    if (message.reservedTokens !== 0) {
       writer.uint32(24).uint64(message.reservedTokens);
     }
-    if (message.reservedUsd !== undefined && message.reservedUsd !== 0) {
+    if (message.reservedUsd !== 0) {
       writer.uint32(33).double(message.reservedUsd);
     }
-    if (message.atMs !== undefined && message.atMs !== 0) {
+    if (message.atMs !== 0) {
       writer.uint32(40).int64(message.atMs);
     }
-    if (message.leaseMs !== undefined && message.leaseMs !== 0) {
+    if (message.leaseMs !== 0) {
       writer.uint32(48).uint32(message.leaseMs);
     }
     return writer;
@@ -548,10 +515,7 @@ export const QuotaTicket: MessageFns<QuotaTicket> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.scopes!.push(el);
-            }
+            message.scopes.push(reader.string());
             continue;
           }
           case 3: {
@@ -612,7 +576,7 @@ function createBaseAdmitResponse(): AdmitResponse {
 
 export const AdmitResponse: MessageFns<AdmitResponse> = {
   encode(message: AdmitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.admitted !== undefined && message.admitted !== false) {
+    if (message.admitted !== false) {
       writer.uint32(8).bool(message.admitted);
     }
     if (message.principal !== undefined) {
@@ -627,7 +591,7 @@ export const AdmitResponse: MessageFns<AdmitResponse> = {
     if (message.rate !== undefined) {
       RateLimitState.encode(message.rate, writer.uint32(42).fork()).join();
     }
-    if (message.maxOutputTokens !== undefined && message.maxOutputTokens !== 0) {
+    if (message.maxOutputTokens !== 0) {
       writer.uint32(48).uint32(message.maxOutputTokens);
     }
     return writer;
@@ -716,16 +680,16 @@ export const SettleRequest: MessageFns<SettleRequest> = {
     if (message.ticket !== undefined) {
       QuotaTicket.encode(message.ticket, writer.uint32(10).fork()).join();
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(18).string(message.model);
     }
     if (message.usage !== undefined) {
       Usage.encode(message.usage, writer.uint32(26).fork()).join();
     }
-    if (message.cacheHit !== undefined && message.cacheHit !== false) {
+    if (message.cacheHit !== false) {
       writer.uint32(32).bool(message.cacheHit);
     }
-    if (message.startedAtMs !== undefined && message.startedAtMs !== 0) {
+    if (message.startedAtMs !== 0) {
       writer.uint32(40).int64(message.startedAtMs);
     }
     return writer;

@@ -11,72 +11,58 @@ import { Dialect, ErrorKind, Usage } from "../../ir/v1/ir";
 /** The job payload of the "usage" queue: one per request, whatever its outcome. */
 export interface UsageEvent {
   /** Minted by the ingress: the ledger's idempotency key and the job id. */
-  requestId?: string | undefined;
-  tenantId?: string | undefined;
-  keyId?: string | undefined;
-  model?: string | undefined;
-  providerId?: string | undefined;
-  deploymentId?: string | undefined;
-  upstreamModel?: string | undefined;
-  dialect?: Dialect | undefined;
-  stream?:
-    | boolean
-    | undefined;
+  requestId: string;
+  tenantId: string;
+  keyId: string;
+  model: string;
+  providerId: string;
+  deploymentId: string;
+  upstreamModel: string;
+  dialect: Dialect;
+  stream: boolean;
   /** "ok", "error" or "aborted" (the client hung up). */
-  status?: string | undefined;
-  httpStatus?: number | undefined;
-  errorKind?: ErrorKind | undefined;
+  status: string;
+  httpStatus: number;
+  errorKind: ErrorKind;
   usage?: Usage | undefined;
-  latencyMs?: number | undefined;
-  ttftMs?: number | undefined;
-  region?:
-    | string
-    | undefined;
+  latencyMs: number;
+  ttftMs: number;
+  region: string;
   /** Milliseconds since the Unix epoch. */
-  startedAt?: number | undefined;
-  finishedAt?:
-    | number
-    | undefined;
+  startedAt: number;
+  finishedAt: number;
   /** Answered from the response cache: recorded with its tokens, charged nothing. */
-  cacheHit?:
-    | boolean
-    | undefined;
+  cacheHit: boolean;
   /** Upstream attempts made (0 for a cache hit). */
-  attempts?:
-    | number
-    | undefined;
+  attempts: number;
   /** The caller's own id for the request, when it sent one (correlation only, not unique). */
-  clientRequestId?: string | undefined;
+  clientRequestId: string;
 }
 
 export interface GetUsageRequest {
-  tenantId?: string | undefined;
-  keyId?: string | undefined;
-  model?:
-    | string
-    | undefined;
+  tenantId: string;
+  keyId: string;
+  model: string;
   /** Inclusive day range, YYYY-MM-DD (UTC). */
-  fromDay?: string | undefined;
-  toDay?:
-    | string
-    | undefined;
+  fromDay: string;
+  toDay: string;
   /** Only the requests the caller sent with this x-client-request-id (or x-request-id). */
-  clientRequestId?: string | undefined;
+  clientRequestId: string;
 }
 
 export interface UsageRow {
-  day?: string | undefined;
-  tenantId?: string | undefined;
-  keyId?: string | undefined;
-  model?: string | undefined;
-  requests?: number | undefined;
-  inputTokens?: number | undefined;
-  outputTokens?: number | undefined;
-  costUsd?: number | undefined;
+  day: string;
+  tenantId: string;
+  keyId: string;
+  model: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
 }
 
 export interface GetUsageResponse {
-  rows?: UsageRow[] | undefined;
+  rows: UsageRow[];
 }
 
 function createBaseUsageEvent(): UsageEvent {
@@ -107,67 +93,67 @@ function createBaseUsageEvent(): UsageEvent {
 
 export const UsageEvent: MessageFns<UsageEvent> = {
   encode(message: UsageEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.requestId !== undefined && message.requestId !== "") {
+    if (message.requestId !== "") {
       writer.uint32(10).string(message.requestId);
     }
-    if (message.tenantId !== undefined && message.tenantId !== "") {
+    if (message.tenantId !== "") {
       writer.uint32(18).string(message.tenantId);
     }
-    if (message.keyId !== undefined && message.keyId !== "") {
+    if (message.keyId !== "") {
       writer.uint32(26).string(message.keyId);
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(34).string(message.model);
     }
-    if (message.providerId !== undefined && message.providerId !== "") {
+    if (message.providerId !== "") {
       writer.uint32(42).string(message.providerId);
     }
-    if (message.deploymentId !== undefined && message.deploymentId !== "") {
+    if (message.deploymentId !== "") {
       writer.uint32(50).string(message.deploymentId);
     }
-    if (message.upstreamModel !== undefined && message.upstreamModel !== "") {
+    if (message.upstreamModel !== "") {
       writer.uint32(58).string(message.upstreamModel);
     }
-    if (message.dialect !== undefined && message.dialect !== 0) {
+    if (message.dialect !== 0) {
       writer.uint32(64).int32(message.dialect);
     }
-    if (message.stream !== undefined && message.stream !== false) {
+    if (message.stream !== false) {
       writer.uint32(72).bool(message.stream);
     }
-    if (message.status !== undefined && message.status !== "") {
+    if (message.status !== "") {
       writer.uint32(82).string(message.status);
     }
-    if (message.httpStatus !== undefined && message.httpStatus !== 0) {
+    if (message.httpStatus !== 0) {
       writer.uint32(88).uint32(message.httpStatus);
     }
-    if (message.errorKind !== undefined && message.errorKind !== 0) {
+    if (message.errorKind !== 0) {
       writer.uint32(96).int32(message.errorKind);
     }
     if (message.usage !== undefined) {
       Usage.encode(message.usage, writer.uint32(106).fork()).join();
     }
-    if (message.latencyMs !== undefined && message.latencyMs !== 0) {
+    if (message.latencyMs !== 0) {
       writer.uint32(112).uint32(message.latencyMs);
     }
-    if (message.ttftMs !== undefined && message.ttftMs !== 0) {
+    if (message.ttftMs !== 0) {
       writer.uint32(120).uint32(message.ttftMs);
     }
-    if (message.region !== undefined && message.region !== "") {
+    if (message.region !== "") {
       writer.uint32(130).string(message.region);
     }
-    if (message.startedAt !== undefined && message.startedAt !== 0) {
+    if (message.startedAt !== 0) {
       writer.uint32(136).int64(message.startedAt);
     }
-    if (message.finishedAt !== undefined && message.finishedAt !== 0) {
+    if (message.finishedAt !== 0) {
       writer.uint32(144).int64(message.finishedAt);
     }
-    if (message.cacheHit !== undefined && message.cacheHit !== false) {
+    if (message.cacheHit !== false) {
       writer.uint32(152).bool(message.cacheHit);
     }
-    if (message.attempts !== undefined && message.attempts !== 0) {
+    if (message.attempts !== 0) {
       writer.uint32(160).uint32(message.attempts);
     }
-    if (message.clientRequestId !== undefined && message.clientRequestId !== "") {
+    if (message.clientRequestId !== "") {
       writer.uint32(170).string(message.clientRequestId);
     }
     return writer;
@@ -373,22 +359,22 @@ function createBaseGetUsageRequest(): GetUsageRequest {
 
 export const GetUsageRequest: MessageFns<GetUsageRequest> = {
   encode(message: GetUsageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.tenantId !== undefined && message.tenantId !== "") {
+    if (message.tenantId !== "") {
       writer.uint32(10).string(message.tenantId);
     }
-    if (message.keyId !== undefined && message.keyId !== "") {
+    if (message.keyId !== "") {
       writer.uint32(18).string(message.keyId);
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(26).string(message.model);
     }
-    if (message.fromDay !== undefined && message.fromDay !== "") {
+    if (message.fromDay !== "") {
       writer.uint32(34).string(message.fromDay);
     }
-    if (message.toDay !== undefined && message.toDay !== "") {
+    if (message.toDay !== "") {
       writer.uint32(42).string(message.toDay);
     }
-    if (message.clientRequestId !== undefined && message.clientRequestId !== "") {
+    if (message.clientRequestId !== "") {
       writer.uint32(50).string(message.clientRequestId);
     }
     return writer;
@@ -474,28 +460,28 @@ function createBaseUsageRow(): UsageRow {
 
 export const UsageRow: MessageFns<UsageRow> = {
   encode(message: UsageRow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.day !== undefined && message.day !== "") {
+    if (message.day !== "") {
       writer.uint32(10).string(message.day);
     }
-    if (message.tenantId !== undefined && message.tenantId !== "") {
+    if (message.tenantId !== "") {
       writer.uint32(18).string(message.tenantId);
     }
-    if (message.keyId !== undefined && message.keyId !== "") {
+    if (message.keyId !== "") {
       writer.uint32(26).string(message.keyId);
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(34).string(message.model);
     }
-    if (message.requests !== undefined && message.requests !== 0) {
+    if (message.requests !== 0) {
       writer.uint32(40).uint64(message.requests);
     }
-    if (message.inputTokens !== undefined && message.inputTokens !== 0) {
+    if (message.inputTokens !== 0) {
       writer.uint32(48).uint64(message.inputTokens);
     }
-    if (message.outputTokens !== undefined && message.outputTokens !== 0) {
+    if (message.outputTokens !== 0) {
       writer.uint32(56).uint64(message.outputTokens);
     }
-    if (message.costUsd !== undefined && message.costUsd !== 0) {
+    if (message.costUsd !== 0) {
       writer.uint32(65).double(message.costUsd);
     }
     return writer;
@@ -597,10 +583,8 @@ function createBaseGetUsageResponse(): GetUsageResponse {
 
 export const GetUsageResponse: MessageFns<GetUsageResponse> = {
   encode(message: GetUsageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.rows !== undefined && message.rows.length !== 0) {
-      for (const v of message.rows) {
-        UsageRow.encode(v!, writer.uint32(10).fork()).join();
-      }
+    for (const v of message.rows) {
+      UsageRow.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
   },
@@ -623,10 +607,7 @@ export const GetUsageResponse: MessageFns<GetUsageResponse> = {
               break;
             }
 
-            const el = UsageRow.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.rows!.push(el);
-            }
+            message.rows.push(UsageRow.decode(reader, reader.uint32()));
             continue;
           }
         }

@@ -57,58 +57,52 @@ export enum ErrorKind {
 }
 
 export interface TextPart {
-  text?:
-    | string
-    | undefined;
+  text: string;
   /** Gemini thoughtSignature carried on a text part, replayed verbatim to Gemini. */
-  signature?: string | undefined;
+  signature: string;
 }
 
 export interface ImagePart {
   /** Either a URL (http(s) or data:) or inline base64 data with its media type. */
-  url?: string | undefined;
-  data?: string | undefined;
-  mediaType?: string | undefined;
-  detail?: string | undefined;
+  url: string;
+  data: string;
+  mediaType: string;
+  detail: string;
 }
 
 export interface AudioPart {
-  data?: string | undefined;
-  format?: string | undefined;
+  data: string;
+  format: string;
 }
 
 export interface FilePart {
-  data?: string | undefined;
-  url?: string | undefined;
-  mediaType?: string | undefined;
-  filename?: string | undefined;
-  fileId?: string | undefined;
+  data: string;
+  url: string;
+  mediaType: string;
+  filename: string;
+  fileId: string;
 }
 
 export interface ToolCallPart {
-  id?: string | undefined;
-  name?: string | undefined;
-  argumentsJson?:
-    | string
-    | undefined;
+  id: string;
+  name: string;
+  argumentsJson: string;
   /** Gemini thoughtSignature of the functionCall part, replayed verbatim to Gemini. */
-  signature?: string | undefined;
+  signature: string;
 }
 
 export interface ToolResultPart {
-  callId?: string | undefined;
-  name?: string | undefined;
-  content?: ContentPart[] | undefined;
-  isError?: boolean | undefined;
+  callId: string;
+  name: string;
+  content: ContentPart[];
+  isError: boolean;
 }
 
 export interface ReasoningPart {
-  text?: string | undefined;
-  signature?:
-    | string
-    | undefined;
+  text: string;
+  signature: string;
   /** Provider-encrypted reasoning that must be replayed verbatim (Anthropic redacted_thinking). */
-  redactedData?: string | undefined;
+  redactedData: string;
 }
 
 export interface ContentPart {
@@ -125,30 +119,28 @@ export interface ContentPart {
    * Anthropic-style prompt-caching marker on this block, as JSON (e.g. {"type":"ephemeral"}),
    * passed to providers that understand it and dropped (listed) for the others.
    */
-  cacheControlJson?: string | undefined;
+  cacheControlJson: string;
 }
 
 export interface Message {
-  role?: Role | undefined;
-  content?: ContentPart[] | undefined;
-  name?: string | undefined;
+  role: Role;
+  content: ContentPart[];
+  name: string;
 }
 
 export interface Tool {
-  name?: string | undefined;
-  description?:
-    | string
-    | undefined;
+  name: string;
+  description: string;
   /** JSON Schema of the parameters, as JSON text (kept verbatim for the provider). */
-  parametersJson?: string | undefined;
-  strict?: boolean | undefined;
-  cacheControlJson?: string | undefined;
+  parametersJson: string;
+  strict: boolean;
+  cacheControlJson: string;
 }
 
 export interface ToolChoice {
-  mode?: ToolChoice_Mode | undefined;
-  name?: string | undefined;
-  disableParallel?: boolean | undefined;
+  mode: ToolChoice_Mode;
+  name: string;
+  disableParallel: boolean;
 }
 
 export enum ToolChoice_Mode {
@@ -164,7 +156,7 @@ export interface Sampling {
   temperature?: number | undefined;
   topP?: number | undefined;
   topK?: number | undefined;
-  stop?: string[] | undefined;
+  stop: string[];
   seed?: number | undefined;
   presencePenalty?: number | undefined;
   frequencyPenalty?: number | undefined;
@@ -174,10 +166,10 @@ export interface Sampling {
 }
 
 export interface ResponseFormat {
-  type?: ResponseFormat_Type | undefined;
-  schemaName?: string | undefined;
-  schemaJson?: string | undefined;
-  strict?: boolean | undefined;
+  type: ResponseFormat_Type;
+  schemaName: string;
+  schemaJson: string;
+  strict: boolean;
 }
 
 export enum ResponseFormat_Type {
@@ -188,7 +180,7 @@ export enum ResponseFormat_Type {
 }
 
 export interface Reasoning {
-  effort?: Reasoning_Effort | undefined;
+  effort: Reasoning_Effort;
   budgetTokens?: number | undefined;
 }
 
@@ -201,49 +193,43 @@ export enum Reasoning_Effort {
 }
 
 export interface RequestMeta {
-  requestId?: string | undefined;
-  tenantId?: string | undefined;
-  keyId?: string | undefined;
-  endUserId?: string | undefined;
-  region?: string | undefined;
-  dialect?:
-    | Dialect
-    | undefined;
+  requestId: string;
+  tenantId: string;
+  keyId: string;
+  endUserId: string;
+  region: string;
+  dialect: Dialect;
   /**
    * The x-switchyard-cache request header: "" (the model's default), "no-cache" (do not answer
    * from the cache, but store the answer) or "no-store" (neither read nor write).
    */
-  cacheMode?:
-    | string
-    | undefined;
+  cacheMode: string;
   /** Regions the tenant may be served from (deployment regions); empty means any. */
-  allowedRegions?:
-    | string[]
-    | undefined;
+  allowedRegions: string[];
   /**
    * The caller's own id (x-client-request-id, else x-request-id), for correlation only; never
    * a key. request_id is always minted by the ingress.
    */
-  clientRequestId?: string | undefined;
+  clientRequestId: string;
 }
 
 /** What a dialect carries that the IR cannot express, for a provider of the same family. */
 export interface Extensions {
-  dialect?: Dialect | undefined;
-  json?: string | undefined;
+  dialect: Dialect;
+  json: string;
 }
 
 export interface ChatRequest {
-  model?: string | undefined;
-  system?: ContentPart[] | undefined;
-  messages?: Message[] | undefined;
-  tools?: Tool[] | undefined;
+  model: string;
+  system: ContentPart[];
+  messages: Message[];
+  tools: Tool[];
   toolChoice?: ToolChoice | undefined;
   sampling?: Sampling | undefined;
   responseFormat?: ResponseFormat | undefined;
   reasoning?: Reasoning | undefined;
-  stream?: boolean | undefined;
-  includeUsage?: boolean | undefined;
+  stream: boolean;
+  includeUsage: boolean;
   meta?: RequestMeta | undefined;
   extensions?:
     | Extensions
@@ -252,120 +238,92 @@ export interface ChatRequest {
    * Request fields the dialect dropped because no upstream could honour them and dropping is
    * harmless; reported to the client in x-switchyard-dropped-params.
    */
-  droppedParams?: string[] | undefined;
+  droppedParams: string[];
 }
 
 /** One try of one deployment, for x-switchyard-attempts and traces. */
 export interface Attempt {
-  deploymentId?: string | undefined;
-  providerId?:
-    | string
-    | undefined;
+  deploymentId: string;
+  providerId: string;
   /** The public model this hop served (differs from the request's after a fallback). */
-  model?:
-    | string
-    | undefined;
+  model: string;
   /** "ok", an ErrorKind name such as "rate_limited", "cancelled" (lost a hedge race) or "skipped". */
-  outcome?: string | undefined;
-  status?: number | undefined;
-  durationMs?: number | undefined;
-  hedge?: boolean | undefined;
+  outcome: string;
+  status: number;
+  durationMs: number;
+  hedge: boolean;
 }
 
 export interface StartEvent {
-  id?: string | undefined;
-  model?: string | undefined;
-  providerId?: string | undefined;
-  deploymentId?: string | undefined;
-  upstreamModel?: string | undefined;
-  attempts?:
-    | number
-    | undefined;
+  id: string;
+  model: string;
+  providerId: string;
+  deploymentId: string;
+  upstreamModel: string;
+  attempts: number;
   /** Request fields the provider translator dropped as harmless for this upstream. */
-  droppedParams?:
-    | string[]
-    | undefined;
+  droppedParams: string[];
   /** Answered from the response cache: no upstream call, no upstream cost. */
-  cacheHit?:
-    | boolean
-    | undefined;
+  cacheHit: boolean;
   /** Every try before and including the one that answered, in order. */
-  attemptLog?: Attempt[] | undefined;
+  attemptLog: Attempt[];
 }
 
 export interface TextDelta {
-  text?: string | undefined;
-  choice?:
-    | number
-    | undefined;
+  text: string;
+  choice: number;
   /** OpenAI-family logprobs entries for this fragment ({"content":[...]}), verbatim JSON. */
-  logprobsJson?:
-    | string
-    | undefined;
+  logprobsJson: string;
   /** Gemini thoughtSignature that came on this text part. */
-  signature?: string | undefined;
+  signature: string;
 }
 
 export interface ToolCallDelta {
-  index?: number | undefined;
-  id?: string | undefined;
-  name?: string | undefined;
-  argumentsDelta?: string | undefined;
-  choice?:
-    | number
-    | undefined;
+  index: number;
+  id: string;
+  name: string;
+  argumentsDelta: string;
+  choice: number;
   /** Gemini thoughtSignature that came with the function call. */
-  signature?: string | undefined;
+  signature: string;
 }
 
 export interface ReasoningDelta {
-  text?: string | undefined;
-  signature?: string | undefined;
-  redactedData?: string | undefined;
-  choice?: number | undefined;
+  text: string;
+  signature: string;
+  redactedData: string;
+  choice: number;
 }
 
 export interface StopEvent {
-  reason?:
-    | FinishReason
-    | undefined;
+  reason: FinishReason;
   /** The provider's own value (e.g. "end_turn"), for diagnostics. */
-  rawReason?: string | undefined;
-  choice?:
-    | number
-    | undefined;
+  rawReason: string;
+  choice: number;
   /** The stop sequence that ended generation, when the provider says which. */
-  stopSequence?: string | undefined;
+  stopSequence: string;
 }
 
 export interface Usage {
-  inputTokens?: number | undefined;
-  outputTokens?: number | undefined;
-  cachedInputTokens?: number | undefined;
-  reasoningTokens?:
-    | number
-    | undefined;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
   /** Tokens written to the provider's prompt cache (Anthropic cache_creation_input_tokens). */
-  cacheCreationInputTokens?: number | undefined;
+  cacheCreationInputTokens: number;
 }
 
 export interface ErrorEvent {
-  kind?:
-    | ErrorKind
-    | undefined;
+  kind: ErrorKind;
   /** HTTP status the provider answered with, 0 when there was none (connect error, timeout). */
-  providerStatus?: number | undefined;
-  message?: string | undefined;
-  retryable?: boolean | undefined;
-  retryAfterMs?:
-    | number
-    | undefined;
+  providerStatus: number;
+  message: string;
+  retryable: boolean;
+  retryAfterMs: number;
   /** Name of the offending request field, when known. */
-  param?:
-    | string
-    | undefined;
+  param: string;
   /** Set by the router on the final error: every try that led to it (x-switchyard-attempts). */
-  attemptLog?: Attempt[] | undefined;
+  attemptLog: Attempt[];
 }
 
 export interface ResponseEvent {
@@ -386,42 +344,40 @@ export interface ResponseEvent {
  * one message per hop instead of one per event. Never empty, except a final batch.
  */
 export interface ResponseEventBatch {
-  events?:
-    | ResponseEvent[]
-    | undefined;
+  events: ResponseEvent[];
   /**
    * The stream's last batch: the reader has the whole answer without waiting for the call's
    * status (which follows in its own frame, one more wake-up of every process on the way).
    */
-  final?: boolean | undefined;
+  final: boolean;
 }
 
 /** One input of an embeddings request: text, or (OpenAI) pre-tokenised ids. */
 export interface EmbedInput {
-  text?: string | undefined;
-  tokens?: number[] | undefined;
+  text: string;
+  tokens: number[];
 }
 
 export interface EmbedRequest {
-  model?: string | undefined;
-  inputs?: EmbedInput[] | undefined;
+  model: string;
+  inputs: EmbedInput[];
   dimensions?:
     | number
     | undefined;
   /** Gemini taskType / title (RETRIEVAL_DOCUMENT etc.), passed to providers that have them. */
-  taskType?: string | undefined;
-  title?: string | undefined;
+  taskType: string;
+  title: string;
   meta?: RequestMeta | undefined;
-  droppedParams?: string[] | undefined;
+  droppedParams: string[];
 }
 
 export interface Embedding {
-  index?: number | undefined;
-  values?: number[] | undefined;
+  index: number;
+  values: number[];
 }
 
 export interface EmbedResponse {
-  embeddings?: Embedding[] | undefined;
+  embeddings: Embedding[];
   usage?:
     | Usage
     | undefined;
@@ -434,15 +390,13 @@ export interface EmbedResponse {
     | ErrorEvent
     | undefined;
   /** True when the upstream reported no usage (Gemini) and input_tokens was counted locally. */
-  usageEstimated?: boolean | undefined;
+  usageEstimated: boolean;
 }
 
 export interface CountTokensResponse {
-  inputTokens?:
-    | number
-    | undefined;
+  inputTokens: number;
   /** True when counted locally with a tokenizer because the upstream has no counting endpoint. */
-  estimated?: boolean | undefined;
+  estimated: boolean;
   start?: StartEvent | undefined;
   error?: ErrorEvent | undefined;
 }
@@ -453,10 +407,10 @@ function createBaseTextPart(): TextPart {
 
 export const TextPart: MessageFns<TextPart> = {
   encode(message: TextPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.text !== undefined && message.text !== "") {
+    if (message.text !== "") {
       writer.uint32(10).string(message.text);
     }
-    if (message.signature !== undefined && message.signature !== "") {
+    if (message.signature !== "") {
       writer.uint32(18).string(message.signature);
     }
     return writer;
@@ -510,16 +464,16 @@ function createBaseImagePart(): ImagePart {
 
 export const ImagePart: MessageFns<ImagePart> = {
   encode(message: ImagePart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.url !== undefined && message.url !== "") {
+    if (message.url !== "") {
       writer.uint32(10).string(message.url);
     }
-    if (message.data !== undefined && message.data !== "") {
+    if (message.data !== "") {
       writer.uint32(18).string(message.data);
     }
-    if (message.mediaType !== undefined && message.mediaType !== "") {
+    if (message.mediaType !== "") {
       writer.uint32(26).string(message.mediaType);
     }
-    if (message.detail !== undefined && message.detail !== "") {
+    if (message.detail !== "") {
       writer.uint32(34).string(message.detail);
     }
     return writer;
@@ -589,10 +543,10 @@ function createBaseAudioPart(): AudioPart {
 
 export const AudioPart: MessageFns<AudioPart> = {
   encode(message: AudioPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.data !== undefined && message.data !== "") {
+    if (message.data !== "") {
       writer.uint32(10).string(message.data);
     }
-    if (message.format !== undefined && message.format !== "") {
+    if (message.format !== "") {
       writer.uint32(18).string(message.format);
     }
     return writer;
@@ -646,19 +600,19 @@ function createBaseFilePart(): FilePart {
 
 export const FilePart: MessageFns<FilePart> = {
   encode(message: FilePart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.data !== undefined && message.data !== "") {
+    if (message.data !== "") {
       writer.uint32(10).string(message.data);
     }
-    if (message.url !== undefined && message.url !== "") {
+    if (message.url !== "") {
       writer.uint32(18).string(message.url);
     }
-    if (message.mediaType !== undefined && message.mediaType !== "") {
+    if (message.mediaType !== "") {
       writer.uint32(26).string(message.mediaType);
     }
-    if (message.filename !== undefined && message.filename !== "") {
+    if (message.filename !== "") {
       writer.uint32(34).string(message.filename);
     }
-    if (message.fileId !== undefined && message.fileId !== "") {
+    if (message.fileId !== "") {
       writer.uint32(42).string(message.fileId);
     }
     return writer;
@@ -736,16 +690,16 @@ function createBaseToolCallPart(): ToolCallPart {
 
 export const ToolCallPart: MessageFns<ToolCallPart> = {
   encode(message: ToolCallPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.id !== undefined && message.id !== "") {
+    if (message.id !== "") {
       writer.uint32(10).string(message.id);
     }
-    if (message.name !== undefined && message.name !== "") {
+    if (message.name !== "") {
       writer.uint32(18).string(message.name);
     }
-    if (message.argumentsJson !== undefined && message.argumentsJson !== "") {
+    if (message.argumentsJson !== "") {
       writer.uint32(26).string(message.argumentsJson);
     }
-    if (message.signature !== undefined && message.signature !== "") {
+    if (message.signature !== "") {
       writer.uint32(34).string(message.signature);
     }
     return writer;
@@ -815,18 +769,16 @@ function createBaseToolResultPart(): ToolResultPart {
 
 export const ToolResultPart: MessageFns<ToolResultPart> = {
   encode(message: ToolResultPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.callId !== undefined && message.callId !== "") {
+    if (message.callId !== "") {
       writer.uint32(10).string(message.callId);
     }
-    if (message.name !== undefined && message.name !== "") {
+    if (message.name !== "") {
       writer.uint32(18).string(message.name);
     }
-    if (message.content !== undefined && message.content.length !== 0) {
-      for (const v of message.content) {
-        ContentPart.encode(v!, writer.uint32(26).fork()).join();
-      }
+    for (const v of message.content) {
+      ContentPart.encode(v!, writer.uint32(26).fork()).join();
     }
-    if (message.isError !== undefined && message.isError !== false) {
+    if (message.isError !== false) {
       writer.uint32(32).bool(message.isError);
     }
     return writer;
@@ -866,10 +818,7 @@ export const ToolResultPart: MessageFns<ToolResultPart> = {
               break;
             }
 
-            const el = ContentPart.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.content!.push(el);
-            }
+            message.content.push(ContentPart.decode(reader, reader.uint32()));
             continue;
           }
           case 4: {
@@ -899,13 +848,13 @@ function createBaseReasoningPart(): ReasoningPart {
 
 export const ReasoningPart: MessageFns<ReasoningPart> = {
   encode(message: ReasoningPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.text !== undefined && message.text !== "") {
+    if (message.text !== "") {
       writer.uint32(10).string(message.text);
     }
-    if (message.signature !== undefined && message.signature !== "") {
+    if (message.signature !== "") {
       writer.uint32(18).string(message.signature);
     }
-    if (message.redactedData !== undefined && message.redactedData !== "") {
+    if (message.redactedData !== "") {
       writer.uint32(26).string(message.redactedData);
     }
     return writer;
@@ -990,7 +939,7 @@ export const ContentPart: MessageFns<ContentPart> = {
         ReasoningPart.encode(message.part.value, writer.uint32(58).fork()).join();
         break;
     }
-    if (message.cacheControlJson !== undefined && message.cacheControlJson !== "") {
+    if (message.cacheControlJson !== "") {
       writer.uint32(66).string(message.cacheControlJson);
     }
     return writer;
@@ -1092,15 +1041,13 @@ function createBaseMessage(): Message {
 
 export const Message: MessageFns<Message> = {
   encode(message: Message, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.role !== undefined && message.role !== 0) {
+    if (message.role !== 0) {
       writer.uint32(8).int32(message.role);
     }
-    if (message.content !== undefined && message.content.length !== 0) {
-      for (const v of message.content) {
-        ContentPart.encode(v!, writer.uint32(18).fork()).join();
-      }
+    for (const v of message.content) {
+      ContentPart.encode(v!, writer.uint32(18).fork()).join();
     }
-    if (message.name !== undefined && message.name !== "") {
+    if (message.name !== "") {
       writer.uint32(26).string(message.name);
     }
     return writer;
@@ -1132,10 +1079,7 @@ export const Message: MessageFns<Message> = {
               break;
             }
 
-            const el = ContentPart.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.content!.push(el);
-            }
+            message.content.push(ContentPart.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -1165,19 +1109,19 @@ function createBaseTool(): Tool {
 
 export const Tool: MessageFns<Tool> = {
   encode(message: Tool, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.name !== undefined && message.name !== "") {
+    if (message.name !== "") {
       writer.uint32(10).string(message.name);
     }
-    if (message.description !== undefined && message.description !== "") {
+    if (message.description !== "") {
       writer.uint32(18).string(message.description);
     }
-    if (message.parametersJson !== undefined && message.parametersJson !== "") {
+    if (message.parametersJson !== "") {
       writer.uint32(26).string(message.parametersJson);
     }
-    if (message.strict !== undefined && message.strict !== false) {
+    if (message.strict !== false) {
       writer.uint32(32).bool(message.strict);
     }
-    if (message.cacheControlJson !== undefined && message.cacheControlJson !== "") {
+    if (message.cacheControlJson !== "") {
       writer.uint32(42).string(message.cacheControlJson);
     }
     return writer;
@@ -1255,13 +1199,13 @@ function createBaseToolChoice(): ToolChoice {
 
 export const ToolChoice: MessageFns<ToolChoice> = {
   encode(message: ToolChoice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.mode !== undefined && message.mode !== 0) {
+    if (message.mode !== 0) {
       writer.uint32(8).int32(message.mode);
     }
-    if (message.name !== undefined && message.name !== "") {
+    if (message.name !== "") {
       writer.uint32(18).string(message.name);
     }
-    if (message.disableParallel !== undefined && message.disableParallel !== false) {
+    if (message.disableParallel !== false) {
       writer.uint32(24).bool(message.disableParallel);
     }
     return writer;
@@ -1347,10 +1291,8 @@ export const Sampling: MessageFns<Sampling> = {
     if (message.topK !== undefined) {
       writer.uint32(32).uint32(message.topK);
     }
-    if (message.stop !== undefined && message.stop.length !== 0) {
-      for (const v of message.stop) {
-        writer.uint32(42).string(v!);
-      }
+    for (const v of message.stop) {
+      writer.uint32(42).string(v!);
     }
     if (message.seed !== undefined) {
       writer.uint32(48).int64(message.seed);
@@ -1423,10 +1365,7 @@ export const Sampling: MessageFns<Sampling> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.stop!.push(el);
-            }
+            message.stop.push(reader.string());
             continue;
           }
           case 6: {
@@ -1496,16 +1435,16 @@ function createBaseResponseFormat(): ResponseFormat {
 
 export const ResponseFormat: MessageFns<ResponseFormat> = {
   encode(message: ResponseFormat, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.type !== undefined && message.type !== 0) {
+    if (message.type !== 0) {
       writer.uint32(8).int32(message.type);
     }
-    if (message.schemaName !== undefined && message.schemaName !== "") {
+    if (message.schemaName !== "") {
       writer.uint32(18).string(message.schemaName);
     }
-    if (message.schemaJson !== undefined && message.schemaJson !== "") {
+    if (message.schemaJson !== "") {
       writer.uint32(26).string(message.schemaJson);
     }
-    if (message.strict !== undefined && message.strict !== false) {
+    if (message.strict !== false) {
       writer.uint32(32).bool(message.strict);
     }
     return writer;
@@ -1575,7 +1514,7 @@ function createBaseReasoning(): Reasoning {
 
 export const Reasoning: MessageFns<Reasoning> = {
   encode(message: Reasoning, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.effort !== undefined && message.effort !== 0) {
+    if (message.effort !== 0) {
       writer.uint32(8).int32(message.effort);
     }
     if (message.budgetTokens !== undefined) {
@@ -1642,33 +1581,31 @@ function createBaseRequestMeta(): RequestMeta {
 
 export const RequestMeta: MessageFns<RequestMeta> = {
   encode(message: RequestMeta, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.requestId !== undefined && message.requestId !== "") {
+    if (message.requestId !== "") {
       writer.uint32(10).string(message.requestId);
     }
-    if (message.tenantId !== undefined && message.tenantId !== "") {
+    if (message.tenantId !== "") {
       writer.uint32(18).string(message.tenantId);
     }
-    if (message.keyId !== undefined && message.keyId !== "") {
+    if (message.keyId !== "") {
       writer.uint32(26).string(message.keyId);
     }
-    if (message.endUserId !== undefined && message.endUserId !== "") {
+    if (message.endUserId !== "") {
       writer.uint32(34).string(message.endUserId);
     }
-    if (message.region !== undefined && message.region !== "") {
+    if (message.region !== "") {
       writer.uint32(42).string(message.region);
     }
-    if (message.dialect !== undefined && message.dialect !== 0) {
+    if (message.dialect !== 0) {
       writer.uint32(48).int32(message.dialect);
     }
-    if (message.cacheMode !== undefined && message.cacheMode !== "") {
+    if (message.cacheMode !== "") {
       writer.uint32(58).string(message.cacheMode);
     }
-    if (message.allowedRegions !== undefined && message.allowedRegions.length !== 0) {
-      for (const v of message.allowedRegions) {
-        writer.uint32(66).string(v!);
-      }
+    for (const v of message.allowedRegions) {
+      writer.uint32(66).string(v!);
     }
-    if (message.clientRequestId !== undefined && message.clientRequestId !== "") {
+    if (message.clientRequestId !== "") {
       writer.uint32(74).string(message.clientRequestId);
     }
     return writer;
@@ -1748,10 +1685,7 @@ export const RequestMeta: MessageFns<RequestMeta> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.allowedRegions!.push(el);
-            }
+            message.allowedRegions.push(reader.string());
             continue;
           }
           case 9: {
@@ -1781,10 +1715,10 @@ function createBaseExtensions(): Extensions {
 
 export const Extensions: MessageFns<Extensions> = {
   encode(message: Extensions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.dialect !== undefined && message.dialect !== 0) {
+    if (message.dialect !== 0) {
       writer.uint32(8).int32(message.dialect);
     }
-    if (message.json !== undefined && message.json !== "") {
+    if (message.json !== "") {
       writer.uint32(18).string(message.json);
     }
     return writer;
@@ -1852,23 +1786,17 @@ function createBaseChatRequest(): ChatRequest {
 
 export const ChatRequest: MessageFns<ChatRequest> = {
   encode(message: ChatRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(10).string(message.model);
     }
-    if (message.system !== undefined && message.system.length !== 0) {
-      for (const v of message.system) {
-        ContentPart.encode(v!, writer.uint32(18).fork()).join();
-      }
+    for (const v of message.system) {
+      ContentPart.encode(v!, writer.uint32(18).fork()).join();
     }
-    if (message.messages !== undefined && message.messages.length !== 0) {
-      for (const v of message.messages) {
-        Message.encode(v!, writer.uint32(26).fork()).join();
-      }
+    for (const v of message.messages) {
+      Message.encode(v!, writer.uint32(26).fork()).join();
     }
-    if (message.tools !== undefined && message.tools.length !== 0) {
-      for (const v of message.tools) {
-        Tool.encode(v!, writer.uint32(34).fork()).join();
-      }
+    for (const v of message.tools) {
+      Tool.encode(v!, writer.uint32(34).fork()).join();
     }
     if (message.toolChoice !== undefined) {
       ToolChoice.encode(message.toolChoice, writer.uint32(42).fork()).join();
@@ -1882,10 +1810,10 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     if (message.reasoning !== undefined) {
       Reasoning.encode(message.reasoning, writer.uint32(66).fork()).join();
     }
-    if (message.stream !== undefined && message.stream !== false) {
+    if (message.stream !== false) {
       writer.uint32(72).bool(message.stream);
     }
-    if (message.includeUsage !== undefined && message.includeUsage !== false) {
+    if (message.includeUsage !== false) {
       writer.uint32(80).bool(message.includeUsage);
     }
     if (message.meta !== undefined) {
@@ -1894,10 +1822,8 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     if (message.extensions !== undefined) {
       Extensions.encode(message.extensions, writer.uint32(98).fork()).join();
     }
-    if (message.droppedParams !== undefined && message.droppedParams.length !== 0) {
-      for (const v of message.droppedParams) {
-        writer.uint32(106).string(v!);
-      }
+    for (const v of message.droppedParams) {
+      writer.uint32(106).string(v!);
     }
     return writer;
   },
@@ -1928,10 +1854,7 @@ export const ChatRequest: MessageFns<ChatRequest> = {
               break;
             }
 
-            const el = ContentPart.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.system!.push(el);
-            }
+            message.system.push(ContentPart.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -1939,10 +1862,7 @@ export const ChatRequest: MessageFns<ChatRequest> = {
               break;
             }
 
-            const el = Message.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.messages!.push(el);
-            }
+            message.messages.push(Message.decode(reader, reader.uint32()));
             continue;
           }
           case 4: {
@@ -1950,10 +1870,7 @@ export const ChatRequest: MessageFns<ChatRequest> = {
               break;
             }
 
-            const el = Tool.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.tools!.push(el);
-            }
+            message.tools.push(Tool.decode(reader, reader.uint32()));
             continue;
           }
           case 5: {
@@ -2025,10 +1942,7 @@ export const ChatRequest: MessageFns<ChatRequest> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.droppedParams!.push(el);
-            }
+            message.droppedParams.push(reader.string());
             continue;
           }
         }
@@ -2050,25 +1964,25 @@ function createBaseAttempt(): Attempt {
 
 export const Attempt: MessageFns<Attempt> = {
   encode(message: Attempt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.deploymentId !== undefined && message.deploymentId !== "") {
+    if (message.deploymentId !== "") {
       writer.uint32(10).string(message.deploymentId);
     }
-    if (message.providerId !== undefined && message.providerId !== "") {
+    if (message.providerId !== "") {
       writer.uint32(18).string(message.providerId);
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(26).string(message.model);
     }
-    if (message.outcome !== undefined && message.outcome !== "") {
+    if (message.outcome !== "") {
       writer.uint32(34).string(message.outcome);
     }
-    if (message.status !== undefined && message.status !== 0) {
+    if (message.status !== 0) {
       writer.uint32(40).uint32(message.status);
     }
-    if (message.durationMs !== undefined && message.durationMs !== 0) {
+    if (message.durationMs !== 0) {
       writer.uint32(48).uint32(message.durationMs);
     }
-    if (message.hedge !== undefined && message.hedge !== false) {
+    if (message.hedge !== false) {
       writer.uint32(56).bool(message.hedge);
     }
     return writer;
@@ -2172,36 +2086,32 @@ function createBaseStartEvent(): StartEvent {
 
 export const StartEvent: MessageFns<StartEvent> = {
   encode(message: StartEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.id !== undefined && message.id !== "") {
+    if (message.id !== "") {
       writer.uint32(10).string(message.id);
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(18).string(message.model);
     }
-    if (message.providerId !== undefined && message.providerId !== "") {
+    if (message.providerId !== "") {
       writer.uint32(26).string(message.providerId);
     }
-    if (message.deploymentId !== undefined && message.deploymentId !== "") {
+    if (message.deploymentId !== "") {
       writer.uint32(34).string(message.deploymentId);
     }
-    if (message.upstreamModel !== undefined && message.upstreamModel !== "") {
+    if (message.upstreamModel !== "") {
       writer.uint32(42).string(message.upstreamModel);
     }
-    if (message.attempts !== undefined && message.attempts !== 0) {
+    if (message.attempts !== 0) {
       writer.uint32(48).uint32(message.attempts);
     }
-    if (message.droppedParams !== undefined && message.droppedParams.length !== 0) {
-      for (const v of message.droppedParams) {
-        writer.uint32(58).string(v!);
-      }
+    for (const v of message.droppedParams) {
+      writer.uint32(58).string(v!);
     }
-    if (message.cacheHit !== undefined && message.cacheHit !== false) {
+    if (message.cacheHit !== false) {
       writer.uint32(64).bool(message.cacheHit);
     }
-    if (message.attemptLog !== undefined && message.attemptLog.length !== 0) {
-      for (const v of message.attemptLog) {
-        Attempt.encode(v!, writer.uint32(74).fork()).join();
-      }
+    for (const v of message.attemptLog) {
+      Attempt.encode(v!, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -2272,10 +2182,7 @@ export const StartEvent: MessageFns<StartEvent> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.droppedParams!.push(el);
-            }
+            message.droppedParams.push(reader.string());
             continue;
           }
           case 8: {
@@ -2291,10 +2198,7 @@ export const StartEvent: MessageFns<StartEvent> = {
               break;
             }
 
-            const el = Attempt.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.attemptLog!.push(el);
-            }
+            message.attemptLog.push(Attempt.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -2316,16 +2220,16 @@ function createBaseTextDelta(): TextDelta {
 
 export const TextDelta: MessageFns<TextDelta> = {
   encode(message: TextDelta, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.text !== undefined && message.text !== "") {
+    if (message.text !== "") {
       writer.uint32(10).string(message.text);
     }
-    if (message.choice !== undefined && message.choice !== 0) {
+    if (message.choice !== 0) {
       writer.uint32(16).uint32(message.choice);
     }
-    if (message.logprobsJson !== undefined && message.logprobsJson !== "") {
+    if (message.logprobsJson !== "") {
       writer.uint32(26).string(message.logprobsJson);
     }
-    if (message.signature !== undefined && message.signature !== "") {
+    if (message.signature !== "") {
       writer.uint32(34).string(message.signature);
     }
     return writer;
@@ -2395,22 +2299,22 @@ function createBaseToolCallDelta(): ToolCallDelta {
 
 export const ToolCallDelta: MessageFns<ToolCallDelta> = {
   encode(message: ToolCallDelta, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.index !== undefined && message.index !== 0) {
+    if (message.index !== 0) {
       writer.uint32(8).uint32(message.index);
     }
-    if (message.id !== undefined && message.id !== "") {
+    if (message.id !== "") {
       writer.uint32(18).string(message.id);
     }
-    if (message.name !== undefined && message.name !== "") {
+    if (message.name !== "") {
       writer.uint32(26).string(message.name);
     }
-    if (message.argumentsDelta !== undefined && message.argumentsDelta !== "") {
+    if (message.argumentsDelta !== "") {
       writer.uint32(34).string(message.argumentsDelta);
     }
-    if (message.choice !== undefined && message.choice !== 0) {
+    if (message.choice !== 0) {
       writer.uint32(40).uint32(message.choice);
     }
-    if (message.signature !== undefined && message.signature !== "") {
+    if (message.signature !== "") {
       writer.uint32(50).string(message.signature);
     }
     return writer;
@@ -2496,16 +2400,16 @@ function createBaseReasoningDelta(): ReasoningDelta {
 
 export const ReasoningDelta: MessageFns<ReasoningDelta> = {
   encode(message: ReasoningDelta, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.text !== undefined && message.text !== "") {
+    if (message.text !== "") {
       writer.uint32(10).string(message.text);
     }
-    if (message.signature !== undefined && message.signature !== "") {
+    if (message.signature !== "") {
       writer.uint32(18).string(message.signature);
     }
-    if (message.redactedData !== undefined && message.redactedData !== "") {
+    if (message.redactedData !== "") {
       writer.uint32(26).string(message.redactedData);
     }
-    if (message.choice !== undefined && message.choice !== 0) {
+    if (message.choice !== 0) {
       writer.uint32(32).uint32(message.choice);
     }
     return writer;
@@ -2575,16 +2479,16 @@ function createBaseStopEvent(): StopEvent {
 
 export const StopEvent: MessageFns<StopEvent> = {
   encode(message: StopEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.reason !== undefined && message.reason !== 0) {
+    if (message.reason !== 0) {
       writer.uint32(8).int32(message.reason);
     }
-    if (message.rawReason !== undefined && message.rawReason !== "") {
+    if (message.rawReason !== "") {
       writer.uint32(18).string(message.rawReason);
     }
-    if (message.choice !== undefined && message.choice !== 0) {
+    if (message.choice !== 0) {
       writer.uint32(24).uint32(message.choice);
     }
-    if (message.stopSequence !== undefined && message.stopSequence !== "") {
+    if (message.stopSequence !== "") {
       writer.uint32(34).string(message.stopSequence);
     }
     return writer;
@@ -2654,19 +2558,19 @@ function createBaseUsage(): Usage {
 
 export const Usage: MessageFns<Usage> = {
   encode(message: Usage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.inputTokens !== undefined && message.inputTokens !== 0) {
+    if (message.inputTokens !== 0) {
       writer.uint32(8).uint32(message.inputTokens);
     }
-    if (message.outputTokens !== undefined && message.outputTokens !== 0) {
+    if (message.outputTokens !== 0) {
       writer.uint32(16).uint32(message.outputTokens);
     }
-    if (message.cachedInputTokens !== undefined && message.cachedInputTokens !== 0) {
+    if (message.cachedInputTokens !== 0) {
       writer.uint32(24).uint32(message.cachedInputTokens);
     }
-    if (message.reasoningTokens !== undefined && message.reasoningTokens !== 0) {
+    if (message.reasoningTokens !== 0) {
       writer.uint32(32).uint32(message.reasoningTokens);
     }
-    if (message.cacheCreationInputTokens !== undefined && message.cacheCreationInputTokens !== 0) {
+    if (message.cacheCreationInputTokens !== 0) {
       writer.uint32(40).uint32(message.cacheCreationInputTokens);
     }
     return writer;
@@ -2744,28 +2648,26 @@ function createBaseErrorEvent(): ErrorEvent {
 
 export const ErrorEvent: MessageFns<ErrorEvent> = {
   encode(message: ErrorEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.kind !== undefined && message.kind !== 0) {
+    if (message.kind !== 0) {
       writer.uint32(8).int32(message.kind);
     }
-    if (message.providerStatus !== undefined && message.providerStatus !== 0) {
+    if (message.providerStatus !== 0) {
       writer.uint32(16).uint32(message.providerStatus);
     }
-    if (message.message !== undefined && message.message !== "") {
+    if (message.message !== "") {
       writer.uint32(26).string(message.message);
     }
-    if (message.retryable !== undefined && message.retryable !== false) {
+    if (message.retryable !== false) {
       writer.uint32(32).bool(message.retryable);
     }
-    if (message.retryAfterMs !== undefined && message.retryAfterMs !== 0) {
+    if (message.retryAfterMs !== 0) {
       writer.uint32(40).uint32(message.retryAfterMs);
     }
-    if (message.param !== undefined && message.param !== "") {
+    if (message.param !== "") {
       writer.uint32(50).string(message.param);
     }
-    if (message.attemptLog !== undefined && message.attemptLog.length !== 0) {
-      for (const v of message.attemptLog) {
-        Attempt.encode(v!, writer.uint32(58).fork()).join();
-      }
+    for (const v of message.attemptLog) {
+      Attempt.encode(v!, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -2836,10 +2738,7 @@ export const ErrorEvent: MessageFns<ErrorEvent> = {
               break;
             }
 
-            const el = Attempt.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.attemptLog!.push(el);
-            }
+            message.attemptLog.push(Attempt.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -2975,12 +2874,10 @@ function createBaseResponseEventBatch(): ResponseEventBatch {
 
 export const ResponseEventBatch: MessageFns<ResponseEventBatch> = {
   encode(message: ResponseEventBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.events !== undefined && message.events.length !== 0) {
-      for (const v of message.events) {
-        ResponseEvent.encode(v!, writer.uint32(10).fork()).join();
-      }
+    for (const v of message.events) {
+      ResponseEvent.encode(v!, writer.uint32(10).fork()).join();
     }
-    if (message.final !== undefined && message.final !== false) {
+    if (message.final !== false) {
       writer.uint32(16).bool(message.final);
     }
     return writer;
@@ -3004,10 +2901,7 @@ export const ResponseEventBatch: MessageFns<ResponseEventBatch> = {
               break;
             }
 
-            const el = ResponseEvent.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.events!.push(el);
-            }
+            message.events.push(ResponseEvent.decode(reader, reader.uint32()));
             continue;
           }
           case 2: {
@@ -3037,10 +2931,10 @@ function createBaseEmbedInput(): EmbedInput {
 
 export const EmbedInput: MessageFns<EmbedInput> = {
   encode(message: EmbedInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.text !== undefined && message.text !== "") {
+    if (message.text !== "") {
       writer.uint32(10).string(message.text);
     }
-    if (message.tokens !== undefined && message.tokens.length !== 0) {
+    if (message.tokens.length !== 0) {
       writer.uint32(18).fork();
       for (const v of message.tokens) {
         writer.uint32(v);
@@ -3073,7 +2967,7 @@ export const EmbedInput: MessageFns<EmbedInput> = {
           }
           case 2: {
             if (tag === 16) {
-              message.tokens!.push(reader.uint32());
+              message.tokens.push(reader.uint32());
 
               continue;
             }
@@ -3081,7 +2975,7 @@ export const EmbedInput: MessageFns<EmbedInput> = {
             if (tag === 18) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.tokens!.push(reader.uint32());
+                message.tokens.push(reader.uint32());
               }
 
               continue;
@@ -3108,30 +3002,26 @@ function createBaseEmbedRequest(): EmbedRequest {
 
 export const EmbedRequest: MessageFns<EmbedRequest> = {
   encode(message: EmbedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(10).string(message.model);
     }
-    if (message.inputs !== undefined && message.inputs.length !== 0) {
-      for (const v of message.inputs) {
-        EmbedInput.encode(v!, writer.uint32(18).fork()).join();
-      }
+    for (const v of message.inputs) {
+      EmbedInput.encode(v!, writer.uint32(18).fork()).join();
     }
     if (message.dimensions !== undefined) {
       writer.uint32(24).uint32(message.dimensions);
     }
-    if (message.taskType !== undefined && message.taskType !== "") {
+    if (message.taskType !== "") {
       writer.uint32(34).string(message.taskType);
     }
-    if (message.title !== undefined && message.title !== "") {
+    if (message.title !== "") {
       writer.uint32(42).string(message.title);
     }
     if (message.meta !== undefined) {
       RequestMeta.encode(message.meta, writer.uint32(50).fork()).join();
     }
-    if (message.droppedParams !== undefined && message.droppedParams.length !== 0) {
-      for (const v of message.droppedParams) {
-        writer.uint32(58).string(v!);
-      }
+    for (const v of message.droppedParams) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -3162,10 +3052,7 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
               break;
             }
 
-            const el = EmbedInput.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.inputs!.push(el);
-            }
+            message.inputs.push(EmbedInput.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -3205,10 +3092,7 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
               break;
             }
 
-            const el = reader.string();
-            if (el !== undefined) {
-              message.droppedParams!.push(el);
-            }
+            message.droppedParams.push(reader.string());
             continue;
           }
         }
@@ -3230,10 +3114,10 @@ function createBaseEmbedding(): Embedding {
 
 export const Embedding: MessageFns<Embedding> = {
   encode(message: Embedding, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.index !== undefined && message.index !== 0) {
+    if (message.index !== 0) {
       writer.uint32(8).uint32(message.index);
     }
-    if (message.values !== undefined && message.values.length !== 0) {
+    if (message.values.length !== 0) {
       writer.uint32(18).fork();
       for (const v of message.values) {
         writer.float(v);
@@ -3266,7 +3150,7 @@ export const Embedding: MessageFns<Embedding> = {
           }
           case 2: {
             if (tag === 21) {
-              message.values!.push(reader.float());
+              message.values.push(reader.float());
 
               continue;
             }
@@ -3274,7 +3158,7 @@ export const Embedding: MessageFns<Embedding> = {
             if (tag === 18) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.values!.push(reader.float());
+                message.values.push(reader.float());
               }
 
               continue;
@@ -3301,10 +3185,8 @@ function createBaseEmbedResponse(): EmbedResponse {
 
 export const EmbedResponse: MessageFns<EmbedResponse> = {
   encode(message: EmbedResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.embeddings !== undefined && message.embeddings.length !== 0) {
-      for (const v of message.embeddings) {
-        Embedding.encode(v!, writer.uint32(10).fork()).join();
-      }
+    for (const v of message.embeddings) {
+      Embedding.encode(v!, writer.uint32(10).fork()).join();
     }
     if (message.usage !== undefined) {
       Usage.encode(message.usage, writer.uint32(18).fork()).join();
@@ -3315,7 +3197,7 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
     if (message.error !== undefined) {
       ErrorEvent.encode(message.error, writer.uint32(34).fork()).join();
     }
-    if (message.usageEstimated !== undefined && message.usageEstimated !== false) {
+    if (message.usageEstimated !== false) {
       writer.uint32(40).bool(message.usageEstimated);
     }
     return writer;
@@ -3339,10 +3221,7 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
               break;
             }
 
-            const el = Embedding.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.embeddings!.push(el);
-            }
+            message.embeddings.push(Embedding.decode(reader, reader.uint32()));
             continue;
           }
           case 2: {
@@ -3396,10 +3275,10 @@ function createBaseCountTokensResponse(): CountTokensResponse {
 
 export const CountTokensResponse: MessageFns<CountTokensResponse> = {
   encode(message: CountTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.inputTokens !== undefined && message.inputTokens !== 0) {
+    if (message.inputTokens !== 0) {
       writer.uint32(8).uint32(message.inputTokens);
     }
-    if (message.estimated !== undefined && message.estimated !== false) {
+    if (message.estimated !== false) {
       writer.uint32(16).bool(message.estimated);
     }
     if (message.start !== undefined) {

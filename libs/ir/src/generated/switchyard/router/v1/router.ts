@@ -16,47 +16,41 @@ export interface ListModelsRequest {
 }
 
 export interface ModelInfo {
-  name?: string | undefined;
-  ownedBy?: string | undefined;
-  created?: number | undefined;
+  name: string;
+  ownedBy: string;
+  created: number;
 }
 
 export interface ListModelsResponse {
-  models?: ModelInfo[] | undefined;
+  models: ModelInfo[];
 }
 
 export interface HealthStateRequest {
 }
 
 export interface DeploymentHealth {
-  deploymentId?: string | undefined;
-  model?: string | undefined;
-  providerId?:
-    | string
-    | undefined;
+  deploymentId: string;
+  model: string;
+  providerId: string;
   /** "closed", "open" or "half-open". */
-  circuit?:
-    | string
-    | undefined;
+  circuit: string;
   /** Milliseconds since the epoch; 0 when not cooling down / not ejected. */
-  cooldownUntil?: number | undefined;
-  ejectedUntil?: number | undefined;
-  ejections?: number | undefined;
-  windowRequests?: number | undefined;
-  windowFailures?: number | undefined;
-  consecutiveFailures?: number | undefined;
-  inFlight?: number | undefined;
-  ewmaTtftMs?: number | undefined;
-  ewmaTotalMs?: number | undefined;
+  cooldownUntil: number;
+  ejectedUntil: number;
+  ejections: number;
+  windowRequests: number;
+  windowFailures: number;
+  consecutiveFailures: number;
+  inFlight: number;
+  ewmaTtftMs: number;
+  ewmaTotalMs: number;
 }
 
 export interface HealthStateResponse {
-  deployments?:
-    | DeploymentHealth[]
-    | undefined;
+  deployments: DeploymentHealth[];
   /** Retries allowed right now by the retry budget, and retries refused by it so far. */
-  retryBudgetAvailable?: number | undefined;
-  retriesRefused?: number | undefined;
+  retryBudgetAvailable: number;
+  retriesRefused: number;
 }
 
 function createBaseRouteRequest(): RouteRequest {
@@ -146,13 +140,13 @@ function createBaseModelInfo(): ModelInfo {
 
 export const ModelInfo: MessageFns<ModelInfo> = {
   encode(message: ModelInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.name !== undefined && message.name !== "") {
+    if (message.name !== "") {
       writer.uint32(10).string(message.name);
     }
-    if (message.ownedBy !== undefined && message.ownedBy !== "") {
+    if (message.ownedBy !== "") {
       writer.uint32(18).string(message.ownedBy);
     }
-    if (message.created !== undefined && message.created !== 0) {
+    if (message.created !== 0) {
       writer.uint32(24).int64(message.created);
     }
     return writer;
@@ -214,10 +208,8 @@ function createBaseListModelsResponse(): ListModelsResponse {
 
 export const ListModelsResponse: MessageFns<ListModelsResponse> = {
   encode(message: ListModelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.models !== undefined && message.models.length !== 0) {
-      for (const v of message.models) {
-        ModelInfo.encode(v!, writer.uint32(10).fork()).join();
-      }
+    for (const v of message.models) {
+      ModelInfo.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
   },
@@ -240,10 +232,7 @@ export const ListModelsResponse: MessageFns<ListModelsResponse> = {
               break;
             }
 
-            const el = ModelInfo.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.models!.push(el);
-            }
+            message.models.push(ModelInfo.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -314,43 +303,43 @@ function createBaseDeploymentHealth(): DeploymentHealth {
 
 export const DeploymentHealth: MessageFns<DeploymentHealth> = {
   encode(message: DeploymentHealth, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.deploymentId !== undefined && message.deploymentId !== "") {
+    if (message.deploymentId !== "") {
       writer.uint32(10).string(message.deploymentId);
     }
-    if (message.model !== undefined && message.model !== "") {
+    if (message.model !== "") {
       writer.uint32(18).string(message.model);
     }
-    if (message.providerId !== undefined && message.providerId !== "") {
+    if (message.providerId !== "") {
       writer.uint32(26).string(message.providerId);
     }
-    if (message.circuit !== undefined && message.circuit !== "") {
+    if (message.circuit !== "") {
       writer.uint32(34).string(message.circuit);
     }
-    if (message.cooldownUntil !== undefined && message.cooldownUntil !== 0) {
+    if (message.cooldownUntil !== 0) {
       writer.uint32(40).int64(message.cooldownUntil);
     }
-    if (message.ejectedUntil !== undefined && message.ejectedUntil !== 0) {
+    if (message.ejectedUntil !== 0) {
       writer.uint32(48).int64(message.ejectedUntil);
     }
-    if (message.ejections !== undefined && message.ejections !== 0) {
+    if (message.ejections !== 0) {
       writer.uint32(56).uint32(message.ejections);
     }
-    if (message.windowRequests !== undefined && message.windowRequests !== 0) {
+    if (message.windowRequests !== 0) {
       writer.uint32(64).uint32(message.windowRequests);
     }
-    if (message.windowFailures !== undefined && message.windowFailures !== 0) {
+    if (message.windowFailures !== 0) {
       writer.uint32(72).uint32(message.windowFailures);
     }
-    if (message.consecutiveFailures !== undefined && message.consecutiveFailures !== 0) {
+    if (message.consecutiveFailures !== 0) {
       writer.uint32(80).uint32(message.consecutiveFailures);
     }
-    if (message.inFlight !== undefined && message.inFlight !== 0) {
+    if (message.inFlight !== 0) {
       writer.uint32(88).uint32(message.inFlight);
     }
-    if (message.ewmaTtftMs !== undefined && message.ewmaTtftMs !== 0) {
+    if (message.ewmaTtftMs !== 0) {
       writer.uint32(97).double(message.ewmaTtftMs);
     }
-    if (message.ewmaTotalMs !== undefined && message.ewmaTotalMs !== 0) {
+    if (message.ewmaTotalMs !== 0) {
       writer.uint32(105).double(message.ewmaTotalMs);
     }
     return writer;
@@ -492,15 +481,13 @@ function createBaseHealthStateResponse(): HealthStateResponse {
 
 export const HealthStateResponse: MessageFns<HealthStateResponse> = {
   encode(message: HealthStateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.deployments !== undefined && message.deployments.length !== 0) {
-      for (const v of message.deployments) {
-        DeploymentHealth.encode(v!, writer.uint32(10).fork()).join();
-      }
+    for (const v of message.deployments) {
+      DeploymentHealth.encode(v!, writer.uint32(10).fork()).join();
     }
-    if (message.retryBudgetAvailable !== undefined && message.retryBudgetAvailable !== 0) {
+    if (message.retryBudgetAvailable !== 0) {
       writer.uint32(17).double(message.retryBudgetAvailable);
     }
-    if (message.retriesRefused !== undefined && message.retriesRefused !== 0) {
+    if (message.retriesRefused !== 0) {
       writer.uint32(24).uint64(message.retriesRefused);
     }
     return writer;
@@ -524,10 +511,7 @@ export const HealthStateResponse: MessageFns<HealthStateResponse> = {
               break;
             }
 
-            const el = DeploymentHealth.decode(reader, reader.uint32());
-            if (el !== undefined) {
-              message.deployments!.push(el);
-            }
+            message.deployments.push(DeploymentHealth.decode(reader, reader.uint32()));
             continue;
           }
           case 2: {
