@@ -117,17 +117,17 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 
   async admit(req: AdmitRequest): Promise<AdmitResponse> {
-    let plan = this.plans.get(req.keyHash ?? '');
+    let plan = this.plans.get(req.keyHash);
     if (!plan && Date.now() - this.lastLoad > MISS_RELOAD_MS) {
       await this.reload().catch((e: unknown) => this.log.warn(`key reload failed: ${String(e)}`));
-      plan = this.plans.get(req.keyHash ?? '');
+      plan = this.plans.get(req.keyHash);
     }
     if (!plan) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
     const key = plan.record;
     if (key.revoked) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.');
     if (key.expiresAt !== undefined && key.expiresAt <= Date.now()) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.');
-    if (plan.ipAllowed && !plan.ipAllowed(req.clientIp ?? '')) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
-    const model = req.model ?? '';
+    if (plan.ipAllowed && !plan.ipAllowed(req.clientIp)) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
+    const model = req.model;
     if (model && !(modelAllowed(model, key.models) && modelAllowed(model, key.tenantModels ?? []))) {
       return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] }, maxOutputTokens: 0 };
     }
@@ -139,14 +139,14 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   /** The quota round trip: reserve tokens, money and a concurrency slot in every scope, or nothing. */
   private async count(req: AdmitRequest, plan: KeyPlan, model: string): Promise<AdmitResponse> {
     const now = Date.now();
-    let maxOutput = req.maxOutputTokens ?? 0;
+    let maxOutput = req.maxOutputTokens;
     let imposed = 0;
     if (plan.hasBudget && maxOutput === 0) maxOutput = imposed = this.defaultMaxOutput;
-    const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(model), now), req.inputTokensBound ?? 0, maxOutput) : 0;
-    const reserveTokens = (req.inputTokensEstimate ?? 0) + maxOutput;
+    const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(model), now), req.inputTokensBound, maxOutput) : 0;
+    const reserveTokens = (req.inputTokensEstimate) + maxOutput;
     let result: AdmitResult;
     try {
-      result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId ?? '', reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+      result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
     } catch (e) {
       if (this.failOpen) {
         this.log.warn(`quota store unavailable, admitting uncounted (fail open): ${String(e)}`);
@@ -182,7 +182,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const ticket = storeTicket(req.ticket);
     if (!ticket) return;
     const usage = req.cacheHit ? undefined : req.usage;
-    const usd = usageCostUsd(priceAt(this.prices.get(req.model ?? ''), req.startedAtMs ?? ticket.at), usage);
+    const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage);
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
     await this.quota.settle(ticket, { tokens, usd }, Date.now());
   }
@@ -226,7 +226,7 @@ function ticketMessage(t: QuotaTicket, leaseMs: number): TicketMessage {
 
 function storeTicket(t: TicketMessage | undefined): QuotaTicket | undefined {
   if (!t?.requestId || !t.scopes?.length) return undefined;
-  return { requestId: t.requestId, scopes: t.scopes, reservedTokens: t.reservedTokens ?? 0, reservedUsd: t.reservedUsd ?? 0, at: t.atMs ?? 0 };
+  return { requestId: t.requestId, scopes: t.scopes, reservedTokens: t.reservedTokens, reservedUsd: t.reservedUsd, at: t.atMs };
 }
 
 /** $12.50, $0.0042, $0.000001: cents for amounts of a dollar or more, three significant digits below. */

@@ -30,10 +30,10 @@ export function isCacheable(events: readonly ResponseEvent[], choices = 1): bool
       case 'textDelta':
       case 'toolCallDelta':
       case 'reasoningDelta':
-        if ((e.value.choice ?? 0) >= choices) return false;
+        if ((e.value.choice) >= choices) return false;
         break;
       case 'stop': {
-        const choice = e.value.choice ?? 0;
+        const choice = e.value.choice;
         if (choice >= choices || !CACHEABLE_REASONS.has(e.value.reason)) return false;
         if (!stopped[choice]) stops++;
         stopped[choice] = 1;

@@ -9,7 +9,7 @@ function anthropicModel(m: ModelInfo): Record<string, unknown> & { id: string | 
     type: 'model',
     id: m.name,
     display_name: m.name,
-    created_at: new Date(Number(m.created ?? 0) * 1000).toISOString(),
+    created_at: new Date(Number(m.created) * 1000).toISOString(),
     capabilities: null,
     deprecated_at: null,
     lifecycle: 'active',

@@ -3,7 +3,7 @@ import { eventBatches } from './event-batches';
 
 const text = (t: string): ResponseEvent => ({ event: { $case: 'textDelta', value: { text: t, choice: 0, logprobsJson: '', signature: '' } } });
 const texts = (batches: { events?: ResponseEvent[] }[]): string[][] =>
-  batches.map((b) => (b.events ?? []).map((e) => (e.event?.$case === 'textDelta' ? (e.event.value.text ?? '') : '?')));
+  batches.map((b) => (b.events ?? []).map((e) => (e.event?.$case === 'textDelta' ? (e.event.value.text) : '?')));
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -40,7 +40,7 @@ export class GrpcHealthService {
   /** The spec: an unknown service fails with NOT_FOUND. */
   check(request: HealthCheckRequest): Promise<HealthCheckResponse> {
     const status = this.statuses.get(request.service ?? OVERALL_HEALTH);
-    if (status === undefined) return Promise.reject(new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `unknown service ${request.service ?? ''}`));
+    if (status === undefined) return Promise.reject(new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `unknown service ${request.service}`));
     return Promise.resolve({ status });
   }
 

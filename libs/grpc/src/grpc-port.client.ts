@@ -149,7 +149,7 @@ export abstract class GrpcPortClient {
         try {
           for await (const batch of stream as AsyncIterable<ResponseEventBatch>) {
             answered = true;
-            for (const event of batch.events ?? []) {
+            for (const event of batch.events) {
               // Events already received when the caller aborted are not handed out.
               if (signal.aborted) return;
               yield event;

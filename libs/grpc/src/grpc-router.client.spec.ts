@@ -41,7 +41,7 @@ class FakeRouter implements RouterPort {
   }
 
   embedImpl: (request: EmbedRequest, signal: AbortSignal) => Promise<EmbedResponse> = async (request) => ({
-    embeddings: (request.inputs ?? []).map((input, index) => ({ index, values: [input.text?.length ?? 0, 0.5] })),
+    embeddings: (request.inputs).map((input, index) => ({ index, values: [input.text?.length ?? 0, 0.5] })),
     usage: { inputTokens: 3, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
     usageEstimated: false,
   });

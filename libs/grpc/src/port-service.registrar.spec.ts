@@ -86,7 +86,7 @@ describe('port services', () => {
     const empty: RouteRequest = {};
     // On the wire: batches of events (ResponseEventBatch), here a single one.
     for await (const batch of raw.makeServerStreamRequest(route.path, route.requestSerialize, route.responseDeserialize, empty, new Metadata())) {
-      events.push(...((batch as ResponseEventBatch).events ?? []));
+      events.push(...((batch as ResponseEventBatch).events));
     }
 
     expect(events).toEqual([{ event: { $case: 'error', value: expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, param: 'request' }) } }]);
@@ -109,7 +109,7 @@ describe('port services', () => {
     const texts = await Promise.all(
       ['a', 'b', 'c'].map(async (model) => {
         const out: string[] = [];
-        for await (const event of sut.route({ model, system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal)) if (event.event?.$case === 'textDelta') out.push(event.event.value.text ?? '');
+        for await (const event of sut.route({ model, system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, new AbortController().signal)) if (event.event?.$case === 'textDelta') out.push(event.event.value.text);
         return out;
       }),
     );

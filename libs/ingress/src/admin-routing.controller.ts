@@ -21,22 +21,22 @@ export function renderHealthMetrics(state: HealthStateResponse, now = Date.now()
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const [labels, v] of rows) lines.push(`${name}{${labels}} ${v}`);
   };
-  const ds = state.deployments ?? [];
+  const ds = state.deployments;
   const id = (d: (typeof ds)[number]) => `deployment="${label(d.deploymentId)}",model="${label(d.model)}",provider="${label(d.providerId)}"`;
   gauge(
     'switchyard_deployment_circuit_state',
     'Circuit breaker state of a deployment as this router replica sees it (1 for the current state).',
     ds.flatMap((d) => CIRCUIT_STATES.map((s): [string, number] => [`${id(d)},state="${s}"`, d.circuit === s ? 1 : 0])),
   );
-  gauge('switchyard_deployment_cooling_down', '1 while a deployment waits out an upstream 429 retry-after.', ds.map((d) => [id(d), Number(d.cooldownUntil ?? 0) > now ? 1 : 0]));
-  gauge('switchyard_deployment_ejected', '1 while a deployment is ejected as an outlier.', ds.map((d) => [id(d), Number(d.ejectedUntil ?? 0) > now ? 1 : 0]));
-  gauge('switchyard_deployment_in_flight', 'Requests in flight to a deployment.', ds.map((d) => [id(d), d.inFlight ?? 0]));
-  gauge('switchyard_deployment_ttft_ewma_ms', 'Moving average of time to first token, ms.', ds.map((d) => [id(d), d.ewmaTtftMs ?? 0]));
-  gauge('switchyard_deployment_window_failures', 'Failures in the circuit breaker window.', ds.map((d) => [id(d), d.windowFailures ?? 0]));
+  gauge('switchyard_deployment_cooling_down', '1 while a deployment waits out an upstream 429 retry-after.', ds.map((d) => [id(d), Number(d.cooldownUntil) > now ? 1 : 0]));
+  gauge('switchyard_deployment_ejected', '1 while a deployment is ejected as an outlier.', ds.map((d) => [id(d), Number(d.ejectedUntil) > now ? 1 : 0]));
+  gauge('switchyard_deployment_in_flight', 'Requests in flight to a deployment.', ds.map((d) => [id(d), d.inFlight]));
+  gauge('switchyard_deployment_ttft_ewma_ms', 'Moving average of time to first token, ms.', ds.map((d) => [id(d), d.ewmaTtftMs]));
+  gauge('switchyard_deployment_window_failures', 'Failures in the circuit breaker window.', ds.map((d) => [id(d), d.windowFailures]));
   lines.push('# HELP switchyard_retry_budget_available Retries the retry budget allows right now.', '# TYPE switchyard_retry_budget_available gauge');
-  lines.push(`switchyard_retry_budget_available ${state.retryBudgetAvailable ?? 0}`);
+  lines.push(`switchyard_retry_budget_available ${state.retryBudgetAvailable}`);
   lines.push('# HELP switchyard_retries_refused_total Retries the retry budget refused.', '# TYPE switchyard_retries_refused_total counter');
-  lines.push(`switchyard_retries_refused_total ${Number(state.retriesRefused ?? 0)}`);
+  lines.push(`switchyard_retries_refused_total ${Number(state.retriesRefused)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -59,9 +59,9 @@ export class AdminRoutingController {
     if (!this.admitted(req, reply)) return;
     const state = await this.router.healthState();
     void reply.header('cache-control', 'no-store').send({
-      deployments: (state.deployments ?? []).map((d) => ({ ...d, cooldownUntil: Number(d.cooldownUntil ?? 0), ejectedUntil: Number(d.ejectedUntil ?? 0) })),
-      retryBudgetAvailable: state.retryBudgetAvailable ?? 0,
-      retriesRefused: Number(state.retriesRefused ?? 0),
+      deployments: (state.deployments).map((d) => ({ ...d, cooldownUntil: Number(d.cooldownUntil), ejectedUntil: Number(d.ejectedUntil) })),
+      retryBudgetAvailable: state.retryBudgetAvailable,
+      retriesRefused: Number(state.retriesRefused),
     });
   }
 

@@ -28,7 +28,7 @@ export function answerHeaders(dialectDropped: string[] | undefined, start: Start
 export function renderAttempts(log: readonly Attempt[]): string {
   return log
     .map((a) => {
-      let s = `provider=${a.providerId ?? ''};model=${a.model ?? ''};outcome=${a.outcome ?? ''}`;
+      let s = `provider=${a.providerId};model=${a.model};outcome=${a.outcome}`;
       if (a.status) s += `;status=${a.status}`;
       // A deployment the loop skipped (no deployment id) was not called: it took no time.
       if (a.deploymentId || a.durationMs) s += `;ms=${a.durationMs}`;

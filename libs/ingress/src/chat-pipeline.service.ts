@@ -176,7 +176,7 @@ export class ChatPipeline {
       region: this.options.region,
       dialect: dialect.id,
       cacheMode: typeof cache === 'string' ? cache.trim().toLowerCase() : '',
-      allowedRegions: principal.allowedRegions ?? [],
+      allowedRegions: principal.allowedRegions,
     };
   }
 
@@ -207,7 +207,7 @@ export class ChatPipeline {
     });
     setRateLimitHeaders(res, dialect.id, admission.rate);
     if (admission.admitted && admission.principal) {
-      return { principal: admission.principal, hold: admission.ticket && new QuotaHold(this.auth, admission.ticket), maxOutputTokens: admission.maxOutputTokens ?? 0 };
+      return { principal: admission.principal, hold: admission.ticket && new QuotaHold(this.auth, admission.ticket), maxOutputTokens: admission.maxOutputTokens };
     }
     throw IrError.fromEvent(admission.error ?? NOT_ADMITTED);
   }

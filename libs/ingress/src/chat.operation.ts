@@ -41,7 +41,7 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       chat.sampling = { stop: [], ...chat.sampling, maxTokens: imposed };
       admitted.res.setHeader(IMPOSED_MAX_TOKENS_HEADER, String(imposed));
     }
-    const ctx: RenderContext = { requestId: admitted.call.requestId, model: chat.model ?? '', created: Math.floor(Date.now() / 1000), includeUsage: chat.includeUsage ?? false };
+    const ctx: RenderContext = { requestId: admitted.call.requestId, model: chat.model, created: Math.floor(Date.now() / 1000), includeUsage: chat.includeUsage };
     return chat.stream ? this.stream(admitted, ctx) : this.json(admitted, ctx);
   }
 

@@ -50,7 +50,7 @@ function kindOf(status: number): ErrorKind {
 
 function messageOf(status: number, exception: unknown, req: FastifyRequest, maxBodyBytes: number): string {
   if (status === 404) return `Unknown route ${req.method} ${req.url.split('?')[0]}`;
-  if (status === 413) return payloadTooLarge(maxBodyBytes).message ?? '';
+  if (status === 413) return payloadTooLarge(maxBodyBytes).message;
   if (status < 500) return (exception as Error).message;
   return 'internal error';
 }

@@ -27,7 +27,7 @@ function adminTypeOf(status: number): string {
 export function renderEdgeError(url: string, error: ErrorEvent, status?: number): RenderedBody {
   if (url.startsWith(ADMIN_PREFIX)) {
     const s = status ?? httpStatusOf(error.kind);
-    return { status: s, body: JSON.stringify({ error: { type: adminTypeOf(s), message: error.message ?? '' } }), headers: { 'cache-control': 'no-store' } };
+    return { status: s, body: JSON.stringify({ error: { type: adminTypeOf(s), message: error.message } }), headers: { 'cache-control': 'no-store' } };
   }
   const rendered = renderErrorForPath(url, error);
   if (status === undefined || status === rendered.status) return rendered;

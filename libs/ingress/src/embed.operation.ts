@@ -36,7 +36,7 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
     const asChat: ChatRequest = {
       model: request.model,
       meta: request.meta,
-      messages: [{ role: Role.ROLE_USER, content: (request.inputs ?? []).map((i) => ({ part: { $case: 'text' as const, value: { text: i.text, signature: '' } }, cacheControlJson: '' })), name: '' }],
+      messages: [{ role: Role.ROLE_USER, content: (request.inputs).map((i) => ({ part: { $case: 'text' as const, value: { text: i.text, signature: '' } }, cacheControlJson: '' })), name: '' }],
       system: [],
       tools: [],
       stream: false,
@@ -58,7 +58,7 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
     if (signal.aborted) return;
     const headers = answerHeaders(request.droppedParams, answer.start);
     if (answer.usageEstimated) headers[ESTIMATED_HEADER] = 'estimated';
-    const ctx = { requestId: call.requestId, model: request.model ?? '', created: Math.floor(Date.now() / 1000), includeUsage: false };
+    const ctx = { requestId: call.requestId, model: request.model, created: Math.floor(Date.now() / 1000), includeUsage: false };
     sendBody(res, 200, dialect.renderEmbedResponse(answer, parsed, ctx), headers);
   }
 }

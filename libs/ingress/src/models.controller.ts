@@ -87,10 +87,10 @@ export class ModelsController {
     const { principal } = await this.pipeline.admit(dialect, call, hashKey(this.pipeline.credential(call)), '', res);
     // The key's patterns and its tenant's, as admission checks them: a tenant never sees the
     // names of models outside its own list (issue 10, tenant isolation).
-    const allowed = principal.models ?? [];
-    const tenantAllowed = principal.tenantModels ?? [];
+    const allowed = principal.models;
+    const tenantAllowed = principal.tenantModels;
     const { models = [] } = await this.router.listModels();
-    const visible = models.filter((m) => modelAllowed(m.name ?? '', allowed) && modelAllowed(m.name ?? '', tenantAllowed));
+    const visible = models.filter((m) => modelAllowed(m.name, allowed) && modelAllowed(m.name, tenantAllowed));
     if (one === undefined) return sendBody(res, 200, renderList(shape, visible));
     const name = one.startsWith('models/') ? one.slice('models/'.length) : one;
     const found = visible.find((m) => m.name === name);

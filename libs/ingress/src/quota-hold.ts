@@ -19,7 +19,7 @@ export class QuotaHold {
     private readonly auth: AuthPort,
     private readonly ticket: QuotaTicket,
   ) {
-    const every = Math.floor((ticket.leaseMs ?? 0) / 3);
+    const every = Math.floor((ticket.leaseMs) / 3);
     if (every > 0) {
       this.timer = setInterval(() => {
         this.auth.heartbeat({ ticket }).catch((e: unknown) => QuotaHold.log.warn(`lease renewal of ${ticket.requestId} failed: ${String(e)}`));
@@ -41,8 +41,8 @@ export class QuotaHold {
     if (tokens && alsoBilled.length) {
       tokens = { ...tokens };
       for (const e of alsoBilled) {
-        tokens.inputTokens = (tokens.inputTokens ?? 0) + (e.usage?.inputTokens ?? 0);
-        tokens.outputTokens = (tokens.outputTokens ?? 0) + (e.usage?.outputTokens ?? 0);
+        tokens.inputTokens = (tokens.inputTokens) + (e.usage?.inputTokens ?? 0);
+        tokens.outputTokens = (tokens.outputTokens) + (e.usage?.outputTokens ?? 0);
       }
     }
     const request = {

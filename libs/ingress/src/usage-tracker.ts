@@ -26,7 +26,7 @@ export class UsageTracker {
       keyId: meta.keyId,
       model: chat.model,
       dialect,
-      stream: chat.stream ?? false,
+      stream: chat.stream,
       region,
       startedAt: this.started,
       status: 'ok',
@@ -51,8 +51,8 @@ export class UsageTracker {
         this.event.providerId = e.value.providerId;
         this.event.deploymentId = e.value.deploymentId;
         this.event.upstreamModel = e.value.upstreamModel;
-        this.event.cacheHit = e.value.cacheHit ?? false;
-        this.event.attempts = e.value.attempts ?? 0;
+        this.event.cacheHit = e.value.cacheHit;
+        this.event.attempts = e.value.attempts;
         this.log = e.value.attemptLog;
         return;
       case 'textDelta':

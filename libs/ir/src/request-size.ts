@@ -30,12 +30,12 @@ const REFERENCE_BOUND = 20_000;
 export function chatRequestSize(chat: ChatRequest): RequestSize {
   const size = { chars: 0, bytes: 0, estimate: 0, bound: 0 };
   addParts(size, chat.system);
-  for (const m of chat.messages ?? []) {
+  for (const m of chat.messages) {
     size.estimate += PER_MESSAGE;
     size.bound += PER_MESSAGE;
     addParts(size, m.content);
   }
-  for (const t of chat.tools ?? []) {
+  for (const t of chat.tools) {
     addText(size, t.name);
     addText(size, t.description);
     addText(size, t.parametersJson);
@@ -51,7 +51,7 @@ export function chatRequestSize(chat: ChatRequest): RequestSize {
 /** Sizes one embeddings request (no output). */
 export function embedRequestSize(request: EmbedRequest): RequestSize {
   const size = { chars: 0, bytes: 0, estimate: 0, bound: 0 };
-  for (const i of request.inputs ?? []) {
+  for (const i of request.inputs) {
     addText(size, i.text);
     const ids = i.tokens?.length ?? 0;
     size.estimate += ids;

@@ -58,7 +58,7 @@ export class ResponseFolder {
         return;
       case 'textDelta': {
         const c = this.choice(e.value.choice);
-        c.text += e.value.text ?? '';
+        c.text += e.value.text;
         if (e.value.text) {
           const last = lastBlock(c);
           if (last?.kind === 'text') last.text += e.value.text;
@@ -70,15 +70,15 @@ export class ResponseFolder {
       }
       case 'reasoningDelta': {
         const c = this.choice(e.value.choice);
-        c.reasoning += e.value.text ?? '';
+        c.reasoning += e.value.text;
         if (e.value.signature) c.reasoningSignature += e.value.signature;
         if (e.value.redactedData) (c.redactedData ??= []).push(e.value.redactedData);
-        foldReasoningBlock(c, e.value.text ?? '', e.value.signature ?? '', e.value.redactedData ?? '');
+        foldReasoningBlock(c, e.value.text, e.value.signature, e.value.redactedData);
         return;
       }
       case 'toolCallDelta': {
         const c = this.choice(e.value.choice);
-        const index = e.value.index ?? 0;
+        const index = e.value.index;
         let call = c.toolCalls[index];
         if (!call) {
           call = { id: '', name: '', arguments: '' };
@@ -88,7 +88,7 @@ export class ResponseFolder {
         if (e.value.id) call.id = e.value.id;
         if (e.value.name) call.name += e.value.name;
         if (e.value.signature) call.signature = e.value.signature;
-        call.arguments += e.value.argumentsDelta ?? '';
+        call.arguments += e.value.argumentsDelta;
         return;
       }
       case 'stop': {

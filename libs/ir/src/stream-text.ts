@@ -16,7 +16,7 @@ export function estimatePromptTokens(request: ChatRequest): number {
 /** All text of a request (system and messages), e.g. to estimate tokens before the upstream counts them. */
 export function requestTextLength(request: ChatRequest): number {
   let n = partsTextLength(request.system);
-  for (const m of request.messages ?? []) n += partsTextLength(m.content);
+  for (const m of request.messages) n += partsTextLength(m.content);
   return n;
 }
 

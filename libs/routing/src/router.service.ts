@@ -115,7 +115,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   }
 
   async *route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
-    const requested = request.model ?? '';
+    const requested = request.model;
     const plan = this.loop.plan({ model: requested, regions: request.meta?.allowedRegions ?? [], estimate: estimatePromptTokens(request), signal });
     if ('error' in plan) {
       yield errorEvent(plan.error);
@@ -138,12 +138,12 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   }
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
-    const ask = { model: request.model ?? '', regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
+    const ask = { model: request.model, regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
     return this.unary<EmbedResponse>(ask, (adapter, call) => adapter.embed({ request, ...call }, signal));
   }
 
   countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse> {
-    const ask = { model: request.model ?? '', regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
+    const ask = { model: request.model, regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
     return this.unary<CountTokensResponse>(ask, (adapter, call) => adapter.countTokens({ request, ...call }, signal));
   }
 

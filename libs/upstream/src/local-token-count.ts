@@ -25,15 +25,15 @@ const IMAGE_TOKENS = 85;
 /** Tokens of embeddings inputs (text, or pre-tokenised ids as given). */
 export function countEmbedTokens(request: EmbedRequest): number {
   let n = 0;
-  for (const input of request.inputs ?? []) n += input.tokens?.length ? input.tokens.length : count(input.text ?? '');
+  for (const input of request.inputs) n += input.tokens?.length ? input.tokens.length : count(input.text);
   return n;
 }
 
 export function countPromptTokens(request: ChatRequest): number {
   let n = REPLY_PRIMING;
   if (request.system?.length) n += PER_MESSAGE + partsTokens(request.system);
-  for (const m of request.messages ?? []) n += PER_MESSAGE + partsTokens(m.content);
-  for (const t of request.tools ?? []) n += count(t.name ?? '') + count(t.description ?? '') + count(t.parametersJson ?? '');
+  for (const m of request.messages) n += PER_MESSAGE + partsTokens(m.content);
+  for (const t of request.tools) n += count(t.name) + count(t.description) + count(t.parametersJson);
   return n;
 }
 
@@ -43,13 +43,13 @@ function partsTokens(parts: ContentPart[] | undefined): number {
     const part = p.part;
     switch (part?.$case) {
       case 'text':
-        n += count(part.value.text ?? '');
+        n += count(part.value.text);
         break;
       case 'reasoning':
-        n += count(part.value.text ?? '');
+        n += count(part.value.text);
         break;
       case 'toolCall':
-        n += count(part.value.name ?? '') + count(part.value.argumentsJson ?? '');
+        n += count(part.value.name) + count(part.value.argumentsJson);
         break;
       case 'toolResult':
         n += partsTokens(part.value.content);

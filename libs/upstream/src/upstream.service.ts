@@ -61,7 +61,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       return;
     }
     const dropped = call.http.dropped?.length ? call.http.dropped : undefined;
-    const stream = chat.stream ?? false;
+    const stream = chat.stream;
     for await (const ev of this.exchange(call, req.timeouts, signal, (res) => (stream ? this.stream(call, res) : this.json(call.adapter, res)))) {
       // The start event tells the ingress what this upstream could not take (x-switchyard-dropped-params).
       if (dropped && ev.event?.$case === 'start') ev.event.value.droppedParams = dropped;
@@ -146,15 +146,15 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   /** The provider's translation of one call; a request it cannot express becomes an error. */
   private build(target: Target | undefined, translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest): Call | { error: ErrorEvent } {
     const t = target ?? { deploymentId: '', providerId: '', providerType: '', baseUrl: '', apiKeyRef: '', upstreamModel: '', optionsJson: '', passthroughJson: '' };
-    const adapter = providerAdapter(t.providerType ?? '');
+    const adapter = providerAdapter(t.providerType);
     if (!adapter) return { error: this.misconfigured(t, `provider type "${t.providerType}" is not served by this adapter`) };
     let apiKey = '';
     try {
-      apiKey = resolveUpstreamKey(t.apiKeyRef ?? '', providerKeyContext(t.providerId ?? ''), this.keys) ?? '';
+      apiKey = resolveUpstreamKey(t.apiKeyRef, providerKeyContext(t.providerId), this.keys) ?? '';
       const http = translate(adapter, {
-        baseUrl: t.baseUrl ?? '',
+        baseUrl: t.baseUrl,
         apiKey,
-        upstreamModel: t.upstreamModel ?? '',
+        upstreamModel: t.upstreamModel,
         options: t.optionsJson ? (JSON.parse(t.optionsJson) as Record<string, string>) : {},
         passthrough: t.passthroughJson ? (JSON.parse(t.passthroughJson) as PassthroughPolicy) : undefined,
       });
@@ -316,10 +316,10 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
    * ones (a provider that forgot the rule) is logged and replaced; then the facts are added.
    */
   private seal(call: Call, error: ErrorEvent, requestId: string | undefined): ErrorEvent {
-    let text = error.message ?? '';
+    let text = error.message;
     if (!isPublicUpstreamMessage(text)) {
       this.log.error(`${whereOf(call.target)}: an upstream error without a fixed text was replaced: ${logExcerpt(text, [call.apiKey])}`);
-      text = UPSTREAM_FAULTS[faultOf(error.kind, error.providerStatus ?? 0)].text;
+      text = UPSTREAM_FAULTS[faultOf(error.kind, error.providerStatus)].text;
     }
     return { ...error, message: withUpstreamFacts(text, error.providerStatus, requestId) };
   }

@@ -18,15 +18,15 @@ export class UsageController {
       tenantId: query.tenant ?? '', keyId: query.key ?? '', model: query.model ?? '', fromDay: query.from ?? '', toDay: query.to ?? '', clientRequestId: query.clientRequestId ?? '',
     });
     return {
-      rows: (res.rows ?? []).map((r) => ({
-        day: r.day ?? '',
-        tenantId: r.tenantId ?? '',
-        keyId: r.keyId ?? '',
-        model: r.model ?? '',
-        requests: r.requests ?? 0,
-        inputTokens: r.inputTokens ?? 0,
-        outputTokens: r.outputTokens ?? 0,
-        costUsd: r.costUsd ?? 0,
+      rows: (res.rows).map((r) => ({
+        day: r.day,
+        tenantId: r.tenantId,
+        keyId: r.keyId,
+        model: r.model,
+        requests: r.requests,
+        inputTokens: r.inputTokens,
+        outputTokens: r.outputTokens,
+        costUsd: r.costUsd,
       })),
     };
   }

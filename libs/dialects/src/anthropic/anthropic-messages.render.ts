@@ -73,8 +73,8 @@ export function anthropicUsage(u: Usage | undefined): Record<string, unknown> {
 export function anthropicDeltaUsage(u: Usage | undefined): Record<string, unknown> {
   return {
     input_tokens: u ? uncachedInput(u) : null,
-    cache_creation_input_tokens: u ? u.cacheCreationInputTokens ?? 0 : null,
-    cache_read_input_tokens: u ? u.cachedInputTokens ?? 0 : null,
+    cache_creation_input_tokens: u ? u.cacheCreationInputTokens : null,
+    cache_read_input_tokens: u ? u.cachedInputTokens : null,
     output_tokens: u?.outputTokens ?? 0,
     output_tokens_details: outputDetails(u),
     server_tool_use: null,
@@ -157,7 +157,7 @@ export function renderAnthropicMessage(r: FoldedResponse, ctx: RenderContext): s
 }
 
 export function renderAnthropicCountTokens(r: CountTokensResponse): string {
-  return JSON.stringify({ input_tokens: r.inputTokens ?? 0 });
+  return JSON.stringify({ input_tokens: r.inputTokens });
 }
 
 // Anthropic's error types and statuses (platform.claude.com/docs/en/api/errors; ErrorType in

@@ -40,11 +40,11 @@ export class AnthropicMessagesStreamRenderer implements StreamRenderer {
       case 'start':
         return this.begin();
       case 'textDelta':
-        if ((e.value.choice ?? 0) !== 0 || !e.value.text) return '';
+        if ((e.value.choice) !== 0 || !e.value.text) return '';
         return this.begin() + this.text() + this.delta({ type: 'text_delta', text: e.value.text });
       case 'reasoningDelta': {
         const v = e.value;
-        if ((v.choice ?? 0) !== 0) return '';
+        if ((v.choice) !== 0) return '';
         let out = this.begin();
         if (v.redactedData) {
           out += this.close() + this.blockStart({ type: 'redacted_thinking', data: v.redactedData }, { kind: 'redacted' }) + this.close();
@@ -58,12 +58,12 @@ export class AnthropicMessagesStreamRenderer implements StreamRenderer {
       }
       case 'toolCallDelta': {
         const v = e.value;
-        if ((v.choice ?? 0) !== 0) return '';
-        const call = v.index ?? 0;
+        if ((v.choice) !== 0) return '';
+        const call = v.index;
         let out = this.begin();
         let index = this.toolBlocks.get(call);
         if (index === undefined) {
-          const block = { type: 'tool_use', id: joinToolCallId(v.id ?? '', v.signature), name: v.name ?? '', input: {}, caller: { type: 'direct' } };
+          const block = { type: 'tool_use', id: joinToolCallId(v.id, v.signature), name: v.name, input: {}, caller: { type: 'direct' } };
           out += this.close() + this.blockStart(block, { kind: 'tool' });
           index = this.openIndex;
           this.toolBlocks.set(call, index);
@@ -75,7 +75,7 @@ export class AnthropicMessagesStreamRenderer implements StreamRenderer {
         return out;
       }
       case 'stop':
-        if ((e.value.choice ?? 0) !== 0) return '';
+        if ((e.value.choice) !== 0) return '';
         this.stop = { reason: e.value.reason, raw: e.value.rawReason, sequence: e.value.stopSequence };
         return this.begin() + this.close() + this.finishIfReady();
       case 'usage':

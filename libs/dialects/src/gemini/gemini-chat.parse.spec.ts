@@ -293,7 +293,7 @@ describe(parseGeminiChatRequest.name, () => {
       ],
     });
 
-    expect(JSON.parse(ir.tools?.[0]?.parametersJson ?? '')).toStrictEqual({
+    expect(JSON.parse(ir.tools?.[0]?.parametersJson)).toStrictEqual({
       type: 'object',
       properties: {
         stops: { type: 'array', minItems: 1, items: { type: 'object', properties: { at: { type: 'string', format: 'date-time', examples: ['2025-08-06T10:00:00Z'] } } } },
@@ -516,8 +516,8 @@ describe('function call ids, against the plain list they replace', () => {
           })),
         ];
         const ir = parseGeminiChatRequest({ contents }, { model: 'gemini-2.5-flash' });
-        const ids = (ir.messages ?? []).flatMap((m) =>
-          (m.content ?? []).flatMap((c) => (c.part?.$case === 'toolCall' ? [c.part.value.id ?? ''] : c.part?.$case === 'toolResult' ? [c.part.value.callId ?? ''] : [])),
+        const ids = (ir.messages).flatMap((m) =>
+          (m.content).flatMap((c) => (c.part?.$case === 'toolCall' ? [c.part.value.id] : c.part?.$case === 'toolResult' ? [c.part.value.callId] : [])),
         );
         expect(ids).toStrictEqual(expectedIds(list));
       }),

@@ -130,7 +130,7 @@ export function renderGeminiResponse(r: FoldedResponse, ctx: RenderContext): str
 
 /** countTokens answers `{"totalTokens": n}` (ai.google.dev/api/tokens#CountTokensResponse). */
 export function renderGeminiCountTokens(r: CountTokensResponse): string {
-  return JSON.stringify({ totalTokens: r.inputTokens ?? 0 });
+  return JSON.stringify({ totalTokens: r.inputTokens });
 }
 
 // google.rpc status names with their HTTP codes (ai.google.dev/gemini-api/docs/troubleshooting).

@@ -52,7 +52,7 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
         if (!text && !signature) return '';
         const part: GeminiPart = signature ? { text: text ?? '', thoughtSignature: signature } : { text: text ?? '' };
         const logprobs = e.value.logprobsJson ? [e.value.logprobsJson] : undefined;
-        return this.flushCall(e.value.choice ?? 0) + this.parts(e.value.choice ?? 0, [part], logprobs);
+        return this.flushCall(e.value.choice) + this.parts(e.value.choice, [part], logprobs);
       }
       case 'reasoningDelta': {
         const { text, signature } = e.value;
@@ -60,12 +60,12 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
         if (!text && !signature) return '';
         const part: GeminiPart = { text: text ?? '', thought: true };
         if (signature) part.thoughtSignature = signature;
-        return this.flushCall(e.value.choice ?? 0) + this.parts(e.value.choice ?? 0, [part]);
+        return this.flushCall(e.value.choice) + this.parts(e.value.choice, [part]);
       }
       case 'toolCallDelta':
         return this.toolCallDelta(e.value);
       case 'stop': {
-        const choice = e.value.choice ?? 0;
+        const choice = e.value.choice;
         const out = this.flushCall(choice);
         const state = this.state(choice);
         state.finishReason ??= geminiFinishReason(e.value.reason || FinishReason.FINISH_REASON_STOP);
@@ -95,15 +95,15 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
   }
 
   private toolCallDelta(d: ToolCallDelta): string {
-    const choice = d.choice ?? 0;
+    const choice = d.choice;
     const state = this.state(choice);
     let out = '';
     // The first fragment of a call carries its id or name; the previous call is then complete.
     if (!state.call || d.id || d.name) {
       out = this.flushCall(choice);
-      state.call = { id: d.id ?? '', name: d.name ?? '', arguments: '', signature: '' };
+      state.call = { id: d.id, name: d.name, arguments: '', signature: '' };
     }
-    state.call.arguments += d.argumentsDelta ?? '';
+    state.call.arguments += d.argumentsDelta;
     if (d.signature) state.call.signature = d.signature;
     return out;
   }

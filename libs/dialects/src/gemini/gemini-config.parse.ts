@@ -90,7 +90,7 @@ export function parseToolConfig(raw: unknown, tools: Tool[], extra: JsonObject, 
     throw IrError.invalid(`${path}.allowedFunctionNames: only allowed with mode ANY or VALIDATED`, `${path}.allowedFunctionNames`);
   }
   const wanted = new Set(names);
-  const allowed = names.length ? tools.filter((t) => wanted.has(t.name ?? '')) : tools;
+  const allowed = names.length ? tools.filter((t) => wanted.has(t.name)) : tools;
 
   switch (mode) {
     case 'MODE_UNSPECIFIED':

@@ -110,13 +110,13 @@ function pushMerged(content: ContentPart[], part: ContentPart): void {
   const last = content[content.length - 1]?.part;
   const next = part.part;
   if (last?.$case === 'text' && next?.$case === 'text' && !last.value.signature) {
-    last.value.text = (last.value.text ?? '') + (next.value.text ?? '');
+    last.value.text = (last.value.text) + (next.value.text);
     if (next.value.signature) last.value.signature = next.value.signature;
     return;
   }
   if (last?.$case === 'reasoning' && next?.$case === 'reasoning' && !last.value.signature) {
-    last.value.text = (last.value.text ?? '') + (next.value.text ?? '');
-    last.value.signature = next.value.signature ?? '';
+    last.value.text = (last.value.text) + (next.value.text);
+    last.value.signature = next.value.signature;
     return;
   }
   content.push(part);
@@ -151,12 +151,12 @@ function parseContent(raw: unknown, path: string, turn: number, ids: CallIds, dr
       turnMessage = { role: Role.ROLE_ASSISTANT, content: [], name: '' };
       out.push(turnMessage);
     }
-    const content = turnMessage.content ?? [];
+    const content = turnMessage.content;
     turnMessage.content = content;
     let calls = 0;
     parts.forEach((p, j) => {
       const part = parsePart(p, `${path}.parts[${j}]`, 'model', dropped);
-      if (part.part?.$case === 'toolCall') part.part.value.id = ids.call(part.part.value.name ?? '', part.part.value.id, turn, calls++);
+      if (part.part?.$case === 'toolCall') part.part.value.id = ids.call(part.part.value.name, part.part.value.id, turn, calls++);
       pushMerged(content, part);
     });
     return;
@@ -166,7 +166,7 @@ function parseContent(raw: unknown, path: string, turn: number, ids: CallIds, dr
   parts.forEach((p, j) => {
     const part = parsePart(p, `${path}.parts[${j}]`, 'user', dropped);
     const role = part.part?.$case === 'toolResult' ? Role.ROLE_TOOL : Role.ROLE_USER;
-    if (part.part?.$case === 'toolResult') part.part.value.callId = ids.response(part.part.value.name ?? '', part.part.value.callId, turn, j);
+    if (part.part?.$case === 'toolResult') part.part.value.callId = ids.response(part.part.value.name, part.part.value.callId, turn, j);
     if (run?.role !== role) {
       run = { role, content: [], name: '' };
       out.push(run);

@@ -85,7 +85,7 @@ function parseOne(r: JsonObject, prefix: string, model: string): OneEmbed {
 
 /** `{"embedding": {"values": [...]}}`, or `{"embeddings": [...]}` for batchEmbedContents, in input order. */
 export function renderGeminiEmbedResponse(response: EmbedResponse, parsed: ParsedEmbed): string {
-  const embeddings = [...(response.embeddings ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)).map((e) => ({ values: e.values ?? [] }));
+  const embeddings = [...(response.embeddings)].sort((a, b) => (a.index) - (b.index)).map((e) => ({ values: e.values }));
   if (parsed.batch) return JSON.stringify({ embeddings });
   return JSON.stringify({ embedding: embeddings[0] ?? { values: [] } });
 }

@@ -30,34 +30,34 @@ export class OpenAiChatStreamRenderer implements StreamRenderer {
         const v = e.value;
         // Logprobs fragments are `{"content":[...]}` JSON written by our providers.
         const logprobs = v.logprobsJson ? v.logprobsJson : 'null';
-        return this.chunk(v.choice ?? 0, `{"content":${JSON.stringify(v.text ?? '')}}`, null, logprobs);
+        return this.chunk(v.choice, `{"content":${JSON.stringify(v.text)}}`, null, logprobs);
       }
       case 'reasoningDelta': {
         const v = e.value;
-        const choice = v.choice ?? 0;
+        const choice = v.choice;
         let out = v.text ? this.chunk(choice, `{"reasoning_content":${JSON.stringify(v.text)}}`, null) : '';
         // A signature or redacted reasoning has no place in reasoning_content: LiteLLM's
         // thinking_blocks carry them, so a client can send them back on the next turn.
-        const blocks = openAiThinkingBlocks('', v.signature ?? '', v.redactedData ? [v.redactedData] : []);
+        const blocks = openAiThinkingBlocks('', v.signature, v.redactedData ? [v.redactedData] : []);
         if (blocks) out += this.chunk(choice, `{"thinking_blocks":${JSON.stringify(blocks)}}`, null);
         return out;
       }
       case 'toolCallDelta': {
         const v = e.value;
-        const key = `${v.choice ?? 0}:${v.index ?? 0}`;
-        const call: Record<string, unknown> = { index: v.index ?? 0 };
+        const key = `${v.choice}:${v.index}`;
+        const call: Record<string, unknown> = { index: v.index };
         if (!this.toolCallsSeen.has(key)) {
           this.toolCallsSeen.add(key);
-          call['id'] = joinToolCallId(v.id ?? '', v.signature);
+          call['id'] = joinToolCallId(v.id, v.signature);
           call['type'] = 'function';
-          call['function'] = { name: v.name ?? '', arguments: v.argumentsDelta ?? '' };
+          call['function'] = { name: v.name, arguments: v.argumentsDelta };
         } else {
-          call['function'] = { arguments: v.argumentsDelta ?? '' };
+          call['function'] = { arguments: v.argumentsDelta };
         }
-        return this.chunk(v.choice ?? 0, `{"tool_calls":[${JSON.stringify(call)}]}`, null);
+        return this.chunk(v.choice, `{"tool_calls":[${JSON.stringify(call)}]}`, null);
       }
       case 'stop':
-        return this.chunk(e.value.choice ?? 0, '{}', openAiFinishReason(e.value.reason));
+        return this.chunk(e.value.choice, '{}', openAiFinishReason(e.value.reason));
       case 'usage':
         this.usage = e.value;
         return '';

@@ -36,10 +36,10 @@ export class OpenAiEmbeddingsDialect implements EmbedDialect {
   }
 
   renderEmbedResponse(response: EmbedResponse, parsed: ParsedEmbed, ctx: RenderContext): string {
-    const data = (response.embeddings ?? []).map((e, i) => ({
+    const data = (response.embeddings).map((e, i) => ({
       object: 'embedding',
       index: e.index ?? i,
-      embedding: parsed.encoding === 'base64' ? float32Base64(e.values ?? []) : (e.values ?? []),
+      embedding: parsed.encoding === 'base64' ? float32Base64(e.values) : (e.values),
     }));
     const prompt = response.usage?.inputTokens ?? 0;
     return JSON.stringify({ object: 'list', data, model: ctx.model, usage: { prompt_tokens: prompt, total_tokens: prompt } });

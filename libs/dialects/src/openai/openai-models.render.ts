@@ -1,7 +1,7 @@
 import type { ModelInfo } from '@switchyard/ir';
 
 function openAiModel(m: ModelInfo): Record<string, unknown> {
-  return { id: m.name, object: 'model', created: m.created ?? 0, owned_by: m.ownedBy || 'switchyard' };
+  return { id: m.name, object: 'model', created: m.created, owned_by: m.ownedBy || 'switchyard' };
 }
 
 /** GET /v1/models list object (platform.openai.com/docs/api-reference/models/list). */

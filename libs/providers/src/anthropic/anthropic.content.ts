@@ -45,7 +45,7 @@ export function messageTurns(messages: Message[], ctx: TranslateContext): Json[]
     const path = `messages[${i}]`;
     const role = wireRole(m.role, path);
     if (m.name) ctx.dropped.add('messages[].name');
-    const blocks = (m.content ?? []).flatMap((p, j) => block(p, role, `${path}.content[${j}]`, ctx));
+    const blocks = (m.content).flatMap((p, j) => block(p, role, `${path}.content[${j}]`, ctx));
     if (blocks.length === 0) return;
     const last = turns[turns.length - 1];
     if (last?.role === role) last.content.push(...blocks);
@@ -114,13 +114,13 @@ function block(p: ContentPart, role: Wire, path: string, ctx: TranslateContext):
     case 'toolCall': {
       if (role !== 'assistant') throw misplaced();
       const v = part.value;
-      return [withCache({ type: 'tool_use', id: toolUseId(v.id, `${path}.id`), name: v.name ?? '', input: toolInput(v.argumentsJson, `${path}.arguments`) }, p, path, ctx)];
+      return [withCache({ type: 'tool_use', id: toolUseId(v.id, `${path}.id`), name: v.name, input: toolInput(v.argumentsJson, `${path}.arguments`) }, p, path, ctx)];
     }
     case 'toolResult': {
       if (role !== 'user') throw misplaced();
       const v = part.value;
       const out: Json = { type: 'tool_result', tool_use_id: toolUseId(v.callId, `${path}.call_id`) };
-      const content = (v.content ?? []).flatMap((c, k) => resultBlock(c, `${path}.content[${k}]`, ctx));
+      const content = (v.content).flatMap((c, k) => resultBlock(c, `${path}.content[${k}]`, ctx));
       if (content.length) out['content'] = content;
       if (v.isError) out['is_error'] = true;
       return [withCache(out, p, path, ctx)];
@@ -129,7 +129,7 @@ function block(p: ContentPart, role: Wire, path: string, ctx: TranslateContext):
       if (role !== 'assistant') throw misplaced();
       const v = part.value;
       if (v.redactedData) return [withCache({ type: 'redacted_thinking', data: v.redactedData }, p, path, ctx)];
-      if (v.signature) return [withCache({ type: 'thinking', thinking: v.text ?? '', signature: v.signature }, p, path, ctx)];
+      if (v.signature) return [withCache({ type: 'thinking', thinking: v.text, signature: v.signature }, p, path, ctx)];
       // Anthropic verifies the signature of every thinking block it is given back; reasoning
       // from another provider has none and would be rejected, so it is left out.
       ctx.dropped.add('messages[].reasoning');

@@ -74,9 +74,9 @@ function anthropicBody(req: ChatRequest, target: UpstreamTarget, dropped: Set<st
   mergeExtensions(req, target, body, dropped);
   body['model'] = target.upstreamModel;
   const ctx = { dropped, native: req.meta?.dialect === Dialect.DIALECT_ANTHROPIC };
-  const system = systemBlocks(req.system ?? [], ctx);
+  const system = systemBlocks(req.system, ctx);
   if (system.length) body['system'] = system;
-  body['messages'] = messageTurns(req.messages ?? [], ctx);
+  body['messages'] = messageTurns(req.messages, ctx);
   sampling(req, body, dropped);
   applyThinking(req, target, body, dropped);
   tools(req, body);
@@ -111,8 +111,8 @@ function sampling(req: ChatRequest, body: Json, dropped: Set<string>): void {
   }
   if (s.topP !== undefined) body['top_p'] = s.topP;
   if (s.topK !== undefined) body['top_k'] = s.topK;
-  const stop = (s.stop ?? []).filter((q) => q.trim() !== '');
-  if (stop.length < (s.stop ?? []).length) dropped.add('stop');
+  const stop = (s.stop).filter((q) => q.trim() !== '');
+  if (stop.length < (s.stop).length) dropped.add('stop');
   if (stop.length) body['stop_sequences'] = stop;
   if (s.seed !== undefined) dropped.add('seed');
   if (s.presencePenalty) dropped.add('presence_penalty');
@@ -120,11 +120,11 @@ function sampling(req: ChatRequest, body: Json, dropped: Set<string>): void {
 }
 
 function tools(req: ChatRequest, body: Json): void {
-  const list = req.tools ?? [];
+  const list = req.tools;
   if (!list.length) return;
   body['tools'] = list.map((t, i) => {
     const path = `tools[${i}]`;
-    const tool: Json = { name: t.name ?? '' };
+    const tool: Json = { name: t.name };
     if (t.description) tool['description'] = t.description;
     tool['input_schema'] = inputSchema(t.parametersJson, `${path}.parameters`);
     if (t.strict) tool['strict'] = true;
@@ -142,7 +142,7 @@ function tools(req: ChatRequest, body: Json): void {
       body['tool_choice'] = { type: 'any', ...disable };
       return;
     case ToolChoice_Mode.MODE_NAMED:
-      body['tool_choice'] = { type: 'tool', name: tc.name ?? '', ...disable };
+      body['tool_choice'] = { type: 'tool', name: tc.name, ...disable };
       return;
     case ToolChoice_Mode.MODE_AUTO:
     case ToolChoice_Mode.MODE_UNSPECIFIED:

@@ -36,16 +36,16 @@ export function geminiPrompt(req: ChatRequest, dropped: Set<string>, needsSignat
       parts: req.system.map((p, i) => {
         if (p.cacheControlJson) dropped.add('system.cache_control');
         if (p.part?.$case !== 'text') throw IrError.invalid(`system[${i}]: Gemini system instructions take text only`, `system[${i}]`);
-        return textPart(p.part.value.text ?? '', p.part.value.signature);
+        return textPart(p.part.value.text, p.part.value.signature);
       }),
     };
   }
   const callNames = new Map<string, string>();
-  (req.messages ?? []).forEach((m, i) => {
+  (req.messages).forEach((m, i) => {
     const role = roleOf(m, i);
     if (m.name) dropped.add('messages.name');
     const parts: GeminiPart[] = [];
-    (m.content ?? []).forEach((p, j) => {
+    (m.content).forEach((p, j) => {
       const part = partOf(p, `messages[${i}].content[${j}]`, m.role, callNames, dropped);
       if (part) parts.push(part);
     });
@@ -87,7 +87,7 @@ function partOf(p: ContentPart, path: string, role: Role | undefined, callNames:
   const part = p.part;
   switch (part?.$case) {
     case 'text':
-      return textPart(part.value.text ?? '', part.value.signature);
+      return textPart(part.value.text, part.value.signature);
     case 'image':
       if (part.value.detail) dropped.add('messages.content.image.detail');
       return imagePart(part.value, `${path}.image`);
@@ -129,14 +129,14 @@ function functionCallPart(call: ToolCallPart, path: string): GeminiPart {
 // function output and "error" key to specify error details'. A result that is itself a JSON
 // object is sent as that object; anything else is wrapped.
 function functionResponsePart(result: ToolResultPart, path: string, callNames: Map<string, string>): GeminiPart {
-  const name = result.name || callNames.get(result.callId ?? '');
-  if (!name) throw IrError.invalid(`${path}: Gemini needs the function name of a tool result, and no earlier tool call has id "${result.callId ?? ''}"`, `${path}.call_id`);
+  const name = result.name || callNames.get(result.callId);
+  if (!name) throw IrError.invalid(`${path}: Gemini needs the function name of a tool result, and no earlier tool call has id "${result.callId}"`, `${path}.call_id`);
   const texts: string[] = [];
   const media: GeminiPart[] = [];
-  (result.content ?? []).forEach((c, k) => {
+  (result.content).forEach((c, k) => {
     const at = `${path}.content[${k}]`;
     const part = c.part;
-    if (part?.$case === 'text') texts.push(part.value.text ?? '');
+    if (part?.$case === 'text') texts.push(part.value.text);
     // Multimodal function responses (FunctionResponse.parts: inlineData / fileData only).
     else if (part?.$case === 'image') media.push(imagePart(part.value, `${at}.image`));
     else if (part?.$case === 'file') media.push(filePart(part.value, `${at}.file`));

@@ -10,11 +10,11 @@ import type { GeminiJson } from './gemini.types';
 // bills it has to estimate.
 
 export function buildGeminiEmbedRequest(req: EmbedRequest, target: UpstreamTarget): UpstreamHttpRequest {
-  const inputs = req.inputs ?? [];
+  const inputs = req.inputs;
   if (inputs.length === 0) throw IrError.invalid('input: at least one input is needed', 'input');
   const requests = inputs.map((input, i) => {
     if (input.tokens?.length) throw IrError.invalid(`input[${i}]: Gemini embeds text, not token ids`, `input[${i}]`);
-    const r: GeminiJson = { content: { parts: [{ text: input.text ?? '' }] } };
+    const r: GeminiJson = { content: { parts: [{ text: input.text }] } };
     if (req.taskType) r['taskType'] = req.taskType;
     if (req.title) r['title'] = req.title;
     if (req.dimensions !== undefined) r['outputDimensionality'] = req.dimensions;

@@ -38,7 +38,7 @@ const FILES_API_ROOT = 'https://generativelanguage.googleapis.com/v1beta/';
 
 export function imagePart(img: ImagePart, path: string): GeminiPart {
   if (img.data) return { inlineData: { mimeType: required(img.mediaType, `${path}.media_type`, 'base64 image data'), data: img.data } };
-  const url = img.url ?? '';
+  const url = img.url;
   if (!url) throw IrError.invalid(`${path}: an image needs data or a url`, path);
   const inline = dataUrl(url);
   if (inline) return { inlineData: inline };
@@ -52,14 +52,14 @@ export function audioPart(audio: AudioPart, path: string): GeminiPart {
 }
 
 export function filePart(file: FilePart, path: string): GeminiPart {
-  const typed = file.mediaType || mimeOfName(file.filename ?? '');
+  const typed = file.mediaType || mimeOfName(file.filename);
   if (file.data) return { inlineData: { mimeType: typed || missingType(`${path}.media_type`, 'file data'), data: file.data } };
   if (file.url) {
     const inline = dataUrl(file.url);
     if (inline) return { inlineData: inline };
     return { fileData: { mimeType: typed || mimeOfName(file.url) || missingType(`${path}.media_type`, 'a file URL'), fileUri: file.url } };
   }
-  const id = file.fileId ?? '';
+  const id = file.fileId;
   if (/^files\/[^/]+$/.test(id) || /^https:\/\//.test(id)) {
     const uri = id.startsWith('files/') ? `${FILES_API_ROOT}${id}` : id;
     return { fileData: { mimeType: typed || missingType(`${path}.media_type`, 'a Files API file'), fileUri: uri } };

@@ -133,7 +133,7 @@ function toolConfigOf(req: ChatRequest, dropped: Set<string>): GeminiJson {
   if (tc.disableParallel) dropped.add('tool_choice.disable_parallel');
   if (!mode) return {};
   const config: GeminiJson = { mode };
-  if (tc.mode === ToolChoice_Mode.MODE_NAMED) config['allowedFunctionNames'] = [tc.name ?? ''];
+  if (tc.mode === ToolChoice_Mode.MODE_NAMED) config['allowedFunctionNames'] = [tc.name];
   return { functionCallingConfig: config };
 }
 

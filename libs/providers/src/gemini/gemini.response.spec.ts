@@ -55,7 +55,7 @@ describe(parseGeminiResponse.name, () => {
 
   it('mints distinct ids for id-less calls when the response has no id either', () => {
     const call = { functionCall: { name: 'ping', args: {} } };
-    const ids = parseGeminiResponse({ candidates: [{ content: { parts: [call, call] }, finishReason: 'STOP' }] }).flatMap((e) => (e.event?.$case === 'toolCallDelta' ? [e.event.value.id ?? ''] : []));
+    const ids = parseGeminiResponse({ candidates: [{ content: { parts: [call, call] }, finishReason: 'STOP' }] }).flatMap((e) => (e.event?.$case === 'toolCallDelta' ? [e.event.value.id] : []));
 
     expect(ids).toHaveLength(2);
     expect(ids[0]).toMatch(/^call_sy_[0-9a-f]{24}_0_0$/);

@@ -13,8 +13,8 @@ interface OpenAiEmbedResponse {
 }
 
 export function buildOpenAiEmbedRequest(req: EmbedRequest, target: UpstreamTarget, endpoint: OpenAiEndpoint): UpstreamHttpRequest {
-  const inputs = req.inputs ?? [];
-  const input = inputs.map((i) => (i.tokens?.length ? i.tokens : (i.text ?? '')));
+  const inputs = req.inputs;
+  const input = inputs.map((i) => (i.tokens?.length ? i.tokens : (i.text)));
   const body: Record<string, unknown> = {};
   if (endpoint !== 'azure' || azureApiVersion(target) === 'v1') body['model'] = target.upstreamModel;
   // One string stays a string: some compatible servers accept only that shape for one input.

@@ -66,14 +66,14 @@ function toolTurnAssistants(messages: Message[]): Set<number> {
     if (m.role === Role.ROLE_USER) close();
     if (m.role !== Role.ROLE_ASSISTANT) return;
     turn.push(i);
-    if ((m.content ?? []).some((p) => p.part?.$case === 'toolCall')) calledTools = true;
+    if ((m.content).some((p) => p.part?.$case === 'toolCall')) calledTools = true;
   });
   close();
   return out;
 }
 
 function messageOf(m: Message, replayReasoning: boolean, ctx: MessageContext): Json[] {
-  const parts = m.content ?? [];
+  const parts = m.content;
   switch (m.role) {
     case Role.ROLE_USER:
       return [withName({ role: 'user', content: userContent(parts, ctx) }, m.name)];
@@ -83,7 +83,7 @@ function messageOf(m: Message, replayReasoning: boolean, ctx: MessageContext): J
       return parts.flatMap((p) => {
         if (p.part?.$case !== 'toolResult') return [];
         markCache(p, ctx);
-        return [{ role: 'tool', tool_call_id: p.part.value.callId, content: textContent(p.part.value.content ?? [], 'tool_result.content', ctx) }];
+        return [{ role: 'tool', tool_call_id: p.part.value.callId, content: textContent(p.part.value.content, 'tool_result.content', ctx) }];
       });
     case Role.ROLE_UNSPECIFIED:
     case undefined:
@@ -100,10 +100,10 @@ function assistantOf(parts: ContentPart[], replayReasoning: boolean, ctx: Messag
     markCache(p, ctx);
     const part = p.part;
     if (part?.$case === 'toolCall') calls.push({ id: part.value.id, type: 'function', function: { name: part.value.name, arguments: part.value.argumentsJson || '{}' } });
-    else if (part?.$case === 'text') text += part.value.text ?? '';
+    else if (part?.$case === 'text') text += part.value.text;
     else if (part?.$case === 'reasoning') {
       hadReasoning = true;
-      reasoning += part.value.text ?? '';
+      reasoning += part.value.text;
     }
   }
   const out: Json = { role: 'assistant', content: text || (calls.length ? null : '') };
@@ -130,7 +130,7 @@ function markCache(p: ContentPart, ctx: MessageContext): Json | undefined {
 function textContent(parts: ContentPart[], path: string, ctx: MessageContext): string | Json[] {
   const texts = parts.map((p) => {
     if (p.part?.$case !== 'text') throw IrError.invalid(`${path}: only text is supported here by this provider`, path);
-    return { text: p.part.value.text ?? '', cache: markCache(p, ctx) };
+    return { text: p.part.value.text, cache: markCache(p, ctx) };
   });
   if (!texts.some((t) => t.cache)) return texts.map((t) => t.text).join('\n');
   return texts.map((t) => (t.cache ? { type: 'text', text: t.text, cache_control: t.cache } : { type: 'text', text: t.text }));
@@ -140,7 +140,7 @@ function userContent(parts: ContentPart[], ctx: MessageContext): string | Json[]
   const only = parts[0];
   if (parts.length === 1 && only?.part?.$case === 'text' && !(only.cacheControlJson && ctx.profile.cacheControl)) {
     markCache(only, ctx);
-    return only.part.value.text ?? '';
+    return only.part.value.text;
   }
   return parts.map((p): Json => {
     const cache = markCache(p, ctx);
@@ -154,7 +154,7 @@ function userPart(p: ContentPart): Json {
   const part = p.part;
   switch (part?.$case) {
     case 'text':
-      return { type: 'text', text: part.value.text ?? '' };
+      return { type: 'text', text: part.value.text };
     case 'image': {
       const url = part.value.url || `data:${part.value.mediaType};base64,${part.value.data}`;
       return { type: 'image_url', image_url: part.value.detail ? { url, detail: part.value.detail } : { url } };

@@ -37,7 +37,7 @@ export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, pro
   // Dated Azure versions take the deployment from the URL.
   if (azureDated) delete body['model'];
   else body['model'] = target.upstreamModel;
-  body['messages'] = buildOpenAiMessages(req.system ?? [], req.messages ?? [], { profile, dropped, instructions });
+  body['messages'] = buildOpenAiMessages(req.system, req.messages, { profile, dropped, instructions });
 
   writeSampling(req, body, profile, target, dropped);
   writeTools(req, body, profile, dropped);
@@ -46,7 +46,7 @@ export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, pro
   if (rf?.type === ResponseFormat_Type.TYPE_JSON_OBJECT) body['response_format'] = { type: 'json_object' };
   else if (rf?.type === ResponseFormat_Type.TYPE_TEXT) body['response_format'] = { type: 'text' };
   else if (rf?.type === ResponseFormat_Type.TYPE_JSON_SCHEMA) {
-    body['response_format'] = { type: 'json_schema', json_schema: { name: rf.schemaName || 'response', schema: rf.schemaJson ? JSON.parse(rf.schemaJson) : {}, strict: rf.strict ?? false } };
+    body['response_format'] = { type: 'json_schema', json_schema: { name: rf.schemaName || 'response', schema: rf.schemaJson ? JSON.parse(rf.schemaJson) : {}, strict: rf.strict } };
   }
   // An OpenAI client that sent safety_identifier gets it as sent, not doubled into `user`.
   const endUser = req.meta?.endUserId;
@@ -149,7 +149,7 @@ function writeReasoning(req: ChatRequest, body: Json, profile: OpenAiVendorProfi
   if (!r || (!r.effort && r.budgetTokens === undefined)) return;
   switch (profile.reasoning) {
     case 'reasoning_effort': {
-      const effort = EFFORT[r.effort ?? 0] ?? (r.budgetTokens !== undefined ? 'medium' : undefined);
+      const effort = EFFORT[r.effort] ?? (r.budgetTokens !== undefined ? 'medium' : undefined);
       if (effort && !verbatim) body['reasoning_effort'] = effort;
       return;
     }

@@ -41,7 +41,7 @@ export function regionRefusal(chain: readonly ModelEntry[], regions: readonly st
 
 /** Whether an upstream failure is the deployment's fault (for health), or the request's. */
 export function isDeploymentFault(e: ErrorEvent): boolean {
-  const status = e.providerStatus ?? 0;
+  const status = e.providerStatus;
   if (status === 0) return e.kind !== ErrorKind.ERROR_KIND_INVALID_REQUEST && e.kind !== ErrorKind.ERROR_KIND_CANCELLED;
   return status >= 500 || status === 408 || isRetryableStatus(status);
 }
@@ -49,7 +49,7 @@ export function isDeploymentFault(e: ErrorEvent): boolean {
 /** An attempt's end as the deployment's health counts it (a 429 starts its cooldown). */
 export function outcomeOf(e: ErrorEvent | undefined): AttemptOutcome {
   if (!e) return { ok: true };
-  const status = e.providerStatus ?? 0;
+  const status = e.providerStatus;
   if (status === 429 || e.kind === ErrorKind.ERROR_KIND_RATE_LIMITED) return { ok: false, status: status || 429, rateLimited: true, retryAfterMs: e.retryAfterMs || undefined };
   if (!isDeploymentFault(e)) return { ok: true, status };
   return { ok: false, status, retryAfterMs: e.retryAfterMs || undefined };
@@ -70,7 +70,7 @@ export function closeEntry(entry: Attempt, started: number, error: ErrorEvent | 
   entry.durationMs = Date.now() - started;
   if (error) {
     entry.outcome = outcomeName(error);
-    entry.status = error.providerStatus ?? 0;
+    entry.status = error.providerStatus;
   }
 }
 

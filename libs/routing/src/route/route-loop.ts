@@ -65,7 +65,7 @@ export class RouteLoop {
       for (let i = 0; i <= retries; i++) {
         let d = picker.pickNext(turn, { panic: attempts === 0 && m === chain.length - 1 });
         // Nothing else to go to, but the upstream said when to come back, soon enough: wait it out.
-        const wait = last?.retryable ? (last.retryAfterMs ?? 0) : 0;
+        const wait = last?.retryable ? (last.retryAfterMs) : 0;
         if (!d && last && wait > 0 && wait <= MAX_RETRY_WAIT_MS) {
           await sleep(wait, signal);
           if (signal.aborted) return CANCELLED;

@@ -70,7 +70,7 @@ export class StreamAttempts {
       while (ev) {
         const e = ev.event;
         if (e?.$case === 'start') Object.assign(e.value, startOf(a.route, run.d));
-        else if (e?.$case === 'usage') usageTokens = (e.value.inputTokens ?? 0) + (e.value.outputTokens ?? 0);
+        else if (e?.$case === 'usage') usageTokens = (e.value.inputTokens) + (e.value.outputTokens);
         else if (e?.$case === 'error') {
           // After the first byte nothing is retried; the failure still counts against the deployment.
           run.entry.outcome = outcomeName(e.value);
