@@ -1,0 +1,371 @@
+import { gatewaySettingNames, parseConfig, switchyardEnvSchema } from '@switchyard/config';
+import { AdapterServiceDefinition, AuthServiceDefinition, BillingServiceDefinition, RouterServiceDefinition } from '@switchyard/ir';
+import { ADAPTER_FAMILY_OF, type ProviderId } from '@switchyard/providers';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CHART, type Container, type K8sObject, NAMESPACE, VALUES_FILES, type ValuesFile, appOf, envNames, helm, ofKind, parseObjects, plainEnv, render, renderText, runHelm, validateManifests, valuesPath, workloads } from './support/helm-chart';
+import { ROOT } from './support/process-harness';
+
+// The chart rendered for each kind of install (ci/*-values.yaml), checked object by object:
+// Kubernetes' schemas, then the wiring — what each process is given against what it reads.
+
+const GRPC_SERVICE_OF: Record<string, string> = {
+  auth: AuthServiceDefinition.fullName,
+  router: RouterServiceDefinition.fullName,
+  billing: BillingServiceDefinition.fullName,
+  adapter: AdapterServiceDefinition.fullName,
+};
+/** The paths the HTTP edge serves for probes (libs/ingress health.controller.ts). */
+const HEALTH_PATHS = ['/healthz', '/readyz'];
+
+/** The secrets each app reads (apps/<app>/src/main.ts and its module), beyond upstream and tenant keys. */
+const SECRETS_READ: Record<string, string[]> = {
+  ingress: ['REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'SWITCHYARD_SECRET_KEYS'],
+  auth: ['DATABASE_URL', 'REDIS_URL'],
+  router: ['DATABASE_URL', 'REDIS_URL'],
+  billing: ['DATABASE_URL', 'REDIS_URL'],
+  adapter: ['SWITCHYARD_SECRET_KEYS'],
+  standalone: ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'SWITCHYARD_SECRET_KEYS'],
+  // `switchyard apply`: migrations, the config bus, sealing, tenant keys.
+  'standalone apply': ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_SECRET_KEYS'],
+};
+
+const HTTP_SETTINGS = ['MAX_BODY_BYTES', 'SWITCHYARD_MAX_EMBED_INPUTS', 'SWITCHYARD_MAX_REQUEST_TOKENS', 'SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS', 'SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS', 'SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'SWITCHYARD_HTTP_MAX_CONNECTIONS'];
+const OUTBOUND = ['SWITCHYARD_OUTBOUND_ENV_PREFIX', 'SWITCHYARD_OUTBOUND_ALLOW_HTTP', 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'];
+const UPSTREAM_LIMITS = ['SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', 'SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES', 'SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES'];
+const QUOTA = ['SWITCHYARD_QUOTA_LEASE_MS', 'SWITCHYARD_QUOTA_ON_ERROR'];
+
+interface Values {
+  region?: string;
+  metrics: { enabled: boolean };
+  otel: { enabled: boolean };
+  adminToken: { value?: string; existingSecret?: string };
+  database: { url?: string; existingSecret?: string };
+  config: { providers?: { type: ProviderId; apiKeys?: string[] }[]; tenants?: { keys?: { key: string }[] }[] };
+}
+
+/** The chart's defaults overlaid with a values file (maps merged, the rest replaced), as helm does. */
+function valuesOf(file: ValuesFile): Values {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+      return out;
+    }
+    return b === undefined ? a : b;
+  };
+  return merge(parseYaml(readFileSync(resolve(CHART, 'values.yaml'), 'utf8')), parseYaml(readFileSync(valuesPath(file), 'utf8'))) as Values;
+}
+
+/** What each app reads from the environment for these values (apps/*\/src/main.ts, the env schema). */
+function requiredEnv(app: string, c: Container, v: Values): string[] {
+  const admin = Boolean((v.adminToken.value || v.adminToken.existingSecret) && (v.database.url || v.database.existingSecret));
+  const common = ['HOST', 'LOG_LEVEL', ...(v.metrics.enabled && app !== 'standalone apply' ? ['SWITCHYARD_METRICS_PORT'] : [])];
+  const region = v.region ? ['SWITCHYARD_REGION'] : [];
+  switch (app) {
+    case 'ingress':
+      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL', ...OUTBOUND] : [])];
+    case 'auth':
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', ...QUOTA];
+    case 'router':
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND];
+    case 'billing':
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL'];
+    case 'adapter':
+      return [...common, 'GRPC_PORT', 'ADAPTER_PROVIDER', ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v, plainEnv(c, 'ADAPTER_PROVIDER'))];
+    case 'standalone':
+      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v)];
+    case 'standalone apply':
+      return ['LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', ...OUTBOUND, ...tenantKeysOf(v)];
+    default:
+      throw new Error(`unknown app ${app}`);
+  }
+}
+
+/** `env:` upstream keys of the config's providers (of one adapter family, when given). */
+function upstreamKeysOf(v: Values, family?: string): string[] {
+  const keys = (v.config.providers ?? []).filter((p) => family === undefined || ADAPTER_FAMILY_OF[p.type] === family).flatMap((p) => p.apiKeys ?? []);
+  return [...new Set(keys.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
+}
+function tenantKeysOf(v: Values): string[] {
+  const keys = (v.config.tenants ?? []).flatMap((t) => t.keys ?? []).map((k) => String(k.key));
+  return [...new Set(keys.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
+}
+
+/** A plausible value for a secret held in a Secret the chart does not render (existingSecret). */
+const SAMPLE_SECRET: Record<string, string> = {
+  DATABASE_URL: 'postgresql://u@db:5432/sy',
+  REDIS_URL: 'redis://redis:6379/0',
+  SWITCHYARD_ADMIN_TOKEN: 'a'.repeat(40),
+  SWITCHYARD_SECRET_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
+
+/** The container's environment as the process would see it, secrets read from the rendered Secrets. */
+function resolvedEnv(c: Container, objects: K8sObject[]): Record<string, string> {
+  const secrets = new Map(ofKind(objects, 'Secret').map((s) => [s.metadata.name, s.data ?? {}]));
+  const env: Record<string, string> = {};
+  for (const e of c.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (e.valueFrom?.secretKeyRef) {
+      const { name, key } = e.valueFrom.secretKeyRef;
+      const data = secrets.get(name);
+      env[e.name] = data ? Buffer.from(String(data[key]), 'base64').toString('utf8') : (SAMPLE_SECRET[e.name] ?? 'sample-secret');
+    }
+  }
+  return env;
+}
+
+const appName = (c: Container): string => {
+  const { app, args } = appOf(c);
+  return args[0] === 'apply' ? 'standalone apply' : app;
+};
+
+describe('Helm chart deploy/helm/switchyard', () => {
+  beforeAll(() => {
+    helm();
+  });
+
+  it.each(VALUES_FILES)('passes helm lint --strict with %s values', (file) => {
+    const r = runHelm(['lint', '--strict', CHART, '-f', valuesPath(file)]);
+    expect(r.stderr + r.stdout).toContain('0 chart(s) failed');
+    expect(r.status).toBe(0);
+  });
+
+  it.each(VALUES_FILES)('renders only objects valid against the Kubernetes schemas with %s values', (file) => {
+    const results = validateManifests(renderText([valuesPath(file)]));
+    expect(results.filter((r) => r.errors.length > 0)).toEqual([]);
+    expect(results.length).toBeGreaterThan(10);
+  });
+
+  it('finds errors with the same validator (a wrong type is not waved through)', () => {
+    const bad = 'apiVersion: v1\nkind: Service\nmetadata: { name: x }\nspec: { ports: [{ port: "eighty" }] }\n---\napiVersion: example.com/v1\nkind: Gizmo\nmetadata: { name: y }\n';
+    const results = validateManifests(bad);
+    expect(results.map((r) => r.errors.length > 0)).toEqual([true, true]);
+    expect(results[1]?.errors[0]).toContain('no schema known');
+  });
+
+  it('refuses wrong types, unknown keys and a missing database through values.schema.json and the templates', () => {
+    const fails = (set: string[]) => runHelm(['template', 'sy', CHART, '-f', valuesPath('defaults'), ...set.flatMap((s) => ['--set', s])]);
+    expect(fails(['auth.replicaCount=two']).stderr).toContain("at '/auth/replicaCount'");
+    expect(fails(['router.unknownKey=1']).stderr).toContain("additional properties 'unknownKey' not allowed");
+    expect(fails(['nope=1']).stderr).toContain("additional properties 'nope' not allowed");
+    expect(fails(['topology=mesh']).stderr).toContain("at '/topology'");
+    expect(fails(['adapter.families={openai,cohere}']).stderr).toContain("at '/adapter/families/1'");
+    expect(fails(['logLevel=verbose']).status).not.toBe(0);
+    const noDb = runHelm(['template', 'sy', CHART, '--set', 'redis.url=redis://r:6379']);
+    expect(noDb.stderr).toContain('database.url or database.existingSecret is required');
+    const missingKey = fails(['config.providers[0].id=p', 'config.providers[0].type=gemini', 'config.providers[0].apiKeys[0]=env:SWITCHYARD_UPSTREAM_G']);
+    expect(missingKey.stderr).toContain('set upstreamKeys.values.SWITCHYARD_UPSTREAM_G or upstreamKeys.existingSecret');
+    const badPrefix = fails(['config.providers[0].id=p', 'config.providers[0].type=gemini', 'config.providers[0].apiKeys[0]=env:DATABASE_URL', 'upstreamKeys.values.DATABASE_URL=x']);
+    expect(badPrefix.stderr).toContain('does not start with settings.outbound.envPrefix');
+  });
+
+  describe.each(VALUES_FILES)('wiring with %s values', (file) => {
+    let objects: K8sObject[];
+    let values: Values;
+    beforeAll(() => {
+      objects = render([valuesPath(file)]);
+      values = valuesOf(file);
+    });
+
+    it('gives every component gRPC addresses of headless Services the chart renders, on the port the callee serves', () => {
+      const services = ofKind(objects, 'Service');
+      const deployments = ofKind(objects, 'Deployment');
+      const addresses = workloads(objects).flatMap(({ container }) => [
+        ...['AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'BILLING_GRPC_URL'].map((n) => plainEnv(container, n)).filter((a): a is string => a !== undefined),
+        ...(plainEnv(container, 'ADAPTER_GRPC_URLS')?.split(',').map((e) => e.split('=')[1] ?? '') ?? []),
+      ]);
+      if (values.config.providers !== undefined && file !== 'combined') expect(addresses.length).toBeGreaterThanOrEqual(3);
+      for (const address of addresses) {
+        const m = /^dns:\/\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local:(\d+)$/.exec(address);
+        expect(m).not.toBeNull();
+        const [, name, ns, port] = m as RegExpExecArray;
+        expect(ns).toBe(NAMESPACE);
+        const service = services.find((s) => s.metadata.name === name);
+        expect(service).toBeDefined();
+        expect(service?.spec?.clusterIP).toBe('None');
+        const servicePort = service?.spec?.ports?.find((p) => p.port === Number(port));
+        expect(servicePort?.name).toBe('grpc');
+        const selector = service?.spec?.selector ?? {};
+        const targets = deployments.filter((d) => Object.entries(selector).every(([k, v]) => d.spec?.template?.metadata?.labels?.[k] === v));
+        expect(targets).toHaveLength(1);
+        const [target] = workloads(targets);
+        const containerPort = target?.container.ports?.find((p) => p.name === servicePort?.targetPort)?.containerPort;
+        expect(String(containerPort)).toBe(plainEnv(target?.container as Container, 'GRPC_PORT'));
+      }
+    });
+
+    it('points every probe at a port and path or gRPC service the app serves', () => {
+      for (const { obj, container } of workloads(objects).filter((w) => w.obj.kind === 'Deployment')) {
+        const app = appName(container);
+        const portOf = (p: number | string) => (typeof p === 'number' ? p : container.ports?.find((cp) => cp.name === p)?.containerPort);
+        const probes = [container.startupProbe, container.livenessProbe, container.readinessProbe];
+        expect(probes.every((p) => p !== undefined)).toBe(true);
+        if (app === 'ingress' || app === 'standalone') {
+          for (const p of probes) {
+            expect(HEALTH_PATHS).toContain(p?.httpGet?.path);
+            expect(String(portOf(p?.httpGet?.port ?? -1))).toBe(plainEnv(container, 'PORT'));
+          }
+          expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+        } else {
+          expect(container.readinessProbe?.grpc?.service).toBe(GRPC_SERVICE_OF[app]);
+          expect(String(container.readinessProbe?.grpc?.port)).toBe(plainEnv(container, 'GRPC_PORT'));
+          for (const p of [container.startupProbe, container.livenessProbe]) expect(String(portOf(p?.tcpSocket?.port ?? -1))).toBe(plainEnv(container, 'GRPC_PORT'));
+        }
+        expect(obj.metadata.name).toContain(app === 'adapter' ? `adapter-${plainEnv(container, 'ADAPTER_PROVIDER')}` : app);
+      }
+    });
+
+    it('sets every variable each app reads, each a gateway setting or a key the config references, all valid for the env schema', () => {
+      const settings = new Set(gatewaySettingNames());
+      const keys = new Set([...upstreamKeysOf(values), ...tenantKeysOf(values)]);
+      for (const { obj, container } of workloads(objects)) {
+        const app = appName(container);
+        const names = envNames(container);
+        expect({ workload: obj.metadata.name, missing: requiredEnv(app, container, values).filter((n) => !names.includes(n)) }).toEqual({ workload: obj.metadata.name, missing: [] });
+        expect(names.filter((n) => !settings.has(n) && !keys.has(n) && !n.startsWith('OTEL_'))).toEqual([]);
+        expect(new Set(names).size).toBe(names.length);
+        expect(container.envFrom).toBeUndefined();
+        const parsed = switchyardEnvSchema.safeParse(resolvedEnv(container, objects));
+        expect({ workload: obj.metadata.name, issues: parsed.success ? [] : parsed.error.issues }).toEqual({ workload: obj.metadata.name, issues: [] });
+        if (values.otel.enabled && app !== 'standalone apply') expect(plainEnv(container, 'OTEL_SERVICE_NAME')).toMatch(/^switchyard-/);
+      }
+    });
+
+    it('gives no component a secret it does not read, and each adapter only its own family\'s upstream keys', () => {
+      for (const { obj, container, pod } of workloads(objects)) {
+        const app = appName(container);
+        const fromSecrets = (container.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name);
+        const allowed = [
+          ...(SECRETS_READ[app] ?? []),
+          ...(app === 'adapter' ? upstreamKeysOf(values, plainEnv(container, 'ADAPTER_PROVIDER')) : []),
+          ...(app === 'standalone' ? [...upstreamKeysOf(values), ...tenantKeysOf(values)] : []),
+          ...(app === 'standalone apply' ? tenantKeysOf(values) : []),
+        ];
+        expect({ workload: obj.metadata.name, extra: fromSecrets.filter((n) => !allowed.includes(n)) }).toEqual({ workload: obj.metadata.name, extra: [] });
+        // Nothing secret travels as a plain value, and no Secret is mounted as files.
+        for (const name of [...Object.keys(SAMPLE_SECRET), ...upstreamKeysOf(values), ...tenantKeysOf(values)]) expect(plainEnv(container, name)).toBeUndefined();
+        expect((pod.volumes ?? []).filter((v) => v.secret !== undefined)).toEqual([]);
+      }
+    });
+
+    it('mounts a switchyard.yaml the gateway accepts, where the processes that read it run', () => {
+      const [config] = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.name.endsWith('-config'));
+      const text = config?.data?.['switchyard.yaml'] ?? '';
+      expect(() => parseConfig(text, 'switchyard.yaml', { outbound: { envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: false, allowPrivate: true } })).not.toThrow();
+      for (const { container, pod } of workloads(objects)) {
+        const path = plainEnv(container, 'SWITCHYARD_CONFIG') ?? appOf(container).args[2];
+        if (path === undefined) continue;
+        const mount = container.volumeMounts?.find((m) => path.startsWith(`${m.mountPath}/`));
+        const volume = pod.volumes?.find((v) => v.name === mount?.name);
+        expect(ofKind(objects, 'ConfigMap').map((c) => c.metadata.name)).toContain(volume?.configMap?.name);
+      }
+    });
+
+    it('runs every pod locked down: non-root, read-only root, no capabilities, RuntimeDefault seccomp, no service account token', () => {
+      for (const { pod, container } of workloads(objects)) {
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      }
+      for (const sa of ofKind(objects, 'ServiceAccount')) expect((sa as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
+    });
+
+    it('lets in from anywhere only the HTTP edge, and lets out to upstreams only adapters (or the standalone app)', () => {
+      const policies = ofKind(objects, 'NetworkPolicy') as unknown as { metadata: { name: string }; spec: { podSelector: { matchLabels: Record<string, string> }; ingress?: { from?: unknown[]; ports?: { port: number }[] }[]; egress?: { to?: unknown[]; ports?: { port: number }[] }[] } }[];
+      expect(policies.length).toBeGreaterThan(1);
+      const metricsPort = values.metrics.enabled ? 9090 : -1;
+      for (const p of policies) {
+        const component = p.spec.podSelector.matchLabels['app.kubernetes.io/component'];
+        const open = (p.spec.ingress ?? []).filter((r) => r.from === undefined && !(r.ports ?? []).every((port) => port.port === metricsPort));
+        if (open.length > 0) expect(['ingress', 'standalone']).toContain(component);
+        const upstream = (p.spec.egress ?? []).filter((r) => r.to === undefined && (r.ports ?? []).some((port) => port.port === 443));
+        if (upstream.length > 0) expect(component === 'standalone' || component?.startsWith('adapter-')).toBe(true);
+      }
+    });
+  });
+
+  it('lets values reach every setting the gateway reads (across the values files)', () => {
+    const seen = new Set<string>();
+    for (const file of VALUES_FILES) for (const { container } of workloads(render([valuesPath(file)]))) for (const n of envNames(container)) seen.add(n);
+    expect(gatewaySettingNames().filter((n) => !seen.has(n))).toEqual([]);
+  });
+
+  it('runs the standalone app alone when the topology is combined', () => {
+    const objects = render([valuesPath('combined')]);
+    const deployments = ofKind(objects, 'Deployment');
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['sy-switchyard-standalone']);
+    expect(deployments[0]?.spec?.replicas).toBe(3);
+    expect(ofKind(objects, 'Service').map((s) => s.metadata.name)).toEqual(['sy-switchyard']);
+    expect(ofKind(objects, 'Ingress')).toHaveLength(1);
+  });
+
+  it('scales every component with an HPA in the HA values, leaving replicas to it, with a PDB each', () => {
+    const objects = render([valuesPath('ha')]);
+    const deployments = ofKind(objects, 'Deployment').map((d) => d.metadata.name).sort();
+    expect(deployments).toEqual(['sy-switchyard-adapter-anthropic', 'sy-switchyard-adapter-gemini', 'sy-switchyard-adapter-openai', 'sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-router']);
+    expect(ofKind(objects, 'HorizontalPodAutoscaler').map((h) => h.metadata.name).sort()).toEqual(deployments);
+    expect(ofKind(objects, 'PodDisruptionBudget').map((h) => h.metadata.name).sort()).toEqual(deployments);
+    for (const d of ofKind(objects, 'Deployment')) expect(d.spec?.replicas).toBeUndefined();
+    for (const d of ofKind(objects, 'Deployment')) expect((d.spec?.template?.spec as unknown as { topologySpreadConstraints: { whenUnsatisfiable: string }[] }).topologySpreadConstraints.map((t) => t.whenUnsatisfiable)).toEqual(['DoNotSchedule', 'DoNotSchedule']);
+    expect(ofKind(objects, 'ServiceMonitor')).toHaveLength(1);
+    expect(ofKind(objects, 'HTTPRoute')).toHaveLength(1);
+  });
+
+  it('writes no Secret when every secret comes from existing Secrets, and reads those', () => {
+    const objects = render([valuesPath('existing-secrets')]);
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+    const refs = new Set(workloads(objects).flatMap(({ container }) => (container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`] : []))));
+    expect([...refs].sort()).toEqual(['switchyard-admin/SWITCHYARD_ADMIN_TOKEN', 'switchyard-db/url', 'switchyard-redis/url', 'switchyard-sealing/SWITCHYARD_SECRET_KEYS', 'switchyard-tenants/ACME_CI_KEY', 'switchyard-tenants/ACME_KEY', 'switchyard-upstream/SWITCHYARD_UPSTREAM_ANTHROPIC_KEY', 'switchyard-upstream/SWITCHYARD_UPSTREAM_VLLM_KEY']);
+  });
+
+  it('renders two regions as two releases differing in region, Redis and upstream keys only', () => {
+    const [eu, us] = (['region-eu-west', 'region-us-east'] as const).map((f) => workloads(render([valuesPath(f)])));
+    const ingressEnv = (w: typeof eu) => w?.find((x) => appName(x.container) === 'ingress')?.container as Container;
+    expect(plainEnv(ingressEnv(eu), 'SWITCHYARD_REGION')).toBe('eu-west');
+    expect(plainEnv(ingressEnv(us), 'SWITCHYARD_REGION')).toBe('us-east');
+    const adapterRef = (w: typeof eu) => w?.find((x) => plainEnv(x.container, 'ADAPTER_PROVIDER') === 'openai')?.container.env?.find((e) => e.name === 'SWITCHYARD_UPSTREAM_OPENAI_KEY')?.valueFrom?.secretKeyRef?.name;
+    expect([adapterRef(eu), adapterRef(us)]).toEqual(['switchyard-upstream-eu-west', 'switchyard-upstream-us-east']);
+  });
+
+  it('keeps the README values table in step with the values.yaml comments, and the chart copies of rules and dashboards in step with their sources', () => {
+    for (const tool of ['tools/helm/values-readme.mjs', 'tools/helm/sync-chart-files.mjs']) {
+      const r = spawnSync(process.execPath, [resolve(ROOT, tool), '--check'], { encoding: 'utf8', cwd: ROOT });
+      expect({ tool, status: r.status, stderr: r.stderr }).toEqual({ tool, status: 0, stderr: '' });
+    }
+  });
+
+  describe('alert rules and dashboards', () => {
+    let chart: string;
+    beforeAll(() => {
+      chart = join(mkdtempSync(join(tmpdir(), 'sy-chart-')), 'switchyard');
+      cpSync(CHART, chart, { recursive: true });
+    });
+    afterAll(() => rmSync(resolve(chart, '..'), { recursive: true, force: true }));
+
+    it('refuses to render them while the chart holds no synced copy, naming the sync script', () => {
+      rmSync(join(chart, 'files'), { recursive: true, force: true });
+      const r = runHelm(['template', 'sy', chart, '-f', valuesPath('defaults'), '--set', 'metrics.enabled=true', '--set', 'metrics.prometheusRule.enabled=true']);
+      expect(r.stderr).toContain('tools/helm/sync-chart-files.mjs');
+      const d = runHelm(['template', 'sy', chart, '-f', valuesPath('defaults'), '--set', 'dashboards.enabled=true']);
+      expect(d.stderr).toContain('tools/helm/sync-chart-files.mjs');
+    });
+
+    it('renders the synced rules as a PrometheusRule and the dashboards as a sidecar ConfigMap, both valid', () => {
+      mkdirSync(join(chart, 'files/prometheus'), { recursive: true });
+      mkdirSync(join(chart, 'files/grafana/dashboards'), { recursive: true });
+      writeFileSync(join(chart, 'files/prometheus/switchyard.rules.yaml'), 'groups:\n  - name: switchyard\n    rules:\n      - alert: SwitchyardDown\n        expr: up{job="switchyard"} == 0\n        for: 5m\n        labels: { severity: page }\n');
+      writeFileSync(join(chart, 'files/grafana/dashboards/overview.json'), JSON.stringify({ title: 'Switchyard', panels: [] }));
+      const text = renderText([valuesPath('defaults')], ['metrics.enabled=true', 'metrics.prometheusRule.enabled=true', 'dashboards.enabled=true'], chart);
+      expect(validateManifests(text).filter((r) => r.errors.length > 0)).toEqual([]);
+      const objects = parseObjects(text);
+      const [rule] = ofKind(objects, 'PrometheusRule');
+      expect((rule?.spec as { groups: { rules: { alert: string }[] }[] }).groups[0]?.rules[0]?.alert).toBe('SwitchyardDown');
+      const [dashboards] = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.labels?.['grafana_dashboard'] === '1');
+      expect(JSON.parse(dashboards?.data?.['overview.json'] ?? '{}')).toEqual({ title: 'Switchyard', panels: [] });
+    });
+  });
+});
