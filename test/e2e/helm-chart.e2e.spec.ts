@@ -161,6 +161,10 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(missingKey.stderr).toContain('set upstreamKeys.values.SWITCHYARD_UPSTREAM_G or upstreamKeys.existingSecret');
     const badPrefix = fails(['config.providers[0].id=p', 'config.providers[0].type=gemini', 'config.providers[0].apiKeys[0]=env:DATABASE_URL', 'upstreamKeys.values.DATABASE_URL=x']);
     expect(badPrefix.stderr).toContain('does not start with settings.outbound.envPrefix');
+    const literalKey = fails(['config.providers[0].id=p', 'config.providers[0].type=openai', 'config.providers[0].apiKeys[0]=sk-literal']);
+    expect(literalKey.stderr).toContain('write upstream keys as env:NAME references');
+    const literalTenantKey = fails(['config.tenants[0].id=t', 'config.tenants[0].keys[0].key=sk-literal-tenant-key-0123456789abcdef']);
+    expect(literalTenantKey.stderr).toContain('write tenant keys as env:NAME references');
   });
 
   describe.each(VALUES_FILES)('wiring with %s values', (file) => {

@@ -37,8 +37,15 @@ describe('the rendered Helm chart, run', () => {
     await redis.flushdb();
     redis.disconnect();
 
-    const config = parseYaml(readFileSync(writeGatewayConfig(sim.url), 'utf8')) as Record<string, unknown>;
+    const config = parseYaml(readFileSync(writeGatewayConfig(sim.url), 'utf8')) as { tenants: { keys: { key: string }[] }[] };
     const { SWITCHYARD_UPSTREAM_SIM_KEY, ACME_KEY } = GATEWAY_SECRETS;
+    // The chart keeps keys out of the ConfigMap: literal tenant keys become env: references.
+    const tenantKeys: Record<string, string> = { ACME_KEY };
+    config.tenants.flatMap((t) => t.keys).forEach((k, i) => {
+      if (k.key.startsWith('env:')) return;
+      tenantKeys[`TENANT_KEY_${i}`] = k.key;
+      k.key = `env:TENANT_KEY_${i}`;
+    });
     const values = {
       database: { url: db.url },
       redis: { url: REDIS_URL },
@@ -48,7 +55,7 @@ describe('the rendered Helm chart, run', () => {
       settings: { outbound: { allowHttp: true, allowPrivate: true } },
       config,
       upstreamKeys: { values: { SWITCHYARD_UPSTREAM_SIM_KEY } },
-      tenantKeys: { values: { ACME_KEY } },
+      tenantKeys: { values: tenantKeys },
       adapter: { families: ['openai', 'anthropic'], replicaCount: 1 },
       ...Object.fromEntries(['ingress', 'auth', 'router', 'billing'].map((c) => [c, { replicaCount: 1 }])),
     };
@@ -69,8 +76,8 @@ describe('the rendered Helm chart, run', () => {
     const apps = ofKind(objects, 'Deployment').map((d) => run.start(d.metadata.name));
     await Promise.all(apps.map((a) => run.waitReady(a)));
     baseUrl = `http://127.0.0.1:${run.localPort('sy-switchyard-ingress', 'http')}`;
-    // Seven Node processes start at once; on a loaded 2-core machine that takes about a minute.
-  }, 300_000);
+    // Seven Node processes start at once; on a loaded 2-core machine that can take minutes.
+  }, 420_000);
 
   afterAll(async () => {
     const codes = (await run?.stopAll()) ?? [];

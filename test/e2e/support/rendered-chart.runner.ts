@@ -152,14 +152,16 @@ export class RenderedChartRun {
 
   /**
    * Waits until the workload's rendered readiness probe passes (HTTP GET, or grpc.health.v1
-   * Check), for as long as its rendered startup probe gives it (periodSeconds × failureThreshold).
+   * Check), for as long as its rendered startup probe gives it (periodSeconds × failureThreshold)
+   * and at least 4 minutes: that budget is for a pod with CPU of its own, and here every process
+   * of the release starts at once on a shared machine. Readiness is what is tested, not its speed.
    */
   async waitReady(app: RunningApp): Promise<void> {
     const w = workloads(this.objects).find((x) => x.obj.metadata.name === app.name);
     const probe = w?.container.readinessProbe;
     if (!probe) throw new Error(`${app.name} has no readiness probe`);
     const startup = w?.container.startupProbe as { periodSeconds?: number; failureThreshold?: number } | undefined;
-    const timeoutMs = (startup?.periodSeconds ?? 10) * (startup?.failureThreshold ?? 3) * 1000;
+    const timeoutMs = Math.max((startup?.periodSeconds ?? 10) * (startup?.failureThreshold ?? 3) * 1000, 240_000);
     await eventually(
       async () => {
         if (app.proc.exitCode !== null) throw new Error(`exited early with ${app.proc.exitCode}`);

@@ -314,3 +314,29 @@ One environment variable from a Secret: the user's existingSecret, else the char
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+switchyard.yaml lands in a ConfigMap, which is not a secret: keys in it must be `env:` references
+(resolved from the Secrets) or, for upstream keys, sealed values (`enc:`, SWITCHYARD_SECRET_KEYS).
+*/}}
+{{- define "switchyard.checkConfigSecrets" -}}
+{{- range .Values.config.providers -}}
+{{- range (default list .apiKeys) -}}
+{{- if not (or (hasPrefix "env:" .) (hasPrefix "enc:" .)) -}}
+{{- fail "config.providers[].apiKeys: write upstream keys as env:NAME references (the key itself in upstreamKeys) or sealed enc: values; switchyard.yaml is stored in a ConfigMap" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range .Values.config.tenants -}}
+{{- range (default list .keys) -}}
+{{- if not (hasPrefix "env:" (toString .key)) -}}
+{{- fail "config.tenants[].keys[].key: write tenant keys as env:NAME references (the key itself in tenantKeys); switchyard.yaml is stored in a ConfigMap" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.config.server -}}
+{{- if and .adminToken (not (hasPrefix "env:" (toString .adminToken))) -}}
+{{- fail "config.server.adminToken: set adminToken.value or adminToken.existingSecret instead; switchyard.yaml is stored in a ConfigMap" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
