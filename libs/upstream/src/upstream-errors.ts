@@ -1,6 +1,6 @@
 import type { ErrorEvent } from '@switchyard/ir';
 import { upstreamError } from '@switchyard/providers';
-import { OUTBOUND_REFUSED } from './outbound-connector';
+import { OUTBOUND_REFUSED } from '@switchyard/config';
 
 // Transport failures (no HTTP status) → IR errors with the fixed text of their cause (the
 // undici or Node error text, which names addresses, goes to the operator's log only). Connect

@@ -1,6 +1,5 @@
-import { DEFAULT_ROUTING, type OutboundPolicy } from '@switchyard/config';
+import { DEFAULT_ROUTING, type OutboundPolicy, outboundConnector } from '@switchyard/config';
 import { Agent, type Dispatcher } from 'undici';
-import { outboundConnector } from './outbound-connector';
 
 /**
  * The adapter's keep-alive connection pools, one undici Agent per connect timeout. undici takes

@@ -1,4 +1,4 @@
-import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from '@switchyard/config';
+import { DEFAULT_OUTBOUND_POLICY, type OutboundPolicy } from './outbound-policy.types';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns';
 import { Agent, request } from 'undici';

@@ -1,4 +1,5 @@
-import { OUTBOUND_SETTINGS, refuseAddress, refuseHost, type OutboundPolicy } from '@switchyard/config';
+import { OUTBOUND_SETTINGS, type OutboundPolicy } from './outbound-policy.types';
+import { refuseAddress, refuseHost } from './upstream-host.rules';
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { buildConnector } from 'undici';
 
@@ -21,7 +22,7 @@ export class OutboundRefusedError extends Error {
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * The undici connector of the adapter's Agent, enforcing the outbound policy (docs/architecture.md
+ * The undici connector of the adapter's Agent (and of the notifier's webhook calls), enforcing the outbound policy (docs/architecture.md
  * §4, "Outbound policy") on
  * every new connection: the scheme, an IP written in the URL, and every address DNS answers for
  * a host name — all of them, so a name that resolves (or is rebound) to a metadata or private
