@@ -1,10 +1,10 @@
 import type { ConfigIssue } from './config-issue.formatter';
 import { formatPath } from './config-issue.formatter';
-import { refuseBaseUrl } from './outbound/base-url.rules';
+import { refuseBaseUrl, refuseWebhookUrl } from './outbound/base-url.rules';
 import type { OutboundPolicy } from './outbound/outbound-policy.types';
 import { refuseUpstreamKeyRef } from './outbound/upstream-env-ref.rules';
 import { describeSecretRef } from './secret-ref.resolver';
-import type { ModelConfig, ProviderConfig, RoutingTimeouts, SwitchyardConfig, TenantConfig } from './switchyard-config.types';
+import type { ModelConfig, NotificationsConfig, ProviderConfig, RoutingTimeouts, SwitchyardConfig, TenantConfig } from './switchyard-config.types';
 
 // What the schema cannot see in one value alone: references between entries, and duplicates.
 // Runs only on a config whose shape is already valid, so it can trust the types.
@@ -36,7 +36,23 @@ export function checkConfig(config: SwitchyardConfig, outbound: OutboundPolicy):
     ),
     ...checkKeyRefs(config.tenants),
     ...config.tenants.flatMap((tenant, i) => checkKeyRegions(tenant, ['tenants', i])),
+    ...(config.notifications ? checkWebhooks(config.notifications, outbound) : []),
   ];
+}
+
+/**
+ * Webhooks are operator-declared outbound calls: the provider rules for where they may point
+ * (https, no metadata or link-local host, private only when allowed), except that a query string
+ * is the webhook's own (nothing is appended to it); names are unique (delivery job ids use them).
+ */
+function checkWebhooks(notifications: NotificationsConfig, outbound: OutboundPolicy): ConfigIssue[] {
+  const issues = unique(notifications.webhooks, ['notifications', 'webhooks'], 'name', (w) => w.name, (name) => `duplicate webhook name "${name}"`);
+  notifications.webhooks.forEach((webhook, i) => {
+    const refused = refuseWebhookUrl(webhook.url, outbound);
+    if (refused !== undefined) issues.push({ path: ['notifications', 'webhooks', i, 'url'], message: refused });
+    issues.push(...unique(webhook.events, ['notifications', 'webhooks', i, 'events'], undefined, (e) => e, (e) => `duplicate event "${e}"`));
+  });
+  return issues;
 }
 
 function checkTimeouts(timeouts: RoutingTimeouts): ConfigIssue[] {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { isIpRange } from './ip-range';
 import { passthroughSchema } from './passthrough.schema';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
-import { DEFAULT_ROUTING, ROUTING_STRATEGIES, type SwitchyardConfig } from './switchyard-config.types';
+import { DEFAULT_BUDGET_THRESHOLD, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
+import { isSealedRef } from './secrets/sealed-value.format';
 
 // The shape of switchyard.yaml (docs/architecture.md §4). Strict objects everywhere: a misspelt key
 // (`wieght: 3`) must fail loudly rather than silently fall back to its default.
@@ -169,12 +170,31 @@ const tenantSchema = z.strictObject({
   keys: z.array(keySchema).default([]),
 });
 
+// Notifications (issue 13). A webhook's secret signs what it receives: a name to read it from or a
+// sealed value, never the secret itself in the file.
+const webhookSecret = secretRef.refine((ref) => ref.startsWith('env:') || isSealedRef(ref), {
+  error: 'expected env:NAME or a sealed value (enc:v1:…); the signing secret is never written in the file',
+});
+const webhookSchema = z.strictObject({
+  name: id,
+  url: httpUrl,
+  secret: webhookSecret,
+  events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).default([...NOTIFICATION_EVENTS]),
+  format: z.enum(WEBHOOK_FORMATS).default('slack'),
+});
+const notificationsSchema = z.strictObject({
+  // Below 0.5 it would announce half the tenants every month; 1 would be exhaustion itself.
+  budgetThreshold: z.number().min(0.5).lt(1).default(DEFAULT_BUDGET_THRESHOLD),
+  webhooks: z.array(webhookSchema).default([]),
+});
+
 export const switchyardConfigSchema = z.strictObject({
   server: section(serverSchema.prefault({})),
   routing: section(routingSchema.prefault({})),
   providers: section(z.array(providerSchema).default([])),
   models: section(z.array(modelSchema).default([])),
   tenants: section(z.array(tenantSchema).default([])),
+  notifications: section(notificationsSchema.optional()),
 }) satisfies z.ZodType<SwitchyardConfig>;
 
 function isHttpUrl(value: string): boolean {

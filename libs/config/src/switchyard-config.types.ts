@@ -203,4 +203,34 @@ export interface SwitchyardConfig {
   providers: ProviderConfig[];
   models: ModelConfig[];
   tenants: TenantConfig[];
+  /** Absent when the file has no `notifications` section: nothing is sent. */
+  notifications?: NotificationsConfig;
 }
+
+// --- notifications (issue 13: webhooks for operators without Alertmanager) ---
+
+/** What a webhook is told about: spend against budgets, deployments' circuits and ejections. */
+export const NOTIFICATION_EVENTS = ['budget', 'health'] as const;
+export type NotificationEventKind = (typeof NOTIFICATION_EVENTS)[number];
+/** `slack`: a Slack incoming-webhook body with our fields alongside; `json`: our fields only. */
+export const WEBHOOK_FORMATS = ['slack', 'json'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+export interface WebhookConfig {
+  /** Names the webhook in logs and in delivery job ids; unique. */
+  name: string;
+  /** Operator-declared; checked against the outbound policy like a provider's baseUrl. */
+  url: string;
+  /** HMAC-SHA256 signing secret: `env:NAME` or a sealed value (`enc:v1:…`, sealed for `webhook:<name>`). */
+  secret: SecretRef;
+  events: NotificationEventKind[];
+  format: WebhookFormat;
+}
+
+export interface NotificationsConfig {
+  /** Share of a budget whose crossing is announced (besides exhaustion); 0.9 = 90 %. */
+  budgetThreshold: number;
+  webhooks: WebhookConfig[];
+}
+
+export const DEFAULT_BUDGET_THRESHOLD = 0.9;

@@ -21,6 +21,21 @@ export function refuseBaseUrl(value: string, policy: OutboundPolicy): string | u
 }
 
 /**
+ * Why `value` may not be a notification webhook's URL under `policy` (the same rules as a base
+ * URL, but a query string is allowed: the URL is called as written). Never repeats the URL.
+ */
+export function refuseWebhookUrl(value: string, policy: OutboundPolicy): string | undefined {
+  if (!URL.canParse(value)) return 'expected an https URL';
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'expected an https URL';
+  if (url.username !== '' || url.password !== '') return 'credentials in the URL (user:password@) are refused';
+  const host = refuseHost(url.hostname, policy);
+  if (host !== undefined) return host;
+  if (url.protocol === 'http:' && !policy.allowHttp) return `http: is refused; use https (or set ${OUTBOUND_SETTINGS.allowHttp}=true)`;
+  return undefined;
+}
+
+/**
  * A base URL as it may be shown (listings, audit rows, apply diffs): without credentials or
  * query, for rows stored before those were refused. Unparseable text is not shown at all.
  */
