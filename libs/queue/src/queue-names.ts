@@ -4,6 +4,8 @@ import type { UsageEvent } from '@switchyard/ir';
 
 export const QueueName = {
   Usage: 'usage',
+  /** Webhook deliveries of budget and health alerts (libs/notify), consumed by billing. */
+  Notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -17,6 +19,13 @@ export const JobName = {
   RecordUsage: 'record-usage',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
+
+/** Jobs of the "notifications" queue (their payload, WebhookDelivery, is libs/notify's). */
+export const NotificationJobName = {
+  /** One alert to one webhook; retried with backoff. */
+  DeliverWebhook: 'deliver-webhook',
+} as const;
+export type NotificationJobName = (typeof NotificationJobName)[keyof typeof NotificationJobName];
 
 /** A batch of usage events, in the order they were published. */
 export interface UsageBatch {

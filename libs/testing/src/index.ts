@@ -13,3 +13,4 @@ export { DEFAULT_CONTENT, DEFAULT_SIGNATURE } from './simulator/simulated-turn';
 export { irFixtures, toIrJson, type IrFixtures } from './fixtures/ir-fixtures';
 export * from './fuzz/hostile-json.arbitrary';
 export * from './fuzz/ir-wire.check';
+export * from './webhook-receiver';

@@ -1,0 +1,10 @@
+export * from './alert.types';
+export * from './alert-dedupe';
+export * from './delivery-queue.types';
+export { MemoryDeliveryQueue } from './memory-delivery.queue';
+export * from './bull-delivery.queue';
+export * from './notifier';
+export * from './notifications.factory';
+export * from './webhook-body';
+export * from './webhook-deliverer';
+export * from './webhook-signature';
