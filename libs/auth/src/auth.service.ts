@@ -3,6 +3,7 @@ import { ErrorKind } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort, HeartbeatRequest, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
 import { ipAllowList } from '@switchyard/config';
 import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
+import { type BudgetAlertSink, type BudgetOwner, BudgetWatch } from './budget-watch';
 import type { KeyRecord, KeySource } from './key-directory.types';
 import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
@@ -25,6 +26,8 @@ export interface AuthOptions {
    * default: a budget that cannot be checked is not enforced otherwise).
    */
   failOpen?: boolean;
+  /** Budget alerts (issue 13): thresholds crossed at settle, exhaustion at the first refusal. */
+  budgetAlerts?: BudgetAlertSink;
 }
 
 /** What admission decided about one secret, built once per directory load, not per request. */
@@ -60,6 +63,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly leaseMs: number;
   private readonly defaultMaxOutput: number;
   private readonly failOpen: boolean;
+  private readonly budgets: BudgetWatch | undefined;
 
   constructor(
     private readonly source: KeySource,
@@ -69,6 +73,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.defaultMaxOutput = options.defaultMaxOutputTokens ?? DEFAULT_BUDGET_MAX_OUTPUT_TOKENS;
     this.failOpen = options.failOpen ?? false;
+    this.budgets = options.budgetAlerts ? new BudgetWatch(options.budgetAlerts, this.quota) : undefined;
   }
 
   async start(): Promise<void> {
@@ -93,6 +98,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
         const plans = new Map<string, KeyPlan>();
         for (const [hash, k] of keys) plans.set(hash, planOf(k));
         this.plans = plans;
+        this.budgets?.load(budgetOwners(plans.values()));
         if (prices) this.prices = prices;
         this.lastLoad = Date.now();
       })
@@ -160,6 +166,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     if (!result.admitted) {
       const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
+      if (budget && !result.tooLarge) this.budgets?.refused(result.scope, result.reason === 'daily_budget' ? 'daily' : 'monthly', now);
       return {
         admitted: false,
         rate,
@@ -184,7 +191,8 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const usage = req.cacheHit ? undefined : req.usage;
     const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage);
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
-    await this.quota.settle(ticket, { tokens, usd }, Date.now());
+    const spent = await this.quota.settle(ticket, { tokens, usd }, Date.now());
+    if (this.budgets && spent.length) this.budgets.settled(spent, ticket.at);
   }
 
   async heartbeat(req: HeartbeatRequest): Promise<void> {
@@ -214,6 +222,18 @@ function planOf(k: KeyRecord): KeyPlan {
     scopes,
     hasBudget: scopes.some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
   };
+}
+
+/** The budgeted scopes of a directory load and whom they belong to (a tenant's scope: any of its keys' plans). */
+function budgetOwners(plans: Iterable<KeyPlan>): Map<string, BudgetOwner> {
+  const owners = new Map<string, BudgetOwner>();
+  for (const { record, scopes } of plans) {
+    for (const s of scopes) {
+      if (s.limits.dailyBudgetUsd === undefined && s.limits.monthlyBudgetUsd === undefined) continue;
+      owners.set(s.id, { tenantId: record.tenantId, keyId: s.id.startsWith('key:') ? record.id : undefined, limits: s.limits });
+    }
+  }
+  return owners;
 }
 
 function limited(l: QuotaLimits | undefined): l is QuotaLimits {

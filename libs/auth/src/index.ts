@@ -2,3 +2,4 @@ export * from './auth.service';
 export * from './key-directory.types';
 export * from './prisma-key.source';
 export * from './quota';
+export * from './budget-watch';

@@ -1,4 +1,4 @@
-import type { AdmitInput, AdmitResult, QuotaRefusal, QuotaStore, QuotaTicket, QuotaUsage, RateInfo } from './quota.types';
+import type { AdmitInput, AdmitResult, QuotaRefusal, QuotaStore, QuotaTicket, QuotaUsage, RateInfo, SettledSpend } from './quota.types';
 import {
   BUCKET_MS,
   DEFAULT_SHORT_RETRY_MS,
@@ -147,8 +147,9 @@ export class MemoryQuotaStore implements QuotaStore {
     return { admitted: true, ticket, remaining };
   }
 
-  async settle(ticket: QuotaTicket, used: { tokens: number; usd: number }, _now: number): Promise<void> {
+  async settle(ticket: QuotaTicket, used: { tokens: number; usd: number }, _now: number): Promise<SettledSpend[]> {
     const { tokens, nano } = usedAmounts(used);
+    const settled: SettledSpend[] = [];
     for (const id of ticket.scopes) {
       const s = this.scopes.get(id);
       const lease = s?.leases.get(ticket.requestId);
@@ -158,11 +159,13 @@ export class MemoryQuotaStore implements QuotaStore {
       lease.day.spent += nano;
       lease.month.reserved -= lease.nano;
       lease.month.spent += nano;
+      settled.push({ scope: id, usedNano: nano, daySpentNano: lease.day.spent, monthSpentNano: lease.month.spent });
       if (s.pruned !== undefined && lease.bucket > s.pruned && tokens !== lease.tokens) {
         s.tokenBuckets.set(lease.bucket, (s.tokenBuckets.get(lease.bucket) ?? 0) + tokens - lease.tokens);
         s.tokens += tokens - lease.tokens;
       }
     }
+    return settled;
   }
 
   async heartbeat(ticket: QuotaTicket, now: number, leaseMs: number): Promise<void> {

@@ -336,6 +336,21 @@ describe.each(kinds)('QuotaStore (%s)', (_kind, make) => {
   });
 
   describe('settle', () => {
+    it("answers each settled scope's spend after it, once", async () => {
+      const scopes = [key({ dailyBudgetUsd: 10 }), tenant({ monthlyBudgetUsd: 100 })];
+      const a = ticketOf(await sut.admit(request(scopes, { reserveUsd: 1 })));
+      const b = ticketOf(await sut.admit(request(scopes, { reserveUsd: 1 })));
+      expect(await sut.settle(a, { tokens: 10, usd: 0.25 }, T0 + 1)).toEqual([
+        { scope: 'key:abc', usedNano: 250_000_000, daySpentNano: 250_000_000, monthSpentNano: 250_000_000 },
+        { scope: 'tenant:acme', usedNano: 250_000_000, daySpentNano: 250_000_000, monthSpentNano: 250_000_000 },
+      ]);
+      expect(await sut.settle(b, { tokens: 10, usd: 0.5 }, T0 + 2)).toEqual([
+        { scope: 'key:abc', usedNano: 500_000_000, daySpentNano: 750_000_000, monthSpentNano: 750_000_000 },
+        { scope: 'tenant:acme', usedNano: 500_000_000, daySpentNano: 750_000_000, monthSpentNano: 750_000_000 },
+      ]);
+      expect(await sut.settle(b, { tokens: 10, usd: 0.5 }, T0 + 3)).toEqual([]);
+    });
+
     it('is idempotent per request id', async () => {
       const scopes = [key({ concurrency: 1, tpm: 1000 }), tenant({ dailyBudgetUsd: 1 })];
       const t = ticketOf(await sut.admit(request(scopes, { reserveTokens: 500, reserveUsd: 0.5 })));

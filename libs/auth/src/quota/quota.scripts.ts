@@ -31,11 +31,13 @@ const COMMON = `
 local function int(x) return string.format('%d', x) end
 
 -- Moves a reservation out of a budget counter: reserved -= nano, spent += spent. A counter whose
--- period (and margin) is over has expired and stays gone.
+-- period (and margin) is over has expired and stays gone. Returns the new spent, -1 when gone.
 local function unreserve(key, nano, spent)
   local st = redis.call('HMGET', key, 's', 'r')
-  if not (st[1] or st[2]) then return end
-  redis.call('HSET', key, 's', int((tonumber(st[1]) or 0) + spent), 'r', int((tonumber(st[2]) or 0) - nano))
+  if not (st[1] or st[2]) then return -1 end
+  local s = (tonumber(st[1]) or 0) + spent
+  redis.call('HSET', key, 's', int(s), 'r', int((tonumber(st[2]) or 0) - nano))
+  return s
 end
 
 local function parse(e)
@@ -223,12 +225,13 @@ return { admitted, reason, refusedBy, retry, tooLarge, lr, rr, sr, lt, rt, st }
  * Per scope, only when the reservation is still there (so a second settle, or the settle of a
  * reclaimed lease, changes nothing): free the slot, move the reservation to spent at the real
  * cost, and correct the tpm bucket of the admission while it is still in the window.
- * Returns the number of scopes settled.
+ * Returns, per scope settled now: its index (1-based), then its day's and month's spent after the
+ * settle (-1 for a counter that has expired), for budget notifications.
  */
 export const SETTLE_SCRIPT = `${COMMON}
 local id = ARGV[1]
 local tokens, nano = tonumber(ARGV[2]), tonumber(ARGV[3])
-local settled = 0
+local settled = {}
 for i = 1, #KEYS / 3 do
   local w, c, v = KEYS[i * 3 - 2], KEYS[i * 3 - 1], KEYS[i * 3]
   local e = redis.call('HGET', v, id)
@@ -237,8 +240,8 @@ for i = 1, #KEYS / 3 do
     local base = string.sub(w, 1, -3)
     redis.call('HDEL', v, id)
     redis.call('ZREM', c, id)
-    unreserve(base .. ':d:' .. day, rn, nano)
-    unreserve(base .. ':m:' .. month, rn, nano)
+    local ds = unreserve(base .. ':d:' .. day, rn, nano)
+    local ms = unreserve(base .. ':m:' .. month, rn, nano)
     if tokens ~= rt then
       local st = redis.call('HMGET', w, 'P', 't' .. b, 'T')
       local p = tonumber(st[1])
@@ -246,7 +249,9 @@ for i = 1, #KEYS / 3 do
         redis.call('HSET', w, 't' .. b, int((tonumber(st[2]) or 0) + tokens - rt), 'T', int((tonumber(st[3]) or 0) + tokens - rt))
       end
     end
-    settled = settled + 1
+    settled[#settled + 1] = i
+    settled[#settled + 1] = ds
+    settled[#settled + 1] = ms
   end
 end
 return settled

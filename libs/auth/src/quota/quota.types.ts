@@ -70,6 +70,20 @@ export type AdmitResult =
       remaining: RateInfo;
     };
 
+/**
+ * A scope's budget counters right after a settle moved the request's reservation to spent (for
+ * budget notifications: the crossing is exact, because counters only grow by settles, one at a
+ * time). Scopes settled already, or reclaimed, are not listed.
+ */
+export interface SettledSpend {
+  scope: string;
+  /** What the request cost, nano-USD. */
+  usedNano: number;
+  /** Spent in the admission's day and month after this settle, nano-USD; -1 when the counter has expired. */
+  daySpentNano: number;
+  monthSpentNano: number;
+}
+
 /** What a scope has counted right now, for tests, admin pages and the rate headers of other paths. */
 export interface QuotaUsage {
   /** Requests and tokens in the sliding window. */
@@ -93,7 +107,7 @@ export interface QuotaStore {
    * At the end of the request (success, error or hang-up): real tokens and real cost replace the
    * reservation; the concurrency slot is freed. Idempotent per requestId.
    */
-  settle(ticket: QuotaTicket, used: { tokens: number; usd: number }, now: number): Promise<void>;
+  settle(ticket: QuotaTicket, used: { tokens: number; usd: number }, now: number): Promise<SettledSpend[]>;
   /** Keeps the concurrency lease (and the reservation) of a long stream alive. */
   heartbeat(ticket: QuotaTicket, now: number, leaseMs: number): Promise<void>;
   /** Counters of one scope as of `now`. Not on the hot path. */

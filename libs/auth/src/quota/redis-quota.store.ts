@@ -4,7 +4,7 @@ import { closeRedisConnection, redisConnectionReady } from '@switchyard/shared';
 import { Redis, ReplyError } from 'ioredis';
 import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './quota.scripts';
 import { QUOTA_REFUSALS, QuotaStoreUnavailableError } from './quota.types';
-import type { AdmitInput, AdmitResult, QuotaStore, QuotaTicket, QuotaUsage, RateInfo } from './quota.types';
+import type { AdmitInput, AdmitResult, QuotaStore, QuotaTicket, QuotaUsage, RateInfo, SettledSpend } from './quota.types';
 import {
   BUCKET_MS,
   DEFAULT_SHORT_RETRY_MS,
@@ -149,14 +149,19 @@ export class RedisQuotaStore implements QuotaStore {
     };
   }
 
-  async settle(ticket: QuotaTicket, used: { tokens: number; usd: number }, _now: number): Promise<void> {
+  async settle(ticket: QuotaTicket, used: { tokens: number; usd: number }, _now: number): Promise<SettledSpend[]> {
     const { tokens, nano } = usedAmounts(used);
     const keys: string[] = [];
     for (const id of ticket.scopes) {
       const base = this.prefix + id;
       keys.push(`${base}:w`, `${base}:c`, `${base}:v`);
     }
-    await this.run(SETTLE, keys, [ticket.requestId, String(tokens), String(nano)]);
+    const reply = (await this.run(SETTLE, keys, [ticket.requestId, String(tokens), String(nano)])) as number[];
+    const settled: SettledSpend[] = [];
+    for (let i = 0; i + 2 < reply.length; i += 3) {
+      settled.push({ scope: ticket.scopes[reply[i] - 1], usedNano: nano, daySpentNano: reply[i + 1], monthSpentNano: reply[i + 2] });
+    }
+    return settled;
   }
 
   async heartbeat(ticket: QuotaTicket, now: number, leaseMs: number): Promise<void> {
