@@ -15,7 +15,8 @@ import type {
 } from '@switchyard/ir';
 import { CatalogueStore } from './catalogue.store';
 import type { CatalogueSource } from './catalogue.types';
-import { DeploymentHealth, HealthProber } from './health';
+import type { HealthAlert } from '@switchyard/notify';
+import { DeploymentHealth, HealthProber, type HealthTransitionEvent } from './health';
 import { AnswerCache, replay } from './route/answer-cache';
 import { DeploymentCalls } from './route/deployment-calls';
 import { DeploymentPicker } from './route/deployment-picker';
@@ -27,6 +28,11 @@ import { type UnaryAnswer, type UnaryInvoke, UnaryAttempts } from './route/unary
 import { DeploymentStats, RetryBudget } from './selection';
 
 const REFRESH_MS = 10_000;
+
+/** Where health alerts go (the notifier, issue 13). */
+export interface HealthAlertSink {
+  notify(alert: HealthAlert): void;
+}
 
 /**
  * The RouterPort the apps serve: picks deployments and keeps requests alive when upstreams fail
@@ -52,8 +58,9 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   private readonly answers: AnswerCache;
   private readonly prober: HealthProber;
 
-  constructor(source: CatalogueSource, adapters: AdapterPorts, config: RoutingConfig, cache?: ResponseCache) {
+  constructor(source: CatalogueSource, adapters: AdapterPorts, config: RoutingConfig, cache?: ResponseCache, alerts?: HealthAlertSink) {
     const health = (this.health = new DeploymentHealth(config));
+    if (alerts) health.onTransition((event) => this.announce(event, alerts));
     const stats = this.stats;
     const budget = (this.budget = new RetryBudget(config.retryBudget));
     this.catalogue = new CatalogueStore(source, (id) => {
@@ -145,6 +152,13 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse> {
     const ask = { model: request.model, regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
     return this.unary<CountTokensResponse>(ask, (adapter, call) => adapter.countTokens({ request, ...call }, signal));
+  }
+
+  /** Names the deployment (model, provider) for the alert. */
+  private announce(event: HealthTransitionEvent, alerts: HealthAlertSink): void {
+    const placed = this.catalogue.deployment(event.deploymentId);
+    if (!placed) return;
+    alerts.notify({ type: 'health', ...event, model: placed.model.name, providerId: placed.d.provider.id, upstreamModel: placed.d.upstreamModel });
   }
 
   /** A single-answer call through the route loop; failures come back in `error`, never as a rejection. */

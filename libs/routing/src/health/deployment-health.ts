@@ -1,7 +1,7 @@
 import { DEFAULT_ROUTING } from '@switchyard/config';
 import type { CircuitBreakerConfig, OutlierConfig } from '@switchyard/config';
 import { isDeploymentFailure } from './health.types';
-import type { AttemptOutcome, CircuitState, DeploymentHealthConfig, DeploymentHealthState } from './health.types';
+import type { AttemptOutcome, CircuitState, DeploymentHealthConfig, DeploymentHealthState, HealthTransitionListener } from './health.types';
 
 /** Buckets per breaker window: the window slides in steps of windowMs / 10 (resilience4j's time-based window, in fixed buckets). */
 const BUCKETS = 10;
@@ -39,7 +39,10 @@ class Slot {
   ejectedUntil = 0;
   nextProbeAt = 0;
 
-  constructor(head: number) {
+  constructor(
+    readonly id: string,
+    head: number,
+  ) {
     this.head = head;
   }
 }
@@ -68,6 +71,7 @@ export class DeploymentHealth {
   private readonly bucketMs: number;
   private readonly halfOpenRequests: number;
   private readonly probeIntervalMs: number;
+  private listener: HealthTransitionListener | undefined;
 
   constructor(config: DeploymentHealthConfig, private readonly now: () => number = Date.now) {
     this.breaker = config.circuitBreaker;
@@ -219,6 +223,15 @@ export class DeploymentHealth {
     if (ejected && slot.ejectedUntil < until) slot.ejectedUntil = until;
   }
 
+  /**
+   * Called on each transition worth telling an operator (the notifier, issue 13): a breaker that
+   * leaves closed (its reopenings from half-open are the same outage), one that closes again, an
+   * ejection. Synchronous, on the request path: the listener must only hand the event on.
+   */
+  onTransition(listener: HealthTransitionListener): void {
+    this.listener = listener;
+  }
+
   /** The deployment left the catalogue. */
   forget(id: string): void {
     this.slots.delete(id);
@@ -227,7 +240,7 @@ export class DeploymentHealth {
   private slot(id: string, now: number): Slot {
     let slot = this.slots.get(id);
     if (slot === undefined) {
-      slot = new Slot(Math.floor(now / this.bucketMs));
+      slot = new Slot(id, Math.floor(now / this.bucketMs));
       this.slots.set(id, slot);
     }
     return slot;
@@ -282,12 +295,14 @@ export class DeploymentHealth {
 
   private open(slot: Slot, now: number): void {
     const wasOut = this.isOut(slot, now);
+    const wasClosed = slot.circuit === 'closed';
     slot.opens++;
     slot.circuit = 'open';
     slot.openUntil = now + this.breaker.openMs * Math.min(2 ** (slot.opens - 1), MAX_OPEN_MULTIPLIER);
     slot.trialsInFlight = 0;
     slot.trialSuccesses = 0;
     if (!wasOut) slot.nextProbeAt = now + this.probeIntervalMs;
+    if (wasClosed) this.listener?.({ deploymentId: slot.id, transition: 'circuit_opened', until: slot.openUntil, at: now });
   }
 
   private halfOpen(slot: Slot): void {
@@ -298,6 +313,7 @@ export class DeploymentHealth {
   }
 
   private close(slot: Slot): void {
+    this.listener?.({ deploymentId: slot.id, transition: 'circuit_closed', at: this.now() });
     slot.circuit = 'closed';
     slot.opens = 0;
     slot.trialsInFlight = 0;
@@ -314,6 +330,7 @@ export class DeploymentHealth {
     slot.ejectedUntil = now + Math.min(this.outlier.ejectMs * slot.ejections, this.outlier.maxEjectMs);
     slot.consecutiveFailures = 0;
     if (!wasOut) slot.nextProbeAt = now + this.probeIntervalMs;
+    this.listener?.({ deploymentId: slot.id, transition: 'ejected', until: slot.ejectedUntil, at: now });
   }
 
   private applyCooldown(slot: Slot, now: number, ms: number | undefined): void {

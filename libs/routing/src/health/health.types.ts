@@ -53,3 +53,14 @@ export function isDeploymentFailure(outcome: AttemptOutcome): boolean {
   if (outcome.rateLimited || status === 429) return false;
   return !(status >= 400 && status < 500 && status !== 408);
 }
+
+/** A transition of one deployment's health an operator is told about (see `DeploymentHealth.onTransition`). */
+export interface HealthTransitionEvent {
+  deploymentId: string;
+  transition: 'circuit_opened' | 'circuit_closed' | 'ejected';
+  /** Epoch ms it stays out until (opened, ejected). */
+  until?: number;
+  at: number;
+}
+
+export type HealthTransitionListener = (event: HealthTransitionEvent) => void;
