@@ -1,9 +1,10 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthService, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
-import { requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
+import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
 import { RedisConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
 import { AuthController } from './auth.controller';
 
@@ -11,11 +12,14 @@ import { AuthController } from './auth.controller';
  * Cluster auth (docs/architecture.md §1 and §6): admission from the key cache, limits counted in
  * the shared Redis.
  */
+const NOTIFIER = Symbol('Notifier');
+
 @Module({})
 export class AuthAppModule implements OnApplicationShutdown {
   constructor(
     @Inject(AUTH_PORT) private readonly auth: AuthService,
     @Inject(RedisConfigChangeBus) private readonly bus: RedisConfigChangeBus,
+    @Inject(NOTIFIER) private readonly notifier: Notifier | undefined,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -26,15 +30,24 @@ export class AuthAppModule implements OnApplicationShutdown {
       controllers: [AuthController, GrpcHealthController],
       providers: [
         { provide: GrpcHealthService, useValue: health },
+        // Budget alerts (issue 13) when switchyard.yaml declares a webhook for them.
+        {
+          provide: NOTIFIER,
+          useFactory: async () => {
+            const notifier = createClusterNotifier(await loadNotificationsConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env)), redisUrl);
+            return notifier?.wants('budget') ? notifier : (await notifier?.close(), undefined);
+          },
+        },
         {
           provide: AUTH_PORT,
-          inject: [Database],
-          useFactory: async (db: Database) => {
+          inject: [Database, NOTIFIER],
+          useFactory: async (db: Database, notifier: Notifier | undefined) => {
             // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
             const auth = new AuthService(new PrismaKeySource(db), {
               quota: new RedisQuotaStore(redisUrl),
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
+              budgetAlerts: notifier,
             });
             await auth.start();
             return auth;
@@ -63,5 +76,6 @@ export class AuthAppModule implements OnApplicationShutdown {
   // After the transport drained (the database is closed by DbModule).
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.bus.close(), this.auth.close()]);
+    await this.notifier?.close();
   }
 }

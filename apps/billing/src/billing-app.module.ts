@@ -1,17 +1,24 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { BILLING_PORT } from '@switchyard/ir';
+import { createClusterNotificationWorker, loadNotificationsConfig, type NotificationWorker } from '@switchyard/notify';
 import { BullUsageConsumer, RedisHealthProbe } from '@switchyard/queue';
 import { BillingController } from './billing.controller';
 
-/** Cluster billing: drains the "usage" queue into the ledger and answers usage queries. */
+const NOTIFICATIONS = Symbol('NotificationWorker');
+
+/**
+ * Cluster billing: drains the "usage" queue into the ledger and answers usage queries; delivers
+ * the "notifications" queue's webhooks when switchyard.yaml declares some (issue 13).
+ */
 @Module({})
 export class BillingAppModule implements OnApplicationShutdown {
   constructor(
     @Inject(BullUsageConsumer) private readonly consumer: BullUsageConsumer,
+    @Inject(NOTIFICATIONS) private readonly notifications: NotificationWorker | undefined,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -33,6 +40,13 @@ export class BillingAppModule implements OnApplicationShutdown {
           },
         },
         {
+          provide: NOTIFICATIONS,
+          useFactory: async () => {
+            const outbound = outboundPolicyOf(env);
+            return createClusterNotificationWorker(await loadNotificationsConfig(env.SWITCHYARD_CONFIG, outbound), redisUrl, { outbound, box: env.SWITCHYARD_SECRET_KEYS });
+          },
+        },
+        {
           provide: DependencyHealthMonitor,
           inject: [Database],
           useFactory: (db: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl)]),
@@ -44,6 +58,6 @@ export class BillingAppModule implements OnApplicationShutdown {
   // After the transport drained. Shutdown hooks run root module first, so the worker finishes
   // the batch it holds before DbModule closes the database; a batch cut short is retried.
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.close()]);
+    await Promise.all([this.consumer.close(), this.notifications?.close()]);
   }
 }

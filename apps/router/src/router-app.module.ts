@@ -4,6 +4,7 @@ import { Database, DbModule } from '@switchyard/db';
 import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { ROUTER_PORT } from '@switchyard/ir';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
+import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
 import { type ConfigChangeBus, createConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { RouterController } from './router.controller';
@@ -14,6 +15,7 @@ const ADAPTER_CLIENTS = Symbol('AdapterClients');
 const CONFIG_BUS = Symbol('ConfigChangeBus');
 const RESPONSE_CACHE = Symbol('ResponseCache');
 const ROUTING = Symbol('RoutingConfig');
+const NOTIFIER = Symbol('Notifier');
 
 type AdapterClients = ReadonlyMap<string, GrpcAdapterClient>;
 type ResponseCache = ReturnType<typeof createResponseCache>;
@@ -25,6 +27,7 @@ export class RouterAppModule implements OnApplicationShutdown {
     @Inject(CONFIG_BUS) private readonly bus: ConfigChangeBus,
     @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
     @Inject(ADAPTER_CLIENTS) private readonly clients: AdapterClients,
+    @Inject(NOTIFIER) private readonly notifier: Notifier | undefined,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -50,12 +53,21 @@ export class RouterAppModule implements OnApplicationShutdown {
         },
         // Retries and timeouts from the `routing` section of switchyard.yaml when it is mounted.
         { provide: ROUTING, useFactory: async () => (await loadRoutingConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env))) ?? DEFAULT_ROUTING },
+        // Health alerts (issue 13) when switchyard.yaml declares a webhook for them (they need Redis).
+        {
+          provide: NOTIFIER,
+          useFactory: async () => {
+            const config = await loadNotificationsConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env));
+            if (!config?.webhooks.some((w) => w.events.includes('health'))) return undefined;
+            return createClusterNotifier(config, requireEnv('REDIS_URL', env.REDIS_URL));
+          },
+        },
         { provide: RESPONSE_CACHE, inject: [ROUTING], useFactory: (routing: RoutingConfig) => createResponseCache(env.REDIS_URL, routing.cache) },
         {
           provide: ROUTER_PORT,
-          inject: [Database, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE],
-          useFactory: async (db: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache) => {
-            const router = new RouterService(new PrismaCatalogueSource(db), clients, routing, cache);
+          inject: [Database, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
+          useFactory: async (db: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
+            const router = new RouterService(new PrismaCatalogueSource(db), clients, routing, cache, notifier);
             await router.start();
             return router;
           },
@@ -88,7 +100,7 @@ export class RouterAppModule implements OnApplicationShutdown {
 
   // After the transport drained and the router's own timers stopped (its destroy hook).
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.bus.close(), this.cache.close()]);
+    await Promise.all([this.bus.close(), this.cache.close(), this.notifier?.close()]);
     for (const client of this.clients.values()) client.close();
   }
 }

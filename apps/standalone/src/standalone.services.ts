@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { SwitchyardConfig, SwitchyardEnv } from '@switchyard/config';
+import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf } from '@switchyard/config';
 import { Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
+import { createStandaloneNotifications } from '@switchyard/notify';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
 import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
@@ -26,13 +27,21 @@ export interface StandaloneServices {
 export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv): Promise<StandaloneServices> {
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
   const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
-  const auth = new AuthService(new PrismaKeySource(db), { quota, leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS, failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open' });
+  // Budget and health alerts to webhooks (issue 13), when switchyard.yaml declares some.
+  const notifications = createStandaloneNotifications(config.notifications, env.REDIS_URL, { outbound: outboundPolicyOf(env), box: env.SWITCHYARD_SECRET_KEYS });
+  const notifier = notifications?.notifier;
+  const auth = new AuthService(new PrismaKeySource(db), {
+    quota,
+    leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
+    failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
+    budgetAlerts: notifier?.wants('budget') ? notifier : undefined,
+  });
   // Each call's connect timeout comes with it from the router (routing.timeouts or the model's).
   const upstream = new UpstreamService(upstreamOptionsOf(env));
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);
-  const router = new RouterService(new PrismaCatalogueSource(db), adapters, config.routing, cache);
+  const router = new RouterService(new PrismaCatalogueSource(db), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined);
   const recorder = new UsageRecorder(db);
 
   let usage: StandaloneServices['usage'];
@@ -71,6 +80,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
       await cache.close();
       await usage.close?.();
       await consumer.close();
+      await notifications?.notifier.close();
+      await notifications?.worker.close();
       await upstream.onModuleDestroy();
     },
   };
