@@ -1,5 +1,5 @@
 import type { BudgetAlert, BudgetPeriod } from '@switchyard/notify';
-import { type QuotaLimits, type QuotaStore, type SettledSpend, usdToNano, periodsAt } from './quota';
+import { type QuotaLimits, type QuotaStore, type SettledSpend, periodsAt } from './quota';
 
 /** Where budget alerts go (the notifier); its threshold is `notifications.budgetThreshold`. */
 export interface BudgetAlertSink {
@@ -73,15 +73,16 @@ export class BudgetWatch {
   }
 
   private check(scope: string, owner: BudgetOwner, period: BudgetPeriod, limitUsd: number, afterNano: number, usedNano: number, at: number): void {
-    const limit = usdToNano(limitUsd);
-    if (limit <= 0) return;
-    const before = afterNano - usedNano;
+    const limit = Math.round(limitUsd * 1e9);
     const threshold = this.sink.budgetThreshold;
+    // The common case, well below the threshold or past it already: two comparisons.
+    if (afterNano < limit * threshold || afterNano - usedNano >= limit || limit <= 0) return;
+    const before = afterNano - usedNano;
     const p = periodsAt(at);
     const periodId = period === 'daily' ? p.dayId : p.monthId;
     const spentUsd = afterNano / 1e9;
-    if (before < limit * threshold && afterNano >= limit * threshold) this.sink.notify(this.alert(owner, 'threshold', period, periodId, spentUsd, limitUsd, threshold, at));
-    if (before < limit && afterNano >= limit) {
+    if (before < limit * threshold) this.sink.notify(this.alert(owner, 'threshold', period, periodId, spentUsd, limitUsd, threshold, at));
+    if (afterNano >= limit) {
       this.refusals.add(`${scope}|${periodId}`);
       this.sink.notify(this.alert(owner, 'exhausted', period, periodId, spentUsd, limitUsd, 1, at));
     }
