@@ -1,4 +1,4 @@
-import type { AdmitRequest } from '@switchyard/ir';
+import { type AdmitRequest, Dialect } from '@switchyard/ir';
 import type { BudgetAlert } from '@switchyard/notify';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { AuthService } from './auth.service';
@@ -33,7 +33,7 @@ class RecordingSink implements BudgetAlertSink {
 
 let seq = 0;
 const ask = (secret: string, over: Partial<AdmitRequest> = {}): AdmitRequest => ({
-  keyHash: hashKey(secret), model: 'gpt-4o', requestId: `r${++seq}`, counted: true, inputTokensEstimate: 100, inputTokensBound: 100, maxOutputTokens: 10_000, ...over,
+  keyHash: hashKey(secret), model: 'gpt-4o', requestId: `r${++seq}`, counted: true, inputTokensEstimate: 100, inputTokensBound: 100, maxOutputTokens: 10_000, clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, ...over,
 });
 
 describe('AuthService budget alerts', () => {
@@ -59,7 +59,7 @@ describe('AuthService budget alerts', () => {
   async function spend(secret: string): Promise<boolean> {
     const res = await sut.admit(ask(secret));
     if (!res.admitted) return false;
-    await sut.settle({ ticket: res.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 10_000 }, startedAtMs: NOW });
+    await sut.settle({ ticket: res.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 10_000, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, startedAtMs: NOW, cacheHit: false });
     return true;
   }
 
