@@ -1,1 +1,2 @@
 export * from './metrics/metric-catalogue';
+export * from './tracing';

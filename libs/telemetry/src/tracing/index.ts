@@ -1,0 +1,4 @@
+export * from './span-attributes';
+export * from './trace-scope';
+export * from './tracing-switch';
+export * from './tracing.sdk';
