@@ -74,3 +74,27 @@ export function traceresponseOf(span: Span): string {
   const c = span.spanContext();
   return `00-${c.traceId}-${c.spanId}-${c.traceFlags & 1 ? '01' : '00'}`;
 }
+
+/** The span of the active context, when one is recording. */
+export function activeSpan(): Span | undefined {
+  const span = trace.getActiveSpan();
+  return span?.isRecording() ? span : undefined;
+}
+
+/**
+ * Runs `work` inside a child span of the active context named `name`; `done` annotates the span
+ * with the result before it ends. A rejection ends the span as failed and is rethrown.
+ */
+export async function inChildSpan<T>(name: string, kind: SpanKind, attributes: Attributes, work: () => Promise<T>, done?: (span: Span, result: T) => void): Promise<T> {
+  const span = startSpan(name, kind, attributes);
+  try {
+    const result = await context.with(trace.setSpan(context.active(), span), work);
+    done?.(span, result);
+    return result;
+  } catch (err) {
+    failSpan(span, err instanceof Error ? err.name : 'error');
+    throw err;
+  } finally {
+    span.end();
+  }
+}
