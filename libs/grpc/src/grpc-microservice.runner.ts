@@ -8,6 +8,8 @@ import { GrpcPassthroughFilter } from './grpc-passthrough.filter';
 export interface GrpcMicroserviceOptions extends GrpcHostTransportOptions {
   /** LOG_LEVEL; default info. */
   readonly logLevel?: LogLevel;
+  /** Runs last on the way out, after the app closed (the tracing SDK's flush). */
+  readonly afterClose?: () => Promise<void>;
 }
 
 export interface GrpcMicroservice {
@@ -44,6 +46,7 @@ export async function runGrpcMicroservice(module: DynamicModule, options: GrpcMi
   onShutdownSignal(async (signal) => {
     log.log(`${signal}: draining`);
     await app.close();
+    await options.afterClose?.();
   });
 }
 

@@ -1,5 +1,6 @@
 import { Client, type ClientReadableStream, type ClientUnaryCall, connectivityState, credentials, type MethodDefinition, Metadata, status as Status } from '@grpc/grpc-js';
 import type { ErrorEvent, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
+import { TRACING, injectActive } from '@switchyard/telemetry';
 import { GrpcCallError } from './grpc-call.error';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
 import { isServiceError, remoteErrorOf } from './grpc-error.mapper';
@@ -208,8 +209,18 @@ function unanswered(error: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 function toMetadata(record: CallMetadata | undefined): Metadata {
+  if (TRACING.on) return tracedMetadata(record);
   if (record === undefined) return NO_METADATA;
   const metadata = new Metadata();
   for (const key in record) metadata.set(key, record[key]);
+  return metadata;
+}
+
+/** With tracing on: the call's metadata plus the active trace context (W3C `traceparent`), so the callee's spans join the caller's trace. */
+function tracedMetadata(record: CallMetadata | undefined): Metadata {
+  const fields: Record<string, string> = { ...record };
+  injectActive(fields);
+  const metadata = new Metadata();
+  for (const key in fields) metadata.set(key, fields[key] as string);
   return metadata;
 }

@@ -31,8 +31,8 @@ export class GrpcServerHost {
       // Bound once here, so class instances can be passed as implementations.
       const bound = handler.bind(implementation);
       calls[key] = method.responseStream
-        ? serverStreamCallHandler(bound as ServerStreamHandler<unknown, unknown>)
-        : unaryCallHandler(bound as UnaryHandler<unknown, unknown>);
+        ? serverStreamCallHandler(bound as ServerStreamHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`)
+        : unaryCallHandler(bound as UnaryHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`);
     }
     this.server.addService(grpcDefinition, calls);
     return this;
