@@ -30,7 +30,7 @@ export async function serveThrough(sut: ChatPipeline, url: string, body: string,
     written = chunk;
     return res;
   }) as typeof res.end;
-  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers, query, body, clientIp: '127.0.0.1' };
+  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers, query, body, clientIp: '127.0.0.1', traceId: undefined };
   await sut.serve(route, call, res, 'key-hash');
   return { status: res.statusCode, headers: res.getHeaders(), body: JSON.parse(written) as Record<string, unknown> };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, USAGE_SINK } from '@switchyard/ir';
 import type { AuthPort, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, UsageSink } from '@switchyard/ir';
 import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
+import { TRACING } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
 import { AdmittedCall, type Admission } from './admitted-call';
 import { CACHE_HEADER } from './answer-headers';
@@ -18,6 +19,7 @@ import { MISSING_KEY, unstorableField } from './ingress-errors';
 import { KeyGate } from './key-gate';
 import { QuotaHold } from './quota-hold';
 import { setRateLimitHeaders } from './rate-limit.headers';
+import { annotateRequestSpan, tracedAdmission } from './request-span';
 import type { RequestLimits } from './request-limits';
 
 export type { Admission } from './admitted-call';
@@ -138,10 +140,12 @@ export class ChatPipeline {
     const hold = admitted.admission.hold;
     const tracker = admitted.tracker;
     if (!tracker) {
+      if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId ?? '', admitted.admission.principal.keyId ?? '');
       hold?.settle(undefined);
       return;
     }
     const event = tracker.finish(admitted.signal.aborted, admitted.res.statusCode);
+    if (TRACING.on) annotateRequestSpan(event, admitted.admission.principal.tenantId ?? '', admitted.admission.principal.keyId ?? '');
     const hedgeLosses = tracker.hedgeLosses();
     this.usage.publish(event);
     for (const lost of hedgeLosses) this.usage.publish(lost);
@@ -194,7 +198,7 @@ export class ChatPipeline {
    * checked. Rate-limit headers go on whatever answer follows, a refusal included.
    */
   async admit(dialect: ErrorDialect, call: IncomingCall, keyHash: string, model: string, res: ServerResponse, size?: RequestSize): Promise<Admission> {
-    const admission = await this.auth.admit({
+    const ask = {
       keyHash,
       model,
       requestId: call.requestId,
@@ -204,7 +208,8 @@ export class ChatPipeline {
       inputTokensEstimate: size?.inputEstimate ?? 0,
       inputTokensBound: size?.inputBound ?? 0,
       maxOutputTokens: size?.maxOutput ?? 0,
-    });
+    };
+    const admission = await (TRACING.on ? tracedAdmission(() => this.auth.admit(ask)) : this.auth.admit(ask));
     setRateLimitHeaders(res, dialect.id, admission.rate);
     if (admission.admitted && admission.principal) {
       return { principal: admission.principal, hold: admission.ticket && new QuotaHold(this.auth, admission.ticket), maxOutputTokens: admission.maxOutputTokens };

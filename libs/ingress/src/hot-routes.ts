@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatPipeline } from './chat-pipeline.service';
 import { dataRoute, renderErrorForPath } from './dialect-registry';
+import { TRACING, activeContext, runIn } from '@switchyard/telemetry';
 import { incomingCall } from './incoming-call';
 import { payloadTooLarge } from './ingress-errors';
+import { inRequestSpan } from './request-span';
 import { sendBody } from './response-writer';
 
 /**
@@ -42,16 +44,21 @@ export class HotRoutes {
     const route = dataRoute(q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1));
     if (!route) return false;
     const call = incomingCall(req, res);
-    const read = (keyHash: string | undefined) => {
-      if (keyHash === undefined) return this.discard(req);
-      this.readBody(req, res, expectsContinue, (body) => {
-        call.body = body;
-        void pipeline.serve(route, call, res, keyHash);
-      });
-    };
-    const keyHash = pipeline.authenticate(route, call, res);
-    if (typeof keyHash === 'object') void keyHash.then(read);
-    else read(keyHash);
+    inRequestSpan(req, res, call, q < 0 ? url : url.slice(0, q), () => {
+      // The body's 'end' callback does not run in the request span's context: it is carried over.
+      const trace = TRACING.on ? activeContext() : undefined;
+      const read = (keyHash: string | undefined) => {
+        if (keyHash === undefined) return this.discard(req);
+        this.readBody(req, res, expectsContinue, (body) => {
+          call.body = body;
+          if (trace) runIn(trace, () => void pipeline.serve(route, call, res, keyHash));
+          else void pipeline.serve(route, call, res, keyHash);
+        });
+      };
+      const keyHash = pipeline.authenticate(route, call, res);
+      if (typeof keyHash === 'object') void keyHash.then(read);
+      else read(keyHash);
+    });
     return true;
   }
 

@@ -11,6 +11,8 @@ export interface IncomingCall {
   query: Record<string, unknown> | undefined;
   body: string | undefined;
   clientIp: string;
+  /** The trace id of this request's server span when its trace is recorded (docs/architecture.md §9, Traces); else undefined. */
+  traceId: string | undefined;
 }
 
 /**
@@ -28,5 +30,6 @@ export function incomingCall(req: IncomingMessage, res: ServerResponse): Incomin
     query: q < 0 ? undefined : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
     body: undefined,
     clientIp: req.socket.remoteAddress ?? '',
+    traceId: undefined,
   };
 }
