@@ -13,6 +13,7 @@ import type {
   ResponseEvent,
   RouterPort,
 } from '@switchyard/ir';
+import { GEN_AI, GEN_AI_OPERATION, type Span, SpanKind, SWITCHYARD, TRACING, activeContext, contextWith, failSpan, startSpan } from '@switchyard/telemetry';
 import { CatalogueStore } from './catalogue.store';
 import type { CatalogueSource } from './catalogue.types';
 import type { HealthAlert } from '@switchyard/notify';
@@ -33,6 +34,9 @@ const REFRESH_MS = 10_000;
 export interface HealthAlertSink {
   notify(alert: HealthAlert): void;
 }
+
+/** How a chat route ended, for its span. */
+type RouteOutcome = 'served' | 'failed' | 'cancelled' | 'cache_hit';
 
 /**
  * The RouterPort the apps serve: picks deployments and keeps requests alive when upstreams fail
@@ -121,27 +125,58 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     return { deployments, retryBudgetAvailable: this.budget.available(), retriesRefused: this.budget.refused() };
   }
 
-  async *route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
+  route(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
+    return TRACING.on ? this.tracedRoute(request, signal) : this.routeChat(request, signal, undefined);
+  }
+
+  /**
+   * The route as a span (docs/architecture.md §9, Traces): a child of the caller's context (the
+   * gRPC call's, or the ingress request's in standalone), parent of one span per try; a cache hit
+   * is an attribute of it.
+   */
+  private async *tracedRoute(request: ChatRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
+    const model = request.model;
+    const meta = request.meta;
+    const span = startSpan(`route ${model}`, SpanKind.INTERNAL, {
+      [GEN_AI.operationName]: GEN_AI_OPERATION.chat,
+      [GEN_AI.requestModel]: model,
+      [GEN_AI.requestStream]: request.stream,
+      [SWITCHYARD.tenantId]: meta?.tenantId ?? '',
+      [SWITCHYARD.keyId]: meta?.keyId ?? '',
+    });
+    let outcome: RouteOutcome | undefined;
+    try {
+      outcome = yield* this.routeChat(request, signal, span);
+    } finally {
+      span.setAttribute(SWITCHYARD.cacheHit, outcome === 'cache_hit');
+      if (outcome === 'failed') failSpan(span, 'route_failed');
+      span.end();
+    }
+  }
+
+  private async *routeChat(request: ChatRequest, signal: AbortSignal, span: Span | undefined): AsyncGenerator<ResponseEvent, RouteOutcome> {
     const requested = request.model;
     const plan = this.loop.plan({ model: requested, regions: request.meta?.allowedRegions ?? [], estimate: estimatePromptTokens(request), signal });
     if ('error' in plan) {
       yield errorEvent(plan.error);
-      return;
+      return 'failed';
     }
+    if (span) plan.route.trace = contextWith(span);
     // The cache answers for the model that would serve: the same question, the same tenant.
     const slot = this.answers.slotFor(request, plan.chain[0]);
     if (slot?.readable) {
       const hit = await this.answers.get(slot);
-      if (signal.aborted) return;
+      if (signal.aborted) return 'cancelled';
       if (hit) {
         yield* replay(hit.events, requested);
-        return;
+        return 'cache_hit';
       }
     }
     const recorded: ResponseEvent[] | undefined = slot ? [] : undefined;
     const end = yield* this.loop.run(plan.route, plan.chain, (a) => this.streams.run(a, { request, recorded }));
     if (end.status === 'served' && slot && recorded) this.answers.store(slot, recorded, request.sampling?.n ?? 1);
     else if (end.status === 'failed') yield errorEvent(end.error);
+    return end.status;
   }
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
@@ -165,6 +200,8 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   private async unary<R extends UnaryAnswer>(ask: RouteAsk, invoke: UnaryInvoke<R>): Promise<R> {
     const plan = this.loop.plan(ask);
     if ('error' in plan) return { error: plan.error } as R;
+    // Each try's span is a child of the caller's (the gRPC call's, or the ingress request's).
+    if (TRACING.on) plan.route.trace = activeContext();
     const run = this.loop.run(plan.route, plan.chain, (a) => this.unaries.run(a, invoke));
     // Unary attempts relay nothing: the loop's first step is its end.
     let step = await run.next();

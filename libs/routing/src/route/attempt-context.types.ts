@@ -1,4 +1,5 @@
 import type { Attempt, ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import type { Context } from '@switchyard/telemetry';
 import type { DeploymentEntry, ModelEntry } from '../catalogue.types';
 
 /**
@@ -16,6 +17,8 @@ export interface RouteContext {
   readonly signal: AbortSignal;
   /** Every try, in order; it rides on the answer's start event or on the final error. */
   readonly log: Attempt[];
+  /** With tracing on: the context of the request's route span, parent of each try's span (docs/architecture.md §9). */
+  trace?: Context;
 }
 
 /** The loop's turn at one model of the chain: the deployments of it tried so far. */

@@ -1,8 +1,10 @@
 import type { Attempt, ChatRequest, ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import { iteratorIn, runIn } from '@switchyard/telemetry';
 import type { DeploymentEntry } from '../catalogue.types';
 import type { DeploymentHealth } from '../health';
 import type { DeploymentStats, RetryBudget } from '../selection';
 import type { AttemptContext, AttemptResult } from './attempt-context.types';
+import { endAttemptSpan, startAttemptSpan } from './attempt-span';
 import type { DeploymentCalls } from './deployment-calls';
 import type { DeploymentPicker } from './deployment-picker';
 import { closeEntry, errorEvent, outcomeName, outcomeOf, startOf, unavailable } from './route-events';
@@ -162,17 +164,21 @@ export class StreamAttempts {
     const countedAt = stats.countRequest(d.id, estimate);
     const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'pending', hedge: role === 'hedge', status: 0, durationMs: 0 };
     const adapter = calls.adapterOf(d);
-    const events = adapter ? adapter.generate({ request, target: calls.targetOf(d), timeouts: calls.timeoutsOf(model) }, ctl?.signal ?? signal) : only(errorEvent(calls.noAdapter(d)));
+    const generate = () => (adapter ? adapter.generate({ request, target: calls.targetOf(d), timeouts: calls.timeoutsOf(model) }, ctl?.signal ?? signal) : only(errorEvent(calls.noAdapter(d))));
+    // With tracing on (the route span's context is set), the try is a span and the adapter call runs in its context.
+    const traced = a.route.trace && startAttemptSpan(a, a.route.trace, role === 'hedge');
+    const it = traced ? iteratorIn(traced.context, runIn(traced.context, generate)[Symbol.asyncIterator]()) : generate()[Symbol.asyncIterator]();
     return {
       d,
       entry,
       started: Date.now(),
       ctl,
-      it: events[Symbol.asyncIterator](),
+      it,
       countedAt,
       end: () => {
         if (ctl) signal.removeEventListener('abort', onAbort);
         endStats();
+        if (traced) endAttemptSpan(traced, entry);
       },
     };
   }

@@ -1,7 +1,9 @@
 import type { AdapterPort, Attempt, ErrorEvent, StartEvent, Target, Timeouts } from '@switchyard/ir';
+import { runIn } from '@switchyard/telemetry';
 import type { DeploymentHealth } from '../health';
 import type { DeploymentStats } from '../selection';
 import type { AttemptContext, AttemptResult } from './attempt-context.types';
+import { endAttemptSpan, startAttemptSpan } from './attempt-span';
 import type { DeploymentCalls } from './deployment-calls';
 import { closeEntry, outcomeOf, startOf } from './route-events';
 
@@ -42,14 +44,17 @@ export class UnaryAttempts {
     const started = Date.now();
     const adapter = calls.adapterOf(d);
     const end = stats.begin(d.id);
+    const traced = a.route.trace && startAttemptSpan(a, a.route.trace, false);
+    const call = () => invoke(adapter as AdapterPort, { target: calls.targetOf(d), timeouts: calls.timeoutsOf(a.model) });
     // No adapter serves the provider family: answered like a failed call, as chat attempts are.
     let answer: R;
     try {
-      answer = adapter ? await invoke(adapter, { target: calls.targetOf(d), timeouts: calls.timeoutsOf(a.model) }) : ({ error: calls.noAdapter(d) } as R);
+      answer = adapter ? await (traced ? runIn(traced.context, call) : call()) : ({ error: calls.noAdapter(d) } as R);
     } finally {
       end();
     }
     closeEntry(entry, started, answer.error);
+    if (traced) endAttemptSpan(traced, entry);
     health.record(d.id, outcomeOf(answer.error));
     if (answer.error) return { served: false, error: answer.error };
     stats.observe(d.id, { totalMs: entry.durationMs });
