@@ -1,15 +1,17 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, resolveUpstreamKey, SecretError, type UpstreamKeySources, type UpstreamLimits } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
-import type { AdapterPort, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
+import type { AdapterPort, ChatRequest, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseEventTooLargeError, SseParser, UPSTREAM_FAULTS, faultOf, isPublicUpstreamMessage, providerAdapter, upstreamError } from '@switchyard/providers';
 import type { PassthroughPolicy, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
+import { GEN_AI_OPERATION, TRACING } from '@switchyard/telemetry';
 import { Dispatcher, request } from 'undici';
 import { countEmbedTokens, countPromptTokens } from './local-token-count';
 import { logExcerpt, safeRequestId } from './log-redaction';
 import { readErrorBody, readJsonBody } from './upstream-body.reader';
 import { UpstreamProtocolError, UpstreamTooLargeError, transportError, withUpstreamFacts } from './upstream-errors';
 import type { UpstreamOptions } from './upstream.options';
+import { endUpstreamSpan, observeUpstreamEvent, startUpstreamSpan } from './upstream-span';
 import { UpstreamPools } from './upstream-pools';
 
 /** One prepared upstream call. */
@@ -62,10 +64,36 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     }
     const dropped = call.http.dropped?.length ? call.http.dropped : undefined;
     const stream = chat.stream;
-    for await (const ev of this.exchange(call, req.timeouts, signal, (res) => (stream ? this.stream(call, res) : this.json(call.adapter, res)))) {
+    const events = this.exchange(call, req.timeouts, signal, (res) => (stream ? this.stream(call, res) : this.json(call.adapter, res)));
+    if (TRACING.on) {
+      yield* this.traced(GEN_AI_OPERATION.chat, call, chat, events, dropped);
+      return;
+    }
+    for await (const ev of events) {
       // The start event tells the ingress what this upstream could not take (x-switchyard-dropped-params).
       if (dropped && ev.event?.$case === 'start') ev.event.value.droppedParams = dropped;
       yield ev;
+    }
+  }
+
+  /** `generate`'s relay inside the upstream call's span (docs/architecture.md §9, Traces). */
+  private async *traced(operation: string, call: Call, chat: ChatRequest, events: AsyncIterable<ResponseEvent>, dropped: string[] | undefined): AsyncIterable<ResponseEvent> {
+    const span = startUpstreamSpan(operation, call.target, call.http.url, chat);
+    const reasons: string[] = [];
+    let ended = false;
+    try {
+      for await (const ev of events) {
+        if (dropped && ev.event?.$case === 'start') ev.event.value.droppedParams = dropped;
+        observeUpstreamEvent(span, ev, reasons);
+        // An error is the last event, and a caller that got one may never ask for more: the span ends with it.
+        if (ev.event?.$case === 'error') {
+          ended = true;
+          endUpstreamSpan(span, reasons);
+        }
+        yield ev;
+      }
+    } finally {
+      if (!ended) endUpstreamSpan(span, reasons);
     }
   }
 
