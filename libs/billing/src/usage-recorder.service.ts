@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import { Database, USAGE_STATUSES, UsageRecordInput, UsageRejectInput, UsageStatus, isUsageDataError, recordUsageBatch, recordUsageRejects } from '@switchyard/db';
 import { Dialect, ErrorKind, UsageEvent } from '@switchyard/ir';
 import { storableJson, storableText } from '@switchyard/shared';
+import { TRACING } from '@switchyard/telemetry';
 import { PriceBook } from './price-book';
+import { UsageRecordSpans } from './usage-record.spans';
 
 /** An event ready for the ledger, or one found unstorable before it got there. */
 interface Ready {
@@ -33,18 +35,27 @@ export class UsageRecorder {
   }
 
   /** The queue consumer's handler: a failure is logged and rethrown so the queue retries it. */
-  readonly handle = async (events: readonly UsageEvent[]): Promise<void> => {
+  readonly handle = async (events: readonly UsageEvent[], traceparents?: readonly string[]): Promise<void> => {
+    // With tracing on, each event that carried its request's trace context gets its span there.
+    const spans = TRACING.on && traceparents ? new UsageRecordSpans(events, traceparents) : undefined;
+    let failure: unknown;
     try {
-      await this.recordMany(events);
+      await this.recordMany(events, spans);
     } catch (err) {
+      failure = err;
       this.log.warn(`${events.length} usage events not recorded yet: ${String(err)}`);
       throw err;
+    } finally {
+      spans?.end(failure);
     }
   };
 
   /** Records a batch; returns how many were new (repeats and set-aside events are not). */
-  async recordMany(events: readonly UsageEvent[]): Promise<number> {
+  async recordMany(events: readonly UsageEvent[], spans?: UsageRecordSpans): Promise<number> {
     const prepared = await Promise.all(events.map((e) => this.prepare(e)));
+    if (spans) {
+      for (const [i, p] of prepared.entries()) if ('row' in p) spans.cost(i, Number(p.row.costUsd));
+    }
     const ready: Ready[] = [];
     const rejects: UsageRejectInput[] = [];
     for (const p of prepared) {

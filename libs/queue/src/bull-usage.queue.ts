@@ -2,8 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { UsageEvent, UsageSink } from '@switchyard/ir';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { TRACING } from '@switchyard/telemetry';
 import { randomUUID } from 'node:crypto';
 import { JobName, QueueName, UsageBatch, UsageConsumer, UsageHandler } from './queue-names';
+import { UsageTraces } from './usage-traces';
 
 // One job per batch of events (issue 11): a BullMQ job's life cycle (add, fetch, lock, complete:
 // several Lua scripts) and billing's INSERT are paid once per batch, not once per request.
@@ -54,6 +56,7 @@ export class BullUsageSink implements UsageSink {
   private held = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private readonly traces = new UsageTraces();
 
   constructor(redisUrl: string, prefix = 'switchyard') {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
@@ -63,6 +66,7 @@ export class BullUsageSink implements UsageSink {
   publish(event: UsageEvent): void {
     if (this.held >= MAX_BUFFERED) this.dropOldest();
     this.buffer.push(event);
+    if (TRACING.on) this.traces.remember(event);
     this.held++;
     if (this.buffer.length >= MAX_BATCH) void this.flush();
     else this.schedule(FLUSH_MS);
@@ -104,7 +108,7 @@ export class BullUsageSink implements UsageSink {
       const batch = this.unsent[0];
       if (!batch) return;
       try {
-        const data: UsageBatch = { events: batch.events };
+        const data: UsageBatch = { events: batch.events, traceparents: TRACING.on ? this.traces.of(batch.events) : undefined };
         await this.queue.add(JobName.RecordUsageBatch, data, { ...JOB_OPTIONS, jobId: batch.jobId });
       } catch (err) {
         this.log.error(`${this.held} usage events not queued yet, retrying: ${String(err)}`);
@@ -122,13 +126,13 @@ export class BullUsageSink implements UsageSink {
 }
 
 /** The events a job carries: a batch, or one event in a job published before issue 11. */
-function eventsOf(job: Job): readonly UsageEvent[] {
+function eventsOf(job: Job): UsageBatch {
   const name = job.name as JobName;
   switch (name) {
     case JobName.RecordUsageBatch:
-      return (job.data as UsageBatch).events;
+      return job.data as UsageBatch;
     case JobName.RecordUsage:
-      return [job.data as UsageEvent];
+      return { events: [job.data as UsageEvent] };
     default: {
       // Not ours to guess at: failed at once (kept with the failed jobs), never retried.
       const unknown: never = name;
@@ -151,11 +155,18 @@ export class BullUsageConsumer implements UsageConsumer {
   consume(handler: UsageHandler): void {
     // Workers block on Redis: ioredis must not give up on those commands (BullMQ requirement).
     this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
-    this.worker = new Worker(QueueName.Usage, async (job: Job) => handler(eventsOf(job)), {
+    this.worker = new Worker(
+      QueueName.Usage,
+      async (job: Job) => {
+        const batch = eventsOf(job);
+        return handler(batch.events, batch.traceparents);
+      },
+      {
       connection: this.redis,
       prefix: this.prefix,
       concurrency: this.concurrency,
-    });
+      },
+    );
     this.worker.on('error', (err) => new Logger(BullUsageConsumer.name).error(`usage worker: ${String(err)}`));
   }
 

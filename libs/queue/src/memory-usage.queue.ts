@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { UsageEvent, UsageSink } from '@switchyard/ir';
+import { TRACING } from '@switchyard/telemetry';
 import type { UsageConsumer, UsageHandler } from './queue-names';
+import { UsageTraces } from './usage-traces';
 
 const MAX_ATTEMPTS = 8;
 // Events are written in batches after a short delay: one multi-row insert instead of one per
@@ -23,9 +25,11 @@ export class MemoryUsageQueue implements UsageSink, UsageConsumer {
   private handler: UsageHandler | undefined;
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
+  private readonly traces = new UsageTraces();
 
   publish(event: UsageEvent): void {
     this.pending.push(event);
+    if (TRACING.on) this.traces.remember(event);
     this.schedule();
   }
 
@@ -71,9 +75,10 @@ export class MemoryUsageQueue implements UsageSink, UsageConsumer {
   }
 
   private async deliver(handler: UsageHandler, batch: UsageEvent[]): Promise<void> {
+    const traceparents = TRACING.on ? this.traces.of(batch) : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await handler(batch);
+        return await handler(batch, traceparents);
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS) {
           this.log.error(`${batch.length} usage events dropped after ${attempt} attempts: ${String(err)}`);

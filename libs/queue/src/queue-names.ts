@@ -30,6 +30,11 @@ export type NotificationJobName = (typeof NotificationJobName)[keyof typeof Noti
 /** A batch of usage events, in the order they were published. */
 export interface UsageBatch {
   events: UsageEvent[];
+  /**
+   * With tracing on: each event's trace context (W3C `traceparent`, '' for none), by index, so
+   * billing's span joins the request's trace (docs/architecture.md §9, Traces). Absent otherwise.
+   */
+  traceparents?: string[];
 }
 
 export interface JobPayloads {
@@ -41,7 +46,7 @@ export interface JobPayloads {
  * Consumes a batch of usage events (one or more); must be idempotent on requestId, because a
  * failed batch is delivered again.
  */
-export type UsageHandler = (events: readonly UsageEvent[]) => Promise<void>;
+export type UsageHandler = (events: readonly UsageEvent[], traceparents?: readonly string[]) => Promise<void>;
 
 /** Where usage events are consumed (billing); the in-memory and BullMQ queues implement it. */
 export interface UsageConsumer {
