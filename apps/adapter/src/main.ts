@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
+import { startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { AdapterServiceDefinition } from '@switchyard/ir';
 import { AdapterAppModule } from './adapter-app.module';
@@ -9,6 +10,7 @@ import { AdapterAppModule } from './adapter-app.module';
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   const family = env.ADAPTER_PROVIDER ?? 'openai';
+  const tracing = await startTracing(`switchyard-adapter-${family}`);
   const health = new GrpcHealthService([AdapterServiceDefinition.fullName]);
   await runGrpcMicroservice(AdapterAppModule.forRoot(env, health), {
     name: `adapter-${family}`,
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
     services: [AdapterServiceDefinition],
     health,
     logLevel: env.LOG_LEVEL,
+    afterClose: () => tracing.shutdown(),
   });
 }
 

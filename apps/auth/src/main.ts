@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
+import { startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { AuthServiceDefinition } from '@switchyard/ir';
 import { AuthAppModule } from './auth-app.module';
@@ -7,6 +8,8 @@ import { AuthAppModule } from './auth-app.module';
 // Cluster auth service: a Nest microservice answering AuthService and grpc.health.v1.Health.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
+  // First: spans made while the service starts would otherwise go nowhere.
+  const tracing = await startTracing('switchyard-auth');
   const health = new GrpcHealthService([AuthServiceDefinition.fullName]);
   await runGrpcMicroservice(AuthAppModule.forRoot(env, health), {
     name: 'auth',
@@ -15,6 +18,7 @@ async function main(): Promise<void> {
     services: [AuthServiceDefinition],
     health,
     logLevel: env.LOG_LEVEL,
+    afterClose: () => tracing.shutdown(),
   });
 }
 

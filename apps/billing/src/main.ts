@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
+import { startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { BillingServiceDefinition } from '@switchyard/ir';
 import { BillingAppModule } from './billing-app.module';
@@ -7,6 +8,8 @@ import { BillingAppModule } from './billing-app.module';
 // Cluster billing: a Nest microservice answering BillingService and grpc.health.v1.Health.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
+  // First: spans made while the service starts would otherwise go nowhere.
+  const tracing = await startTracing('switchyard-billing');
   const health = new GrpcHealthService([BillingServiceDefinition.fullName]);
   await runGrpcMicroservice(BillingAppModule.forRoot(env, health), {
     name: 'billing',
@@ -15,6 +18,7 @@ async function main(): Promise<void> {
     services: [BillingServiceDefinition],
     health,
     logLevel: env.LOG_LEVEL,
+    afterClose: () => tracing.shutdown(),
   });
 }
 

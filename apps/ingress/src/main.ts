@@ -7,12 +7,14 @@ import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { startIngressApp } from '@switchyard/ingress';
 import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
+import { startTracing } from '@switchyard/telemetry';
 
 const READY_WAIT_MS = 1000;
 
 // Cluster ingress: the public REST edge; auth and router over gRPC, usage onto the BullMQ queue.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
+  const tracing = await startTracing('switchyard-ingress');
   const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
   const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
   const usage = new BullUsageSink(requireEnv('REDIS_URL', env.REDIS_URL));
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       await admin?.close();
       auth.close();
       router.close();
+      await tracing.shutdown();
     },
   });
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
+import { startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { RouterServiceDefinition } from '@switchyard/ir';
 import { RouterAppModule } from './router-app.module';
@@ -7,6 +8,8 @@ import { RouterAppModule } from './router-app.module';
 // Cluster router: a Nest microservice answering RouterService and grpc.health.v1.Health.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
+  // First: spans made while the service starts would otherwise go nowhere.
+  const tracing = await startTracing('switchyard-router');
   const health = new GrpcHealthService([RouterServiceDefinition.fullName]);
   await runGrpcMicroservice(RouterAppModule.forRoot(env, health), {
     name: 'router',
@@ -15,6 +18,7 @@ async function main(): Promise<void> {
     services: [RouterServiceDefinition],
     health,
     logLevel: env.LOG_LEVEL,
+    afterClose: () => tracing.shutdown(),
   });
 }
 

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
+import { startTracing } from '@switchyard/telemetry';
 import { runApplyCommand } from './apply.command';
 import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
@@ -13,6 +14,7 @@ import { withBaselineWasmTier } from './startup-wasm.tier';
 // (docs/architecture.md §6).
 async function bootstrap(): Promise<void> {
   const env = loadSwitchyardEnv();
+  const tracing = await startTracing('switchyard');
   const outbound = outboundPolicyOf(env);
   const { config, source } = await loadStartupConfig(env.SWITCHYARD_CONFIG, outbound);
   // The environment wins over the file's reference, as for every other setting.
@@ -49,6 +51,7 @@ async function bootstrap(): Promise<void> {
     close: async () => {
       await services.close();
       await db.close();
+      await tracing.shutdown();
     },
   });
 }
