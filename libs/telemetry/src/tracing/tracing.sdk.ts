@@ -7,6 +7,9 @@ export interface TracingHandle {
   shutdown(): Promise<void>;
 }
 
+/** How long a stopping process waits for its last spans to be exported. */
+const SHUTDOWN_WAIT_MS = 2_000;
+
 const OFF: TracingHandle = { on: false, shutdown: () => Promise.resolve() };
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
@@ -80,7 +83,12 @@ export async function startTracing(defaultServiceName: string, env: Env = proces
     on: true,
     async shutdown() {
       TRACING.on = false;
-      await sdk.shutdown().catch(() => undefined);
+      // Bounded: an unreachable collector must not hold a stopping process (the exporter's own
+      // timeout, OTEL_BSP_EXPORT_TIMEOUT, is 30 s by default); what is not out by then is lost.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+      await Promise.race([sdk.shutdown().catch(() => undefined), late]);
+      clearTimeout(timer);
     },
   };
 }

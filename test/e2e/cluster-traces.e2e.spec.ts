@@ -1,0 +1,139 @@
+import OpenAI from 'openai';
+import { Redis } from 'ioredis';
+import { ProviderSimulator } from '@switchyard/testing';
+import { GATEWAY_SECRETS, PUBLIC_MODEL, TEST_KEY, UPSTREAM_MODEL, writeGatewayConfig } from './support/gateway-config';
+import { OtlpReceiver } from './support/otlp-receiver';
+import { RunningApp, freePort, runApp, startApp, waitForReady } from './support/process-harness';
+import { createTestDatabase } from './support/postgres-harness';
+import { KIND, collectTrace } from './support/trace-tree';
+
+// One trace per request across the five cluster processes (docs/architecture.md §9, Traces):
+// the ingress's request span, admission over gRPC to auth, the route over gRPC to the router
+// with a span per try, each try's Generate call to the adapter and its upstream call, and the
+// usage event through BullMQ to billing's record. Every process exports over OTLP/HTTP JSON to a
+// receiver in the test.
+const REDIS_URL = process.env['TEST_REDIS_URL_TRACES'] ?? 'redis://127.0.0.1:6379/13';
+const PROMPT = 'a prompt that must never reach a span';
+
+describe('cluster traces', () => {
+  let sim: ProviderSimulator;
+  let receiver: OtlpReceiver;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const apps: RunningApp[] = [];
+  let baseUrl = '';
+
+  beforeAll(async () => {
+    sim = await ProviderSimulator.start();
+    receiver = await OtlpReceiver.start();
+    db = await createTestDatabase('sy_cluster_traces');
+    const redis = new Redis(REDIS_URL);
+    await redis.flushdb();
+    redis.disconnect();
+    const config = writeGatewayConfig(sim.url);
+    const common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
+    await runApp('standalone', common, ['apply', '-f', config]);
+    const traced = { ...common, ...receiver.env() };
+    const [auth, router, adapter, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    apps.push(startApp('auth', { ...traced, GRPC_PORT: String(auth) }));
+    apps.push(startApp('adapter', { ...traced, GRPC_PORT: String(adapter), ADAPTER_PROVIDER: 'openai' }));
+    apps.push(startApp('router', { ...traced, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
+    apps.push(startApp('billing', { ...traced, GRPC_PORT: String(billing) }));
+    const ingress = startApp('ingress', { ...traced, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` });
+    apps.push(ingress);
+    baseUrl = `http://127.0.0.1:${http}`;
+    await waitForReady(baseUrl, ingress);
+  });
+
+  afterAll(async () => {
+    const codes = await Promise.all(apps.map(async (a) => [a.name, await a.stop()] as const));
+    await sim?.close();
+    await receiver?.close();
+    await db?.drop();
+    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+  });
+
+  it('follows a retried openai request through all five processes in one trace', async () => {
+    sim.script({ error: { status: 500 } });
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const { data, response } = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: PROMPT }], max_tokens: 40, temperature: 0.2 }).withResponse();
+    const traceId = response.headers.get('x-switchyard-trace-id') ?? '';
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const tree = await collectTrace(receiver, traceId, (t) => {
+      t.one('usage record');
+      t.one('POST /v1/chat/completions');
+      if (t.all(`chat ${UPSTREAM_MODEL}`).length < 2) throw new Error('upstream spans missing');
+      if (!t.all('switchyard.auth.v1.AuthService/Admit').some((s) => s.parentSpanId === t.one('admit').spanId)) throw new Error('Admit span missing');
+      t.one('switchyard.router.v1.RouterService/Route');
+    });
+    expect(new Set(tree.spans.map((s) => s.service))).toEqual(new Set(['switchyard-ingress', 'switchyard-auth', 'switchyard-router', 'switchyard-adapter-openai', 'switchyard-billing']));
+
+    // ingress: the request, its admission and the route call.
+    const request = tree.one('POST /v1/chat/completions');
+    expect(request).toMatchObject({ service: 'switchyard-ingress', kind: KIND.server, parentSpanId: '' });
+    expect(request.attributes).toMatchObject({ 'switchyard.tenant.id': 'acme', 'gen_ai.request.model': PUBLIC_MODEL, 'switchyard.attempts': 2, 'http.response.status_code': 200 });
+    const admit = tree.one('admit');
+    expect(admit).toMatchObject({ service: 'switchyard-ingress', parentSpanId: request.spanId });
+
+    // auth: the Admit call under the admission span; the key gate's check of a key it had not
+    // seen yet (before the body is read) is an Admit call of its own, under the request.
+    const authCalls = tree.all('switchyard.auth.v1.AuthService/Admit');
+    const authCall = authCalls.find((s) => s.parentSpanId === admit.spanId);
+    expect(authCall).toMatchObject({ service: 'switchyard-auth', kind: KIND.server });
+    expect(authCall?.attributes).toMatchObject({ 'rpc.system': 'grpc' });
+    for (const call of authCalls) expect([admit.spanId, request.spanId]).toContain(call.parentSpanId);
+
+    // router: the Route call under the request, the route span, a span per try.
+    const routeCall = tree.one('switchyard.router.v1.RouterService/Route');
+    expect(routeCall).toMatchObject({ service: 'switchyard-router', kind: KIND.server, parentSpanId: request.spanId });
+    const route = tree.one(`route ${PUBLIC_MODEL}`);
+    expect(route).toMatchObject({ service: 'switchyard-router', parentSpanId: routeCall.spanId });
+    expect(route.attributes).toMatchObject({ 'switchyard.cache.hit': false, 'gen_ai.operation.name': 'chat' });
+    const [first, second] = [tree.one('attempt 1'), tree.one('attempt 2')];
+    for (const attempt of [first, second]) expect(attempt).toMatchObject({ service: 'switchyard-router', parentSpanId: route.spanId });
+    expect(first.attributes).toMatchObject({ 'switchyard.attempt.number': 1, 'http.response.status_code': 500 });
+    expect(first.status).toBe(2);
+    expect(second.attributes).toMatchObject({ 'switchyard.attempt.number': 2, 'switchyard.attempt.outcome': 'ok' });
+
+    // adapter: one Generate call per try, each with its upstream call.
+    const generates = tree.all('switchyard.adapter.v1.AdapterService/Generate');
+    expect(generates.map((g) => g.parentSpanId).sort()).toEqual([first.spanId, second.spanId].sort());
+    for (const g of generates) expect(g.service).toBe('switchyard-adapter-openai');
+    const upstream = tree.all(`chat ${UPSTREAM_MODEL}`);
+    expect(upstream.map((u) => u.parentSpanId).sort()).toEqual(generates.map((g) => g.spanId).sort());
+    const servedCall = generates.find((g) => g.parentSpanId === second.spanId);
+    const served = upstream.find((u) => u.parentSpanId === servedCall?.spanId);
+    expect(served).toMatchObject({ service: 'switchyard-adapter-openai', kind: KIND.client });
+    expect(served?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': UPSTREAM_MODEL,
+      'gen_ai.request.max_tokens': 40,
+      'gen_ai.request.temperature': 0.2,
+      'gen_ai.response.id': expect.stringMatching(/^chatcmpl-/),
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': data.usage?.prompt_tokens,
+      'gen_ai.usage.output_tokens': data.usage?.completion_tokens,
+    });
+    const failedCall = upstream.find((u) => u !== served);
+    expect(failedCall?.attributes).toMatchObject({ 'http.response.status_code': 500 });
+    expect(failedCall?.status).toBe(2);
+
+    // billing: the usage record, through BullMQ, under the request.
+    const record = tree.one('usage record');
+    expect(record).toMatchObject({ service: 'switchyard-billing', kind: KIND.consumer, parentSpanId: request.spanId });
+    expect(record.attributes).toMatchObject({ 'switchyard.request.id': response.headers.get('x-request-id'), 'switchyard.tenant.id': 'acme' });
+    expect(record.attributes['switchyard.cost.usd']).toBeGreaterThan(0);
+
+    const everything = JSON.stringify(tree.spans);
+    for (const secret of [PROMPT, data.choices[0]?.message.content ?? '', TEST_KEY, GATEWAY_SECRETS.SWITCHYARD_UPSTREAM_SIM_KEY]) expect(everything).not.toContain(secret);
+  });
+
+  it('starts no trace in a service for calls that carry none (health probes)', async () => {
+    // /readyz makes the ingress ask its channels; the gRPC services' own probes run every 5 s.
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const roots = receiver.spans.filter((s) => s.parentSpanId === '' && s.service !== 'switchyard-ingress');
+    expect(roots).toEqual([]);
+  });
+});
