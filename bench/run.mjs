@@ -1,7 +1,7 @@
 // `npm run bench`: the latency Switchyard adds over calling the provider simulator directly,
 // and its throughput, measured in one run on one machine (docs/architecture.md §7). See
 // bench/README.md.
-//   node bench/run.mjs [--duration 8] [--warmup 2] [--cluster | --no-cluster]
+//   node bench/run.mjs [--duration 8] [--warmup 2] [--cluster | --no-cluster] [--traced]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -11,15 +11,18 @@ import { SCENARIOS, measureCell, primeTarget } from './lib/cell.mjs';
 import { Children } from './lib/children.mjs';
 import { processCpuMs } from './lib/cpu.mjs';
 import { gatewayRss } from './lib/memory.mjs';
+import { startOtlpSink } from './lib/otlp-sink.mjs';
 import { clusterInfra, createFreshDatabase, infraProblem, redact, resetOwnRedis } from './lib/infra.mjs';
 import { renderMarkdown, writeResults } from './lib/report.mjs';
 import { ROOT, preflight, startCluster, startSimulator, startStandalone, writeGatewayConfig } from './lib/targets.mjs';
 
-const USAGE = `usage: node bench/run.mjs [--duration SECONDS] [--warmup SECONDS] [--cluster | --no-cluster]
+const USAGE = `usage: node bench/run.mjs [--duration SECONDS] [--warmup SECONDS] [--cluster | --no-cluster] [--traced]
   --duration   measured seconds per cell (default 8)
   --warmup     warm-up seconds before each cell (default a quarter of --duration, at least 1)
   --cluster    require the cluster target (fails if Postgres or Redis do not answer)
-  --no-cluster skip it (default: measured when Postgres and Redis answer)`;
+  --no-cluster skip it (default: measured when Postgres and Redis answer)
+  --traced     also measure standalone with tracing on, every request sampled, to a local OTLP receiver
+               (target standalone-traced, beside the untraced one: the cost of tracing)`;
 
 // Long enough for start-up garbage to be collected and start-up timers to have run once.
 const IDLE_WAIT_MS = 3000;
@@ -65,6 +68,7 @@ async function main() {
   const simulator = await startSimulator(children);
   const configPath = writeGatewayConfig(tmp, simulator.port);
   const targets = [simulator, await startStandalone(children, { configPath, dataDir: join(tmp, 'standalone'), simulator: simulator.simulator })];
+  if (options.traced) targets.push(await tracedStandalone({ configPath, dataDir: join(tmp, 'standalone-traced'), simulator: simulator.simulator }));
   for (const t of targets) await preflight(t);
   const cluster = await clusterTarget({ configPath, dataDir: join(tmp, 'cluster'), simulator: simulator.simulator }, run);
   if (cluster) targets.push(cluster);
@@ -121,6 +125,21 @@ async function idleCpu(targets) {
     (out[p.target] ??= {})[p.name] = now == null || before[i] == null ? null : ((now - before[i]) / wall) * 100;
   });
   return out;
+}
+
+/**
+ * Standalone with tracing on (--traced): the standard variables only, every request sampled
+ * (always_on), exported over OTLP/HTTP protobuf (the default protocol) to a receiver in this
+ * process, with the SDK's default batching.
+ */
+async function tracedStandalone(paths) {
+  const sink = await startOtlpSink();
+  cleanups.push(() => {
+    log(`OTLP receiver: ${sink.stats.exports} exports, ${(sink.stats.bytes / 1e6).toFixed(1)} MB`);
+    return sink.close();
+  });
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'switchyard-bench' };
+  return startStandalone(children, { ...paths, id: 'standalone-traced', env });
 }
 
 /** The cluster target, or null with the reason recorded; throws only when --cluster demanded it. */
@@ -187,6 +206,7 @@ function readOptions() {
       warmup: { type: 'string' },
       cluster: { type: 'boolean' },
       'no-cluster': { type: 'boolean' },
+      traced: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -204,7 +224,7 @@ function readOptions() {
     console.error(`bench: --cluster and --no-cluster contradict each other\n${USAGE}`);
     process.exit(2);
   }
-  return { durationS, warmupS, cluster: values['no-cluster'] ? false : values.cluster ? true : undefined };
+  return { durationS, warmupS, cluster: values['no-cluster'] ? false : values.cluster ? true : undefined, traced: values.traced ?? false };
 }
 
 function meta() {

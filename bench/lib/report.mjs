@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const GATEWAYS = ['standalone', 'cluster'];
+// standalone-traced: the same standalone with every request traced (`--traced`).
+const GATEWAYS = ['standalone', 'standalone-traced', 'cluster'];
 // Above this share of all cores used by processes that are not ours, a run is not trustworthy.
 export const BUSY_SHARE = 0.15;
 

@@ -112,20 +112,21 @@ export async function startSimulator(children) {
   };
 }
 
-export async function startStandalone(children, { configPath, dataDir, simulator }) {
+export async function startStandalone(children, { configPath, dataDir, simulator, id = 'standalone', env = {} }) {
   const port = await freePort();
-  const app = children.start('standalone', [dist('apps/standalone/main.js')], {
+  const app = children.start(id, [dist('apps/standalone/main.js')], {
     ...SIMULATOR_OUTBOUND_ENV,
     SWITCHYARD_CONFIG: configPath,
     SWITCHYARD_DATA_DIR: dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    ...env,
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitReady(origin, app);
   app.markReady();
-  return gatewayTarget('standalone', 'standalone', origin, [app], simulator);
+  return gatewayTarget(id, id, origin, [app], simulator);
 }
 
 /** apply -f into a fresh database, then the five services wired as tools/cluster.mjs does. */
