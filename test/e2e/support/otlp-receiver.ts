@@ -44,14 +44,14 @@ interface OtlpExport {
  * encoding).
  */
 export class OtlpReceiver {
-  readonly spans: ReceivedSpan[] = [];
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    readonly spans: ReceivedSpan[],
   ) {}
 
   static async start(): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
+    const spans: ReceivedSpan[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -60,13 +60,12 @@ export class OtlpReceiver {
           res.writeHead(415).end();
           return;
         }
-        receiver?.take(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport);
+        spans.push(...spansOf(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport));
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return receiver;
+    return new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans);
   }
 
   /** The standard variables that point a process at this receiver (every span sampled, exported within 100 ms). */
@@ -81,26 +80,28 @@ export class OtlpReceiver {
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
 
-  private take(body: OtlpExport): void {
-    for (const rs of body.resourceSpans ?? []) {
-      const service = String(valueOf(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value));
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const s of ss.spans ?? []) {
-          this.spans.push({
-            service,
-            traceId: s.traceId,
-            spanId: s.spanId,
-            parentSpanId: s.parentSpanId ?? '',
-            name: s.name,
-            kind: s.kind ?? 0,
-            attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
-            status: s.status?.code ?? 0,
-          });
-        }
+function spansOf(body: OtlpExport): ReceivedSpan[] {
+  const out: ReceivedSpan[] = [];
+  for (const rs of body.resourceSpans ?? []) {
+    const service = String(valueOf(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value));
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        out.push({
+          service,
+          traceId: s.traceId,
+          spanId: s.spanId,
+          parentSpanId: s.parentSpanId ?? '',
+          name: s.name,
+          kind: s.kind ?? 0,
+          attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
+          status: s.status?.code ?? 0,
+        });
       }
     }
   }
+  return out;
 }
 
 function valueOf(v: OtlpValue | undefined): string | number | boolean | string[] {
