@@ -108,6 +108,23 @@ describe('standalone traces', () => {
     for (const secret of [PROMPT, data.choices[0]?.message.content ?? '', TEST_KEY, GATEWAY_SECRETS.SWITCHYARD_UPSTREAM_SIM_KEY]) expect(everything).not.toContain(secret);
   });
 
+  it('traces an embeddings call: a try under the request, the upstream call under the try', async () => {
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const { data, response } = await client.embeddings.create({ model: PUBLIC_MODEL, input: PROMPT }).withResponse();
+    const traceId = response.headers.get('x-switchyard-trace-id') ?? '';
+    const tree = await collectTrace(receiver, traceId, (t) => {
+      t.one('usage record');
+      t.one(`embeddings ${UPSTREAM_MODEL}`);
+    });
+    const request = tree.one('POST /v1/embeddings');
+    const attempt = tree.one('attempt 1');
+    expect(attempt.parentSpanId).toBe(request.spanId);
+    const upstream = tree.one(`embeddings ${UPSTREAM_MODEL}`);
+    expect(upstream).toMatchObject({ kind: KIND.client, parentSpanId: attempt.spanId });
+    expect(upstream.attributes).toMatchObject({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': UPSTREAM_MODEL, 'gen_ai.usage.input_tokens': data.usage.prompt_tokens });
+    expect(JSON.stringify(tree.spans)).not.toContain(PROMPT);
+  });
+
   it("continues a caller's W3C traceparent", async () => {
     const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';

@@ -97,7 +97,24 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     }
   }
 
-  async embed(req: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse> {
+  embed(req: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse> {
+    return TRACING.on ? this.tracedEmbed(req, signal) : this.embedOnce(req, signal);
+  }
+
+  /** `embed` inside the upstream call's span (docs/architecture.md §9, Traces). */
+  private async tracedEmbed(req: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse> {
+    const span = startUpstreamSpan(GEN_AI_OPERATION.embeddings, req.target, req.target?.baseUrl ?? '', undefined);
+    try {
+      const res = await this.embedOnce(req, signal);
+      if (res.error) observeUpstreamEvent(span, { event: { $case: 'error', value: res.error } }, []);
+      else if (res.usage) observeUpstreamEvent(span, { event: { $case: 'usage', value: res.usage } }, []);
+      return res;
+    } finally {
+      endUpstreamSpan(span, []);
+    }
+  }
+
+  private async embedOnce(req: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse> {
     const request = req.request ?? { model: '', inputs: [], taskType: '', title: '', droppedParams: [] };
     const answer = await this.callJson(
       req.target,

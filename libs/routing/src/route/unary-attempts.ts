@@ -40,11 +40,12 @@ export class UnaryAttempts {
     const { health, stats, calls } = this.deps;
     const d = a.deployment;
     const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: a.model.name, outcome: 'ok', hedge: false, status: 0, durationMs: 0 };
+    // Before the entry joins the log: the try's number counts the tries before it.
+    const traced = a.route.trace && startAttemptSpan(a, a.route.trace, false);
     a.route.log.push(entry);
     const started = Date.now();
     const adapter = calls.adapterOf(d);
     const end = stats.begin(d.id);
-    const traced = a.route.trace && startAttemptSpan(a, a.route.trace, false);
     const call = () => invoke(adapter as AdapterPort, { target: calls.targetOf(d), timeouts: calls.timeoutsOf(a.model) });
     // No adapter serves the provider family: answered like a failed call, as chat attempts are.
     let answer: R;
