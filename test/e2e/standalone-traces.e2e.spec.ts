@@ -26,8 +26,9 @@ describe('standalone traces', () => {
     const port = await freePort();
     app = startApp('standalone', { ...GATEWAY_SECRETS, ...receiver.env(), OTEL_SERVICE_NAME: 'sy-standalone-test', SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${port}`;
-    await waitForReady(baseUrl, app);
-  });
+    // Loading the OpenTelemetry SDK adds to the start: slow on a shared machine.
+    await waitForReady(baseUrl, app, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     expect(await app?.stop()).toBe(0);
