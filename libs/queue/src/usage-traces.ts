@@ -1,5 +1,5 @@
 import type { UsageEvent } from '@switchyard/ir';
-import { activeTraceparent } from '@switchyard/telemetry';
+import { activeSpan, activeTraceparent } from '@switchyard/telemetry';
 
 /**
  * The trace context each usage event was published in, kept beside the event rather than in it
@@ -9,8 +9,9 @@ import { activeTraceparent } from '@switchyard/telemetry';
 export class UsageTraces {
   private readonly byEvent = new WeakMap<UsageEvent, string>();
 
-  /** Called at publish, in the request's context. */
+  /** Called at publish, in the request's context; only a recorded (sampled) trace is carried on. */
   remember(event: UsageEvent): void {
+    if (!activeSpan()) return;
     const traceparent = activeTraceparent();
     if (traceparent) this.byEvent.set(event, traceparent);
   }
