@@ -140,7 +140,7 @@ describe('cluster traces', () => {
     const billing = new GrpcBillingClient(billingAddress);
     try {
       await health.check();
-      await billing.getUsage({ tenantId: 'acme' });
+      await billing.getUsage({ tenantId: 'acme', keyId: '', model: '', fromDay: '', toDay: '', clientRequestId: '' });
     } finally {
       health.close();
       billing.close();

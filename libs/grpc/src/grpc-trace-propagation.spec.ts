@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import type { AdmitRequest, AdmitResponse, AuthPort, ChatRequest, ResponseEvent, RouterPort } from '@switchyard/ir';
+import { type AdmitRequest, type AdmitResponse, type AuthPort, type ChatRequest, Dialect, type ResponseEvent, type RouterPort } from '@switchyard/ir';
 import { SpanKind, TRACING, contextWith, runIn, startSpan } from '@switchyard/telemetry';
 import { GrpcAuthClient } from './grpc-auth.client';
 import { GrpcRouterClient } from './grpc-router.client';
@@ -13,9 +13,9 @@ import { serveAuth, serveRouter } from './port-service.registrar';
 // the handler (a unary answer, or a stream's generator) inside it; a call without a context gets
 // no span.
 
-const ADMIT: AdmitRequest = { keyHash: 'sha256:abc', model: 'm', requestId: 'r-1', counted: true };
-const ADMITTED: AdmitResponse = { admitted: true };
-const REQUEST: ChatRequest = { model: 'm', messages: [], stream: true };
+const ADMIT: AdmitRequest = { keyHash: 'sha256:abc', model: 'm', requestId: 'r-1', counted: true, clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 };
+const ADMITTED: AdmitResponse = { admitted: true, maxOutputTokens: 0 };
+const REQUEST: ChatRequest = { model: 'm', system: [], messages: [], tools: [], stream: true, includeUsage: false, droppedParams: [] };
 const EVENT: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'hi', choice: 0, logprobsJson: '', signature: '' } } };
 
 describe('gRPC trace propagation', () => {

@@ -140,12 +140,12 @@ export class ChatPipeline {
     const hold = admitted.admission.hold;
     const tracker = admitted.tracker;
     if (!tracker) {
-      if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId ?? '', admitted.admission.principal.keyId ?? '');
+      if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId, admitted.admission.principal.keyId);
       hold?.settle(undefined);
       return;
     }
     const event = tracker.finish(admitted.signal.aborted, admitted.res.statusCode);
-    if (TRACING.on) annotateRequestSpan(event, admitted.admission.principal.tenantId ?? '', admitted.admission.principal.keyId ?? '');
+    if (TRACING.on) annotateRequestSpan(event, admitted.admission.principal.tenantId, admitted.admission.principal.keyId);
     const hedgeLosses = tracker.hedgeLosses();
     this.usage.publish(event);
     for (const lost of hedgeLosses) this.usage.publish(lost);

@@ -52,12 +52,12 @@ export function annotateRequestSpan(event: UsageEvent | undefined, tenantId: str
   span.setAttribute(SWITCHYARD.keyId, keyId);
   if (!event) return;
   span.setAttributes({
-    [GEN_AI.requestModel]: event.model ?? '',
+    [GEN_AI.requestModel]: event.model,
     [GEN_AI.usageInputTokens]: event.usage?.inputTokens ?? 0,
     [GEN_AI.usageOutputTokens]: event.usage?.outputTokens ?? 0,
-    [SWITCHYARD.cacheHit]: event.cacheHit ?? false,
-    [SWITCHYARD.attempts]: event.attempts ?? 0,
-    [SWITCHYARD.usageStatus]: event.status ?? '',
+    [SWITCHYARD.cacheHit]: event.cacheHit,
+    [SWITCHYARD.attempts]: event.attempts,
+    [SWITCHYARD.usageStatus]: event.status,
   });
   if (event.providerId) span.setAttribute(SWITCHYARD.providerId, event.providerId);
   if (event.deploymentId) span.setAttribute(SWITCHYARD.deploymentId, event.deploymentId);
@@ -69,6 +69,6 @@ export function annotateRequestSpan(event: UsageEvent | undefined, tenantId: str
 export function tracedAdmission(admit: () => Promise<AdmitResponse>): Promise<AdmitResponse> {
   return inChildSpan('admit', SpanKind.INTERNAL, {}, admit, (span, answer) => {
     if (!answer.admitted) failSpan(span, ErrorKind[answer.error?.kind ?? ErrorKind.ERROR_KIND_AUTHENTICATION] ?? 'refused');
-    else if (answer.principal) span.setAttribute(SWITCHYARD.tenantId, answer.principal.tenantId ?? '');
+    else if (answer.principal) span.setAttribute(SWITCHYARD.tenantId, answer.principal.tenantId);
   });
 }

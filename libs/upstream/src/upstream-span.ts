@@ -8,20 +8,19 @@ import { GEN_AI, SEMCONV, type Span, SpanKind, SWITCHYARD, failSpan, genAiProvid
  * reasons, the tokens. Never the prompt or the completion, never the key.
  */
 export function startUpstreamSpan(operation: string, target: Target | undefined, url: string, request: ChatRequest | undefined): Span {
-  const t = target ?? {};
-  const model = t.upstreamModel ?? '';
+  const model = target?.upstreamModel ?? '';
   const span = startSpan(`${operation} ${model}`, SpanKind.CLIENT, {
     [GEN_AI.operationName]: operation,
-    [GEN_AI.providerName]: genAiProviderName(t.providerType ?? ''),
+    [GEN_AI.providerName]: genAiProviderName(target?.providerType ?? ''),
     [GEN_AI.requestModel]: model,
-    [SWITCHYARD.deploymentId]: t.deploymentId ?? '',
-    [SWITCHYARD.providerId]: t.providerId ?? '',
+    [SWITCHYARD.deploymentId]: target?.deploymentId ?? '',
+    [SWITCHYARD.providerId]: target?.providerId ?? '',
     [SEMCONV.serverAddress]: hostOf(url),
   });
   const sampling = request?.sampling;
   if (sampling?.maxTokens) span.setAttribute(GEN_AI.requestMaxTokens, sampling.maxTokens);
   if (sampling?.temperature !== undefined) span.setAttribute(GEN_AI.requestTemperature, sampling.temperature);
-  if (request) span.setAttribute(GEN_AI.requestStream, request.stream ?? false);
+  if (request) span.setAttribute(GEN_AI.requestStream, request.stream);
   return span;
 }
 
@@ -34,8 +33,8 @@ export function observeUpstreamEvent(span: Span, ev: ResponseEvent, reasons: str
       if (e.value.model) span.setAttribute(GEN_AI.responseModel, e.value.model);
       return;
     case 'usage':
-      span.setAttribute(GEN_AI.usageInputTokens, e.value.inputTokens ?? 0);
-      span.setAttribute(GEN_AI.usageOutputTokens, e.value.outputTokens ?? 0);
+      span.setAttribute(GEN_AI.usageInputTokens, e.value.inputTokens);
+      span.setAttribute(GEN_AI.usageOutputTokens, e.value.outputTokens);
       return;
     case 'stop':
       reasons.push(finishReasonOf(e.value.reason));

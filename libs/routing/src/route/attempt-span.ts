@@ -31,7 +31,7 @@ export function startAttemptSpan(a: AttemptContext, parent: Context, hedge: bool
 
 /** Ends the try's span with its log entry: outcome, the upstream's status, and failed unless it answered, lost a race or was cancelled. */
 export function endAttemptSpan(s: AttemptSpan, entry: Attempt): void {
-  const outcome = entry.outcome ?? '';
+  const outcome = entry.outcome;
   s.span.setAttribute(SWITCHYARD.attemptOutcome, outcome);
   if (entry.status) s.span.setAttribute('http.response.status_code', entry.status);
   if (!NOT_FAILED.has(outcome)) failSpan(s.span, outcome);
