@@ -22,6 +22,7 @@ export function checkConfig(config: SwitchyardConfig, outbound: OutboundPolicy):
   return [
     ...checkTimeouts(config.routing.timeouts),
     ...config.providers.flatMap((provider, i) => checkOutbound(provider, ['providers', i], outbound)),
+    ...config.providers.flatMap((provider, i) => checkVendor(provider, ['providers', i])),
     ...unique(config.providers, ['providers'], 'id', (provider) => provider.id, (id) => `duplicate provider id "${id}"`),
     ...config.providers.flatMap((provider, i) =>
       unique(provider.apiKeys, ['providers', i, 'apiKeys'], undefined, (ref) => ref, (ref) =>
@@ -76,6 +77,13 @@ function checkOutbound(provider: ProviderConfig, path: readonly PropertyKey[], o
     if (key !== undefined) issues.push({ path: [...path, 'apiKeys', j], message: key });
   });
   return issues;
+}
+
+/** `options.vendor` picks among openai-compatible profiles; on other types it would be ignored. */
+function checkVendor(provider: ProviderConfig, path: readonly PropertyKey[]): ConfigIssue[] {
+  const vendor = provider.options?.['vendor'];
+  if (vendor === undefined || provider.type === 'openai-compatible') return [];
+  return [{ path: [...path, 'options', 'vendor'], message: `only openai-compatible providers take a vendor profile; type ${provider.type} has its own` }];
 }
 
 function checkModel(model: ModelConfig, path: readonly PropertyKey[], declared: Declared): ConfigIssue[] {

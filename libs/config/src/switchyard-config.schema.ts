@@ -2,6 +2,7 @@ import { PROVIDER_IDS } from '@switchyard/providers';
 import { z } from 'zod';
 import { isIpRange } from './ip-range';
 import { passthroughSchema } from './passthrough.schema';
+import { providerOptionsSchema } from './provider-options.schema';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
 import { DEFAULT_BUDGET_THRESHOLD, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
 import { isSealedRef } from './secrets/sealed-value.format';
@@ -95,9 +96,7 @@ const providerSchema = z.strictObject({
   // Local OpenAI-compatible servers (Ollama, vLLM) commonly need no key.
   apiKeys: z.array(secretRef).default([]),
   region: name.optional(),
-  options: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }))
-    .optional(),
+  options: providerOptionsSchema.optional(),
   passthrough: passthroughSchema.optional(),
 });
 

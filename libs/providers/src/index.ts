@@ -5,3 +5,6 @@ export * from './core/sse-parser';
 export * from './core/retry-after';
 export * from './registry';
 export * from './core/upstream-fault';
+// The vendor profiles an openai-compatible provider picks with `options.vendor`: the config
+// schema and the admin API take their enum from here (docs/architecture.md §4).
+export { OPENAI_VENDORS, type OpenAiVendor } from './openai/openai.vendors';

@@ -19,3 +19,19 @@ describe('provider bodies: passthrough', () => {
     expect(result.error?.issues[0]?.path[0]).toBe('passthrough');
   });
 });
+
+describe('provider bodies: options', () => {
+  const base = { id: 'deepseek', type: 'openai-compatible', baseUrl: 'https://api.deepseek.com' };
+
+  it('takes a vendor profile and other scalar settings', () => {
+    expect(createProviderBody.parse({ ...base, options: { vendor: 'deepseek', timeoutHint: 3 } }).options).toEqual({ vendor: 'deepseek', timeoutHint: 3 });
+  });
+
+  it('refuses an unknown vendor profile on create and update, naming options.vendor', () => {
+    for (const result of [createProviderBody.safeParse({ ...base, options: { vendor: 'deepsek' } }), updateProviderBody.safeParse({ options: { vendor: 'deepsek' } })]) {
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(['options', 'vendor']);
+      expect(result.error?.issues[0]?.message).toContain('unknown vendor profile "deepsek"');
+    }
+  });
+});

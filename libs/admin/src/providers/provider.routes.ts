@@ -1,4 +1,4 @@
-import { passthroughSchema } from '@switchyard/config';
+import { passthroughSchema, providerOptionsSchema } from '@switchyard/config';
 import { PROVIDER_IDS } from '@switchyard/providers';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
@@ -17,7 +17,10 @@ const apiKeyRef = z
   .max(4096)
   .refine((v) => !v.startsWith('env:') || ENV_REF.test(v), { error: 'expected env:NAME with NAME a valid environment variable name' })
   .describe('`env:NAME` (read by the adapter from its environment; NAME must start with SWITCHYARD_OUTBOUND_ENV_PREFIX) or the key itself, stored sealed (AES-256-GCM).');
-const providerOptions = z.record(z.string().min(1).max(128), z.union([z.string().max(4096), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }));
+// Bounded here (an API body), then the same shape as switchyard.yaml's: `vendor` one of the profiles.
+const providerOptions = z
+  .record(z.string().min(1).max(128), z.union([z.string().max(4096), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }))
+  .pipe(providerOptionsSchema);
 
 const PASSTHROUGH_DOC =
   'Which unmodelled client fields reach this provider: `allow` extends the family defaults (docs/translation-matrix.md), `deny` narrows them and wins; names such as `service_tier`, `tools.googleSearch`, `generationConfig.*`, or `*`.';

@@ -1,0 +1,38 @@
+import { OPENAI_VENDORS } from '@switchyard/providers';
+import { ConfigError } from './config.error';
+import { parseConfig } from './switchyard-config.loader';
+
+/** The problems parseConfig reports for one provider with `fields` (a YAML flow mapping body); none when valid. */
+function problemsOf(fields: string): readonly string[] {
+  try {
+    parseConfig(`providers: [{ id: p, baseUrl: 'https://llm.example.com/v1', ${fields} }]`, 'switchyard.yaml');
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('providers[].options', () => {
+  it.each(OPENAI_VENDORS)('accepts the vendor profile %s on an openai-compatible provider', (vendor) => {
+    expect(problemsOf(`type: openai-compatible, options: { vendor: ${vendor} }`)).toEqual([]);
+  });
+
+  it('refuses a misspelt vendor at load, listing every profile of the providers registry', () => {
+    expect(problemsOf('type: openai-compatible, options: { vendor: deepsek }')).toEqual([
+      `switchyard.yaml: providers[0].options.vendor: unknown vendor profile "deepsek"; expected one of ${OPENAI_VENDORS.join(', ')}`,
+    ]);
+  });
+
+  it('refuses a vendor on a type that would ignore it', () => {
+    expect(problemsOf('type: anthropic, options: { vendor: deepseek }')).toEqual([
+      'switchyard.yaml: providers[0].options.vendor: only openai-compatible providers take a vendor profile; type anthropic has its own',
+    ]);
+  });
+
+  it('takes apiVersion as a non-empty string and keeps other provider settings as scalars', () => {
+    expect(problemsOf("type: azure-openai, options: { apiVersion: '2024-12-01-preview', defaultMaxTokens: 4096, beta: true }")).toEqual([]);
+    expect(problemsOf("type: azure-openai, options: { apiVersion: '' }")).toEqual(['switchyard.yaml: providers[0].options.apiVersion: must not be empty']);
+    expect(problemsOf('type: gemini, options: { thinking: [a] }')).toEqual(['switchyard.yaml: providers[0].options.thinking: expected a string, number or boolean']);
+  });
+});
