@@ -16,4 +16,5 @@ export { requireEnv } from './require-env';
 export * from './secrets';
 export * from './ip-range';
 export * from './outbound';
+export * from './env-refs';
 export { nestLogLevels } from './nest-log-levels';

@@ -20,6 +20,7 @@ describe(loadSwitchyardEnv.name, () => {
     expect(loadSwitchyardEnv({})).toEqual({
       HOST: '0.0.0.0',
       SWITCHYARD_CONFIG: './switchyard.yaml',
+      SWITCHYARD_ALLOW_UNRESOLVED_ENV: false,
       SWITCHYARD_DATA_DIR: './data',
       LOG_LEVEL: 'info',
       MAX_BODY_BYTES: 4 * 1024 * 1024,
@@ -80,6 +81,7 @@ describe(loadSwitchyardEnv.name, () => {
       PORT: 8080,
       HOST: '127.0.0.1',
       SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
+      SWITCHYARD_ALLOW_UNRESOLVED_ENV: false,
       DATABASE_URL: 'postgresql://switchyard:pw@db:5432/switchyard',
       SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
       REDIS_URL: 'rediss://redis:6380',
@@ -151,7 +153,7 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'S' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "S" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own setting DATABASE_URL; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_SECRET' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_SECRET" would cover the gateway\'s own setting SWITCHYARD_SECRET_KEYS; use a narrower prefix'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);

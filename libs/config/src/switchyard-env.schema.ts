@@ -90,6 +90,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_HTTP_MAX_CONNECTIONS: number;
   /** Serves GET /metrics without a token on this port (for Prometheus); on the public port it needs the admin token. */
   SWITCHYARD_METRICS_PORT?: number;
+  /** Start (and apply) even when `env:` references of switchyard.yaml do not resolve, with a warning per variable. */
+  SWITCHYARD_ALLOW_UNRESOLVED_ENV: boolean;
 }
 
 // The fields alone: zod refuses .pick() and .shape look-ups are clearer on a schema without refinements.
@@ -151,6 +153,8 @@ const switchyardEnvFields = z.object({
   // below the process's memory (and the common 1024-descriptor soft limit's neighbourhood).
   SWITCHYARD_HTTP_MAX_CONNECTIONS: envInteger(1).default(1024),
   SWITCHYARD_METRICS_PORT: envPort().optional(),
+  // Off: a missing variable stops the start naming it (issue 19; libs/config/src/env-refs).
+  SWITCHYARD_ALLOW_UNRESOLVED_ENV: envBoolean().default(false),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields
