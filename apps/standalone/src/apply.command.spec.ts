@@ -60,7 +60,7 @@ describe(runApplyCommand.name, () => {
     dir = await mkdtemp(join(tmpdir(), 'switchyard-apply-'));
     file = join(dir, 'switchyard.yaml');
     await writeFile(file, FILE);
-    Object.assign(process.env, { DATABASE_URL: dbUrl, REDIS_URL, ACME_KEY });
+    Object.assign(process.env, { DATABASE_URL: dbUrl, REDIS_URL, ACME_KEY, SWITCHYARD_UPSTREAM_OPENAI_KEY_1: 'sk-upstream-apply-spec' });
   });
   afterAll(async () => {
     process.env = saved;
@@ -75,8 +75,37 @@ describe(runApplyCommand.name, () => {
 
   const count = async (table: string) => Number((await sql<{ n: string }>(dbUrl, `SELECT count(*) AS n FROM ${table}`))[0]?.n);
 
+  it('stops before the database when an env: reference does not resolve, naming the variable and where', async () => {
+    delete process.env['SWITCHYARD_UPSTREAM_OPENAI_KEY_1'];
+    try {
+      await expect(runApplyCommand({ file, dryRun: false })).rejects.toThrow(
+        `${file}: environment variable SWITCHYARD_UPSTREAM_OPENAI_KEY_1 is not set (needed by providers[0].apiKeys[0])`,
+      );
+    } finally {
+      process.env['SWITCHYARD_UPSTREAM_OPENAI_KEY_1'] = 'sk-upstream-apply-spec';
+    }
+    expect(printed).toEqual([]);
+  });
+
+  it('with SWITCHYARD_ALLOW_UNRESOLVED_ENV, warns naming the variable and leaves an unresolvable tenant key out', async () => {
+    const warned: string[] = [];
+    jest.spyOn(console, 'warn').mockImplementation((line: string) => warned.push(line));
+    Object.assign(process.env, { SWITCHYARD_ALLOW_UNRESOLVED_ENV: 'true' });
+    delete process.env['ACME_KEY'];
+    try {
+      await runApplyCommand({ file, dryRun: true });
+    } finally {
+      Object.assign(process.env, { ACME_KEY });
+      delete process.env['SWITCHYARD_ALLOW_UNRESOLVED_ENV'];
+    }
+
+    expect(warned[0]).toBe(`warning: ${file}: environment variable ACME_KEY is not set (needed by tenants[0].keys[0].key)`);
+    expect(printed).toContain('+ tenant acme');
+    expect(printed.some((line) => line.startsWith('+ key '))).toBe(false);
+  });
+
   it('prints the diff of a dry run without writing anything or a secret', async () => {
-    await runApplyCommand(['apply', '-f', file, '--dry-run']);
+    await runApplyCommand({ file, dryRun: true });
 
     expect(printed).toContain('+ tenant acme');
     expect(printed).toContain('    rpm: 600');
@@ -99,7 +128,7 @@ describe(runApplyCommand.name, () => {
       );
       await replica.ready();
 
-      await runApplyCommand(['apply', '-f', file]);
+      await runApplyCommand({ file, dryRun: false });
 
       await expect(within(1000, both)).resolves.toBe('in time');
     } finally {
@@ -110,7 +139,7 @@ describe(runApplyCommand.name, () => {
   });
 
   it('reports everything unchanged when applied again', async () => {
-    await runApplyCommand(['apply', '-f', file]);
+    await runApplyCommand({ file, dryRun: false });
 
     expect(printed).toEqual(['0 changes, 5 unchanged']);
     expect(await count('audit_logs')).toBe(5);
@@ -122,10 +151,10 @@ describe(runApplyCommand.name, () => {
     const warned: string[] = [];
     jest.spyOn(console, 'warn').mockImplementation((line: string) => warned.push(line));
 
-    await expect(runApplyCommand(['apply', '-f', local, '--dry-run'])).rejects.toThrow(`${local}: providers[0].baseUrl: a private address is refused unless SWITCHYARD_OUTBOUND_ALLOW_PRIVATE=true`);
+    await expect(runApplyCommand({ file: local, dryRun: true })).rejects.toThrow(`${local}: providers[0].baseUrl: a private address is refused unless SWITCHYARD_OUTBOUND_ALLOW_PRIVATE=true`);
     Object.assign(process.env, { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' });
     try {
-      await runApplyCommand(['apply', '-f', local, '--dry-run']);
+      await runApplyCommand({ file: local, dryRun: true });
     } finally {
       delete process.env['SWITCHYARD_OUTBOUND_ALLOW_HTTP'];
       delete process.env['SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'];

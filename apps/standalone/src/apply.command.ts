@@ -1,6 +1,7 @@
-import { loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings } from '@switchyard/config';
+import { enforceEnvReferences, loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, withoutUnresolvedTenantKeys } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, type ConfigChange, type ConfigEntity } from '@switchyard/db';
 import { createConfigChangeBus, type ConfigChangeBus, type ConfigTopic } from '@switchyard/queue';
+import type { ApplyOptions } from './cli/cli-handlers.types';
 import { formatConfigChanges } from './config-diff.format';
 
 /** Which replica caches an entity lives in: auth holds tenants and keys, the router the catalogue. */
@@ -18,13 +19,15 @@ const TOPIC_OF = {
  * printed as a field-level diff. After a real apply, running replicas are told to reload
  * (REDIS_URL); without Redis they pick the changes up on their refresh timer.
  */
-export async function runApplyCommand(args: string[]): Promise<void> {
-  const fileIndex = args.findIndex((a) => a === '-f' || a === '--file');
-  const file = fileIndex >= 0 ? args[fileIndex + 1] : undefined;
-  if (!file) throw new Error('usage: switchyard apply -f switchyard.yaml [--dry-run]');
-  const dryRun = args.includes('--dry-run');
+export async function runApplyCommand({ file, dryRun }: ApplyOptions): Promise<number> {
   const env = loadSwitchyardEnv();
-  const config = await loadConfigFile(file, { outbound: outboundPolicyOf(env) });
+  const loaded = await loadConfigFile(file, { outbound: outboundPolicyOf(env) });
+  // Every env: reference must resolve here too (issue 19): a cluster's adapters read upstream keys
+  // by the same names, and a tenant key that does not resolve cannot be hashed. The admin token
+  // is the serving process's business.
+  const allowUnresolved = env.SWITCHYARD_ALLOW_UNRESOLVED_ENV;
+  for (const warning of enforceEnvReferences(loaded, file, { allowUnresolved, skipAdminToken: true })) console.warn(`warning: ${warning}`);
+  const config = allowUnresolved ? withoutUnresolvedTenantKeys(loaded) : loaded;
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
   let changes: ConfigChange[];
   try {
@@ -36,7 +39,7 @@ export async function runApplyCommand(args: string[]): Promise<void> {
     await db.close();
   }
   for (const line of formatConfigChanges(changes, { dryRun })) console.log(line);
-  if (dryRun || !env.REDIS_URL) return;
+  if (dryRun || !env.REDIS_URL) return 0;
   const bus = createConfigChangeBus(env.REDIS_URL);
   try {
     await announceConfigChanges(changes, bus);
@@ -46,6 +49,7 @@ export async function runApplyCommand(args: string[]): Promise<void> {
   } finally {
     await bus.close();
   }
+  return 0;
 }
 
 /** Publishes each topic that the changes concern, once; publish only after the commit. */

@@ -5,7 +5,7 @@ import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyard
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { startTracing } from '@switchyard/telemetry';
-import { runApplyCommand } from './apply.command';
+import { runStandaloneCli } from './cli/standalone.cli';
 import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
 import { withBaselineWasmTier } from './startup-wasm.tier';
@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   const env = loadSwitchyardEnv();
   const tracing = await startTracing('switchyard');
   const outbound = outboundPolicyOf(env);
-  const { config, source } = await loadStartupConfig(env.SWITCHYARD_CONFIG, outbound);
+  const { config, source } = await loadStartupConfig(env);
   // The environment wins over the file's reference, as for every other setting.
   const adminToken = env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined);
   if (adminToken !== undefined && [...adminToken].length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError([`${source}: server.adminToken: ${adminTokenTooShort(adminToken)}`]);
@@ -56,8 +56,5 @@ async function bootstrap(): Promise<void> {
   });
 }
 
-const run = process.argv[2] === 'apply' ? runApplyCommand(process.argv.slice(3)) : withBaselineWasmTier(bootstrap);
-run.catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// The switchyard command (cli/): `serve`, or no arguments at all, runs bootstrap.
+runStandaloneCli(process.argv.slice(2), () => withBaselineWasmTier(bootstrap));

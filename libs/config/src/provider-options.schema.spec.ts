@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { OPENAI_VENDORS } from '@switchyard/providers';
 import { ConfigError } from './config.error';
 import { parseConfig } from './switchyard-config.loader';
@@ -34,5 +36,35 @@ describe('providers[].options', () => {
     expect(problemsOf("type: azure-openai, options: { apiVersion: '2024-12-01-preview', defaultMaxTokens: 4096, beta: true }")).toEqual([]);
     expect(problemsOf("type: azure-openai, options: { apiVersion: '' }")).toEqual(['switchyard.yaml: providers[0].options.apiVersion: must not be empty']);
     expect(problemsOf('type: gemini, options: { thinking: [a] }')).toEqual(['switchyard.yaml: providers[0].options.thinking: expected a string, number or boolean']);
+  });
+});
+
+describe('switchyard.example.yaml provider examples', () => {
+  const EXAMPLE = join(__dirname, '..', '..', '..', 'switchyard.example.yaml');
+
+  it('holds one valid commented-out provider per type, vendor profiles included', async () => {
+    const text = await readFile(EXAMPLE, 'utf8');
+    const start = text.indexOf('  # One provider per type');
+    const end = text.indexOf('\nmodels:');
+    // Uncomment the YAML lines of the examples (`- id:` and their indented fields), not the prose.
+    const providers = text
+      .slice(start, end)
+      .split('\n')
+      .flatMap((line) => {
+        const body = /^ {2}# (.*)$/.exec(line)?.[1];
+        return body !== undefined && (body.startsWith('- id:') || body.startsWith('  ')) ? [`  ${body}`] : [];
+      });
+    const config = parseConfig(`providers:\n${providers.join('\n')}\n`, 'example', { outbound: { envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: true, allowPrivate: true } });
+
+    expect(config.providers.map((p) => [p.type, p.options?.['vendor']])).toEqual([
+      ['openai', undefined],
+      ['azure-openai', undefined],
+      ['anthropic', undefined],
+      ['gemini', undefined],
+      ['openai-compatible', 'deepseek'],
+      ['openai-compatible', 'qwen'],
+      ['openai-compatible', 'vllm'],
+    ]);
+    expect(config.providers[1]?.options?.['apiVersion']).toBe('2024-12-01-preview');
   });
 });

@@ -36,7 +36,7 @@ describe('env: references of switchyard.yaml', () => {
   });
 
   it('leaves the admin token out when SWITCHYARD_ADMIN_TOKEN replaces it', () => {
-    expect(envReferencesOf(config, { adminTokenFromEnv: true }).map((r) => r.path)).not.toContain('server.adminToken');
+    expect(envReferencesOf(config, { skipAdminToken: true }).map((r) => r.path)).not.toContain('server.adminToken');
   });
 
   it('counts an empty variable as unresolved', () => {

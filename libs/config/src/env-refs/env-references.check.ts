@@ -20,16 +20,16 @@ export interface EnvReferenceOptions {
   /** Where `env:NAME` is read; the process's environment by default. */
   env?: NodeJS.ProcessEnv;
   /**
-   * SWITCHYARD_ADMIN_TOKEN is set, so `server.adminToken` is not read (the environment wins)
-   * and its reference needs no variable.
+   * `server.adminToken` is not read, so its reference needs no variable: SWITCHYARD_ADMIN_TOKEN
+   * is set (the environment wins), or the command (apply) has no admin API.
    */
-  adminTokenFromEnv?: boolean;
+  skipAdminToken?: boolean;
 }
 
 /** Every `env:` reference in the file, in file order: the admin token, upstream keys, tenant keys. */
-export function envReferencesOf(config: SwitchyardConfig, options: Pick<EnvReferenceOptions, 'adminTokenFromEnv'> = {}): EnvReference[] {
+export function envReferencesOf(config: SwitchyardConfig, options: Pick<EnvReferenceOptions, 'skipAdminToken'> = {}): EnvReference[] {
   const refs: { ref: string; path: PropertyKey[] }[] = [];
-  if (config.server.adminToken !== undefined && !options.adminTokenFromEnv) refs.push({ ref: config.server.adminToken, path: ['server', 'adminToken'] });
+  if (config.server.adminToken !== undefined && !options.skipAdminToken) refs.push({ ref: config.server.adminToken, path: ['server', 'adminToken'] });
   config.providers.forEach((provider, i) => provider.apiKeys.forEach((ref, j) => refs.push({ ref, path: ['providers', i, 'apiKeys', j] })));
   config.tenants.forEach((tenant, i) => tenant.keys.forEach(({ key }, j) => refs.push({ ref: key, path: ['tenants', i, 'keys', j, 'key'] })));
   return refs.flatMap(({ ref, path }) => {

@@ -1,0 +1,40 @@
+import { runApplyCommand } from '../apply.command';
+import type { CliHandlers, CliOutput } from './cli-handlers.types';
+import { runCli } from './cli.program';
+import { runKeysCreate, runKeysRevoke, runKeysRotate } from './keys.command';
+import { runPricesImport } from './prices-import.command';
+import { runValidateCommand } from './validate.command';
+
+const PROCESS_OUTPUT: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/**
+ * The `switchyard` command of the standalone bundle: parses argv, runs one command, sets the
+ * exit code. `serve` is given by main.ts (its bootstrap); after it the process stays up
+ * serving. A command that fails prints its message (a ConfigError: one problem per line) and
+ * exits 1; a wrong command line has already printed its help and exits 2.
+ */
+export function runStandaloneCli(argv: readonly string[], serve: () => Promise<void>, output: CliOutput = PROCESS_OUTPUT): void {
+  const handlers: CliHandlers = {
+    serve: async () => {
+      await serve();
+      return 0;
+    },
+    apply: (options) => runApplyCommand(options),
+    validate: (options) => runValidateCommand(options, output),
+    pricesImport: (options) => runPricesImport(options, output),
+    keysCreate: (options) => runKeysCreate(options, output),
+    keysRevoke: (options) => runKeysRevoke(options, output),
+    keysRotate: (options) => runKeysRotate(options, output),
+  };
+  runCli(argv, handlers, output).then(
+    (code) => {
+      // Exit at once only on failure: a served gateway keeps running, and a finished command
+      // exits by itself once its connections are closed.
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      output.err(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
