@@ -42,7 +42,8 @@ export async function runPricesImport(options: PricesImportOptions, output: CliO
       output.out(`= price ${row.model} unchanged\n`);
       continue;
     }
-    if (!options.dryRun) await client.post(`${modelPath(row.model)}/prices`, row);
+    const { model, ...price } = row;
+    if (!options.dryRun) await client.post(`${modelPath(model)}/prices`, price);
     added += 1;
     output.out(`+ price ${row.model}: ${describePrice(row)}\n`);
   }
