@@ -27,6 +27,8 @@ export class AdmittedCall<D, P> {
     readonly res: ServerResponse,
     readonly parsed: P,
     readonly admission: Admission,
+    /** The public model asked for (the access line's). */
+    readonly model: string,
   ) {}
 
   get signal(): AbortSignal {

@@ -1,4 +1,5 @@
 import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
+import type { AccessLog } from './access-log';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { ChatPipeline, type IncomingCall } from './chat-pipeline.service';
@@ -8,9 +9,9 @@ import { RequestLimits } from './request-limits';
 // For the ChatPipeline specs: a pipeline over given ports, and one request served through it
 // without a server (the answer's status, headers and body are read off the response).
 
-/** A pipeline for region eu with the default request limits. */
-export function pipelineOf(auth: AuthPort, router: RouterPort, usage: UsageSink): ChatPipeline {
-  return new ChatPipeline(auth, router, usage, { region: 'eu', limits: new RequestLimits({ maxEmbedInputs: 2048, maxRequestTokens: 20_000_000 }) });
+/** A pipeline for region eu with the default request limits (and access lines to `accessLog`). */
+export function pipelineOf(auth: AuthPort, router: RouterPort, usage: UsageSink, accessLog?: AccessLog): ChatPipeline {
+  return new ChatPipeline(auth, router, usage, { region: 'eu', limits: new RequestLimits({ maxEmbedInputs: 2048, maxRequestTokens: 20_000_000 }), accessLog });
 }
 
 export interface ServedAnswer {
@@ -30,7 +31,7 @@ export async function serveThrough(sut: ChatPipeline, url: string, body: string,
     written = chunk;
     return res;
   }) as typeof res.end;
-  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers, query, body, clientIp: '127.0.0.1', traceId: undefined };
+  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers, query, body, clientIp: '127.0.0.1', traceId: undefined, receivedAt: Date.now() };
   await sut.serve(route, call, res, 'key-hash');
   return { status: res.statusCode, headers: res.getHeaders(), body: JSON.parse(written) as Record<string, unknown> };
 }

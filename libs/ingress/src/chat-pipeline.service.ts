@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, USAGE_SINK } from '@switchyard/ir';
-import type { AuthPort, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, UsageSink } from '@switchyard/ir';
+import type { AuthPort, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, UsageEvent, UsageSink } from '@switchyard/ir';
 import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
+import type { AccessLog } from './access-log';
 import { AdmittedCall, type Admission } from './admitted-call';
 import { CACHE_HEADER } from './answer-headers';
 import { ChatOperation } from './chat.operation';
@@ -34,6 +35,8 @@ export interface IngressOptions {
   clientAddress?: ClientAddressResolver;
   /** Size ceilings checked before admission (embeddings inputs, tokens per request). */
   limits: RequestLimits;
+  /** One line per request where it ends; undefined when SWITCHYARD_ACCESS_LOG is off. */
+  accessLog?: AccessLog;
 }
 
 const NOT_ADMITTED: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
@@ -74,10 +77,17 @@ export class ChatPipeline {
     try {
       const pass = this.checkKey(route, call);
       if (typeof pass === 'string') return pass;
-      return pass.catch((err: unknown) => answerFailure(route.dialect, res, call.requestId, err, this.log));
+      return pass.catch((err: unknown) => this.refuse(route, call, res, err));
     } catch (err) {
-      return answerFailure(route.dialect, res, call.requestId, err, this.log);
+      return this.refuse(route, call, res, err);
     }
+  }
+
+  /** A request refused before its body was read: answered, and its access line written. */
+  private refuse(route: DataRoute, call: IncomingCall, res: ServerResponse, err: unknown): undefined {
+    answerFailure(route.dialect, res, call.requestId, err, this.log);
+    this.options.accessLog?.write(call, res, route.op, route.dialect.id);
+    return undefined;
   }
 
   /** The key's hash once the key gate passed it; throws the refusal. */
@@ -107,7 +117,7 @@ export class ChatPipeline {
       case 'embed':
         return this.admitAndRun(this.embed, route.dialect, route.path, call, res, keyHash);
       case 'reject':
-        answerFailure(route.dialect, res, call.requestId, route.error, this.log);
+        this.refuse(route, call, res, route.error);
         return Promise.resolve();
     }
   }
@@ -123,26 +133,27 @@ export class ChatPipeline {
       const request = op.irRequest(parsed);
       const admission = await this.admit(dialect, call, keyHash, request.model ?? '', res, op.size(parsed));
       request.meta = this.metaOf(call, admission.principal, dialect, request.meta);
-      admitted = new AdmittedCall(dialect, call, res, parsed, admission);
+      admitted = new AdmittedCall(dialect, call, res, parsed, admission, request.model ?? '');
       admitted.tracker = op.meter(admitted);
       admitted.watchClose();
       await op.run(admitted);
     } catch (err) {
       answerFailure(dialect, res, call.requestId, err, this.log);
     } finally {
-      if (admitted) this.settle(admitted);
+      const event = admitted ? this.settle(admitted) : undefined;
+      this.options.accessLog?.write(call, res, op.operation, dialect.id, admitted, event);
     }
   }
 
   /** Exactly one usage event for a metered request (and one per hedge that lost its race); the quota hold settled on every path. */
-  private settle(admitted: AdmittedCall<unknown, unknown>): void {
+  private settle(admitted: AdmittedCall<unknown, unknown>): UsageEvent | undefined {
     admitted.unwatchClose();
     const hold = admitted.admission.hold;
     const tracker = admitted.tracker;
     if (!tracker) {
       if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId, admitted.admission.principal.keyId);
       hold?.settle(undefined);
-      return;
+      return undefined;
     }
     const event = tracker.finish(admitted.signal.aborted, admitted.res.statusCode);
     if (TRACING.on) annotateRequestSpan(event, admitted.admission.principal.tenantId, admitted.admission.principal.keyId);
@@ -150,6 +161,7 @@ export class ChatPipeline {
     this.usage.publish(event);
     for (const lost of hedgeLosses) this.usage.publish(lost);
     hold?.settle(event, hedgeLosses);
+    return event;
   }
 
   /**
@@ -162,6 +174,7 @@ export class ChatPipeline {
     } catch (err) {
       answerFailure(dialect, res, call.requestId, err, this.log);
     }
+    this.options.accessLog?.write(call, res, 'models', dialect.id);
   }
 
   /**

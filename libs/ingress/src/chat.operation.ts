@@ -12,6 +12,8 @@ type Chat = AdmittedCall<ChatDialect, ChatRequest>;
 
 /** POST /v1/chat/completions, /v1/messages, :generateContent, :streamGenerateContent — routed, rendered as JSON or SSE, metered. */
 export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, PathParams> {
+  readonly operation = 'chat';
+
   constructor(
     private readonly router: RouterPort,
     private readonly limits: RequestLimits,

@@ -12,6 +12,8 @@ const ESTIMATED: Record<string, string> = { [ESTIMATED_HEADER]: 'estimated' };
 
 /** POST /v1/messages/count_tokens, :countTokens — admitted like a chat request, not metered. */
 export class CountTokensOperation implements DataOperation<CountTokensDialect, ChatRequest, PathParams> {
+  readonly operation = 'count';
+
   constructor(private readonly router: RouterPort) {}
 
   parse(dialect: CountTokensDialect, body: unknown, path: PathParams): ChatRequest {

@@ -12,6 +12,8 @@ type Embed = AdmittedCall<EmbedDialect, ParsedEmbed>;
 
 /** POST /v1/embeddings, :embedContent, :batchEmbedContents — one usage event, like chat. */
 export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, PathParams & { batch?: boolean }> {
+  readonly operation = 'embed';
+
   constructor(
     private readonly router: RouterPort,
     private readonly limits: RequestLimits,

@@ -11,8 +11,10 @@ export interface IncomingCall {
   query: Record<string, unknown> | undefined;
   body: string | undefined;
   clientIp: string;
-  /** The trace id of this request's server span when its trace is recorded (docs/architecture.md §9, Traces); else undefined. */
+  /** The request's trace id when tracing is on (set by the tracing wiring), for the access line. */
   traceId: string | undefined;
+  /** When the request arrived (epoch ms), for the access line's duration. */
+  receivedAt: number;
 }
 
 /**
@@ -31,5 +33,6 @@ export function incomingCall(req: IncomingMessage, res: ServerResponse): Incomin
     body: undefined,
     clientIp: req.socket.remoteAddress ?? '',
     traceId: undefined,
+    receivedAt: Date.now(),
   };
 }

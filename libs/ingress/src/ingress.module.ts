@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_PORT, AuthPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
+import { AccessLog, type AccessSink } from './access-log';
 import { ADMIN_TOKEN, AdminRoutingController } from './admin-routing.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
 import { clientAddressResolver } from './client-address';
@@ -20,6 +21,8 @@ export interface IngressPorts {
   adminToken?: string;
   /** Size ceilings per request, from SWITCHYARD_MAX_EMBED_INPUTS and SWITCHYARD_MAX_REQUEST_TOKENS. */
   limits: RequestLimitSettings;
+  /** Where the access lines go (one per request); none when unset. */
+  accessLog?: AccessSink;
 }
 
 @Module({})
@@ -35,7 +38,12 @@ export class IngressModule {
         ChatPipeline,
         {
           provide: INGRESS_OPTIONS,
-          useValue: { region: ports.region, clientAddress: clientAddressResolver(ports.trustedProxies), limits: new RequestLimits(ports.limits) },
+          useValue: {
+            region: ports.region,
+            clientAddress: clientAddressResolver(ports.trustedProxies),
+            limits: new RequestLimits(ports.limits),
+            accessLog: ports.accessLog && new AccessLog(ports.accessLog),
+          },
         },
         { provide: AUTH_PORT, useValue: ports.auth },
         { provide: ROUTER_PORT, useValue: ports.router },

@@ -1,0 +1,66 @@
+import { Dialect, type Principal, type UsageEvent } from '@switchyard/ir';
+import type { ServerResponse } from 'node:http';
+import type { IncomingCall } from './incoming-call';
+
+/** What the request asked for: a data-path operation (as its route names it) or a model list. */
+export type AccessOperation = 'chat' | 'count' | 'embed' | 'reject' | 'models';
+
+/** Where access lines go: the process's pino logger (a child of it), or a test's. */
+export interface AccessSink {
+  info(line: object, msg: string): void;
+}
+
+/** What an admitted request adds to its line: who it was for and the model it asked for. */
+export interface AccessAdmitted {
+  readonly admission: { readonly principal: Principal };
+  readonly model: string;
+}
+
+const DIALECT_NAMES: Readonly<Record<Dialect, string>> = {
+  [Dialect.DIALECT_UNSPECIFIED]: 'unspecified',
+  [Dialect.DIALECT_OPENAI]: 'openai',
+  [Dialect.DIALECT_ANTHROPIC]: 'anthropic',
+  [Dialect.DIALECT_GEMINI]: 'gemini',
+};
+
+export const ACCESS_MESSAGE = 'access';
+
+/**
+ * One line per request at the ingress, written where the request ends (issue 13): ids (ours,
+ * the caller's, the trace's), who (tenant and key id — never the key), what (dialect,
+ * operation, model), where it went (provider, deployment, attempts, cache), and how it ended
+ * (status, tokens, duration). Nothing from the body, no header, no query string.
+ *
+ * Hot path: the line is the one object a request allocates here; pino serialises it and
+ * appends it to the process's asynchronous stdout buffer. Fields a request does not have are
+ * left undefined, which pino leaves out of the JSON.
+ */
+export class AccessLog {
+  constructor(private readonly sink: AccessSink) {}
+
+  write(call: IncomingCall, res: ServerResponse, operation: AccessOperation, dialect: Dialect, admitted?: AccessAdmitted, event?: UsageEvent): void {
+    const principal = admitted?.admission.principal;
+    const usage = event?.usage;
+    this.sink.info(
+      {
+        requestId: call.requestId,
+        clientRequestId: call.clientRequestId,
+        traceId: call.traceId,
+        tenantId: principal?.tenantId,
+        keyId: principal?.keyId,
+        dialect: DIALECT_NAMES[dialect],
+        operation,
+        model: admitted?.model,
+        provider: event?.providerId || undefined,
+        deployment: event?.deploymentId || undefined,
+        status: event?.httpStatus ?? res.statusCode,
+        tokensIn: usage?.inputTokens,
+        tokensOut: usage?.outputTokens,
+        durationMs: Date.now() - call.receivedAt,
+        attempts: event?.attempts,
+        cacheHit: event?.cacheHit,
+      },
+      ACCESS_MESSAGE,
+    );
+  }
+}
