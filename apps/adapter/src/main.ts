@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
-import { startTracing } from '@switchyard/telemetry';
+import { installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { AdapterServiceDefinition } from '@switchyard/ir';
 import { AdapterAppModule } from './adapter-app.module';
@@ -10,6 +10,7 @@ import { AdapterAppModule } from './adapter-app.module';
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   const family = env.ADAPTER_PROVIDER ?? 'openai';
+  const logs = installProcessLogs({ service: `adapter-${family}`, region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing(`switchyard-adapter-${family}`);
   const health = new GrpcHealthService([AdapterServiceDefinition.fullName]);
   await runGrpcMicroservice(AdapterAppModule.forRoot(env, health), {
@@ -18,8 +19,8 @@ async function main(): Promise<void> {
     port: env.GRPC_PORT ?? 50053,
     services: [AdapterServiceDefinition],
     health,
-    logLevel: env.LOG_LEVEL,
     afterClose: () => tracing.shutdown(),
+    logger: logs.nest,
   });
 }
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
-import { startTracing } from '@switchyard/telemetry';
+import { installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { AuthServiceDefinition } from '@switchyard/ir';
 import { AuthAppModule } from './auth-app.module';
@@ -9,6 +9,7 @@ import { AuthAppModule } from './auth-app.module';
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   // First: spans made while the service starts would otherwise go nowhere.
+  const logs = installProcessLogs({ service: 'auth', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard-auth');
   const health = new GrpcHealthService([AuthServiceDefinition.fullName]);
   await runGrpcMicroservice(AuthAppModule.forRoot(env, health), {
@@ -17,8 +18,8 @@ async function main(): Promise<void> {
     port: env.GRPC_PORT ?? 50051,
     services: [AuthServiceDefinition],
     health,
-    logLevel: env.LOG_LEVEL,
     afterClose: () => tracing.shutdown(),
+    logger: logs.nest,
   });
 }
 

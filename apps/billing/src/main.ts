@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
-import { startTracing } from '@switchyard/telemetry';
+import { installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { BillingServiceDefinition } from '@switchyard/ir';
 import { BillingAppModule } from './billing-app.module';
@@ -9,6 +9,7 @@ import { BillingAppModule } from './billing-app.module';
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   // First: spans made while the service starts would otherwise go nowhere.
+  const logs = installProcessLogs({ service: 'billing', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard-billing');
   const health = new GrpcHealthService([BillingServiceDefinition.fullName]);
   await runGrpcMicroservice(BillingAppModule.forRoot(env, health), {
@@ -17,8 +18,8 @@ async function main(): Promise<void> {
     port: env.GRPC_PORT ?? 50055,
     services: [BillingServiceDefinition],
     health,
-    logLevel: env.LOG_LEVEL,
     afterClose: () => tracing.shutdown(),
+    logger: logs.nest,
   });
 }
 

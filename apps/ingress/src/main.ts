@@ -7,13 +7,14 @@ import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { startIngressApp } from '@switchyard/ingress';
 import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
-import { startTracing } from '@switchyard/telemetry';
+import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 
 const READY_WAIT_MS = 1000;
 
 // Cluster ingress: the public REST edge; auth and router over gRPC, usage onto the BullMQ queue.
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
+  const logs = installProcessLogs({ service: 'ingress', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard-ingress');
   const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
   const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
@@ -41,8 +42,19 @@ async function main(): Promise<void> {
     maxBodyBytes: env.MAX_BODY_BYTES,
     http: httpServerSettings(env),
     metricsPort: env.SWITCHYARD_METRICS_PORT,
-    logLevel: env.LOG_LEVEL,
-    describe: `cluster ingress; auth ${env.AUTH_GRPC_URL}, router ${env.ROUTER_GRPC_URL}; admin API ${admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)'}`,
+    logs,
+    accessLog: env.SWITCHYARD_ACCESS_LOG,
+    summary: {
+      mode: 'cluster ingress',
+      external: {
+        auth: addressOf(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL)),
+        router: addressOf(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL)),
+        redis: addressOf(requireEnv('REDIS_URL', env.REDIS_URL)),
+        ...(env.BILLING_GRPC_URL ? { billing: addressOf(env.BILLING_GRPC_URL) } : {}),
+        ...(admin && env.DATABASE_URL ? { database: `postgres ${addressOf(env.DATABASE_URL)}` } : {}),
+        'admin API': admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)',
+      },
+    },
     close: async () => {
       await usage.close();
       await admin?.close();

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadSwitchyardEnv } from '@switchyard/config';
-import { startTracing } from '@switchyard/telemetry';
+import { installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { GrpcHealthService, runGrpcMicroservice } from '@switchyard/grpc';
 import { RouterServiceDefinition } from '@switchyard/ir';
 import { RouterAppModule } from './router-app.module';
@@ -9,6 +9,7 @@ import { RouterAppModule } from './router-app.module';
 async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   // First: spans made while the service starts would otherwise go nowhere.
+  const logs = installProcessLogs({ service: 'router', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard-router');
   const health = new GrpcHealthService([RouterServiceDefinition.fullName]);
   await runGrpcMicroservice(RouterAppModule.forRoot(env, health), {
@@ -17,8 +18,8 @@ async function main(): Promise<void> {
     port: env.GRPC_PORT ?? 50052,
     services: [RouterServiceDefinition],
     health,
-    logLevel: env.LOG_LEVEL,
     afterClose: () => tracing.shutdown(),
+    logger: logs.nest,
   });
 }
 

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
-import { startTracing } from '@switchyard/telemetry';
+import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
@@ -14,10 +14,13 @@ import { withBaselineWasmTier } from './startup-wasm.tier';
 // (docs/architecture.md §6).
 async function bootstrap(): Promise<void> {
   const env = loadSwitchyardEnv();
+  const logs = installProcessLogs({ service: 'standalone', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard');
   const outbound = outboundPolicyOf(env);
   const { config, source } = await loadStartupConfig(env);
   // The environment wins over the file's reference, as for every other setting.
+  const region = env.SWITCHYARD_REGION ?? config.server.region ?? '';
+  if (!env.SWITCHYARD_REGION && region) logs.root.setBindings({ region });
   const adminToken = env.SWITCHYARD_ADMIN_TOKEN ?? (config.server.adminToken ? resolveSecret(config.server.adminToken) : undefined);
   if (adminToken !== undefined && [...adminToken].length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError([`${source}: server.adminToken: ${adminTokenTooShort(adminToken)}`]);
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
@@ -34,7 +37,7 @@ async function bootstrap(): Promise<void> {
       router: services.router,
       usage: services.usage,
       readiness: [],
-      region: env.SWITCHYARD_REGION ?? config.server.region ?? '',
+      region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),
       adminToken,
@@ -46,8 +49,19 @@ async function bootstrap(): Promise<void> {
     maxBodyBytes: env.MAX_BODY_BYTES,
     http: httpServerSettings(env),
     metricsPort: env.SWITCHYARD_METRICS_PORT,
-    logLevel: env.LOG_LEVEL,
-    describe: `standalone; config ${source} (${changed} changes applied), database ${db.kind}, queue ${services.queueKind}`,
+    logs,
+    accessLog: env.SWITCHYARD_ACCESS_LOG,
+    summary: {
+      mode: 'standalone',
+      config: `${source} (${changed} changes applied)`,
+      models: config.models.map((m) => m.name),
+      external: {
+        database: env.DATABASE_URL ? `postgres ${addressOf(env.DATABASE_URL)}` : `pglite ${env.SWITCHYARD_DATA_DIR}/pglite`,
+        redis: env.REDIS_URL ? addressOf(env.REDIS_URL) : 'none (in-memory limits, cache and queue)',
+        queue: services.queueKind,
+        'admin API': adminToken ? 'on' : 'off',
+      },
+    },
     close: async () => {
       await services.close();
       await db.close();

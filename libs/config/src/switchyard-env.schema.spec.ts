@@ -38,6 +38,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS: 30_000,
       SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: 75_000,
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 1024,
+      SWITCHYARD_ACCESS_LOG: true,
     });
   });
 
@@ -75,6 +76,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
       SWITCHYARD_HTTP_MAX_CONNECTIONS: '500',
       SWITCHYARD_METRICS_PORT: '9464',
+      SWITCHYARD_ACCESS_LOG: 'false',
     });
 
     expect(env).toEqual({
@@ -111,6 +113,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 500,
       SWITCHYARD_METRICS_PORT: 9464,
+      SWITCHYARD_ACCESS_LOG: false,
     });
   });
 
@@ -153,7 +156,7 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'S' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "S" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own setting DATABASE_URL; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_SECRET' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_SECRET" would cover the gateway\'s own setting SWITCHYARD_SECRET_KEYS; use a narrower prefix'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ACCESS_LOG, SWITCHYARD_ALLOW_UNRESOLVED_ENV; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);

@@ -92,6 +92,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_METRICS_PORT?: number;
   /** Start (and apply) even when `env:` references of switchyard.yaml do not resolve, with a warning per variable. */
   SWITCHYARD_ALLOW_UNRESOLVED_ENV: boolean;
+  /** Logs (issue 13): one access line per request at the ingress; on by default. */
+  SWITCHYARD_ACCESS_LOG: boolean;
 }
 
 // The fields alone: zod refuses .pick() and .shape look-ups are clearer on a schema without refinements.
@@ -155,6 +157,8 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_METRICS_PORT: envPort().optional(),
   // Off: a missing variable stops the start naming it (issue 19; libs/config/src/env-refs).
   SWITCHYARD_ALLOW_UNRESOLVED_ENV: envBoolean().default(false),
+  // Logs (issue 13): off leaves the ingress's per-request lines out (a proxy in front may log them).
+  SWITCHYARD_ACCESS_LOG: envBoolean().default(true),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields

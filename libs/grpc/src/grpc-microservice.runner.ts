@@ -1,4 +1,4 @@
-import { type DynamicModule, type INestMicroservice, Logger } from '@nestjs/common';
+import { type DynamicModule, type INestMicroservice, Logger, type LoggerService } from '@nestjs/common';
 import { nestLogLevels, type LogLevel } from '@switchyard/config';
 import { NestFactory } from '@nestjs/core';
 import { onShutdownSignal } from '@switchyard/shared';
@@ -10,6 +10,8 @@ export interface GrpcMicroserviceOptions extends GrpcHostTransportOptions {
   readonly logLevel?: LogLevel;
   /** Runs last on the way out, after the app closed (the tracing SDK's flush). */
   readonly afterClose?: () => Promise<void>;
+  /** The process's logger (installProcessLogs in main); without it, Nest's own at `logLevel`. */
+  readonly logger?: LoggerService;
 }
 
 export interface GrpcMicroservice {
@@ -24,7 +26,7 @@ export interface GrpcMicroservice {
  */
 export async function createGrpcMicroservice(module: DynamicModule, options: GrpcMicroserviceOptions): Promise<GrpcMicroservice> {
   const transport = new GrpcHostTransport(options);
-  const app = await NestFactory.createMicroservice(module, { strategy: transport, logger: nestLogLevels(options.logLevel ?? 'info') });
+  const app = await NestFactory.createMicroservice(module, { strategy: transport, logger: options.logger ?? nestLogLevels(options.logLevel ?? 'info') });
   app.useGlobalFilters(new GrpcPassthroughFilter());
   // init runs the providers' bootstrap hooks (the first health round) before the port opens;
   // listen alone would only register the handlers.

@@ -1,8 +1,8 @@
-import { Logger, type DynamicModule } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { nestLogLevels, type LogLevel } from '@switchyard/config';
 import { onShutdownSignal } from '@switchyard/shared';
+import { type ProcessLogs, type StartupSummary, startupMessage } from '@switchyard/telemetry';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
 import { answerClientError } from './client-error.handler';
@@ -21,21 +21,25 @@ export interface IngressAppOptions {
   http: EdgeHttpLimits;
   /** Serves GET /metrics without a token on this port (on `port` it needs the admin token). */
   metricsPort?: number;
-  logLevel: LogLevel;
+  /** The process's logging (installProcessLogs, called first in main). */
+  logs: ProcessLogs;
+  /** One access line per request (SWITCHYARD_ACCESS_LOG). */
+  accessLog: boolean;
   /** Further Nest modules served by the same HTTP server (the admin API, mounted by the app). */
   imports?: DynamicModule[];
-  /** Appended to the "listening on" line: what this process runs with. */
-  describe: string;
+  /** The start-up line's content besides where it listens: mode, config, models, what is external. */
+  summary: Omit<StartupSummary, 'listen'>;
   /** Releases the process's other resources after the HTTP server drained. */
   close(): Promise<void>;
 }
 
 /** Starts the public HTTP edge and wires graceful shutdown (SIGTERM/SIGINT → drain → exit 0). */
 export async function startIngressApp(o: IngressAppOptions): Promise<NestFastifyApplication> {
-  const log = new Logger('Switchyard');
+  const log = o.logs.root;
+  const accessLog = o.accessLog ? log.child({ kind: 'access' }) : undefined;
   const hot = new HotRoutes(o.maxBodyBytes);
   const app = await NestFactory.create<NestFastifyApplication>(
-    IngressModule.forRoot(o.ports, o.imports),
+    IngressModule.forRoot({ ...o.ports, accessLog }, o.imports),
     new FastifyAdapter({
       bodyLimit: o.maxBodyBytes,
       return503OnClosing: true,
@@ -53,20 +57,21 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
         return server;
       },
     }),
-    { bodyParser: false, logger: nestLogLevels(o.logLevel) },
+    { bodyParser: false, logger: o.logs.nest },
   );
   configureHttp(app, o.maxBodyBytes);
   hot.attach(app.get(ChatPipeline));
   await app.listen(o.port, o.host);
-  log.log(`listening on http://${o.host}:${o.port} — ${o.describe}`);
   let metrics: MetricsServer | undefined;
   if (o.metricsPort !== undefined) {
     metrics = new MetricsServer(o.ports.router);
     await metrics.listen(o.metricsPort, o.host);
-    log.log(`metrics on http://${o.host}:${o.metricsPort}/metrics`);
   }
+  const listen = [`http://${o.host}:${o.port}`, ...(o.metricsPort === undefined ? [] : [`http://${o.host}:${o.metricsPort}/metrics`])];
+  const summary: StartupSummary = { ...o.summary, listen };
+  log.info({ startup: summary }, startupMessage(summary));
   onShutdownSignal(async (signal) => {
-    log.log(`${signal}: draining`);
+    log.info(`${signal}: draining`);
     await metrics?.close();
     await app.close();
     await o.close();
