@@ -8,6 +8,7 @@ import { ProviderSimulator } from '@switchyard/testing';
 import { AdminClient } from './support/admin-client';
 import { RunningApp, freePort, startApp, waitForReady } from './support/process-harness';
 import { createTestDatabase } from './support/postgres-harness';
+import { logMessages } from './support/log-lines';
 
 // Issue 10, finding 5: the admin API could send any environment variable of the adapter process
 // to any URL (`apiKeys: ["env:SWITCHYARD_SECRET_KEYS"]` with an attacker's baseUrl), and
@@ -209,7 +210,7 @@ ${TENANTS_YAML}`);
     try {
       await waitForReady(`http://127.0.0.1:${port}`, app);
 
-      expect(app.output()).toContain('provider "clear-text": a literal upstream key will be stored unsealed (in clear) in the database; set SWITCHYARD_SECRET_KEYS');
+      expect(logMessages(app.output())).toContainEqual(expect.stringContaining('provider "clear-text": a literal upstream key will be stored unsealed (in clear) in the database; set SWITCHYARD_SECRET_KEYS'));
       expect(app.output()).not.toContain('sk-literal-upstream-value');
     } finally {
       expect(await app.stop()).toBe(0);
