@@ -11,6 +11,7 @@ import { RunningApp, eventually, freePort, startApp, waitForReady } from './supp
 
 const WRONG_KEY = 'sk-wrong-0123456789abcdef0123456789';
 const PROMPT = 'a prompt the logs must never hold';
+const MAX_BODY = 64 * 1024;
 const NEST_CHATTER = ['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice'];
 
 describe('logs of the standalone process', () => {
@@ -24,7 +25,7 @@ describe('logs of the standalone process', () => {
     sim = await ProviderSimulator.start();
     db = await createTestDatabase('sy_logs');
     const port = await freePort();
-    app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_REGION: 'eu-logs' });
+    app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_REGION: 'eu-logs', MAX_BODY_BYTES: String(MAX_BODY) });
     baseUrl = `http://127.0.0.1:${port}`;
     await waitForReady(baseUrl, app);
   });
@@ -68,17 +69,23 @@ describe('logs of the standalone process', () => {
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: PROMPT }] }] }),
     });
     const models = await fetch(`${baseUrl}/v1/models`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
+    const tooLarge = await fetch(`${baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: PUBLIC_MODEL, max_tokens: 5, messages: [{ role: 'user', content: PROMPT + 'x'.repeat(MAX_BODY) }] }),
+    });
 
     expect(refused.status).toBe(401);
     expect(models.status).toBe(200);
+    expect(tooLarge.status).toBe(413);
     const lines = await eventually(async () => {
       const now = accessLines().slice(before);
-      if (now.length < 3) throw new Error(`${now.length} access lines so far`);
+      if (now.length < 4) throw new Error(`${now.length} access lines so far`);
       return now;
     });
-    expect(lines).toHaveLength(3);
-    expect(logLines(app.output()).length - linesBefore).toBe(3);
-    const [chat, refusal, list] = lines;
+    expect(lines).toHaveLength(4);
+    expect(logLines(app.output()).length - linesBefore).toBe(4);
+    const [chat, refusal, list, oversized] = lines;
     expect(chat).toMatchObject({
       level: 'info',
       msg: 'access',
@@ -103,6 +110,7 @@ describe('logs of the standalone process', () => {
     expect(refusal).toMatchObject({ requestId: refused.headers.get('x-request-id'), dialect: 'gemini', operation: 'chat', status: 401 });
     expect(refusal?.['tenantId']).toBeUndefined();
     expect(list).toMatchObject({ requestId: models.headers.get('x-request-id'), dialect: 'openai', operation: 'models', status: 200 });
+    expect(oversized).toMatchObject({ requestId: tooLarge.headers.get('x-request-id'), dialect: 'anthropic', operation: 'chat', status: 413 });
   });
 
   it('writes JSON lines only, and never a key or a prompt', () => {

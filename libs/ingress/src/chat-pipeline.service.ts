@@ -86,8 +86,13 @@ export class ChatPipeline {
   /** A request refused before its body was read: answered, and its access line written. */
   private refuse(route: DataRoute, call: IncomingCall, res: ServerResponse, err: unknown): undefined {
     answerFailure(route.dialect, res, call.requestId, err, this.log);
-    this.options.accessLog?.write(call, res, route.op, route.dialect.id);
+    this.answeredEarly(route, call, res);
     return undefined;
+  }
+
+  /** The access line of a request answered before the pipeline served it (a refusal, a 413). */
+  answeredEarly(route: DataRoute, call: IncomingCall, res: ServerResponse): void {
+    this.options.accessLog?.write(call, res, route.op, route.dialect.id);
   }
 
   /** The key's hash once the key gate passed it; throws the refusal. */

@@ -50,6 +50,8 @@ export class HotRoutes {
       const read = (keyHash: string | undefined) => {
         if (keyHash === undefined) return this.discard(req);
         this.readBody(req, res, expectsContinue, (body) => {
+          // Too large: answered 413 already; the pipeline only writes its access line.
+          if (body === undefined) return pipeline.answeredEarly(route, call, res);
           call.body = body;
           if (trace) runIn(trace, () => void pipeline.serve(route, call, res, keyHash));
           else void pipeline.serve(route, call, res, keyHash);
@@ -62,9 +64,13 @@ export class HotRoutes {
     return true;
   }
 
-  private readBody(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean, done: (body: string) => void): void {
+  /** Reads the body for `done`; a body over the limit is answered 413 and `done` gets undefined. */
+  private readBody(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean, done: (body: string | undefined) => void): void {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.maxBodyBytes) return this.tooLarge(req, res);
+    if (declared > this.maxBodyBytes) {
+      this.tooLarge(req, res);
+      return done(undefined);
+    }
     if (expectsContinue) res.writeContinue();
     const chunks: Buffer[] = [];
     let size = 0;
@@ -73,6 +79,7 @@ export class HotRoutes {
       if (size > this.maxBodyBytes) {
         req.off('data', onData);
         this.tooLarge(req, res);
+        done(undefined);
         return;
       }
       chunks.push(chunk);
