@@ -8,8 +8,7 @@ import { createProcessLogger } from '@switchyard/telemetry';
 import pino from 'pino';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { AccessLog } from '../../libs/ingress/src/access-log';
-import type { IncomingCall } from '../../libs/ingress/src/incoming-call';
+import { AccessLog, type IncomingCall } from '@switchyard/ingress';
 
 const N = Number(process.argv[2] ?? 200_000);
 const BATCH = 1000;

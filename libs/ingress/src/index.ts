@@ -7,3 +7,4 @@ export * from './ingress.module';
 export * from './usage-tracker';
 export * from './admin-routing.controller';
 export * from './request-limits';
+export * from './access-log';

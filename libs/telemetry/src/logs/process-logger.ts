@@ -56,5 +56,11 @@ function stdoutDestination(pretty: boolean): DestinationStream {
   // keep their order with anything else printed to the terminal.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
-  return pinoPretty.build({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,region', messageKey: 'msg' });
+  return pinoPretty.build({
+    colorize: true,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,region,service,context',
+    messageFormat: '{service} {if context}{context}: {end}{msg}',
+  });
 }
