@@ -3,7 +3,7 @@
 // Run: node tools/build.mjs access-bench && node dist/bench/access-line.js [requests]
 // The destination is /dev/null, so what is measured is ours and pino's (the line's object,
 // serialisation, the buffer append and the write), not a terminal's or a pipe reader's.
-import { Dialect } from '@switchyard/ir';
+import { Dialect, ErrorKind, type UsageEvent } from '@switchyard/ir';
 import { createProcessLogger } from '@switchyard/telemetry';
 import pino from 'pino';
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,7 +26,29 @@ const call: IncomingCall = {
   receivedAt: Date.now(),
 };
 const admitted = { admission: { principal: { tenantId: 'acme', keyId: 'k_0123456789' } }, model: 'gpt-4o-mini' };
-const event = { requestId: call.requestId, providerId: 'openai', deploymentId: 'openai-eu-1', httpStatus: 200, attempts: 1, cacheHit: false, usage: { inputTokens: 1234, outputTokens: 321 } };
+const event: UsageEvent = {
+  requestId: call.requestId,
+  tenantId: 'acme',
+  keyId: 'k_0123456789',
+  model: 'gpt-4o-mini',
+  providerId: 'openai',
+  deploymentId: 'openai-eu-1',
+  upstreamModel: 'gpt-4o-mini-2024-07-18',
+  dialect: Dialect.DIALECT_OPENAI,
+  stream: false,
+  status: 'ok',
+  httpStatus: 200,
+  errorKind: ErrorKind.ERROR_KIND_UNSPECIFIED,
+  usage: { inputTokens: 1234, outputTokens: 321, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
+  latencyMs: 812,
+  ttftMs: 0,
+  region: 'eu',
+  startedAt: Date.now(),
+  finishedAt: Date.now(),
+  cacheHit: false,
+  attempts: 1,
+  clientRequestId: 'client-1',
+};
 
 /**
  * CPU time (user + system) per call, not wall time: on a shared machine the wall clock counts
@@ -69,8 +91,8 @@ async function main(): Promise<void> {
       provider: event.providerId,
       deployment: event.deploymentId,
       status: event.httpStatus,
-      tokensIn: event.usage.inputTokens,
-      tokensOut: event.usage.outputTokens,
+      tokensIn: event.usage?.inputTokens,
+      tokensOut: event.usage?.outputTokens,
       durationMs: Date.now() - call.receivedAt,
       attempts: event.attempts,
       cacheHit: event.cacheHit,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createProcessLogger } from '@switchyard/telemetry';
-import { ErrorKind } from '@switchyard/ir';
+import { ErrorKind, FinishReason } from '@switchyard/ir';
 import type { AdmitResponse, AuthPort, ChatRequest, ResponseEvent, RouterPort, UsageSink } from '@switchyard/ir';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
@@ -28,10 +28,10 @@ class Auth implements AuthPort {
 /** Answers every chat with one text, after a retry, from deployment d-2 of provider p-2. */
 class Router implements RouterPort {
   async *route(_request: ChatRequest): AsyncIterable<ResponseEvent> {
-    yield { event: { $case: 'start', value: { providerId: 'p-2', deploymentId: 'd-2', upstreamModel: 'up-model', attempts: 2, cacheHit: false } } };
-    yield { event: { $case: 'textDelta', value: { text: 'hello' } } };
-    yield { event: { $case: 'usage', value: { inputTokens: 11, outputTokens: 7 } } };
-    yield { event: { $case: 'stop', value: {} } };
+    yield { event: { $case: 'start', value: { id: 'up-1', model: 'up-model', providerId: 'p-2', deploymentId: 'd-2', upstreamModel: 'up-model', attempts: 2, droppedParams: [], cacheHit: false, attemptLog: [] } } };
+    yield { event: { $case: 'textDelta', value: { text: 'hello', choice: 0, logprobsJson: '', signature: '' } } };
+    yield { event: { $case: 'usage', value: { inputTokens: 11, outputTokens: 7, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } };
+    yield { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0, stopSequence: '' } } };
   }
   embed(): never {
     throw new Error('unused');
@@ -47,8 +47,8 @@ class Router implements RouterPort {
   }
 }
 
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-7' } };
-const REFUSED: AdmitResponse = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false } };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-7', models: [], region: '', allowedRegions: [], tenantModels: [] }, maxOutputTokens: 0 };
+const REFUSED: AdmitResponse = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
 const NO_USAGE: UsageSink = { publish: () => undefined };
 
 /** The lines a process logger at `level` wrote, parsed. */

@@ -12,7 +12,7 @@ export interface AccessSink {
 
 /** What an admitted request adds to its line: who it was for and the model it asked for. */
 export interface AccessAdmitted {
-  readonly admission: { readonly principal: Principal };
+  readonly admission: { readonly principal: Pick<Principal, 'tenantId' | 'keyId'> };
   readonly model: string;
 }
 
