@@ -8,6 +8,7 @@ import { createProcessLogger } from '@switchyard/telemetry';
 import pino from 'pino';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { AccessLog, type IncomingCall } from '@switchyard/ingress';
 
 const N = Number(process.argv[2] ?? 200_000);
@@ -22,8 +23,8 @@ const call: IncomingCall = {
   query: undefined,
   body: undefined,
   clientIp: '127.0.0.1',
+  arrivedAt: performance.now(),
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-  receivedAt: Date.now(),
 };
 const admitted = { admission: { principal: { tenantId: 'acme', keyId: 'k_0123456789' } }, model: 'gpt-4o-mini' };
 const event: UsageEvent = {
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       status: event.httpStatus,
       tokensIn: event.usage?.inputTokens,
       tokensOut: event.usage?.outputTokens,
-      durationMs: Date.now() - call.receivedAt,
+      durationMs: Math.round(performance.now() - call.arrivedAt),
       attempts: event.attempts,
       cacheHit: event.cacheHit,
     }),

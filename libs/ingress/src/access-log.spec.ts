@@ -4,6 +4,7 @@ import { ErrorKind, FinishReason } from '@switchyard/ir';
 import type { AdmitResponse, AuthPort, ChatRequest, ResponseEvent, RouterPort, UsageSink } from '@switchyard/ir';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { AccessLog } from './access-log';
 import { pipelineOf, serveThrough } from './chat-pipeline.harness';
@@ -126,8 +127,8 @@ describe(AccessLog.name, () => {
       query: { key: QUERY_KEY },
       body: undefined,
       clientIp: '127.0.0.1',
+      arrivedAt: performance.now(),
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-      receivedAt: Date.now(),
     };
 
     // As HotRoutes does: the key gate first, then (a key it let through) the full admission.

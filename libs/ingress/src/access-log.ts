@@ -1,9 +1,13 @@
 import { Dialect, type Principal, type UsageEvent } from '@switchyard/ir';
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { IncomingCall } from './incoming-call';
 
-/** What the request asked for: a data-path operation (as its route names it) or a model list. */
-export type AccessOperation = 'chat' | 'count' | 'embed' | 'reject' | 'models';
+/** What the request asked for: a data-path operation (as the request metrics name it), a URL refused as asked, or a model list. */
+export type AccessOperation = 'chat' | 'count_tokens' | 'embeddings' | 'reject' | 'models';
+
+/** A data route's operation as the access line names it. */
+export const ROUTE_OPERATION: Readonly<Record<'chat' | 'count' | 'embed' | 'reject', AccessOperation>> = { chat: 'chat', count: 'count_tokens', embed: 'embeddings', reject: 'reject' };
 
 /** Where access lines go: the process's pino logger (a child of it), or a test's. */
 export interface AccessSink {
@@ -56,7 +60,7 @@ export class AccessLog {
         status: event?.httpStatus ?? res.statusCode,
         tokensIn: usage?.inputTokens,
         tokensOut: usage?.outputTokens,
-        durationMs: Date.now() - call.receivedAt,
+        durationMs: Math.round(performance.now() - call.arrivedAt),
         attempts: event?.attempts,
         cacheHit: event?.cacheHit,
       },

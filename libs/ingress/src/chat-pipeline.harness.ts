@@ -2,6 +2,7 @@ import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
 import type { AccessLog } from './access-log';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { ChatPipeline, type IncomingCall } from './chat-pipeline.service';
 import { dataRoute } from './dialect-registry';
 import { RequestLimits } from './request-limits';
@@ -31,7 +32,7 @@ export async function serveThrough(sut: ChatPipeline, url: string, body: string,
     written = chunk;
     return res;
   }) as typeof res.end;
-  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers, query, body, clientIp: '127.0.0.1', traceId: undefined, receivedAt: Date.now() };
+  const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers, query, body, clientIp: '127.0.0.1', arrivedAt: performance.now(), traceId: undefined };
   await sut.serve(route, call, res, 'key-hash');
   return { status: res.statusCode, headers: res.getHeaders(), body: JSON.parse(written) as Record<string, unknown> };
 }

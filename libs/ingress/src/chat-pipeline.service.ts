@@ -4,7 +4,7 @@ import type { AuthPort, ErrorEvent, Principal, RequestMeta, RequestSize, RouterP
 import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
-import type { AccessLog } from './access-log';
+import { type AccessLog, ROUTE_OPERATION } from './access-log';
 import { AdmittedCall, type Admission } from './admitted-call';
 import { CACHE_HEADER } from './answer-headers';
 import { ChatOperation } from './chat.operation';
@@ -92,7 +92,7 @@ export class ChatPipeline {
 
   /** The access line of a request answered before the pipeline served it (a refusal, a 413). */
   answeredEarly(route: DataRoute, call: IncomingCall, res: ServerResponse): void {
-    this.options.accessLog?.write(call, res, route.op, route.dialect.id);
+    this.options.accessLog?.write(call, res, ROUTE_OPERATION[route.op], route.dialect.id);
   }
 
   /** The key's hash once the key gate passed it; throws the refusal. */

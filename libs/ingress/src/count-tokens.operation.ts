@@ -12,7 +12,7 @@ const ESTIMATED: Record<string, string> = { [ESTIMATED_HEADER]: 'estimated' };
 
 /** POST /v1/messages/count_tokens, :countTokens — admitted like a chat request, not metered. */
 export class CountTokensOperation implements DataOperation<CountTokensDialect, ChatRequest, PathParams> {
-  readonly operation = 'count';
+  readonly operation = 'count_tokens';
 
   constructor(private readonly router: RouterPort) {}
 

@@ -13,8 +13,8 @@ import type { UsageTracker } from './usage-tracker';
  * usage event and settles the quota hold of an admitted request.
  */
 export interface DataOperation<D, P, Path> {
-  /** As its route names it (dialect-registry.ts), for the access line. */
-  readonly operation: 'chat' | 'count' | 'embed';
+  /** As the request metrics and the access line name it. */
+  readonly operation: 'chat' | 'embeddings' | 'count_tokens';
   /** The dialect's parse of the JSON body; throws IrError naming the offending field. */
   parse(dialect: D, body: unknown, path: Path): P;
   /** The IR request inside the parse: its model is admitted, its meta filled in after admission. */

@@ -12,7 +12,7 @@ type Embed = AdmittedCall<EmbedDialect, ParsedEmbed>;
 
 /** POST /v1/embeddings, :embedContent, :batchEmbedContents — one usage event, like chat. */
 export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, PathParams & { batch?: boolean }> {
-  readonly operation = 'embed';
+  readonly operation = 'embeddings';
 
   constructor(
     private readonly router: RouterPort,

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { stampRequestIds } from './request-ids';
 
 /** A data-path or model-list request as the pipeline works on it. */
@@ -11,10 +12,10 @@ export interface IncomingCall {
   query: Record<string, unknown> | undefined;
   body: string | undefined;
   clientIp: string;
+  /** When the request arrived (performance.now(), a monotonic clock): its duration in the metrics starts here. */
+  arrivedAt: number;
   /** The request's trace id when tracing is on (set by the tracing wiring), for the access line. */
   traceId: string | undefined;
-  /** When the request arrived (epoch ms), for the access line's duration. */
-  receivedAt: number;
 }
 
 /**
@@ -32,7 +33,7 @@ export function incomingCall(req: IncomingMessage, res: ServerResponse): Incomin
     query: q < 0 ? undefined : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
     body: undefined,
     clientIp: req.socket.remoteAddress ?? '',
+    arrivedAt: performance.now(),
     traceId: undefined,
-    receivedAt: Date.now(),
   };
 }
