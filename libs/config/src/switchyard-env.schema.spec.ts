@@ -156,7 +156,7 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'S' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "S" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own setting DATABASE_URL; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_SECRET' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_SECRET" would cover the gateway\'s own setting SWITCHYARD_SECRET_KEYS; use a narrower prefix'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ACCESS_LOG, SWITCHYARD_ALLOW_UNRESOLVED_ENV; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV, SWITCHYARD_ACCESS_LOG; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);
