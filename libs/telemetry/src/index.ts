@@ -5,3 +5,6 @@ export * from './logs/log-redaction';
 export * from './logs/process-logger';
 export * from './logs/nest-pino.logger';
 export * from './logs/startup-summary';
+export * from './metrics/metric-series';
+export * from './metrics/switchyard-metrics';
+export * from './metrics/metrics-http.server';
