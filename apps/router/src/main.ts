@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     health,
     afterClose: () => tracing.shutdown(),
     logger: logs.nest,
+    metricsPort: env.SWITCHYARD_METRICS_PORT,
   });
 }
 

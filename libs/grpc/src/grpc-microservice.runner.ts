@@ -2,6 +2,7 @@ import { type DynamicModule, type INestMicroservice, Logger, type LoggerService 
 import { nestLogLevels, type LogLevel } from '@switchyard/config';
 import { NestFactory } from '@nestjs/core';
 import { onShutdownSignal } from '@switchyard/shared';
+import { MetricsHttpServer, processMetrics } from '@switchyard/telemetry';
 import { GrpcHostTransport, type GrpcHostTransportOptions } from './grpc-host.transport';
 import { GrpcPassthroughFilter } from './grpc-passthrough.filter';
 
@@ -12,6 +13,8 @@ export interface GrpcMicroserviceOptions extends GrpcHostTransportOptions {
   readonly afterClose?: () => Promise<void>;
   /** The process's logger (installProcessLogs in main); without it, Nest's own at `logLevel`. */
   readonly logger?: LoggerService;
+  /** SWITCHYARD_METRICS_PORT: GET /metrics (the process's registry) is served there when set. */
+  readonly metricsPort?: number;
 }
 
 export interface GrpcMicroservice {
@@ -45,10 +48,27 @@ export async function createGrpcMicroservice(module: DynamicModule, options: Grp
 export async function runGrpcMicroservice(module: DynamicModule, options: GrpcMicroserviceOptions): Promise<void> {
   const { app } = await createGrpcMicroservice(module, options);
   const log = new Logger(options.name);
+  const metrics = await startMetricsServer(options, log);
   onShutdownSignal(async (signal) => {
     log.log(`${signal}: draining`);
     await app.close();
+    await metrics?.close();
     await options.afterClose?.();
   });
+}
+
+/**
+ * Every service serves its registry on SWITCHYARD_METRICS_PORT when it is set (the contract the
+ * Helm chart relies on; docs/metrics.md), with Node's process metrics. It closes after the
+ * drain, so the last scrape still sees the process.
+ */
+async function startMetricsServer(options: GrpcMicroserviceOptions, log: Logger): Promise<MetricsHttpServer | undefined> {
+  if (options.metricsPort === undefined) return undefined;
+  const registry = processMetrics();
+  registry.collectProcessMetrics();
+  const server = new MetricsHttpServer(registry);
+  const port = await server.listen(options.metricsPort, options.host);
+  log.log(`metrics on http://${options.host}:${port}/metrics`);
+  return server;
 }
 

@@ -2,6 +2,7 @@ import { Client, type ClientReadableStream, type ClientUnaryCall, connectivitySt
 import type { ErrorEvent, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
 import { TRACING, injectActive } from '@switchyard/telemetry';
 import { GrpcCallError } from './grpc-call.error';
+import { clientCallTimer, GrpcCallTimer } from './grpc-call.timer';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
 import { isServiceError, remoteErrorOf } from './grpc-error.mapper';
 import type { CallMetadata } from './proto-service.types';
@@ -93,6 +94,8 @@ export abstract class GrpcPortClient {
     const metadata = toMetadata(call.metadata);
     const options = { deadline: Date.now() + this.unaryDeadlineMs };
     let retries = call.retryUnavailable ? 1 : 0;
+    const timer = clientCallTimer(method.path);
+    const startedAt = GrpcCallTimer.now();
     return new Promise((resolve, reject) => {
       let attempt: ClientUnaryCall;
       const cancel = (): void => attempt.cancel();
@@ -105,6 +108,7 @@ export abstract class GrpcPortClient {
               return;
             }
             signal?.removeEventListener('abort', cancel);
+            timer.observe(error ? error.code : Status.OK, startedAt);
             if (error) reject(GrpcCallError.from(method.path, error));
             else if (response === undefined) reject(GrpcCallError.from(method.path, new Error('empty response')));
             else resolve(response);
@@ -139,6 +143,10 @@ export abstract class GrpcPortClient {
     const metadata = toMetadata(call.metadata);
     const open = (): ClientReadableStream<ResponseEventBatch> =>
       withoutCallerStack(() => this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata));
+    const timer = clientCallTimer(method.path);
+    const startedAt = GrpcCallTimer.now();
+    // Unset at the end: the consumer stopped early or its caller aborted, and the call was cancelled.
+    let code: number | undefined;
     let stream = open();
     const cancel = (): void => stream.cancel();
     signal.addEventListener('abort', cancel, { once: true });
@@ -157,9 +165,11 @@ export abstract class GrpcPortClient {
             }
             if (batch.final) {
               complete = true;
+              code = Status.OK;
               return;
             }
           }
+          code = Status.OK;
           return;
         } catch (error) {
           if (!answered && retries > 0 && unanswered(error, signal)) {
@@ -167,6 +177,7 @@ export abstract class GrpcPortClient {
             stream = open();
             continue;
           }
+          code = isServiceError(error) ? error.code : Status.UNKNOWN;
           // Cancelled by our own caller: it asked to stop, so the iteration just ends.
           if (!signal.aborted) yield { event: { $case: 'error', value: GrpcCallError.from(method.path, error).toEvent() } };
           return;
@@ -174,6 +185,7 @@ export abstract class GrpcPortClient {
       }
     } finally {
       signal.removeEventListener('abort', cancel);
+      timer.observe(code ?? Status.CANCELLED, startedAt);
       // The consumer may have stopped early (break/return): tell the server to stop too. A
       // no-op when the call has already finished; not sent after the final batch (the server
       // has ended the call, its status is on the way).

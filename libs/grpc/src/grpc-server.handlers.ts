@@ -1,12 +1,18 @@
 import type { EventEmitter } from 'node:events';
-import type { handleServerStreamingCall, handleUnaryCall, Metadata, ServerWritableStream } from '@grpc/grpc-js';
+import { type handleServerStreamingCall, type handleUnaryCall, type Metadata, type ServerWritableStream, status as Status } from '@grpc/grpc-js';
 import { SEMCONV, type Span, SpanKind, TRACING, contextWith, extractContext, failSpan, runIn, startSpan } from '@switchyard/telemetry';
+import { GrpcCallTimer } from './grpc-call.timer';
 import { toStatus } from './grpc-error.mapper';
 import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
 
-/** Adapts `(request) => Promise<Res>` to grpc-js; a rejection becomes a status, never a crash. `path`: `/package.Service/Method`, the span's name. */
-export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>, path = ''): handleUnaryCall<Req, Res> {
+/**
+ * Adapts `(request) => Promise<Res>` to grpc-js; a rejection becomes a status, never a crash.
+ * `path`: `/package.Service/Method`, the span's name. With a `timer`, each call's duration and
+ * status code are observed.
+ */
+export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>, path = '', timer?: GrpcCallTimer): handleUnaryCall<Req, Res> {
   const serve: handleUnaryCall<Req, Res> = (call, callback) => {
+    const startedAt = GrpcCallTimer.now();
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     call.once('cancelled', abort);
@@ -15,6 +21,7 @@ export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>, path
     const answer: typeof callback = (error, response) => {
       call.off('cancelled', abort);
       callback(error, response);
+      timer?.observe(error ? (error.code ?? Status.UNKNOWN) : Status.OK, startedAt);
     };
     let pending: Promise<Res>;
     try {
@@ -33,21 +40,26 @@ export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>, path
     if (!span) return serve(call, callback);
     runIn(contextWith(span), () =>
       serve(call, (error, response) => {
-        endServerSpan(span, error);
+        endServerSpan(span, error ? (error.code ?? Status.UNKNOWN) : Status.OK);
         callback(error, response);
       }),
     );
   };
 }
 
-/** Adapts `(request, signal) => AsyncIterable<Res>` to grpc-js (see `pump`). */
-export function serverStreamCallHandler<Req, Res>(handler: ServerStreamHandler<Req, Res>, path = ''): handleServerStreamingCall<Req, Res> {
+/** Adapts `(request, signal) => AsyncIterable<Res>` to grpc-js (see `pump`); `path` and `timer` as `unaryCallHandler`. */
+export function serverStreamCallHandler<Req, Res>(handler: ServerStreamHandler<Req, Res>, path = '', timer?: GrpcCallTimer): handleServerStreamingCall<Req, Res> {
   return (call) => {
+    const startedAt = timer ? GrpcCallTimer.now() : 0;
     const span = TRACING.on ? serverSpan(path, call.metadata) : undefined;
-    if (!span) return void pump(handler, call);
-    // The whole pump runs in the span's context: the handler's generator body runs in the
+    // With a span, the whole pump runs in its context: the handler's generator body runs in the
     // context of each next(), which pump calls.
-    void runIn(contextWith(span), () => pump(handler, call)).then((failure) => endServerSpan(span, failure));
+    const pumped = span ? runIn(contextWith(span), () => pump(handler, call)) : pump(handler, call);
+    if (!span && !timer) return void pumped;
+    void pumped.then((code) => {
+      timer?.observe(code, startedAt);
+      if (span) endServerSpan(span, code);
+    });
   };
 }
 
@@ -66,19 +78,17 @@ function serverSpan(path: string, metadata: Metadata): Span | undefined {
   return startSpan(name, SpanKind.SERVER, { [SEMCONV.rpcSystem]: 'grpc', [SEMCONV.rpcMethod]: name }, parent);
 }
 
-function endServerSpan(span: Span, failure: unknown): void {
-  if (failure) {
-    const code = (failure as { code?: unknown }).code;
-    failSpan(span, typeof code === 'number' ? String(code) : 'error');
-  }
+/** Ends a server span; a call that failed (not one the caller cancelled) marks it with its status code. */
+function endServerSpan(span: Span, code: number): void {
+  if (code !== Status.OK && code !== Status.CANCELLED) failSpan(span, String(code));
   span.end();
 }
 
 // Writes each message as the implementation yields it, pausing on backpressure so a slow
 // reader holds the producer back instead of growing the buffer. The caller cancelling (or its
 // connection dying) aborts the signal and stops the iteration, so upstream work ends at once.
-// Resolves with the status the call failed with, if it did.
-async function pump<Req, Res>(handler: ServerStreamHandler<Req, Res>, call: ServerWritableStream<Req, Res>): Promise<unknown> {
+// Resolves with the call's status code.
+async function pump<Req, Res>(handler: ServerStreamHandler<Req, Res>, call: ServerWritableStream<Req, Res>): Promise<number> {
   const controller = new AbortController();
   const { signal } = controller;
   const abort = (): void => controller.abort();
@@ -95,15 +105,15 @@ async function pump<Req, Res>(handler: ServerStreamHandler<Req, Res>, call: Serv
   }
   // Before ending: the end of the call is reported as 'cancelled' too (see unaryCallHandler).
   call.off('cancelled', abort);
-  if (signal.aborted) return undefined;
+  if (signal.aborted) return Status.CANCELLED;
   // grpc-js turns an 'error' event on the call into the final status (server-call.ts).
   if (!failure) {
     call.end();
-    return undefined;
+    return Status.OK;
   }
   const status = toStatus(failure.error);
   call.emit('error', status);
-  return status;
+  return status.code ?? Status.UNKNOWN;
 }
 
 function drained(call: EventEmitter, signal: AbortSignal): Promise<void> {

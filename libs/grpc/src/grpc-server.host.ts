@@ -1,4 +1,5 @@
 import { Server, ServerCredentials, type ServerOptions, type UntypedHandleCall } from '@grpc/grpc-js';
+import { serverCallTimer } from './grpc-call.timer';
 import { GRPC_SERVER_OPTIONS } from './grpc-channel.options';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { serverStreamCallHandler, unaryCallHandler } from './grpc-server.handlers';
@@ -30,9 +31,10 @@ export class GrpcServerHost {
       if (method.requestStream) throw new Error(`${definition.fullName}/${method.name}: client streaming is not supported`);
       // Bound once here, so class instances can be passed as implementations.
       const bound = handler.bind(implementation);
+      const timer = serverCallTimer(definition.fullName, method.name);
       calls[key] = method.responseStream
-        ? serverStreamCallHandler(bound as ServerStreamHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`)
-        : unaryCallHandler(bound as UnaryHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`);
+        ? serverStreamCallHandler(bound as ServerStreamHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`, timer)
+        : unaryCallHandler(bound as UnaryHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`, timer);
     }
     this.server.addService(grpcDefinition, calls);
     return this;
