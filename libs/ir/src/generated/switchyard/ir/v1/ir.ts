@@ -311,6 +311,13 @@ export interface Usage {
   reasoningTokens: number;
   /** Tokens written to the provider's prompt cache (Anthropic cache_creation_input_tokens). */
   cacheCreationInputTokens: number;
+  /**
+   * Seconds spent in upstream calls for this answer, for the gateway-overhead metric (request
+   * duration minus this): the adapter measures its call (monotonic clock, request sent to last
+   * byte read) and holds the usage event back until that end; the router adds the attempts
+   * that failed before it. Unset when not measured (a cache replay sets 0).
+   */
+  upstreamSeconds?: number | undefined;
 }
 
 export interface ErrorEvent {
@@ -324,6 +331,11 @@ export interface ErrorEvent {
   param: string;
   /** Set by the router on the final error: every try that led to it (x-switchyard-attempts). */
   attemptLog: Attempt[];
+  /**
+   * Seconds spent in upstream calls before this error: the adapter's call that failed; on the
+   * router's final error, every attempt's (see Usage.upstream_seconds).
+   */
+  upstreamSeconds?: number | undefined;
 }
 
 export interface ResponseEvent {
@@ -2553,7 +2565,14 @@ export const StopEvent: MessageFns<StopEvent> = {
 };
 
 function createBaseUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 };
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    reasoningTokens: 0,
+    cacheCreationInputTokens: 0,
+    upstreamSeconds: undefined,
+  };
 }
 
 export const Usage: MessageFns<Usage> = {
@@ -2572,6 +2591,9 @@ export const Usage: MessageFns<Usage> = {
     }
     if (message.cacheCreationInputTokens !== 0) {
       writer.uint32(40).uint32(message.cacheCreationInputTokens);
+    }
+    if (message.upstreamSeconds !== undefined) {
+      writer.uint32(49).double(message.upstreamSeconds);
     }
     return writer;
   },
@@ -2629,6 +2651,14 @@ export const Usage: MessageFns<Usage> = {
             message.cacheCreationInputTokens = reader.uint32();
             continue;
           }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.upstreamSeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2643,7 +2673,16 @@ export const Usage: MessageFns<Usage> = {
 };
 
 function createBaseErrorEvent(): ErrorEvent {
-  return { kind: 0, providerStatus: 0, message: "", retryable: false, retryAfterMs: 0, param: "", attemptLog: [] };
+  return {
+    kind: 0,
+    providerStatus: 0,
+    message: "",
+    retryable: false,
+    retryAfterMs: 0,
+    param: "",
+    attemptLog: [],
+    upstreamSeconds: undefined,
+  };
 }
 
 export const ErrorEvent: MessageFns<ErrorEvent> = {
@@ -2668,6 +2707,9 @@ export const ErrorEvent: MessageFns<ErrorEvent> = {
     }
     for (const v of message.attemptLog) {
       Attempt.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.upstreamSeconds !== undefined) {
+      writer.uint32(65).double(message.upstreamSeconds);
     }
     return writer;
   },
@@ -2739,6 +2781,14 @@ export const ErrorEvent: MessageFns<ErrorEvent> = {
             }
 
             message.attemptLog.push(Attempt.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.upstreamSeconds = reader.double();
             continue;
           }
         }
