@@ -1,6 +1,7 @@
 import { DEFAULT_OUTBOUND_POLICY, SecretBox, providerKeyContext, type OutboundPolicy } from '@switchyard/config';
 import { Dialect, ErrorKind, ResponseEvent, Role, type GenerateRequest, type Target, type Timeouts } from '@switchyard/ir';
 import { UPSTREAM_FAULTS } from '@switchyard/providers';
+import { metricSeries } from '@switchyard/telemetry';
 import { ProviderSimulator } from '@switchyard/testing';
 import { Logger } from '@nestjs/common';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -68,12 +69,23 @@ describe(UpstreamService.name, () => {
     await sim.close();
   });
 
+  it('times the upstream call: the usage event comes last, carrying the seconds, and the call is observed by provider and deployment', async () => {
+    const before = metricSeries().upstreamDuration.find({ provider: 'p1', deployment: 'd1' })?.count ?? 0;
+
+    const events = await collect(sut.generate(request(sim, true), new AbortController().signal));
+
+    const last = events[events.length - 1]?.event;
+    expect(last?.$case).toBe('usage');
+    expect(last?.$case === 'usage' && last.value.upstreamSeconds).toBeGreaterThan(0);
+    expect(metricSeries().upstreamDuration.find({ provider: 'p1', deployment: 'd1' })?.count).toBe(before + 1);
+  });
+
   it('refuses a loopback upstream at connect time when private upstreams are not allowed: a fixed message, nothing sent', async () => {
     const strict = new UpstreamService({ outbound: { ...LOCAL_UPSTREAMS, allowPrivate: false } });
     try {
       const events = await collect(strict.generate(request(sim, false), new AbortController().signal));
 
-      expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: UPSTREAM_FAULTS['gateway-outbound'].text, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] });
+      expect(errorOf(events)).toEqual({ kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: UPSTREAM_FAULTS['gateway-outbound'].text, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [], upstreamSeconds: expect.any(Number) });
       expect(JSON.stringify(events)).not.toContain('127.0.0.1');
       expect(sim.requests).toHaveLength(0);
     } finally {

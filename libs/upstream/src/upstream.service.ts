@@ -4,7 +4,8 @@ import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, ChatRequest, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseEventTooLargeError, SseParser, UPSTREAM_FAULTS, faultOf, isPublicUpstreamMessage, providerAdapter, upstreamError } from '@switchyard/providers';
 import type { PassthroughPolicy, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
-import { GEN_AI_OPERATION, TRACING } from '@switchyard/telemetry';
+import { GEN_AI_OPERATION, TRACING, metricSeries } from '@switchyard/telemetry';
+import { performance } from 'node:perf_hooks';
 import { Dispatcher, request } from 'undici';
 import { countEmbedTokens, countPromptTokens } from './local-token-count';
 import { logExcerpt, safeRequestId } from './log-redaction';
@@ -247,6 +248,9 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       timedOut = true;
       abort.abort();
     }, t.totalMs || DEFAULT_ROUTING.timeouts.totalMs);
+    // The upstream call's own time (monotonic): the gateway-overhead metric subtracts it from
+    // the request's duration (docs/metrics.md), and switchyard_upstream_duration_seconds has it.
+    const clock = new UpstreamClock();
     try {
       if (signal.aborted) return;
       let res: Dispatcher.ResponseData;
@@ -263,34 +267,49 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         });
       } catch (err) {
         if (signal.aborted) return;
-        yield errorEvent(this.seal(call, timedOut ? totalTimeout() : this.transport(call, err, 'connect'), undefined));
+        yield errorEvent(clock.stamp(this.seal(call, timedOut ? totalTimeout() : this.transport(call, err, 'connect'), undefined)));
         return;
       }
       if (res.statusCode >= 400) {
         const requestId = requestIdOf(call, res);
-        yield errorEvent(this.seal(call, await this.failure(call, res, requestId), requestId));
+        yield errorEvent(clock.stamp(this.seal(call, await this.failure(call, res, requestId), requestId)));
         return;
       }
       // Until an event went on, a broken body is as retryable as a failed connect: nothing of
       // this answer reached anyone yet.
       let relayed = false;
+      // The usage event waits for the answer's last byte, to carry the call's whole time; it
+      // only ever moves past stop events, the order OpenAI streams have anyway.
+      let usage: ResponseEvent | undefined;
       try {
         const out = read(res);
         if (out instanceof Promise) await out;
         else
           for await (const ev of out) {
             relayed = true;
-            if (ev.event?.$case === 'error') ev.event.value = this.seal(call, ev.event.value, requestIdOf(call, res));
+            const e = ev.event;
+            if (e?.$case === 'usage') {
+              usage = ev;
+              continue;
+            }
+            if (e?.$case === 'error') {
+              if (usage) yield clock.stampUsage(usage);
+              usage = undefined;
+              e.value = clock.stamp(this.seal(call, e.value, requestIdOf(call, res)));
+            }
             yield ev;
           }
+        if (usage) yield clock.stampUsage(usage);
       } catch (err) {
         res.body.destroy();
         if (signal.aborted) return;
-        yield errorEvent(this.seal(call, timedOut ? totalTimeout() : this.bodyError(call, err, relayed), requestIdOf(call, res)));
+        if (usage) yield clock.stampUsage(usage);
+        yield errorEvent(clock.stamp(this.seal(call, timedOut ? totalTimeout() : this.bodyError(call, err, relayed), requestIdOf(call, res))));
       }
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onClientAbort);
+      if (!signal.aborted) metricSeries().upstreamDuration.child({ provider: call.target.providerId ?? '', deployment: call.target.deploymentId ?? '' }).observe(clock.seconds());
     }
   }
 
@@ -367,6 +386,25 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       text = UPSTREAM_FAULTS[faultOf(error.kind, error.providerStatus)].text;
     }
     return { ...error, message: withUpstreamFacts(text, error.providerStatus, requestId) };
+  }
+}
+
+/** One upstream call's time, from the request sent (monotonic clock). */
+class UpstreamClock {
+  private readonly started = performance.now();
+
+  seconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  stamp(error: ErrorEvent): ErrorEvent {
+    error.upstreamSeconds = this.seconds();
+    return error;
+  }
+
+  stampUsage(ev: ResponseEvent): ResponseEvent {
+    if (ev.event?.$case === 'usage') ev.event.value.upstreamSeconds = this.seconds();
+    return ev;
   }
 }
 
