@@ -24,6 +24,7 @@ import { DeploymentPicker } from './route/deployment-picker';
 import { DeploymentProbe } from './route/deployment-probe';
 import { type RouteAsk, RouteLoop } from './route/route-loop';
 import { errorEvent } from './route/route-events';
+import { countAttempts, countCacheLookup } from './route/route-metrics';
 import { StreamAttempts } from './route/stream-attempts';
 import { type UnaryAnswer, type UnaryInvoke, UnaryAttempts } from './route/unary-attempts';
 import { DeploymentStats, RetryBudget } from './selection';
@@ -167,16 +168,22 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     if (slot?.readable) {
       const hit = await this.answers.get(slot);
       if (signal.aborted) return 'cancelled';
+      countCacheLookup(plan.chain[0]?.name ?? '', hit !== undefined);
       if (hit) {
         yield* replay(hit.events, requested);
         return 'cache_hit';
       }
     }
     const recorded: ResponseEvent[] | undefined = slot ? [] : undefined;
-    const end = yield* this.loop.run(plan.route, plan.chain, (a) => this.streams.run(a, { request, recorded }));
-    if (end.status === 'served' && slot && recorded) this.answers.store(slot, recorded, request.sampling?.n ?? 1);
-    else if (end.status === 'failed') yield errorEvent(end.error);
-    return end.status;
+    try {
+      const end = yield* this.loop.run(plan.route, plan.chain, (a) => this.streams.run(a, { request, recorded }));
+      if (end.status === 'served' && slot && recorded) this.answers.store(slot, recorded, request.sampling?.n ?? 1);
+      else if (end.status === 'failed') yield errorEvent(end.error);
+      return end.status;
+    } finally {
+      // Also when the client left mid-answer: its tries are closed (cancelled) by now.
+      countAttempts(plan.route.log);
+    }
   }
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
@@ -206,6 +213,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     // Unary attempts relay nothing: the loop's first step is its end.
     let step = await run.next();
     while (!step.done) step = await run.next();
+    countAttempts(plan.route.log);
     const end = step.value;
     if (end.status === 'served') return end.value;
     if (end.status === 'failed') return { error: end.error } as R;

@@ -35,10 +35,11 @@ export class AnswerCache {
   }
 }
 
-/** Replays a cached answer: the same events, marked as a hit, with no attempts. */
+/** Replays a cached answer: the same events, marked as a hit, with no attempts and no upstream time. */
 export async function* replay(events: ResponseEvent[], model: string): AsyncGenerator<ResponseEvent> {
   for (const ev of events) {
     if (ev.event?.$case === 'start') yield { event: { $case: 'start', value: { ...ev.event.value, model, cacheHit: true, attempts: 0, attemptLog: [] } } };
+    else if (ev.event?.$case === 'usage') yield { event: { $case: 'usage', value: { ...ev.event.value, upstreamSeconds: 0 } } };
     else yield ev;
   }
 }

@@ -19,6 +19,12 @@ export interface RouteContext {
   readonly log: Attempt[];
   /** With tracing on: the context of the request's route span, parent of each try's span (docs/architecture.md §9). */
   trace?: Context;
+  /**
+   * Upstream seconds of the attempts that failed before the one that answers (as their adapters
+   * measured them); added to the answer's usage event or set on the final error, for the
+   * gateway-overhead metric. A hedge that lost ran alongside the winner and is not added.
+   */
+  upstreamSeconds: number;
 }
 
 /** The loop's turn at one model of the chain: the deployments of it tried so far. */

@@ -47,7 +47,7 @@ export class RouteLoop {
     const chain = this.deps.catalogue.chainOf(first, ask.estimate);
     const outside = regionRefusal(chain, ask.regions);
     if (outside) return { error: outside };
-    const route: RouteContext = { requested: ask.model, regions: ask.regions, estimate: ask.estimate, signal: ask.signal, log: [] };
+    const route: RouteContext = { requested: ask.model, regions: ask.regions, estimate: ask.estimate, signal: ask.signal, log: [], upstreamSeconds: 0 };
     if (first !== chain[0]) route.log.push({ deploymentId: '', providerId: '', model: first.name, outcome: 'context_window_exceeded', hedge: false, status: 0, durationMs: 0 });
     return { route, chain };
   }
@@ -104,7 +104,8 @@ export class RouteLoop {
 const CANCELLED = { status: 'cancelled' } as const;
 
 function failed(error: ErrorEvent, route: RouteContext): RouteEnd<never> {
-  return { status: 'failed', error: { ...error, attemptLog: route.log } };
+  // Upstream time only when some upstream call was made (see RouteContext.upstreamSeconds).
+  return { status: 'failed', error: { ...error, attemptLog: route.log, ...(route.upstreamSeconds > 0 ? { upstreamSeconds: route.upstreamSeconds } : {}) } };
 }
 
 /**

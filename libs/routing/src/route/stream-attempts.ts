@@ -61,6 +61,7 @@ export class StreamAttempts {
     const first = result.value;
     if (first.event?.$case === 'error') {
       const error = first.event.value;
+      a.route.upstreamSeconds += error.upstreamSeconds ?? 0;
       this.finish(run, error);
       return { served: false, error };
     }
@@ -72,8 +73,11 @@ export class StreamAttempts {
       while (ev) {
         const e = ev.event;
         if (e?.$case === 'start') Object.assign(e.value, startOf(a.route, run.d));
-        else if (e?.$case === 'usage') usageTokens = (e.value.inputTokens) + (e.value.outputTokens);
-        else if (e?.$case === 'error') {
+        else if (e?.$case === 'usage') {
+          usageTokens = e.value.inputTokens + e.value.outputTokens;
+          if (e.value.upstreamSeconds !== undefined) e.value.upstreamSeconds += a.route.upstreamSeconds;
+        } else if (e?.$case === 'error') {
+          if (e.value.upstreamSeconds !== undefined) e.value.upstreamSeconds += a.route.upstreamSeconds;
           // After the first byte nothing is retried; the failure still counts against the deployment.
           run.entry.outcome = outcomeName(e.value);
           this.finish(run, e.value);
