@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ROUTER_PORT } from '@switchyard/ir';
 import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
 import { isAdmin } from '@switchyard/shared';
+import { processMetrics } from '@switchyard/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const ADMIN_TOKEN = Symbol('AdminToken');
@@ -69,7 +70,9 @@ export class AdminRoutingController {
   async metrics(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!this.admitted(req, reply)) return;
     const state = await this.router.healthState();
-    void reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(renderHealthMetrics(state));
+    // The same text as the metrics port: the process's registry, then the router's health.
+    const text = (await processMetrics().render()) + renderHealthMetrics(state);
+    void reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(text);
   }
 
   /** The admin token's check; false once the refusal (admin API error shape) was sent. */

@@ -21,6 +21,7 @@ import { KeyGate } from './key-gate';
 import { QuotaHold } from './quota-hold';
 import { setRateLimitHeaders } from './rate-limit.headers';
 import { annotateRequestSpan, tracedAdmission } from './request-span';
+import { RequestMetrics } from './request-metrics';
 import type { RequestLimits } from './request-limits';
 
 export type { Admission } from './admitted-call';
@@ -55,6 +56,7 @@ export class ChatPipeline {
   private readonly chat: ChatOperation;
   private readonly count: CountTokensOperation;
   private readonly embed: EmbedOperation;
+  private readonly metrics = new RequestMetrics();
 
   constructor(
     @Inject(AUTH_PORT) private readonly auth: AuthPort,
@@ -147,6 +149,7 @@ export class ChatPipeline {
     } finally {
       const event = admitted ? this.settle(admitted) : undefined;
       this.options.accessLog?.write(call, res, op.operation, dialect.id, admitted, event);
+      this.metrics.record(dialect.id, op.operation, call, res, admitted?.tracker, admitted?.signal.aborted ?? false);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { RequestMeta, RequestSize } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
+import type { RequestOperation } from './request-metrics';
 import type { UsageTracker } from './usage-tracker';
 
 /**
@@ -13,8 +14,8 @@ import type { UsageTracker } from './usage-tracker';
  * usage event and settles the quota hold of an admitted request.
  */
 export interface DataOperation<D, P, Path> {
-  /** As the request metrics and the access line name it. */
-  readonly operation: 'chat' | 'embeddings' | 'count_tokens';
+  /** The operation label of the request metrics (docs/metrics.md). */
+  readonly operation: RequestOperation;
   /** The dialect's parse of the JSON body; throws IrError naming the offending field. */
   parse(dialect: D, body: unknown, path: Path): P;
   /** The IR request inside the parse: its model is admitted, its meta filled in after admission. */

@@ -36,8 +36,12 @@ describe(MetricsServer.name, () => {
   it('serves the Prometheus text without a token', async () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4');
-    expect(await res.text()).toContain('switchyard_deployment_circuit_state{deployment="d1",model="gpt-4o",provider="openai-eu",state="closed"} 1');
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    expect(text).toContain('switchyard_deployment_circuit_state{deployment="d1",model="gpt-4o",provider="openai-eu",state="closed"} 1');
+    // The process's registry comes first: the catalogue's series and Node's process metrics.
+    expect(text).toContain('# TYPE switchyard_request_duration_seconds histogram');
+    expect(text).toContain('process_cpu_user_seconds_total');
   });
 
   it('serves nothing else', async () => {
@@ -45,8 +49,12 @@ describe(MetricsServer.name, () => {
     expect((await fetch(`${base}/admin/v1/routing/health`)).status).toBe(404);
   });
 
-  it('answers 503 when the router cannot be asked, so the scrape fails visibly', async () => {
+  it('still serves its own series when the router cannot be asked, without the health gauges', async () => {
     router.down = true;
-    expect((await fetch(`${base}/metrics`)).status).toBe(503);
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('# TYPE switchyard_request_duration_seconds histogram');
+    expect(text).not.toContain('switchyard_deployment_circuit_state');
   });
 });

@@ -1,4 +1,5 @@
 import { Attempt, ChatRequest, Dialect, ErrorKind, ResponseEvent, UsageEvent, estimatePromptTokens, tokensOfChars } from '@switchyard/ir';
+import { performance } from 'node:perf_hooks';
 
 // Text the upstream never counted (a client that hung up before the usage event arrived) is
 // estimated from its characters. Billing prefers the provider's count.
@@ -16,6 +17,15 @@ export class UsageTracker {
   private outputChars = 0;
   private readonly event: UsageEvent;
   private log: Attempt[] | undefined;
+  // For the request metrics (request-metrics.ts): what the answer says of its route.
+  /** The router took the model (an answer began, or tries were made): the model is a configured one. */
+  routed = false;
+  /** Who served it, or tried last. */
+  provider = '';
+  /** Upstream seconds the answer carried (usage or error), undefined when not measured. */
+  upstreamSeconds: number | undefined;
+  /** performance.now() at the first content event; 0 before. */
+  firstTokenClock = 0;
 
   constructor(private readonly chat: ChatRequest, dialect: Dialect, region: string) {
     const meta = chat.meta ?? { requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', allowedRegions: [], clientRequestId: '' };
@@ -54,6 +64,8 @@ export class UsageTracker {
         this.event.cacheHit = e.value.cacheHit;
         this.event.attempts = e.value.attempts;
         this.log = e.value.attemptLog;
+        this.routed = true;
+        this.provider = e.value.providerId ?? '';
         return;
       case 'textDelta':
       case 'reasoningDelta':
@@ -66,13 +78,17 @@ export class UsageTracker {
         return;
       case 'usage':
         this.event.usage = e.value;
+        this.upstreamSeconds = e.value.upstreamSeconds ?? this.upstreamSeconds;
         return;
       case 'error':
         this.event.status = 'error';
         this.event.errorKind = e.value.kind;
+        this.upstreamSeconds = e.value.upstreamSeconds ?? this.upstreamSeconds;
         if (e.value.attemptLog?.length) {
           this.log = e.value.attemptLog;
           this.event.attempts = e.value.attemptLog.filter((a) => a.deploymentId).length;
+          this.routed ||= this.event.attempts > 0;
+          this.provider ||= e.value.attemptLog.findLast((a) => a.deploymentId)?.providerId ?? '';
         }
         return;
       case 'stop':
@@ -129,7 +145,23 @@ export class UsageTracker {
     }));
   }
 
+  /** The public model the client asked for. */
+  get model(): string {
+    return this.chat.model ?? '';
+  }
+
+  get stream(): boolean {
+    return this.chat.stream ?? false;
+  }
+
+  get cacheHit(): boolean {
+    return this.event.cacheHit ?? false;
+  }
+
   private first(): void {
-    if (!this.firstTokenAt) this.firstTokenAt = Date.now();
+    if (!this.firstTokenAt) {
+      this.firstTokenAt = Date.now();
+      this.firstTokenClock = performance.now();
+    }
   }
 }
