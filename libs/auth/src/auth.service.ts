@@ -4,6 +4,8 @@ import type { AdmitRequest, AdmitResponse, AuthPort, HeartbeatRequest, Principal
 import { ipAllowList } from '@switchyard/config';
 import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
 import { type BudgetAlertSink, type BudgetOwner, BudgetWatch } from './budget-watch';
+import { metricSeries } from '@switchyard/telemetry';
+import { BudgetGauges } from './budget.gauges';
 import type { KeyRecord, KeySource } from './key-directory.types';
 import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
@@ -64,6 +66,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly defaultMaxOutput: number;
   private readonly failOpen: boolean;
   private readonly budgets: BudgetWatch | undefined;
+  private readonly budgetGauges: BudgetGauges;
 
   constructor(
     private readonly source: KeySource,
@@ -74,16 +77,19 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     this.defaultMaxOutput = options.defaultMaxOutputTokens ?? DEFAULT_BUDGET_MAX_OUTPUT_TOKENS;
     this.failOpen = options.failOpen ?? false;
     this.budgets = options.budgetAlerts ? new BudgetWatch(options.budgetAlerts, this.quota) : undefined;
+    this.budgetGauges = new BudgetGauges(this.quota);
   }
 
   async start(): Promise<void> {
     await this.reload();
+    this.budgetGauges.start();
     this.timer = setInterval(() => void this.reload().catch((e: unknown) => this.log.warn(`key refresh failed: ${String(e)}`)), REFRESH_MS);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+    this.budgetGauges.stop();
   }
 
   /** Closes the quota store (its Redis connection). */
@@ -99,6 +105,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
         for (const [hash, k] of keys) plans.set(hash, planOf(k));
         this.plans = plans;
         this.budgets?.load(budgetOwners(plans.values()));
+        this.budgetGauges.update(tenantBudgets(keys.values()));
         if (prices) this.prices = prices;
         this.lastLoad = Date.now();
       })
@@ -164,6 +171,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     // The store's RateInfo is the message's shape.
     const rate: RateLimitState = result.remaining;
     if (!result.admitted) {
+      metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId ?? '', reason: result.reason }).inc();
       const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
       if (budget && !result.tooLarge) this.budgets?.refused(result.scope, result.reason === 'daily_budget' ? 'daily' : 'monthly', now);
@@ -234,6 +242,14 @@ function budgetOwners(plans: Iterable<KeyPlan>): Map<string, BudgetOwner> {
     }
   }
   return owners;
+/** The tenants with a daily or monthly budget, from the keys loaded (every key of a tenant carries its limits). */
+function tenantBudgets(keys: Iterable<KeyRecord>): Map<string, QuotaLimits> {
+  const out = new Map<string, QuotaLimits>();
+  for (const k of keys) {
+    const l = k.tenantLimits;
+    if (l && (l.dailyBudgetUsd !== undefined || l.monthlyBudgetUsd !== undefined)) out.set(k.tenantId, l);
+  }
+  return out;
 }
 
 function limited(l: QuotaLimits | undefined): l is QuotaLimits {

@@ -1,0 +1,65 @@
+import type { AdmitRequest } from '@switchyard/ir';
+import { hashKey, type ModelPrice } from '@switchyard/shared';
+import { processMetrics, metricSeries } from '@switchyard/telemetry';
+import { AuthService } from './auth.service';
+import type { KeyRecord, KeySource } from './key-directory.types';
+import { MemoryQuotaStore } from './quota';
+
+const PRICE: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 0.5, cacheWrite: 2.5 };
+
+class Source implements KeySource {
+  keys = new Map<string, KeyRecord>();
+  async loadAll(): Promise<Map<string, KeyRecord>> {
+    return new Map(this.keys);
+  }
+  async loadPrices(): Promise<Map<string, ModelPrice[]>> {
+    return new Map([['gpt-4o', [PRICE]]]);
+  }
+}
+
+let seq = 0;
+function ask(secret: string): AdmitRequest {
+  return { keyHash: hashKey(secret), model: 'gpt-4o', requestId: `r${++seq}`, counted: true, inputTokensEstimate: 100, inputTokensBound: 400, maxOutputTokens: 100 };
+}
+
+function samples(text: string, name: string): string[] {
+  return text.split('\n').filter((l) => l.startsWith(`${name}{`));
+}
+
+describe(`${AuthService.name}: metrics (issue 13)`, () => {
+  let source: Source;
+  let sut: AuthService;
+
+  beforeEach(async () => {
+    source = new Source();
+    source.keys.set(hashKey('limited'), { id: 'k1', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, tenantLimits: { rpm: 1, dailyBudgetUsd: 5 } });
+    sut = new AuthService(source, { quota: new MemoryQuotaStore() });
+    await sut.start();
+  });
+
+  afterEach(() => sut.onModuleDestroy());
+
+  it('counts a refusal by tenant and the limit that refused it', async () => {
+    const before = metricSeries().limitRefusals.find({ tenant: 'acme', reason: 'rpm' })?.value ?? 0;
+
+    expect(await sut.admit(ask('limited'))).toMatchObject({ admitted: true });
+    expect(await sut.admit(ask('limited'))).toMatchObject({ admitted: false });
+
+    expect(metricSeries().limitRefusals.find({ tenant: 'acme', reason: 'rpm' })?.value).toBe(before + 1);
+  });
+
+  it('reports a tenant budget and its spend so far, and drops them once the budget is gone', async () => {
+    const admitted = await sut.admit(ask('limited'));
+    await sut.settle({ ticket: admitted.ticket, model: 'gpt-4o', usage: { inputTokens: 1_000_000, outputTokens: 0 } });
+
+    let text = await processMetrics().render();
+    expect(samples(text, 'switchyard_budget_limit_usd')).toEqual(['switchyard_budget_limit_usd{tenant="acme",period="daily"} 5']);
+    expect(samples(text, 'switchyard_budget_used_usd')).toEqual(['switchyard_budget_used_usd{tenant="acme",period="daily"} 2']);
+
+    source.keys.set(hashKey('limited'), { id: 'k1', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, tenantLimits: { rpm: 1 } });
+    await sut.reload();
+    text = await processMetrics().render();
+    expect(samples(text, 'switchyard_budget_limit_usd')).toEqual([]);
+    expect(samples(text, 'switchyard_budget_used_usd')).toEqual([]);
+  });
+});
