@@ -5,6 +5,7 @@ import { storableJson, storableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import { PriceBook } from './price-book';
 import { UsageRecordSpans } from './usage-record.spans';
+import { countRecorded, countRejected } from './usage.metrics';
 
 /** An event ready for the ledger, or one found unstorable before it got there. */
 interface Ready {
@@ -74,7 +75,9 @@ export class UsageRecorder {
   private async insertSplitting(batch: readonly Ready[], rejects: UsageRejectInput[]): Promise<number> {
     if (batch.length === 0) return 0;
     try {
-      return await recordUsageBatch(this.db, batch.map((p) => p.row));
+      const inserted = await recordUsageBatch(this.db, batch.map((p) => p.row));
+      countRecorded(batch, inserted);
+      return inserted;
     } catch (err) {
       if (!isUsageDataError(err)) throw err;
       if (batch.length === 1) {
@@ -88,6 +91,7 @@ export class UsageRecorder {
 
   private async setAside(rejects: readonly UsageRejectInput[]): Promise<void> {
     await recordUsageRejects(this.db, rejects);
+    countRejected(rejects.length);
     for (const r of rejects) {
       this.log.error(`usage event ${r.requestId} (tenant ${r.tenantId ?? '?'}) set aside in usage_rejects, not recorded: ${r.error}`);
     }

@@ -76,7 +76,6 @@ describe('gRPC call durations', () => {
     expect(made('Route', 'OK')).toBe(before + 1);
     const cancelledBefore = made('Route', 'CANCELLED');
     const ctl = new AbortController();
-    // eslint-disable-next-line no-unreachable-loop
     for await (const _ of client.route({}, ctl.signal)) break;
     expect(made('Route', 'CANCELLED')).toBe(cancelledBefore + 1);
   });

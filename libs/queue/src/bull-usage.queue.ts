@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { UsageEvent, UsageSink } from '@switchyard/ir';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { TRACING } from '@switchyard/telemetry';
+import { TRACING, metricSeries } from '@switchyard/telemetry';
 import { randomUUID } from 'node:crypto';
 import { JobName, QueueName, UsageBatch, UsageConsumer, UsageHandler } from './queue-names';
 import { UsageTraces } from './usage-traces';
@@ -145,6 +145,8 @@ function eventsOf(job: Job): UsageBatch {
 export class BullUsageConsumer implements UsageConsumer {
   private worker: Worker | undefined;
   private redis: Redis | undefined;
+  private queue: Queue | undefined;
+  private readonly stopGauges: (() => void)[] = [];
 
   constructor(
     private readonly redisUrl: string,
@@ -162,15 +164,39 @@ export class BullUsageConsumer implements UsageConsumer {
         return handler(batch.events, batch.traceparents);
       },
       {
-      connection: this.redis,
-      prefix: this.prefix,
-      concurrency: this.concurrency,
+        connection: this.redis,
+        prefix: this.prefix,
+        concurrency: this.concurrency,
       },
     );
     this.worker.on('error', (err) => new Logger(BullUsageConsumer.name).error(`usage worker: ${String(err)}`));
+    this.watchQueue(this.redis);
+  }
+
+  /**
+   * switchyard_usage_queue_depth and _oldest_age_seconds, read when Prometheus scrapes: three
+   * small Redis reads (the job counts, the oldest waiting and the next delayed job), nothing per
+   * event. Depth counts jobs, each a batch of events (docs/metrics.md).
+   */
+  private watchQueue(connection: Redis): void {
+    const queue = (this.queue = new Queue(QueueName.Usage, { connection, prefix: this.prefix }));
+    const { usageQueueDepth, usageQueueOldestAge } = metricSeries();
+    this.stopGauges.push(
+      usageQueueDepth.collect(async (set) => {
+        const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+        set({}, Object.values(counts).reduce((a, b) => a + b, 0));
+      }),
+      usageQueueOldestAge.collect(async (set) => {
+        const [[waiting], [delayed]] = await Promise.all([queue.getJobs(['waiting'], 0, 0, true), queue.getJobs(['delayed'], 0, 0, true)]);
+        const oldest = Math.min(waiting?.timestamp ?? Infinity, delayed?.timestamp ?? Infinity);
+        set({}, Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
+      }),
+    );
   }
 
   async close(): Promise<void> {
+    for (const stop of this.stopGauges.splice(0)) stop();
+    await this.queue?.close();
     await this.worker?.close();
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }

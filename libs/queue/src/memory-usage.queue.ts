@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { UsageEvent, UsageSink } from '@switchyard/ir';
-import { TRACING } from '@switchyard/telemetry';
+import { TRACING, metricSeries } from '@switchyard/telemetry';
 import type { UsageConsumer, UsageHandler } from './queue-names';
 import { UsageTraces } from './usage-traces';
 
@@ -26,6 +26,7 @@ export class MemoryUsageQueue implements UsageSink, UsageConsumer {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private readonly traces = new UsageTraces();
+  private readonly stopGauges: (() => void)[] = [];
 
   publish(event: UsageEvent): void {
     this.pending.push(event);
@@ -36,6 +37,12 @@ export class MemoryUsageQueue implements UsageSink, UsageConsumer {
   consume(handler: UsageHandler): void {
     this.handler = handler;
     this.schedule();
+    // Read at scrape time: the events not yet handed to the handler, and the oldest one's age.
+    const { usageQueueDepth, usageQueueOldestAge } = metricSeries();
+    this.stopGauges.push(
+      usageQueueDepth.collect((set) => set({}, this.pending.length)),
+      usageQueueOldestAge.collect((set) => set({}, this.pending[0]?.finishedAt ? Math.max(0, (Date.now() - this.pending[0].finishedAt) / 1000) : 0)),
+    );
   }
 
   /** Resolves when everything published so far has been handled. */
@@ -48,6 +55,7 @@ export class MemoryUsageQueue implements UsageSink, UsageConsumer {
   }
 
   async close(): Promise<void> {
+    for (const stop of this.stopGauges.splice(0)) stop();
     await this.drain();
   }
 
