@@ -1,4 +1,4 @@
-import type { AdmitRequest } from '@switchyard/ir';
+import { type AdmitRequest, Dialect } from '@switchyard/ir';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { processMetrics, metricSeries } from '@switchyard/telemetry';
 import { AuthService } from './auth.service';
@@ -19,7 +19,7 @@ class Source implements KeySource {
 
 let seq = 0;
 function ask(secret: string): AdmitRequest {
-  return { keyHash: hashKey(secret), model: 'gpt-4o', requestId: `r${++seq}`, counted: true, inputTokensEstimate: 100, inputTokensBound: 400, maxOutputTokens: 100 };
+  return { keyHash: hashKey(secret), model: 'gpt-4o', requestId: `r${++seq}`, clientIp: '127.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: true, inputTokensEstimate: 100, inputTokensBound: 400, maxOutputTokens: 100 };
 }
 
 function samples(text: string, name: string): string[] {
@@ -50,7 +50,7 @@ describe(`${AuthService.name}: metrics (issue 13)`, () => {
 
   it('reports a tenant budget and its spend so far, and drops them once the budget is gone', async () => {
     const admitted = await sut.admit(ask('limited'));
-    await sut.settle({ ticket: admitted.ticket, model: 'gpt-4o', usage: { inputTokens: 1_000_000, outputTokens: 0 } });
+    await sut.settle({ ticket: admitted.ticket, model: 'gpt-4o', cacheHit: false, startedAtMs: Date.now(), usage: { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } });
 
     let text = await processMetrics().render();
     expect(samples(text, 'switchyard_budget_limit_usd')).toEqual(['switchyard_budget_limit_usd{tenant="acme",period="daily"} 5']);

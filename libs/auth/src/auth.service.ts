@@ -171,7 +171,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     // The store's RateInfo is the message's shape.
     const rate: RateLimitState = result.remaining;
     if (!result.admitted) {
-      metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId ?? '', reason: result.reason }).inc();
+      metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId, reason: result.reason }).inc();
       const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
       if (budget && !result.tooLarge) this.budgets?.refused(result.scope, result.reason === 'daily_budget' ? 'daily' : 'monthly', now);

@@ -1,14 +1,15 @@
 import { metricSeries } from '@switchyard/telemetry';
-import { type CountTokensResponse, type EmbedResponse, ErrorKind, type HealthStateResponse, IrError, type ListModelsResponse, type ResponseEventBatch, RouterServiceDefinition } from '@switchyard/ir';
+import { type ChatRequest, type CountTokensResponse, type EmbedResponse, ErrorKind, type HealthStateResponse, IrError, type ListModelsResponse, type ResponseEventBatch, RouterServiceDefinition } from '@switchyard/ir';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import type { ServiceImplementation } from './proto-service.types';
 
 const SERVICE = RouterServiceDefinition.fullName;
+const REQUEST: ChatRequest = { model: 'm', messages: [], stream: true, system: [], tools: [], includeUsage: false, droppedParams: [] };
 
 class Router implements ServiceImplementation<typeof RouterServiceDefinition> {
   async *route(): AsyncGenerator<ResponseEventBatch> {
-    yield { events: [{ event: { $case: 'textDelta', value: { text: 'hi', choice: 0 } } }], final: true };
+    yield { events: [{ event: { $case: 'textDelta', value: { text: 'hi', choice: 0, logprobsJson: '', signature: '' } } }], final: true };
   }
 
   async listModels(): Promise<ListModelsResponse> {
@@ -16,7 +17,7 @@ class Router implements ServiceImplementation<typeof RouterServiceDefinition> {
   }
 
   async embed(): Promise<EmbedResponse> {
-    return {};
+    return { embeddings: [], usageEstimated: false };
   }
 
   async countTokens(): Promise<CountTokensResponse> {
@@ -24,7 +25,7 @@ class Router implements ServiceImplementation<typeof RouterServiceDefinition> {
   }
 
   async healthState(): Promise<HealthStateResponse> {
-    return { deployments: [] };
+    return { deployments: [], retryBudgetAvailable: 0, retriesRefused: 0 };
   }
 }
 
@@ -62,7 +63,7 @@ describe('gRPC call durations', () => {
 
   it('observes a failed call under the status code it ended with', async () => {
     const before = [served('CountTokens', 'RESOURCE_EXHAUSTED'), made('CountTokens', 'RESOURCE_EXHAUSTED')];
-    const answer = await client.countTokens({}, new AbortController().signal);
+    const answer = await client.countTokens(REQUEST, new AbortController().signal);
     expect(answer.error?.kind).toBe(ErrorKind.ERROR_KIND_RATE_LIMITED);
     await new Promise((r) => setImmediate(r));
     expect([served('CountTokens', 'RESOURCE_EXHAUSTED'), made('CountTokens', 'RESOURCE_EXHAUSTED')]).toEqual([before[0]! + 1, before[1]! + 1]);
@@ -71,12 +72,12 @@ describe('gRPC call durations', () => {
   it('observes a server stream once it ended, and a stream the caller left as CANCELLED on the client', async () => {
     const before = made('Route', 'OK');
     const events = [];
-    for await (const ev of client.route({}, new AbortController().signal)) events.push(ev);
+    for await (const ev of client.route(REQUEST, new AbortController().signal)) events.push(ev);
     expect(events).toHaveLength(1);
     expect(made('Route', 'OK')).toBe(before + 1);
     const cancelledBefore = made('Route', 'CANCELLED');
     const ctl = new AbortController();
-    for await (const _ of client.route({}, ctl.signal)) break;
+    for await (const _ of client.route(REQUEST, ctl.signal)) break;
     expect(made('Route', 'CANCELLED')).toBe(cancelledBefore + 1);
   });
 });

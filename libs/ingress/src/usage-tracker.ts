@@ -65,7 +65,7 @@ export class UsageTracker {
         this.event.attempts = e.value.attempts;
         this.log = e.value.attemptLog;
         this.routed = true;
-        this.provider = e.value.providerId ?? '';
+        this.provider = e.value.providerId;
         return;
       case 'textDelta':
       case 'reasoningDelta':

@@ -1,5 +1,5 @@
 import { MemoryResponseCache } from '@switchyard/cache';
-import type { ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import { Dialect, type ErrorEvent, type ResponseEvent } from '@switchyard/ir';
 import { metricSeries } from '@switchyard/telemetry';
 import type { DeploymentEntry, ModelEntry } from './catalogue.types';
 import { OPENAI_EU, VLLM, collect, deployment, hello, overloaded, pinRandomEachTest, request, scriptedRouter, started, stopped } from './router.harness';
@@ -10,7 +10,7 @@ function model(name: string, deployments: DeploymentEntry[], extra: Partial<Mode
 }
 
 function usage(upstreamSeconds: number): ResponseEvent {
-  return { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2, upstreamSeconds } } };
+  return { event: { $case: 'usage', value: { inputTokens: 5, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0, upstreamSeconds } } };
 }
 
 function failedAfter(upstreamSeconds: number): ResponseEvent {
@@ -58,7 +58,7 @@ describe(`${RouterService.name}: metrics (issue 13)`, () => {
   it('counts cache look-ups by model and result, and a replayed answer carries no upstream time', async () => {
     const cache = new MemoryResponseCache({ maxBytes: 1 << 20, maxEntryBytes: 1 << 16 });
     const { sut } = await scriptedRouter([[started, hello, stopped, usage(0.5)]], [model('cached', [deployment('m-e', OPENAI_EU, 1)], { cacheTtlSeconds: 60 })], {}, cache);
-    const ask = () => collect(sut.route({ ...request('cached'), meta: { tenantId: 'acme' } }, new AbortController().signal));
+    const ask = () => collect(sut.route({ ...request('cached'), meta: { requestId: '', clientRequestId: '', tenantId: 'acme', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', allowedRegions: [] } }, new AbortController().signal));
 
     expect(usageOf(await ask())).toBe(0.5);
     const replayed = await ask();

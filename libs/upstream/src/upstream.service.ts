@@ -309,7 +309,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onClientAbort);
-      if (!signal.aborted) metricSeries().upstreamDuration.child({ provider: call.target.providerId ?? '', deployment: call.target.deploymentId ?? '' }).observe(clock.seconds());
+      if (!signal.aborted) metricSeries().upstreamDuration.child({ provider: call.target.providerId, deployment: call.target.deploymentId }).observe(clock.seconds());
     }
   }
 

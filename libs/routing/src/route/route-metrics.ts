@@ -19,9 +19,9 @@ export function countAttempts(log: readonly Attempt[]): void {
     if (entry.hedge) kind = 'hedge';
     else if (firstModel === undefined) {
       kind = 'first';
-      firstModel = entry.model ?? '';
+      firstModel = entry.model;
     } else kind = entry.model === firstModel ? 'retry' : 'fallback';
-    attempts.child({ provider: entry.providerId ?? '', deployment: entry.deploymentId, kind, outcome: entry.outcome || 'pending' }).inc();
+    attempts.child({ provider: entry.providerId, deployment: entry.deploymentId, kind, outcome: entry.outcome || 'pending' }).inc();
   }
 }
 

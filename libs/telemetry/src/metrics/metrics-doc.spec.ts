@@ -33,7 +33,7 @@ describe('docs/metrics.md', () => {
   });
 
   it('lists no series the catalogue does not declare', () => {
-    const declared = new Set(Object.values(METRICS).map((m) => m.name));
+    const declared = new Set<string>(Object.values(METRICS).map((m) => m.name));
     expect([...rows.keys()].filter((name) => !declared.has(name))).toEqual([]);
   });
 });
