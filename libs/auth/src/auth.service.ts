@@ -242,6 +242,8 @@ function budgetOwners(plans: Iterable<KeyPlan>): Map<string, BudgetOwner> {
     }
   }
   return owners;
+}
+
 /** The tenants with a daily or monthly budget, from the keys loaded (every key of a tenant carries its limits). */
 function tenantBudgets(keys: Iterable<KeyRecord>): Map<string, QuotaLimits> {
   const out = new Map<string, QuotaLimits>();
