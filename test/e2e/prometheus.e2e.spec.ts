@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { Redis } from 'ioredis';
 import { ProviderSimulator } from '@switchyard/testing';
@@ -5,7 +7,7 @@ import { keyQueries } from '../../deploy/grafana/src/dashboards';
 import { resolveVariables } from '../../deploy/grafana/src/promql';
 import { GATEWAY_SECRETS, PUBLIC_MODEL, TEST_KEY, writeGatewayConfig } from './support/gateway-config';
 import { createTestDatabase } from './support/postgres-harness';
-import { RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './support/process-harness';
+import { ROOT, RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './support/process-harness';
 import { PrometheusServer } from './support/prometheus-server';
 
 // The dashboards against a real scrape: the five cluster processes, each serving GET /metrics
@@ -16,6 +18,7 @@ const REDIS_URL = process.env['TEST_PROMETHEUS_REDIS_URL'] ?? 'redis://127.0.0.1
 const PROCESSES = ['ingress', 'auth', 'router', 'adapter', 'billing'] as const;
 // Wide enough for the two rounds of requests at a 1 s scrape interval.
 const WINDOW = '1m';
+const RULES = join(ROOT, 'deploy/prometheus/switchyard.rules.yaml');
 
 describe('Prometheus scrapes the cluster; the dashboards\' key queries return data', () => {
   let sim: ProviderSimulator;
@@ -31,6 +34,11 @@ describe('Prometheus scrapes the cluster; the dashboards\' key queries return da
     await redis.flushdb();
     redis.disconnect();
     const config = writeGatewayConfig(sim.url);
+    // A monthly budget for the tenant, so the budget gauges (used and limit) exist.
+    const yaml = readFileSync(config, 'utf8');
+    const withBudget = yaml.replace('  - id: acme\n', '  - id: acme\n    budget: { monthlyUsd: 50 }\n');
+    if (withBudget === yaml) throw new Error(`no tenant acme in the test config:\n${yaml}`);
+    writeFileSync(config, withBudget);
     const common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
     await runApp('standalone', common, ['apply', '-f', config]);
 
@@ -49,7 +57,7 @@ describe('Prometheus scrapes the cluster; the dashboards\' key queries return da
     client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
 
     // Job names as deploy/prometheus/README.md asks for them (the alert rules match switchyard-.*).
-    prometheus = await PrometheusServer.start(Object.fromEntries(PROCESSES.map((p) => [`switchyard-${p}`, `127.0.0.1:${metrics[p]}`])));
+    prometheus = await PrometheusServer.start(Object.fromEntries(PROCESSES.map((p) => [`switchyard-${p}`, `127.0.0.1:${metrics[p]}`])), [RULES]);
   }, 180_000);
 
   afterAll(async () => {
@@ -79,6 +87,18 @@ describe('Prometheus scrapes the cluster; the dashboards\' key queries return da
     expect(down).toEqual([]);
     const up = await server.query('up == 1');
     expect(up.map((s) => s.metric['job']).sort()).toEqual(PROCESSES.map((p) => `switchyard-${p}`).sort());
+  }, 60_000);
+
+  it('evaluates every alert rule of deploy/prometheus on the real series without an error', async () => {
+    const server = prometheus as PrometheusServer;
+    const started = Date.now();
+    const rules = await eventually(async () => {
+      const all = await server.rules();
+      if (all.length === 0 || all.some((r) => Date.parse(r.lastEvaluation) <= started)) throw new Error('rules not evaluated yet');
+      return all;
+    }, 20_000, 'an evaluation of every rule');
+    expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError ?? r.health}`)).toEqual([]);
+    expect(rules.map((r) => r.name)).toContain('SwitchyardServiceDown');
   }, 60_000);
 
   it('answers every key query of the dashboards with data after a few openai SDK requests', async () => {

@@ -42,7 +42,7 @@ const rows: Row[] = [
     row: 'Limits and budgets',
     panels: [
       barGauge('Budget used', { description: 'Spend in the current period as a share of the tenant budget; the SwitchyardTenantBudgetNearlySpent alert fires at 90 %. Unlimited budgets are not shown.', unit: 'percentunit', max: 1, thresholds: [[0.75, 'orange'], [0.9, 'red']] }, [
-        { expr: budgetShare, legend: '{{tenant}} {{period}}' },
+        { expr: budgetShare, legend: '{{tenant}} {{period}}', key: true },
       ]),
       timeSeries('Budget used and limit', { description: 'US dollars spent in the current period against the budget for it.', unit: 'currencyUSD' }, [
         { expr: `max by (tenant, period) (${sel(budgetUsed.name, ['tenant'])})`, legend: 'used {{tenant}} {{period}}' },

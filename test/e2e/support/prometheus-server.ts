@@ -30,11 +30,13 @@ export class PrometheusServer {
     private readonly output: () => string,
   ) {}
 
-  static async start(targets: Record<string, string>): Promise<PrometheusServer> {
+  /** `ruleFiles`: rule files (absolute paths) Prometheus loads and evaluates every second. */
+  static async start(targets: Record<string, string>, ruleFiles: readonly string[] = []): Promise<PrometheusServer> {
     const dir = mkdtempSync(join(tmpdir(), 'sy-prometheus-'));
     const jobs = Object.entries(targets).map(([job, address]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ['${address}']`);
     const config = join(dir, 'prometheus.yml');
-    writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs.join('\n')}\n`);
+    const rules = ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}\n` : '';
+    writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n${rules}scrape_configs:\n${jobs.join('\n')}\n`);
     const port = await freePort();
     const proc = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,6 +70,12 @@ export class PrometheusServer {
       if (targets.length === 0 || behind.length) throw new Error(`not scraped yet: ${behind.map((t) => t.labels['job']).join(', ')}`);
       return targets;
     }, timeoutMs, 'a scrape of every target');
+  }
+
+  /** The loaded rules with their last evaluation's health (`ok`, `err`, `unknown`) and error. */
+  async rules(): Promise<{ name: string; health: string; lastError?: string; lastEvaluation: string }[]> {
+    const res = (await (await fetch(`${this.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string; lastEvaluation: string }[] }[] } };
+    return res.data.groups.flatMap((g) => g.rules);
   }
 
   log(): string {
