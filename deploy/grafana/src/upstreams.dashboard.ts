@@ -52,7 +52,7 @@ const rows: Row[] = [
       timeSeries('Upstream errors by deployment', { description: 'Failed upstream calls per second by deployment and error kind.', unit: 'reqps', stack: true }, [
         { expr: rateOf(attempts.name, ['provider', 'deployment', 'outcome'], ['provider'], ['outcome!="ok"']), legend: '{{deployment}} ({{provider}}) {{outcome}}' },
       ]),
-      timeSeries('Retries and the retry budget', { description: 'Retries made and refused per second, and the retries the budget allows right now (right axis scale may differ).', unit: 'short' }, [
+      timeSeries('Retries and the retry budget', { description: 'Retries made and refused per second, and the retries the budget allows right now.', unit: 'short' }, [
         { expr: rateOf(attempts.name, [], ['provider'], ['kind="retry"']), legend: 'retries/s' },
         { expr: `sum (rate(${H.retriesRefused}[$__rate_interval]))`, legend: 'refused/s' },
         { expr: `max (${H.retryBudgetAvailable})`, legend: 'budget available' },
