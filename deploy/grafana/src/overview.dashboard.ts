@@ -8,9 +8,11 @@ const { requestDuration: req, timeToFirstToken: ttft, gatewayOverhead: overhead,
 const F = ['model', 'provider'] as const;
 const MP = ['model', 'provider'];
 const ERRORS = ['status_class="5xx"'];
-// The request's model and provider as the GenAI semantic conventions name them on its spans;
-// `{ a } && { b }` asks for traces that hold both spans (the error may sit on another span).
-const SPANS = 'span.gen_ai.request.model =~ "${model:regex}" && span.gen_ai.provider.name =~ "${provider:regex}"';
+// The request's public model and configured provider id as the spans carry them
+// (switchyard.model, switchyard.provider.id: the same values as the metrics' model and provider
+// labels; gen_ai.provider.name is the provider's type, which the variables do not hold).
+// `{ a } && { b }` asks for traces holding both spans: the error may sit on another span.
+const SPANS = 'span.switchyard.model =~ "${model:regex}" && span.switchyard.provider.id =~ "${provider:regex}"';
 
 const rows: Row[] = [
   {
