@@ -119,7 +119,7 @@ export function traceSearch(title: string, o: Omit<PanelOptions, 'unit'>, traceq
   return { title, queries: [], builder: b };
 }
 
-/** One trace by its id (the `x-trace-id`-style header a tenant quotes), in Grafana's trace view. */
+/** One trace by its id (from the response header a tenant quotes, x-switchyard-trace-id), in Grafana's trace view. */
 export function traceById(title: string, o: Omit<PanelOptions, 'unit'>, traceIdVariable: string): Panel {
   const b = new dashboard.PanelBuilder()
     .type('traces')
