@@ -267,6 +267,14 @@ One environment variable from a Secret: the user's existingSecret, else the char
   value: {{ $s.http.keepAliveTimeoutMs | int64 | quote }}
 - name: SWITCHYARD_HTTP_MAX_CONNECTIONS
   value: {{ $s.http.maxConnections | int64 | quote }}
+- name: SWITCHYARD_ACCESS_LOG
+  value: {{ $s.accessLog | quote }}
+{{- end -}}
+
+{{/* Where switchyard.yaml is applied (the hook Job, standalone): unset env: references stop it unless allowed. */}}
+{{- define "switchyard.env.configRefs" -}}
+- name: SWITCHYARD_ALLOW_UNRESOLVED_ENV
+  value: {{ .Values.settings.allowUnresolvedEnv | quote }}
 {{- end -}}
 
 {{- define "switchyard.env.quota" -}}
