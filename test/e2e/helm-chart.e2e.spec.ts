@@ -292,6 +292,24 @@ describe('Helm chart deploy/helm/switchyard', () => {
     });
   });
 
+  it('renders empty datastore and upstream egress lists as no such egress (found by a new operator: `[]` broke the YAML)', () => {
+    const empty = join(mkdtempSync(join(tmpdir(), 'sy-helm-egress-')), 'values.yaml');
+    writeFileSync(empty, 'networkPolicy: { datastoreEgress: [], upstreamEgress: [] }\n');
+    const objects = parseObjects(renderText([valuesPath('defaults'), empty]));
+    const policies = ofKind(objects, 'NetworkPolicy') as unknown as { spec: { egress?: { ports?: { port: number }[] }[] } }[];
+    expect(policies.length).toBeGreaterThan(1);
+    const ports = policies.flatMap((p) => (p.spec.egress ?? []).flatMap((r) => (r.ports ?? []).map((x) => x.port)));
+    expect(ports).not.toContain(5432);
+    expect(ports).not.toContain(6379);
+    expect(ports).not.toContain(443);
+  });
+
+  it('names the ServiceMonitor\'s scrape jobs switchyard-<component>, as the alert rules and dashboards select them', () => {
+    const [monitor] = ofKind(render([valuesPath('defaults')], ['metrics.enabled=true', 'metrics.serviceMonitor.enabled=true']), 'ServiceMonitor');
+    const [endpoint] = (monitor?.spec as { endpoints: { relabelings?: { sourceLabels?: string[]; targetLabel?: string; replacement?: string }[] }[] }).endpoints;
+    expect(endpoint?.relabelings).toContainEqual({ sourceLabels: ['__meta_kubernetes_service_label_app_kubernetes_io_component'], targetLabel: 'job', replacement: 'switchyard-$1' });
+  });
+
   it('lets values reach every setting the gateway reads (across the values files)', () => {
     const seen = new Set<string>();
     for (const file of VALUES_FILES) for (const { container } of workloads(render([valuesPath(file)]))) for (const n of envNames(container)) seen.add(n);
