@@ -270,7 +270,7 @@ describe('edge hardening (standalone)', () => {
     it('is served on the metrics port without a token, and nothing else is', async () => {
       const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
       expect(await res.text()).toContain('switchyard_retry_budget_available');
       expect((await fetch(`http://127.0.0.1:${metricsPort}/admin/v1/tenants`)).status).toBe(404);
     });

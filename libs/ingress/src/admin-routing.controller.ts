@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const ADMIN_TOKEN = Symbol('AdminToken');
 
 const CIRCUIT_STATES = ['closed', 'half-open', 'open'] as const;
-export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4';
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Prometheus label values: backslash, quote and newline escaped. */
 function label(value: string | undefined): string {
