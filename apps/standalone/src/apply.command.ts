@@ -22,11 +22,12 @@ const TOPIC_OF = {
 export async function runApplyCommand({ file, dryRun }: ApplyOptions): Promise<number> {
   const env = loadSwitchyardEnv();
   const loaded = await loadConfigFile(file, { outbound: outboundPolicyOf(env) });
-  // Every env: reference must resolve here too (issue 19): a cluster's adapters read upstream keys
-  // by the same names, and a tenant key that does not resolve cannot be hashed. The admin token
-  // is the serving process's business.
+  // The tenant keys' env: references must resolve here (issue 19): a tenant key that does not
+  // resolve cannot be hashed. Upstream keys are stored as references and resolved where upstreams
+  // are called (a cluster's hook Job has none), and the admin token is the serving process's
+  // business; `switchyard validate` checks all of them.
   const allowUnresolved = env.SWITCHYARD_ALLOW_UNRESOLVED_ENV;
-  for (const warning of enforceEnvReferences(loaded, file, { allowUnresolved, skipAdminToken: true })) console.warn(`warning: ${warning}`);
+  for (const warning of enforceEnvReferences(loaded, file, { allowUnresolved, skipAdminToken: true, skipUpstreamKeys: true })) console.warn(`warning: ${warning}`);
   const config = allowUnresolved ? withoutUnresolvedTenantKeys(loaded) : loaded;
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: `${env.SWITCHYARD_DATA_DIR}/pglite` });
   let changes: ConfigChange[];

@@ -39,6 +39,10 @@ describe('env: references of switchyard.yaml', () => {
     expect(envReferencesOf(config, { skipAdminToken: true }).map((r) => r.path)).not.toContain('server.adminToken');
   });
 
+  it('leaves upstream keys out for apply, which stores their references (a cluster hook Job has none)', () => {
+    expect(envReferencesOf(config, { skipAdminToken: true, skipUpstreamKeys: true })).toEqual([{ variable: 'ACME_KEY', path: 'tenants[0].keys[0].key' }]);
+  });
+
   it('counts an empty variable as unresolved', () => {
     const env = { ADMIN_TOKEN: 'x'.repeat(40), SWITCHYARD_UPSTREAM_A: '', ACME_KEY: 'y'.repeat(40) };
 

@@ -24,13 +24,19 @@ export interface EnvReferenceOptions {
    * is set (the environment wins), or the command (apply) has no admin API.
    */
   skipAdminToken?: boolean;
+  /**
+   * Upstream keys are not read either: `apply` stores their references, and the processes that
+   * call upstreams (the adapters, or a standalone serve) resolve them. A cluster's hook Job has
+   * no upstream key, by design (each adapter gets only its own family's).
+   */
+  skipUpstreamKeys?: boolean;
 }
 
 /** Every `env:` reference in the file, in file order: the admin token, upstream keys, tenant keys. */
-export function envReferencesOf(config: SwitchyardConfig, options: Pick<EnvReferenceOptions, 'skipAdminToken'> = {}): EnvReference[] {
+export function envReferencesOf(config: SwitchyardConfig, options: Pick<EnvReferenceOptions, 'skipAdminToken' | 'skipUpstreamKeys'> = {}): EnvReference[] {
   const refs: { ref: string; path: PropertyKey[] }[] = [];
   if (config.server.adminToken !== undefined && !options.skipAdminToken) refs.push({ ref: config.server.adminToken, path: ['server', 'adminToken'] });
-  config.providers.forEach((provider, i) => provider.apiKeys.forEach((ref, j) => refs.push({ ref, path: ['providers', i, 'apiKeys', j] })));
+  if (!options.skipUpstreamKeys) config.providers.forEach((provider, i) => provider.apiKeys.forEach((ref, j) => refs.push({ ref, path: ['providers', i, 'apiKeys', j] })));
   config.tenants.forEach((tenant, i) => tenant.keys.forEach(({ key }, j) => refs.push({ ref: key, path: ['tenants', i, 'keys', j, 'key'] })));
   return refs.flatMap(({ ref, path }) => {
     const variable = envVariableOf(ref);
