@@ -24,6 +24,11 @@ export function startApp(name: string, env: Record<string, string>, args: string
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return runningApp(name, proc);
+}
+
+/** A spawned child (stdout and stderr piped) as a RunningApp: its output collected, stopped with a SIGKILL after 10 s. */
+export function runningApp(name: string, proc: ChildProcess): RunningApp {
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));

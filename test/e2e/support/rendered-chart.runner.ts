@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Container, type K8sObject, type PodSpec, ofKind, workloads } from './helm-chart';
-import { type RunningApp, ROOT, eventually, freePort } from './process-harness';
+import { type RunningApp, ROOT, eventually, freePort, runningApp } from './process-harness';
 
 /**
  * Runs what a rendered chart describes as local processes, the way a kubelet would run its pods:
@@ -121,23 +121,7 @@ export class RenderedChartRun {
     // The image's own environment (Dockerfile ENV) and PATH, then the container's.
     const env = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...this.environment(workload) };
     const proc = spawn(process.execPath, args.map((a) => this.mapPaths(a, mounts)), { cwd: this.runtimeTree, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    const app: RunningApp = {
-      name: workload,
-      proc,
-      output: () => out,
-      async stop(signal: NodeJS.Signals = 'SIGTERM') {
-        if (proc.exitCode !== null) return proc.exitCode;
-        proc.kill(signal);
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        const code = await exited;
-        clearTimeout(timer);
-        return code;
-      },
-    };
+    const app = runningApp(workload, proc);
     this.running.push(app);
     return app;
   }

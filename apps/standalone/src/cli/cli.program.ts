@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { AdminTarget, CliHandlers, CliOutput } from './cli-handlers.types';
+import type { AdminTarget, CliHandlers, CliOutput, KeyCreateOptions } from './cli-handlers.types';
 import { switchyardVersion } from './cli.version';
 
 // `switchyard <command>`: the one entry point of the standalone bundle (dist/apps/standalone/main.js,
@@ -131,18 +131,7 @@ interface AdminFlags {
   token?: string;
 }
 
-type KeyCreateFlags = AdminFlags & {
-  tenant: string;
-  name?: string;
-  rpm?: number;
-  tpm?: number;
-  concurrency?: number;
-  models?: string[];
-  dailyUsd?: number;
-  monthlyUsd?: number;
-  expiresAt?: string;
-  json: boolean;
-};
+type KeyCreateFlags = AdminFlags & Omit<KeyCreateOptions, 'admin'>;
 
 function withAdminOptions(command: Command): Command {
   return command
