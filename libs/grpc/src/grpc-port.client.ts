@@ -156,7 +156,7 @@ export abstract class GrpcPortClient {
     try {
       for (;;) {
         try {
-          for await (const batch of stream as AsyncIterable<ResponseEventBatch>) {
+          for await (const batch of readBatches(stream)) {
             answered = true;
             for (const event of batch.events) {
               // Events already received when the caller aborted are not handed out.
@@ -186,12 +186,31 @@ export abstract class GrpcPortClient {
     } finally {
       signal.removeEventListener('abort', cancel);
       timer.observe(code ?? Status.CANCELLED, startedAt);
+      // The iterator left the stream undestroyed (readBatches): whatever status still arrives,
+      // an error included, must find a listener rather than crash the process.
+      stream.on('error', ignoreLateError);
       // The consumer may have stopped early (break/return): tell the server to stop too. A
       // no-op when the call has already finished; not sent after the final batch (the server
       // has ended the call, its status is on the way).
       if (!complete) stream.cancel();
     }
   }
+}
+
+/**
+ * The stream's batches, for `for await`. Node's default stream iterator destroys a stream left
+ * before its end, and destroying one that has not ended builds an `AbortError` with its stack:
+ * that happened on every call, since the reader leaves at the batch marked final without waiting
+ * for the status (about 1.5 % of the router's busy time in a profile, docs/architecture.md §7).
+ * Left undestroyed, the stream ends by itself when the status frame arrives; `events` cancels it
+ * when the consumer stopped early.
+ */
+function readBatches(stream: ClientReadableStream<ResponseEventBatch>): AsyncIterable<ResponseEventBatch> {
+  return stream.iterator({ destroyOnReturn: false }) as AsyncIterable<ResponseEventBatch>;
+}
+
+function ignoreLateError(): void {
+  // The outcome was already handed to the consumer; see `events`' finally.
 }
 
 /**
