@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthService, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { Database, DbModule } from '@switchyard/db';
+import { Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
@@ -26,7 +26,7 @@ export class AuthAppModule implements OnApplicationShutdown {
     const redisUrl = requireEnv('REDIS_URL', env.REDIS_URL);
     return {
       module: AuthAppModule,
-      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), migrate: true })],
+      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), readUrl: env.DATABASE_READ_URL, migrate: true })],
       controllers: [AuthController, GrpcHealthController],
       providers: [
         { provide: GrpcHealthService, useValue: health },
@@ -40,10 +40,11 @@ export class AuthAppModule implements OnApplicationShutdown {
         },
         {
           provide: AUTH_PORT,
-          inject: [Database, NOTIFIER],
-          useFactory: async (db: Database, notifier: Notifier | undefined) => {
+          inject: [READ_DATABASE, NOTIFIER],
+          useFactory: async (read: Database, notifier: Notifier | undefined) => {
             // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
-            const auth = new AuthService(new PrismaKeySource(db), {
+            // Keys and prices load from the region's replica (DATABASE_READ_URL, else the primary).
+            const auth = new AuthService(new PrismaKeySource(read), {
               quota: new RedisQuotaStore(redisUrl),
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
@@ -66,8 +67,10 @@ export class AuthAppModule implements OnApplicationShutdown {
         },
         {
           provide: DependencyHealthMonitor,
-          inject: [Database],
-          useFactory: (db: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl)]),
+          inject: [READ_DATABASE],
+          // The database auth needs to serve is the one it reloads from: with a replica, a primary
+          // outage must not take the region's auth out of service (issue 15).
+          useFactory: (read: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => read.ping() }, new RedisHealthProbe(redisUrl)]),
         },
       ],
     };

@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { Database, DbModule } from '@switchyard/db';
+import { Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { ROUTER_PORT } from '@switchyard/ir';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
@@ -35,7 +35,7 @@ export class RouterAppModule implements OnApplicationShutdown {
     const log = new Logger('router');
     return {
       module: RouterAppModule,
-      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), migrate: true })],
+      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), readUrl: env.DATABASE_READ_URL, migrate: true })],
       controllers: [RouterController, GrpcHealthController],
       providers: [
         { provide: GrpcHealthService, useValue: health },
@@ -65,9 +65,10 @@ export class RouterAppModule implements OnApplicationShutdown {
         { provide: RESPONSE_CACHE, inject: [ROUTING], useFactory: (routing: RoutingConfig) => createResponseCache(env.REDIS_URL, routing.cache) },
         {
           provide: ROUTER_PORT,
-          inject: [Database, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
-          useFactory: async (db: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
-            const router = new RouterService(new PrismaCatalogueSource(db), clients, routing, cache, notifier);
+          inject: [READ_DATABASE, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
+          useFactory: async (read: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
+            // The catalogue loads from the region's replica (DATABASE_READ_URL, else the primary).
+            const router = new RouterService(new PrismaCatalogueSource(read), clients, routing, cache, notifier);
             await router.start();
             return router;
           },
@@ -85,9 +86,11 @@ export class RouterAppModule implements OnApplicationShutdown {
         },
         {
           provide: DependencyHealthMonitor,
-          inject: [Database, ADAPTER_CLIENTS],
-          useFactory: (db: Database, clients: AdapterClients) => {
-            const probes: DependencyProbe[] = [{ name: 'database', check: () => db.ping() }];
+          inject: [READ_DATABASE, ADAPTER_CLIENTS],
+          useFactory: (read: Database, clients: AdapterClients) => {
+            // The catalogue's database (the replica when there is one): a primary outage must not
+            // take the region's routers out of service (issue 15).
+            const probes: DependencyProbe[] = [{ name: 'database', check: () => read.ping() }];
             // Redis only when this router uses it (shared response cache, configuration changes).
             if (env.REDIS_URL) probes.push(new RedisHealthProbe(env.REDIS_URL));
             for (const [family, client] of clients) probes.push(channelHealthProbe(`adapter ${family}`, client));

@@ -23,14 +23,17 @@ export interface StandaloneServices {
   close(): Promise<void>;
 }
 
-/** The in-process service graph: the same classes the cluster apps serve over gRPC. */
-export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv): Promise<StandaloneServices> {
+/**
+ * The in-process service graph: the same classes the cluster apps serve over gRPC. Keys, prices
+ * and the catalogue load from `read` (the region's replica, DATABASE_READ_URL), writes go to `db`.
+ */
+export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv, read: Database = db): Promise<StandaloneServices> {
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
   const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
   // Budget and health alerts to webhooks (issue 13), when switchyard.yaml declares some.
   const notifications = createStandaloneNotifications(config.notifications, env.REDIS_URL, { outbound: outboundPolicyOf(env), box: env.SWITCHYARD_SECRET_KEYS });
   const notifier = notifications?.notifier;
-  const auth = new AuthService(new PrismaKeySource(db), {
+  const auth = new AuthService(new PrismaKeySource(read), {
     quota,
     leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
     failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
@@ -41,7 +44,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);
-  const router = new RouterService(new PrismaCatalogueSource(db), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined);
+  const router = new RouterService(new PrismaCatalogueSource(read), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined);
   const recorder = new UsageRecorder(db);
 
   let usage: StandaloneServices['usage'];

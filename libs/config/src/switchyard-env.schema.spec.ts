@@ -39,6 +39,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: 75_000,
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 1024,
       SWITCHYARD_ACCESS_LOG: true,
+      SWITCHYARD_CONFIG_FEED_POLL_MS: 500,
     });
   });
 
@@ -48,6 +49,7 @@ describe(loadSwitchyardEnv.name, () => {
       HOST: '127.0.0.1',
       SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
       DATABASE_URL: 'postgresql://switchyard:pw@db:5432/switchyard',
+      DATABASE_READ_URL: 'postgresql://switchyard:pw@db-replica:5432/switchyard',
       SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
       REDIS_URL: 'rediss://redis:6380',
       SWITCHYARD_REGION: 'eu-west',
@@ -77,6 +79,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_MAX_CONNECTIONS: '500',
       SWITCHYARD_METRICS_PORT: '9464',
       SWITCHYARD_ACCESS_LOG: 'false',
+      SWITCHYARD_CONFIG_FEED_POLL_MS: '250',
     });
 
     expect(env).toEqual({
@@ -85,6 +88,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
       SWITCHYARD_ALLOW_UNRESOLVED_ENV: false,
       DATABASE_URL: 'postgresql://switchyard:pw@db:5432/switchyard',
+      DATABASE_READ_URL: 'postgresql://switchyard:pw@db-replica:5432/switchyard',
       SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
       REDIS_URL: 'rediss://redis:6380',
       SWITCHYARD_REGION: 'eu-west',
@@ -114,6 +118,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 500,
       SWITCHYARD_METRICS_PORT: 9464,
       SWITCHYARD_ACCESS_LOG: false,
+      SWITCHYARD_CONFIG_FEED_POLL_MS: 250,
     });
   });
 
@@ -154,9 +159,9 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'yes please' }, 'SWITCHYARD_OUTBOUND_ALLOW_HTTP: expected true or false, got "yes please"'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'S' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "S" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own setting DATABASE_URL; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own settings DATABASE_URL, DATABASE_READ_URL; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_SECRET' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_SECRET" would cover the gateway\'s own setting SWITCHYARD_SECRET_KEYS; use a narrower prefix'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV, SWITCHYARD_ACCESS_LOG; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own settings SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV, SWITCHYARD_ACCESS_LOG; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);

@@ -35,6 +35,11 @@ export interface SwitchyardEnv {
   SWITCHYARD_CONFIG: string;
   /** Postgres; unset in standalone mode means embedded PGlite under SWITCHYARD_DATA_DIR. */
   DATABASE_URL?: string;
+  /**
+   * The region's read replica (issue 15): the hot path's reloads (keys, prices, catalogue) and the
+   * configuration change feed read here; writes always go to DATABASE_URL. Unset: DATABASE_URL.
+   */
+  DATABASE_READ_URL?: string;
   SWITCHYARD_DATA_DIR: string;
   /** Redis; unset in standalone mode means in-memory limiters, cache and queue. */
   REDIS_URL?: string;
@@ -94,6 +99,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_ALLOW_UNRESOLVED_ENV: boolean;
   /** Logs (issue 13): one access line per request at the ingress; on by default. */
   SWITCHYARD_ACCESS_LOG: boolean;
+  /** How often a region looks for configuration changes made in other regions (the change feed, issue 15). */
+  SWITCHYARD_CONFIG_FEED_POLL_MS: number;
 }
 
 // The fields alone: zod refuses .pick() and .shape look-ups are clearer on a schema without refinements.
@@ -102,6 +109,7 @@ const switchyardEnvFields = z.object({
   HOST: envString().default('0.0.0.0'),
   SWITCHYARD_CONFIG: envString().default('./switchyard.yaml'),
   DATABASE_URL: envUrl('postgresql:', 'postgres:').optional(),
+  DATABASE_READ_URL: envUrl('postgresql:', 'postgres:').optional(),
   SWITCHYARD_DATA_DIR: envString().default('./data'),
   REDIS_URL: envUrl('redis:', 'rediss:').optional(),
   SWITCHYARD_REGION: envString().optional(),
@@ -159,6 +167,9 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_ALLOW_UNRESOLVED_ENV: envBoolean().default(false),
   // Logs (issue 13): off leaves the ingress's per-request lines out (a proxy in front may log them).
   SWITCHYARD_ACCESS_LOG: envBoolean().default(true),
+  // A change made in one region reaches every region within 2 s (issue 15): one poll period, the
+  // replica's lag and a reload fit in that at 500 ms. Each poll is one index-only max(id).
+  SWITCHYARD_CONFIG_FEED_POLL_MS: envInteger(100, 60_000).default(500),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields

@@ -20,7 +20,7 @@ export { recordUsageBatch } from './usage.recorder';
 export { isUsageDataError, recordUsageRejects } from './usage-rejects.store';
 export { USAGE_STATUSES, type UsageRecordInput, type UsageRejectInput, type UsageStatus } from './usage-record.types';
 export { hashKey, keyPrefix, KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_SECRET_CHARS } from './key-hash';
-export { DbModule, type DbModuleOptions } from './db.module';
+export { DbModule, READ_DATABASE, openReadDatabase, type DbModuleOptions } from './db.module';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
   AuditLog,
