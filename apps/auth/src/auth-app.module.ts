@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthService, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { Database, DbModule, READ_DATABASE } from '@switchyard/db';
+import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
@@ -13,6 +13,7 @@ import { AuthController } from './auth.controller';
  * the shared Redis.
  */
 const NOTIFIER = Symbol('Notifier');
+const CONFIG_FEED = Symbol('ConfigFeedFollower');
 
 @Module({})
 export class AuthAppModule implements OnApplicationShutdown {
@@ -20,6 +21,7 @@ export class AuthAppModule implements OnApplicationShutdown {
     @Inject(AUTH_PORT) private readonly auth: AuthService,
     @Inject(RedisConfigChangeBus) private readonly bus: RedisConfigChangeBus,
     @Inject(NOTIFIER) private readonly notifier: Notifier | undefined,
+    @Inject(CONFIG_FEED) private readonly feed: ConfigFeedFollower,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -59,10 +61,19 @@ export class AuthAppModule implements OnApplicationShutdown {
           inject: [AUTH_PORT],
           useFactory: (auth: AuthService) => {
             const bus = new RedisConfigChangeBus(redisUrl);
-            const log = new Logger('auth');
             // Keys and prices (budgets are reserved at them) reload as soon as a change is announced.
-            bus.subscribe(() => void auth.invalidate().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`)));
+            bus.subscribe(() => reloadKeys(auth));
             return bus;
+          },
+        },
+        {
+          // Changes committed in other regions, whose announcements stay on their own Redis (issue 15).
+          provide: CONFIG_FEED,
+          inject: [READ_DATABASE, AUTH_PORT],
+          useFactory: async (read: Database, auth: AuthService) => {
+            const feed = new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: () => reloadKeys(auth) });
+            await feed.start();
+            return feed;
           },
         },
         {
@@ -78,7 +89,11 @@ export class AuthAppModule implements OnApplicationShutdown {
 
   // After the transport drained (the database is closed by DbModule).
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.bus.close(), this.auth.close()]);
+    await Promise.all([this.bus.close(), this.feed.close(), this.auth.close()]);
     await this.notifier?.close();
   }
+}
+
+function reloadKeys(auth: AuthService): void {
+  void auth.invalidate().catch((e: unknown) => new Logger('auth').warn(`reload after a configuration change failed: ${String(e)}`));
 }

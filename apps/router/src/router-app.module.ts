@@ -1,11 +1,11 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { Database, DbModule, READ_DATABASE } from '@switchyard/db';
+import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { ROUTER_PORT } from '@switchyard/ir';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
-import { type ConfigChangeBus, createConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
+import { type ConfigChangeBus, type ConfigTopic, createConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { RouterController } from './router.controller';
 import { loadRoutingConfig } from './routing-config';
@@ -16,6 +16,7 @@ const CONFIG_BUS = Symbol('ConfigChangeBus');
 const RESPONSE_CACHE = Symbol('ResponseCache');
 const ROUTING = Symbol('RoutingConfig');
 const NOTIFIER = Symbol('Notifier');
+const CONFIG_FEED = Symbol('ConfigFeedFollower');
 
 type AdapterClients = ReadonlyMap<string, GrpcAdapterClient>;
 type ResponseCache = ReturnType<typeof createResponseCache>;
@@ -28,6 +29,7 @@ export class RouterAppModule implements OnApplicationShutdown {
     @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
     @Inject(ADAPTER_CLIENTS) private readonly clients: AdapterClients,
     @Inject(NOTIFIER) private readonly notifier: Notifier | undefined,
+    @Inject(CONFIG_FEED) private readonly feed: ConfigFeedFollower,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -78,10 +80,18 @@ export class RouterAppModule implements OnApplicationShutdown {
           inject: [ROUTER_PORT],
           useFactory: (router: RouterService) => {
             const bus = createConfigChangeBus(env.REDIS_URL);
-            bus.subscribe((topic) => {
-              if (topic === 'catalogue') void router.reload().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`));
-            });
+            bus.subscribe((topic) => reloadCatalogue(router, topic, log));
             return bus;
+          },
+        },
+        {
+          // Changes committed in other regions, whose announcements stay on their own Redis (issue 15).
+          provide: CONFIG_FEED,
+          inject: [READ_DATABASE, ROUTER_PORT],
+          useFactory: async (read: Database, router: RouterService) => {
+            const feed = new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: (topic) => reloadCatalogue(router, topic, log) });
+            await feed.start();
+            return feed;
           },
         },
         {
@@ -103,7 +113,11 @@ export class RouterAppModule implements OnApplicationShutdown {
 
   // After the transport drained and the router's own timers stopped (its destroy hook).
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.bus.close(), this.cache.close(), this.notifier?.close()]);
+    await Promise.all([this.bus.close(), this.feed.close(), this.cache.close(), this.notifier?.close()]);
     for (const client of this.clients.values()) client.close();
   }
+}
+
+function reloadCatalogue(router: RouterService, topic: ConfigTopic, log: Logger): void {
+  if (topic === 'catalogue') void router.reload().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`));
 }

@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
 import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf } from '@switchyard/config';
-import { Database } from '@switchyard/db';
+import { ConfigFeedFollower, Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
 import { createStandaloneNotifications } from '@switchyard/notify';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
-import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
+import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, type ConfigTopic, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { UpstreamService, upstreamOptionsOf } from '@switchyard/upstream';
 
@@ -62,11 +62,15 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   const bus = createConfigChangeBus(env.REDIS_URL);
   const log = new Logger('config');
   const failed = (e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`);
-  bus.subscribe((topic) => {
+  const reload = (topic: ConfigTopic) => {
     // Prices live in the catalogue but admission reserves budgets at them.
     void auth.invalidate().catch(failed);
     if (topic === 'catalogue') void router.reload().catch(failed);
-  });
+  };
+  bus.subscribe(reload);
+  // Changes committed by other regions (issue 15); standalone on PGlite is its own only writer.
+  const feed = env.DATABASE_URL ? new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: reload }) : undefined;
+  await feed?.start();
   return {
     auth,
     router,
@@ -77,6 +81,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     billing: new UsageQuery(db),
     queueKind: env.REDIS_URL ? 'redis (BullMQ)' : 'in-memory',
     async close() {
+      await feed?.close();
       await bus.close();
       await auth.close();
       router.onModuleDestroy();

@@ -6,6 +6,8 @@ export type { SqlSession } from './sql-session.types';
 export { applyMigrations, MIGRATION_LOCK_KEY, type ApplyMigrationsOptions, type ApplyMigrationsResult } from './migrations.runner';
 export { findMigrationsDir, MIGRATIONS_DIR_ENV } from './migrations-dir.locator';
 export { applyConfig, CONFIG_LOCK_KEY } from './config.applier';
+export { appendConfigFeed, configTopicsOf, CONFIG_FEED_LOCK_KEY, CONFIG_FEED_RETENTION_MS } from './config-feed';
+export { ConfigFeedFollower, type ConfigFeedFollowerOptions } from './config-feed.follower';
 // What apply checks of the file's tenant keys without a database (switchyard validate).
 export { resolveKeys } from './tenant-config.applier';
 export {
