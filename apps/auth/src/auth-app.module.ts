@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { AuthService, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
-import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { AuthService, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
+import { outboundPolicyOf, regionBudgetSettings, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
@@ -46,8 +46,10 @@ export class AuthAppModule implements OnApplicationShutdown {
           useFactory: async (read: Database, notifier: Notifier | undefined) => {
             // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
             // Keys and prices load from the region's replica (DATABASE_READ_URL, else the primary).
-            const auth = new AuthService(new PrismaKeySource(read), {
-              quota: new RedisQuotaStore(redisUrl),
+            // Across regions: this region's share of each budget, or one global counter (issue 15).
+            const budgets = regionBudgetSettings(env);
+            const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
+              quota: new RedisQuotaStore(budgets.quotaRedisUrl ?? redisUrl),
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
               budgetAlerts: notifier,

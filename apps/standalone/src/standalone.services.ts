@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
+import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf } from '@switchyard/config';
+import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from '@switchyard/config';
 import { ConfigFeedFollower, Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
 import { createStandaloneNotifications } from '@switchyard/notify';
@@ -29,11 +29,13 @@ export interface StandaloneServices {
  */
 export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv, read: Database = db): Promise<StandaloneServices> {
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
-  const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
+  // Across regions: this region's share of each budget, or one global counter (issue 15).
+  const budgets = regionBudgetSettings(env);
+  const quota = budgets.quotaRedisUrl ? new RedisQuotaStore(budgets.quotaRedisUrl) : new MemoryQuotaStore();
   // Budget and health alerts to webhooks (issue 13), when switchyard.yaml declares some.
   const notifications = createStandaloneNotifications(config.notifications, env.REDIS_URL, { outbound: outboundPolicyOf(env), box: env.SWITCHYARD_SECRET_KEYS });
   const notifier = notifications?.notifier;
-  const auth = new AuthService(new PrismaKeySource(read), {
+  const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
     quota,
     leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
     failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',

@@ -3,7 +3,7 @@ import { ConfigError } from './config.error';
 import { envPort } from './env-var.schemas';
 import { loadProcessEnv } from './process-env.loader';
 import { SecretBox } from './secrets/secret-box';
-import { gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf } from './switchyard-env.schema';
+import { gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from './switchyard-env.schema';
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -40,7 +40,22 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 1024,
       SWITCHYARD_ACCESS_LOG: true,
       SWITCHYARD_CONFIG_FEED_POLL_MS: 500,
+      SWITCHYARD_BUDGET_MODE: 'share',
+      SWITCHYARD_BUDGET_SHARE_PERCENT: 100,
     });
+  });
+
+  it('budgets across regions: a share in per cent, or one global counter that must be named', () => {
+    expect(regionBudgetSettings(loadSwitchyardEnv({ REDIS_URL: 'redis://r:6379', SWITCHYARD_BUDGET_SHARE_PERCENT: '40' }))).toEqual({ quotaRedisUrl: 'redis://r:6379', share: 0.4 });
+    expect(regionBudgetSettings(loadSwitchyardEnv({ REDIS_URL: 'redis://r:6379', SWITCHYARD_BUDGET_MODE: 'global', SWITCHYARD_QUOTA_REDIS_URL: 'rediss://budgets.global:6380' }))).toEqual({
+      quotaRedisUrl: 'rediss://budgets.global:6380',
+      share: 1,
+    });
+    expect(problemsOf({ SWITCHYARD_BUDGET_MODE: 'global' })).toEqual(['SWITCHYARD_QUOTA_REDIS_URL: required when SWITCHYARD_BUDGET_MODE is global: the one Redis every region counts budgets in']);
+    expect(problemsOf({ SWITCHYARD_BUDGET_MODE: 'global', SWITCHYARD_QUOTA_REDIS_URL: 'redis://g:6379', SWITCHYARD_BUDGET_SHARE_PERCENT: '50' })).toEqual([
+      'SWITCHYARD_BUDGET_SHARE_PERCENT: applies to SWITCHYARD_BUDGET_MODE=share only; in global mode every region enforces the whole budget from one counter',
+    ]);
+    expect(problemsOf({ SWITCHYARD_BUDGET_SHARE_PERCENT: '0' })).toEqual(['SWITCHYARD_BUDGET_SHARE_PERCENT: expected an integer 1-100, got "0"']);
   });
 
   it('parses every setting into its type', () => {
@@ -80,6 +95,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_METRICS_PORT: '9464',
       SWITCHYARD_ACCESS_LOG: 'false',
       SWITCHYARD_CONFIG_FEED_POLL_MS: '250',
+      SWITCHYARD_BUDGET_SHARE_PERCENT: '60',
+      SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
     });
 
     expect(env).toEqual({
@@ -119,6 +136,9 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_METRICS_PORT: 9464,
       SWITCHYARD_ACCESS_LOG: false,
       SWITCHYARD_CONFIG_FEED_POLL_MS: 250,
+      SWITCHYARD_BUDGET_MODE: 'share',
+      SWITCHYARD_BUDGET_SHARE_PERCENT: 60,
+      SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
     });
   });
 
