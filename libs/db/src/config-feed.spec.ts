@@ -154,6 +154,27 @@ describe('configuration change feed', () => {
   });
 });
 
+describe('configuration change feed on PGlite (standalone applies its file at every start)', () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await openTestDatabase('pglite', 'config_feed');
+    await applyMigrations(t.db);
+  });
+  afterAll(() => t?.dispose());
+
+  it('appends and follows there too', async () => {
+    const heard: ConfigTopic[] = [];
+    const sut = new ConfigFeedFollower({ read: t.db, intervalMs: 60_000, onChange: (topic) => heard.push(topic) });
+    await sut.start();
+    await apply(t.db, 600);
+    await sut.poll();
+    await sut.close();
+    expect(heard).toEqual(['keys']);
+    expect((await feedRows(t.db)).map((r) => r.topic)).toEqual(['keys']);
+  });
+});
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
