@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { AuthService, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
-import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { Database, DbModule } from '@switchyard/db';
+import { AuthService, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
+import { outboundPolicyOf, regionBudgetSettings, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
@@ -13,6 +13,7 @@ import { AuthController } from './auth.controller';
  * the shared Redis.
  */
 const NOTIFIER = Symbol('Notifier');
+const CONFIG_FEED = Symbol('ConfigFeedFollower');
 
 @Module({})
 export class AuthAppModule implements OnApplicationShutdown {
@@ -20,13 +21,14 @@ export class AuthAppModule implements OnApplicationShutdown {
     @Inject(AUTH_PORT) private readonly auth: AuthService,
     @Inject(RedisConfigChangeBus) private readonly bus: RedisConfigChangeBus,
     @Inject(NOTIFIER) private readonly notifier: Notifier | undefined,
+    @Inject(CONFIG_FEED) private readonly feed: ConfigFeedFollower,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
     const redisUrl = requireEnv('REDIS_URL', env.REDIS_URL);
     return {
       module: AuthAppModule,
-      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), migrate: true })],
+      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), readUrl: env.DATABASE_READ_URL, migrate: true })],
       controllers: [AuthController, GrpcHealthController],
       providers: [
         { provide: GrpcHealthService, useValue: health },
@@ -40,11 +42,14 @@ export class AuthAppModule implements OnApplicationShutdown {
         },
         {
           provide: AUTH_PORT,
-          inject: [Database, NOTIFIER],
-          useFactory: async (db: Database, notifier: Notifier | undefined) => {
+          inject: [READ_DATABASE, NOTIFIER],
+          useFactory: async (read: Database, notifier: Notifier | undefined) => {
             // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
-            const auth = new AuthService(new PrismaKeySource(db), {
-              quota: new RedisQuotaStore(redisUrl),
+            // Keys and prices load from the region's replica (DATABASE_READ_URL, else the primary).
+            // Across regions: this region's share of each budget, or one global counter (issue 15).
+            const budgets = regionBudgetSettings(env);
+            const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
+              quota: new RedisQuotaStore(budgets.quotaRedisUrl ?? redisUrl),
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
               budgetAlerts: notifier,
@@ -58,16 +63,27 @@ export class AuthAppModule implements OnApplicationShutdown {
           inject: [AUTH_PORT],
           useFactory: (auth: AuthService) => {
             const bus = new RedisConfigChangeBus(redisUrl);
-            const log = new Logger('auth');
             // Keys and prices (budgets are reserved at them) reload as soon as a change is announced.
-            bus.subscribe(() => void auth.invalidate().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`)));
+            bus.subscribe(() => reloadKeys(auth));
             return bus;
           },
         },
         {
+          // Changes committed in other regions, whose announcements stay on their own Redis (issue 15).
+          provide: CONFIG_FEED,
+          inject: [READ_DATABASE, AUTH_PORT],
+          useFactory: async (read: Database, auth: AuthService) => {
+            const feed = new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: () => reloadKeys(auth) });
+            await feed.start();
+            return feed;
+          },
+        },
+        {
           provide: DependencyHealthMonitor,
-          inject: [Database],
-          useFactory: (db: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl)]),
+          inject: [READ_DATABASE],
+          // The database auth needs to serve is the one it reloads from: with a replica, a primary
+          // outage must not take the region's auth out of service (issue 15).
+          useFactory: (read: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => read.ping() }, new RedisHealthProbe(redisUrl)]),
         },
       ],
     };
@@ -75,7 +91,11 @@ export class AuthAppModule implements OnApplicationShutdown {
 
   // After the transport drained (the database is closed by DbModule).
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.bus.close(), this.auth.close()]);
+    await Promise.all([this.bus.close(), this.feed.close(), this.auth.close()]);
     await this.notifier?.close();
   }
+}
+
+function reloadKeys(auth: AuthService): void {
+  void auth.invalidate().catch((e: unknown) => new Logger('auth').warn(`reload after a configuration change failed: ${String(e)}`));
 }

@@ -1,11 +1,11 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { Database, DbModule } from '@switchyard/db';
+import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { ROUTER_PORT } from '@switchyard/ir';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
-import { type ConfigChangeBus, createConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
+import { type ConfigChangeBus, type ConfigTopic, createConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { RouterController } from './router.controller';
 import { loadRoutingConfig } from './routing-config';
@@ -16,6 +16,7 @@ const CONFIG_BUS = Symbol('ConfigChangeBus');
 const RESPONSE_CACHE = Symbol('ResponseCache');
 const ROUTING = Symbol('RoutingConfig');
 const NOTIFIER = Symbol('Notifier');
+const CONFIG_FEED = Symbol('ConfigFeedFollower');
 
 type AdapterClients = ReadonlyMap<string, GrpcAdapterClient>;
 type ResponseCache = ReturnType<typeof createResponseCache>;
@@ -28,6 +29,7 @@ export class RouterAppModule implements OnApplicationShutdown {
     @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
     @Inject(ADAPTER_CLIENTS) private readonly clients: AdapterClients,
     @Inject(NOTIFIER) private readonly notifier: Notifier | undefined,
+    @Inject(CONFIG_FEED) private readonly feed: ConfigFeedFollower,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -35,7 +37,7 @@ export class RouterAppModule implements OnApplicationShutdown {
     const log = new Logger('router');
     return {
       module: RouterAppModule,
-      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), migrate: true })],
+      imports: [DbModule.forRoot({ databaseUrl: requireEnv('DATABASE_URL', env.DATABASE_URL), readUrl: env.DATABASE_READ_URL, migrate: true })],
       controllers: [RouterController, GrpcHealthController],
       providers: [
         { provide: GrpcHealthService, useValue: health },
@@ -65,9 +67,10 @@ export class RouterAppModule implements OnApplicationShutdown {
         { provide: RESPONSE_CACHE, inject: [ROUTING], useFactory: (routing: RoutingConfig) => createResponseCache(env.REDIS_URL, routing.cache) },
         {
           provide: ROUTER_PORT,
-          inject: [Database, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
-          useFactory: async (db: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
-            const router = new RouterService(new PrismaCatalogueSource(db), clients, routing, cache, notifier);
+          inject: [READ_DATABASE, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
+          useFactory: async (read: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
+            // The catalogue loads from the region's replica (DATABASE_READ_URL, else the primary).
+            const router = new RouterService(new PrismaCatalogueSource(read), clients, routing, cache, notifier);
             await router.start();
             return router;
           },
@@ -77,17 +80,27 @@ export class RouterAppModule implements OnApplicationShutdown {
           inject: [ROUTER_PORT],
           useFactory: (router: RouterService) => {
             const bus = createConfigChangeBus(env.REDIS_URL);
-            bus.subscribe((topic) => {
-              if (topic === 'catalogue') void router.reload().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`));
-            });
+            bus.subscribe((topic) => reloadCatalogue(router, topic, log));
             return bus;
           },
         },
         {
+          // Changes committed in other regions, whose announcements stay on their own Redis (issue 15).
+          provide: CONFIG_FEED,
+          inject: [READ_DATABASE, ROUTER_PORT],
+          useFactory: async (read: Database, router: RouterService) => {
+            const feed = new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: (topic) => reloadCatalogue(router, topic, log) });
+            await feed.start();
+            return feed;
+          },
+        },
+        {
           provide: DependencyHealthMonitor,
-          inject: [Database, ADAPTER_CLIENTS],
-          useFactory: (db: Database, clients: AdapterClients) => {
-            const probes: DependencyProbe[] = [{ name: 'database', check: () => db.ping() }];
+          inject: [READ_DATABASE, ADAPTER_CLIENTS],
+          useFactory: (read: Database, clients: AdapterClients) => {
+            // The catalogue's database (the replica when there is one): a primary outage must not
+            // take the region's routers out of service (issue 15).
+            const probes: DependencyProbe[] = [{ name: 'database', check: () => read.ping() }];
             // Redis only when this router uses it (shared response cache, configuration changes).
             if (env.REDIS_URL) probes.push(new RedisHealthProbe(env.REDIS_URL));
             for (const [family, client] of clients) probes.push(channelHealthProbe(`adapter ${family}`, client));
@@ -100,7 +113,11 @@ export class RouterAppModule implements OnApplicationShutdown {
 
   // After the transport drained and the router's own timers stopped (its destroy hook).
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.bus.close(), this.cache.close(), this.notifier?.close()]);
+    await Promise.all([this.bus.close(), this.feed.close(), this.cache.close(), this.notifier?.close()]);
     for (const client of this.clients.values()) client.close();
   }
+}
+
+function reloadCatalogue(router: RouterService, topic: ConfigTopic, log: Logger): void {
+  if (topic === 'catalogue') void router.reload().catch((e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`));
 }

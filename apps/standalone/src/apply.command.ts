@@ -1,18 +1,8 @@
 import { enforceEnvReferences, loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, withoutUnresolvedTenantKeys } from '@switchyard/config';
-import { applyConfig, applyMigrations, createDatabase, type ConfigChange, type ConfigEntity } from '@switchyard/db';
+import { applyConfig, applyMigrations, configTopicsOf, createDatabase, type ConfigChange } from '@switchyard/db';
 import { createConfigChangeBus, type ConfigChangeBus, type ConfigTopic } from '@switchyard/queue';
 import type { ApplyOptions } from './cli/cli-handlers.types';
 import { formatConfigChanges } from './config-diff.format';
-
-/** Which replica caches an entity lives in: auth holds tenants and keys, the router the catalogue. */
-const TOPIC_OF = {
-  tenant: 'keys',
-  key: 'keys',
-  provider: 'catalogue',
-  model: 'catalogue',
-  deployment: 'catalogue',
-  price: 'catalogue',
-} as const satisfies Record<ConfigEntity, ConfigTopic>;
 
 /**
  * `switchyard apply -f FILE [--dry-run]`: idempotent upserts of the file into the database,
@@ -55,7 +45,7 @@ export async function runApplyCommand({ file, dryRun }: ApplyOptions): Promise<n
 
 /** Publishes each topic that the changes concern, once; publish only after the commit. */
 export async function announceConfigChanges(changes: readonly ConfigChange[], bus: ConfigChangeBus): Promise<ConfigTopic[]> {
-  const topics = [...new Set(changes.filter((c) => c.action !== 'unchanged').map((c) => TOPIC_OF[c.entity]))];
+  const topics = configTopicsOf(changes);
   for (const topic of topics) await bus.publish(topic);
   return topics;
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
 import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
-import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
+import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { runStandaloneCli } from './cli/standalone.cli';
@@ -30,7 +30,9 @@ async function bootstrap(): Promise<void> {
   for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) new Logger('config').warn(warning);
   const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
-  const services = await createStandaloneServices(db, config, env);
+  // A replica is only meaningful beside a Postgres primary (PGlite is this process's own).
+  const read = await openReadDatabase(db, env.DATABASE_URL ? env.DATABASE_READ_URL : undefined);
+  const services = await createStandaloneServices(db, config, env, read);
   await startIngressApp({
     ports: {
       auth: services.auth,
@@ -64,6 +66,7 @@ async function bootstrap(): Promise<void> {
     },
     close: async () => {
       await services.close();
+      if (read !== db) await read.close();
       await db.close();
       await tracing.shutdown();
     },

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore } from '@switchyard/auth';
+import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
-import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf } from '@switchyard/config';
-import { Database } from '@switchyard/db';
+import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from '@switchyard/config';
+import { ConfigFeedFollower, Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
 import { createStandaloneNotifications } from '@switchyard/notify';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
-import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
+import { BullUsageConsumer, BullUsageSink, ConfigChangeBus, type ConfigTopic, MemoryUsageQueue, UsageConsumer, createConfigChangeBus } from '@switchyard/queue';
 import { PrismaCatalogueSource, RouterService, createResponseCache } from '@switchyard/routing';
 import { UpstreamService, upstreamOptionsOf } from '@switchyard/upstream';
 
@@ -23,14 +23,19 @@ export interface StandaloneServices {
   close(): Promise<void>;
 }
 
-/** The in-process service graph: the same classes the cluster apps serve over gRPC. */
-export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv): Promise<StandaloneServices> {
+/**
+ * The in-process service graph: the same classes the cluster apps serve over gRPC. Keys, prices
+ * and the catalogue load from `read` (the region's replica, DATABASE_READ_URL), writes go to `db`.
+ */
+export async function createStandaloneServices(db: Database, config: SwitchyardConfig, env: SwitchyardEnv, read: Database = db): Promise<StandaloneServices> {
   // With Redis, limits and budgets hold across every replica sharing it; without, per process.
-  const quota = env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore();
+  // Across regions: this region's share of each budget, or one global counter (issue 15).
+  const budgets = regionBudgetSettings(env);
+  const quota = budgets.quotaRedisUrl ? new RedisQuotaStore(budgets.quotaRedisUrl) : new MemoryQuotaStore();
   // Budget and health alerts to webhooks (issue 13), when switchyard.yaml declares some.
   const notifications = createStandaloneNotifications(config.notifications, env.REDIS_URL, { outbound: outboundPolicyOf(env), box: env.SWITCHYARD_SECRET_KEYS });
   const notifier = notifications?.notifier;
-  const auth = new AuthService(new PrismaKeySource(db), {
+  const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
     quota,
     leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
     failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
@@ -41,7 +46,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);
-  const router = new RouterService(new PrismaCatalogueSource(db), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined);
+  const router = new RouterService(new PrismaCatalogueSource(read), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined);
   const recorder = new UsageRecorder(db);
 
   let usage: StandaloneServices['usage'];
@@ -59,11 +64,15 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   const bus = createConfigChangeBus(env.REDIS_URL);
   const log = new Logger('config');
   const failed = (e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`);
-  bus.subscribe((topic) => {
+  const reload = (topic: ConfigTopic) => {
     // Prices live in the catalogue but admission reserves budgets at them.
     void auth.invalidate().catch(failed);
     if (topic === 'catalogue') void router.reload().catch(failed);
-  });
+  };
+  bus.subscribe(reload);
+  // Changes committed by other regions (issue 15); standalone on PGlite is its own only writer.
+  const feed = env.DATABASE_URL ? new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: reload }) : undefined;
+  await feed?.start();
   return {
     auth,
     router,
@@ -74,6 +83,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     billing: new UsageQuery(db),
     queueKind: env.REDIS_URL ? 'redis (BullMQ)' : 'in-memory',
     async close() {
+      await feed?.close();
       await bus.close();
       await auth.close();
       router.onModuleDestroy();

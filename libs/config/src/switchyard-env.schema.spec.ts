@@ -3,7 +3,7 @@ import { ConfigError } from './config.error';
 import { envPort } from './env-var.schemas';
 import { loadProcessEnv } from './process-env.loader';
 import { SecretBox } from './secrets/secret-box';
-import { gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf } from './switchyard-env.schema';
+import { gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from './switchyard-env.schema';
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -39,7 +39,23 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS: 75_000,
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 1024,
       SWITCHYARD_ACCESS_LOG: true,
+      SWITCHYARD_CONFIG_FEED_POLL_MS: 500,
+      SWITCHYARD_BUDGET_MODE: 'share',
+      SWITCHYARD_BUDGET_SHARE_PERCENT: 100,
     });
+  });
+
+  it('budgets across regions: a share in per cent, or one global counter that must be named', () => {
+    expect(regionBudgetSettings(loadSwitchyardEnv({ REDIS_URL: 'redis://r:6379', SWITCHYARD_BUDGET_SHARE_PERCENT: '40' }))).toEqual({ quotaRedisUrl: 'redis://r:6379', share: 0.4 });
+    expect(regionBudgetSettings(loadSwitchyardEnv({ REDIS_URL: 'redis://r:6379', SWITCHYARD_BUDGET_MODE: 'global', SWITCHYARD_QUOTA_REDIS_URL: 'rediss://budgets.global:6380' }))).toEqual({
+      quotaRedisUrl: 'rediss://budgets.global:6380',
+      share: 1,
+    });
+    expect(problemsOf({ SWITCHYARD_BUDGET_MODE: 'global' })).toEqual(['SWITCHYARD_QUOTA_REDIS_URL: required when SWITCHYARD_BUDGET_MODE is global: the one Redis every region counts budgets in']);
+    expect(problemsOf({ SWITCHYARD_BUDGET_MODE: 'global', SWITCHYARD_QUOTA_REDIS_URL: 'redis://g:6379', SWITCHYARD_BUDGET_SHARE_PERCENT: '50' })).toEqual([
+      'SWITCHYARD_BUDGET_SHARE_PERCENT: applies to SWITCHYARD_BUDGET_MODE=share only; in global mode every region enforces the whole budget from one counter',
+    ]);
+    expect(problemsOf({ SWITCHYARD_BUDGET_SHARE_PERCENT: '0' })).toEqual(['SWITCHYARD_BUDGET_SHARE_PERCENT: expected an integer 1-100, got "0"']);
   });
 
   it('parses every setting into its type', () => {
@@ -48,6 +64,7 @@ describe(loadSwitchyardEnv.name, () => {
       HOST: '127.0.0.1',
       SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
       DATABASE_URL: 'postgresql://switchyard:pw@db:5432/switchyard',
+      DATABASE_READ_URL: 'postgresql://switchyard:pw@db-replica:5432/switchyard',
       SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
       REDIS_URL: 'rediss://redis:6380',
       SWITCHYARD_REGION: 'eu-west',
@@ -77,6 +94,9 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_MAX_CONNECTIONS: '500',
       SWITCHYARD_METRICS_PORT: '9464',
       SWITCHYARD_ACCESS_LOG: 'false',
+      SWITCHYARD_CONFIG_FEED_POLL_MS: '250',
+      SWITCHYARD_BUDGET_SHARE_PERCENT: '60',
+      SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
     });
 
     expect(env).toEqual({
@@ -85,6 +105,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
       SWITCHYARD_ALLOW_UNRESOLVED_ENV: false,
       DATABASE_URL: 'postgresql://switchyard:pw@db:5432/switchyard',
+      DATABASE_READ_URL: 'postgresql://switchyard:pw@db-replica:5432/switchyard',
       SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
       REDIS_URL: 'rediss://redis:6380',
       SWITCHYARD_REGION: 'eu-west',
@@ -114,6 +135,10 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_HTTP_MAX_CONNECTIONS: 500,
       SWITCHYARD_METRICS_PORT: 9464,
       SWITCHYARD_ACCESS_LOG: false,
+      SWITCHYARD_CONFIG_FEED_POLL_MS: 250,
+      SWITCHYARD_BUDGET_MODE: 'share',
+      SWITCHYARD_BUDGET_SHARE_PERCENT: 60,
+      SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
     });
   });
 
@@ -154,9 +179,9 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'yes please' }, 'SWITCHYARD_OUTBOUND_ALLOW_HTTP: expected true or false, got "yes please"'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'S' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "S" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own setting DATABASE_URL; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own settings DATABASE_URL, DATABASE_READ_URL; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_SECRET' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_SECRET" would cover the gateway\'s own setting SWITCHYARD_SECRET_KEYS; use a narrower prefix'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own setting SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV, SWITCHYARD_ACCESS_LOG; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own settings SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV, SWITCHYARD_ACCESS_LOG; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);

@@ -35,6 +35,11 @@ export interface SwitchyardEnv {
   SWITCHYARD_CONFIG: string;
   /** Postgres; unset in standalone mode means embedded PGlite under SWITCHYARD_DATA_DIR. */
   DATABASE_URL?: string;
+  /**
+   * The region's read replica (issue 15): the hot path's reloads (keys, prices, catalogue) and the
+   * configuration change feed read here; writes always go to DATABASE_URL. Unset: DATABASE_URL.
+   */
+  DATABASE_READ_URL?: string;
   SWITCHYARD_DATA_DIR: string;
   /** Redis; unset in standalone mode means in-memory limiters, cache and queue. */
   REDIS_URL?: string;
@@ -94,7 +99,22 @@ export interface SwitchyardEnv {
   SWITCHYARD_ALLOW_UNRESOLVED_ENV: boolean;
   /** Logs (issue 13): one access line per request at the ingress; on by default. */
   SWITCHYARD_ACCESS_LOG: boolean;
+  /** How often a region looks for configuration changes made in other regions (the change feed, issue 15). */
+  SWITCHYARD_CONFIG_FEED_POLL_MS: number;
+  /**
+   * Budgets across regions (issue 15): `share` — this region enforces SWITCHYARD_BUDGET_SHARE_PERCENT
+   * of every budget from its own Redis; `global` — every region counts limits and budgets in the
+   * one Redis at SWITCHYARD_QUOTA_REDIS_URL.
+   */
+  SWITCHYARD_BUDGET_MODE: BudgetMode;
+  /** This region's share of every budget in `share` mode, in per cent (the regions' shares should sum to 100 or less). */
+  SWITCHYARD_BUDGET_SHARE_PERCENT: number;
+  /** Where auth counts limits and budgets when it is not REDIS_URL: the global counter of `global` mode. */
+  SWITCHYARD_QUOTA_REDIS_URL?: string;
 }
+
+export const BUDGET_MODES = ['share', 'global'] as const;
+export type BudgetMode = (typeof BUDGET_MODES)[number];
 
 // The fields alone: zod refuses .pick() and .shape look-ups are clearer on a schema without refinements.
 const switchyardEnvFields = z.object({
@@ -102,6 +122,7 @@ const switchyardEnvFields = z.object({
   HOST: envString().default('0.0.0.0'),
   SWITCHYARD_CONFIG: envString().default('./switchyard.yaml'),
   DATABASE_URL: envUrl('postgresql:', 'postgres:').optional(),
+  DATABASE_READ_URL: envUrl('postgresql:', 'postgres:').optional(),
   SWITCHYARD_DATA_DIR: envString().default('./data'),
   REDIS_URL: envUrl('redis:', 'rediss:').optional(),
   SWITCHYARD_REGION: envString().optional(),
@@ -159,11 +180,24 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_ALLOW_UNRESOLVED_ENV: envBoolean().default(false),
   // Logs (issue 13): off leaves the ingress's per-request lines out (a proxy in front may log them).
   SWITCHYARD_ACCESS_LOG: envBoolean().default(true),
+  // A change made in one region reaches every region within 2 s (issue 15): one poll period, the
+  // replica's lag and a reload fit in that at 500 ms. Each poll is one index-only max(id).
+  SWITCHYARD_CONFIG_FEED_POLL_MS: envInteger(100, 60_000).default(500),
+  // One region, or every region at 100 %: the behaviour before regions (each enforces the whole budget).
+  SWITCHYARD_BUDGET_MODE: envEnum(BUDGET_MODES).default('share'),
+  SWITCHYARD_BUDGET_SHARE_PERCENT: envInteger(1, 100).default(100),
+  SWITCHYARD_QUOTA_REDIS_URL: envUrl('redis:', 'rediss:').optional(),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields
   .superRefine((env, ctx) => {
     // Node refuses to start a server whose headers may take longer than the whole request.
+    if (env.SWITCHYARD_BUDGET_MODE === 'global' && !env.SWITCHYARD_QUOTA_REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_QUOTA_REDIS_URL'], message: 'required when SWITCHYARD_BUDGET_MODE is global: the one Redis every region counts budgets in' });
+    }
+    if (env.SWITCHYARD_BUDGET_MODE === 'global' && env.SWITCHYARD_BUDGET_SHARE_PERCENT !== 100) {
+      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_BUDGET_SHARE_PERCENT'], message: 'applies to SWITCHYARD_BUDGET_MODE=share only; in global mode every region enforces the whole budget from one counter' });
+    }
     if (env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS > env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS'], message: `must not exceed SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS (${env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS})` });
     }
@@ -226,4 +260,9 @@ export function adminTokenTooShort(token: string): string {
 
 export function loadSwitchyardEnv(env: NodeJS.ProcessEnv = process.env): SwitchyardEnv {
   return loadProcessEnv(switchyardEnvSchema, env);
+}
+
+/** Where auth counts limits and budgets, and which share of each budget it enforces (issue 15). */
+export function regionBudgetSettings(env: Pick<SwitchyardEnv, 'REDIS_URL' | 'SWITCHYARD_BUDGET_MODE' | 'SWITCHYARD_BUDGET_SHARE_PERCENT' | 'SWITCHYARD_QUOTA_REDIS_URL'>): { quotaRedisUrl?: string; share: number } {
+  return { quotaRedisUrl: env.SWITCHYARD_QUOTA_REDIS_URL ?? env.REDIS_URL, share: env.SWITCHYARD_BUDGET_MODE === 'share' ? env.SWITCHYARD_BUDGET_SHARE_PERCENT / 100 : 1 };
 }

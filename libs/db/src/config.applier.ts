@@ -1,6 +1,7 @@
 import type { SwitchyardConfig } from '@switchyard/config';
 import { applyModels, applyProviders } from './catalog-config.applier';
 import { ConfigApplyContext } from './config-apply.context';
+import { appendConfigFeed, configTopicsOf } from './config-feed';
 import type { ApplyConfigOptions, ConfigChange } from './config-change.types';
 import type { PrismaClient } from './generated/prisma/client';
 import { applyKeys, applyTenants, resolveKeys } from './tenant-config.applier';
@@ -35,6 +36,8 @@ export async function applyConfig(
       await applyModels(ctx, config.models);
       await applyTenants(ctx, config.tenants);
       await applyKeys(ctx, keys);
+      // Every region hears of it through the feed, committed with the change (issue 15).
+      if (!options.dryRun) await appendConfigFeed(tx, configTopicsOf(ctx.changes));
       return ctx.changes;
     },
     // A large file is a few hundred statements; waiting for another replica's apply counts too.

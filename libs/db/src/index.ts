@@ -6,6 +6,8 @@ export type { SqlSession } from './sql-session.types';
 export { applyMigrations, MIGRATION_LOCK_KEY, type ApplyMigrationsOptions, type ApplyMigrationsResult } from './migrations.runner';
 export { findMigrationsDir, MIGRATIONS_DIR_ENV } from './migrations-dir.locator';
 export { applyConfig, CONFIG_LOCK_KEY } from './config.applier';
+export { appendConfigFeed, configTopicsOf, CONFIG_FEED_LOCK_KEY, CONFIG_FEED_RETENTION_MS } from './config-feed';
+export { ConfigFeedFollower, type ConfigFeedFollowerOptions } from './config-feed.follower';
 // What apply checks of the file's tenant keys without a database (switchyard validate).
 export { resolveKeys } from './tenant-config.applier';
 export {
@@ -20,7 +22,7 @@ export { recordUsageBatch } from './usage.recorder';
 export { isUsageDataError, recordUsageRejects } from './usage-rejects.store';
 export { USAGE_STATUSES, type UsageRecordInput, type UsageRejectInput, type UsageStatus } from './usage-record.types';
 export { hashKey, keyPrefix, KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_SECRET_CHARS } from './key-hash';
-export { DbModule, type DbModuleOptions } from './db.module';
+export { DbModule, READ_DATABASE, openReadDatabase, type DbModuleOptions } from './db.module';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
   AuditLog,

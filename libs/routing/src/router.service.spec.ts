@@ -37,6 +37,23 @@ describe(RouterService.name, () => {
     expect((await sut.listModels()).models?.map((m) => m.name)).toEqual(MODELS.map((m) => m.name));
   });
 
+  it('keeps serving the last catalogue it loaded when a reload fails (the database unreachable)', async () => {
+    let failing = false;
+    const source: CatalogueSource = {
+      load() {
+        if (failing) return Promise.reject(new Error('connect ECONNREFUSED 10.0.0.9:5432'));
+        return Promise.resolve({ models: new Map(MODELS.map((m) => [m.name, m])) });
+      },
+    };
+    sut = new RouterService(source, new Map(), DEFAULT_ROUTING);
+    await sut.reload();
+    failing = true;
+
+    await expect(sut.reload()).rejects.toThrow('ECONNREFUSED');
+
+    expect((await sut.listModels()).models?.map((m) => m.name)).toEqual(MODELS.map((m) => m.name));
+  });
+
   it('answers an unknown model with NOT_FOUND naming the model, without calling an adapter', async () => {
     await routerWith([]);
 

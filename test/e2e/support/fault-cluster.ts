@@ -70,10 +70,12 @@ export class FaultCluster {
     readonly pg: PrivatePostgres,
     readonly redis: PrivateRedis,
     private readonly dir: string,
-    private readonly common: Record<string, string>,
+    /** The environment every process of the cluster shares (configuration file, keys, database, Redis). */
+    readonly common: Readonly<Record<string, string>>,
   ) {}
 
-  static async start(extraEnv: Record<string, string> = {}): Promise<FaultCluster> {
+  /** `extraEnv` may depend on the cluster's Postgres (e.g. a DATABASE_READ_URL onto it). */
+  static async start(extraEnv: Record<string, string> | ((pg: PrivatePostgres) => Record<string, string>) = {}): Promise<FaultCluster> {
     const [sim, pg, redis] = await Promise.all([ProviderSimulator.start({ maxRecords: 100_000 }), startPrivatePostgres(), startPrivateRedis()]);
     const dir = mkdtempSync(join(tmpdir(), 'sy-faults-'));
     const config = join(dir, 'switchyard.yaml');
@@ -88,7 +90,7 @@ export class FaultCluster {
       REDIS_URL: redis.url,
       HOST: '127.0.0.1',
       SWITCHYARD_CONFIG: config,
-      ...extraEnv,
+      ...(typeof extraEnv === 'function' ? extraEnv(pg) : extraEnv),
     };
     const cluster = new FaultCluster(sim, pg, redis, dir, common);
     try {

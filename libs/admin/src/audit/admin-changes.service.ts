@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigEntity, Prisma } from '@switchyard/db';
+import { appendConfigFeed, type ConfigEntity, type Prisma } from '@switchyard/db';
 import type { ConfigTopic } from '@switchyard/queue';
 import { ADMIN_OPTIONS, type AdminOptions } from '../admin.options';
 import type { AuditContext } from '../http/admin-route';
@@ -20,9 +20,10 @@ export interface AuditEntry {
 export type Audit = (entry: AuditEntry) => Promise<void>;
 
 /**
- * Runs one admin change: the writes and their audit rows in one transaction, then — once it
- * committed, and only when something was audited — the announcement on the config change bus,
- * so that no replica reloads before the change is visible to it.
+ * Runs one admin change: the writes, their audit rows and a row of the cross-region change feed
+ * in one transaction, then — once it committed, and only when something was audited — the
+ * announcement on the region's config change bus, so that no replica reloads before the change
+ * is visible to it.
  */
 @Injectable()
 export class AdminChanges {
@@ -36,14 +37,17 @@ export class AdminChanges {
 
   async run<T>(ctx: AuditContext, topic: ConfigTopic, change: (tx: Prisma.TransactionClient, audit: Audit) => Promise<T>): Promise<T> {
     let audited = 0;
-    const result = await this.options.db.prisma.$transaction(async (tx) =>
-      change(tx, async (e) => {
+    const result = await this.options.db.prisma.$transaction(async (tx) => {
+      const done = await change(tx, async (e) => {
         audited++;
         await tx.auditLog.create({
           data: { actor: ctx.actor, sourceIp: ctx.sourceIp ?? null, action: e.action, entity: e.entity, entityId: e.entityId, before: e.before, after: e.after },
         });
-      }),
-    );
+      });
+      // Other regions (their own Redis, so deaf to this bus) learn of it from the feed (issue 15).
+      if (audited > 0) await appendConfigFeed(tx, [topic]);
+      return done;
+    });
     if (audited > 0) {
       // Committed already: a failed announcement must not fail the request. Replicas still
       // pick the change up on their refresh timer (10 s).

@@ -22,6 +22,6 @@ export function refuseUpstreamEnvPrefix(prefix: string, names: readonly string[]
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) return `expected the start of an environment variable name, got ${JSON.stringify(prefix)}`;
   if ('SWITCHYARD_'.startsWith(prefix)) return `${JSON.stringify(prefix)} would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_`;
   const covered = names.filter((name) => name.startsWith(prefix));
-  if (covered.length > 0) return `${JSON.stringify(prefix)} would cover the gateway's own setting ${covered.join(', ')}; use a narrower prefix`;
+  if (covered.length > 0) return `${JSON.stringify(prefix)} would cover the gateway's own setting${covered.length > 1 ? 's' : ''} ${covered.join(', ')}; use a narrower prefix`;
   return undefined;
 }
