@@ -12,7 +12,7 @@ export interface PiiPolicyConfig {
 }
 
 /** A policy ready to scan with: the category set resolved and the custom patterns compiled. */
-export interface PiiPolicy {
+export interface CompiledPiiPolicy {
   action: PiiAction;
   restore: boolean;
   categories: ReadonlySet<PiiCategory>;
@@ -33,7 +33,7 @@ export function mergePiiConfig(tenant: PiiPolicyConfig | undefined, key: Partial
 }
 
 /** Compiles a policy; throws when a custom pattern is unsafe or invalid (config validation shows it first). */
-export function compilePiiPolicy(config: PiiPolicyConfig): PiiPolicy {
+export function compilePiiPolicy(config: PiiPolicyConfig): CompiledPiiPolicy {
   const categories = config.categories?.length ? config.categories : PII_CATEGORIES;
   return {
     action: config.action,
@@ -41,4 +41,9 @@ export function compilePiiPolicy(config: PiiPolicyConfig): PiiPolicy {
     categories: new Set(categories),
     custom: (config.custom ?? []).map(compileCustomPattern),
   };
+}
+
+/** `guardrails` of a tenant or key (switchyard.yaml, admin API). */
+export interface GuardrailsConfig {
+  pii?: PiiPolicyConfig;
 }

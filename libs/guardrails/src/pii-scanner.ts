@@ -5,7 +5,7 @@ import { detectIbans } from './detectors/iban.detector';
 import { detectIps } from './detectors/ip.detector';
 import { type NumberKinds, detectNumbers } from './detectors/number.detector';
 import { detectSecrets } from './detectors/secret.detector';
-import type { PiiPolicy } from './pii-policy';
+import type { CompiledPiiPolicy } from './pii-policy';
 
 /**
  * Runs a policy's detectors over one text. Every detector is a linear scan (see each one), so
@@ -17,7 +17,7 @@ export class PiiScanner {
   private readonly any: boolean;
   lastSteps = 0;
 
-  constructor(private readonly policy: PiiPolicy) {
+  constructor(private readonly policy: CompiledPiiPolicy) {
     const c = policy.categories;
     this.numbers = { phone: c.has('phone'), cnId: c.has('cn_id'), card: c.has('card') };
     this.any = c.size > 0 || policy.custom.length > 0;
