@@ -120,9 +120,9 @@ function jsonInMessage(message: string): Json | undefined {
 
 // ---------------------------------------------------------------- OpenAI
 
-export function openAiDriver(baseUrl: string): ClientDriver {
+export function openAiDriver(baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
   const cap = capturingFetch();
-  const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: MATRIX_KEY, maxRetries: 0, fetch: cap.fetch });
+  const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey, maxRetries: 0, fetch: cap.fetch });
 
   const messages = (ask: Ask): Json[] => {
     const out: Json[] = [];
@@ -263,9 +263,9 @@ export function openAiDriver(baseUrl: string): ClientDriver {
 
 // ---------------------------------------------------------------- Anthropic
 
-export function anthropicDriver(baseUrl: string): ClientDriver {
+export function anthropicDriver(baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
   const cap = capturingFetch();
-  const client = new Anthropic({ baseURL: baseUrl, apiKey: MATRIX_KEY, maxRetries: 0, fetch: cap.fetch });
+  const client = new Anthropic({ baseURL: baseUrl, apiKey, maxRetries: 0, fetch: cap.fetch });
 
   const messages = (ask: Ask): Json[] => {
     const out: Json[] = [];
@@ -382,10 +382,10 @@ export function anthropicDriver(baseUrl: string): ClientDriver {
 
 // ---------------------------------------------------------------- Gemini
 
-export function geminiDriver(baseUrl: string): ClientDriver {
+export function geminiDriver(baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
   const cap = capturingFetch();
   // Inside Jest the SDK must be handed fetch explicitly (it does not find the global one).
-  const ai = new GoogleGenAI({ apiKey: MATRIX_KEY, httpOptions: { baseUrl, fetch: cap.fetch } });
+  const ai = new GoogleGenAI({ apiKey, httpOptions: { baseUrl, fetch: cap.fetch } });
 
   const contents = (ask: Ask): Content[] => {
     const out: Content[] = [];
@@ -491,13 +491,14 @@ export function geminiDriver(baseUrl: string): ClientDriver {
   };
 }
 
-export function driverFor(dialect: ClientDialect, baseUrl: string): ClientDriver {
+/** The dialect's driver, with the matrix's key or another of the same config's. */
+export function driverFor(dialect: ClientDialect, baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
   switch (dialect) {
     case 'openai':
-      return openAiDriver(baseUrl);
+      return openAiDriver(baseUrl, apiKey);
     case 'anthropic':
-      return anthropicDriver(baseUrl);
+      return anthropicDriver(baseUrl, apiKey);
     case 'gemini':
-      return geminiDriver(baseUrl);
+      return geminiDriver(baseUrl, apiKey);
   }
 }
