@@ -25,7 +25,9 @@ const MAX_DIGITS = 19;
  *
  * - resident ID: 17 digits and a check character, no separators, checksum and birth date valid;
  * - phone, China mobile with country code: `86` or `+86` then `1[3-9]` and 9 digits;
- * - card: 13–19 digits (separators allowed) passing Luhn;
+ * - card: 13–19 digits (separators allowed) starting 2–6 (the payment networks' major industry
+ *   identifiers: Mastercard 2/5, Amex and JCB 3, Visa 4, Discover and UnionPay 6 — which keeps
+ *   13-digit epoch milliseconds, starting 1, out) and passing Luhn;
  * - phone, E.164: `+` then 8–15 digits, the first not 0;
  * - phone, China mobile: 11 digits `1[3-9]…`.
  *
@@ -97,7 +99,8 @@ function classify(raw: string, separated: boolean, plus: boolean, kinds: NumberK
   // Only a resident ID ends in X.
   if (!isDigit(digits.charCodeAt(len - 1))) return undefined;
   if (kinds.phone && len === 13 && digits.startsWith('86') && chinaMobile(digits, 2)) return 'phone';
-  if (kinds.card && !plus && len >= 13 && len <= 19 && luhnValid(digits)) return 'card';
+  const first = digits.charCodeAt(0);
+  if (kinds.card && !plus && len >= 13 && len <= 19 && first >= 50 && first <= 54 && luhnValid(digits)) return 'card';
   if (kinds.phone && plus && len >= 8 && len <= 15 && digits.charCodeAt(0) !== 48) return 'phone';
   if (kinds.phone && !plus && len === 11 && chinaMobile(digits, 0)) return 'phone';
   return undefined;
