@@ -153,6 +153,18 @@ describe(AccessLog.name, () => {
     expect(raw()).not.toContain('10.1.2.3');
   });
 
+  it('records a blocked request with its categories and the 400 it got', async () => {
+    const { lines, raw, log } = capture();
+    const blocking: AdmitResponse = { ...ADMITTED, principal: { ...ADMITTED.principal!, pii: { action: 'block', categories: ['card'], restore: false, custom: [] } } };
+    const sut = pipelineOf(new Auth(blocking), new Router(), NO_USAGE, log);
+    const body = JSON.stringify({ model: 'gpt-public', messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }] });
+
+    await serveThrough(sut, '/v1/chat/completions', body, { authorization: `Bearer ${TENANT_KEY}` });
+
+    expect(lines[0]).toMatchObject({ status: 400, piiAction: 'block', piiCategories: 'card' });
+    expect(raw()).not.toContain('4111');
+  });
+
   it('writes nothing below the logger level: at warn, access lines are off', async () => {
     const { raw, log } = capture('warn');
     const sut = pipelineOf(new Auth(ADMITTED), new Router(), NO_USAGE, log);

@@ -145,7 +145,10 @@ export class ChatPipeline {
       admitted = new AdmittedCall(dialect, call, res, parsed, admission, request.model ?? '');
       // Before anything leaves: a block refusal is answered here, unmetered (nothing was sent).
       const pii = admission.principal.pii;
-      if (pii) admitted.pii = this.pii.inspect(pii, admission.principal.tenantId, (redaction) => op.redact(parsed, redaction));
+      if (pii) {
+        admitted.pii = this.pii.inspect(pii, admission.principal.tenantId, (redaction) => op.redact(parsed, redaction));
+        this.pii.enforce(admitted.pii);
+      }
       admitted.tracker = op.meter(admitted);
       admitted.watchClose();
       await op.run(admitted);

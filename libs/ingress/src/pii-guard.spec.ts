@@ -48,9 +48,12 @@ describe(PiiGuard.name, () => {
   });
 
   it('blocks with a 400 naming the categories and never a value', () => {
+    const { text, outcome } = run(sut, policy({ action: 'block', categories: ['email', 'card'] }));
+    expect(text).toBe(TEXT);
+    expect(outcome).toEqual({ action: 'block', categories: ['email', 'card'] });
     let thrown: unknown;
     try {
-      run(sut, policy({ action: 'block', categories: ['email', 'card'] }));
+      sut.enforce(outcome);
     } catch (err) {
       thrown = err;
     }
@@ -65,5 +68,7 @@ describe(PiiGuard.name, () => {
       text = r.apply(text);
     });
     expect(outcome).toEqual({ action: 'block', categories: [] });
+    expect(() => sut.enforce(outcome)).not.toThrow();
+    expect(() => sut.enforce(undefined)).not.toThrow();
   });
 });

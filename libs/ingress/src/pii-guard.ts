@@ -35,7 +35,8 @@ export class PiiGuard {
 
   /**
    * Runs the key's policy over a request through `redact` (which hands every text of it to the
-   * redaction); undefined when the key has none. Throws the block refusal.
+   * redaction); undefined when the key has none. A block is only reported here (so the access
+   * line records it); `enforce` refuses.
    */
   inspect(pii: PiiPolicy | undefined, tenantId: string, redact: (redaction: PiiRedaction) => void): PiiOutcome | undefined {
     if (!pii?.action) return undefined;
@@ -45,10 +46,14 @@ export class PiiGuard {
     if (!redaction.found) return { action: policy.action, categories: [] };
     const categories = [...redaction.categories];
     for (const category of categories) this.series.piiFindings.inc({ tenant: tenantId, category: BUILT_IN.has(category) ? category : CUSTOM_CATEGORY, action: policy.action });
-    if (policy.action === 'block') {
-      throw IrError.invalid(`This request contains personal data that this API key may not send (${categories.join(', ')}). Remove it and try again.`);
-    }
     return { action: policy.action, categories, ...(policy.restore && redaction.values.size > 0 && { restore: redaction.values }) };
+  }
+
+  /** Throws the 400 of a blocking policy that found something: the categories, never a value. */
+  enforce(outcome: PiiOutcome | undefined): void {
+    if (outcome?.action === 'block' && outcome.categories.length > 0) {
+      throw IrError.invalid(`This request contains personal data that this API key may not send (${outcome.categories.join(', ')}). Remove it and try again.`);
+    }
   }
 
   private compile(pii: PiiPolicy): Compiled {
