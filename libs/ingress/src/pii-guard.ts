@@ -26,11 +26,13 @@ const BUILT_IN: ReadonlySet<string> = new Set(PII_CATEGORIES);
  * policy comes with the admitted key's Principal; `inspect` runs it over every text the request
  * carries (the operation's `redact`) before anything leaves for the router. `mask` rewrites the
  * texts, `block` refuses the request with a 400 naming the categories (never a value), `detect`
- * only records. Compiled scanners are cached by policy: the Principal is a fresh object per
- * request in the cluster, so the cache is keyed by the policy's content.
+ * only records. Compiled scanners are cached by policy: by the policy object itself where auth
+ * hands out the same one per key load (standalone), else by its content (the cluster decodes a
+ * fresh Principal per request).
  */
 export class PiiGuard {
   private readonly compiled = new Map<string, Compiled>();
+  private readonly byObject = new WeakMap<PiiPolicy, Compiled>();
   private readonly series = metricSeries();
 
   /**
@@ -57,6 +59,8 @@ export class PiiGuard {
   }
 
   private compile(pii: PiiPolicy): Compiled {
+    const known = this.byObject.get(pii);
+    if (known) return known;
     const key = `${pii.action}|${pii.restore ? 1 : 0}|${pii.categories.join(',')}|${pii.custom.map((c) => `${c.name}=${c.pattern}`).join('\u0000')}`;
     let compiled = this.compiled.get(key);
     if (!compiled) {
@@ -66,6 +70,7 @@ export class PiiGuard {
       if (this.compiled.size >= MAX_POLICIES) this.compiled.clear();
       this.compiled.set(key, compiled);
     }
+    this.byObject.set(pii, compiled);
     return compiled;
   }
 }
