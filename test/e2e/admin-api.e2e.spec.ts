@@ -194,6 +194,31 @@ describe('admin API on two standalone replicas (Postgres, Redis)', () => {
     await expect(chat(urlA, secret)).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
   });
 
+  it("sets a key's PII guardrails: blocked cards reach no upstream, an unsafe pattern is refused, null removes them", async () => {
+    const { key, secret } = await newKey('team-a');
+    const card = (apiKey: string) => new OpenAI({ baseURL: `${urlB}/v1`, apiKey, maxRetries: 0 }).chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'pay with 4111 1111 1111 1111' }] });
+    const guardrails = { pii: { action: 'block', categories: ['card'] } };
+    expect(await admin.ok('PATCH', `/tenants/team-a/keys/${key.id}`, { guardrails })).toMatchObject({ guardrails });
+    const blocked = async (): Promise<void> => {
+      const err = await card(secret).then(() => undefined, (e: unknown) => e);
+      if (!(err instanceof OpenAI.BadRequestError)) throw new Error(`expected a 400, got ${String(err)}`);
+      expect(err.message).toContain('(card)');
+      expect(err.message).not.toContain('4111');
+    };
+    await within(1000, blocked, 'card blocked on B');
+    // Once B has the policy, a blocked request reaches no upstream.
+    sim.reset();
+    await blocked();
+    expect(sim.requests).toHaveLength(0);
+
+    const unsafe = await admin.call('PATCH', `/tenants/team-a/keys/${key.id}`, { guardrails: { pii: { action: 'mask', custom: [{ name: 'x', pattern: '(a+)+$' }] } } });
+    expect(unsafe.status).toBe(400);
+    expect(unsafe.body).toEqual({ error: { type: 'invalid_request', message: expect.stringContaining('nests a quantifier') } });
+
+    expect(await admin.ok('PATCH', `/tenants/team-a/keys/${key.id}`, { guardrails: null })).toMatchObject({ guardrails: null });
+    await within(1000, () => expectStatus(urlB, secret, 200), 'guardrails removed on B');
+  });
+
   it('seals a literal upstream key: the database and the answers never hold it, the upstream receives it', async () => {
     const created = await admin.withActor('e2e').ok<{ apiKeys: string[] }>('POST', '/providers', { id: 'sealed-sim', type: 'openai', baseUrl: `${sim.url}/v1`, apiKeys: [UPSTREAM_LITERAL] });
     expect(created.apiKeys).toEqual([expect.stringMatching(/^enc:v1:k1:…$/)]);

@@ -10,6 +10,7 @@ const KEYS: Record<string, KeyRecord> = {
   'sk-sy-acme-gpt': { id: 'key_gpt', tenantId: 'acme', models: ['gpt-4o*', 'o4-mini'], expiresAt: NOW + 60_000, revoked: false, allowedRegions: ['eu-west'] },
   'sk-sy-acme-revoked': { id: 'key_revoked', tenantId: 'acme', models: [], expiresAt: undefined, revoked: true },
   'sk-sy-acme-expired': { id: 'key_expired', tenantId: 'acme', models: [], expiresAt: NOW, revoked: false },
+  'sk-sy-acme-pii': { id: 'key_pii', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, pii: { action: 'mask', restore: true, categories: ['email'] } },
   'sk-sy-acme-office': { id: 'key_office', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, allowedIps: ['10.0.0.0/8', '2001:db8::/32'], tenantAllowedIps: ['10.1.0.0/16', '2001:db8::/32'] },
 };
 
@@ -50,6 +51,11 @@ describe(AuthService.name, () => {
       principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], tenantModels: [], allowedRegions: ['eu-west'], region: '' },
       maxOutputTokens: 0,
     });
+  });
+
+  it("hands the key's PII policy to the ingress with the principal", async () => {
+    const admitted = await sut.admit({ keyHash: hashKey('sk-sy-acme-pii'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false });
+    expect(admitted.principal?.pii).toStrictEqual({ action: 'mask', categories: ['email'], restore: true, custom: [] });
   });
 
   it('admits a key only from inside both its own and its tenant\'s IP ranges', async () => {

@@ -1,6 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ErrorKind } from '@switchyard/ir';
-import type { AdmitRequest, AdmitResponse, AuthPort, HeartbeatRequest, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
+import type { PiiPolicyConfig } from '@switchyard/guardrails';
+import type { AdmitRequest, AdmitResponse, AuthPort, HeartbeatRequest, PiiPolicy, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
 import { ipAllowList } from '@switchyard/config';
 import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
 import { type BudgetAlertSink, type BudgetOwner, BudgetWatch } from './budget-watch';
@@ -224,7 +225,7 @@ function planOf(k: KeyRecord): KeyPlan {
   if (limited(k.tenantLimits)) scopes.push({ id: `tenant:${k.tenantId}`, limits: k.tenantLimits });
   return {
     record: k,
-    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '' },
+    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', ...(k.pii && { pii: piiMessage(k.pii) }) },
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,
@@ -292,4 +293,9 @@ function refusalMessage(reason: QuotaRefusal, scope: QuotaScope, tooLarge: boole
         : `The ${period} budget of ${USD(budget)} for ${who} is spent (requests in flight hold their maximum cost until they end).`;
     }
   }
+}
+
+/** The key's PII policy as the Principal carries it to the ingress (one object per load, not per request). */
+function piiMessage(pii: PiiPolicyConfig): PiiPolicy {
+  return { action: pii.action, categories: pii.categories ?? [], restore: pii.restore ?? false, custom: pii.custom ?? [] };
 }

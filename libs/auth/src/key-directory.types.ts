@@ -1,5 +1,6 @@
 // What admission needs of a virtual key, cached in memory (docs/architecture.md §1, auth: one
 // round trip, key records cached and refreshed, never a database read per request).
+import type { PiiPolicyConfig } from '@switchyard/guardrails';
 import type { ModelPrice } from '@switchyard/shared';
 import type { QuotaLimits } from './quota';
 
@@ -22,6 +23,8 @@ export interface KeyRecord {
   /** Limits of the key alone and of all the tenant's keys together; absent fields are unlimited. */
   limits?: QuotaLimits;
   tenantLimits?: QuotaLimits;
+  /** The PII guardrails that apply: the key's pii fields over its tenant's; absent = none. */
+  pii?: PiiPolicyConfig;
 }
 
 export interface KeySource {

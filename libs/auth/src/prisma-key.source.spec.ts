@@ -11,7 +11,9 @@ describe(PrismaKeySource.name, () => {
     t = await openTestDatabase('postgres', 'keysource');
     await applyMigrations(t.db);
     const p = t.db.prisma;
-    await p.tenant.create({ data: { id: 'acme', rpm: 100, dailyBudgetUsd: '5.5', models: ['gpt-*'], allowedRegions: ['eu-west'] } });
+    await p.tenant.create({
+      data: { id: 'acme', rpm: 100, dailyBudgetUsd: '5.5', models: ['gpt-*'], allowedRegions: ['eu-west'], guardrails: { pii: { action: 'mask', restore: true, categories: ['email'] } } },
+    });
     await p.tenant.create({ data: { id: 'free' } });
     await p.virtualKey.create({
       data: {
@@ -28,6 +30,7 @@ describe(PrismaKeySource.name, () => {
         previousPrefix: 'sk-sy-old',
         previousExpiresAt: new Date('2030-01-01T00:00:00Z'),
         expiresAt: new Date('2031-01-01T00:00:00Z'),
+        guardrails: { pii: { action: 'block', categories: ['email', 'card'] } },
       },
     });
     await p.virtualKey.create({ data: { id: '00000000-0000-4000-8000-000000000002', tenantId: 'free', prefix: 'sk-sy-free', hash: 'hash-free' } });
@@ -53,6 +56,8 @@ describe(PrismaKeySource.name, () => {
       tenantModels: ['gpt-*'],
       limits: { rpm: 10, tpm: 5000, concurrency: 2, monthlyBudgetUsd: 20 },
       tenantLimits: { rpm: 100, dailyBudgetUsd: 5.5 },
+      // The key's pii fields over the tenant's.
+      pii: { action: 'block', categories: ['email', 'card'], restore: true, custom: undefined },
     });
   });
 
@@ -67,6 +72,7 @@ describe(PrismaKeySource.name, () => {
 
     expect(free?.limits).toBeUndefined();
     expect(free?.tenantLimits).toBeUndefined();
+    expect(free?.pii).toBeUndefined();
   });
 
   it('loads the price history for budget reservations', async () => {

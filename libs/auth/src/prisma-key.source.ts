@@ -1,4 +1,5 @@
 import { type Database, loadPriceHistory } from '@switchyard/db';
+import { type GuardrailsConfig, mergePiiConfig } from '@switchyard/guardrails';
 import type { ModelPrice } from '@switchyard/shared';
 import type { QuotaLimits } from './quota';
 import type { KeyRecord, KeySource } from './key-directory.types';
@@ -27,8 +28,9 @@ export class PrismaKeySource implements KeySource {
         monthlyBudgetUsd: true,
         previousHash: true,
         previousExpiresAt: true,
+        guardrails: true,
         tenant: {
-          select: { allowedRegions: true, allowedIps: true, models: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true },
+          select: { allowedRegions: true, allowedIps: true, models: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
         },
       },
     });
@@ -50,6 +52,7 @@ export class PrismaKeySource implements KeySource {
         tenantModels: r.tenant.models,
         limits: limitsOf(r),
         tenantLimits: tenantLimits.get(r.tenantId),
+        pii: mergePiiConfig(piiOf(r.tenant.guardrails), piiOf(r.guardrails)),
       };
       keys.set(r.hash, record);
       const graceEnd = r.previousExpiresAt?.getTime();
@@ -73,4 +76,9 @@ function limitsOf(r: { rpm: number | null; tpm: number | null; maxConcurrency: n
   if (r.dailyBudgetUsd !== null) limits.dailyBudgetUsd = Number(r.dailyBudgetUsd.toString());
   if (r.monthlyBudgetUsd !== null) limits.monthlyBudgetUsd = Number(r.monthlyBudgetUsd.toString());
   return Object.keys(limits).length ? limits : undefined;
+}
+
+/** The pii policy of a guardrails column; the column is written only after guardrailsSchema validated it. */
+function piiOf(value: unknown): GuardrailsConfig['pii'] {
+  return value !== null && typeof value === 'object' ? (value as GuardrailsConfig).pii : undefined;
 }

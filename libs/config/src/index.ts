@@ -6,6 +6,7 @@ export { loadConfigFile, parseConfig, validateConfig } from './switchyard-config
 export { MIN_TENANT_KEY_LENGTH, switchyardConfigSchema } from './switchyard-config.schema';
 export type { ConfigValidationOptions } from './switchyard-config.loader';
 export { passthroughSchema } from './passthrough.schema';
+export { guardrailsSchema, piiPolicySchema } from './guardrails.schema';
 export { providerOptionsSchema, vendorSchema } from './provider-options.schema';
 export { requireSecret, resolveSecret } from './secret-ref.resolver';
 export { loadProcessEnv } from './process-env.loader';

@@ -1,5 +1,6 @@
 import { PROVIDER_IDS } from '@switchyard/providers';
 import { z } from 'zod';
+import { guardrailsSchema } from './guardrails.schema';
 import { isIpRange } from './ip-range';
 import { passthroughSchema } from './passthrough.schema';
 import { providerOptionsSchema } from './provider-options.schema';
@@ -153,6 +154,7 @@ const accessLimits = {
   regions: z.array(name).optional(),
   ips: z.array(ipRange).optional(),
   metadata: metadata.optional(),
+  guardrails: guardrailsSchema.optional(),
 };
 
 const keySchema = z.strictObject({

@@ -1,3 +1,4 @@
+import type { GuardrailsConfig } from '@switchyard/guardrails';
 import type { ProviderId } from '@switchyard/providers';
 
 // The declarative configuration (switchyard.yaml), after validation and defaults.
@@ -180,6 +181,11 @@ export interface AccessLimitsConfig {
    * the admin API) is left alone.
    */
   metadata?: MetadataConfig;
+  /**
+   * PII guardrails (docs/architecture.md, "PII guardrails"); a key's `pii` fields override its
+   * tenant's. Absent clears them (the file is the truth, like the limits).
+   */
+  guardrails?: GuardrailsConfig;
 }
 
 export interface KeyConfig extends AccessLimitsConfig {

@@ -23,6 +23,7 @@ function acme(): TenantConfig {
     regions: ['eu-west', 'us-east'],
     ips: ['10.0.0.0/8'],
     metadata: { team: 'platform', costCentre: 4711 },
+    guardrails: { pii: { action: 'mask', restore: true, categories: ['email', 'card'], custom: [{ name: 'badge', pattern: 'EMP-\\d{6}' }] } },
     keys: [
       {
         key: 'env:CI_KEY',
@@ -35,6 +36,7 @@ function acme(): TenantConfig {
         regions: ['eu-west'],
         ips: ['10.1.2.3'],
         metadata: { owner: 'alice' },
+        guardrails: { pii: { action: 'block' } },
         expiresAt: '2027-01-01T09:30:00+02:00',
       },
       { key: 'env:BOT_KEY', name: 'bot' },
@@ -70,6 +72,7 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
       allowedRegions: ['eu-west', 'us-east'],
       allowedIps: ['10.0.0.0/8'],
       metadata: { team: 'platform', costCentre: 4711 },
+      guardrails: { pii: { action: 'mask', restore: true, categories: ['email', 'card'], custom: [{ name: 'badge', pattern: 'EMP-\\d{6}' }] } },
     });
     const key = await ciKey();
     expect(key).toMatchObject({
@@ -82,9 +85,12 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
       allowedRegions: ['eu-west'],
       allowedIps: ['10.1.2.3'],
       metadata: { owner: 'alice' },
+      guardrails: { pii: { action: 'block' } },
       expiresAt: new Date('2027-01-01T07:30:00Z'),
       revokedAt: null,
     });
+    // A key without guardrails stores none (its tenant's apply).
+    expect((await t.db.prisma.virtualKey.findUniqueOrThrow({ where: { hash: hashKey(BOT_KEY) } })).guardrails).toBeNull();
     expect([key.dailyBudgetUsd?.toString(), key.monthlyBudgetUsd]).toEqual(['20', null]);
     expect(realChanges(await applyConfig(t.db.prisma, configWith(acme()), { resolveSecret }))).toEqual([]);
   });
@@ -94,14 +100,15 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
     config.rpm = undefined;
     config.keys[0].budget = { dailyUsd: 20, monthlyUsd: 400 };
     config.keys[0].expiresAt = undefined;
+    config.keys[0].guardrails = undefined;
 
     const changes = realChanges(await applyConfig(t.db.prisma, configWith(config), { resolveSecret, actor: 'cli' }));
 
     expect(changes.map((c) => `${c.entity} ${c.id} ${c.action}`)).toEqual(['tenant acme update', `key acme/${CI_KEY.slice(0, 12)} update`]);
     expect(changes[0]).toMatchObject({ before: expect.objectContaining({ rpm: 6000 }), after: expect.objectContaining({ rpm: null }) });
     expect(changes[1]).toMatchObject({
-      before: expect.objectContaining({ monthlyBudgetUsd: null, expiresAt: '2027-01-01T07:30:00.000Z' }),
-      after: expect.objectContaining({ monthlyBudgetUsd: 400, expiresAt: null }),
+      before: expect.objectContaining({ monthlyBudgetUsd: null, expiresAt: '2027-01-01T07:30:00.000Z', guardrails: { pii: { action: 'block' } } }),
+      after: expect.objectContaining({ monthlyBudgetUsd: 400, expiresAt: null, guardrails: null }),
     });
     const audit = await t.db.prisma.auditLog.findMany({ where: { actor: 'cli' }, orderBy: { at: 'asc' } });
     expect(audit.map((a) => ({ before: a.before, after: a.after }))).toEqual(changes.map((c) => ({ before: c.before, after: c.after })));

@@ -1,7 +1,7 @@
 import { MIN_TENANT_KEY_LENGTH, type AccessLimitsConfig, type KeyConfig, type TenantConfig } from '@switchyard/config';
 import { usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
 import type { ConfigState } from './config-change.types';
-import type { Tenant, VirtualKey } from './generated/prisma/client';
+import { Prisma, type Tenant, type VirtualKey } from './generated/prisma/client';
 import { hashKey, keyPrefix } from './key-hash';
 
 /** A key from the file with its secret already resolved and hashed; the key itself is dropped. */
@@ -123,7 +123,13 @@ function limitColumns(c: AccessLimitsConfig) {
     allowedRegions: c.regions ?? [],
     allowedIps: c.ips ?? [],
     ...(c.metadata && { metadata: c.metadata }),
+    guardrails: c.guardrails ? (c.guardrails as Prisma.InputJsonObject) : Prisma.DbNull,
   };
+}
+
+/** A nullable JSON column for the change log: SQL NULL (written as Prisma.DbNull) is null. */
+function jsonState(value: unknown): ConfigState | null {
+  return value === null || value === undefined || value === Prisma.DbNull ? null : (value as ConfigState);
 }
 
 function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>): string {
@@ -135,6 +141,7 @@ type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'm
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
   metadata?: unknown;
+  guardrails: unknown;
 };
 
 function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
@@ -148,6 +155,7 @@ function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
     dailyBudgetUsd: usdOrNull(t.dailyBudgetUsd),
     allowedRegions: t.allowedRegions,
     allowedIps: t.allowedIps,
+    guardrails: jsonState(t.guardrails),
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }
@@ -156,6 +164,7 @@ type KeyColumns = Pick<VirtualKey, 'tenantId' | 'name' | 'prefix' | 'models' | '
   dailyBudgetUsd: DecimalValue | null;
   monthlyBudgetUsd: DecimalValue | null;
   metadata?: unknown;
+  guardrails: unknown;
 };
 
 /** Never the hash: the audit log shows which key by its prefix. */
@@ -172,6 +181,7 @@ function keyState(k: KeyColumns, withMetadata: boolean): EntityState {
     monthlyBudgetUsd: usdOrNull(k.monthlyBudgetUsd),
     allowedRegions: k.allowedRegions,
     allowedIps: k.allowedIps,
+    guardrails: jsonState(k.guardrails),
     expiresAt: k.expiresAt?.toISOString() ?? null,
     ...(withMetadata && { metadata: (k.metadata ?? {}) as ConfigState }),
   };

@@ -17,7 +17,20 @@ const REQUEST: AdmitRequest = {
   maxOutputTokens: 256,
   counted: true,
 };
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: ['gpt-4o-*'], tenantModels: ['gpt-*'], region: 'eu-west', allowedRegions: ['eu-west'] }, maxOutputTokens: 0 };
+// With a PII policy: the cluster's ingress reads the key's guardrails from the Principal.
+const ADMITTED: AdmitResponse = {
+  admitted: true,
+  principal: {
+    tenantId: 'acme',
+    keyId: 'key-1',
+    models: ['gpt-4o-*'],
+    tenantModels: ['gpt-*'],
+    region: 'eu-west',
+    allowedRegions: ['eu-west'],
+    pii: { action: 'mask', categories: ['email', 'card'], restore: true, custom: [{ name: 'badge', pattern: 'EMP-\\d{6}' }] },
+  },
+  maxOutputTokens: 0,
+};
 
 class FakeAuth implements AuthPort {
   admitImpl: (request: AdmitRequest) => Promise<AdmitResponse> = async () => ADMITTED;

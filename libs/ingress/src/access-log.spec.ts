@@ -140,6 +140,31 @@ describe(AccessLog.name, () => {
     expect(raw()).not.toContain(QUERY_KEY);
   });
 
+  it('names the PII categories found and the action taken, never a value', async () => {
+    const { lines, raw, log } = capture();
+    const detecting: AdmitResponse = { ...ADMITTED, principal: { ...ADMITTED.principal!, pii: { action: 'detect', categories: [], restore: false, custom: [] } } };
+    const sut = pipelineOf(new Auth(detecting), new Router(), NO_USAGE, log);
+    const body = JSON.stringify({ model: 'gpt-public', messages: [{ role: 'user', content: 'mail jane@example.com from 10.1.2.3' }] });
+
+    await serveThrough(sut, '/v1/chat/completions', body, { authorization: `Bearer ${TENANT_KEY}` });
+
+    expect(lines[0]).toMatchObject({ status: 200, piiAction: 'detect', piiCategories: 'email,ip' });
+    expect(raw()).not.toContain('jane@example.com');
+    expect(raw()).not.toContain('10.1.2.3');
+  });
+
+  it('records a blocked request with its categories and the 400 it got', async () => {
+    const { lines, raw, log } = capture();
+    const blocking: AdmitResponse = { ...ADMITTED, principal: { ...ADMITTED.principal!, pii: { action: 'block', categories: ['card'], restore: false, custom: [] } } };
+    const sut = pipelineOf(new Auth(blocking), new Router(), NO_USAGE, log);
+    const body = JSON.stringify({ model: 'gpt-public', messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }] });
+
+    await serveThrough(sut, '/v1/chat/completions', body, { authorization: `Bearer ${TENANT_KEY}` });
+
+    expect(lines[0]).toMatchObject({ status: 400, piiAction: 'block', piiCategories: 'card' });
+    expect(raw()).not.toContain('4111');
+  });
+
   it('writes nothing below the logger level: at warn, access lines are off', async () => {
     const { raw, log } = capture('warn');
     const sut = pipelineOf(new Auth(ADMITTED), new Router(), NO_USAGE, log);

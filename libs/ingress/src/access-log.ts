@@ -18,6 +18,8 @@ export interface AccessSink {
 export interface AccessAdmitted {
   readonly admission: { readonly principal: Pick<Principal, 'tenantId' | 'keyId'> };
   readonly model: string;
+  /** The PII guardrails' action and the categories found (never a value). */
+  readonly pii?: { readonly action: string; readonly categories: readonly string[] } | undefined;
 }
 
 const DIALECT_NAMES: Readonly<Record<Dialect, string>> = {
@@ -45,6 +47,7 @@ export class AccessLog {
   write(call: IncomingCall, res: ServerResponse, operation: AccessOperation, dialect: Dialect, admitted?: AccessAdmitted, event?: UsageEvent): void {
     const principal = admitted?.admission.principal;
     const usage = event?.usage;
+    const pii = admitted?.pii;
     this.sink.info(
       {
         requestId: call.requestId,
@@ -63,6 +66,8 @@ export class AccessLog {
         durationMs: Math.round(performance.now() - call.arrivedAt),
         attempts: event?.attempts,
         cacheHit: event?.cacheHit,
+        piiAction: pii?.action,
+        piiCategories: pii?.categories.length ? pii.categories.join(',') : undefined,
       },
       ACCESS_MESSAGE,
     );

@@ -1,6 +1,7 @@
 import type { Principal } from '@switchyard/ir';
 import type { ServerResponse } from 'node:http';
 import type { IncomingCall } from './incoming-call';
+import type { PiiOutcome } from './pii-guard';
 import type { QuotaHold } from './quota-hold';
 import type { UsageTracker } from './usage-tracker';
 
@@ -20,6 +21,8 @@ export interface Admission {
 export class AdmittedCall<D, P> {
   readonly abort = new AbortController();
   tracker: UsageTracker | undefined;
+  /** What the PII guardrails found and did; undefined when the key has none. */
+  pii: PiiOutcome | undefined;
 
   constructor(
     readonly dialect: D,

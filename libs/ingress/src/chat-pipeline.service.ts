@@ -18,6 +18,7 @@ import { type ErrorDialect, answerFailure } from './failure-answer';
 import type { IncomingCall } from './incoming-call';
 import { MISSING_KEY, unstorableField } from './ingress-errors';
 import { KeyGate } from './key-gate';
+import { PiiGuard } from './pii-guard';
 import { QuotaHold } from './quota-hold';
 import { setRateLimitHeaders } from './rate-limit.headers';
 import { annotateRequestSpan, tracedAdmission } from './request-span';
@@ -57,6 +58,7 @@ export class ChatPipeline {
   private readonly count: CountTokensOperation;
   private readonly embed: EmbedOperation;
   private readonly metrics = new RequestMetrics();
+  private readonly pii = new PiiGuard();
 
   constructor(
     @Inject(AUTH_PORT) private readonly auth: AuthPort,
@@ -141,6 +143,12 @@ export class ChatPipeline {
       const admission = await this.admit(dialect, call, keyHash, request.model ?? '', res, op.size(parsed));
       request.meta = this.metaOf(call, admission.principal, dialect, request.meta);
       admitted = new AdmittedCall(dialect, call, res, parsed, admission, request.model ?? '');
+      // Before anything leaves: a block refusal is answered here, unmetered (nothing was sent).
+      const pii = admission.principal.pii;
+      if (pii) {
+        admitted.pii = this.pii.inspect(pii, admission.principal.tenantId, (redaction) => op.redact(parsed, redaction));
+        this.pii.enforce(admitted.pii);
+      }
       admitted.tracker = op.meter(admitted);
       admitted.watchClose();
       await op.run(admitted);

@@ -1,6 +1,7 @@
 import type { ChatDialect, PathParams, RenderContext } from '@switchyard/dialects';
+import { type PiiRedaction, redactChatRequest, restoreResponse } from '@switchyard/guardrails';
 import { IrError, ResponseFolder } from '@switchyard/ir';
-import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
+import type { ChatRequest, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
 import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from './answer-headers';
 import type { DataOperation } from './data-operation';
@@ -32,6 +33,10 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     return this.limits.chat(chat);
   }
 
+  redact(chat: ChatRequest, redaction: PiiRedaction): void {
+    redactChatRequest(chat, redaction);
+  }
+
   meter(admitted: Chat): UsageTracker {
     return new UsageTracker(admitted.parsed, admitted.dialect.id, this.region);
   }
@@ -47,9 +52,16 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     return chat.stream ? this.stream(admitted, ctx) : this.json(admitted, ctx);
   }
 
-  private async json({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext): Promise<void> {
+  /** The router's answer, with the request's PII placeholders put back when the key restores them. */
+  private answer({ parsed: chat, signal, pii }: Chat): AsyncIterable<ResponseEvent> {
+    const events = this.router.route(chat, signal);
+    return pii?.restore ? restoreResponse(events, pii.restore) : events;
+  }
+
+  private async json(admitted: Chat, ctx: RenderContext): Promise<void> {
+    const { dialect, parsed: chat, res, signal, tracker } = admitted;
     const folder = new ResponseFolder();
-    for await (const ev of this.router.route(chat, signal)) {
+    for await (const ev of this.answer(admitted)) {
       tracker?.observe(ev);
       folder.add(ev);
     }
@@ -59,10 +71,11 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
   }
 
-  private async stream({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext): Promise<void> {
+  private async stream(admitted: Chat, ctx: RenderContext): Promise<void> {
+    const { dialect, parsed: chat, res, signal, tracker } = admitted;
     const renderer = dialect.createStreamRenderer(ctx);
     let open = false;
-    for await (const ev of this.router.route(chat, signal)) {
+    for await (const ev of this.answer(admitted)) {
       tracker?.observe(ev);
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.

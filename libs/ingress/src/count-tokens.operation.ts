@@ -1,4 +1,5 @@
 import type { CountTokensDialect, PathParams } from '@switchyard/dialects';
+import { type PiiRedaction, redactChatRequest } from '@switchyard/guardrails';
 import { IrError } from '@switchyard/ir';
 import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
@@ -26,6 +27,11 @@ export class CountTokensOperation implements DataOperation<CountTokensDialect, C
 
   size(): RequestSize {
     return NO_TOKENS;
+  }
+
+  /** The texts are counted upstream too (Anthropic, Gemini): they are masked like a chat's. */
+  redact(chat: ChatRequest, redaction: PiiRedaction): void {
+    redactChatRequest(chat, redaction);
   }
 
   meter(): undefined {

@@ -1,3 +1,4 @@
+import type { PiiRedaction } from '@switchyard/guardrails';
 import type { RequestMeta, RequestSize } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
 import type { RequestOperation } from './request-metrics';
@@ -22,6 +23,8 @@ export interface DataOperation<D, P, Path> {
   irRequest(parsed: P): { model?: string | undefined; meta?: RequestMeta | undefined };
   /** What admission counts; throws IrError past the operator's ceilings (request-limits.ts). */
   size(parsed: P): RequestSize;
+  /** Hands every text the request will send upstream to the PII guardrails (in place: masking rewrites them). */
+  redact(parsed: P, redaction: PiiRedaction): void;
   /** The tracker of a metered operation (one usage event per request), else undefined. */
   meter(admitted: AdmittedCall<D, P>): UsageTracker | undefined;
   /** Calls the router and answers; throws IrError for a failure that comes before the answer began. */

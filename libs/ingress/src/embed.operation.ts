@@ -1,4 +1,5 @@
 import type { EmbedDialect, ParsedEmbed, PathParams } from '@switchyard/dialects';
+import { type PiiRedaction, redactEmbedRequest } from '@switchyard/guardrails';
 import { IrError, Role } from '@switchyard/ir';
 import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
@@ -30,6 +31,10 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
 
   size(parsed: ParsedEmbed): RequestSize {
     return this.limits.embed(parsed.request);
+  }
+
+  redact(parsed: ParsedEmbed, redaction: PiiRedaction): void {
+    redactEmbedRequest(parsed.request, redaction);
   }
 
   meter({ dialect, parsed }: Embed): UsageTracker {

@@ -2,9 +2,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import { MATRIX_KEY } from './matrix-config';
 import { type Finish, type Ask, type ClientToolCall, type ClientUsage, type ClientAnswer, type ClientDriver, type Json, capturingFetch } from './matrix-client.types';
 
-export function anthropicDriver(baseUrl: string): ClientDriver {
+export function anthropicDriver(baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
   const cap = capturingFetch();
-  const client = new Anthropic({ baseURL: baseUrl, apiKey: MATRIX_KEY, maxRetries: 0, fetch: cap.fetch });
+  const client = new Anthropic({ baseURL: baseUrl, apiKey, maxRetries: 0, fetch: cap.fetch });
 
   const messages = (ask: Ask): Json[] => {
     const out: Json[] = [];

@@ -35,8 +35,15 @@ export const EMBED_MODELS: Readonly<Record<'openai' | 'gemini', { public: string
   gemini: { public: 'e-gemini', upstream: 'gemini-embedding-001' },
 };
 
-/** Writes the matrix's switchyard.yaml and returns its path. */
-export function writeMatrixConfig(simulatorUrl: string): string {
+/** The matrix's one tenant and key, as a `tenants:` section. */
+const MATRIX_TENANTS = `tenants:
+  - id: matrix
+    keys:
+      - { key: env:MATRIX_KEY, models: ['*'] }
+`;
+
+/** Writes the matrix's switchyard.yaml and returns its path; `tenants` replaces its tenants section. */
+export function writeMatrixConfig(simulatorUrl: string, tenants = MATRIX_TENANTS): string {
   const dir = mkdtempSync(join(tmpdir(), 'sy-matrix-'));
   const path = join(dir, 'switchyard.yaml');
   const model = (name: string, provider: string, upstream: string): string =>
@@ -52,11 +59,7 @@ providers:
   - { id: sim-anthropic, type: anthropic, baseUrl: '${simulatorUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_ANTHROPIC_KEY] }
   - { id: sim-gemini, type: gemini, baseUrl: '${simulatorUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_GEMINI_KEY] }
 models:
-${model(CHAT_MODELS.openai.public, 'sim-openai', CHAT_MODELS.openai.upstream)}${model(CHAT_MODELS.anthropic.public, 'sim-anthropic', CHAT_MODELS.anthropic.upstream)}${model(CHAT_MODELS.gemini.public, 'sim-gemini', CHAT_MODELS.gemini.upstream)}${model(EMBED_MODELS.openai.public, 'sim-openai', EMBED_MODELS.openai.upstream)}${model(EMBED_MODELS.gemini.public, 'sim-gemini', EMBED_MODELS.gemini.upstream)}tenants:
-  - id: matrix
-    keys:
-      - { key: env:MATRIX_KEY, models: ['*'] }
-`,
+${model(CHAT_MODELS.openai.public, 'sim-openai', CHAT_MODELS.openai.upstream)}${model(CHAT_MODELS.anthropic.public, 'sim-anthropic', CHAT_MODELS.anthropic.upstream)}${model(CHAT_MODELS.gemini.public, 'sim-gemini', CHAT_MODELS.gemini.upstream)}${model(EMBED_MODELS.openai.public, 'sim-openai', EMBED_MODELS.openai.upstream)}${model(EMBED_MODELS.gemini.public, 'sim-gemini', EMBED_MODELS.gemini.upstream)}${tenants}`,
   );
   return path;
 }

@@ -2,10 +2,10 @@ import { GoogleGenAI, type Content, type GenerateContentConfig, type GenerateCon
 import { MATRIX_KEY } from './matrix-config';
 import { type Ask, type ClientToolCall, type ClientUsage, type ClientAnswer, type ClientDriver, type Json, capturingFetch, jsonInMessage } from './matrix-client.types';
 
-export function geminiDriver(baseUrl: string): ClientDriver {
+export function geminiDriver(baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
   const cap = capturingFetch();
   // Inside Jest the SDK must be handed fetch explicitly (it does not find the global one).
-  const ai = new GoogleGenAI({ apiKey: MATRIX_KEY, httpOptions: { baseUrl, fetch: cap.fetch } });
+  const ai = new GoogleGenAI({ apiKey, httpOptions: { baseUrl, fetch: cap.fetch } });
 
   const contents = (ask: Ask): Content[] => {
     const out: Content[] = [];

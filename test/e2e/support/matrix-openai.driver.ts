@@ -2,9 +2,9 @@ import OpenAI from 'openai';
 import { MATRIX_KEY } from './matrix-config';
 import { type Ask, type ClientUsage, type ClientAnswer, type ClientDriver, type Json, capturingFetch, parseArgs } from './matrix-client.types';
 
-export function openAiDriver(baseUrl: string): ClientDriver {
+export function openAiDriver(baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
   const cap = capturingFetch();
-  const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: MATRIX_KEY, maxRetries: 0, fetch: cap.fetch });
+  const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey, maxRetries: 0, fetch: cap.fetch });
 
   const messages = (ask: Ask): Json[] => {
     const out: Json[] = [];

@@ -22,6 +22,7 @@ function row(over: Partial<VirtualKey> = {}): VirtualKey {
     monthlyBudgetUsd: null,
     allowedRegions: [],
     metadata: { team: 'platform' },
+    guardrails: { pii: { action: 'mask', restore: true } },
     previousHash: PREVIOUS_HASH,
     previousPrefix: 'sk-sy-old000',
     previousExpiresAt: new Date(NOW + 60_000),
@@ -37,6 +38,7 @@ describe(keyViewOf.name, () => {
   it('shows limits in the API vocabulary and the rotation by prefix, never a hash', () => {
     const view = keyViewOf(row(), NOW);
     expect(view).toMatchObject({
+      guardrails: { pii: { action: 'mask', restore: true } },
       status: 'active',
       concurrency: 4,
       budget: { dailyUsd: 1.5, monthlyUsd: null },

@@ -1,4 +1,5 @@
-import type { Prisma } from '@switchyard/db';
+import { Prisma } from '@switchyard/db';
+import type { GuardrailsConfig } from '@switchyard/guardrails';
 import type { z } from 'zod';
 import type { accessLimitsView } from './common.schemas';
 
@@ -15,6 +16,7 @@ export interface AccessLimitColumns {
   allowedRegions: string[];
   allowedIps: string[];
   metadata: Prisma.JsonValue;
+  guardrails: Prisma.JsonValue;
 }
 
 /** A body's limit fields as sent (all optional; null clears). */
@@ -27,6 +29,7 @@ export interface AccessLimitInput {
   regions?: string[];
   ips?: string[];
   metadata?: Record<string, string | number | boolean>;
+  guardrails?: GuardrailsConfig | null;
 }
 
 /** Columns to write; Decimal columns as strings so no precision is lost on the way. */
@@ -40,6 +43,7 @@ export interface AccessLimitData {
   allowedRegions?: string[];
   allowedIps?: string[];
   metadata?: Prisma.InputJsonObject;
+  guardrails?: Prisma.InputJsonObject | typeof Prisma.DbNull;
 }
 
 type LimitsView = { [K in keyof typeof accessLimitsView]: z.output<(typeof accessLimitsView)[K]> };
@@ -61,6 +65,7 @@ export function accessLimitData(input: AccessLimitInput): AccessLimitData {
   if (input.regions !== undefined) data.allowedRegions = input.regions;
   if (input.ips !== undefined) data.allowedIps = input.ips;
   if (input.metadata !== undefined) data.metadata = input.metadata;
+  if (input.guardrails !== undefined) data.guardrails = input.guardrails === null ? Prisma.DbNull : (input.guardrails as Prisma.InputJsonObject);
   return data;
 }
 
@@ -75,6 +80,8 @@ export function accessLimitsOf(row: AccessLimitColumns): LimitsView {
     regions: row.allowedRegions,
     ips: row.allowedIps,
     metadata: metadataOf(row.metadata),
+    // Written only after guardrailsSchema validated it (admin API, switchyard.yaml).
+    guardrails: row.guardrails === null ? null : (row.guardrails as GuardrailsConfig),
   };
 }
 

@@ -1,4 +1,4 @@
-import { isIpRange } from '@switchyard/config';
+import { guardrailsSchema, isIpRange } from '@switchyard/config';
 import { z } from 'zod';
 
 // Building blocks shared by the admin API's bodies and views. Field names follow
@@ -44,6 +44,10 @@ export const accessLimitFields = {
   regions: z.array(regionName).max(64).optional().describe('Deployment regions requests may be served from; empty = any.'),
   ips: z.array(ipRange).max(256).optional().describe('Client IP ranges (CIDR) allowed; empty = any.'),
   metadata: metadata.optional().describe('Replaces the stored labels.'),
+  guardrails: guardrailsSchema
+    .nullable()
+    .optional()
+    .describe("PII guardrails: { pii: { action: mask|block|detect, categories, restore, custom: [{ name, pattern }] } }; a key's pii fields override its tenant's; null removes them."),
 };
 
 export const budgetView = z.object({ dailyUsd: z.number().nullable(), monthlyUsd: z.number().nullable() });
@@ -57,6 +61,7 @@ export const accessLimitsView = {
   regions: z.array(z.string()),
   ips: z.array(z.string()),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  guardrails: guardrailsSchema.nullable(),
 };
 
 /** Timestamps are ISO 8601 strings in UTC. */

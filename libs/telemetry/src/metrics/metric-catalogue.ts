@@ -93,6 +93,13 @@ export const METRICS = {
     labels: ['tenant', 'reason'],
     from: ['auth'],
   },
+  piiFindings: {
+    name: 'switchyard_pii_findings_total',
+    type: 'counter',
+    help: 'Requests in which the PII guardrails found a category, by tenant, category (a built-in one, or custom for an operator pattern) and action (mask, block, detect).',
+    labels: ['tenant', 'category', 'action'],
+    from: ['ingress'],
+  },
   budgetUsed: {
     name: 'switchyard_budget_used_usd',
     type: 'gauge',

@@ -41,6 +41,28 @@ export interface Principal {
    * matches both lists: model lists filter by both, as admission does.
    */
   tenantModels: string[];
+  /**
+   * The PII guardrails of the request (the key's fields over its tenant's); absent when neither
+   * sets any (docs/architecture.md, "PII guardrails").
+   */
+  pii?: PiiPolicy | undefined;
+}
+
+/** guardrails.pii of switchyard.yaml and the admin API, as the ingress applies it. */
+export interface PiiPolicy {
+  /** "mask", "block" or "detect". */
+  action: string;
+  /** Built-in categories to look for (email, phone, cn_id, card, iban, ip, secret); empty = all. */
+  categories: string[];
+  /** With mask: put the placeholders the upstream echoes back in the answer. */
+  restore: boolean;
+  custom: CustomPiiPattern[];
+}
+
+/** An operator's pattern, checked safe when it was configured. */
+export interface CustomPiiPattern {
+  name: string;
+  pattern: string;
 }
 
 /** The state of the tightest limit per dimension, for the x-ratelimit-* headers (absent = unlimited). */
@@ -254,7 +276,7 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
 };
 
 function createBasePrincipal(): Principal {
-  return { tenantId: "", keyId: "", models: [], region: "", allowedRegions: [], tenantModels: [] };
+  return { tenantId: "", keyId: "", models: [], region: "", allowedRegions: [], tenantModels: [], pii: undefined };
 }
 
 export const Principal: MessageFns<Principal> = {
@@ -276,6 +298,9 @@ export const Principal: MessageFns<Principal> = {
     }
     for (const v of message.tenantModels) {
       writer.uint32(50).string(v!);
+    }
+    if (message.pii !== undefined) {
+      PiiPolicy.encode(message.pii, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -339,6 +364,150 @@ export const Principal: MessageFns<Principal> = {
             }
 
             message.tenantModels.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.pii = PiiPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBasePiiPolicy(): PiiPolicy {
+  return { action: "", categories: [], restore: false, custom: [] };
+}
+
+export const PiiPolicy: MessageFns<PiiPolicy> = {
+  encode(message: PiiPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.action !== "") {
+      writer.uint32(10).string(message.action);
+    }
+    for (const v of message.categories) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.restore !== false) {
+      writer.uint32(24).bool(message.restore);
+    }
+    for (const v of message.custom) {
+      CustomPiiPattern.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PiiPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePiiPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.categories.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.restore = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.custom.push(CustomPiiPattern.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseCustomPiiPattern(): CustomPiiPattern {
+  return { name: "", pattern: "" };
+}
+
+export const CustomPiiPattern: MessageFns<CustomPiiPattern> = {
+  encode(message: CustomPiiPattern, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.pattern !== "") {
+      writer.uint32(18).string(message.pattern);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomPiiPattern {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomPiiPattern();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pattern = reader.string();
             continue;
           }
         }

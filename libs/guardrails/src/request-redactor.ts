@@ -1,0 +1,43 @@
+import type { ChatRequest, ContentPart, EmbedRequest } from '@switchyard/ir';
+import type { PiiRedaction } from './pii-redaction';
+
+/**
+ * Every text a chat request carries to the upstream, through `redaction` (in place): the system
+ * parts, each message's text parts, tool call arguments (JSON text: a placeholder holds no
+ * character JSON would escape), and tool results with their nested parts. Not touched, each on
+ * purpose: reasoning parts (signed by the provider, which rejects an edited replay), images,
+ * audio and files (binary), tool definitions (the operator's and the client's code, not user
+ * data), and the dialect's passthrough extensions.
+ */
+export function redactChatRequest(request: ChatRequest, redaction: PiiRedaction): void {
+  redactParts(request.system, redaction);
+  for (const message of request.messages) redactParts(message.content, redaction);
+}
+
+function redactParts(parts: ContentPart[], redaction: PiiRedaction): void {
+  for (const part of parts) {
+    const p = part.part;
+    if (!p) continue;
+    switch (p.$case) {
+      case 'text':
+        p.value.text = redaction.apply(p.value.text);
+        break;
+      case 'toolCall':
+        p.value.argumentsJson = redaction.apply(p.value.argumentsJson);
+        break;
+      case 'toolResult':
+        redactParts(p.value.content, redaction);
+        break;
+      case 'image':
+      case 'audio':
+      case 'file':
+      case 'reasoning':
+        break;
+    }
+  }
+}
+
+/** The text inputs of an embeddings request (token-id inputs carry no text). */
+export function redactEmbedRequest(request: EmbedRequest, redaction: PiiRedaction): void {
+  for (const input of request.inputs) if (input.text) input.text = redaction.apply(input.text);
+}
