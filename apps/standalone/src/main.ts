@@ -3,7 +3,7 @@ import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
 import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
-import { startIngressApp } from '@switchyard/ingress';
+import { RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { loadStartupConfig } from './startup-config';
@@ -31,19 +31,22 @@ async function bootstrap(): Promise<void> {
   const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
   const services = await createStandaloneServices(db, config, env);
+  // /readyz and GET /admin/v1/region: no remote dependency here, only the share of usable models.
+  const regionReadiness = new RegionReadiness(services.router, [], { region, minUsableModelShare: config.region?.readiness.minUsableModelShare ?? 0 });
   await startIngressApp({
     ports: {
       auth: services.auth,
       router: services.router,
       usage: services.usage,
       readiness: [],
+      regionReadiness,
       region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
-    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound })],
+    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound, region: regionReadiness })],
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

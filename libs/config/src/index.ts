@@ -18,3 +18,4 @@ export * from './ip-range';
 export * from './outbound';
 export * from './env-refs';
 export { nestLogLevels } from './nest-log-levels';
+export { NO_REGION_CONFIG, loadRegionConfig } from './region-config.loader';

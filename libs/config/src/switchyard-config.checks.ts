@@ -48,6 +48,7 @@ export function checkConfig(config: SwitchyardConfig, outbound: OutboundPolicy):
  * it or another peer's. Spill-over with no peer to go to is a mistake, not a setting.
  */
 function checkRegion(config: SwitchyardConfig): ConfigIssue[] {
+  if (!config.region) return [];
   const { peers, spillover } = config.region;
   const own = config.server.region;
   const issues = unique(peers, ['region', 'peers'], 'name', (p) => p.name, (name) => `duplicate peer region "${name}"`);

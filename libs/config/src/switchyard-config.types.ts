@@ -205,8 +205,11 @@ export interface SwitchyardConfig {
   tenants: TenantConfig[];
   /** Absent when the file has no `notifications` section: nothing is sent. */
   notifications?: NotificationsConfig;
-  /** Multi-region (issue 15): peers, readiness and spill-over; the region's own name is `server.region`. */
-  region: RegionConfig;
+  /**
+   * Multi-region (issue 15): peers, readiness and spill-over; the region's own name is
+   * `server.region`. Always set by the schema (defaults: NO_REGION_CONFIG); optional for configs built in code.
+   */
+  region?: RegionConfig;
 }
 
 // --- multi-region (issue 15: readiness for a global load balancer, spill-over to peers) ---
