@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { DEFAULT_ROUTING, loadRegionConfig, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { ROUTER_PORT } from '@switchyard/ir';
@@ -67,7 +67,9 @@ export class RouterAppModule implements OnApplicationShutdown {
           provide: ROUTER_PORT,
           inject: [Database, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
           useFactory: async (db: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
-            const router = new RouterService(new PrismaCatalogueSource(db), clients, routing, cache, notifier);
+            // region.spillover of the mounted file: with it on, "nothing usable" goes back to the ingress, which forwards to a peer.
+            const { region } = await loadRegionConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env));
+            const router = new RouterService(new PrismaCatalogueSource(db), clients, routing, cache, notifier, { spillover: region.spillover.enabled });
             await router.start();
             return router;
           },
