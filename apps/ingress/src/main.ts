@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { loadRegionConfig, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
-import { type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
+import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   const regionConfig = await loadRegionConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env));
   const region = env.SWITCHYARD_REGION ?? regionConfig.name ?? '';
   const regionReadiness = new RegionReadiness(router, readiness, { region, minUsableModelShare: regionConfig.region.readiness.minUsableModelShare });
+  const peers = resolvePeers(regionConfig.region, env.SWITCHYARD_CONFIG);
+  const spill = peers.length ? new PeerSpill(region, peers) : undefined;
   const admin = await adminApi(env, regionReadiness);
   await startIngressApp({
     ports: {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       usage,
       readiness,
       regionReadiness,
+      spill,
       region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
-import { RegionReadiness, startIngressApp } from '@switchyard/ingress';
+import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { loadStartupConfig } from './startup-config';
@@ -32,7 +32,11 @@ async function bootstrap(): Promise<void> {
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
   const services = await createStandaloneServices(db, config, env);
   // /readyz and GET /admin/v1/region: no remote dependency here, only the share of usable models.
-  const regionReadiness = new RegionReadiness(services.router, [], { region, minUsableModelShare: config.region?.readiness.minUsableModelShare ?? 0 });
+  const regionConfig = config.region ?? NO_REGION_CONFIG;
+  const regionReadiness = new RegionReadiness(services.router, [], { region, minUsableModelShare: regionConfig.readiness.minUsableModelShare });
+  // Peers: where spilled requests go (when spill-over is on) and whose forwards this region believes.
+  const peers = resolvePeers(regionConfig, source);
+  const spill = peers.length ? new PeerSpill(region, peers) : undefined;
   await startIngressApp({
     ports: {
       auth: services.auth,
@@ -40,6 +44,7 @@ async function bootstrap(): Promise<void> {
       usage: services.usage,
       readiness: [],
       regionReadiness,
+      spill,
       region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),

@@ -20,6 +20,8 @@ export interface Admission {
 export class AdmittedCall<D, P> {
   readonly abort = new AbortController();
   tracker: UsageTracker | undefined;
+  /** Answered by a peer region (spill-over): the peer records its usage, this region none. */
+  spilled = false;
 
   constructor(
     readonly dialect: D,
@@ -29,6 +31,8 @@ export class AdmittedCall<D, P> {
     readonly admission: Admission,
     /** The public model asked for (the access line's). */
     readonly model: string,
+    /** The sha256 of the client's key: a spilled request names its key to the peer by it. */
+    readonly keyHash: string,
   ) {}
 
   get signal(): AbortSignal {

@@ -7,6 +7,7 @@ import { clientAddressResolver } from './client-address';
 import { HealthController, ReadinessCheck } from './health.controller';
 import { ModelsController } from './models.controller';
 import { RegionReadiness } from './region-readiness';
+import type { PeerSpill } from './region/peer-spill';
 import { RequestLimits, type RequestLimitSettings } from './request-limits';
 
 /** What the public edge needs; standalone passes in-process services, cluster passes gRPC clients. */
@@ -21,6 +22,8 @@ export interface IngressPorts {
    * absent, one over `readiness` that does not count models.
    */
   regionReadiness?: RegionReadiness;
+  /** Peer regions (region.peers) for spill-over and for believing their forwards; none by default. */
+  spill?: PeerSpill;
   /** Proxies (CIDR) whose X-Forwarded-For is believed for IP allow-lists; none by default. */
   trustedProxies?: string[];
   /** The admin API's bearer token; the admin API is disabled without one. */
@@ -49,6 +52,7 @@ export class IngressModule {
             clientAddress: clientAddressResolver(ports.trustedProxies),
             limits: new RequestLimits(ports.limits),
             accessLog: ports.accessLog && new AccessLog(ports.accessLog),
+            spill: ports.spill,
           },
         },
         { provide: AUTH_PORT, useValue: ports.auth },
