@@ -95,6 +95,19 @@ export class PeerSpill {
   }
 }
 
+/** Resolves when the socket took the backlog or the client is gone; leaves no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** The peer's answer to the client: status, headers (the hop prepended to its attempts), body as it streams. */
 async function relay(answer: Response, res: ServerResponse, ours: string, signal: AbortSignal): Promise<void> {
   res.statusCode = answer.status;
@@ -109,10 +122,7 @@ async function relay(answer: Response, res: ServerResponse, ours: string, signal
   try {
     for await (const chunk of answer.body as unknown as AsyncIterable<Uint8Array>) {
       if (signal.aborted || res.destroyed) break;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
+      if (!res.write(chunk)) await drained(res);
     }
   } catch {
     // The peer's stream broke mid-answer: end ours the same way, as an upstream cut does.
