@@ -1,4 +1,5 @@
 import { ConfigError } from './config.error';
+import { NO_REGION_CONFIG, resolvePeers } from './region-config.loader';
 import { parseConfig } from './switchyard-config.loader';
 
 // The `region` section of switchyard.yaml (issue 15): peers, readiness and spill-over.
@@ -47,5 +48,21 @@ describe('region section', () => {
   ])('refuses %s with a message naming the field', (_name, text, message) => {
     const problems = problemsOf(text);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+});
+
+describe(resolvePeers.name, () => {
+  const region = parseConfig(`server: { region: eu-west }\nregion: { peers: [${peer('us-east')}] }`, 'switchyard.yaml').region ?? NO_REGION_CONFIG;
+
+  it('reads each link secret from the environment, the URL without a trailing slash', () => {
+    const secret = 'x'.repeat(32);
+    expect(resolvePeers(region, 'switchyard.yaml', { SWITCHYARD_PEER_US_EAST: secret })).toEqual([{ name: 'us-east', url: 'https://us-east.gw.example.com', credential: secret }]);
+  });
+
+  it.each([
+    ['unset', {}, 'switchyard.yaml: region.peers[0].credential: environment variable SWITCHYARD_PEER_US_EAST is not set'],
+    ['short', { SWITCHYARD_PEER_US_EAST: 'short-secret' }, 'switchyard.yaml: region.peers[0].credential: SWITCHYARD_PEER_US_EAST must be at least 32 characters; generate one, e.g. $(openssl rand -hex 24)'],
+  ])('stops the start when the secret is %s, naming the variable and never the value', (_name, env, message) => {
+    expect(() => resolvePeers(region, 'switchyard.yaml', env)).toThrow(new ConfigError([message]));
   });
 });
