@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
-import { startIngressApp } from '@switchyard/ingress';
+import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 
@@ -19,19 +19,28 @@ async function main(): Promise<void> {
   const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
   const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
   const usage = new BullUsageSink(requireEnv('REDIS_URL', env.REDIS_URL));
-  const admin = await adminApi(env);
+  // Ready means connected, not merely "not failed yet": a channel still connecting to a
+  // service that is starting would otherwise let traffic in too early.
+  const readiness: ReadinessCheck[] = [
+    { name: 'auth', ready: () => auth.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
+    { name: 'router', ready: () => router.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
+  ];
+  // The `region` section of the mounted switchyard.yaml (docs/architecture.md §4, Regions); the environment names the region first.
+  const regionConfig = await loadRegionConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env));
+  const region = env.SWITCHYARD_REGION ?? regionConfig.name ?? '';
+  const regionReadiness = new RegionReadiness(router, readiness, { region, minUsableModelShare: regionConfig.region.readiness.minUsableModelShare });
+  const peers = resolvePeers(regionConfig.region, env.SWITCHYARD_CONFIG);
+  const spill = peers.length ? new PeerSpill(region, peers) : undefined;
+  const admin = await adminApi(env, regionReadiness);
   await startIngressApp({
     ports: {
       auth,
       router,
       usage,
-      // Ready means connected, not merely "not failed yet": a channel still connecting to a
-      // service that is starting would otherwise let traffic in too early.
-      readiness: [
-        { name: 'auth', ready: () => auth.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
-        { name: 'router', ready: () => router.waitForReady(READY_WAIT_MS).then(() => true, () => false) },
-      ],
-      region: env.SWITCHYARD_REGION ?? '',
+      readiness,
+      regionReadiness,
+      spill,
+      region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
@@ -70,13 +79,13 @@ async function main(): Promise<void> {
  * the ingress opens the database for. Usage queries go to billing over gRPC when
  * BILLING_GRPC_URL is set, else straight to the ledger.
  */
-async function adminApi(env: SwitchyardEnv): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
+async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
   if (!env.SWITCHYARD_ADMIN_TOKEN || !env.DATABASE_URL) return undefined;
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL });
   const bus = createConfigChangeBus(env.REDIS_URL);
   const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   return {
-    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox: env.SWITCHYARD_SECRET_KEYS, outbound: outboundPolicyOf(env) }),
+    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox: env.SWITCHYARD_SECRET_KEYS, outbound: outboundPolicyOf(env), region }),
     async close() {
       grpcBilling?.close();
       await bus.close();

@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DEFAULT_ROUTING, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { DEFAULT_ROUTING, loadRegionConfig, outboundPolicyOf, type RoutingConfig, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { channelHealthProbe, type DependencyProbe, DependencyHealthMonitor, GrpcAdapterClient, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { ROUTER_PORT } from '@switchyard/ir';
@@ -69,8 +69,10 @@ export class RouterAppModule implements OnApplicationShutdown {
           provide: ROUTER_PORT,
           inject: [READ_DATABASE, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
           useFactory: async (read: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
+            // region.spillover of the mounted file: with it on, "nothing usable" goes back to the ingress, which forwards to a peer.
+            const { region } = await loadRegionConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env));
             // The catalogue loads from the region's replica (DATABASE_READ_URL, else the primary).
-            const router = new RouterService(new PrismaCatalogueSource(read), clients, routing, cache, notifier);
+            const router = new RouterService(new PrismaCatalogueSource(read), clients, routing, cache, notifier, { spillover: region.spillover.enabled });
             await router.start();
             return router;
           },

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
-import { startIngressApp } from '@switchyard/ingress';
+import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { loadStartupConfig } from './startup-config';
@@ -33,19 +33,27 @@ async function bootstrap(): Promise<void> {
   // A replica is only meaningful beside a Postgres primary (PGlite is this process's own).
   const read = await openReadDatabase(db, env.DATABASE_URL ? env.DATABASE_READ_URL : undefined);
   const services = await createStandaloneServices(db, config, env, read);
+  // /readyz and GET /admin/v1/region: no remote dependency here, only the share of usable models.
+  const regionConfig = config.region ?? NO_REGION_CONFIG;
+  const regionReadiness = new RegionReadiness(services.router, [], { region, minUsableModelShare: regionConfig.readiness.minUsableModelShare });
+  // Peers: where spilled requests go (when spill-over is on) and whose forwards this region believes.
+  const peers = resolvePeers(regionConfig, source);
+  const spill = peers.length ? new PeerSpill(region, peers) : undefined;
   await startIngressApp({
     ports: {
       auth: services.auth,
       router: services.router,
       usage: services.usage,
       readiness: [],
+      regionReadiness,
+      spill,
       region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
-    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound })],
+    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound, region: regionReadiness })],
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

@@ -46,7 +46,9 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // One in-process adapter serves every provider family.
   const adapters = new Map<string, AdapterPort>(ADAPTER_FAMILIES.map((f) => [f, upstream]));
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);
-  const router = new RouterService(new PrismaCatalogueSource(read), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined);
+  const router = new RouterService(new PrismaCatalogueSource(read), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined, {
+    spillover: config.region?.spillover.enabled ?? false,
+  });
   const recorder = new UsageRecorder(db);
 
   let usage: StandaloneServices['usage'];

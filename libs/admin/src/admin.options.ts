@@ -2,6 +2,7 @@ import type { OutboundPolicy, SecretBox } from '@switchyard/config';
 import type { Database } from '@switchyard/db';
 import type { BillingPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
+import type { RegionReportView } from './region/region.routes';
 
 export const ADMIN_OPTIONS = Symbol('AdminOptions');
 
@@ -18,4 +19,6 @@ export interface AdminOptions {
   secretBox: SecretBox | undefined;
   /** Where providers may point and which `env:` keys they may name (SWITCHYARD_OUTBOUND_*). */
   outbound: OutboundPolicy;
+  /** Region readiness (the ingress's RegionReadiness, the judge of /readyz) for GET /admin/v1/region. */
+  region?: { report(): Promise<RegionReportView> };
 }

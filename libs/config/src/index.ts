@@ -19,3 +19,5 @@ export * from './ip-range';
 export * from './outbound';
 export * from './env-refs';
 export { nestLogLevels } from './nest-log-levels';
+export { NO_REGION_CONFIG, loadRegionConfig, resolvePeers } from './region-config.loader';
+export type { ResolvedPeer } from './region-config.loader';

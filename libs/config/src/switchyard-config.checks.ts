@@ -38,7 +38,26 @@ export function checkConfig(config: SwitchyardConfig, outbound: OutboundPolicy):
     ...checkKeyRefs(config.tenants),
     ...config.tenants.flatMap((tenant, i) => checkKeyRegions(tenant, ['tenants', i])),
     ...(config.notifications ? checkWebhooks(config.notifications, outbound) : []),
+    ...checkRegion(config),
   ];
+}
+
+/**
+ * Peers are named by region: the hop header carries this region's name to them, and a tenant's
+ * `regions` decide which of them may serve it; so the region needs a name, and no peer may share
+ * it or another peer's. Spill-over with no peer to go to is a mistake, not a setting.
+ */
+function checkRegion(config: SwitchyardConfig): ConfigIssue[] {
+  if (!config.region) return [];
+  const { peers, spillover } = config.region;
+  const own = config.server.region;
+  const issues = unique(peers, ['region', 'peers'], 'name', (p) => p.name, (name) => `duplicate peer region "${name}"`);
+  if (peers.length && !own) issues.push({ path: ['server', 'region'], message: 'required when region.peers are declared: peers know this region by its name' });
+  peers.forEach((peer, i) => {
+    if (own && peer.name === own) issues.push({ path: ['region', 'peers', i, 'name'], message: `"${own}" is this region (server.region), not a peer` });
+  });
+  if (spillover.enabled && !peers.length) issues.push({ path: ['region', 'spillover', 'enabled'], message: 'spill-over needs at least one entry in region.peers' });
+  return issues;
 }
 
 /**

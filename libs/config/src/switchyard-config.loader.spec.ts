@@ -55,6 +55,7 @@ describe(parseConfig.name, () => {
           keys: [{ key: 'env:ACME_KEY', rpm: 600, tpm: 200000, models: ['gpt-4o-mini', 'claude-haiku'] }],
         },
       ],
+      region: { peers: [], readiness: { minUsableModelShare: 0 }, spillover: { enabled: false } },
     };
 
     await expect(loadConfigFile(FIXTURE)).resolves.toEqual(expected);
@@ -70,6 +71,7 @@ describe(parseConfig.name, () => {
       providers: [],
       models: [],
       tenants: [],
+      region: { peers: [], readiness: { minUsableModelShare: 0 }, spillover: { enabled: false } },
     });
   });
 

@@ -189,6 +189,16 @@ const notificationsSchema = z.strictObject({
   webhooks: z.array(webhookSchema).default([]),
 });
 
+// Multi-region (issue 15). The link secret is read from the environment, never written in the file.
+const peerCredential = secretRef.refine((ref) => ref.startsWith('env:'), {
+  error: 'expected env:NAME; the secret shared with a peer region is never written in the file',
+});
+const regionSchema = z.strictObject({
+  peers: z.array(z.strictObject({ name: id, url: httpUrl, credential: peerCredential })).default([]),
+  readiness: section(z.strictObject({ minUsableModelShare: share.default(0) }).prefault({})),
+  spillover: section(z.strictObject({ enabled: z.boolean().default(false) }).prefault({})),
+});
+
 export const switchyardConfigSchema = z.strictObject({
   server: section(serverSchema.prefault({})),
   routing: section(routingSchema.prefault({})),
@@ -196,6 +206,7 @@ export const switchyardConfigSchema = z.strictObject({
   models: section(z.array(modelSchema).default([])),
   tenants: section(z.array(tenantSchema).default([])),
   notifications: section(notificationsSchema.optional()),
+  region: section(regionSchema.prefault({})),
 }) satisfies z.ZodType<SwitchyardConfig>;
 
 function isHttpUrl(value: string): boolean {

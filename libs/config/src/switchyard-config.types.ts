@@ -211,6 +211,36 @@ export interface SwitchyardConfig {
   tenants: TenantConfig[];
   /** Absent when the file has no `notifications` section: nothing is sent. */
   notifications?: NotificationsConfig;
+  /**
+   * Multi-region (issue 15): peers, readiness and spill-over; the region's own name is
+   * `server.region`. Always set by the schema (defaults: NO_REGION_CONFIG); optional for configs built in code.
+   */
+  region?: RegionConfig;
+}
+
+// --- multi-region (issue 15: readiness for a global load balancer, spill-over to peers) ---
+
+/** Another region's ingress this one may forward to, and the secret the two share. */
+export interface RegionPeerConfig {
+  /** The peer's region name (its `server.region`): what tenants' `regions` and the hop header name. */
+  name: string;
+  /** Its public ingress, e.g. https://eu-west.gw.example.com (paths are appended). */
+  url: string;
+  /** `env:NAME` of the link's secret: sent to this peer, and accepted from it. */
+  credential: SecretRef;
+}
+
+export interface RegionConfig {
+  /** Tried in order when spilling over. */
+  peers: RegionPeerConfig[];
+  readiness: {
+    /** /readyz answers 503 when fewer than this share of the models have a usable deployment (0 = never for models). */
+    minUsableModelShare: number;
+  };
+  spillover: {
+    /** Forward a request whose model has no usable deployment here to a peer, instead of trying one anyway (panic mode). */
+    enabled: boolean;
+  };
 }
 
 // --- notifications (issue 13: webhooks for operators without Alertmanager) ---

@@ -101,6 +101,15 @@ describe(GrpcRouterClient.name, () => {
     await expect(collect(sut.route(REQUEST, new AbortController().signal))).resolves.toEqual(EVENTS);
   });
 
+  it("carries the router's no-usable-deployment mark (spill-over, issue 15) to the ingress", async () => {
+    const error = { kind: ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE, message: 'no deployment of m is available', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [], noUsableDeployment: true };
+    router.routeImpl = () => fromArray<ResponseEvent>([{ event: { $case: 'error', value: error } }]);
+
+    const [event] = await collect(sut.route(REQUEST, new AbortController().signal));
+
+    expect(event?.event).toEqual({ $case: 'error', value: error });
+  });
+
   it('hands the request to the router unchanged', async () => {
     let received: ChatRequest | undefined;
     router.routeImpl = (request) => {

@@ -23,6 +23,8 @@ export class AdmittedCall<D, P> {
   tracker: UsageTracker | undefined;
   /** What the PII guardrails found and did; undefined when the key has none. */
   pii: PiiOutcome | undefined;
+  /** Answered by a peer region (spill-over): the peer records its usage, this region none. */
+  spilled = false;
 
   constructor(
     readonly dialect: D,
@@ -32,6 +34,8 @@ export class AdmittedCall<D, P> {
     readonly admission: Admission,
     /** The public model asked for (the access line's). */
     readonly model: string,
+    /** The sha256 of the client's key: a spilled request names its key to the peer by it. */
+    readonly keyHash: string,
   ) {}
 
   get signal(): AbortSignal {

@@ -20,6 +20,8 @@ import { MISSING_KEY, unstorableField } from './ingress-errors';
 import { KeyGate } from './key-gate';
 import { PiiGuard } from './pii-guard';
 import { QuotaHold } from './quota-hold';
+import { verifiedHop } from './region/peer-hop';
+import type { PeerSpill } from './region/peer-spill';
 import { setRateLimitHeaders } from './rate-limit.headers';
 import { annotateRequestSpan, tracedAdmission } from './request-span';
 import { RequestMetrics } from './request-metrics';
@@ -39,6 +41,8 @@ export interface IngressOptions {
   limits: RequestLimits;
   /** One line per request where it ends; undefined when SWITCHYARD_ACCESS_LOG is off. */
   accessLog?: AccessLog;
+  /** Peer regions: where spilled requests go, and whose forwarded requests are believed. */
+  spill?: PeerSpill;
 }
 
 const NOT_ADMITTED: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
@@ -67,7 +71,7 @@ export class ChatPipeline {
     @Inject(INGRESS_OPTIONS) private readonly options: IngressOptions,
   ) {
     this.gate = new KeyGate(auth);
-    this.chat = new ChatOperation(router, options.limits, options.region);
+    this.chat = new ChatOperation(router, options.limits, options.region, options.spill);
     this.count = new CountTokensOperation(router);
     this.embed = new EmbedOperation(router, options.limits, options.region);
   }
@@ -102,7 +106,13 @@ export class ChatPipeline {
   /** The key's hash once the key gate passed it; throws the refusal. */
   private checkKey(route: DataRoute, call: IncomingCall): string | Promise<string> {
     if (route.op === 'reject') throw route.error;
-    const keyHash = hashKey(this.credential(call));
+    // A peer region's forward names the key by its hash, believed only with the link's secret.
+    const hop = verifiedHop(call.headers, this.options.spill?.peers ?? []);
+    if (hop) {
+      call.hop = hop;
+      if (hop.clientIp) call.clientIp = hop.clientIp;
+    }
+    const keyHash = hop ? hop.keyHash : hashKey(this.credential(call));
     const verdict = this.gate.check({ keyHash, requestId: call.requestId, clientIp: call.clientIp, dialect: route.dialect.id });
     if (verdict === undefined) return keyHash;
     if (!(verdict instanceof Promise)) throw IrError.fromEvent(verdict);
@@ -142,7 +152,7 @@ export class ChatPipeline {
       const request = op.irRequest(parsed);
       const admission = await this.admit(dialect, call, keyHash, request.model ?? '', res, op.size(parsed));
       request.meta = this.metaOf(call, admission.principal, dialect, request.meta);
-      admitted = new AdmittedCall(dialect, call, res, parsed, admission, request.model ?? '');
+      admitted = new AdmittedCall(dialect, call, res, parsed, admission, request.model ?? '', keyHash);
       // Before anything leaves: a block refusal is answered here, unmetered (nothing was sent).
       const pii = admission.principal.pii;
       if (pii) {
@@ -166,7 +176,8 @@ export class ChatPipeline {
     admitted.unwatchClose();
     const hold = admitted.admission.hold;
     const tracker = admitted.tracker;
-    if (!tracker) {
+    // Spilled: the peer that served it records the usage; here only the hold is released.
+    if (!tracker || admitted.spilled) {
       if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId, admitted.admission.principal.keyId);
       hold?.settle(undefined);
       return undefined;
@@ -233,7 +244,8 @@ export class ChatPipeline {
       requestId: call.requestId,
       clientIp: this.options.clientAddress ? this.options.clientAddress(call.clientIp, call.headers) : call.clientIp,
       dialect: dialect.id,
-      counted: size !== undefined,
+      // A peer's forward was counted in the region it came to first (docs/architecture.md §6, Regions).
+      counted: size !== undefined && !call.hop,
       inputTokensEstimate: size?.inputEstimate ?? 0,
       inputTokensBound: size?.inputBound ?? 0,
       maxOutputTokens: size?.maxOutput ?? 0,
@@ -241,9 +253,18 @@ export class ChatPipeline {
     const admission = await (TRACING.on ? tracedAdmission(() => this.auth.admit(ask)) : this.auth.admit(ask));
     setRateLimitHeaders(res, dialect.id, admission.rate);
     if (admission.admitted && admission.principal) {
+      if (call.hop) this.checkHopRegion(admission.principal);
       return { principal: admission.principal, hold: admission.ticket && new QuotaHold(this.auth, admission.ticket), maxOutputTokens: admission.maxOutputTokens };
     }
     throw IrError.fromEvent(admission.error ?? NOT_ADMITTED);
+  }
+
+  /** Residency holds on the peer too: a forwarded request is served here only if its regions include this one. */
+  private checkHopRegion(principal: Principal): void {
+    const regions = principal.allowedRegions;
+    if (regions.length && !regions.includes(this.options.region)) {
+      throw IrError.fromEvent({ ...NOT_ADMITTED, kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key may only be served in the regions ${regions.join(', ')}, not in ${this.options.region}.` });
+    }
   }
 }
 

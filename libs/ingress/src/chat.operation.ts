@@ -1,10 +1,11 @@
 import type { ChatDialect, PathParams, RenderContext } from '@switchyard/dialects';
 import { type PiiRedaction, redactChatRequest, restoreResponse } from '@switchyard/guardrails';
 import { IrError, ResponseFolder } from '@switchyard/ir';
-import type { ChatRequest, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
+import type { ChatRequest, ErrorEvent, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
 import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from './answer-headers';
 import type { DataOperation } from './data-operation';
+import type { PeerSpill } from './region/peer-spill';
 import type { RequestLimits } from './request-limits';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
@@ -19,6 +20,8 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     private readonly router: RouterPort,
     private readonly limits: RequestLimits,
     private readonly region: string,
+    /** Spill-over to peer regions (region.peers); none when the region has no peers. */
+    private readonly spill?: PeerSpill,
   ) {}
 
   parse(dialect: ChatDialect, body: unknown, path: PathParams): ChatRequest {
@@ -67,7 +70,7 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     }
     if (signal.aborted) return;
     const folded = folder.value;
-    if (folded.error) throw IrError.fromEvent(folded.error);
+    if (folded.error) return this.failOrSpill(admitted, folded.error);
     sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
   }
 
@@ -79,7 +82,7 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       tracker?.observe(ev);
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
-        if (ev.event?.$case === 'error') throw IrError.fromEvent(ev.event.value);
+        if (ev.event?.$case === 'error') return this.failOrSpill(admitted, ev.event.value);
         res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat.droppedParams, ev.event?.$case === 'start' ? ev.event.value : undefined) });
         open = true;
       }
@@ -98,5 +101,31 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       res.writeHead(200, SSE_HEADERS);
     }
     res.end(renderer.end());
+  }
+
+  /**
+   * A failure before anything was answered. When the router had no usable deployment at all and
+   * a peer region may serve the tenant, the request goes there (`PeerSpill`) and the peer's
+   * answer is the client's; else (or when no peer could) the failure is, with the hops tried.
+   */
+  private async failOrSpill(admitted: Chat, error: ErrorEvent): Promise<void> {
+    const { call, admission } = admitted;
+    if (!error.noUsableDeployment || !this.spill || call.body === undefined || call.target === undefined) throw IrError.fromEvent(error);
+    const req = {
+      target: call.target,
+      headers: call.headers,
+      body: call.body,
+      keyHash: admitted.keyHash,
+      clientIp: call.clientIp,
+      model: admitted.model,
+      allowedRegions: admission.principal.allowedRegions,
+      hop: call.hop,
+      signal: admitted.signal,
+    };
+    if (await this.spill.forward(req, error, admitted.res)) {
+      admitted.spilled = true;
+      return;
+    }
+    throw IrError.fromEvent(error);
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { RegionReadiness } from './region-readiness';
 
 /**
  * Readiness of the dependencies this process needs to serve (docs/architecture.md §3, /readyz):
@@ -9,12 +10,12 @@ export interface ReadinessCheck {
   name: string;
   ready(): boolean | Promise<boolean>;
 }
-export const READINESS_CHECKS = Symbol('ReadinessChecks');
 
 @Controller()
 export class HealthController {
-  // IngressModule always provides the list (empty in standalone, which has no remote dependency).
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  // IngressModule always provides it: the app's, or one over the readiness checks (empty in
+  // standalone, which has no remote dependency) that never counts models.
+  constructor(@Inject(RegionReadiness) private readonly region: RegionReadiness) {}
 
   @Get('healthz')
   health(@Res() reply: FastifyReply): void {
@@ -23,8 +24,8 @@ export class HealthController {
 
   @Get('readyz')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const results = await Promise.all(this.checks.map(async (c) => [c.name, await Promise.resolve(c.ready()).catch(() => false)] as const));
-    const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
+    // `models` joins the failing names when too few models have a usable deployment (GET /admin/v1/region says which).
+    const failing = await this.region.failing();
     void reply
       .code(failing.length ? 503 : 200)
       .header('cache-control', 'no-store')

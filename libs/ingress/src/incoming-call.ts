@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { PeerHop } from './region/peer-hop';
 import { stampRequestIds } from './request-ids';
 
 /** A data-path or model-list request as the pipeline works on it. */
@@ -16,6 +17,10 @@ export interface IncomingCall {
   arrivedAt: number;
   /** The request's trace id when tracing is on (set by the tracing wiring), for the access line. */
   traceId: string | undefined;
+  /** Path and query as sent (a spilled request goes to the peer as it came). */
+  target?: string;
+  /** Set when a peer region forwarded this request (a verified hop): it is not spilled again. */
+  hop?: PeerHop;
 }
 
 /**
@@ -35,5 +40,6 @@ export function incomingCall(req: IncomingMessage, res: ServerResponse): Incomin
     clientIp: req.socket.remoteAddress ?? '',
     arrivedAt: performance.now(),
     traceId: undefined,
+    target: url,
   };
 }

@@ -8,3 +8,6 @@ export * from './usage-tracker';
 export * from './admin-routing.controller';
 export * from './request-limits';
 export * from './access-log';
+export * from './region-readiness';
+export * from './region/peer-hop';
+export * from './region/peer-spill';

@@ -4,8 +4,10 @@ import { AccessLog, type AccessSink } from './access-log';
 import { ADMIN_TOKEN, AdminRoutingController } from './admin-routing.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
 import { clientAddressResolver } from './client-address';
-import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
+import { HealthController, ReadinessCheck } from './health.controller';
 import { ModelsController } from './models.controller';
+import { RegionReadiness } from './region-readiness';
+import type { PeerSpill } from './region/peer-spill';
 import { RequestLimits, type RequestLimitSettings } from './request-limits';
 
 /** What the public edge needs; standalone passes in-process services, cluster passes gRPC clients. */
@@ -15,6 +17,13 @@ export interface IngressPorts {
   usage: UsageSink;
   readiness: ReadinessCheck[];
   region: string;
+  /**
+   * /readyz's judge, built by the app when the admin API shares it (GET /admin/v1/region);
+   * absent, one over `readiness` that does not count models.
+   */
+  regionReadiness?: RegionReadiness;
+  /** Peer regions (region.peers) for spill-over and for believing their forwards; none by default. */
+  spill?: PeerSpill;
   /** Proxies (CIDR) whose X-Forwarded-For is believed for IP allow-lists; none by default. */
   trustedProxies?: string[];
   /** The admin API's bearer token; the admin API is disabled without one. */
@@ -43,12 +52,13 @@ export class IngressModule {
             clientAddress: clientAddressResolver(ports.trustedProxies),
             limits: new RequestLimits(ports.limits),
             accessLog: ports.accessLog && new AccessLog(ports.accessLog),
+            spill: ports.spill,
           },
         },
         { provide: AUTH_PORT, useValue: ports.auth },
         { provide: ROUTER_PORT, useValue: ports.router },
         { provide: USAGE_SINK, useValue: ports.usage },
-        { provide: READINESS_CHECKS, useValue: ports.readiness },
+        { provide: RegionReadiness, useValue: ports.regionReadiness ?? new RegionReadiness(ports.router, ports.readiness, { region: ports.region, minUsableModelShare: 0 }) },
         { provide: ADMIN_TOKEN, useValue: ports.adminToken },
       ],
     };

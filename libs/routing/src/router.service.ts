@@ -63,7 +63,8 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   private readonly answers: AnswerCache;
   private readonly prober: HealthProber;
 
-  constructor(source: CatalogueSource, adapters: AdapterPorts, config: RoutingConfig, cache?: ResponseCache, alerts?: HealthAlertSink) {
+  /** `region.spillover`: whether a request with no usable deployment ends for a peer region rather than in panic mode. */
+  constructor(source: CatalogueSource, adapters: AdapterPorts, config: RoutingConfig, cache?: ResponseCache, alerts?: HealthAlertSink, region: { spillover: boolean } = { spillover: false }) {
     const health = (this.health = new DeploymentHealth(config));
     if (alerts) health.onTransition((event) => this.announce(event, alerts));
     const stats = this.stats;
@@ -74,7 +75,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     });
     const calls = new DeploymentCalls(adapters, config.timeouts);
     const picker = new DeploymentPicker(health, stats);
-    this.loop = new RouteLoop({ catalogue: this.catalogue, picker, budget, retries: config.retries });
+    this.loop = new RouteLoop({ catalogue: this.catalogue, picker, budget, retries: config.retries, spillover: region.spillover });
     this.streams = new StreamAttempts({ health, stats, budget, picker, calls });
     this.unaries = new UnaryAttempts({ health, stats, calls });
     this.answers = new AnswerCache(cache);

@@ -28,6 +28,11 @@ export interface RouteLoopDeps {
   readonly budget: RetryBudget;
   /** routing.retries: tries after the first, per model of the chain. */
   readonly retries: number;
+  /**
+   * region.spillover.enabled: with nothing usable, end with `noUsableDeployment` (the ingress
+   * forwards to a peer region) instead of trying a deployment anyway (panic mode).
+   */
+  readonly spillover?: boolean;
 }
 
 /**
@@ -59,11 +64,15 @@ export class RouteLoop {
     let last: ErrorEvent | undefined;
     let lastId = '';
     let attempts = 0;
+    // Whether the last model of the chain ran out of usable deployments (rather than of retries).
+    let exhausted = false;
+    const spillover = this.deps.spillover === true;
     for (let m = 0; m < chain.length; m++) {
       const model = chain[m] as ModelEntry;
       const turn: ModelTurn = { route, model, tried: new Set() };
+      exhausted = false;
       for (let i = 0; i <= retries; i++) {
-        let d = picker.pickNext(turn, { panic: attempts === 0 && m === chain.length - 1 });
+        let d = picker.pickNext(turn, { panic: !spillover && attempts === 0 && m === chain.length - 1 });
         // Nothing else to go to, but the upstream said when to come back, soon enough: wait it out.
         const wait = last?.retryable ? (last.retryAfterMs) : 0;
         if (!d && last && wait > 0 && wait <= MAX_RETRY_WAIT_MS) {
@@ -72,7 +81,10 @@ export class RouteLoop {
           last = { ...last, retryAfterMs: 0 };
           d = picker.pick(turn);
         }
-        if (!d) break;
+        if (!d) {
+          exhausted = true;
+          break;
+        }
         turn.tried.add(d.id);
         if (attempts > 0) {
           if (!budget.tryRetry()) {
@@ -97,13 +109,16 @@ export class RouteLoop {
         if (!last.retryable) return failed(last, route);
       }
     }
-    return failed(last ?? unavailable(route.requested), route);
+    const end = failed(last ?? unavailable(route.requested), route);
+    // Nothing usable left at the end of the chain: a peer region may serve it (docs/architecture.md §6, Regions).
+    if (spillover && exhausted) end.error.noUsableDeployment = true;
+    return end;
   }
 }
 
 const CANCELLED = { status: 'cancelled' } as const;
 
-function failed(error: ErrorEvent, route: RouteContext): RouteEnd<never> {
+function failed(error: ErrorEvent, route: RouteContext): { status: 'failed'; error: ErrorEvent } {
   // Upstream time only when some upstream call was made (see RouteContext.upstreamSeconds).
   return { status: 'failed', error: { ...error, attemptLog: route.log, ...(route.upstreamSeconds > 0 ? { upstreamSeconds: route.upstreamSeconds } : {}) } };
 }

@@ -335,7 +335,15 @@ export interface ErrorEvent {
    * Seconds spent in upstream calls before this error: the adapter's call that failed; on the
    * router's final error, every attempt's (see Usage.upstream_seconds).
    */
-  upstreamSeconds?: number | undefined;
+  upstreamSeconds?:
+    | number
+    | undefined;
+  /**
+   * Set by a router with spill-over on (region.spillover.enabled) when the request ended because
+   * no deployment of its model chain was usable (open, ejected, cooling down), not because a try
+   * failed: the ingress may then forward it to a peer region.
+   */
+  noUsableDeployment?: boolean | undefined;
 }
 
 export interface ResponseEvent {
@@ -2682,6 +2690,7 @@ function createBaseErrorEvent(): ErrorEvent {
     param: "",
     attemptLog: [],
     upstreamSeconds: undefined,
+    noUsableDeployment: undefined,
   };
 }
 
@@ -2710,6 +2719,9 @@ export const ErrorEvent: MessageFns<ErrorEvent> = {
     }
     if (message.upstreamSeconds !== undefined) {
       writer.uint32(65).double(message.upstreamSeconds);
+    }
+    if (message.noUsableDeployment !== undefined) {
+      writer.uint32(72).bool(message.noUsableDeployment);
     }
     return writer;
   },
@@ -2789,6 +2801,14 @@ export const ErrorEvent: MessageFns<ErrorEvent> = {
             }
 
             message.upstreamSeconds = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.noUsableDeployment = reader.bool();
             continue;
           }
         }
