@@ -342,6 +342,13 @@ switchyard.yaml lands in a ConfigMap, which is not a secret: keys in it must be 
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- with .Values.config.notifications -}}
+{{- range (default list .webhooks) -}}
+{{- if not (or (hasPrefix "env:" (toString .secret)) (hasPrefix "enc:" (toString .secret))) -}}
+{{- fail "config.notifications.webhooks[].secret: write signing secrets as env:NAME references (the secret itself in webhookSecrets) or sealed enc: values; switchyard.yaml is stored in a ConfigMap" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- with .Values.config.server -}}
 {{- if and .adminToken (not (hasPrefix "env:" (toString .adminToken))) -}}
 {{- fail "config.server.adminToken: set adminToken.value or adminToken.existingSecret instead; switchyard.yaml is stored in a ConfigMap" -}}
