@@ -126,3 +126,13 @@ export function appOf(container: Container): { app: string; args: string[] } {
 
 export const envNames = (c: Container): string[] => (c.env ?? []).map((e) => e.name);
 export const plainEnv = (c: Container, name: string): string | undefined => c.env?.find((e) => e.name === name)?.value;
+
+/** NOTES.txt as `helm install` prints it (a client-side dry run: no cluster needed). */
+export function renderNotes(files: string[], set: string[] = []): string {
+  const args = ['install', RELEASE, CHART, '--namespace', NAMESPACE, '--dry-run=client', ...files.flatMap((f) => ['-f', f]), ...set.flatMap((s) => ['--set', s])];
+  const r = runHelm(args);
+  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed:\n${r.stderr}`);
+  const notes = r.stdout.indexOf('\nNOTES:\n');
+  if (notes < 0) throw new Error('helm install --dry-run printed no NOTES');
+  return r.stdout.slice(notes + '\nNOTES:\n'.length);
+}

@@ -1,0 +1,34 @@
+import { CHART, helm, renderNotes, runHelm, valuesPath } from './support/helm-chart';
+
+// Values that contradict each other or the gateway's own rules: refused at render time with what
+// to change (or, where harmless, warned about in NOTES.txt), not left to fail at start.
+
+const template = (file: string, set: string[]) => runHelm(['template', 'sy', CHART, '-f', valuesPath(file), ...set.flatMap((s) => ['--set', s])]);
+
+describe('Helm chart values checks', () => {
+  beforeAll(() => {
+    helm();
+  });
+
+  describe('adapter.families against config.providers', () => {
+    it('refuses a provider whose family has no adapter Deployment, naming the provider, the family and the key to change', () => {
+      const r = template('region-eu-west', ['adapter.families={openai}']);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('provider "claude" (type anthropic) needs an adapter of family "anthropic", which adapter.families (openai) does not list');
+      // azure-openai is served by the openai family's adapter (ADAPTER_FAMILY_OF).
+      const azure = ['config.providers[0].id=az', 'config.providers[0].type=azure-openai', 'config.providers[0].baseUrl=https://x.openai.azure.com/openai', 'config.providers[0].apiKeys[0]=env:SWITCHYARD_UPSTREAM_AZ', 'upstreamKeys.values.SWITCHYARD_UPSTREAM_AZ=k'];
+      expect(template('defaults', [...azure, 'adapter.families={openai}']).status).toBe(0);
+      expect(template('defaults', [...azure, 'adapter.families={gemini}']).stderr).toContain('needs an adapter of family "openai"');
+    });
+
+    it('renders combined installs whatever adapter.families says: the standalone app serves every family', () => {
+      expect(template('combined', ['adapter.families={gemini}']).status).toBe(0);
+    });
+
+    it('warns in NOTES.txt about adapters no provider uses, and not when every family is used', () => {
+      expect(renderNotes([valuesPath('region-eu-west')])).not.toContain('WARNING');
+      const idle = renderNotes([valuesPath('region-eu-west')], ['adapter.families={openai,anthropic,gemini}']);
+      expect(idle).toContain('WARNING: adapter.families runs adapters no provider of config.providers uses (gemini)');
+    });
+  });
+});
