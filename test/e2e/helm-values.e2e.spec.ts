@@ -1,3 +1,4 @@
+import { MIN_ADMIN_TOKEN_LENGTH, MIN_TENANT_KEY_LENGTH } from '@switchyard/config';
 import { CHART, helm, renderNotes, runHelm, valuesPath } from './support/helm-chart';
 
 // Values that contradict each other or the gateway's own rules: refused at render time with what
@@ -29,6 +30,25 @@ describe('Helm chart values checks', () => {
       expect(renderNotes([valuesPath('region-eu-west')])).not.toContain('WARNING');
       const idle = renderNotes([valuesPath('region-eu-west')], ['adapter.families={openai,anthropic,gemini}']);
       expect(idle).toContain('WARNING: adapter.families runs adapters no provider of config.providers uses (gemini)');
+    });
+  });
+
+  describe('key lengths given inline', () => {
+    it('refuses an admin token shorter than the ingress accepts, and takes one of the minimal length or none', () => {
+      const short = template('defaults', [`adminToken.value=${'a'.repeat(MIN_ADMIN_TOKEN_LENGTH - 1)}`]);
+      expect(short.stderr).toContain(`at '/adminToken/value': minLength: got ${MIN_ADMIN_TOKEN_LENGTH - 1}, want ${MIN_ADMIN_TOKEN_LENGTH}`);
+      expect(template('defaults', [`adminToken.value=${'a'.repeat(MIN_ADMIN_TOKEN_LENGTH)}`]).status).toBe(0);
+      expect(template('defaults', ['adminToken.value=']).status).toBe(0);
+    });
+
+    it('refuses a tenant key shorter than switchyard.yaml accepts, and takes one of the minimal length', () => {
+      const tenant = (key: string) => template('defaults', ['config.tenants[0].id=acme', 'config.tenants[0].keys[0].key=env:ACME_KEY', `tenantKeys.values.ACME_KEY=${key}`]);
+      expect(tenant('sk-short').stderr).toContain(`at '/tenantKeys/values/ACME_KEY': minLength: got 8, want ${MIN_TENANT_KEY_LENGTH}`);
+      expect(tenant('k'.repeat(MIN_TENANT_KEY_LENGTH)).status).toBe(0);
+    });
+
+    it('leaves keys held in an existingSecret to the processes (the chart cannot read them)', () => {
+      expect(template('existing-secrets', []).status).toBe(0);
     });
   });
 });
