@@ -204,6 +204,22 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(ports).not.toContain(443);
   });
 
+  it('allows egress to the Postgres and Redis ports of inline URLs (each libpq host), else the defaults, else the ports set in values', () => {
+    const datastorePorts = (objects: K8sObject[]) => {
+      const policies = ofKind(objects, 'NetworkPolicy') as unknown as { metadata: { name: string }; spec: { egress?: { to?: unknown[]; ports?: { port: number }[] }[] } }[];
+      const byPolicy = policies.map((p) => [p.metadata.name, (p.spec.egress ?? []).filter((r) => r.to === undefined).flatMap((r) => (r.ports ?? []).map((x) => x.port)).filter((port) => port !== 53 && port !== 443)] as const);
+      return Object.fromEntries(byPolicy.filter(([, ports]) => ports.length > 0).map(([name, ports]) => [name, [...ports].sort((a, b) => a - b)]));
+    };
+    const urls = join(mkdtempSync(join(tmpdir(), 'sy-helm-ports-')), 'values.yaml');
+    writeFileSync(urls, 'database: { url: "postgresql://u:p@ss:w0rd@db1:6543,db2/sy?sslmode=require" }\nredis: { url: "rediss://:pw@[fd00::7]:6380/0" }\n');
+    const users = ['sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-migrate', 'sy-switchyard-router'];
+    expect(datastorePorts(render([valuesPath('defaults'), urls]))).toEqual(Object.fromEntries(users.map((n) => [n, [5432, 6380, 6543]])));
+    expect(datastorePorts(render([valuesPath('defaults')]))).toEqual(Object.fromEntries(users.map((n) => [n, [5432, 6379]])));
+    // URLs in existing Secrets cannot be read: the defaults, or the ports given in values.
+    expect(datastorePorts(render([valuesPath('existing-secrets')], ['networkPolicy.postgresPort=6000']))).toEqual(Object.fromEntries(users.map((n) => [n, [6000, 6379]])));
+    expect(datastorePorts(render([valuesPath('defaults'), urls], ['networkPolicy.redisPort=7000']))['sy-switchyard-auth']).toEqual([5432, 6543, 7000]);
+  });
+
   it('names the ServiceMonitor\'s scrape jobs switchyard-<component>, as the alert rules and dashboards select them', () => {
     const [monitor] = ofKind(render([valuesPath('defaults')], ['metrics.enabled=true', 'metrics.serviceMonitor.enabled=true']), 'ServiceMonitor');
     const [endpoint] = (monitor?.spec as { endpoints: { relabelings?: { sourceLabels?: string[]; targetLabel?: string; replacement?: string }[] }[] }).endpoints;
