@@ -144,6 +144,14 @@ describe('Helm chart deploy/helm/switchyard', () => {
       }
     });
 
+    it('renders Secrets holding only entries some workload reads, and refers only to entries they hold', () => {
+      const refs = workloads(objects).flatMap(({ container }) => (container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : [])));
+      for (const secret of ofKind(objects, 'Secret')) {
+        const read = new Set(refs.filter((r) => r.name === secret.metadata.name).map((r) => r.key));
+        expect({ secret: secret.metadata.name, keys: Object.keys(secret.data ?? {}).sort() }).toEqual({ secret: secret.metadata.name, keys: [...read].sort() });
+      }
+    });
+
     it('mounts a switchyard.yaml the gateway accepts at SWITCHYARD_CONFIG in every component whose app reads it, and nowhere else', () => {
       const [config] = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.name.endsWith('-config'));
       const text = config?.data?.['switchyard.yaml'] ?? '';
@@ -202,6 +210,21 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(ports).not.toContain(5432);
     expect(ports).not.toContain(6379);
     expect(ports).not.toContain(443);
+  });
+
+  it('rolls on a Secret change only the Deployments that read the changed entry', () => {
+    const templates = (set: string[]) => Object.fromEntries(ofKind(render([valuesPath('ha')], set), 'Deployment').map((d) => [d.metadata.name, JSON.stringify(d.spec?.template)]));
+    const before = templates([]);
+    const rolled = (set: string[]) => {
+      const after = templates(set);
+      return Object.keys(before).filter((n) => after[n] !== before[n]).sort();
+    };
+    // A tenant key is read only by `switchyard apply` (the hook Job): no Deployment rolls.
+    expect(rolled(['tenantKeys.values.ACME_KEY=sk-acme-rotated-0123456789abcdef0123456789'])).toEqual([]);
+    expect(rolled(['upstreamKeys.values.SWITCHYARD_UPSTREAM_ANTHROPIC_KEY=sk-ant-rotated'])).toEqual(['sy-switchyard-adapter-anthropic']);
+    expect(rolled(['webhookSecrets.values.ONCALL_WEBHOOK_SECRET=whsec-rotated'])).toEqual(['sy-switchyard-billing']);
+    expect(rolled(['redis.url=redis://redis-2.data.svc:6379/0'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-router']);
+    expect(rolled(['adminToken.value=admin-token-rotated-0123456789abcdef01234'])).toEqual(['sy-switchyard-ingress']);
   });
 
   it('allows egress to the Postgres and Redis ports of inline URLs (each libpq host), else the defaults, else the ports set in values', () => {

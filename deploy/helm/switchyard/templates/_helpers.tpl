@@ -100,11 +100,11 @@ and balances round-robin over them (docs/architecture.md §6).
 {{- get $families . -}}
 {{- end -}}
 
-{{/* The `env:` names of the upstream keys of one family's providers, comma-separated (ctx, family). */}}
+{{/* The `env:` names of the upstream keys of one family's providers (every provider's when family is empty), comma-separated (ctx, family). */}}
 {{- define "switchyard.upstreamKeyNames" -}}
 {{- $names := list -}}
 {{- range .ctx.Values.config.providers -}}
-{{- if eq (include "switchyard.familyOf" .type) $.family -}}
+{{- if or (not $.family) (eq (include "switchyard.familyOf" .type) $.family) -}}
 {{- range (default list .apiKeys) -}}
 {{- if hasPrefix "env:" . -}}
 {{- $names = append $names (trimPrefix "env:" .) -}}
