@@ -1,8 +1,9 @@
 import { gatewaySettingNames, parseConfig, switchyardEnvSchema } from '@switchyard/config';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CHART, type Container, type K8sObject, NAMESPACE, VALUES_FILES, appOf, envNames, helm, ofKind, parseObjects, plainEnv, render, renderText, runHelm, validateManifests, valuesPath, workloads } from './support/helm-chart';
 import { GRPC_SERVICE_OF, HEALTH_PATHS, SAMPLE_SECRET, SECRETS_READ, type Values, appName, appsReadingConfig, requiredEnv, resolvedEnv, tenantKeysOf, upstreamKeysOf, valuesOf, webhookSecretsOf } from './support/helm-wiring';
 import { ROOT } from './support/process-harness';
@@ -241,6 +242,22 @@ describe('Helm chart deploy/helm/switchyard', () => {
     // URLs in existing Secrets cannot be read: the defaults, or the ports given in values.
     expect(datastorePorts(render([valuesPath('existing-secrets')], ['networkPolicy.postgresPort=6000']))).toEqual(Object.fromEntries(users.map((n) => [n, [6000, 6379]])));
     expect(datastorePorts(render([valuesPath('defaults'), urls], ['networkPolicy.redisPort=7000']))['sy-switchyard-auth']).toEqual([5432, 6543, 7000]);
+  });
+
+  it('scopes every alert rule to the release\'s namespace, so two releases in one Prometheus are not summed together, and promtool accepts them', () => {
+    const [rule] = ofKind(render([valuesPath('ha')], ['metrics.prometheusRule.enabled=true']), 'PrometheusRule');
+    const groups = (rule?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }).groups;
+    const source = parseYaml(readFileSync(resolve(ROOT, 'deploy/prometheus/switchyard.rules.yaml'), 'utf8')) as { groups: typeof groups };
+    expect(groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(source.groups.flatMap((g) => g.rules.map((r) => r.alert)));
+    for (const { alert, expr } of groups.flatMap((g) => g.rules)) {
+      const selectors = [...expr.matchAll(/\b(switchyard_[a-z0-9_]+|up)\b(\{[^}]*\})?/g)];
+      expect(selectors.length).toBeGreaterThan(0);
+      for (const [whole, , matchers] of selectors) expect({ alert, whole, scoped: matchers?.startsWith('{namespace="llm"') }).toEqual({ alert, whole, scoped: true });
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'sy-helm-rules-')), 'rules.yaml');
+    writeFileSync(file, stringifyYaml({ groups }));
+    const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+    expect({ status: check.status, out: check.stderr }).toEqual({ status: 0, out: '' });
   });
 
   it('names the ServiceMonitor\'s scrape jobs switchyard-<component>, as the alert rules and dashboards select them', () => {

@@ -38,3 +38,13 @@ has no address for it), so the render fails.
 {{- join "," $idle -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+A PromQL expression with namespace="<namespace>" added to every selector of Switchyard's series
+(switchyard_*) and of `up` (expr, namespace).
+*/}}
+{{- define "switchyard.scopedExpr" -}}
+{{- $matcher := printf "namespace=%q" .namespace -}}
+{{- $expr := regexReplaceAll "\\b(switchyard_[a-z0-9_]+|up)\\{" .expr (printf "${1}{%s," $matcher) -}}
+{{- regexReplaceAll "\\b(switchyard_[a-z0-9_]+)([^a-z0-9_{]|$)" $expr (printf "${1}{%s}${2}" $matcher) -}}
+{{- end -}}
