@@ -51,4 +51,26 @@ describe('Helm chart values checks', () => {
       expect(template('existing-secrets', []).status).toBe(0);
     });
   });
+
+  describe('NOTES.txt', () => {
+    it('tells how to read a tenant key of the config from where the values put it, and how to create one with the admin API', () => {
+      const eu = renderNotes([valuesPath('region-eu-west')]);
+      expect(eu).toContain("TENANT_KEY=$(kubectl get secret -n llm switchyard-tenants -o jsonpath='{.data.ACME_KEY}' | base64 -d)");
+      expect(eu).toContain("ADMIN_TOKEN=$(kubectl get secret -n llm switchyard-admin -o jsonpath='{.data.SWITCHYARD_ADMIN_TOKEN}' | base64 -d)");
+      expect(eu).toContain('curl -s $BASE/admin/v1/tenants/acme/keys -H "Authorization: Bearer $ADMIN_TOKEN"');
+      const ha = renderNotes([valuesPath('ha')]);
+      expect(ha).toContain("TENANT_KEY=$(helm get values -n llm sy -a -o json | jq -r '.tenantKeys.values.ACME_KEY')");
+      expect(ha).toContain("-o jsonpath='{.data.SWITCHYARD_ADMIN_TOKEN}'");
+      expect(ha).toContain('kubectl get secret -n llm sy-switchyard-secrets');
+    });
+
+    it('calls a model of the config with curl and the openai SDK, or says how to get a first key when there is none', () => {
+      const eu = renderNotes([valuesPath('region-eu-west')]);
+      expect(eu).toContain('"model":"gpt-4o-mini"');
+      expect(eu).toContain('new OpenAI({ baseURL: process.env.BASE + "/v1", apiKey: process.env.TENANT_KEY })');
+      const empty = renderNotes([valuesPath('defaults')]);
+      expect(empty).toContain('none yet: add tenants to config.tenants');
+      expect(empty).not.toContain('ADMIN_TOKEN=');
+    });
+  });
 });
