@@ -309,6 +309,21 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect([adapterRef(eu), adapterRef(us)]).toEqual(['switchyard-upstream-eu-west', 'switchyard-upstream-us-east']);
   });
 
+  it('renders the two example regions (deploy/examples) with one Postgres Secret, a Redis and a region each', () => {
+    const [a, b] = (['examples/region-a', 'examples/region-b'] as const).map((f) => {
+      const objects = render([valuesPath(f)]);
+      const values = (name: string) => [...new Set(workloads(objects).flatMap(({ container }) => (container.env ?? []).filter((e) => e.name === name).map((e) => JSON.stringify(e.valueFrom?.secretKeyRef ?? e.value))))];
+      const [secret] = ofKind(objects, 'Secret');
+      return { database: values('DATABASE_URL'), region: values('SWITCHYARD_REGION'), redis: Buffer.from(secret?.data?.['REDIS_URL'] ?? '', 'base64').toString() };
+    });
+    expect(a?.database).toEqual([JSON.stringify({ name: 'switchyard-global-db', key: 'DATABASE_URL' })]);
+    expect(b?.database).toEqual(a?.database);
+    expect([a?.region, b?.region]).toEqual([['"eu-west-1"'], ['"us-east-1"']]);
+    expect(a?.redis).toMatch(/^redis:\/\//);
+    expect(b?.redis).toMatch(/^redis:\/\//);
+    expect(a?.redis).not.toBe(b?.redis);
+  });
+
   it('keeps the README values table in step with the values.yaml comments, and the chart copies of rules and dashboards in step with their sources', () => {
     for (const tool of ['tools/helm/values-readme.mjs', 'tools/helm/sync-chart-files.mjs']) {
       const r = spawnSync(process.execPath, [resolve(ROOT, tool), '--check'], { encoding: 'utf8', cwd: ROOT });

@@ -5,9 +5,11 @@ import { ROOT } from './process-harness';
 
 /** The chart and the values files the tests render (each one a kind of install). */
 export const CHART = resolve(ROOT, 'deploy/helm/switchyard');
-export const VALUES_FILES = ['defaults', 'combined', 'ha', 'existing-secrets', 'region-eu-west', 'region-us-east'] as const;
+export const VALUES_FILES = ['defaults', 'combined', 'ha', 'existing-secrets', 'region-eu-west', 'region-us-east', 'examples/region-a', 'examples/region-b'] as const;
 export type ValuesFile = (typeof VALUES_FILES)[number];
-export const valuesPath = (name: string): string => resolve(CHART, `ci/${name}-values.yaml`);
+/** ci/<name>-values.yaml of the chart, or deploy/examples/<name>.values.yaml for `examples/<name>`. */
+export const valuesPath = (name: string): string =>
+  name.startsWith('examples/') ? resolve(ROOT, 'deploy', `${name}.values.yaml`) : resolve(CHART, `ci/${name}-values.yaml`);
 
 export interface EnvVar {
   name: string;
