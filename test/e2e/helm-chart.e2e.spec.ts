@@ -1,127 +1,15 @@
 import { gatewaySettingNames, parseConfig, switchyardEnvSchema } from '@switchyard/config';
-import { AdapterServiceDefinition, AuthServiceDefinition, BillingServiceDefinition, RouterServiceDefinition } from '@switchyard/ir';
-import { ADAPTER_FAMILY_OF, type ProviderId } from '@switchyard/providers';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { CHART, type Container, type K8sObject, NAMESPACE, VALUES_FILES, type ValuesFile, appOf, envNames, helm, ofKind, parseObjects, plainEnv, render, renderText, runHelm, validateManifests, valuesPath, workloads } from './support/helm-chart';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { CHART, type Container, type K8sObject, NAMESPACE, VALUES_FILES, appOf, envNames, helm, ofKind, parseObjects, plainEnv, render, renderText, runHelm, validateManifests, valuesPath, workloads } from './support/helm-chart';
+import { GRPC_SERVICE_OF, HEALTH_PATHS, SAMPLE_SECRET, SECRETS_READ, type Values, appName, appsReadingConfig, requiredEnv, resolvedEnv, tenantKeysOf, upstreamKeysOf, valuesOf, webhookSecretsOf } from './support/helm-wiring';
 import { ROOT } from './support/process-harness';
 
 // The chart rendered for each kind of install (ci/*-values.yaml), checked object by object:
 // Kubernetes' schemas, then the wiring — what each process is given against what it reads.
-
-const GRPC_SERVICE_OF: Record<string, string> = {
-  auth: AuthServiceDefinition.fullName,
-  router: RouterServiceDefinition.fullName,
-  billing: BillingServiceDefinition.fullName,
-  adapter: AdapterServiceDefinition.fullName,
-};
-/** The paths the HTTP edge serves for probes (libs/ingress health.controller.ts). */
-const HEALTH_PATHS = ['/healthz', '/readyz'];
-
-/** The secrets each app reads (apps/<app>/src/main.ts and its module), beyond upstream and tenant keys. */
-const SECRETS_READ: Record<string, string[]> = {
-  ingress: ['REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'SWITCHYARD_SECRET_KEYS'],
-  auth: ['DATABASE_URL', 'REDIS_URL'],
-  router: ['DATABASE_URL', 'REDIS_URL'],
-  billing: ['DATABASE_URL', 'REDIS_URL'],
-  adapter: ['SWITCHYARD_SECRET_KEYS'],
-  standalone: ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'SWITCHYARD_SECRET_KEYS'],
-  // `switchyard apply`: migrations, the config bus, sealing, tenant keys.
-  'standalone apply': ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_SECRET_KEYS'],
-};
-
-const HTTP_SETTINGS = ['MAX_BODY_BYTES', 'SWITCHYARD_MAX_EMBED_INPUTS', 'SWITCHYARD_MAX_REQUEST_TOKENS', 'SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS', 'SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS', 'SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'SWITCHYARD_HTTP_MAX_CONNECTIONS'];
-const OUTBOUND = ['SWITCHYARD_OUTBOUND_ENV_PREFIX', 'SWITCHYARD_OUTBOUND_ALLOW_HTTP', 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'];
-const UPSTREAM_LIMITS = ['SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', 'SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES', 'SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES'];
-const QUOTA = ['SWITCHYARD_QUOTA_LEASE_MS', 'SWITCHYARD_QUOTA_ON_ERROR'];
-
-interface Values {
-  region?: string;
-  metrics: { enabled: boolean };
-  otel: { enabled: boolean };
-  adminToken: { value?: string; existingSecret?: string };
-  database: { url?: string; existingSecret?: string };
-  config: { providers?: { type: ProviderId; apiKeys?: string[] }[]; tenants?: { keys?: { key: string }[] }[] };
-}
-
-/** The chart's defaults overlaid with a values file (maps merged, the rest replaced), as helm does. */
-function valuesOf(file: ValuesFile): Values {
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-      for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
-      return out;
-    }
-    return b === undefined ? a : b;
-  };
-  return merge(parseYaml(readFileSync(resolve(CHART, 'values.yaml'), 'utf8')), parseYaml(readFileSync(valuesPath(file), 'utf8'))) as Values;
-}
-
-/** What each app reads from the environment for these values (apps/*\/src/main.ts, the env schema). */
-function requiredEnv(app: string, c: Container, v: Values): string[] {
-  const admin = Boolean((v.adminToken.value || v.adminToken.existingSecret) && (v.database.url || v.database.existingSecret));
-  const common = ['HOST', 'LOG_LEVEL', ...(v.metrics.enabled && app !== 'standalone apply' ? ['SWITCHYARD_METRICS_PORT'] : [])];
-  const region = v.region ? ['SWITCHYARD_REGION'] : [];
-  switch (app) {
-    case 'ingress':
-      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL', ...OUTBOUND] : [])];
-    case 'auth':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', ...QUOTA];
-    case 'router':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND];
-    case 'billing':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL'];
-    case 'adapter':
-      return [...common, 'GRPC_PORT', 'ADAPTER_PROVIDER', ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v, plainEnv(c, 'ADAPTER_PROVIDER'))];
-    case 'standalone':
-      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v)];
-    case 'standalone apply':
-      return ['LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', ...OUTBOUND, ...tenantKeysOf(v)];
-    default:
-      throw new Error(`unknown app ${app}`);
-  }
-}
-
-/** `env:` upstream keys of the config's providers (of one adapter family, when given). */
-function upstreamKeysOf(v: Values, family?: string): string[] {
-  const keys = (v.config.providers ?? []).filter((p) => family === undefined || ADAPTER_FAMILY_OF[p.type] === family).flatMap((p) => p.apiKeys ?? []);
-  return [...new Set(keys.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
-}
-function tenantKeysOf(v: Values): string[] {
-  const keys = (v.config.tenants ?? []).flatMap((t) => t.keys ?? []).map((k) => String(k.key));
-  return [...new Set(keys.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
-}
-
-/** A plausible value for a secret held in a Secret the chart does not render (existingSecret). */
-const SAMPLE_SECRET: Record<string, string> = {
-  DATABASE_URL: 'postgresql://u@db:5432/sy',
-  REDIS_URL: 'redis://redis:6379/0',
-  SWITCHYARD_ADMIN_TOKEN: 'a'.repeat(40),
-  SWITCHYARD_SECRET_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
-};
-
-/** The container's environment as the process would see it, secrets read from the rendered Secrets. */
-function resolvedEnv(c: Container, objects: K8sObject[]): Record<string, string> {
-  const secrets = new Map(ofKind(objects, 'Secret').map((s) => [s.metadata.name, s.data ?? {}]));
-  const env: Record<string, string> = {};
-  for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
-    else if (e.valueFrom?.secretKeyRef) {
-      const { name, key } = e.valueFrom.secretKeyRef;
-      const data = secrets.get(name);
-      env[e.name] = data ? Buffer.from(String(data[key]), 'base64').toString('utf8') : (SAMPLE_SECRET[e.name] ?? 'sample-secret');
-    }
-  }
-  return env;
-}
-
-const appName = (c: Container): string => {
-  const { app, args } = appOf(c);
-  return args[0] === 'apply' ? 'standalone apply' : app;
-};
 
 describe('Helm chart deploy/helm/switchyard', () => {
   beforeAll(() => {
@@ -225,7 +113,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
 
     it('sets every variable each app reads, each a gateway setting or a key the config references, all valid for the env schema', () => {
       const settings = new Set(gatewaySettingNames());
-      const keys = new Set([...upstreamKeysOf(values), ...tenantKeysOf(values)]);
+      const keys = new Set([...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values)]);
       for (const { obj, container } of workloads(objects)) {
         const app = appName(container);
         const names = envNames(container);
@@ -246,26 +134,44 @@ describe('Helm chart deploy/helm/switchyard', () => {
         const allowed = [
           ...(SECRETS_READ[app] ?? []),
           ...(app === 'adapter' ? upstreamKeysOf(values, plainEnv(container, 'ADAPTER_PROVIDER')) : []),
-          ...(app === 'standalone' ? [...upstreamKeysOf(values), ...tenantKeysOf(values)] : []),
+          ...(app === 'standalone' ? [...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values)] : []),
+          ...(app === 'billing' ? webhookSecretsOf(values) : []),
           ...(app === 'standalone apply' ? tenantKeysOf(values) : []),
         ];
         expect({ workload: obj.metadata.name, extra: fromSecrets.filter((n) => !allowed.includes(n)) }).toEqual({ workload: obj.metadata.name, extra: [] });
         // Nothing secret travels as a plain value, and no Secret is mounted as files.
-        for (const name of [...Object.keys(SAMPLE_SECRET), ...upstreamKeysOf(values), ...tenantKeysOf(values)]) expect(plainEnv(container, name)).toBeUndefined();
+        for (const name of [...Object.keys(SAMPLE_SECRET), ...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values)]) expect(plainEnv(container, name)).toBeUndefined();
         expect((pod.volumes ?? []).filter((v) => v.secret !== undefined)).toEqual([]);
       }
     });
 
-    it('mounts a switchyard.yaml the gateway accepts, where the processes that read it run', () => {
+    it('renders Secrets holding only entries some workload reads, and refers only to entries they hold', () => {
+      const refs = workloads(objects).flatMap(({ container }) => (container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : [])));
+      for (const secret of ofKind(objects, 'Secret')) {
+        const read = new Set(refs.filter((r) => r.name === secret.metadata.name).map((r) => r.key));
+        expect({ secret: secret.metadata.name, keys: Object.keys(secret.data ?? {}).sort() }).toEqual({ secret: secret.metadata.name, keys: [...read].sort() });
+      }
+    });
+
+    it('mounts a switchyard.yaml the gateway accepts at SWITCHYARD_CONFIG in every component whose app reads it, and nowhere else', () => {
       const [config] = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.name.endsWith('-config'));
       const text = config?.data?.['switchyard.yaml'] ?? '';
       expect(() => parseConfig(text, 'switchyard.yaml', { outbound: { envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: false, allowPrivate: true } })).not.toThrow();
-      for (const { container, pod } of workloads(objects)) {
-        const path = plainEnv(container, 'SWITCHYARD_CONFIG') ?? appOf(container).args[2];
-        if (path === undefined) continue;
-        const mount = container.volumeMounts?.find((m) => path.startsWith(`${m.mountPath}/`));
+      const readers = appsReadingConfig();
+      expect(readers).toEqual(['auth', 'billing', 'router', 'standalone']);
+      for (const { obj, container, pod } of workloads(objects)) {
+        const app = appName(container);
+        const path = app === 'standalone apply' ? appOf(container).args[2] : plainEnv(container, 'SWITCHYARD_CONFIG');
+        const mount = path === undefined ? undefined : container.volumeMounts?.find((m) => path.startsWith(`${m.mountPath}/`));
         const volume = pod.volumes?.find((v) => v.name === mount?.name);
-        expect(ofKind(objects, 'ConfigMap').map((c) => c.metadata.name)).toContain(volume?.configMap?.name);
+        const mounted = { workload: obj.metadata.name, configMap: volume?.configMap?.name, file: path?.slice((mount?.mountPath.length ?? 0) + 1) };
+        if (readers.includes(app.split(' ')[0] ?? '')) {
+          expect(ofKind(objects, 'ConfigMap').map((c) => c.metadata.name)).toContain(mounted.configMap);
+          expect(mounted.file).toBe('switchyard.yaml');
+        } else {
+          expect(mounted).toEqual({ workload: obj.metadata.name, configMap: undefined, file: undefined });
+          expect((pod.volumes ?? []).filter((v) => v.configMap !== undefined)).toEqual([]);
+        }
       }
     });
 
@@ -278,7 +184,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
       for (const sa of ofKind(objects, 'ServiceAccount')) expect((sa as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
     });
 
-    it('lets in from anywhere only the HTTP edge, and lets out to upstreams only adapters (or the standalone app)', () => {
+    it('lets in from anywhere only the HTTP edge, and lets out to upstreams only adapters (or the standalone app), to webhooks only billing', () => {
       const policies = ofKind(objects, 'NetworkPolicy') as unknown as { metadata: { name: string }; spec: { podSelector: { matchLabels: Record<string, string> }; ingress?: { from?: unknown[]; ports?: { port: number }[] }[]; egress?: { to?: unknown[]; ports?: { port: number }[] }[] } }[];
       expect(policies.length).toBeGreaterThan(1);
       const metricsPort = values.metrics.enabled ? 9090 : -1;
@@ -287,7 +193,10 @@ describe('Helm chart deploy/helm/switchyard', () => {
         const open = (p.spec.ingress ?? []).filter((r) => r.from === undefined && !(r.ports ?? []).every((port) => port.port === metricsPort));
         if (open.length > 0) expect(['ingress', 'standalone']).toContain(component);
         const upstream = (p.spec.egress ?? []).filter((r) => r.to === undefined && (r.ports ?? []).some((port) => port.port === 443));
-        if (upstream.length > 0) expect(component === 'standalone' || component?.startsWith('adapter-')).toBe(true);
+        // Billing delivers the notifications' webhooks, and only when the config declares some.
+        const webhooks = (values.config.notifications?.webhooks ?? []).length > 0;
+        if (upstream.length > 0) expect({ component, out: component === 'standalone' || component?.startsWith('adapter-') || (component === 'billing' && webhooks) }).toEqual({ component, out: true });
+        if (component === 'billing') expect(upstream.length > 0).toBe(webhooks);
       }
     });
   });
@@ -302,6 +211,53 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(ports).not.toContain(5432);
     expect(ports).not.toContain(6379);
     expect(ports).not.toContain(443);
+  });
+
+  it('rolls on a Secret change only the Deployments that read the changed entry', () => {
+    const templates = (set: string[]) => Object.fromEntries(ofKind(render([valuesPath('ha')], set), 'Deployment').map((d) => [d.metadata.name, JSON.stringify(d.spec?.template)]));
+    const before = templates([]);
+    const rolled = (set: string[]) => {
+      const after = templates(set);
+      return Object.keys(before).filter((n) => after[n] !== before[n]).sort();
+    };
+    // A tenant key is read only by `switchyard apply` (the hook Job): no Deployment rolls.
+    expect(rolled(['tenantKeys.values.ACME_KEY=sk-acme-rotated-0123456789abcdef0123456789'])).toEqual([]);
+    expect(rolled(['upstreamKeys.values.SWITCHYARD_UPSTREAM_ANTHROPIC_KEY=sk-ant-rotated'])).toEqual(['sy-switchyard-adapter-anthropic']);
+    expect(rolled(['webhookSecrets.values.ONCALL_WEBHOOK_SECRET=whsec-rotated'])).toEqual(['sy-switchyard-billing']);
+    expect(rolled(['redis.url=redis://redis-2.data.svc:6379/0'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-router']);
+    expect(rolled(['adminToken.value=admin-token-rotated-0123456789abcdef01234'])).toEqual(['sy-switchyard-ingress']);
+  });
+
+  it('allows egress to the Postgres and Redis ports of inline URLs (each libpq host), else the defaults, else the ports set in values', () => {
+    const datastorePorts = (objects: K8sObject[]) => {
+      const policies = ofKind(objects, 'NetworkPolicy') as unknown as { metadata: { name: string }; spec: { egress?: { to?: unknown[]; ports?: { port: number }[] }[] } }[];
+      const byPolicy = policies.map((p) => [p.metadata.name, (p.spec.egress ?? []).filter((r) => r.to === undefined).flatMap((r) => (r.ports ?? []).map((x) => x.port)).filter((port) => port !== 53 && port !== 443)] as const);
+      return Object.fromEntries(byPolicy.filter(([, ports]) => ports.length > 0).map(([name, ports]) => [name, [...ports].sort((a, b) => a - b)]));
+    };
+    const urls = join(mkdtempSync(join(tmpdir(), 'sy-helm-ports-')), 'values.yaml');
+    writeFileSync(urls, 'database: { url: "postgresql://u:p@ss:w0rd@db1:6543,db2/sy?sslmode=require" }\nredis: { url: "rediss://:pw@[fd00::7]:6380/0" }\n');
+    const users = ['sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-migrate', 'sy-switchyard-router'];
+    expect(datastorePorts(render([valuesPath('defaults'), urls]))).toEqual(Object.fromEntries(users.map((n) => [n, [5432, 6380, 6543]])));
+    expect(datastorePorts(render([valuesPath('defaults')]))).toEqual(Object.fromEntries(users.map((n) => [n, [5432, 6379]])));
+    // URLs in existing Secrets cannot be read: the defaults, or the ports given in values.
+    expect(datastorePorts(render([valuesPath('existing-secrets')], ['networkPolicy.postgresPort=6000']))).toEqual(Object.fromEntries(users.map((n) => [n, [6000, 6379]])));
+    expect(datastorePorts(render([valuesPath('defaults'), urls], ['networkPolicy.redisPort=7000']))['sy-switchyard-auth']).toEqual([5432, 6543, 7000]);
+  });
+
+  it('scopes every alert rule to the release\'s namespace, so two releases in one Prometheus are not summed together, and promtool accepts them', () => {
+    const [rule] = ofKind(render([valuesPath('ha')], ['metrics.prometheusRule.enabled=true']), 'PrometheusRule');
+    const groups = (rule?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }).groups;
+    const source = parseYaml(readFileSync(resolve(ROOT, 'deploy/prometheus/switchyard.rules.yaml'), 'utf8')) as { groups: typeof groups };
+    expect(groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(source.groups.flatMap((g) => g.rules.map((r) => r.alert)));
+    for (const { alert, expr } of groups.flatMap((g) => g.rules)) {
+      const selectors = [...expr.matchAll(/\b(switchyard_[a-z0-9_]+|up)\b(\{[^}]*\})?/g)];
+      expect(selectors.length).toBeGreaterThan(0);
+      for (const [whole, , matchers] of selectors) expect({ alert, whole, scoped: matchers?.startsWith('{namespace="llm"') }).toEqual({ alert, whole, scoped: true });
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'sy-helm-rules-')), 'rules.yaml');
+    writeFileSync(file, stringifyYaml({ groups }));
+    const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+    expect({ status: check.status, out: check.stderr }).toEqual({ status: 0, out: '' });
   });
 
   it('names the ServiceMonitor\'s scrape jobs switchyard-<component>, as the alert rules and dashboards select them', () => {
@@ -351,6 +307,21 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(plainEnv(ingressEnv(us), 'SWITCHYARD_REGION')).toBe('us-east');
     const adapterRef = (w: typeof eu) => w?.find((x) => plainEnv(x.container, 'ADAPTER_PROVIDER') === 'openai')?.container.env?.find((e) => e.name === 'SWITCHYARD_UPSTREAM_OPENAI_KEY')?.valueFrom?.secretKeyRef?.name;
     expect([adapterRef(eu), adapterRef(us)]).toEqual(['switchyard-upstream-eu-west', 'switchyard-upstream-us-east']);
+  });
+
+  it('renders the two example regions (deploy/examples) with one Postgres Secret, a Redis and a region each', () => {
+    const [a, b] = (['examples/region-a', 'examples/region-b'] as const).map((f) => {
+      const objects = render([valuesPath(f)]);
+      const values = (name: string) => [...new Set(workloads(objects).flatMap(({ container }) => (container.env ?? []).filter((e) => e.name === name).map((e) => JSON.stringify(e.valueFrom?.secretKeyRef ?? e.value))))];
+      const [secret] = ofKind(objects, 'Secret');
+      return { database: values('DATABASE_URL'), region: values('SWITCHYARD_REGION'), redis: Buffer.from(secret?.data?.['REDIS_URL'] ?? '', 'base64').toString() };
+    });
+    expect(a?.database).toEqual([JSON.stringify({ name: 'switchyard-global-db', key: 'DATABASE_URL' })]);
+    expect(b?.database).toEqual(a?.database);
+    expect([a?.region, b?.region]).toEqual([['"eu-west-1"'], ['"us-east-1"']]);
+    expect(a?.redis).toMatch(/^redis:\/\//);
+    expect(b?.redis).toMatch(/^redis:\/\//);
+    expect(a?.redis).not.toBe(b?.redis);
   });
 
   it('keeps the README values table in step with the values.yaml comments, and the chart copies of rules and dashboards in step with their sources', () => {

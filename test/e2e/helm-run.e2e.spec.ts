@@ -2,14 +2,15 @@ import { ProviderSimulator } from '@switchyard/testing';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { Redis } from 'ioredis';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { AdminClient } from './support/admin-client';
 import { GATEWAY_SECRETS, PUBLIC_MODEL, TEST_KEY, writeGatewayConfig } from './support/gateway-config';
-import { type K8sObject, appOf, ofKind, render, workloads } from './support/helm-chart';
+import { type K8sObject, appOf, ofKind, plainEnv, render, renderNotes, workloads } from './support/helm-chart';
 import { ROOT, eventually } from './support/process-harness';
 import { createTestDatabase } from './support/postgres-harness';
 import { RenderedChartRun } from './support/rendered-chart.runner';
@@ -19,6 +20,7 @@ import { RenderedChartRun } from './support/rendered-chart.runner';
 // Dockerfile builds it), each with its rendered command and environment; the test waits for the
 // rendered readiness probes and calls the ingress with the official SDKs. A wiring mistake (a
 // wrong Service, port, probe, variable or secret) fails here even when the manifests are valid.
+const execFileAsync = promisify(execFile);
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/11';
 const ADMIN_TOKEN = 'admin-token-for-the-chart-run-0123456789';
 
@@ -28,6 +30,7 @@ describe('the rendered Helm chart, run', () => {
   let run: RenderedChartRun;
   let objects: K8sObject[];
   let baseUrl = '';
+  let valuesFile = '';
   const scratch = mkdtempSync(join(tmpdir(), 'sy-helm-run-'));
 
   beforeAll(async () => {
@@ -57,9 +60,11 @@ describe('the rendered Helm chart, run', () => {
       upstreamKeys: { values: { SWITCHYARD_UPSTREAM_SIM_KEY } },
       tenantKeys: { values: tenantKeys },
       adapter: { families: ['openai', 'anthropic'], replicaCount: 1 },
+      // Metrics off, the default: nothing may depend on a metrics port being there.
+      metrics: { enabled: false },
       ...Object.fromEntries(['ingress', 'auth', 'router', 'billing'].map((c) => [c, { replicaCount: 1 }])),
     };
-    const valuesFile = join(scratch, 'values.yaml');
+    valuesFile = join(scratch, 'values.yaml');
     writeFileSync(valuesFile, stringify(values));
     objects = render([valuesFile]);
 
@@ -109,6 +114,36 @@ describe('the rendered Helm chart, run', () => {
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('runs with metrics off: no metrics port or variable rendered, every process ready without them', () => {
+    for (const { container } of workloads(objects)) {
+      expect(container.ports?.some((p) => p.name === 'metrics') ?? false).toBe(false);
+      expect(plainEnv(container, 'SWITCHYARD_METRICS_PORT')).toBeUndefined();
+    }
+    expect(ofKind(objects, 'Service').flatMap((svc) => svc.spec?.ports ?? []).filter((p) => p.name === 'metrics')).toEqual([]);
+  });
+
+  it('answers the commands NOTES.txt prints: a tenant key from the admin API, then curl and the openai SDK', async () => {
+    const notes = renderNotes([valuesFile]);
+    const command = (re: RegExp) => {
+      const m = re.exec(notes);
+      if (!m) throw new Error(`NOTES.txt lacks ${re}:\n${notes}`);
+      return m[0].trim();
+    };
+    // kubectl is not here: the admin token is given as the Secret would hand it out. Run
+    // asynchronously: the provider simulator answers from this very process.
+    const bash = async (script: string, env: Record<string, string>) => {
+      const { stdout } = await execFileAsync('bash', ['-c', `set -euo pipefail\n${script}`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BASE: baseUrl, ...env } });
+      return stdout.trim();
+    };
+    const key = await bash(`${command(/ {2}TENANT_KEY=\$\(curl -s \$BASE\/admin\/v1\/tenants\/[\s\S]*?jq -r \.secret\)/)}\necho "$TENANT_KEY"`, { ADMIN_TOKEN });
+    expect(key).toMatch(/^sk-sy-/);
+    // A new key reaches every auth replica over the config bus, within a moment.
+    const curl = `${command(/ {2}curl \$BASE\/v1\/chat\/completions[\s\S]*?\}'\n/)} --fail-with-body -s`;
+    const answer = await eventually(async () => JSON.parse(await bash(curl, { TENANT_KEY: key })) as { object: string; choices: { message: { role: string } }[] });
+    expect(answer).toMatchObject({ object: 'chat.completion', choices: [{ message: { role: 'assistant' } }] });
+    expect((await bash(command(/ {2}BASE=\$BASE TENANT_KEY=\$TENANT_KEY node -e '[\s\S]*?;'\n/), { TENANT_KEY: key })).length).toBeGreaterThan(0);
   });
 
   it('answers the Anthropic SDK on the same gateway (translated to the OpenAI upstream)', async () => {

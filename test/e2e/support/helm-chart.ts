@@ -5,9 +5,11 @@ import { ROOT } from './process-harness';
 
 /** The chart and the values files the tests render (each one a kind of install). */
 export const CHART = resolve(ROOT, 'deploy/helm/switchyard');
-export const VALUES_FILES = ['defaults', 'combined', 'ha', 'existing-secrets', 'region-eu-west', 'region-us-east'] as const;
+export const VALUES_FILES = ['defaults', 'combined', 'ha', 'existing-secrets', 'region-eu-west', 'region-us-east', 'examples/region-a', 'examples/region-b'] as const;
 export type ValuesFile = (typeof VALUES_FILES)[number];
-export const valuesPath = (name: string): string => resolve(CHART, `ci/${name}-values.yaml`);
+/** ci/<name>-values.yaml of the chart, or deploy/examples/<name>.values.yaml for `examples/<name>`. */
+export const valuesPath = (name: string): string =>
+  name.startsWith('examples/') ? resolve(ROOT, 'deploy', `${name}.values.yaml`) : resolve(CHART, `ci/${name}-values.yaml`);
 
 export interface EnvVar {
   name: string;
@@ -126,3 +128,13 @@ export function appOf(container: Container): { app: string; args: string[] } {
 
 export const envNames = (c: Container): string[] => (c.env ?? []).map((e) => e.name);
 export const plainEnv = (c: Container, name: string): string | undefined => c.env?.find((e) => e.name === name)?.value;
+
+/** NOTES.txt as `helm install` prints it (a client-side dry run: no cluster needed). */
+export function renderNotes(files: string[], set: string[] = []): string {
+  const args = ['install', RELEASE, CHART, '--namespace', NAMESPACE, '--dry-run=client', ...files.flatMap((f) => ['-f', f]), ...set.flatMap((s) => ['--set', s])];
+  const r = runHelm(args);
+  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed:\n${r.stderr}`);
+  const notes = r.stdout.indexOf('\nNOTES:\n');
+  if (notes < 0) throw new Error('helm install --dry-run printed no NOTES');
+  return r.stdout.slice(notes + '\nNOTES:\n'.length);
+}

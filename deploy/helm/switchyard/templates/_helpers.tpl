@@ -100,11 +100,11 @@ and balances round-robin over them (docs/architecture.md §6).
 {{- get $families . -}}
 {{- end -}}
 
-{{/* The `env:` names of the upstream keys of one family's providers, comma-separated (ctx, family). */}}
+{{/* The `env:` names of the upstream keys of one family's providers (every provider's when family is empty), comma-separated (ctx, family). */}}
 {{- define "switchyard.upstreamKeyNames" -}}
 {{- $names := list -}}
 {{- range .ctx.Values.config.providers -}}
-{{- if eq (include "switchyard.familyOf" .type) $.family -}}
+{{- if or (not $.family) (eq (include "switchyard.familyOf" .type) $.family) -}}
 {{- range (default list .apiKeys) -}}
 {{- if hasPrefix "env:" . -}}
 {{- $names = append $names (trimPrefix "env:" .) -}}
@@ -339,6 +339,13 @@ switchyard.yaml lands in a ConfigMap, which is not a secret: keys in it must be 
 {{- range (default list .keys) -}}
 {{- if not (hasPrefix "env:" (toString .key)) -}}
 {{- fail "config.tenants[].keys[].key: write tenant keys as env:NAME references (the key itself in tenantKeys); switchyard.yaml is stored in a ConfigMap" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.config.notifications -}}
+{{- range (default list .webhooks) -}}
+{{- if not (or (hasPrefix "env:" (toString .secret)) (hasPrefix "enc:" (toString .secret))) -}}
+{{- fail "config.notifications.webhooks[].secret: write signing secrets as env:NAME references (the secret itself in webhookSecrets) or sealed enc: values; switchyard.yaml is stored in a ConfigMap" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -43,7 +43,9 @@ spec:
         {{- toYaml . | nindent 8 }}
         {{- end }}
       annotations:
-        checksum/secrets: {{ include (print $ctx.Template.BasePath "/secret.yaml") $ctx | sha256sum }}
+        {{- with (include "switchyard.secretsChecksum" .) }}
+        checksum/secrets: {{ . }}
+        {{- end }}
         {{- if .config }}
         checksum/config: {{ include (print $ctx.Template.BasePath "/configmap.yaml") $ctx | sha256sum }}
         {{- end }}
@@ -154,6 +156,24 @@ spec:
           configMap:
             name: {{ include "switchyard.configName" $ctx }}
         {{- end }}
+{{- end -}}
+
+{{/*
+A checksum of the chart's Secret entries this component reads (ctx, env), so a change rolls only
+the pods that read the changed value: a new upstream key rolls its adapter, not auth or billing.
+Secrets in an existingSecret are not seen by the chart; roll those pods yourself.
+*/}}
+{{- define "switchyard.secretsChecksum" -}}
+{{- $data := fromYaml (include "switchyard.secretData" .ctx) -}}
+{{- $secret := include "switchyard.secretName" .ctx -}}
+{{- $used := list -}}
+{{- range (fromYamlArray .env) -}}
+{{- $ref := dig "valueFrom" "secretKeyRef" dict . -}}
+{{- if and $ref (eq (toString $ref.name) $secret) -}}
+{{- $used = append $used (printf "%s=%s" $ref.key (get $data $ref.key)) -}}
+{{- end -}}
+{{- end -}}
+{{- if $used }}{{ join "\n" $used | sha256sum }}{{ end -}}
 {{- end -}}
 
 {{/* Headless Service of a gRPC component (ctx, component, values): grpc-js balances over its pods. */}}

@@ -1,0 +1,136 @@
+import { AdapterServiceDefinition, AuthServiceDefinition, BillingServiceDefinition, RouterServiceDefinition } from '@switchyard/ir';
+import { ADAPTER_FAMILY_OF, type ProviderId } from '@switchyard/providers';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CHART, type Container, type K8sObject, type ValuesFile, appOf, ofKind, plainEnv, valuesPath } from './helm-chart';
+import { ROOT } from './process-harness';
+
+// What the chart's wiring checks compare the rendered objects with: what each app reads.
+export const GRPC_SERVICE_OF: Record<string, string> = {
+  auth: AuthServiceDefinition.fullName,
+  router: RouterServiceDefinition.fullName,
+  billing: BillingServiceDefinition.fullName,
+  adapter: AdapterServiceDefinition.fullName,
+};
+/** The paths the HTTP edge serves for probes (libs/ingress health.controller.ts). */
+export const HEALTH_PATHS = ['/healthz', '/readyz'];
+
+/** The secrets each app reads (apps/<app>/src/main.ts and its module), beyond upstream, tenant and webhook keys. */
+export const SECRETS_READ: Record<string, string[]> = {
+  ingress: ['REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'SWITCHYARD_SECRET_KEYS'],
+  auth: ['DATABASE_URL', 'REDIS_URL'],
+  router: ['DATABASE_URL', 'REDIS_URL'],
+  // SWITCHYARD_SECRET_KEYS: sealed webhook secrets (the notification worker's box).
+  billing: ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_SECRET_KEYS'],
+  adapter: ['SWITCHYARD_SECRET_KEYS'],
+  standalone: ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'SWITCHYARD_SECRET_KEYS'],
+  // `switchyard apply`: migrations, the config bus, sealing, tenant keys.
+  'standalone apply': ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_SECRET_KEYS'],
+};
+
+export const HTTP_SETTINGS = ['MAX_BODY_BYTES', 'SWITCHYARD_MAX_EMBED_INPUTS', 'SWITCHYARD_MAX_REQUEST_TOKENS', 'SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS', 'SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS', 'SWITCHYARD_HTTP_KEEP_ALIVE_TIMEOUT_MS', 'SWITCHYARD_HTTP_MAX_CONNECTIONS'];
+export const OUTBOUND = ['SWITCHYARD_OUTBOUND_ENV_PREFIX', 'SWITCHYARD_OUTBOUND_ALLOW_HTTP', 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'];
+export const UPSTREAM_LIMITS = ['SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', 'SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES', 'SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES'];
+export const QUOTA = ['SWITCHYARD_QUOTA_LEASE_MS', 'SWITCHYARD_QUOTA_ON_ERROR'];
+
+export interface Values {
+  region?: string;
+  metrics: { enabled: boolean };
+  otel: { enabled: boolean };
+  adminToken: { value?: string; existingSecret?: string };
+  database: { url?: string; existingSecret?: string };
+  config: { providers?: { type: ProviderId; apiKeys?: string[] }[]; tenants?: { keys?: { key: string }[] }[]; notifications?: { webhooks?: { secret: string }[] } };
+  secretKeys: { value?: string; existingSecret?: string };
+}
+
+/** The chart's defaults overlaid with a values file (maps merged, the rest replaced), as helm does. */
+export function valuesOf(file: ValuesFile): Values {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+      return out;
+    }
+    return b === undefined ? a : b;
+  };
+  return merge(parseYaml(readFileSync(resolve(CHART, 'values.yaml'), 'utf8')), parseYaml(readFileSync(valuesPath(file), 'utf8'))) as Values;
+}
+
+/** What each app reads from the environment for these values (apps/*\/src/main.ts, the env schema). */
+export function requiredEnv(app: string, c: Container, v: Values): string[] {
+  const admin = Boolean((v.adminToken.value || v.adminToken.existingSecret) && (v.database.url || v.database.existingSecret));
+  const common = ['HOST', 'LOG_LEVEL', ...(v.metrics.enabled && app !== 'standalone apply' ? ['SWITCHYARD_METRICS_PORT'] : [])];
+  const region = v.region ? ['SWITCHYARD_REGION'] : [];
+  const webhooks = (v.config.notifications?.webhooks ?? []).length > 0;
+  const sealing = Boolean(v.secretKeys.value || v.secretKeys.existingSecret);
+  switch (app) {
+    case 'ingress':
+      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL', ...OUTBOUND] : [])];
+    case 'auth':
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...QUOTA];
+    case 'router':
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND];
+    case 'billing':
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v)];
+    case 'adapter':
+      return [...common, 'GRPC_PORT', 'ADAPTER_PROVIDER', ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v, plainEnv(c, 'ADAPTER_PROVIDER'))];
+    case 'standalone':
+      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v)];
+    case 'standalone apply':
+      return ['LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', ...OUTBOUND, ...tenantKeysOf(v)];
+    default:
+      throw new Error(`unknown app ${app}`);
+  }
+}
+
+/** `env:` upstream keys of the config's providers (of one adapter family, when given). */
+export function upstreamKeysOf(v: Values, family?: string): string[] {
+  const keys = (v.config.providers ?? []).filter((p) => family === undefined || ADAPTER_FAMILY_OF[p.type] === family).flatMap((p) => p.apiKeys ?? []);
+  return [...new Set(keys.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
+}
+/** `env:` signing secrets of the webhooks of `notifications`. */
+export function webhookSecretsOf(v: Values): string[] {
+  const refs = (v.config.notifications?.webhooks ?? []).map((w) => String(w.secret));
+  return [...new Set(refs.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
+}
+export function tenantKeysOf(v: Values): string[] {
+  const keys = (v.config.tenants ?? []).flatMap((t) => t.keys ?? []).map((k) => String(k.key));
+  return [...new Set(keys.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
+}
+
+/** A plausible value for a secret held in a Secret the chart does not render (existingSecret). */
+export const SAMPLE_SECRET: Record<string, string> = {
+  DATABASE_URL: 'postgresql://u@db:5432/sy',
+  REDIS_URL: 'redis://redis:6379/0',
+  SWITCHYARD_ADMIN_TOKEN: 'a'.repeat(40),
+  SWITCHYARD_SECRET_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
+
+/** The container's environment as the process would see it, secrets read from the rendered Secrets. */
+export function resolvedEnv(c: Container, objects: K8sObject[]): Record<string, string> {
+  const secrets = new Map(ofKind(objects, 'Secret').map((s) => [s.metadata.name, s.data ?? {}]));
+  const env: Record<string, string> = {};
+  for (const e of c.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (e.valueFrom?.secretKeyRef) {
+      const { name, key } = e.valueFrom.secretKeyRef;
+      const data = secrets.get(name);
+      env[e.name] = data ? Buffer.from(String(data[key]), 'base64').toString('utf8') : (SAMPLE_SECRET[e.name] ?? 'sample-secret');
+    }
+  }
+  return env;
+}
+
+export const appName = (c: Container): string => {
+  const { app, args } = appOf(c);
+  return args[0] === 'apply' ? 'standalone apply' : app;
+};
+
+
+/** The apps whose source reads switchyard.yaml's path (`SWITCHYARD_CONFIG`), found in apps/<app>/src. */
+export function appsReadingConfig(): string[] {
+  const reads = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? reads(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && readFileSync(join(dir, e.name), 'utf8').includes('SWITCHYARD_CONFIG')));
+  return readdirSync(resolve(ROOT, 'apps')).filter((app) => reads(resolve(ROOT, 'apps', app, 'src'))).sort();
+}
