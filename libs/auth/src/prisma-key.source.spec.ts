@@ -51,6 +51,7 @@ describe(PrismaKeySource.name, () => {
       allowedIps: [],
       tenantAllowedIps: [],
       tenantModels: ['gpt-*'],
+      captureContent: false,
       limits: { rpm: 10, tpm: 5000, concurrency: 2, monthlyBudgetUsd: 20 },
       tenantLimits: { rpm: 100, dailyBudgetUsd: 5.5 },
     });

@@ -28,7 +28,7 @@ export class PrismaKeySource implements KeySource {
         previousHash: true,
         previousExpiresAt: true,
         tenant: {
-          select: { allowedRegions: true, allowedIps: true, models: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true },
+          select: { allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true },
         },
       },
     });
@@ -48,6 +48,7 @@ export class PrismaKeySource implements KeySource {
         allowedIps: r.allowedIps,
         tenantAllowedIps: r.tenant.allowedIps,
         tenantModels: r.tenant.models,
+        captureContent: r.tenant.captureContent,
         limits: limitsOf(r),
         tenantLimits: tenantLimits.get(r.tenantId),
       };

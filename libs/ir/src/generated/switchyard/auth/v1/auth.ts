@@ -41,6 +41,11 @@ export interface Principal {
    * matches both lists: model lists filter by both, as admission does.
    */
   tenantModels: string[];
+  /**
+   * The tenant opted in to content capture (docs/architecture.md §9, Traces): with tracing on,
+   * the ingress puts the prompt and completion on the request's span. Off by default.
+   */
+  captureContent: boolean;
 }
 
 /** The state of the tightest limit per dimension, for the x-ratelimit-* headers (absent = unlimited). */
@@ -254,7 +259,15 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
 };
 
 function createBasePrincipal(): Principal {
-  return { tenantId: "", keyId: "", models: [], region: "", allowedRegions: [], tenantModels: [] };
+  return {
+    tenantId: "",
+    keyId: "",
+    models: [],
+    region: "",
+    allowedRegions: [],
+    tenantModels: [],
+    captureContent: false,
+  };
 }
 
 export const Principal: MessageFns<Principal> = {
@@ -276,6 +289,9 @@ export const Principal: MessageFns<Principal> = {
     }
     for (const v of message.tenantModels) {
       writer.uint32(50).string(v!);
+    }
+    if (message.captureContent !== false) {
+      writer.uint32(56).bool(message.captureContent);
     }
     return writer;
   },
@@ -339,6 +355,14 @@ export const Principal: MessageFns<Principal> = {
             }
 
             message.tenantModels.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.captureContent = reader.bool();
             continue;
           }
         }
