@@ -1,7 +1,9 @@
 import type { ChatDialect, PathParams, RenderContext } from '@switchyard/dialects';
 import { IrError, ResponseFolder } from '@switchyard/ir';
-import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
+import type { ChatRequest, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
+import { type Span, TRACING, activeSpan } from '@switchyard/telemetry';
 import type { AdmittedCall } from './admitted-call';
+import { recordContent } from './content-capture';
 import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from './answer-headers';
 import type { DataOperation } from './data-operation';
 import type { RequestLimits } from './request-limits';
@@ -44,12 +46,28 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       admitted.res.setHeader(IMPOSED_MAX_TOKENS_HEADER, String(imposed));
     }
     const ctx: RenderContext = { requestId: admitted.call.requestId, model: chat.model, created: Math.floor(Date.now() / 1000), includeUsage: chat.includeUsage };
-    return chat.stream ? this.stream(admitted, ctx) : this.json(admitted, ctx);
+    // Content capture: only for a tenant that opted in, and only when the request is traced.
+    const span = TRACING.on && admitted.admission.principal.captureContent ? activeSpan() : undefined;
+    if (span) return this.captured(admitted, ctx, span);
+    const events = this.router.route(chat, admitted.signal);
+    return chat.stream ? this.stream(admitted, ctx, events) : this.json(admitted, ctx, events);
   }
 
-  private async json({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext): Promise<void> {
+  /** Serves the request while folding what it answers (a stream assembled), then puts its content on `span`, however it ended. */
+  private async captured(admitted: Chat, ctx: RenderContext, span: Span): Promise<void> {
+    const chat = admitted.parsed;
     const folder = new ResponseFolder();
-    for await (const ev of this.router.route(chat, signal)) {
+    const events = foldedInto(this.router.route(chat, admitted.signal), folder);
+    try {
+      await (chat.stream ? this.stream(admitted, ctx, events) : this.json(admitted, ctx, events));
+    } finally {
+      recordContent(span, chat, folder.value);
+    }
+  }
+
+  private async json({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext, events: AsyncIterable<ResponseEvent>): Promise<void> {
+    const folder = new ResponseFolder();
+    for await (const ev of events) {
       tracker?.observe(ev);
       folder.add(ev);
     }
@@ -59,10 +77,10 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
   }
 
-  private async stream({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext): Promise<void> {
+  private async stream({ dialect, parsed: chat, res, signal, tracker }: Chat, ctx: RenderContext, events: AsyncIterable<ResponseEvent>): Promise<void> {
     const renderer = dialect.createStreamRenderer(ctx);
     let open = false;
-    for await (const ev of this.router.route(chat, signal)) {
+    for await (const ev of events) {
       tracker?.observe(ev);
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
@@ -85,5 +103,12 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       res.writeHead(200, SSE_HEADERS);
     }
     res.end(renderer.end());
+  }
+}
+
+async function* foldedInto(events: AsyncIterable<ResponseEvent>, folder: ResponseFolder): AsyncGenerator<ResponseEvent> {
+  for await (const ev of events) {
+    folder.add(ev);
+    yield ev;
   }
 }
