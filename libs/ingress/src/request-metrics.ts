@@ -5,8 +5,12 @@ import { performance } from 'node:perf_hooks';
 import type { IncomingCall } from './incoming-call';
 import type { UsageTracker } from './usage-tracker';
 
-/** The operation label: what a data-path request asked for. */
-export type RequestOperation = 'chat' | 'embeddings' | 'count_tokens';
+/**
+ * The operation label: what a data-path request asked for, or `reject` for a POST to an API URL
+ * we do not serve as asked (an unknown route, a Gemini stream without alt=sse), answered before
+ * any operation ran.
+ */
+export type RequestOperation = 'chat' | 'embeddings' | 'count_tokens' | 'reject';
 
 /** Model and provider of a request that never reached a configured model (refused, unknown model): free text stays out of labels. */
 export const UNROUTED = 'none';
@@ -30,6 +34,15 @@ const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
  */
 export class RequestMetrics {
   private readonly series = metricSeries();
+
+  /** A request refused before any operation ran (401, 413, an unknown or unservable URL): no model, no upstream. */
+  refused(dialect: Dialect, operation: RequestOperation, arrivedAt: number, status: number): void {
+    const seconds = (performance.now() - arrivedAt) / 1000;
+    const labels = { dialect: DIALECT_LABELS[dialect] ?? 'unspecified', operation, model: UNROUTED, provider: UNROUTED, status_class: STATUS_CLASSES[Math.trunc(status / 100)] ?? '5xx' };
+    this.series.requestDuration.observe(labels, seconds);
+    // All of it was the gateway's own time.
+    this.series.gatewayOverhead.observe(labels, seconds);
+  }
 
   record(dialect: Dialect, operation: RequestOperation, call: IncomingCall, res: ServerResponse, tracker: UsageTracker | undefined, aborted: boolean): void {
     const seconds = (performance.now() - call.arrivedAt) / 1000;
