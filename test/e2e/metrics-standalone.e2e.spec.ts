@@ -98,4 +98,26 @@ describe('metrics from standalone', () => {
     expect(text).not.toContain('gpt-no-such-model-e2e');
     expect(text).not.toContain('noSuchMethod');
   });
+
+  it('gives embeddings and token counts an overhead sample, as chat', async () => {
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    await client.embeddings.create({ model: PUBLIC_MODEL, input: 'hello' });
+    // The simulator's provider type (openai) has no counting endpoint: counted in the adapter, upstream time 0.
+    const counted = await fetch(`${baseUrl}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(counted.status).toBe(200);
+
+    const text = await eventually(async () => {
+      const t = await (await fetch(metricsUrl)).text();
+      if (!valueOf(t, requests(`dialect="anthropic",operation="count_tokens",model="${PUBLIC_MODEL}",provider="sim",status_class="2xx"`))) throw new Error('count not recorded yet');
+      return t;
+    });
+    for (const labels of [`dialect="openai",operation="embeddings",model="${PUBLIC_MODEL}",provider="sim",status_class="2xx"`, `dialect="anthropic",operation="count_tokens",model="${PUBLIC_MODEL}",provider="sim",status_class="2xx"`]) {
+      expect(valueOf(text, requests(labels))).toBe(1);
+      expect(valueOf(text, overhead(labels))).toBe(1);
+    }
+  });
 });

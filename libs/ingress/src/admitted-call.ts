@@ -2,6 +2,7 @@ import type { Principal } from '@switchyard/ir';
 import type { ServerResponse } from 'node:http';
 import type { IncomingCall } from './incoming-call';
 import type { QuotaHold } from './quota-hold';
+import type { ServedFacts } from './request-metrics';
 import type { UsageTracker } from './usage-tracker';
 
 /** An admitted request: who it is for, and its hold on the quota store when anything was counted. */
@@ -20,6 +21,8 @@ export interface Admission {
 export class AdmittedCall<D, P> {
   readonly abort = new AbortController();
   tracker: UsageTracker | undefined;
+  /** How an unmetered operation (a token count) was served, for the request metrics; a metered one's tracker says it. */
+  served: ServedFacts | undefined;
 
   constructor(
     readonly dialect: D,

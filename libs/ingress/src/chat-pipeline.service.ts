@@ -162,7 +162,7 @@ export class ChatPipeline {
     } finally {
       const event = admitted ? this.settle(admitted) : undefined;
       this.options.accessLog?.write(call, res, op.operation, dialect.id, admitted, event);
-      this.metrics.record(dialect.id, op.operation, call, res, admitted?.tracker, admitted?.signal.aborted ?? false);
+      this.metrics.record(dialect.id, op.operation, call, res, admitted?.tracker ?? admitted?.served, admitted?.signal.aborted ?? false);
     }
   }
 

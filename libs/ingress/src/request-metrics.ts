@@ -3,7 +3,6 @@ import { metricSeries } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { IncomingCall } from './incoming-call';
-import type { UsageTracker } from './usage-tracker';
 
 /**
  * The operation label: what a data-path request asked for, or `reject` for a POST to an API URL
@@ -11,6 +10,20 @@ import type { UsageTracker } from './usage-tracker';
  * any operation ran.
  */
 export type RequestOperation = 'chat' | 'embeddings' | 'count_tokens' | 'reject';
+
+/** What the request metrics need of how a request was served: its UsageTracker, or a token count's own (`servedFacts`). */
+export interface ServedFacts {
+  /** The router took the model (an answer began, or tries were made): the model is a configured one. */
+  readonly routed: boolean;
+  readonly model: string;
+  readonly provider: string;
+  readonly cacheHit: boolean;
+  /** Upstream seconds the answer carried; undefined when not measured. */
+  readonly upstreamSeconds: number | undefined;
+  readonly stream: boolean;
+  /** performance.now() at the first content event; 0 before or never. */
+  readonly firstTokenClock: number;
+}
 
 /** Model and provider of a request that never reached a configured model (refused, unknown model): free text stays out of labels. */
 export const UNROUTED = 'none';
@@ -44,7 +57,7 @@ export class RequestMetrics {
     this.series.gatewayOverhead.observe(labels, seconds);
   }
 
-  record(dialect: Dialect, operation: RequestOperation, call: IncomingCall, res: ServerResponse, tracker: UsageTracker | undefined, aborted: boolean): void {
+  record(dialect: Dialect, operation: RequestOperation, call: IncomingCall, res: ServerResponse, tracker: ServedFacts | undefined, aborted: boolean): void {
     const seconds = (performance.now() - call.arrivedAt) / 1000;
     const routed = tracker?.routed === true;
     const model = routed ? tracker.model : UNROUTED;
