@@ -1,8 +1,9 @@
 import OpenAI from 'openai';
 import { ProviderSimulator } from '@switchyard/testing';
+import { AdminClient } from './support/admin-client';
 import { GATEWAY_SECRETS, PUBLIC_MODEL, TEST_KEY, UPSTREAM_MODEL, writeGatewayConfig } from './support/gateway-config';
-import { OtlpReceiver } from './support/otlp-receiver';
-import { RunningApp, freePort, startApp, waitForReady } from './support/process-harness';
+import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
+import { RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
 import { createTestDatabase } from './support/postgres-harness';
 import { KIND, collectTrace } from './support/trace-tree';
 
@@ -11,6 +12,17 @@ import { KIND, collectTrace } from './support/trace-tree';
 // which gets its context through the in-memory queue — exported over OTLP/HTTP JSON to a
 // receiver in the test.
 const PROMPT = 'a prompt that must never reach a span';
+// A tenant that opted in to content capture (docs/architecture.md §9, Traces).
+const SCRIBE_KEY = 'sk-test-scribe-0123456789abcdef0123456789';
+const SCRIBE = `  - id: scribe
+    observability: { captureContent: true }
+    keys:
+      - { key: ${SCRIBE_KEY} }
+`;
+const ADMIN_TOKEN = 'traces-admin-token-0123456789abcdef';
+const CONTENT_EVENT = 'gen_ai.client.inference.operation.details';
+const contentEvents = (span: ReceivedSpan) => span.events.filter((e) => e.name === CONTENT_EVENT);
+const parsed = (value: unknown) => JSON.parse(String(value)) as unknown;
 
 describe('standalone traces', () => {
   let sim: ProviderSimulator;
@@ -24,7 +36,16 @@ describe('standalone traces', () => {
     receiver = await OtlpReceiver.start();
     db = await createTestDatabase('sy_traces_standalone');
     const port = await freePort();
-    app = startApp('standalone', { ...GATEWAY_SECRETS, ...receiver.env(), OTEL_SERVICE_NAME: 'sy-standalone-test', SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' });
+    app = startApp('standalone', {
+      ...GATEWAY_SECRETS,
+      ...receiver.env(),
+      OTEL_SERVICE_NAME: 'sy-standalone-test',
+      SWITCHYARD_CONFIG: writeGatewayConfig(sim.url, 8080, SCRIBE),
+      SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
     baseUrl = `http://127.0.0.1:${port}`;
     // Loading the OpenTelemetry SDK adds to the start: slow on a shared machine.
     await waitForReady(baseUrl, app, 60_000);
@@ -64,6 +85,8 @@ describe('standalone traces', () => {
       'switchyard.attempts': 2,
     });
     expect(typeof request.attributes['switchyard.key.id']).toBe('string');
+    // acme did not opt in to content capture.
+    expect(contentEvents(request)).toEqual([]);
 
     const admit = tree.one('admit');
     expect(admit.parentSpanId).toBe(request.spanId);
@@ -138,5 +161,68 @@ describe('standalone traces', () => {
     expect(res.headers.get('x-switchyard-trace-id')).toBe(callerTrace);
     const tree = await collectTrace(receiver, callerTrace, (t) => t.one('usage record'));
     expect(tree.one('POST /v1/chat/completions').parentSpanId).toBe(callerSpan);
+  });
+
+  describe('content capture, for a tenant that opted in', () => {
+    const SYSTEM = 'You answer in one word.';
+    const ASK = 'a prompt the scribe tenant wants in its traces';
+    const messages = [
+      { role: 'system' as const, content: SYSTEM },
+      { role: 'user' as const, content: ASK },
+    ];
+    const scribe = () => new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: SCRIBE_KEY, maxRetries: 0 });
+
+    async function requestSpan(traceId: string): Promise<{ request: ReceivedSpan; spans: ReceivedSpan[] }> {
+      const tree = await collectTrace(receiver, traceId, (t) => {
+        t.one('usage record');
+        t.one('POST /v1/chat/completions');
+      });
+      return { request: tree.one('POST /v1/chat/completions'), spans: tree.spans };
+    }
+
+    it('puts the prompt, system instructions and completion on the request span as the conventions’ event, never a key', async () => {
+      const { data, response } = await scribe().chat.completions.create({ model: PUBLIC_MODEL, messages }).withResponse();
+      const { request, spans } = await requestSpan(response.headers.get('x-switchyard-trace-id') ?? '');
+
+      expect(request.attributes['switchyard.tenant.id']).toBe('scribe');
+      const [event, ...more] = contentEvents(request);
+      expect(more).toEqual([]);
+      expect(event?.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': PUBLIC_MODEL, 'gen_ai.response.model': UPSTREAM_MODEL });
+      expect(parsed(event?.attributes['gen_ai.system_instructions'])).toEqual([{ type: 'text', content: SYSTEM }]);
+      expect(parsed(event?.attributes['gen_ai.input.messages'])).toEqual([{ role: 'user', parts: [{ type: 'text', content: ASK }] }]);
+      expect(parsed(event?.attributes['gen_ai.output.messages'])).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: data.choices[0]?.message.content }], finish_reason: 'stop' }]);
+      // The content is on the request's span only, and no key or header is anywhere.
+      expect(spans.filter((s) => s !== request && JSON.stringify(s).includes(ASK))).toEqual([]);
+      const everything = JSON.stringify(spans);
+      for (const secret of [SCRIBE_KEY, GATEWAY_SECRETS.SWITCHYARD_UPSTREAM_SIM_KEY, 'authorization']) expect(everything).not.toContain(secret);
+    });
+
+    it('captures the assembled output of a stream', async () => {
+      const { data: stream, response } = await scribe().chat.completions.create({ model: PUBLIC_MODEL, messages, stream: true }).withResponse();
+      let streamed = '';
+      for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+      expect(streamed.length).toBeGreaterThan(0);
+
+      const { request } = await requestSpan(response.headers.get('x-switchyard-trace-id') ?? '');
+
+      const [event] = contentEvents(request);
+      expect(parsed(event?.attributes['gen_ai.output.messages'])).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: streamed }], finish_reason: 'stop' }]);
+    });
+
+    it('stops once the admin API turns the setting off', async () => {
+      const admin = new AdminClient(baseUrl, ADMIN_TOKEN);
+      const patched = await admin.call('PATCH', '/tenants/scribe', { observability: { captureContent: false } });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ id: 'scribe', observability: { captureContent: false } });
+      expect((await admin.call('PATCH', '/tenants/scribe', { observability: { captureContent: 'yes' } })).status).toBe(400);
+
+      // The replica reloads its keys on the change; until then a request may still be captured.
+      await eventually(async () => {
+        const { response } = await scribe().chat.completions.create({ model: PUBLIC_MODEL, messages }).withResponse();
+        const { request, spans } = await requestSpan(response.headers.get('x-switchyard-trace-id') ?? '');
+        expect(contentEvents(request)).toEqual([]);
+        expect(JSON.stringify(spans)).not.toContain(ASK);
+      }, 15_000, 'capture off');
+    });
   });
 });

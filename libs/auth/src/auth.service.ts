@@ -225,7 +225,7 @@ function planOf(k: KeyRecord): KeyPlan {
   if (limited(k.tenantLimits)) scopes.push({ id: `tenant:${k.tenantId}`, limits: k.tenantLimits });
   return {
     record: k,
-    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', ...(k.pii && { pii: piiMessage(k.pii) }) },
+    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, ...(k.pii && { pii: piiMessage(k.pii) }) },
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,

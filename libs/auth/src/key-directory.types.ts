@@ -20,6 +20,8 @@ export interface KeyRecord {
   tenantAllowedIps?: string[];
   /** The tenant's allowed model patterns, on top of the key's; empty means every model. */
   tenantModels?: string[];
+  /** The tenant opted in to content capture on its requests' spans (docs/architecture.md §9). */
+  captureContent?: boolean;
   /** Limits of the key alone and of all the tenant's keys together; absent fields are unlimited. */
   limits?: QuotaLimits;
   tenantLimits?: QuotaLimits;

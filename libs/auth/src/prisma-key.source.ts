@@ -30,7 +30,7 @@ export class PrismaKeySource implements KeySource {
         previousExpiresAt: true,
         guardrails: true,
         tenant: {
-          select: { allowedRegions: true, allowedIps: true, models: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
+          select: { allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
         },
       },
     });
@@ -50,6 +50,7 @@ export class PrismaKeySource implements KeySource {
         allowedIps: r.allowedIps,
         tenantAllowedIps: r.tenant.allowedIps,
         tenantModels: r.tenant.models,
+        captureContent: r.tenant.captureContent,
         limits: limitsOf(r),
         tenantLimits: tenantLimits.get(r.tenantId),
         pii: mergePiiConfig(piiOf(r.tenant.guardrails), piiOf(r.guardrails)),

@@ -33,6 +33,7 @@ describe('tenants and keys in switchyard.yaml', () => {
       regions: ['eu-west', 'us-east'],
       ips: ['10.0.0.0/8', '2001:db8::/32'],
       metadata: { team: 'platform', costCentre: 4711, internal: true },
+      observability: { captureContent: true },
       keys: [
         {
           key: 'env:ACME_CI_KEY',
@@ -79,6 +80,8 @@ describe('tenants and keys in switchyard.yaml', () => {
     ['a tpm beyond what the database stores', 'tenants: [{ id: acme, tpm: 3000000000 }]', 'tenants[0].tpm: expected at most 2147483647, got 3000000000'],
     ['provider options that are a list', 'providers: [{ id: p, type: openai, baseUrl: "http://x", options: [a] }]', 'providers[0].options: expected a mapping, got a list'],
     ['a misspelt tenant limit', 'tenants: [{ id: acme, maxConcurrency: 5 }]', 'tenants[0].maxConcurrency: unknown key'],
+    ['content capture that is not a boolean', 'tenants: [{ id: acme, observability: { captureContent: yes please } }]', 'tenants[0].observability.captureContent: expected true or false, got a string'],
+    ['content capture on a key (it is the tenant\'s)', withKey('observability: { captureContent: true }'), 'tenants[0].keys[0].observability: unknown key'],
     ['a tenant model pattern with a space', 'tenants: [{ id: acme, models: ["gpt 4o"] }]', 'tenants[0].models[0]: expected a model name or pattern (`*` matches any characters) without spaces'],
     ['a negative key budget', withKey('budget: { dailyUsd: -1 }'), 'tenants[0].keys[0].budget.dailyUsd: expected at least 0, got -1'],
     ['a misspelt key budget', withKey('budget: { weeklyUsd: 5 }'), 'tenants[0].keys[0].budget.weeklyUsd: unknown key'],

@@ -168,6 +168,7 @@ const tenantSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
   ...accessLimits,
+  observability: z.strictObject({ captureContent: z.boolean().default(false) }).optional(),
   keys: z.array(keySchema).default([]),
 });
 

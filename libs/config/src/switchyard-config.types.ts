@@ -196,10 +196,22 @@ export interface KeyConfig extends AccessLimitsConfig {
   expiresAt?: string;
 }
 
+/** What the tenant's requests show in traces (docs/architecture.md §9, Traces). */
+export interface TenantObservabilityConfig {
+  /**
+   * Put the prompt and completion of this tenant's chat requests on their traces, as the
+   * OpenTelemetry GenAI conventions' `gen_ai.client.inference.operation.details` event (only
+   * when tracing is on; bounded in size). Default false: no content in any trace.
+   */
+  captureContent: boolean;
+}
+
 /** The tenant's limits count all its keys together, on top of each key's own. */
 export interface TenantConfig extends AccessLimitsConfig {
   id: string;
   name?: string;
+  /** Absent: the defaults (no content capture). */
+  observability?: TenantObservabilityConfig;
   keys: KeyConfig[];
 }
 

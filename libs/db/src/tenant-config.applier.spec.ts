@@ -24,6 +24,7 @@ function acme(): TenantConfig {
     ips: ['10.0.0.0/8'],
     metadata: { team: 'platform', costCentre: 4711 },
     guardrails: { pii: { action: 'mask', restore: true, categories: ['email', 'card'], custom: [{ name: 'badge', pattern: 'EMP-\\d{6}' }] } },
+    observability: { captureContent: true },
     keys: [
       {
         key: 'env:CI_KEY',
@@ -73,6 +74,7 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
       allowedIps: ['10.0.0.0/8'],
       metadata: { team: 'platform', costCentre: 4711 },
       guardrails: { pii: { action: 'mask', restore: true, categories: ['email', 'card'], custom: [{ name: 'badge', pattern: 'EMP-\\d{6}' }] } },
+      captureContent: true,
     });
     const key = await ciKey();
     expect(key).toMatchObject({
@@ -112,6 +114,15 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
     });
     const audit = await t.db.prisma.auditLog.findMany({ where: { actor: 'cli' }, orderBy: { at: 'asc' } });
     expect(audit.map((a) => ({ before: a.before, after: a.after }))).toEqual(changes.map((c) => ({ before: c.before, after: c.after })));
+  });
+
+  it('turns content capture off when the file no longer asks for it, as an audited change', async () => {
+    await applyConfig(t.db.prisma, configWith(acme()), { resolveSecret });
+    const [change] = realChanges(await applyConfig(t.db.prisma, configWith({ ...acme(), observability: undefined }), { resolveSecret }));
+
+    expect(change).toMatchObject({ entity: 'tenant', before: expect.objectContaining({ captureContent: true }), after: expect.objectContaining({ captureContent: false }) });
+    expect((await t.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'acme' } })).captureContent).toBe(false);
+    await applyConfig(t.db.prisma, configWith(acme()), { resolveSecret });
   });
 
   it('leaves stored metadata alone when the file gives none, and replaces it when the file does', async () => {

@@ -36,8 +36,8 @@ export function resolveKeys(tenants: TenantConfig[], resolveSecret: (ref: string
 }
 
 /**
- * Upserts tenants by id. Names, limits, budgets and lists follow the file (absent means none or
- * any). Metadata follows the file when it is given; when absent, the stored metadata (say,
+ * Upserts tenants by id. Names, limits, budgets, lists and content capture follow the file
+ * (absent means none, any, or off). Metadata follows the file when it is given; when absent, the stored metadata (say,
  * labels set through the admin API) is left alone. Tenants absent from the file are left alone.
  */
 export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfig[]): Promise<void> {
@@ -45,7 +45,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const data = { name: t.name ?? null, ...limitColumns(t) };
+    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false };
     const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
@@ -137,7 +137,7 @@ function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>
   return `rotated to ${successor.prefix}…: the file holds the previous secret (${until}); put the new one in the file`;
 }
 
-type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps'> & {
+type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent'> & {
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
   metadata?: unknown;
@@ -156,6 +156,7 @@ function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
     allowedRegions: t.allowedRegions,
     allowedIps: t.allowedIps,
     guardrails: jsonState(t.guardrails),
+    captureContent: t.captureContent,
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }

@@ -27,6 +27,7 @@ const ADMITTED: AdmitResponse = {
     tenantModels: ['gpt-*'],
     region: 'eu-west',
     allowedRegions: ['eu-west'],
+    captureContent: false,
     pii: { action: 'mask', categories: ['email', 'card'], restore: true, custom: [{ name: 'badge', pattern: 'EMP-\\d{6}' }] },
   },
   maxOutputTokens: 0,

@@ -1,87 +1,58 @@
 import type { EventEmitter } from 'node:events';
-import { type handleServerStreamingCall, type handleUnaryCall, type Metadata, type ServerWritableStream, status as Status } from '@grpc/grpc-js';
-import { SEMCONV, type Span, SpanKind, TRACING, contextWith, extractContext, failSpan, runIn, startSpan } from '@switchyard/telemetry';
-import { GrpcCallTimer } from './grpc-call.timer';
+import { type handleServerStreamingCall, type handleUnaryCall, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, status as Status } from '@grpc/grpc-js';
 import { toStatus } from './grpc-error.mapper';
 import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
+import type { ServerCallObserver } from './server-call.observer';
 
 /**
  * Adapts `(request) => Promise<Res>` to grpc-js; a rejection becomes a status, never a crash.
- * `path`: `/package.Service/Method`, the span's name. With a `timer`, each call's duration and
- * status code are observed.
+ * With an `observer`, each call is timed and traced (`ServerCallObserver`).
  */
-export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>, path = '', timer?: GrpcCallTimer): handleUnaryCall<Req, Res> {
-  const serve: handleUnaryCall<Req, Res> = (call, callback) => {
-    const startedAt = GrpcCallTimer.now();
-    const controller = new AbortController();
-    const abort = (): void => controller.abort();
-    call.once('cancelled', abort);
-    // grpc-js reports the end of every call as 'cancelled' once the answer is out; listening
-    // past it aborted the signal of each finished call, a DOMException (with its stack) apiece.
-    const answer: typeof callback = (error, response) => {
-      call.off('cancelled', abort);
-      callback(error, response);
-      timer?.observe(error ? (error.code ?? Status.UNKNOWN) : Status.OK, startedAt);
-    };
-    let pending: Promise<Res>;
-    try {
-      pending = handler(call.request, controller.signal);
-    } catch (error) {
-      answer(toStatus(error));
-      return;
-    }
-    pending.then(
-      (response) => answer(null, response),
-      (error: unknown) => answer(toStatus(error)),
-    );
-  };
+export function unaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>, observer?: ServerCallObserver): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const span = TRACING.on ? serverSpan(path, call.metadata) : undefined;
-    if (!span) return serve(call, callback);
-    runIn(contextWith(span), () =>
-      serve(call, (error, response) => {
-        endServerSpan(span, error ? (error.code ?? Status.UNKNOWN) : Status.OK);
+    const observed = observer?.begin(call.metadata);
+    if (!observed) return serveUnary(handler, call, callback);
+    observed.run(() =>
+      serveUnary(handler, call, (error, response) => {
         callback(error, response);
+        observed.end(error ? (error.code ?? Status.UNKNOWN) : Status.OK);
       }),
     );
   };
 }
 
-/** Adapts `(request, signal) => AsyncIterable<Res>` to grpc-js (see `pump`); `path` and `timer` as `unaryCallHandler`. */
-export function serverStreamCallHandler<Req, Res>(handler: ServerStreamHandler<Req, Res>, path = '', timer?: GrpcCallTimer): handleServerStreamingCall<Req, Res> {
-  return (call) => {
-    const startedAt = timer ? GrpcCallTimer.now() : 0;
-    const span = TRACING.on ? serverSpan(path, call.metadata) : undefined;
-    // With a span, the whole pump runs in its context: the handler's generator body runs in the
-    // context of each next(), which pump calls.
-    const pumped = span ? runIn(contextWith(span), () => pump(handler, call)) : pump(handler, call);
-    if (!span && !timer) return void pumped;
-    void pumped.then((code) => {
-      timer?.observe(code, startedAt);
-      if (span) endServerSpan(span, code);
-    });
+function serveUnary<Req, Res>(handler: UnaryHandler<Req, Res>, call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  call.once('cancelled', abort);
+  // grpc-js reports the end of every call as 'cancelled' once the answer is out; listening
+  // past it aborted the signal of each finished call, a DOMException (with its stack) apiece.
+  const answer: sendUnaryData<Res> = (error, response) => {
+    call.off('cancelled', abort);
+    callback(error, response);
   };
+  let pending: Promise<Res>;
+  try {
+    pending = handler(call.request, controller.signal);
+  } catch (error) {
+    answer(toStatus(error));
+    return;
+  }
+  pending.then(
+    (response) => answer(null, response),
+    (error: unknown) => answer(toStatus(error)),
+  );
 }
 
-/**
- * A server span for a call that carries a caller's trace context (`traceparent` metadata), as
- * its child; none for a call without one (health probes, tools): this hop's spans belong to a
- * client request's trace and never start traces of their own.
- */
-function serverSpan(path: string, metadata: Metadata): Span | undefined {
-  const traceparent = metadata.get('traceparent')[0];
-  if (traceparent === undefined) return undefined;
-  const tracestate = metadata.get('tracestate')[0];
-  const parent = extractContext(tracestate === undefined ? { traceparent } : { traceparent, tracestate });
-  // The conventions' RPC span name is the method's full name without the leading slash.
-  const name = path.startsWith('/') ? path.slice(1) : path;
-  return startSpan(name, SpanKind.SERVER, { [SEMCONV.rpcSystem]: 'grpc', [SEMCONV.rpcMethod]: name }, parent);
-}
-
-/** Ends a server span; a call that failed (not one the caller cancelled) marks it with its status code. */
-function endServerSpan(span: Span, code: number): void {
-  if (code !== Status.OK && code !== Status.CANCELLED) failSpan(span, String(code));
-  span.end();
+/** Adapts `(request, signal) => AsyncIterable<Res>` to grpc-js (see `pump`); `observer` as `unaryCallHandler`. */
+export function serverStreamCallHandler<Req, Res>(handler: ServerStreamHandler<Req, Res>, observer?: ServerCallObserver): handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const observed = observer?.begin(call.metadata);
+    if (!observed) return void pump(handler, call);
+    // The whole pump runs in the observation's context: the handler's generator body runs in the
+    // context of each next(), which pump calls.
+    void observed.run(() => pump(handler, call)).then((code) => observed.end(code));
+  };
 }
 
 // Writes each message as the implementation yields it, pausing on backpressure so a slow

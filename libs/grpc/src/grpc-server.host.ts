@@ -4,6 +4,7 @@ import { GRPC_SERVER_OPTIONS } from './grpc-channel.options';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { serverStreamCallHandler, unaryCallHandler } from './grpc-server.handlers';
 import type { ProtoServiceDefinition, ServerStreamHandler, ServiceImplementation, UnaryHandler } from './proto-service.types';
+import { ServerCallObserver } from './server-call.observer';
 
 /** Long enough for a unary call to finish, short enough for a pod's termination grace period. */
 const DEFAULT_STOP_GRACE_MS = 5_000;
@@ -31,10 +32,10 @@ export class GrpcServerHost {
       if (method.requestStream) throw new Error(`${definition.fullName}/${method.name}: client streaming is not supported`);
       // Bound once here, so class instances can be passed as implementations.
       const bound = handler.bind(implementation);
-      const timer = serverCallTimer(definition.fullName, method.name);
+      const observer = new ServerCallObserver(`/${definition.fullName}/${method.name}`, serverCallTimer(definition.fullName, method.name));
       calls[key] = method.responseStream
-        ? serverStreamCallHandler(bound as ServerStreamHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`, timer)
-        : unaryCallHandler(bound as UnaryHandler<unknown, unknown>, `/${definition.fullName}/${method.name}`, timer);
+        ? serverStreamCallHandler(bound as ServerStreamHandler<unknown, unknown>, observer)
+        : unaryCallHandler(bound as UnaryHandler<unknown, unknown>, observer);
     }
     this.server.addService(grpcDefinition, calls);
     return this;

@@ -2,12 +2,13 @@ import { Dialect, type Principal, type UsageEvent } from '@switchyard/ir';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { IncomingCall } from './incoming-call';
+import type { RequestOperation } from './request-metrics';
 
 /** What the request asked for: a data-path operation (as the request metrics name it), a URL refused as asked, or a model list. */
-export type AccessOperation = 'chat' | 'count_tokens' | 'embeddings' | 'reject' | 'models';
+export type AccessOperation = RequestOperation | 'models';
 
-/** A data route's operation as the access line names it. */
-export const ROUTE_OPERATION: Readonly<Record<'chat' | 'count' | 'embed' | 'reject', AccessOperation>> = { chat: 'chat', count: 'count_tokens', embed: 'embeddings', reject: 'reject' };
+/** A data route's operation as the access line and the request metrics name it. */
+export const ROUTE_OPERATION: Readonly<Record<'chat' | 'count' | 'embed' | 'reject', RequestOperation>> = { chat: 'chat', count: 'count_tokens', embed: 'embeddings', reject: 'reject' };
 
 /** Where access lines go: the process's pino logger (a child of it), or a test's. */
 export interface AccessSink {

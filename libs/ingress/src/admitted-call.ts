@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { IncomingCall } from './incoming-call';
 import type { PiiOutcome } from './pii-guard';
 import type { QuotaHold } from './quota-hold';
+import type { ServedFacts } from './request-metrics';
 import type { UsageTracker } from './usage-tracker';
 
 /** An admitted request: who it is for, and its hold on the quota store when anything was counted. */
@@ -25,6 +26,8 @@ export class AdmittedCall<D, P> {
   pii: PiiOutcome | undefined;
   /** Answered by a peer region (spill-over): the peer records its usage, this region none. */
   spilled = false;
+  /** How an unmetered operation (a token count) was served, for the request metrics; a metered one's tracker says it. */
+  served: ServedFacts | undefined;
 
   constructor(
     readonly dialect: D,

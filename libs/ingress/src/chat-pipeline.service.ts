@@ -4,6 +4,7 @@ import type { AuthPort, ErrorEvent, Principal, RequestMeta, RequestSize, RouterP
 import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { type AccessLog, ROUTE_OPERATION } from './access-log';
 import { AdmittedCall, type Admission } from './admitted-call';
 import { CACHE_HEADER } from './answer-headers';
@@ -12,7 +13,7 @@ import type { ClientAddressResolver } from './client-address';
 import { CountTokensOperation } from './count-tokens.operation';
 import { credentialOf } from './credentials';
 import type { DataOperation } from './data-operation';
-import type { DataRoute } from './dialect-registry';
+import { type DataRoute, dialectOfPath } from './dialect-registry';
 import { EmbedOperation } from './embed.operation';
 import { type ErrorDialect, answerFailure } from './failure-answer';
 import type { IncomingCall } from './incoming-call';
@@ -98,9 +99,21 @@ export class ChatPipeline {
     return undefined;
   }
 
-  /** The access line of a request answered before the pipeline served it (a refusal, a 413). */
+  /** The access line and request metrics of a request answered before the pipeline served it (a refusal, a 413). */
   answeredEarly(route: DataRoute, call: IncomingCall, res: ServerResponse): void {
     this.options.accessLog?.write(call, res, ROUTE_OPERATION[route.op], route.dialect.id);
+    this.metrics.refused(route.dialect.id, ROUTE_OPERATION[route.op], call.arrivedAt, res.statusCode);
+  }
+
+  /**
+   * A POST to an API URL that is no data route, left to Nest (which answers 404 in the URL's
+   * dialect): counted in the request metrics as `reject` when its answer is done, so a client
+   * aiming at a wrong URL shows on the dashboards.
+   */
+  countUnserved(pathname: string, res: ServerResponse): void {
+    const arrivedAt = performance.now();
+    const dialect = dialectOfPath(pathname).id;
+    res.once('close', () => this.metrics.refused(dialect, 'reject', arrivedAt, res.statusCode));
   }
 
   /** The key's hash once the key gate passed it; throws the refusal. */
@@ -167,7 +180,7 @@ export class ChatPipeline {
     } finally {
       const event = admitted ? this.settle(admitted) : undefined;
       this.options.accessLog?.write(call, res, op.operation, dialect.id, admitted, event);
-      this.metrics.record(dialect.id, op.operation, call, res, admitted?.tracker, admitted?.signal.aborted ?? false);
+      this.metrics.record(dialect.id, op.operation, call, res, admitted?.tracker ?? admitted?.served, admitted?.signal.aborted ?? false);
     }
   }
 

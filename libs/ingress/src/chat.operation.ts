@@ -2,7 +2,9 @@ import type { ChatDialect, PathParams, RenderContext } from '@switchyard/dialect
 import { type PiiRedaction, redactChatRequest, restoreResponse } from '@switchyard/guardrails';
 import { IrError, ResponseFolder } from '@switchyard/ir';
 import type { ChatRequest, ErrorEvent, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
+import { type Span, TRACING, activeSpan } from '@switchyard/telemetry';
 import type { AdmittedCall } from './admitted-call';
+import { recordContent } from './content-capture';
 import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from './answer-headers';
 import type { DataOperation } from './data-operation';
 import type { PeerSpill } from './region/peer-spill';
@@ -52,19 +54,40 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       admitted.res.setHeader(IMPOSED_MAX_TOKENS_HEADER, String(imposed));
     }
     const ctx: RenderContext = { requestId: admitted.call.requestId, model: chat.model, created: Math.floor(Date.now() / 1000), includeUsage: chat.includeUsage };
-    return chat.stream ? this.stream(admitted, ctx) : this.json(admitted, ctx);
+    // Content capture: only for a tenant that opted in, and only when the request is traced.
+    const span = TRACING.on && admitted.admission.principal.captureContent ? activeSpan() : undefined;
+    if (span) return this.captured(admitted, ctx, span);
+    const events = this.answer(admitted);
+    return chat.stream ? this.stream(admitted, ctx, events) : this.json(admitted, ctx, events);
   }
 
-  /** The router's answer, with the request's PII placeholders put back when the key restores them. */
-  private answer({ parsed: chat, signal, pii }: Chat): AsyncIterable<ResponseEvent> {
-    const events = this.router.route(chat, signal);
+  /**
+   * The router's answer, with the request's PII placeholders put back when the key restores them.
+   * A capturing request folds the answer before the restore: its span holds what the upstream
+   * saw and said (placeholders), like the captured input, which is the masked request.
+   */
+  private answer({ parsed: chat, signal, pii }: Chat, capture?: ResponseFolder): AsyncIterable<ResponseEvent> {
+    const routed = this.router.route(chat, signal);
+    const events = capture ? foldedInto(routed, capture) : routed;
     return pii?.restore ? restoreResponse(events, pii.restore) : events;
   }
 
-  private async json(admitted: Chat, ctx: RenderContext): Promise<void> {
+  /** Serves the request while folding what it answers (a stream assembled), then puts its content on `span`, however it ended. */
+  private async captured(admitted: Chat, ctx: RenderContext, span: Span): Promise<void> {
+    const chat = admitted.parsed;
+    const folder = new ResponseFolder();
+    const events = this.answer(admitted, folder);
+    try {
+      await (chat.stream ? this.stream(admitted, ctx, events) : this.json(admitted, ctx, events));
+    } finally {
+      recordContent(span, chat, folder.value);
+    }
+  }
+
+  private async json(admitted: Chat, ctx: RenderContext, events: AsyncIterable<ResponseEvent>): Promise<void> {
     const { dialect, parsed: chat, res, signal, tracker } = admitted;
     const folder = new ResponseFolder();
-    for await (const ev of this.answer(admitted)) {
+    for await (const ev of events) {
       tracker?.observe(ev);
       folder.add(ev);
     }
@@ -74,11 +97,11 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
   }
 
-  private async stream(admitted: Chat, ctx: RenderContext): Promise<void> {
+  private async stream(admitted: Chat, ctx: RenderContext, events: AsyncIterable<ResponseEvent>): Promise<void> {
     const { dialect, parsed: chat, res, signal, tracker } = admitted;
     const renderer = dialect.createStreamRenderer(ctx);
     let open = false;
-    for await (const ev of this.answer(admitted)) {
+    for await (const ev of events) {
       tracker?.observe(ev);
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
@@ -127,5 +150,12 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       return;
     }
     throw IrError.fromEvent(error);
+  }
+}
+
+async function* foldedInto(events: AsyncIterable<ResponseEvent>, folder: ResponseFolder): AsyncGenerator<ResponseEvent> {
+  for await (const ev of events) {
+    folder.add(ev);
+    yield ev;
   }
 }

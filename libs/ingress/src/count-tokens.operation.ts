@@ -1,10 +1,11 @@
 import type { CountTokensDialect, PathParams } from '@switchyard/dialects';
 import { type PiiRedaction, redactChatRequest } from '@switchyard/guardrails';
 import { IrError } from '@switchyard/ir';
-import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
+import type { ChatRequest, CountTokensResponse, RequestSize, RouterPort } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
 import { ESTIMATED_HEADER } from './answer-headers';
 import type { DataOperation } from './data-operation';
+import type { ServedFacts } from './request-metrics';
 import { sendBody } from './response-writer';
 
 // Counts as a request (per minute, concurrency) that consumes no tokens.
@@ -38,9 +39,18 @@ export class CountTokensOperation implements DataOperation<CountTokensDialect, C
     return undefined;
   }
 
-  async run({ dialect, parsed, res, signal }: AdmittedCall<CountTokensDialect, ChatRequest>): Promise<void> {
+  async run(admitted: AdmittedCall<CountTokensDialect, ChatRequest>): Promise<void> {
+    const { dialect, parsed, res, signal } = admitted;
     const counted = await this.router.countTokens(parsed, signal);
+    admitted.served = servedFacts(parsed.model, counted);
     if (counted.error) throw IrError.fromEvent(counted.error);
     sendBody(res, 200, dialect.renderCountTokens(counted), counted.estimated ? ESTIMATED : undefined);
   }
+}
+
+/** How a count was served, for the request metrics: the deployment that answered (or tried last) and the upstream time. */
+function servedFacts(model: string, counted: CountTokensResponse): ServedFacts {
+  const tried = counted.start?.providerId ?? counted.error?.attemptLog.findLast((a) => a.deploymentId)?.providerId ?? '';
+  const upstreamSeconds = counted.error ? counted.error.upstreamSeconds : counted.upstreamSeconds;
+  return { routed: tried !== '', model, provider: tried, cacheHit: false, upstreamSeconds, stream: false, firstTokenClock: 0 };
 }

@@ -26,6 +26,11 @@ const EMBED_OPENAI: DataRoute = { op: 'embed', dialect: OPENAI_EMBEDDINGS, path:
 // Gemini: /{v1beta|v1}/models/{model}:{method}; the model may be URL-encoded.
 const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
 
+/** A data API URL (`/v1/…`, `/v1beta/…`): a POST there that is no data route is a client aiming at one. */
+export function isApiPath(pathname: string): boolean {
+  return pathname.startsWith('/v1/') || pathname.startsWith('/v1beta/');
+}
+
 /** The route of a POST to `pathname` (`search`: the query string without `?`), or undefined when it is not a data-path URL. */
 export function dataRoute(pathname: string, search: string): DataRoute | undefined {
   const route = routeOf(pathname, search);
@@ -85,7 +90,8 @@ export function renderErrorForPath(url: string, error: ErrorEvent): RenderedBody
   return dialectOfPath(url).renderError(error);
 }
 
-function dialectOfPath(url: string): ChatDialect {
+/** The dialect a URL belongs to (OpenAI's when none says otherwise). */
+export function dialectOfPath(url: string): ChatDialect {
   if (url.startsWith('/v1/messages')) return ANTHROPIC;
   if (url.startsWith('/v1beta/') || /^\/v1\/models\/[^/?]+:/.test(url)) return GEMINI;
   return OPENAI_DIALECT;

@@ -58,6 +58,7 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
     const answer = await this.router.embed(request, signal);
     if (answer.start) tracker?.observe({ event: { $case: 'start', value: answer.start } });
     if (answer.usage) tracker?.observe({ event: { $case: 'usage', value: answer.usage } });
+    if (tracker && answer.upstreamSeconds !== undefined) tracker.upstreamSeconds = answer.upstreamSeconds;
     if (answer.error) {
       tracker?.observe({ event: { $case: 'error', value: answer.error } });
       throw IrError.fromEvent(answer.error);

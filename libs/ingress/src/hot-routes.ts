@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatPipeline } from './chat-pipeline.service';
-import { dataRoute, renderErrorForPath } from './dialect-registry';
+import { dataRoute, isApiPath, renderErrorForPath } from './dialect-registry';
 import { TRACING, activeContext, runIn } from '@switchyard/telemetry';
 import { incomingCall } from './incoming-call';
 import { payloadTooLarge } from './ingress-errors';
@@ -41,10 +41,14 @@ export class HotRoutes {
     if (!pipeline || req.method !== 'POST') return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    const route = dataRoute(q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1));
-    if (!route) return false;
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const route = dataRoute(pathname, q < 0 ? '' : url.slice(q + 1));
+    if (!route) {
+      if (isApiPath(pathname)) pipeline.countUnserved(pathname, res);
+      return false;
+    }
     const call = incomingCall(req, res);
-    inRequestSpan(req, res, call, q < 0 ? url : url.slice(0, q), () => {
+    inRequestSpan(req, res, call, pathname, () => {
       // The body's 'end' callback does not run in the request span's context: it is carried over.
       const trace = TRACING.on ? activeContext() : undefined;
       const read = (keyHash: string | undefined) => {

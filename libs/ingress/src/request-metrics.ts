@@ -3,10 +3,27 @@ import { metricSeries } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { IncomingCall } from './incoming-call';
-import type { UsageTracker } from './usage-tracker';
 
-/** The operation label: what a data-path request asked for. */
-export type RequestOperation = 'chat' | 'embeddings' | 'count_tokens';
+/**
+ * The operation label: what a data-path request asked for, or `reject` for a POST to an API URL
+ * we do not serve as asked (an unknown route, a Gemini stream without alt=sse), answered before
+ * any operation ran.
+ */
+export type RequestOperation = 'chat' | 'embeddings' | 'count_tokens' | 'reject';
+
+/** What the request metrics need of how a request was served: its UsageTracker, or a token count's own (`servedFacts`). */
+export interface ServedFacts {
+  /** The router took the model (an answer began, or tries were made): the model is a configured one. */
+  readonly routed: boolean;
+  readonly model: string;
+  readonly provider: string;
+  readonly cacheHit: boolean;
+  /** Upstream seconds the answer carried; undefined when not measured. */
+  readonly upstreamSeconds: number | undefined;
+  readonly stream: boolean;
+  /** performance.now() at the first content event; 0 before or never. */
+  readonly firstTokenClock: number;
+}
 
 /** Model and provider of a request that never reached a configured model (refused, unknown model): free text stays out of labels. */
 export const UNROUTED = 'none';
@@ -31,7 +48,16 @@ const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export class RequestMetrics {
   private readonly series = metricSeries();
 
-  record(dialect: Dialect, operation: RequestOperation, call: IncomingCall, res: ServerResponse, tracker: UsageTracker | undefined, aborted: boolean): void {
+  /** A request refused before any operation ran (401, 413, an unknown or unservable URL): no model, no upstream. */
+  refused(dialect: Dialect, operation: RequestOperation, arrivedAt: number, status: number): void {
+    const seconds = (performance.now() - arrivedAt) / 1000;
+    const labels = { dialect: DIALECT_LABELS[dialect] ?? 'unspecified', operation, model: UNROUTED, provider: UNROUTED, status_class: STATUS_CLASSES[Math.trunc(status / 100)] ?? '5xx' };
+    this.series.requestDuration.observe(labels, seconds);
+    // All of it was the gateway's own time.
+    this.series.gatewayOverhead.observe(labels, seconds);
+  }
+
+  record(dialect: Dialect, operation: RequestOperation, call: IncomingCall, res: ServerResponse, tracker: ServedFacts | undefined, aborted: boolean): void {
     const seconds = (performance.now() - call.arrivedAt) / 1000;
     const routed = tracker?.routed === true;
     const model = routed ? tracker.model : UNROUTED;

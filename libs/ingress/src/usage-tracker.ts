@@ -92,6 +92,8 @@ export class UsageTracker {
         }
         return;
       case 'stop':
+        // Only the last stop of an answer whose upstream reported no usage carries it.
+        if (e.value.upstreamSeconds !== undefined) this.upstreamSeconds = e.value.upstreamSeconds;
         return;
     }
   }

@@ -57,6 +57,9 @@ export function strip(events: ResponseEvent[]): ResponseEvent[] {
 }
 
 /** Answers each generate() with the next scripted turn and records what it was asked. */
+/** The upstream time a scripted unary call that succeeds reports. */
+export const UNARY_UPSTREAM_SECONDS = 0.5;
+
 export class ScriptedAdapter implements AdapterPort {
   readonly calls: GenerateRequest[] = [];
   readonly aborted: string[] = [];
@@ -86,12 +89,12 @@ export class ScriptedAdapter implements AdapterPort {
   /** Unary calls answer with the scripted turn's error, or succeed when it has none. */
   async embed(request: EmbedGenerateRequest): Promise<EmbedResponse> {
     const error = this.unaryError({ target: request.target });
-    return error ? { error, embeddings: [], usageEstimated: false } : { embeddings: [{ index: 0, values: [0.25] }], usageEstimated: false };
+    return error ? { error, embeddings: [], usageEstimated: false } : { embeddings: [{ index: 0, values: [0.25] }], usageEstimated: false, upstreamSeconds: UNARY_UPSTREAM_SECONDS };
   }
 
   async countTokens(request: GenerateRequest): Promise<CountTokensResponse> {
     const error = this.unaryError(request);
-    return error ? { error, inputTokens: 0, estimated: false } : { inputTokens: 7, estimated: false };
+    return error ? { error, inputTokens: 0, estimated: false } : { inputTokens: 7, estimated: false, upstreamSeconds: UNARY_UPSTREAM_SECONDS };
   }
 
   private unaryError(request: GenerateRequest): ErrorEvent | undefined {

@@ -2,7 +2,7 @@ import { MemoryResponseCache } from '@switchyard/cache';
 import { Dialect, type ErrorEvent, type ResponseEvent } from '@switchyard/ir';
 import { metricSeries } from '@switchyard/telemetry';
 import type { DeploymentEntry, ModelEntry } from './catalogue.types';
-import { OPENAI_EU, VLLM, collect, deployment, hello, overloaded, pinRandomEachTest, request, scriptedRouter, started, stopped } from './router.harness';
+import { OPENAI_EU, UNARY_UPSTREAM_SECONDS, VLLM, collect, deployment, hello, overloaded, pinRandomEachTest, request, scriptedRouter, started, stopped } from './router.harness';
 import { RouterService } from './router.service';
 
 function model(name: string, deployments: DeploymentEntry[], extra: Partial<ModelEntry> = {}): ModelEntry {
@@ -53,6 +53,18 @@ describe(`${RouterService.name}: metrics (issue 13)`, () => {
     expect(attempts('m-d', 'fallback', 'overloaded')).toBe(1);
     const last = events[events.length - 1]?.event;
     expect(last?.$case === 'error' && last.value.upstreamSeconds).toBeCloseTo(1.25, 9);
+  });
+
+  it('adds a failed try\'s upstream time to the embeddings or token count that answered after it, and to the final error', async () => {
+    const signal = new AbortController().signal;
+    const embed = (model: string) => ({ model, inputs: [{ text: 'hi', tokens: [] }], taskType: '', title: '', droppedParams: [] });
+    const { sut } = await scriptedRouter([[failedAfter(0.25)], [], [failedAfter(0.25)], []], [model('unary', [deployment('m-u1', VLLM, 1), deployment('m-u2', VLLM, 1)])]);
+
+    expect((await sut.embed(embed('unary'), signal)).upstreamSeconds).toBeCloseTo(0.25 + UNARY_UPSTREAM_SECONDS, 9);
+    expect((await sut.countTokens(request('unary'), signal)).upstreamSeconds).toBeCloseTo(0.25 + UNARY_UPSTREAM_SECONDS, 9);
+
+    const { sut: failing } = await scriptedRouter([[failedAfter(0.25)], [failedAfter(1)]], [model('down', [deployment('m-u3', VLLM, 1), deployment('m-u4', VLLM, 1)])], { retries: 1 });
+    expect((await failing.embed(embed('down'), signal)).error?.upstreamSeconds).toBeCloseTo(1.25, 9);
   });
 
   it('counts cache look-ups by model and result, and a replayed answer carries no upstream time', async () => {

@@ -132,6 +132,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     );
     if ('error' in answer) return { error: answer.error, embeddings: [], usageEstimated: false };
     const res = answer.value;
+    res.upstreamSeconds = answer.seconds;
     if (answer.dropped?.length) res.start = { id: '', model: '', providerId: '', deploymentId: '', upstreamModel: '', attempts: 0, cacheHit: false, attemptLog: [], ...res.start, droppedParams: answer.dropped };
     // Gemini reports no usage for embeddings; the client and billing still get a count.
     if (!res.usage?.inputTokens) {
@@ -145,7 +146,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     const request = req.request ?? { model: '', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] };
     const adapter = providerAdapter(req.target?.providerType ?? '');
     // Providers without a counting endpoint are counted here, without a round trip.
-    if (adapter && !adapter.buildCountTokensRequest) return { inputTokens: countPromptTokens(request), estimated: true };
+    if (adapter && !adapter.buildCountTokensRequest) return { inputTokens: countPromptTokens(request), estimated: true, upstreamSeconds: 0 };
     const answer = await this.callJson(
       req.target,
       req.timeouts,
@@ -159,7 +160,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         return a.parseCountTokensResponse(body);
       },
     );
-    return 'error' in answer ? { error: answer.error, inputTokens: 0, estimated: false } : { inputTokens: answer.value, estimated: false };
+    return 'error' in answer ? { error: answer.error, inputTokens: 0, estimated: false } : { inputTokens: answer.value, estimated: false, upstreamSeconds: answer.seconds };
   }
 
   /**
@@ -172,9 +173,11 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     signal: AbortSignal,
     translate: (adapter: ProviderAdapter, target: UpstreamTarget) => UpstreamHttpRequest,
     parse: (adapter: ProviderAdapter, body: unknown) => T,
-  ): Promise<{ value: T; dropped: string[] | undefined } | { error: ErrorEvent }> {
+  ): Promise<{ value: T; dropped: string[] | undefined; seconds: number } | { error: ErrorEvent }> {
     const call = this.build(target, translate);
     if ('error' in call) return { error: call.error };
+    // The call's upstream time, for the gateway-overhead series (a failure's is on its error).
+    const clock = new UpstreamClock();
     let value: T | undefined;
     let error: ErrorEvent | undefined;
     const read = async (res: Dispatcher.ResponseData) => {
@@ -186,7 +189,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     }
     if (error) return { error };
     if (signal.aborted) return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] } };
-    return { value: value as T, dropped: call.http.dropped };
+    return { value: value as T, dropped: call.http.dropped, seconds: clock.seconds() };
   }
 
   /** The provider's translation of one call; a request it cannot express becomes an error. */
@@ -279,8 +282,10 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
       // this answer reached anyone yet.
       let relayed = false;
       // The usage event waits for the answer's last byte, to carry the call's whole time; it
-      // only ever moves past stop events, the order OpenAI streams have anyway.
+      // only ever moves past stop events, the order OpenAI streams have anyway. The last stop
+      // event waits too: when no usage came (an upstream that reports none), it carries the time.
       let usage: ResponseEvent | undefined;
+      let stop: ResponseEvent | undefined;
       try {
         const out = read(res);
         if (out instanceof Promise) await out;
@@ -292,6 +297,12 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
               usage = ev;
               continue;
             }
+            if (stop) yield stop;
+            stop = undefined;
+            if (e?.$case === 'stop') {
+              stop = ev;
+              continue;
+            }
             if (e?.$case === 'error') {
               if (usage) yield clock.stampUsage(usage);
               usage = undefined;
@@ -299,10 +310,13 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
             }
             yield ev;
           }
+        if (stop) yield usage ? stop : clock.stampStop(stop);
+        stop = undefined;
         if (usage) yield clock.stampUsage(usage);
       } catch (err) {
         res.body.destroy();
         if (signal.aborted) return;
+        if (stop) yield stop;
         if (usage) yield clock.stampUsage(usage);
         yield errorEvent(clock.stamp(this.seal(call, timedOut ? totalTimeout() : this.bodyError(call, err, relayed), requestIdOf(call, res))));
       }
@@ -404,6 +418,11 @@ class UpstreamClock {
 
   stampUsage(ev: ResponseEvent): ResponseEvent {
     if (ev.event?.$case === 'usage') ev.event.value.upstreamSeconds = this.seconds();
+    return ev;
+  }
+
+  stampStop(ev: ResponseEvent): ResponseEvent {
+    if (ev.event?.$case === 'stop') ev.event.value.upstreamSeconds = this.seconds();
     return ev;
   }
 }

@@ -10,8 +10,8 @@ export const OFFICE_ONLY_KEY = 'sk-test-office-0123456789abcdef0123456789';
 export const PUBLIC_MODEL = 'gpt-test';
 export const UPSTREAM_MODEL = 'sim-upstream-model';
 
-/** A switchyard.yaml pointing one model at the provider simulator; returns its path. */
-export function writeGatewayConfig(simulatorUrl: string, port = 8080): string {
+/** A switchyard.yaml pointing one model at the provider simulator; returns its path. `extraTenants`: more `tenants` list items, as YAML. */
+export function writeGatewayConfig(simulatorUrl: string, port = 8080, extraTenants = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'sy-e2e-'));
   const path = join(dir, 'switchyard.yaml');
   writeFileSync(
@@ -37,7 +37,7 @@ tenants:
       - { key: env:ACME_KEY, models: ['gpt-*'] }
       - { key: ${OTHER_MODEL_KEY}, models: [other-model] }
       - { key: ${OFFICE_ONLY_KEY}, ips: [10.0.0.0/8] }
-`,
+${extraTenants}`,
   );
   return path;
 }

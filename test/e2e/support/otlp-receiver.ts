@@ -11,6 +11,13 @@ export interface ReceivedSpan {
   kind: number;
   attributes: Record<string, string | number | boolean | string[]>;
   status: number;
+  events: ReceivedEvent[];
+}
+
+/** A span event (the GenAI conventions' content event, for one). */
+export interface ReceivedEvent {
+  name: string;
+  attributes: Record<string, string | number | boolean | string[]>;
 }
 
 interface OtlpValue {
@@ -32,6 +39,7 @@ interface OtlpSpan {
   kind?: number;
   attributes?: OtlpKeyValue[];
   status?: { code?: number };
+  events?: { name: string; attributes?: OtlpKeyValue[] }[];
 }
 interface OtlpExport {
   resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
@@ -95,13 +103,18 @@ function spansOf(body: OtlpExport): ReceivedSpan[] {
           parentSpanId: s.parentSpanId ?? '',
           name: s.name,
           kind: s.kind ?? 0,
-          attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
+          attributes: attributesOf(s.attributes),
           status: s.status?.code ?? 0,
+          events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributesOf(e.attributes) })),
         });
       }
     }
   }
   return out;
+}
+
+function attributesOf(attributes: OtlpKeyValue[] | undefined): ReceivedSpan['attributes'] {
+  return Object.fromEntries((attributes ?? []).map((a) => [a.key, valueOf(a.value)]));
 }
 
 function valueOf(v: OtlpValue | undefined): string | number | boolean | string[] {

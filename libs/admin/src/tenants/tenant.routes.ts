@@ -3,13 +3,25 @@ import { adminRoute } from '../http/admin-route';
 import { accessLimitFields, accessLimitsView, slugId, timestampView } from '../schemas/common.schemas';
 
 const tenantName = z.string().min(1).max(200).nullable().optional();
+// As `tenants[].observability` in switchyard.yaml (docs/architecture.md §4, §9 Traces).
+const observability = z
+  .strictObject({ captureContent: z.boolean().describe('Prompts and completions on this tenant\'s traces (only when tracing is on); default false.') })
+  .optional()
+  .describe('What this tenant\'s requests show in traces.');
 
-export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields });
+export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, observability });
 export type CreateTenantBody = z.output<typeof createTenantBody>;
-export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields });
+export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, observability });
 export type UpdateTenantBody = z.output<typeof updateTenantBody>;
 
-export const tenantView = z.object({ id: z.string(), name: z.string().nullable(), ...accessLimitsView, createdAt: timestampView, updatedAt: timestampView });
+export const tenantView = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  ...accessLimitsView,
+  observability: z.object({ captureContent: z.boolean() }),
+  createdAt: timestampView,
+  updatedAt: timestampView,
+});
 export type TenantView = z.output<typeof tenantView>;
 
 const tenantParams = z.strictObject({ tenantId: slugId });

@@ -24,7 +24,7 @@ export class TenantsAdminService {
   create(ctx: AuditContext, body: CreateTenantBody): Promise<TenantView> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       if (await tx.tenant.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`tenant "${body.id}" already exists`);
-      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body) } });
+      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body) } });
       const view = tenantViewOf(row);
       await audit({ action: 'create', entity: 'tenant', entityId: row.id, after: auditState(view) });
       return view;
@@ -34,7 +34,7 @@ export class TenantsAdminService {
   update(ctx: AuditContext, id: string, body: UpdateTenantBody): Promise<TenantView> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const before = tenantViewOf(await findTenant(tx, id));
-      const data = { ...accessLimitData(body), ...(body.name !== undefined && { name: body.name }) };
+      const data = { ...accessLimitData(body), ...observabilityData(body), ...(body.name !== undefined && { name: body.name }) };
       const after = tenantViewOf(await tx.tenant.update({ where: { id }, data }));
       if (!sameJson(auditState(before), auditState(after))) {
         await audit({ action: 'update', entity: 'tenant', entityId: id, before: auditState(before), after: auditState(after) });
@@ -65,7 +65,19 @@ export async function findTenant(prisma: Prisma.TransactionClient, id: string): 
 }
 
 export function tenantViewOf(row: Tenant): TenantView {
-  return { id: row.id, name: row.name, ...accessLimitsOf(row), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    ...accessLimitsOf(row),
+    observability: { captureContent: row.captureContent },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The tenant-only columns of a body's `observability` (absent: left as stored). */
+function observabilityData(body: Pick<UpdateTenantBody, 'observability'>): { captureContent?: boolean } {
+  return body.observability ? { captureContent: body.observability.captureContent } : {};
 }
 
 function auditState(view: TenantView): Prisma.InputJsonObject {

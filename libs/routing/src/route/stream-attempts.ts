@@ -76,6 +76,8 @@ export class StreamAttempts {
         else if (e?.$case === 'usage') {
           usageTokens = e.value.inputTokens + e.value.outputTokens;
           if (e.value.upstreamSeconds !== undefined) e.value.upstreamSeconds += a.route.upstreamSeconds;
+        } else if (e?.$case === 'stop') {
+          if (e.value.upstreamSeconds !== undefined) e.value.upstreamSeconds += a.route.upstreamSeconds;
         } else if (e?.$case === 'error') {
           if (e.value.upstreamSeconds !== undefined) e.value.upstreamSeconds += a.route.upstreamSeconds;
           // After the first byte nothing is retried; the failure still counts against the deployment.

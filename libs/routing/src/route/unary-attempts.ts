@@ -11,6 +11,8 @@ import { closeEntry, outcomeOf, startOf } from './route-events';
 export interface UnaryAnswer {
   error?: ErrorEvent | undefined;
   start?: StartEvent | undefined;
+  /** The upstream time of the answer (the gateway-overhead series); the failed tries' before it are added here. */
+  upstreamSeconds?: number | undefined;
 }
 
 /** What one unary call to a deployment is sent with, besides the request the caller holds. */
@@ -57,7 +59,12 @@ export class UnaryAttempts {
     closeEntry(entry, started, answer.error);
     if (traced) endAttemptSpan(traced, entry);
     health.record(d.id, outcomeOf(answer.error));
-    if (answer.error) return { served: false, error: answer.error };
+    if (answer.error) {
+      // The route loop sets the sum on the final error when every try failed.
+      a.route.upstreamSeconds += answer.error.upstreamSeconds ?? 0;
+      return { served: false, error: answer.error };
+    }
+    if (answer.upstreamSeconds !== undefined) answer.upstreamSeconds += a.route.upstreamSeconds;
     stats.observe(d.id, { totalMs: entry.durationMs });
     answer.start = { id: '', droppedParams: [], cacheHit: false, ...answer.start, ...startOf(a.route, d) };
     return { served: true, value: answer };

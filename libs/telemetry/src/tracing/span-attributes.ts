@@ -18,7 +18,20 @@ export const GEN_AI = {
   responseFinishReasons: 'gen_ai.response.finish_reasons',
   usageInputTokens: 'gen_ai.usage.input_tokens',
   usageOutputTokens: 'gen_ai.usage.output_tokens',
+  // Content, opt-in only (a tenant's `observability.captureContent`): JSON text, never on a span
+  // of a tenant that did not opt in.
+  inputMessages: 'gen_ai.input.messages',
+  outputMessages: 'gen_ai.output.messages',
+  systemInstructions: 'gen_ai.system_instructions',
 } as const;
+
+/**
+ * The conventions' event that carries a request's content (opt-in). Semantic conventions for
+ * Generative AI events, "Event: gen_ai.client.inference.operation.details" (opentelemetry.io
+ * docs/specs/semconv/gen-ai/gen-ai-events); it replaced the per-message `gen_ai.user.message` /
+ * `gen_ai.choice` events of 1.36 and earlier.
+ */
+export const GEN_AI_EVENT = { inferenceDetails: 'gen_ai.client.inference.operation.details' } as const;
 
 /** `gen_ai.operation.name` values we emit (the conventions' well-known values). */
 export const GEN_AI_OPERATION = { chat: 'chat', embeddings: 'embeddings' } as const;
@@ -52,6 +65,8 @@ export const SWITCHYARD = {
   cacheHit: 'switchyard.cache.hit',
   costUsd: 'switchyard.cost.usd',
   usageStatus: 'switchyard.usage.status',
+  /** On the content event: some text was cut to the capture cap (docs/architecture.md §9). */
+  contentTruncated: 'switchyard.content.truncated',
 } as const;
 
 // Our provider types → the conventions' `gen_ai.provider.name` well-known values; a type

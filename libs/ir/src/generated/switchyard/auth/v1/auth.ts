@@ -45,7 +45,14 @@ export interface Principal {
    * The PII guardrails of the request (the key's fields over its tenant's); absent when neither
    * sets any (docs/architecture.md, "PII guardrails").
    */
-  pii?: PiiPolicy | undefined;
+  pii?:
+    | PiiPolicy
+    | undefined;
+  /**
+   * The tenant opted in to content capture (docs/architecture.md §9, Traces): with tracing on,
+   * the ingress puts the prompt and completion on the request's span. Off by default.
+   */
+  captureContent: boolean;
 }
 
 /** guardrails.pii of switchyard.yaml and the admin API, as the ingress applies it. */
@@ -276,7 +283,16 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
 };
 
 function createBasePrincipal(): Principal {
-  return { tenantId: "", keyId: "", models: [], region: "", allowedRegions: [], tenantModels: [], pii: undefined };
+  return {
+    tenantId: "",
+    keyId: "",
+    models: [],
+    region: "",
+    allowedRegions: [],
+    tenantModels: [],
+    pii: undefined,
+    captureContent: false,
+  };
 }
 
 export const Principal: MessageFns<Principal> = {
@@ -301,6 +317,9 @@ export const Principal: MessageFns<Principal> = {
     }
     if (message.pii !== undefined) {
       PiiPolicy.encode(message.pii, writer.uint32(58).fork()).join();
+    }
+    if (message.captureContent !== false) {
+      writer.uint32(64).bool(message.captureContent);
     }
     return writer;
   },
@@ -372,6 +391,14 @@ export const Principal: MessageFns<Principal> = {
             }
 
             message.pii = PiiPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.captureContent = reader.bool();
             continue;
           }
         }

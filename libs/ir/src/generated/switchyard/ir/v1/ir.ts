@@ -302,6 +302,11 @@ export interface StopEvent {
   choice: number;
   /** The stop sequence that ended generation, when the provider says which. */
   stopSequence: string;
+  /**
+   * Set by the adapter on an answer's last stop event when the upstream sent no usage event to
+   * carry them: as Usage.upstream_seconds (the gateway-overhead series).
+   */
+  upstreamSeconds?: number | undefined;
 }
 
 export interface Usage {
@@ -411,6 +416,11 @@ export interface EmbedResponse {
     | undefined;
   /** True when the upstream reported no usage (Gemini) and input_tokens was counted locally. */
   usageEstimated: boolean;
+  /**
+   * Seconds spent in upstream calls for this answer (the served try's, plus the failed tries'
+   * before it), for the ingress's gateway-overhead series; a failure carries its own on the error.
+   */
+  upstreamSeconds?: number | undefined;
 }
 
 export interface CountTokensResponse {
@@ -418,7 +428,11 @@ export interface CountTokensResponse {
   /** True when counted locally with a tokenizer because the upstream has no counting endpoint. */
   estimated: boolean;
   start?: StartEvent | undefined;
-  error?: ErrorEvent | undefined;
+  error?:
+    | ErrorEvent
+    | undefined;
+  /** As EmbedResponse.upstream_seconds; 0 when counted locally (no upstream call). */
+  upstreamSeconds?: number | undefined;
 }
 
 function createBaseTextPart(): TextPart {
@@ -2494,7 +2508,7 @@ export const ReasoningDelta: MessageFns<ReasoningDelta> = {
 };
 
 function createBaseStopEvent(): StopEvent {
-  return { reason: 0, rawReason: "", choice: 0, stopSequence: "" };
+  return { reason: 0, rawReason: "", choice: 0, stopSequence: "", upstreamSeconds: undefined };
 }
 
 export const StopEvent: MessageFns<StopEvent> = {
@@ -2510,6 +2524,9 @@ export const StopEvent: MessageFns<StopEvent> = {
     }
     if (message.stopSequence !== "") {
       writer.uint32(34).string(message.stopSequence);
+    }
+    if (message.upstreamSeconds !== undefined) {
+      writer.uint32(41).double(message.upstreamSeconds);
     }
     return writer;
   },
@@ -2557,6 +2574,14 @@ export const StopEvent: MessageFns<StopEvent> = {
             }
 
             message.stopSequence = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.upstreamSeconds = reader.double();
             continue;
           }
         }
@@ -3250,7 +3275,14 @@ export const Embedding: MessageFns<Embedding> = {
 };
 
 function createBaseEmbedResponse(): EmbedResponse {
-  return { embeddings: [], usage: undefined, start: undefined, error: undefined, usageEstimated: false };
+  return {
+    embeddings: [],
+    usage: undefined,
+    start: undefined,
+    error: undefined,
+    usageEstimated: false,
+    upstreamSeconds: undefined,
+  };
 }
 
 export const EmbedResponse: MessageFns<EmbedResponse> = {
@@ -3269,6 +3301,9 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
     }
     if (message.usageEstimated !== false) {
       writer.uint32(40).bool(message.usageEstimated);
+    }
+    if (message.upstreamSeconds !== undefined) {
+      writer.uint32(49).double(message.upstreamSeconds);
     }
     return writer;
   },
@@ -3326,6 +3361,14 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
             message.usageEstimated = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.upstreamSeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3340,7 +3383,7 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
 };
 
 function createBaseCountTokensResponse(): CountTokensResponse {
-  return { inputTokens: 0, estimated: false, start: undefined, error: undefined };
+  return { inputTokens: 0, estimated: false, start: undefined, error: undefined, upstreamSeconds: undefined };
 }
 
 export const CountTokensResponse: MessageFns<CountTokensResponse> = {
@@ -3356,6 +3399,9 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
     }
     if (message.error !== undefined) {
       ErrorEvent.encode(message.error, writer.uint32(34).fork()).join();
+    }
+    if (message.upstreamSeconds !== undefined) {
+      writer.uint32(41).double(message.upstreamSeconds);
     }
     return writer;
   },
@@ -3403,6 +3449,14 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
             }
 
             message.error = ErrorEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.upstreamSeconds = reader.double();
             continue;
           }
         }
