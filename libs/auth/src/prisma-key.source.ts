@@ -14,6 +14,8 @@ export class PrismaKeySource implements KeySource {
       select: {
         id: true,
         tenantId: true,
+        name: true,
+        prefix: true,
         hash: true,
         models: true,
         expiresAt: true,
@@ -28,7 +30,7 @@ export class PrismaKeySource implements KeySource {
         previousHash: true,
         previousExpiresAt: true,
         tenant: {
-          select: { allowedRegions: true, allowedIps: true, models: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true },
+          select: { name: true, corsOrigins: true, allowedRegions: true, allowedIps: true, models: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true },
         },
       },
     });
@@ -40,6 +42,10 @@ export class PrismaKeySource implements KeySource {
       const record: KeyRecord = {
         id: r.id,
         tenantId: r.tenantId,
+        tenantName: r.tenant.name ?? undefined,
+        prefix: r.prefix,
+        name: r.name ?? undefined,
+        corsOrigins: r.tenant.corsOrigins,
         models: r.models,
         expiresAt: r.expiresAt?.getTime(),
         revoked: r.revokedAt !== null,

@@ -45,7 +45,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const data = { name: t.name ?? null, ...limitColumns(t) };
+    const data = { name: t.name ?? null, ...limitColumns(t), corsOrigins: t.cors?.origins ?? [] };
     const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
@@ -131,7 +131,7 @@ function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>
   return `rotated to ${successor.prefix}…: the file holds the previous secret (${until}); put the new one in the file`;
 }
 
-type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps'> & {
+type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'corsOrigins'> & {
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
   metadata?: unknown;
@@ -148,6 +148,7 @@ function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
     dailyBudgetUsd: usdOrNull(t.dailyBudgetUsd),
     allowedRegions: t.allowedRegions,
     allowedIps: t.allowedIps,
+    corsOrigins: t.corsOrigins,
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }

@@ -17,7 +17,7 @@ const REQUEST: AdmitRequest = {
   maxOutputTokens: 256,
   counted: true,
 };
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: ['gpt-4o-*'], tenantModels: ['gpt-*'], region: 'eu-west', allowedRegions: ['eu-west'] }, maxOutputTokens: 0 };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: ['gpt-4o-*'], tenantModels: ['gpt-*'], region: 'eu-west', allowedRegions: ['eu-west'], corsOrigins: [] }, maxOutputTokens: 0 };
 
 class FakeAuth implements AuthPort {
   admitImpl: (request: AdmitRequest) => Promise<AdmitResponse> = async () => ADMITTED;
