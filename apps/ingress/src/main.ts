@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { DEFAULT_CORS_MAX_AGE_SECONDS, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
     imports: admin ? [admin.module] : [],
+    // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
+    cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? [], maxAgeSeconds: DEFAULT_CORS_MAX_AGE_SECONDS },
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
@@ -44,6 +44,8 @@ async function bootstrap(): Promise<void> {
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
     imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound })],
+    // The environment's list replaces the file's, as for every other setting.
+    cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? config.server.cors?.origins ?? [], maxAgeSeconds: config.server.cors?.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

@@ -12,6 +12,18 @@ export interface ServerConfig {
   /** Reference to the admin bearer token; admin API disabled when absent. */
   adminToken?: SecretRef;
   region?: string;
+  /** Browser origins allowed on the client API (CORS); absent = none. */
+  cors?: CorsConfig;
+}
+
+/** How long browsers keep a preflight's answer by default (10 minutes, within every browser's cap). */
+export const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
+
+export interface CorsConfig {
+  /** Normalised origins (`https://app.example.com`) or `*`. */
+  origins: string[];
+  /** How long a browser may keep a preflight's answer (Access-Control-Max-Age). */
+  maxAgeSeconds: number;
 }
 
 export interface RoutingTimeouts {
@@ -194,6 +206,8 @@ export interface KeyConfig extends AccessLimitsConfig {
 export interface TenantConfig extends AccessLimitsConfig {
   id: string;
   name?: string;
+  /** Browser origins this tenant's keys may be used from, on top of `server.cors.origins`. */
+  cors?: { origins: string[] };
   keys: KeyConfig[];
 }
 

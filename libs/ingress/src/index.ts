@@ -8,3 +8,4 @@ export * from './usage-tracker';
 export * from './admin-routing.controller';
 export * from './request-limits';
 export * from './access-log';
+export * from './cors/cors-policy';
