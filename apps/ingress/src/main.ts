@@ -20,11 +20,14 @@ async function main(): Promise<void> {
   const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
   const usage = new BullUsageSink(requireEnv('REDIS_URL', env.REDIS_URL));
   const admin = await adminApi(env);
+  // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
+  const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
     ports: {
       auth,
       router,
       usage,
+      billing,
       // Ready means connected, not merely "not failed yet": a channel still connecting to a
       // service that is starting would otherwise let traffic in too early.
       readiness: [
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
       await admin?.close();
       auth.close();
       router.close();
+      billing?.close();
       await tracing.shutdown();
     },
   });

@@ -36,6 +36,7 @@ async function bootstrap(): Promise<void> {
       auth: services.auth,
       router: services.router,
       usage: services.usage,
+      billing: services.billing,
       readiness: [],
       region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,

@@ -66,6 +66,7 @@ describe('AuthService.describeKey and corsOrigins', () => {
       tenantLimits: { monthlyBudgetUsd: 50 },
       keyUsage: expect.objectContaining({ requests: 1, tokens: 1_000_000, inFlight: 0 }),
       tenantUsage: expect.objectContaining({ monthSpentUsd: 2, monthReservedUsd: 0 }),
+      corsOrigins: ['https://acme.example'],
     });
   });
 

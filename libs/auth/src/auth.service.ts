@@ -227,7 +227,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 }
 
-const EMPTY_DESCRIPTION: DescribeKeyResponse = { tenantId: '', tenantName: '', keyId: '', keyPrefix: '', keyName: '', expiresAtMs: 0, models: [], tenantModels: [] };
+const EMPTY_DESCRIPTION: DescribeKeyResponse = { tenantId: '', tenantName: '', keyId: '', keyPrefix: '', keyName: '', expiresAtMs: 0, models: [], tenantModels: [], corsOrigins: [] };
 
 /** What refuses a known key before its model and limits are looked at: revocation, expiry, client IP. */
 function keyRefusal(plan: KeyPlan, clientIp: string): AdmitResponse | undefined {

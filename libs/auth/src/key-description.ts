@@ -25,6 +25,7 @@ export async function describeKeyRecord(k: KeyRecord, quota: QuotaStore, now: nu
     tenantLimits: limitsMessage(k.tenantLimits),
     keyUsage: keyUsage && usageMessage(keyUsage),
     tenantUsage: tenantUsage && usageMessage(tenantUsage),
+    corsOrigins: k.corsOrigins ?? [],
   };
 }
 

@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AUTH_PORT, AuthPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
+import { AUTH_PORT, AuthPort, BILLING_PORT, BillingPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
 import { AccessLog, type AccessSink } from './access-log';
 import { ADMIN_TOKEN, AdminRoutingController } from './admin-routing.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
 import { clientAddressResolver } from './client-address';
 import { HealthController, READINESS_CHECKS, ReadinessCheck } from './health.controller';
+import { MeController } from './me/me.controller';
 import { ModelsController } from './models.controller';
 import { RequestLimits, type RequestLimitSettings } from './request-limits';
 
@@ -13,6 +14,8 @@ export interface IngressPorts {
   auth: AuthPort;
   router: RouterPort;
   usage: UsageSink;
+  /** The ledger, for GET /v1/me's spend; without it the spend is null. */
+  billing?: BillingPort;
   readiness: ReadinessCheck[];
   region: string;
   /** Proxies (CIDR) whose X-Forwarded-For is believed for IP allow-lists; none by default. */
@@ -33,7 +36,7 @@ export class IngressModule {
       module: IngressModule,
       imports,
       // POST /v1/chat/completions is served by HotRoutes, ahead of Nest (see hot-routes.ts).
-      controllers: [ModelsController, HealthController, AdminRoutingController],
+      controllers: [ModelsController, MeController, HealthController, AdminRoutingController],
       providers: [
         ChatPipeline,
         {
@@ -48,6 +51,7 @@ export class IngressModule {
         { provide: AUTH_PORT, useValue: ports.auth },
         { provide: ROUTER_PORT, useValue: ports.router },
         { provide: USAGE_SINK, useValue: ports.usage },
+        ...(ports.billing ? [{ provide: BILLING_PORT, useValue: ports.billing }] : []),
         { provide: READINESS_CHECKS, useValue: ports.readiness },
         { provide: ADMIN_TOKEN, useValue: ports.adminToken },
       ],

@@ -151,7 +151,11 @@ export interface DescribeKeyResponse {
   keyLimits?: ScopeLimits | undefined;
   tenantLimits?: ScopeLimits | undefined;
   keyUsage?: ScopeUsage | undefined;
-  tenantUsage?: ScopeUsage | undefined;
+  tenantUsage?:
+    | ScopeUsage
+    | undefined;
+  /** The tenant's browser origins (CORS), as the principal carries them. */
+  corsOrigins: string[];
 }
 
 export interface ListCorsOriginsRequest {
@@ -1228,6 +1232,7 @@ function createBaseDescribeKeyResponse(): DescribeKeyResponse {
     tenantLimits: undefined,
     keyUsage: undefined,
     tenantUsage: undefined,
+    corsOrigins: [],
   };
 }
 
@@ -1271,6 +1276,9 @@ export const DescribeKeyResponse: MessageFns<DescribeKeyResponse> = {
     }
     if (message.tenantUsage !== undefined) {
       ScopeUsage.encode(message.tenantUsage, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.corsOrigins) {
+      writer.uint32(114).string(v!);
     }
     return writer;
   },
@@ -1390,6 +1398,14 @@ export const DescribeKeyResponse: MessageFns<DescribeKeyResponse> = {
             }
 
             message.tenantUsage = ScopeUsage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.corsOrigins.push(reader.string());
             continue;
           }
         }
