@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     },
     imports: admin ? [admin.module] : [],
     // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
-    cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? [], maxAgeSeconds: DEFAULT_CORS_MAX_AGE_SECONDS },
+    cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,

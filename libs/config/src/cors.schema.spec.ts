@@ -30,8 +30,10 @@ describe('CORS origins in switchyard.yaml and the environment', () => {
     ]);
   });
 
-  it('reads SWITCHYARD_CORS_ORIGINS as a list and names a bad entry', () => {
+  it('reads SWITCHYARD_CORS_ORIGINS as a list and SWITCHYARD_CORS_MAX_AGE_SECONDS within what browsers keep, naming a bad entry', () => {
     expect(loadSwitchyardEnv({ SWITCHYARD_CORS_ORIGINS: 'https://a.example, http://localhost:3000/' }).SWITCHYARD_CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:3000']);
+    expect(loadSwitchyardEnv({ SWITCHYARD_CORS_MAX_AGE_SECONDS: '300' }).SWITCHYARD_CORS_MAX_AGE_SECONDS).toBe(300);
+    expect(() => loadSwitchyardEnv({ SWITCHYARD_CORS_MAX_AGE_SECONDS: '86400' })).toThrow(/SWITCHYARD_CORS_MAX_AGE_SECONDS/);
     expect(() => loadSwitchyardEnv({ SWITCHYARD_CORS_ORIGINS: 'a.example' })).toThrow(/SWITCHYARD_CORS_ORIGINS: expected origins such as https:\/\/app.example.com .*got "a.example"/);
   });
 });

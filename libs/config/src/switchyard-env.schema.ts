@@ -61,6 +61,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_TRUSTED_PROXIES?: string[];
   /** Browser origins allowed on the client API (CORS); replaces `server.cors.origins` of the file. */
   SWITCHYARD_CORS_ORIGINS?: string[];
+  /** Access-Control-Max-Age of preflight answers; replaces `server.cors.maxAgeSeconds`. */
+  SWITCHYARD_CORS_MAX_AGE_SECONDS?: number;
   /** Largest upstream JSON answer (chat, embeddings, token counts) the adapter reads. */
   SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: number;
   /** Largest total of one upstream stream the adapter reads. */
@@ -125,6 +127,8 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_QUOTA_ON_ERROR: envEnum(['closed', 'open']).default('closed'),
   SWITCHYARD_TRUSTED_PROXIES: envIpRanges().optional(),
   SWITCHYARD_CORS_ORIGINS: envOrigins().optional(),
+  // Browsers cap a preflight's life (Chromium: 2 hours): more would only mislead.
+  SWITCHYARD_CORS_MAX_AGE_SECONDS: envInteger(0, 7200).optional(),
   SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.jsonBytes),
   SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.streamBytes),
   SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.eventBytes),
