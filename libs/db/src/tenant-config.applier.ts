@@ -137,18 +137,22 @@ type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'm
   metadata?: unknown;
 };
 
+/**
+ * States are named as switchyard.yaml names the fields (`budget: { monthlyUsd }`, `ips`), not as the
+ * columns do (`monthly_budget_usd`, `allowed_ips`): the apply diff and the audit rows are read by
+ * whoever edits the file (issue 19).
+ */
 function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
   return {
     name: t.name,
     rpm: t.rpm,
     tpm: t.tpm,
-    maxConcurrency: t.maxConcurrency,
+    concurrency: t.maxConcurrency,
     models: t.models,
-    monthlyBudgetUsd: usdOrNull(t.monthlyBudgetUsd),
-    dailyBudgetUsd: usdOrNull(t.dailyBudgetUsd),
-    allowedRegions: t.allowedRegions,
-    allowedIps: t.allowedIps,
-    corsOrigins: t.corsOrigins,
+    budget: { monthlyUsd: usdOrNull(t.monthlyBudgetUsd), dailyUsd: usdOrNull(t.dailyBudgetUsd) },
+    regions: t.allowedRegions,
+    ips: t.allowedIps,
+    cors: { origins: t.corsOrigins },
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }
@@ -159,20 +163,19 @@ type KeyColumns = Pick<VirtualKey, 'tenantId' | 'name' | 'prefix' | 'models' | '
   metadata?: unknown;
 };
 
-/** Never the hash: the audit log shows which key by its prefix. */
+/** Never the hash: the audit log shows which key by its prefix. File names, as tenantState. */
 function keyState(k: KeyColumns, withMetadata: boolean): EntityState {
   return {
-    tenantId: k.tenantId,
+    tenant: k.tenantId,
     name: k.name,
     prefix: k.prefix,
     models: k.models,
     rpm: k.rpm,
     tpm: k.tpm,
-    maxConcurrency: k.maxConcurrency,
-    dailyBudgetUsd: usdOrNull(k.dailyBudgetUsd),
-    monthlyBudgetUsd: usdOrNull(k.monthlyBudgetUsd),
-    allowedRegions: k.allowedRegions,
-    allowedIps: k.allowedIps,
+    concurrency: k.maxConcurrency,
+    budget: { dailyUsd: usdOrNull(k.dailyBudgetUsd), monthlyUsd: usdOrNull(k.monthlyBudgetUsd) },
+    regions: k.allowedRegions,
+    ips: k.allowedIps,
     expiresAt: k.expiresAt?.toISOString() ?? null,
     ...(withMetadata && { metadata: (k.metadata ?? {}) as ConfigState }),
   };
