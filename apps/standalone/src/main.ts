@@ -5,7 +5,9 @@ import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, MIN_ADMIN_TOKEN_LENGTH, admi
 import { applyConfig, applyMigrations, createDatabase } from '@switchyard/db';
 import { startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
+import { basename } from 'node:path';
 import { runStandaloneCli } from './cli/standalone.cli';
+import { formatConfigChanges } from './config-diff.format';
 import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
 import { withBaselineWasmTier } from './startup-wasm.tier';
@@ -28,8 +30,11 @@ async function bootstrap(): Promise<void> {
   // Validated with the rest of the environment: a malformed SWITCHYARD_SECRET_KEYS stopped the process, naming the entry.
   const secretBox = env.SWITCHYARD_SECRET_KEYS;
   for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) new Logger('config').warn(warning);
-  const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
+  const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox, source: basename(source) });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
+  // What the start changed, as `apply` prints it (issue 19): a tenant edited through the admin API
+  // and put back by the file is no longer a surprise found only in the audit log.
+  if (changed || changes.some((c) => c.note)) logs.root.info({ configChanges: changed }, `${source} applied (configOwnership: ${config.configOwnership ?? 'file'}):\n${formatConfigChanges(changes, { dryRun: false }).join('\n')}`);
   const services = await createStandaloneServices(db, config, env);
   await startIngressApp({
     ports: {

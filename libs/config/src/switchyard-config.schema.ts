@@ -5,7 +5,7 @@ import { isIpRange } from './ip-range';
 import { passthroughSchema } from './passthrough.schema';
 import { providerOptionsSchema } from './provider-options.schema';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
-import { DEFAULT_BUDGET_THRESHOLD, DEFAULT_CORS_MAX_AGE_SECONDS, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
+import { CONFIG_OWNERSHIPS, DEFAULT_BUDGET_THRESHOLD, DEFAULT_CORS_MAX_AGE_SECONDS, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
 import { isSealedRef } from './secrets/sealed-value.format';
 
 // The shape of switchyard.yaml (docs/architecture.md §4). Strict objects everywhere: a misspelt key
@@ -199,6 +199,7 @@ const notificationsSchema = z.strictObject({
 });
 
 export const switchyardConfigSchema = z.strictObject({
+  configOwnership: z.enum(CONFIG_OWNERSHIPS).default('file'),
   server: section(serverSchema.prefault({})),
   routing: section(routingSchema.prefault({})),
   providers: section(z.array(providerSchema).default([])),

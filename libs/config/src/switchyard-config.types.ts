@@ -211,7 +211,18 @@ export interface TenantConfig extends AccessLimitsConfig {
   keys: KeyConfig[];
 }
 
+/**
+ * Who owns what the file declares (issue 19). `file` (the default, closest to the behaviour
+ * before: every apply makes the database match the file): those objects are read-only in the
+ * admin API (409 naming the file). `seed`: the file creates what is missing and never overwrites
+ * or deletes; the admin API owns everything.
+ */
+export const CONFIG_OWNERSHIPS = ['file', 'seed'] as const;
+export type ConfigOwnership = (typeof CONFIG_OWNERSHIPS)[number];
+
 export interface SwitchyardConfig {
+  /** Absent in hand-built configs: `file`. */
+  configOwnership?: ConfigOwnership;
   server: ServerConfig;
   routing: RoutingConfig;
   providers: ProviderConfig[];
