@@ -1,5 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import OpenAI from 'openai';
 import { ProviderSimulator } from '@switchyard/testing';
-import { type RunningApp, freePort, startApp, waitForReady } from './support/process-harness';
+import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
 import { createTestDatabase } from './support/postgres-harness';
 import { OPERATOR_ENV, describeOperatorContract, writeOperatorConfig } from './support/operator-contract';
 
@@ -12,12 +14,13 @@ describe('CORS and GET /v1/me on standalone', () => {
   let app: RunningApp;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let baseUrl = '';
+  let configPath = '';
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
     db = await createTestDatabase('sy_operator');
     const port = await freePort();
-    app = startApp('standalone', { ...OPERATOR_ENV, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN, SWITCHYARD_CONFIG: writeOperatorConfig(sim.url), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' });
+    app = startApp('standalone', { ...OPERATOR_ENV, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN, SWITCHYARD_CONFIG: (configPath = writeOperatorConfig(sim.url)), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${port}`;
     await waitForReady(baseUrl, app);
   });
@@ -48,5 +51,28 @@ describe('CORS and GET /v1/me on standalone', () => {
     // What the file does not declare stays the admin API's.
     expect((await admin('POST', '/tenants', { id: 'initech' })).status).toBe(201);
     expect((await admin('PATCH', '/tenants/initech', { rpm: 5 })).status).toBe(200);
+  });
+
+  it('reloads the file on SIGHUP: applies it, logs the diff, and a new key works without a restart', async () => {
+    const newKey = 'sk-test-reloaded-0123456789abcdef01234567';
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: newKey, maxRetries: 0 });
+    await expect(client.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('      - { key: env:GLOBEX_KEY }', `      - { key: env:GLOBEX_KEY }\n      - { key: ${newKey}, name: reloaded }`));
+
+    app.proc.kill('SIGHUP');
+
+    await eventually(() => client.models.list(), 15_000, 'the reloaded key admitted');
+    expect(app.output()).toContain('reloaded (configOwnership: file)');
+    expect(app.output()).toMatch(/\+ key globex\/sk-test-relo/);
+  });
+
+  it('refuses a broken file on SIGHUP with its problems and keeps serving', async () => {
+    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}\nbogus: 1\n`);
+    app.proc.kill('SIGHUP');
+    await eventually(async () => {
+      if (!app.output().includes('reload refused, nothing changed')) throw new Error('not yet');
+    });
+    expect(app.output()).toContain('bogus');
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
   });
 });

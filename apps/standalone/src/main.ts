@@ -8,6 +8,7 @@ import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemet
 import { basename } from 'node:path';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { formatConfigChanges } from './config-diff.format';
+import { ConfigReloader } from './config-reload';
 import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
 import { withBaselineWasmTier } from './startup-wasm.tier';
@@ -36,6 +37,8 @@ async function bootstrap(): Promise<void> {
   // and put back by the file is no longer a surprise found only in the audit log.
   if (changed || changes.some((c) => c.note)) logs.root.info({ configChanges: changed }, `${source} applied (configOwnership: ${config.configOwnership ?? 'file'}):\n${formatConfigChanges(changes, { dryRun: false }).join('\n')}`);
   const services = await createStandaloneServices(db, config, env);
+  const reloader = new ConfigReloader({ env, db, bus: services.bus, secretBox, log: new Logger('config') }, { server: config.server, routing: config.routing });
+  process.on('SIGHUP', () => void reloader.reload());
   await startIngressApp({
     ports: {
       auth: services.auth,
