@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import OpenAI from 'openai';
 import { ProviderSimulator } from '@switchyard/testing';
-import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { type RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './support/process-harness';
 import { createTestDatabase } from './support/postgres-harness';
 import { OPERATOR_ENV, describeOperatorContract, writeOperatorConfig } from './support/operator-contract';
 
@@ -51,6 +52,26 @@ describe('CORS and GET /v1/me on standalone', () => {
     // What the file does not declare stays the admin API's.
     expect((await admin('POST', '/tenants', { id: 'initech' })).status).toBe(201);
     expect((await admin('PATCH', '/tenants/initech', { rpm: 5 })).status).toBe(200);
+  });
+
+  it('apply --server --dry-run previews the diff against the running standalone, and without --dry-run the server applies it', async () => {
+    const file = join(dirname(configPath), 'next.yaml');
+    writeFileSync(file, `${readFileSync(configPath, 'utf8')}  - { id: umbrella, name: Umbrella, rpm: 9 }\n`);
+    const env = { ...OPERATOR_ENV, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };
+    const tenant = () => fetch(`${baseUrl}/admin/v1/tenants/umbrella`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+
+    const preview = await runApp('standalone', env, ['apply', '-f', file, '--server', baseUrl, '--dry-run']);
+    expect(preview).toContain('+ tenant umbrella');
+    expect(preview).toContain('    rpm: 9');
+    expect(preview).toMatch(/1 change \(dry run\), \d+ unchanged/);
+    expect((await tenant()).status).toBe(404);
+
+    const applied = await runApp('standalone', env, ['apply', '-f', file, '--server', baseUrl]);
+    expect(applied).toMatch(/1 change, \d+ unchanged/);
+    expect((await tenant()).status).toBe(200);
+    // The file it came from owns it now, as for a local apply.
+    const patch = await fetch(`${baseUrl}/admin/v1/tenants/umbrella`, { method: 'PATCH', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: '{"rpm":1}' });
+    expect((await patch.json()) as unknown).toMatchObject({ error: { message: expect.stringContaining('declared in next.yaml') } });
   });
 
   it('reloads the file on SIGHUP: applies it, logs the diff, and a new key works without a restart', async () => {
