@@ -43,6 +43,13 @@ tenants:
 /** The environment the file needs. */
 export const OPERATOR_ENV = { ...SIMULATOR_OUTBOUND_ENV, SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream', ACME_KEY, GLOBEX_KEY };
 
+/** The parts of GET /v1/me's body the contract reads beyond toMatchObject. */
+interface MeBody {
+  remaining: { requests_per_minute: number | null };
+  budgets: { scope: string; period: string; limit_usd: number; used_usd: number }[];
+  spend: { key: { today_usd: number; month_usd: number }; tenant: { today_usd: number; month_usd: number } } | null;
+}
+
 export function describeOperatorContract(get: () => { baseUrl: string }): void {
   const preflight = (origin: string) =>
     fetch(`${get().baseUrl}/v1/chat/completions`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
@@ -84,9 +91,9 @@ export function describeOperatorContract(get: () => { baseUrl: string }): void {
     const client = new OpenAI({ baseURL: `${get().baseUrl}/v1`, apiKey: ACME_KEY, maxRetries: 0 });
     await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'spend something' }] });
     // Usage reaches the ledger through the queue, after the answer.
-    const me: Record<string, any> = await eventually(async () => {
-      const body: Record<string, any> = await client.get('/me');
-      if (!(body['spend']?.key?.month_usd > 0)) throw new Error(`no spend yet: ${JSON.stringify(body['spend'])}`);
+    const me = await eventually(async () => {
+      const body: MeBody = await client.get('/me');
+      if (!((body.spend?.key.month_usd ?? 0) > 0)) throw new Error(`no spend yet: ${JSON.stringify(body.spend)}`);
       return body;
     });
     expect(me).toMatchObject({
@@ -96,11 +103,11 @@ export function describeOperatorContract(get: () => { baseUrl: string }): void {
       limits: { key: { rpm: 50, tpm: 100000, max_concurrency: null }, tenant: { rpm: 100, tpm: null, max_concurrency: null } },
       balance: null,
     });
-    expect(me['remaining'].requests_per_minute).toBeLessThan(50);
-    expect(me['budgets']).toEqual([expect.objectContaining({ scope: 'tenant', period: 'monthly', limit_usd: 500 })]);
-    expect(me['budgets'][0].used_usd).toBeGreaterThan(0);
-    expect(me['spend'].tenant.month_usd).toBeGreaterThanOrEqual(me['spend'].key.month_usd);
-    expect(me['spend'].key.today_usd).toBe(me['spend'].key.month_usd);
+    expect(me.remaining.requests_per_minute).toBeLessThan(50);
+    expect(me.budgets).toEqual([expect.objectContaining({ scope: 'tenant', period: 'monthly', limit_usd: 500 })]);
+    expect(me.budgets[0]?.used_usd).toBeGreaterThan(0);
+    expect(me.spend?.tenant.month_usd).toBeGreaterThanOrEqual(me.spend?.key.month_usd ?? Infinity);
+    expect(me.spend?.key.today_usd).toBe(me.spend?.key.month_usd);
   });
 
   it('refuses an unknown key on /v1/me with OpenAI\'s 401 error', async () => {
