@@ -13,10 +13,10 @@ import { from, type Observable } from 'rxjs';
 export const STREAM_EVENTS = 20;
 export type ServerKind = 'plain' | 'custom' | 'builtin';
 
-const ADMIT: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false }, maxOutputTokens: 0 };
+const ADMIT: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
 const DELTA: ResponseEvent = { event: { $case: 'textDelta', value: { text: 'lorem ipsum ', choice: 0, logprobsJson: '', signature: '' } } };
 // The same messages in @grpc/proto-loader's shape (oneofs as a plain field plus its name).
-const ADMIT_LOADER = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1' } };
+const ADMIT_LOADER = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', corsOrigins: [] } };
 const DELTA_LOADER = { textDelta: { text: 'lorem ipsum ', choice: 0 } };
 
 async function* events(): AsyncGenerator<ResponseEvent> {

@@ -7,7 +7,10 @@ import {
   AUTH_PORT,
   type AuthPort,
   AuthServiceDefinition,
+  type DescribeKeyRequest,
+  type DescribeKeyResponse,
   type HeartbeatRequest,
+  type ListCorsOriginsResponse,
   type HeartbeatResponse,
   type SettleRequest,
   type SettleResponse,
@@ -35,5 +38,20 @@ export class AuthController implements ServiceImplementation<AuthServiceDefiniti
   async heartbeat(@Payload() request: HeartbeatRequest): Promise<HeartbeatResponse> {
     await this.auth.heartbeat(request);
     return {};
+  }
+
+  @GrpcMethod(SERVICE, 'DescribeKey')
+  describeKey(@Payload() request: DescribeKeyRequest): Promise<DescribeKeyResponse> {
+    return this.describe(request);
+  }
+
+  @GrpcMethod(SERVICE, 'ListCorsOrigins')
+  async listCorsOrigins(): Promise<ListCorsOriginsResponse> {
+    return { origins: (await this.auth.corsOrigins?.()) ?? [] };
+  }
+
+  private describe(request: DescribeKeyRequest): Promise<DescribeKeyResponse> {
+    if (!this.auth.describeKey) throw new Error('this auth service cannot describe keys');
+    return this.auth.describeKey(request);
   }
 }

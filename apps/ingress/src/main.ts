@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { DEFAULT_CORS_MAX_AGE_SECONDS, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
@@ -32,11 +32,14 @@ async function main(): Promise<void> {
   const peers = resolvePeers(regionConfig.region, env.SWITCHYARD_CONFIG);
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
   const admin = await adminApi(env, regionReadiness);
+  // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
+  const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
     ports: {
       auth,
       router,
       usage,
+      billing,
       readiness,
       regionReadiness,
       spill,
@@ -46,6 +49,8 @@ async function main(): Promise<void> {
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
     imports: admin ? [admin.module] : [],
+    // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
+    cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
       await admin?.close();
       auth.close();
       router.close();
+      billing?.close();
       await tracing.shutdown();
     },
   });

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { enforceEnvReferences, loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, withoutUnresolvedTenantKeys } from '@switchyard/config';
 import { applyConfig, applyMigrations, configTopicsOf, createDatabase, type ConfigChange } from '@switchyard/db';
 import { createConfigChangeBus, type ConfigChangeBus, type ConfigTopic } from '@switchyard/queue';
@@ -25,7 +26,7 @@ export async function runApplyCommand({ file, dryRun }: ApplyOptions): Promise<n
     await applyMigrations(db);
     const secretBox = env.SWITCHYARD_SECRET_KEYS;
     for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) console.warn(`warning: ${warning}`);
-    changes = await applyConfig(db.prisma, config, { dryRun, resolveSecret: (ref) => resolveSecret(ref), actor: 'cli', secretBox });
+    changes = await applyConfig(db.prisma, config, { dryRun, resolveSecret: (ref) => resolveSecret(ref), actor: 'cli', secretBox, source: basename(file) });
   } finally {
     await db.close();
   }

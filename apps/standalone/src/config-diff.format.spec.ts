@@ -7,15 +7,15 @@ describe(formatConfigChanges.name, () => {
       entity: 'tenant',
       id: 'acme',
       action: 'update',
-      before: { name: 'Acme', rpm: null, models: [], monthlyBudgetUsd: 500 },
-      after: { name: 'Acme', rpm: 600, models: ['gpt-4o-mini'], monthlyBudgetUsd: 750.5 },
+      before: { name: 'Acme', rpm: null, models: [], budget: { monthlyUsd: 500, dailyUsd: null } },
+      after: { name: 'Acme', rpm: 600, models: ['gpt-4o-mini'], budget: { monthlyUsd: 750.5, dailyUsd: null } },
     };
 
     expect(formatConfigChanges([change], { dryRun: true })).toEqual([
       '~ tenant acme',
       '    rpm: null → 600',
       '    models: [] → ["gpt-4o-mini"]',
-      '    monthlyBudgetUsd: 500 → 750.5',
+      '    budget.monthlyUsd: 500 → 750.5',
       '1 change (dry run), 0 unchanged',
     ]);
   });
@@ -47,16 +47,16 @@ describe(formatConfigChanges.name, () => {
 
   it('lists what a create sets, skipping empty fields, and only names what a delete removes', () => {
     const changes: ConfigChange[] = [
-      { entity: 'key', id: 'acme/sk-sy-abcd1234', action: 'create', after: { tenantId: 'acme', name: null, models: [], rpm: 600, allowedIps: ['10.0.0.0/8'], metadata: {} } },
+      { entity: 'key', id: 'acme/sk-sy-abcd1234', action: 'create', after: { tenant: 'acme', name: null, models: [], rpm: 600, ips: ['10.0.0.0/8'], metadata: {} } },
       { entity: 'provider', id: 'p', action: 'create', after: { apiKeys: ['env:OPENAI_KEY', 'enc:v1:k1 (sealed)'], options: { version: '1' } } },
       { entity: 'deployment', id: 'm/p/x', action: 'delete', before: { weight: 1 } },
     ];
 
     expect(formatConfigChanges(changes, { dryRun: true })).toEqual([
       '+ key acme/sk-sy-abcd1234',
-      '    tenantId: "acme"',
+      '    tenant: "acme"',
       '    rpm: 600',
-      '    allowedIps: ["10.0.0.0/8"]',
+      '    ips: ["10.0.0.0/8"]',
       '+ provider p',
       '    apiKeys: ["env:OPENAI_KEY", "enc:v1:k1 (sealed)"]',
       '    options.version: "1"',

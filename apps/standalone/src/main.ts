@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { ConfigError, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
 import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
+import { basename } from 'node:path';
 import { runStandaloneCli } from './cli/standalone.cli';
+import { formatConfigChanges } from './config-diff.format';
+import { ConfigReloader } from './config-reload';
 import { loadStartupConfig } from './startup-config';
 import { createStandaloneServices } from './standalone.services';
 import { withBaselineWasmTier } from './startup-wasm.tier';
@@ -28,8 +31,11 @@ async function bootstrap(): Promise<void> {
   // Validated with the rest of the environment: a malformed SWITCHYARD_SECRET_KEYS stopped the process, naming the entry.
   const secretBox = env.SWITCHYARD_SECRET_KEYS;
   for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) new Logger('config').warn(warning);
-  const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox });
+  const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox, source: basename(source) });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
+  // What the start changed, as `apply` prints it (issue 19): a tenant edited through the admin API
+  // and put back by the file is no longer a surprise found only in the audit log.
+  if (changed || changes.some((c) => c.note)) logs.root.info({ configChanges: changed }, `${source} applied (configOwnership: ${config.configOwnership ?? 'file'}):\n${formatConfigChanges(changes, { dryRun: false }).join('\n')}`);
   // A replica is only meaningful beside a Postgres primary (PGlite is this process's own).
   const read = await openReadDatabase(db, env.DATABASE_URL ? env.DATABASE_READ_URL : undefined);
   const services = await createStandaloneServices(db, config, env, read);
@@ -39,11 +45,14 @@ async function bootstrap(): Promise<void> {
   // Peers: where spilled requests go (when spill-over is on) and whose forwards this region believes.
   const peers = resolvePeers(regionConfig, source);
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
+  const reloader = new ConfigReloader({ env, db, bus: services.bus, secretBox, log: new Logger('config') }, { server: config.server, routing: config.routing });
+  process.on('SIGHUP', () => void reloader.reload());
   await startIngressApp({
     ports: {
       auth: services.auth,
       router: services.router,
       usage: services.usage,
+      billing: services.billing,
       readiness: [],
       regionReadiness,
       spill,
@@ -54,6 +63,8 @@ async function bootstrap(): Promise<void> {
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
     imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound, region: regionReadiness })],
+    // The environment's list replaces the file's, as for every other setting.
+    cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? config.server.cors?.origins ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? config.server.cors?.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

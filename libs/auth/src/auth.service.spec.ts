@@ -48,7 +48,7 @@ describe(AuthService.name, () => {
   it('admits a known key with its tenant, id and allowed models', async () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o-mini', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual({
       admitted: true,
-      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], tenantModels: [], allowedRegions: ['eu-west'], region: '', captureContent: false },
+      principal: { tenantId: 'acme', keyId: 'key_gpt', models: ['gpt-4o*', 'o4-mini'], tenantModels: [], allowedRegions: ['eu-west'], region: '', captureContent: false, corsOrigins: [] },
       maxOutputTokens: 0,
     });
   });
@@ -105,7 +105,7 @@ describe(AuthService.name, () => {
     source.keys.set(hashKey('sk-sy-alpha'), { id: 'key_alpha', tenantId: 'alpha', models: [], tenantModels: ['alpha-*'], expiresAt: undefined, revoked: false });
     await sut.reload();
 
-    expect((await sut.admit({ keyHash: hashKey('sk-sy-alpha'), model: '', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).principal).toStrictEqual({ tenantId: 'alpha', keyId: 'key_alpha', models: [], tenantModels: ['alpha-*'], allowedRegions: [], region: '', captureContent: false });
+    expect((await sut.admit({ keyHash: hashKey('sk-sy-alpha'), model: '', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).principal).toStrictEqual({ tenantId: 'alpha', keyId: 'key_alpha', models: [], tenantModels: ['alpha-*'], allowedRegions: [], region: '', captureContent: false, corsOrigins: [] });
   });
 
   it('admits a call that names no model (model listing) whatever the patterns', async () => {
@@ -121,7 +121,7 @@ describe(AuthService.name, () => {
     const later = await sut.admit({ keyHash: hashKey('sk-sy-new'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false });
 
     expect(tooSoon.admitted).toBe(false);
-    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [], tenantModels: [], allowedRegions: [], region: '', captureContent: false }, maxOutputTokens: 0 });
+    expect(later).toStrictEqual({ admitted: true, principal: { tenantId: 'globex', keyId: 'key_new', models: [], tenantModels: [], allowedRegions: [], region: '', captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 });
     expect(source.loads).toBe(2);
   });
 

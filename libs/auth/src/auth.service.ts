@@ -1,12 +1,13 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ErrorKind } from '@switchyard/ir';
 import type { PiiPolicyConfig } from '@switchyard/guardrails';
-import type { AdmitRequest, AdmitResponse, AuthPort, HeartbeatRequest, PiiPolicy, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
+import type { AdmitRequest, AdmitResponse, AuthPort, DescribeKeyRequest, DescribeKeyResponse, HeartbeatRequest, PiiPolicy, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
 import { ipAllowList } from '@switchyard/config';
 import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
 import { type BudgetAlertSink, type BudgetOwner, BudgetWatch } from './budget-watch';
 import { metricSeries } from '@switchyard/telemetry';
 import { BudgetGauges } from './budget.gauges';
+import { describeKeyRecord } from './key-description';
 import type { KeyRecord, KeySource } from './key-directory.types';
 import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
@@ -58,6 +59,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly log = new Logger(AuthService.name);
   private plans = new Map<string, KeyPlan>();
   private prices = new Map<string, ModelPrice[]>();
+  private tenantOrigins: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastLoad = 0;
   private loading: Promise<void> | undefined;
@@ -105,6 +107,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
         const plans = new Map<string, KeyPlan>();
         for (const [hash, k] of keys) plans.set(hash, planOf(k));
         this.plans = plans;
+        this.tenantOrigins = [...new Set([...keys.values()].flatMap((k) => k.corsOrigins ?? []))];
         this.budgets?.load(budgetOwners(plans.values()));
         this.budgetGauges.update(tenantBudgets(keys.values()));
         if (prices) this.prices = prices;
@@ -131,16 +134,11 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 
   async admit(req: AdmitRequest): Promise<AdmitResponse> {
-    let plan = this.plans.get(req.keyHash);
-    if (!plan && Date.now() - this.lastLoad > MISS_RELOAD_MS) {
-      await this.reload().catch((e: unknown) => this.log.warn(`key reload failed: ${String(e)}`));
-      plan = this.plans.get(req.keyHash);
-    }
+    const plan = this.plans.get(req.keyHash) ?? (await this.planAfterMiss(req.keyHash));
     if (!plan) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
     const key = plan.record;
-    if (key.revoked) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.');
-    if (key.expiresAt !== undefined && key.expiresAt <= Date.now()) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.');
-    if (plan.ipAllowed && !plan.ipAllowed(req.clientIp)) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
+    const refusal = keyRefusal(plan, req.clientIp);
+    if (refusal) return refusal;
     const model = req.model;
     if (model && !(modelAllowed(model, key.models) && modelAllowed(model, key.tenantModels ?? []))) {
       return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] }, maxOutputTokens: 0 };
@@ -148,6 +146,26 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
     if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
     return this.count(req, plan, model);
+  }
+
+  /** An unknown key may be one created a moment ago: one reload, rate-limited (MISS_RELOAD_MS). */
+  private async planAfterMiss(keyHash: string): Promise<KeyPlan | undefined> {
+    if (Date.now() - this.lastLoad <= MISS_RELOAD_MS) return undefined;
+    await this.reload().catch((e: unknown) => this.log.warn(`key reload failed: ${String(e)}`));
+    return this.plans.get(keyHash);
+  }
+
+  /** GET /v1/me: the key as admission sees it (refused for the same reasons), with what its scopes counted. */
+  async describeKey(req: DescribeKeyRequest): Promise<DescribeKeyResponse> {
+    const plan = this.plans.get(req.keyHash) ?? (await this.planAfterMiss(req.keyHash));
+    const refusal = plan ? keyRefusal(plan, req.clientIp) : refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
+    if (refusal || !plan) return { ...EMPTY_DESCRIPTION, error: refusal?.error };
+    return describeKeyRecord(plan.record, this.quota, Date.now());
+  }
+
+  /** The union of the tenants' browser origins, computed at each directory load. */
+  corsOrigins(): Promise<string[]> {
+    return Promise.resolve(this.tenantOrigins);
   }
 
   /** The quota round trip: reserve tokens, money and a concurrency slot in every scope, or nothing. */
@@ -210,6 +228,17 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 }
 
+const EMPTY_DESCRIPTION: DescribeKeyResponse = { tenantId: '', tenantName: '', keyId: '', keyPrefix: '', keyName: '', expiresAtMs: 0, models: [], tenantModels: [], corsOrigins: [] };
+
+/** What refuses a known key before its model and limits are looked at: revocation, expiry, client IP. */
+function keyRefusal(plan: KeyPlan, clientIp: string): AdmitResponse | undefined {
+  const key = plan.record;
+  if (key.revoked) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.');
+  if (key.expiresAt !== undefined && key.expiresAt <= Date.now()) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.');
+  if (plan.ipAllowed && !plan.ipAllowed(clientIp)) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
+  return undefined;
+}
+
 function planOf(k: KeyRecord): KeyPlan {
   let ipAllowed: KeyPlan['ipAllowed'];
   if (k.allowedIps?.length || k.tenantAllowedIps?.length) {
@@ -225,7 +254,7 @@ function planOf(k: KeyRecord): KeyPlan {
   if (limited(k.tenantLimits)) scopes.push({ id: `tenant:${k.tenantId}`, limits: k.tenantLimits });
   return {
     record: k,
-    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, ...(k.pii && { pii: piiMessage(k.pii) }) },
+    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, corsOrigins: k.corsOrigins ?? [], ...(k.pii && { pii: piiMessage(k.pii) }) },
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,

@@ -7,6 +7,12 @@ import type { QuotaLimits } from './quota';
 export interface KeyRecord {
   id: string;
   tenantId: string;
+  /** For GET /v1/me: the tenant's name, the key's visible prefix and name. */
+  tenantName?: string;
+  prefix?: string;
+  name?: string;
+  /** Browser origins the tenant allows on top of the server's (CORS). */
+  corsOrigins?: string[];
   /** Allowed public model patterns; empty means every model. */
   models: string[];
   expiresAt: number | undefined;

@@ -12,13 +12,14 @@ describe(PrismaKeySource.name, () => {
     await applyMigrations(t.db);
     const p = t.db.prisma;
     await p.tenant.create({
-      data: { id: 'acme', rpm: 100, dailyBudgetUsd: '5.5', models: ['gpt-*'], allowedRegions: ['eu-west'], guardrails: { pii: { action: 'mask', restore: true, categories: ['email'] } } },
+      data: { id: 'acme', name: 'Acme Corp', corsOrigins: ['https://acme.example'], rpm: 100, dailyBudgetUsd: '5.5', models: ['gpt-*'], allowedRegions: ['eu-west'], guardrails: { pii: { action: 'mask', restore: true, categories: ['email'] } } },
     });
     await p.tenant.create({ data: { id: 'free' } });
     await p.virtualKey.create({
       data: {
         id: '00000000-0000-4000-8000-000000000001',
         tenantId: 'acme',
+        name: 'ci',
         prefix: 'sk-sy-new',
         hash: 'hash-new',
         rpm: 10,
@@ -40,12 +41,16 @@ describe(PrismaKeySource.name, () => {
 
   afterAll(() => t.dispose());
 
-  it('maps a key with its own and its tenant\'s limits, models and regions', async () => {
+  it('maps a key with its own and its tenant\'s names, limits, models, regions and browser origins', async () => {
     const keys = await new PrismaKeySource(t.db).loadAll();
 
     expect(keys.get('hash-new')).toEqual({
       id: '00000000-0000-4000-8000-000000000001',
       tenantId: 'acme',
+      tenantName: 'Acme Corp',
+      prefix: 'sk-sy-new',
+      name: 'ci',
+      corsOrigins: ['https://acme.example'],
       models: [],
       expiresAt: Date.parse('2031-01-01T00:00:00Z'),
       revoked: false,

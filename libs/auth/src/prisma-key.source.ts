@@ -15,6 +15,8 @@ export class PrismaKeySource implements KeySource {
       select: {
         id: true,
         tenantId: true,
+        name: true,
+        prefix: true,
         hash: true,
         models: true,
         expiresAt: true,
@@ -30,7 +32,7 @@ export class PrismaKeySource implements KeySource {
         previousExpiresAt: true,
         guardrails: true,
         tenant: {
-          select: { allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
+          select: { name: true, corsOrigins: true, allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
         },
       },
     });
@@ -42,6 +44,10 @@ export class PrismaKeySource implements KeySource {
       const record: KeyRecord = {
         id: r.id,
         tenantId: r.tenantId,
+        tenantName: r.tenant.name ?? undefined,
+        prefix: r.prefix,
+        name: r.name ?? undefined,
+        corsOrigins: r.tenant.corsOrigins,
         models: r.models,
         expiresAt: r.expiresAt?.getTime(),
         revoked: r.revokedAt !== null,

@@ -1,4 +1,5 @@
 import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
+import { normalizeOrigin } from '@switchyard/shared';
 import { z } from 'zod';
 import { ConfigError } from './config.error';
 import { isIpRange } from './ip-range';
@@ -96,6 +97,19 @@ export function envIpRanges() {
     const ranges = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
     for (const r of ranges) if (!isIpRange(r)) ctx.issues.push({ code: 'custom', input: raw, message: `expected IP addresses or CIDR ranges, got ${JSON.stringify(r)}` });
     return ranges;
+  });
+}
+
+/** `https://app.example.com, http://localhost:5173` → the normalised origins (or `*`). */
+export function envOrigins() {
+  return z.string().transform((raw, ctx) => {
+    const origins: string[] = [];
+    for (const part of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+      const origin = normalizeOrigin(part);
+      if (origin === undefined) ctx.issues.push({ code: 'custom', input: raw, message: `expected origins such as https://app.example.com (scheme, host and port only) or *, got ${JSON.stringify(part)}` });
+      else origins.push(origin);
+    }
+    return origins;
   });
 }
 

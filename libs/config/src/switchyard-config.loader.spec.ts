@@ -21,6 +21,7 @@ const PROVIDERS = 'providers: [{ id: openai-main, type: openai, baseUrl: https:/
 describe(parseConfig.name, () => {
   it('reads the example of docs/architecture.md §4 and applies the defaults', async () => {
     const expected: SwitchyardConfig = {
+      configOwnership: 'file',
       server: { port: 8080, adminToken: 'env:SWITCHYARD_ADMIN_TOKEN', region: 'eu-west' },
       routing: DEFAULT_ROUTING,
       providers: [
@@ -66,6 +67,7 @@ describe(parseConfig.name, () => {
     ['empty sections', 'server:\nrouting:\nproviders:\nmodels:\ntenants:\n'],
   ])('gives every default for %s', (_, text) => {
     expect(parseConfig(text, 'switchyard.yaml')).toEqual({
+      configOwnership: 'file',
       server: { port: 8080 },
       routing: DEFAULT_ROUTING,
       providers: [],

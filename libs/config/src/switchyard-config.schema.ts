@@ -1,11 +1,12 @@
 import { PROVIDER_IDS } from '@switchyard/providers';
+import { normalizeOrigin } from '@switchyard/shared';
 import { z } from 'zod';
 import { guardrailsSchema } from './guardrails.schema';
 import { isIpRange } from './ip-range';
 import { passthroughSchema } from './passthrough.schema';
 import { providerOptionsSchema } from './provider-options.schema';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
-import { DEFAULT_BUDGET_THRESHOLD, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
+import { CONFIG_OWNERSHIPS, DEFAULT_BUDGET_THRESHOLD, DEFAULT_CORS_MAX_AGE_SECONDS, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
 import { isSealedRef } from './secrets/sealed-value.format';
 
 // The shape of switchyard.yaml (docs/architecture.md §4). Strict objects everywhere: a misspelt key
@@ -43,10 +44,19 @@ function section<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === null ? undefined : value), schema);
 }
 
+// A browser origin as CORS compares it (scheme://host[:port]), or `*` for any.
+const corsOrigin = z.string().refine((v) => normalizeOrigin(v) !== undefined, {
+  error: 'expected an origin such as https://app.example.com (scheme, host and port only) or *',
+});
+const corsOrigins = z.array(corsOrigin).transform((list) => [...new Set(list.map((o) => normalizeOrigin(o) ?? o))]);
+// Browsers cap how long they keep a preflight (Chromium: 2 hours), so more would only mislead.
+const corsSchema = z.strictObject({ origins: corsOrigins.default([]), maxAgeSeconds: z.int().min(0).max(7200).default(DEFAULT_CORS_MAX_AGE_SECONDS) });
+
 const serverSchema = z.strictObject({
   port: port.default(8080),
   adminToken: secretRef.optional(),
   region: name.optional(),
+  cors: corsSchema.optional(),
 });
 
 const D = DEFAULT_ROUTING;
@@ -169,6 +179,7 @@ const tenantSchema = z.strictObject({
   name: z.string().min(1).optional(),
   ...accessLimits,
   observability: z.strictObject({ captureContent: z.boolean().default(false) }).optional(),
+  cors: z.strictObject({ origins: corsOrigins }).optional(),
   keys: z.array(keySchema).default([]),
 });
 
@@ -201,6 +212,7 @@ const regionSchema = z.strictObject({
 });
 
 export const switchyardConfigSchema = z.strictObject({
+  configOwnership: z.enum(CONFIG_OWNERSHIPS).default('file'),
   server: section(serverSchema.prefault({})),
   routing: section(routingSchema.prefault({})),
   providers: section(z.array(providerSchema).default([])),

@@ -13,6 +13,18 @@ export interface ServerConfig {
   /** Reference to the admin bearer token; admin API disabled when absent. */
   adminToken?: SecretRef;
   region?: string;
+  /** Browser origins allowed on the client API (CORS); absent = none. */
+  cors?: CorsConfig;
+}
+
+/** How long browsers keep a preflight's answer by default (10 minutes, within every browser's cap). */
+export const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
+
+export interface CorsConfig {
+  /** Normalised origins (`https://app.example.com`) or `*`. */
+  origins: string[];
+  /** How long a browser may keep a preflight's answer (Access-Control-Max-Age). */
+  maxAgeSeconds: number;
 }
 
 export interface RoutingTimeouts {
@@ -212,10 +224,23 @@ export interface TenantConfig extends AccessLimitsConfig {
   name?: string;
   /** Absent: the defaults (no content capture). */
   observability?: TenantObservabilityConfig;
+  /** Browser origins this tenant's keys may be used from, on top of `server.cors.origins`. */
+  cors?: { origins: string[] };
   keys: KeyConfig[];
 }
 
+/**
+ * Who owns what the file declares (issue 19). `file` (the default, closest to the behaviour
+ * before: every apply makes the database match the file): those objects are read-only in the
+ * admin API (409 naming the file). `seed`: the file creates what is missing and never overwrites
+ * or deletes; the admin API owns everything.
+ */
+export const CONFIG_OWNERSHIPS = ['file', 'seed'] as const;
+export type ConfigOwnership = (typeof CONFIG_OWNERSHIPS)[number];
+
 export interface SwitchyardConfig {
+  /** Absent in hand-built configs: `file`. */
+  configOwnership?: ConfigOwnership;
   server: ServerConfig;
   routing: RoutingConfig;
   providers: ProviderConfig[];

@@ -1,6 +1,6 @@
 import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
 import { z } from 'zod';
-import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envPort, envSecretKeys, envString, envUrl } from './env-var.schemas';
+import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envOrigins, envPort, envSecretKeys, envString, envUrl } from './env-var.schemas';
 import { DEFAULT_UPSTREAM_ENV_PREFIX, type OutboundPolicy } from './outbound/outbound-policy.types';
 import { refuseUpstreamEnvPrefix } from './outbound/upstream-env-ref.rules';
 import { loadProcessEnv } from './process-env.loader';
@@ -64,6 +64,10 @@ export interface SwitchyardEnv {
   SWITCHYARD_QUOTA_ON_ERROR: 'closed' | 'open';
   /** Load balancers / proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed for IP allow-lists. */
   SWITCHYARD_TRUSTED_PROXIES?: string[];
+  /** Browser origins allowed on the client API (CORS); replaces `server.cors.origins` of the file. */
+  SWITCHYARD_CORS_ORIGINS?: string[];
+  /** Access-Control-Max-Age of preflight answers; replaces `server.cors.maxAgeSeconds`. */
+  SWITCHYARD_CORS_MAX_AGE_SECONDS?: number;
   /** Largest upstream JSON answer (chat, embeddings, token counts) the adapter reads. */
   SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: number;
   /** Largest total of one upstream stream the adapter reads. */
@@ -143,6 +147,9 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_QUOTA_LEASE_MS: envInteger(1000).default(30_000),
   SWITCHYARD_QUOTA_ON_ERROR: envEnum(['closed', 'open']).default('closed'),
   SWITCHYARD_TRUSTED_PROXIES: envIpRanges().optional(),
+  SWITCHYARD_CORS_ORIGINS: envOrigins().optional(),
+  // Browsers cap a preflight's life (Chromium: 2 hours): more would only mislead.
+  SWITCHYARD_CORS_MAX_AGE_SECONDS: envInteger(0, 7200).optional(),
   SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.jsonBytes),
   SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.streamBytes),
   SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES: envInteger(1024).default(UPSTREAM_RESPONSE_LIMIT_DEFAULTS.eventBytes),

@@ -23,6 +23,8 @@ export class ConfigApplyContext {
     readonly tx: Prisma.TransactionClient,
     private readonly dryRun: boolean,
     private readonly actor: string,
+    /** `configOwnership: seed`: only creates; what exists is kept as stored. */
+    private readonly seed = false,
   ) {}
 
   /**
@@ -53,6 +55,10 @@ export class ConfigApplyContext {
 
   async apply(change: RealChange): Promise<void> {
     const { entity, id, action, before, after } = change;
+    if (this.seed && action !== 'create') {
+      this.unchanged(entity, id, `differs from the file, kept as stored (configOwnership: seed)`);
+      return;
+    }
     this.changes.push({ entity, id, action, before, after });
     if (this.dryRun) return;
     const entityId = await change.write();

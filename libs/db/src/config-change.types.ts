@@ -42,6 +42,8 @@ export interface ApplyConfigOptions {
   resolveSecret: (ref: SecretRef) => string | undefined;
   /** Recorded in the audit log; default 'config'. */
   actor?: string;
+  /** The file's name as the admin API's 409 names it (configOwnership: file); default switchyard.yaml. */
+  source?: string;
   /**
    * Seals literal upstream keys (AES-256-GCM, SWITCHYARD_SECRET_KEYS) before they are stored;
    * without it a literal is stored as written. `env:` references are always stored as written.

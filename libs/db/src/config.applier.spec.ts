@@ -145,8 +145,8 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     expect(audit).toMatchObject({
       action: 'update',
       entityId: 'acme',
-      before: expect.objectContaining({ monthlyBudgetUsd: 500 }),
-      after: expect.objectContaining({ monthlyBudgetUsd: 750.5 }),
+      before: expect.objectContaining({ budget: expect.objectContaining({ monthlyUsd: 500 }) }),
+      after: expect.objectContaining({ budget: expect.objectContaining({ monthlyUsd: 750.5 }) }),
     });
     expect((await applyConfig(t.db.prisma, config, { resolveSecret })).every((c) => c.action === 'unchanged')).toBe(true);
   });

@@ -109,8 +109,8 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
     expect(changes.map((c) => `${c.entity} ${c.id} ${c.action}`)).toEqual(['tenant acme update', `key acme/${CI_KEY.slice(0, 12)} update`]);
     expect(changes[0]).toMatchObject({ before: expect.objectContaining({ rpm: 6000 }), after: expect.objectContaining({ rpm: null }) });
     expect(changes[1]).toMatchObject({
-      before: expect.objectContaining({ monthlyBudgetUsd: null, expiresAt: '2027-01-01T07:30:00.000Z', guardrails: { pii: { action: 'block' } } }),
-      after: expect.objectContaining({ monthlyBudgetUsd: 400, expiresAt: null, guardrails: null }),
+      before: expect.objectContaining({ budget: { dailyUsd: 20, monthlyUsd: null }, expiresAt: '2027-01-01T07:30:00.000Z', guardrails: { pii: { action: 'block' } } }),
+      after: expect.objectContaining({ budget: { dailyUsd: 20, monthlyUsd: 400 }, expiresAt: null, guardrails: null }),
     });
     const audit = await t.db.prisma.auditLog.findMany({ where: { actor: 'cli' }, orderBy: { at: 'asc' } });
     expect(audit.map((a) => ({ before: a.before, after: a.after }))).toEqual(changes.map((c) => ({ before: c.before, after: c.after })));
@@ -242,7 +242,9 @@ describe('applyConfig dry run on postgres', () => {
       `key acme/${BOT_KEY.slice(0, 12)} create`,
     ]);
     expect(changes[2]).toMatchObject({ before: expect.objectContaining({ rpm: null }), after: expect.objectContaining({ rpm: 10 }) });
-    expect(changes[1]?.after).toMatchObject({ maxConcurrency: 50, models: ['gpt-4o*'], dailyBudgetUsd: 250.5 });
+    // Named as the file names them, not as the columns are.
+    expect(changes[1]?.after).toMatchObject({ concurrency: 50, models: ['gpt-4o*'], budget: { dailyUsd: 250.5 } });
+    expect(changes[1]?.after).not.toHaveProperty('maxConcurrency');
     expect(changes[0]?.after).toMatchObject({ apiKeys: ['[literal]'] });
     expect(JSON.stringify(changes)).not.toContain('sk-upstream-literal');
     expect(await snapshot()).toEqual(before);

@@ -45,7 +45,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false };
+    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false, corsOrigins: t.cors?.origins ?? [] };
     const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
@@ -137,26 +137,31 @@ function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>
   return `rotated to ${successor.prefix}…: the file holds the previous secret (${until}); put the new one in the file`;
 }
 
-type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent'> & {
+type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'corsOrigins'> & {
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
   metadata?: unknown;
   guardrails: unknown;
 };
 
+/**
+ * States are named as switchyard.yaml names the fields (`budget: { monthlyUsd }`, `ips`), not as the
+ * columns do (`monthly_budget_usd`, `allowed_ips`): the apply diff and the audit rows are read by
+ * whoever edits the file (issue 19).
+ */
 function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
   return {
     name: t.name,
     rpm: t.rpm,
     tpm: t.tpm,
-    maxConcurrency: t.maxConcurrency,
+    concurrency: t.maxConcurrency,
     models: t.models,
-    monthlyBudgetUsd: usdOrNull(t.monthlyBudgetUsd),
-    dailyBudgetUsd: usdOrNull(t.dailyBudgetUsd),
-    allowedRegions: t.allowedRegions,
-    allowedIps: t.allowedIps,
+    budget: { monthlyUsd: usdOrNull(t.monthlyBudgetUsd), dailyUsd: usdOrNull(t.dailyBudgetUsd) },
+    regions: t.allowedRegions,
+    ips: t.allowedIps,
+    cors: { origins: t.corsOrigins },
     guardrails: jsonState(t.guardrails),
-    captureContent: t.captureContent,
+    observability: { captureContent: t.captureContent },
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }
@@ -168,20 +173,19 @@ type KeyColumns = Pick<VirtualKey, 'tenantId' | 'name' | 'prefix' | 'models' | '
   guardrails: unknown;
 };
 
-/** Never the hash: the audit log shows which key by its prefix. */
+/** Never the hash: the audit log shows which key by its prefix. File names, as tenantState. */
 function keyState(k: KeyColumns, withMetadata: boolean): EntityState {
   return {
-    tenantId: k.tenantId,
+    tenant: k.tenantId,
     name: k.name,
     prefix: k.prefix,
     models: k.models,
     rpm: k.rpm,
     tpm: k.tpm,
-    maxConcurrency: k.maxConcurrency,
-    dailyBudgetUsd: usdOrNull(k.dailyBudgetUsd),
-    monthlyBudgetUsd: usdOrNull(k.monthlyBudgetUsd),
-    allowedRegions: k.allowedRegions,
-    allowedIps: k.allowedIps,
+    concurrency: k.maxConcurrency,
+    budget: { dailyUsd: usdOrNull(k.dailyBudgetUsd), monthlyUsd: usdOrNull(k.monthlyBudgetUsd) },
+    regions: k.allowedRegions,
+    ips: k.allowedIps,
     guardrails: jsonState(k.guardrails),
     expiresAt: k.expiresAt?.toISOString() ?? null,
     ...(withMetadata && { metadata: (k.metadata ?? {}) as ConfigState }),

@@ -28,6 +28,7 @@ const ADMITTED: AdmitResponse = {
     region: 'eu-west',
     allowedRegions: ['eu-west'],
     captureContent: false,
+    corsOrigins: [],
     pii: { action: 'mask', categories: ['email', 'card'], restore: true, custom: [{ name: 'badge', pattern: 'EMP-\\d{6}' }] },
   },
   maxOutputTokens: 0,

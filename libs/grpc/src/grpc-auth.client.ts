@@ -1,4 +1,4 @@
-import { type AdmitRequest, type AdmitResponse, type AuthPort, AuthServiceDefinition, type HeartbeatRequest, type SettleRequest } from '@switchyard/ir';
+import { type AdmitRequest, type AdmitResponse, type AuthPort, AuthServiceDefinition, type DescribeKeyRequest, type DescribeKeyResponse, type HeartbeatRequest, type SettleRequest } from '@switchyard/ir';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { type GrpcClientOptions, GrpcPortClient } from './grpc-port.client';
 import type { CallMetadata } from './proto-service.types';
@@ -27,5 +27,13 @@ export class GrpcAuthClient extends GrpcPortClient implements AuthPort {
 
   async heartbeat(request: HeartbeatRequest, metadata?: CallMetadata): Promise<void> {
     await this.unary(AUTH.heartbeat, request, { metadata });
+  }
+
+  describeKey(request: DescribeKeyRequest, metadata?: CallMetadata): Promise<DescribeKeyResponse> {
+    return this.unary(AUTH.describeKey, request, { metadata });
+  }
+
+  async corsOrigins(metadata?: CallMetadata): Promise<string[]> {
+    return (await this.unary(AUTH.listCorsOrigins, {}, { metadata })).origins;
   }
 }

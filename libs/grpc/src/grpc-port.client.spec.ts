@@ -31,7 +31,7 @@ const EVENTS: ResponseEvent[] = [
 ];
 const MODELS: ListModelsResponse = { models: [{ name: 'gpt-4o-mini', ownedBy: 'openai', created: 1721172741 }] };
 const ADMIT: AdmitRequest = { keyHash: 'sha256:abc', model: 'gpt-4o-mini', requestId: 'req-1', counted: true, clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 };
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: [], tenantModels: [], region: '', allowedRegions: [], captureContent: false }, maxOutputTokens: 0 };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-1', models: [], tenantModels: [], region: '', allowedRegions: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
 
 /**
  * What a replica does with the call it gets: answer it, never answer (until its caller goes
@@ -304,7 +304,7 @@ describe('GrpcPortClient retry of a call a replica dropped', () => {
       const answer = sut.admit({ ...ADMIT, counted: false });
       await killWhoeverTakesTheNextCall(pair);
 
-      await expect(answer).resolves.toMatchObject({ admitted: true, principal: { tenantId: 'acme' } });
+      await expect(answer).resolves.toMatchObject({ admitted: true, principal: { tenantId: 'acme', corsOrigins: [] } });
       expect(pair.calls).toHaveLength(2);
     });
 
@@ -313,7 +313,7 @@ describe('GrpcPortClient retry of a call a replica dropped', () => {
       const answer = sut.admit(ADMIT);
       await killWhoeverTakesTheNextCall(pair);
 
-      await expect(answer).resolves.toMatchObject({ admitted: true, principal: { tenantId: 'acme' } });
+      await expect(answer).resolves.toMatchObject({ admitted: true, principal: { tenantId: 'acme', corsOrigins: [] } });
       expect(pair.calls).toHaveLength(2);
     });
 

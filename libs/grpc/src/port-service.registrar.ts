@@ -21,6 +21,8 @@ export function serveAuth(host: GrpcServerHost, impl: AuthPort): GrpcServerHost 
     admit: (request) => impl.admit(request),
     settle: (request) => impl.settle(request).then(() => ({})),
     heartbeat: (request) => impl.heartbeat(request).then(() => ({})),
+    describeKey: (request) => (impl.describeKey ? impl.describeKey(request) : Promise.reject(new Error('this auth service cannot describe keys'))),
+    listCorsOrigins: async () => ({ origins: (await impl.corsOrigins?.()) ?? [] }),
   });
 }
 

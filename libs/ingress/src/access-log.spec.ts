@@ -48,7 +48,7 @@ class Router implements RouterPort {
   }
 }
 
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-7', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false }, maxOutputTokens: 0 };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-7', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
 const REFUSED: AdmitResponse = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
 const NO_USAGE: UsageSink = { publish: () => undefined };
 

@@ -8,7 +8,7 @@ import { pipelineOf, serveThrough } from './chat-pipeline.harness';
 // failure at any step is answered in the client's dialect with its own status, and an admitted
 // request is still metered with that status and its quota hold settled.
 
-const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false }, ticket: { requestId: 'r1', leaseMs: 0, scopes: [], reservedTokens: 0, reservedUsd: 0, atMs: 0 }, maxOutputTokens: 0 };
+const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, ticket: { requestId: 'r1', leaseMs: 0, scopes: [], reservedTokens: 0, reservedUsd: 0, atMs: 0 }, maxOutputTokens: 0 };
 
 class Auth implements AuthPort {
   answer: AdmitResponse = ADMITTED;

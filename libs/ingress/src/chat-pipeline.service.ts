@@ -11,6 +11,7 @@ import { CACHE_HEADER } from './answer-headers';
 import { ChatOperation } from './chat.operation';
 import type { ClientAddressResolver } from './client-address';
 import { CountTokensOperation } from './count-tokens.operation';
+import { allowTenantOrigin } from './cors/cors-policy';
 import { credentialOf } from './credentials';
 import type { DataOperation } from './data-operation';
 import { type DataRoute, dialectOfPath } from './dialect-registry';
@@ -265,6 +266,7 @@ export class ChatPipeline {
     };
     const admission = await (TRACING.on ? tracedAdmission(() => this.auth.admit(ask)) : this.auth.admit(ask));
     setRateLimitHeaders(res, dialect.id, admission.rate);
+    if (admission.principal?.corsOrigins.length) allowTenantOrigin(res, call.headers.origin, admission.principal.corsOrigins);
     if (admission.admitted && admission.principal) {
       if (call.hop) this.checkHopRegion(admission.principal);
       return { principal: admission.principal, hold: admission.ticket && new QuotaHold(this.auth, admission.ticket), maxOutputTokens: admission.maxOutputTokens };

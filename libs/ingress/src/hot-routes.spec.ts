@@ -13,7 +13,7 @@ class Auth implements AuthPort {
   asked: AdmitRequest[] = [];
   async admit(r: AdmitRequest): Promise<AdmitResponse> {
     this.asked.push(r);
-    if (r.keyHash === hashKey(GOOD_KEY)) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false }, maxOutputTokens: 0 };
+    if (r.keyHash === hashKey(GOOD_KEY)) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
     return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
   }
   async settle(): Promise<void> {}

@@ -8,6 +8,7 @@ export * from './usage-tracker';
 export * from './admin-routing.controller';
 export * from './request-limits';
 export * from './access-log';
+export * from './cors/cors-policy';
 export * from './region-readiness';
 export * from './region/peer-hop';
 export * from './region/peer-spill';

@@ -6,6 +6,7 @@ import { type ProcessLogs, type StartupSummary, startupMessage } from '@switchya
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
 import { answerClientError } from './client-error.handler';
+import { CorsPolicy, type CorsSettings } from './cors/cors-policy';
 import { createEdgeServer, type EdgeHttpLimits } from './edge-server.factory';
 import { HotRoutes } from './hot-routes';
 import { configureHttp } from './http-server';
@@ -27,6 +28,8 @@ export interface IngressAppOptions {
   accessLog: boolean;
   /** Further Nest modules served by the same HTTP server (the admin API, mounted by the app). */
   imports?: DynamicModule[];
+  /** Browser origins allowed on the client API (CORS); none when absent. Tenants add their own. */
+  cors?: CorsSettings;
   /** The start-up line's content besides where it listens: mode, config, models, what is external. */
   summary: Omit<StartupSummary, 'listen'>;
   /** Releases the process's other resources after the HTTP server drained. */
@@ -38,6 +41,10 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
   const log = o.logs.root;
   const accessLog = o.accessLog ? log.child({ kind: 'access' }) : undefined;
   const hot = new HotRoutes(o.maxBodyBytes);
+  const auth = o.ports.auth;
+  const cors = new CorsPolicy(o.cors ?? { origins: [], maxAgeSeconds: 600 }, () => auth.corsOrigins?.() ?? Promise.resolve([]), (err) =>
+    log.warn(`tenant CORS origins could not be read, using the last known: ${String(err)}`),
+  );
   const app = await NestFactory.create<NestFastifyApplication>(
     IngressModule.forRoot({ ...o.ports, accessLog }, o.imports),
     new FastifyAdapter({
@@ -46,11 +53,11 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
       // Node's 400/408/431 answers in the client's dialect (Fastify's own listener otherwise).
       clientErrorHandler: answerClientError,
       serverFactory: (handler: RequestListener) => {
-        const server = createEdgeServer(o.http, (req, res) => hot.handle(req, res) || handler(req, res));
+        const server = createEdgeServer(o.http, (req, res) => cors.handle(req, res) || hot.handle(req, res) || handler(req, res));
         // Without this listener Node answers `Expect: 100-continue` itself, inviting the body
         // before the key was checked; the data routes say Continue only to a key that passed.
         server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-          if (hot.handle(req, res, true)) return;
+          if (cors.handle(req, res) || hot.handle(req, res, true)) return;
           res.writeContinue();
           handler(req, res);
         });

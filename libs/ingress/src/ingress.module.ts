@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AUTH_PORT, AuthPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
+import { AUTH_PORT, AuthPort, BILLING_PORT, BillingPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
 import { AccessLog, type AccessSink } from './access-log';
 import { ADMIN_TOKEN, AdminRoutingController } from './admin-routing.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
 import { clientAddressResolver } from './client-address';
 import { HealthController, ReadinessCheck } from './health.controller';
+import { MeController } from './me/me.controller';
 import { ModelsController } from './models.controller';
 import { RegionReadiness } from './region-readiness';
 import type { PeerSpill } from './region/peer-spill';
@@ -15,6 +16,8 @@ export interface IngressPorts {
   auth: AuthPort;
   router: RouterPort;
   usage: UsageSink;
+  /** The ledger, for GET /v1/me's spend; without it the spend is null. */
+  billing?: BillingPort;
   readiness: ReadinessCheck[];
   region: string;
   /**
@@ -42,7 +45,7 @@ export class IngressModule {
       module: IngressModule,
       imports,
       // POST /v1/chat/completions is served by HotRoutes, ahead of Nest (see hot-routes.ts).
-      controllers: [ModelsController, HealthController, AdminRoutingController],
+      controllers: [ModelsController, MeController, HealthController, AdminRoutingController],
       providers: [
         ChatPipeline,
         {
@@ -58,6 +61,7 @@ export class IngressModule {
         { provide: AUTH_PORT, useValue: ports.auth },
         { provide: ROUTER_PORT, useValue: ports.router },
         { provide: USAGE_SINK, useValue: ports.usage },
+        ...(ports.billing ? [{ provide: BILLING_PORT, useValue: ports.billing }] : []),
         { provide: RegionReadiness, useValue: ports.regionReadiness ?? new RegionReadiness(ports.router, ports.readiness, { region: ports.region, minUsableModelShare: 0 }) },
         { provide: ADMIN_TOKEN, useValue: ports.adminToken },
       ],

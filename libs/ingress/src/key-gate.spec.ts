@@ -13,7 +13,7 @@ class Auth implements AuthPort {
   async admit(r: AdmitRequest): Promise<AdmitResponse> {
     this.asked.push(r);
     if (this.down) throw new Error('auth unreachable');
-    if (r.keyHash === GOOD) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false }, maxOutputTokens: 0 };
+    if (r.keyHash === GOOD) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
     if (r.keyHash === OFFICE) return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This API key may not be used from your IP address.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
     const message = r.keyHash === REVOKED ? 'This API key has been revoked.' : 'Incorrect API key provided.';
     return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };

@@ -1,4 +1,4 @@
-import type { AdmitRequest, AdmitResponse, HeartbeatRequest, SettleRequest } from './generated/switchyard/auth/v1/auth';
+import type { AdmitRequest, AdmitResponse, DescribeKeyRequest, DescribeKeyResponse, HeartbeatRequest, SettleRequest } from './generated/switchyard/auth/v1/auth';
 import type { EmbedGenerateRequest, GenerateRequest } from './generated/switchyard/adapter/v1/adapter';
 import type { GetUsageRequest, GetUsageResponse, UsageEvent } from './generated/switchyard/billing/v1/billing';
 import type { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from './generated/switchyard/ir/v1/ir';
@@ -14,6 +14,10 @@ export interface AuthPort {
   settle(request: SettleRequest): Promise<void>;
   /** Renews the concurrency lease of a long request. */
   heartbeat(request: HeartbeatRequest): Promise<void>;
+  /** GET /v1/me: the key, its tenant, limits and what they have counted; refused like admit. */
+  describeKey?(request: DescribeKeyRequest): Promise<DescribeKeyResponse>;
+  /** The browser origins any tenant allows (CORS preflights carry no key). */
+  corsOrigins?(): Promise<string[]>;
 }
 
 export interface RouterPort {

@@ -6,3 +6,4 @@ export * from './model-price';
 export * from './admin-token';
 export * from './stable-json';
 export * from './storable-text';
+export * from './cors-origin';

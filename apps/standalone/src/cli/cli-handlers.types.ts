@@ -14,6 +14,8 @@ export interface AdminTarget {
 export interface ApplyOptions {
   file: string;
   dryRun: boolean;
+  /** Send the file to this running gateway's admin API instead of opening the database. */
+  server?: AdminTarget;
 }
 
 export interface ValidateOptions {

@@ -102,6 +102,9 @@ describe(runCli.name, () => {
   it('passes apply its file and --dry-run, and returns its exit code', async () => {
     expect(await run(['apply', '-f', 'switchyard.yaml', '--dry-run'], 1)).toMatchObject({ exit: 1, calls: [['apply', { file: 'switchyard.yaml', dryRun: true }]] });
     expect((await run(['apply', '--file=prod.yaml'])).calls).toEqual([['apply', { file: 'prod.yaml', dryRun: false }]]);
+    expect((await run(['apply', '-f', 'prod.yaml', '--server', 'http://gw:8080', '--token', 't', '--dry-run'])).calls).toEqual([
+      ['apply', { file: 'prod.yaml', dryRun: true, server: { url: 'http://gw:8080', token: 't' } }],
+    ]);
   });
 
   it('passes validate its file', async () => {

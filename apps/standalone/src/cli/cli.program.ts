@@ -60,7 +60,11 @@ export function buildProgram(handlers: CliHandlers, output: CliOutput, done: (co
     .description("apply a config file to the database and print the diff (idempotent); running replicas reload at once with REDIS_URL")
     .requiredOption('-f, --file <file>', 'the switchyard.yaml to apply')
     .option('--dry-run', 'print the diff, write nothing', false)
-    .action(async (opts: { file: string; dryRun: boolean }) => done(await handlers.apply({ file: opts.file, dryRun: opts.dryRun })));
+    .option('--server <url>', "send the file to this running gateway's admin API, which applies it and answers the diff (a running standalone's database is locked)", gatewayUrl)
+    .addOption(new Option('--token <token>', 'admin token for --server (default: SWITCHYARD_ADMIN_TOKEN)'))
+    .action(async (opts: { file: string; dryRun: boolean; server?: string; token?: string }) =>
+      done(await handlers.apply({ file: opts.file, dryRun: opts.dryRun, ...(opts.server && { server: { url: opts.server, token: opts.token } }) })),
+    );
 
   program
     .command('validate')

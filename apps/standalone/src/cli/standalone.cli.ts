@@ -1,4 +1,5 @@
 import { runApplyCommand } from '../apply.command';
+import { runRemoteApply } from './remote-apply.command';
 import type { CliHandlers, CliOutput } from './cli-handlers.types';
 import { runCli } from './cli.program';
 import { runKeysCreate, runKeysRevoke, runKeysRotate } from './keys.command';
@@ -19,7 +20,7 @@ export function runStandaloneCli(argv: readonly string[], serve: () => Promise<v
       await serve();
       return 0;
     },
-    apply: (options) => runApplyCommand(options),
+    apply: (options) => (options.server ? runRemoteApply({ ...options, server: options.server }, output) : runApplyCommand(options)),
     validate: (options) => runValidateCommand(options, output),
     pricesImport: (options) => runPricesImport(options, output),
     keysCreate: (options) => runKeysCreate(options, output),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma, VirtualKey } from '@switchyard/db';
+import { refuseFileOwned } from '../audit/file-ownership';
 import { AdminChanges } from '../audit/admin-changes.service';
 import { AdminError } from '../http/admin.error';
 import type { AuditContext } from '../http/admin-route';
@@ -45,6 +46,7 @@ export class KeysAdminService {
   update(ctx: AuditContext, tenantId: string, keyId: string, body: UpdateKeyBody): Promise<KeyView> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const before = keyViewOf(await findKey(tx, tenantId, keyId));
+      await refuseFileOwned(tx, 'key', keyId, `key ${before.prefix}… of tenant "${tenantId}"`);
       const data = {
         ...accessLimitData(body),
         ...(body.name !== undefined && { name: body.name }),
@@ -90,6 +92,7 @@ export class KeysAdminService {
   remove(ctx: AuditContext, tenantId: string, keyId: string): Promise<{ deleted: KeyView }> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const row = await findKey(tx, tenantId, keyId);
+      await refuseFileOwned(tx, 'key', keyId, `key ${row.prefix}… of tenant "${tenantId}"`);
       const deleted = keyViewOf(row);
       await retireSecrets(tx, [row], 'deleted', { current: true, previous: true });
       await tx.virtualKey.delete({ where: { id: keyId } });

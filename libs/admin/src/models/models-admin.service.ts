@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@switchyard/db';
 import { AdminChanges, type Audit } from '../audit/admin-changes.service';
+import { refuseFileOwned } from '../audit/file-ownership';
 import { AdminError } from '../http/admin.error';
 import type { AuditContext } from '../http/admin-route';
 import { jsonState, sameJson } from '../schemas/json-state';
@@ -38,6 +39,7 @@ export class ModelsAdminService {
   update(ctx: AuditContext, name: string, body: UpdateModelBody): Promise<ModelView> {
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       const row = await findModel(tx, name);
+      await refuseFileOwned(tx, 'model', name);
       await checkReferences(tx, name, body);
       const data: Prisma.ModelUpdateInput = { options: optionsWith(jsonObject(row.options), body) };
       if (body.fallbacks !== undefined) data.fallbacks = body.fallbacks;
@@ -55,6 +57,7 @@ export class ModelsAdminService {
   replaceDeployments(ctx: AuditContext, name: string, deployments: DeploymentBody[]): Promise<ModelView> {
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       await findModel(tx, name);
+      await refuseFileOwned(tx, 'model', name);
       await syncDeployments(tx, audit, name, deployments);
       return modelViewOf(await findModel(tx, name));
     });
@@ -63,6 +66,7 @@ export class ModelsAdminService {
   remove(ctx: AuditContext, name: string): Promise<{ deleted: ModelView }> {
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       const deleted = modelViewOf(await findModel(tx, name));
+      await refuseFileOwned(tx, 'model', name);
       const others = await tx.model.findMany({ where: { name: { not: name } }, select: { name: true, fallbacks: true, options: true } });
       const referrers = others.filter((m) => m.fallbacks.includes(name) || jsonObject(m.options)['contextFallback'] === name).map((m) => `"${m.name}"`);
       if (referrers.length > 0) throw AdminError.conflict(`model "${name}" is a fallback of ${referrers.join(', ')}; change those first`);
@@ -82,6 +86,7 @@ export class ModelsAdminService {
   createPrice(ctx: AuditContext, name: string, body: CreatePriceBody): Promise<PriceView> {
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       await findModel(tx, name);
+      await refuseFileOwned(tx, 'price', name, `the price of model "${name}"`);
       return insertPrice(tx, audit, name, body);
     });
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { describeUpstreamKey, displayBaseUrl } from '@switchyard/config';
 import type { Prisma, Provider } from '@switchyard/db';
 import { ADMIN_OPTIONS, type AdminOptions } from '../admin.options';
+import { refuseFileOwned } from '../audit/file-ownership';
 import { AdminChanges } from '../audit/admin-changes.service';
 import { AdminError } from '../http/admin.error';
 import type { AuditContext } from '../http/admin-route';
@@ -44,6 +45,7 @@ export class ProvidersAdminService {
     checkProviderOutbound(body, this.options.outbound);
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       const row = await findProvider(tx, id);
+      await refuseFileOwned(tx, 'provider', id);
       const data: Prisma.ProviderUpdateInput = {};
       if (body.type !== undefined) data.type = body.type;
       if (body.baseUrl !== undefined) data.baseUrl = body.baseUrl;
@@ -65,6 +67,7 @@ export class ProvidersAdminService {
   remove(ctx: AuditContext, id: string): Promise<{ deleted: ProviderView }> {
     return this.changes.run(ctx, 'catalogue', async (tx, audit) => {
       const deleted = providerViewOf(await findProvider(tx, id));
+      await refuseFileOwned(tx, 'provider', id);
       const uses = await tx.deployment.findMany({ where: { providerId: id }, select: { modelName: true }, distinct: ['modelName'], orderBy: { modelName: 'asc' } });
       if (uses.length > 0) {
         throw AdminError.conflict(`provider "${id}" is still used by deployments of ${uses.map((u) => `"${u.modelName}"`).join(', ')}; remove those deployments first`);

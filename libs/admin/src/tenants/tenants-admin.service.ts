@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma, Tenant } from '@switchyard/db';
 import { retireSecrets } from '../keys/retired-secrets';
+import { refuseFileOwned } from '../audit/file-ownership';
 import { AdminChanges } from '../audit/admin-changes.service';
 import { AdminError } from '../http/admin.error';
 import type { AuditContext } from '../http/admin-route';
@@ -34,6 +35,7 @@ export class TenantsAdminService {
   update(ctx: AuditContext, id: string, body: UpdateTenantBody): Promise<TenantView> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const before = tenantViewOf(await findTenant(tx, id));
+      await refuseFileOwned(tx, 'tenant', id);
       const data = { ...accessLimitData(body), ...observabilityData(body), ...(body.name !== undefined && { name: body.name }) };
       const after = tenantViewOf(await tx.tenant.update({ where: { id }, data }));
       if (!sameJson(auditState(before), auditState(after))) {
@@ -46,6 +48,7 @@ export class TenantsAdminService {
   remove(ctx: AuditContext, id: string): Promise<{ deleted: TenantView; keysDeleted: number }> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const tenant = tenantViewOf(await findTenant(tx, id));
+      await refuseFileOwned(tx, 'tenant', id);
       const keys = await tx.virtualKey.findMany({ where: { tenantId: id } });
       // The keys go with the tenant (ON DELETE CASCADE); each is audited so its own history ends,
       // and their secrets are retired so a stale config file cannot bring them back.

@@ -53,6 +53,8 @@ export interface Principal {
    * the ingress puts the prompt and completion on the request's span. Off by default.
    */
   captureContent: boolean;
+  /** Browser origins the tenant allows on top of the server's (CORS); empty: the server's only. */
+  corsOrigins: string[];
 }
 
 /** guardrails.pii of switchyard.yaml and the admin API, as the ingress applies it. */
@@ -136,6 +138,60 @@ export interface HeartbeatRequest {
 }
 
 export interface HeartbeatResponse {
+}
+
+export interface DescribeKeyRequest {
+  keyHash: string;
+  clientIp: string;
+}
+
+/** Limits of one scope (the key alone, or all the tenant's keys together); absent = unlimited. */
+export interface ScopeLimits {
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+  concurrency?: number | undefined;
+  dailyBudgetUsd?: number | undefined;
+  monthlyBudgetUsd?: number | undefined;
+}
+
+/** What a scope has counted now, from the quota store (rate windows and budget counters). */
+export interface ScopeUsage {
+  requests: number;
+  tokens: number;
+  inFlight: number;
+  daySpentUsd: number;
+  dayReservedUsd: number;
+  monthSpentUsd: number;
+  monthReservedUsd: number;
+}
+
+export interface DescribeKeyResponse {
+  /** Refused as Admit would refuse the key (unknown, revoked, expired, client IP): error is set. */
+  error?: ErrorEvent | undefined;
+  tenantId: string;
+  tenantName: string;
+  keyId: string;
+  keyPrefix: string;
+  keyName: string;
+  /** Milliseconds since the Unix epoch; 0 = never. */
+  expiresAtMs: number;
+  models: string[];
+  tenantModels: string[];
+  keyLimits?: ScopeLimits | undefined;
+  tenantLimits?: ScopeLimits | undefined;
+  keyUsage?: ScopeUsage | undefined;
+  tenantUsage?:
+    | ScopeUsage
+    | undefined;
+  /** The tenant's browser origins (CORS), as the principal carries them. */
+  corsOrigins: string[];
+}
+
+export interface ListCorsOriginsRequest {
+}
+
+export interface ListCorsOriginsResponse {
+  origins: string[];
 }
 
 function createBaseAdmitRequest(): AdmitRequest {
@@ -292,6 +348,7 @@ function createBasePrincipal(): Principal {
     tenantModels: [],
     pii: undefined,
     captureContent: false,
+    corsOrigins: [],
   };
 }
 
@@ -320,6 +377,9 @@ export const Principal: MessageFns<Principal> = {
     }
     if (message.captureContent !== false) {
       writer.uint32(64).bool(message.captureContent);
+    }
+    for (const v of message.corsOrigins) {
+      writer.uint32(74).string(v!);
     }
     return writer;
   },
@@ -399,6 +459,14 @@ export const Principal: MessageFns<Principal> = {
             }
 
             message.captureContent = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.corsOrigins.push(reader.string());
             continue;
           }
         }
@@ -1073,6 +1141,564 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
   },
 };
 
+function createBaseDescribeKeyRequest(): DescribeKeyRequest {
+  return { keyHash: "", clientIp: "" };
+}
+
+export const DescribeKeyRequest: MessageFns<DescribeKeyRequest> = {
+  encode(message: DescribeKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.keyHash !== "") {
+      writer.uint32(10).string(message.keyHash);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(18).string(message.clientIp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DescribeKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDescribeKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keyHash = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseScopeLimits(): ScopeLimits {
+  return {
+    rpm: undefined,
+    tpm: undefined,
+    concurrency: undefined,
+    dailyBudgetUsd: undefined,
+    monthlyBudgetUsd: undefined,
+  };
+}
+
+export const ScopeLimits: MessageFns<ScopeLimits> = {
+  encode(message: ScopeLimits, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rpm !== undefined) {
+      writer.uint32(8).uint32(message.rpm);
+    }
+    if (message.tpm !== undefined) {
+      writer.uint32(16).uint32(message.tpm);
+    }
+    if (message.concurrency !== undefined) {
+      writer.uint32(24).uint32(message.concurrency);
+    }
+    if (message.dailyBudgetUsd !== undefined) {
+      writer.uint32(33).double(message.dailyBudgetUsd);
+    }
+    if (message.monthlyBudgetUsd !== undefined) {
+      writer.uint32(41).double(message.monthlyBudgetUsd);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScopeLimits {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScopeLimits();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.rpm = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tpm = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.concurrency = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.dailyBudgetUsd = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.monthlyBudgetUsd = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseScopeUsage(): ScopeUsage {
+  return {
+    requests: 0,
+    tokens: 0,
+    inFlight: 0,
+    daySpentUsd: 0,
+    dayReservedUsd: 0,
+    monthSpentUsd: 0,
+    monthReservedUsd: 0,
+  };
+}
+
+export const ScopeUsage: MessageFns<ScopeUsage> = {
+  encode(message: ScopeUsage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requests !== 0) {
+      writer.uint32(8).uint32(message.requests);
+    }
+    if (message.tokens !== 0) {
+      writer.uint32(16).uint64(message.tokens);
+    }
+    if (message.inFlight !== 0) {
+      writer.uint32(24).uint32(message.inFlight);
+    }
+    if (message.daySpentUsd !== 0) {
+      writer.uint32(33).double(message.daySpentUsd);
+    }
+    if (message.dayReservedUsd !== 0) {
+      writer.uint32(41).double(message.dayReservedUsd);
+    }
+    if (message.monthSpentUsd !== 0) {
+      writer.uint32(49).double(message.monthSpentUsd);
+    }
+    if (message.monthReservedUsd !== 0) {
+      writer.uint32(57).double(message.monthReservedUsd);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScopeUsage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScopeUsage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requests = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tokens = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.inFlight = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.daySpentUsd = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.dayReservedUsd = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.monthSpentUsd = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.monthReservedUsd = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseDescribeKeyResponse(): DescribeKeyResponse {
+  return {
+    error: undefined,
+    tenantId: "",
+    tenantName: "",
+    keyId: "",
+    keyPrefix: "",
+    keyName: "",
+    expiresAtMs: 0,
+    models: [],
+    tenantModels: [],
+    keyLimits: undefined,
+    tenantLimits: undefined,
+    keyUsage: undefined,
+    tenantUsage: undefined,
+    corsOrigins: [],
+  };
+}
+
+export const DescribeKeyResponse: MessageFns<DescribeKeyResponse> = {
+  encode(message: DescribeKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.error !== undefined) {
+      ErrorEvent.encode(message.error, writer.uint32(10).fork()).join();
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.tenantName !== "") {
+      writer.uint32(26).string(message.tenantName);
+    }
+    if (message.keyId !== "") {
+      writer.uint32(34).string(message.keyId);
+    }
+    if (message.keyPrefix !== "") {
+      writer.uint32(42).string(message.keyPrefix);
+    }
+    if (message.keyName !== "") {
+      writer.uint32(50).string(message.keyName);
+    }
+    if (message.expiresAtMs !== 0) {
+      writer.uint32(56).int64(message.expiresAtMs);
+    }
+    for (const v of message.models) {
+      writer.uint32(66).string(v!);
+    }
+    for (const v of message.tenantModels) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.keyLimits !== undefined) {
+      ScopeLimits.encode(message.keyLimits, writer.uint32(82).fork()).join();
+    }
+    if (message.tenantLimits !== undefined) {
+      ScopeLimits.encode(message.tenantLimits, writer.uint32(90).fork()).join();
+    }
+    if (message.keyUsage !== undefined) {
+      ScopeUsage.encode(message.keyUsage, writer.uint32(98).fork()).join();
+    }
+    if (message.tenantUsage !== undefined) {
+      ScopeUsage.encode(message.tenantUsage, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.corsOrigins) {
+      writer.uint32(114).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DescribeKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDescribeKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.error = ErrorEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tenantName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.keyPrefix = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.keyName = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.expiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.models.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tenantModels.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.keyLimits = ScopeLimits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.tenantLimits = ScopeLimits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.keyUsage = ScopeUsage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.tenantUsage = ScopeUsage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.corsOrigins.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListCorsOriginsRequest(): ListCorsOriginsRequest {
+  return {};
+}
+
+export const ListCorsOriginsRequest: MessageFns<ListCorsOriginsRequest> = {
+  encode(_: ListCorsOriginsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCorsOriginsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCorsOriginsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListCorsOriginsResponse(): ListCorsOriginsResponse {
+  return { origins: [] };
+}
+
+export const ListCorsOriginsResponse: MessageFns<ListCorsOriginsResponse> = {
+  encode(message: ListCorsOriginsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.origins) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCorsOriginsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCorsOriginsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.origins.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 /**
  * Admission: one round trip per request. The ingress sends the hash of the presented key,
  * never the key itself.
@@ -1108,6 +1734,27 @@ export const AuthServiceDefinition = {
       requestType: HeartbeatRequest as typeof HeartbeatRequest,
       requestStream: false,
       responseType: HeartbeatResponse as typeof HeartbeatResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** GET /v1/me: what a key holder may see of its own key, limits and budgets. Not on the hot path. */
+    describeKey: {
+      name: "DescribeKey",
+      requestType: DescribeKeyRequest as typeof DescribeKeyRequest,
+      requestStream: false,
+      responseType: DescribeKeyResponse as typeof DescribeKeyResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * The browser origins any tenant allows (CORS preflights carry no key: they are answered for
+     * this union; the actual request is checked against its own tenant's list).
+     */
+    listCorsOrigins: {
+      name: "ListCorsOrigins",
+      requestType: ListCorsOriginsRequest as typeof ListCorsOriginsRequest,
+      requestStream: false,
+      responseType: ListCorsOriginsResponse as typeof ListCorsOriginsResponse,
       responseStream: false,
       options: {},
     },
