@@ -120,7 +120,7 @@ describe.each(DATABASE_KINDS)('applyConfig of tenant and key limits on %s', (kin
     await applyConfig(t.db.prisma, configWith(acme()), { resolveSecret });
     const [change] = realChanges(await applyConfig(t.db.prisma, configWith({ ...acme(), observability: undefined }), { resolveSecret }));
 
-    expect(change).toMatchObject({ entity: 'tenant', before: expect.objectContaining({ captureContent: true }), after: expect.objectContaining({ captureContent: false }) });
+    expect(change).toMatchObject({ entity: 'tenant', before: expect.objectContaining({ observability: { captureContent: true } }), after: expect.objectContaining({ observability: { captureContent: false } }) });
     expect((await t.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'acme' } })).captureContent).toBe(false);
     await applyConfig(t.db.prisma, configWith(acme()), { resolveSecret });
   });
