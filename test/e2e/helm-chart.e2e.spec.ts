@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CHART, type Container, type K8sObject, NAMESPACE, VALUES_FILES, appOf, envNames, helm, ofKind, parseObjects, plainEnv, render, renderText, runHelm, validateManifests, valuesPath, workloads } from './support/helm-chart';
-import { GRPC_SERVICE_OF, HEALTH_PATHS, SAMPLE_SECRET, SECRETS_READ, type Values, appName, appsReadingConfig, requiredEnv, resolvedEnv, tenantKeysOf, upstreamKeysOf, valuesOf, webhookSecretsOf } from './support/helm-wiring';
+import { GRPC_SERVICE_OF, HEALTH_PATHS, SAMPLE_SECRET, SECRETS_READ, type Values, appName, appsReadingConfig, peerSecretsOf, requiredEnv, resolvedEnv, tenantKeysOf, upstreamKeysOf, valuesOf, webhookSecretsOf } from './support/helm-wiring';
 import { ROOT } from './support/process-harness';
 
 // The chart rendered for each kind of install (ci/*-values.yaml), checked object by object:
@@ -113,7 +113,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
 
     it('sets every variable each app reads, each a gateway setting or a key the config references, all valid for the env schema', () => {
       const settings = new Set(gatewaySettingNames());
-      const keys = new Set([...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values)]);
+      const keys = new Set([...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values), ...peerSecretsOf(values)]);
       for (const { obj, container } of workloads(objects)) {
         const app = appName(container);
         const names = envNames(container);
@@ -134,13 +134,14 @@ describe('Helm chart deploy/helm/switchyard', () => {
         const allowed = [
           ...(SECRETS_READ[app] ?? []),
           ...(app === 'adapter' ? upstreamKeysOf(values, plainEnv(container, 'ADAPTER_PROVIDER')) : []),
-          ...(app === 'standalone' ? [...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values)] : []),
+          ...(app === 'standalone' ? [...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values), ...peerSecretsOf(values)] : []),
+          ...(app === 'ingress' ? peerSecretsOf(values) : []),
           ...(app === 'billing' ? webhookSecretsOf(values) : []),
           ...(app === 'standalone apply' ? tenantKeysOf(values) : []),
         ];
         expect({ workload: obj.metadata.name, extra: fromSecrets.filter((n) => !allowed.includes(n)) }).toEqual({ workload: obj.metadata.name, extra: [] });
         // Nothing secret travels as a plain value, and no Secret is mounted as files.
-        for (const name of [...Object.keys(SAMPLE_SECRET), ...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values)]) expect(plainEnv(container, name)).toBeUndefined();
+        for (const name of [...Object.keys(SAMPLE_SECRET), ...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values), ...peerSecretsOf(values)]) expect(plainEnv(container, name)).toBeUndefined();
         expect((pod.volumes ?? []).filter((v) => v.secret !== undefined)).toEqual([]);
       }
     });
@@ -158,7 +159,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
       const text = config?.data?.['switchyard.yaml'] ?? '';
       expect(() => parseConfig(text, 'switchyard.yaml', { outbound: { envPrefix: 'SWITCHYARD_UPSTREAM_', allowHttp: false, allowPrivate: true } })).not.toThrow();
       const readers = appsReadingConfig();
-      expect(readers).toEqual(['auth', 'billing', 'router', 'standalone']);
+      expect(readers).toEqual(['auth', 'billing', 'ingress', 'router', 'standalone']);
       for (const { obj, container, pod } of workloads(objects)) {
         const app = appName(container);
         const path = app === 'standalone apply' ? appOf(container).args[2] : plainEnv(container, 'SWITCHYARD_CONFIG');
@@ -184,7 +185,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
       for (const sa of ofKind(objects, 'ServiceAccount')) expect((sa as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
     });
 
-    it('lets in from anywhere only the HTTP edge, and lets out to upstreams only adapters (or the standalone app), to webhooks only billing', () => {
+    it('lets in from anywhere only the HTTP edge, and lets out to upstreams only adapters (or the standalone app), to webhooks only billing, to peer regions only the edge', () => {
       const policies = ofKind(objects, 'NetworkPolicy') as unknown as { metadata: { name: string }; spec: { podSelector: { matchLabels: Record<string, string> }; ingress?: { from?: unknown[]; ports?: { port: number }[] }[]; egress?: { to?: unknown[]; ports?: { port: number }[] }[] } }[];
       expect(policies.length).toBeGreaterThan(1);
       const metricsPort = values.metrics.enabled ? 9090 : -1;
@@ -195,8 +196,11 @@ describe('Helm chart deploy/helm/switchyard', () => {
         const upstream = (p.spec.egress ?? []).filter((r) => r.to === undefined && (r.ports ?? []).some((port) => port.port === 443));
         // Billing delivers the notifications' webhooks, and only when the config declares some.
         const webhooks = (values.config.notifications?.webhooks ?? []).length > 0;
-        if (upstream.length > 0) expect({ component, out: component === 'standalone' || component?.startsWith('adapter-') || (component === 'billing' && webhooks) }).toEqual({ component, out: true });
+        // The ingress forwards spilled requests to the peer regions, and only when the config declares some.
+        const peers = peerSecretsOf(values).length > 0;
+        if (upstream.length > 0) expect({ component, out: component === 'standalone' || component?.startsWith('adapter-') || (component === 'billing' && webhooks) || (component === 'ingress' && peers) }).toEqual({ component, out: true });
         if (component === 'billing') expect(upstream.length > 0).toBe(webhooks);
+        if (component === 'ingress') expect(upstream.length > 0).toBe(peers);
       }
     });
   });
@@ -226,6 +230,14 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(rolled(['webhookSecrets.values.ONCALL_WEBHOOK_SECRET=whsec-rotated'])).toEqual(['sy-switchyard-billing']);
     expect(rolled(['redis.url=redis://redis-2.data.svc:6379/0'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-router']);
     expect(rolled(['adminToken.value=admin-token-rotated-0123456789abcdef01234'])).toEqual(['sy-switchyard-ingress']);
+    // The replica is read by auth and the router; the global quota Redis by auth alone.
+    expect(rolled(['databaseRead.url=postgresql://switchyard:pw@replica-2.data.svc:5432/switchyard'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-router']);
+    expect(rolled(['quotaRedis.url=redis://quota.data.svc:6379/0'])).toEqual(['sy-switchyard-auth']);
+    // A peer's link secret rolls the ingress alone.
+    const peer = ['config.server.region=eu-west', 'config.region.peers[0].name=us-east', 'config.region.peers[0].url=https://us.example.com', 'config.region.peers[0].credential=env:SWITCHYARD_PEER_US'];
+    const withPeer = templates([...peer, `peerSecrets.values.SWITCHYARD_PEER_US=${'l'.repeat(32)}`]);
+    const peerRotated = templates([...peer, `peerSecrets.values.SWITCHYARD_PEER_US=${'m'.repeat(32)}`]);
+    expect(Object.keys(withPeer).filter((n) => withPeer[n] !== peerRotated[n])).toEqual(['sy-switchyard-ingress']);
   });
 
   it('allows egress to the Postgres and Redis ports of inline URLs (each libpq host), else the defaults, else the ports set in values', () => {

@@ -23,6 +23,7 @@ import { RenderedChartRun } from './support/rendered-chart.runner';
 const execFileAsync = promisify(execFile);
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/11';
 const ADMIN_TOKEN = 'admin-token-for-the-chart-run-0123456789';
+const PEER_SECRET = 'link-secret-eu-west-us-east-0123456789abcdef';
 
 describe('the rendered Helm chart, run', () => {
   let sim: ProviderSimulator;
@@ -40,7 +41,11 @@ describe('the rendered Helm chart, run', () => {
     await redis.flushdb();
     redis.disconnect();
 
-    const config = parseYaml(readFileSync(writeGatewayConfig(sim.url), 'utf8')) as { tenants: { keys: { key: string }[] }[] };
+    const config = parseYaml(readFileSync(writeGatewayConfig(sim.url), 'utf8')) as { server: Record<string, unknown>; region?: unknown; tenants: { keys: { key: string }[] }[] };
+    // One region of two: the ingress reads `region` from the mounted file and resolves its peer's
+    // link secret at start (it would not start without it). No spill-over: nothing is forwarded.
+    config.server.region = 'eu-west';
+    config.region = { readiness: { minUsableModelShare: 0.5 }, peers: [{ name: 'us-east', url: 'https://us-east.gw.example.com', credential: 'env:SWITCHYARD_PEER_US_EAST' }] };
     const { SWITCHYARD_UPSTREAM_SIM_KEY, ACME_KEY } = GATEWAY_SECRETS;
     // The chart keeps keys out of the ConfigMap: literal tenant keys become env: references.
     const tenantKeys: Record<string, string> = { ACME_KEY };
@@ -59,6 +64,7 @@ describe('the rendered Helm chart, run', () => {
       config,
       upstreamKeys: { values: { SWITCHYARD_UPSTREAM_SIM_KEY } },
       tenantKeys: { values: tenantKeys },
+      peerSecrets: { values: { SWITCHYARD_PEER_US_EAST: PEER_SECRET } },
       adapter: { families: ['openai', 'anthropic'], replicaCount: 1 },
       // Metrics off, the default: nothing may depend on a metrics port being there.
       metrics: { enabled: false },
@@ -122,6 +128,16 @@ describe('the rendered Helm chart, run', () => {
       expect(plainEnv(container, 'SWITCHYARD_METRICS_PORT')).toBeUndefined();
     }
     expect(ofKind(objects, 'Service').flatMap((svc) => svc.spec?.ports ?? []).filter((p) => p.name === 'metrics')).toEqual([]);
+  });
+
+  it('gives the ingress switchyard.yaml\'s region section and its peer\'s link secret: it started with a peer, and judges readiness by the mounted share', async () => {
+    const ingress = workloads(objects).find((w) => w.obj.metadata.name === 'sy-switchyard-ingress')?.container;
+    expect(ingress?.env?.find((e) => e.name === 'SWITCHYARD_PEER_US_EAST')?.valueFrom?.secretKeyRef).toEqual({ name: 'sy-switchyard-secrets', key: 'SWITCHYARD_PEER_US_EAST' });
+    const res = await new AdminClient(baseUrl, ADMIN_TOKEN).call<{ region: string; ready: boolean; models: { minUsableShare: number; total: number } }>('GET', '/region');
+    expect(res.status).toBe(200);
+    // Without the mounted file the ingress would have no name and a share of 0.
+    expect(res.body).toMatchObject({ region: 'eu-west', ready: true, models: { minUsableShare: 0.5 } });
+    expect(res.body.models.total).toBeGreaterThan(0);
   });
 
   it('answers the commands NOTES.txt prints: a tenant key from the admin API, then curl and the openai SDK', async () => {

@@ -19,12 +19,13 @@ export const HEALTH_PATHS = ['/healthz', '/readyz'];
 /** The secrets each app reads (apps/<app>/src/main.ts and its module), beyond upstream, tenant and webhook keys. */
 export const SECRETS_READ: Record<string, string[]> = {
   ingress: ['REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'SWITCHYARD_SECRET_KEYS'],
-  auth: ['DATABASE_URL', 'REDIS_URL'],
-  router: ['DATABASE_URL', 'REDIS_URL'],
+  // The replica (keys) and the global quota Redis (budgets across regions, issue 15).
+  auth: ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL', 'SWITCHYARD_QUOTA_REDIS_URL'],
+  router: ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL'],
   // SWITCHYARD_SECRET_KEYS: sealed webhook secrets (the notification worker's box).
   billing: ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_SECRET_KEYS'],
   adapter: ['SWITCHYARD_SECRET_KEYS'],
-  standalone: ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'SWITCHYARD_SECRET_KEYS'],
+  standalone: ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL', 'SWITCHYARD_QUOTA_REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'SWITCHYARD_SECRET_KEYS'],
   // `switchyard apply`: migrations, the config bus, sealing, tenant keys.
   'standalone apply': ['DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_SECRET_KEYS'],
 };
@@ -33,6 +34,8 @@ export const HTTP_SETTINGS = ['MAX_BODY_BYTES', 'SWITCHYARD_MAX_EMBED_INPUTS', '
 export const OUTBOUND = ['SWITCHYARD_OUTBOUND_ENV_PREFIX', 'SWITCHYARD_OUTBOUND_ALLOW_HTTP', 'SWITCHYARD_OUTBOUND_ALLOW_PRIVATE'];
 export const UPSTREAM_LIMITS = ['SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', 'SWITCHYARD_MAX_UPSTREAM_STREAM_BYTES', 'SWITCHYARD_MAX_UPSTREAM_EVENT_BYTES'];
 export const QUOTA = ['SWITCHYARD_QUOTA_LEASE_MS', 'SWITCHYARD_QUOTA_ON_ERROR'];
+export const BUDGET = ['SWITCHYARD_BUDGET_MODE', 'SWITCHYARD_BUDGET_SHARE_PERCENT'];
+export const FEED = ['SWITCHYARD_CONFIG_FEED_POLL_MS'];
 
 export interface Values {
   region?: string;
@@ -40,7 +43,14 @@ export interface Values {
   otel: { enabled: boolean };
   adminToken: { value?: string; existingSecret?: string };
   database: { url?: string; existingSecret?: string };
-  config: { providers?: { type: ProviderId; apiKeys?: string[] }[]; tenants?: { keys?: { key: string }[] }[]; notifications?: { webhooks?: { secret: string }[] } };
+  databaseRead: { url?: string; existingSecret?: string };
+  quotaRedis: { url?: string; existingSecret?: string };
+  config: {
+    providers?: { type: ProviderId; apiKeys?: string[] }[];
+    tenants?: { keys?: { key: string }[] }[];
+    notifications?: { webhooks?: { secret: string }[] };
+    region?: { peers?: { name: string; url: string; credential: string }[] };
+  };
   secretKeys: { value?: string; existingSecret?: string };
 }
 
@@ -64,19 +74,21 @@ export function requiredEnv(app: string, c: Container, v: Values): string[] {
   const region = v.region ? ['SWITCHYARD_REGION'] : [];
   const webhooks = (v.config.notifications?.webhooks ?? []).length > 0;
   const sealing = Boolean(v.secretKeys.value || v.secretKeys.existingSecret);
+  const replica = v.databaseRead.url || v.databaseRead.existingSecret ? ['DATABASE_READ_URL'] : [];
+  const quotaRedis = v.quotaRedis.url || v.quotaRedis.existingSecret ? ['SWITCHYARD_QUOTA_REDIS_URL'] : [];
   switch (app) {
     case 'ingress':
-      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL', ...OUTBOUND] : [])];
+      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...peerSecretsOf(v), ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL'] : [])];
     case 'auth':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...QUOTA];
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED];
     case 'router':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND];
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...FEED];
     case 'billing':
       return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v)];
     case 'adapter':
       return [...common, 'GRPC_PORT', 'ADAPTER_PROVIDER', ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v, plainEnv(c, 'ADAPTER_PROVIDER'))];
     case 'standalone':
-      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v)];
+      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', ...replica, 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v), ...peerSecretsOf(v)];
     case 'standalone apply':
       return ['LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', ...OUTBOUND, ...tenantKeysOf(v)];
     default:
@@ -94,6 +106,11 @@ export function webhookSecretsOf(v: Values): string[] {
   const refs = (v.config.notifications?.webhooks ?? []).map((w) => String(w.secret));
   return [...new Set(refs.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
 }
+/** `env:` link secrets of the peer regions of `region.peers`. */
+export function peerSecretsOf(v: Values): string[] {
+  const refs = (v.config.region?.peers ?? []).map((p) => String(p.credential));
+  return [...new Set(refs.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
+}
 export function tenantKeysOf(v: Values): string[] {
   const keys = (v.config.tenants ?? []).flatMap((t) => t.keys ?? []).map((k) => String(k.key));
   return [...new Set(keys.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
@@ -102,7 +119,9 @@ export function tenantKeysOf(v: Values): string[] {
 /** A plausible value for a secret held in a Secret the chart does not render (existingSecret). */
 export const SAMPLE_SECRET: Record<string, string> = {
   DATABASE_URL: 'postgresql://u@db:5432/sy',
+  DATABASE_READ_URL: 'postgresql://u@db-replica:5432/sy',
   REDIS_URL: 'redis://redis:6379/0',
+  SWITCHYARD_QUOTA_REDIS_URL: 'rediss://quota-redis:6380/0',
   SWITCHYARD_ADMIN_TOKEN: 'a'.repeat(40),
   SWITCHYARD_SECRET_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };

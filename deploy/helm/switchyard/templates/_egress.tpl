@@ -22,7 +22,12 @@ existingSecret cannot be read at render time: set the port in values when it is 
 {{- define "switchyard.datastorePorts" -}}
 {{- $np := .Values.networkPolicy -}}
 {{- $ports := list -}}
-{{- range $store := list (dict "port" $np.postgresPort "url" .Values.database.url "secret" .Values.database.existingSecret "default" 5432) (dict "port" $np.redisPort "url" .Values.redis.url "secret" .Values.redis.existingSecret "default" 6379) -}}
+{{- $stores := list (dict "port" $np.postgresPort "url" .Values.database.url "secret" .Values.database.existingSecret "default" 5432) (dict "port" $np.redisPort "url" .Values.redis.url "secret" .Values.redis.existingSecret "default" 6379) -}}
+{{- /* The region's read replica and the global quota Redis, when set: the same ports rule applies. */ -}}
+{{- range $extra := list (dict "port" $np.postgresPort "url" .Values.databaseRead.url "secret" .Values.databaseRead.existingSecret "default" 5432) (dict "port" $np.redisPort "url" .Values.quotaRedis.url "secret" .Values.quotaRedis.existingSecret "default" 6379) -}}
+{{- if or $extra.url $extra.secret }}{{ $stores = append $stores $extra }}{{ end -}}
+{{- end -}}
+{{- range $store := $stores -}}
 {{- if $store.port -}}
 {{- $ports = append $ports (toString $store.port) -}}
 {{- else if and $store.url (not $store.secret) -}}
