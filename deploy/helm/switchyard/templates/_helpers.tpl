@@ -269,6 +269,12 @@ One environment variable from a Secret: the user's existingSecret, else the char
   value: {{ $s.http.maxConnections | int64 | quote }}
 - name: SWITCHYARD_ACCESS_LOG
   value: {{ $s.accessLog | quote }}
+{{- with $s.cors.origins }}
+- name: SWITCHYARD_CORS_ORIGINS
+  value: {{ join "," . | quote }}
+{{- end }}
+- name: SWITCHYARD_CORS_MAX_AGE_SECONDS
+  value: {{ $s.cors.maxAgeSeconds | int64 | quote }}
 {{- end -}}
 
 {{/* Where switchyard.yaml is applied (the hook Job, standalone): unset env: references stop it unless allowed. */}}
