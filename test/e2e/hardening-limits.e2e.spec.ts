@@ -35,7 +35,9 @@ function writeConfig(sim: string): string {
   const model = (m: { public: string; upstream: string }, provider: string) => `  - { name: ${m.public}, deployments: [{ provider: ${provider}, model: ${m.upstream} }] }\n`;
   writeFileSync(
     path,
-    `routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
+    // seed: the admin API owns what the file created, so a test may PATCH openai-admin below.
+    `configOwnership: seed
+routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
 providers:
   - { id: openai, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
   - { id: openai-open, type: openai, baseUrl: '${sim}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY], passthrough: { allow: [service_tier, web_search_options] } }

@@ -40,7 +40,7 @@ describe('standalone traces', () => {
       ...GATEWAY_SECRETS,
       ...receiver.env(),
       OTEL_SERVICE_NAME: 'sy-standalone-test',
-      SWITCHYARD_CONFIG: writeGatewayConfig(sim.url, 8080, SCRIBE),
+      SWITCHYARD_CONFIG: writeGatewayConfig(sim.url, 8080, SCRIBE, 'seed'), // seed: a test turns scribe's capture off through the admin API
       SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
       DATABASE_URL: db.url,
       PORT: String(port),

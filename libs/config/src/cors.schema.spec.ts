@@ -1,16 +1,8 @@
-import { ConfigError } from './config.error';
 import { parseConfig } from './switchyard-config.loader';
 import { loadSwitchyardEnv } from './switchyard-env.schema';
+import { configProblems } from './config-problems.testing';
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'switchyard.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = configProblems;
 
 describe('CORS origins in switchyard.yaml and the environment', () => {
   it('reads the server origins normalised, deduplicated, with the default max age', () => {

@@ -1,17 +1,9 @@
-import { ConfigError } from './config.error';
 import { parseConfig } from './switchyard-config.loader';
+import { configProblems } from './config-problems.testing';
 
 const tenant = (guardrails: string, key = '') => `tenants: [{ id: acme, guardrails: ${guardrails}, keys: [{ key: env:K ${key} }] }]`;
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'switchyard.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = configProblems;
 
 describe('tenants[].guardrails and keys[].guardrails in switchyard.yaml', () => {
   it('reads a tenant policy and a key override', () => {

@@ -1,18 +1,10 @@
-import { ConfigError } from './config.error';
 import { DEFAULT_OUTBOUND_POLICY } from './outbound/outbound-policy.types';
 import { parseConfig } from './switchyard-config.loader';
+import { configProblems } from './config-problems.testing';
 
 // The `notifications` section of switchyard.yaml (issue 13): webhooks for budget and health alerts.
 
-function problemsOf(text: string, outbound = DEFAULT_OUTBOUND_POLICY): readonly string[] {
-  try {
-    parseConfig(text, 'switchyard.yaml', { outbound });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = (text: string, outbound = DEFAULT_OUTBOUND_POLICY): readonly string[] => configProblems(text, outbound);
 
 const hook = (fields: string) => `notifications: { webhooks: [{ name: ops, url: 'https://hooks.example.com/T0/B0/x', secret: env:OPS_HOOK_SECRET, ${fields} }] }`;
 

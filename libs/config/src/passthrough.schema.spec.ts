@@ -1,18 +1,10 @@
-import { ConfigError } from './config.error';
 import { passthroughSchema } from './passthrough.schema';
 import { parseConfig } from './switchyard-config.loader';
+import { configProblems } from './config-problems.testing';
 
 const provider = (passthrough: string) => `providers: [{ id: openai-main, type: openai, baseUrl: "https://api.openai.com/v1", passthrough: ${passthrough} }]`;
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'switchyard.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = configProblems;
 
 describe('providers[].passthrough in switchyard.yaml', () => {
   it('reads allow and deny lists of field names, nested names, prefixes and *', () => {

@@ -1,19 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OPENAI_VENDORS } from '@switchyard/providers';
-import { ConfigError } from './config.error';
 import { parseConfig } from './switchyard-config.loader';
+import { configProblems } from './config-problems.testing';
 
 /** The problems parseConfig reports for one provider with `fields` (a YAML flow mapping body); none when valid. */
-function problemsOf(fields: string): readonly string[] {
-  try {
-    parseConfig(`providers: [{ id: p, baseUrl: 'https://llm.example.com/v1', ${fields} }]`, 'switchyard.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = (fields: string): readonly string[] => configProblems(`providers: [{ id: p, baseUrl: 'https://llm.example.com/v1', ${fields} }]`);
 
 describe('providers[].options', () => {
   it.each(OPENAI_VENDORS)('accepts the vendor profile %s on an openai-compatible provider', (vendor) => {

@@ -1,20 +1,12 @@
 import { ADAPTER_FAMILIES, ADAPTER_FAMILY_OF, PROVIDERS, PROVIDER_IDS, providerAdapter } from '@switchyard/providers';
-import { ConfigError } from './config.error';
 import { parseConfig } from './switchyard-config.loader';
 import { loadSwitchyardEnv } from './switchyard-env.schema';
+import { configProblems } from './config-problems.testing';
 
 // The configuration takes its provider types and adapter families from the providers registry:
 // a type the file accepts is one an adapter serves, and the other way round.
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'switchyard.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = configProblems;
 
 describe('provider types in switchyard.yaml', () => {
   it.each(PROVIDER_IDS)('accepts %s, a type the providers registry serves', (type) => {

@@ -1,18 +1,11 @@
 import { ConfigError } from './config.error';
 import { NO_REGION_CONFIG, resolvePeers } from './region-config.loader';
 import { parseConfig } from './switchyard-config.loader';
+import { configProblems } from './config-problems.testing';
 
 // The `region` section of switchyard.yaml (issue 15): peers, readiness and spill-over.
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'switchyard.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = configProblems;
 
 const peer = (name: string, extra = '') => `{ name: ${name}, url: 'https://${name}.gw.example.com', credential: env:SWITCHYARD_PEER_${name.toUpperCase().replace('-', '_')}${extra} }`;
 

@@ -1,21 +1,13 @@
 import { join } from 'node:path';
-import { ConfigError } from './config.error';
-import { loadConfigFile, parseConfig } from './switchyard-config.loader';
+import { loadConfigFile } from './switchyard-config.loader';
 import type { TenantConfig } from './switchyard-config.types';
+import { configProblems } from './config-problems.testing';
 
 const FIXTURE = join(__dirname, '__fixtures__', 'tenant-limits.yaml');
 const EXAMPLE = join(__dirname, '..', '..', '..', 'switchyard.example.yaml');
 
 /** The problems parseConfig reports for `text`; none when it is valid. */
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'switchyard.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = configProblems;
 
 /** A file with one tenant `acme` whose one key carries `key` (a YAML flow mapping body). */
 const withKey = (key: string, tenant = '') => `tenants: [{ id: acme, ${tenant} keys: [{ key: env:K, ${key} }] }]`;

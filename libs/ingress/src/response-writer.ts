@@ -4,6 +4,11 @@ import type { ServerResponse } from 'node:http';
 export function writeChunk(res: ServerResponse, chunk: string): Promise<void> | undefined {
   if (!chunk || res.destroyed) return undefined;
   if (res.write(chunk)) return undefined;
+  return drained(res);
+}
+
+/** Resolves when the socket took the backlog or the client is gone; leaves no listener behind. */
+export function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

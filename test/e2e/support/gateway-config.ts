@@ -10,13 +10,18 @@ export const OFFICE_ONLY_KEY = 'sk-test-office-0123456789abcdef0123456789';
 export const PUBLIC_MODEL = 'gpt-test';
 export const UPSTREAM_MODEL = 'sim-upstream-model';
 
-/** A switchyard.yaml pointing one model at the provider simulator; returns its path. `extraTenants`: more `tenants` list items, as YAML. */
-export function writeGatewayConfig(simulatorUrl: string, port = 8080, extraTenants = ''): string {
+/**
+ * A switchyard.yaml pointing one model at the provider simulator; returns its path.
+ * `extraTenants`: more `tenants` list items, as YAML; `ownership`: its configOwnership (`seed`
+ * for a test that changes what the file declares through the admin API).
+ */
+export function writeGatewayConfig(simulatorUrl: string, port = 8080, extraTenants = '', ownership: 'file' | 'seed' = 'file'): string {
   const dir = mkdtempSync(join(tmpdir(), 'sy-e2e-'));
   const path = join(dir, 'switchyard.yaml');
   writeFileSync(
     path,
-    `server: { port: ${port} }
+    `configOwnership: ${ownership}
+server: { port: ${port} }
 routing: { retries: 1, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
 providers:
   - id: sim

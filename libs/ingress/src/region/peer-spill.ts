@@ -2,6 +2,7 @@ import type { Attempt, ErrorEvent } from '@switchyard/ir';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ATTEMPTS_HEADER, renderAttempts } from '../answer-headers';
 import { HOP_HEADER, PEER_CLIENT_IP_HEADER, PEER_CREDENTIAL_HEADER, PEER_KEY_HASH_HEADER, type PeerHop, type PeerLink } from './peer-hop';
+import { drained } from '../response-writer';
 
 /** The request being spilled, as the ingress holds it: the client's own bytes, not our parse. */
 export interface SpillRequest {
@@ -95,18 +96,6 @@ export class PeerSpill {
   }
 }
 
-/** Resolves when the socket took the backlog or the client is gone; leaves no listener behind. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /** The peer's answer to the client: status, headers (the hop prepended to its attempts), body as it streams. */
 async function relay(answer: Response, res: ServerResponse, ours: string, signal: AbortSignal): Promise<void> {
