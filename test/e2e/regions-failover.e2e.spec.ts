@@ -4,17 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderSimulator } from '@switchyard/testing';
 import { AdminClient } from './support/admin-client';
-import { settledLedger } from './support/fault-ledger';
+import { countLedger, settledLedger } from './support/fault-ledger';
 import { CHECK_INTERVAL_MS, HaproxyBalancer } from './support/haproxy-balancer';
 import { type PrivatePostgres, startPrivatePostgres } from './support/private-servers';
 import { eventually, freePort } from './support/process-harness';
 import { FAILOVER_ADMIN_TOKEN, FAILOVER_KEY, FAILOVER_MODEL, type RegionPlan, RegionStack, regionYaml, upstreamKeyOf } from './support/region-stack';
 import { SteadyLoad } from './support/steady-load';
+import { TcpLink } from './support/tcp-link';
 
 // The failover test of issue 15, with real parts: two regions, a and b, each a complete cluster
 // stack (auth, router, adapter, billing, ingress; a Redis of its own) on one Postgres, with
 // HAProxy in front health-checking each region's /readyz, under steady load through the openai
-// SDK with its retries off. One simulator is every region's upstream; each region's adapter
+// SDK with its retries off. Region a reaches Postgres through a TCP link the test can cut. One simulator is every region's upstream; each region's adapter
 // presents its own key, so a script can fail region a's upstream calls alone. Waits are
 // bounded and say what they waited for; the one duration asserted is the documented 2 s for a
 // revocation to reach another region (a bound on the outcome, polled). Each case prints its
@@ -28,6 +29,10 @@ const SLOW_UPSTREAM = { firstByteDelayMs: 120, chunkDelayMs: 30, chunks: 4 };
 const CROSS_REGION_BOUND_MS = 2_000;
 /** More failing upstream answers than region a can ask for while a case runs (each is used once). */
 const SCRIPTED_FAILURES = 3_000;
+/** Long enough for region a's services to try (and fail) their 10 s key and catalogue reload once. */
+const CUT_MIN_MS = 12_000;
+/** Billing retries a failed insert with exponential backoff from 0.5 s: after a short cut, the next try is seconds away. */
+const LEDGER_WAIT_MS = 90_000;
 
 const figures: Record<string, Record<string, number | string>> = {};
 
@@ -53,6 +58,7 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
   let a: RegionStack;
   let b: RegionStack;
   let lb: HaproxyBalancer;
+  let linkA: TcpLink;
   let dir = '';
 
   const client = () => new OpenAI({ baseURL: `${lb.baseUrl}/v1`, apiKey: FAILOVER_KEY, maxRetries: 0, timeout: 30_000 });
@@ -69,7 +75,10 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
     writeFileSync(configA, regionYaml(planA, sim.url));
     writeFileSync(configB, regionYaml(planB, sim.url));
     // One after the other: region a applies the shared catalogue and migrates the database first.
-    a = await RegionStack.start(planA, configA, pg.url, true);
+    linkA = await TcpLink.start(pg.port);
+    const viaLink = new URL(pg.url);
+    viaLink.port = String(linkA.port);
+    a = await RegionStack.start(planA, configA, viaLink.toString(), true);
     b = await RegionStack.start(planB, configB, pg.url);
     lb = await HaproxyBalancer.start([planA, planB]);
   }, 240_000);
@@ -78,6 +87,7 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
     await lb?.stop();
     await Promise.all([a?.stop(), b?.stop()]);
     await sim?.close();
+    await linkA?.cut();
     await pg?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (Object.keys(figures).length) console.table(figures);
@@ -147,8 +157,48 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
     }
   });
 
+  it('region a cut off from Postgres keeps serving; its usage arrives once the link returns, exactly once', async () => {
+    const load = new SteadyLoad(new OpenAI({ baseURL: `${a.baseUrl}/v1`, apiKey: FAILOVER_KEY, maxRetries: 0, timeout: 30_000 }), { tag: 'pg-cut-a', model: FAILOVER_MODEL, concurrency: 3 }).start();
+    try {
+      await load.answeredMore(15);
+      const cutAt = performance.now();
+      await linkA.cut();
+      await load.answeredMore(30);
+      while (performance.now() - cutAt < CUT_MIN_MS) await load.answeredMore(3);
+      const whileCut = load.outcomes.filter((o) => o.ok && o.startedAt >= cutAt);
+      // Nothing of what was served during the cut can be in the ledger: region a's only way there is cut.
+      const rowsDuringCut = (await countLedger(pg, whileCut)).rows;
+      await linkA.restore();
+      const restoredAt = performance.now();
+      const cutForMs = Math.round(restoredAt - cutAt);
+      await load.answeredMore(10);
+      await load.stop();
+      const ledger = await settledLedger(pg, load.outcomes, LEDGER_WAIT_MS);
+      record('4 a cut off from Postgres', {
+        sent: load.outcomes.length,
+        failed: load.failures.length,
+        answeredWhileCut: whileCut.length,
+        cutForMs,
+        rowsDuringCut,
+        drainAfterRestoreMs: Math.round(performance.now() - restoredAt),
+        usageRows: ledger.rows,
+        missing: ledger.missing.length,
+        duplicated: ledger.duplicated,
+      });
+      expect(load.failures.map((f) => `#${f.n} ${f.stream ? 'stream' : 'json'} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
+      expect(whileCut.length).toBeGreaterThan(0);
+      expect(rowsDuringCut).toBe(0);
+      expect(ledger.missing).toEqual([]);
+      expect(ledger.duplicated).toBe(0);
+      expect(ledger.rows).toBe(ledger.answered);
+    } finally {
+      await load.stop();
+      await linkA.restore();
+    }
+  });
+
   it('every process of region a killed: HAProxy marks a down, and only requests in flight at the kill fail', async () => {
-    expect(await lb.states()).toEqual({ a: 'UP', b: 'UP' });
+    await eventually(async () => expect(await lb.states()).toEqual({ a: 'UP', b: 'UP' }), 30_000, 'both regions in the pool');
     const load = new SteadyLoad(client(), { tag: 'kill-a', model: FAILOVER_MODEL, concurrency: 4 }).start();
     try {
       await load.answeredMore(30);
