@@ -34,11 +34,21 @@ const CUT_MIN_MS = 12_000;
 /** Billing retries a failed insert with exponential backoff from 0.5 s: after a short cut, the next try is seconds away. */
 const LEDGER_WAIT_MS = 90_000;
 
-const figures: Record<string, Record<string, number | string>> = {};
+/** One row per case: the four figures every case has, and the case's own in `detail`. */
+interface CaseFigures {
+  readonly sent: number;
+  readonly failed: number;
+  /** What "drain" means for the case: named in `detail`'s first field. */
+  readonly drainMs: number;
+  readonly usageRows: number | string;
+  readonly detail: Record<string, number | string>;
+}
+const figures: Record<string, Omit<CaseFigures, 'detail'> & { detail: string }> = {};
 
-function record(name: string, fields: Record<string, number | string>): void {
-  figures[name] = fields;
-  console.log(`[regions-failover] ${name}: ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+function record(name: string, { detail, ...main }: CaseFigures): void {
+  const row = { ...main, detail: Object.entries(detail).map(([k, v]) => `${k}=${v}`).join(' ') };
+  figures[name] = row;
+  console.log(`[regions-failover] ${name}: ${Object.entries(row).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 }
 
 async function chatStatus(baseUrl: string, apiKey: string): Promise<number> {
@@ -101,13 +111,13 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
     await admin.ok('POST', `/tenants/failover/keys/${key.id}/revoke`, {});
     const revokedAt = performance.now();
     let last = 0;
-    let sent = 0;
+    let sent = 0; // requests to b after the revocation
     while (performance.now() - revokedAt <= CROSS_REGION_BOUND_MS && last !== 401) {
       last = await chatStatus(b.baseUrl, secret);
       sent++;
     }
     const refusedAfterMs = Math.round(performance.now() - revokedAt);
-    record('3 key revoked in a', { sent, refusedInBAfterMs: refusedAfterMs, lastStatusInB: last });
+    record('3 key revoked in a', { sent, failed: 0, drainMs: refusedAfterMs, usageRows: '-', detail: { drain: 'revoke in a until b refuses', lastStatusInB: last } });
     expect(last).toBe(401);
     expect(refusedAfterMs).toBeLessThanOrEqual(CROSS_REGION_BOUND_MS);
     expect(await chatStatus(a.baseUrl, secret)).toBe(401);
@@ -125,10 +135,13 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
       const failingFrom = performance.now();
       // Region a is seen unready (its one model's deployment ejected) while its upstream fails.
       await eventually(async () => expect(await readyz(a)).toBe(503), 20_000, 'region a unready');
+      const unreadyAfterMs = Math.round(performance.now() - failingFrom);
       await load.answeredMore(40);
       const failedUpstreamCalls = SCRIPTED_FAILURES - sim.pendingScenarios;
       const failingForMs = Math.round(performance.now() - failingFrom);
       const sentWhileFailing = load.outcomes.filter((o) => o.startedAt >= failingFrom).length;
+      // Read before the reset, which forgets the recorded requests too.
+      const upstreamCallsOfB = callsOf(upstreamKeyOf('b')) - bBefore;
 
       sim.reset();
       sim.setDefault(SLOW_UPSTREAM);
@@ -139,13 +152,17 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
       record('2 upstream of a failing', {
         sent: load.outcomes.length,
         failed: load.failures.length,
-        sentWhileFailing,
-        failingForMs,
-        failedUpstreamCallsOfA: failedUpstreamCalls,
-        upstreamCallsOfB: callsOf(upstreamKeyOf('b')) - bBefore,
+        drainMs: unreadyAfterMs,
         usageRows: ledger.rows,
-        // A spilled request is recorded by b under b's request id, not the one the client got.
-        rowsUnderOtherIds: ledger.missing.length,
+        detail: {
+          drain: 'failing until a unready',
+          sentWhileFailing,
+          failingForMs,
+          failedUpstreamCallsOfA: failedUpstreamCalls,
+          upstreamCallsOfB,
+          // A spilled request is recorded by b under b's request id, not the one the client got.
+          answeredWithoutRowUnderItsId: ledger.missing.length,
+        },
       });
       expect(failedUpstreamCalls).toBeGreaterThan(0);
       expect(load.failures.map((f) => `#${f.n} ${f.stream ? 'stream' : 'json'} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
@@ -177,13 +194,9 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
       record('4 a cut off from Postgres', {
         sent: load.outcomes.length,
         failed: load.failures.length,
-        answeredWhileCut: whileCut.length,
-        cutForMs,
-        rowsDuringCut,
-        drainAfterRestoreMs: Math.round(performance.now() - restoredAt),
+        drainMs: Math.round(performance.now() - restoredAt),
         usageRows: ledger.rows,
-        missing: ledger.missing.length,
-        duplicated: ledger.duplicated,
+        detail: { drain: 'link back until ledger complete', answeredWhileCut: whileCut.length, cutForMs, rowsDuringCut, missing: ledger.missing.length, duplicated: ledger.duplicated },
       });
       expect(load.failures.map((f) => `#${f.n} ${f.stream ? 'stream' : 'json'} ${f.status ?? '-'} ${f.error ?? ''}`)).toEqual([]);
       expect(whileCut.length).toBeGreaterThan(0);
@@ -219,12 +232,16 @@ describe('regions failover: two cluster stacks behind HAProxy', () => {
       record('1 region a killed', {
         sent: load.outcomes.length,
         failed: load.failures.length,
-        inFlightAtKill: inFlight.length,
-        failedSentAfterKill: load.failures.filter((f) => f.startedAt > kill.exitedAt).length,
-        markedDownMs,
-        checkIntervalMs: CHECK_INTERVAL_MS,
+        drainMs: markedDownMs,
         usageRows: ledger.rows,
-        answeredWithoutRow: ledger.missing.length,
+        detail: {
+          drain: 'kill until HAProxy marks a DOWN',
+          checkIntervalMs: CHECK_INTERVAL_MS,
+          inFlightAtKill: inFlight.length,
+          failedSentAfterKill: load.failures.filter((f) => f.startedAt > kill.exitedAt).length,
+          // Usage a had queued in its Redis (killed with it) and not yet drained is lost.
+          answeredWithoutRow: ledger.missing.length,
+        },
       });
       expect(load.failures.length).toBeLessThanOrEqual(inFlight.length);
       expect(await readyz(b)).toBe(200);
