@@ -59,6 +59,16 @@ describe(ProviderSimulator.name, () => {
     expect(sim.pendingScenarios).toBe(0);
   });
 
+  it('matches a scripted scenario on request headers: one upstream key fails, another is served', async () => {
+    sim.script({ match: { headers: { Authorization: 'Bearer sk-region-a' } }, error: { status: 500 } });
+    const withKey = (key: string): RequestInit => ({ ...chat(), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+
+    expect(await contentOf(await post('/v1/chat/completions', withKey('sk-region-b')))).toBe(DEFAULT_CONTENT);
+    expect(sim.pendingScenarios).toBe(1);
+    expect((await post('/v1/chat/completions', withKey('sk-region-a'))).status).toBe(500);
+    expect(sim.pendingScenarios).toBe(0);
+  });
+
   it('uses the default for unscripted requests until reset', async () => {
     sim.setDefault({ content: 'new default', headers: { 'x-ratelimit-remaining-requests': '42' } });
 

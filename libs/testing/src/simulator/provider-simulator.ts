@@ -176,7 +176,7 @@ export class ProviderSimulator {
       playError(channel, headers, invalid, wire, requestId);
       return;
     }
-    const scenario = this.queue.take(wire.provider, model, path);
+    const scenario = this.queue.take(wire.provider, model, path, req.headers);
     if (scenario.firstByteDelayMs && !(await channel.sleep(scenario.firstByteDelayMs))) return;
     const stream = route.pathStream ?? body['stream'] === true;
     const error = scenario.error ?? (scenario.promptBlocked ? wire.promptBlockedError?.(route.variant) : undefined);

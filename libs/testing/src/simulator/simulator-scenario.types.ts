@@ -65,6 +65,11 @@ export interface ScenarioMatch {
    * `EmbedContent` or `/deployments/` to aim at one endpoint.
    */
   readonly path?: string;
+  /**
+   * Request headers that must have exactly these values, e.g. `{ authorization: 'Bearer k' }`
+   * to aim at the callers holding one upstream key (one region's or one replica's adapter).
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
