@@ -15,7 +15,7 @@ describe('Helm chart values checks', () => {
     it('refuses a provider whose family has no adapter Deployment, naming the provider, the family and the key to change', () => {
       const r = template('region-eu-west', ['adapter.families={openai}']);
       expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain('provider "claude" (type anthropic) needs an adapter of family "anthropic", which adapter.families (openai) does not list');
+      expect(r.stderr).toContain('provider "claude-eu-west" (type anthropic) needs an adapter of family "anthropic", which adapter.families (openai) does not list');
       // azure-openai is served by the openai family's adapter (ADAPTER_FAMILY_OF).
       const azure = ['config.providers[0].id=az', 'config.providers[0].type=azure-openai', 'config.providers[0].baseUrl=https://x.openai.azure.com/openai', 'config.providers[0].apiKeys[0]=env:SWITCHYARD_UPSTREAM_AZ', 'upstreamKeys.values.SWITCHYARD_UPSTREAM_AZ=k'];
       expect(template('defaults', [...azure, 'adapter.families={openai}']).status).toBe(0);
