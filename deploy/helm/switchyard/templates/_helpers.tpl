@@ -332,12 +332,14 @@ One environment variable from a Secret: the user's existingSecret, else the char
 {{/*
 switchyard.yaml lands in a ConfigMap, which is not a secret: keys in it must be `env:` references
 (resolved from the Secrets) or, for upstream keys, sealed values (`enc:`, SWITCHYARD_SECRET_KEYS).
+The messages name only env: (no command prints an enc: value; apply and the admin API seal
+literals as they store them), but an enc: value copied from the database still passes.
 */}}
 {{- define "switchyard.checkConfigSecrets" -}}
 {{- range .Values.config.providers -}}
 {{- range (default list .apiKeys) -}}
 {{- if not (or (hasPrefix "env:" .) (hasPrefix "enc:" .)) -}}
-{{- fail "config.providers[].apiKeys: write upstream keys as env:NAME references (the key itself in upstreamKeys) or sealed enc: values; switchyard.yaml is stored in a ConfigMap" -}}
+{{- fail "config.providers[].apiKeys: write upstream keys as env:NAME references (the key itself in upstreamKeys); switchyard.yaml is stored in a ConfigMap" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -351,7 +353,7 @@ switchyard.yaml lands in a ConfigMap, which is not a secret: keys in it must be 
 {{- with .Values.config.notifications -}}
 {{- range (default list .webhooks) -}}
 {{- if not (or (hasPrefix "env:" (toString .secret)) (hasPrefix "enc:" (toString .secret))) -}}
-{{- fail "config.notifications.webhooks[].secret: write signing secrets as env:NAME references (the secret itself in webhookSecrets) or sealed enc: values; switchyard.yaml is stored in a ConfigMap" -}}
+{{- fail "config.notifications.webhooks[].secret: write signing secrets as env:NAME references (the secret itself in webhookSecrets); switchyard.yaml is stored in a ConfigMap" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
