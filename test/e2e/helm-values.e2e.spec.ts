@@ -37,6 +37,9 @@ describe('Helm chart values checks', () => {
     it('refuses an admin token shorter than the ingress accepts, and takes one of the minimal length or none', () => {
       const short = template('defaults', [`adminToken.value=${'a'.repeat(MIN_ADMIN_TOKEN_LENGTH - 1)}`]);
       expect(short.stderr).toContain(`at '/adminToken/value': minLength: got ${MIN_ADMIN_TOKEN_LENGTH - 1}, want ${MIN_ADMIN_TOKEN_LENGTH}`);
+      // One readable line, not an anyOf of two alternatives (the empty one included).
+      expect(short.stderr).not.toContain('anyOf');
+      expect(short.stderr).not.toContain('maxLength');
       expect(template('defaults', [`adminToken.value=${'a'.repeat(MIN_ADMIN_TOKEN_LENGTH)}`]).status).toBe(0);
       expect(template('defaults', ['adminToken.value=']).status).toBe(0);
     });
@@ -71,6 +74,13 @@ describe('Helm chart values checks', () => {
       const empty = renderNotes([valuesPath('defaults')]);
       expect(empty).toContain('none yet: add tenants to config.tenants');
       expect(empty).not.toContain('ADMIN_TOKEN=');
+    });
+
+    it('says the admin API is off for want of an admin token alone (the database is always required), and where it is when on', () => {
+      expect(renderNotes([valuesPath('defaults')])).toContain('Admin API: off (set adminToken.value or adminToken.existingSecret to turn it on; the database is always set).');
+      const on = renderNotes([valuesPath('region-eu-west')]);
+      expect(on).toContain('Admin API: $BASE/admin/v1');
+      expect(on).not.toContain('Admin API: off');
     });
   });
 });
