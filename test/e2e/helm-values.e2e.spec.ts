@@ -55,6 +55,24 @@ describe('Helm chart values checks', () => {
     });
   });
 
+  describe('database URLs', () => {
+    it('refuses a url together with an existingSecret, naming both keys', () => {
+      for (const key of ['database', 'databaseRead']) {
+        const both = template('defaults', [`${key}.url=postgresql://u:p@db:5432/sy`, `${key}.existingSecret=db`]);
+        expect(both.status).not.toBe(0);
+        expect(both.stderr).toContain(`${key}.url and ${key}.existingSecret are both set: set one`);
+      }
+    });
+
+    it('refuses a url that is not postgres:// or postgresql:// without printing it, and takes both schemes', () => {
+      const mysql = template('defaults', ['database.url=mysql://u:hunter2-pw@db/sy']);
+      expect(mysql.stderr).toContain('database.url must start with postgres:// or postgresql://');
+      expect(mysql.stderr).not.toContain('hunter2-pw');
+      expect(template('defaults', ['databaseRead.url=http://replica:5432/sy']).stderr).toContain('databaseRead.url must start with postgres:// or postgresql://');
+      expect(template('defaults', ['database.url=postgres://u:p@db:5432/sy', 'databaseRead.url=postgresql://u:p@replica:5432/sy']).status).toBe(0);
+    });
+  });
+
   describe('NOTES.txt', () => {
     it('tells how to read a tenant key of the config from where the values put it, and how to create one with the admin API', () => {
       const eu = renderNotes([valuesPath('region-eu-west')]);

@@ -313,6 +313,22 @@ One environment variable from a Secret: the user's existingSecret, else the char
 {{- end -}}
 {{- end -}}
 
+{{/*
+database and databaseRead: one source each, and a Postgres URL. A schema pattern would print the
+URL, password included, on a mismatch; these messages name the key, never the value.
+*/}}
+{{- define "switchyard.checkDatabaseUrls" -}}
+{{- range $key := list "database" "databaseRead" -}}
+{{- $db := index $.Values $key -}}
+{{- if and $db.url $db.existingSecret -}}
+{{- fail (printf "%s.url and %s.existingSecret are both set: set one (the existingSecret would win and the url be ignored)" $key $key) -}}
+{{- end -}}
+{{- if and $db.url (not (or (hasPrefix "postgres://" $db.url) (hasPrefix "postgresql://" $db.url))) -}}
+{{- fail (printf "%s.url must start with postgres:// or postgresql:// (the value is not shown: it holds a password)" $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Default spread over zones and nodes (ctx, component, values). */}}
 {{- define "switchyard.topologySpread" -}}
 {{- if .values.topologySpreadConstraints }}
