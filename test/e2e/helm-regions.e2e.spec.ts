@@ -1,12 +1,26 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CHART, type Container, helm, ofKind, plainEnv, render, runHelm, valuesPath, workloads } from './support/helm-chart';
 import { appName } from './support/helm-wiring';
+import { createTestDatabase } from './support/postgres-harness';
+import { runApp } from './support/process-harness';
 
 // The chart's multi-region settings (docs/architecture.md §4 and §6, Regions; §10): the peers of
 // switchyard.yaml's `region` section with their link secrets, the read replica, budgets across
 // regions, and the two-region examples of deploy/examples that use them all.
 
 const template = (file: string, set: string[]) => runHelm(['template', 'sy', CHART, '-f', valuesPath(file), ...set.flatMap((s) => ['--set', s])]);
+/** The rendered switchyard.yaml of a values file: the text the hook Job applies. */
+const switchyardYaml = (file: string): string => ofKind(render([valuesPath(file)]), 'ConfigMap').find((c) => c.metadata.name.endsWith('-config'))?.data?.['switchyard.yaml'] ?? '';
+const catalogue = (text: string) => {
+  const { providers, models, tenants } = parseYaml(text) as Record<string, unknown>;
+  return { providers, models, tenants };
+};
+// Both regions apply to the one shared Postgres with configOwnership: file, so what one region's
+// file leaves out the other's apply deletes: the two files of a pair must carry one catalogue.
+const PAIRS = [['examples/region-a', 'examples/region-b'], ['region-eu-west', 'region-us-east']] as const;
 const PEER = ['config.server.region=eu-west', 'config.region.peers[0].name=us-east', 'config.region.peers[0].url=https://us-east.gw.example.com'];
 
 describe('Helm chart across regions', () => {
@@ -45,6 +59,42 @@ describe('Helm chart across regions', () => {
     expect(b?.replica[0]?.name).toBe('switchyard-db-replica-us-east-1');
     for (const r of [a, b]) expect({ spillover: r?.spillover, budget: r?.budget, peerEgress: r?.peerEgress }).toEqual({ spillover: true, budget: ['share', '50'], peerEgress: true });
   });
+
+  it.each(PAIRS)('renders one catalogue (providers, models, tenants) for %s and %s, each regional deployment in both', (a, b) => {
+    const [ca, cb] = [a, b].map((f) => catalogue(switchyardYaml(f)));
+    expect(ca).toEqual(cb);
+    // Every provider carries its region (one without serves no tenant that lists regions), both regions present.
+    const regions = (ca?.providers as { region?: string }[]).map((p) => p.region);
+    expect(regions).not.toContain(undefined);
+    expect(new Set(regions).size).toBe(2);
+  });
+
+  it.each(PAIRS)('applies %s then %s to one Postgres: the second apply removes nothing', async (a, b) => {
+    const db = await createTestDatabase('helm_regions');
+    const scratch = mkdtempSync(join(tmpdir(), 'sy-helm-regions-'));
+    try {
+      const files = [a, b].map((f, i) => {
+        const path = join(scratch, `region-${i}.yaml`);
+        writeFileSync(path, switchyardYaml(f));
+        return path;
+      });
+      const secret = 'link-secret-0123456789abcdef0123456789abcdef';
+      const env = {
+        DATABASE_URL: db.url,
+        SWITCHYARD_DATA_DIR: scratch,
+        ACME_KEY: 'sk-acme-helm-regions-0123456789abcdef0123',
+        ...Object.fromEntries(['SWITCHYARD_PEER_EU_WEST_1_US_EAST_1', 'SWITCHYARD_PEER_US_EAST', 'SWITCHYARD_PEER_EU_WEST'].map((n) => [n, secret])),
+      };
+      const first = await runApp('standalone', env, ['apply', '-f', files[0] ?? '']);
+      expect(first).toMatch(/^\+ deployment gpt-4o-mini\//m);
+      const second = await runApp('standalone', env, ['apply', '-f', files[1] ?? '', '--dry-run']);
+      expect(second.split('\n').filter((l) => l.startsWith('- '))).toEqual([]);
+      expect(second).toMatch(/^0 changes \(dry run\)/m);
+    } finally {
+      await db.drop();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('refuses a peer link secret the values do not provide, one written into switchyard.yaml, and one shorter than the ingress accepts', () => {
     const missing = template('defaults', [...PEER, 'config.region.peers[0].credential=env:SWITCHYARD_PEER_US']);

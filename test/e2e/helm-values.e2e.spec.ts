@@ -15,7 +15,7 @@ describe('Helm chart values checks', () => {
     it('refuses a provider whose family has no adapter Deployment, naming the provider, the family and the key to change', () => {
       const r = template('region-eu-west', ['adapter.families={openai}']);
       expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain('provider "claude" (type anthropic) needs an adapter of family "anthropic", which adapter.families (openai) does not list');
+      expect(r.stderr).toContain('provider "claude-eu-west" (type anthropic) needs an adapter of family "anthropic", which adapter.families (openai) does not list');
       // azure-openai is served by the openai family's adapter (ADAPTER_FAMILY_OF).
       const azure = ['config.providers[0].id=az', 'config.providers[0].type=azure-openai', 'config.providers[0].baseUrl=https://x.openai.azure.com/openai', 'config.providers[0].apiKeys[0]=env:SWITCHYARD_UPSTREAM_AZ', 'upstreamKeys.values.SWITCHYARD_UPSTREAM_AZ=k'];
       expect(template('defaults', [...azure, 'adapter.families={openai}']).status).toBe(0);
@@ -37,6 +37,9 @@ describe('Helm chart values checks', () => {
     it('refuses an admin token shorter than the ingress accepts, and takes one of the minimal length or none', () => {
       const short = template('defaults', [`adminToken.value=${'a'.repeat(MIN_ADMIN_TOKEN_LENGTH - 1)}`]);
       expect(short.stderr).toContain(`at '/adminToken/value': minLength: got ${MIN_ADMIN_TOKEN_LENGTH - 1}, want ${MIN_ADMIN_TOKEN_LENGTH}`);
+      // One readable line, not an anyOf of two alternatives (the empty one included).
+      expect(short.stderr).not.toContain('anyOf');
+      expect(short.stderr).not.toContain('maxLength');
       expect(template('defaults', [`adminToken.value=${'a'.repeat(MIN_ADMIN_TOKEN_LENGTH)}`]).status).toBe(0);
       expect(template('defaults', ['adminToken.value=']).status).toBe(0);
     });
@@ -49,6 +52,24 @@ describe('Helm chart values checks', () => {
 
     it('leaves keys held in an existingSecret to the processes (the chart cannot read them)', () => {
       expect(template('existing-secrets', []).status).toBe(0);
+    });
+  });
+
+  describe('database URLs', () => {
+    it('refuses a url together with an existingSecret, naming both keys', () => {
+      for (const key of ['database', 'databaseRead']) {
+        const both = template('defaults', [`${key}.url=postgresql://u:p@db:5432/sy`, `${key}.existingSecret=db`]);
+        expect(both.status).not.toBe(0);
+        expect(both.stderr).toContain(`${key}.url and ${key}.existingSecret are both set: set one`);
+      }
+    });
+
+    it('refuses a url that is not postgres:// or postgresql:// without printing it, and takes both schemes', () => {
+      const mysql = template('defaults', ['database.url=mysql://u:hunter2-pw@db/sy']);
+      expect(mysql.stderr).toContain('database.url must start with postgres:// or postgresql://');
+      expect(mysql.stderr).not.toContain('hunter2-pw');
+      expect(template('defaults', ['databaseRead.url=http://replica:5432/sy']).stderr).toContain('databaseRead.url must start with postgres:// or postgresql://');
+      expect(template('defaults', ['database.url=postgres://u:p@db:5432/sy', 'databaseRead.url=postgresql://u:p@replica:5432/sy']).status).toBe(0);
     });
   });
 
@@ -71,6 +92,13 @@ describe('Helm chart values checks', () => {
       const empty = renderNotes([valuesPath('defaults')]);
       expect(empty).toContain('none yet: add tenants to config.tenants');
       expect(empty).not.toContain('ADMIN_TOKEN=');
+    });
+
+    it('says the admin API is off for want of an admin token alone (the database is always required), and where it is when on', () => {
+      expect(renderNotes([valuesPath('defaults')])).toContain('Admin API: off (set adminToken.value or adminToken.existingSecret to turn it on; the database is always set).');
+      const on = renderNotes([valuesPath('region-eu-west')]);
+      expect(on).toContain('Admin API: $BASE/admin/v1');
+      expect(on).not.toContain('Admin API: off');
     });
   });
 });

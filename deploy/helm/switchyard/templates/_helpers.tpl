@@ -313,6 +313,22 @@ One environment variable from a Secret: the user's existingSecret, else the char
 {{- end -}}
 {{- end -}}
 
+{{/*
+database and databaseRead: one source each, and a Postgres URL. A schema pattern would print the
+URL, password included, on a mismatch; these messages name the key, never the value.
+*/}}
+{{- define "switchyard.checkDatabaseUrls" -}}
+{{- range $key := list "database" "databaseRead" -}}
+{{- $db := index $.Values $key -}}
+{{- if and $db.url $db.existingSecret -}}
+{{- fail (printf "%s.url and %s.existingSecret are both set: set one (the existingSecret would win and the url be ignored)" $key $key) -}}
+{{- end -}}
+{{- if and $db.url (not (or (hasPrefix "postgres://" $db.url) (hasPrefix "postgresql://" $db.url))) -}}
+{{- fail (printf "%s.url must start with postgres:// or postgresql:// (the value is not shown: it holds a password)" $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Default spread over zones and nodes (ctx, component, values). */}}
 {{- define "switchyard.topologySpread" -}}
 {{- if .values.topologySpreadConstraints }}
@@ -332,12 +348,14 @@ One environment variable from a Secret: the user's existingSecret, else the char
 {{/*
 switchyard.yaml lands in a ConfigMap, which is not a secret: keys in it must be `env:` references
 (resolved from the Secrets) or, for upstream keys, sealed values (`enc:`, SWITCHYARD_SECRET_KEYS).
+The messages name only env: (no command prints an enc: value; apply and the admin API seal
+literals as they store them), but an enc: value copied from the database still passes.
 */}}
 {{- define "switchyard.checkConfigSecrets" -}}
 {{- range .Values.config.providers -}}
 {{- range (default list .apiKeys) -}}
 {{- if not (or (hasPrefix "env:" .) (hasPrefix "enc:" .)) -}}
-{{- fail "config.providers[].apiKeys: write upstream keys as env:NAME references (the key itself in upstreamKeys) or sealed enc: values; switchyard.yaml is stored in a ConfigMap" -}}
+{{- fail "config.providers[].apiKeys: write upstream keys as env:NAME references (the key itself in upstreamKeys); switchyard.yaml is stored in a ConfigMap" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -351,7 +369,7 @@ switchyard.yaml lands in a ConfigMap, which is not a secret: keys in it must be 
 {{- with .Values.config.notifications -}}
 {{- range (default list .webhooks) -}}
 {{- if not (or (hasPrefix "env:" (toString .secret)) (hasPrefix "enc:" (toString .secret))) -}}
-{{- fail "config.notifications.webhooks[].secret: write signing secrets as env:NAME references (the secret itself in webhookSecrets) or sealed enc: values; switchyard.yaml is stored in a ConfigMap" -}}
+{{- fail "config.notifications.webhooks[].secret: write signing secrets as env:NAME references (the secret itself in webhookSecrets); switchyard.yaml is stored in a ConfigMap" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
