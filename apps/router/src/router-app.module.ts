@@ -70,9 +70,10 @@ export class RouterAppModule implements OnApplicationShutdown {
           inject: [READ_DATABASE, ADAPTER_CLIENTS, ROUTING, RESPONSE_CACHE, NOTIFIER],
           useFactory: async (read: Database, clients: AdapterClients, routing: RoutingConfig, cache: ResponseCache, notifier: Notifier | undefined) => {
             // region.spillover of the mounted file: with it on, "nothing usable" goes back to the ingress, which forwards to a peer.
-            const { region } = await loadRegionConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env));
+            // The region's own deployments are tried first (SWITCHYARD_REGION, else server.region).
+            const { name, region } = await loadRegionConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env));
             // The catalogue loads from the region's replica (DATABASE_READ_URL, else the primary).
-            const router = new RouterService(new PrismaCatalogueSource(read), clients, routing, cache, notifier, { spillover: region.spillover.enabled });
+            const router = new RouterService(new PrismaCatalogueSource(read), clients, routing, cache, notifier, { spillover: region.spillover.enabled, name: env.SWITCHYARD_REGION ?? name });
             await router.start();
             return router;
           },

@@ -48,6 +48,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   const cache = createResponseCache(env.REDIS_URL, config.routing.cache);
   const router = new RouterService(new PrismaCatalogueSource(read), adapters, config.routing, cache, notifier?.wants('health') ? notifier : undefined, {
     spillover: config.region?.spillover.enabled ?? false,
+    name: env.SWITCHYARD_REGION ?? config.server.region,
   });
   const recorder = new UsageRecorder(db);
 

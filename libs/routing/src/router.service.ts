@@ -63,8 +63,11 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   private readonly answers: AnswerCache;
   private readonly prober: HealthProber;
 
-  /** `region.spillover`: whether a request with no usable deployment ends for a peer region rather than in panic mode. */
-  constructor(source: CatalogueSource, adapters: AdapterPorts, config: RoutingConfig, cache?: ResponseCache, alerts?: HealthAlertSink, region: { spillover: boolean } = { spillover: false }) {
+  /**
+   * `region.spillover`: whether a request with no usable deployment ends for a peer region rather
+   * than in panic mode; `region.name`: this gateway's region, whose deployments are tried first.
+   */
+  constructor(source: CatalogueSource, adapters: AdapterPorts, config: RoutingConfig, cache?: ResponseCache, alerts?: HealthAlertSink, region: { spillover: boolean; name?: string } = { spillover: false }) {
     const health = (this.health = new DeploymentHealth(config));
     if (alerts) health.onTransition((event) => this.announce(event, alerts));
     const stats = this.stats;
@@ -74,7 +77,7 @@ export class RouterService implements RouterPort, OnModuleDestroy {
       stats.forget(id);
     });
     const calls = new DeploymentCalls(adapters, config.timeouts);
-    const picker = new DeploymentPicker(health, stats);
+    const picker = new DeploymentPicker(health, stats, region.name ?? '');
     this.loop = new RouteLoop({ catalogue: this.catalogue, picker, budget, retries: config.retries, spillover: region.spillover });
     this.streams = new StreamAttempts({ health, stats, budget, picker, calls });
     this.unaries = new UnaryAttempts({ health, stats, calls });

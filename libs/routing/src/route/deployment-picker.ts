@@ -16,6 +16,12 @@ export class DeploymentPicker {
   constructor(
     private readonly health: DeploymentHealth,
     private readonly stats: DeploymentStats,
+    /**
+     * This gateway's region (`server.region`): its deployments are tried before any other
+     * region's, so a region calls upstreams near it while they serve, and another region's
+     * deployments of the same model (one catalogue is shared by every region) only after.
+     */
+    private readonly localRegion = '',
   ) {}
 
   /**
@@ -28,12 +34,11 @@ export class DeploymentPicker {
     const { regions, estimate } = turn.route;
     const inRegion = (d: DeploymentEntry) => regions.length === 0 || regions.includes(d.provider.region);
     const strategy = model.strategy ?? 'weighted';
-    const picked = pickDeployment(model, {
-      strategy,
-      usable: (d) => !tried.has(d.id) && inRegion(d) && this.health.isAvailable(d.id) && this.stats.withinLimits(d, estimate),
-      stats: this.stats,
-      estimatedTokens: estimate,
-    });
+    const usable = (d: DeploymentEntry) => !tried.has(d.id) && inRegion(d) && this.health.isAvailable(d.id) && this.stats.withinLimits(d, estimate);
+    const local = this.localRegion;
+    const picked =
+      (local && model.tiers.some((tier) => tier.some((d) => d.provider.region === local)) ? pickDeployment(model, { strategy, usable: (d) => d.provider.region === local && usable(d), stats: this.stats, estimatedTokens: estimate }) : undefined) ??
+      pickDeployment(model, { strategy, usable, stats: this.stats, estimatedTokens: estimate });
     if (picked && this.health.tryAcquire(picked.id)) return picked;
     if (picked || !policy.panic || tried.size > 0) return undefined;
     return pickDeployment(model, { strategy, usable: (d) => inRegion(d), stats: this.stats, estimatedTokens: estimate });
