@@ -50,7 +50,7 @@ describe('logs of the standalone process', () => {
         mode: 'standalone',
         listen: [baseUrl],
         models: [PUBLIC_MODEL, 'other-model'],
-        external: { database: expect.stringMatching(/^postgres postgres(ql)?:\/\/127\.0\.0\.1:5432\/sy_logs_/), redis: expect.stringContaining('none'), queue: 'in-memory' },
+        external: { database: expect.stringMatching(/^postgres postgres(ql)?:\/\/127\.0\.0\.1:5432\/sy_logs_/), redis: expect.stringContaining('none'), queue: 'in-memory', tracing: 'off (no OTEL_EXPORTER_OTLP_ENDPOINT)', notifications: 'none' },
       },
     });
     expect(summaries[0]?.msg).toContain(`switchyard standalone listening on ${baseUrl}`);

@@ -7,7 +7,7 @@ import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
-import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
+import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 
 const READY_WAIT_MS = 1000;
 
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         ...(env.BILLING_GRPC_URL ? { billing: addressOf(env.BILLING_GRPC_URL) } : {}),
         ...(admin && env.DATABASE_URL ? { database: `postgres ${addressOf(env.DATABASE_URL)}` } : {}),
         'admin API': admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)',
+        tracing: tracingSummary(process.env),
       },
     },
     close: async () => {

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
 import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
-import { addressOf, installProcessLogs, startTracing } from '@switchyard/telemetry';
+import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 import { basename } from 'node:path';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { formatConfigChanges } from './config-diff.format';
@@ -81,6 +81,8 @@ async function bootstrap(): Promise<void> {
         redis: env.REDIS_URL ? addressOf(env.REDIS_URL) : 'none (in-memory limits, cache and queue)',
         queue: services.queueKind,
         'admin API': adminToken ? 'on' : 'off',
+        tracing: tracingSummary(process.env),
+        notifications: webhooksSummary(config.notifications?.webhooks.length ?? 0),
       },
     },
     close: async () => {
@@ -90,6 +92,11 @@ async function bootstrap(): Promise<void> {
       await tracing.shutdown();
     },
   });
+}
+
+/** Budget and health webhooks as the start-up line states them. */
+function webhooksSummary(count: number): string {
+  return count ? `${count} webhook${count === 1 ? '' : 's'}` : 'none';
 }
 
 // The switchyard command (cli/): `serve`, or no arguments at all, runs bootstrap.

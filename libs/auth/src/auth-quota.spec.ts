@@ -73,6 +73,8 @@ describe('AuthService admission with limits and budgets', () => {
     expect(third.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Rate limit reached for this key: 2 requests per minute.', retryable: true });
     expect(third.error?.retryAfterMs).toBeGreaterThan(59_000);
     expect(third.rate).toMatchObject({ limitRequests: 2, remainingRequests: 0 });
+    // Whose key was refused, for the ingress's access line and span (never admitted on it).
+    expect(third.principal?.keyId).toBe('k-rpm');
   });
 
   it('does not count calls that are not metered (model lists)', async () => {

@@ -27,8 +27,11 @@ class InMemoryKeySource implements KeySource {
   }
 }
 
-function refused(kind: ErrorKind, message: string): AdmitResponse {
-  return { admitted: false, error: { kind, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
+function refused(kind: ErrorKind, message: string, keyId?: string): AdmitResponse {
+  const answer: AdmitResponse = { admitted: false, error: { kind, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
+  // A known key's refusal names whose it was (for the access line and the request span).
+  if (keyId) answer.principal = expect.objectContaining({ tenantId: 'acme', keyId }) as AdmitResponse['principal'];
+  return answer;
 }
 
 describe(AuthService.name, () => {
@@ -60,7 +63,7 @@ describe(AuthService.name, () => {
 
   it('admits a key only from inside both its own and its tenant\'s IP ranges', async () => {
     const ask = (clientIp: string) => sut.admit({ keyHash: hashKey('sk-sy-acme-office'), model: 'gpt-4o', clientIp, requestId: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false });
-    const outside = refused(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.');
+    const outside = refused(ErrorKind.ERROR_KIND_PERMISSION, 'This API key may not be used from your IP address.', 'key_office');
 
     expect(await ask('10.1.2.3')).toMatchObject({ admitted: true });
     expect(await ask('::ffff:10.1.2.3')).toMatchObject({ admitted: true });
@@ -78,21 +81,22 @@ describe(AuthService.name, () => {
 
   it('refuses a revoked key', async () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-revoked'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(
-      refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.'),
+      refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.', 'key_revoked'),
     );
   });
 
   it('refuses a key from the moment it expires', async () => {
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-expired'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-expired'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.', 'key_expired'));
 
     now.mockReturnValue(NOW + 60_000);
-    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.'));
+    expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has expired.', 'key_gpt'));
   });
 
   it('refuses a model outside the key patterns as a permission failure naming the model', async () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'claude-sonnet-4', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual({
       admitted: false,
       error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This key is not allowed to use the model `claude-sonnet-4`.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
+      principal: expect.objectContaining({ tenantId: 'acme', keyId: 'key_gpt' }),
       maxOutputTokens: 0,
     });
   });

@@ -136,6 +136,14 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   async admit(req: AdmitRequest): Promise<AdmitResponse> {
     const plan = this.plans.get(req.keyHash) ?? (await this.planAfterMiss(req.keyHash));
     if (!plan) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
+    const answer = await this.admitKnown(req, plan);
+    // A refusal of a key we know still says whose it was: the access line and the request span
+    // name the tenant and key of a 429 or a 403 (the ingress only admits on `admitted`).
+    if (!answer.admitted && !answer.principal) answer.principal = plan.principal;
+    return answer;
+  }
+
+  private async admitKnown(req: AdmitRequest, plan: KeyPlan): Promise<AdmitResponse> {
     const key = plan.record;
     const refusal = keyRefusal(plan, req.clientIp);
     if (refusal) return refusal;

@@ -50,6 +50,13 @@ class Router implements RouterPort {
 
 const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-7', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
 const REFUSED: AdmitResponse = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
+/** A known key over its budget: auth's refusal names whose key it was. */
+const OVER_BUDGET: AdmitResponse = {
+  admitted: false,
+  principal: ADMITTED.principal,
+  error: { kind: ErrorKind.ERROR_KIND_BUDGET_EXCEEDED, message: 'Monthly budget exhausted.', retryable: true, providerStatus: 0, retryAfterMs: 1000, param: '', attemptLog: [] },
+  maxOutputTokens: 0,
+};
 const NO_USAGE: UsageSink = { publish: () => undefined };
 
 /** The lines a process logger at `level` wrote, parsed. */
@@ -138,6 +145,16 @@ describe(AccessLog.name, () => {
     expect(lines).toEqual([expect.objectContaining({ requestId: 'r2', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', dialect: 'gemini', operation: 'chat', status: 401 })]);
     expect(raw()).not.toContain(TENANT_KEY);
     expect(raw()).not.toContain(QUERY_KEY);
+  });
+
+  it('names the tenant, key id and model of a known key refused for its budget', async () => {
+    const { lines, log } = capture();
+    const sut = pipelineOf(new Auth(OVER_BUDGET), new Router(), NO_USAGE, log);
+
+    const answer = await serveThrough(sut, '/v1/chat/completions', CHAT, { authorization: `Bearer ${TENANT_KEY}` });
+
+    expect(answer.status).toBe(429);
+    expect(lines).toEqual([expect.objectContaining({ status: 429, tenantId: 'acme', keyId: 'key-7', model: 'gpt-public', operation: 'chat' })]);
   });
 
   it('names the PII categories found and the action taken, never a value', async () => {

@@ -46,7 +46,8 @@ export class AccessLog {
   constructor(private readonly sink: AccessSink) {}
 
   write(call: IncomingCall, res: ServerResponse, operation: AccessOperation, dialect: Dialect, admitted?: AccessAdmitted, event?: UsageEvent): void {
-    const principal = admitted?.admission.principal;
+    // A refused known key (429, 403) is still named: who and which model (admission's answer).
+    const principal = admitted?.admission.principal ?? call.refusedAs;
     const usage = event?.usage;
     const pii = admitted?.pii;
     this.sink.info(
@@ -58,7 +59,7 @@ export class AccessLog {
         keyId: principal?.keyId,
         dialect: DIALECT_NAMES[dialect],
         operation,
-        model: admitted?.model,
+        model: (admitted?.model ?? call.refusedAs?.model) || undefined,
         provider: event?.providerId || undefined,
         deployment: event?.deploymentId || undefined,
         status: event?.httpStatus ?? res.statusCode,

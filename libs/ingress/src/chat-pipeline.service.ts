@@ -192,7 +192,7 @@ export class ChatPipeline {
     const tracker = admitted.tracker;
     // Spilled: the peer that served it records the usage; here only the hold is released.
     if (!tracker || admitted.spilled) {
-      if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId, admitted.admission.principal.keyId);
+      if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId, admitted.admission.principal.keyId, admitted.model);
       hold?.settle(undefined);
       return undefined;
     }
@@ -270,6 +270,10 @@ export class ChatPipeline {
     if (admission.admitted && admission.principal) {
       if (call.hop) this.checkHopRegion(admission.principal);
       return { principal: admission.principal, hold: admission.ticket && new QuotaHold(this.auth, admission.ticket), maxOutputTokens: admission.maxOutputTokens };
+    }
+    if (admission.principal) {
+      call.refusedAs = { tenantId: admission.principal.tenantId, keyId: admission.principal.keyId, model };
+      if (TRACING.on) annotateRequestSpan(undefined, admission.principal.tenantId, admission.principal.keyId, model);
     }
     throw IrError.fromEvent(admission.error ?? NOT_ADMITTED);
   }

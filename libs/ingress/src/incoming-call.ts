@@ -21,6 +21,8 @@ export interface IncomingCall {
   target?: string;
   /** Set when a peer region forwarded this request (a verified hop): it is not spilled again. */
   hop?: PeerHop;
+  /** Whose known key admission refused, and the model asked for: the access line names them. */
+  refusedAs?: { readonly tenantId: string; readonly keyId: string; readonly model: string };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type AdmitResponse, ErrorKind, type UsageEvent } from '@switchyard/ir';
+import { type AdmitResponse, ErrorKind, type UsageEvent, errorTypeOf } from '@switchyard/ir';
 import { GEN_AI, SEMCONV, type Span, SpanKind, SWITCHYARD, TRACING, activeSpan, contextWith, extractContext, failSpan, inChildSpan, runIn, startSpan, traceresponseOf } from '@switchyard/telemetry';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingCall } from './incoming-call';
@@ -44,15 +44,21 @@ function endRequestSpan(span: Span, res: ServerResponse): void {
   span.end();
 }
 
-/** What the request came to, on its server span (the active one): who, which model, how it was served, tokens. No content, no secret. */
-export function annotateRequestSpan(event: UsageEvent | undefined, tenantId: string, keyId: string): void {
+/**
+ * What the request came to, on its server span (the active one): who, which model, how it was
+ * served, tokens. No content, no secret. `model` (the public name asked for) is there without a
+ * usage event too: a refused or spilled request is still searchable by model, as the attempt
+ * spans are (`switchyard.model`).
+ */
+export function annotateRequestSpan(event: UsageEvent | undefined, tenantId: string, keyId: string, model = ''): void {
   const span = activeSpan();
   if (!span) return;
   span.setAttribute(SWITCHYARD.tenantId, tenantId);
   span.setAttribute(SWITCHYARD.keyId, keyId);
+  const asked = event?.model || model;
+  if (asked) span.setAttributes({ [SWITCHYARD.model]: asked, [GEN_AI.requestModel]: asked });
   if (!event) return;
   span.setAttributes({
-    [GEN_AI.requestModel]: event.model,
     [GEN_AI.usageInputTokens]: event.usage?.inputTokens ?? 0,
     [GEN_AI.usageOutputTokens]: event.usage?.outputTokens ?? 0,
     [SWITCHYARD.cacheHit]: event.cacheHit,
@@ -65,10 +71,10 @@ export function annotateRequestSpan(event: UsageEvent | undefined, tenantId: str
   if (event.region) span.setAttribute(SWITCHYARD.region, event.region);
 }
 
-/** The admission round trip as a child span: refused admissions end it failed, with the error kind. */
+/** The admission round trip as a child span: refused admissions end it failed, with the error kind (`budget_exceeded`, as logs and usage records name it). */
 export function tracedAdmission(admit: () => Promise<AdmitResponse>): Promise<AdmitResponse> {
   return inChildSpan('admit', SpanKind.INTERNAL, {}, admit, (span, answer) => {
-    if (!answer.admitted) failSpan(span, ErrorKind[answer.error?.kind ?? ErrorKind.ERROR_KIND_AUTHENTICATION] ?? 'refused');
+    if (!answer.admitted) failSpan(span, errorTypeOf(answer.error?.kind ?? ErrorKind.ERROR_KIND_AUTHENTICATION));
     else if (answer.principal) span.setAttribute(SWITCHYARD.tenantId, answer.principal.tenantId);
   });
 }

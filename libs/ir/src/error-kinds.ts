@@ -1,5 +1,10 @@
 import { ErrorKind } from './generated/switchyard/ir/v1/ir';
 
+/** An error kind as logs, spans and usage records name it: `ERROR_KIND_BUDGET_EXCEEDED` → `budget_exceeded`. */
+export function errorTypeOf(kind: ErrorKind | undefined): string {
+  return (ErrorKind[kind ?? ErrorKind.ERROR_KIND_UNSPECIFIED] ?? 'ERROR_KIND_UNRECOGNIZED').replace('ERROR_KIND_', '').toLowerCase();
+}
+
 // The HTTP status each error kind is answered with, whatever the dialect (docs/architecture.md §2,
 // "Error vocabulary").
 // Overloaded upstreams (Anthropic 529) become 503 because clients of other dialects do not

@@ -2,3 +2,4 @@ export * from './span-attributes';
 export * from './trace-scope';
 export * from './tracing-switch';
 export * from './tracing.sdk';
+export * from './tracing-summary';
