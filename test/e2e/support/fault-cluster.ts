@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { ProviderSimulator } from '@switchyard/testing';
-import { type RunningApp, SIMULATOR_OUTBOUND_ENV, eventually, freePort, runApp, startApp, waitForReady } from './process-harness';
+import { type RunningApp, SIMULATOR_OUTBOUND_ENV, freePort, listening, runApp, startApp, waitForReady } from './process-harness';
 import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from './private-servers';
 
 // The cluster of the fault tests: two replicas of each service (auth, router, the openai adapter,
@@ -143,7 +142,7 @@ export class FaultCluster {
     const r = this.replica(name);
     if (r.app.proc.exitCode === null && r.app.proc.signalCode === null) throw new Error(`${name} is still running`);
     r.app = launch(r.service, r.env);
-    await listening(r.port, r.app);
+    await listening(r.port, r.app, 60_000);
   }
 
   /** A rolling restart of both replicas of `service` (SIGTERM, start, wait) with `env` added: a configuration change. */
@@ -154,7 +153,7 @@ export class FaultCluster {
       if (code !== 0) throw new Error(`${r.name} exited ${code} on SIGTERM:\n${r.app.output()}`);
       Object.assign(r.env, env);
       r.app = launch(r.service, r.env);
-      await listening(r.port, r.app);
+      await listening(r.port, r.app, 60_000);
     }
   }
 
@@ -192,7 +191,7 @@ export class FaultCluster {
         const name: ReplicaName = `${service}-${i}`;
         const r: Replica = { name, service, port: ports.get(name) as number, env: envOf(name, service), app: launch(service, envOf(name, service)) };
         this.replicas.set(name, r);
-        return listening(r.port, r.app);
+        return listening(r.port, r.app, 60_000);
       });
     // Routers wait for their adapters; the rest start together.
     await Promise.all([...replicasOf('auth'), ...replicasOf('adapter'), ...replicasOf('billing')]);
@@ -204,25 +203,6 @@ export class FaultCluster {
   }
 }
 
-/** Resolves once `port` accepts TCP connections; fails early, with its output, if the app exits. */
-async function listening(port: number, app: RunningApp): Promise<void> {
-  await eventually(
-    async () => {
-      if (app.proc.exitCode !== null || app.proc.signalCode !== null) throw new Error(`exited early:\n${app.output()}`);
-      await new Promise<void>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.destroy();
-          resolve();
-        });
-        socket.once('error', reject);
-      });
-    },
-    60_000,
-    `${app.name} listening on ${port}`,
-  ).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- ${app.name} output ---\n${app.output()}`);
-  });
-}
 
 function gatewayYaml(simulatorUrl: string): string {
   return `server: { port: 8080 }

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../..');
@@ -89,6 +89,26 @@ export async function waitForReady(baseUrl: string, app: RunningApp, timeoutMs =
     const res = await fetch(`${baseUrl}/readyz`);
     if (res.status !== 200) throw new Error(`readyz ${res.status}`);
   }, timeoutMs, `${app.name} ready`).catch((err: unknown) => {
+    throw new Error(`${String(err)}\n--- ${app.name} output ---\n${app.output()}`);
+  });
+}
+
+/** Resolves once `port` accepts TCP connections; fails early, with its output, if the app exits. */
+export async function listening(port: number, app: RunningApp, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    async () => {
+      if (app.proc.exitCode !== null || app.proc.signalCode !== null) throw new Error(`exited early:\n${app.output()}`);
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.destroy();
+          resolve();
+        });
+        socket.once('error', reject);
+      });
+    },
+    timeoutMs,
+    `${app.name} listening on ${port}`,
+  ).catch((err: unknown) => {
     throw new Error(`${String(err)}\n--- ${app.name} output ---\n${app.output()}`);
   });
 }

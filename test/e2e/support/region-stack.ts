@@ -1,5 +1,4 @@
-import { connect } from 'node:net';
-import { type RunningApp, SIMULATOR_OUTBOUND_ENV, eventually, freePort, runApp, startApp, waitForReady } from './process-harness';
+import { type RunningApp, SIMULATOR_OUTBOUND_ENV, freePort, listening, runApp, startApp, waitForReady } from './process-harness';
 import { type PrivateRedis, startPrivateRedis } from './private-servers';
 
 // One region of the failover test (issue 15): a complete cluster stack — auth, router, the
@@ -148,7 +147,7 @@ export class RegionStack {
     const startService = (service: string) => {
       const app = launch(service, envOf(service));
       this.apps.set(service, app);
-      return listening(ports.get(service) as number, app);
+      return listening(ports.get(service) as number, app, 90_000);
     };
     // The router waits for its adapter; the rest start together.
     await Promise.all(['auth', 'adapter', 'billing'].map(startService));
@@ -164,24 +163,4 @@ export class RegionStack {
     this.apps.set('ingress', ingress);
     await waitForReady(this.baseUrl, ingress, 90_000);
   }
-}
-
-/** Resolves once `port` accepts TCP connections; fails early, with its output, if the app exits. */
-async function listening(port: number, app: RunningApp): Promise<void> {
-  await eventually(
-    async () => {
-      if (app.proc.exitCode !== null || app.proc.signalCode !== null) throw new Error(`exited early:\n${app.output()}`);
-      await new Promise<void>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.destroy();
-          resolve();
-        });
-        socket.once('error', reject);
-      });
-    },
-    90_000,
-    `${app.name} listening on ${port}`,
-  ).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- ${app.name} output ---\n${app.output()}`);
-  });
 }
