@@ -101,6 +101,17 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(rows[0]?.client_request_id).toBe('cluster-caller-1');
   });
 
+  it('answers a failed embedding in the OpenAI shape with the upstream status, not a gRPC INTERNAL', async () => {
+    // The router's failed unary answer once lacked its repeated fields, and the generated encoder threw on it.
+    sim.script({ match: { provider: 'openai' }, error: { status: 400, message: 'input is not valid' } });
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+
+    const err = await client.embeddings.create({ model: PUBLIC_MODEL, input: 'embed me' }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).status).toBe(400);
+  });
+
   it('answers 503 in the OpenAI shape and reports not ready while auth is down, and recovers', async () => {
     const authIndex = apps.findIndex((a) => a.name === 'auth');
     const auth = apps[authIndex] as RunningApp;

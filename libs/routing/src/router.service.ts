@@ -26,7 +26,7 @@ import { type RouteAsk, RouteLoop } from './route/route-loop';
 import { errorEvent } from './route/route-events';
 import { countAttempts, countCacheLookup } from './route/route-metrics';
 import { StreamAttempts } from './route/stream-attempts';
-import { type UnaryAnswer, type UnaryInvoke, UnaryAttempts } from './route/unary-attempts';
+import { type UnaryAnswer, UnaryAttempts, type UnaryKind } from './route/unary-attempts';
 import { DeploymentStats, RetryBudget } from './selection';
 
 const REFRESH_MS = 10_000;
@@ -192,12 +192,18 @@ export class RouterService implements RouterPort, OnModuleDestroy {
 
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse> {
     const ask = { model: request.model, regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
-    return this.unary<EmbedResponse>(ask, (adapter, call) => adapter.embed({ request, ...call }, signal));
+    return this.unary<EmbedResponse>(ask, {
+      invoke: (adapter, call) => adapter.embed({ request, ...call }, signal),
+      failed: (error) => ({ embeddings: [], usageEstimated: false, error }),
+    });
   }
 
   countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse> {
     const ask = { model: request.model, regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
-    return this.unary<CountTokensResponse>(ask, (adapter, call) => adapter.countTokens({ request, ...call }, signal));
+    return this.unary<CountTokensResponse>(ask, {
+      invoke: (adapter, call) => adapter.countTokens({ request, ...call }, signal),
+      failed: (error) => ({ inputTokens: 0, estimated: false, error }),
+    });
   }
 
   /** Names the deployment (model, provider) for the alert. */
@@ -208,19 +214,19 @@ export class RouterService implements RouterPort, OnModuleDestroy {
   }
 
   /** A single-answer call through the route loop; failures come back in `error`, never as a rejection. */
-  private async unary<R extends UnaryAnswer>(ask: RouteAsk, invoke: UnaryInvoke<R>): Promise<R> {
+  private async unary<R extends UnaryAnswer>(ask: RouteAsk, kind: UnaryKind<R>): Promise<R> {
     const plan = this.loop.plan(ask);
-    if ('error' in plan) return { error: plan.error } as R;
+    if ('error' in plan) return kind.failed(plan.error);
     // Each try's span is a child of the caller's (the gRPC call's, or the ingress request's).
     if (TRACING.on) plan.route.trace = activeContext();
-    const run = this.loop.run(plan.route, plan.chain, (a) => this.unaries.run(a, invoke));
+    const run = this.loop.run(plan.route, plan.chain, (a) => this.unaries.run(a, kind));
     // Unary attempts relay nothing: the loop's first step is its end.
     let step = await run.next();
     while (!step.done) step = await run.next();
     countAttempts(plan.route.log);
     const end = step.value;
     if (end.status === 'served') return end.value;
-    if (end.status === 'failed') return { error: end.error } as R;
-    return { error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client cancelled the request', retryable: false, attemptLog: plan.route.log, providerStatus: 0, retryAfterMs: 0, param: '' } } as R;
+    if (end.status === 'failed') return kind.failed(end.error);
+    return kind.failed({ kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client cancelled the request', retryable: false, attemptLog: plan.route.log, providerStatus: 0, retryAfterMs: 0, param: '' });
   }
 }

@@ -1,4 +1,4 @@
-import { ErrorEvent, ErrorKind, ResponseEvent, StartEvent } from '@switchyard/ir';
+import { CountTokensResponse, EmbedResponse, ErrorEvent, ErrorKind, ResponseEvent, StartEvent } from '@switchyard/ir';
 import { DeploymentEntry, ModelEntry } from './catalogue.types';
 import { OPENAI_EU, ScriptedAdapter, VLLM, collect, deployment, failure, overloaded, rateLimited, request, scriptedRouter, started, stopped, pinRandomEachTest } from './router.harness';
 import { RouterService } from './router.service';
@@ -58,11 +58,28 @@ describe(`${RouterService.name}: embeddings and token counts`, () => {
     await routerWith([[failure(false)]]);
     const signal = new AbortController().signal;
 
-    await expect(sut.embed({ model: 'nope', inputs: [], taskType: '', title: '', droppedParams: [] }, signal)).resolves.toStrictEqual({
+    const embedded = await sut.embed({ model: 'nope', inputs: [], taskType: '', title: '', droppedParams: [] }, signal);
+    const counted = await sut.countTokens(request('gpt-4o'), signal);
+
+    expect(embedded).toStrictEqual({
+      embeddings: [],
+      usageEstimated: false,
       error: { kind: ErrorKind.ERROR_KIND_NOT_FOUND, message: 'The model `nope` does not exist or is not served here.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
     });
-    await expect(sut.countTokens(request('gpt-4o'), signal)).resolves.toMatchObject({ error: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST } });
+    expect(counted).toMatchObject({ inputTokens: 0, estimated: false, error: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST } });
     expect(adapter.calls).toHaveLength(1);
+  });
+
+  it('answers a failed unary call with a whole message, which the router service can send over gRPC', async () => {
+    await routerWith([[failure(false)]]);
+    const signal = new AbortController().signal;
+
+    const embedded = await sut.embed({ model: 'nope', inputs: [], taskType: '', title: '', droppedParams: [] }, signal);
+    const counted = await sut.countTokens(request('gpt-4o'), signal);
+
+    // The generated encoders throw on a missing repeated field: a bare { error } answer became a gRPC INTERNAL.
+    expect(EmbedResponse.decode(EmbedResponse.encode(embedded).finish()).error?.kind).toBe(ErrorKind.ERROR_KIND_NOT_FOUND);
+    expect(CountTokensResponse.decode(CountTokensResponse.encode(counted).finish()).error?.kind).toBe(ErrorKind.ERROR_KIND_INVALID_REQUEST);
   });
 
   describe.each(CALLS)('%s', (_name, call) => {

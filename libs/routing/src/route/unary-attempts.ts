@@ -23,6 +23,16 @@ export interface UnaryCall {
 
 export type UnaryInvoke<R> = (adapter: AdapterPort, call: UnaryCall) => Promise<R>;
 
+/**
+ * One kind of unary call: how to make it, and how its failed answer is built. The failed answer
+ * is a whole message (embeddings: [], usageEstimated: false, ...): the generated encoder throws on
+ * a missing required field, so a bare `{ error }` cannot cross gRPC.
+ */
+export interface UnaryKind<R extends UnaryAnswer> {
+  readonly invoke: UnaryInvoke<R>;
+  readonly failed: (error: ErrorEvent) => R;
+}
+
 export interface UnaryAttemptDeps {
   readonly health: DeploymentHealth;
   readonly stats: DeploymentStats;
@@ -38,7 +48,7 @@ export class UnaryAttempts {
   constructor(private readonly deps: UnaryAttemptDeps) {}
 
   // A generator that yields nothing: the route loop relays what attempts yield, and unary ones have nothing to relay.
-  async *run<R extends UnaryAnswer>(a: AttemptContext, invoke: UnaryInvoke<R>): AsyncGenerator<never, AttemptResult<R>> {
+  async *run<R extends UnaryAnswer>(a: AttemptContext, kind: UnaryKind<R>): AsyncGenerator<never, AttemptResult<R>> {
     const { health, stats, calls } = this.deps;
     const d = a.deployment;
     const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: a.model.name, outcome: 'ok', hedge: false, status: 0, durationMs: 0 };
@@ -48,11 +58,11 @@ export class UnaryAttempts {
     const started = Date.now();
     const adapter = calls.adapterOf(d);
     const end = stats.begin(d.id);
-    const call = () => invoke(adapter as AdapterPort, { target: calls.targetOf(d), timeouts: calls.timeoutsOf(a.model) });
+    const call = () => kind.invoke(adapter as AdapterPort, { target: calls.targetOf(d), timeouts: calls.timeoutsOf(a.model) });
     // No adapter serves the provider family: answered like a failed call, as chat attempts are.
     let answer: R;
     try {
-      answer = adapter ? await (traced ? runIn(traced.context, call) : call()) : ({ error: calls.noAdapter(d) } as R);
+      answer = adapter ? await (traced ? runIn(traced.context, call) : call()) : kind.failed(calls.noAdapter(d));
     } finally {
       end();
     }
