@@ -53,3 +53,17 @@ export class UpstreamProtocolError extends Error {
 export class UpstreamTooLargeError extends Error {
   override readonly name = 'UpstreamTooLargeError';
 }
+
+/** Anything a provider parser throws is the upstream breaking its protocol. */
+export function protocolError(err: unknown): Error {
+  return err instanceof UpstreamProtocolError || err instanceof SyntaxError ? err : new UpstreamProtocolError((err as Error).message);
+}
+
+/** Runs a provider parser once (a whole JSON answer, the end of a stream). */
+export function protocol<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw protocolError(err);
+  }
+}

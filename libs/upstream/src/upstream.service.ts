@@ -2,32 +2,20 @@ import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, resolveUpstreamKey, SecretError, type UpstreamKeySources, type UpstreamLimits } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AdapterPort, ChatRequest, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
-import { SseEventTooLargeError, SseParser, UPSTREAM_FAULTS, faultOf, isPublicUpstreamMessage, providerAdapter, upstreamError } from '@switchyard/providers';
+import { SseParser, providerAdapter, upstreamError } from '@switchyard/providers';
 import type { PassthroughPolicy, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
 import { GEN_AI_OPERATION, TRACING, metricSeries } from '@switchyard/telemetry';
-import { performance } from 'node:perf_hooks';
 import { Dispatcher, request } from 'undici';
 import { countEmbedTokens, countPromptTokens } from './local-token-count';
-import { logExcerpt, safeRequestId } from './log-redaction';
-import { readErrorBody, readJsonBody } from './upstream-body.reader';
-import { UpstreamProtocolError, UpstreamTooLargeError, transportError, withUpstreamFacts } from './upstream-errors';
+import { logExcerpt } from './log-redaction';
+import { readJsonBody } from './upstream-body.reader';
+import { type Call, requestIdOf, totalTimeout, whereOf } from './upstream-call';
+import { UpstreamClock } from './upstream-clock';
+import { UpstreamProtocolError, UpstreamTooLargeError, protocol, protocolError } from './upstream-errors';
+import { UpstreamFailures } from './upstream-failures';
 import type { UpstreamOptions } from './upstream.options';
 import { endUpstreamSpan, observeUpstreamEvent, startUpstreamSpan } from './upstream-span';
 import { UpstreamPools } from './upstream-pools';
-
-/** One prepared upstream call. */
-interface Call {
-  adapter: ProviderAdapter;
-  http: UpstreamHttpRequest;
-  /** The deployment's resolved key: redacted from anything logged about this call. */
-  apiKey: string;
-  target: Target;
-}
-
-/** Names the deployment in log lines (built only when something is logged). */
-function whereOf(target: Target): string {
-  return `provider ${target.providerId ?? '?'} deployment ${target.deploymentId ?? '?'}`;
-}
 
 function errorEvent(value: ErrorEvent): ResponseEvent {
   return { event: { $case: 'error', value } };
@@ -44,6 +32,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   private readonly keys: UpstreamKeySources;
   private readonly limits: UpstreamLimits;
   private readonly log = new Logger('Upstream');
+  private readonly failures = new UpstreamFailures();
 
   /** Every setting is the process's, validated at boot: nothing here reads the environment but `env:` keys. */
   constructor({ outbound, secretBox, limits = UPSTREAM_RESPONSE_LIMIT_DEFAULTS }: UpstreamOptions) {
@@ -270,12 +259,12 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         });
       } catch (err) {
         if (signal.aborted) return;
-        yield errorEvent(clock.stamp(this.seal(call, timedOut ? totalTimeout() : this.transport(call, err, 'connect'), undefined)));
+        yield errorEvent(clock.stamp(this.failures.seal(call, timedOut ? totalTimeout() : this.failures.transport(call, err, 'connect'), undefined)));
         return;
       }
       if (res.statusCode >= 400) {
         const requestId = requestIdOf(call, res);
-        yield errorEvent(clock.stamp(this.seal(call, await this.failure(call, res, requestId), requestId)));
+        yield errorEvent(clock.stamp(this.failures.seal(call, await this.failures.failure(call, res, requestId), requestId)));
         return;
       }
       // Until an event went on, a broken body is as retryable as a failed connect: nothing of
@@ -306,7 +295,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
             if (e?.$case === 'error') {
               if (usage) yield clock.stampUsage(usage);
               usage = undefined;
-              e.value = clock.stamp(this.seal(call, e.value, requestIdOf(call, res)));
+              e.value = clock.stamp(this.failures.seal(call, e.value, requestIdOf(call, res)));
             }
             yield ev;
           }
@@ -318,7 +307,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         if (signal.aborted) return;
         if (stop) yield stop;
         if (usage) yield clock.stampUsage(usage);
-        yield errorEvent(clock.stamp(this.seal(call, timedOut ? totalTimeout() : this.bodyError(call, err, relayed), requestIdOf(call, res))));
+        yield errorEvent(clock.stamp(this.failures.seal(call, timedOut ? totalTimeout() : this.failures.bodyError(call, err, relayed), requestIdOf(call, res))));
       }
     } finally {
       clearTimeout(timer);
@@ -355,98 +344,5 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     } else if (!parser.done) {
       throw new UpstreamProtocolError('the stream ended before its end marker');
     }
-  }
-
-  /** The provider's reading of an error answer; the body goes to the log, redacted and bounded. */
-  private async failure(call: Call, res: Dispatcher.ResponseData, requestId: string | undefined): Promise<ErrorEvent> {
-    const body = await readErrorBody(res);
-    const retryAfter = res.headers['retry-after'];
-    const error = call.adapter.mapError(res.statusCode, body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    const line = `${whereOf(call.target)}: upstream answered ${res.statusCode}${requestId ? ` (request id ${requestId})` : ''}: ${logExcerpt(body, [call.apiKey])}`;
-    // Refusals of the gateway's own key, account or model need the operator; rate limits and
-    // overload come in storms and are counted by the router's health state, so they go to debug.
-    if (error.kind === ErrorKind.ERROR_KIND_UPSTREAM_ERROR && res.statusCode < 500) this.log.error(line);
-    else if (error.kind === ErrorKind.ERROR_KIND_RATE_LIMITED || error.kind === ErrorKind.ERROR_KIND_OVERLOADED) this.log.debug(line);
-    else this.log.warn(line);
-    return error;
-  }
-
-  private bodyError(call: Call, err: unknown, relayed: boolean): ErrorEvent {
-    if (err instanceof UpstreamTooLargeError || err instanceof SseEventTooLargeError) {
-      this.log.warn(`${whereOf(call.target)}: ${err.message}; the answer was cut off`);
-      return upstreamError('response-too-large', { retryable: false });
-    }
-    if (err instanceof SyntaxError || err instanceof UpstreamProtocolError) {
-      this.log.warn(`${whereOf(call.target)}: malformed upstream answer: ${logExcerpt((err as Error).message, [call.apiKey])}`);
-      return upstreamError('malformed', { retryable: false });
-    }
-    return this.transport(call, err, relayed ? 'stream' : 'connect');
-  }
-
-  private transport(call: Call, err: unknown, phase: 'connect' | 'stream'): ErrorEvent {
-    const e = err as { code?: string; message?: string };
-    this.log.warn(`${whereOf(call.target)}: upstream ${phase === 'connect' ? 'call' : 'stream'} failed: ${e.code ?? ''} ${logExcerpt(e.message ?? String(err), [call.apiKey])}`);
-    return transportError(err, phase);
-  }
-
-  /**
-   * The last check before an error leaves the adapter: a text that is not one of the fixed
-   * ones (a provider that forgot the rule) is logged and replaced; then the facts are added.
-   */
-  private seal(call: Call, error: ErrorEvent, requestId: string | undefined): ErrorEvent {
-    let text = error.message;
-    if (!isPublicUpstreamMessage(text)) {
-      this.log.error(`${whereOf(call.target)}: an upstream error without a fixed text was replaced: ${logExcerpt(text, [call.apiKey])}`);
-      text = UPSTREAM_FAULTS[faultOf(error.kind, error.providerStatus)].text;
-    }
-    return { ...error, message: withUpstreamFacts(text, error.providerStatus, requestId) };
-  }
-}
-
-/** One upstream call's time, from the request sent (monotonic clock). */
-class UpstreamClock {
-  private readonly started = performance.now();
-
-  seconds(): number {
-    return (performance.now() - this.started) / 1000;
-  }
-
-  stamp(error: ErrorEvent): ErrorEvent {
-    error.upstreamSeconds = this.seconds();
-    return error;
-  }
-
-  stampUsage(ev: ResponseEvent): ResponseEvent {
-    if (ev.event?.$case === 'usage') ev.event.value.upstreamSeconds = this.seconds();
-    return ev;
-  }
-
-  stampStop(ev: ResponseEvent): ResponseEvent {
-    if (ev.event?.$case === 'stop') ev.event.value.upstreamSeconds = this.seconds();
-    return ev;
-  }
-}
-
-function totalTimeout(): ErrorEvent {
-  return upstreamError('timeout', { retryable: false });
-}
-
-/** The upstream's request id from the header its provider documents, when it is a plain token. */
-function requestIdOf(call: Call, res: Dispatcher.ResponseData): string | undefined {
-  const header = call.adapter.manifest.requestIdHeader;
-  return header ? safeRequestId(res.headers[header], [call.apiKey]) : undefined;
-}
-
-/** Anything a provider parser throws is the upstream breaking its protocol. */
-function protocolError(err: unknown): Error {
-  return err instanceof UpstreamProtocolError || err instanceof SyntaxError ? err : new UpstreamProtocolError((err as Error).message);
-}
-
-/** Runs a provider parser once (a whole JSON answer, the end of a stream). */
-function protocol<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    throw protocolError(err);
   }
 }
