@@ -6,6 +6,9 @@
 // client is Node's fetch, heavier than the bench's autocannon. Never run two at once (db 9).
 //
 //   N=4000 C=16 ROUNDS=3 STREAM=0 PROF_DIR=/tmp/prof NODE_FLAGS='--max-semi-space-size=32' node bench/profile.mjs
+//
+// PROMPT_CHARS=8000 sends a prompt of that many characters instead of "hello there" (costs that
+// grow with the body, such as encoding the request at each hop, show at a realistic size).
 import { processCpuMs } from './lib/cpu.mjs';
 import { startScratchCluster } from './lib/scratch-cluster.mjs';
 import { CHAT_PATH, CLIENT_KEY } from './lib/targets.mjs';
@@ -15,6 +18,8 @@ const connections = Number(process.env.C ?? 16);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const stream = process.env.STREAM === '1';
 const profDir = process.env.PROF_DIR;
+const promptChars = Number(process.env.PROMPT_CHARS ?? 0);
+const prompt = promptChars > 0 ? 'Tell me about the weather in Paris. '.repeat(Math.ceil(promptChars / 36)).slice(0, promptChars) : 'hello there';
 
 // Extra Node flags for every cluster process, e.g. NODE_FLAGS='--max-semi-space-size=32'.
 const nodeFlags = process.env.NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
@@ -24,7 +29,7 @@ const scratch = await startScratchCluster({
 });
 try {
   const { cluster } = scratch;
-  const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'hello there' }], stream });
+  const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: prompt }], stream });
   const headers = { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' };
   for (let round = 1; round <= rounds; round++) {
     const times = [];
