@@ -1,9 +1,10 @@
-// The report routes over HTTP against a real Postgres, fed by billing's own insert: statement
+// The report routes over HTTP against real databases (Postgres, and PGlite as standalone runs it),
+// fed by billing's own insert: statement
 // totals equal the raw usage rows to the nano-dollar, and CSV has the documented shape.
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { recordUsageBatch, type UsageRecordInput } from '@switchyard/db';
+import { DATABASE_KINDS, recordUsageBatch, type UsageRecordInput } from '@switchyard/db';
 import { nanoUsdOf, usdOfNano } from '@switchyard/shared';
 import { randomInt } from 'node:crypto';
 import { applyMigrations } from '../../../db/src/migrations.runner';
@@ -25,7 +26,7 @@ function randomEvent(requestId: string, tenantId: string, month: 1 | 2): UsageRe
   };
 }
 
-describe('ReportsController on Postgres', () => {
+describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
   let t: TestDatabase;
   let app: NestFastifyApplication;
   const query = <T>(sql: string, params?: unknown[]) => t.db.withSession((s) => s.query<T>(sql, params));
@@ -39,7 +40,7 @@ describe('ReportsController on Postgres', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    t = await openTestDatabase('postgres', 'reports');
+    t = await openTestDatabase(kind, 'reports');
     await applyMigrations(t.db);
     await t.db.prisma.tenant.createMany({ data: [{ id: 'acme', name: 'Acme' }, { id: 'quiet', name: 'Quiet' }] });
     const events = Array.from({ length: 3000 }, (_, i) => randomEvent(`e-${i}`, i % 4 === 0 ? 'other' : 'acme', 1));
