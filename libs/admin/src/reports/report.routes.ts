@@ -4,7 +4,13 @@ import { adminRoute } from '../http/admin-route';
 import { dateTime, day, slugId } from '../schemas/common.schemas';
 
 /** A day (its UTC midnight) or an ISO date-time. */
-const instant = z.union([day, dateTime], { error: 'expected a day as YYYY-MM-DD or an ISO 8601 date-time with a time zone' }).transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+const instant = z
+  .union([day, dateTime], { error: 'expected a day as YYYY-MM-DD or an ISO 8601 date-time with a time zone' })
+  // 2026-02-30 matches the pattern but is no date (JavaScript would roll it over to March 2).
+  .refine((v) => v.length !== 10 || (!Number.isNaN(Date.parse(v)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)), { error: 'expected a real calendar day' })
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v))
+  // Years before 1000 Postgres may refuse.
+  .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1000 && d.getUTCFullYear() <= 9999, { error: 'expected a date between the years 1000 and 9999' });
 const text = z.string().max(200);
 const groupBy = z
   .string()
@@ -70,7 +76,7 @@ export const getUsageRollups = adminRoute({
 
 export const statementParams = z.strictObject({
   tenantId: slugId,
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' }),
+  month: z.string().regex(/^[1-9]\d{3}-(0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' }),
 });
 
 const sectionView = z.object({

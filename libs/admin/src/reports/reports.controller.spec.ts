@@ -116,6 +116,8 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
     expect(quiet.json()).toMatchObject({ lines: [], usage: { requests: 0, costUsd: '0.000000000', costNanoUsd: '0' }, from: '2026-02-01T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z' });
     expect((await get('/tenants/nobody/statements/2026-02')).json()).toEqual({ error: { type: 'not_found', message: 'tenant "nobody" not found' } });
     expect((await get('/tenants/acme/statements/2026-13')).statusCode).toBe(404);
+    // December's statement ends at the next year's first instant.
+    expect((await get('/tenants/quiet/statements/2026-12')).json()).toMatchObject({ from: '2026-12-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' });
   });
 
   it('serves rollups grouped and paged, as JSON and CSV, equal to the raw rows', async () => {
@@ -145,5 +147,9 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
     expect(bad.json<{ error: { message: string } }>().error.message).toContain('groupBy');
     expect((await get('/usage/rollups?from=2026-03-01&to=2026-02-01')).statusCode).toBe(400);
     expect((await get('/usage/rollups?granularity=week')).statusCode).toBe(400);
+    const impossible = await get('/usage/rollups?from=2026-02-30');
+    expect(impossible.statusCode).toBe(400);
+    expect(impossible.json<{ error: { message: string } }>().error.message).toContain('from');
+    expect((await get('/tenants/acme/statements/0000-01')).statusCode).toBe(404);
   });
 });

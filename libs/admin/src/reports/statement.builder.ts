@@ -29,7 +29,8 @@ export class StatementBuilder {
 
   async build(tenantId: string, month: string): Promise<StatementView> {
     const from = new Date(`${month}-01T00:00:00Z`);
-    const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+    const to = new Date(from);
+    to.setUTCMonth(to.getUTCMonth() + 1);
     const [tenant, lines] = await Promise.all([this.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }), statementUsageLines(this.db, tenantId, from, to)]);
     // A deleted tenant's past usage is still billable: only a tenant with neither is unknown.
     if (!tenant && lines.length === 0) throw AdminError.notFound(`tenant "${tenantId}" not found`);
