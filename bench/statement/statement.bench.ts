@@ -70,8 +70,9 @@ async function main(): Promise<void> {
     await timed(`load ${ROWS} raw usage rows`, () => sql(db, LOAD, [ROWS]));
     await timed('build hourly rollups', () => sql(db, ROLLUP('usage_rollups_hourly', 'hour')));
     await timed('build daily rollups', () => sql(db, ROLLUP('usage_rollups_daily', 'day')));
+    await timed('build monthly rollups', () => sql(db, ROLLUP('usage_rollups_monthly', 'month')));
     await sql(db, 'VACUUM ANALYZE');
-    const [rollups] = await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM usage_rollups_daily WHERE tenant_id = 'acme' AND bucket >= '2026-02-01' AND bucket < '2026-03-01'`);
+    const [rollups] = await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM usage_rollups_monthly WHERE tenant_id = 'acme' AND bucket = '2026-02-01'`);
 
     const options: AdminOptions = { token: TOKEN, db, bus: { publish: async () => undefined } as never, billing: {} as never, secretBox: undefined, outbound: {} as never };
     app = await NestFactory.create<NestFastifyApplication>(AdminModule.forRoot(options), new FastifyAdapter(), { logger: false });
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         rows: ROWS,
         acmeFebruaryRawRows: raw?.n,
-        acmeFebruaryDailyRollupRows: rollups?.n,
+        acmeFebruaryMonthlyRollupRows: rollups?.n,
         statementLines: last?.lines.length,
         runs: RUNS,
         p50Ms: +pct(ms, 50).toFixed(1),

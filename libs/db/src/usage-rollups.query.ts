@@ -1,6 +1,6 @@
 import type { Database } from './database';
 
-export const ROLLUP_GRANULARITIES = ['hour', 'day'] as const;
+export const ROLLUP_GRANULARITIES = ['hour', 'day', 'month'] as const;
 export type RollupGranularity = (typeof ROLLUP_GRANULARITIES)[number];
 
 /** What a rollup row can be grouped and filtered by, besides its time bucket. */
@@ -9,7 +9,7 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 
 // The only strings spliced into the SQL: fixed column and table names, never input.
 const COLUMN: Record<RollupDimension, string> = { tenant: 'tenant_id', key: 'key_id', model: 'model', provider: 'provider_id', region: 'region' };
-const TABLE: Record<RollupGranularity, string> = { hour: 'usage_rollups_hourly', day: 'usage_rollups_daily' };
+const TABLE: Record<RollupGranularity, string> = { hour: 'usage_rollups_hourly', day: 'usage_rollups_daily', month: 'usage_rollups_monthly' };
 
 export interface UsageRollupQuery {
   granularity: RollupGranularity;

@@ -39,7 +39,7 @@ function randomEvent(requestId: string, tenantId = 'acme'): UsageRecordInput {
 }
 
 // The raw rows summed the way each rollup table groups them: what the rollups must equal.
-const RAW_BY = (unit: 'hour' | 'day') => `
+const RAW_BY = (unit: 'hour' | 'day' | 'month') => `
   SELECT date_trunc('${unit}', started_at, 'UTC') AS bucket, tenant_id, key_id, model, coalesce(provider_id, '') AS provider_id,
          coalesce(region, '') AS region, count(*)::text AS requests, count(*) FILTER (WHERE status = 'error')::text AS errors,
          sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens, sum(cached_input_tokens)::text AS cached,
@@ -75,16 +75,17 @@ describe.each(DATABASE_KINDS)('usage rollups on %s', (kind) => {
     expect(hourly.length).toBeGreaterThan(20);
     expect(hourly).toEqual(await query(RAW_BY('hour')));
     expect(await query(ROLLUP('usage_rollups_daily'))).toEqual(await query(RAW_BY('day')));
+    expect(await query(ROLLUP('usage_rollups_monthly'))).toEqual(await query(RAW_BY('month')));
   });
 
   it('are kept when retention deletes the raw rows, in batches', async () => {
-    const before = await query(ROLLUP('usage_rollups_daily'));
+    const before = [await query(ROLLUP('usage_rollups_daily')), await query(ROLLUP('usage_rollups_monthly'))];
     const raw = await t.db.prisma.usageRecord.count({ where: { startedAt: { lt: new Date('2026-01-02T00:00:00Z') } } });
     expect(raw).toBeGreaterThan(0);
     expect(await deleteUsageBefore(t.db, new Date('2026-01-02T00:00:00Z'), { batchSize: 7 })).toBe(raw);
     expect(await t.db.prisma.usageRecord.count({ where: { startedAt: { lt: new Date('2026-01-02T00:00:00Z') } } })).toBe(0);
     expect(await t.db.prisma.usageRecord.count()).toBe(400 - raw);
-    expect(await query(ROLLUP('usage_rollups_daily'))).toEqual(before);
+    expect([await query(ROLLUP('usage_rollups_daily')), await query(ROLLUP('usage_rollups_monthly'))]).toEqual(before);
     expect(await deleteUsageBefore(t.db, new Date('2026-01-02T00:00:00Z'))).toBe(0);
   });
 });
@@ -134,7 +135,7 @@ describe.each(DATABASE_KINDS)('rollup and statement queries on %s', (kind) => {
     expect([...first.rows, ...second.rows, ...third.rows]).toEqual(all.rows);
   });
 
-  it('gives one statement line per model and key of the UTC month, from the daily rollups', async () => {
+  it('gives one statement line per model and key of the UTC month, from the monthly rollups', async () => {
     const lines = await statementUsageLines(t.db, 'acme', at('2026-02-01T00:00:00Z'), at('2026-03-01T00:00:00Z'));
     expect(lines.map((l) => [l.model, l.keyId, l.requests, l.errors, l.costUsd])).toEqual([
       ['m-1', 'k-1', 2, 1, '0.100000001'],

@@ -8,13 +8,13 @@ import type { UsageRecordInput } from './usage-record.types';
 // The count of new rows comes back as one row, not one row per insert: on PGlite every result
 // row is copied from the database's worker thread to the request thread.
 //
-// The same statement adds the new rows to the hourly and daily rollups (issue 16): RETURNING
+// The same statement adds the new rows to the hourly, daily and monthly rollups (issue 16): RETURNING
 // yields only the rows actually inserted, so a redelivered event counts nowhere, and one statement
 // is one transaction, so rollups and raw rows never disagree. Groups are upserted sorted by their
 // key, so concurrent batches lock rollup rows in the same order and cannot deadlock on them.
 const ROLLUP_COLUMNS = `bucket, tenant_id, key_id, model, provider_id, region, requests, errors, input_tokens, output_tokens,
     cached_input_tokens, reasoning_tokens, cache_write_tokens, cost_usd`;
-const rollupUpsert = (table: string, unit: 'hour' | 'day') => `
+const rollupUpsert = (table: string, unit: 'hour' | 'day' | 'month') => `
   ${table} AS (
   INSERT INTO usage_rollups_${table} AS r (${ROLLUP_COLUMNS})
   SELECT date_trunc('${unit}', started_at, 'UTC'), tenant_id, key_id, model, coalesce(provider_id, ''), coalesce(region, ''),
@@ -42,7 +42,8 @@ const BATCH_INSERT = `
   RETURNING tenant_id, key_id, model, provider_id, region, status, input_tokens, output_tokens, cached_input_tokens,
     reasoning_tokens, cache_write_tokens, cost_usd, started_at),
   ${rollupUpsert('hourly', 'hour')},
-  ${rollupUpsert('daily', 'day')}
+  ${rollupUpsert('daily', 'day')},
+  ${rollupUpsert('monthly', 'month')}
   SELECT count(*)::int AS inserted FROM inserted`;
 
 /** Stores many usage records in one statement, same idempotency; resolves how many were new. */

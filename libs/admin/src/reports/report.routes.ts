@@ -23,7 +23,7 @@ const groupBy = z
 
 export const rollupsQuery = z
   .strictObject({
-    granularity: z.enum(ROLLUP_GRANULARITIES).default('day').describe('Bucket size: `hour` or `day` (UTC).'),
+    granularity: z.enum(ROLLUP_GRANULARITIES).default('day').describe('Bucket size: `hour`, `day` or `month` (UTC).'),
     from: instant.optional().describe('Buckets starting at or after this day or date-time.'),
     to: instant.optional().describe('Buckets starting before this day or date-time (exclusive).'),
     tenant: slugId.optional().describe('Only this tenant.'),
@@ -92,7 +92,7 @@ export const getStatement = adminRoute({
   operationId: 'getStatement',
   summary: "A tenant's monthly statement (JSON or CSV)",
   description:
-    "One usage line per model and key for the UTC month, from the daily rollups; `usage.costUsd` is exactly the sum of the month's raw usage rows (amounts are decimal text with nine decimals, and integer nano-dollars). Sections for the plan and credits appear once those are set up. `Accept: text/csv` gives the same as one CSV table.",
+    "One usage line per model and key for the UTC month, from the monthly rollups; `usage.costUsd` is exactly the sum of the month's raw usage rows (amounts are decimal text with nine decimals, and integer nano-dollars). Sections for the plan and credits appear once those are set up. `Accept: text/csv` gives the same as one CSV table.",
   tag: 'usage',
   params: statementParams,
   status: 200,

@@ -147,6 +147,10 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
     expect(bad.json<{ error: { message: string } }>().error.message).toContain('groupBy');
     expect((await get('/usage/rollups?from=2026-03-01&to=2026-02-01')).statusCode).toBe(400);
     expect((await get('/usage/rollups?granularity=week')).statusCode).toBe(400);
+    // A month's bucket holds the month's whole usage.
+    const months = (await get('/usage/rollups?granularity=month&tenant=acme&groupBy=tenant&from=2026-02-01&to=2026-03-01')).json<{ rows: { bucket: string; costUsd: string }[] }>();
+    const statement = (await get('/tenants/acme/statements/2026-02')).json<{ usage: { costUsd: string } }>();
+    expect(months.rows).toEqual([expect.objectContaining({ bucket: '2026-02-01T00:00:00Z', costUsd: statement.usage.costUsd })]);
     const impossible = await get('/usage/rollups?from=2026-02-30');
     expect(impossible.statusCode).toBe(400);
     expect(impossible.json<{ error: { message: string } }>().error.message).toContain('from');
