@@ -22,12 +22,13 @@ const targets = {
   'hops-bench': 'bench/hops/hops.bench.ts',
   'access-bench': 'bench/logs/access-line.bench.ts',
   'pii-bench': 'bench/guardrails/pii-scan.bench.ts',
+  'statement-bench': 'bench/statement/statement.bench.ts',
 };
 // Worker threads an app starts, bundled beside it (the app finds them next to its own bundle).
 const workers = {
   standalone: ['libs/db/src/pglite.worker.ts'],
 };
-const BENCHES = { 'transport-bench': 'dist/bench/transport.js', 'hops-bench': 'dist/bench/hops.js', 'access-bench': 'dist/bench/access-line.js', 'pii-bench': 'dist/bench/pii-scan.js' };
+const BENCHES = { 'transport-bench': 'dist/bench/transport.js', 'hops-bench': 'dist/bench/hops.js', 'access-bench': 'dist/bench/access-line.js', 'pii-bench': 'dist/bench/pii-scan.js', 'statement-bench': 'dist/bench/statement.js' };
 const outFor = (name) => (name === 'simulator' ? 'dist/tools/simulator.js' : (BENCHES[name] ?? `dist/apps/${name}/main.js`));
 
 const swcPlugin = {

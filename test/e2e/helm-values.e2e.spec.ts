@@ -33,6 +33,21 @@ describe('Helm chart values checks', () => {
     });
   });
 
+  describe('settings.usage.retentionDays', () => {
+    // The env entry that follows the variable's name: `value: "90"` on the next line.
+    const retentionOf = (out: string) => [...out.matchAll(/- name: SWITCHYARD_USAGE_RETENTION_DAYS\n\s+value: "(\d+)"/g)].map((m) => m[1]);
+
+    it('gives billing (or standalone) SWITCHYARD_USAGE_RETENTION_DAYS, and nothing at 0 (keep forever)', () => {
+      expect(retentionOf(template('defaults', ['settings.usage.retentionDays=90']).stdout)).toEqual(['90']);
+      expect(retentionOf(template('combined', ['settings.usage.retentionDays=7']).stdout)).toEqual(['7']);
+      expect(retentionOf(template('defaults', []).stdout)).toEqual([]);
+    });
+
+    it('refuses a negative period', () => {
+      expect(template('defaults', ['settings.usage.retentionDays=-1']).stderr).toContain('retentionDays');
+    });
+  });
+
   describe('key lengths given inline', () => {
     it('refuses an admin token shorter than the ingress accepts, and takes one of the minimal length or none', () => {
       const short = template('defaults', [`adminToken.value=${'a'.repeat(MIN_ADMIN_TOKEN_LENGTH - 1)}`]);

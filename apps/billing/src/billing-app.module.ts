@@ -1,24 +1,36 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { UsageQuery, UsageRecorder } from '@switchyard/billing';
+import { USAGE_RETENTION_EVERY_MS, UsageQuery, UsageRecorder, UsageRetention } from '@switchyard/billing';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { BILLING_PORT } from '@switchyard/ir';
 import { createClusterNotificationWorker, loadNotificationsConfig, type NotificationWorker } from '@switchyard/notify';
-import { BullUsageConsumer, RedisHealthProbe } from '@switchyard/queue';
+import { BullMaintenanceSchedule, BullUsageConsumer, MaintenanceJobName, RedisHealthProbe } from '@switchyard/queue';
 import { BillingController } from './billing.controller';
 
 const NOTIFICATIONS = Symbol('NotificationWorker');
 
+/** Schedules the repeatable housekeeping jobs (issue 16): raw usage retention. */
+async function scheduleMaintenance(env: SwitchyardEnv, redisUrl: string, db: Database): Promise<BullMaintenanceSchedule> {
+  const schedule = new BullMaintenanceSchedule(redisUrl);
+  const days = env.SWITCHYARD_USAGE_RETENTION_DAYS;
+  // Unset keeps raw rows forever; the scheduler is shared, so a period set before is removed too.
+  if (days === undefined) await schedule.unschedule(MaintenanceJobName.PurgeUsage);
+  else await schedule.schedule(MaintenanceJobName.PurgeUsage, USAGE_RETENTION_EVERY_MS, () => new UsageRetention(db, days).run().then(() => undefined));
+  return schedule;
+}
+
 /**
  * Cluster billing: drains the "usage" queue into the ledger and answers usage queries; delivers
- * the "notifications" queue's webhooks when switchyard.yaml declares some (issue 13).
+ * the "notifications" queue's webhooks when switchyard.yaml declares some (issue 13); runs the
+ * "billing-maintenance" queue's repeatable jobs (usage retention, issue 16).
  */
 @Module({})
 export class BillingAppModule implements OnApplicationShutdown {
   constructor(
     @Inject(BullUsageConsumer) private readonly consumer: BullUsageConsumer,
     @Inject(NOTIFICATIONS) private readonly notifications: NotificationWorker | undefined,
+    @Inject(BullMaintenanceSchedule) private readonly maintenance: BullMaintenanceSchedule,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -39,6 +51,7 @@ export class BillingAppModule implements OnApplicationShutdown {
             return consumer;
           },
         },
+        { provide: BullMaintenanceSchedule, inject: [Database], useFactory: (db: Database) => scheduleMaintenance(env, redisUrl, db) },
         {
           provide: NOTIFICATIONS,
           useFactory: async () => {
@@ -58,6 +71,6 @@ export class BillingAppModule implements OnApplicationShutdown {
   // After the transport drained. Shutdown hooks run root module first, so the worker finishes
   // the batch it holds before DbModule closes the database; a batch cut short is retried.
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.close(), this.notifications?.close()]);
+    await Promise.all([this.consumer.close(), this.notifications?.close(), this.maintenance.close()]);
   }
 }

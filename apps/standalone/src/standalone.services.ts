@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
-import { UsageQuery, UsageRecorder } from '@switchyard/billing';
+import { UsageQuery, UsageRecorder, UsageRetention, UsageRetentionTimer } from '@switchyard/billing';
 import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from '@switchyard/config';
 import { ConfigFeedFollower, Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
@@ -63,6 +63,10 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     consumer = memory;
   }
   consumer.consume(recorder.handle);
+  // Raw usage retention (issue 16): a timer here, billing's BullMQ job in a cluster.
+  const days = env.SWITCHYARD_USAGE_RETENTION_DAYS;
+  const retention = days === undefined ? undefined : new UsageRetentionTimer(new UsageRetention(db, days));
+  retention?.start();
   await Promise.all([auth.start(), router.start()]);
   const bus = createConfigChangeBus(env.REDIS_URL);
   const log = new Logger('config');
@@ -86,6 +90,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     billing: new UsageQuery(db),
     queueKind: env.REDIS_URL ? 'redis (BullMQ)' : 'in-memory',
     async close() {
+      await retention?.close();
       await feed?.close();
       await bus.close();
       await auth.close();

@@ -3,6 +3,7 @@ import type { Database } from '@switchyard/db';
 import type { BillingPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
 import type { RegionReportView } from './region/region.routes';
+import type { StatementSection } from './reports/statement-section';
 
 export const ADMIN_OPTIONS = Symbol('AdminOptions');
 
@@ -21,4 +22,9 @@ export interface AdminOptions {
   outbound: OutboundPolicy;
   /** Region readiness (the ingress's RegionReadiness, the judge of /readyz) for GET /admin/v1/region. */
   region?: { report(): Promise<RegionReportView> };
+  /**
+   * The monthly statement's parts beyond usage, in order; default: the plan section (empty until
+   * a pricer is wired) and the credits section (empty until the credits table exists).
+   */
+  statementSections?: readonly StatementSection[];
 }

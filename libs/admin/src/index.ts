@@ -6,3 +6,6 @@ export { ADMIN_PREFIX, type AdminRouteSpec } from './http/admin-route';
 export { ACTOR_HEADER } from './http/route-input.parser';
 export { KEY_SECRET_PREFIX } from './keys/key-secret';
 export { adminRoutesOf, buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi-document.builder';
+export { CreditsStatementSection } from './reports/credits-statement.section';
+export { PlanStatementSection, type PlanStatementPricer } from './reports/plan-statement.section';
+export type { StatementPeriod, StatementSection, StatementSectionLine, StatementSectionResult } from './reports/statement-section';

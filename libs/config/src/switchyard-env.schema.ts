@@ -115,6 +115,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_BUDGET_SHARE_PERCENT: number;
   /** Where auth counts limits and budgets when it is not REDIS_URL: the global counter of `global` mode. */
   SWITCHYARD_QUOTA_REDIS_URL?: string;
+  /** Raw usage rows older than this many days are deleted by billing (rollups are kept); unset keeps them forever. */
+  SWITCHYARD_USAGE_RETENTION_DAYS?: number;
 }
 
 export const BUDGET_MODES = ['share', 'global'] as const;
@@ -194,6 +196,9 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_BUDGET_MODE: envEnum(BUDGET_MODES).default('share'),
   SWITCHYARD_BUDGET_SHARE_PERCENT: envInteger(1, 100).default(100),
   SWITCHYARD_QUOTA_REDIS_URL: envUrl('redis:', 'rediss:').optional(),
+  // Issue 16: statements and reports read rollups, so raw rows may go; a century is the ceiling
+  // only so the cut-off date stays a real date.
+  SWITCHYARD_USAGE_RETENTION_DAYS: envInteger(1, 36_500).optional(),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields

@@ -36,3 +36,15 @@ export type {
   VirtualKey,
 } from './generated/prisma/client';
 export * from './price-history.loader';
+export {
+  queryUsageRollups,
+  ROLLUP_DIMENSIONS,
+  ROLLUP_GRANULARITIES,
+  type RollupDimension,
+  type RollupGranularity,
+  type UsageRollupPage,
+  type UsageRollupQuery,
+  type UsageRollupRow,
+} from './usage-rollups.query';
+export { statementUsageLines, type StatementUsageLine } from './usage-statement.query';
+export { deleteUsageBefore, USAGE_RETENTION_BATCH } from './usage-retention';

@@ -7,6 +7,27 @@ import type { UsageRecordInput } from './usage-record.types';
 // own thread cost more than the requests being recorded. Same idempotency (request_id unique).
 // The count of new rows comes back as one row, not one row per insert: on PGlite every result
 // row is copied from the database's worker thread to the request thread.
+//
+// The same statement adds the new rows to the hourly, daily and monthly rollups (issue 16): RETURNING
+// yields only the rows actually inserted, so a redelivered event counts nowhere, and one statement
+// is one transaction, so rollups and raw rows never disagree. Groups are upserted sorted by their
+// key, so concurrent batches lock rollup rows in the same order and cannot deadlock on them.
+const ROLLUP_COLUMNS = `bucket, tenant_id, key_id, model, provider_id, region, requests, errors, input_tokens, output_tokens,
+    cached_input_tokens, reasoning_tokens, cache_write_tokens, cost_usd`;
+const rollupUpsert = (table: string, unit: 'hour' | 'day' | 'month') => `
+  ${table} AS (
+  INSERT INTO usage_rollups_${table} AS r (${ROLLUP_COLUMNS})
+  SELECT date_trunc('${unit}', started_at, 'UTC'), tenant_id, key_id, model, coalesce(provider_id, ''), coalesce(region, ''),
+         count(*), count(*) FILTER (WHERE status = 'error'), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),
+         sum(reasoning_tokens), sum(cache_write_tokens), sum(cost_usd)
+    FROM inserted GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (bucket, tenant_id, key_id, model, provider_id, region) DO UPDATE SET
+    requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+    input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+    cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
+    reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+    cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens, cost_usd = r.cost_usd + excluded.cost_usd)`;
+
 const BATCH_INSERT = `
   WITH inserted AS (
   INSERT INTO usage_records (id, request_id, tenant_id, key_id, model, provider_id, deployment_id, upstream_model,
@@ -18,7 +39,11 @@ const BATCH_INSERT = `
     $17::int[], $18::numeric[], $19::int[], $20::int[], $21::text[], $22::timestamptz[], $23::timestamptz[],
     $24::boolean[], $25::int[], $26::int[], $27::text[])
   ON CONFLICT (request_id) DO NOTHING
-  RETURNING 1)
+  RETURNING tenant_id, key_id, model, provider_id, region, status, input_tokens, output_tokens, cached_input_tokens,
+    reasoning_tokens, cache_write_tokens, cost_usd, started_at),
+  ${rollupUpsert('hourly', 'hour')},
+  ${rollupUpsert('daily', 'day')},
+  ${rollupUpsert('monthly', 'month')}
   SELECT count(*)::int AS inserted FROM inserted`;
 
 /** Stores many usage records in one statement, same idempotency; resolves how many were new. */

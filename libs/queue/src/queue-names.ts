@@ -6,6 +6,8 @@ export const QueueName = {
   Usage: 'usage',
   /** Webhook deliveries of budget and health alerts (libs/notify), consumed by billing. */
   Notifications: 'notifications',
+  /** Billing's repeatable housekeeping jobs (issue 16), one run per period across every replica. */
+  BillingMaintenance: 'billing-maintenance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -26,6 +28,13 @@ export const NotificationJobName = {
   DeliverWebhook: 'deliver-webhook',
 } as const;
 export type NotificationJobName = (typeof NotificationJobName)[keyof typeof NotificationJobName];
+
+/** Jobs of the "billing-maintenance" queue; they carry no payload. */
+export const MaintenanceJobName = {
+  /** Deletes raw usage rows past SWITCHYARD_USAGE_RETENTION_DAYS (rollups are kept). */
+  PurgeUsage: 'purge-usage',
+} as const;
+export type MaintenanceJobName = (typeof MaintenanceJobName)[keyof typeof MaintenanceJobName];
 
 /** A batch of usage events, in the order they were published. */
 export interface UsageBatch {

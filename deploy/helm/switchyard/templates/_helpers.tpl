@@ -290,6 +290,14 @@ One environment variable from a Secret: the user's existingSecret, else the char
   value: {{ .Values.settings.quota.onError | quote }}
 {{- end -}}
 
+{{/* Raw usage retention (issue 16), where usage is recorded: billing, standalone. 0 sets nothing (keep forever). */}}
+{{- define "switchyard.env.usageRetention" -}}
+{{- with .Values.settings.usage.retentionDays }}
+- name: SWITCHYARD_USAGE_RETENTION_DAYS
+  value: {{ . | int64 | quote }}
+{{- end }}
+{{- end -}}
+
 {{- define "switchyard.env.upstreamLimits" -}}
 - name: SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES
   value: {{ .Values.settings.upstream.maxResponseBytes | int64 | quote }}

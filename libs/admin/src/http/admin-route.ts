@@ -26,6 +26,8 @@ export interface AdminRouteSpec {
   /** Success status and body. */
   status: 200 | 201;
   response: z.ZodType;
+  /** Also answers `text/csv` when the client sends `Accept: text/csv` (reports). */
+  csv?: true;
 }
 
 /** Keeps the literal types of a route, so handlers get typed inputs. */

@@ -61,7 +61,13 @@ function operation(spec: AdminRouteSpec): JsonSchema {
     tags: [spec.tag],
     parameters: parameters(spec),
     ...(spec.body && { requestBody: requestBody(spec.body) }),
-    responses: { [String(spec.status)]: { description: 'Success', content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } }, ...errors },
+    responses: {
+      [String(spec.status)]: {
+        description: 'Success',
+        content: { 'application/json': { schema: jsonSchema(spec.response, 'output') }, ...(spec.csv && { 'text/csv': { schema: { type: 'string' } } }) },
+      },
+      ...errors,
+    },
   };
 }
 

@@ -1,0 +1,31 @@
+import { ROLLUP_DIMENSIONS, type RollupDimension, type UsageRollupRow } from '@switchyard/db';
+import { toCsv } from './csv.writer';
+import type { StatementView } from './statement.builder';
+
+const COUNTS = ['requests', 'errors', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cache_write_tokens'] as const;
+
+/** Rollup rows as CSV: bucket, the grouped dimensions in their fixed order, counts, cost. */
+export function rollupsCsv(rows: readonly UsageRollupRow[], groupBy: readonly RollupDimension[]): string {
+  const dims = ROLLUP_DIMENSIONS.filter((d) => groupBy.includes(d));
+  return toCsv(
+    ['bucket', ...dims, ...COUNTS, 'cost_usd'],
+    rows.map((r) => [r.bucket, ...dims.map((d) => r[d] ?? ''), r.requests, r.errors, r.inputTokens, r.outputTokens, r.cachedInputTokens, r.reasoningTokens, r.cacheWriteTokens, r.costUsd]),
+  );
+}
+
+/**
+ * A statement as one table: a `usage` row per model and key, a row per section line, then a
+ * `total` row per part. Amounts keep their nine decimals, so a spreadsheet's sum is exact text.
+ */
+export function statementCsv(s: StatementView): string {
+  const blank = COUNTS.map(() => '');
+  const rows: (string | number)[][] = s.lines.map((l) => [
+    'usage', '', l.model, l.keyId, l.requests, l.errors, l.inputTokens, l.outputTokens, l.cachedInputTokens, l.reasoningTokens, l.cacheWriteTokens, l.costUsd,
+  ]);
+  rows.push(['usage', 'total', '', '', s.usage.requests, ...blank.slice(1), s.usage.costUsd]);
+  for (const section of s.sections) {
+    for (const l of section.lines) rows.push([section.kind, l.at ? `${l.label} (${l.at})` : l.label, '', '', ...blank, l.amountUsd]);
+    rows.push([section.kind, 'total', '', '', ...blank, section.totalUsd]);
+  }
+  return toCsv(['section', 'label', 'model', 'key_id', ...COUNTS, 'amount_usd'], rows);
+}

@@ -1,0 +1,68 @@
+import { statementUsageLines, type Database, type StatementUsageLine } from '@switchyard/db';
+import { nanoUsdOf, usdOfNano } from '@switchyard/shared';
+import { AdminError } from '../http/admin.error';
+import type { StatementSection, StatementSectionResult } from './statement-section';
+
+type UsageLineView = Omit<StatementUsageLine, 'costUsd'> & { costUsd: string; costNanoUsd: string };
+
+export interface StatementView {
+  tenantId: string;
+  month: string;
+  from: string;
+  to: string;
+  currency: 'USD';
+  lines: UsageLineView[];
+  /** The sum of the lines: exactly the sum of the month's raw usage rows. */
+  usage: { requests: number; costUsd: string; costNanoUsd: string };
+  sections: { kind: string; lines: { label: string; at?: string; amountUsd: string; amountNanoUsd: string }[]; totalUsd: string; totalNanoUsd: string }[];
+}
+
+/**
+ * A tenant's monthly statement (issue 16): one usage line per model and key from the daily
+ * rollups, summed in integer nano-dollars so the total is exact, then each section provider's part.
+ */
+export class StatementBuilder {
+  constructor(
+    private readonly db: Database,
+    private readonly sections: readonly StatementSection[],
+  ) {}
+
+  async build(tenantId: string, month: string): Promise<StatementView> {
+    const from = new Date(`${month}-01T00:00:00Z`);
+    const to = new Date(from);
+    to.setUTCMonth(to.getUTCMonth() + 1);
+    const [tenant, lines] = await Promise.all([this.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }), statementUsageLines(this.db, tenantId, from, to)]);
+    // A deleted tenant's past usage is still billable: only a tenant with neither is unknown.
+    if (!tenant && lines.length === 0) throw AdminError.notFound(`tenant "${tenantId}" not found`);
+    let usageNano = 0n;
+    let requests = 0;
+    const views = lines.map((l) => {
+      const nano = nanoUsdOf(l.costUsd);
+      usageNano += nano;
+      requests += l.requests;
+      return { ...l, costUsd: usdOfNano(nano), costNanoUsd: nano.toString() };
+    });
+    const period = { db: this.db, tenantId, month, from, to, usageNanoUsd: usageNano };
+    const built = await Promise.all(this.sections.map((s) => s.build(period)));
+    return {
+      tenantId,
+      month,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      currency: 'USD',
+      lines: views,
+      usage: { requests, costUsd: usdOfNano(usageNano), costNanoUsd: usageNano.toString() },
+      sections: built.filter((s): s is StatementSectionResult => s !== null).map(sectionView),
+    };
+  }
+}
+
+function sectionView(s: StatementSectionResult): StatementView['sections'][number] {
+  const total = s.lines.reduce((sum, l) => sum + l.amountNanoUsd, 0n);
+  return {
+    kind: s.kind,
+    lines: s.lines.map((l) => ({ label: l.label, ...(l.at !== undefined && { at: l.at }), amountUsd: usdOfNano(l.amountNanoUsd), amountNanoUsd: l.amountNanoUsd.toString() })),
+    totalUsd: usdOfNano(total),
+    totalNanoUsd: total.toString(),
+  };
+}
