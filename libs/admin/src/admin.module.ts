@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ADMIN_CONTROLLERS } from './admin.controllers';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options';
+import { AdminTokenRegistry } from './admin-tokens/admin-token.registry';
+import { AdminTokensAdminService } from './admin-tokens/admin-tokens-admin.service';
 import { AdminChanges } from './audit/admin-changes.service';
 import { AdminTokenGuard } from './http/admin-token.guard';
 import { UnknownAdminRouteController } from './http/unknown-admin-route.controller';
@@ -9,6 +11,7 @@ import { ModelsAdminService } from './models/models-admin.service';
 import { adminRoutesOf, buildOpenApiDocument } from './openapi/openapi-document.builder';
 import { ADMIN_OPENAPI_DOCUMENT } from './openapi/openapi.controller';
 import { ProvidersAdminService } from './providers/providers-admin.service';
+import { AdminPrincipalResolver } from './roles/admin-principal.resolver';
 import { TenantsAdminService } from './tenants/tenants-admin.service';
 
 /**
@@ -25,12 +28,15 @@ export class AdminModule {
       providers: [
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: ADMIN_OPENAPI_DOCUMENT, useFactory: () => buildOpenApiDocument(adminRoutesOf(ADMIN_CONTROLLERS)) },
+        AdminTokenRegistry,
+        AdminPrincipalResolver,
         AdminTokenGuard,
         AdminChanges,
         TenantsAdminService,
         KeysAdminService,
         ProvidersAdminService,
         ModelsAdminService,
+        AdminTokensAdminService,
       ],
     };
   }
