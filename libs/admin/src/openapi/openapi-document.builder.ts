@@ -88,7 +88,7 @@ export function buildOpenApiDocument(routes: readonly AdminRouteSpec[]): OpenApi
       title: 'Switchyard admin API',
       version: 'v1',
       description:
-        'Tenants, virtual keys, providers, models, prices, usage and the audit log. Every route needs `Authorization: Bearer <token>`: SWITCHYARD_ADMIN_TOKEN (the bootstrap platform admin), a named admin token (`sy-admin-…`, role platform, tenant or read-only) or, when configured, an OIDC JWT; with no SWITCHYARD_ADMIN_TOKEN configured every route answers 404. Each operation's `x-switchyard-access` lists the roles that may call it. Every change is audited and reaches every replica within a second.',
+        'Tenants, virtual keys, providers, models, prices, usage and the audit log. Every route needs `Authorization: Bearer <token>`: SWITCHYARD_ADMIN_TOKEN (the bootstrap platform admin), a named admin token (`sy-admin-…`, role platform, tenant or read-only) or, when configured, an OIDC JWT; with no SWITCHYARD_ADMIN_TOKEN configured every route answers 404. Each operation\'s `x-switchyard-access` lists the roles that may call it. Every change is audited and reaches every replica within a second.',
     },
     security: [{ adminToken: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
