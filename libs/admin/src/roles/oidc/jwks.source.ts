@@ -22,10 +22,10 @@ export class JwksSource {
   constructor(private readonly from: { url: string } | { file: string }) {}
 
   /** The key that verifies a token with this header, or undefined. */
-  async keyFor(kid: string | undefined, alg: JwsAlgorithm): Promise<SigningKey | undefined> {
+  async keyFor(kid: string | undefined, alg: JwsAlgorithm, nowMs = Date.now()): Promise<SigningKey | undefined> {
     const found = this.pick(kid, alg);
-    if (found || (this.loadedAt !== undefined && Date.now() - this.loadedAt < MIN_RELOAD_MS)) return found;
-    await this.reload();
+    if (found || (this.loadedAt !== undefined && nowMs - this.loadedAt < MIN_RELOAD_MS)) return found;
+    await this.reload(nowMs);
     return this.pick(kid, alg);
   }
 
@@ -36,14 +36,14 @@ export class JwksSource {
     return fitting.length === 1 ? fitting[0] : undefined;
   }
 
-  private reload(): Promise<void> {
+  private reload(nowMs: number): Promise<void> {
     this.loading ??= this.read()
       .then((keys) => {
         this.keys = keys;
       })
       .catch((error: unknown) => this.log.warn(`the OIDC key set could not be read, keeping ${this.keys.length} known keys: ${String(error)}`))
       .finally(() => {
-        this.loadedAt = Date.now();
+        this.loadedAt = nowMs;
         this.loading = undefined;
       });
     return this.loading;

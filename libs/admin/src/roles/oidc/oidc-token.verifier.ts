@@ -45,7 +45,7 @@ export class OidcTokenVerifier {
     if (!isJwsAlgorithm(alg)) throw refused(`signature algorithm ${JSON.stringify(alg)} is not accepted (RS*, PS*, ES*, EdDSA)`);
     const kid = header['kid'];
     if (kid !== undefined && typeof kid !== 'string') throw refused('kid is not a string');
-    const key = await this.keys.keyFor(kid, alg);
+    const key = await this.keys.keyFor(kid, alg, nowMs);
     if (!key) throw refused(`no key of the configured key set fits (kid ${kid === undefined ? 'absent' : JSON.stringify(kid)}, ${alg})`);
     if (!verifyJwsSignature(alg, key, `${headerPart}.${payloadPart}`, Buffer.from(signaturePart, 'base64url'))) throw refused('bad signature');
     const claims = decodePart(payloadPart, 'payload');
