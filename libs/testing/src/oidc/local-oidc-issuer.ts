@@ -45,8 +45,10 @@ export class LocalOidcIssuer {
   ) {}
 
   static async start(issuer = 'https://login.example.test/'): Promise<LocalOidcIssuer> {
-    let self: LocalOidcIssuer | undefined;
+    // The handler needs the issuer, which needs the server: filled in once both exist.
+    const holder: { self?: LocalOidcIssuer } = {};
     const server = createServer((req, res) => {
+      const self = holder.self;
       if (!self || req.url !== '/jwks.json') {
         res.writeHead(404).end();
         return;
@@ -55,8 +57,8 @@ export class LocalOidcIssuer {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(self.jwks()));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new LocalOidcIssuer(server, issuer);
-    return self;
+    holder.self = new LocalOidcIssuer(server, issuer);
+    return holder.self;
   }
 
   get jwksUrl(): string {
