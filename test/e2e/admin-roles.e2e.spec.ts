@@ -1,14 +1,15 @@
 import { applyMigrations, createDatabase, type Database } from '@switchyard/db';
-import { LocalOidcIssuer } from '@switchyard/testing';
+import { LocalOidcIssuer, ProviderSimulator } from '@switchyard/testing';
 import { AdminClient, type AdminResponse } from './support/admin-client';
 import { startAdminReplica, type AdminReplica } from './support/admin-replica';
 import { createTestDatabase } from './support/postgres-harness';
-import { eventually } from './support/process-harness';
+import { GATEWAY_SECRETS, writeGatewayConfig } from './support/gateway-config';
+import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
 
-// Admin roles (issue 18) on real Postgres and Redis: three replicas of the admin API in this
+// Admin roles (issue 18) on real Postgres and Redis. First three replicas of the admin API in this
 // process — two of one region (one Redis config bus), one of another region (its own Redis,
 // following the change feed) — called over HTTP with named tokens and OIDC JWTs from a local
-// issuer whose key set a local HTTP server serves.
+// issuer whose key set a local HTTP server serves; then the built standalone app, configured by its environment.
 
 const BOOTSTRAP = 'roles-bootstrap-token-0123456789abcdef';
 const REGION_REDIS = process.env['TEST_ROLES_REDIS_URL'] ?? 'redis://127.0.0.1:6379/7';
@@ -220,5 +221,68 @@ describe('admin roles (Postgres, Redis, OIDC)', () => {
     expect(await status(issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'x', exp: Math.floor(Date.now() / 1000) + 600, switchyard_role: 'platform' }, { forged: true }))).toBe(401);
     expect(await status(jwt({ sub: 'x' }))).toBe(403);
     expect(await status(jwt({ sub: 'x', switchyard_role: 'tenant' }))).toBe(403);
+  });
+});
+
+// The same roles through the real process: the environment (SWITCHYARD_ADMIN_OIDC_*) wired into
+// the admin API of the built standalone app, a named token and an OIDC JWT used over HTTP.
+describe('admin roles in the standalone process (SWITCHYARD_ADMIN_OIDC_*)', () => {
+  let sim: ProviderSimulator;
+  let pg: Awaited<ReturnType<typeof createTestDatabase>>;
+  let issuer: LocalOidcIssuer;
+  let app: RunningApp;
+  let url = '';
+
+  beforeAll(async () => {
+    sim = await ProviderSimulator.start();
+    pg = await createTestDatabase('sy_roles_app');
+    issuer = await LocalOidcIssuer.start();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    app = startApp('standalone', {
+      ...GATEWAY_SECRETS,
+      SWITCHYARD_CONFIG: writeGatewayConfig(sim.url),
+      DATABASE_URL: pg.url,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SWITCHYARD_ADMIN_TOKEN: BOOTSTRAP,
+      SWITCHYARD_ADMIN_OIDC_ISSUER: issuer.issuer,
+      SWITCHYARD_ADMIN_OIDC_AUDIENCE: AUDIENCE,
+      SWITCHYARD_ADMIN_OIDC_JWKS_URL: issuer.jwksUrl,
+      SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM: 'groups',
+    });
+    await waitForReady(url, app);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await issuer?.close();
+    await sim?.close();
+    await pg?.drop();
+  });
+
+  it('admits a named read-only token and an OIDC tenant admin as their roles allow', async () => {
+    const bootstrap = new AdminClient(url, BOOTSTRAP);
+    const secret = (await want<{ secret: string }>(bootstrap, 201, 'POST', '/admin-tokens', { name: 'auditor', role: 'read-only' })).body.secret;
+    const auditor = new AdminClient(url, secret);
+    await want(auditor, 200, 'GET', '/tenants');
+    await want(auditor, 403, 'POST', '/tenants', { id: 'nope' });
+    const now = Math.floor(Date.now() / 1000);
+    const acme = new AdminClient(url, issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'frank', exp: now + 600, groups: ['staff', 'tenant'], switchyard_tenant: 'acme' }));
+    await want(acme, 201, 'POST', '/tenants/acme/keys', { name: 'from-oidc' });
+    await want(acme, 403, 'GET', '/providers');
+    const rows = (await want<{ rows: { actor: string }[] }>(bootstrap, 200, 'GET', '/audit?entity=key')).body.rows;
+    expect(rows.map((r) => r.actor)).toContain('oidc:frank');
+  });
+
+  it('stops at start, naming the variable, when OIDC is half configured', async () => {
+    const port = await freePort();
+    const half = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: pg.url, HOST: '127.0.0.1', PORT: String(port), SWITCHYARD_ADMIN_TOKEN: BOOTSTRAP, SWITCHYARD_ADMIN_OIDC_ISSUER: issuer.issuer });
+    const code = await eventually(async () => {
+      if (half.proc.exitCode === null) throw new Error('still running');
+      return half.proc.exitCode;
+    }, 30_000, 'the start to stop');
+    expect(code).not.toBe(0);
+    expect(half.output()).toContain('SWITCHYARD_ADMIN_OIDC_AUDIENCE');
   });
 });
