@@ -273,6 +273,11 @@ describe('admin roles in the standalone process (SWITCHYARD_ADMIN_OIDC_*)', () =
     await want(acme, 403, 'GET', '/providers');
     const rows = (await want<{ rows: { actor: string }[] }>(bootstrap, 200, 'GET', '/audit?entity=key')).body.rows;
     expect(rows.map((r) => r.actor)).toContain('oidc:frank');
+    // The ingress's operator views outside the admin routes take the same credentials.
+    await want(auditor, 200, 'GET', '/routing/health');
+    await want(acme, 403, 'GET', '/routing/health');
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer sy-admin-unknown' } })).status).toBe(401);
   });
 
   it('stops at start, naming the variable, when OIDC is half configured', async () => {

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ADMIN_GATE } from '@switchyard/shared';
 import { ADMIN_CONTROLLERS } from './admin.controllers';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options';
 import { AdminTokenRegistry } from './admin-tokens/admin-token.registry';
@@ -12,6 +13,7 @@ import { adminRoutesOf, buildOpenApiDocument } from './openapi/openapi-document.
 import { ADMIN_OPENAPI_DOCUMENT } from './openapi/openapi.controller';
 import { ProvidersAdminService } from './providers/providers-admin.service';
 import { AdminPrincipalResolver } from './roles/admin-principal.resolver';
+import { AdminReaderGate } from './roles/admin-reader.gate';
 import { TenantsAdminService } from './tenants/tenants-admin.service';
 
 /**
@@ -37,7 +39,10 @@ export class AdminModule {
         ProvidersAdminService,
         ModelsAdminService,
         AdminTokensAdminService,
+        { provide: ADMIN_GATE, useClass: AdminReaderGate },
       ],
+      // The ingress's operator views outside /admin/v1 (routing health, /metrics) judge credentials with it.
+      exports: [ADMIN_GATE],
     };
   }
 }
