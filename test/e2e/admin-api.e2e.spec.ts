@@ -284,13 +284,13 @@ describe('admin API on two standalone replicas (Postgres, Redis)', () => {
 
   it('keeps an audit row per change, with actor and source, and never a secret or a key hash', async () => {
     const rows = await db.query<{ actor: string; action: string; entity: string; entity_id: string; source_ip: string; before: unknown; after: unknown }>(
-      "SELECT actor, action, entity, entity_id, source_ip, before, after FROM audit_logs WHERE actor LIKE 'admin%' ORDER BY at",
+      "SELECT actor, action, entity, entity_id, source_ip, before, after FROM audit_logs WHERE actor LIKE 'bootstrap%' ORDER BY at",
     );
     const actions = new Set(rows.map((r) => `${r.entity}:${r.action}`));
     for (const expected of ['tenant:create', 'key:create', 'key:update', 'key:revoke', 'key:rotate', 'provider:create', 'model:create', 'deployment:create', 'price:create']) {
       expect(actions).toContain(expected);
     }
-    expect(rows.find((r) => r.entity === 'provider')).toMatchObject({ actor: 'admin:e2e', action: 'create', entity_id: 'sealed-sim' });
+    expect(rows.find((r) => r.entity === 'provider')).toMatchObject({ actor: 'bootstrap:e2e', action: 'create', entity_id: 'sealed-sim' });
     expect(rows.every((r) => /^(::ffff:)?127\.0\.0\.1$/.test(r.source_ip))).toBe(true);
     const hashes = (await db.query<{ hash: string; previous_hash: string | null }>('SELECT hash, previous_hash FROM virtual_keys')).flatMap((k) => [k.hash, k.previous_hash ?? []].flat());
     const everything = JSON.stringify(rows);

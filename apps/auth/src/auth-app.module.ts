@@ -5,7 +5,7 @@ import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchya
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
-import { RedisConfigChangeBus, RedisHealthProbe } from '@switchyard/queue';
+import { RedisConfigChangeBus, RedisHealthProbe, type ConfigTopic } from '@switchyard/queue';
 import { AuthController } from './auth.controller';
 
 /**
@@ -64,7 +64,7 @@ export class AuthAppModule implements OnApplicationShutdown {
           useFactory: (auth: AuthService) => {
             const bus = new RedisConfigChangeBus(redisUrl);
             // Keys and prices (budgets are reserved at them) reload as soon as a change is announced.
-            bus.subscribe(() => reloadKeys(auth));
+            bus.subscribe((topic) => reloadKeys(auth, topic));
             return bus;
           },
         },
@@ -73,7 +73,7 @@ export class AuthAppModule implements OnApplicationShutdown {
           provide: CONFIG_FEED,
           inject: [READ_DATABASE, AUTH_PORT],
           useFactory: async (read: Database, auth: AuthService) => {
-            const feed = new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: () => reloadKeys(auth) });
+            const feed = new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: (topic) => reloadKeys(auth, topic) });
             await feed.start();
             return feed;
           },
@@ -96,6 +96,8 @@ export class AuthAppModule implements OnApplicationShutdown {
   }
 }
 
-function reloadKeys(auth: AuthService): void {
+function reloadKeys(auth: AuthService, topic: ConfigTopic): void {
+  // Admin tokens are the ingress's (the admin API's) alone.
+  if (topic === 'admin-tokens') return;
   void auth.invalidate().catch((e: unknown) => new Logger('auth').warn(`reload after a configuration change failed: ${String(e)}`));
 }

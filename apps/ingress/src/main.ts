@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { DEFAULT_CORS_MAX_AGE_SECONDS, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
@@ -92,7 +92,18 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ 
   const bus = createConfigChangeBus(env.REDIS_URL);
   const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   return {
-    module: AdminModule.forRoot({ token: env.SWITCHYARD_ADMIN_TOKEN, db, bus, billing: grpcBilling ?? new UsageQuery(db), secretBox: env.SWITCHYARD_SECRET_KEYS, outbound: outboundPolicyOf(env), region }),
+    module: AdminModule.forRoot({
+      token: env.SWITCHYARD_ADMIN_TOKEN,
+      oidc: adminOidcOf(env),
+      // Revoked admin tokens from other regions, whose Redis never reaches this one.
+      configFeedPollMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS,
+      db,
+      bus,
+      billing: grpcBilling ?? new UsageQuery(db),
+      secretBox: env.SWITCHYARD_SECRET_KEYS,
+      outbound: outboundPolicyOf(env),
+      region,
+    }),
     async close() {
       grpcBilling?.close();
       await bus.close();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { Logger } from '@nestjs/common';
-import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
 import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
@@ -62,7 +62,20 @@ async function bootstrap(): Promise<void> {
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
-    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound, region: regionReadiness })],
+    imports: [
+      AdminModule.forRoot({
+        token: adminToken,
+        oidc: adminOidcOf(env),
+        // Revoked admin tokens from other regions; on PGlite this process is the only writer.
+        configFeedPollMs: env.DATABASE_URL ? env.SWITCHYARD_CONFIG_FEED_POLL_MS : undefined,
+        db,
+        bus: services.bus,
+        billing: services.billing,
+        secretBox,
+        outbound,
+        region: regionReadiness,
+      }),
+    ],
     // The environment's list replaces the file's, as for every other setting.
     cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? config.server.cors?.origins ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? config.server.cors?.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     host: env.HOST,

@@ -72,6 +72,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   const log = new Logger('config');
   const failed = (e: unknown) => log.warn(`reload after a configuration change failed: ${String(e)}`);
   const reload = (topic: ConfigTopic) => {
+    // Admin tokens are the admin API's alone (AdminTokenRegistry follows the bus itself).
+    if (topic === 'admin-tokens') return;
     // Prices live in the catalogue but admission reserves budgets at them.
     void auth.invalidate().catch(failed);
     if (topic === 'catalogue') void router.reload().catch(failed);

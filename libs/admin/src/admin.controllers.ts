@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { AdminTokensController } from './admin-tokens/admin-tokens.controller';
 import { AuditController } from './audit/audit.controller';
 import { ConfigController } from './config/config.controller';
 import { KeysController } from './keys/keys.controller';
@@ -11,4 +12,4 @@ import { TenantsController } from './tenants/tenants.controller';
 import { UsageController } from './usage/usage.controller';
 
 /** Every controller of /admin/v1; the OpenAPI document is built from their routes. */
-export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, KeysController, ProvidersController, ModelsController, UsageController, ReportsController, AuditController, RegionController, ConfigController, OpenApiController];
+export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, KeysController, ProvidersController, ModelsController, UsageController, ReportsController, AuditController, AdminTokensController, RegionController, ConfigController, OpenApiController];

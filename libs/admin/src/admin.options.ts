@@ -4,13 +4,24 @@ import type { BillingPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
 import type { RegionReportView } from './region/region.routes';
 import type { StatementSection } from './reports/statement-section';
+import type { OidcOptions } from './roles/oidc/oidc.options';
 
 export const ADMIN_OPTIONS = Symbol('AdminOptions');
 
 /** What the app hands the admin API. */
 export interface AdminOptions {
-  /** Bearer token; without one every /admin/v1 route answers 404 (the API is disabled). */
+  /**
+   * The bootstrap bearer token (SWITCHYARD_ADMIN_TOKEN), a platform admin; without one every
+   * /admin/v1 route answers 404 (the API is disabled), named and OIDC tokens included.
+   */
   token: string | undefined;
+  /** Bearer JWTs from an OpenID provider as admin credentials (SWITCHYARD_ADMIN_OIDC_*); off when absent. */
+  oidc?: OidcOptions;
+  /**
+   * Also follow the cross-region change feed every this many ms (SWITCHYARD_CONFIG_FEED_POLL_MS)
+   * for revoked admin tokens: other regions' Redis never carries this one's announcements.
+   */
+  configFeedPollMs?: number;
   db: Database;
   /** Announces committed changes so every replica reloads its caches at once. */
   bus: ConfigChangeBus;

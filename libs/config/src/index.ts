@@ -11,7 +11,7 @@ export { providerOptionsSchema, vendorSchema } from './provider-options.schema';
 export { requireSecret, resolveSecret } from './secret-ref.resolver';
 export { loadProcessEnv } from './process-env.loader';
 export { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envHostPort, envInteger, envPort, envSecretKeys, envString, envUrl } from './env-var.schemas';
-export { LOG_LEVELS, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, BUDGET_MODES, gatewaySettingNames, httpServerSettings, regionBudgetSettings, loadSwitchyardEnv, outboundPolicyOf, requestLimitSettings, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
+export { LOG_LEVELS, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, adminOidcOf, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, BUDGET_MODES, gatewaySettingNames, httpServerSettings, regionBudgetSettings, loadSwitchyardEnv, outboundPolicyOf, requestLimitSettings, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
 export type { BudgetMode, LogLevel, SwitchyardEnv, UpstreamLimits } from './switchyard-env.schema';
 export { requireEnv } from './require-env';
 export * from './secrets';

@@ -3,7 +3,7 @@ import { ConfigError } from './config.error';
 import { envPort } from './env-var.schemas';
 import { loadProcessEnv } from './process-env.loader';
 import { SecretBox } from './secrets/secret-box';
-import { gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from './switchyard-env.schema';
+import { adminOidcOf, gatewaySettingNames, loadSwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from './switchyard-env.schema';
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -19,6 +19,8 @@ describe(loadSwitchyardEnv.name, () => {
   it('applies the defaults to an empty environment', () => {
     expect(loadSwitchyardEnv({})).toEqual({
       HOST: '0.0.0.0',
+      SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM: 'switchyard_role',
+      SWITCHYARD_ADMIN_OIDC_TENANT_CLAIM: 'switchyard_tenant',
       SWITCHYARD_CONFIG: './switchyard.yaml',
       SWITCHYARD_ALLOW_UNRESOLVED_ENV: false,
       SWITCHYARD_DATA_DIR: './data',
@@ -101,6 +103,8 @@ describe(loadSwitchyardEnv.name, () => {
 
     expect(env).toEqual({
       PORT: 8080,
+      SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM: 'switchyard_role',
+      SWITCHYARD_ADMIN_OIDC_TENANT_CLAIM: 'switchyard_tenant',
       HOST: '127.0.0.1',
       SWITCHYARD_CONFIG: '/etc/switchyard/switchyard.yaml',
       SWITCHYARD_ALLOW_UNRESOLVED_ENV: false,
@@ -142,6 +146,12 @@ describe(loadSwitchyardEnv.name, () => {
     });
   });
 
+  it('turns the OIDC variables into the admin API\'s settings, off when no issuer is set', () => {
+    expect(adminOidcOf(loadSwitchyardEnv({}))).toBeUndefined();
+    const env = loadSwitchyardEnv({ SWITCHYARD_ADMIN_OIDC_ISSUER: 'https://login.example', SWITCHYARD_ADMIN_OIDC_AUDIENCE: 'switchyard-admin', SWITCHYARD_ADMIN_OIDC_JWKS_FILE: '/etc/switchyard/jwks.json', SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM: 'groups' });
+    expect(adminOidcOf(env)).toEqual({ issuer: 'https://login.example', audience: 'switchyard-admin', jwks: { file: '/etc/switchyard/jwks.json' }, roleClaim: 'groups', tenantClaim: 'switchyard_tenant' });
+  });
+
   it('refuses a headers timeout longer than the request timeout, naming both', () => {
     expect(problemsOf({ SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS: '40000', SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS: '30000' })).toEqual([
       'SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS: must not exceed SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS (30000)',
@@ -181,7 +191,13 @@ describe(loadSwitchyardEnv.name, () => {
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'S' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "S" would cover every SWITCHYARD_ setting; use a narrower prefix such as SWITCHYARD_UPSTREAM_'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'DATABASE' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "DATABASE" would cover the gateway\'s own settings DATABASE_URL, DATABASE_READ_URL; use a narrower prefix'],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_SECRET' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_SECRET" would cover the gateway\'s own setting SWITCHYARD_SECRET_KEYS; use a narrower prefix'],
-    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own settings SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ALLOW_UNRESOLVED_ENV, SWITCHYARD_ACCESS_LOG; use a narrower prefix'],
+    [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'SWITCHYARD_A' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: "SWITCHYARD_A" would cover the gateway\'s own settings SWITCHYARD_ADMIN_TOKEN, SWITCHYARD_ADMIN_OIDC_ISSUER, SWITCHYARD_ADMIN_OIDC_AUDIENCE, SWITCHYARD_ADMIN_OIDC_JWKS_URL, SWITCHYARD_ADMIN_OIDC_JWKS_FILE, SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM, SWITCHYARD_ADMIN_OIDC_TENANT_CLAIM, SWITCHYARD_ALLOW_UNRESOLVED_ENV, SWITCHYARD_ACCESS_LOG; use a narrower prefix'],
+    [{ SWITCHYARD_ADMIN_OIDC_ISSUER: 'https://login.example', SWITCHYARD_ADMIN_OIDC_JWKS_URL: 'https://login.example/jwks' }, 'SWITCHYARD_ADMIN_OIDC_AUDIENCE: required with SWITCHYARD_ADMIN_OIDC_ISSUER: the audience every admin JWT must name'],
+    [{ SWITCHYARD_ADMIN_OIDC_AUDIENCE: 'switchyard-admin' }, 'SWITCHYARD_ADMIN_OIDC_ISSUER: required with SWITCHYARD_ADMIN_OIDC_AUDIENCE or a JWKS: the issuer every admin JWT must name'],
+    [
+      { SWITCHYARD_ADMIN_OIDC_ISSUER: 'https://login.example', SWITCHYARD_ADMIN_OIDC_AUDIENCE: 'a', SWITCHYARD_ADMIN_OIDC_JWKS_URL: 'https://login.example/jwks', SWITCHYARD_ADMIN_OIDC_JWKS_FILE: '/etc/jwks.json' },
+      'SWITCHYARD_ADMIN_OIDC_JWKS_URL: set exactly one of SWITCHYARD_ADMIN_OIDC_JWKS_URL and SWITCHYARD_ADMIN_OIDC_JWKS_FILE with SWITCHYARD_ADMIN_OIDC_ISSUER',
+    ],
     [{ SWITCHYARD_OUTBOUND_ENV_PREFIX: 'MY-KEYS' }, 'SWITCHYARD_OUTBOUND_ENV_PREFIX: expected the start of an environment variable name, got "MY-KEYS"'],
   ])('names the variable and why for %j', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);

@@ -44,8 +44,20 @@ export interface SwitchyardEnv {
   /** Redis; unset in standalone mode means in-memory limiters, cache and queue. */
   REDIS_URL?: string;
   SWITCHYARD_REGION?: string;
-  /** Bearer token for /admin/v1; the admin API is disabled when unset. */
+  /** Bearer token for /admin/v1 (the bootstrap platform admin); the admin API is disabled when unset. */
   SWITCHYARD_ADMIN_TOKEN?: string;
+  /** OIDC sign-in to the admin API (issue 18): the JWTs' issuer; OIDC is off when unset. */
+  SWITCHYARD_ADMIN_OIDC_ISSUER?: string;
+  /** The audience the admin API's JWTs must name. */
+  SWITCHYARD_ADMIN_OIDC_AUDIENCE?: string;
+  /** The provider's signing keys (JWKS) by URL … */
+  SWITCHYARD_ADMIN_OIDC_JWKS_URL?: string;
+  /** … or in a file. */
+  SWITCHYARD_ADMIN_OIDC_JWKS_FILE?: string;
+  /** The claim holding the admin role (platform, tenant, read-only). */
+  SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM: string;
+  /** The claim holding a tenant admin's tenant id. */
+  SWITCHYARD_ADMIN_OIDC_TENANT_CLAIM: string;
   LOG_LEVEL: LogLevel;
   /** Which provider family this adapter worker serves (apps/adapter only). */
   ADAPTER_PROVIDER?: AdapterFamily;
@@ -137,6 +149,12 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_ADMIN_TOKEN: envString()
     .refine((t) => [...t].length >= MIN_ADMIN_TOKEN_LENGTH, { error: (issue) => adminTokenTooShort(String(issue.input)) })
     .optional(),
+  SWITCHYARD_ADMIN_OIDC_ISSUER: envString().optional(),
+  SWITCHYARD_ADMIN_OIDC_AUDIENCE: envString().optional(),
+  SWITCHYARD_ADMIN_OIDC_JWKS_URL: envUrl('https:', 'http:').optional(),
+  SWITCHYARD_ADMIN_OIDC_JWKS_FILE: envString().optional(),
+  SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM: envString().default('switchyard_role'),
+  SWITCHYARD_ADMIN_OIDC_TENANT_CLAIM: envString().default('switchyard_tenant'),
   LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
   ADAPTER_PROVIDER: envEnum(ADAPTER_FAMILIES).optional(),
   AUTH_GRPC_URL: envGrpcTarget().optional(),
@@ -210,10 +228,39 @@ export const switchyardEnvSchema = switchyardEnvFields
     if (env.SWITCHYARD_BUDGET_MODE === 'global' && env.SWITCHYARD_BUDGET_SHARE_PERCENT !== 100) {
       ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_BUDGET_SHARE_PERCENT'], message: 'applies to SWITCHYARD_BUDGET_MODE=share only; in global mode every region enforces the whole budget from one counter' });
     }
+    refuseHalfOidc(env, ctx);
     if (env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS > env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS'], message: `must not exceed SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS (${env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS})` });
     }
   }) satisfies z.ZodType<SwitchyardEnv>;
+
+/** OIDC is all or nothing: an issuer needs an audience and exactly one key set, and those need an issuer. */
+function refuseHalfOidc(env: z.output<typeof switchyardEnvFields>, ctx: z.RefinementCtx): void {
+  const jwksSources = [env.SWITCHYARD_ADMIN_OIDC_JWKS_URL, env.SWITCHYARD_ADMIN_OIDC_JWKS_FILE].filter((v) => v !== undefined).length;
+  if (env.SWITCHYARD_ADMIN_OIDC_ISSUER === undefined) {
+    if (env.SWITCHYARD_ADMIN_OIDC_AUDIENCE !== undefined || jwksSources > 0) {
+      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_ADMIN_OIDC_ISSUER'], message: 'required with SWITCHYARD_ADMIN_OIDC_AUDIENCE or a JWKS: the issuer every admin JWT must name' });
+    }
+    return;
+  }
+  if (env.SWITCHYARD_ADMIN_OIDC_AUDIENCE === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_ADMIN_OIDC_AUDIENCE'], message: 'required with SWITCHYARD_ADMIN_OIDC_ISSUER: the audience every admin JWT must name' });
+  }
+  if (jwksSources !== 1) {
+    ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_ADMIN_OIDC_JWKS_URL'], message: 'set exactly one of SWITCHYARD_ADMIN_OIDC_JWKS_URL and SWITCHYARD_ADMIN_OIDC_JWKS_FILE with SWITCHYARD_ADMIN_OIDC_ISSUER' });
+  }
+}
+
+/** The admin API's OIDC settings (the shape of libs/admin's OidcOptions), or undefined when OIDC is off. */
+export function adminOidcOf(env: SwitchyardEnv):
+  | { issuer: string; audience: string; jwks: { url: string } | { file: string }; roleClaim: string; tenantClaim: string }
+  | undefined {
+  const { SWITCHYARD_ADMIN_OIDC_ISSUER: issuer, SWITCHYARD_ADMIN_OIDC_AUDIENCE: audience, SWITCHYARD_ADMIN_OIDC_JWKS_URL: url, SWITCHYARD_ADMIN_OIDC_JWKS_FILE: file } = env;
+  if (issuer === undefined || audience === undefined) return undefined;
+  const jwks = url !== undefined ? { url } : file !== undefined ? { file } : undefined;
+  if (!jwks) return undefined;
+  return { issuer, audience, jwks, roleClaim: env.SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM, tenantClaim: env.SWITCHYARD_ADMIN_OIDC_TENANT_CLAIM };
+}
 
 /** How much of an upstream answer the adapter reads, in bytes. */
 export interface UpstreamLimits {

@@ -138,7 +138,7 @@ describe('configuration change feed', () => {
       await sut.start();
       await t.db.withSession((s) => s.exec('TRUNCATE config_feed'));
       await sut.poll();
-      expect(heard.sort()).toEqual(['catalogue', 'keys']);
+      expect(heard.sort()).toEqual(['admin-tokens', 'catalogue', 'keys']);
     });
 
     it('polls on its timer', async () => {

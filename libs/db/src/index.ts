@@ -25,6 +25,7 @@ export { hashKey, keyPrefix, KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_SECRET_CHARS } fr
 export { DbModule, READ_DATABASE, openReadDatabase, type DbModuleOptions } from './db.module';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
+  AdminToken,
   AuditLog,
   Deployment,
   Model,

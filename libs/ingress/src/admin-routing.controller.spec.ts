@@ -84,3 +84,19 @@ describe(`${AdminRoutingController.name} GET /metrics on the public port`, () =>
     expect(String(r.sent.body)).toContain('switchyard_retry_budget_available 3');
   });
 });
+
+describe(`${AdminRoutingController.name} with the admin module's gate`, () => {
+  const request = (authorization?: string) => ({ headers: { authorization } }) as unknown as FastifyRequest;
+  const refusal = { status: 403, body: { error: { type: 'forbidden', message: 'tenant admin' } } };
+  const gate = { admitReader: async (authorization: string | undefined) => (authorization === 'Bearer sy-admin-reader' ? undefined : refusal) };
+
+  it('admits what the gate admits (a named read-only token) and relays its refusals', async () => {
+    const sut = new AdminRoutingController(ROUTER, 'admin-token', gate);
+    const ok = reply();
+    await sut.metrics(request('Bearer sy-admin-reader'), ok);
+    expect(ok.sent.status).toBe(200);
+    const refused = reply();
+    await sut.health(request('Bearer sy-admin-tenant'), refused);
+    expect(refused.sent).toEqual(refusal);
+  });
+});

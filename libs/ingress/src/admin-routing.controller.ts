@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
 import { ROUTER_PORT } from '@switchyard/ir';
 import type { HealthStateResponse, RouterPort } from '@switchyard/ir';
-import { isAdmin } from '@switchyard/shared';
+import { ADMIN_GATE, isAdmin, type AdminGate } from '@switchyard/shared';
 import { processMetrics } from '@switchyard/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -53,11 +53,14 @@ export class AdminRoutingController {
     @Inject(ROUTER_PORT) private readonly router: RouterPort,
     // IngressModule always provides it; undefined (no admin token) disables these routes.
     @Inject(ADMIN_TOKEN) private readonly token: string | undefined,
+    // The admin module's judgement when it is mounted: named and OIDC tokens (platform and
+    // read-only) too. Without it (cluster ingress without the database) only the bootstrap token.
+    @Optional() @Inject(ADMIN_GATE) private readonly gate?: AdminGate,
   ) {}
 
   @Get('admin/v1/routing/health')
   async health(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!this.admitted(req, reply)) return;
+    if (!(await this.admitted(req, reply))) return;
     const state = await this.router.healthState();
     void reply.header('cache-control', 'no-store').send({
       deployments: (state.deployments).map((d) => ({ ...d, cooldownUntil: Number(d.cooldownUntil), ejectedUntil: Number(d.ejectedUntil) })),
@@ -68,15 +71,20 @@ export class AdminRoutingController {
 
   @Get('metrics')
   async metrics(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!this.admitted(req, reply)) return;
+    if (!(await this.admitted(req, reply))) return;
     const state = await this.router.healthState();
     // The same text as the metrics port: the process's registry, then the router's health.
     const text = (await processMetrics().render()) + renderHealthMetrics(state);
     void reply.header('content-type', METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(text);
   }
 
-  /** The admin token's check; false once the refusal (admin API error shape) was sent. */
-  private admitted(req: FastifyRequest, reply: FastifyReply): boolean {
+  /** The admin credential's check; false once the refusal (admin API error shape) was sent. */
+  private async admitted(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    if (this.gate) {
+      const refusal = await this.gate.admitReader(req.headers.authorization);
+      if (refusal) void reply.code(refusal.status).header('cache-control', 'no-store').send(refusal.body);
+      return refusal === undefined;
+    }
     if (!this.token) {
       void reply.code(404).header('cache-control', 'no-store').send({ error: { type: 'not_found', message: 'The admin API is disabled: no admin token is configured.' } });
       return false;

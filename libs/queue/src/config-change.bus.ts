@@ -3,13 +3,14 @@ import { closeRedisConnection } from '@switchyard/shared';
 import { Redis } from 'ioredis';
 import { EventEmitter } from 'node:events';
 
-// Every replica caches configuration (auth: keys and prices; router: models and deployments)
+// Every replica caches configuration (auth: keys and prices; router: models and deployments;
+// ingress: admin tokens)
 // and refreshes it on a timer. A change made through the admin API or `switchyard apply` is
 // announced here so that every replica reloads at once instead (docs/architecture.md §1, "Config
 // bus"; the admin API promises every replica within a second).
 
 /** What changed, so a replica can skip reloads that do not concern it. */
-export const CONFIG_TOPICS = ['keys', 'catalogue'] as const;
+export const CONFIG_TOPICS = ['keys', 'catalogue', 'admin-tokens'] as const;
 export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
 
 /**

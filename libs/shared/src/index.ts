@@ -8,3 +8,4 @@ export * from './stable-json';
 export * from './storable-text';
 export * from './cors-origin';
 export { nanoUsdOf, usdOfNano } from './nano-usd';
+export * from './admin-gate';

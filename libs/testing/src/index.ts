@@ -14,3 +14,4 @@ export { irFixtures, toIrJson, type IrFixtures } from './fixtures/ir-fixtures';
 export * from './fuzz/hostile-json.arbitrary';
 export * from './fuzz/ir-wire.check';
 export * from './webhook-receiver';
+export { LocalOidcIssuer, type LocalSignOptions, type LocalSigningAlgorithm } from './oidc/local-oidc-issuer';

@@ -14,7 +14,7 @@ export class AdminApiError extends Error {
 
 /**
  * The few admin API calls the CLI makes (docs/admin-api.md), over fetch. The audit log records
- * them as actor `admin:cli` (the `x-switchyard-actor` label).
+ * them as actor `bootstrap:cli` (the `x-switchyard-actor` label; a named token is audited as `token:<name>`).
  */
 export class AdminApiClient {
   private readonly base: string;

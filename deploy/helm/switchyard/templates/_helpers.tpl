@@ -158,6 +158,33 @@ One environment variable from a Secret: the user's existingSecret, else the char
 {{- define "switchyard.env.adminToken" -}}
 {{- include "switchyard.secretEnv" (dict "ctx" .ctx "env" "SWITCHYARD_ADMIN_TOKEN" "value" .ctx.Values.adminToken.value "existingSecret" .ctx.Values.adminToken.existingSecret "existingSecretKey" .ctx.Values.adminToken.existingSecretKey "secret" .secret) }}
 {{- end -}}
+{{/* OIDC sign-in to the admin API (the ingress, or standalone): public settings, none a secret. */}}
+{{- define "switchyard.env.adminOidc" -}}
+{{- $o := .Values.adminOidc -}}
+{{- if $o.issuer }}
+{{- if not $o.audience }}{{ fail "adminOidc.audience: required with adminOidc.issuer, the audience every admin JWT must name" }}{{ end }}
+{{- if eq (and $o.jwksUrl $o.jwks | empty) (or $o.jwksUrl $o.jwks | empty) }}{{ fail "adminOidc: set exactly one of jwksUrl and jwks with an issuer" }}{{ end }}
+- name: SWITCHYARD_ADMIN_OIDC_ISSUER
+  value: {{ $o.issuer | quote }}
+- name: SWITCHYARD_ADMIN_OIDC_AUDIENCE
+  value: {{ $o.audience | quote }}
+{{- if $o.jwksUrl }}
+- name: SWITCHYARD_ADMIN_OIDC_JWKS_URL
+  value: {{ $o.jwksUrl | quote }}
+{{- else }}
+- name: SWITCHYARD_ADMIN_OIDC_JWKS_FILE
+  value: {{ include "switchyard.adminOidcJwksPath" . }}
+{{- end }}
+- name: SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM
+  value: {{ $o.roleClaim | quote }}
+- name: SWITCHYARD_ADMIN_OIDC_TENANT_CLAIM
+  value: {{ $o.tenantClaim | quote }}
+{{- else if or $o.audience $o.jwksUrl $o.jwks }}
+{{- fail "adminOidc: set adminOidc.issuer too, or leave every adminOidc setting empty" }}
+{{- end }}
+{{- end -}}
+{{- define "switchyard.adminOidcJwksPath" -}}/etc/switchyard/admin-oidc-jwks.json{{- end -}}
+
 {{- define "switchyard.env.secretKeys" -}}
 {{- include "switchyard.secretEnv" (dict "ctx" .ctx "env" "SWITCHYARD_SECRET_KEYS" "value" .ctx.Values.secretKeys.value "existingSecret" .ctx.Values.secretKeys.existingSecret "existingSecretKey" .ctx.Values.secretKeys.existingSecretKey "secret" .secret) }}
 {{- end -}}

@@ -19,6 +19,10 @@ export class AuditController {
         entity: query.entity,
         entityId: query.entityId,
         actor: query.actor,
+        // Keys and admin tokens carry their tenant in their audited state.
+        ...(query.tenant && {
+          OR: [{ entity: 'tenant', entityId: query.tenant }, { after: { path: ['tenantId'], equals: query.tenant } }, { before: { path: ['tenantId'], equals: query.tenant } }],
+        }),
         ...(query.before && { at: { lt: new Date(query.before) } }),
       },
       orderBy: [{ at: 'desc' }, { id: 'desc' }],

@@ -1,13 +1,13 @@
-import { CONFIG_ENTITIES } from '@switchyard/db';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
-import { dateTime, timestampView } from '../schemas/common.schemas';
-import { AUDIT_ACTIONS } from './admin-changes.service';
+import { dateTime, slugId, timestampView } from '../schemas/common.schemas';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES } from './admin-changes.service';
 
 export const auditQuery = z.strictObject({
-  entity: z.enum(CONFIG_ENTITIES).optional(),
+  entity: z.enum(AUDIT_ENTITIES).optional(),
   entityId: z.string().min(1).max(300).optional().describe('Tenant or provider id, key or deployment id, model name (also for its prices).'),
-  actor: z.string().min(1).max(100).optional().describe('`admin`, `admin:<name>`, `config`, …'),
+  tenant: slugId.optional().describe('Only rows about this tenant: the tenant itself, its keys and its admin tokens.'),
+  actor: z.string().min(1).max(100).optional().describe('`bootstrap`, `bootstrap:<label>`, `token:<name>`, `oidc:<subject>`, `config`, …'),
   before: dateTime.optional().describe('Only rows older than this (paging: the `at` of the last row seen).'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -31,6 +31,8 @@ export const listAudit = adminRoute({
   summary: 'Read the audit log, newest first',
   tag: 'audit',
   query: auditQuery,
+  // A tenant admin reads the rows about its own tenant.
+  access: { tenant: 'query:tenant' },
   status: 200,
   response: z.object({ rows: z.array(auditRowView) }),
 });

@@ -1,5 +1,6 @@
 import { HttpCode, RequestMapping, RequestMethod, SetMetadata, applyDecorators } from '@nestjs/common';
 import type { z } from 'zod';
+import type { RouteAccess } from '../roles/route-access';
 
 export const ADMIN_PREFIX = '/admin/v1';
 export const ADMIN_ROUTE = Symbol('AdminRoute');
@@ -28,6 +29,8 @@ export interface AdminRouteSpec {
   response: z.ZodType;
   /** Also answers `text/csv` when the client sends `Accept: text/csv` (reports). */
   csv?: true;
+  /** Who may call it beyond platform admins (docs/architecture.md, "Admin roles"). */
+  access?: RouteAccess;
 }
 
 /** Keeps the literal types of a route, so handlers get typed inputs. */
@@ -39,7 +42,10 @@ type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
 
 /** Who made a change and from where; written to the audit log. */
 export interface AuditContext {
-  /** `admin`, or `admin:<name>` from the `x-switchyard-actor` header (a label, not an identity). */
+  /**
+   * The caller: `token:<name>`, `oidc:<subject>`, or for SWITCHYARD_ADMIN_TOKEN `bootstrap`
+   * (`bootstrap:<label>` with the `x-switchyard-actor` header, a label, not an identity).
+   */
   actor: string;
   /** The client socket's address. */
   sourceIp: string | undefined;

@@ -1,10 +1,11 @@
 /** The `type` of an admin API error body: `{"error":{"type":…,"message":…}}`. */
-export const ADMIN_ERROR_TYPES = ['invalid_request', 'unauthorized', 'not_found', 'conflict', 'unavailable', 'internal'] as const;
+export const ADMIN_ERROR_TYPES = ['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unavailable', 'internal'] as const;
 export type AdminErrorType = (typeof ADMIN_ERROR_TYPES)[number];
 
 const STATUS: Record<AdminErrorType, number> = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   unavailable: 503,
@@ -30,6 +31,10 @@ export class AdminError extends Error {
 
   static notFound(message: string): AdminError {
     return new AdminError('not_found', message);
+  }
+
+  static forbidden(message: string): AdminError {
+    return new AdminError('forbidden', message);
   }
 
   static conflict(message: string): AdminError {

@@ -30,14 +30,20 @@ function refusal(over: Partial<RawAdminRequest>): AdminError {
 }
 
 describe(parseRouteInput.name, () => {
-  it('returns the typed params, query and body, and audits as "admin" from the socket address', () => {
+  it('returns the typed params, query and body, and audits the bootstrap token as "bootstrap" from the socket address', () => {
     const input = parseRouteInput(route, request({ query: { dryRun: 'true' }, body: '{"name":"n","tags":["a"]}' }));
-    expect(input).toEqual({ params: { thingId: ID }, query: { dryRun: 'true' }, body: { name: 'n', tags: ['a'] }, audit: { actor: 'admin', sourceIp: '10.1.2.3' } });
+    expect(input).toEqual({ params: { thingId: ID }, query: { dryRun: 'true' }, body: { name: 'n', tags: ['a'] }, audit: { actor: 'bootstrap', sourceIp: '10.1.2.3' } });
   });
 
   it('labels the actor with x-switchyard-actor, and refuses a label that could forge log lines', () => {
-    expect(parseRouteInput(route, request({ headers: { 'x-switchyard-actor': 'alice@ops' } })).audit.actor).toBe('admin:alice@ops');
+    expect(parseRouteInput(route, request({ headers: { 'x-switchyard-actor': 'alice@ops' } })).audit.actor).toBe('bootstrap:alice@ops');
     expect(refusal({ headers: { 'x-switchyard-actor': 'alice\nadmin' } }).message).toContain('x-switchyard-actor');
+  });
+
+  it('audits a named token and an OIDC subject under their own names, ignoring the label', () => {
+    const label = { 'x-switchyard-actor': 'alice' };
+    expect(parseRouteInput(route, request({ headers: label, principal: { source: 'token', name: 'ci-deploy', role: 'platform', tenantId: undefined } })).audit.actor).toBe('token:ci-deploy');
+    expect(parseRouteInput(route, request({ headers: label, principal: { source: 'oidc', name: 'auth0|42', role: 'tenant', tenantId: 'acme' } })).audit.actor).toBe('oidc:auth0|42');
   });
 
   it('answers 400 for malformed JSON without quoting the body', () => {

@@ -1,5 +1,6 @@
 import { findUnstorableText } from '@switchyard/shared';
 import type { IncomingHttpHeaders } from 'node:http';
+import { BOOTSTRAP_PRINCIPAL, actorOf, type AdminPrincipal } from '../roles/admin-principal';
 import { AdminError } from './admin.error';
 import type { AdminRouteSpec, AuditContext, RouteInput } from './admin-route';
 import { formatIssues } from './zod-issues.formatter';
@@ -15,6 +16,8 @@ export interface RawAdminRequest {
   body?: unknown;
   headers: IncomingHttpHeaders;
   socketIp: string | undefined;
+  /** Who the guard found behind the bearer token; the bootstrap admin when absent. */
+  principal?: AdminPrincipal;
 }
 
 /**
@@ -67,9 +70,10 @@ function jsonBody(raw: unknown): unknown {
 
 function auditContext(req: RawAdminRequest): AuditContext {
   const header = req.headers[ACTOR_HEADER];
-  if (header === undefined) return { actor: 'admin', sourceIp: req.socketIp };
+  const principal = req.principal ?? BOOTSTRAP_PRINCIPAL;
+  if (header === undefined) return { actor: actorOf(principal, undefined), sourceIp: req.socketIp };
   if (typeof header !== 'string' || !ACTOR_NAME.test(header)) {
     throw AdminError.invalid(`${ACTOR_HEADER}: expected 1-64 letters, digits or . _ @ + -`);
   }
-  return { actor: `admin:${header}`, sourceIp: req.socketIp };
+  return { actor: actorOf(principal, header), sourceIp: req.socketIp };
 }

@@ -51,6 +51,8 @@ export type KeyWithSecret = z.output<typeof keyWithSecret>;
 const tenantParams = z.strictObject({ tenantId: slugId });
 const keyParams = z.strictObject({ tenantId: slugId, keyId: uuid });
 const TAG = 'keys';
+/** A tenant admin manages its own tenant's keys. */
+const access = { tenant: 'path:tenantId' } as const;
 
 export const listKeys = adminRoute({
   method: 'GET',
@@ -58,12 +60,12 @@ export const listKeys = adminRoute({
   operationId: 'listKeys',
   summary: "List a tenant's keys (never their secrets)",
   tag: TAG,
-  params: tenantParams,
+  params: tenantParams, access,
   status: 200,
   response: z.object({ keys: z.array(keyView) }),
 });
 
-export const getKey = adminRoute({ method: 'GET', path: '/tenants/{tenantId}/keys/{keyId}', operationId: 'getKey', summary: 'Get a key', tag: TAG, params: keyParams, status: 200, response: keyView });
+export const getKey = adminRoute({ method: 'GET', path: '/tenants/{tenantId}/keys/{keyId}', operationId: 'getKey', summary: 'Get a key', tag: TAG, params: keyParams, access, status: 200, response: keyView });
 
 export const createKey = adminRoute({
   method: 'POST',
@@ -71,7 +73,7 @@ export const createKey = adminRoute({
   operationId: 'createKey',
   summary: 'Create a key; the response holds its secret, once',
   tag: TAG,
-  params: tenantParams,
+  params: tenantParams, access,
   body: createKeyBody,
   status: 201,
   response: keyWithSecret,
@@ -84,7 +86,7 @@ export const updateKey = adminRoute({
   summary: "Change a key's name, limits, expiry or metadata",
   description: 'Fields present replace the stored ones (lists and metadata as a whole); null clears.',
   tag: TAG,
-  params: keyParams,
+  params: keyParams, access,
   body: updateKeyBody,
   status: 200,
   response: keyView,
@@ -97,7 +99,7 @@ export const revokeKey = adminRoute({
   summary: 'Revoke a key (and the secret it replaced, if still in its grace period)',
   description: 'Idempotent: revoking a revoked key changes nothing.',
   tag: TAG,
-  params: keyParams,
+  params: keyParams, access,
   status: 200,
   response: keyView,
 });
@@ -109,7 +111,7 @@ export const rotateKey = adminRoute({
   summary: 'Give a key a new secret; the old one keeps working for graceSeconds',
   description: 'A second rotation replaces the previous one: only the latest replaced secret is kept. The new secret is shown once.',
   tag: TAG,
-  params: keyParams,
+  params: keyParams, access,
   body: rotateKeyBody,
   status: 200,
   response: keyWithSecret,
@@ -121,7 +123,7 @@ export const deleteKey = adminRoute({
   operationId: 'deleteKey',
   summary: 'Delete a key',
   tag: TAG,
-  params: keyParams,
+  params: keyParams, access,
   status: 200,
   response: z.object({ deleted: keyView }),
 });

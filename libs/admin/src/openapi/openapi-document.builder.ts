@@ -24,7 +24,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 const errorSchema = z.object({ error: z.object({ type: z.enum(ADMIN_ERROR_TYPES), message: z.string() }) });
 const ERROR_RESPONSES = {
   '400': { description: 'Invalid request: the message names the field (`budget.dailyUsd: …`).' },
-  '401': { description: 'Missing or wrong admin token.' },
+  '401': { description: 'Missing, wrong, revoked or expired admin token.' },
+  '403': { description: 'The token\'s role may not use this route (`x-switchyard-access` says who may), or a tenant admin named another tenant in a filter.' },
   '404': { description: 'Not found — or the admin API is disabled (no admin token configured).' },
   '409': { description: 'Conflict with the stored state (already exists, still in use, revoked).' },
 };
@@ -40,7 +41,7 @@ function parameters(spec: AdminRouteSpec): JsonSchema[] {
     }
   }
   if (spec.method !== 'GET') {
-    out.push({ name: ACTOR_HEADER, in: 'header', required: false, description: 'Recorded in the audit log as `admin:<name>`: a label, not an identity.', schema: { type: 'string', pattern: '^[A-Za-z0-9._@+-]{1,64}$' } });
+    out.push({ name: ACTOR_HEADER, in: 'header', required: false, description: 'With the bootstrap token, recorded in the audit log as `bootstrap:<label>`: a label, not an identity. Named and OIDC tokens are recorded under their own name.', schema: { type: 'string', pattern: '^[A-Za-z0-9._@+-]{1,64}$' } });
   }
   return out;
 }
@@ -59,6 +60,7 @@ function operation(spec: AdminRouteSpec): JsonSchema {
     summary: spec.summary,
     ...(spec.description && { description: spec.description }),
     tags: [spec.tag],
+    'x-switchyard-access': accessOf(spec),
     parameters: parameters(spec),
     ...(spec.body && { requestBody: requestBody(spec.body) }),
     responses: {
@@ -69,6 +71,13 @@ function operation(spec: AdminRouteSpec): JsonSchema {
       ...errors,
     },
   };
+}
+
+/** Who may call a route (docs/admin-api.md, "Roles"), from its one declaration. */
+function accessOf(spec: AdminRouteSpec): JsonSchema {
+  const reads = spec.method === 'GET' || spec.access?.readsOnly === true;
+  const roles = ['platform', ...(reads ? ['read-only'] : []), ...(spec.access?.tenant ? ['tenant'] : [])];
+  return { roles, ...(spec.access?.tenant && { tenantFrom: spec.access.tenant }) };
 }
 
 /** The OpenAPI 3.1 document of the admin API, built from the routes' own zod schemas. */
@@ -85,13 +94,13 @@ export function buildOpenApiDocument(routes: readonly AdminRouteSpec[]): OpenApi
       title: 'Switchyard admin API',
       version: 'v1',
       description:
-        'Tenants, virtual keys, providers, models, prices, usage and the audit log. Every route needs `Authorization: Bearer <SWITCHYARD_ADMIN_TOKEN>`; with no token configured every route answers 404. Every change is audited and reaches every replica within a second.',
+        'Tenants, virtual keys, providers, models, prices, usage and the audit log. Every route needs `Authorization: Bearer <token>`: SWITCHYARD_ADMIN_TOKEN (the bootstrap platform admin), a named admin token (`sy-admin-…`, role platform, tenant or read-only) or, when configured, an OIDC JWT; with no SWITCHYARD_ADMIN_TOKEN configured every route answers 404. Each operation\'s `x-switchyard-access` lists the roles that may call it. Every change is audited and reaches every replica within a second.',
     },
     security: [{ adminToken: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'SWITCHYARD_ADMIN_TOKEN' } },
+      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'SWITCHYARD_ADMIN_TOKEN, a named admin token (sy-admin-…) or an OIDC JWT' } },
       schemas: { Error: error },
       responses: Object.fromEntries(
         Object.entries(ERROR_RESPONSES).map(([code, r]) => [`E${code}`, { ...r, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),

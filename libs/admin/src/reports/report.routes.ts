@@ -69,6 +69,7 @@ export const getUsageRollups = adminRoute({
     'Read from the rollups billing keeps as usage arrives, never from raw rows, so it answers the same after raw rows are deleted by retention. Paging is limit/offset in a stable order (bucket, then the grouped dimensions): pass `nextOffset` as `offset`; null means the last page. With `Accept: text/csv` the page is CSV and the next offset is in the `x-next-offset` header.',
   tag: 'usage',
   query: rollupsQuery,
+  access: { tenant: 'query:tenant' },
   status: 200,
   csv: true,
   response: z.object({ rows: z.array(rollupRowView), nextOffset: z.int().nullable() }),
@@ -95,6 +96,7 @@ export const getStatement = adminRoute({
     "One usage line per model and key for the UTC month, from the monthly rollups; `usage.costUsd` is exactly the sum of the month's raw usage rows (amounts are decimal text with nine decimals, and integer nano-dollars). Sections for the plan and credits appear once those are set up. `Accept: text/csv` gives the same as one CSV table.",
   tag: 'usage',
   params: statementParams,
+  access: { tenant: 'path:tenantId' },
   status: 200,
   csv: true,
   response: z.object({

@@ -37,7 +37,7 @@ export const listTenants = adminRoute({
   response: z.object({ tenants: z.array(tenantView) }),
 });
 
-export const getTenant = adminRoute({ method: 'GET', path: '/tenants/{tenantId}', operationId: 'getTenant', summary: 'Get a tenant', tag: TAG, params: tenantParams, status: 200, response: tenantView });
+export const getTenant = adminRoute({ method: 'GET', path: '/tenants/{tenantId}', operationId: 'getTenant', summary: 'Get a tenant', tag: TAG, params: tenantParams, access: { tenant: 'path:tenantId' }, status: 200, response: tenantView });
 
 export const createTenant = adminRoute({
   method: 'POST',

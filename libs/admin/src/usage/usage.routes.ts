@@ -32,6 +32,7 @@ export const getUsage = adminRoute({
   description: "Every filter is optional; rows are grouped by day, tenant, key and model. `clientRequestId` finds a caller's request by its own id.",
   tag: 'usage',
   query: usageQuery,
+  access: { tenant: 'query:tenant' },
   status: 200,
   response: z.object({ rows: z.array(usageRowView) }),
 });
@@ -60,6 +61,7 @@ export const listUsageRejects = adminRoute({
     'Events whose data the database refused (a value out of range, …) are set aside here once, logged at error level and not retried, so the rest of their batch is recorded. Each needs an operator: fix and re-enter it, or write it off.',
   tag: 'usage',
   query: usageRejectsQuery,
+  access: { tenant: 'query:tenant' },
   status: 200,
   response: z.object({ rows: z.array(usageRejectView) }),
 });
