@@ -41,7 +41,7 @@ export interface UsageEvent {
    * A line of a batch job (the providers' batch APIs): priced at the catalogue's batch rates.
    * Nothing sets it yet; the batch endpoints will.
    */
-  batch: boolean;
+  batch?: boolean | undefined;
 }
 
 export interface GetUsageRequest {
@@ -110,7 +110,7 @@ function createBaseUsageEvent(): UsageEvent {
     cacheHit: false,
     attempts: 0,
     clientRequestId: "",
-    batch: false,
+    batch: undefined,
   };
 }
 
@@ -179,7 +179,7 @@ export const UsageEvent: MessageFns<UsageEvent> = {
     if (message.clientRequestId !== "") {
       writer.uint32(170).string(message.clientRequestId);
     }
-    if (message.batch !== false) {
+    if (message.batch !== undefined) {
       writer.uint32(176).bool(message.batch);
     }
     return writer;
