@@ -8,6 +8,7 @@ import { KeysAdminService } from './keys/keys-admin.service';
 import { ModelsAdminService } from './models/models-admin.service';
 import { adminRoutesOf, buildOpenApiDocument } from './openapi/openapi-document.builder';
 import { ADMIN_OPENAPI_DOCUMENT } from './openapi/openapi.controller';
+import { PricesImportService } from './prices/prices-import.service';
 import { ProvidersAdminService } from './providers/providers-admin.service';
 import { TenantsAdminService } from './tenants/tenants-admin.service';
 
@@ -31,6 +32,7 @@ export class AdminModule {
         KeysAdminService,
         ProvidersAdminService,
         ModelsAdminService,
+        PricesImportService,
       ],
     };
   }
