@@ -5,6 +5,7 @@ import { ConfigController } from './config/config.controller';
 import { KeysController } from './keys/keys.controller';
 import { ModelsController } from './models/models.controller';
 import { OpenApiController } from './openapi/openapi.controller';
+import { PricesImportController } from './prices/prices-import.controller';
 import { RegionController } from './region/region.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ProvidersController } from './providers/providers.controller';
@@ -12,4 +13,4 @@ import { TenantsController } from './tenants/tenants.controller';
 import { UsageController } from './usage/usage.controller';
 
 /** Every controller of /admin/v1; the OpenAPI document is built from their routes. */
-export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, KeysController, ProvidersController, ModelsController, UsageController, ReportsController, AuditController, AdminTokensController, RegionController, ConfigController, OpenApiController];
+export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, KeysController, ProvidersController, ModelsController, PricesImportController, UsageController, ReportsController, AuditController, AdminTokensController, RegionController, ConfigController, OpenApiController];

@@ -11,6 +11,7 @@ import { KeysAdminService } from './keys/keys-admin.service';
 import { ModelsAdminService } from './models/models-admin.service';
 import { adminRoutesOf, buildOpenApiDocument } from './openapi/openapi-document.builder';
 import { ADMIN_OPENAPI_DOCUMENT } from './openapi/openapi.controller';
+import { PricesImportService } from './prices/prices-import.service';
 import { ProvidersAdminService } from './providers/providers-admin.service';
 import { AdminPrincipalResolver } from './roles/admin-principal.resolver';
 import { AdminReaderGate } from './roles/admin-reader.gate';
@@ -40,6 +41,7 @@ export class AdminModule {
         ModelsAdminService,
         AdminTokensAdminService,
         { provide: ADMIN_GATE, useClass: AdminReaderGate },
+        PricesImportService,
       ],
       // The ingress's operator views outside /admin/v1 (routing health, /metrics) judge credentials with it.
       exports: [ADMIN_GATE],

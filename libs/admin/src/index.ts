@@ -13,3 +13,5 @@ export { adminRoutesOf, buildOpenApiDocument, type OpenApiDocument } from './ope
 export { CreditsStatementSection } from './reports/credits-statement.section';
 export { PlanStatementSection, type PlanStatementPricer } from './reports/plan-statement.section';
 export type { StatementPeriod, StatementSection, StatementSectionLine, StatementSectionResult } from './reports/statement-section';
+// The CLI tells the community price file from our own price files before sending it.
+export { isCommunityPriceFile } from './prices/community-price-file';

@@ -136,6 +136,19 @@ describe('AuthService admission with limits and budgets', () => {
     expect((await sut.admit(ask('budget'))).admitted).toBe(true);
   });
 
+  it("reserves and settles at the tenant's price multiplier, as the ledger charges", async () => {
+    // Tenant acme pays 1.5× the catalogue; the limit is on the tenant, the ticket names only its scope.
+    source.keys.set(hashKey('marked'), key('k-marked', { priceMultiplier: 1.5, tenantLimits: { monthlyBudgetUsd: 1 } }));
+    const store = new MemoryQuotaStore();
+    await start(store);
+
+    const a = await sut.admit(ask('marked', { maxOutputTokens: 1000 }));
+    expect(a.ticket?.reservedUsd).toBeCloseTo((1.5 * (400 * 2.5 + 1000 * 8)) / 1e6, 12);
+    await sut.settle({ ticket: a.ticket, model: 'gpt-4o', usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 }, startedAtMs: NOW, cacheHit: false });
+
+    expect((await store.usage('tenant:acme', NOW)).monthSpentUsd).toBeCloseTo((1.5 * (100 * 2 + 50 * 8)) / 1e6, 12);
+  });
+
   it('keeps the client\'s own max_tokens (no imposed limit) and reserves at it', async () => {
     source.keys.set(hashKey('budget'), key('k-b2', { limits: { monthlyBudgetUsd: 1 } }));
     await start();

@@ -59,6 +59,8 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly log = new Logger(AuthService.name);
   private plans = new Map<string, KeyPlan>();
   private prices = new Map<string, ModelPrice[]>();
+  /** Quota scope id → its tenant's price multiplier: a settle names its scopes, not its key. */
+  private scopeMultipliers = new Map<string, number>();
   private tenantOrigins: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastLoad = 0;
@@ -107,6 +109,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
         const plans = new Map<string, KeyPlan>();
         for (const [hash, k] of keys) plans.set(hash, planOf(k));
         this.plans = plans;
+        this.scopeMultipliers = scopeMultipliers(plans.values());
         this.tenantOrigins = [...new Set([...keys.values()].flatMap((k) => k.corsOrigins ?? []))];
         this.budgets?.load(budgetOwners(plans.values()));
         this.budgetGauges.update(tenantBudgets(keys.values()));
@@ -182,7 +185,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     let maxOutput = req.maxOutputTokens;
     let imposed = 0;
     if (plan.hasBudget && maxOutput === 0) maxOutput = imposed = this.defaultMaxOutput;
-    const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(model), now), req.inputTokensBound, maxOutput) : 0;
+    const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(model), now), req.inputTokensBound, maxOutput, plan.record.priceMultiplier) : 0;
     const reserveTokens = (req.inputTokensEstimate) + maxOutput;
     let result: AdmitResult;
     try {
@@ -224,7 +227,9 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const ticket = storeTicket(req.ticket);
     if (!ticket) return;
     const usage = req.cacheHit ? undefined : req.usage;
-    const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage);
+    // The ledger's charge (billing's PriceBook.charge): the same function, price and multiplier.
+    const multiplier = this.scopeMultipliers.get(ticket.scopes[0] ?? '');
+    const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage, { multiplier });
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
     const spent = await this.quota.settle(ticket, { tokens, usd }, Date.now());
     if (this.budgets && spent.length) this.budgets.settled(spent, ticket.at);
@@ -268,6 +273,16 @@ function planOf(k: KeyRecord): KeyPlan {
     scopes,
     hasBudget: scopes.some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
   };
+}
+
+/** Every counted scope of a tenant with a price multiplier (a key's and its tenant's scopes share it). */
+function scopeMultipliers(plans: Iterable<KeyPlan>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { record, scopes } of plans) {
+    if (record.priceMultiplier === undefined) continue;
+    for (const s of scopes) out.set(s.id, record.priceMultiplier);
+  }
+  return out;
 }
 
 /** The budgeted scopes of a directory load and whom they belong to (a tenant's scope: any of its keys' plans). */

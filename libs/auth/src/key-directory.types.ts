@@ -31,6 +31,8 @@ export interface KeyRecord {
   /** Limits of the key alone and of all the tenant's keys together; absent fields are unlimited. */
   limits?: QuotaLimits;
   tenantLimits?: QuotaLimits;
+  /** The tenant's price multiplier (issue 16): budgets reserve and settle the charged cost. Absent = 1. */
+  priceMultiplier?: number;
   /** The PII guardrails that apply: the key's pii fields over its tenant's; absent = none. */
   pii?: PiiPolicyConfig;
 }

@@ -32,7 +32,7 @@ export class PrismaKeySource implements KeySource {
         previousExpiresAt: true,
         guardrails: true,
         tenant: {
-          select: { name: true, corsOrigins: true, allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
+          select: { name: true, corsOrigins: true, allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true, priceMultiplier: true },
         },
       },
     });
@@ -59,6 +59,7 @@ export class PrismaKeySource implements KeySource {
         captureContent: r.tenant.captureContent,
         limits: limitsOf(r),
         tenantLimits: tenantLimits.get(r.tenantId),
+        ...(r.tenant.priceMultiplier !== null && { priceMultiplier: Number(r.tenant.priceMultiplier.toString()) }),
         pii: mergePiiConfig(piiOf(r.tenant.guardrails), piiOf(r.guardrails)),
       };
       keys.set(r.hash, record);

@@ -3,7 +3,8 @@ import { PriceBook } from './price-book';
 
 // The pricing arithmetic over price rows as the database returns them (Decimal-like values).
 function bookWith(rows: object[]): PriceBook {
-  const db = { prisma: { price: { findMany: async () => rows } } } as unknown as Database;
+  const none = { findMany: async () => [] };
+  const db = { prisma: { price: { findMany: async () => rows }, tenant: none, deployment: none } } as unknown as Database;
   return new PriceBook(db);
 }
 
@@ -14,6 +15,9 @@ const row = (from: string, input: string, output: string, cachedInput: string | 
   outputPerMTok: output,
   cachedInputPerMTok: cachedInput,
   cacheWritePerMTok: cacheWrite,
+  reasoningPerMTok: null,
+  batchInputPerMTok: null,
+  batchOutputPerMTok: null,
 });
 
 describe(PriceBook.name, () => {

@@ -11,9 +11,16 @@ interface Row {
   input_tokens: bigint | number | null;
   output_tokens: bigint | number | null;
   cost_usd: string | number | null;
+  upstream_cost_usd: string | null;
+  margin_usd: string | null;
+  costed_requests: bigint | number;
 }
 
-/** Usage by day, tenant, key and model (UTC days), each filter optional (also the caller's request id). */
+/**
+ * Usage by day, tenant, key and model (UTC days), each filter optional (also the caller's request
+ * id). The margin is what the tenants were charged less what the upstreams cost, over the rows
+ * whose deployment declared a cost (costed_requests of them); the sums are exact numerics.
+ */
 export class UsageQuery implements BillingPort {
   constructor(private readonly db: Database) {}
 
@@ -24,7 +31,10 @@ export class UsageQuery implements BillingPort {
     const rows = await this.db.prisma.$queryRaw<Row[]>`
       SELECT to_char(date_trunc('day', started_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
              tenant_id, key_id, model, count(*) AS requests,
-             sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd)::text AS cost_usd
+             sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd)::text AS cost_usd,
+             sum(upstream_cost_usd)::text AS upstream_cost_usd,
+             sum(cost_usd - upstream_cost_usd)::text AS margin_usd,
+             count(upstream_cost_usd) AS costed_requests
         FROM usage_records
        WHERE started_at >= ${from} AND started_at < ${to}
          AND (${q.tenantId ?? ''} = '' OR tenant_id = ${q.tenantId ?? ''})
@@ -43,6 +53,8 @@ export class UsageQuery implements BillingPort {
         inputTokens: Number(r.input_tokens ?? 0),
         outputTokens: Number(r.output_tokens ?? 0),
         costUsd: Number(r.cost_usd ?? 0),
+        ...(r.upstream_cost_usd !== null && { upstreamCostUsd: Number(r.upstream_cost_usd), marginUsd: Number(r.margin_usd) }),
+        costedRequests: Number(r.costed_requests),
       })),
     };
   }

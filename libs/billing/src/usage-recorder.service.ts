@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Database, USAGE_STATUSES, UsageRecordInput, UsageRejectInput, UsageStatus, isUsageDataError, recordUsageBatch, recordUsageRejects } from '@switchyard/db';
 import { Dialect, ErrorKind, UsageEvent } from '@switchyard/ir';
-import { storableJson, storableText } from '@switchyard/shared';
+import { nanosToDecimal, storableJson, storableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
-import { PriceBook } from './price-book';
+import { type Charge, PriceBook } from './price-book';
 import { UsageRecordSpans } from './usage-record.spans';
 import { countRecorded, countRejected } from './usage.metrics';
 
@@ -101,16 +101,18 @@ export class UsageRecorder {
   private async prepare(e: UsageEvent): Promise<Prepared> {
     const startedAt = e.startedAt ?? Date.now();
     // A cache hit made no upstream call: its tokens are recorded, its cost is zero.
-    const costUsd = e.cacheHit ? 0 : await this.prices.cost(e.model ?? '', e.usage, startedAt);
+    const charge = e.cacheHit ? NO_CHARGE : await this.prices.charge({ model: e.model ?? '', tenantId: e.tenantId ?? '', deploymentId: e.deploymentId ?? '', usage: e.usage, at: startedAt, batch: e.batch ?? false });
     try {
-      return { event: e, row: toRecord(e, startedAt, costUsd) };
+      return { event: e, row: toRecord(e, startedAt, charge) };
     } catch (err) {
       return { event: e, error: `unstorable event: ${(err as Error).message}` };
     }
   }
 }
 
-function toRecord(e: UsageEvent, startedAt: number, costUsd: number): UsageRecordInput {
+const NO_CHARGE: Charge = { costNanos: 0n, multiplier: undefined, upstreamNanos: undefined };
+
+function toRecord(e: UsageEvent, startedAt: number, charge: Charge): UsageRecordInput {
   // Strings come from clients, upstreams and other processes: whatever the edges missed is made
   // storable here rather than failing the statement (NUL and lone surrogates become U+FFFD).
   return {
@@ -132,8 +134,11 @@ function toRecord(e: UsageEvent, startedAt: number, costUsd: number): UsageRecor
     cachedInputTokens: e.usage?.cachedInputTokens ?? 0,
     reasoningTokens: e.usage?.reasoningTokens ?? 0,
     cacheWriteTokens: e.usage?.cacheCreationInputTokens ?? 0,
-    // Nine decimals, the ledger's scale: no binary-float digits beyond it.
-    costUsd: costUsd.toFixed(9),
+    // Integer nano-dollars written as nine decimals, the ledger's scale: exact.
+    costUsd: nanosToDecimal(charge.costNanos),
+    priceMultiplier: charge.multiplier === undefined ? null : String(charge.multiplier),
+    upstreamCostUsd: charge.upstreamNanos === undefined ? null : nanosToDecimal(charge.upstreamNanos),
+    batch: e.batch ?? false,
     latencyMs: e.latencyMs ?? 0,
     ttftMs: e.ttftMs || null,
     region: e.region ? storableText(e.region) : null,

@@ -111,7 +111,20 @@ const providerSchema = z.strictObject({
   passthrough: passthroughSchema.optional(),
 });
 
-const priceSchema = z.strictObject({ inputPerMTok: money, outputPerMTok: money, cachedInputPerMTok: money.optional(), cacheWritePerMTok: money.optional() });
+// USD per million tokens; the price columns keep six decimals, and a rate's micro-dollars must be
+// a safe integer for the cost arithmetic (libs/shared model-price.ts).
+const rate = money.max(1_000_000);
+const priceSchema = z.strictObject({
+  inputPerMTok: rate,
+  outputPerMTok: rate,
+  cachedInputPerMTok: rate.optional(),
+  cacheWritePerMTok: rate.optional(),
+  reasoningPerMTok: rate.optional(),
+  batchInputPerMTok: rate.optional(),
+  batchOutputPerMTok: rate.optional(),
+});
+// 1.2 = 20 % markup, 0.8 = a discount; 0 gives the tenant everything free. The column keeps six decimals.
+const priceMultiplier = z.number().min(0).max(1000);
 
 const deploymentSchema = z.strictObject({
   provider: id,
@@ -121,8 +134,11 @@ const deploymentSchema = z.strictObject({
   priority: z.int().min(0).default(0),
   rpm: count.optional(),
   tpm: count.optional(),
+  // What the upstream charges for this deployment (margins; the lowest-cost strategy). `price` is
+  // the older name of the same thing.
+  cost: priceSchema.optional(),
   price: priceSchema.optional(),
-});
+}).refine((d) => !(d.cost && d.price), { error: 'give cost or price (its older name), not both', path: ['price'] });
 
 const modelSchema = z.strictObject({
   name,
@@ -178,6 +194,7 @@ const tenantSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
   ...accessLimits,
+  priceMultiplier: priceMultiplier.optional(),
   observability: z.strictObject({ captureContent: z.boolean().default(false) }).optional(),
   cors: z.strictObject({ origins: corsOrigins }).optional(),
   keys: z.array(keySchema).default([]),

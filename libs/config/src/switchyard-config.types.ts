@@ -142,7 +142,13 @@ export interface DeploymentConfig {
   /** Upstream limits the router keeps under. */
   rpm?: number;
   tpm?: number;
-  /** What this deployment costs, for the lowest-cost strategy (defaults to the model's price). */
+  /**
+   * What the upstream charges for this deployment: recorded per usage row as its upstream cost
+   * (margin = charged − upstream), and what the lowest-cost strategy compares (the model's price
+   * when absent).
+   */
+  cost?: PriceConfig;
+  /** The older name of `cost` (one or the other). */
   price?: PriceConfig;
 }
 
@@ -152,6 +158,11 @@ export interface PriceConfig {
   cachedInputPerMTok?: number;
   /** Prompt-cache writes (Anthropic: 1.25× input); absent = the input price. */
   cacheWritePerMTok?: number;
+  /** Reasoning tokens (part of the output); absent = the output price. */
+  reasoningPerMTok?: number;
+  /** Batch-API lines; absent = the input / output price. */
+  batchInputPerMTok?: number;
+  batchOutputPerMTok?: number;
 }
 
 export interface ModelConfig extends ModelRoutingConfig {
@@ -222,6 +233,11 @@ export interface TenantObservabilityConfig {
 export interface TenantConfig extends AccessLimitsConfig {
   id: string;
   name?: string;
+  /**
+   * The tenant pays the catalogue price times this (1.2 = 20 % markup, 0.8 = 20 % off); absent = 1.
+   * Per tenant: tenants have no groups.
+   */
+  priceMultiplier?: number;
   /** Absent: the defaults (no content capture). */
   observability?: TenantObservabilityConfig;
   /** Browser origins this tenant's keys may be used from, on top of `server.cors.origins`. */

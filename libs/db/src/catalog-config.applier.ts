@@ -73,7 +73,7 @@ async function applyDeployments(ctx: ConfigApplyContext, models: ModelConfig[], 
       const id = deploymentId(m.name, d.provider, d.model);
       const current = existing.get(id);
       existing.delete(id);
-      const data = { weight: d.weight, priority: d.priority, rpm: d.rpm ?? null, tpm: d.tpm ?? null, options: d.price ? { price: { ...d.price } } : {} };
+      const data = { weight: d.weight, priority: d.priority, rpm: d.rpm ?? null, tpm: d.tpm ?? null, options: deploymentOptions(d) };
       const key = { modelName: m.name, providerId: d.provider, upstreamModel: d.model };
       await ctx.sync({
         entity: 'deployment',
@@ -127,6 +127,9 @@ async function applyPrices(ctx: ConfigApplyContext, models: ModelConfig[], names
             outputPerMTok: price.outputPerMTok,
             cachedInputPerMTok: price.cachedInputPerMTok ?? null,
             cacheWritePerMTok: price.cacheWritePerMTok ?? null,
+            reasoningPerMTok: price.reasoningPerMTok ?? null,
+            batchInputPerMTok: price.batchInputPerMTok ?? null,
+            batchOutputPerMTok: price.batchOutputPerMTok ?? null,
           },
         });
         return m.name;
@@ -195,13 +198,25 @@ interface PriceValues {
   outputPerMTok: DecimalValue;
   cachedInputPerMTok?: DecimalValue | null;
   cacheWritePerMTok?: DecimalValue | null;
+  reasoningPerMTok?: DecimalValue | null;
+  batchInputPerMTok?: DecimalValue | null;
+  batchOutputPerMTok?: DecimalValue | null;
 }
 
+/** The rates issue 16 added appear only when set, so prices without them read as before. */
 function priceState(p: PriceValues): EntityState {
+  const extra = (['reasoningPerMTok', 'batchInputPerMTok', 'batchOutputPerMTok'] as const).flatMap((k) => (p[k] == null ? [] : [[k, usd(p[k])] as const]));
   return {
     inputPerMTok: usd(p.inputPerMTok),
     outputPerMTok: usd(p.outputPerMTok),
     cachedInputPerMTok: usdOrNull(p.cachedInputPerMTok),
     cacheWritePerMTok: usdOrNull(p.cacheWritePerMTok),
+    ...Object.fromEntries(extra),
   };
+}
+
+/** A deployment's upstream cost in deployments.options: `cost`, or `price` as the file spelt it. */
+function deploymentOptions(d: ModelConfig['deployments'][number]): ConfigState {
+  if (d.cost) return { cost: { ...d.cost } };
+  return d.price ? { price: { ...d.price } } : {};
 }

@@ -176,6 +176,26 @@ describe.each(DATABASE_KINDS)('applyConfig on %s', (kind) => {
     expect((await applyConfig(t.db.prisma, config, { resolveSecret })).every((c) => c.action === 'unchanged')).toBe(true);
   });
 
+  it('stores reasoning and batch rates, a deployment cost and a tenant multiplier, and re-applies them as unchanged', async () => {
+    const config = updatedConfig();
+    config.models[0].price = { inputPerMTok: 0.1, outputPerMTok: 0.6, reasoningPerMTok: 0.9, batchInputPerMTok: 0.05, batchOutputPerMTok: 0.3 };
+    config.models[0].deployments[0].cost = { inputPerMTok: 0.08, outputPerMTok: 0.5 };
+    config.tenants[1].priceMultiplier = 1.25;
+
+    const changes = await applyConfig(t.db.prisma, config, { resolveSecret });
+
+    // (The previous test's routing settings are reverted too: only these three are about prices.)
+    expect(actions(changes.filter((c) => c.action !== 'unchanged'))).toEqual(
+      expect.arrayContaining(['deployment gpt-4o-mini/openai-main/gpt-4o-mini-2024-07-18 update', 'price gpt-4o-mini update', 'tenant beta update']),
+    );
+    const price = await t.db.prisma.price.findFirstOrThrow({ where: { modelName: 'gpt-4o-mini' }, orderBy: { effectiveFrom: 'desc' } });
+    expect([price.reasoningPerMTok, price.batchInputPerMTok, price.batchOutputPerMTok].map(String)).toEqual(['0.9', '0.05', '0.3']);
+    const deployment = await t.db.prisma.deployment.findFirstOrThrow({ where: { modelName: 'gpt-4o-mini' } });
+    expect(deployment.options).toStrictEqual({ cost: { inputPerMTok: 0.08, outputPerMTok: 0.5 } });
+    expect(String((await t.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'beta' } })).priceMultiplier)).toBe('1.25');
+    expect((await applyConfig(t.db.prisma, config, { resolveSecret })).every((c) => c.action === 'unchanged')).toBe(true);
+  });
+
   it('names a key reference that resolves to nothing, and writes nothing', async () => {
     const config = exampleConfig();
     config.tenants[0].keys.push({ key: 'env:MISSING_KEY' });

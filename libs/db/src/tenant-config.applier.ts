@@ -1,5 +1,5 @@
 import { MIN_TENANT_KEY_LENGTH, type AccessLimitsConfig, type KeyConfig, type TenantConfig } from '@switchyard/config';
-import { usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
+import { usd, usdOrNull, type ConfigApplyContext, type DecimalValue, type EntityState } from './config-apply.context';
 import type { ConfigState } from './config-change.types';
 import { Prisma, type Tenant, type VirtualKey } from './generated/prisma/client';
 import { hashKey, keyPrefix } from './key-hash';
@@ -45,7 +45,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false, corsOrigins: t.cors?.origins ?? [] };
+    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false, corsOrigins: t.cors?.origins ?? [], priceMultiplier: t.priceMultiplier ?? null };
     const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
@@ -140,6 +140,7 @@ function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>
 type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'corsOrigins'> & {
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
+  priceMultiplier: DecimalValue | null;
   metadata?: unknown;
   guardrails: unknown;
 };
@@ -162,6 +163,8 @@ function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
     cors: { origins: t.corsOrigins },
     guardrails: jsonState(t.guardrails),
     observability: { captureContent: t.captureContent },
+    // Only when set, so tenants without one read as before the field existed.
+    ...(t.priceMultiplier !== null && { priceMultiplier: usd(t.priceMultiplier) }),
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }

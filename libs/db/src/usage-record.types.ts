@@ -31,6 +31,12 @@ export interface UsageRecordInput {
   cacheWriteTokens?: number;
   /** Exact decimal; pass a string or Decimal to avoid binary floating point. Stored with 9 decimals. */
   costUsd: Prisma.Decimal | string | number;
+  /** The tenant's price multiplier applied to costUsd, as decimal text; null/absent = none. */
+  priceMultiplier?: string | null;
+  /** What the upstream charged at the deployment's declared cost (9 decimals); null = not declared. */
+  upstreamCostUsd?: string | null;
+  /** A batch-API line (priced at the batch rates). */
+  batch?: boolean;
   latencyMs: number;
   /** Time to first token, for streams. */
   ttftMs?: number | null;

@@ -61,6 +61,14 @@ describe.each(DATABASE_KINDS)('recordUsageBatch on %s', (kind) => {
     expect(row).toMatchObject({ cachedInputTokens: 0, reasoningTokens: 0, deploymentId: null, errorKind: null, region: null });
   });
 
+  it('stores the multiplier, upstream cost and batch flag exactly, and null when absent', async () => {
+    await recordUsageBatch(t.db, [{ ...usageEvent('req-margin'), priceMultiplier: '1.2', upstreamCostUsd: '0.000200001', batch: true }]);
+    const row = await t.db.prisma.usageRecord.findUniqueOrThrow({ where: { requestId: 'req-margin' } });
+    expect([row.priceMultiplier?.toString(), row.upstreamCostUsd?.toString(), row.batch]).toEqual(['1.2', '0.000200001', true]);
+    const plain = await t.db.prisma.usageRecord.findUniqueOrThrow({ where: { requestId: 'req-2' } });
+    expect([plain.priceMultiplier, plain.upstreamCostUsd, plain.batch]).toEqual([null, null, false]);
+  });
+
   it('ignores fields of a richer event object that are not columns', async () => {
     const event = { ...usageEvent('req-3'), traceId: 'abc' };
     expect(await recordUsageBatch(t.db, [event])).toBe(1);

@@ -25,7 +25,7 @@ const GENERATE: GenerateRequest = {
 };
 const STOP: ResponseEvent = { event: { $case: 'stop', value: { reason: 1, rawReason: 'end_turn', choice: 0, stopSequence: '' } } };
 const USAGE: GetUsageResponse = {
-  rows: [{ day: '2025-01-31', tenantId: 'acme', keyId: 'key-1', model: 'gpt-4o-mini', requests: 3, inputTokens: 120, outputTokens: 45, costUsd: 0.0000453 }],
+  rows: [{ day: '2025-01-31', tenantId: 'acme', keyId: 'key-1', model: 'gpt-4o-mini', requests: 3, inputTokens: 120, outputTokens: 45, costUsd: 0.0000453, upstreamCostUsd: 0.00003, marginUsd: 0.0000153, costedRequests: 3 }],
 };
 
 describe('port services', () => {

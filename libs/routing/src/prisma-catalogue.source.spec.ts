@@ -27,6 +27,15 @@ describe(PrismaCatalogueSource.name, () => {
     expect(d?.price).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
   });
 
+  it("compares a deployment at its declared upstream cost (cost, or price, its older name)", async () => {
+    const p = t.db.prisma;
+    await p.model.create({ data: { name: 'costed', deployments: { create: [{ providerId: 'sim', upstreamModel: 'a', options: { cost: { inputPerMTok: 0.5, outputPerMTok: 1.5 } } }, { providerId: 'sim', upstreamModel: 'b', options: { price: { inputPerMTok: 0.7, outputPerMTok: 2.1 } } }] } } });
+
+    const snapshot = await new PrismaCatalogueSource(t.db).load();
+
+    expect(snapshot.models.get('costed')?.tiers.flat().map((d) => [d.upstreamModel, d.price])).toEqual([['a', { inputPerMTok: 0.5, outputPerMTok: 1.5 }], ['b', { inputPerMTok: 0.7, outputPerMTok: 2.1 }]]);
+  });
+
   it('leaves out a provider of an unknown type with its deployments, and says so once', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const source = new PrismaCatalogueSource(t.db);

@@ -90,7 +90,8 @@ export class PrismaCatalogueSource implements CatalogueSource {
           priority: d.priority,
           rpm: d.rpm ?? undefined,
           tpm: d.tpm ?? undefined,
-          price: priceOf(object(d.options)['price']) ?? modelPrice,
+          // The deployment's upstream cost (`cost`, or `price`, its older name), else the model's price.
+          price: priceOf(object(d.options)['cost'] ?? object(d.options)['price']) ?? modelPrice,
         });
         tiers.set(d.priority, tier);
       }

@@ -76,8 +76,8 @@ export function buildProgram(handlers: CliHandlers, output: CliOutput, done: (co
   withAdminOptions(
     prices
       .command('import')
-      .description('add prices from a JSON or CSV file (docs/architecture.md §4, "Price files") through the admin API; unchanged prices are skipped')
-      .argument('<file>', 'a .json ({"prices":[{model, inputPerMTok, outputPerMTok, ...}]}) or .csv (a header row naming the same fields) file')
+      .description('add prices from a JSON or CSV file (docs/architecture.md §4, "Price files"), or from the community JSON of model prices (LiteLLM\'s model_prices_and_context_window.json), through the admin API; prints what changes, unchanged prices are skipped')
+      .argument('<file>', 'a .json ({"prices":[{model, inputPerMTok, outputPerMTok, ...}]}, or the community file), or a .csv (a header row naming our fields) file')
       .option('--dry-run', 'print what would be added, add nothing', false),
   ).action(async (file: string, opts: AdminFlags & { dryRun: boolean }) => done(await handlers.pricesImport({ file, dryRun: opts.dryRun, admin: adminTarget(opts) })));
 

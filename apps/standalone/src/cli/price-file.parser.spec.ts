@@ -37,8 +37,14 @@ describe(parsePriceFile.name, () => {
     expect(problemsOf(JSON.stringify({ prices: [{ model: 'm', inputPerMTok: 1 }] }), 'p.json')).toEqual(['p.json: prices[0].outputPerMTok: Invalid input: expected number, received undefined']);
   });
 
+  it('reads the reasoning and batch rates', () => {
+    const csv = 'model,inputPerMTok,outputPerMTok,reasoningPerMTok,batchInputPerMTok,batchOutputPerMTok\no3-mini,1.1,4.4,6,0.55,2.2\n';
+
+    expect(parsePriceFile(csv, 'p.csv')).toEqual([{ model: 'o3-mini', inputPerMTok: 1.1, outputPerMTok: 4.4, reasoningPerMTok: 6, batchInputPerMTok: 0.55, batchOutputPerMTok: 2.2 }]);
+  });
+
   it('refuses unknown columns and fields, and files that are not price files', () => {
-    expect(problemsOf('model,input,outputPerMTok\n', 'p.csv')).toEqual(['p.csv:1: unknown column "input" (expected model, inputPerMTok, outputPerMTok, cachedInputPerMTok, cacheWritePerMTok, effectiveFrom)']);
+    expect(problemsOf('model,input,outputPerMTok\n', 'p.csv')).toEqual(['p.csv:1: unknown column "input" (expected model, inputPerMTok, outputPerMTok, cachedInputPerMTok, cacheWritePerMTok, reasoningPerMTok, batchInputPerMTok, batchOutputPerMTok, effectiveFrom)']);
     expect(problemsOf('[{"model":"m","inputPerMTok":1,"outputPerMTok":2,"currency":"EUR"}]', 'p.json')[0]).toContain('p.json: prices[0]');
     expect(problemsOf('{"models": []}', 'p.json')).toEqual(['p.json: expected {"prices": [...]} or a list of prices']);
     expect(problemsOf('[]', 'p.json')).toEqual(['p.json: no prices']);

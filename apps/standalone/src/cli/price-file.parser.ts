@@ -6,8 +6,10 @@ import { z } from 'zod';
 //   JSON: {"prices": [{"model": "gpt-4o-mini", "inputPerMTok": 0.15, "outputPerMTok": 0.6}, ...]}
 //         (or the bare list)
 //   CSV:  a header row naming the same fields, in any order; an empty cell is an absent field.
-// model, inputPerMTok and outputPerMTok are required; cachedInputPerMTok, cacheWritePerMTok and
-// effectiveFrom (ISO 8601 with a time zone; default: now) are optional. USD per million tokens.
+// model, inputPerMTok and outputPerMTok are required; cachedInputPerMTok, cacheWritePerMTok,
+// reasoningPerMTok, batchInputPerMTok, batchOutputPerMTok and effectiveFrom (ISO 8601 with a time
+// zone; default: now) are optional. USD per million tokens. The community JSON of model prices
+// (LiteLLM's shape) is the other accepted file; prices-import.command.ts tells them apart.
 
 const money = z.number().min(0).max(1_000_000);
 export const priceRowSchema = z.strictObject({
@@ -16,12 +18,15 @@ export const priceRowSchema = z.strictObject({
   outputPerMTok: money,
   cachedInputPerMTok: money.optional(),
   cacheWritePerMTok: money.optional(),
+  reasoningPerMTok: money.optional(),
+  batchInputPerMTok: money.optional(),
+  batchOutputPerMTok: money.optional(),
   effectiveFrom: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with a time zone, such as 2027-01-01T00:00:00Z' }).optional(),
 });
 export type PriceRow = z.output<typeof priceRowSchema>;
 
 const FIELDS = Object.keys(priceRowSchema.shape) as (keyof PriceRow)[];
-const NUMERIC = new Set<string>(['inputPerMTok', 'outputPerMTok', 'cachedInputPerMTok', 'cacheWritePerMTok']);
+const NUMERIC = new Set<string>(['inputPerMTok', 'outputPerMTok', 'cachedInputPerMTok', 'cacheWritePerMTok', 'reasoningPerMTok', 'batchInputPerMTok', 'batchOutputPerMTok']);
 /** More rows than any catalogue has; a bigger file is a mistake (or not a price file). */
 const MAX_ROWS = 10_000;
 

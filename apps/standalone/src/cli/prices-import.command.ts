@@ -3,15 +3,21 @@ import type { AdminApiClient } from './admin-api.client';
 import { AdminApiError } from './admin-api.client';
 import type { CliOutput, PricesImportOptions } from './cli-handlers.types';
 import { adminClient } from './keys.command';
+import { isCommunityPriceFile } from '@switchyard/admin';
+import { runCommunityPricesImport } from './community-prices-import.command';
 import { type PriceRow, parsePriceFile } from './price-file.parser';
 
 /** The admin API's current price of a model (libs/admin/src/models/model.routes.ts, modelView.price). */
-interface CurrentPrice {
-  inputPerMTok: number;
-  outputPerMTok: number;
-  cachedInputPerMTok: number | null;
-  cacheWritePerMTok: number | null;
-}
+type CurrentPrice = Record<(typeof OPTIONAL_FIELDS)[number], number | null> & { inputPerMTok: number; outputPerMTok: number };
+
+const OPTIONAL_FIELDS = ['cachedInputPerMTok', 'cacheWritePerMTok', 'reasoningPerMTok', 'batchInputPerMTok', 'batchOutputPerMTok'] as const;
+const LABELS: Record<(typeof OPTIONAL_FIELDS)[number], string> = {
+  cachedInputPerMTok: 'cached input',
+  cacheWritePerMTok: 'cache write',
+  reasoningPerMTok: 'reasoning',
+  batchInputPerMTok: 'batch input',
+  batchOutputPerMTok: 'batch output',
+};
 
 /**
  * `switchyard prices import FILE`: adds the file's prices to the catalogue through the admin
@@ -21,7 +27,11 @@ interface CurrentPrice {
  * is skipped, so importing the same file twice adds nothing the second time.
  */
 export async function runPricesImport(options: PricesImportOptions, output: CliOutput, client: AdminApiClient = adminClient(options.admin)): Promise<number> {
-  const rows = parsePriceFile(await readFile(options.file, 'utf8'), options.file);
+  const text = await readFile(options.file, 'utf8');
+  // The community JSON (LiteLLM's shape) is matched to the catalogue by the gateway, which knows it.
+  const community = communityFile(text, options.file);
+  if (community) return runCommunityPricesImport(community, options.dryRun, output, client);
+  const rows = parsePriceFile(text, options.file);
   const current = new Map<string, CurrentPrice | null>();
   const unknown: string[] = [];
   for (const model of new Set(rows.map((row) => row.model))) {
@@ -55,17 +65,23 @@ const modelPath = (model: string) => `/models/${encodeURIComponent(model)}`;
 
 function samePrice(current: CurrentPrice | null | undefined, row: PriceRow): boolean {
   if (!current) return false;
-  return (
-    current.inputPerMTok === row.inputPerMTok &&
-    current.outputPerMTok === row.outputPerMTok &&
-    current.cachedInputPerMTok === (row.cachedInputPerMTok ?? null) &&
-    current.cacheWritePerMTok === (row.cacheWritePerMTok ?? null)
-  );
+  return current.inputPerMTok === row.inputPerMTok && current.outputPerMTok === row.outputPerMTok && OPTIONAL_FIELDS.every((f) => (current[f] ?? null) === (row[f] ?? null));
 }
 
 function describePrice(row: PriceRow): string {
   const parts = [`input ${row.inputPerMTok}`, `output ${row.outputPerMTok}`];
-  if (row.cachedInputPerMTok !== undefined) parts.push(`cached input ${row.cachedInputPerMTok}`);
-  if (row.cacheWritePerMTok !== undefined) parts.push(`cache write ${row.cacheWritePerMTok}`);
+  for (const f of OPTIONAL_FIELDS) if (row[f] !== undefined) parts.push(`${LABELS[f]} ${row[f]}`);
   return `${parts.join(', ')} USD/Mtok, effective ${row.effectiveFrom ?? 'now'}`;
+}
+
+/** The file as the community JSON when it is one (a .json whose entries carry per-token costs). */
+function communityFile(text: string, file: string): Record<string, unknown> | undefined {
+  if (file.toLowerCase().endsWith('.csv')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isCommunityPriceFile(value) ? value : undefined;
+  } catch {
+    // Not JSON: parsePriceFile says so, with the parser's message.
+    return undefined;
+  }
 }

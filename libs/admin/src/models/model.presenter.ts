@@ -45,10 +45,23 @@ export function modelViewOf(row: ModelRow): ModelView {
 }
 
 export function deploymentViewOf(d: Deployment): DeploymentView {
-  const price = jsonObject(jsonObject(d.options)['price']);
-  const num = (k: string) => (typeof price[k] === 'number' ? price[k] : null);
+  const o = jsonObject(d.options);
+  const cost = jsonObject(o['cost'] ?? o['price']);
+  const num = (k: string) => (typeof cost[k] === 'number' ? cost[k] : null);
   const input = num('inputPerMTok');
   const output = num('outputPerMTok');
+  const rates =
+    input === null || output === null
+      ? null
+      : {
+          inputPerMTok: input,
+          outputPerMTok: output,
+          cachedInputPerMTok: num('cachedInputPerMTok'),
+          cacheWritePerMTok: num('cacheWritePerMTok'),
+          reasoningPerMTok: num('reasoningPerMTok'),
+          batchInputPerMTok: num('batchInputPerMTok'),
+          batchOutputPerMTok: num('batchOutputPerMTok'),
+        };
   return {
     id: d.id,
     provider: d.providerId,
@@ -57,7 +70,8 @@ export function deploymentViewOf(d: Deployment): DeploymentView {
     priority: d.priority,
     rpm: d.rpm,
     tpm: d.tpm,
-    price: input === null || output === null ? null : { inputPerMTok: input, outputPerMTok: output, cachedInputPerMTok: num('cachedInputPerMTok'), cacheWritePerMTok: num('cacheWritePerMTok') },
+    cost: rates,
+    price: rates,
   };
 }
 
@@ -70,6 +84,9 @@ export function priceViewOf(p: Price): PriceView {
     outputPerMTok: Number(p.outputPerMTok.toString()),
     cachedInputPerMTok: n(p.cachedInputPerMTok),
     cacheWritePerMTok: n(p.cacheWritePerMTok),
+    reasoningPerMTok: n(p.reasoningPerMTok),
+    batchInputPerMTok: n(p.batchInputPerMTok),
+    batchOutputPerMTok: n(p.batchOutputPerMTok),
     effectiveFrom: p.effectiveFrom.toISOString(),
   };
 }

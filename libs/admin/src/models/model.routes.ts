@@ -10,6 +10,9 @@ export const priceBody = z.strictObject({
   outputPerMTok: money.describe('USD per million output tokens.'),
   cachedInputPerMTok: money.nullable().optional().describe('USD per million cached input tokens; absent = the input price.'),
   cacheWritePerMTok: money.nullable().optional().describe('USD per million prompt-cache write tokens; absent = the input price.'),
+  reasoningPerMTok: money.nullable().optional().describe('USD per million reasoning tokens (counted within the output); absent = the output price.'),
+  batchInputPerMTok: money.nullable().optional().describe('USD per million input tokens of a batch-API line; absent = the input price.'),
+  batchOutputPerMTok: money.nullable().optional().describe('USD per million output tokens of a batch-API line; absent = the output price.'),
 });
 
 export const deploymentBody = z.strictObject({
@@ -19,8 +22,9 @@ export const deploymentBody = z.strictObject({
   priority: z.int().min(0).max(1000).default(0).describe('Lower tiers are tried first.'),
   rpm: positiveInt.optional(),
   tpm: positiveInt.optional(),
-  price: priceBody.optional().describe("This deployment's own price, for the lowest-cost strategy."),
-});
+  cost: priceBody.optional().describe('What the upstream charges for this deployment: recorded per usage row as its upstream cost (margins), and compared by the lowest-cost strategy.'),
+  price: priceBody.optional().describe('The older name of `cost` (one or the other).'),
+}).refine((d) => !(d.cost && d.price), { error: 'give cost or price (its older name), not both', path: ['price'] });
 export type DeploymentBody = z.output<typeof deploymentBody>;
 
 const deployments = z.array(deploymentBody).min(1).max(100);
@@ -65,6 +69,9 @@ const priceFields = {
   outputPerMTok: z.number(),
   cachedInputPerMTok: z.number().nullable(),
   cacheWritePerMTok: z.number().nullable(),
+  reasoningPerMTok: z.number().nullable(),
+  batchInputPerMTok: z.number().nullable(),
+  batchOutputPerMTok: z.number().nullable(),
 };
 export const priceView = z.object({ id: z.string(), model: z.string(), ...priceFields, effectiveFrom: timestampView });
 export type PriceView = z.output<typeof priceView>;
@@ -77,7 +84,8 @@ export const deploymentView = z.object({
   priority: z.int(),
   rpm: z.int().nullable(),
   tpm: z.int().nullable(),
-  price: z.object(priceFields).nullable(),
+  cost: z.object(priceFields).nullable().describe("The deployment's upstream cost (given as cost or price)."),
+  price: z.object(priceFields).nullable().describe('The same as cost (kept for clients of the older name).'),
 });
 export type DeploymentView = z.output<typeof deploymentView>;
 

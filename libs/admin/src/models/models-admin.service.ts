@@ -138,7 +138,7 @@ async function syncDeployments(tx: Tx, audit: Audit, model: string, desired: Dep
     const k = `${d.provider}\u0000${d.model}`;
     const current = existing.get(k);
     existing.delete(k);
-    const data = { weight: d.weight, priority: d.priority, rpm: d.rpm ?? null, tpm: d.tpm ?? null, options: d.price ? jsonState({ price: d.price }) : {} };
+    const data = { weight: d.weight, priority: d.priority, rpm: d.rpm ?? null, tpm: d.tpm ?? null, options: d.cost ? jsonState({ cost: d.cost }) : d.price ? jsonState({ price: d.price }) : {} };
     if (current) {
       const before = deploymentAuditState(model, deploymentViewOf(current));
       const after = deploymentAuditState(model, deploymentViewOf(await tx.deployment.update({ where: { id: current.id }, data })));
@@ -154,7 +154,7 @@ async function syncDeployments(tx: Tx, audit: Audit, model: string, desired: Dep
   }
 }
 
-async function insertPrice(tx: Tx, audit: Audit, model: string, body: Omit<CreatePriceBody, 'effectiveFrom'> & { effectiveFrom?: string }): Promise<PriceView> {
+export async function insertPrice(tx: Tx, audit: Audit, model: string, body: Omit<CreatePriceBody, 'effectiveFrom'> & { effectiveFrom?: string }): Promise<PriceView> {
   const effectiveFrom = body.effectiveFrom ? new Date(body.effectiveFrom) : new Date();
   const clash = await tx.price.findUnique({ where: { modelName_effectiveFrom: { modelName: model, effectiveFrom } }, select: { id: true } });
   if (clash) throw AdminError.conflict(`model "${model}" already has a price effective from ${effectiveFrom.toISOString()}`);
@@ -165,6 +165,9 @@ async function insertPrice(tx: Tx, audit: Audit, model: string, body: Omit<Creat
       outputPerMTok: body.outputPerMTok,
       cachedInputPerMTok: body.cachedInputPerMTok ?? null,
       cacheWritePerMTok: body.cacheWritePerMTok ?? null,
+      reasoningPerMTok: body.reasoningPerMTok ?? null,
+      batchInputPerMTok: body.batchInputPerMTok ?? null,
+      batchOutputPerMTok: body.batchOutputPerMTok ?? null,
       effectiveFrom,
     },
   });

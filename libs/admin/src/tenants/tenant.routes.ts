@@ -9,15 +9,25 @@ const observability = z
   .optional()
   .describe('What this tenant\'s requests show in traces.');
 
-export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, observability });
+// As `tenants[].priceMultiplier` in switchyard.yaml (docs/architecture.md, "Billing: prices").
+const priceMultiplier = z
+  .number()
+  .min(0)
+  .max(1000)
+  .nullable()
+  .optional()
+  .describe('The tenant pays the catalogue price times this (1.2 = 20 % markup, 0.8 = 20 % off); null = 1.');
+
+export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, priceMultiplier, observability });
 export type CreateTenantBody = z.output<typeof createTenantBody>;
-export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, observability });
+export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, priceMultiplier, observability });
 export type UpdateTenantBody = z.output<typeof updateTenantBody>;
 
 export const tenantView = z.object({
   id: z.string(),
   name: z.string().nullable(),
   ...accessLimitsView,
+  priceMultiplier: z.number().nullable(),
   observability: z.object({ captureContent: z.boolean() }),
   createdAt: timestampView,
   updatedAt: timestampView,

@@ -25,7 +25,7 @@ export class TenantsAdminService {
   create(ctx: AuditContext, body: CreateTenantBody): Promise<TenantView> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       if (await tx.tenant.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`tenant "${body.id}" already exists`);
-      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body) } });
+      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body), priceMultiplier: body.priceMultiplier ?? null } });
       const view = tenantViewOf(row);
       await audit({ action: 'create', entity: 'tenant', entityId: row.id, after: auditState(view) });
       return view;
@@ -36,7 +36,7 @@ export class TenantsAdminService {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const before = tenantViewOf(await findTenant(tx, id));
       await refuseFileOwned(tx, 'tenant', id);
-      const data = { ...accessLimitData(body), ...observabilityData(body), ...(body.name !== undefined && { name: body.name }) };
+      const data = { ...accessLimitData(body), ...observabilityData(body), ...(body.name !== undefined && { name: body.name }), ...(body.priceMultiplier !== undefined && { priceMultiplier: body.priceMultiplier }) };
       const after = tenantViewOf(await tx.tenant.update({ where: { id }, data }));
       if (!sameJson(auditState(before), auditState(after))) {
         await audit({ action: 'update', entity: 'tenant', entityId: id, before: auditState(before), after: auditState(after) });
@@ -72,6 +72,7 @@ export function tenantViewOf(row: Tenant): TenantView {
     id: row.id,
     name: row.name,
     ...accessLimitsOf(row),
+    priceMultiplier: row.priceMultiplier === null ? null : Number(row.priceMultiplier.toString()),
     observability: { captureContent: row.captureContent },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -27,6 +27,9 @@ export class UsageController {
         inputTokens: r.inputTokens,
         outputTokens: r.outputTokens,
         costUsd: r.costUsd,
+        upstreamCostUsd: r.upstreamCostUsd ?? null,
+        marginUsd: r.marginUsd ?? null,
+        costedRequests: r.costedRequests,
       })),
     };
   }

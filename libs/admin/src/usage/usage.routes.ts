@@ -21,7 +21,10 @@ export const usageRowView = z.object({
   requests: z.int(),
   inputTokens: z.int(),
   outputTokens: z.int(),
-  costUsd: z.number(),
+  costUsd: z.number().describe('What the tenants were charged: catalogue price times their multiplier.'),
+  upstreamCostUsd: z.number().nullable().describe("What the upstreams cost, over the requests whose deployment declares a cost; null when none does."),
+  marginUsd: z.number().nullable().describe('costUsd − upstreamCostUsd over those same requests; null when none has an upstream cost.'),
+  costedRequests: z.int().describe('How many of the requests have an upstream cost (the margin covers these).'),
 });
 
 export const getUsage = adminRoute({

@@ -37,6 +37,11 @@ export interface UsageEvent {
   attempts: number;
   /** The caller's own id for the request, when it sent one (correlation only, not unique). */
   clientRequestId: string;
+  /**
+   * A line of a batch job (the providers' batch APIs): priced at the catalogue's batch rates.
+   * Nothing sets it yet; the batch endpoints will.
+   */
+  batch?: boolean | undefined;
 }
 
 export interface GetUsageRequest {
@@ -58,7 +63,24 @@ export interface UsageRow {
   requests: number;
   inputTokens: number;
   outputTokens: number;
+  /** What the tenants were charged (catalogue price times their multiplier). */
   costUsd: number;
+  /**
+   * What the upstreams charged, summed over the rows whose deployment declares a cost; unset
+   * when none does.
+   */
+  upstreamCostUsd?:
+    | number
+    | undefined;
+  /**
+   * cost_usd - upstream_cost_usd over those same rows (rows without an upstream cost add no
+   * margin); unset when none has one.
+   */
+  marginUsd?:
+    | number
+    | undefined;
+  /** How many of the requests have an upstream cost (so a partial margin is visible). */
+  costedRequests: number;
 }
 
 export interface GetUsageResponse {
@@ -88,6 +110,7 @@ function createBaseUsageEvent(): UsageEvent {
     cacheHit: false,
     attempts: 0,
     clientRequestId: "",
+    batch: undefined,
   };
 }
 
@@ -155,6 +178,9 @@ export const UsageEvent: MessageFns<UsageEvent> = {
     }
     if (message.clientRequestId !== "") {
       writer.uint32(170).string(message.clientRequestId);
+    }
+    if (message.batch !== undefined) {
+      writer.uint32(176).bool(message.batch);
     }
     return writer;
   },
@@ -340,6 +366,14 @@ export const UsageEvent: MessageFns<UsageEvent> = {
             message.clientRequestId = reader.string();
             continue;
           }
+          case 22: {
+            if (tag !== 176) {
+              break;
+            }
+
+            message.batch = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -455,7 +489,19 @@ export const GetUsageRequest: MessageFns<GetUsageRequest> = {
 };
 
 function createBaseUsageRow(): UsageRow {
-  return { day: "", tenantId: "", keyId: "", model: "", requests: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  return {
+    day: "",
+    tenantId: "",
+    keyId: "",
+    model: "",
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    upstreamCostUsd: undefined,
+    marginUsd: undefined,
+    costedRequests: 0,
+  };
 }
 
 export const UsageRow: MessageFns<UsageRow> = {
@@ -483,6 +529,15 @@ export const UsageRow: MessageFns<UsageRow> = {
     }
     if (message.costUsd !== 0) {
       writer.uint32(65).double(message.costUsd);
+    }
+    if (message.upstreamCostUsd !== undefined) {
+      writer.uint32(73).double(message.upstreamCostUsd);
+    }
+    if (message.marginUsd !== undefined) {
+      writer.uint32(81).double(message.marginUsd);
+    }
+    if (message.costedRequests !== 0) {
+      writer.uint32(88).uint64(message.costedRequests);
     }
     return writer;
   },
@@ -562,6 +617,30 @@ export const UsageRow: MessageFns<UsageRow> = {
             }
 
             message.costUsd = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.upstreamCostUsd = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.marginUsd = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.costedRequests = longToNumber(reader.uint64());
             continue;
           }
         }
