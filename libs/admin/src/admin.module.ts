@@ -9,6 +9,7 @@ import { ModelsAdminService } from './models/models-admin.service';
 import { adminRoutesOf, buildOpenApiDocument } from './openapi/openapi-document.builder';
 import { ADMIN_OPENAPI_DOCUMENT } from './openapi/openapi.controller';
 import { ProvidersAdminService } from './providers/providers-admin.service';
+import { PlansAdminService } from './plans/plans-admin.service';
 import { TenantsAdminService } from './tenants/tenants-admin.service';
 
 /**
@@ -31,6 +32,7 @@ export class AdminModule {
         KeysAdminService,
         ProvidersAdminService,
         ModelsAdminService,
+        PlansAdminService,
       ],
     };
   }

@@ -9,9 +9,22 @@ const observability = z
   .optional()
   .describe('What this tenant\'s requests show in traces.');
 
-export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, observability });
+// Billing (issue 16), as `tenants[].plan` and `tenants[].alerts` in switchyard.yaml.
+const plan = slugId.nullable().optional().describe('The id of the plan the tenant is on; null = none (pay as you go).');
+const alerts = z
+  .strictObject({
+    spend: z
+      .array(z.int().min(1).max(1000))
+      .max(20)
+      .refine((l) => l.every((v, i) => i === 0 || v > l[i - 1]), { error: 'expected ascending, distinct percentages such as [50, 80, 100]' })
+      .describe('Percentages of the monthly budget and of the plan\'s included usage, each announced once a month to `spend` webhooks; [] = none.'),
+  })
+  .optional();
+const billingFields = { plan, alerts };
+
+export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, observability, ...billingFields });
 export type CreateTenantBody = z.output<typeof createTenantBody>;
-export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, observability });
+export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, observability, ...billingFields });
 export type UpdateTenantBody = z.output<typeof updateTenantBody>;
 
 export const tenantView = z.object({
@@ -19,6 +32,8 @@ export const tenantView = z.object({
   name: z.string().nullable(),
   ...accessLimitsView,
   observability: z.object({ captureContent: z.boolean() }),
+  plan: z.string().nullable(),
+  alerts: z.object({ spend: z.array(z.int()) }),
   createdAt: timestampView,
   updatedAt: timestampView,
 });
