@@ -1,4 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { ApiError, GoogleGenAI } from '@google/genai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { ProviderSimulator } from '@switchyard/testing';
@@ -103,5 +107,47 @@ describe('plans on a standalone gateway (Postgres, Redis)', () => {
     await admin.ok('PATCH', '/plans/capped', { overage: 'price' });
     await eventually(ask, 5_000, 'overage allowed');
     expect(await admin.ok('GET', '/audit?entity=plan')).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining({ entity: 'plan', entityId: 'capped', action: 'update' })]) });
+  });
+});
+
+// The default standalone: PGlite and in-memory counters, no Postgres or Redis.
+describe('a plan that stops on a standalone gateway with PGlite and no Redis', () => {
+  const KEY = 'sk-test-delta-0123456789abcdef0123456789';
+  let sim: ProviderSimulator;
+  let app: RunningApp;
+  let url = '';
+  const dataDir = mkdtempSync(join(tmpdir(), 'sy-plans-'));
+
+  beforeAll(async () => {
+    sim = await ProviderSimulator.start();
+    const tenant = `  - id: delta\n    plan: capped\n    keys: [{ key: ${KEY} }]\nplans:\n  - { id: capped, included: { tokens: 1000 }, overage: stop }\n`;
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url, 8080, tenant), SWITCHYARD_DATA_DIR: join(dataDir, 'db'), HOST: '127.0.0.1', PORT: String(port) });
+    // A fresh PGlite folder is initialised first (initdb in a child process): slow on a busy machine.
+    await waitForReady(url, app, 120_000);
+  }, 150_000);
+
+  afterAll(async () => {
+    const code = await app?.stop();
+    await sim?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(code).toBe(0);
+  });
+
+  it('refuses in the Gemini dialect once the included tokens are used', async () => {
+    const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0 });
+    sim.script({ usage: { input: 10, output: 985 } });
+    const first = await openai.chat.completions.create({ model: PUBLIC_MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    expect(first.usage?.total_tokens).toBe(995);
+
+    const gemini = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: url, fetch: (input, init) => fetch(input, init) } });
+    const refused = await eventually(async () => {
+      const err = await gemini.models.generateContent({ model: PUBLIC_MODEL, contents: 'hi', config: { maxOutputTokens: 50 } }).then(() => undefined, (e: unknown) => e);
+      if (!(err instanceof ApiError)) throw new Error('still admitted');
+      return err;
+    }, 5_000, 'the first request settled');
+    expect(refused.status).toBe(429);
+    expect(refused.message).toContain('The usage included in the plan \\"capped\\" of tenant delta (1,000 tokens a month) is used up');
   });
 });
