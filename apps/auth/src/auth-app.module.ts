@@ -32,12 +32,12 @@ export class AuthAppModule implements OnApplicationShutdown {
       controllers: [AuthController, GrpcHealthController],
       providers: [
         { provide: GrpcHealthService, useValue: health },
-        // Budget alerts (issue 13) when switchyard.yaml declares a webhook for them.
+        // Budget and spend alerts (issues 13, 16) when switchyard.yaml declares a webhook for them.
         {
           provide: NOTIFIER,
           useFactory: async () => {
             const notifier = createClusterNotifier(await loadNotificationsConfig(env.SWITCHYARD_CONFIG, outboundPolicyOf(env)), redisUrl);
-            return notifier?.wants('budget') ? notifier : (await notifier?.close(), undefined);
+            return notifier?.wants('budget') || notifier?.wants('spend') ? notifier : (await notifier?.close(), undefined);
           },
         },
         {
@@ -52,7 +52,8 @@ export class AuthAppModule implements OnApplicationShutdown {
               quota: new RedisQuotaStore(budgets.quotaRedisUrl ?? redisUrl),
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
-              budgetAlerts: notifier,
+              budgetAlerts: notifier?.wants('budget') ? notifier : undefined,
+              spendAlerts: notifier?.wants('spend') ? notifier : undefined,
             });
             await auth.start();
             return auth;

@@ -32,7 +32,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // Across regions: this region's share of each budget, or one global counter (issue 15).
   const budgets = regionBudgetSettings(env);
   const quota = budgets.quotaRedisUrl ? new RedisQuotaStore(budgets.quotaRedisUrl) : new MemoryQuotaStore();
-  // Budget and health alerts to webhooks (issue 13), when switchyard.yaml declares some.
+  // Budget, health and spend alerts to webhooks (issues 13, 16), when switchyard.yaml declares some.
   const notifications = createStandaloneNotifications(config.notifications, env.REDIS_URL, { outbound: outboundPolicyOf(env), box: env.SWITCHYARD_SECRET_KEYS });
   const notifier = notifications?.notifier;
   const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
@@ -40,6 +40,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
     failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
     budgetAlerts: notifier?.wants('budget') ? notifier : undefined,
+    spendAlerts: notifier?.wants('spend') ? notifier : undefined,
   });
   // Each call's connect timeout comes with it from the router (routing.timeouts or the model's).
   const upstream = new UpstreamService(upstreamOptionsOf(env));

@@ -6,6 +6,7 @@ import { KeysController } from './keys/keys.controller';
 import { ModelsController } from './models/models.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { PricesImportController } from './prices/prices-import.controller';
+import { PlansController } from './plans/plans.controller';
 import { RegionController } from './region/region.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ProvidersController } from './providers/providers.controller';
@@ -13,4 +14,4 @@ import { TenantsController } from './tenants/tenants.controller';
 import { UsageController } from './usage/usage.controller';
 
 /** Every controller of /admin/v1; the OpenAPI document is built from their routes. */
-export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, KeysController, ProvidersController, ModelsController, PricesImportController, UsageController, ReportsController, AuditController, AdminTokensController, RegionController, ConfigController, OpenApiController];
+export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, PlansController, KeysController, ProvidersController, ModelsController, PricesImportController, UsageController, ReportsController, AuditController, AdminTokensController, RegionController, ConfigController, OpenApiController];

@@ -15,6 +15,7 @@ import { PricesImportService } from './prices/prices-import.service';
 import { ProvidersAdminService } from './providers/providers-admin.service';
 import { AdminPrincipalResolver } from './roles/admin-principal.resolver';
 import { AdminReaderGate } from './roles/admin-reader.gate';
+import { PlansAdminService } from './plans/plans-admin.service';
 import { TenantsAdminService } from './tenants/tenants-admin.service';
 
 /**
@@ -42,6 +43,7 @@ export class AdminModule {
         AdminTokensAdminService,
         { provide: ADMIN_GATE, useClass: AdminReaderGate },
         PricesImportService,
+        PlansAdminService,
       ],
       // The ingress's operator views outside /admin/v1 (routing health, /metrics) judge credentials with it.
       exports: [ADMIN_GATE],

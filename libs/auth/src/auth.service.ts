@@ -9,6 +9,8 @@ import { metricSeries } from '@switchyard/telemetry';
 import { BudgetGauges } from './budget.gauges';
 import { describeKeyRecord } from './key-description';
 import type { KeyRecord, KeySource } from './key-directory.types';
+import { PLAN_SCOPE_PREFIX, isTokenPlanScope, planRefusalMessage, planScope, splitTicket, tokensAsUsd } from './plan-quota';
+import { type SpendAlertSink, SpendWatch } from './spend-watch';
 import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
 const REFRESH_MS = 10_000;
@@ -32,6 +34,8 @@ export interface AuthOptions {
   failOpen?: boolean;
   /** Budget alerts (issue 13): thresholds crossed at settle, exhaustion at the first refusal. */
   budgetAlerts?: BudgetAlertSink;
+  /** Spend alerts (issue 16): the tenants' thresholds of their monthly budget and plan. */
+  spendAlerts?: SpendAlertSink;
 }
 
 /** What admission decided about one secret, built once per directory load, not per request. */
@@ -41,8 +45,10 @@ interface KeyPlan {
   ipAllowed?: (ip: string) => boolean;
   /** The key and tenant allow no common region. */
   noRegion: boolean;
-  /** Counted scopes (key, tenant); empty when neither has a limit. */
+  /** Counted scopes (key, tenant, the plan's in USD); empty when none has a limit. */
   scopes: QuotaScope[];
+  /** A token plan's scope, admitted on its own before the others (plan-quota.ts says why). */
+  tokenScope?: QuotaScope;
   hasBudget: boolean;
 }
 
@@ -71,6 +77,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly defaultMaxOutput: number;
   private readonly failOpen: boolean;
   private readonly budgets: BudgetWatch | undefined;
+  private readonly spend: SpendWatch | undefined;
   private readonly budgetGauges: BudgetGauges;
 
   constructor(
@@ -82,6 +89,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     this.defaultMaxOutput = options.defaultMaxOutputTokens ?? DEFAULT_BUDGET_MAX_OUTPUT_TOKENS;
     this.failOpen = options.failOpen ?? false;
     this.budgets = options.budgetAlerts ? new BudgetWatch(options.budgetAlerts, this.quota) : undefined;
+    this.spend = options.spendAlerts ? new SpendWatch(options.spendAlerts, this.quota) : undefined;
     this.budgetGauges = new BudgetGauges(this.quota);
   }
 
@@ -112,6 +120,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
         this.scopeMultipliers = scopeMultipliers(plans.values());
         this.tenantOrigins = [...new Set([...keys.values()].flatMap((k) => k.corsOrigins ?? []))];
         this.budgets?.load(budgetOwners(plans.values()));
+        this.spend?.load(keys.values());
         this.budgetGauges.update(tenantBudgets(keys.values()));
         if (prices) this.prices = prices;
         this.lastLoad = Date.now();
@@ -155,7 +164,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] }, maxOutputTokens: 0 };
     }
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
-    if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
+    if ((!plan.scopes.length && !plan.tokenScope) || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
     return this.count(req, plan, model);
   }
 
@@ -188,9 +197,16 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(model), now), req.inputTokensBound, maxOutput, plan.record.priceMultiplier) : 0;
     const reserveTokens = (req.inputTokensEstimate) + maxOutput;
     let result: AdmitResult;
+    let planTokens: AdmitResult | undefined;
     try {
-      result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+      if (plan.tokenScope) {
+        planTokens = await this.quota.admit({ scopes: [plan.tokenScope], requestId: req.requestId, reserveTokens: 0, reserveUsd: tokensAsUsd(reserveTokens), now, leaseMs: this.leaseMs });
+      }
+      if (planTokens && !planTokens.admitted) result = planTokens;
+      else if (plan.scopes.length) result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+      else result = { admitted: true, ticket: { requestId: req.requestId, scopes: [], reservedTokens: reserveTokens, reservedUsd: reserveUsd, at: now }, remaining: {} };
     } catch (e) {
+      if (planTokens?.admitted) this.release(planTokens.ticket, now);
       if (this.failOpen) {
         this.log.warn(`quota store unavailable, admitting uncounted (fail open): ${String(e)}`);
         return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
@@ -200,17 +216,23 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     }
     // The store's RateInfo is the message's shape.
     const rate: RateLimitState = result.remaining;
+    if (planTokens?.admitted) {
+      if (result.admitted) result.ticket.scopes = [...result.ticket.scopes, ...planTokens.ticket.scopes];
+      else this.release(planTokens.ticket, now);
+    }
     if (!result.admitted) {
       metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId, reason: result.reason }).inc();
       const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
       if (budget && !result.tooLarge) this.budgets?.refused(result.scope, result.reason === 'daily_budget' ? 'daily' : 'monthly', now);
+      if (result.reason === 'monthly_budget' && !result.tooLarge) this.spend?.refused(result.scope, now);
+      const planRefused = plan.record.plan && (result.scope === plan.tokenScope?.id || result.scope === PLAN_SCOPE_PREFIX + plan.principal.tenantId);
       return {
         admitted: false,
         rate,
         error: {
           kind: budget ? ErrorKind.ERROR_KIND_BUDGET_EXCEEDED : ErrorKind.ERROR_KIND_RATE_LIMITED,
-          message: refusalMessage(result.reason, scope, result.tooLarge, { reserveTokens, reserveUsd }),
+          message: planRefused && plan.record.plan ? planRefusalMessage(plan.principal.tenantId, plan.record.plan, result.tooLarge) : refusalMessage(result.reason, scope, result.tooLarge, { reserveTokens, reserveUsd }),
           retryable: !result.tooLarge,
           retryAfterMs: Math.max(1, Math.ceil(result.retryAfterMs)),
           providerStatus: 0,
@@ -231,8 +253,17 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const multiplier = this.scopeMultipliers.get(ticket.scopes[0] ?? '');
     const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage, { multiplier });
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
-    const spent = await this.quota.settle(ticket, { tokens, usd }, Date.now());
+    const parts = splitTicket(ticket);
+    const spent = parts.money ? await this.quota.settle(parts.money, { tokens, usd }, Date.now()) : [];
     if (this.budgets && spent.length) this.budgets.settled(spent, ticket.at);
+    // A token plan's counters hold tokens as nano-dollars (plan-quota.ts).
+    const planTokens = parts.tokens ? await this.quota.settle(parts.tokens, { tokens: 0, usd: tokensAsUsd(tokens) }, Date.now()) : [];
+    if (this.spend) this.spend.settled(planTokens.length ? [...spent, ...planTokens] : spent, ticket.at);
+  }
+
+  /** Gives back a reservation whose request was not admitted after all (another scope refused it). */
+  private release(ticket: QuotaTicket, now: number): void {
+    void this.quota.settle(ticket, { tokens: 0, usd: 0 }, now).catch((e: unknown) => this.log.warn(`plan reservation not released (its lease expires): ${String(e)}`));
   }
 
   async heartbeat(req: HeartbeatRequest): Promise<void> {
@@ -265,13 +296,17 @@ function planOf(k: KeyRecord): KeyPlan {
   const scopes: QuotaScope[] = [];
   if (limited(k.limits)) scopes.push({ id: `key:${k.id}`, limits: k.limits });
   if (limited(k.tenantLimits)) scopes.push({ id: `tenant:${k.tenantId}`, limits: k.tenantLimits });
+  const planned = planScope(k.tenantId, k.plan, (k.spendAlerts?.length ?? 0) > 0);
+  const tokenScope = planned && isTokenPlanScope(planned.id) ? planned : undefined;
+  if (planned && !tokenScope) scopes.push(planned);
   return {
     record: k,
     principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, corsOrigins: k.corsOrigins ?? [], ...(k.pii && { pii: piiMessage(k.pii) }) },
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,
-    hasBudget: scopes.some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
+    tokenScope,
+    hasBudget: [...scopes, ...(tokenScope ? [tokenScope] : [])].some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
   };
 }
 

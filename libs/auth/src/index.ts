@@ -4,3 +4,5 @@ export * from './prisma-key.source';
 export * from './quota';
 export * from './budget-watch';
 export * from './region-budget-share.source';
+export * from './plan-quota';
+export * from './spend-watch';

@@ -3,6 +3,7 @@
 import type { PiiPolicyConfig } from '@switchyard/guardrails';
 import type { ModelPrice } from '@switchyard/shared';
 import type { QuotaLimits } from './quota';
+import type { TenantPlanQuota } from './plan-quota';
 
 export interface KeyRecord {
   id: string;
@@ -35,6 +36,10 @@ export interface KeyRecord {
   priceMultiplier?: number;
   /** The PII guardrails that apply: the key's pii fields over its tenant's; absent = none. */
   pii?: PiiPolicyConfig;
+  /** The tenant's plan (issue 16), shared by its keys' records; absent = no plan. */
+  plan?: TenantPlanQuota;
+  /** The tenant's spend alert thresholds in percent, ascending (issue 16); absent or empty = none. */
+  spendAlerts?: readonly number[];
 }
 
 export interface KeySource {

@@ -2,6 +2,7 @@
 // previous secret of a rotated key.
 import { applyMigrations } from '../../db/src/migrations.runner';
 import { openTestDatabase, type TestDatabase } from '../../db/src/test-database.harness';
+import { tenantPlanQuota } from './plan-quota';
 import { PrismaKeySource } from './prisma-key.source';
 
 describe(PrismaKeySource.name, () => {
@@ -64,7 +65,24 @@ describe(PrismaKeySource.name, () => {
       tenantLimits: { rpm: 100, dailyBudgetUsd: 5.5 },
       // The key's pii fields over the tenant's.
       pii: { action: 'block', categories: ['email', 'card'], restore: true, custom: undefined },
+      spendAlerts: [],
     });
+  });
+
+  it('carries the tenant\'s plan and spend alerts, one plan object for all its keys', async () => {
+    const p = t.db.prisma;
+    await p.plan.create({ data: { id: 'capped', includedTokens: 2_000_000n, overage: 'stop' } });
+    await p.plan.create({ data: { id: 'pro', includedUsd: '20.5', overage: 'price' } });
+    await p.tenant.create({ data: { id: 'planned', planId: 'capped', spendAlerts: [50, 100] } });
+    await p.tenant.create({ data: { id: 'pro-tenant', planId: 'pro' } });
+    for (const [i, tenantId] of ['planned', 'planned', 'pro-tenant'].entries()) {
+      await p.virtualKey.create({ data: { tenantId, prefix: `sk-sy-p${i}`, hash: `hash-plan-${i}` } });
+    }
+    const keys = await new PrismaKeySource(t.db).loadAll();
+
+    expect(keys.get('hash-plan-0')).toMatchObject({ plan: tenantPlanQuota('capped', 'tokens', 2_000_000, true), spendAlerts: [50, 100] });
+    expect(keys.get('hash-plan-0')?.plan).toBe(keys.get('hash-plan-1')?.plan);
+    expect(keys.get('hash-plan-2')?.plan).toEqual({ planId: 'pro', unit: 'usd', included: 20.5, stop: false, limits: {} });
   });
 
   it('accepts a rotated key\'s previous secret until its grace period ends (or the key expires, if sooner)', async () => {

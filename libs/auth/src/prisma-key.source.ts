@@ -3,6 +3,7 @@ import { type GuardrailsConfig, mergePiiConfig } from '@switchyard/guardrails';
 import type { ModelPrice } from '@switchyard/shared';
 import type { QuotaLimits } from './quota';
 import type { KeyRecord, KeySource } from './key-directory.types';
+import { type TenantPlanQuota, tenantPlanQuota } from './plan-quota';
 
 type Money = { toString(): string } | null;
 
@@ -32,15 +33,33 @@ export class PrismaKeySource implements KeySource {
         previousExpiresAt: true,
         guardrails: true,
         tenant: {
-          select: { name: true, corsOrigins: true, allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true, priceMultiplier: true },
+          select: {
+            name: true,
+            corsOrigins: true,
+            allowedRegions: true,
+            allowedIps: true,
+            models: true,
+            captureContent: true,
+            rpm: true,
+            tpm: true,
+            maxConcurrency: true,
+            dailyBudgetUsd: true,
+            monthlyBudgetUsd: true,
+            guardrails: true,
+            priceMultiplier: true,
+            spendAlerts: true,
+            plan: { select: { id: true, includedUsd: true, includedTokens: true, overage: true } },
+          },
         },
       },
     });
     const keys = new Map<string, KeyRecord>();
     // One limits object per tenant, shared by its keys' records (the quota store caches per object).
     const tenantLimits = new Map<string, QuotaLimits | undefined>();
+    const tenantPlans = new Map<string, TenantPlanQuota | undefined>();
     for (const r of rows) {
       if (!tenantLimits.has(r.tenantId)) tenantLimits.set(r.tenantId, limitsOf(r.tenant));
+      if (!tenantPlans.has(r.tenantId)) tenantPlans.set(r.tenantId, planOf(r.tenant.plan));
       const record: KeyRecord = {
         id: r.id,
         tenantId: r.tenantId,
@@ -61,6 +80,8 @@ export class PrismaKeySource implements KeySource {
         tenantLimits: tenantLimits.get(r.tenantId),
         ...(r.tenant.priceMultiplier !== null && { priceMultiplier: Number(r.tenant.priceMultiplier.toString()) }),
         pii: mergePiiConfig(piiOf(r.tenant.guardrails), piiOf(r.guardrails)),
+        plan: tenantPlans.get(r.tenantId),
+        spendAlerts: r.tenant.spendAlerts,
       };
       keys.set(r.hash, record);
       const graceEnd = r.previousExpiresAt?.getTime();
@@ -84,6 +105,14 @@ function limitsOf(r: { rpm: number | null; tpm: number | null; maxConcurrency: n
   if (r.dailyBudgetUsd !== null) limits.dailyBudgetUsd = Number(r.dailyBudgetUsd.toString());
   if (r.monthlyBudgetUsd !== null) limits.monthlyBudgetUsd = Number(r.monthlyBudgetUsd.toString());
   return Object.keys(limits).length ? limits : undefined;
+}
+
+/** The plan as admission counts it; a plan that includes nothing counts USD (0: `stop` refuses everything). */
+function planOf(p: { id: string; includedUsd: Money; includedTokens: bigint | null; overage: string } | null): TenantPlanQuota | undefined {
+  if (!p) return undefined;
+  const stop = p.overage === 'stop';
+  if (p.includedTokens !== null) return tenantPlanQuota(p.id, 'tokens', Number(p.includedTokens), stop);
+  return tenantPlanQuota(p.id, 'usd', p.includedUsd === null ? 0 : Number(p.includedUsd.toString()), stop);
 }
 
 /** The pii policy of a guardrails column; the column is written only after guardrailsSchema validated it. */

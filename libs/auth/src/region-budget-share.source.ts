@@ -1,6 +1,7 @@
 import type { ModelPrice } from '@switchyard/shared';
 import type { KeyRecord, KeySource } from './key-directory.types';
 import type { QuotaLimits } from './quota';
+import type { TenantPlanQuota } from './plan-quota';
 
 /**
  * Budgets across regions, `share` mode (docs/architecture.md §6, "Data across regions"): each
@@ -36,7 +37,17 @@ export class RegionBudgetShareSource implements KeySource {
       return out;
     };
     const out = new Map<string, KeyRecord>();
-    for (const [hash, record] of keys) out.set(hash, { ...record, limits: scale(record.limits), tenantLimits: scale(record.tenantLimits) });
+    // A plan's included usage is a monthly budget too (issue 16); one scaled plan per tenant's.
+    const plans = new Map<TenantPlanQuota, TenantPlanQuota>();
+    const scalePlan = (p: TenantPlanQuota): TenantPlanQuota => {
+      let out = plans.get(p);
+      if (!out) plans.set(p, (out = { ...p, limits: scale(p.limits) ?? {} }));
+      return out;
+    };
+    for (const [hash, record] of keys) {
+      const plan = record.plan && scalePlan(record.plan);
+      out.set(hash, { ...record, limits: scale(record.limits), tenantLimits: scale(record.tenantLimits), ...(plan && { plan }) });
+    }
     return out;
   }
 

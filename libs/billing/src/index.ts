@@ -3,3 +3,4 @@ export * from './usage-query.service';
 export * from './usage-recorder.service';
 export * from './usage-retention.service';
 export * from './usage-retention.timer';
+export * from './plans/plan-usage';

@@ -24,6 +24,6 @@ describe('docs/configuration.md', () => {
 
   it('names every vendor profile and every top-level section', () => {
     for (const vendor of OPENAI_VENDORS) expect(DOC).toContain(`\`${vendor}\``);
-    for (const section of ['configOwnership', 'server', 'routing', 'providers', 'models', 'tenants', 'notifications']) expect(DOC).toContain(`| \`${section}\``);
+    for (const section of ['configOwnership', 'server', 'routing', 'providers', 'models', 'tenants', 'plans', 'notifications']) expect(DOC).toContain(`| \`${section}\``);
   });
 });

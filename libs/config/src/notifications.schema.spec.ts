@@ -13,10 +13,10 @@ describe('notifications in switchyard.yaml', () => {
     expect(parseConfig('tenants: []', 'switchyard.yaml').notifications).toBeUndefined();
   });
 
-  it('defaults to a 90 % threshold, both events and the Slack body', () => {
+  it('defaults to a 90 % threshold, every event and the Slack body', () => {
     expect(parseConfig(hook(''), 'switchyard.yaml').notifications).toEqual({
       budgetThreshold: 0.9,
-      webhooks: [{ name: 'ops', url: 'https://hooks.example.com/T0/B0/x', secret: 'env:OPS_HOOK_SECRET', events: ['budget', 'health'], format: 'slack' }],
+      webhooks: [{ name: 'ops', url: 'https://hooks.example.com/T0/B0/x', secret: 'env:OPS_HOOK_SECRET', events: ['budget', 'health', 'spend'], format: 'slack' }],
     });
   });
 

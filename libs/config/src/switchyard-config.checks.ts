@@ -36,10 +36,20 @@ export function checkConfig(config: SwitchyardConfig, outbound: OutboundPolicy):
       unique(tenant.keys, ['tenants', i, 'keys'], 'name', (key) => key.name, (name) => `duplicate key name "${name}"`),
     ),
     ...checkKeyRefs(config.tenants),
+    ...unique(config.plans ?? [], ['plans'], 'id', (plan) => plan.id, (id) => `duplicate plan id "${id}"`),
+    ...checkTenantPlans(config),
     ...config.tenants.flatMap((tenant, i) => checkKeyRegions(tenant, ['tenants', i])),
     ...(config.notifications ? checkWebhooks(config.notifications, outbound) : []),
     ...checkRegion(config),
   ];
+}
+
+/** A tenant's plan is one the file declares (apply writes plans before tenants, in one transaction). */
+function checkTenantPlans(config: SwitchyardConfig): ConfigIssue[] {
+  const plans = new Set((config.plans ?? []).map((p) => p.id));
+  return config.tenants.flatMap((tenant, i): ConfigIssue[] =>
+    tenant.plan === undefined || plans.has(tenant.plan) ? [] : [{ path: ['tenants', i, 'plan'], message: `unknown plan "${tenant.plan}"; declare it under plans` }],
+  );
 }
 
 /**

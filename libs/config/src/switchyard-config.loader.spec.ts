@@ -56,6 +56,7 @@ describe(parseConfig.name, () => {
           keys: [{ key: 'env:ACME_KEY', rpm: 600, tpm: 200000, models: ['gpt-4o-mini', 'claude-haiku'] }],
         },
       ],
+      plans: [],
       region: { peers: [], readiness: { minUsableModelShare: 0 }, spillover: { enabled: false } },
     };
 
@@ -73,6 +74,7 @@ describe(parseConfig.name, () => {
       providers: [],
       models: [],
       tenants: [],
+      plans: [],
       region: { peers: [], readiness: { minUsableModelShare: 0 }, spillover: { enabled: false } },
     });
   });

@@ -6,7 +6,7 @@ import { isIpRange } from './ip-range';
 import { passthroughSchema } from './passthrough.schema';
 import { providerOptionsSchema } from './provider-options.schema';
 import { isWellFormedSecretRef } from './secret-ref.resolver';
-import { CONFIG_OWNERSHIPS, DEFAULT_BUDGET_THRESHOLD, DEFAULT_CORS_MAX_AGE_SECONDS, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
+import { CONFIG_OWNERSHIPS, DEFAULT_BUDGET_THRESHOLD, PLAN_OVERAGES, DEFAULT_CORS_MAX_AGE_SECONDS, DEFAULT_ROUTING, NOTIFICATION_EVENTS, ROUTING_STRATEGIES, WEBHOOK_FORMATS, type SwitchyardConfig } from './switchyard-config.types';
 import { isSealedRef } from './secrets/sealed-value.format';
 
 // The shape of switchyard.yaml (docs/architecture.md §4). Strict objects everywhere: a misspelt key
@@ -183,6 +183,12 @@ const accessLimits = {
   guardrails: guardrailsSchema.optional(),
 };
 
+// Percent of the monthly budget or of the plan's included usage; past 100 only priced overage gets.
+const spendThresholds = z
+  .array(z.int().min(1).max(1000))
+  .min(1)
+  .refine((list) => list.every((v, i) => i === 0 || v > list[i - 1]), { error: 'expected ascending, distinct percentages such as [50, 80, 100]' });
+
 const keySchema = z.strictObject({
   key: tenantKey,
   name: z.string().min(1).optional(),
@@ -197,8 +203,28 @@ const tenantSchema = z.strictObject({
   priceMultiplier: priceMultiplier.optional(),
   observability: z.strictObject({ captureContent: z.boolean().default(false) }).optional(),
   cors: z.strictObject({ origins: corsOrigins }).optional(),
+  plan: id.optional(),
+  alerts: z.strictObject({ spend: spendThresholds }).optional(),
   keys: z.array(keySchema).default([]),
 });
+
+// Plans (issue 16). Amounts are money columns numeric(18,9); included usage counts one unit.
+const planSchema = z
+  .strictObject({
+    id,
+    name: z.string().min(1).optional(),
+    monthlyFeeUsd: money.default(0),
+    included: z
+      .strictObject({ usd: money.optional(), tokens: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional() })
+      .refine((i) => i.usd === undefined || i.tokens === undefined, { error: 'give usd or tokens, not both: a plan counts one unit' })
+      .optional(),
+    overage: z.enum(PLAN_OVERAGES).default('price'),
+    overageMultiplier: z.number().min(0).optional(),
+  })
+  .refine((p) => p.overage === 'price' || p.overageMultiplier === undefined, {
+    path: ['overageMultiplier'],
+    error: 'only a plan with overage: price charges overage; remove it or set overage: price',
+  });
 
 // Notifications (issue 13). A webhook's secret signs what it receives: a name to read it from or a
 // sealed value, never the secret itself in the file.
@@ -235,6 +261,7 @@ export const switchyardConfigSchema = z.strictObject({
   providers: section(z.array(providerSchema).default([])),
   models: section(z.array(modelSchema).default([])),
   tenants: section(z.array(tenantSchema).default([])),
+  plans: section(z.array(planSchema).default([])),
   notifications: section(notificationsSchema.optional()),
   region: section(regionSchema.prefault({})),
 }) satisfies z.ZodType<SwitchyardConfig>;

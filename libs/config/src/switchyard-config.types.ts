@@ -242,7 +242,38 @@ export interface TenantConfig extends AccessLimitsConfig {
   observability?: TenantObservabilityConfig;
   /** Browser origins this tenant's keys may be used from, on top of `server.cors.origins`. */
   cors?: { origins: string[] };
+  /** The id of a plan in `plans` (issue 16); absent = no plan (pay as you go). */
+  plan?: string;
+  /** Spend alerts (issue 16); absent = none. */
+  alerts?: TenantAlertsConfig;
   keys: KeyConfig[];
+}
+
+/**
+ * Spend alerts (issue 16): each threshold, in percent, is announced once per month to the
+ * webhooks that take `spend` events, for the tenant's monthly budget and its plan's included usage.
+ */
+export interface TenantAlertsConfig {
+  /** Ascending, distinct, 1–1000 (past 100 % only a plan with priced overage ever gets). */
+  spend: number[];
+}
+
+// --- plans (issue 16: monthly fee, included usage, then overage or a hard stop) ---
+
+/** Past the included usage: charged at the catalogue price (times the multiplier), or refused. */
+export const PLAN_OVERAGES = ['price', 'stop'] as const;
+export type PlanOverage = (typeof PLAN_OVERAGES)[number];
+
+export interface PlanConfig {
+  id: string;
+  name?: string;
+  /** Charged each month whatever the usage. */
+  monthlyFeeUsd: number;
+  /** Usage included each month: USD at catalogue prices or tokens (input + output), one of them; absent = none. */
+  included?: { usd?: number; tokens?: number };
+  overage: PlanOverage;
+  /** `price` only: overage is charged at the catalogue price times this (1.2 = 20 % more); absent = 1. */
+  overageMultiplier?: number;
 }
 
 /**
@@ -262,6 +293,8 @@ export interface SwitchyardConfig {
   providers: ProviderConfig[];
   models: ModelConfig[];
   tenants: TenantConfig[];
+  /** Billing plans tenants may be on (issue 16); absent in hand-built configs = none. */
+  plans?: PlanConfig[];
   /** Absent when the file has no `notifications` section: nothing is sent. */
   notifications?: NotificationsConfig;
   /**
@@ -298,8 +331,11 @@ export interface RegionConfig {
 
 // --- notifications (issue 13: webhooks for operators without Alertmanager) ---
 
-/** What a webhook is told about: spend against budgets, deployments' circuits and ejections. */
-export const NOTIFICATION_EVENTS = ['budget', 'health'] as const;
+/**
+ * What a webhook is told about: spend against budgets, deployments' circuits and ejections, and
+ * tenants' spend alert thresholds (issue 16).
+ */
+export const NOTIFICATION_EVENTS = ['budget', 'health', 'spend'] as const;
 export type NotificationEventKind = (typeof NOTIFICATION_EVENTS)[number];
 /** `slack`: a Slack incoming-webhook body with our fields alongside; `json`: our fields only. */
 export const WEBHOOK_FORMATS = ['slack', 'json'] as const;

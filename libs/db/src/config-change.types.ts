@@ -1,7 +1,7 @@
 import type { SecretRef, SecretBox } from '@switchyard/config';
 
 /** What applyConfig manages; also the `entity` of the audit rows it writes. */
-export const CONFIG_ENTITIES = ['provider', 'model', 'deployment', 'price', 'tenant', 'key'] as const;
+export const CONFIG_ENTITIES = ['provider', 'model', 'deployment', 'price', 'plan', 'tenant', 'key'] as const;
 export type ConfigEntity = (typeof CONFIG_ENTITIES)[number];
 
 export const CONFIG_CHANGE_ACTIONS = ['create', 'update', 'delete', 'unchanged'] as const;
@@ -23,7 +23,7 @@ export interface ConfigChange {
   /**
    * A name a person recognises: provider id, model name, tenant id,
    * `<model>/<provider>/<upstream model>` for a deployment, the model name for its price,
-   * `<tenant>/<key prefix>` for a key.
+   * `<tenant>/<key prefix>` for a key, the plan id for a plan.
    */
   id: string;
   action: ConfigChangeAction;

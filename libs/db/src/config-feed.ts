@@ -10,6 +10,8 @@ import type { Prisma } from './generated/prisma/client';
 export const TOPIC_OF = {
   tenant: 'keys',
   key: 'keys',
+  // Auth reads a tenant's plan with its keys (the stop at the included usage).
+  plan: 'keys',
   provider: 'catalogue',
   model: 'catalogue',
   deployment: 'catalogue',

@@ -4,6 +4,7 @@ import { ConfigApplyContext } from './config-apply.context';
 import { appendConfigFeed, configTopicsOf } from './config-feed';
 import type { ApplyConfigOptions, ConfigChange } from './config-change.types';
 import type { Prisma, PrismaClient } from './generated/prisma/client';
+import { applyPlans } from './plan-config.applier';
 import { type ResolvedKey, applyKeys, applyTenants, resolveKeys } from './tenant-config.applier';
 
 /**
@@ -35,6 +36,7 @@ export async function applyConfig(
       const ctx = new ConfigApplyContext(tx, options.dryRun ?? false, options.actor ?? 'config', seed);
       await applyProviders(ctx, config.providers, options.secretBox);
       await applyModels(ctx, config.models);
+      await applyPlans(ctx, config.plans ?? []);
       await applyTenants(ctx, config.tenants);
       await applyKeys(ctx, keys);
       // Every region hears of it through the feed, committed with the change (issue 15).
@@ -50,7 +52,7 @@ export async function applyConfig(
 /** How ownership rows name the file when the caller does not (the default file name). */
 export const DEFAULT_CONFIG_SOURCE = 'switchyard.yaml';
 
-type Owned = { entity: 'tenant' | 'key' | 'provider' | 'model' | 'price'; entityId: string };
+type Owned = { entity: 'tenant' | 'key' | 'provider' | 'model' | 'price' | 'plan'; entityId: string };
 
 /** Everything the file declares, keys by their row id (the admin API's key routes use it). */
 async function declaredBy(tx: Prisma.TransactionClient, config: SwitchyardConfig, keys: ResolvedKey[]): Promise<Owned[]> {
@@ -60,6 +62,7 @@ async function declaredBy(tx: Prisma.TransactionClient, config: SwitchyardConfig
     ...config.models.map((m): Owned => ({ entity: 'model', entityId: m.name })),
     // A price is the file's only when the file sets it: otherwise `prices import` may add one.
     ...config.models.flatMap((m): Owned[] => (m.price ? [{ entity: 'price', entityId: m.name }] : [])),
+    ...(config.plans ?? []).map((p): Owned => ({ entity: 'plan', entityId: p.id })),
     ...config.tenants.map((t): Owned => ({ entity: 'tenant', entityId: t.id })),
     ...keyRows.map((k): Owned => ({ entity: 'key', entityId: k.id })),
   ];

@@ -45,7 +45,15 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false, corsOrigins: t.cors?.origins ?? [], priceMultiplier: t.priceMultiplier ?? null };
+    const data = {
+      name: t.name ?? null,
+      ...limitColumns(t),
+      captureContent: t.observability?.captureContent ?? false,
+      corsOrigins: t.cors?.origins ?? [],
+      priceMultiplier: t.priceMultiplier ?? null,
+      planId: t.plan ?? null,
+      spendAlerts: t.alerts?.spend ?? [],
+    };
     const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
@@ -137,7 +145,7 @@ function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>
   return `rotated to ${successor.prefix}…: the file holds the previous secret (${until}); put the new one in the file`;
 }
 
-type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'corsOrigins'> & {
+type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'corsOrigins' | 'planId' | 'spendAlerts'> & {
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
   priceMultiplier: DecimalValue | null;
@@ -165,6 +173,8 @@ function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
     observability: { captureContent: t.captureContent },
     // Only when set, so tenants without one read as before the field existed.
     ...(t.priceMultiplier !== null && { priceMultiplier: usd(t.priceMultiplier) }),
+    plan: t.planId,
+    alerts: { spend: t.spendAlerts },
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }

@@ -42,7 +42,31 @@ export interface HealthAlert {
   at: number;
 }
 
-export type Alert = BudgetAlert | HealthAlert;
+/**
+ * What a spend alert's percentage is of (issue 16): the tenant's monthly budget, or its plan's
+ * included usage (USD or tokens). `balance` is reserved for the prepaid balance.
+ */
+export type SpendBasis = 'budget' | 'plan' | 'balance';
+
+/** A tenant's spend crossed one of its `alerts.spend` thresholds this month (or was refused at 100 %). */
+export interface SpendAlert {
+  type: 'spend';
+  tenantId: string;
+  basis: SpendBasis;
+  /** Set when `basis` is `plan`. */
+  planId?: string;
+  /** UTC `yyyymm`: the month whose counter crossed. */
+  periodId: string;
+  /** The configured threshold, in percent (50, 80, 100 …). */
+  thresholdPercent: number;
+  /** What `spent` and `limit` count: USD, or tokens (a token plan). */
+  unit: 'usd' | 'tokens';
+  spent: number;
+  limit: number;
+  at: number;
+}
+
+export type Alert = BudgetAlert | HealthAlert | SpendAlert;
 
 /** One alert for one webhook: the payload of a `deliver-webhook` job. */
 export interface WebhookDelivery {
@@ -52,12 +76,17 @@ export interface WebhookDelivery {
   alert: Alert;
 }
 
-/** The dedupe key of an alert: one per tenant/key, period and level; one per deployment and transition. */
+/**
+ * The dedupe key of an alert: one per tenant/key, period and level; one per deployment and
+ * transition; one per tenant, basis, month and threshold.
+ */
 export function alertKey(alert: Alert): string {
   switch (alert.type) {
     case 'budget':
       return `budget|${alert.scope}|${alert.scope === 'key' ? (alert.keyId ?? '') : alert.tenantId}|${alert.period}|${alert.periodId}|${alert.level}`;
     case 'health':
       return `health|${alert.deploymentId}|${alert.transition}`;
+    case 'spend':
+      return `spend|${alert.tenantId}|${alert.basis}|${alert.periodId}|${alert.thresholdPercent}`;
   }
 }

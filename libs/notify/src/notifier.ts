@@ -36,7 +36,7 @@ export class Notifier {
 
   constructor(private readonly opts: NotifierOptions) {
     this.budgetThreshold = opts.budgetThreshold;
-    const kinds: NotificationEventKind[] = ['budget', 'health'];
+    const kinds: NotificationEventKind[] = ['budget', 'health', 'spend'];
     this.byKind = new Map(kinds.map((k) => [k, opts.webhooks.filter((w) => w.events.includes(k))]));
   }
 
@@ -56,7 +56,7 @@ export class Notifier {
     const targets = this.byKind.get(alert.type) ?? [];
     if (targets.length === 0) return false;
     const id = alertKey(alert);
-    const ttl = alert.type === 'budget' ? periodEnd(alert) + PERIOD_MARGIN_MS - alert.at : HEALTH_ALERT_WINDOW_MS;
+    const ttl = claimTtl(alert);
     if (!(await this.opts.dedupe.claim(id, ttl, alert.at))) return false;
     await Promise.all(targets.map((w) => this.opts.queue.enqueue({ id, webhook: w.name, alert })));
     return true;
@@ -66,6 +66,21 @@ export class Notifier {
   async close(): Promise<void> {
     await Promise.all([...this.sending]);
     await Promise.all([this.opts.dedupe.close(), this.opts.queue.close()]);
+  }
+}
+
+/**
+ * How long an alert's claim holds: a budget or spend alert's until its period ends (a spend alert's
+ * is the month: once per threshold and period, across replicas and restarts while Redis keeps it).
+ */
+function claimTtl(alert: Alert): number {
+  switch (alert.type) {
+    case 'budget':
+      return periodEnd(alert) + PERIOD_MARGIN_MS - alert.at;
+    case 'spend':
+      return periodEnd({ period: 'monthly', periodId: alert.periodId }) + PERIOD_MARGIN_MS - alert.at;
+    case 'health':
+      return HEALTH_ALERT_WINDOW_MS;
   }
 }
 

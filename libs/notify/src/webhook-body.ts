@@ -1,5 +1,5 @@
 import type { WebhookFormat } from '@switchyard/config';
-import type { Alert, BudgetAlert, HealthAlert, WebhookDelivery } from './alert.types';
+import type { Alert, BudgetAlert, HealthAlert, SpendAlert, WebhookDelivery } from './alert.types';
 
 // What a webhook receives (docs/architecture.md §4, "Notifications"). `json`: the structured
 // alert alone. `slack`: a Slack incoming-webhook message — `text` (the notification's fallback
@@ -39,6 +39,20 @@ export function alertPayload(delivery: WebhookDelivery): AlertPayload {
         upstream_model: a.upstreamModel,
         until: a.until === undefined ? undefined : new Date(a.until).toISOString(),
       };
+    case 'spend':
+      return {
+        ...common,
+        tenant: a.tenantId,
+        basis: a.basis,
+        plan: a.planId,
+        period: 'monthly',
+        period_id: a.periodId,
+        threshold_percent: a.thresholdPercent,
+        unit: a.unit,
+        spent: round(a.spent),
+        limit: a.limit,
+        ratio: a.limit > 0 ? round(a.spent / a.limit) : 1,
+      };
   }
 }
 
@@ -69,7 +83,15 @@ export function summaryOf(alert: Alert): string {
       return budgetLine(alert);
     case 'health':
       return healthLine(alert);
+    case 'spend':
+      return spendLine(alert);
   }
+}
+
+function spendLine(a: SpendAlert): string {
+  const of = a.basis === 'plan' ? `the usage included in plan *${a.planId ?? ''}*` : a.basis === 'budget' ? 'its monthly budget' : 'its balance';
+  const amount = (v: number) => (a.unit === 'usd' ? usd(v) : `${Math.round(v).toLocaleString('en-US')} tokens`);
+  return `:chart_with_upwards_trend: Tenant *${a.tenantId}* has used ${a.thresholdPercent} % of ${of} this month: ${amount(a.spent)} of ${amount(a.limit)}.`;
 }
 
 function budgetLine(a: BudgetAlert): string {

@@ -2,7 +2,7 @@ import type { Prisma } from '@switchyard/db';
 import { AdminError } from '../http/admin.error';
 
 /** What switchyard.yaml can own (docs/architecture.md §4, configOwnership); a price is owned when the file sets the model's price. */
-export type OwnedEntity = 'tenant' | 'key' | 'provider' | 'model' | 'price';
+export type OwnedEntity = 'tenant' | 'key' | 'provider' | 'model' | 'price' | 'plan';
 
 /**
  * Under `configOwnership: file` what the file declares is read-only here: a change would be put

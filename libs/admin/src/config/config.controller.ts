@@ -1,6 +1,6 @@
 import { Controller, Inject, UseFilters, UseGuards } from '@nestjs/common';
 import { ConfigError, enforceEnvReferences, parseConfig, resolveSecret } from '@switchyard/config';
-import { type ConfigChange, applyConfig } from '@switchyard/db';
+import { type ConfigChange, applyConfig, configTopicsOf } from '@switchyard/db';
 import { ADMIN_OPTIONS, type AdminOptions } from '../admin.options';
 import { AdminError } from '../http/admin.error';
 import { AdminErrorFilter } from '../http/admin-error.filter';
@@ -9,7 +9,6 @@ import { AdminRoute, type RouteInput, type RouteOutput } from '../http/admin-rou
 import { AdminTokenGuard } from '../http/admin-token.guard';
 import { applyConfigFile } from './config.routes';
 
-const TOPIC_OF = { tenant: 'keys', key: 'keys', provider: 'catalogue', model: 'catalogue', deployment: 'catalogue', price: 'catalogue' } as const;
 
 /** POST /admin/v1/config/apply: a file applied by the running server (docs/architecture.md §4, Reload). */
 @Controller()
@@ -33,7 +32,7 @@ export class ConfigController {
       throw err;
     }
     if (!body.dryRun) {
-      const topics = new Set(changes.filter((c) => c.action !== 'unchanged').map((c) => TOPIC_OF[c.entity]));
+      const topics = configTopicsOf(changes);
       for (const topic of topics) await this.options.bus.publish(topic);
     }
     return { dryRun: body.dryRun, changes: changes.map((c) => ({ ...c })) };

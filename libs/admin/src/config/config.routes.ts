@@ -1,3 +1,4 @@
+import { CONFIG_ENTITIES } from '@switchyard/db';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
 
@@ -10,7 +11,7 @@ export const applyConfigBody = z.strictObject({
 });
 
 export const configChangeView = z.object({
-  entity: z.enum(['provider', 'model', 'deployment', 'price', 'tenant', 'key']),
+  entity: z.enum(CONFIG_ENTITIES),
   id: z.string(),
   action: z.enum(['create', 'update', 'delete', 'unchanged']),
   before: configState.optional(),

@@ -18,9 +18,22 @@ const priceMultiplier = z
   .optional()
   .describe('The tenant pays the catalogue price times this (1.2 = 20 % markup, 0.8 = 20 % off); null = 1.');
 
-export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, priceMultiplier, observability });
+// Billing (issue 16), as `tenants[].plan` and `tenants[].alerts` in switchyard.yaml.
+const plan = slugId.nullable().optional().describe('The id of the plan the tenant is on; null = none (pay as you go).');
+const alerts = z
+  .strictObject({
+    spend: z
+      .array(z.int().min(1).max(1000))
+      .max(20)
+      .refine((l) => l.every((v, i) => i === 0 || v > l[i - 1]), { error: 'expected ascending, distinct percentages such as [50, 80, 100]' })
+      .describe('Percentages of the monthly budget and of the plan\'s included usage, each announced once a month to `spend` webhooks; [] = none.'),
+  })
+  .optional();
+const billingFields = { plan, alerts };
+
+export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields });
 export type CreateTenantBody = z.output<typeof createTenantBody>;
-export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, priceMultiplier, observability });
+export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields });
 export type UpdateTenantBody = z.output<typeof updateTenantBody>;
 
 export const tenantView = z.object({
@@ -29,6 +42,8 @@ export const tenantView = z.object({
   ...accessLimitsView,
   priceMultiplier: z.number().nullable(),
   observability: z.object({ captureContent: z.boolean() }),
+  plan: z.string().nullable(),
+  alerts: z.object({ spend: z.array(z.int()) }),
   createdAt: timestampView,
   updatedAt: timestampView,
 });

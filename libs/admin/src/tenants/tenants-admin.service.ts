@@ -25,7 +25,8 @@ export class TenantsAdminService {
   create(ctx: AuditContext, body: CreateTenantBody): Promise<TenantView> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       if (await tx.tenant.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`tenant "${body.id}" already exists`);
-      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body), priceMultiplier: body.priceMultiplier ?? null } });
+      await refuseUnknownPlan(tx, body.plan);
+      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body), ...billingData(body), priceMultiplier: body.priceMultiplier ?? null } });
       const view = tenantViewOf(row);
       await audit({ action: 'create', entity: 'tenant', entityId: row.id, after: auditState(view) });
       return view;
@@ -36,7 +37,8 @@ export class TenantsAdminService {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const before = tenantViewOf(await findTenant(tx, id));
       await refuseFileOwned(tx, 'tenant', id);
-      const data = { ...accessLimitData(body), ...observabilityData(body), ...(body.name !== undefined && { name: body.name }), ...(body.priceMultiplier !== undefined && { priceMultiplier: body.priceMultiplier }) };
+      await refuseUnknownPlan(tx, body.plan);
+      const data = { ...accessLimitData(body), ...observabilityData(body), ...billingData(body), ...(body.name !== undefined && { name: body.name }), ...(body.priceMultiplier !== undefined && { priceMultiplier: body.priceMultiplier }) };
       const after = tenantViewOf(await tx.tenant.update({ where: { id }, data }));
       if (!sameJson(auditState(before), auditState(after))) {
         await audit({ action: 'update', entity: 'tenant', entityId: id, before: auditState(before), after: auditState(after) });
@@ -74,6 +76,8 @@ export function tenantViewOf(row: Tenant): TenantView {
     ...accessLimitsOf(row),
     priceMultiplier: row.priceMultiplier === null ? null : Number(row.priceMultiplier.toString()),
     observability: { captureContent: row.captureContent },
+    plan: row.planId,
+    alerts: { spend: row.spendAlerts },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -82,6 +86,16 @@ export function tenantViewOf(row: Tenant): TenantView {
 /** The tenant-only columns of a body's `observability` (absent: left as stored). */
 function observabilityData(body: Pick<UpdateTenantBody, 'observability'>): { captureContent?: boolean } {
   return body.observability ? { captureContent: body.observability.captureContent } : {};
+}
+
+/** The billing columns of a body (absent: left as stored). */
+function billingData(body: Pick<UpdateTenantBody, 'plan' | 'alerts'>): { planId?: string | null; spendAlerts?: number[] } {
+  return { ...(body.plan !== undefined && { planId: body.plan }), ...(body.alerts && { spendAlerts: body.alerts.spend }) };
+}
+
+/** 400 rather than a foreign-key failure: the plan must exist before a tenant is put on it. */
+async function refuseUnknownPlan(tx: Prisma.TransactionClient, plan: string | null | undefined): Promise<void> {
+  if (plan && !(await tx.plan.findUnique({ where: { id: plan }, select: { id: true } }))) throw AdminError.invalid(`plan: unknown plan "${plan}"; create it first (POST /admin/v1/plans)`);
 }
 
 function auditState(view: TenantView): Prisma.InputJsonObject {
