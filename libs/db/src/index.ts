@@ -26,6 +26,7 @@ export { DbModule, READ_DATABASE, openReadDatabase, type DbModuleOptions } from 
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
   AuditLog,
+  RequestAudit,
   Deployment,
   Model,
   Price,
@@ -36,3 +37,4 @@ export type {
   VirtualKey,
 } from './generated/prisma/client';
 export * from './price-history.loader';
+export { pruneRequestAudit, recordRequestAudit, REQUEST_AUDIT_OUTCOMES, type RequestAuditInput, type RequestAuditOutcome } from './request-audit.store';
