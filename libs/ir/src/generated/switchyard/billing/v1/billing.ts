@@ -57,8 +57,11 @@ export interface AuditFacts {
   clientIp: string;
   /** The route served, path only (never the query: Gemini clients may put their key there). */
   endpoint: string;
-  /** Refused before it was routed (a known key's 401/403/429, a PII block): an audit row, no ledger row. */
-  refused: boolean;
+  /**
+   * An audit row only, no ledger row: a request refused before it was routed (a known key's
+   * 401/403/429, a PII block), or one that is not metered (token counts, a spilled request).
+   */
+  auditOnly: boolean;
   /** What the PII guardrails did ("mask", "block", "detect"; empty: no policy) and the categories found. */
   piiAction: string;
   piiCategories: string[];
@@ -416,7 +419,7 @@ function createBaseAuditFacts(): AuditFacts {
   return {
     clientIp: "",
     endpoint: "",
-    refused: false,
+    auditOnly: false,
     piiAction: "",
     piiCategories: [],
     requestBody: undefined,
@@ -433,8 +436,8 @@ export const AuditFacts: MessageFns<AuditFacts> = {
     if (message.endpoint !== "") {
       writer.uint32(18).string(message.endpoint);
     }
-    if (message.refused !== false) {
-      writer.uint32(24).bool(message.refused);
+    if (message.auditOnly !== false) {
+      writer.uint32(24).bool(message.auditOnly);
     }
     if (message.piiAction !== "") {
       writer.uint32(34).string(message.piiAction);
@@ -488,7 +491,7 @@ export const AuditFacts: MessageFns<AuditFacts> = {
               break;
             }
 
-            message.refused = reader.bool();
+            message.auditOnly = reader.bool();
             continue;
           }
           case 4: {
