@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { UsageQuery, UsageRecorder } from '@switchyard/billing';
+import { RequestAuditRetention, UsageQuery, UsageRecorder } from '@switchyard/billing';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
@@ -19,6 +19,7 @@ export class BillingAppModule implements OnApplicationShutdown {
   constructor(
     @Inject(BullUsageConsumer) private readonly consumer: BullUsageConsumer,
     @Inject(NOTIFICATIONS) private readonly notifications: NotificationWorker | undefined,
+    @Inject(RequestAuditRetention) private readonly retention: RequestAuditRetention,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -40,6 +41,16 @@ export class BillingAppModule implements OnApplicationShutdown {
           },
         },
         {
+          // Every billing replica prunes the request audit; the deletes are idempotent (request-audit.retention.ts).
+          provide: RequestAuditRetention,
+          inject: [Database],
+          useFactory: (db: Database) => {
+            const retention = new RequestAuditRetention(db, { days: env.SWITCHYARD_AUDIT_RETENTION_DAYS });
+            retention.start();
+            return retention;
+          },
+        },
+        {
           provide: NOTIFICATIONS,
           useFactory: async () => {
             const outbound = outboundPolicyOf(env);
@@ -58,6 +69,6 @@ export class BillingAppModule implements OnApplicationShutdown {
   // After the transport drained. Shutdown hooks run root module first, so the worker finishes
   // the batch it holds before DbModule closes the database; a batch cut short is retried.
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.close(), this.notifications?.close()]);
+    await Promise.all([this.consumer.close(), this.notifications?.close(), this.retention.stop()]);
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
-import { UsageQuery, UsageRecorder } from '@switchyard/billing';
+import { RequestAuditRetention, UsageQuery, UsageRecorder } from '@switchyard/billing';
 import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from '@switchyard/config';
 import { ConfigFeedFollower, Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
@@ -51,6 +51,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     name: env.SWITCHYARD_REGION ?? config.server.region,
   });
   const recorder = new UsageRecorder(db);
+  const retention = new RequestAuditRetention(db, { days: env.SWITCHYARD_AUDIT_RETENTION_DAYS });
+  retention.start();
 
   let usage: StandaloneServices['usage'];
   let consumer: UsageConsumer;
@@ -86,6 +88,7 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     billing: new UsageQuery(db),
     queueKind: env.REDIS_URL ? 'redis (BullMQ)' : 'in-memory',
     async close() {
+      await retention.stop();
       await feed?.close();
       await bus.close();
       await auth.close();

@@ -32,7 +32,7 @@ export class PrismaKeySource implements KeySource {
         previousExpiresAt: true,
         guardrails: true,
         tenant: {
-          select: { name: true, corsOrigins: true, allowedRegions: true, allowedIps: true, models: true, captureContent: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
+          select: { name: true, corsOrigins: true, allowedRegions: true, allowedIps: true, models: true, captureContent: true, auditCaptureBodies: true, rpm: true, tpm: true, maxConcurrency: true, dailyBudgetUsd: true, monthlyBudgetUsd: true, guardrails: true },
         },
       },
     });
@@ -57,6 +57,7 @@ export class PrismaKeySource implements KeySource {
         tenantAllowedIps: r.tenant.allowedIps,
         tenantModels: r.tenant.models,
         captureContent: r.tenant.captureContent,
+        auditCaptureBodies: r.tenant.auditCaptureBodies,
         limits: limitsOf(r),
         tenantLimits: tenantLimits.get(r.tenantId),
         pii: mergePiiConfig(piiOf(r.tenant.guardrails), piiOf(r.guardrails)),

@@ -179,6 +179,7 @@ const tenantSchema = z.strictObject({
   name: z.string().min(1).optional(),
   ...accessLimits,
   observability: z.strictObject({ captureContent: z.boolean().default(false) }).optional(),
+  audit: z.strictObject({ captureBodies: z.boolean().default(false) }).optional(),
   cors: z.strictObject({ origins: corsOrigins }).optional(),
   keys: z.array(keySchema).default([]),
 });

@@ -45,7 +45,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
   const existing = new Map((await ctx.tx.tenant.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
   for (const t of tenants) {
     const current = existing.get(t.id);
-    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false, corsOrigins: t.cors?.origins ?? [] };
+    const data = { name: t.name ?? null, ...limitColumns(t), captureContent: t.observability?.captureContent ?? false, auditCaptureBodies: t.audit?.captureBodies ?? false, corsOrigins: t.cors?.origins ?? [] };
     const withMetadata = t.metadata !== undefined;
     await ctx.sync({
       entity: 'tenant',
@@ -137,7 +137,7 @@ function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>
   return `rotated to ${successor.prefix}…: the file holds the previous secret (${until}); put the new one in the file`;
 }
 
-type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'corsOrigins'> & {
+type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'auditCaptureBodies' | 'corsOrigins'> & {
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
   metadata?: unknown;
@@ -162,6 +162,7 @@ function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
     cors: { origins: t.corsOrigins },
     guardrails: jsonState(t.guardrails),
     observability: { captureContent: t.captureContent },
+    audit: { captureBodies: t.auditCaptureBodies },
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }

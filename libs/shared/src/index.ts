@@ -7,3 +7,4 @@ export * from './admin-token';
 export * from './stable-json';
 export * from './storable-text';
 export * from './cors-origin';
+export * from './audit-seal-context';

@@ -9,9 +9,15 @@ const observability = z
   .optional()
   .describe('What this tenant\'s requests show in traces.');
 
-export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, observability });
+// As `tenants[].audit` in switchyard.yaml (docs/architecture.md, "Request audit and residency").
+const audit = z
+  .strictObject({ captureBodies: z.boolean().describe('Keep request and response bodies (after PII masking, sealed) in the request audit; default false.') })
+  .optional()
+  .describe('What the request audit keeps of this tenant\'s requests.');
+
+export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, observability, audit });
 export type CreateTenantBody = z.output<typeof createTenantBody>;
-export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, observability });
+export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, observability, audit });
 export type UpdateTenantBody = z.output<typeof updateTenantBody>;
 
 export const tenantView = z.object({
@@ -19,6 +25,7 @@ export const tenantView = z.object({
   name: z.string().nullable(),
   ...accessLimitsView,
   observability: z.object({ captureContent: z.boolean() }),
+  audit: z.object({ captureBodies: z.boolean() }),
   createdAt: timestampView,
   updatedAt: timestampView,
 });

@@ -25,7 +25,7 @@ export class TenantsAdminService {
   create(ctx: AuditContext, body: CreateTenantBody): Promise<TenantView> {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       if (await tx.tenant.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`tenant "${body.id}" already exists`);
-      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body) } });
+      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body), ...auditData(body) } });
       const view = tenantViewOf(row);
       await audit({ action: 'create', entity: 'tenant', entityId: row.id, after: auditState(view) });
       return view;
@@ -36,7 +36,7 @@ export class TenantsAdminService {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       const before = tenantViewOf(await findTenant(tx, id));
       await refuseFileOwned(tx, 'tenant', id);
-      const data = { ...accessLimitData(body), ...observabilityData(body), ...(body.name !== undefined && { name: body.name }) };
+      const data = { ...accessLimitData(body), ...observabilityData(body), ...auditData(body), ...(body.name !== undefined && { name: body.name }) };
       const after = tenantViewOf(await tx.tenant.update({ where: { id }, data }));
       if (!sameJson(auditState(before), auditState(after))) {
         await audit({ action: 'update', entity: 'tenant', entityId: id, before: auditState(before), after: auditState(after) });
@@ -73,6 +73,7 @@ export function tenantViewOf(row: Tenant): TenantView {
     name: row.name,
     ...accessLimitsOf(row),
     observability: { captureContent: row.captureContent },
+    audit: { captureBodies: row.auditCaptureBodies },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -81,6 +82,11 @@ export function tenantViewOf(row: Tenant): TenantView {
 /** The tenant-only columns of a body's `observability` (absent: left as stored). */
 function observabilityData(body: Pick<UpdateTenantBody, 'observability'>): { captureContent?: boolean } {
   return body.observability ? { captureContent: body.observability.captureContent } : {};
+}
+
+/** The tenant-only columns of a body's `audit` (absent: left as stored). */
+function auditData(body: Pick<UpdateTenantBody, 'audit'>): { auditCaptureBodies?: boolean } {
+  return body.audit ? { auditCaptureBodies: body.audit.captureBodies } : {};
 }
 
 function auditState(view: TenantView): Prisma.InputJsonObject {
