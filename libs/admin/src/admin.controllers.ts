@@ -5,9 +5,10 @@ import { KeysController } from './keys/keys.controller';
 import { ModelsController } from './models/models.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { RegionController } from './region/region.controller';
+import { RequestAuditController } from './request-audit/request-audit.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { UsageController } from './usage/usage.controller';
 
 /** Every controller of /admin/v1; the OpenAPI document is built from their routes. */
-export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, KeysController, ProvidersController, ModelsController, UsageController, AuditController, RegionController, ConfigController, OpenApiController];
+export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, KeysController, ProvidersController, ModelsController, UsageController, AuditController, RequestAuditController, RegionController, ConfigController, OpenApiController];

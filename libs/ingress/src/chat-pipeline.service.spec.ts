@@ -112,7 +112,8 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
 
     expect(answer.status).toBe(502);
     expect(answer.body).toMatchObject({ type: 'error', error: { message: 'The upstream provider failed.' } });
-    expect(answer.published).toEqual([]);
+    // Not metered: the request audit's row only (no ledger row, no tokens).
+    expect(answer.published).toEqual([expect.objectContaining({ httpStatus: 502, providerId: '', audit: expect.objectContaining({ auditOnly: true }) })]);
     await Promise.resolve();
     expect(auth.settled).toMatchObject([{ ticket: { requestId: 'r1' }, model: '' }]);
   });
