@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { USAGE_RETENTION_EVERY_MS, UsageQuery, UsageRecorder, UsageRetention } from '@switchyard/billing';
+import { RequestAuditRetention, USAGE_RETENTION_EVERY_MS, UsageQuery, UsageRecorder, UsageRetention } from '@switchyard/billing';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
@@ -31,6 +31,7 @@ export class BillingAppModule implements OnApplicationShutdown {
     @Inject(BullUsageConsumer) private readonly consumer: BullUsageConsumer,
     @Inject(NOTIFICATIONS) private readonly notifications: NotificationWorker | undefined,
     @Inject(BullMaintenanceSchedule) private readonly maintenance: BullMaintenanceSchedule,
+    @Inject(RequestAuditRetention) private readonly retention: RequestAuditRetention,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -53,6 +54,16 @@ export class BillingAppModule implements OnApplicationShutdown {
         },
         { provide: BullMaintenanceSchedule, inject: [Database], useFactory: (db: Database) => scheduleMaintenance(env, redisUrl, db) },
         {
+          // Every billing replica prunes the request audit; the deletes are idempotent (request-audit.retention.ts).
+          provide: RequestAuditRetention,
+          inject: [Database],
+          useFactory: (db: Database) => {
+            const retention = new RequestAuditRetention(db, { days: env.SWITCHYARD_AUDIT_RETENTION_DAYS });
+            retention.start();
+            return retention;
+          },
+        },
+        {
           provide: NOTIFICATIONS,
           useFactory: async () => {
             const outbound = outboundPolicyOf(env);
@@ -71,6 +82,6 @@ export class BillingAppModule implements OnApplicationShutdown {
   // After the transport drained. Shutdown hooks run root module first, so the worker finishes
   // the batch it holds before DbModule closes the database; a batch cut short is retried.
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.close(), this.notifications?.close(), this.maintenance.close()]);
+    await Promise.all([this.consumer.close(), this.notifications?.close(), this.maintenance.close(), this.retention.stop()]);
   }
 }

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),
+      audit: { box: env.SWITCHYARD_SECRET_KEYS, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
     imports: admin ? [admin.module] : [],

@@ -59,6 +59,7 @@ async function bootstrap(): Promise<void> {
       region,
       trustedProxies: env.SWITCHYARD_TRUSTED_PROXIES,
       limits: requestLimitSettings(env),
+      audit: { box: secretBox, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
-import { UsageQuery, UsageRecorder, UsageRetention, UsageRetentionTimer } from '@switchyard/billing';
+import { RequestAuditRetention, UsageQuery, UsageRecorder, UsageRetention, UsageRetentionTimer } from '@switchyard/billing';
 import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from '@switchyard/config';
 import { ConfigFeedFollower, Database } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
@@ -52,6 +52,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     name: env.SWITCHYARD_REGION ?? config.server.region,
   });
   const recorder = new UsageRecorder(db);
+  const auditRetention = new RequestAuditRetention(db, { days: env.SWITCHYARD_AUDIT_RETENTION_DAYS });
+  auditRetention.start();
 
   let usage: StandaloneServices['usage'];
   let consumer: UsageConsumer;
@@ -66,8 +68,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   consumer.consume(recorder.handle);
   // Raw usage retention (issue 16): a timer here, billing's BullMQ job in a cluster.
   const days = env.SWITCHYARD_USAGE_RETENTION_DAYS;
-  const retention = days === undefined ? undefined : new UsageRetentionTimer(new UsageRetention(db, days));
-  retention?.start();
+  const usageRetention = days === undefined ? undefined : new UsageRetentionTimer(new UsageRetention(db, days));
+  usageRetention?.start();
   await Promise.all([auth.start(), router.start()]);
   const bus = createConfigChangeBus(env.REDIS_URL);
   const log = new Logger('config');
@@ -93,7 +95,8 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
     billing: new UsageQuery(db),
     queueKind: env.REDIS_URL ? 'redis (BullMQ)' : 'in-memory',
     async close() {
-      await retention?.close();
+      await usageRetention?.close();
+      await auditRetention.stop();
       await feed?.close();
       await bus.close();
       await auth.close();

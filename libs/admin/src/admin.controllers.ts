@@ -9,9 +9,10 @@ import { PricesImportController } from './prices/prices-import.controller';
 import { PlansController } from './plans/plans.controller';
 import { RegionController } from './region/region.controller';
 import { ReportsController } from './reports/reports.controller';
+import { RequestAuditController } from './request-audit/request-audit.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { TenantsController } from './tenants/tenants.controller';
 import { UsageController } from './usage/usage.controller';
 
 /** Every controller of /admin/v1; the OpenAPI document is built from their routes. */
-export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, PlansController, KeysController, ProvidersController, ModelsController, PricesImportController, UsageController, ReportsController, AuditController, AdminTokensController, RegionController, ConfigController, OpenApiController];
+export const ADMIN_CONTROLLERS: readonly Type[] = [TenantsController, PlansController, KeysController, ProvidersController, ModelsController, PricesImportController, UsageController, ReportsController, AuditController, RequestAuditController, AdminTokensController, RegionController, ConfigController, OpenApiController];

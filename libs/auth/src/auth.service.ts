@@ -301,7 +301,7 @@ function planOf(k: KeyRecord): KeyPlan {
   if (planned && !tokenScope) scopes.push(planned);
   return {
     record: k,
-    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, corsOrigins: k.corsOrigins ?? [], ...(k.pii && { pii: piiMessage(k.pii) }) },
+    principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, corsOrigins: k.corsOrigins ?? [], ...(k.pii && { pii: piiMessage(k.pii) }), ...(k.auditCaptureBodies && { auditCaptureBodies: true }) },
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,

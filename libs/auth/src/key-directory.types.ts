@@ -29,6 +29,8 @@ export interface KeyRecord {
   tenantModels?: string[];
   /** The tenant opted in to content capture on its requests' spans (docs/architecture.md §9). */
   captureContent?: boolean;
+  /** The tenant keeps its requests' bodies in the request audit (issue 18). */
+  auditCaptureBodies?: boolean;
   /** Limits of the key alone and of all the tenant's keys together; absent fields are unlimited. */
   limits?: QuotaLimits;
   tenantLimits?: QuotaLimits;

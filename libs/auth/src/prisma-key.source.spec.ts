@@ -61,6 +61,7 @@ describe(PrismaKeySource.name, () => {
       tenantAllowedIps: [],
       tenantModels: ['gpt-*'],
       captureContent: false,
+      auditCaptureBodies: false,
       limits: { rpm: 10, tpm: 5000, concurrency: 2, monthlyBudgetUsd: 20 },
       tenantLimits: { rpm: 100, dailyBudgetUsd: 5.5 },
       // The key's pii fields over the tenant's.

@@ -4,3 +4,4 @@ export * from './usage-recorder.service';
 export * from './usage-retention.service';
 export * from './usage-retention.timer';
 export * from './plans/plan-usage';
+export * from './request-audit.retention';

@@ -4,6 +4,7 @@ import { Dialect, ErrorKind, UsageEvent } from '@switchyard/ir';
 import { nanosToDecimal, storableJson, storableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import { type Charge, PriceBook } from './price-book';
+import { RequestAuditWriter } from './request-audit.writer';
 import { UsageRecordSpans } from './usage-record.spans';
 import { countRecorded, countRejected } from './usage.metrics';
 
@@ -30,9 +31,11 @@ type Prepared = Ready | Unstorable;
 export class UsageRecorder {
   private readonly log = new Logger(UsageRecorder.name);
   private readonly prices: PriceBook;
+  private readonly audit: RequestAuditWriter;
 
   constructor(private readonly db: Database) {
     this.prices = new PriceBook(db);
+    this.audit = new RequestAuditWriter(db);
   }
 
   /** The queue consumer's handler: a failure is logged and rethrown so the queue retries it. */
@@ -51,15 +54,26 @@ export class UsageRecorder {
     }
   };
 
-  /** Records a batch; returns how many were new (repeats and set-aside events are not). */
+  /**
+   * Records a batch in the ledger and the request audit; returns how many ledger rows were new
+   * (repeats and set-aside events are not). An audit-only event (`audit.auditOnly`: a refused or unmetered request) has an
+   * audit row only: nothing to bill.
+   */
   async recordMany(events: readonly UsageEvent[], spans?: UsageRecordSpans): Promise<number> {
-    const prepared = await Promise.all(events.map((e) => this.prepare(e)));
+    const billed = await this.recordLedger(events, spans);
+    await this.audit.write(events);
+    return billed;
+  }
+
+  private async recordLedger(events: readonly UsageEvent[], spans?: UsageRecordSpans): Promise<number> {
+    const prepared = await Promise.all(events.map((e) => (e.audit?.auditOnly ? undefined : this.prepare(e))));
     if (spans) {
-      for (const [i, p] of prepared.entries()) if ('row' in p) spans.cost(i, Number(p.row.costUsd));
+      for (const [i, p] of prepared.entries()) if (p && 'row' in p) spans.cost(i, Number(p.row.costUsd));
     }
     const ready: Ready[] = [];
     const rejects: UsageRejectInput[] = [];
     for (const p of prepared) {
+      if (!p) continue;
       if ('row' in p) ready.push(p);
       else rejects.push(rejectOf(p.event, p.error));
     }
@@ -142,6 +156,7 @@ function toRecord(e: UsageEvent, startedAt: number, charge: Charge): UsageRecord
     latencyMs: e.latencyMs ?? 0,
     ttftMs: e.ttftMs || null,
     region: e.region ? storableText(e.region) : null,
+    deploymentRegion: e.deploymentRegion ? storableText(e.deploymentRegion) : null,
     startedAt: validDate(startedAt, 'startedAt'),
     finishedAt: validDate(e.finishedAt ?? startedAt, 'finishedAt'),
     cacheHit: e.cacheHit ?? false,

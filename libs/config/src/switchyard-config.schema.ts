@@ -202,6 +202,7 @@ const tenantSchema = z.strictObject({
   ...accessLimits,
   priceMultiplier: priceMultiplier.optional(),
   observability: z.strictObject({ captureContent: z.boolean().default(false) }).optional(),
+  audit: z.strictObject({ captureBodies: z.boolean().default(false) }).optional(),
   cors: z.strictObject({ origins: corsOrigins }).optional(),
   plan: id.optional(),
   alerts: z.strictObject({ spend: spendThresholds }).optional(),

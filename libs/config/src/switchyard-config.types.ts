@@ -229,6 +229,15 @@ export interface TenantObservabilityConfig {
   captureContent: boolean;
 }
 
+/** The request audit's options of a tenant (docs/architecture.md, "Request audit and residency"). */
+export interface TenantAuditConfig {
+  /**
+   * Keep each request's bodies in the request audit, after PII masking, sealed with the secret
+   * box (SWITCHYARD_SECRET_KEYS) and capped in size; read only through the admin API. Default false.
+   */
+  captureBodies: boolean;
+}
+
 /** The tenant's limits count all its keys together, on top of each key's own. */
 export interface TenantConfig extends AccessLimitsConfig {
   id: string;
@@ -240,6 +249,8 @@ export interface TenantConfig extends AccessLimitsConfig {
   priceMultiplier?: number;
   /** Absent: the defaults (no content capture). */
   observability?: TenantObservabilityConfig;
+  /** Absent: the defaults (no body capture in the request audit). */
+  audit?: TenantAuditConfig;
   /** Browser origins this tenant's keys may be used from, on top of `server.cors.origins`. */
   cors?: { origins: string[] };
   /** The id of a plan in `plans` (issue 16); absent = no plan (pay as you go). */

@@ -117,6 +117,10 @@ export interface SwitchyardEnv {
   SWITCHYARD_ACCESS_LOG: boolean;
   /** How often a region looks for configuration changes made in other regions (the change feed, issue 15). */
   SWITCHYARD_CONFIG_FEED_POLL_MS: number;
+  /** Days the request audit keeps a row (issue 18); 0 keeps every row. Billing deletes older ones. */
+  SWITCHYARD_AUDIT_RETENTION_DAYS: number;
+  /** Largest captured body kept per request and direction (tenants[].audit.captureBodies), in bytes; longer ones are cut. */
+  SWITCHYARD_AUDIT_BODY_MAX_BYTES: number;
   /**
    * Budgets across regions (issue 15): `share` — this region enforces SWITCHYARD_BUDGET_SHARE_PERCENT
    * of every budget from its own Redis; `global` — every region counts limits and budgets in the
@@ -210,6 +214,10 @@ const switchyardEnvFields = z.object({
   // A change made in one region reaches every region within 2 s (issue 15): one poll period, the
   // replica's lag and a reload fit in that at 500 ms. Each poll is one index-only max(id).
   SWITCHYARD_CONFIG_FEED_POLL_MS: envInteger(100, 60_000).default(500),
+  // 90 days: a quarter, what compliance reviews usually ask to look back over; 0 turns pruning off.
+  SWITCHYARD_AUDIT_RETENTION_DAYS: envInteger(0, 36_500).default(90),
+  // 64 KiB per direction bounds a row (and the queue's job) whatever the tenant sends; a longer body is cut and says so.
+  SWITCHYARD_AUDIT_BODY_MAX_BYTES: envInteger(1024, 4 * 1024 * 1024).default(64 * 1024),
   // One region, or every region at 100 %: the behaviour before regions (each enforces the whole budget).
   SWITCHYARD_BUDGET_MODE: envEnum(BUDGET_MODES).default('share'),
   SWITCHYARD_BUDGET_SHARE_PERCENT: envInteger(1, 100).default(100),

@@ -27,6 +27,7 @@ export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
   AdminToken,
   AuditLog,
+  RequestAudit,
   Deployment,
   Model,
   Price,
@@ -49,3 +50,4 @@ export {
 } from './usage-rollups.query';
 export { statementUsageLines, type StatementUsageLine } from './usage-statement.query';
 export { deleteUsageBefore, USAGE_RETENTION_BATCH } from './usage-retention';
+export { pruneRequestAudit, recordRequestAudit, REQUEST_AUDIT_OUTCOMES, type RequestAuditInput, type RequestAuditOutcome } from './request-audit.store';

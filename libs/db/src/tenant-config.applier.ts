@@ -49,6 +49,7 @@ export async function applyTenants(ctx: ConfigApplyContext, tenants: TenantConfi
       name: t.name ?? null,
       ...limitColumns(t),
       captureContent: t.observability?.captureContent ?? false,
+      auditCaptureBodies: t.audit?.captureBodies ?? false,
       corsOrigins: t.cors?.origins ?? [],
       priceMultiplier: t.priceMultiplier ?? null,
       planId: t.plan ?? null,
@@ -145,7 +146,7 @@ function rotatedNote(successor: Pick<VirtualKey, 'prefix' | 'previousExpiresAt'>
   return `rotated to ${successor.prefix}…: the file holds the previous secret (${until}); put the new one in the file`;
 }
 
-type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'corsOrigins' | 'planId' | 'spendAlerts'> & {
+type TenantColumns = Pick<Tenant, 'name' | 'rpm' | 'tpm' | 'maxConcurrency' | 'models' | 'allowedRegions' | 'allowedIps' | 'captureContent' | 'auditCaptureBodies' | 'corsOrigins' | 'planId' | 'spendAlerts'> & {
   monthlyBudgetUsd: DecimalValue | null;
   dailyBudgetUsd: DecimalValue | null;
   priceMultiplier: DecimalValue | null;
@@ -175,6 +176,7 @@ function tenantState(t: TenantColumns, withMetadata: boolean): EntityState {
     ...(t.priceMultiplier !== null && { priceMultiplier: usd(t.priceMultiplier) }),
     plan: t.planId,
     alerts: { spend: t.spendAlerts },
+    audit: { captureBodies: t.auditCaptureBodies },
     ...(withMetadata && { metadata: (t.metadata ?? {}) as ConfigState }),
   };
 }

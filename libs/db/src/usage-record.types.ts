@@ -40,7 +40,10 @@ export interface UsageRecordInput {
   latencyMs: number;
   /** Time to first token, for streams. */
   ttftMs?: number | null;
+  /** The serving gateway's region. */
   region?: string | null;
+  /** The serving (or last tried) deployment's region: where the data went (issue 18). */
+  deploymentRegion?: string | null;
   startedAt: Date;
   finishedAt: Date;
   /** Answered from the response cache; costUsd is then 0. */

@@ -1,5 +1,6 @@
 import type { Principal } from '@switchyard/ir';
 import type { ServerResponse } from 'node:http';
+import type { AuditBodyCapture } from './audit/audit-body.capture';
 import type { IncomingCall } from './incoming-call';
 import type { PiiOutcome } from './pii-guard';
 import type { QuotaHold } from './quota-hold';
@@ -24,6 +25,8 @@ export class AdmittedCall<D, P> {
   tracker: UsageTracker | undefined;
   /** What the PII guardrails found and did; undefined when the key has none. */
   pii: PiiOutcome | undefined;
+  /** The request audit's body capture, for a tenant that opted in (and a secret box to seal with). */
+  bodies: AuditBodyCapture | undefined;
   /** Answered by a peer region (spill-over): the peer records its usage, this region none. */
   spilled = false;
   /** How an unmetered operation (a token count) was served, for the request metrics; a metered one's tracker says it. */

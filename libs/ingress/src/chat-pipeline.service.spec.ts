@@ -112,7 +112,8 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
 
     expect(answer.status).toBe(502);
     expect(answer.body).toMatchObject({ type: 'error', error: { message: 'The upstream provider failed.' } });
-    expect(answer.published).toEqual([]);
+    // Not metered: the request audit's row only (no ledger row, no tokens).
+    expect(answer.published).toEqual([expect.objectContaining({ httpStatus: 502, providerId: '', audit: expect.objectContaining({ auditOnly: true }) })]);
     await Promise.resolve();
     expect(auth.settled).toMatchObject([{ ticket: { requestId: 'r1' }, model: '' }]);
   });
@@ -129,6 +130,19 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
     expect(router.calls).toBe(0);
     expect(answer.published).toEqual([]);
     expect(auth.settled).toEqual([]);
+  });
+
+  it("files a known key's refusal in the request audit: an audit-only event, nothing metered", async () => {
+    const auth = new Auth();
+    const limited: ErrorEvent = { kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'Rate limit reached.', retryable: true, retryAfterMs: 3000, providerStatus: 0, param: '', attemptLog: [] };
+    auth.answer = { admitted: false, error: limited, principal: ADMITTED.principal, maxOutputTokens: 0 };
+    const answer = await post('/v1/messages', '{"model":"c","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}', new Router(UNAVAILABLE), auth);
+
+    expect(answer.status).toBe(429);
+    expect(answer.published).toEqual([
+      expect.objectContaining({ tenantId: 'acme', keyId: 'k1', model: 'c', httpStatus: 429, errorKind: ErrorKind.ERROR_KIND_RATE_LIMITED, providerId: '', audit: expect.objectContaining({ auditOnly: true, clientIp: '127.0.0.1' }) }),
+    ]);
+    expect(answer.published[0]?.usage).toBeUndefined();
   });
 
   it('answers a bug as 500 internal error, and still meters the admitted request with that status', async () => {

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, USAGE_SINK } from '@switchyard/ir';
-import type { AuthPort, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, UsageEvent, UsageSink } from '@switchyard/ir';
+import type { AuthPort, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, UsageEvent, UsageSink } from '@switchyard/ir';
 import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type AccessLog, ROUTE_OPERATION } from './access-log';
 import { AdmittedCall, type Admission } from './admitted-call';
+import { AuditBodyCapture, type AuditCaptureSettings } from './audit/audit-body.capture';
+import { auditFactsOf, auditOnlyEvent } from './audit/request-audit.event';
 import { CACHE_HEADER } from './answer-headers';
 import { ChatOperation } from './chat.operation';
 import type { ClientAddressResolver } from './client-address';
@@ -19,7 +21,7 @@ import { EmbedOperation } from './embed.operation';
 import { type ErrorDialect, answerFailure } from './failure-answer';
 import type { IncomingCall } from './incoming-call';
 import { MISSING_KEY, unstorableField } from './ingress-errors';
-import { KeyGate } from './key-gate';
+import { KeyGate, type KeyGateRefusal } from './key-gate';
 import { PiiGuard } from './pii-guard';
 import { QuotaHold } from './quota-hold';
 import { verifiedHop } from './region/peer-hop';
@@ -45,6 +47,8 @@ export interface IngressOptions {
   accessLog?: AccessLog;
   /** Peer regions: where spilled requests go, and whose forwarded requests are believed. */
   spill?: PeerSpill;
+  /** The request audit's body capture (tenants[].audit.captureBodies); none without a secret box. */
+  audit?: AuditCaptureSettings;
 }
 
 const NOT_ADMITTED: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
@@ -96,8 +100,19 @@ export class ChatPipeline {
   /** A request refused before its body was read: answered, and its access line written. */
   private refuse(route: DataRoute, call: IncomingCall, res: ServerResponse, err: unknown): undefined {
     answerFailure(route.dialect, res, call.requestId, err, this.log);
+    this.auditRefusal(route.dialect.id, call, res, err);
     this.answeredEarly(route, call, res);
     return undefined;
+  }
+
+  /**
+   * A known key's refusal goes to the request audit (an audit-only event on the usage queue,
+   * published without waiting); an unknown key's does not: there is no tenant to file it under.
+   */
+  private auditRefusal(dialect: Dialect, call: IncomingCall, res: ServerResponse, failure: unknown): void {
+    const who = call.refusedAs;
+    if (!who) return;
+    this.usage.publish(auditOnlyEvent({ call, clientIp: this.clientIpOf(call), dialect, tenantId: who.tenantId, keyId: who.keyId, model: who.model, region: this.options.region, httpStatus: res.statusCode, failure }));
   }
 
   /** The access line and request metrics of a request answered before the pipeline served it (a refusal, a 413). */
@@ -129,10 +144,10 @@ export class ChatPipeline {
     const keyHash = hop ? hop.keyHash : hashKey(this.credential(call));
     const verdict = this.gate.check({ keyHash, requestId: call.requestId, clientIp: call.clientIp, dialect: route.dialect.id });
     if (verdict === undefined) return keyHash;
-    if (!(verdict instanceof Promise)) throw IrError.fromEvent(verdict);
+    if (!(verdict instanceof Promise)) throw refusedAtGate(call, verdict);
     return verdict.then(
       (v) => {
-        if (v) throw IrError.fromEvent(v);
+        if (v) throw refusedAtGate(call, v);
         return keyHash;
       },
       // The gate does not reject; should it, the full admission still decides.
@@ -161,6 +176,7 @@ export class ChatPipeline {
    */
   private async admitAndRun<D extends ErrorDialect, P, Path>(op: DataOperation<D, P, Path>, dialect: D, path: Path, call: IncomingCall, res: ServerResponse, keyHash: string): Promise<void> {
     let admitted: AdmittedCall<D, P> | undefined;
+    let failure: unknown;
     try {
       const parsed = op.parse(dialect, parseJson(call.body), path);
       const request = op.irRequest(parsed);
@@ -173,32 +189,51 @@ export class ChatPipeline {
         admitted.pii = this.pii.inspect(pii, admission.principal.tenantId, (redaction) => op.redact(parsed, redaction));
         this.pii.enforce(admitted.pii);
       }
+      // After the guardrails: what is kept is what left for the upstream (masked).
+      const box = this.options.audit?.box;
+      if (admission.principal.auditCaptureBodies && box) {
+        admitted.bodies = new AuditBodyCapture({ box, maxBytes: this.options.audit?.maxBytes ?? 0 }, call.requestId);
+        admitted.bodies.takeRequest(request);
+      }
       admitted.tracker = op.meter(admitted);
       admitted.watchClose();
       await op.run(admitted);
     } catch (err) {
+      failure = err;
       answerFailure(dialect, res, call.requestId, err, this.log);
     } finally {
-      const event = admitted ? this.settle(admitted) : undefined;
+      let event: UsageEvent | undefined;
+      if (admitted) event = this.settle(admitted, failure);
+      else this.auditRefusal(dialect.id, call, res, failure);
       this.options.accessLog?.write(call, res, op.operation, dialect.id, admitted, event);
       this.metrics.record(dialect.id, op.operation, call, res, admitted?.tracker ?? admitted?.served, admitted?.signal.aborted ?? false);
     }
   }
 
   /** Exactly one usage event for a metered request (and one per hedge that lost its race); the quota hold settled on every path. */
-  private settle(admitted: AdmittedCall<unknown, unknown>): UsageEvent | undefined {
+  private settle(admitted: AdmittedCall<unknown, unknown>, failure: unknown): UsageEvent | undefined {
     admitted.unwatchClose();
     const hold = admitted.admission.hold;
     const tracker = admitted.tracker;
-    // Spilled: the peer that served it records the usage; here only the hold is released.
+    const principal = admitted.admission.principal;
+    // Spilled: the peer that served it records the usage; here only the hold is released. A
+    // PII block and an unmetered operation have an audit row only (request-audit.event.ts).
     if (!tracker || admitted.spilled) {
-      if (TRACING.on) annotateRequestSpan(undefined, admitted.admission.principal.tenantId, admitted.admission.principal.keyId, admitted.model);
+      if (TRACING.on) annotateRequestSpan(undefined, principal.tenantId, principal.keyId, admitted.model);
       hold?.settle(undefined);
+      if (!admitted.spilled) {
+        const { call, res } = admitted;
+        this.usage.publish(auditOnlyEvent({ call, clientIp: this.clientIpOf(call), dialect: (admitted.dialect as ErrorDialect).id, tenantId: principal.tenantId, keyId: principal.keyId, model: admitted.model, region: this.options.region, httpStatus: res.statusCode, failure, pii: admitted.pii }));
+      }
       return undefined;
     }
     const event = tracker.finish(admitted.signal.aborted, admitted.res.statusCode);
-    if (TRACING.on) annotateRequestSpan(event, admitted.admission.principal.tenantId, admitted.admission.principal.keyId);
+    if (TRACING.on) annotateRequestSpan(event, principal.tenantId, principal.keyId);
     const hedgeLosses = tracker.hedgeLosses();
+    const facts = auditFactsOf(admitted.call, this.clientIpOf(admitted.call), admitted.pii, false, tracker.dataRegions());
+    for (const lost of hedgeLosses) lost.audit = { ...facts, dataRegions: lost.deploymentRegion ? [lost.deploymentRegion] : [] };
+    // Sealed after the answer went out; the hedge losers' rows point at this one's bodies by id.
+    event.audit = admitted.bodies ? { ...facts, ...admitted.bodies.seal() } : facts;
     this.usage.publish(event);
     for (const lost of hedgeLosses) this.usage.publish(lost);
     hold?.settle(event, hedgeLosses);
@@ -256,7 +291,7 @@ export class ChatPipeline {
       keyHash,
       model,
       requestId: call.requestId,
-      clientIp: this.options.clientAddress ? this.options.clientAddress(call.clientIp, call.headers) : call.clientIp,
+      clientIp: this.clientIpOf(call),
       dialect: dialect.id,
       // A peer's forward was counted in the region it came to first (docs/architecture.md §6, Regions).
       counted: size !== undefined && !call.hop,
@@ -278,6 +313,11 @@ export class ChatPipeline {
     throw IrError.fromEvent(admission.error ?? NOT_ADMITTED);
   }
 
+  /** The client's address as admission sees it: the socket's, or a trusted proxy's X-Forwarded-For hop. */
+  private clientIpOf(call: IncomingCall): string {
+    return this.options.clientAddress ? this.options.clientAddress(call.clientIp, call.headers) : call.clientIp;
+  }
+
   /** Residency holds on the peer too: a forwarded request is served here only if its regions include this one. */
   private checkHopRegion(principal: Principal): void {
     const regions = principal.allowedRegions;
@@ -285,6 +325,12 @@ export class ChatPipeline {
       throw IrError.fromEvent({ ...NOT_ADMITTED, kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key may only be served in the regions ${regions.join(', ')}, not in ${this.options.region}.` });
     }
   }
+}
+
+/** The gate's 401 as a throwable; a known key's refusal names its tenant and key, for the audit. */
+function refusedAtGate(call: IncomingCall, verdict: KeyGateRefusal): IrError {
+  if (verdict.who) call.refusedAs = { ...verdict.who, model: '' };
+  return IrError.fromEvent(verdict);
 }
 
 function parseJson(body: string | undefined): unknown {

@@ -66,8 +66,10 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
    * A capturing request folds the answer before the restore: its span holds what the upstream
    * saw and said (placeholders), like the captured input, which is the masked request.
    */
-  private answer({ parsed: chat, signal, pii }: Chat, capture?: ResponseFolder): AsyncIterable<ResponseEvent> {
-    const routed = this.router.route(chat, signal);
+  private answer({ parsed: chat, signal, pii, bodies }: Chat, capture?: ResponseFolder): AsyncIterable<ResponseEvent> {
+    let routed = this.router.route(chat, signal);
+    // The request audit keeps the answer as the upstream gave it (placeholders), like the masked request.
+    if (bodies) routed = bodies.watch(routed);
     const events = capture ? foldedInto(routed, capture) : routed;
     return pii?.restore ? restoreResponse(events, pii.restore) : events;
   }

@@ -9,6 +9,7 @@ import { MeController } from './me/me.controller';
 import { ModelsController } from './models.controller';
 import { RegionReadiness } from './region-readiness';
 import type { PeerSpill } from './region/peer-spill';
+import type { AuditCaptureSettings } from './audit/audit-body.capture';
 import { RequestLimits, type RequestLimitSettings } from './request-limits';
 
 /** What the public edge needs; standalone passes in-process services, cluster passes gRPC clients. */
@@ -33,6 +34,8 @@ export interface IngressPorts {
   adminToken?: string;
   /** Size ceilings per request, from SWITCHYARD_MAX_EMBED_INPUTS and SWITCHYARD_MAX_REQUEST_TOKENS. */
   limits: RequestLimitSettings;
+  /** The request audit's body capture: the secret box and the size cap (none: bodies are never captured). */
+  audit?: AuditCaptureSettings;
   /** Where the access lines go (one per request); none when unset. */
   accessLog?: AccessSink;
 }
@@ -56,6 +59,7 @@ export class IngressModule {
             limits: new RequestLimits(ports.limits),
             accessLog: ports.accessLog && new AccessLog(ports.accessLog),
             spill: ports.spill,
+            audit: ports.audit,
           },
         },
         { provide: AUTH_PORT, useValue: ports.auth },

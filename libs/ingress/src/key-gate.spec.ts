@@ -16,7 +16,9 @@ class Auth implements AuthPort {
     if (r.keyHash === GOOD) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
     if (r.keyHash === OFFICE) return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This API key may not be used from your IP address.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
     const message = r.keyHash === REVOKED ? 'This API key has been revoked.' : 'Incorrect API key provided.';
-    return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
+    // Auth names the principal of a known key with its refusal (auth.service.ts), never of an unknown one.
+    const principal = r.keyHash === REVOKED ? { tenantId: 'acme', keyId: 'k-old', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] } : undefined;
+    return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0, ...(principal && { principal }) };
   }
   async settle(): Promise<void> {}
   async heartbeat(): Promise<void> {}
@@ -57,6 +59,16 @@ describe(KeyGate.name, () => {
     now += 2_000;
     await sut.check(query(REVOKED));
     expect(auth.asked).toHaveLength(3);
+  });
+
+  it('names who a known key belongs to with its refusal, for the request audit, and no one for an unknown key', async () => {
+    const revoked = await sut.check(query(REVOKED));
+    const unknown = await sut.check(query('hash-unknown'));
+
+    expect(revoked?.who).toEqual({ tenantId: 'acme', keyId: 'k-old' });
+    expect(sut.check(query(REVOKED))).toMatchObject({ who: { keyId: 'k-old' } });
+    expect(unknown).toBeDefined();
+    expect(unknown?.who).toBeUndefined();
   });
 
   it('leaves refusals that are not about the key (IP ranges, models, limits) to the full admission', async () => {

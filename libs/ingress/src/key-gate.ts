@@ -28,8 +28,10 @@ export interface KeyGateQuery {
   dialect: Dialect;
 }
 
-/** Pass (undefined), or the 401 to answer before the body is read. */
-export type KeyGateVerdict = ErrorEvent | undefined;
+/** The 401 to answer before the body is read; `who` when the key is known (revoked, expired), for the request audit. */
+export type KeyGateRefusal = ErrorEvent & { readonly who?: { readonly tenantId: string; readonly keyId: string } };
+/** Pass (undefined), or the refusal. */
+export type KeyGateVerdict = KeyGateRefusal | undefined;
 
 export const KEY_GATE_PASS_MS = 5_000;
 export const KEY_GATE_REFUSE_MS = 250;
@@ -45,7 +47,7 @@ export const KEY_GATE_MAX_ENTRIES = 10_000;
  */
 export class KeyGate {
   private readonly passed = new Map<string, number>();
-  private readonly refused = new Map<string, { until: number; error: ErrorEvent }>();
+  private readonly refused = new Map<string, { until: number; error: KeyGateRefusal }>();
   // Concurrent first requests of one key share one question.
   private readonly asking = new Map<string, Promise<KeyGateVerdict>>();
   private readonly passMs: number;
@@ -86,10 +88,11 @@ export class KeyGate {
   }
 
   private async ask(query: KeyGateQuery): Promise<KeyGateVerdict> {
-    let error: ErrorEvent | undefined;
+    let error: KeyGateRefusal | undefined;
     try {
       const answer = await this.auth.admit({ keyHash: query.keyHash, model: '', requestId: query.requestId, clientIp: query.clientIp, dialect: query.dialect, counted: false, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 });
-      error = answer.admitted ? undefined : answer.error;
+      const who = answer.principal && { tenantId: answer.principal.tenantId, keyId: answer.principal.keyId };
+      error = answer.admitted || !answer.error ? undefined : { ...answer.error, ...(who && { who }) };
     } catch {
       // Auth unreachable: let the request through unremembered; its full admission meets the
       // same failure and answers it (503) in the one place that words it.

@@ -63,6 +63,7 @@ export class UsageTracker {
         this.event.upstreamModel = e.value.upstreamModel;
         this.event.cacheHit = e.value.cacheHit;
         this.event.attempts = e.value.attempts;
+        if (e.value.deploymentRegion) this.event.deploymentRegion = e.value.deploymentRegion;
         this.log = e.value.attemptLog;
         this.routed = true;
         this.provider = e.value.providerId;
@@ -88,7 +89,9 @@ export class UsageTracker {
           this.log = e.value.attemptLog;
           this.event.attempts = e.value.attemptLog.filter((a) => a.deploymentId).length;
           this.routed ||= this.event.attempts > 0;
-          this.provider ||= e.value.attemptLog.findLast((a) => a.deploymentId)?.providerId ?? '';
+          const last = e.value.attemptLog.findLast((a) => a.deploymentId);
+          this.provider ||= last?.providerId ?? '';
+          if (last?.region && !this.event.deploymentRegion) this.event.deploymentRegion = last.region;
         }
         return;
       case 'stop':
@@ -135,6 +138,7 @@ export class UsageTracker {
       requestId: `${this.event.requestId}~hedge${i + 1}`,
       providerId: a.providerId,
       deploymentId: a.deploymentId,
+      deploymentRegion: a.region,
       upstreamModel: '',
       status: 'aborted',
       errorKind: ErrorKind.ERROR_KIND_CANCELLED,
@@ -145,6 +149,19 @@ export class UsageTracker {
       latencyMs: a.durationMs,
       ttftMs: 0,
     }));
+  }
+
+  /**
+   * Every region the request's data was sent to: each try's deployment region, hedges and failed
+   * tries included (the request audit's `dataRegions`; docs/architecture.md, "Request audit and
+   * residency"). A cache hit sent it nowhere.
+   */
+  dataRegions(): string[] {
+    if (this.event.cacheHit) return [];
+    const regions = new Set<string>();
+    for (const a of this.log ?? []) if (a.deploymentId && a.region) regions.add(a.region);
+    if (this.event.deploymentRegion) regions.add(this.event.deploymentRegion);
+    return [...regions];
   }
 
   /** The public model the client asked for. */

@@ -9,3 +9,4 @@ export * from './storable-text';
 export * from './cors-origin';
 export { nanoUsdOf, usdOfNano } from './nano-usd';
 export * from './admin-gate';
+export * from './audit-seal-context';

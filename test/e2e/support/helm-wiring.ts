@@ -36,6 +36,8 @@ export const UPSTREAM_LIMITS = ['SWITCHYARD_MAX_UPSTREAM_RESPONSE_BYTES', 'SWITC
 export const QUOTA = ['SWITCHYARD_QUOTA_LEASE_MS', 'SWITCHYARD_QUOTA_ON_ERROR'];
 export const BUDGET = ['SWITCHYARD_BUDGET_MODE', 'SWITCHYARD_BUDGET_SHARE_PERCENT'];
 export const FEED = ['SWITCHYARD_CONFIG_FEED_POLL_MS'];
+export const AUDIT_RETENTION = ['SWITCHYARD_AUDIT_RETENTION_DAYS'];
+export const AUDIT_BODIES = ['SWITCHYARD_AUDIT_BODY_MAX_BYTES'];
 
 export interface Values {
   region?: string;
@@ -78,17 +80,17 @@ export function requiredEnv(app: string, c: Container, v: Values): string[] {
   const quotaRedis = v.quotaRedis.url || v.quotaRedis.existingSecret ? ['SWITCHYARD_QUOTA_REDIS_URL'] : [];
   switch (app) {
     case 'ingress':
-      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...peerSecretsOf(v), ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL'] : [])];
+      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...peerSecretsOf(v), ...AUDIT_BODIES, ...(sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL'] : [])];
     case 'auth':
       return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED];
     case 'router':
       return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...FEED];
     case 'billing':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v)];
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...AUDIT_RETENTION, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v)];
     case 'adapter':
       return [...common, 'GRPC_PORT', 'ADAPTER_PROVIDER', ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v, plainEnv(c, 'ADAPTER_PROVIDER'))];
     case 'standalone':
-      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', ...replica, 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v), ...peerSecretsOf(v)];
+      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', ...replica, 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED, ...AUDIT_RETENTION, ...AUDIT_BODIES, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v), ...peerSecretsOf(v)];
     case 'standalone apply':
       return ['LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', ...OUTBOUND, ...tenantKeysOf(v)];
     default:

@@ -70,3 +70,13 @@ forwards spilled requests to `region.peers`, each link authenticated by its own 
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The request audit (issue 18): billing (and standalone) prune it; the ingress (and standalone) caps captured bodies. */}}
+{{- define "switchyard.env.auditRetention" -}}
+- name: SWITCHYARD_AUDIT_RETENTION_DAYS
+  value: {{ .Values.settings.audit.retentionDays | int64 | quote }}
+{{- end -}}
+{{- define "switchyard.env.auditBodies" -}}
+- name: SWITCHYARD_AUDIT_BODY_MAX_BYTES
+  value: {{ .Values.settings.audit.bodyMaxBytes | int64 | quote }}
+{{- end -}}

@@ -31,9 +31,15 @@ const alerts = z
   .optional();
 const billingFields = { plan, alerts };
 
-export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields });
+// As `tenants[].audit` in switchyard.yaml (docs/architecture.md, "Request audit and residency").
+const audit = z
+  .strictObject({ captureBodies: z.boolean().describe('Keep request and response bodies (after PII masking, sealed) in the request audit; default false.') })
+  .optional()
+  .describe('What the request audit keeps of this tenant\'s requests.');
+
+export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields, audit });
 export type CreateTenantBody = z.output<typeof createTenantBody>;
-export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields });
+export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields, audit });
 export type UpdateTenantBody = z.output<typeof updateTenantBody>;
 
 export const tenantView = z.object({
@@ -44,6 +50,7 @@ export const tenantView = z.object({
   observability: z.object({ captureContent: z.boolean() }),
   plan: z.string().nullable(),
   alerts: z.object({ spend: z.array(z.int()) }),
+  audit: z.object({ captureBodies: z.boolean() }),
   createdAt: timestampView,
   updatedAt: timestampView,
 });

@@ -79,7 +79,16 @@ export function closeEntry(entry: Attempt, started: number, error: ErrorEvent | 
  * Laid over the upstream's start event, so it carries only these fields (never `id`,
  * `droppedParams` or `cacheHit`, which the upstream's event owns).
  */
-export type RouteStart = Pick<StartEvent, 'model' | 'providerId' | 'deploymentId' | 'upstreamModel' | 'attempts' | 'attemptLog'>;
+export type RouteStart = Pick<StartEvent, 'model' | 'providerId' | 'deploymentId' | 'upstreamModel' | 'attempts' | 'attemptLog' | 'deploymentRegion'>;
 export function startOf(route: RouteContext, d: DeploymentEntry): RouteStart {
-  return { model: route.requested, providerId: d.provider.id, deploymentId: d.id, upstreamModel: d.upstreamModel, attempts: route.log.filter((a) => a.deploymentId).length, attemptLog: route.log };
+  return { model: route.requested, providerId: d.provider.id, deploymentId: d.id, upstreamModel: d.upstreamModel, attempts: route.log.filter((a) => a.deploymentId).length, attemptLog: route.log, ...(d.provider.region && { deploymentRegion: d.provider.region }) };
+}
+
+/**
+ * The region a try sends the request's data to (its provider's), for the attempt log and so the
+ * request audit (docs/architecture.md, "Request audit and residency"); nothing when the provider
+ * declares none.
+ */
+export function regionOf(d: DeploymentEntry): Pick<Attempt, 'region'> {
+  return d.provider.region ? { region: d.provider.region } : {};
 }

@@ -7,7 +7,7 @@ import type { AttemptContext, AttemptResult } from './attempt-context.types';
 import { endAttemptSpan, startAttemptSpan } from './attempt-span';
 import type { DeploymentCalls } from './deployment-calls';
 import type { DeploymentPicker } from './deployment-picker';
-import { closeEntry, errorEvent, outcomeName, outcomeOf, startOf, unavailable } from './route-events';
+import { closeEntry, errorEvent, outcomeName, outcomeOf, regionOf, startOf, unavailable } from './route-events';
 
 /** What a chat attempt sends, and where it records the answer for the response cache. */
 export interface StreamCall {
@@ -168,7 +168,7 @@ export class StreamAttempts {
     if (ctl) signal.addEventListener('abort', onAbort, { once: true });
     const endStats = stats.begin(d.id);
     const countedAt = stats.countRequest(d.id, estimate);
-    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'pending', hedge: role === 'hedge', status: 0, durationMs: 0 };
+    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: model.name, outcome: 'pending', hedge: role === 'hedge', status: 0, durationMs: 0, ...regionOf(d) };
     const adapter = calls.adapterOf(d);
     const generate = () => (adapter ? adapter.generate({ request, target: calls.targetOf(d), timeouts: calls.timeoutsOf(model) }, ctl?.signal ?? signal) : only(errorEvent(calls.noAdapter(d))));
     // With tracing on (the route span's context is set), the try is a span and the adapter call runs in its context.

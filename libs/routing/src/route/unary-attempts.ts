@@ -5,7 +5,7 @@ import type { DeploymentStats } from '../selection';
 import type { AttemptContext, AttemptResult } from './attempt-context.types';
 import { endAttemptSpan, startAttemptSpan } from './attempt-span';
 import type { DeploymentCalls } from './deployment-calls';
-import { closeEntry, outcomeOf, startOf } from './route-events';
+import { closeEntry, outcomeOf, regionOf, startOf } from './route-events';
 
 /** A single-answer reply (embeddings, token counts): an error, or an answer stamped with a start. */
 export interface UnaryAnswer {
@@ -51,7 +51,7 @@ export class UnaryAttempts {
   async *run<R extends UnaryAnswer>(a: AttemptContext, kind: UnaryKind<R>): AsyncGenerator<never, AttemptResult<R>> {
     const { health, stats, calls } = this.deps;
     const d = a.deployment;
-    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: a.model.name, outcome: 'ok', hedge: false, status: 0, durationMs: 0 };
+    const entry: Attempt = { deploymentId: d.id, providerId: d.provider.id, model: a.model.name, outcome: 'ok', hedge: false, status: 0, durationMs: 0, ...regionOf(d) };
     // Before the entry joins the log: the try's number counts the tries before it.
     const traced = a.route.trace && startAttemptSpan(a, a.route.trace, false);
     a.route.log.push(entry);

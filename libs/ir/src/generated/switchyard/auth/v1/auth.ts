@@ -55,6 +55,11 @@ export interface Principal {
   captureContent: boolean;
   /** Browser origins the tenant allows on top of the server's (CORS); empty: the server's only. */
   corsOrigins: string[];
+  /**
+   * tenants[].audit.captureBodies (issue 18): the request audit keeps this request's bodies,
+   * after masking, sealed. Off (absent) by default. Field 14: numbers 10-13 are other work's.
+   */
+  auditCaptureBodies?: boolean | undefined;
 }
 
 /** guardrails.pii of switchyard.yaml and the admin API, as the ingress applies it. */
@@ -349,6 +354,7 @@ function createBasePrincipal(): Principal {
     pii: undefined,
     captureContent: false,
     corsOrigins: [],
+    auditCaptureBodies: undefined,
   };
 }
 
@@ -380,6 +386,9 @@ export const Principal: MessageFns<Principal> = {
     }
     for (const v of message.corsOrigins) {
       writer.uint32(74).string(v!);
+    }
+    if (message.auditCaptureBodies !== undefined) {
+      writer.uint32(112).bool(message.auditCaptureBodies);
     }
     return writer;
   },
@@ -467,6 +476,14 @@ export const Principal: MessageFns<Principal> = {
             }
 
             message.corsOrigins.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.auditCaptureBodies = reader.bool();
             continue;
           }
         }

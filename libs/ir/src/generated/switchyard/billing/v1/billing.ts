@@ -41,7 +41,47 @@ export interface UsageEvent {
    * A line of a batch job (the providers' batch APIs): priced at the catalogue's batch rates.
    * Nothing sets it yet; the batch endpoints will.
    */
-  batch?: boolean | undefined;
+  batch?:
+    | boolean
+    | undefined;
+  /**
+   * The region of the deployment that served (or last tried) the request: where its data went
+   * (issue 18, residency). `region` above is the gateway's own.
+   */
+  deploymentRegion?:
+    | string
+    | undefined;
+  /**
+   * Who, what and what the guardrails did, for the request audit (issue 18); absent in events
+   * published before it.
+   */
+  audit?: AuditFacts | undefined;
+}
+
+/** The request audit's part of a usage event (docs/architecture.md, "Request audit and residency"). */
+export interface AuditFacts {
+  /** The client's address as admission saw it (a trusted proxy's X-Forwarded-For hop, else the socket's). */
+  clientIp: string;
+  /** The route served, path only (never the query: Gemini clients may put their key there). */
+  endpoint: string;
+  /**
+   * An audit row only, no ledger row: a request refused before it was routed (a known key's
+   * 401/403/429, a PII block), or one that is not metered (token counts, a spilled request).
+   */
+  auditOnly: boolean;
+  /** What the PII guardrails did ("mask", "block", "detect"; empty: no policy) and the categories found. */
+  piiAction: string;
+  piiCategories: string[];
+  /**
+   * With tenants[].audit.captureBodies: the bodies after masking, each sealed with the secret
+   * box by the ingress (enc:v1:…), so neither the queue nor the table holds them in clear.
+   */
+  requestBody?: string | undefined;
+  responseBody?:
+    | string
+    | undefined;
+  /** Every region the request's data was sent to (each try's deployment region, hedges included). */
+  dataRegions: string[];
 }
 
 export interface GetUsageRequest {
@@ -111,6 +151,8 @@ function createBaseUsageEvent(): UsageEvent {
     attempts: 0,
     clientRequestId: "",
     batch: undefined,
+    deploymentRegion: undefined,
+    audit: undefined,
   };
 }
 
@@ -181,6 +223,12 @@ export const UsageEvent: MessageFns<UsageEvent> = {
     }
     if (message.batch !== undefined) {
       writer.uint32(176).bool(message.batch);
+    }
+    if (message.deploymentRegion !== undefined) {
+      writer.uint32(194).string(message.deploymentRegion);
+    }
+    if (message.audit !== undefined) {
+      AuditFacts.encode(message.audit, writer.uint32(186).fork()).join();
     }
     return writer;
   },
@@ -372,6 +420,154 @@ export const UsageEvent: MessageFns<UsageEvent> = {
             }
 
             message.batch = reader.bool();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.deploymentRegion = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.audit = AuditFacts.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseAuditFacts(): AuditFacts {
+  return {
+    clientIp: "",
+    endpoint: "",
+    auditOnly: false,
+    piiAction: "",
+    piiCategories: [],
+    requestBody: undefined,
+    responseBody: undefined,
+    dataRegions: [],
+  };
+}
+
+export const AuditFacts: MessageFns<AuditFacts> = {
+  encode(message: AuditFacts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientIp !== "") {
+      writer.uint32(10).string(message.clientIp);
+    }
+    if (message.endpoint !== "") {
+      writer.uint32(18).string(message.endpoint);
+    }
+    if (message.auditOnly !== false) {
+      writer.uint32(24).bool(message.auditOnly);
+    }
+    if (message.piiAction !== "") {
+      writer.uint32(34).string(message.piiAction);
+    }
+    for (const v of message.piiCategories) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.requestBody !== undefined) {
+      writer.uint32(50).string(message.requestBody);
+    }
+    if (message.responseBody !== undefined) {
+      writer.uint32(58).string(message.responseBody);
+    }
+    for (const v of message.dataRegions) {
+      writer.uint32(66).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditFacts {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditFacts();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.endpoint = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.auditOnly = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.piiAction = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.piiCategories.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestBody = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.responseBody = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.dataRegions.push(reader.string());
             continue;
           }
         }

@@ -252,6 +252,11 @@ export interface Attempt {
   status: number;
   durationMs: number;
   hedge: boolean;
+  /**
+   * The deployment's region (its provider's): where this try sent the request's data (issue 18,
+   * residency). Absent for a skip that sent nothing and for deployments without a region.
+   */
+  region?: string | undefined;
 }
 
 export interface StartEvent {
@@ -267,6 +272,8 @@ export interface StartEvent {
   cacheHit: boolean;
   /** Every try before and including the one that answered, in order. */
   attemptLog: Attempt[];
+  /** The answering deployment's region (its provider's): where the request's data went (issue 18). */
+  deploymentRegion?: string | undefined;
 }
 
 export interface TextDelta {
@@ -1993,7 +2000,16 @@ export const ChatRequest: MessageFns<ChatRequest> = {
 };
 
 function createBaseAttempt(): Attempt {
-  return { deploymentId: "", providerId: "", model: "", outcome: "", status: 0, durationMs: 0, hedge: false };
+  return {
+    deploymentId: "",
+    providerId: "",
+    model: "",
+    outcome: "",
+    status: 0,
+    durationMs: 0,
+    hedge: false,
+    region: undefined,
+  };
 }
 
 export const Attempt: MessageFns<Attempt> = {
@@ -2018,6 +2034,9 @@ export const Attempt: MessageFns<Attempt> = {
     }
     if (message.hedge !== false) {
       writer.uint32(56).bool(message.hedge);
+    }
+    if (message.region !== undefined) {
+      writer.uint32(66).string(message.region);
     }
     return writer;
   },
@@ -2091,6 +2110,14 @@ export const Attempt: MessageFns<Attempt> = {
             message.hedge = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2115,6 +2142,7 @@ function createBaseStartEvent(): StartEvent {
     droppedParams: [],
     cacheHit: false,
     attemptLog: [],
+    deploymentRegion: undefined,
   };
 }
 
@@ -2146,6 +2174,9 @@ export const StartEvent: MessageFns<StartEvent> = {
     }
     for (const v of message.attemptLog) {
       Attempt.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.deploymentRegion !== undefined) {
+      writer.uint32(82).string(message.deploymentRegion);
     }
     return writer;
   },
@@ -2233,6 +2264,14 @@ export const StartEvent: MessageFns<StartEvent> = {
             }
 
             message.attemptLog.push(Attempt.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.deploymentRegion = reader.string();
             continue;
           }
         }

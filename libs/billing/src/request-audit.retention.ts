@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import { Database, pruneRequestAudit } from '@switchyard/db';
+
+const DAY_MS = 86_400_000;
+
+export interface RequestAuditRetentionOptions {
+  /** SWITCHYARD_AUDIT_RETENTION_DAYS; 0 keeps every row (nothing is started). */
+  days: number;
+  /** How often to prune; hourly by default: rows then outlive their retention by an hour at most. */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Deletes request audit rows older than the retention (docs/architecture.md, "Request audit and
+ * residency"). A plain timer in every billing process (and standalone) rather than a BullMQ
+ * repeatable job: standalone may run without Redis, and the work is idempotent — two billing
+ * replicas pruning at once delete disjoint or already-deleted rows, never too many — so there is
+ * no leader to elect. A failed run (database down) is logged and the next one catches up.
+ */
+export class RequestAuditRetention {
+  private readonly log = new Logger(RequestAuditRetention.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: RequestAuditRetentionOptions,
+  ) {}
+
+  /** Starts pruning: once now, then every interval. Nothing when the retention is 0. */
+  start(): void {
+    if (this.options.days <= 0 || this.timer) return;
+    void this.runOnce();
+    this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs ?? 3_600_000);
+    // The timer never keeps a process alive that has nothing else to do.
+    this.timer.unref();
+  }
+
+  /** One pruning pass; resolves how many rows went (0 after a failure, which is logged). */
+  runOnce(): Promise<number> {
+    // One pass at a time: a slow pass (a large backlog) is not joined by the next tick.
+    this.running ??= this.prune().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async prune(): Promise<number> {
+    const before = new Date((this.options.now ?? Date.now)() - this.options.days * DAY_MS);
+    try {
+      const deleted = await pruneRequestAudit(this.db, before);
+      if (deleted > 0) this.log.log(`request audit: ${deleted} rows older than ${this.options.days} days deleted`);
+      return deleted;
+    } catch (err) {
+      this.log.warn(`request audit retention: pruning failed, retried at the next run: ${String(err)}`);
+      return 0;
+    }
+  }
+}
