@@ -1,24 +1,27 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { UsageQuery, UsageRecorder } from '@switchyard/billing';
+import { BudgetRebalancer, UsageQuery, UsageRecorder } from '@switchyard/billing';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { BILLING_PORT } from '@switchyard/ir';
 import { createClusterNotificationWorker, loadNotificationsConfig, type NotificationWorker } from '@switchyard/notify';
-import { BullUsageConsumer, RedisHealthProbe } from '@switchyard/queue';
+import { BudgetRebalanceScheduler, BullUsageConsumer, RedisHealthProbe } from '@switchyard/queue';
 import { BillingController } from './billing.controller';
 
 const NOTIFICATIONS = Symbol('NotificationWorker');
+const REBALANCING = Symbol('BudgetRebalanceScheduler');
 
 /**
  * Cluster billing: drains the "usage" queue into the ledger and answers usage queries; delivers
- * the "notifications" queue's webhooks when switchyard.yaml declares some (issue 13).
+ * the "notifications" queue's webhooks when switchyard.yaml declares some (issue 13); with
+ * SWITCHYARD_BUDGET_REBALANCE_MS, rebalances share-mode budgets across regions (issue 15).
  */
 @Module({})
 export class BillingAppModule implements OnApplicationShutdown {
   constructor(
     @Inject(BullUsageConsumer) private readonly consumer: BullUsageConsumer,
     @Inject(NOTIFICATIONS) private readonly notifications: NotificationWorker | undefined,
+    @Inject(REBALANCING) private readonly rebalancing: BudgetRebalanceScheduler | undefined,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -47,6 +50,18 @@ export class BillingAppModule implements OnApplicationShutdown {
           },
         },
         {
+          provide: REBALANCING,
+          inject: [Database],
+          useFactory: async (db: Database) => {
+            if (!env.SWITCHYARD_BUDGET_REBALANCE_MS) return undefined;
+            // On the primary: the ledger it reads and the allowances it writes live there.
+            const rebalancer = new BudgetRebalancer(db, env.SWITCHYARD_BUDGET_REGIONS);
+            const scheduler = new BudgetRebalanceScheduler(redisUrl, env.SWITCHYARD_BUDGET_REBALANCE_MS);
+            await scheduler.start(async (now) => void (await rebalancer.run(now)));
+            return scheduler;
+          },
+        },
+        {
           provide: DependencyHealthMonitor,
           inject: [Database],
           useFactory: (db: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl)]),
@@ -58,6 +73,6 @@ export class BillingAppModule implements OnApplicationShutdown {
   // After the transport drained. Shutdown hooks run root module first, so the worker finishes
   // the batch it holds before DbModule closes the database; a batch cut short is retried.
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.close(), this.notifications?.close()]);
+    await Promise.all([this.consumer.close(), this.notifications?.close(), this.rebalancing?.close()]);
   }
 }

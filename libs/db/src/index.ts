@@ -36,3 +36,14 @@ export type {
   VirtualKey,
 } from './generated/prisma/client';
 export * from './price-history.loader';
+export {
+  BUDGET_PERIOD_KINDS,
+  budgetPeriodsAt,
+  loadBudgetAllowances,
+  replaceBudgetAllowances,
+  type Allowance,
+  type BudgetAllowanceRow,
+  type BudgetPeriodKind,
+  type BudgetPeriods,
+  type RegionAllowances,
+} from './budget-allowances.store';

@@ -6,6 +6,8 @@ export const QueueName = {
   Usage: 'usage',
   /** Webhook deliveries of budget and health alerts (libs/notify), consumed by billing. */
   Notifications: 'notifications',
+  /** Billing's repeatable rebalancing of share-mode budgets across regions (issue 15). */
+  BudgetRebalance: 'budget-rebalance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -26,6 +28,12 @@ export const NotificationJobName = {
   DeliverWebhook: 'deliver-webhook',
 } as const;
 export type NotificationJobName = (typeof NotificationJobName)[keyof typeof NotificationJobName];
+
+/** Jobs of the "budget-rebalance" queue: no payload, the job reads the ledger as it is then. */
+export const BudgetJobName = {
+  RebalanceBudgets: 'rebalance-budgets',
+} as const;
+export type BudgetJobName = (typeof BudgetJobName)[keyof typeof BudgetJobName];
 
 /** A batch of usage events, in the order they were published. */
 export interface UsageBatch {
