@@ -14,7 +14,8 @@ const user = (content: string) => [{ role: 'user' as const, content }];
 const CHAT = { model: 'm', messages: user('hello across regions') };
 
 interface RegionView { ready: boolean; reasons: string[]; models: { usable: number; total: number; list: { model: string; usable: boolean; deployments: { reasons: string[] }[] }[] } }
-interface UsageRows { rows: { requests: number }[] }
+interface UsageRows { rows: { requests: number; costUsd: number }[] }
+interface Me { budgets: { scope: string; period: string; used_usd: number; reserved_usd: number }[] }
 
 describe('regions: readiness and spill-over', () => {
   let simAlpha: ProviderSimulator;
@@ -32,7 +33,7 @@ describe('regions: readiness and spill-over', () => {
       startRegion('alpha', alphaPort, simAlpha.url, `region:\n  readiness: { minUsableModelShare: 1 }\n  spillover: { enabled: true }\n${peer('beta', betaPort)}`),
       startRegion('beta', betaPort, simBeta.url, `region:\n${peer('alpha', alphaPort)}`),
     ]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all([alpha?.stop(), beta?.stop()]);
@@ -83,6 +84,21 @@ describe('regions: readiness and spill-over', () => {
     const query = '/admin/v1/usage?clientRequestId=spilled-json';
     await eventually(async () => expect((await beta.admin<UsageRows>(query)).rows.map((r) => r.requests)).toEqual([1]), 10_000, 'usage in beta');
     expect((await alpha.admin<UsageRows>(query)).rows).toEqual([]);
+  });
+
+  it("a spilled request's cost is counted in the tenant's budget once, by beta; alpha reserved it and released it whole", async () => {
+    const budget = async (gw: RegionGateway) => {
+      const res = await fetch(`${gw.baseUrl}/v1/me`, { headers: { authorization: `Bearer ${REGION_KEYS.acme}` } });
+      return ((await res.json()) as Me).budgets.find((b) => b.scope === 'tenant' && b.period === 'daily');
+    };
+    // Both spilled requests (JSON and stream) are in beta's ledger, at the cost beta's counter holds.
+    const ledger = async () => (await beta.admin<UsageRows>('/admin/v1/usage?tenantId=acme')).rows.reduce((sum, r) => sum + r.costUsd, 0);
+    await eventually(async () => expect(await ledger()).toBeGreaterThan(0), 10_000, 'spilled usage in beta');
+    const [inAlpha, inBeta] = [await budget(alpha), await budget(beta)];
+    expect(inAlpha).toMatchObject({ used_usd: 0, reserved_usd: 0 });
+    expect(inBeta).toMatchObject({ reserved_usd: 0 });
+    expect(inBeta?.used_usd).toBeCloseTo(await ledger(), 6);
+    expect((await alpha.admin<UsageRows>('/admin/v1/usage?tenantId=acme')).rows).toEqual([]);
   });
 
   it("never spills to a region the tenant's regions exclude: the client gets the normal error", async () => {

@@ -43,6 +43,8 @@ interface KeyPlan {
   noRegion: boolean;
   /** Counted scopes (key, tenant); empty when neither has a limit. */
   scopes: QuotaScope[];
+  /** The same scopes' budgets alone, for a request counted in the budgets only (a peer's forward). */
+  budgetScopes: QuotaScope[];
   hasBudget: boolean;
 }
 
@@ -152,8 +154,9 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] }, maxOutputTokens: 0 };
     }
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
-    if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
-    return this.count(req, plan, model);
+    const scopes = req.budgetOnly ? plan.budgetScopes : plan.scopes;
+    if (!scopes.length || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
+    return this.count(req, plan, scopes, model);
   }
 
   /** An unknown key may be one created a moment ago: one reload, rate-limited (MISS_RELOAD_MS). */
@@ -177,7 +180,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 
   /** The quota round trip: reserve tokens, money and a concurrency slot in every scope, or nothing. */
-  private async count(req: AdmitRequest, plan: KeyPlan, model: string): Promise<AdmitResponse> {
+  private async count(req: AdmitRequest, plan: KeyPlan, scopes: QuotaScope[], model: string): Promise<AdmitResponse> {
     const now = Date.now();
     let maxOutput = req.maxOutputTokens;
     let imposed = 0;
@@ -186,7 +189,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const reserveTokens = (req.inputTokensEstimate) + maxOutput;
     let result: AdmitResult;
     try {
-      result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+      result = await this.quota.admit({ scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs, ratesCounted: !req.budgetOnly });
     } catch (e) {
       if (this.failOpen) {
         this.log.warn(`quota store unavailable, admitting uncounted (fail open): ${String(e)}`);
@@ -199,7 +202,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const rate: RateLimitState = result.remaining;
     if (!result.admitted) {
       metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId, reason: result.reason }).inc();
-      const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
+      const scope = scopes.find((s) => s.id === result.scope) ?? scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
       if (budget && !result.tooLarge) this.budgets?.refused(result.scope, result.reason === 'daily_budget' ? 'daily' : 'monthly', now);
       return {
@@ -260,13 +263,19 @@ function planOf(k: KeyRecord): KeyPlan {
   const scopes: QuotaScope[] = [];
   if (limited(k.limits)) scopes.push({ id: `key:${k.id}`, limits: k.limits });
   if (limited(k.tenantLimits)) scopes.push({ id: `tenant:${k.tenantId}`, limits: k.tenantLimits });
+  const budgetScopes: QuotaScope[] = [];
+  for (const s of scopes) {
+    const { dailyBudgetUsd, monthlyBudgetUsd } = s.limits;
+    if (dailyBudgetUsd !== undefined || monthlyBudgetUsd !== undefined) budgetScopes.push({ id: s.id, limits: { dailyBudgetUsd, monthlyBudgetUsd } });
+  }
   return {
     record: k,
     principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, corsOrigins: k.corsOrigins ?? [], ...(k.pii && { pii: piiMessage(k.pii) }) },
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,
-    hasBudget: scopes.some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
+    budgetScopes,
+    hasBudget: budgetScopes.length > 0,
   };
 }
 

@@ -258,8 +258,10 @@ export class ChatPipeline {
       requestId: call.requestId,
       clientIp: this.options.clientAddress ? this.options.clientAddress(call.clientIp, call.headers) : call.clientIp,
       dialect: dialect.id,
-      // A peer's forward was counted in the region it came to first (docs/architecture.md §6, Regions).
-      counted: size !== undefined && !call.hop,
+      counted: size !== undefined,
+      // A peer's forward: its rates were counted in the region it came to first, its cost is
+      // counted here, where it is served and recorded (docs/architecture.md §6, Regions).
+      ...(call.hop && { budgetOnly: true }),
       inputTokensEstimate: size?.inputEstimate ?? 0,
       inputTokensBound: size?.inputBound ?? 0,
       maxOutputTokens: size?.maxOutput ?? 0,
