@@ -80,6 +80,14 @@ describe('regions: readiness and spill-over', () => {
     expect(triesOf(response.headers)).toEqual(['region:beta/m spilled 200', 'sim-beta/m ok']);
   });
 
+  it('embeddings are spilled too: the openai SDK gets beta\'s vectors, the hop in x-switchyard-attempts', async () => {
+    const res = await client().embeddings.create({ model: 'm', input: ['spilled vectors'] }).withResponse();
+
+    expect(res.data.data).toHaveLength(1);
+    expect(res.data.data[0]?.embedding.length).toBeGreaterThan(0);
+    expect(triesOf(res.response.headers)).toEqual(['region:beta/m spilled 200', 'sim-beta/m ok']);
+  });
+
   it('the usage of a spilled request is recorded once, by beta, which served it', async () => {
     const query = '/admin/v1/usage?clientRequestId=spilled-json';
     await eventually(async () => expect((await beta.admin<UsageRows>(query)).rows.map((r) => r.requests)).toEqual([1]), 10_000, 'usage in beta');
@@ -91,14 +99,14 @@ describe('regions: readiness and spill-over', () => {
       const res = await fetch(`${gw.baseUrl}/v1/me`, { headers: { authorization: `Bearer ${REGION_KEYS.acme}` } });
       return ((await res.json()) as Me).budgets.find((b) => b.scope === 'tenant' && b.period === 'daily');
     };
-    // Both spilled requests (JSON and stream) are in beta's ledger, at the cost beta's counter holds.
-    const ledger = async () => (await beta.admin<UsageRows>('/admin/v1/usage?tenantId=acme')).rows.reduce((sum, r) => sum + r.costUsd, 0);
+    // The spilled requests (JSON, stream, embeddings) are in beta's ledger, at the cost beta's counter holds.
+    const ledger = async () => (await beta.admin<UsageRows>('/admin/v1/usage?tenant=acme')).rows.reduce((sum, r) => sum + r.costUsd, 0);
     await eventually(async () => expect(await ledger()).toBeGreaterThan(0), 10_000, 'spilled usage in beta');
     const [inAlpha, inBeta] = [await budget(alpha), await budget(beta)];
     expect(inAlpha).toMatchObject({ used_usd: 0, reserved_usd: 0 });
     expect(inBeta).toMatchObject({ reserved_usd: 0 });
     expect(inBeta?.used_usd).toBeCloseTo(await ledger(), 6);
-    expect((await alpha.admin<UsageRows>('/admin/v1/usage?tenantId=acme')).rows).toEqual([]);
+    expect((await alpha.admin<UsageRows>('/admin/v1/usage?tenant=acme')).rows).toEqual([]);
   });
 
   it("never spills to a region the tenant's regions exclude: the client gets the normal error", async () => {

@@ -5,7 +5,7 @@
 // `global` (both regions on one set of counters). The cost is counted once, in B's counters (or
 // the global one), and nothing is left reserved or spent in A.
 import { Dialect, ErrorKind } from '@switchyard/ir';
-import type { AdmitRequest, TokenUsage } from '@switchyard/ir';
+import type { AdmitRequest, Usage } from '@switchyard/ir';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { Redis } from 'ioredis';
 import { AuthService } from './auth.service';
@@ -17,7 +17,7 @@ const RUN = `sy:test:spill:${process.pid}:${Date.now().toString(36)}:`;
 const SECRET = 'sk-sy-spill-budget-0123456789abcdef0123';
 // $2 / $8 per million tokens: 300 input and 500 output tokens cost $0.0046.
 const PRICE: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 2, cacheWrite: 2 };
-const USAGE: TokenUsage = { inputTokens: 300, outputTokens: 500, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 };
+const USAGE: Usage = { inputTokens: 300, outputTokens: 500, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 };
 const COST_USD = 0.0046;
 
 class Directory implements KeySource {

@@ -42,6 +42,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_CONFIG_FEED_POLL_MS: 500,
       SWITCHYARD_BUDGET_MODE: 'share',
       SWITCHYARD_BUDGET_SHARE_PERCENT: 100,
+      SWITCHYARD_BUDGET_REBALANCE_MS: 0,
+      SWITCHYARD_BUDGET_REGIONS: [],
     });
   });
 
@@ -97,6 +99,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_CONFIG_FEED_POLL_MS: '250',
       SWITCHYARD_BUDGET_SHARE_PERCENT: '60',
       SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
+      SWITCHYARD_BUDGET_REBALANCE_MS: '30000',
+      SWITCHYARD_BUDGET_REGIONS: 'eu-west, us-east',
     });
 
     expect(env).toEqual({
@@ -139,7 +143,19 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_BUDGET_MODE: 'share',
       SWITCHYARD_BUDGET_SHARE_PERCENT: 60,
       SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
+      SWITCHYARD_BUDGET_REBALANCE_MS: 30000,
+      SWITCHYARD_BUDGET_REGIONS: ['eu-west', 'us-east'],
     });
+  });
+
+  it('rebalancing of share-mode budgets: needs the regions, not in global mode, not faster than a second', () => {
+    expect(problemsOf({ SWITCHYARD_BUDGET_REBALANCE_MS: '30000' })).toEqual(['SWITCHYARD_BUDGET_REGIONS: required when SWITCHYARD_BUDGET_REBALANCE_MS is set: every region that enforces a share of the budgets, so each gets an allowance']);
+    expect(problemsOf({ SWITCHYARD_BUDGET_REBALANCE_MS: '30000', SWITCHYARD_BUDGET_REGIONS: 'a,b', SWITCHYARD_BUDGET_MODE: 'global', SWITCHYARD_QUOTA_REDIS_URL: 'redis://g:6379' })).toEqual([
+      'SWITCHYARD_BUDGET_REBALANCE_MS: applies to SWITCHYARD_BUDGET_MODE=share only; in global mode one counter holds the whole budget',
+    ]);
+    expect(problemsOf({ SWITCHYARD_BUDGET_REBALANCE_MS: '500', SWITCHYARD_BUDGET_REGIONS: 'a' })).toHaveLength(1);
+    expect(problemsOf({ SWITCHYARD_BUDGET_REGIONS: 'a, a' })).toEqual(['SWITCHYARD_BUDGET_REGIONS: a name is listed twice in "a, a"']);
+    expect(loadSwitchyardEnv({ SWITCHYARD_BUDGET_REBALANCE_MS: '0' }).SWITCHYARD_BUDGET_REBALANCE_MS).toBe(0);
   });
 
   it('refuses a headers timeout longer than the request timeout, naming both', () => {

@@ -74,8 +74,8 @@ export class ChatPipeline {
   ) {
     this.gate = new KeyGate(auth);
     this.chat = new ChatOperation(router, options.limits, options.region, options.spill);
-    this.count = new CountTokensOperation(router);
-    this.embed = new EmbedOperation(router, options.limits, options.region);
+    this.count = new CountTokensOperation(router, options.spill);
+    this.embed = new EmbedOperation(router, options.limits, options.region, options.spill);
   }
 
   /**
