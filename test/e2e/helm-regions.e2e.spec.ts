@@ -46,6 +46,8 @@ describe('Helm chart across regions', () => {
         link: ref(of('ingress'), peer?.credential.slice(4) ?? ''),
         replica: [ref(of('auth'), 'DATABASE_READ_URL'), ref(of('router'), 'DATABASE_READ_URL')],
         budget: [plainEnv(of('auth'), 'SWITCHYARD_BUDGET_MODE'), plainEnv(of('auth'), 'SWITCHYARD_BUDGET_SHARE_PERCENT')],
+        // Billing publishes the allowances; auth reads its own region's by name.
+        rebalance: [plainEnv(of('billing'), 'SWITCHYARD_BUDGET_REBALANCE_MS'), plainEnv(of('billing'), 'SWITCHYARD_BUDGET_REGIONS'), plainEnv(of('auth'), 'SWITCHYARD_REGION')],
         peerEgress: (policy?.spec.egress ?? []).some((r) => r.to === undefined && (r.ports ?? []).some((x) => x.port === 443)),
       };
     });
@@ -58,6 +60,8 @@ describe('Helm chart across regions', () => {
     expect(a?.replica).toEqual([{ name: 'switchyard-db-replica-eu-west-1', key: 'DATABASE_READ_URL' }, { name: 'switchyard-db-replica-eu-west-1', key: 'DATABASE_READ_URL' }]);
     expect(b?.replica[0]?.name).toBe('switchyard-db-replica-us-east-1');
     for (const r of [a, b]) expect({ spillover: r?.spillover, budget: r?.budget, peerEgress: r?.peerEgress }).toEqual({ spillover: true, budget: ['share', '50'], peerEgress: true });
+    expect(a?.rebalance).toEqual(['30000', `${a?.name},${b?.name}`, a?.name]);
+    expect(b?.rebalance).toEqual(['30000', `${a?.name},${b?.name}`, b?.name]);
   });
 
   it.each(PAIRS)('renders one catalogue (providers, models, tenants) for %s and %s, each regional deployment in both', (a, b) => {
@@ -113,6 +117,13 @@ describe('Helm chart across regions', () => {
     expect(template('defaults', ['settings.budget.mode=global', 'quotaRedis.url=redis://q:6379/0']).status).toBe(0);
     expect(template('defaults', ['settings.budget.mode=split']).stderr).toContain("at '/settings/budget/mode'");
     expect(template('defaults', ['settings.budget.sharePercent=0']).stderr).toContain("at '/settings/budget/sharePercent'");
+  });
+
+  it('refuses rebalancing without the list of regions, in global mode, and more often than once a second', () => {
+    expect(template('defaults', ['settings.budget.rebalanceMs=30000']).stderr).toContain('settings.budget.rebalanceMs needs settings.budget.regions');
+    expect(template('defaults', ['settings.budget.rebalanceMs=30000', 'settings.budget.regions={a,b}', 'settings.budget.mode=global', 'quotaRedis.url=redis://q:6379/0']).stderr).toContain('settings.budget.rebalanceMs applies to settings.budget.mode share only');
+    expect(template('defaults', ['settings.budget.rebalanceMs=500', 'settings.budget.regions={a,b}']).stderr).toContain("at '/settings/budget/rebalanceMs'");
+    expect(template('defaults', ['settings.budget.rebalanceMs=30000', 'settings.budget.regions={a,b}']).status).toBe(0);
   });
 
   it('lets the datastore egress reach the ports of the replica and the global quota Redis when they are set', () => {

@@ -14,7 +14,8 @@ const user = (content: string) => [{ role: 'user' as const, content }];
 const CHAT = { model: 'm', messages: user('hello across regions') };
 
 interface RegionView { ready: boolean; reasons: string[]; models: { usable: number; total: number; list: { model: string; usable: boolean; deployments: { reasons: string[] }[] }[] } }
-interface UsageRows { rows: { requests: number }[] }
+interface UsageRows { rows: { requests: number; costUsd: number }[] }
+interface Me { budgets: { scope: string; period: string; used_usd: number; reserved_usd: number }[] }
 
 describe('regions: readiness and spill-over', () => {
   let simAlpha: ProviderSimulator;
@@ -32,7 +33,7 @@ describe('regions: readiness and spill-over', () => {
       startRegion('alpha', alphaPort, simAlpha.url, `region:\n  readiness: { minUsableModelShare: 1 }\n  spillover: { enabled: true }\n${peer('beta', betaPort)}`),
       startRegion('beta', betaPort, simBeta.url, `region:\n${peer('alpha', alphaPort)}`),
     ]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all([alpha?.stop(), beta?.stop()]);
@@ -79,10 +80,35 @@ describe('regions: readiness and spill-over', () => {
     expect(triesOf(response.headers)).toEqual(['region:beta/m spilled 200', 'sim-beta/m ok']);
   });
 
+  it('embeddings are spilled too: the openai SDK gets beta\'s vectors, the hop in x-switchyard-attempts', async () => {
+    const res = await client().embeddings.create({ model: 'm', input: ['spilled vectors'] }).withResponse();
+
+    expect(res.data.data).toHaveLength(1);
+    expect(res.data.data[0]?.embedding.length).toBeGreaterThan(0);
+    expect(triesOf(res.response.headers)).toEqual(['region:beta/m spilled 200', 'sim-beta/m ok']);
+  });
+
   it('the usage of a spilled request is recorded once, by beta, which served it', async () => {
     const query = '/admin/v1/usage?clientRequestId=spilled-json';
     await eventually(async () => expect((await beta.admin<UsageRows>(query)).rows.map((r) => r.requests)).toEqual([1]), 10_000, 'usage in beta');
     expect((await alpha.admin<UsageRows>(query)).rows).toEqual([]);
+  });
+
+  it("a spilled request's cost is counted in the tenant's budget once, by beta; alpha reserved it and released it whole", async () => {
+    // Alpha's counter would hold the spilled requests' cost too if it settled its hold at their cost.
+    const budget = async (gw: RegionGateway) => {
+      const res = await fetch(`${gw.baseUrl}/v1/me`, { headers: { authorization: `Bearer ${REGION_KEYS.acme}` } });
+      return ((await res.json()) as Me).budgets.find((b) => b.scope === 'tenant' && b.period === 'daily');
+    };
+    // Each region's budget counter holds exactly what its ledger holds: alpha's own requests (the
+    // failures before the circuit opened), and the spilled ones (JSON, stream, embeddings) in beta only.
+    const ledger = async (gw: RegionGateway) => (await gw.admin<UsageRows>('/admin/v1/usage?tenant=acme')).rows.reduce((sum, r) => sum + r.costUsd, 0);
+    await eventually(async () => expect(await ledger(beta)).toBeGreaterThan(0), 10_000, 'spilled usage in beta');
+    const [inAlpha, inBeta] = [await budget(alpha), await budget(beta)];
+    expect(inAlpha?.reserved_usd).toBe(0);
+    expect(inBeta?.reserved_usd).toBe(0);
+    expect(inAlpha?.used_usd).toBeCloseTo(await ledger(alpha), 6);
+    expect(inBeta?.used_usd).toBeCloseTo(await ledger(beta), 6);
   });
 
   it("never spills to a region the tenant's regions exclude: the client gets the normal error", async () => {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthService, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
 import { outboundPolicyOf, regionBudgetSettings, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
+import { ConfigFeedFollower, Database, DbModule, READ_DATABASE, loadBudgetAllowances } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
@@ -47,8 +47,11 @@ export class AuthAppModule implements OnApplicationShutdown {
             // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
             // Keys and prices load from the region's replica (DATABASE_READ_URL, else the primary).
             // Across regions: this region's share of each budget, or one global counter (issue 15).
+            // In share mode the allowances billing's rebalancing publishes replace the fixed share.
             const budgets = regionBudgetSettings(env);
-            const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
+            const region = env.SWITCHYARD_REGION;
+            const allowances = env.SWITCHYARD_BUDGET_MODE === 'share' && region ? (now: number) => loadBudgetAllowances(read, region, now) : undefined;
+            const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share, allowances), {
               quota: new RedisQuotaStore(budgets.quotaRedisUrl ?? redisUrl),
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',

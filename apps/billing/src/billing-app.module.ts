@@ -1,14 +1,15 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { RequestAuditRetention, USAGE_RETENTION_EVERY_MS, UsageQuery, UsageRecorder, UsageRetention } from '@switchyard/billing';
+import { BudgetRebalancer, RequestAuditRetention, USAGE_RETENTION_EVERY_MS, UsageQuery, UsageRecorder, UsageRetention } from '@switchyard/billing';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { BILLING_PORT } from '@switchyard/ir';
 import { createClusterNotificationWorker, loadNotificationsConfig, type NotificationWorker } from '@switchyard/notify';
-import { BullMaintenanceSchedule, BullUsageConsumer, MaintenanceJobName, RedisHealthProbe } from '@switchyard/queue';
+import { BudgetRebalanceScheduler, BullMaintenanceSchedule, BullUsageConsumer, MaintenanceJobName, RedisHealthProbe } from '@switchyard/queue';
 import { BillingController } from './billing.controller';
 
 const NOTIFICATIONS = Symbol('NotificationWorker');
+const REBALANCING = Symbol('BudgetRebalanceScheduler');
 
 /** Schedules the repeatable housekeeping jobs (issue 16): raw usage retention. */
 async function scheduleMaintenance(env: SwitchyardEnv, redisUrl: string, db: Database): Promise<BullMaintenanceSchedule> {
@@ -23,7 +24,8 @@ async function scheduleMaintenance(env: SwitchyardEnv, redisUrl: string, db: Dat
 /**
  * Cluster billing: drains the "usage" queue into the ledger and answers usage queries; delivers
  * the "notifications" queue's webhooks when switchyard.yaml declares some (issue 13); runs the
- * "billing-maintenance" queue's repeatable jobs (usage retention, issue 16).
+ * "billing-maintenance" queue's repeatable jobs (usage retention, issue 16); with
+ * SWITCHYARD_BUDGET_REBALANCE_MS, rebalances share-mode budgets across regions (issue 15).
  */
 @Module({})
 export class BillingAppModule implements OnApplicationShutdown {
@@ -32,6 +34,7 @@ export class BillingAppModule implements OnApplicationShutdown {
     @Inject(NOTIFICATIONS) private readonly notifications: NotificationWorker | undefined,
     @Inject(BullMaintenanceSchedule) private readonly maintenance: BullMaintenanceSchedule,
     @Inject(RequestAuditRetention) private readonly retention: RequestAuditRetention,
+    @Inject(REBALANCING) private readonly rebalancing: BudgetRebalanceScheduler | undefined,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -71,6 +74,18 @@ export class BillingAppModule implements OnApplicationShutdown {
           },
         },
         {
+          provide: REBALANCING,
+          inject: [Database],
+          useFactory: async (db: Database) => {
+            if (!env.SWITCHYARD_BUDGET_REBALANCE_MS) return undefined;
+            // On the primary: the ledger it reads and the allowances it writes live there.
+            const rebalancer = new BudgetRebalancer(db, env.SWITCHYARD_BUDGET_REGIONS);
+            const scheduler = new BudgetRebalanceScheduler(redisUrl, env.SWITCHYARD_BUDGET_REBALANCE_MS);
+            await scheduler.start(async (now) => void (await rebalancer.run(now)));
+            return scheduler;
+          },
+        },
+        {
           provide: DependencyHealthMonitor,
           inject: [Database],
           useFactory: (db: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl)]),
@@ -82,6 +97,6 @@ export class BillingAppModule implements OnApplicationShutdown {
   // After the transport drained. Shutdown hooks run root module first, so the worker finishes
   // the batch it holds before DbModule closes the database; a batch cut short is retried.
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.consumer.close(), this.notifications?.close(), this.maintenance.close(), this.retention.stop()]);
+    await Promise.all([this.consumer.close(), this.notifications?.close(), this.maintenance.close(), this.retention.stop(), this.rebalancing?.close()]);
   }
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
 import { RequestAuditRetention, UsageQuery, UsageRecorder, UsageRetention, UsageRetentionTimer } from '@switchyard/billing';
 import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from '@switchyard/config';
-import { ConfigFeedFollower, Database } from '@switchyard/db';
+import { ConfigFeedFollower, Database, loadBudgetAllowances } from '@switchyard/db';
 import { AdapterPort, BillingPort, UsageSink } from '@switchyard/ir';
 import { createStandaloneNotifications } from '@switchyard/notify';
 import { ADAPTER_FAMILIES } from '@switchyard/providers';
@@ -35,7 +35,10 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // Budget, health and spend alerts to webhooks (issues 13, 16), when switchyard.yaml declares some.
   const notifications = createStandaloneNotifications(config.notifications, env.REDIS_URL, { outbound: outboundPolicyOf(env), box: env.SWITCHYARD_SECRET_KEYS });
   const notifier = notifications?.notifier;
-  const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
+  // In share mode the allowances billing's rebalancing publishes replace the fixed share.
+  const region = env.SWITCHYARD_REGION ?? config.server.region;
+  const allowances = env.SWITCHYARD_BUDGET_MODE === 'share' && region ? (now: number) => loadBudgetAllowances(read, region, now) : undefined;
+  const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share, allowances), {
     quota,
     leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
     failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',

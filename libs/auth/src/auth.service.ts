@@ -49,6 +49,8 @@ interface KeyPlan {
   scopes: QuotaScope[];
   /** A token plan's scope, admitted on its own before the others (plan-quota.ts says why). */
   tokenScope?: QuotaScope;
+  /** The same scopes' budgets alone, for a request counted in the budgets only (a peer's forward). */
+  budgetScopes: QuotaScope[];
   hasBudget: boolean;
 }
 
@@ -164,8 +166,9 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] }, maxOutputTokens: 0 };
     }
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
-    if ((!plan.scopes.length && !plan.tokenScope) || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
-    return this.count(req, plan, model);
+    const scopes = req.budgetOnly ? plan.budgetScopes : plan.scopes;
+    if ((!scopes.length && !plan.tokenScope) || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
+    return this.count(req, plan, scopes, model);
   }
 
   /** An unknown key may be one created a moment ago: one reload, rate-limited (MISS_RELOAD_MS). */
@@ -189,7 +192,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 
   /** The quota round trip: reserve tokens, money and a concurrency slot in every scope, or nothing. */
-  private async count(req: AdmitRequest, plan: KeyPlan, model: string): Promise<AdmitResponse> {
+  private async count(req: AdmitRequest, plan: KeyPlan, scopes: QuotaScope[], model: string): Promise<AdmitResponse> {
     const now = Date.now();
     let maxOutput = req.maxOutputTokens;
     let imposed = 0;
@@ -199,11 +202,12 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     let result: AdmitResult;
     let planTokens: AdmitResult | undefined;
     try {
+      // A token plan is a budget: a peer's forward (budget only) counts it too.
       if (plan.tokenScope) {
         planTokens = await this.quota.admit({ scopes: [plan.tokenScope], requestId: req.requestId, reserveTokens: 0, reserveUsd: tokensAsUsd(reserveTokens), now, leaseMs: this.leaseMs });
       }
       if (planTokens && !planTokens.admitted) result = planTokens;
-      else if (plan.scopes.length) result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+      else if (scopes.length) result = await this.quota.admit({ scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs, ratesCounted: !req.budgetOnly });
       else result = { admitted: true, ticket: { requestId: req.requestId, scopes: [], reservedTokens: reserveTokens, reservedUsd: reserveUsd, at: now }, remaining: {} };
     } catch (e) {
       if (planTokens?.admitted) this.release(planTokens.ticket, now);
@@ -222,7 +226,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     }
     if (!result.admitted) {
       metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId, reason: result.reason }).inc();
-      const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
+      const scope = scopes.find((s) => s.id === result.scope) ?? scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
       if (budget && !result.tooLarge) this.budgets?.refused(result.scope, result.reason === 'daily_budget' ? 'daily' : 'monthly', now);
       if (result.reason === 'monthly_budget' && !result.tooLarge) this.spend?.refused(result.scope, now);
@@ -299,6 +303,11 @@ function planOf(k: KeyRecord): KeyPlan {
   const planned = planScope(k.tenantId, k.plan, (k.spendAlerts?.length ?? 0) > 0);
   const tokenScope = planned && isTokenPlanScope(planned.id) ? planned : undefined;
   if (planned && !tokenScope) scopes.push(planned);
+  const budgetScopes: QuotaScope[] = [];
+  for (const s of scopes) {
+    const { dailyBudgetUsd, monthlyBudgetUsd } = s.limits;
+    if (dailyBudgetUsd !== undefined || monthlyBudgetUsd !== undefined) budgetScopes.push({ id: s.id, limits: { dailyBudgetUsd, monthlyBudgetUsd } });
+  }
   return {
     record: k,
     principal: { tenantId: k.tenantId, keyId: k.id, models: k.models, tenantModels: k.tenantModels ?? [], allowedRegions: regions, region: '', captureContent: k.captureContent === true, corsOrigins: k.corsOrigins ?? [], ...(k.pii && { pii: piiMessage(k.pii) }), ...(k.auditCaptureBodies && { auditCaptureBodies: true }) },
@@ -306,7 +315,8 @@ function planOf(k: KeyRecord): KeyPlan {
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,
     tokenScope,
-    hasBudget: [...scopes, ...(tokenScope ? [tokenScope] : [])].some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
+    budgetScopes,
+    hasBudget: budgetScopes.length > 0 || (tokenScope !== undefined && (tokenScope.limits.dailyBudgetUsd !== undefined || tokenScope.limits.monthlyBudgetUsd !== undefined)),
   };
 }
 

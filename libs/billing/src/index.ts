@@ -5,3 +5,5 @@ export * from './usage-retention.service';
 export * from './usage-retention.timer';
 export * from './plans/plan-usage';
 export * from './request-audit.retention';
+export * from './budget-allowance.plan';
+export * from './budget-rebalancer.service';

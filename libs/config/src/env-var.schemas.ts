@@ -100,6 +100,16 @@ export function envIpRanges() {
   });
 }
 
+/** `eu-west, us-east` → the names; each an id (letters, digits, `-`, `_`), none twice. */
+export function envNames() {
+  return z.string().transform((raw, ctx) => {
+    const names = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(n)) ctx.issues.push({ code: 'custom', input: raw, message: `expected names of letters, digits, - and _, got ${JSON.stringify(n)}` });
+    if (new Set(names).size !== names.length) ctx.issues.push({ code: 'custom', input: raw, message: `a name is listed twice in ${JSON.stringify(raw)}` });
+    return names;
+  });
+}
+
 /** `https://app.example.com, http://localhost:5173` → the normalised origins (or `*`). */
 export function envOrigins() {
   return z.string().transform((raw, ctx) => {

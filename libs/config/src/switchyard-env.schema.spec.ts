@@ -46,6 +46,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_AUDIT_BODY_MAX_BYTES: 65536,
       SWITCHYARD_BUDGET_MODE: 'share',
       SWITCHYARD_BUDGET_SHARE_PERCENT: 100,
+      SWITCHYARD_BUDGET_REBALANCE_MS: 0,
+      SWITCHYARD_BUDGET_REGIONS: [],
     });
   });
 
@@ -103,6 +105,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_AUDIT_BODY_MAX_BYTES: '2048',
       SWITCHYARD_BUDGET_SHARE_PERCENT: '60',
       SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
+      SWITCHYARD_BUDGET_REBALANCE_MS: '30000',
+      SWITCHYARD_BUDGET_REGIONS: 'eu-west, us-east',
     });
 
     expect(env).toEqual({
@@ -149,6 +153,8 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_BUDGET_MODE: 'share',
       SWITCHYARD_BUDGET_SHARE_PERCENT: 60,
       SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
+      SWITCHYARD_BUDGET_REBALANCE_MS: 30000,
+      SWITCHYARD_BUDGET_REGIONS: ['eu-west', 'us-east'],
     });
   });
 
@@ -156,6 +162,16 @@ describe(loadSwitchyardEnv.name, () => {
     expect(adminOidcOf(loadSwitchyardEnv({}))).toBeUndefined();
     const env = loadSwitchyardEnv({ SWITCHYARD_ADMIN_OIDC_ISSUER: 'https://login.example', SWITCHYARD_ADMIN_OIDC_AUDIENCE: 'switchyard-admin', SWITCHYARD_ADMIN_OIDC_JWKS_FILE: '/etc/switchyard/jwks.json', SWITCHYARD_ADMIN_OIDC_ROLE_CLAIM: 'groups' });
     expect(adminOidcOf(env)).toEqual({ issuer: 'https://login.example', audience: 'switchyard-admin', jwks: { file: '/etc/switchyard/jwks.json' }, roleClaim: 'groups', tenantClaim: 'switchyard_tenant' });
+  });
+
+  it('rebalancing of share-mode budgets: needs the regions, not in global mode, not faster than a second', () => {
+    expect(problemsOf({ SWITCHYARD_BUDGET_REBALANCE_MS: '30000' })).toEqual(['SWITCHYARD_BUDGET_REGIONS: required when SWITCHYARD_BUDGET_REBALANCE_MS is set: every region that enforces a share of the budgets, so each gets an allowance']);
+    expect(problemsOf({ SWITCHYARD_BUDGET_REBALANCE_MS: '30000', SWITCHYARD_BUDGET_REGIONS: 'a,b', SWITCHYARD_BUDGET_MODE: 'global', SWITCHYARD_QUOTA_REDIS_URL: 'redis://g:6379' })).toEqual([
+      'SWITCHYARD_BUDGET_REBALANCE_MS: applies to SWITCHYARD_BUDGET_MODE=share only; in global mode one counter holds the whole budget',
+    ]);
+    expect(problemsOf({ SWITCHYARD_BUDGET_REBALANCE_MS: '500', SWITCHYARD_BUDGET_REGIONS: 'a' })).toHaveLength(1);
+    expect(problemsOf({ SWITCHYARD_BUDGET_REGIONS: 'a, a' })).toEqual(['SWITCHYARD_BUDGET_REGIONS: a name is listed twice in "a, a"']);
+    expect(loadSwitchyardEnv({ SWITCHYARD_BUDGET_REBALANCE_MS: '0' }).SWITCHYARD_BUDGET_REBALANCE_MS).toBe(0);
   });
 
   it('refuses a headers timeout longer than the request timeout, naming both', () => {

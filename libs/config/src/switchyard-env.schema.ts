@@ -1,6 +1,6 @@
 import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
 import { z } from 'zod';
-import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envOrigins, envPort, envSecretKeys, envString, envUrl } from './env-var.schemas';
+import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envNames, envOrigins, envPort, envSecretKeys, envString, envUrl } from './env-var.schemas';
 import { DEFAULT_UPSTREAM_ENV_PREFIX, type OutboundPolicy } from './outbound/outbound-policy.types';
 import { refuseUpstreamEnvPrefix } from './outbound/upstream-env-ref.rules';
 import { loadProcessEnv } from './process-env.loader';
@@ -133,6 +133,13 @@ export interface SwitchyardEnv {
   SWITCHYARD_QUOTA_REDIS_URL?: string;
   /** Raw usage rows older than this many days are deleted by billing (rollups are kept); unset keeps them forever. */
   SWITCHYARD_USAGE_RETENTION_DAYS?: number;
+  /**
+   * Share mode's ledger-driven rebalancing (issue 15), read by billing: how often it publishes each
+   * region's allowance of every budget; 0 (the default) never.
+   */
+  SWITCHYARD_BUDGET_REBALANCE_MS: number;
+  /** Every region that enforces a share of the budgets (the rebalancing gives each an allowance); required with it. */
+  SWITCHYARD_BUDGET_REGIONS: string[];
 }
 
 export const BUDGET_MODES = ['share', 'global'] as const;
@@ -225,6 +232,9 @@ const switchyardEnvFields = z.object({
   // Issue 16: statements and reports read rollups, so raw rows may go; a century is the ceiling
   // only so the cut-off date stays a real date.
   SWITCHYARD_USAGE_RETENTION_DAYS: envInteger(1, 36_500).optional(),
+  // Not faster than a second: each run scans the month's ledger rows by tenant and key.
+  SWITCHYARD_BUDGET_REBALANCE_MS: z.union([z.literal('0').transform(() => 0), envInteger(1000)]).default(0),
+  SWITCHYARD_BUDGET_REGIONS: envNames().default([]),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields
@@ -237,6 +247,12 @@ export const switchyardEnvSchema = switchyardEnvFields
       ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_BUDGET_SHARE_PERCENT'], message: 'applies to SWITCHYARD_BUDGET_MODE=share only; in global mode every region enforces the whole budget from one counter' });
     }
     refuseHalfOidc(env, ctx);
+    if (env.SWITCHYARD_BUDGET_REBALANCE_MS > 0 && !env.SWITCHYARD_BUDGET_REGIONS.length) {
+      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_BUDGET_REGIONS'], message: 'required when SWITCHYARD_BUDGET_REBALANCE_MS is set: every region that enforces a share of the budgets, so each gets an allowance' });
+    }
+    if (env.SWITCHYARD_BUDGET_REBALANCE_MS > 0 && env.SWITCHYARD_BUDGET_MODE === 'global') {
+      ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_BUDGET_REBALANCE_MS'], message: 'applies to SWITCHYARD_BUDGET_MODE=share only; in global mode one counter holds the whole budget' });
+    }
     if (env.SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS > env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_HTTP_HEADERS_TIMEOUT_MS'], message: `must not exceed SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS (${env.SWITCHYARD_HTTP_REQUEST_TIMEOUT_MS})` });
     }

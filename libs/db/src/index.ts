@@ -51,3 +51,14 @@ export {
 export { statementUsageLines, type StatementUsageLine } from './usage-statement.query';
 export { deleteUsageBefore, USAGE_RETENTION_BATCH } from './usage-retention';
 export { pruneRequestAudit, recordRequestAudit, REQUEST_AUDIT_OUTCOMES, type RequestAuditInput, type RequestAuditOutcome } from './request-audit.store';
+export {
+  BUDGET_PERIOD_KINDS,
+  budgetPeriodsAt,
+  loadBudgetAllowances,
+  replaceBudgetAllowances,
+  type Allowance,
+  type BudgetAllowanceRow,
+  type BudgetPeriodKind,
+  type BudgetPeriods,
+  type RegionAllowances,
+} from './budget-allowances.store';

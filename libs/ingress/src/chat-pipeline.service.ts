@@ -78,8 +78,8 @@ export class ChatPipeline {
   ) {
     this.gate = new KeyGate(auth);
     this.chat = new ChatOperation(router, options.limits, options.region, options.spill);
-    this.count = new CountTokensOperation(router);
-    this.embed = new EmbedOperation(router, options.limits, options.region);
+    this.count = new CountTokensOperation(router, options.spill);
+    this.embed = new EmbedOperation(router, options.limits, options.region, options.spill);
   }
 
   /**
@@ -293,8 +293,10 @@ export class ChatPipeline {
       requestId: call.requestId,
       clientIp: this.clientIpOf(call),
       dialect: dialect.id,
-      // A peer's forward was counted in the region it came to first (docs/architecture.md §6, Regions).
-      counted: size !== undefined && !call.hop,
+      counted: size !== undefined,
+      // A peer's forward: its rates were counted in the region it came to first, its cost is
+      // counted here, where it is served and recorded (docs/architecture.md §6, Regions).
+      ...(call.hop && { budgetOnly: true }),
       inputTokensEstimate: size?.inputEstimate ?? 0,
       inputTokensBound: size?.inputBound ?? 0,
       maxOutputTokens: size?.maxOutput ?? 0,

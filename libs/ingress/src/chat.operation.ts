@@ -1,13 +1,14 @@
 import type { ChatDialect, PathParams, RenderContext } from '@switchyard/dialects';
 import { type PiiRedaction, redactChatRequest, restoreResponse } from '@switchyard/guardrails';
-import { IrError, ResponseFolder } from '@switchyard/ir';
-import type { ChatRequest, ErrorEvent, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
+import { ResponseFolder } from '@switchyard/ir';
+import type { ChatRequest, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
 import { type Span, TRACING, activeSpan } from '@switchyard/telemetry';
 import type { AdmittedCall } from './admitted-call';
 import { recordContent } from './content-capture';
 import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from './answer-headers';
 import type { DataOperation } from './data-operation';
 import type { PeerSpill } from './region/peer-spill';
+import { spillOrFail } from './region/spill-or-fail';
 import type { RequestLimits } from './request-limits';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
@@ -95,7 +96,7 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     }
     if (signal.aborted) return;
     const folded = folder.value;
-    if (folded.error) return this.failOrSpill(admitted, folded.error);
+    if (folded.error) return spillOrFail(this.spill, admitted, folded.error);
     sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
   }
 
@@ -107,7 +108,7 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       tracker?.observe(ev);
       if (!open) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
-        if (ev.event?.$case === 'error') return this.failOrSpill(admitted, ev.event.value);
+        if (ev.event?.$case === 'error') return spillOrFail(this.spill, admitted, ev.event.value);
         res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat.droppedParams, ev.event?.$case === 'start' ? ev.event.value : undefined) });
         open = true;
       }
@@ -126,32 +127,6 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       res.writeHead(200, SSE_HEADERS);
     }
     res.end(renderer.end());
-  }
-
-  /**
-   * A failure before anything was answered. When the router had no usable deployment at all and
-   * a peer region may serve the tenant, the request goes there (`PeerSpill`) and the peer's
-   * answer is the client's; else (or when no peer could) the failure is, with the hops tried.
-   */
-  private async failOrSpill(admitted: Chat, error: ErrorEvent): Promise<void> {
-    const { call, admission } = admitted;
-    if (!error.noUsableDeployment || !this.spill || call.body === undefined || call.target === undefined) throw IrError.fromEvent(error);
-    const req = {
-      target: call.target,
-      headers: call.headers,
-      body: call.body,
-      keyHash: admitted.keyHash,
-      clientIp: call.clientIp,
-      model: admitted.model,
-      allowedRegions: admission.principal.allowedRegions,
-      hop: call.hop,
-      signal: admitted.signal,
-    };
-    if (await this.spill.forward(req, error, admitted.res)) {
-      admitted.spilled = true;
-      return;
-    }
-    throw IrError.fromEvent(error);
   }
 }
 

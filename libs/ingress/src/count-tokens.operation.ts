@@ -1,10 +1,11 @@
 import type { CountTokensDialect, PathParams } from '@switchyard/dialects';
 import { type PiiRedaction, redactChatRequest } from '@switchyard/guardrails';
-import { IrError } from '@switchyard/ir';
 import type { ChatRequest, CountTokensResponse, RequestSize, RouterPort } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
 import { ESTIMATED_HEADER } from './answer-headers';
 import type { DataOperation } from './data-operation';
+import type { PeerSpill } from './region/peer-spill';
+import { spillOrFail } from './region/spill-or-fail';
 import type { ServedFacts } from './request-metrics';
 import { sendBody } from './response-writer';
 
@@ -16,7 +17,10 @@ const ESTIMATED: Record<string, string> = { [ESTIMATED_HEADER]: 'estimated' };
 export class CountTokensOperation implements DataOperation<CountTokensDialect, ChatRequest, PathParams> {
   readonly operation = 'count_tokens';
 
-  constructor(private readonly router: RouterPort) {}
+  constructor(
+    private readonly router: RouterPort,
+    private readonly spill?: PeerSpill,
+  ) {}
 
   parse(dialect: CountTokensDialect, body: unknown, path: PathParams): ChatRequest {
     return dialect.parseCountTokens(body, path);
@@ -43,7 +47,7 @@ export class CountTokensOperation implements DataOperation<CountTokensDialect, C
     const { dialect, parsed, res, signal } = admitted;
     const counted = await this.router.countTokens(parsed, signal);
     admitted.served = servedFacts(parsed.model, counted);
-    if (counted.error) throw IrError.fromEvent(counted.error);
+    if (counted.error) return spillOrFail(this.spill, admitted, counted.error);
     sendBody(res, 200, dialect.renderCountTokens(counted), counted.estimated ? ESTIMATED : undefined);
   }
 }

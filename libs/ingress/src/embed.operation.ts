@@ -1,10 +1,12 @@
 import type { EmbedDialect, ParsedEmbed, PathParams } from '@switchyard/dialects';
 import { type PiiRedaction, redactEmbedRequest } from '@switchyard/guardrails';
-import { IrError, Role } from '@switchyard/ir';
+import { Role } from '@switchyard/ir';
 import type { ChatRequest, RequestSize, RouterPort } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
 import { ESTIMATED_HEADER, answerHeaders } from './answer-headers';
 import type { DataOperation } from './data-operation';
+import type { PeerSpill } from './region/peer-spill';
+import { spillOrFail } from './region/spill-or-fail';
 import type { RequestLimits } from './request-limits';
 import { sendBody } from './response-writer';
 import { UsageTracker } from './usage-tracker';
@@ -19,6 +21,7 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
     private readonly router: RouterPort,
     private readonly limits: RequestLimits,
     private readonly region: string,
+    private readonly spill?: PeerSpill,
   ) {}
 
   parse(dialect: EmbedDialect, body: unknown, path: PathParams & { batch?: boolean }): ParsedEmbed {
@@ -53,7 +56,8 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
     return new UsageTracker(asChat, dialect.id, this.region);
   }
 
-  async run({ dialect, call, parsed, res, signal, tracker }: Embed): Promise<void> {
+  async run(admitted: Embed): Promise<void> {
+    const { dialect, call, parsed, res, signal, tracker } = admitted;
     const request = parsed.request;
     const answer = await this.router.embed(request, signal);
     if (answer.start) tracker?.observe({ event: { $case: 'start', value: answer.start } });
@@ -61,7 +65,7 @@ export class EmbedOperation implements DataOperation<EmbedDialect, ParsedEmbed, 
     if (tracker && answer.upstreamSeconds !== undefined) tracker.upstreamSeconds = answer.upstreamSeconds;
     if (answer.error) {
       tracker?.observe({ event: { $case: 'error', value: answer.error } });
-      throw IrError.fromEvent(answer.error);
+      return spillOrFail(this.spill, admitted, answer.error);
     }
     if (signal.aborted) return;
     const headers = answerHeaders(request.droppedParams, answer.start);

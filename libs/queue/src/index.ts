@@ -4,3 +4,4 @@ export * from './bull-usage.queue';
 export * from './config-change.bus';
 export * from './redis-health.probe';
 export * from './bull-maintenance.schedule';
+export * from './budget-rebalance.scheduler';

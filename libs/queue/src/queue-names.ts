@@ -8,6 +8,8 @@ export const QueueName = {
   Notifications: 'notifications',
   /** Billing's repeatable housekeeping jobs (issue 16), one run per period across every replica. */
   BillingMaintenance: 'billing-maintenance',
+  /** Billing's repeatable rebalancing of share-mode budgets across regions (issue 15). */
+  BudgetRebalance: 'budget-rebalance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -35,6 +37,11 @@ export const MaintenanceJobName = {
   PurgeUsage: 'purge-usage',
 } as const;
 export type MaintenanceJobName = (typeof MaintenanceJobName)[keyof typeof MaintenanceJobName];
+/** Jobs of the "budget-rebalance" queue: no payload, the job reads the ledger as it is then. */
+export const BudgetJobName = {
+  RebalanceBudgets: 'rebalance-budgets',
+} as const;
+export type BudgetJobName = (typeof BudgetJobName)[keyof typeof BudgetJobName];
 
 /** A batch of usage events, in the order they were published. */
 export interface UsageBatch {

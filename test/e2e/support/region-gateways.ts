@@ -5,7 +5,8 @@ import { type RunningApp, SIMULATOR_OUTBOUND_ENV, startApp, waitForReady } from 
 
 // Two standalone gateways as two regions (issue 15), each on its own PGlite with the same
 // tenants and keys from its file (as regions sharing one Postgres see the same keys), and the
-// link secret they share.
+// link secret they share. Tenant acme has a daily budget (counted in each region's own memory),
+// so a spilled request's cost shows in the counters of the region that served it.
 
 export const REGION_KEYS = {
   acme: 'sk-test-acme-region-01-0123456789abcdef012345',
@@ -41,8 +42,10 @@ providers:
 models:
   - name: m
     deployments: [{ provider: sim-${name}, model: m-${name} }]
+    price: { inputPerMTok: 1000, outputPerMTok: 1000 }
 tenants:
   - id: acme
+    budget: { dailyUsd: 100 }
     keys: [{ key: env:ACME_KEY }]
   - id: local
     regions: [alpha]
@@ -63,7 +66,8 @@ ${regionYaml}`,
     HOST: '127.0.0.1',
   });
   try {
-    await waitForReady(baseUrl, app, 60_000);
+    // Two PGlite stacks starting at once on a loaded 2-core machine have taken over a minute.
+    await waitForReady(baseUrl, app, 200_000);
   } catch (err) {
     await app.stop();
     rmSync(dir, { recursive: true, force: true });

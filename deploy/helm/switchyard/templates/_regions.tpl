@@ -60,6 +60,23 @@ forwards spilled requests to `region.peers`, each link authenticated by its own 
 {{- include "switchyard.secretEnv" (dict "ctx" .ctx "env" "SWITCHYARD_QUOTA_REDIS_URL" "value" .ctx.Values.quotaRedis.url "existingSecret" .ctx.Values.quotaRedis.existingSecret "existingSecretKey" .ctx.Values.quotaRedis.existingSecretKey) }}
 {{- end -}}
 
+{{/* Share mode's ledger-driven rebalancing (billing): how often, and the regions given allowances. */}}
+{{- define "switchyard.env.budgetRebalance" -}}
+{{- $b := .Values.settings.budget -}}
+{{- if gt (int64 $b.rebalanceMs) 0 }}
+{{- if eq $b.mode "global" -}}
+{{- fail "settings.budget.rebalanceMs applies to settings.budget.mode share only; in global mode one counter holds the whole budget" -}}
+{{- end -}}
+{{- if not $b.regions -}}
+{{- fail "settings.budget.rebalanceMs needs settings.budget.regions: every region that enforces a share of the budgets" -}}
+{{- end }}
+- name: SWITCHYARD_BUDGET_REBALANCE_MS
+  value: {{ $b.rebalanceMs | int64 | quote }}
+- name: SWITCHYARD_BUDGET_REGIONS
+  value: {{ join "," $b.regions | quote }}
+{{- end }}
+{{- end -}}
+
 {{/* Link secrets land in the Secret, never in switchyard.yaml (a ConfigMap). */}}
 {{- define "switchyard.checkPeerSecrets" -}}
 {{- with .Values.config.region -}}

@@ -123,7 +123,8 @@ export class MemoryQuotaStore implements QuotaStore {
 
     // 2. All passed: count in every scope, limited or not.
     if (!refusal && !repeated) {
-      for (const s of states) this.count(s, input.requestId, sec, tokens, nano, leaseExpiry, periods, now);
+      const rates = input.ratesCounted !== false;
+      for (const s of states) this.count(s, input.requestId, rates ? sec : undefined, tokens, nano, leaseExpiry, periods, now);
     }
 
     const remaining = rateInfo(states, limits, now);
@@ -230,15 +231,19 @@ export class MemoryQuotaStore implements QuotaStore {
     else refuse(this.shortRetryMs, false); // only in-flight reservations are in the way
   }
 
-  private count(s: ScopeState, requestId: string, sec: number, tokens: number, nano: number, leaseExpiry: number, periods: QuotaPeriods, now: number): void {
-    const pruned = s.pruned ?? sec - WINDOW_SPAN;
-    s.pruned = pruned;
-    // A clock behind the last pruning (a skewed caller) must not write below it, where nothing prunes.
-    const bucket = Math.max(sec, pruned + 1);
-    s.requestBuckets.set(bucket, (s.requestBuckets.get(bucket) ?? 0) + 1);
-    if (tokens > 0) s.tokenBuckets.set(bucket, (s.tokenBuckets.get(bucket) ?? 0) + tokens);
-    s.requests += 1;
-    s.tokens += tokens;
+  /** `sec` undefined: budgets only, the window untouched (bucket 0 is never in it, so settle corrects nothing there). */
+  private count(s: ScopeState, requestId: string, sec: number | undefined, tokens: number, nano: number, leaseExpiry: number, periods: QuotaPeriods, now: number): void {
+    let bucket = 0;
+    if (sec !== undefined) {
+      const pruned = s.pruned ?? sec - WINDOW_SPAN;
+      s.pruned = pruned;
+      // A clock behind the last pruning (a skewed caller) must not write below it, where nothing prunes.
+      bucket = Math.max(sec, pruned + 1);
+      s.requestBuckets.set(bucket, (s.requestBuckets.get(bucket) ?? 0) + 1);
+      if (tokens > 0) s.tokenBuckets.set(bucket, (s.tokenBuckets.get(bucket) ?? 0) + tokens);
+      s.requests += 1;
+      s.tokens += tokens;
+    }
     const day = counter(s.days, periods.dayId, periods.dayEnd, now);
     const month = counter(s.months, periods.monthId, periods.monthEnd, now);
     day.reserved += nano;

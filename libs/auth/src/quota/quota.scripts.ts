@@ -50,7 +50,7 @@ end
  * KEYS: per scope w, c, v, d, m (5 each).
  * ARGV: now, requestId, tokens, nano, leaseExpiry, dayId, monthId, dayExpireAt, monthExpireAt,
  *       dayEnd, monthEnd, shortRetryMs, then per scope rpm, tpm, concurrency, dayNano, monthNano
- *       ('' = unlimited).
+ *       ('' = unlimited), then ratesCounted ('0': budgets and lease only, the window untouched).
  * Returns { admitted, reason (1 rpm … 5 monthly), scope index (1-based), retryAfterMs, tooLarge,
  *           limitRequests, remainingRequests, resetRequestsMs, limitTokens, remainingTokens,
  *           resetTokensMs } with false (nil) for what does not apply.
@@ -66,6 +66,7 @@ local dayExpAt, monthExpAt = ARGV[8], ARGV[9]
 local dayEnd, monthEnd = tonumber(ARGV[10]), tonumber(ARGV[11])
 local shortRetry = tonumber(ARGV[12])
 local n = #KEYS / 5
+local ratesCounted = ARGV[13 + n * 5] ~= '0'
 local sec = math.floor(now / ${BUCKET_MS})
 local stale = sec - ${WINDOW_SPAN}
 
@@ -172,13 +173,17 @@ if admitted == 1 and not repeated then
     local k = (i - 1) * 5
     local w, c, v, d, m = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
     -- A clock behind the last pruning (replica skew) must not write below P, where nothing prunes.
-    local b = math.max(sec, P[i] + 1)
-    local cur = redis.call('HMGET', w, 'r' .. b, 't' .. b)
-    R[i], T[i], O[i] = R[i] + 1, T[i] + tokens, math.min(O[i], b)
-    redis.call('HSET', w, 'r' .. b, int((tonumber(cur[1]) or 0) + 1), 't' .. b, int((tonumber(cur[2]) or 0) + tokens),
-      'P', int(P[i]), 'R', int(R[i]), 'T', int(T[i]), 'O', int(O[i]))
-    -- Whatever was written lives at least a window longer.
-    if redis.call('PTTL', w) < ${WINDOW_SPAN * BUCKET_MS + 1000} then redis.call('PEXPIRE', w, ${WINDOW_TTL_MS}) end
+    -- Budgets only: bucket 0 is never inside the window, so settle corrects no tokens there.
+    local b = 0
+    if ratesCounted then
+      b = math.max(sec, P[i] + 1)
+      local cur = redis.call('HMGET', w, 'r' .. b, 't' .. b)
+      R[i], T[i], O[i] = R[i] + 1, T[i] + tokens, math.min(O[i], b)
+      redis.call('HSET', w, 'r' .. b, int((tonumber(cur[1]) or 0) + 1), 't' .. b, int((tonumber(cur[2]) or 0) + tokens),
+        'P', int(P[i]), 'R', int(R[i]), 'T', int(T[i]), 'O', int(O[i]))
+      -- Whatever was written lives at least a window longer.
+      if redis.call('PTTL', w) < ${WINDOW_SPAN * BUCKET_MS + 1000} then redis.call('PEXPIRE', w, ${WINDOW_TTL_MS}) end
+    end
     redis.call('ZADD', c, leaseExp, id)
     redis.call('HSET', v, id, int(nano) .. '|' .. int(tokens) .. '|' .. int(b) .. '|' .. dayId .. '|' .. monthId)
     if redis.call('PTTL', c) < ${LEFTOVER_TTL_MS - DAY_MS} then redis.call('PEXPIRE', c, ${LEFTOVER_TTL_MS}) end

@@ -28,6 +28,12 @@ export interface AdmitInput {
   now: number;
   /** Concurrency slot lease; renewed by heartbeat, freed by settle. */
   leaseMs: number;
+  /**
+   * false: the request is counted in the budgets only, not in the rpm/tpm window (a request a
+   * peer region forwarded: its rates were counted in the region it reached first, its cost is
+   * counted where it is served, docs/architecture.md §6). Default true.
+   */
+  ratesCounted?: boolean;
 }
 
 export const QUOTA_REFUSALS = ['rpm', 'tpm', 'concurrency', 'daily_budget', 'monthly_budget'] as const;

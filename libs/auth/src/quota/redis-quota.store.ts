@@ -99,7 +99,7 @@ export class RedisQuotaStore implements QuotaStore {
     const p = periodsAt(input.now);
     const n = input.scopes.length;
     const keys = new Array<string>(n * 5);
-    const args = new Array<string>(12 + n * 5);
+    const args = new Array<string>(13 + n * 5);
     args[0] = String(input.now);
     args[1] = input.requestId;
     args[2] = String(tokens);
@@ -127,6 +127,7 @@ export class RedisQuotaStore implements QuotaStore {
       args[15 + i * 5] = limitArg(l.dayNano);
       args[16 + i * 5] = limitArg(l.monthNano);
     }
+    args[12 + n * 5] = input.ratesCounted === false ? '0' : '1';
     const reply = (await this.run(ADMIT, keys, args)) as AdmitReply;
     const remaining = rateInfo(reply);
     if (reply[0] === 1) {

@@ -26,6 +26,12 @@ export interface AdmitRequest {
   maxOutputTokens: number;
   /** Counts against requests per minute and concurrency (every data call does; model lists do not). */
   counted: boolean;
+  /**
+   * With counted: only the budgets count it (its maximum cost reserved, its real cost settled),
+   * not the rate limits or concurrency. A request a peer region forwarded (spill-over): its rates
+   * were counted in the region it reached first, its cost is counted here, where it is served.
+   */
+  budgetOnly?: boolean | undefined;
 }
 
 export interface Principal {
@@ -210,6 +216,7 @@ function createBaseAdmitRequest(): AdmitRequest {
     inputTokensBound: 0,
     maxOutputTokens: 0,
     counted: false,
+    budgetOnly: undefined,
   };
 }
 
@@ -241,6 +248,9 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
     }
     if (message.counted !== false) {
       writer.uint32(72).bool(message.counted);
+    }
+    if (message.budgetOnly !== undefined) {
+      writer.uint32(80).bool(message.budgetOnly);
     }
     return writer;
   },
@@ -328,6 +338,14 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
             }
 
             message.counted = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.budgetOnly = reader.bool();
             continue;
           }
         }
