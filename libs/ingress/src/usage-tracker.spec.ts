@@ -117,6 +117,21 @@ describe(UsageTracker.name, () => {
     expect(sut.finish(false, 429)).toMatchObject({ status: 'error', errorKind: ErrorKind.ERROR_KIND_RATE_LIMITED, httpStatus: 429, ttftMs: 0 });
   });
 
+  it('charges nothing for a failure before any output, and estimates a stream cut after some', () => {
+    const refused = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    refused.observe(START);
+    refused.observe({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: 'upstream returned 500', retryable: false, providerStatus: 500, retryAfterMs: 0, param: '', attemptLog: [] } } });
+    const cut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
+    cut.observe(START);
+    cut.observe(TEXT);
+    cut.observe({ event: { $case: 'error', value: { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: 'the upstream connection was lost', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] } } });
+
+    expect(refused.finish(false, 500).usage).toMatchObject({ inputTokens: 0, outputTokens: 0 });
+    const estimated = cut.finish(false, 200).usage;
+    expect(estimated?.outputTokens).toBe(2);
+    expect(estimated?.inputTokens).toBeGreaterThan(0);
+  });
+
   it('records a client that hung up as aborted with status 499, whatever was written', () => {
     const sut = new UsageTracker(CHAT, Dialect.DIALECT_OPENAI, 'eu');
     sut.observe(START);

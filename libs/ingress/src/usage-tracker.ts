@@ -1,8 +1,9 @@
 import { Attempt, ChatRequest, Dialect, ErrorKind, ResponseEvent, UsageEvent, estimatePromptTokens, tokensOfChars } from '@switchyard/ir';
 import { performance } from 'node:perf_hooks';
 
-// Text the upstream never counted (a client that hung up before the usage event arrived) is
-// estimated from its characters. Billing prefers the provider's count.
+// Text the upstream never counted (a client that hung up before the usage event arrived, a
+// stream cut after some output) is estimated from its characters. Billing prefers the
+// provider's count.
 
 const NO_EVENTS: readonly UsageEvent[] = Object.freeze([]);
 
@@ -108,8 +109,11 @@ export class UsageTracker {
       this.event.errorKind = ErrorKind.ERROR_KIND_CANCELLED;
     }
     if (!this.event.usage) {
+      // A failure before any output (the upstream refused, was unreachable, timed out before its
+      // first byte) consumed nothing upstream, which bills no failed call: nothing is charged.
+      const nothingServed = this.event.status === 'error' && this.outputChars === 0;
       this.event.usage = {
-        inputTokens: estimatePromptTokens(this.chat),
+        inputTokens: nothingServed ? 0 : estimatePromptTokens(this.chat),
         outputTokens: tokensOfChars(this.outputChars),
         cachedInputTokens: 0,
         reasoningTokens: 0,

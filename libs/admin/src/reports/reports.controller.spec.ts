@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
     const events = Array.from({ length: 3000 }, (_, i) => randomEvent(`e-${i}`, i % 4 === 0 ? 'other' : 'acme', 1));
     // Concurrent batches, each event in two of them: billing's redeliveries must not count twice.
     await Promise.all(Array.from({ length: 6 }, (_, b) => recordUsageBatch(t.db, events.filter((_, i) => i % 6 === b || (i + 3) % 6 === b))));
-    const options: AdminOptions = { token: TOKEN, db: t.db, bus: { publish: async () => undefined } as never, billing: {} as never, secretBox: undefined, outbound: {} as never };
+    const options: AdminOptions = { token: TOKEN, db: t.db, bus: { publish: async () => undefined, subscribe: () => () => undefined } as never, billing: {} as never, secretBox: undefined, outbound: {} as never };
     app = await NestFactory.create<NestFastifyApplication>(AdminModule.forRoot(options), new FastifyAdapter(), { logger: false });
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
