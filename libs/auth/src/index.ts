@@ -4,3 +4,4 @@ export * from './prisma-key.source';
 export * from './quota';
 export * from './budget-watch';
 export * from './region-budget-share.source';
+export * from './credit';

@@ -1,0 +1,3 @@
+export * from './balance.types';
+export * from './memory-balance.store';
+export * from './redis-balance.store';
