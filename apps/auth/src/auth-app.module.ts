@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { AuthService, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
+import { AuthService, CreditAccountSource, PrismaKeySource, RedisBalanceStore, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
 import { outboundPolicyOf, regionBudgetSettings, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
@@ -48,8 +48,10 @@ export class AuthAppModule implements OnApplicationShutdown {
             // Keys and prices load from the region's replica (DATABASE_READ_URL, else the primary).
             // Across regions: this region's share of each budget, or one global counter (issue 15).
             const budgets = regionBudgetSettings(env);
-            const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
+            // Prepaid balances (issue 16) count in the quota Redis too; credits load with the keys.
+            const auth = new AuthService(new CreditAccountSource(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), read), {
               quota: new RedisQuotaStore(budgets.quotaRedisUrl ?? redisUrl),
+              balance: new RedisBalanceStore(budgets.quotaRedisUrl ?? redisUrl),
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
               budgetAlerts: notifier,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AuthService, MemoryQuotaStore, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
+import { AuthService, CreditAccountSource, MemoryBalanceStore, MemoryQuotaStore, PrismaKeySource, RedisBalanceStore, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
 import { UsageQuery, UsageRecorder } from '@switchyard/billing';
 import { SwitchyardConfig, SwitchyardEnv, outboundPolicyOf, regionBudgetSettings } from '@switchyard/config';
 import { ConfigFeedFollower, Database } from '@switchyard/db';
@@ -32,11 +32,14 @@ export async function createStandaloneServices(db: Database, config: SwitchyardC
   // Across regions: this region's share of each budget, or one global counter (issue 15).
   const budgets = regionBudgetSettings(env);
   const quota = budgets.quotaRedisUrl ? new RedisQuotaStore(budgets.quotaRedisUrl) : new MemoryQuotaStore();
+  // Prepaid balances (issue 16) count where the budgets do.
+  const balance = budgets.quotaRedisUrl ? new RedisBalanceStore(budgets.quotaRedisUrl) : new MemoryBalanceStore();
   // Budget and health alerts to webhooks (issue 13), when switchyard.yaml declares some.
   const notifications = createStandaloneNotifications(config.notifications, env.REDIS_URL, { outbound: outboundPolicyOf(env), box: env.SWITCHYARD_SECRET_KEYS });
   const notifier = notifications?.notifier;
-  const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), {
+  const auth = new AuthService(new CreditAccountSource(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share), read), {
     quota,
+    balance,
     leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
     failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
     budgetAlerts: notifier?.wants('budget') ? notifier : undefined,

@@ -9,6 +9,9 @@ import { metricSeries } from '@switchyard/telemetry';
 import { BudgetGauges } from './budget.gauges';
 import { describeKeyRecord } from './key-description';
 import type { KeyRecord, KeySource } from './key-directory.types';
+import { BalanceGate, balanceScope, quotaScopes } from './credit/balance-gate';
+import type { BalanceAccount, BalanceStore } from './credit/balance.types';
+import { MemoryBalanceStore } from './credit/memory-balance.store';
 import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
 const REFRESH_MS = 10_000;
@@ -32,6 +35,8 @@ export interface AuthOptions {
   failOpen?: boolean;
   /** Budget alerts (issue 13): thresholds crossed at settle, exhaustion at the first refusal. */
   budgetAlerts?: BudgetAlertSink;
+  /** Prepaid balances (issue 16): the quota store's Redis across replicas, in memory for one process (default). */
+  balance?: BalanceStore;
 }
 
 /** What admission decided about one secret, built once per directory load, not per request. */
@@ -44,6 +49,8 @@ interface KeyPlan {
   /** Counted scopes (key, tenant); empty when neither has a limit. */
   scopes: QuotaScope[];
   hasBudget: boolean;
+  /** The tenant is prepaid: every counted request reserves its maximum cost against this balance. */
+  balance?: BalanceAccount;
 }
 
 function refuse(kind: ErrorKind, message: string): AdmitResponse {
@@ -70,6 +77,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly failOpen: boolean;
   private readonly budgets: BudgetWatch | undefined;
   private readonly budgetGauges: BudgetGauges;
+  private readonly balances: BalanceGate;
 
   constructor(
     private readonly source: KeySource,
@@ -81,6 +89,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     this.failOpen = options.failOpen ?? false;
     this.budgets = options.budgetAlerts ? new BudgetWatch(options.budgetAlerts, this.quota) : undefined;
     this.budgetGauges = new BudgetGauges(this.quota);
+    this.balances = new BalanceGate(options.balance ?? new MemoryBalanceStore());
   }
 
   async start(): Promise<void> {
@@ -98,7 +107,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   /** Closes the quota store (its Redis connection). */
   async close(): Promise<void> {
     this.onModuleDestroy();
-    await this.quota.close();
+    await Promise.all([this.quota.close(), this.balances.close()]);
   }
 
   reload(): Promise<void> {
@@ -152,7 +161,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: `This key is not allowed to use the model \`${model}\`.`, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] }, maxOutputTokens: 0 };
     }
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
-    if (!plan.scopes.length || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
+    if ((!plan.scopes.length && !plan.balance) || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
     return this.count(req, plan, model);
   }
 
@@ -186,8 +195,14 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const reserveTokens = (req.inputTokensEstimate) + maxOutput;
     let result: AdmitResult;
     try {
-      result = await this.quota.admit({ scopes: plan.scopes, requestId: req.requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+      // The balance first: releasing it when a limit refuses leaves no trace, unlike a quota admission.
+      if (plan.balance) {
+        const refused = await this.balances.reserve(plan.balance, req.requestId, reserveUsd, now, this.leaseMs);
+        if (refused) return refused;
+      }
+      result = await this.admitScopes(plan, req.requestId, reserveTokens, reserveUsd, now);
     } catch (e) {
+      if (plan.balance) await this.balances.release(plan.balance.tenantId, req.requestId).catch(() => undefined);
       if (this.failOpen) {
         this.log.warn(`quota store unavailable, admitting uncounted (fail open): ${String(e)}`);
         return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
@@ -198,6 +213,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     // The store's RateInfo is the message's shape.
     const rate: RateLimitState = result.remaining;
     if (!result.admitted) {
+      if (plan.balance) await this.releaseBalance(plan.balance.tenantId, req.requestId);
       metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId, reason: result.reason }).inc();
       const scope = plan.scopes.find((s) => s.id === result.scope) ?? plan.scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
@@ -217,7 +233,20 @@ export class AuthService implements AuthPort, OnModuleDestroy {
         maxOutputTokens: 0,
       };
     }
-    return { admitted: true, principal: plan.principal, rate, ticket: ticketMessage(result.ticket, this.leaseMs), maxOutputTokens: imposed };
+    const ticket = ticketMessage(result.ticket, this.leaseMs);
+    if (plan.balance) ticket.scopes = [...ticket.scopes, balanceScope(plan.balance.tenantId)];
+    return { admitted: true, principal: plan.principal, rate, ticket, maxOutputTokens: imposed };
+  }
+
+  /** The quota scopes' admission; a prepaid tenant without limits has none to count. */
+  private admitScopes(plan: KeyPlan, requestId: string, reserveTokens: number, reserveUsd: number, now: number): Promise<AdmitResult> {
+    if (!plan.scopes.length) return Promise.resolve({ admitted: true, ticket: { requestId, scopes: [], reservedTokens: reserveTokens, reservedUsd: reserveUsd, at: now }, remaining: {} });
+    return this.quota.admit({ scopes: plan.scopes, requestId, reserveTokens, reserveUsd, now, leaseMs: this.leaseMs });
+  }
+
+  private async releaseBalance(tenantId: string, requestId: string): Promise<void> {
+    // Unreleased, the reservation is charged in full when its lease expires: the safe side.
+    await this.balances.release(tenantId, requestId).catch((e: unknown) => this.log.warn(`balance release failed: ${String(e)}`));
   }
 
   async settle(req: SettleRequest): Promise<void> {
@@ -226,13 +255,21 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const usage = req.cacheHit ? undefined : req.usage;
     const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage);
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
-    const spent = await this.quota.settle(ticket, { tokens, usd }, Date.now());
+    const scopes = quotaScopes(ticket.scopes);
+    const [spent] = await Promise.all([
+      scopes.length ? this.quota.settle({ ...ticket, scopes }, { tokens, usd }, Date.now()) : [],
+      this.balances.settle(ticket.scopes, ticket.requestId, usd),
+    ]);
     if (this.budgets && spent.length) this.budgets.settled(spent, ticket.at);
   }
 
   async heartbeat(req: HeartbeatRequest): Promise<void> {
     const ticket = storeTicket(req.ticket);
-    if (ticket) await this.quota.heartbeat(ticket, Date.now(), req.ticket?.leaseMs || this.leaseMs);
+    if (!ticket) return;
+    const scopes = quotaScopes(ticket.scopes);
+    const now = Date.now();
+    const leaseMs = req.ticket?.leaseMs || this.leaseMs;
+    await Promise.all([scopes.length ? this.quota.heartbeat({ ...ticket, scopes }, now, leaseMs) : undefined, this.balances.heartbeat(ticket.scopes, ticket.requestId, now, leaseMs)]);
   }
 }
 
@@ -266,7 +303,8 @@ function planOf(k: KeyRecord): KeyPlan {
     ipAllowed,
     noRegion: tenantRegions.length > 0 && keyRegions.length > 0 && regions.length === 0,
     scopes,
-    hasBudget: scopes.some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
+    hasBudget: !!k.balance || scopes.some((s) => s.limits.dailyBudgetUsd !== undefined || s.limits.monthlyBudgetUsd !== undefined),
+    balance: k.balance,
   };
 }
 

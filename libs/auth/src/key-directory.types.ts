@@ -2,6 +2,7 @@
 // round trip, key records cached and refreshed, never a database read per request).
 import type { PiiPolicyConfig } from '@switchyard/guardrails';
 import type { ModelPrice } from '@switchyard/shared';
+import type { BalanceAccount } from './credit/balance.types';
 import type { QuotaLimits } from './quota';
 
 export interface KeyRecord {
@@ -33,6 +34,8 @@ export interface KeyRecord {
   tenantLimits?: QuotaLimits;
   /** The PII guardrails that apply: the key's pii fields over its tenant's; absent = none. */
   pii?: PiiPolicyConfig;
+  /** The tenant is prepaid (has credit entries): its balance account (CreditAccountSource). */
+  balance?: BalanceAccount;
 }
 
 export interface KeySource {

@@ -26,6 +26,7 @@ export { DbModule, READ_DATABASE, openReadDatabase, type DbModuleOptions } from 
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type {
   AuditLog,
+  CreditEntry,
   Deployment,
   Model,
   Price,
@@ -36,3 +37,4 @@ export type {
   VirtualKey,
 } from './generated/prisma/client';
 export * from './price-history.loader';
+export { loadCreditLedger, type CreditLedgerTotals } from './credit-ledger.queries';

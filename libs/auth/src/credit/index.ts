@@ -1,3 +1,5 @@
 export * from './balance.types';
 export * from './memory-balance.store';
 export * from './redis-balance.store';
+export * from './credit-account.source';
+export * from './balance-gate';

@@ -89,7 +89,7 @@ export const METRICS = {
   limitRefusals: {
     name: 'switchyard_limit_refusals_total',
     type: 'counter',
-    help: 'Requests refused by a limit, by tenant and reason (rpm, tpm, concurrency, daily_budget, monthly_budget).',
+    help: 'Requests refused by a limit, by tenant and reason (rpm, tpm, concurrency, daily_budget, monthly_budget, balance: the credit of a prepaid tenant cannot cover the request).',
     labels: ['tenant', 'reason'],
     from: ['auth'],
   },
