@@ -3,3 +3,5 @@ export * from './memory-balance.store';
 export * from './redis-balance.store';
 export * from './credit-account.source';
 export * from './balance-gate';
+export * from './counter.reconciler';
+export * from './redis-budget.counters';

@@ -114,6 +114,13 @@ export const METRICS = {
     labels: ['tenant', 'period'],
     from: ['auth'],
   },
+  counterFixes: {
+    name: 'switchyard_counter_fixes_total',
+    type: 'counter',
+    help: 'Live counters the reconciliation found off the ledger and corrected, by counter (balance, daily_budget, monthly_budget).',
+    labels: ['counter'],
+    from: ['auth'],
+  },
   usageQueueDepth: {
     name: 'switchyard_usage_queue_depth',
     type: 'gauge',
