@@ -62,7 +62,7 @@ async function bootstrap(): Promise<void> {
       adminToken,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
-    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, secretBox, outbound, region: regionReadiness })],
+    imports: [AdminModule.forRoot({ token: adminToken, db, bus: services.bus, billing: services.billing, credit: services.credit, secretBox, outbound, region: regionReadiness })],
     // The environment's list replaces the file's, as for every other setting.
     cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? config.server.cors?.origins ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? config.server.cors?.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     host: env.HOST,

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ADMIN_CONTROLLERS } from './admin.controllers';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options';
 import { AdminChanges } from './audit/admin-changes.service';
+import { CreditsAdminService } from './credits/credits-admin.service';
 import { AdminTokenGuard } from './http/admin-token.guard';
 import { UnknownAdminRouteController } from './http/unknown-admin-route.controller';
 import { KeysAdminService } from './keys/keys-admin.service';
@@ -31,6 +32,7 @@ export class AdminModule {
         KeysAdminService,
         ProvidersAdminService,
         ModelsAdminService,
+        CreditsAdminService,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import type { OutboundPolicy, SecretBox } from '@switchyard/config';
 import type { Database } from '@switchyard/db';
-import type { BillingPort } from '@switchyard/ir';
+import type { BillingPort, CreditCountersPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
 import type { RegionReportView } from './region/region.routes';
 
@@ -21,4 +21,9 @@ export interface AdminOptions {
   outbound: OutboundPolicy;
   /** Region readiness (the ingress's RegionReadiness, the judge of /readyz) for GET /admin/v1/region. */
   region?: { report(): Promise<RegionReportView> };
+  /**
+   * Prepaid credit's live counters and the reconciliation (issue 16): in process (standalone), or
+   * the cluster's reconcile queue (no live balance: `reservedUsd` is then null). Absent: null and 503.
+   */
+  credit?: Partial<Pick<CreditCountersPort, 'liveBalance'>> & Pick<CreditCountersPort, 'reconcile'>;
 }

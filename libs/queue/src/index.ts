@@ -3,3 +3,4 @@ export * from './memory-usage.queue';
 export * from './bull-usage.queue';
 export * from './config-change.bus';
 export * from './redis-health.probe';
+export * from './bull-reconcile.queue';

@@ -6,6 +6,8 @@ export const QueueName = {
   Usage: 'usage',
   /** Webhook deliveries of budget and health alerts (libs/notify), consumed by billing. */
   Notifications: 'notifications',
+  /** Counter reconciliation runs (issue 16), consumed by the service that owns the counters (auth). */
+  Reconcile: 'reconcile',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -26,6 +28,15 @@ export const NotificationJobName = {
   DeliverWebhook: 'deliver-webhook',
 } as const;
 export type NotificationJobName = (typeof NotificationJobName)[keyof typeof NotificationJobName];
+
+/** Jobs of the "reconcile" queue: no payload; the result is the run's ReconcileReport. */
+export const ReconcileJobName = {
+  /** The repeatable run (one job scheduler, whatever the number of replicas). */
+  Scheduled: 'reconcile-counters',
+  /** A run asked for now (POST /admin/v1/billing/reconcile). */
+  Now: 'reconcile-counters-now',
+} as const;
+export type ReconcileJobName = (typeof ReconcileJobName)[keyof typeof ReconcileJobName];
 
 /** A batch of usage events, in the order they were published. */
 export interface UsageBatch {

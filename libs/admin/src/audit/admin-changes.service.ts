@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { appendConfigFeed, type ConfigEntity, type Prisma } from '@switchyard/db';
+import { CONFIG_ENTITIES, appendConfigFeed, type ConfigEntity, type Prisma } from '@switchyard/db';
 import type { ConfigTopic } from '@switchyard/queue';
 import { ADMIN_OPTIONS, type AdminOptions } from '../admin.options';
 import type { AuditContext } from '../http/admin-route';
@@ -7,10 +7,14 @@ import type { AuditContext } from '../http/admin-route';
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'rotate'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** What the audit log names besides configuration: prepaid-credit ledger entries (issue 16). */
+export const AUDIT_ENTITIES = [...CONFIG_ENTITIES, 'credit'] as const;
+export type AuditEntity = ConfigEntity | 'credit';
+
 /** One audited change; before/after are already stripped of secrets and hashes. */
 export interface AuditEntry {
   action: AuditAction;
-  entity: ConfigEntity;
+  entity: AuditEntity;
   entityId: string;
   before?: Prisma.InputJsonObject;
   after?: Prisma.InputJsonObject;

@@ -1,12 +1,11 @@
-import { CONFIG_ENTITIES } from '@switchyard/db';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
 import { dateTime, timestampView } from '../schemas/common.schemas';
-import { AUDIT_ACTIONS } from './admin-changes.service';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES } from './admin-changes.service';
 
 export const auditQuery = z.strictObject({
-  entity: z.enum(CONFIG_ENTITIES).optional(),
-  entityId: z.string().min(1).max(300).optional().describe('Tenant or provider id, key or deployment id, model name (also for its prices).'),
+  entity: z.enum(AUDIT_ENTITIES).optional(),
+  entityId: z.string().min(1).max(300).optional().describe('Tenant or provider id, key or deployment id, model name (also for its prices), tenant id of a credit entry.'),
   actor: z.string().min(1).max(100).optional().describe('`admin`, `admin:<name>`, `config`, …'),
   before: dateTime.optional().describe('Only rows older than this (paging: the `at` of the last row seen).'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -5,3 +5,4 @@ export * from './credit-account.source';
 export * from './balance-gate';
 export * from './counter.reconciler';
 export * from './redis-budget.counters';
+export * from './credit-counters.service';
