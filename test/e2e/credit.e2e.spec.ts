@@ -93,6 +93,8 @@ describe('prepaid credit (standalone on Postgres and Redis)', () => {
     await admin.ok('POST', '/tenants/prepaid/credits', { amountUsd: 1, reason: 'invoice 2026-12' });
     const ok = await client.chat.completions.create({ model: 'paid-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1000 });
     expect(ok.choices[0].message.content).toBeTruthy();
+    const me = (await (await fetch(`${client.baseURL}/me`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { balance: { credits_usd: number; reserved_usd: number } };
+    expect(me.balance).toMatchObject({ credits_usd: 1.05, reserved_usd: 0 });
   });
 
   it('shows the balance and the ledger, and refuses bad credit bodies with field errors', async () => {

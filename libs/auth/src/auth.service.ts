@@ -177,7 +177,9 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const plan = this.plans.get(req.keyHash) ?? (await this.planAfterMiss(req.keyHash));
     const refusal = plan ? keyRefusal(plan, req.clientIp) : refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
     if (refusal || !plan) return { ...EMPTY_DESCRIPTION, error: refusal?.error };
-    return describeKeyRecord(plan.record, this.quota, Date.now());
+    const description = await describeKeyRecord(plan.record, this.quota, Date.now());
+    if (plan.balance) description.balance = await this.balances.describe(plan.balance, Date.now());
+    return description;
   }
 
   /** The union of the tenants' browser origins, computed at each directory load. */

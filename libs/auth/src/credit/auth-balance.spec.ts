@@ -106,6 +106,15 @@ describe.each(stacks)('prepaid admission (%s)', (_name, kind, makeStore) => {
     expect((await store.usage('acme', Date.now())).reservedNano).toBe(0);
   });
 
+  it('describes the balance of a prepaid tenant for GET /v1/me, and none for a postpaid one', async () => {
+    const held = await sut.admit(ask('acme-key'));
+    const me = await sut.describeKey({ keyHash: hashKey('acme-key'), clientIp: '' });
+    // $1.06 of credits, $0.015 spent, one request holding $0.0088.
+    expect(me.balance).toEqual({ creditsUsd: 1.06, spentUsd: 0.015, reservedUsd: 0.0088, availableUsd: 1.0362 });
+    expect((await sut.describeKey({ keyHash: hashKey('post-key'), clientIp: '' })).balance).toBeUndefined();
+    await sut.settle(done(held, false));
+  });
+
   it('leaves a tenant without credit entries unmetered', async () => {
     const res = await sut.admit(ask('post-key'));
     expect(res).toMatchObject({ admitted: true });

@@ -1,4 +1,4 @@
-import { ErrorKind, type AdmitResponse } from '@switchyard/ir';
+import { ErrorKind, type AdmitResponse, type TenantBalance } from '@switchyard/ir';
 import { metricSeries } from '@switchyard/telemetry';
 import { nanoToUsd, usdToNano } from '../quota/quota-units';
 import { BALANCE_SCOPE_PREFIX, type BalanceAccount, type BalanceStore } from './balance.types';
@@ -41,6 +41,18 @@ export class BalanceGate {
   heartbeat(scopes: readonly string[], requestId: string, now: number, leaseMs: number): Promise<void> {
     const tenant = balanceTenant(scopes);
     return tenant === undefined ? Promise.resolve() : this.store.heartbeat(tenant, requestId, now, leaseMs);
+  }
+
+  /** GET /v1/me: the live counters, or the last key load's ledger figures before the first admission. */
+  async describe(account: BalanceAccount, now: number): Promise<TenantBalance> {
+    const u = await this.store.usage(account.tenantId, now);
+    const spent = u.seeded ? u.spentNano : account.seedSpentNano;
+    return {
+      creditsUsd: nanoToUsd(account.creditsNano),
+      spentUsd: nanoToUsd(spent),
+      reservedUsd: nanoToUsd(u.reservedNano),
+      availableUsd: nanoToUsd(account.creditsNano - spent - u.reservedNano),
+    };
   }
 
   close(): Promise<void> {
