@@ -1,11 +1,11 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { AuthService, PrismaKeySource, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
+import { AuthService, CounterReconciler, CreditAccountSource, PrismaKeySource, RedisBalanceStore, RedisBudgetCounters, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
 import { outboundPolicyOf, regionBudgetSettings, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { ConfigFeedFollower, Database, DbModule, READ_DATABASE, loadBudgetAllowances } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
-import { RedisConfigChangeBus, RedisHealthProbe, type ConfigTopic } from '@switchyard/queue';
+import { BullReconcileQueue, RedisConfigChangeBus, RedisHealthProbe, type ConfigTopic } from '@switchyard/queue';
 import { AuthController } from './auth.controller';
 
 /**
@@ -14,6 +14,14 @@ import { AuthController } from './auth.controller';
  */
 const NOTIFIER = Symbol('Notifier');
 const CONFIG_FEED = Symbol('ConfigFeedFollower');
+const BALANCE = Symbol('BalanceStore');
+const RECONCILE = Symbol('Reconciliation');
+
+/** The reconciliation's worker and what it closes. */
+interface Reconciliation {
+  queue: BullReconcileQueue;
+  budgets: RedisBudgetCounters;
+}
 
 @Module({})
 export class AuthAppModule implements OnApplicationShutdown {
@@ -22,6 +30,7 @@ export class AuthAppModule implements OnApplicationShutdown {
     @Inject(RedisConfigChangeBus) private readonly bus: RedisConfigChangeBus,
     @Inject(NOTIFIER) private readonly notifier: Notifier | undefined,
     @Inject(CONFIG_FEED) private readonly feed: ConfigFeedFollower,
+    @Inject(RECONCILE) private readonly reconciliation: Reconciliation,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -40,10 +49,28 @@ export class AuthAppModule implements OnApplicationShutdown {
             return notifier?.wants('budget') || notifier?.wants('spend') ? notifier : (await notifier?.close(), undefined);
           },
         },
+        // Prepaid balances (issue 16) count in the quota Redis, next to the budgets.
+        { provide: BALANCE, useFactory: () => new RedisBalanceStore(regionBudgetSettings(env).quotaRedisUrl ?? redisUrl) },
+        {
+          // Counter reconciliation (issue 16): auth owns the live counters, so it runs the
+          // repeatable job that rebuilds them from the ledger (read on the primary, not a replica
+          // that may lag). In `share` mode a region's budget counters hold its own share only,
+          // which the global ledger cannot tell apart: only balances are reconciled there.
+          provide: RECONCILE,
+          inject: [Database, BALANCE],
+          useFactory: async (db: Database, balance: RedisBalanceStore): Promise<Reconciliation> => {
+            const settings = regionBudgetSettings(env);
+            const budgets = new RedisBudgetCounters(settings.quotaRedisUrl ?? redisUrl);
+            const queue = new BullReconcileQueue(redisUrl);
+            const reconciler = new CounterReconciler({ db, balance, budgets: settings.share === 1 ? budgets : undefined, pendingUsage: () => queue.usageBacklog() });
+            await queue.work(() => reconciler.run(), env.SWITCHYARD_RECONCILE_INTERVAL_MS);
+            return { queue, budgets };
+          },
+        },
         {
           provide: AUTH_PORT,
-          inject: [READ_DATABASE, NOTIFIER],
-          useFactory: async (read: Database, notifier: Notifier | undefined) => {
+          inject: [READ_DATABASE, NOTIFIER, BALANCE],
+          useFactory: async (read: Database, notifier: Notifier | undefined, balance: RedisBalanceStore) => {
             // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
             // Keys and prices load from the region's replica (DATABASE_READ_URL, else the primary).
             // Across regions: this region's share of each budget, or one global counter (issue 15).
@@ -51,8 +78,10 @@ export class AuthAppModule implements OnApplicationShutdown {
             const budgets = regionBudgetSettings(env);
             const region = env.SWITCHYARD_REGION;
             const allowances = env.SWITCHYARD_BUDGET_MODE === 'share' && region ? (now: number) => loadBudgetAllowances(read, region, now) : undefined;
-            const auth = new AuthService(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share, allowances), {
+            // Prepaid balances (issue 16) count in the quota Redis too; credits load with the keys.
+            const auth = new AuthService(new CreditAccountSource(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share, allowances), read), {
               quota: new RedisQuotaStore(budgets.quotaRedisUrl ?? redisUrl),
+              balance,
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
               failOpen: env.SWITCHYARD_QUOTA_ON_ERROR === 'open',
               budgetAlerts: notifier?.wants('budget') ? notifier : undefined,
@@ -95,7 +124,8 @@ export class AuthAppModule implements OnApplicationShutdown {
 
   // After the transport drained (the database is closed by DbModule).
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.bus.close(), this.feed.close(), this.auth.close()]);
+    await this.reconciliation.queue.close();
+    await Promise.all([this.bus.close(), this.feed.close(), this.auth.close(), this.reconciliation.budgets.close()]);
     await this.notifier?.close();
   }
 }

@@ -6,7 +6,7 @@ import { UsageQuery } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
-import { BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
+import { BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 
 const READY_WAIT_MS = 1000;
@@ -92,6 +92,9 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ 
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL });
   const bus = createConfigChangeBus(env.REDIS_URL);
   const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
+  // POST /admin/v1/billing/reconcile queues a run for auth, which owns the counters (issue 16).
+  const reconcile = env.REDIS_URL ? new BullReconcileQueue(env.REDIS_URL) : undefined;
+  const credit = reconcile && { reconcile: () => reconcile.runNow(60_000) };
   return {
     module: AdminModule.forRoot({
       token: env.SWITCHYARD_ADMIN_TOKEN,
@@ -101,11 +104,13 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ 
       db,
       bus,
       billing: grpcBilling ?? new UsageQuery(db),
+      credit,
       secretBox: env.SWITCHYARD_SECRET_KEYS,
       outbound: outboundPolicyOf(env),
       region,
     }),
     async close() {
+      await reconcile?.close();
       grpcBilling?.close();
       await bus.close();
       await db.close();

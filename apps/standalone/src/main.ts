@@ -72,6 +72,7 @@ async function bootstrap(): Promise<void> {
         db,
         bus: services.bus,
         billing: services.billing,
+        credit: services.credit,
         secretBox,
         outbound,
         region: regionReadiness,

@@ -5,6 +5,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options';
 import { AdminTokenRegistry } from './admin-tokens/admin-token.registry';
 import { AdminTokensAdminService } from './admin-tokens/admin-tokens-admin.service';
 import { AdminChanges } from './audit/admin-changes.service';
+import { CreditsAdminService } from './credits/credits-admin.service';
 import { AdminTokenGuard } from './http/admin-token.guard';
 import { UnknownAdminRouteController } from './http/unknown-admin-route.controller';
 import { KeysAdminService } from './keys/keys-admin.service';
@@ -44,6 +45,7 @@ export class AdminModule {
         { provide: ADMIN_GATE, useClass: AdminReaderGate },
         PricesImportService,
         PlansAdminService,
+        CreditsAdminService,
       ],
       // The ingress's operator views outside /admin/v1 (routing health, /metrics) judge credentials with it.
       exports: [ADMIN_GATE],

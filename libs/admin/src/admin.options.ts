@@ -1,6 +1,6 @@
 import type { OutboundPolicy, SecretBox } from '@switchyard/config';
 import type { Database } from '@switchyard/db';
-import type { BillingPort } from '@switchyard/ir';
+import type { BillingPort, CreditCountersPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
 import type { RegionReportView } from './region/region.routes';
 import type { StatementSection } from './reports/statement-section';
@@ -38,4 +38,9 @@ export interface AdminOptions {
    * a pricer is wired) and the credits section (empty until the credits table exists).
    */
   statementSections?: readonly StatementSection[];
+  /**
+   * Prepaid credit's live counters and the reconciliation (issue 16): in process (standalone), or
+   * the cluster's reconcile queue (no live balance: `reservedUsd` is then null). Absent: null and 503.
+   */
+  credit?: Partial<Pick<CreditCountersPort, 'liveBalance'>> & Pick<CreditCountersPort, 'reconcile'>;
 }

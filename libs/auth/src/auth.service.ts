@@ -11,6 +11,9 @@ import { describeKeyRecord } from './key-description';
 import type { KeyRecord, KeySource } from './key-directory.types';
 import { PLAN_SCOPE_PREFIX, isTokenPlanScope, planRefusalMessage, planScope, splitTicket, tokensAsUsd } from './plan-quota';
 import { type SpendAlertSink, SpendWatch } from './spend-watch';
+import { BalanceGate, balanceScope, quotaScopes } from './credit/balance-gate';
+import type { BalanceAccount, BalanceStore } from './credit/balance.types';
+import { MemoryBalanceStore } from './credit/memory-balance.store';
 import { MemoryQuotaStore, type AdmitResult, type QuotaLimits, type QuotaRefusal, type QuotaScope, type QuotaStore, type QuotaTicket } from './quota';
 
 const REFRESH_MS = 10_000;
@@ -36,6 +39,8 @@ export interface AuthOptions {
   budgetAlerts?: BudgetAlertSink;
   /** Spend alerts (issue 16): the tenants' thresholds of their monthly budget and plan. */
   spendAlerts?: SpendAlertSink;
+  /** Prepaid balances (issue 16): the quota store's Redis across replicas, in memory for one process (default). */
+  balance?: BalanceStore;
 }
 
 /** What admission decided about one secret, built once per directory load, not per request. */
@@ -52,6 +57,8 @@ interface KeyPlan {
   /** The same scopes' budgets alone, for a request counted in the budgets only (a peer's forward). */
   budgetScopes: QuotaScope[];
   hasBudget: boolean;
+  /** The tenant is prepaid: every counted request reserves its maximum cost against this balance. */
+  balance?: BalanceAccount;
 }
 
 function refuse(kind: ErrorKind, message: string): AdmitResponse {
@@ -81,6 +88,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly budgets: BudgetWatch | undefined;
   private readonly spend: SpendWatch | undefined;
   private readonly budgetGauges: BudgetGauges;
+  private readonly balances: BalanceGate;
 
   constructor(
     private readonly source: KeySource,
@@ -93,6 +101,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     this.budgets = options.budgetAlerts ? new BudgetWatch(options.budgetAlerts, this.quota) : undefined;
     this.spend = options.spendAlerts ? new SpendWatch(options.spendAlerts, this.quota) : undefined;
     this.budgetGauges = new BudgetGauges(this.quota);
+    this.balances = new BalanceGate(options.balance ?? new MemoryBalanceStore());
   }
 
   async start(): Promise<void> {
@@ -110,7 +119,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   /** Closes the quota store (its Redis connection). */
   async close(): Promise<void> {
     this.onModuleDestroy();
-    await this.quota.close();
+    await Promise.all([this.quota.close(), this.balances.close()]);
   }
 
   reload(): Promise<void> {
@@ -167,7 +176,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     }
     if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
     const scopes = req.budgetOnly ? plan.budgetScopes : plan.scopes;
-    if ((!scopes.length && !plan.tokenScope) || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
+    if ((!scopes.length && !plan.tokenScope && !plan.balance) || !req.counted) return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
     return this.count(req, plan, scopes, model);
   }
 
@@ -183,7 +192,9 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const plan = this.plans.get(req.keyHash) ?? (await this.planAfterMiss(req.keyHash));
     const refusal = plan ? keyRefusal(plan, req.clientIp) : refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
     if (refusal || !plan) return { ...EMPTY_DESCRIPTION, error: refusal?.error };
-    return describeKeyRecord(plan.record, this.quota, Date.now());
+    const description = await describeKeyRecord(plan.record, this.quota, Date.now());
+    if (plan.balance) description.balance = await this.balances.describe(plan.balance, Date.now());
+    return description;
   }
 
   /** The union of the tenants' browser origins, computed at each directory load. */
@@ -202,6 +213,11 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     let result: AdmitResult;
     let planTokens: AdmitResult | undefined;
     try {
+      // The balance first: releasing it when a limit refuses leaves no trace, unlike a quota admission.
+      if (plan.balance) {
+        const refused = await this.balances.reserve(plan.balance, req.requestId, reserveUsd, now, this.leaseMs);
+        if (refused) return refused;
+      }
       // A token plan is a budget: a peer's forward (budget only) counts it too.
       if (plan.tokenScope) {
         planTokens = await this.quota.admit({ scopes: [plan.tokenScope], requestId: req.requestId, reserveTokens: 0, reserveUsd: tokensAsUsd(reserveTokens), now, leaseMs: this.leaseMs });
@@ -211,6 +227,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       else result = { admitted: true, ticket: { requestId: req.requestId, scopes: [], reservedTokens: reserveTokens, reservedUsd: reserveUsd, at: now }, remaining: {} };
     } catch (e) {
       if (planTokens?.admitted) this.release(planTokens.ticket, now);
+      if (plan.balance) await this.balances.release(plan.balance.tenantId, req.requestId).catch(() => undefined);
       if (this.failOpen) {
         this.log.warn(`quota store unavailable, admitting uncounted (fail open): ${String(e)}`);
         return { admitted: true, principal: plan.principal, maxOutputTokens: 0 };
@@ -225,6 +242,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
       else this.release(planTokens.ticket, now);
     }
     if (!result.admitted) {
+      if (plan.balance) await this.releaseBalance(plan.balance.tenantId, req.requestId);
       metricSeries().limitRefusals.child({ tenant: plan.principal.tenantId, reason: result.reason }).inc();
       const scope = scopes.find((s) => s.id === result.scope) ?? scopes[0];
       const budget = result.reason === 'daily_budget' || result.reason === 'monthly_budget';
@@ -246,7 +264,14 @@ export class AuthService implements AuthPort, OnModuleDestroy {
         maxOutputTokens: 0,
       };
     }
-    return { admitted: true, principal: plan.principal, rate, ticket: ticketMessage(result.ticket, this.leaseMs), maxOutputTokens: imposed };
+    const ticket = ticketMessage(result.ticket, this.leaseMs);
+    if (plan.balance) ticket.scopes = [...ticket.scopes, balanceScope(plan.balance.tenantId)];
+    return { admitted: true, principal: plan.principal, rate, ticket, maxOutputTokens: imposed };
+  }
+
+  private async releaseBalance(tenantId: string, requestId: string): Promise<void> {
+    // Unreleased, the reservation is charged in full when its lease expires: the safe side.
+    await this.balances.release(tenantId, requestId).catch((e: unknown) => this.log.warn(`balance release failed: ${String(e)}`));
   }
 
   async settle(req: SettleRequest): Promise<void> {
@@ -257,8 +282,11 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const multiplier = this.scopeMultipliers.get(ticket.scopes[0] ?? '');
     const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage, { multiplier });
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
-    const parts = splitTicket(ticket);
-    const spent = parts.money ? await this.quota.settle(parts.money, { tokens, usd }, Date.now()) : [];
+    const parts = splitTicket({ ...ticket, scopes: quotaScopes(ticket.scopes) });
+    const [spent] = await Promise.all([
+      parts.money ? this.quota.settle(parts.money, { tokens, usd }, Date.now()) : [],
+      this.balances.settle(ticket.scopes, ticket.requestId, usd),
+    ]);
     if (this.budgets && spent.length) this.budgets.settled(spent, ticket.at);
     // A token plan's counters hold tokens as nano-dollars (plan-quota.ts).
     const planTokens = parts.tokens ? await this.quota.settle(parts.tokens, { tokens: 0, usd: tokensAsUsd(tokens) }, Date.now()) : [];
@@ -272,7 +300,11 @@ export class AuthService implements AuthPort, OnModuleDestroy {
 
   async heartbeat(req: HeartbeatRequest): Promise<void> {
     const ticket = storeTicket(req.ticket);
-    if (ticket) await this.quota.heartbeat(ticket, Date.now(), req.ticket?.leaseMs || this.leaseMs);
+    if (!ticket) return;
+    const scopes = quotaScopes(ticket.scopes);
+    const now = Date.now();
+    const leaseMs = req.ticket?.leaseMs || this.leaseMs;
+    await Promise.all([scopes.length ? this.quota.heartbeat({ ...ticket, scopes }, now, leaseMs) : undefined, this.balances.heartbeat(ticket.scopes, ticket.requestId, now, leaseMs)]);
   }
 }
 
@@ -316,16 +348,20 @@ function planOf(k: KeyRecord): KeyPlan {
     scopes,
     tokenScope,
     budgetScopes,
-    hasBudget: budgetScopes.length > 0 || (tokenScope !== undefined && (tokenScope.limits.dailyBudgetUsd !== undefined || tokenScope.limits.monthlyBudgetUsd !== undefined)),
+    hasBudget: !!k.balance || budgetScopes.length > 0 || (tokenScope !== undefined && (tokenScope.limits.dailyBudgetUsd !== undefined || tokenScope.limits.monthlyBudgetUsd !== undefined)),
+    balance: k.balance,
   };
 }
 
 /** Every counted scope of a tenant with a price multiplier (a key's and its tenant's scopes share it). */
 function scopeMultipliers(plans: Iterable<KeyPlan>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const { record, scopes } of plans) {
+  for (const { record, scopes, tokenScope } of plans) {
     if (record.priceMultiplier === undefined) continue;
     for (const s of scopes) out.set(s.id, record.priceMultiplier);
+    // A ticket may hold only a token plan's or a balance's scope; settle looks up its first.
+    if (tokenScope) out.set(tokenScope.id, record.priceMultiplier);
+    if (record.balance) out.set(balanceScope(record.tenantId), record.priceMultiplier);
   }
   return out;
 }

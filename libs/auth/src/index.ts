@@ -6,3 +6,4 @@ export * from './budget-watch';
 export * from './region-budget-share.source';
 export * from './plan-quota';
 export * from './spend-watch';
+export * from './credit';

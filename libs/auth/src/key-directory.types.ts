@@ -2,6 +2,7 @@
 // round trip, key records cached and refreshed, never a database read per request).
 import type { PiiPolicyConfig } from '@switchyard/guardrails';
 import type { ModelPrice } from '@switchyard/shared';
+import type { BalanceAccount } from './credit/balance.types';
 import type { QuotaLimits } from './quota';
 import type { TenantPlanQuota } from './plan-quota';
 
@@ -42,6 +43,8 @@ export interface KeyRecord {
   plan?: TenantPlanQuota;
   /** The tenant's spend alert thresholds in percent, ascending (issue 16); absent or empty = none. */
   spendAlerts?: readonly number[];
+  /** The tenant is prepaid (has credit entries): its balance account (CreditAccountSource). */
+  balance?: BalanceAccount;
 }
 
 export interface KeySource {

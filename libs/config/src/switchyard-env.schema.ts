@@ -74,6 +74,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_QUOTA_LEASE_MS: number;
   /** When the quota store (Redis) cannot answer: `closed` refuses with 503, `open` admits uncounted. */
   SWITCHYARD_QUOTA_ON_ERROR: 'closed' | 'open';
+  /** How often the balance and budget counters are rebuilt from the ledger (issue 16); 0 = only on request. */
+  SWITCHYARD_RECONCILE_INTERVAL_MS: number;
   /** Load balancers / proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed for IP allow-lists. */
   SWITCHYARD_TRUSTED_PROXIES?: string[];
   /** Browser origins allowed on the client API (CORS); replaces `server.cors.origins` of the file. */
@@ -177,6 +179,8 @@ const switchyardEnvFields = z.object({
   MAX_BODY_BYTES: envInteger(1).default(4 * 1024 * 1024),
   SWITCHYARD_QUOTA_LEASE_MS: envInteger(1000).default(30_000),
   SWITCHYARD_QUOTA_ON_ERROR: envEnum(['closed', 'open']).default('closed'),
+  // Five minutes: drift comes from rare failed settles; a run reads a month of usage rows.
+  SWITCHYARD_RECONCILE_INTERVAL_MS: envInteger(0).default(300_000),
   SWITCHYARD_TRUSTED_PROXIES: envIpRanges().optional(),
   SWITCHYARD_CORS_ORIGINS: envOrigins().optional(),
   // Browsers cap a preflight's life (Chromium: 2 hours): more would only mislead.

@@ -28,6 +28,7 @@ export type {
   AdminToken,
   AuditLog,
   RequestAudit,
+  CreditEntry,
   Deployment,
   Model,
   Price,
@@ -62,3 +63,4 @@ export {
   type BudgetPeriods,
   type RegionAllowances,
 } from './budget-allowances.store';
+export { loadCreditLedger, type CreditLedgerTotals } from './credit-ledger.queries';

@@ -64,6 +64,8 @@ export function grpcStatusOfErrorKind(kind: ErrorKind): Status {
     case ErrorKind.ERROR_KIND_BUDGET_EXCEEDED:
     case ErrorKind.ERROR_KIND_OVERLOADED:
       return Status.RESOURCE_EXHAUSTED;
+    case ErrorKind.ERROR_KIND_INSUFFICIENT_BALANCE:
+      return Status.FAILED_PRECONDITION;
     case ErrorKind.ERROR_KIND_UPSTREAM_ERROR:
       return Status.UNKNOWN;
     case ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE:

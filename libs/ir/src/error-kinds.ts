@@ -26,6 +26,12 @@ export function httpStatusOf(kind: ErrorKind | undefined): number {
     case ErrorKind.ERROR_KIND_RATE_LIMITED:
     case ErrorKind.ERROR_KIND_BUDGET_EXCEEDED:
       return 429;
+    // 402 Payment Required, not OpenAI's 429 insufficient_quota: the SDKs retry a 429 (twice, by
+    // default) and clients back off from it as from a rate limit, but a spent balance only comes
+    // back with a top-up. OpenRouter answers its "insufficient credits" with 402 too, and the
+    // Anthropic SDK declares 402 (billing_error). Gemini keeps its own vocabulary (gemini-chat.render.ts).
+    case ErrorKind.ERROR_KIND_INSUFFICIENT_BALANCE:
+      return 402;
     case ErrorKind.ERROR_KIND_CANCELLED:
       return 499;
     case ErrorKind.ERROR_KIND_UPSTREAM_ERROR:

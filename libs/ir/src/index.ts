@@ -10,3 +10,4 @@ export * from './error-kinds';
 export * from './response-fold';
 export * from './stream-text';
 export * from './request-size';
+export * from './credit-counters.port';

@@ -5,3 +5,4 @@ export * from './config-change.bus';
 export * from './redis-health.probe';
 export * from './bull-maintenance.schedule';
 export * from './budget-rebalance.scheduler';
+export * from './bull-reconcile.queue';

@@ -54,6 +54,11 @@ export class MemoryUsageQueue implements UsageSink, UsageConsumer {
     }
   }
 
+  /** Events not yet recorded (the reconciliation waits for them). */
+  backlog(): number {
+    return this.pending.length;
+  }
+
   async close(): Promise<void> {
     for (const stop of this.stopGauges.splice(0)) stop();
     await this.drain();

@@ -10,6 +10,8 @@ export const QueueName = {
   BillingMaintenance: 'billing-maintenance',
   /** Billing's repeatable rebalancing of share-mode budgets across regions (issue 15). */
   BudgetRebalance: 'budget-rebalance',
+  /** Counter reconciliation runs (issue 16), consumed by the service that owns the counters (auth). */
+  Reconcile: 'reconcile',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -42,6 +44,14 @@ export const BudgetJobName = {
   RebalanceBudgets: 'rebalance-budgets',
 } as const;
 export type BudgetJobName = (typeof BudgetJobName)[keyof typeof BudgetJobName];
+/** Jobs of the "reconcile" queue: no payload; the result is the run's ReconcileReport. */
+export const ReconcileJobName = {
+  /** The repeatable run (one job scheduler, whatever the number of replicas). */
+  Scheduled: 'reconcile-counters',
+  /** A run asked for now (POST /admin/v1/billing/reconcile). */
+  Now: 'reconcile-counters-now',
+} as const;
+export type ReconcileJobName = (typeof ReconcileJobName)[keyof typeof ReconcileJobName];
 
 /** A batch of usage events, in the order they were published. */
 export interface UsageBatch {

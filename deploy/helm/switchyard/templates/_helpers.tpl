@@ -315,6 +315,8 @@ One environment variable from a Secret: the user's existingSecret, else the char
   value: {{ .Values.settings.quota.leaseMs | int64 | quote }}
 - name: SWITCHYARD_QUOTA_ON_ERROR
   value: {{ .Values.settings.quota.onError | quote }}
+- name: SWITCHYARD_RECONCILE_INTERVAL_MS
+  value: {{ .Values.settings.quota.reconcileIntervalMs | int64 | quote }}
 {{- end -}}
 
 {{/* Raw usage retention (issue 16), where usage is recorded: billing, standalone. 0 sets nothing (keep forever). */}}

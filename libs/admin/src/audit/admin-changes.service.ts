@@ -7,8 +7,8 @@ import type { AuditContext } from '../http/admin-route';
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'rotate'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** What the audit log names: the configuration's entities, and the admin API's own tokens. */
-export const AUDIT_ENTITIES = [...CONFIG_ENTITIES, 'admin-token'] as const;
+/** What the audit log names: the configuration's entities, the admin API's own tokens, and prepaid-credit ledger entries (issue 16). */
+export const AUDIT_ENTITIES = [...CONFIG_ENTITIES, 'admin-token', 'credit'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** One audited change; before/after are already stripped of secrets and hashes. */

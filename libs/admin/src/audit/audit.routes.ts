@@ -5,7 +5,7 @@ import { AUDIT_ACTIONS, AUDIT_ENTITIES } from './admin-changes.service';
 
 export const auditQuery = z.strictObject({
   entity: z.enum(AUDIT_ENTITIES).optional(),
-  entityId: z.string().min(1).max(300).optional().describe('Tenant or provider id, key or deployment id, model name (also for its prices).'),
+  entityId: z.string().min(1).max(300).optional().describe('Tenant or provider id, key or deployment id, model name (also for its prices), tenant id of a credit entry.'),
   tenant: slugId.optional().describe('Only rows about this tenant: the tenant itself, its keys and its admin tokens.'),
   actor: z.string().min(1).max(100).optional().describe('`bootstrap`, `bootstrap:<label>`, `token:<name>`, `oidc:<subject>`, `config`, …'),
   before: dateTime.optional().describe('Only rows older than this (paging: the `at` of the last row seen).'),

@@ -180,6 +180,8 @@ const ERRORS: Record<ErrorKind, [status: number, type: string]> = {
   // A gateway budget is a limit like a rate limit (429 with retry-after, docs/architecture.md §1,
   // auth: "Answers"), not Anthropic's 402 billing_error about the account's payment details.
   [ErrorKind.ERROR_KIND_BUDGET_EXCEEDED]: [429, 'rate_limit_error'],
+  // A prepaid balance that cannot pay is a billing matter: Anthropic's own 402 billing_error.
+  [ErrorKind.ERROR_KIND_INSUFFICIENT_BALANCE]: [402, 'billing_error'],
   [ErrorKind.ERROR_KIND_UPSTREAM_ERROR]: [502, 'api_error'],
   [ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE]: [503, 'api_error'],
   [ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT]: [504, 'timeout_error'],

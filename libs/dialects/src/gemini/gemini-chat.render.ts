@@ -148,6 +148,9 @@ const STATUS: Record<ErrorKind, [code: number, status: string]> = {
   [ErrorKind.ERROR_KIND_NOT_FOUND]: [404, 'NOT_FOUND'],
   [ErrorKind.ERROR_KIND_RATE_LIMITED]: [429, 'RESOURCE_EXHAUSTED'],
   [ErrorKind.ERROR_KIND_BUDGET_EXCEEDED]: [429, 'RESOURCE_EXHAUSTED'],
+  // google.rpc has no payment status; an exhausted quota is RESOURCE_EXHAUSTED (429) in Gemini's
+  // vocabulary, sent without retry-after (waiting does not refill a balance).
+  [ErrorKind.ERROR_KIND_INSUFFICIENT_BALANCE]: [429, 'RESOURCE_EXHAUSTED'],
   [ErrorKind.ERROR_KIND_CANCELLED]: [499, 'CANCELLED'],
   [ErrorKind.ERROR_KIND_UPSTREAM_ERROR]: [502, 'INTERNAL'],
   [ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE]: [503, 'UNAVAILABLE'],

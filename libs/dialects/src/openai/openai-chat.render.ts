@@ -90,6 +90,9 @@ const TYPES: Record<number, [type: string, code: string | null]> = {
   [ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE]: ['invalid_request_error', 'request_too_large'],
   [ErrorKind.ERROR_KIND_RATE_LIMITED]: ['rate_limit_error', 'rate_limit_exceeded'],
   [ErrorKind.ERROR_KIND_BUDGET_EXCEEDED]: ['insufficient_quota', 'insufficient_quota'],
+  // OpenAI's type for an account out of credit, with a code that says which (answered with 402:
+  // error-kinds.ts says why).
+  [ErrorKind.ERROR_KIND_INSUFFICIENT_BALANCE]: ['insufficient_quota', 'insufficient_balance'],
   [ErrorKind.ERROR_KIND_UPSTREAM_ERROR]: ['api_error', 'upstream_error'],
   [ErrorKind.ERROR_KIND_UPSTREAM_UNAVAILABLE]: ['api_error', 'upstream_unavailable'],
   [ErrorKind.ERROR_KIND_UPSTREAM_TIMEOUT]: ['api_error', 'upstream_timeout'],

@@ -25,6 +25,8 @@ export function periodsOf(now: number): { today: string; monthStart: string; day
 const seconds = (ms: number) => Math.floor(ms / 1000);
 // Money as the ledger keeps it (6 decimals), without float noise such as 0.30000000000000004.
 const usd = (v: number) => Math.round(v * 1e6) / 1e6;
+// A prepaid balance is kept to the nano-dollar (credit_entries.amount_usd is numeric(18,9)).
+const nanoRound = (v: number) => Math.round(v * 1e9) / 1e9;
 
 function limitsOf(l: ScopeLimits | undefined) {
   return { rpm: l?.rpm ?? null, tpm: l?.tpm ?? null, max_concurrency: l?.concurrency ?? null };
@@ -68,8 +70,8 @@ function budgets(d: DescribeKeyResponse, now: number) {
 
 /**
  * GET /v1/me's body in OpenAI's conventions (docs/architecture.md §3): an `object` tag,
- * snake_case, times in Unix seconds, absent limits as null. `balance` is null: the gateway keeps
- * budgets, not prepaid balances.
+ * snake_case, times in Unix seconds, absent limits as null. `balance` is null unless the tenant
+ * is prepaid (issue 16).
  */
 export function renderMe(d: DescribeKeyResponse, spend: LedgerSpend | undefined, now: number): string {
   return JSON.stringify({
@@ -82,7 +84,9 @@ export function renderMe(d: DescribeKeyResponse, spend: LedgerSpend | undefined,
       tokens_per_minute: remaining(d, (l) => l.tpm, (u) => u.tokens),
     },
     budgets: budgets(d, now),
-    balance: null,
+    balance: d.balance
+      ? { credits_usd: nanoRound(d.balance.creditsUsd), spent_usd: nanoRound(d.balance.spentUsd), reserved_usd: nanoRound(d.balance.reservedUsd), available_usd: nanoRound(d.balance.availableUsd) }
+      : null,
     spend: spend
       ? {
           key: { today_usd: usd(spend.key.todayUsd), month_usd: usd(spend.key.monthUsd) },

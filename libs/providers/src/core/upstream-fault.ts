@@ -109,6 +109,7 @@ export function faultOf(kind: ErrorKind | undefined, status: number): UpstreamFa
     case ErrorKind.ERROR_KIND_PERMISSION:
     case ErrorKind.ERROR_KIND_NOT_FOUND:
     case ErrorKind.ERROR_KIND_BUDGET_EXCEEDED:
+    case ErrorKind.ERROR_KIND_INSUFFICIENT_BALANCE:
     case ErrorKind.ERROR_KIND_CANCELLED:
     case ErrorKind.ERROR_KIND_UNSPECIFIED:
     case undefined:

@@ -89,7 +89,7 @@ export const METRICS = {
   limitRefusals: {
     name: 'switchyard_limit_refusals_total',
     type: 'counter',
-    help: 'Requests refused by a limit, by tenant and reason (rpm, tpm, concurrency, daily_budget, monthly_budget).',
+    help: 'Requests refused by a limit, by tenant and reason (rpm, tpm, concurrency, daily_budget, monthly_budget, balance: the credit of a prepaid tenant cannot cover the request).',
     labels: ['tenant', 'reason'],
     from: ['auth'],
   },
@@ -112,6 +112,13 @@ export const METRICS = {
     type: 'gauge',
     help: 'A tenant budget for the period, US dollars (absent when unlimited).',
     labels: ['tenant', 'period'],
+    from: ['auth'],
+  },
+  counterFixes: {
+    name: 'switchyard_counter_fixes_total',
+    type: 'counter',
+    help: 'Live counters the reconciliation found off the ledger and corrected, by counter (balance, daily_budget, monthly_budget).',
+    labels: ['counter'],
     from: ['auth'],
   },
   usageQueueDepth: {

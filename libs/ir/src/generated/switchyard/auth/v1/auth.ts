@@ -196,6 +196,25 @@ export interface DescribeKeyResponse {
     | undefined;
   /** The tenant's browser origins (CORS), as the principal carries them. */
   corsOrigins: string[];
+  /**
+   * A prepaid tenant's balance (issue 16); absent when the tenant is not prepaid. Numbered apart
+   * from the fields above so parallel additions do not collide.
+   */
+  balance?: TenantBalance | undefined;
+}
+
+/**
+ * Credits and spend of a prepaid tenant as admission counts them (docs/architecture.md §5,
+ * "Billing: credit and reconciliation"), USD.
+ */
+export interface TenantBalance {
+  creditsUsd: number;
+  /** Spent since the tenant became prepaid (the live counter, else the ledger at the last key load). */
+  spentUsd: number;
+  /** The maximum cost held by requests in flight. */
+  reservedUsd: number;
+  /** credits − spent − reserved: what the next request may reserve. */
+  availableUsd: number;
 }
 
 export interface ListCorsOriginsRequest {
@@ -1465,6 +1484,7 @@ function createBaseDescribeKeyResponse(): DescribeKeyResponse {
     keyUsage: undefined,
     tenantUsage: undefined,
     corsOrigins: [],
+    balance: undefined,
   };
 }
 
@@ -1511,6 +1531,9 @@ export const DescribeKeyResponse: MessageFns<DescribeKeyResponse> = {
     }
     for (const v of message.corsOrigins) {
       writer.uint32(114).string(v!);
+    }
+    if (message.balance !== undefined) {
+      TenantBalance.encode(message.balance, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -1638,6 +1661,93 @@ export const DescribeKeyResponse: MessageFns<DescribeKeyResponse> = {
             }
 
             message.corsOrigins.push(reader.string());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.balance = TenantBalance.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseTenantBalance(): TenantBalance {
+  return { creditsUsd: 0, spentUsd: 0, reservedUsd: 0, availableUsd: 0 };
+}
+
+export const TenantBalance: MessageFns<TenantBalance> = {
+  encode(message: TenantBalance, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.creditsUsd !== 0) {
+      writer.uint32(9).double(message.creditsUsd);
+    }
+    if (message.spentUsd !== 0) {
+      writer.uint32(17).double(message.spentUsd);
+    }
+    if (message.reservedUsd !== 0) {
+      writer.uint32(25).double(message.reservedUsd);
+    }
+    if (message.availableUsd !== 0) {
+      writer.uint32(33).double(message.availableUsd);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantBalance {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantBalance();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.creditsUsd = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.spentUsd = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.reservedUsd = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.availableUsd = reader.double();
             continue;
           }
         }

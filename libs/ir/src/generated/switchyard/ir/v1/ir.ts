@@ -54,6 +54,11 @@ export enum ErrorKind {
   ERROR_KIND_OVERLOADED = 13,
   ERROR_KIND_CANCELLED = 14,
   ERROR_KIND_INTERNAL = 15,
+  /**
+   * ERROR_KIND_INSUFFICIENT_BALANCE - A prepaid tenant's balance cannot cover the request's maximum cost (issue 16): top up, or
+   * lower max_tokens. Unlike a budget it does not come back by waiting.
+   */
+  ERROR_KIND_INSUFFICIENT_BALANCE = 16,
 }
 
 export interface TextPart {
