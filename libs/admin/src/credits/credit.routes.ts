@@ -69,6 +69,7 @@ export const listCredits = adminRoute({
   summary: 'The tenant\'s credit entries, newest first',
   tag: TAG,
   params: tenantParams,
+  access: { tenant: 'path:tenantId' },
   query: z.strictObject({
     before: dateTime.optional().describe('Only entries older than this (paging: the `createdAt` of the last row seen).'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -85,6 +86,7 @@ export const getBalance = adminRoute({
   description: 'Credits and spend from the ledger, and what requests in flight hold (from the live counters).',
   tag: TAG,
   params: tenantParams,
+  access: { tenant: 'path:tenantId' },
   status: 200,
   response: balanceView,
 });
