@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
-import { UsageQuery } from '@switchyard/billing';
+import { UsageQuery, planStatementLines } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
@@ -104,6 +104,7 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ 
       db,
       bus,
       billing: grpcBilling ?? new UsageQuery(db),
+      planPricer: planStatementLines,
       credit,
       secretBox: env.SWITCHYARD_SECRET_KEYS,
       outbound: outboundPolicyOf(env),

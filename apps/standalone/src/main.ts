@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
+import { planStatementLines } from '@switchyard/billing';
 import { Logger } from '@nestjs/common';
 import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
@@ -72,6 +73,7 @@ async function bootstrap(): Promise<void> {
         db,
         bus: services.bus,
         billing: services.billing,
+        planPricer: planStatementLines,
         credit: services.credit,
         secretBox,
         outbound,

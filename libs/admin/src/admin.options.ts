@@ -3,6 +3,7 @@ import type { Database } from '@switchyard/db';
 import type { BillingPort, CreditCountersPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
 import type { RegionReportView } from './region/region.routes';
+import type { PlanStatementPricer } from './reports/plan-statement.section';
 import type { StatementSection } from './reports/statement-section';
 import type { OidcOptions } from './roles/oidc/oidc.options';
 
@@ -38,6 +39,8 @@ export interface AdminOptions {
    * a pricer is wired) and the credits section (empty until the credits table exists).
    */
   statementSections?: readonly StatementSection[];
+  /** Prices the default plan section (billing's planStatementLines); absent: no plan section. */
+  planPricer?: PlanStatementPricer;
   /**
    * Prepaid credit's live counters and the reconciliation (issue 16): in process (standalone), or
    * the cluster's reconcile queue (no live balance: `reservedUsd` is then null). Absent: null and 503.

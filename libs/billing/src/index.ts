@@ -7,3 +7,4 @@ export * from './plans/plan-usage';
 export * from './request-audit.retention';
 export * from './budget-allowance.plan';
 export * from './budget-rebalancer.service';
+export * from './plans/plan-statement.pricer';

@@ -22,8 +22,8 @@ const CSV = 'text/csv; charset=utf-8';
 export class ReportsController {
   private readonly statements: StatementBuilder;
 
-  constructor(@Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'db' | 'statementSections'>) {
-    this.statements = new StatementBuilder(options.db, options.statementSections ?? [new PlanStatementSection(), new CreditsStatementSection()]);
+  constructor(@Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'db' | 'statementSections' | 'planPricer'>) {
+    this.statements = new StatementBuilder(options.db, options.statementSections ?? [new PlanStatementSection(options.planPricer), new CreditsStatementSection()]);
   }
 
   @AdminRoute(getUsageRollups)
