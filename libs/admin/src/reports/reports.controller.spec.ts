@@ -72,7 +72,7 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
     expect(s.usage.costUsd).toBe(total?.cost);
     expect(s.usage.requests).toBe(Number(total?.n));
     expect(s.lines.reduce((sum, l) => sum + BigInt(l.costNanoUsd), 0n)).toBe(BigInt(s.usage.costNanoUsd));
-    // No credits table and no plan pricer yet: no sections.
+    // No credit entries and no plan pricer: no sections.
     expect(s.sections).toEqual([]);
   });
 
@@ -88,13 +88,10 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
     expect(lines.at(-1)).toMatch(new RegExp(`^usage,total,,,\\d+,,,,,,,${json.usage.costUsd.replace('.', '\\.')}$`));
   });
 
-  it('adds the credits section once the credit ledger exists, with an exact total', async () => {
-    // The table the prepaid-credit work adds (issue 16), as far as the statement reads it.
-    await query(`CREATE TABLE IF NOT EXISTS credit_entries (id serial PRIMARY KEY, tenant_id text NOT NULL, amount_usd numeric(18,9) NOT NULL,
-      kind text NOT NULL, actor text NOT NULL, reason text, created_at timestamptz(3) NOT NULL DEFAULT now())`);
-    await query(`INSERT INTO credit_entries (tenant_id, amount_usd, kind, actor, reason, created_at) VALUES
-      ('acme', 100.000000001, 'topup', 'admin', 'invoice 7', '2026-02-03T00:00:00Z'), ('acme', -0.000000002, 'adjustment', 'admin', NULL, '2026-02-04T00:00:00Z'),
-      ('acme', 5, 'topup', 'admin', 'next month', '2026-03-01T00:00:00Z'), ('other', 9, 'topup', 'admin', 'not acme', '2026-02-03T00:00:00Z')`);
+  it('adds the credits section when the month has ledger entries, with an exact total', async () => {
+    await query(`INSERT INTO credit_entries (id, tenant_id, amount_usd, kind, actor, reason, created_at) VALUES
+      (gen_random_uuid(), 'acme', 100.000000001, 'topup', 'admin', 'invoice 7', '2026-02-03T00:00:00Z'), (gen_random_uuid(), 'acme', -0.000000002, 'adjustment', 'admin', '', '2026-02-04T00:00:00Z'),
+      (gen_random_uuid(), 'acme', 5, 'topup', 'admin', 'next month', '2026-03-01T00:00:00Z'), (gen_random_uuid(), 'other', 9, 'topup', 'admin', 'not acme', '2026-02-03T00:00:00Z')`);
     const s = (await get('/tenants/acme/statements/2026-02')).json<{ sections: unknown[] }>();
     expect(s.sections).toEqual([
       {
