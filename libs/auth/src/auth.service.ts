@@ -283,10 +283,11 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage, { multiplier });
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
     const parts = splitTicket({ ...ticket, scopes: quotaScopes(ticket.scopes) });
-    const [spent] = await Promise.all([
+    const [spent, balance] = await Promise.all([
       parts.money ? this.quota.settle(parts.money, { tokens, usd }, Date.now()) : [],
       this.balances.settle(ticket.scopes, ticket.requestId, usd),
     ]);
+    if (this.spend && balance) this.spend.balanceSettled(balance, ticket.at);
     if (this.budgets && spent.length) this.budgets.settled(spent, ticket.at);
     // A token plan's counters hold tokens as nano-dollars (plan-quota.ts).
     const planTokens = parts.tokens ? await this.quota.settle(parts.tokens, { tokens: 0, usd: tokensAsUsd(tokens) }, Date.now()) : [];

@@ -40,6 +40,17 @@ describe(SpendWatch.name, () => {
     ]);
   });
 
+  it('announces the thresholds of a prepaid balance crossed by a charge, as percentages of the credits', () => {
+    sut.load([record({ balance: { tenantId: 'acme', creditsNano: 20e9, seedSpentNano: 0 } })]);
+    sut.balanceSettled({ tenantId: 'acme', spentNano: 9e9, usedNano: 9e9 }, AT);
+    sut.balanceSettled({ tenantId: 'acme', spentNano: 17e9, usedNano: 8e9 }, AT);
+    sut.balanceSettled({ tenantId: 'other', spentNano: 20e9, usedNano: 20e9 }, AT);
+    expect(alerts.map((a) => [a.basis, a.thresholdPercent, a.spent, a.limit, a.unit])).toEqual([
+      ['balance', 50, 17, 20, 'usd'],
+      ['balance', 80, 17, 20, 'usd'],
+    ]);
+  });
+
   it('ignores tenants without thresholds and scopes that are not theirs', () => {
     sut.load([record({ spendAlerts: [], tenantLimits: { monthlyBudgetUsd: 10 } })]);
     sut.settled([spent('tenant:acme', 0, 10e9), spent('key:k1', 0, 10e9)], AT);

@@ -1,5 +1,6 @@
 import type { SpendAlert, SpendBasis } from '@switchyard/notify';
 import type { KeyRecord } from './key-directory.types';
+import { type BalanceSettled, balanceScope } from './credit/balance-gate';
 import { isTokenPlanScope, planScope } from './plan-quota';
 import { type QuotaStore, type SettledSpend, periodsAt } from './quota';
 
@@ -54,6 +55,8 @@ export class SpendWatch {
       seen.add(k.tenantId);
       const monthly = k.tenantLimits?.monthlyBudgetUsd;
       if (monthly !== undefined) owners.set(`tenant:${k.tenantId}`, { tenantId: k.tenantId, basis: 'budget', unit: 'usd', limit: Math.round(monthly * 1e9), thresholds });
+      // The prepaid balance: the percentages of the credits entered, spent since the first.
+      if (k.balance && k.balance.creditsNano > 0) owners.set(balanceScope(k.tenantId), { tenantId: k.tenantId, basis: 'balance', unit: 'usd', limit: k.balance.creditsNano, thresholds });
       const scope = planScope(k.tenantId, k.plan, true);
       if (scope && k.plan) {
         const tokens = isTokenPlanScope(scope.id);
@@ -65,15 +68,25 @@ export class SpendWatch {
 
   /** After a settle: `admittedAt` names the month the request was counted in. */
   settled(spent: readonly SettledSpend[], admittedAt: number): void {
-    for (const s of spent) {
-      const owner = this.owners.get(s.scope);
-      if (!owner || owner.limit <= 0 || s.monthSpentNano < 0) continue;
-      const after = s.monthSpentNano;
-      const before = after - s.usedNano;
-      for (const percent of owner.thresholds) {
-        const level = (owner.limit * percent) / 100;
-        if (before < level && after >= level) this.sink.notify(this.alert(owner, percent, after, admittedAt));
-      }
+    for (const s of spent) this.crossed(this.owners.get(s.scope), s.monthSpentNano, s.usedNano, admittedAt);
+  }
+
+  /**
+   * After a prepaid tenant's balance was charged: its spend since it became prepaid against its
+   * credits. The balance store settles one at a time too, so one settle crosses each level; a
+   * top-up raises the credits, and a level crossed again after it is announced again, in a later
+   * month (the claim is per month).
+   */
+  balanceSettled(b: BalanceSettled, admittedAt: number): void {
+    this.crossed(this.owners.get(balanceScope(b.tenantId)), b.spentNano, b.usedNano, admittedAt);
+  }
+
+  private crossed(owner: SpendOwner | undefined, after: number, used: number, at: number): void {
+    if (!owner || owner.limit <= 0 || after < 0) return;
+    const before = after - used;
+    for (const percent of owner.thresholds) {
+      const level = (owner.limit * percent) / 100;
+      if (before < level && after >= level) this.sink.notify(this.alert(owner, percent, after, at));
     }
   }
 

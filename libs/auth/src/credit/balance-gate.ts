@@ -3,6 +3,13 @@ import { metricSeries } from '@switchyard/telemetry';
 import { nanoToUsd, usdToNano } from '../quota/quota-units';
 import { BALANCE_SCOPE_PREFIX, type BalanceAccount, type BalanceStore } from './balance.types';
 
+/** A balance reservation charged: the tenant's spent since it became prepaid, after the charge. */
+export interface BalanceSettled {
+  tenantId: string;
+  spentNano: number;
+  usedNano: number;
+}
+
 /** $12.50, $0.0042: cents from a dollar up, three significant digits below (as budget refusals). */
 const USD = (v: number) => `$${v >= 1 ? v.toFixed(2) : String(Number(v.toPrecision(3)))}`;
 
@@ -29,13 +36,17 @@ export class BalanceGate {
   }
 
   /** The quota scopes refused (or could not answer) after the balance admitted: give the money back. */
-  release(tenantId: string, requestId: string): Promise<void> {
-    return this.store.settle(tenantId, requestId, 0);
+  async release(tenantId: string, requestId: string): Promise<void> {
+    await this.store.settle(tenantId, requestId, 0);
   }
 
-  settle(scopes: readonly string[], requestId: string, usd: number): Promise<void> {
-    const tenant = balanceTenant(scopes);
-    return tenant === undefined ? Promise.resolve() : this.store.settle(tenant, requestId, usdToNano(usd));
+  /** Charges the ticket's balance reservation, if it has one: the tenant's spend after it, for spend alerts. */
+  async settle(scopes: readonly string[], requestId: string, usd: number): Promise<BalanceSettled | undefined> {
+    const tenantId = balanceTenant(scopes);
+    if (tenantId === undefined) return undefined;
+    const usedNano = usdToNano(usd);
+    const spentNano = await this.store.settle(tenantId, requestId, usedNano);
+    return spentNano === undefined ? undefined : { tenantId, spentNano, usedNano };
   }
 
   heartbeat(scopes: readonly string[], requestId: string, now: number, leaseMs: number): Promise<void> {

@@ -67,9 +67,10 @@ describe.each(kinds)('balance store (%s)', (_kind, make) => {
     const acct = account(10);
     await reserve(pair.sut, acct, 3, { requestId: 'a' });
     await reserve(pair.sut, acct, 3, { requestId: 'b' });
-    await pair.sut.settle('acme', 'a', 1 * USD);
-    await pair.replica.settle('acme', 'a', 1 * USD);
-    await pair.sut.settle('acme', 'b', 0);
+    // Each settle answers the spend after it (spend alerts read it); a repeat finds nothing held.
+    expect(await pair.sut.settle('acme', 'a', 1 * USD)).toBe(1 * USD);
+    expect(await pair.replica.settle('acme', 'a', 1 * USD)).toBeUndefined();
+    expect(await pair.sut.settle('acme', 'b', 0)).toBe(1 * USD);
     expect(await pair.sut.usage('acme', T0)).toEqual({ seeded: true, spentNano: 1 * USD, reservedNano: 0, inFlight: 0 });
   });
 

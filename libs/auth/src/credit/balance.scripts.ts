@@ -54,12 +54,11 @@ return { '1', int(avail - nano) }
 /** KEYS: h, l, v. ARGV: requestId, usedNano. Only while the reservation is there (idempotent). */
 export const SETTLE_SCRIPT = `${COMMON}
 local n = tonumber(redis.call('HGET', KEYS[3], ARGV[1]))
-if not n then return 0 end
+if not n then return false end
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'r', int(-n))
-redis.call('HINCRBY', KEYS[1], 's', int(tonumber(ARGV[2])))
-return 1
+return redis.call('HINCRBY', KEYS[1], 's', int(tonumber(ARGV[2])))
 `;
 
 /** KEYS: h. ARGV: delta. Only a counted tenant (see BalanceStore.adjustSpent). */

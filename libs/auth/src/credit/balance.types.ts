@@ -41,8 +41,12 @@ export interface BalanceUsage {
 export interface BalanceStore {
   /** Reserves the maximum cost against credits − spent − reserved, atomically, or refuses. */
   reserve(input: BalanceReserveInput): Promise<BalanceReserveResult>;
-  /** Moves the reservation to spent at the real cost. Idempotent per request id; 0 releases it. */
-  settle(tenantId: string, requestId: string, usedNano: number): Promise<void>;
+  /**
+   * Moves the reservation to spent at the real cost. Idempotent per request id; 0 releases it.
+   * Resolves the tenant's spent after it (spend alerts read it), or undefined when the
+   * reservation was not held (settled already, or expired and charged).
+   */
+  settle(tenantId: string, requestId: string, usedNano: number): Promise<number | undefined>;
   /** Keeps the reservation of a long stream alive (it is charged in full when its lease expires). */
   heartbeat(tenantId: string, requestId: string, now: number, leaseMs: number): Promise<void>;
   usage(tenantId: string, now: number): Promise<BalanceUsage>;

@@ -40,13 +40,14 @@ export class MemoryBalanceStore implements BalanceStore {
     return { admitted: true, availableNano: available - nano };
   }
 
-  async settle(tenantId: string, requestId: string, usedNano: number): Promise<void> {
+  async settle(tenantId: string, requestId: string, usedNano: number): Promise<number | undefined> {
     const a = this.accounts.get(tenantId);
     const lease = a?.leases.get(requestId);
-    if (!a || !lease) return;
+    if (!a || !lease) return undefined;
     a.leases.delete(requestId);
     a.reserved -= lease.nano;
     a.spent += Math.max(0, Math.round(usedNano));
+    return a.spent;
   }
 
   async heartbeat(tenantId: string, requestId: string, now: number, leaseMs: number): Promise<void> {

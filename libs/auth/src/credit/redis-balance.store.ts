@@ -56,8 +56,9 @@ export class RedisBalanceStore implements BalanceStore {
     return { admitted: reply[0] === '1', availableNano: Number(reply[1]) };
   }
 
-  async settle(tenantId: string, requestId: string, usedNano: number): Promise<void> {
-    await this.guard(this.redis.syBalanceSettle(...this.keys(tenantId), requestId, String(Math.max(0, Math.round(usedNano)))));
+  async settle(tenantId: string, requestId: string, usedNano: number): Promise<number | undefined> {
+    const spent = await this.guard(this.redis.syBalanceSettle(...this.keys(tenantId), requestId, String(Math.max(0, Math.round(usedNano)))));
+    return spent === null || spent === undefined ? undefined : Number(spent);
   }
 
   async heartbeat(tenantId: string, requestId: string, now: number, leaseMs: number): Promise<void> {
