@@ -1,4 +1,4 @@
-import { type BudgetAllowanceRow, type Database, budgetPeriodsAt, replaceBudgetAllowances } from '@switchyard/db';
+import { type BudgetAllowanceRow, type Database, Prisma, budgetPeriodsAt, replaceBudgetAllowances } from '@switchyard/db';
 import { type BudgetedScope, type RegionSpend, planAllowances } from './budget-allowance.plan';
 
 /**
@@ -59,24 +59,16 @@ export class BudgetRebalancer {
 
   /** Spend by scope and region this month, this day and in the recent window: one grouped scan per scope kind. */
   private async ledgerSpend(dayStart: Date, monthStart: Date, monthEnd: Date, recentFrom: Date): Promise<Map<string, Map<string, RegionSpend>>> {
-    const [tenants, keys] = await Promise.all([
-      this.db.prisma.$queryRaw<SpendRow[]>`
-        SELECT tenant_id AS id, coalesce(region, '') AS region,
+    // One statement per scope kind; the column is one of two fixed names, never input.
+    const spend = (column: 'tenant_id' | 'key_id') => this.db.prisma.$queryRaw<SpendRow[]>`
+        SELECT ${Prisma.raw(column)} AS id, coalesce(region, '') AS region,
                (sum(cost_usd) FILTER (WHERE started_at >= ${dayStart}))::text AS day,
                sum(cost_usd)::text AS month,
                (sum(cost_usd) FILTER (WHERE started_at >= ${recentFrom}))::text AS recent
           FROM usage_records
          WHERE started_at >= ${monthStart} AND started_at < ${monthEnd}
-         GROUP BY 1, 2`,
-      this.db.prisma.$queryRaw<SpendRow[]>`
-        SELECT key_id AS id, coalesce(region, '') AS region,
-               (sum(cost_usd) FILTER (WHERE started_at >= ${dayStart}))::text AS day,
-               sum(cost_usd)::text AS month,
-               (sum(cost_usd) FILTER (WHERE started_at >= ${recentFrom}))::text AS recent
-          FROM usage_records
-         WHERE started_at >= ${monthStart} AND started_at < ${monthEnd}
-         GROUP BY 1, 2`,
-    ]);
+         GROUP BY 1, 2`;
+    const [tenants, keys] = await Promise.all([spend('tenant_id'), spend('key_id')]);
     const out = new Map<string, Map<string, RegionSpend>>();
     const add = (prefix: string, rows: SpendRow[]) => {
       for (const r of rows) {

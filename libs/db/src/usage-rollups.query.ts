@@ -26,13 +26,8 @@ export interface UsageRollupQuery {
 }
 
 /** One bucket of one group: counts, tokens and the exact cost as decimal text (9 decimals). */
-export interface UsageRollupRow {
-  bucket: string;
-  tenant?: string;
-  key?: string;
-  model?: string;
-  provider?: string;
-  region?: string;
+/** What a rollup row counts (statements and reports alike). */
+export interface RollupCounts {
   requests: number;
   errors: number;
   inputTokens: number;
@@ -40,7 +35,17 @@ export interface UsageRollupRow {
   cachedInputTokens: number;
   reasoningTokens: number;
   cacheWriteTokens: number;
+  /** The exact sum of the raw rows' cost_usd, as decimal text with nine decimals. */
   costUsd: string;
+}
+
+export interface UsageRollupRow extends RollupCounts {
+  bucket: string;
+  tenant?: string;
+  key?: string;
+  model?: string;
+  provider?: string;
+  region?: string;
 }
 
 export interface UsageRollupPage {
@@ -86,8 +91,14 @@ export async function queryUsageRollups(db: Database, q: UsageRollupQuery): Prom
 }
 
 function rowOf(r: RawRow, dims: readonly RollupDimension[]): UsageRollupRow {
-  const row: UsageRollupRow = {
-    bucket: r['bucket_text'] as string,
+  const row: UsageRollupRow = { bucket: r['bucket_text'] as string, ...rollupCounts(r) };
+  for (const d of dims) row[d] = r[d] as string;
+  return row;
+}
+
+/** The counted columns of a rollup query's row (snake_case, as Postgres names them). */
+export function rollupCounts(r: Readonly<Record<string, unknown>>): RollupCounts {
+  return {
     requests: Number(r['requests']),
     errors: Number(r['errors']),
     inputTokens: Number(r['input_tokens']),
@@ -97,6 +108,4 @@ function rowOf(r: RawRow, dims: readonly RollupDimension[]): UsageRollupRow {
     cacheWriteTokens: Number(r['cache_write_tokens']),
     costUsd: r['cost_usd'] as string,
   };
-  for (const d of dims) row[d] = r[d] as string;
-  return row;
 }

@@ -1,18 +1,10 @@
 import type { Database } from './database';
+import { type RollupCounts, rollupCounts } from './usage-rollups.query';
 
 /** One line of a tenant's monthly statement: a model used through a key, summed over the month. */
-export interface StatementUsageLine {
+export interface StatementUsageLine extends RollupCounts {
   model: string;
   keyId: string;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  reasoningTokens: number;
-  cacheWriteTokens: number;
-  /** The exact sum of the raw rows' cost_usd, as decimal text with nine decimals. */
-  costUsd: string;
 }
 
 // From the monthly rollups: one row per key, model, provider and region of the tenant's month,
@@ -31,16 +23,5 @@ const LINES = `
 /** The usage lines of one tenant for the UTC month [from, to), one per model and key. */
 export async function statementUsageLines(db: Database, tenantId: string, from: Date, to: Date): Promise<StatementUsageLine[]> {
   const rows = await db.withSession((s) => s.query<Record<string, string>>(LINES, [tenantId, from.toISOString(), to.toISOString()]));
-  return rows.map((r) => ({
-    model: r['model'] as string,
-    keyId: r['key_id'] as string,
-    requests: Number(r['requests']),
-    errors: Number(r['errors']),
-    inputTokens: Number(r['input_tokens']),
-    outputTokens: Number(r['output_tokens']),
-    cachedInputTokens: Number(r['cached_input_tokens']),
-    reasoningTokens: Number(r['reasoning_tokens']),
-    cacheWriteTokens: Number(r['cache_write_tokens']),
-    costUsd: r['cost_usd'] as string,
-  }));
+  return rows.map((r) => ({ model: r['model'] as string, keyId: r['key_id'] as string, ...rollupCounts(r) }));
 }
