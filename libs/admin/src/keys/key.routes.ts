@@ -52,7 +52,8 @@ const tenantParams = z.strictObject({ tenantId: slugId });
 const keyParams = z.strictObject({ tenantId: slugId, keyId: uuid });
 const TAG = 'keys';
 /** A tenant admin manages its own tenant's keys. */
-const access = { tenant: 'path:tenantId' } as const;
+// A key's guardrails override its tenant's: a tenant admin may not loosen the platform's policy.
+const access = { tenant: 'path:tenantId', platformFields: ['guardrails'] } as const;
 
 export const listKeys = adminRoute({
   method: 'GET',

@@ -72,6 +72,16 @@ describe(authorizeRoute.name, () => {
     expect(refusal(acme, credit, { body: '{"tenantId":"globex"}' })).toEqual({ status: 403, type: 'forbidden' });
   });
 
+  it("refuses a tenant admin the fields that would loosen the platform's policy, and lets a platform admin set them", () => {
+    const keyWithPolicy: Spec = { method: 'PATCH', path: '/tenants/{tenantId}/keys/{keyId}', access: { tenant: 'path:tenantId', platformFields: ['guardrails'] } };
+    const params = { tenantId: 'acme', keyId: 'k1' };
+    const loosen = '{"guardrails":{"pii":{"action":"detect"}}}';
+
+    expect(refusal(acme, keyWithPolicy, { params, body: loosen })).toEqual({ status: 403, type: 'forbidden' });
+    expect(refusal(acme, keyWithPolicy, { params, body: '{"name":"ci","rpm":10}' })).toEqual({ status: 200, type: 'allowed' });
+    expect(refusal(platform, keyWithPolicy, { params, body: loosen })).toEqual({ status: 200, type: 'allowed' });
+  });
+
   it('leaves a body that is no JSON object to the route to refuse', () => {
     const req: AccessRequest = { body: '[1' };
     authorizeRoute(acme, credit, req);

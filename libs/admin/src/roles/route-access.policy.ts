@@ -29,6 +29,7 @@ export function authorizeRoute(principal: AdminPrincipal, spec: Pick<AdminRouteS
         throw AdminError.forbidden(`the admin token "${principal.name}" administers one tenant: ${spec.method} ${spec.path} concerns the whole platform`);
       }
       scopeToTenant(principal.tenantId, spec.access.tenant, req);
+      refusePlatformFields(principal, spec.access.platformFields, req);
       return;
   }
 }
@@ -56,6 +57,13 @@ function scopeToTenant(own: string, locator: TenantLocator, req: AccessRequest):
       return;
     }
   }
+}
+
+function refusePlatformFields(principal: AdminPrincipal, fields: readonly string[] | undefined, req: AccessRequest): void {
+  if (!fields?.length) return;
+  const body = jsonObject(req.body);
+  const named = body ? fields.filter((f) => body[f] !== undefined) : [];
+  if (named.length) throw AdminError.forbidden(`the admin token "${principal.name}" administers one tenant: ${named.join(', ')} may be set by a platform admin only`);
 }
 
 function fillTenant(values: Record<string, unknown>, field: string, own: string, where: string): Record<string, unknown> {

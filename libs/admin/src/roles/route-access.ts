@@ -14,4 +14,10 @@ export interface RouteAccess {
   tenant?: TenantLocator;
   /** A non-GET route that changes nothing (a query with a body): read-only admins may call it. */
   readsOnly?: true;
+  /**
+   * Body fields only platform admins may set: settings that would loosen a policy the platform
+   * set for the tenant (a key's guardrails override its tenant's). A tenant admin naming one
+   * gets 403.
+   */
+  platformFields?: readonly string[];
 }
