@@ -160,7 +160,7 @@ describe(PiiScanner.name, () => {
     });
 
     it('skips empty matches without looping', () => {
-      const s = scanner([], [{ name: 'maybe', pattern: 'x*' }]);
+      const s = scanner([], [{ name: 'maybe', pattern: 'x{0,3}' }]);
       expect(s.scan('abc xx')).toEqual([{ category: 'maybe', start: 4, end: 6 }]);
     });
   });

@@ -12,6 +12,8 @@ export interface CustomPattern {
 }
 
 const MAX_PATTERN = 512;
+/** The largest upper bound a quantifier may have: a failed match costs at most this many steps per position. */
+export const MAX_QUANTIFIER = 64;
 
 /**
  * Why a custom pattern is refused, or undefined when it is in the safe subset. JavaScript's
@@ -21,6 +23,11 @@ const MAX_PATTERN = 512;
  * matching non-regular. Those are refused, with the reason, when the config is loaded. What is
  * left (star height 1, no quantified alternation) cannot blow up exponentially; a bounded
  * quantifier (`{0,5}`) on a group counts as a quantifier.
+ *
+ * Polynomial backtracking stays possible with unbounded quantifiers: `[a-z]+\d+$` on 150,000
+ * letters tries every start position to the end of the text (quadratic; 16 s, the scan holding
+ * the event loop of every tenant). So `*`, `+` and `{n,}` are refused too, and `{m,n}` may not
+ * exceed MAX_QUANTIFIER: a scan then costs at most text × MAX_QUANTIFIER steps per quantifier.
  */
 export function unsafePatternReason(source: string): string | undefined {
   if (source.length > MAX_PATTERN) return `is longer than ${MAX_PATTERN} characters`;
@@ -73,6 +80,12 @@ export function unsafePatternReason(source: string): string | undefined {
       if (c === '?' && i > 0 && /[*+?}]/.test(source[i - 1])) continue; // a lazy quantifier's "?"
       if (c === '{' && !/^\{\d+(,\d*)?\}/.test(source.slice(i, i + 16))) continue;
       if (lastGroup && (lastGroup.quantified || lastGroup.alternation)) return 'nests a quantifier or an alternation inside a quantified group (it could backtrack catastrophically)';
+      if (c === '*' || c === '+') return `uses an unbounded quantifier "${c}" (bound it, e.g. {1,${MAX_QUANTIFIER}})`;
+      if (c === '{') {
+        const [, low, comma, high] = /^\{(\d+)(,?)(\d*)\}/.exec(source.slice(i, i + 16)) ?? [];
+        if (comma && high === '') return `uses an unbounded quantifier "{${low},}" (bound it, e.g. {${low},${MAX_QUANTIFIER}})`;
+        if (Number(high || low) > MAX_QUANTIFIER) return `uses a quantifier above ${MAX_QUANTIFIER} repetitions`;
+      }
       for (const frame of stack) frame.quantified = true;
       if (c === '{') i = source.indexOf('}', i);
       lastGroup = undefined;
