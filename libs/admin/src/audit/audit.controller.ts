@@ -21,7 +21,11 @@ export class AuditController {
         actor: query.actor,
         // Keys and admin tokens carry their tenant in their audited state.
         ...(query.tenant && {
-          OR: [{ entity: 'tenant', entityId: query.tenant }, { after: { path: ['tenantId'], equals: query.tenant } }, { before: { path: ['tenantId'], equals: query.tenant } }],
+          // Keys written by the admin API hold tenantId, keys applied from switchyard.yaml tenant.
+          OR: [
+            { entity: 'tenant', entityId: query.tenant },
+            ...(['tenantId', 'tenant'] as const).flatMap((field) => [{ after: { path: [field], equals: query.tenant } }, { before: { path: [field], equals: query.tenant } }]),
+          ],
         }),
         ...(query.before && { at: { lt: new Date(query.before) } }),
       },
