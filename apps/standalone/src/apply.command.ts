@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { enforceEnvReferences, loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, withoutUnresolvedTenantKeys } from '@switchyard/config';
+import { enforceEnvReferences, loadConfigFile, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, secretBoxWarnings, withoutUnresolvedTenantKeys } from '@switchyard/config';
 import { applyConfig, applyMigrations, configTopicsOf, createDatabase, type ConfigChange } from '@switchyard/db';
 import { createConfigChangeBus, type ConfigChangeBus, type ConfigTopic } from '@switchyard/queue';
 import type { ApplyOptions } from './cli/cli-handlers.types';
@@ -25,7 +25,7 @@ export async function runApplyCommand({ file, dryRun }: ApplyOptions): Promise<n
   try {
     await applyMigrations(db);
     const secretBox = env.SWITCHYARD_SECRET_KEYS;
-    for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) console.warn(`warning: ${warning}`);
+    for (const warning of secretBoxWarnings(config, secretBox)) console.warn(`warning: ${warning}`);
     changes = await applyConfig(db.prisma, config, { dryRun, resolveSecret: (ref) => resolveSecret(ref), actor: 'cli', secretBox, source: basename(file) });
   } finally {
     await db.close();

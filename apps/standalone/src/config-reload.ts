@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { SecretBox, SwitchyardEnv } from '@switchyard/config';
-import { resolveSecret, unsealedUpstreamKeyWarnings } from '@switchyard/config';
+import { resolveSecret, secretBoxWarnings } from '@switchyard/config';
 import { type ConfigChange, type Database, applyConfig } from '@switchyard/db';
 import type { ConfigChangeBus } from '@switchyard/queue';
 import { basename } from 'node:path';
@@ -42,7 +42,7 @@ export class ConfigReloader {
     const { env, db, bus, secretBox, log } = this.o;
     try {
       const { config, source } = await loadStartupConfig(env);
-      for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) log.warn(warning);
+      for (const warning of secretBoxWarnings(config, secretBox)) log.warn(warning);
       const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox, source: basename(source) });
       log.log(`${source} reloaded (configOwnership: ${config.configOwnership ?? 'file'}):\n${formatConfigChanges(changes, { dryRun: false }).join('\n')}`);
       if (JSON.stringify(config.server) !== JSON.stringify(this.started.server) || JSON.stringify(config.routing) !== JSON.stringify(this.started.routing)) {

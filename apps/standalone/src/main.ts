@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
 import { planStatementLines } from '@switchyard/billing';
 import { Logger } from '@nestjs/common';
-import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, unsealedUpstreamKeyWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, secretBoxWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
 import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
@@ -31,7 +31,7 @@ async function bootstrap(): Promise<void> {
   await applyMigrations(db);
   // Validated with the rest of the environment: a malformed SWITCHYARD_SECRET_KEYS stopped the process, naming the entry.
   const secretBox = env.SWITCHYARD_SECRET_KEYS;
-  for (const warning of unsealedUpstreamKeyWarnings(config, secretBox)) new Logger('config').warn(warning);
+  for (const warning of secretBoxWarnings(config, secretBox)) new Logger('config').warn(warning);
   const changes = await applyConfig(db.prisma, config, { resolveSecret: (ref) => resolveSecret(ref), secretBox, source: basename(source) });
   const changed = changes.filter((c) => c.action !== 'unchanged').length;
   // What the start changed, as `apply` prints it (issue 19): a tenant edited through the admin API

@@ -54,6 +54,15 @@ describe(runValidateCommand.name, () => {
     expect(err).toContain('environment variable ACME_KEY is not set');
   });
 
+  it('warns that a tenant asking for audit body capture gets none without the secret box', async () => {
+    const capturing = GOOD.replace('{ id: acme, keys:', '{ id: acme, audit: { captureBodies: true }, keys:');
+
+    const { code, err } = await validate(capturing, ENV);
+
+    expect(code).toBe(0);
+    expect(err).toBe('warning: tenant "acme": audit.captureBodies is on, but request bodies are only kept sealed and SWITCHYARD_SECRET_KEYS is not set: none will be captured\n');
+  });
+
   it('refuses an unknown vendor profile, listing the valid ones', async () => {
     const { code, err } = await validate(GOOD.replace('vendor: deepseek', 'vendor: deepsek'), ENV);
 

@@ -10,7 +10,7 @@ import {
   outboundPolicyOf,
   resolveSecret,
   unresolvedEnvReferences,
-  unsealedUpstreamKeyWarnings,
+  secretBoxWarnings,
   withoutUnresolvedTenantKeys,
 } from '@switchyard/config';
 import { resolveKeys } from '@switchyard/db';
@@ -53,7 +53,7 @@ export async function validateFile(file: string, settings: SwitchyardEnv, env: N
     throw error;
   }
   const problems: string[] = [];
-  const warnings = unsealedUpstreamKeyWarnings(config, settings.SWITCHYARD_SECRET_KEYS);
+  const warnings = secretBoxWarnings(config, settings.SWITCHYARD_SECRET_KEYS);
   const adminTokenFromEnv = settings.SWITCHYARD_ADMIN_TOKEN !== undefined;
   const unresolved = describeUnresolved(file, unresolvedEnvReferences(config, { env, skipAdminToken: adminTokenFromEnv }));
   if (settings.SWITCHYARD_ALLOW_UNRESOLVED_ENV) warnings.push(...unresolved.map((line) => `${line} (SWITCHYARD_ALLOW_UNRESOLVED_ENV=true: the start goes on)`));

@@ -5,4 +5,4 @@ export { isSealedRef } from './sealed-value.format';
 export { describeUpstreamKey, redactSecret } from './redact-secret';
 export { providerKeyContext, resolveUpstreamKey, sealUpstreamKey } from './upstream-key.resolver';
 export type { UpstreamKeySources } from './upstream-key.resolver';
-export { unsealedUpstreamKeyWarnings } from './unsealed-keys.warning';
+export { secretBoxWarnings, unsealedUpstreamKeyWarnings } from './unsealed-keys.warning';

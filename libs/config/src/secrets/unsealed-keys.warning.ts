@@ -18,3 +18,16 @@ export function unsealedUpstreamKeyWarnings(config: Pick<SwitchyardConfig, 'prov
     return [`provider "${provider.id}": ${keys} will be stored unsealed (in clear) in the database; set ${SECRET_KEYS_ENV} to seal it, or use env:NAME`];
   });
 }
+
+/**
+ * What the secret box's absence costs the file's settings (start, validate, apply, reload): literal
+ * upstream keys stored in clear, and tenants asking for audit body capture, which keeps bodies only
+ * sealed and so keeps none without a box.
+ */
+export function secretBoxWarnings(config: Pick<SwitchyardConfig, 'providers' | 'tenants'>, box: SecretBox | undefined): string[] {
+  if (box) return [];
+  const capture = config.tenants
+    .filter((t) => t.audit?.captureBodies)
+    .map((t) => `tenant "${t.id}": audit.captureBodies is on, but request bodies are only kept sealed and ${SECRET_KEYS_ENV} is not set: none will be captured`);
+  return [...unsealedUpstreamKeyWarnings(config, box), ...capture];
+}
