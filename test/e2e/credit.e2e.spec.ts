@@ -78,7 +78,7 @@ describe('prepaid credit (standalone on Postgres and Redis)', () => {
   it('refuses a request the balance cannot cover with a 402 insufficient_quota error, and serves it after a top-up', async () => {
     const topUp = await admin.call('POST', '/tenants/prepaid/credits', { amountUsd: 0.05, reason: 'trial credit' });
     expect(topUp.status).toBe(201);
-    expect(topUp.body).toMatchObject({ entry: { tenantId: 'prepaid', amountUsd: 0.05, kind: 'top_up', actor: 'admin:alice', reason: 'trial credit' }, balance: { prepaid: true, creditsUsd: 0.05, balanceUsd: 0.05 } });
+    expect(topUp.body).toMatchObject({ entry: { tenantId: 'prepaid', amountUsd: 0.05, kind: 'top_up', actor: 'bootstrap:alice', reason: 'trial credit' }, balance: { prepaid: true, creditsUsd: 0.05, balanceUsd: 0.05 } });
 
     // 1000 output tokens at $100 per million may cost $0.10: more than the $0.05 held.
     const refused = await client.chat.completions.create({ model: 'paid-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1000 }).catch((e: unknown) => e);
