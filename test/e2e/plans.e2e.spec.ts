@@ -90,6 +90,15 @@ describe('plans on a standalone gateway (Postgres, Redis)', () => {
     }, 5_000, 'the first request settled');
     expect(refusedOpenAi.status).toBe(429);
     expect(refusedOpenAi.message).toMatch(/^429 The usage included in the plan "capped" of tenant gamma \(1,000 tokens a month\) is used up/);
+    // With the SDKs' own retries on, the refusal comes back at once: they obey x-should-retry, and
+    // would otherwise sleep the month's retry-after out inside the call (the jest timeout would end it).
+    const retrying = new OpenAI({ baseURL: `${url}/v1`, apiKey: secret, maxRetries: 2 });
+    const refusedWithRetries = await retrying.chat.completions.create({ model: PUBLIC_MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((refusedWithRetries as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+    expect((refusedWithRetries as InstanceType<typeof OpenAI.APIError>).headers.get('x-should-retry')).toBe('false');
     const refusedAnthropic = await anthropic.messages.create({ model: PUBLIC_MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).then(
       () => undefined,
       (e: unknown) => e,

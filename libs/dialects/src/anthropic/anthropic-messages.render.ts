@@ -1,6 +1,7 @@
 import { CountTokensResponse, ErrorEvent, ErrorKind, FinishReason, FoldedChoice, FoldedResponse, FoldedToolCall, Usage, httpStatusOf } from '@switchyard/ir';
 import type { RenderContext, RenderedBody } from '../dialect.types';
 import { joinToolCallId } from '../tool-call-id';
+import { retryHeaders } from '../retry-headers';
 
 // IR → Anthropic Messages response objects: the Message, its usage, stop reasons and error
 // bodies. Shapes: @anthropic-ai/sdk resources/messages/messages.d.ts (Message, Usage,
@@ -200,7 +201,6 @@ export function anthropicErrorBody(e: ErrorEvent): string {
 }
 
 export function renderAnthropicError(e: ErrorEvent): RenderedBody {
-  const headers: Record<string, string> = {};
-  if (e.retryAfterMs) headers['retry-after'] = String(Math.ceil(e.retryAfterMs / 1000));
+  const headers = retryHeaders(e);
   return { status: errorEntry(e)[0], body: anthropicErrorBody(e), headers };
 }

@@ -3,6 +3,7 @@ import type { RenderContext, RenderedBody } from '../dialect.types';
 import { isObject } from '../json-guards';
 import { withLogprobs } from './gemini-logprobs';
 import type { GeminiCandidate, GeminiPart, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini.types';
+import { retryHeaders } from '../retry-headers';
 
 // IR → Gemini GenerateContentResponse, countTokens and error bodies.
 
@@ -173,7 +174,6 @@ export function geminiStatus(e: ErrorEvent): GeminiStatus {
 
 export function renderGeminiError(e: ErrorEvent): RenderedBody {
   const status = geminiStatus(e);
-  const headers: Record<string, string> = {};
-  if (e.retryAfterMs) headers['retry-after'] = String(Math.ceil(e.retryAfterMs / 1000));
+  const headers = retryHeaders(e);
   return { status: status.code, body: JSON.stringify({ error: status }), headers };
 }

@@ -1,6 +1,7 @@
 import { ErrorEvent, ErrorKind, FinishReason, FoldedResponse, Usage, httpStatusOf } from '@switchyard/ir';
 import type { RenderContext, RenderedBody } from '../dialect.types';
 import { joinToolCallId } from '../tool-call-id';
+import { retryHeaders } from '../retry-headers';
 
 // IR → OpenAI Chat Completions response objects (chat.completion, usage, error bodies).
 
@@ -111,7 +112,6 @@ export function openAiErrorObject(e: ErrorEvent): Record<string, unknown> {
 }
 
 export function renderOpenAiError(e: ErrorEvent): RenderedBody {
-  const headers: Record<string, string> = {};
-  if (e.retryAfterMs) headers['retry-after'] = String(Math.ceil(e.retryAfterMs / 1000));
+  const headers = retryHeaders(e);
   return { status: httpStatusOf(e.kind), body: JSON.stringify({ error: openAiErrorObject(e) }), headers };
 }

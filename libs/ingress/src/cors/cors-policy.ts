@@ -25,6 +25,7 @@ const EXPOSED = [
   TRACE_ID_HEADER,
   TRACERESPONSE_HEADER,
   'retry-after',
+  'x-should-retry',
   ...['requests', 'tokens'].flatMap((d) => [`x-ratelimit-limit-${d}`, `x-ratelimit-remaining-${d}`, `x-ratelimit-reset-${d}`]),
   ...['requests', 'tokens'].flatMap((d) => [`anthropic-ratelimit-${d}-limit`, `anthropic-ratelimit-${d}-remaining`, `anthropic-ratelimit-${d}-reset`]),
 ].join(', ');
