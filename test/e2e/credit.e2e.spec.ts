@@ -123,8 +123,13 @@ describe('prepaid credit (standalone on Postgres and Redis)', () => {
     expect(clean.fixes).toEqual([]);
 
     await redis.hincrby('sy:bal:v1:prepaid', 's', 250_000_000); // $0.25 counted that the ledger never saw
+    // The operator sees what admission counts: the drifted live counter, not the ledger alone.
+    const drifted = await admin.ok<{ balanceUsd: number; availableUsd: number }>('GET', '/tenants/prepaid/balance');
+    expect(drifted.availableUsd).toBeCloseTo(drifted.balanceUsd - 0.25, 9);
     const report = await admin.ok<{ fixes: unknown[]; checked: number }>('POST', '/billing/reconcile');
     expect(report.fixes).toEqual([{ counter: 'balance', scope: 'tenant:prepaid', period: '', counterUsd: (Math.round(spent * 1e9) + 250_000_000) / 1e9, ledgerUsd: spent, deltaUsd: -0.25 }]);
     expect(Number(await redis.hget('sy:bal:v1:prepaid', 's'))).toBe(Math.round(spent * 1e9));
+    const fixed = await admin.ok<{ balanceUsd: number; availableUsd: number }>('GET', '/tenants/prepaid/balance');
+    expect(fixed.availableUsd).toBeCloseTo(fixed.balanceUsd, 9);
   });
 });

@@ -98,7 +98,7 @@ describe('plans on a standalone gateway (Postgres, Redis)', () => {
       (e: unknown) => e,
     );
     expect((refusedWithRetries as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
-    expect((refusedWithRetries as InstanceType<typeof OpenAI.APIError>).headers.get('x-should-retry')).toBe('false');
+    expect((refusedWithRetries as InstanceType<typeof OpenAI.APIError>).headers?.get('x-should-retry')).toBe('false');
     const refusedAnthropic = await anthropic.messages.create({ model: PUBLIC_MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).then(
       () => undefined,
       (e: unknown) => e,

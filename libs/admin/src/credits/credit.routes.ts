@@ -42,7 +42,7 @@ export const balanceView = z.object({
   balanceUsd: z.number().describe('creditsUsd − spentUsd.'),
   reservedUsd: z.number().nullable().describe('Maximum cost held by requests in flight (null: the live counters cannot be read here).'),
   inFlight: z.int().nullable(),
-  availableUsd: z.number().nullable().describe('balanceUsd − reservedUsd: what the next request may reserve.'),
+  availableUsd: z.number().nullable().describe('What the next request may reserve, as admission counts it: creditsUsd − the live spent counter − reservedUsd (the live counter runs ahead of spentUsd by the usage still queued).'),
 });
 export type BalanceView = z.output<typeof balanceView>;
 

@@ -61,7 +61,9 @@ export class CreditsAdminService {
       balanceUsd: balanceNano / 1e9,
       reservedUsd: live ? live.reservedUsd : null,
       inFlight: live ? live.inFlight : null,
-      availableUsd: live ? (balanceNano - Math.round(live.reservedUsd * 1e9)) / 1e9 : null,
+      // What admission sees: the live spent counter (ahead of the ledger by the usage still
+      // queued, or off it until reconciliation fixes a drift), else the ledger's.
+      availableUsd: live ? (t.creditsNano - (live.counted ? Math.round(live.spentUsd * 1e9) : t.spentNano) - Math.round(live.reservedUsd * 1e9)) / 1e9 : null,
     };
   }
 
