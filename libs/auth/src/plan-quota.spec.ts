@@ -85,7 +85,7 @@ describe.each(stores)('AuthService with a tenant plan (%s store)', (_kind, makeS
     expect([first.admitted, second.admitted, third.admitted]).toEqual([true, true, false]);
     expect(third.error).toMatchObject({ kind: ErrorKind.ERROR_KIND_BUDGET_EXCEEDED, retryable: true });
     expect(third.error?.message).toBe(
-      `The usage included in the plan "starter" of tenant ${tenantId} ($0.01 a month) is used up, and the plan stops there (overage: stop). Requests in flight hold their maximum until they end; usage resets at the start of next month (UTC), or move the tenant to a plan with overage.`,
+      `The usage included in the plan "starter" of tenant ${tenantId} ($0.01 a month) has too little left for this request's maximum usage, and the plan stops there (overage: stop). Lower max_tokens; requests in flight hold their maximum until they end; usage resets at the start of next month (UTC), or move the tenant to a plan with overage.`,
     );
     // Settled at the real cost (100 in, 10 out = $0.00028), the reservations give room back.
     await settle(sut, first, 100, 10);

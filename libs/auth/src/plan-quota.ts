@@ -64,7 +64,8 @@ export function splitTicket(ticket: QuotaTicket): { money?: QuotaTicket; tokens?
 
 /** $12.50 or 5,000,000 tokens. */
 function amount(plan: TenantPlanQuota): string {
-  return plan.unit === 'usd' ? `$${plan.included.toFixed(2)}` : `${plan.included.toLocaleString('en-US')} tokens`;
+  // Cents from a dollar up, three significant digits below ($0.005 is not $0.01).
+  return plan.unit === 'usd' ? `$${plan.included >= 1 ? plan.included.toFixed(2) : String(Number(plan.included.toPrecision(3)))}` : `${plan.included.toLocaleString('en-US')} tokens`;
 }
 
 /** Says that the plan stopped the request, and what to do: wait for the month, or change plan. */
@@ -72,5 +73,5 @@ export function planRefusalMessage(tenantId: string, plan: TenantPlanQuota, tooL
   if (tooLarge) {
     return `Request too large for the plan "${plan.planId}" of tenant ${tenantId}: its maximum usage is more than the ${amount(plan)} the plan includes a month. Lower max_tokens or shorten the prompt.`;
   }
-  return `The usage included in the plan "${plan.planId}" of tenant ${tenantId} (${amount(plan)} a month) is used up, and the plan stops there (overage: stop). Requests in flight hold their maximum until they end; usage resets at the start of next month (UTC), or move the tenant to a plan with overage.`;
+  return `The usage included in the plan "${plan.planId}" of tenant ${tenantId} (${amount(plan)} a month) has too little left for this request's maximum usage, and the plan stops there (overage: stop). Lower max_tokens; requests in flight hold their maximum until they end; usage resets at the start of next month (UTC), or move the tenant to a plan with overage.`;
 }

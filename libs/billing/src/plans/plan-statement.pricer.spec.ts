@@ -23,7 +23,7 @@ describe(planStatementLines.name, () => {
     await applyMigrations(t.db);
     await t.db.prisma.plan.create({ data: { id: 'pro', name: 'Pro', monthlyFeeUsd: '20', includedUsd: '5', overage: 'price', overageMultiplier: '1.5' } });
     await t.db.prisma.plan.create({ data: { id: 'tok', name: 'Tokens', monthlyFeeUsd: '10', includedTokens: 1000, overage: 'stop' } });
-    await t.db.prisma.tenant.createMany({ data: [{ id: 'acme', planId: 'pro' }, { id: 'beta', planId: 'tok' }, { id: 'solo' }] });
+    await t.db.prisma.tenant.createMany({ data: [{ id: 'acme', planId: 'pro', createdAt: new Date('2026-01-01T00:00:00Z') }, { id: 'beta', planId: 'tok', createdAt: new Date('2026-01-01T00:00:00Z') }, { id: 'solo' }] });
     await recordUsageBatch(t.db, [row('a1', 'acme', 600, '4.000000000'), row('a2', 'acme', 400, '3.000000000'), row('b1', 'beta', 1500, '0.300000000')]);
   });
   afterAll(() => t?.dispose());
@@ -42,11 +42,13 @@ describe(planStatementLines.name, () => {
     expect(7_000_000_000n + lines.reduce((sum, l) => sum + l.amountNanoUsd, 0n)).toBe(23_000_000_000n);
   });
 
-  it('counts a token plan in the month rollups\' tokens, and answers nothing for a tenant on no plan', async () => {
+  it('counts a token plan in the month rollups\' tokens, and answers nothing for a tenant on no plan or before it existed', async () => {
     const lines = await planStatementLines(period('beta', '300000000'));
 
     expect(lines.map((l) => l.label)).toEqual(['plan tok: monthly fee', 'plan tok: included usage (1000 of 1000 tokens)', 'plan tok: overage (500 tokens, plan stops)']);
     expect(lines[1]?.amountNanoUsd).toBe(-200_000_000n);
     expect(await planStatementLines(period('solo', '0'))).toEqual([]);
+    const before = { db: t.db, tenantId: 'beta', from: new Date('1999-01-01T00:00:00Z'), to: new Date('1999-02-01T00:00:00Z'), usageNanoUsd: 0n };
+    expect(await planStatementLines(before)).toEqual([]);
   });
 });

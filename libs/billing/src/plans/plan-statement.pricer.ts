@@ -23,7 +23,7 @@ const PLAN = `
   SELECT p.id, p.monthly_fee_usd::text AS fee, p.included_usd::text AS included_usd,
          p.included_tokens::text AS included_tokens, p.overage, p.overage_multiplier::text AS multiplier
     FROM tenants t JOIN plans p ON p.id = t.plan_id
-   WHERE t.id = $1`;
+   WHERE t.id = $1 AND t.created_at < $2::timestamptz`;
 const TOKENS = `
   SELECT coalesce(sum(input_tokens + output_tokens), 0)::text AS tokens
     FROM usage_rollups_monthly
@@ -46,7 +46,8 @@ interface PlanRow {
  */
 export async function planStatementLines(p: PlanStatementPeriod): Promise<PlanStatementLine[]> {
   return p.db.withSession(async (s) => {
-    const [plan] = await s.query<PlanRow>(PLAN, [p.tenantId]);
+    // No fee for a month that ended before the tenant existed.
+    const [plan] = await s.query<PlanRow>(PLAN, [p.tenantId, p.to.toISOString()]);
     if (!plan) return [];
     const [used] = await s.query<{ tokens: string }>(TOKENS, [p.tenantId, p.from.toISOString(), p.to.toISOString()]);
     const terms = {
