@@ -89,7 +89,7 @@ describe('plans on a standalone gateway (Postgres, Redis)', () => {
       return err;
     }, 5_000, 'the first request settled');
     expect(refusedOpenAi.status).toBe(429);
-    expect(refusedOpenAi.message).toMatch(/^429 The usage included in the plan "capped" of tenant gamma \(1,000 tokens a month\) has too little left for this request);
+    expect(refusedOpenAi.message).toMatch(/^429 The usage included in the plan "capped" of tenant gamma \(1,000 tokens a month\) has too little left for this request/);
     // With the SDKs' own retries on, the refusal comes back at once: they obey x-should-retry, and
     // would otherwise sleep the month's retry-after out inside the call (the jest timeout would end it).
     const retrying = new OpenAI({ baseURL: `${url}/v1`, apiKey: secret, maxRetries: 2 });

@@ -88,4 +88,20 @@ describe(CounterReconciler.name, () => {
     expect(report).toMatchObject({ checked: 0, fixes: [], skipped: '3 usage event(s) not yet in the ledger; the next run compares' });
     expect((await sut.run(now)).fixes).toHaveLength(1);
   });
+
+  it("rebuilds a stopping plan's counter from the month's ledger, as a budget's", async () => {
+    const db = t.db.prisma;
+    await db.plan.create({ data: { id: 'cap', name: 'Cap', includedUsd: '5', overage: 'stop' } });
+    await db.tenant.create({ data: { id: 'beta', planId: 'cap' } });
+    await db.usageRecord.create({ data: { requestId: 'b1', tenantId: 'beta', keyId: 'kb', model: 'm', dialect: 'openai', stream: false, status: 'ok', httpStatus: 200, inputTokens: 1, outputTokens: 1, costUsd: '0.75', latencyMs: 1, startedAt: new Date(now - 1000), finishedAt: new Date(now) } });
+    // The plan's counter as admission left it, then a settle lost: it holds $0.25 of the ledger's $0.75.
+    const admitted = await quota.admit({ scopes: [{ id: 'plan:beta', limits: { monthlyBudgetUsd: 5 } }], requestId: 'z', reserveTokens: 1, reserveUsd: 1, now, leaseMs: 30_000 });
+    if (!admitted.admitted) throw new Error('not admitted');
+    await quota.settle(admitted.ticket, { tokens: 1, usd: 0.25 }, now);
+
+    const report = await sut.run(now);
+
+    expect(report.fixes).toEqual([{ counter: 'plan', scope: 'plan:beta', period: p.monthId, counterUsd: 0.25, ledgerUsd: 0.75, deltaUsd: 0.5 }]);
+    expect((await quota.usage('plan:beta', now)).monthSpentUsd).toBe(0.75);
+  });
 });

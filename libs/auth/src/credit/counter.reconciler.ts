@@ -5,6 +5,7 @@ import { metricSeries } from '@switchyard/telemetry';
 import { nanoToUsd, periodsAt } from '../quota/quota-units';
 import type { BalanceStore } from './balance.types';
 import type { RedisBudgetCounters } from './redis-budget.counters';
+import { PLAN_SCOPE_PREFIX, PLAN_TOKENS_SCOPE_PREFIX } from '../plan-quota';
 
 export interface CounterReconcilerOptions {
   db: Database;
@@ -20,6 +21,8 @@ interface SpendRow {
   key_id: string;
   day: string;
   month: string;
+  /** Input + output tokens this month: a token plan's counter holds one token as one nano-dollar. */
+  tokens: string;
 }
 
 /**
@@ -71,14 +74,17 @@ export class CounterReconciler {
     const monthStart = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1));
     const prisma = this.options.db.prisma;
     const budgeted = { OR: [{ dailyBudgetUsd: { not: null } }, { monthlyBudgetUsd: { not: null } }] };
-    const [tenants, keys, rows] = await Promise.all([
+    const [tenants, keys, planned, rows] = await Promise.all([
       prisma.tenant.findMany({ where: budgeted, select: { id: true } }),
       prisma.virtualKey.findMany({ where: budgeted, select: { id: true } }),
+      // A plan's included usage is a monthly budget in its own scope (plan-quota.ts).
+      prisma.tenant.findMany({ where: { planId: { not: null } }, select: { id: true, plan: { select: { includedTokens: true } } } }),
       // Counted by start, as admission counted them: a request belongs to the day it was admitted in.
       prisma.$queryRaw<SpendRow[]>`
         SELECT tenant_id, key_id,
           (coalesce(sum(cost_usd) FILTER (WHERE started_at >= ${new Date(p.dayStart)}), 0) * 1000000000)::bigint::text AS day,
-          (sum(cost_usd) * 1000000000)::bigint::text AS month
+          (sum(cost_usd) * 1000000000)::bigint::text AS month,
+          sum(input_tokens + output_tokens)::text AS tokens
         FROM usage_records WHERE started_at >= ${monthStart} AND started_at < ${new Date(p.monthEnd)}
         GROUP BY tenant_id, key_id`,
     ]);
@@ -92,9 +98,21 @@ export class CounterReconciler {
     for (const r of rows) {
       add(`tenant:${r.tenant_id}`, r);
       add(`key:${r.key_id}`, r);
+      add(`${PLAN_SCOPE_PREFIX}${r.tenant_id}`, r);
+      add(`${PLAN_TOKENS_SCOPE_PREFIX}${r.tenant_id}`, { ...r, day: '0', month: r.tokens });
     }
     let checked = 0;
     const scopes = [...tenants.map((t) => `tenant:${t.id}`), ...keys.map((k) => `key:${k.id}`)];
+    for (const t of planned) {
+      const scope = (t.plan?.includedTokens === null || t.plan?.includedTokens === undefined ? PLAN_SCOPE_PREFIX : PLAN_TOKENS_SCOPE_PREFIX) + t.id;
+      const want = ledger.get(scope)?.month ?? 0;
+      const have = await budgets.spent(scope, 'm', p.monthId);
+      if (have === undefined) continue;
+      checked++;
+      if (have === want) continue;
+      await budgets.adjust(scope, 'm', p.monthId, want - have);
+      fixes.push(fix('plan', scope, p.monthId, have, want));
+    }
     for (const scope of scopes) {
       const want = ledger.get(scope) ?? { day: 0, month: 0 };
       for (const [period, id, counter, nano] of [['d', p.dayId, 'daily_budget', want.day], ['m', p.monthId, 'monthly_budget', want.month]] as const) {
