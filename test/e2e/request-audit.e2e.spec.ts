@@ -139,6 +139,9 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
     expect(bodies.requestBody).toContain('[EMAIL_1]');
     expect(bodies.requestBody).not.toContain(EMAIL);
     expect(bodies.responseBody).toContain('Noted [EMAIL_1].');
+    // Who opened them is in the audit log.
+    const opened = (await (await admin(`/audit?entity=request-bodies&entityId=${requestId}`)).json()) as { rows: { actor: string; action: string }[] };
+    expect(opened.rows.map((r) => [r.actor, r.action])).toEqual([['bootstrap', 'read']]);
   });
 
   it('cuts a fallback that would cross into a forbidden region: the client gets an error, the other region nothing, and the audit says where the data went', async () => {

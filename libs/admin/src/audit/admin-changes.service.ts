@@ -4,11 +4,11 @@ import type { ConfigTopic } from '@switchyard/queue';
 import { ADMIN_OPTIONS, type AdminOptions } from '../admin.options';
 import type { AuditContext } from '../http/admin-route';
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'rotate'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'revoke', 'rotate', 'read'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What the audit log names: the configuration's entities, the admin API's own tokens, and prepaid-credit ledger entries (issue 16). */
-export const AUDIT_ENTITIES = [...CONFIG_ENTITIES, 'admin-token', 'credit'] as const;
+export const AUDIT_ENTITIES = [...CONFIG_ENTITIES, 'admin-token', 'credit', 'request-bodies'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** One audited change; before/after are already stripped of secrets and hashes. */

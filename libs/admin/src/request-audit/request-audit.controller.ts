@@ -16,7 +16,7 @@ import { getRequestAuditBodies, listRequestAudit } from './request-audit.routes'
 export class RequestAuditController {
   private readonly reader: RequestAuditReader;
 
-  constructor(@Inject(ADMIN_OPTIONS) options: Pick<AdminOptions, 'db' | 'secretBox'>) {
+  constructor(@Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'db' | 'secretBox'>) {
     this.reader = new RequestAuditReader(options.db, options.secretBox);
   }
 
@@ -34,7 +34,12 @@ export class RequestAuditController {
   }
 
   @AdminRoute(getRequestAuditBodies)
-  bodies(@AdminInput() { params }: RouteInput<typeof getRequestAuditBodies>): Promise<RouteOutput<typeof getRequestAuditBodies>> {
-    return this.reader.bodies(params.requestId);
+  async bodies(@AdminInput() { params, audit }: RouteInput<typeof getRequestAuditBodies>): Promise<RouteOutput<typeof getRequestAuditBodies>> {
+    const opened = await this.reader.bodies(params.requestId);
+    // Who saw a request's content is part of the audit (issue 18: "who could see it").
+    if (opened.requestBody !== null || opened.responseBody !== null) {
+      await this.options.db.prisma.auditLog.create({ data: { actor: audit.actor, action: 'read', entity: 'request-bodies', entityId: params.requestId, sourceIp: audit.sourceIp ?? null } });
+    }
+    return opened;
   }
 }
