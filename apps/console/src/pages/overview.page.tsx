@@ -1,4 +1,4 @@
-import type { RollupRow, Rollups } from '../api/admin-types';
+import type { DeploymentHealth, RollupRow, Rollups } from '../api/admin-types';
 import { DataTable } from '../components/data-table';
 import { count, daysAgo, sumUsd, usd } from '../components/format';
 import { ErrorNote, Loading } from '../components/status-note';
@@ -13,6 +13,14 @@ export function OverviewPage({ session }: { session: Session }) {
     () => session.client.get<Rollups>('/usage/rollups', { granularity: 'day', from: daysAgo(DAYS - 1), groupBy: 'tenant', tenant: session.tenantId, limit: 1000 }),
     [session],
   );
+  // Latency and circuits are the router's live view, not the rollups': platform and read-only admins only.
+  const health = useLoad(
+    () => (session.tenantId ? Promise.resolve(undefined) : session.client.get<{ deployments: DeploymentHealth[] }>('/routing/health')),
+    [session],
+  );
+  const deployments = (health.data?.deployments ?? []).filter((d) => d.windowRequests > 0 || d.ewmaTotalMs > 0);
+  const latency = deployments.length ? Math.round(deployments.reduce((n, d) => n + d.ewmaTotalMs, 0) / deployments.length) : undefined;
+  const open = (health.data?.deployments ?? []).filter((d) => d.circuit !== 'closed').length;
   // One row per day and tenant: summed per day here.
   const rows = byDay(rollups.data?.rows ?? []);
   const requests = rows.reduce((n, r) => n + r.requests, 0);
@@ -40,6 +48,18 @@ export function OverviewPage({ session }: { session: Session }) {
           <dt>Spend</dt>
           <dd>{usd(sumUsd(rows.map((r) => r.costUsd)))}</dd>
         </div>
+        {health.data && (
+          <>
+            <div>
+              <dt>Latency now (avg of deployments)</dt>
+              <dd>{latency === undefined ? '—' : `${latency} ms`}</dd>
+            </div>
+            <div>
+              <dt>Circuits not closed</dt>
+              <dd>{count(open)}</dd>
+            </div>
+          </>
+        )}
       </dl>
       <DataTable
         caption="Per day (UTC)"
