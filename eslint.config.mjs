@@ -13,7 +13,7 @@ export default tseslint.config(
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -56,6 +56,9 @@ export default tseslint.config(
             { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:billing', 'scope:shared', 'scope:pure'] },
             // Standalone runs every service in one process.
             { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:auth', 'scope:router', 'scope:adapter', 'scope:billing', 'scope:shared', 'scope:pure'] },
+            // The web console runs in a browser and reaches the gateway only over HTTP (the admin API):
+            // it imports no lib and nothing that needs a server.
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: [], bannedExternalImports: [...transportAndStorage, 'node:*'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pure'] },
             { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'], bannedExternalImports: transportAndStorage },
           ],

@@ -17,6 +17,8 @@ const targets = {
   adapter: 'apps/adapter/src/main.ts',
   billing: 'apps/billing/src/main.ts',
   standalone: 'apps/standalone/src/main.ts',
+  // The web console: a browser app built by Vite (its own config), served by the ingress at /console.
+  console: 'apps/console/vite.config.mjs',
   simulator: 'libs/testing/src/simulator/simulator.cli.ts',
   'transport-bench': 'bench/transport/grpc-transport.bench.ts',
   'hops-bench': 'bench/hops/hops.bench.ts',
@@ -46,10 +48,20 @@ const names = wanted.length ? wanted : Object.keys(targets);
 for (const name of names) {
   if (!targets[name]) throw new Error(`unknown build target ${name}; known: ${Object.keys(targets).join(', ')}`);
   if (!existsSync(resolve(root, targets[name]))) continue;
+  if (name === 'console') {
+    await buildConsole(targets[name]);
+    continue;
+  }
   await bundle(targets[name], outFor(name));
   for (const worker of workers[name] ?? []) {
     await bundle(worker, resolve(root, dirname(outFor(name)), basename(worker).replace(/\.ts$/, '.js')));
   }
+}
+
+// Vite is loaded only for this target: the server bundles do not need it.
+async function buildConsole(configFile) {
+  const vite = await import('vite');
+  await vite.build({ configFile: resolve(root, configFile), logLevel: 'warn' });
 }
 
 async function bundle(entry, outfile) {

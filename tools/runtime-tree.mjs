@@ -17,7 +17,7 @@ export const RUNTIME_APPS = ['ingress', 'auth', 'router', 'adapter', 'billing', 
 
 export function buildRuntimeTree({ out, build = true, nodeModules = 'none' }) {
   if (build) {
-    const r = spawnSync(process.execPath, [join(root, 'tools/build.mjs'), ...RUNTIME_APPS], { cwd: root, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [join(root, 'tools/build.mjs'), ...RUNTIME_APPS, 'console'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`tools/build.mjs exited ${r.status}`);
   }
   const target = resolve(out);
@@ -28,6 +28,8 @@ export function buildRuntimeTree({ out, build = true, nodeModules = 'none' }) {
     if (!existsSync(join(from, 'main.js'))) throw new Error(`${from}/main.js is missing: build it (node tools/build.mjs) or drop --no-build`);
     cpSync(from, join(target, 'dist/apps', app), { recursive: true });
   }
+  // The web console the ingress serves at /console (static files beside the bundles).
+  if (existsSync(join(root, 'dist/console/index.html'))) cpSync(join(root, 'dist/console'), join(target, 'dist/console'), { recursive: true });
   // Migrations are read next to the bundles at run time (tools/build.mjs).
   cpSync(join(root, 'dist/prisma'), join(target, 'dist/prisma'), { recursive: true });
   // The runtime's package.json: its dependencies only, and no scripts (no postinstall to run).

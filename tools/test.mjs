@@ -8,6 +8,8 @@ const steps = [
   ['build', 'node', ['tools/build.mjs']],
   ['codegen check', 'node', ['tools/codegen.mjs', '--check']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  // The browser console has its own compiler settings (DOM, JSX), outside the workspace's tsconfig.json.
+  ['typecheck console', 'npx', ['tsc', '-p', 'apps/console/tsconfig.json']],
   // Through Nx, as `npm run lint`: Nx computes the project graph the module-boundary rule reads
   // (plain `eslint` without a cached graph skips the rule) and lints each project on its own.
   ['lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--outputStyle=static']],

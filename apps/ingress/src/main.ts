@@ -8,6 +8,7 @@ import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
+import { resolve } from 'node:path';
 
 const READY_WAIT_MS = 1000;
 
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     imports: admin ? [admin.module] : [],
     // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
     cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? DEFAULT_CORS_MAX_AGE_SECONDS },
+    // The web console's build sits beside the app bundles (tools/build.mjs: dist/console).
+    consoleDir: resolve(__dirname, '../../console'),
     host: env.HOST,
     port: env.PORT ?? 8080,
     maxBodyBytes: env.MAX_BODY_BYTES,

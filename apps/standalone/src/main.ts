@@ -6,7 +6,7 @@ import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
 import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { formatConfigChanges } from './config-diff.format';
 import { ConfigReloader } from './config-reload';
@@ -82,6 +82,8 @@ async function bootstrap(): Promise<void> {
     ],
     // The environment's list replaces the file's, as for every other setting.
     cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? config.server.cors?.origins ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? config.server.cors?.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS },
+    // The web console's build sits beside the app bundles (tools/build.mjs: dist/console).
+    consoleDir: resolve(__dirname, '../../console'),
     host: env.HOST,
     port: env.PORT ?? config.server.port,
     maxBodyBytes: env.MAX_BODY_BYTES,

@@ -6,6 +6,7 @@ import { type ProcessLogs, type StartupSummary, startupMessage } from '@switchya
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ChatPipeline } from './chat-pipeline.service';
 import { answerClientError } from './client-error.handler';
+import { ConsoleFiles } from './console/console-files';
 import { CorsPolicy, type CorsSettings } from './cors/cors-policy';
 import { createEdgeServer, type EdgeHttpLimits } from './edge-server.factory';
 import { HotRoutes } from './hot-routes';
@@ -28,6 +29,8 @@ export interface IngressAppOptions {
   accessLog: boolean;
   /** Further Nest modules served by the same HTTP server (the admin API, mounted by the app). */
   imports?: DynamicModule[];
+  /** The built web console (dist/console), served at /console; absent: /console answers 404. */
+  consoleDir?: string;
   /** Browser origins allowed on the client API (CORS); none when absent. Tenants add their own. */
   cors?: CorsSettings;
   /** The start-up line's content besides where it listens: mode, config, models, what is external. */
@@ -42,6 +45,7 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
   const accessLog = o.accessLog ? log.child({ kind: 'access' }) : undefined;
   const hot = new HotRoutes(o.maxBodyBytes);
   const auth = o.ports.auth;
+  const consoleFiles = new ConsoleFiles(o.consoleDir);
   const cors = new CorsPolicy(o.cors ?? { origins: [], maxAgeSeconds: 600 }, () => auth.corsOrigins?.() ?? Promise.resolve([]), (err) =>
     log.warn(`tenant CORS origins could not be read, using the last known: ${String(err)}`),
   );
@@ -53,7 +57,7 @@ export async function startIngressApp(o: IngressAppOptions): Promise<NestFastify
       // Node's 400/408/431 answers in the client's dialect (Fastify's own listener otherwise).
       clientErrorHandler: answerClientError,
       serverFactory: (handler: RequestListener) => {
-        const server = createEdgeServer(o.http, (req, res) => cors.handle(req, res) || hot.handle(req, res) || handler(req, res));
+        const server = createEdgeServer(o.http, (req, res) => cors.handle(req, res) || hot.handle(req, res) || consoleFiles.handle(req, res) || handler(req, res));
         // Without this listener Node answers `Expect: 100-continue` itself, inviting the body
         // before the key was checked; the data routes say Continue only to a key that passed.
         server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {

@@ -1,0 +1,206 @@
+import { ProviderSimulator } from '@switchyard/testing';
+import OpenAI from 'openai';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { AdminClient } from './support/admin-client';
+import { GATEWAY_SECRETS, PUBLIC_MODEL, writeGatewayConfig } from './support/gateway-config';
+import { createTestDatabase } from './support/postgres-harness';
+import { ROOT, type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+
+// The web console (issue 19) in a real browser: Debian's Chromium driven by playwright-core
+// against the built standalone gateway (Postgres, the provider simulator upstream). An operator
+// signs in with the bootstrap admin token, creates a tenant and a key in the console, the key
+// calls the gateway through the official openai SDK, and the console's request log and usage
+// show that request and its cost. Without Chromium this fails: it is installed by .ci/run.
+
+const CHROMIUM = '/usr/bin/chromium';
+const ADMIN_TOKEN = 'console-e2e-admin-token-0123456789abcdef';
+const TENANT = 'web-team';
+// The simulator's usage for the call, and the model's price in gateway-config (1.5 / 6 USD per million tokens).
+const USAGE = { input: 1000, output: 250 };
+const EXPECTED_COST = ((USAGE.input * 1.5 + USAGE.output * 6) / 1e6).toFixed(9);
+// Set to a folder (docs/console) to refresh the screenshots docs/console.md shows.
+const SHOTS = process.env['CONSOLE_SCREENSHOTS'];
+
+describe('web console (standalone, Chromium, openai SDK)', () => {
+  let sim: ProviderSimulator;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  let url = '';
+  const elsewhere: string[] = [];
+
+  beforeAll(async () => {
+    sim = await ProviderSimulator.start();
+    db = await createTestDatabase('sy_console');
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(port), SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
+    await waitForReady(url, app);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Everything the page loads or calls must come from the gateway itself (it works offline).
+    page.on('request', (r) => {
+      if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) elsewhere.push(r.url());
+    });
+    page.on('dialog', (d) => void d.accept());
+    if (SHOTS) mkdirSync(join(ROOT, SHOTS), { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const code = await app?.stop();
+    await sim?.close();
+    await db?.drop();
+    expect(code).toBe(0);
+  });
+
+  const shot = async (name: string) => {
+    if (SHOTS) await page.screenshot({ path: join(ROOT, SHOTS, `${name}.png`), fullPage: true });
+  };
+  const go = (label: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label }).click();
+
+  it('has Debian\'s Chromium to drive (installed by .ci/run)', () => {
+    expect(existsSync(CHROMIUM)).toBe(true);
+  });
+
+  it('serves the console as static files: the app for client routes, never cached, and only its own origin', async () => {
+    const index = await fetch(`${url}/console/tenants/anything`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('cache-control')).toBe('no-store');
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await index.text();
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+    const asset = await fetch(`${url}${script}`);
+    expect([asset.status, asset.headers.get('content-type'), asset.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    expect((await fetch(`${url}/console/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${url}/console/..%2f..%2fpackage.json`)).status).toBe(404);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('signs in with the keyboard alone, and refuses a wrong token with the API\'s message', async () => {
+    await page.goto(`${url}/console/`);
+    await page.keyboard.type('not-the-admin-token-0123456789');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('401 unauthorized');
+    await shot('sign-in');
+    await page.getByLabel('Admin token', { exact: true }).fill(ADMIN_TOKEN);
+    await page.getByLabel('Admin token', { exact: true }).press('Enter');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  });
+
+  it('creates a tenant and a key whose secret, shown once, calls the gateway; the request log and usage show the call and its cost', async () => {
+    await go('Tenants and keys');
+    await page.getByLabel('Tenant id').fill(TENANT);
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await page.getByRole('status').filter({ hasText: `Tenant ${TENANT} created.` }).waitFor();
+    await page.getByRole('link', { name: TENANT }).click();
+    await page.getByRole('heading', { name: `Tenant ${TENANT}` }).waitFor();
+    await page.getByLabel('Key name').fill('browser-made');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('secret').textContent()) ?? '';
+    expect(secret).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+    // The secret box took the focus, so a keyboard user lands on it.
+    await expect(page.locator(':focus').getAttribute('aria-label')).resolves.toBe('New secret');
+    await shot('tenant-keys');
+
+    sim.script({ usage: USAGE });
+    const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: secret, maxRetries: 0 });
+    const { data, response } = await eventually(() => openai.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hello from the console test' }] }).withResponse(), 5_000, 'the new key admitted');
+    expect(data.usage).toMatchObject({ prompt_tokens: USAGE.input, completion_tokens: USAGE.output });
+    const requestId = response.headers.get('x-request-id') ?? '';
+    expect(requestId).not.toBe('');
+
+    await go('Request log');
+    await page.getByLabel('Tenant', { exact: true }).fill(TENANT);
+    const row = page.getByRole('row').filter({ hasText: requestId });
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Search' }).click();
+      await row.waitFor({ timeout: 500 });
+    }, 15_000, 'the request in the console\'s request log');
+    await expect(row.getByRole('cell').allTextContents()).resolves.toEqual([expect.any(String), requestId, TENANT, expect.any(String), '/v1/chat/completions', PUBLIC_MODEL, 'sim', 'ok', '200']);
+    await shot('request-log');
+
+    await go('Usage and statements');
+    await page.getByLabel('Tenant', { exact: true }).fill(TENANT);
+    const usageRow = page.getByRole('table', { name: 'Usage per day, tenant and model' }).getByRole('row').filter({ hasText: TENANT });
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Show usage' }).click();
+      await usageRow.waitFor({ timeout: 500 });
+    }, 15_000, 'the tenant\'s usage in the console');
+    const cells = await usageRow.getByRole('cell').allTextContents();
+    expect(cells).toEqual([expect.any(String), TENANT, PUBLIC_MODEL, '1', '0', USAGE.input.toLocaleString('en-US'), USAGE.output.toLocaleString('en-US'), EXPECTED_COST]);
+    await page.getByRole('button', { name: 'Show statement' }).click();
+    await page.getByRole('table', { name: new RegExp(`^Statement of ${TENANT} for \\d{4}-\\d{2}: 1 requests`) }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export statement CSV' }).click();
+    expect((await download).suggestedFilename()).toMatch(new RegExp(`^statement-${TENANT}-\\d{4}-\\d{2}\\.csv$`));
+    await shot('usage');
+
+    await go('Overview');
+    await expect(page.getByRole('definition').first().textContent()).resolves.not.toBe('0');
+    await shot('overview');
+  });
+
+  it('rotates and revokes the key from the console, and the gateway refuses the revoked secret', async () => {
+    await go('Tenants and keys');
+    await page.getByRole('link', { name: TENANT }).click();
+    await page.getByRole('button', { name: 'Rotate key browser-made' }).click();
+    const rotated = (await page.getByTestId('secret').textContent()) ?? '';
+    expect(rotated).toMatch(/^sk-sy-/);
+    await page.getByRole('button', { name: 'I stored it' }).click();
+    await page.getByRole('button', { name: 'Revoke key browser-made' }).click();
+    await page.getByRole('row').filter({ hasText: 'browser-made' }).filter({ hasText: 'revoked' }).waitFor();
+    const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: rotated, maxRetries: 0 });
+    const err = await eventually(async () => {
+      const e = await openai.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (x: unknown) => x);
+      if (!(e instanceof OpenAI.APIError)) throw new Error('still admitted');
+      return e;
+    }, 5_000, 'the revoked key refused');
+    expect(err.status).toBe(401);
+  });
+
+  it('shows providers and models with live health, and the audit log of what the console did', async () => {
+    await go('Providers and models');
+    const deployment = page.getByRole('table', { name: 'Deployments (tier order) with live health' }).getByRole('row').filter({ hasText: PUBLIC_MODEL });
+    await deployment.waitFor();
+    await expect(deployment.textContent()).resolves.toContain('closed');
+    await shot('providers');
+    await go('Audit log');
+    const created = page.getByRole('row').filter({ hasText: TENANT }).filter({ hasText: 'create' });
+    await created.first().waitFor();
+    await expect(created.first().textContent()).resolves.toContain('bootstrap');
+    await shot('audit');
+    const admin = new AdminClient(url, ADMIN_TOKEN);
+    const keys = await admin.ok<{ keys: { status: string }[] }>('GET', `/tenants/${TENANT}/keys`);
+    expect(keys.keys.map((k) => k.status)).toEqual(['revoked']);
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('scopes a tenant admin\'s token to its tenant: its keys and requests only, no platform pages', async () => {
+    const admin = new AdminClient(url, ADMIN_TOKEN);
+    await admin.ok('POST', '/tenants', { id: 'other-team' });
+    const { secret } = await admin.ok<{ secret: string }>('POST', '/admin-tokens', { name: 'web-team-admin', role: 'tenant', tenantId: TENANT });
+    const context = await browser.newContext();
+    const tenantPage = await context.newPage();
+    await tenantPage.goto(`${url}/console/`);
+    await tenantPage.getByLabel('Admin token', { exact: true }).fill(secret);
+    await tenantPage.getByRole('button', { name: 'Sign in' }).click();
+    await tenantPage.getByText(`tenant admin: ${TENANT}`).waitFor();
+    const nav = tenantPage.getByRole('navigation', { name: 'Console' });
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Tenants and keys', 'Usage and statements', 'Request log', 'Audit log']);
+    await nav.getByRole('link', { name: 'Tenants and keys' }).click();
+    await tenantPage.getByRole('heading', { name: `Tenant ${TENANT}` }).waitFor();
+    await tenantPage.getByRole('row').filter({ hasText: 'browser-made' }).waitFor();
+    // Another tenant's page: the API answers 404, as for a tenant that does not exist.
+    await tenantPage.goto(`${url}/console/tenants/other-team`);
+    await expect(tenantPage.getByRole('alert').first().textContent()).resolves.toContain('404 not_found');
+    await context.close();
+  });
+});
