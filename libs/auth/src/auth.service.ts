@@ -3,7 +3,7 @@ import { ErrorKind } from '@switchyard/ir';
 import type { PiiPolicyConfig } from '@switchyard/guardrails';
 import type { AdmitRequest, AdmitResponse, AuthPort, DescribeKeyRequest, DescribeKeyResponse, HeartbeatRequest, PiiPolicy, Principal, QuotaTicket as TicketMessage, RateLimitState, SettleRequest } from '@switchyard/ir';
 import { ipAllowList } from '@switchyard/config';
-import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd } from '@switchyard/shared';
+import { type ModelPrice, maxCostUsd, modelAllowed, priceAt, usageCostUsd, usdText } from '@switchyard/shared';
 import { type BudgetAlertSink, type BudgetOwner, BudgetWatch } from './budget-watch';
 import { metricSeries } from '@switchyard/telemetry';
 import { BudgetGauges } from './budget.gauges';
@@ -402,8 +402,6 @@ function storeTicket(t: TicketMessage | undefined): QuotaTicket | undefined {
   return { requestId: t.requestId, scopes: t.scopes, reservedTokens: t.reservedTokens, reservedUsd: t.reservedUsd, at: t.atMs };
 }
 
-/** $12.50, $0.0042, $0.000001: cents for amounts of a dollar or more, three significant digits below. */
-const USD = (v: number) => `$${v >= 1 ? v.toFixed(2) : String(Number(v.toPrecision(3)))}`;
 
 /** Says which limit of which scope refused, in words a developer can act on. */
 function refusalMessage(reason: QuotaRefusal, scope: QuotaScope, tooLarge: boolean, asked: { reserveTokens: number; reserveUsd: number }): string {
@@ -423,8 +421,8 @@ function refusalMessage(reason: QuotaRefusal, scope: QuotaScope, tooLarge: boole
       const period = reason === 'daily_budget' ? 'daily' : 'monthly';
       const budget = (reason === 'daily_budget' ? l.dailyBudgetUsd : l.monthlyBudgetUsd) ?? 0;
       return tooLarge
-        ? `Request too expensive for ${who}: it may cost up to ${USD(asked.reserveUsd)}, more than the ${period} budget of ${USD(budget)}. Lower max_tokens or shorten the prompt.`
-        : `The ${period} budget of ${USD(budget)} for ${who} is spent (requests in flight hold their maximum cost until they end).`;
+        ? `Request too expensive for ${who}: it may cost up to ${usdText(asked.reserveUsd)}, more than the ${period} budget of ${usdText(budget)}. Lower max_tokens or shorten the prompt.`
+        : `The ${period} budget of ${usdText(budget)} for ${who} is spent (requests in flight hold their maximum cost until they end).`;
     }
   }
 }

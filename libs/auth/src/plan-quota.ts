@@ -1,3 +1,4 @@
+import { usdText } from '@switchyard/shared';
 import type { QuotaLimits, QuotaScope, QuotaTicket } from './quota';
 import { NANO_PER_USD } from './quota/quota-units';
 
@@ -64,8 +65,7 @@ export function splitTicket(ticket: QuotaTicket): { money?: QuotaTicket; tokens?
 
 /** $12.50 or 5,000,000 tokens. */
 function amount(plan: TenantPlanQuota): string {
-  // Cents from a dollar up, three significant digits below ($0.005 is not $0.01).
-  return plan.unit === 'usd' ? `$${plan.included >= 1 ? plan.included.toFixed(2) : String(Number(plan.included.toPrecision(3)))}` : `${plan.included.toLocaleString('en-US')} tokens`;
+  return plan.unit === 'usd' ? usdText(plan.included) : `${plan.included.toLocaleString('en-US')} tokens`;
 }
 
 /** Says that the plan stopped the request, and what to do: wait for the month, or change plan. */

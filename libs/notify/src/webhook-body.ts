@@ -1,3 +1,4 @@
+import { usdText } from '@switchyard/shared';
 import type { WebhookFormat } from '@switchyard/config';
 import type { Alert, BudgetAlert, HealthAlert, SpendAlert, WebhookDelivery } from './alert.types';
 
@@ -90,14 +91,14 @@ export function summaryOf(alert: Alert): string {
 
 function spendLine(a: SpendAlert): string {
   const of = a.basis === 'plan' ? `the usage included in plan *${a.planId ?? ''}*` : a.basis === 'budget' ? 'its monthly budget' : 'its balance';
-  const amount = (v: number) => (a.unit === 'usd' ? usd(v) : `${Math.round(v).toLocaleString('en-US')} tokens`);
+  const amount = (v: number) => (a.unit === 'usd' ? usdText(v) : `${Math.round(v).toLocaleString('en-US')} tokens`);
   return `:chart_with_upwards_trend: Tenant *${a.tenantId}* has used ${a.thresholdPercent} % of ${of} this month: ${amount(a.spent)} of ${amount(a.limit)}.`;
 }
 
 function budgetLine(a: BudgetAlert): string {
   const who = a.scope === 'tenant' ? `Tenant *${a.tenantId}*` : `Key *${a.keyId ?? ''}* of tenant *${a.tenantId}*`;
   const share = a.limitUsd > 0 ? Math.floor((a.spentUsd / a.limitUsd) * 100) : 100;
-  const amounts = `${usd(a.spentUsd)} of ${usd(a.limitUsd)} (${share} %)`;
+  const amounts = `${usdText(a.spentUsd)} of ${usdText(a.limitUsd)} (${share} %)`;
   return a.level === 'exhausted'
     ? `:no_entry: ${who} has used its ${a.period} budget: ${amounts}; requests are refused until the period ends.`
     : `:warning: ${who} has used ${Math.round(a.thresholdRatio * 100)} % of its ${a.period} budget: ${amounts}.`;
@@ -129,8 +130,4 @@ function stateOf(a: HealthAlert): string {
 
 function round(v: number): number {
   return Math.round(v * 1e6) / 1e6;
-}
-
-function usd(v: number): string {
-  return `$${v >= 1 ? v.toFixed(2) : String(Number(v.toPrecision(3)))}`;
 }

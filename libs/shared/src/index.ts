@@ -10,3 +10,4 @@ export * from './cors-origin';
 export { nanoUsdOf, usdOfNano } from './nano-usd';
 export * from './admin-gate';
 export * from './audit-seal-context';
+export { usdText } from './usd-text';

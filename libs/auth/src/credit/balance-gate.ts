@@ -1,3 +1,4 @@
+import { usdText } from '@switchyard/shared';
 import { ErrorKind, type AdmitResponse, type TenantBalance } from '@switchyard/ir';
 import { metricSeries } from '@switchyard/telemetry';
 import { nanoToUsd, usdToNano } from '../quota/quota-units';
@@ -10,8 +11,6 @@ export interface BalanceSettled {
   usedNano: number;
 }
 
-/** $12.50, $0.0042: cents from a dollar up, three significant digits below (as budget refusals). */
-const USD = (v: number) => `$${v >= 1 ? v.toFixed(2) : String(Number(v.toPrecision(3)))}`;
 
 /**
  * Admission's side of prepaid credit (docs/architecture.md §5, "Billing: credit and
@@ -30,7 +29,7 @@ export class BalanceGate {
     const left = nanoToUsd(Math.max(0, r.availableNano));
     const message =
       left > 0
-        ? `Insufficient balance for tenant ${account.tenantId}: this request may cost up to ${USD(reserveUsd)} and ${USD(left)} is available (requests in flight hold their maximum cost until they end). Top up, or lower max_tokens.`
+        ? `Insufficient balance for tenant ${account.tenantId}: this request may cost up to ${usdText(reserveUsd)} and ${usdText(left)} is available (requests in flight hold their maximum cost until they end). Top up, or lower max_tokens.`
         : `Insufficient balance for tenant ${account.tenantId}: the prepaid credit is spent. Top up to continue.`;
     return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_INSUFFICIENT_BALANCE, message, retryable: false, retryAfterMs: 0, providerStatus: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
   }
