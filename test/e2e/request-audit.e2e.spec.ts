@@ -174,6 +174,25 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
     expect(billed.rowCount).toBe(0);
   });
 
+  it("records the router's residency refusal (no deployment in the key's regions) as refused, and bills nothing for it", async () => {
+    const err = await client().chat.completions.create({ model: 'chat-us', messages: [{ role: 'user', content: 'hello' }] }).then(
+      () => undefined,
+      (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+    );
+    const requestId = err?.headers?.get('x-request-id') ?? '';
+
+    expect(err?.status).toBe(403);
+    expect(err?.message).toContain('may only be served in the regions eu-west');
+    expect(sim.requests).toEqual([]);
+    const row = await auditOf(requestId);
+    expect(row).toMatchObject({ outcome: 'refused', httpStatus: 403, errorKind: 'permission', model: 'chat-us', providerId: null, dataRegions: [] });
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const billed = await pg.query('SELECT 1 FROM usage_records WHERE request_id = $1', [requestId]);
+    await pg.end();
+    expect(billed.rowCount).toBe(0);
+  });
+
   it('filters, pages and exports as CSV', async () => {
     let last = '';
     for (let i = 0; i < 3; i++) {

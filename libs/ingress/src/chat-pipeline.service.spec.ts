@@ -145,6 +145,34 @@ describe(`${ChatPipeline.name} admission skeleton`, () => {
     expect(answer.published[0]?.usage).toBeUndefined();
   });
 
+  it("files the router's residency refusal like admission's refusals: 403 in the dialect, an audit-only event, nothing metered, the hold released", async () => {
+    // As the router's regionRefusal answers: before any try, so no attempt names a deployment.
+    const outside: ErrorEvent = { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This key may only be served in the regions eu-west; the model `m` is deployed in us-east.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] };
+    for (const [url, body] of [
+      ['/v1/chat/completions', CHAT],
+      ['/v1/chat/completions', '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}'],
+      ['/v1beta/models/e:embedContent', '{"content":{"parts":[{"text":"hi"}]}}'],
+    ] as const) {
+      const auth = new Auth();
+      const answer = await post(url, body, new Router(outside), auth);
+
+      expect(answer.status).toBe(403);
+      expect(answer.published).toEqual([expect.objectContaining({ httpStatus: 403, errorKind: ErrorKind.ERROR_KIND_PERMISSION, providerId: '', audit: expect.objectContaining({ auditOnly: true }) })]);
+      expect(answer.published[0]?.usage).toBeUndefined();
+      await Promise.resolve();
+      expect(auth.settled).toMatchObject([{ ticket: { requestId: 'r1' }, model: '' }]);
+    }
+  });
+
+  it("meters an upstream's 403 after a try as before: it is the upstream's answer, not a refusal", async () => {
+    const denied: ErrorEvent = { ...UNAVAILABLE, kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'The upstream refused the request.', retryable: false, attemptLog: [{ ...UNAVAILABLE.attemptLog[0]!, outcome: 'permission', status: 403 }] };
+    const answer = await post('/v1/chat/completions', CHAT, new Router(denied));
+
+    expect(answer.status).toBe(403);
+    expect(answer.published).toMatchObject([{ status: 'error', httpStatus: 403, audit: { auditOnly: false } }]);
+    expect(answer.published[0]?.usage).toBeDefined();
+  });
+
   it('answers a bug as 500 internal error, and still meters the admitted request with that status', async () => {
     const auth = new Auth();
     const answer = await post('/v1/chat/completions', CHAT, new Router(new Error('boom at 10.0.0.7')), auth);

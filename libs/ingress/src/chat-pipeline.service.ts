@@ -217,13 +217,14 @@ export class ChatPipeline {
     const tracker = admitted.tracker;
     const principal = admitted.admission.principal;
     // Spilled: the peer that served it records the usage; here only the hold is released. A
-    // PII block and an unmetered operation have an audit row only (request-audit.event.ts).
-    if (!tracker || admitted.spilled) {
+    // PII block, a refusal by the router before any try (residency) and an unmetered operation
+    // have an audit row only (request-audit.event.ts), as admission's refusals do.
+    if (!tracker || admitted.spilled || tracker.refusedByRouter) {
       if (TRACING.on) annotateRequestSpan(undefined, principal.tenantId, principal.keyId, admitted.model);
       hold?.settle(undefined);
       if (!admitted.spilled) {
         const { call, res } = admitted;
-        this.usage.publish(auditOnlyEvent({ call, clientIp: this.clientIpOf(call), dialect: (admitted.dialect as ErrorDialect).id, tenantId: principal.tenantId, keyId: principal.keyId, model: admitted.model, region: this.options.region, httpStatus: res.statusCode, failure, pii: admitted.pii }));
+        this.usage.publish(auditOnlyEvent({ call, clientIp: this.clientIpOf(call), dialect: (admitted.dialect as ErrorDialect).id, tenantId: principal.tenantId, keyId: principal.keyId, model: admitted.model, region: this.options.region, httpStatus: res.statusCode, failure, pii: admitted.pii, stream: tracker?.stream }));
       }
       return undefined;
     }

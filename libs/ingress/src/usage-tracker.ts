@@ -27,6 +27,13 @@ export class UsageTracker {
   upstreamSeconds: number | undefined;
   /** performance.now() at the first content event; 0 before. */
   firstTokenClock = 0;
+  /**
+   * The router turned the request away before any try: a permission it refused itself (the key's
+   * regions hold no deployment of the model chain, `regionRefusal`), not an upstream's 403, which
+   * comes after a try. Recorded like admission's refusals: an audit row (outcome `refused`), no
+   * ledger row (docs/architecture.md, "Request audit and residency").
+   */
+  refusedByRouter = false;
 
   constructor(private readonly chat: ChatRequest, dialect: Dialect, region: string) {
     const meta = chat.meta ?? { requestId: '', tenantId: '', keyId: '', endUserId: '', region: '', dialect: Dialect.DIALECT_UNSPECIFIED, cacheMode: '', allowedRegions: [], clientRequestId: '' };
@@ -85,6 +92,7 @@ export class UsageTracker {
       case 'error':
         this.event.status = 'error';
         this.event.errorKind = e.value.kind;
+        this.refusedByRouter = !this.routed && e.value.kind === ErrorKind.ERROR_KIND_PERMISSION && !e.value.attemptLog?.some((a) => a.deploymentId);
         this.upstreamSeconds = e.value.upstreamSeconds ?? this.upstreamSeconds;
         if (e.value.attemptLog?.length) {
           this.log = e.value.attemptLog;
