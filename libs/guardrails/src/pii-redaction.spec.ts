@@ -3,6 +3,7 @@ import { Role } from '@switchyard/ir';
 import { compilePiiPolicy, mergePiiConfig } from './pii-policy';
 import { PiiRedaction } from './pii-redaction';
 import { PiiScanner } from './pii-scanner';
+import { PlaceholderRestorer } from './placeholder-restorer';
 import { redactChatRequest, redactEmbedRequest } from './request-redactor';
 
 const scanner = new PiiScanner(compilePiiPolicy({ action: 'mask', custom: [{ name: 'ticket', pattern: 'TCK-\\d{4}' }] }));
@@ -58,6 +59,32 @@ describe(PiiRedaction.name, () => {
     expect([...redaction.categories]).toEqual(['email', 'card', 'ticket', 'ip']);
     expect(redaction.values.get('[EMAIL_2]')).toBe('jane@example.com');
     expect(redaction.values.get('[CARD_1]')).toBe('4111 1111 1111 1111');
+  });
+
+  it('never mints a placeholder the client typed, so restoring the answer leaves the literal as typed', () => {
+    const request = chat();
+    const typed = 'Fill in [EMAIL_1] and [EMAIL_2] in the template, then write to jane@example.com';
+    request.messages[0].content[0] = { part: { $case: 'text', value: { text: typed, signature: '' } }, cacheControlJson: '' };
+    // A literal in a later part (a tool result) reserves too: all texts are read before any is masked.
+    request.messages[2].content[0] = { part: { $case: 'toolResult', value: { callId: 'c1', name: 'mail', isError: false, content: [{ part: { $case: 'text', value: { text: 'template: [EMAIL_3]', signature: '' } }, cacheControlJson: '' }] } }, cacheControlJson: '' };
+    const redaction = new PiiRedaction(scanner, true);
+    redactChatRequest(request, redaction);
+
+    expect(request.system[0].part).toMatchObject({ value: { text: 'Escalate to [EMAIL_4]' } });
+    expect(request.messages[0].content[0].part).toMatchObject({ value: { text: 'Fill in [EMAIL_1] and [EMAIL_2] in the template, then write to [EMAIL_5]' } });
+    expect([...redaction.values.keys()]).toEqual(['[EMAIL_4]', '[EMAIL_5]']);
+    // The model echoes the literals and the real placeholder: only what this request minted comes back as a value.
+    const answer = new PlaceholderRestorer(redaction.values).restore('Done: [EMAIL_1], [EMAIL_2], [EMAIL_3]; mailed [EMAIL_5].');
+    expect(answer).toBe('Done: [EMAIL_1], [EMAIL_2], [EMAIL_3]; mailed jane@example.com.');
+  });
+
+  it('reserves placeholder-shaped text the guardrails leave alone, such as tool definitions', () => {
+    const request = chat();
+    request.tools = [{ name: 'mail', description: 'Sends to [EMAIL_1]', parametersJson: '{"description":"[EMAIL_2]"}', strict: false, cacheControlJson: '' }];
+    const redaction = new PiiRedaction(scanner, true);
+    redactChatRequest(request, redaction);
+    expect(request.system[0].part).toMatchObject({ value: { text: 'Escalate to [EMAIL_3]' } });
+    expect(request.tools[0]?.description).toBe('Sends to [EMAIL_1]');
   });
 
   it('only records in find mode', () => {

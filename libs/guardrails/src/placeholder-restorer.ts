@@ -67,7 +67,7 @@ export class PlaceholderRestorer {
 }
 
 /** The index of the `]` closing a placeholder-shaped run at `open`, or -1. */
-function closeOf(text: string, open: number): number {
+export function closeOf(text: string, open: number): number {
   const end = Math.min(text.length, open + MAX_PLACEHOLDER);
   for (let i = open + 1; i < end; i++) {
     const c = text.charCodeAt(i);

@@ -7,11 +7,44 @@ import type { PiiRedaction } from './pii-redaction';
  * character JSON would escape), and tool results with their nested parts. Not touched, each on
  * purpose: reasoning parts (signed by the provider, which rejects an edited replay), images,
  * audio and files (binary), tool definitions (the operator's and the client's code, not user
- * data), and the dialect's passthrough extensions.
+ * data), and the dialect's passthrough extensions. First every text the upstream will see —
+ * those left untouched included — reserves the placeholder-shaped runs it holds, so that no
+ * placeholder minted for this request equals one the client typed (`PiiRedaction`).
  */
 export function redactChatRequest(request: ChatRequest, redaction: PiiRedaction): void {
+  for (const tool of request.tools) {
+    redaction.reserve(tool.description);
+    redaction.reserve(tool.parametersJson);
+  }
+  reserveParts(request.system, redaction);
+  for (const message of request.messages) reserveParts(message.content, redaction);
   redactParts(request.system, redaction);
   for (const message of request.messages) redactParts(message.content, redaction);
+}
+
+function reserveParts(parts: ContentPart[], redaction: PiiRedaction): void {
+  for (const part of parts) {
+    const p = part.part;
+    if (!p) continue;
+    switch (p.$case) {
+      case 'text':
+        redaction.reserve(p.value.text);
+        break;
+      case 'toolCall':
+        redaction.reserve(p.value.argumentsJson);
+        break;
+      case 'toolResult':
+        reserveParts(p.value.content, redaction);
+        break;
+      case 'reasoning':
+        redaction.reserve(p.value.text);
+        break;
+      case 'image':
+      case 'audio':
+      case 'file':
+        break;
+    }
+  }
 }
 
 function redactParts(parts: ContentPart[], redaction: PiiRedaction): void {
@@ -37,7 +70,7 @@ function redactParts(parts: ContentPart[], redaction: PiiRedaction): void {
   }
 }
 
-/** The text inputs of an embeddings request (token-id inputs carry no text). */
+/** The text inputs of an embeddings request (token-id inputs carry no text); nothing is restored from an embedding, so nothing is reserved. */
 export function redactEmbedRequest(request: EmbedRequest, redaction: PiiRedaction): void {
   for (const input of request.inputs) if (input.text) input.text = redaction.apply(input.text);
 }
