@@ -2,6 +2,7 @@ import { Dialect, ErrorKind } from '@switchyard/ir';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { AuthService } from './auth.service';
 import type { KeyRecord, KeySource } from './key-directory.types';
+import { tenantPlanQuota } from './plan-quota';
 import { MemoryQuotaStore } from './quota';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -27,6 +28,9 @@ class Source implements KeySource {
     [hashKey('sk-ci'), LIMITED],
     [hashKey('sk-free'), { id: 'k-free', tenantId: 'globex', models: [], expiresAt: undefined, revoked: false, corsOrigins: ['https://globex.example', 'https://acme.example'] }],
     [hashKey('sk-revoked'), { id: 'k-old', tenantId: 'acme', models: [], expiresAt: undefined, revoked: true }],
+    // Plans (issue 16): one that stops (its scope is counted), one with priced overage (none is).
+    [hashKey('sk-capped'), { id: 'k-capped', tenantId: 'initech', models: [], expiresAt: undefined, revoked: false, plan: tenantPlanQuota('starter', 'tokens', 5_000_000, true, 'Starter') }],
+    [hashKey('sk-pro'), { id: 'k-pro', tenantId: 'hooli', models: [], expiresAt: undefined, revoked: false, plan: tenantPlanQuota('pro', 'usd', 20, false) }],
   ]);
   async loadAll(): Promise<Map<string, KeyRecord>> {
     return new Map(this.keys);
@@ -75,6 +79,17 @@ describe('AuthService.describeKey and corsOrigins', () => {
     expect(d.keyUsage).toBeUndefined();
     expect(d.tenantUsage).toBeUndefined();
     expect(d.error).toBeUndefined();
+  });
+
+  it("describes the tenant's plan, with this month's usage from the plan's counter when admission keeps one", async () => {
+    const admitted = await sut.admit({ keyHash: hashKey('sk-capped'), model: 'gpt-4o', requestId: 'r3', counted: true, inputTokensEstimate: 100, inputTokensBound: 400, maxOutputTokens: 50, clientIp: '', dialect: Dialect.DIALECT_OPENAI });
+    expect(admitted.admitted).toBe(true);
+    await sut.settle({ ticket: admitted.ticket, model: 'gpt-4o', usage: { inputTokens: 1200, outputTokens: 300, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 }, cacheHit: false, startedAtMs: NOW });
+
+    expect((await sut.describeKey({ keyHash: hashKey('sk-capped'), clientIp: '' })).plan).toEqual({ id: 'starter', name: 'Starter', unit: 'tokens', included: 5_000_000, overage: 'stop', used: 1500, reserved: 0 });
+    // Priced overage without spend alerts: nothing counts the plan, so no used figure (the ingress reads the ledger).
+    expect((await sut.describeKey({ keyHash: hashKey('sk-pro'), clientIp: '' })).plan).toEqual({ id: 'pro', name: '', unit: 'usd', included: 20, overage: 'price' });
+    expect((await sut.describeKey({ keyHash: hashKey('sk-free'), clientIp: '' })).plan).toBeUndefined();
   });
 
   it('refuses an unknown or revoked key as admission does', async () => {

@@ -18,6 +18,8 @@ export const PLAN_TOKENS_SCOPE_PREFIX = 'plan-tokens:';
 /** The plan as admission needs it, one object per tenant and directory load. */
 export interface TenantPlanQuota {
   planId: string;
+  /** The plan's display name (GET /v1/me); absent when it has none. */
+  name?: string;
   /** What the included usage counts. */
   unit: 'usd' | 'tokens';
   /** Included each month: USD, or tokens. */
@@ -32,9 +34,9 @@ export interface TenantPlanQuota {
   limits: QuotaLimits;
 }
 
-export function tenantPlanQuota(planId: string, unit: 'usd' | 'tokens', included: number, stop: boolean): TenantPlanQuota {
+export function tenantPlanQuota(planId: string, unit: 'usd' | 'tokens', included: number, stop: boolean, name?: string): TenantPlanQuota {
   const cap = unit === 'usd' ? included : tokensAsUsd(included);
-  return { planId, unit, included, stop, limits: stop ? { monthlyBudgetUsd: cap } : {} };
+  return { planId, ...(name ? { name } : {}), unit, included, stop, limits: stop ? { monthlyBudgetUsd: cap } : {} };
 }
 
 /** Tokens in a token plan's counters: one token, one nano-dollar. */

@@ -49,7 +49,7 @@ export class PrismaKeySource implements KeySource {
             guardrails: true,
             priceMultiplier: true,
             spendAlerts: true,
-            plan: { select: { id: true, includedUsd: true, includedTokens: true, overage: true } },
+            plan: { select: { id: true, name: true, includedUsd: true, includedTokens: true, overage: true } },
           },
         },
       },
@@ -110,11 +110,12 @@ function limitsOf(r: { rpm: number | null; tpm: number | null; maxConcurrency: n
 }
 
 /** The plan as admission counts it; a plan that includes nothing counts USD (0: `stop` refuses everything). */
-function planOf(p: { id: string; includedUsd: Money; includedTokens: bigint | null; overage: string } | null): TenantPlanQuota | undefined {
+function planOf(p: { id: string; name: string | null; includedUsd: Money; includedTokens: bigint | null; overage: string } | null): TenantPlanQuota | undefined {
   if (!p) return undefined;
   const stop = p.overage === 'stop';
-  if (p.includedTokens !== null) return tenantPlanQuota(p.id, 'tokens', Number(p.includedTokens), stop);
-  return tenantPlanQuota(p.id, 'usd', p.includedUsd === null ? 0 : Number(p.includedUsd.toString()), stop);
+  const name = p.name ?? undefined;
+  if (p.includedTokens !== null) return tenantPlanQuota(p.id, 'tokens', Number(p.includedTokens), stop, name);
+  return tenantPlanQuota(p.id, 'usd', p.includedUsd === null ? 0 : Number(p.includedUsd.toString()), stop, name);
 }
 
 /** The pii policy of a guardrails column; the column is written only after guardrailsSchema validated it. */

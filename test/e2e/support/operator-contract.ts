@@ -24,9 +24,12 @@ models:
   - name: gpt-test
     deployments: [{ provider: sim, model: sim-upstream-model }]
     price: { inputPerMTok: 1000, outputPerMTok: 2000 }
+plans:
+  - { id: pro, name: Pro, monthlyFeeUsd: 49, included: { usd: 20 }, overage: price }
 tenants:
   - id: acme
     name: Acme Corp
+    plan: pro
     rpm: 100
     budget: { monthlyUsd: 500 }
     cors: { origins: [${ACME_ORIGIN}] }
@@ -48,6 +51,7 @@ interface MeBody {
   remaining: { requests_per_minute: number | null };
   budgets: { scope: string; period: string; limit_usd: number; used_usd: number }[];
   spend: { key: { today_usd: number; month_usd: number }; tenant: { today_usd: number; month_usd: number } } | null;
+  plan: { used: number | null } | null;
 }
 
 export function describeOperatorContract(get: () => { baseUrl: string }): void {
@@ -108,6 +112,9 @@ export function describeOperatorContract(get: () => { baseUrl: string }): void {
     expect(me.budgets[0]?.used_usd).toBeGreaterThan(0);
     expect(me.spend?.tenant.month_usd).toBeGreaterThanOrEqual(me.spend?.key.month_usd ?? Infinity);
     expect(me.spend?.key.today_usd).toBe(me.spend?.key.month_usd);
+    // Priced overage and no spend alerts: admission keeps no plan counter, so the month comes from the ledger.
+    expect(me.plan).toMatchObject({ id: 'pro', name: 'Pro', unit: 'usd', included: 20, reserved: 0, used_from: 'ledger', overage: 'price', resets_at: expect.any(Number) });
+    expect(me.plan?.used).toBe(me.spend?.tenant.month_usd);
   });
 
   it('refuses an unknown key on /v1/me with OpenAI\'s 401 error', async () => {

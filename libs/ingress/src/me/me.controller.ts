@@ -59,7 +59,9 @@ export class MeController {
         todayUsd: rows.filter((r) => r.day === today).reduce((s, r) => s + r.costUsd, 0),
         monthUsd: rows.reduce((s, r) => s + r.costUsd, 0),
       });
-      return { key: sum(key.rows), tenant: sum(tenant.rows) };
+      // A token plan counts input + output tokens (docs/architecture.md §5, plans).
+      const monthTokens = tenant.rows.reduce((s, r) => s + r.inputTokens + r.outputTokens, 0);
+      return { key: sum(key.rows), tenant: { ...sum(tenant.rows), monthTokens } };
     } catch (err) {
       this.log.warn(`spend for /v1/me could not be read from the ledger: ${String(err)}`);
       return undefined;

@@ -35,8 +35,22 @@ describe(renderMe.name, () => {
         { scope: 'tenant', period: 'monthly', limit_usd: 100, used_usd: 40.1, reserved_usd: 0, remaining_usd: 59.9, resets_at: Date.parse('2027-01-01T00:00:00Z') / 1000 },
       ],
       balance: null,
+      plan: null,
       spend: { key: { today_usd: 0.3, month_usd: 2 }, tenant: { today_usd: 1.1, month_usd: 40.1 } },
     });
+  });
+
+  it("renders the tenant's plan: used from the plan's counter when admission keeps one, else from the ledger", () => {
+    const spend = { key: { todayUsd: 0, monthUsd: 2 }, tenant: { todayUsd: 0, monthUsd: 12.5, monthTokens: 700 } };
+    const MONTH_ENDS = Date.parse('2027-01-01T00:00:00Z') / 1000;
+    const counted = JSON.parse(renderMe({ ...DESCRIBED, plan: { id: 'starter', name: 'Starter', unit: 'tokens', included: 5_000_000, overage: 'stop', used: 1500, reserved: 600 } }, spend, NOW));
+    expect(counted.plan).toEqual({ id: 'starter', name: 'Starter', unit: 'tokens', included: 5_000_000, used: 1500, reserved: 600, remaining: 4_997_900, used_from: 'quota', overage: 'stop', resets_at: MONTH_ENDS });
+
+    const priced = JSON.parse(renderMe({ ...DESCRIBED, plan: { id: 'pro', name: '', unit: 'usd', included: 20, overage: 'price' } }, spend, NOW));
+    expect(priced.plan).toEqual({ id: 'pro', name: null, unit: 'usd', included: 20, used: 12.5, reserved: 0, remaining: 7.5, used_from: 'ledger', overage: 'price', resets_at: MONTH_ENDS });
+
+    const unread = JSON.parse(renderMe({ ...DESCRIBED, plan: { id: 'pro', name: '', unit: 'usd', included: 20, overage: 'price' } }, undefined, NOW));
+    expect(unread.plan).toMatchObject({ id: 'pro', included: 20, used: null, reserved: null, remaining: null, used_from: null });
   });
 
   it('says null where nothing limits and where the ledger could not be read', () => {

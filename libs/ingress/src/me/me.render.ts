@@ -1,9 +1,10 @@
-import type { DescribeKeyResponse, ScopeLimits, ScopeUsage } from '@switchyard/ir';
+import type { DescribeKeyResponse, ScopeLimits, ScopeUsage, TenantPlanView } from '@switchyard/ir';
 
 /** Spend in USD from the ledger, for the key and for its tenant; undefined where no ledger is reachable. */
 export interface LedgerSpend {
   key: { todayUsd: number; monthUsd: number };
-  tenant: { todayUsd: number; monthUsd: number };
+  /** `monthTokens`: input + output this month, what a token plan counts. */
+  tenant: { todayUsd: number; monthUsd: number; monthTokens?: number };
 }
 
 type Scope = 'key' | 'tenant';
@@ -69,9 +70,35 @@ function budgets(d: DescribeKeyResponse, now: number) {
 }
 
 /**
+ * The tenant's plan: its terms, and this month's usage in its unit — from the plan's counter when
+ * admission keeps one (what `stop` refuses by; in-flight requests hold their maximum), else from
+ * the ledger (`used_from`), else null. `remaining` = included − used − reserved, at least 0.
+ */
+function planOf(p: TenantPlanView | undefined, spend: LedgerSpend | undefined, now: number) {
+  if (!p) return null;
+  const tokens = p.unit === 'tokens';
+  const ledger = tokens ? spend?.tenant.monthTokens : spend?.tenant.monthUsd;
+  const used = p.used ?? ledger;
+  const reserved = p.used === undefined ? 0 : (p.reserved ?? 0);
+  const amount = (v: number) => (tokens ? Math.round(v) : usd(v));
+  return {
+    id: p.id,
+    name: p.name || null,
+    unit: p.unit,
+    included: amount(p.included),
+    used: used === undefined ? null : amount(used),
+    reserved: used === undefined ? null : amount(reserved),
+    remaining: used === undefined ? null : amount(Math.max(0, p.included - used - reserved)),
+    used_from: p.used !== undefined ? 'quota' : used === undefined ? null : 'ledger',
+    overage: p.overage,
+    resets_at: seconds(periodsOf(now).monthEnds),
+  };
+}
+
+/**
  * GET /v1/me's body in OpenAI's conventions (docs/architecture.md §3): an `object` tag,
  * snake_case, times in Unix seconds, absent limits as null. `balance` is null unless the tenant
- * is prepaid (issue 16).
+ * is prepaid, `plan` unless it is on a plan (issue 16).
  */
 export function renderMe(d: DescribeKeyResponse, spend: LedgerSpend | undefined, now: number): string {
   return JSON.stringify({
@@ -87,6 +114,7 @@ export function renderMe(d: DescribeKeyResponse, spend: LedgerSpend | undefined,
     balance: d.balance
       ? { credits_usd: nanoRound(d.balance.creditsUsd), spent_usd: nanoRound(d.balance.spentUsd), reserved_usd: nanoRound(d.balance.reservedUsd), available_usd: nanoRound(d.balance.availableUsd) }
       : null,
+    plan: planOf(d.plan, spend, now),
     spend: spend
       ? {
           key: { today_usd: usd(spend.key.todayUsd), month_usd: usd(spend.key.monthUsd) },

@@ -200,7 +200,31 @@ export interface DescribeKeyResponse {
    * A prepaid tenant's balance (issue 16); absent when the tenant is not prepaid. Numbered apart
    * from the fields above so parallel additions do not collide.
    */
-  balance?: TenantBalance | undefined;
+  balance?:
+    | TenantBalance
+    | undefined;
+  /** The tenant's plan (issue 16); absent when the tenant has none. */
+  plan?: TenantPlanView | undefined;
+}
+
+/** A tenant's plan as GET /v1/me shows it (docs/architecture.md §3). */
+export interface TenantPlanView {
+  id: string;
+  /** Empty when the plan has no display name. */
+  name: string;
+  /** "usd" or "tokens" (input + output): what included, used and reserved count. */
+  unit: string;
+  /** Included each month. */
+  included: number;
+  /** "stop" (usage past the included is refused) or "price" (it is charged). */
+  overage: string;
+  /**
+   * This month's usage and what requests in flight hold, from the plan's counter in the quota
+   * store; absent when admission keeps no counter for the plan (priced overage and no spend
+   * alerts): the ingress then reads the month from the ledger.
+   */
+  used?: number | undefined;
+  reserved?: number | undefined;
 }
 
 /**
@@ -1485,6 +1509,7 @@ function createBaseDescribeKeyResponse(): DescribeKeyResponse {
     tenantUsage: undefined,
     corsOrigins: [],
     balance: undefined,
+    plan: undefined,
   };
 }
 
@@ -1534,6 +1559,9 @@ export const DescribeKeyResponse: MessageFns<DescribeKeyResponse> = {
     }
     if (message.balance !== undefined) {
       TenantBalance.encode(message.balance, writer.uint32(162).fork()).join();
+    }
+    if (message.plan !== undefined) {
+      TenantPlanView.encode(message.plan, writer.uint32(170).fork()).join();
     }
     return writer;
   },
@@ -1669,6 +1697,126 @@ export const DescribeKeyResponse: MessageFns<DescribeKeyResponse> = {
             }
 
             message.balance = TenantBalance.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.plan = TenantPlanView.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseTenantPlanView(): TenantPlanView {
+  return { id: "", name: "", unit: "", included: 0, overage: "", used: undefined, reserved: undefined };
+}
+
+export const TenantPlanView: MessageFns<TenantPlanView> = {
+  encode(message: TenantPlanView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.unit !== "") {
+      writer.uint32(26).string(message.unit);
+    }
+    if (message.included !== 0) {
+      writer.uint32(33).double(message.included);
+    }
+    if (message.overage !== "") {
+      writer.uint32(42).string(message.overage);
+    }
+    if (message.used !== undefined) {
+      writer.uint32(49).double(message.used);
+    }
+    if (message.reserved !== undefined) {
+      writer.uint32(57).double(message.reserved);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantPlanView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantPlanView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.unit = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.included = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.overage = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.used = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.reserved = reader.double();
             continue;
           }
         }
