@@ -119,7 +119,9 @@ describe('prices on a standalone gateway (Postgres)', () => {
     expect(dry.output).toContain('~ price gpt-4o-mini (from "gpt-4o-mini", matched by model)\n    inputPerMTok: 1.5 → 0.15\n');
     expect(dry.output).toContain('~ price reasoner (from "o3-mini", matched by upstream)\n    inputPerMTok: - → 1.1\n    outputPerMTok: - → 4.4\n    reasoningPerMTok: - → 4.4\n');
     expect(dry.output).toContain('- skipped "text-embedding-3-small": no catalogue model or deployment of this name\n');
-    expect(dry.output).toContain('2 prices to add (dry run), 0 unchanged, 7 entries skipped\n');
+    expect(dry.output).toContain('- skipped "azure/o3-mini": model "reasoner" takes the entry "o3-mini", which names it more exactly\n');
+    expect(dry.output).toContain('- skipped "sample_spec": the file\'s documentation entry (LiteLLM\'s sample_spec), not a model\n');
+    expect(dry.output).toContain('2 prices to add (dry run), 0 unchanged, 8 entries skipped\n');
     expect(await db.query("SELECT 1 FROM prices WHERE model_name = 'reasoner'")).toEqual([]);
 
     const real = await switchyard(['prices', 'import', file, '--url', baseUrl]);

@@ -41,12 +41,18 @@ export function isCommunityPriceFile(value: unknown): value is Record<string, un
   return Object.values(value).some((v) => isObject(v) && ('litellm_provider' in v || 'input_cost_per_token' in v || 'output_cost_per_token' in v));
 }
 
-/** Reads every entry; one with a malformed cost is reported, never the reason to refuse the file. */
+const SAMPLE_SPEC = 'sample_spec';
+
+/** Reads every entry; one with a malformed cost, and the sample spec, are reported, never the reason to refuse the file. */
 export function readCommunityPriceFile(file: Record<string, unknown>): { entries: CommunityEntry[]; problems: CommunityEntryProblem[] } {
   const entries: CommunityEntry[] = [];
   const problems: CommunityEntryProblem[] = [];
   for (const [key, value] of Object.entries(file)) {
-    if (key === 'sample_spec') continue;
+    if (key === SAMPLE_SPEC) {
+      // Listed with the skipped entries like any other entry the import does not take.
+      problems.push({ key, reason: "the file's documentation entry (LiteLLM's sample_spec), not a model" });
+      continue;
+    }
     if (!isObject(value)) {
       problems.push({ key, reason: 'not an object' });
       continue;

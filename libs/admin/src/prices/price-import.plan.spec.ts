@@ -30,11 +30,21 @@ describe('the community price file', () => {
 
     expect(entries.map((e) => e.key)).not.toContain('sample_spec');
     expect(entries.find((e) => e.key === 'o3-mini')).toEqual({ key: 'o3-mini', provider: 'openai', rates: { inputPerMTok: 1.1, outputPerMTok: 4.4, reasoningPerMTok: 4.4 } });
-    expect(problems).toEqual([{ key: 'broken-model', reason: 'input_cost_per_token: expected a cost per token between 0 and 1, got "free"' }]);
+    expect(problems).toEqual([
+      { key: 'sample_spec', reason: "the file's documentation entry (LiteLLM's sample_spec), not a model" },
+      { key: 'broken-model', reason: 'input_cost_per_token: expected a cost per token between 0 and 1, got "free"' },
+    ]);
   });
 });
 
 describe(planPriceImport.name, () => {
+  it('lists an entry that lacks a cost the model has no price for as skipped, with that reason', () => {
+    const bare = planPriceImport([{ name: 'new', upstreamModels: [], current: null }], [{ key: 'new', rates: { inputPerMTok: 1 } }]);
+    expect(bare.skipped).toEqual([{ entry: 'new', reason: 'model "new" has no price yet, and the entry lacks an input or output cost' }]);
+    expect(bare.changed).toEqual([]);
+  });
+
+
   const plan = planPriceImport(CATALOGUE, readCommunityPriceFile(FILE as Record<string, unknown>).entries);
 
   it('matches by public name, then upstream model, then either after a provider prefix, and diffs field by field', () => {
@@ -68,9 +78,9 @@ describe(planPriceImport.name, () => {
     expect(plan.changed.find((p) => p.model === 'claude-haiku')?.next).toEqual({ inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08, cacheWritePerMTok: 1 });
   });
 
-  it('lists entries for unknown models, and prefixed entries that tie, as skipped', () => {
+  it('lists entries for unknown models, prefixed entries that tie, and those a more exact entry outmatched, as skipped', () => {
     expect(plan.skipped).toEqual([
-      { entry: 'azure/o3-mini', reason: 'no catalogue model or deployment of this name' },
+      { entry: 'azure/o3-mini', reason: 'model "reasoner" takes the entry "o3-mini", which names it more exactly' },
       { entry: 'gemini/gemini-2.0-flash', reason: 'one of 2 entries that match model "flash" after their provider prefix; add an entry named "flash" to choose' },
       { entry: 'vertex_ai/gemini-2.0-flash', reason: 'one of 2 entries that match model "flash" after their provider prefix; add an entry named "flash" to choose' },
       { entry: 'text-embedding-3-small', reason: 'no catalogue model or deployment of this name' },

@@ -44,6 +44,8 @@ export function planPriceImport(models: readonly CatalogueModel[], entries: read
   const used = new Set<string>();
   const plan: ImportPlan = { changed: [], unchanged: [], skipped: [] };
   const skipped = new Map<string, string>();
+  /** Model name → the entry it took. */
+  const taken = new Map<string, string>();
   for (const m of [...models].sort((a, b) => a.name.localeCompare(b.name))) {
     const found = match(m, byKey, entries);
     if (!found) continue;
@@ -52,12 +54,13 @@ export function planPriceImport(models: readonly CatalogueModel[], entries: read
       continue;
     }
     const { entry, matchedBy } = found;
-    used.add(entry.key);
     const next = { ...m.current, ...entry.rates };
     if (next.inputPerMTok === undefined || next.outputPerMTok === undefined) {
       skipped.set(entry.key, `model "${m.name}" has no price yet, and the entry lacks an input or output cost`);
       continue;
     }
+    used.add(entry.key);
+    taken.set(m.name, entry.key);
     const changes = PRICE_FIELDS.flatMap((field): FieldChange[] => {
       const from = m.current?.[field] ?? null;
       const to = next[field] ?? null;
@@ -68,9 +71,22 @@ export function planPriceImport(models: readonly CatalogueModel[], entries: read
   }
   for (const e of entries) {
     if (used.has(e.key)) continue;
-    plan.skipped.push({ entry: e.key, reason: skipped.get(e.key) ?? 'no catalogue model or deployment of this name' });
+    plan.skipped.push({ entry: e.key, reason: skipped.get(e.key) ?? outmatched(e, models, taken) ?? 'no catalogue model or deployment of this name' });
   }
   return plan;
+}
+
+/** Why an entry that would match a model is skipped: the model took a more exact entry ("azure/o3-mini" when "o3-mini" is there). */
+function outmatched(e: CommunityEntry, models: readonly CatalogueModel[], taken: ReadonlyMap<string, string>): string | undefined {
+  const slash = e.key.indexOf('/');
+  const bare = slash < 0 ? undefined : e.key.slice(slash + 1);
+  for (const m of models) {
+    const other = taken.get(m.name);
+    if (other === undefined) continue;
+    const names = [m.name, ...m.upstreamModels];
+    if (names.includes(e.key) || (bare !== undefined && names.includes(bare))) return `model "${m.name}" takes the entry "${other}", which names it more exactly`;
+  }
+  return undefined;
 }
 
 type Match = { entry: CommunityEntry; matchedBy: MatchedBy } | { ambiguous: CommunityEntry[] };

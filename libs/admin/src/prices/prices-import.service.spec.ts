@@ -40,7 +40,7 @@ describe(PricesImportService.name, () => {
       ['reasoner', 'o3-mini', ['inputPerMTok null → 1.1', 'outputPerMTok null → 4.4', 'reasoningPerMTok null → 4.4']],
     ]);
     expect(diff.skipped.map((s) => s.entry)).toEqual([
-      'claude-3-5-haiku-20241022', 'azure/o3-mini', 'deepseek/deepseek-chat', 'gemini/gemini-2.0-flash', 'vertex_ai/gemini-2.0-flash', 'text-embedding-3-small', 'broken-model',
+      'sample_spec', 'claude-3-5-haiku-20241022', 'azure/o3-mini', 'deepseek/deepseek-chat', 'gemini/gemini-2.0-flash', 'vertex_ai/gemini-2.0-flash', 'text-embedding-3-small', 'broken-model',
     ]);
     expect(diff.skipped.at(-1)?.reason).toContain('input_cost_per_token');
     expect((await prices('gpt-4o-mini')).length).toBe(1);
