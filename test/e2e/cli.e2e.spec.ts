@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -35,7 +36,29 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Runs `switchyard ARGS` with its stdout a pipe whose reader has already gone (`| head` that
+ * stopped reading): its exit code and what it wrote to stderr.
+ */
+async function intoClosedPipe(args: string[], bundle = 'dist/apps/standalone/main.js'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const proc = spawn(process.execPath, [join(ROOT, bundle), ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Closed before the bundle has even loaded: its first write finds no reader.
+  proc.stdout.destroy();
+  let stderr = '';
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.once('close', (c, s) => resolve([c, s])));
+  return { code, signal, stderr };
+}
+
 describe('switchyard CLI', () => {
+  it.each([[['keys', 'create', '--help']], [['--help']], [['version']]])('exits quietly with 0 when its reader stops early: %j into a closed pipe', async (args) => {
+    expect(await intoClosedPipe(args)).toEqual({ code: 0, signal: null, stderr: '' });
+  });
+
+  it("the provider simulator's command line does the same: --help into a closed pipe", async () => {
+    expect(await intoClosedPipe(['--help'], 'dist/tools/simulator.js')).toEqual({ code: 0, signal: null, stderr: '' });
+  });
+
   it('--help lists every command and starts nothing', async () => {
     const port = await freePort();
     const { code, output } = await switchyard(['--help'], { PORT: String(port), HOST: '127.0.0.1' });

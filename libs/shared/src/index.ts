@@ -11,3 +11,4 @@ export { nanoUsdOf, usdOfNano } from './nano-usd';
 export * from './admin-gate';
 export * from './audit-seal-context';
 export { usdText } from './usd-text';
+export { exitQuietlyOnClosedOutput } from './closed-output.guard';

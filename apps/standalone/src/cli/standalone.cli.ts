@@ -1,6 +1,7 @@
 import { runApplyCommand } from '../apply.command';
 import { runRemoteApply } from './remote-apply.command';
 import type { CliHandlers, CliOutput } from './cli-handlers.types';
+import { exitQuietlyOnClosedOutput } from '@switchyard/shared';
 import { runCli } from './cli.program';
 import { runKeysCreate, runKeysRevoke, runKeysRotate } from './keys.command';
 import { runPricesImport } from './prices-import.command';
@@ -12,11 +13,15 @@ const PROCESS_OUTPUT: CliOutput = { out: (text) => process.stdout.write(text), e
  * The `switchyard` command of the standalone bundle: parses argv, runs one command, sets the
  * exit code. `serve` is given by main.ts (its bootstrap); after it the process stays up
  * serving. A command that fails prints its message (a ConfigError: one problem per line) and
- * exits 1; a wrong command line has already printed its help and exits 2.
+ * exits 1; a wrong command line has already printed its help and exits 2. A reader that closes
+ * the output early (`| head`) ends a command quietly with 0 (`exitQuietlyOnClosedOutput`, @switchyard/shared).
  */
 export function runStandaloneCli(argv: readonly string[], serve: () => Promise<void>, output: CliOutput = PROCESS_OUTPUT): void {
+  // Every command's output, help and errors included, may go to a reader that stops early (`| head`).
+  const unguard = output === PROCESS_OUTPUT ? exitQuietlyOnClosedOutput() : () => undefined;
   const handlers: CliHandlers = {
     serve: async () => {
+      unguard();
       await serve();
       return 0;
     },
