@@ -15,3 +15,4 @@ export * from './fuzz/hostile-json.arbitrary';
 export * from './fuzz/ir-wire.check';
 export * from './webhook-receiver';
 export { LocalOidcIssuer, type LocalSignOptions, type LocalSigningAlgorithm } from './oidc/local-oidc-issuer';
+export { ECHO_MODEL } from './simulator/request-echo';

@@ -44,6 +44,33 @@ describe(ProviderSimulator.name, () => {
     expect(Math.abs(recorded.receivedAt - Date.now())).toBeLessThan(5_000);
   });
 
+  it('echoes the request it received as the answer text, credentials redacted, JSON and streamed', async () => {
+    sim.script({ echo: true });
+    const echoed = JSON.parse(await contentOf(await post('/v1/chat/completions?trace=1', chat('gpt-4o', { temperature: 0.2 }))));
+    expect(echoed).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      query: { trace: '1' },
+      headers: { authorization: '[redacted]', 'content-type': 'application/json' },
+      body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2 },
+    });
+
+    // The reserved model name echoes without a script; Gemini's key in the query is redacted too.
+    const gemini = await post('/v1beta/models/simulator-echo:streamGenerateContent?alt=sse&key=AIza-secret', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+    });
+    const sse = await gemini.text();
+    const text = sse
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => (JSON.parse(line.slice(6)) as { candidates?: [{ content?: { parts?: [{ text?: string }] } }] }).candidates?.[0]?.content?.parts?.[0]?.text ?? '')
+      .join('');
+    expect(JSON.parse(text)).toMatchObject({ path: '/v1beta/models/simulator-echo:streamGenerateContent', query: { alt: 'sse', key: '[redacted]' }, body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] } });
+    expect(sse).not.toContain('AIza-secret');
+  });
+
   it('consumes a scripted scenario once, by the first request it matches', async () => {
     sim.script({ match: { provider: 'anthropic' }, content: 'for anthropic' });
     sim.script({ match: { model: 'gpt-4o-mini' }, content: 'for mini' });

@@ -6,6 +6,7 @@ import { RequestRecorder } from './request-recorder';
 import { ResponseChannel } from './response-channel';
 import { modelOf, parseJson, readBody } from './request-body';
 import { playError, playJson, playStream } from './response-player';
+import { ECHO_MODEL, echoOf } from './request-echo';
 import { ScenarioQueue } from './scenario-queue';
 import { buildTurn } from './simulated-turn';
 import { resolveRoute } from './simulator-router';
@@ -190,7 +191,9 @@ export class ProviderSimulator {
       playJson(channel, headers, JSON.stringify(route.endpoint.answer({ ...call, scenario, seq })), scenario);
       return;
     }
-    const turn = buildTurn(scenario, wire.provider, model, body, seq, route.variant);
+    // The echo (SimulatorScenario.echo, or the model simulator-echo): the answer's text is the request received.
+    const answered = scenario.echo || model === ECHO_MODEL ? { ...scenario, content: echoOf({ method, path, query, headers: req.headers, body }), toolCalls: undefined } : scenario;
+    const turn = buildTurn(answered, wire.provider, model, body, seq, route.variant);
     if (stream) {
       headers['content-type'] = wire.streamContentType;
       headers['cache-control'] = 'no-cache';

@@ -17,6 +17,11 @@ describe(parseSimulatorArgs.name, () => {
     expect(parse(['--port', '0', '--host=::1'], { SIM_PORT: '9100' }).result).toEqual({ port: 0, host: '::1' });
   });
 
+  it('takes --echo, which answers every chat request with the request received', () => {
+    expect(parse(['--echo']).result).toEqual({ port: 9000, host: '127.0.0.1', echo: true });
+    expect(parse(['--help']).out).toContain('--echo');
+  });
+
   it('prints its help for --help and starts nothing (exit 0)', () => {
     const { result, out } = parse(['--help']);
 

@@ -7,6 +7,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 export interface SimulatorCliOptions {
   port: number;
   host: string;
+  /** Every chat request is answered with the request received (`SimulatorScenario.echo`). */
+  echo?: boolean;
 }
 
 export interface SimulatorCliOutput {
@@ -38,7 +40,8 @@ function buildProgram(defaultPort: number, env: NodeJS.ProcessEnv, output: Simul
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .showHelpAfterError()
     .option('--port <port>', 'port to listen on (or SIM_PORT); 0 picks a free one', port, defaultPort)
-    .option('--host <host>', 'address to listen on (or SIM_HOST)', env['SIM_HOST'] ?? '127.0.0.1');
+    .option('--host <host>', 'address to listen on (or SIM_HOST)', env['SIM_HOST'] ?? '127.0.0.1')
+    .option('--echo', 'answer every chat request with the request received (path, headers without credentials, body), to check translations');
 }
 
 function port(raw: string): number {

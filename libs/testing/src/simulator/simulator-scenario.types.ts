@@ -91,6 +91,16 @@ export interface SimulatorScenario {
   readonly match?: ScenarioMatch;
   /** Assistant text. Default "Hello from the simulator.", or "" when `toolCalls` are given. */
   readonly content?: string;
+  /**
+   * Answer with the request as the simulator received it, instead of `content` and `toolCalls`:
+   * method, path, query and headers (credentials redacted) and the parsed JSON body, as indented
+   * JSON text (`request-echo.ts`), in the wire's own answer shape, streamed or not. For checking
+   * what a gateway's translation sent upstream from the client's side. Also for any request whose
+   * model is `simulator-echo` (`ECHO_MODEL`), and for every request with the CLI's `--echo`. The
+   * chat endpoints only (embeddings and token counts answer as usual); the other fields (usage,
+   * chunks, faults) apply as for any answer.
+   */
+  readonly echo?: boolean;
   readonly toolCalls?: readonly SimulatedToolCall[];
   /**
    * Thinking text (Anthropic thinking block, Gemini thought part; OpenAI only counts tokens

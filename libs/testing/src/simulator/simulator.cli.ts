@@ -1,5 +1,6 @@
 // Runs the provider simulator as a process for benchmarks and local demos:
 //   node dist/tools/simulator.js --port 9000 --host 127.0.0.1   (or SIM_PORT / SIM_HOST)
+//   add --echo to answer every chat request with the request received (SimulatorScenario.echo)
 // Recording is off: nobody reads it here, and a long benchmark would only grow memory.
 import { exitQuietlyOnClosedOutput } from '@switchyard/shared';
 import { ProviderSimulator } from './provider-simulator';
@@ -14,8 +15,9 @@ async function main(): Promise<void> {
     return;
   }
   unguard();
-  const { port, host } = parsed;
+  const { port, host, echo } = parsed;
   const simulator = await ProviderSimulator.start({ port, host, record: false });
+  if (echo) simulator.setDefault({ echo: true });
   console.log(`provider simulator listening on ${simulator.url}`);
   let stopping = false;
   // Every signal is listened to (a second one while closing must not kill the process).
