@@ -37,6 +37,14 @@ export interface RollupCounts {
   cacheWriteTokens: number;
   /** The exact sum of the raw rows' cost_usd, as decimal text with nine decimals. */
   costUsd: string;
+  /**
+   * Over the requests whose deployment declares an upstream cost (`costedRequests` of them): what
+   * the upstreams charged, and costUsd − that over those same requests; null when none has one
+   * (as GET /admin/v1/usage reports raw rows). Decimal text with nine decimals.
+   */
+  upstreamCostUsd: string | null;
+  marginUsd: string | null;
+  costedRequests: number;
 }
 
 export interface UsageRollupRow extends RollupCounts {
@@ -59,7 +67,8 @@ type RawRow = Record<string, string>;
 const SUMS = `sum(requests)::text AS requests, sum(errors)::text AS errors, sum(input_tokens)::text AS input_tokens,
   sum(output_tokens)::text AS output_tokens, sum(cached_input_tokens)::text AS cached_input_tokens,
   sum(reasoning_tokens)::text AS reasoning_tokens, sum(cache_write_tokens)::text AS cache_write_tokens,
-  sum(cost_usd)::text AS cost_usd`;
+  sum(cost_usd)::text AS cost_usd, sum(upstream_cost_usd)::text AS upstream_cost_usd, sum(margin_usd)::text AS margin_usd,
+  sum(costed_requests)::text AS costed_requests`;
 
 /**
  * Reads the rollup tables only (issue 16: reports never scan raw usage rows), grouped by bucket
@@ -107,5 +116,12 @@ export function rollupCounts(r: Readonly<Record<string, unknown>>): RollupCounts
     reasoningTokens: Number(r['reasoning_tokens']),
     cacheWriteTokens: Number(r['cache_write_tokens']),
     costUsd: r['cost_usd'] as string,
+    ...costed(r),
   };
+}
+
+function costed(r: Readonly<Record<string, unknown>>): Pick<RollupCounts, 'upstreamCostUsd' | 'marginUsd' | 'costedRequests'> {
+  const costedRequests = Number(r['costed_requests']);
+  if (!costedRequests) return { upstreamCostUsd: null, marginUsd: null, costedRequests: 0 };
+  return { upstreamCostUsd: r['upstream_cost_usd'] as string, marginUsd: r['margin_usd'] as string, costedRequests };
 }

@@ -1,6 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { usdOfNano } from '@switchyard/shared';
 import { DATABASE_KINDS } from './database';
+import { findMigrationsDir } from './migrations-dir.locator';
 import { applyMigrations } from './migrations.runner';
 import { openTestDatabase, type TestDatabase } from './test-database.harness';
 import type { UsageRecordInput } from './usage-record.types';
@@ -32,6 +36,8 @@ function randomEvent(requestId: string, tenantId = 'acme'): UsageRecordInput {
     reasoningTokens: randomInt(100),
     cacheWriteTokens: randomInt(100),
     costUsd: usdOfNano(BigInt(randomInt(50_000_000))),
+    // A third of the deployments declare no upstream cost; the margin may be negative.
+    upstreamCostUsd: randomInt(3) === 0 ? null : usdOfNano(BigInt(randomInt(60_000_000))),
     latencyMs: 10,
     startedAt,
     finishedAt: startedAt,
@@ -43,12 +49,14 @@ const RAW_BY = (unit: 'hour' | 'day' | 'month') => `
   SELECT date_trunc('${unit}', started_at, 'UTC') AS bucket, tenant_id, key_id, model, coalesce(provider_id, '') AS provider_id,
          coalesce(region, '') AS region, count(*)::text AS requests, count(*) FILTER (WHERE status = 'error')::text AS errors,
          sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens, sum(cached_input_tokens)::text AS cached,
-         sum(reasoning_tokens)::text AS reasoning, sum(cache_write_tokens)::text AS cache_write, sum(cost_usd)::text AS cost_usd
+         sum(reasoning_tokens)::text AS reasoning, sum(cache_write_tokens)::text AS cache_write, sum(cost_usd)::text AS cost_usd,
+         coalesce(sum(upstream_cost_usd), 0)::numeric(18, 9)::text AS upstream_cost_usd, coalesce(sum(cost_usd - upstream_cost_usd), 0)::numeric(18, 9)::text AS margin_usd,
+         count(upstream_cost_usd)::text AS costed_requests
     FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`;
 const ROLLUP = (table: string) => `
   SELECT bucket, tenant_id, key_id, model, provider_id, region, requests::text, errors::text, input_tokens::text,
          output_tokens::text, cached_input_tokens::text AS cached, reasoning_tokens::text AS reasoning,
-         cache_write_tokens::text AS cache_write, cost_usd::text
+         cache_write_tokens::text AS cache_write, cost_usd::text, upstream_cost_usd::text, margin_usd::text, costed_requests::text
     FROM ${table} ORDER BY 1, 2, 3, 4, 5, 6`;
 
 describe.each(DATABASE_KINDS)('usage rollups on %s', (kind) => {
@@ -78,6 +86,12 @@ describe.each(DATABASE_KINDS)('usage rollups on %s', (kind) => {
     expect(await query(ROLLUP('usage_rollups_monthly'))).toEqual(await query(RAW_BY('month')));
   });
 
+  it('carry upstream cost and margin (some rows costed, some not)', async () => {
+    const [sums] = await query<{ costed: string; uncosted: string }>('SELECT sum(costed_requests)::text AS costed, sum(requests - costed_requests)::text AS uncosted FROM usage_rollups_monthly');
+    expect(Number(sums?.costed)).toBeGreaterThan(0);
+    expect(Number(sums?.uncosted)).toBeGreaterThan(0);
+  });
+
   it('are kept when retention deletes the raw rows, in batches', async () => {
     const before = [await query(ROLLUP('usage_rollups_daily')), await query(ROLLUP('usage_rollups_monthly'))];
     const raw = await t.db.prisma.usageRecord.count({ where: { startedAt: { lt: new Date('2026-01-02T00:00:00Z') } } });
@@ -93,16 +107,16 @@ describe.each(DATABASE_KINDS)('usage rollups on %s', (kind) => {
 describe.each(DATABASE_KINDS)('rollup and statement queries on %s', (kind) => {
   let t: TestDatabase;
   const at = (iso: string) => new Date(iso);
-  const event = (id: string, o: Partial<UsageRecordInput>): UsageRecordInput => ({ ...randomEvent(id), ...o, finishedAt: o.startedAt ?? at('2026-02-01T00:00:00Z') });
+  const event = (id: string, o: Partial<UsageRecordInput>): UsageRecordInput => ({ ...randomEvent(id), upstreamCostUsd: null, ...o, finishedAt: o.startedAt ?? at('2026-02-01T00:00:00Z') });
 
   beforeAll(async () => {
     t = await openTestDatabase(kind, 'rollupq');
     await applyMigrations(t.db);
     await recordUsageBatch(t.db, [
-      event('a', { tenantId: 'acme', keyId: 'k-1', model: 'm-1', providerId: 'p', region: 'eu', status: 'ok', inputTokens: 10, costUsd: '0.000000001', startedAt: at('2026-02-01T00:10:00Z') }),
+      event('a', { tenantId: 'acme', keyId: 'k-1', model: 'm-1', providerId: 'p', region: 'eu', status: 'ok', inputTokens: 10, costUsd: '0.000000001', upstreamCostUsd: '0.000000003', startedAt: at('2026-02-01T00:10:00Z') }),
       event('b', { tenantId: 'acme', keyId: 'k-1', model: 'm-1', providerId: 'p', region: 'eu', status: 'error', inputTokens: 5, costUsd: '0.100000000', startedAt: at('2026-02-01T00:50:00Z') }),
       event('c', { tenantId: 'acme', keyId: 'k-2', model: 'm-1', providerId: null, region: null, status: 'ok', inputTokens: 1, costUsd: '2.000000000', startedAt: at('2026-02-01T01:00:00Z') }),
-      event('d', { tenantId: 'acme', keyId: 'k-1', model: 'm-2', providerId: 'p', region: 'us', status: 'ok', inputTokens: 1, costUsd: '0.5', startedAt: at('2026-02-28T23:59:59Z') }),
+      event('d', { tenantId: 'acme', keyId: 'k-1', model: 'm-2', providerId: 'p', region: 'us', status: 'ok', inputTokens: 1, costUsd: '0.5', upstreamCostUsd: '0.2', startedAt: at('2026-02-28T23:59:59Z') }),
       event('e', { tenantId: 'acme', keyId: 'k-1', model: 'm-2', providerId: 'p', region: 'us', status: 'ok', inputTokens: 1, costUsd: '9', startedAt: at('2026-03-01T00:00:00Z') }),
       event('f', { tenantId: 'other', keyId: 'k-9', model: 'm-1', providerId: 'p', region: 'eu', status: 'ok', inputTokens: 1, costUsd: '7', startedAt: at('2026-02-01T00:00:00Z') }),
     ]);
@@ -114,8 +128,8 @@ describe.each(DATABASE_KINDS)('rollup and statement queries on %s', (kind) => {
     expect(page).toEqual({
       nextOffset: null,
       rows: [
-        { bucket: '2026-02-01T00:00:00Z', key: 'k-1', requests: 2, errors: 1, inputTokens: 15, outputTokens: expect.any(Number), cachedInputTokens: expect.any(Number), reasoningTokens: expect.any(Number), cacheWriteTokens: expect.any(Number), costUsd: '0.100000001' },
-        { bucket: '2026-02-01T01:00:00Z', key: 'k-2', requests: 1, errors: 0, inputTokens: 1, outputTokens: expect.any(Number), cachedInputTokens: expect.any(Number), reasoningTokens: expect.any(Number), cacheWriteTokens: expect.any(Number), costUsd: '2.000000000' },
+        { bucket: '2026-02-01T00:00:00Z', key: 'k-1', requests: 2, errors: 1, inputTokens: 15, outputTokens: expect.any(Number), cachedInputTokens: expect.any(Number), reasoningTokens: expect.any(Number), cacheWriteTokens: expect.any(Number), costUsd: '0.100000001', upstreamCostUsd: '0.000000003', marginUsd: '-0.000000002', costedRequests: 1 },
+        { bucket: '2026-02-01T01:00:00Z', key: 'k-2', requests: 1, errors: 0, inputTokens: 1, outputTokens: expect.any(Number), cachedInputTokens: expect.any(Number), reasoningTokens: expect.any(Number), cacheWriteTokens: expect.any(Number), costUsd: '2.000000000', upstreamCostUsd: null, marginUsd: null, costedRequests: 0 },
       ],
     });
   });
@@ -137,10 +151,69 @@ describe.each(DATABASE_KINDS)('rollup and statement queries on %s', (kind) => {
 
   it('gives one statement line per model and key of the UTC month, from the monthly rollups', async () => {
     const lines = await statementUsageLines(t.db, 'acme', at('2026-02-01T00:00:00Z'), at('2026-03-01T00:00:00Z'));
-    expect(lines.map((l) => [l.model, l.keyId, l.requests, l.errors, l.costUsd])).toEqual([
-      ['m-1', 'k-1', 2, 1, '0.100000001'],
-      ['m-1', 'k-2', 1, 0, '2.000000000'],
-      ['m-2', 'k-1', 1, 0, '0.500000000'],
+    expect(lines.map((l) => [l.model, l.keyId, l.requests, l.errors, l.costUsd, l.upstreamCostUsd, l.marginUsd, l.costedRequests])).toEqual([
+      ['m-1', 'k-1', 2, 1, '0.100000001', '0.000000003', '-0.000000002', 1],
+      ['m-1', 'k-2', 1, 0, '2.000000000', null, null, 0],
+      ['m-2', 'k-1', 1, 0, '0.500000000', '0.200000000', '0.300000000', 1],
     ]);
+  });
+});
+
+describe.each(DATABASE_KINDS)('the rollup upstream-cost migration on %s', (kind) => {
+  const MIGRATION = '20261209030000_rollup_upstream_cost';
+  let t: TestDatabase;
+  let before: string;
+  const query = <T>(sql: string) => t.db.withSession((s) => s.query<T>(sql));
+
+  beforeAll(async () => {
+    // The migrations as they were before this one, to record usage the old way first.
+    const all = findMigrationsDir();
+    before = mkdtempSync(join(tmpdir(), 'sy-migrations-'));
+    for (const name of readdirSync(all)) if (name < MIGRATION) cpSync(join(all, name), join(before, name), { recursive: true });
+    t = await openTestDatabase(kind, 'rollupmig');
+    await applyMigrations(t.db, { migrationsDir: before });
+  });
+  afterAll(async () => {
+    await t?.dispose();
+    rmSync(before, { recursive: true, force: true });
+  });
+
+  it('backfills upstream cost and margin from the raw rows recorded before it', async () => {
+    const events = Array.from({ length: 120 }, (_, i) => randomEvent(`m-${i}`));
+    // The old recorder's insert: the raw rows and their rollups without upstream columns.
+    await t.db.withSession((s) =>
+      s.query(
+        `INSERT INTO usage_records (id, request_id, tenant_id, key_id, model, provider_id, dialect, stream, status, http_status,
+           input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cache_write_tokens, cost_usd, upstream_cost_usd,
+           latency_ms, region, started_at, finished_at)
+         SELECT gen_random_uuid(), * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+           $8::text[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::numeric[], $16::numeric[],
+           $17::int[], $18::text[], $19::timestamptz[], $20::timestamptz[])`,
+        [
+          events.map((e) => e.requestId), events.map((e) => e.tenantId), events.map((e) => e.keyId), events.map((e) => e.model),
+          events.map((e) => e.providerId ?? null), events.map((e) => e.dialect), events.map((e) => e.stream), events.map((e) => e.status),
+          events.map((e) => e.httpStatus), events.map((e) => e.inputTokens), events.map((e) => e.outputTokens), events.map((e) => e.cachedInputTokens ?? 0),
+          events.map((e) => e.reasoningTokens ?? 0), events.map((e) => e.cacheWriteTokens ?? 0), events.map((e) => String(e.costUsd)),
+          events.map((e) => e.upstreamCostUsd ?? null), events.map((e) => e.latencyMs), events.map((e) => e.region ?? null),
+          events.map((e) => e.startedAt.toISOString()), events.map((e) => e.finishedAt.toISOString()),
+        ],
+      ),
+    );
+    for (const [table, unit] of [['hourly', 'hour'], ['daily', 'day'], ['monthly', 'month']] as const) {
+      await query(`INSERT INTO usage_rollups_${table}
+        SELECT date_trunc('${unit}', started_at, 'UTC'), tenant_id, key_id, model, coalesce(provider_id, ''), coalesce(region, ''),
+               count(*), count(*) FILTER (WHERE status = 'error'), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),
+               sum(reasoning_tokens), sum(cache_write_tokens), sum(cost_usd)
+          FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6`);
+    }
+
+    expect((await applyMigrations(t.db)).applied).toEqual([MIGRATION]);
+
+    expect(await query(ROLLUP('usage_rollups_hourly'))).toEqual(await query(RAW_BY('hour')));
+    expect(await query(ROLLUP('usage_rollups_daily'))).toEqual(await query(RAW_BY('day')));
+    expect(await query(ROLLUP('usage_rollups_monthly'))).toEqual(await query(RAW_BY('month')));
+    // And the recorder keeps them from there on.
+    await recordUsageBatch(t.db, Array.from({ length: 40 }, (_, i) => randomEvent(`n-${i}`)));
+    expect(await query(ROLLUP('usage_rollups_daily'))).toEqual(await query(RAW_BY('day')));
   });
 });

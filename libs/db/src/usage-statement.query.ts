@@ -14,7 +14,9 @@ const LINES = `
   SELECT model, key_id, sum(requests)::text AS requests, sum(errors)::text AS errors,
          sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
          sum(cached_input_tokens)::text AS cached_input_tokens, sum(reasoning_tokens)::text AS reasoning_tokens,
-         sum(cache_write_tokens)::text AS cache_write_tokens, sum(cost_usd)::text AS cost_usd
+         sum(cache_write_tokens)::text AS cache_write_tokens, sum(cost_usd)::text AS cost_usd,
+         sum(upstream_cost_usd)::text AS upstream_cost_usd, sum(margin_usd)::text AS margin_usd,
+         sum(costed_requests)::text AS costed_requests
     FROM usage_rollups_monthly
    WHERE tenant_id = $1 AND bucket >= $2::timestamptz AND bucket < $3::timestamptz
    GROUP BY model, key_id

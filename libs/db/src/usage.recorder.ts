@@ -13,20 +13,24 @@ import type { UsageRecordInput } from './usage-record.types';
 // is one transaction, so rollups and raw rows never disagree. Groups are upserted sorted by their
 // key, so concurrent batches lock rollup rows in the same order and cannot deadlock on them.
 const ROLLUP_COLUMNS = `bucket, tenant_id, key_id, model, provider_id, region, requests, errors, input_tokens, output_tokens,
-    cached_input_tokens, reasoning_tokens, cache_write_tokens, cost_usd`;
+    cached_input_tokens, reasoning_tokens, cache_write_tokens, cost_usd, upstream_cost_usd, margin_usd, costed_requests`;
 const rollupUpsert = (table: string, unit: 'hour' | 'day' | 'month') => `
   ${table} AS (
   INSERT INTO usage_rollups_${table} AS r (${ROLLUP_COLUMNS})
   SELECT date_trunc('${unit}', started_at, 'UTC'), tenant_id, key_id, model, coalesce(provider_id, ''), coalesce(region, ''),
          count(*), count(*) FILTER (WHERE status = 'error'), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),
-         sum(reasoning_tokens), sum(cache_write_tokens), sum(cost_usd)
+         sum(reasoning_tokens), sum(cache_write_tokens), sum(cost_usd),
+         -- Over the rows whose deployment declares an upstream cost only, as GET /admin/v1/usage sums them.
+         coalesce(sum(upstream_cost_usd), 0), coalesce(sum(cost_usd - upstream_cost_usd), 0), count(upstream_cost_usd)
     FROM inserted GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT (bucket, tenant_id, key_id, model, provider_id, region) DO UPDATE SET
     requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
     input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
     cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
     reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
-    cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens, cost_usd = r.cost_usd + excluded.cost_usd)`;
+    cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens, cost_usd = r.cost_usd + excluded.cost_usd,
+    upstream_cost_usd = r.upstream_cost_usd + excluded.upstream_cost_usd, margin_usd = r.margin_usd + excluded.margin_usd,
+    costed_requests = r.costed_requests + excluded.costed_requests)`;
 
 const BATCH_INSERT = `
   WITH inserted AS (
@@ -40,7 +44,7 @@ const BATCH_INSERT = `
     $24::boolean[], $25::int[], $26::int[], $27::text[], $28::numeric[], $29::numeric[], $30::boolean[], $31::text[])
   ON CONFLICT (request_id) DO NOTHING
   RETURNING tenant_id, key_id, model, provider_id, region, status, input_tokens, output_tokens, cached_input_tokens,
-    reasoning_tokens, cache_write_tokens, cost_usd, started_at),
+    reasoning_tokens, cache_write_tokens, cost_usd, upstream_cost_usd, started_at),
   ${rollupUpsert('hourly', 'hour')},
   ${rollupUpsert('daily', 'day')},
   ${rollupUpsert('monthly', 'month')}

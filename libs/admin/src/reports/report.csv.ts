@@ -4,12 +4,15 @@ import type { StatementView } from './statement.builder';
 
 const COUNTS = ['requests', 'errors', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'cache_write_tokens'] as const;
 
-/** Rollup rows as CSV: bucket, the grouped dimensions in their fixed order, counts, cost. */
+// After the cost, so the columns before keep their places; empty where no request declares an upstream cost.
+const UPSTREAM = ['upstream_cost_usd', 'margin_usd', 'costed_requests'] as const;
+
+/** Rollup rows as CSV: bucket, the grouped dimensions in their fixed order, counts, cost, upstream cost and margin. */
 export function rollupsCsv(rows: readonly UsageRollupRow[], groupBy: readonly RollupDimension[]): string {
   const dims = ROLLUP_DIMENSIONS.filter((d) => groupBy.includes(d));
   return toCsv(
-    ['bucket', ...dims, ...COUNTS, 'cost_usd'],
-    rows.map((r) => [r.bucket, ...dims.map((d) => r[d] ?? ''), r.requests, r.errors, r.inputTokens, r.outputTokens, r.cachedInputTokens, r.reasoningTokens, r.cacheWriteTokens, r.costUsd]),
+    ['bucket', ...dims, ...COUNTS, 'cost_usd', ...UPSTREAM],
+    rows.map((r) => [r.bucket, ...dims.map((d) => r[d] ?? ''), r.requests, r.errors, r.inputTokens, r.outputTokens, r.cachedInputTokens, r.reasoningTokens, r.cacheWriteTokens, r.costUsd, r.upstreamCostUsd ?? '', r.marginUsd ?? '', r.costedRequests]),
   );
 }
 
@@ -19,13 +22,15 @@ export function rollupsCsv(rows: readonly UsageRollupRow[], groupBy: readonly Ro
  */
 export function statementCsv(s: StatementView): string {
   const blank = COUNTS.map(() => '');
+  const none = UPSTREAM.map(() => '');
   const rows: (string | number)[][] = s.lines.map((l) => [
     'usage', '', l.model, l.keyId, l.requests, l.errors, l.inputTokens, l.outputTokens, l.cachedInputTokens, l.reasoningTokens, l.cacheWriteTokens, l.costUsd,
+    l.upstreamCostUsd ?? '', l.marginUsd ?? '', l.costedRequests,
   ]);
-  rows.push(['usage', 'total', '', '', s.usage.requests, ...blank.slice(1), s.usage.costUsd]);
+  rows.push(['usage', 'total', '', '', s.usage.requests, ...blank.slice(1), s.usage.costUsd, s.usage.upstreamCostUsd ?? '', s.usage.marginUsd ?? '', s.usage.costedRequests]);
   for (const section of s.sections) {
-    for (const l of section.lines) rows.push([section.kind, l.at ? `${l.label} (${l.at})` : l.label, '', '', ...blank, l.amountUsd]);
-    rows.push([section.kind, 'total', '', '', ...blank, section.totalUsd]);
+    for (const l of section.lines) rows.push([section.kind, l.at ? `${l.label} (${l.at})` : l.label, '', '', ...blank, l.amountUsd, ...none]);
+    rows.push([section.kind, 'total', '', '', ...blank, section.totalUsd, ...none]);
   }
-  return toCsv(['section', 'label', 'model', 'key_id', ...COUNTS, 'amount_usd'], rows);
+  return toCsv(['section', 'label', 'model', 'key_id', ...COUNTS, 'amount_usd', ...UPSTREAM], rows);
 }

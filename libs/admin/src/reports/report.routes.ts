@@ -48,6 +48,9 @@ const counts = {
 };
 const usd = z.string().describe('Exact USD with nine decimals (nano-dollars), as text.');
 const nano = z.string().describe('The same amount in integer nano-dollars, as text.');
+const upstreamUsd = z.string().nullable().describe('What the upstreams charged for the requests whose deployment declares an upstream cost (`costedRequests`), exact USD as text; null when none does.');
+const marginUsd = z.string().nullable().describe('`costUsd` − `upstreamCostUsd` over those same requests, exact USD as text; null when none has an upstream cost.');
+const costedRequests = z.int().describe('How many of the requests have an upstream cost (the margin covers these).');
 
 export const rollupRowView = z.object({
   bucket: z.string().describe('Bucket start, ISO 8601 UTC.'),
@@ -58,6 +61,9 @@ export const rollupRowView = z.object({
   region: z.string().optional(),
   ...counts,
   costUsd: usd,
+  upstreamCostUsd: upstreamUsd,
+  marginUsd,
+  costedRequests,
 });
 
 export const getUsageRollups = adminRoute({
@@ -79,6 +85,14 @@ export const statementParams = z.strictObject({
   tenantId: slugId,
   month: z.string().regex(/^[1-9]\d{3}-(0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' }),
 });
+
+const upstream = {
+  upstreamCostUsd: upstreamUsd,
+  upstreamCostNanoUsd: nano.nullable(),
+  marginUsd,
+  marginNanoUsd: nano.nullable(),
+  costedRequests,
+};
 
 const sectionView = z.object({
   kind: z.string().describe('`plan` (fee, included, overage) or `credits` (entries of the month).'),
@@ -105,8 +119,8 @@ export const getStatement = adminRoute({
     from: z.string(),
     to: z.string(),
     currency: z.literal('USD'),
-    lines: z.array(z.object({ model: z.string(), keyId: z.string(), ...counts, costUsd: usd, costNanoUsd: nano })),
-    usage: z.object({ requests: z.int(), costUsd: usd, costNanoUsd: nano }),
+    lines: z.array(z.object({ model: z.string(), keyId: z.string(), ...counts, costUsd: usd, costNanoUsd: nano, ...upstream })),
+    usage: z.object({ requests: z.int(), costUsd: usd, costNanoUsd: nano, ...upstream }),
     sections: z.array(sectionView),
   }),
 });

@@ -23,6 +23,8 @@ function randomEvent(requestId: string, tenantId: string, month: 1 | 2): UsageRe
     requestId, tenantId, keyId: KEYS[randomInt(KEYS.length)] as string, model: MODELS[randomInt(MODELS.length)] as string, providerId: 'p', region: 'eu',
     dialect: 'openai', stream: false, status: 'ok', httpStatus: 200, inputTokens: randomInt(1000), outputTokens: randomInt(1000),
     costUsd: usdOfNano(BigInt(randomInt(2 ** 40))), latencyMs: 1, startedAt, finishedAt: startedAt,
+    // Some deployments declare what the upstream charges (margins), some do not.
+    upstreamCostUsd: randomInt(3) === 0 ? null : usdOfNano(BigInt(randomInt(2 ** 40))),
   };
 }
 
@@ -76,16 +78,35 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
     expect(s.sections).toEqual([]);
   });
 
+  it('carries upstream cost and margin per line and in total, exactly as the raw rows that declare one sum them', async () => {
+    type Upstream = { upstreamCostUsd: string | null; upstreamCostNanoUsd: string | null; marginUsd: string | null; marginNanoUsd: string | null; costedRequests: number };
+    const s = (await get('/tenants/acme/statements/2026-02')).json<{ lines: ({ model: string; keyId: string } & Upstream)[]; usage: Upstream }>();
+    const raw = await query<{ model: string; key_id: string; upstream: string | null; margin: string | null; costed: string }>(
+      `SELECT model, key_id, sum(upstream_cost_usd)::text AS upstream, sum(cost_usd - upstream_cost_usd)::text AS margin, count(upstream_cost_usd)::text AS costed
+         FROM usage_records WHERE tenant_id = 'acme' AND started_at >= '2026-02-01T00:00:00Z' AND started_at < '2026-03-01T00:00:00Z' GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    expect(s.lines.map((l) => [l.model, l.keyId, l.upstreamCostUsd, l.marginUsd, l.costedRequests])).toEqual(raw.map((r) => [r.model, r.key_id, r.upstream, r.margin, Number(r.costed)]));
+    const [total] = await query<{ upstream: string; margin: string; costed: string }>(
+      `SELECT sum(upstream_cost_usd)::text AS upstream, sum(cost_usd - upstream_cost_usd)::text AS margin, count(upstream_cost_usd)::text AS costed
+         FROM usage_records WHERE tenant_id = 'acme' AND started_at >= '2026-02-01T00:00:00Z' AND started_at < '2026-03-01T00:00:00Z'`,
+    );
+    expect(s.usage).toMatchObject({ upstreamCostUsd: total?.upstream, marginUsd: total?.margin, costedRequests: Number(total?.costed) });
+    expect(BigInt(s.usage.upstreamCostNanoUsd ?? 'x')).toBe(nanoUsdOf(total?.upstream ?? ''));
+    expect(BigInt(s.usage.marginNanoUsd ?? 'x')).toBe(nanoUsdOf(total?.margin ?? ''));
+  });
+
   it('exports the statement as CSV: a usage row per model and key, then the total', async () => {
     const json = (await get('/tenants/acme/statements/2026-02')).json<{ lines: { model: string; costUsd: string }[]; usage: { costUsd: string } }>();
     const res = await get('/tenants/acme/statements/2026-02', 'text/csv');
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = res.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('section,label,model,key_id,requests,errors,input_tokens,output_tokens,cached_input_tokens,reasoning_tokens,cache_write_tokens,amount_usd');
+    expect(lines[0]).toBe('section,label,model,key_id,requests,errors,input_tokens,output_tokens,cached_input_tokens,reasoning_tokens,cache_write_tokens,amount_usd,upstream_cost_usd,margin_usd,costed_requests');
     expect(lines).toHaveLength(json.lines.length + 2);
-    // A model name with a comma is quoted, so every row keeps its twelve columns.
+    // A model name with a comma is quoted, so every row keeps its fifteen columns.
     expect(res.body).toContain('"claude,haiku"');
-    expect(lines.at(-1)).toMatch(new RegExp(`^usage,total,,,\\d+,,,,,,,${json.usage.costUsd.replace('.', '\\.')}$`));
+    const usage = (json as unknown as { usage: { costUsd: string; upstreamCostUsd: string; marginUsd: string; costedRequests: number } }).usage;
+    const amounts = [usage.costUsd, usage.upstreamCostUsd, usage.marginUsd].map((a) => a.replace('.', '\\.').replace('-', '\\-'));
+    expect(lines.at(-1)).toMatch(new RegExp(`^usage,total,,,\\d+,,,,,,,${amounts.join(',')},${usage.costedRequests}$`));
   });
 
   it('adds the credits section when the month has ledger entries, with an exact total', async () => {
@@ -105,7 +126,7 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
       },
     ]);
     const csv = (await get('/tenants/acme/statements/2026-02', 'text/csv')).body.trimEnd().split('\r\n');
-    expect(csv.slice(-3)).toEqual(['credits,topup: invoice 7 (2026-02-03T00:00:00.000Z),,,,,,,,,,100.000000001', 'credits,adjustment (2026-02-04T00:00:00.000Z),,,,,,,,,,-0.000000002', 'credits,total,,,,,,,,,,99.999999999']);
+    expect(csv.slice(-3)).toEqual(['credits,topup: invoice 7 (2026-02-03T00:00:00.000Z),,,,,,,,,,100.000000001,,,', 'credits,adjustment (2026-02-04T00:00:00.000Z),,,,,,,,,,-0.000000002,,,', 'credits,total,,,,,,,,,,99.999999999,,,']);
   });
 
   it('answers a known tenant without usage with an empty statement, and an unknown one with 404', async () => {
@@ -120,21 +141,22 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
   it('serves rollups grouped and paged, as JSON and CSV, equal to the raw rows', async () => {
     const first = await get('/usage/rollups?granularity=day&tenant=acme&groupBy=model&from=2026-02-01&to=2026-03-01&limit=10');
     expect(first.statusCode).toBe(200);
-    const page = first.json<{ rows: { bucket: string; model: string; requests: number; costUsd: string }[]; nextOffset: number | null }>();
+    const page = first.json<{ rows: { bucket: string; model: string; requests: number; costUsd: string; upstreamCostUsd: string | null; marginUsd: string | null; costedRequests: number }[]; nextOffset: number | null }>();
     expect(page.rows).toHaveLength(10);
     expect(page.nextOffset).toBe(10);
-    expect(Object.keys(page.rows[0] ?? {}).sort()).toEqual(['bucket', 'cacheWriteTokens', 'cachedInputTokens', 'costUsd', 'errors', 'inputTokens', 'model', 'outputTokens', 'reasoningTokens', 'requests']);
-    const raw = await query<{ day: string; model: string; requests: string; cost: string }>(
-      `SELECT to_char(date_trunc('day', started_at, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS day, model, count(*)::text AS requests, sum(cost_usd)::text AS cost
+    expect(Object.keys(page.rows[0] ?? {}).sort()).toEqual(['bucket', 'cacheWriteTokens', 'cachedInputTokens', 'costUsd', 'costedRequests', 'errors', 'inputTokens', 'marginUsd', 'model', 'outputTokens', 'reasoningTokens', 'requests', 'upstreamCostUsd']);
+    const raw = await query<{ day: string; model: string; requests: string; cost: string; upstream: string | null; margin: string | null; costed: string }>(
+      `SELECT to_char(date_trunc('day', started_at, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS day, model, count(*)::text AS requests, sum(cost_usd)::text AS cost,
+              sum(upstream_cost_usd)::text AS upstream, sum(cost_usd - upstream_cost_usd)::text AS margin, count(upstream_cost_usd)::text AS costed
          FROM usage_records WHERE tenant_id = 'acme' AND started_at >= '2026-02-01T00:00:00Z' AND started_at < '2026-03-01T00:00:00Z' GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 10`,
     );
-    expect(page.rows.map((r) => [r.bucket, r.model, r.requests, r.costUsd])).toEqual(raw.map((r) => [r.day, r.model, Number(r.requests), r.cost]));
+    expect(page.rows.map((r) => [r.bucket, r.model, r.requests, r.costUsd, r.upstreamCostUsd, r.marginUsd, r.costedRequests])).toEqual(raw.map((r) => [r.day, r.model, Number(r.requests), r.cost, r.upstream, r.margin, Number(r.costed)]));
 
     const csv = await get('/usage/rollups?granularity=day&tenant=acme&groupBy=model&from=2026-02-01&to=2026-03-01&limit=10', 'text/csv');
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['x-next-offset']).toBe('10');
     const rows = csv.body.trimEnd().split('\r\n');
-    expect(rows[0]).toBe('bucket,model,requests,errors,input_tokens,output_tokens,cached_input_tokens,reasoning_tokens,cache_write_tokens,cost_usd');
+    expect(rows[0]).toBe('bucket,model,requests,errors,input_tokens,output_tokens,cached_input_tokens,reasoning_tokens,cache_write_tokens,cost_usd,upstream_cost_usd,margin_usd,costed_requests');
     expect(rows).toHaveLength(11);
   });
 

@@ -3,7 +3,16 @@ import { nanoUsdOf, usdOfNano } from '@switchyard/shared';
 import { AdminError } from '../http/admin.error';
 import type { StatementSection, StatementSectionResult } from './statement-section';
 
-type UsageLineView = Omit<StatementUsageLine, 'costUsd'> & { costUsd: string; costNanoUsd: string };
+/** Upstream cost and margin over the requests whose deployment declares an upstream cost; null when none does. */
+interface UpstreamView {
+  upstreamCostUsd: string | null;
+  upstreamCostNanoUsd: string | null;
+  marginUsd: string | null;
+  marginNanoUsd: string | null;
+  costedRequests: number;
+}
+
+type UsageLineView = Omit<StatementUsageLine, 'costUsd' | 'upstreamCostUsd' | 'marginUsd' | 'costedRequests'> & { costUsd: string; costNanoUsd: string } & UpstreamView;
 
 export interface StatementView {
   tenantId: string;
@@ -13,13 +22,14 @@ export interface StatementView {
   currency: 'USD';
   lines: UsageLineView[];
   /** The sum of the lines: exactly the sum of the month's raw usage rows. */
-  usage: { requests: number; costUsd: string; costNanoUsd: string };
+  usage: { requests: number; costUsd: string; costNanoUsd: string } & UpstreamView;
   sections: { kind: string; lines: { label: string; at?: string; amountUsd: string; amountNanoUsd: string }[]; totalUsd: string; totalNanoUsd: string }[];
 }
 
 /**
- * A tenant's monthly statement (issue 16): one usage line per model and key from the daily
- * rollups, summed in integer nano-dollars so the total is exact, then each section provider's part.
+ * A tenant's monthly statement (issue 16): one usage line per model and key from the monthly
+ * rollups, summed in integer nano-dollars so the total is exact (the upstream cost and margin
+ * too, over the requests that declare one), then each section provider's part.
  */
 export class StatementBuilder {
   constructor(
@@ -36,11 +46,17 @@ export class StatementBuilder {
     if (!tenant && lines.length === 0) throw AdminError.notFound(`tenant "${tenantId}" not found`);
     let usageNano = 0n;
     let requests = 0;
+    const upstream = { nano: 0n, marginNano: 0n, costed: 0 };
     const views = lines.map((l) => {
       const nano = nanoUsdOf(l.costUsd);
       usageNano += nano;
       requests += l.requests;
-      return { ...l, costUsd: usdOfNano(nano), costNanoUsd: nano.toString() };
+      const up = l.upstreamCostUsd === null ? 0n : nanoUsdOf(l.upstreamCostUsd);
+      const margin = l.marginUsd === null ? 0n : nanoUsdOf(l.marginUsd);
+      upstream.nano += up;
+      upstream.marginNano += margin;
+      upstream.costed += l.costedRequests;
+      return { ...l, costUsd: usdOfNano(nano), costNanoUsd: nano.toString(), ...upstreamView(up, margin, l.costedRequests) };
     });
     const period = { db: this.db, tenantId, month, from, to, usageNanoUsd: usageNano };
     const built = await Promise.all(this.sections.map((s) => s.build(period)));
@@ -51,10 +67,15 @@ export class StatementBuilder {
       to: to.toISOString(),
       currency: 'USD',
       lines: views,
-      usage: { requests, costUsd: usdOfNano(usageNano), costNanoUsd: usageNano.toString() },
+      usage: { requests, costUsd: usdOfNano(usageNano), costNanoUsd: usageNano.toString(), ...upstreamView(upstream.nano, upstream.marginNano, upstream.costed) },
       sections: built.filter((s): s is StatementSectionResult => s !== null).map(sectionView),
     };
   }
+}
+
+function upstreamView(nano: bigint, marginNano: bigint, costedRequests: number): UpstreamView {
+  if (!costedRequests) return { upstreamCostUsd: null, upstreamCostNanoUsd: null, marginUsd: null, marginNanoUsd: null, costedRequests: 0 };
+  return { upstreamCostUsd: usdOfNano(nano), upstreamCostNanoUsd: nano.toString(), marginUsd: usdOfNano(marginNano), marginNanoUsd: marginNano.toString(), costedRequests };
 }
 
 function sectionView(s: StatementSectionResult): StatementView['sections'][number] {
