@@ -1,4 +1,5 @@
 import { ROLLUP_DIMENSIONS, type RollupDimension, type UsageRollupRow } from '@switchyard/db';
+import { usdOfNano } from '@switchyard/shared';
 import { toCsv } from './csv.writer';
 import type { StatementView } from './statement.builder';
 
@@ -18,7 +19,8 @@ export function rollupsCsv(rows: readonly UsageRollupRow[], groupBy: readonly Ro
 
 /**
  * A statement as one table: a `usage` row per model and key, a row per section line, then a
- * `total` row per part. Amounts keep their nine decimals, so a spreadsheet's sum is exact text.
+ * `total` row per part, then a prepaid tenant's `balance` rows (opening, credits, usage as a
+ * negative amount, closing). Amounts keep their nine decimals, so a spreadsheet's sum is exact text.
  */
 export function statementCsv(s: StatementView): string {
   const blank = COUNTS.map(() => '');
@@ -31,6 +33,14 @@ export function statementCsv(s: StatementView): string {
   for (const section of s.sections) {
     for (const l of section.lines) rows.push([section.kind, l.at ? `${l.label} (${l.at})` : l.label, '', '', ...blank, l.amountUsd, ...none]);
     rows.push([section.kind, 'total', '', '', ...blank, section.totalUsd, ...none]);
+  }
+  // A prepaid tenant's balance: opening + credits − usage = closing, each its own row.
+  const b = s.balance;
+  if (b) {
+    rows.push(['balance', `opening (${s.from})`, '', '', ...blank, b.openingUsd, ...none]);
+    rows.push(['balance', 'credits', '', '', ...blank, b.creditsUsd, ...none]);
+    rows.push(['balance', 'usage', '', '', ...blank, usdOfNano(-BigInt(b.usageNanoUsd)), ...none]);
+    rows.push(['balance', `closing (${s.to})`, '', '', ...blank, b.closingUsd, ...none]);
   }
   return toCsv(['section', 'label', 'model', 'key_id', ...COUNTS, 'amount_usd', ...UPSTREAM], rows);
 }

@@ -122,5 +122,19 @@ export const getStatement = adminRoute({
     lines: z.array(z.object({ model: z.string(), keyId: z.string(), ...counts, costUsd: usd, costNanoUsd: nano, ...upstream })),
     usage: z.object({ requests: z.int(), costUsd: usd, costNanoUsd: nano, ...upstream }),
     sections: z.array(sectionView),
+    balance: z
+      .object({
+        prepaidSince: z.string().describe('The first credit entry: when the tenant became prepaid.'),
+        openingUsd: usd,
+        openingNanoUsd: nano,
+        creditsUsd: usd.describe("The month's credit entries (top-ups, refunds, adjustments)."),
+        creditsNanoUsd: nano,
+        usageUsd: usd.describe('Usage started in the month since the tenant became prepaid: what the balance paid.'),
+        usageNanoUsd: nano,
+        closingUsd: usd.describe('opening + credits − usage.'),
+        closingNanoUsd: nano,
+      })
+      .nullable()
+      .describe("A prepaid tenant's balance at the month's start and end, from the credit ledger; null when it was not prepaid by the month's end."),
   }),
 });

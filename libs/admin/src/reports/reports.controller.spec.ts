@@ -126,7 +126,44 @@ describe.each(DATABASE_KINDS)('ReportsController on %s', (kind) => {
       },
     ]);
     const csv = (await get('/tenants/acme/statements/2026-02', 'text/csv')).body.trimEnd().split('\r\n');
-    expect(csv.slice(-3)).toEqual(['credits,topup: invoice 7 (2026-02-03T00:00:00.000Z),,,,,,,,,,100.000000001,,,', 'credits,adjustment (2026-02-04T00:00:00.000Z),,,,,,,,,,-0.000000002,,,', 'credits,total,,,,,,,,,,99.999999999,,,']);
+    expect(csv.filter((l) => l.startsWith('credits,'))).toEqual(['credits,topup: invoice 7 (2026-02-03T00:00:00.000Z),,,,,,,,,,100.000000001,,,', 'credits,adjustment (2026-02-04T00:00:00.000Z),,,,,,,,,,-0.000000002,,,', 'credits,total,,,,,,,,,,99.999999999,,,']);
+  });
+
+  it("gives a prepaid tenant's opening and closing balance from the credit ledger, carried from month to month (after the credits above)", async () => {
+    type Balance = { prepaidSince: string; openingUsd: string; openingNanoUsd: string; creditsNanoUsd: string; usageNanoUsd: string; closingUsd: string; closingNanoUsd: string };
+    const statement = async (month: string) => (await get(`/tenants/acme/statements/${month}`)).json<{ balance: Balance | null }>().balance;
+    // Prepaid from its first entry (2026-02-03): January has no balance, February opens at zero.
+    expect(await statement('2026-01')).toBeNull();
+    const feb = await statement('2026-02');
+    const [spent] = await query<{ cost: string }>(
+      `SELECT coalesce(sum(cost_usd), 0)::text AS cost FROM usage_records WHERE tenant_id = 'acme' AND started_at >= '2026-02-03T00:00:00Z' AND started_at < '2026-03-01T00:00:00Z'`,
+    );
+    const usage = nanoUsdOf(spent?.cost ?? '');
+    expect(usage).toBeGreaterThan(0n);
+    expect(feb).toEqual({
+      prepaidSince: '2026-02-03T00:00:00.000Z',
+      openingUsd: '0.000000000',
+      openingNanoUsd: '0',
+      creditsUsd: '99.999999999',
+      creditsNanoUsd: '99999999999',
+      usageUsd: usdOfNano(usage),
+      usageNanoUsd: usage.toString(),
+      closingUsd: usdOfNano(99_999_999_999n - usage),
+      closingNanoUsd: (99_999_999_999n - usage).toString(),
+    });
+    // March opens where February closed and takes its top-up.
+    const mar = await statement('2026-03');
+    expect(mar).toMatchObject({ openingNanoUsd: feb?.closingNanoUsd, creditsNanoUsd: '5000000000', usageNanoUsd: '0', closingNanoUsd: (99_999_999_999n - usage + 5_000_000_000n).toString() });
+    // A tenant never prepaid has none.
+    expect((await get('/tenants/quiet/statements/2026-02')).json<{ balance: unknown }>().balance).toBeNull();
+
+    const csv = (await get('/tenants/acme/statements/2026-02', 'text/csv')).body.trimEnd().split('\r\n');
+    expect(csv.slice(-4)).toEqual([
+      'balance,opening (2026-02-01T00:00:00.000Z),,,,,,,,,,0.000000000,,,',
+      'balance,credits,,,,,,,,,,99.999999999,,,',
+      `balance,usage,,,,,,,,,,${usdOfNano(-usage)},,,`,
+      `balance,closing (2026-03-01T00:00:00.000Z),,,,,,,,,,${feb?.closingUsd},,,`,
+    ]);
   });
 
   it('answers a known tenant without usage with an empty statement, and an unknown one with 404', async () => {

@@ -1,4 +1,4 @@
-import { statementUsageLines, type Database, type StatementUsageLine } from '@switchyard/db';
+import { loadPeriodBalance, statementUsageLines, type Database, type PeriodBalance, type StatementUsageLine } from '@switchyard/db';
 import { nanoUsdOf, usdOfNano } from '@switchyard/shared';
 import { AdminError } from '../http/admin.error';
 import type { StatementSection, StatementSectionResult } from './statement-section';
@@ -24,6 +24,20 @@ export interface StatementView {
   /** The sum of the lines: exactly the sum of the month's raw usage rows. */
   usage: { requests: number; costUsd: string; costNanoUsd: string } & UpstreamView;
   sections: { kind: string; lines: { label: string; at?: string; amountUsd: string; amountNanoUsd: string }[]; totalUsd: string; totalNanoUsd: string }[];
+  /** A prepaid tenant's balance over the month, from the credit ledger; null when it was not prepaid by the month's end. */
+  balance: BalanceView | null;
+}
+
+interface BalanceView {
+  prepaidSince: string;
+  openingUsd: string;
+  openingNanoUsd: string;
+  creditsUsd: string;
+  creditsNanoUsd: string;
+  usageUsd: string;
+  usageNanoUsd: string;
+  closingUsd: string;
+  closingNanoUsd: string;
 }
 
 /**
@@ -41,7 +55,11 @@ export class StatementBuilder {
     const from = new Date(`${month}-01T00:00:00Z`);
     const to = new Date(from);
     to.setUTCMonth(to.getUTCMonth() + 1);
-    const [tenant, lines] = await Promise.all([this.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }), statementUsageLines(this.db, tenantId, from, to)]);
+    const [tenant, lines, balance] = await Promise.all([
+      this.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }),
+      statementUsageLines(this.db, tenantId, from, to),
+      loadPeriodBalance(this.db, tenantId, from, to),
+    ]);
     // A deleted tenant's past usage is still billable: only a tenant with neither is unknown.
     if (!tenant && lines.length === 0) throw AdminError.notFound(`tenant "${tenantId}" not found`);
     let usageNano = 0n;
@@ -69,8 +87,23 @@ export class StatementBuilder {
       lines: views,
       usage: { requests, costUsd: usdOfNano(usageNano), costNanoUsd: usageNano.toString(), ...upstreamView(upstream.nano, upstream.marginNano, upstream.costed) },
       sections: built.filter((s): s is StatementSectionResult => s !== null).map(sectionView),
+      balance: balance ? balanceView(balance) : null,
     };
   }
+}
+
+function balanceView(b: PeriodBalance): BalanceView {
+  return {
+    prepaidSince: b.since.toISOString(),
+    openingUsd: usdOfNano(b.openingNano),
+    openingNanoUsd: b.openingNano.toString(),
+    creditsUsd: usdOfNano(b.creditsNano),
+    creditsNanoUsd: b.creditsNano.toString(),
+    usageUsd: usdOfNano(b.usageNano),
+    usageNanoUsd: b.usageNano.toString(),
+    closingUsd: usdOfNano(b.closingNano),
+    closingNanoUsd: b.closingNano.toString(),
+  };
 }
 
 function upstreamView(nano: bigint, marginNano: bigint, costedRequests: number): UpstreamView {
