@@ -1,99 +1,38 @@
-import { type FormEvent, useState } from 'react';
-import type { Key, KeyWithSecret, Tenant } from '../api/admin-types';
-import { DataTable } from '../components/data-table';
-import { count, when } from '../components/format';
-import { SecretOnce } from '../components/secret-once';
-import { ErrorNote, Loading } from '../components/status-note';
-import { describeError, useLoad } from '../components/use-load';
-import type { Session } from '../session/session';
+import type { Plan, Tenant } from '../../api/admin-types';
+import { count, usd } from '../../components/format';
+import { ErrorNote, Loading } from '../../components/status-note';
+import { useLoad } from '../../components/use-load';
+import type { Session } from '../../session/session';
+import { CreditsSection } from './credits.section';
+import { KeysSection } from './keys.section';
+import { TenantSettingsForm } from './tenant-settings.form';
 
-/** One tenant's keys: create (the secret shown once), revoke, rotate. */
-export function TenantKeysPage({ session, tenantId }: { session: Session; tenantId: string }) {
+/**
+ * One tenant: its settings (platform admins), its keys, its balance and credit ledger. A tenant
+ * admin sees its keys and its balance; the settings and the credit form, which the API would
+ * refuse it (403), are not offered.
+ */
+export function TenantPage({ session, tenantId }: { session: Session; tenantId: string }) {
   const base = `/tenants/${encodeURIComponent(tenantId)}`;
   const tenant = useLoad(() => session.client.get<Tenant>(base), [session, base]);
-  const keys = useLoad(() => session.client.get<{ keys: Key[] }>(`${base}/keys`), [session, base]);
-  const [name, setName] = useState('');
-  const [secret, setSecret] = useState<{ label: string; value: string }>();
-  const [error, setError] = useState<string>();
-
-  const act = async (what: () => Promise<void>) => {
-    setError(undefined);
-    try {
-      await what();
-      keys.reload();
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
-  const create = (e: FormEvent) => {
-    e.preventDefault();
-    void act(async () => {
-      const made = await session.client.post<KeyWithSecret>(`${base}/keys`, name.trim() ? { name: name.trim() } : {});
-      setSecret({ label: `New key ${made.key.name ?? made.key.prefix}`, value: made.secret });
-      setName('');
-    });
-  };
-  const revoke = (key: Key) => {
-    if (!confirm(`Revoke key ${key.name ?? key.prefix}? Requests with it stop at once.`)) return;
-    void act(async () => {
-      await session.client.post(`${base}/keys/${key.id}/revoke`);
-      setSecret(undefined);
-    });
-  };
-  const rotate = (key: Key) =>
-    void act(async () => {
-      const made = await session.client.post<KeyWithSecret>(`${base}/keys/${key.id}/rotate`, {});
-      setSecret({ label: `Rotated key ${made.key.name ?? made.key.prefix} (the old secret works for 24 hours)`, value: made.secret });
-    });
+  const platform = session.tenantId === undefined;
+  const plans = useLoad<{ plans: Plan[] }>(() => (platform ? session.client.get<{ plans: Plan[] }>('/plans') : Promise.resolve({ plans: [] })), [session, platform]);
+  const t = tenant.data;
 
   return (
     <section aria-labelledby="tenant-title">
       <h1 id="tenant-title">Tenant {tenantId}</h1>
+      <Loading loading={tenant.loading && !t} />
       <ErrorNote error={tenant.error} />
-      {tenant.data && (
+      {t && (
         <p>
-          {tenant.data.name ?? 'No name'} · RPM {count(tenant.data.rpm)} · TPM {count(tenant.data.tpm)} · models {tenant.data.models.length ? tenant.data.models.join(', ') : 'all'}
+          {t.name ?? 'No name'} · RPM {count(t.rpm)} · TPM {count(t.tpm)} · budget {usd(t.budget.dailyUsd)} a day, {usd(t.budget.monthlyUsd)} a month · models {t.models.length ? t.models.join(', ') : 'all'} · plan {t.plan ?? 'none'}
         </p>
       )}
-      <form className="inline-form" onSubmit={create} aria-labelledby="create-key-title">
-        <h2 id="create-key-title">Create a key</h2>
-        <label htmlFor="key-name">Key name</label>
-        <input id="key-name" value={name} onChange={(e) => setName(e.target.value)} />
-        <button type="submit">Create key</button>
-      </form>
-      {secret && <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(undefined)} />}
-      <ErrorNote error={error} />
-      <Loading loading={keys.loading} />
-      <ErrorNote error={keys.error} />
-      <DataTable
-        caption={`Keys of ${tenantId}`}
-        rows={keys.data?.keys ?? []}
-        rowKey={(k) => k.id}
-        empty="No keys yet."
-        columns={[
-          { header: 'Name', cell: (k) => k.name ?? '—' },
-          { header: 'Prefix', cell: (k) => <code>{k.prefix}</code> },
-          { header: 'Status', cell: (k) => k.status + (k.rotation?.previousActive ? ` (old secret ${k.rotation.previousPrefix} until ${when(k.rotation.previousExpiresAt)})` : '') },
-          { header: 'Id', cell: (k) => <code>{k.id}</code> },
-          { header: 'Created', cell: (k) => when(k.createdAt) },
-          {
-            header: 'Actions',
-            cell: (k) =>
-              k.status === 'active' ? (
-                <span className="actions">
-                  <button type="button" onClick={() => rotate(k)} aria-label={`Rotate key ${k.name ?? k.prefix}`}>
-                    Rotate
-                  </button>
-                  <button type="button" className="danger" onClick={() => revoke(k)} aria-label={`Revoke key ${k.name ?? k.prefix}`}>
-                    Revoke
-                  </button>
-                </span>
-              ) : (
-                '—'
-              ),
-          },
-        ]}
-      />
+      <KeysSection session={session} tenantId={tenantId} />
+      {t && <CreditsSection session={session} tenantId={tenantId} canGrant={platform} />}
+      {t && platform && plans.data && <TenantSettingsForm key={t.id} session={session} tenant={t} plans={plans.data.plans} onSaved={tenant.reload} />}
+      <ErrorNote error={plans.error} />
     </section>
   );
 }
