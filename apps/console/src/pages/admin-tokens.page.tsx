@@ -66,9 +66,11 @@ export function AdminTokensPage({ session }: { session: Session }) {
           </select>
         </div>
         {role === 'tenant' && <Field id="token-tenant" label="Tenant it administers" value={tenantId} onChange={setTenantId} error={errors['tenantId']} />}
-        <button type="submit" disabled={submit.busy}>
-          Create admin token
-        </button>
+        <span className="actions">
+          <button type="submit" disabled={submit.busy}>
+            Create admin token
+          </button>
+        </span>
         <FormStatus submit={submit} />
       </form>
       {secret && <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(undefined)} />}

@@ -91,9 +91,11 @@ export function CreditsSection({ session, tenantId, canGrant }: { session: Sessi
               </span>
             )}
           </div>
-          <button type="submit" disabled={submit.busy}>
-            Add entry
-          </button>
+          <span className="actions">
+            <button type="submit" disabled={submit.busy}>
+              Add entry
+            </button>
+          </span>
           <FormStatus submit={submit} />
         </form>
       )}

@@ -106,9 +106,11 @@ export function TenantSettingsForm({ session, tenant, plans, onSaved }: { sessio
         <CheckField id="ts-capture-content" label="Prompts and completions on traces" checked={form.captureContent} onChange={(captureContent) => setForm({ ...form, captureContent })} error={errors['observability.captureContent']} />
         <CheckField id="ts-capture-bodies" label="Keep request bodies in the request audit" checked={form.captureBodies} onChange={(captureBodies) => setForm({ ...form, captureBodies })} error={errors['audit.captureBodies']} />
       </fieldset>
-      <button type="submit" disabled={submit.busy}>
-        Save tenant
-      </button>
+      <span className="actions">
+        <button type="submit" disabled={submit.busy}>
+          Save tenant
+        </button>
+      </span>
       <FormStatus submit={submit} />
     </form>
   );
