@@ -150,8 +150,8 @@ describe('web console: editing (standalone, Chromium, openai SDK)', () => {
     expect(me.headers.get('access-control-allow-origin')).toBe('https://app.settings.example');
   });
 
-  it('creates an admin token for a tenant admin (secret shown once), who signs in with it and is offered only what its role allows; revoked, it is refused', async () => {
-    await tenantWithKey('token-team', 'ci');
+  it('creates an admin token for a tenant admin (secret shown once), who signs in with it, is offered only what its role allows and edits its own key; revoked, it is refused', async () => {
+    const { key } = await tenantWithKey('token-team', 'ci');
     const tab = await signIn();
     const { page } = tab;
     await tab.go('Admin tokens');
@@ -182,6 +182,13 @@ describe('web console: editing (standalone, Chromium, openai SDK)', () => {
     // What the API would refuse a tenant admin (403) is not offered: the tenant's settings, adding credit.
     await expect(tenantTab.page.getByRole('form', { name: 'Tenant settings' }).count()).resolves.toBe(0);
     await expect(tenantTab.page.getByRole('heading', { name: 'Add credit or an adjustment' }).count()).resolves.toBe(0);
+    // What its role allows, it may do: change its own key's limits.
+    await tenantTab.page.getByRole('button', { name: 'Edit key ci' }).click();
+    const keyForm = tenantTab.page.getByRole('form', { name: 'Settings of key ci' });
+    await keyForm.getByLabel('Requests per minute').fill('7');
+    await keyForm.getByRole('button', { name: 'Save key' }).click();
+    await keyForm.getByRole('status').filter({ hasText: 'Key ci saved.' }).waitFor();
+    expect((await admin.ok<{ rpm: number }>('GET', `/tenants/token-team/keys/${key.id}`)).rpm).toBe(7);
 
     await row.getByRole('button', { name: 'Revoke admin token token-team-admin' }).click();
     await row.filter({ hasText: 'revoked' }).waitFor();
