@@ -1,36 +1,35 @@
 import { ProviderSimulator } from '@switchyard/testing';
 import OpenAI from 'openai';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { AdminClient } from './support/admin-client';
+import { CHROMIUM, ConsoleTab, launchChromium } from './support/console-browser';
 import { GATEWAY_SECRETS, PUBLIC_MODEL, writeGatewayConfig } from './support/gateway-config';
 import { createTestDatabase } from './support/postgres-harness';
-import { ROOT, type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
 
 // The web console (issue 19) in a real browser: Debian's Chromium driven by playwright-core
 // against the built standalone gateway (Postgres, the provider simulator upstream). An operator
 // signs in with the bootstrap admin token, creates a tenant and a key in the console, the key
 // calls the gateway through the official openai SDK, and the console's request log and usage
-// show that request and its cost. Without Chromium this fails: it is installed by .ci/run.
+// show that request and its cost. Without Chromium this fails: it is installed by .ci/run. Each
+// test makes what it needs (through the admin API when it is not what the test is about) and
+// signs in in its own browser context.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'console-e2e-admin-token-0123456789abcdef';
 const TENANT = 'web-team';
 // The simulator's usage for the call, and the model's price in gateway-config (1.5 / 6 USD per million tokens).
 const USAGE = { input: 1000, output: 250 };
 const EXPECTED_COST = ((USAGE.input * 1.5 + USAGE.output * 6) / 1e6).toFixed(9);
-// Set to a folder (docs/console) to refresh the screenshots docs/console.md shows.
-const SHOTS = process.env['CONSOLE_SCREENSHOTS'];
 
 describe('web console (standalone, Chromium, openai SDK)', () => {
   let sim: ProviderSimulator;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let app: RunningApp;
   let browser: Browser;
-  let page: Page;
   let url = '';
-  const elsewhere: string[] = [];
+  let admin: AdminClient;
+  const tabs: ConsoleTab[] = [];
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
@@ -39,18 +38,16 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     url = `http://127.0.0.1:${port}`;
     app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(port), SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
     await waitForReady(url, app);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // Everything the page loads or calls must come from the gateway itself (it works offline).
-    page.on('request', (r) => {
-      if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) elsewhere.push(r.url());
-    });
-    page.on('dialog', (d) => void d.accept());
-    if (SHOTS) mkdirSync(join(ROOT, SHOTS), { recursive: true });
+    admin = new AdminClient(url, ADMIN_TOKEN);
+    browser = await launchChromium();
   }, 120_000);
+
+  afterEach(async () => {
+    // Everything every page loaded or called came from the gateway itself (it works offline).
+    const elsewhere = tabs.flatMap((t) => t.elsewhere);
+    await Promise.all(tabs.splice(0).map((t) => t.close()));
+    expect(elsewhere).toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -60,10 +57,20 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     expect(code).toBe(0);
   });
 
-  const shot = async (name: string) => {
-    if (SHOTS) await page.screenshot({ path: join(ROOT, SHOTS, `${name}.png`), fullPage: true });
+  const open = async () => {
+    const tab = await ConsoleTab.open(browser, url);
+    tabs.push(tab);
+    return tab;
   };
-  const go = (label: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label }).click();
+  const signIn = async (token = ADMIN_TOKEN) => {
+    const tab = await ConsoleTab.signedIn(browser, url, token);
+    tabs.push(tab);
+    return tab;
+  };
+  const tenantWithKey = async (tenantId: string, keyName: string) => {
+    await admin.ok('POST', '/tenants', { id: tenantId });
+    return admin.ok<{ secret: string }>('POST', `/tenants/${tenantId}/keys`, { name: keyName });
+  };
 
   it('has Debian\'s Chromium to drive (installed by .ci/run)', () => {
     expect(existsSync(CHROMIUM)).toBe(true);
@@ -85,22 +92,25 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
   });
 
   it('signs in with the keyboard alone, and refuses a wrong token with the API\'s message', async () => {
-    await page.goto(`${url}/console/`);
+    const tab = await open();
+    const { page } = tab;
     await page.keyboard.type('not-the-admin-token-0123456789');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('401 unauthorized');
-    await shot('sign-in');
+    await tab.shot('sign-in');
     await page.getByLabel('Admin token', { exact: true }).fill(ADMIN_TOKEN);
     await page.getByLabel('Admin token', { exact: true }).press('Enter');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
   });
 
   it('creates a tenant and a key whose secret, shown once, calls the gateway; the request log and usage show the call and its cost', async () => {
-    await go('Tenants and keys');
+    const tab = await signIn();
+    const { page } = tab;
+    await tab.go('Tenants and keys');
     await page.getByLabel('Tenant id').fill(TENANT);
     await page.getByRole('button', { name: 'Create tenant' }).click();
     await page.getByRole('status').filter({ hasText: `Tenant ${TENANT} created.` }).waitFor();
-    await page.getByRole('link', { name: TENANT }).click();
+    await page.getByRole('link', { name: TENANT, exact: true }).click();
     await page.getByRole('heading', { name: `Tenant ${TENANT}` }).waitFor();
     await page.getByLabel('Key name').fill('browser-made');
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -108,7 +118,7 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     expect(secret).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
     // The secret box took the focus, so a keyboard user lands on it.
     await expect(page.locator(':focus').getAttribute('aria-label')).resolves.toBe('New secret');
-    await shot('tenant-keys');
+    await tab.shot('tenant-keys');
 
     sim.script({ usage: USAGE });
     const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: secret, maxRetries: 0 });
@@ -117,7 +127,7 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     const requestId = response.headers.get('x-request-id') ?? '';
     expect(requestId).not.toBe('');
 
-    await go('Request log');
+    await tab.go('Request log');
     await page.getByLabel('Tenant', { exact: true }).fill(TENANT);
     const row = page.getByRole('row').filter({ hasText: requestId });
     await eventually(async () => {
@@ -125,9 +135,9 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
       await row.waitFor({ timeout: 500 });
     }, 15_000, 'the request in the console\'s request log');
     await expect(row.getByRole('cell').allTextContents()).resolves.toEqual([expect.any(String), requestId, TENANT, expect.any(String), '/v1/chat/completions', PUBLIC_MODEL, 'sim', 'ok', '200']);
-    await shot('request-log');
+    await tab.shot('request-log');
 
-    await go('Usage and statements');
+    await tab.go('Usage and statements');
     await page.getByLabel('Tenant', { exact: true }).fill(TENANT);
     const usageRow = page.getByRole('table', { name: 'Usage per day, tenant and model' }).getByRole('row').filter({ hasText: TENANT });
     await eventually(async () => {
@@ -141,16 +151,18 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export statement CSV' }).click();
     expect((await download).suggestedFilename()).toMatch(new RegExp(`^statement-${TENANT}-\\d{4}-\\d{2}\\.csv$`));
-    await shot('usage');
+    await tab.shot('usage');
 
-    await go('Overview');
+    await tab.go('Overview');
     await expect(page.getByRole('definition').first().textContent()).resolves.not.toBe('0');
-    await shot('overview');
+    await tab.shot('overview');
   });
 
-  it('rotates and revokes the key from the console, and the gateway refuses the revoked secret', async () => {
-    await go('Tenants and keys');
-    await page.getByRole('link', { name: TENANT }).click();
+  it('rotates and revokes a key from the console, and the gateway refuses the revoked secret', async () => {
+    await tenantWithKey('rotate-team', 'browser-made');
+    const tab = await signIn();
+    const { page } = tab;
+    await tab.openTenant('rotate-team');
     await page.getByRole('button', { name: 'Rotate key browser-made' }).click();
     const rotated = (await page.getByTestId('secret').textContent()) ?? '';
     expect(rotated).toMatch(/^sk-sy-/);
@@ -166,41 +178,38 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     expect(err.status).toBe(401);
   });
 
-  it('shows providers and models with live health, and the audit log of what the console did', async () => {
-    await go('Providers and models');
+  it('shows providers and models with live health, and the audit log of admin changes', async () => {
+    await admin.ok('POST', '/tenants', { id: 'audited-team' });
+    const tab = await signIn();
+    const { page } = tab;
+    await tab.go('Providers and models');
     const deployment = page.getByRole('table', { name: 'Deployments (tier order) with live health' }).getByRole('row').filter({ hasText: PUBLIC_MODEL });
     await deployment.waitFor();
     await expect(deployment.textContent()).resolves.toContain('closed');
-    await shot('providers');
-    await go('Audit log');
-    const created = page.getByRole('row').filter({ hasText: TENANT }).filter({ hasText: 'create' });
+    await tab.shot('providers');
+    await tab.go('Audit log');
+    const created = page.getByRole('row').filter({ hasText: 'audited-team' }).filter({ hasText: 'create' });
     await created.first().waitFor();
     await expect(created.first().textContent()).resolves.toContain('bootstrap');
-    await shot('audit');
-    const admin = new AdminClient(url, ADMIN_TOKEN);
-    const keys = await admin.ok<{ keys: { status: string }[] }>('GET', `/tenants/${TENANT}/keys`);
-    expect(keys.keys.map((k) => k.status)).toEqual(['revoked']);
-    expect(elsewhere).toEqual([]);
+    await tab.shot('audit');
   });
 
   it('scopes a tenant admin\'s token to its tenant: its keys and requests only, no platform pages', async () => {
-    const admin = new AdminClient(url, ADMIN_TOKEN);
+    await tenantWithKey('scoped-team', 'scoped-key');
     await admin.ok('POST', '/tenants', { id: 'other-team' });
-    const { secret } = await admin.ok<{ secret: string }>('POST', '/admin-tokens', { name: 'web-team-admin', role: 'tenant', tenantId: TENANT });
-    const context = await browser.newContext();
-    const tenantPage = await context.newPage();
-    await tenantPage.goto(`${url}/console/`);
-    await tenantPage.getByLabel('Admin token', { exact: true }).fill(secret);
-    await tenantPage.getByRole('button', { name: 'Sign in' }).click();
-    await tenantPage.getByText(`tenant admin: ${TENANT}`).waitFor();
-    const nav = tenantPage.getByRole('navigation', { name: 'Console' });
+    const { secret } = await admin.ok<{ secret: string }>('POST', '/admin-tokens', { name: 'scoped-team-admin', role: 'tenant', tenantId: 'scoped-team' });
+    const tab = await open();
+    const { page } = tab;
+    await page.getByLabel('Admin token', { exact: true }).fill(secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('tenant admin: scoped-team').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Console' });
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Tenants and keys', 'Usage and statements', 'Request log', 'Audit log']);
     await nav.getByRole('link', { name: 'Tenants and keys' }).click();
-    await tenantPage.getByRole('heading', { name: `Tenant ${TENANT}` }).waitFor();
-    await tenantPage.getByRole('row').filter({ hasText: 'browser-made' }).waitFor();
+    await page.getByRole('heading', { name: 'Tenant scoped-team' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'scoped-key' }).waitFor();
     // Another tenant's page: the API answers 404, as for a tenant that does not exist.
-    await tenantPage.goto(`${url}/console/tenants/other-team`);
-    await expect(tenantPage.getByRole('alert').first().textContent()).resolves.toContain('404 not_found');
-    await context.close();
+    await page.goto(`${url}/console/tenants/other-team`);
+    await expect(page.getByRole('alert').first().textContent()).resolves.toContain('404 not_found');
   });
 });

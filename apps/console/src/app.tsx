@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from './components/link';
+import { AdminTokensPage } from './pages/admin-tokens.page';
 import { AuditPage } from './pages/audit.page';
 import { OverviewPage } from './pages/overview.page';
 import { ProvidersPage } from './pages/providers.page';
 import { RequestsPage } from './pages/requests.page';
 import { SignInPage } from './pages/sign-in.page';
-import { TenantKeysPage } from './pages/tenant-keys.page';
+import { PlansPage } from './pages/plans/plans.page';
+import { TenantPage } from './pages/tenant/tenant.page';
 import { TenantsPage } from './pages/tenants.page';
 import { UsagePage } from './pages/usage.page';
 import { type Route, useRoute } from './session/route';
@@ -22,9 +24,11 @@ const NAV: NavItem[] = [
   { label: 'Overview', route: { page: 'overview' } },
   { label: 'Tenants and keys', route: { page: 'tenants' } },
   { label: 'Providers and models', route: { page: 'providers' }, platformOnly: true },
+  { label: 'Plans', route: { page: 'plans' }, platformOnly: true },
   { label: 'Usage and statements', route: { page: 'usage' } },
   { label: 'Request log', route: { page: 'requests' } },
   { label: 'Audit log', route: { page: 'audit' } },
+  { label: 'Admin tokens', route: { page: 'admin-tokens' }, platformOnly: true },
 ];
 
 export function App() {
@@ -79,9 +83,13 @@ function Page({ route, session, navigate }: { route: Route; session: Session; na
     case 'tenants':
       return <TenantsPage session={session} navigate={navigate} />;
     case 'tenant':
-      return <TenantKeysPage key={route.tenantId} session={session} tenantId={route.tenantId} />;
+      return <TenantPage key={route.tenantId} session={session} tenantId={route.tenantId} />;
     case 'providers':
       return <ProvidersPage session={session} />;
+    case 'plans':
+      return <PlansPage session={session} />;
+    case 'admin-tokens':
+      return <AdminTokensPage session={session} />;
     case 'usage':
       return <UsagePage session={session} />;
     case 'requests':

@@ -17,6 +17,14 @@ export class AdminClient {
     return this.json<T>('POST', path, body);
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>('PATCH', path, body);
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.json<T>('DELETE', path);
+  }
+
   /** The CSV form of a report (routes that answer `Accept: text/csv`). */
   async csv(path: string, query: Query = {}): Promise<string> {
     const res = await this.send('GET', path + queryString(query), undefined, 'text/csv');

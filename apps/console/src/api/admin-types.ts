@@ -1,26 +1,38 @@
 // The parts of the admin API's views the console reads (docs/admin-api.md; the full schemas are
 // in GET /admin/v1/openapi.json).
 
-export interface Tenant {
-  id: string;
-  name: string | null;
+/** Limits and allow-lists a tenant and each of its keys may set (null: no limit; an empty list: any). */
+export interface AccessLimits {
   rpm: number | null;
   tpm: number | null;
+  concurrency: number | null;
+  budget: { dailyUsd: number | null; monthlyUsd: number | null };
   models: string[];
+  regions: string[];
+  ips: string[];
+}
+
+export interface Tenant extends AccessLimits {
+  id: string;
+  name: string | null;
+  priceMultiplier: number | null;
   plan: string | null;
+  alerts: { spend: number[] };
+  observability: { captureContent: boolean };
+  audit: { captureBodies: boolean };
+  /** Browser origins its keys may be used from, on top of the server's. */
+  cors: { origins: string[] };
   createdAt: string;
 }
 
 export type KeyStatus = 'active' | 'revoked' | 'expired';
 
-export interface Key {
+export interface Key extends AccessLimits {
   id: string;
   tenantId: string;
   name: string | null;
   prefix: string;
   status: KeyStatus;
-  rpm: number | null;
-  tpm: number | null;
   expiresAt: string | null;
   rotation: { previousPrefix: string; previousExpiresAt: string; previousActive: boolean } | null;
   createdAt: string;
@@ -122,4 +134,60 @@ export interface AuditRow {
   entity: string;
   entityId: string;
   after: unknown;
+}
+
+export type AdminRole = 'platform' | 'tenant' | 'read-only';
+
+export interface AdminToken {
+  id: string;
+  name: string;
+  role: AdminRole;
+  tenantId: string | null;
+  prefix: string;
+  status: 'active' | 'revoked';
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface AdminTokenWithSecret {
+  token: AdminToken;
+  secret: string;
+}
+
+export type CreditKind = 'top_up' | 'adjustment' | 'refund';
+
+export interface CreditEntry {
+  id: string;
+  tenantId: string;
+  amountUsd: number;
+  kind: CreditKind;
+  actor: string;
+  reason: string;
+  createdAt: string;
+}
+
+export interface Balance {
+  tenantId: string;
+  prepaid: boolean;
+  prepaidSince: string | null;
+  creditsUsd: number;
+  spentUsd: number;
+  balanceUsd: number;
+  reservedUsd: number | null;
+  inFlight: number | null;
+  availableUsd: number | null;
+}
+
+export type PlanOverage = 'price' | 'stop';
+
+export interface Plan {
+  id: string;
+  name: string | null;
+  monthlyFeeUsd: number;
+  included: { usd?: number; tokens?: number } | null;
+  overage: PlanOverage;
+  overageMultiplier: number | null;
+  tenants: number;
+  createdAt: string;
+  updatedAt: string;
 }

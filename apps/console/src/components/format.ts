@@ -3,8 +3,10 @@ export function usd(decimal: string | number | null | undefined): string {
   if (decimal === null || decimal === undefined) return '—';
   const n = Number(decimal);
   if (!Number.isFinite(n)) return String(decimal);
-  if (n !== 0 && Math.abs(n) < 0.01) return `$${n.toFixed(6)}`;
-  return `$${n.toFixed(2)}`;
+  const sign = n < 0 ? '-' : '';
+  const abs = Math.abs(n);
+  if (abs !== 0 && abs < 0.01) return `${sign}$${abs.toFixed(6)}`;
+  return `${sign}$${abs.toFixed(2)}`;
 }
 
 export function count(n: number | null | undefined): string {

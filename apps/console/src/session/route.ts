@@ -8,6 +8,8 @@ export type Route =
   | { page: 'tenants' }
   | { page: 'tenant'; tenantId: string }
   | { page: 'providers' }
+  | { page: 'plans' }
+  | { page: 'admin-tokens' }
   | { page: 'usage' }
   | { page: 'requests' }
   | { page: 'audit' };
@@ -20,6 +22,10 @@ export function parseRoute(pathname: string): Route {
       return parts[1] ? { page: 'tenant', tenantId: parts[1] } : { page: 'tenants' };
     case 'providers':
       return { page: 'providers' };
+    case 'plans':
+      return { page: 'plans' };
+    case 'admin-tokens':
+      return { page: 'admin-tokens' };
     case 'usage':
       return { page: 'usage' };
     case 'requests':
@@ -39,6 +45,8 @@ export function hrefOf(route: Route): string {
       return `${BASE}/tenants/${encodeURIComponent(route.tenantId)}`;
     case 'tenants':
     case 'providers':
+    case 'plans':
+    case 'admin-tokens':
     case 'usage':
     case 'requests':
     case 'audit':

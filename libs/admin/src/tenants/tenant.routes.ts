@@ -1,3 +1,4 @@
+import { normalizeOrigin } from '@switchyard/shared';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
 import { accessLimitFields, accessLimitsView, slugId, timestampView } from '../schemas/common.schemas';
@@ -37,9 +38,16 @@ const audit = z
   .optional()
   .describe('What the request audit keeps of this tenant\'s requests.');
 
-export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields, audit });
+// As `tenants[].cors` in switchyard.yaml: origins compared in their serialised form (docs/configuration.md).
+const corsOrigin = z.string().max(300).refine((v) => normalizeOrigin(v) !== undefined, { error: 'expected an origin such as https://app.example.com (scheme, host and port only) or *' });
+const cors = z
+  .strictObject({ origins: z.array(corsOrigin).max(100).transform((list) => [...new Set(list.map((o) => normalizeOrigin(o) ?? o))]) })
+  .optional()
+  .describe("Browser origins this tenant's keys may be used from, on top of the server's; [] = none of its own.");
+
+export const createTenantBody = z.strictObject({ id: slugId, name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields, audit, cors });
 export type CreateTenantBody = z.output<typeof createTenantBody>;
-export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields, audit });
+export const updateTenantBody = z.strictObject({ name: tenantName, ...accessLimitFields, priceMultiplier, observability, ...billingFields, audit, cors });
 export type UpdateTenantBody = z.output<typeof updateTenantBody>;
 
 export const tenantView = z.object({
@@ -51,6 +59,7 @@ export const tenantView = z.object({
   plan: z.string().nullable(),
   alerts: z.object({ spend: z.array(z.int()) }),
   audit: z.object({ captureBodies: z.boolean() }),
+  cors: z.object({ origins: z.array(z.string()) }),
   createdAt: timestampView,
   updatedAt: timestampView,
 });

@@ -26,7 +26,7 @@ export class TenantsAdminService {
     return this.changes.run(ctx, 'keys', async (tx, audit) => {
       if (await tx.tenant.findUnique({ where: { id: body.id }, select: { id: true } })) throw AdminError.conflict(`tenant "${body.id}" already exists`);
       await refuseUnknownPlan(tx, body.plan);
-      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body), ...billingData(body), ...auditData(body), priceMultiplier: body.priceMultiplier ?? null } });
+      const row = await tx.tenant.create({ data: { id: body.id, name: body.name ?? null, ...accessLimitData(body), ...observabilityData(body), ...billingData(body), ...auditData(body), ...corsData(body), priceMultiplier: body.priceMultiplier ?? null } });
       const view = tenantViewOf(row);
       await audit({ action: 'create', entity: 'tenant', entityId: row.id, after: auditState(view) });
       return view;
@@ -38,7 +38,7 @@ export class TenantsAdminService {
       const before = tenantViewOf(await findTenant(tx, id));
       await refuseFileOwned(tx, 'tenant', id);
       await refuseUnknownPlan(tx, body.plan);
-      const data = { ...accessLimitData(body), ...observabilityData(body), ...billingData(body), ...auditData(body), ...(body.name !== undefined && { name: body.name }), ...(body.priceMultiplier !== undefined && { priceMultiplier: body.priceMultiplier }) };
+      const data = { ...accessLimitData(body), ...observabilityData(body), ...billingData(body), ...auditData(body), ...corsData(body), ...(body.name !== undefined && { name: body.name }), ...(body.priceMultiplier !== undefined && { priceMultiplier: body.priceMultiplier }) };
       const after = tenantViewOf(await tx.tenant.update({ where: { id }, data }));
       if (!sameJson(auditState(before), auditState(after))) {
         await audit({ action: 'update', entity: 'tenant', entityId: id, before: auditState(before), after: auditState(after) });
@@ -79,6 +79,7 @@ export function tenantViewOf(row: Tenant): TenantView {
     plan: row.planId,
     alerts: { spend: row.spendAlerts },
     audit: { captureBodies: row.auditCaptureBodies },
+    cors: { origins: row.corsOrigins },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -102,6 +103,11 @@ async function refuseUnknownPlan(tx: Prisma.TransactionClient, plan: string | nu
 /** The tenant-only columns of a body's `audit` (absent: left as stored). */
 function auditData(body: Pick<UpdateTenantBody, 'audit'>): { auditCaptureBodies?: boolean } {
   return body.audit ? { auditCaptureBodies: body.audit.captureBodies } : {};
+}
+
+/** The tenant's own CORS origins (absent: left as stored). */
+function corsData(body: Pick<UpdateTenantBody, 'cors'>): { corsOrigins?: string[] } {
+  return body.cors ? { corsOrigins: body.cors.origins } : {};
 }
 
 function auditState(view: TenantView): Prisma.InputJsonObject {
