@@ -64,3 +64,4 @@ export {
   type RegionAllowances,
 } from './budget-allowances.store';
 export { loadCreditLedger, type CreditLedgerTotals } from './credit-ledger.queries';
+export { SqlResponseStore, responseStoreOf, type ResponseStoreOptions } from './responses.store';
