@@ -28,6 +28,8 @@ const TENANTS = `tenants:
 `;
 const WEATHER = { type: 'function' as const, name: 'get_weather', description: 'Current weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }, strict: true };
 const SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+const THOUGHT = 'Let me think this through first.';
+const SIGNATURE = 'c2lnLXJlc3BvbnNlcy1yZWFzb25pbmc=';
 const CHAT_PATH = /\/chat\/completions$|\/v1\/messages$|:(stream)?generateContent$/i;
 
 describe('Responses API (openai SDK → /v1/responses)', () => {
@@ -136,6 +138,36 @@ describe('Responses API (openai SDK → /v1/responses)', () => {
       expect(v.turns[1]?.toolCalls).toEqual([expect.objectContaining({ name: 'get_weather', args: { city: 'Paris' } })]);
       // Gemini's functionResponse wraps a text result as {"output": …}.
       expect(v.turns[2]?.toolResults).toEqual([expect.objectContaining({ content: upstream === 'gemini' ? '{"output":"sunny-22C"}' : 'sunny-22C' })]);
+    });
+
+    it('streams reasoning and a function call, and replays the signed reasoning from the stored turn', async () => {
+      sim.script({ reasoning: THOUGHT, reasoningSignature: SIGNATURE, openAiReasoningField: 'reasoning_content', toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }], match: { provider: upstream } });
+      const stream = client.responses.stream({ model: model(upstream), input: 'Weather in Paris?', tools: [WEATHER], reasoning: { effort: 'low' } });
+      const types = new Set<string>();
+      for await (const e of stream) types.add(e.type);
+      const first = await stream.finalResponse();
+      expect([...types]).toEqual(expect.arrayContaining(['response.reasoning_summary_text.delta', 'response.reasoning_summary_text.done', 'response.function_call_arguments.done', 'response.completed']));
+      const reasoning = first.output.find((o) => o.type === 'reasoning');
+      expect(reasoning).toMatchObject({ summary: [{ type: 'summary_text', text: THOUGHT }] });
+      if (upstream === 'anthropic') expect(reasoning).toMatchObject({ encrypted_content: SIGNATURE });
+      const call = first.output.find((o) => o.type === 'function_call');
+      if (call?.type !== 'function_call') throw new Error('no function call');
+      expect(JSON.parse(call.arguments)).toEqual({ city: 'Paris' });
+      expect(lastView(upstream).reasoningOn).toBe(true);
+
+      const second = await client.responses.create({ model: model(upstream), previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny-22C' }], tools: [WEATHER], reasoning: { effort: 'low' } });
+      expect(second.output_text).toBe(DEFAULT_CONTENT);
+      const replayed = lastView(upstream).turns[1];
+      if (upstream === 'anthropic') expect(replayed?.reasoning).toEqual([{ text: THOUGHT, signature: SIGNATURE }]);
+      if (upstream === 'gemini') expect(replayed?.toolCalls.map((t) => t.signature)).toEqual([SIGNATURE]);
+      if (upstream === 'openai') expect(replayed?.toolCalls.map((t) => t.name)).toEqual(['get_weather']);
+    });
+
+    it('reports cached input and reasoning tokens in the usage', async () => {
+      sim.script({ usage: { input: 100, output: 40, cachedInput: 30, reasoning: 10 }, match: { provider: upstream } });
+      const r = await client.responses.create({ model: model(upstream), input: 'Hi.', store: false });
+      // Anthropic does not report thinking tokens apart from output tokens.
+      expect(r.usage).toEqual({ input_tokens: 100, input_tokens_details: { cached_tokens: 30 }, output_tokens: 40, output_tokens_details: { reasoning_tokens: upstream === 'anthropic' ? 0 : 10 }, total_tokens: 140 });
     });
 
     it('asks the upstream for JSON-schema output from text.format', async () => {
