@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { type JsonObject, type OpenAiResponsesDialect, type PathParams, type ResponsesAnswer, type ResponsesCall, identifiedInputItems, parseInputItems, previousResponseNotFound, responseIdOf } from '@switchyard/dialects';
 import { type PiiRedaction, redactChatRequest, restoreResponse } from '@switchyard/guardrails';
-import { IrError } from '@switchyard/ir';
+import { IrError, ResponseFolder } from '@switchyard/ir';
 import type { ContentPart, ErrorEvent, Message, RequestSize, ResponseEvent, ResponseStorePort, RouterPort, StartEvent, StoredResponse } from '@switchyard/ir';
+import { TRACING, activeSpan } from '@switchyard/telemetry';
 import type { AdmittedCall } from '../admitted-call';
 import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from '../answer-headers';
+import { recordContent } from '../content-capture';
 import type { DataOperation } from '../data-operation';
 import type { PeerSpill } from '../region/peer-spill';
 import { spillOrFail } from '../region/spill-or-fail';
@@ -99,14 +101,22 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     }
     const ctx = { responseId: responseIdOf(admitted.call.requestId), createdAt: Math.floor(Date.now() / 1000), model: chat.model, echo: parsed.echo };
     const answer = admitted.dialect.createAnswer(ctx, chat.stream);
-    const events = this.answer(admitted);
-    return chat.stream ? this.stream(admitted, answer, events) : this.json(admitted, answer, events);
+    // Content capture, as ChatOperation: only for a tenant that opted in, and only when traced.
+    const span = TRACING.on && admitted.admission.principal.captureContent ? activeSpan() : undefined;
+    const folder = span ? new ResponseFolder() : undefined;
+    const events = this.answer(admitted, folder);
+    const served = chat.stream ? this.stream(admitted, answer, events) : this.json(admitted, answer, events);
+    return span && folder ? served.finally(() => recordContent(span, chat, folder.value)) : served;
   }
 
-  /** The router's answer, kept for the audit as the upstream gave it and with PII placeholders put back (as ChatOperation). */
-  private answer({ parsed, signal, pii, bodies }: Resp): AsyncIterable<ResponseEvent> {
+  /**
+   * The router's answer, kept for the audit as the upstream gave it and with PII placeholders
+   * put back (as ChatOperation); a capturing request folds it before the restore.
+   */
+  private answer({ parsed, signal, pii, bodies }: Resp, capture?: ResponseFolder): AsyncIterable<ResponseEvent> {
     let routed = this.router.route(parsed.chat, signal);
     if (bodies) routed = bodies.watch(routed);
+    if (capture) routed = foldedInto(routed, capture);
     return pii?.restore ? restoreResponse(routed, pii.restore) : routed;
   }
 
@@ -181,5 +191,12 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     } catch (err) {
       this.log.error(`response ${id} could not be stored: ${String(err)}`);
     }
+  }
+}
+
+async function* foldedInto(events: AsyncIterable<ResponseEvent>, folder: ResponseFolder): AsyncGenerator<ResponseEvent> {
+  for await (const ev of events) {
+    folder.add(ev);
+    yield ev;
   }
 }
