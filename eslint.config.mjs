@@ -52,7 +52,8 @@ export default tseslint.config(
             { sourceTag: 'scope:ingress', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:shared', 'scope:pure'], notDependOnLibsWithTags: ['type:data'] },
             // The cluster ingress process (apps/ingress) mounts the tenant API (scope:ingress) and
             // the operator API (scope:admin, with the ledger's usage queries) on one HTTP server;
-            // the admin API is the only part of it that opens the database (docs/architecture.md §8).
+            // the admin API and stored Responses answers are the only parts of it that open the database
+            // (docs/architecture.md §3).
             { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:billing', 'scope:shared', 'scope:pure'] },
             // Standalone runs every service in one process.
             { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:auth', 'scope:router', 'scope:adapter', 'scope:billing', 'scope:shared', 'scope:pure'] },

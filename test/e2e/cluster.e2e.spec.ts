@@ -112,6 +112,18 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).status).toBe(400);
   });
 
+  it('stores Responses API answers in Postgres through the cluster ingress and continues them (issue 17)', async () => {
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const first = await client.responses.create({ model: PUBLIC_MODEL, input: 'My name is Ada.' });
+    const second = await client.responses.create({ model: PUBLIC_MODEL, previous_response_id: first.id, input: 'What is my name?' });
+    expect(second.output_text).toBeTruthy();
+    const chats = sim.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    const sent = chats[chats.length - 1]?.body as { messages: { role: string }[] };
+    expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect((await client.responses.retrieve(second.id)).previous_response_id).toBe(first.id);
+    expect(await db.query('SELECT tenant_id FROM responses WHERE id = $1', [first.id])).toEqual([{ tenant_id: 'acme' }]);
+  });
+
   it('answers 503 in the OpenAI shape and reports not ready while auth is down, and recovers', async () => {
     const authIndex = apps.findIndex((a) => a.name === 'auth');
     const auth = apps[authIndex] as RunningApp;

@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
 import { UsageQuery, planStatementLines } from '@switchyard/billing';
-import { createDatabase } from '@switchyard/db';
+import { type Database, createDatabase, responseStoreOf } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   const regionReadiness = new RegionReadiness(router, readiness, { region, minUsableModelShare: regionConfig.region.readiness.minUsableModelShare });
   const peers = resolvePeers(regionConfig.region, env.SWITCHYARD_CONFIG);
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
-  const admin = await adminApi(env, regionReadiness);
+  // The admin API and stored Responses answers are all the ingress opens the database for; stored
+  // responses use the primary (not DATABASE_READ_URL): a client continues a conversation at once,
+  // faster than a replica catches up.
+  const db = env.DATABASE_URL ? await createDatabase({ databaseUrl: env.DATABASE_URL }) : undefined;
+  const admin = db && (await adminApi(env, regionReadiness, db));
   // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
       limits: requestLimitSettings(env),
       audit: { box: env.SWITCHYARD_SECRET_KEYS, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
+      responses: db && responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS),
     },
     imports: admin ? [admin.module] : [],
     // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
@@ -69,14 +74,16 @@ async function main(): Promise<void> {
         router: addressOf(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL)),
         redis: addressOf(requireEnv('REDIS_URL', env.REDIS_URL)),
         ...(env.BILLING_GRPC_URL ? { billing: addressOf(env.BILLING_GRPC_URL) } : {}),
-        ...(admin && env.DATABASE_URL ? { database: `postgres ${addressOf(env.DATABASE_URL)}` } : {}),
+        ...(db && env.DATABASE_URL ? { database: `postgres ${addressOf(env.DATABASE_URL)}` } : {}),
         'admin API': admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)',
+        'stored responses': db ? 'on' : 'off (needs DATABASE_URL)',
         tracing: tracingSummary(process.env),
       },
     },
     close: async () => {
       await usage.close();
       await admin?.close();
+      await db?.close();
       auth.close();
       router.close();
       billing?.close();
@@ -86,13 +93,11 @@ async function main(): Promise<void> {
 }
 
 /**
- * The admin API, when this ingress has both an admin token and the database: the only thing
- * the ingress opens the database for. Usage queries go to billing over gRPC when
- * BILLING_GRPC_URL is set, else straight to the ledger.
+ * The admin API, when this ingress has both an admin token and the database. Usage queries go
+ * to billing over gRPC when BILLING_GRPC_URL is set, else straight to the ledger.
  */
-async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
-  if (!env.SWITCHYARD_ADMIN_TOKEN || !env.DATABASE_URL) return undefined;
-  const db = await createDatabase({ databaseUrl: env.DATABASE_URL });
+async function adminApi(env: SwitchyardEnv, region: RegionReadiness, db: Database): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
+  if (!env.SWITCHYARD_ADMIN_TOKEN) return undefined;
   const bus = createConfigChangeBus(env.REDIS_URL);
   const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   // POST /admin/v1/billing/reconcile queues a run for auth, which owns the counters (issue 16).
@@ -117,7 +122,6 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ 
       await reconcile?.close();
       grpcBilling?.close();
       await bus.close();
-      await db.close();
     },
   };
 }

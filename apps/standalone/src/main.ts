@@ -3,7 +3,7 @@ import { AdminModule } from '@switchyard/admin';
 import { planStatementLines } from '@switchyard/billing';
 import { Logger } from '@nestjs/common';
 import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, secretBoxWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
-import { applyConfig, applyMigrations, createDatabase, openReadDatabase } from '@switchyard/db';
+import { applyConfig, applyMigrations, createDatabase, openReadDatabase, responseStoreOf } from '@switchyard/db';
 import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 import { basename, resolve } from 'node:path';
@@ -62,6 +62,7 @@ async function bootstrap(): Promise<void> {
       limits: requestLimitSettings(env),
       audit: { box: secretBox, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken,
+      responses: responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS),
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
     imports: [

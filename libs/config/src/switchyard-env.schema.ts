@@ -135,6 +135,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_QUOTA_REDIS_URL?: string;
   /** Raw usage rows older than this many days are deleted by billing (rollups are kept); unset keeps them forever. */
   SWITCHYARD_USAGE_RETENTION_DAYS?: number;
+  /** Days a stored Responses API answer (`store: true`) is kept (issue 17); 0 keeps it until deleted. */
+  SWITCHYARD_RESPONSES_RETENTION_DAYS: number;
   /**
    * Share mode's ledger-driven rebalancing (issue 15), read by billing: how often it publishes each
    * region's allowance of every budget; 0 (the default) never.
@@ -236,6 +238,8 @@ const switchyardEnvFields = z.object({
   // Issue 16: statements and reports read rollups, so raw rows may go; a century is the ceiling
   // only so the cut-off date stays a real date.
   SWITCHYARD_USAGE_RETENTION_DAYS: envInteger(1, 36_500).optional(),
+  // 30 days: what OpenAI keeps a stored response for (docs: conversation state); 0 keeps them until deleted.
+  SWITCHYARD_RESPONSES_RETENTION_DAYS: envInteger(0, 36_500).default(30),
   // Not faster than a second: each run scans the month's ledger rows by tenant and key.
   SWITCHYARD_BUDGET_REBALANCE_MS: z.union([z.literal('0').transform(() => 0), envInteger(1000)]).default(0),
   SWITCHYARD_BUDGET_REGIONS: envNames().default([]),

@@ -65,3 +65,4 @@ export {
 } from './budget-allowances.store';
 export { loadCreditLedger, type CreditLedgerTotals } from './credit-ledger.queries';
 export { loadPeriodBalance, type PeriodBalance } from './credit-ledger.queries';
+export { SqlResponseStore, responseStoreOf, type ResponseStoreOptions } from './responses.store';

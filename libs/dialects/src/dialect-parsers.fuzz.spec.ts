@@ -9,6 +9,8 @@ import type { PathParams } from './dialect.types';
 import { GeminiDialect } from './gemini/gemini.dialect';
 import { OpenAiChatDialect } from './openai/openai-chat.dialect';
 import { OpenAiEmbeddingsDialect } from './openai/openai-embeddings.dialect';
+import { OpenAiResponsesDialect } from './responses/responses.dialect';
+import type { ResponsesCall } from './responses/responses.parse';
 
 // Property-based fuzzing of every client dialect parser (issue 10): whatever JSON a client
 // sends, a parser either returns an IR request that crosses the wire intact, or throws IrError
@@ -25,6 +27,7 @@ const openai = new OpenAiChatDialect();
 const embeddings = new OpenAiEmbeddingsDialect();
 const anthropic = new AnthropicMessagesDialect();
 const gemini = new GeminiDialect();
+const responses = new OpenAiResponsesDialect();
 
 /** Deep enough to overflow the stack of any recursive walk (JSON.stringify's included). */
 const DEEP = 100_000;
@@ -92,6 +95,7 @@ const TARGETS: Target[] = [
   },
   { name: 'Gemini embedContent', seeds: requestFixtures('gemini', (n) => n.startsWith('embed') && n.endsWith('.request.json')), parse: (b) => gemini.parseEmbedRequest(b, GEMINI_EMBED), check: embed, next: nextHopsOfEmbed },
   { name: 'Gemini batchEmbedContents', seeds: [BATCH_SEED], parse: (b) => gemini.parseEmbedRequest(b, GEMINI_BATCH), check: embed, next: nextHopsOfEmbed },
+  { name: 'OpenAI responses', seeds: requestFixtures('responses'), parse: (b) => responses.parseRequest(b), check: (p) => chat((p as ResponsesCall).chat), next: (p) => nextHopsOfChat((p as ResponsesCall).chat) },
 ];
 
 function pick(o: unknown, keys: string[]): unknown {

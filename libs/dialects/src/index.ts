@@ -19,3 +19,7 @@ export * from './gemini/gemini-embed';
 export * from './gemini/gemini-schema';
 export * from './openai/openai-embeddings.dialect';
 export * from './openai/openai-chat.messages';
+export * from './responses/responses.dialect';
+export * from './responses/responses.parse';
+export * from './responses/responses.answer';
+export { REDACTED_REASONING_PREFIX, parseInputItems, type ParsedInput } from './responses/responses-input.parse';

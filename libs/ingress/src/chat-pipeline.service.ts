@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, USAGE_SINK } from '@switchyard/ir';
-import type { AuthPort, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, RouterPort, UsageEvent, UsageSink } from '@switchyard/ir';
+import type { AuthPort, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, ResponseStorePort, RouterPort, UsageEvent, UsageSink } from '@switchyard/ir';
 import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
@@ -24,6 +24,7 @@ import { MISSING_KEY, unstorableField } from './ingress-errors';
 import { KeyGate, type KeyGateRefusal } from './key-gate';
 import { PiiGuard } from './pii-guard';
 import { QuotaHold } from './quota-hold';
+import { ResponsesOperation } from './responses/responses.operation';
 import { verifiedHop } from './region/peer-hop';
 import type { PeerSpill } from './region/peer-spill';
 import { setRateLimitHeaders } from './rate-limit.headers';
@@ -49,6 +50,8 @@ export interface IngressOptions {
   spill?: PeerSpill;
   /** The request audit's body capture (tenants[].audit.captureBodies); none without a secret box. */
   audit?: AuditCaptureSettings;
+  /** Stored Responses API answers (`store`, `previous_response_id`); none when this ingress has no database. */
+  responses?: ResponseStorePort;
 }
 
 const NOT_ADMITTED: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
@@ -67,6 +70,7 @@ export class ChatPipeline {
   private readonly chat: ChatOperation;
   private readonly count: CountTokensOperation;
   private readonly embed: EmbedOperation;
+  private readonly responses: ResponsesOperation;
   private readonly metrics = new RequestMetrics();
   private readonly pii = new PiiGuard();
 
@@ -80,6 +84,7 @@ export class ChatPipeline {
     this.chat = new ChatOperation(router, options.limits, options.region, options.spill);
     this.count = new CountTokensOperation(router, options.spill);
     this.embed = new EmbedOperation(router, options.limits, options.region, options.spill);
+    this.responses = new ResponsesOperation(router, options.limits, options.region, options.responses, options.spill);
   }
 
   /**
@@ -164,6 +169,8 @@ export class ChatPipeline {
         return this.admitAndRun(this.count, route.dialect, route.path, call, res, keyHash);
       case 'embed':
         return this.admitAndRun(this.embed, route.dialect, route.path, call, res, keyHash);
+      case 'responses':
+        return this.admitAndRun(this.responses, route.dialect, route.path, call, res, keyHash);
       case 'reject':
         this.refuse(route, call, res, route.error);
         return Promise.resolve();
@@ -179,6 +186,7 @@ export class ChatPipeline {
     let failure: unknown;
     try {
       const parsed = op.parse(dialect, parseJson(call.body), path);
+      if (op.load) await op.load(parsed);
       const request = op.irRequest(parsed);
       const admission = await this.admit(dialect, call, keyHash, request.model ?? '', res, op.size(parsed));
       request.meta = this.metaOf(call, admission.principal, dialect, request.meta);

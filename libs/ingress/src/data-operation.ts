@@ -19,6 +19,11 @@ export interface DataOperation<D, P, Path> {
   readonly operation: RequestOperation;
   /** The dialect's parse of the JSON body; throws IrError naming the offending field. */
   parse(dialect: D, body: unknown, path: Path): P;
+  /**
+   * Reads what the request refers to before admission counts it (a Responses request's stored
+   * conversation); most operations have nothing to load. Throws IrError.
+   */
+  load?(parsed: P): Promise<void>;
   /** The IR request inside the parse: its model is admitted, its meta filled in after admission. */
   irRequest(parsed: P): { model?: string | undefined; meta?: RequestMeta | undefined };
   /** What admission counts; throws IrError past the operator's ceilings (request-limits.ts). */

@@ -1,4 +1,4 @@
-import { AnthropicMessagesDialect, GeminiDialect, OpenAiChatDialect, OpenAiEmbeddingsDialect } from '@switchyard/dialects';
+import { AnthropicMessagesDialect, GeminiDialect, OpenAiChatDialect, OpenAiEmbeddingsDialect, OpenAiResponsesDialect } from '@switchyard/dialects';
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderedBody } from '@switchyard/dialects';
 import { IrError } from '@switchyard/ir';
 import type { ErrorEvent } from '@switchyard/ir';
@@ -9,12 +9,14 @@ export const OPENAI_DIALECT: ChatDialect = new OpenAiChatDialect();
 const OPENAI_EMBEDDINGS: EmbedDialect = new OpenAiEmbeddingsDialect();
 export const ANTHROPIC = new AnthropicMessagesDialect();
 export const GEMINI = new GeminiDialect();
+export const RESPONSES = new OpenAiResponsesDialect();
 
 /** What a data-path URL asks for, in which dialect (docs/architecture.md §3). */
 export type DataRoute =
   | { op: 'chat'; dialect: ChatDialect; path: PathParams }
   | { op: 'count'; dialect: CountTokensDialect; path: PathParams }
   | { op: 'embed'; dialect: EmbedDialect; path: PathParams & { batch?: boolean } }
+  | { op: 'responses'; dialect: OpenAiResponsesDialect; path: PathParams }
   // A URL we understand but cannot serve as asked (answered 400 in its dialect's shape).
   | { op: 'reject'; dialect: ChatDialect; error: IrError };
 
@@ -22,6 +24,7 @@ const CHAT_OPENAI: DataRoute = { op: 'chat', dialect: OPENAI_DIALECT, path: {} }
 const CHAT_ANTHROPIC: DataRoute = { op: 'chat', dialect: ANTHROPIC, path: {} };
 const COUNT_ANTHROPIC: DataRoute = { op: 'count', dialect: ANTHROPIC, path: {} };
 const EMBED_OPENAI: DataRoute = { op: 'embed', dialect: OPENAI_EMBEDDINGS, path: {} };
+const RESPONSES_OPENAI: DataRoute = { op: 'responses', dialect: RESPONSES, path: {} };
 
 // Gemini: /{v1beta|v1}/models/{model}:{method}; the model may be URL-encoded.
 const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
@@ -53,6 +56,8 @@ function routeOf(pathname: string, search: string): DataRoute | undefined {
       return COUNT_ANTHROPIC;
     case '/v1/embeddings':
       return EMBED_OPENAI;
+    case '/v1/responses':
+      return RESPONSES_OPENAI;
   }
   const m = GEMINI_PATH.exec(pathname);
   if (!m) return undefined;

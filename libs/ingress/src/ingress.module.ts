@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AUTH_PORT, AuthPort, BILLING_PORT, BillingPort, ROUTER_PORT, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
+import { AUTH_PORT, AuthPort, BILLING_PORT, BillingPort, ROUTER_PORT, ResponseStorePort, RouterPort, USAGE_SINK, UsageSink } from '@switchyard/ir';
 import { AccessLog, type AccessSink } from './access-log';
 import { ADMIN_TOKEN, AdminRoutingController } from './admin-routing.controller';
 import { ChatPipeline, INGRESS_OPTIONS } from './chat-pipeline.service';
@@ -7,6 +7,7 @@ import { clientAddressResolver } from './client-address';
 import { HealthController, ReadinessCheck } from './health.controller';
 import { MeController } from './me/me.controller';
 import { ModelsController } from './models.controller';
+import { ResponsesController } from './responses/responses.controller';
 import { RegionReadiness } from './region-readiness';
 import type { PeerSpill } from './region/peer-spill';
 import type { AuditCaptureSettings } from './audit/audit-body.capture';
@@ -38,6 +39,8 @@ export interface IngressPorts {
   audit?: AuditCaptureSettings;
   /** Where the access lines go (one per request); none when unset. */
   accessLog?: AccessSink;
+  /** Stored Responses API answers; without it `store` is off and previous_response_id unknown. */
+  responses?: ResponseStorePort;
 }
 
 @Module({})
@@ -48,7 +51,7 @@ export class IngressModule {
       module: IngressModule,
       imports,
       // POST /v1/chat/completions is served by HotRoutes, ahead of Nest (see hot-routes.ts).
-      controllers: [ModelsController, MeController, HealthController, AdminRoutingController],
+      controllers: [ModelsController, MeController, ResponsesController, HealthController, AdminRoutingController],
       providers: [
         ChatPipeline,
         {
@@ -60,6 +63,7 @@ export class IngressModule {
             accessLog: ports.accessLog && new AccessLog(ports.accessLog),
             spill: ports.spill,
             audit: ports.audit,
+            responses: ports.responses,
           },
         },
         { provide: AUTH_PORT, useValue: ports.auth },

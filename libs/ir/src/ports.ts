@@ -56,3 +56,39 @@ export const AUTH_PORT = Symbol('AuthPort');
 export const ROUTER_PORT = Symbol('RouterPort');
 export const USAGE_SINK = Symbol('UsageSink');
 export const BILLING_PORT = Symbol('BillingPort');
+
+/**
+ * One stored answer of the Responses API (`store: true`, issue 17): what GET /v1/responses/{id}
+ * returns, the input items GET …/input_items lists, and the conversation a later request's
+ * `previous_response_id` continues. JSON values are the client-facing shapes, stored verbatim.
+ */
+export interface StoredResponse {
+  /** `resp_…`, minted by the ingress from its request id. */
+  id: string;
+  tenantId: string;
+  keyId: string;
+  /** The public model asked for. */
+  model: string;
+  /** The Response object as answered. */
+  response: Record<string, unknown>;
+  /** This request's own input items, with their ids, in order. */
+  inputItems: Record<string, unknown>[];
+  /** The items of the conversation before this request's input (earlier turns' inputs and outputs). */
+  history: Record<string, unknown>[];
+}
+
+/**
+ * Where stored responses live (Postgres or PGlite, `responses` table). Standalone binds the
+ * database in process; the cluster ingress binds it when it has DATABASE_URL.
+ */
+export interface ResponseStorePort {
+  save(response: StoredResponse): Promise<void>;
+  /**
+   * The response with this id, unless deleted or expired, whoever it belongs to: the caller
+   * compares `tenantId` (a `previous_response_id` is looked up before admission names the
+   * tenant, so that the stored conversation counts against the request's limits).
+   */
+  find(id: string): Promise<StoredResponse | undefined>;
+  /** True when it existed for this tenant. */
+  delete(id: string, tenantId: string): Promise<boolean>;
+}
