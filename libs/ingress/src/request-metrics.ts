@@ -33,6 +33,7 @@ const DIALECT_LABELS: Readonly<Record<Dialect, string>> = {
   [Dialect.DIALECT_OPENAI]: 'openai',
   [Dialect.DIALECT_ANTHROPIC]: 'anthropic',
   [Dialect.DIALECT_GEMINI]: 'gemini',
+  [Dialect.DIALECT_OPENAI_RESPONSES]: 'openai_responses',
 };
 
 // Indexed by the status's hundreds digit: no string built per request.

@@ -10,4 +10,6 @@ export const PASSTHROUGH_RULES: Readonly<Record<Dialect, PassthroughRules | unde
   [Dialect.DIALECT_OPENAI]: OPENAI_PASSTHROUGH,
   [Dialect.DIALECT_ANTHROPIC]: ANTHROPIC_PASSTHROUGH,
   [Dialect.DIALECT_GEMINI]: GEMINI_PASSTHROUGH,
+  // Responses extras (store, include, truncation …) name no Chat Completions field: listed as dropped.
+  [Dialect.DIALECT_OPENAI_RESPONSES]: undefined,
 };

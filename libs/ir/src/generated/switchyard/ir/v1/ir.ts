@@ -18,6 +18,11 @@ export enum Dialect {
   DIALECT_OPENAI = 1,
   DIALECT_ANTHROPIC = 2,
   DIALECT_GEMINI = 3,
+  /**
+   * DIALECT_OPENAI_RESPONSES - OpenAI's Responses API (POST /v1/responses, issue 17): its own request and answer shapes,
+   * so its extras are not Chat Completions fields for an OpenAI-family upstream.
+   */
+  DIALECT_OPENAI_RESPONSES = 4,
 }
 
 export enum Role {
