@@ -59,6 +59,32 @@ describe(buildResponsesRequest.name, () => {
     expect(http.wire).toBeUndefined();
   });
 
+  it('speaks the Responses API to OpenAI for a Responses-API client when the provider does not choose', () => {
+    const meta = { requestId: 'r', tenantId: 't', keyId: 'k', endUserId: '', region: '', dialect: Dialect.DIALECT_OPENAI_RESPONSES, cacheMode: '', allowedRegions: [], clientRequestId: '' };
+    const fromResponsesClient = chat({ meta });
+
+    expect(build(fromResponsesClient, { ...OPENAI, options: {} }).url).toBe('https://api.openai.com/v1/responses');
+    expect(build(fromResponsesClient, { ...OPENAI, options: { api: 'chat' } }).url).toBe('https://api.openai.com/v1/chat/completions');
+    // Azure only on request: its Responses API exists in some regions and versions only.
+    expect(build(fromResponsesClient, { ...AZURE, options: {} }, 'azure-openai').url).toMatch(/\/chat\/completions\?api-version=/);
+    expect(build(chat({ meta: { ...meta, dialect: Dialect.DIALECT_OPENAI } }), { ...OPENAI, options: {} }).url).toBe('https://api.openai.com/v1/chat/completions');
+  });
+
+  it("forwards a Responses-API client's extras by the Responses passthrough table", () => {
+    const extras = { prompt_cache_key: 'tenant-7', service_tier: 'priority', verbosity: 'high', top_logprobs: 3, truncation_hint: 'x' };
+    const http = build(chat({ extensions: { dialect: Dialect.DIALECT_OPENAI_RESPONSES, json: JSON.stringify(extras) } }));
+
+    expect(JSON.parse(http.body)).toStrictEqual({
+      prompt_cache_key: 'tenant-7',
+      top_logprobs: 3,
+      model: 'gpt-4.1-2025-04-14',
+      input: [{ role: 'user', content: 'Hi' }],
+      text: { verbosity: 'high' },
+      store: false,
+    });
+    expect(http.dropped).toStrictEqual(['service_tier', 'truncation_hint']);
+  });
+
   it('streams without stream_options, never stores, and marks the request as a Responses one', () => {
     const http = build(chat({ stream: true, includeUsage: true }));
 

@@ -4,12 +4,14 @@ import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapt
 import { PASSTHROUGH_RULES } from '../passthrough-rules';
 import { buildResponsesInput } from './openai-responses.input';
 import { INSTRUCTIONS_KEY } from './openai.messages';
+import { RESPONSES_PASSTHROUGH } from './openai-responses.passthrough';
 import { OPENAI_PASSTHROUGH } from './openai.passthrough';
 import { type OpenAiEndpoint, headersOf } from './openai.request';
 import { azureApiVersion } from './openai.vendors';
 
 // IR → OpenAI Responses API request (POST /responses), for OpenAI and Azure OpenAI deployments
-// whose provider sets `options.api: responses` (docs/configuration.md). What differs from
+// whose provider sets `options.api: responses`, and for an `openai` provider without `api`
+// when the client itself spoke the Responses API (docs/configuration.md). What differs from
 // Chat Completions (platform.openai.com/docs/api-reference/responses/create):
 // - `store: false` always: the API stores every response by default, in the operator's account
 //   (the same reason the chat passthrough table does not forward `store`).
@@ -46,11 +48,19 @@ const EFFORT: Record<number, string | undefined> = {
 // have no Responses equivalent and are dropped (web_search_options is refused: without it the
 // model would answer from memory without saying so).
 const SAME_NAME = new Set(['user', 'safety_identifier', 'metadata', 'prompt_cache_key', 'service_tier', 'store', 'prompt_cache_retention']);
+// Extension keys written elsewhere than under their own name (text.verbosity, reasoning.effort).
+const MAPPED = new Set(['verbosity', 'reasoning_effort']);
 
-/** Which API the deployment's provider asks for; anything else is a configuration error. */
-export function openAiApiOf(target: UpstreamTarget, endpoint: OpenAiEndpoint): OpenAiApi {
+/**
+ * Which API a call is written in: the provider's `options.api` when set; else the Responses API
+ * for a Responses-API client on OpenAI itself (the answer keeps its reasoning items and their
+ * encrypted content), Chat Completions otherwise. Azure is switched only explicitly: its
+ * Responses API exists only in some regions and API versions. Anything else is a configuration error.
+ */
+export function openAiApiOf(target: UpstreamTarget, endpoint: OpenAiEndpoint, req?: ChatRequest): OpenAiApi {
   const api = target.options['api'];
-  if (api === undefined || api === '' || api === 'chat') return 'chat';
+  if (api === undefined || api === '') return endpoint === 'openai' && req?.meta?.dialect === Dialect.DIALECT_OPENAI_RESPONSES ? 'responses' : 'chat';
+  if (api === 'chat') return 'chat';
   if (api === 'responses' && endpoint !== 'compatible') return 'responses';
   throw new Error(`options.api "${String(api)}" is not available for this provider type (chat${endpoint === 'compatible' ? '' : ' or responses'})`);
 }
@@ -59,6 +69,8 @@ export function buildResponsesRequest(req: ChatRequest, target: UpstreamTarget, 
   const dropped = new Set<string>();
   const body: Json = {};
   const ext = extensionsOf(req, target, dropped);
+  // Passthrough first so modelled fields always win over a client's extras.
+  for (const [key, value] of Object.entries(ext)) if (!key.startsWith('$') && !MAPPED.has(key)) body[key] = value;
   body['model'] = target.upstreamModel;
   const { instructions, input } = buildResponsesInput(req.system, req.messages, ext[INSTRUCTIONS_KEY], dropped);
   if (instructions !== undefined) body['instructions'] = instructions;
@@ -67,7 +79,6 @@ export function buildResponsesRequest(req: ChatRequest, target: UpstreamTarget, 
   writeText(req, body, ext);
   writeReasoning(req, body, target, ext);
   writeSampling(req, body, dropped);
-  for (const key of SAME_NAME) if (key in ext) body[key] = ext[key];
   // An OpenAI client that sent safety_identifier gets it as sent, not doubled into `user`.
   const endUser = req.meta?.endUserId;
   if (endUser && ext['safety_identifier'] !== endUser) body['user'] = endUser;
@@ -83,15 +94,18 @@ function extensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<str
   if (!json) return {};
   const ext = JSON.parse(json) as Json;
   const dialect = req.extensions?.dialect ?? Dialect.DIALECT_UNSPECIFIED;
+  if (dialect === Dialect.DIALECT_OPENAI_RESPONSES) return filterPassthrough(RESPONSES_PASSTHROUGH, ext, target.passthrough, dropped);
   if (dialect !== Dialect.DIALECT_OPENAI) {
     dropForeign(PASSTHROUGH_RULES[dialect], ext, dropped);
     return {};
   }
+  // A Chat Completions client's extras: kept where the Responses API has them.
   const forwarded = filterPassthrough(OPENAI_PASSTHROUGH, ext, target.passthrough, dropped);
   for (const key of Object.keys(forwarded)) {
-    if (key.startsWith('$') || SAME_NAME.has(key) || key === 'verbosity' || key === 'reasoning_effort') continue;
+    if (key.startsWith('$') || SAME_NAME.has(key) || MAPPED.has(key)) continue;
     if (key === 'web_search_options') throw IrError.invalid('web_search_options: not supported by this upstream (OpenAI Responses API); remove it', key);
     dropped.add(key);
+    delete forwarded[key];
   }
   return forwarded;
 }

@@ -14,7 +14,8 @@ import { vendorProfile } from './openai.vendors';
 /**
  * OpenAI itself, Azure OpenAI, and the OpenAI-compatible servers (vendor quirks in openai.vendors.ts).
  * Chat Completions by default; OpenAI and Azure deployments whose provider sets `options.api:
- * responses` speak the Responses API (openai-responses.*.ts), and their answers are read in it.
+ * responses`, and OpenAI ones serving a Responses-API client, speak the Responses API
+ * (openai-responses.*.ts), and their answers are read in it.
  * Both wires share the error body, so mapError serves both.
  */
 export class OpenAiAdapter implements ProviderAdapter {
@@ -24,7 +25,7 @@ export class OpenAiAdapter implements ProviderAdapter {
   ) {}
 
   buildRequest(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest {
-    if (openAiApiOf(target, this.endpoint) === 'responses') return buildResponsesRequest(request, target, this.endpoint);
+    if (openAiApiOf(target, this.endpoint, request) === 'responses') return buildResponsesRequest(request, target, this.endpoint);
     return buildOpenAiRequest(request, target, vendorProfile(this.endpoint, target), this.endpoint);
   }
 
