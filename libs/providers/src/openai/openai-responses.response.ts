@@ -53,11 +53,11 @@ export function summaryText(summary: unknown): string {
     .join('\n\n');
 }
 
-/** The closing reasoning delta of an item: encrypted content and id, when the item has them. */
+/** The closing reasoning delta of an item: its encrypted content when it has some, and its id. */
 export function reasoningSeal(item: ResponsesOutputItem, text: string): ResponseEvent | undefined {
   const signature = item.encrypted_content ?? '';
   if (!text && !signature) return undefined;
-  const value = { text, signature, redactedData: '', choice: 0, ...(signature && item.id ? { itemId: item.id } : {}) };
+  const value = { text, signature, redactedData: '', choice: 0, ...(item.id ? { itemId: item.id } : {}) };
   return { event: { $case: 'reasoningDelta', value } };
 }
 

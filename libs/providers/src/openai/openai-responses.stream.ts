@@ -10,7 +10,8 @@ import type { ResponsesOutputItem, ResponsesResponse, ResponsesStreamEvent } fro
 // response.output_text.delta / refusal.delta (text), output_item.added of a function_call (its
 // id and name) then function_call_arguments.delta (by output_index), reasoning_summary_text.delta
 // and reasoning_text.delta (reasoning; a new summary part starts a new paragraph). A reasoning
-// item's encrypted content comes whole with its output_item.done. The `obfuscation` filler on
+// item's encrypted content comes whole with its output_item.done; every reasoning delta names its
+// item (ReasoningDelta.item_id, from output_item.added). The `obfuscation` filler on
 // delta events and every event not named here (content_part.*, *.done, in_progress …) carry
 // nothing the IR needs.
 export class OpenAiResponsesStreamParser implements ProviderStreamParser {
@@ -18,6 +19,8 @@ export class OpenAiResponsesStreamParser implements ProviderStreamParser {
   private finished = false;
   /** output_index of each function call → its IR tool-call index. */
   private readonly calls = new Map<number, number>();
+  /** output_index of each reasoning item → its id, put on every reasoning delta of the item. */
+  private readonly reasonings = new Map<number, string>();
 
   get done(): boolean {
     return this.finished;
@@ -42,11 +45,11 @@ export class OpenAiResponsesStreamParser implements ProviderStreamParser {
         out.push({ event: { $case: 'toolCallDelta', value: { index: this.calls.get(ev.output_index ?? 0) ?? 0, id: '', name: '', argumentsDelta: ev.delta ?? '', choice: 0, signature: '' } } });
         break;
       case 'response.reasoning_summary_part.added':
-        if ((ev.summary_index ?? 0) > 0) out.push(reasoning('\n\n'));
+        if ((ev.summary_index ?? 0) > 0) out.push(this.reasoning(ev, '\n\n'));
         break;
       case 'response.reasoning_summary_text.delta':
       case 'response.reasoning_text.delta':
-        if (ev.delta) out.push(reasoning(ev.delta));
+        if (ev.delta) out.push(this.reasoning(ev, ev.delta));
         break;
       case 'response.output_item.done': {
         const item = ev.item === undefined ? undefined : objectOf<ResponsesOutputItem>(ev.item, 'output item');
@@ -81,15 +84,18 @@ export class OpenAiResponsesStreamParser implements ProviderStreamParser {
     if (text || logprobsJson) out.push({ event: { $case: 'textDelta', value: { text, choice: 0, logprobsJson, signature: '' } } });
   }
 
+  /** A reasoning delta, naming its item (a renderer can then answer with the upstream's id from the start). */
+  private reasoning(ev: ResponsesStreamEvent, text: string): ResponseEvent {
+    const itemId = this.reasonings.get(ev.output_index ?? 0);
+    return { event: { $case: 'reasoningDelta', value: { text, signature: '', redactedData: '', choice: 0, ...(itemId ? { itemId } : {}) } } };
+  }
+
   private itemAdded(out: ResponseEvent[], ev: ResponsesStreamEvent): void {
     const item = objectOf<ResponsesOutputItem>(ev.item, 'output item');
+    if (item.type === 'reasoning' && typeof item.id === 'string') this.reasonings.set(ev.output_index ?? 0, item.id);
     if (item.type !== 'function_call') return;
     const index = this.calls.size;
     this.calls.set(ev.output_index ?? index, index);
     out.push({ event: { $case: 'toolCallDelta', value: { index, id: item.call_id ?? '', name: item.name ?? '', argumentsDelta: item.arguments ?? '', choice: 0, signature: '' } } });
   }
-}
-
-function reasoning(text: string): ResponseEvent {
-  return { event: { $case: 'reasoningDelta', value: { text, signature: '', redactedData: '', choice: 0 } } };
 }
