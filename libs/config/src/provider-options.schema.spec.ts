@@ -31,6 +31,40 @@ describe('providers[].options', () => {
   });
 });
 
+describe('providers[].options.api', () => {
+  it.each([
+    'type: openai, options: { api: responses, reasoningSummary: concise }',
+    'type: openai, options: { api: chat }',
+    'type: azure-openai, options: { api: responses }',
+    'type: azure-openai, options: { api: responses, apiVersion: v1 }',
+    "type: azure-openai, options: { api: responses, apiVersion: '2025-04-01-preview' }",
+  ])('accepts %s', (fields) => {
+    expect(problemsOf(fields)).toEqual([]);
+  });
+
+  it.each([
+    ['a misspelt API', 'type: openai, options: { api: response }', 'providers[0].options.api: unknown API "response"; expected one of chat, responses'],
+    [
+      'the Responses API on an OpenAI-compatible server',
+      'type: openai-compatible, options: { api: responses, vendor: vllm }',
+      'providers[0].options.api: the Responses API is only spoken to openai and azure-openai providers, not openai-compatible',
+    ],
+    [
+      'an Azure api-version older than the Responses API',
+      "type: azure-openai, options: { api: responses, apiVersion: '2024-10-21' }",
+      'providers[0].options.apiVersion: Azure api-version 2024-10-21 has no Responses API: use v1, or 2025-03-01-preview or later',
+    ],
+    ['a reasoning summary without the Responses API', 'type: openai, options: { reasoningSummary: auto }', 'providers[0].options.reasoningSummary: only applies with api: responses'],
+    [
+      'a misspelt reasoning summary',
+      'type: openai, options: { api: responses, reasoningSummary: short }',
+      'providers[0].options.reasoningSummary: unknown reasoning summary "short"; expected one of auto, concise, detailed, none',
+    ],
+  ])('refuses %s at load', (_, fields, problem) => {
+    expect(problemsOf(fields)).toEqual([`switchyard.yaml: ${problem}`]);
+  });
+});
+
 describe('switchyard.example.yaml provider examples', () => {
   const EXAMPLE = join(__dirname, '..', '..', '..', 'switchyard.example.yaml');
 

@@ -23,6 +23,7 @@ export function checkConfig(config: SwitchyardConfig, outbound: OutboundPolicy):
     ...checkTimeouts(config.routing.timeouts),
     ...config.providers.flatMap((provider, i) => checkOutbound(provider, ['providers', i], outbound)),
     ...config.providers.flatMap((provider, i) => checkVendor(provider, ['providers', i])),
+    ...config.providers.flatMap((provider, i) => checkApi(provider, ['providers', i])),
     ...unique(config.providers, ['providers'], 'id', (provider) => provider.id, (id) => `duplicate provider id "${id}"`),
     ...config.providers.flatMap((provider, i) =>
       unique(provider.apiKeys, ['providers', i, 'apiKeys'], undefined, (ref) => ref, (ref) =>
@@ -113,6 +114,26 @@ function checkVendor(provider: ProviderConfig, path: readonly PropertyKey[]): Co
   const vendor = provider.options?.['vendor'];
   if (vendor === undefined || provider.type === 'openai-compatible') return [];
   return [{ path: [...path, 'options', 'vendor'], message: `only openai-compatible providers take a vendor profile; type ${provider.type} has its own` }];
+}
+
+// The Responses API is OpenAI's and Azure's (Azure: the v1 API, or dated versions from
+// 2025-03-01-preview on); OpenAI-compatible servers are spoken to in Chat Completions.
+const RESPONSES_TYPES: ReadonlySet<string> = new Set(['openai', 'azure-openai']);
+const AZURE_FIRST_RESPONSES_VERSION = '2025-03-01';
+
+/** `options.api: responses` only where the Responses API exists; `reasoningSummary` only with it. */
+function checkApi(provider: ProviderConfig, path: readonly PropertyKey[]): ConfigIssue[] {
+  const api = provider.options?.['api'];
+  const at = [...path, 'options'];
+  if (api !== 'responses') {
+    return provider.options?.['reasoningSummary'] === undefined ? [] : [{ path: [...at, 'reasoningSummary'], message: 'only applies with api: responses' }];
+  }
+  if (!RESPONSES_TYPES.has(provider.type)) return [{ path: [...at, 'api'], message: `the Responses API is only spoken to openai and azure-openai providers, not ${provider.type}` }];
+  const version = provider.options?.['apiVersion'];
+  if (provider.type === 'azure-openai' && typeof version === 'string' && version !== 'v1' && version < AZURE_FIRST_RESPONSES_VERSION) {
+    return [{ path: [...at, 'apiVersion'], message: `Azure api-version ${version} has no Responses API: use v1, or ${AZURE_FIRST_RESPONSES_VERSION}-preview or later` }];
+  }
+  return [];
 }
 
 function checkModel(model: ModelConfig, path: readonly PropertyKey[], declared: Declared): ConfigIssue[] {

@@ -27,8 +27,25 @@ function fixtures(family: Family, filter: (name: string) => boolean): { name: st
     .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
 }
 
-const streams = (f: Family) => fixtures(f, (n) => n.endsWith('.sse'));
-const responses = (f: Family) => fixtures(f, (n) => /^response\.[^.]+\.json$/.test(n)).map((x) => JSON.parse(x.text) as unknown);
+const streams = (f: Family, wire: Wire) => fixtures(f, (n) => n.endsWith('.sse') && ofWire(n, wire));
+const responses = (f: Family, wire: Wire) => fixtures(f, (n) => /^response\.[^.]+\.json$/.test(n) && ofWire(n, wire)).map((x) => JSON.parse(x.text) as unknown);
+
+// The openai adapter reads two wires; a Responses API answer is read as one when the request it
+// answers says so (UpstreamHttpRequest.wire), and its fixtures are named `*.responses-*`.
+type Wire = 'default' | 'responses';
+const ofWire = (name: string, wire: Wire): boolean => name.includes('.responses-') === (wire === 'responses');
+const RESPONSES_CALL = { url: 'https://api.openai.com/v1/responses', headers: {}, body: '{}', wire: 'responses' };
+const RESPONSES_READER: ProviderAdapter = {
+  manifest: PROVIDERS.openai.manifest,
+  buildRequest: (request, target) => PROVIDERS.openai.buildRequest(request, target),
+  parseResponse: (body) => PROVIDERS.openai.parseResponse(body, RESPONSES_CALL),
+  createStreamParser: () => PROVIDERS.openai.createStreamParser(RESPONSES_CALL),
+  mapError: (status, body, retryAfter) => PROVIDERS.openai.mapError(status, body, retryAfter),
+};
+const READERS: { label: string; family: Family; wire: Wire; adapter: ProviderAdapter }[] = [
+  ...FAMILIES.map((family) => ({ label: family, family, wire: 'default' as const, adapter: PROVIDERS[family] as ProviderAdapter })),
+  { label: 'openai Responses API', family: 'openai', wire: 'responses', adapter: RESPONSES_READER },
+];
 
 /** The documented failures of a reader: its own Error, or JSON.parse's SyntaxError. */
 function documented(err: unknown): boolean {
@@ -117,32 +134,31 @@ describe('SseParser under fuzzing', () => {
   });
 });
 
-describe.each(FAMILIES)('%s readers under fuzzing', (family) => {
-  const adapter: ProviderAdapter = PROVIDERS[family];
-  const recorded = streams(family);
+describe.each(READERS)('$label readers under fuzzing', ({ label, family, wire, adapter }) => {
+  const recorded = streams(family, wire);
   // The recorded streams as SSE events, for event-level mutations.
   const recordedEvents: SseEvent[][] = recorded.map((s) => new SseParser().push(s.text));
 
   it.each(recorded.map((s) => s.name))('reads %s into the same events whatever the byte chunking', (name) => {
     const bytes = new TextEncoder().encode(recorded.find((s) => s.name === name)?.text ?? '');
-    const whole = outcome(`${family} ${name}`, () => readStream(adapter, [bytes]));
+    const whole = outcome(`${label} ${name}`, () => readStream(adapter, [bytes]));
     fc.assert(
       fc.property(cuts, (at) => {
-        expect(outcome(`${family} ${name}`, () => readStream(adapter, split(bytes, at)))).toStrictEqual(whole);
+        expect(outcome(`${label} ${name}`, () => readStream(adapter, split(bytes, at)))).toStrictEqual(whole);
       }),
       { ...RUNS, numRuns: 50 },
     );
   });
 
   it('reads arbitrary bytes as events or a documented error', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), cuts, (bytes, at) => void outcome(`${family} stream`, () => readStream(adapter, split(bytes, at)))), RUNS);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), cuts, (bytes, at) => void outcome(`${label} stream`, () => readStream(adapter, split(bytes, at)))), RUNS);
   });
 
   it('reads streams whose events carry any JSON as events or a documented error', () => {
     const events = fc.array(fc.record({ event: fc.oneof(fc.constant(''), hostileString), data: hostileValue.map(toWire) }), { minLength: 1, maxLength: 5 });
     fc.assert(
       fc.property(events, (list) => {
-        void outcome(`${family} stream`, () => {
+        void outcome(`${label} stream`, () => {
           const parser = adapter.createStreamParser();
           const out = list.flatMap((e) => parser.push(e));
           return parser.finish ? [...out, ...parser.finish()] : out;
@@ -169,7 +185,7 @@ describe.each(FAMILIES)('%s readers under fuzzing', (family) => {
       });
     fc.assert(
       fc.property(mutated, (list) => {
-        void outcome(`${family} stream`, () => {
+        void outcome(`${label} stream`, () => {
           const parser = adapter.createStreamParser();
           const out: ResponseEvent[] = [];
           for (const e of list) {
@@ -184,12 +200,12 @@ describe.each(FAMILIES)('%s readers under fuzzing', (family) => {
   });
 
   it('reads mutated JSON responses (and any JSON) as events or a documented error', () => {
-    const seeds = responses(family);
+    const seeds = responses(family, wire);
     const body = fc.oneof(
       hostileValue,
       fc.integer({ min: 0, max: seeds.length - 1 }).chain((i) => mutationsOf(seeds[i]).map((m) => mutate(seeds[i], m))),
     );
-    fc.assert(fc.property(body, (b) => void outcome(`${family} response`, () => adapter.parseResponse(throughWire(b)))), RUNS);
+    fc.assert(fc.property(body, (b) => void outcome(`${label} response`, () => adapter.parseResponse(throughWire(b)))), RUNS);
   });
 
   it('maps any error answer (status, body, retry-after) to an IR error event', () => {
@@ -199,7 +215,7 @@ describe.each(FAMILIES)('%s readers under fuzzing', (family) => {
     const retryAfter = fc.option(fc.oneof(hostileString, fc.constantFrom('0', '-1', '1.5', '1e9', '9007199254740993', 'Wed, 21 Oct 2015 07:28:00 GMT')), { nil: undefined });
     fc.assert(
       fc.property(status, body, retryAfter, (s, b, r) => {
-        void outcome(`${family} error`, () => [{ event: { $case: 'error', value: adapter.mapError(s, b, r) } }]);
+        void outcome(`${label} error`, () => [{ event: { $case: 'error', value: adapter.mapError(s, b, r) } }]);
       }),
       RUNS,
     );
@@ -211,12 +227,12 @@ describe.each(FAMILIES)('%s readers under fuzzing', (family) => {
       fc.assert(
         fc.property(hostileValue, (b) => {
           let answer: EmbedResponse | undefined;
-          void outcome(`${family} embeddings`, () => {
+          void outcome(`${label} embeddings`, () => {
             answer = parse(throughWire(b));
             return [];
           });
           const bad = answer && wireMismatch(EmbedResponse, answer);
-          if (bad) throw new Error(`${family} embeddings produced a response that does not cross the wire: ${bad}`);
+          if (bad) throw new Error(`${label} embeddings produced a response that does not cross the wire: ${bad}`);
         }),
         RUNS,
       );
@@ -229,11 +245,11 @@ describe.each(FAMILIES)('%s readers under fuzzing', (family) => {
       fc.assert(
         fc.property(hostileValue, (b) => {
           let count: number | undefined;
-          void outcome(`${family} count`, () => {
+          void outcome(`${label} count`, () => {
             count = parse(throughWire(b));
             return [];
           });
-          if (count !== undefined && !(Number.isInteger(count) && count >= 0 && count <= 0xffff_ffff)) throw new Error(`${family} count is ${count}`);
+          if (count !== undefined && !(Number.isInteger(count) && count >= 0 && count <= 0xffff_ffff)) throw new Error(`${label} count is ${count}`);
         }),
         RUNS,
       );

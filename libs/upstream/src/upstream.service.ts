@@ -54,7 +54,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     }
     const dropped = call.http.dropped?.length ? call.http.dropped : undefined;
     const stream = chat.stream;
-    const events = this.exchange(call, req.timeouts, signal, (res) => (stream ? this.stream(call, res) : this.json(call.adapter, res)));
+    const events = this.exchange(call, req.timeouts, signal, (res) => (stream ? this.stream(call, res) : this.json(call, res)));
     if (TRACING.on) {
       yield* this.traced(GEN_AI_OPERATION.chat, call, chat, events, dropped);
       return;
@@ -212,9 +212,9 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
     return upstreamError('gateway-misconfigured', { retryable: false });
   }
 
-  private async *json(adapter: ProviderAdapter, res: Dispatcher.ResponseData): AsyncIterable<ResponseEvent> {
+  private async *json(call: Call, res: Dispatcher.ResponseData): AsyncIterable<ResponseEvent> {
     const body = await readJsonBody(res, this.limits.jsonBytes);
-    yield* protocol(() => adapter.parseResponse(body));
+    yield* protocol(() => call.adapter.parseResponse(body, call.http));
   }
 
   /**
@@ -318,7 +318,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
 
   private async *stream(call: Call, res: Dispatcher.ResponseData): AsyncIterable<ResponseEvent> {
     const sse = new SseParser(this.limits.eventBytes);
-    const parser = call.adapter.createStreamParser();
+    const parser = call.adapter.createStreamParser(call.http);
     const decoder = new TextDecoder();
     let total = 0;
     for await (const chunk of res.body as AsyncIterable<Buffer>) {

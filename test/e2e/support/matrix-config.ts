@@ -54,8 +54,10 @@ export function writeMatrixConfig(simulatorUrl: string, tenants = MATRIX_TENANTS
 # No retries: every cell sees exactly one upstream attempt, so errors reach the client as the
 # upstream sent them and the recorded requests map one to one onto client calls.
 routing: { retries: 0, timeouts: { connectMs: 2000, firstTokenMs: 5000, totalMs: 20000 } }
+# api: chat: the OpenAI column is Chat Completions for every client dialect (without it a
+# Responses-API client would be answered through the Responses API; test/e2e/responses-upstream).
 providers:
-  - { id: sim-openai, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_OPENAI_KEY] }
+  - { id: sim-openai, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_OPENAI_KEY], options: { api: chat } }
   - { id: sim-anthropic, type: anthropic, baseUrl: '${simulatorUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_ANTHROPIC_KEY] }
   - { id: sim-gemini, type: gemini, baseUrl: '${simulatorUrl}', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_GEMINI_KEY] }
 models:

@@ -14,7 +14,7 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, FieldKind>>>> = {
   start: { id: 'string', model: 'string', upstreamModel: 'string' },
   textDelta: { text: 'string', choice: 'count', logprobsJson: 'string', signature: 'string' },
   toolCallDelta: { index: 'count', id: 'string', name: 'string', argumentsDelta: 'string', choice: 'count', signature: 'string' },
-  reasoningDelta: { text: 'string', signature: 'string', redactedData: 'string', choice: 'count' },
+  reasoningDelta: { text: 'string', signature: 'string', redactedData: 'string', choice: 'count', itemId: 'string' },
   stop: { reason: 'enum', rawReason: 'string', choice: 'count', stopSequence: 'string' },
   usage: { inputTokens: 'count', outputTokens: 'count', cachedInputTokens: 'count', reasoningTokens: 'count', cacheCreationInputTokens: 'count' },
   error: { kind: 'enum', providerStatus: 'count', message: 'string', retryable: 'boolean', retryAfterMs: 'count', param: 'string' },

@@ -38,6 +38,12 @@ export interface UpstreamHttpRequest {
    * Fields whose loss would change the answer must throw IrError.invalid naming them instead.
    */
   dropped?: string[];
+  /**
+   * For an adapter that speaks more than one wire format (OpenAI: Chat Completions or the
+   * Responses API, by deployment), the one this request is written in; the caller hands the
+   * request back to parseResponse / createStreamParser so the answer is read in the same one.
+   */
+  wire?: string;
 }
 
 /** One server-sent event as framed on the wire. */
@@ -61,8 +67,8 @@ export interface ProviderStreamParser {
 export interface ProviderAdapter {
   readonly manifest: ProviderManifest;
   buildRequest(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest;
-  parseResponse(body: unknown): ResponseEvent[];
-  createStreamParser(): ProviderStreamParser;
+  parseResponse(body: unknown, request?: UpstreamHttpRequest): ResponseEvent[];
+  createStreamParser(request?: UpstreamHttpRequest): ProviderStreamParser;
   mapError(status: number, body: string, retryAfter: string | undefined): ErrorEvent;
   /** Embeddings, for providers that have them (OpenAI family, Gemini). */
   buildEmbedRequest?(request: EmbedRequest, target: UpstreamTarget): UpstreamHttpRequest;

@@ -8,7 +8,7 @@ type Json = Record<string, unknown>;
 /** Extension key the OpenAI dialect writes for instruction roles and positions (its INSTRUCTIONS_KEY). */
 export const INSTRUCTIONS_KEY = '$instructions';
 
-interface Instruction {
+export interface Instruction {
   role: 'system' | 'developer';
   at: number;
   parts: number;
@@ -44,7 +44,7 @@ export function buildOpenAiMessages(system: ContentPart[], messages: Message[], 
 }
 
 /** The $instructions list when it accounts for exactly the system parts; otherwise undefined. */
-function placedInstructions(raw: unknown, systemParts: number): Instruction[] | undefined {
+export function placedInstructions(raw: unknown, systemParts: number): Instruction[] | undefined {
   if (!Array.isArray(raw)) return undefined;
   const list = raw as Instruction[];
   const valid = list.every((x) => (x.role === 'system' || x.role === 'developer') && Number.isInteger(x.at) && Number.isInteger(x.parts));

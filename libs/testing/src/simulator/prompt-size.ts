@@ -2,7 +2,8 @@ import type { SimulatedProvider } from './simulator-scenario.types';
 
 // Where each wire keeps the prompt; tools and generation settings are not counted.
 const PROMPT_FIELDS: Record<SimulatedProvider, readonly string[]> = {
-  openai: ['messages'],
+  // Chat Completions keeps it in `messages`, the Responses API in `instructions` and `input`.
+  openai: ['messages', 'instructions', 'input'],
   anthropic: ['system', 'messages'],
   gemini: ['systemInstruction', 'system_instruction', 'contents'],
 };
@@ -10,7 +11,7 @@ const PROMPT_FIELDS: Record<SimulatedProvider, readonly string[]> = {
 // String leaves that are not prompt text: roles, tags, ids, and base64 payloads that would
 // otherwise dwarf the text.
 const SKIPPED_KEYS = new Set([
-  'role', 'type', 'id', 'name', 'tool_call_id', 'tool_use_id', 'signature', 'thoughtSignature',
+  'role', 'type', 'id', 'name', 'tool_call_id', 'tool_use_id', 'call_id', 'signature', 'thoughtSignature', 'encrypted_content', 'status',
   'data', 'url', 'image_url', 'file_data', 'mime_type', 'mimeType', 'media_type', 'cache_control',
 ]);
 

@@ -42,8 +42,11 @@ export interface ProviderWire {
   stream(turn: SimulatedTurn): StreamFrame[];
   /** The provider's error body for an HTTP error response. */
   errorBody(error: SimulatedError, requestId: string): unknown;
-  /** The provider's in-stream error event. */
-  streamError(error: SimulatedError): string;
+  /**
+   * The provider's in-stream error event; `sequenceNumber` is the number of events sent before
+   * it, for wires that number their events (OpenAI Responses).
+   */
+  streamError(error: SimulatedError, sequenceNumber?: number): string;
   /** A malformed event: a data line whose JSON is cut off. */
   readonly garbage: string;
   /** Body for the model-listing endpoint. */

@@ -86,7 +86,7 @@ export async function playStream(
       res.end(pending + wire.garbage);
       return;
     case 'error':
-      res.end(pending + (fault.error ? wire.streamError(fault.error) : ''));
+      res.end(pending + (fault.error ? wire.streamError(fault.error, stop) : ''));
       return;
   }
 }

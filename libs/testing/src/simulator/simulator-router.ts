@@ -5,6 +5,7 @@ import { geminiCountTokensEndpoint } from './gemini-count-tokens.endpoint';
 import { geminiBatchEmbedContentsEndpoint, geminiEmbedContentEndpoint } from './gemini-embeddings.endpoint';
 import { GEMINI_ALT_SSE_REQUIRED, geminiWire } from './gemini.wire';
 import { openAiEmbeddingsEndpoint } from './openai-embeddings.endpoint';
+import { openAiResponsesWire } from './openai-responses.wire';
 import { openAiWire } from './openai.wire';
 import type { JsonEndpoint, ProviderWire } from './provider-wire.types';
 import type { WireVariant } from './simulated-turn';
@@ -28,6 +29,8 @@ const STANDARD = 'standard';
 const OPENAI_CHAT: SimulatorRoute = { wire: openAiWire, kind: 'generate', variant: STANDARD };
 const OPENAI_EMBEDDINGS: SimulatorRoute = { wire: openAiWire, kind: 'endpoint', endpoint: openAiEmbeddingsEndpoint, variant: STANDARD };
 const AZURE_V1_CHAT: SimulatorRoute = { ...OPENAI_CHAT, variant: 'azure' };
+const OPENAI_RESPONSES: SimulatorRoute = { wire: openAiResponsesWire, kind: 'generate', variant: STANDARD };
+const AZURE_V1_RESPONSES: SimulatorRoute = { ...OPENAI_RESPONSES, variant: 'azure' };
 const AZURE_V1_EMBEDDINGS: SimulatorRoute = { ...OPENAI_EMBEDDINGS, variant: 'azure' };
 const ANTHROPIC_CHAT: SimulatorRoute = { wire: anthropicWire, kind: 'generate', variant: STANDARD };
 const ANTHROPIC_COUNT: SimulatorRoute = { wire: anthropicWire, kind: 'endpoint', endpoint: anthropicCountTokensEndpoint, variant: STANDARD };
@@ -40,6 +43,9 @@ const FIXED_PATHS: Readonly<Record<string, SimulatorRoute>> = {
   // api-version (learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle).
   '/openai/v1/chat/completions': AZURE_V1_CHAT,
   '/openai/v1/embeddings': AZURE_V1_EMBEDDINGS,
+  '/v1/responses': OPENAI_RESPONSES,
+  '/responses': OPENAI_RESPONSES,
+  '/openai/v1/responses': AZURE_V1_RESPONSES,
   '/v1/messages': ANTHROPIC_CHAT,
   '/v1/messages/count_tokens': ANTHROPIC_COUNT,
 };
@@ -72,6 +78,9 @@ export function resolveRoute(
   if (method !== 'POST') return undefined;
   const fixed = FIXED_PATHS[path];
   if (fixed) return fixed;
+  // Azure's preview Responses API: the deployment in the body's `model`, ?api-version= required
+  // (learn.microsoft.com/azure/ai-foundry/openai/how-to/responses).
+  if (path === '/openai/responses') return { ...AZURE_V1_RESPONSES, rejection: query['api-version'] ? undefined : AZURE_NO_API_VERSION };
   const azure = AZURE_PATH.exec(path);
   if (azure) {
     const base = azure[2] === 'embeddings' ? OPENAI_EMBEDDINGS : OPENAI_CHAT;

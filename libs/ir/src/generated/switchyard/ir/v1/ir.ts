@@ -113,6 +113,11 @@ export interface ReasoningPart {
   signature: string;
   /** Provider-encrypted reasoning that must be replayed verbatim (Anthropic redacted_thinking). */
   redactedData: string;
+  /**
+   * The upstream's id of this reasoning (an OpenAI Responses `rs_…` item): replayed with its
+   * encrypted content (in `signature`), which the Responses API refuses without the id.
+   */
+  itemId?: string | undefined;
 }
 
 export interface ContentPart {
@@ -310,6 +315,11 @@ export interface ReasoningDelta {
   signature: string;
   redactedData: string;
   choice: number;
+  /**
+   * The upstream's id of the reasoning item (OpenAI Responses `rs_…`), on the delta that carries
+   * its encrypted content; see ReasoningPart.item_id.
+   */
+  itemId?: string | undefined;
 }
 
 export interface StopEvent {
@@ -894,7 +904,7 @@ export const ToolResultPart: MessageFns<ToolResultPart> = {
 };
 
 function createBaseReasoningPart(): ReasoningPart {
-  return { text: "", signature: "", redactedData: "" };
+  return { text: "", signature: "", redactedData: "", itemId: undefined };
 }
 
 export const ReasoningPart: MessageFns<ReasoningPart> = {
@@ -907,6 +917,9 @@ export const ReasoningPart: MessageFns<ReasoningPart> = {
     }
     if (message.redactedData !== "") {
       writer.uint32(26).string(message.redactedData);
+    }
+    if (message.itemId !== undefined) {
+      writer.uint32(962).string(message.itemId);
     }
     return writer;
   },
@@ -946,6 +959,14 @@ export const ReasoningPart: MessageFns<ReasoningPart> = {
             }
 
             message.redactedData = reader.string();
+            continue;
+          }
+          case 120: {
+            if (tag !== 962) {
+              break;
+            }
+
+            message.itemId = reader.string();
             continue;
           }
         }
@@ -2478,7 +2499,7 @@ export const ToolCallDelta: MessageFns<ToolCallDelta> = {
 };
 
 function createBaseReasoningDelta(): ReasoningDelta {
-  return { text: "", signature: "", redactedData: "", choice: 0 };
+  return { text: "", signature: "", redactedData: "", choice: 0, itemId: undefined };
 }
 
 export const ReasoningDelta: MessageFns<ReasoningDelta> = {
@@ -2494,6 +2515,9 @@ export const ReasoningDelta: MessageFns<ReasoningDelta> = {
     }
     if (message.choice !== 0) {
       writer.uint32(32).uint32(message.choice);
+    }
+    if (message.itemId !== undefined) {
+      writer.uint32(962).string(message.itemId);
     }
     return writer;
   },
@@ -2541,6 +2565,14 @@ export const ReasoningDelta: MessageFns<ReasoningDelta> = {
             }
 
             message.choice = reader.uint32();
+            continue;
+          }
+          case 120: {
+            if (tag !== 962) {
+              break;
+            }
+
+            message.itemId = reader.string();
             continue;
           }
         }
