@@ -157,7 +157,8 @@ function reasoningPart(item: JsonObject, path: string): ContentPart | undefined 
   const texts = (content.length ? content : summary).map((s, j) => expectString(expectObject(s, `${path}.summary[${j}]`)['text'], `${path}.summary[${j}].text`));
   const encrypted = optString(item['encrypted_content'], `${path}.encrypted_content`) ?? '';
   const redacted = encrypted.startsWith(REDACTED_REASONING_PREFIX) ? encrypted.slice(REDACTED_REASONING_PREFIX.length) : '';
-  const value = { text: texts.join('\n\n'), signature: redacted ? '' : encrypted, redactedData: redacted };
+  const id = optString(item['id'], `${path}.id`);
+  const value = { text: texts.join('\n\n'), signature: redacted ? '' : encrypted, redactedData: redacted, ...(id && encrypted && !redacted ? { itemId: id } : {}) };
   if (!value.text && !encrypted) return undefined;
   return { part: { $case: 'reasoning', value }, cacheControlJson: '' };
 }

@@ -72,7 +72,7 @@ export class ResponsesAnswer implements StreamRenderer {
           out += this.close();
         }
         if (!v.text && !v.signature) return out;
-        out += this.reasoningItem();
+        out += this.reasoningItem(v.itemId);
         const open = this.open as Extract<OpenItem, { kind: 'reasoning' }>;
         open.signature += v.signature;
         if (!v.text) return out;
@@ -149,10 +149,10 @@ export class ResponsesAnswer implements StreamRenderer {
     return out + this.emit('response.content_part.added', { item_id: item.id, output_index: this.open.index, content_index: 0, part: { type: 'output_text', annotations: [], text: '' } });
   }
 
-  private reasoningItem(): string {
+  private reasoningItem(upstreamId?: string): string {
     if (this.open?.kind === 'reasoning') return '';
     let out = this.close();
-    const item = { id: this.itemId('rs'), type: 'reasoning', summary: [] as JsonObject[] };
+    const item = { id: upstreamId || this.itemId('rs'), type: 'reasoning', summary: [] as JsonObject[] };
     out += this.add(item);
     this.open = { kind: 'reasoning', item, index: this.output.length - 1, text: '', signature: '' };
     return out;
