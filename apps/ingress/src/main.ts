@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
+import { BATCH_ENDPOINTS, BatchesApiModule, BatchesService, DatabaseFileStorage, FilesService, MessageBatchesService } from '@switchyard/batches';
 import { UsageQuery, planStatementLines } from '@switchyard/billing';
 import { createDatabase } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
-import { BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
+import { BullBatchQueue, BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 import { resolve } from 'node:path';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const peers = resolvePeers(regionConfig.region, env.SWITCHYARD_CONFIG);
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
   const admin = await adminApi(env, regionReadiness);
+  const files = await batchesApi(env, auth);
   // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
       audit: { box: env.SWITCHYARD_SECRET_KEYS, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
     },
-    imports: admin ? [admin.module] : [],
+    imports: [...(admin ? [admin.module] : []), ...(files ? [files.module] : [])],
     // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
     cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     // The web console's build sits beside the app bundles (tools/build.mjs: dist/console).
@@ -71,12 +73,14 @@ async function main(): Promise<void> {
         ...(env.BILLING_GRPC_URL ? { billing: addressOf(env.BILLING_GRPC_URL) } : {}),
         ...(admin && env.DATABASE_URL ? { database: `postgres ${addressOf(env.DATABASE_URL)}` } : {}),
         'admin API': admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)',
+        'files and batches': files ? 'on (run by billing)' : 'off (needs DATABASE_URL)',
         tracing: tracingSummary(process.env),
       },
     },
     close: async () => {
       await usage.close();
       await admin?.close();
+      await files?.close();
       auth.close();
       router.close();
       billing?.close();
@@ -117,6 +121,25 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ 
       await reconcile?.close();
       grpcBilling?.close();
       await bus.close();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * /v1/files and /v1/batches (issue 17), when this ingress has the database: files are stored and
+ * batches queued here; billing's batch worker runs them (docs/architecture.md, "Files and batches").
+ */
+async function batchesApi(env: SwitchyardEnv, auth: GrpcAuthClient): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
+  if (!env.DATABASE_URL) return undefined;
+  const db = await createDatabase({ databaseUrl: env.DATABASE_URL });
+  // Producer only: this process queues batches and never runs them.
+  const queue = new BullBatchQueue(requireEnv('REDIS_URL', env.REDIS_URL), { concurrency: 1, lockMs: env.SWITCHYARD_BATCH_LOCK_MS });
+  const files = new FilesService(db, new DatabaseFileStorage(db));
+  return {
+    module: BatchesApiModule.forRoot({ auth, files, batches: new BatchesService(db, queue, BATCH_ENDPOINTS), messageBatches: new MessageBatchesService(db, queue), maxFileBytes: env.SWITCHYARD_FILES_MAX_BYTES }),
+    async close() {
+      await queue.close();
       await db.close();
     },
   };
