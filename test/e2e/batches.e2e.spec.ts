@@ -325,3 +325,55 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     expect(rows.map((r) => r.request_id).sort()).toEqual(Array.from({ length: n }, (_, i) => `${created.id}:${i + 1}`).sort());
   }, 120_000);
 });
+
+// The default a newcomer runs: no DATABASE_URL (PGlite in a worker thread) and no REDIS_URL (the
+// in-process batch and usage queues), where the interactive transactions, createMany and groupBy
+// of the batch worker go through the PGlite adapter.
+describe('files and batches on the embedded database and in-process queue (standalone, openai and anthropic SDKs)', () => {
+  let sim: ProviderSimulator;
+  let app: RunningApp;
+  let baseUrl = '';
+
+  beforeAll(async () => {
+    sim = await ProviderSimulator.start();
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    app = startApp('standalone', {
+      SWITCHYARD_CONFIG: writeConfig(sim.url), PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-batches-data-')),
+      SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', BATCH_KEY: KEY, OTHER_KEY, ...SIMULATOR_OUTBOUND_ENV,
+    });
+    await waitForReady(baseUrl, app, 90_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await sim?.close();
+  });
+
+  it('runs an OpenAI batch to its output file and a Message Batch to its results', async () => {
+    const openai = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: KEY, maxRetries: 0 });
+    const file = await openai.files.create({ file: await toFile(Buffer.from(jsonl([chatLine('a', 'gpt', 'pglite a'), chatLine('b', 'claude', 'pglite b')])), 'in.jsonl'), purpose: 'batch' });
+    const failed = await openai.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const ok = await openai.files.create({ file: await toFile(Buffer.from(jsonl([chatLine('a', 'gpt', 'pglite a'), chatLine('b', 'gpt', 'pglite b')])), 'in.jsonl'), purpose: 'batch' });
+    const created = await openai.batches.create({ input_file_id: ok.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+
+    const done = await eventually(async () => {
+      const b = await openai.batches.retrieve(created.id);
+      if (b.status !== 'completed') throw new Error(b.status);
+      return b;
+    }, 30_000);
+    expect(done.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
+    const out = (await (await openai.files.content(done.output_file_id as string)).text()).trim().split('\n');
+    expect(out.map((l) => (JSON.parse(l) as { custom_id: string }).custom_id)).toEqual(['a', 'b']);
+    expect((await openai.batches.retrieve(failed.id)).errors?.data?.map((e) => e.code)).toEqual(['model_mismatch']);
+
+    const anthropic = new Anthropic({ baseURL: baseUrl, apiKey: KEY, maxRetries: 0 });
+    const mb = await anthropic.messages.batches.create({ requests: [{ custom_id: 'x', params: { model: 'claude', max_tokens: 8, messages: [{ role: 'user', content: 'pglite x' }] } }] });
+    await eventually(async () => {
+      if ((await anthropic.messages.batches.retrieve(mb.id)).processing_status !== 'ended') throw new Error('not ended');
+    }, 30_000);
+    const results: Anthropic.Messages.MessageBatchIndividualResponse[] = [];
+    for await (const r of await anthropic.messages.batches.results(mb.id)) results.push(r);
+    expect(results.map((r) => [r.custom_id, r.result.type])).toEqual([['x', 'succeeded']]);
+  });
+});
