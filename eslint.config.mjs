@@ -45,18 +45,22 @@ export default tseslint.config(
             // pure code, never another service's feature.
             { sourceTag: 'scope:auth', onlyDependOnLibsWithTags: ['scope:auth', 'scope:shared', 'scope:pure'] },
             { sourceTag: 'scope:router', onlyDependOnLibsWithTags: ['scope:router', 'scope:shared', 'scope:pure'] },
-            { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:shared', 'scope:pure'] },
+            // Billing hosts the cluster's batch worker (issue 17): it owns the queues' consumers and the ledger.
+            { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:batches', 'scope:shared', 'scope:pure'] },
             { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:admin', 'scope:shared', 'scope:pure'] },
+            // Files and batches (issue 17): the tenant's /v1/files and /v1/batches and the batch
+            // worker, which reach the data path only through the AuthPort and RouterPort.
+            { sourceTag: 'scope:batches', onlyDependOnLibsWithTags: ['scope:batches', 'scope:shared', 'scope:pure'] },
             // The public edge and the upstream callers never read the database directly.
             { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:adapter', 'scope:shared', 'scope:pure'], notDependOnLibsWithTags: ['type:data'] },
             { sourceTag: 'scope:ingress', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:shared', 'scope:pure'], notDependOnLibsWithTags: ['type:data'] },
             // The cluster ingress process (apps/ingress) mounts the tenant API (scope:ingress) and
             // the operator API (scope:admin, with the ledger's usage queries) on one HTTP server;
-            // the admin API and stored Responses answers are the only parts of it that open the database
-            // (docs/architecture.md §3).
-            { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:billing', 'scope:shared', 'scope:pure'] },
+            // the admin API, stored Responses answers and the files and batches API are the only parts
+            // of it that open the database (docs/architecture.md §3).
+            { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:billing', 'scope:batches', 'scope:shared', 'scope:pure'] },
             // Standalone runs every service in one process.
-            { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:auth', 'scope:router', 'scope:adapter', 'scope:billing', 'scope:shared', 'scope:pure'] },
+            { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:auth', 'scope:router', 'scope:adapter', 'scope:billing', 'scope:batches', 'scope:shared', 'scope:pure'] },
             // The web console runs in a browser and reaches the gateway only over HTTP (the admin API):
             // it imports no lib and nothing that needs a server.
             { sourceTag: 'scope:console', onlyDependOnLibsWithTags: [], bannedExternalImports: [...transportAndStorage, 'node:*'] },

@@ -1,15 +1,40 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { BudgetRebalancer, RequestAuditRetention, USAGE_RETENTION_EVERY_MS, UsageQuery, UsageRecorder, UsageRetention } from '@switchyard/billing';
+import { startBatchWorker } from '@switchyard/batches';
 import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
-import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
+import { DependencyHealthMonitor, GrpcAuthClient, GrpcHealthController, GrpcHealthService, GrpcRouterClient } from '@switchyard/grpc';
 import { BILLING_PORT } from '@switchyard/ir';
 import { createClusterNotificationWorker, loadNotificationsConfig, type NotificationWorker } from '@switchyard/notify';
-import { BudgetRebalanceScheduler, BullMaintenanceSchedule, BullUsageConsumer, MaintenanceJobName, RedisHealthProbe } from '@switchyard/queue';
+import { BudgetRebalanceScheduler, BullBatchQueue, BullMaintenanceSchedule, BullUsageConsumer, BullUsageSink, MaintenanceJobName, RedisHealthProbe } from '@switchyard/queue';
 import { BillingController } from './billing.controller';
 
 const NOTIFICATIONS = Symbol('NotificationWorker');
 const REBALANCING = Symbol('BudgetRebalanceScheduler');
+const BATCHES = Symbol('BatchWorker');
+
+/**
+ * The cluster's batch worker (issue 17), with AUTH_GRPC_URL and ROUTER_GRPC_URL: lines are
+ * admitted by auth and routed by the router over gRPC, their usage published to the queue this
+ * process drains. Off the ingress, so batch work never shares the hot path's CPU.
+ */
+async function startBatches(env: SwitchyardEnv, redisUrl: string, db: Database): Promise<{ close(): Promise<void> } | undefined> {
+  if (!env.AUTH_GRPC_URL || !env.ROUTER_GRPC_URL) return undefined;
+  const auth = new GrpcAuthClient(env.AUTH_GRPC_URL);
+  const router = new GrpcRouterClient(env.ROUTER_GRPC_URL);
+  const usage = new BullUsageSink(redisUrl);
+  const queue = new BullBatchQueue(redisUrl, { concurrency: env.SWITCHYARD_BATCH_WORKERS, lockMs: env.SWITCHYARD_BATCH_LOCK_MS });
+  const worker = await startBatchWorker({ db, queue, auth, router, usage, region: env.SWITCHYARD_REGION ?? '', lineConcurrency: env.SWITCHYARD_BATCH_LINE_CONCURRENCY });
+  return {
+    async close() {
+      worker.stop();
+      await queue.close();
+      await usage.close();
+      auth.close();
+      router.close();
+    },
+  };
+}
 
 /** Schedules the repeatable housekeeping jobs (issue 16): raw usage retention. */
 async function scheduleMaintenance(env: SwitchyardEnv, redisUrl: string, db: Database): Promise<BullMaintenanceSchedule> {
@@ -35,6 +60,7 @@ export class BillingAppModule implements OnApplicationShutdown {
     @Inject(BullMaintenanceSchedule) private readonly maintenance: BullMaintenanceSchedule,
     @Inject(RequestAuditRetention) private readonly retention: RequestAuditRetention,
     @Inject(REBALANCING) private readonly rebalancing: BudgetRebalanceScheduler | undefined,
+    @Inject(BATCHES) private readonly batches: { close(): Promise<void> } | undefined,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -85,6 +111,7 @@ export class BillingAppModule implements OnApplicationShutdown {
             return scheduler;
           },
         },
+        { provide: BATCHES, inject: [Database], useFactory: (db: Database) => startBatches(env, redisUrl, db) },
         {
           provide: DependencyHealthMonitor,
           inject: [Database],
@@ -97,6 +124,8 @@ export class BillingAppModule implements OnApplicationShutdown {
   // After the transport drained. Shutdown hooks run root module first, so the worker finishes
   // the batch it holds before DbModule closes the database; a batch cut short is retried.
   async onApplicationShutdown(): Promise<void> {
+    // Batches first: lines in flight are abandoned (pending) and their usage flushed before the database closes.
+    await this.batches?.close();
     await Promise.all([this.consumer.close(), this.notifications?.close(), this.maintenance.close(), this.retention.stop(), this.rebalancing?.close()]);
   }
 }

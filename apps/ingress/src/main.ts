@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
+import { BATCH_ENDPOINTS, BatchesApiModule, BatchesService, DatabaseFileStorage, FilesService, MessageBatchesService } from '@switchyard/batches';
 import { UsageQuery, planStatementLines } from '@switchyard/billing';
 import { type Database, createDatabase, responseStoreOf } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
-import { BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
+import { BullBatchQueue, BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 import { resolve } from 'node:path';
 
@@ -32,11 +33,12 @@ async function main(): Promise<void> {
   const regionReadiness = new RegionReadiness(router, readiness, { region, minUsableModelShare: regionConfig.region.readiness.minUsableModelShare });
   const peers = resolvePeers(regionConfig.region, env.SWITCHYARD_CONFIG);
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
-  // The admin API and stored Responses answers are all the ingress opens the database for; stored
-  // responses use the primary (not DATABASE_READ_URL): a client continues a conversation at once,
-  // faster than a replica catches up.
+  // The admin API, stored Responses answers and the files and batches API are all the ingress
+  // opens the database for; they use the primary (not DATABASE_READ_URL): a client continues a
+  // conversation or reads a batch it just made at once, faster than a replica catches up.
   const db = env.DATABASE_URL ? await createDatabase({ databaseUrl: env.DATABASE_URL }) : undefined;
   const admin = db && (await adminApi(env, regionReadiness, db));
+  const files = db && batchesApi(env, auth, db);
   // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
       responses: db && responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS),
     },
-    imports: admin ? [admin.module] : [],
+    imports: [...(admin ? [admin.module] : []), ...(files ? [files.module] : [])],
     // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
     cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? DEFAULT_CORS_MAX_AGE_SECONDS },
     // The web console's build sits beside the app bundles (tools/build.mjs: dist/console).
@@ -77,12 +79,14 @@ async function main(): Promise<void> {
         ...(db && env.DATABASE_URL ? { database: `postgres ${addressOf(env.DATABASE_URL)}` } : {}),
         'admin API': admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)',
         'stored responses': db ? 'on' : 'off (needs DATABASE_URL)',
+        'files and batches': files ? 'on (run by billing)' : 'off (needs DATABASE_URL)',
         tracing: tracingSummary(process.env),
       },
     },
     close: async () => {
       await usage.close();
       await admin?.close();
+      await files?.close();
       await db?.close();
       auth.close();
       router.close();
@@ -122,6 +126,22 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness, db: Databas
       await reconcile?.close();
       grpcBilling?.close();
       await bus.close();
+    },
+  };
+}
+
+/**
+ * /v1/files and /v1/batches (issue 17), when this ingress has the database: files are stored and
+ * batches queued here; billing's batch worker runs them (docs/architecture.md, "Files and batches").
+ */
+function batchesApi(env: SwitchyardEnv, auth: GrpcAuthClient, db: Database): { module: DynamicModule; close(): Promise<void> } {
+  // Producer only: this process queues batches and never runs them.
+  const queue = new BullBatchQueue(requireEnv('REDIS_URL', env.REDIS_URL), { concurrency: 1, lockMs: env.SWITCHYARD_BATCH_LOCK_MS });
+  const files = new FilesService(db, new DatabaseFileStorage(db));
+  return {
+    module: BatchesApiModule.forRoot({ auth, files, batches: new BatchesService(db, queue, BATCH_ENDPOINTS), messageBatches: new MessageBatchesService(db, queue), maxFileBytes: env.SWITCHYARD_FILES_MAX_BYTES }),
+    async close() {
+      await queue.close();
     },
   };
 }

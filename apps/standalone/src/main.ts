@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AdminModule } from '@switchyard/admin';
+import { BatchesApiModule } from '@switchyard/batches';
 import { planStatementLines } from '@switchyard/billing';
 import { Logger } from '@nestjs/common';
 import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, secretBoxWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
@@ -11,6 +12,7 @@ import { runStandaloneCli } from './cli/standalone.cli';
 import { formatConfigChanges } from './config-diff.format';
 import { ConfigReloader } from './config-reload';
 import { loadStartupConfig } from './startup-config';
+import { startStandaloneBatches } from './standalone.batches';
 import { createStandaloneServices } from './standalone.services';
 import { withBaselineWasmTier } from './startup-wasm.tier';
 
@@ -46,6 +48,8 @@ async function bootstrap(): Promise<void> {
   // Peers: where spilled requests go (when spill-over is on) and whose forwards this region believes.
   const peers = resolvePeers(regionConfig, source);
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
+  // Files and batches (issue 17): batch lines go through the same auth, router and usage queue.
+  const batches = await startStandaloneBatches(db, env, { auth: services.auth, router: services.router, usage: services.usage, region });
   const reloader = new ConfigReloader({ env, db, bus: services.bus, secretBox, log: new Logger('config') }, { server: config.server, routing: config.routing });
   process.on('SIGHUP', () => void reloader.reload());
   await startIngressApp({
@@ -80,6 +84,7 @@ async function bootstrap(): Promise<void> {
         outbound,
         region: regionReadiness,
       }),
+      BatchesApiModule.forRoot(batches.api),
     ],
     // The environment's list replaces the file's, as for every other setting.
     cors: { origins: env.SWITCHYARD_CORS_ORIGINS ?? config.server.cors?.origins ?? [], maxAgeSeconds: env.SWITCHYARD_CORS_MAX_AGE_SECONDS ?? config.server.cors?.maxAgeSeconds ?? DEFAULT_CORS_MAX_AGE_SECONDS },
@@ -100,12 +105,14 @@ async function bootstrap(): Promise<void> {
         database: env.DATABASE_URL ? `postgres ${addressOf(env.DATABASE_URL)}` : `pglite ${env.SWITCHYARD_DATA_DIR}/pglite`,
         redis: env.REDIS_URL ? addressOf(env.REDIS_URL) : 'none (in-memory limits, cache and queue)',
         queue: services.queueKind,
+        batches: batches.queueKind,
         'admin API': adminToken ? 'on' : 'off',
         tracing: tracingSummary(process.env),
         notifications: webhooksSummary(config.notifications?.webhooks.length ?? 0),
       },
     },
     close: async () => {
+      await batches.close();
       await services.close();
       if (read !== db) await read.close();
       await db.close();

@@ -123,6 +123,14 @@ export interface SwitchyardEnv {
   SWITCHYARD_AUDIT_RETENTION_DAYS: number;
   /** Largest captured body kept per request and direction (tenants[].audit.captureBodies), in bytes; longer ones are cut. */
   SWITCHYARD_AUDIT_BODY_MAX_BYTES: number;
+  /** Largest file accepted by POST /v1/files (issue 17), in bytes; larger uploads get 413. */
+  SWITCHYARD_FILES_MAX_BYTES: number;
+  /** Batches one process runs at once (issue 17). */
+  SWITCHYARD_BATCH_WORKERS: number;
+  /** Lines of one batch in flight at once: a batch's share of its tenant's concurrency. */
+  SWITCHYARD_BATCH_LINE_CONCURRENCY: number;
+  /** A killed batch worker's batch is handed to another worker within about twice this (BullMQ lock). */
+  SWITCHYARD_BATCH_LOCK_MS: number;
   /**
    * Budgets across regions (issue 15): `share` — this region enforces SWITCHYARD_BUDGET_SHARE_PERCENT
    * of every budget from its own Redis; `global` — every region counts limits and budgets in the
@@ -231,6 +239,14 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_AUDIT_RETENTION_DAYS: envInteger(0, 36_500).default(90),
   // 64 KiB per direction bounds a row (and the queue's job) whatever the tenant sends; a longer body is cut and says so.
   SWITCHYARD_AUDIT_BODY_MAX_BYTES: envInteger(1024, 4 * 1024 * 1024).default(64 * 1024),
+  // 200 MiB: OpenAI's own limit for a batch input file; an upload is held in memory once while stored.
+  SWITCHYARD_FILES_MAX_BYTES: envInteger(1024).default(200 * 1024 * 1024),
+  // Two batches and four lines each: eight upstream calls at most per process, well under the
+  // interactive concurrency a tenant is usually given, so batches take what is left.
+  SWITCHYARD_BATCH_WORKERS: envInteger(1, 64).default(2),
+  SWITCHYARD_BATCH_LINE_CONCURRENCY: envInteger(1, 256).default(4),
+  // BullMQ's default lock; a dead worker's batch resumes within about a minute.
+  SWITCHYARD_BATCH_LOCK_MS: envInteger(1000, 600_000).default(30_000),
   // One region, or every region at 100 %: the behaviour before regions (each enforces the whole budget).
   SWITCHYARD_BUDGET_MODE: envEnum(BUDGET_MODES).default('share'),
   SWITCHYARD_BUDGET_SHARE_PERCENT: envInteger(1, 100).default(100),

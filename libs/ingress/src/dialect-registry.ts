@@ -31,8 +31,11 @@ const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
 
 /** A data API URL (`/v1/…`, `/v1beta/…`): a POST there that is no data route is a client aiming at one. */
 export function isApiPath(pathname: string): boolean {
-  return pathname.startsWith('/v1/') || pathname.startsWith('/v1beta/');
+  return (pathname.startsWith('/v1/') && !NEST_SERVED.some((p) => pathname.startsWith(p))) || pathname.startsWith('/v1beta/');
 }
+
+// API routes served by Nest controllers, not by the data path: a POST there is no miss (issue 17).
+const NEST_SERVED = ['/v1/files', '/v1/batches', '/v1/messages/batches'];
 
 /** The route of a POST to `pathname` (`search`: the query string without `?`), or undefined when it is not a data-path URL. */
 export function dataRoute(pathname: string, search: string): DataRoute | undefined {

@@ -6,3 +6,5 @@ export * from './redis-health.probe';
 export * from './bull-maintenance.schedule';
 export * from './budget-rebalance.scheduler';
 export * from './bull-reconcile.queue';
+export * from './memory-batch.queue';
+export * from './bull-batch.queue';

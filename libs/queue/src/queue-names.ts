@@ -12,6 +12,8 @@ export const QueueName = {
   BudgetRebalance: 'budget-rebalance',
   /** Counter reconciliation runs (issue 16), consumed by the service that owns the counters (auth). */
   Reconcile: 'reconcile',
+  /** Batch runs (issue 17): one job per OpenAI or Anthropic batch, its id the batch id. */
+  Batches: 'batches',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -79,3 +81,9 @@ export interface UsageConsumer {
   consume(handler: UsageHandler): void;
   close(): Promise<void>;
 }
+
+/** Jobs of the "batches" queue: the payload names the batch; its lines' state is in the database. */
+export const BatchJobName = {
+  RunBatch: 'run-batch',
+} as const;
+export type BatchJobName = (typeof BatchJobName)[keyof typeof BatchJobName];

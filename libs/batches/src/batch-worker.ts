@@ -1,0 +1,35 @@
+import { Logger } from '@nestjs/common';
+import type { Database } from '@switchyard/db';
+import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
+import type { BatchQueue } from '@switchyard/queue';
+import { BatchRunner } from './batches/batch-runner';
+import { DatabaseFileStorage } from './files/file-storage';
+import { FilesService } from './files/files.service';
+import { batchLineOperations } from './lines/batch-line.registry';
+
+export interface BatchWorkerOptions {
+  db: Database;
+  queue: BatchQueue;
+  /** Lines are admitted and routed through these, as the ingress's requests are. */
+  auth: AuthPort;
+  router: RouterPort;
+  usage: UsageSink;
+  region: string;
+  lineConcurrency: number;
+}
+
+/**
+ * The batch worker of a process (standalone, or cluster billing): consumes the queue and, at
+ * start, queues again every batch the last run of any worker left unfinished (a queue that
+ * lost it — the in-process one after a restart — gets it back; BullMQ ignores an id it holds).
+ */
+export async function startBatchWorker(o: BatchWorkerOptions): Promise<{ stop(): void }> {
+  const files = new FilesService(o.db, new DatabaseFileStorage(o.db));
+  const runner = new BatchRunner(o.db, files, o.usage, batchLineOperations(o.auth, o.router), { lineConcurrency: o.lineConcurrency, region: o.region });
+  o.queue.consume((id) => runner.run(id));
+  const unfinished = await runner.unfinished();
+  for (const id of unfinished) await o.queue.enqueue(id);
+  if (unfinished.length) new Logger('BatchWorker').log(`${unfinished.length} unfinished batch(es) queued again`);
+  // Lines in flight stay pending; the run fails so the queue gives the batch to the next worker.
+  return { stop: () => runner.stop() };
+}

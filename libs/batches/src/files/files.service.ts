@@ -1,0 +1,109 @@
+import type { Database, Prisma } from '@switchyard/db';
+import { ErrorKind, IrError } from '@switchyard/ir';
+import { newFileId } from '../object-ids';
+import type { FileStorage } from './file-storage';
+import { type FileObject, type StoredFileRow, renderFile } from './file-object';
+
+/** Purposes a tenant may upload: the batch input. (`batch_output` files are written by batches.) */
+export const UPLOAD_PURPOSES = ['batch'] as const;
+/** OpenAI's list page size for files: 1–10,000, default 10,000. */
+const MAX_LIST = 10_000;
+
+export interface NewFile {
+  tenantId: string;
+  filename: string;
+  purpose: string;
+  data: Buffer;
+}
+
+export interface FileListQuery {
+  after?: string;
+  limit?: number;
+  order?: 'asc' | 'desc';
+  purpose?: string;
+}
+
+export interface FileList {
+  object: 'list';
+  data: FileObject[];
+  first_id: string | null;
+  last_id: string | null;
+  has_more: boolean;
+}
+
+/**
+ * OpenAI Files, per tenant (docs/architecture.md, "Files and batches"): metadata in `files`,
+ * bytes in the storage port. Every look-up is by tenant and id, so another tenant's id is
+ * answered as unknown (404), never as forbidden.
+ */
+export class FilesService {
+  constructor(
+    private readonly db: Database,
+    private readonly storage: FileStorage,
+  ) {}
+
+  /** A tenant's upload; the caller has checked the size limit and the purpose. */
+  async upload(file: NewFile): Promise<FileObject> {
+    if (!(UPLOAD_PURPOSES as readonly string[]).includes(file.purpose)) {
+      throw IrError.invalid(`'${file.purpose}' is not a purpose this gateway stores files for; supported: ${UPLOAD_PURPOSES.join(', ')}.`, 'purpose');
+    }
+    // OpenAI: "The Batch API only supports .jsonl files".
+    if (file.purpose === 'batch' && !file.filename.toLowerCase().endsWith('.jsonl')) {
+      throw IrError.invalid('Invalid file format for Batch API. Must be .jsonl', 'file');
+    }
+    return renderFile(await this.store(file));
+  }
+
+  /** Stores bytes under a new id (uploads, and the output and error files batches write). */
+  async store(file: NewFile): Promise<StoredFileRow> {
+    const id = newFileId();
+    // Bytes first: a crash in between leaves an orphan blob, never a row without its bytes.
+    await this.storage.put(id, file.data);
+    return this.db.prisma.storedFile.create({
+      data: { id, tenantId: file.tenantId, purpose: file.purpose, filename: file.filename, bytes: file.data.length, storage: this.storage.kind },
+    });
+  }
+
+  async retrieve(tenantId: string, fileId: string): Promise<FileObject> {
+    return renderFile(await this.row(tenantId, fileId));
+  }
+
+  async list(tenantId: string, q: FileListQuery): Promise<FileList> {
+    const limit = Math.min(Math.max(q.limit ?? MAX_LIST, 1), MAX_LIST);
+    const order = q.order ?? 'desc';
+    const where: Prisma.StoredFileWhereInput = { tenantId, ...(q.purpose ? { purpose: q.purpose } : {}) };
+    if (q.after) {
+      const cursor = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: q.after } });
+      if (!cursor) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `No such File object: ${q.after}`, 'after');
+      // Past the cursor in the page's order: (created_at, id) strictly after it.
+      where.OR =
+        order === 'desc'
+          ? [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }]
+          : [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }];
+    }
+    const rows = await this.db.prisma.storedFile.findMany({ where, orderBy: [{ createdAt: order }, { id: order }], take: limit + 1 });
+    const page = rows.slice(0, limit).map(renderFile);
+    return { object: 'list', data: page, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: rows.length > limit };
+  }
+
+  async delete(tenantId: string, fileId: string): Promise<{ id: string; object: 'file'; deleted: true }> {
+    const row = await this.row(tenantId, fileId);
+    await this.db.prisma.storedFile.delete({ where: { id: row.id } });
+    await this.storage.delete(row.id);
+    return { id: row.id, object: 'file', deleted: true };
+  }
+
+  /** The bytes of a tenant's file, with its row. */
+  async content(tenantId: string, fileId: string): Promise<{ file: StoredFileRow; data: Buffer }> {
+    const file = await this.row(tenantId, fileId);
+    const data = await this.storage.get(file.id);
+    if (!data) throw new IrError(ErrorKind.ERROR_KIND_INTERNAL, `The content of ${fileId} is missing from storage.`);
+    return { file, data };
+  }
+
+  private async row(tenantId: string, fileId: string): Promise<StoredFileRow> {
+    const row = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: fileId } });
+    if (!row) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `No such File object: ${fileId}`, 'file_id');
+    return row;
+  }
+}

@@ -1,0 +1,52 @@
+import { OpenAiEmbeddingsDialect } from '@switchyard/dialects';
+import type { ParsedEmbed } from '@switchyard/dialects';
+import { embedRequestSize } from '@switchyard/ir';
+import type { AuthPort, EmbedResponse, RouterPort } from '@switchyard/ir';
+import type { BatchLineOperation, LineContext, LineOutcome } from './batch-line.operation';
+import { errorAnswer, parseFailure } from './line-answers';
+import { admitLine, backOffMs, isBackOff, keepLease, lineMeta, settleLine } from './line-admission';
+import { lineUsageEvent } from './line-usage';
+
+const EMBEDDINGS = new OpenAiEmbeddingsDialect();
+const renderError = EMBEDDINGS.renderError.bind(EMBEDDINGS);
+
+/** `/v1/embeddings` lines: the OpenAI embeddings dialect around `RouterPort.embed`. */
+export class EmbeddingsLine implements BatchLineOperation {
+  readonly endpoint = '/v1/embeddings';
+
+  constructor(
+    private readonly auth: AuthPort,
+    private readonly router: RouterPort,
+  ) {}
+
+  async run(body: Record<string, unknown>, ctx: LineContext): Promise<LineOutcome> {
+    let parsed: ParsedEmbed;
+    try {
+      parsed = EMBEDDINGS.parseEmbedRequest(body);
+    } catch (err) {
+      return errorAnswer(renderError, parseFailure(err));
+    }
+    const request = parsed.request;
+    const admitted = await admitLine(this.auth, ctx, EMBEDDINGS.id, request.model, embedRequestSize(request));
+    if (!('principal' in admitted)) return isBackOff(admitted) ? { kind: 'wait', afterMs: backOffMs(admitted) } : errorAnswer(renderError, admitted);
+    request.meta = lineMeta(ctx, admitted.principal, EMBEDDINGS.id);
+    const startedAt = Date.now();
+    const release = keepLease(this.auth, admitted.ticket);
+    let answer: EmbedResponse;
+    try {
+      answer = await this.router.embed(request, ctx.signal);
+    } finally {
+      release();
+    }
+    const error = answer.error;
+    if (error && isBackOff(error) && !ctx.signal.aborted) {
+      await settleLine(this.auth, admitted.ticket, request.model, undefined, startedAt);
+      return { kind: 'wait', afterMs: backOffMs(error) };
+    }
+    const event = lineUsageEvent(ctx, { dialect: EMBEDDINGS.id, model: request.model, start: answer.start, usage: answer.usage, error, startedAt });
+    await settleLine(this.auth, admitted.ticket, request.model, event.usage, startedAt);
+    if (error) return errorAnswer(renderError, error, event);
+    const rendered = EMBEDDINGS.renderEmbedResponse(answer, parsed, { requestId: ctx.requestId, model: request.model, created: Math.floor(startedAt / 1000), includeUsage: false });
+    return { kind: 'answered', statusCode: 200, body: JSON.parse(rendered) as unknown, usage: event };
+  }
+}

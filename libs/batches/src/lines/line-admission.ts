@@ -1,0 +1,73 @@
+import { ErrorKind, IrError } from '@switchyard/ir';
+import type { AuthPort, Dialect, ErrorEvent, Principal, QuotaTicket, RequestMeta, RequestSize, Usage } from '@switchyard/ir';
+import type { LineContext } from './batch-line.operation';
+
+/** Refusals that mean "not now" rather than "never": the line waits and runs again. */
+export function isBackOff(error: ErrorEvent): boolean {
+  return error.kind === ErrorKind.ERROR_KIND_RATE_LIMITED || error.kind === ErrorKind.ERROR_KIND_BUDGET_EXCEEDED || error.kind === ErrorKind.ERROR_KIND_OVERLOADED;
+}
+
+/** How long a line waits after a 429: the refusal's retry-after, else 1 s, at most a minute. */
+export function backOffMs(error: ErrorEvent): number {
+  return Math.min(Math.max(error.retryAfterMs || 1_000, 250), 60_000);
+}
+
+export interface LineAdmission {
+  principal: Principal;
+  ticket: QuotaTicket | undefined;
+  maxOutputTokens: number;
+}
+
+/**
+ * Admits a line as the ingress admits a request of the submitting key (counted against the
+ * key's and tenant's rpm, tpm, concurrency and budgets; its models and regions): a refusal comes
+ * back as an ErrorEvent. A lease is renewed while the line runs, and settled by `settleLine`.
+ */
+export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Dialect, model: string, size: RequestSize): Promise<LineAdmission | ErrorEvent> {
+  const answer = await auth.admit({
+    keyHash: ctx.keyHash,
+    model,
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+    dialect,
+    counted: true,
+    inputTokensEstimate: size.inputEstimate,
+    inputTokensBound: size.inputBound,
+    maxOutputTokens: size.maxOutput,
+  });
+  if (!answer.admitted || !answer.principal) return answer.error ?? new IrError(ErrorKind.ERROR_KIND_AUTHENTICATION, 'not admitted').toEvent();
+  // PII guardrails run in the ingress on interactive traffic; batch lines do not pass through
+  // them yet, so a key that has a policy is refused rather than sent unmasked.
+  if (answer.principal.pii) return IrError.invalid('Batches are not served for keys with PII guardrails.').toEvent();
+  return { principal: answer.principal, ticket: answer.ticket, maxOutputTokens: answer.maxOutputTokens };
+}
+
+/** Keeps the line's concurrency lease while it runs (a third of the lease, as QuotaHold does). */
+export function keepLease(auth: AuthPort, ticket: QuotaTicket | undefined): () => void {
+  const every = ticket ? Math.floor(ticket.leaseMs / 3) : 0;
+  if (!ticket || every <= 0) return () => undefined;
+  const timer = setInterval(() => void auth.heartbeat({ ticket }).catch(() => undefined), every);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Real usage replaces the reservation; a failed settle leaves the lease to lapse (the safe side). */
+export async function settleLine(auth: AuthPort, ticket: QuotaTicket | undefined, model: string, usage: Usage | undefined, startedAt: number): Promise<void> {
+  if (!ticket) return;
+  await auth.settle({ ticket, model, usage, cacheHit: false, startedAtMs: startedAt }).catch(() => undefined);
+}
+
+export function lineMeta(ctx: LineContext, principal: Principal, dialect: Dialect): RequestMeta {
+  return {
+    requestId: ctx.requestId,
+    clientRequestId: '',
+    tenantId: principal.tenantId,
+    keyId: principal.keyId,
+    endUserId: '',
+    region: ctx.region,
+    dialect,
+    // Batch lines are individual requests: each is answered by an upstream, never from the cache.
+    cacheMode: 'no-store',
+    allowedRegions: principal.allowedRegions,
+  };
+}

@@ -1,0 +1,53 @@
+import { ErrorKind, httpStatusOf } from '@switchyard/ir';
+import type { Dialect, ErrorEvent, StartEvent, Usage, UsageEvent } from '@switchyard/ir';
+import type { LineContext } from './batch-line.operation';
+
+export interface LineFacts {
+  dialect: Dialect;
+  model: string;
+  start: StartEvent | undefined;
+  usage: Usage | undefined;
+  error: ErrorEvent | undefined;
+  startedAt: number;
+}
+
+/**
+ * The one usage event of a line: `batch: true` (billing prices it at the model's batch rates),
+ * under the line's own request id, so the ledger records it once however often it is published.
+ * A failure before any output consumed nothing upstream and is charged nothing, as for requests.
+ */
+export function lineUsageEvent(ctx: LineContext, f: LineFacts): UsageEvent {
+  const now = Date.now();
+  const attempts = f.error?.attemptLog.filter((a) => a.deploymentId) ?? [];
+  const last = attempts.at(-1);
+  const regions = new Set<string>();
+  for (const a of f.error?.attemptLog ?? f.start?.attemptLog ?? []) if (a.deploymentId && a.region) regions.add(a.region);
+  if (f.start?.deploymentRegion) regions.add(f.start.deploymentRegion);
+  const region = f.start?.deploymentRegion || last?.region;
+  return {
+    requestId: ctx.requestId,
+    clientRequestId: '',
+    tenantId: ctx.tenantId,
+    keyId: ctx.keyId,
+    model: f.model,
+    providerId: f.start?.providerId || last?.providerId || '',
+    deploymentId: f.start?.deploymentId || last?.deploymentId || '',
+    upstreamModel: f.start?.upstreamModel ?? '',
+    dialect: f.dialect,
+    stream: false,
+    status: f.error ? 'error' : 'ok',
+    httpStatus: f.error ? httpStatusOf(f.error.kind) : 200,
+    errorKind: f.error?.kind ?? ErrorKind.ERROR_KIND_UNSPECIFIED,
+    usage: f.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 },
+    latencyMs: now - f.startedAt,
+    ttftMs: 0,
+    region: ctx.region,
+    startedAt: f.startedAt,
+    finishedAt: now,
+    cacheHit: false,
+    attempts: f.error ? attempts.length : (f.start?.attempts ?? 1),
+    batch: true,
+    ...(region ? { deploymentRegion: region } : {}),
+    audit: { clientIp: ctx.clientIp, endpoint: ctx.endpoint, auditOnly: false, piiAction: '', piiCategories: [], dataRegions: [...regions] },
+  };
+}
