@@ -19,3 +19,4 @@ export * from './gemini/gemini-embed';
 export * from './gemini/gemini-schema';
 export * from './openai/openai-embeddings.dialect';
 export * from './openai/openai-chat.messages';
+export * from './upstream-id';
