@@ -20,3 +20,5 @@ export * from './gemini/gemini-schema';
 export * from './openai/openai-embeddings.dialect';
 export * from './openai/openai-chat.messages';
 export * from './upstream-id';
+export * from './multipart-form';
+export * from './openai/openai-media.parse';

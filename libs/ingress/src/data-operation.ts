@@ -1,6 +1,7 @@
 import type { PiiRedaction } from '@switchyard/guardrails';
 import type { RequestMeta, RequestSize } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
+import type { IncomingCall } from './incoming-call';
 import type { RequestOperation } from './request-metrics';
 import type { UsageTracker } from './usage-tracker';
 
@@ -19,6 +20,8 @@ export interface DataOperation<D, P, Path> {
   readonly operation: RequestOperation;
   /** The dialect's parse of the JSON body; throws IrError naming the offending field. */
   parse(dialect: D, body: unknown, path: Path): P;
+  /** Instead of `parse`, for a body that is not always JSON (a multipart form): reads the call itself. */
+  parseCall?(dialect: D, call: IncomingCall, path: Path): P;
   /** The IR request inside the parse: its model is admitted, its meta filled in after admission. */
   irRequest(parsed: P): { model?: string | undefined; meta?: RequestMeta | undefined };
   /** What admission counts; throws IrError past the operator's ceilings (request-limits.ts). */
