@@ -199,7 +199,7 @@ export class ChatPipeline {
       const box = this.options.audit?.box;
       if (admission.principal.auditCaptureBodies && box) {
         admitted.bodies = new AuditBodyCapture({ box, maxBytes: this.options.audit?.maxBytes ?? 0 }, call.requestId);
-        admitted.bodies.takeRequest(request);
+        admitted.bodies.takeRequest(op.auditView ? op.auditView(parsed) : request);
       }
       admitted.tracker = op.meter(admitted);
       admitted.watchClose();

@@ -22,6 +22,8 @@ export interface DataOperation<D, P, Path> {
   parse(dialect: D, body: unknown, path: Path): P;
   /** Instead of `parse`, for a body that is not always JSON (a multipart form): reads the call itself. */
   parseCall?(dialect: D, call: IncomingCall, path: Path): P;
+  /** What the request audit keeps of the request, when not the IR request itself (a media upload: its file's name and size, not its bytes). */
+  auditView?(parsed: P): unknown;
   /** The IR request inside the parse: its model is admitted, its meta filled in after admission. */
   irRequest(parsed: P): { model?: string | undefined; meta?: RequestMeta | undefined };
   /** What admission counts; throws IrError past the operator's ceilings (request-limits.ts). */

@@ -45,6 +45,12 @@ export class MediaCallOperation implements DataOperation<ChatDialect, MediaReque
     return request;
   }
 
+  /** The audit keeps the fields and the file's name, type and size: an audio upload can be 25 MB. */
+  auditView(request: MediaRequest): unknown {
+    const file = request.file.length ? { fileName: request.fileName, fileType: request.fileType, bytes: request.file.length } : undefined;
+    return { model: request.model, operation: MediaOperation[request.operation], fields: JSON.parse(request.fieldsJson) as unknown, file };
+  }
+
   /**
    * For limits and budgets, in the units the request is billed by (below): speech its input's
    * characters, images the number asked for (as output); a transcription's length is only known
