@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
-import { eventBatches, type ServiceImplementation } from '@switchyard/grpc';
+import { eventBatches, noMedia, type ServiceImplementation } from '@switchyard/grpc';
 import {
   type AdapterPort,
   AdapterServiceDefinition,
@@ -8,6 +8,8 @@ import {
   type EmbedGenerateRequest,
   type EmbedResponse,
   type GenerateRequest,
+  type MediaGenerateRequest,
+  type MediaResponse,
   type ResponseEventBatch,
 } from '@switchyard/ir';
 import { UpstreamService } from '@switchyard/upstream';
@@ -32,5 +34,10 @@ export class AdapterController implements ServiceImplementation<AdapterServiceDe
   @GrpcMethod(SERVICE, 'CountTokens')
   countTokens(@Payload() request: GenerateRequest, @Ctx() signal: AbortSignal): Promise<CountTokensResponse> {
     return this.upstream.countTokens(request, signal);
+  }
+
+  @GrpcMethod(SERVICE, 'Media')
+  media(@Payload() request: MediaGenerateRequest, @Ctx() signal: AbortSignal): Promise<MediaResponse> {
+    return this.upstream.media ? this.upstream.media(request, signal) : Promise.resolve(noMedia('adapter'));
   }
 }

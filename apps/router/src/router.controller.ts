@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
-import { eventBatches, type ServiceImplementation } from '@switchyard/grpc';
+import { eventBatches, noMedia, type ServiceImplementation } from '@switchyard/grpc';
 import {
   type CountTokensResponse,
   type EmbedRequest,
@@ -8,6 +8,8 @@ import {
   ErrorKind,
   type HealthStateResponse,
   type ListModelsResponse,
+  type MediaRequest,
+  type MediaResponse,
   type ResponseEvent,
   type ResponseEventBatch,
   type RouteRequest,
@@ -41,6 +43,11 @@ export class RouterController implements ServiceImplementation<RouterServiceDefi
   @GrpcMethod(SERVICE, 'CountTokens')
   countTokens(@Payload() { request }: RouteRequest, @Ctx() signal: AbortSignal): Promise<CountTokensResponse> {
     return this.router.countTokens(request ?? { model: '', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, signal);
+  }
+
+  @GrpcMethod(SERVICE, 'Media')
+  media(@Payload() request: MediaRequest, @Ctx() signal: AbortSignal): Promise<MediaResponse> {
+    return this.router.media ? this.router.media(request, signal) : Promise.resolve(noMedia('router'));
   }
 
   @GrpcMethod(SERVICE, 'HealthState')

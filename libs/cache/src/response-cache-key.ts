@@ -29,7 +29,8 @@ export function responseCacheKey(tenantId: string, request: ChatRequest): string
  *   it has a call id (the id names the call; not every dialect repeats the name);
  * - normalised to "absent": sampling `n: 1`, `logprobs: false` (and `topLogprobs` without
  *   logprobs), a tool choice of plain `auto`, a `text` response format, an empty reasoning;
- *   stop sequences sorted and de-duplicated (a set, not a list).
+ *   stop sequences sorted and de-duplicated (a set, not a list); the name the client gave
+ *   max_tokens (`sampling.maxTokensField`) removed.
  * Kept verbatim: model, system, messages (with earlier tool-call ids and signatures: they are
  * part of the conversation), tools, other sampling values, non-empty extensions. JSON inside the
  * IR (tool schemas, tool arguments, extensions) is compared as text.
@@ -94,7 +95,9 @@ function canonicalToolChoice(choice: ToolChoice | undefined): ToolChoice | undef
   return auto && !choice.disableParallel && !choice.name ? undefined : choice;
 }
 
-function canonicalSampling(s: Sampling): Sampling {
+function canonicalSampling(sampling: Sampling): Sampling {
+  // Which name carried max_tokens changes nothing the model says.
+  const { maxTokensField: _name, ...s } = sampling;
   const logprobs = s.logprobs === true;
   return {
     ...s,

@@ -8,6 +8,11 @@ export interface RenderContext {
   /** Seconds since the epoch, for dialects that stamp responses. */
   created: number;
   includeUsage: boolean;
+  /**
+   * The upstream's own response id, when an upstream of the client's own family answered (not
+   * from the cache): the answer carries it instead of one made from `requestId` (upstream-id.ts).
+   */
+  upstreamId?: string;
 }
 
 export interface RenderedBody {

@@ -23,3 +23,6 @@ export * from './responses/responses.dialect';
 export * from './responses/responses.parse';
 export * from './responses/responses.answer';
 export { REDACTED_REASONING_PREFIX, parseInputItems, type ParsedInput } from './responses/responses-input.parse';
+export * from './upstream-id';
+export * from './multipart-form';
+export * from './openai/openai-media.parse';

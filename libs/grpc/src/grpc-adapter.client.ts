@@ -1,4 +1,4 @@
-import { type AdapterPort, AdapterServiceDefinition, type CountTokensResponse, type EmbedGenerateRequest, type EmbedResponse, type GenerateRequest, type ResponseEvent } from '@switchyard/ir';
+import { type AdapterPort, AdapterServiceDefinition, type CountTokensResponse, type EmbedGenerateRequest, type EmbedResponse, type GenerateRequest, type MediaGenerateRequest, type MediaResponse, type ResponseEvent } from '@switchyard/ir';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { type GrpcClientOptions, GrpcPortClient } from './grpc-port.client';
 import type { CallMetadata } from './proto-service.types';
@@ -30,5 +30,12 @@ export class GrpcAdapterClient extends GrpcPortClient implements AdapterPort {
 
   countTokens(request: GenerateRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<CountTokensResponse> {
     return this.unaryOrError(ADAPTER.countTokens, request, { signal, metadata });
+  }
+
+  async media(request: MediaGenerateRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<MediaResponse> {
+    const answer = await this.unaryOrError(ADAPTER.media, request, { signal, metadata });
+    // A transport failure comes back as `{ error }` alone; the router re-encodes what it returns.
+    const got: Partial<MediaResponse> = answer;
+    return { ...answer, contentType: got.contentType ?? '', body: got.body ?? Buffer.alloc(0) };
   }
 }

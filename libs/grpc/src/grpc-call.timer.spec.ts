@@ -1,5 +1,5 @@
 import { metricSeries } from '@switchyard/telemetry';
-import { type ChatRequest, type CountTokensResponse, type EmbedResponse, ErrorKind, type HealthStateResponse, IrError, type ListModelsResponse, type ResponseEventBatch, RouterServiceDefinition } from '@switchyard/ir';
+import { type ChatRequest, type CountTokensResponse, type EmbedResponse, ErrorKind, type HealthStateResponse, IrError, type ListModelsResponse, type MediaResponse, type ResponseEventBatch, RouterServiceDefinition } from '@switchyard/ir';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import type { ServiceImplementation } from './proto-service.types';
@@ -22,6 +22,10 @@ class Router implements ServiceImplementation<typeof RouterServiceDefinition> {
 
   async countTokens(): Promise<CountTokensResponse> {
     throw new IrError(ErrorKind.ERROR_KIND_RATE_LIMITED, 'slow down');
+  }
+
+  async media(): Promise<MediaResponse> {
+    return { contentType: 'image/png', body: Buffer.alloc(0) };
   }
 
   async healthState(): Promise<HealthStateResponse> {

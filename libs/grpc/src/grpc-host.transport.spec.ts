@@ -36,6 +36,11 @@ class ScriptedRouterController {
     return Promise.resolve({ inputTokens: 7 });
   }
 
+  @GrpcMethod(SERVICE, 'Media')
+  media(): Promise<{ contentType: string }> {
+    return Promise.resolve({ contentType: 'image/png' });
+  }
+
   @GrpcMethod(SERVICE, 'HealthState')
   healthState(): Promise<{ deployments: [] }> {
     return Promise.resolve({ deployments: [] });

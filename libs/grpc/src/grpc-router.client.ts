@@ -1,4 +1,4 @@
-import { type ChatRequest, type CountTokensResponse, type EmbedRequest, type EmbedResponse, type HealthStateResponse, type ListModelsRequest, type ListModelsResponse, type ResponseEvent, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
+import { type ChatRequest, type CountTokensResponse, type EmbedRequest, type EmbedResponse, type HealthStateResponse, type ListModelsRequest, type ListModelsResponse, type MediaRequest, type MediaResponse, type ResponseEvent, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { type GrpcClientOptions, GrpcPortClient } from './grpc-port.client';
 import type { CallMetadata } from './proto-service.types';
@@ -38,5 +38,11 @@ export class GrpcRouterClient extends GrpcPortClient implements RouterPort {
 
   countTokens(request: ChatRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<CountTokensResponse> {
     return this.unaryOrError(ROUTER.countTokens, { request }, { signal, metadata, retryUnavailable: true });
+  }
+
+  async media(request: MediaRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<MediaResponse> {
+    const answer = await this.unaryOrError(ROUTER.media, request, { signal, metadata, retryUnavailable: true });
+    const got: Partial<MediaResponse> = answer;
+    return { ...answer, contentType: got.contentType ?? '', body: got.body ?? Buffer.alloc(0) };
   }
 }

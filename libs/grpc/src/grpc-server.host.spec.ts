@@ -1,4 +1,4 @@
-import { type CountTokensResponse, type HealthStateResponse, type EmbedResponse, type ListModelsResponse, type ResponseEvent, type ResponseEventBatch, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
+import { type CountTokensResponse, type HealthStateResponse, type EmbedResponse, type ListModelsResponse, type MediaResponse, type ResponseEvent, type ResponseEventBatch, RouterServiceDefinition, type RouteRequest } from '@switchyard/ir';
 import { GrpcRouterClient } from './grpc-router.client';
 import { GrpcServerHost } from './grpc-server.host';
 import type { ServiceImplementation } from './proto-service.types';
@@ -25,6 +25,10 @@ class CountingRouter implements ServiceImplementation<typeof RouterServiceDefini
 
   async countTokens(_request?: RouteRequest, _signal?: AbortSignal): Promise<CountTokensResponse> {
     return { inputTokens: this.calls, estimated: false };
+  }
+
+  async media(): Promise<MediaResponse> {
+    return { contentType: 'image/png', body: Buffer.alloc(0) };
   }
 
   async healthState(): Promise<HealthStateResponse> {

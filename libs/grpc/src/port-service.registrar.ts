@@ -6,6 +6,7 @@ import {
   BillingServiceDefinition,
   type BillingPort,
   ErrorKind,
+  type MediaResponse,
   type ResponseEvent,
   RouterServiceDefinition,
   type RouterPort,
@@ -32,6 +33,7 @@ export function serveRouter(host: GrpcServerHost, impl: RouterPort): GrpcServerH
     listModels: () => impl.listModels(),
     embed: (request, signal) => impl.embed(request, signal),
     countTokens: ({ request }, signal) => impl.countTokens(request ?? { model: '', system: [], messages: [], tools: [], stream: false, includeUsage: false, droppedParams: [] }, signal),
+    media: (request, signal) => (impl.media ? impl.media(request, signal) : Promise.resolve(noMedia('router'))),
     healthState: () => impl.healthState(),
   });
 }
@@ -41,7 +43,17 @@ export function serveAdapter(host: GrpcServerHost, impl: AdapterPort): GrpcServe
     generate: (request, signal) => eventBatches(impl.generate(request, signal)),
     embed: (request, signal) => impl.embed(request, signal),
     countTokens: (request, signal) => impl.countTokens(request, signal),
+    media: (request, signal) => (impl.media ? impl.media(request, signal) : Promise.resolve(noMedia('adapter'))),
   });
+}
+
+/** A port without images and audio (never one the apps bind): answered in-band, as every failure. */
+export function noMedia(service: string): MediaResponse {
+  return {
+    contentType: '',
+    body: Buffer.alloc(0),
+    error: { kind: ErrorKind.ERROR_KIND_INTERNAL, message: `this ${service} serves no images or audio`, param: '', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
+  };
 }
 
 export function serveBilling(host: GrpcServerHost, impl: BillingPort): GrpcServerHost {

@@ -8,7 +8,7 @@ import type { RequestOperation } from './request-metrics';
 export type AccessOperation = RequestOperation | 'models';
 
 /** A data route's operation as the access line and the request metrics name it. */
-export const ROUTE_OPERATION: Readonly<Record<'chat' | 'count' | 'embed' | 'responses' | 'reject', RequestOperation>> = { chat: 'chat', count: 'count_tokens', embed: 'embeddings', responses: 'chat', reject: 'reject' };
+export const ROUTE_OPERATION: Readonly<Record<'chat' | 'count' | 'embed' | 'responses' | 'media' | 'reject', RequestOperation>> = { chat: 'chat', count: 'count_tokens', embed: 'embeddings', responses: 'chat', media: 'media', reject: 'reject' };
 
 /** Where access lines go: the process's pino logger (a child of it), or a test's. */
 export interface AccessSink {

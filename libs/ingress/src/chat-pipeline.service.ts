@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, USAGE_SINK } from '@switchyard/ir';
 import type { AuthPort, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, ResponseStorePort, RouterPort, UsageEvent, UsageSink } from '@switchyard/ir';
-import { findUnstorableText, hashKey, mayHoldUnstorableText } from '@switchyard/shared';
+import { hashKey } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -18,9 +18,11 @@ import { credentialOf } from './credentials';
 import type { DataOperation } from './data-operation';
 import { type DataRoute, dialectOfPath } from './dialect-registry';
 import { EmbedOperation } from './embed.operation';
+import { MediaCallOperation } from './media.operation';
 import { type ErrorDialect, answerFailure } from './failure-answer';
 import type { IncomingCall } from './incoming-call';
-import { MISSING_KEY, unstorableField } from './ingress-errors';
+import { MISSING_KEY } from './ingress-errors';
+import { parseJson } from './json-body';
 import { KeyGate, type KeyGateRefusal } from './key-gate';
 import { PiiGuard } from './pii-guard';
 import { QuotaHold } from './quota-hold';
@@ -71,6 +73,7 @@ export class ChatPipeline {
   private readonly count: CountTokensOperation;
   private readonly embed: EmbedOperation;
   private readonly responses: ResponsesOperation;
+  private readonly media: MediaCallOperation;
   private readonly metrics = new RequestMetrics();
   private readonly pii = new PiiGuard();
 
@@ -85,6 +88,7 @@ export class ChatPipeline {
     this.count = new CountTokensOperation(router, options.spill);
     this.embed = new EmbedOperation(router, options.limits, options.region, options.spill);
     this.responses = new ResponsesOperation(router, options.limits, options.region, options.responses, options.spill);
+    this.media = new MediaCallOperation(router, options.region);
   }
 
   /**
@@ -171,6 +175,8 @@ export class ChatPipeline {
         return this.admitAndRun(this.embed, route.dialect, route.path, call, res, keyHash);
       case 'responses':
         return this.admitAndRun(this.responses, route.dialect, route.path, call, res, keyHash);
+      case 'media':
+        return this.admitAndRun(this.media, route.dialect, route.path, call, res, keyHash);
       case 'reject':
         this.refuse(route, call, res, route.error);
         return Promise.resolve();
@@ -185,7 +191,7 @@ export class ChatPipeline {
     let admitted: AdmittedCall<D, P> | undefined;
     let failure: unknown;
     try {
-      const parsed = op.parse(dialect, parseJson(call.body), path);
+      const parsed = op.parseCall ? op.parseCall(dialect, call, path) : op.parse(dialect, parseJson(call.body), path);
       if (op.load) await op.load(parsed);
       const request = op.irRequest(parsed);
       const admission = await this.admit(dialect, call, keyHash, request.model ?? '', res, op.size(parsed));
@@ -201,7 +207,7 @@ export class ChatPipeline {
       const box = this.options.audit?.box;
       if (admission.principal.auditCaptureBodies && box) {
         admitted.bodies = new AuditBodyCapture({ box, maxBytes: this.options.audit?.maxBytes ?? 0 }, call.requestId);
-        admitted.bodies.takeRequest(request);
+        admitted.bodies.takeRequest(op.auditView ? op.auditView(parsed) : request);
       }
       admitted.tracker = op.meter(admitted);
       admitted.watchClose();
@@ -344,18 +350,3 @@ function refusedAtGate(call: IncomingCall, verdict: KeyGateRefusal): IrError {
   return IrError.fromEvent(verdict);
 }
 
-function parseJson(body: string | undefined): unknown {
-  if (body === undefined || body === '') throw IrError.invalid('The request body is empty; expected a JSON object.');
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (err) {
-    throw IrError.invalid(`We could not parse the JSON body of your request: ${(err as Error).message}`);
-  }
-  // Hot path: the scan of the text is cheap; the walk runs only for bodies with suspect escapes.
-  if (mayHoldUnstorableText(body)) {
-    const field = findUnstorableText(value);
-    if (field !== undefined) throw unstorableField(field);
-  }
-  return value;
-}

@@ -1,4 +1,4 @@
-import type { ChatDialect, PathParams, RenderContext } from '@switchyard/dialects';
+import { type ChatDialect, type PathParams, type RenderContext, type StreamRenderer, upstreamIdFor } from '@switchyard/dialects';
 import { type PiiRedaction, redactChatRequest, restoreResponse } from '@switchyard/guardrails';
 import { ResponseFolder } from '@switchyard/ir';
 import type { ChatRequest, RequestSize, ResponseEvent, RouterPort } from '@switchyard/ir';
@@ -12,6 +12,7 @@ import { spillOrFail } from './region/spill-or-fail';
 import type { RequestLimits } from './request-limits';
 import { SSE_HEADERS, sendBody, writeChunk } from './response-writer';
 import { UsageTracker } from './usage-tracker';
+import { carryVendorHeaders } from './vendor-headers';
 
 type Chat = AdmittedCall<ChatDialect, ChatRequest>;
 
@@ -49,6 +50,7 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
 
   run(admitted: Chat): Promise<void> {
     const chat = admitted.parsed;
+    carryVendorHeaders(chat, admitted.dialect.id, admitted.call.headers);
     const imposed = admitted.admission.maxOutputTokens;
     if (imposed && !chat.sampling?.maxTokens) {
       chat.sampling = { stop: [], ...chat.sampling, maxTokens: imposed };
@@ -97,20 +99,23 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
     if (signal.aborted) return;
     const folded = folder.value;
     if (folded.error) return spillOrFail(this.spill, admitted, folded.error);
-    sendBody(res, 200, dialect.renderResponse(folded, ctx), answerHeaders(chat.droppedParams, folded.start));
+    const upstreamId = upstreamIdFor(dialect.id, folded.start);
+    sendBody(res, 200, dialect.renderResponse(folded, upstreamId ? { ...ctx, upstreamId } : ctx), answerHeaders(chat.droppedParams, folded.start));
   }
 
   private async stream(admitted: Chat, ctx: RenderContext, events: AsyncIterable<ResponseEvent>): Promise<void> {
     const { dialect, parsed: chat, res, signal, tracker } = admitted;
-    const renderer = dialect.createStreamRenderer(ctx);
-    let open = false;
+    // Made at the first event, the answer's start, whose id a same-family client gets (upstream-id.ts).
+    let renderer: StreamRenderer | undefined;
     for await (const ev of events) {
       tracker?.observe(ev);
-      if (!open) {
+      if (!renderer) {
         // Until the first good event the answer can still be a plain HTTP error with its status.
         if (ev.event?.$case === 'error') return spillOrFail(this.spill, admitted, ev.event.value);
-        res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat.droppedParams, ev.event?.$case === 'start' ? ev.event.value : undefined) });
-        open = true;
+        const start = ev.event?.$case === 'start' ? ev.event.value : undefined;
+        const upstreamId = upstreamIdFor(dialect.id, start);
+        renderer = dialect.createStreamRenderer(upstreamId ? { ...ctx, upstreamId } : ctx);
+        res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(chat.droppedParams, start) });
       }
       // Once the stream is open a failure can only be the dialect's error event, ending it.
       if (ev.event?.$case === 'error') {
@@ -123,8 +128,9 @@ export class ChatOperation implements DataOperation<ChatDialect, ChatRequest, Pa
       if (signal.aborted) return;
     }
     if (signal.aborted) return;
-    if (!open) {
+    if (!renderer) {
       res.writeHead(200, SSE_HEADERS);
+      renderer = dialect.createStreamRenderer(ctx);
     }
     res.end(renderer.end());
   }

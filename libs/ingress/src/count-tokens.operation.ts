@@ -8,6 +8,7 @@ import type { PeerSpill } from './region/peer-spill';
 import { spillOrFail } from './region/spill-or-fail';
 import type { ServedFacts } from './request-metrics';
 import { sendBody } from './response-writer';
+import { carryVendorHeaders } from './vendor-headers';
 
 // Counts as a request (per minute, concurrency) that consumes no tokens.
 const NO_TOKENS: RequestSize = { inputEstimate: 0, inputBound: 0, maxOutput: 0 };
@@ -45,6 +46,7 @@ export class CountTokensOperation implements DataOperation<CountTokensDialect, C
 
   async run(admitted: AdmittedCall<CountTokensDialect, ChatRequest>): Promise<void> {
     const { dialect, parsed, res, signal } = admitted;
+    carryVendorHeaders(parsed, dialect.id, admitted.call.headers);
     const counted = await this.router.countTokens(parsed, signal);
     admitted.served = servedFacts(parsed.model, counted);
     if (counted.error) return spillOrFail(this.spill, admitted, counted.error);

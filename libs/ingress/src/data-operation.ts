@@ -1,6 +1,7 @@
 import type { PiiRedaction } from '@switchyard/guardrails';
 import type { RequestMeta, RequestSize } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
+import type { IncomingCall } from './incoming-call';
 import type { RequestOperation } from './request-metrics';
 import type { UsageTracker } from './usage-tracker';
 
@@ -24,6 +25,10 @@ export interface DataOperation<D, P, Path> {
    * conversation); most operations have nothing to load. Throws IrError.
    */
   load?(parsed: P): Promise<void>;
+  /** Instead of `parse`, for a body that is not always JSON (a multipart form): reads the call itself. */
+  parseCall?(dialect: D, call: IncomingCall, path: Path): P;
+  /** What the request audit keeps of the request, when not the IR request itself (a media upload: its file's name and size, not its bytes). */
+  auditView?(parsed: P): unknown;
   /** The IR request inside the parse: its model is admitted, its meta filled in after admission. */
   irRequest(parsed: P): { model?: string | undefined; meta?: RequestMeta | undefined };
   /** What admission counts; throws IrError past the operator's ceilings (request-limits.ts). */

@@ -1,6 +1,6 @@
 import { AnthropicMessagesDialect, GeminiDialect, OpenAiChatDialect, OpenAiEmbeddingsDialect, OpenAiResponsesDialect } from '@switchyard/dialects';
 import type { ChatDialect, CountTokensDialect, EmbedDialect, PathParams, RenderedBody } from '@switchyard/dialects';
-import { IrError } from '@switchyard/ir';
+import { IrError, MediaOperation } from '@switchyard/ir';
 import type { ErrorEvent } from '@switchyard/ir';
 import { isStorableText, storableText } from '@switchyard/shared';
 import { unstorableField } from './ingress-errors';
@@ -17,6 +17,8 @@ export type DataRoute =
   | { op: 'count'; dialect: CountTokensDialect; path: PathParams }
   | { op: 'embed'; dialect: EmbedDialect; path: PathParams & { batch?: boolean } }
   | { op: 'responses'; dialect: OpenAiResponsesDialect; path: PathParams }
+  // OpenAI images and audio (issue 17), relayed to OpenAI-family upstreams.
+  | { op: 'media'; dialect: ChatDialect; path: PathParams & { media: MediaOperation } }
   // A URL we understand but cannot serve as asked (answered 400 in its dialect's shape).
   | { op: 'reject'; dialect: ChatDialect; error: IrError };
 
@@ -25,6 +27,9 @@ const CHAT_ANTHROPIC: DataRoute = { op: 'chat', dialect: ANTHROPIC, path: {} };
 const COUNT_ANTHROPIC: DataRoute = { op: 'count', dialect: ANTHROPIC, path: {} };
 const EMBED_OPENAI: DataRoute = { op: 'embed', dialect: OPENAI_EMBEDDINGS, path: {} };
 const RESPONSES_OPENAI: DataRoute = { op: 'responses', dialect: RESPONSES, path: {} };
+const IMAGES_OPENAI: DataRoute = { op: 'media', dialect: OPENAI_DIALECT, path: { media: MediaOperation.MEDIA_OPERATION_IMAGE_GENERATION } };
+const SPEECH_OPENAI: DataRoute = { op: 'media', dialect: OPENAI_DIALECT, path: { media: MediaOperation.MEDIA_OPERATION_SPEECH } };
+const TRANSCRIPTION_OPENAI: DataRoute = { op: 'media', dialect: OPENAI_DIALECT, path: { media: MediaOperation.MEDIA_OPERATION_TRANSCRIPTION } };
 
 // Gemini: /{v1beta|v1}/models/{model}:{method}; the model may be URL-encoded.
 const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
@@ -61,6 +66,12 @@ function routeOf(pathname: string, search: string): DataRoute | undefined {
       return EMBED_OPENAI;
     case '/v1/responses':
       return RESPONSES_OPENAI;
+    case '/v1/images/generations':
+      return IMAGES_OPENAI;
+    case '/v1/audio/speech':
+      return SPEECH_OPENAI;
+    case '/v1/audio/transcriptions':
+      return TRANSCRIPTION_OPENAI;
   }
   const m = GEMINI_PATH.exec(pathname);
   if (!m) return undefined;

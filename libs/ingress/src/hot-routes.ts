@@ -53,10 +53,12 @@ export class HotRoutes {
       const trace = TRACING.on ? activeContext() : undefined;
       const read = (keyHash: string | undefined) => {
         if (keyHash === undefined) return this.discard(req);
-        this.readBody(req, res, expectsContinue, (body) => {
+        this.readBody(req, res, expectsContinue, (body, raw) => {
           // Too large: answered 413 already; the pipeline only writes its access line.
           if (body === undefined) return pipeline.answeredEarly(route, call, res);
           call.body = body;
+          // A form's file is binary: its bytes, not the text, are what the operation reads.
+          if (route.op === 'media') call.rawBody = raw;
           if (trace) runIn(trace, () => void pipeline.serve(route, call, res, keyHash));
           else void pipeline.serve(route, call, res, keyHash);
         });
@@ -69,7 +71,7 @@ export class HotRoutes {
   }
 
   /** Reads the body for `done`; a body over the limit is answered 413 and `done` gets undefined. */
-  private readBody(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean, done: (body: string | undefined) => void): void {
+  private readBody(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean, done: (body: string | undefined, raw?: Buffer) => void): void {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.maxBodyBytes) {
       this.tooLarge(req, res);
@@ -90,7 +92,9 @@ export class HotRoutes {
     };
     req.on('data', onData);
     req.once('end', () => {
-      if (size <= this.maxBodyBytes) done(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      if (size > this.maxBodyBytes) return;
+      const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      done(raw.toString('utf8'), raw);
     });
     req.once('error', () => res.destroy());
   }

@@ -12,6 +12,8 @@ export interface IncomingCall {
   headers: IncomingHttpHeaders;
   query: Record<string, unknown> | undefined;
   body: string | undefined;
+  /** The body's bytes, kept for a form upload (audio transcriptions), whose file is binary. */
+  rawBody?: Buffer;
   clientIp: string;
   /** When the request arrived (performance.now(), a monotonic clock): its duration in the metrics starts here. */
   arrivedAt: number;

@@ -9,7 +9,7 @@ import type { IncomingCall } from './incoming-call';
  * we do not serve as asked (an unknown route, a Gemini stream without alt=sse), answered before
  * any operation ran.
  */
-export type RequestOperation = 'chat' | 'embeddings' | 'count_tokens' | 'reject';
+export type RequestOperation = 'chat' | 'embeddings' | 'count_tokens' | 'media' | 'reject';
 
 /** What the request metrics need of how a request was served: its UsageTracker, or a token count's own (`servedFacts`). */
 export interface ServedFacts {

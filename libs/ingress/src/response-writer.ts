@@ -29,6 +29,16 @@ export function sendBody(res: ServerResponse, status: number, body: string, head
   res.end(body);
 }
 
+/** A 200 with a body that is not ours to render (an upstream's image JSON, audio bytes), as it came. */
+export function sendBytes(res: ServerResponse, contentType: string, body: Uint8Array, headers?: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = 200;
+  if (headers) for (const k in headers) res.setHeader(k, headers[k] as string);
+  res.setHeader('content-type', contentType);
+  res.setHeader('content-length', body.byteLength);
+  res.end(body);
+}
+
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',

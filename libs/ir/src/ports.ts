@@ -1,7 +1,7 @@
 import type { AdmitRequest, AdmitResponse, DescribeKeyRequest, DescribeKeyResponse, HeartbeatRequest, SettleRequest } from './generated/switchyard/auth/v1/auth';
-import type { EmbedGenerateRequest, GenerateRequest } from './generated/switchyard/adapter/v1/adapter';
+import type { EmbedGenerateRequest, GenerateRequest, MediaGenerateRequest } from './generated/switchyard/adapter/v1/adapter';
 import type { GetUsageRequest, GetUsageResponse, UsageEvent } from './generated/switchyard/billing/v1/billing';
-import type { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEvent } from './generated/switchyard/ir/v1/ir';
+import type { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, MediaRequest, MediaResponse, ResponseEvent } from './generated/switchyard/ir/v1/ir';
 import type { HealthStateResponse, ListModelsResponse } from './generated/switchyard/router/v1/router';
 
 // The service boundaries of docs/architecture.md §1 as TypeScript interfaces. Standalone mode
@@ -28,6 +28,12 @@ export interface RouterPort {
   embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResponse>;
   /** Counts the prompt of `request` on a deployment of its model; failures come back in `error`. */
   countTokens(request: ChatRequest, signal: AbortSignal): Promise<CountTokensResponse>;
+  /**
+   * Images and audio (issue 17): same deployment choice and retries as `embed`; failures come
+   * back in `error`. Optional so test doubles of the other calls need not grow it; every router
+   * the apps bind (RouterService, the gRPC client) has it.
+   */
+  media?(request: MediaRequest, signal: AbortSignal): Promise<MediaResponse>;
   /** Deployment health as this router replica sees it. */
   healthState(): Promise<HealthStateResponse>;
 }
@@ -38,6 +44,8 @@ export interface AdapterPort {
   /** Never rejects: failures come back in `error`. */
   embed(request: EmbedGenerateRequest, signal: AbortSignal): Promise<EmbedResponse>;
   countTokens(request: GenerateRequest, signal: AbortSignal): Promise<CountTokensResponse>;
+  /** Images and audio (OpenAI family); never rejects. Optional as RouterPort.media. */
+  media?(request: MediaGenerateRequest, signal: AbortSignal): Promise<MediaResponse>;
 }
 
 export interface UsageSink {

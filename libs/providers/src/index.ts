@@ -11,3 +11,5 @@ export { OPENAI_VENDORS, type OpenAiVendor } from './openai/openai.vendors';
 // The OpenAI wires an openai / azure-openai provider picks with `options.api`, and the reasoning
 // summaries of the Responses API (`options.reasoningSummary`): the config schema's enums.
 export { OPENAI_APIS, RESPONSES_REASONING_SUMMARIES, type OpenAiApi } from './openai/openai-responses.request';
+// The vendor headers a client may have forwarded to its own family (docs/configuration.md).
+export { VENDOR_HEADERS, vendorHeadersOf } from './core/vendor-headers';

@@ -111,6 +111,7 @@ describe(RouterService.name, () => {
             droppedParams: [],
             cacheHit: false,
             deploymentRegion: 'eu',
+            upstreamFamily: 'openai',
           },
         },
       },

@@ -10,6 +10,8 @@ import type {
   EmbedResponse,
   HealthStateResponse,
   ListModelsResponse,
+  MediaRequest,
+  MediaResponse,
   ResponseEvent,
   RouterPort,
 } from '@switchyard/ir';
@@ -30,6 +32,12 @@ import { type UnaryAnswer, UnaryAttempts, type UnaryKind } from './route/unary-a
 import { DeploymentStats, RetryBudget } from './selection';
 
 const REFRESH_MS = 10_000;
+
+/** An adapter port without images and audio: the request cannot be served there, whatever the retries. */
+function noMediaAdapter(providerType: string): MediaResponse {
+  const message = `The model is served by ${providerType}, which cannot generate images or audio through this gateway.`;
+  return { contentType: '', body: Buffer.alloc(0), error: { kind: ErrorKind.ERROR_KIND_INVALID_REQUEST, message, param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] } };
+}
 
 /** Where health alerts go (the notifier, issue 13). */
 export interface HealthAlertSink {
@@ -203,6 +211,15 @@ export class RouterService implements RouterPort, OnModuleDestroy {
     return this.unary<CountTokensResponse>(ask, {
       invoke: (adapter, call) => adapter.countTokens({ request, ...call }, signal),
       failed: (error) => ({ inputTokens: 0, estimated: false, error }),
+    });
+  }
+
+  /** Images and audio (issue 17): one answer, through the same loop as embeddings (chain, retries, backoff, budget). */
+  media(request: MediaRequest, signal: AbortSignal): Promise<MediaResponse> {
+    const ask = { model: request.model, regions: request.meta?.allowedRegions ?? [], estimate: 0, signal };
+    return this.unary<MediaResponse>(ask, {
+      invoke: (adapter, call) => (adapter.media ? adapter.media({ request, ...call }, signal) : Promise.resolve(noMediaAdapter(call.target.providerType))),
+      failed: (error) => ({ contentType: '', body: Buffer.alloc(0), error }),
     });
   }
 

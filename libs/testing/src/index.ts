@@ -16,3 +16,4 @@ export * from './fuzz/ir-wire.check';
 export * from './webhook-receiver';
 export { LocalOidcIssuer, type LocalSignOptions, type LocalSigningAlgorithm } from './oidc/local-oidc-issuer';
 export { ECHO_MODEL } from './simulator/request-echo';
+export { SIMULATED_AUDIO_BYTES_PER_SECOND, SIMULATED_PNG_BASE64 } from './simulator/openai-media.endpoint';

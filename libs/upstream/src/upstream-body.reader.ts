@@ -23,6 +23,20 @@ export async function readJsonBody(res: Dispatcher.ResponseData, limit: number):
   return JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
 }
 
+/** The answer's bytes as they came (images and audio), or UpstreamTooLargeError past `limit` as for JSON. */
+export async function readBytesBody(res: Dispatcher.ResponseData, limit: number): Promise<Buffer> {
+  const declared = Number(res.headers['content-length']);
+  if (declared > limit) throw new UpstreamTooLargeError(`the upstream declared a ${declared}-byte answer, over the ${limit}-byte limit`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new UpstreamTooLargeError(`the upstream answer passed the ${limit}-byte limit`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** The start of an error answer, as text; a body that breaks off still gives what came. */
 export async function readErrorBody(res: Dispatcher.ResponseData): Promise<string> {
   let body = '';

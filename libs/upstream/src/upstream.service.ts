@@ -1,14 +1,14 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_ROUTING, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, providerKeyContext, resolveUpstreamKey, SecretError, type UpstreamKeySources, type UpstreamLimits } from '@switchyard/config';
 import { ErrorKind, IrError } from '@switchyard/ir';
-import type { AdapterPort, ChatRequest, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
+import type { AdapterPort, ChatRequest, CountTokensResponse, EmbedGenerateRequest, EmbedResponse, ErrorEvent, GenerateRequest, MediaGenerateRequest, MediaResponse, ResponseEvent, Target, Timeouts } from '@switchyard/ir';
 import { SseParser, providerAdapter, upstreamError } from '@switchyard/providers';
 import type { PassthroughPolicy, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '@switchyard/providers';
 import { GEN_AI_OPERATION, TRACING, metricSeries } from '@switchyard/telemetry';
 import { Dispatcher, request } from 'undici';
 import { countEmbedTokens, countPromptTokens } from './local-token-count';
 import { logExcerpt } from './log-redaction';
-import { readJsonBody } from './upstream-body.reader';
+import { readBytesBody, readJsonBody } from './upstream-body.reader';
 import { type Call, requestIdOf, totalTimeout, whereOf } from './upstream-call';
 import { UpstreamClock } from './upstream-clock';
 import { UpstreamProtocolError, UpstreamTooLargeError, protocol, protocolError } from './upstream-errors';
@@ -153,6 +153,37 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
   }
 
   /**
+   * Images and audio (issue 17): the provider's translation (a 400 naming the model where the
+   * family has none), one exchange, and the answer's bytes as the upstream sent them (within the
+   * JSON answer limit), with what they say about usage.
+   */
+  async media(req: MediaGenerateRequest, signal: AbortSignal): Promise<MediaResponse> {
+    const request = req.request ?? { model: '', operation: 0, fieldsJson: '', file: Buffer.alloc(0), fileName: '', fileType: '' };
+    const call = this.build(req.target, (adapter, target) => {
+      if (!adapter.buildMediaRequest) throw IrError.invalid(`The model \`${request.model}\` is served by ${adapter.manifest.id}, which has no images or audio API.`, 'model');
+      return adapter.buildMediaRequest(request, target);
+    });
+    if ('error' in call) return { contentType: '', body: Buffer.alloc(0), error: call.error };
+    const clock = new UpstreamClock();
+    let answer: MediaResponse | undefined;
+    let error: ErrorEvent | undefined;
+    const read = async (res: Dispatcher.ResponseData) => {
+      const body = await readBytesBody(res, this.limits.jsonBytes);
+      const header = res.headers['content-type'];
+      const contentType = (Array.isArray(header) ? header[0] : header) ?? 'application/octet-stream';
+      const reading = protocol(() => call.adapter.readMediaAnswer?.(request, { contentType, body }) ?? { units: undefined, usage: undefined });
+      answer = { contentType, body, usage: reading.usage, units: reading.units };
+    };
+    for await (const ev of this.exchange(call, req.timeouts, signal, read)) {
+      if (ev.event?.$case === 'error') error = ev.event.value;
+    }
+    if (error) return { contentType: '', body: Buffer.alloc(0), error };
+    if (!answer || signal.aborted) return { contentType: '', body: Buffer.alloc(0), error: { kind: ErrorKind.ERROR_KIND_CANCELLED, message: 'the client went away', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] } };
+    answer.upstreamSeconds = clock.seconds();
+    return answer;
+  }
+
+  /**
    * One call answered with a single JSON body (embeddings, token counts): translate, send under
    * the call's timeouts, read within the JSON limit. Any failure comes back as `{ error }`.
    */
@@ -250,7 +281,7 @@ export class UpstreamService implements AdapterPort, OnModuleDestroy {
         res = await request(call.http.url, {
           method: 'POST',
           headers: call.http.headers,
-          body: call.http.body,
+          body: call.http.bytes ?? call.http.body,
           signal: abort.signal,
           dispatcher: this.pools.of(t.connectMs),
           headersTimeout: firstTokenMs,

@@ -116,6 +116,10 @@ export async function startResilienceGateway(body: string): Promise<ResilienceGa
   };
 }
 
+// A shared machine under load can take longer than the default 30 s to migrate a fresh PGlite
+// folder; SWITCHYARD_E2E_READY_MS raises the wait without changing what is tested.
+const READY_MS = Number(process.env['SWITCHYARD_E2E_READY_MS'] ?? 30_000);
+
 async function startStandalone(dir: string, yaml: string, dataDir: string): Promise<{ app: RunningApp; baseUrl: string }> {
   const config = join(dir, 'switchyard.yaml');
   writeFileSync(config, yaml);
@@ -123,7 +127,7 @@ async function startStandalone(dir: string, yaml: string, dataDir: string): Prom
   const baseUrl = `http://127.0.0.1:${port}`;
   const app = startApp('standalone', { ...ENV, SWITCHYARD_CONFIG: config, SWITCHYARD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
   try {
-    await waitForReady(baseUrl, app);
+    await waitForReady(baseUrl, app, READY_MS);
   } catch (err) {
     await app.stop();
     throw err;

@@ -83,7 +83,7 @@ export function anthropicDeltaUsage(u: Usage | undefined): Record<string, unknow
 }
 
 export function anthropicMessageId(ctx: RenderContext): string {
-  return `msg_${ctx.requestId}`;
+  return ctx.upstreamId ?? `msg_${ctx.requestId}`;
 }
 
 // Arguments are streamed verbatim, but the non-streamed block needs an object. A model cut off

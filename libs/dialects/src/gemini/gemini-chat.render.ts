@@ -124,7 +124,7 @@ export function renderGeminiResponse(r: FoldedResponse, ctx: RenderContext): str
     candidates: r.choices.filter(Boolean).map((c) => candidate(c)),
     usageMetadata: geminiUsageMetadata(r.usage),
     modelVersion: ctx.model,
-    responseId: ctx.requestId,
+    responseId: ctx.upstreamId ?? ctx.requestId,
   };
   return JSON.stringify(response);
 }

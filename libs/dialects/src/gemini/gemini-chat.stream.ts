@@ -38,7 +38,7 @@ export class GeminiChatStreamRenderer implements StreamRenderer {
 
   constructor(ctx: RenderContext) {
     // Every chunk ends with the same model version and response id: build that once.
-    this.suffix = `,"modelVersion":${JSON.stringify(ctx.model)},"responseId":${JSON.stringify(ctx.requestId)}}\r\n\r\n`;
+    this.suffix = `,"modelVersion":${JSON.stringify(ctx.model)},"responseId":${JSON.stringify(ctx.upstreamId ?? ctx.requestId)}}\r\n\r\n`;
   }
 
   event(ev: ResponseEvent): string {

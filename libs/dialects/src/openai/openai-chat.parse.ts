@@ -40,7 +40,10 @@ export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
   const parsed = parseOpenAiMessages(rawMessages);
 
   const streamOptions = body['stream_options'] === undefined || body['stream_options'] === null ? undefined : expectObject(body['stream_options'], 'stream_options');
-  const maxTokens = optInteger(body['max_completion_tokens'], 'max_completion_tokens', 1) ?? optInteger(body['max_tokens'], 'max_tokens', 1);
+  const completionTokens = optInteger(body['max_completion_tokens'], 'max_completion_tokens', 1);
+  const maxTokens = completionTokens ?? optInteger(body['max_tokens'], 'max_tokens', 1);
+  // Which name the client used, so an OpenAI-family upstream gets the field as sent.
+  const maxTokensField = completionTokens !== undefined ? 'max_completion_tokens' : maxTokens !== undefined ? 'max_tokens' : undefined;
   const effort = optString(body['reasoning_effort'], 'reasoning_effort');
   if (effort !== undefined && effort !== 'none' && ownEntry(EFFORTS, effort) === undefined) throw IrError.invalid(`reasoning_effort: unknown value "${effort}"`, 'reasoning_effort');
   // `user` is deprecated in favour of safety_identifier; either names the end user. The newer
@@ -64,6 +67,7 @@ export function parseOpenAiChatRequest(raw: unknown): ChatRequest {
       n: optInteger(body['n'], 'n', 1, 128),
       logprobs: optBoolean(body['logprobs'], 'logprobs'),
       topLogprobs: optInteger(body['top_logprobs'], 'top_logprobs', 0, 20),
+      ...(maxTokensField && { maxTokensField }),
     },
     responseFormat: parseResponseFormat(body['response_format']),
     reasoning: effort && effort !== 'none' ? { effort: ownEntry(EFFORTS, effort) ?? Reasoning_Effort.EFFORT_UNSPECIFIED } : undefined,

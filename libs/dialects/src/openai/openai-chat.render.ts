@@ -72,7 +72,7 @@ export function renderOpenAiChatResponse(r: FoldedResponse, ctx: RenderContext):
     return { index: c.index, message, logprobs: mergeOpenAiLogprobs(c.logprobsJson), finish_reason: openAiFinishReason(c.finishReason) };
   });
   return JSON.stringify({
-    id: `chatcmpl-${ctx.requestId}`,
+    id: ctx.upstreamId ?? `chatcmpl-${ctx.requestId}`,
     object: 'chat.completion',
     created: ctx.created,
     model: ctx.model,

@@ -16,7 +16,7 @@ export class OpenAiChatStreamRenderer implements StreamRenderer {
 
   constructor(private readonly ctx: RenderContext) {
     // Every chunk shares id, created and model: build that JSON prefix once per stream.
-    this.prefix = `data: {"id":${JSON.stringify(`chatcmpl-${ctx.requestId}`)},"object":"chat.completion.chunk","created":${ctx.created},"model":${JSON.stringify(ctx.model)},"choices":`;
+    this.prefix = `data: {"id":${JSON.stringify(ctx.upstreamId ?? `chatcmpl-${ctx.requestId}`)},"object":"chat.completion.chunk","created":${ctx.created},"model":${JSON.stringify(ctx.model)},"choices":`;
     this.suffix = ctx.includeUsage ? ',"usage":null}\n\n' : '}\n\n';
   }
 

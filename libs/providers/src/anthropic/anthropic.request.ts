@@ -1,6 +1,7 @@
 import { ChatRequest, Dialect, IrError, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
 import { dropForeign, filterPassthrough } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { sameFamilyHeader } from '../core/vendor-headers';
 import { PASSTHROUGH_RULES } from '../passthrough-rules';
 import { cacheControl, messageTurns, systemBlocks } from './anthropic.content';
 import { ANTHROPIC_PASSTHROUGH } from './anthropic.passthrough';
@@ -37,7 +38,7 @@ export function buildAnthropicRequest(req: ChatRequest, target: UpstreamTarget):
   const body = anthropicBody(req, target, dropped);
   if (req.stream) body['stream'] = true;
   else delete body['stream'];
-  return upstream(target, '/messages', body, dropped);
+  return upstream(req, target, '/messages', body, dropped);
 }
 
 export function buildAnthropicCountTokensRequest(req: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest {
@@ -45,7 +46,7 @@ export function buildAnthropicCountTokensRequest(req: ChatRequest, target: Upstr
   const full = anthropicBody(req, target, dropped);
   const body: Json = {};
   for (const key of COUNT_TOKENS_FIELDS) if (full[key] !== undefined) body[key] = full[key];
-  return upstream(target, '/messages/count_tokens', body, dropped);
+  return upstream(req, target, '/messages/count_tokens', body, dropped);
 }
 
 /**
@@ -56,17 +57,31 @@ export function anthropicUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1${path}`;
 }
 
-function upstream(target: UpstreamTarget, path: string, body: Json, dropped: Set<string>): UpstreamHttpRequest {
+function upstream(req: ChatRequest, target: UpstreamTarget, path: string, body: Json, dropped: Set<string>): UpstreamHttpRequest {
+  // An Anthropic client's own anthropic-version and anthropic-beta (core/vendor-headers.ts): the
+  // body was written for that version, and its betas change what the upstream does with it.
+  const version = sameFamilyHeader(req, Dialect.DIALECT_ANTHROPIC, 'anthropic-version');
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-api-key': target.apiKey,
-    'anthropic-version': stringOption(target, 'anthropicVersion') ?? DEFAULT_ANTHROPIC_VERSION,
+    'anthropic-version': version ?? stringOption(target, 'anthropicVersion') ?? DEFAULT_ANTHROPIC_VERSION,
   };
-  const beta = stringOption(target, 'anthropicBeta');
+  const beta = betaList(stringOption(target, 'anthropicBeta'), sameFamilyHeader(req, Dialect.DIALECT_ANTHROPIC, 'anthropic-beta'));
   if (beta) headers['anthropic-beta'] = beta;
   const out: UpstreamHttpRequest = { url: anthropicUrl(target.baseUrl, path), headers, body: JSON.stringify(body) };
   if (dropped.size) out.dropped = [...dropped];
   return out;
+}
+
+/** The deployment's betas, then the client's not already among them, comma-separated as Anthropic documents. */
+function betaList(deployment: string | undefined, client: string | undefined): string | undefined {
+  if (!client) return deployment;
+  const names = (deployment ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  for (const b of client.split(',')) {
+    const name = b.trim();
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names.join(',') || undefined;
 }
 
 function anthropicBody(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): Json {

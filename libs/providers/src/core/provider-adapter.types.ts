@@ -1,4 +1,4 @@
-import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, MediaRequest, MediaUnits, ResponseEvent, Usage } from '@switchyard/ir';
 import type { PassthroughPolicy } from './passthrough.policy';
 import type { AdapterFamily, ProviderId } from './provider-ids';
 
@@ -32,6 +32,8 @@ export interface UpstreamHttpRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** A binary body (multipart/form-data), sent instead of `body` when set. */
+  bytes?: Uint8Array;
   /**
    * Request fields this upstream cannot express and that are harmless to drop (e.g. `seed` for
    * Anthropic), named as the client's IR field path; reported in x-switchyard-dropped-params.
@@ -64,6 +66,18 @@ export interface ProviderStreamParser {
   finish?(): ResponseEvent[];
 }
 
+/** An upstream's successful answer to a media call, as it came: its media type and bytes. */
+export interface MediaAnswer {
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** What a media answer says about usage: tokens where the upstream reports them, and the billing units. */
+export interface MediaReading {
+  usage?: Usage;
+  units: MediaUnits;
+}
+
 export interface ProviderAdapter {
   readonly manifest: ProviderManifest;
   buildRequest(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest;
@@ -76,4 +90,7 @@ export interface ProviderAdapter {
   /** The provider's own token-counting endpoint (Anthropic, Gemini); others are counted locally. */
   buildCountTokensRequest?(request: ChatRequest, target: UpstreamTarget): UpstreamHttpRequest;
   parseCountTokensResponse?(body: unknown): number;
+  /** Images and audio (OpenAI family); a provider without them is refused with a 400 naming the model. */
+  buildMediaRequest?(request: MediaRequest, target: UpstreamTarget): UpstreamHttpRequest;
+  readMediaAnswer?(request: MediaRequest, answer: MediaAnswer): MediaReading;
 }

@@ -1,9 +1,10 @@
 import { checkedEvents, checkedStreamParser } from '../core/ir-event.check';
-import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, ResponseEvent } from '@switchyard/ir';
-import type { ProviderAdapter, ProviderManifest, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import type { ChatRequest, EmbedRequest, EmbedResponse, ErrorEvent, MediaRequest, ResponseEvent } from '@switchyard/ir';
+import type { MediaAnswer, MediaReading, ProviderAdapter, ProviderManifest, ProviderStreamParser, UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
 import { buildResponsesRequest, openAiApiOf } from './openai-responses.request';
 import { parseResponsesResponse } from './openai-responses.response';
 import { OpenAiResponsesStreamParser } from './openai-responses.stream';
+import { buildOpenAiMediaRequest, readOpenAiMediaAnswer } from './openai.media';
 import { buildOpenAiEmbedRequest, parseOpenAiEmbedResponse } from './openai.embeddings';
 import { mapOpenAiError } from './openai.errors';
 import { OpenAiEndpoint, buildOpenAiRequest } from './openai.request';
@@ -47,5 +48,13 @@ export class OpenAiAdapter implements ProviderAdapter {
 
   parseEmbedResponse(body: unknown): EmbedResponse {
     return parseOpenAiEmbedResponse(body);
+  }
+
+  buildMediaRequest(request: MediaRequest, target: UpstreamTarget): UpstreamHttpRequest {
+    return buildOpenAiMediaRequest(request, target, this.endpoint);
+  }
+
+  readMediaAnswer(request: MediaRequest, answer: MediaAnswer): MediaReading {
+    return readOpenAiMediaAnswer(request, answer);
   }
 }

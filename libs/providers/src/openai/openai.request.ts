@@ -1,6 +1,7 @@
 import { ChatRequest, Dialect, Reasoning_Effort, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
 import { dropForeign, filterPassthrough } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
+import { sameFamilyHeader } from '../core/vendor-headers';
 import { PASSTHROUGH_RULES } from '../passthrough-rules';
 import { INSTRUCTIONS_KEY, buildOpenAiMessages } from './openai.messages';
 import { OPENAI_PASSTHROUGH } from './openai.passthrough';
@@ -62,7 +63,7 @@ export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, pro
     delete body['stream'];
     delete body['stream_options'];
   }
-  const http: UpstreamHttpRequest = { url: urlOf(target, endpoint), headers: headersOf(target, endpoint), body: JSON.stringify(body) };
+  const http: UpstreamHttpRequest = { url: urlOf(target, endpoint), headers: headersOf(target, endpoint, req), body: JSON.stringify(body) };
   if (dropped.size) http.dropped = [...dropped];
   return http;
 }
@@ -86,7 +87,7 @@ function writeSampling(req: ChatRequest, body: Json, profile: OpenAiVendorProfil
   const s = req.sampling;
   if (!s) return;
   const thinking = profile.vendor === 'deepseek' && THINKING_MODEL.test(target.upstreamModel);
-  if (s.maxTokens !== undefined) body[profile.maxTokensField] = s.maxTokens;
+  if (s.maxTokens !== undefined) body[maxTokensName(profile, s.maxTokensField)] = s.maxTokens;
   if (s.temperature !== undefined) {
     const { min, max } = profile.temperature;
     if (s.temperature < min || s.temperature > max) refuse(profile, 'temperature', `must be between ${min} and ${max}`);
@@ -116,6 +117,12 @@ function writeSampling(req: ChatRequest, body: Json, profile: OpenAiVendorProfil
       }
     }
   }
+}
+
+/** The name max_tokens goes under: the OpenAI client's own where the server knows both (openai.vendors.ts). */
+function maxTokensName(profile: OpenAiVendorProfile, clientName: string | undefined): string {
+  if (profile.bothMaxTokensNames && (clientName === 'max_tokens' || clientName === 'max_completion_tokens')) return clientName;
+  return profile.maxTokensField;
 }
 
 function writeTools(req: ChatRequest, body: Json, profile: OpenAiVendorProfile, dropped: Set<string>): void {
@@ -181,9 +188,23 @@ export function azureUrl(target: UpstreamTarget, operation: string): string {
   return `${base}/openai/deployments/${encodeURIComponent(target.upstreamModel)}/${operation}?api-version=${encodeURIComponent(version)}`;
 }
 
-export function headersOf(target: UpstreamTarget, endpoint: OpenAiEndpoint): Record<string, string> {
-  if (endpoint === 'azure') return { 'content-type': 'application/json', 'api-key': target.apiKey };
+/**
+ * The request headers: the key in the endpoint's form; for OpenAI itself the deployment's own
+ * organization and project (`options.organization` / `options.project`), never the client's
+ * (core/vendor-headers.ts); and an OpenAI client's `OpenAI-Beta` (`req`: chat requests only).
+ */
+export function headersOf(target: UpstreamTarget, endpoint: OpenAiEndpoint, req?: ChatRequest): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (endpoint === 'azure') headers['api-key'] = target.apiKey;
   // Local servers (Ollama, vLLM without --api-key) need no key.
-  if (!target.apiKey) return { 'content-type': 'application/json' };
-  return { 'content-type': 'application/json', authorization: `Bearer ${target.apiKey}` };
+  else if (target.apiKey) headers['authorization'] = `Bearer ${target.apiKey}`;
+  if (endpoint === 'openai') {
+    const org = target.options['organization'];
+    const project = target.options['project'];
+    if (typeof org === 'string' && org) headers['openai-organization'] = org;
+    if (typeof project === 'string' && project) headers['openai-project'] = project;
+  }
+  const beta = req && sameFamilyHeader(req, Dialect.DIALECT_OPENAI, 'openai-beta');
+  if (beta) headers['openai-beta'] = beta;
+  return headers;
 }

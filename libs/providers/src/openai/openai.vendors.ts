@@ -1,4 +1,4 @@
-import { IrError } from '@switchyard/ir';
+import { IrError, MediaOperation } from '@switchyard/ir';
 import type { UpstreamTarget } from '../core/provider-adapter.types';
 
 // What differs between servers that speak the OpenAI Chat Completions API, in one table.
@@ -12,6 +12,11 @@ export interface OpenAiVendorProfile {
   vendor: OpenAiVendor;
   /** Where IR max_tokens goes: OpenAI deprecated max_tokens for max_completion_tokens (o-series reject it). */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * The server knows both names, so an OpenAI client's own choice (`sampling.maxTokensField`)
+   * is sent as the client sent it; otherwise `maxTokensField`, the one name it knows.
+   */
+  bothMaxTokensNames: boolean;
   /** Instruction messages keep the client's `developer` role and their positions ($instructions). */
   keepInstructions: boolean;
   /** Accepted temperature range; outside it the request is refused naming `temperature`. */
@@ -34,11 +39,17 @@ export interface OpenAiVendorProfile {
   toolChoiceRequired: boolean;
   /** OpenAI-dialect extensions the passthrough policy allows (logit_bias, metadata …) are merged into the body. */
   extensions: boolean;
+  /** Images and audio endpoints the server has (openai.media.ts); others are refused with a 400. */
+  media: readonly MediaOperation[];
 }
+
+const ALL_MEDIA = [MediaOperation.MEDIA_OPERATION_IMAGE_GENERATION, MediaOperation.MEDIA_OPERATION_SPEECH, MediaOperation.MEDIA_OPERATION_TRANSCRIPTION] as const;
 
 const OPENAI_BASE: OpenAiVendorProfile = {
   vendor: 'openai',
   maxTokensField: 'max_completion_tokens',
+  // max_tokens is deprecated but still served (o-series models refuse it, as they would the client).
+  bothMaxTokensNames: true,
   keepInstructions: true,
   temperature: { min: 0, max: 2 },
   maxN: 128,
@@ -50,10 +61,11 @@ const OPENAI_BASE: OpenAiVendorProfile = {
   replayReasoning: 'never',
   toolChoiceRequired: true,
   extensions: true,
+  media: ALL_MEDIA,
 };
 
 // Servers that copy OpenAI's API but not its newer fields: `max_tokens`, system role only.
-const COMPATIBLE: OpenAiVendorProfile = { ...OPENAI_BASE, vendor: 'generic', maxTokensField: 'max_tokens', keepInstructions: false };
+const COMPATIBLE: OpenAiVendorProfile = { ...OPENAI_BASE, vendor: 'generic', maxTokensField: 'max_tokens', bothMaxTokensNames: false, keepInstructions: false };
 
 export const VENDOR_PROFILES: Record<OpenAiVendor, OpenAiVendorProfile> = {
   openai: OPENAI_BASE,
@@ -66,23 +78,26 @@ export const VENDOR_PROFILES: Record<OpenAiVendor, OpenAiVendorProfile> = {
   // deepseek-reasoner answered 400 to any reasoning_content, and it could not call tools, so
   // sending it only on tool turns satisfies both; an empty one is needed where a tool turn had
   // no reasoning (vercel/ai#13203). logprobs on deepseek-reasoner: 400.
-  deepseek: { ...COMPATIBLE, vendor: 'deepseek', replayReasoning: 'tool-turns-always', maxN: 1 },
+  deepseek: { ...COMPATIBLE, vendor: 'deepseek', replayReasoning: 'tool-turns-always', maxN: 1, media: [] },
   // DashScope compatible mode (help.aliyun.com/zh/model-studio/deep-thinking, context-cache):
   // thinking is `enable_thinking` (+ thinking_budget), top_k is accepted, cache_control markers
   // on content parts are its explicit cache.
-  qwen: { ...COMPATIBLE, vendor: 'qwen', topK: true, cacheControl: true, reasoning: 'enable_thinking', temperature: { min: 0, max: 2 }, maxN: 4 },
+  qwen: { ...COMPATIBLE, vendor: 'qwen', topK: true, cacheControl: true, reasoning: 'enable_thinking', temperature: { min: 0, max: 2 }, maxN: 4, media: [] },
   // Qianfan v2 (cloud.baidu.com/doc/qianfan-api/s/3m7of64lb): OpenAI-shaped with Bearer keys,
   // max_completion_tokens, temperature in (0, 1]; its own extras (penalty_score, web_search)
   // travel as OpenAI-dialect extensions, forwarded where the provider's passthrough policy allows them.
-  ernie: { ...COMPATIBLE, vendor: 'ernie', maxTokensField: 'max_completion_tokens', temperature: { min: 0.0001, max: 1 }, logprobs: false, reasoning: 'none', maxN: 1 },
+  ernie: { ...COMPATIBLE, vendor: 'ernie', maxTokensField: 'max_completion_tokens', temperature: { min: 0.0001, max: 1 }, logprobs: false, reasoning: 'none', maxN: 1, media: [] },
   // platform.moonshot.ai/docs/api/chat: temperature 0..1, n at most 5, tool_choice "required"
   // unsupported; kimi thinking models want reasoning_content kept on tool-calling turns.
-  moonshot: { ...COMPATIBLE, vendor: 'moonshot', temperature: { min: 0, max: 1 }, maxN: 5, toolChoiceRequired: false, replayReasoning: 'tool-turns', reasoning: 'none' },
+  moonshot: { ...COMPATIBLE, vendor: 'moonshot', temperature: { min: 0, max: 1 }, maxN: 5, toolChoiceRequired: false, replayReasoning: 'tool-turns', reasoning: 'none', media: [] },
   // docs.vllm.ai serving/openai_compatible_server: sampling extras such as top_k are accepted
   // in the body; response_format json_schema drives guided decoding.
-  vllm: { ...COMPATIBLE, vendor: 'vllm', topK: true },
+  // Its ChatCompletionRequest takes max_completion_tokens and the deprecated max_tokens alike.
+  // It serves /v1/audio/transcriptions for Whisper-type models (docs.vllm.ai, Transcriptions API);
+  // no image generation or speech.
+  vllm: { ...COMPATIBLE, vendor: 'vllm', topK: true, bothMaxTokensNames: true, media: [MediaOperation.MEDIA_OPERATION_TRANSCRIPTION] },
   // docs.ollama.com/api/openai-compatibility: no n, no user, no logit_bias; no key needed.
-  ollama: { ...COMPATIBLE, vendor: 'ollama', maxN: 1, user: false },
+  ollama: { ...COMPATIBLE, vendor: 'ollama', maxN: 1, user: false, media: [] },
 };
 
 /** Azure api-version used when a deployment names none: the latest GA dated version. */
@@ -106,7 +121,15 @@ export function azureApiVersion(target: UpstreamTarget): string {
 function azureProfile(apiVersion: string): OpenAiVendorProfile {
   // The v1 API and dated versions from 2024-12-01-preview on know the developer role.
   const developer = apiVersion === 'v1' || apiVersion >= '2024-12-01';
-  return developer ? VENDOR_PROFILES.azure : { ...VENDOR_PROFILES.azure, keepInstructions: false };
+  // max_completion_tokens came with 2024-09-01-preview: 2024-08-01-preview and older answer 400
+  // "Unrecognized request argument supplied: max_completion_tokens" (openai/openai-python#1724).
+  const completionTokens = apiVersion === 'v1' || apiVersion >= '2024-09-01';
+  if (developer && completionTokens) return VENDOR_PROFILES.azure;
+  return {
+    ...VENDOR_PROFILES.azure,
+    keepInstructions: developer,
+    ...(!completionTokens && { maxTokensField: 'max_tokens' as const, bothMaxTokensNames: false }),
+  };
 }
 
 /** Refuses a value the vendor cannot take when dropping it would change the answer. */

@@ -1,5 +1,6 @@
 import { ErrorKind, isRetryableStatus } from '@switchyard/ir';
 import type { Attempt, ErrorEvent, ResponseEvent, StartEvent } from '@switchyard/ir';
+import { ADAPTER_FAMILY_OF } from '@switchyard/providers';
 import type { DeploymentEntry, ModelEntry } from '../catalogue.types';
 import type { AttemptOutcome } from '../health';
 import type { RouteContext } from './attempt-context.types';
@@ -79,9 +80,19 @@ export function closeEntry(entry: Attempt, started: number, error: ErrorEvent | 
  * Laid over the upstream's start event, so it carries only these fields (never `id`,
  * `droppedParams` or `cacheHit`, which the upstream's event owns).
  */
-export type RouteStart = Pick<StartEvent, 'model' | 'providerId' | 'deploymentId' | 'upstreamModel' | 'attempts' | 'attemptLog' | 'deploymentRegion'>;
+export type RouteStart = Pick<StartEvent, 'model' | 'providerId' | 'deploymentId' | 'upstreamModel' | 'attempts' | 'attemptLog' | 'deploymentRegion' | 'upstreamFamily'>;
 export function startOf(route: RouteContext, d: DeploymentEntry): RouteStart {
-  return { model: route.requested, providerId: d.provider.id, deploymentId: d.id, upstreamModel: d.upstreamModel, attempts: route.log.filter((a) => a.deploymentId).length, attemptLog: route.log, ...(d.provider.region && { deploymentRegion: d.provider.region }) };
+  return {
+    model: route.requested,
+    providerId: d.provider.id,
+    deploymentId: d.id,
+    upstreamModel: d.upstreamModel,
+    attempts: route.log.filter((a) => a.deploymentId).length,
+    attemptLog: route.log,
+    ...(d.provider.region && { deploymentRegion: d.provider.region }),
+    // A client of this family gets the upstream's own response id (docs/architecture.md §2, Fidelity).
+    upstreamFamily: ADAPTER_FAMILY_OF[d.provider.type],
+  };
 }
 
 /**

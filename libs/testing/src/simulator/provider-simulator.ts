@@ -4,12 +4,14 @@ import type { IncomingCall } from './provider-wire.types';
 import type { RecordedRequest } from './recorded-request.types';
 import { RequestRecorder } from './request-recorder';
 import { ResponseChannel } from './response-channel';
-import { modelOf, parseJson, readBody } from './request-body';
+import { createHash } from 'node:crypto';
+import { type MediaCall, type MediaKind, answerMedia, validateMedia } from './openai-media.endpoint';
+import { modelOf, parseJson, readBody, readBytes } from './request-body';
 import { playError, playJson, playStream } from './response-player';
 import { ECHO_MODEL, echoOf } from './request-echo';
 import { ScenarioQueue } from './scenario-queue';
 import { buildTurn } from './simulated-turn';
-import { resolveRoute } from './simulator-router';
+import { type SimulatorRoute, resolveRoute } from './simulator-router';
 import type { SimulatedError, SimulatorScenario } from './simulator-scenario.types';
 
 export interface ProviderSimulatorOptions {
@@ -31,6 +33,7 @@ export interface ProviderSimulatorOptions {
 const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
 const NO_FAULTS: SimulatorScenario = Object.freeze({});
 const INVALID_JSON: SimulatedError = { status: 400, message: 'provider simulator: the request body is not valid JSON' };
+const INVALID_FORM: SimulatedError = { status: 400, type: 'invalid_request_error', message: 'provider simulator: the request body is not a valid multipart/form-data form' };
 // Clients pool connections for up to a minute; Node's 5 s default would make them reconnect
 // mid-benchmark. headersTimeout must exceed it (https://nodejs.org/api/http.html#serverkeepalivetimeout).
 const KEEP_ALIVE_MS = 65_000;
@@ -150,6 +153,7 @@ export class ProviderSimulator {
       return;
     }
     const channel = new ResponseChannel(res);
+    if (route.kind === 'media' && route.media) return this.handleMedia(route, route.media, req, channel, { path, query, receivedAt });
     const rawBody = method === 'GET' ? '' : await readBody(req);
     const body = parseJson(rawBody);
     const seq = ++this.seq;
@@ -202,6 +206,64 @@ export class ProviderSimulator {
       headers['content-type'] = wire.jsonContentType;
       playJson(channel, headers, JSON.stringify(wire.json(turn)), scenario);
     }
+  }
+
+  /**
+   * OpenAI's images and audio endpoints (openai-media.endpoint.ts): a JSON body, or a
+   * multipart form read with the platform's own parser (undici's FormData), never the gateway's.
+   * Recorded with the JSON body, or the form's fields as `body` and its file's size and type.
+   */
+  private async handleMedia(route: SimulatorRoute, kind: MediaKind, req: IncomingMessage, channel: ResponseChannel, at: { path: string; query: Readonly<Record<string, string>>; receivedAt: number }): Promise<void> {
+    const raw = await readBytes(req);
+    const seq = ++this.seq;
+    const requestId = `req_sim${seq}`;
+    const headers: OutgoingHttpHeaders = { 'x-simulator-request-id': String(seq), 'x-request-id': requestId };
+    let fields: Record<string, unknown> | undefined;
+    let file: MediaCall['file'];
+    if (kind === 'transcriptions') {
+      try {
+        const form = await new Response(raw, { headers: { 'content-type': String(req.headers['content-type'] ?? '') } }).formData();
+        fields = {};
+        for (const [name, value] of form) {
+          if (typeof value === 'string') fields[name] = name.endsWith('[]') ? [...((fields[name] as string[] | undefined) ?? []), value] : value;
+          else if (name === 'file') file = { fileName: value.name, type: value.type, data: Buffer.from(await value.arrayBuffer()) };
+        }
+      } catch {
+        fields = undefined;
+      }
+    } else {
+      const parsed = parseJson(raw.toString('utf8'));
+      fields = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    }
+    const body = fields && file ? { ...fields, file: { fileName: file.fileName, type: file.type, bytes: file.data.length, sha256: createHash('sha256').update(file.data).digest('hex') } } : fields;
+    if (this.recorder.enabled) this.track(channel, { id: seq, provider: 'openai', method: 'POST', path: at.path, query: at.query, headers: req.headers, body, rawBody: kind === 'transcriptions' ? '' : raw.toString('utf8'), receivedAt: at.receivedAt, aborted: false, completed: false });
+    const refused = route.rejection ?? (fields ? undefined : kind === 'transcriptions' ? INVALID_FORM : INVALID_JSON);
+    if (refused || !fields) {
+      playError(channel, headers, refused ?? INVALID_JSON, route.wire, requestId);
+      return;
+    }
+    const model = route.pathModel ?? modelOf(fields);
+    const asked = { kind, fields, file, model, modelInPath: route.pathModel !== undefined, seq };
+    // A request the real API refuses consumes no scenario.
+    const invalid = this.validateRequests ? validateMedia({ ...asked, scenario: NO_FAULTS }) : undefined;
+    if (invalid) {
+      playError(channel, headers, invalid, route.wire, requestId);
+      return;
+    }
+    const scenario = this.queue.take('openai', model, at.path, req.headers);
+    const call: MediaCall = { ...asked, scenario };
+    const error = scenario.error;
+    if (error) {
+      playError(channel, headers, error, route.wire, requestId);
+      return;
+    }
+    if (scenario.firstByteDelayMs && !(await channel.sleep(scenario.firstByteDelayMs))) return;
+    const answer = answerMedia(call);
+    if (scenario.headers) Object.assign(headers, scenario.headers);
+    headers['content-type'] = answer.contentType;
+    headers['content-length'] = answer.body.length;
+    channel.res.writeHead(200, headers);
+    channel.res.end(answer.body);
   }
 
   private track(channel: ResponseChannel, record: RecordedRequest): void {

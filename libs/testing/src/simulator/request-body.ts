@@ -12,6 +12,17 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The whole request body as bytes (a multipart upload). */
+export function readBytes(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = (): void => resolve(Buffer.concat(chunks));
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', done);
+    req.once('error', done);
+  });
+}
+
 /** The parsed body, or undefined when it is empty or not JSON (the caller answers 400). */
 export function parseJson(raw: string): unknown {
   if (raw === '') return undefined;

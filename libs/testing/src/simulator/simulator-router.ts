@@ -6,6 +6,7 @@ import { geminiBatchEmbedContentsEndpoint, geminiEmbedContentEndpoint } from './
 import { GEMINI_ALT_SSE_REQUIRED, geminiWire } from './gemini.wire';
 import { openAiEmbeddingsEndpoint } from './openai-embeddings.endpoint';
 import { openAiResponsesWire } from './openai-responses.wire';
+import type { MediaKind } from './openai-media.endpoint';
 import { openAiWire } from './openai.wire';
 import type { JsonEndpoint, ProviderWire } from './provider-wire.types';
 import type { WireVariant } from './simulated-turn';
@@ -14,8 +15,10 @@ import type { SimulatedError } from './simulator-scenario.types';
 export interface SimulatorRoute {
   readonly wire: ProviderWire;
   /** `endpoint`: a JSON-only endpoint beside chat (embeddings, token counting). */
-  readonly kind: 'generate' | 'models' | 'endpoint';
+  readonly kind: 'generate' | 'models' | 'endpoint' | 'media';
   readonly endpoint?: JsonEndpoint;
+  /** `media`: OpenAI's images and audio endpoints (openai-media.endpoint.ts). */
+  readonly media?: MediaKind;
   readonly variant: WireVariant;
   /** The model named by the path: an Azure deployment or a Gemini model. */
   readonly pathModel?: string;
@@ -34,7 +37,10 @@ const AZURE_V1_RESPONSES: SimulatorRoute = { ...OPENAI_RESPONSES, variant: 'azur
 const AZURE_V1_EMBEDDINGS: SimulatorRoute = { ...OPENAI_EMBEDDINGS, variant: 'azure' };
 const ANTHROPIC_CHAT: SimulatorRoute = { wire: anthropicWire, kind: 'generate', variant: STANDARD };
 const ANTHROPIC_COUNT: SimulatorRoute = { wire: anthropicWire, kind: 'endpoint', endpoint: anthropicCountTokensEndpoint, variant: STANDARD };
+const media = (kind: MediaKind, variant: WireVariant = STANDARD): SimulatorRoute => ({ wire: openAiWire, kind: 'media', media: kind, variant });
+const MEDIA_PATHS: Readonly<Record<string, MediaKind>> = { 'images/generations': 'images', 'audio/speech': 'speech', 'audio/transcriptions': 'transcriptions' };
 const FIXED_PATHS: Readonly<Record<string, SimulatorRoute>> = {
+  ...Object.fromEntries(Object.entries(MEDIA_PATHS).flatMap(([path, kind]) => [[`/v1/${path}`, media(kind)], [`/${path}`, media(kind)], [`/openai/v1/${path}`, media(kind, 'azure')]])),
   '/v1/chat/completions': OPENAI_CHAT,
   '/chat/completions': OPENAI_CHAT,
   '/v1/embeddings': OPENAI_EMBEDDINGS,
@@ -61,7 +67,7 @@ const GEMINI_ENDPOINTS: Readonly<Record<string, JsonEndpoint>> = {
 };
 
 // Azure OpenAI names the deployment in the path: /openai/deployments/{deployment}/{operation}.
-const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
+const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings|images\/generations|audio\/speech|audio\/transcriptions)$/;
 // Without ?api-version= Azure answers 404 with this body (github.com/MicrosoftDocs/azure-docs/issues/114602).
 const AZURE_NO_API_VERSION: SimulatedError = { status: 404, body: { error: { code: '404', message: 'Resource not found' } } };
 // Gemini: /{v1beta|v1|v1alpha}/models/{model}:{method}.
@@ -83,7 +89,8 @@ export function resolveRoute(
   if (path === '/openai/responses') return { ...AZURE_V1_RESPONSES, rejection: query['api-version'] ? undefined : AZURE_NO_API_VERSION };
   const azure = AZURE_PATH.exec(path);
   if (azure) {
-    const base = azure[2] === 'embeddings' ? OPENAI_EMBEDDINGS : OPENAI_CHAT;
+    const mediaKind = MEDIA_PATHS[azure[2]];
+    const base = mediaKind ? media(mediaKind) : azure[2] === 'embeddings' ? OPENAI_EMBEDDINGS : OPENAI_CHAT;
     const rejection = query['api-version'] ? undefined : AZURE_NO_API_VERSION;
     return { ...base, variant: 'azure', pathModel: decodeURIComponent(azure[1]), rejection };
   }

@@ -6,7 +6,15 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEventBatch } from "../../ir/v1/ir";
+import {
+  ChatRequest,
+  CountTokensResponse,
+  EmbedRequest,
+  EmbedResponse,
+  MediaRequest,
+  MediaResponse,
+  ResponseEventBatch,
+} from "../../ir/v1/ir";
 
 export interface Target {
   deploymentId: string;
@@ -42,6 +50,12 @@ export interface GenerateRequest {
 
 export interface EmbedGenerateRequest {
   request?: EmbedRequest | undefined;
+  target?: Target | undefined;
+  timeouts?: Timeouts | undefined;
+}
+
+export interface MediaGenerateRequest {
+  request?: MediaRequest | undefined;
   target?: Target | undefined;
   timeouts?: Timeouts | undefined;
 }
@@ -393,6 +407,74 @@ export const EmbedGenerateRequest: MessageFns<EmbedGenerateRequest> = {
   },
 };
 
+function createBaseMediaGenerateRequest(): MediaGenerateRequest {
+  return { request: undefined, target: undefined, timeouts: undefined };
+}
+
+export const MediaGenerateRequest: MessageFns<MediaGenerateRequest> = {
+  encode(message: MediaGenerateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      MediaRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.target !== undefined) {
+      Target.encode(message.target, writer.uint32(18).fork()).join();
+    }
+    if (message.timeouts !== undefined) {
+      Timeouts.encode(message.timeouts, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MediaGenerateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMediaGenerateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = MediaRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.target = Target.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timeouts = Timeouts.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 export type AdapterServiceDefinition = typeof AdapterServiceDefinition;
 export const AdapterServiceDefinition = {
   name: "AdapterService",
@@ -421,6 +503,15 @@ export const AdapterServiceDefinition = {
       requestType: GenerateRequest as typeof GenerateRequest,
       requestStream: false,
       responseType: CountTokensResponse as typeof CountTokensResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Images and audio (issue 17), for providers of the OpenAI family. */
+    media: {
+      name: "Media",
+      requestType: MediaGenerateRequest as typeof MediaGenerateRequest,
+      requestStream: false,
+      responseType: MediaResponse as typeof MediaResponse,
       responseStream: false,
       options: {},
     },

@@ -66,6 +66,18 @@ export enum ErrorKind {
   ERROR_KIND_INSUFFICIENT_BALANCE = 16,
 }
 
+/**
+ * Images and audio (issue 17): OpenAI's /v1/images/generations, /v1/audio/speech and
+ * /v1/audio/transcriptions, relayed to upstreams of the OpenAI family only (openai,
+ * azure-openai, and openai-compatible vendors that serve them). docs/architecture.md §3.
+ */
+export enum MediaOperation {
+  MEDIA_OPERATION_UNSPECIFIED = 0,
+  MEDIA_OPERATION_IMAGE_GENERATION = 1,
+  MEDIA_OPERATION_SPEECH = 2,
+  MEDIA_OPERATION_TRANSCRIPTION = 3,
+}
+
 export interface TextPart {
   text: string;
   /** Gemini thoughtSignature carried on a text part, replayed verbatim to Gemini. */
@@ -177,7 +189,15 @@ export interface Sampling {
   frequencyPenalty?: number | undefined;
   n?: number | undefined;
   logprobs?: boolean | undefined;
-  topLogprobs?: number | undefined;
+  topLogprobs?:
+    | number
+    | undefined;
+  /**
+   * The name an OpenAI client gave max_tokens ("max_tokens" or "max_completion_tokens"): an
+   * OpenAI-family upstream that knows both names gets the client's (as sent); one that knows
+   * only one gets that one (libs/providers openai.vendors.ts). Empty from other dialects.
+   */
+  maxTokensField?: string | undefined;
 }
 
 export interface ResponseFormat {
@@ -254,6 +274,24 @@ export interface ChatRequest {
    * harmless; reported to the client in x-switchyard-dropped-params.
    */
   droppedParams: string[];
+  /**
+   * Vendor request headers the client sent that change the upstream's behaviour
+   * (anthropic-beta, anthropic-version, openai-beta: the allowlist in libs/providers
+   * core/vendor-headers.ts), sorted by name; forwarded only to an upstream of the client's own
+   * family (docs/configuration.md, "Vendor headers"). Never credentials.
+   */
+  vendorHeaders?: VendorHeaders | undefined;
+}
+
+/** Vendor request headers as the client sent them (ChatRequest.vendor_headers). */
+export interface VendorHeaders {
+  headers: VendorHeader[];
+}
+
+/** One request header: its lower-case name and its value. */
+export interface VendorHeader {
+  name: string;
+  value: string;
 }
 
 /** One try of one deployment, for x-switchyard-attempts and traces. */
@@ -288,7 +326,15 @@ export interface StartEvent {
   /** Every try before and including the one that answered, in order. */
   attemptLog: Attempt[];
   /** The answering deployment's region (its provider's): where the request's data went (issue 18). */
-  deploymentRegion?: string | undefined;
+  deploymentRegion?:
+    | string
+    | undefined;
+  /**
+   * The family of the provider that answered ("openai", "anthropic", "gemini"; the adapter
+   * family), set by the router: a client of the same family gets `id` (the upstream's own
+   * response id) as its answer's id; another family's client gets the gateway's.
+   */
+  upstreamFamily?: string | undefined;
 }
 
 export interface TextDelta {
@@ -459,6 +505,52 @@ export interface CountTokensResponse {
     | ErrorEvent
     | undefined;
   /** As EmbedResponse.upstream_seconds; 0 when counted locally (no upstream call). */
+  upstreamSeconds?: number | undefined;
+}
+
+export interface MediaRequest {
+  /** The public model name. */
+  model: string;
+  operation: MediaOperation;
+  /**
+   * The client's fields as a JSON object, `model` left out (the provider writes the
+   * deployment's): the JSON body of images and speech, the text fields of a transcription's form.
+   */
+  fieldsJson: string;
+  /** A transcription's audio file, its file name and media type as the client sent them. */
+  file: Buffer;
+  fileName: string;
+  fileType: string;
+  meta?: RequestMeta | undefined;
+}
+
+/** What a media call is billed by, beyond tokens (docs/architecture.md, "Images and audio"). */
+export interface MediaUnits {
+  /** Images generated, and the size and quality they were asked in ("1024x1024", "hd"). */
+  images: number;
+  imageSize: string;
+  imageQuality: string;
+  /** Characters of speech input. */
+  characters: number;
+  /** Seconds of audio transcribed, when the upstream reports them. */
+  audioSeconds: number;
+}
+
+export interface MediaResponse {
+  /**
+   * The upstream's answer as it sent it: its media type and bytes (JSON for images and
+   * transcriptions, or the text format asked for; audio for speech).
+   */
+  contentType: string;
+  body: Buffer;
+  /** Tokens, where the upstream reports them (gpt-image-1, gpt-4o-transcribe). */
+  usage?: Usage | undefined;
+  units?:
+    | MediaUnits
+    | undefined;
+  /** Filled by the router: which deployment answered, after how many attempts. */
+  start?: StartEvent | undefined;
+  error?: ErrorEvent | undefined;
   upstreamSeconds?: number | undefined;
 }
 
@@ -1346,6 +1438,7 @@ function createBaseSampling(): Sampling {
     n: undefined,
     logprobs: undefined,
     topLogprobs: undefined,
+    maxTokensField: undefined,
   };
 }
 
@@ -1383,6 +1476,9 @@ export const Sampling: MessageFns<Sampling> = {
     }
     if (message.topLogprobs !== undefined) {
       writer.uint32(88).uint32(message.topLogprobs);
+    }
+    if (message.maxTokensField !== undefined) {
+      writer.uint32(1122).string(message.maxTokensField);
     }
     return writer;
   },
@@ -1486,6 +1582,14 @@ export const Sampling: MessageFns<Sampling> = {
             }
 
             message.topLogprobs = reader.uint32();
+            continue;
+          }
+          case 140: {
+            if (tag !== 1122) {
+              break;
+            }
+
+            message.maxTokensField = reader.string();
             continue;
           }
         }
@@ -1853,6 +1957,7 @@ function createBaseChatRequest(): ChatRequest {
     meta: undefined,
     extensions: undefined,
     droppedParams: [],
+    vendorHeaders: undefined,
   };
 }
 
@@ -1896,6 +2001,9 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     }
     for (const v of message.droppedParams) {
       writer.uint32(106).string(v!);
+    }
+    if (message.vendorHeaders !== undefined) {
+      VendorHeaders.encode(message.vendorHeaders, writer.uint32(1122).fork()).join();
     }
     return writer;
   },
@@ -2015,6 +2123,117 @@ export const ChatRequest: MessageFns<ChatRequest> = {
             }
 
             message.droppedParams.push(reader.string());
+            continue;
+          }
+          case 140: {
+            if (tag !== 1122) {
+              break;
+            }
+
+            message.vendorHeaders = VendorHeaders.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseVendorHeaders(): VendorHeaders {
+  return { headers: [] };
+}
+
+export const VendorHeaders: MessageFns<VendorHeaders> = {
+  encode(message: VendorHeaders, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.headers) {
+      VendorHeader.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VendorHeaders {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVendorHeaders();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.headers.push(VendorHeader.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseVendorHeader(): VendorHeader {
+  return { name: "", value: "" };
+}
+
+export const VendorHeader: MessageFns<VendorHeader> = {
+  encode(message: VendorHeader, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VendorHeader {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVendorHeader();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
             continue;
           }
         }
@@ -2174,6 +2393,7 @@ function createBaseStartEvent(): StartEvent {
     cacheHit: false,
     attemptLog: [],
     deploymentRegion: undefined,
+    upstreamFamily: undefined,
   };
 }
 
@@ -2208,6 +2428,9 @@ export const StartEvent: MessageFns<StartEvent> = {
     }
     if (message.deploymentRegion !== undefined) {
       writer.uint32(82).string(message.deploymentRegion);
+    }
+    if (message.upstreamFamily !== undefined) {
+      writer.uint32(1122).string(message.upstreamFamily);
     }
     return writer;
   },
@@ -2303,6 +2526,14 @@ export const StartEvent: MessageFns<StartEvent> = {
             }
 
             message.deploymentRegion = reader.string();
+            continue;
+          }
+          case 140: {
+            if (tag !== 1122) {
+              break;
+            }
+
+            message.upstreamFamily = reader.string();
             continue;
           }
         }
@@ -3534,6 +3765,336 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
           }
           case 5: {
             if (tag !== 41) {
+              break;
+            }
+
+            message.upstreamSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMediaRequest(): MediaRequest {
+  return {
+    model: "",
+    operation: 0,
+    fieldsJson: "",
+    file: Buffer.alloc(0),
+    fileName: "",
+    fileType: "",
+    meta: undefined,
+  };
+}
+
+export const MediaRequest: MessageFns<MediaRequest> = {
+  encode(message: MediaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== "") {
+      writer.uint32(10).string(message.model);
+    }
+    if (message.operation !== 0) {
+      writer.uint32(16).int32(message.operation);
+    }
+    if (message.fieldsJson !== "") {
+      writer.uint32(26).string(message.fieldsJson);
+    }
+    if (message.file.length !== 0) {
+      writer.uint32(34).bytes(message.file);
+    }
+    if (message.fileName !== "") {
+      writer.uint32(42).string(message.fileName);
+    }
+    if (message.fileType !== "") {
+      writer.uint32(50).string(message.fileType);
+    }
+    if (message.meta !== undefined) {
+      RequestMeta.encode(message.meta, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MediaRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMediaRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.operation = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fieldsJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.file = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fileName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.fileType = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.meta = RequestMeta.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMediaUnits(): MediaUnits {
+  return { images: 0, imageSize: "", imageQuality: "", characters: 0, audioSeconds: 0 };
+}
+
+export const MediaUnits: MessageFns<MediaUnits> = {
+  encode(message: MediaUnits, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.images !== 0) {
+      writer.uint32(8).uint32(message.images);
+    }
+    if (message.imageSize !== "") {
+      writer.uint32(18).string(message.imageSize);
+    }
+    if (message.imageQuality !== "") {
+      writer.uint32(26).string(message.imageQuality);
+    }
+    if (message.characters !== 0) {
+      writer.uint32(32).uint32(message.characters);
+    }
+    if (message.audioSeconds !== 0) {
+      writer.uint32(41).double(message.audioSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MediaUnits {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMediaUnits();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.images = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.imageSize = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.imageQuality = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.characters = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.audioSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMediaResponse(): MediaResponse {
+  return {
+    contentType: "",
+    body: Buffer.alloc(0),
+    usage: undefined,
+    units: undefined,
+    start: undefined,
+    error: undefined,
+    upstreamSeconds: undefined,
+  };
+}
+
+export const MediaResponse: MessageFns<MediaResponse> = {
+  encode(message: MediaResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contentType !== "") {
+      writer.uint32(10).string(message.contentType);
+    }
+    if (message.body.length !== 0) {
+      writer.uint32(18).bytes(message.body);
+    }
+    if (message.usage !== undefined) {
+      Usage.encode(message.usage, writer.uint32(26).fork()).join();
+    }
+    if (message.units !== undefined) {
+      MediaUnits.encode(message.units, writer.uint32(34).fork()).join();
+    }
+    if (message.start !== undefined) {
+      StartEvent.encode(message.start, writer.uint32(42).fork()).join();
+    }
+    if (message.error !== undefined) {
+      ErrorEvent.encode(message.error, writer.uint32(50).fork()).join();
+    }
+    if (message.upstreamSeconds !== undefined) {
+      writer.uint32(57).double(message.upstreamSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MediaResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMediaResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.usage = Usage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.units = MediaUnits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.start = StartEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.error = ErrorEvent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
               break;
             }
 

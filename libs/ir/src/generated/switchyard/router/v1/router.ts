@@ -6,7 +6,15 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ChatRequest, CountTokensResponse, EmbedRequest, EmbedResponse, ResponseEventBatch } from "../../ir/v1/ir";
+import {
+  ChatRequest,
+  CountTokensResponse,
+  EmbedRequest,
+  EmbedResponse,
+  MediaRequest,
+  MediaResponse,
+  ResponseEventBatch,
+} from "../../ir/v1/ir";
 
 export interface RouteRequest {
   request?: ChatRequest | undefined;
@@ -579,6 +587,15 @@ export const RouterServiceDefinition = {
       requestType: RouteRequest as typeof RouteRequest,
       requestStream: false,
       responseType: CountTokensResponse as typeof CountTokensResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Images and audio (issue 17): the same deployment choice and retries, one answer. */
+    media: {
+      name: "Media",
+      requestType: MediaRequest as typeof MediaRequest,
+      requestStream: false,
+      responseType: MediaResponse as typeof MediaResponse,
       responseStream: false,
       options: {},
     },
