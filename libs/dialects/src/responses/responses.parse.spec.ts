@@ -47,7 +47,7 @@ describe('parseResponsesRequest', () => {
       { $case: 'file', value: { data: 'JVBE', mediaType: 'application/pdf', filename: 'a.pdf', fileId: '', url: '' } },
     ]);
     expect(assistant?.content.map((p) => p.part)).toEqual([
-      { $case: 'reasoning', value: { text: 'Thinking.', signature: 'sig-1', redactedData: '' } },
+      { $case: 'reasoning', value: { text: 'Thinking.', signature: 'sig-1', redactedData: '', itemId: 'rs_1' } },
       { $case: 'text', value: { text: 'Checking.', signature: '' } },
       { $case: 'toolCall', value: { id: 'call_1', name: 'lookup', argumentsJson: '{"q":1}', signature: '' } },
     ]);
