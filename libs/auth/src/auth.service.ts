@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { ErrorKind } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort, DescribeKeyRequest, DescribeKeyResponse, HeartbeatRequest, SettleRequest } from '@switchyard/ir';
 import { AdmissionCounter } from './admission-counter';
@@ -6,17 +6,14 @@ import { type BudgetAlertSink, type BudgetOwner, BudgetWatch } from './budget-wa
 import { BudgetGauges } from './budget.gauges';
 import { describeKeyRecord } from './key-description';
 import type { KeyRecord, KeySource } from './key-directory.types';
-import { type KeyPlan, keyPlanOf, keyRefusal, refuse, uncountedAdmission, uncountedRefusal } from './key-plan';
+import { KeyDirectory, type KeyDirectoryLoad } from './key-directory';
+import { type KeyPlan, keyRefusal, refuse, uncountedAdmission, uncountedRefusal } from './key-plan';
 import { type SpendAlertSink, SpendWatch } from './spend-watch';
 import { BalanceGate } from './credit/balance-gate';
 import type { BalanceStore } from './credit/balance.types';
 import { MemoryBalanceStore } from './credit/memory-balance.store';
 import { MemoryQuotaStore, type QuotaLimits, type QuotaStore } from './quota';
 
-const REFRESH_MS = 10_000;
-// An unknown key may be one created a moment ago: reload, but at most this often, so a client
-// hammering with a bad key cannot turn every request into a database read.
-const MISS_RELOAD_MS = 1_000;
 /** A concurrency slot whose holder stopped renewing it (crashed) frees itself after this long. */
 export const DEFAULT_LEASE_MS = 30_000;
 /** Output limit a budgeted request without max_tokens is reserved for and sent upstream with. */
@@ -46,13 +43,8 @@ export interface AuthOptions {
  * quota-store round trip.
  */
 export class AuthService implements AuthPort, OnModuleDestroy {
-  private readonly log = new Logger(AuthService.name);
-  private plans = new Map<string, KeyPlan>();
+  private readonly directory: KeyDirectory;
   private tenantOrigins: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private lastLoad = 0;
-  private loading: Promise<void> | undefined;
-  private reloadAfterLoading: Promise<void> | undefined;
   private readonly quota: QuotaStore;
   private readonly budgets: BudgetWatch | undefined;
   private readonly spend: SpendWatch | undefined;
@@ -60,10 +52,8 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   private readonly balances: BalanceGate;
   private readonly counter: AdmissionCounter;
 
-  constructor(
-    private readonly source: KeySource,
-    options: AuthOptions = {},
-  ) {
+  constructor(source: KeySource, options: AuthOptions = {}) {
+    this.directory = new KeyDirectory(source, { onLoad: (load) => this.loaded(load) });
     this.quota = options.quota ?? new MemoryQuotaStore();
     this.budgets = options.budgetAlerts ? new BudgetWatch(options.budgetAlerts, this.quota) : undefined;
     this.spend = options.spendAlerts ? new SpendWatch(options.spendAlerts, this.quota) : undefined;
@@ -81,14 +71,12 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 
   async start(): Promise<void> {
-    await this.reload();
+    await this.directory.start();
     this.budgetGauges.start();
-    this.timer = setInterval(() => void this.reload().catch((e: unknown) => this.log.warn(`key refresh failed: ${String(e)}`)), REFRESH_MS);
-    this.timer.unref();
   }
 
   onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.directory.stop();
     this.budgetGauges.stop();
   }
 
@@ -99,40 +87,16 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   }
 
   reload(): Promise<void> {
-    this.loading ??= Promise.all([this.source.loadAll(), this.source.loadPrices?.()])
-      .then(([keys, prices]) => {
-        const plans = new Map<string, KeyPlan>();
-        for (const [hash, k] of keys) plans.set(hash, keyPlanOf(k));
-        this.plans = plans;
-        this.counter.load(plans.values(), prices);
-        this.tenantOrigins = [...new Set([...keys.values()].flatMap((k) => k.corsOrigins ?? []))];
-        this.budgets?.load(budgetOwners(plans.values()));
-        this.spend?.load(keys.values());
-        this.budgetGauges.update(tenantBudgets(keys.values()));
-        this.lastLoad = Date.now();
-      })
-      .finally(() => (this.loading = undefined));
-    return this.loading;
+    return this.directory.reload();
   }
 
-  /**
-   * After a configuration change: a load that starts now. `reload` joins a load already running,
-   * which may have read the database before the change, so here that load is followed by one
-   * more (shared by every change announced meanwhile).
-   */
+  /** After a configuration change: a load that starts now (KeyDirectory.invalidate). */
   invalidate(): Promise<void> {
-    if (!this.loading) return this.reload();
-    this.reloadAfterLoading ??= this.loading
-      .catch(() => undefined)
-      .then(() => {
-        this.reloadAfterLoading = undefined;
-        return this.reload();
-      });
-    return this.reloadAfterLoading;
+    return this.directory.invalidate();
   }
 
   async admit(req: AdmitRequest): Promise<AdmitResponse> {
-    const plan = this.plans.get(req.keyHash) ?? (await this.planAfterMiss(req.keyHash));
+    const plan = await this.directory.find(req.keyHash);
     if (!plan) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
     const answer = await this.admitKnown(req, plan);
     // A refusal of a key we know still says whose it was: the access line and the request span
@@ -148,16 +112,18 @@ export class AuthService implements AuthPort, OnModuleDestroy {
     return uncountedRefusal(plan, req) ?? this.counter.admit(req, plan, scopes);
   }
 
-  /** An unknown key may be one created a moment ago: one reload, rate-limited (MISS_RELOAD_MS). */
-  private async planAfterMiss(keyHash: string): Promise<KeyPlan | undefined> {
-    if (Date.now() - this.lastLoad <= MISS_RELOAD_MS) return undefined;
-    await this.reload().catch((e: unknown) => this.log.warn(`key reload failed: ${String(e)}`));
-    return this.plans.get(keyHash);
+  /** What the service derives from each directory load. */
+  private loaded({ keys, plans, prices }: KeyDirectoryLoad): void {
+    this.counter.load(plans.values(), prices);
+    this.tenantOrigins = [...new Set([...keys.values()].flatMap((k) => k.corsOrigins ?? []))];
+    this.budgets?.load(budgetOwners(plans.values()));
+    this.spend?.load(keys.values());
+    this.budgetGauges.update(tenantBudgets(keys.values()));
   }
 
   /** GET /v1/me: the key as admission sees it (refused for the same reasons), with what its scopes counted. */
   async describeKey(req: DescribeKeyRequest): Promise<DescribeKeyResponse> {
-    const plan = this.plans.get(req.keyHash) ?? (await this.planAfterMiss(req.keyHash));
+    const plan = await this.directory.find(req.keyHash);
     const refusal = plan ? keyRefusal(plan, req.clientIp) : refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
     if (refusal || !plan) return { ...EMPTY_DESCRIPTION, error: refusal?.error };
     const description = await describeKeyRecord(plan.record, this.quota, Date.now());

@@ -23,6 +23,11 @@ export interface KeyPlan {
   hasBudget: boolean;
   /** The tenant is prepaid: every counted request reserves its maximum cost against this balance. */
   balance?: BalanceAccount;
+  /**
+   * No scope, no token plan, no balance: admission never counts this key's requests, so whoever
+   * holds the directory can answer for it (LocalAdmission, at the cluster ingress).
+   */
+  countsNothing: boolean;
 }
 
 export function refuse(kind: ErrorKind, message: string, param = ''): AdmitResponse {
@@ -96,6 +101,7 @@ export function keyPlanOf(k: KeyRecord): KeyPlan {
     budgetScopes,
     hasBudget: !!k.balance || budgetScopes.length > 0 || (tokenScope !== undefined && (tokenScope.limits.dailyBudgetUsd !== undefined || tokenScope.limits.monthlyBudgetUsd !== undefined)),
     balance: k.balance,
+    countsNothing: scopes.length === 0 && tokenScope === undefined && k.balance === undefined,
   };
 }
 
