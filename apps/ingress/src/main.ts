@@ -9,6 +9,7 @@ import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from
 import { BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 import { resolve } from 'node:path';
+import { startLocalAdmission } from './local-admission.wiring';
 
 const READY_WAIT_MS = 1000;
 
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const logs = installProcessLogs({ service: 'ingress', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard-ingress');
   const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
+  // Keys with nothing to count are admitted here, without the Admit round trip (issue 11).
+  const local = await startLocalAdmission(env, auth);
   const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
   const usage = new BullUsageSink(requireEnv('REDIS_URL', env.REDIS_URL));
   // Ready means connected, not merely "not failed yet": a channel still connecting to a
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
     ports: {
-      auth,
+      auth: local?.port ?? auth,
       router,
       usage,
       billing,
@@ -71,12 +74,14 @@ async function main(): Promise<void> {
         ...(env.BILLING_GRPC_URL ? { billing: addressOf(env.BILLING_GRPC_URL) } : {}),
         ...(admin && env.DATABASE_URL ? { database: `postgres ${addressOf(env.DATABASE_URL)}` } : {}),
         'admin API': admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)',
+        'keys without limits': local ? 'admitted here' : 'admitted by auth',
         tracing: tracingSummary(process.env),
       },
     },
     close: async () => {
       await usage.close();
       await admin?.close();
+      await local?.close();
       auth.close();
       router.close();
       billing?.close();
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
 
 /**
  * The admin API, when this ingress has both an admin token and the database: the only thing
- * the ingress opens the database for. Usage queries go to billing over gRPC when
+ * the ingress writes the database for (LocalAdmission's key directory only reads). Usage queries go to billing over gRPC when
  * BILLING_GRPC_URL is set, else straight to the ledger.
  */
 async function adminApi(env: SwitchyardEnv, region: RegionReadiness): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
