@@ -78,7 +78,17 @@ describe('cluster admission at the ingress (keys without limits never reach auth
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   });
 
+  /** Until the ingress's first key load lands (it runs in the background), every key is auth's. */
+  async function ingressKnows(key: string): Promise<void> {
+    await eventually(async () => {
+      const before = await admitCalls();
+      expect(await chatStatus(key)).toBe(200);
+      if ((await admitCalls()) !== before) throw new Error('still admitted by auth');
+    }, 10_000, 'the key admitted at the ingress');
+  }
+
   it('serves a key without limits, streamed or not, with auth never asked to admit, and records each usage once', async () => {
+    await ingressKnows(TEST_KEY);
     const before = await admitCalls();
     const openai = client(TEST_KEY);
     const ids: string[] = [];
@@ -136,12 +146,7 @@ describe('cluster admission at the ingress (keys without limits never reach auth
     await admin.ok('POST', '/tenants', { id: 'adhoc' });
     const { key, secret } = await admin.ok<{ key: { id: string }; secret: string }>('POST', '/tenants/adhoc/keys', { name: 'soon-revoked' });
     // A new key is unknown to the ingress's directory until its reload: asked of auth meanwhile.
-    // Wait until it is the ingress's own, answered without an Admit.
-    await eventually(async () => {
-      const before = await admitCalls();
-      expect(await chatStatus(secret)).toBe(200);
-      if ((await admitCalls()) !== before) throw new Error('still admitted by auth');
-    }, 10_000, 'the new key admitted at the ingress');
+    await ingressKnows(secret);
     const before = await admitCalls();
 
     const revokedAt = performance.now();

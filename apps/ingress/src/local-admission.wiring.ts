@@ -33,12 +33,19 @@ export async function startLocalAdmission(env: SwitchyardEnv, auth: AuthPort): P
   bus.subscribe(reload);
   // Changes committed in other regions, whose announcements stay on their own Redis (issue 15).
   const feed = new ConfigFeedFollower({ read, intervalMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS, onChange: reload });
-  // Without a first load every key is auth's (an unknown key is asked of auth) until the timer's succeeds.
-  await directory.start().catch((e: unknown) => log.warn(`first key load failed; admitting through auth until a reload succeeds: ${String(e)}`));
-  await feed.start();
+  // In the background: the ingress serves from the start, every key through auth (a key this
+  // directory does not know is asked of auth) until the first load lands; on a busy machine that
+  // load (Prisma compiling its queries) took seconds. The feed's end is taken before the load, so
+  // a change committed in between is seen by its next poll. A failed first load leaves the
+  // directory empty until the timer's next one succeeds.
+  void feed
+    .start()
+    .then(() => directory.start())
+    .catch((e: unknown) => log.warn(`first key load failed; admitting through auth until a reload succeeds: ${String(e)}`));
   return {
     port: new LocalAdmission(directory, auth),
     async close() {
+      // A load still running fails on the closed database and is only logged.
       directory.stop();
       await Promise.all([bus.close(), feed.close()]);
       await read.close();
