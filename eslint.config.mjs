@@ -55,10 +55,12 @@ export default tseslint.config(
             { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:adapter', 'scope:shared', 'scope:pure'], notDependOnLibsWithTags: ['type:data'] },
             { sourceTag: 'scope:ingress', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:shared', 'scope:pure'], notDependOnLibsWithTags: ['type:data'] },
             // The cluster ingress process (apps/ingress) mounts the tenant API (scope:ingress) and
-            // the operator API (scope:admin, with the ledger's usage queries) on one HTTP server;
-            // the admin API, stored Responses answers and the files and batches API are the only parts
-            // of it that open the database (docs/architecture.md §3).
-            { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:billing', 'scope:batches', 'scope:shared', 'scope:pure'] },
+            // the operator API (scope:admin, with the ledger's usage queries) on one HTTP server, and
+            // admits keys with nothing to count from a copy of auth's key directory (scope:auth's
+            // LocalAdmission, issue 11); the admin API, stored Responses answers and the files and
+            // batches API are the parts of it that write the database; the tenant API itself
+            // (libs/ingress) never reads it (docs/architecture.md §3, §8).
+            { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:auth', 'scope:billing', 'scope:batches', 'scope:shared', 'scope:pure'] },
             // Standalone runs every service in one process.
             { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['scope:ingress', 'scope:admin', 'scope:auth', 'scope:router', 'scope:adapter', 'scope:billing', 'scope:batches', 'scope:shared', 'scope:pure'] },
             // The web console runs in a browser and reaches the gateway only over HTTP (the admin API):

@@ -81,12 +81,12 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
   });
 
   /**
-   * SIGKILL one replica under load, check the failures, restart it, wait until `reached` shows
-   * calls reach it again, and check that no other process was restarted.
+   * SIGKILL one replica under load (of `key`'s requests), check the failures, restart it, wait
+   * until `reached` shows calls reach it again, and check that no other process was restarted.
    */
-  async function killAndRejoin(name: ReplicaName, reached: (load: SteadyLoad) => Promise<number>): Promise<{ load: SteadyLoad; kill: KillMark; inFlight: number; rejoin: number }> {
+  async function killAndRejoin(name: ReplicaName, reached: (load: SteadyLoad) => Promise<number>, key: string = FAULT_KEYS.open): Promise<{ load: SteadyLoad; kill: KillMark; inFlight: number; rejoin: number }> {
     const before = cluster.pids();
-    const load = new SteadyLoad(cluster.openai(), { tag: `kill-${name}`, model: FAULT_MODEL }).start();
+    const load = new SteadyLoad(cluster.openai(key), { tag: `kill-${name}`, model: FAULT_MODEL }).start();
     try {
       await load.answeredMore(20);
       const kill = await cluster.kill(name);
@@ -124,7 +124,9 @@ describe('cluster faults (two replicas of each service, real processes)', () => 
   }
 
   it('SIGKILL of one auth replica fails no request: what it dropped is admitted again on the other; it rejoins when restarted', async () => {
-    const { load, kill, inFlight, rejoin } = await killAndRejoin('auth-1', inboundCalls('auth-1'));
+    // The limited key: a key without limits is admitted at the ingress and never reaches auth
+    // (docs/architecture.md, "Cluster: admission at the ingress").
+    const { load, kill, inFlight, rejoin } = await killAndRejoin('auth-1', inboundCalls('auth-1'), FAULT_KEYS.limited);
     const ledger = await settledLedger(cluster.pg, load.outcomes, LEDGER_WAIT_MS);
     report('kill auth-1', load, ledger, { inFlightAtKill: inFlight, failedSentAfterKill: sentAfterKill(load, kill), rejoinBytes: rejoin });
     // An Admit the dead replica dropped is made again on the other (GrpcPortClient), counted ones

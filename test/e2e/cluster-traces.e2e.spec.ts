@@ -41,7 +41,9 @@ describe('cluster traces', () => {
     apps.push(startApp('adapter', { ...traced, GRPC_PORT: String(adapter), ADAPTER_PROVIDER: 'openai' }));
     apps.push(startApp('router', { ...traced, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
     apps.push(startApp('billing', { ...traced, GRPC_PORT: String(billing) }));
-    const ingress = startApp('ingress', { ...traced, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` });
+    // This trace follows admission over gRPC to auth: the ingress's own admission of keys without
+    // limits (docs/architecture.md, "Cluster: admission at the ingress") would leave auth out of it.
+    const ingress = startApp('ingress', { ...traced, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}`, SWITCHYARD_INGRESS_ADMITS_UNLIMITED: 'false' });
     apps.push(ingress);
     baseUrl = `http://127.0.0.1:${http}`;
     authAddress = `127.0.0.1:${auth}`;

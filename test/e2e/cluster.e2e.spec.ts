@@ -10,6 +10,9 @@ import { createTestDatabase } from './support/postgres-harness';
 // Cluster mode: five real processes talking gRPC, a real Postgres ledger and a real BullMQ
 // queue on Redis, exactly as `npm run cluster` and the Helm chart run them.
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/7';
+// A key with a limit (never reached): only such keys are admitted by auth; keys without limits
+// are admitted at the ingress (docs/architecture.md, "Cluster: admission at the ingress").
+const COUNTED_KEY = 'sk-test-cluster-counted-0123456789abcdef';
 
 describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   let sim: ProviderSimulator;
@@ -26,7 +29,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     const redis = new Redis(REDIS_URL);
     await redis.flushdb();
     redis.disconnect();
-    const config = writeGatewayConfig(sim.url);
+    const config = writeGatewayConfig(sim.url, 8080, `  - id: counted\n    keys:\n      - { key: ${COUNTED_KEY}, rpm: 1000000 }\n`);
     common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
     await runApp('standalone', common, ['apply', '-f', config]);
 
@@ -128,7 +131,10 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     const authIndex = apps.findIndex((a) => a.name === 'auth');
     const auth = apps[authIndex] as RunningApp;
     expect(await auth.stop()).toBe(0);
-    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    // A key without limits is admitted at the ingress and still served; one with limits needs auth.
+    const unlimited = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    expect((await unlimited.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'no auth needed' }] })).choices[0]?.message.content).toBeTruthy();
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: COUNTED_KEY, maxRetries: 0 });
     const err = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503);
@@ -137,7 +143,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect((err as InstanceType<typeof OpenAI.InternalServerError>).message).toContain('A gateway service is unavailable; retry shortly.');
     expect((err as InstanceType<typeof OpenAI.InternalServerError>).message).not.toMatch(/gRPC|AuthService|127\.0\.0\.1/);
     // Routes served by Nest controllers answer too, not only the hot chat route.
-    const quick = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0, timeout: 5000 });
+    const quick = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: COUNTED_KEY, maxRetries: 0, timeout: 5000 });
     const listErr = await quick.models.list().catch((e: unknown) => e);
     expect((listErr as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     const ready = await fetch(`${baseUrl}/readyz`);

@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { AuthService, CounterReconciler, CreditAccountSource, PrismaKeySource, RedisBalanceStore, RedisBudgetCounters, RedisQuotaStore, RegionBudgetShareSource } from '@switchyard/auth';
+import { AuthService, CounterReconciler, RedisBalanceStore, RedisBudgetCounters, RedisQuotaStore, concernsKeys, regionKeySource } from '@switchyard/auth';
 import { outboundPolicyOf, regionBudgetSettings, requireEnv, type SwitchyardEnv } from '@switchyard/config';
-import { ConfigFeedFollower, Database, DbModule, READ_DATABASE, loadBudgetAllowances } from '@switchyard/db';
+import { ConfigFeedFollower, Database, DbModule, READ_DATABASE } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcHealthController, GrpcHealthService } from '@switchyard/grpc';
 import { AUTH_PORT } from '@switchyard/ir';
 import { createClusterNotifier, loadNotificationsConfig, type Notifier } from '@switchyard/notify';
@@ -74,12 +74,10 @@ export class AuthAppModule implements OnApplicationShutdown {
             // Every auth replica counts in the same Redis: limits hold whatever the number of replicas.
             // Keys and prices load from the region's replica (DATABASE_READ_URL, else the primary).
             // Across regions: this region's share of each budget, or one global counter (issue 15).
-            // In share mode the allowances billing's rebalancing publishes replace the fixed share.
             const budgets = regionBudgetSettings(env);
-            const region = env.SWITCHYARD_REGION;
-            const allowances = env.SWITCHYARD_BUDGET_MODE === 'share' && region ? (now: number) => loadBudgetAllowances(read, region, now) : undefined;
-            // Prepaid balances (issue 16) count in the quota Redis too; credits load with the keys.
-            const auth = new AuthService(new CreditAccountSource(new RegionBudgetShareSource(new PrismaKeySource(read), budgets.share, allowances), read), {
+            // Prepaid balances (issue 16) count in the quota Redis too; credits load with the keys
+            // (regionKeySource, the loader the cluster ingress's LocalAdmission uses as well).
+            const auth = new AuthService(regionKeySource(read, env), {
               quota: new RedisQuotaStore(budgets.quotaRedisUrl ?? redisUrl),
               balance,
               leaseMs: env.SWITCHYARD_QUOTA_LEASE_MS,
@@ -132,6 +130,6 @@ export class AuthAppModule implements OnApplicationShutdown {
 
 function reloadKeys(auth: AuthService, topic: ConfigTopic): void {
   // Admin tokens are the ingress's (the admin API's) alone.
-  if (topic === 'admin-tokens') return;
+  if (!concernsKeys(topic)) return;
   void auth.invalidate().catch((e: unknown) => new Logger('auth').warn(`reload after a configuration change failed: ${String(e)}`));
 }

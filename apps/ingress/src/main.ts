@@ -10,6 +10,7 @@ import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from
 import { BullBatchQueue, BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
 import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 import { resolve } from 'node:path';
+import { startLocalAdmission } from './local-admission.wiring';
 
 const READY_WAIT_MS = 1000;
 
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const logs = installProcessLogs({ service: 'ingress', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard-ingress');
   const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
+  // Keys with nothing to count are admitted here, without the Admit round trip (issue 11).
+  const local = await startLocalAdmission(env, auth);
   const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
   const usage = new BullUsageSink(requireEnv('REDIS_URL', env.REDIS_URL));
   // Ready means connected, not merely "not failed yet": a channel still connecting to a
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
     ports: {
-      auth,
+      auth: local?.port ?? auth,
       router,
       usage,
       billing,
@@ -80,12 +83,14 @@ async function main(): Promise<void> {
         'admin API': admin ? 'on' : 'off (needs SWITCHYARD_ADMIN_TOKEN and DATABASE_URL)',
         'stored responses': db ? 'on' : 'off (needs DATABASE_URL)',
         'files and batches': files ? 'on (run by billing)' : 'off (needs DATABASE_URL)',
+        'keys without limits': local ? 'admitted here' : 'admitted by auth',
         tracing: tracingSummary(process.env),
       },
     },
     close: async () => {
       await usage.close();
       await admin?.close();
+      await local?.close();
       await files?.close();
       await db?.close();
       auth.close();

@@ -7,3 +7,6 @@ export * from './region-budget-share.source';
 export * from './plan-quota';
 export * from './spend-watch';
 export * from './credit';
+export * from './key-directory';
+export * from './local-admission';
+export * from './region-key.source';

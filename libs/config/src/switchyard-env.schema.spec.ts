@@ -54,6 +54,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_BUDGET_SHARE_PERCENT: 100,
       SWITCHYARD_BUDGET_REBALANCE_MS: 0,
       SWITCHYARD_BUDGET_REGIONS: [],
+      SWITCHYARD_INGRESS_ADMITS_UNLIMITED: true,
     });
   });
 
@@ -119,6 +120,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
       SWITCHYARD_BUDGET_REBALANCE_MS: '30000',
       SWITCHYARD_BUDGET_REGIONS: 'eu-west, us-east',
+      SWITCHYARD_INGRESS_ADMITS_UNLIMITED: 'false',
     });
 
     expect(env).toEqual({
@@ -173,6 +175,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_QUOTA_REDIS_URL: 'redis://limits:6379/2',
       SWITCHYARD_BUDGET_REBALANCE_MS: 30000,
       SWITCHYARD_BUDGET_REGIONS: ['eu-west', 'us-east'],
+      SWITCHYARD_INGRESS_ADMITS_UNLIMITED: false,
     });
   });
 

@@ -152,6 +152,12 @@ export interface SwitchyardEnv {
   SWITCHYARD_BUDGET_REBALANCE_MS: number;
   /** Every region that enforces a share of the budgets (the rebalancing gives each an allowance); required with it. */
   SWITCHYARD_BUDGET_REGIONS: string[];
+  /**
+   * The cluster ingress admits keys with nothing to count (no limits, budgets, plan or prepaid
+   * balance) from its own copy of the key directory, without asking auth (issue 11); on by
+   * default, effective when the ingress has a database URL and Redis. false: auth admits every request.
+   */
+  SWITCHYARD_INGRESS_ADMITS_UNLIMITED: boolean;
 }
 
 export const BUDGET_MODES = ['share', 'global'] as const;
@@ -259,6 +265,7 @@ const switchyardEnvFields = z.object({
   // Not faster than a second: each run scans the month's ledger rows by tenant and key.
   SWITCHYARD_BUDGET_REBALANCE_MS: z.union([z.literal('0').transform(() => 0), envInteger(1000)]).default(0),
   SWITCHYARD_BUDGET_REGIONS: envNames().default([]),
+  SWITCHYARD_INGRESS_ADMITS_UNLIMITED: envBoolean().default(true),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields
