@@ -1,4 +1,4 @@
-import { applyMigrations, createDatabase, type Database } from '@switchyard/db';
+import { applyMigrations, createDatabase, recordUsageBatch, type Database } from '@switchyard/db';
 import { LocalOidcIssuer, ProviderSimulator } from '@switchyard/testing';
 import { AdminClient, type AdminResponse } from './support/admin-client';
 import { startAdminReplica, type AdminReplica } from './support/admin-replica';
@@ -15,6 +15,11 @@ const BOOTSTRAP = 'roles-bootstrap-token-0123456789abcdef';
 const REGION_REDIS = process.env['TEST_ROLES_REDIS_URL'] ?? 'redis://127.0.0.1:6379/7';
 const OTHER_REGION_REDIS = process.env['TEST_ROLES_OTHER_REDIS_URL'] ?? 'redis://127.0.0.1:6379/8';
 const AUDIENCE = 'switchyard-admin';
+const USAGE_AT = new Date();
+const MONTH = USAGE_AT.toISOString().slice(0, 7);
+/** What only operator staff see (docs/admin-api.md, "Roles"): JSON fields and CSV columns. */
+const OPERATOR_FIELDS = ['upstreamCostUsd', 'upstreamCostNanoUsd', 'marginUsd', 'marginNanoUsd', 'costedRequests'];
+const OPERATOR_COLUMNS = ['upstream_cost_usd', 'margin_usd', 'costed_requests'];
 
 type Kind = 'platform' | 'read-only' | 'tenant';
 interface Principal {
@@ -68,12 +73,15 @@ describe('admin roles (Postgres, Redis, OIDC)', () => {
     await want(bootstrap, 201, 'POST', '/tenants', { id: 'globex' });
     await want(bootstrap, 201, 'POST', '/tenants/acme/keys', { name: 'acme-app' });
     globexKeyId = (await want<{ key: { id: string } }>(bootstrap, 201, 'POST', '/tenants/globex/keys', { name: 'globex-app' })).body.key.id;
-    const at = new Date();
-    for (const tenantId of ['acme', 'globex']) {
-      await db.prisma.usageRecord.create({
-        data: { requestId: `req-${tenantId}`, tenantId, keyId: `key-${tenantId}`, model: 'gpt-4o-mini', dialect: 'openai', stream: false, status: 'ok', httpStatus: 200, inputTokens: 10, outputTokens: 5, costUsd: '0.001', latencyMs: 20, startedAt: at, finishedAt: at },
-      });
-    }
+    // Billing's own insert, so the rollups and statements have the rows too; the deployment
+    // declares an upstream cost, so each row has the operator's upstream cost and margin.
+    await recordUsageBatch(
+      db,
+      ['acme', 'globex'].map((tenantId) => ({
+        requestId: `req-${tenantId}`, tenantId, keyId: `key-${tenantId}`, model: 'gpt-4o-mini', dialect: 'openai', stream: false, status: 'ok' as const, httpStatus: 200,
+        inputTokens: 10, outputTokens: 5, costUsd: '0.001', upstreamCostUsd: '0.0007', latencyMs: 20, startedAt: USAGE_AT, finishedAt: USAGE_AT,
+      })),
+    );
     principals.push(
       { label: 'token ops', kind: 'platform', client: new AdminClient(a.url, await namedToken('ops', 'platform')) },
       { label: 'token auditor', kind: 'read-only', client: new AdminClient(a.url, await namedToken('auditor', 'read-only')) },
@@ -141,6 +149,41 @@ describe('admin roles (Postgres, Redis, OIDC)', () => {
     const audit = await want<{ rows: { entity: string; entityId: string; after: { tenantId?: string } | null; before: { tenantId?: string } | null }[] }>(acme, 200, 'GET', '/audit?limit=1000');
     expect(audit.body.rows.length).toBeGreaterThan(0);
     for (const r of audit.body.rows) expect(r.entityId === 'acme' || r.after?.tenantId === 'acme' || r.before?.tenantId === 'acme').toBe(true);
+  });
+
+  it("keeps the operator's upstream cost and margin from tenant admins, JSON and CSV, and shows them to platform and read-only admins", async () => {
+    const everyone: Principal[] = [{ label: 'bootstrap', kind: 'platform', client: bootstrap }, ...principals];
+    const operatorKeys = (o: object) => OPERATOR_FIELDS.filter((k) => k in o);
+    const csvHeader = (text: string) => (text.split('\r\n')[0] ?? '').split(',');
+    for (const p of everyone) {
+      const staff = p.kind !== 'tenant';
+      const shown = staff ? 'shown' : 'absent';
+      const usage = await want<{ rows: Record<string, unknown>[] }>(p.client, 200, 'GET', '/usage?tenant=acme');
+      const rollups = await want<{ rows: Record<string, unknown>[] }>(p.client, 200, 'GET', '/usage/rollups?tenant=acme&groupBy=tenant');
+      const statement = await want<{ lines: Record<string, unknown>[]; usage: Record<string, unknown> }>(p.client, 200, 'GET', `/tenants/acme/statements/${MONTH}`);
+      expect({ who: p.label, shown, usage: usage.body.rows.map(operatorKeys), rollups: rollups.body.rows.map(operatorKeys), lines: statement.body.lines.map(operatorKeys), total: operatorKeys(statement.body.usage) }).toEqual({
+        who: p.label,
+        shown,
+        usage: [staff ? ['upstreamCostUsd', 'marginUsd', 'costedRequests'] : []],
+        rollups: [staff ? ['upstreamCostUsd', 'marginUsd', 'costedRequests'] : []],
+        lines: [staff ? OPERATOR_FIELDS : []],
+        total: staff ? OPERATOR_FIELDS : [],
+      });
+      // The rest of the answer is the same for every role.
+      expect([usage.body.rows[0]?.['costUsd'], rollups.body.rows[0]?.['costUsd'], statement.body.usage['costUsd']]).toEqual([0.001, '0.001000000', '0.001000000']);
+      if (staff) expect([usage.body.rows[0]?.['marginUsd'], rollups.body.rows[0]?.['marginUsd'], statement.body.usage['marginNanoUsd']]).toEqual([0.0003, '0.000300000', '300000']);
+
+      const csv = { accept: 'text/csv' };
+      const rollupsCsv = await p.client.call('GET', '/usage/rollups?tenant=acme&groupBy=tenant', undefined, csv);
+      const statementCsv = await p.client.call('GET', `/tenants/acme/statements/${MONTH}`, undefined, csv);
+      expect([rollupsCsv.status, statementCsv.status]).toEqual([200, 200]);
+      for (const text of [rollupsCsv.text, statementCsv.text]) {
+        expect({ who: p.label, shown, columns: csvHeader(text).filter((c) => OPERATOR_COLUMNS.includes(c)) }).toEqual({ who: p.label, shown, columns: staff ? OPERATOR_COLUMNS : [] });
+        // Every row as wide as the header: the cells went with their columns.
+        for (const line of text.split('\r\n').filter(Boolean)) expect(line.split(',').length).toBe(csvHeader(text).length);
+        expect(text.includes('0.000700000') || text.includes('0.000300000')).toBe(staff);
+      }
+    }
   });
 
   it("audits each change under the token's name: token:<name>, oidc:<subject>, bootstrap:<label>", async () => {

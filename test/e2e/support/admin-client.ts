@@ -20,9 +20,9 @@ export class AdminClient {
     return new AdminClient(this.baseUrl, this.token, actor);
   }
 
-  /** `body` is sent as JSON, or as written when it is a string (to send broken JSON). */
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<AdminResponse<T>> {
-    const headers: Record<string, string> = {};
+  /** `body` is sent as JSON, or as written when it is a string (to send broken JSON); `extra` headers as given (`accept: text/csv`). */
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<AdminResponse<T>> {
+    const headers: Record<string, string> = { ...extra };
     if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token}`;
     if (this.actor) headers['x-switchyard-actor'] = this.actor;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -1,6 +1,7 @@
-import { HttpCode, RequestMapping, RequestMethod, SetMetadata, applyDecorators } from '@nestjs/common';
+import { HttpCode, RequestMapping, RequestMethod, SetMetadata, UseInterceptors, applyDecorators } from '@nestjs/common';
 import type { z } from 'zod';
 import type { RouteAccess } from '../roles/route-access';
+import { AdminResponseInterceptor } from './admin-response.interceptor';
 
 export const ADMIN_PREFIX = '/admin/v1';
 export const ADMIN_ROUTE = Symbol('AdminRoute');
@@ -57,6 +58,12 @@ export interface RouteInput<S extends AdminRouteSpec> {
   query: Parsed<S['query']>;
   body: Parsed<S['body']>;
   audit: AuditContext;
+  /**
+   * Response fields the caller may not see (its route's `access.platformResponseFields`, for a
+   * tenant admin). JSON answers lose them on the way out by themselves; a handler that writes
+   * CSV passes this to `toCsv`, which leaves out their columns.
+   */
+  withheld: ReadonlySet<string>;
 }
 
 /** The response a handler returns for route S. */
@@ -67,7 +74,12 @@ export function nestPathOf(spec: Pick<AdminRouteSpec, 'path'>): string {
   return `${ADMIN_PREFIX}${spec.path.replace(/\{(\w+)\}/g, ':$1')}`;
 }
 
-/** Mounts a handler as the route `spec` describes. */
+/** Mounts a handler as the route `spec` describes, its answer filtered by the caller's role. */
 export function AdminRoute(spec: AdminRouteSpec): MethodDecorator {
-  return applyDecorators(RequestMapping({ path: nestPathOf(spec), method: RequestMethod[spec.method] }), HttpCode(spec.status), SetMetadata(ADMIN_ROUTE, spec));
+  return applyDecorators(
+    RequestMapping({ path: nestPathOf(spec), method: RequestMethod[spec.method] }),
+    HttpCode(spec.status),
+    SetMetadata(ADMIN_ROUTE, spec),
+    UseInterceptors(new AdminResponseInterceptor(spec)),
+  );
 }

@@ -32,7 +32,15 @@ function refusal(over: Partial<RawAdminRequest>): AdminError {
 describe(parseRouteInput.name, () => {
   it('returns the typed params, query and body, and audits the bootstrap token as "bootstrap" from the socket address', () => {
     const input = parseRouteInput(route, request({ query: { dryRun: 'true' }, body: '{"name":"n","tags":["a"]}' }));
-    expect(input).toEqual({ params: { thingId: ID }, query: { dryRun: 'true' }, body: { name: 'n', tags: ['a'] }, audit: { actor: 'bootstrap', sourceIp: '10.1.2.3' } });
+    expect(input).toEqual({ params: { thingId: ID }, query: { dryRun: 'true' }, body: { name: 'n', tags: ['a'] }, audit: { actor: 'bootstrap', sourceIp: '10.1.2.3' }, withheld: new Set() });
+  });
+
+  it("tells the handler which response fields its route keeps from a tenant admin, and none for operator staff", () => {
+    const report = { ...route, access: { tenant: 'path:thingId' as const, platformResponseFields: ['marginUsd'] } };
+    const tenant = { source: 'token' as const, name: 'acme-admin', role: 'tenant' as const, tenantId: 'acme' };
+    expect([...parseRouteInput(report, request({ principal: tenant })).withheld]).toEqual(['marginUsd']);
+    expect(parseRouteInput(report, request({ principal: { ...tenant, role: 'read-only', tenantId: undefined } })).withheld.size).toBe(0);
+    expect(parseRouteInput(report, request()).withheld.size).toBe(0);
   });
 
   it('labels the actor with x-switchyard-actor, and refuses a label that could forge log lines', () => {

@@ -1,6 +1,7 @@
 import { findUnstorableText } from '@switchyard/shared';
 import type { IncomingHttpHeaders } from 'node:http';
 import { BOOTSTRAP_PRINCIPAL, actorOf, type AdminPrincipal } from '../roles/admin-principal';
+import { withheldResponseFields } from '../roles/route-response.filter';
 import { AdminError } from './admin.error';
 import type { AdminRouteSpec, AuditContext, RouteInput } from './admin-route';
 import { formatIssues } from './zod-issues.formatter';
@@ -41,7 +42,8 @@ export function parseRouteInput<S extends AdminRouteSpec>(spec: S, req: RawAdmin
     if (!parsed.success) throw AdminError.invalid(formatIssues(parsed.error.issues));
     body = parsed.data;
   }
-  return { params: params?.data, query: query?.data, body, audit: auditContext(req) } as RouteInput<S>;
+  const withheld = withheldResponseFields(req.principal ?? BOOTSTRAP_PRINCIPAL, spec);
+  return { params: params?.data, query: query?.data, body, audit: auditContext(req), withheld } as RouteInput<S>;
 }
 
 /**

@@ -45,4 +45,17 @@ describe(buildOpenApiDocument.name, () => {
     expect(rotate.requestBody.required).toBe(false);
     expect(rotate.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:tenantId', 'path:keyId', 'header:x-switchyard-actor']);
   });
+
+  it("lists the response fields tenant admins do not get, and leaves them out of the responses' required fields", () => {
+    const statement = document.paths['/admin/v1/tenants/{tenantId}/statements/{month}']?.['get'] as { 'x-switchyard-access': Record<string, unknown>; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, { required?: string[] }> } }> }> };
+    expect(statement['x-switchyard-access']).toEqual({
+      roles: ['platform', 'read-only', 'tenant'],
+      tenantFrom: 'path:tenantId',
+      hiddenFromTenantAdmins: ['upstreamCostUsd', 'upstreamCostNanoUsd', 'marginUsd', 'marginNanoUsd', 'costedRequests'],
+    });
+    const usage = statement.responses['200']?.content['application/json']?.schema.properties['usage'];
+    expect(usage?.required).toEqual(expect.arrayContaining(['requests', 'costUsd']));
+    expect(usage?.required).not.toEqual(expect.arrayContaining(['marginUsd']));
+    expect((document.paths['/admin/v1/providers']?.['get'] as { 'x-switchyard-access': object })['x-switchyard-access']).toEqual({ roles: ['platform', 'read-only'] });
+  });
 });

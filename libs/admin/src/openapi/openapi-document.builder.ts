@@ -77,7 +77,8 @@ function operation(spec: AdminRouteSpec): JsonSchema {
 function accessOf(spec: AdminRouteSpec): JsonSchema {
   const reads = spec.method === 'GET' || spec.access?.readsOnly === true;
   const roles = ['platform', ...(reads ? ['read-only'] : []), ...(spec.access?.tenant ? ['tenant'] : [])];
-  return { roles, ...(spec.access?.tenant && { tenantFrom: spec.access.tenant }) };
+  const platformOnly = spec.access?.tenant ? spec.access.platformResponseFields : undefined;
+  return { roles, ...(spec.access?.tenant && { tenantFrom: spec.access.tenant }), ...(platformOnly?.length && { hiddenFromTenantAdmins: [...platformOnly] }) };
 }
 
 /** The OpenAPI 3.1 document of the admin API, built from the routes' own zod schemas. */

@@ -9,11 +9,12 @@ const COUNTS = ['requests', 'errors', 'input_tokens', 'output_tokens', 'cached_i
 const UPSTREAM = ['upstream_cost_usd', 'margin_usd', 'costed_requests'] as const;
 
 /** Rollup rows as CSV: bucket, the grouped dimensions in their fixed order, counts, cost, upstream cost and margin. */
-export function rollupsCsv(rows: readonly UsageRollupRow[], groupBy: readonly RollupDimension[]): string {
+export function rollupsCsv(rows: readonly UsageRollupRow[], groupBy: readonly RollupDimension[], withheld?: ReadonlySet<string>): string {
   const dims = ROLLUP_DIMENSIONS.filter((d) => groupBy.includes(d));
   return toCsv(
     ['bucket', ...dims, ...COUNTS, 'cost_usd', ...UPSTREAM],
     rows.map((r) => [r.bucket, ...dims.map((d) => r[d] ?? ''), r.requests, r.errors, r.inputTokens, r.outputTokens, r.cachedInputTokens, r.reasoningTokens, r.cacheWriteTokens, r.costUsd, r.upstreamCostUsd ?? '', r.marginUsd ?? '', r.costedRequests]),
+    withheld,
   );
 }
 
@@ -22,7 +23,7 @@ export function rollupsCsv(rows: readonly UsageRollupRow[], groupBy: readonly Ro
  * `total` row per part, then a prepaid tenant's `balance` rows (opening, credits, usage as a
  * negative amount, closing). Amounts keep their nine decimals, so a spreadsheet's sum is exact text.
  */
-export function statementCsv(s: StatementView): string {
+export function statementCsv(s: StatementView, withheld?: ReadonlySet<string>): string {
   const blank = COUNTS.map(() => '');
   const none = UPSTREAM.map(() => '');
   const rows: (string | number)[][] = s.lines.map((l) => [
@@ -42,5 +43,5 @@ export function statementCsv(s: StatementView): string {
     rows.push(['balance', 'usage', '', '', ...blank, usdOfNano(-BigInt(b.usageNanoUsd)), ...none]);
     rows.push(['balance', `closing (${s.to})`, '', '', ...blank, b.closingUsd, ...none]);
   }
-  return toCsv(['section', 'label', 'model', 'key_id', ...COUNTS, 'amount_usd', ...UPSTREAM], rows);
+  return toCsv(['section', 'label', 'model', 'key_id', ...COUNTS, 'amount_usd', ...UPSTREAM], rows, withheld);
 }

@@ -1,7 +1,7 @@
 import { ROLLUP_DIMENSIONS, ROLLUP_GRANULARITIES, type RollupDimension } from '@switchyard/db';
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
-import { dateTime, day, slugId } from '../schemas/common.schemas';
+import { ABSENT_FOR_TENANT_ADMINS, OPERATOR_COST_FIELDS, dateTime, day, slugId } from '../schemas/common.schemas';
 
 /** A day (its UTC midnight) or an ISO date-time. */
 const instant = z
@@ -48,9 +48,9 @@ const counts = {
 };
 const usd = z.string().describe('Exact USD with nine decimals (nano-dollars), as text.');
 const nano = z.string().describe('The same amount in integer nano-dollars, as text.');
-const upstreamUsd = z.string().nullable().describe('What the upstreams charged for the requests whose deployment declares an upstream cost (`costedRequests`), exact USD as text; null when none does.');
-const marginUsd = z.string().nullable().describe('`costUsd` − `upstreamCostUsd` over those same requests, exact USD as text; null when none has an upstream cost.');
-const costedRequests = z.int().describe('How many of the requests have an upstream cost (the margin covers these).');
+const upstreamUsd = z.string().nullable().optional().describe(`What the upstreams charged for the requests whose deployment declares an upstream cost (\`costedRequests\`), exact USD as text; null when none does. ${ABSENT_FOR_TENANT_ADMINS}`);
+const marginUsd = z.string().nullable().optional().describe(`\`costUsd\` − \`upstreamCostUsd\` over those same requests, exact USD as text; null when none has an upstream cost. ${ABSENT_FOR_TENANT_ADMINS}`);
+const costedRequests = z.int().optional().describe(`How many of the requests have an upstream cost (the margin covers these). ${ABSENT_FOR_TENANT_ADMINS}`);
 
 export const rollupRowView = z.object({
   bucket: z.string().describe('Bucket start, ISO 8601 UTC.'),
@@ -75,7 +75,7 @@ export const getUsageRollups = adminRoute({
     'Read from the rollups billing keeps as usage arrives, never from raw rows, so it answers the same after raw rows are deleted by retention. Paging is limit/offset in a stable order (bucket, then the grouped dimensions): pass `nextOffset` as `offset`; null means the last page. With `Accept: text/csv` the page is CSV and the next offset is in the `x-next-offset` header.',
   tag: 'usage',
   query: rollupsQuery,
-  access: { tenant: 'query:tenant' },
+  access: { tenant: 'query:tenant', platformResponseFields: OPERATOR_COST_FIELDS },
   status: 200,
   csv: true,
   response: z.object({ rows: z.array(rollupRowView), nextOffset: z.int().nullable() }),
@@ -88,9 +88,9 @@ export const statementParams = z.strictObject({
 
 const upstream = {
   upstreamCostUsd: upstreamUsd,
-  upstreamCostNanoUsd: nano.nullable(),
+  upstreamCostNanoUsd: nano.nullable().optional().describe(`The same upstream cost in integer nano-dollars, as text. ${ABSENT_FOR_TENANT_ADMINS}`),
   marginUsd,
-  marginNanoUsd: nano.nullable(),
+  marginNanoUsd: nano.nullable().optional().describe(`The same margin in integer nano-dollars, as text. ${ABSENT_FOR_TENANT_ADMINS}`),
   costedRequests,
 };
 
@@ -110,7 +110,7 @@ export const getStatement = adminRoute({
     "One usage line per model and key for the UTC month, from the monthly rollups; `usage.costUsd` is exactly the sum of the month's raw usage rows (amounts are decimal text with nine decimals, and integer nano-dollars). Sections for the plan and credits appear once those are set up. `Accept: text/csv` gives the same as one CSV table.",
   tag: 'usage',
   params: statementParams,
-  access: { tenant: 'path:tenantId' },
+  access: { tenant: 'path:tenantId', platformResponseFields: OPERATOR_COST_FIELDS },
   status: 200,
   csv: true,
   response: z.object({

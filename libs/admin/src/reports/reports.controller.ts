@@ -28,7 +28,7 @@ export class ReportsController {
 
   @AdminRoute(getUsageRollups)
   async rollups(
-    @AdminInput() { query }: RouteInput<typeof getUsageRollups>,
+    @AdminInput() { query, withheld }: RouteInput<typeof getUsageRollups>,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RouteOutput<typeof getUsageRollups> | string> {
@@ -38,18 +38,18 @@ export class ReportsController {
     if (!wantsCsv(accept)) return page;
     void reply.header('content-type', CSV);
     if (page.nextOffset !== null) void reply.header('x-next-offset', String(page.nextOffset));
-    return rollupsCsv(page.rows, groupBy);
+    return rollupsCsv(page.rows, groupBy, withheld);
   }
 
   @AdminRoute(getStatement)
   async statement(
-    @AdminInput() { params }: RouteInput<typeof getStatement>,
+    @AdminInput() { params, withheld }: RouteInput<typeof getStatement>,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RouteOutput<typeof getStatement> | string> {
     const statement = await this.statements.build(params.tenantId, params.month);
     if (!wantsCsv(accept)) return statement;
     void reply.header('content-type', CSV).header('content-disposition', `attachment; filename="statement-${params.tenantId}-${params.month}.csv"`);
-    return statementCsv(statement);
+    return statementCsv(statement, withheld);
   }
 }

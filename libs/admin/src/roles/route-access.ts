@@ -20,4 +20,10 @@ export interface RouteAccess {
    * gets 403.
    */
   platformFields?: readonly string[];
+  /**
+   * Response fields only platform and read-only admins see: what the operator pays upstream and
+   * earns. A tenant admin gets the answer without them, at any depth of the JSON, and without
+   * the CSV columns they fill (route-response.filter.ts, applied to every admin route).
+   */
+  platformResponseFields?: readonly string[];
 }

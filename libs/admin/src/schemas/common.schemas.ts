@@ -66,3 +66,11 @@ export const accessLimitsView = {
 
 /** Timestamps are ISO 8601 strings in UTC. */
 export const timestampView = z.string().describe('ISO 8601, UTC');
+
+/**
+ * What the operator pays upstream and earns on the usage a report shows: for operator staff
+ * only (platform and read-only admins), absent from a tenant admin's answer, JSON and CSV
+ * (`access.platformResponseFields` of the usage and report routes).
+ */
+export const OPERATOR_COST_FIELDS = ['upstreamCostUsd', 'upstreamCostNanoUsd', 'marginUsd', 'marginNanoUsd', 'costedRequests'] as const;
+export const ABSENT_FOR_TENANT_ADMINS = 'Absent for tenant admins (operator staff only).';

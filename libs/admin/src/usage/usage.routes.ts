@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { adminRoute } from '../http/admin-route';
-import { dateTime, day, modelName, slugId, timestampView } from '../schemas/common.schemas';
+import { ABSENT_FOR_TENANT_ADMINS, OPERATOR_COST_FIELDS, dateTime, day, modelName, slugId, timestampView } from '../schemas/common.schemas';
 
 export const usageQuery = z
   .strictObject({
@@ -22,9 +22,9 @@ export const usageRowView = z.object({
   inputTokens: z.int(),
   outputTokens: z.int(),
   costUsd: z.number().describe('What the tenants were charged: catalogue price times their multiplier.'),
-  upstreamCostUsd: z.number().nullable().describe("What the upstreams cost, over the requests whose deployment declares a cost; null when none does."),
-  marginUsd: z.number().nullable().describe('costUsd − upstreamCostUsd over those same requests; null when none has an upstream cost.'),
-  costedRequests: z.int().describe('How many of the requests have an upstream cost (the margin covers these).'),
+  upstreamCostUsd: z.number().nullable().optional().describe(`What the upstreams cost, over the requests whose deployment declares a cost; null when none does. ${ABSENT_FOR_TENANT_ADMINS}`),
+  marginUsd: z.number().nullable().optional().describe(`costUsd − upstreamCostUsd over those same requests; null when none has an upstream cost. ${ABSENT_FOR_TENANT_ADMINS}`),
+  costedRequests: z.int().optional().describe(`How many of the requests have an upstream cost (the margin covers these). ${ABSENT_FOR_TENANT_ADMINS}`),
 });
 
 export const getUsage = adminRoute({
@@ -35,7 +35,7 @@ export const getUsage = adminRoute({
   description: "Every filter is optional; rows are grouped by day, tenant, key and model. `clientRequestId` finds a caller's request by its own id.",
   tag: 'usage',
   query: usageQuery,
-  access: { tenant: 'query:tenant' },
+  access: { tenant: 'query:tenant', platformResponseFields: OPERATOR_COST_FIELDS },
   status: 200,
   response: z.object({ rows: z.array(usageRowView) }),
 });
