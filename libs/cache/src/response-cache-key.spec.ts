@@ -69,6 +69,15 @@ describe('responseCacheKey', () => {
     expect(key(fromOpenAi)).toBe(key(fromAnthropic));
   });
 
+  it("ignores a forwarded anthropic-version (the wire format) but not anthropic-beta (what the upstream does)", () => {
+    const fromOpenAi = parseOpenAiChatRequest(openAiBody);
+    const fromAnthropic = parseAnthropicMessagesRequest(anthropicBody);
+    const version = { headers: [{ name: 'anthropic-version', value: '2023-06-01' }] };
+    const beta = { headers: [{ name: 'anthropic-beta', value: 'context-1m-2025-08-07' }, { name: 'anthropic-version', value: '2023-06-01' }] };
+    expect(key({ ...fromAnthropic, vendorHeaders: version })).toBe(key(fromOpenAi));
+    expect(key({ ...fromAnthropic, vendorHeaders: beta })).not.toBe(key(fromOpenAi));
+  });
+
   it('has the namespaced, tenant-scoped shape sy:rc:v1:{tenant}:{sha256 hex}', () => {
     expect(key(base, 'tenant-7')).toMatch(/^sy:rc:v1:tenant-7:[0-9a-f]{64}$/);
   });

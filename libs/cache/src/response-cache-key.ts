@@ -30,7 +30,7 @@ export function responseCacheKey(tenantId: string, request: ChatRequest): string
  * - normalised to "absent": sampling `n: 1`, `logprobs: false` (and `topLogprobs` without
  *   logprobs), a tool choice of plain `auto`, a `text` response format, an empty reasoning;
  *   stop sequences sorted and de-duplicated (a set, not a list); the name the client gave
- *   max_tokens (`sampling.maxTokensField`) removed.
+ *   max_tokens (`sampling.maxTokensField`) and a forwarded `anthropic-version` removed.
  * Kept verbatim: model, system, messages (with earlier tool-call ids and signatures: they are
  * part of the conversation), tools, other sampling values, non-empty extensions. JSON inside the
  * IR (tool schemas, tool arguments, extensions) is compared as text.
@@ -49,11 +49,20 @@ export function canonicalChatRequest(request: ChatRequest): ChatRequest {
     responseFormat: canonicalResponseFormat(request.responseFormat),
     reasoning: canonicalReasoning(request.reasoning),
     extensions: request.extensions?.json ? request.extensions : undefined,
+    vendorHeaders: canonicalVendorHeaders(request.vendorHeaders),
     stream: false,
     includeUsage: false,
     meta: undefined,
     droppedParams: [],
   };
+}
+
+// A client's anthropic-version picks the wire format, which the adapter reads into the same IR
+// answer, so it does not split the cache (an OpenAI and an Anthropic client asking the same
+// question still share one answer); beta headers change what the upstream does, so they stay.
+function canonicalVendorHeaders(headers: ChatRequest['vendorHeaders']): ChatRequest['vendorHeaders'] {
+  const kept = headers?.headers.filter((h) => h.name !== 'anthropic-version') ?? [];
+  return kept.length ? { headers: kept } : undefined;
 }
 
 // Copies only parts that change: most requests have none and are not copied.
