@@ -48,6 +48,7 @@ async function bootstrap(): Promise<void> {
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
   const reloader = new ConfigReloader({ env, db, bus: services.bus, secretBox, log: new Logger('config') }, { server: config.server, routing: config.routing });
   process.on('SIGHUP', () => void reloader.reload());
+  const port = env.PORT ?? config.server.port;
   await startIngressApp({
     ports: {
       auth: services.auth,
@@ -85,7 +86,7 @@ async function bootstrap(): Promise<void> {
     // The web console's build sits beside the app bundles (tools/build.mjs: dist/console).
     consoleDir: resolve(__dirname, '../../console'),
     host: env.HOST,
-    port: env.PORT ?? config.server.port,
+    port,
     maxBodyBytes: env.MAX_BODY_BYTES,
     http: httpServerSettings(env),
     metricsPort: env.SWITCHYARD_METRICS_PORT,
@@ -99,7 +100,8 @@ async function bootstrap(): Promise<void> {
         database: env.DATABASE_URL ? `postgres ${addressOf(env.DATABASE_URL)}` : `pglite ${env.SWITCHYARD_DATA_DIR}/pglite`,
         redis: env.REDIS_URL ? addressOf(env.REDIS_URL) : 'none (in-memory limits, cache and queue)',
         queue: services.queueKind,
-        'admin API': adminToken ? 'on' : 'off',
+        // The console URL, so a newcomer who set the token finds where to use it.
+        'admin API': adminToken ? `on, console ${consoleUrl(env.HOST, port)}` : 'off',
         tracing: tracingSummary(process.env),
         notifications: webhooksSummary(config.notifications?.webhooks.length ?? 0),
       },
@@ -111,6 +113,12 @@ async function bootstrap(): Promise<void> {
       await tracing.shutdown();
     },
   });
+}
+
+/** Where a browser on this machine opens the console: a wildcard bind address is reached on loopback. */
+function consoleUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}/console/`;
 }
 
 /** Budget and health webhooks as the start-up line states them. */
