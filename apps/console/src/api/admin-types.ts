@@ -123,3 +123,12 @@ export interface AuditRow {
   entityId: string;
   after: unknown;
 }
+
+export interface AdminTokenRow {
+  id: string;
+  name: string;
+  role: string;
+  tenantId: string | null;
+  prefix: string;
+  status: string;
+}

@@ -10,7 +10,8 @@ export type Route =
   | { page: 'providers' }
   | { page: 'usage' }
   | { page: 'requests' }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'not-found'; path: string };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -26,8 +27,11 @@ export function parseRoute(pathname: string): Route {
       return { page: 'requests' };
     case 'audit':
       return { page: 'audit' };
-    default:
+    case undefined:
+    case 'overview':
       return { page: 'overview' };
+    default:
+      return { page: 'not-found', path: pathname };
   }
 }
 
@@ -35,6 +39,8 @@ export function hrefOf(route: Route): string {
   switch (route.page) {
     case 'overview':
       return `${BASE}/`;
+    case 'not-found':
+      return route.path;
     case 'tenant':
       return `${BASE}/tenants/${encodeURIComponent(route.tenantId)}`;
     case 'tenants':
