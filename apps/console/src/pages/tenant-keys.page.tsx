@@ -1,7 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { Key, KeyWithSecret, Tenant } from '../api/admin-types';
 import { DataTable } from '../components/data-table';
 import { count, when } from '../components/format';
+import { RotateConfirm } from '../components/rotate-confirm';
 import { SecretOnce } from '../components/secret-once';
 import { ErrorNote, Loading } from '../components/status-note';
 import { describeError, useLoad } from '../components/use-load';
@@ -15,9 +16,17 @@ export function TenantKeysPage({ session, tenantId }: { session: Session; tenant
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<{ label: string; value: string }>();
   const [error, setError] = useState<string>();
+  // What just happened (revoked, stored), announced and focused so the keyboard does not fall to the page's top.
+  const [done, setDone] = useState<string>();
+  const [rotating, setRotating] = useState<Key>();
+  const doneNote = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (done) doneNote.current?.focus();
+  }, [done]);
 
   const act = async (what: () => Promise<void>) => {
     setError(undefined);
+    setDone(undefined);
     try {
       await what();
       keys.reload();
@@ -38,50 +47,77 @@ export function TenantKeysPage({ session, tenantId }: { session: Session; tenant
     void act(async () => {
       await session.client.post(`${base}/keys/${key.id}/revoke`);
       setSecret(undefined);
+      setDone(`Key ${key.name ?? key.prefix} revoked.`);
     });
   };
-  const rotate = (key: Key) =>
+  const rotate = (key: Key, graceSeconds: number, graceText: string) =>
     void act(async () => {
-      const made = await session.client.post<KeyWithSecret>(`${base}/keys/${key.id}/rotate`, {});
-      setSecret({ label: `Rotated key ${made.key.name ?? made.key.prefix} (the old secret works for 24 hours)`, value: made.secret });
+      const made = await session.client.post<KeyWithSecret>(`${base}/keys/${key.id}/rotate`, { graceSeconds });
+      setRotating(undefined);
+      setSecret({ label: `Rotated key ${made.key.name ?? made.key.prefix} (${graceText})`, value: made.secret });
     });
+  const writable = !session.readOnly;
+
+  // A tenant that does not exist (or is not this token's) has nothing below its error.
+  if (tenant.error)
+    return (
+      <section aria-labelledby="tenant-title">
+        <h1 id="tenant-title">Tenant {tenantId}</h1>
+        <ErrorNote error={tenant.error} />
+      </section>
+    );
 
   return (
     <section aria-labelledby="tenant-title">
       <h1 id="tenant-title">Tenant {tenantId}</h1>
-      <ErrorNote error={tenant.error} />
       {tenant.data && (
         <p>
           {tenant.data.name ?? 'No name'} · RPM {count(tenant.data.rpm)} · TPM {count(tenant.data.tpm)} · models {tenant.data.models.length ? tenant.data.models.join(', ') : 'all'}
         </p>
       )}
+      {writable && (
       <form className="inline-form" onSubmit={create} aria-labelledby="create-key-title">
         <h2 id="create-key-title">Create a key</h2>
         <label htmlFor="key-name">Key name</label>
         <input id="key-name" value={name} onChange={(e) => setName(e.target.value)} />
         <button type="submit">Create key</button>
       </form>
-      {secret && <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(undefined)} />}
+      )}
+      {rotating && <RotateConfirm keyLabel={rotating.name ?? rotating.prefix} onRotate={(grace, text) => rotate(rotating, grace, text)} onCancel={() => setRotating(undefined)} />}
+      {secret && (
+        <SecretOnce
+          label={secret.label}
+          secret={secret.value}
+          onDismiss={() => {
+            setSecret(undefined);
+            setDone('The secret is hidden now; it cannot be shown again.');
+          }}
+        />
+      )}
+      <p role="status" className="ok" tabIndex={-1} ref={doneNote}>
+        {done}
+      </p>
       <ErrorNote error={error} />
       <Loading loading={keys.loading} />
       <ErrorNote error={keys.error} />
       <DataTable
         caption={`Keys of ${tenantId}`}
         rows={keys.data?.keys ?? []}
+        failed={!!keys.error}
         rowKey={(k) => k.id}
         empty="No keys yet."
         columns={[
           { header: 'Name', cell: (k) => k.name ?? '—' },
-          { header: 'Prefix', cell: (k) => <code>{k.prefix}</code> },
+          { header: 'Prefix', cell: (k) => <code className="prefix">{k.prefix}</code> },
           { header: 'Status', cell: (k) => k.status + (k.rotation?.previousActive ? ` (old secret ${k.rotation.previousPrefix} until ${when(k.rotation.previousExpiresAt)})` : '') },
           { header: 'Id', cell: (k) => <code>{k.id}</code> },
           { header: 'Created', cell: (k) => when(k.createdAt) },
           {
             header: 'Actions',
             cell: (k) =>
-              k.status === 'active' ? (
+              k.status === 'active' && writable ? (
                 <span className="actions">
-                  <button type="button" onClick={() => rotate(k)} aria-label={`Rotate key ${k.name ?? k.prefix}`}>
+                  <button type="button" onClick={() => setRotating(k)} aria-label={`Rotate key ${k.name ?? k.prefix}`}>
                     Rotate
                   </button>
                   <button type="button" className="danger" onClick={() => revoke(k)} aria-label={`Revoke key ${k.name ?? k.prefix}`}>
