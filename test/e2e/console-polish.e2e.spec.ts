@@ -12,6 +12,7 @@ import { ROOT, type RunningApp, eventually, freePort, startApp, waitForReady } f
 // standalone gateway (Postgres, the provider simulator upstream): sign-in and sign-out, the
 // secret's copy button, the usage page's state, the statement's totals, keys by name, rotation,
 // read-only tokens, focus and keyboard, and the pages that used to mislead after an error.
+// Browser-side expressions are strings: this file is type-checked without the DOM library.
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'console-polish-admin-token-0123456789abcdef';
@@ -71,7 +72,7 @@ describe('web console polish (standalone, Chromium)', () => {
   });
 
   const go = (p: Page, label: string) => p.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label }).click();
-  const focusedText = (p: Page) => p.evaluate(() => document.activeElement?.textContent ?? '');
+  const focusedText = (p: Page) => p.evaluate<string>("document.activeElement?.textContent ?? ''");
 
   async function signIn(p: Page, token: string): Promise<void> {
     await p.goto(`${url}/console/`);
@@ -90,7 +91,7 @@ describe('web console polish (standalone, Chromium)', () => {
 
   it('signs in onto the content, asks nothing that 404s (icon), and its skip link does not cover the navigation', async () => {
     await signIn(page, ADMIN_TOKEN);
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('content');
+    await expect(page.evaluate<string>('document.activeElement?.id')).resolves.toBe('content');
     const icon = await page.locator('link[rel="icon"]').getAttribute('href');
     expect((await fetch(`${url}${icon ?? '/missing'}`)).status).toBe(200);
     expect(notFound).toEqual([]);
@@ -122,7 +123,7 @@ describe('web console polish (standalone, Chromium)', () => {
     const first = (await page.getByTestId('secret').textContent()) ?? '';
     await page.getByRole('button', { name: 'Copy', exact: true }).click();
     await page.getByRole('button', { name: 'Copied', exact: true }).waitFor();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(first);
+    await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(first);
 
     await page.getByRole('button', { name: 'Rotate key web' }).click();
     const grace = page.getByLabel('Old secret keeps working');
@@ -150,7 +151,7 @@ describe('web console polish (standalone, Chromium)', () => {
 
   it('copies without navigator.clipboard (a non-secure origin), or says to copy by hand — never nothing', async () => {
     const plain = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await plain.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+    await plain.addInitScript("Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined })");
     const p = await plain.newPage();
     await signIn(p, ADMIN_TOKEN);
     await p.goto(`${url}/console/tenants/${TENANT}`);
@@ -261,7 +262,7 @@ describe('web console polish (standalone, Chromium)', () => {
     await go(p, 'Request log');
     await p.getByRole('alert').filter({ hasText: 'Signed out' }).waitFor();
     await expect(p.getByLabel('Admin token', { exact: true }).isVisible()).resolves.toBe(true);
-    await expect(p.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect(p.evaluate<number>('sessionStorage.length')).resolves.toBe(0);
     await ctx.close();
   });
 });
