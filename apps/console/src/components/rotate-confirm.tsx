@@ -11,7 +11,7 @@ const GRACE: { seconds: number; text: string }[] = [
 const DEFAULT_GRACE = 86_400;
 
 /** Asks before a rotation and how long the old secret keeps working; focused when it opens. */
-export function RotateConfirm({ keyLabel, onRotate, onCancel }: { keyLabel: string; onRotate(graceSeconds: number, graceText: string): void; onCancel(): void }) {
+export function RotateConfirm({ keyLabel, fromConfigFile, onRotate, onCancel }: { keyLabel: string; fromConfigFile: boolean; onRotate(graceSeconds: number, graceText: string): void; onCancel(): void }) {
   const [grace, setGrace] = useState(DEFAULT_GRACE);
   const select = useRef<HTMLSelectElement>(null);
   useEffect(() => select.current?.focus(), [keyLabel]);
@@ -31,10 +31,12 @@ export function RotateConfirm({ keyLabel, onRotate, onCancel }: { keyLabel: stri
           </option>
         ))}
       </select>
-      <p className="hint" role="note">
-        A key declared in the config file (<code>switchyard.yaml</code>, <code>env:</code> reference): the file and its environment still hold the old
-        secret, so put the new one there before the grace period ends.
-      </p>
+      {fromConfigFile && (
+        <p className="error" role="note">
+          This key is declared in the config file (<code>switchyard.yaml</code>): the file and its environment still hold the old secret, so put the new
+          one there before the grace period ends.
+        </p>
+      )}
       <span className="actions">
         <button type="submit">Rotate key</button>
         <button type="button" onClick={onCancel}>

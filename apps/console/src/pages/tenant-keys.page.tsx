@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import type { Key, KeyWithSecret, Tenant } from '../api/admin-types';
+import type { AuditRow, Key, KeyWithSecret, Tenant } from '../api/admin-types';
 import { DataTable } from '../components/data-table';
 import { count, when } from '../components/format';
 import { RotateConfirm } from '../components/rotate-confirm';
@@ -13,6 +13,10 @@ export function TenantKeysPage({ session, tenantId }: { session: Session; tenant
   const base = `/tenants/${encodeURIComponent(tenantId)}`;
   const tenant = useLoad(() => session.client.get<Tenant>(base), [session, base]);
   const keys = useLoad(() => session.client.get<{ keys: Key[] }>(`${base}/keys`), [session, base]);
+  // Keys the config file declared (their audit rows were written by the file's apply): rotating
+  // one here leaves the old secret in the file and its environment.
+  const audit = useLoad(() => session.client.get<{ rows: AuditRow[] }>('/audit', { entity: 'key', tenant: tenantId, limit: 1000 }), [session, tenantId]);
+  const fromFile = new Set((audit.data?.rows ?? []).filter(declaredByFile).map((r) => r.entityId));
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<{ label: string; value: string }>();
   const [error, setError] = useState<string>();
@@ -83,7 +87,7 @@ export function TenantKeysPage({ session, tenantId }: { session: Session; tenant
         <button type="submit">Create key</button>
       </form>
       )}
-      {rotating && <RotateConfirm keyLabel={rotating.name ?? rotating.prefix} onRotate={(grace, text) => rotate(rotating, grace, text)} onCancel={() => setRotating(undefined)} />}
+      {rotating && <RotateConfirm keyLabel={rotating.name ?? rotating.prefix} fromConfigFile={fromFile.has(rotating.id)} onRotate={(grace, text) => rotate(rotating, grace, text)} onCancel={() => setRotating(undefined)} />}
       {secret && (
         <SecretOnce
           label={secret.label}
@@ -132,4 +136,10 @@ export function TenantKeysPage({ session, tenantId }: { session: Session; tenant
       />
     </section>
   );
+}
+
+/** An audit row of a key written by the config file's apply (at start, actor `config`; `switchyard apply`, `cli`), whose state names `tenant`, not `tenantId`. */
+function declaredByFile(r: AuditRow): boolean {
+  const after = r.after;
+  return r.actor === 'config' || r.actor === 'cli' || (after !== null && typeof after === 'object' && 'tenant' in after);
 }
