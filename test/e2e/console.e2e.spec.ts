@@ -144,6 +144,8 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     await shot('usage');
 
     await go('Overview');
+    // The figures appear once the rollups arrived (no zeros while loading).
+    await page.getByRole('definition').first().waitFor();
     await expect(page.getByRole('definition').first().textContent()).resolves.not.toBe('0');
     await shot('overview');
   });

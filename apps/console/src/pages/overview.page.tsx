@@ -35,7 +35,8 @@ export function OverviewPage({ session }: { session: Session }) {
         From the usage rollups: requests that were admitted (answered, failed upstream or abandoned). Refused ones (a bad key, a limit, a refused body) are
         not billed and appear only in the request log.
       </p>
-      <dl className="stats" hidden={!!rollups.error}>
+      {/* Not before the rollups arrived: zeros while loading would read as "no traffic". */}
+      <dl className="stats" hidden={!rollups.data || !!rollups.error}>
         <div>
           <dt>Admitted requests ({DAYS} days)</dt>
           <dd>{count(requests)}</dd>
