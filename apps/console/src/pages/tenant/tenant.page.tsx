@@ -19,11 +19,19 @@ export function TenantPage({ session, tenantId }: { session: Session; tenantId: 
   const plans = useLoad<{ plans: Plan[] }>(() => (platform ? session.client.get<{ plans: Plan[] }>('/plans') : Promise.resolve({ plans: [] })), [session, platform]);
   const t = tenant.data;
 
+  // A tenant that does not exist (or is not this token's) has nothing below its error.
+  if (tenant.error)
+    return (
+      <section aria-labelledby="tenant-title">
+        <h1 id="tenant-title">Tenant {tenantId}</h1>
+        <ErrorNote error={tenant.error} />
+      </section>
+    );
+
   return (
     <section aria-labelledby="tenant-title">
       <h1 id="tenant-title">Tenant {tenantId}</h1>
       <Loading loading={tenant.loading && !t} />
-      <ErrorNote error={tenant.error} />
       {t && (
         <p>
           {t.name ?? 'No name'} · RPM {count(t.rpm)} · TPM {count(t.tpm)} · budget {usd(t.budget.dailyUsd)} a day, {usd(t.budget.monthlyUsd)} a month · models {t.models.length ? t.models.join(', ') : 'all'} · plan {t.plan ?? 'none'}
