@@ -257,7 +257,16 @@ describe('web console polish (standalone, Chromium)', () => {
     await p.getByRole('link', { name: TENANT }).click();
     await p.getByRole('row').filter({ hasText: 'ci' }).first().waitFor();
     await expect(p.getByRole('button', { name: 'Create key' }).count()).resolves.toBe(0);
-    await expect(p.getByRole('button', { name: /^(Rotate|Revoke) key/ }).count()).resolves.toBe(0);
+    await expect(p.getByRole('button', { name: /^(Edit|Rotate|Revoke) key/ }).count()).resolves.toBe(0);
+    // Nor the edit forms: tenant settings and credit (shown to a platform admin once the tenant loaded).
+    await p.getByRole('heading', { name: 'Credits and balance' }).waitFor();
+    await expect(p.getByRole('button', { name: /^(Save tenant|Add entry)$/ }).count()).resolves.toBe(0);
+    await go(p, 'Plans');
+    await p.getByRole('table', { name: 'Plans' }).waitFor();
+    await expect(p.getByRole('button', { name: /^(Create plan|Assign plan|Edit plan)/ }).count()).resolves.toBe(0);
+    await go(p, 'Admin tokens');
+    await p.getByRole('table', { name: 'Named admin tokens' }).getByRole('row').filter({ hasText: 'auditor' }).waitFor();
+    await expect(p.getByRole('button', { name: /^(Create admin token|Revoke admin token)/ }).count()).resolves.toBe(0);
     await ro.close();
   });
 
