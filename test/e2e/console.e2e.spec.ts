@@ -139,7 +139,8 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
 
     await tab.go('Usage and statements');
     await page.getByLabel('Tenant', { exact: true }).fill(TENANT);
-    const usageRow = page.getByRole('table', { name: 'Usage per day, tenant, key and model' }).getByRole('row').filter({ hasText: TENANT });
+    // The key's name replaces its shortened id once the tenant's keys are read (after the rollups): wait for it.
+    const usageRow = page.getByRole('table', { name: 'Usage per day, tenant, key and model' }).getByRole('row').filter({ hasText: TENANT }).filter({ hasText: 'browser-made' });
     await eventually(async () => {
       await page.getByRole('button', { name: 'Show usage' }).click();
       await usageRow.waitFor({ timeout: 500 });
