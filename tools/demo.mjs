@@ -14,4 +14,8 @@ stack.run('switchyard', ['dist/apps/standalone/main.js'], {
   SWITCHYARD_OUTBOUND_ALLOW_HTTP: process.env.SWITCHYARD_OUTBOUND_ALLOW_HTTP ?? 'true',
   SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: process.env.SWITCHYARD_OUTBOUND_ALLOW_PRIVATE ?? 'true',
 });
-await stack.announceWhenReady(PORT, `\nready. try it:\n${demoCurl(PORT)}\n`);
+// The console and admin API are on only with an admin token (README: export it, then run the demo).
+const admin = process.env.SWITCHYARD_ADMIN_TOKEN
+  ? `\nweb console: http://127.0.0.1:${PORT}/console/ (sign in with $SWITCHYARD_ADMIN_TOKEN)\n`
+  : `\nno admin API or console: export SWITCHYARD_ADMIN_TOKEN=$(openssl rand -hex 24) and start again to get them\n`;
+await stack.announceWhenReady(PORT, `\nready. try it:\n${demoCurl(PORT)}\n${admin}`);

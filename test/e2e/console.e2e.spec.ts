@@ -139,13 +139,14 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
 
     await tab.go('Usage and statements');
     await page.getByLabel('Tenant', { exact: true }).fill(TENANT);
-    const usageRow = page.getByRole('table', { name: 'Usage per day, tenant and model' }).getByRole('row').filter({ hasText: TENANT });
+    // The key's name replaces its shortened id once the tenant's keys are read (after the rollups): wait for it.
+    const usageRow = page.getByRole('table', { name: 'Usage per day, tenant, key and model' }).getByRole('row').filter({ hasText: TENANT }).filter({ hasText: 'browser-made' });
     await eventually(async () => {
       await page.getByRole('button', { name: 'Show usage' }).click();
       await usageRow.waitFor({ timeout: 500 });
     }, 15_000, 'the tenant\'s usage in the console');
     const cells = await usageRow.getByRole('cell').allTextContents();
-    expect(cells).toEqual([expect.any(String), TENANT, PUBLIC_MODEL, '1', '0', USAGE.input.toLocaleString('en-US'), USAGE.output.toLocaleString('en-US'), EXPECTED_COST]);
+    expect(cells).toEqual([expect.any(String), TENANT, 'browser-made', PUBLIC_MODEL, '1', '0', USAGE.input.toLocaleString('en-US'), USAGE.output.toLocaleString('en-US'), EXPECTED_COST]);
     await page.getByRole('button', { name: 'Show statement' }).click();
     await page.getByRole('table', { name: new RegExp(`^Statement of ${TENANT} for \\d{4}-\\d{2}: 1 requests`) }).waitFor();
     const download = page.waitForEvent('download');
@@ -154,6 +155,8 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     await tab.shot('usage');
 
     await tab.go('Overview');
+    // The figures appear once the rollups arrived (no zeros while loading).
+    await page.getByRole('definition').first().waitFor();
     await expect(page.getByRole('definition').first().textContent()).resolves.not.toBe('0');
     await tab.shot('overview');
   });
@@ -164,6 +167,7 @@ describe('web console (standalone, Chromium, openai SDK)', () => {
     const { page } = tab;
     await tab.openTenant('rotate-team');
     await page.getByRole('button', { name: 'Rotate key browser-made' }).click();
+    await page.getByRole('button', { name: 'Rotate key', exact: true }).click();
     const rotated = (await page.getByTestId('secret').textContent()) ?? '';
     expect(rotated).toMatch(/^sk-sy-/);
     await page.getByRole('button', { name: 'I stored it' }).click();

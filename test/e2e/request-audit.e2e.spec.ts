@@ -193,6 +193,20 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
     expect(billed.rowCount).toBe(0);
   });
 
+  it('records a known key\'s request refused for its body (max_tokens: -5, a 400 before admission) under its tenant and key', async () => {
+    const res = await fetch(`${baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', max_tokens: -5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(400);
+    const requestId = res.headers.get('x-request-id') ?? '';
+    const row = await auditOf(requestId);
+    expect(row).toMatchObject({ tenantId: 'acme', outcome: 'refused', httpStatus: 400, errorKind: 'invalid_request', providerId: null, endpoint: '/v1/chat/completions' });
+    expect(row.keyId).not.toBe('');
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('filters, pages and exports as CSV', async () => {
     let last = '';
     for (let i = 0; i < 3; i++) {

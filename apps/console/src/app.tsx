@@ -33,12 +33,32 @@ const NAV: NavItem[] = [
 
 export function App() {
   const [session, setSession] = useState<Session | undefined>(restoreSession);
+  // Why the console signed out by itself (a 401: the token was revoked or expired), for the sign-in page.
+  const [signedOutBecause, setSignedOutBecause] = useState<string>();
   const [route, navigate] = useRoute();
   const main = useRef<HTMLElement>(null);
   // A page change moves focus to the new page's content, as a full page load would for a screen reader.
-  useEffect(() => main.current?.focus(), [route]);
+  // Signing in lands there too, not on the body.
+  useEffect(() => main.current?.focus(), [route, session]);
+  useEffect(() => {
+    if (!session) return;
+    session.client.onUnauthorized = (message) => {
+      signOut();
+      setSignedOutBecause(`Signed out: the API no longer accepts this token (${message}). Sign in with a valid token.`);
+      setSession(undefined);
+    };
+  }, [session]);
 
-  if (!session) return <SignInPage onSignedIn={setSession} />;
+  if (!session)
+    return (
+      <SignInPage
+        notice={signedOutBecause}
+        onSignedIn={(s) => {
+          setSignedOutBecause(undefined);
+          setSession(s);
+        }}
+      />
+    );
   const shown = session.tenantId && route.page === 'tenants' ? ({ page: 'tenant', tenantId: session.tenantId } as const) : route;
   return (
     <>
@@ -58,7 +78,7 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <span className="who">{session.tenantId ? `tenant admin: ${session.tenantId}` : 'admin'}</span>
+        <span className="who">{session.tenantId ? `tenant admin: ${session.tenantId}` : session.readOnly ? 'admin (read-only)' : 'admin'}</span>
         <button
           type="button"
           onClick={() => {
@@ -96,5 +116,18 @@ function Page({ route, session, navigate }: { route: Route; session: Session; na
       return <RequestsPage session={session} />;
     case 'audit':
       return <AuditPage session={session} />;
+    case 'not-found':
+      return (
+        <section aria-labelledby="not-found-title">
+          <h1 id="not-found-title">Page not found</h1>
+          <p>
+            The console has no page at <code>{route.path}</code>.{' '}
+            <Link route={{ page: 'overview' }} navigate={navigate}>
+              Go to the overview
+            </Link>
+            .
+          </p>
+        </section>
+      );
   }
 }

@@ -52,6 +52,7 @@ async function bootstrap(): Promise<void> {
   const batches = await startStandaloneBatches(db, env, { auth: services.auth, router: services.router, usage: services.usage, region });
   const reloader = new ConfigReloader({ env, db, bus: services.bus, secretBox, log: new Logger('config') }, { server: config.server, routing: config.routing });
   process.on('SIGHUP', () => void reloader.reload());
+  const port = env.PORT ?? config.server.port;
   await startIngressApp({
     ports: {
       auth: services.auth,
@@ -91,7 +92,7 @@ async function bootstrap(): Promise<void> {
     // The web console's build sits beside the app bundles (tools/build.mjs: dist/console).
     consoleDir: resolve(__dirname, '../../console'),
     host: env.HOST,
-    port: env.PORT ?? config.server.port,
+    port,
     maxBodyBytes: env.MAX_BODY_BYTES,
     http: httpServerSettings(env),
     metricsPort: env.SWITCHYARD_METRICS_PORT,
@@ -106,7 +107,8 @@ async function bootstrap(): Promise<void> {
         redis: env.REDIS_URL ? addressOf(env.REDIS_URL) : 'none (in-memory limits, cache and queue)',
         queue: services.queueKind,
         batches: batches.queueKind,
-        'admin API': adminToken ? 'on' : 'off',
+        // The console URL, so a newcomer who set the token finds where to use it.
+        'admin API': adminToken ? `on, console ${consoleUrl(env.HOST, port)}` : 'off',
         tracing: tracingSummary(process.env),
         notifications: webhooksSummary(config.notifications?.webhooks.length ?? 0),
       },
@@ -119,6 +121,12 @@ async function bootstrap(): Promise<void> {
       await tracing.shutdown();
     },
   });
+}
+
+/** Where a browser on this machine opens the console: a wildcard bind address is reached on loopback. */
+function consoleUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}/console/`;
 }
 
 /** Budget and health webhooks as the start-up line states them. */

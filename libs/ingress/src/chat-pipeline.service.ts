@@ -117,9 +117,11 @@ export class ChatPipeline {
   /**
    * A known key's refusal goes to the request audit (an audit-only event on the usage queue,
    * published without waiting); an unknown key's does not: there is no tenant to file it under.
+   * A known key's request refused for its body (a 400 before admission: the body names the model
+   * and size admission counts) is filed under the key the gate passed, with no model.
    */
   private auditRefusal(dialect: Dialect, call: IncomingCall, res: ServerResponse, failure: unknown): void {
-    const who = call.refusedAs;
+    const who = call.refusedAs ?? (call.keyOwner && { ...call.keyOwner, model: '' });
     if (!who) return;
     this.usage.publish(auditOnlyEvent({ call, clientIp: this.clientIpOf(call), dialect, tenantId: who.tenantId, keyId: who.keyId, model: who.model, region: this.options.region, httpStatus: res.statusCode, failure }));
   }
@@ -152,16 +154,22 @@ export class ChatPipeline {
     }
     const keyHash = hop ? hop.keyHash : hashKey(this.credential(call));
     const verdict = this.gate.check({ keyHash, requestId: call.requestId, clientIp: call.clientIp, dialect: route.dialect.id });
-    if (verdict === undefined) return keyHash;
+    if (verdict === undefined) return this.passedGate(call, keyHash);
     if (!(verdict instanceof Promise)) throw refusedAtGate(call, verdict);
     return verdict.then(
       (v) => {
         if (v) throw refusedAtGate(call, v);
-        return keyHash;
+        return this.passedGate(call, keyHash);
       },
       // The gate does not reject; should it, the full admission still decides.
       () => keyHash,
     );
+  }
+
+  /** Notes whose key passed the gate (for the audit of a later refusal) and hands its hash on. */
+  private passedGate(call: IncomingCall, keyHash: string): string {
+    call.keyOwner = this.gate.ownerOf(keyHash);
+    return keyHash;
   }
 
   /** Serves one data-path request of any dialect and operation, its body read and its key (`keyHash`) through the gate. */

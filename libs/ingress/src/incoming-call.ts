@@ -25,6 +25,11 @@ export interface IncomingCall {
   hop?: PeerHop;
   /** Whose known key admission refused, and the model asked for: the access line names them. */
   refusedAs?: { readonly tenantId: string; readonly keyId: string; readonly model: string };
+  /**
+   * Whose key the key gate passed, before the body was read: a request then refused for its body
+   * (a 400 before the full admission, which needs the parsed model and size) is still audited.
+   */
+  keyOwner?: { readonly tenantId: string; readonly keyId: string };
 }
 
 /**

@@ -41,6 +41,14 @@ describe(KeyGate.name, () => {
     expect(auth.asked).toEqual([{ keyHash: GOOD, model: '', requestId: 'req-1', clientIp: '10.0.0.1', dialect: Dialect.DIALECT_OPENAI, counted: false, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 }]);
   });
 
+  it('remembers whose key it passed, so a request refused later for its body is audited under it; an unknown key has no owner', async () => {
+    expect(sut.ownerOf(GOOD)).toBeUndefined();
+    await sut.check(query(GOOD));
+    expect(sut.ownerOf(GOOD)).toEqual({ tenantId: 'acme', keyId: 'k1' });
+    await sut.check(query('hash-unknown'));
+    expect(sut.ownerOf('hash-unknown')).toBeUndefined();
+  });
+
   it('lets a known key through and answers later requests synchronously, without asking again, until the pass lapses', async () => {
     await expect(sut.check(query(GOOD))).resolves.toBeUndefined();
     now += 4_999;

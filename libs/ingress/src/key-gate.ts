@@ -28,8 +28,13 @@ export interface KeyGateQuery {
   dialect: Dialect;
 }
 
+/** Whose key it is: the tenant and key ids the request audit files a request under. */
+export interface KeyOwner {
+  readonly tenantId: string;
+  readonly keyId: string;
+}
 /** The 401 to answer before the body is read; `who` when the key is known (revoked, expired), for the request audit. */
-export type KeyGateRefusal = ErrorEvent & { readonly who?: { readonly tenantId: string; readonly keyId: string } };
+export type KeyGateRefusal = ErrorEvent & { readonly who?: KeyOwner };
 /** Pass (undefined), or the refusal. */
 export type KeyGateVerdict = KeyGateRefusal | undefined;
 
@@ -46,7 +51,9 @@ export const KEY_GATE_MAX_ENTRIES = 10_000;
  * models, limits — is the full admission's, after the body.
  */
 export class KeyGate {
-  private readonly passed = new Map<string, number>();
+  // A passed key's deadline and owner: a request refused later for its body (a 400 before the
+  // full admission) is still filed under the tenant and key in the request audit.
+  private readonly passed = new Map<string, { until: number; who: KeyOwner | undefined }>();
   private readonly refused = new Map<string, { until: number; error: KeyGateRefusal }>();
   // Concurrent first requests of one key share one question.
   private readonly asking = new Map<string, Promise<KeyGateVerdict>>();
@@ -69,9 +76,9 @@ export class KeyGate {
   check(query: KeyGateQuery): KeyGateVerdict | Promise<KeyGateVerdict> {
     const hash = query.keyHash;
     const now = this.now();
-    const passUntil = this.passed.get(hash);
-    if (passUntil !== undefined) {
-      if (passUntil > now) return undefined;
+    const pass = this.passed.get(hash);
+    if (pass !== undefined) {
+      if (pass.until > now) return undefined;
       this.passed.delete(hash);
     }
     const refusal = this.refused.get(hash);
@@ -89,9 +96,10 @@ export class KeyGate {
 
   private async ask(query: KeyGateQuery): Promise<KeyGateVerdict> {
     let error: KeyGateRefusal | undefined;
+    let who: KeyOwner | undefined;
     try {
       const answer = await this.auth.admit({ keyHash: query.keyHash, model: '', requestId: query.requestId, clientIp: query.clientIp, dialect: query.dialect, counted: false, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 });
-      const who = answer.principal && { tenantId: answer.principal.tenantId, keyId: answer.principal.keyId };
+      who = answer.principal && { tenantId: answer.principal.tenantId, keyId: answer.principal.keyId };
       error = answer.admitted || !answer.error ? undefined : { ...answer.error, ...(who && { who }) };
     } catch {
       // Auth unreachable: let the request through unremembered; its full admission meets the
@@ -102,8 +110,16 @@ export class KeyGate {
       remember(this.refused, query.keyHash, { until: this.now() + this.refuseMs, error }, this.maxEntries);
       return error;
     }
-    remember(this.passed, query.keyHash, this.now() + this.passMs, this.maxEntries);
+    remember(this.passed, query.keyHash, { until: this.now() + this.passMs, who }, this.maxEntries);
     return undefined;
+  }
+
+  /**
+   * The owner of a key that passed (read right after `check` passed it, so it is there); the
+   * hash of a secret never changes hands, so the answer holds as long as the entry does.
+   */
+  ownerOf(keyHash: string): KeyOwner | undefined {
+    return this.passed.get(keyHash)?.who;
   }
 }
 

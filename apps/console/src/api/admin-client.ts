@@ -7,6 +7,9 @@ export type Query = Record<string, string | number | undefined>;
  * user typed. Roles are the API's business; the console shows its refusals as they come.
  */
 export class AdminClient {
+  /** Called on a 401 (the token was revoked or expired meanwhile): the console signs out. */
+  onUnauthorized: ((message: string) => void) | undefined;
+
   constructor(private readonly token: string) {}
 
   get<T>(path: string, query: Query = {}): Promise<T> {
@@ -59,7 +62,9 @@ export class AdminClient {
     } catch {
       // Not the admin API's shape (a proxy's page): shown as it came.
     }
-    throw new AdminError(res.status, type, message);
+    const error = new AdminError(res.status, type, message);
+    if (res.status === 401) this.onUnauthorized?.(error.describe());
+    throw error;
   }
 }
 

@@ -8,9 +8,12 @@ export interface Column<T> {
 }
 
 /** A captioned table with header cells, so screen readers name every cell by its column. */
-export function DataTable<T>({ caption, columns, rows, rowKey, empty }: { caption: string; columns: Column<T>[]; rows: T[]; rowKey(row: T, index: number): string; empty: string }) {
+export function DataTable<T>({ caption, columns, rows, rowKey, empty, failed }: { caption: string; columns: Column<T>[]; rows: T[]; rowKey(row: T, index: number): string; empty: string; failed?: boolean }) {
+  // A load that failed has its error shown above: no table saying "nothing here" under it.
+  if (failed) return null;
   return (
-    <div className="table-wrap">
+    // Focusable and named, so a keyboard user can scroll a table wider than the screen.
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead>

@@ -19,6 +19,7 @@ const ROLES: { value: AdminRole; label: string }[] = [
 /**
  * Named admin tokens (platform admins; read-only admins may list them): create one with a role
  * — its secret shown once — and revoke. A revoked token's row stays, so the audit log keeps its name.
+ * A read-only token only lists them.
  */
 export function AdminTokensPage({ session }: { session: Session }) {
   const tokens = useLoad(() => session.client.get<{ tokens: AdminToken[] }>('/admin-tokens'), [session]);
@@ -29,6 +30,7 @@ export function AdminTokensPage({ session }: { session: Session }) {
   const [error, setError] = useState<string>();
   const submit = useSubmit(['name', 'role', 'tenantId']);
   const errors = submit.issues.fields;
+  const writable = !session.readOnly;
 
   const create = submit.handler(async () => {
     const made = await session.client.post<AdminTokenWithSecret>('/admin-tokens', { name: name.trim(), role, ...(role === 'tenant' && { tenantId: tenantId.trim() }) });
@@ -52,6 +54,7 @@ export function AdminTokensPage({ session }: { session: Session }) {
   return (
     <section aria-labelledby="tokens-title">
       <h1 id="tokens-title">Admin tokens</h1>
+      {writable && (
       <form className="edit-form" onSubmit={create} aria-labelledby="create-token-title" noValidate>
         <h2 id="create-token-title">Create an admin token</h2>
         <Field id="token-name" label="Token name" hint="Letters, digits and . _ @ + -; the audit log names its actions token:<name>. Never reused." value={name} onChange={setName} error={errors['name']} />
@@ -73,6 +76,7 @@ export function AdminTokensPage({ session }: { session: Session }) {
         </span>
         <FormStatus submit={submit} />
       </form>
+      )}
       {secret && <SecretOnce label={secret.label} secret={secret.value} onDismiss={() => setSecret(undefined)} />}
       <ErrorNote error={error} />
       <Loading loading={tokens.loading} />
@@ -80,6 +84,7 @@ export function AdminTokensPage({ session }: { session: Session }) {
       <DataTable
         caption="Named admin tokens"
         rows={tokens.data?.tokens ?? []}
+        failed={!!tokens.error}
         rowKey={(t) => t.id}
         empty="No named admin tokens yet (the bootstrap token is not listed)."
         columns={[
@@ -92,7 +97,7 @@ export function AdminTokensPage({ session }: { session: Session }) {
           {
             header: 'Actions',
             cell: (t) =>
-              t.status === 'active' ? (
+              t.status === 'active' && writable ? (
                 <button type="button" className="danger" onClick={() => void revoke(t)} aria-label={`Revoke admin token ${t.name}`}>
                   Revoke
                 </button>

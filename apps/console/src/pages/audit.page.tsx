@@ -7,6 +7,8 @@ import { useLoad } from '../components/use-load';
 import type { Session } from '../session/session';
 
 const PAGE = 100;
+// The entities the admin API audits (its `entity` column; docs/admin-api.md, audit).
+const ENTITIES = ['tenant', 'key', 'provider', 'model', 'deployment', 'price', 'plan', 'credit', 'admin-token', 'request-bodies'] as const;
 
 /** The admin audit log (GET /audit): who changed what, newest first, paged back by time. */
 export function AuditPage({ session }: { session: Session }) {
@@ -27,7 +29,14 @@ export function AuditPage({ session }: { session: Session }) {
       <h1 id="audit-title">Audit log</h1>
       <form className="inline-form" onSubmit={submit}>
         <label htmlFor="audit-entity">Entity</label>
-        <input id="audit-entity" placeholder="tenant, key, model…" value={entity} onChange={(e) => setEntity(e.target.value)} />
+        <select id="audit-entity" value={entity} onChange={(e) => setEntity(e.target.value)}>
+          <option value="">any</option>
+          {ENTITIES.map((e) => (
+            <option key={e} value={e}>
+              {e}
+            </option>
+          ))}
+        </select>
         <label htmlFor="audit-actor">Actor</label>
         <input id="audit-actor" value={actor} onChange={(e) => setActor(e.target.value)} />
         <button type="submit">Search</button>
@@ -37,6 +46,7 @@ export function AuditPage({ session }: { session: Session }) {
       <DataTable
         caption="Changes, newest first"
         rows={rows}
+        failed={!!page.error}
         rowKey={(r) => r.id}
         empty="No changes match."
         columns={[
@@ -45,7 +55,20 @@ export function AuditPage({ session }: { session: Session }) {
           { header: 'Action', cell: (r) => r.action },
           { header: 'Entity', cell: (r) => r.entity },
           { header: 'Entity id', cell: (r) => <code>{r.entityId}</code> },
-          { header: 'After', cell: (r) => (r.after === null ? '—' : <details><summary>state</summary><pre>{JSON.stringify(r.after, null, 2)}</pre></details>) },
+          {
+            header: 'State after the change',
+            cell: (r) =>
+              r.after === null ? (
+                '—'
+              ) : (
+                <details>
+                  <summary>
+                    {r.entity} {r.entityId} after {r.action}
+                  </summary>
+                  <pre>{JSON.stringify(r.after, null, 2)}</pre>
+                </details>
+              ),
+          },
         ]}
       />
       <nav aria-label="Audit pages" className="pager">

@@ -31,9 +31,14 @@ export function OverviewPage({ session }: { session: Session }) {
       <h1 id="overview-title">Overview</h1>
       <Loading loading={rollups.loading} />
       <ErrorNote error={rollups.error} />
-      <dl className="stats">
+      <p className="hint">
+        From the usage rollups: requests that were admitted (answered, failed upstream or abandoned). Refused ones (a bad key, a limit, a refused body) are
+        not billed and appear only in the request log.
+      </p>
+      {/* Not before the rollups arrived: zeros while loading would read as "no traffic". */}
+      <dl className="stats" hidden={!rollups.data || !!rollups.error}>
         <div>
-          <dt>Requests ({DAYS} days)</dt>
+          <dt>Admitted requests ({DAYS} days)</dt>
           <dd>{count(requests)}</dd>
         </div>
         <div>
@@ -64,6 +69,7 @@ export function OverviewPage({ session }: { session: Session }) {
       <DataTable
         caption="Per day (UTC)"
         rows={rows}
+        failed={!!rollups.error}
         rowKey={(r) => r.bucket}
         empty="No traffic in this period."
         columns={[

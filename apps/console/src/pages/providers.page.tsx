@@ -33,6 +33,7 @@ export function ProvidersPage({ session }: { session: Session }) {
       <DataTable
         caption="Providers"
         rows={providers.data?.providers ?? []}
+        failed={!!providers.error}
         rowKey={(p) => p.id}
         empty="No providers."
         columns={[
@@ -50,6 +51,7 @@ export function ProvidersPage({ session }: { session: Session }) {
       <DataTable
         caption="Deployments (tier order) with live health"
         rows={rows}
+        failed={!!models.error}
         rowKey={(r) => r.id}
         empty="No models."
         columns={[

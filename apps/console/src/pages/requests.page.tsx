@@ -3,7 +3,9 @@ import type { RequestRow } from '../api/admin-types';
 import { DataTable } from '../components/data-table';
 import { download } from '../components/download';
 import { when } from '../components/format';
+import { KeyLabel, useKeyNames } from '../components/key-names';
 import { ErrorNote, Loading } from '../components/status-note';
+import { TenantOptions } from '../components/tenant-options';
 import { describeError, useLoad } from '../components/use-load';
 import type { Session } from '../session/session';
 
@@ -25,6 +27,7 @@ export function RequestsPage({ session }: { session: Session }) {
   const query = { tenant: applied.tenant || undefined, model: applied.model || undefined, outcome: applied.outcome || undefined, cursor: applied.cursor, limit: PAGE };
   const page = useLoad(() => session.client.get<{ rows: RequestRow[]; nextCursor: string | null }>('/audit/requests', query), [session, applied]);
   const [error, setError] = useState<string>();
+  const keyNames = useKeyNames(session, (page.data?.rows ?? []).map((r) => r.tenantId));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -45,7 +48,8 @@ export function RequestsPage({ session }: { session: Session }) {
       <h1 id="requests-title">Request log</h1>
       <form className="inline-form" onSubmit={submit}>
         <label htmlFor="req-tenant">Tenant</label>
-        <input id="req-tenant" value={form.tenant} readOnly={session.tenantId !== undefined} onChange={(e) => setForm({ ...form, tenant: e.target.value })} />
+        <TenantOptions session={session} id="req-tenant-options" />
+        <input id="req-tenant" list={session.tenantId ? undefined : 'req-tenant-options'} value={form.tenant} readOnly={session.tenantId !== undefined} onChange={(e) => setForm({ ...form, tenant: e.target.value })} />
         <label htmlFor="req-model">Model</label>
         <input id="req-model" value={form.model} onChange={(e) => setForm({ ...form, model: e.target.value })} />
         <label htmlFor="req-outcome">Outcome</label>
@@ -67,16 +71,18 @@ export function RequestsPage({ session }: { session: Session }) {
       <DataTable
         caption="Requests, newest first"
         rows={page.data?.rows ?? []}
+        failed={!!page.error}
         rowKey={(r) => r.requestId}
         empty="No requests match."
         columns={[
           { header: 'Started', cell: (r) => when(r.startedAt) },
           { header: 'Request id', cell: (r) => <code>{r.requestId}</code> },
-          { header: 'Tenant', cell: (r) => r.tenantId },
-          { header: 'Key', cell: (r) => <code>{r.keyId}</code> },
-          { header: 'Endpoint', cell: (r) => r.endpoint },
-          { header: 'Model', cell: (r) => r.model },
-          { header: 'Provider', cell: (r) => r.providerId ?? '—' },
+          { header: 'Tenant', cell: (r) => orDash(r.tenantId) },
+          { header: 'Key', cell: (r) => <KeyLabel keyId={r.keyId} keys={keyNames} /> },
+          { header: 'Endpoint', cell: (r) => orDash(r.endpoint) },
+          // A refused request may have no model (its body was refused) and never has a provider.
+          { header: 'Model', cell: (r) => orDash(r.model) },
+          { header: 'Provider', cell: (r) => orDash(r.providerId) },
           { header: 'Outcome', cell: (r) => `${r.outcome}${r.errorKind ? ` (${r.errorKind})` : ''}` },
           { header: 'Status', numeric: true, cell: (r) => r.httpStatus },
         ]}
@@ -106,4 +112,9 @@ export function RequestsPage({ session }: { session: Session }) {
       </nav>
     </section>
   );
+}
+
+/** An absent value, null or empty alike, shown one way. */
+function orDash(v: string | null | undefined): string {
+  return v ? v : '—';
 }

@@ -4,7 +4,7 @@ import { ErrorNote } from '../components/status-note';
 import { type Session, signIn } from '../session/session';
 
 /** The admin token is typed here and kept in this tab's sessionStorage only. */
-export function SignInPage({ onSignedIn }: { onSignedIn(session: Session): void }) {
+export function SignInPage({ onSignedIn, notice }: { onSignedIn(session: Session): void; notice?: string }) {
   const [token, setToken] = useState('');
   const [tenant, setTenant] = useState('');
   const [error, setError] = useState<string>();
@@ -26,6 +26,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: Session): void 
   return (
     <main className="sign-in">
       <h1>Switchyard console</h1>
+      {!error && <ErrorNote error={notice} />}
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="token">Admin token</label>
         <input id="token" name="token" type="password" autoComplete="off" required autoFocus value={token} onChange={(e) => setToken(e.target.value)} />

@@ -36,16 +36,21 @@ export function TenantsPage({ session, navigate }: { session: Session; navigate(
   return (
     <section aria-labelledby="tenants-title">
       <h1 id="tenants-title">Tenants and keys</h1>
+      {!session.readOnly && (
       <form className="inline-form" onSubmit={(e) => void create(e)} aria-labelledby="create-tenant-title">
         <h2 id="create-tenant-title">Create a tenant</h2>
         <label htmlFor="tenant-id">Tenant id</label>
-        <input id="tenant-id" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" value={id} onChange={(e) => setId(e.target.value)} />
+        <input id="tenant-id" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" aria-describedby="tenant-id-hint" title="Letters, digits, dot, underscore and hyphen; starting with a letter or digit" value={id} onChange={(e) => setId(e.target.value)} />
+        <span id="tenant-id-hint" className="hint">
+          letters, digits, <code>.</code> <code>_</code> <code>-</code>; starts with a letter or digit
+        </span>
         <label htmlFor="tenant-name">Name</label>
         <input id="tenant-name" value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="tenant-rpm">Requests per minute</label>
         <input id="tenant-rpm" type="number" min={1} value={rpm} onChange={(e) => setRpm(e.target.value)} />
         <button type="submit">Create tenant</button>
       </form>
+      )}
       <ErrorNote error={error} />
       {done && (
         <p role="status" className="ok">
@@ -57,6 +62,7 @@ export function TenantsPage({ session, navigate }: { session: Session; navigate(
       <DataTable
         caption="Tenants"
         rows={tenants.data?.tenants ?? []}
+        failed={!!tenants.error}
         rowKey={(t) => t.id}
         empty="No tenants yet."
         columns={[

@@ -12,7 +12,8 @@ export type Route =
   | { page: 'admin-tokens' }
   | { page: 'usage' }
   | { page: 'requests' }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'not-found'; path: string };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -32,8 +33,11 @@ export function parseRoute(pathname: string): Route {
       return { page: 'requests' };
     case 'audit':
       return { page: 'audit' };
-    default:
+    case undefined:
+    case 'overview':
       return { page: 'overview' };
+    default:
+      return { page: 'not-found', path: pathname };
   }
 }
 
@@ -41,6 +45,8 @@ export function hrefOf(route: Route): string {
   switch (route.page) {
     case 'overview':
       return `${BASE}/`;
+    case 'not-found':
+      return route.path;
     case 'tenant':
       return `${BASE}/tenants/${encodeURIComponent(route.tenantId)}`;
     case 'tenants':

@@ -14,7 +14,7 @@ function includedText(p: Plan): string {
   return 'nothing';
 }
 
-/** Plans (platform admins): list, create, edit, and which tenant is on which. */
+/** Plans (platform admins): list, create, edit, and which tenant is on which. A read-only token only lists them. */
 export function PlansPage({ session }: { session: Session }) {
   const plans = useLoad(() => session.client.get<{ plans: Plan[] }>('/plans'), [session]);
   const tenants = useLoad(() => session.client.get<{ tenants: Tenant[] }>('/tenants'), [session]);
@@ -24,6 +24,7 @@ export function PlansPage({ session }: { session: Session }) {
     tenants.reload();
   };
   const edited = plans.data?.plans.find((p) => p.id === editing);
+  const writable = !session.readOnly;
 
   return (
     <section aria-labelledby="plans-title">
@@ -33,6 +34,7 @@ export function PlansPage({ session }: { session: Session }) {
       <DataTable
         caption="Plans"
         rows={plans.data?.plans ?? []}
+        failed={!!plans.error}
         rowKey={(p) => p.id}
         empty="No plans yet: every tenant pays as it goes."
         columns={[
@@ -45,18 +47,21 @@ export function PlansPage({ session }: { session: Session }) {
           { header: 'Updated', cell: (p) => when(p.updatedAt) },
           {
             header: 'Actions',
-            cell: (p) => (
-              <button type="button" onClick={() => setEditing(p.id)} aria-label={`Edit plan ${p.id}`}>
-                Edit
-              </button>
-            ),
+            cell: (p) =>
+              writable ? (
+                <button type="button" onClick={() => setEditing(p.id)} aria-label={`Edit plan ${p.id}`}>
+                  Edit
+                </button>
+              ) : (
+                '—'
+              ),
           },
         ]}
       />
-      {edited && <PlanForm key={edited.id} session={session} plan={edited} onSaved={reload} onClose={() => setEditing(undefined)} />}
-      <PlanForm session={session} onSaved={reload} />
+      {writable && edited && <PlanForm key={edited.id} session={session} plan={edited} onSaved={reload} onClose={() => setEditing(undefined)} />}
+      {writable && <PlanForm session={session} onSaved={reload} />}
       <ErrorNote error={tenants.error} />
-      {plans.data && tenants.data && <PlanAssignForm session={session} plans={plans.data.plans} tenants={tenants.data.tenants} onSaved={reload} />}
+      {writable && plans.data && tenants.data && <PlanAssignForm session={session} plans={plans.data.plans} tenants={tenants.data.tenants} onSaved={reload} />}
     </section>
   );
 }

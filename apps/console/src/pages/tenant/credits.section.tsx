@@ -103,6 +103,7 @@ export function CreditsSection({ session, tenantId, canGrant }: { session: Sessi
       <DataTable
         caption={`Credit ledger of ${tenantId}, newest first`}
         rows={ledger.data?.entries ?? []}
+        failed={!!ledger.error}
         rowKey={(e) => e.id}
         empty="No credit entries."
         columns={[
