@@ -230,8 +230,8 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(rolled(['webhookSecrets.values.ONCALL_WEBHOOK_SECRET=whsec-rotated'])).toEqual(['sy-switchyard-billing']);
     expect(rolled(['redis.url=redis://redis-2.data.svc:6379/0'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-router']);
     expect(rolled(['adminToken.value=admin-token-rotated-0123456789abcdef01234'])).toEqual(['sy-switchyard-ingress']);
-    // The replica is read by auth and the router; the global quota Redis by auth alone.
-    expect(rolled(['databaseRead.url=postgresql://switchyard:pw@replica-2.data.svc:5432/switchyard'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-router']);
+    // The replica is read by auth, the router and the ingress (its copy of the keys); the global quota Redis by auth alone.
+    expect(rolled(['databaseRead.url=postgresql://switchyard:pw@replica-2.data.svc:5432/switchyard'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-ingress', 'sy-switchyard-router']);
     expect(rolled(['quotaRedis.url=redis://quota.data.svc:6379/0'])).toEqual(['sy-switchyard-auth']);
     // A peer's link secret rolls the ingress alone.
     const peer = ['config.server.region=eu-west', 'config.region.peers[0].name=us-east', 'config.region.peers[0].url=https://us.example.com', 'config.region.peers[0].credential=env:SWITCHYARD_PEER_US'];
