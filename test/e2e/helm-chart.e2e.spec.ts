@@ -205,6 +205,27 @@ describe('Helm chart deploy/helm/switchyard', () => {
     });
   });
 
+  it('lets gRPC through the NetworkPolicies from each process to every service it dials (billing\'s batch worker to auth and the router included), both ways', () => {
+    type Rule = { to?: { podSelector?: { matchLabels: Record<string, string> } }[]; from?: { podSelector?: { matchLabels: Record<string, string> } }[]; ports?: { port: number }[] };
+    const objects = render([valuesPath('ha')]);
+    const policies = ofKind(objects, 'NetworkPolicy') as unknown as { spec: { podSelector: { matchLabels: Record<string, string> }; ingress?: Rule[]; egress?: Rule[] } }[];
+    const policyOf = (component: string) => policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/component'] === component);
+    const peers = (rules: Rule[] | undefined, side: 'to' | 'from', port: number) => (rules ?? []).filter((r) => (r.ports ?? []).some((x) => x.port === port)).flatMap((r) => (r[side] ?? []).map((x) => x.podSelector?.matchLabels['app.kubernetes.io/component']));
+    const dials: string[] = [];
+    for (const { obj, container } of workloads(objects)) {
+      const caller = obj.metadata.name.replace(/^sy-switchyard-/, '');
+      for (const e of container.env ?? []) {
+        if (!/_GRPC_URLS?$/.test(e.name)) continue;
+        for (const [, name, port] of (e.value ?? '').matchAll(/dns:\/\/\/sy-switchyard-([a-z-]+)\.[^:]+:(\d+)/g)) {
+          dials.push(`${caller}->${name}`);
+          expect({ caller, callee: name, egress: peers(policyOf(caller)?.spec.egress, 'to', Number(port)).includes(name) }).toEqual({ caller, callee: name, egress: true });
+          expect({ caller, callee: name, ingress: peers(policyOf(name as string)?.spec.ingress, 'from', Number(port)).includes(caller) }).toEqual({ caller, callee: name, ingress: true });
+        }
+      }
+    }
+    expect(dials).toEqual(expect.arrayContaining(['ingress->auth', 'ingress->router', 'billing->auth', 'billing->router', 'router->adapter-openai']));
+  });
+
   it('renders empty datastore and upstream egress lists as no such egress (found by a new operator: `[]` broke the YAML)', () => {
     const empty = join(mkdtempSync(join(tmpdir(), 'sy-helm-egress-')), 'values.yaml');
     writeFileSync(empty, 'networkPolicy: { datastoreEgress: [], upstreamEgress: [] }\n');
@@ -230,8 +251,8 @@ describe('Helm chart deploy/helm/switchyard', () => {
     expect(rolled(['webhookSecrets.values.ONCALL_WEBHOOK_SECRET=whsec-rotated'])).toEqual(['sy-switchyard-billing']);
     expect(rolled(['redis.url=redis://redis-2.data.svc:6379/0'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-billing', 'sy-switchyard-ingress', 'sy-switchyard-router']);
     expect(rolled(['adminToken.value=admin-token-rotated-0123456789abcdef01234'])).toEqual(['sy-switchyard-ingress']);
-    // The replica is read by auth and the router; the global quota Redis by auth alone.
-    expect(rolled(['databaseRead.url=postgresql://switchyard:pw@replica-2.data.svc:5432/switchyard'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-router']);
+    // The replica is read by auth, the router and the ingress (its copy of the keys); the global quota Redis by auth alone.
+    expect(rolled(['databaseRead.url=postgresql://switchyard:pw@replica-2.data.svc:5432/switchyard'])).toEqual(['sy-switchyard-auth', 'sy-switchyard-ingress', 'sy-switchyard-router']);
     expect(rolled(['quotaRedis.url=redis://quota.data.svc:6379/0'])).toEqual(['sy-switchyard-auth']);
     // A peer's link secret rolls the ingress alone.
     const peer = ['config.server.region=eu-west', 'config.region.peers[0].name=us-east', 'config.region.peers[0].url=https://us.example.com', 'config.region.peers[0].credential=env:SWITCHYARD_PEER_US'];

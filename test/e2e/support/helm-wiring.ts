@@ -18,7 +18,8 @@ export const HEALTH_PATHS = ['/healthz', '/readyz'];
 
 /** The secrets each app reads (apps/<app>/src/main.ts and its module), beyond upstream, tenant and webhook keys. */
 export const SECRETS_READ: Record<string, string[]> = {
-  ingress: ['REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'SWITCHYARD_SECRET_KEYS'],
+  // The replica: the copy of the keys the ingress admits keys without limits from (issue 11).
+  ingress: ['REDIS_URL', 'SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'DATABASE_READ_URL', 'SWITCHYARD_SECRET_KEYS'],
   // The replica (keys) and the global quota Redis (budgets across regions, issue 15).
   auth: ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL', 'SWITCHYARD_QUOTA_REDIS_URL'],
   router: ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL'],
@@ -38,6 +39,10 @@ export const BUDGET = ['SWITCHYARD_BUDGET_MODE', 'SWITCHYARD_BUDGET_SHARE_PERCEN
 export const FEED = ['SWITCHYARD_CONFIG_FEED_POLL_MS'];
 export const AUDIT_RETENTION = ['SWITCHYARD_AUDIT_RETENTION_DAYS'];
 export const AUDIT_BODIES = ['SWITCHYARD_AUDIT_BODY_MAX_BYTES'];
+// Files and batches, stored Responses (issue 17): where they are served, and the batch worker.
+export const FILES = ['SWITCHYARD_FILES_MAX_BYTES', 'SWITCHYARD_BATCH_LOCK_MS'];
+export const BATCH_WORKER = ['SWITCHYARD_BATCH_WORKERS', 'SWITCHYARD_BATCH_LINE_CONCURRENCY', 'SWITCHYARD_BATCH_LOCK_MS'];
+export const RESPONSES = ['SWITCHYARD_RESPONSES_RETENTION_DAYS'];
 
 export interface Values {
   region?: string;
@@ -80,17 +85,17 @@ export function requiredEnv(app: string, c: Container, v: Values): string[] {
   const quotaRedis = v.quotaRedis.url || v.quotaRedis.existingSecret ? ['SWITCHYARD_QUOTA_REDIS_URL'] : [];
   switch (app) {
     case 'ingress':
-      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...peerSecretsOf(v), ...AUDIT_BODIES, ...(sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'DATABASE_URL', 'BILLING_GRPC_URL'] : [])];
+      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...peerSecretsOf(v), ...AUDIT_BODIES, ...(sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), 'DATABASE_URL', ...replica, ...RESPONSES, ...FILES, 'SWITCHYARD_INGRESS_ADMITS_UNLIMITED', ...FEED, ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'BILLING_GRPC_URL'] : [])];
     case 'auth':
       return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED];
     case 'router':
       return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...FEED];
     case 'billing':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...AUDIT_RETENTION, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v)];
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', ...BATCH_WORKER, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...AUDIT_RETENTION, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v)];
     case 'adapter':
       return [...common, 'GRPC_PORT', 'ADAPTER_PROVIDER', ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v, plainEnv(c, 'ADAPTER_PROVIDER'))];
     case 'standalone':
-      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', ...replica, 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED, ...AUDIT_RETENTION, ...AUDIT_BODIES, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v), ...peerSecretsOf(v)];
+      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', ...replica, 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED, ...AUDIT_RETENTION, ...AUDIT_BODIES, ...RESPONSES, ...FILES, ...BATCH_WORKER, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v), ...peerSecretsOf(v)];
     case 'standalone apply':
       return ['LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', ...OUTBOUND, ...tenantKeysOf(v)];
     default:

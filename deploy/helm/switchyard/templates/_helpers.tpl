@@ -416,3 +416,27 @@ literals as they store them), but an enc: value copied from the database still p
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Files and batches (issue 17): the upload limit where /v1/files is served (the ingress, standalone). */}}
+{{- define "switchyard.env.files" -}}
+- name: SWITCHYARD_FILES_MAX_BYTES
+  value: {{ .Values.settings.files.maxBytes | int64 | quote }}
+{{- end -}}
+{{/* The batch queue's lock: the ingress queues batches with it, billing (or standalone) runs them. */}}
+{{- define "switchyard.env.batchLock" -}}
+- name: SWITCHYARD_BATCH_LOCK_MS
+  value: {{ .Values.settings.batches.lockMs | int64 | quote }}
+{{- end -}}
+{{/* The batch worker (billing, standalone): batches at once and lines per batch. */}}
+{{- define "switchyard.env.batchWorker" -}}
+- name: SWITCHYARD_BATCH_WORKERS
+  value: {{ .Values.settings.batches.workers | int64 | quote }}
+- name: SWITCHYARD_BATCH_LINE_CONCURRENCY
+  value: {{ .Values.settings.batches.lineConcurrency | int64 | quote }}
+{{ include "switchyard.env.batchLock" . }}
+{{- end -}}
+{{/* Stored Responses answers (issue 17), where the Responses API is served (the ingress, standalone). */}}
+{{- define "switchyard.env.responses" -}}
+- name: SWITCHYARD_RESPONSES_RETENTION_DAYS
+  value: {{ .Values.settings.responses.retentionDays | int64 | quote }}
+{{- end -}}
