@@ -14,6 +14,24 @@ describe('splitText', () => {
     expect(pieces).toEqual(expected);
     expect(pieces.join('')).toBe(text);
   });
+
+  it('splits an answer of one word of megabytes (an oversized upstream answer) without a regular expression overflowing', () => {
+    const text = 'x'.repeat(8 * 1024 * 1024);
+    const pieces = splitText(text, 4);
+
+    expect(pieces.map((p) => p.length)).toEqual([2, 2, 2, 2].map((n) => n * 1024 * 1024));
+    expect(pieces.join('')).toBe(text);
+    expect(buildTurn({ content: text }, 'anthropic', 'm', {}, 1).usage.output).toBe(1);
+  });
+
+  it('never cuts a long text between the halves of a surrogate pair', () => {
+    const text = '😀'.repeat(40_000);
+    const pieces = splitText(text, 3);
+
+    expect(pieces.join('')).toBe(text);
+    for (const p of pieces) expect(p.codePointAt(p.length - 1)).not.toBe(undefined);
+    for (const p of pieces) expect(/[\uD800-\uDBFF]$/.test(p)).toBe(false);
+  });
 });
 
 describe('buildTurn', () => {
