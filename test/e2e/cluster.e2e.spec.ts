@@ -120,9 +120,10 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     const first = await client.responses.create({ model: PUBLIC_MODEL, input: 'My name is Ada.' });
     const second = await client.responses.create({ model: PUBLIC_MODEL, previous_response_id: first.id, input: 'What is my name?' });
     expect(second.output_text).toBeTruthy();
-    const chats = sim.requests.filter((r) => r.path.endsWith('/chat/completions'));
-    const sent = chats[chats.length - 1]?.body as { messages: { role: string }[] };
-    expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    // A Responses client reaches an openai provider over its Responses wire (options.api unset).
+    const calls = sim.requests.filter((r) => r.path.endsWith('/responses'));
+    const sent = calls[calls.length - 1]?.body as { input: { role: string }[] };
+    expect(sent.input.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect((await client.responses.retrieve(second.id)).previous_response_id).toBe(first.id);
     expect(await db.query('SELECT tenant_id FROM responses WHERE id = $1', [first.id])).toEqual([{ tenant_id: 'acme' }]);
   });
