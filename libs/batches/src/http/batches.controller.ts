@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BATCHES_API, type BatchesApi } from './batches-api.options';
 import { limitOf } from './files.controller';
 import { jsonOf } from './json-body';
-import { answer, sendJson, tenantOf } from './tenant-call';
+import { answer, answerForTenant, sendJson, tenantOf } from './tenant-call';
 
 /** OpenAI Batches: POST/GET /v1/batches, GET /v1/batches/{id}, POST /v1/batches/{id}/cancel. */
 @Controller('v1/batches')
@@ -15,10 +15,7 @@ export class BatchesController {
   @Post()
   create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    return answer(reply.raw, this.log, async (requestId) => {
-      const who = await tenantOf(this.api.auth, req.raw, requestId);
-      sendJson(reply.raw, 200, await this.api.batches.create(who, jsonOf(req.body)));
-    });
+    return answerForTenant(this.api.auth, req.raw, reply.raw, this.log, (who) => this.api.batches.create(who, jsonOf(req.body)));
   }
 
   @Get()
@@ -34,18 +31,12 @@ export class BatchesController {
   @Get(':id')
   retrieve(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    return answer(reply.raw, this.log, async (requestId) => {
-      const who = await tenantOf(this.api.auth, req.raw, requestId);
-      sendJson(reply.raw, 200, await this.api.batches.retrieve(who.tenantId, id));
-    });
+    return answerForTenant(this.api.auth, req.raw, reply.raw, this.log, (who) => this.api.batches.retrieve(who.tenantId, id));
   }
 
   @Post(':id/cancel')
   cancel(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    return answer(reply.raw, this.log, async (requestId) => {
-      const who = await tenantOf(this.api.auth, req.raw, requestId);
-      sendJson(reply.raw, 200, await this.api.batches.cancel(who.tenantId, id));
-    });
+    return answerForTenant(this.api.auth, req.raw, reply.raw, this.log, (who) => this.api.batches.cancel(who.tenantId, id));
   }
 }

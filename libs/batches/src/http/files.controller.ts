@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { parseMultipart } from '../files/multipart-form';
 import { BATCHES_API, type BatchesApi } from './batches-api.options';
 import { readBounded } from './bounded-body';
-import { answer, sendJson, tenantOf } from './tenant-call';
+import { answer, answerForTenant, sendJson, tenantOf } from './tenant-call';
 
 /** OpenAI Files: POST/GET /v1/files, GET/DELETE /v1/files/{id}, GET /v1/files/{id}/content (errors in OpenAI's shape). */
 @Controller('v1/files')
@@ -47,19 +47,13 @@ export class FilesController {
   @Get(':id')
   retrieve(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    return answer(reply.raw, this.log, async (requestId) => {
-      const who = await tenantOf(this.api.auth, req.raw, requestId);
-      sendJson(reply.raw, 200, await this.api.files.retrieve(who.tenantId, id));
-    });
+    return answerForTenant(this.api.auth, req.raw, reply.raw, this.log, (who) => this.api.files.retrieve(who.tenantId, id));
   }
 
   @Delete(':id')
   remove(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    return answer(reply.raw, this.log, async (requestId) => {
-      const who = await tenantOf(this.api.auth, req.raw, requestId);
-      sendJson(reply.raw, 200, await this.api.files.delete(who.tenantId, id));
-    });
+    return answerForTenant(this.api.auth, req.raw, reply.raw, this.log, (who) => this.api.files.delete(who.tenantId, id));
   }
 
   @Get(':id/content')

@@ -75,3 +75,11 @@ export async function answer(res: ServerResponse, log: Logger, work: (requestId:
     sendFailure(res, err, log, requestId, shape);
   }
 }
+
+/** The common route: the caller's tenant, then one service call whose result is answered 200 as JSON. */
+export function answerForTenant(auth: AuthPort, req: IncomingMessage, res: ServerResponse, log: Logger, work: (who: Submitter) => Promise<unknown>): Promise<void> {
+  return answer(res, log, async (requestId) => {
+    const who = await tenantOf(auth, req, requestId);
+    sendJson(res, 200, await work(who));
+  });
+}
