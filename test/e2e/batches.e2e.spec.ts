@@ -187,6 +187,38 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     ]);
   });
 
+  it('runs a /v1/responses batch on two provider families: each line answers a Response object; previous_response_id is refused per line', async () => {
+    const line = (customId: string, model: string, extra: Record<string, unknown> = {}) => ({ custom_id: customId, method: 'POST', url: '/v1/responses', body: { model, instructions: 'Be brief.', input: `${customId} please`, max_output_tokens: 32, ...extra } });
+    // A batch uses one model (OpenAI's rule): one batch per family.
+    const gptFile = await upload(jsonl([line('r1', 'gpt'), line('r3', 'gpt', { previous_response_id: 'resp_abc' })]));
+    const claudeFile = await upload(jsonl([line('r2', 'claude')]));
+
+    const gpt = await settled((await client().batches.create({ input_file_id: gptFile.id, endpoint: '/v1/responses', completion_window: '24h' })).id);
+    const claude = await settled((await client().batches.create({ input_file_id: claudeFile.id, endpoint: '/v1/responses', completion_window: '24h' })).id);
+
+    expect(gpt).toMatchObject({ status: 'completed', endpoint: '/v1/responses', request_counts: { total: 2, completed: 1, failed: 1 } });
+    expect(claude).toMatchObject({ status: 'completed', endpoint: '/v1/responses', request_counts: { total: 1, completed: 1, failed: 0 } });
+    const out = [...(await contentOf(gpt.output_file_id)), ...(await contentOf(claude.output_file_id))];
+    expect(out.map((l) => l['custom_id'])).toEqual(['r1', 'r2']);
+    for (const l of out) {
+      expect(l).toMatchObject({ error: null, response: { status_code: 200, body: { object: 'response', status: 'completed', store: false, instructions: 'Be brief.' } } });
+      const body = (l['response'] as { body: { id: string; output: { type: string; content?: { text: string }[] }[] } }).body;
+      expect(body.id).toMatch(/^resp_/);
+      expect(body.output.find((o) => o.type === 'message')?.content?.[0]?.text).toBe('Hello from the simulator.');
+    }
+    const errors = await contentOf(gpt.error_file_id);
+    expect(errors).toEqual([expect.objectContaining({ custom_id: 'r3', response: expect.objectContaining({ status_code: 400, body: { error: expect.objectContaining({ param: 'previous_response_id' }) } }) })]);
+    // The OpenAI family is reached over its Responses wire, the Anthropic family over Messages.
+    expect(sim.requests.filter((r) => r.path === '/v1/responses')).toHaveLength(1);
+    expect(sim.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(1);
+    const rows = await eventually(async () => {
+      const r = await db.query<{ request_id: string; batch: boolean }>('SELECT request_id, batch FROM usage_records WHERE request_id = $1 OR request_id = $2 ORDER BY request_id', [`${gpt.id}:1`, `${claude.id}:1`]);
+      if (r.length < 2) throw new Error(`${r.length} rows`);
+      return r;
+    });
+    expect(rows.map((r) => r.batch)).toEqual([true, true]);
+  });
+
   it('fails a batch whose input file has bad lines, listing each line as OpenAI does, and sends nothing upstream', async () => {
     const file = await upload(jsonl([chatLine('a', 'gpt', 'x'), '{"custom_id": "b", oops', chatLine('a', 'gpt', 'y'), { ...chatLine('d', 'gpt', 'z'), url: '/v1/embeddings' }, chatLine('e', 'claude', 'w')]));
 

@@ -1,15 +1,16 @@
 import type { AuthPort, RouterPort } from '@switchyard/ir';
 import type { BatchLineOperation } from './batch-line.operation';
-import { AnthropicMessagesDialect, OpenAiChatDialect } from '@switchyard/dialects';
-import { ChatLine } from './chat.line';
+import { AnthropicMessagesDialect, OpenAiChatDialect, OpenAiResponsesDialect } from '@switchyard/dialects';
+import { ChatLine, chatLineDialect, responsesLineDialect } from './chat.line';
 import { EmbeddingsLine } from './embeddings.line';
 
 /**
  * The endpoints a batch may name, each with the operation that runs its lines: the one place to
- * register an endpoint. `/v1/responses` joins with one entry once the Responses dialect exists.
+ * register an endpoint.
  */
 const BATCH_LINE_OPERATIONS: Readonly<Record<string, (auth: AuthPort, router: RouterPort) => BatchLineOperation>> = {
-  '/v1/chat/completions': (auth, router) => new ChatLine('/v1/chat/completions', new OpenAiChatDialect(), auth, router),
+  '/v1/chat/completions': (auth, router) => new ChatLine('/v1/chat/completions', chatLineDialect(new OpenAiChatDialect()), auth, router),
+  '/v1/responses': (auth, router) => new ChatLine('/v1/responses', responsesLineDialect(new OpenAiResponsesDialect()), auth, router),
   '/v1/embeddings': (auth, router) => new EmbeddingsLine(auth, router),
 };
 
@@ -21,6 +22,6 @@ export const ANTHROPIC_MESSAGES = '/v1/messages';
 
 export function batchLineOperations(auth: AuthPort, router: RouterPort): ReadonlyMap<string, BatchLineOperation> {
   const ops = new Map(Object.entries(BATCH_LINE_OPERATIONS).map(([endpoint, make]) => [endpoint, make(auth, router)]));
-  ops.set(ANTHROPIC_MESSAGES, new ChatLine(ANTHROPIC_MESSAGES, new AnthropicMessagesDialect(), auth, router));
+  ops.set(ANTHROPIC_MESSAGES, new ChatLine(ANTHROPIC_MESSAGES, chatLineDialect(new AnthropicMessagesDialect()), auth, router));
   return ops;
 }

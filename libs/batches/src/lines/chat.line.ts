@@ -1,31 +1,79 @@
-import type { ChatDialect } from '@switchyard/dialects';
-import { ResponseFolder, chatRequestSize, estimatePromptTokens, tokensOfChars } from '@switchyard/ir';
-import type { AuthPort, ChatRequest, RouterPort } from '@switchyard/ir';
+import type { ChatDialect, OpenAiResponsesDialect, RenderedBody } from '@switchyard/dialects';
+import { responseIdOf } from '@switchyard/dialects';
+import { IrError, ResponseFolder, chatRequestSize, estimatePromptTokens, tokensOfChars } from '@switchyard/ir';
+import type { AuthPort, ChatRequest, Dialect, ErrorEvent, ResponseEvent, RouterPort } from '@switchyard/ir';
 import type { BatchLineOperation, LineContext, LineOutcome } from './batch-line.operation';
 import { errorAnswer, parseFailure } from './line-answers';
 import { admitLine, backOffMs, isBackOff, keepLease, lineMeta, settleLine } from './line-admission';
 import { lineUsageEvent } from './line-usage';
 
+/** What is needed of a client dialect to run its requests as batch lines. */
+export interface LineDialect {
+  readonly id: Dialect;
+  /** The line's body as an IR request, and how to render its answer; throws IrError. */
+  parse(body: unknown): { chat: ChatRequest; render(folded: ResponseFolder['value'], events: readonly ResponseEvent[], at: { requestId: string; startedAt: number }): string };
+  renderError(error: ErrorEvent): RenderedBody;
+}
+
+/** A chat dialect (OpenAI Chat Completions, Anthropic Messages) as batch lines. */
+export function chatLineDialect(dialect: ChatDialect): LineDialect {
+  return {
+    id: dialect.id,
+    parse: (body) => {
+      const chat = dialect.parseRequest(body);
+      return { chat, render: (folded, _events, at) => dialect.renderResponse(folded, { requestId: at.requestId, model: chat.model, created: Math.floor(at.startedAt / 1000), includeUsage: true }) };
+    },
+    renderError: (error) => dialect.renderError(error),
+  };
+}
+
 /**
- * Chat lines in a client dialect around `RouterPort.route`: `/v1/chat/completions` (OpenAI
- * Batches) and `/v1/messages` (Anthropic Message Batches) are this with their dialect.
+ * OpenAI Responses requests as batch lines: the Response object built from the line's events.
+ * A line is never stored (batches answer in their output file), so `previous_response_id`, which
+ * needs a stored conversation, is refused per line.
+ */
+export function responsesLineDialect(dialect: OpenAiResponsesDialect): LineDialect {
+  return {
+    id: dialect.id,
+    parse: (body) => {
+      const call = dialect.parseRequest(body);
+      if (call.echo.previousResponseId) throw IrError.invalid('previous_response_id: not available in a batch line (batch answers are not stored)', 'previous_response_id');
+      const echo = { ...call.echo, store: false };
+      return {
+        chat: call.chat,
+        render: (_folded, events, at) => {
+          const answer = dialect.createAnswer({ responseId: responseIdOf(at.requestId), createdAt: Math.floor(at.startedAt / 1000), model: call.chat.model, echo }, false);
+          for (const ev of events) answer.event(ev);
+          return JSON.stringify(answer.response());
+        },
+      };
+    },
+    renderError: (error) => dialect.renderError(error),
+  };
+}
+
+/**
+ * Chat lines in a client dialect around `RouterPort.route`: `/v1/chat/completions` and
+ * `/v1/responses` (OpenAI Batches) and `/v1/messages` (Anthropic Message Batches) are this with
+ * their dialect.
  */
 export class ChatLine implements BatchLineOperation {
-  private readonly renderError: ChatDialect['renderError'];
+  private readonly renderError: LineDialect['renderError'];
 
   constructor(
     readonly endpoint: string,
-    private readonly dialect: ChatDialect,
+    private readonly dialect: LineDialect,
     private readonly auth: AuthPort,
     private readonly router: RouterPort,
   ) {
-    this.renderError = dialect.renderError.bind(dialect);
+    this.renderError = dialect.renderError;
   }
 
   async run(body: Record<string, unknown>, ctx: LineContext): Promise<LineOutcome> {
     let chat: ChatRequest;
+    let render: ReturnType<LineDialect['parse']>['render'];
     try {
-      chat = this.dialect.parseRequest(body);
+      ({ chat, render } = this.dialect.parse(body));
     } catch (err) {
       return errorAnswer(this.renderError, parseFailure(err));
     }
@@ -39,8 +87,12 @@ export class ChatLine implements BatchLineOperation {
     const startedAt = Date.now();
     const release = keepLease(this.auth, admitted.ticket);
     const folder = new ResponseFolder();
+    const events: ResponseEvent[] = [];
     try {
-      for await (const ev of this.router.route(chat, ctx.signal)) folder.add(ev);
+      for await (const ev of this.router.route(chat, ctx.signal)) {
+        folder.add(ev);
+        events.push(ev);
+      }
     } finally {
       release();
     }
@@ -56,7 +108,7 @@ export class ChatLine implements BatchLineOperation {
     const event = lineUsageEvent(ctx, { dialect: this.dialect.id, model: chat.model, start: folded.start.providerId ? folded.start : undefined, usage, error, startedAt });
     await settleLine(this.auth, admitted.ticket, chat.model, event.usage, startedAt);
     if (error) return errorAnswer(this.renderError, error, event);
-    const rendered = this.dialect.renderResponse(folded, { requestId: ctx.requestId, model: chat.model, created: Math.floor(startedAt / 1000), includeUsage: true });
+    const rendered = render(folded, events, { requestId: ctx.requestId, startedAt });
     return { kind: 'answered', statusCode: 200, body: JSON.parse(rendered) as unknown, usage: event };
   }
 }
