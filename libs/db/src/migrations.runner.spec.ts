@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase } from './create-database';
-import { DATABASE_KINDS } from './database';
+import { DATABASE_KINDS, type Database } from './database';
 import { findMigrationsDir } from './migrations-dir.locator';
 import { applyMigrations } from './migrations.runner';
 import { openTestDatabase, type TestDatabase } from './test-database.harness';
@@ -96,11 +96,46 @@ describe('applyMigrations on postgres, several processes at once', () => {
   });
 
   it('agrees with `prisma migrate status`', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(root, 'node_modules/prisma/build/index.js'), 'migrate', 'status'],
-      { cwd: root, env: { ...process.env, DATABASE_URL: t.location, CHECKPOINT_DISABLE: '1' } },
-    );
+    const { stdout } = await prisma(['migrate', 'status'], t.location);
     expect(stdout).toContain('Database schema is up to date!');
   });
+
+  // Operators may migrate with Prisma's CLI instead of letting the services do it at start.
+  it('leaves the same schema as `prisma migrate deploy` on a fresh database, and then finds nothing to apply', async () => {
+    const deployed = await openTestDatabase('postgres', 'migrations_prisma');
+    try {
+      const { stdout } = await prisma(['migrate', 'deploy'], deployed.location);
+      expect(stdout).toContain('All migrations have been successfully applied.');
+      expect(await applyMigrations(deployed.db)).toEqual({ applied: [] });
+      expect(await schemaOf(deployed.db)).toEqual(await schemaOf(t.db));
+    } finally {
+      await deployed.dispose();
+    }
+  });
 });
+
+function prisma(args: string[], databaseUrl: string): Promise<{ stdout: string }> {
+  return promisify(execFile)(process.execPath, [join(root, 'node_modules/prisma/build/index.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1' },
+  });
+}
+
+/** Every column, constraint, index and enum of the public schema, as text that can be compared. */
+async function schemaOf(db: Database): Promise<string[]> {
+  const rows = await db.withSession((s) =>
+    s.query<{ line: string }>(`
+      SELECT format('column %s.%s %s %s %s', table_name, column_name, data_type, is_nullable, column_default) AS line
+        FROM information_schema.columns WHERE table_schema = 'public'
+      UNION ALL
+      SELECT format('constraint %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+        FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+      UNION ALL
+      SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'public'
+      UNION ALL
+      SELECT format('enum %s %s', t.typname, e.enumlabel)
+        FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
+      ORDER BY 1`),
+  );
+  return rows.map((r) => r.line);
+}
