@@ -12,3 +12,4 @@ export * from './admin-gate';
 export * from './audit-seal-context';
 export { usdText } from './usd-text';
 export { exitQuietlyOnClosedOutput } from './closed-output.guard';
+export { abortableSleep } from './abortable-sleep';

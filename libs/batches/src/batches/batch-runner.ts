@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Database, Prisma } from '@switchyard/db';
 import type { UsageEvent, UsageSink } from '@switchyard/ir';
+import { abortableSleep } from '@switchyard/shared';
 import type { FilesService } from '../files/files.service';
 import type { BatchLineOperation, LineContext } from '../lines/batch-line.operation';
 import { checkBatchInput } from './batch-input';
@@ -138,7 +139,7 @@ export class BatchRunner {
       // Stopped mid-line: nothing is recorded, the line stays pending for the next run.
       if (this.stopping.signal.aborted) return;
       if (outcome.kind === 'wait') {
-        await sleep(outcome.afterMs, this.stopping.signal);
+        await abortableSleep(outcome.afterMs, this.stopping.signal);
         if (this.stopping.signal.aborted || (await watch.ended())) return;
         continue;
       }
@@ -209,16 +210,4 @@ class BatchWatch {
     else if (row && Date.now() >= row.expiresAt.getTime()) this.end = 'expired';
     return this.end;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

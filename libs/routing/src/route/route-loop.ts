@@ -1,5 +1,6 @@
 import { ErrorKind } from '@switchyard/ir';
 import type { ErrorEvent, ResponseEvent } from '@switchyard/ir';
+import { abortableSleep } from '@switchyard/shared';
 import type { CatalogueStore } from '../catalogue.store';
 import type { ModelEntry } from '../catalogue.types';
 import { type RetryBudget, backoffMs } from '../selection';
@@ -76,7 +77,7 @@ export class RouteLoop {
         // Nothing else to go to, but the upstream said when to come back, soon enough: wait it out.
         const wait = last?.retryable ? (last.retryAfterMs) : 0;
         if (!d && last && wait > 0 && wait <= MAX_RETRY_WAIT_MS) {
-          await sleep(wait, signal);
+          await abortableSleep(wait, signal);
           if (signal.aborted) return CANCELLED;
           last = { ...last, retryAfterMs: 0 };
           d = picker.pick(turn);
@@ -91,7 +92,7 @@ export class RouteLoop {
             log.push(skipped(model, d, 'retry_budget_exhausted'));
             return failed(last ?? unavailable(model.name), route);
           }
-          await sleep(retryWaitMs(attempts, d.id === lastId ? last : undefined), signal);
+          await abortableSleep(retryWaitMs(attempts, d.id === lastId ? last : undefined), signal);
           if (signal.aborted) return CANCELLED;
         }
         attempts++;
@@ -129,17 +130,4 @@ function failed(error: ErrorEvent, route: RouteContext): { status: 'failed'; err
  */
 function retryWaitMs(attempt: number, sameDeployment: ErrorEvent | undefined): number {
   return Math.min(MAX_RETRY_WAIT_MS, backoffMs(attempt, sameDeployment?.retryAfterMs ?? 0));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
