@@ -1,12 +1,10 @@
 import { ChatRequest, Dialect, IrError, Reasoning_Effort, ResponseFormat_Type, ToolChoice_Mode } from '@switchyard/ir';
-import { dropForeign, filterPassthrough } from '../core/passthrough.policy';
+import { filterPassthrough } from '../core/passthrough.policy';
 import type { UpstreamHttpRequest, UpstreamTarget } from '../core/provider-adapter.types';
-import { PASSTHROUGH_RULES } from '../passthrough-rules';
 import { buildResponsesInput } from './openai-responses.input';
 import { INSTRUCTIONS_KEY } from './openai.messages';
 import { RESPONSES_PASSTHROUGH } from './openai-responses.passthrough';
-import { OPENAI_PASSTHROUGH } from './openai.passthrough';
-import { type OpenAiEndpoint, headersOf } from './openai.request';
+import { type OpenAiEndpoint, chatExtensionsOf, headersOf } from './openai.request';
 import { azureApiVersion } from './openai.vendors';
 
 // IR → OpenAI Responses API request (POST /responses), for OpenAI and Azure OpenAI deployments
@@ -91,16 +89,10 @@ export function buildResponsesRequest(req: ChatRequest, target: UpstreamTarget, 
 
 function extensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): Json {
   const json = req.extensions?.json;
-  if (!json) return {};
-  const ext = JSON.parse(json) as Json;
-  const dialect = req.extensions?.dialect ?? Dialect.DIALECT_UNSPECIFIED;
-  if (dialect === Dialect.DIALECT_OPENAI_RESPONSES) return filterPassthrough(RESPONSES_PASSTHROUGH, ext, target.passthrough, dropped);
-  if (dialect !== Dialect.DIALECT_OPENAI) {
-    dropForeign(PASSTHROUGH_RULES[dialect], ext, dropped);
-    return {};
-  }
-  // A Chat Completions client's extras: kept where the Responses API has them.
-  const forwarded = filterPassthrough(OPENAI_PASSTHROUGH, ext, target.passthrough, dropped);
+  if (json && req.extensions?.dialect === Dialect.DIALECT_OPENAI_RESPONSES) return filterPassthrough(RESPONSES_PASSTHROUGH, JSON.parse(json) as Json, target.passthrough, dropped);
+  // Another dialect's extras are dropped as on the Chat Completions wire; a Chat Completions
+  // client's are those its policy allows there, then kept only where the Responses API has them.
+  const forwarded = chatExtensionsOf(req, target, dropped);
   for (const key of Object.keys(forwarded)) {
     if (key.startsWith('$') || SAME_NAME.has(key) || MAPPED.has(key)) continue;
     if (key === 'web_search_options') throw IrError.invalid('web_search_options: not supported by this upstream (OpenAI Responses API); remove it', key);

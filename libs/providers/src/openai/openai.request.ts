@@ -29,7 +29,7 @@ const IGNORED_WHEN_THINKING = ['temperature', 'top_p', 'presence_penalty', 'freq
 export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, profile: OpenAiVendorProfile, endpoint: OpenAiEndpoint): UpstreamHttpRequest {
   const dropped = new Set<string>();
   const body: Json = {};
-  const ext = extensionsOf(req, target, dropped);
+  const ext = chatExtensionsOf(req, target, dropped);
   const instructions = ext[INSTRUCTIONS_KEY];
   delete ext[INSTRUCTIONS_KEY];
   // Passthrough first so modelled fields always win over a client's extras.
@@ -73,7 +73,7 @@ export function buildOpenAiRequest(req: ChatRequest, target: UpstreamTarget, pro
  * dropped or refused, openai.passthrough.ts); another dialect's are listed as dropped, key by
  * key, or refused where its own rules refuse them.
  */
-function extensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): Json {
+export function chatExtensionsOf(req: ChatRequest, target: UpstreamTarget, dropped: Set<string>): Json {
   const json = req.extensions?.json;
   if (!json) return {};
   const ext = JSON.parse(json) as Json;
