@@ -1,11 +1,8 @@
-import { ProviderSimulator } from '@switchyard/testing';
 import OpenAI from 'openai';
-import type { Browser } from 'playwright-core';
-import { AdminClient } from './support/admin-client';
-import { ConsoleTab, launchChromium } from './support/console-browser';
-import { GATEWAY_SECRETS, PUBLIC_MODEL, writeGatewayConfig } from './support/gateway-config';
-import { createTestDatabase } from './support/postgres-harness';
-import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import type { AdminClient } from './support/admin-client';
+import { ConsoleGateway } from './support/console-gateway';
+import { PUBLIC_MODEL } from './support/gateway-config';
+import { eventually } from './support/process-harness';
 
 // Editing in the web console (issue 19), in Debian's Chromium against the built standalone
 // gateway on Postgres: a key's limits (then enforced on the openai SDK), a tenant's settings,
@@ -15,49 +12,26 @@ import { type RunningApp, eventually, freePort, startApp, waitForReady } from '.
 const ADMIN_TOKEN = 'console-edit-e2e-admin-token-0123456789';
 
 describe('web console: editing (standalone, Chromium, openai SDK)', () => {
-  let sim: ProviderSimulator;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let app: RunningApp;
-  let browser: Browser;
-  let url = '';
+  let gateway: ConsoleGateway;
   let admin: AdminClient;
-  const tabs: ConsoleTab[] = [];
+  let url = '';
 
   beforeAll(async () => {
-    sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_console_edit');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(port), SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
-    await waitForReady(url, app);
-    admin = new AdminClient(url, ADMIN_TOKEN);
-    browser = await launchChromium();
+    gateway = await ConsoleGateway.start({ database: 'sy_console_edit', adminToken: ADMIN_TOKEN });
+    ({ admin, url } = gateway);
   }, 120_000);
 
   afterEach(async () => {
     // Every page of every test loaded only from the gateway (the console works offline).
-    const elsewhere = tabs.flatMap((t) => t.elsewhere);
-    await Promise.all(tabs.splice(0).map((t) => t.close()));
-    expect(elsewhere).toEqual([]);
+    expect(await gateway.closeTabs()).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    const code = await app?.stop();
-    await sim?.close();
-    await db?.drop();
-    expect(code).toBe(0);
+    expect(await gateway?.stop()).toBe(0);
   });
 
-  const signIn = async (token = ADMIN_TOKEN) => {
-    const tab = await ConsoleTab.signedIn(browser, url, token);
-    tabs.push(tab);
-    return tab;
-  };
-  const tenantWithKey = async (tenantId: string, keyName: string) => {
-    await admin.ok('POST', '/tenants', { id: tenantId });
-    return admin.ok<{ key: { id: string }; secret: string }>('POST', `/tenants/${tenantId}/keys`, { name: keyName });
-  };
+  const signIn = (token?: string) => gateway.signIn(token);
+  const tenantWithKey = (tenantId: string, keyName: string) => gateway.tenantWithKey(tenantId, keyName);
 
   it("edits a key's rpm in the console (the API's complaint shown beside the field), and the gateway then answers 429 through the openai SDK", async () => {
     const { key, secret } = await tenantWithKey('rpm-team', 'limited');
@@ -192,8 +166,7 @@ describe('web console: editing (standalone, Chromium, openai SDK)', () => {
 
     await row.getByRole('button', { name: 'Revoke admin token token-team-admin' }).click();
     await row.filter({ hasText: 'revoked' }).waitFor();
-    const again = await ConsoleTab.open(browser, url);
-    tabs.push(again);
+    const again = await gateway.open();
     await again.page.getByLabel('Admin token', { exact: true }).fill(secret);
     await again.page.getByRole('button', { name: 'Sign in' }).click();
     await expect(again.page.getByRole('alert').textContent()).resolves.toContain('401 unauthorized');

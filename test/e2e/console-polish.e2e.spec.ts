@@ -1,12 +1,11 @@
-import { ProviderSimulator } from '@switchyard/testing';
 import OpenAI from 'openai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { AdminClient } from './support/admin-client';
-import { GATEWAY_SECRETS, PUBLIC_MODEL, writeGatewayConfig } from './support/gateway-config';
-import { createTestDatabase } from './support/postgres-harness';
-import { ROOT, type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { AdminClient } from './support/admin-client';
+import { ConsoleGateway } from './support/console-gateway';
+import { PUBLIC_MODEL } from './support/gateway-config';
+import { ROOT, eventually } from './support/process-harness';
 
 // The console trial's findings (issue 19), each shown in Debian's Chromium against the built
 // standalone gateway (Postgres, the provider simulator upstream): sign-in and sign-out, the
@@ -14,15 +13,12 @@ import { ROOT, type RunningApp, eventually, freePort, startApp, waitForReady } f
 // read-only tokens, focus and keyboard, and the pages that used to mislead after an error.
 // Browser-side expressions are strings: this file is type-checked without the DOM library.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'console-polish-admin-token-0123456789abcdef';
 const TENANT = 'polish-team';
 const USAGE = { input: 1000, output: 250 };
 
 describe('web console polish (standalone, Chromium)', () => {
-  let sim: ProviderSimulator;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let app: RunningApp;
+  let gateway: ConsoleGateway;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -33,28 +29,19 @@ describe('web console polish (standalone, Chromium)', () => {
   const notFound: string[] = [];
 
   beforeAll(async () => {
-    sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_console_polish');
-    port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, HOST: '0.0.0.0', PORT: String(port), SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
-    await waitForReady(url, app, 90_000);
-    admin = new AdminClient(url, ADMIN_TOKEN);
+    gateway = await ConsoleGateway.start({ database: 'sy_console_polish', adminToken: ADMIN_TOKEN, host: '0.0.0.0', readyTimeoutMs: 90_000 });
+    ({ admin, url, port, browser } = gateway);
     await admin.ok('POST', '/tenants', { id: TENANT });
     const made = await admin.ok<{ key: { id: string }; secret: string }>('POST', `/tenants/${TENANT}/keys`, { name: 'ci' });
     ciKeyId = made.key.id;
     await admin.ok('POST', `/tenants/${TENANT}/credits`, { amountUsd: 25, reason: 'trial top-up', kind: 'top_up' });
-    sim.script({ usage: USAGE });
+    gateway.sim.script({ usage: USAGE });
     const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: made.secret, maxRetries: 0 });
     await eventually(() => openai.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi' }] }), 5_000, 'the ci key admitted');
     // A known key's request refused for its body: in the request log, with "—" for what it lacks.
     const bad = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${made.secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: PUBLIC_MODEL, max_tokens: -5, messages: [] }) });
     expect(bad.status).toBe(400);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     page.on('response', (r) => {
@@ -64,11 +51,7 @@ describe('web console polish (standalone, Chromium)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    const code = await app?.stop();
-    await sim?.close();
-    await db?.drop();
-    expect(code).toBe(0);
+    expect(await gateway?.stop()).toBe(0);
   });
 
   const go = (p: Page, label: string) => p.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label }).click();
@@ -82,7 +65,7 @@ describe('web console polish (standalone, Chromium)', () => {
   }
 
   it('tells a newcomer where the console is and how to see the token (start log, demo, README)', () => {
-    expect(app.output()).toContain(`admin API on, console http://127.0.0.1:${port}/console/`);
+    expect(gateway.app.output()).toContain(`admin API on, console http://127.0.0.1:${port}/console/`);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(readme).toContain('export SWITCHYARD_ADMIN_TOKEN=$(openssl rand -hex 24)');
     expect(readme).toContain('Bearer $SWITCHYARD_ADMIN_TOKEN');

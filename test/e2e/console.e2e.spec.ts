@@ -1,12 +1,11 @@
-import { ProviderSimulator } from '@switchyard/testing';
+import type { ProviderSimulator } from '@switchyard/testing';
 import OpenAI from 'openai';
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { AdminClient } from './support/admin-client';
-import { CHROMIUM, ConsoleTab, launchChromium } from './support/console-browser';
-import { GATEWAY_SECRETS, PUBLIC_MODEL, writeGatewayConfig } from './support/gateway-config';
-import { createTestDatabase } from './support/postgres-harness';
-import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import type { AdminClient } from './support/admin-client';
+import { CHROMIUM } from './support/console-browser';
+import { ConsoleGateway } from './support/console-gateway';
+import { PUBLIC_MODEL } from './support/gateway-config';
+import { eventually } from './support/process-harness';
 
 // The web console (issue 19) in a real browser: Debian's Chromium driven by playwright-core
 // against the built standalone gateway (Postgres, the provider simulator upstream). An operator
@@ -23,54 +22,28 @@ const USAGE = { input: 1000, output: 250 };
 const EXPECTED_COST = ((USAGE.input * 1.5 + USAGE.output * 6) / 1e6).toFixed(9);
 
 describe('web console (standalone, Chromium, openai SDK)', () => {
+  let gateway: ConsoleGateway;
   let sim: ProviderSimulator;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let app: RunningApp;
-  let browser: Browser;
-  let url = '';
   let admin: AdminClient;
-  const tabs: ConsoleTab[] = [];
+  let url = '';
 
   beforeAll(async () => {
-    sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_console');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(port), SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
-    await waitForReady(url, app);
-    admin = new AdminClient(url, ADMIN_TOKEN);
-    browser = await launchChromium();
+    gateway = await ConsoleGateway.start({ database: 'sy_console', adminToken: ADMIN_TOKEN });
+    ({ sim, admin, url } = gateway);
   }, 120_000);
 
   afterEach(async () => {
     // Everything every page loaded or called came from the gateway itself (it works offline).
-    const elsewhere = tabs.flatMap((t) => t.elsewhere);
-    await Promise.all(tabs.splice(0).map((t) => t.close()));
-    expect(elsewhere).toEqual([]);
+    expect(await gateway.closeTabs()).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    const code = await app?.stop();
-    await sim?.close();
-    await db?.drop();
-    expect(code).toBe(0);
+    expect(await gateway?.stop()).toBe(0);
   });
 
-  const open = async () => {
-    const tab = await ConsoleTab.open(browser, url);
-    tabs.push(tab);
-    return tab;
-  };
-  const signIn = async (token = ADMIN_TOKEN) => {
-    const tab = await ConsoleTab.signedIn(browser, url, token);
-    tabs.push(tab);
-    return tab;
-  };
-  const tenantWithKey = async (tenantId: string, keyName: string) => {
-    await admin.ok('POST', '/tenants', { id: tenantId });
-    return admin.ok<{ secret: string }>('POST', `/tenants/${tenantId}/keys`, { name: keyName });
-  };
+  const open = () => gateway.open();
+  const signIn = (token?: string) => gateway.signIn(token);
+  const tenantWithKey = (tenantId: string, keyName: string) => gateway.tenantWithKey(tenantId, keyName);
 
   it('has Debian\'s Chromium to drive (installed by .ci/run)', () => {
     expect(existsSync(CHROMIUM)).toBe(true);
