@@ -11,16 +11,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** The JSON answer, or UpstreamTooLargeError once it passes `limit` bytes (declared or counted). */
 export async function readJsonBody(res: Dispatcher.ResponseData, limit: number): Promise<unknown> {
-  const declared = Number(res.headers['content-length']);
-  if (declared > limit) throw new UpstreamTooLargeError(`the upstream declared a ${declared}-byte answer, over the ${limit}-byte limit`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new UpstreamTooLargeError(`the upstream answer passed the ${limit}-byte limit`);
-    chunks.push(chunk);
-  }
-  return JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+  return JSON.parse((await readBytesBody(res, limit)).toString('utf8'));
 }
 
 /** The answer's bytes as they came (images and audio), or UpstreamTooLargeError past `limit` as for JSON. */
