@@ -1,9 +1,8 @@
 import { ProviderSimulator, type RecordedRequest } from '@switchyard/testing';
 import OpenAI, { toFile } from 'openai';
-import { Redis } from 'ioredis';
 import { GATEWAY_SECRETS, PUBLIC_MODEL, TEST_KEY, writeGatewayConfig } from './support/gateway-config';
-import { type RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './support/process-harness';
-import { createTestDatabase } from './support/postgres-harness';
+import { eventually } from './support/process-harness';
+import { ServiceCluster } from './support/service-cluster';
 
 // Batches in the cluster (issue 17): the ingress (with DATABASE_URL) stores files and queues
 // batches; billing runs them (AUTH_GRPC_URL, ROUTER_GRPC_URL), each line admitted by auth and
@@ -15,37 +14,25 @@ const line = (i: number) => JSON.stringify({ custom_id: `c${i}`, method: 'POST',
 
 describe('batches in the cluster (billing runs them over gRPC)', () => {
   let sim: ProviderSimulator;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const apps: RunningApp[] = [];
-  let billingEnv: Record<string, string> = {};
+  let cluster: ServiceCluster;
   let baseUrl = '';
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_batches_cluster');
-    const redis = new Redis(REDIS_URL);
-    await redis.flushdb();
-    redis.disconnect();
-    const config = writeGatewayConfig(sim.url);
-    const common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
-    await runApp('standalone', common, ['apply', '-f', config]);
-    const [auth, router, adapter, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const grpc = { AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` };
-    apps.push(startApp('auth', { ...common, GRPC_PORT: String(auth) }));
-    apps.push(startApp('adapter', { ...common, GRPC_PORT: String(adapter), ADAPTER_PROVIDER: 'openai' }));
-    apps.push(startApp('router', { ...common, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
-    billingEnv = { ...common, ...grpc, GRPC_PORT: String(billing), SWITCHYARD_BATCH_LINE_CONCURRENCY: '1', SWITCHYARD_BATCH_LOCK_MS: '2000' };
-    apps.push(startApp('billing', billingEnv));
-    const ingress = startApp('ingress', { ...common, ...grpc, PORT: String(http) });
-    apps.push(ingress);
-    baseUrl = `http://127.0.0.1:${http}`;
-    await waitForReady(baseUrl, ingress, 60_000);
+    cluster = await ServiceCluster.start({
+      database: 'sy_batches_cluster',
+      redisUrl: REDIS_URL,
+      config: writeGatewayConfig(sim.url),
+      env: GATEWAY_SECRETS,
+      extra: { billing: (a) => ({ AUTH_GRPC_URL: a.auth, ROUTER_GRPC_URL: a.router, SWITCHYARD_BATCH_LINE_CONCURRENCY: '1', SWITCHYARD_BATCH_LOCK_MS: '2000' }) },
+      readyTimeoutMs: 60_000,
+    });
+    baseUrl = cluster.baseUrl;
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop()));
+    await cluster?.stop();
     await sim?.close();
-    await db?.drop();
   });
 
   it('runs a batch through auth and the router, and resumes it in a restarted billing without resending a finished line', async () => {
@@ -59,13 +46,12 @@ describe('batches in the cluster (billing runs them over gRPC)', () => {
       if ((b.request_counts?.completed ?? 0) < 2) throw new Error(`completed ${b.request_counts?.completed}`);
     }, 30_000, 'two lines done');
 
-    const billingIndex = apps.findIndex((a) => a.name === 'billing');
-    const billing = apps[billingIndex] as RunningApp;
+    const billing = cluster.app('billing');
     billing.proc.kill('SIGKILL');
     await new Promise((r) => billing.proc.once('exit', r));
-    const finished = (await db.query<{ custom_id: string }>(`SELECT custom_id FROM batch_lines WHERE batch_id = $1 AND state = 'done'`, [created.id])).map((r) => r.custom_id);
+    const finished = (await cluster.db.query<{ custom_id: string }>(`SELECT custom_id FROM batch_lines WHERE batch_id = $1 AND state = 'done'`, [created.id])).map((r) => r.custom_id);
     expect(finished.length).toBeLessThan(n);
-    apps[billingIndex] = startApp('billing', billingEnv);
+    cluster.restart('billing');
 
     const done = await eventually(async () => {
       const b = await client.batches.retrieve(created.id);
@@ -79,12 +65,12 @@ describe('batches in the cluster (billing runs them over gRPC)', () => {
     const sent = sim.requests.map(promptOf);
     for (const id of finished) expect(sent.filter((p) => p === `cluster ${id.slice(1)}`)).toHaveLength(1);
     const rows = await eventually(async () => {
-      const r = await db.query<{ request_id: string; batch: boolean }>(`SELECT request_id, batch FROM usage_records WHERE request_id LIKE $1`, [`${created.id}:%`]);
+      const r = await cluster.db.query<{ request_id: string; batch: boolean }>(`SELECT request_id, batch FROM usage_records WHERE request_id LIKE $1`, [`${created.id}:%`]);
       if (r.length < n) throw new Error(`${r.length} rows`);
       return r;
     }, 60_000).catch((e: unknown) => {
       // The ledger is filled by billing's own usage consumer: its log says why it is behind.
-      throw new Error(`${String(e)}\n--- billing output ---\n${(apps.find((a) => a.name === 'billing') as RunningApp).output().slice(-4000)}`);
+      throw new Error(`${String(e)}\n--- billing output ---\n${cluster.app('billing').output().slice(-4000)}`);
     });
     expect(rows.map((r) => r.request_id).sort()).toEqual(Array.from({ length: n }, (_, i) => `${created.id}:${i + 1}`).sort());
     expect(rows.every((r) => r.batch)).toBe(true);

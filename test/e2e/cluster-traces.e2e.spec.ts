@@ -1,11 +1,9 @@
 import OpenAI from 'openai';
-import { Redis } from 'ioredis';
 import { GrpcBillingClient, GrpcHealthClient } from '@switchyard/grpc';
 import { ProviderSimulator } from '@switchyard/testing';
 import { GATEWAY_SECRETS, PUBLIC_MODEL, TEST_KEY, UPSTREAM_MODEL, writeGatewayConfig } from './support/gateway-config';
 import { OtlpReceiver } from './support/otlp-receiver';
-import { RunningApp, freePort, runApp, startApp, waitForReady } from './support/process-harness';
-import { createTestDatabase } from './support/postgres-harness';
+import { ServiceCluster } from './support/service-cluster';
 import { KIND, collectTrace } from './support/trace-tree';
 
 // One trace per request across the five cluster processes (docs/architecture.md §9, Traces):
@@ -19,8 +17,7 @@ const PROMPT = 'a prompt that must never reach a span';
 describe('cluster traces', () => {
   let sim: ProviderSimulator;
   let receiver: OtlpReceiver;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const apps: RunningApp[] = [];
+  let cluster: ServiceCluster;
   let baseUrl = '';
   let authAddress = '';
   let billingAddress = '';
@@ -28,35 +25,25 @@ describe('cluster traces', () => {
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
     receiver = await OtlpReceiver.start();
-    db = await createTestDatabase('sy_cluster_traces');
-    const redis = new Redis(REDIS_URL);
-    await redis.flushdb();
-    redis.disconnect();
-    const config = writeGatewayConfig(sim.url);
-    const common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
-    await runApp('standalone', common, ['apply', '-f', config]);
-    const traced = { ...common, ...receiver.env() };
-    const [auth, router, adapter, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    apps.push(startApp('auth', { ...traced, GRPC_PORT: String(auth) }));
-    apps.push(startApp('adapter', { ...traced, GRPC_PORT: String(adapter), ADAPTER_PROVIDER: 'openai' }));
-    apps.push(startApp('router', { ...traced, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
-    apps.push(startApp('billing', { ...traced, GRPC_PORT: String(billing) }));
-    // This trace follows admission over gRPC to auth: the ingress's own admission of keys without
-    // limits (docs/architecture.md, "Cluster: admission at the ingress") would leave auth out of it.
-    const ingress = startApp('ingress', { ...traced, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}`, SWITCHYARD_INGRESS_ADMITS_UNLIMITED: 'false' });
-    apps.push(ingress);
-    baseUrl = `http://127.0.0.1:${http}`;
-    authAddress = `127.0.0.1:${auth}`;
-    billingAddress = `127.0.0.1:${billing}`;
-    // Five processes loading Nest and the OpenTelemetry SDK at once: slow on a shared machine.
-    await waitForReady(baseUrl, ingress, 90_000);
+    cluster = await ServiceCluster.start({
+      database: 'sy_cluster_traces',
+      redisUrl: REDIS_URL,
+      config: writeGatewayConfig(sim.url),
+      env: GATEWAY_SECRETS,
+      // The services export their spans; the catalogue's apply before them does not.
+      serviceEnv: receiver.env(),
+      // This trace follows admission over gRPC to auth: the ingress's own admission of keys without
+      // limits (docs/architecture.md, "Cluster: admission at the ingress") would leave auth out of it.
+      extra: { ingress: () => ({ SWITCHYARD_INGRESS_ADMITS_UNLIMITED: 'false' }) },
+    });
+    ({ baseUrl } = cluster);
+    ({ auth: authAddress, billing: billingAddress } = cluster.addresses);
   }, 150_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(apps.map(async (a) => [a.name, await a.stop()] as const));
+    const codes = (await cluster?.stop()) ?? [];
     await sim?.close();
     await receiver?.close();
-    await db?.drop();
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   });
 

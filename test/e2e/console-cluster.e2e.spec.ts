@@ -1,11 +1,10 @@
 import { ProviderSimulator } from '@switchyard/testing';
-import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import type { Browser } from 'playwright-core';
 import { ConsoleTab, launchChromium } from './support/console-browser';
 import { GATEWAY_SECRETS, PUBLIC_MODEL, writeGatewayConfig } from './support/gateway-config';
-import { createTestDatabase } from './support/postgres-harness';
-import { type RunningApp, eventually, freePort, runApp, startApp, waitForReady } from './support/process-harness';
+import { eventually } from './support/process-harness';
+import { ServiceCluster } from './support/service-cluster';
 
 // The web console on the cluster (issue 19): the ingress serves it and the admin API, while auth,
 // router, adapter and billing run as their own processes over gRPC, with Postgres and a BullMQ
@@ -18,49 +17,29 @@ const TENANT = 'cluster-web';
 
 describe('web console on the cluster (ingress, auth, router, adapter, billing; Chromium, openai SDK)', () => {
   let sim: ProviderSimulator;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const apps: RunningApp[] = [];
+  let cluster: ServiceCluster;
   let browser: Browser;
   let tab: ConsoleTab | undefined;
   let url = '';
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_console_cluster');
-    const redis = new Redis(REDIS_URL);
-    await redis.flushdb();
-    redis.disconnect();
-    const config = writeGatewayConfig(sim.url);
-    const common = { ...GATEWAY_SECRETS, DATABASE_URL: db.url, REDIS_URL, HOST: '127.0.0.1', SWITCHYARD_CONFIG: config };
-    await runApp('standalone', common, ['apply', '-f', config]);
-    const [auth, router, adapter, billing, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    apps.push(startApp('auth', { ...common, GRPC_PORT: String(auth) }));
-    apps.push(startApp('adapter', { ...common, GRPC_PORT: String(adapter), ADAPTER_PROVIDER: 'openai' }));
-    apps.push(startApp('router', { ...common, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
-    apps.push(startApp('billing', { ...common, GRPC_PORT: String(billing) }));
-    const ingress = startApp('ingress', {
-      ...common,
-      PORT: String(http),
-      AUTH_GRPC_URL: `127.0.0.1:${auth}`,
-      ROUTER_GRPC_URL: `127.0.0.1:${router}`,
-      BILLING_GRPC_URL: `127.0.0.1:${billing}`,
-      SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
+    cluster = await ServiceCluster.start({
+      database: 'sy_console_cluster',
+      redisUrl: REDIS_URL,
+      config: writeGatewayConfig(sim.url),
+      env: GATEWAY_SECRETS,
+      extra: { ingress: (a) => ({ BILLING_GRPC_URL: a.billing, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN }) },
     });
-    apps.push(ingress);
-    url = `http://127.0.0.1:${http}`;
-    // Five processes starting at once on a busy machine: more than the default 30 s.
-    await waitForReady(url, ingress, 90_000).catch((err: unknown) => {
-      throw new Error(`${String(err)}\n${apps.map((a) => `--- ${a.name} ---\n${a.output()}`).join('\n')}`);
-    });
+    url = cluster.baseUrl;
     browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await tab?.close();
     await browser?.close();
-    const codes = await Promise.all(apps.map(async (a) => [a.name, await a.stop()] as const));
+    const codes = (await cluster?.stop()) ?? [];
     await sim?.close();
-    await db?.drop();
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   });
 
