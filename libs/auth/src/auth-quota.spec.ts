@@ -2,26 +2,12 @@ import { Dialect, ErrorKind } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse } from '@switchyard/ir';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { AuthService, DEFAULT_BUDGET_MAX_OUTPUT_TOKENS } from './auth.service';
-import type { KeyRecord, KeySource } from './key-directory.types';
+import { MemoryKeySource, keyRecord } from './memory-key.source.fixture';
 import { MemoryQuotaStore, QuotaStoreUnavailableError, type QuotaStore } from './quota';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 // $2 per million input tokens (cache writes $2.50), $8 per million output tokens.
 const PRICE: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 0.5, cacheWrite: 2.5 };
-
-function key(id: string, over: Partial<KeyRecord> = {}): KeyRecord {
-  return { id, tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, ...over };
-}
-
-class Source implements KeySource {
-  keys = new Map<string, KeyRecord>();
-  async loadAll(): Promise<Map<string, KeyRecord>> {
-    return new Map(this.keys);
-  }
-  async loadPrices(): Promise<Map<string, ModelPrice[]>> {
-    return new Map([['gpt-4o', [PRICE]]]);
-  }
-}
 
 let seq = 0;
 function ask(secret: string, over: Partial<AdmitRequest> = {}): AdmitRequest {
@@ -29,7 +15,7 @@ function ask(secret: string, over: Partial<AdmitRequest> = {}): AdmitRequest {
 }
 
 describe('AuthService admission with limits and budgets', () => {
-  let source: Source;
+  let source: MemoryKeySource;
   let sut: AuthService;
   let now: jest.SpyInstance<number, []>;
 
@@ -40,13 +26,13 @@ describe('AuthService admission with limits and budgets', () => {
 
   beforeEach(() => {
     now = jest.spyOn(Date, 'now').mockReturnValue(NOW);
-    source = new Source();
+    source = new MemoryKeySource(PRICE);
   });
 
   afterEach(() => jest.restoreAllMocks());
 
   it('does not touch the quota store for a key without limits', async () => {
-    source.keys.set(hashKey('free'), key('k-free'));
+    source.keys.set(hashKey('free'), keyRecord('k-free'));
     const store = new MemoryQuotaStore();
     const spy = jest.spyOn(store, 'admit');
     await start(store);
@@ -60,7 +46,7 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('counts requests per minute and refuses the one over the limit with 429 data and rate state', async () => {
-    source.keys.set(hashKey('rpm2'), key('k-rpm', { limits: { rpm: 2 } }));
+    source.keys.set(hashKey('rpm2'), keyRecord('k-rpm', { limits: { rpm: 2 } }));
     await start();
 
     const first = await sut.admit(ask('rpm2'));
@@ -78,7 +64,7 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('does not count calls that are not metered (model lists)', async () => {
-    source.keys.set(hashKey('rpm1'), key('k-rpm1', { limits: { rpm: 1 } }));
+    source.keys.set(hashKey('rpm1'), keyRecord('k-rpm1', { limits: { rpm: 1 } }));
     await start();
 
     for (let i = 0; i < 3; i++) expect(await sut.admit(ask('rpm1', { counted: false, model: '' }))).toMatchObject({ admitted: true });
@@ -87,8 +73,8 @@ describe('AuthService admission with limits and budgets', () => {
 
   it('counts the tenant scope across all its keys', async () => {
     const tenantLimits = { rpm: 3 };
-    source.keys.set(hashKey('a'), key('k-a', { tenantLimits }));
-    source.keys.set(hashKey('b'), key('k-b', { tenantLimits }));
+    source.keys.set(hashKey('a'), keyRecord('k-a', { tenantLimits }));
+    source.keys.set(hashKey('b'), keyRecord('k-b', { tenantLimits }));
     await start();
 
     const answers: AdmitResponse[] = [];
@@ -99,7 +85,7 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('refuses a request larger than the tokens-per-minute limit as never fitting', async () => {
-    source.keys.set(hashKey('tpm'), key('k-tpm', { limits: { tpm: 1000 } }));
+    source.keys.set(hashKey('tpm'), keyRecord('k-tpm', { limits: { tpm: 1000 } }));
     await start();
 
     const res = await sut.admit(ask('tpm', { inputTokensEstimate: 200, maxOutputTokens: 900 }));
@@ -111,7 +97,7 @@ describe('AuthService admission with limits and budgets', () => {
   it('reserves a budgeted request at its maximum cost and imposes an output limit when it set none', async () => {
     // Max cost of the default: 400 input tokens × $2.50 + 4096 × $8 per million.
     const maxCost = (400 * 2.5 + DEFAULT_BUDGET_MAX_OUTPUT_TOKENS * 8) / 1e6;
-    source.keys.set(hashKey('budget'), key('k-budget', { limits: { dailyBudgetUsd: maxCost * 2 } }));
+    source.keys.set(hashKey('budget'), keyRecord('k-budget', { limits: { dailyBudgetUsd: maxCost * 2 } }));
     const store = new MemoryQuotaStore();
     await start(store);
 
@@ -138,7 +124,7 @@ describe('AuthService admission with limits and budgets', () => {
 
   it("reserves and settles at the tenant's price multiplier, as the ledger charges", async () => {
     // Tenant acme pays 1.5× the catalogue; the limit is on the tenant, the ticket names only its scope.
-    source.keys.set(hashKey('marked'), key('k-marked', { priceMultiplier: 1.5, tenantLimits: { monthlyBudgetUsd: 1 } }));
+    source.keys.set(hashKey('marked'), keyRecord('k-marked', { priceMultiplier: 1.5, tenantLimits: { monthlyBudgetUsd: 1 } }));
     const store = new MemoryQuotaStore();
     await start(store);
 
@@ -150,7 +136,7 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('keeps the client\'s own max_tokens (no imposed limit) and reserves at it', async () => {
-    source.keys.set(hashKey('budget'), key('k-b2', { limits: { monthlyBudgetUsd: 1 } }));
+    source.keys.set(hashKey('budget'), keyRecord('k-b2', { limits: { monthlyBudgetUsd: 1 } }));
     await start();
 
     const res = await sut.admit(ask('budget', { maxOutputTokens: 1000 }));
@@ -161,7 +147,7 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('settles a cache hit at zero cost and zero tokens, and frees the concurrency slot', async () => {
-    source.keys.set(hashKey('one'), key('k-one', { limits: { concurrency: 1, dailyBudgetUsd: 5 } }));
+    source.keys.set(hashKey('one'), keyRecord('k-one', { limits: { concurrency: 1, dailyBudgetUsd: 5 } }));
     const store = new MemoryQuotaStore();
     await start(store);
 
@@ -176,7 +162,7 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('frees the slot of a holder that stopped renewing its lease, and keeps it while heartbeats come', async () => {
-    source.keys.set(hashKey('one'), key('k-lease', { limits: { concurrency: 1 } }));
+    source.keys.set(hashKey('one'), keyRecord('k-lease', { limits: { concurrency: 1 } }));
     await start();
 
     const held = await sut.admit(ask('one'));
@@ -189,7 +175,7 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('requires the model to be allowed by the tenant as well as the key', async () => {
-    source.keys.set(hashKey('t'), key('k-t', { models: ['gpt-*'], tenantModels: ['gpt-4o-mini'] }));
+    source.keys.set(hashKey('t'), keyRecord('k-t', { models: ['gpt-*'], tenantModels: ['gpt-4o-mini'] }));
     await start();
 
     expect(await sut.admit(ask('t', { model: 'gpt-4o-mini' }))).toMatchObject({ admitted: true });
@@ -197,9 +183,9 @@ describe('AuthService admission with limits and budgets', () => {
   });
 
   it('serves a key from the regions both it and its tenant allow, and refuses when they share none', async () => {
-    source.keys.set(hashKey('r'), key('k-r', { allowedRegions: ['eu-west', 'us-east'], keyRegions: ['eu-west', 'ap-south'] }));
-    source.keys.set(hashKey('none'), key('k-none', { allowedRegions: ['eu-west'], keyRegions: ['us-east'] }));
-    source.keys.set(hashKey('own'), key('k-own', { keyRegions: ['us-east'] }));
+    source.keys.set(hashKey('r'), keyRecord('k-r', { allowedRegions: ['eu-west', 'us-east'], keyRegions: ['eu-west', 'ap-south'] }));
+    source.keys.set(hashKey('none'), keyRecord('k-none', { allowedRegions: ['eu-west'], keyRegions: ['us-east'] }));
+    source.keys.set(hashKey('own'), keyRecord('k-own', { keyRegions: ['us-east'] }));
     await start();
 
     expect((await sut.admit(ask('r'))).principal?.allowedRegions).toEqual(['eu-west']);
@@ -216,7 +202,7 @@ describe('AuthService admission with limits and budgets', () => {
       close: () => Promise.resolve(),
     };
 
-    beforeEach(() => source.keys.set(hashKey('lim'), key('k-lim', { limits: { rpm: 10 } })));
+    beforeEach(() => source.keys.set(hashKey('lim'), keyRecord('k-lim', { limits: { rpm: 10 } })));
 
     it('refuses with a retryable 503 by default (fail closed)', async () => {
       await start(broken);

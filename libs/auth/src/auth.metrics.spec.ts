@@ -2,20 +2,10 @@ import { type AdmitRequest, Dialect } from '@switchyard/ir';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { processMetrics, metricSeries } from '@switchyard/telemetry';
 import { AuthService } from './auth.service';
-import type { KeyRecord, KeySource } from './key-directory.types';
+import { MemoryKeySource } from './memory-key.source.fixture';
 import { MemoryQuotaStore } from './quota';
 
 const PRICE: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 0.5, cacheWrite: 2.5 };
-
-class Source implements KeySource {
-  keys = new Map<string, KeyRecord>();
-  async loadAll(): Promise<Map<string, KeyRecord>> {
-    return new Map(this.keys);
-  }
-  async loadPrices(): Promise<Map<string, ModelPrice[]>> {
-    return new Map([['gpt-4o', [PRICE]]]);
-  }
-}
 
 let seq = 0;
 function ask(secret: string): AdmitRequest {
@@ -27,11 +17,11 @@ function samples(text: string, name: string): string[] {
 }
 
 describe(`${AuthService.name}: metrics (issue 13)`, () => {
-  let source: Source;
+  let source: MemoryKeySource;
   let sut: AuthService;
 
   beforeEach(async () => {
-    source = new Source();
+    source = new MemoryKeySource(PRICE);
     source.keys.set(hashKey('limited'), { id: 'k1', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, tenantLimits: { rpm: 1, dailyBudgetUsd: 5 } });
     sut = new AuthService(source, { quota: new MemoryQuotaStore() });
     await sut.start();

@@ -3,7 +3,7 @@ import type { BudgetAlert } from '@switchyard/notify';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { AuthService } from './auth.service';
 import type { BudgetAlertSink } from './budget-watch';
-import type { KeyRecord, KeySource } from './key-directory.types';
+import { MemoryKeySource } from './memory-key.source.fixture';
 import { MemoryQuotaStore } from './quota';
 
 // Budget alerts from admission and settle (issue 13), through AuthService and the memory store
@@ -12,16 +12,6 @@ import { MemoryQuotaStore } from './quota';
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 // $2 per million input tokens, $8 per million output tokens.
 const PRICE: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 0.5, cacheWrite: 2 };
-
-class Source implements KeySource {
-  keys = new Map<string, KeyRecord>();
-  async loadAll(): Promise<Map<string, KeyRecord>> {
-    return new Map(this.keys);
-  }
-  async loadPrices(): Promise<Map<string, ModelPrice[]>> {
-    return new Map([['gpt-4o', [PRICE]]]);
-  }
-}
 
 class RecordingSink implements BudgetAlertSink {
   readonly budgetThreshold = 0.9;
@@ -37,14 +27,14 @@ const ask = (secret: string, over: Partial<AdmitRequest> = {}): AdmitRequest => 
 });
 
 describe('AuthService budget alerts', () => {
-  let source: Source;
+  let source: MemoryKeySource;
   let sink: RecordingSink;
   let quota: MemoryQuotaStore;
   let sut: AuthService;
 
   beforeEach(async () => {
     jest.spyOn(Date, 'now').mockReturnValue(NOW);
-    source = new Source();
+    source = new MemoryKeySource(PRICE);
     // Tenant acme: $1 a day. Key k-own: its own $0.5 a month as well.
     source.keys.set(hashKey('t'), { id: 'k-t', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, tenantLimits: { dailyBudgetUsd: 1 } });
     source.keys.set(hashKey('own'), { id: 'k-own', tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, limits: { monthlyBudgetUsd: 0.5 }, tenantLimits: { dailyBudgetUsd: 1 } });

@@ -2,25 +2,13 @@ import { Dialect, ErrorKind, type AdmitRequest, type AdmitResponse, type AuthPor
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { AuthService } from './auth.service';
 import { KeyDirectory } from './key-directory';
-import type { KeyRecord, KeySource } from './key-directory.types';
+import type { KeyRecord } from './key-directory.types';
+import { MemoryKeySource, keyRecord } from './memory-key.source.fixture';
 import { LocalAdmission } from './local-admission';
 import { tenantPlanQuota } from './plan-quota';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
-
-function key(id: string, over: Partial<KeyRecord> = {}): KeyRecord {
-  return { id, tenantId: 'acme', models: [], expiresAt: undefined, revoked: false, ...over };
-}
-
-class Source implements KeySource {
-  keys = new Map<string, KeyRecord>();
-  async loadAll(): Promise<Map<string, KeyRecord>> {
-    return new Map(this.keys);
-  }
-  async loadPrices(): Promise<Map<string, ModelPrice[]>> {
-    return new Map([['gpt-4o', [{ from: 0, input: 2, output: 8, cachedInput: 2, cacheWrite: 2 }]]]);
-  }
-}
+const PRICE: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 2, cacheWrite: 2 };
 
 /** Auth over gRPC, as the ingress sees it: every call recorded, answered by a real AuthService. */
 class RecordingAuth implements AuthPort {
@@ -54,7 +42,7 @@ function ask(secret: string, over: Partial<AdmitRequest> = {}): AdmitRequest {
 }
 
 describe(LocalAdmission.name, () => {
-  let source: Source;
+  let source: MemoryKeySource;
   let auth: AuthService;
   let remote: RecordingAuth;
   let directory: KeyDirectory;
@@ -72,13 +60,13 @@ describe(LocalAdmission.name, () => {
 
   beforeEach(() => {
     jest.spyOn(Date, 'now').mockReturnValue(NOW);
-    source = new Source();
+    source = new MemoryKeySource(PRICE);
   });
 
   afterEach(() => jest.restoreAllMocks());
 
   it('admits a key with nothing to count without asking auth', async () => {
-    await start(['free', key('k-free', { captureContent: true, corsOrigins: ['https://app.example'] })]);
+    await start(['free', keyRecord('k-free', { captureContent: true, corsOrigins: ['https://app.example'] })]);
 
     const res = await sut.admit(ask('free'));
 
@@ -101,7 +89,7 @@ describe(LocalAdmission.name, () => {
     ['listing models (uncounted)', { models: ['claude-*'] }, { counted: false, model: '' }],
     ["forwarded by a peer region (budgets only)", {}, { budgetOnly: true }],
   ])('answers as auth does for a key %s', async (_name, record, request) => {
-    await start(['k', key('k1', record)]);
+    await start(['k', keyRecord('k1', record)]);
     const q = ask('k', request);
 
     const local = await sut.admit(q);
@@ -112,7 +100,7 @@ describe(LocalAdmission.name, () => {
   });
 
   it('names whose key a local refusal was, as auth does', async () => {
-    await start(['gone', key('k-gone', { revoked: true })]);
+    await start(['gone', keyRecord('k-gone', { revoked: true })]);
 
     const res = await sut.admit(ask('gone'));
 
@@ -128,7 +116,7 @@ describe(LocalAdmission.name, () => {
     ['spend alerts on its plan', { plan: tenantPlanQuota('pro', 'usd', 10, false), spendAlerts: [50, 90] }],
     ['a prepaid balance', { balance: { tenantId: 'acme', creditsNano: 1e9, seedSpentNano: 0 } }],
   ])('asks auth for a key with %s, for every request', async (_name, record) => {
-    await start(['counted', key('k-counted', record)]);
+    await start(['counted', keyRecord('k-counted', record)]);
 
     const res = await sut.admit(ask('counted'));
     await sut.admit(ask('counted', { counted: false, model: '' }));
@@ -140,7 +128,7 @@ describe(LocalAdmission.name, () => {
 
   it('asks auth for a key it does not know: auth may have loaded it already', async () => {
     await start();
-    source.keys.set(hashKey('new'), key('k-new'));
+    source.keys.set(hashKey('new'), keyRecord('k-new'));
     jest.spyOn(Date, 'now').mockReturnValue(NOW + 5_000);
 
     const res = await sut.admit(ask('new'));
@@ -150,10 +138,10 @@ describe(LocalAdmission.name, () => {
   });
 
   it('refuses a key revoked since, from the reload a change announcement starts', async () => {
-    await start(['free', key('k-free')]);
+    await start(['free', keyRecord('k-free')]);
     expect((await sut.admit(ask('free'))).admitted).toBe(true);
 
-    source.keys.set(hashKey('free'), key('k-free', { revoked: true }));
+    source.keys.set(hashKey('free'), keyRecord('k-free', { revoked: true }));
     const before = await sut.admit(ask('free'));
     await directory.invalidate();
     const after = await sut.admit(ask('free'));
@@ -165,8 +153,8 @@ describe(LocalAdmission.name, () => {
   });
 
   it('sends a key that gained a limit to auth from the next reload on', async () => {
-    await start(['free', key('k-free')]);
-    source.keys.set(hashKey('free'), key('k-free', { limits: { rpm: 1 } }));
+    await start(['free', keyRecord('k-free')]);
+    source.keys.set(hashKey('free'), keyRecord('k-free', { limits: { rpm: 1 } }));
     await directory.invalidate();
     await auth.invalidate();
 
@@ -179,7 +167,7 @@ describe(LocalAdmission.name, () => {
   });
 
   it('leaves settling, lease renewal, /v1/me and CORS origins to auth', async () => {
-    await start(['counted', key('k-counted', { limits: { concurrency: 2 }, corsOrigins: ['https://app.example'] })]);
+    await start(['counted', keyRecord('k-counted', { limits: { concurrency: 2 }, corsOrigins: ['https://app.example'] })]);
     const admitted = await sut.admit(ask('counted'));
 
     await sut.heartbeat({ ticket: admitted.ticket });
