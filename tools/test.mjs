@@ -36,20 +36,27 @@ const unit = ['jest unit', 'npx', ['jest', '--ci', '--selectProjects', 'unit']];
 const e2e = ['jest e2e', 'npx', ['jest', '--ci', '--selectProjects', 'e2e']];
 
 const running = new Set();
+function stopAll() {
+  // The lanes' steps run in process groups of their own (Jest and what it started go together).
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {}
+  }
+}
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    // The lanes' steps run in process groups of their own: stop them with this run.
-    for (const pid of running) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {}
-    }
+    stopAll();
     process.exit(1);
   });
 }
 
 const args = process.argv.slice(2);
-const lanes = args.length === 0 && process.env.SWITCHYARD_TEST_LANES !== '1';
+// The unit specs that use Redis get a redis-server of their own in the lanes (below); without
+// the binary (it is also what the cluster fault specs start), the steps run one after the other.
+const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
+const lanes = args.length === 0 && process.env.SWITCHYARD_TEST_LANES !== '1' && hasRedisServer;
+if (!hasRedisServer) console.log('redis-server not found: running the steps one after the other');
 
 for (const step of prepare) runInline(step);
 if (!lanes) {
@@ -60,8 +67,8 @@ if (!lanes) {
 }
 
 // The unit specs that use Redis get a redis-server of their own: the e2e specs flush the
-// databases they use on the shared one (6379), some of the same numbers. Each spec's database
-// number is kept; they run one file at a time, and each keeps its keys under its own prefix.
+// databases they use on the shared one (6379), some of the same numbers. The specs that read
+// the same variable share its database: they run one file at a time, each under its own key prefix.
 const redis = await startPrivateRedis();
 const unitRedis = (db) => `${redis.url}/${db}`;
 const unitEnv = {
@@ -133,6 +140,8 @@ async function runLane(lane, steps, { quiet, env }) {
     const seconds = ((Date.now() - t) / 1000).toFixed(1);
     if (r.status !== 0) {
       lines.push(`✖ [${lane}] ${name} failed (${r.timedOut ? `no end after ${timeout / 60000} min` : `exit ${r.status}`})`);
+      // Fail fast, as the steps one after the other would: the other lane's step is stopped.
+      stopAll();
       return { ok: false, output, lines };
     }
     lines.push(`✔ [${lane}] ${name} (${seconds} s)`);
