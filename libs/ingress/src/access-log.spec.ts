@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { createProcessLogger } from '@switchyard/telemetry';
 import { ErrorKind, FinishReason } from '@switchyard/ir';
-import type { AdmitResponse, AuthPort, ChatRequest, ResponseEvent, RouterPort, UsageSink } from '@switchyard/ir';
+import type { AdmitResponse, AuthPort, UsageSink } from '@switchyard/ir';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { AccessLog } from './access-log';
-import { pipelineOf, serveThrough } from './chat-pipeline.harness';
+import { ScriptedRouter, pipelineOf, serveThrough } from './chat-pipeline.harness';
 import { dataRoute } from './dialect-registry';
 import type { IncomingCall } from './incoming-call';
 
@@ -27,26 +27,13 @@ class Auth implements AuthPort {
 }
 
 /** Answers every chat with one text, after a retry, from deployment d-2 of provider p-2. */
-class Router implements RouterPort {
-  async *route(_request: ChatRequest): AsyncIterable<ResponseEvent> {
-    yield { event: { $case: 'start', value: { id: 'up-1', model: 'up-model', providerId: 'p-2', deploymentId: 'd-2', upstreamModel: 'up-model', attempts: 2, droppedParams: [], cacheHit: false, attemptLog: [] } } };
-    yield { event: { $case: 'textDelta', value: { text: 'hello', choice: 0, logprobsJson: '', signature: '' } } };
-    yield { event: { $case: 'usage', value: { inputTokens: 11, outputTokens: 7, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } };
-    yield { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0, stopSequence: '' } } };
-  }
-  embed(): never {
-    throw new Error('unused');
-  }
-  countTokens(): never {
-    throw new Error('unused');
-  }
-  listModels(): never {
-    throw new Error('unused');
-  }
-  healthState(): never {
-    throw new Error('unused');
-  }
-}
+const routerOf = () =>
+  new ScriptedRouter([
+    { event: { $case: 'start', value: { id: 'up-1', model: 'up-model', providerId: 'p-2', deploymentId: 'd-2', upstreamModel: 'up-model', attempts: 2, droppedParams: [], cacheHit: false, attemptLog: [] } } },
+    { event: { $case: 'textDelta', value: { text: 'hello', choice: 0, logprobsJson: '', signature: '' } } },
+    { event: { $case: 'usage', value: { inputTokens: 11, outputTokens: 7, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } },
+    { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0, stopSequence: '' } } },
+  ]);
 
 const ADMITTED: AdmitResponse = { admitted: true, principal: { tenantId: 'acme', keyId: 'key-7', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
 const REFUSED: AdmitResponse = { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
@@ -90,7 +77,7 @@ describe(AccessLog.name, () => {
 
   it('writes one line per served request with its ids, tenant, key id, route, tokens, attempts and status', async () => {
     const { lines, log } = capture();
-    const sut = pipelineOf(new Auth(ADMITTED), new Router(), NO_USAGE, log);
+    const sut = pipelineOf(new Auth(ADMITTED), routerOf(), NO_USAGE, log);
 
     await serveThrough(sut, '/v1/chat/completions', CHAT, { authorization: `Bearer ${TENANT_KEY}`, 'x-client-request-id': 'client-1' });
 
@@ -122,7 +109,7 @@ describe(AccessLog.name, () => {
 
   it('writes a refused request too, with its status and without the key from the header or ?key=', async () => {
     const { lines, raw, log } = capture();
-    const sut = pipelineOf(new Auth(REFUSED), new Router(), NO_USAGE, log);
+    const sut = pipelineOf(new Auth(REFUSED), routerOf(), NO_USAGE, log);
     const route = dataRoute('/v1beta/models/gemini-pro:generateContent', `key=${QUERY_KEY}`);
     if (!route) throw new Error('no route');
     const res = new ServerResponse(new IncomingMessage(new Socket()));
@@ -149,7 +136,7 @@ describe(AccessLog.name, () => {
 
   it('names the tenant, key id and model of a known key refused for its budget', async () => {
     const { lines, log } = capture();
-    const sut = pipelineOf(new Auth(OVER_BUDGET), new Router(), NO_USAGE, log);
+    const sut = pipelineOf(new Auth(OVER_BUDGET), routerOf(), NO_USAGE, log);
 
     const answer = await serveThrough(sut, '/v1/chat/completions', CHAT, { authorization: `Bearer ${TENANT_KEY}` });
 
@@ -160,7 +147,7 @@ describe(AccessLog.name, () => {
   it('names the PII categories found and the action taken, never a value', async () => {
     const { lines, raw, log } = capture();
     const detecting: AdmitResponse = { ...ADMITTED, principal: { ...ADMITTED.principal!, pii: { action: 'detect', categories: [], restore: false, custom: [] } } };
-    const sut = pipelineOf(new Auth(detecting), new Router(), NO_USAGE, log);
+    const sut = pipelineOf(new Auth(detecting), routerOf(), NO_USAGE, log);
     const body = JSON.stringify({ model: 'gpt-public', messages: [{ role: 'user', content: 'mail jane@example.com from 10.1.2.3' }] });
 
     await serveThrough(sut, '/v1/chat/completions', body, { authorization: `Bearer ${TENANT_KEY}` });
@@ -173,7 +160,7 @@ describe(AccessLog.name, () => {
   it('records a blocked request with its categories and the 400 it got', async () => {
     const { lines, raw, log } = capture();
     const blocking: AdmitResponse = { ...ADMITTED, principal: { ...ADMITTED.principal!, pii: { action: 'block', categories: ['card'], restore: false, custom: [] } } };
-    const sut = pipelineOf(new Auth(blocking), new Router(), NO_USAGE, log);
+    const sut = pipelineOf(new Auth(blocking), routerOf(), NO_USAGE, log);
     const body = JSON.stringify({ model: 'gpt-public', messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }] });
 
     await serveThrough(sut, '/v1/chat/completions', body, { authorization: `Bearer ${TENANT_KEY}` });
@@ -184,7 +171,7 @@ describe(AccessLog.name, () => {
 
   it('writes nothing below the logger level: at warn, access lines are off', async () => {
     const { raw, log } = capture('warn');
-    const sut = pipelineOf(new Auth(ADMITTED), new Router(), NO_USAGE, log);
+    const sut = pipelineOf(new Auth(ADMITTED), routerOf(), NO_USAGE, log);
 
     await serveThrough(sut, '/v1/chat/completions', CHAT, { authorization: `Bearer ${TENANT_KEY}` });
 

@@ -1,4 +1,4 @@
-import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
+import type { AuthPort, ChatRequest, ResponseEvent, RouterPort, UsageSink } from '@switchyard/ir';
 import type { AccessLog } from './access-log';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
@@ -35,4 +35,28 @@ export async function serveThrough(sut: ChatPipeline, url: string, body: string,
   const call: IncomingCall = { requestId: 'r1', clientRequestId: undefined, headers, query, body, clientIp: '127.0.0.1', arrivedAt: performance.now(), traceId: undefined };
   await sut.serve(route, call, res, 'key-hash');
   return { status: res.statusCode, headers: res.getHeaders(), body: JSON.parse(written) as Record<string, unknown> };
+}
+
+/** A router that answers every chat with the same events and keeps what it was asked; nothing else of it is used. */
+export class ScriptedRouter implements RouterPort {
+  readonly asked: ChatRequest[] = [];
+
+  constructor(private readonly events: readonly ResponseEvent[]) {}
+
+  async *route(request: ChatRequest): AsyncIterable<ResponseEvent> {
+    this.asked.push(request);
+    yield* this.events;
+  }
+  embed(): never {
+    throw new Error('unused');
+  }
+  countTokens(): never {
+    throw new Error('unused');
+  }
+  listModels(): never {
+    throw new Error('unused');
+  }
+  healthState(): never {
+    throw new Error('unused');
+  }
 }

@@ -1,6 +1,6 @@
 import { FinishReason } from '@switchyard/ir';
-import type { AdmitResponse, AuthPort, ChatRequest, ResponseEvent, RouterPort, StartEvent, UsageSink } from '@switchyard/ir';
-import { pipelineOf, serveThrough } from './chat-pipeline.harness';
+import type { AdmitResponse, AuthPort, StartEvent, UsageSink } from '@switchyard/ir';
+import { ScriptedRouter, pipelineOf, serveThrough } from './chat-pipeline.harness';
 
 // Issue 17, fidelity, at the ingress: the client's allowlisted vendor headers travel on the IR
 // request to the router (the provider decides whether they go out), and an answer from an
@@ -15,30 +15,12 @@ function startOf(upstreamFamily: string, id: string, cacheHit = false): StartEve
 }
 
 /** A router that answers every chat with `start`, a text and a stop, and keeps what it was asked. */
-class Router implements RouterPort {
-  readonly asked: ChatRequest[] = [];
-  constructor(private readonly start: StartEvent) {}
-  route(request: ChatRequest): AsyncIterable<ResponseEvent> {
-    this.asked.push(request);
-    const start = this.start;
-    return (async function* () {
-      yield { event: { $case: 'start' as const, value: start } };
-      yield { event: { $case: 'textDelta' as const, value: { text: 'Hi', choice: 0, logprobsJson: '', signature: '' } } };
-      yield { event: { $case: 'stop' as const, value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: '', choice: 0, stopSequence: '' } } };
-    })();
-  }
-  embed(): never {
-    throw new Error('unused');
-  }
-  countTokens(): never {
-    throw new Error('unused');
-  }
-  listModels(): never {
-    throw new Error('unused');
-  }
-  healthState(): never {
-    throw new Error('unused');
-  }
+function routerOf(start: StartEvent): ScriptedRouter {
+  return new ScriptedRouter([
+    { event: { $case: 'start', value: start } },
+    { event: { $case: 'textDelta', value: { text: 'Hi', choice: 0, logprobsJson: '', signature: '' } } },
+    { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: '', choice: 0, stopSequence: '' } } },
+  ]);
 }
 
 const MESSAGES = '{"model":"m","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}';
@@ -47,7 +29,7 @@ const GEMINI = '{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}';
 
 describe('ingress fidelity on a same-family route', () => {
   it("puts an Anthropic client's anthropic-beta and anthropic-version on the request, and nothing else of its headers", async () => {
-    const router = new Router(startOf('anthropic', 'msg_01XFDUDYJgAACzvnptvVoYEL'));
+    const router = routerOf(startOf('anthropic', 'msg_01XFDUDYJgAACzvnptvVoYEL'));
 
     await serveThrough(pipelineOf(auth, router, usage), '/v1/messages', MESSAGES, {
       'x-api-key': 'sk-sy-tenant',
@@ -65,7 +47,7 @@ describe('ingress fidelity on a same-family route', () => {
   });
 
   it('sends no vendor headers when the client sent none of its dialect', async () => {
-    const router = new Router(startOf('openai', 'chatcmpl-up'));
+    const router = routerOf(startOf('openai', 'chatcmpl-up'));
 
     await serveThrough(pipelineOf(auth, router, usage), '/v1/chat/completions', CHAT, { authorization: 'Bearer sk-sy-tenant', 'anthropic-beta': 'x' });
 
@@ -77,7 +59,7 @@ describe('ingress fidelity on a same-family route', () => {
     ['/v1/chat/completions', CHAT, 'openai', 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT', 'id'],
     ['/v1beta/models/m:generateContent', GEMINI, 'gemini', 'mVSnaOOpFYqKz7IPjdrn8A0', 'responseId'],
   ])('%s answered by a %s upstream keeps its id %s', async (url, body, family, id, field) => {
-    const answer = await serveThrough(pipelineOf(auth, new Router(startOf(family, id)), usage), url, body, { authorization: 'Bearer sk-sy-tenant', 'x-goog-api-key': 'sk-sy-tenant' });
+    const answer = await serveThrough(pipelineOf(auth, routerOf(startOf(family, id)), usage), url, body, { authorization: 'Bearer sk-sy-tenant', 'x-goog-api-key': 'sk-sy-tenant' });
 
     expect(answer.status).toBe(200);
     expect(answer.body[field]).toBe(id);
@@ -88,13 +70,13 @@ describe('ingress fidelity on a same-family route', () => {
     ['/v1/chat/completions', CHAT, 'anthropic', 'chatcmpl-r1', 'id'],
     ['/v1beta/models/m:generateContent', GEMINI, 'openai', 'r1', 'responseId'],
   ])("%s answered by a %s upstream (another family) gets the gateway's id", async (url, body, family, ours, field) => {
-    const answer = await serveThrough(pipelineOf(auth, new Router(startOf(family, 'foreign-id')), usage), url, body, { authorization: 'Bearer sk-sy-tenant', 'x-goog-api-key': 'sk-sy-tenant' });
+    const answer = await serveThrough(pipelineOf(auth, routerOf(startOf(family, 'foreign-id')), usage), url, body, { authorization: 'Bearer sk-sy-tenant', 'x-goog-api-key': 'sk-sy-tenant' });
 
     expect(answer.body[field]).toBe(ours);
   });
 
   it("gives a cached answer the gateway's id: the upstream's belonged to another request", async () => {
-    const answer = await serveThrough(pipelineOf(auth, new Router(startOf('anthropic', 'msg_earlier', true)), usage), '/v1/messages', MESSAGES, { 'x-api-key': 'sk-sy-tenant' });
+    const answer = await serveThrough(pipelineOf(auth, routerOf(startOf('anthropic', 'msg_earlier', true)), usage), '/v1/messages', MESSAGES, { 'x-api-key': 'sk-sy-tenant' });
 
     expect(answer.body['id']).toBe('msg_r1');
   });
