@@ -79,9 +79,12 @@ const unitEnv = {
   REDIS_URL: unitRedis(8),
 };
 const started = Date.now();
+// One lint process at a time (Nx runs 3 by default): the checks lane keeps to about one core and
+// leaves the other to the e2e lane's processes, whose readiness waits suffer on a starved machine.
+const laneChecks = checks.map(([name, cmd, cmdArgs]) => [name, cmd, name === 'lint' ? [...cmdArgs, '--parallel=1'] : cmdArgs]);
 const [checksLane, e2eLane] = await Promise.all([
   // Its output is held and printed once the lane ends, so the e2e lane's stays readable.
-  runLane('checks', [...checks, unit], { quiet: true, env: unitEnv }),
+  runLane('checks', [...laneChecks, unit], { quiet: true, env: unitEnv }),
   runLane('e2e', [e2e], { quiet: false, env: {} }),
 ]);
 redis.stop();
