@@ -1,6 +1,6 @@
 export * from './object-ids';
 export * from './files/file-storage';
-export * from './files/s3-file-storage';
+export type { S3FileStorageOptions } from './files/s3-file-storage';
 export * from './files/file-storage.factory';
 export * from './files/file-object';
 export * from './files/files.service';

@@ -1,6 +1,6 @@
 import type { Database } from '@switchyard/db';
 import { DatabaseFileStorage, type FileStorage } from './file-storage';
-import { S3FileStorage, type S3FileStorageOptions } from './s3-file-storage';
+import type { S3FileStorageOptions } from './s3-file-storage';
 
 /** SWITCHYARD_FILES_STORE and its bucket settings (libs/config `fileStoreSettingsOf`). */
 export type FileStoreSettings = { store: 'database' } | ({ store: 's3' } & S3FileStorageOptions);
@@ -18,6 +18,9 @@ export async function openFileStorage(settings: FileStoreSettings, db: Database)
     case 'database':
       return { storage: new DatabaseFileStorage(db), close: () => undefined };
     case 's3': {
+      // Loaded only here: requiring the AWS SDK takes over a second, which a process that keeps
+      // its files in the database should not pay at every start.
+      const { S3FileStorage } = await import('./s3-file-storage');
       const s3 = new S3FileStorage(settings);
       await s3.assertConfigured();
       return { storage: s3, probe: { name: 'files bucket', check: () => s3.reachable() }, close: () => s3.close() };
