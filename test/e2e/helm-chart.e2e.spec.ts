@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CHART, type Container, type K8sObject, NAMESPACE, VALUES_FILES, appOf, envNames, helm, ofKind, parseObjects, plainEnv, render, renderText, runHelm, validateManifests, valuesPath, workloads } from './support/helm-chart';
-import { GRPC_SERVICE_OF, HEALTH_PATHS, SAMPLE_SECRET, SECRETS_READ, type Values, appName, appsReadingConfig, peerSecretsOf, requiredEnv, resolvedEnv, tenantKeysOf, upstreamKeysOf, valuesOf, webhookSecretsOf } from './support/helm-wiring';
+import { GRPC_SERVICE_OF, HEALTH_PATHS, SAMPLE_SECRET, SECRETS_READ, type Values, appName, filesBucketKeysOf, appsReadingConfig, peerSecretsOf, requiredEnv, resolvedEnv, tenantKeysOf, upstreamKeysOf, valuesOf, webhookSecretsOf } from './support/helm-wiring';
 import { ROOT } from './support/process-harness';
 
 // The chart rendered for each kind of install (ci/*-values.yaml), checked object by object:
@@ -113,7 +113,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
 
     it('sets every variable each app reads, each a gateway setting or a key the config references, all valid for the env schema', () => {
       const settings = new Set(gatewaySettingNames());
-      const keys = new Set([...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values), ...peerSecretsOf(values)]);
+      const keys = new Set([...upstreamKeysOf(values), ...tenantKeysOf(values), ...webhookSecretsOf(values), ...peerSecretsOf(values), ...filesBucketKeysOf(values)]);
       for (const { obj, container } of workloads(objects)) {
         const app = appName(container);
         const names = envNames(container);
@@ -138,6 +138,8 @@ describe('Helm chart deploy/helm/switchyard', () => {
           ...(app === 'ingress' ? peerSecretsOf(values) : []),
           ...(app === 'billing' ? webhookSecretsOf(values) : []),
           ...(app === 'standalone apply' ? tenantKeysOf(values) : []),
+          // The files bucket's key: the processes that store or read files.
+          ...(['ingress', 'billing', 'standalone'].includes(app) ? filesBucketKeysOf(values) : []),
         ];
         expect({ workload: obj.metadata.name, extra: fromSecrets.filter((n) => !allowed.includes(n)) }).toEqual({ workload: obj.metadata.name, extra: [] });
         // Nothing secret travels as a plain value, and no Secret is mounted as files.
@@ -185,7 +187,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
       for (const sa of ofKind(objects, 'ServiceAccount')) expect((sa as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
     });
 
-    it('lets in from anywhere only the HTTP edge, and lets out to upstreams only adapters (or the standalone app), to webhooks only billing, to peer regions only the edge', () => {
+    it('lets in from anywhere only the HTTP edge, and lets out to upstreams only adapters (or the standalone app), to webhooks only billing, to peer regions only the edge, to a files bucket only the edge and billing', () => {
       const policies = ofKind(objects, 'NetworkPolicy') as unknown as { metadata: { name: string }; spec: { podSelector: { matchLabels: Record<string, string> }; ingress?: { from?: unknown[]; ports?: { port: number }[] }[]; egress?: { to?: unknown[]; ports?: { port: number }[] }[] } }[];
       expect(policies.length).toBeGreaterThan(1);
       const metricsPort = values.metrics.enabled ? 9090 : -1;
@@ -198,9 +200,11 @@ describe('Helm chart deploy/helm/switchyard', () => {
         const webhooks = (values.config.notifications?.webhooks ?? []).length > 0;
         // The ingress forwards spilled requests to the peer regions, and only when the config declares some.
         const peers = peerSecretsOf(values).length > 0;
-        if (upstream.length > 0) expect({ component, out: component === 'standalone' || component?.startsWith('adapter-') || (component === 'billing' && webhooks) || (component === 'ingress' && peers) }).toEqual({ component, out: true });
-        if (component === 'billing') expect(upstream.length > 0).toBe(webhooks);
-        if (component === 'ingress') expect(upstream.length > 0).toBe(peers);
+        // The ingress and billing store and read files in the bucket, when the files are in one.
+        const bucket = values.settings.files.store === 's3';
+        if (upstream.length > 0) expect({ component, out: component === 'standalone' || component?.startsWith('adapter-') || (component === 'billing' && (webhooks || bucket)) || (component === 'ingress' && (peers || bucket)) }).toEqual({ component, out: true });
+        if (component === 'billing') expect(upstream.length > 0).toBe(webhooks || bucket);
+        if (component === 'ingress') expect(upstream.length > 0).toBe(peers || bucket);
       }
     });
   });
@@ -330,7 +334,7 @@ describe('Helm chart deploy/helm/switchyard', () => {
     const objects = render([valuesPath('existing-secrets')]);
     expect(ofKind(objects, 'Secret')).toEqual([]);
     const refs = new Set(workloads(objects).flatMap(({ container }) => (container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`] : []))));
-    expect([...refs].sort()).toEqual(['switchyard-admin/SWITCHYARD_ADMIN_TOKEN', 'switchyard-db/url', 'switchyard-redis/url', 'switchyard-sealing/SWITCHYARD_SECRET_KEYS', 'switchyard-tenants/ACME_CI_KEY', 'switchyard-tenants/ACME_KEY', 'switchyard-upstream/SWITCHYARD_UPSTREAM_ANTHROPIC_KEY', 'switchyard-upstream/SWITCHYARD_UPSTREAM_VLLM_KEY']);
+    expect([...refs].sort()).toEqual(['switchyard-admin/SWITCHYARD_ADMIN_TOKEN', 'switchyard-db/url', 'switchyard-files-bucket/AWS_ACCESS_KEY_ID', 'switchyard-files-bucket/AWS_SECRET_ACCESS_KEY', 'switchyard-redis/url', 'switchyard-sealing/SWITCHYARD_SECRET_KEYS', 'switchyard-tenants/ACME_CI_KEY', 'switchyard-tenants/ACME_KEY', 'switchyard-upstream/SWITCHYARD_UPSTREAM_ANTHROPIC_KEY', 'switchyard-upstream/SWITCHYARD_UPSTREAM_VLLM_KEY']);
   });
 
   it('renders two regions as two releases differing in region, Redis and upstream keys only', () => {

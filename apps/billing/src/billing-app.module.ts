@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { BudgetRebalancer, RequestAuditRetention, USAGE_RETENTION_EVERY_MS, UsageQuery, UsageRecorder, UsageRetention } from '@switchyard/billing';
-import { startBatchWorker } from '@switchyard/batches';
-import { outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
+import { type OpenedFileStorage, openFileStorage, startBatchWorker } from '@switchyard/batches';
+import { fileStoreSettingsOf, outboundPolicyOf, requireEnv, type SwitchyardEnv } from '@switchyard/config';
 import { Database, DbModule } from '@switchyard/db';
 import { DependencyHealthMonitor, GrpcAuthClient, GrpcHealthController, GrpcHealthService, GrpcRouterClient } from '@switchyard/grpc';
 import { BILLING_PORT } from '@switchyard/ir';
@@ -13,25 +13,34 @@ const NOTIFICATIONS = Symbol('NotificationWorker');
 const REBALANCING = Symbol('BudgetRebalanceScheduler');
 const BATCHES = Symbol('BatchWorker');
 
+interface BatchWorker {
+  /** Where batch files are read and written: a bucket is a dependency of this process's health. */
+  files: OpenedFileStorage;
+  close(): Promise<void>;
+}
+
 /**
  * The cluster's batch worker (issue 17), with AUTH_GRPC_URL and ROUTER_GRPC_URL: lines are
  * admitted by auth and routed by the router over gRPC, their usage published to the queue this
  * process drains. Off the ingress, so batch work never shares the hot path's CPU.
  */
-async function startBatches(env: SwitchyardEnv, redisUrl: string, db: Database): Promise<{ close(): Promise<void> } | undefined> {
+async function startBatches(env: SwitchyardEnv, redisUrl: string, db: Database): Promise<BatchWorker | undefined> {
   if (!env.AUTH_GRPC_URL || !env.ROUTER_GRPC_URL) return undefined;
+  const files = await openFileStorage(fileStoreSettingsOf(env), db);
   const auth = new GrpcAuthClient(env.AUTH_GRPC_URL);
   const router = new GrpcRouterClient(env.ROUTER_GRPC_URL);
   const usage = new BullUsageSink(redisUrl);
   const queue = new BullBatchQueue(redisUrl, { concurrency: env.SWITCHYARD_BATCH_WORKERS, lockMs: env.SWITCHYARD_BATCH_LOCK_MS });
-  const worker = await startBatchWorker({ db, queue, auth, router, usage, region: env.SWITCHYARD_REGION ?? '', lineConcurrency: env.SWITCHYARD_BATCH_LINE_CONCURRENCY });
+  const worker = await startBatchWorker({ db, storage: files.storage, queue, auth, router, usage, region: env.SWITCHYARD_REGION ?? '', lineConcurrency: env.SWITCHYARD_BATCH_LINE_CONCURRENCY });
   return {
+    files,
     async close() {
       worker.stop();
       await queue.close();
       await usage.close();
       auth.close();
       router.close();
+      files.close();
     },
   };
 }
@@ -60,7 +69,7 @@ export class BillingAppModule implements OnApplicationShutdown {
     @Inject(BullMaintenanceSchedule) private readonly maintenance: BullMaintenanceSchedule,
     @Inject(RequestAuditRetention) private readonly retention: RequestAuditRetention,
     @Inject(REBALANCING) private readonly rebalancing: BudgetRebalanceScheduler | undefined,
-    @Inject(BATCHES) private readonly batches: { close(): Promise<void> } | undefined,
+    @Inject(BATCHES) private readonly batches: BatchWorker | undefined,
   ) {}
 
   static forRoot(env: SwitchyardEnv, health: GrpcHealthService): DynamicModule {
@@ -114,8 +123,10 @@ export class BillingAppModule implements OnApplicationShutdown {
         { provide: BATCHES, inject: [Database], useFactory: (db: Database) => startBatches(env, redisUrl, db) },
         {
           provide: DependencyHealthMonitor,
-          inject: [Database],
-          useFactory: (db: Database) => new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl)]),
+          inject: [Database, BATCHES],
+          // A files bucket the batch worker reads and writes is checked with the database and Redis.
+          useFactory: (db: Database, batches: BatchWorker | undefined) =>
+            new DependencyHealthMonitor(health, [{ name: 'database', check: () => db.ping() }, new RedisHealthProbe(redisUrl), ...(batches?.files.probe ? [batches.files.probe] : [])]),
         },
       ],
     };

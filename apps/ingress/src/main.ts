@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
-import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
+import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, fileStoreSettingsOf, loadRegionConfig, resolvePeers, loadSwitchyardEnv, outboundPolicyOf, requireEnv, type SwitchyardEnv, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { AdminModule } from '@switchyard/admin';
-import { BATCH_ENDPOINTS, BatchesApiModule, BatchesService, DatabaseFileStorage, FilesService, MessageBatchesService } from '@switchyard/batches';
+import { BATCH_ENDPOINTS, BatchesApiModule, BatchesService, FilesService, MessageBatchesService, openFileStorage } from '@switchyard/batches';
 import { UsageQuery, planStatementLines } from '@switchyard/billing';
 import { type Database, createDatabase, responseStoreOf } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   // conversation or reads a batch it just made at once, faster than a replica catches up.
   const db = env.DATABASE_URL ? await createDatabase({ databaseUrl: env.DATABASE_URL }) : undefined;
   const admin = db && (await adminApi(env, regionReadiness, db));
-  const files = db && batchesApi(env, auth, db);
+  const files = db && (await batchesApi(env, auth, db));
+  // A files bucket this ingress stores uploads in is one of its dependencies (RegionReadiness reads the same list).
+  if (files?.probe) readiness.push({ name: files.probe.name, ready: files.probe.check });
   // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
@@ -139,14 +141,17 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness, db: Databas
  * /v1/files and /v1/batches (issue 17), when this ingress has the database: files are stored and
  * batches queued here; billing's batch worker runs them (docs/architecture.md, "Files and batches").
  */
-function batchesApi(env: SwitchyardEnv, auth: GrpcAuthClient, db: Database): { module: DynamicModule; close(): Promise<void> } {
+async function batchesApi(env: SwitchyardEnv, auth: GrpcAuthClient, db: Database): Promise<{ module: DynamicModule; probe?: { name: string; check(): Promise<boolean> }; close(): Promise<void> }> {
   // Producer only: this process queues batches and never runs them.
   const queue = new BullBatchQueue(requireEnv('REDIS_URL', env.REDIS_URL), { concurrency: 1, lockMs: env.SWITCHYARD_BATCH_LOCK_MS });
-  const files = new FilesService(db, new DatabaseFileStorage(db));
+  const storage = await openFileStorage(fileStoreSettingsOf(env), db);
+  const files = new FilesService(db, storage.storage);
   return {
+    probe: storage.probe,
     module: BatchesApiModule.forRoot({ auth, files, batches: new BatchesService(db, queue, BATCH_ENDPOINTS), messageBatches: new MessageBatchesService(db, queue), maxFileBytes: env.SWITCHYARD_FILES_MAX_BYTES }),
     async close() {
       await queue.close();
+      storage.close();
     },
   };
 }

@@ -42,14 +42,14 @@ async function bootstrap(): Promise<void> {
   // A replica is only meaningful beside a Postgres primary (PGlite is this process's own).
   const read = await openReadDatabase(db, env.DATABASE_URL ? env.DATABASE_READ_URL : undefined);
   const services = await createStandaloneServices(db, config, env, read);
-  // /readyz and GET /admin/v1/region: no remote dependency here, only the share of usable models.
+  // Files and batches (issue 17): batch lines go through the same auth, router and usage queue.
+  const batches = await startStandaloneBatches(db, env, { auth: services.auth, router: services.router, usage: services.usage, region });
+  // /readyz and GET /admin/v1/region: no remote dependency here but a files bucket, and the share of usable models.
   const regionConfig = config.region ?? NO_REGION_CONFIG;
-  const regionReadiness = new RegionReadiness(services.router, [], { region, minUsableModelShare: regionConfig.readiness.minUsableModelShare });
+  const regionReadiness = new RegionReadiness(services.router, batches.readiness, { region, minUsableModelShare: regionConfig.readiness.minUsableModelShare });
   // Peers: where spilled requests go (when spill-over is on) and whose forwards this region believes.
   const peers = resolvePeers(regionConfig, source);
   const spill = peers.length ? new PeerSpill(region, peers) : undefined;
-  // Files and batches (issue 17): batch lines go through the same auth, router and usage queue.
-  const batches = await startStandaloneBatches(db, env, { auth: services.auth, router: services.router, usage: services.usage, region });
   const reloader = new ConfigReloader({ env, db, bus: services.bus, secretBox, log: new Logger('config') }, { server: config.server, routing: config.routing });
   process.on('SIGHUP', () => void reloader.reload());
   const port = env.PORT ?? config.server.port;
@@ -59,7 +59,7 @@ async function bootstrap(): Promise<void> {
       router: services.router,
       usage: services.usage,
       billing: services.billing,
-      readiness: [],
+      readiness: batches.readiness,
       regionReadiness,
       spill,
       region,

@@ -3,12 +3,14 @@ import type { Database } from '@switchyard/db';
 import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
 import type { BatchQueue } from '@switchyard/queue';
 import { BatchRunner } from './batches/batch-runner';
-import { DatabaseFileStorage } from './files/file-storage';
+import type { FileStorage } from './files/file-storage';
 import { FilesService } from './files/files.service';
 import { batchLineOperations } from './lines/batch-line.registry';
 
 export interface BatchWorkerOptions {
   db: Database;
+  /** Where input files are read from and output and error files written to (openFileStorage). */
+  storage: FileStorage;
   queue: BatchQueue;
   /** Lines are admitted and routed through these, as the ingress's requests are. */
   auth: AuthPort;
@@ -24,7 +26,7 @@ export interface BatchWorkerOptions {
  * lost it — the in-process one after a restart — gets it back; BullMQ ignores an id it holds).
  */
 export async function startBatchWorker(o: BatchWorkerOptions): Promise<{ stop(): void }> {
-  const files = new FilesService(o.db, new DatabaseFileStorage(o.db));
+  const files = new FilesService(o.db, o.storage);
   const runner = new BatchRunner(o.db, files, o.usage, batchLineOperations(o.auth, o.router), { lineConcurrency: o.lineConcurrency, region: o.region });
   o.queue.consume((id) => runner.run(id));
   const unfinished = await runner.unfinished();

@@ -1,5 +1,7 @@
 export * from './object-ids';
 export * from './files/file-storage';
+export type { S3FileStorageOptions } from './files/s3-file-storage';
+export * from './files/file-storage.factory';
 export * from './files/file-object';
 export * from './files/files.service';
 export * from './files/multipart-form';

@@ -14,6 +14,8 @@ export { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envHostPort, e
 export { LOG_LEVELS, MIN_ADMIN_TOKEN_LENGTH, adminTokenTooShort, adminOidcOf, UPSTREAM_RESPONSE_LIMIT_DEFAULTS, BUDGET_MODES, gatewaySettingNames, httpServerSettings, regionBudgetSettings, loadSwitchyardEnv, outboundPolicyOf, requestLimitSettings, switchyardEnvSchema, upstreamLimits } from './switchyard-env.schema';
 export type { BudgetMode, LogLevel, SwitchyardEnv, UpstreamLimits } from './switchyard-env.schema';
 export { requireEnv } from './require-env';
+export { FILES_STORES, fileStoreSettingsOf } from './files-store.settings';
+export type { FilesStore, FileStoreSettingsOf } from './files-store.settings';
 export * from './secrets';
 export * from './ip-range';
 export * from './outbound';

@@ -1,6 +1,7 @@
 import { ADAPTER_FAMILIES, type AdapterFamily } from '@switchyard/providers';
 import { z } from 'zod';
 import { envAdapterAddresses, envBoolean, envEnum, envGrpcTarget, envInteger, envIpRanges, envNames, envOrigins, envPort, envSecretKeys, envString, envUrl } from './env-var.schemas';
+import { FILES_STORES, type FilesStore, refuseHalfFilesStore } from './files-store.settings';
 import { DEFAULT_UPSTREAM_ENV_PREFIX, type OutboundPolicy } from './outbound/outbound-policy.types';
 import { refuseUpstreamEnvPrefix } from './outbound/upstream-env-ref.rules';
 import { loadProcessEnv } from './process-env.loader';
@@ -125,6 +126,13 @@ export interface SwitchyardEnv {
   SWITCHYARD_AUDIT_BODY_MAX_BYTES: number;
   /** Largest file accepted by POST /v1/files (issue 17), in bytes; larger uploads get 413. */
   SWITCHYARD_FILES_MAX_BYTES: number;
+  /** Where file bytes live, and the S3-compatible bucket's settings (libs/config/src/files-store.settings.ts). */
+  SWITCHYARD_FILES_STORE: FilesStore;
+  SWITCHYARD_FILES_S3_BUCKET?: string;
+  SWITCHYARD_FILES_S3_ENDPOINT?: string;
+  SWITCHYARD_FILES_S3_REGION?: string;
+  SWITCHYARD_FILES_S3_PREFIX: string;
+  SWITCHYARD_FILES_S3_FORCE_PATH_STYLE: boolean;
   /** Batches one process runs at once (issue 17). */
   SWITCHYARD_BATCH_WORKERS: number;
   /** Lines of one batch in flight at once: a batch's share of its tenant's concurrency. */
@@ -247,6 +255,13 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_AUDIT_BODY_MAX_BYTES: envInteger(1024, 4 * 1024 * 1024).default(64 * 1024),
   // 200 MiB: OpenAI's own limit for a batch input file; an upload is held in memory once while stored.
   SWITCHYARD_FILES_MAX_BYTES: envInteger(1024).default(200 * 1024 * 1024),
+  // The database by default: nothing to run beside the gateway. Credentials: the AWS SDK's chain.
+  SWITCHYARD_FILES_STORE: envEnum(FILES_STORES).default('database'),
+  SWITCHYARD_FILES_S3_BUCKET: envString().min(1).optional(),
+  SWITCHYARD_FILES_S3_ENDPOINT: envUrl('http:', 'https:').optional(),
+  SWITCHYARD_FILES_S3_REGION: envString().min(1).optional(),
+  SWITCHYARD_FILES_S3_PREFIX: envString().default(''),
+  SWITCHYARD_FILES_S3_FORCE_PATH_STYLE: envBoolean().default(false),
   // Two batches and four lines each: eight upstream calls at most per process, well under the
   // interactive concurrency a tenant is usually given, so batches take what is left.
   SWITCHYARD_BATCH_WORKERS: envInteger(1, 64).default(2),
@@ -278,6 +293,7 @@ export const switchyardEnvSchema = switchyardEnvFields
       ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_BUDGET_SHARE_PERCENT'], message: 'applies to SWITCHYARD_BUDGET_MODE=share only; in global mode every region enforces the whole budget from one counter' });
     }
     refuseHalfOidc(env, ctx);
+    refuseHalfFilesStore(env, ctx);
     if (env.SWITCHYARD_BUDGET_REBALANCE_MS > 0 && !env.SWITCHYARD_BUDGET_REGIONS.length) {
       ctx.addIssue({ code: 'custom', path: ['SWITCHYARD_BUDGET_REGIONS'], message: 'required when SWITCHYARD_BUDGET_REBALANCE_MS is set: every region that enforces a share of the budgets, so each gets an allowance' });
     }

@@ -59,6 +59,8 @@ export interface Values {
     region?: { peers?: { name: string; url: string; credential: string }[] };
   };
   secretKeys: { value?: string; existingSecret?: string };
+  settings: { files: { store: string; s3: { bucket: string; endpoint: string; region: string; prefix: string } } };
+  filesBucket: { existingSecret: string };
 }
 
 /** The chart's defaults overlaid with a values file (maps merged, the rest replaced), as helm does. */
@@ -85,17 +87,17 @@ export function requiredEnv(app: string, c: Container, v: Values): string[] {
   const quotaRedis = v.quotaRedis.url || v.quotaRedis.existingSecret ? ['SWITCHYARD_QUOTA_REDIS_URL'] : [];
   switch (app) {
     case 'ingress':
-      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...peerSecretsOf(v), ...AUDIT_BODIES, ...(sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), 'DATABASE_URL', ...replica, ...RESPONSES, ...FILES, 'SWITCHYARD_INGRESS_ADMITS_UNLIMITED', ...FEED, ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'BILLING_GRPC_URL'] : [])];
+      return [...common, 'PORT', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', 'REDIS_URL', ...HTTP_SETTINGS, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...peerSecretsOf(v), ...AUDIT_BODIES, ...(sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), 'DATABASE_URL', ...replica, ...RESPONSES, ...FILES, ...filesStoreEnvOf(v), 'SWITCHYARD_INGRESS_ADMITS_UNLIMITED', ...FEED, ...(admin ? ['SWITCHYARD_ADMIN_TOKEN', 'BILLING_GRPC_URL'] : [])];
     case 'auth':
       return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED];
     case 'router':
       return [...common, 'GRPC_PORT', 'DATABASE_URL', ...replica, 'REDIS_URL', 'ADAPTER_GRPC_URLS', 'SWITCHYARD_CONFIG', ...OUTBOUND, ...FEED];
     case 'billing':
-      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', ...BATCH_WORKER, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...AUDIT_RETENTION, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v)];
+      return [...common, 'GRPC_PORT', 'DATABASE_URL', 'REDIS_URL', 'AUTH_GRPC_URL', 'ROUTER_GRPC_URL', ...BATCH_WORKER, ...region, 'SWITCHYARD_CONFIG', ...OUTBOUND, ...AUDIT_RETENTION, ...(webhooks && sealing ? ['SWITCHYARD_SECRET_KEYS'] : []), ...webhookSecretsOf(v), ...filesStoreEnvOf(v)];
     case 'adapter':
       return [...common, 'GRPC_PORT', 'ADAPTER_PROVIDER', ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v, plainEnv(c, 'ADAPTER_PROVIDER'))];
     case 'standalone':
-      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', ...replica, 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED, ...AUDIT_RETENTION, ...AUDIT_BODIES, ...RESPONSES, ...FILES, ...BATCH_WORKER, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v), ...peerSecretsOf(v)];
+      return [...common, 'PORT', 'SWITCHYARD_CONFIG', 'SWITCHYARD_DATA_DIR', 'DATABASE_URL', ...replica, 'REDIS_URL', ...HTTP_SETTINGS, ...region, ...QUOTA, ...BUDGET, ...quotaRedis, ...FEED, ...AUDIT_RETENTION, ...AUDIT_BODIES, ...RESPONSES, ...FILES, ...filesStoreEnvOf(v), ...BATCH_WORKER, ...UPSTREAM_LIMITS, ...OUTBOUND, ...upstreamKeysOf(v), ...tenantKeysOf(v), ...webhookSecretsOf(v), ...peerSecretsOf(v)];
     case 'standalone apply':
       return ['LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', ...OUTBOUND, ...tenantKeysOf(v)];
     default:
@@ -112,6 +114,17 @@ export function upstreamKeysOf(v: Values, family?: string): string[] {
 export function webhookSecretsOf(v: Values): string[] {
   const refs = (v.config.notifications?.webhooks ?? []).map((w) => String(w.secret));
   return [...new Set(refs.filter((k) => k.startsWith('env:')).map((k) => k.slice(4)))];
+}
+/** The files bucket's access key, from filesBucket.existingSecret, when the files are in a bucket. */
+export function filesBucketKeysOf(v: Values): string[] {
+  return v.settings.files.store === 's3' && v.filesBucket.existingSecret ? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] : [];
+}
+/** Where file bytes live (issue 17), for the ingress, billing and standalone: the S3 settings that are set, and the bucket's key. */
+export function filesStoreEnvOf(v: Values): string[] {
+  const s3 = v.settings.files.s3;
+  if (v.settings.files.store !== 's3') return ['SWITCHYARD_FILES_STORE'];
+  const set = ([['SWITCHYARD_FILES_S3_ENDPOINT', s3.endpoint], ['SWITCHYARD_FILES_S3_REGION', s3.region], ['SWITCHYARD_FILES_S3_PREFIX', s3.prefix]] as const).filter(([, value]) => value).map(([name]) => name);
+  return ['SWITCHYARD_FILES_STORE', 'SWITCHYARD_FILES_S3_BUCKET', 'SWITCHYARD_FILES_S3_FORCE_PATH_STYLE', ...set, ...filesBucketKeysOf(v)];
 }
 /** `env:` link secrets of the peer regions of `region.peers`. */
 export function peerSecretsOf(v: Values): string[] {

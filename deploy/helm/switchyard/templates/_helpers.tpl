@@ -422,6 +422,46 @@ literals as they store them), but an enc: value copied from the database still p
 - name: SWITCHYARD_FILES_MAX_BYTES
   value: {{ .Values.settings.files.maxBytes | int64 | quote }}
 {{- end -}}
+{{/*
+Where file bytes live (issue 17), for the processes that store or read them: the ingress, billing's
+batch worker, standalone. The bucket's key comes from filesBucket.existingSecret when set.
+*/}}
+{{- define "switchyard.env.filesStore" -}}
+{{- $f := .Values.settings.files -}}
+- name: SWITCHYARD_FILES_STORE
+  value: {{ $f.store | quote }}
+{{- if eq $f.store "s3" }}
+{{- if not $f.s3.bucket }}{{ fail "settings.files.s3.bucket: required with settings.files.store s3" }}{{ end }}
+- name: SWITCHYARD_FILES_S3_BUCKET
+  value: {{ $f.s3.bucket | quote }}
+{{- with $f.s3.endpoint }}
+- name: SWITCHYARD_FILES_S3_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- with $f.s3.region }}
+- name: SWITCHYARD_FILES_S3_REGION
+  value: {{ . | quote }}
+{{- end }}
+{{- with $f.s3.prefix }}
+- name: SWITCHYARD_FILES_S3_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+- name: SWITCHYARD_FILES_S3_FORCE_PATH_STYLE
+  value: {{ $f.s3.forcePathStyle | quote }}
+{{- with .Values.filesBucket.existingSecret }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.filesBucket.accessKeyIdKey }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.filesBucket.secretAccessKeyKey }}
+{{- end }}
+{{- end }}
+{{- end -}}
 {{/* The batch queue's lock: the ingress queues batches with it, billing (or standalone) runs them. */}}
 {{- define "switchyard.env.batchLock" -}}
 - name: SWITCHYARD_BATCH_LOCK_MS

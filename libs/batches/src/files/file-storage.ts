@@ -1,32 +1,48 @@
 import type { Database } from '@switchyard/db';
+import { Readable } from 'node:stream';
+
+/** What a file's bytes are handed to a storage as: whole, or as a stream of a known length. */
+export type FileBody = Buffer | Readable;
 
 /**
  * Where a file's bytes live (docs/architecture.md, "Files and batches"). Metadata is always a
- * `files` row; the bytes go to one storage, named on the row (`storage`), so a bucket can be
- * added beside the database without moving what is stored.
+ * `files` row; the bytes go to one storage, named on the row (`storage`), so a row keeps pointing
+ * at where its bytes were put when the configured storage changes.
  */
 export interface FileStorage {
-  /** The name stored on each file row ("db"; an S3-compatible bucket would be "s3"). */
+  /** The name stored on each file row: "db" or "s3". */
   readonly kind: string;
-  put(fileId: string, data: Buffer): Promise<void>;
-  /** undefined when nothing is stored under the id. */
-  get(fileId: string): Promise<Buffer | undefined>;
+  /** Stores `bytes` bytes read from `body` under the id. */
+  put(fileId: string, body: FileBody, bytes: number): Promise<void>;
+  /** The bytes as a stream; undefined when nothing is stored under the id. */
+  open(fileId: string): Promise<Readable | undefined>;
   /** Deleting what is not there is no error. */
   delete(fileId: string): Promise<void>;
+  /** For readiness and health: false while the storage does not answer. Never throws. */
+  reachable(): Promise<boolean>;
+}
+
+/** Reads a whole stream (a file this process already accepted, so bounded by the upload limit). */
+export async function readAll(body: FileBody): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
 }
 
 /**
  * The bytes in the database (`file_blobs`, bytea): nothing to run beside the gateway. On PGlite
  * the bytes cross the worker-thread adapter as base64 text, decoded by the database: a bytea
  * parameter through that adapter fails ("Invalid input for bytea type", found by the standalone
- * end-to-end test).
+ * end-to-end test). A bytea value is read and written whole, so streams are gathered first.
  */
 export class DatabaseFileStorage implements FileStorage {
   readonly kind = 'db';
 
   constructor(private readonly db: Database) {}
 
-  async put(fileId: string, data: Buffer): Promise<void> {
+  async put(fileId: string, body: FileBody): Promise<void> {
+    const data = await readAll(body);
     if (this.db.kind === 'pglite') {
       await this.db.prisma.$executeRaw`INSERT INTO file_blobs (file_id, data) VALUES (${fileId}, decode(${data.toString('base64')}, 'base64'))`;
       return;
@@ -34,7 +50,20 @@ export class DatabaseFileStorage implements FileStorage {
     await this.db.prisma.fileBlob.create({ data: { fileId, data: new Uint8Array(data) } });
   }
 
-  async get(fileId: string): Promise<Buffer | undefined> {
+  async open(fileId: string): Promise<Readable | undefined> {
+    const data = await this.get(fileId);
+    return data && Readable.from([data]);
+  }
+
+  async delete(fileId: string): Promise<void> {
+    await this.db.prisma.fileBlob.deleteMany({ where: { fileId } });
+  }
+
+  reachable(): Promise<boolean> {
+    return this.db.ping().catch(() => false);
+  }
+
+  private async get(fileId: string): Promise<Buffer | undefined> {
     if (this.db.kind === 'pglite') {
       // encode() wraps its output every 76 characters; Node's base64 decoder skips the newlines.
       const rows = await this.db.prisma.$queryRaw<{ data: string }[]>`SELECT encode(data, 'base64') AS data FROM file_blobs WHERE file_id = ${fileId}`;
@@ -42,9 +71,5 @@ export class DatabaseFileStorage implements FileStorage {
     }
     const row = await this.db.prisma.fileBlob.findUnique({ where: { fileId } });
     return row ? Buffer.from(row.data) : undefined;
-  }
-
-  async delete(fileId: string): Promise<void> {
-    await this.db.prisma.fileBlob.deleteMany({ where: { fileId } });
   }
 }

@@ -1,7 +1,8 @@
 import type { Database, Prisma } from '@switchyard/db';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import { newFileId } from '../object-ids';
-import type { FileStorage } from './file-storage';
+import type { Readable } from 'node:stream';
+import { DatabaseFileStorage, type FileStorage, readAll } from './file-storage';
 import { type FileObject, type StoredFileRow, renderFile } from './file-object';
 
 /** Purposes a tenant may upload: the batch input. (`batch_output` files are written by batches.) */
@@ -37,10 +38,15 @@ export interface FileList {
  * answered as unknown (404), never as forbidden.
  */
 export class FilesService {
+  /** Rows stored in the database before a bucket was configured are still read from there. */
+  private readonly database: FileStorage;
+
   constructor(
     private readonly db: Database,
     private readonly storage: FileStorage,
-  ) {}
+  ) {
+    this.database = storage.kind === 'db' ? storage : new DatabaseFileStorage(db);
+  }
 
   /** A tenant's upload; the caller has checked the size limit and the purpose. */
   async upload(file: NewFile): Promise<FileObject> {
@@ -58,7 +64,7 @@ export class FilesService {
   async store(file: NewFile): Promise<StoredFileRow> {
     const id = newFileId();
     // Bytes first: a crash in between leaves an orphan blob, never a row without its bytes.
-    await this.storage.put(id, file.data);
+    await this.storage.put(id, file.data, file.data.length);
     return this.db.prisma.storedFile.create({
       data: { id, tenantId: file.tenantId, purpose: file.purpose, filename: file.filename, bytes: file.data.length, storage: this.storage.kind },
     });
@@ -88,17 +94,31 @@ export class FilesService {
 
   async delete(tenantId: string, fileId: string): Promise<{ id: string; object: 'file'; deleted: true }> {
     const row = await this.row(tenantId, fileId);
+    // Bytes first: a storage that does not answer fails the delete with nothing changed (the
+    // client retries); a failure in between leaves a row whose content is gone, deleted again later.
+    await this.storageOf(row).delete(row.id);
     await this.db.prisma.storedFile.delete({ where: { id: row.id } });
-    await this.storage.delete(row.id);
     return { id: row.id, object: 'file', deleted: true };
   }
 
-  /** The bytes of a tenant's file, with its row. */
-  async content(tenantId: string, fileId: string): Promise<{ file: StoredFileRow; data: Buffer }> {
+  /** The bytes of a tenant's file as a stream (GET /v1/files/{id}/content), with its row. */
+  async open(tenantId: string, fileId: string): Promise<{ file: StoredFileRow; stream: Readable }> {
     const file = await this.row(tenantId, fileId);
-    const data = await this.storage.get(file.id);
-    if (!data) throw new IrError(ErrorKind.ERROR_KIND_INTERNAL, `The content of ${fileId} is missing from storage.`);
-    return { file, data };
+    const stream = await this.storageOf(file).open(file.id);
+    if (!stream) throw new IrError(ErrorKind.ERROR_KIND_INTERNAL, `The content of ${fileId} is missing from storage.`);
+    return { file, stream };
+  }
+
+  /** The whole bytes of a tenant's file (a batch's input, bounded by the upload limit), with its row. */
+  async content(tenantId: string, fileId: string): Promise<{ file: StoredFileRow; data: Buffer }> {
+    const { file, stream } = await this.open(tenantId, fileId);
+    return { file, data: await readAll(stream) };
+  }
+
+  private storageOf(row: StoredFileRow): FileStorage {
+    if (row.storage === this.storage.kind) return this.storage;
+    if (row.storage === 'db') return this.database;
+    throw new IrError(ErrorKind.ERROR_KIND_INTERNAL, `The content of ${row.id} is in the '${row.storage}' file store, which this process is not configured for (SWITCHYARD_FILES_STORE).`);
   }
 
   private async row(tenantId: string, fileId: string): Promise<StoredFileRow> {

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, Inject, Logger, Param, Post, Req, Res } from '
 import { IrError } from '@switchyard/ir';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseMultipart } from '../files/multipart-form';
 import { BATCHES_API, type BatchesApi } from './batches-api.options';
 import { readBounded } from './bounded-body';
@@ -61,9 +62,12 @@ export class FilesController {
     reply.hijack();
     return answer(reply.raw, this.log, async (requestId) => {
       const who = await tenantOf(this.api.auth, req.raw, requestId);
-      const { data } = await this.api.files.content(who.tenantId, id);
-      reply.raw.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length });
-      reply.raw.end(data);
+      // Streamed from the store: a file in a bucket is never held whole here.
+      const { file, stream } = await this.api.files.open(who.tenantId, id);
+      reply.raw.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes });
+      // Cut after the headers (the bucket gone mid-file, the client gone), the answer can only end
+      // short: pipeline destroys both sides, and the client sees fewer bytes than announced.
+      await pipeline(stream, reply.raw).catch((err: unknown) => this.log.warn(`request ${requestId}: the content of ${id} was cut: ${(err as Error).message}`));
     });
   }
 }
