@@ -34,6 +34,8 @@ export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Diale
     inputTokensEstimate: size.inputEstimate,
     inputTokensBound: size.inputBound,
     maxOutputTokens: size.maxOutput,
+    // Reserved and settled at the model's batch rates, which billing charges the line at.
+    batch: true,
   });
   if (!answer.admitted || !answer.principal) return answer.error ?? new IrError(ErrorKind.ERROR_KIND_AUTHENTICATION, 'not admitted').toEvent();
   // PII guardrails run in the ingress on interactive traffic; batch lines do not pass through
@@ -54,7 +56,7 @@ export function keepLease(auth: AuthPort, ticket: QuotaTicket | undefined): () =
 /** Real usage replaces the reservation; a failed settle leaves the lease to lapse (the safe side). */
 export async function settleLine(auth: AuthPort, ticket: QuotaTicket | undefined, model: string, usage: Usage | undefined, startedAt: number): Promise<void> {
   if (!ticket) return;
-  await auth.settle({ ticket, model, usage, cacheHit: false, startedAtMs: startedAt }).catch(() => undefined);
+  await auth.settle({ ticket, model, usage, cacheHit: false, startedAtMs: startedAt, batch: true }).catch(() => undefined);
 }
 
 export function lineMeta(ctx: LineContext, principal: Principal, dialect: Dialect): RequestMeta {
