@@ -58,10 +58,10 @@ describe('batch and media gaps (standalone, Postgres, openai SDK)', () => {
 
   const client = (key: string) => new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: key, maxRetries: 0 });
 
-  async function runBatch(key: string, lines: string[], timeoutMs = 30_000): Promise<Batch> {
+  async function runBatch(key: string, lines: string[], extra: Partial<OpenAI.Batches.BatchCreateParams> = {}, timeoutMs = 30_000): Promise<Batch> {
     const c = client(key);
     const file = await c.files.create({ file: await toFile(Buffer.from(`${lines.join('\n')}\n`), 'in.jsonl'), purpose: 'batch' });
-    const created = await c.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const created = await c.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', ...extra });
     return eventually(async () => {
       const b = await c.batches.retrieve(created.id);
       if (!['completed', 'failed', 'cancelled', 'expired'].includes(b.status)) throw new Error(`still ${b.status} (${JSON.stringify(b.request_counts)})`);
@@ -85,6 +85,8 @@ describe('batch and media gaps (standalone, Postgres, openai SDK)', () => {
       SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', BUDGET_KEY, MASK_KEY, BLOCK_KEY,
       // One line at a time: each line's admission sees the spend of the lines before it.
       SWITCHYARD_BATCH_LINE_CONCURRENCY: '1',
+      // Expired files are swept every second here (a minute by default).
+      SWITCHYARD_FILES_SWEEP_MS: '1000',
       ...SIMULATOR_OUTBOUND_ENV,
     });
     await waitForReady(baseUrl, app, 90_000);
@@ -161,5 +163,35 @@ describe('batch and media gaps (standalone, Postgres, openai SDK)', () => {
     const clean = await client(BLOCK_KEY).images.generate({ model: 'dalle', prompt: 'A table' });
     expect(clean.data).toHaveLength(1);
     expect(sim.requests.length).toBe(before + 1);
+  });
+
+  it('sets expires_at from expires_after and output_expires_after, refuses a policy out of range, and hides then sweeps an expired file', async () => {
+    const c = client(MASK_KEY);
+    const upload = await c.files.create({ file: await toFile(Buffer.from(`${chatLine('e1', 'hi')}\n`), 'in.jsonl'), purpose: 'batch', expires_after: { anchor: 'created_at', seconds: 3600 } });
+    const byDefault = await c.files.create({ file: await toFile(Buffer.from(`${chatLine('e1', 'hi')}\n`), 'in.jsonl'), purpose: 'batch' });
+    expect(upload.expires_at).toBe(upload.created_at + 3600);
+    // OpenAI: "By default, files with purpose=batch expire after 30 days".
+    expect(byDefault.expires_at).toBe(byDefault.created_at + 30 * 86_400);
+
+    const tooShort = await c.files.create({ file: await toFile(Buffer.from('{}\n'), 'in.jsonl'), purpose: 'batch', expires_after: { anchor: 'created_at', seconds: 60 } }).catch((e: unknown) => e);
+    expect(tooShort).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((tooShort as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ param: 'expires_after[seconds]', message: expect.stringContaining('between 3600 (1 hour) and 2592000 (30 days)') });
+
+    const done = await runBatch(MASK_KEY, [chatLine('o1', 'hello')], { output_expires_after: { anchor: 'created_at', seconds: 7200 } });
+    const output = await c.files.retrieve(done.output_file_id as string);
+    expect(output.expires_at).toBe(output.created_at + 7200);
+
+    // An hour passes for the upload.
+    await db.query(`UPDATE files SET expires_at = now() - interval '1 second' WHERE id = $1`, [upload.id]);
+    await expect(c.files.retrieve(upload.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(c.files.content(upload.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const listed: string[] = [];
+    for await (const f of c.files.list()) listed.push(f.id);
+    expect(listed).toContain(output.id);
+    expect(listed).not.toContain(upload.id);
+    await eventually(async () => {
+      const rows = await db.query(`SELECT id FROM files WHERE id = $1 UNION ALL SELECT file_id FROM file_blobs WHERE file_id = $1`, [upload.id]);
+      if (rows.length) throw new Error('not swept yet');
+    }, 15_000, 'expired file swept');
   });
 });

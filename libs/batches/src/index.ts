@@ -1,4 +1,5 @@
 export * from './object-ids';
+export * from './files/file-expiry';
 export * from './files/file-storage';
 export * from './files/file-object';
 export * from './files/files.service';

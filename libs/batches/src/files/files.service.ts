@@ -1,6 +1,7 @@
 import type { Database, Prisma } from '@switchyard/db';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import { newFileId } from '../object-ids';
+import { BATCH_UPLOAD_EXPIRES_SECONDS, expiryAt } from './file-expiry';
 import type { FileStorage } from './file-storage';
 import { type FileObject, type StoredFileRow, renderFile } from './file-object';
 
@@ -14,6 +15,8 @@ export interface NewFile {
   filename: string;
   purpose: string;
   data: Buffer;
+  /** Seconds from creation to expiry (`expires_after`); absent: never, or a batch upload's default. */
+  expiresAfterSeconds?: number;
 }
 
 export interface FileListQuery {
@@ -51,7 +54,7 @@ export class FilesService {
     if (file.purpose === 'batch' && !file.filename.toLowerCase().endsWith('.jsonl')) {
       throw IrError.invalid('Invalid file format for Batch API. Must be .jsonl', 'file');
     }
-    return renderFile(await this.store(file));
+    return renderFile(await this.store({ ...file, expiresAfterSeconds: file.expiresAfterSeconds ?? (file.purpose === 'batch' ? BATCH_UPLOAD_EXPIRES_SECONDS : undefined) }));
   }
 
   /** Stores bytes under a new id (uploads, and the output and error files batches write). */
@@ -59,8 +62,9 @@ export class FilesService {
     const id = newFileId();
     // Bytes first: a crash in between leaves an orphan blob, never a row without its bytes.
     await this.storage.put(id, file.data);
+    const createdAt = new Date();
     return this.db.prisma.storedFile.create({
-      data: { id, tenantId: file.tenantId, purpose: file.purpose, filename: file.filename, bytes: file.data.length, storage: this.storage.kind },
+      data: { id, tenantId: file.tenantId, purpose: file.purpose, filename: file.filename, bytes: file.data.length, storage: this.storage.kind, createdAt, expiresAt: expiryAt(createdAt, file.expiresAfterSeconds) },
     });
   }
 
@@ -71,9 +75,9 @@ export class FilesService {
   async list(tenantId: string, q: FileListQuery): Promise<FileList> {
     const limit = Math.min(Math.max(q.limit ?? MAX_LIST, 1), MAX_LIST);
     const order = q.order ?? 'desc';
-    const where: Prisma.StoredFileWhereInput = { tenantId, ...(q.purpose ? { purpose: q.purpose } : {}) };
+    const where: Prisma.StoredFileWhereInput = { tenantId, ...(q.purpose ? { purpose: q.purpose } : {}), AND: [unexpired(new Date())] };
     if (q.after) {
-      const cursor = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: q.after } });
+      const cursor = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: q.after, ...unexpired(new Date()) } });
       if (!cursor) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `No such File object: ${q.after}`, 'after');
       // Past the cursor in the page's order: (created_at, id) strictly after it.
       where.OR =
@@ -101,9 +105,15 @@ export class FilesService {
     return { file, data };
   }
 
+  /** A tenant's file that has not expired: an expired one is gone for the client, swept or not. */
   private async row(tenantId: string, fileId: string): Promise<StoredFileRow> {
-    const row = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: fileId } });
+    const row = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: fileId, ...unexpired(new Date()) } });
     if (!row) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `No such File object: ${fileId}`, 'file_id');
     return row;
   }
+}
+
+/** Rows that have not expired at `now` (no expiry, or one still ahead). */
+export function unexpired(now: Date): Prisma.StoredFileWhereInput {
+  return { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
 }
