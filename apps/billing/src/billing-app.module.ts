@@ -31,7 +31,7 @@ async function startBatches(env: SwitchyardEnv, redisUrl: string, db: Database):
   const router = new GrpcRouterClient(env.ROUTER_GRPC_URL);
   const usage = new BullUsageSink(redisUrl);
   const queue = new BullBatchQueue(redisUrl, { concurrency: env.SWITCHYARD_BATCH_WORKERS, lockMs: env.SWITCHYARD_BATCH_LOCK_MS });
-  const worker = await startBatchWorker({ db, storage: files.storage, queue, auth, router, usage, region: env.SWITCHYARD_REGION ?? '', lineConcurrency: env.SWITCHYARD_BATCH_LINE_CONCURRENCY });
+  const worker = await startBatchWorker({ db, storage: files.storage, queue, auth, router, usage, region: env.SWITCHYARD_REGION ?? '', lineConcurrency: env.SWITCHYARD_BATCH_LINE_CONCURRENCY, sweepMs: env.SWITCHYARD_FILES_SWEEP_MS });
   return {
     files,
     async close() {

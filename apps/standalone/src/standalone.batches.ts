@@ -22,7 +22,7 @@ export async function startStandaloneBatches(db: Database, env: SwitchyardEnv, p
     ? new BullBatchQueue(env.REDIS_URL, { concurrency: env.SWITCHYARD_BATCH_WORKERS, lockMs: env.SWITCHYARD_BATCH_LOCK_MS })
     : new MemoryBatchQueue(env.SWITCHYARD_BATCH_WORKERS);
   const files = await openFileStorage(fileStoreSettingsOf(env), db);
-  const worker = await startBatchWorker({ db, storage: files.storage, queue, ...ports, lineConcurrency: env.SWITCHYARD_BATCH_LINE_CONCURRENCY });
+  const worker = await startBatchWorker({ db, storage: files.storage, queue, ...ports, lineConcurrency: env.SWITCHYARD_BATCH_LINE_CONCURRENCY, sweepMs: env.SWITCHYARD_FILES_SWEEP_MS });
   return {
     api: { auth: ports.auth, files: new FilesService(db, files.storage), batches: new BatchesService(db, queue, BATCH_ENDPOINTS), messageBatches: new MessageBatchesService(db, queue), maxFileBytes: env.SWITCHYARD_FILES_MAX_BYTES },
     queueKind: env.REDIS_URL ? 'BullMQ' : 'in-process',

@@ -165,6 +165,27 @@ describe(AdmissionCounter.name, () => {
     }
   });
 
+  it('reserves and settles a batch line at the batch rates, so a budget the normal rates would refuse admits it', async () => {
+    // $1 / $4 per million for batch lines, half the interactive $2 / $8.
+    const batchPrices = new Map<string, ModelPrice[]>([['gpt-4o', [{ from: 0, input: 2, output: 8, cachedInput: 2, cacheWrite: 2, batchInput: 1, batchOutput: 4 }]]]);
+    // Interactive maximum: 400 × $2 + 1000 × $8 = $0.0088; batch: the cache-write rate $2 (the
+    // dearest batch input rate) × 400 + 1000 × $4 = $0.0048.
+    const p = plan({ limits: { dailyBudgetUsd: 0.005 } });
+    build({}, p);
+    sut.load([p], batchPrices);
+
+    const interactive = await sut.admit(ask({ maxOutputTokens: 1000 }), p, p.scopes);
+    const line = await sut.admit(ask({ maxOutputTokens: 1000, batch: true }), p, p.scopes);
+    await sut.settle({ ticket: line.ticket, model: 'gpt-4o', usage: USAGE, cacheHit: false, startedAtMs: NOW, batch: true });
+
+    expect(interactive.error?.kind).toBe(ErrorKind.ERROR_KIND_BUDGET_EXCEEDED);
+    expect(line.admitted).toBe(true);
+    expect(line.ticket?.reservedUsd).toBeCloseTo((400 * 2 + 1000 * 4) / 1e6, 12);
+    const u = await quota.usage('key:k1', NOW);
+    expect(u.dayReservedUsd).toBe(0);
+    expect(u.daySpentUsd).toBeCloseTo((100 * 1 + 100 * 4) / 1e6, 9);
+  });
+
   it('keeps a concurrency slot past its lease while the request renews it', async () => {
     const p = plan({ limits: { concurrency: 1 } });
     build({ leaseMs: 1000 }, p);

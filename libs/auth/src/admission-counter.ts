@@ -86,7 +86,7 @@ export class AdmissionCounter {
     const usage = req.cacheHit ? undefined : req.usage;
     // The ledger's charge (billing's PriceBook.charge): the same function, price and multiplier.
     const multiplier = this.scopeMultipliers.get(ticket.scopes[0] ?? '');
-    const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage, { multiplier });
+    const usd = usageCostUsd(priceAt(this.prices.get(req.model), req.startedAtMs ?? ticket.at), usage, { multiplier, batch: req.batch === true });
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
     const parts = splitTicket({ ...ticket, scopes: quotaScopes(ticket.scopes) });
     const [spent, balance] = await Promise.all([parts.money ? quota.settle(parts.money, { tokens, usd }, Date.now()) : [], balances.settle(ticket.scopes, ticket.requestId, usd)]);
@@ -106,12 +106,16 @@ export class AdmissionCounter {
     await Promise.all([scopes.length ? this.options.quota.heartbeat({ ...ticket, scopes }, now, leaseMs) : undefined, this.options.balances.heartbeat(ticket.scopes, ticket.requestId, now, leaseMs)]);
   }
 
-  /** The tokens and money to hold: a budget needs an output limit, so one is imposed when the request set none. */
+  /**
+   * The tokens and money to hold: a budget needs an output limit, so one is imposed when the
+   * request set none. A batch line's money is held at the batch rates it will be charged at.
+   */
   private reservationOf(req: AdmitRequest, plan: KeyPlan, now: number): Reservation {
     let maxOutput = req.maxOutputTokens;
     let imposed = 0;
     if (plan.hasBudget && maxOutput === 0) maxOutput = imposed = this.options.defaultMaxOutputTokens;
-    const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(req.model), now), req.inputTokensBound, maxOutput, plan.record.priceMultiplier) : 0;
+    const cost = { multiplier: plan.record.priceMultiplier, batch: req.batch === true };
+    const reserveUsd = plan.hasBudget ? maxCostUsd(priceAt(this.prices.get(req.model), now), req.inputTokensBound, maxOutput, cost) : 0;
     return { reserveTokens: req.inputTokensEstimate + maxOutput, reserveUsd, imposed };
   }
 

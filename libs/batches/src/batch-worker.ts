@@ -4,6 +4,7 @@ import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
 import type { BatchQueue } from '@switchyard/queue';
 import { BatchRunner } from './batches/batch-runner';
 import type { FileStorage } from './files/file-storage';
+import { FileExpirySweep } from './files/file-expiry';
 import { FilesService } from './files/files.service';
 import { batchLineOperations } from './lines/batch-line.registry';
 
@@ -18,6 +19,8 @@ export interface BatchWorkerOptions {
   usage: UsageSink;
   region: string;
   lineConcurrency: number;
+  /** How often expired files are deleted (SWITCHYARD_FILES_SWEEP_MS); they are invisible from their expiry on. */
+  sweepMs: number;
 }
 
 /**
@@ -32,6 +35,35 @@ export async function startBatchWorker(o: BatchWorkerOptions): Promise<{ stop():
   const unfinished = await runner.unfinished();
   for (const id of unfinished) await o.queue.enqueue(id);
   if (unfinished.length) new Logger('BatchWorker').log(`${unfinished.length} unfinished batch(es) queued again`);
+  const sweeper = sweepEvery(new FileExpirySweep(o.db, o.storage), o.sweepMs);
   // Lines in flight stay pending; the run fails so the queue gives the batch to the next worker.
-  return { stop: () => runner.stop() };
+  return {
+    stop: () => {
+      clearInterval(sweeper);
+      runner.stop();
+    },
+  };
+}
+
+/**
+ * Expired files (docs/architecture.md, "Files and batches") are deleted by a timer in each
+ * process that runs batches: the sweep is idempotent, so several processes sweeping at once only
+ * repeat a cheap indexed query, and no queue or leader is needed for it.
+ */
+function sweepEvery(sweep: FileExpirySweep, ms: number): NodeJS.Timeout {
+  const log = new Logger('FileExpirySweep');
+  let running = false;
+  const pass = () => {
+    if (running) return;
+    running = true;
+    sweep
+      .sweep(new Date())
+      .then((n) => n && log.log(`${n} expired file(s) deleted`))
+      .catch((e: unknown) => log.warn(`expired files not swept (next pass retries): ${String(e)}`))
+      .finally(() => (running = false));
+  };
+  const timer = setInterval(pass, ms);
+  timer.unref();
+  pass();
+  return timer;
 }

@@ -1,4 +1,5 @@
 export * from './object-ids';
+export * from './files/file-expiry';
 export * from './files/file-storage';
 export type { S3FileStorageOptions } from './files/s3-file-storage';
 export * from './files/file-storage.factory';

@@ -139,6 +139,8 @@ export interface SwitchyardEnv {
   SWITCHYARD_BATCH_LINE_CONCURRENCY: number;
   /** A killed batch worker's batch is handed to another worker within about twice this (BullMQ lock). */
   SWITCHYARD_BATCH_LOCK_MS: number;
+  /** How often a process that runs batches deletes expired files (issue 17, file expiry). */
+  SWITCHYARD_FILES_SWEEP_MS: number;
   /**
    * Budgets across regions (issue 15): `share` — this region enforces SWITCHYARD_BUDGET_SHARE_PERCENT
    * of every budget from its own Redis; `global` — every region counts limits and budgets in the
@@ -268,6 +270,9 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_BATCH_LINE_CONCURRENCY: envInteger(1, 256).default(4),
   // BullMQ's default lock; a dead worker's batch resumes within about a minute.
   SWITCHYARD_BATCH_LOCK_MS: envInteger(1000, 600_000).default(30_000),
+  // Expired files are invisible from their expiry on; the sweep only frees their storage, so a
+  // minute is plenty (expiries are at least an hour apart from creation).
+  SWITCHYARD_FILES_SWEEP_MS: envInteger(1000, 86_400_000).default(60_000),
   // One region, or every region at 100 %: the behaviour before regions (each enforces the whole budget).
   SWITCHYARD_BUDGET_MODE: envEnum(BUDGET_MODES).default('share'),
   SWITCHYARD_BUDGET_SHARE_PERCENT: envInteger(1, 100).default(100),

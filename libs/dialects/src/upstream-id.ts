@@ -1,5 +1,5 @@
-import { Dialect } from '@switchyard/ir';
-import type { StartEvent } from '@switchyard/ir';
+import { familyOfDialect } from '@switchyard/ir';
+import type { Dialect, StartEvent } from '@switchyard/ir';
 
 // Fidelity on a same-family route (docs/architecture.md §2): an Anthropic client served by an
 // Anthropic upstream gets its `msg_…` id, an OpenAI client served by an OpenAI-family upstream
@@ -9,14 +9,8 @@ import type { StartEvent } from '@switchyard/ir';
 // does not have the form the client's SDK and tools expect. A cached answer's id was another
 // request's, so a cache hit gets ours too.
 
-const FAMILY_OF: Partial<Record<Dialect, string>> = {
-  [Dialect.DIALECT_OPENAI]: 'openai',
-  [Dialect.DIALECT_ANTHROPIC]: 'anthropic',
-  [Dialect.DIALECT_GEMINI]: 'gemini',
-};
-
 /** The upstream's own response id when `start` says an upstream of `dialect`'s family answered; else undefined. */
 export function upstreamIdFor(dialect: Dialect, start: StartEvent | undefined): string | undefined {
   if (!start?.id || start.cacheHit || !start.upstreamFamily) return undefined;
-  return FAMILY_OF[dialect] === start.upstreamFamily ? start.id : undefined;
+  return familyOfDialect(dialect) === start.upstreamFamily ? start.id : undefined;
 }

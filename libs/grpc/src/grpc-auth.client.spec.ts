@@ -91,6 +91,22 @@ describe(GrpcAuthClient.name, () => {
     expect(received).toEqual(REQUEST);
   });
 
+  it("carries a batch line's flag on admit and settle, so auth prices its budget at the batch rates", async () => {
+    const received: AdmitRequest[] = [];
+    auth.admitImpl = async (request) => {
+      received.push(request);
+      return ADMITTED;
+    };
+    const ticket = { requestId: 'batch_1:1', scopes: ['key:k1'], reservedTokens: 10, reservedUsd: 0.001, atMs: 1_760_000_000_000, leaseMs: 30_000 };
+
+    await sut.admit({ ...REQUEST, batch: true });
+    await sut.admit(REQUEST);
+    await sut.settle({ ticket, model: 'gpt-4o-mini', cacheHit: false, startedAtMs: 1_760_000_000_000, batch: true });
+
+    expect(received.map((r) => r.batch)).toEqual([true, undefined]);
+    expect(auth.settled.map((s) => s.batch)).toEqual([true]);
+  });
+
   it('round-trips settle and heartbeat with the ticket intact', async () => {
     const ticket = { requestId: 'req-1', scopes: ['key:k1', 'tenant:acme'], reservedTokens: 4196, reservedUsd: 0.0123, atMs: 1_760_000_000_000, leaseMs: 30_000 };
     const settle: SettleRequest = { ticket, model: 'gpt-4o-mini', usage: { inputTokens: 12, outputTokens: 30, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 }, cacheHit: false, startedAtMs: 1_760_000_000_000 };

@@ -2,6 +2,7 @@ export * from './pii-category';
 export * from './pii-policy';
 export * from './pii-scanner';
 export * from './pii-redaction';
+export * from './pii-guard';
 export * from './placeholder-restorer';
 export * from './request-redactor';
 export * from './response-restorer';

@@ -1,4 +1,5 @@
-import type { ChatRequest, ContentPart, EmbedRequest } from '@switchyard/ir';
+import { MediaOperation } from '@switchyard/ir';
+import type { ChatRequest, ContentPart, EmbedRequest, MediaRequest } from '@switchyard/ir';
 import type { PiiRedaction } from './pii-redaction';
 
 /**
@@ -74,3 +75,28 @@ function redactParts(parts: ContentPart[], redaction: PiiRedaction): void {
 export function redactEmbedRequest(request: EmbedRequest, redaction: PiiRedaction): void {
   for (const input of request.inputs) if (input.text) input.text = redaction.apply(input.text);
 }
+
+/**
+ * The text an images or audio request sends upstream, in its relayed fields: an image's
+ * `prompt`, speech's `input`, a transcription's `prompt` (the style hint; the audio itself is
+ * not scanned). Masking rewrites that text, so the image or the speech is made from the
+ * placeholder (`[EMAIL_1]` is spoken as such); nothing is restored from an image or audio.
+ */
+export function redactMediaRequest(request: MediaRequest, redaction: PiiRedaction): void {
+  const field = MEDIA_TEXT_FIELD[request.operation];
+  if (!field) return;
+  const fields = JSON.parse(request.fieldsJson) as Record<string, unknown>;
+  const text = fields[field];
+  if (typeof text !== 'string') return;
+  const redacted = redaction.apply(text);
+  if (redacted === text) return;
+  fields[field] = redacted;
+  request.fieldsJson = JSON.stringify(fields);
+}
+
+const MEDIA_TEXT_FIELD: Record<MediaOperation, string | undefined> = {
+  [MediaOperation.MEDIA_OPERATION_IMAGE_GENERATION]: 'prompt',
+  [MediaOperation.MEDIA_OPERATION_SPEECH]: 'input',
+  [MediaOperation.MEDIA_OPERATION_TRANSCRIPTION]: 'prompt',
+  [MediaOperation.MEDIA_OPERATION_UNSPECIFIED]: undefined,
+};

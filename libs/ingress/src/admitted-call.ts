@@ -2,7 +2,7 @@ import type { Principal } from '@switchyard/ir';
 import type { ServerResponse } from 'node:http';
 import type { AuditBodyCapture } from './audit/audit-body.capture';
 import type { IncomingCall } from './incoming-call';
-import type { PiiOutcome } from './pii-guard';
+import type { PiiOutcome } from '@switchyard/guardrails';
 import type { QuotaHold } from './quota-hold';
 import type { ServedFacts } from './request-metrics';
 import type { UsageTracker } from './usage-tracker';

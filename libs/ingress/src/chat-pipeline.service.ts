@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_PORT, ErrorKind, IrError, ROUTER_PORT, USAGE_SINK } from '@switchyard/ir';
 import type { AuthPort, Dialect, ErrorEvent, Principal, RequestMeta, RequestSize, ResponseStorePort, RouterPort, UsageEvent, UsageSink } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
-import { TRACING } from '@switchyard/telemetry';
+import { PiiGuard } from '@switchyard/guardrails';
+import { TRACING, metricSeries } from '@switchyard/telemetry';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type AccessLog, ROUTE_OPERATION } from './access-log';
@@ -24,7 +25,6 @@ import type { IncomingCall } from './incoming-call';
 import { MISSING_KEY } from './ingress-errors';
 import { parseJson } from './json-body';
 import { KeyGate, type KeyGateRefusal } from './key-gate';
-import { PiiGuard } from './pii-guard';
 import { QuotaHold } from './quota-hold';
 import { ResponsesOperation } from './responses/responses.operation';
 import { verifiedHop } from './region/peer-hop';
@@ -75,7 +75,7 @@ export class ChatPipeline {
   private readonly responses: ResponsesOperation;
   private readonly media: MediaCallOperation;
   private readonly metrics = new RequestMetrics();
-  private readonly pii = new PiiGuard();
+  private readonly pii = new PiiGuard((finding) => metricSeries().piiFindings.inc(finding));
 
   constructor(
     @Inject(AUTH_PORT) private readonly auth: AuthPort,

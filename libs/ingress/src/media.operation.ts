@@ -1,5 +1,6 @@
 import type { ChatDialect, PathParams } from '@switchyard/dialects';
 import { parseImageGeneration, parseSpeech, parseTranscription } from '@switchyard/dialects';
+import { type PiiRedaction, redactMediaRequest } from '@switchyard/guardrails';
 import { IrError, MediaOperation, Role } from '@switchyard/ir';
 import type { ChatRequest, MediaRequest, MediaResponse, RequestSize, RouterPort, Usage } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
@@ -71,9 +72,9 @@ export class MediaCallOperation implements DataOperation<ChatDialect, MediaReque
     }
   }
 
-  /** The prompt and the speech input are texts sent upstream, but masking them would change the image or the audio: refused instead. */
-  redact(): void {
-    throw IrError.invalid('This key has PII guardrails, which images and audio requests cannot honour; use a key without them.', 'model');
+  /** The key's PII guardrails over the texts sent upstream: an image's prompt, speech's input, a transcription's prompt. */
+  redact(request: MediaRequest, redaction: PiiRedaction): void {
+    redactMediaRequest(request, redaction);
   }
 
   meter({ dialect, parsed }: Media): UsageTracker {

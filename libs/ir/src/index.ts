@@ -11,3 +11,4 @@ export * from './response-fold';
 export * from './stream-text';
 export * from './request-size';
 export * from './credit-counters.port';
+export * from './dialect-family';

@@ -57,13 +57,36 @@ describe('usageCostNanos', () => {
 describe('maxCostUsd', () => {
   it('reserves every output token at the dearest output rate, times the multiplier', () => {
     expect(maxCostUsd(o1, 1_000, 1_000)).toBeCloseTo((1_000 * 15 + 1_000 * 90) / 1e6, 12);
-    expect(maxCostUsd(o1, 1_000, 1_000, 2)).toBeCloseTo((2 * (1_000 * 15 + 1_000 * 90)) / 1e6, 12);
+    expect(maxCostUsd(o1, 1_000, 1_000, { multiplier: 2 })).toBeCloseTo((2 * (1_000 * 15 + 1_000 * 90)) / 1e6, 12);
   });
 
   it('is never below what the same request is charged at settle', () => {
     const usage = { inputTokens: 500, cachedInputTokens: 100, cacheCreationInputTokens: 100, outputTokens: 800, reasoningTokens: 800 };
 
-    expect(maxCostUsd(o1, 500, 800, 1.2)).toBeGreaterThanOrEqual(usageCostUsd(o1, usage, { multiplier: 1.2 }));
+    expect(maxCostUsd(o1, 500, 800, { multiplier: 1.2 })).toBeGreaterThanOrEqual(usageCostUsd(o1, usage, { multiplier: 1.2 }));
+  });
+});
+
+describe('maxCostUsd of a batch line', () => {
+  const gpt: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 1, cacheWrite: 2, batchInput: 1, batchOutput: 4 };
+
+  it('reserves at the batch rates only, where the price has them', () => {
+    // Interactive: 1,000 × $2 + 1,000 × $8 per MTok; batch: the cache-write rate ($2, unchanged
+    // for batches) is the dearest input rate, and $4 the output rate.
+    expect(maxCostUsd(gpt, 1_000, 1_000)).toBeCloseTo(0.01, 12);
+    expect(maxCostUsd(gpt, 1_000, 1_000, { batch: true })).toBeCloseTo(0.006, 12);
+  });
+
+  it('reserves at the interactive rates when the price has no batch rates', () => {
+    const plain: ModelPrice = { from: 0, input: 2, output: 8, cachedInput: 2, cacheWrite: 2 };
+
+    expect(maxCostUsd(plain, 1_000, 1_000, { batch: true })).toBe(maxCostUsd(plain, 1_000, 1_000));
+  });
+
+  it('is never below what the batch line is charged at settle', () => {
+    const usage = { inputTokens: 500, cachedInputTokens: 100, cacheCreationInputTokens: 100, outputTokens: 800, reasoningTokens: 800 };
+
+    expect(maxCostUsd(o1, 500, 800, { batch: true, multiplier: 1.2 })).toBeGreaterThanOrEqual(usageCostUsd(o1, usage, { batch: true, multiplier: 1.2 }));
   });
 });
 

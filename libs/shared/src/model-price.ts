@@ -82,15 +82,17 @@ export function usageCostUsd(price: ModelPrice | undefined, usage: PricedUsage |
 /**
  * The most a request can cost: every input token at the dearest input rate (a prompt-cache write
  * can cost more than a plain input token) and every allowed output token at the dearest output
- * rate (reasoning may be dearer than text), times the multiplier.
+ * rate (reasoning may be dearer than text), times the multiplier. A request not known to be a
+ * batch line may be either, so it takes the dearer of both rate sets; a batch line (`batch`)
+ * only the rates `usageCostNanos` will charge it at.
  */
-export function maxCostUsd(price: ModelPrice | undefined, inputTokens: number, outputTokens: number, multiplier?: number): number {
+export function maxCostUsd(price: ModelPrice | undefined, inputTokens: number, outputTokens: number, options: CostOptions = {}): number {
   if (!price) return 0;
-  const r = ratesOf(price, false);
   const b = ratesOf(price, true);
+  const r = options.batch === true ? b : ratesOf(price, false);
   const inRate = max(r.input, r.cachedInput, r.cacheWrite, b.input);
   const outRate = max(r.output, r.reasoning, b.output, b.reasoning);
-  return nanosToUsd(applyMultiplier(BigInt(count(inputTokens)) * inRate + BigInt(count(outputTokens)) * outRate, multiplier));
+  return nanosToUsd(applyMultiplier(BigInt(count(inputTokens)) * inRate + BigInt(count(outputTokens)) * outRate, options.multiplier));
 }
 
 /** USD per million tokens → micro-dollars per million tokens (= pico-dollars per token), exactly. */

@@ -467,12 +467,14 @@ batch worker, standalone. The bucket's key comes from filesBucket.existingSecret
 - name: SWITCHYARD_BATCH_LOCK_MS
   value: {{ .Values.settings.batches.lockMs | int64 | quote }}
 {{- end -}}
-{{/* The batch worker (billing, standalone): batches at once and lines per batch. */}}
+{{/* The batch worker (billing, standalone): batches at once, lines per batch, and the expired-files sweep. */}}
 {{- define "switchyard.env.batchWorker" -}}
 - name: SWITCHYARD_BATCH_WORKERS
   value: {{ .Values.settings.batches.workers | int64 | quote }}
 - name: SWITCHYARD_BATCH_LINE_CONCURRENCY
   value: {{ .Values.settings.batches.lineConcurrency | int64 | quote }}
+- name: SWITCHYARD_FILES_SWEEP_MS
+  value: {{ .Values.settings.files.sweepMs | int64 | quote }}
 {{ include "switchyard.env.batchLock" . }}
 {{- end -}}
 {{/* Stored Responses answers (issue 17), where the Responses API is served (the ingress, standalone). */}}

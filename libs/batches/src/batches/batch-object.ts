@@ -24,6 +24,8 @@ export interface BatchRow {
   errors: unknown;
   outputFileId: string | null;
   errorFileId: string | null;
+  /** `output_expires_after.seconds` for the files the batch writes; null = kept until deleted. */
+  outputExpiresSeconds?: number | null;
   total: number;
   completed: number;
   failed: number;

@@ -76,7 +76,7 @@ describe(BatchRunner.name, () => {
     return { auth, router, published, sut };
   }
 
-  async function batchOf(content: string, extra: { expiresAt?: Date } = {}): Promise<string> {
+  async function batchOf(content: string, extra: { expiresAt?: Date; outputExpiresSeconds?: number } = {}): Promise<string> {
     const input = await files.store({ tenantId: TENANT, purpose: 'batch', filename: 'in.jsonl', data: Buffer.from(content) });
     const id = `batch_test${Math.random().toString(36).slice(2, 12)}`;
     await t.db.prisma.batch.create({
@@ -109,6 +109,18 @@ describe(BatchRunner.name, () => {
       [`${id}:1`, true, 10],
       [`${id}:2`, true, 10],
     ]);
+  });
+
+  it("writes the output and error files with the batch's output_expires_after, anchored at their creation", async () => {
+    const { sut } = setUp();
+    const id = await batchOf([chatLine('a', 'one'), JSON.stringify({ custom_id: 'b', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt', messages: 'nope' } })].join('\n'), { outputExpiresSeconds: 7200 });
+
+    await sut.run(id);
+
+    const batch = await t.db.prisma.batch.findUniqueOrThrow({ where: { id } });
+    const written = await t.db.prisma.storedFile.findMany({ where: { id: { in: [batch.outputFileId ?? '', batch.errorFileId ?? ''] } } });
+    expect(written).toHaveLength(2);
+    for (const f of written) expect(f.expiresAt?.getTime()).toBe(f.createdAt.getTime() + 7200_000);
   });
 
   it('fails a batch whose input has bad lines, listing each, and sends nothing', async () => {

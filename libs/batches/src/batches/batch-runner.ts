@@ -177,7 +177,10 @@ export class BatchRunner {
       else if (l.state === 'cancelled' || l.state === 'expired') err.push(JSON.stringify(unansweredLine(batch.id, l, l.state)));
     }
     // Message Batches answer their results from the lines (GET …/results); only OpenAI's have files.
-    const store = async (rows: string[], kind: string) => (rows.length && batch.api === 'openai' ? (await this.files.store({ tenantId: batch.tenantId, purpose: 'batch_output', filename: `${batch.id}_${kind}.jsonl`, data: Buffer.from(`${rows.join('\n')}\n`) })).id : null);
+    // output_expires_after (anchored at the file's creation); absent: kept until deleted.
+    const expiresAfterSeconds = batch.outputExpiresSeconds ?? undefined;
+    const store = async (rows: string[], kind: string) =>
+      rows.length && batch.api === 'openai' ? (await this.files.store({ tenantId: batch.tenantId, purpose: 'batch_output', filename: `${batch.id}_${kind}.jsonl`, data: Buffer.from(`${rows.join('\n')}\n`), expiresAfterSeconds })).id : null;
     const outputFileId = await store(out, 'output');
     const errorFileId = await store(err, 'error');
     const status = end ?? 'completed';

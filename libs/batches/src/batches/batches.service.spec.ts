@@ -44,6 +44,16 @@ describe(BatchesService.name, () => {
     expect(await refusal(sut.create(ACME, { ...good, input_file_id: undefined }))).toMatchObject({ param: 'input_file_id' });
     // Another tenant's file is unknown, not forbidden.
     expect(await refusal(sut.create({ ...ACME, tenantId: 'other' }, good))).toMatchObject({ kind: ErrorKind.ERROR_KIND_NOT_FOUND });
+    expect(await refusal(sut.create(ACME, { ...good, output_expires_after: { anchor: 'created_at', seconds: 60 } }))).toMatchObject({ param: 'output_expires_after.seconds' });
+  });
+
+  it('keeps output_expires_after for the files the batch writes, and refuses an expired input file as unknown', async () => {
+    const batch = await sut.create(ACME, { input_file_id: inputId, endpoint: '/v1/chat/completions', completion_window: '24h', output_expires_after: { anchor: 'created_at', seconds: 7200 } });
+    expect(await t.db.prisma.batch.findUniqueOrThrow({ where: { id: batch['id'] as string } })).toMatchObject({ outputExpiresSeconds: 7200 });
+
+    const expired = await files.upload({ tenantId: 'acme', filename: 'old.jsonl', purpose: 'batch', data: Buffer.from('{}\n'), expiresAfterSeconds: 3600 });
+    await t.db.prisma.storedFile.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await refusal(sut.create(ACME, { input_file_id: expired.id, endpoint: '/v1/chat/completions', completion_window: '24h' }))).toMatchObject({ kind: ErrorKind.ERROR_KIND_NOT_FOUND, param: 'input_file_id' });
   });
 
   it('cancels validating and in-progress batches only, and answers a second cancel with the batch', async () => {

@@ -1,6 +1,8 @@
 import type { Database, Prisma } from '@switchyard/db';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { BatchQueue } from '@switchyard/queue';
+import { expiresAfterOf } from '../files/file-expiry';
+import { unexpired } from '../files/files.service';
 import { newBatchId } from '../object-ids';
 import { type BatchRow, renderBatch } from './batch-object';
 
@@ -45,7 +47,8 @@ export class BatchesService {
     const windowMs = typeof window === 'string' ? WINDOWS[window] : undefined;
     if (windowMs === undefined) throw IrError.invalid(`Invalid value for 'completion_window': expected one of ${Object.keys(WINDOWS).join(', ')}.`, 'completion_window');
     const metadata = metadataOf(o['metadata']);
-    const input = await this.db.prisma.storedFile.findFirst({ where: { tenantId: who.tenantId, id: inputFileId } });
+    const outputExpiresSeconds = expiresAfterOf(o['output_expires_after'], 'output_expires_after');
+    const input = await this.db.prisma.storedFile.findFirst({ where: { tenantId: who.tenantId, id: inputFileId, ...unexpired(new Date()) } });
     if (!input) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `No such File object: ${inputFileId}`, 'input_file_id');
     if (input.purpose !== 'batch') throw IrError.invalid(`The file ${inputFileId} was uploaded with purpose '${input.purpose}'; a batch needs purpose 'batch'.`, 'input_file_id');
     const now = new Date();
@@ -61,6 +64,7 @@ export class BatchesService {
         completionWindow: window as string,
         status: 'validating',
         ...(metadata && { metadata }),
+        ...(outputExpiresSeconds && { outputExpiresSeconds }),
         createdAt: now,
         expiresAt: new Date(now.getTime() + windowMs),
       },

@@ -3,6 +3,7 @@ import { ErrorKind, IrError } from '@switchyard/ir';
 import { newFileId } from '../object-ids';
 import type { Readable } from 'node:stream';
 import { DatabaseFileStorage, type FileStorage, readAll } from './file-storage';
+import { BATCH_UPLOAD_EXPIRES_SECONDS, expiryAt } from './file-expiry';
 import { type FileObject, type StoredFileRow, renderFile } from './file-object';
 
 /** Purposes a tenant may upload: the batch input. (`batch_output` files are written by batches.) */
@@ -15,6 +16,8 @@ export interface NewFile {
   filename: string;
   purpose: string;
   data: Buffer;
+  /** Seconds from creation to expiry (`expires_after`); absent: never, or a batch upload's default. */
+  expiresAfterSeconds?: number;
 }
 
 export interface FileListQuery {
@@ -57,7 +60,7 @@ export class FilesService {
     if (file.purpose === 'batch' && !file.filename.toLowerCase().endsWith('.jsonl')) {
       throw IrError.invalid('Invalid file format for Batch API. Must be .jsonl', 'file');
     }
-    return renderFile(await this.store(file));
+    return renderFile(await this.store({ ...file, expiresAfterSeconds: file.expiresAfterSeconds ?? (file.purpose === 'batch' ? BATCH_UPLOAD_EXPIRES_SECONDS : undefined) }));
   }
 
   /** Stores bytes under a new id (uploads, and the output and error files batches write). */
@@ -65,8 +68,9 @@ export class FilesService {
     const id = newFileId();
     // Bytes first: a crash in between leaves an orphan blob, never a row without its bytes.
     await this.storage.put(id, file.data, file.data.length);
+    const createdAt = new Date();
     return this.db.prisma.storedFile.create({
-      data: { id, tenantId: file.tenantId, purpose: file.purpose, filename: file.filename, bytes: file.data.length, storage: this.storage.kind },
+      data: { id, tenantId: file.tenantId, purpose: file.purpose, filename: file.filename, bytes: file.data.length, storage: this.storage.kind, createdAt, expiresAt: expiryAt(createdAt, file.expiresAfterSeconds) },
     });
   }
 
@@ -77,9 +81,9 @@ export class FilesService {
   async list(tenantId: string, q: FileListQuery): Promise<FileList> {
     const limit = Math.min(Math.max(q.limit ?? MAX_LIST, 1), MAX_LIST);
     const order = q.order ?? 'desc';
-    const where: Prisma.StoredFileWhereInput = { tenantId, ...(q.purpose ? { purpose: q.purpose } : {}) };
+    const where: Prisma.StoredFileWhereInput = { tenantId, ...(q.purpose ? { purpose: q.purpose } : {}), AND: [unexpired(new Date())] };
     if (q.after) {
-      const cursor = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: q.after } });
+      const cursor = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: q.after, ...unexpired(new Date()) } });
       if (!cursor) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `No such File object: ${q.after}`, 'after');
       // Past the cursor in the page's order: (created_at, id) strictly after it.
       where.OR =
@@ -121,9 +125,15 @@ export class FilesService {
     throw new IrError(ErrorKind.ERROR_KIND_INTERNAL, `The content of ${row.id} is in the '${row.storage}' file store, which this process is not configured for (SWITCHYARD_FILES_STORE).`);
   }
 
+  /** A tenant's file that has not expired: an expired one is gone for the client, swept or not. */
   private async row(tenantId: string, fileId: string): Promise<StoredFileRow> {
-    const row = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: fileId } });
+    const row = await this.db.prisma.storedFile.findFirst({ where: { tenantId, id: fileId, ...unexpired(new Date()) } });
     if (!row) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, `No such File object: ${fileId}`, 'file_id');
     return row;
   }
+}
+
+/** Rows that have not expired at `now` (no expiry, or one still ahead). */
+export function unexpired(now: Date): Prisma.StoredFileWhereInput {
+  return { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
 }

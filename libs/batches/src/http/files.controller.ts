@@ -3,6 +3,7 @@ import { IrError } from '@switchyard/ir';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { expiresAfterOfForm } from '../files/file-expiry';
 import { parseMultipart } from '../files/multipart-form';
 import { BATCHES_API, type BatchesApi } from './batches-api.options';
 import { readBounded } from './bounded-body';
@@ -29,7 +30,9 @@ export class FilesController {
       const purpose = parts.find((p) => p.name === 'purpose')?.data.toString('utf8');
       if (!file) throw IrError.invalid("Missing required parameter: 'file'.", 'file');
       if (!purpose) throw IrError.invalid("Missing required parameter: 'purpose'.", 'purpose');
-      sendJson(reply.raw, 200, await this.api.files.upload({ tenantId: who.tenantId, filename: file.filename ?? 'file', purpose, data: file.data }));
+      const field = (name: string) => parts.find((p) => p.name === name)?.data.toString('utf8');
+      const expiresAfterSeconds = expiresAfterOfForm(field('expires_after[anchor]'), field('expires_after[seconds]'));
+      sendJson(reply.raw, 200, await this.api.files.upload({ tenantId: who.tenantId, filename: file.filename ?? 'file', purpose, data: file.data, expiresAfterSeconds }));
     });
   }
 

@@ -1,5 +1,6 @@
 import type { ChatDialect, OpenAiResponsesDialect, RenderedBody } from '@switchyard/dialects';
 import { responseIdOf } from '@switchyard/dialects';
+import { redactChatRequest, restoreResponse } from '@switchyard/guardrails';
 import { IrError, ResponseFolder, chatRequestSize, estimatePromptTokens, tokensOfChars } from '@switchyard/ir';
 import type { AuthPort, ChatRequest, Dialect, ErrorEvent, ResponseEvent, RouterPort } from '@switchyard/ir';
 import type { BatchLineOperation, LineContext, LineOutcome } from './batch-line.operation';
@@ -80,7 +81,7 @@ export class ChatLine implements BatchLineOperation {
     // A batch answer is a whole JSON body; `stream` has no meaning in a file.
     chat.stream = false;
     chat.includeUsage = false;
-    const admitted = await admitLine(this.auth, ctx, this.dialect.id, chat.model, chatRequestSize(chat));
+    const admitted = await admitLine(this.auth, ctx, this.dialect.id, chat.model, chatRequestSize(chat), (r) => redactChatRequest(chat, r));
     if (!('principal' in admitted)) return isBackOff(admitted) ? { kind: 'wait', afterMs: backOffMs(admitted) } : errorAnswer(this.renderError, admitted);
     if (admitted.maxOutputTokens && !chat.sampling?.maxTokens) chat.sampling = { stop: [], ...chat.sampling, maxTokens: admitted.maxOutputTokens };
     chat.meta = lineMeta(ctx, admitted.principal, this.dialect.id);
@@ -89,7 +90,9 @@ export class ChatLine implements BatchLineOperation {
     const folder = new ResponseFolder();
     const events: ResponseEvent[] = [];
     try {
-      for await (const ev of this.router.route(chat, ctx.signal)) {
+      const routed = this.router.route(chat, ctx.signal);
+      // Placeholders the upstream echoes are put back, as the ingress does for chat (mask with restore).
+      for await (const ev of admitted.pii?.restore ? restoreResponse(routed, admitted.pii.restore) : routed) {
         folder.add(ev);
         events.push(ev);
       }
@@ -105,7 +108,7 @@ export class ChatLine implements BatchLineOperation {
     }
     const outputChars = folded.choices.reduce((n, c) => n + c.text.length, 0);
     const usage = folded.usage ?? (error ? undefined : { inputTokens: estimatePromptTokens(chat), outputTokens: tokensOfChars(outputChars), cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 });
-    const event = lineUsageEvent(ctx, { dialect: this.dialect.id, model: chat.model, start: folded.start.providerId ? folded.start : undefined, usage, error, startedAt });
+    const event = lineUsageEvent(ctx, { dialect: this.dialect.id, model: chat.model, start: folded.start.providerId ? folded.start : undefined, usage, error, startedAt, pii: admitted.pii });
     await settleLine(this.auth, admitted.ticket, chat.model, event.usage, startedAt);
     if (error) return errorAnswer(this.renderError, error, event);
     const rendered = render(folded, events, { requestId: ctx.requestId, startedAt });

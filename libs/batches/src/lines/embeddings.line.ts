@@ -1,5 +1,6 @@
 import { OpenAiEmbeddingsDialect } from '@switchyard/dialects';
 import type { ParsedEmbed } from '@switchyard/dialects';
+import { redactEmbedRequest } from '@switchyard/guardrails';
 import { embedRequestSize } from '@switchyard/ir';
 import type { AuthPort, EmbedResponse, RouterPort } from '@switchyard/ir';
 import type { BatchLineOperation, LineContext, LineOutcome } from './batch-line.operation';
@@ -27,7 +28,7 @@ export class EmbeddingsLine implements BatchLineOperation {
       return errorAnswer(renderError, parseFailure(err));
     }
     const request = parsed.request;
-    const admitted = await admitLine(this.auth, ctx, EMBEDDINGS.id, request.model, embedRequestSize(request));
+    const admitted = await admitLine(this.auth, ctx, EMBEDDINGS.id, request.model, embedRequestSize(request), (r) => redactEmbedRequest(request, r));
     if (!('principal' in admitted)) return isBackOff(admitted) ? { kind: 'wait', afterMs: backOffMs(admitted) } : errorAnswer(renderError, admitted);
     request.meta = lineMeta(ctx, admitted.principal, EMBEDDINGS.id);
     const startedAt = Date.now();
@@ -43,7 +44,7 @@ export class EmbeddingsLine implements BatchLineOperation {
       await settleLine(this.auth, admitted.ticket, request.model, undefined, startedAt);
       return { kind: 'wait', afterMs: backOffMs(error) };
     }
-    const event = lineUsageEvent(ctx, { dialect: EMBEDDINGS.id, model: request.model, start: answer.start, usage: answer.usage, error, startedAt });
+    const event = lineUsageEvent(ctx, { dialect: EMBEDDINGS.id, model: request.model, start: answer.start, usage: answer.usage, error, startedAt, pii: admitted.pii });
     await settleLine(this.auth, admitted.ticket, request.model, event.usage, startedAt);
     if (error) return errorAnswer(renderError, error, event);
     const rendered = EMBEDDINGS.renderEmbedResponse(answer, parsed, { requestId: ctx.requestId, model: request.model, created: Math.floor(startedAt / 1000), includeUsage: false });

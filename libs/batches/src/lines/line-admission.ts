@@ -1,5 +1,7 @@
+import { PiiGuard, type PiiOutcome, type PiiRedaction } from '@switchyard/guardrails';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { AuthPort, Dialect, ErrorEvent, Principal, QuotaTicket, RequestMeta, RequestSize, Usage } from '@switchyard/ir';
+import { metricSeries } from '@switchyard/telemetry';
 import type { LineContext } from './batch-line.operation';
 
 /** Refusals that mean "not now" rather than "never": the line waits and runs again. */
@@ -16,14 +18,22 @@ export interface LineAdmission {
   principal: Principal;
   ticket: QuotaTicket | undefined;
   maxOutputTokens: number;
+  /** What the key's PII guardrails found and did (absent: the key has none); `restore` for the answer. */
+  pii: PiiOutcome | undefined;
 }
+
+/** The batch worker's guardrails: the same policy, detectors and metric as the ingress's. */
+const LINE_GUARD = new PiiGuard((finding) => metricSeries().piiFindings.inc(finding));
 
 /**
  * Admits a line as the ingress admits a request of the submitting key (counted against the
  * key's and tenant's rpm, tpm, concurrency and budgets; its models and regions): a refusal comes
- * back as an ErrorEvent. A lease is renewed while the line runs, and settled by `settleLine`.
+ * back as an ErrorEvent. Then the key's PII guardrails run over the line's request as the
+ * ingress runs them (`redact` hands its texts over; mask rewrites them in place), and a block is
+ * the guard's 400 for this line alone. A lease is renewed while the line runs, and settled by
+ * `settleLine`.
  */
-export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Dialect, model: string, size: RequestSize): Promise<LineAdmission | ErrorEvent> {
+export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Dialect, model: string, size: RequestSize, redact: (redaction: PiiRedaction) => void): Promise<LineAdmission | ErrorEvent> {
   const answer = await auth.admit({
     keyHash: ctx.keyHash,
     model,
@@ -34,12 +44,20 @@ export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Diale
     inputTokensEstimate: size.inputEstimate,
     inputTokensBound: size.inputBound,
     maxOutputTokens: size.maxOutput,
+    // Reserved and settled at the model's batch rates, which billing charges the line at.
+    batch: true,
   });
   if (!answer.admitted || !answer.principal) return answer.error ?? new IrError(ErrorKind.ERROR_KIND_AUTHENTICATION, 'not admitted').toEvent();
-  // PII guardrails run in the ingress on interactive traffic; batch lines do not pass through
-  // them yet, so a key that has a policy is refused rather than sent unmasked.
-  if (answer.principal.pii) return IrError.invalid('Batches are not served for keys with PII guardrails.').toEvent();
-  return { principal: answer.principal, ticket: answer.ticket, maxOutputTokens: answer.maxOutputTokens };
+  const pii = LINE_GUARD.inspect(answer.principal.pii, answer.principal.tenantId, redact);
+  try {
+    LINE_GUARD.enforce(pii);
+  } catch (err) {
+    // Blocked: nothing is sent, nothing consumed; the reservation is given back now.
+    await settleLine(auth, answer.ticket, model, undefined, Date.now());
+    if (err instanceof IrError) return err.toEvent();
+    throw err;
+  }
+  return { principal: answer.principal, ticket: answer.ticket, maxOutputTokens: answer.maxOutputTokens, pii };
 }
 
 /** Keeps the line's concurrency lease while it runs (a third of the lease, as QuotaHold does). */
@@ -54,7 +72,7 @@ export function keepLease(auth: AuthPort, ticket: QuotaTicket | undefined): () =
 /** Real usage replaces the reservation; a failed settle leaves the lease to lapse (the safe side). */
 export async function settleLine(auth: AuthPort, ticket: QuotaTicket | undefined, model: string, usage: Usage | undefined, startedAt: number): Promise<void> {
   if (!ticket) return;
-  await auth.settle({ ticket, model, usage, cacheHit: false, startedAtMs: startedAt }).catch(() => undefined);
+  await auth.settle({ ticket, model, usage, cacheHit: false, startedAtMs: startedAt, batch: true }).catch(() => undefined);
 }
 
 export function lineMeta(ctx: LineContext, principal: Principal, dialect: Dialect): RequestMeta {

@@ -1,3 +1,4 @@
+import type { PiiOutcome } from '@switchyard/guardrails';
 import { ErrorKind, httpStatusOf } from '@switchyard/ir';
 import type { Dialect, ErrorEvent, StartEvent, Usage, UsageEvent } from '@switchyard/ir';
 import type { LineContext } from './batch-line.operation';
@@ -9,6 +10,8 @@ export interface LineFacts {
   usage: Usage | undefined;
   error: ErrorEvent | undefined;
   startedAt: number;
+  /** The guardrails' action and categories, for the request audit (as the ingress files them). */
+  pii?: PiiOutcome;
 }
 
 /**
@@ -48,6 +51,6 @@ export function lineUsageEvent(ctx: LineContext, f: LineFacts): UsageEvent {
     attempts: f.error ? attempts.length : (f.start?.attempts ?? 1),
     batch: true,
     ...(region ? { deploymentRegion: region } : {}),
-    audit: { clientIp: ctx.clientIp, endpoint: ctx.endpoint, auditOnly: false, piiAction: '', piiCategories: [], dataRegions: [...regions] },
+    audit: { clientIp: ctx.clientIp, endpoint: ctx.endpoint, auditOnly: false, piiAction: f.pii?.action ?? '', piiCategories: f.pii?.categories ?? [], dataRegions: [...regions] },
   };
 }

@@ -1,7 +1,7 @@
 import { type AuditFacts, type Dialect, ErrorKind, IrError, type UsageEvent } from '@switchyard/ir';
 import { performance } from 'node:perf_hooks';
 import type { IncomingCall } from '../incoming-call';
-import type { PiiOutcome } from '../pii-guard';
+import type { PiiOutcome } from '@switchyard/guardrails';
 
 // The request audit's facts ride on the usage event (docs/architecture.md, "Request audit and
 // residency"): one queue, one batch, one consumer, and the hot path publishes without waiting.

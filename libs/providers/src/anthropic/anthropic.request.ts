@@ -60,13 +60,13 @@ export function anthropicUrl(baseUrl: string, path: string): string {
 function upstream(req: ChatRequest, target: UpstreamTarget, path: string, body: Json, dropped: Set<string>): UpstreamHttpRequest {
   // An Anthropic client's own anthropic-version and anthropic-beta (core/vendor-headers.ts): the
   // body was written for that version, and its betas change what the upstream does with it.
-  const version = sameFamilyHeader(req, Dialect.DIALECT_ANTHROPIC, 'anthropic-version');
+  const version = sameFamilyHeader(req, 'anthropic', 'anthropic-version');
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-api-key': target.apiKey,
     'anthropic-version': version ?? stringOption(target, 'anthropicVersion') ?? DEFAULT_ANTHROPIC_VERSION,
   };
-  const beta = betaList(stringOption(target, 'anthropicBeta'), sameFamilyHeader(req, Dialect.DIALECT_ANTHROPIC, 'anthropic-beta'));
+  const beta = betaList(stringOption(target, 'anthropicBeta'), sameFamilyHeader(req, 'anthropic', 'anthropic-beta'));
   if (beta) headers['anthropic-beta'] = beta;
   const out: UpstreamHttpRequest = { url: anthropicUrl(target.baseUrl, path), headers, body: JSON.stringify(body) };
   if (dropped.size) out.dropped = [...dropped];

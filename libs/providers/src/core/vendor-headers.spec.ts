@@ -1,7 +1,7 @@
 import { ChatRequest, Dialect, Role } from '@switchyard/ir';
 import type { UpstreamTarget } from './provider-adapter.types';
 import { PROVIDERS } from '../registry';
-import { VENDOR_HEADERS, vendorHeadersOf } from './vendor-headers';
+import { VENDOR_HEADERS, sameFamilyHeader, vendorHeadersOf } from './vendor-headers';
 
 // Issue 17, fidelity: the vendor headers that change what an upstream does reach an upstream of
 // the client's own family as the client sent them; never another family, never credentials.
@@ -129,5 +129,11 @@ describe('OpenAI upstream', () => {
     const http = PROVIDERS.openai.buildRequest(chat(Dialect.DIALECT_ANTHROPIC, { 'anthropic-beta': 'x', 'anthropic-version': '2023-06-01' }), OPENAI);
 
     expect(http.headers).toStrictEqual({ 'content-type': 'application/json', authorization: 'Bearer sk-operator' });
+  });
+
+  it("hands a header to the family of the client's dialect only (a Responses client is OpenAI's)", () => {
+    expect(sameFamilyHeader(chat(Dialect.DIALECT_OPENAI_RESPONSES, { 'openai-beta': 'assistants=v2' }), 'openai', 'openai-beta')).toBe('assistants=v2');
+    expect(sameFamilyHeader(chat(Dialect.DIALECT_OPENAI, { 'openai-beta': 'assistants=v2' }), 'anthropic', 'openai-beta')).toBeUndefined();
+    expect(sameFamilyHeader(chat(Dialect.DIALECT_ANTHROPIC, { 'anthropic-beta': 'x' }), 'anthropic', 'anthropic-beta')).toBe('x');
   });
 });

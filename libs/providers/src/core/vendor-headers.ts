@@ -1,5 +1,5 @@
-import { Dialect } from '@switchyard/ir';
-import type { ChatRequest, VendorHeader } from '@switchyard/ir';
+import { Dialect, familyOfDialect } from '@switchyard/ir';
+import type { ChatRequest, ProviderFamily, VendorHeader } from '@switchyard/ir';
 
 // Vendor request headers that change what an upstream does (docs/configuration.md, "Vendor
 // headers"). An allowlist, per client dialect: the ingress keeps only these names from the
@@ -61,12 +61,11 @@ export function vendorHeadersOf(dialect: Dialect, headers: HeaderBag): VendorHea
 }
 
 /**
- * The client's vendor header `name` when the request came in `family`'s own dialect (a
- * same-family route); undefined otherwise.
+ * The client's vendor header `name` when the request came in a dialect of `family` (a
+ * same-family route: `familyOfDialect`); undefined otherwise.
  */
-export function sameFamilyHeader(req: ChatRequest, family: Dialect, name: string): string | undefined {
-  const dialect = req.meta?.dialect === Dialect.DIALECT_OPENAI_RESPONSES ? Dialect.DIALECT_OPENAI : req.meta?.dialect;
-  if (dialect !== family || !req.vendorHeaders?.headers.length) return undefined;
+export function sameFamilyHeader(req: ChatRequest, family: ProviderFamily, name: string): string | undefined {
+  if (familyOfDialect(req.meta?.dialect) !== family || !req.vendorHeaders?.headers.length) return undefined;
   for (const h of req.vendorHeaders.headers) if (h.name === name) return h.value;
   return undefined;
 }

@@ -204,7 +204,7 @@ export function headersOf(target: UpstreamTarget, endpoint: OpenAiEndpoint, req?
     if (typeof org === 'string' && org) headers['openai-organization'] = org;
     if (typeof project === 'string' && project) headers['openai-project'] = project;
   }
-  const beta = req && sameFamilyHeader(req, Dialect.DIALECT_OPENAI, 'openai-beta');
+  const beta = req && sameFamilyHeader(req, 'openai', 'openai-beta');
   if (beta) headers['openai-beta'] = beta;
   return headers;
 }

@@ -31,7 +31,14 @@ export interface AdmitRequest {
    * not the rate limits or concurrency. A request a peer region forwarded (spill-over): its rates
    * were counted in the region it reached first, its cost is counted here, where it is served.
    */
-  budgetOnly?: boolean | undefined;
+  budgetOnly?:
+    | boolean
+    | undefined;
+  /**
+   * A batch-API line (docs/architecture.md, "Files and batches"): its maximum cost is reserved at
+   * the model's batch rates, which billing charges it at. Field 160: the range of issue 17's batch gaps.
+   */
+  batch?: boolean | undefined;
 }
 
 export interface Principal {
@@ -139,6 +146,8 @@ export interface SettleRequest {
   /** Answered from the response cache: costs nothing. */
   cacheHit: boolean;
   startedAtMs: number;
+  /** A batch-API line: its real cost is the batch rates', as the ledger charges it. */
+  batch?: boolean | undefined;
 }
 
 export interface SettleResponse {
@@ -260,6 +269,7 @@ function createBaseAdmitRequest(): AdmitRequest {
     maxOutputTokens: 0,
     counted: false,
     budgetOnly: undefined,
+    batch: undefined,
   };
 }
 
@@ -294,6 +304,9 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
     }
     if (message.budgetOnly !== undefined) {
       writer.uint32(80).bool(message.budgetOnly);
+    }
+    if (message.batch !== undefined) {
+      writer.uint32(1280).bool(message.batch);
     }
     return writer;
   },
@@ -389,6 +402,14 @@ export const AdmitRequest: MessageFns<AdmitRequest> = {
             }
 
             message.budgetOnly = reader.bool();
+            continue;
+          }
+          case 160: {
+            if (tag !== 1280) {
+              break;
+            }
+
+            message.batch = reader.bool();
             continue;
           }
         }
@@ -1014,7 +1035,7 @@ export const AdmitResponse: MessageFns<AdmitResponse> = {
 };
 
 function createBaseSettleRequest(): SettleRequest {
-  return { ticket: undefined, model: "", usage: undefined, cacheHit: false, startedAtMs: 0 };
+  return { ticket: undefined, model: "", usage: undefined, cacheHit: false, startedAtMs: 0, batch: undefined };
 }
 
 export const SettleRequest: MessageFns<SettleRequest> = {
@@ -1033,6 +1054,9 @@ export const SettleRequest: MessageFns<SettleRequest> = {
     }
     if (message.startedAtMs !== 0) {
       writer.uint32(40).int64(message.startedAtMs);
+    }
+    if (message.batch !== undefined) {
+      writer.uint32(1280).bool(message.batch);
     }
     return writer;
   },
@@ -1088,6 +1112,14 @@ export const SettleRequest: MessageFns<SettleRequest> = {
             }
 
             message.startedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 160: {
+            if (tag !== 1280) {
+              break;
+            }
+
+            message.batch = reader.bool();
             continue;
           }
         }

@@ -1,7 +1,8 @@
-import { CUSTOM_CATEGORY, type CompiledPiiPolicy, PII_CATEGORIES, PiiRedaction, PiiScanner, type PiiAction, compilePiiPolicy } from '@switchyard/guardrails';
-import type { PiiCategory, PiiPolicyConfig } from '@switchyard/guardrails';
 import { IrError, type PiiPolicy } from '@switchyard/ir';
-import { metricSeries } from '@switchyard/telemetry';
+import { CUSTOM_CATEGORY, PII_CATEGORIES, type PiiAction, type PiiCategory } from './pii-category';
+import { type CompiledPiiPolicy, type PiiPolicyConfig, compilePiiPolicy } from './pii-policy';
+import { PiiRedaction } from './pii-redaction';
+import { PiiScanner } from './pii-scanner';
 
 /** What the guardrails did to one request: the access line's and the metric's. */
 export interface PiiOutcome {
@@ -10,6 +11,14 @@ export interface PiiOutcome {
   categories: string[];
   /** With `restore`: placeholder → value, for the answer. */
   restore?: ReadonlyMap<string, string>;
+}
+
+/** One category found in one request: the labels of `switchyard_pii_findings_total`. */
+export interface PiiFinding {
+  tenant: string;
+  /** A built-in category, or `custom` for an operator's pattern (its name would be an unbounded label). */
+  category: string;
+  action: PiiAction;
 }
 
 interface Compiled {
@@ -22,8 +31,9 @@ const MAX_POLICIES = 1024;
 const BUILT_IN: ReadonlySet<string> = new Set(PII_CATEGORIES);
 
 /**
- * The ingress's side of the PII guardrails (docs/architecture.md, "PII guardrails"): the
- * policy comes with the admitted key's Principal; `inspect` runs it over every text the request
+ * The PII guardrails as a request applies them (docs/architecture.md, "PII guardrails"): the
+ * ingress for interactive requests, the batch worker for batch lines. The policy comes with the
+ * admitted key's Principal; `inspect` runs it over every text the request
  * carries (the operation's `redact`) before anything leaves for the router. `mask` rewrites the
  * texts, `block` refuses the request with a 400 naming the categories (never a value), `detect`
  * only records. Compiled scanners are cached by policy: by the policy object itself where auth
@@ -33,7 +43,9 @@ const BUILT_IN: ReadonlySet<string> = new Set(PII_CATEGORIES);
 export class PiiGuard {
   private readonly compiled = new Map<string, Compiled>();
   private readonly byObject = new WeakMap<PiiPolicy, Compiled>();
-  private readonly series = metricSeries();
+
+  /** `onFinding` counts each category found (the caller's metric: this library does no I/O). */
+  constructor(private readonly onFinding: (finding: PiiFinding) => void = () => undefined) {}
 
   /**
    * Runs the key's policy over a request through `redact` (which hands every text of it to the
@@ -47,7 +59,7 @@ export class PiiGuard {
     redact(redaction);
     if (!redaction.found) return { action: policy.action, categories: [] };
     const categories = [...redaction.categories];
-    for (const category of categories) this.series.piiFindings.inc({ tenant: tenantId, category: BUILT_IN.has(category) ? category : CUSTOM_CATEGORY, action: policy.action });
+    for (const category of categories) this.onFinding({ tenant: tenantId, category: BUILT_IN.has(category) ? category : CUSTOM_CATEGORY, action: policy.action });
     return { action: policy.action, categories, ...(policy.restore && redaction.values.size > 0 && { restore: redaction.values }) };
   }
 

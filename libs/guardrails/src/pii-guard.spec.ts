@@ -1,7 +1,6 @@
-import type { PiiRedaction } from '@switchyard/guardrails';
 import { ErrorKind, IrError, type PiiPolicy } from '@switchyard/ir';
-import { metricSeries } from '@switchyard/telemetry';
-import { PiiGuard } from './pii-guard';
+import { type PiiFinding, PiiGuard } from './pii-guard';
+import type { PiiRedaction } from './pii-redaction';
 
 const policy = (over: Partial<PiiPolicy>): PiiPolicy => ({ action: 'mask', categories: [], restore: false, custom: [], ...over });
 const TEXT = 'I am jane@example.com, badge EMP-123456, card 4111 1111 1111 1111';
@@ -15,10 +14,11 @@ function run(guard: PiiGuard, pii: PiiPolicy | undefined, tenant = 'acme'): { te
   return { text, outcome };
 }
 
-const findings = (tenant: string, category: string, action: string): number => metricSeries().piiFindings.find({ tenant, category, action })?.value ?? 0;
+const counted: PiiFinding[] = [];
+const findings = (tenant: string, category: string, action: string): number => counted.filter((f) => f.tenant === tenant && f.category === category && f.action === action).length;
 
 describe(PiiGuard.name, () => {
-  const sut = new PiiGuard();
+  const sut = new PiiGuard((f) => counted.push(f));
 
   it('does nothing for a key without a policy', () => {
     expect(run(sut, undefined)).toEqual({ text: TEXT, outcome: undefined });
