@@ -76,7 +76,7 @@ describe(FileExpirySweep.name, () => {
 
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(await t.db.prisma.storedFile.findUnique({ where: { id: gone.id } })).toBeNull();
-    expect(await storage.get(gone.id)).toBeUndefined();
+    expect(await storage.open(gone.id)).toBeUndefined();
     expect((await files.content('exp', kept.id)).data).toEqual(jsonl);
     expect(await new FileExpirySweep(t.db, storage).sweep(new Date())).toBe(0);
   });
