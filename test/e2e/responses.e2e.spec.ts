@@ -208,12 +208,52 @@ describe('Responses API (openai SDK → /v1/responses)', () => {
     expect((gone as BadRequestError).code).toBe('previous_response_not_found');
   });
 
-  it('ends a reply cut by max_output_tokens as incomplete', async () => {
+  it('ends a reply cut by max_output_tokens as incomplete, and stores it so', async () => {
     sim.script({ finishReason: 'length', match: { provider: 'anthropic' } });
-    const r = await client.responses.create({ model: model('anthropic'), input: 'Tell a long story.', max_output_tokens: 16, store: false });
+    const r = await client.responses.create({ model: model('anthropic'), input: 'Tell a long story.', max_output_tokens: 16 });
     expect(r.status).toBe('incomplete');
     expect(r.incomplete_details).toEqual({ reason: 'max_output_tokens' });
     expect(lastView('anthropic').maxTokens).toBe(16);
+    expect(await client.responses.retrieve(r.id)).toMatchObject({ id: r.id, status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output_text: DEFAULT_CONTENT });
+    // An incomplete answer is continued whole: its cut message is the assistant turn.
+    await client.responses.create({ model: model('anthropic'), previous_response_id: r.id, input: 'Go on.' });
+    expect(lastView('anthropic').turns.map((t) => [t.role, t.texts])).toEqual([
+      ['user', ['Tell a long story.']],
+      ['assistant', [DEFAULT_CONTENT]],
+      ['user', ['Go on.']],
+    ]);
+  });
+
+  it('stores a stream that failed after it began as failed with its error; continuing it resends the question, not the broken answer', async () => {
+    sim.script({ chunks: 4, error: { status: 500, afterChunks: 2 }, match: { provider: 'anthropic' } });
+    const stream = await client.responses.create({ model: model('anthropic'), input: 'My name is Ada.', stream: true });
+    const events: ResponseStreamEvent[] = [];
+    for await (const e of stream) events.push(e);
+    const last = events[events.length - 1];
+    if (last?.type !== 'response.failed') throw new Error(`the stream ended with ${String(last?.type)}`);
+    expect(last.response.error).toEqual({ code: 'server_error', message: expect.any(String) });
+
+    const stored = await client.responses.retrieve(last.response.id);
+    expect(stored).toMatchObject({ id: last.response.id, status: 'failed', error: { code: 'server_error' }, output: [expect.objectContaining({ type: 'message', status: 'in_progress' })] });
+    const items = [];
+    for await (const item of client.responses.inputItems.list(stored.id)) items.push(item);
+    expect(items).toEqual([expect.objectContaining({ type: 'message', role: 'user' })]);
+
+    const next = await client.responses.create({ model: model('anthropic'), previous_response_id: stored.id, input: 'Again, please.' });
+    expect(next.status).toBe('completed');
+    expect(lastView('anthropic').turns.map((t) => [t.role, t.texts])).toEqual([['user', ['My name is Ada.', 'Again, please.']]]);
+  });
+
+  it('answers GET /v1/responses/{id}?stream=true with a 400 naming stream: only background responses stream, and none run here', async () => {
+    const r = await client.responses.create({ model: model('gemini'), input: 'Say hello.' });
+    const streamed = await client.responses.retrieve(r.id, { stream: true }).catch((e: unknown) => e);
+    expect(streamed).toBeInstanceOf(BadRequestError);
+    expect((streamed as BadRequestError).param).toBe('stream');
+    expect((streamed as BadRequestError).message).toMatch(/background/);
+    const resumed = await client.responses.retrieve(r.id, { starting_after: 3 }).catch((e: unknown) => e);
+    expect((resumed as BadRequestError).param).toBe('starting_after');
+    // Without them the stored response is there as it was answered.
+    expect(await client.responses.retrieve(r.id)).toMatchObject({ id: r.id, status: 'completed' });
   });
 
   it('refuses built-in tools and background runs with a 400 naming the field', async () => {
