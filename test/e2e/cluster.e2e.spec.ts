@@ -22,6 +22,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   let billingAddress = '';
   let common: Record<string, string> = {};
   let authPort = '';
+  let ingressEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
@@ -40,7 +41,8 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     apps.push(startApp('router', { ...common, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
     apps.push(startApp('billing', { ...common, GRPC_PORT: String(billing) }));
     billingAddress = `127.0.0.1:${billing}`;
-    const ingress = startApp('ingress', { ...common, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` });
+    ingressEnv = { ...common, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` };
+    const ingress = startApp('ingress', ingressEnv);
     apps.push(ingress);
     baseUrl = `http://127.0.0.1:${http}`;
     await waitForReady(baseUrl, ingress);
@@ -126,6 +128,26 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(sent.input.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect((await client.responses.retrieve(second.id)).previous_response_id).toBe(first.id);
     expect(await db.query('SELECT tenant_id FROM responses WHERE id = $1', [first.id])).toEqual([{ tenant_id: 'acme' }]);
+  });
+
+  it('keeps stored responses SWITCHYARD_RESPONSES_RETENTION_DAYS (30 by default), and a restarted ingress sweeps the expired ones', async () => {
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const old = await client.responses.create({ model: PUBLIC_MODEL, input: 'Remember me.' });
+    const kept = await client.responses.create({ model: PUBLIC_MODEL, input: 'Keep me.' });
+    const days = await db.query<{ days: string }>('SELECT round(extract(epoch FROM expires_at - created_at) / 86400) AS days FROM responses WHERE id IN ($1, $2)', [old.id, kept.id]);
+    expect(days.map((r) => Number(r.days))).toEqual([30, 30]);
+    await db.query(`UPDATE responses SET expires_at = now() - interval '1 minute' WHERE id = $1`, [old.id]);
+    await expect(client.responses.retrieve(old.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+
+    const index = apps.findIndex((a) => a.name === 'ingress');
+    expect(await (apps[index] as RunningApp).stop()).toBe(0);
+    const ingress = startApp('ingress', ingressEnv);
+    apps[index] = ingress;
+    await waitForReady(baseUrl, ingress);
+    await eventually(async () => {
+      if ((await db.query('SELECT 1 FROM responses WHERE id = $1', [old.id])).length) throw new Error('the expired response is still there');
+    }, 30_000, 'the sweep of expired responses');
+    expect(await db.query('SELECT id FROM responses WHERE id = $1', [kept.id])).toEqual([{ id: kept.id }]);
   });
 
   it('answers 503 in the OpenAI shape and reports not ready while auth is down, and recovers', async () => {

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const db = env.DATABASE_URL ? await createDatabase({ databaseUrl: env.DATABASE_URL }) : undefined;
   const admin = db && (await adminApi(env, regionReadiness, db));
   const files = db && batchesApi(env, auth, db);
+  const responses = db && responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS);
   // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       limits: requestLimitSettings(env),
       audit: { box: env.SWITCHYARD_SECRET_KEYS, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
-      responses: db && responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS),
+      responses,
     },
     imports: [...(admin ? [admin.module] : []), ...(files ? [files.module] : [])],
     // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       await admin?.close();
       await local?.close();
       await files?.close();
+      await responses?.close();
       await db?.close();
       auth.close();
       router.close();
