@@ -329,9 +329,9 @@ const CAPABILITIES: readonly Capability[] = [
   {
     name: 'answer-changing field the upstream cannot express is a 400 naming it',
     // Logprobs: Anthropic has none. Anthropic clients cannot ask for them.
-    applies: (client) => client !== 'anthropic' && client !== 'responses',
+    applies: (client) => client !== 'anthropic',
     async run(c) {
-      const extra = c.client === 'openai' ? { logprobs: true } : { responseLogprobs: true };
+      const extra = { openai: { logprobs: true }, responses: { include: ['message.output_text.logprobs'], top_logprobs: 2 }, gemini: { responseLogprobs: true }, anthropic: {} }[c.client];
       if (c.upstream === 'anthropic') {
         const e = await c.fail({ extra, turns: [user('Hi.')] });
         expect(e.status).toBe(400);

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { renderInputItemsPage } from '@switchyard/dialects';
+import { renderInputItemsPage, responseAsIncluded } from '@switchyard/dialects';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { ResponseStorePort, StoredResponse } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
@@ -39,7 +39,8 @@ export class ResponsesController {
       if (q['stream'] === 'true') throw IrError.invalid('stream: only background responses can be streamed from GET /v1/responses/{id}, and this gateway runs none; retrieve the response without stream', 'stream');
       if (q['starting_after'] !== undefined) throw IrError.invalid('starting_after: only applies to streaming a background response, which this gateway does not run', 'starting_after');
       const stored = await this.own(call, res, id);
-      sendBody(res, 200, JSON.stringify(stored.response));
+      // As on create: encrypted reasoning only for a client that includes it (the row keeps it).
+      sendBody(res, 200, JSON.stringify(responseAsIncluded(stored.response, includeOf(req))));
     });
   }
 
@@ -105,4 +106,10 @@ function queryOf(req: FastifyRequest): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   if (q && typeof q === 'object') for (const [k, v] of Object.entries(q)) out[k] = typeof v === 'string' ? v : undefined;
   return out;
+}
+
+/** `include` of a GET: repeated `include[]=` (the SDKs' form) or `include=`. */
+function includeOf(req: FastifyRequest): string[] {
+  const q = (req.query ?? {}) as Record<string, unknown>;
+  return [q['include[]'], q['include']].flat().filter((v): v is string => typeof v === 'string');
 }

@@ -135,9 +135,8 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     }
     if (signal.aborted) return;
     if (error) return spillOrFail(this.spill, admitted, error);
-    const response = answer.response();
-    await this.keep(admitted, response);
-    sendBody(res, 200, JSON.stringify(response), answerHeaders(admitted.parsed.chat.droppedParams, start));
+    await this.keep(admitted, answer.stored());
+    sendBody(res, 200, JSON.stringify(answer.response()), answerHeaders(admitted.parsed.chat.droppedParams, start));
   }
 
   private async stream(admitted: Resp, answer: ResponsesAnswer, events: AsyncIterable<ResponseEvent>): Promise<void> {
@@ -156,7 +155,7 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
       // OpenAI keeps it: status failed with its error), before that last event goes out.
       if (ev.event?.$case === 'error') {
         const failed = answer.error(ev.event.value);
-        await this.keep(admitted, answer.response());
+        await this.keep(admitted, answer.stored());
         await writeChunk(res, failed);
         res.end();
         return;
@@ -168,7 +167,7 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     if (signal.aborted) return;
     if (!open) res.writeHead(200, SSE_HEADERS);
     const tail = answer.end();
-    await this.keep(admitted, answer.response());
+    await this.keep(admitted, answer.stored());
     res.end(tail);
   }
 
