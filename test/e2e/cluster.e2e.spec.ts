@@ -14,6 +14,9 @@ const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/7';
 // are admitted at the ingress (docs/architecture.md, "Cluster: admission at the ingress").
 const COUNTED_KEY = 'sk-test-cluster-counted-0123456789abcdef';
 
+// Five processes starting at once on a busy shared machine can take well over 30 s to be ready.
+jest.setTimeout(180_000);
+
 describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   let sim: ProviderSimulator;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -45,7 +48,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     const ingress = startApp('ingress', ingressEnv);
     apps.push(ingress);
     baseUrl = `http://127.0.0.1:${http}`;
-    await waitForReady(baseUrl, ingress);
+    await waitForReady(baseUrl, ingress, 150_000);
   });
 
   afterAll(async () => {
@@ -143,7 +146,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(await (apps[index] as RunningApp).stop()).toBe(0);
     const ingress = startApp('ingress', ingressEnv);
     apps[index] = ingress;
-    await waitForReady(baseUrl, ingress);
+    await waitForReady(baseUrl, ingress, 120_000);
     await eventually(async () => {
       if ((await db.query('SELECT 1 FROM responses WHERE id = $1', [old.id])).length) throw new Error('the expired response is still there');
     }, 30_000, 'the sweep of expired responses');
