@@ -99,11 +99,12 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(await db.query('SELECT 1 FROM usage_records WHERE request_id = $1', [requestId])).toHaveLength(0);
 
     apps[billingIndex] = startApp('billing', { ...common, GRPC_PORT: billingAddress.split(':')[1] as string });
+    // A restarted billing can take a minute to drain on the shared machine.
     const rows = await eventually(async () => {
       const found = await db.query<UsageRow>('SELECT * FROM usage_records WHERE request_id = $1', [requestId]);
       if (found.length === 0) throw new Error('not recorded yet');
       return found;
-    });
+    }, 90_000);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe('ok');
     expect(rows[0]?.client_request_id).toBe('cluster-caller-1');
@@ -177,7 +178,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(await ready.json()).toMatchObject({ status: 'unavailable', failing: ['auth'] });
 
     apps[authIndex] = startApp('auth', { ...common, GRPC_PORT: authPort });
-    await waitForReady(baseUrl, apps[authIndex] as RunningApp);
+    await waitForReady(baseUrl, apps[authIndex] as RunningApp, 120_000);
     const answer = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi again' }] });
     expect(answer.choices[0]?.message.content).toBeTruthy();
   });
