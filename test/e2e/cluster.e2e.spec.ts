@@ -14,6 +14,9 @@ const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/7';
 // are admitted at the ingress (docs/architecture.md, "Cluster: admission at the ingress").
 const COUNTED_KEY = 'sk-test-cluster-counted-0123456789abcdef';
 
+// Five processes starting at once on a busy shared machine can take well over 30 s to be ready.
+jest.setTimeout(180_000);
+
 describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   let sim: ProviderSimulator;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -22,6 +25,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
   let billingAddress = '';
   let common: Record<string, string> = {};
   let authPort = '';
+  let ingressEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
@@ -40,10 +44,11 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     apps.push(startApp('router', { ...common, GRPC_PORT: String(router), ADAPTER_GRPC_URLS: `openai=127.0.0.1:${adapter}` }));
     apps.push(startApp('billing', { ...common, GRPC_PORT: String(billing) }));
     billingAddress = `127.0.0.1:${billing}`;
-    const ingress = startApp('ingress', { ...common, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` });
+    ingressEnv = { ...common, PORT: String(http), AUTH_GRPC_URL: `127.0.0.1:${auth}`, ROUTER_GRPC_URL: `127.0.0.1:${router}` };
+    const ingress = startApp('ingress', ingressEnv);
     apps.push(ingress);
     baseUrl = `http://127.0.0.1:${http}`;
-    await waitForReady(baseUrl, ingress);
+    await waitForReady(baseUrl, ingress, 150_000);
   });
 
   afterAll(async () => {
@@ -94,11 +99,12 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(await db.query('SELECT 1 FROM usage_records WHERE request_id = $1', [requestId])).toHaveLength(0);
 
     apps[billingIndex] = startApp('billing', { ...common, GRPC_PORT: billingAddress.split(':')[1] as string });
+    // A restarted billing can take a minute to drain on the shared machine.
     const rows = await eventually(async () => {
       const found = await db.query<UsageRow>('SELECT * FROM usage_records WHERE request_id = $1', [requestId]);
       if (found.length === 0) throw new Error('not recorded yet');
       return found;
-    });
+    }, 90_000);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe('ok');
     expect(rows[0]?.client_request_id).toBe('cluster-caller-1');
@@ -128,6 +134,26 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(await db.query('SELECT tenant_id FROM responses WHERE id = $1', [first.id])).toEqual([{ tenant_id: 'acme' }]);
   });
 
+  it('keeps stored responses SWITCHYARD_RESPONSES_RETENTION_DAYS (30 by default), and a restarted ingress sweeps the expired ones', async () => {
+    const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: TEST_KEY, maxRetries: 0 });
+    const old = await client.responses.create({ model: PUBLIC_MODEL, input: 'Remember me.' });
+    const kept = await client.responses.create({ model: PUBLIC_MODEL, input: 'Keep me.' });
+    const days = await db.query<{ days: string }>('SELECT round(extract(epoch FROM expires_at - created_at) / 86400) AS days FROM responses WHERE id IN ($1, $2)', [old.id, kept.id]);
+    expect(days.map((r) => Number(r.days))).toEqual([30, 30]);
+    await db.query(`UPDATE responses SET expires_at = now() - interval '1 minute' WHERE id = $1`, [old.id]);
+    await expect(client.responses.retrieve(old.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+
+    const index = apps.findIndex((a) => a.name === 'ingress');
+    expect(await (apps[index] as RunningApp).stop()).toBe(0);
+    const ingress = startApp('ingress', ingressEnv);
+    apps[index] = ingress;
+    await waitForReady(baseUrl, ingress, 120_000);
+    await eventually(async () => {
+      if ((await db.query('SELECT 1 FROM responses WHERE id = $1', [old.id])).length) throw new Error('the expired response is still there');
+    }, 30_000, 'the sweep of expired responses');
+    expect(await db.query('SELECT id FROM responses WHERE id = $1', [kept.id])).toEqual([{ id: kept.id }]);
+  });
+
   it('answers 503 in the OpenAI shape and reports not ready while auth is down, and recovers', async () => {
     const authIndex = apps.findIndex((a) => a.name === 'auth');
     const auth = apps[authIndex] as RunningApp;
@@ -152,7 +178,7 @@ describe('cluster (ingress, auth, router, adapter, billing over gRPC)', () => {
     expect(await ready.json()).toMatchObject({ status: 'unavailable', failing: ['auth'] });
 
     apps[authIndex] = startApp('auth', { ...common, GRPC_PORT: authPort });
-    await waitForReady(baseUrl, apps[authIndex] as RunningApp);
+    await waitForReady(baseUrl, apps[authIndex] as RunningApp, 120_000);
     const answer = await client.chat.completions.create({ model: PUBLIC_MODEL, messages: [{ role: 'user', content: 'hi again' }] });
     expect(answer.choices[0]?.message.content).toBeTruthy();
   });

@@ -1,4 +1,4 @@
-import { ProviderSimulator } from '@switchyard/testing';
+import { ProviderSimulator, type SimulatedProvider } from '@switchyard/testing';
 import { type ClientDialect, type ClientDriver, driverFor } from './support/matrix-clients';
 import { CHAT_MODELS, MATRIX_KEY, MATRIX_SECRETS, type UpstreamFamily, writeMatrixConfig } from './support/matrix-config';
 import { createTestDatabase } from './support/postgres-harness';
@@ -26,9 +26,9 @@ const CARD = '4111 1111 1111 1111';
 const ECHO = 'To:[EMAIL_2],card:[CARD_1],cc:[EMAIL_1].';
 const RESTORED = `To:${EMAIL},card:${CARD},cc:${OPS}.`;
 
-const CLIENTS: readonly ClientDialect[] = ['openai', 'anthropic', 'gemini'];
+const CLIENTS = ['openai', 'anthropic', 'gemini'] as const satisfies readonly ClientDialect[];
 /** Each client against another family's upstream: the guardrails work on the IR, not on a wire. */
-const UPSTREAM_OF: Readonly<Record<ClientDialect, UpstreamFamily>> = { openai: 'anthropic', anthropic: 'gemini', gemini: 'openai' };
+const UPSTREAM_OF: Readonly<Record<(typeof CLIENTS)[number], UpstreamFamily & SimulatedProvider>> = { openai: 'anthropic', anthropic: 'gemini', gemini: 'openai' };
 
 describe('PII guardrails through the three SDKs', () => {
   let sim: ProviderSimulator;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONTENT, ProviderSimulator, type RecordedRequest, type SimulatedProvider, type SimulatorScenario } from '@switchyard/testing';
 import { type Ask, type ClientAnswer, type ClientDialect, type ClientDriver, type ClientError, type Finish, type ToolSpec, type Turn, driverFor } from './support/matrix-clients';
-import { CHAT_MODELS, MATRIX_SECRETS, type UpstreamFamily, writeMatrixConfig } from './support/matrix-config';
+import { CHAT_MODELS, MATRIX_SECRETS, SIMULATED, type UpstreamFamily, writeMatrixConfig } from './support/matrix-config';
 import { type UpstreamView, upstreamView } from './support/matrix-upstream';
 import { type RunningApp, freePort, startApp, waitForReady } from './support/process-harness';
 import { describeNonChatEndpoints } from './support/matrix-endpoints';
@@ -14,9 +14,26 @@ import { describeNonChatEndpoints } from './support/matrix-endpoints';
 // named `<client>→<upstream> <json|stream>: <capability>`; docs/translation-matrix.md is the
 // same table in prose. Cells that cannot exist (a client dialect without the feature) are not
 // generated; cells whose correct answer is a 400 assert that 400.
+//
+// The pairs: the three chat dialects against the three provider families; the Responses
+// dialect (issue 17) against every upstream family (Chat Completions, the Responses API,
+// Azure, an OpenAI-compatible vendor, Anthropic, Gemini); and the three chat dialects against
+// a Responses-API upstream (options.api: responses).
 
-const CLIENTS: readonly ClientDialect[] = ['openai', 'anthropic', 'gemini'];
-const UPSTREAMS: readonly UpstreamFamily[] = ['openai', 'anthropic', 'gemini'];
+// Start-up (PGlite and its migrations) on a busy shared machine can take well over the default 30 s.
+jest.setTimeout(180_000);
+
+const CHAT_CLIENTS: readonly ClientDialect[] = ['openai', 'anthropic', 'gemini'];
+const CLIENTS: readonly ClientDialect[] = [...CHAT_CLIENTS, 'responses'];
+const PROVIDER_FAMILIES: readonly UpstreamFamily[] = ['openai', 'anthropic', 'gemini'];
+const ALL_UPSTREAMS: readonly UpstreamFamily[] = ['openai', 'responses', 'azure', 'compat', 'anthropic', 'gemini'];
+const PAIRS: readonly { client: ClientDialect; upstream: UpstreamFamily }[] = [
+  ...CHAT_CLIENTS.flatMap((client) => PROVIDER_FAMILIES.map((upstream) => ({ client, upstream }))),
+  ...ALL_UPSTREAMS.map((upstream) => ({ client: 'responses' as const, upstream })),
+  ...CHAT_CLIENTS.map((client) => ({ client, upstream: 'responses' as const })),
+];
+/** Upstreams that speak OpenAI's Chat Completions (the OpenAI chat dialect's own family). */
+const CHAT_WIRE: ReadonlySet<UpstreamFamily> = new Set(['openai', 'azure', 'compat']);
 
 const WEATHER: ToolSpec = {
   name: 'get_weather',
@@ -65,7 +82,7 @@ interface Capability {
 }
 
 const user = (text: string): Turn => ({ role: 'user', text });
-const CHAT_PATH = /\/chat\/completions$|\/v1\/messages$|:(stream)?generateContent$/i;
+const CHAT_PATH = /\/chat\/completions$|\/responses$|\/v1\/messages$|:(stream)?generateContent$/i;
 
 const CAPABILITIES: readonly Capability[] = [
   {
@@ -207,7 +224,17 @@ const CAPABILITIES: readonly Capability[] = [
   },
   {
     name: 'stop sequences',
+    // The Responses API has no stop sequences: its clients cannot ask for them.
+    applies: (client) => client !== 'responses',
     async run(c) {
+      if (c.upstream === 'responses') {
+        // Expected 400: a Responses upstream cannot stop at a sequence, and ignoring it changes the answer.
+        const e = await c.fail({ stop: ['END'], maxTokens: 64, turns: [user('Count.')] });
+        expect(e.status).toBe(400);
+        expect(e.message).toMatch(/stop/);
+        expect(c.received()).toHaveLength(0);
+        return;
+      }
       c.script({ content: 'one two', finishReason: 'stop', stopSequence: 'END' });
       const a = await c.chat({ stop: ['END'], maxTokens: 64, turns: [user('Count.')] });
       expect(a.finish).toBe('stop');
@@ -236,7 +263,13 @@ const CAPABILITIES: readonly Capability[] = [
       const replayed = c.lastView().turns[1];
       if (c.upstream === 'anthropic') expect(replayed.reasoning).toEqual([{ text: THOUGHT, signature: SIGNATURE }]);
       if (c.upstream === 'gemini') expect(replayed.toolCalls.map((t) => t.signature)).toEqual([SIGNATURE]);
-      if (c.upstream === 'openai') expect(replayed.toolCalls.map((t) => t.name)).toEqual(['get_weather']);
+      if (CHAT_WIRE.has(c.upstream)) expect(replayed.toolCalls.map((t) => t.name)).toEqual(['get_weather']);
+      // A reasoning item goes back to a Responses upstream only with its id and encrypted
+      // content, which only a Responses client carries; others' reasoning is dropped and listed.
+      if (c.upstream === 'responses') {
+        expect(replayed.toolCalls.map((t) => t.name)).toEqual(['get_weather']);
+        expect(replayed.reasoning).toEqual(c.client === 'responses' ? [{ text: THOUGHT, signature: SIGNATURE }] : []);
+      }
     },
   },
   {
@@ -264,7 +297,7 @@ const CAPABILITIES: readonly Capability[] = [
     async run(c) {
       c.script({ error: { status: 429, retryAfter: 7 } });
       const e = await c.fail({ turns: [user('Hi.')] });
-      const type = { openai: 'rate_limit_error', anthropic: 'rate_limit_error', gemini: 'RESOURCE_EXHAUSTED' }[c.client];
+      const type = { openai: 'rate_limit_error', responses: 'rate_limit_error', anthropic: 'rate_limit_error', gemini: 'RESOURCE_EXHAUSTED' }[c.client];
       expect({ status: e.status, type: e.type, retryAfter: c.driver.lastHeaders()?.get('retry-after') }).toEqual({ status: 429, type, retryAfter: '7' });
     },
   },
@@ -274,7 +307,7 @@ const CAPABILITIES: readonly Capability[] = [
       // Anthropic says 529 overloaded_error; the others say 503.
       c.script({ error: { status: c.upstream === 'anthropic' ? 529 : 503 } });
       const e = await c.fail({ turns: [user('Hi.')] });
-      const expected = { openai: { status: 503, type: 'api_error' }, anthropic: { status: 529, type: 'overloaded_error' }, gemini: { status: 503, type: 'UNAVAILABLE' } }[c.client];
+      const expected = { openai: { status: 503, type: 'api_error' }, responses: { status: 503, type: 'api_error' }, anthropic: { status: 529, type: 'overloaded_error' }, gemini: { status: 503, type: 'UNAVAILABLE' } }[c.client];
       expect({ status: e.status, type: e.type }).toEqual(expected);
     },
   },
@@ -285,7 +318,7 @@ const CAPABILITIES: readonly Capability[] = [
       const a = await c.chat({ extra, turns: [user('Hi.')] });
       expect(a.text).toBe(DEFAULT_CONTENT);
       const body = c.lastView().body;
-      if (c.client === c.upstream) {
+      if (sameFamily(c.client, c.upstream)) {
         // Same family: the field reaches the upstream as sent, nothing is dropped.
         expect({ forwarded: body[sent], dropped: a.headers.get(DROPPED) }).toEqual({ forwarded: extra[key], dropped: null });
       } else {
@@ -298,7 +331,7 @@ const CAPABILITIES: readonly Capability[] = [
     // Logprobs: Anthropic has none. Anthropic clients cannot ask for them.
     applies: (client) => client !== 'anthropic',
     async run(c) {
-      const extra = c.client === 'openai' ? { logprobs: true } : { responseLogprobs: true };
+      const extra = { openai: { logprobs: true }, responses: { include: ['message.output_text.logprobs'], top_logprobs: 2 }, gemini: { responseLogprobs: true }, anthropic: {} }[c.client];
       if (c.upstream === 'anthropic') {
         const e = await c.fail({ extra, turns: [user('Hi.')] });
         expect(e.status).toBe(400);
@@ -308,7 +341,8 @@ const CAPABILITIES: readonly Capability[] = [
       }
       await c.chat({ extra, turns: [user('Hi.')] });
       const body = c.lastView().body;
-      if (c.upstream === 'openai') expect(body['logprobs']).toBe(true);
+      if (CHAT_WIRE.has(c.upstream)) expect(body['logprobs']).toBe(true);
+      else if (c.upstream === 'responses') expect(body['include']).toContain('message.output_text.logprobs');
       else expect((body['generationConfig'] as Record<string, unknown>)['responseLogprobs']).toBe(true);
     },
   },
@@ -336,8 +370,8 @@ const CAPABILITIES: readonly Capability[] = [
         () => 'thrown',
       );
       expect(['', 'thrown']).toContain(ended);
-      const upstream = c.upstream;
-      const aborted = await c.sim.waitFor((r) => r.provider === upstream && r.aborted, 5_000);
+      const provider = SIMULATED[c.upstream];
+      const aborted = await c.sim.waitFor((r) => r.provider === provider && r.aborted, 5_000);
       expect(aborted.completed).toBe(false);
     },
   },
@@ -360,9 +394,16 @@ const CAPABILITIES: readonly Capability[] = [
  */
 const HARMLESS: Record<ClientDialect, { extra: Record<string, unknown>; key: string; sent: string }> = {
   openai: { extra: { logit_bias: { '50256': -100 } }, key: 'logit_bias', sent: 'logit_bias' },
+  responses: { extra: { prompt_cache_key: 'matrix-cache' }, key: 'prompt_cache_key', sent: 'prompt_cache_key' },
   anthropic: { extra: { cache_control: { type: 'ephemeral' } }, key: 'cache_control', sent: 'cache_control' },
   gemini: { extra: { safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }] }, key: 'safetySettings', sent: 'safetySettings' },
 };
+
+/** The client's own wire family: its unmodelled fields may pass through to it. */
+function sameFamily(client: ClientDialect, upstream: UpstreamFamily): boolean {
+  if (client === 'openai') return CHAT_WIRE.has(upstream);
+  return client === upstream;
+}
 
 function snake(name: string): string {
   return name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
@@ -391,7 +432,7 @@ describe('translation matrix', () => {
     const env = { ...MATRIX_SECRETS, SWITCHYARD_CONFIG: writeMatrixConfig(sim.url), SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-matrix-db-')), PORT: String(port), HOST: '127.0.0.1' };
     app = startApp('standalone', env);
     baseUrl = `http://127.0.0.1:${port}`;
-    await waitForReady(baseUrl, app);
+    await waitForReady(baseUrl, app, 150_000);
     for (const d of CLIENTS) drivers.set(d, driverFor(d, baseUrl));
   });
 
@@ -405,8 +446,10 @@ describe('translation matrix', () => {
   const cellOf = (client: ClientDialect, upstream: UpstreamFamily, stream: boolean): Cell => {
     const driver = drivers.get(client) as ClientDriver;
     const model = CHAT_MODELS[upstream].public;
-    const provider: SimulatedProvider = upstream;
-    const received = () => sim.requests.filter((r) => r.provider === provider && CHAT_PATH.test(r.path));
+    const provider: SimulatedProvider = SIMULATED[upstream];
+    // Four families are the simulator's openai provider: the deployment's model tells them apart.
+    const upstreamModel = CHAT_MODELS[upstream].upstream;
+    const received = () => sim.requests.filter((r) => r.provider === provider && CHAT_PATH.test(r.path) && upstreamView(r).model === upstreamModel);
     return {
       client,
       upstream,
@@ -423,7 +466,7 @@ describe('translation matrix', () => {
         }
         throw new Error(`expected the ${client} SDK to raise an error, it got ${JSON.stringify({ text: answer.text, finish: answer.finish })}`);
       },
-      script: (scenario) => sim.script({ ...scenario, match: { provider } }),
+      script: (scenario) => sim.script({ ...scenario, match: { provider, model: upstreamModel } }),
       received,
       lastView() {
         const all = received();
@@ -434,7 +477,7 @@ describe('translation matrix', () => {
     };
   };
 
-  const pairs = CLIENTS.flatMap((client) => UPSTREAMS.flatMap((upstream) => [false, true].map((stream) => ({ client, upstream, stream }))));
+  const pairs = PAIRS.flatMap(({ client, upstream }) => [false, true].map((stream) => ({ client, upstream, stream })));
   describe.each(pairs)('$client→$upstream', ({ client, upstream, stream }) => {
     describe(`${stream ? 'stream' : 'json'}:`, () => {
       for (const cap of CAPABILITIES) {

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const files = db && (await batchesApi(env, auth, db));
   // A files bucket this ingress stores uploads in is one of its dependencies (RegionReadiness reads the same list).
   if (files?.probe) readiness.push({ name: files.probe.name, ready: files.probe.check });
+  const responses = db && responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS);
   // GET /v1/me's spend comes from the ledger through billing; without BILLING_GRPC_URL it is null.
   const billing = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
   await startIngressApp({
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       limits: requestLimitSettings(env),
       audit: { box: env.SWITCHYARD_SECRET_KEYS, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken: env.SWITCHYARD_ADMIN_TOKEN,
-      responses: db && responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS),
+      responses,
     },
     imports: [...(admin ? [admin.module] : []), ...(files ? [files.module] : [])],
     // The cluster ingress reads no switchyard.yaml: its origins come from the environment, the tenants' from auth.
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
       await admin?.close();
       await local?.close();
       await files?.close();
+      await responses?.close();
       await db?.close();
       auth.close();
       router.close();

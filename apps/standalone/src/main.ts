@@ -53,6 +53,7 @@ async function bootstrap(): Promise<void> {
   const reloader = new ConfigReloader({ env, db, bus: services.bus, secretBox, log: new Logger('config') }, { server: config.server, routing: config.routing });
   process.on('SIGHUP', () => void reloader.reload());
   const port = env.PORT ?? config.server.port;
+  const responses = responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS);
   await startIngressApp({
     ports: {
       auth: services.auth,
@@ -67,7 +68,7 @@ async function bootstrap(): Promise<void> {
       limits: requestLimitSettings(env),
       audit: { box: secretBox, maxBytes: env.SWITCHYARD_AUDIT_BODY_MAX_BYTES },
       adminToken,
-      responses: responseStoreOf(db, env.SWITCHYARD_RESPONSES_RETENTION_DAYS),
+      responses,
     },
     // Mounted even without a token: its routes then answer 404, as the admin API is disabled.
     imports: [
@@ -116,6 +117,7 @@ async function bootstrap(): Promise<void> {
     close: async () => {
       await batches.close();
       await services.close();
+      await responses.close();
       if (read !== db) await read.close();
       await db.close();
       await tracing.shutdown();

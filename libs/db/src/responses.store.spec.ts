@@ -54,6 +54,29 @@ describe.each(DATABASE_KINDS)('SqlResponseStore on %s', (kind) => {
     expect(await t.db.withSession((s) => s.query<{ id: string }>(`SELECT id FROM responses WHERE id IN ('resp_c', 'resp_d')`))).toEqual([{ id: 'resp_d' }]);
   });
 
+  it('sweeps expired rows as soon as it starts sweeping, without a save, and stops on close', async () => {
+    const writer = new SqlResponseStore(t.db, { retentionDays: 1 });
+    await writer.save(stored('resp_f'));
+    await writer.save(stored('resp_g'));
+    const [row] = await t.db.withSession((s) => s.query<{ days: number }>(`SELECT extract(epoch FROM expires_at - created_at) / 86400 AS days FROM responses WHERE id = 'resp_f'`));
+    expect(Math.round(Number(row?.days))).toBe(1);
+    await t.db.withSession((s) => s.query(`UPDATE responses SET expires_at = now() - interval '1 day' WHERE id = 'resp_f'`));
+
+    const sut = new SqlResponseStore(t.db, { retentionDays: 1 });
+    sut.startSweeping();
+    await sut.close();
+    expect(await t.db.withSession((s) => s.query<{ id: string }>(`SELECT id FROM responses WHERE id IN ('resp_f', 'resp_g')`))).toEqual([{ id: 'resp_g' }]);
+  });
+
+  it('without a retention neither expires nor sweeps', async () => {
+    const sut = new SqlResponseStore(t.db);
+    await sut.save(stored('resp_h'));
+    expect(await t.db.withSession((s) => s.query<{ expires_at: unknown }>(`SELECT expires_at FROM responses WHERE id = 'resp_h'`))).toEqual([{ expires_at: null }]);
+    sut.startSweeping();
+    await sut.close();
+    expect(await sut.find('resp_h')).toBeDefined();
+  });
+
   it('goes with its tenant', async () => {
     const sut = new SqlResponseStore(t.db);
     await t.db.prisma.tenant.create({ data: { id: 'initech', name: 'initech' } });

@@ -16,7 +16,12 @@ const DELETE = 'DELETE FROM responses WHERE id = $1 AND tenant_id = $2 RETURNING
 // Bounded, so a large backlog of expired rows is removed a slice at a time.
 const PRUNE = `DELETE FROM responses WHERE id IN (SELECT id FROM responses WHERE expires_at <= now() LIMIT ${1000})`;
 
-/** How often, at most, a save also prunes expired rows (per process). */
+/**
+ * How often expired rows are pruned (per process): at most once a minute on a save, and once a
+ * minute by the sweep even when nothing is saved, so a gateway that stopped storing still
+ * deletes what it kept. A minute is far below any retention (days), and one bounded DELETE a
+ * minute costs the database nothing.
+ */
 const PRUNE_EVERY_MS = 60_000;
 
 interface Row {
@@ -38,6 +43,8 @@ export interface ResponseStoreOptions {
 
 export class SqlResponseStore implements ResponseStorePort {
   private lastPrune = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -50,10 +57,31 @@ export class SqlResponseStore implements ResponseStorePort {
     await this.db.withSession((s) =>
       s.query(INSERT, [r.id, r.tenantId, r.keyId, r.model, JSON.stringify(r.response), JSON.stringify(r.inputItems), JSON.stringify(r.history), expires]),
     );
-    if (days !== undefined && Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
-      this.lastPrune = Date.now();
-      this.prune().catch((err: unknown) => this.options.onPruneError?.(err));
-    }
+    if (days !== undefined && Date.now() - this.lastPrune >= PRUNE_EVERY_MS) this.sweepNow();
+  }
+
+  /**
+   * With a retention: prunes expired rows now (a process that starts after a pause removes
+   * what expired meanwhile) and then every minute until `close`. Without one, nothing expires.
+   */
+  startSweeping(): void {
+    if (this.options.retentionDays === undefined || this.sweeper) return;
+    this.sweepNow();
+    this.sweeper = setInterval(() => this.sweepNow(), PRUNE_EVERY_MS);
+    // The sweep never keeps a process alive on its own.
+    this.sweeper.unref();
+  }
+
+  /** Stops the sweep and waits for a prune under way (before the database closes). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    await this.sweeping;
+  }
+
+  private sweepNow(): void {
+    this.lastPrune = Date.now();
+    this.sweeping = this.prune().catch((err: unknown) => this.options.onPruneError?.(err));
   }
 
   async find(id: string): Promise<StoredResponse | undefined> {
@@ -88,8 +116,13 @@ function jsonOf(v: unknown): unknown {
   return typeof v === 'string' ? JSON.parse(v) : v;
 }
 
-/** The store both apps bind: `retentionDays` from SWITCHYARD_RESPONSES_RETENTION_DAYS (0 keeps responses until deleted). */
+/**
+ * The store both apps bind, sweeping: `retentionDays` from SWITCHYARD_RESPONSES_RETENTION_DAYS
+ * (0 keeps responses until deleted). The app closes it before its database.
+ */
 export function responseStoreOf(db: Database, retentionDays: number): SqlResponseStore {
   const log = new Logger('Responses');
-  return new SqlResponseStore(db, { retentionDays: retentionDays || undefined, onPruneError: (err) => log.warn(`expired responses could not be pruned: ${String(err)}`) });
+  const store = new SqlResponseStore(db, { retentionDays: retentionDays || undefined, onPruneError: (err) => log.warn(`expired responses could not be pruned: ${String(err)}`) });
+  store.startSweeping();
+  return store;
 }

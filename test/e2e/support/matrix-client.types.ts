@@ -3,7 +3,8 @@
 // runs it. Answers are normalised to one shape; `replay` keeps the assistant turn exactly as
 // the SDK received it, so signatures travel back the way a real client sends them.
 
-export type ClientDialect = 'openai' | 'anthropic' | 'gemini';
+/** The client dialects: OpenAI Chat Completions, Anthropic, Gemini, and OpenAI's Responses API. */
+export type ClientDialect = 'openai' | 'anthropic' | 'gemini' | 'responses';
 export type Finish = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
 export interface ToolSpec {

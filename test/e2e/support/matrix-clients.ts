@@ -5,9 +5,10 @@ import { MATRIX_KEY } from './matrix-config';
 import { anthropicDriver } from './matrix-anthropic.driver';
 import { geminiDriver } from './matrix-gemini.driver';
 import { openAiDriver } from './matrix-openai.driver';
+import { responsesDriver } from './matrix-responses.driver';
 
 export type { Ask, ClientAnswer, ClientDialect, ClientDriver, ClientError, ClientToolCall, ClientUsage, Finish, ImageInput, ToolSpec, Turn } from './matrix-client.types';
-export { anthropicDriver, geminiDriver, openAiDriver };
+export { anthropicDriver, geminiDriver, openAiDriver, responsesDriver };
 
 /** The dialect's driver, with the matrix's key or another of the same config's. */
 export function driverFor(dialect: ClientDialect, baseUrl: string, apiKey = MATRIX_KEY): ClientDriver {
@@ -18,5 +19,7 @@ export function driverFor(dialect: ClientDialect, baseUrl: string, apiKey = MATR
       return anthropicDriver(baseUrl, apiKey);
     case 'gemini':
       return geminiDriver(baseUrl, apiKey);
+    case 'responses':
+      return responsesDriver(baseUrl, apiKey);
   }
 }

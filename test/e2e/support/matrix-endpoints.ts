@@ -15,7 +15,7 @@ export interface MatrixGateway {
   sim: ProviderSimulator;
 }
 
-const UPSTREAMS: readonly UpstreamFamily[] = ['openai', 'anthropic', 'gemini'];
+const UPSTREAMS = ['openai', 'anthropic', 'gemini'] as const satisfies readonly UpstreamFamily[];
 const EMBED_FAMILIES = ['openai', 'gemini'] as const;
 const TEXTS = ['alpha', 'beta'];
 const EMBED_PATH = /\/embeddings$|:(embedContent|batchEmbedContents)$/;

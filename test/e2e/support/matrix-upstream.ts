@@ -55,7 +55,8 @@ export function upstreamView(req: RecordedRequest): UpstreamView {
   const body = obj(req.body);
   switch (req.provider) {
     case 'openai':
-      return openAiView(body);
+      if (req.path.endsWith('/responses')) return responsesView(body);
+      return openAiView(body, req);
     case 'anthropic':
       return anthropicView(body);
     case 'gemini':
@@ -63,7 +64,7 @@ export function upstreamView(req: RecordedRequest): UpstreamView {
   }
 }
 
-function openAiView(body: Json): UpstreamView {
+function openAiView(body: Json, req: RecordedRequest): UpstreamView {
   const system: string[] = [];
   const turns: UpstreamTurn[] = [];
   for (const m of arr(body['messages'])) {
@@ -93,7 +94,8 @@ function openAiView(body: Json): UpstreamView {
   }
   const rf = obj(body['response_format']);
   return {
-    model: String(body['model']),
+    // Azure's dated API versions name the deployment in the path, not in the body.
+    model: String(body['model'] ?? decodeURIComponent(/\/deployments\/([^/]+)\//.exec(req.path)?.[1] ?? '')),
     stream: body['stream'] === true,
     system: system.join('\n'),
     turns,
@@ -102,6 +104,53 @@ function openAiView(body: Json): UpstreamView {
     json: rf['type'] === 'json_object' ? { kind: 'object' } : rf['type'] === 'json_schema' ? { kind: 'schema', schema: obj(rf['json_schema'])['schema'] } : undefined,
     tools: arr(body['tools']).map((t) => String(obj(t['function'])['name'])),
     reasoningOn: body['reasoning_effort'] !== undefined,
+    body,
+  };
+}
+
+/** OpenAI's Responses API: `instructions` and system messages, then input items. */
+function responsesView(body: Json): UpstreamView {
+  const system: string[] = typeof body['instructions'] === 'string' ? [body['instructions']] : [];
+  const turns: UpstreamTurn[] = [];
+  const current = (role: UpstreamTurn['role']): UpstreamTurn => {
+    const last = turns[turns.length - 1];
+    return last?.role === role ? last : turns[turns.push(turn(role)) - 1];
+  };
+  for (const item of arr(body['input'])) {
+    const type = item['type'] ?? 'message';
+    if (type === 'function_call_output') current('tool').toolResults.push({ id: String(item['call_id']), name: undefined, content: textOf(item['output']) });
+    else if (type === 'function_call') current('assistant').toolCalls.push({ id: String(item['call_id']), name: String(item['name']), args: JSON.parse(String(item['arguments'])), signature: undefined });
+    else if (type === 'reasoning') current('assistant').reasoning.push({ text: arr(item['summary']).map((p) => String(p['text'])).join(''), signature: item['encrypted_content'] as string | undefined });
+    else if (type === 'message') {
+      const role = item['role'];
+      if (role === 'system' || role === 'developer') {
+        system.push(textOf(item['content']));
+        continue;
+      }
+      // Each message item is a turn of its own, but an assistant message joins the reasoning
+      // item before it, and the function calls after it join the message: one assistant turn.
+      const last = turns[turns.length - 1];
+      const joins = role === 'assistant' && last?.role === 'assistant' && last.texts.length === 0 && last.toolCalls.length === 0;
+      const t = joins ? last : turn(role === 'assistant' ? 'assistant' : 'user');
+      if (!joins) turns.push(t);
+      if (typeof item['content'] === 'string') t.texts.push(item['content']);
+      for (const p of arr(item['content'])) {
+        if (p['type'] === 'input_text' || p['type'] === 'output_text') t.texts.push(String(p['text']));
+        if (p['type'] === 'input_image') t.images.push(dataUrl(String(p['image_url'])));
+      }
+    }
+  }
+  const format = obj(obj(body['text'])['format']);
+  return {
+    model: String(body['model']),
+    stream: body['stream'] === true,
+    system: system.join('\n'),
+    turns,
+    maxTokens: body['max_output_tokens'],
+    stop: body['stop'],
+    json: format['type'] === 'json_object' ? { kind: 'object' } : format['type'] === 'json_schema' ? { kind: 'schema', schema: format['schema'] } : undefined,
+    tools: arr(body['tools']).map((t) => String(t['name'])),
+    reasoningOn: body['reasoning'] !== undefined && obj(body['reasoning'])['effort'] !== 'none',
     body,
   };
 }

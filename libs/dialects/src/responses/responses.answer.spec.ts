@@ -28,7 +28,7 @@ const AGENT_TURN: ResponseEvent[] = [
   USAGE,
 ];
 
-const ECHO = parseResponsesRequest({ model: 'claude', input: 'Weather in Paris and Oslo?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }], metadata: { team: 'blue' } }).echo;
+const ECHO = parseResponsesRequest({ model: 'claude', input: 'Weather in Paris and Oslo?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }], metadata: { team: 'blue' }, include: ['reasoning.encrypted_content'] }).echo;
 const CTX: ResponsesAnswerContext = { responseId: 'resp_0123456789abcdef0123456789abcdef', createdAt: 1765000000, model: 'claude', echo: ECHO };
 
 function rendered(events: readonly ResponseEvent[], sse: boolean): { text: string; sut: ResponsesAnswer } {
@@ -136,6 +136,30 @@ describe(ResponsesAnswer.name, () => {
       { id: 'rs_0123456789abcdef0123456789abcdef0', type: 'reasoning', summary: [], encrypted_content: 'sy-redacted:EmwKAhgB' },
       expect.objectContaining({ type: 'message', content: [expect.objectContaining({ text: 'Hi' })] }),
     ]);
+  });
+
+  it('shows encrypted reasoning only to a client that includes it, and keeps it for the store either way', () => {
+    const echo = parseResponsesRequest({ model: 'claude', input: 'x' }).echo;
+    const sut = new ResponsesAnswer({ ...CTX, echo }, true);
+    let sse = '';
+    for (const ev of AGENT_TURN) sse += sut.event(ev);
+    sse += sut.end();
+    expect(sse).not.toContain('EqQBCkgI');
+    expect(sut.response()['output']).toEqual(expect.arrayContaining([{ id: 'rs_0123456789abcdef0123456789abcdef0', type: 'reasoning', summary: [{ type: 'summary_text', text: 'The user wants two cities.' }] }]));
+    expect(sut.stored()['output']).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'reasoning', encrypted_content: 'EqQBCkgI' })]));
+  });
+
+  it('renders the log probabilities the IR carries in the text deltas and the finished output_text', () => {
+    const echo = parseResponsesRequest({ model: 'gpt', input: 'x', include: ['message.output_text.logprobs'], top_logprobs: 1 }).echo;
+    const sut = new ResponsesAnswer({ ...CTX, echo }, true);
+    const paris = { token: 'Paris', logprob: -0.01, bytes: [80, 97, 114, 105, 115], top_logprobs: [{ token: 'Paris', logprob: -0.01, bytes: [80, 97, 114, 105, 115] }] };
+    const dot = { token: '.', logprob: 0, bytes: [46], top_logprobs: [{ token: '.', logprob: 0, bytes: [46] }] };
+    let sse = sut.event(START);
+    for (const [t, lp] of [['Paris', paris], ['.', dot]] as const) sse += sut.event({ event: { $case: 'textDelta', value: { text: t, choice: 0, logprobsJson: JSON.stringify({ content: [lp] }), signature: '' } } });
+    sse += sut.event(stop(FinishReason.FINISH_REASON_STOP)) + sut.end();
+    const deltas = eventsOf(sse).filter((e) => e.type === 'response.output_text.delta') as unknown as { logprobs: unknown[] }[];
+    expect(deltas.map((d) => d.logprobs)).toEqual([[paris], [dot]]);
+    expect(sut.response()).toMatchObject({ top_logprobs: 1, output: [{ type: 'message', content: [{ type: 'output_text', text: 'Paris.', logprobs: [paris, dot] }] }] });
   });
 
   it('ends a stream that failed after it began with response.failed, which the SDK reports as the last event', async () => {

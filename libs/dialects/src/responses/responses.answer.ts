@@ -26,7 +26,7 @@ export interface ResponsesAnswerContext {
 }
 
 type OpenItem =
-  | { kind: 'message'; item: JsonObject; index: number; text: string }
+  | { kind: 'message'; item: JsonObject; index: number; text: string; logprobs: JsonObject[] }
   | { kind: 'reasoning'; item: JsonObject; index: number; text: string; signature: string }
   | { kind: 'function'; item: JsonObject; index: number; args: string; irIndex: number };
 
@@ -39,6 +39,8 @@ export class ResponsesAnswer implements StreamRenderer {
   private finish: FinishReason = FinishReason.FINISH_REASON_UNSPECIFIED;
   private usage: Usage | undefined;
   private final: JsonObject | undefined;
+  /** include reasoning.encrypted_content: shown to the client; always kept for the store. */
+  private readonly encrypted: boolean;
 
   /** `sse`: render the stream's events; false for a JSON answer (only `response()` is wanted). */
   constructor(
@@ -46,6 +48,7 @@ export class ResponsesAnswer implements StreamRenderer {
     private readonly sse: boolean,
   ) {
     this.hex = ctx.responseId.slice('resp_'.length);
+    this.encrypted = ctx.echo.include.includes(ENCRYPTED_REASONING);
   }
 
   event(ev: ResponseEvent): string {
@@ -58,8 +61,11 @@ export class ResponsesAnswer implements StreamRenderer {
       case 'textDelta':
         if (e.value.choice !== 0 || !e.value.text) return out;
         out += this.messageItem();
-        (this.open as { text: string }).text += e.value.text;
-        return out + this.emit('response.output_text.delta', { item_id: this.openId(), output_index: this.open?.index, content_index: 0, delta: e.value.text, logprobs: [] });
+        const message = this.open as Extract<OpenItem, { kind: 'message' }>;
+        message.text += e.value.text;
+        const logprobs = tokenLogprobs(e.value.logprobsJson);
+        message.logprobs.push(...logprobs);
+        return out + this.emit('response.output_text.delta', { item_id: message.item['id'], output_index: message.index, content_index: 0, delta: e.value.text, logprobs });
       case 'reasoningDelta': {
         const v = e.value;
         if (v.choice !== 0) return out;
@@ -114,7 +120,7 @@ export class ResponsesAnswer implements StreamRenderer {
     else response['completed_at'] = Math.floor(Date.now() / 1000);
     response['usage'] = responsesUsage(this.usage);
     this.final = response;
-    out += this.emit(incomplete ? 'response.incomplete' : 'response.completed', { response });
+    out += this.emit(incomplete ? 'response.incomplete' : 'response.completed', { response: this.response() });
     return out;
   }
 
@@ -124,11 +130,16 @@ export class ResponsesAnswer implements StreamRenderer {
     response['error'] = { code: error.kind === ErrorKind.ERROR_KIND_RATE_LIMITED ? 'rate_limit_exceeded' : 'server_error', message: error.message || 'error' };
     response['usage'] = this.usage ? responsesUsage(this.usage) : null;
     this.final = response;
-    return this.begin() + this.emit('response.failed', { response });
+    return this.begin() + this.emit('response.failed', { response: this.response() });
   }
 
-  /** The Response object as it ended (after `end` or `error`). */
+  /** The Response object as it ended (after `end` or `error`), as the client sees it. */
   response(): JsonObject {
+    return responseAsIncluded(this.stored(), this.ctx.echo.include);
+  }
+
+  /** The Response object as it ended, with everything a later turn needs (encrypted reasoning): what is stored. */
+  stored(): JsonObject {
     if (!this.final) this.end();
     return this.final as JsonObject;
   }
@@ -145,7 +156,7 @@ export class ResponsesAnswer implements StreamRenderer {
     let out = this.close();
     const item = { id: this.itemId('msg'), type: 'message', status: 'in_progress', content: [] as JsonObject[], role: 'assistant' };
     out += this.add(item);
-    this.open = { kind: 'message', item, index: this.output.length - 1, text: '' };
+    this.open = { kind: 'message', item, index: this.output.length - 1, text: '', logprobs: [] };
     return out + this.emit('response.content_part.added', { item_id: item.id, output_index: this.open.index, content_index: 0, part: { type: 'output_text', annotations: [], text: '' } });
   }
 
@@ -161,7 +172,7 @@ export class ResponsesAnswer implements StreamRenderer {
   /** Appends an item to the output and announces it. */
   private add(item: JsonObject): string {
     this.output.push(item);
-    return this.emit('response.output_item.added', { output_index: this.output.length - 1, item });
+    return this.emit('response.output_item.added', { output_index: this.output.length - 1, item: this.shown(item) });
   }
 
   /** Closes the open item: its done events, its final form in the output. */
@@ -174,8 +185,8 @@ export class ResponsesAnswer implements StreamRenderer {
     let out = '';
     switch (open.kind) {
       case 'message': {
-        const part = { type: 'output_text', annotations: [], logprobs: [], text: open.text };
-        out += this.emit('response.output_text.done', { item_id: id, output_index: index, content_index: 0, text: open.text, logprobs: [] });
+        const part = { type: 'output_text', annotations: [], logprobs: open.logprobs, text: open.text };
+        out += this.emit('response.output_text.done', { item_id: id, output_index: index, content_index: 0, text: open.text, logprobs: open.logprobs });
         out += this.emit('response.content_part.done', { item_id: id, output_index: index, content_index: 0, part });
         open.item['content'] = [part];
         open.item['status'] = this.finish === FinishReason.FINISH_REASON_LENGTH ? 'incomplete' : 'completed';
@@ -199,7 +210,11 @@ export class ResponsesAnswer implements StreamRenderer {
         open.item['status'] = 'completed';
         break;
     }
-    return out + this.emit('response.output_item.done', { output_index: index, item: open.item });
+    return out + this.emit('response.output_item.done', { output_index: index, item: this.shown(open.item) });
+  }
+
+  private shown(item: JsonObject): JsonObject {
+    return this.encrypted ? item : withoutEncryptedContent(item);
   }
 
   private incompleteReason(): string | undefined {
@@ -223,6 +238,7 @@ export class ResponsesAnswer implements StreamRenderer {
       max_tool_calls: null,
       model: this.ctx.model,
       output: status === 'in_progress' ? [] : this.output,
+      top_logprobs: e.topLogprobs,
       parallel_tool_calls: e.parallelToolCalls,
       previous_response_id: e.previousResponseId,
       reasoning: e.reasoning,
@@ -248,10 +264,31 @@ export class ResponsesAnswer implements StreamRenderer {
   private itemId(prefix: string): string {
     return `${prefix}_${this.hex}${this.output.length}`;
   }
+}
 
-  private openId(): unknown {
-    return this.open?.item['id'];
-  }
+const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
+
+/**
+ * A stored Response as a client that asked for `include` sees it: reasoning items carry
+ * `encrypted_content` only with include reasoning.encrypted_content (OpenAI's rule; the store
+ * keeps it, so a continued conversation replays the signed reasoning either way).
+ */
+export function responseAsIncluded(response: JsonObject, include: readonly string[]): JsonObject {
+  if (include.includes(ENCRYPTED_REASONING) || !Array.isArray(response['output'])) return response;
+  return { ...response, output: (response['output'] as JsonObject[]).map(withoutEncryptedContent) };
+}
+
+function withoutEncryptedContent(item: JsonObject): JsonObject {
+  if (item['encrypted_content'] === undefined) return item;
+  const { encrypted_content: _hidden, ...shown } = item;
+  return shown;
+}
+
+/** The IR's log probabilities (Chat Completions' `{"content": [...]}`) as output_text.logprobs entries. */
+function tokenLogprobs(json: string): JsonObject[] {
+  if (!json) return [];
+  const content = (JSON.parse(json) as { content?: unknown }).content;
+  return Array.isArray(content) ? (content as JsonObject[]) : [];
 }
 
 export function responsesUsage(u: Usage | undefined): JsonObject {

@@ -102,4 +102,15 @@ describe('parseResponsesRequest', () => {
     const err = invalid(body);
     expect(err.param).toBe(param);
   });
+
+  it('validates include as OpenAI does, asks for log probabilities when they are included, and accepts built-in tool outputs that never occur', () => {
+    const asked = parseResponsesRequest({ model: 'gpt', input: 'x', include: ['message.output_text.logprobs', 'reasoning.encrypted_content', 'file_search_call.results'], top_logprobs: 3 });
+    expect(asked.chat.sampling).toMatchObject({ logprobs: true, topLogprobs: 3 });
+    expect(asked.echo).toMatchObject({ include: ['message.output_text.logprobs', 'reasoning.encrypted_content', 'file_search_call.results'], topLogprobs: 3 });
+    expect(asked.chat.extensions).toBeUndefined();
+    // top_logprobs alone returns none (OpenAI's rule), so nothing is asked of the upstream.
+    expect(parseResponsesRequest({ model: 'gpt', input: 'x', top_logprobs: 3 }).chat.sampling?.logprobs).toBeUndefined();
+    expect(() => parseResponsesRequest({ model: 'gpt', input: 'x', include: ['reasoning.encrypted_content', 'output_text.everything'] })).toThrow(expect.objectContaining({ param: 'include[1]' }));
+    expect(() => parseResponsesRequest({ model: 'gpt', input: 'x', top_logprobs: 21 })).toThrow(expect.objectContaining({ param: 'top_logprobs' }));
+  });
 });

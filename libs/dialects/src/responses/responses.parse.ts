@@ -11,7 +11,27 @@ import { type ParsedInput, parseInputItems } from './responses-input.parse';
 
 const MODELLED = new Set([
   'model', 'input', 'instructions', 'stream', 'stream_options', 'max_output_tokens', 'temperature', 'top_p', 'tools', 'tool_choice', 'parallel_tool_calls',
-  'text', 'reasoning', 'store', 'previous_response_id', 'metadata', 'user', 'truncation', 'include', 'background', 'conversation', 'prompt',
+  'text', 'reasoning', 'store', 'previous_response_id', 'metadata', 'user', 'truncation', 'include', 'top_logprobs', 'background', 'conversation', 'prompt',
+]);
+
+/**
+ * `include` (platform.openai.com/docs/api-reference/responses/create, the SDK's
+ * ResponseIncludable): an enum, so another value is OpenAI's 400. Honoured:
+ * `reasoning.encrypted_content` (reasoning items carry it; a stateless client replays signed
+ * reasoning with it) and `message.output_text.logprobs` (the IR's log probabilities);
+ * `message.input_image.image_url` always holds (input items are kept as sent). The others
+ * name outputs of built-in tools, which this gateway refuses, so there is never anything to
+ * include: accepted, as OpenAI accepts them without those tools.
+ */
+export const INCLUDABLE: ReadonlySet<string> = new Set([
+  'reasoning.encrypted_content',
+  'message.output_text.logprobs',
+  'message.input_image.image_url',
+  'web_search_call.action.sources',
+  'web_search_call.results',
+  'code_interpreter_call.outputs',
+  'computer_call_output.output.image_url',
+  'file_search_call.results',
 ]);
 
 /** Fields that need OpenAI's own servers (background runs, its Conversations and prompt stores): refused, since the answer would silently differ. */
@@ -44,6 +64,9 @@ export interface ResponsesEcho {
   tools: JsonObject[];
   truncation: string;
   user: string | null;
+  /** `include` as sent (validated); decides what the answer shows (encrypted reasoning, logprobs). */
+  include: string[];
+  topLogprobs: number;
 }
 
 /** A parsed Responses request: the IR request and what the answer and the store need besides. */
@@ -84,6 +107,9 @@ export function parseResponsesRequest(raw: unknown): ResponsesCall {
   const endUser = optString(body['safety_identifier'], 'safety_identifier') ?? optString(body['user'], 'user') ?? '';
   const streamOptions = body['stream_options'] === undefined || body['stream_options'] === null ? undefined : expectObject(body['stream_options'], 'stream_options');
   const tools = parseTools(body['tools']);
+  const include = parseInclude(body['include']);
+  const topLogprobs = optInteger(body['top_logprobs'], 'top_logprobs', 0, 20);
+  const logprobs = include.includes('message.output_text.logprobs');
 
   const chat: ChatRequest = {
     model,
@@ -96,6 +122,8 @@ export function parseResponsesRequest(raw: unknown): ResponsesCall {
       temperature: optNumber(body['temperature'], 'temperature', 0, 2),
       topP: optNumber(body['top_p'], 'top_p', 0, 1),
       stop: [],
+      // Log probabilities are returned only when included (top_logprobs alone asks for none).
+      ...(logprobs && { logprobs: true, topLogprobs }),
     },
     responseFormat: parseFormat(textConfig['format']),
     reasoning: effort && effort !== 'none' ? { effort: ownEntry(EFFORTS, effort) ?? Reasoning_Effort.EFFORT_UNSPECIFIED } : undefined,
@@ -130,8 +158,19 @@ export function parseResponsesRequest(raw: unknown): ResponsesCall {
     tools: tools.echo,
     truncation,
     user: optString(body['user'], 'user') ?? null,
+    include,
+    topLogprobs: topLogprobs ?? 0,
   };
   return { chat, input, echo, storeAsked: store === true };
+}
+
+function parseInclude(raw: unknown): string[] {
+  if (raw === undefined || raw === null) return [];
+  return expectArray(raw, 'include').map((v, i) => {
+    const value = expectString(v, `include[${i}]`);
+    if (!INCLUDABLE.has(value)) throw IrError.invalid(`include[${i}]: unknown value "${value}"; expected one of ${[...INCLUDABLE].join(', ')}`, `include[${i}]`);
+    return value;
+  });
 }
 
 /** `input` as a list of items: a string is one user message. */

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { renderInputItemsPage } from '@switchyard/dialects';
+import { renderInputItemsPage, responseAsIncluded } from '@switchyard/dialects';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import type { ResponseStorePort, StoredResponse } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
@@ -31,9 +31,16 @@ export class ResponsesController {
   @Get('v1/responses/:id')
   retrieve(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
     return this.serve(req, reply, async (call, res) => {
-      if (queryOf(req)['stream'] === 'true') throw IrError.invalid('stream: replaying a stored response as a stream is not supported; retrieve it without stream', 'stream');
+      // OpenAI streams a retrieved response (stream, starting_after) only while a background
+      // response runs or to resume its events; this gateway runs none and keeps the finished
+      // Response, not its events, so a replay could not honour starting_after's sequence
+      // numbers. A 400 naming the parameter, before any lookup (docs/architecture.md).
+      const q = queryOf(req);
+      if (q['stream'] === 'true') throw IrError.invalid('stream: only background responses can be streamed from GET /v1/responses/{id}, and this gateway runs none; retrieve the response without stream', 'stream');
+      if (q['starting_after'] !== undefined) throw IrError.invalid('starting_after: only applies to streaming a background response, which this gateway does not run', 'starting_after');
       const stored = await this.own(call, res, id);
-      sendBody(res, 200, JSON.stringify(stored.response));
+      // As on create: encrypted reasoning only for a client that includes it (the row keeps it).
+      sendBody(res, 200, JSON.stringify(responseAsIncluded(stored.response, includeOf(req))));
     });
   }
 
@@ -99,4 +106,10 @@ function queryOf(req: FastifyRequest): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   if (q && typeof q === 'object') for (const [k, v] of Object.entries(q)) out[k] = typeof v === 'string' ? v : undefined;
   return out;
+}
+
+/** `include` of a GET: repeated `include[]=` (the SDKs' form) or `include=`. */
+function includeOf(req: FastifyRequest): string[] {
+  const q = (req.query ?? {}) as Record<string, unknown>;
+  return [q['include[]'], q['include']].flat().filter((v): v is string => typeof v === 'string');
 }

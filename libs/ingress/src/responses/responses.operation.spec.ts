@@ -27,17 +27,24 @@ class Auth implements AuthPort {
 class Router implements Pick<RouterPort, 'route'> {
   asked: ChatRequest[] = [];
   failure: ErrorEvent | undefined;
+  /** Fails after the first text delta instead of before the answer. */
+  failMidway = false;
   route(request: ChatRequest): AsyncIterable<ResponseEvent> {
     this.asked.push(request);
     const n = this.asked.length;
     const failure = this.failure;
+    const midway = this.failMidway;
     return (async function* (): AsyncGenerator<ResponseEvent> {
-      if (failure) {
+      if (failure && !midway) {
         yield { event: { $case: 'error', value: failure } };
         return;
       }
       yield { event: { $case: 'start', value: { id: 'up', model: 'm', providerId: 'p', deploymentId: 'd', upstreamModel: 'm', attempts: 1, droppedParams: [], cacheHit: false, attemptLog: [] } } };
       yield { event: { $case: 'textDelta', value: { text: `Hi ${n}.`, choice: 0, logprobsJson: '', signature: '' } } };
+      if (failure) {
+        yield { event: { $case: 'error', value: failure } };
+        return;
+      }
       yield { event: { $case: 'stop', value: { reason: FinishReason.FINISH_REASON_STOP, rawReason: 'stop', choice: 0, stopSequence: '' } } };
       yield { event: { $case: 'usage', value: { inputTokens: 10, outputTokens: 3, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } };
     })();
@@ -77,14 +84,19 @@ function harness(store: ResponseStorePort | undefined) {
     if (!route) throw new Error('no route for /v1/responses');
     const res = new ServerResponse(new IncomingMessage(new Socket()));
     let written = '';
-    res.end = ((chunk: string) => {
-      written = chunk;
+    res.write = ((chunk: string) => {
+      written += chunk;
+      return true;
+    }) as typeof res.write;
+    res.end = ((chunk?: string) => {
+      written += chunk ?? '';
       return res;
     }) as typeof res.end;
     const requestId = `00000000-0000-4000-8000-00000000000${++n}`;
     const call: IncomingCall = { requestId, clientRequestId: undefined, headers: { authorization: 'Bearer sk' }, query: undefined, body: JSON.stringify(body), clientIp: '127.0.0.1', arrivedAt: performance.now(), traceId: undefined };
     await sut.serve(route, call, res, 'key-hash');
-    return { status: res.statusCode, body: JSON.parse(written) as Record<string, unknown> };
+    // A stream's events are read as text; a JSON answer is parsed.
+    return { status: res.statusCode, body: written.startsWith('{') ? (JSON.parse(written) as Record<string, unknown>) : { sse: written } };
   }
   return { auth, router, published, post };
 }
@@ -151,6 +163,28 @@ describe('ResponsesOperation', () => {
     expect(failed.body).toMatchObject({ error: { message: 'The upstream provider is unavailable.', type: 'api_error' } });
     expect(store.rows.size).toBe(0);
     expect(h.published).toHaveLength(1);
+  });
+
+  it('stores a stream that failed midway as failed with its error, and continues it from its input alone', async () => {
+    const store = new MemoryStore();
+    const h = harness(store);
+    h.router.failure = { kind: ErrorKind.ERROR_KIND_UPSTREAM_ERROR, message: 'The upstream failed.', retryable: false, attemptLog: [], providerStatus: 500, retryAfterMs: 0, param: '' };
+    h.router.failMidway = true;
+    const streamed = await h.post({ model: 'm', input: 'My name is Ada.', stream: true });
+    // Stored before the stream's last event, response.failed, was written.
+    expect(String(streamed.body['sse']).trimEnd().split('\n\n').at(-1)).toMatch(/^event: response\.failed\n/);
+    const [failed] = [...store.rows.values()];
+    expect(failed?.response).toMatchObject({ status: 'failed', error: { code: 'server_error', message: 'The upstream failed.' }, output: [{ type: 'message', status: 'in_progress' }] });
+    expect(failed?.inputItems).toEqual([expect.objectContaining({ type: 'message', role: 'user' })]);
+
+    h.router.failure = undefined;
+    const next = await h.post({ model: 'm', previous_response_id: failed?.id, input: 'Again, please.' });
+    expect(next.body).toMatchObject({ status: 'completed', previous_response_id: failed?.id });
+    // The half-written answer is not carried; the question is.
+    expect(userTexts(h.router.asked[1])).toEqual([
+      [Role.ROLE_USER, ['My name is Ada.']],
+      [Role.ROLE_USER, ['Again, please.']],
+    ]);
   });
 
   it('refuses an empty input without a previous response before admission', async () => {

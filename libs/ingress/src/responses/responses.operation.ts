@@ -60,7 +60,7 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     if (id && this.store) {
       const previous = await this.store.find(id);
       if (!previous) throw previousResponseNotFound(id);
-      const output = Array.isArray(previous.response['output']) ? (previous.response['output'] as JsonObject[]) : [];
+      const output = carriedOutput(previous.response);
       parsed.previous = previous;
       parsed.history = [...previous.history, ...previous.inputItems, ...output];
       const earlier: { system: ContentPart[]; messages: Message[] } = { system: [], messages: [] };
@@ -135,9 +135,8 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     }
     if (signal.aborted) return;
     if (error) return spillOrFail(this.spill, admitted, error);
-    const response = answer.response();
-    await this.keep(admitted, response);
-    sendBody(res, 200, JSON.stringify(response), answerHeaders(admitted.parsed.chat.droppedParams, start));
+    await this.keep(admitted, answer.stored());
+    sendBody(res, 200, JSON.stringify(answer.response()), answerHeaders(admitted.parsed.chat.droppedParams, start));
   }
 
   private async stream(admitted: Resp, answer: ResponsesAnswer, events: AsyncIterable<ResponseEvent>): Promise<void> {
@@ -151,9 +150,13 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
         res.writeHead(200, { ...SSE_HEADERS, ...answerHeaders(parsed.chat.droppedParams, ev.event?.$case === 'start' ? ev.event.value : undefined) });
         open = true;
       }
-      // Once the stream is open a failure is response.failed, the stream's last event.
+      // Once the stream is open a failure is response.failed, the stream's last event. The
+      // client holds the id from response.created, so the failed response is stored too (as
+      // OpenAI keeps it: status failed with its error), before that last event goes out.
       if (ev.event?.$case === 'error') {
-        await writeChunk(res, answer.error(ev.event.value));
+        const failed = answer.error(ev.event.value);
+        await this.keep(admitted, answer.stored());
+        await writeChunk(res, failed);
         res.end();
         return;
       }
@@ -164,12 +167,12 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     if (signal.aborted) return;
     if (!open) res.writeHead(200, SSE_HEADERS);
     const tail = answer.end();
-    await this.keep(admitted, answer.response());
+    await this.keep(admitted, answer.stored());
     res.end(tail);
   }
 
   /**
-   * Stores a finished answer when the request asked to (`store`, true by default). A failed
+   * Stores a finished answer (completed, incomplete or failed) when the request asked to (`store`, true by default). A failed
    * write is logged and the answer still goes out: the tokens are spent, and the client learns
    * of the loss when it asks for the id.
    */
@@ -192,6 +195,18 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
       this.log.error(`response ${id} could not be stored: ${String(err)}`);
     }
   }
+}
+
+/**
+ * What a later turn continues after from a stored response's output: all of it, except after a
+ * failure. A failed response's output is what the model had produced when it broke off — a
+ * message cut mid-word, a function call whose arguments never closed, which an upstream would
+ * refuse as an unpaired call — so only its history and input are carried; the next turn asks
+ * again from there. OpenAI's reference says nothing more about continuing a failed response.
+ */
+function carriedOutput(response: JsonObject): JsonObject[] {
+  if (response['status'] === 'failed' || !Array.isArray(response['output'])) return [];
+  return response['output'] as JsonObject[];
 }
 
 async function* foldedInto(events: AsyncIterable<ResponseEvent>, folder: ResponseFolder): AsyncGenerator<ResponseEvent> {
