@@ -236,6 +236,11 @@ describe('Responses API (openai SDK → /v1/responses)', () => {
     expect((tool as BadRequestError).param).toBe('tools[0].type');
     const background = await client.responses.create({ model: model('gemini'), input: 'x', background: true }).catch((e: unknown) => e);
     expect(background).toBeInstanceOf(BadRequestError);
+    // A provider's refusal names the field as the Responses client sent it (text.format, not response_format).
+    const jsonMode = await client.responses.create({ model: model('anthropic'), input: 'x', text: { format: { type: 'json_object' } } }).catch((e: unknown) => e);
+    expect(jsonMode).toBeInstanceOf(BadRequestError);
+    expect((jsonMode as BadRequestError).param).toBe('text.format');
+    expect(received('anthropic')).toHaveLength(0);
     expect(received('gemini')).toHaveLength(0);
   });
 });
