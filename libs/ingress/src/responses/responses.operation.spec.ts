@@ -134,7 +134,7 @@ describe('ResponsesOperation', () => {
     // counted from the other tenant's conversation.
     const event = h.published.find((e) => e.requestId.endsWith('2'));
     expect(event).toMatchObject({ tenantId: 'globex', status: 'error', httpStatus: 400, audit: { auditOnly: true } });
-    expect(event?.inputTokens ?? 0).toBe(0);
+    expect(event?.usage?.inputTokens ?? 0).toBe(0);
   });
 
   it('without a store: the default answer says store false, an explicit store true is a 400', async () => {
