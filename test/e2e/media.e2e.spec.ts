@@ -171,6 +171,22 @@ models:
       expect(plain).toBe(`Transcribed by the simulator: a.mp3, ${audio.length} bytes.\n`);
     });
 
+    it('relays a streamed gpt-4o-transcribe answer as its events, billed by the tokens of the last one', async () => {
+      sim.script({ match: { model: 'gpt-4o-transcribe' }, usage: { input: 80, output: 9 } });
+
+      const stream = await gw.openai().audio.transcriptions.create({ model: 'transcribe', file: await toFile(audio, 'a.wav', { type: 'audio/wav' }), stream: true }, asCaller('stt-4o-stream'));
+      let deltas = '';
+      let done: { text: string; usage?: unknown } | undefined;
+      for await (const event of stream) {
+        if (event.type === 'transcript.text.delta') deltas += event.delta;
+        else if (event.type === 'transcript.text.done') done = event;
+      }
+      expect(received('/audio/transcriptions').at(-1)?.body).toMatchObject({ model: 'gpt-4o-transcribe', stream: 'true' });
+      expect(deltas).toBe(`Transcribed by the simulator: a.wav, ${audio.length} bytes.`);
+      expect(done).toMatchObject({ text: deltas, usage: { type: 'tokens', input_tokens: 80, output_tokens: 9 } });
+      expect(await ledgerOf(gw, 'stt-4o-stream')).toEqual([expect.objectContaining({ inputTokens: 80, outputTokens: 9 })]);
+    });
+
     it('is refused with a 400 for a model served by Anthropic', async () => {
       const failure = await sdkFailure(gw.openai().audio.transcriptions.create({ model: 'claude', file: await toFile(audio, 'a.mp3') }));
 

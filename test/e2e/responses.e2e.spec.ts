@@ -6,7 +6,7 @@ import OpenAI, { BadRequestError, NotFoundError } from 'openai';
 import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { CHAT_MODELS, MATRIX_KEY, MATRIX_SECRETS, type UpstreamFamily, writeMatrixConfig } from './support/matrix-config';
 import { upstreamView } from './support/matrix-upstream';
-import { type RunningApp, freePort, startApp, waitForReady } from './support/process-harness';
+import { type RunningApp, eventually, freePort, startApp, waitForReady } from './support/process-harness';
 
 // The Responses API as a client dialect (issue 17): the official `openai` SDK's responses.create,
 // responses.stream, retrieve, delete and input_items against the standalone gateway, served by
@@ -18,6 +18,7 @@ import { type RunningApp, freePort, startApp, waitForReady } from './support/pro
 jest.setTimeout(180_000);
 
 const OTHER_KEY = 'sk-test-responses-other-0123456789abcdef01';
+const ADMIN = 'responses-admin-token-0123456789abcdef';
 const TENANTS = `tenants:
   - id: matrix
     keys:
@@ -36,6 +37,7 @@ describe('Responses API (openai SDK → /v1/responses)', () => {
   let app: RunningApp;
   let client: OpenAI;
   let other: OpenAI;
+  let baseUrl: string;
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
@@ -47,9 +49,10 @@ describe('Responses API (openai SDK → /v1/responses)', () => {
       SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-responses-db-')),
       PORT: String(port),
       HOST: '127.0.0.1',
+      SWITCHYARD_ADMIN_TOKEN: ADMIN,
     };
     app = startApp('standalone', env);
-    const baseUrl = `http://127.0.0.1:${port}`;
+    baseUrl = `http://127.0.0.1:${port}`;
     await waitForReady(baseUrl, app, 150_000);
     client = new OpenAI({ apiKey: MATRIX_KEY, baseURL: `${baseUrl}/v1`, maxRetries: 0 });
     other = new OpenAI({ apiKey: OTHER_KEY, baseURL: `${baseUrl}/v1`, maxRetries: 0 });
@@ -187,6 +190,17 @@ describe('Responses API (openai SDK → /v1/responses)', () => {
     const foreign = await other.responses.create({ model: model('anthropic'), previous_response_id: r.id, input: 'and?' }).catch((e: unknown) => e);
     expect(foreign).toBeInstanceOf(BadRequestError);
     expect((foreign as BadRequestError).code).toBe('previous_response_not_found');
+    // Refused and not billed: the other tenant pays nothing for a conversation it may not read.
+    const foreignId = (foreign as BadRequestError).requestID;
+    const admin = async <T>(path: string) => (await (await fetch(`${baseUrl}/admin/v1${path}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as T;
+    const row = await eventually(async () => {
+      const { rows } = await admin<{ rows: { requestId: string; outcome: string; httpStatus: number }[] }>('/audit/requests?tenant=other&limit=1000');
+      const found = rows.find((r) => r.requestId === foreignId);
+      if (!found) throw new Error(`no audit row for ${String(foreignId)}`);
+      return found;
+    }, 30_000, 'the refused request in the audit');
+    expect(row).toMatchObject({ outcome: 'refused', httpStatus: 400 });
+    expect((await admin<{ rows: unknown[] }>('/usage?tenant=other')).rows).toEqual([]);
 
     await client.responses.delete(r.id);
     await expect(client.responses.retrieve(r.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -266,6 +280,11 @@ describe('Responses API (openai SDK → /v1/responses)', () => {
     expect((tool as BadRequestError).param).toBe('tools[0].type');
     const background = await client.responses.create({ model: model('gemini'), input: 'x', background: true }).catch((e: unknown) => e);
     expect(background).toBeInstanceOf(BadRequestError);
+    // A provider's refusal names the field as the Responses client sent it (text.format, not response_format).
+    const jsonMode = await client.responses.create({ model: model('anthropic'), input: 'x', text: { format: { type: 'json_object' } } }).catch((e: unknown) => e);
+    expect(jsonMode).toBeInstanceOf(BadRequestError);
+    expect((jsonMode as BadRequestError).param).toBe('text.format');
+    expect(received('anthropic')).toHaveLength(0);
     expect(received('gemini')).toHaveLength(0);
   });
 });

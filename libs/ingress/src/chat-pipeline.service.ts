@@ -205,6 +205,7 @@ export class ChatPipeline {
       const admission = await this.admit(dialect, call, keyHash, request.model ?? '', res, op.size(parsed));
       request.meta = this.metaOf(call, admission.principal, dialect, request.meta);
       admitted = new AdmittedCall(dialect, call, res, parsed, admission, request.model ?? '', keyHash);
+      op.authorize?.(parsed, admission.principal);
       // Before anything leaves: a block refusal is answered here, unmetered (nothing was sent).
       const pii = admission.principal.pii;
       if (pii) {

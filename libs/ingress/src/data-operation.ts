@@ -1,5 +1,5 @@
 import type { PiiRedaction } from '@switchyard/guardrails';
-import type { RequestMeta, RequestSize } from '@switchyard/ir';
+import type { Principal, RequestMeta, RequestSize } from '@switchyard/ir';
 import type { AdmittedCall } from './admitted-call';
 import type { IncomingCall } from './incoming-call';
 import type { RequestOperation } from './request-metrics';
@@ -25,6 +25,12 @@ export interface DataOperation<D, P, Path> {
    * conversation); most operations have nothing to load. Throws IrError.
    */
   load?(parsed: P): Promise<void>;
+  /**
+   * Checks what `load` read against the admitted principal (a stored response must be its own
+   * tenant's). Runs after admission and before metering, so a request refused here is an audit
+   * row with outcome `refused` and no usage, like admission's own refusals. Throws IrError.
+   */
+  authorize?(parsed: P, principal: Principal): void;
   /** Instead of `parse`, for a body that is not always JSON (a multipart form): reads the call itself. */
   parseCall?(dialect: D, call: IncomingCall, path: Path): P;
   /** What the request audit keeps of the request, when not the IR request itself (a media upload: its file's name and size, not its bytes). */

@@ -1,4 +1,5 @@
-import { identifiedInputItems, renderInputItemsPage, responseIdOf } from './responses.dialect';
+import { ErrorKind, IrError } from '@switchyard/ir';
+import { OpenAiResponsesDialect, identifiedInputItems, renderInputItemsPage, responseIdOf } from './responses.dialect';
 
 const ID = responseIdOf('0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0');
 
@@ -26,5 +27,19 @@ describe('stored input items', () => {
     expect(second).toMatchObject({ data: [items[0]], has_more: false });
     expect(JSON.parse(renderInputItemsPage(items, { order: 'asc' }))).toMatchObject({ data: items, has_more: false });
     expect(JSON.parse(renderInputItemsPage(items, { after: 'msg_unknown' }))).toEqual({ object: 'list', data: [], first_id: null, last_id: null, has_more: false });
+  });
+});
+
+describe('errors in the Responses API\'s own field names', () => {
+  const render = (e: IrError) => JSON.parse(new OpenAiResponsesDialect().renderError(e.toEvent()).body) as { error: { message: string; param: string | null } };
+
+  it('names max_output_tokens and text.format where a provider refused the IR\'s max_tokens or response_format', () => {
+    expect(render(IrError.invalid('max_tokens: at least 16 for this upstream (OpenAI Responses API)', 'max_tokens')).error).toMatchObject({ param: 'max_output_tokens', message: 'max_output_tokens: at least 16 for this upstream (OpenAI Responses API)' });
+    expect(render(IrError.invalid('response_format: Anthropic has no schema-less JSON mode; use a json_schema response format', 'response_format')).error).toMatchObject({ param: 'text.format', message: 'text.format: Anthropic has no schema-less JSON mode; use a json_schema response format' });
+  });
+
+  it('leaves the Responses API\'s own names and other fields as they are', () => {
+    expect(render(IrError.invalid('temperature: expected a number', 'temperature')).error).toMatchObject({ param: 'temperature', message: 'temperature: expected a number' });
+    expect(render(new IrError(ErrorKind.ERROR_KIND_INVALID_REQUEST, 'too long', 'max_tokens')).error).toMatchObject({ param: 'max_output_tokens', message: 'too long' });
   });
 });

@@ -23,13 +23,35 @@ export class OpenAiResponsesDialect {
   }
 
   renderError(error: ErrorEvent): RenderedBody {
-    const rendered = renderOpenAiError(error);
+    const rendered = renderOpenAiError(inResponsesTerms(error));
     if (error.param !== PREVIOUS_PARAM || !error.message.startsWith(PREVIOUS_PREFIX)) return rendered;
     // OpenAI's own code for it, which agents (Codex and others) key their recovery on.
     const body = JSON.parse(rendered.body) as { error: Record<string, unknown> };
     body.error['code'] = 'previous_response_not_found';
     return { ...rendered, body: JSON.stringify(body) };
   }
+}
+
+/**
+ * The IR's request fields are named as Chat Completions names them, and so are the refusals the
+ * providers raise (an OpenAI Responses upstream's `max_tokens` minimum, Anthropic's lack of
+ * `response_format: json_object`). A Responses client sent them under other names.
+ */
+const RESPONSES_PARAM: Readonly<Record<string, string>> = {
+  max_tokens: 'max_output_tokens',
+  max_completion_tokens: 'max_output_tokens',
+  response_format: 'text.format',
+  'response_format.json_schema.schema': 'text.format.schema',
+  reasoning_effort: 'reasoning.effort',
+  messages: 'input',
+};
+
+/** The error with its param (and the message's leading `param:`) in the Responses API's names. */
+function inResponsesTerms(error: ErrorEvent): ErrorEvent {
+  const param = Object.hasOwn(RESPONSES_PARAM, error.param) ? RESPONSES_PARAM[error.param] : undefined;
+  if (!param) return error;
+  const message = error.message.startsWith(`${error.param}:`) ? param + error.message.slice(error.param.length) : error.message;
+  return { ...error, param, message };
 }
 
 const PREVIOUS_PARAM = 'previous_response_id';

@@ -80,10 +80,12 @@ describe('parseResponsesRequest', () => {
     expect(echo).toMatchObject({ store: false, parallelToolCalls: false, maxOutputTokens: 300, reasoning: { effort: 'low', summary: 'auto' }, user: 'u-1' });
   });
 
-  it('carries OpenAI-only fields in extensions of its own dialect and lists truncation auto as dropped', () => {
+  it('carries OpenAI-only fields, truncation auto among them, in extensions of its own dialect', () => {
     const { chat } = parseResponsesRequest({ model: 'm', input: 'x', service_tier: 'flex', prompt_cache_key: 'k', truncation: 'auto', text: { verbosity: 'low' } });
-    expect(chat.extensions).toEqual({ dialect: Dialect.DIALECT_OPENAI_RESPONSES, json: JSON.stringify({ service_tier: 'flex', prompt_cache_key: 'k', verbosity: 'low' }) });
-    expect(chat.droppedParams).toEqual(['truncation']);
+    expect(chat.extensions).toEqual({ dialect: Dialect.DIALECT_OPENAI_RESPONSES, json: JSON.stringify({ service_tier: 'flex', prompt_cache_key: 'k', truncation: 'auto', verbosity: 'low' }) });
+    expect(chat.droppedParams).toEqual([]);
+    // `disabled` is the default: nothing to carry.
+    expect(parseResponsesRequest({ model: 'm', input: 'x', truncation: 'disabled' }).chat.extensions).toBeUndefined();
   });
 
   it.each([

@@ -134,10 +134,11 @@ export function parseResponsesRequest(raw: unknown): ResponsesCall {
     droppedParams: [],
   };
   if (streamOptions) optBoolean(streamOptions['include_obfuscation'], 'stream_options.include_obfuscation');
-  // `auto` lets OpenAI drop the oldest items to fit the window; no other upstream can, and
-  // the request is then sent whole (a context-length error if it does not fit).
-  if (truncation === 'auto') chat.droppedParams.push('truncation');
   const extra = unmodelled(body);
+  // `auto` lets OpenAI drop the oldest items to fit the window: an OpenAI-only field, forwarded to
+  // a Responses upstream (openai-responses.passthrough.ts); no other upstream can, so they list
+  // it dropped and the request goes whole (a context-length error if it does not fit).
+  if (truncation === 'auto') extra['truncation'] = truncation;
   if (textConfig['verbosity'] !== undefined && textConfig['verbosity'] !== null) extra['verbosity'] = textConfig['verbosity'];
   if (effort === 'none' || effort === 'xhigh') extra['reasoning_effort'] = effort;
   if (Object.keys(extra).length) chat.extensions = { dialect: Dialect.DIALECT_OPENAI_RESPONSES, json: JSON.stringify(extra) };

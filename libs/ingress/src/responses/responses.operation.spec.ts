@@ -142,6 +142,11 @@ describe('ResponsesOperation', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body).toMatchObject({ error: { code: 'previous_response_not_found' } });
     expect(h.router.asked).toHaveLength(1);
+    // Refused, not billed: an audit-only event (outcome `refused`, no usage row), never tokens
+    // counted from the other tenant's conversation.
+    const event = h.published.find((e) => e.requestId.endsWith('2'));
+    expect(event).toMatchObject({ tenantId: 'globex', status: 'error', httpStatus: 400, audit: { auditOnly: true } });
+    expect(event?.usage?.inputTokens ?? 0).toBe(0);
   });
 
   it('without a store: the default answer says store false, an explicit store true is a 400', async () => {

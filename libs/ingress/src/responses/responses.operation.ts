@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type JsonObject, type OpenAiResponsesDialect, type PathParams, type ResponsesAnswer, type ResponsesCall, identifiedInputItems, parseInputItems, previousResponseNotFound, responseIdOf } from '@switchyard/dialects';
 import { type PiiRedaction, redactChatRequest, restoreResponse } from '@switchyard/guardrails';
 import { IrError, ResponseFolder } from '@switchyard/ir';
-import type { ContentPart, ErrorEvent, Message, RequestSize, ResponseEvent, ResponseStorePort, RouterPort, StartEvent, StoredResponse } from '@switchyard/ir';
+import type { ContentPart, ErrorEvent, Message, Principal, RequestSize, ResponseEvent, ResponseStorePort, RouterPort, StartEvent, StoredResponse } from '@switchyard/ir';
 import { TRACING, activeSpan } from '@switchyard/telemetry';
 import type { AdmittedCall } from '../admitted-call';
 import { IMPOSED_MAX_TOKENS_HEADER, answerHeaders } from '../answer-headers';
@@ -73,6 +73,12 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
     if (parsed.chat.messages.length === 0) throw IrError.invalid('input: must contain at least one message or item', 'input');
   }
 
+  /** Another tenant's stored response is answered as an unknown id (ids cannot be probed across tenants), unbilled. */
+  authorize(parsed: ResponsesParsed, principal: Principal): void {
+    const previous = parsed.previous;
+    if (previous && previous.tenantId !== principal.tenantId) throw previousResponseNotFound(previous.id);
+  }
+
   irRequest(parsed: ResponsesParsed): ResponsesParsed['chat'] {
     return parsed.chat;
   }
@@ -92,8 +98,6 @@ export class ResponsesOperation implements DataOperation<OpenAiResponsesDialect,
   run(admitted: Resp): Promise<void> {
     const { parsed } = admitted;
     const chat = parsed.chat;
-    const previous = parsed.previous;
-    if (previous && previous.tenantId !== admitted.admission.principal.tenantId) throw previousResponseNotFound(previous.id);
     const imposed = admitted.admission.maxOutputTokens;
     if (imposed && !chat.sampling?.maxTokens) {
       chat.sampling = { stop: [], ...chat.sampling, maxTokens: imposed };

@@ -115,8 +115,11 @@ describe(buildAnthropicRequest.name, () => {
       expect({ thinking: b['thinking'], max_tokens: b['max_tokens'] }).toStrictEqual({ thinking: { type: 'enabled', budget_tokens: budget }, max_tokens: 32000 });
     });
 
-    it('shrinks an effort budget to fit under the client max_tokens', () => {
-      expect(withReasoning({ effort: Reasoning_Effort.EFFORT_HIGH }, 5000)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 4999 }, max_tokens: 5000 });
+    it('shrinks an effort budget to half the client max_tokens (at least 1024), leaving the answer the rest', () => {
+      expect(withReasoning({ effort: Reasoning_Effort.EFFORT_HIGH }, 5000)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2500 }, max_tokens: 5000 });
+      // A budgeted tenant's request without max_tokens is sent with 4,096: low effort (4,096) must not take it all.
+      expect(withReasoning({ effort: Reasoning_Effort.EFFORT_LOW }, 4096)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 }, max_tokens: 4096 });
+      expect(withReasoning({ effort: Reasoning_Effort.EFFORT_MEDIUM }, 1500)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 1500 });
     });
 
     it('adds the budget on top of a max_tokens too small to hold it', () => {

@@ -14,7 +14,11 @@ import type { AnthropicJson } from './anthropic.types';
 // and listed, when below it; 0 means off). A reasoning effort means different things by origin:
 // - from an Anthropic client it *is* output_config.effort, and goes back there unchanged;
 // - from other clients (OpenAI reasoning_effort) it asks for thinking, and becomes the budget
-//   in EFFORT_BUDGET, shrunk to fit under the request's max_tokens when it can stay >= 1024.
+//   in EFFORT_BUDGET; when that does not fit under the request's max_tokens, half of max_tokens
+//   (at least 1024), so the answer keeps the other half: thinking counts towards max_tokens, and
+//   a budget of max_tokens - 1 let the thinking take all of it and end the answer empty (a
+//   budgeted tenant's request without max_tokens gets 4,096 from admission, under low effort's
+//   4,096 already).
 // Anthropic requires max_tokens > budget_tokens (thinking counts towards max_tokens); when the
 // request's max_tokens is still not above the budget it is read as the allowance for the answer
 // and the budget is added on top, rather than failing the request.
@@ -78,7 +82,7 @@ export function applyThinking(req: ChatRequest, target: UpstreamTarget, body: Js
     budget = Math.max(explicit, MIN_BUDGET);
   } else if (!native) {
     const table = EFFORT_BUDGET[effort];
-    budget = table !== undefined && requested !== undefined && requested <= table && requested - 1 >= MIN_BUDGET ? requested - 1 : table;
+    budget = table !== undefined && requested !== undefined && requested <= table && requested > MIN_BUDGET ? Math.max(MIN_BUDGET, Math.floor(requested / 2)) : table;
   }
   if (budget !== undefined) {
     if (maxTokens <= budget) maxTokens = budget + (requested ?? FALLBACK_MAX_TOKENS);

@@ -11,6 +11,7 @@ export const RESPONSES_PASSTHROUGH: PassthroughRules = {
   verbosity: { forward: true, otherwise: 'drop', why: 'a length hint for the answer' },
   reasoning_effort: { forward: true, otherwise: 'drop', why: '"none" / "xhigh", which the IR cannot express; reasoning is billed as output tokens' },
   top_logprobs: { forward: true, otherwise: 'drop', why: 'log probabilities of the answer; no cost' },
+  truncation: { forward: true, otherwise: 'drop', why: '"auto" drops the oldest items when the input exceeds the window, where the request would otherwise fail' },
   max_tool_calls: { forward: true, otherwise: 'drop', why: 'caps calls to built-in tools, which the gateway never sends' },
   service_tier: { forward: false, otherwise: 'drop', why: '"priority" is billed above the price the gateway knows; the answer is the same without it' },
   prompt_cache_retention: { forward: false, otherwise: 'drop', why: "keeps the tenant's prompt cached in the operator's account for up to a day" },

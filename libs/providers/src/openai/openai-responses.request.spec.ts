@@ -71,12 +71,13 @@ describe(buildResponsesRequest.name, () => {
   });
 
   it("forwards a Responses-API client's extras by the Responses passthrough table", () => {
-    const extras = { prompt_cache_key: 'tenant-7', service_tier: 'priority', verbosity: 'high', top_logprobs: 3, truncation_hint: 'x' };
+    const extras = { prompt_cache_key: 'tenant-7', service_tier: 'priority', verbosity: 'high', top_logprobs: 3, truncation: 'auto', truncation_hint: 'x' };
     const http = build(chat({ extensions: { dialect: Dialect.DIALECT_OPENAI_RESPONSES, json: JSON.stringify(extras) } }));
 
     expect(JSON.parse(http.body)).toStrictEqual({
       prompt_cache_key: 'tenant-7',
       top_logprobs: 3,
+      truncation: 'auto',
       model: 'gpt-4.1-2025-04-14',
       input: [{ role: 'user', content: 'Hi' }],
       text: { verbosity: 'high' },

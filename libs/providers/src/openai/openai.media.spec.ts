@@ -108,4 +108,12 @@ describe('OpenAI-family media answers', () => {
     expect(PROVIDERS.openai.readMediaAnswer?.(req, json({ text: 't', usage: { type: 'tokens', input_tokens: 120, output_tokens: 15, total_tokens: 135 } }))?.usage).toMatchObject({ inputTokens: 120, outputTokens: 15 });
     expect(PROVIDERS.openai.readMediaAnswer?.(req, { contentType: 'text/plain', body: Buffer.from('hello\n') })).toStrictEqual({ units: { images: 0, imageSize: '', imageQuality: '', characters: 0, audioSeconds: 0 }, usage: undefined });
   });
+
+  it('reads the tokens of a streamed transcription from its transcript.text.done event', () => {
+    const req = ask(MediaOperation.MEDIA_OPERATION_TRANSCRIPTION, { stream: 'true' });
+    const events = [{ type: 'transcript.text.delta', delta: 'Hello' }, { type: 'transcript.text.delta', delta: ' there' }, { type: 'transcript.text.done', text: 'Hello there', usage: { type: 'tokens', input_tokens: 90, input_token_details: { text_tokens: 0, audio_tokens: 90 }, output_tokens: 4, total_tokens: 94 } }];
+    const sse = { contentType: 'text/event-stream', body: Buffer.from(events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')) };
+
+    expect(PROVIDERS.openai.readMediaAnswer?.(req, sse)?.usage).toStrictEqual({ inputTokens: 90, outputTokens: 4, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 });
+  });
 });

@@ -70,7 +70,8 @@ export function readOpenAiMediaAnswer(req: MediaRequest, answer: MediaAnswer): M
       units.characters = [...stringOf(fields['input'])].length;
       return { units };
     case MediaOperation.MEDIA_OPERATION_TRANSCRIPTION: {
-      const body = jsonOf(answer);
+      // A streamed transcription (stream=true) is server-sent events; its usage is on the last one.
+      const body = jsonOf(answer) ?? transcriptionDoneEvent(answer);
       const usage = body?.['usage'] as Json | undefined;
       if (usage?.['type'] === 'duration') units.audioSeconds = numberOf(usage['seconds']);
       else if (typeof body?.['duration'] === 'number') units.audioSeconds = body['duration'];
@@ -99,6 +100,21 @@ function jsonOf(answer: MediaAnswer): Json | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The `transcript.text.done` event of a streamed transcription (audio/createTranscription, streaming events), which carries the usage. */
+function transcriptionDoneEvent(answer: MediaAnswer): Json | undefined {
+  if (!answer.contentType.includes('text/event-stream')) return undefined;
+  for (const line of Buffer.from(answer.body).toString('utf8').split(/\r?\n/)) {
+    if (!line.startsWith('data:') || !line.includes('transcript.text.done')) continue;
+    try {
+      const event: unknown = JSON.parse(line.slice('data:'.length));
+      if (typeof event === 'object' && event !== null && (event as Json)['type'] === 'transcript.text.done') return event as Json;
+    } catch {
+      // Not JSON: not the event sought.
+    }
+  }
+  return undefined;
 }
 
 const stringOf = (v: unknown): string => (typeof v === 'string' ? v : '');

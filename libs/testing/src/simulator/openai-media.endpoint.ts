@@ -12,7 +12,10 @@
 // - audio/transcriptions: multipart/form-data in (`file`, `model`, `response_format` …); JSON
 //   `{text, usage}` out (usage `{type: "duration", seconds}` from whisper-1, `{type: "tokens", …}`
 //   from the gpt-4o transcribe models), `verbose_json` with duration and segments, or the text
-//   formats as text/plain.
+//   formats as text/plain. With `stream=true` a gpt-4o transcribe model answers server-sent
+//   events instead (audio/createTranscription, "Transcription streaming events"):
+//   `transcript.text.delta` {delta} per fragment, then `transcript.text.done` {text, usage};
+//   whisper-1 ignores `stream` and answers as without it.
 import { createHash } from 'node:crypto';
 import type { SimulatedError, SimulatorScenario } from './simulator-scenario.types';
 
@@ -127,6 +130,8 @@ function transcription(call: MediaCall): MediaAnswer {
   const usage = call.model.startsWith('gpt-4o')
     ? { type: 'tokens', input_tokens: call.scenario.usage?.input ?? seconds * 10, input_token_details: { text_tokens: 0, audio_tokens: call.scenario.usage?.input ?? seconds * 10 }, output_tokens: call.scenario.usage?.output ?? Math.ceil(text.length / 4), total_tokens: (call.scenario.usage?.input ?? seconds * 10) + (call.scenario.usage?.output ?? Math.ceil(text.length / 4)) }
     : { type: 'duration', seconds };
+  const stream = call.fields['stream'] === true || call.fields['stream'] === 'true';
+  if (stream && call.model.startsWith('gpt-4o')) return transcriptionEvents(text, usage);
   switch (format) {
     case 'text':
       return { contentType: 'text/plain; charset=utf-8', body: Buffer.from(`${text}\n`, 'utf8') };
@@ -139,6 +144,13 @@ function transcription(call: MediaCall): MediaAnswer {
     default:
       return json({ text, usage });
   }
+}
+
+/** A streamed transcription: one delta per word (with its leading space), then the whole text with the usage. */
+function transcriptionEvents(text: string, usage: Record<string, unknown>): MediaAnswer {
+  const events: Record<string, unknown>[] = (text.match(/\s*\S+/g) ?? []).map((delta) => ({ type: 'transcript.text.delta', delta }));
+  events.push({ type: 'transcript.text.done', text, usage });
+  return { contentType: 'text/event-stream', body: Buffer.from(events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join(''), 'utf8') };
 }
 
 function timestamp(seconds: number, separator: string): string {
