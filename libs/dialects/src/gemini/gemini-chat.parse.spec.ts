@@ -433,16 +433,14 @@ describe(parseGeminiChatRequest.name, () => {
 describe(`${parseGeminiChatRequest.name} at the body limit`, () => {
   // Found while fuzzing: every allowed function name was looked up by scanning the declared
   // tools, so 45,000 of each (1.2 MB) held the event loop for 7 s.
-  it('narrows 45,000 declared tools to 45,000 allowed names in linear time', () => {
+  it('narrows 45,000 declared tools to the 45,000 allowed names, in order (the parser uses sets: list scans took 7 s; no clock is asserted here)', () => {
     const names = Array.from({ length: 45_000 }, (_, i) => `f${i}`);
-    const started = performance.now();
     const ir = parseGeminiChatRequest(
-      { contents: [USER_HI], tools: [{ functionDeclarations: names.map((name) => ({ name })) }], toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: names } } },
+      { contents: [USER_HI], tools: [{ functionDeclarations: [...names, 'not-allowed'].map((name) => ({ name })) }], toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: names } } },
       { model: 'gemini-2.5-flash' },
     );
 
-    expect(ir.tools).toHaveLength(45_000);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(ir.tools.map((t) => t.name)).toEqual(names);
   });
 });
 
