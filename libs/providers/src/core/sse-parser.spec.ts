@@ -112,16 +112,14 @@ data: ${'y'.repeat(600)}
   // Found while fuzzing the readers: appending every chunk to the pending line and reading it
   // back flattened the whole line each time, so a long line in small chunks cost quadratic
   // time (7 s for this one with a remembered scan position, 37 s without).
-  it('frames a 4 MB line that arrives in 1 KB chunks in linear time', () => {
+  it('frames a 4 MB line that arrives in 1 KB chunks whole (no clock is asserted; a quadratic framing would run into the test timeout)', () => {
     const sut = new SseParser();
     const kilobyte = 'x'.repeat(1024);
-    const started = performance.now();
     sut.push('data: ');
     for (let i = 0; i < 4096; i++) expect(sut.push(kilobyte)).toStrictEqual([]);
     const [event] = sut.push('\n\n');
 
     expect(event?.data.length).toBe(4 * 1024 * 1024);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('still waits for the \n after a \r that ends a chunk without other line ends', () => {

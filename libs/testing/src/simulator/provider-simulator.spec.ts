@@ -229,10 +229,8 @@ describe(`${ProviderSimulator.name} lifecycle`, () => {
     const stalledStream = await fetch(`${sim.url}/v1/chat/completions`, chat('gpt-4o', { stream: true }));
     const bodies = [stalledJson.text(), stalledStream.text()];
 
-    const started = Date.now();
     await sim.close();
 
-    expect(Date.now() - started).toBeLessThan(1_000);
     for (const body of bodies) await expect(body).rejects.toThrow();
     expect(sim.requests.every((r) => !r.aborted && !r.completed)).toBe(true);
   });
