@@ -203,7 +203,7 @@ const CAPABILITIES: readonly Capability[] = [
         // Expected 400: Anthropic has JSON schemas only; guessing a schema would change the answer.
         const e = await c.fail({ json: { kind: 'object' }, turns: [user('Answer in JSON.')] });
         expect(e.status).toBe(400);
-        expect(e.message).toMatch(/response_format|responseMimeType/);
+        expect(e.message).toMatch(/response_format|responseMimeType|text\.format/);
         expect(c.received()).toHaveLength(0);
         return;
       }
