@@ -6,6 +6,7 @@
 //                         by function, or inclusive time by function (default pkg)
 //   --from 0.5            only samples after this fraction of the profile's span: leaves out start-up
 //                         and the first rounds' JIT warm-up (default 0)
+//   --to 0.95            only samples before this fraction (leaves out the shutdown; default 1)
 //   --under NAME          only samples with a function named NAME on their stack
 //   --callers NAME        the stacks (innermost first, --depth frames) that reach NAME, by time
 //   --top 30              rows to print
@@ -19,6 +20,7 @@ const { values, positionals } = parseArgs({
   options: {
     by: { type: 'string', default: 'pkg' },
     from: { type: 'string', default: '0' },
+    to: { type: 'string', default: '1' },
     under: { type: 'string' },
     callers: { type: 'string' },
     depth: { type: 'string', default: '6' },
@@ -27,7 +29,7 @@ const { values, positionals } = parseArgs({
 });
 const [file] = positionals;
 if (!file) {
-  console.error('usage: node bench/profile-summary.mjs <file.cpuprofile> [--by pkg|fn|total] [--from 0.5] [--under NAME] [--callers NAME] [--top 30]');
+  console.error('usage: node bench/profile-summary.mjs <file.cpuprofile> [--by pkg|fn|total] [--from 0.5] [--to 0.95] [--under NAME] [--callers NAME] [--top 30]');
   process.exit(2);
 }
 
@@ -38,12 +40,13 @@ for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.se
 
 // Microseconds per sampled node, within the window.
 const start = profile.startTime + (profile.endTime - profile.startTime) * Number(values.from);
+const end = profile.startTime + (profile.endTime - profile.startTime) * Number(values.to);
 const timeOf = new Map();
 let clock = profile.startTime;
 for (let i = 0; i < profile.samples.length; i++) {
   const dt = profile.timeDeltas[i] ?? 0;
   clock += dt;
-  if (clock >= start) timeOf.set(profile.samples[i], (timeOf.get(profile.samples[i]) ?? 0) + dt);
+  if (clock >= start && clock <= end) timeOf.set(profile.samples[i], (timeOf.get(profile.samples[i]) ?? 0) + dt);
 }
 
 const stackOf = (id) => {

@@ -8,6 +8,8 @@ import { type ConfigTopic, RedisConfigChangeBus } from '@switchyard/queue';
 export interface LocalAdmissionWiring {
   /** The ingress's auth port: keys with nothing to count admitted here, the rest asked of `auth`. */
   port: AuthPort;
+  /** The change feed it follows, for the ingress's other caches to listen to (one poll for all). */
+  feed: ConfigFeedFollower;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startLocalAdmission(env: SwitchyardEnv, auth: AuthPort): P
     .catch((e: unknown) => log.warn(`first key load failed; admitting through auth until a reload succeeds: ${String(e)}`));
   return {
     port: new LocalAdmission(directory, auth),
+    feed,
     async close() {
       // A load still running fails on the closed database and is only logged.
       directory.stop();

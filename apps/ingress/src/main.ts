@@ -4,7 +4,7 @@ import { DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, fileStoreSettingsOf, loadReg
 import { AdminModule } from '@switchyard/admin';
 import { BATCH_ENDPOINTS, BatchesApiModule, BatchesService, FilesService, MessageBatchesService, openFileStorage } from '@switchyard/batches';
 import { UsageQuery, planStatementLines } from '@switchyard/billing';
-import { type Database, createDatabase, responseStoreOf } from '@switchyard/db';
+import { type ConfigFeedFollower, type Database, createDatabase, responseStoreOf } from '@switchyard/db';
 import { GrpcAuthClient, GrpcBillingClient, GrpcRouterClient } from '@switchyard/grpc';
 import { PeerSpill, type ReadinessCheck, RegionReadiness, startIngressApp } from '@switchyard/ingress';
 import { BullBatchQueue, BullReconcileQueue, BullUsageSink, createConfigChangeBus } from '@switchyard/queue';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   // opens the database for; they use the primary (not DATABASE_READ_URL): a client continues a
   // conversation or reads a batch it just made at once, faster than a replica catches up.
   const db = env.DATABASE_URL ? await createDatabase({ databaseUrl: env.DATABASE_URL }) : undefined;
-  const admin = db && (await adminApi(env, regionReadiness, db));
+  const admin = db && (await adminApi(env, regionReadiness, db, local?.feed));
   const files = db && (await batchesApi(env, auth, db));
   // A files bucket this ingress stores uploads in is one of its dependencies (RegionReadiness reads the same list).
   if (files?.probe) readiness.push({ name: files.probe.name, ready: files.probe.check });
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
  * The admin API, when this ingress has both an admin token and the database. Usage queries go
  * to billing over gRPC when BILLING_GRPC_URL is set, else straight to the ledger.
  */
-async function adminApi(env: SwitchyardEnv, region: RegionReadiness, db: Database): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
+async function adminApi(env: SwitchyardEnv, region: RegionReadiness, db: Database, feed: ConfigFeedFollower | undefined): Promise<{ module: DynamicModule; close(): Promise<void> } | undefined> {
   if (!env.SWITCHYARD_ADMIN_TOKEN) return undefined;
   const bus = createConfigChangeBus(env.REDIS_URL);
   const grpcBilling = env.BILLING_GRPC_URL ? new GrpcBillingClient(env.BILLING_GRPC_URL) : undefined;
@@ -120,7 +120,9 @@ async function adminApi(env: SwitchyardEnv, region: RegionReadiness, db: Databas
     module: AdminModule.forRoot({
       token: env.SWITCHYARD_ADMIN_TOKEN,
       oidc: adminOidcOf(env),
-      // Revoked admin tokens from other regions, whose Redis never reaches this one.
+      // Revoked admin tokens from other regions, whose Redis never reaches this one: from the feed
+      // the key directory follows when there is one (one poll per interval, not two), else polled.
+      configFeed: feed,
       configFeedPollMs: env.SWITCHYARD_CONFIG_FEED_POLL_MS,
       db,
       bus,

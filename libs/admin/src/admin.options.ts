@@ -1,5 +1,5 @@
 import type { OutboundPolicy, SecretBox } from '@switchyard/config';
-import type { Database } from '@switchyard/db';
+import type { ConfigFeedFollower, Database } from '@switchyard/db';
 import type { BillingPort, CreditCountersPort } from '@switchyard/ir';
 import type { ConfigChangeBus } from '@switchyard/queue';
 import type { RegionReportView } from './region/region.routes';
@@ -23,6 +23,11 @@ export interface AdminOptions {
    * for revoked admin tokens: other regions' Redis never carries this one's announcements.
    */
   configFeedPollMs?: number;
+  /**
+   * A change feed this process already follows (the cluster ingress's, for its key directory):
+   * listened to instead of polling a second one; `configFeedPollMs` is then not used.
+   */
+  configFeed?: Pick<ConfigFeedFollower, 'listen'>;
   db: Database;
   /** Announces committed changes so every replica reloads its caches at once. */
   bus: ConfigChangeBus;

@@ -26,6 +26,8 @@ export class ConfigFeedFollower {
   private seen: bigint | undefined;
   private polling: Promise<void> | undefined;
   private failing = false;
+  /** Caches of the same process that reload on the same changes (`listen`). */
+  private readonly listeners: ((topic: ConfigTopic) => void)[] = [];
 
   constructor(private readonly options: ConfigFeedFollowerOptions) {}
 
@@ -34,6 +36,15 @@ export class ConfigFeedFollower {
     await this.poll();
     this.timer = setInterval(() => void this.poll(), this.options.intervalMs);
     this.timer.unref();
+  }
+
+  /**
+   * Another cache of this process to reload on each change: one poll per interval serves every
+   * cache of the process (the ingress's key directory and its admin tokens), where a follower
+   * each cost a query and a wake-up apiece (docs/architecture.md §7, idle).
+   */
+  listen(onChange: (topic: ConfigTopic) => void): void {
+    this.listeners.push(onChange);
   }
 
   /** One poll now (the timer's, or a test's); concurrent calls share the one in flight. */
@@ -80,8 +91,13 @@ export class ConfigFeedFollower {
   }
 
   private emit(topic: ConfigTopic): void {
+    this.deliver(this.options.onChange, topic);
+    for (const listener of this.listeners) this.deliver(listener, topic);
+  }
+
+  private deliver(onChange: (topic: ConfigTopic) => void, topic: ConfigTopic): void {
     try {
-      this.options.onChange(topic);
+      onChange(topic);
     } catch (error) {
       this.log.warn(`configuration change handler failed: ${String(error)}`);
     }

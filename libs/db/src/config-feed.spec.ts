@@ -122,6 +122,19 @@ describe('configuration change feed', () => {
       expect(heard).toHaveLength(2);
     });
 
+    it('one poll serves every cache that listens, and a listener that throws does not stop the others', async () => {
+      const admin: ConfigTopic[] = [];
+      sut.listen(() => {
+        throw new Error('a broken cache');
+      });
+      sut.listen((topic) => admin.push(topic));
+      await sut.start();
+      await apply(t.db, 600);
+      await sut.poll();
+      expect(heard).toEqual(['keys']);
+      expect(admin).toEqual(['keys']);
+    });
+
     it('an unreadable feed changes nothing; the first poll that answers catches up', async () => {
       await sut.start();
       broken = true;

@@ -19,7 +19,7 @@ interface Cached {
  * Named admin tokens by the hash of their secret, cached in memory. A token not in the cache
  * is looked up in the database (an index look-up), so a token created on another replica works
  * at once; only tokens that exist are cached. Every configuration announcement — this region's
- * config bus, and with `configFeedPollMs` the cross-region change feed — empties the cache, so
+ * config bus, and with `configFeed` or `configFeedPollMs` the cross-region change feed — empties the cache, so
  * a revocation (or a tenant's deletion) holds on every replica within the bus's delivery or one
  * feed poll (docs/architecture.md, "Admin roles").
  */
@@ -30,11 +30,12 @@ export class AdminTokenRegistry implements OnModuleInit, OnModuleDestroy {
   private generation = 0;
   private feed: ConfigFeedFollower | undefined;
 
-  constructor(@Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'db' | 'bus' | 'configFeedPollMs'>) {}
+  constructor(@Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'db' | 'bus' | 'configFeedPollMs' | 'configFeed'>) {}
 
   async onModuleInit(): Promise<void> {
     this.options.bus.subscribe(() => this.clear());
-    if (this.options.configFeedPollMs !== undefined) {
+    if (this.options.configFeed) this.options.configFeed.listen(() => this.clear());
+    else if (this.options.configFeedPollMs !== undefined) {
       this.feed = new ConfigFeedFollower({ read: this.options.db, intervalMs: this.options.configFeedPollMs, onChange: () => this.clear() });
       await this.feed.start();
     }
