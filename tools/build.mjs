@@ -25,12 +25,14 @@ const targets = {
   'access-bench': 'bench/logs/access-line.bench.ts',
   'pii-bench': 'bench/guardrails/pii-scan.bench.ts',
   'statement-bench': 'bench/statement/statement.bench.ts',
+  'usage-write-bench': 'bench/usage-write/usage-write.bench.ts',
 };
 // Worker threads an app starts, bundled beside it (the app finds them next to its own bundle).
 const workers = {
   standalone: ['libs/db/src/pglite.worker.ts'],
+  'usage-write-bench': ['libs/db/src/pglite.worker.ts'],
 };
-const BENCHES = { 'transport-bench': 'dist/bench/transport.js', 'hops-bench': 'dist/bench/hops.js', 'access-bench': 'dist/bench/access-line.js', 'pii-bench': 'dist/bench/pii-scan.js', 'statement-bench': 'dist/bench/statement.js' };
+const BENCHES = { 'transport-bench': 'dist/bench/transport.js', 'hops-bench': 'dist/bench/hops.js', 'access-bench': 'dist/bench/access-line.js', 'pii-bench': 'dist/bench/pii-scan.js', 'statement-bench': 'dist/bench/statement.js', 'usage-write-bench': 'dist/bench/usage-write.js' };
 const outFor = (name) => (name === 'simulator' ? 'dist/tools/simulator.js' : (BENCHES[name] ?? `dist/apps/${name}/main.js`));
 
 const swcPlugin = {

@@ -17,6 +17,11 @@ export class RequestAuditWriter {
   constructor(private readonly db: Database) {}
 
   async write(events: readonly UsageEvent[]): Promise<number> {
+    return this.writeRows(this.rowsOf(events));
+  }
+
+  /** The audit rows of a batch; a malformed event is logged and has none. */
+  rowsOf(events: readonly UsageEvent[]): RequestAuditInput[] {
     const rows: RequestAuditInput[] = [];
     for (const e of events) {
       try {
@@ -25,6 +30,11 @@ export class RequestAuditWriter {
         this.log.error(`request ${e.requestId ?? '?'}: no audit row, the event is malformed: ${(err as Error).message}`);
       }
     }
+    return rows;
+  }
+
+  /** Stores rows in one statement; on a data error, row by row, dropping (and logging) the bad ones. */
+  async writeRows(rows: readonly RequestAuditInput[]): Promise<number> {
     try {
       return await recordRequestAudit(this.db, rows);
     } catch (err) {

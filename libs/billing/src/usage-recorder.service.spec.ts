@@ -87,6 +87,17 @@ describe.each(['postgres', 'pglite'] as const)('UsageRecorder on %s', (kind) => 
     expect((await rejects('multi-')).map((r) => r.requestId).sort()).toEqual(['multi-0', 'multi-3', 'multi-6']);
   });
 
+  it('writes ledger and audit rows of a batch together, and keeps every audit row when a poison event makes it split', async () => {
+    const audited = (prefix: string) => t.db.prisma.requestAudit.count({ where: { requestId: { startsWith: prefix } } });
+    expect(await sut.recordMany([event('both-1'), event('both-2'), event('both-3', { audit: { clientIp: '', endpoint: '/v1/chat/completions', auditOnly: true, dataRegions: [], piiAction: '', piiCategories: [] } })])).toBe(2);
+    expect(await recorded('both-')).toHaveLength(2);
+    expect(await audited('both-')).toBe(3);
+
+    expect(await sut.recordMany([event('pboth-1'), event('pboth-2', POISON), event('pboth-3')])).toBe(2);
+    expect((await recorded('pboth-')).map((r) => r.requestId)).toEqual(['pboth-1', 'pboth-3']);
+    expect(await audited('pboth-')).toBe(3);
+  });
+
   it('records a redelivered batch with a poison event once, and sets the event aside once', async () => {
     const batch = [event('again-1'), event('again-2', POISON), event('again-3')];
     await sut.handle(batch);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Database, USAGE_STATUSES, UsageRecordInput, UsageRejectInput, UsageStatus, isUsageDataError, recordUsageBatch, recordUsageRejects } from '@switchyard/db';
+import { Database, USAGE_STATUSES, UsageRecordInput, UsageRejectInput, UsageStatus, isUsageDataError, recordUsageBatch, recordUsageRejects, recordUsageWithAudit } from '@switchyard/db';
 import { Dialect, ErrorKind, UsageEvent } from '@switchyard/ir';
 import { nanosToDecimal, storableJson, storableText } from '@switchyard/shared';
 import { TRACING } from '@switchyard/telemetry';
@@ -57,15 +57,28 @@ export class UsageRecorder {
   /**
    * Records a batch in the ledger and the request audit; returns how many ledger rows were new
    * (repeats and set-aside events are not). An audit-only event (`audit.auditOnly`: a refused or unmetered request) has an
-   * audit row only: nothing to bill.
+   * audit row only: nothing to bill. Ledger, rollups and audit go in one statement (issue 11);
+   * only when the database refuses it for its data are they stored apart, each bad event alone.
    */
   async recordMany(events: readonly UsageEvent[], spans?: UsageRecordSpans): Promise<number> {
-    const billed = await this.recordLedger(events, spans);
-    await this.audit.write(events);
+    const { ready, rejects } = await this.prepareAll(events, spans);
+    const audit = this.audit.rowsOf(events);
+    let billed: number;
+    try {
+      const counts = await recordUsageWithAudit(this.db, ready.map((p) => p.row), audit);
+      countRecorded(ready, counts.inserted);
+      billed = counts.inserted;
+    } catch (err) {
+      if (!isUsageDataError(err)) throw err;
+      billed = await this.insertSplitting(ready, rejects);
+      await this.audit.writeRows(audit);
+    }
+    if (rejects.length) await this.setAside(rejects);
     return billed;
   }
 
-  private async recordLedger(events: readonly UsageEvent[], spans?: UsageRecordSpans): Promise<number> {
+  /** Prices a batch: the events ready for the ledger, and those found unstorable on the way. */
+  private async prepareAll(events: readonly UsageEvent[], spans?: UsageRecordSpans): Promise<{ ready: Ready[]; rejects: UsageRejectInput[] }> {
     const prepared = await Promise.all(events.map((e) => (e.audit?.auditOnly ? undefined : this.prepare(e))));
     if (spans) {
       for (const [i, p] of prepared.entries()) if (p && 'row' in p) spans.cost(i, Number(p.row.costUsd));
@@ -77,9 +90,7 @@ export class UsageRecorder {
       if ('row' in p) ready.push(p);
       else rejects.push(rejectOf(p.event, p.error));
     }
-    const inserted = await this.insertSplitting(ready, rejects);
-    if (rejects.length) await this.setAside(rejects);
-    return inserted;
+    return { ready, rejects };
   }
 
   /**

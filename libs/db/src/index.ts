@@ -19,6 +19,7 @@ export {
   type ConfigEntity,
 } from './config-change.types';
 export { recordUsageBatch } from './usage.recorder';
+export { recordUsageWithAudit, type UsageWithAuditCounts } from './usage-with-audit.recorder';
 export { isUsageDataError, recordUsageRejects } from './usage-rejects.store';
 export { USAGE_STATUSES, type UsageRecordInput, type UsageRejectInput, type UsageStatus } from './usage-record.types';
 export { hashKey, keyPrefix, KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_SECRET_CHARS } from './key-hash';

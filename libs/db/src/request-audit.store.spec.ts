@@ -50,6 +50,15 @@ describe.each(DATABASE_KINDS)('request audit store on %s', (kind) => {
     ]);
   });
 
+  it('keeps list items with quotes, backslashes, commas, braces and spaces exactly', async () => {
+    const odd = ['a "quoted" one', 'back\\slash', 'comma, and {braces}', ' padded ', 'NULL', ''];
+    expect(await recordRequestAudit(t.db, [{ ...auditRow('odd-1'), piiCategories: odd, dataRegions: ['eu-west', 'us-east'] }])).toBe(1);
+
+    const row = await t.db.prisma.requestAudit.findUniqueOrThrow({ where: { requestId: 'odd-1' } });
+    expect(row.piiCategories).toEqual(odd);
+    expect(row.dataRegions).toEqual(['eu-west', 'us-east']);
+  });
+
   it('prunes rows older than the cut-off in batches, and only those', async () => {
     const old = Array.from({ length: 7 }, (_, i) => auditRow(`old-${i}`, '2025-01-01T00:00:00.000Z'));
     await recordRequestAudit(t.db, [...old, auditRow('new-1', '2026-06-01T00:00:00.000Z')]);
