@@ -1,6 +1,6 @@
 import type { Database } from '@switchyard/db';
 import { IrError } from '@switchyard/ir';
-import type { FileStorage } from './file-storage';
+import { type FileStorage, storageForRows } from './file-storage';
 
 // OpenAI's file expiration policy (API reference, "Create file" `expires_after` and "Create
 // batch" `output_expires_after`): anchor `created_at` (the file's creation time), seconds from
@@ -53,20 +53,27 @@ export function expiryAt(createdAt: Date, seconds: number | undefined | null): D
  * bytes go after their row (a crash in between leaves an orphan blob, never a row without bytes).
  */
 export class FileExpirySweep {
+  private readonly storageOf: (row: { id: string; storage: string }) => FileStorage;
+
   constructor(
     private readonly db: Database,
-    private readonly storage: FileStorage,
-  ) {}
+    storage: FileStorage,
+  ) {
+    this.storageOf = storageForRows(db, storage);
+  }
 
   /** One pass; the number of files deleted. */
   async sweep(now: Date): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const expired = await this.db.prisma.storedFile.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: SWEEP_CHUNK });
+      const expired = await this.db.prisma.storedFile.findMany({ where: { expiresAt: { lte: now } }, select: { id: true, storage: true }, take: SWEEP_CHUNK });
       if (!expired.length) return deleted;
-      const ids = expired.map((f) => f.id);
+      // Each row's bytes where they were put (a row from before a bucket was configured is in the
+      // database), chosen before any row goes: a store this process lacks fails the pass, not a row.
+      const stored = expired.map((f) => ({ id: f.id, storage: this.storageOf(f) }));
+      const ids = stored.map((f) => f.id);
       await this.db.prisma.storedFile.deleteMany({ where: { id: { in: ids } } });
-      for (const id of ids) await this.storage.delete(id);
+      for (const f of stored) await f.storage.delete(f.id);
       deleted += ids.length;
       if (expired.length < SWEEP_CHUNK) return deleted;
     }

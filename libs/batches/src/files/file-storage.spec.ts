@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import { openTestDatabase, type TestDatabase } from '../../../db/src/test-database.harness';
 import { S3_TEST_CREDENTIALS, S3TestServer } from '../../../testing/src/s3/s3-server.harness';
 import { DatabaseFileStorage, type FileStorage, readAll } from './file-storage';
+import { FileExpirySweep } from './file-expiry';
+import { FilesService } from './files.service';
 import { S3FileStorage } from './s3-file-storage';
 
 /** The storage contract, the same for every storage. */
@@ -95,4 +97,38 @@ describe(`${S3FileStorage.name} on a real S3 server (s3rver)`, () => {
     expect(await storage.reachable()).toBe(true);
     expect((await readAll((await storage.open('file-c'))!)).toString()).toBe('x');
   }, 60_000);
+});
+
+describe('a process keeping files in a bucket, with rows stored in the database before it', () => {
+  const server = new S3TestServer('files-mixed');
+  let t: TestDatabase;
+  let bucket: S3FileStorage;
+
+  beforeAll(async () => {
+    await server.start();
+    t = await openTestDatabase('postgres', 'file_rows');
+    await applyMigrations(t.db);
+    bucket = new S3FileStorage({ bucket: 'files-mixed', prefix: '', endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3_TEST_CREDENTIALS });
+  }, 60_000);
+  afterAll(async () => {
+    bucket.close();
+    await t.dispose();
+    await server.dispose();
+  });
+
+  it('reads each row where its bytes were put, and the expiry sweep deletes them there', async () => {
+    const database = new DatabaseFileStorage(t.db);
+    const before = await new FilesService(t.db, database).store({ tenantId: 'mix', purpose: 'batch', filename: 'old.jsonl', data: Buffer.from('{"old":1}\n'), expiresAfterSeconds: 3600 });
+    const files = new FilesService(t.db, bucket);
+    const after = await files.store({ tenantId: 'mix', purpose: 'batch', filename: 'new.jsonl', data: Buffer.from('{"new":1}\n'), expiresAfterSeconds: 3600 });
+
+    expect((await files.content('mix', before.id)).data.toString()).toBe('{"old":1}\n');
+    expect((await files.content('mix', after.id)).data.toString()).toBe('{"new":1}\n');
+
+    await t.db.prisma.storedFile.updateMany({ where: { tenantId: 'mix' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await new FileExpirySweep(t.db, bucket).sweep(new Date())).toBe(2);
+
+    expect(await database.open(before.id)).toBeUndefined();
+    expect(await bucket.open(after.id)).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
 import type { Database } from '@switchyard/db';
+import { ErrorKind, IrError } from '@switchyard/ir';
 import { Readable } from 'node:stream';
 
 /** What a file's bytes are handed to a storage as: whole, or as a stream of a known length. */
@@ -72,4 +73,17 @@ export class DatabaseFileStorage implements FileStorage {
     const row = await this.db.prisma.fileBlob.findUnique({ where: { fileId } });
     return row ? Buffer.from(row.data) : undefined;
   }
+}
+
+/**
+ * The storage a row's bytes are in: the configured one, or the database for rows stored there
+ * before a bucket was configured. Reads, deletes and the expiry sweep all choose by the row.
+ */
+export function storageForRows(db: Database, configured: FileStorage): (row: { id: string; storage: string }) => FileStorage {
+  const database = configured.kind === 'db' ? configured : new DatabaseFileStorage(db);
+  return (row) => {
+    if (row.storage === configured.kind) return configured;
+    if (row.storage === 'db') return database;
+    throw new IrError(ErrorKind.ERROR_KIND_INTERNAL, `The content of ${row.id} is in the '${row.storage}' file store, which this process is not configured for (SWITCHYARD_FILES_STORE).`);
+  };
 }

@@ -2,7 +2,7 @@ import type { Database, Prisma } from '@switchyard/db';
 import { ErrorKind, IrError } from '@switchyard/ir';
 import { newFileId } from '../object-ids';
 import type { Readable } from 'node:stream';
-import { DatabaseFileStorage, type FileStorage, readAll } from './file-storage';
+import { type FileStorage, readAll, storageForRows } from './file-storage';
 import { BATCH_UPLOAD_EXPIRES_SECONDS, expiryAt } from './file-expiry';
 import { type FileObject, type StoredFileRow, renderFile } from './file-object';
 
@@ -42,13 +42,13 @@ export interface FileList {
  */
 export class FilesService {
   /** Rows stored in the database before a bucket was configured are still read from there. */
-  private readonly database: FileStorage;
+  private readonly storageOf: (row: StoredFileRow) => FileStorage;
 
   constructor(
     private readonly db: Database,
     private readonly storage: FileStorage,
   ) {
-    this.database = storage.kind === 'db' ? storage : new DatabaseFileStorage(db);
+    this.storageOf = storageForRows(db, storage);
   }
 
   /** A tenant's upload; the caller has checked the size limit and the purpose. */
@@ -117,12 +117,6 @@ export class FilesService {
   async content(tenantId: string, fileId: string): Promise<{ file: StoredFileRow; data: Buffer }> {
     const { file, stream } = await this.open(tenantId, fileId);
     return { file, data: await readAll(stream) };
-  }
-
-  private storageOf(row: StoredFileRow): FileStorage {
-    if (row.storage === this.storage.kind) return this.storage;
-    if (row.storage === 'db') return this.database;
-    throw new IrError(ErrorKind.ERROR_KIND_INTERNAL, `The content of ${row.id} is in the '${row.storage}' file store, which this process is not configured for (SWITCHYARD_FILES_STORE).`);
   }
 
   /** A tenant's file that has not expired: an expired one is gone for the client, swept or not. */
