@@ -20,7 +20,8 @@ export function TenantPage({ session, tenantId }: { session: Session; tenantId: 
   const plans = useLoad<{ plans: Plan[] }>(() => (platformWriter ? session.client.get<{ plans: Plan[] }>('/plans') : Promise.resolve({ plans: [] })), [session, platformWriter]);
   const t = tenant.data;
 
-  // A tenant that does not exist (or is not this token's) has nothing below its error.
+  // A tenant that does not exist (or is not this token's) has nothing below its error; nothing
+  // below the heading is drawn before the tenant loads, so the keys' own 404 cannot show first.
   if (tenant.error)
     return (
       <section aria-labelledby="tenant-title">
@@ -38,7 +39,7 @@ export function TenantPage({ session, tenantId }: { session: Session; tenantId: 
           {t.name ?? 'No name'} · RPM {count(t.rpm)} · TPM {count(t.tpm)} · budget {usd(t.budget.dailyUsd)} a day, {usd(t.budget.monthlyUsd)} a month · models {t.models.length ? t.models.join(', ') : 'all'} · plan {t.plan ?? 'none'}
         </p>
       )}
-      <KeysSection session={session} tenantId={tenantId} />
+      {t && <KeysSection session={session} tenantId={tenantId} />}
       {t && <CreditsSection session={session} tenantId={tenantId} canGrant={platformWriter} />}
       {t && platformWriter && plans.data && <TenantSettingsForm key={t.id} session={session} tenant={t} plans={plans.data.plans} onSaved={tenant.reload} />}
       <ErrorNote error={plans.error} />
