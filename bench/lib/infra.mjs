@@ -44,12 +44,18 @@ export async function infraProblem({ postgresUrl, redisUrl }) {
   return problems.length ? problems.join('; ') : null;
 }
 
-/** Creates a uniquely named database next to the one `postgresUrl` names; returns its URL and a drop(). */
+/**
+ * Creates a uniquely named database next to the one `postgresUrl` names; returns its URL and a
+ * drop(). First drops the databases earlier runs on this machine left behind when they were
+ * killed before their own drop (their pid, in the name, is no longer a live process) — only on a
+ * loopback server, where a pid in a name can only be a process of this machine.
+ */
 export async function createFreshDatabase(postgresUrl) {
   const name = `switchyard_bench_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
   try {
+    if (LOOPBACK.has(new URL(postgresUrl).hostname)) await dropOrphans(admin);
     await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
@@ -69,6 +75,27 @@ export async function createFreshDatabase(postgresUrl) {
       }
     },
   };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+async function dropOrphans(admin) {
+  const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'switchyard\\_bench\\_%'`);
+  for (const { datname } of rows) {
+    const pid = Number(/^switchyard_bench_(\d+)_/.exec(datname)?.[1]);
+    if (!pid || pidAlive(pid)) continue;
+    await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    console.log(`bench: dropped ${datname}, left by a run that did not finish (pid ${pid} is gone)`);
+  }
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }
 
 /** Any RESP reply to PING counts: an auth error still means a Redis is there to use. */
