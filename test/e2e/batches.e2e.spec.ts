@@ -161,6 +161,20 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     ]);
   });
 
+  it("sums its lines' token usage into the Batch object's usage, on retrieve and on list", async () => {
+    gw.sim.setDefault({ usage: { input: 100, output: 10, cachedInput: 40, reasoning: 3 } });
+    const file = await upload(jsonl([chatLine('u1', 'gpt', 'usage one'), { custom_id: 'u2', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt', messages: 'not a list' } }, chatLine('u3', 'gpt', 'usage three')]));
+
+    const done = await settled((await client().batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+
+    // Two answered lines of 100 + 10 tokens each; the refused line used nothing.
+    const usage: OpenAI.Batches.BatchUsage = { input_tokens: 200, input_tokens_details: { cached_tokens: 80 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 6 }, total_tokens: 220 };
+    expect(done).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 2, failed: 1 }, usage });
+    const listed: Batch[] = [];
+    for await (const b of client().batches.list({ limit: 5 })) listed.push(b);
+    expect(listed.find((b) => b.id === done.id)?.usage).toEqual(usage);
+  });
+
   it('runs a /v1/responses batch on two provider families: each line answers a Response object; previous_response_id is refused per line', async () => {
     const line = (customId: string, model: string, extra: Record<string, unknown> = {}) => ({ custom_id: customId, method: 'POST', url: '/v1/responses', body: { model, instructions: 'Be brief.', input: `${customId} please`, max_output_tokens: 32, ...extra } });
     // A batch uses one model (OpenAI's rule): one batch per family.
