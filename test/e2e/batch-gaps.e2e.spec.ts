@@ -100,10 +100,11 @@ describe('batch and media gaps (standalone, Postgres, openai SDK)', () => {
     expect(rows.map((r) => Number(r.cost_usd))).toEqual([0.005, 0.005, 0.005, 0.005]);
   }, 60_000);
 
-  it('fails a batch line the PII guard blocks with its 400 in the error file, and runs the others', async () => {
-    const done = await runBatch(BLOCK_KEY, [chatLine('clean', 'hello there'), chatLine('card', 'charge 4111 1111 1111 1111 please'), chatLine('also-clean', 'bye')]);
+  it('fails a batch line the PII guard blocks, and one refused for its body, with their 400s in the error file, runs the others, and files each in the request audit', async () => {
+    const badBody = JSON.stringify({ custom_id: 'bad-body', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt', messages: 'not a list' } });
+    const done = await runBatch(BLOCK_KEY, [chatLine('clean', 'hello there'), chatLine('card', 'charge 4111 1111 1111 1111 please'), chatLine('also-clean', 'bye'), badBody]);
 
-    expect(done.request_counts).toEqual({ total: 3, completed: 2, failed: 1 });
+    expect(done.request_counts).toEqual({ total: 4, completed: 2, failed: 2 });
     expect((await contentOf(BLOCK_KEY, done.output_file_id)).map((l) => l['custom_id'])).toEqual(['clean', 'also-clean']);
     expect(await contentOf(BLOCK_KEY, done.error_file_id)).toEqual([
       expect.objectContaining({
@@ -113,8 +114,29 @@ describe('batch and media gaps (standalone, Postgres, openai SDK)', () => {
           body: { error: expect.objectContaining({ type: 'invalid_request_error', message: 'This request contains personal data that this API key may not send (card). Remove it and try again.' }) },
         }),
       }),
+      expect.objectContaining({ custom_id: 'bad-body', response: expect.objectContaining({ status_code: 400, body: { error: expect.objectContaining({ type: 'invalid_request_error' }) } }) }),
     ]);
     expect(gw.sim.requests.map(promptOf).sort()).toEqual(['bye', 'hello there']);
+
+    // Every line has its audit row, as the same requests sent to /v1/chat/completions would: each
+    // under the key's guard policy (block), the two turned away `refused` (no provider), the
+    // block with the guard's finding, the body refused before a model was read.
+    const audit = await eventually(async () => {
+      const rows = await gw.db.query<{ request_id: string; outcome: string; http_status: number; provider_id: string | null; model: string; endpoint: string; pii_action: string | null; pii_categories: string[] }>(
+        `SELECT request_id, outcome, http_status, provider_id, model, endpoint, pii_action, pii_categories FROM request_audit WHERE request_id LIKE $1 ORDER BY request_id`,
+        [`${done.id}:%`],
+      );
+      if (rows.length < 4) throw new Error(`${rows.length} audit rows`);
+      return rows;
+    }, 15_000, 'audit rows');
+    expect(audit).toEqual([
+      { request_id: `${done.id}:1`, outcome: 'ok', http_status: 200, provider_id: 'sim-openai', model: 'gpt', endpoint: '/v1/chat/completions', pii_action: 'block', pii_categories: [] },
+      { request_id: `${done.id}:2`, outcome: 'refused', http_status: 400, provider_id: null, model: 'gpt', endpoint: '/v1/chat/completions', pii_action: 'block', pii_categories: ['card'] },
+      { request_id: `${done.id}:3`, outcome: 'ok', http_status: 200, provider_id: 'sim-openai', model: 'gpt', endpoint: '/v1/chat/completions', pii_action: 'block', pii_categories: [] },
+      { request_id: `${done.id}:4`, outcome: 'refused', http_status: 400, provider_id: null, model: '', endpoint: '/v1/chat/completions', pii_action: null, pii_categories: [] },
+    ]);
+    // Refusals are audited, never billed: only the two answered lines are in the ledger.
+    expect((await gw.db.query<{ request_id: string }>(`SELECT request_id FROM usage_records WHERE request_id LIKE $1 ORDER BY request_id`, [`${done.id}:%`])).map((r) => r.request_id)).toEqual([`${done.id}:1`, `${done.id}:3`]);
   });
 
   it("masks a batch line's request as chat is masked, and restores the placeholder the upstream echoes", async () => {

@@ -106,9 +106,11 @@ describe(BatchRunner.name, () => {
     const err = await fileLines(batch.errorFileId);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatchObject({ custom_id: 'c', error: null, response: { status_code: 400, request_id: `${id}:3` } });
-    expect(published.map((e) => [e.requestId, e.batch, e.usage?.inputTokens]).sort()).toEqual([
-      [`${id}:1`, true, 10],
-      [`${id}:2`, true, 10],
+    // The refused line is published too, for its audit row only (nothing to bill).
+    expect(published.map((e) => [e.requestId, e.batch, e.usage?.inputTokens, e.audit?.auditOnly]).sort()).toEqual([
+      [`${id}:1`, true, 10, false],
+      [`${id}:2`, true, 10, false],
+      [`${id}:3`, true, undefined, true],
     ]);
     // The batch's usage is the sum of its answered lines' (the refused line used nothing).
     expect(renderBatch(batch).usage).toEqual({ input_tokens: 20, input_tokens_details: { cached_tokens: 8 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 24 });
