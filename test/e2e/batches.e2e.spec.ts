@@ -1,11 +1,11 @@
 import { ProviderSimulator, type RecordedRequest } from '@switchyard/testing';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { toFile } from 'openai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase } from './support/postgres-harness';
 import { type RunningApp, SIMULATOR_OUTBOUND_ENV, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { StandaloneOnPostgres, writeConfigFile } from './support/standalone-on-postgres';
 
 // Files and Batches end to end (issue 17): standalone on a real Postgres and a real Redis (batch
 // runs and usage on BullMQ), the official openai SDK as the client, the simulator as an OpenAI
@@ -17,12 +17,8 @@ const KEY = 'sk-test-batches-0123456789abcdef0123456789';
 const OTHER_KEY = 'sk-test-batches-other-0123456789abcdef0123';
 type Batch = OpenAI.Batches.Batch;
 
-function writeConfig(simUrl: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-batches-'));
-  const path = join(dir, 'switchyard.yaml');
-  writeFileSync(
-    path,
-    `server: { port: 8080 }
+/** The suite's switchyard.yaml, given the simulator's URL. */
+const config = (simUrl: string) => `server: { port: 8080 }
 routing: { retries: 0 }
 providers:
   - { id: sim-openai, type: openai, baseUrl: '${simUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
@@ -40,10 +36,7 @@ tenants:
     keys: [{ key: env:BATCH_KEY, models: ['*'] }]
   - id: other
     keys: [{ key: env:OTHER_KEY, models: ['*'] }]
-`,
-  );
-  return path;
-}
+`;
 
 const chatLine = (customId: string, model: string, text: string) => ({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: text }], max_tokens: 32 } });
 const jsonl = (lines: unknown[]) => `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
@@ -55,18 +48,9 @@ const promptOf = (r: RecordedRequest): string => {
 };
 
 describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', () => {
-  let sim: ProviderSimulator;
-  let app: RunningApp;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let env: Record<string, string>;
-  let baseUrl = '';
+  let gw: StandaloneOnPostgres;
 
-  const client = (key = KEY) => new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: key, maxRetries: 0 });
-
-  async function start(): Promise<void> {
-    app = startApp('standalone', env);
-    await waitForReady(baseUrl, app, 90_000);
-  }
+  const client = (key = KEY) => gw.openai(key);
 
   async function upload(content: string, key = KEY): Promise<OpenAI.Files.FileObject> {
     return client(key).files.create({ file: await toFile(Buffer.from(content), 'input.jsonl'), purpose: 'batch' });
@@ -87,31 +71,21 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
   }
 
   beforeAll(async () => {
-    sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_batches');
-    const redis = await import('ioredis');
-    const r = new redis.Redis(REDIS_URL);
-    await r.flushdb();
-    r.disconnect();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    env = {
-      SWITCHYARD_CONFIG: writeConfig(sim.url), DATABASE_URL: db.url, REDIS_URL, PORT: String(port), HOST: '127.0.0.1',
-      SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', BATCH_KEY: KEY, OTHER_KEY,
-      // One line at a time and a short lock, so the kill below lands mid-batch and resumes quickly.
-      SWITCHYARD_BATCH_LINE_CONCURRENCY: '1', SWITCHYARD_BATCH_LOCK_MS: '2000',
-      ...SIMULATOR_OUTBOUND_ENV,
-    };
-    await start();
+    gw = await StandaloneOnPostgres.start({
+      database: 'sy_batches',
+      config,
+      redisUrl: REDIS_URL,
+      env: {
+        SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', BATCH_KEY: KEY, OTHER_KEY,
+        // One line at a time and a short lock, so the kill below lands mid-batch and resumes quickly.
+        SWITCHYARD_BATCH_LINE_CONCURRENCY: '1', SWITCHYARD_BATCH_LOCK_MS: '2000',
+      },
+    });
   }, 120_000);
 
-  afterAll(async () => {
-    await app?.stop();
-    await sim?.close();
-    await db?.drop();
-  });
+  afterAll(() => gw?.close());
 
-  beforeEach(() => sim.reset());
+  beforeEach(() => gw.sim.reset());
 
   it('uploads, lists, retrieves, downloads and deletes a file, visible to its own tenant only', async () => {
     const content = jsonl([chatLine('a', 'gpt', 'hello')]);
@@ -137,7 +111,7 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ message: 'Invalid file format for Batch API. Must be .jsonl', param: 'file' });
 
-    const res = await fetch(`${baseUrl}/v1/batches`);
+    const res = await fetch(`${gw.baseUrl}/v1/batches`);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBeTruthy();
   });
@@ -146,7 +120,7 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     const gptFile = await upload(jsonl([chatLine('g1', 'gpt', 'gpt one'), { custom_id: 'g2', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt', messages: 'not a list' } }, chatLine('g3', 'gpt', 'gpt three')]));
     const claudeFile = await upload(jsonl([chatLine('c1', 'claude', 'claude one'), chatLine('c2', 'claude', 'claude two')]));
     const embedFile = await upload(jsonl([{ custom_id: 'e1', method: 'POST', url: '/v1/embeddings', body: { model: 'embed', input: 'embed me' } }]));
-    sim.setDefault({ usage: { input: 100, output: 10 } });
+    gw.sim.setDefault({ usage: { input: 100, output: 10 } });
 
     const created = await client().batches.create({ input_file_id: gptFile.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { job: 'nightly' } });
     const claude = await client().batches.create({ input_file_id: claudeFile.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
@@ -169,7 +143,7 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     expect(claudeDone.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
     expect((await contentOf(claudeDone.output_file_id)).map((l) => (l['response'] as { body: { choices: { message: { content: string } }[] } }).body.choices[0]?.message.content)).toEqual(['Hello from the simulator.', 'Hello from the simulator.']);
     // The Anthropic family got its own wire (POST /v1/messages) for the same batch format.
-    expect(sim.requests.filter((r) => r.path === '/v1/messages').map(promptOf).sort()).toEqual(['claude one', 'claude two']);
+    expect(gw.sim.requests.filter((r) => r.path === '/v1/messages').map(promptOf).sort()).toEqual(['claude one', 'claude two']);
 
     const embedDone = await settled(embed.id);
     expect(embedDone.request_counts).toEqual({ total: 1, completed: 1, failed: 0 });
@@ -177,7 +151,7 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
 
     // One ledger row per answered line, flagged batch, at the batch rates (1 and 4 $/MTok, not 2 and 8).
     const rows = await eventually(async () => {
-      const r = await db.query<{ request_id: string; batch: boolean; cost_usd: string; input_tokens: number; output_tokens: number }>(`SELECT request_id, batch, cost_usd::text, input_tokens, output_tokens FROM usage_records WHERE request_id LIKE $1 ORDER BY request_id`, [`${gpt.id}:%`]);
+      const r = await gw.db.query<{ request_id: string; batch: boolean; cost_usd: string; input_tokens: number; output_tokens: number }>(`SELECT request_id, batch, cost_usd::text, input_tokens, output_tokens FROM usage_records WHERE request_id LIKE $1 ORDER BY request_id`, [`${gpt.id}:%`]);
       if (r.length < 2) throw new Error(`${r.length} rows`);
       return r;
     });
@@ -185,6 +159,20 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
       { request_id: `${gpt.id}:1`, batch: true, cost_usd: '0.000140000', input_tokens: 100, output_tokens: 10 },
       { request_id: `${gpt.id}:3`, batch: true, cost_usd: '0.000140000', input_tokens: 100, output_tokens: 10 },
     ]);
+  });
+
+  it("sums its lines' token usage into the Batch object's usage, on retrieve and on list", async () => {
+    gw.sim.setDefault({ usage: { input: 100, output: 10, cachedInput: 40, reasoning: 3 } });
+    const file = await upload(jsonl([chatLine('u1', 'gpt', 'usage one'), { custom_id: 'u2', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt', messages: 'not a list' } }, chatLine('u3', 'gpt', 'usage three')]));
+
+    const done = await settled((await client().batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+
+    // Two answered lines of 100 + 10 tokens each; the refused line used nothing.
+    const usage: OpenAI.Batches.BatchUsage = { input_tokens: 200, input_tokens_details: { cached_tokens: 80 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 6 }, total_tokens: 220 };
+    expect(done).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 2, failed: 1 }, usage });
+    const listed: Batch[] = [];
+    for await (const b of client().batches.list({ limit: 5 })) listed.push(b);
+    expect(listed.find((b) => b.id === done.id)?.usage).toEqual(usage);
   });
 
   it('runs a /v1/responses batch on two provider families: each line answers a Response object; previous_response_id is refused per line', async () => {
@@ -209,10 +197,10 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     const errors = await contentOf(gpt.error_file_id);
     expect(errors).toEqual([expect.objectContaining({ custom_id: 'r3', response: expect.objectContaining({ status_code: 400, body: { error: expect.objectContaining({ param: 'previous_response_id' }) } }) })]);
     // The OpenAI family is reached over its Responses wire, the Anthropic family over Messages.
-    expect(sim.requests.filter((r) => r.path === '/v1/responses')).toHaveLength(1);
-    expect(sim.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(1);
+    expect(gw.sim.requests.filter((r) => r.path === '/v1/responses')).toHaveLength(1);
+    expect(gw.sim.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(1);
     const rows = await eventually(async () => {
-      const r = await db.query<{ request_id: string; batch: boolean }>('SELECT request_id, batch FROM usage_records WHERE request_id = $1 OR request_id = $2 ORDER BY request_id', [`${gpt.id}:1`, `${claude.id}:1`]);
+      const r = await gw.db.query<{ request_id: string; batch: boolean }>('SELECT request_id, batch FROM usage_records WHERE request_id = $1 OR request_id = $2 ORDER BY request_id', [`${gpt.id}:1`, `${claude.id}:1`]);
       if (r.length < 2) throw new Error(`${r.length} rows`);
       return r;
     });
@@ -231,17 +219,17 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
       [4, 'url_mismatch'],
       [5, 'model_mismatch'],
     ]);
-    expect(sim.requests).toEqual([]);
+    expect(gw.sim.requests).toEqual([]);
     // A request to create one with a wrong endpoint or window is refused at once.
     await expect(client().batches.create({ input_file_id: file.id, endpoint: '/v1/completions', completion_window: '24h' })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     await expect(client().batches.create({ input_file_id: 'file-nope', endpoint: '/v1/chat/completions', completion_window: '24h' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('cancels a running batch: cancelling → cancelled, the lines not sent are in the error file', async () => {
-    sim.setDefault({ firstByteDelayMs: 400 });
+    gw.sim.setDefault({ firstByteDelayMs: 400 });
     const file = await upload(jsonl(Array.from({ length: 6 }, (_, i) => chatLine(`k${i + 1}`, 'gpt', `cancel ${i + 1}`))));
     const created = await client().batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
-    await sim.waitFor((r) => promptOf(r) === 'cancel 1', 15_000);
+    await gw.sim.waitFor((r) => promptOf(r) === 'cancel 1', 15_000);
 
     const cancelling = await client().batches.cancel(created.id);
     expect(['cancelling', 'cancelled']).toContain(cancelling.status);
@@ -249,7 +237,7 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
 
     expect(batch.status).toBe('cancelled');
     expect(batch.cancelled_at).toBeTruthy();
-    const sent = sim.requests.length;
+    const sent = gw.sim.requests.length;
     expect(sent).toBeLessThan(6);
     const errors = await contentOf(batch.error_file_id);
     expect(errors.length).toBe(6 - (batch.request_counts?.completed ?? 0));
@@ -271,7 +259,7 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
   });
 
   it('runs Anthropic Message Batches over the same machinery: create, retrieve, list, results, cancel, delete', async () => {
-    const anthropic = new Anthropic({ baseURL: baseUrl, apiKey: KEY, maxRetries: 0 });
+    const anthropic = new Anthropic({ baseURL: gw.baseUrl, apiKey: KEY, maxRetries: 0 });
     const created = await anthropic.messages.batches.create({
       requests: [
         { custom_id: 'm1', params: { model: 'claude', max_tokens: 32, messages: [{ role: 'user', content: 'msg one' }] } },
@@ -300,18 +288,18 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     expect(m1?.type === 'succeeded' && m1.message.content[0]).toMatchObject({ type: 'text', text: 'Hello from the simulator.' });
     const m3 = results[2]?.result;
     expect(m3?.type === 'errored' && m3.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
-    expect(sim.requests.map((r) => [r.path, promptOf(r)]).sort()).toEqual([
+    expect(gw.sim.requests.map((r) => [r.path, promptOf(r)]).sort()).toEqual([
       ['/v1/chat/completions', 'msg two'],
       ['/v1/messages', 'msg one'],
     ]);
     expect((await anthropic.messages.batches.list()).data.map((b) => b.id)).toContain(created.id);
     // Not visible through the OpenAI Batches API, nor to another tenant.
     await expect(client().batches.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    await expect(new Anthropic({ baseURL: baseUrl, apiKey: OTHER_KEY, maxRetries: 0 }).messages.batches.retrieve(created.id)).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+    await expect(new Anthropic({ baseURL: gw.baseUrl, apiKey: OTHER_KEY, maxRetries: 0 }).messages.batches.retrieve(created.id)).rejects.toBeInstanceOf(Anthropic.NotFoundError);
 
-    sim.setDefault({ firstByteDelayMs: 400 });
+    gw.sim.setDefault({ firstByteDelayMs: 400 });
     const slow = await anthropic.messages.batches.create({ requests: Array.from({ length: 5 }, (_, i) => ({ custom_id: `s${i}`, params: { model: 'claude', max_tokens: 8, messages: [{ role: 'user' as const, content: `slow ${i}` }] } })) });
-    await sim.waitFor((r) => promptOf(r) === 'slow 0', 15_000);
+    await gw.sim.waitFor((r) => promptOf(r) === 'slow 0', 15_000);
     expect((await anthropic.messages.batches.cancel(slow.id)).processing_status).toMatch(/^(canceling|ended)$/);
     const cancelled = await eventually(async () => {
       const b = await anthropic.messages.batches.retrieve(slow.id);
@@ -325,7 +313,7 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
   });
 
   it('resumes a batch after its gateway is killed mid-batch, without sending a finished line again or losing one', async () => {
-    sim.setDefault({ firstByteDelayMs: 300 });
+    gw.sim.setDefault({ firstByteDelayMs: 300 });
     const n = 8;
     const file = await upload(jsonl(Array.from({ length: n }, (_, i) => chatLine(`r${i + 1}`, 'gpt', `resume ${i + 1}`))));
     const created = await client().batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
@@ -334,23 +322,23 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
       if ((b.request_counts?.completed ?? 0) < 2) throw new Error(`completed ${b.request_counts?.completed}`);
     }, 30_000, 'two lines done');
 
-    app.proc.kill('SIGKILL');
-    await new Promise((r) => app.proc.once('exit', r));
-    const finished = (await db.query<{ custom_id: string }>(`SELECT custom_id FROM batch_lines WHERE batch_id = $1 AND state = 'done'`, [created.id])).map((r) => r.custom_id);
+    gw.app.proc.kill('SIGKILL');
+    await new Promise((r) => gw.app.proc.once('exit', r));
+    const finished = (await gw.db.query<{ custom_id: string }>(`SELECT custom_id FROM batch_lines WHERE batch_id = $1 AND state = 'done'`, [created.id])).map((r) => r.custom_id);
     expect(finished.length).toBeGreaterThanOrEqual(2);
     expect(finished.length).toBeLessThan(n);
 
-    await start();
+    await gw.startAgain();
     const batch = await settled(created.id, 60_000);
 
     expect(batch).toMatchObject({ status: 'completed', request_counts: { total: n, completed: n, failed: 0 } });
     expect((await contentOf(batch.output_file_id)).map((l) => l['custom_id'])).toEqual(Array.from({ length: n }, (_, i) => `r${i + 1}`));
     // Lines finished before the kill reached the upstream exactly once.
-    const sent = sim.requests.map(promptOf);
+    const sent = gw.sim.requests.map(promptOf);
     for (const id of finished) expect(sent.filter((p) => p === `resume ${id.slice(1)}`)).toHaveLength(1);
     // Every line is in the ledger exactly once.
     const rows = await eventually(async () => {
-      const r = await db.query<{ request_id: string }>(`SELECT request_id FROM usage_records WHERE request_id LIKE $1`, [`${created.id}:%`]);
+      const r = await gw.db.query<{ request_id: string }>(`SELECT request_id FROM usage_records WHERE request_id LIKE $1`, [`${created.id}:%`]);
       if (r.length < n) throw new Error(`${r.length} rows`);
       return r;
     }, 15_000);
@@ -371,7 +359,7 @@ describe('files and batches on the embedded database and in-process queue (stand
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     app = startApp('standalone', {
-      SWITCHYARD_CONFIG: writeConfig(sim.url), PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-batches-data-')),
+      SWITCHYARD_CONFIG: writeConfigFile(config(sim.url)), PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-batches-data-')),
       SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', BATCH_KEY: KEY, OTHER_KEY, ...SIMULATOR_OUTBOUND_ENV,
     });
     await waitForReady(baseUrl, app, 90_000);

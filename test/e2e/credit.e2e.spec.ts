@@ -1,12 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
-import { ProviderSimulator } from '@switchyard/testing';
 import { AdminClient } from './support/admin-client';
-import { createTestDatabase } from './support/postgres-harness';
-import { type RunningApp, SIMULATOR_OUTBOUND_ENV, freePort, startApp, waitForReady } from './support/process-harness';
+import { StandaloneOnPostgres } from './support/standalone-on-postgres';
 
 // Issue 16's prepaid credit end to end: a standalone process on Postgres and Redis, topped up
 // through the admin API, refusing a request its balance cannot cover with the OpenAI SDK's own
@@ -16,12 +11,8 @@ const REDIS_URL = process.env['TEST_CREDIT_REDIS_URL'] ?? 'redis://127.0.0.1:637
 const KEY = 'sk-credit-e2e-0123456789abcdef0123456789';
 const TOKEN = 'admin-credit-e2e-token-0123456789abcdef';
 
-function writeConfig(simulatorUrl: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-credit-'));
-  const path = join(dir, 'switchyard.yaml');
-  writeFileSync(
-    path,
-    `server: { port: 8080 }
+/** The suite's switchyard.yaml, given the simulator's URL. */
+const config = (simulatorUrl: string) => `server: { port: 8080 }
 routing: { retries: 0 }
 providers:
   - { id: sim, type: openai, baseUrl: '${simulatorUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
@@ -33,46 +24,29 @@ tenants:
   - id: prepaid
     keys:
       - { key: ${KEY}, name: main }
-`,
-  );
-  return path;
-}
+`;
 
 describe('prepaid credit (standalone on Postgres and Redis)', () => {
-  let sim: ProviderSimulator;
-  let app: RunningApp;
+  let gw: StandaloneOnPostgres;
   let redis: Redis;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let admin: AdminClient;
   let client: OpenAI;
 
   beforeAll(async () => {
-    sim = await ProviderSimulator.start();
-    redis = new Redis(REDIS_URL);
-    await redis.flushdb();
-    db = await createTestDatabase('sy_credit');
-    const port = await freePort();
-    app = startApp('standalone', {
-      ...SIMULATOR_OUTBOUND_ENV,
-      SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream-credit',
-      SWITCHYARD_CONFIG: writeConfig(sim.url),
-      SWITCHYARD_ADMIN_TOKEN: TOKEN,
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      HOST: '127.0.0.1',
-      PORT: String(port),
+    gw = await StandaloneOnPostgres.start({
+      database: 'sy_credit',
+      config,
+      redisUrl: REDIS_URL,
+      env: { SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-upstream-credit', SWITCHYARD_ADMIN_TOKEN: TOKEN },
     });
-    const url = `http://127.0.0.1:${port}`;
-    await waitForReady(url, app);
-    admin = new AdminClient(url, TOKEN, 'alice');
-    client = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0 });
-  });
+    redis = new Redis(REDIS_URL);
+    admin = new AdminClient(gw.baseUrl, TOKEN, 'alice');
+    client = gw.openai(KEY);
+  }, 120_000);
 
   afterAll(async () => {
-    await app?.stop();
-    await sim?.close();
     redis?.disconnect();
-    await db?.drop();
+    await gw?.close();
   });
 
   it('refuses a request the balance cannot cover with a 402 insufficient_quota error, and serves it after a top-up', async () => {
@@ -88,7 +62,7 @@ describe('prepaid credit (standalone on Postgres and Redis)', () => {
     expect(err.type).toBe('insufficient_quota');
     expect(err.code).toBe('insufficient_balance');
     expect(err.message).toMatch(/Insufficient balance for tenant prepaid: this request may cost up to \$0\.1\d* and \$0\.05 is available/);
-    expect(sim.requests).toHaveLength(0);
+    expect(gw.sim.requests).toHaveLength(0);
 
     await admin.ok('POST', '/tenants/prepaid/credits', { amountUsd: 1, reason: 'invoice 2026-12' });
     const ok = await client.chat.completions.create({ model: 'paid-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1000 });

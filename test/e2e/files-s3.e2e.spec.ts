@@ -1,12 +1,8 @@
 import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
-import { ProviderSimulator } from '@switchyard/testing';
 import OpenAI, { toFile } from 'openai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { S3_TEST_CREDENTIALS, S3TestServer } from '../../libs/testing/src/s3/s3-server.harness';
-import { createTestDatabase } from './support/postgres-harness';
-import { type RunningApp, SIMULATOR_OUTBOUND_ENV, eventually, freePort, startApp, waitForReady } from './support/process-harness';
+import { eventually, waitForReady } from './support/process-harness';
+import { StandaloneOnPostgres } from './support/standalone-on-postgres';
 
 // Files in an S3-compatible bucket (issue 17): standalone on a real Postgres with
 // SWITCHYARD_FILES_STORE=s3, the bucket on s3rver — a real S3-protocol server (npm), started here
@@ -18,12 +14,8 @@ const BUCKET = 'gateway-files';
 const PREFIX = 'e2e/files/';
 const MAX_BYTES = 12 * 1024 * 1024;
 
-function writeConfig(simUrl: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-files-s3-'));
-  const path = join(dir, 'switchyard.yaml');
-  writeFileSync(
-    path,
-    `server: { port: 8080 }
+/** The suite's switchyard.yaml, given the simulator's URL. */
+const config = (simUrl: string) => `server: { port: 8080 }
 routing: { retries: 0 }
 providers:
   - { id: sim-openai, type: openai, baseUrl: '${simUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY] }
@@ -33,10 +25,7 @@ models:
 tenants:
   - id: acme
     keys: [{ key: env:FILES_KEY, models: ['*'] }]
-`,
-  );
-  return path;
-}
+`;
 
 const chatLine = (customId: string, text: string) => ({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt', messages: [{ role: 'user', content: text }], max_tokens: 16 } });
 const jsonl = (lines: unknown[]) => `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
@@ -44,12 +33,9 @@ const jsonl = (lines: unknown[]) => `${lines.map((l) => JSON.stringify(l)).join(
 describe('files in an S3-compatible bucket (standalone, Postgres, s3rver, openai SDK)', () => {
   const s3Server = new S3TestServer(BUCKET);
   let s3: S3Client;
-  let sim: ProviderSimulator;
-  let app: RunningApp;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let baseUrl = '';
+  let gw: StandaloneOnPostgres;
 
-  const client = () => new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: KEY, maxRetries: 0 });
+  const client = () => gw.openai(KEY);
   const upload = async (content: string | Buffer) => client().files.create({ file: await toFile(Buffer.from(content), 'input.jsonl'), purpose: 'batch' });
   /** The object's size in the bucket, or undefined when there is none. */
   const objectBytes = (fileId: string) =>
@@ -64,27 +50,22 @@ describe('files in an S3-compatible bucket (standalone, Postgres, s3rver, openai
   beforeAll(async () => {
     await s3Server.start();
     s3 = new S3Client({ endpoint: s3Server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3_TEST_CREDENTIALS });
-    sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_files_s3');
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    app = startApp('standalone', {
-      SWITCHYARD_CONFIG: writeConfig(sim.url), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1',
-      SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', FILES_KEY: KEY,
-      SWITCHYARD_FILES_STORE: 's3', SWITCHYARD_FILES_S3_BUCKET: BUCKET, SWITCHYARD_FILES_S3_ENDPOINT: s3Server.endpoint,
-      SWITCHYARD_FILES_S3_REGION: 'us-east-1', SWITCHYARD_FILES_S3_PREFIX: PREFIX, SWITCHYARD_FILES_S3_FORCE_PATH_STYLE: 'true',
-      SWITCHYARD_FILES_MAX_BYTES: String(MAX_BYTES),
-      // The SDK's standard credential chain, as an operator's Secret would set them.
-      AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
-      ...SIMULATOR_OUTBOUND_ENV,
+    gw = await StandaloneOnPostgres.start({
+      database: 'sy_files_s3',
+      config,
+      env: {
+        SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', FILES_KEY: KEY,
+        SWITCHYARD_FILES_STORE: 's3', SWITCHYARD_FILES_S3_BUCKET: BUCKET, SWITCHYARD_FILES_S3_ENDPOINT: s3Server.endpoint,
+        SWITCHYARD_FILES_S3_REGION: 'us-east-1', SWITCHYARD_FILES_S3_PREFIX: PREFIX, SWITCHYARD_FILES_S3_FORCE_PATH_STYLE: 'true',
+        SWITCHYARD_FILES_MAX_BYTES: String(MAX_BYTES),
+        // The SDK's standard credential chain, as an operator's Secret would set them.
+        AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+      },
     });
-    await waitForReady(baseUrl, app, 90_000);
   }, 120_000);
 
   afterAll(async () => {
-    await app?.stop();
-    await sim?.close();
-    await db?.drop();
+    await gw?.close();
     s3?.destroy();
     await s3Server.dispose();
   });
@@ -94,9 +75,9 @@ describe('files in an S3-compatible bucket (standalone, Postgres, s3rver, openai
     const input = await upload(content);
 
     expect(await objectBytes(input.id)).toBe(Buffer.byteLength(content));
-    const rows = await db.query<{ storage: string; bytes: number }>('SELECT storage, bytes FROM files WHERE id = $1', [input.id]);
+    const rows = await gw.db.query<{ storage: string; bytes: number }>('SELECT storage, bytes FROM files WHERE id = $1', [input.id]);
     expect(rows).toEqual([{ storage: 's3', bytes: Buffer.byteLength(content) }]);
-    expect(await db.query('SELECT 1 FROM file_blobs WHERE file_id = $1', [input.id])).toEqual([]);
+    expect(await gw.db.query('SELECT 1 FROM file_blobs WHERE file_id = $1', [input.id])).toEqual([]);
     expect(await (await client().files.content(input.id)).text()).toBe(content);
 
     const created = await client().batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
@@ -138,7 +119,7 @@ describe('files in an S3-compatible bucket (standalone, Postgres, s3rver, openai
     const file = await upload(jsonl([chatLine('a', 'kept')]));
     await s3Server.stop();
     try {
-      const ready = await fetch(`${baseUrl}/readyz`);
+      const ready = await fetch(`${gw.baseUrl}/readyz`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toEqual({ status: 'unavailable', failing: ['files bucket'] });
 
@@ -149,14 +130,14 @@ describe('files in an S3-compatible bucket (standalone, Postgres, s3rver, openai
         expect((err as InstanceType<typeof OpenAI.APIError>).error).toEqual({ message: 'The file store is unavailable at the moment; try again later.', type: 'api_error', param: null, code: 'upstream_unavailable' });
       }
       // The process is up, and the metadata still answers.
-      expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${gw.baseUrl}/healthz`)).status).toBe(200);
       expect((await client().files.retrieve(file.id)).id).toBe(file.id);
     } finally {
       await s3Server.start();
     }
-    await waitForReady(baseUrl, app, 30_000);
+    await waitForReady(gw.baseUrl, gw.app, 30_000);
     // The refused delete changed nothing: the file and its bytes are still there.
     expect(await (await client().files.content(file.id)).text()).toBe(jsonl([chatLine('a', 'kept')]));
-    expect(app.proc.exitCode).toBeNull();
+    expect(gw.app.proc.exitCode).toBeNull();
   }, 90_000);
 });

@@ -1,11 +1,6 @@
-import { ProviderSimulator } from '@switchyard/testing';
 import OpenAI from 'openai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase } from './support/postgres-harness';
-import { type RunningApp, SIMULATOR_OUTBOUND_ENV, freePort, startApp, waitForReady } from './support/process-harness';
+import { StandaloneOnPostgres } from './support/standalone-on-postgres';
 
 // Request audit and residency end to end (issue 18): standalone on a real Postgres and a real
 // Redis (the usage queue on BullMQ), the official openai SDK as the client, the simulator as two
@@ -19,12 +14,8 @@ const ADMIN = 'audit-admin-token-0123456789abcdef';
 const SECRET_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 const EMAIL = 'jane.doe@example.com';
 
-function writeConfig(simUrl: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sy-audit-'));
-  const path = join(dir, 'switchyard.yaml');
-  writeFileSync(
-    path,
-    `server: { port: 8080, region: eu-west }
+/** The suite's switchyard.yaml, given the simulator's URL. */
+const config = (simUrl: string) => `server: { port: 8080, region: eu-west }
 routing: { retries: 0 }
 providers:
   - { id: sim-eu, type: openai, baseUrl: '${simUrl}/v1', apiKeys: [env:SWITCHYARD_UPSTREAM_SIM_KEY], region: eu-west }
@@ -43,10 +34,7 @@ tenants:
     keys:
       - { key: env:AUDIT_KEY, models: ['*'] }
       - { key: env:AUDIT_BLOCK_KEY, models: ['*'], guardrails: { pii: { action: block, categories: [email] } } }
-`,
-  );
-  return path;
-}
+`;
 
 interface AuditRow {
   requestId: string;
@@ -68,13 +56,10 @@ interface AuditRow {
 }
 
 describe('request audit and residency (standalone, Postgres, Redis, openai SDK)', () => {
-  let sim: ProviderSimulator;
-  let app: RunningApp;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let baseUrl = '';
+  let gw: StandaloneOnPostgres;
 
-  const admin = (path: string, accept = 'application/json') => fetch(`${baseUrl}/admin/v1${path}`, { headers: { authorization: `Bearer ${ADMIN}`, accept } });
-  const client = (key = KEY) => new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: key, maxRetries: 0 });
+  const admin = (path: string, accept = 'application/json') => fetch(`${gw.baseUrl}/admin/v1${path}`, { headers: { authorization: `Bearer ${ADMIN}`, accept } });
+  const client = (key = KEY) => gw.openai(key);
 
   /** The audit row of a request, once billing wrote it (the queue is asynchronous by design). */
   async function auditOf(requestId: string): Promise<AuditRow> {
@@ -89,33 +74,20 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
   }
 
   beforeAll(async () => {
-    sim = await ProviderSimulator.start();
-    db = await createTestDatabase('sy_reqaudit');
-    const redis = await import('ioredis');
-    const r = new redis.Redis(REDIS_URL);
-    await r.flushdb();
-    r.disconnect();
-    const port = await freePort();
-    const env = {
-      SWITCHYARD_CONFIG: writeConfig(sim.url), DATABASE_URL: db.url, REDIS_URL, PORT: String(port), HOST: '127.0.0.1',
-      SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', AUDIT_KEY: KEY, AUDIT_BLOCK_KEY: BLOCK_KEY, SWITCHYARD_ADMIN_TOKEN: ADMIN, SWITCHYARD_SECRET_KEYS: SECRET_KEYS,
-      ...SIMULATOR_OUTBOUND_ENV,
-    };
-    app = startApp('standalone', env);
-    baseUrl = `http://127.0.0.1:${port}`;
-    await waitForReady(baseUrl, app, 90_000);
+    gw = await StandaloneOnPostgres.start({
+      database: 'sy_reqaudit',
+      config,
+      redisUrl: REDIS_URL,
+      env: { SWITCHYARD_UPSTREAM_SIM_KEY: 'sk-sim', AUDIT_KEY: KEY, AUDIT_BLOCK_KEY: BLOCK_KEY, SWITCHYARD_ADMIN_TOKEN: ADMIN, SWITCHYARD_SECRET_KEYS: SECRET_KEYS },
+    });
   }, 120_000);
 
-  afterAll(async () => {
-    await app?.stop();
-    await sim?.close();
-    await db?.drop();
-  });
+  afterAll(() => gw?.close());
 
-  beforeEach(() => sim.reset());
+  beforeEach(() => gw.sim.reset());
 
   it('records who, what, where and what was masked, and keeps the masked bodies sealed, readable only through the admin API', async () => {
-    sim.script({ match: { model: 'eu-upstream' }, content: 'Noted [EMAIL_1].' });
+    gw.sim.script({ match: { model: 'eu-upstream' }, content: 'Noted [EMAIL_1].' });
     const { data, response } = await client().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: `I am ${EMAIL}` }] }).withResponse();
     const requestId = response.headers.get('x-request-id') ?? '';
 
@@ -127,7 +99,7 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
       piiAction: 'mask', piiCategories: ['email'], bodiesCaptured: true,
     });
     // At rest: sealed, no address in clear.
-    const pg = new Client({ connectionString: db.url });
+    const pg = new Client({ connectionString: gw.db.url });
     await pg.connect();
     const stored = await pg.query<{ request_body: string; response_body: string }>('SELECT request_body, response_body FROM request_audit WHERE request_id = $1', [requestId]);
     await pg.end();
@@ -145,14 +117,14 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
   });
 
   it('cuts a fallback that would cross into a forbidden region: the client gets an error, the other region nothing, and the audit says where the data went', async () => {
-    sim.script({ match: { model: 'eu-upstream' }, error: { status: 503 } });
+    gw.sim.script({ match: { model: 'eu-upstream' }, error: { status: 503 } });
     const err = await client().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hello' }] }).then(
       () => undefined,
       (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
     );
 
     expect(err?.status).toBeGreaterThanOrEqual(500);
-    expect(sim.requests.map((r) => (r.body as { model?: string }).model)).toEqual(['eu-upstream']);
+    expect(gw.sim.requests.map((r) => (r.body as { model?: string }).model)).toEqual(['eu-upstream']);
     const row = await auditOf(err?.headers?.get('x-request-id') ?? '');
     expect(row).toMatchObject({ outcome: 'error', dataRegions: ['eu-west'], deploymentRegion: 'eu-west' });
   });
@@ -167,7 +139,7 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
     expect(err?.status).toBe(400);
     const row = await auditOf(requestId);
     expect(row).toMatchObject({ outcome: 'refused', httpStatus: 400, errorKind: 'invalid_request', piiAction: 'block', piiCategories: ['email'], providerId: null, dataRegions: [] });
-    const pg = new Client({ connectionString: db.url });
+    const pg = new Client({ connectionString: gw.db.url });
     await pg.connect();
     const billed = await pg.query('SELECT 1 FROM usage_records WHERE request_id = $1', [requestId]);
     await pg.end();
@@ -183,10 +155,10 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
 
     expect(err?.status).toBe(403);
     expect(err?.message).toContain('may only be served in the regions eu-west');
-    expect(sim.requests).toEqual([]);
+    expect(gw.sim.requests).toEqual([]);
     const row = await auditOf(requestId);
     expect(row).toMatchObject({ outcome: 'refused', httpStatus: 403, errorKind: 'permission', model: 'chat-us', providerId: null, dataRegions: [] });
-    const pg = new Client({ connectionString: db.url });
+    const pg = new Client({ connectionString: gw.db.url });
     await pg.connect();
     const billed = await pg.query('SELECT 1 FROM usage_records WHERE request_id = $1', [requestId]);
     await pg.end();
@@ -194,7 +166,7 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
   });
 
   it('records a known key\'s request refused for its body (max_tokens: -5, a 400 before admission) under its tenant and key', async () => {
-    const res = await fetch(`${baseUrl}/v1/chat/completions`, {
+    const res = await fetch(`${gw.baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'chat', max_tokens: -5, messages: [{ role: 'user', content: 'hi' }] }),
@@ -204,13 +176,13 @@ describe('request audit and residency (standalone, Postgres, Redis, openai SDK)'
     const row = await auditOf(requestId);
     expect(row).toMatchObject({ tenantId: 'acme', outcome: 'refused', httpStatus: 400, errorKind: 'invalid_request', providerId: null, endpoint: '/v1/chat/completions' });
     expect(row.keyId).not.toBe('');
-    expect(sim.requests).toHaveLength(0);
+    expect(gw.sim.requests).toHaveLength(0);
   });
 
   it('filters, pages and exports as CSV', async () => {
     let last = '';
     for (let i = 0; i < 3; i++) {
-      sim.script({ match: { model: 'eu-upstream' }, content: 'ok' });
+      gw.sim.script({ match: { model: 'eu-upstream' }, content: 'ok' });
       const { response } = await client().chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
       last = response.headers.get('x-request-id') ?? '';
     }

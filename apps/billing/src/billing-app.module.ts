@@ -35,7 +35,7 @@ async function startBatches(env: SwitchyardEnv, redisUrl: string, db: Database):
   return {
     files,
     async close() {
-      worker.stop();
+      await worker.stop();
       await queue.close();
       await usage.close();
       auth.close();

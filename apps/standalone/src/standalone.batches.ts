@@ -28,7 +28,7 @@ export async function startStandaloneBatches(db: Database, env: SwitchyardEnv, p
     queueKind: env.REDIS_URL ? 'BullMQ' : 'in-process',
     readiness: files.probe ? [{ name: files.probe.name, ready: files.probe.check }] : [],
     async close() {
-      worker.stop();
+      await worker.stop();
       await queue.close();
       files.close();
     },

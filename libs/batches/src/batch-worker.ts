@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Database } from '@switchyard/db';
 import type { AuthPort, RouterPort, UsageSink } from '@switchyard/ir';
 import type { BatchQueue } from '@switchyard/queue';
+import { type PeriodicJob, startPeriodicJob } from '@switchyard/shared';
 import { BatchRunner } from './batches/batch-runner';
 import type { FileStorage } from './files/file-storage';
 import { FileExpirySweep } from './files/file-expiry';
@@ -28,7 +29,7 @@ export interface BatchWorkerOptions {
  * start, queues again every batch the last run of any worker left unfinished (a queue that
  * lost it — the in-process one after a restart — gets it back; BullMQ ignores an id it holds).
  */
-export async function startBatchWorker(o: BatchWorkerOptions): Promise<{ stop(): void }> {
+export async function startBatchWorker(o: BatchWorkerOptions): Promise<{ stop(): Promise<void> }> {
   const files = new FilesService(o.db, o.storage);
   const runner = new BatchRunner(o.db, files, o.usage, batchLineOperations(o.auth, o.router), { lineConcurrency: o.lineConcurrency, region: o.region });
   o.queue.consume((id) => runner.run(id));
@@ -38,9 +39,9 @@ export async function startBatchWorker(o: BatchWorkerOptions): Promise<{ stop():
   const sweeper = sweepEvery(new FileExpirySweep(o.db, o.storage), o.sweepMs);
   // Lines in flight stay pending; the run fails so the queue gives the batch to the next worker.
   return {
-    stop: () => {
-      clearInterval(sweeper);
+    stop: async () => {
       runner.stop();
+      await sweeper.stop();
     },
   };
 }
@@ -50,20 +51,14 @@ export async function startBatchWorker(o: BatchWorkerOptions): Promise<{ stop():
  * process that runs batches: the sweep is idempotent, so several processes sweeping at once only
  * repeat a cheap indexed query, and no queue or leader is needed for it.
  */
-function sweepEvery(sweep: FileExpirySweep, ms: number): NodeJS.Timeout {
+function sweepEvery(sweep: FileExpirySweep, everyMs: number): PeriodicJob<number> {
   const log = new Logger('FileExpirySweep');
-  let running = false;
-  const pass = () => {
-    if (running) return;
-    running = true;
-    sweep
-      .sweep(new Date())
-      .then((n) => n && log.log(`${n} expired file(s) deleted`))
-      .catch((e: unknown) => log.warn(`expired files not swept (next pass retries): ${String(e)}`))
-      .finally(() => (running = false));
-  };
-  const timer = setInterval(pass, ms);
-  timer.unref();
-  pass();
-  return timer;
+  return startPeriodicJob(
+    async () => {
+      const n = await sweep.sweep(new Date());
+      if (n) log.log(`${n} expired file(s) deleted`);
+      return n;
+    },
+    { everyMs, onError: (e) => log.warn(`expired files not swept (next pass retries): ${String(e)}`) },
+  );
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Database, pruneRequestAudit } from '@switchyard/db';
+import { type PeriodicJob, startPeriodicJob } from '@switchyard/shared';
 
 const DAY_MS = 86_400_000;
 
@@ -20,8 +21,7 @@ export interface RequestAuditRetentionOptions {
  */
 export class RequestAuditRetention {
   private readonly log = new Logger(RequestAuditRetention.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private job: PeriodicJob<number> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -30,35 +30,33 @@ export class RequestAuditRetention {
 
   /** Starts pruning: once now, then every interval. Nothing when the retention is 0. */
   start(): void {
-    if (this.options.days <= 0 || this.timer) return;
-    void this.runOnce();
-    this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs ?? 3_600_000);
-    // The timer never keeps a process alive that has nothing else to do.
-    this.timer.unref();
+    if (this.options.days <= 0 || this.job) return;
+    this.job = startPeriodicJob(() => this.prune(), { everyMs: this.options.intervalMs ?? 3_600_000, onError: (err) => this.failed(err) });
   }
 
-  /** One pruning pass; resolves how many rows went (0 after a failure, which is logged). */
-  runOnce(): Promise<number> {
-    // One pass at a time: a slow pass (a large backlog) is not joined by the next tick.
-    this.running ??= this.prune().finally(() => (this.running = undefined));
-    return this.running;
+  /** One pruning pass (joining one under way); resolves how many rows went (0 after a failure, which is logged). */
+  async runOnce(): Promise<number> {
+    if (this.job) return (await this.job.runNow()) ?? 0;
+    // Not started (a one-off pass): nothing runs alongside it.
+    return this.prune().catch((err: unknown) => {
+      this.failed(err);
+      return 0;
+    });
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.job?.stop();
+    this.job = undefined;
+  }
+
+  private failed(err: unknown): void {
+    this.log.warn(`request audit retention: pruning failed, retried at the next run: ${String(err)}`);
   }
 
   private async prune(): Promise<number> {
     const before = new Date((this.options.now ?? Date.now)() - this.options.days * DAY_MS);
-    try {
-      const deleted = await pruneRequestAudit(this.db, before);
-      if (deleted > 0) this.log.log(`request audit: ${deleted} rows older than ${this.options.days} days deleted`);
-      return deleted;
-    } catch (err) {
-      this.log.warn(`request audit retention: pruning failed, retried at the next run: ${String(err)}`);
-      return 0;
-    }
+    const deleted = await pruneRequestAudit(this.db, before);
+    if (deleted > 0) this.log.log(`request audit: ${deleted} rows older than ${this.options.days} days deleted`);
+    return deleted;
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ResponseStorePort, StoredResponse } from '@switchyard/ir';
+import { type PeriodicJob, startPeriodicJob } from '@switchyard/shared';
 import type { Database } from './database';
 
 // Stored Responses API answers (table `responses`, issue 17). Raw SQL through the driver
@@ -43,8 +44,9 @@ export interface ResponseStoreOptions {
 
 export class SqlResponseStore implements ResponseStorePort {
   private lastPrune = 0;
-  private sweeper: NodeJS.Timeout | undefined;
-  private sweeping: Promise<unknown> = Promise.resolve();
+  private sweeper: PeriodicJob<number> | undefined;
+  /** A prune a save started while no sweep runs (close waits for it too). */
+  private pruning: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -57,7 +59,7 @@ export class SqlResponseStore implements ResponseStorePort {
     await this.db.withSession((s) =>
       s.query(INSERT, [r.id, r.tenantId, r.keyId, r.model, JSON.stringify(r.response), JSON.stringify(r.inputItems), JSON.stringify(r.history), expires]),
     );
-    if (days !== undefined && Date.now() - this.lastPrune >= PRUNE_EVERY_MS) this.sweepNow();
+    if (days !== undefined && Date.now() - this.lastPrune >= PRUNE_EVERY_MS) this.pruneDue();
   }
 
   /**
@@ -66,22 +68,28 @@ export class SqlResponseStore implements ResponseStorePort {
    */
   startSweeping(): void {
     if (this.options.retentionDays === undefined || this.sweeper) return;
-    this.sweepNow();
-    this.sweeper = setInterval(() => this.sweepNow(), PRUNE_EVERY_MS);
-    // The sweep never keeps a process alive on its own.
-    this.sweeper.unref();
+    this.sweeper = startPeriodicJob(() => this.timedPrune(), { everyMs: PRUNE_EVERY_MS, onError: (err) => this.options.onPruneError?.(err) });
   }
 
   /** Stops the sweep and waits for a prune under way (before the database closes). */
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    await this.sweeper?.stop();
     this.sweeper = undefined;
-    await this.sweeping;
+    await this.pruning;
   }
 
-  private sweepNow(): void {
+  /** A save found a prune due: through the sweep when it runs (never two at once), else on its own. */
+  private pruneDue(): void {
+    if (this.sweeper) {
+      void this.sweeper.runNow();
+      return;
+    }
+    this.pruning = this.timedPrune().catch((err: unknown) => this.options.onPruneError?.(err));
+  }
+
+  private timedPrune(): Promise<number> {
     this.lastPrune = Date.now();
-    this.sweeping = this.prune().catch((err: unknown) => this.options.onPruneError?.(err));
+    return this.prune();
   }
 
   async find(id: string): Promise<StoredResponse | undefined> {

@@ -13,3 +13,4 @@ export * from './audit-seal-context';
 export { usdText } from './usd-text';
 export { exitQuietlyOnClosedOutput } from './closed-output.guard';
 export { abortableSleep } from './abortable-sleep';
+export { startPeriodicJob, type PeriodicJob, type PeriodicJobOptions } from './periodic-job';

@@ -29,6 +29,11 @@ export interface BatchRow {
   total: number;
   completed: number;
   failed: number;
+  /** Token sums of the lines recorded so far (BIGINT columns). */
+  inputTokens: bigint;
+  cachedInputTokens: bigint;
+  outputTokens: bigint;
+  reasoningTokens: bigint;
   createdAt: Date;
   inProgressAt: Date | null;
   expiresAt: Date;
@@ -65,6 +70,23 @@ export function renderBatch(b: BatchRow): Record<string, unknown> {
     cancelling_at: t(b.cancellingAt),
     cancelled_at: t(b.cancelledAt),
     request_counts: { total: b.total, completed: b.completed, failed: b.failed },
+    usage: batchUsage(b),
     metadata: b.metadata ?? null,
+  };
+}
+
+/**
+ * OpenAI's Batch `usage` (openai-node `BatchUsage`): the tokens of the lines answered so far, in
+ * the Responses API's names. Input counts cached tokens too, as `prompt_tokens` does on a line.
+ */
+function batchUsage(b: BatchRow): Record<string, unknown> {
+  const input = Number(b.inputTokens);
+  const output = Number(b.outputTokens);
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: Number(b.cachedInputTokens) },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: Number(b.reasoningTokens) },
+    total_tokens: input + output,
   };
 }

@@ -5,6 +5,7 @@ import { openTestDatabase, type TestDatabase } from '../../../db/src/test-databa
 import { DatabaseFileStorage } from '../files/file-storage';
 import { FilesService } from '../files/files.service';
 import { batchLineOperations } from '../lines/batch-line.registry';
+import { renderBatch } from './batch-object';
 import { BatchRunner } from './batch-runner';
 
 // The runner against a real Postgres (lines, counts, files, resume); auth and the router are
@@ -49,7 +50,7 @@ class FakeRouter implements Pick<RouterPort, 'route'> {
     await Promise.resolve();
     yield { event: { $case: 'start', value: { id: 'up-1', model: 'up', providerId: 'sim', deploymentId: 'd1', upstreamModel: 'up', attempts: 1, droppedParams: [], cacheHit: false, attemptLog: [] } } };
     yield { event: { $case: 'textDelta', value: { choice: 0, text: text.toUpperCase(), signature: '', logprobsJson: '' } } };
-    yield { event: { $case: 'usage', value: { inputTokens: 10, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 0, cacheCreationInputTokens: 0 } } };
+    yield { event: { $case: 'usage', value: { inputTokens: 10, outputTokens: 2, cachedInputTokens: 4, reasoningTokens: 1, cacheCreationInputTokens: 0 } } };
     yield { event: { $case: 'stop', value: { choice: 0, reason: FinishReason.FINISH_REASON_STOP, rawReason: '', stopSequence: '' } } };
   }
 }
@@ -105,10 +106,14 @@ describe(BatchRunner.name, () => {
     const err = await fileLines(batch.errorFileId);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatchObject({ custom_id: 'c', error: null, response: { status_code: 400, request_id: `${id}:3` } });
-    expect(published.map((e) => [e.requestId, e.batch, e.usage?.inputTokens]).sort()).toEqual([
-      [`${id}:1`, true, 10],
-      [`${id}:2`, true, 10],
+    // The refused line is published too, for its audit row only (nothing to bill).
+    expect(published.map((e) => [e.requestId, e.batch, e.usage?.inputTokens, e.audit?.auditOnly]).sort()).toEqual([
+      [`${id}:1`, true, 10, false],
+      [`${id}:2`, true, 10, false],
+      [`${id}:3`, true, undefined, true],
     ]);
+    // The batch's usage is the sum of its answered lines' (the refused line used nothing).
+    expect(renderBatch(batch).usage).toEqual({ input_tokens: 20, input_tokens_details: { cached_tokens: 8 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 24 });
   });
 
   it("writes the output and error files with the batch's output_expires_after, anchored at their creation", async () => {
@@ -160,6 +165,8 @@ describe(BatchRunner.name, () => {
     const batch = await t.db.prisma.batch.findUniqueOrThrow({ where: { id } });
     expect(batch).toMatchObject({ status: 'completed', completed: 3, failed: 0 });
     expect((await fileLines(batch.outputFileId)).map((l) => l['custom_id'])).toEqual(['a', 'b', 'c']);
+    // Only the lines this run finished are added to the sums: line 1's were added when it finished.
+    expect(batch).toMatchObject({ inputTokens: 20n, cachedInputTokens: 8n, outputTokens: 4n, reasoningTokens: 2n });
     expect(second.published.map((e) => e.requestId).sort()).toEqual([`${id}:1`, `${id}:2`, `${id}:3`]);
   });
 

@@ -30,7 +30,7 @@ const STATUS_EVERY_MS = 250;
  * time, and ends it — completed, cancelled or expired — with its output and error files.
  *
  * Resumable at any point: each line's end is one transaction (the line's state, result and
- * usage event, and the batch's count), so a worker killed mid-batch leaves finished lines
+ * usage event, and the batch's count and token sums), so a worker killed mid-batch leaves finished lines
  * finished and the next run sends only the pending ones. A line killed in flight is pending and
  * is sent again (nothing of it was recorded). Usage events of finished lines are published again
  * when a batch resumes, since one published just before a kill may not have reached the queue;
@@ -150,7 +150,7 @@ export class BatchRunner {
           where: { batchId: batch.id, line: line.line, state: 'pending' },
           data: { state: ok ? 'done' : 'failed', result: result as Prisma.InputJsonValue, ...(outcome.usage ? { usage: outcome.usage as unknown as Prisma.InputJsonValue } : {}), finishedAt: new Date() },
         });
-        if (moved.count) await tx.batch.update({ where: { id: batch.id }, data: ok ? { completed: { increment: 1 } } : { failed: { increment: 1 } } });
+        if (moved.count) await tx.batch.update({ where: { id: batch.id }, data: { ...(ok ? { completed: { increment: 1 } } : { failed: { increment: 1 } }), ...usageIncrement(outcome.usage) } });
         return moved.count > 0;
       });
       if (recorded && outcome.usage) this.usage.publish(outcome.usage);
@@ -191,6 +191,18 @@ export class BatchRunner {
     });
     this.log.log(`batch ${batch.id} ${status}: ${out.length} answered, ${err.length} in the error file`);
   }
+}
+
+/** A line's tokens added to its batch's `usage` sums (with the line's end, so each counts once). */
+function usageIncrement(event: UsageEvent | undefined): Prisma.BatchUpdateInput {
+  const u = event?.usage;
+  if (!u) return {};
+  return {
+    inputTokens: { increment: u.inputTokens },
+    cachedInputTokens: { increment: u.cachedInputTokens },
+    outputTokens: { increment: u.outputTokens },
+    reasoningTokens: { increment: u.reasoningTokens },
+  };
 }
 
 /** The batch's row as it changes under a run (a cancel from the API, the window running out). */

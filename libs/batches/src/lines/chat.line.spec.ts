@@ -77,13 +77,26 @@ describe('ChatLine', () => {
     expect(blocked).toMatchObject({
       kind: 'answered',
       statusCode: 400,
-      usage: undefined,
       body: { error: { type: 'invalid_request_error', message: 'This request contains personal data that this API key may not send (card). Remove it and try again.' } },
     });
+    // Filed in the request audit as the ingress files a blocked request: audit only, no tokens, no upstream.
+    const event = blocked.kind === 'answered' ? blocked.usage : undefined;
+    expect(event).toMatchObject({ requestId: 'batch_1:1', providerId: '', httpStatus: 400, status: 'error', audit: { auditOnly: true, endpoint: '/v1/chat/completions', piiAction: 'block', piiCategories: ['card'] } });
+    expect(event?.usage).toBeUndefined();
     expect(clean).toMatchObject({ kind: 'answered', statusCode: 200 });
     expect(router.sent).toEqual(['hello']);
     // The blocked line's reservation was given back at once, unmetered.
     expect(auth.settled[0]).toMatchObject({ ticket: { requestId: 'batch_1:1' }, usage: undefined });
+  });
+
+  it('files a line refused for its body in the request audit, with no model, and never admits it', async () => {
+    const { auth, router, op } = setUp();
+
+    const refused = await op.run({ model: 'gpt', messages: 'not a list' }, ctx(3));
+
+    expect(refused).toMatchObject({ kind: 'answered', statusCode: 400, usage: { requestId: 'batch_1:3', model: '', httpStatus: 400, audit: { auditOnly: true, piiAction: '' } } });
+    expect(auth.admitted).toEqual([]);
+    expect(router.sent).toEqual([]);
   });
 
   it('masks what the line sends upstream, restores the echo in its answer, and files the categories for the audit', async () => {

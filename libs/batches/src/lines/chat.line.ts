@@ -4,7 +4,7 @@ import { redactChatRequest, restoreResponse } from '@switchyard/guardrails';
 import { IrError, ResponseFolder, chatRequestSize, estimatePromptTokens, tokensOfChars } from '@switchyard/ir';
 import type { AuthPort, ChatRequest, Dialect, ErrorEvent, ResponseEvent, RouterPort } from '@switchyard/ir';
 import type { BatchLineOperation, LineContext, LineOutcome } from './batch-line.operation';
-import { errorAnswer, parseFailure } from './line-answers';
+import { errorAnswer, parseFailure, refusedAnswer } from './line-answers';
 import { admitLine, backOffMs, isBackOff, keepLease, lineMeta, settleLine } from './line-admission';
 import { lineUsageEvent } from './line-usage';
 
@@ -71,18 +71,22 @@ export class ChatLine implements BatchLineOperation {
   }
 
   async run(body: Record<string, unknown>, ctx: LineContext): Promise<LineOutcome> {
+    const arrivedAt = Date.now();
     let chat: ChatRequest;
     let render: ReturnType<LineDialect['parse']>['render'];
     try {
       ({ chat, render } = this.dialect.parse(body));
     } catch (err) {
-      return errorAnswer(this.renderError, parseFailure(err));
+      return refusedAnswer(this.renderError, parseFailure(err), { ctx, dialect: this.dialect.id, model: '', startedAt: arrivedAt });
     }
     // A batch answer is a whole JSON body; `stream` has no meaning in a file.
     chat.stream = false;
     chat.includeUsage = false;
     const admitted = await admitLine(this.auth, ctx, this.dialect.id, chat.model, chatRequestSize(chat), (r) => redactChatRequest(chat, r));
-    if (!('principal' in admitted)) return isBackOff(admitted) ? { kind: 'wait', afterMs: backOffMs(admitted) } : errorAnswer(this.renderError, admitted);
+    if (!('principal' in admitted)) {
+      if (isBackOff(admitted.error)) return { kind: 'wait', afterMs: backOffMs(admitted.error) };
+      return refusedAnswer(this.renderError, admitted.error, { ctx, dialect: this.dialect.id, model: chat.model, startedAt: arrivedAt, pii: admitted.pii });
+    }
     if (admitted.maxOutputTokens && !chat.sampling?.maxTokens) chat.sampling = { stop: [], ...chat.sampling, maxTokens: admitted.maxOutputTokens };
     chat.meta = lineMeta(ctx, admitted.principal, this.dialect.id);
     const startedAt = Date.now();

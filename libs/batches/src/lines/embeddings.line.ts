@@ -4,7 +4,7 @@ import { redactEmbedRequest } from '@switchyard/guardrails';
 import { embedRequestSize } from '@switchyard/ir';
 import type { AuthPort, EmbedResponse, RouterPort } from '@switchyard/ir';
 import type { BatchLineOperation, LineContext, LineOutcome } from './batch-line.operation';
-import { errorAnswer, parseFailure } from './line-answers';
+import { errorAnswer, parseFailure, refusedAnswer } from './line-answers';
 import { admitLine, backOffMs, isBackOff, keepLease, lineMeta, settleLine } from './line-admission';
 import { lineUsageEvent } from './line-usage';
 
@@ -21,15 +21,19 @@ export class EmbeddingsLine implements BatchLineOperation {
   ) {}
 
   async run(body: Record<string, unknown>, ctx: LineContext): Promise<LineOutcome> {
+    const arrivedAt = Date.now();
     let parsed: ParsedEmbed;
     try {
       parsed = EMBEDDINGS.parseEmbedRequest(body);
     } catch (err) {
-      return errorAnswer(renderError, parseFailure(err));
+      return refusedAnswer(renderError, parseFailure(err), { ctx, dialect: EMBEDDINGS.id, model: '', startedAt: arrivedAt });
     }
     const request = parsed.request;
     const admitted = await admitLine(this.auth, ctx, EMBEDDINGS.id, request.model, embedRequestSize(request), (r) => redactEmbedRequest(request, r));
-    if (!('principal' in admitted)) return isBackOff(admitted) ? { kind: 'wait', afterMs: backOffMs(admitted) } : errorAnswer(renderError, admitted);
+    if (!('principal' in admitted)) {
+      if (isBackOff(admitted.error)) return { kind: 'wait', afterMs: backOffMs(admitted.error) };
+      return refusedAnswer(renderError, admitted.error, { ctx, dialect: EMBEDDINGS.id, model: request.model, startedAt: arrivedAt, pii: admitted.pii });
+    }
     request.meta = lineMeta(ctx, admitted.principal, EMBEDDINGS.id);
     const startedAt = Date.now();
     const release = keepLease(this.auth, admitted.ticket);

@@ -22,18 +22,24 @@ export interface LineAdmission {
   pii: PiiOutcome | undefined;
 }
 
+/** A line admission turned away: what the endpoint answers, and what the guardrails found when they blocked it. */
+export interface LineRefusal {
+  error: ErrorEvent;
+  pii?: PiiOutcome;
+}
+
 /** The batch worker's guardrails: the same policy, detectors and metric as the ingress's. */
 const LINE_GUARD = new PiiGuard((finding) => metricSeries().piiFindings.inc(finding));
 
 /**
  * Admits a line as the ingress admits a request of the submitting key (counted against the
  * key's and tenant's rpm, tpm, concurrency and budgets; its models and regions): a refusal comes
- * back as an ErrorEvent. Then the key's PII guardrails run over the line's request as the
+ * back as a LineRefusal. Then the key's PII guardrails run over the line's request as the
  * ingress runs them (`redact` hands its texts over; mask rewrites them in place), and a block is
- * the guard's 400 for this line alone. A lease is renewed while the line runs, and settled by
+ * the guard's 400 for this line alone (with the guard's finding, for the request audit). A lease is renewed while the line runs, and settled by
  * `settleLine`.
  */
-export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Dialect, model: string, size: RequestSize, redact: (redaction: PiiRedaction) => void): Promise<LineAdmission | ErrorEvent> {
+export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Dialect, model: string, size: RequestSize, redact: (redaction: PiiRedaction) => void): Promise<LineAdmission | LineRefusal> {
   const answer = await auth.admit({
     keyHash: ctx.keyHash,
     model,
@@ -47,14 +53,14 @@ export async function admitLine(auth: AuthPort, ctx: LineContext, dialect: Diale
     // Reserved and settled at the model's batch rates, which billing charges the line at.
     batch: true,
   });
-  if (!answer.admitted || !answer.principal) return answer.error ?? new IrError(ErrorKind.ERROR_KIND_AUTHENTICATION, 'not admitted').toEvent();
+  if (!answer.admitted || !answer.principal) return { error: answer.error ?? new IrError(ErrorKind.ERROR_KIND_AUTHENTICATION, 'not admitted').toEvent() };
   const pii = LINE_GUARD.inspect(answer.principal.pii, answer.principal.tenantId, redact);
   try {
     LINE_GUARD.enforce(pii);
   } catch (err) {
     // Blocked: nothing is sent, nothing consumed; the reservation is given back now.
     await settleLine(auth, answer.ticket, model, undefined, Date.now());
-    if (err instanceof IrError) return err.toEvent();
+    if (err instanceof IrError) return { error: err.toEvent(), pii };
     throw err;
   }
   return { principal: answer.principal, ticket: answer.ticket, maxOutputTokens: answer.maxOutputTokens, pii };

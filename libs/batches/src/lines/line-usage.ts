@@ -1,6 +1,6 @@
 import type { PiiOutcome } from '@switchyard/guardrails';
 import { ErrorKind, httpStatusOf } from '@switchyard/ir';
-import type { Dialect, ErrorEvent, StartEvent, Usage, UsageEvent } from '@switchyard/ir';
+import type { AuditFacts, Dialect, ErrorEvent, StartEvent, Usage, UsageEvent } from '@switchyard/ir';
 import type { LineContext } from './batch-line.operation';
 
 export interface LineFacts {
@@ -53,4 +53,27 @@ export function lineUsageEvent(ctx: LineContext, f: LineFacts): UsageEvent {
     ...(region ? { deploymentRegion: region } : {}),
     audit: { clientIp: ctx.clientIp, endpoint: ctx.endpoint, auditOnly: false, piiAction: f.pii?.action ?? '', piiCategories: f.pii?.categories ?? [], dataRegions: [...regions] },
   };
+}
+
+export interface RefusedLineFacts {
+  dialect: Dialect;
+  /** The line's model; empty when its body was refused before one was read. */
+  model: string;
+  error: ErrorEvent;
+  /** The status the line was answered with. */
+  httpStatus: number;
+  startedAt: number;
+  /** The guardrails' finding, when they blocked the line. */
+  pii?: PiiOutcome | undefined;
+}
+
+/**
+ * The audit-only event of a line turned away before any upstream was tried (its body refused,
+ * its admission refused for good, a PII block): the request audit files it `refused`, as it files
+ * a refused request from the ingress, and billing bills nothing (no tokens, `auditOnly`).
+ */
+export function refusedLineEvent(ctx: LineContext, f: RefusedLineFacts): UsageEvent {
+  // A line's event with nothing routed (no start, no attempts, no regions) and no tokens at all.
+  const event = lineUsageEvent(ctx, { dialect: f.dialect, model: f.model, start: undefined, usage: undefined, error: f.error, startedAt: f.startedAt, pii: f.pii });
+  return { ...event, usage: undefined, httpStatus: f.httpStatus, attempts: 0, audit: { ...(event.audit as AuditFacts), auditOnly: true } };
 }
