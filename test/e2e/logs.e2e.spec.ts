@@ -28,6 +28,11 @@ describe('logs of the standalone process', () => {
     app = startApp('standalone', { ...GATEWAY_SECRETS, SWITCHYARD_CONFIG: writeGatewayConfig(sim.url), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_REGION: 'eu-logs', MAX_BODY_BYTES: String(MAX_BODY) });
     baseUrl = `http://127.0.0.1:${port}`;
     await waitForReady(baseUrl, app);
+    // The summary is written once the server listens, so /readyz can answer before the line
+    // reaches the pipe (seen under CI load): wait for it, or the next test counts it as its own.
+    await eventually(async () => {
+      if (!logLines(app.output()).some((l) => l['startup'] !== undefined)) throw new Error('no start-up summary yet');
+    });
   });
 
   afterAll(async () => {
