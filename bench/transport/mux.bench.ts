@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { Client, credentials, Metadata, Server, ServerCredentials, type ClientDuplexStream, type ServerDuplexStream, type ServerWritableStream } from '@grpc/grpc-js';
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
-import { GRPC_CLIENT_OPTIONS, GRPC_SERVER_OPTIONS } from '@switchyard/grpc';
+import { GRPC_CLIENT_OPTIONS, GRPC_SERVER_OPTIONS, GrpcAdapterClient, GrpcServerHost, serveAdapter } from '@switchyard/grpc';
 import { GenerateRequest, type ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
 
 // Issue 11, phase 1 (docs/architecture.md §7, "Cluster, issue 11: calls multiplexed on streams"):
@@ -12,8 +12,10 @@ import { GenerateRequest, type ResponseEvent, ResponseEventBatch } from '@switch
 // child process so its CPU is its own.
 // Usage: node tools/build.mjs mux-bench && node dist/bench/mux.js [requests per cell] [rounds]
 
-type Shape = 'call' | 'mux1' | 'mux2' | 'mux4';
-const SHAPES: readonly Shape[] = (process.env['SHAPES']?.split(',') as Shape[] | undefined) ?? ['call', 'mux1', 'mux2', 'mux4'];
+// call / muxK: plain grpc-js both ends. port / port-mux: what the apps run, GrpcAdapterClient
+// (SWITCHYARD_GRPC_MUX off / on) against GrpcServerHost, events handed out one by one.
+type Shape = 'call' | 'mux1' | 'mux2' | 'mux4' | 'port' | 'port-mux';
+const SHAPES: readonly Shape[] = (process.env['SHAPES']?.split(',') as Shape[] | undefined) ?? ['call', 'mux1', 'mux2', 'mux4', 'port', 'port-mux'];
 
 const CALL_PATH = '/bench.Mux/Call';
 const MUX_PATH = '/bench.Mux/Mux';
@@ -51,6 +53,11 @@ function unframe(bytes: Uint8Array): { id: number; payload: Uint8Array } {
   return { id, payload };
 }
 
+// As the adapter answers a non-streaming request: every event ready at once, one batch.
+async function* events(_request: GenerateRequest): AsyncGenerator<ResponseEvent> {
+  for (const event of REPLY.events) yield event;
+}
+
 function answer(request: Uint8Array): Buffer {
   GenerateRequest.decode(request);
   return Buffer.from(ResponseEventBatch.encode(REPLY).finish());
@@ -72,7 +79,14 @@ async function child(): Promise<void> {
     stream.on('error', () => undefined);
   }, identity, identity, 'bidi');
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-  process.send?.({ port });
+  const host = new GrpcServerHost();
+  serveAdapter(host, {
+    generate: (request) => events(request),
+    embed: () => Promise.reject(new Error('not served')),
+    countTokens: () => Promise.reject(new Error('not served')),
+  });
+  const hostPort = await host.start('127.0.0.1', 0);
+  process.send?.({ port, hostPort });
   process.on('message', () => {
     const { user, system } = process.cpuUsage();
     process.send?.({ cpuUs: user + system });
@@ -130,6 +144,17 @@ function muxShape(client: Client, k: number): Caller {
   };
 }
 
+function portShape(adapter: GrpcAdapterClient): Caller {
+  return {
+    call: async () => {
+      let n = 0;
+      for await (const _ of adapter.generate(REQUEST, new AbortController().signal)) n++;
+      if (n !== REPLY.events.length) throw new Error(`${n} events, expected ${REPLY.events.length}`);
+    },
+    close: () => adapter.close(),
+  };
+}
+
 function cpuOf(server: ReturnType<typeof fork>): Promise<number> {
   return new Promise((resolve) => {
     server.once('message', (m: { cpuUs: number }) => resolve(m.cpuUs));
@@ -180,9 +205,12 @@ async function run(caller: Caller, shape: Shape, c: number, requests: number, se
 
 async function measure(shape: Shape, requests: number): Promise<Row[]> {
   const server = fork(__filename, ['--child'], { stdio: 'inherit' });
-  const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', resolve));
+  const { port, hostPort } = await new Promise<{ port: number; hostPort: number }>((resolve) => server.once('message', resolve));
   const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
-  const caller = shape === 'call' ? callShape(client) : muxShape(client, Number(shape.slice(3)));
+  const caller =
+    shape === 'call' ? callShape(client)
+    : shape === 'port' || shape === 'port-mux' ? portShape(new GrpcAdapterClient(`127.0.0.1:${hostPort}`, { mux: shape === 'port-mux' }))
+    : muxShape(client, Number(shape.slice(3)));
   const rows = [await run(caller, shape, 1, requests, server), await run(caller, shape, 16, requests, server)];
   caller.close();
   client.close();
