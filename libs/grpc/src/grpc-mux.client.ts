@@ -25,7 +25,7 @@ export interface MuxSettings {
 export const DEFAULT_MUX_SETTINGS: MuxSettings = {
   streams: 4,
   callsPerStream: 10_000,
-  streamAgeMs: 30_000,
+  streamAgeMs: 10_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxRequestBytes: 256 * 1024,
 };
@@ -42,11 +42,15 @@ const decode = (bytes: Buffer): Received => ({ reply: MuxReply.decode(bytes), by
 const NO_METADATA = new Metadata();
 // A refused call (its server was draining) is placed again; a third refusal fails it.
 const MAX_REFUSALS = 2;
+const UNSUPPORTED_RETRY_MS = 60_000;
 
 /** The calls of one `<Rpc>Mux` method on one channel, over a small pool of long-lived streams. */
 export class MuxPool<Req> {
   private readonly slots: (MuxStream<Req> | undefined)[];
   private turn = 0;
+  // A replica still on a version without the mux methods (a rolling upgrade) answers
+  // UNIMPLEMENTED: calls go plain for a while, then a stream is tried again.
+  private unsupportedUntil = 0;
 
   constructor(
     private readonly client: Client,
@@ -56,8 +60,12 @@ export class MuxPool<Req> {
     this.slots = Array.from({ length: Math.max(1, settings.streams) }, () => undefined);
   }
 
-  /** Starts a call; undefined when its request is too large for a shared stream (make a plain call). */
+  /**
+   * Starts a call; undefined when it must be a plain call: its request is too large for a shared
+   * stream, or the server does not serve the mux method (below).
+   */
   start(request: Req, metadata: Readonly<Record<string, string>>): MuxCall<Req> | undefined {
+    if (this.unsupportedUntil > 0 && Date.now() < this.unsupportedUntil) return undefined;
     const call = new MuxCall(request, metadata, this);
     return this.place(call) ? call : undefined;
   }
@@ -81,6 +89,11 @@ export class MuxPool<Req> {
   /** @internal */
   encodeCancel(id: number): Buffer {
     return this.method.requestSerialize({ callId: id, frame: { $case: 'cancel', value: {} }, metadata: {} });
+  }
+
+  /** @internal A stream was answered UNIMPLEMENTED: its calls are made again as plain calls (GrpcPortClient.events). */
+  unsupported(): void {
+    this.unsupportedUntil = Date.now() + UNSUPPORTED_RETRY_MS;
   }
 
   /** @internal */
@@ -200,6 +213,7 @@ class MuxStream<Req> {
   private broke(error: ServiceError): void {
     if (this.broken) return;
     this.broken = true;
+    if (error.code === Status.UNIMPLEMENTED) this.pool.unsupported();
     this.retire();
     const calls = [...this.calls.values()];
     this.calls.clear();

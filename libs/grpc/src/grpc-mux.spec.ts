@@ -3,7 +3,7 @@ import { type ChatRequest, ErrorKind, IrError, type ListModelsResponse, MuxReply
 import { eventBatches } from './event-batches';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { GrpcAdapterClient } from './grpc-adapter.client';
-import { DEFAULT_MUX_SETTINGS, type MuxSettings } from './grpc-mux.client';
+import { DEFAULT_MUX_SETTINGS, MuxCall, MuxPool, type MuxSettings } from './grpc-mux.client';
 import { GrpcRouterClient } from './grpc-router.client';
 import { serverStreamCallHandler } from './grpc-server.handlers';
 import { GrpcServerHost } from './grpc-server.host';
@@ -222,19 +222,31 @@ describe('GrpcRouterClient with mux', () => {
     }
   });
 
-  it('sends a request too large for a shared stream as a call of its own', async () => {
-    // A server with Route only: a RouteMux stream to it fails UNIMPLEMENTED.
+  it('leaves a request too large for a shared stream to a call of its own', () => {
+    const client = new Client(`127.0.0.1:${replica.port}`, credentials.createInsecure());
+    try {
+      const pool = new MuxPool(client, toGrpcServiceDefinition(RouterServiceDefinition).routeMux, { ...ONE_STREAM, maxRequestBytes: 64 });
+      expect(pool.start({ request: chat(`echo:${'y'.repeat(100)}`) }, {})).toBeUndefined();
+      const small = pool.start({ request: chat('echo:y') }, {});
+      expect(small).toBeInstanceOf(MuxCall);
+      small?.cancel();
+      pool.close();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('makes plain calls to a server without the mux method (a version before it, mid-upgrade)', async () => {
+    // A server with Route only: a RouteMux stream to it is answered UNIMPLEMENTED.
     const server = new Server();
     server.addService({ route: toGrpcServiceDefinition(RouterServiceDefinition).route }, { route: serverStreamCallHandler((r: RouteRequest, s) => eventBatches(replica.fake.route(r.request ?? chat(''), s))) });
     const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-    const small = new GrpcRouterClient(`127.0.0.1:${port}`, { mux: { ...ONE_STREAM, maxRequestBytes: 64 } });
+    const older = new GrpcRouterClient(`127.0.0.1:${port}`, { mux: ONE_STREAM });
     try {
-      const model = `echo:${'y'.repeat(100)}`;
-      expect(texts(await collect(small.route(chat(model), new AbortController().signal)))).toEqual(['y'.repeat(100)]);
-      const muxed = await collect(small.route(chat('echo:y'), new AbortController().signal));
-      expect(muxed).toEqual([{ event: { $case: 'error', value: expect.objectContaining({ kind: ErrorKind.ERROR_KIND_INTERNAL }) } }]);
+      expect(texts(await collect(older.route(chat('echo:one'), new AbortController().signal)))).toEqual(['one']);
+      expect(texts(await collect(older.route(chat('echo:two'), new AbortController().signal)))).toEqual(['two']);
     } finally {
-      small.close();
+      older.close();
       server.forceShutdown();
     }
   });

@@ -190,6 +190,12 @@ export abstract class GrpcPortClient {
           code = Status.OK;
           return;
         } catch (error) {
+          // The server does not serve the mux method (an older version, mid-upgrade): it never
+          // saw the request, which goes again as a plain call (and the pool's next ones for a while).
+          if (!answered && mux && isServiceError(error) && error.code === Status.UNIMPLEMENTED && !(stream instanceof PlainBatchCall)) {
+            stream = this.plainCall(method, request, call.metadata);
+            continue;
+          }
           if (!answered && retries > 0 && unanswered(error, signal)) {
             retries--;
             stream = open();
