@@ -21,6 +21,7 @@ const targets = {
   console: 'apps/console/vite.config.mjs',
   simulator: 'libs/testing/src/simulator/simulator.cli.ts',
   'transport-bench': 'bench/transport/grpc-transport.bench.ts',
+  'mux-bench': 'bench/transport/mux.bench.ts',
   'hops-bench': 'bench/hops/hops.bench.ts',
   'access-bench': 'bench/logs/access-line.bench.ts',
   'pii-bench': 'bench/guardrails/pii-scan.bench.ts',
@@ -32,7 +33,7 @@ const workers = {
   standalone: ['libs/db/src/pglite.worker.ts'],
   'usage-write-bench': ['libs/db/src/pglite.worker.ts'],
 };
-const BENCHES = { 'transport-bench': 'dist/bench/transport.js', 'hops-bench': 'dist/bench/hops.js', 'access-bench': 'dist/bench/access-line.js', 'pii-bench': 'dist/bench/pii-scan.js', 'statement-bench': 'dist/bench/statement.js', 'usage-write-bench': 'dist/bench/usage-write.js' };
+const BENCHES = { 'transport-bench': 'dist/bench/transport.js', 'mux-bench': 'dist/bench/mux.js', 'hops-bench': 'dist/bench/hops.js', 'access-bench': 'dist/bench/access-line.js', 'pii-bench': 'dist/bench/pii-scan.js', 'statement-bench': 'dist/bench/statement.js', 'usage-write-bench': 'dist/bench/usage-write.js' };
 const outFor = (name) => (name === 'simulator' ? 'dist/tools/simulator.js' : (BENCHES[name] ?? `dist/apps/${name}/main.js`));
 
 const swcPlugin = {

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
   // Keys with nothing to count are admitted here, without the Admit round trip (issue 11).
   const local = await startLocalAdmission(env, auth);
-  const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL));
+  // SWITCHYARD_GRPC_MUX: Route calls as frames on a few long-lived streams (docs/architecture.md §6).
+  const router = new GrpcRouterClient(requireEnv('ROUTER_GRPC_URL', env.ROUTER_GRPC_URL), { mux: env.SWITCHYARD_GRPC_MUX });
   const usage = new BullUsageSink(requireEnv('REDIS_URL', env.REDIS_URL));
   // Ready means connected, not merely "not failed yet": a channel still connecting to a
   // service that is starting would otherwise let traffic in too early.

@@ -44,7 +44,7 @@ export class RouterAppModule implements OnApplicationShutdown {
         {
           provide: ADAPTER_CLIENTS,
           useFactory: async (): Promise<AdapterClients> => {
-            const clients = new Map(ADAPTER_FAMILIES.flatMap((f) => (addresses[f] ? [[f, new GrpcAdapterClient(addresses[f])] as const] : [])));
+            const clients = new Map(ADAPTER_FAMILIES.flatMap((f) => (addresses[f] ? [[f, new GrpcAdapterClient(addresses[f], { mux: env.SWITCHYARD_GRPC_MUX })] as const] : [])));
             // Serve once the adapters answer (or after a bounded wait): a router up before its
             // adapters would fail its first requests. One that stays unreachable is retried per request.
             await Promise.all(

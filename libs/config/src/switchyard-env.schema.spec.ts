@@ -59,6 +59,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_BUDGET_REBALANCE_MS: 0,
       SWITCHYARD_BUDGET_REGIONS: [],
       SWITCHYARD_INGRESS_ADMITS_UNLIMITED: true,
+      SWITCHYARD_GRPC_MUX: true,
     });
   });
 
@@ -126,6 +127,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_BUDGET_REBALANCE_MS: '30000',
       SWITCHYARD_BUDGET_REGIONS: 'eu-west, us-east',
       SWITCHYARD_INGRESS_ADMITS_UNLIMITED: 'false',
+      SWITCHYARD_GRPC_MUX: 'false',
     });
 
     expect(env).toEqual({
@@ -185,6 +187,7 @@ describe(loadSwitchyardEnv.name, () => {
       SWITCHYARD_BUDGET_REBALANCE_MS: 30000,
       SWITCHYARD_BUDGET_REGIONS: ['eu-west', 'us-east'],
       SWITCHYARD_INGRESS_ADMITS_UNLIMITED: false,
+      SWITCHYARD_GRPC_MUX: false,
     });
   });
 

@@ -168,6 +168,12 @@ export interface SwitchyardEnv {
    * default, effective when the ingress has a database URL and Redis. false: auth admits every request.
    */
   SWITCHYARD_INGRESS_ADMITS_UNLIMITED: boolean;
+  /**
+   * Cluster hot path (issue 11): the ingress's Route calls and the router's Generate calls go as
+   * frames on a few long-lived streams (RouteMux, GenerateMux) instead of a gRPC call each. On by
+   * default; false: a call each, as before (docs/architecture.md §6).
+   */
+  SWITCHYARD_GRPC_MUX: boolean;
 }
 
 export const BUDGET_MODES = ['share', 'global'] as const;
@@ -286,6 +292,8 @@ const switchyardEnvFields = z.object({
   SWITCHYARD_BUDGET_REBALANCE_MS: z.union([z.literal('0').transform(() => 0), envInteger(1000)]).default(0),
   SWITCHYARD_BUDGET_REGIONS: envNames().default([]),
   SWITCHYARD_INGRESS_ADMITS_UNLIMITED: envBoolean().default(true),
+  // On: a quarter to a third less gateway CPU per request in the whole-cluster A/B (docs/architecture.md §7).
+  SWITCHYARD_GRPC_MUX: envBoolean().default(true),
 });
 
 export const switchyardEnvSchema = switchyardEnvFields

@@ -16,12 +16,15 @@ const ADAPTER = toGrpcServiceDefinition(AdapterServiceDefinition);
  * with its backoff, retry budget and circuit breakers whether to try again (docs/architecture.md §1, router: Retries).
  */
 export class GrpcAdapterClient extends GrpcPortClient implements AdapterPort {
+  private readonly generateMux;
+
   constructor(address: string, options?: GrpcClientOptions) {
     super(address, options);
+    this.generateMux = this.muxPool(ADAPTER.generateMux);
   }
 
   generate(request: GenerateRequest, signal: AbortSignal, metadata?: CallMetadata): AsyncIterable<ResponseEvent> {
-    return this.events(ADAPTER.generate, request, { signal, metadata });
+    return this.events(ADAPTER.generate, request, { signal, metadata }, this.generateMux);
   }
 
   embed(request: EmbedGenerateRequest, signal: AbortSignal, metadata?: CallMetadata): Promise<EmbedResponse> {

@@ -80,6 +80,8 @@ export class GrpcHostTransport extends Server implements CustomTransportStrategy
   private implementation(definition: ProtoServiceDefinition): Record<string, UnaryHandler<unknown, unknown> | ServerStreamHandler<unknown, unknown>> {
     const calls: Record<string, UnaryHandler<unknown, unknown> | ServerStreamHandler<unknown, unknown>> = {};
     for (const [key, method] of Object.entries(definition.methods)) {
+      // A `<Rpc>Mux` method is served by the host with `<Rpc>`'s handler.
+      if (method.requestStream) continue;
       const pattern = this.normalizePattern({ service: definition.name, rpc: method.name, streaming: GrpcMethodStreamingType.NO_STREAMING });
       const handler = this.getHandlerByPattern(pattern);
       if (!handler) throw new Error(`${definition.fullName}/${method.name}: no @GrpcMethod('${definition.name}', '${method.name}') handler`);

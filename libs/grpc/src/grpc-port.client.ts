@@ -1,10 +1,12 @@
 import { Client, type ClientReadableStream, type ClientUnaryCall, connectivityState, credentials, type MethodDefinition, Metadata, status as Status } from '@grpc/grpc-js';
-import type { ErrorEvent, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
+import type { ErrorEvent, MuxReply, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
 import { TRACING, injectActive } from '@switchyard/telemetry';
 import { GrpcCallError } from './grpc-call.error';
 import { clientCallTimer, GrpcCallTimer } from './grpc-call.timer';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
 import { isServiceError, remoteErrorOf } from './grpc-error.mapper';
+import { DEFAULT_MUX_SETTINGS, MuxPool, type MuxSettings } from './grpc-mux.client';
+import type { MuxFrame } from './grpc-mux.frames';
 import type { CallMetadata } from './proto-service.types';
 
 /**
@@ -25,6 +27,12 @@ export interface GrpcClientOptions {
   readonly unaryDeadlineMs?: number;
   /** Overrides of the channel options (`GRPC_CLIENT_OPTIONS`). */
   readonly channelOptions?: Readonly<Record<string, string | number>>;
+  /**
+   * SWITCHYARD_GRPC_MUX: the hot streaming calls (Route, Generate) go as frames on a few
+   * long-lived `<Rpc>Mux` streams rather than a call each (docs/architecture.md §6). `true` takes
+   * the default settings.
+   */
+  readonly mux?: boolean | MuxSettings;
 }
 
 /** How one call is made. */
@@ -64,11 +72,22 @@ const NO_CALL: PortCall = {};
 export abstract class GrpcPortClient {
   private readonly client: Client;
   private readonly unaryDeadlineMs: number;
+  private readonly muxSettings: MuxSettings | undefined;
+  private readonly pools: MuxPool<unknown>[] = [];
 
   /** `address` is `host:port` or any grpc-js target (`dns:///router-headless:50051`). */
   protected constructor(address: string, options: GrpcClientOptions = {}) {
     this.client = new Client(address, INSECURE, { ...GRPC_CLIENT_OPTIONS, ...options.channelOptions });
     this.unaryDeadlineMs = options.unaryDeadlineMs ?? DEFAULT_UNARY_DEADLINE_MS;
+    this.muxSettings = options.mux === true ? DEFAULT_MUX_SETTINGS : options.mux || undefined;
+  }
+
+  /** The pool `events` multiplexes `<Rpc>`'s calls on when the client was made with `mux`; else undefined. */
+  protected muxPool<Req>(method: MethodDefinition<MuxFrame<Req>, MuxReply>): MuxPool<Req> | undefined {
+    if (!this.muxSettings) return undefined;
+    const pool = new MuxPool(this.client, method, this.muxSettings);
+    this.pools.push(pool as MuxPool<unknown>);
+    return pool;
   }
 
   /** For /readyz: false while the channel cannot connect or after `close()`. Starts connecting when idle. */
@@ -85,6 +104,7 @@ export abstract class GrpcPortClient {
   }
 
   close(): void {
+    for (const pool of this.pools) pool.close();
     this.client.close();
   }
 
@@ -137,12 +157,10 @@ export abstract class GrpcPortClient {
    * the iteration ends with the batch marked final, without waiting for the call's status: that
    * follows in a frame of its own, one more wake-up of each process on the way for nothing.
    */
-  protected async *events<Req>(method: MethodDefinition<Req, ResponseEventBatch>, request: Req, call: PortStreamCall): AsyncGenerator<ResponseEvent> {
+  protected async *events<Req>(method: MethodDefinition<Req, ResponseEventBatch>, request: Req, call: PortStreamCall, mux?: MuxPool<Req>): AsyncGenerator<ResponseEvent> {
     const { signal } = call;
     if (signal.aborted) return;
-    const metadata = toMetadata(call.metadata);
-    const open = (): ClientReadableStream<ResponseEventBatch> =>
-      withoutCallerStack(() => this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata));
+    const open = (): BatchCall => (mux && mux.start(request, muxMetadata(call.metadata))) || this.plainCall(method, request, call.metadata);
     const timer = clientCallTimer(method.path);
     const startedAt = GrpcCallTimer.now();
     // Unset at the end: the consumer stopped early or its caller aborted, and the call was cancelled.
@@ -156,7 +174,7 @@ export abstract class GrpcPortClient {
     try {
       for (;;) {
         try {
-          for await (const batch of readBatches(stream)) {
+          for await (const batch of stream) {
             answered = true;
             for (const event of batch.events) {
               // Events already received when the caller aborted are not handed out.
@@ -172,6 +190,12 @@ export abstract class GrpcPortClient {
           code = Status.OK;
           return;
         } catch (error) {
+          // The server does not serve the mux method (an older version, mid-upgrade): it never
+          // saw the request, which goes again as a plain call (and the pool's next ones for a while).
+          if (!answered && mux && isServiceError(error) && error.code === Status.UNIMPLEMENTED && !(stream instanceof PlainBatchCall)) {
+            stream = this.plainCall(method, request, call.metadata);
+            continue;
+          }
           if (!answered && retries > 0 && unanswered(error, signal)) {
             retries--;
             stream = open();
@@ -186,14 +210,43 @@ export abstract class GrpcPortClient {
     } finally {
       signal.removeEventListener('abort', cancel);
       timer.observe(code ?? Status.CANCELLED, startedAt);
-      // The iterator left the stream undestroyed (readBatches): whatever status still arrives,
-      // an error included, must find a listener rather than crash the process.
-      stream.on('error', ignoreLateError);
+      stream.release?.();
       // The consumer may have stopped early (break/return): tell the server to stop too. A
       // no-op when the call has already finished; not sent after the final batch (the server
       // has ended the call, its status is on the way).
       if (!complete) stream.cancel();
     }
+  }
+
+  private plainCall<Req>(method: MethodDefinition<Req, ResponseEventBatch>, request: Req, metadata: CallMetadata | undefined): BatchCall {
+    return new PlainBatchCall(withoutCallerStack(() => this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, toMetadata(metadata))));
+  }
+}
+
+/** A streaming call's batches, whichever way it is carried: a call of its own, or frames on a mux stream (MuxCall). */
+interface BatchCall extends AsyncIterable<ResponseEventBatch> {
+  /** Stops the call; a no-op once it ended. */
+  cancel(): void;
+  /** The reader is done with it. */
+  release?(): void;
+}
+
+/** A call of its own (a server-streaming call). */
+class PlainBatchCall implements BatchCall {
+  constructor(private readonly stream: ClientReadableStream<ResponseEventBatch>) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<ResponseEventBatch> {
+    return readBatches(this.stream)[Symbol.asyncIterator]();
+  }
+
+  cancel(): void {
+    this.stream.cancel();
+  }
+
+  // The iterator left the stream undestroyed (readBatches): whatever status still arrives, an
+  // error included, must find a listener rather than crash the process.
+  release(): void {
+    this.stream.on('error', ignoreLateError);
   }
 }
 
@@ -245,6 +298,16 @@ function toMetadata(record: CallMetadata | undefined): Metadata {
   const metadata = new Metadata();
   for (const key in record) metadata.set(key, record[key]);
   return metadata;
+}
+
+const NO_FIELDS: CallMetadata = {};
+
+/** A mux call's metadata travels in its request frame, as a plain record (with the trace context when tracing is on, as `toMetadata`). */
+function muxMetadata(record: CallMetadata | undefined): CallMetadata {
+  if (!TRACING.on) return record ?? NO_FIELDS;
+  const fields: Record<string, string> = { ...record };
+  injectActive(fields);
+  return fields;
 }
 
 /** With tracing on: the call's metadata plus the active trace context (W3C `traceparent`), so the callee's spans join the caller's trace. */

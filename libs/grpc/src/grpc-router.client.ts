@@ -16,12 +16,15 @@ const LIST_MODELS_REQUEST: ListModelsRequest = {};
  * gets (usage comes from the events the ingress saw), never for the lost attempt.
  */
 export class GrpcRouterClient extends GrpcPortClient implements RouterPort {
+  private readonly routeMux;
+
   constructor(address: string, options?: GrpcClientOptions) {
     super(address, options);
+    this.routeMux = this.muxPool(ROUTER.routeMux);
   }
 
   route(request: ChatRequest, signal: AbortSignal, metadata?: CallMetadata): AsyncIterable<ResponseEvent> {
-    return this.events(ROUTER.route, { request }, { signal, metadata, retryUnavailable: true });
+    return this.events(ROUTER.route, { request }, { signal, metadata, retryUnavailable: true }, this.routeMux);
   }
 
   listModels(metadata?: CallMetadata): Promise<ListModelsResponse> {

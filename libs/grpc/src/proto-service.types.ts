@@ -47,8 +47,12 @@ export type MethodHandler<M extends ProtoMethodDefinition> = M extends { readonl
     ? ServerStreamHandler<RequestOf<M>, ResponseOf<M>>
     : UnaryHandler<RequestOf<M>, ResponseOf<M>>;
 
+/**
+ * A handler per method, bidi `<Rpc>Mux` methods excepted: the host serves those with the
+ * handler of `<Rpc>` (GrpcServerHost, docs/architecture.md §6).
+ */
 export type ServiceImplementation<D extends ProtoServiceDefinition> = {
-  readonly [K in keyof D['methods']]: MethodHandler<D['methods'][K]>;
+  readonly [K in keyof D['methods'] as D['methods'][K] extends { readonly requestStream: true } ? never : K]: MethodHandler<D['methods'][K]>;
 };
 
 /** Per-call request metadata (e.g. `x-request-id`, later W3C `traceparent`). Keys lower-case. */

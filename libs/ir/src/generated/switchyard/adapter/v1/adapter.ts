@@ -13,6 +13,8 @@ import {
   EmbedResponse,
   MediaRequest,
   MediaResponse,
+  MuxCancel,
+  MuxReply,
   ResponseEventBatch,
 } from "../../ir/v1/ir";
 
@@ -46,6 +48,18 @@ export interface GenerateRequest {
   request?: ChatRequest | undefined;
   target?: Target | undefined;
   timeouts?: Timeouts | undefined;
+}
+
+/** A client frame of GenerateMux (see switchyard.router.v1.RouteFrame). */
+export interface GenerateFrame {
+  callId: number;
+  frame?: { $case: "request"; value: GenerateRequest } | { $case: "cancel"; value: MuxCancel } | undefined;
+  metadata: { [key: string]: string };
+}
+
+export interface GenerateFrame_MetadataEntry {
+  key: string;
+  value: string;
 }
 
 export interface EmbedGenerateRequest {
@@ -339,6 +353,147 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
   },
 };
 
+function createBaseGenerateFrame(): GenerateFrame {
+  return { callId: 0, frame: undefined, metadata: {} };
+}
+
+export const GenerateFrame: MessageFns<GenerateFrame> = {
+  encode(message: GenerateFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callId !== 0) {
+      writer.uint32(8).uint64(message.callId);
+    }
+    switch (message.frame?.$case) {
+      case "request":
+        GenerateRequest.encode(message.frame.value, writer.uint32(18).fork()).join();
+        break;
+      case "cancel":
+        MuxCancel.encode(message.frame.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      GenerateFrame_MetadataEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GenerateFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGenerateFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.callId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frame = { $case: "request", value: GenerateRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.frame = { $case: "cancel", value: MuxCancel.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = GenerateFrame_MetadataEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.metadata[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseGenerateFrame_MetadataEntry(): GenerateFrame_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const GenerateFrame_MetadataEntry: MessageFns<GenerateFrame_MetadataEntry> = {
+  encode(message: GenerateFrame_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GenerateFrame_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGenerateFrame_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 function createBaseEmbedGenerateRequest(): EmbedGenerateRequest {
   return { request: undefined, target: undefined, timeouts: undefined };
 }
@@ -515,8 +670,28 @@ export const AdapterServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** Generate calls multiplexed on one long-lived stream (SWITCHYARD_GRPC_MUX), as RouteMux. */
+    generateMux: {
+      name: "GenerateMux",
+      requestType: GenerateFrame as typeof GenerateFrame,
+      requestStream: true,
+      responseType: MuxReply as typeof MuxReply,
+      responseStream: true,
+      options: {},
+    },
   },
 } as const;
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

@@ -450,6 +450,43 @@ export interface ResponseEventBatch {
   final: boolean;
 }
 
+/** The client gave up on the call: the server aborts its handler and sends nothing more for it. */
+export interface MuxCancel {
+}
+
+/**
+ * How a call ended, in place of its gRPC status: code 0 ended without a final batch; any other
+ * code is the status today's call would have ended with, its trailers (the IrError's kind,
+ * param, retry-after) included.
+ */
+export interface MuxStatus {
+  code: number;
+  details: string;
+  trailers: { [key: string]: string };
+  /** The server is draining and never started the call: the client sends it again elsewhere. */
+  refused: boolean;
+}
+
+export interface MuxStatus_TrailersEntry {
+  key: string;
+  value: string;
+}
+
+/** The server is draining (call_id 0): no new calls on this stream; it ends once its calls have. */
+export interface MuxDrain {
+}
+
+export interface MuxReply {
+  callId: number;
+  reply?:
+    | //
+    /** As the plain call's messages; a batch marked final ends the call. */
+    { $case: "batch"; value: ResponseEventBatch }
+    | { $case: "status"; value: MuxStatus }
+    | { $case: "drain"; value: MuxDrain }
+    | undefined;
+}
+
 /** One input of an embeddings request: text, or (OpenAI) pre-tokenised ids. */
 export interface EmbedInput {
   text: string;
@@ -3317,6 +3354,296 @@ export const ResponseEventBatch: MessageFns<ResponseEventBatch> = {
             }
 
             message.final = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMuxCancel(): MuxCancel {
+  return {};
+}
+
+export const MuxCancel: MessageFns<MuxCancel> = {
+  encode(_: MuxCancel, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MuxCancel {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMuxCancel();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMuxStatus(): MuxStatus {
+  return { code: 0, details: "", trailers: {}, refused: false };
+}
+
+export const MuxStatus: MessageFns<MuxStatus> = {
+  encode(message: MuxStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).uint32(message.code);
+    }
+    if (message.details !== "") {
+      writer.uint32(18).string(message.details);
+    }
+    globalThis.Object.entries(message.trailers).forEach(([key, value]: [string, string]) => {
+      MuxStatus_TrailersEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    if (message.refused !== false) {
+      writer.uint32(32).bool(message.refused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MuxStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMuxStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.details = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = MuxStatus_TrailersEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.trailers[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.refused = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMuxStatus_TrailersEntry(): MuxStatus_TrailersEntry {
+  return { key: "", value: "" };
+}
+
+export const MuxStatus_TrailersEntry: MessageFns<MuxStatus_TrailersEntry> = {
+  encode(message: MuxStatus_TrailersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MuxStatus_TrailersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMuxStatus_TrailersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMuxDrain(): MuxDrain {
+  return {};
+}
+
+export const MuxDrain: MessageFns<MuxDrain> = {
+  encode(_: MuxDrain, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MuxDrain {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMuxDrain();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseMuxReply(): MuxReply {
+  return { callId: 0, reply: undefined };
+}
+
+export const MuxReply: MessageFns<MuxReply> = {
+  encode(message: MuxReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callId !== 0) {
+      writer.uint32(8).uint64(message.callId);
+    }
+    switch (message.reply?.$case) {
+      case "batch":
+        ResponseEventBatch.encode(message.reply.value, writer.uint32(18).fork()).join();
+        break;
+      case "status":
+        MuxStatus.encode(message.reply.value, writer.uint32(26).fork()).join();
+        break;
+      case "drain":
+        MuxDrain.encode(message.reply.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MuxReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMuxReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.callId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reply = { $case: "batch", value: ResponseEventBatch.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reply = { $case: "status", value: MuxStatus.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reply = { $case: "drain", value: MuxDrain.decode(reader, reader.uint32()) };
             continue;
           }
         }

@@ -13,11 +13,28 @@ import {
   EmbedResponse,
   MediaRequest,
   MediaResponse,
+  MuxCancel,
+  MuxReply,
   ResponseEventBatch,
 } from "../../ir/v1/ir";
 
 export interface RouteRequest {
   request?: ChatRequest | undefined;
+}
+
+/**
+ * A client frame of RouteMux: a call's request (with what a Route call carries as metadata:
+ * x-request-id, the trace context), or its cancellation.
+ */
+export interface RouteFrame {
+  callId: number;
+  frame?: { $case: "request"; value: RouteRequest } | { $case: "cancel"; value: MuxCancel } | undefined;
+  metadata: { [key: string]: string };
+}
+
+export interface RouteFrame_MetadataEntry {
+  key: string;
+  value: string;
 }
 
 export interface ListModelsRequest {
@@ -92,6 +109,147 @@ export const RouteRequest: MessageFns<RouteRequest> = {
             }
 
             message.request = ChatRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseRouteFrame(): RouteFrame {
+  return { callId: 0, frame: undefined, metadata: {} };
+}
+
+export const RouteFrame: MessageFns<RouteFrame> = {
+  encode(message: RouteFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callId !== 0) {
+      writer.uint32(8).uint64(message.callId);
+    }
+    switch (message.frame?.$case) {
+      case "request":
+        RouteRequest.encode(message.frame.value, writer.uint32(18).fork()).join();
+        break;
+      case "cancel":
+        MuxCancel.encode(message.frame.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      RouteFrame_MetadataEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RouteFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRouteFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.callId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frame = { $case: "request", value: RouteRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.frame = { $case: "cancel", value: MuxCancel.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = RouteFrame_MetadataEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.metadata[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseRouteFrame_MetadataEntry(): RouteFrame_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const RouteFrame_MetadataEntry: MessageFns<RouteFrame_MetadataEntry> = {
+  encode(message: RouteFrame_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RouteFrame_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRouteFrame_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
             continue;
           }
         }
@@ -606,6 +764,18 @@ export const RouterServiceDefinition = {
       requestStream: false,
       responseType: HealthStateResponse as typeof HealthStateResponse,
       responseStream: false,
+      options: {},
+    },
+    /**
+     * Route calls multiplexed on one long-lived stream (SWITCHYARD_GRPC_MUX): served by the Route
+     * handler, one frame each way per call instead of an HTTP/2 stream per call.
+     */
+    routeMux: {
+      name: "RouteMux",
+      requestType: RouteFrame as typeof RouteFrame,
+      requestStream: true,
+      responseType: MuxReply as typeof MuxReply,
+      responseStream: true,
       options: {},
     },
   },
