@@ -44,8 +44,11 @@ WORKDIR /app
 # Owned by root and not writable by the app's user: the root filesystem can be mounted read-only.
 COPY --from=build /runtime /app
 ENV NODE_ENV=production
+# Two malloc arenas instead of one per thread: less resident memory, same CPU (docs/architecture.md §7).
+ENV MALLOC_ARENA_MAX=2
 # A numeric non-root user (no passwd entry needed), the one the chart's securityContext sets.
 USER 10001:10001
 EXPOSE 8080 50051 50052 50053 50055
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/apps/standalone/main.js"]
+# The standalone launch flags of tools/standalone-launch.json (a spec keeps the two in step).
+CMD ["node", "--max-semi-space-size=8", "dist/apps/standalone/main.js"]

@@ -1,14 +1,19 @@
 // `npm run demo`: the provider simulator on :9000 and Switchyard standalone on :8080 with
 // switchyard.example.yaml, so a newcomer gets answers with no internet, database or Redis.
 // Ctrl-C (or SIGTERM to this process) stops both: each is asked once and given time to drain.
+import { readFileSync } from 'node:fs';
 import { LocalStack, demoCurl } from './local-stack.mjs';
+
+// Switchyard is launched as `npm start` and the image launch it (tools/standalone-launch.json).
+const launch = JSON.parse(readFileSync(new URL('./standalone-launch.json', import.meta.url), 'utf8'));
 
 const PORT = process.env.PORT ?? '8080';
 const stack = new LocalStack('the demo');
 
 stack.run('simulator', ['dist/tools/simulator.js', '--port', '9000'], process.env);
 // The simulator is plain http on loopback: the outbound policy refuses both unless allowed.
-stack.run('switchyard', ['dist/apps/standalone/main.js'], {
+stack.run('switchyard', [...launch.nodeFlags, 'dist/apps/standalone/main.js'], {
+  ...launch.env,
   ...process.env,
   SWITCHYARD_CONFIG: process.env.SWITCHYARD_CONFIG ?? 'switchyard.example.yaml',
   SWITCHYARD_OUTBOUND_ALLOW_HTTP: process.env.SWITCHYARD_OUTBOUND_ALLOW_HTTP ?? 'true',

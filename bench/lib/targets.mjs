@@ -2,7 +2,7 @@
 // Switchyard standalone (one process) and the Switchyard cluster (five processes over gRPC),
 // the latter two routing one model to that same simulator.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, poll, tcpOpen } from './children.mjs';
@@ -22,6 +22,8 @@ const LIMITED_HEADERS = { 'content-type': 'application/json', authorization: `Be
 const DIRECT_HEADERS = { 'content-type': 'application/json', authorization: 'Bearer sim-key' };
 const START_TIMEOUT_MS = 60_000;
 // The simulator is plain http on loopback, which the outbound policy refuses unless allowed.
+// Standalone is measured as `npm start` and the image launch it (node flags, malloc arenas).
+const STANDALONE_LAUNCH = JSON.parse(readFileSync(new URL('../../tools/standalone-launch.json', import.meta.url), 'utf8'));
 const SIMULATOR_OUTBOUND_ENV = { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true' };
 
 // Anthropic's own wire, for the direct baseline of the translation scenarios.
@@ -114,7 +116,8 @@ export async function startSimulator(children) {
 
 export async function startStandalone(children, { configPath, dataDir, simulator, id = 'standalone', env = {} }) {
   const port = await freePort();
-  const app = children.start(id, [dist('apps/standalone/main.js')], {
+  const app = children.start(id, [...STANDALONE_LAUNCH.nodeFlags, dist('apps/standalone/main.js')], {
+    ...STANDALONE_LAUNCH.env,
     ...SIMULATOR_OUTBOUND_ENV,
     SWITCHYARD_CONFIG: configPath,
     SWITCHYARD_DATA_DIR: dataDir,
