@@ -1,6 +1,7 @@
 import { type Client, type ClientDuplexStream, Metadata, type ServiceError, status as Status, type StatusObject } from '@grpc/grpc-js';
 import type { MuxStatus, ResponseEventBatch } from '@switchyard/ir';
-import type { MuxFrame, MuxReplyFrame } from './grpc-mux.frames';
+import { type MuxFrame, type MuxReplyFrame, serviceError, statusError } from './grpc-mux.frames';
+import { type MuxAnswer, MuxUnaryCall } from './grpc-mux.unary-call';
 
 /** How a client multiplexes one method's calls (docs/architecture.md §6, "Calls multiplexed on streams"). */
 export interface MuxSettings {
@@ -46,15 +47,12 @@ interface Received<Res> {
   readonly bytes: number;
 }
 
-/** The grpc-js callback a unary call's outcome is handed to, as `makeUnaryRequest`'s. */
-export type MuxAnswer<Res> = (error: ServiceError | null, response?: Res) => void;
-
 /** What a stream holds of each call on it: a streaming call (MuxCall) or a unary one (MuxUnaryCall). */
-interface MuxPending<Req, Res> {
+export interface MuxPending<Req, Res> {
   readonly request: Req;
   readonly metadata: Readonly<Record<string, string>>;
   refusals: number;
-  bind(stream: MuxStream<Req, Res>, id: number): void;
+  bind(stream: MuxCallStream, id: number): void;
   /** Whether this message is the call's last (a batch marked final, a unary answer). */
   isLast(message: Res): boolean;
   push(message: Res, bytes: number): void;
@@ -166,8 +164,14 @@ export class MuxPool<Req, Res = ResponseEventBatch> {
   }
 }
 
+/** What a call sees of the stream it is on. */
+export interface MuxCallStream {
+  /** The caller gave up: the server is told, and frames still coming for it are dropped. */
+  cancel(id: number): void;
+}
+
 /** One long-lived stream and the calls on it, by id. */
-class MuxStream<Req, Res> {
+class MuxStream<Req, Res> implements MuxCallStream {
   private readonly calls = new Map<number, MuxPending<Req, Res>>();
   private readonly openedAt = Date.now();
   private lastId = 0;
@@ -283,7 +287,7 @@ const DONE: IteratorResult<ResponseEventBatch> = { done: true, value: undefined 
 export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch>, MuxPending<Req, ResponseEventBatch> {
   /** @internal */
   refusals = 0;
-  private stream: MuxStream<Req, ResponseEventBatch> | undefined;
+  private stream: MuxCallStream | undefined;
   private id = 0;
   private readonly queue: ResponseEventBatch[] = [];
   private readonly sizes: number[] = [];
@@ -327,7 +331,7 @@ export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch>, 
   }
 
   /** @internal */
-  bind(stream: MuxStream<Req, ResponseEventBatch>, id: number): void {
+  bind(stream: MuxCallStream, id: number): void {
     this.stream = stream;
     this.id = id;
   }
@@ -384,90 +388,4 @@ export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch>, 
     this.waiter = undefined;
     waiter?.resolve(DONE);
   }
-}
-
-/**
- * One unary call on a mux stream (AdmitMux, SettleMux): the `answer` frame is its response, a
- * `status` frame its failure, rebuilt as the grpc-js ServiceError a plain call would have failed
- * with; both go to the callback as a plain call's outcome does. Its deadline is the plain call's:
- * when it passes, the server is told to stop (`cancel`) and the call fails DEADLINE_EXCEEDED.
- */
-export class MuxUnaryCall<Req, Res> implements MuxPending<Req, Res> {
-  /** @internal */
-  refusals = 0;
-  private stream: MuxStream<Req, Res> | undefined;
-  private id = 0;
-  private ended = false;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    readonly request: Req,
-    readonly metadata: Readonly<Record<string, string>>,
-    private readonly answer: MuxAnswer<Res>,
-  ) {}
-
-  /** Tells the server to stop; the callback gets CANCELLED, as with a plain call. A no-op once the call ended. */
-  cancel(): void {
-    this.stopWith(serviceError(Status.CANCELLED, 'Cancelled on client'));
-  }
-
-  /** @internal */
-  expireAt(deadline: number): void {
-    if (this.ended) return;
-    this.timer = setTimeout(() => this.stopWith(serviceError(Status.DEADLINE_EXCEEDED, 'Deadline exceeded')), Math.max(0, deadline - Date.now()));
-    this.timer.unref();
-  }
-
-  /** @internal */
-  bind(stream: MuxStream<Req, Res>, id: number): void {
-    this.stream = stream;
-    this.id = id;
-  }
-
-  /** @internal */
-  isLast(): boolean {
-    return true;
-  }
-
-  /** @internal */
-  push(response: Res): void {
-    if (!this.end()) return;
-    this.answer(null, response);
-  }
-
-  /** @internal The call's status arrived: a unary call ends with an answer, so OK without one is a broken server. */
-  finish(status: MuxStatus): void {
-    this.fail(status.code === Status.OK ? serviceError(Status.INTERNAL, 'No message received') : statusError(status));
-  }
-
-  /** @internal */
-  fail(error: ServiceError): void {
-    if (!this.end()) return;
-    this.answer(error);
-  }
-
-  private stopWith(error: ServiceError): void {
-    if (this.ended) return;
-    this.stream?.cancel(this.id);
-    this.fail(error);
-  }
-
-  // False when it had already ended.
-  private end(): boolean {
-    if (this.ended) return false;
-    this.ended = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    return true;
-  }
-}
-
-/** The ServiceError a plain call would have failed with, from a call's `status` frame (its trailers carry the IrError's kind). */
-function statusError(status: MuxStatus): ServiceError {
-  const metadata = new Metadata();
-  for (const key in status.trailers) metadata.set(key, status.trailers[key] as string);
-  return serviceError(status.code, status.details, metadata);
-}
-
-function serviceError(code: Status, details: string, metadata = new Metadata()): ServiceError {
-  return Object.assign(new Error(`${code} ${Status[code]}: ${details}`), { code, details, metadata });
 }

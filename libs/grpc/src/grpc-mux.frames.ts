@@ -1,3 +1,4 @@
+import { Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
 import type { MuxCancel, MuxDrain, MuxStatus } from '@switchyard/ir';
 
 /**
@@ -22,4 +23,16 @@ export interface MuxReplyFrame<Res> {
 /** `routeMux` multiplexes `route`: the key of the method a mux method serves, if `key` names one. */
 export function muxedMethodOf(key: string): string | undefined {
   return key.endsWith('Mux') ? key.slice(0, -'Mux'.length) : undefined;
+}
+
+/** The ServiceError a plain call would have failed with, from a call's `status` frame (its trailers carry the IrError's kind). */
+export function statusError(status: MuxStatus): ServiceError {
+  const metadata = new Metadata();
+  for (const key in status.trailers) metadata.set(key, status.trailers[key] as string);
+  return serviceError(status.code, status.details, metadata);
+}
+
+/** A grpc-js ServiceError as a failed call's (callers map it with `GrpcCallError`, as a plain call's). */
+export function serviceError(code: Status, details: string, metadata = new Metadata()): ServiceError {
+  return Object.assign(new Error(`${code} ${Status[code]}: ${details}`), { code, details, metadata });
 }
