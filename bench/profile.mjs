@@ -9,9 +9,11 @@
 //
 // PROMPT_CHARS=8000 sends a prompt of that many characters instead of "hello there" (costs that
 // grow with the body, such as encoding the request at each hop, show at a realistic size).
+// KEY=limited sends the bench's key with limits (LIMITED_KEY): every request then makes Admit
+// and Settle calls to auth, which a key without limits skips (admitted at the ingress).
 import { processCpuMs } from './lib/cpu.mjs';
 import { startScratchCluster } from './lib/scratch-cluster.mjs';
-import { CHAT_PATH, CLIENT_KEY } from './lib/targets.mjs';
+import { CHAT_PATH, CLIENT_KEY, LIMITED_KEY } from './lib/targets.mjs';
 
 const n = Number(process.env.N ?? 4000);
 const connections = Number(process.env.C ?? 16);
@@ -19,6 +21,7 @@ const rounds = Number(process.env.ROUNDS ?? 3);
 const stream = process.env.STREAM === '1';
 const profDir = process.env.PROF_DIR;
 const promptChars = Number(process.env.PROMPT_CHARS ?? 0);
+const key = process.env.KEY === 'limited' ? LIMITED_KEY : CLIENT_KEY;
 const prompt = promptChars > 0 ? 'Tell me about the weather in Paris. '.repeat(Math.ceil(promptChars / 36)).slice(0, promptChars) : 'hello there';
 
 // Extra Node flags for every cluster process, e.g. NODE_FLAGS='--max-semi-space-size=32'.
@@ -30,7 +33,7 @@ const scratch = await startScratchCluster({
 try {
   const { cluster } = scratch;
   const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: prompt }], stream });
-  const headers = { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' };
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   for (let round = 1; round <= rounds; round++) {
     const times = [];
     let sent = 0;

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const env = loadSwitchyardEnv();
   const logs = installProcessLogs({ service: 'ingress', region: env.SWITCHYARD_REGION ?? '', level: env.LOG_LEVEL });
   const tracing = await startTracing('switchyard-ingress');
-  const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL));
+  // SWITCHYARD_GRPC_MUX: Admit and Settle as frames on a few long-lived streams (docs/architecture.md §6).
+  const auth = new GrpcAuthClient(requireEnv('AUTH_GRPC_URL', env.AUTH_GRPC_URL), { mux: env.SWITCHYARD_GRPC_MUX });
   // Keys with nothing to count are admitted here, without the Admit round trip (issue 11).
   const local = await startLocalAdmission(env, auth);
   // SWITCHYARD_GRPC_MUX: Route calls as frames on a few long-lived streams (docs/architecture.md §6).

@@ -169,8 +169,9 @@ export interface SwitchyardEnv {
    */
   SWITCHYARD_INGRESS_ADMITS_UNLIMITED: boolean;
   /**
-   * Cluster hot path (issue 11): the ingress's Route calls and the router's Generate calls go as
-   * frames on a few long-lived streams (RouteMux, GenerateMux) instead of a gRPC call each. On by
+   * Cluster hot path (issue 11): the ingress's Route, Admit and Settle calls and the router's
+   * Generate calls go as frames on a few long-lived streams (RouteMux, AdmitMux, SettleMux,
+   * GenerateMux) instead of a gRPC call each. On by
    * default; false: a call each, as before (docs/architecture.md §6).
    */
   SWITCHYARD_GRPC_MUX: boolean;

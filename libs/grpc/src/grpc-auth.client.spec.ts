@@ -2,6 +2,7 @@ import { Server, ServerCredentials, status as Status } from '@grpc/grpc-js';
 import { type AdmitRequest, type AdmitResponse, AuthServiceDefinition, type AuthPort, Dialect, ErrorKind, type HeartbeatRequest, IrError, type SettleRequest } from '@switchyard/ir';
 import { GrpcAuthClient } from './grpc-auth.client';
 import { GrpcCallError } from './grpc-call.error';
+import { DEFAULT_MUX_SETTINGS } from './grpc-mux.client';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { GrpcServerHost } from './grpc-server.host';
 import { serveAuth } from './port-service.registrar';
@@ -62,7 +63,12 @@ async function rejectionOf(promise: Promise<unknown>): Promise<GrpcCallError> {
   return error;
 }
 
-describe(GrpcAuthClient.name, () => {
+// Every case both ways: plain calls, and Admit/Settle as frames on mux streams (SWITCHYARD_GRPC_MUX),
+// which must answer, fail, time out and report exactly as the plain calls do.
+describe.each([
+  ['plain calls', false],
+  ['mux streams', { ...DEFAULT_MUX_SETTINGS, streams: 1 }],
+] as const)('GrpcAuthClient over %s', (_, mux) => {
   let auth: FakeAuth;
   let host: GrpcServerHost;
   let address: string;
@@ -72,7 +78,7 @@ describe(GrpcAuthClient.name, () => {
     auth = new FakeAuth();
     host = serveAuth(new GrpcServerHost(), auth);
     address = `127.0.0.1:${await host.start('127.0.0.1', 0)}`;
-    sut = new GrpcAuthClient(address);
+    sut = new GrpcAuthClient(address, { mux });
   });
 
   afterEach(async () => {
@@ -164,7 +170,7 @@ describe(GrpcAuthClient.name, () => {
 
   it('gives up on a stuck call after the unary deadline', async () => {
     auth.admitImpl = () => new Promise<never>(() => undefined);
-    const impatient = new GrpcAuthClient(address, { unaryDeadlineMs: 50 });
+    const impatient = new GrpcAuthClient(address, { unaryDeadlineMs: 50, mux });
 
     const error = await rejectionOf(impatient.admit(REQUEST));
     impatient.close();
@@ -182,7 +188,11 @@ describe(GrpcAuthClient.name, () => {
   });
 });
 
-describe('call metadata', () => {
+describe.each([
+  ['plain calls', false],
+  // A server without AdmitMux (an older version, mid-upgrade): the call goes plain, metadata included.
+  ['mux streams, to a server without them', true],
+] as const)('call metadata over %s', (_, mux) => {
   it('reaches the server', async () => {
     const server = new Server();
     let requestId: unknown;
@@ -195,7 +205,7 @@ describe('call metadata', () => {
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
-    const sut = new GrpcAuthClient(`127.0.0.1:${port}`);
+    const sut = new GrpcAuthClient(`127.0.0.1:${port}`, { mux });
 
     await sut.admit(REQUEST, { 'x-request-id': 'req-42' });
     sut.close();

@@ -1,6 +1,7 @@
-import { type Client, type ClientDuplexStream, Metadata, type MethodDefinition, type ServiceError, status as Status, type StatusObject } from '@grpc/grpc-js';
-import { MuxReply, type MuxStatus, type ResponseEventBatch } from '@switchyard/ir';
-import type { MuxFrame } from './grpc-mux.frames';
+import { type Client, type ClientDuplexStream, Metadata, type ServiceError, status as Status, type StatusObject } from '@grpc/grpc-js';
+import type { MuxStatus, ResponseEventBatch } from '@switchyard/ir';
+import { type MuxFrame, type MuxReplyFrame, serviceError, statusError } from './grpc-mux.frames';
+import { type MuxAnswer, MuxUnaryCall } from './grpc-mux.unary-call';
 
 /** How a client multiplexes one method's calls (docs/architecture.md §6, "Calls multiplexed on streams"). */
 export interface MuxSettings {
@@ -30,23 +31,49 @@ export const DEFAULT_MUX_SETTINGS: MuxSettings = {
   maxRequestBytes: 256 * 1024,
 };
 
+/**
+ * The slice of a `<Rpc>Mux` method's grpc-js definition the pool uses (method syntax: the
+ * generated frame types fit `MuxFrame<Req>` and `MuxReplyFrame<Res>` structurally).
+ */
+export interface MuxMethod<Req, Res> {
+  readonly path: string;
+  requestSerialize(value: MuxFrame<Req>): Buffer;
+  responseDeserialize(bytes: Buffer): MuxReplyFrame<Res>;
+}
+
 /** A message as received, with its size for the buffer cap. */
-interface Received {
-  readonly reply: MuxReply;
+interface Received<Res> {
+  readonly reply: MuxReplyFrame<Res>;
   readonly bytes: number;
+}
+
+/** What a stream holds of each call on it: a streaming call (MuxCall) or a unary one (MuxUnaryCall). */
+export interface MuxPending<Req, Res> {
+  readonly request: Req;
+  readonly metadata: Readonly<Record<string, string>>;
+  refusals: number;
+  bind(stream: MuxCallStream, id: number): void;
+  /** Whether this message is the call's last (a batch marked final, a unary answer). */
+  isLast(message: Res): boolean;
+  push(message: Res, bytes: number): void;
+  finish(status: MuxStatus): void;
+  fail(error: ServiceError): void;
 }
 
 // A frame is encoded by the pool (its size decides whether it goes on the stream at all).
 const identity = (bytes: Buffer): Buffer => bytes;
-const decode = (bytes: Buffer): Received => ({ reply: MuxReply.decode(bytes), bytes: bytes.length });
 const NO_METADATA = new Metadata();
 // A refused call (its server was draining) is placed again; a third refusal fails it.
 const MAX_REFUSALS = 2;
 const UNSUPPORTED_RETRY_MS = 60_000;
 
-/** The calls of one `<Rpc>Mux` method on one channel, over a small pool of long-lived streams. */
-export class MuxPool<Req> {
-  private readonly slots: (MuxStream<Req> | undefined)[];
+/**
+ * The calls of one `<Rpc>Mux` method on one channel, over a small pool of long-lived streams:
+ * streaming calls (`start`, Res the batch) or unary ones (`call`, Res the answer).
+ */
+export class MuxPool<Req, Res = ResponseEventBatch> {
+  private readonly slots: (MuxStream<Req, Res> | undefined)[];
+  private readonly decode: (bytes: Buffer) => Received<Res>;
   private turn = 0;
   // A replica still on a version without the mux methods (a rolling upgrade) answers
   // UNIMPLEMENTED: calls go plain for a while, then a stream is tried again.
@@ -54,20 +81,34 @@ export class MuxPool<Req> {
 
   constructor(
     private readonly client: Client,
-    private readonly method: MethodDefinition<MuxFrame<Req>, MuxReply>,
+    private readonly method: MuxMethod<Req, Res>,
     readonly settings: MuxSettings = DEFAULT_MUX_SETTINGS,
   ) {
     this.slots = Array.from({ length: Math.max(1, settings.streams) }, () => undefined);
+    this.decode = (bytes) => ({ reply: method.responseDeserialize(bytes), bytes: bytes.length });
   }
 
   /**
    * Starts a call; undefined when it must be a plain call: its request is too large for a shared
    * stream, or the server does not serve the mux method (below).
    */
-  start(request: Req, metadata: Readonly<Record<string, string>>): MuxCall<Req> | undefined {
+  start(this: MuxPool<Req, ResponseEventBatch>, request: Req, metadata: Readonly<Record<string, string>>): MuxCall<Req> | undefined {
     if (this.unsupportedUntil > 0 && Date.now() < this.unsupportedUntil) return undefined;
     const call = new MuxCall(request, metadata, this);
     return this.place(call) ? call : undefined;
+  }
+
+  /**
+   * Starts a unary call whose outcome goes to `answer` (once), or fails it with
+   * DEADLINE_EXCEEDED at `deadline` (ms since the epoch), as grpc-js does a plain call's; undefined
+   * when it must be a plain call, as `start`.
+   */
+  call(request: Req, metadata: Readonly<Record<string, string>>, deadline: number, answer: MuxAnswer<Res>): MuxUnaryCall<Req, Res> | undefined {
+    if (this.unsupportedUntil > 0 && Date.now() < this.unsupportedUntil) return undefined;
+    const call = new MuxUnaryCall(request, metadata, answer);
+    if (!this.place(call)) return undefined;
+    call.expireAt(deadline);
+    return call;
   }
 
   /** The path of the method, for errors and metrics. */
@@ -82,7 +123,7 @@ export class MuxPool<Req> {
   }
 
   /** @internal The server refused the call unstarted (it is draining): it goes on another stream. */
-  refused(call: MuxCall<Req>): void {
+  refused(call: MuxPending<Req, Res>): void {
     if (++call.refusals > MAX_REFUSALS || !this.place(call)) call.fail(serviceError(Status.UNAVAILABLE, 'every replica tried is draining'));
   }
 
@@ -97,12 +138,12 @@ export class MuxPool<Req> {
   }
 
   /** @internal */
-  forget(stream: MuxStream<Req>): void {
+  forget(stream: MuxStream<Req, Res>): void {
     const i = this.slots.indexOf(stream);
     if (i >= 0) this.slots[i] = undefined;
   }
 
-  private place(call: MuxCall<Req>): boolean {
+  private place(call: MuxPending<Req, Res>): boolean {
     const stream = this.pick();
     const id = stream.nextId();
     const bytes = this.method.requestSerialize({ callId: id, frame: { $case: 'request', value: call.request }, metadata: call.metadata });
@@ -111,21 +152,27 @@ export class MuxPool<Req> {
     return true;
   }
 
-  private pick(): MuxStream<Req> {
+  private pick(): MuxStream<Req, Res> {
     const i = this.turn++ % this.slots.length;
     let stream = this.slots[i];
     if (stream === undefined || !stream.usable(Date.now())) {
       stream?.retire();
-      stream = new MuxStream(this, this.client.makeBidiStreamRequest(this.method.path, identity, decode, NO_METADATA), this.settings);
+      stream = new MuxStream(this, this.client.makeBidiStreamRequest(this.method.path, identity, this.decode, NO_METADATA), this.settings);
       this.slots[i] = stream;
     }
     return stream;
   }
 }
 
+/** What a call sees of the stream it is on. */
+export interface MuxCallStream {
+  /** The caller gave up: the server is told, and frames still coming for it are dropped. */
+  cancel(id: number): void;
+}
+
 /** One long-lived stream and the calls on it, by id. */
-class MuxStream<Req> {
-  private readonly calls = new Map<number, MuxCall<Req>>();
+class MuxStream<Req, Res> implements MuxCallStream {
+  private readonly calls = new Map<number, MuxPending<Req, Res>>();
   private readonly openedAt = Date.now();
   private lastId = 0;
   private started = 0;
@@ -134,11 +181,11 @@ class MuxStream<Req> {
   private broken = false;
 
   constructor(
-    private readonly pool: MuxPool<Req>,
-    private readonly stream: ClientDuplexStream<Buffer, Received>,
+    private readonly pool: MuxPool<Req, Res>,
+    private readonly stream: ClientDuplexStream<Buffer, Received<Res>>,
     private readonly settings: MuxSettings,
   ) {
-    stream.on('data', (received: Received) => this.received(received));
+    stream.on('data', (received: Received<Res>) => this.received(received));
     // A non-OK status (the replica died, the connection broke): every call on it fails with it.
     stream.on('error', (error: ServiceError) => this.broke(error));
     // The server ended the stream (it only does so once its calls are done and we half-closed).
@@ -156,7 +203,7 @@ class MuxStream<Req> {
     return ++this.lastId;
   }
 
-  send(call: MuxCall<Req>, id: number, bytes: Buffer): void {
+  send(call: MuxPending<Req, Res>, id: number, bytes: Buffer): void {
     this.calls.set(id, call);
     this.started++;
     call.bind(this, id);
@@ -179,13 +226,14 @@ class MuxStream<Req> {
     this.endIfIdle();
   }
 
-  private received({ reply, bytes }: Received): void {
+  private received({ reply, bytes }: Received<Res>): void {
     const { callId } = reply;
     switch (reply.reply?.$case) {
-      case 'batch': {
+      case 'batch':
+      case 'answer': {
         const call = this.calls.get(callId);
         if (!call) return;
-        if (reply.reply.value.final) this.done(callId);
+        if (call.isLast(reply.reply.value)) this.done(callId);
         call.push(reply.reply.value, bytes);
         return;
       }
@@ -236,10 +284,10 @@ const DONE: IteratorResult<ResponseEventBatch> = { done: true, value: undefined 
  * throws the call's failure as a grpc-js ServiceError (code, details, trailers), so callers map
  * it exactly as they map a plain call's.
  */
-export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch> {
+export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch>, MuxPending<Req, ResponseEventBatch> {
   /** @internal */
   refusals = 0;
-  private stream: MuxStream<Req> | undefined;
+  private stream: MuxCallStream | undefined;
   private id = 0;
   private readonly queue: ResponseEventBatch[] = [];
   private readonly sizes: number[] = [];
@@ -252,7 +300,7 @@ export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch> {
   constructor(
     readonly request: Req,
     readonly metadata: Readonly<Record<string, string>>,
-    private readonly pool: MuxPool<Req>,
+    private readonly pool: MuxPool<Req, ResponseEventBatch>,
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -283,9 +331,14 @@ export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch> {
   }
 
   /** @internal */
-  bind(stream: MuxStream<Req>, id: number): void {
+  bind(stream: MuxCallStream, id: number): void {
     this.stream = stream;
     this.id = id;
+  }
+
+  /** @internal */
+  isLast(batch: ResponseEventBatch): boolean {
+    return batch.final;
   }
 
   /** @internal */
@@ -315,9 +368,7 @@ export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch> {
       this.end();
       return;
     }
-    const metadata = new Metadata();
-    for (const key in status.trailers) metadata.set(key, status.trailers[key] as string);
-    this.fail(serviceError(status.code, status.details, metadata));
+    this.fail(statusError(status));
   }
 
   /** @internal */
@@ -337,8 +388,4 @@ export class MuxCall<Req> implements AsyncIterableIterator<ResponseEventBatch> {
     this.waiter = undefined;
     waiter?.resolve(DONE);
   }
-}
-
-function serviceError(code: Status, details: string, metadata = new Metadata()): ServiceError {
-  return Object.assign(new Error(`${code} ${Status[code]}: ${details}`), { code, details, metadata });
 }

@@ -1,8 +1,8 @@
 import { type handleBidiStreamingCall, Metadata, type ServerDuplexStream, status as Status } from '@grpc/grpc-js';
-import type { MuxReply, ResponseEventBatch } from '@switchyard/ir';
+import type { ResponseEventBatch } from '@switchyard/ir';
 import { toStatus } from './grpc-error.mapper';
-import type { MuxFrame } from './grpc-mux.frames';
-import type { ServerStreamHandler } from './proto-service.types';
+import type { MuxFrame, MuxReplyFrame } from './grpc-mux.frames';
+import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
 import type { ServerCallObserver } from './server-call.observer';
 
 // Shared by every call whose frame carries no metadata: the observer only reads it.
@@ -29,20 +29,75 @@ export class MuxSessions {
   }
 }
 
+type Reply = MuxReplyFrame<unknown>;
+
+/** Runs one call of the stream's handler, writing its frames; resolves with the call's status code. */
+type Serve<Req> = (session: MuxSession<Req>, callId: number, request: Req, signal: AbortSignal) => Promise<number>;
+
 /**
- * Serves `<Rpc>Mux` with the handler of `<Rpc>` (docs/architecture.md §6, "Calls multiplexed on
- * streams"): each request frame is one call of that handler, with its own abort signal, its own
- * observation (duration metric, trace span: the frame's metadata is the call's) and its batches
- * written as frames tagged with its id.
+ * Serves `<Rpc>Mux` with the handler of a server-streaming `<Rpc>` (docs/architecture.md §6,
+ * "Calls multiplexed on streams"): each request frame is one call of that handler, with its own
+ * abort signal, its own observation (duration metric, trace span: the frame's metadata is the
+ * call's) and its batches written as frames tagged with its id.
  */
-export function muxCallHandler<Req>(handler: ServerStreamHandler<Req, ResponseEventBatch>, observer: ServerCallObserver, sessions: MuxSessions): handleBidiStreamingCall<MuxFrame<Req>, MuxReply> {
+export function muxCallHandler<Req>(handler: ServerStreamHandler<Req, ResponseEventBatch>, observer: ServerCallObserver, sessions: MuxSessions): handleBidiStreamingCall<MuxFrame<Req>, Reply> {
+  return muxHandler(streamed(handler), observer, sessions);
+}
+
+/** As `muxCallHandler`, for a unary `<Rpc>` (Admit, Settle): its answer is one `answer` frame, its failure a `status` frame. */
+export function muxUnaryCallHandler<Req, Res>(handler: UnaryHandler<Req, Res>, observer: ServerCallObserver, sessions: MuxSessions): handleBidiStreamingCall<MuxFrame<Req>, Reply> {
+  return muxHandler(answered(handler), observer, sessions);
+}
+
+function muxHandler<Req>(serve: Serve<Req>, observer: ServerCallObserver, sessions: MuxSessions): handleBidiStreamingCall<MuxFrame<Req>, Reply> {
   return (stream) => {
-    const session = new MuxSession(stream, handler, observer, sessions);
+    const session = new MuxSession(stream, serve, observer, sessions);
     sessions.add(session as MuxSession<unknown>);
   };
 }
 
-/** One RouteMux/GenerateMux stream on the server. */
+// As grpc-server.handlers' pump, with frames in place of messages and status: the batches are
+// written as the handler yields them, waiting for the stream to drain when it is full (every
+// call on the stream waits then: the stream's buffer is what is bounded).
+function streamed<Req>(handler: ServerStreamHandler<Req, ResponseEventBatch>): Serve<Req> {
+  return async (session, callId, request, signal) => {
+    let final = false;
+    let failure: { error: unknown } | undefined;
+    try {
+      for await (const batch of handler(request, signal)) {
+        if (signal.aborted) break;
+        final = batch.final;
+        if (!session.write({ callId, reply: { $case: 'batch', value: batch } })) await session.drained(signal);
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    if (signal.aborted) return Status.CANCELLED;
+    if (failure) return session.failed(callId, failure.error);
+    // A final batch already ended the call at the client: no status frame follows it.
+    if (!final) session.write({ callId, reply: { $case: 'status', value: { code: Status.OK, details: '', trailers: {}, refused: false } } });
+    return Status.OK;
+  };
+}
+
+// As grpc-server.handlers' serveUnary: the answer is one frame (not waiting for the stream to
+// drain: one message per call, as many as the client has calls running).
+function answered<Req, Res>(handler: UnaryHandler<Req, Res>): Serve<Req> {
+  return async (session, callId, request, signal) => {
+    let answer: Res;
+    try {
+      answer = await handler(request, signal);
+    } catch (error) {
+      return signal.aborted ? Status.CANCELLED : session.failed(callId, error);
+    }
+    // Cancelled (by the client or its deadline): it expects nothing more for this id.
+    if (signal.aborted) return Status.CANCELLED;
+    session.write({ callId, reply: { $case: 'answer', value: answer } });
+    return Status.OK;
+  };
+}
+
+/** One `<Rpc>Mux` stream on the server. */
 class MuxSession<Req> {
   // The calls running on this stream, by the id their client gave them.
   private readonly calls = new Map<number, AbortController>();
@@ -51,8 +106,8 @@ class MuxSession<Req> {
   private closed = false;
 
   constructor(
-    private readonly stream: ServerDuplexStream<MuxFrame<Req>, MuxReply>,
-    private readonly handler: ServerStreamHandler<Req, ResponseEventBatch>,
+    private readonly stream: ServerDuplexStream<MuxFrame<Req>, Reply>,
+    private readonly serve: Serve<Req>,
     private readonly observer: ServerCallObserver,
     private readonly sessions: MuxSessions,
   ) {
@@ -104,7 +159,7 @@ class MuxSession<Req> {
     const controller = new AbortController();
     this.calls.set(callId, controller);
     const observed = this.observer.begin(metadataOf(metadata));
-    const run = (): Promise<number> => this.pump(callId, request, controller.signal);
+    const run = (): Promise<number> => this.serve(this, callId, request, controller.signal);
     const done = (code: number): void => {
       observed?.end(code);
       if (this.calls.get(callId) === controller) this.calls.delete(callId);
@@ -113,34 +168,20 @@ class MuxSession<Req> {
     void (observed ? observed.run(run) : run()).then(done);
   }
 
-  // As grpc-server.handlers' pump, with frames in place of messages and status: the batches are
-  // written as the handler yields them, waiting for the stream to drain when it is full (every
-  // call on the stream waits then: the stream's buffer is what is bounded).
-  private async pump(callId: number, request: Req, signal: AbortSignal): Promise<number> {
-    let final = false;
-    let failure: { error: unknown } | undefined;
-    try {
-      for await (const batch of this.handler(request, signal)) {
-        if (signal.aborted) break;
-        final = batch.final;
-        if (!this.stream.write({ callId, reply: { $case: 'batch', value: batch } })) await this.drained(signal);
-      }
-    } catch (error) {
-      failure = { error };
-    }
-    if (signal.aborted) return Status.CANCELLED;
-    if (!failure) {
-      // A final batch already ended the call at the client: no status frame follows it.
-      if (!final) this.stream.write({ callId, reply: { $case: 'status', value: { code: Status.OK, details: '', trailers: {}, refused: false } } });
-      return Status.OK;
-    }
-    const status = toStatus(failure.error);
+  /** Writes a frame; false when the stream's buffer is full (see `drained`). */
+  write(reply: Reply): boolean {
+    return this.stream.write(reply);
+  }
+
+  /** Writes the status a call failed with (its IrError's kind in the trailers); returns its code. */
+  failed(callId: number, error: unknown): number {
+    const status = toStatus(error);
     const code = status.code ?? Status.UNKNOWN;
     this.stream.write({ callId, reply: { $case: 'status', value: { code, details: status.details ?? '', trailers: trailersOf(status.metadata), refused: false } } });
     return code;
   }
 
-  private drained(signal: AbortSignal): Promise<void> {
+  drained(signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done);

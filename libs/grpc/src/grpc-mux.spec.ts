@@ -1,8 +1,10 @@
-import { Client, credentials, Metadata, Server, ServerCredentials, type ServiceError, status as Status } from '@grpc/grpc-js';
-import { type ChatRequest, ErrorKind, IrError, type ListModelsResponse, MuxReply, RouteFrame, type ResponseEvent, type RouteRequest, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
+import { Client, credentials, Metadata, Server, ServerCredentials, type ServerDuplexStream, type ServiceError, status as Status } from '@grpc/grpc-js';
+import { type AdmitFrame, type AdmitMuxReply, type AdmitRequest, type AdmitResponse, AuthServiceDefinition, type ChatRequest, Dialect, ErrorKind, IrError, type ListModelsResponse, MuxReply, RouteFrame, type ResponseEvent, type RouteRequest, type RouterPort, RouterServiceDefinition } from '@switchyard/ir';
 import { eventBatches } from './event-batches';
+import { GrpcCallError } from './grpc-call.error';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { GrpcAdapterClient } from './grpc-adapter.client';
+import { toStatus } from './grpc-error.mapper';
 import { DEFAULT_MUX_SETTINGS, MuxCall, MuxPool, type MuxSettings } from './grpc-mux.client';
 import { GrpcRouterClient } from './grpc-router.client';
 import { serverStreamCallHandler } from './grpc-server.handlers';
@@ -361,5 +363,140 @@ describe('mux streams over two replicas', () => {
     // The stream ended once its last call had: the server stopped without forcing anything.
     await stopped;
     expect(draining.fake.calls.map((c) => c.signal.aborted)).toEqual([false]);
+  });
+});
+
+// Unary calls (Admit, Settle) on mux streams, from the pool's side, against a fake AdmitMux server
+// the test drives frame by frame: which frame arrives where, and what the server answers, is the test's.
+describe('unary calls on mux streams (AdmitMux)', () => {
+  const ADMIT_MUX = toGrpcServiceDefinition(AuthServiceDefinition).admitMux;
+  const ADMIT_PATH = toGrpcServiceDefinition(AuthServiceDefinition).admit.path;
+  const admitRequest = (requestId: string): AdmitRequest => ({ keyHash: 'sha256:k', model: 'm', requestId, clientIp: '', dialect: Dialect.DIALECT_OPENAI, inputTokensEstimate: 1, inputTokensBound: 4, maxOutputTokens: 0, counted: true });
+  const admitted = (keyId: string): AdmitResponse => ({ admitted: true, principal: { tenantId: 't', keyId, models: [], tenantModels: [], region: '', allowedRegions: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 });
+
+  /** A frame the fake server received, and the stream it came on. */
+  interface Arrived {
+    readonly stream: ServerDuplexStream<AdmitFrame, AdmitMuxReply>;
+    readonly frame: AdmitFrame;
+  }
+
+  type Outcome = { error: ServiceError | null; response?: AdmitResponse | undefined };
+
+  let server: Server;
+  let client: Client;
+  let arrived: Arrived[];
+  let waiting: ((arrival: Arrived) => void)[];
+  let pools: MuxPool<AdmitRequest, AdmitResponse>[];
+
+  beforeEach(async () => {
+    arrived = [];
+    waiting = [];
+    pools = [];
+    server = new Server();
+    server.addService(
+      { admitMux: ADMIT_MUX },
+      {
+        admitMux: (stream: ServerDuplexStream<AdmitFrame, AdmitMuxReply>) => {
+          stream.on('data', (frame: AdmitFrame) => {
+            const arrival = { stream, frame };
+            const waiter = waiting.shift();
+            if (waiter) waiter(arrival);
+            else arrived.push(arrival);
+          });
+          stream.on('error', () => undefined);
+        },
+      },
+    );
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  });
+
+  afterEach(() => {
+    for (const pool of pools) pool.close();
+    client.close();
+    server.forceShutdown();
+  });
+
+  function poolOf(settings: MuxSettings): MuxPool<AdmitRequest, AdmitResponse> {
+    const pool = new MuxPool<AdmitRequest, AdmitResponse>(client, ADMIT_MUX, settings);
+    pools.push(pool);
+    return pool;
+  }
+
+  function nextFrame(): Promise<Arrived> {
+    const early = arrived.shift();
+    return early ? Promise.resolve(early) : new Promise((resolve) => waiting.push(resolve));
+  }
+
+  /** Starts a call on `pool`; resolves with what its callback got. */
+  function call(pool: MuxPool<AdmitRequest, AdmitResponse>, requestId: string, deadline = Date.now() + 10_000): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const started = pool.call(admitRequest(requestId), { 'x-request-id': requestId }, deadline, (error, response) => resolve({ error, response }));
+      expect(started).toBeDefined();
+    });
+  }
+
+  const requestIdOf = (arrival: Arrived): string | undefined => (arrival.frame.frame?.$case === 'request' ? arrival.frame.frame.value.requestId : undefined);
+
+  it('answers each call with its own answer frame, in whatever order the server answers', async () => {
+    const pool = poolOf(ONE_STREAM);
+    const first = call(pool, 'r1');
+    const second = call(pool, 'r2');
+    const [a, b] = [await nextFrame(), await nextFrame()];
+    expect([requestIdOf(a), requestIdOf(b)]).toEqual(['r1', 'r2']);
+    // The request's metadata travels in its frame.
+    expect(a.frame.metadata).toEqual({ 'x-request-id': 'r1' });
+    b.stream.write({ callId: b.frame.callId, reply: { $case: 'answer', value: admitted('k2') } });
+    a.stream.write({ callId: a.frame.callId, reply: { $case: 'answer', value: admitted('k1') } });
+    expect(await second).toEqual({ error: null, response: expect.objectContaining({ principal: expect.objectContaining({ keyId: 'k2' }) }) });
+    expect(await first).toEqual({ error: null, response: expect.objectContaining({ principal: expect.objectContaining({ keyId: 'k1' }) }) });
+  });
+
+  it("fails a call with its status frame's error, mapped to the IrError a plain call's status would be", async () => {
+    const pool = poolOf(ONE_STREAM);
+    const outcome = call(pool, 'r1');
+    const arrival = await nextFrame();
+    const status = toStatus(new IrError(ErrorKind.ERROR_KIND_RATE_LIMITED, 'too many requests', 'model', 1500));
+    const trailers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(status.metadata?.getMap() ?? {})) trailers[key] = String(value);
+    arrival.stream.write({ callId: arrival.frame.callId, reply: { $case: 'status', value: { code: status.code ?? Status.UNKNOWN, details: status.details ?? '', trailers, refused: false } } });
+    const { error } = await outcome;
+    expect(error?.code).toBe(status.code);
+    const failure = GrpcCallError.from(ADMIT_PATH, error);
+    expect(failure).toMatchObject({ kind: ErrorKind.ERROR_KIND_RATE_LIMITED, message: 'too many requests', param: 'model', retryAfterMs: 1500 });
+  });
+
+  it('fails a call that is not answered by its deadline with DEADLINE_EXCEEDED and tells the server to stop it', async () => {
+    const pool = poolOf(ONE_STREAM);
+    const outcome = call(pool, 'r1', Date.now() + 50);
+    const request = await nextFrame();
+    const cancel = await nextFrame();
+    expect(cancel.frame).toMatchObject({ callId: request.frame.callId, frame: { $case: 'cancel' } });
+    expect((await outcome).error?.code).toBe(Status.DEADLINE_EXCEEDED);
+    // A late answer finds no call: the stream carries the next one as before.
+    request.stream.write({ callId: request.frame.callId, reply: { $case: 'answer', value: admitted('late') } });
+    const next = call(pool, 'r2');
+    const arrival = await nextFrame();
+    arrival.stream.write({ callId: arrival.frame.callId, reply: { $case: 'answer', value: admitted('k2') } });
+    expect((await next).response?.principal?.keyId).toBe('k2');
+  });
+
+  it('fails only the calls on a stream that broke, and the next call opens a new stream', async () => {
+    const pool = poolOf({ ...DEFAULT_MUX_SETTINGS, streams: 2 });
+    const onFirst = call(pool, 'r1');
+    const onSecond = call(pool, 'r2');
+    const [a, b] = [await nextFrame(), await nextFrame()];
+    const [one, two] = requestIdOf(a) === 'r1' ? [a, b] : [b, a];
+    expect(one.stream).not.toBe(two.stream);
+    one.stream.emit('error', { code: Status.UNAVAILABLE, details: 'the replica went away' });
+    expect((await onFirst).error?.code).toBe(Status.UNAVAILABLE);
+    two.stream.write({ callId: two.frame.callId, reply: { $case: 'answer', value: admitted('k2') } });
+    expect((await onSecond).response?.principal?.keyId).toBe('k2');
+    // The broken stream's slot gets a new stream.
+    const third = call(pool, 'r3');
+    const arrival = await nextFrame();
+    expect(arrival.stream).not.toBe(one.stream);
+    arrival.stream.write({ callId: arrival.frame.callId, reply: { $case: 'answer', value: admitted('k3') } });
+    expect((await third).response?.principal?.keyId).toBe('k3');
   });
 });

@@ -1,12 +1,11 @@
-import { Client, type ClientReadableStream, type ClientUnaryCall, connectivityState, credentials, type MethodDefinition, Metadata, status as Status } from '@grpc/grpc-js';
-import type { ErrorEvent, MuxReply, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
+import { Client, type ClientReadableStream, connectivityState, credentials, type MethodDefinition, Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
+import type { ErrorEvent, ResponseEvent, ResponseEventBatch } from '@switchyard/ir';
 import { TRACING, injectActive } from '@switchyard/telemetry';
 import { GrpcCallError } from './grpc-call.error';
 import { clientCallTimer, GrpcCallTimer } from './grpc-call.timer';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
 import { isServiceError, remoteErrorOf } from './grpc-error.mapper';
-import { DEFAULT_MUX_SETTINGS, MuxPool, type MuxSettings } from './grpc-mux.client';
-import type { MuxFrame } from './grpc-mux.frames';
+import { DEFAULT_MUX_SETTINGS, type MuxMethod, MuxPool, type MuxSettings } from './grpc-mux.client';
 import type { CallMetadata } from './proto-service.types';
 
 /**
@@ -28,7 +27,7 @@ export interface GrpcClientOptions {
   /** Overrides of the channel options (`GRPC_CLIENT_OPTIONS`). */
   readonly channelOptions?: Readonly<Record<string, string | number>>;
   /**
-   * SWITCHYARD_GRPC_MUX: the hot streaming calls (Route, Generate) go as frames on a few
+   * SWITCHYARD_GRPC_MUX: the hot calls (Route, Generate, Admit, Settle) go as frames on a few
    * long-lived `<Rpc>Mux` streams rather than a call each (docs/architecture.md §6). `true` takes
    * the default settings.
    */
@@ -73,7 +72,7 @@ export abstract class GrpcPortClient {
   private readonly client: Client;
   private readonly unaryDeadlineMs: number;
   private readonly muxSettings: MuxSettings | undefined;
-  private readonly pools: MuxPool<unknown>[] = [];
+  private readonly pools: MuxPool<unknown, unknown>[] = [];
 
   /** `address` is `host:port` or any grpc-js target (`dns:///router-headless:50051`). */
   protected constructor(address: string, options: GrpcClientOptions = {}) {
@@ -82,11 +81,14 @@ export abstract class GrpcPortClient {
     this.muxSettings = options.mux === true ? DEFAULT_MUX_SETTINGS : options.mux || undefined;
   }
 
-  /** The pool `events` multiplexes `<Rpc>`'s calls on when the client was made with `mux`; else undefined. */
-  protected muxPool<Req>(method: MethodDefinition<MuxFrame<Req>, MuxReply>): MuxPool<Req> | undefined {
+  /**
+   * The pool `events` (a streaming `<Rpc>`, Res the batch) or `unary` (Res the answer)
+   * multiplexes `<Rpc>`'s calls on when the client was made with `mux`; else undefined.
+   */
+  protected muxPool<Req, Res = ResponseEventBatch>(method: MuxMethod<Req, Res>): MuxPool<Req, Res> | undefined {
     if (!this.muxSettings) return undefined;
     const pool = new MuxPool(this.client, method, this.muxSettings);
-    this.pools.push(pool as MuxPool<unknown>);
+    this.pools.push(pool as MuxPool<unknown, unknown>);
     return pool;
   }
 
@@ -108,32 +110,59 @@ export abstract class GrpcPortClient {
     this.client.close();
   }
 
-  /** Rejects with a GrpcCallError naming the method and status. */
-  protected unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, call: PortCall = NO_CALL): Promise<Res> {
+  /**
+   * Rejects with a GrpcCallError naming the method and status. With `mux` (the pool of
+   * `<Rpc>Mux`), the call goes as frames on its streams, with the same deadline, retry and errors
+   * (`MuxUnaryCall`); as a plain call when the pool declines it, or when the server answered
+   * UNIMPLEMENTED (a version without the mux method, mid-upgrade: it never saw the request).
+   */
+  protected unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req, call: PortCall = NO_CALL, mux?: MuxPool<Req, Res>): Promise<Res> {
     const { signal } = call;
-    const metadata = toMetadata(call.metadata);
+    // Taken now, in the caller's context (the trace context is the active one); a call that goes
+    // plain after a mux attempt sends the fields the frame carried.
+    const fields = mux ? muxMetadata(call.metadata) : undefined;
+    let metadata = fields ? undefined : toMetadata(call.metadata);
     const options = { deadline: Date.now() + this.unaryDeadlineMs };
     let retries = call.retryUnavailable ? 1 : 0;
+    let plain = mux === undefined;
     const timer = clientCallTimer(method.path);
     const startedAt = GrpcCallTimer.now();
     return new Promise((resolve, reject) => {
-      let attempt: ClientUnaryCall;
+      let attempt: { cancel(): void };
+      let muxed = false;
       const cancel = (): void => attempt.cancel();
+      const done = (error: ServiceError | null, response?: Res): void => {
+        if (error && muxed && error.code === Status.UNIMPLEMENTED) {
+          plain = true;
+          start();
+          return;
+        }
+        if (error && retries > 0 && unanswered(error, signal)) {
+          retries--;
+          // A stream's break reaches its calls from inside grpc-js's report of it; the other
+          // streams to the same dead replica hear of theirs in the callbacks queued after it. The
+          // retry waits for those, so that it goes on a stream to a live replica (and is cancelled
+          // at once if its caller aborted meanwhile).
+          if (!muxed) {
+            start();
+            return;
+          }
+          setImmediate(() => {
+            start();
+            if (signal?.aborted) attempt.cancel();
+          });
+          return;
+        }
+        signal?.removeEventListener('abort', cancel);
+        timer.observe(error ? error.code : Status.OK, startedAt);
+        if (error) reject(GrpcCallError.from(method.path, error));
+        else if (response === undefined) reject(GrpcCallError.from(method.path, new Error('empty response')));
+        else resolve(response);
+      };
       const start = (): void => {
-        attempt = withoutCallerStack(() =>
-          this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, options, (error, response) => {
-            if (error && retries > 0 && unanswered(error, signal)) {
-              retries--;
-              start();
-              return;
-            }
-            signal?.removeEventListener('abort', cancel);
-            timer.observe(error ? error.code : Status.OK, startedAt);
-            if (error) reject(GrpcCallError.from(method.path, error));
-            else if (response === undefined) reject(GrpcCallError.from(method.path, new Error('empty response')));
-            else resolve(response);
-          }),
-        );
+        const framed = plain || fields === undefined ? undefined : mux?.call(request, fields, options.deadline, done);
+        muxed = framed !== undefined;
+        attempt = framed ?? withoutCallerStack(() => this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, (metadata ??= recordMetadata(fields)), options, done));
       };
       start();
       signal?.addEventListener('abort', cancel, { once: true });
@@ -301,6 +330,13 @@ function toMetadata(record: CallMetadata | undefined): Metadata {
 }
 
 const NO_FIELDS: CallMetadata = {};
+
+function recordMetadata(record: CallMetadata | undefined): Metadata {
+  if (record === undefined) return NO_METADATA;
+  const metadata = new Metadata();
+  for (const key in record) metadata.set(key, record[key] as string);
+  return metadata;
+}
 
 /** A mux call's metadata travels in its request frame, as a plain record (with the trace context when tracing is on, as `toMetadata`). */
 function muxMetadata(record: CallMetadata | undefined): CallMetadata {

@@ -4,7 +4,7 @@ import { serverCallTimer } from './grpc-call.timer';
 import { GRPC_SERVER_OPTIONS } from './grpc-channel.options';
 import { toGrpcServiceDefinition } from './grpc-definition.converter';
 import { muxedMethodOf } from './grpc-mux.frames';
-import { muxCallHandler, MuxSessions } from './grpc-mux.server';
+import { muxCallHandler, MuxSessions, muxUnaryCallHandler } from './grpc-mux.server';
 import { serverStreamCallHandler, unaryCallHandler } from './grpc-server.handlers';
 import type { ProtoMethodDefinition, ProtoServiceDefinition, ServerStreamHandler, ServiceImplementation, UnaryHandler } from './proto-service.types';
 import { ServerCallObserver } from './server-call.observer';
@@ -56,17 +56,19 @@ export class GrpcServerHost {
 
   /**
    * `<Rpc>Mux` (a bidi method) is served by the handler of `<Rpc>`, a server-streaming one
-   * (docs/architecture.md §6, "Calls multiplexed on streams"), observed as `<Rpc>`: its calls
-   * count and trace as `<Rpc>` calls. Any other client-streaming method has no implementation.
+   * (Route, Generate) or a unary one (Admit, Settle; docs/architecture.md §6, "Calls multiplexed
+   * on streams"), observed as `<Rpc>`: its calls count and trace as `<Rpc>` calls. Any other
+   * client-streaming method has no implementation.
    */
   private muxOf(definition: ProtoServiceDefinition, key: string, handlers: Readonly<Record<string, AnyHandler | undefined>>, implementation: object, observerOf: (method: ProtoMethodDefinition) => ServerCallObserver): UntypedHandleCall {
     const method = definition.methods[key] as ProtoMethodDefinition;
     const muxed = muxedMethodOf(key);
     const target = muxed === undefined ? undefined : definition.methods[muxed];
     const handler = muxed === undefined ? undefined : handlers[muxed];
-    if (!method.responseStream || !target?.responseStream || target.requestStream || handler === undefined) {
+    if (!method.responseStream || target === undefined || target.requestStream || handler === undefined) {
       throw new Error(`${definition.fullName}/${method.name}: client streaming is not supported`);
     }
+    if (!target.responseStream) return muxUnaryCallHandler(handler.bind(implementation) as UnaryHandler<unknown, unknown>, observerOf(target), this.muxSessions) as UntypedHandleCall;
     const bound = handler.bind(implementation) as ServerStreamHandler<unknown, ResponseEventBatch>;
     return muxCallHandler(bound, observerOf(target), this.muxSessions) as UntypedHandleCall;
   }

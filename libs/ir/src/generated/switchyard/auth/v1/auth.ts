@@ -6,7 +6,55 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Dialect, ErrorEvent, Usage } from "../../ir/v1/ir";
+import { Dialect, ErrorEvent, MuxCancel, MuxDrain, MuxStatus, Usage } from "../../ir/v1/ir";
+
+/**
+ * A client frame of AdmitMux: a call's request (with what an Admit call carries as metadata:
+ * x-request-id, the trace context), or its cancellation (the caller gave up, or the deadline).
+ */
+export interface AdmitFrame {
+  callId: number;
+  frame?: { $case: "request"; value: AdmitRequest } | { $case: "cancel"; value: MuxCancel } | undefined;
+  metadata: { [key: string]: string };
+}
+
+export interface AdmitFrame_MetadataEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * The server's frames of AdmitMux: the call's answer ends it, as does a status (a failure, with
+ * what the plain call's status and trailers would have carried).
+ */
+export interface AdmitMuxReply {
+  callId: number;
+  reply?: { $case: "answer"; value: AdmitResponse } | { $case: "status"; value: MuxStatus } | {
+    $case: "drain";
+    value: MuxDrain;
+  } | undefined;
+}
+
+/** As AdmitFrame, for SettleMux. */
+export interface SettleFrame {
+  callId: number;
+  frame?: { $case: "request"; value: SettleRequest } | { $case: "cancel"; value: MuxCancel } | undefined;
+  metadata: { [key: string]: string };
+}
+
+export interface SettleFrame_MetadataEntry {
+  key: string;
+  value: string;
+}
+
+/** As AdmitMuxReply, for SettleMux. */
+export interface SettleMuxReply {
+  callId: number;
+  reply?: { $case: "answer"; value: SettleResponse } | { $case: "status"; value: MuxStatus } | {
+    $case: "drain";
+    value: MuxDrain;
+  } | undefined;
+}
 
 export interface AdmitRequest {
   keyHash: string;
@@ -256,6 +304,450 @@ export interface ListCorsOriginsRequest {
 export interface ListCorsOriginsResponse {
   origins: string[];
 }
+
+function createBaseAdmitFrame(): AdmitFrame {
+  return { callId: 0, frame: undefined, metadata: {} };
+}
+
+export const AdmitFrame: MessageFns<AdmitFrame> = {
+  encode(message: AdmitFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callId !== 0) {
+      writer.uint32(8).uint64(message.callId);
+    }
+    switch (message.frame?.$case) {
+      case "request":
+        AdmitRequest.encode(message.frame.value, writer.uint32(18).fork()).join();
+        break;
+      case "cancel":
+        MuxCancel.encode(message.frame.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      AdmitFrame_MetadataEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdmitFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdmitFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.callId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frame = { $case: "request", value: AdmitRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.frame = { $case: "cancel", value: MuxCancel.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = AdmitFrame_MetadataEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.metadata[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseAdmitFrame_MetadataEntry(): AdmitFrame_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const AdmitFrame_MetadataEntry: MessageFns<AdmitFrame_MetadataEntry> = {
+  encode(message: AdmitFrame_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdmitFrame_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdmitFrame_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseAdmitMuxReply(): AdmitMuxReply {
+  return { callId: 0, reply: undefined };
+}
+
+export const AdmitMuxReply: MessageFns<AdmitMuxReply> = {
+  encode(message: AdmitMuxReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callId !== 0) {
+      writer.uint32(8).uint64(message.callId);
+    }
+    switch (message.reply?.$case) {
+      case "answer":
+        AdmitResponse.encode(message.reply.value, writer.uint32(18).fork()).join();
+        break;
+      case "status":
+        MuxStatus.encode(message.reply.value, writer.uint32(26).fork()).join();
+        break;
+      case "drain":
+        MuxDrain.encode(message.reply.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdmitMuxReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdmitMuxReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.callId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reply = { $case: "answer", value: AdmitResponse.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reply = { $case: "status", value: MuxStatus.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reply = { $case: "drain", value: MuxDrain.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSettleFrame(): SettleFrame {
+  return { callId: 0, frame: undefined, metadata: {} };
+}
+
+export const SettleFrame: MessageFns<SettleFrame> = {
+  encode(message: SettleFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callId !== 0) {
+      writer.uint32(8).uint64(message.callId);
+    }
+    switch (message.frame?.$case) {
+      case "request":
+        SettleRequest.encode(message.frame.value, writer.uint32(18).fork()).join();
+        break;
+      case "cancel":
+        MuxCancel.encode(message.frame.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      SettleFrame_MetadataEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettleFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.callId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frame = { $case: "request", value: SettleRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.frame = { $case: "cancel", value: MuxCancel.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = SettleFrame_MetadataEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.metadata[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSettleFrame_MetadataEntry(): SettleFrame_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const SettleFrame_MetadataEntry: MessageFns<SettleFrame_MetadataEntry> = {
+  encode(message: SettleFrame_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleFrame_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettleFrame_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseSettleMuxReply(): SettleMuxReply {
+  return { callId: 0, reply: undefined };
+}
+
+export const SettleMuxReply: MessageFns<SettleMuxReply> = {
+  encode(message: SettleMuxReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.callId !== 0) {
+      writer.uint32(8).uint64(message.callId);
+    }
+    switch (message.reply?.$case) {
+      case "answer":
+        SettleResponse.encode(message.reply.value, writer.uint32(18).fork()).join();
+        break;
+      case "status":
+        MuxStatus.encode(message.reply.value, writer.uint32(26).fork()).join();
+        break;
+      case "drain":
+        MuxDrain.encode(message.reply.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleMuxReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettleMuxReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.callId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reply = { $case: "answer", value: SettleResponse.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reply = { $case: "status", value: MuxStatus.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reply = { $case: "drain", value: MuxDrain.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
 
 function createBaseAdmitRequest(): AdmitRequest {
   return {
@@ -2081,6 +2573,26 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: ListCorsOriginsResponse as typeof ListCorsOriginsResponse,
       responseStream: false,
+      options: {},
+    },
+    /**
+     * Admit and Settle calls multiplexed on long-lived streams (SWITCHYARD_GRPC_MUX): served by the
+     * Admit and Settle handlers, one frame each way per call (docs/architecture.md §6).
+     */
+    admitMux: {
+      name: "AdmitMux",
+      requestType: AdmitFrame as typeof AdmitFrame,
+      requestStream: true,
+      responseType: AdmitMuxReply as typeof AdmitMuxReply,
+      responseStream: true,
+      options: {},
+    },
+    settleMux: {
+      name: "SettleMux",
+      requestType: SettleFrame as typeof SettleFrame,
+      requestStream: true,
+      responseType: SettleMuxReply as typeof SettleMuxReply,
+      responseStream: true,
       options: {},
     },
   },
