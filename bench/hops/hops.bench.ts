@@ -71,9 +71,11 @@ async function main(): Promise<void> {
   const ledger = new pg.Client({ connectionString: databaseUrl });
   try {
     await ledger.connect();
-    const auth = new GrpcAuthClient(`127.0.0.1:${cluster.grpcPorts.auth}`);
-    const router = new GrpcRouterClient(`127.0.0.1:${cluster.grpcPorts.router}`);
-    const adapter = new GrpcAdapterClient(`127.0.0.1:${cluster.grpcPorts.adapter}`);
+    // Called as the cluster calls them: on mux streams unless SWITCHYARD_GRPC_MUX=false (§6).
+    const mux = { mux: process.env['SWITCHYARD_GRPC_MUX'] !== 'false' };
+    const auth = new GrpcAuthClient(`127.0.0.1:${cluster.grpcPorts.auth}`, mux);
+    const router = new GrpcRouterClient(`127.0.0.1:${cluster.grpcPorts.router}`, mux);
+    const adapter = new GrpcAdapterClient(`127.0.0.1:${cluster.grpcPorts.adapter}`, mux);
     const signal = new AbortController().signal;
     const chat: ChatRequest = { ...parseOpenAiChatRequest({ ...BODY }), meta: { requestId: 'hops', clientRequestId: '', tenantId: 'bench', keyId: '', region: '', dialect: Dialect.DIALECT_OPENAI, cacheMode: '', allowedRegions: [], endUserId: '' } };
     const generate: GenerateRequest = {
