@@ -1,6 +1,6 @@
-import { type Client, type ClientDuplexStream, Metadata, type ServiceError, status as Status, type StatusObject } from '@grpc/grpc-js';
+import { type Client, type ClientDuplexStream, type ServiceError, status as Status, type StatusObject } from '@grpc/grpc-js';
 import type { MuxStatus, ResponseEventBatch } from '@switchyard/ir';
-import { type MuxFrame, type MuxReplyFrame, serviceError, statusError } from './grpc-mux.frames';
+import { type MuxFrame, type MuxReplyFrame, NO_METADATA, serviceError, statusError } from './grpc-mux.frames';
 import { type MuxAnswer, MuxUnaryCall } from './grpc-mux.unary-call';
 
 /** How a client multiplexes one method's calls (docs/architecture.md §6, "Calls multiplexed on streams"). */
@@ -62,7 +62,6 @@ export interface MuxPending<Req, Res> {
 
 // A frame is encoded by the pool (its size decides whether it goes on the stream at all).
 const identity = (bytes: Buffer): Buffer => bytes;
-const NO_METADATA = new Metadata();
 // A refused call (its server was draining) is placed again; a third refusal fails it.
 const MAX_REFUSALS = 2;
 const UNSUPPORTED_RETRY_MS = 60_000;

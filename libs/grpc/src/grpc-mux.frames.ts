@@ -21,6 +21,19 @@ export interface MuxReplyFrame<Res> {
 }
 
 /** `routeMux` multiplexes `route`: the key of the method a mux method serves, if `key` names one. */
+/** The empty metadata every call without fields shares (never written to). */
+export const NO_METADATA = new Metadata();
+
+/** A call's fields (a mux frame's, or a plain call's with its trace context) as grpc-js Metadata; the shared empty one when there are none. */
+export function metadataOf(record: Readonly<Record<string, string>> | undefined): Metadata {
+  let metadata: Metadata | undefined;
+  for (const key in record) {
+    metadata ??= new Metadata();
+    metadata.set(key, record[key] as string);
+  }
+  return metadata ?? NO_METADATA;
+}
+
 export function muxedMethodOf(key: string): string | undefined {
   return key.endsWith('Mux') ? key.slice(0, -'Mux'.length) : undefined;
 }

@@ -1,12 +1,11 @@
 import { type handleBidiStreamingCall, Metadata, type ServerDuplexStream, status as Status } from '@grpc/grpc-js';
 import type { ResponseEventBatch } from '@switchyard/ir';
 import { toStatus } from './grpc-error.mapper';
-import type { MuxFrame, MuxReplyFrame } from './grpc-mux.frames';
+import { metadataOf, type MuxFrame, type MuxReplyFrame } from './grpc-mux.frames';
 import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
 import type { ServerCallObserver } from './server-call.observer';
 
 // Shared by every call whose frame carries no metadata: the observer only reads it.
-const NO_METADATA = new Metadata();
 
 /** The mux streams a host serves, so that its stop can drain them. */
 export class MuxSessions {
@@ -211,15 +210,6 @@ class MuxSession<Req> {
     this.closed = true;
     this.sessions.delete(this as MuxSession<unknown>);
   }
-}
-
-function metadataOf(record: Readonly<Record<string, string>>): Metadata {
-  let metadata: Metadata | undefined;
-  for (const key in record) {
-    metadata ??= new Metadata();
-    metadata.set(key, record[key] as string);
-  }
-  return metadata ?? NO_METADATA;
 }
 
 function trailersOf(metadata: Metadata | undefined): Record<string, string> {

@@ -5,6 +5,7 @@ import { GrpcCallError } from './grpc-call.error';
 import { clientCallTimer, GrpcCallTimer } from './grpc-call.timer';
 import { GRPC_CLIENT_OPTIONS } from './grpc-channel.options';
 import { isServiceError, remoteErrorOf } from './grpc-error.mapper';
+import { metadataOf } from './grpc-mux.frames';
 import { DEFAULT_MUX_SETTINGS, type MuxMethod, MuxPool, type MuxSettings } from './grpc-mux.client';
 import type { CallMetadata } from './proto-service.types';
 
@@ -19,7 +20,6 @@ const INSECURE = credentials.createInsecure();
 // Shared by every call without metadata: grpc-js clones call metadata before it adds to it
 // (ResolvingCall.start, RetryingCall.startNewAttempt), so this instance is never mutated, and
 // a retry may send the same instance again.
-const NO_METADATA = new Metadata();
 
 export interface GrpcClientOptions {
   /** Deadline of each unary call, in ms. */
@@ -162,7 +162,7 @@ export abstract class GrpcPortClient {
       const start = (): void => {
         const framed = plain || fields === undefined ? undefined : mux?.call(request, fields, options.deadline, done);
         muxed = framed !== undefined;
-        attempt = framed ?? withoutCallerStack(() => this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, (metadata ??= recordMetadata(fields)), options, done));
+        attempt = framed ?? withoutCallerStack(() => this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, (metadata ??= metadataOf(fields)), options, done));
       };
       start();
       signal?.addEventListener('abort', cancel, { once: true });
@@ -321,36 +321,22 @@ function unanswered(error: unknown, signal: AbortSignal | undefined): boolean {
   return isServiceError(error) && error.code === Status.UNAVAILABLE && remoteErrorOf(error.metadata) === undefined && signal?.aborted !== true;
 }
 
+/** A plain call's metadata: the call's fields, with the trace context when tracing is on. */
 function toMetadata(record: CallMetadata | undefined): Metadata {
-  if (TRACING.on) return tracedMetadata(record);
-  if (record === undefined) return NO_METADATA;
-  const metadata = new Metadata();
-  for (const key in record) metadata.set(key, record[key]);
-  return metadata;
+  return metadataOf(withTraceContext(record));
 }
 
 const NO_FIELDS: CallMetadata = {};
 
-function recordMetadata(record: CallMetadata | undefined): Metadata {
-  if (record === undefined) return NO_METADATA;
-  const metadata = new Metadata();
-  for (const key in record) metadata.set(key, record[key] as string);
-  return metadata;
+/** A mux call's metadata travels in its request frame, as a plain record (the same fields as `toMetadata`'s). */
+function muxMetadata(record: CallMetadata | undefined): CallMetadata {
+  return withTraceContext(record) ?? NO_FIELDS;
 }
 
-/** A mux call's metadata travels in its request frame, as a plain record (with the trace context when tracing is on, as `toMetadata`). */
-function muxMetadata(record: CallMetadata | undefined): CallMetadata {
-  if (!TRACING.on) return record ?? NO_FIELDS;
+/** With tracing on: the call's fields plus the active trace context (W3C `traceparent`), so the callee's spans join the caller's trace. */
+function withTraceContext(record: CallMetadata | undefined): CallMetadata | undefined {
+  if (!TRACING.on) return record;
   const fields: Record<string, string> = { ...record };
   injectActive(fields);
   return fields;
-}
-
-/** With tracing on: the call's metadata plus the active trace context (W3C `traceparent`), so the callee's spans join the caller's trace. */
-function tracedMetadata(record: CallMetadata | undefined): Metadata {
-  const fields: Record<string, string> = { ...record };
-  injectActive(fields);
-  const metadata = new Metadata();
-  for (const key in fields) metadata.set(key, fields[key] as string);
-  return metadata;
 }
