@@ -5,6 +5,7 @@
 // (the busiest other one is PGlite's worker), after a warm-up round; a lever finder for A/B runs
 // of two trees in the same conditions, not a figure for the docs on its own.
 //   node tools/build.mjs usage-write-bench && node dist/bench/usage-write.js   (env ROWS, ROUNDS, BATCH)
+// EXTRA_SQL='DROP INDEX …; …' runs after the migrations: what a schema change would buy, before making it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   const db = await createDatabase({ dataDir: join(dir, 'pglite') });
   try {
     await applyMigrations(db);
+    for (const statement of (process.env['EXTRA_SQL'] ?? '').split(';').map((s) => s.trim()).filter(Boolean)) await db.withSession((s) => s.query(statement, []));
     const started = [...threadCpu().keys()].filter((t) => !before.has(t));
     const recorder = new UsageRecorder(db);
     const main = String(process.pid);

@@ -30,6 +30,35 @@ describe(MemoryUsageQueue.name, () => {
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => `r${i}`));
   });
 
+  it('leaves what arrives during a write for the next flush, unless it fills a batch', async () => {
+    jest.useFakeTimers();
+    try {
+      const sut = new MemoryUsageQueue();
+      const batches: string[][] = [];
+      let arrivals = 3;
+      sut.consume(async (events) => {
+        batches.push(events.map((e) => e.requestId ?? ''));
+        // Requests finishing while this batch is written.
+        if (batches.length === 1) for (let i = 0; i < arrivals; i++) sut.publish(usage(`b${i}`));
+      });
+      sut.publish(usage('a0'));
+      await jest.advanceTimersByTimeAsync(200);
+      expect(batches).toEqual([['a0']]);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(batches).toEqual([['a0'], ['b0', 'b1', 'b2']]);
+
+      // A full batch's worth arriving during a write goes at once.
+      batches.length = 0;
+      arrivals = MEMORY_QUEUE_MAX_BATCH;
+      sut.publish(usage('c0'));
+      await jest.advanceTimersByTimeAsync(200);
+      expect(batches.map((b) => b.length)).toEqual([1, MEMORY_QUEUE_MAX_BATCH]);
+      await sut.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('retries a failed batch until the handler takes it', async () => {
     const sut = new MemoryUsageQueue();
     let calls = 0;
