@@ -11,9 +11,15 @@
 // grow with the body, such as encoding the request at each hop, show at a realistic size).
 // KEY=limited sends the bench's key with limits (LIMITED_KEY): every request then makes Admit
 // and Settle calls to auth, which a key without limits skips (admitted at the ingress).
+// TARGET=standalone profiles the standalone process instead (its launch flags, the bench's config,
+// a fresh data directory; PGlite's worker thread counts in the process's CPU).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Children } from './lib/children.mjs';
 import { processCpuMs } from './lib/cpu.mjs';
 import { startScratchCluster } from './lib/scratch-cluster.mjs';
-import { CHAT_PATH, CLIENT_KEY, LIMITED_KEY } from './lib/targets.mjs';
+import { CHAT_PATH, CLIENT_KEY, LIMITED_KEY, startSimulator, startStandalone, writeGatewayConfig } from './lib/targets.mjs';
 
 const n = Number(process.env.N ?? 4000);
 const connections = Number(process.env.C ?? 16);
@@ -27,9 +33,8 @@ const prompt = promptChars > 0 ? 'Tell me about the weather in Paris. '.repeat(M
 // Extra Node flags for every cluster process, e.g. NODE_FLAGS='--max-semi-space-size=32'.
 const nodeFlags = process.env.NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 
-const scratch = await startScratchCluster({
-  nodeArgs: (name) => [...nodeFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])],
-});
+const nodeArgs = (name) => [...nodeFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])];
+const scratch = process.env.TARGET === 'standalone' ? await startScratchStandalone() : await startScratchCluster({ nodeArgs });
 try {
   const { cluster } = scratch;
   const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: prompt }], stream });
@@ -58,4 +63,24 @@ try {
   }
 } finally {
   await scratch.close();
+}
+
+/** The standalone process as the bench starts it, shaped like the scratch cluster for the loop above. */
+async function startScratchStandalone() {
+  const children = new Children();
+  const start = children.start.bind(children);
+  children.start = (name, args, env) => start(name, name === 'standalone' ? [...nodeArgs(name), ...args] : args, env);
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-scratch-'));
+  const close = async () => {
+    await children.stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const simulator = await startSimulator(children);
+    const target = await startStandalone(children, { configPath: writeGatewayConfig(dir, simulator.port), dataDir: dir, simulator: simulator.simulator });
+    return { cluster: { origin: target.origin, gateway: target.gateway }, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
