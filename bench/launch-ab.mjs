@@ -4,6 +4,8 @@
 // idle and after a c=64 pass. How tools/standalone-launch.json was chosen (docs/architecture.md §7).
 //
 //   VA='{"flags":[],"env":{}}' VB='{"flags":["--max-semi-space-size=4"],"env":{"MALLOC_ARENA_MAX":"2"}}' R=6 node bench/launch-ab.mjs
+// A variant may name another build's entry point ("main": "/path/to/dist/apps/standalone/main.js"): two
+// trees compared on one machine at one time.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +22,7 @@ const variants = { A: JSON.parse(process.env.VA ?? '{"flags":[],"env":{}}'), B: 
 const t = {};
 for (const [id, v] of Object.entries(variants)) {
   const port = await freePort();
-  const app = children.start(id, [...v.flags, join(ROOT, 'dist/apps/standalone/main.js')], { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true', SWITCHYARD_CONFIG: cfg, SWITCHYARD_DATA_DIR: join(tmp, id), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...v.env });
+  const app = children.start(id, [...v.flags, v.main ?? join(ROOT, 'dist/apps/standalone/main.js')], { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true', SWITCHYARD_CONFIG: cfg, SWITCHYARD_DATA_DIR: join(tmp, id), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...v.env });
   const origin = `http://127.0.0.1:${port}`;
   await poll("ready", 60_000, app, async () => (await fetch(`${origin}/readyz`)).ok);
   t[id] = { origin, pid: app.pid, cpu: [], rps: [], p99: [] };
