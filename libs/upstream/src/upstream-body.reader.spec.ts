@@ -35,6 +35,26 @@ describe(readJsonBody.name, () => {
     expect(pulled()).toBeLessThan(25);
   });
 
+  it('rejects with the error of a body that fails part way, and a late error is not left unhandled', async () => {
+    const failure = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    const body = new Readable({ read() {} });
+    const res = { statusCode: 200, headers: {}, body } as unknown as Dispatcher.ResponseData;
+    const read = readJsonBody(res, 100);
+    body.push('{"a":');
+    body.destroy(failure);
+    await expect(read).rejects.toBe(failure);
+    body.emit('error', new Error('after the end'));
+  });
+
+  it('rejects a body that closes before its end as a premature close', async () => {
+    const body = new Readable({ read() {} });
+    const res = { statusCode: 200, headers: {}, body } as unknown as Dispatcher.ResponseData;
+    const read = readJsonBody(res, 100);
+    body.push('{"a":');
+    body.destroy();
+    await expect(read).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  });
+
   it('throws a SyntaxError for a body that is not JSON', async () => {
     await expect(readJsonBody(answer(['<html>']).res, 100)).rejects.toThrow(SyntaxError);
   });
