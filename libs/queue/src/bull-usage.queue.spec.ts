@@ -76,6 +76,23 @@ describe(BullUsageSink.name, () => {
     expect(batches[0]?.map((e) => e.requestId)).toEqual(['light-0', 'light-1', 'light-2', 'light-3', 'light-4']);
   });
 
+  it('leaves what is published during an add for the next flush, so a busy ingress sends few jobs', async () => {
+    const queue = sink['queue'];
+    const add = queue.add.bind(queue);
+    jest.spyOn(queue, 'add').mockImplementationOnce(async (...args) => {
+      // Requests finishing while the first job is on its way to Redis.
+      for (let i = 0; i < 3; i++) sink.publish(usage(`during-${i}`));
+      return add(...args);
+    });
+    consumer.consume(record);
+    sink.publish(usage('first'));
+    await sink.flush();
+    for (let i = 0; i < 2; i++) sink.publish(usage(`after-${i}`));
+    await until(6);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(batches.map((b) => b.map((e) => e.requestId))).toEqual([['first'], ['during-0', 'during-1', 'during-2', 'after-0', 'after-1']]);
+  });
+
   it('queues a batch once when its add reached Redis but the reply was lost and the add is sent again', async () => {
     const queue = sink['queue'];
     const add = queue.add.bind(queue);

@@ -72,16 +72,21 @@ export class BullUsageSink implements UsageSink {
     else this.schedule(FLUSH_MS);
   }
 
-  /** Sends everything buffered; resolves when done or when Redis refused (then retried later). */
-  flush(): Promise<void> {
-    this.flushing ??= this.send().finally(() => (this.flushing = undefined));
+  /**
+   * Sends everything buffered; resolves when done or when Redis refused (then retried later).
+   * Events published while it sends wait for the next flush unless they fill a batch (`all`:
+   * they go too, for close()).
+   */
+  flush(all = false): Promise<void> {
+    this.flushing ??= this.send(all).finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush();
+    if (this.flushing) await this.flushing;
+    await this.flush(true);
     if (this.held) this.log.error(`${this.held} usage events could not be queued before shutdown`);
     await this.queue.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -102,11 +107,17 @@ export class BullUsageSink implements UsageSink {
     this.log.error(`usage buffer full (Redis unreachable?): dropped usage event ${dropped?.requestId}`);
   }
 
-  private async send(): Promise<void> {
-    for (;;) {
-      while (this.buffer.length) this.unsent.push({ jobId: randomUUID(), events: this.buffer.splice(0, MAX_BATCH) });
+  private async send(all: boolean): Promise<void> {
+    // What was buffered when the flush began is cut into batches now; after that, only full
+    // batches. Under load, sending what arrived during each add at once made a trickle of small
+    // jobs (a few events each at ~2,000 requests/s), each a whole job life cycle in billing.
+    for (let first = true; ; first = false) {
+      while (this.buffer.length >= (first || all ? 1 : MAX_BATCH)) this.unsent.push({ jobId: randomUUID(), events: this.buffer.splice(0, MAX_BATCH) });
       const batch = this.unsent[0];
-      if (!batch) return;
+      if (!batch) {
+        if (this.buffer.length) this.schedule(FLUSH_MS);
+        return;
+      }
       try {
         const data: UsageBatch = { events: batch.events, traceparents: TRACING.on ? this.traces.of(batch.events) : undefined };
         await this.queue.add(JobName.RecordUsageBatch, data, { ...JOB_OPTIONS, jobId: batch.jobId });
