@@ -312,6 +312,28 @@ describe('files and batches (standalone, Postgres, Redis/BullMQ, openai SDK)', (
     await expect(anthropic.messages.batches.retrieve(slow.id)).rejects.toBeInstanceOf(Anthropic.NotFoundError);
   });
 
+  it("sends the create request's betas with each line to an Anthropic upstream, without the batch API's own", async () => {
+    const anthropic = new Anthropic({ baseURL: gw.baseUrl, apiKey: KEY, maxRetries: 0 });
+    // The SDK's beta batches API sends `anthropic-beta: output-128k-2025-02-19,message-batches-2024-09-24`.
+    const created = await anthropic.beta.messages.batches.create({
+      betas: ['output-128k-2025-02-19'],
+      requests: [
+        { custom_id: 'b1', params: { model: 'claude', max_tokens: 8, messages: [{ role: 'user', content: 'beta one' }] } },
+        { custom_id: 'b2', params: { model: 'gpt', max_tokens: 8, messages: [{ role: 'user', content: 'beta two' }] } },
+      ],
+    });
+    await eventually(async () => {
+      if ((await anthropic.messages.batches.retrieve(created.id)).processing_status !== 'ended') throw new Error('not ended');
+    }, 30_000);
+
+    const line = gw.sim.requests.find((r) => r.path === '/v1/messages' && promptOf(r) === 'beta one');
+    expect(line?.headers['anthropic-beta']).toBe('output-128k-2025-02-19');
+    // The provider decides, as for a live request: an OpenAI-family upstream gets no Anthropic header.
+    const other = gw.sim.requests.find((r) => r.path === '/v1/chat/completions' && promptOf(r) === 'beta two');
+    expect(other).toBeDefined();
+    expect(other?.headers['anthropic-beta']).toBeUndefined();
+  });
+
   it('resumes a batch after its gateway is killed mid-batch, without sending a finished line again or losing one', async () => {
     gw.sim.setDefault({ firstByteDelayMs: 300 });
     const n = 8;
@@ -395,5 +417,15 @@ describe('files and batches on the embedded database and in-process queue (stand
     const results: Anthropic.Messages.MessageBatchIndividualResponse[] = [];
     for await (const r of await anthropic.messages.batches.results(mb.id)) results.push(r);
     expect(results.map((r) => [r.custom_id, r.result.type])).toEqual([['x', 'succeeded']]);
+  });
+
+  it("keeps a Message Batch's betas on the embedded database and sends them with its line", async () => {
+    const anthropic = new Anthropic({ baseURL: baseUrl, apiKey: KEY, maxRetries: 0 });
+    const mb = await anthropic.beta.messages.batches.create({ betas: ['output-128k-2025-02-19'], requests: [{ custom_id: 'y', params: { model: 'claude', max_tokens: 8, messages: [{ role: 'user', content: 'pglite beta' }] } }] });
+    await eventually(async () => {
+      if ((await anthropic.messages.batches.retrieve(mb.id)).processing_status !== 'ended') throw new Error('not ended');
+    }, 30_000);
+
+    expect(sim.requests.find((r) => promptOf(r) === 'pglite beta')?.headers['anthropic-beta']).toBe('output-128k-2025-02-19');
   });
 });

@@ -26,6 +26,8 @@ export interface BatchRow {
   errorFileId: string | null;
   /** `output_expires_after.seconds` for the files the batch writes; null = kept until deleted. */
   outputExpiresSeconds?: number | null;
+  /** A Message Batch's create request's vendor headers (`[{name, value}]`), for its lines; null = none. */
+  vendorHeaders?: unknown;
   total: number;
   completed: number;
   failed: number;

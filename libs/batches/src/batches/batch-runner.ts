@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Database, Prisma } from '@switchyard/db';
-import type { UsageEvent, UsageSink } from '@switchyard/ir';
+import type { UsageEvent, UsageSink, VendorHeader } from '@switchyard/ir';
 import { abortableSleep } from '@switchyard/shared';
 import type { FilesService } from '../files/files.service';
 import type { BatchLineOperation, LineContext } from '../lines/batch-line.operation';
 import { checkBatchInput } from './batch-input';
 import type { BatchRow } from './batch-object';
 import { type LineEnd, outputLine, unansweredLine } from './batch-output';
+import { storedLineHeaders } from './message-batch-headers';
 
 export interface BatchRunnerOptions {
   /** Lines of one batch in flight at once: the batch's share of the tenant's concurrency. */
@@ -109,13 +110,14 @@ export class BatchRunner {
     if (!op) throw new Error(`no line operation for ${batch.endpoint}`);
     const pending: PendingLine[] = await this.db.prisma.batchLine.findMany({ where: { batchId: batch.id, state: 'pending' }, orderBy: { line: 'asc' }, select: { line: true, customId: true, body: true } });
     const watch = new BatchWatch(this.db, batch);
+    const vendorHeaders = storedLineHeaders(batch.vendorHeaders);
     let next = 0;
     const worker = async () => {
       while (next < pending.length && !this.stopping.signal.aborted) {
         // Taken before any await: the other workers share `next`.
         const line = pending[next++] as PendingLine;
         if (await watch.ended()) return;
-        await this.runLine(batch, op, line, watch);
+        await this.runLine(batch, op, line, { watch, vendorHeaders });
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, this.options.lineConcurrency) }, worker));
@@ -123,7 +125,7 @@ export class BatchRunner {
   }
 
   /** One line to its end; on a 429 it waits and tries again (lower priority than interactive traffic). */
-  private async runLine(batch: BatchRow, op: BatchLineOperation, line: PendingLine, watch: BatchWatch): Promise<void> {
+  private async runLine(batch: BatchRow, op: BatchLineOperation, line: PendingLine, { watch, vendorHeaders }: { watch: BatchWatch; vendorHeaders: readonly VendorHeader[] }): Promise<void> {
     const ctx: LineContext = {
       requestId: `${batch.id}:${line.line}`,
       tenantId: batch.tenantId,
@@ -132,6 +134,7 @@ export class BatchRunner {
       clientIp: batch.clientIp,
       region: this.options.region,
       endpoint: batch.endpoint,
+      vendorHeaders,
       signal: this.stopping.signal,
     };
     for (;;) {

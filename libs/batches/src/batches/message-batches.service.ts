@@ -1,5 +1,6 @@
 import type { Database, Prisma } from '@switchyard/db';
 import { ErrorKind, IrError } from '@switchyard/ir';
+import type { VendorHeader } from '@switchyard/ir';
 import type { BatchQueue } from '@switchyard/queue';
 import { randomBytes } from 'node:crypto';
 import { ANTHROPIC_MESSAGES } from '../lines/batch-line.registry';
@@ -27,7 +28,11 @@ export class MessageBatchesService {
     private readonly queue: BatchQueue,
   ) {}
 
-  async create(who: Submitter, body: unknown, base: string): Promise<Record<string, unknown>> {
+  /**
+   * `vendorHeaders`: the create request's, as `messageBatchLineHeaders` keeps them; stored with
+   * the batch, and carried by each of its lines (docs/configuration.md, "Vendor headers").
+   */
+  async create(who: Submitter, body: unknown, base: string, vendorHeaders: readonly VendorHeader[]): Promise<Record<string, unknown>> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw IrError.invalid('The request body must be a JSON object.');
     const requests = (body as Record<string, unknown>)['requests'];
     if (!Array.isArray(requests) || !requests.length) throw IrError.invalid('requests: a list of at least one request is required.', 'requests');
@@ -50,6 +55,7 @@ export class MessageBatchesService {
         data: {
           id, tenantId: who.tenantId, keyId: who.keyId, keyHash: who.keyHash, clientIp: who.clientIp, api: 'anthropic', endpoint: ANTHROPIC_MESSAGES,
           inputFileId: '', completionWindow: '24h', status: 'in_progress', total: lines.length, createdAt: now, inProgressAt: now, expiresAt: new Date(now.getTime() + WINDOW_MS),
+          ...(vendorHeaders.length ? { vendorHeaders: vendorHeaders.map(({ name, value }) => ({ name, value })) } : {}),
         },
       }),
       this.db.prisma.batchLine.createMany({ data: lines.map((l) => ({ batchId: id, ...l })) }),

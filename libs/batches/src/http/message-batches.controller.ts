@@ -2,6 +2,7 @@ import { Controller, Delete, Get, Inject, Logger, Param, Post, Req, Res } from '
 import { IrError } from '@switchyard/ir';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { messageBatchLineHeaders } from '../batches/message-batch-headers';
 import { BATCHES_API, type BatchesApi } from './batches-api.options';
 import { limitOf } from './files.controller';
 import { jsonOf } from './json-body';
@@ -16,7 +17,9 @@ export class MessageBatchesController {
 
   @Post()
   create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.serve(req, reply, async (tenant) => sendJson(reply.raw, 200, await this.api.messageBatches.create(tenant, jsonOf(req.body), baseOf(req.raw))));
+    return this.serve(req, reply, async (tenant) =>
+      sendJson(reply.raw, 200, await this.api.messageBatches.create(tenant, jsonOf(req.body), baseOf(req.raw), messageBatchLineHeaders(req.raw.headers))),
+    );
   }
 
   @Get()

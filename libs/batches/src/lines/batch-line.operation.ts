@@ -1,4 +1,4 @@
-import type { UsageEvent } from '@switchyard/ir';
+import type { UsageEvent, VendorHeader } from '@switchyard/ir';
 
 /** What one line runs with: who submitted the batch, and the line's own ids. */
 export interface LineContext {
@@ -13,6 +13,12 @@ export interface LineContext {
   region: string;
   /** The endpoint the line was sent to (the request audit's `endpoint`). */
   endpoint: string;
+  /**
+   * The batch's create request's vendor headers (a Message Batch's `anthropic-beta` and
+   * `anthropic-version`), carried by each line's request as a live request carries its own;
+   * empty for OpenAI batches.
+   */
+  vendorHeaders: readonly VendorHeader[];
   signal: AbortSignal;
 }
 

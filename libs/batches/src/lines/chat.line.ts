@@ -82,6 +82,9 @@ export class ChatLine implements BatchLineOperation {
     // A batch answer is a whole JSON body; `stream` has no meaning in a file.
     chat.stream = false;
     chat.includeUsage = false;
+    // The create request's vendor headers, as the ingress puts a live request's own on it; the
+    // provider forwards them only to an upstream of the client's family (docs/configuration.md).
+    if (ctx.vendorHeaders.length) chat.vendorHeaders = { headers: [...ctx.vendorHeaders] };
     const admitted = await admitLine(this.auth, ctx, this.dialect.id, chat.model, chatRequestSize(chat), (r) => redactChatRequest(chat, r));
     if (!('principal' in admitted)) {
       if (isBackOff(admitted.error)) return { kind: 'wait', afterMs: backOffMs(admitted.error) };
