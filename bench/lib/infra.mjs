@@ -30,6 +30,25 @@ export async function resetOwnRedis({ redisUrl, ownRedis }) {
   }
 }
 
+/**
+ * Other connections to the benchmark's own Redis database, by address: a cluster an earlier
+ * run or a `bench/profile.mjs` left running (its billing would take this run's usage jobs and
+ * its processes would share the cores), or a test using db 9. Empty for a REDIS_URL passed in.
+ */
+export async function otherRedisClients({ redisUrl, ownRedis }) {
+  if (!ownRedis) return [];
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const me = await redis.client('ID');
+    const db = new URL(redisUrl).pathname.slice(1) || '0';
+    const clients = String(await redis.client('LIST')).split('\n');
+    return clients.filter((c) => c.includes(` db=${db} `) && !c.startsWith(`id=${me} `)).map((c) => /addr=(\S+)/.exec(c)?.[1] ?? c);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Why the cluster cannot run here, or null when Postgres and Redis both answer. */
 export async function infraProblem({ postgresUrl, redisUrl }) {
   const problems = [];

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Children } from './children.mjs';
-import { clusterInfra, createFreshDatabase, resetOwnRedis } from './infra.mjs';
+import { clusterInfra, createFreshDatabase, otherRedisClients, redact, resetOwnRedis } from './infra.mjs';
 import { startCluster, startSimulator, writeGatewayConfig } from './targets.mjs';
 
 export async function startScratchCluster({ nodeArgs = () => [] } = {}) {
@@ -14,6 +14,8 @@ export async function startScratchCluster({ nodeArgs = () => [] } = {}) {
   const start = children.start.bind(children);
   children.start = (name, args, env) => start(name, name.startsWith('cluster') ? [...nodeArgs(name), ...args] : args, env);
   const infra = clusterInfra();
+  const others = await otherRedisClients(infra);
+  if (others.length) throw new Error(`${others.length} other connection(s) to ${redact(infra.redisUrl)} (from ${others.slice(0, 3).join(', ')}): a cluster left running, or a test on that database; stop it first`);
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-scratch-'));
   const db = await createFreshDatabase(infra.postgresUrl);
   await resetOwnRedis(infra);
