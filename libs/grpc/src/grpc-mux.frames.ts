@@ -20,8 +20,11 @@ export interface MuxReplyFrame<Res> {
   reply?: { $case: 'batch'; value: Res } | { $case: 'answer'; value: Res } | { $case: 'status'; value: MuxStatus } | { $case: 'drain'; value: MuxDrain } | undefined;
 }
 
-/** `routeMux` multiplexes `route`: the key of the method a mux method serves, if `key` names one. */
-/** The empty metadata every call without fields shares (never written to). */
+/**
+ * The empty metadata every call without fields shares. Never written to: grpc-js clones a call's
+ * metadata before it adds to it (ResolvingCall.start, RetryingCall.startNewAttempt), so a retry
+ * may send the same instance again, and the server's call observer only reads it.
+ */
 export const NO_METADATA = new Metadata();
 
 /** A call's fields (a mux frame's, or a plain call's with its trace context) as grpc-js Metadata; the shared empty one when there are none. */
@@ -34,6 +37,7 @@ export function metadataOf(record: Readonly<Record<string, string>> | undefined)
   return metadata ?? NO_METADATA;
 }
 
+/** `routeMux` multiplexes `route`: the key of the method a mux method serves, if `key` names one. */
 export function muxedMethodOf(key: string): string | undefined {
   return key.endsWith('Mux') ? key.slice(0, -'Mux'.length) : undefined;
 }

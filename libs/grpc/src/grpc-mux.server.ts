@@ -5,8 +5,6 @@ import { metadataOf, type MuxFrame, type MuxReplyFrame } from './grpc-mux.frames
 import type { ServerStreamHandler, UnaryHandler } from './proto-service.types';
 import type { ServerCallObserver } from './server-call.observer';
 
-// Shared by every call whose frame carries no metadata: the observer only reads it.
-
 /** The mux streams a host serves, so that its stop can drain them. */
 export class MuxSessions {
   private readonly live = new Set<MuxSession<unknown>>();

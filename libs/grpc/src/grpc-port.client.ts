@@ -17,10 +17,6 @@ const DEFAULT_UNARY_DEADLINE_MS = 10_000;
 
 const INSECURE = credentials.createInsecure();
 
-// Shared by every call without metadata: grpc-js clones call metadata before it adds to it
-// (ResolvingCall.start, RetryingCall.startNewAttempt), so this instance is never mutated, and
-// a retry may send the same instance again.
-
 export interface GrpcClientOptions {
   /** Deadline of each unary call, in ms. */
   readonly unaryDeadlineMs?: number;
