@@ -13,13 +13,9 @@
 // and Settle calls to auth, which a key without limits skips (admitted at the ingress).
 // TARGET=standalone profiles the standalone process instead (its launch flags, the bench's config,
 // a fresh data directory; PGlite's worker thread counts in the process's CPU).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Children } from './lib/children.mjs';
 import { processCpuMs } from './lib/cpu.mjs';
-import { startScratchCluster } from './lib/scratch-cluster.mjs';
-import { CHAT_PATH, CLIENT_KEY, LIMITED_KEY, startSimulator, startStandalone, writeGatewayConfig } from './lib/targets.mjs';
+import { startScratchCluster, startScratchStandalone } from './lib/scratch-cluster.mjs';
+import { CHAT_PATH, CLIENT_KEY, LIMITED_KEY } from './lib/targets.mjs';
 
 const n = Number(process.env.N ?? 4000);
 const connections = Number(process.env.C ?? 16);
@@ -34,7 +30,7 @@ const prompt = promptChars > 0 ? 'Tell me about the weather in Paris. '.repeat(M
 const nodeFlags = process.env.NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 
 const nodeArgs = (name) => [...nodeFlags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])];
-const scratch = process.env.TARGET === 'standalone' ? await startScratchStandalone() : await startScratchCluster({ nodeArgs });
+const scratch = process.env.TARGET === 'standalone' ? await startScratchStandalone({ nodeArgs }) : await startScratchCluster({ nodeArgs });
 try {
   const { cluster } = scratch;
   const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: prompt }], stream });
@@ -65,22 +61,3 @@ try {
   await scratch.close();
 }
 
-/** The standalone process as the bench starts it, shaped like the scratch cluster for the loop above. */
-async function startScratchStandalone() {
-  const children = new Children();
-  const start = children.start.bind(children);
-  children.start = (name, args, env) => start(name, name === 'standalone' ? [...nodeArgs(name), ...args] : args, env);
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-scratch-'));
-  const close = async () => {
-    await children.stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    const simulator = await startSimulator(children);
-    const target = await startStandalone(children, { configPath: writeGatewayConfig(dir, simulator.port), dataDir: dir, simulator: simulator.simulator });
-    return { cluster: { origin: target.origin, gateway: target.gateway }, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
-}

@@ -12,7 +12,7 @@ import { Children } from './lib/children.mjs';
 import { processCpuMs } from './lib/cpu.mjs';
 import { gatewayRss } from './lib/memory.mjs';
 import { startOtlpSink } from './lib/otlp-sink.mjs';
-import { clusterInfra, createFreshDatabase, infraProblem, otherRedisClients, redact, resetOwnRedis } from './lib/infra.mjs';
+import { clusterInfra, createFreshDatabase, infraProblem, redact, refuseSharedRedis, resetOwnRedis } from './lib/infra.mjs';
 import { renderMarkdown, writeResults } from './lib/report.mjs';
 import { ROOT, preflight, startCluster, startSimulator, startStandalone, writeGatewayConfig } from './lib/targets.mjs';
 
@@ -156,11 +156,7 @@ async function clusterTarget(paths, run) {
     log(`cluster skipped: ${problem}`);
     return null;
   }
-  const others = await otherRedisClients(infra);
-  if (others.length) {
-    throw new Error(`${others.length} other connection(s) to the bench's Redis database ${redact(infra.redisUrl)} (from ${others.slice(0, 3).join(', ')}): ` +
-      'a cluster left running by an earlier bench or profile, or a test on that database, would take this run\'s usage jobs and share its cores; stop it first');
-  }
+  await refuseSharedRedis(infra);
   const db = await createFreshDatabase(infra.postgresUrl);
   cleanups.push(() => db.drop());
   await resetOwnRedis(infra);

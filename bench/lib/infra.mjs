@@ -31,21 +31,26 @@ export async function resetOwnRedis({ redisUrl, ownRedis }) {
 }
 
 /**
- * Other connections to the benchmark's own Redis database, by address: a cluster an earlier
- * run or a `bench/profile.mjs` left running (its billing would take this run's usage jobs and
- * its processes would share the cores), or a test using db 9. Empty for a REDIS_URL passed in.
+ * Throws when anything else is connected to the benchmark's own Redis database: a cluster an
+ * earlier run or a `bench/profile.mjs` left running (its billing would take this run's usage jobs
+ * and its processes would share the cores), or a test using db 9. Never for a REDIS_URL passed in.
  */
-export async function otherRedisClients({ redisUrl, ownRedis }) {
-  if (!ownRedis) return [];
+export async function refuseSharedRedis({ redisUrl, ownRedis }) {
+  if (!ownRedis) return;
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let others;
   try {
     await redis.connect();
     const me = await redis.client('ID');
     const db = new URL(redisUrl).pathname.slice(1) || '0';
     const clients = String(await redis.client('LIST')).split('\n');
-    return clients.filter((c) => c.includes(` db=${db} `) && !c.startsWith(`id=${me} `)).map((c) => /addr=(\S+)/.exec(c)?.[1] ?? c);
+    others = clients.filter((c) => c.includes(` db=${db} `) && !c.startsWith(`id=${me} `)).map((c) => /addr=(\S+)/.exec(c)?.[1] ?? c);
   } finally {
     redis.disconnect();
+  }
+  if (others.length) {
+    throw new Error(`${others.length} other connection(s) to the bench's Redis database ${redact(redisUrl)} (from ${others.slice(0, 3).join(', ')}): ` +
+      "a cluster left running by an earlier bench or profile, or a test on that database, would take this run's usage jobs and share its cores; stop it first");
   }
 }
 
