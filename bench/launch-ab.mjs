@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Children } from './lib/children.mjs';
 import { processCpuMs } from './lib/cpu.mjs';
-import { startSimulator, writeGatewayConfig, CLIENT_KEY, CHAT_PATH, ROOT } from './lib/targets.mjs';
-import { freePort, poll } from './lib/children.mjs';
+import { startSimulator, startStandalone, writeGatewayConfig, CLIENT_KEY, CHAT_PATH } from './lib/targets.mjs';
 const children = new Children();
 const tmp = mkdtempSync(join(tmpdir(), 'ab-'));
 const sim = await startSimulator(children);
@@ -21,11 +20,8 @@ const cfg = writeGatewayConfig(tmp, sim.port);
 const variants = { A: JSON.parse(process.env.VA ?? '{"flags":[],"env":{}}'), B: JSON.parse(process.env.VB) };
 const t = {};
 for (const [id, v] of Object.entries(variants)) {
-  const port = await freePort();
-  const app = children.start(id, [...v.flags, v.main ?? join(ROOT, 'dist/apps/standalone/main.js')], { SWITCHYARD_OUTBOUND_ALLOW_HTTP: 'true', SWITCHYARD_OUTBOUND_ALLOW_PRIVATE: 'true', SWITCHYARD_CONFIG: cfg, SWITCHYARD_DATA_DIR: join(tmp, id), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...v.env });
-  const origin = `http://127.0.0.1:${port}`;
-  await poll("ready", 60_000, app, async () => (await fetch(`${origin}/readyz`)).ok);
-  t[id] = { origin, pid: app.pid, cpu: [], rps: [], p99: [] };
+  const target = await startStandalone(children, { configPath: cfg, dataDir: join(tmp, id), simulator: sim.simulator, id, launch: v });
+  t[id] = { origin: target.origin, pid: target.gateway[0].pid, cpu: [], rps: [], p99: [] };
 }
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 for (const id of Object.keys(t)) console.log(id, 'idle RSS', rss(t[id].pid).toFixed(0));

@@ -114,10 +114,14 @@ export async function startSimulator(children) {
   };
 }
 
-export async function startStandalone(children, { configPath, dataDir, simulator, id = 'standalone', env = {} }) {
+/**
+ * The standalone process, launched as tools/standalone-launch.json says unless `launch` names other
+ * node flags and environment (bench/launch-ab.mjs), or another build's entry point in `launch.main`.
+ */
+export async function startStandalone(children, { configPath, dataDir, simulator, id = 'standalone', env = {}, launch = {} }) {
   const port = await freePort();
-  const app = children.start(id, [...STANDALONE_LAUNCH.nodeFlags, dist('apps/standalone/main.js')], {
-    ...STANDALONE_LAUNCH.env,
+  const app = children.start(id, [...(launch.flags ?? STANDALONE_LAUNCH.nodeFlags), launch.main ?? dist('apps/standalone/main.js')], {
+    ...(launch.env ?? STANDALONE_LAUNCH.env),
     ...SIMULATOR_OUTBOUND_ENV,
     SWITCHYARD_CONFIG: configPath,
     SWITCHYARD_DATA_DIR: dataDir,
