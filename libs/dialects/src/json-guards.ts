@@ -24,8 +24,13 @@ export const MAX_BODY_DEPTH = 100;
 /** The request body: an object nested at most MAX_BODY_DEPTH levels deep. */
 export function expectBody(v: unknown): JsonObject {
   const body = expectObject(v, 'body');
-  if (deeperThan(body, MAX_BODY_DEPTH)) throw IrError.invalid(`body: the JSON is nested more than ${MAX_BODY_DEPTH} levels deep`);
+  expectNesting(body, MAX_BODY_DEPTH);
   return body;
+}
+
+/** Refuses a body nested more than `limit` levels deep (a 400 naming the limit). */
+export function expectNesting(v: unknown, limit: number): void {
+  if (deeperThan(v, limit)) throw IrError.invalid(`body: the JSON is nested more than ${limit} levels deep`);
 }
 
 /** Iterative, so the check itself cannot overflow the stack it protects. */

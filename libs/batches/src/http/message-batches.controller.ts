@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { messageBatchLineHeaders } from '../batches/message-batch-headers';
 import { BATCHES_API, type BatchesApi } from './batches-api.options';
 import { limitOf } from './files.controller';
-import { jsonOf } from './json-body';
+import { BATCH_CREATE_DEPTH, jsonOf } from './json-body';
 import { ANTHROPIC_ERRORS, answer, sendJson, tenantOf } from './tenant-call';
 
 /** Anthropic Message Batches: /v1/messages/batches (create, list, retrieve, cancel, delete, results), errors in Anthropic's shape. */
@@ -18,7 +18,7 @@ export class MessageBatchesController {
   @Post()
   create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.serve(req, reply, async (tenant) =>
-      sendJson(reply.raw, 200, await this.api.messageBatches.create(tenant, jsonOf(req.body), baseOf(req.raw), messageBatchLineHeaders(req.raw.headers))),
+      sendJson(reply.raw, 200, await this.api.messageBatches.create(tenant, jsonOf(req.body, BATCH_CREATE_DEPTH), baseOf(req.raw), messageBatchLineHeaders(req.raw.headers))),
     );
   }
 
