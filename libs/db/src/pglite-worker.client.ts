@@ -21,13 +21,15 @@ export class PgliteWorkerClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private stopped: Error | undefined;
+  // Set by close(): the worker's exit that follows is the close's, not a failure.
+  private closing = false;
   private readonly exited: Promise<void>;
 
   private constructor(private readonly worker: Worker) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
     worker.on('error', (error) => this.stop(new Error(`the embedded database's worker failed: ${error.message}`)));
-    worker.on('exit', (code) => this.stop(new Error(`the embedded database's worker stopped (exit code ${code})`)));
+    worker.on('exit', (code) => this.stop(this.closing ? closedError() : new Error(`the embedded database's worker stopped (exit code ${code})`)));
     // The worker keeps the process alive until close(), as PGlite's own timers did in-process:
     // a caller awaiting an answer has nothing else holding the event loop open.
   }
@@ -67,8 +69,9 @@ export class PgliteWorkerClient {
   /** Closes PGlite (rolling back what is open) and ends the worker. Safe to call more than once. */
   async close(): Promise<void> {
     if (!this.stopped) {
+      this.closing = true;
       await this.call({ op: 'close' }).catch(() => undefined);
-      this.stop(new Error('the embedded database is closed'));
+      this.stop(closedError());
       await this.worker.terminate();
     }
     await this.exited;
@@ -87,6 +90,10 @@ export class PgliteWorkerClient {
     for (const pending of this.pending.values()) pending.reject(this.stopped);
     this.pending.clear();
   }
+}
+
+function closedError(): Error {
+  return new Error('the embedded database is closed');
 }
 
 /** Runs initdb in a child process and waits for it; its error output is the error's message. */
