@@ -204,7 +204,17 @@ describe('limits and budgets across two gateway processes (one Postgres, one Red
 
   it('counts down x-ratelimit-remaining-* on the answers of a limited key, whichever process answers', async () => {
     const ask = { model: MODELS.chat.public, maxTokens: 10 };
-    const answers = [await openAiCall(gw.a, KEYS.counted, ask), await openAiCall(gw.b, KEYS.counted, ask), await openAiCall(gw.a, KEYS.counted, ask)];
+    // Each answer's settle (reservation replaced by the real count) runs after the answer; the
+    // next call waits for it, so each answer's count includes every earlier request's real use.
+    const scope = `sy:q:v1:key:${await gw.keyId('counted')}`;
+    const leases = `${scope}:c`;
+    const settled = async <T>(call: Promise<T>): Promise<T> => {
+      const answer = await call;
+      expect(await gw.redis.exists(`${scope}:w`)).toBe(1); // the scope's keys are named as above
+      await eventually(async () => expect(await gw.redis.zcard(leases)).toBe(0), 5_000, 'the settle of the answer');
+      return answer;
+    };
+    const answers = [await settled(openAiCall(gw.a, KEYS.counted, ask)), await settled(openAiCall(gw.b, KEYS.counted, ask)), await settled(openAiCall(gw.a, KEYS.counted, ask))];
     expect(answers.map((o) => o.status)).toEqual([200, 200, 200]);
     expect(answers.map((o) => o.headers.get('x-ratelimit-remaining-requests'))).toEqual(['4', '3', '2']);
     const tokens = answers.map((o) => Number(o.headers.get('x-ratelimit-remaining-tokens')));
@@ -217,7 +227,7 @@ describe('limits and budgets across two gateway processes (one Postgres, one Red
       expect(o.headers.get('x-ratelimit-reset-requests')).toMatch(DURATION);
       expect(o.headers.get('x-ratelimit-reset-tokens')).toMatch(DURATION);
     }
-    const claude = await anthropicCall(gw.b, KEYS.counted, ask);
+    const claude = await settled(anthropicCall(gw.b, KEYS.counted, ask));
     expect(claude.status).toBe(200);
     expect(claude.headers.get('x-ratelimit-remaining-requests')).toBe('1');
     expect(claude.headers.get('anthropic-ratelimit-requests-remaining')).toBe('1');
