@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PgliteWorkerClient } from './pglite-worker.client';
+import { setFlagsFromString } from 'node:v8';
+import { PgliteWorkerClient, semiSpaceFlag } from './pglite-worker.client';
 
 // Stand-in workers, written as plain scripts: the client's contract does not depend on PGlite.
 // Each answers the ready handshake and then behaves as its script says.
@@ -34,6 +35,18 @@ const initialises = fakeWorker(
   `if (!parentPort) { require('node:fs').writeFileSync(require('node:path').join(process.argv[2], 'PG_VERSION'), '17'); process.exit(0); }
    parentPort.postMessage({ ready: true });
    parentPort.on('message', (r) => { parentPort.postMessage({ id: r.id, ok: true }); if (r.op === 'close') parentPort.close(); });`,
+);
+// Churns through short-lived objects, so V8 grows its new space as far as it may, then reports the size.
+const reportsNewSpace = fakeWorker(
+  'new-space',
+  `parentPort.postMessage({ ready: true });
+   parentPort.on('message', (r) => {
+     if (r.op === 'close') { parentPort.postMessage({ id: r.id, ok: true }); parentPort.close(); return; }
+     let kept = [];
+     for (let round = 0; round < 40; round++) { kept = []; for (let i = 0; i < 100000; i++) kept.push({ i, s: 'x' + i }); }
+     const space = require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+     parentPort.postMessage({ id: r.id, ok: true, value: space.space_size });
+   });`,
 );
 const initFails = fakeWorker('init-fails', `if (!parentPort) { console.error('initdb: no space left on device'); process.exit(1); }`);
 
@@ -98,5 +111,27 @@ describe(PgliteWorkerClient.name, () => {
     sut = await PgliteWorkerClient.open(echo, dataDir);
     await expect(sut.call({ op: 'query', sql: 'x', params: [() => 1] })).rejects.toThrow();
     expect(await sut.call({ op: 'query', sql: 'still here' })).toBe('still here');
+  });
+
+  it('keeps the worker to a young generation of 3 MB, even under a process-wide --max-semi-space-size', async () => {
+    // As the standalone launch runs: the flag on the command line, so in force for every isolate.
+    process.execArgv.push('--max-semi-space-size=16');
+    setFlagsFromString('--max-semi-space-size=16');
+    try {
+      sut = await PgliteWorkerClient.open(reportsNewSpace, dataDir);
+      expect(await sut.call({ op: 'query', sql: 'churn' })).toBeLessThanOrEqual(2 * 1024 * 1024);
+    } finally {
+      process.execArgv.pop();
+      setFlagsFromString('--max-semi-space-size=0');
+    }
+  });
+});
+
+describe(semiSpaceFlag.name, () => {
+  it('finds the flag in either spelling and form, and takes the last, as V8 does', () => {
+    expect(semiSpaceFlag(['--max-semi-space-size=8'])).toBe('8');
+    expect(semiSpaceFlag(['--enable-source-maps', '--max_semi_space_size', '4', 'main.js'])).toBe('4');
+    expect(semiSpaceFlag(['--max-semi-space-size=8', '--max-semi-space-size=2'])).toBe('2');
+    expect(semiSpaceFlag(['--max-old-space-size=512', ''])).toBeUndefined();
   });
 });

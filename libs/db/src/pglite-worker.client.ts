@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { fromWorkerError, type WorkerReady, type WorkerReply, type WorkerRequest, type WorkerStartData } from './pglite-worker.protocol';
 
@@ -41,7 +42,7 @@ export class PgliteWorkerClient {
    */
   static async open(script: string, dataDir: string): Promise<PgliteWorkerClient> {
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(script, dataDir);
-    const worker = new Worker(script, { workerData: { dataDir } satisfies WorkerStartData });
+    const worker = startWorker(script, dataDir);
     try {
       await ready(worker);
     } catch (error) {
@@ -90,6 +91,45 @@ export class PgliteWorkerClient {
     for (const pending of this.pending.values()) pending.reject(this.stopped);
     this.pending.clear();
   }
+}
+
+/**
+ * The worker's young generation, in MB. The worker runs PGlite's glue and structured clones, which
+ * allocate little; V8 had grown its new space to 16 MB by the end of start-up, all of it resident
+ * and idle (docs/architecture.md §7, "fifth round").
+ */
+const WORKER_YOUNG_GENERATION_MB = 3;
+
+/**
+ * Starts the worker with its own young-generation limit. A --max-semi-space-size flag (the
+ * standalone launch sets one for the request thread) is process-wide and wins over a worker's
+ * resourceLimits, and V8 reads it once per isolate, when the isolate's heap is set up: so it is
+ * unset while the worker's isolate is created and put back once the worker is online (or gone).
+ */
+function startWorker(script: string, dataDir: string): Worker {
+  const semiSpace = semiSpaceFlag([...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)]);
+  if (semiSpace !== undefined) setFlagsFromString('--max-semi-space-size=0');
+  const worker = new Worker(script, { workerData: { dataDir } satisfies WorkerStartData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  if (semiSpace !== undefined) {
+    let restored = false;
+    const restore = () => {
+      if (!restored) setFlagsFromString(`--max-semi-space-size=${semiSpace}`);
+      restored = true;
+    };
+    worker.once('online', restore);
+    worker.once('exit', restore);
+  }
+  return worker;
+}
+
+/** The value of the last --max-semi-space-size flag among args (V8 takes the last), if any. */
+export function semiSpaceFlag(args: readonly string[]): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--max[-_]semi[-_]space[-_]size(?:=(\d+))?$/.exec(args[i] ?? '');
+    if (m) value = m[1] ?? args[++i];
+  }
+  return value;
 }
 
 function closedError(): Error {
