@@ -419,6 +419,21 @@ describe('files and batches on the embedded database and in-process queue (stand
     expect(results.map((r) => [r.custom_id, r.result.type])).toEqual([['x', 'succeeded']]);
   });
 
+  it('tells an Anthropic client without a valid key to send one in x-api-key, in Anthropic\'s error shape', async () => {
+    const keyless = await fetch(`${baseUrl}/v1/messages/batches`, { headers: { 'anthropic-version': '2023-06-01' } });
+    expect(keyless.status).toBe(401);
+    const refusal = (await keyless.json()) as { type: string; error: { type: string; message: string } };
+    expect(refusal).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: expect.stringContaining('x-api-key header') } });
+    expect(refusal.error.message).not.toContain('Authorization header');
+
+    const bad = new Anthropic({ baseURL: baseUrl, apiKey: 'sk-ant-not-ours', maxRetries: 0 });
+    for (const call of [() => bad.messages.batches.list(), () => bad.messages.create({ model: 'claude', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] })]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
+      expect(String((err as InstanceType<typeof Anthropic.AuthenticationError>).message)).toContain('x-api-key header');
+    }
+  });
+
   it("keeps a Message Batch's betas on the embedded database and sends them with its line", async () => {
     const anthropic = new Anthropic({ baseURL: baseUrl, apiKey: KEY, maxRetries: 0 });
     const mb = await anthropic.beta.messages.batches.create({ betas: ['output-128k-2025-02-19'], requests: [{ custom_id: 'y', params: { model: 'claude', max_tokens: 8, messages: [{ role: 'user', content: 'pglite beta' }] } }] });

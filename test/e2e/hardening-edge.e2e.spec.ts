@@ -111,20 +111,32 @@ describe('edge hardening (standalone)', () => {
       const answer = await firstAnswer(socket, REQUEST_TIMEOUT_MS - 500);
       socket.destroy();
       expect(statusOf(answer)).toBe(401);
-      expect(jsonOf(answer)).toMatchObject({ error: { type: 'invalid_request_error', message: 'You did not provide an API key.' } });
+      expect(jsonOf(answer)).toMatchObject({ error: { type: 'invalid_request_error', message: 'You did not provide an API key. Send it in the Authorization header (Authorization: Bearer YOUR_KEY).' } });
     });
 
     it('answers an invalid key with bad JSON 401 (401 before 400), in every dialect', async () => {
       const post = (path: string, headers: Record<string, string>) => fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"model": ' });
       const openai = await post('/v1/chat/completions', { authorization: 'Bearer sk-not-a-key-of-ours' });
       expect(openai.status).toBe(401);
-      expect(await openai.json()).toMatchObject({ error: { code: 'invalid_api_key' } });
+      expect(await openai.json()).toMatchObject({ error: { code: 'invalid_api_key', message: expect.stringContaining('Authorization header') } });
       const anthropic = await post('/v1/messages', { 'x-api-key': 'sk-not-a-key-of-ours' });
       expect(anthropic.status).toBe(401);
-      expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+      expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: expect.stringContaining('x-api-key header') } });
       const gemini = await post('/v1beta/models/gemini-2.0-flash:generateContent', { 'x-goog-api-key': 'sk-not-a-key-of-ours' });
       expect(gemini.status).toBe(401);
-      expect(await gemini.json()).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
+      expect(await gemini.json()).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED', message: expect.stringContaining('x-goog-api-key header') } });
+    });
+
+    it('tells a keyless client of each dialect where its own SDK sends the key', async () => {
+      const post = (path: string) => fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const anthropic = await post('/v1/messages');
+      expect(anthropic.status).toBe(401);
+      const refusal = (await anthropic.json()) as { error: { type: string; message: string } };
+      expect(refusal.error).toMatchObject({ type: 'authentication_error', message: expect.stringContaining('x-api-key header') });
+      expect(refusal.error.message).not.toContain('Authorization header');
+      const gemini = await post('/v1beta/models/gemini-2.0-flash:generateContent');
+      expect(gemini.status).toBe(401);
+      expect(await gemini.json()).toMatchObject({ error: { status: 'UNAUTHENTICATED', message: expect.stringContaining('x-goog-api-key header or the key query parameter') } });
     });
 
     it('answers an invalid key 401 to a client still uploading a big body, not a reset', async () => {

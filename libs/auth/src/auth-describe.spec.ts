@@ -1,4 +1,4 @@
-import { Dialect, ErrorKind } from '@switchyard/ir';
+import { Dialect, ErrorKind, unknownKeyMessage } from '@switchyard/ir';
 import { hashKey, type ModelPrice } from '@switchyard/shared';
 import { AuthService } from './auth.service';
 import type { KeyRecord, KeySource } from './key-directory.types';
@@ -93,7 +93,7 @@ describe('AuthService.describeKey and corsOrigins', () => {
   });
 
   it('refuses an unknown or revoked key as admission does', async () => {
-    expect((await sut.describeKey({ keyHash: hashKey('sk-nobody'), clientIp: '' })).error).toMatchObject({ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.' });
+    expect((await sut.describeKey({ keyHash: hashKey('sk-nobody'), clientIp: '' })).error).toMatchObject({ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: unknownKeyMessage(Dialect.DIALECT_OPENAI) });
     expect((await sut.describeKey({ keyHash: hashKey('sk-revoked'), clientIp: '' })).error).toMatchObject({ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'This API key has been revoked.' });
   });
 

@@ -79,6 +79,14 @@ describe(AuthService.name, () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-typo'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.'));
   });
 
+  it('words an unknown key\'s refusal for the client\'s dialect, naming where its SDK sends the key', async () => {
+    const ask = (dialect: Dialect) => sut.admit({ keyHash: hashKey('sk-sy-typo'), model: 'claude-3-5-haiku', requestId: '', clientIp: '', dialect, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false });
+
+    expect((await ask(Dialect.DIALECT_ANTHROPIC)).error?.message).toContain('x-api-key header');
+    expect((await ask(Dialect.DIALECT_GEMINI)).error?.message).toContain('x-goog-api-key header');
+    expect((await ask(Dialect.DIALECT_OPENAI)).error?.message).toContain('Authorization header');
+  });
+
   it('refuses a revoked key', async () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-revoked'), model: 'gpt-4o', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual(
       refused(ErrorKind.ERROR_KIND_AUTHENTICATION, 'This API key has been revoked.', 'key_revoked'),

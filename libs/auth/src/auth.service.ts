@@ -1,5 +1,5 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { ErrorKind } from '@switchyard/ir';
+import { Dialect, ErrorKind, unknownKeyMessage } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort, DescribeKeyRequest, DescribeKeyResponse, HeartbeatRequest, SettleRequest } from '@switchyard/ir';
 import { AdmissionCounter } from './admission-counter';
 import { type BudgetAlertSink, type BudgetOwner, BudgetWatch } from './budget-watch';
@@ -97,7 +97,7 @@ export class AuthService implements AuthPort, OnModuleDestroy {
 
   async admit(req: AdmitRequest): Promise<AdmitResponse> {
     const plan = await this.directory.find(req.keyHash);
-    if (!plan) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
+    if (!plan) return refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, unknownKeyMessage(req.dialect));
     const answer = await this.admitKnown(req, plan);
     // A refusal of a key we know still says whose it was: the access line and the request span
     // name the tenant and key of a 429 or a 403 (the ingress only admits on `admitted`).
@@ -124,7 +124,8 @@ export class AuthService implements AuthPort, OnModuleDestroy {
   /** GET /v1/me: the key as admission sees it (refused for the same reasons), with what its scopes counted. */
   async describeKey(req: DescribeKeyRequest): Promise<DescribeKeyResponse> {
     const plan = await this.directory.find(req.keyHash);
-    const refusal = plan ? keyRefusal(plan, req.clientIp) : refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, 'Incorrect API key provided.');
+    // GET /v1/me is an OpenAI-shaped route (libs/ingress, me.controller.ts).
+    const refusal = plan ? keyRefusal(plan, req.clientIp) : refuse(ErrorKind.ERROR_KIND_AUTHENTICATION, unknownKeyMessage(Dialect.DIALECT_OPENAI));
     if (refusal || !plan) return { ...EMPTY_DESCRIPTION, error: refusal?.error };
     const description = await describeKeyRecord(plan.record, this.quota, Date.now());
     if (plan.balance) description.balance = await this.balances.describe(plan.balance, Date.now());

@@ -22,7 +22,7 @@ import { EmbedOperation } from './embed.operation';
 import { MediaCallOperation } from './media.operation';
 import { type ErrorDialect, answerFailure } from './failure-answer';
 import type { IncomingCall } from './incoming-call';
-import { MISSING_KEY } from './ingress-errors';
+import { missingKey } from './ingress-errors';
 import { parseJson } from './json-body';
 import { KeyGate, type KeyGateRefusal } from './key-gate';
 import { QuotaHold } from './quota-hold';
@@ -152,7 +152,7 @@ export class ChatPipeline {
       call.hop = hop;
       if (hop.clientIp) call.clientIp = hop.clientIp;
     }
-    const keyHash = hop ? hop.keyHash : hashKey(this.credential(call));
+    const keyHash = hop ? hop.keyHash : hashKey(this.credential(route.dialect, call));
     const verdict = this.gate.check({ keyHash, requestId: call.requestId, clientIp: call.clientIp, dialect: route.dialect.id });
     if (verdict === undefined) return this.passedGate(call, keyHash);
     if (!(verdict instanceof Promise)) throw refusedAtGate(call, verdict);
@@ -297,10 +297,10 @@ export class ChatPipeline {
     };
   }
 
-  /** The key the client presented; throws 401 when there is none. */
-  credential(call: IncomingCall): string {
+  /** The key the client presented; throws 401 (worded for `dialect`'s clients) when there is none. */
+  credential(dialect: ErrorDialect, call: IncomingCall): string {
     const key = credentialOf(call.headers, call.query);
-    if (!key) throw IrError.fromEvent(MISSING_KEY);
+    if (!key) throw IrError.fromEvent(missingKey(dialect.id));
     return key;
   }
 

@@ -1,7 +1,8 @@
 import { FUZZ_SEED, hostileString } from '@switchyard/testing';
 import fc from 'fast-check';
 import { dataRoute, renderErrorForPath } from './dialect-registry';
-import { MISSING_KEY } from './ingress-errors';
+import { Dialect } from '@switchyard/ir';
+import { missingKey } from './ingress-errors';
 
 // The data-path router reads the URL before anything else (issue 10 fuzz suite): whatever the
 // path and query, it answers a route or "not a data path", never an exception, and the model
@@ -23,7 +24,7 @@ describe('dataRoute under fuzzing', () => {
       fc.property(pathname, hostileString, (path, search) => {
         const route = dataRoute(path, search);
         if (route && route.op !== 'reject' && 'path' in route && route.path.model !== undefined) expect(typeof route.path.model).toBe('string');
-        expect(renderErrorForPath(path, MISSING_KEY).status).toBe(401);
+        expect(renderErrorForPath(path, missingKey(Dialect.DIALECT_OPENAI)).status).toBe(401);
       }),
       RUNS,
     );

@@ -1,8 +1,12 @@
-import { ErrorEvent, ErrorKind, IrError } from '@switchyard/ir';
+import { ErrorKind, IrError, missingKeyMessage } from '@switchyard/ir';
+import type { Dialect, ErrorEvent } from '@switchyard/ir';
 
 // The failures the edge itself detects, worded once for every route that can meet them.
 
-export const MISSING_KEY: ErrorEvent = { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'You did not provide an API key.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
+/** No key presented: the 401 names where a client of `dialect` sends one. */
+export function missingKey(dialect: Dialect): ErrorEvent {
+  return { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: missingKeyMessage(dialect), retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };
+}
 
 export function payloadTooLarge(maxBodyBytes: number): ErrorEvent {
   return { kind: ErrorKind.ERROR_KIND_PAYLOAD_TOO_LARGE, message: `Request body exceeds the limit of ${maxBodyBytes} bytes.`, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] };

@@ -1,4 +1,4 @@
-import { Dialect, ErrorKind } from '@switchyard/ir';
+import { Dialect, ErrorKind, unknownKeyMessage } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort } from '@switchyard/ir';
 import { KeyGate, type KeyGateQuery } from './key-gate';
 
@@ -15,7 +15,7 @@ class Auth implements AuthPort {
     if (this.down) throw new Error('auth unreachable');
     if (r.keyHash === GOOD) return { admitted: true, principal: { tenantId: 'acme', keyId: 'k1', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] }, maxOutputTokens: 0 };
     if (r.keyHash === OFFICE) return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This API key may not be used from your IP address.', retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0 };
-    const message = r.keyHash === REVOKED ? 'This API key has been revoked.' : 'Incorrect API key provided.';
+    const message = r.keyHash === REVOKED ? 'This API key has been revoked.' : unknownKeyMessage(r.dialect);
     // Auth names the principal of a known key with its refusal (auth.service.ts), never of an unknown one.
     const principal = r.keyHash === REVOKED ? { tenantId: 'acme', keyId: 'k-old', models: [], region: '', allowedRegions: [], tenantModels: [], captureContent: false, corsOrigins: [] } : undefined;
     return { admitted: false, error: { kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message, retryable: false, providerStatus: 0, retryAfterMs: 0, param: '', attemptLog: [] }, maxOutputTokens: 0, ...(principal && { principal }) };
@@ -60,13 +60,22 @@ describe(KeyGate.name, () => {
   });
 
   it('refuses unknown and revoked keys with their 401, remembered only briefly', async () => {
-    await expect(sut.check(query('hash-unknown'))).resolves.toMatchObject({ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'Incorrect API key provided.' });
+    await expect(sut.check(query('hash-unknown'))).resolves.toMatchObject({ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: unknownKeyMessage(Dialect.DIALECT_OPENAI) });
     await expect(sut.check(query(REVOKED))).resolves.toMatchObject({ kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'This API key has been revoked.' });
     expect(sut.check(query(REVOKED))).toMatchObject({ message: 'This API key has been revoked.' });
     expect(auth.asked).toHaveLength(2);
     now += 2_000;
     await sut.check(query(REVOKED));
     expect(auth.asked).toHaveLength(3);
+  });
+
+  it('remembers a refusal per dialect, so a client of another dialect is told where its own SDK sends the key', async () => {
+    await sut.check(query('hash-unknown'));
+    const anthropic = await sut.check({ ...query('hash-unknown'), dialect: Dialect.DIALECT_ANTHROPIC });
+
+    expect(anthropic?.message).toBe(unknownKeyMessage(Dialect.DIALECT_ANTHROPIC));
+    expect(sut.check(query('hash-unknown'))).toMatchObject({ message: unknownKeyMessage(Dialect.DIALECT_OPENAI) });
+    expect(auth.asked).toHaveLength(2);
   });
 
   it('names who a known key belongs to with its refusal, for the request audit, and no one for an unknown key', async () => {

@@ -81,15 +81,18 @@ export class KeyGate {
       if (pass.until > now) return undefined;
       this.passed.delete(hash);
     }
-    const refusal = this.refused.get(hash);
+    // A refusal is worded for the asker's dialect (it names where that dialect's clients send the
+    // key), so refusals and questions in flight are kept per key and dialect.
+    const asked = refusalKey(query);
+    const refusal = this.refused.get(asked);
     if (refusal) {
       if (refusal.until > now) return refusal.error;
-      this.refused.delete(hash);
+      this.refused.delete(asked);
     }
-    let pending = this.asking.get(hash);
+    let pending = this.asking.get(asked);
     if (!pending) {
-      pending = this.ask(query).finally(() => this.asking.delete(hash));
-      this.asking.set(hash, pending);
+      pending = this.ask(query).finally(() => this.asking.delete(asked));
+      this.asking.set(asked, pending);
     }
     return pending;
   }
@@ -107,7 +110,7 @@ export class KeyGate {
       return undefined;
     }
     if (error?.kind === ErrorKind.ERROR_KIND_AUTHENTICATION) {
-      remember(this.refused, query.keyHash, { until: this.now() + this.refuseMs, error }, this.maxEntries);
+      remember(this.refused, refusalKey(query), { until: this.now() + this.refuseMs, error }, this.maxEntries);
       return error;
     }
     remember(this.passed, query.keyHash, { until: this.now() + this.passMs, who }, this.maxEntries);
@@ -121,6 +124,10 @@ export class KeyGate {
   ownerOf(keyHash: string): KeyOwner | undefined {
     return this.passed.get(keyHash)?.who;
   }
+}
+
+function refusalKey(query: KeyGateQuery): string {
+  return `${query.dialect}:${query.keyHash}`;
 }
 
 /** Sets `key` as the newest entry, forgetting the oldest when the map is full (a Map iterates in insertion order). */

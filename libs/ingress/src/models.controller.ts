@@ -84,7 +84,7 @@ export class ModelsController {
 
   /** The list (or the one model `one`) the key may see; throws the refusal. */
   private async models(dialect: ErrorDialect, call: IncomingCall, res: ServerResponse, shape: Shape, one: string | undefined): Promise<void> {
-    const { principal } = await this.pipeline.admit(dialect, call, hashKey(this.pipeline.credential(call)), '', res);
+    const { principal } = await this.pipeline.admit(dialect, call, hashKey(this.pipeline.credential(dialect, call)), '', res);
     // The key's patterns and its tenant's, as admission checks them: a tenant never sees the
     // names of models outside its own list (issue 10, tenant isolation).
     const allowed = principal.models;

@@ -12,3 +12,4 @@ export * from './stream-text';
 export * from './request-size';
 export * from './credit-counters.port';
 export * from './dialect-family';
+export * from './credential-messages';

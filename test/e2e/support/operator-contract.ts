@@ -121,6 +121,6 @@ export function describeOperatorContract(get: () => { baseUrl: string }): void {
     const client = new OpenAI({ baseURL: `${get().baseUrl}/v1`, apiKey: 'sk-nobody-0123456789abcdef0123456789', maxRetries: 0 });
     const err = await client.get('/me').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((err as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({ message: 'Incorrect API key provided.' });
+    expect((err as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({ message: 'Incorrect API key provided. Send a valid key in the Authorization header (Authorization: Bearer YOUR_KEY).' });
   });
 }

@@ -56,7 +56,7 @@ export class MessageBatchesController {
 
   private serve(req: FastifyRequest, reply: FastifyReply, work: (tenant: Awaited<ReturnType<typeof tenantOf>>) => Promise<void>): Promise<void> {
     reply.hijack();
-    return answer(reply.raw, this.log, async (requestId) => work(await tenantOf(this.api.auth, req.raw, requestId)), ANTHROPIC_ERRORS);
+    return answer(reply.raw, this.log, async (requestId) => work(await tenantOf(this.api.auth, req.raw, requestId, ANTHROPIC_ERRORS)), ANTHROPIC_ERRORS);
   }
 }
 

@@ -1,15 +1,16 @@
 import type { Logger } from '@nestjs/common';
 import { AnthropicMessagesDialect, OpenAiChatDialect } from '@switchyard/dialects';
 import type { RenderedBody } from '@switchyard/dialects';
-import { Dialect, ErrorKind, IrError, httpStatusOf } from '@switchyard/ir';
-import type { AuthPort, ErrorEvent } from '@switchyard/ir';
+import { ErrorKind, IrError, httpStatusOf, missingKeyMessage } from '@switchyard/ir';
+import type { AuthPort, Dialect, ErrorEvent } from '@switchyard/ir';
 import { hashKey } from '@switchyard/shared';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Submitter } from '../batches/batches.service';
 
-/** Renders an error in a client dialect's shape. */
+/** A client dialect: its errors' shape, and its id, which words a credential refusal for its clients. */
 export interface ErrorShape {
+  readonly id: Dialect;
   renderError(error: ErrorEvent): RenderedBody;
 }
 export const OPENAI_ERRORS: ErrorShape = new OpenAiChatDialect();
@@ -26,14 +27,15 @@ function credentialOf(req: IncomingMessage): string | undefined {
 
 /**
  * Who calls a Files or Batches route: the key checked as admission checks it (revoked, expired,
- * client IP) without counting anything — these routes call no upstream. Throws the refusal.
+ * client IP) without counting anything — these routes call no upstream. Throws the refusal,
+ * worded for the clients of `shape`'s dialect (an Anthropic SDK sends `x-api-key`, not Bearer).
  */
-export async function tenantOf(auth: AuthPort, req: IncomingMessage, requestId: string): Promise<Submitter> {
+export async function tenantOf(auth: AuthPort, req: IncomingMessage, requestId: string, shape: ErrorShape = OPENAI_ERRORS): Promise<Submitter> {
   const key = credentialOf(req);
-  if (!key) throw new IrError(ErrorKind.ERROR_KIND_AUTHENTICATION, 'You didn\'t provide an API key. Provide it in the Authorization header (Bearer auth).');
+  if (!key) throw new IrError(ErrorKind.ERROR_KIND_AUTHENTICATION, missingKeyMessage(shape.id));
   const keyHash = hashKey(key);
   const clientIp = req.socket.remoteAddress ?? '';
-  const answer = await auth.admit({ keyHash, model: '', requestId, clientIp, dialect: Dialect.DIALECT_OPENAI, counted: false, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 });
+  const answer = await auth.admit({ keyHash, model: '', requestId, clientIp, dialect: shape.id, counted: false, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0 });
   if (!answer.admitted || !answer.principal) throw IrError.fromEvent(answer.error ?? { ...INTERNAL, kind: ErrorKind.ERROR_KIND_AUTHENTICATION, message: 'not admitted' });
   return { tenantId: answer.principal.tenantId, keyId: answer.principal.keyId, keyHash, clientIp };
 }

@@ -36,7 +36,7 @@ export class MeController {
   }
 
   private async describe(call: IncomingCall, res: ServerResponse): Promise<void> {
-    const keyHash = hashKey(this.pipeline.credential(call));
+    const keyHash = hashKey(this.pipeline.credential(OPENAI_DIALECT, call));
     if (!this.auth.describeKey) throw new IrError(ErrorKind.ERROR_KIND_NOT_FOUND, 'GET /v1/me is not served by this gateway.');
     const clientIp = this.options.clientAddress ? this.options.clientAddress(call.clientIp, call.headers) : call.clientIp;
     const d = await this.auth.describeKey({ keyHash, clientIp });

@@ -90,7 +90,7 @@ export class ResponsesController {
 
   /** The key's tenant: the key checked as admission checks it, nothing counted. */
   private async tenantOf(call: IncomingCall, res: ServerResponse): Promise<string> {
-    const { principal } = await this.pipeline.admit(RESPONSES, call, hashKey(this.pipeline.credential(call)), '', res);
+    const { principal } = await this.pipeline.admit(RESPONSES, call, hashKey(this.pipeline.credential(RESPONSES, call)), '', res);
     return principal.tenantId;
   }
 
