@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ErrorKind, FinishReason } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort, ChatRequest, ErrorEvent, ResponseEvent, RouterPort, SettleRequest, UsageEvent } from '@switchyard/ir';
 import { applyMigrations } from '@switchyard/db';
@@ -114,6 +115,18 @@ describe(BatchRunner.name, () => {
     ]);
     // The batch's usage is the sum of its answered lines' (the refused line used nothing).
     expect(renderBatch(batch).usage).toEqual({ input_tokens: 20, input_tokens_details: { cached_tokens: 8 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 24 });
+  });
+
+  it("logs an OpenAI batch's end with what went to its output and error files", async () => {
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const { sut } = setUp();
+    const id = await batchOf([chatLine('a', 'one'), JSON.stringify({ custom_id: 'b', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt', messages: 'nope' } })].join('\n'));
+
+    await sut.run(id);
+
+    const lines = logged.mock.calls.map(([message]) => String(message)).filter((m) => m.includes(id));
+    logged.mockRestore();
+    expect(lines).toEqual([`batch ${id} completed: 1 answered, 1 in the error file`]);
   });
 
   it("writes the output and error files with the batch's output_expires_after, anchored at their creation", async () => {

@@ -8,6 +8,7 @@ import { checkBatchInput } from './batch-input';
 import type { BatchRow } from './batch-object';
 import { type LineEnd, outputLine, unansweredLine } from './batch-output';
 import { storedLineHeaders } from './message-batch-headers';
+import { type MessageBatchCounts, messageBatchCountOf } from './message-batches.service';
 
 export interface BatchRunnerOptions {
   /** Lines of one batch in flight at once: the batch's share of the tenant's concurrency. */
@@ -192,8 +193,18 @@ export class BatchRunner {
       where: { id: batch.id, status: { in: ['in_progress', 'finalizing', 'cancelling'] } },
       data: { status, ...at, outputFileId, errorFileId, completed: lines.filter((l) => l.state === 'done').length, failed: lines.filter((l) => l.state === 'failed').length },
     });
-    this.log.log(`batch ${batch.id} ${status}: ${out.length} answered, ${err.length} in the error file`);
+    this.log.log(batch.api === 'openai' ? `batch ${batch.id} ${status}: ${out.length} answered, ${err.length} in the error file` : messageBatchEnded(batch.id, status, lines));
   }
+}
+
+/**
+ * A Message Batch's end as its API tells it: results are read from the lines (GET …/results), no
+ * file is written, so the line gives its `request_counts` (succeeded, errored, canceled, expired).
+ */
+function messageBatchEnded(id: string, status: string, lines: readonly { state: string }[]): string {
+  const n: MessageBatchCounts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
+  for (const l of lines) n[messageBatchCountOf(l.state)] += 1;
+  return `message batch ${id} ended (${status}): ${n.succeeded} succeeded, ${n.errored} errored, ${n.canceled} canceled, ${n.expired} expired`;
 }
 
 /** A line's tokens added to its batch's `usage` sums (with the line's end, so each counts once). */

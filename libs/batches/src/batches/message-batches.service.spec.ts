@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { applyMigrations, DATABASE_KINDS } from '@switchyard/db';
 import { FinishReason } from '@switchyard/ir';
 import type { AdmitRequest, AdmitResponse, AuthPort, ChatRequest, ResponseEvent, RouterPort } from '@switchyard/ir';
@@ -81,6 +82,18 @@ describe.each(DATABASE_KINDS)(`${MessageBatchesService.name} on %s`, (kind) => {
       { headers: [{ name: 'anthropic-beta', value: 'output-128k-2025-02-19' }, { name: 'anthropic-version', value: '2023-06-01' }] },
       { headers: [{ name: 'anthropic-beta', value: 'output-128k-2025-02-19' }, { name: 'anthropic-version', value: '2023-06-01' }] },
     ]);
+  });
+
+  it('logs its end with its request counts, and no error file, which Message Batches do not write', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const bad = { custom_id: 'bad', params: { model: 'claude', max_tokens: 8, messages: 'not a list' } };
+    const id = (await sut.create(who, { requests: [request('d'), bad, request('e')] }, 'http://gw', []))['id'] as string;
+
+    await run(id);
+
+    const lines = logged.mock.calls.map(([message]) => String(message)).filter((m) => m.includes(id));
+    logged.mockRestore();
+    expect(lines).toEqual([`message batch ${id} ended (completed): 2 succeeded, 1 errored, 0 canceled, 0 expired`]);
   });
 
   it('stores none when the create request named none, and its lines carry none', async () => {

@@ -20,7 +20,7 @@ const WINDOW_MS = 24 * 3600_000;
 const MAX_LIST = 1_000;
 const DEFAULT_LIST = 20;
 
-type LineCounts = Record<'processing' | 'succeeded' | 'errored' | 'canceled' | 'expired', number>;
+export type MessageBatchCounts = Record<'processing' | 'succeeded' | 'errored' | 'canceled' | 'expired', number>;
 
 export class MessageBatchesService {
   constructor(
@@ -115,8 +115,8 @@ export class MessageBatchesService {
 
   private async render(b: BatchRow, base: string): Promise<Record<string, unknown>> {
     const groups = await this.db.prisma.batchLine.groupBy({ by: ['state'], where: { batchId: b.id }, _count: { _all: true } });
-    const counts: LineCounts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
-    for (const g of groups) counts[countOf(g.state)] += g._count._all;
+    const counts: MessageBatchCounts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
+    for (const g of groups) counts[messageBatchCountOf(g.state)] += g._count._all;
     const status = processingStatus(b.status);
     const ended = b.completedAt ?? b.cancelledAt ?? b.expiredAt;
     return {
@@ -146,7 +146,8 @@ function processingStatus(status: string): 'in_progress' | 'canceling' | 'ended'
   return 'ended';
 }
 
-function countOf(state: string): keyof LineCounts {
+/** Which of a Message Batch's `request_counts` a line in `state` counts under. */
+export function messageBatchCountOf(state: string): keyof MessageBatchCounts {
   switch (state) {
     case 'done':
       return 'succeeded';
