@@ -417,6 +417,8 @@ describe('files and batches on the embedded database and in-process queue (stand
     const results: Anthropic.Messages.MessageBatchIndividualResponse[] = [];
     for await (const r of await anthropic.messages.batches.results(mb.id)) results.push(r);
     expect(results.map((r) => [r.custom_id, r.result.type])).toEqual([['x', 'succeeded']]);
+    const x = results[0]?.result;
+    expect(x?.type === 'succeeded' && x.message.id).toMatch(/^msg_[A-Za-z0-9_]+$/);
   });
 
   it('tells an Anthropic client without a valid key to send one in x-api-key, in Anthropic\'s error shape', async () => {

@@ -10,6 +10,11 @@ function lineId(batchId: string, line: number): string {
   return `batch_req_${batchId.slice('batch_'.length)}_${line}`;
 }
 
+/** A line's `LineContext.answerId`: a batch id is letters, digits and `_`, so this is too. */
+export function lineAnswerId(batchId: string, line: number): string {
+  return `${batchId}_${line}`;
+}
+
 export function outputLine(batchId: string, l: { line: number; customId: string }, statusCode: number, requestId: string, body: unknown): Record<string, unknown> {
   return { id: lineId(batchId, l.line), custom_id: l.customId, response: { status_code: statusCode, request_id: requestId, body }, error: null };
 }

@@ -6,7 +6,7 @@ import type { FilesService } from '../files/files.service';
 import type { BatchLineOperation, LineContext } from '../lines/batch-line.operation';
 import { checkBatchInput } from './batch-input';
 import type { BatchRow } from './batch-object';
-import { type LineEnd, outputLine, unansweredLine } from './batch-output';
+import { type LineEnd, lineAnswerId, outputLine, unansweredLine } from './batch-output';
 import { storedLineHeaders } from './message-batch-headers';
 import { type MessageBatchCounts, messageBatchCountOf } from './message-batches.service';
 
@@ -129,6 +129,7 @@ export class BatchRunner {
   private async runLine(batch: BatchRow, op: BatchLineOperation, line: PendingLine, { watch, vendorHeaders }: { watch: BatchWatch; vendorHeaders: readonly VendorHeader[] }): Promise<void> {
     const ctx: LineContext = {
       requestId: `${batch.id}:${line.line}`,
+      answerId: lineAnswerId(batch.id, line.line),
       tenantId: batch.tenantId,
       keyId: batch.keyId,
       keyHash: batch.keyHash,

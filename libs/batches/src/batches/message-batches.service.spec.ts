@@ -96,6 +96,17 @@ describe.each(DATABASE_KINDS)(`${MessageBatchesService.name} on %s`, (kind) => {
     expect(lines).toEqual([`message batch ${id} ended (completed): 2 succeeded, 1 errored, 0 canceled, 0 expired`]);
   });
 
+  it("answers each line's Message with an id of Anthropic's form (msg_ and letters, digits, '_'), one per line", async () => {
+    const id = (await sut.create(who, { requests: [request('f'), request('g')] }, 'http://gw', []))['id'] as string;
+
+    await run(id);
+
+    const results = (await sut.results('acme', id)).trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string; result: { message: { id: string } } });
+    const ids = results.map((r) => r.result.message.id);
+    expect(ids).toEqual([`msg_${id}_1`, `msg_${id}_2`]);
+    for (const m of ids) expect(m).toMatch(/^msg_[A-Za-z0-9_]+$/);
+  });
+
   it('stores none when the create request named none, and its lines carry none', async () => {
     const created = await sut.create(who, { requests: [request('c')] }, 'http://gw', []);
 

@@ -4,6 +4,13 @@ import type { UsageEvent, VendorHeader } from '@switchyard/ir';
 export interface LineContext {
   /** `<batch id>:<line>`: the ledger's idempotency key, so a line is recorded once however often it runs. */
   requestId: string;
+  /**
+   * `<batch id>_<line>`: what the line's answer's id is made from (`msg_…`, `chatcmpl-…`,
+   * `resp_…`), as a live answer's is from its request id. Not the request id: vendors' ids are
+   * letters, digits and `_` (an Anthropic SDK or tool that checks `msg_` ids meets no `:`).
+   * Unique per line and the same on every run of it (lineAnswerId).
+   */
+  answerId: string;
   tenantId: string;
   keyId: string;
   /** The submitting key's sha256: the line is admitted under it, as the key's own request. */

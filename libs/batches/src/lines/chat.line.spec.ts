@@ -46,7 +46,7 @@ class EchoRouter implements Pick<RouterPort, 'route'> {
 }
 
 const policy = (over: Partial<PiiPolicy>): PiiPolicy => ({ action: 'mask', categories: [], restore: false, custom: [], ...over });
-const ctx = (line: number): LineContext => ({ requestId: `batch_1:${line}`, tenantId: 'acme', keyId: 'k1', keyHash: 'h', clientIp: '', region: 'eu', endpoint: '/v1/chat/completions', vendorHeaders: [], signal: new AbortController().signal });
+const ctx = (line: number): LineContext => ({ requestId: `batch_1:${line}`, answerId: `batch_1_${line}`, tenantId: 'acme', keyId: 'k1', keyHash: 'h', clientIp: '', region: 'eu', endpoint: '/v1/chat/completions', vendorHeaders: [], signal: new AbortController().signal });
 const body = (text: string) => ({ model: 'gpt', messages: [{ role: 'user', content: text }] });
 
 function setUp(pii?: PiiPolicy) {

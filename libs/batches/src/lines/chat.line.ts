@@ -12,7 +12,7 @@ import { lineUsageEvent } from './line-usage';
 export interface LineDialect {
   readonly id: Dialect;
   /** The line's body as an IR request, and how to render its answer; throws IrError. */
-  parse(body: unknown): { chat: ChatRequest; render(folded: ResponseFolder['value'], events: readonly ResponseEvent[], at: { requestId: string; startedAt: number }): string };
+  parse(body: unknown): { chat: ChatRequest; render(folded: ResponseFolder['value'], events: readonly ResponseEvent[], at: { answerId: string; startedAt: number }): string };
   renderError(error: ErrorEvent): RenderedBody;
 }
 
@@ -22,7 +22,7 @@ export function chatLineDialect(dialect: ChatDialect): LineDialect {
     id: dialect.id,
     parse: (body) => {
       const chat = dialect.parseRequest(body);
-      return { chat, render: (folded, _events, at) => dialect.renderResponse(folded, { requestId: at.requestId, model: chat.model, created: Math.floor(at.startedAt / 1000), includeUsage: true }) };
+      return { chat, render: (folded, _events, at) => dialect.renderResponse(folded, { requestId: at.answerId, model: chat.model, created: Math.floor(at.startedAt / 1000), includeUsage: true }) };
     },
     renderError: (error) => dialect.renderError(error),
   };
@@ -43,7 +43,7 @@ export function responsesLineDialect(dialect: OpenAiResponsesDialect): LineDiale
       return {
         chat: call.chat,
         render: (_folded, events, at) => {
-          const answer = dialect.createAnswer({ responseId: responseIdOf(at.requestId), createdAt: Math.floor(at.startedAt / 1000), model: call.chat.model, echo }, false);
+          const answer = dialect.createAnswer({ responseId: responseIdOf(at.answerId), createdAt: Math.floor(at.startedAt / 1000), model: call.chat.model, echo }, false);
           for (const ev of events) answer.event(ev);
           return JSON.stringify(answer.response());
         },
@@ -118,7 +118,7 @@ export class ChatLine implements BatchLineOperation {
     const event = lineUsageEvent(ctx, { dialect: this.dialect.id, model: chat.model, start: folded.start.providerId ? folded.start : undefined, usage, error, startedAt, pii: admitted.pii });
     await settleLine(this.auth, admitted.ticket, chat.model, event.usage, startedAt);
     if (error) return errorAnswer(this.renderError, error, event);
-    const rendered = render(folded, events, { requestId: ctx.requestId, startedAt });
+    const rendered = render(folded, events, { answerId: ctx.answerId, startedAt });
     return { kind: 'answered', statusCode: 200, body: JSON.parse(rendered) as unknown, usage: event };
   }
 }
