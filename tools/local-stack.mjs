@@ -54,8 +54,10 @@ export class LocalStack {
   }
 }
 
-/** A chat request to the sample config's demo key and model. */
+/** A chat request to the sample config's demo key and model, and one in Anthropic's dialect to its Anthropic-family model. */
 export function demoCurl(port) {
   return `  curl -s http://127.0.0.1:${port}/v1/chat/completions -H 'authorization: Bearer sk-demo-switchyard-local-demo-key' \\
-    -H 'content-type: application/json' -d '{"model":"demo-model","messages":[{"role":"user","content":"Hello"}]}'`;
+    -H 'content-type: application/json' -d '{"model":"demo-model","messages":[{"role":"user","content":"Hello"}]}'
+  curl -s http://127.0.0.1:${port}/v1/messages -H 'x-api-key: sk-demo-switchyard-local-demo-key' -H 'anthropic-version: 2023-06-01' \\
+    -H 'content-type: application/json' -d '{"model":"demo-claude","max_tokens":64,"messages":[{"role":"user","content":"Hello"}]}'`;
 }
