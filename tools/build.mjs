@@ -7,6 +7,7 @@ import { transformFile } from '@swc/core';
 import { readFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import { basename, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazyPackagesPlugin } from './lazy-packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const swcrc = JSON.parse(readFileSync(resolve(root, '.swcrc'), 'utf8'));
@@ -46,6 +47,10 @@ const swcPlugin = {
   },
 };
 
+// Packages a target may never use, loaded on first use instead of at start (lazy-packages.mjs):
+// standalone talks to Redis, and BullMQ over it, only when REDIS_URL is set.
+const LAZY_PACKAGES = { standalone: ['bullmq', 'ioredis'] };
+
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(targets);
 for (const name of names) {
@@ -55,7 +60,7 @@ for (const name of names) {
     await buildConsole(targets[name]);
     continue;
   }
-  await bundle(targets[name], outFor(name));
+  await bundle(targets[name], outFor(name), LAZY_PACKAGES[name]);
   for (const worker of workers[name] ?? []) {
     await bundle(worker, resolve(root, dirname(outFor(name)), basename(worker).replace(/\.ts$/, '.js')));
   }
@@ -67,7 +72,7 @@ async function buildConsole(configFile) {
   await vite.build({ configFile: resolve(root, configFile), logLevel: 'warn' });
 }
 
-async function bundle(entry, outfile) {
+async function bundle(entry, outfile, lazy = []) {
   await build({
     absWorkingDir: root,
     entryPoints: [entry],
@@ -80,7 +85,7 @@ async function bundle(entry, outfile) {
     tsconfig: 'tsconfig.base.json',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [swcPlugin],
+    plugins: lazy.length ? [lazyPackagesPlugin(lazy), swcPlugin] : [swcPlugin],
   });
 }
 
