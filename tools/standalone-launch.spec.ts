@@ -11,7 +11,8 @@ const envWords = Object.entries(launch.env).map(([k, v]) => `${k}=${v}`);
 describe('the standalone launch', () => {
   it('is what npm start runs', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts['start']).toBe([...envWords, 'node', ...launch.nodeFlags, 'dist/apps/standalone/main.js'].join(' '));
+    // exec: npm's shell is replaced by node, so a SIGTERM to `npm start` reaches the gateway.
+    expect(pkg.scripts['start']).toBe([...envWords, 'exec', 'node', ...launch.nodeFlags, 'dist/apps/standalone/main.js'].join(' '));
   });
 
   it('is what the image runs by default', () => {
