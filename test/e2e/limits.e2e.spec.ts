@@ -135,6 +135,8 @@ describe('limits and budgets across two gateway processes (one Postgres, one Red
       it("403 for a model outside the key's models, and the key's own models are served", async () => {
         const o = await call(KEYS.keyModels);
         expectRefusal(o, dialect, 403, new RegExp(MODELS.chat.public));
+        // The same answer comes back for a model name with a typo: it says where the right ones are.
+        expect(o.message).toContain('GET /v1/models lists the models it may use.');
         if (dialect === 'openai') expect(o.code).toBe('model_not_allowed');
         expect((await call(KEYS.keyModels, { model: MODELS.other.public, maxTokens: 16 })).status).toBe(200);
       });

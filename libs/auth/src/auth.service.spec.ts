@@ -103,7 +103,7 @@ describe(AuthService.name, () => {
   it('refuses a model outside the key patterns as a permission failure naming the model', async () => {
     expect(await sut.admit({ keyHash: hashKey('sk-sy-acme-gpt'), model: 'claude-sonnet-4', requestId: '', clientIp: '', dialect: Dialect.DIALECT_UNSPECIFIED, inputTokensEstimate: 0, inputTokensBound: 0, maxOutputTokens: 0, counted: false })).toStrictEqual({
       admitted: false,
-      error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This key is not allowed to use the model `claude-sonnet-4`.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
+      error: { kind: ErrorKind.ERROR_KIND_PERMISSION, message: 'This key is not allowed to use the model `claude-sonnet-4`. GET /v1/models lists the models it may use.', param: 'model', retryable: false, providerStatus: 0, retryAfterMs: 0, attemptLog: [] },
       principal: expect.objectContaining({ tenantId: 'acme', keyId: 'key_gpt' }),
       maxOutputTokens: 0,
     });

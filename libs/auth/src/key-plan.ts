@@ -55,7 +55,8 @@ export function uncountedRefusal(plan: KeyPlan, req: AdmitRequest): AdmitRespons
   const key = plan.record;
   const model = req.model;
   if (model && !(modelAllowed(model, key.models) && modelAllowed(model, key.tenantModels ?? []))) {
-    return refuse(ErrorKind.ERROR_KIND_PERMISSION, `This key is not allowed to use the model \`${model}\`.`, 'model');
+    // Auth does not know the catalogue, so a typo in a model name also lands here: point to the list.
+    return refuse(ErrorKind.ERROR_KIND_PERMISSION, `This key is not allowed to use the model \`${model}\`. GET /v1/models lists the models it may use.`, 'model');
   }
   if (plan.noRegion) return refuse(ErrorKind.ERROR_KIND_PERMISSION, 'This key may not be served from any region: its regions and its tenant\'s have none in common.');
   return undefined;
