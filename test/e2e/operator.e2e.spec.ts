@@ -16,12 +16,14 @@ describe('CORS and GET /v1/me on standalone', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let baseUrl = '';
   let configPath = '';
+  let appEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     sim = await ProviderSimulator.start();
     db = await createTestDatabase('sy_operator');
     const port = await freePort();
-    app = startApp('standalone', { ...OPERATOR_ENV, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN, SWITCHYARD_CONFIG: (configPath = writeOperatorConfig(sim.url)), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' });
+    appEnv = { ...OPERATOR_ENV, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN, SWITCHYARD_CONFIG: (configPath = writeOperatorConfig(sim.url)), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1' };
+    app = startApp('standalone', appEnv);
     baseUrl = `http://127.0.0.1:${port}`;
     await waitForReady(baseUrl, app);
   });
@@ -72,6 +74,20 @@ describe('CORS and GET /v1/me on standalone', () => {
     // The file it came from owns it now, as for a local apply.
     const patch = await fetch(`${baseUrl}/admin/v1/tenants/umbrella`, { method: 'PATCH', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: '{"rpm":1}' });
     expect((await patch.json()) as unknown).toMatchObject({ error: { message: expect.stringContaining('declared in next.yaml') } });
+  });
+
+  it('names at start the models it serves that the file does not declare', async () => {
+    const made = await fetch(`${baseUrl}/admin/v1/models`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin-made', deployments: [{ provider: 'sim', model: 'sim-upstream' }] }),
+    });
+    expect(made.status).toBe(201);
+    await app.stop();
+    app = startApp('standalone', appEnv);
+    await waitForReady(baseUrl, app);
+    expect(app.output()).toContain('also serving 1 model it does not declare (from an earlier file or the admin API): admin-made');
+    expect(app.output()).toMatch(/"models":\[[^\]]*"admin-made"\]/);
   });
 
   it('reloads the file on SIGHUP: applies it, logs the diff, and a new key works without a restart', async () => {

@@ -39,6 +39,11 @@ async function bootstrap(): Promise<void> {
   // What the start changed, as `apply` prints it (issue 19): a tenant edited through the admin API
   // and put back by the file is no longer a surprise found only in the audit log.
   if (changed || changes.some((c) => c.note)) logs.root.info({ configChanges: changed }, `${source} applied (configOwnership: ${config.configOwnership ?? 'file'}):\n${formatConfigChanges(changes, { dryRun: false }).join('\n')}`);
+  // The router serves the database's catalogue: a model an earlier file or the admin API added
+  // stays after this file stops naming it (the file owns only what it declares), so the summary
+  // names those too instead of suggesting the file's list is all that is served.
+  const declared = config.models.map((m) => m.name);
+  const undeclared = (await db.prisma.model.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((m) => m.name).filter((name) => !declared.includes(name));
   // A replica is only meaningful beside a Postgres primary (PGlite is this process's own).
   const read = await openReadDatabase(db, env.DATABASE_URL ? env.DATABASE_READ_URL : undefined);
   const services = await createStandaloneServices(db, config, env, read);
@@ -101,8 +106,8 @@ async function bootstrap(): Promise<void> {
     accessLog: env.SWITCHYARD_ACCESS_LOG,
     summary: {
       mode: 'standalone',
-      config: `${source} (${changed} changes applied)`,
-      models: config.models.map((m) => m.name),
+      config: `${source} (${changed} changes applied)${undeclaredNote(undeclared)}`,
+      models: [...declared, ...undeclared],
       external: {
         database: env.DATABASE_URL ? `postgres ${addressOf(env.DATABASE_URL)}` : `pglite ${env.SWITCHYARD_DATA_DIR}/pglite`,
         redis: env.REDIS_URL ? addressOf(env.REDIS_URL) : 'none (in-memory limits, cache and queue)',
@@ -126,6 +131,13 @@ async function bootstrap(): Promise<void> {
 }
 
 /** Where a browser on this machine opens the console: a wildcard bind address is reached on loopback. */
+/** The start-up summary's note on served models the file does not declare; empty when there are none. */
+function undeclaredNote(models: readonly string[]): string {
+  if (!models.length) return '';
+  const shown = models.length > 8 ? `${models.slice(0, 8).join(', ')}, …` : models.join(', ');
+  return `, also serving ${models.length} model${models.length === 1 ? '' : 's'} it does not declare (from an earlier file or the admin API): ${shown}`;
+}
+
 function consoleUrl(host: string, port: number): string {
   const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}/console/`;
