@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, DEFAULT_CORS_MAX_AGE_SECONDS, adminOidcOf, MIN_ADMIN_TOKEN_LENGTH, NO_REGION_CONFIG, resolvePeers, adminTokenTooShort, loadSwitchyardEnv, outboundPolicyOf, resolveSecret, secretBoxWarnings, httpServerSettings, requestLimitSettings } from '@switchyard/config';
 import { applyConfig, applyMigrations, createDatabase, openReadDatabase, responseStoreOf } from '@switchyard/db';
 import { PeerSpill, RegionReadiness, startIngressApp } from '@switchyard/ingress';
-import { addressOf, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
+import { addressOf, listedModels, installProcessLogs, startTracing, tracingSummary } from '@switchyard/telemetry';
 import { basename, resolve } from 'node:path';
 import { runStandaloneCli } from './cli/standalone.cli';
 import { formatConfigChanges } from './config-diff.format';
@@ -39,14 +39,14 @@ async function bootstrap(): Promise<void> {
   // What the start changed, as `apply` prints it (issue 19): a tenant edited through the admin API
   // and put back by the file is no longer a surprise found only in the audit log.
   if (changed || changes.some((c) => c.note)) logs.root.info({ configChanges: changed }, `${source} applied (configOwnership: ${config.configOwnership ?? 'file'}):\n${formatConfigChanges(changes, { dryRun: false }).join('\n')}`);
+  // A replica is only meaningful beside a Postgres primary (PGlite is this process's own).
+  const read = await openReadDatabase(db, env.DATABASE_URL ? env.DATABASE_READ_URL : undefined);
+  const services = await createStandaloneServices(db, config, env, read);
   // The router serves the database's catalogue: a model an earlier file or the admin API added
   // stays after this file stops naming it (the file owns only what it declares), so the summary
   // names those too instead of suggesting the file's list is all that is served.
   const declared = config.models.map((m) => m.name);
-  const undeclared = (await db.prisma.model.findMany({ select: { name: true }, orderBy: { name: 'asc' } })).map((m) => m.name).filter((name) => !declared.includes(name));
-  // A replica is only meaningful beside a Postgres primary (PGlite is this process's own).
-  const read = await openReadDatabase(db, env.DATABASE_URL ? env.DATABASE_READ_URL : undefined);
-  const services = await createStandaloneServices(db, config, env, read);
+  const undeclared = (await services.router.listModels()).models.map((m) => m.name).filter((name) => !declared.includes(name)).sort();
   // Files and batches (issue 17): batch lines go through the same auth, router and usage queue.
   const batches = await startStandaloneBatches(db, env, { auth: services.auth, router: services.router, usage: services.usage, region });
   // /readyz and GET /admin/v1/region: no remote dependency here but a files bucket, and the share of usable models.
@@ -130,14 +130,13 @@ async function bootstrap(): Promise<void> {
   });
 }
 
-/** Where a browser on this machine opens the console: a wildcard bind address is reached on loopback. */
 /** The start-up summary's note on served models the file does not declare; empty when there are none. */
 function undeclaredNote(models: readonly string[]): string {
   if (!models.length) return '';
-  const shown = models.length > 8 ? `${models.slice(0, 8).join(', ')}, …` : models.join(', ');
-  return `, also serving ${models.length} model${models.length === 1 ? '' : 's'} it does not declare (from an earlier file or the admin API): ${shown}`;
+  return `, also serving ${models.length} model${models.length === 1 ? '' : 's'} it does not declare (from an earlier file or the admin API): ${listedModels(models)}`;
 }
 
+/** Where a browser on this machine opens the console: a wildcard bind address is reached on loopback. */
 function consoleUrl(host: string, port: number): string {
   const shown = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}/console/`;

@@ -22,14 +22,20 @@ const MODELS_LISTED = 8;
 export function startupMessage(s: StartupSummary): string {
   const parts = [`switchyard ${s.mode} listening on ${s.listen.join(', ')}`];
   if (s.config !== undefined) parts.push(`config ${s.config}`);
-  if (s.models !== undefined) {
-    const shown = s.models.slice(0, MODELS_LISTED).join(', ');
-    const more = s.models.length > MODELS_LISTED ? ', …' : '';
-    parts.push(`${s.models.length} model${s.models.length === 1 ? '' : 's'}${s.models.length ? `: ${shown}${more}` : ''}`);
-  }
+  if (s.models !== undefined) parts.push(countedModels(s.models));
   const external = Object.entries(s.external).map(([name, where]) => `${name} ${where}`);
   if (external.length) parts.push(external.join(', '));
   return parts.join('; ');
+}
+
+/** "3 models: a, b, c". */
+function countedModels(models: readonly string[]): string {
+  return `${models.length} model${models.length === 1 ? '' : 's'}${models.length ? `: ${listedModels(models)}` : ''}`;
+}
+
+/** "a, b, c", or the first few and "…": a long catalogue is not listed whole, so the line stays one line. */
+export function listedModels(models: readonly string[]): string {
+  return `${models.slice(0, MODELS_LISTED).join(', ')}${models.length > MODELS_LISTED ? ', …' : ''}`;
 }
 
 /** A database, Redis or service URL fit for a log line: scheme, host, port and path, no user or password. */
