@@ -8,7 +8,7 @@ import { checkBatchInput } from './batch-input';
 import type { BatchRow } from './batch-object';
 import { type LineEnd, lineAnswerId, outputLine, unansweredLine } from './batch-output';
 import { storedLineHeaders } from './message-batch-headers';
-import { type MessageBatchCounts, messageBatchCountOf } from './message-batches.service';
+import { messageBatchCounts } from './message-batches.service';
 
 export interface BatchRunnerOptions {
   /** Lines of one batch in flight at once: the batch's share of the tenant's concurrency. */
@@ -203,8 +203,7 @@ export class BatchRunner {
  * file is written, so the line gives its `request_counts` (succeeded, errored, canceled, expired).
  */
 function messageBatchEnded(id: string, status: string, lines: readonly { state: string }[]): string {
-  const n: MessageBatchCounts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
-  for (const l of lines) n[messageBatchCountOf(l.state)] += 1;
+  const n = messageBatchCounts(lines.map((l) => ({ state: l.state, lines: 1 })));
   return `message batch ${id} ended (${status}): ${n.succeeded} succeeded, ${n.errored} errored, ${n.canceled} canceled, ${n.expired} expired`;
 }
 

@@ -115,8 +115,7 @@ export class MessageBatchesService {
 
   private async render(b: BatchRow, base: string): Promise<Record<string, unknown>> {
     const groups = await this.db.prisma.batchLine.groupBy({ by: ['state'], where: { batchId: b.id }, _count: { _all: true } });
-    const counts: MessageBatchCounts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
-    for (const g of groups) counts[messageBatchCountOf(g.state)] += g._count._all;
+    const counts = messageBatchCounts(groups.map((g) => ({ state: g.state, lines: g._count._all })));
     const status = processingStatus(b.status);
     const ended = b.completedAt ?? b.cancelledAt ?? b.expiredAt;
     return {
@@ -146,8 +145,15 @@ function processingStatus(status: string): 'in_progress' | 'canceling' | 'ended'
   return 'ended';
 }
 
+/** A Message Batch's `request_counts` from how many of its lines are in each state. */
+export function messageBatchCounts(states: Iterable<{ state: string; lines: number }>): MessageBatchCounts {
+  const counts: MessageBatchCounts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
+  for (const s of states) counts[countOf(s.state)] += s.lines;
+  return counts;
+}
+
 /** Which of a Message Batch's `request_counts` a line in `state` counts under. */
-export function messageBatchCountOf(state: string): keyof MessageBatchCounts {
+function countOf(state: string): keyof MessageBatchCounts {
   switch (state) {
     case 'done':
       return 'succeeded';
